@@ -163,7 +163,8 @@ def register(router: Router, services: Services) -> None:
             by_agency=principal(ctx).scope is Scope.AGENCY,
         )  # fmt: skip
         unclaimed = services.debtor_standing.not_claimable(client, debtor)
-        return ApiResponse(body=standing_out(debtor, unclaimed))
+        shown = services.debtor_standing.as_recorded(client, debtor)  # who decides, as refused
+        return ApiResponse(body=standing_out(shown, unclaimed))
 
     def get_standing(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -171,7 +172,8 @@ def register(router: Router, services: Services) -> None:
         if found is None:
             raise NotFound(f"debtor {ctx.params['debtor']} not found")
         unclaimed = services.debtor_standing.not_claimable(client, found[0])
-        return ApiResponse(body=standing_out(found[0], unclaimed))
+        shown = services.debtor_standing.as_recorded(client, found[0])  # who decides, as refused
+        return ApiResponse(body=standing_out(shown, unclaimed))
 
     path = "/v1/clients/{client}/debtors/{debtor}/standing"
     router.add(

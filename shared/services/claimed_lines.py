@@ -38,7 +38,7 @@ from shared.domain.statements.model import StatementLine
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import Invalid
 from shared.services.payments import PaymentService
-from shared.services.plan_designation import plan_invoices_named
+from shared.services.plan_designation import plan_designation
 from shared.services.repositories import Repositories
 from shared.services.statement_returns import by_payer
 from shared.services.statement_sources import CLIENT_WRITTEN
@@ -190,7 +190,8 @@ class ClaimedLines:
         figures = self.payments.ledger.open_claims(client, [i.number for i in found], received_on)
         totals = {n: f.open.total for n, f in figures.items()}
         faces = {n: s.invoice.amount for n in totals if (s := stored.get(n)) is not None}
-        plans = plan_invoices_named(self.repos.store, client.client_id, line)
+        plans = plan_designation(self.repos.store, client.client_id, line,
+                                 [(i.number, i.debtor) for i in found])  # fmt: skip
         chosen = list(line_designation(line, found, totals, plans, faces))
         if chosen and found and not named_in_line(line, found, plans):
             # an exact amount is his tacit choice only when no other of his open bills, nor

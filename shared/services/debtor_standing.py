@@ -554,25 +554,35 @@ class DebtorStandingService:
             self.repos.invoices.put_mark(client.client_id, UPGRADED_ROW, OLD_STANDINGS,
                                          {"at": self.clock.now().isoformat()})  # fmt: skip
 
+    def as_recorded(self, client: Client, d: Debtor) -> Debtor:
+        """``d`` with its standing's and its ended ruling's recorder as this service decides it
+        (:meth:`agency_recorded`: the flag, or for an old row the contact log), read only: what
+        the API and the dossier show, so a standing the service keeps as the agency's is never
+        shown as the client's to change before the run's one pass stored the flag
+        (codereview14 F4), and what that pass stores."""
+        now = d.standing
+        if now is None:
+            return d
+        ended = now.ended
+        if (
+            ended is not None
+            and not ended.recorded_by_agency
+            and self.agency_recorded(client, d.number, ended, now.lifts)
+        ):
+            ended = replace(ended, recorded_by_agency=True)
+        ours = now.recorded_by_agency or (
+            (holds(now) or now.ruling_ended) and self.agency_recorded(client, d.number, now)
+        )
+        if ended is now.ended and ours == now.recorded_by_agency:
+            return d
+        return replace(d, standing=replace(now, ended=ended, recorded_by_agency=ours))
+
     def _adopt(self, client: Client, debtor: Debtor, marked: bool) -> None:
         s = debtor.standing
         assert s is not None
 
         def adopted(d: Debtor) -> Debtor:
-            now = d.standing
-            if now is None:
-                return d
-            ended = now.ended
-            if (
-                ended is not None
-                and not ended.recorded_by_agency
-                and self.agency_recorded(client, d.number, ended, now.lifts)
-            ):
-                ended = replace(ended, recorded_by_agency=True)
-            ours = now.recorded_by_agency or (
-                (holds(now) or now.ruling_ended) and self.agency_recorded(client, d.number, now)
-            )
-            return replace(d, standing=replace(now, ended=ended, recorded_by_agency=ours))
+            return self.as_recorded(client, d)
 
         _, after = self._change(client, debtor.number, adopted, "the upgrade",
                                 "Standing kept as recorded by the agency (read from the log)")  # fmt: skip

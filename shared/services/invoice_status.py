@@ -11,7 +11,7 @@ from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.ledger.booking import credit_note_day, credit_note_moves
-from shared.domain.money import Cents, format_eur_nl
+from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.ports.tables import Conflict, TransactionFailed
@@ -171,9 +171,7 @@ class InvoiceStatusService:
         full = stored.invoice.credited_by
         if full is not None and full[0] == note.reference:  # the full credit's retry
             if full[1] != note.cents:
-                raise ConflictingUpdate(
-                    f"credit note {note.reference} was {format_eur_nl(full[1])}"
-                )
+                raise _other_amount(note.reference, full[1])
             settled = self._settle_credited(client, number, stored.invoice)
             return self._followed(client, settled, "credited", author)
         booked = dict(stored.invoice.credit_notes).get(note.reference)
@@ -193,7 +191,7 @@ class InvoiceStatusService:
                     params={"amount": principal},
                 )
         elif booked != note.cents:
-            raise ConflictingUpdate(f"credit note {note.reference} was {format_eur_nl(booked)}")
+            raise _other_amount(note.reference, booked)
         invoice, _ = self._credit_invoice(client, number, note)
         try:
             self.ledger.credit_part(
@@ -323,3 +321,13 @@ class InvoiceStatusService:
 
 def _events_of(claims: DebtorClaims, number: str) -> list[LedgerEvent]:
     return [e for r in claims.records if r.number == number for e in r.events]
+
+
+def _other_amount(reference: str, booked: int) -> ConflictingUpdate:
+    """A credit note's reference booked already with another amount: a rule, not a race
+    (retrying never helps), so it carries its code (codereview14 F3)."""
+    return ConflictingUpdate(
+        f"credit note {reference} was booked for {format_eur_en(booked)}: a credit note is "
+        "booked once per reference", code="credit_note_reference_other_amount",
+        params={"reference": reference, "amount": booked},
+    )  # fmt: skip

@@ -96,6 +96,7 @@ class PaymentService:
         bank_charges: Cents = 0,
         finish: bool = True,
         designated: list[str] | None = None,
+        act_of: Payment | None = None,
     ) -> Payment:
         """Book ``amount`` on these invoices (the debtor's designation) over their whole claim
         (costs, VAT on costs, interest, principal; art. 6:43/6:44 BW), exactly once.
@@ -105,6 +106,10 @@ class PaymentService:
         account or amount, :func:`~shared.domain.statements.designation.line_designation`):
         they say whose money it is, and what he did not designate goes over all his claims
         by 6:43 lid 2. None: ``invoice_numbers`` are his designation (Mollie, the portal).
+        ``act_of``: the payment this one books again (a bank's reversal of its return): the
+        debtor's act (``debtor_paid``) and whose designation it is are that payment's, not
+        this booking's, so a designation a person corrected stays staff's and acknowledges
+        nothing the debtor did not name (codereview14 F2; attack14 A3).
 
         ``received_by``: where the money arrived (the agency's third-party account or the
         client's own); every caller in ``shared`` names it (settlement pays out only the
@@ -144,16 +149,21 @@ class PaymentService:
             # after booking and before they heard of it (they recompute, so twice is harmless)
             self._tell(client, [a.invoice_number for a in existing.allocations])
             return existing
-        stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
+        named = invoice_numbers if designated is None else designated
+        # his designation may name invoices the booking does not use (a plan's reference names
+        # all the plan's: codereview14 F6), of the same debtor
+        stored = self.repos.invoices.get_many(
+            client.client_id, list(dict.fromkeys([*invoice_numbers, *named]))
+        )
         agreed = (
             self.principal_first(client, invoice_numbers) if self.principal_first else frozenset()
         )
-        named = invoice_numbers if designated is None else designated
         result = self.ledger.book(
             client, payment_id, amount, received_on, invoice_numbers, agreed, designated=named
         )
-        debtors = {stored[n].invoice.debtor_number for n in stored}
-        as_named = tuple(n for n in dict.fromkeys(named) if n in stored)
+        debtors = {stored[n].invoice.debtor_number for n in invoice_numbers if n in stored}
+        as_named = tuple(n for n in dict.fromkeys(named)
+                         if n in stored and stored[n].invoice.debtor_number in debtors)  # fmt: skip
         first_booked = tuple(dict.fromkeys(x.invoice_number for x in result.lines))
         payment = Payment(
             client_id=client.client_id,
@@ -170,8 +180,10 @@ class PaymentService:
             # the debtor's designation as he gave it (only invoices that exist): what the
             # ledger's later re-allocations of this money read (law5 finding 4)
             designated=as_named,
+            designated_by_staff=act_of is not None and act_of.designated_by_staff,
             booked_to=first_booked,
-            debtor_paid=as_named or first_booked,  # his act as it came (attack14 A3)
+            # his act as it came (attack14 A3); the original's when this books it again
+            debtor_paid=act_of.debtor_paid if act_of is not None else as_named or first_booked,
             received_by=received_by,
             bank_charges=bank_charges,
             booked_on=amsterdam_date(self.clock.now()),

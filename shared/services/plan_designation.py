@@ -9,6 +9,8 @@ counts it paid, as an online installment is (pay_online.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from shared.adapters.tables.plans_repo import PlanRepository
 from shared.domain.plans.plan import PaymentPlan
 from shared.domain.statements.designation import line_references
@@ -31,13 +33,30 @@ def plan_of_reference(store: TableStore, client_id: str, reference: str) -> Paym
     return found[0] if found else None
 
 
-def plan_invoices_named(store: TableStore, client_id: str, line: StatementLine) -> frozenset[str]:
+def plan_invoices_named(
+    store: TableStore, client_id: str, line: StatementLine, debtor: str | None = None
+) -> frozenset[str]:
     """The invoices of the client's plans whose reference the line carries: named by the
     debtor whatever the plan's status now (paid after a lapse it still names those claims;
-    docs/law.md, "Designation")."""
+    docs/law.md, "Designation"). ``debtor``: only his plans (the debtor the line is booked
+    on: the plan's reference designates all its invoices, also those the booking does not
+    use, and a payment is designated only to its own debtor's claims); None: any."""
     out: set[str] = set()
     for reference in line_references(line)[:MAX_PLAN_REFERENCES]:
         plan = plan_of_reference(store, client_id, reference)
-        if plan is not None:
+        if plan is not None and debtor in (None, plan.debtor_number):
             out.update(plan.invoice_numbers)
     return frozenset(out)
+
+
+def plan_designation(
+    store: TableStore, client_id: str, line: StatementLine, booked: Collection[tuple[str, str]]
+) -> frozenset[str]:
+    """The plan invoices the line designates when booked on ``booked`` (number, debtor): every
+    invoice of the plans of that debtor whose reference it carries (codereview14 F6); booked
+    on no one debtor, only those among ``booked`` (a payment is designated only to its own
+    debtor's claims)."""
+    debtors = {debtor for _, debtor in booked}
+    if len(debtors) == 1:
+        return plan_invoices_named(store, client_id, line, debtors.pop())
+    return plan_invoices_named(store, client_id, line) & {number for number, _ in booked}

@@ -145,7 +145,8 @@ def _restore(
             payment = service._book(client, line, line_id, "bank-" + line_id, numbers,
                                     received_by=owner.received_by, reference=e2e,
                                     written=written,  # the original's designation, or none
-                                    designated=list(original.designated))  # fmt: skip
+                                    designated=list(original.designated),
+                                    act_of=original)  # fmt: skip
             if payment.reversed:
                 return None  # an invoice refused it: the item says what came in
             why = f"the bank reversed the return of {original.payment_id} on {line.booking_date}"

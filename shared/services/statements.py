@@ -80,7 +80,7 @@ from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.account_ownership import AccountOwnership
 from shared.services.known_payers import every_debtor_learning
 from shared.services.payments import PaymentService
-from shared.services.plan_designation import plan_invoices_named
+from shared.services.plan_designation import plan_designation
 from shared.services.repositories import Repositories
 from shared.services.statement_credits_back import RestoredNote, credit_back, undo_restored
 from shared.services.statement_lookups import (
@@ -718,8 +718,11 @@ class StatementService:
                 # decided before the booking and written down with it: a redelivery after
                 # the ledger took the money stores this, not a designation read from claims
                 # that hold it already (returns14 #3)
-                named = self._designation(line, result, totals,
-                                          plan_invoices_named(self.repos.store, client.client_id, line))  # fmt: skip
+                plans = plan_designation(self.repos.store, client.client_id, line, [
+                    (i.number.split(_SEP)[-1], i.debtor.split(_SEP)[-1])
+                    for i in result.best.invoices
+                ])  # fmt: skip
+                named = self._designation(line, result, totals, plans)
                 intent, mine = banking.write_intent(
                     account,
                     record,
@@ -878,10 +881,12 @@ class StatementService:
         written: bool = False,
         finish: bool = True,
         designated: list[str] | None = None,
+        act_of: Payment | None = None,
     ) -> Payment:
         """Book the line's money on these invoices, remembered under ``reference`` (a return
         names it; the line's own end-to-end id unless the line restores an earlier payment);
         ``designated``: those of them the debtor designated (:meth:`_designation`; None: all);
+        ``act_of``: the payment the line restores (its debtor's act, see ``PaymentService.book``);
         ``received_by``: whose account the statement is (:attr:`AccountOwner.received_by`).
         On the client's own account the line takes the place of a receipt the client's sync
         booked of the same money (failure11 F5), or a person is asked whether it is."""
@@ -907,6 +912,7 @@ class StatementService:
             bank_charges=line.charges,
             finish=finish,
             designated=designated,
+            act_of=act_of,
         )
         by_payer = payer_ref(line, payment, written)
         if by_payer is not None and not payment.reversed:
@@ -952,7 +958,8 @@ class StatementService:
             for n in dict.fromkeys(numbers) if n in stored
         ]  # fmt: skip
         totals = self.open_totals(client, invoices, line.booking_date)
-        plans = plan_invoices_named(self.repos.store, client.client_id, line)
+        plans = plan_designation(self.repos.store, client.client_id, line,
+                                 [(i.number, i.debtor) for i in invoices])  # fmt: skip
         return list(line_designation(line, invoices, totals, plans))
 
     def _index_agrees(self, client: Client, result: LineMatch) -> bool:

@@ -584,7 +584,7 @@ class StatementWindow:
         designation = list(line_designation(
             line, [i for i in on_line if i.number in numbers],
             {n: f.open.total for n, f in figures.items()},
-            plan_invoices_named(self.repos.store, client.client_id, line),
+            plan_invoices_named(self.repos.store, client.client_id, line, book.number),
         ))  # fmt: skip
         try:
             result_ = booking.allocate(

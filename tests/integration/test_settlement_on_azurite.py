@@ -61,9 +61,9 @@ def test_two_runs_with_a_reversal_between(storage_connection: str) -> None:
     assert xml is not None
     xmlschema.XMLSchema(str(PAIN001_XSD)).validate(xml.decode())
 
-    p1 = services.repos.payments.get(client.client_id, "p1")
-    assert p1 is not None
-    services.repos.payments.save(replace(p1, reversed=True))
+    read = services.repos.payments.get_versioned(client.client_id, "p1")
+    assert read is not None
+    services.repos.payments.save_if(replace(read[0], reversed=True), read[1])
     services.repos.payments.add(
         payment(
             client.client_id,
@@ -121,10 +121,11 @@ def test_money_moved_after_payout_is_corrected_on_azurite(storage_connection: st
     first = services.settlement_runs.run_agency(agency_id, date(2026, 11, 30))
     assert first is not None and first.payout_total == 8790  # 100.00 - 10.00 - 2.10
     # a credit note moved it: 40.00 onto F2's costs, 60.00 over (as credit.py rewrites the row)
-    p1 = services.repos.payments.get(client.client_id, "p1")
-    assert p1 is not None
-    services.repos.payments.save(
-        replace(p1, allocations=(AllocatedAmount("F2", "costs", 4000),), unallocated=6000)
+    read = services.repos.payments.get_versioned(client.client_id, "p1")
+    assert read is not None
+    services.repos.payments.save_if(
+        replace(read[0], allocations=(AllocatedAmount("F2", "costs", 4000),), unallocated=6000),
+        read[1],
     )
     clock.at = datetime(2026, 12, 1, 5, tzinfo=UTC)
     second = services.settlement_runs.run_agency(agency_id, date(2026, 12, 1))

@@ -45,9 +45,9 @@ def test_a_repayment_is_recorded_once_and_settled_once_on_azurite(storage_connec
     services.repos.payments.add(payment(client.client_id, "p1", date(2026, 11, 27),
                                         principal=10000, costs=0, costs_vat=0, interest=0))  # fmt: skip
     assert services.settlement_runs.run_agency(agency_id, date(2026, 11, 30)) is not None
-    p1 = services.repos.payments.get(client.client_id, "p1")
-    assert p1 is not None
-    services.repos.payments.save(replace(p1, reversed=True))
+    read = services.repos.payments.get_versioned(client.client_id, "p1")
+    assert read is not None
+    services.repos.payments.save_if(replace(read[0], reversed=True), read[1])
     clock.at = datetime(2026, 12, 1, 5, tzinfo=UTC)
     owing = services.settlement_runs.run_agency(agency_id, date(2026, 12, 1))
     assert owing is not None and owing.owed_total == 8790  # 100.00 - 10.00 - 2.10 came back

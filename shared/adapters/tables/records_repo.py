@@ -173,14 +173,12 @@ class PaymentRepository:
         row = self.store.get(schema.PAYMENTS, encode(client_id), payment_id)
         return (self.from_row(row), row.etag) if row else None
 
-    def save(self, payment: Payment) -> None:
-        before = self.get(payment.client_id, payment.payment_id)
-        self.store.upsert(schema.PAYMENTS, self.to_row(payment))
-        self._follow(payment, before)
-
     def save_if(self, payment: Payment, etag: str | None) -> None:
-        """:meth:`save` only while the row is the one read with ``etag`` (PreconditionFailed
-        when another writer saved it since: a return, another person's correction)."""
+        """The payment row written over the one read with ``etag``, with its day row and the
+        month's money received (PreconditionFailed when another writer saved it since: a
+        return, another person's correction). The only way a stored payment row changes: an
+        ETag-less save would write back a row read before such a write (failure14 F4), so
+        there is none (codereview14 F5)."""
         before = self.get(payment.client_id, payment.payment_id)
         row = self.to_row(payment)
         row.etag = etag

@@ -46,7 +46,9 @@ def agency_holds(desk: Desk, s: DebtorStanding | None) -> bool:
 
 
 def context(desk: Desk, debtor: Debtor) -> dict[str, Any]:
-    s = debtor.standing
+    # who recorded it as the service decides (an old row: by the contact log), so the client's
+    # admin is not shown a form the service refuses (codereview14 F4)
+    s = desk.services.debtor_standing.as_recorded(desk.client, debtor).standing
     filing = _filing(desk, debtor)
     return {
         # cents kept, shown in the page's notation (nl "€ 171,12", en "EUR 171.12")

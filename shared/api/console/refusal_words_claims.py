@@ -245,6 +245,12 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "terugbetaald.",
         "The day of receipt lies more than a year ago: name the settlement it repays.",
     ),
+    "repayment_reference_other_amount": (
+        "Kenmerk {reference} is al vastgelegd voor {amount}: een terugbetaling wordt eenmaal "
+        "per kenmerk vastgelegd.",
+        "Reference {reference} is recorded already for {amount}: a repayment is recorded once "
+        "per reference.",
+    ),
     "repayment_above_owed": (
         "Het bedrag is hoger dan wat de opdrachtgever terug moet betalen ({amount}).",
         "The amount is more than the client owes back ({amount}).",
@@ -349,6 +355,12 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Gedeeltelijk crediteren kan alleen met het vorderingenoverzicht, en dat staat hier "
         "niet aan.",
         "Partial credits need the claim ledger, which is not on here.",
+    ),
+    "credit_note_reference_other_amount": (
+        "Creditnota {reference} is al geboekt voor {amount}: een creditnota wordt eenmaal per "
+        "kenmerk geboekt. Geef de nieuwe creditnota een eigen kenmerk.",
+        "Credit note {reference} was booked for {amount}: a credit note is booked once per "
+        "reference. Give a new credit note a reference of its own.",
     ),
     "credit_above_principal": (
         "De hoofdsom van de factuur is {amount}: meer crediteren kan niet.",

@@ -132,11 +132,17 @@ def line_designation(
     their invoiced amount to the cent (tacit, :func:`set_fits`); else none (an undesignated
     payment, 6:43 lid 2). ``open_totals``: each invoice's whole open claim on the day received
     (costs, interest, principal), as the matcher compared; ``faces``: their invoiced amounts
-    (when the caller has them). ``through_plans``: see :func:`named_in_line`."""
+    (when the caller has them). ``through_plans``: see :func:`named_in_line`; the plan's
+    reference names every one of them, also those the line is not booked on (after the
+    booked ones, in number order): the designation is what he named, whatever the booking
+    needs of it (codereview14 F6: a plan over F1 and F2 booked on F1 read as naming F1 only,
+    and that narrowed set became his own). The caller passes only the plans of the debtor
+    the line is booked on."""
     numbers = list(dict.fromkeys(i.number for i in invoices))
     named = named_in_line(line, invoices, through_plans)
-    if named:
-        return tuple(n for n in numbers if n in named)
+    if named or through_plans:
+        beyond = sorted(set(through_plans) - set(numbers))
+        return (*(n for n in numbers if n in named), *beyond)
     bills = {
         i.number: BillAmounts(open_totals[i.number], i.open_amount, (faces or {}).get(i.number))
         for i in invoices

@@ -202,6 +202,11 @@ class Redesignation:
         if read is None:
             raise NotFound(f"payment {payment_id} not found")
         found, etag = read
+        if set(named) == set(found.designated):
+            # the same invoices in another order (the console posts its ticks in page order) are
+            # no change: the designation stays as found, and whose it is (codereview14 F0: the
+            # payer's own resent reordered became staff's, and the next move needed no word)
+            named = found.designated
         key = _mark_key(payment_id, named)
         pending = self._pending(client, key)
         # a correction to this designation cut off before its re-booking: the row says it, the
@@ -229,9 +234,12 @@ class Redesignation:
             try:  # the version checked is the write's condition: a return or another
                 # person's correction saved since is read again (failure13b G1, G4)
                 by_staff = payer_word is None
+                # misread: his remittance named these all along, so they are his act (6:43, and
+                # the acknowledgement of 3:318); asked: his later word back-dates nothing
+                paid = named if payer_word == "misread" else _debtor_paid_before(found)
                 repos.payments.save_if(
                     replace(found, designated=named, designated_by_staff=by_staff,
-                            debtor_paid=_debtor_paid_before(found)), etag,
+                            debtor_paid=paid), etag,
                 )  # fmt: skip
             except PreconditionFailed:
                 self._drop_if_moot(client, payment_id, key, mark_etag, named)

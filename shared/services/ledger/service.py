@@ -237,10 +237,15 @@ class LedgerService:
         the invoices whose principal is paid first by agreement (a running principal-only plan;
         one that held a claim on the day ``on`` and ended since is read from the claim's costs
         hold, :func:`principal_plan_ran_on`)."""
-        stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
-        debtors = sorted({s.invoice.debtor_number for s in stored.values()})
         named = invoice_numbers if designated is None else designated
-        designation = [n for n in dict.fromkeys(named) if n in stored]
+        # a plan's reference designates its invoices the booking does not use too (codereview14
+        # F6): read with the booked ones, and kept only as the same debtor's claims
+        stored = self.repos.invoices.get_many(
+            client.client_id, list(dict.fromkeys([*invoice_numbers, *named]))
+        )
+        debtors = sorted({stored[n].invoice.debtor_number for n in invoice_numbers if n in stored})
+        designation = [n for n in dict.fromkeys(named)
+                       if n in stored and stored[n].invoice.debtor_number in debtors]  # fmt: skip
         for _ in range(RETRIES):
             try:  # a credit or return a crash left half written is finished first
                 every, _ = self.read_finished(client, debtors)

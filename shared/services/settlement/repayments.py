@@ -19,7 +19,7 @@ from datetime import date, datetime
 from shared.adapters.tables.settlement_repayments_repo import SettlementRepaymentRepository
 from shared.adapters.tables.settlement_repo import SettlementRepository
 from shared.clock import Clock, amsterdam_date
-from shared.domain.money import Cents, format_eur_nl
+from shared.domain.money import Cents, format_eur_en
 from shared.domain.parties import Client
 from shared.domain.records import ActionStatus
 from shared.domain.scopes import agency_scope
@@ -123,9 +123,11 @@ class SettlementRepayments:
                 raise ConflictingUpdate(f"repayment {ref} changed meanwhile; try again")
             if not same(held[0], asked):
                 raise ConflictingUpdate(
-                    f"reference {ref} is recorded already for {format_eur_nl(held[0].amount)}, "
-                    f"not {format_eur_nl(amount)}: a repayment is recorded once per reference"
-                )
+                    f"reference {ref} is recorded already for {format_eur_en(held[0].amount)}, "
+                    f"not {format_eur_en(amount)}: a repayment is recorded once per reference",
+                    code="repayment_reference_other_amount",
+                    params={"reference": ref, "amount": held[0].amount},
+                )  # fmt: skip
             asked = held[0]
         left = self.owed(client)
         if created:

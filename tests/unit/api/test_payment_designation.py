@@ -117,11 +117,11 @@ def test_an_old_payment_row_without_the_designation_pays_by_6_43_lid_2(world: Wo
     world.clock.at = datetime(2025, 3, 12, 10, 0, tzinfo=UTC)
     pay.book(c1, payment_id="bank-B", amount=100_312, received_on=date(2025, 2, 20),
              source=PaymentSource.BANK, invoice_numbers=["F1"])  # fmt: skip
-    b = pay.repos.payments.get(c1.client_id, "bank-B")
-    assert b is not None and b.designated == ("F1",)
-    row = PaymentRepository.to_row(b)
+    read = pay.repos.payments.get_versioned(c1.client_id, "bank-B")
+    assert read is not None and read[0].designated == ("F1",)
+    row = PaymentRepository.to_row(read[0])
     del row.data["Designated"]
-    pay.repos.payments.save(PaymentRepository.from_row(row))
+    pay.repos.payments.save_if(PaymentRepository.from_row(row), read[1])
     world.clock.at = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
     pay.reverse(c1, "bank-A", "AC04", on=date(2025, 3, 14))
     after = pay.repos.payments.get(c1.client_id, "bank-B")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from shared.domain.people.authorisation import Role
-from tests.unit.console.conftest import csrf_of, desk_for
+from tests.unit.console.conftest import csrf_of, desk_for, forms_of
 from tests.unit.figures.test_console_figures import seed
 
 
@@ -47,3 +47,18 @@ def test_a_ruling_the_clients_admin_recorded_before_the_flag_stays_his(world, te
     assert not world.services.repos.debtors.get(tenants.c1, "D1")[0].standing.recorded_by_agency
     assert _set(admin, {"standing": "normal", "reason": "mistake"}).status == 303
     assert not world.services.repos.debtors.get(tenants.c1, "D1")[0].standing.in_force
+
+
+def test_the_dossier_shows_an_old_agency_ruling_as_the_agencys_before_the_run(world, tenants):  # type: ignore[no-untyped-def]
+    """codereview14 F4: before the run's one pass stored the flag, the client's admin saw the
+    agency's old-shaped WSNP as his to change (the standing form, no word that it is the
+    agency's) while the service refused his lift: the page shows what the service decides."""
+    seed(world)
+    agency = desk_for(world, Role.AGENCY_ADMIN, None, "boss@agency-a.example")
+    assert _set(agency, {"standing": "wsnp", "since": "2025-03-01"}).status == 303
+    _unflagged(world, tenants.c1)
+    admin = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "a@c1.example")
+    page = admin.get("/dossier/D1")
+    assert page.status == 200
+    assert "alleen het incassobureau wijzigt of heft hem op" in page.encoded().decode()
+    assert not [f for f in forms_of(page) if 'name="standing"' in f]

@@ -103,7 +103,9 @@ def test_a_payment_moved_to_another_day_leaves_the_old_day(world, tenants):
     repo = PaymentRepository(world.store)
     first = _payment(tenants.c1, 1, date(2025, 3, 1))
     repo.add(first)
-    repo.save(replace(first, received_on=date(2025, 3, 2)))
+    read = repo.get_versioned(tenants.c1, first.payment_id)
+    assert read is not None
+    repo.save_if(replace(first, received_on=date(2025, 3, 2)), read[1])
     assert [r.rk for r in _rows(world, tenants.c1)] == [
         row_key(replace(first, received_on=date(2025, 3, 2)))
     ]
@@ -136,7 +138,10 @@ def test_payments_that_predate_the_index_are_copied_once(world, tenants):
     for p in old:  # written as before the index existed: the payment row alone
         world.store.insert(schema.PAYMENTS, PaymentRepository.to_row(p))
     # one payment was reversed after the index came, so its row there is newer than the copy
-    PaymentRepository(world.store).save(replace(old[0], reversed=True))
+    repo = PaymentRepository(world.store)
+    read = repo.get_versioned(tenants.c1, old[0].payment_id)
+    assert read is not None
+    repo.save_if(replace(old[0], reversed=True), read[1])
     client = world.services.repos.clients.get(tenants.c1)[0]
     overview = world.services.payment_overview
     page = overview.payments_by_day(client)

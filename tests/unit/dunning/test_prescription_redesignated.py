@@ -164,3 +164,18 @@ def test_a_bank_line_keeps_the_debtors_designation_through_a_correction(setup): 
     )
     got = watch._acknowledgements(client.client_id, "D1", date(2025, 3, 20))
     assert dict(got) == {"F-0002": {date(2025, 3, 3)}}
+
+
+def test_a_misread_remittance_is_the_debtors_act_on_what_it_named(world):
+    """codereview14 F1: his remittance named B-1 and was booked as naming B-2; staff correct it
+    with ``payer_word=misread``. The payment as it came named B-1: B-1 is acknowledged on the
+    day it came, and B-2, which he never named, is not (was: B-2 kept it, B-1 none)."""
+    client, watch = _business(world, ["B-2"])
+    world.clock.at = datetime(2025, 6, 20, 9, 0, tzinfo=UTC)
+    world.services.redesignation.redesignate(
+        client, "bank-1", ["B-1"], "staff-u1", "remittance said B-1", payer_word="misread"
+    )
+    stored = world.services.repos.payments.get(client.client_id, "bank-1")
+    assert stored.designated == ("B-1",) and not stored.designated_by_staff
+    assert stored.debtor_paid == ("B-1",)
+    assert _acknowledged(watch, client) == {"B-1": {PAID}}

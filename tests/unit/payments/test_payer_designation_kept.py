@@ -11,6 +11,7 @@ designation is his. A person's own tick, or money nobody designated, is correcte
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -108,3 +109,26 @@ def test_the_dossier_form_asks_for_his_word_and_says_why_it_refuses(world):
     done = agency.post(f"{url}?client={cid}", {**form, "payer_word": "asked"})
     assert done.status == 303, done.encoded().decode()[:2000]
     assert _open(world, "F2") == "504.16"
+
+
+def test_the_payers_invoices_in_another_order_are_no_change(world):
+    """codereview14 F0: his own (F2, F1) sent back as (F1, F2), as the console posts its ticks
+    in page order, is no change: it stays his, so a later move still needs his word (was: saved
+    as staff's, and the next PUT moved the money to F3 without his word)."""
+    client = _paid(world, None)
+    a = world.agency_a
+    rows = [invoice_row("F3", "D1", amount="200.00", invoice_date="2025-11-01",
+                        due_date="2025-12-01")]  # fmt: skip
+    assert not a.call("POST", "/v1/clients/C1/invoices", {"items": rows}).body.get("errors")
+    payments = world.services.repos.payments
+    read = payments.get_versioned(client.client_id, "p1")
+    assert read is not None
+    payments.save_if(replace(read[0], designated=("F2", "F1")), read[1])
+    same = a.call("PUT", PATH, {"invoices": ["F1", "F2"], "reason": "tidy up"})
+    assert same.status == 200, same.body
+    row = payments.get(client.client_id, "p1")
+    assert row.designated == ("F2", "F1") and not row.designated_by_staff
+    moved = a.call("PUT", PATH, {"invoices": ["F3"], "reason": "client prefers F3"})
+    assert moved.status == 422, moved.body
+    assert moved.body["error"]["details"][0]["code"] == "designation_payer_own"
+    assert payments.get(client.client_id, "p1").designated == ("F2", "F1")

@@ -91,3 +91,15 @@ def test_a_return_while_a_moved_payment_follows_the_ledger_stays_on_the_row(
     assert state["returned"]
     row = _row(world, client)
     assert row.reversed and row.reversed_on == date(2026, 2, 1), row  # was reversed=False
+
+
+def test_no_etag_less_write_of_a_payment_row_is_left():
+    """codereview14 F5: ``PaymentRepository.save`` (an upsert over whatever is stored) had no
+    caller left, but stayed for the next writer to save a row read before a return over it.
+    A payment row is inserted once and then only replaced under the ETag of its read."""
+    from shared.adapters.tables.records_repo import PaymentRepository
+    from tests.support.code_scan import ROOT
+
+    assert not hasattr(PaymentRepository, "save")
+    source = (ROOT / "shared" / "adapters" / "tables" / "records_repo.py").read_text()
+    assert "upsert(schema.PAYMENTS," not in source

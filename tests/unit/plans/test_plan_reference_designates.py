@@ -105,8 +105,43 @@ def test_a_plan_over_two_invoices_is_named_by_its_reference(world, auto_book):
                        {"invoices": ["F1", "F2"]})  # fmt: skip
         assert reply.status == 200, reply.body
     (p,) = _booked(world)
-    # the matcher books it on the plan's invoice it needs (F1), a person on both ticked
-    assert p.designated == (("F1",) if auto_book else ("F1", "F2"))
+    # the matcher books it on the plan's invoice it needs (F1), a person on both ticked: the
+    # designation is the plan's invoices either way (codereview14 F6: the matcher's read F1 only)
+    assert p.designated == ("F1", "F2") and p.debtor_paid == ("F1", "F2")
     # the designated claims take it oldest first (the same due date: the lower number)
     assert {x.invoice_number for x in p.allocations} == {"F1"}
     _kept(world, a, plan)
+
+
+def test_a_person_ticking_one_of_the_plans_invoices_designates_the_plans(world):
+    """codereview14 F6: the reference names F1 and F2 whatever a person ticks; the booking is
+    what was ticked (F1), the designation (and his act) the plan's invoices, so staff's
+    correction to what he named is no move of his designation."""
+    a, plan = _plan(world, False, ["F1", "F2"])
+    _pay_installment(world, plan)
+    items = a.call("GET", "/v1/clients/C1/actions").body["items"]
+    (item,) = [x for x in items if x["kind"] == "payment_suggestion"]
+    reply = a.call("POST", f"/v1/clients/C1/actions/{item['action_id']}/confirm",
+                   {"invoices": ["F1"]})  # fmt: skip
+    assert reply.status == 200, reply.body
+    (p,) = _booked(world)
+    assert p.designated == ("F1", "F2") and p.debtor_paid == ("F1", "F2")
+    assert not p.designated_by_staff
+    assert {x.invoice_number for x in p.allocations} == {"F1"}
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    world.clock.at = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
+    after = world.services.redesignation.redesignate(
+        client, p.payment_id, ["F2", "F1"], "staff-u1", "the plan's reference names both"
+    )
+    assert after.designated == ("F1", "F2") and not after.designated_by_staff
+    _kept(world, a, plan)
+
+
+def test_the_one_line_path_designates_the_plans_invoices_too(world):
+    """As the statement window: the line booked on its own (a window of one) names F1 and F2."""
+    _a, plan = _plan(world, True, ["F1", "F2"])
+    world.services.statements.window = 1
+    _pay_installment(world, plan)
+    (p,) = _booked(world)
+    assert p.designated == ("F1", "F2") and p.debtor_paid == ("F1", "F2")
+    assert {x.invoice_number for x in p.allocations} == {"F1"}

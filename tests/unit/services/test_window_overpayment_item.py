@@ -53,7 +53,9 @@ def test_a_later_cause_updates_the_window_overpayment_item(world: Any) -> None:
     moved = replace(
         row, allocations=(AllocatedAmount("F2", "principal", 15_000),), unallocated=15_000
     )
-    repos.payments.save(moved)
+    read = repos.payments.get_versioned(c1.client_id, row.payment_id)
+    assert read is not None
+    repos.payments.save_if(moved, read[1])
     keep_overpayment(repos, world.services.clock, c1, moved, because="invoice F2 credited",
                      invoice_numbers=("F2",), detail={"credited_invoice": "F2"})  # fmt: skip
     [item] = overpayments(world)  # one item, not the window's 50.00 beside a new 150.00

@@ -86,10 +86,12 @@ def test_nothing_moved_nothing_corrected_and_a_reversal_gives_back_what_was_char
 
 # -- the run: payment rows rewritten as the ledger does -------------------------------------
 def _move(s: Setup, pid: str, *allocations: AllocatedAmount) -> None:
-    p = s.services.repos.payments.get(s.c1.client_id, pid)
+    read = s.services.repos.payments.get_versioned(s.c1.client_id, pid)
+    assert read is not None
+    p, etag = read
     moved = sum(a.amount for a in allocations)
-    s.services.repos.payments.save(
-        replace(p, allocations=allocations, unallocated=p.amount - moved)
+    s.services.repos.payments.save_if(
+        replace(p, allocations=allocations, unallocated=p.amount - moved), etag
     )
 
 

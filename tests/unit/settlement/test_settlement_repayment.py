@@ -82,6 +82,10 @@ def test_a_repayment_closes_the_claim_back_and_the_next_settlement_sets_nothing_
     assert len(world.agency_a.call("GET", PATH).body["items"]) == 1
     other = _repay(world, "80.00")
     assert other.status == 409, other.body
+    # a rule, not a race: its code says retrying never helps (codereview14 F3)
+    (detail,) = other.body["error"]["details"]
+    assert detail["code"] == "repayment_reference_other_amount"
+    assert "EUR 87.90" in detail["message"]  # English money in the English message
     # the next payment of C1 is paid out in full: 200.00 - 20.00 - 4.20 = 175.80
     s.pay(s.c1, "p2", date(2026, 12, 3), principal=20_000, costs=0, costs_vat=0, interest=0)
     run = s.run(MONDAY + timedelta(days=3))

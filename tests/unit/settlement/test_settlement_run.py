@@ -56,8 +56,9 @@ class Setup:
         self.services.repos.payments.add(payment(client.client_id, pid, on, **amounts))
 
     def reverse(self, client: Any, pid: str) -> None:
-        p = self.services.repos.payments.get(client.client_id, pid)
-        self.services.repos.payments.save(replace(p, reversed=True))
+        read = self.services.repos.payments.get_versioned(client.client_id, pid)
+        assert read is not None
+        self.services.repos.payments.save_if(replace(read[0], reversed=True), read[1])
 
     def run(self, day: date) -> Any:
         self.world.clock.at = datetime(day.year, day.month, day.day, 5, 0, tzinfo=UTC)

@@ -113,7 +113,9 @@ def _as_stored_before_the_flag(world, client) -> None:  # type: ignore[no-untype
     store.upsert(schema.DEBTORS, replace(row, data={**row.data, "Standing": put_json(shaped)}))
     for key, etag, _ in world.services.repos.invoices.marks(client.client_id, STANDING_ROW):
         world.services.repos.invoices.drop_mark(client.client_id, STANDING_ROW, key, etag)
-    assert world.agency_a.call("GET", URL).body["recorded_by_agency"] is False
+    assert not world.services.repos.debtors.get(client.client_id, "D1")[
+        0
+    ].standing.recorded_by_agency
 
 
 def test_a_ruling_the_agency_recorded_before_the_flag_is_the_agencys_without_a_save() -> None:
@@ -130,6 +132,10 @@ def test_a_ruling_the_agency_recorded_before_the_flag_is_the_agencys_without_a_s
     world.clock.at = datetime(2026, 3, 27, 9, 0, tzinfo=UTC)
     held = _claim(world, "2026-03-27")["open"]
     admin = _client_admin(world)
+    # shown as the service decides before the run's pass stored the flag (codereview14 F4:
+    # shown as not the agency's while the client's lift was refused)
+    shown = admin.call("GET", URL).body
+    assert shown["recorded_by_agency"] is True and shown["rulings"][0]["recorded_by_agency"]
     refused = admin.call("POST", URL, {"standing": "normal", "reason": "mistake"})
     assert refused.status == 422 and "standing_agency_recorded" in str(refused.body)
     assert _claim(world, "2026-03-27")["open"] == held
