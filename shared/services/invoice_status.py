@@ -172,7 +172,9 @@ class InvoiceStatusService:
         if full is not None and full[0] == note.reference:  # the full credit's retry
             if full[1] != note.cents:
                 raise ConflictingUpdate(
-                    f"credit note {note.reference} was {format_eur_nl(full[1])}"
+                    f"credit note {note.reference} was {format_eur_nl(full[1])}",
+                    code="credit_note_other_amount",
+                    params={"reference": note.reference, "amount": full[1]},
                 )
             settled = self._settle_credited(client, number, stored.invoice)
             return self._followed(client, settled, "credited", author)
@@ -193,7 +195,11 @@ class InvoiceStatusService:
                     params={"amount": principal},
                 )
         elif booked != note.cents:
-            raise ConflictingUpdate(f"credit note {note.reference} was {format_eur_nl(booked)}")
+            raise ConflictingUpdate(
+                f"credit note {note.reference} was {format_eur_nl(booked)}",
+                code="credit_note_other_amount",
+                params={"reference": note.reference, "amount": booked},
+            )
         invoice, _ = self._credit_invoice(client, number, note)
         try:
             self.ledger.credit_part(

@@ -537,7 +537,13 @@ class PlanService:
         try:
             creditor_of(self.plans.rules(client.client_id), client)
         except DirectDebitError as e:
-            raise PlanConflict(str(e)) from e
+            # stands until the client's direct debit is set up: a code, so it is not retried
+            no_id = e.missing == "creditor_id"
+            raise PlanConflict(
+                str(e),
+                code="plan_no_creditor_id" if no_id else "plan_no_client_iban",
+                params={"client": client.number},
+            ) from e
         # the agreement sent at activation is the pre-notification of every collection
         earliest = amsterdam_today(self.clock) + timedelta(days=plan.rules.prenotification_days)
         if plan.schedule[0].due_date < earliest:
@@ -562,7 +568,12 @@ class PlanService:
         try:
             self.mollie.provider(client)
         except MollieNotSetUp as e:
-            raise PlanConflict(str(e)) from e
+            # stands until the client's Mollie account is linked (again): not a retry
+            raise PlanConflict(
+                str(e),
+                code="mollie_account_unreachable" if e.account else "mollie_no_account",
+                params={"account": e.account} if e.account else {"client": client.number},
+            ) from e
         earliest = amsterdam_today(self.clock) + timedelta(days=plan.rules.prenotification_days)
         if len(plan.schedule) > 1 and plan.schedule[1].due_date < earliest:
             raise Invalid(
@@ -694,7 +705,11 @@ class PlanService:
     ) -> PaymentPlan:
         plan, etag = self._get(client, plan_id)
         if plan.status not in RUNNING and plan.status is not PlanStatus.DRAFT:
-            raise PlanConflict(f"plan {plan_id} is {plan.status.value}")
+            raise PlanConflict(
+                f"plan {plan_id} is {plan.status.value}",
+                code="plan_ended",
+                params={"plan": plan_id, "status": plan.status},
+            )
         try:
             moved = sched.postpone(list(plan.schedule), number, to, plan.period,
                                    shift_later=shift_later, method=plan.method)  # fmt: skip
@@ -1828,7 +1843,11 @@ class PlanService:
             if holder == "?":
                 continue  # the hold went while we looked: try again
             if self.plans.get(client.client_id, holder) is not None:
-                raise PlanConflict(f"invoice {number} is already in plan {holder}")
+                raise PlanConflict(
+                    f"invoice {number} is already in plan {holder}",
+                    code="plan_invoice_in_plan",
+                    params={"invoice": number, "plan": holder},
+                )
             self.plans.release_invoices(client.client_id, holder, (number,))
             if self.payments is not None:
                 self.payments.ledger.set_interest_pause(

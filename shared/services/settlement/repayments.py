@@ -124,7 +124,9 @@ class SettlementRepayments:
             if not same(held[0], asked):
                 raise ConflictingUpdate(
                     f"reference {ref} is recorded already for {format_eur_nl(held[0].amount)}, "
-                    f"not {format_eur_nl(amount)}: a repayment is recorded once per reference"
+                    f"not {format_eur_nl(amount)}: a repayment is recorded once per reference",
+                    code="repayment_reference_used",
+                    params={"reference": ref, "amount": held[0].amount},
                 )
             asked = held[0]
         left = self.owed(client)

@@ -310,7 +310,10 @@ def test_direct_debit_mandate_prenotification_file_collection_return_and_retry(p
     mandate = {"mandate_id": "MND-D1-1", "signed_on": "2026-01-05", "iban": "NL91 ABNA 0417 1643 00",
                "name": "Debtor D1"}  # fmt: skip
     assert a.call("PUT", f"{BASE}/{plan_id}/mandate", mandate).status == 200
-    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 409  # no creditor id
+    no_id = a.call("POST", f"{BASE}/{plan_id}/activate")  # no creditor id: refused until set
+    assert (
+        no_id.status == 409 and no_id.body["error"]["details"][0]["code"] == "plan_no_creditor_id"
+    )
     assert (
         a.call("PUT", "/v1/clients/C1/plan-rules", {"creditor_id": "NL99ZZZ123456780000"}).status
         == 422

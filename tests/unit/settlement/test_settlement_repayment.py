@@ -82,6 +82,8 @@ def test_a_repayment_closes_the_claim_back_and_the_next_settlement_sets_nothing_
     assert len(world.agency_a.call("GET", PATH).body["items"]) == 1
     other = _repay(world, "80.00")
     assert other.status == 409, other.body
+    # refused as long as the reference stands: a code, not the bare "retry" 409
+    assert other.body["error"]["details"][0]["code"] == "repayment_reference_used"
     # the next payment of C1 is paid out in full: 200.00 - 20.00 - 4.20 = 175.80
     s.pay(s.c1, "p2", date(2026, 12, 3), principal=20_000, costs=0, costs_vat=0, interest=0)
     run = s.run(MONDAY + timedelta(days=3))
