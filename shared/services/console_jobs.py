@@ -142,7 +142,10 @@ class ConsoleJobs:
         heavy job are the cost this refuses."""
         job = self.get(client_id, job_id, reads)
         if not self.stalled(job):
-            raise ConflictingUpdate("the job is not stalled")
+            # stands until the job has made no progress for STALLED: not a busy record
+            raise ConflictingUpdate(
+                "the job is not stalled", code="job_not_stalled", params={"job": job_id}
+            )
         try:
             job = self.jobs.save(replace(job, updated_at=self.clock.now()))
         except PreconditionFailed:

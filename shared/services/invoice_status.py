@@ -328,6 +328,6 @@ def _other_amount(reference: str, booked: int) -> ConflictingUpdate:
     (retrying never helps), so it carries its code (codereview14 F3)."""
     return ConflictingUpdate(
         f"credit note {reference} was booked for {format_eur_en(booked)}: a credit note is "
-        "booked once per reference", code="credit_note_reference_other_amount",
+        "booked once per reference", code="credit_note_other_amount",
         params={"reference": reference, "amount": booked},
     )  # fmt: skip

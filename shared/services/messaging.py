@@ -162,10 +162,16 @@ class MessagingService:
     # -- producing ---------------------------------------------------------------------------
     def enqueue(self, message: OutboundMessage, content: MessageContent) -> bool:
         """Write content and record, then the job. ``False`` when the key was used before
-        (the job is queued again all the same: the record decides what happens)."""
+        (the job is queued again all the same: the record decides what happens). The content
+        of a used key is kept as it was: it is what was queued, perhaps sent, and the agency's
+        record of what the debtor was told; a producer that tells again with other words or
+        figures does not rewrite it (failure14b Q4, Q6). Only a record not yet written (a
+        producer that stopped between the two) has its content written again."""
         message = self._sandboxed(message)
-        self.replace_content(message, content)
-        created = self.outbox.add(message)
+        used = self.outbox.get(message.client_id, message.key) is not None
+        if not used:
+            self.replace_content(message, content)
+        created = not used and self.outbox.add(message)
         if message.channel is Channel.EMAIL:
             # the Message-ID the mail goes out with: a debtor's answer names it in In-Reply-To
             # (shared/services/inbound/ finds the reminder, and so the debtor, by it)

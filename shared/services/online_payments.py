@@ -383,7 +383,9 @@ class OnlinePaymentService:
         if payment.amount != order.amount:
             # a key Mollie answered with another payment than this order asks: never reused
             raise ConflictingUpdate(
-                f"mollie {payment.payment_id} asks {payment.amount}, not {order.amount}"
+                f"mollie {payment.payment_id} asks {payment.amount}, not {order.amount}",
+                code="mollie_key_other_payment",
+                params={"amount": payment.amount},
             )
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "p", {
             "ClientId": client.client_id, "Debtor": order.debtor_number,

@@ -76,6 +76,40 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "akkoord it is a natural obligation (art. 6:3 BW). No plan is agreed over it; a "
         "payment the debtor makes anyway is booked.",
     ),
+    "plan_invoice_in_plan": (
+        "Factuur {invoice} zit al in regeling {plan}: een factuur staat in één regeling.",
+        "Invoice {invoice} is already in plan {plan}: an invoice is in one plan.",
+    ),
+    "plan_no_creditor_id": (
+        "Opdrachtgever {client} heeft geen SEPA-incassant-ID (regelingsregels: creditor_id): "
+        "vul dat eerst in.",
+        "Client {client} has no SEPA creditor identifier (plan rules: creditor_id): set it first.",
+    ),
+    "plan_no_client_iban": (
+        "Opdrachtgever {client} heeft geen IBAN om op te incasseren: vul dat eerst in.",
+        "Client {client} has no IBAN to collect to: add one first.",
+    ),
+    "mollie_no_account": (
+        "Opdrachtgever {client} incasseert via Mollie maar heeft geen Mollie-account: koppel "
+        "er eerst een.",
+        "Client {client} collects through Mollie but has no Mollie account: link one first.",
+    ),
+    "mollie_account_unreachable": (
+        "Het Mollie-account dat de klant en het mandaat van deze regeling heeft ({account}) is "
+        "niet meer bereikbaar: koppel het opnieuw.",
+        "The Mollie account that holds this plan's customer and mandate ({account}) is no "
+        "longer reachable: link it again.",
+    ),
+    "mollie_key_other_payment": (
+        "Mollie gaf op deze betaalopdracht een betaling van {amount}, niet van dit bedrag: "
+        "die opdracht wordt niet opnieuw gebruikt.",
+        "Mollie answered this payment order with a payment of {amount}, not of this amount: "
+        "the order is not used again.",
+    ),
+    "job_not_stalled": (
+        "Taak {job} loopt nog (of is klaar): alleen een vastgelopen taak wordt opnieuw gestart.",
+        "Job {job} is still running (or done): only a stalled job is started again.",
+    ),
     "action_keeps_changing": (
         "Actiepunt {action} wordt steeds tegelijk gewijzigd; probeer het opnieuw.",
         "Action item {action} keeps changing; try again.",

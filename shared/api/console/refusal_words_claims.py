@@ -356,12 +356,6 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "niet aan.",
         "Partial credits need the claim ledger, which is not on here.",
     ),
-    "credit_note_reference_other_amount": (
-        "Creditnota {reference} is al geboekt voor {amount}: een creditnota wordt eenmaal per "
-        "kenmerk geboekt. Geef de nieuwe creditnota een eigen kenmerk.",
-        "Credit note {reference} was booked for {amount}: a credit note is booked once per "
-        "reference. Give a new credit note a reference of its own.",
-    ),
     "credit_above_principal": (
         "De hoofdsom van de factuur is {amount}: meer crediteren kan niet.",
         "The invoice's principal is {amount}: no more can be credited.",
@@ -395,10 +389,10 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "A dispute needs a reason.",
     ),
     "credit_note_other_amount": (
-        "Creditnota {reference} is al geboekt met {amount}: een ander bedrag onder hetzelfde "
-        "nummer kan niet.",
-        "Credit note {reference} was booked with {amount}: another amount under the same "
-        "number cannot be.",
+        "Creditnota {reference} is al geboekt voor {amount}: een creditnota wordt eenmaal per "
+        "kenmerk geboekt. Geef de nieuwe creditnota een eigen kenmerk.",
+        "Credit note {reference} was booked for {amount}: a credit note is booked once per "
+        "reference. Give a new credit note a reference of its own.",
     ),
     "partial_credit_below_principal": (
         "Een gedeeltelijke creditering moet lager zijn dan de hoofdsom van de factuur.",

@@ -1000,7 +1000,9 @@ def credit_part(
     if booked is not None:
         if booked != cents:
             raise CreditNoteConflict(
-                f"credit note {reference} was booked on {number} for {booked} cents"
+                f"credit note {reference} was booked on {number} for {booked} cents",
+                code="credit_note_other_amount",
+                params={"reference": reference, "amount": booked},
             )
         return Release({}, {}, {})
     day = claim_day(record, on)

@@ -150,8 +150,13 @@ class PaymentPlan:
     releasing: bool = False
     # a breach cancelled the plan and the debtor, the client and the action list are not yet
     # known told: the id the action item and the timeline entries take, so a redelivery that
-    # tells them again writes the same rows (the notices are keyed by the plan already)
+    # tells them again writes the same rows and the same outbox keys (keyed by it: a plan kept
+    # after a lapse that lapses again is told again, failure14b Q6)
     lapse_to_tell: str = ""
+    # the figures that lapse is told with (``shared/services/plans/lapse_figures.py``, JSON),
+    # pinned by its first telling: a repeat after a failure tells what the debtor was told,
+    # not the ledger of that later moment (failure14b Q4); "" until then
+    lapse_owed: str = ""
     # activated and the debtor not yet known sent the agreement (nor the timeline and contact
     # log told): the id those rows take, so the repeat that finishes it (the API's activate or
     # the decision again, or the daily run) writes the same rows and the outbox key sends once
@@ -321,7 +326,7 @@ class PaymentPlan:
         if not self.lapsed or self.ended_on is None:
             return None
         running = replace(self, status=PlanStatus.ACTIVE, reason=None, skipped=frozenset(),
-                          releasing=False, lapse_to_tell="", ended_on=None)  # fmt: skip
+                          releasing=False, lapse_to_tell="", lapse_owed="", ended_on=None)  # fmt: skip
         if running.settle(paid_in_grace, self.ended_on).breached(self.ended_on):
             return None
         again = running.settle(paid_now, today)

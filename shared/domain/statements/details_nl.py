@@ -621,7 +621,7 @@ def _split_knab(raw: str) -> Details:
             cut = " " if len(rows[bank]) < _width(bank) else ""  # a space the wrap fell on
             before, bank_line = " ".join(rows[:bank]), rows[bank] + cut + rows[bank + 1]
         else:
-            before, bank_line = " ".join(rows[:bank]), " ".join(rows[bank:])
+            before, bank_line = _knab_joined(rows, 0, bank), _knab_joined(rows, bank, len(rows))
     m = _KNAB_PAYER.match(bank_line.lstrip())
     return Details(
         counterparty_iban=_iban(m.group(1)) if m else None,
@@ -632,6 +632,18 @@ def _split_knab(raw: str) -> Details:
 
 def _width(row: int) -> int:
     return _KNAB_FIRST_WIDTH if row == 0 else _KNAB_WIDTH
+
+
+def _knab_joined(rows: list[str], start: int, end: int) -> str:
+    """``rows[start:end]`` as one text: a line Knab filled to its width was cut there and
+    goes on without a space (a name over 35 characters cut mid-word, "…J" / "ANSEN": newcomer14b
+    #4), a shorter one ended at a space (stripped from the line's end)."""
+    out = ""
+    for n in range(start, end):
+        if n > start:
+            out += "" if len(rows[n - 1]) >= _width(n - 1) else " "
+        out += rows[n]
+    return out
 
 
 def _name_runs_on(rows: list[str], at: int) -> bool:

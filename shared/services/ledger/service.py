@@ -531,7 +531,8 @@ class LedgerService:
                     self.named(client),
                 )
             except booking.CreditNoteConflict as exc:
-                raise ConflictingUpdate(str(exc)) from exc
+                # the reference stands with its amount: refused again, so it names its code
+                raise ConflictingUpdate(str(exc), code=exc.code, params=exc.params) from exc
             except LedgerRuleError as exc:
                 raise Invalid(str(exc), field="amount", code=exc.code, params=exc.params) from exc
             if not result.events:

@@ -52,7 +52,12 @@ FILE_LEAD_DAYS = 2  # the file is built this many days before the collection dat
 
 
 class DirectDebitError(ValueError):
-    """Direct debit is not set up for this client (no creditor identifier or IBAN)."""
+    """Direct debit is not set up for this client (no creditor identifier or IBAN):
+    ``missing`` names which, for the refusal's code."""
+
+    def __init__(self, message: str, missing: str) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 # every file's creditor account is one of the client's own (creditor_of): the money a file
@@ -64,10 +69,11 @@ def creditor_of(rules: PlanRules, client: Client) -> tuple[str, str]:
     """The client's SEPA creditor identifier and the account its collections go to."""
     if not rules.creditor_id:
         raise DirectDebitError(
-            "the client has no SEPA creditor identifier (plan rules: creditor_id)"
+            "the client has no SEPA creditor identifier (plan rules: creditor_id)",
+            missing="creditor_id",
         )
     if not client.ibans:
-        raise DirectDebitError("the client has no IBAN to collect to")
+        raise DirectDebitError("the client has no IBAN to collect to", missing="iban")
     return rules.creditor_id, client.ibans[0]
 
 

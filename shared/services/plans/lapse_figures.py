@@ -13,6 +13,7 @@ action item of the lapse state the same figures and build-up (:func:`owed_to_cli
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,6 +50,33 @@ def owed_on_lapse(figures: list[ClaimFigures], on: date) -> OwedOnLapse:
             f.interest_rule is not InterestRule.NONE and f.open.principal > 0 for f in figures
         ),
     )
+
+
+def pinned(lapse: str, owed: OwedOnLapse, not_claimed: tuple[str, ...]) -> str:
+    """The figures lapse ``lapse`` is told with, as the plan keeps them (``lapse_owed``)."""
+    return json.dumps({
+        "lapse": lapse, "on": owed.on.isoformat(), "principal": owed.principal,
+        "interest": owed.interest, "costs": owed.costs, "costs_vat": owed.costs_vat,
+        "costs_from": [d.isoformat() for d in owed.costs_from],
+        "interest_runs": owed.interest_runs, "not_claimed": list(not_claimed),
+    })  # fmt: skip
+
+
+def unpinned(lapse: str, kept: str) -> tuple[OwedOnLapse, tuple[str, ...]] | None:
+    """The figures ``kept`` pinned for lapse ``lapse``; None when none were (a plan stored
+    before they were kept) or they are an earlier lapse's."""
+    if not kept:
+        return None
+    d = json.loads(kept)
+    if d.get("lapse") != lapse:
+        return None
+    owed = OwedOnLapse(
+        on=date.fromisoformat(d["on"]), principal=int(d["principal"]),
+        interest=int(d["interest"]), costs=int(d["costs"]), costs_vat=int(d["costs_vat"]),
+        costs_from=tuple(date.fromisoformat(x) for x in d["costs_from"]),
+        interest_runs=bool(d["interest_runs"]),
+    )  # fmt: skip
+    return owed, tuple(d["not_claimed"])
 
 
 def _eur(cents: Cents, language: str) -> str:

@@ -85,7 +85,13 @@ class RecurringProvider(Protocol):
 
 
 class MollieNotSetUp(ValueError):
-    """The client collects through Mollie but has no Mollie account we can reach."""
+    """The client collects through Mollie but has no Mollie account we can reach
+    (``account``: the linked account that holds a plan's mandate and is no longer reachable;
+    "" when the client has none)."""
+
+    def __init__(self, message: str, account: str = "") -> None:
+        super().__init__(message)
+        self.account = account
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,8 @@ class MollieCollections:
             if provider is None:
                 raise MollieNotSetUp(
                     f"the Mollie account that holds plan {plan.plan_id if plan else ''}'s "
-                    f"customer and mandate ({account}) is no longer reachable"
+                    f"customer and mandate ({account}) is no longer reachable",
+                    account=account,
                 )
         else:
             provider = self._provider_for(client)

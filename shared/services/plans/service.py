@@ -62,7 +62,7 @@ from shared.services.plans.direct_debit import (
     DirectDebitError,
     creditor_of,
 )
-from shared.services.plans.lapse_figures import owed_detail
+from shared.services.plans.lapse_figures import OwedOnLapse, owed_detail, pinned, unpinned
 from shared.services.plans.mollie_collection import MollieCollections
 from shared.services.sandbox_gate import require_approved
 
@@ -537,7 +537,13 @@ class PlanService:
         try:
             creditor_of(self.plans.rules(client.client_id), client)
         except DirectDebitError as e:
-            raise PlanConflict(str(e)) from e
+            # stands until the client's direct debit is set up: a code, so it is not retried
+            no_id = e.missing == "creditor_id"
+            raise PlanConflict(
+                str(e),
+                code="plan_no_creditor_id" if no_id else "plan_no_client_iban",
+                params={"client": client.number},
+            ) from e
         # the agreement sent at activation is the pre-notification of every collection
         earliest = amsterdam_today(self.clock) + timedelta(days=plan.rules.prenotification_days)
         if plan.schedule[0].due_date < earliest:
@@ -562,7 +568,12 @@ class PlanService:
         try:
             self.mollie.provider(client)
         except MollieNotSetUp as e:
-            raise PlanConflict(str(e)) from e
+            # stands until the client's Mollie account is linked (again): not a retry
+            raise PlanConflict(
+                str(e),
+                code="mollie_account_unreachable" if e.account else "mollie_no_account",
+                params={"account": e.account} if e.account else {"client": client.number},
+            ) from e
         earliest = amsterdam_today(self.clock) + timedelta(days=plan.rules.prenotification_days)
         if len(plan.schedule) > 1 and plan.schedule[1].due_date < earliest:
             raise Invalid(
@@ -694,7 +705,11 @@ class PlanService:
     ) -> PaymentPlan:
         plan, etag = self._get(client, plan_id)
         if plan.status not in RUNNING and plan.status is not PlanStatus.DRAFT:
-            raise PlanConflict(f"plan {plan_id} is {plan.status.value}")
+            raise PlanConflict(
+                f"plan {plan_id} is {plan.status.value}",
+                code="plan_ended",
+                params={"plan": plan_id, "status": plan.status},
+            )
         try:
             moved = sched.postpone(list(plan.schedule), number, to, plan.period,
                                    shift_later=shift_later, method=plan.method)  # fmt: skip
@@ -1717,20 +1732,16 @@ class PlanService:
 
     def _tell_lapse(self, client: Client, plan: PaymentPlan) -> None:
         """Tell a breach: the timeline, the debtor's notice, the client's action item and mail,
-        the contact log. Every row takes the id the plan carries (``lapse_to_tell``) and every
-        message its plan-keyed outbox key, so a redelivery that tells again adds nothing."""
+        the contact log. Every row and every outbox key takes the id of this lapse
+        (``lapse_to_tell``), so a redelivery that tells again adds nothing, and a plan kept
+        after a lapse that lapses again is told again (failure14b Q6); every telling states
+        the figures the first one pinned (failure14b Q4)."""
         told = plan.lapse_to_tell
         now = self.clock.now()
         self.plans.log(plan.client_id, plan.plan_id, told, now, "cancelled",
                        "Cancelled automatically after a breach")  # fmt: skip
-        # a claim a clean slate or an akkoord left a natural obligation is never told due
-        not_claimed = self._natural_obligations(client, plan)
-        # the claims' figures on the lapse day (costs owed from it, interest) of the claims
-        # still claimed, not the plan's remainder: what is owed "in full" from now (law13b F1)
-        claimed = [n for n in plan.invoice_numbers if n not in not_claimed]
-        owed = self.money.owed_on_lapse(client, plan.debtor_number, claimed,
-                                        plan.ended_on or amsterdam_today(self.clock))  # fmt: skip
-        self._send_notice(client, plan, "lapsed",
+        owed, not_claimed = self._lapse_figures(client, plan)
+        self._send_notice(client, plan, f"lapsed-{told}",
                           lambda lang: notices.lapsed_to_debtor(plan, owed, lang, not_claimed))  # fmt: skip
         # the client is told the debtor's figures and build-up, not the plan's remainder
         note = notices.lapsed_to_client(plan, owed, client.language.value, not_claimed)
@@ -1746,7 +1757,7 @@ class PlanService:
         except Conflict:
             pass  # added by the delivery that failed after it
         if client.contact_email:
-            message = OutboundMessage(client.client_id, f"plan|{plan.plan_id}|lapsed-client", Channel.EMAIL, None,
+            message = OutboundMessage(client.client_id, f"plan|{plan.plan_id}|lapsed-{told}-client", Channel.EMAIL, None,
                                       client.contact_email, now, invoice_numbers=plan.invoice_numbers)  # fmt: skip
             self.messaging.enqueue(message, MessageContent(subject=note.subject, text=note.text,
                                                            language=client.language.value))  # fmt: skip
@@ -1756,6 +1767,42 @@ class PlanService:
                                                  invoice_numbers=plan.invoice_numbers, system=True))  # fmt: skip
         except Conflict:
             pass  # logged by the delivery that failed after it
+
+    def _lapse_figures(
+        self, client: Client, plan: PaymentPlan
+    ) -> tuple[OwedOnLapse, tuple[str, ...]]:
+        """What the lapse is told with: the figures its first telling pinned on the plan, else
+        the ledger's of the lapse day (after the release: costs owed from it, frozen interest
+        running again), pinned under the plan's ETag before anything is told, so a telling
+        repeated after a failure states what the debtor's notice said (failure14b Q4)."""
+        told = plan.lapse_to_tell
+        for _ in range(RETRIES):
+            found = self.plans.get(plan.client_id, plan.plan_id)
+            if found is not None:
+                kept = unpinned(told, found[0].lapse_owed)
+                if kept is not None:
+                    return kept
+            if found is None or found[0].lapse_to_tell != told:
+                break  # gone, or told and cleared by a plan stored before figures were kept
+            owed, not_claimed = self._owed_on_lapse(client, found[0])
+            try:
+                self._save(replace(found[0], lapse_owed=pinned(told, owed, not_claimed)), found[1])
+            except ConflictingUpdate:
+                continue
+            return owed, not_claimed
+        return self._owed_on_lapse(client, plan)
+
+    def _owed_on_lapse(
+        self, client: Client, plan: PaymentPlan
+    ) -> tuple[OwedOnLapse, tuple[str, ...]]:
+        # a claim a clean slate or an akkoord left a natural obligation is never told due
+        not_claimed = self._natural_obligations(client, plan)
+        # the claims' figures on the lapse day (costs owed from it, interest) of the claims
+        # still claimed, not the plan's remainder: what is owed "in full" from now (law13b F1)
+        claimed = [n for n in plan.invoice_numbers if n not in not_claimed]
+        owed = self.money.owed_on_lapse(client, plan.debtor_number, claimed,
+                                        plan.ended_on or amsterdam_today(self.clock))  # fmt: skip
+        return owed, not_claimed
 
     def _told(self, plan: PaymentPlan) -> PaymentPlan:
         """The breach told: its mark goes. A plan changed meanwhile keeps the mark, and the
@@ -1831,7 +1878,11 @@ class PlanService:
             if holder == "?":
                 continue  # the hold went while we looked: try again
             if self.plans.get(client.client_id, holder) is not None:
-                raise PlanConflict(f"invoice {number} is already in plan {holder}")
+                raise PlanConflict(
+                    f"invoice {number} is already in plan {holder}",
+                    code="plan_invoice_in_plan",
+                    params={"invoice": number, "plan": holder},
+                )
             self.plans.release_invoices(client.client_id, holder, (number,))
             if self.payments is not None:
                 self.payments.ledger.set_interest_pause(

@@ -42,6 +42,39 @@ def test_a_plan_no_longer_a_draft_names_its_rule(plans: Any) -> None:
     _refused(a.call("POST", f"{BASE}/{plan_id}/activate"), "plan_not_draft")
 
 
+def test_an_invoice_in_another_plan_names_its_rule(plans: Any) -> None:
+    """newcomer14b #2: the second plan over an invoice was refused with a bare 409, which
+    README's *Errors* reads as "retry"; it is refused again as long as the first plan holds."""
+    world, _ = plans
+    a = world.agency_a
+    first = make(a).body["plan_id"]
+    second = make(a).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{first}/activate").status == 200
+    _refused(a.call("POST", f"{BASE}/{second}/activate"), "plan_invoice_in_plan")
+
+
+def test_postponing_in_an_ended_plan_names_its_rule(plans: Any) -> None:
+    world, _ = plans
+    a = world.agency_a
+    plan_id = make(a).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    assert a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "agreed otherwise"}).status == 200
+    asked = a.call("POST", f"{BASE}/{plan_id}/installments/2/postpone", {"to": "2026-03-31"})
+    _refused(asked, "plan_ended")
+
+
+def test_a_credit_note_number_booked_with_another_amount_names_its_rule(plans: Any) -> None:
+    """The same credit note number with another amount is refused as long as the first note
+    stands (the invoice's own retry path and the ledger's)."""
+    world, _ = plans
+    a = world.agency_a
+    note = {"amount": "10.00", "reference": "CN-1"}
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/credit", note).status == 200
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/credit", note).status == 200  # booked once
+    other = {"amount": "12.00", "reference": "CN-1"}
+    _refused(a.call("POST", "/v1/clients/C1/invoices/F1/credit", other), "credit_note_other_amount")
+
+
 def test_a_conflict_without_a_rule_stays_a_bare_conflict() -> None:
     error = _conflict(ConflictingUpdate("the claims keep changing"))
     assert (error.status, error.code, error.details) == (409, "conflict", None)

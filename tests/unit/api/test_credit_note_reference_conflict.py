@@ -30,12 +30,12 @@ def test_a_credit_note_reference_with_another_amount_says_its_rule(world, first)
     again = a.call("POST", BASE, {"amount": "30.00", "reference": "CN-1"})
     assert again.status == 409, again.body
     (detail,) = again.body["error"]["details"]
-    assert detail["code"] == "credit_note_reference_other_amount"
+    assert detail["code"] == "credit_note_other_amount"
     assert f"EUR {first}" in detail["message"]
 
 
 def test_the_console_says_it_in_dutch_and_english():
-    exc = ConflictingUpdate("x", code="credit_note_reference_other_amount",
+    exc = ConflictingUpdate("x", code="credit_note_other_amount",
                             params={"reference": "CN-1", "amount": 2000})  # fmt: skip
     assert refusal(exc, "nl").startswith("Creditnota CN-1 is al geboekt voor € 20,00")
     assert refusal(exc, "en").startswith("Credit note CN-1 was booked for EUR 20.00")

@@ -155,6 +155,20 @@ def test_a_stalled_job_can_be_started_again_by_a_writer(world, tenants):
     assert jobs.get(tenants.c1, job.job_id).status == "done"
 
 
+def test_a_job_not_stalled_is_refused_with_its_rule(world, tenants):
+    """newcomer14b #2: "the job is not stalled" was a bare 409 (README: a 409 without a code
+    means "retry"); it stands until the job stalls, so it names its code."""
+    from shared.services.errors import ConflictingUpdate
+    from shared.services.reports.service import job_input
+
+    jobs = world.services.console_jobs
+    asked = job_input("usage", "csv", [tenants.c1], date(2025, 1, 1), date(2025, 1, 31))
+    job = jobs.start(tenants.c1, "report", "u", asked, total=2, title="usage")
+    with pytest.raises(ConflictingUpdate) as refused:
+        jobs.requeue(tenants.c1, job.job_id)
+    assert refused.value.code == "job_not_stalled"
+
+
 def test_an_invoice_import_repeated_after_a_crash_lists_each_rejected_row_once(
     world, tenants, monkeypatch
 ):

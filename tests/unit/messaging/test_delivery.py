@@ -108,6 +108,26 @@ def test_enqueueing_the_same_key_twice_creates_one_record(env):
     assert len(channel.sent) == 1
 
 
+def test_a_used_key_keeps_the_content_it_was_queued_and_sent_with(env):
+    """failure14b Q4, Q6: a producer that tells again under a used key with other figures
+    rewrote the stored content of a message already queued (and sent): the agency's record of
+    what the debtor was told. It stays as sent, for every caller of ``enqueue``."""
+    _, client, channel, queues, service = env
+    service.enqueue(message(client), MessageContent(subject="Vervallen", text="€ 585,19"))
+    assert run_jobs(service, queues) == ["sent"]
+    again = service.enqueue(message(client), MessageContent(subject="Vervallen", text="€ 535,19"))
+    assert again is False
+    assert service.content(client.client_id, "k1").text == "€ 585,19"
+    assert run_jobs(service, queues) == ["done"]
+    assert channel.sent == [("d1@example.nl", "Vervallen")]
+    # queued, not yet sent: kept too (the job sends what was queued)
+    service.enqueue(message(client, key="k2"), MessageContent(subject="a", text="first"))
+    service.enqueue(message(client, key="k2"), MessageContent(subject="b", text="second"))
+    assert service.content(client.client_id, "k2").text == "first"
+    run_jobs(service, queues)
+    assert channel.sent[-1] == ("d1@example.nl", "a")
+
+
 def test_outside_contact_hours_the_job_waits(env):
     world, client, channel, queues, service = env
     world.clock.at = datetime(2025, 3, 8, 19, 30, tzinfo=UTC)  # Saturday 20:30 local

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from azure.core.exceptions import ServiceRequestError
 
+from tests.unit.plans.lapse_keys import the_lapse
 from tests.unit.plans.test_plan_service import BASE, make, plans  # noqa: F401
 
 BREACH_DAY = date(2026, 2, 15)  # 100.00 behind past the 7 grace days
@@ -94,8 +95,9 @@ def test_a_breach_is_told_once_when_its_job_fails_half_way(plans, where, name, a
     assert calls["n"] >= nth and outcomes[0] == "failed" and outcomes[-1] == "ok"
     got = a.call("GET", f"{BASE}/{plan_id}").body
     assert got["status"] == "cancelled" and "breach" in got["reason"]
-    assert set(keys) >= {f"plan|{plan_id}|lapsed", f"plan|{plan_id}|lapsed-client"}
-    for key in (f"plan|{plan_id}|lapsed", f"plan|{plan_id}|lapsed-client"):
+    told = the_lapse(world, client.client_id, plan_id)
+    assert set(keys) >= set(told)
+    for key in told:
         assert services.messaging.outbox.get(client.client_id, key) is not None
     kinds = [x["kind"] for x in a.call("GET", "/v1/clients/C1/actions").body["items"]]
     assert kinds.count("plan_breached") == 1

@@ -42,7 +42,10 @@ def _return(world, plan_id: str, n: int, code: str, on: date) -> str:
 
 
 def _lapsed_on(days: list[tuple[date, list[str]]], plan_id: str) -> list[date]:
-    return [d for d, keys in days if f"plan|{plan_id}|lapsed" in keys]
+    # the debtor's notice of a lapse, keyed per lapse (lapsefix14): ``…|lapsed-<lapse>``
+    told = f"plan|{plan_id}|lapsed"
+    return [d for d, keys in days
+            if any(k.startswith(told) and not k.endswith("-client") for k in keys)]  # fmt: skip
 
 
 def _told(world, client, plan_id: str, e2e: str) -> str:

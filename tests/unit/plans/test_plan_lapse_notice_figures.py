@@ -23,11 +23,13 @@ from typing import Any
 
 from shared.domain.records import PaymentSource
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row, make_world
+from tests.unit.plans.lapse_keys import the_lapse
 
 
 def _lapse_notice(include_costs: bool, language: str = "nl") -> str:
     w, client, plan_id = _lapsed(include_costs, language)
-    text: str = w.services.messaging.content(client.client_id, f"plan|{plan_id}|lapsed").text
+    key, _ = the_lapse(w, client.client_id, plan_id)
+    text: str = w.services.messaging.content(client.client_id, key).text
     return text
 
 
@@ -114,7 +116,8 @@ def test_the_client_is_told_the_debtors_figures_and_how_they_are_built_up() -> N
     remainder) while the debtor was told € 585,19 is due in full; the client sees the same
     sum and build-up as the debtor."""
     w, client, plan_id = _lapsed(include_costs=False)
-    mail = w.services.messaging.content(client.client_id, f"plan|{plan_id}|lapsed-client").text
+    _, client_key = the_lapse(w, client.client_id, plan_id)
+    mail = w.services.messaging.content(client.client_id, client_key).text
     assert "Op 08-03-2026 is weer in zijn geheel opeisbaar: € 585,19" in mail
     assert "Hoofdsom: € 500,00" in mail
     assert "Rente tot 08-03-2026: € 10,19" in mail
@@ -131,9 +134,10 @@ def test_the_client_is_told_the_debtors_figures_and_how_they_are_built_up() -> N
 def test_the_client_in_english_is_told_the_same_figures() -> None:
     """The client writes English, the debtor Dutch: each reads the same figures."""
     w, client, plan_id = _lapsed(include_costs=True, client_language="en")
-    mail = w.services.messaging.content(client.client_id, f"plan|{plan_id}|lapsed-client").text
+    debtor_key, client_key = the_lapse(w, client.client_id, plan_id)
+    mail = w.services.messaging.content(client.client_id, client_key).text
     assert "On 2026-03-08 EUR 577.52 is due again in full, as the debtor was told" in mail
     assert "Principal: EUR 502.96" in mail
     assert "Collection costs, owed from 2026-03-08: EUR 74.56" in mail
-    debtor = w.services.messaging.content(client.client_id, f"plan|{plan_id}|lapsed").text
+    debtor = w.services.messaging.content(client.client_id, debtor_key).text
     assert "€ 577,52" in debtor

@@ -10,6 +10,7 @@ import pytest
 
 from shared.domain.records import PaymentSource
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+from tests.unit.plans.lapse_keys import the_lapse
 
 BASE = "/v1/clients/C1/plans"
 
@@ -255,7 +256,7 @@ def test_a_breach_cancels_tells_debtor_and_client_and_runs_once(plans):
     a.call("POST", f"{BASE}/{plan_id}/activate")
     world.services.messaging.queues.take("send-email")
     keys = run_day(world, date(2026, 2, 15))  # 100.00 behind past the 7 grace days
-    assert f"plan|{plan_id}|lapsed" in keys and f"plan|{plan_id}|lapsed-client" in keys
+    assert set(the_lapse(world, client.client_id, plan_id)) <= set(keys)
     actions = a.call("GET", "/v1/clients/C1/actions").body["items"]
     assert [x["kind"] for x in actions].count("plan_breached") == 1
     assert run_day(world, date(2026, 2, 16)) == []
@@ -309,7 +310,10 @@ def test_direct_debit_mandate_prenotification_file_collection_return_and_retry(p
     mandate = {"mandate_id": "MND-D1-1", "signed_on": "2026-01-05", "iban": "NL91 ABNA 0417 1643 00",
                "name": "Debtor D1"}  # fmt: skip
     assert a.call("PUT", f"{BASE}/{plan_id}/mandate", mandate).status == 200
-    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 409  # no creditor id
+    no_id = a.call("POST", f"{BASE}/{plan_id}/activate")  # no creditor id: refused until set
+    assert (
+        no_id.status == 409 and no_id.body["error"]["details"][0]["code"] == "plan_no_creditor_id"
+    )
     assert (
         a.call("PUT", "/v1/clients/C1/plan-rules", {"creditor_id": "NL99ZZZ123456780000"}).status
         == 422

@@ -12,6 +12,7 @@ from shared.domain.standing import DebtorStanding, LiftReason, Standing, with_li
 from shared.services.plans import notices
 from shared.services.plans.lapse_figures import OwedOnLapse
 from tests.unit.api.conftest import invoice_row
+from tests.unit.plans.lapse_keys import the_lapse
 from tests.unit.plans.test_plan_breach_told import BREACH_DAY, _deliver_until_done
 from tests.unit.plans.test_plan_service import BASE, make, plans  # noqa: F401
 from tests.unit.standing.test_standing_ruling_claims import _at, _filing, _set, _world
@@ -126,8 +127,9 @@ def test_a_lapse_never_says_a_natural_obligation_is_due_again(plans) -> None:  #
     repos.debtors.save(replace(debtor, standing=ended), etag)
     world.services.messaging.queues.take("send-email")
     _, keys = _deliver_until_done(world, BREACH_DAY)
-    assert f"plan|{plan_id}|lapsed" in keys
-    told = world.services.messaging.content(client.client_id, f"plan|{plan_id}|lapsed")
+    key, _ = the_lapse(world, client.client_id, plan_id)
+    assert key in keys
+    told = world.services.messaging.content(client.client_id, key)
     assert "opeisbaar" not in told.text and "due again" not in told.text, told.text
     assert (
         "F1, F2 kunnen wij na de schone lei of het akkoord niet meer van u vorderen" in (told.text)

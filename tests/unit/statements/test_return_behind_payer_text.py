@@ -150,3 +150,39 @@ def test_a_knab_file_with_a_run_on_name_reads_the_banks_account() -> None:
     [line] = statement.lines
     assert line.counterparty_iban == "NL65INGB0123456789"
     assert line.counterparty_name == LONG_NAME[:31] + RUN_ON
+
+
+FULL_NAME = "STICHTING BEHEER DERDENGELDEN JANSEN EN VAN DER BERG"
+
+
+@pytest.mark.parametrize("description", ["FACTUUR 2025-0042", ""], ids=["described", "no-text"])
+def test_a_long_name_knab_cut_mid_word_reads_whole(description: str) -> None:
+    """newcomer14b #4: an ordinary name over 35 characters fills Knab's line and runs on,
+    cut mid-word ("…J" / "ANSEN"); the lines were joined with a space ("J ANSEN"). A line the
+    bank filled goes on without one (README's rule for filled lines)."""
+    width = 65 if description else 61
+    first = (BANK_LINE + FULL_NAME)[:width]
+    rest = (BANK_LINE + FULL_NAME)[width:]
+    assert first[-1] != " " and rest[0] != " "  # cut inside a word
+    text = "\n".join([*([description] if description else []), first, rest])
+    read = split_details(text, bank="KNAB")
+    assert read.counterparty_name == FULL_NAME
+    assert read.counterparty_iban == "NL65INGB0123456789"
+    assert read.remittance == (description or None)
+    # a line that ended short of the width ended at a space: the name keeps it
+    short = "\n".join(["FACTUUR F-1", BANK_LINE + "STICHTING BEHEER", "DERDENGELDEN"])
+    assert split_details(short, bank="KNAB").counterparty_name == "STICHTING BEHEER DERDENGELDEN"
+
+
+def test_a_knab_file_with_a_long_name_cut_mid_word_reads_it_whole() -> None:
+    """The same through the statement parser (the :86: tag counts in its first line)."""
+    first, rest = (BANK_LINE + FULL_NAME)[:61], (BANK_LINE + FULL_NAME)[61:]
+    data = (
+        "{1:F01KNABNL2HAXXX0000000000}{2:I940KNABNL2HXXXXN3020}{4:\n:20:ABCDEFG123343545\n"
+        ":25:0123456789\n:28C:1/1\n:60F:C141024EUR0,\n"
+        ":61:1410241024C1000,NTRFNONREF//ABC9886658908791\n"
+        f":86:{first}\n{rest}\n:62F:C141027EUR1000,\n-}}\n"
+    ).encode()
+    [statement] = parse_statement_file(data)
+    [line] = statement.lines
+    assert line.counterparty_name == FULL_NAME
