@@ -1,7 +1,9 @@
 """Every morning, on the dunning schedule: are the statutory interest rates in force current?
 When the newest is older than seven months every agency gets an action item (once per stale
-table) and the log a warning. And a rate table's upload restates the claims per client, one
-message per client on ``rate-restatement`` (shared.services.rate_restatement)."""
+table) and the log a warning. First, a table a deploy put in force (a newer shipped row) is
+settled: its claims' restatement queued as an upload's. And a rate table's upload restates the
+claims per client, one message per client on ``rate-restatement``
+(shared.services.rate_restatement)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 def check_statutory_rates(timer: func.TimerRequest, context: func.Context) -> None:
     from shared import bootstrap
 
-    bootstrap.services().statutory_rates.check()
+    rates = bootstrap.services().statutory_rates
+    rates.settle()
+    rates.check()
 
 
 @bp.function_name("restate_client_rates")

@@ -21,6 +21,7 @@ from pydantic import (
 
 from shared.adapters.tables.keys import MAX_NUMBER_KEY_CHARS, key_length
 from shared.api.documents import ErrorBody
+from shared.domain.countries import is_country
 from shared.domain.references.iban import iban_error, normalise
 
 
@@ -247,6 +248,18 @@ class AddressIn(Strict):
     postal_code: str = Field(min_length=1, max_length=20, pattern=_PRINTABLE)
     city: str = Field(min_length=1, max_length=100, pattern=_PRINTABLE)
     country: str = Field(default="NL", pattern=r"^[A-Z]{2}$")
+
+    @field_validator("country")
+    @classmethod
+    def _assigned_country(cls, value: str) -> str:
+        # the country decides the 14-day letter's receipt term (abroad: 5 working days more),
+        # so a typo ("XX") or another scheme's code ("UK") is refused, as the CLI does
+        if not is_country(value):
+            raise ValueError(
+                f"not a country: {value!r}; expected an ISO 3166-1 alpha-2 code such as NL, "
+                "BE, DE (the United Kingdom is GB)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _dutch_postcode(self) -> AddressIn:

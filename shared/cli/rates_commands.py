@@ -44,6 +44,9 @@ def cmd_update(args: argparse.Namespace) -> int:
     _show(status, rates.table, False)
     if rates.version == SHIPPED:
         print(f"{args.file} adds no rate to the shipped table: nothing new is put in force")
+        if rates.clients_queued:  # the release's table, not restated yet (StatutoryRates.settle)
+            print(f"the claims booked before the shipped table was in force are restated on "
+                  f"the {RESTATE_QUEUE} queue: {rates.clients_queued} client(s) queued")  # fmt: skip
         return 0
     minutes = CACHE_SECONDS // 60
     print(f"the app's workers use it within {minutes} minutes (each re-reads the table then)")

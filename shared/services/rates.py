@@ -4,10 +4,16 @@ takes effect without a release.
 
 Versions are blobs ``statutory-rates/v<upload time>.csv``, written once and never overwritten
 (the history of what was in force stays readable); the newest valid one is in force. Every
-worker re-reads the newest version at most every ``CACHE_SECONDS``."""
+worker re-reads the newest version at most every ``CACHE_SECONDS``.
+
+A deploy that ships a newer table (a half-year row added to ``statutory_rates.csv``) puts it in
+force like an upload and restates the same way: the table whose claims were last restated is
+remembered (``in-force/<time>.csv``), and :meth:`StatutoryRates.settle` (the daily rates timer,
+and every upload) queues the restatement from it to the table now in force when they differ."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -22,6 +28,7 @@ from shared.domain.law.interest_rates import (
     completed,
     default_rate_table,
     parse_rate_table,
+    rate_table_csv,
     update_errors,
 )
 from shared.domain.records import ActionItem
@@ -37,6 +44,17 @@ CONTAINER = "statutory-rates"
 CACHE_SECONDS = 600
 MAX_UPLOAD_BYTES = 256 * 1024
 SHIPPED = "shipped"
+UPLOADED = "v"  # the uploaded versions' names: v<upload time>.csv
+# the table whose claims were last restated (put in force by an upload or a deploy), one blob
+# per change: in-force/<time>.csv, the newest one counts
+REMEMBERED = "in-force/"
+# a restatement a deploy's table queues is version shipped-<newest row>-<digest> (its own ledger
+# reason, so it is not taken for an upload's restatement of the same claims)
+DEPLOYED = "shipped-"
+DEPLOY_AUTHOR = "deploy"
+# the newest row every release shipped before the table in force was remembered (rates14
+# shipped 2026-07-01 in the code): what their claims were booked on, when nothing is remembered
+SHIPPED_UNTIL_BEFORE_REMEMBERED = date(2026, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -105,23 +123,26 @@ class StatutoryRates:
             self._cached = (self.clock.now(), found)
         return found
 
-    def _load(self) -> RatesInForce:
-        for name in sorted(self.files.names(CONTAINER), reverse=True):
+    def _load(self, shipped: RateTable | None = None) -> RatesInForce:
+        """The newest valid upload, or the shipped table (``shipped``: another release's)."""
+        shipped = shipped or self.shipped
+        for name in sorted(self.files.names(CONTAINER, UPLOADED), reverse=True):
             data = self.files.get(CONTAINER, name)
             if data is None:
                 continue
             try:
-                table = self._checked(data)
+                table = self._checked(data, shipped)
             except Invalid as exc:
                 # put there by hand past the checks: keep the last good table, say so loudly
                 log.error("statutory rate version %s is unusable: %s", name, exc)
                 continue
             return RatesInForce(table, name)
-        return RatesInForce(self.shipped, SHIPPED)
+        return RatesInForce(shipped, SHIPPED)
 
     def _before(self, version: str) -> RateTable:
         """The table that was in force before version ``version`` (the shipped one first)."""
-        for name in sorted((n for n in self.files.names(CONTAINER) if n < version), reverse=True):
+        uploaded = (n for n in self.files.names(CONTAINER, UPLOADED) if n < version)
+        for name in sorted(uploaded, reverse=True):
             data = self.files.get(CONTAINER, name)
             if data is None:
                 continue
@@ -131,7 +152,8 @@ class StatutoryRates:
                 continue
         return self.shipped
 
-    def _checked(self, data: bytes) -> RateTable:
+    def _checked(self, data: bytes, shipped: RateTable | None = None) -> RateTable:
+        shipped = shipped or self.shipped
         if len(data) > MAX_UPLOAD_BYTES:
             raise Invalid(
                 f"a rate table is at most {MAX_UPLOAD_BYTES // 1024} KiB",
@@ -143,9 +165,9 @@ class StatutoryRates:
             raise Invalid("a rate table is UTF-8 text", code="rate_table_encoding") from None
         except RateTableError as exc:
             raise Invalid(str(exc), code=exc.code, params=exc.params) from None
-        if errors := update_errors(self.shipped, table):
+        if errors := update_errors(shipped, table):
             raise Invalid("; ".join(errors), code="rate_table_refused", params={"problems": errors})
-        return completed(self.shipped, table)  # a table that starts later keeps older rows
+        return completed(shipped, table)  # a table that starts later keeps older rows
 
     # -- changing -----------------------------------------------------------------------------
     def upload(self, data: bytes, *, author: str) -> RatesInForce:
@@ -153,18 +175,22 @@ class StatutoryRates:
         the restatement of the claims it changes is queued, one message per client
         (``clients_queued`` in the answer). Uploading the table already in force stores
         nothing and queues its restatement again (an upload cut short between storing the
-        table and queueing every client); claims restated already do not change."""
+        table and queueing every client); claims restated already do not change. A table a
+        deploy put in force whose claims are not restated yet is first (:meth:`settle`):
+        uploading the shipped table restates them."""
         table = self._checked(data)
-        current = self._load()  # not this worker's cache: the version before is the stored one
+        # not this worker's cache: the version before is the stored one
+        settled = self.settle(author=author)
+        current = self._load()
         if current.version != SHIPPED and current.table == table:
             queued = 0
             if self.restate is not None:
                 before = self._before(current.version)
                 queued = self.restate(before, table, current.version, author, self.clock.now())
-            return replace(current, clients_queued=queued)
+            return replace(current, clients_queued=queued + settled)
         if table == self.shipped and current.version == SHIPPED:
-            return current
-        name = f"v{self.clock.now():%Y%m%dT%H%M%S%fZ}.csv"
+            return replace(current, clients_queued=settled)
+        name = f"{UPLOADED}{self.clock.now():%Y%m%dT%H%M%S%fZ}.csv"
         self.files.put(CONTAINER, name, data, content_type="text/csv")
         log.info("statutory rates %s uploaded by %s (newest %s)", name, author,
                  table.newest.effective_from.isoformat())  # fmt: skip
@@ -172,12 +198,61 @@ class StatutoryRates:
         with self._lock:
             self._cached = (self.clock.now(), found)
         if self.restate is None:
+            self._remember(table)
             return found
         # restated by the queue, not on the claims' next read: a read never writes, and what
         # a payment paid on interest the new table does not give is re-allocated (6:44) only
         # by a restatement; an upload cut short here is finished by uploading the file again
+        # (or by the next settle: the table remembered is still the one before)
         queued = self.restate(current.table, table, name, author, self.clock.now())
-        return replace(found, clients_queued=queued)
+        self._remember(table)
+        return replace(found, clients_queued=queued + settled)
+
+    def settle(self, *, author: str = DEPLOY_AUTHOR) -> int:
+        """A table put in force by a deploy (a newer ``statutory_rates.csv``) restates like an
+        upload: when the table in force differs from the one whose claims were last restated,
+        the restatement from that one to this one is queued (one message per client) and this
+        one remembered. The number of clients queued. Run by the daily rates timer and by every
+        upload; at-least-once safe: two runs at once, or a crash before remembering, queue the
+        same restatement twice, and a claim restated already does not change."""
+        current = self._load()
+        last, remembered = self._remembered()
+        if last == current.table:
+            if not remembered:  # the releases' table, guessed once: remembered from now on
+                self._remember(current.table)
+            return 0
+        queued = 0
+        if self.restate is not None:
+            version = current.version
+            if version == SHIPPED:
+                newest = current.table.newest.effective_from.isoformat()
+                digest = hashlib.sha256(rate_table_csv(current.table).encode()).hexdigest()[:8]
+                version = f"{DEPLOYED}{newest}-{digest}"
+            queued = self.restate(last, current.table, version, author, self.clock.now())
+        self._remember(current.table)
+        log.info("statutory rates in force remembered (%s, newest %s): %d client(s) queued",
+                 current.version, current.table.newest.effective_from.isoformat(), queued)  # fmt: skip
+        return queued
+
+    def _remembered(self) -> tuple[RateTable, bool]:
+        """The table whose claims were last restated, and whether it was remembered; before
+        anything was, the table the releases before shipped (with the uploads valid then)."""
+        for name in sorted(self.files.names(CONTAINER, REMEMBERED), reverse=True):
+            data = self.files.get(CONTAINER, name)
+            if data is None:
+                continue
+            try:
+                return parse_rate_table(data.decode("utf-8").splitlines()), True
+            except (UnicodeDecodeError, RateTableError) as exc:
+                log.error("remembered statutory rates %s are unusable: %s", name, exc)
+        earlier = tuple(
+            c for c in self.shipped.changes if c.effective_from <= SHIPPED_UNTIL_BEFORE_REMEMBERED
+        )
+        return self._load(RateTable(earlier) if earlier else self.shipped).table, False
+
+    def _remember(self, table: RateTable) -> None:
+        name = f"{REMEMBERED}{self.clock.now():%Y%m%dT%H%M%S%fZ}.csv"
+        self.files.put(CONTAINER, name, rate_table_csv(table).encode(), content_type="text/csv")
 
     # -- the alert ----------------------------------------------------------------------------
     def warning(self) -> str | None:
@@ -214,4 +289,4 @@ class StatutoryRates:
 
 def _order(version: str) -> str:
     """Versions in the order they were put in force (the shipped table before every upload)."""
-    return "" if version == SHIPPED else version
+    return "" if version == SHIPPED or version.startswith(DEPLOYED) else version

@@ -20,6 +20,7 @@ from shared.domain.records import PaymentSource
 from tests.faults.checks import all_actions, listed_scopes
 from tests.faults.figures import FIGURES
 from tests.faults.world import FaultWorld, build
+from tests.support.faults import SimulatedCrash
 from tests.support.rate_tables import table_before_july_2026
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 
@@ -98,11 +99,11 @@ def test_under_storage_faults_every_claim_ends_restated_once(seed):
     _booked(world)
     world.plan.enabled = True
     world.clock.at = UPLOAD
-    for _ in range(5):  # the operator uploads again until the upload answers
+    for _ in range(5):  # the operator uploads again until the upload answers (or its process died)
         try:
             world.services.statutory_rates.upload(NEWER.encode(), author="t")
             break
-        except Exception:
+        except (Exception, SimulatedCrash):
             continue
     world.host.run_until(UPLOAD + timedelta(hours=2))
     world.plan.enabled = False

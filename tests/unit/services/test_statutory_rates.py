@@ -17,7 +17,7 @@ from shared.domain.access import Scope
 from shared.domain.law.interest_rates import default_rate_table, rate_table_csv
 from shared.domain.parties import Agency
 from shared.services.errors import Invalid
-from shared.services.rates import CONTAINER, SHIPPED, StatutoryRates
+from shared.services.rates import CONTAINER, SHIPPED, UPLOADED, StatutoryRates
 from shared.services.repositories import Repositories
 from tests.support.rate_tables import table_before_july_2026
 from tests.unit.api.conftest import client_row
@@ -52,10 +52,10 @@ def test_a_newer_table_is_validated_versioned_and_put_in_force(setup):
     store, files, clock = setup
     rates = rates_over(store, files, clock)
     found = rates.upload(NEWER.encode(), author="test")
-    assert found.version.startswith("v2026") and files.names(CONTAINER) == [found.version]
+    assert found.version.startswith("v2026") and files.names(CONTAINER, UPLOADED) == [found.version]
     assert rates.table().rate_on(date(2026, 7, 2), commercial=False) == Fraction(35, 1000)
     assert rates.upload(NEWER.encode(), author="test") == found  # the same table: no new version
-    assert len(files.names(CONTAINER)) == 1
+    assert len(files.names(CONTAINER, UPLOADED)) == 1
 
 
 @pytest.mark.parametrize(
