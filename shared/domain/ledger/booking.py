@@ -23,9 +23,11 @@ from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.accrual import rate_on_day
 from shared.domain.ledger.costs import ClaimRecord, charged_costs
 from shared.domain.ledger.model import (
+    BACKDATED_REPLAYED,
     LOWERING,
     ORDER_6_44,
     PRINCIPAL_FIRST,
+    REPLAYED,
     RESTATED,
     RETURN_RESTATED,
     ClaimFigures,
@@ -160,6 +162,10 @@ def allocate(
         key=lambda r: (r.terms.due_date, r.number),
     )
     rest = _undesignated(records, {r.number for r in chosen}, on, rates)
+    if not continuing and not principal_first and _backdated_over_a_tie(records, rest, on):
+        replayed = _replay_backdated(records, payment_id, amount, on, chosen, rates, named)
+        if replayed is not None:
+            return replayed
     events, lines, remaining, released = _spread(
         records, [*((r,) for r in chosen), *rest], payment_id, amount, on, rates,
         principal_first, named, continuing=continuing,
@@ -169,13 +175,80 @@ def allocate(
     return Booking(payment_id, amount, day, tuple(lines), remaining, events, moved, left)
 
 
+def _backdated_over_a_tie(records: Sequence[ClaimRecord], rest: Sequence[Tier], on: date) -> bool:
+    """The payment is booked after later ones (a claim of the debtor has events after ``on``)
+    and claims of the same age share what reaches them pro rata (6:43 lid 2)."""
+    return booking_day(records, on) > on and any(len(tier) > 1 for tier in rest)
+
+
+def _replay_backdated(
+    records: Sequence[ClaimRecord],
+    payment_id: str,
+    amount: Cents,
+    on: date,
+    chosen: Sequence[ClaimRecord],
+    rates: RateTable | None,
+    named: Named | None,
+) -> Booking | None:
+    """A back-dated payment over claims that share money pro rata, booked as the debtor's
+    claims replayed from the final facts with it among them (:mod:`replayed`): restated claim
+    by claim, a tier whose one claim had later events (restated on their day) and the other
+    not (booked on the payment's day) split it on two days' figures, and the later payments'
+    money the restatement released went on from its own day: a few cents landed on the wrong
+    claim (ledger14b: F0 0.83 of its principal paid for 0.90 booked in received order). None
+    where the facts cannot be replayed (see :func:`_replayed`): then claim by claim."""
+    from shared.domain.ledger.replayed import Standing
+
+    why = f"{BACKDATED_REPLAYED}{payment_id} received {on.isoformat()}"
+    also = (Standing(payment_id, amount, on, tuple(r.number for r in chosen)),)
+    done = _replayed(records, {}, rates, named, why, (), {}, also, spare_known=False)
+    if done is None:
+        return None
+    lines = done.moved.get(payment_id, ())
+    # (the replay takes a claim's money off and puts it back: a payment whose money stays
+    # where it was did not move)
+    moved = {p: v for p, v in done.moved.items()
+             if p != payment_id and _net(v) != _net(_held_lines(records, p))}  # fmt: skip
+    left = {p: v for p, v in done.left.items() if p in moved}
+    day = max((e.on for new in done.events.values() for e in new), default=on)
+    return Booking(payment_id, amount, day, lines, amount - sum(x.amount for x in lines),
+                   done.events, moved, left)  # fmt: skip
+
+
+def _held_lines(records: Sequence[ClaimRecord], payment_id: str) -> list[AllocationLine]:
+    net: dict[tuple[str, Component], Cents] = {}
+    for r in records:
+        for e in r.events:
+            if e.payment_id == payment_id and e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
+                sign = 1 if e.kind is EventKind.ALLOCATED else -1
+                net[(r.number, e.component)] = net.get((r.number, e.component), 0) + sign * e.amount
+    return [AllocationLine(n, c, v) for (n, c), v in net.items() if v > 0]
+
+
+def _net(lines: Iterable[AllocationLine]) -> dict[tuple[str, Component], Cents]:
+    out: dict[tuple[str, Component], Cents] = {}
+    for line in lines:
+        key = (line.invoice_number, line.component)
+        out[key] = out.get(key, 0) + line.amount
+    return out
+
+
 def restated_moves(events: Iterable[LedgerEvent], payment_id: str) -> tuple[str, ...]:
     """The later payments whose allocations back-dated payment ``payment_id`` changed when it
     restated a claim (their ``RESTATED`` events among the debtor's ``events`` name it): what
     a repeat of the booking lets follow the ledger again (invoices, payment rows), as the
     first booking did."""
     why = f"{RESTATED}payment {payment_id} received "
-    return _named(events, lambda reason: reason.startswith(why), payment_id)
+    # (over claims that share money pro rata the debtor's claims are replayed: the moves'
+    # reasons name the replay's, after the day their money counts from)
+    replayed = f"{BACKDATED_REPLAYED}{payment_id} received "
+
+    def names(reason: str) -> bool:
+        # (a move's reason: REPLAYED + ISO day + ": " + the replay's)
+        tail = reason[len(REPLAYED) + 12 :] if reason.startswith(REPLAYED) else ""
+        return reason.startswith(why) or tail.startswith(replayed)
+
+    return _named(events, names, payment_id)
 
 
 def credit_note_moves(events: Iterable[LedgerEvent], reference: str) -> tuple[str, ...]:

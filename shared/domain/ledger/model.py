@@ -99,11 +99,18 @@ RECEIVED = "received "
 # the reason of the moves of a debtor's claims replayed from the final facts (replayed.py): +
 # ISO day the money counts from in the claim's own accrual + ": " + the restatement's reason
 REPLAYED = RESTATED + "replayed from "
+# the reason of a payment booked after later ones over claims that share money pro rata
+# (6:43 lid 2, the same age): + payment id + " received " + ISO day received. The debtor's
+# claims are replayed from the final facts (replayed.py); restated claim by claim instead, a
+# tier whose one claim had later events and the other not split the money on two days'
+# figures: 0.33 of F0's principal paid for 0.36 booked in received order (ledger14b)
+BACKDATED_REPLAYED = RESTATED + "booked after later payments: "
 # the restatements whose interest correction lowers the fixed interest: the claim's own
 # accrual must then give what the restated history gives (accrual.py counts their moves of a
 # payment's money from the day it first reached the claim)
 LOWERING = (
     RATES_RESTATED, TERMS_RESTATED, STANDING_RESTATED, RETURN_RESTATED, DESIGNATION_RESTATED,
+    BACKDATED_REPLAYED,
 )  # fmt: skip
 
 

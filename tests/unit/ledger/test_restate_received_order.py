@@ -183,6 +183,16 @@ ORDER = [0, 1, 2, 3, 4]
 # the money it stood in for: it re-dated the holder's money on the next claim
 @example(claims=[(100, 0, False, False), (6559, 0, False, False)],
          payments=[(174, 13, False), (101, 12, False), (5, 0, False)], order=ORDER)  # fmt: skip
+# (ledger14b) p2 back-dated over two claims of one age (pro rata) where only F1 had a later
+# event (p3's): restated claim by claim, F1's share was split on the figures of p3's day and
+# F0's on p2's own, and p3's released money went on from its day: F0 0.83 paid for 0.90, and
+# 0.33 for 0.36 (now: the debtor's claims replayed from the final facts)
+@example(claims=[(145, 0, False, False), (4238, 0, False, False)],
+         payments=[(1, 0, False), (347, 0, False), (2374, 0, False), (1, 1, False)],
+         order=[0, 3, 2, 1, 4])  # fmt: skip
+@example(claims=[(100, 0, False, False), (100, 0, False, False)],
+         payments=[(1, 0, False), (24, 0, False), (45, 0, False), (1, 1, False)],
+         order=[0, 3, 2, 1, 4])  # fmt: skip
 @given(
     claims=st.lists(claim_st, min_size=1, max_size=3),
     payments=st.lists(payment_st, min_size=1, max_size=5),
@@ -246,3 +256,30 @@ def test_money_kept_in_a_returned_payments_place_pays_what_it_paid_when_booked_i
     assert (fig["F0"].open.costs, fig["F0"].open.principal) == (3_998, 97)
     assert (fig["F1"].paid.principal, fig["F1"].open.total) == (100, 0)
     assert held(records, "p3") == 0
+
+
+def test_a_back_dated_payment_over_claims_of_one_age_pays_them_as_in_received_order() -> None:
+    """The drawn case (ledger14b): consumer F0 and F1 of 1.00 each, both due 1-1-2025 (one
+    tier, pro rata). p0 0.01, p2 0.45 and p1 0.24 received 21-1, p3 0.01 received 22-1,
+    booked p0, p3, p2, p1. In received order (interest 1.00 x 19 days: under a cent): p0 to
+    F0 (a cent over two equal claims: the lower number); p2 0.45 over 0.99 and 1.00: 0.22 and
+    0.23 (the cent to the larger remainder, F1's); p1 0.24 over 0.77 and 0.77: 0.12 each; p3
+    0.01 over 0.65 and 0.65: F0. F0 0.36 paid, F1 0.35. Restated claim by claim F0 had 0.33."""
+    records = build([(100, 0, False, False), (100, 0, False, False)])
+    got = {"p0": 1, "p1": 24, "p2": 45, "p3": 1}
+    day = {"p0": date(2025, 1, 21), "p1": date(2025, 1, 21), "p2": date(2025, 1, 21),
+           "p3": date(2025, 1, 22)}  # fmt: skip
+    done = {}
+    for pid in ("p0", "p3", "p2", "p1"):
+        done[pid] = booking.allocate(records, pid, got[pid], day[pid])
+        records = apply(records, done[pid].events)
+    fig = open_claims(records, date(2025, 1, 22))
+    assert (fig["F0"].paid.principal, fig["F1"].paid.principal) == (36, 35)
+    assert (fig["F0"].open.total, fig["F1"].open.total) == (64, 65)
+    assert {p: held(records, p) for p in got} == got
+    # the back-dated p2 moved p3's cent from F1 to F0 (what its booking says, for p3's row)
+    p3_on_f0 = booking.AllocationLine("F0", Component.PRINCIPAL, 1)
+    assert done["p2"].moved == {"p3": (p3_on_f0,)}
+    assert (done["p2"].unallocated, done["p1"].unallocated) == (0, 0)
+    events = [e for r in records for e in r.events]
+    assert "p3" in booking.restated_moves(events, "p2")
