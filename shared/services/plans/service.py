@@ -1447,8 +1447,13 @@ class PlanService:
             for _ in range(RETRIES):
                 plan, etag = self._get(client, plan_id)
                 debit = next((d for d in plan.debits if d.end_to_end_id == end_to_end_id), None)
-                if debit is None or debit.state in (DebitState.RETURNED, DebitState.WITHDRAWN):
-                    return plan  # told before, or taken out before the bank collected it
+                if debit is not None and debit.state is DebitState.RETURNED:
+                    # told before, or cut off after the row's save before the debtor and
+                    # staff were told (codereview14b F3): both are keyed, finish them
+                    self._finish_debit_failed(client, plan, debit, reason)
+                    return plan
+                if debit is None or debit.state is DebitState.WITHDRAWN:
+                    return plan  # taken out before the bank collected it
                 booked = debit.state is DebitState.COLLECTED or debit.via == "mollie"
                 if booked and self.payments is not None:  # (reversing nothing is a no-op)
                     self.payments.reverse(
@@ -1500,19 +1505,7 @@ class PlanService:
         self._log(updated, "debit_failed", f"Installment {debit.number}: the bank did not collect "
                   f"{debit.end_to_end_id} ({reason}: {said}); staff can retry")  # fmt: skip
         self._tell_debit_failed(client, updated, debit, reason)
-        now = self.clock.now()
-        try:
-            self.repos.actions.add(ActionItem(
-                client_id=client.client_id, action_id=f"sdd-failed-{end_to_end_id}",
-                kind="plan_debit_failed",
-                title=(f"Direct debit of installment {debit.number} of plan {plan_id} failed: "
-                       f"{reason} ({said})"),
-                created_at=now, debtor_number=plan.debtor_number, invoice_numbers=plan.invoice_numbers,
-                detail={"plan_id": plan_id, "installment": debit.number, "reason": reason,
-                        "end_to_end_id": end_to_end_id},
-            ))  # fmt: skip
-        except Conflict:
-            pass  # told before
+        self._add_debit_failed(client, updated, debit, reason)
         self._contact(updated, f"Direct debit of installment {debit.number} failed ({reason})")
         from shared.domain.standing import says_deceased
 
@@ -1524,6 +1517,47 @@ class PlanService:
             self.deceased_return(client, plan.debtor_number, reason, source or end_to_end_id)
             return self._get(client, plan_id)[0]
         return updated
+
+    def _add_debit_failed(
+        self, client: Client, plan: PaymentPlan, debit: DirectDebit, reason: str
+    ) -> None:
+        """Staff's item for a collection that came back: once per collection (its id)."""
+        from shared.domain.plans.sepa_reasons import describe
+
+        said = describe(reason.split()[0]) if reason.split() else reason
+        try:
+            self.repos.actions.add(ActionItem(
+                client_id=client.client_id, action_id=f"sdd-failed-{debit.end_to_end_id}",
+                kind="plan_debit_failed",
+                title=(f"Direct debit of installment {debit.number} of plan {plan.plan_id} failed: "
+                       f"{reason} ({said})"),
+                created_at=self.clock.now(), debtor_number=plan.debtor_number,
+                invoice_numbers=plan.invoice_numbers,
+                detail={"plan_id": plan.plan_id, "installment": debit.number, "reason": reason,
+                        "end_to_end_id": debit.end_to_end_id},
+            ))  # fmt: skip
+        except Conflict:
+            pass  # told before
+
+    def _finish_debit_failed(
+        self, client: Client, plan: PaymentPlan, debit: DirectDebit, reason: str
+    ) -> None:
+        """A return delivered again for a collection the plan's row already says came back:
+        when the first delivery was cut off after the row's save, the debtor was never told
+        and staff have no item, and the plan would lapse unsaid (codereview14b F3). Both
+        steps are keyed (the outbox key, the item's id) and written in that order, so the
+        item standing means both were done; a plan that stopped, or whose installment no
+        longer fails (paid otherwise, retried by staff), asks neither."""
+        if plan.status not in RUNNING or debit.number not in plan.failed:
+            return
+        if any(d.number == debit.number and d.attempt > debit.attempt for d in plan.debits):
+            return  # staff retried it: the later collection speaks for the installment
+        if self.repos.actions.get(client.client_id, f"sdd-failed-{debit.end_to_end_id}"):
+            return  # told before
+        why = debit.reason or reason
+        self._tell_debit_failed(client, plan, debit, why)
+        self._add_debit_failed(client, plan, debit, why)
+        self._contact(plan, f"Direct debit of installment {debit.number} failed ({why})")
 
     def _tell_debit_failed(
         self, client: Client, plan: PaymentPlan, debit: DirectDebit, reason: str

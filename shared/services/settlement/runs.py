@@ -417,7 +417,8 @@ class SettlementRunner:
 
     def _held_by_ruling(self, client_id: str, payments: Sequence[Payment]) -> dict[str, Payment]:
         """The payments received on or after the day of their debtor's bankruptcy or WSNP
-        (00:00, art. 23 Fw) while it holds or ended (not lifted as a mistake) and staff have
+        (00:00, art. 23 Fw) and, for one that ended (not lifted as a mistake), before the day
+        it ended, and staff have
         not decided on them: its filing item open, or resolved without listing a payment on
         its claims (booked after; the next daily run opens the item again with it). The item
         lists them for staff to decide whether the money is kept, returned to the curator or
@@ -432,7 +433,7 @@ class SettlementRunner:
             if p.debtor_number not in rulings:
                 rulings[p.debtor_number] = self._ruling(client_id, p.debtor_number, item_id)
             found = rulings[p.debtor_number]
-            if found is None or p.received_on < found[0].since:
+            if found is None or not _during(found[0], p.received_on):
                 continue
             filing = found[1]
             decided = (
@@ -690,6 +691,16 @@ class SettlementRunner:
             self.repos.actions.add(item)
         except Conflict:
             return  # on the list already (a continued run)
+
+
+def _during(ruling: DebtorStanding, received_on: date) -> bool:
+    """Whether money received on ``received_on`` came while the ruling held (art. 23 Fw:
+    from its day, 00:00): paid on or after the day it ended, it is the debtor's own free act
+    again (claims revived, art. 195 Fw; after a clean slate a natural obligation paid
+    anyway) and settles as any other (codereview14b F2: held for ever before)."""
+    if received_on < ruling.since:
+        return False
+    return ruling.lifted_on is None or received_on < ruling.lifted_on
 
 
 def _settleable(p: Payment) -> bool:
