@@ -128,7 +128,9 @@ def rebook_designated(
             # claims did not charge yet on some day before (the replay brings them to the
             # final facts on its own day): both halves of the move on the correction's day,
             # so every earlier day reads the payment once, where it was booked then
-            return replayed(undone)
+            on_its_day = replayed(undone)
+            if on_its_day is not None:
+                return on_its_day
     if restated is not None:
         undone = _undone_from_its_day(records, undone, payment_id)
     # the claims it leaves are restated without it (it never paid them: interest runs, costs
