@@ -106,24 +106,37 @@ def rebook_designated(
     holding = [by_number[n] for n, v in sorted(net.items()) if v > 0]
     undone = reverse(holding, payment_id, on, reason)
     restated = reason if reason.startswith(RESTATED) else None
+    if restated is not None and restated.startswith(LOWERING):
+        # the debtor's claims replayed from the final facts, the payment naming these claims
+        # (replayed.py): where the claim it leaves shares a notice with the one it names, the
+        # notice's costs are split on the final base (ledger14: 84.37 for 138.89)
+        also = (Standing(payment_id, amount, received, tuple(named)),)
+
+        def replayed(off: dict[str, tuple[LedgerEvent, ...]]) -> Release | None:
+            left_by = {r.number: r for r in records}
+            first: dict[str, tuple[LedgerEvent, ...]] = {}
+            _add(left_by, first, off)
+            return _replayed(list(left_by.values()), first, rates, named_by, restated, (), {},
+                             also, spare_known=False)  # fmt: skip
+
+        back_dated = replayed(_undone_from_its_day(records, undone, payment_id))
+        if back_dated is not None:
+            placed = _placed_from_its_day(back_dated, payment_id)
+            if _reads_on_every_day(records, placed, rates):
+                return placed
+            # its money on the claims named from its day would pay costs or interest those
+            # claims did not charge yet on some day before (the replay brings them to the
+            # final facts on its own day): both halves of the move on the correction's day,
+            # so every earlier day reads the payment once, where it was booked then
+            on_its_day = replayed(undone)
+            if on_its_day is not None:
+                return on_its_day
     if restated is not None:
         undone = _undone_from_its_day(records, undone, payment_id)
     # the claims it leaves are restated without it (it never paid them: interest runs, costs
     # as their term says); their later payments move as a return moves them
     # (a correction by hand restates them as the money never having been there: its reason
     # is the restatement's too, so the claims' own accrual gives the restated interest)
-    if restated is not None and restated.startswith(LOWERING):
-        # the debtor's claims replayed from the final facts, the payment naming these claims
-        # (replayed.py): where the claim it leaves shares a notice with the one it names, the
-        # notice's costs are split on the final base (ledger14: 84.37 for 138.89)
-        left_by = {r.number: r for r in records}
-        off: dict[str, tuple[LedgerEvent, ...]] = {}
-        _add(left_by, off, undone)
-        also = (Standing(payment_id, amount, received, tuple(named)),)
-        replayed = _replayed(list(left_by.values()), off, rates, named_by, restated, (), {},
-                             also, spare_known=False)  # fmt: skip
-        if replayed is not None:
-            return replayed
     first = restate_claims(records, sorted(undone), rates, undone, named_by, reason=restated)
     current = {r.number: r for r in records}
     events: dict[str, tuple[LedgerEvent, ...]] = {}
@@ -164,3 +177,44 @@ def _undone_from_its_day(
         number: tuple(replace(e, on=min(e.on, reached.get(number, e.on))) for e in new)
         for number, new in undone.items()
     }
+
+
+def _placed_from_its_day(done: Release, payment_id: str) -> Release:
+    """The other half of :func:`_undone_from_its_day` where the debtor's claims are replayed:
+    the replay books its moves on the claims' latest day, so with the payment taken off on the
+    day it reached its claim it stood on no claim on every day between (codereview14b F1:
+    506.00 on no claim from 15-1 to 24-1). Its money put on again is dated on the day it
+    counts from (the day received), as designated so from then; the accrual reads it from
+    that day already, and other payments' moves stay on the replay's day."""
+    events = {
+        number: tuple(
+            replace(e, on=min(e.on, e.stands_in.received))
+            if e.payment_id == payment_id
+            and e.kind is EventKind.ALLOCATED
+            and e.stands_in is not None
+            and e.stands_in.payment_id == payment_id
+            else e
+            for e in new
+        )
+        for number, new in done.events.items()
+    }
+    return Release(events, done.moved, done.left)
+
+
+def _reads_on_every_day(
+    records: Sequence[ClaimRecord], done: Release, rates: RateTable | None
+) -> bool:
+    """The claims after ``done`` read on every day from its earliest booking on (a claim's
+    figures refuse a component paid beyond what it charged by that day)."""
+    after = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ())) for r in records]
+    new = [e.on for events in done.events.values() for e in events]
+    if not new:
+        return True
+    since = min(new)
+    days = sorted({e.on for r in after for e in r.events if e.on >= since})
+    try:
+        for day in days:
+            open_claims(after, day, rates)
+    except ValueError:
+        return False
+    return True

@@ -6,10 +6,11 @@ back and forth added another double count."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from shared.domain.records import PaymentSource
 from tests.unit.payments.test_payment_redesignation import BODY, PATH, _booked_on_f1, _put
 
 INVOICES = "/v1/clients/C1/invoices"
@@ -43,3 +44,23 @@ def test_the_claim_on_each_earlier_day_counts_the_moved_payment_once(world: Any)
         total, per = _paid(world, day)
         assert total == Decimal("506.00"), (day, per)
         assert per["F2"] == Decimal("0.00"), (day, per)  # all of it fits on F1
+
+
+def test_a_later_payment_leaves_the_corrected_payment_on_a_claim_on_every_day(world: Any) -> None:
+    """codereview14b F1: with a later payment (10.00 on F1, 25-1) the correction is replayed
+    over the debtor's claims, whose moves went on the claims' latest day (25-1) while the
+    506.00 came off F1 from 15-1, the day it reached F1: 0.00 paid on 15-1, 20-1 and 24-1."""
+    client = _booked_on_f1(world)  # 506.00 received 15-1 on F1; the payer named F2
+    world.clock.at = datetime(2026, 1, 25, 9, 0, tzinfo=UTC)
+    world.services.payments.book(
+        client, payment_id="stmt-line-2", amount=1000, received_on=date(2026, 1, 25),
+        source=PaymentSource.BANK, invoice_numbers=["F1"], payer_iban="NL91ABNA0417164300",
+    )  # fmt: skip
+    world.clock.at = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
+    assert world.agency_a.call("PUT", PATH, BODY).status == 200
+    for day in ("2026-01-15", "2026-01-20", "2026-01-24"):
+        total, per = _paid(world, day)
+        assert (total, per["F2"]) == (Decimal("506.00"), Decimal("503.23")), (day, per)
+    for day in ("2026-01-25", "2026-02-01"):
+        total, per = _paid(world, day)
+        assert (total, per["F2"]) == (Decimal("516.00"), Decimal("503.23")), (day, per)
