@@ -20,8 +20,9 @@ Signals, strongest first:
 The rules a careful credit manager books by, each named in the reasons:
 - reference: a structured reference of one open invoice, the amount at most its open total;
 - number: the invoice number in the text, amount and/or payer agreeing;
-- known payer: a debtor's known IBAN paying exactly the open total of exactly one of that
-  debtor's open invoices, with no reference or number in the text pointing elsewhere;
+- known payer: a debtor's known IBAN paying exactly the open total, or the open principal, of
+  exactly one of that debtor's open invoices (no other invoice or set of his fitting by either),
+  with no reference or number in the text pointing elsewhere;
 - number without prefix/year, or with one typo: when the payer and the amount agree.
 The precision guard: a booking is automatic only when the best candidate reaches the
 threshold and leads every other candidate by the margin (no other open claim fits as well).
@@ -704,8 +705,13 @@ def _payer_candidates(
                 f"rule number with one typo: invoice number {inv.number} with one character off",
             )
     reason = f"payer account {line.counterparty_iban} is known for this debtor"
-    exact = [i for i in invoices if totals[i.number] == line.amount]
+    # a bill paid to the cent: its whole claim on the day, or its open principal (he pays the
+    # bill he received; the day's interest he cannot know to the cent, docs/law.md "The tacit
+    # designation"): the one rule of ``inning match`` and the app, whatever totals they have
+    exact = [i for i in invoices if _pays_exactly(line.amount, [i], totals)]
     subset = subset_with_sum(invoices[:MAX_SUBSET_INVOICES], line.amount, totals)
+    if len(exact) == 1 and not subset:
+        subset = (exact[0],)  # its principal only: no set of whole claims sums to the amount
     if not subset:  # a partial or unexplained amount: the oldest invoices first (6:43 BW)
         new(invoices[:MAX_SUBSET_SIZE], WEIGHT_IBAN, reason)
         return
@@ -720,9 +726,22 @@ def _payer_candidates(
             "rule known payer: the exact open amount of the only open invoice of this "
             "debtor with that amount, no reference pointing elsewhere"
         )
-    elif len(subset) > 1:
+    elif len(subset) > 1 and not exact:
         cand.score = round(min(cand.score + BONUS_ONLY_OPEN_SET, 1.0), 4)
         cand.reasons.append("known payer: the exact open amount of one set of their invoices")
+    elif exact and set(exact) != set(subset):
+        # one bill's principal and another bill or set's whole claim fit alike: the amount
+        # singles out neither (the precision guard), a person decides
+        cand.reasons.append("not the known-payer rule: another open invoice fits the amount too")
+
+
+def _pays_exactly(amount: Cents, invoices: Sequence[OpenInvoice], totals: dict[str, Cents]) -> bool:
+    """The amount is these invoices' whole open claim on the day or their open principal,
+    to the cent (one measure over all of them)."""
+    return amount in (
+        sum(totals.get(i.number, i.open_amount) for i in invoices),
+        sum(i.open_amount for i in invoices),
+    )
 
 
 def _score_support(
@@ -731,10 +750,13 @@ def _score_support(
     if cand.base_reasons < 0:
         cand.base_score, cand.base_reasons = cand.score, len(cand.reasons)
     total = sum(totals.get(i.number, i.open_amount) for i in cand.invoices)
-    exact = line.amount == total
-    if exact:
+    exact = _pays_exactly(line.amount, cand.invoices, totals)
+    if line.amount == total:
         cand.score += WEIGHT_AMOUNT_EXACT
         cand.reasons.append("amount equals the open amount")
+    elif exact:  # the bill's principal, the interest of the days since unknown to him
+        cand.score += WEIGHT_AMOUNT_EXACT
+        cand.reasons.append("amount equals the open principal")
     elif line.amount < total:
         cand.score += WEIGHT_AMOUNT_PARTIAL
         cand.reasons.append("amount is part of the open amount")
