@@ -158,11 +158,24 @@ def _iso_date(value: object) -> date | None:
         return None  # the schema says what is wrong with it
 
 
+def excel_separator(first_line: str) -> str | None:
+    """The separator an Excel ``sep=;`` first line names (Excel reads and hides that line, so
+    the person never sees it: newcomer15 #2), ``None`` when the line is no such hint."""
+    hint = first_line.strip(" \r\n\ufeff").strip('"')
+    if len(hint) != 5 or hint[:4].lower() != "sep=":
+        return None
+    return None if hint[4].isalnum() or hint[4] in "\"'" else hint[4]
+
+
 def _rows(text: str, term_days: int | None = None) -> Sheet:
     lines = text.splitlines()
+    hinted = excel_separator(lines[0]) if lines else None
+    if hinted is not None:  # the header is the next line, the separator the one named
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        lines = lines[1:]
     if not lines or not lines[0].strip():
         raise CsvRefused("the file is empty or has no header row", code="csv_empty")
-    delimiter = max(";,\t", key=lines[0].count)
+    delimiter = hinted or max(";,\t", key=lines[0].count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     written = next(reader)
     header = [_column(h) for h in written]
