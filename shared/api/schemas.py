@@ -249,17 +249,20 @@ class AddressIn(Strict):
     city: str = Field(min_length=1, max_length=100, pattern=_PRINTABLE)
     country: str = Field(default="NL", pattern=r"^[A-Z]{2}$")
 
-    @field_validator("country")
+    @field_validator("country", mode="before")
     @classmethod
-    def _assigned_country(cls, value: str) -> str:
+    def _assigned_country(cls, value: object) -> object:
         # the country decides the 14-day letter's receipt term (abroad: 5 working days more),
-        # so a typo ("XX") or another scheme's code ("UK") is refused, as the CLI does
-        if not is_country(value):
+        # so a typo ("XX") or another scheme's code ("UK") is refused, as the CLI does; "be"
+        # is BE (before the pattern, which would answer with a regular expression: newcomer15)
+        if not isinstance(value, str):
+            return value
+        if not is_country(value.strip().upper()):
             raise ValueError(
                 f"not a country: {value!r}; expected an ISO 3166-1 alpha-2 code such as NL, "
                 "BE, DE (the United Kingdom is GB)"
             )
-        return value
+        return value.strip().upper()
 
     @model_validator(mode="after")
     def _dutch_postcode(self) -> AddressIn:
@@ -276,7 +279,12 @@ class DebtorIn(Strict):
     kind: Literal["b2b", "b2c"]
     name: Name
     emails: list[str] = Field(default_factory=list, max_length=5)
-    mobile: str | None = Field(default=None, description="Mobile number; stored as E.164")
+    mobile: str | None = Field(
+        default=None,
+        description="Mobile number; stored as E.164. Without its country code it is read in "
+        "the address's country (0470 12 34 56 in BE: +32 470 12 34 56) when it is a number "
+        "there, else as Dutch",
+    )
     whatsapp_consent: bool = False
     address: AddressIn | None = None
     language: Literal["nl", "en"] = "nl"
@@ -297,6 +305,30 @@ class DebtorIn(Strict):
                 raise ValueError(f"an e-mail address has at most {MAX_EMAIL} characters")
         return values
 
+    @model_validator(mode="before")
+    @classmethod
+    def _mobile_in_the_address_country(cls, data: object) -> object:
+        """A national number is read in the numbering plan of the address's country (a
+        Belgian's 0470 12 34 56 is +32 470 12 34 56: newcomer15 #3), written with its country
+        code here so that the field's own check reads it as such; E.164 and 00 numbers as
+        written; no address, a Dutch one, or no valid number in that country's plan (a Dutch
+        06 number kept abroad): the Dutch plan, as before."""
+        if not isinstance(data, dict) or not isinstance(data.get("mobile"), str):
+            return data
+        address = data.get("address")
+        raw = address.get("country") if isinstance(address, dict) else None
+        region = raw.strip().upper() if isinstance(raw, str) else "NL"
+        if region == "NL" or not is_country(region):
+            return data
+        try:
+            number = phonenumbers.parse(data["mobile"], region)
+        except phonenumbers.NumberParseException:
+            return data  # the field's check says what is wrong with it
+        if not phonenumbers.is_valid_number(number):
+            return data  # no number there: a Dutch mobile he kept abroad (06 ...), as before
+        international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return {**data, "mobile": international}
+
     @field_validator("mobile")
     @classmethod
     def _mobile(cls, value: str | None) -> str | None:
@@ -307,7 +339,11 @@ class DebtorIn(Strict):
         except phonenumbers.NumberParseException as exc:
             raise ValueError(f"not a phone number: {exc}") from None
         if not phonenumbers.is_valid_number(number):
-            raise ValueError("not a valid phone number")
+            raise ValueError(
+                "not a valid phone number (a number without its country code is read in the "
+                "address's country, else as Dutch): write it with its country code, "
+                "such as +32 470 12 34 56"
+            )
         if phonenumbers.number_type(number) not in (
             phonenumbers.PhoneNumberType.MOBILE,
             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
