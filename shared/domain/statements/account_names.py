@@ -12,14 +12,27 @@ do (export the statement with the account's IBAN, or book its lines by hand).
 
 from __future__ import annotations
 
+from shared.domain.reasons import Reason
 from shared.domain.references import iban as iban_check
 from shared.domain.statements.model import Statement
 
 
 def not_an_iban(statement: Statement) -> str | None:
-    """The refusal's explanation when the statement's account is no IBAN; None when it is."""
-    if iban_check.is_valid(statement.account):
+    """The refusal's explanation when the statement's account is no IBAN; None when it is.
+    An account with an IBAN's form whose check digits (or length) are wrong is no bank's own
+    id but a damaged file or an account edited by hand (newcomer15 #5: ING's
+    NL77INGB0574908765, where NL47 is right, was told to export the IBAN "at Wise")."""
+    problem = iban_check.iban_error(statement.account)
+    if problem is None:
         return None
+    if isinstance(problem, Reason) and problem.code in ("iban_check", "iban_length"):
+        what = "check digits are" if problem.code == "iban_check" else "length is"
+        return (
+            f"the account {iban_check.normalise(statement.account)} has an IBAN's form but its "
+            f"{what} wrong ({problem}): the file is damaged or its account was changed by "
+            "hand, so it is not the bank's own export; download the statement from the bank "
+            "again (no client can register an account whose IBAN does not check out)"
+        )
     named = f" ({statement.account_scheme})" if statement.account_scheme else ""
     return (
         f"the account{named} is the bank's own account id, not an IBAN; Inning routes "

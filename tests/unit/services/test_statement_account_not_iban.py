@@ -51,3 +51,18 @@ def test_an_iban_account_of_nobody_is_refused_as_before(world):
     assert report.error["error"] == (
         "account NL44RABO0123456789 belongs to no client of agency agency-a"
     )
+
+
+ING = STATEMENTS / "mt940" / "oca-nl" / "test-ing.940"
+
+
+def test_an_iban_with_wrong_check_digits_is_said_to_be_one(world):
+    """newcomer15 #5: ING's test-ing.940 names NL77INGB0574908765 (NL47 checks out): no bank's
+    own id, a damaged file; it was told to export the IBAN "at Wise"."""
+    world.agency_a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    report = world.services.statements.ingest("agency-a/test-ing.940", ING.read_bytes())
+    assert report.status == "quarantined" and report.error is not None
+    error = str(report.error)
+    assert "NL77INGB0574908765 has an IBAN's form but its check digits are wrong" in error
+    assert "the file is damaged" in error
+    assert "Wise" not in error and "bank's own account id" not in error
