@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from functools import cached_property
+from datetime import date
 
 from shared.adapters.tables.keys import InvalidKey
 from shared.api import (
@@ -39,7 +39,7 @@ from shared.api.http import (
     NotFoundError,
     Unprocessable,
 )
-from shared.api.openapi import build_openapi
+from shared.api.openapi import ExampleContext, build_openapi
 from shared.api.responses import HealthOut
 from shared.api.router import Context, Route, Router
 from shared.clock import amsterdam_date
@@ -55,6 +55,7 @@ class IntegrationApi:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.router = Router(authenticator(services.access, lambda: services.people.signin))
+        self._openapi_of: tuple[date | None, dict[str, object]] = (None, {})
         for module in (
             routes_parties,
             routes_invoices,
@@ -105,9 +106,15 @@ class IntegrationApi:
             StorageError, lambda e: BadRequest(str(e)) if "continuation" in str(e) else None
         )
 
-    @cached_property
+    @property
     def openapi(self) -> dict[str, object]:
-        return build_openapi(self.router, version=API_VERSION)
+        """Built once a day: its examples name days ahead of today (ExampleContext)."""
+        today = amsterdam_date(self.services.clock.now())
+        if self._openapi_of[0] != today:
+            context = ExampleContext(today, self.services.settings.public_base_url)
+            self._openapi_of = (today, build_openapi(self.router, version=API_VERSION,
+                                                     context=context))  # fmt: skip
+        return self._openapi_of[1]
 
     def _openapi(self, _ctx: Context) -> ApiResponse:
         return ApiResponse(body=self.openapi)

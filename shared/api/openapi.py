@@ -6,12 +6,16 @@ error envelope). Nothing here knows a route by name."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from shared.api.router import Query, Route, Router
+from shared.clock import amsterdam_date
 from shared.domain.people.authorisation import Action, action_for_request
 
 REF = "#/components/schemas/{model}"
@@ -62,7 +66,33 @@ _QUERY_SCHEMA: dict[str, dict[str, Any]] = {
 }
 
 
-def build_openapi(router: Router, *, version: str, server: str = "/api") -> dict[str, Any]:
+@dataclass(frozen=True)
+class ExampleContext:
+    """What an example request may depend on: a day it names ahead (a promise, a pause) is
+    one from the day the document is served, a URL the app's own (newcomer15 #4: examples with
+    fixed days went stale and were refused on the document's own data)."""
+
+    today: date
+    public_base_url: str = "https://inning.example"
+
+    def ahead(self, days: int) -> str:
+        return (self.today + timedelta(days=days)).isoformat()
+
+
+# a route's ``example``: the body itself, or a function of the context for what must be fresh
+Example = Any | Callable[[ExampleContext], Any]
+
+
+def example_body(example: Example, context: ExampleContext | None = None) -> Any:
+    """The example request as the document shows it today."""
+    if callable(example):
+        return example(context or ExampleContext(amsterdam_date(datetime.now(UTC))))
+    return example
+
+
+def build_openapi(
+    router: Router, *, version: str, server: str = "/api", context: ExampleContext | None = None
+) -> dict[str, Any]:
     from shared.api.schemas import ErrorOut
 
     models: set[type[BaseModel]] = {ErrorOut}
@@ -73,7 +103,7 @@ def build_openapi(router: Router, *, version: str, server: str = "/api") -> dict
     )
     paths: dict[str, dict[str, Any]] = {}
     for route in router.routes:
-        paths.setdefault(route.template, {})[route.method.lower()] = operation(route)
+        paths.setdefault(route.template, {})[route.method.lower()] = operation(route, context)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -110,7 +140,7 @@ def build_openapi(router: Router, *, version: str, server: str = "/api") -> dict
     }
 
 
-def operation(route: Route) -> dict[str, Any]:
+def operation(route: Route, context: ExampleContext | None = None) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": route.summary,
         "tags": [route.tag],
@@ -124,7 +154,7 @@ def operation(route: Route) -> dict[str, Any]:
     if route.body is not None:
         media: dict[str, Any] = {"schema": _ref(route.body)}
         if route.example is not None:
-            media["example"] = route.example
+            media["example"] = example_body(route.example, context)
         op["requestBody"] = {
             "required": not route.body_optional,
             "content": {"application/json": media},

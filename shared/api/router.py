@@ -14,7 +14,9 @@ validates the JSON body against), ``consumes`` (the content type of a raw body i
 ``response`` and ``status`` (the model and status code of a success), ``produces`` (its
 content type when it is not JSON), ``paged`` (``page_size`` and ``continuation``), ``query``,
 ``errors`` (status -> when it happens; 401, 404, 400/413/422 for bodies and 500 are added
-where they apply), ``example`` (a request body that works against the demo data) and
+where they apply), ``example`` (a request body that works on the document's own example data,
+sent in the document's order: tests/unit/api/test_openapi_examples_run.py; a function of
+``openapi.ExampleContext`` where it names a day ahead or the app's own URL) and
 ``description`` (a paragraph beyond the summary). ``page_of(Model)`` and ``list_of(Model)``
 (shared/api/documents.py) name the shapes of lists. Routes declared before these keywords
 existed keep working unchanged; ``query`` may still be ``{name: description}``.

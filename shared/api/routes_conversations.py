@@ -138,8 +138,8 @@ def register(router: Router, services: Services) -> None:
         Route("PUT", base + "/whatsapp-templates/{template}", put_wa_template,
               "Describe a WhatsApp template approved by Meta: its languages, body parameters and payment-link button", tag,
               body=WhatsappTemplateIn, response=WhatsappTemplateSavedOut,
-              example={"languages": ["nl"], "body_params": ["debtor.name", "total|money"],
-                       "url_button_base": "https://inning.example/api/p/"}),
+              example=lambda c: {"languages": ["nl"], "body_params": ["debtor.name", "total|money"],
+                                 "url_button_base": f"{c.public_base_url}/api/p/"}),
         Route("GET", base + "/whatsapp-templates", list_wa_templates, "The described WhatsApp templates", tag,
               response=list_of(WhatsappTemplateOut)),
         Route("GET", base + "/debtors/{debtor}/channels", channels,
@@ -152,7 +152,7 @@ def register(router: Router, services: Services) -> None:
               "Send a message by hand (queued; outside the contact hours it waits: see not_before)", tag,
               body=MessageIn, response=MessageQueuedOut, status=202,
               errors={422: "The channel is not open for this debtor, the text does not render, or WhatsApp needs an approved template now"},
-              example={"channel": "sms", "body": "Beste {{ debtor.name }}, u ontving onze herinnering: {{ reminder_link }}"},
+              example={"channel": "sms", "body": "Beste {{ debtor.name }}, u kunt {{ total|money }} betalen via {{ payment_link }}"},
               description="Idempotent: the `Idempotency-Key` header, or else the same request on the same day, sends once."),
     ):  # fmt: skip
         router.add(route)

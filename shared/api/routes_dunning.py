@@ -31,7 +31,7 @@ from shared.api.responses import (
     WorkflowOut,
 )
 from shared.api.router import Context, Query, Route, Router
-from shared.clock import AMSTERDAM
+from shared.clock import AMSTERDAM, amsterdam_date
 from shared.domain.dunning.templates import MessageTemplate, TemplateError
 from shared.domain.dunning.workflow import (
     OffsetFrom,
@@ -44,6 +44,7 @@ from shared.domain.money import cents_from_decimal
 from shared.domain.parties import DebtorKind
 from shared.domain.spreadsheet import csv_cell
 from shared.services.container import Services
+from shared.services.dunning import refuse_past_pause
 from shared.services.dunning_setup import NotActivatable, SavedWorkflow, WorkflowChanged
 from shared.services.errors import NotFound
 
@@ -224,6 +225,9 @@ def register(router: Router, services: Services) -> None:
             if ctx.request.body
             else schemas.InvoicePauseIn()
         )
+        stored = services.repos.invoices.get(client.client_id, ctx.params["invoice"])
+        if stored is None or stored.invoice.paused_until != body.until:  # not a retry
+            refuse_past_pause(body.until, amsterdam_date(services.clock.now()))
         inv = dunning.change_invoice(
             client,
             ctx.params["invoice"],
@@ -418,7 +422,7 @@ def register(router: Router, services: Services) -> None:
             body=schemas.PauseIn,
             response=DebtorPausedOut,
             errors=changing,
-            example={"reason": "Debt counselling", "until": "2025-06-01"},
+            example=lambda c: {"reason": "Debt counselling", "until": c.ahead(60)},
         ),
         Route(
             "POST",
@@ -438,7 +442,7 @@ def register(router: Router, services: Services) -> None:
             body=schemas.InvoicePauseIn,
             response=InvoicePausedOut,
             errors=changing,
-            example={"until": "2025-06-01"},
+            example=lambda c: {"until": c.ahead(60)},
             description="The body is optional: without one the invoice waits until resumed.",
         ),
         Route(
@@ -459,7 +463,7 @@ def register(router: Router, services: Services) -> None:
             body=schemas.PromiseIn,
             response=InvoicePromiseOut,
             errors=changing,
-            example={"until": "2025-06-01"},
+            example=lambda c: {"until": c.ahead(14)},
         ),
         Route(
             "GET",

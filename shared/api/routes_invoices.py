@@ -236,7 +236,7 @@ def register(router: Router, services: Services) -> None:
             "back from its first day, the collection costs follow the lower principal, "
             "money paid beyond the new total goes to the debtor's other claims (else an "
             "overpayment item). The same reference twice books once.",
-            example={"amount": "125.00", "reference": "CN-2026-0042", "reason": "returned"},
+            example={"amount": "21.00", "reference": "CN-2026-0042", "reason": "returned"},
         )
     )
     router.add(

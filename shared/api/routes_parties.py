@@ -259,7 +259,12 @@ def register(router: Router, services: Services) -> None:
             tag,
             body=schemas.ClientBatch,
             response=schemas.BatchResultOut,
-            example={"items": [{"number": "BAKKERIJ", "name": "Bakkerij De Korenschoof"}]},
+            example={
+                "items": [
+                    {"number": "BAKKERIJ", "name": "Bakkerij De Korenschoof"},
+                    {"number": "ADVIES", "name": "Adviesbureau Korenschoof"},  # a copy's target
+                ]
+            },
         )
     )
     router.add(
@@ -283,6 +288,7 @@ def register(router: Router, services: Services) -> None:
                         "kind": "b2c",
                         "name": "J. de Vries",
                         "emails": ["j.devries@example.nl"],
+                        "mobile": "06 12345678",
                     }
                 ]
             },

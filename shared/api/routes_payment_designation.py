@@ -82,7 +82,7 @@ def register(router: Router, services: Services) -> None:
                 "came back or is on no debtor, an invoice credited or withdrawn, or a "
                 "payment its payer designated moved without his word (`payer_word`)",
             },
-            example={"invoices": ["F2"], "reason": "the remittance named F2"},
+            example={"invoices": ["F-0100"], "reason": "the remittance named F-0100"},
             description="For a payment booked on the wrong invoice (a person's confirm of a "
             "bank line, a portal or sync payment its payer meant for another claim): the "
             "payer's designation holds (6:43 lid 1 BW). The payment is booked again as if it "

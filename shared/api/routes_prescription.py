@@ -175,7 +175,7 @@ def register(router: Router, services: Services) -> None:
               errors={404: "No such debtor or message on his contact log",
                       422: "Not a message the debtor sent (portal, e-mail, WhatsApp; an automatic "
                            "reply is none), no invoices, or an invoice that is not his"},
-              example={"invoices": ["F2025-001", "F2025-002"]},
+              example={"invoices": ["F-0100"]},
               description="`{message}` is the entry id on the debtor's contact log "
               "(`GET …/debtors/{debtor}/contacts`). It interrupts prescription of those "
               "invoices on the day the message was received, and of no others; Inning does "
@@ -209,9 +209,9 @@ def register(router: Router, services: Services) -> None:
                 "of range",
             },
             example={
-                "interrupted_on": "2024-05-20",
+                "interrupted_on": "2025-05-20",  # after the example invoice's due day
                 "release": False,
-                "reason": "acknowledgement by the debtor's letter of 20 May 2024",
+                "reason": "acknowledgement by the debtor's letter of 20 May 2025",
             },
             description="A claim past Inning's prescription date is not dunned until this is "
             "recorded. Recording the same again changes nothing.",

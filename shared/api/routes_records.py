@@ -288,7 +288,7 @@ def register(router: Router, services: Services) -> None:
             body=schemas.ConfirmPaymentIn,
             response=ActionOut,
             errors=action_change,
-            example={"invoices": ["F-0001"]},
+            example={"invoices": ["F-0100"]},
         )
     )
     reversal = {
@@ -426,7 +426,7 @@ def register(router: Router, services: Services) -> None:
             body=schemas.AgencyConfirmIn,
             response=ActionOut,
             errors=action_change,
-            example={"client": "C2", "invoices": ["F-0001"]},
+            example={"client": "BAKKERIJ", "invoices": ["F-0100"]},
         )
     )
     router.add(
@@ -440,7 +440,7 @@ def register(router: Router, services: Services) -> None:
             body=schemas.AgencyReversePaymentIn,
             response=ActionOut,
             errors=reversal,
-            example={"client": "C2", "payment": "bank-4736ed60a819ddf9c00a527dc3f4901e-1",
+            example={"client": "BAKKERIJ", "payment": "bank-4736ed60a819ddf9c00a527dc3f4901e-1",
                      "note": "the bank's return of 3 March, AC04"},
         )
     )  # fmt: skip

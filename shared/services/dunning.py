@@ -125,6 +125,19 @@ class _WithoutWorkflow(Exception):
         self.first = first
 
 
+def refuse_past_pause(until: date | None, today: date) -> None:
+    """A pause until a day gone holds nothing (the promise is refused alike): it would read
+    ``paused`` and postpone nothing (newcomer15 #4: the document's pause until 2025-06-01 was
+    taken 18 months later). Without a day it lasts until resumed."""
+    if until is not None and until < today:
+        raise Invalid(
+            f"a pause is until a day from today ({today}) on, or without a day until resumed",
+            "until",
+            code="pause_until_past",
+            params={"today": today},
+        )
+
+
 class DunningService:
     def __init__(
         self,
@@ -1032,6 +1045,7 @@ class DunningService:
         def paused(d: Debtor) -> Debtor:
             if d.pause is not None and (d.pause.reason, d.pause.until) == (reason, until):
                 return d  # a retry: the pause stands from the day it was granted
+            refuse_past_pause(until, today)
             return replace(d, pause=Pause(reason, today, until))
 
         debtor = self._debtor_change(client, number, paused, ContactKind.PAUSE,

@@ -336,6 +336,10 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Factuur {invoice} wordt steeds tegelijk door iets anders gewijzigd; probeer het opnieuw.",
         "Invoice {invoice} keeps changing; try again.",
     ),
+    "pause_until_past": (
+        "Een pauze loopt tot een dag vanaf vandaag ({today}), of zonder dag tot hervatten.",
+        "A pause is until a day from today ({today}) on, or without a day until resumed.",
+    ),
     "promise_too_far": (
         "Een betaalbelofte geldt voor een dag van vandaag tot en met {day}; spreek voor langer "
         "een betalingsregeling af.",
