@@ -6,6 +6,8 @@ is that country, not a regular expression's refusal."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.unit.api.conftest import client_row, debtor_row
@@ -13,7 +15,7 @@ from tests.unit.api.conftest import client_row, debtor_row
 ANTWERPEN = {"street": "Meir 1", "postal_code": "2000", "city": "Antwerpen", "country": "BE"}
 
 
-def _stored(world, mobile: str, **address: str) -> tuple[dict, dict | None]:
+def _stored(world, mobile: str, **address: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     a = world.agency_a
     a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
     row = debtor_row("D-BE2", name="Jan Peeters", mobile=mobile,
