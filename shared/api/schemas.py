@@ -243,6 +243,12 @@ class ClientIn(Strict):
         return value
 
 
+_MOBILE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
+
+
 class AddressIn(Strict):
     street: str = Field(min_length=1, max_length=200, pattern=_PRINTABLE)
     postal_code: str = Field(min_length=1, max_length=20, pattern=_PRINTABLE)
@@ -282,8 +288,8 @@ class DebtorIn(Strict):
     mobile: str | None = Field(
         default=None,
         description="Mobile number; stored as E.164. Without its country code it is read in "
-        "the address's country (0470 12 34 56 in BE: +32 470 12 34 56) when it is a number "
-        "there, else as Dutch",
+        "the address's country (0470 12 34 56 in BE: +32 470 12 34 56) when it is a mobile "
+        "number there, else as Dutch",
     )
     whatsapp_consent: bool = False
     address: AddressIn | None = None
@@ -311,7 +317,7 @@ class DebtorIn(Strict):
         """A national number is read in the numbering plan of the address's country (a
         Belgian's 0470 12 34 56 is +32 470 12 34 56: newcomer15 #3), written with its country
         code here so that the field's own check reads it as such; E.164 and 00 numbers as
-        written; no address, a Dutch one, or no valid number in that country's plan (a Dutch
+        written; no address, a Dutch one, or no mobile number in that country's plan (a Dutch
         06 number kept abroad): the Dutch plan, as before."""
         if not isinstance(data, dict) or not isinstance(data.get("mobile"), str):
             return data
@@ -324,8 +330,12 @@ class DebtorIn(Strict):
             number = phonenumbers.parse(data["mobile"], region)
         except phonenumbers.NumberParseException:
             return data  # the field's check says what is wrong with it
-        if not phonenumbers.is_valid_number(number):
-            return data  # no number there: a Dutch mobile he kept abroad (06 ...), as before
+        if not phonenumbers.is_valid_number(number) or (
+            phonenumbers.number_type(number) not in _MOBILE_TYPES
+        ):
+            # no mobile there (in DE 06 12345678 is a landline of Eltville): the Dutch mobile
+            # he kept abroad, read as Dutch as before
+            return data
         international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         return {**data, "mobile": international}
 
@@ -344,10 +354,7 @@ class DebtorIn(Strict):
                 "address's country, else as Dutch): write it with its country code, "
                 "such as +32 470 12 34 56"
             )
-        if phonenumbers.number_type(number) not in (
-            phonenumbers.PhoneNumberType.MOBILE,
-            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-        ):
+        if phonenumbers.number_type(number) not in _MOBILE_TYPES:
             raise ValueError("not a mobile number (SMS and WhatsApp need one)")
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -42,6 +42,16 @@ def test_a_belgian_debtors_mobile_is_read_in_belgium(world, mobile, e164):
     assert debtor["mobile"] == e164
 
 
+@pytest.mark.parametrize(
+    ("country", "e164"),
+    [("DE", "+31612345678"), ("FR", "+33612345678")],  # a landline in DE; a mobile in FR
+)
+def test_a_national_number_is_read_abroad_only_as_a_mobile_there(world, country, e164):
+    body, debtor = _stored(world, "06 12345678", country=country, postal_code="10115")
+    assert debtor is not None, body
+    assert debtor["mobile"] == e164
+
+
 def test_no_number_in_either_plan_says_to_write_the_country_code(world):
     body, debtor = _stored(world, "0470 12")
     assert debtor is None
