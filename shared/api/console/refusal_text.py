@@ -49,6 +49,19 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "wijzigt of heft hem op.",
         "The agency recorded this standing ({standing}): only the agency changes or lifts it.",
     ),
+    # a ruling's filing item releases the money held under it (shared/services/ruling_decisions.py)
+    "ruling_money_admin": (
+        "Afhandelen beslist over het geld dat onder deze status ({standing}) binnenkwam: dat "
+        "doet een beheerder, zoals het opheffen ervan.",
+        "Resolving decides the money received under this standing ({standing}): an "
+        "administrator does that, as lifting it.",
+    ),
+    "ruling_money_agency": (
+        "Het incassobureau legde deze status ({standing}) vast: alleen het incassobureau "
+        "beslist over het geld dat eronder binnenkwam.",
+        "The agency recorded this standing ({standing}): only the agency decides the money "
+        "received under it.",
+    ),
     "standing_too_many_rulings": (
         "Deze debiteur heeft al {count} faillissementen of WSNP's die eindigden: verbeter er "
         "een (zet hem opnieuw) in plaats van er een toe te voegen.",
