@@ -62,6 +62,14 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "The agency recorded this standing ({standing}): only the agency decides the money "
         "received under it.",
     ),
+    "standing_ruling_in_force": (
+        "Deze debiteur is {standing} sinds {day} en blijft dat: zijn overlijden beëindigt het "
+        "faillissement of de WSNP niet (de curator wikkelt de boedel af). Hef het eerst op "
+        "met hoe het eindigde en leg dan het overlijden vast.",
+        "The debtor is {standing} since {day} and stays so: his death does not end the "
+        "bankruptcy or WSNP (the curator winds up the estate). Lift it first with how it "
+        "ended, then record the death.",
+    ),
     "standing_too_many_rulings": (
         "Deze debiteur heeft al {count} faillissementen of WSNP's die eindigden: verbeter er "
         "een (zet hem opnieuw) in plaats van er een toe te voegen.",
