@@ -276,6 +276,10 @@ _PART_WORDS = {
     RequiredPart.COSTS_AMOUNT: "the collection costs' amount",
     RequiredPart.TERM_FROM_RECEIPT: "the term of fourteen days counted from the day after receipt",
     RequiredPart.CONSEQUENCE: "what happens if the debtor does not pay in time",
+    RequiredPart.ONE_PAYMENT_TERM: (
+        "one term to pay in, the fourteen days from receipt (no fewer days, none from the "
+        "letter's date, no fixed date, none of another letter or invoice)"
+    ),
 }
 
 
