@@ -936,9 +936,11 @@ class DunningService:
                 term_end = self.ledger.open_claims(
                     client, numbers, announce_costs_from - timedelta(days=1), debtor=debtor
                 )
-                pay_within_term = principal + sum(
-                    f.open.interest for n, f in term_end.items() if n in numbers
-                )
+                # the letter's interest is that one, as in its PDF: its figures are of one day
+                # and add up, total = principal + interest, with costs = total + costs (law15
+                # F1: 500.16 + 0.09 today beside a total of 501.56 and 575.25 with 75.00 costs)
+                interest = sum(f.open.interest for n, f in term_end.items() if n in numbers)
+                pay_within_term = principal + interest
         reference = collectable[0].payment_reference if len(collectable) == 1 else None
         shown_reference = (
             betalingskenmerk.display(reference)

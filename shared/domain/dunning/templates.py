@@ -87,6 +87,8 @@ class TemplateContext:
     client_contact: str
     invoices: tuple[InvoiceLine, ...]
     costs: Cents = 0  # collection costs with the VAT on them, as the ledger charges them
+    # interest accrued to the letter's day; in a 14-day letter to its term's last day (the
+    # interest in ``pay_within_term``)
     interest: Cents = 0
     costs_owed_from: date | None = None
     payment_link: str = ""
