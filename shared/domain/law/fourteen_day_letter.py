@@ -306,7 +306,10 @@ def _term(sentence: str, days: re.Match[str], language: str) -> _Term:
     """What the days ``days`` of ``sentence`` are as a term to pay in."""
     rest = sentence[days.end() :]
     anchor = _TERM_FROM[language].search(rest)
-    valid = _number(days, language) in _VALID_DAYS and days["kind"] is None
+    calendar_days = days["kind"] is None or days["kind"].lower().startswith(
+        ("kalender", "calendar")
+    )
+    valid = _number(days, language) in _VALID_DAYS and calendar_days
     if anchor is not None and anchor.group("receipt") is not None:
         if valid and _received_is_this_letter(sentence, days.end(), anchor, language):
             return _Term.FROM_RECEIPT

@@ -134,6 +134,7 @@ def test_the_same_in_english(text: str, missing: list[RequiredPart]) -> None:
         "Wij verzoeken u vriendelijk doch dringend het bedrag binnen 14 dagen na ontvangst van "
         "deze brief op onze rekening te storten." + IF_NOT,
         "De betalingstermijn is veertien dagen na ontvangst van deze brief." + IF_NOT,
+        "Betaal binnen 14 kalenderdagen na ontvangst van deze brief." + IF_NOT,
         # other sentences that name dates and days of the past, a due date, or contact
         "Op 1 januari 2025 stuurden wij u factuur F1 met vervaldatum 31-01-2025. Deze factuur "
         "had binnen 30 dagen na factuurdatum betaald moeten zijn. Wij verzoeken u € 121,00 "
@@ -155,6 +156,7 @@ def test_valid_wordings_pass(text: str) -> None:
     "text",
     [
         "Please pay the amount of € 121,00 within 14 days of receipt of this letter." + IF_NOT_EN,
+        "Please pay within 14 calendar days of receiving this letter." + IF_NOT_EN,
         "We ask you to transfer € 121,00 within fourteen days after receiving this letter."
         + IF_NOT_EN,
         "If you do not pay € 121,00 within 14 days from the day after you receive this letter, "
