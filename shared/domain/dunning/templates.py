@@ -35,6 +35,7 @@ from shared.domain.law.fourteen_day_letter import (
     missing_parts,
     missing_vat_parts,
 )
+from shared.domain.ledger.model import InterestRule
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 
 
@@ -112,6 +113,9 @@ class TemplateContext:
     # what the debtor's payments went to before the principal (costs, their VAT and interest:
     # art. 6:44 BW): a late payment of the invoice amount leaves that much principal open
     paid_to_interest: Cents = 0
+    # the kinds of interest the invoices' claims carry (statutory, commercial, agreed): what the
+    # letter's amounts table calls the interest (interest_words.py)
+    interest_rules: tuple[InterestRule, ...] = ()
 
     @property
     def principal(self) -> Cents:
