@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from shared.domain.interest_words import interest_key
 from shared.domain.invoices import Invoice
 from shared.domain.ledger.model import Amounts, ClaimFigures, Component
 
@@ -69,7 +70,9 @@ def invoice_figures(invoice: Invoice, claim: ClaimFigures | None) -> InvoiceFigu
     for component in (Component.COSTS, Component.COSTS_VAT, Component.INTEREST):
         kept = _kept(c.of(component), *(g.of(component) for g in gone))
         if kept:
-            rows.append(Row(component.value, kept))
+            # the interest by its kind: an agreed rate is no "wettelijke rente" (law15 F2)
+            key = interest_key(claim.interest_rule) if component is Component.INTEREST else None
+            rows.append(Row(key or component.value, kept))
     waived = claim.waived.principal + claim.written_off.principal
     if waived:
         rows.append(Row("inv_waived", -waived))

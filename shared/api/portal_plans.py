@@ -19,6 +19,7 @@ from shared.api.pages import form as read_form
 from shared.api.portal_plans_text import PLAN_TEXT
 from shared.api.portal_text import Dutch, reason, refused
 from shared.clock import amsterdam_today
+from shared.domain.interest_words import interest_word
 from shared.domain.money import AmountError, Cents, format_eur_en, format_eur_nl, parse_amount
 from shared.domain.plans.pay_online import payable_online
 from shared.domain.plans.plan import RUNNING, PaymentPlan
@@ -80,7 +81,7 @@ PREVIEW = """{% extends "base" %}{% block main %}
 <table><caption class="visually-hidden">{{ p.total }}</caption><tbody>
 <tr><th scope="row">{{ p.principal }}</th><td class="amount">{{ principal }}</td></tr>
 <tr><th scope="row">{{ p.costs }}</th><td class="amount">{{ costs }}</td></tr>
-<tr><th scope="row">{{ p.interest }}</th><td class="amount">{{ interest }}</td></tr>
+<tr><th scope="row">{{ interest_label }}</th><td class="amount">{{ interest }}</td></tr>
 <tr><th scope="row">{{ p.total }}</th><td class="amount"><strong>{{ total }}</strong></td></tr></tbody></table>
 <p>{{ p.method }}: {{ p[method] }}</p></section>
 <section aria-labelledby="sch-h"><h2 id="sch-h">{{ p.schedule }}</h2>
@@ -224,6 +225,7 @@ class PortalPlanPages:
             covers=p["covers"].format(invoices=", ".join(view.invoice_numbers)),
             principal=money(view.owed.principal), costs=money(view.owed.costs + view.owed.costs_vat),
             interest=money(view.owed.interest), total=money(sum(i.amount for i in schedule)),
+            interest_label=interest_word(view.interest_rules, lang),  # law15 F2
             schedule=_lines(schedule, money, lambda d: self._day(d, lang)), method=choice.method.value,
             by=_one(form, "by") or "count", installments=_one(form, "installments"),
             amount=_one(form, "amount"), csrf=self._csrf(req), mandate_text=mandate_text,

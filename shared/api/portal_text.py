@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from shared.api.console.refusal_text import REFUSALS, refusal
+from shared.domain.interest_words import interest_texts
 
 TEXT: dict[str, dict[str, str]] = {
     "nl": {
@@ -17,7 +18,7 @@ TEXT: dict[str, dict[str, str]] = {
         "nothing_disputed": "U hoeft nu niets te betalen: over {numbers} heeft u bezwaar gemaakt, en zolang wij dat bekijken vragen wij daarvoor geen betaling. U hoort van ons.",
         "invoice": "Factuur", "date": "Factuurdatum", "due": "Vervaldatum", "open": "Open bedrag",
         "choose": "Kies", "pdf": "PDF",
-        "principal": "Hoofdsom", "costs": "Incassokosten", "interest": "Wettelijke rente", "total": "Totaal",
+        "principal": "Hoofdsom", "costs": "Incassokosten", "total": "Totaal",
         "pay_selected": "Betaal de gekozen facturen", "pay_all": "Betaal alles",
         "pay_note": "Online betaalt u het hele openstaande bedrag van de gekozen facturen: hoofdsom, incassokosten en rente zoals hierboven per factuur staat.",
         "transfer": "Liever zelf overmaken?",
@@ -97,7 +98,7 @@ TEXT: dict[str, dict[str, str]] = {
         "nothing_disputed": "There is nothing to pay now: you disputed {numbers}, and while we look into it we ask no payment for it. You will hear from us.",
         "invoice": "Invoice", "date": "Invoice date", "due": "Due date", "open": "Open amount",
         "choose": "Choose", "pdf": "PDF",
-        "principal": "Principal", "costs": "Collection costs", "interest": "Statutory interest", "total": "Total",
+        "principal": "Principal", "costs": "Collection costs", "total": "Total",
         "pay_selected": "Pay the chosen invoices", "pay_all": "Pay everything",
         "pay_note": "Online you pay the whole open amount of the chosen invoices: principal, collection costs and interest as shown per invoice above.",
         "transfer": "Rather transfer it yourself?",
@@ -168,6 +169,9 @@ TEXT: dict[str, dict[str, str]] = {
         "expired_new_none": "The most recent message from {client} carries a new link.",
     },
 }  # fmt: skip
+# the interest row of an invoice, named by its claim's kind (portal_figures; law15 F2)
+for _lang, _said in TEXT.items():
+    _said.update(interest_texts(_lang))
 
 # What the portal's use cases refuse with (shared/services/portal.py, plans/self_service.py),
 # in Dutch for a Dutch page: the debtor reads one language, not a Dutch prefix on English.

@@ -56,10 +56,11 @@ from shared.domain.dunning.workflow import (
     trail_of,
 )
 from shared.domain.ids import time_ordered_id
+from shared.domain.interest_words import interest_word
 from shared.domain.invoices import CLOSED, Invoice, InvoiceRuleError
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.law.interest_rates import RateTable
-from shared.domain.ledger.model import ClaimFigures
+from shared.domain.ledger.model import ClaimFigures, InterestRule
 from shared.domain.ledger.replay import open_claims
 from shared.domain.ledger.terms import in_default, own_letter_void
 from shared.domain.messaging import (
@@ -845,6 +846,8 @@ class DunningService:
             costs=context.costs,
             # a 14-day letter: interest up to the term's last day, the costs only announced
             interest=context.payable - context.principal if announced else context.interest,
+            # an agreed rate is no "wettelijke rente" (law15 F2)
+            interest_label=interest_word(context.interest_rules, debtor.language.value),
             costs_from=context.costs_owed_from if announced else None,
             payment_reference=context.betalingskenmerk.replace(" ", "") or None, language=debtor.language.value,
             portal_url=context.portal_link or None,
@@ -928,6 +931,7 @@ class DunningService:
         principal = sum(i.open_amount for i in collectable)
         costs = interest = costs_vat = paid_first = 0
         pay_within_term: int | None = None  # cents
+        rules: tuple[InterestRule, ...] = ()
         if not client.client_bears_costs and principal > 0:
             # the claim ledger is the one source of the amounts: costs (with VAT) once owed,
             # interest accrued up to today
@@ -939,6 +943,7 @@ class DunningService:
             costs_vat = sum(f.open.costs_vat for f in claims.values())
             interest = sum(f.open.interest for f in claims.values())
             paid_first = sum(f.paid.total - f.paid.principal for f in claims.values())
+            rules = tuple(f.interest_rule for f in claims.values())
             if announce_costs_from is not None and costs == 0:
                 # the 14-day letter states the costs the ledger will charge after its term
                 costs = self.ledger.announced_costs(client, debtor, numbers, announce_costs_from)
@@ -949,9 +954,11 @@ class DunningService:
                 term_end = self.ledger.open_claims(
                     client, numbers, announce_costs_from - timedelta(days=1), debtor=debtor
                 )
-                pay_within_term = principal + sum(
-                    f.open.interest for n, f in term_end.items() if n in numbers
-                )
+                # the letter's interest is that one, as in its PDF: its figures are of one day
+                # and add up, total = principal + interest, with costs = total + costs (law15
+                # F1: 500.16 + 0.09 today beside a total of 501.56 and 575.25 with 75.00 costs)
+                interest = sum(f.open.interest for n, f in term_end.items() if n in numbers)
+                pay_within_term = principal + interest
         reference = collectable[0].payment_reference if len(collectable) == 1 else None
         shown_reference = (
             betalingskenmerk.display(reference)
@@ -1000,7 +1007,7 @@ class DunningService:
             letter_date=today, primary_color=client.house_style.primary_color, logo_url=client.house_style.logo_url,
             accent_color=client.house_style.accent_color, header_image_url=client.house_style.header_image_url,
             footer_image_url=client.house_style.footer_image_url, footer_text=client.house_style.footer_text,
-            pay_within_term=pay_within_term, paid_to_interest=paid_first,
+            pay_within_term=pay_within_term, paid_to_interest=paid_first, interest_rules=rules,
         )  # fmt: skip
 
     def preview(self, client: Client, template_id: str, debtor_number: str) -> RenderedMessage:

@@ -60,6 +60,9 @@ class LetterSpec:
     # a 14-day letter: ``costs`` are owed only from this day (art. 6:96 lid 6 BW), so they are
     # printed below the total as what not paying in time costs, never in the total or QR code
     costs_from: date | None = None
+    # the interest's name by the claims' kind ("Overeengekomen rente" for an agreed rate,
+    # interest_words.py; law15 F2); none: the plain "Rente" / "Interest"
+    interest_label: str | None = None
 
     @property
     def total(self) -> Cents:
@@ -73,12 +76,12 @@ class LetterSpec:
 
 LABELS = {
     "nl": {"invoice": "Factuur", "date": "Datum", "due": "Vervaldatum", "open": "Openstaand", "costs": "Incassokosten",
-           "interest": "Wettelijke rente", "total": "Totaal te betalen", "pay": "Betalen", "ref": "Betalingskenmerk",
+           "interest": "Rente", "total": "Totaal te betalen", "pay": "Betalen", "ref": "Betalingskenmerk",
            "page": "Pagina", "of": "van", "scan": "Scan met uw bankapp",
            "portal": "Online betalen, uitstel of vragen:",
            "costs_after": "Incassokosten als niet uiterlijk {day} is betaald"},
     "en": {"invoice": "Invoice", "date": "Date", "due": "Due date", "open": "Outstanding", "costs": "Collection costs",
-           "interest": "Statutory interest", "total": "Total to pay", "pay": "Payment", "ref": "Payment reference",
+           "interest": "Interest", "total": "Total to pay", "pay": "Payment", "ref": "Payment reference",
            "page": "Page", "of": "of", "scan": "Scan with your banking app",
            "portal": "Pay online, postpone or ask:",
            "costs_after": "Collection costs if not paid by {day}"},
@@ -191,7 +194,7 @@ def render_letter(spec: LetterSpec) -> bytes:
             )
         for label, amount in (
             (labels["costs"], 0 if spec.costs_from else spec.costs),
-            (labels["interest"], spec.interest),
+            (spec.interest_label or labels["interest"], spec.interest),
             *spec.extra_lines,
         ):
             if amount:

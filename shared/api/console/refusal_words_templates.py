@@ -147,6 +147,12 @@ TEMPLATE_REFUSALS: dict[str, tuple[str, str]] = {
         "de termijn van veertien dagen, gerekend vanaf de dag na ontvangst",
         "the term of fourteen days counted from the day after receipt",
     ),
+    "tpl_letter_one_payment_term": (
+        "één termijn om te betalen, de veertien dagen na ontvangst (geen kortere, geen vanaf "
+        "de dagtekening, geen vaste datum, geen termijn van een andere brief of factuur)",
+        "one term to pay in, the fourteen days from receipt (no fewer days, none from the "
+        "letter's date, no fixed date, none of another letter or invoice)",
+    ),
     "tpl_letter_consequence": (
         "wat er gebeurt als de debiteur niet op tijd betaalt",
         "what happens if the debtor does not pay in time",

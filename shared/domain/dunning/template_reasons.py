@@ -164,6 +164,8 @@ def letter_part(part: StrEnum, english: str) -> Reason:
         return Reason(english, code="tpl_letter_term_from_receipt")
     if part == "consequence":
         return Reason(english, code="tpl_letter_consequence")
+    if part == "one_payment_term":
+        return Reason(english, code="tpl_letter_one_payment_term")
     if part == "vat_amount":
         return Reason(english, code="tpl_letter_vat_amount")
     if part == "vat_statement":

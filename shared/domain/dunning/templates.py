@@ -35,6 +35,7 @@ from shared.domain.law.fourteen_day_letter import (
     missing_parts,
     missing_vat_parts,
 )
+from shared.domain.ledger.model import InterestRule
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 
 
@@ -87,6 +88,8 @@ class TemplateContext:
     client_contact: str
     invoices: tuple[InvoiceLine, ...]
     costs: Cents = 0  # collection costs with the VAT on them, as the ledger charges them
+    # interest accrued to the letter's day; in a 14-day letter to its term's last day (the
+    # interest in ``pay_within_term``)
     interest: Cents = 0
     costs_owed_from: date | None = None
     payment_link: str = ""
@@ -110,6 +113,9 @@ class TemplateContext:
     # what the debtor's payments went to before the principal (costs, their VAT and interest:
     # art. 6:44 BW): a late payment of the invoice amount leaves that much principal open
     paid_to_interest: Cents = 0
+    # the kinds of interest the invoices' claims carry (statutory, commercial, agreed): what the
+    # letter's amounts table calls the interest (interest_words.py)
+    interest_rules: tuple[InterestRule, ...] = ()
 
     @property
     def principal(self) -> Cents:
@@ -276,6 +282,10 @@ _PART_WORDS = {
     RequiredPart.COSTS_AMOUNT: "the collection costs' amount",
     RequiredPart.TERM_FROM_RECEIPT: "the term of fourteen days counted from the day after receipt",
     RequiredPart.CONSEQUENCE: "what happens if the debtor does not pay in time",
+    RequiredPart.ONE_PAYMENT_TERM: (
+        "one term to pay in, the fourteen days from receipt (no fewer days, none from the "
+        "letter's date, no fixed date, none of another letter or invoice)"
+    ),
 }
 
 

@@ -147,6 +147,8 @@ class RequiredPart(StrEnum):
     COSTS_AMOUNT = "costs_amount"
     TERM_FROM_RECEIPT = "term_from_receipt"
     CONSEQUENCE = "consequence"
+    # the letter gives the fourteen days, but another demand to pay gives another term
+    ONE_PAYMENT_TERM = "one_payment_term"
 
 
 # The term counted from receipt, in the ways letters say it: "binnen veertien dagen na
@@ -154,12 +156,39 @@ class RequiredPart(StrEnum):
 # heeft ontvangen" count from the day after receipt as the law does (art. 6:96 lid 6 BW; HR
 # 25-11-2016, ECLI:NL:HR:2016:2704); counted from the letter's date, its sending or today it is
 # no valid letter, whatever the rest of the text says (newcomer7 #3, law9 F3, F6). Read per
-# sentence: after "veertien dagen" the first word that says from when decides, and a receipt
-# of the *payment* ("na ontvangst van uw betaling") is no receipt of the letter.
-_TERM_DAYS = {
-    "nl": re.compile(r"\b(veertien|vijftien|14|15)\s+(kalender)?dagen\b", re.IGNORECASE),
-    "en": re.compile(r"\b(fourteen|fifteen|14|15)\s+(calendar\s+)?days\b", re.IGNORECASE),
+# sentence: after the days the first word that says from when decides, and what was received
+# must be this letter: a receipt of the payment ("na ontvangst van uw betaling") or of another
+# document ("na ontvangst van onze factuur", a term that ran out long ago) is none.
+#
+# The term must be the one to *pay* in (law15 F4): a sentence giving the fourteen days for
+# questions or contact says nothing of the payment term. So a letter passes only when a
+# sentence that demands payment gives fourteen (or fifteen) days from receipt of this letter,
+# and no other demand to pay gives another term: fewer days, days counted from the letter's
+# date, days of another document, working days, or a fixed date ("uiterlijk op 10-02-2025").
+_DAYS = {
+    "nl": re.compile(
+        r"\b(?P<n>\d{1,3}|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|"
+        r"dertien|veertien|vijftien|twintig|dertig)\s+(?P<kind>kalender|werk)?"
+        r"(?P<unit>dagen|dag|weken|week)\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"\b(?P<n>\d{1,3}|one|a|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+        r"thirteen|fourteen|fifteen|twenty|thirty)\s+(?P<kind>calendar\s+|working\s+|business\s+)?"
+        r"(?P<unit>days|day|weeks|week)\b",
+        re.IGNORECASE,
+    ),
 }
+_NUMBERS = {
+    "nl": {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
+           "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13,
+           "veertien": 14, "vijftien": 15, "twintig": 20, "dertig": 30},
+    "en": {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+           "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30},
+}  # fmt: skip
+# the days of a valid term: fourteen, or fifteen (a day more than the law asks)
+_VALID_DAYS = (TERM_DAYS, TERM_DAYS + 1)
 _TERM_FROM = {
     "nl": re.compile(
         r"(?P<receipt>\bontv(ang|angst|angt|angen)\b|\bbezorg(d|ing)\b)"
@@ -173,38 +202,157 @@ _TERM_FROM = {
         re.IGNORECASE,
     ),
 }
-# what was received must be the letter, not the payment ("na ontvangst van uw betaling")
-_RECEIPT_OF_PAYMENT = {
-    "nl": re.compile(r"^\w*\s+(van\s+)?(uw\s+|de\s+|het\s+)?(betaling|bedrag)", re.IGNORECASE),
-    "en": re.compile(r"^\w*\s+(of\s+)?(your\s+|the\s+)?(payment|amount)", re.IGNORECASE),
+# a receipt said with a noun ("ontvangst", "receipt"): what was received follows it, if named
+_RECEIPT_NOUN = re.compile(r"ontvangst|bezorging|receipt|delivery", re.IGNORECASE)
+_RECEIVED_WHAT = re.compile(r"\s*(door\s+u\s+|by\s+you\s+)?(van|of)\s+", re.IGNORECASE)
+# this letter, as a letter names itself
+_THIS_LETTER = {
+    "nl": re.compile(
+        r"\b(deze|dit|hiervan)\b|\b(de|het)\s+(brief|aanmaning|sommatie|ingebrekestelling|"
+        r"veertiendagenbrief|e-?mail|bericht|schrijven)\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"\b(this|hereof)\b|\bthe\s+(present\s+)?(letter|notice|e-?mail|message)\b",
+        re.IGNORECASE,
+    ),
+}
+# a sentence that demands (or speaks of) the payment: the term in it is the term to pay in
+_PAYMENT = {
+    "nl": re.compile(
+        r"\b(betaal|betaalt|betalen|betaald|betaling|betalingstermijn|voldoe|voldoet|voldoen|"
+        r"voldaan|overmaken|overmaakt|overgemaakt|overschrijven|overgeschreven|storten|gestort|"
+        r"bijgeschreven)\b|\bover\s+te\s+maken\b|\bmaakt?\b.{0,80}?\bover\b"
+        r"|\bop\s+(onze|de)\s+rekening\b|\b(bedrag|saldo)\b.{0,80}?\bontvangen\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"\b(pay|pays|paying|paid|payment|settle|settles|settled|settling|remit|remits|"
+        r"remitted|transfer|transferred|credited)\b",
+        re.IGNORECASE,
+    ),
+}
+# a sentence about the past (the invoice's own term: "had binnen 30 dagen betaald moeten
+# zijn") demands nothing now
+_PAST = {
+    "nl": re.compile(
+        r"\b(had|hadden|moest|moesten|was|waren|verstreken|verlopen)\b", re.IGNORECASE
+    ),
+    "en": re.compile(r"\b(had|was|were|expired|lapsed)\b|\bshould\s+have\b", re.IGNORECASE),
+}
+# a term the days say without "from when": "binnen 5 dagen", "within a week"
+_WITHIN = {
+    "nl": re.compile(r"\b(binnen|in|uiterlijk)\s+(een\s+termijn\s+van\s+)?$", re.IGNORECASE),
+    "en": re.compile(r"\b(within|in)\s+(a\s+term\s+of\s+|a\s+period\s+of\s+)?$", re.IGNORECASE),
+}
+_NL_MONTHS = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+)
+_EN_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_NUMERIC_DATE = r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}-\d{2}-\d{2}"
+# a fixed day to pay by: "uiterlijk (op) 10-02-2025", "vóór 10 februari", "by 10 February"
+_FIXED_DAY = {
+    "nl": re.compile(
+        r"\b(uiterlijk|vóór|voor|tot\s+en\s+met|niet\s+later\s+dan)\s+(op\s+)?(de\s+|het\s+)?"
+        r"(\w+dag\s+)?(" + _NUMERIC_DATE + r"|\d{1,2}\s+(" + _NL_MONTHS + r"))\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"\b(by|before|until|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before)\s+(the\s+)?"
+        r"(\w+day,?\s+)?("
+        + _NUMERIC_DATE
+        + r"|\d{1,2}(st|nd|rd|th)?\s+(of\s+)?("
+        + _EN_MONTHS
+        + r")|("
+        + _EN_MONTHS
+        + r")\s+\d{1,2})\b",
+        re.IGNORECASE,
+    ),
 }
 _SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
 
 
-def _counts_from_receipt(text: str, language: str) -> bool:
-    """Whether a sentence gives fourteen (or fifteen) days counted from the debtor's receipt
-    of the letter: the first word after the days that says from when is a receipt."""
+class _Term(StrEnum):
+    """What one "N dagen" of a sentence is as a term to pay in."""
+
+    FROM_RECEIPT = "from_receipt"  # fourteen (or fifteen) days from receipt of this letter
+    OTHER = "other"  # a term, but not that one: fewer days, from the date, another document
+    UNSAID = "unsaid"  # days without "from when" that need not be a term of their own
+
+
+def _number(found: re.Match[str], language: str) -> int:
+    said = found["n"].lower()
+    count = int(said) if said.isdigit() else _NUMBERS[language][said]
+    return count * 7 if found["unit"].lower().startswith("week") else count
+
+
+def _received_is_this_letter(sentence: str, days_end: int, anchor: re.Match[str],
+                             language: str) -> bool:  # fmt: skip
+    """Whether what the receipt word ``anchor`` (found after the days) speaks of is this
+    letter: after a noun ("ontvangst van deze brief") what follows "van"/"of", nothing named
+    being this letter ("na ontvangst"); with a verb ("nadat u deze brief heeft ontvangen",
+    "of receiving this letter") this letter named between the days and the verb or after it."""
+    rest = sentence[days_end:]
+    after = rest[anchor.end() :]
+    this = _THIS_LETTER[language]
+    if _RECEIPT_NOUN.fullmatch(anchor.group()):
+        named = _RECEIVED_WHAT.match(after)
+        return named is None or this.match(after[named.end() :]) is not None
+    between = rest[: anchor.start()]
+    return this.search(between) is not None or this.match(after.lstrip()) is not None
+
+
+def _term(sentence: str, days: re.Match[str], language: str) -> _Term:
+    """What the days ``days`` of ``sentence`` are as a term to pay in."""
+    rest = sentence[days.end() :]
+    anchor = _TERM_FROM[language].search(rest)
+    calendar_days = days["kind"] is None or days["kind"].lower().startswith(
+        ("kalender", "calendar")
+    )
+    valid = _number(days, language) in _VALID_DAYS and calendar_days
+    if anchor is not None and anchor.group("receipt") is not None:
+        if valid and _received_is_this_letter(sentence, days.end(), anchor, language):
+            return _Term.FROM_RECEIPT
+        return _Term.OTHER
+    if anchor is not None:  # the letter's date, its sending, today
+        return _Term.OTHER
+    said_as_term = _WITHIN[language].search(sentence[: days.start()]) is not None
+    return _Term.OTHER if said_as_term and not valid else _Term.UNSAID
+
+
+def _payment_terms(text: str, language: str) -> tuple[bool, bool]:
+    """Whether a sentence demanding payment gives fourteen days from receipt of this letter,
+    and whether one gives another term to pay in."""
+    from_receipt = other = False
     for sentence in _SENTENCE_END.split(text):
-        for days in _TERM_DAYS[language].finditer(sentence):
-            rest = sentence[days.end() :]
-            anchor = _TERM_FROM[language].search(rest)
-            if anchor is None or anchor.group("receipt") is None:
-                continue
-            if not _RECEIPT_OF_PAYMENT[language].match(rest[anchor.start() :]):
-                return True
-    return False
+        if not _PAYMENT[language].search(sentence):
+            continue
+        terms = [_term(sentence, days, language) for days in _DAYS[language].finditer(sentence)]
+        from_receipt = from_receipt or _Term.FROM_RECEIPT in terms
+        if _PAST[language].search(sentence):
+            continue
+        if _Term.OTHER in terms or _FIXED_DAY[language].search(sentence):
+            other = True
+    return from_receipt, other
 
 
 # what happens if the debtor does not pay, in any of the usual words (the law asks for the
 # consequence, not for a formula): "indien u niet … betaalt", "betaalt u niet …, dan",
-# "als betaling uitblijft", "blijft betaling uit", "wanneer wij … niet hebben ontvangen"
+# "als betaling uitblijft", "blijft betaling uit", "wanneer wij … niet hebben ontvangen",
+# "indien u het bedrag niet … betaalt", "indien het bedrag niet … is voldaan" (in one sentence)
+_IN_SENTENCE = r"(?:(?![.!?](?:\s|$)).)"
 _CONSEQUENCE_PATTERNS = {
     "nl": re.compile(
         r"(indien|als|wanneer)\s+(u\s+)?(niet|geen).{0,120}?(betaal|voldoe|voldaan|betaling)"
         r"|(betaalt|voldoet)\s+u\s+(niet|dit\s+bedrag\s+niet|het\s+bedrag\s+niet)"
         r"|(indien|als|wanneer)\s+(de\s+|uw\s+)?betaling\s+(uitblijft|niet|achterwege)"
         r"|blijft\s+(de\s+|uw\s+)?betaling.{0,80}?\buit\b"
-        r"|(indien|als|wanneer)\s+wij.{0,100}?(niet|geen).{0,100}?(ontvangen|bijgeschreven)",
+        r"|(indien|als|wanneer)\s+wij.{0,100}?(niet|geen).{0,100}?(ontvangen|bijgeschreven)"
+        r"|(indien|als|wanneer)\s+(u\s+)?(het|dit|dat|uw|de)\s+"
+        + _IN_SENTENCE
+        + r"{0,80}?\bniet\b"
+        + _IN_SENTENCE
+        + r"{0,120}?(betaal|voldoe|voldaan|betaald|overgemaakt|bijgeschreven)",
         re.IGNORECASE | re.DOTALL,
     ),
     "en": re.compile(
@@ -226,14 +374,18 @@ EXAMPLE = {
 def missing_parts(rendered_text: str, language: str, costs_shown: str) -> list[RequiredPart]:
     """What a rendered 14-day letter lacks. ``costs_shown`` is the costs amount as the
     template renders it for the sample debtor (e.g. ``"€ 40,00"``): it must appear in the text,
-    together with the consequence of not paying and the term counted from receipt."""
-    lang = language if language in _TERM_DAYS else "nl"
+    together with the consequence of not paying and the term counted from receipt, given
+    as the term to pay in and contradicted by no other term to pay in."""
+    lang = language if language in _DAYS else "nl"
     text = " ".join(rendered_text.split())
     missing = []
     if costs_shown not in text:
         missing.append(RequiredPart.COSTS_AMOUNT)
-    if not _counts_from_receipt(text, lang):
+    from_receipt, other_term = _payment_terms(text, lang)
+    if not from_receipt:
         missing.append(RequiredPart.TERM_FROM_RECEIPT)
+    elif other_term:
+        missing.append(RequiredPart.ONE_PAYMENT_TERM)
     if not _CONSEQUENCE_PATTERNS[lang].search(text):
         missing.append(RequiredPart.CONSEQUENCE)
     return missing

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from shared.domain.dunning.letter_costs import vat_in
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.accrual import rate_on_day
 from shared.domain.ledger.costs import ClaimRecord, charged_costs
@@ -952,7 +953,12 @@ def waive(
             code="waive_more_costs",
             params={"amount": open_costs, "day": day},
         )
-    vat = amount * fig.open.costs_vat // open_costs if open_costs else 0
+    # what is left keeps VAT at 21 % of the costs left (Besluit BIK art. 2 lid 3; costs +
+    # round_half_up(21 %), split back by vat_in) where such a split exists: 181.50 less 50.00
+    # leaves 108.68 + 22.82, not 108.67 + 22.83 (law15 F3); never more VAT waived than is
+    # open, nor more costs
+    fitting = fig.open.costs_vat - vat_in(open_costs - amount)
+    vat = min(max(fitting, amount - fig.open.costs, 0), fig.open.costs_vat, amount)
     for comp, part in ((Component.COSTS, amount - vat), (Component.COSTS_VAT, vat)):
         if part > 0:
             new.append(LedgerEvent(seq, EventKind.WAIVER, comp, part, day, reason=reason))

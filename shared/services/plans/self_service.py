@@ -18,7 +18,7 @@ from shared.adapters.tables.prescription_repo import PrescriptionDecisions
 from shared.clock import Clock, amsterdam_date, amsterdam_today
 from shared.domain.ids import time_ordered_id
 from shared.domain.law.calendar_math import add_months
-from shared.domain.ledger.model import Amounts
+from shared.domain.ledger.model import Amounts, InterestRule
 from shared.domain.money import Cents, format_cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.plans.offer import PlanOffer, plan_offer
@@ -76,6 +76,8 @@ class PortalPlans:
     plans: list[PaymentPlan] = field(default_factory=list)  # draft, running or paused
     creditor_id: str | None = None  # set when direct debit is offered
     via_mollie: bool = False  # direct debit offered through Mollie (first payment, recurring)
+    # the kinds of interest of those claims: what the page calls it (interest_words.py)
+    interest_rules: tuple[InterestRule, ...] = ()
 
 
 class PortalPlanDesk:
@@ -110,6 +112,7 @@ class PortalPlanDesk:
         held = held_by_plan(repos.store, client.client_id, candidates) if candidates else set()
         numbers = tuple(sorted(n for n in candidates if n not in held))
         owed = Amounts()
+        kinds: tuple[InterestRule, ...] = ()
         if numbers:
             claims = self.portal.online.payments.ledger.open_claims(
                 client, list(numbers), today, debtor=debtor, every_invoice=every_invoice
@@ -117,6 +120,7 @@ class PortalPlanDesk:
             numbers = tuple(n for n in numbers if n in claims and claims[n].open.total > 0)
             for n in numbers:
                 owed = owed.plus(claims[n].open)
+            kinds = tuple(claims[n].interest_rule for n in numbers)
         rules = self.plans.rules(client)
         creditor: str | None = None
         via_mollie = False
@@ -132,7 +136,9 @@ class PortalPlanDesk:
             if numbers
             else None
         )
-        return PortalPlans(client, debtor, numbers, owed, offer, mine, creditor, via_mollie)
+        return PortalPlans(
+            client, debtor, numbers, owed, offer, mine, creditor, via_mollie, interest_rules=kinds
+        )
 
     def _mollie_reachable(self, client: Client) -> bool:
         from shared.services.plans.mollie_collection import MollieNotSetUp
