@@ -632,21 +632,7 @@ class DebtorStandingService:
         """The debtor's standing finished or followed, on the debtor as saved: read again
         after the work, and the work redone on what a request saved meanwhile (the lift's
         holds are not written back from the ruling read before it, failure13b G3)."""
-        found = self.repos.debtors.get(client.client_id, number)
-        for _ in range(5):
-            if found is None:
-                return None
-            debtor, etag = found
-            self._follow(client, debtor, pending)
-            again = self.repos.debtors.get(client.client_id, number)
-            if again is None or again[1] == etag:
-                return again[0] if again is not None else None
-            found = again
-        raise ConflictingUpdate(
-            f"debtor {number} keeps changing; retry",
-            code="debtor_keeps_changing",
-            params={"debtor": number},
-        )
+        return self._until_stable(client, number, lambda d: self._follow(client, d, pending))
 
     def _follow(self, client: Client, debtor: Debtor, pending: bool) -> None:
         s = debtor.standing
@@ -697,13 +683,26 @@ class DebtorStandingService:
         written, and written again when another request saved the row meanwhile (failure14b
         Q3: a set's holds written from the row it saved landed after a colleague's set, and
         the claims kept the older ruling's interest stop)."""
+
+        def held(debtor: Debtor) -> None:
+            if debtor.standing is not None:
+                self._holds(client, debtor)
+
+        return self._until_stable(client, number, held)
+
+    def _until_stable(
+        self, client: Client, number: str, work: Callable[[Debtor], None]
+    ) -> Debtor | None:
+        """``work`` done on the debtor's row as stored, and done again while another request
+        saved the row meanwhile (its ETag moved between the read before and the read after
+        the work): the row it ends on, or None (no such debtor). Five tries, then a conflict
+        to retry."""
         found = self.repos.debtors.get(client.client_id, number)
         for _ in range(5):
             if found is None:
                 return None
             debtor, etag = found
-            if debtor.standing is not None:
-                self._holds(client, debtor)
+            work(debtor)
             again = self.repos.debtors.get(client.client_id, number)
             if again is None or again[1] == etag:
                 return again[0] if again is not None else None
