@@ -129,6 +129,20 @@ def item_id(number: str, standing: DebtorStanding) -> str:
     return f"standing-{number}-{what}-{standing.since.isoformat()}"
 
 
+def ended_item_id(number: str, ruling: DebtorStanding) -> str:
+    """One item per ruling that ended: its standing, day and lift's day (two rulings a person
+    records as ended on one day each get theirs, standing15 #2)."""
+    assert ruling.lifted_on is not None
+    return (f"standing-{number}-ended-{ruling.standing.value}-{ruling.since.isoformat()}"
+            f"-{ruling.lifted_on.isoformat()}")  # fmt: skip
+
+
+def ended_item_id_before(number: str, ruling: DebtorStanding) -> str:
+    """The key an earlier version gave the item of a ruling that ended: the lift's day alone."""
+    assert ruling.lifted_on is not None
+    return f"standing-{number}-ended-{ruling.lifted_on.isoformat()}"
+
+
 def interest_stop_day(debtor: Debtor, since: date) -> date:
     """The day stored as the start of the interest stop of a ruling on ``since``: the ledger
     reads a pause's day as a settlement's (6:119a counts that day, 6:119 does not), and the
@@ -338,8 +352,24 @@ class DebtorStandingService:
     def _ended_told(self, client: Client, debtor: Debtor) -> bool:
         """Whether the item of the ruling that ended was written (its claims were handled)."""
         assert debtor.standing is not None
-        action_id = self._ended_item(client, debtor.number, debtor.standing, ()).action_id
-        return self.repos.actions.get(client.client_id, action_id) is not None
+        return self._ended_found(client, debtor.number, debtor.standing) is not None
+
+    def _ended_found(
+        self, client: Client, number: str, ruling: DebtorStanding
+    ) -> tuple[ActionItem, str | None] | None:
+        """The item of the ruling that ended, as stored: under its own key, or under the key
+        of the lift's day alone an earlier version gave it, when that item names this ruling
+        (standing15 #2: the day alone was shared by two rulings that ended on it)."""
+        own = self._ended_item(client, number, ruling, ()).action_id
+        found = self.repos.actions.get(client.client_id, own)
+        if found is not None:
+            return found
+        assert ruling.lifted_on is not None
+        old = self.repos.actions.get(client.client_id, ended_item_id_before(number, ruling))
+        if old is None:
+            return None
+        named = (old[0].detail.get("standing"), old[0].detail.get("since"))
+        return old if named == (ruling.standing.value, ruling.since.isoformat()) else None
 
     @staticmethod
     def _lift_reason(standing: DebtorStanding, reason: LiftReason | None) -> LiftReason:
@@ -391,7 +421,7 @@ class DebtorStandingService:
         why = ruling.lift_reason
         return ActionItem(
             client_id=client.client_id,
-            action_id=f"standing-{number}-ended-{ruling.lifted_on.isoformat()}",
+            action_id=ended_item_id(number, ruling),
             kind="debtor_standing_ended",
             title=(f"Debtor {number}'s {ruling.standing.value} since "
                    f"{ruling.since.isoformat()} ended ({why.value}): {AFTER_RULING[why]}"),
@@ -407,8 +437,7 @@ class DebtorStandingService:
         or pushed later): held as the ruling's others were at the lift (ended otherwise:
         paused until staff resume them) and added to its item. The item's list says which
         were handled: a claim pushed again after staff resumed it is not paused again."""
-        action_id = self._ended_item(client, debtor.number, ruling, ()).action_id
-        found = self.repos.actions.get(client.client_id, action_id)
+        found = self._ended_found(client, debtor.number, ruling)
         listed = set(found[0].invoice_numbers) if found is not None else set()
         new = sorted(
             i.number
@@ -421,7 +450,10 @@ class DebtorStandingService:
             for n in new:
                 self.pause(client, n, "the debtor's standing")
         claims = tuple(sorted({*listed, *new}))
-        self._refresh(client, self._ended_item(client, debtor.number, ruling, claims))
+        item = self._ended_item(client, debtor.number, ruling, claims)
+        if found is not None:
+            item = replace(item, action_id=found[0].action_id)  # an item of before: kept
+        self._refresh(client, item)
 
     # -- the bank ----------------------------------------------------------------------------
     def propose_deceased(
