@@ -47,7 +47,7 @@ from shared.domain.plans.progress import after_early_payment
 from shared.domain.plans.rules import PlanRules, ReminderChannel
 from shared.domain.plans.schedule import Period, PlanMethod, ScheduleError
 from shared.domain.plans.sepa_calendar import next_sepa_business_day
-from shared.domain.records import ActionItem, ContactEntry, ContactKind, PaymentSource
+from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind, PaymentSource
 from shared.domain.references import betalingskenmerk
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
@@ -1594,8 +1594,6 @@ class PlanService:
         self._log(plan, "debit_returned", f"Installment {debit.number}: {debit.end_to_end_id} "
                   f"came back ({reason}), but other money had paid the installment: nothing "
                   "reopens and nothing is owed back")  # fmt: skip
-        from shared.domain.records import ActionStatus
-
         found = self.repos.actions.get(
             client.client_id, f"plan-overpaid-{plan.plan_id}-{debit.end_to_end_id}"
         )
@@ -1790,6 +1788,9 @@ class PlanService:
             ))  # fmt: skip
         except Conflict:
             pass  # added by the delivery that failed after it
+        self._resolve_debits_failed(
+            client, plan, f"plan {plan.plan_id} lapsed: see its breach item"
+        )
         if client.contact_email:
             message = OutboundMessage(client.client_id, f"plan|{plan.plan_id}|lapsed-{told}-client", Channel.EMAIL, None,
                                       client.contact_email, now, invoice_numbers=plan.invoice_numbers)  # fmt: skip
@@ -1801,6 +1802,27 @@ class PlanService:
                                                  invoice_numbers=plan.invoice_numbers, system=True))  # fmt: skip
         except Conflict:
             pass  # logged by the delivery that failed after it
+
+    def _resolve_debits_failed(self, client: Client, plan: PaymentPlan, why: str) -> None:
+        """The plan's ``plan_debit_failed`` items still waiting resolved: a plan that lapsed
+        retries nothing (409 ``plan_cannot_retry``) and its breach item says what is left
+        to do (standing15 #5: staff saw the stale retry item beside it). Each under the ETag
+        it was read with (a person's change meanwhile stands); a redelivered lapse finds them
+        resolved."""
+        now = self.clock.now()
+        for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
+            continuation: str | None = None
+            while True:
+                page, continuation = self.repos.actions.list(
+                    client.client_id, status=status, kind="plan_debit_failed",
+                    continuation=continuation,
+                )  # fmt: skip
+                for item in page:
+                    if item.detail.get("plan_id") == plan.plan_id:
+                        self.repos.actions.resolve_if_open(client.client_id, item.action_id,
+                                                           why, now)  # fmt: skip
+                if continuation is None:
+                    break
 
     def _lapse_figures(
         self, client: Client, plan: PaymentPlan
