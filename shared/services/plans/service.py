@@ -1449,8 +1449,12 @@ class PlanService:
                 debit = next((d for d in plan.debits if d.end_to_end_id == end_to_end_id), None)
                 if debit is not None and debit.state is DebitState.RETURNED:
                     # told before, or cut off after the row's save before the debtor and
-                    # staff were told (codereview14b F3): both are keyed, finish them
+                    # staff were told (codereview14b F3): both are keyed, finish them; and
+                    # an MD07 is proposed again (idempotent; standing15 #4: one cut off after
+                    # the row's save never proposed the debtor deceased)
                     self._finish_debit_failed(client, plan, debit, reason)
+                    if self._propose_deceased(client, plan, end_to_end_id, reason):
+                        return self._get(client, plan_id)[0]
                     return plan
                 if debit is None or debit.state is DebitState.WITHDRAWN:
                     return plan  # taken out before the bank collected it
@@ -1507,16 +1511,25 @@ class PlanService:
         self._tell_debit_failed(client, updated, debit, reason)
         self._add_debit_failed(client, updated, debit, reason)
         self._contact(updated, f"Direct debit of installment {debit.number} failed ({reason})")
-        from shared.domain.standing import says_deceased
-
-        if self.deceased_return is not None and says_deceased(reason):
-            # (a booked one was reversed above: the payment service proposed it already)
-            # the return known by the payment it undid when the collection was booked (the
-            # payment service proposed by that id): one key, whichever path delivers it again
-            source = self.repos.banking.payment_for(client.client_id, end_to_end_id)
-            self.deceased_return(client, plan.debtor_number, reason, source or end_to_end_id)
+        if self._propose_deceased(client, plan, end_to_end_id, reason):
             return self._get(client, plan_id)[0]
         return updated
+
+    def _propose_deceased(
+        self, client: Client, plan: PaymentPlan, end_to_end_id: str, reason: str
+    ) -> bool:
+        """A return saying the debtor died (MD07): his standing proposed (idempotent: the
+        standing service proposes nothing twice for one return); whether it said so."""
+        from shared.domain.standing import says_deceased
+
+        if self.deceased_return is None or not says_deceased(reason):
+            return False
+        # (a booked one was reversed: the payment service proposed it already) the return
+        # known by the payment it undid when the collection was booked (the payment service
+        # proposed by that id): one key, whichever path delivers it again
+        source = self.repos.banking.payment_for(client.client_id, end_to_end_id)
+        self.deceased_return(client, plan.debtor_number, reason, source or end_to_end_id)
+        return True
 
     def _add_debit_failed(
         self, client: Client, plan: PaymentPlan, debit: DirectDebit, reason: str
