@@ -164,6 +164,11 @@ class Services:
         payments.deceased_return = lambda client, number, reason, source: (
             self.debtor_standing.propose_deceased(client, number, reason, source)
         )
+        # money received under a ruling and booked after it ended is the estate's: the
+        # ruling's filing item follows it (standing15 #3)
+        payments.listeners.append(
+            lambda client, numbers: self.debtor_standing.money_booked(client, numbers)
+        )
         return payments
 
     @cached_property

@@ -19,7 +19,10 @@ The item of a ruling names what to file, each claim as it stood on the ruling's 
 ledger knows it now (a payment of before it that came back never paid; one booked late paid on
 its day), and the payments received from that day on: the debtor no longer disposed of his
 estate (art. 23 Fw, 296 Fw), so the curator or administrator may claim them back; staff
-decide. A changed figure opens an item staff resolved again, with the difference.
+decide. A changed figure opens an item staff resolved again, with the difference. The day
+received decides, not the day booked: money received while a ruling held and booked after it
+ended (a late statement, a back-dated payment) opens its item again as well (its booking marks
+the debtor for the daily run, :meth:`DebtorStandingService.money_booked`).
 
 A lift says why (:class:`~shared.domain.standing.LiftReason`). A mistake: the holds go and the
 dunning resumes at the workflow's own pace from that day (``workflow.after_standing``). A
@@ -141,6 +144,19 @@ def ended_item_id_before(number: str, ruling: DebtorStanding) -> str:
     """The key an earlier version gave the item of a ruling that ended: the lift's day alone."""
     assert ruling.lifted_on is not None
     return f"standing-{number}-ended-{ruling.lifted_on.isoformat()}"
+
+
+def follow_money(repos: Repositories, client_id: str, number: str, at: datetime) -> None:
+    """The debtor marked (``STANDING_ROW``, not pending) for the daily run to bring the filing
+    items of his rulings to the money booked (:meth:`DebtorStandingService._follow_ended`):
+    written where none stands (a mark standing, a request's pending one too, is followed by
+    the run as it is)."""
+    repos.invoices.write_mark(client_id, STANDING_ROW, encode(number),
+                              _mark(number, False, at), None)  # fmt: skip
+
+
+def _mark(number: str, pending: bool, at: datetime) -> dict[str, object]:
+    return {"debtor": number, "pending": pending, "at": at.isoformat()}
 
 
 def interest_stop_day(debtor: Debtor, since: date) -> date:
@@ -310,6 +326,8 @@ class DebtorStandingService:
             return  # normal without a lift (never set): its holds were all there was
         if after.standing.ruling_ended and not self._ended_told(client, after):
             self._after_ruling(client, after, author)
+        # money received in the ruling booked since the run last brought its item up to date
+        self._follow_ended(client, after)
         held = [
             p
             for p in self.plans().plans.of_debtor(client.client_id, number)
@@ -680,10 +698,12 @@ class DebtorStandingService:
                 self._tell_staff(client, debtor, "the bank's return")
         elif pending and s.lifted_on is not None:
             last = s.lifts[-1].by if s.lifts else "the debtor's standing"
-            self._finish_lift(client, debtor, last)
+            self._finish_lift(client, debtor, last)  # (its rulings that ended followed)
+            return
+        self._follow_ended(client, debtor)
 
     def _mark_of(self, number: str, pending: bool) -> dict[str, object]:
-        return {"debtor": number, "pending": pending, "at": self.clock.now().isoformat()}
+        return _mark(number, pending, self.clock.now())
 
     def _mark(self, client: Client, number: str) -> str | None:
         """The debtor marked pending (a request's steps to finish); the mark's etag, this
@@ -928,17 +948,30 @@ class DebtorStandingService:
         claims and figures, and opened again if staff had closed it over fewer claims."""
         standing = debtor.standing
         assert standing is not None
+        item = self._standing_item(client, debtor, standing, reason)
+        if refresh:
+            self._refresh(client, item)
+        else:
+            self._add(client, item)
+
+    def _standing_item(
+        self, client: Client, debtor: Debtor, standing: DebtorStanding, reason: str = "",
+        filed: tuple[str, ...] = (),
+    ) -> ActionItem:  # fmt: skip
+        """The item of ``standing`` (the debtor's, or a ruling of his that ended): a ruling's
+        claims and what to file. ``filed``: the claims its item named already (after the end
+        a claim written off or paid is still one filed)."""
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor.number)
         # the claims of the ruling: those open on its day, also one that money received from
         # that day on paid since (art. 23 Fw: the curator may claim that money back), as the
         # interest stop reaches them (_open_on)
         paid = self._paid_on(client, debtor, invoices)
-        open_numbers = tuple(sorted(
+        open_numbers = tuple(sorted({*filed, *(
             i.number for i in invoices
             if in_ruling(standing, i)
             and (i.is_collectable
                  or (i.status is InvoiceStatus.PAID and _open_on(i, standing, paid)))
-        ))  # fmt: skip
+        )}))  # fmt: skip
         detail: dict[str, object] = {
             "standing": standing.standing.value,
             "since": standing.since.isoformat(),
@@ -948,20 +981,53 @@ class DebtorStandingService:
                      f"{standing.since.isoformat()}: {TODO[standing.standing]}")  # fmt: skip
             kind = "debtor_standing"
             if standing.standing in INSOLVENT and open_numbers:
-                detail.update(self._to_file(client, debtor, open_numbers))
+                detail.update(self._to_file(client, debtor, standing, open_numbers))
         else:
             title = (f"The bank says debtor {debtor.number} died ({reason}): confirm the "
                      "standing deceased with its day, or lift it; nothing is sent or collected meanwhile")  # fmt: skip
             kind = "debtor_standing_proposed"
-        item = ActionItem(
+        return ActionItem(
             client_id=client.client_id, action_id=item_id(debtor.number, standing), kind=kind,
             title=title, created_at=self.clock.now(), debtor_number=debtor.number,
             invoice_numbers=open_numbers, detail=detail,
         )  # fmt: skip
-        if refresh:
+
+    def _follow_ended(self, client: Client, debtor: Debtor) -> None:
+        """The filing item of each bankruptcy or WSNP of the debtor's that ended, brought to
+        the money received while it held and booked since (a statement that came late, a
+        payment back-dated; standing15 #3): the day received decides (art. 23 Fw), and such
+        money is the curator's to claim back as money booked during the ruling, so the item
+        is opened again with it for staff to decide (and the settlement run holds it until
+        then). An item of a ruling that ended with nothing received in it is not written."""
+        for ruling in ended_rulings(debtor.standing):
+            if ruling.standing not in INSOLVENT or not ruling.confirmed:
+                continue
+            found = self.repos.actions.get(client.client_id, item_id(debtor.number, ruling))
+            filed = found[0].invoice_numbers if found is not None else ()
+            item = self._standing_item(client, debtor, ruling, filed=filed)
+            if found is None and not item.detail.get("paid_after_ruling"):
+                continue
+            if found is not None and "to_file" in found[0].detail:
+                # the figure filed stays the item's: after a ruling ended otherwise interest
+                # runs again (from its end) and today's figures no longer tell its day
+                kept = {**item.detail, "to_file": found[0].detail["to_file"]}
+                item = replace(item, detail=kept)
             self._refresh(client, item)
-        else:
-            self._add(client, item)
+
+    def money_booked(self, client: Client, invoice_numbers: Sequence[str]) -> None:
+        """Money was booked on (or taken back from) these claims: a debtor of theirs with a
+        ruling that ended is marked (``STANDING_ROW``, not pending) for the daily run to bring
+        that ruling's filing item to the money received while it held (:meth:`_follow_ended`).
+        A debtor whose ruling holds is marked already; a mark standing is left as it is."""
+        if not invoice_numbers:
+            return
+        stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
+        numbers = sorted({s.invoice.debtor_number for s in stored.values()})
+        # two batched reads, whatever the number of claims (a statement window books many)
+        for number, (debtor, _) in sorted(self.repos.debtors.get_many(client.client_id,
+                                                                      numbers).items()):  # fmt: skip
+            if any(r.standing in INSOLVENT and r.confirmed for r in ended_rulings(debtor.standing)):
+                follow_money(self.repos, client.client_id, number, self.clock.now())
 
     def _refresh(self, client: Client, item: ActionItem) -> None:
         """``item`` written, or the one there brought to its claims and figures (under its
@@ -1038,20 +1104,19 @@ class DebtorStandingService:
         return sorted(out, key=lambda x: x[0].number)
 
     def _to_file(
-        self, client: Client, debtor: Debtor, numbers: tuple[str, ...]
+        self, client: Client, debtor: Debtor, standing: DebtorStanding, numbers: tuple[str, ...]
     ) -> dict[str, object]:
         """What the curator or administrator is told, each claim as it stood on the ruling's
         day as the ledger knows it now (art. 26, 110, 128 Fw: costs and interest up to it,
         nothing after; a payment of before it that came back never paid, one booked late paid
         on its day: :mod:`shared.domain.ruling_filing`), and the money received from that day
         on (art. 23 Fw: the debtor no longer disposed of his estate; the curator may claim it
-        back): for staff to decide, keep, return or file net."""
-        standing = debtor.standing
-        assert standing is not None
+        back): for staff to decide, keep, return or file net. A ruling that ended lists the
+        money received until its end (after it the debtor disposed of his own again)."""
         claims = self.ledger.debtor_claims(client, debtor.number, debtor)
         today = self.ledger.open_claims(client, list(numbers), debtor=debtor,
                                         every_invoice=list(claims.invoices.values()))  # fmt: skip
-        found = filing(claims.records, today, set(numbers), standing.since)
+        found = filing(claims.records, today, set(numbers), standing.since, standing.lifted_on)
         # cents, as every amount an item keeps: the console formats them per language
         detail: dict[str, object] = {"to_file": found.to_file}
         if found.paid_after:
