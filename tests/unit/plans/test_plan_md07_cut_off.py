@@ -41,8 +41,10 @@ def _world(faults: FaultPlan) -> tuple[World, Any]:
         invoice_row("F1", "D1", amount="200.00", due_date="2025-12-01"),
         invoice_row("F2", "D1", amount="100.00", due_date="2025-12-15"),
     ]})  # fmt: skip
-    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
-    return world, client
+    access = world.services.access
+    principal = access.authenticate(a.key or "")
+    assert principal is not None
+    return world, access.client_for(principal, "C1")
 
 
 def _nth_write(n: int, seen: list[int]) -> Any:
