@@ -21,9 +21,9 @@ from shared.adapters.tables.invoices_repo import STANDING_ROW
 from shared.domain.standing import Standing
 from shared.services.plans.direct_debit import CONTAINER
 from tests.support.faults import FaultPlan, SimulatedCrash
-from tests.unit.api.conftest import World, client_row, debtor_row, invoice_row, make_world
+from tests.unit.api.conftest import World, make_world
 from tests.unit.plans.test_plan_debit_returned_late import _days
-from tests.unit.plans.test_plan_service import BASE
+from tests.unit.plans.test_plan_service import BASE, seeded
 from tests.unit.plans.test_sepa_returns import _actions, _running_direct_debit, report
 
 WRITES = ("transact", "insert", "replace", "upsert", "delete")
@@ -31,20 +31,8 @@ WRITES = ("transact", "insert", "replace", "upsert", "delete")
 
 def _world(faults: FaultPlan) -> tuple[World, Any]:
     """The plans fixture's world, its services writing through ``faults``."""
-    world = make_world(datetime(2026, 1, 5, 9, 0, tzinfo=UTC), faults)
-    a = world.agency_a
-    a.call("POST", "/v1/clients", {"items": [
-        client_row("C1", contact_email="ar@c1.example", charge_interest=False)
-    ]})  # fmt: skip
-    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1"), debtor_row("D2")]})
-    a.call("POST", "/v1/clients/C1/invoices", {"items": [
-        invoice_row("F1", "D1", amount="200.00", due_date="2025-12-01"),
-        invoice_row("F2", "D1", amount="100.00", due_date="2025-12-15"),
-    ]})  # fmt: skip
-    access = world.services.access
-    principal = access.authenticate(a.key or "")
-    assert principal is not None
-    return world, access.client_for(principal, "C1")
+    world, client = seeded(make_world(datetime(2026, 1, 5, 9, 0, tzinfo=UTC), faults))
+    return world, client
 
 
 def _nth_write(n: int, seen: list[int]) -> Any:

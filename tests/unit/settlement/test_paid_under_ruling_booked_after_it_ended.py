@@ -20,10 +20,8 @@ from typing import Any
 import pytest
 
 from shared.adapters.tables.invoices_repo import STANDING_ROW
-from shared.domain.parties import Agency
 from shared.domain.records import PaymentSource
-from tests.unit.settlement.conftest import THIRD_PARTY
-from tests.unit.settlement.test_paid_after_ruling_held import AGREEMENT, _agency_items
+from tests.unit.settlement.test_paid_after_ruling_held import _agency_items, ruling_recorded
 from tests.unit.standing.test_standing_ruling_claims import _at, _set, _world
 
 
@@ -33,16 +31,17 @@ def _filing_item(w: Any) -> dict[str, Any]:
     return dict(found)
 
 
-def _booked_after_the_end(after_end: dict[str, str] | None) -> tuple[Any, Any]:
-    w: Any = _world()
-    w.services.repos.agencies.save(Agency("agency-a", "Acme Incasso", THIRD_PARTY))
-    assert w.agency_a.call("PUT", "/v1/clients/C1/settlement-agreement", AGREEMENT).status == 200
-    client = w.services.access.client_for(w.services.access.authenticate(w.agency_a.key), "C1")
-    _at(w, date(2026, 2, 12))
-    _set(w, {"standing": "bankrupt", "since": "2026-02-10"})
+def _ended() -> tuple[Any, Any]:
+    """The bankruptcy of 10-2 recorded 12-2 and ended 1-3, the client settled weekly."""
+    w, client = ruling_recorded()
     _at(w, date(2026, 3, 1))
     _set(w, {"standing": "normal", "reason": "ended"})
     assert _filing_item(w)["status"] == "resolved"
+    return w, client
+
+
+def _booked_after_the_end(after_end: dict[str, str] | None) -> tuple[Any, Any]:
+    w, client = _ended()
     if after_end is not None:
         _at(w, date(2026, 3, 3))
         _set(w, after_end)
@@ -113,14 +112,7 @@ def test_money_of_the_ruling_booked_before_its_end_and_after_the_last_run_reopen
 def test_money_held_without_its_item_marks_the_debtor_for_the_run() -> None:
     """p1 booked as before the deploy (no ``g|`` row written by its booking): the settlement
     run holds it and marks D1, the next daily run opens the filing item with it."""
-    w: Any = _world()
-    w.services.repos.agencies.save(Agency("agency-a", "Acme Incasso", THIRD_PARTY))
-    assert w.agency_a.call("PUT", "/v1/clients/C1/settlement-agreement", AGREEMENT).status == 200
-    client = w.services.access.client_for(w.services.access.authenticate(w.agency_a.key), "C1")
-    _at(w, date(2026, 2, 12))
-    _set(w, {"standing": "bankrupt", "since": "2026-02-10"})
-    _at(w, date(2026, 3, 1))
-    _set(w, {"standing": "normal", "reason": "ended"})
+    w, client = _ended()
     _at(w, date(2026, 3, 5))
     w.services.payments.book(client, payment_id="p1", amount=500_00,
                              received_on=date(2026, 2, 20), source=PaymentSource.BANK,
