@@ -52,7 +52,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from shared.adapters.tables.invoices_repo import STANDING_ROW, UPGRADED_ROW
+from shared.adapters.tables.invoices_repo import (
+    ENDED_RULING_CLAIM_ROW,
+    STANDING_ROW,
+    UPGRADED_ROW,
+)
 from shared.adapters.tables.keys import encode
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
@@ -95,6 +99,8 @@ log = logging.getLogger(__name__)
 
 # the upgrade pass over standings stored before the agency's flag and the marks were kept
 OLD_STANDINGS = "standings"
+# the upgrade pass over rulings that ended before their claims' h| rows were written
+ENDED_CLAIMS = "ended-ruling-claims"
 
 # a request sets or lifts a standing within seconds of its pending mark: one younger than this
 # may still be at work, and the daily run leaves it to its request (failure13b G3, G6)
@@ -429,6 +435,7 @@ class DebtorStandingService:
                 self.pause(client, n, author)
         if not claims:
             return
+        self._note_ended_claims(client, debtor, claims)
         self._add(client, self._ended_item(client, debtor.number, standing, tuple(claims)))
 
     def _ended_item(
@@ -467,6 +474,7 @@ class DebtorStandingService:
         if ruling.lift_reason is LiftReason.ENDED:
             for n in new:
                 self.pause(client, n, "the debtor's standing")
+        self._note_ended_claims(client, debtor, new)
         claims = tuple(sorted({*listed, *new}))
         item = self._ended_item(client, debtor.number, ruling, claims)
         if found is not None:
@@ -579,11 +587,34 @@ class DebtorStandingService:
         (:meth:`agency_recorded`) is stored as the agency's, and a bankruptcy or WSNP that holds
         gets its mark, so the run brings its filing item to the money received since without a
         person saving it again. One that fails leaves the pass to the next run."""
-        if any(k == OLD_STANDINGS for k, _, _ in self.repos.invoices.marks(client.client_id,
-                                                                         UPGRADED_ROW)):  # fmt: skip
+        if self._upgraded(client, OLD_STANDINGS):
             return
         marked = {str(m.get("debtor")) for _, _, m in
                   self.repos.invoices.marks(client.client_id, STANDING_ROW)}  # fmt: skip
+        self._over_standings(client, OLD_STANDINGS,
+                             lambda d: self._adopt(client, d, d.number in marked),
+                             "a debtor's standing left to adopt once more")  # fmt: skip
+
+    def note_old_ended_rulings(self, client: Client) -> None:
+        """Once per client (``u|ended-ruling-claims``): the claims of the rulings that ended
+        before their ``h|`` rows were written (:meth:`_note_ended_claims`), so money booked on
+        them from now on marks their debtor as for a ruling that ends from now on."""
+        if self._upgraded(client, ENDED_CLAIMS):
+            return
+        self._over_standings(client, ENDED_CLAIMS, lambda d: self._note_ended_claims(client, d),
+                             "a debtor's ended rulings left to note once more")  # fmt: skip
+
+    def _upgraded(self, client: Client, name: str) -> bool:
+        """Whether the one pass ``name`` over the client's standings was made."""
+        return any(k == name for k, _, _ in self.repos.invoices.marks(client.client_id,
+                                                                      UPGRADED_ROW))  # fmt: skip
+
+    def _over_standings(
+        self, client: Client, name: str, work: Callable[[Debtor], None], said: str
+    ) -> None:
+        """The one pass ``name``: ``work`` on each of the client's debtors with a standing, and
+        ``u|<name>`` written once every one went well (one that fails leaves the pass to the
+        next run)."""
         failed = False
         continuation: str | None = None
         while True:
@@ -593,16 +624,39 @@ class DebtorStandingService:
                 if debtor.standing is None:
                     continue
                 try:
-                    self._adopt(client, debtor, debtor.number in marked)
+                    work(debtor)
                 except (StorageError, ConflictingUpdate) as exc:
                     failed = True
-                    log.warning("a debtor's standing left to adopt once more", extra=log_extra(
+                    log.warning(said, extra=log_extra(
                         {"client_id": client.client_id, "error": exc.__class__.__name__}))  # fmt: skip
             if continuation is None:
                 break
         if not failed:
-            self.repos.invoices.put_mark(client.client_id, UPGRADED_ROW, OLD_STANDINGS,
+            self.repos.invoices.put_mark(client.client_id, UPGRADED_ROW, name,
                                          {"at": self.clock.now().isoformat()})  # fmt: skip
+
+    def _note_ended_claims(
+        self, client: Client, debtor: Debtor, claims: Sequence[str] | None = None
+    ) -> None:
+        """The claims of the debtor's rulings that ended noted (``h|<invoice>``, once each):
+        money booked on one of them marks the debtor (:meth:`money_booked`). ``claims``: those
+        to note (None: every open claim of each such ruling, read)."""
+        if claims is None:
+            rulings = [r for r in ended_rulings(debtor.standing)
+                       if r.standing in INSOLVENT and r.confirmed]  # fmt: skip
+            if not rulings:
+                return
+            claims = sorted(
+                i.number
+                for i in self.repos.invoices.for_debtor(client.client_id, debtor.number)
+                if i.is_collectable and any(in_ruling(r, i) for r in rulings)
+            )
+        noted = self.repos.invoices.marks_of(client.client_id, ENDED_RULING_CLAIM_ROW,
+                                             [encode(n) for n in claims])  # fmt: skip
+        for n in claims:
+            if encode(n) not in noted:
+                self.repos.invoices.write_mark(client.client_id, ENDED_RULING_CLAIM_ROW,
+                                               encode(n), {"debtor": debtor.number}, None)  # fmt: skip
 
     def as_recorded(self, client: Client, d: Debtor) -> Debtor:
         """``d`` with its standing's and its ended ruling's recorder as this service decides it
@@ -1015,19 +1069,18 @@ class DebtorStandingService:
             self._refresh(client, item)
 
     def money_booked(self, client: Client, invoice_numbers: Sequence[str]) -> None:
-        """Money was booked on (or taken back from) these claims: a debtor of theirs with a
-        ruling that ended is marked (``STANDING_ROW``, not pending) for the daily run to bring
-        that ruling's filing item to the money received while it held (:meth:`_follow_ended`).
-        A debtor whose ruling holds is marked already; a mark standing is left as it is."""
+        """Money was booked on (or taken back from) these claims: the debtor of one of a ruling
+        that ended (its ``h|`` row, :meth:`_note_ended_claims`) is marked (``STANDING_ROW``, not
+        pending) for the daily run to bring that ruling's filing item to the money received
+        while it held (:meth:`_follow_ended`). A mark standing is left as it is."""
         if not invoice_numbers:
             return
-        stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
-        numbers = sorted({s.invoice.debtor_number for s in stored.values()})
-        # two batched reads, whatever the number of claims (a statement window books many)
-        for number, (debtor, _) in sorted(self.repos.debtors.get_many(client.client_id,
-                                                                      numbers).items()):  # fmt: skip
-            if any(r.standing in INSOLVENT and r.confirmed for r in ended_rulings(debtor.standing)):
-                follow_money(self.repos, client.client_id, number, self.clock.now())
+        # one batched read of the claims' h| rows, whatever their number, and no debtor read
+        # (a statement window books many claims and reads no debtor)
+        noted = self.repos.invoices.marks_of(client.client_id, ENDED_RULING_CLAIM_ROW,
+                                             [encode(n) for n in invoice_numbers])  # fmt: skip
+        for number in sorted({str(m.get("debtor")) for m in noted.values() if m.get("debtor")}):
+            follow_money(self.repos, client.client_id, number, self.clock.now())
 
     def _refresh(self, client: Client, item: ActionItem) -> None:
         """``item`` written, or the one there brought to its claims and figures (under its

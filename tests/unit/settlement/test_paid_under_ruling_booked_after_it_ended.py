@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.tables.invoices_repo import STANDING_ROW
+from shared.adapters.tables.invoices_repo import ENDED_RULING_CLAIM_ROW, STANDING_ROW, UPGRADED_ROW
 from shared.domain.records import PaymentSource
 from tests.unit.settlement.test_paid_after_ruling_held import _agency_items, ruling_recorded
 from tests.unit.standing.test_standing_ruling_claims import _at, _set, _world
@@ -131,3 +131,29 @@ def test_money_held_without_its_item_marks_the_debtor_for_the_run() -> None:
     assert item["status"] == "open", item
     assert [x["payment"] for x in item["detail"]["paid_after_ruling"]] == ["p1"], item
     assert invoices.marks(client.client_id, STANDING_ROW) == []
+
+
+def test_a_ruling_that_ended_before_the_deploy_gets_its_claims_noted_once() -> None:
+    """An earlier version ended the ruling without ``h|`` rows: the daily run's one pass
+    (``u|ended-ruling-claims``) notes F1, and p1 booked after it marks D1 as for a ruling
+    that ends from now on."""
+    w, client = _ended()
+    invoices = w.services.repos.invoices
+    for key, etag, _ in invoices.marks(client.client_id, ENDED_RULING_CLAIM_ROW):
+        invoices.drop_mark(client.client_id, ENDED_RULING_CLAIM_ROW, key, etag)
+    assert invoices.marks(client.client_id, UPGRADED_ROW) == []
+    _at(w, date(2026, 3, 2))
+    w.services._left_over(client)
+    assert [k for k, _, _ in invoices.marks(client.client_id, ENDED_RULING_CLAIM_ROW)] == ["F1"]
+    assert "ended-ruling-claims" in [k for k, _, _ in invoices.marks(client.client_id,
+                                                                     UPGRADED_ROW)]  # fmt: skip
+    _at(w, date(2026, 3, 5))
+    w.services.payments.book(client, payment_id="p1", amount=500_00,
+                             received_on=date(2026, 2, 20), source=PaymentSource.BANK,
+                             invoice_numbers=["F1"])  # fmt: skip
+    assert len(invoices.marks(client.client_id, STANDING_ROW)) == 1
+    _at(w, date(2026, 3, 6))
+    w.services._left_over(client)
+    item = _filing_item(w)
+    assert item["status"] == "open", item
+    assert [x["payment"] for x in item["detail"]["paid_after_ruling"]] == ["p1"], item
