@@ -106,12 +106,19 @@ def filing(
     today: Mapping[str, ClaimFigures],
     numbers: Collection[str],
     since: date,
+    until: date | None = None,
 ) -> Filing:
     """The claims ``numbers`` of a ruling of ``since`` as they stood on its day, from
-    ``today``'s figures of them (over ``records``, all the debtor's claims)."""
+    ``today``'s figures of them (over ``records``, all the debtor's claims). ``until``: the
+    day the ruling ended (None: it holds): the money received from then on is the debtor's
+    own again and not listed, though it too is put back into the figure of the ruling's day
+    (as what was let go since: the figure filed does not move when the distribution or a
+    payment after the end is booked)."""
     records = list(records)
     after = _received_after(records, numbers, since)
     open_now = sum(f.open.total for n, f in today.items() if n in numbers)
     received = sum(cents for _, cents in after.values())
-    paid_after = tuple(sorted((day, pid, cents) for pid, (day, cents) in after.items()))
+    paid_after = tuple(sorted(
+        (day, pid, cents) for pid, (day, cents) in after.items() if until is None or day < until
+    ))  # fmt: skip
     return Filing(open_now + received + _let_go_since(records, numbers, since), paid_after)

@@ -164,6 +164,11 @@ class Services:
         payments.deceased_return = lambda client, number, reason, source: (
             self.debtor_standing.propose_deceased(client, number, reason, source)
         )
+        # money received under a ruling and booked after it ended is the estate's: the
+        # ruling's filing item follows it (standing15 #3)
+        payments.listeners.append(
+            lambda client, numbers: self.debtor_standing.money_booked(client, numbers)
+        )
         return payments
 
     @cached_property
@@ -248,6 +253,8 @@ class Services:
         self.debtor_kind_changes.finish_old_confirms(client)
         # once: standings stored before the agency's flag and the marks (standing14 #2)
         self.debtor_standing.adopt_old_standings(client)
+        # once: the claims of rulings that ended before their h| rows (standing15 #3)
+        self.debtor_standing.note_old_ended_rulings(client)
         # standings a request left unfinished; the filing items of rulings that hold
         self.debtor_standing.finish_left_over(client)
         # payment designations a person's correction wrote and did not re-book (failure13b G2)

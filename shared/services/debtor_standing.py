@@ -19,7 +19,10 @@ The item of a ruling names what to file, each claim as it stood on the ruling's 
 ledger knows it now (a payment of before it that came back never paid; one booked late paid on
 its day), and the payments received from that day on: the debtor no longer disposed of his
 estate (art. 23 Fw, 296 Fw), so the curator or administrator may claim them back; staff
-decide. A changed figure opens an item staff resolved again, with the difference.
+decide. A changed figure opens an item staff resolved again, with the difference. The day
+received decides, not the day booked: money received while a ruling held and booked after it
+ended (a late statement, a back-dated payment) opens its item again as well (its booking marks
+the debtor for the daily run, :meth:`DebtorStandingService.money_booked`).
 
 A lift says why (:class:`~shared.domain.standing.LiftReason`). A mistake: the holds go and the
 dunning resumes at the workflow's own pace from that day (``workflow.after_standing``). A
@@ -49,7 +52,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from shared.adapters.tables.invoices_repo import STANDING_ROW, UPGRADED_ROW
+from shared.adapters.tables.invoices_repo import (
+    ENDED_RULING_CLAIM_ROW,
+    STANDING_ROW,
+    UPGRADED_ROW,
+)
 from shared.adapters.tables.keys import encode
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
@@ -92,6 +99,8 @@ log = logging.getLogger(__name__)
 
 # the upgrade pass over standings stored before the agency's flag and the marks were kept
 OLD_STANDINGS = "standings"
+# the upgrade pass over rulings that ended before their claims' h| rows were written
+ENDED_CLAIMS = "ended-ruling-claims"
 
 # a request sets or lifts a standing within seconds of its pending mark: one younger than this
 # may still be at work, and the daily run leaves it to its request (failure13b G3, G6)
@@ -127,6 +136,33 @@ def item_id(number: str, standing: DebtorStanding) -> str:
     """One item per standing set (a retry finds it)."""
     what = "proposed" if not standing.confirmed else standing.standing.value
     return f"standing-{number}-{what}-{standing.since.isoformat()}"
+
+
+def ended_item_id(number: str, ruling: DebtorStanding) -> str:
+    """One item per ruling that ended: its standing, day and lift's day (two rulings a person
+    records as ended on one day each get theirs, standing15 #2)."""
+    assert ruling.lifted_on is not None
+    return (f"standing-{number}-ended-{ruling.standing.value}-{ruling.since.isoformat()}"
+            f"-{ruling.lifted_on.isoformat()}")  # fmt: skip
+
+
+def ended_item_id_before(number: str, ruling: DebtorStanding) -> str:
+    """The key an earlier version gave the item of a ruling that ended: the lift's day alone."""
+    assert ruling.lifted_on is not None
+    return f"standing-{number}-ended-{ruling.lifted_on.isoformat()}"
+
+
+def follow_money(repos: Repositories, client_id: str, number: str, at: datetime) -> None:
+    """The debtor marked (``STANDING_ROW``, not pending) for the daily run to bring the filing
+    items of his rulings to the money booked (:meth:`DebtorStandingService._follow_ended`):
+    written where none stands (a mark standing, a request's pending one too, is followed by
+    the run as it is)."""
+    repos.invoices.write_mark(client_id, STANDING_ROW, encode(number),
+                              _mark(number, False, at), None)  # fmt: skip
+
+
+def _mark(number: str, pending: bool, at: datetime) -> dict[str, object]:
+    return {"debtor": number, "pending": pending, "at": at.isoformat()}
 
 
 def interest_stop_day(debtor: Debtor, since: date) -> date:
@@ -297,6 +333,8 @@ class DebtorStandingService:
             return  # normal without a lift (never set): its holds were all there was
         if after.standing.ruling_ended and not self._ended_told(client, after):
             self._after_ruling(client, after, author)
+        # money received in the ruling booked since the run last brought its item up to date
+        self._follow_ended(client, after)
         held = [
             p
             for p in self.plans().plans.of_debtor(client.client_id, number)
@@ -339,8 +377,24 @@ class DebtorStandingService:
     def _ended_told(self, client: Client, debtor: Debtor) -> bool:
         """Whether the item of the ruling that ended was written (its claims were handled)."""
         assert debtor.standing is not None
-        action_id = self._ended_item(client, debtor.number, debtor.standing, ()).action_id
-        return self.repos.actions.get(client.client_id, action_id) is not None
+        return self._ended_found(client, debtor.number, debtor.standing) is not None
+
+    def _ended_found(
+        self, client: Client, number: str, ruling: DebtorStanding
+    ) -> tuple[ActionItem, str | None] | None:
+        """The item of the ruling that ended, as stored: under its own key, or under the key
+        of the lift's day alone an earlier version gave it, when that item names this ruling
+        (standing15 #2: the day alone was shared by two rulings that ended on it)."""
+        own = self._ended_item(client, number, ruling, ()).action_id
+        found = self.repos.actions.get(client.client_id, own)
+        if found is not None:
+            return found
+        assert ruling.lifted_on is not None
+        old = self.repos.actions.get(client.client_id, ended_item_id_before(number, ruling))
+        if old is None:
+            return None
+        named = (old[0].detail.get("standing"), old[0].detail.get("since"))
+        return old if named == (ruling.standing.value, ruling.since.isoformat()) else None
 
     @staticmethod
     def _lift_reason(standing: DebtorStanding, reason: LiftReason | None) -> LiftReason:
@@ -382,6 +436,7 @@ class DebtorStandingService:
                 self.pause(client, n, author)
         if not claims:
             return
+        self._note_ended_claims(client, debtor, claims)
         self._add(client, self._ended_item(client, debtor.number, standing, tuple(claims)))
 
     def _ended_item(
@@ -392,7 +447,7 @@ class DebtorStandingService:
         why = ruling.lift_reason
         return ActionItem(
             client_id=client.client_id,
-            action_id=f"standing-{number}-ended-{ruling.lifted_on.isoformat()}",
+            action_id=ended_item_id(number, ruling),
             kind="debtor_standing_ended",
             title=(f"Debtor {number}'s {ruling.standing.value} since "
                    f"{ruling.since.isoformat()} ended ({why.value}): {AFTER_RULING[why]}"),
@@ -408,8 +463,7 @@ class DebtorStandingService:
         or pushed later): held as the ruling's others were at the lift (ended otherwise:
         paused until staff resume them) and added to its item. The item's list says which
         were handled: a claim pushed again after staff resumed it is not paused again."""
-        action_id = self._ended_item(client, debtor.number, ruling, ()).action_id
-        found = self.repos.actions.get(client.client_id, action_id)
+        found = self._ended_found(client, debtor.number, ruling)
         listed = set(found[0].invoice_numbers) if found is not None else set()
         new = sorted(
             i.number
@@ -421,8 +475,12 @@ class DebtorStandingService:
         if ruling.lift_reason is LiftReason.ENDED:
             for n in new:
                 self.pause(client, n, "the debtor's standing")
+        self._note_ended_claims(client, debtor, new)
         claims = tuple(sorted({*listed, *new}))
-        self._refresh(client, self._ended_item(client, debtor.number, ruling, claims))
+        item = self._ended_item(client, debtor.number, ruling, claims)
+        if found is not None:
+            item = replace(item, action_id=found[0].action_id)  # an item of before: kept
+        self._refresh(client, item)
 
     # -- the bank ----------------------------------------------------------------------------
     def propose_deceased(
@@ -530,11 +588,34 @@ class DebtorStandingService:
         (:meth:`agency_recorded`) is stored as the agency's, and a bankruptcy or WSNP that holds
         gets its mark, so the run brings its filing item to the money received since without a
         person saving it again. One that fails leaves the pass to the next run."""
-        if any(k == OLD_STANDINGS for k, _, _ in self.repos.invoices.marks(client.client_id,
-                                                                         UPGRADED_ROW)):  # fmt: skip
+        if self._upgraded(client, OLD_STANDINGS):
             return
         marked = {str(m.get("debtor")) for _, _, m in
                   self.repos.invoices.marks(client.client_id, STANDING_ROW)}  # fmt: skip
+        self._over_standings(client, OLD_STANDINGS,
+                             lambda d: self._adopt(client, d, d.number in marked),
+                             "a debtor's standing left to adopt once more")  # fmt: skip
+
+    def note_old_ended_rulings(self, client: Client) -> None:
+        """Once per client (``u|ended-ruling-claims``): the claims of the rulings that ended
+        before their ``h|`` rows were written (:meth:`_note_ended_claims`), so money booked on
+        them from now on marks their debtor as for a ruling that ends from now on."""
+        if self._upgraded(client, ENDED_CLAIMS):
+            return
+        self._over_standings(client, ENDED_CLAIMS, lambda d: self._note_ended_claims(client, d),
+                             "a debtor's ended rulings left to note once more")  # fmt: skip
+
+    def _upgraded(self, client: Client, name: str) -> bool:
+        """Whether the one pass ``name`` over the client's standings was made."""
+        return any(k == name for k, _, _ in self.repos.invoices.marks(client.client_id,
+                                                                      UPGRADED_ROW))  # fmt: skip
+
+    def _over_standings(
+        self, client: Client, name: str, work: Callable[[Debtor], None], said: str
+    ) -> None:
+        """The one pass ``name``: ``work`` on each of the client's debtors with a standing, and
+        ``u|<name>`` written once every one went well (one that fails leaves the pass to the
+        next run)."""
         failed = False
         continuation: str | None = None
         while True:
@@ -544,16 +625,39 @@ class DebtorStandingService:
                 if debtor.standing is None:
                     continue
                 try:
-                    self._adopt(client, debtor, debtor.number in marked)
+                    work(debtor)
                 except (StorageError, ConflictingUpdate) as exc:
                     failed = True
-                    log.warning("a debtor's standing left to adopt once more", extra=log_extra(
+                    log.warning(said, extra=log_extra(
                         {"client_id": client.client_id, "error": exc.__class__.__name__}))  # fmt: skip
             if continuation is None:
                 break
         if not failed:
-            self.repos.invoices.put_mark(client.client_id, UPGRADED_ROW, OLD_STANDINGS,
+            self.repos.invoices.put_mark(client.client_id, UPGRADED_ROW, name,
                                          {"at": self.clock.now().isoformat()})  # fmt: skip
+
+    def _note_ended_claims(
+        self, client: Client, debtor: Debtor, claims: Sequence[str] | None = None
+    ) -> None:
+        """The claims of the debtor's rulings that ended noted (``h|<invoice>``, once each):
+        money booked on one of them marks the debtor (:meth:`money_booked`). ``claims``: those
+        to note (None: every open claim of each such ruling, read)."""
+        if claims is None:
+            rulings = [r for r in ended_rulings(debtor.standing)
+                       if r.standing in INSOLVENT and r.confirmed]  # fmt: skip
+            if not rulings:
+                return
+            claims = sorted(
+                i.number
+                for i in self.repos.invoices.for_debtor(client.client_id, debtor.number)
+                if i.is_collectable and any(in_ruling(r, i) for r in rulings)
+            )
+        noted = self.repos.invoices.marks_of(client.client_id, ENDED_RULING_CLAIM_ROW,
+                                             [encode(n) for n in claims])  # fmt: skip
+        for n in claims:
+            if encode(n) not in noted:
+                self.repos.invoices.write_mark(client.client_id, ENDED_RULING_CLAIM_ROW,
+                                               encode(n), {"debtor": debtor.number}, None)  # fmt: skip
 
     def as_recorded(self, client: Client, d: Debtor) -> Debtor:
         """``d`` with its standing's and its ended ruling's recorder as this service decides it
@@ -633,21 +737,7 @@ class DebtorStandingService:
         """The debtor's standing finished or followed, on the debtor as saved: read again
         after the work, and the work redone on what a request saved meanwhile (the lift's
         holds are not written back from the ruling read before it, failure13b G3)."""
-        found = self.repos.debtors.get(client.client_id, number)
-        for _ in range(5):
-            if found is None:
-                return None
-            debtor, etag = found
-            self._follow(client, debtor, pending)
-            again = self.repos.debtors.get(client.client_id, number)
-            if again is None or again[1] == etag:
-                return again[0] if again is not None else None
-            found = again
-        raise ConflictingUpdate(
-            f"debtor {number} keeps changing; retry",
-            code="debtor_keeps_changing",
-            params={"debtor": number},
-        )
+        return self._until_stable(client, number, lambda d: self._follow(client, d, pending))
 
     def _follow(self, client: Client, debtor: Debtor, pending: bool) -> None:
         s = debtor.standing
@@ -663,10 +753,12 @@ class DebtorStandingService:
                 self._tell_staff(client, debtor, "the bank's return")
         elif pending and s.lifted_on is not None:
             last = s.lifts[-1].by if s.lifts else "the debtor's standing"
-            self._finish_lift(client, debtor, last)
+            self._finish_lift(client, debtor, last)  # (its rulings that ended followed)
+            return
+        self._follow_ended(client, debtor)
 
     def _mark_of(self, number: str, pending: bool) -> dict[str, object]:
-        return {"debtor": number, "pending": pending, "at": self.clock.now().isoformat()}
+        return _mark(number, pending, self.clock.now())
 
     def _mark(self, client: Client, number: str) -> str | None:
         """The debtor marked pending (a request's steps to finish); the mark's etag, this
@@ -698,13 +790,26 @@ class DebtorStandingService:
         written, and written again when another request saved the row meanwhile (failure14b
         Q3: a set's holds written from the row it saved landed after a colleague's set, and
         the claims kept the older ruling's interest stop)."""
+
+        def held(debtor: Debtor) -> None:
+            if debtor.standing is not None:
+                self._holds(client, debtor)
+
+        return self._until_stable(client, number, held)
+
+    def _until_stable(
+        self, client: Client, number: str, work: Callable[[Debtor], None]
+    ) -> Debtor | None:
+        """``work`` done on the debtor's row as stored, and done again while another request
+        saved the row meanwhile (its ETag moved between the read before and the read after
+        the work): the row it ends on, or None (no such debtor). Five tries, then a conflict
+        to retry."""
         found = self.repos.debtors.get(client.client_id, number)
         for _ in range(5):
             if found is None:
                 return None
             debtor, etag = found
-            if debtor.standing is not None:
-                self._holds(client, debtor)
+            work(debtor)
             again = self.repos.debtors.get(client.client_id, number)
             if again is None or again[1] == etag:
                 return again[0] if again is not None else None
@@ -898,17 +1003,30 @@ class DebtorStandingService:
         claims and figures, and opened again if staff had closed it over fewer claims."""
         standing = debtor.standing
         assert standing is not None
+        item = self._standing_item(client, debtor, standing, reason)
+        if refresh:
+            self._refresh(client, item)
+        else:
+            self._add(client, item)
+
+    def _standing_item(
+        self, client: Client, debtor: Debtor, standing: DebtorStanding, reason: str = "",
+        filed: tuple[str, ...] = (),
+    ) -> ActionItem:  # fmt: skip
+        """The item of ``standing`` (the debtor's, or a ruling of his that ended): a ruling's
+        claims and what to file. ``filed``: the claims its item named already (after the end
+        a claim written off or paid is still one filed)."""
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor.number)
         # the claims of the ruling: those open on its day, also one that money received from
         # that day on paid since (art. 23 Fw: the curator may claim that money back), as the
         # interest stop reaches them (_open_on)
         paid = self._paid_on(client, debtor, invoices)
-        open_numbers = tuple(sorted(
+        open_numbers = tuple(sorted({*filed, *(
             i.number for i in invoices
             if in_ruling(standing, i)
             and (i.is_collectable
                  or (i.status is InvoiceStatus.PAID and _open_on(i, standing, paid)))
-        ))  # fmt: skip
+        )}))  # fmt: skip
         detail: dict[str, object] = {
             "standing": standing.standing.value,
             "since": standing.since.isoformat(),
@@ -918,20 +1036,52 @@ class DebtorStandingService:
                      f"{standing.since.isoformat()}: {TODO[standing.standing]}")  # fmt: skip
             kind = "debtor_standing"
             if standing.standing in INSOLVENT and open_numbers:
-                detail.update(self._to_file(client, debtor, open_numbers))
+                detail.update(self._to_file(client, debtor, standing, open_numbers))
         else:
             title = (f"The bank says debtor {debtor.number} died ({reason}): confirm the "
                      "standing deceased with its day, or lift it; nothing is sent or collected meanwhile")  # fmt: skip
             kind = "debtor_standing_proposed"
-        item = ActionItem(
+        return ActionItem(
             client_id=client.client_id, action_id=item_id(debtor.number, standing), kind=kind,
             title=title, created_at=self.clock.now(), debtor_number=debtor.number,
             invoice_numbers=open_numbers, detail=detail,
         )  # fmt: skip
-        if refresh:
+
+    def _follow_ended(self, client: Client, debtor: Debtor) -> None:
+        """The filing item of each bankruptcy or WSNP of the debtor's that ended, brought to
+        the money received while it held and booked since (a statement that came late, a
+        payment back-dated; standing15 #3): the day received decides (art. 23 Fw), and such
+        money is the curator's to claim back as money booked during the ruling, so the item
+        is opened again with it for staff to decide (and the settlement run holds it until
+        then). An item of a ruling that ended with nothing received in it is not written."""
+        for ruling in ended_rulings(debtor.standing):
+            if ruling.standing not in INSOLVENT or not ruling.confirmed:
+                continue
+            found = self.repos.actions.get(client.client_id, item_id(debtor.number, ruling))
+            filed = found[0].invoice_numbers if found is not None else ()
+            item = self._standing_item(client, debtor, ruling, filed=filed)
+            if found is None and not item.detail.get("paid_after_ruling"):
+                continue
+            if found is not None and "to_file" in found[0].detail:
+                # the figure filed stays the item's: after a ruling ended otherwise interest
+                # runs again (from its end) and today's figures no longer tell its day
+                kept = {**item.detail, "to_file": found[0].detail["to_file"]}
+                item = replace(item, detail=kept)
             self._refresh(client, item)
-        else:
-            self._add(client, item)
+
+    def money_booked(self, client: Client, invoice_numbers: Sequence[str]) -> None:
+        """Money was booked on (or taken back from) these claims: the debtor of one of a ruling
+        that ended (its ``h|`` row, :meth:`_note_ended_claims`) is marked (``STANDING_ROW``, not
+        pending) for the daily run to bring that ruling's filing item to the money received
+        while it held (:meth:`_follow_ended`). A mark standing is left as it is."""
+        if not invoice_numbers:
+            return
+        # one batched read of the claims' h| rows, whatever their number, and no debtor read
+        # (a statement window books many claims and reads no debtor)
+        noted = self.repos.invoices.marks_of(client.client_id, ENDED_RULING_CLAIM_ROW,
+                                             [encode(n) for n in invoice_numbers])  # fmt: skip
+        for number in sorted({str(m.get("debtor")) for m in noted.values() if m.get("debtor")}):
+            follow_money(self.repos, client.client_id, number, self.clock.now())
 
     def _refresh(self, client: Client, item: ActionItem) -> None:
         """``item`` written, or the one there brought to its claims and figures (under its
@@ -1008,20 +1158,19 @@ class DebtorStandingService:
         return sorted(out, key=lambda x: x[0].number)
 
     def _to_file(
-        self, client: Client, debtor: Debtor, numbers: tuple[str, ...]
+        self, client: Client, debtor: Debtor, standing: DebtorStanding, numbers: tuple[str, ...]
     ) -> dict[str, object]:
         """What the curator or administrator is told, each claim as it stood on the ruling's
         day as the ledger knows it now (art. 26, 110, 128 Fw: costs and interest up to it,
         nothing after; a payment of before it that came back never paid, one booked late paid
         on its day: :mod:`shared.domain.ruling_filing`), and the money received from that day
         on (art. 23 Fw: the debtor no longer disposed of his estate; the curator may claim it
-        back): for staff to decide, keep, return or file net."""
-        standing = debtor.standing
-        assert standing is not None
+        back): for staff to decide, keep, return or file net. A ruling that ended lists the
+        money received until its end (after it the debtor disposed of his own again)."""
         claims = self.ledger.debtor_claims(client, debtor.number, debtor)
         today = self.ledger.open_claims(client, list(numbers), debtor=debtor,
                                         every_invoice=list(claims.invoices.values()))  # fmt: skip
-        found = filing(claims.records, today, set(numbers), standing.since)
+        found = filing(claims.records, today, set(numbers), standing.since, standing.lifted_on)
         # cents, as every amount an item keeps: the console formats them per language
         detail: dict[str, object] = {"to_file": found.to_file}
         if found.paid_after:

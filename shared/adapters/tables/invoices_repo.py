@@ -91,6 +91,12 @@ STANDING_ROW = "g"
 # audit), deleted once the ledger holds the money where the row says; a correction cut off in
 # between is finished by its retry or the daily run (failure13b G2).
 REDESIGNATING_ROW = "e"
+# A row ``h|<invoice>``: a claim of a bankruptcy or WSNP that ended (its debtor in the mark),
+# written at the end and kept: money booked on it later may have been received while the
+# ruling held, and the booking marks the debtor (``g|``) for the daily run to put it on the
+# ruling's filing item without reading any debtor (shared.services.debtor_standing,
+# standing15 #3).
+ENDED_RULING_CLAIM_ROW = "h"
 # A row ``u|<name>``: an upgrade's one pass over the client's older rows was made by the daily
 # run (``u|kind-letter-confirms``: kind letters an earlier version left "confirmed" and never
 # finished, shared.services.debtor_kind; ``u|standings``: standings stored before the agency's
@@ -517,6 +523,14 @@ class InvoiceRepository:
         if found is None:
             return None
         return found.etag, dict(get_json_parts(found.data, MARK, {}))
+
+    def marks_of(self, client_id: str, row: str, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The marks ``row|key`` of these keys that stand, by key: one batched read."""
+        prefix = row + "|"
+        found = self.store.get_many(schema.INVOICES, encode(client_id),
+                                    [prefix + k for k in keys])  # fmt: skip
+        return {rk.removeprefix(prefix): dict(get_json_parts(r.data, MARK, {}))
+                for rk, r in found.items()}  # fmt: skip
 
     def marks(self, client_id: str, row: str) -> list[tuple[str, str | None, dict[str, Any]]]:
         """Every mark of kind ``row`` still standing: (its key, its etag, the mark)."""

@@ -47,7 +47,7 @@ from shared.domain.plans.progress import after_early_payment
 from shared.domain.plans.rules import PlanRules, ReminderChannel
 from shared.domain.plans.schedule import Period, PlanMethod, ScheduleError
 from shared.domain.plans.sepa_calendar import next_sepa_business_day
-from shared.domain.records import ActionItem, ContactEntry, ContactKind, PaymentSource
+from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind, PaymentSource
 from shared.domain.references import betalingskenmerk
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
@@ -1449,8 +1449,12 @@ class PlanService:
                 debit = next((d for d in plan.debits if d.end_to_end_id == end_to_end_id), None)
                 if debit is not None and debit.state is DebitState.RETURNED:
                     # told before, or cut off after the row's save before the debtor and
-                    # staff were told (codereview14b F3): both are keyed, finish them
+                    # staff were told (codereview14b F3): both are keyed, finish them; and
+                    # an MD07 is proposed again (idempotent; standing15 #4: one cut off after
+                    # the row's save never proposed the debtor deceased)
                     self._finish_debit_failed(client, plan, debit, reason)
+                    if self._propose_deceased(client, plan, end_to_end_id, reason):
+                        return self._get(client, plan_id)[0]
                     return plan
                 if debit is None or debit.state is DebitState.WITHDRAWN:
                     return plan  # taken out before the bank collected it
@@ -1507,16 +1511,25 @@ class PlanService:
         self._tell_debit_failed(client, updated, debit, reason)
         self._add_debit_failed(client, updated, debit, reason)
         self._contact(updated, f"Direct debit of installment {debit.number} failed ({reason})")
-        from shared.domain.standing import says_deceased
-
-        if self.deceased_return is not None and says_deceased(reason):
-            # (a booked one was reversed above: the payment service proposed it already)
-            # the return known by the payment it undid when the collection was booked (the
-            # payment service proposed by that id): one key, whichever path delivers it again
-            source = self.repos.banking.payment_for(client.client_id, end_to_end_id)
-            self.deceased_return(client, plan.debtor_number, reason, source or end_to_end_id)
+        if self._propose_deceased(client, plan, end_to_end_id, reason):
             return self._get(client, plan_id)[0]
         return updated
+
+    def _propose_deceased(
+        self, client: Client, plan: PaymentPlan, end_to_end_id: str, reason: str
+    ) -> bool:
+        """A return saying the debtor died (MD07): his standing proposed (idempotent: the
+        standing service proposes nothing twice for one return); whether it said so."""
+        from shared.domain.standing import says_deceased
+
+        if self.deceased_return is None or not says_deceased(reason):
+            return False
+        # (a booked one was reversed: the payment service proposed it already) the return
+        # known by the payment it undid when the collection was booked (the payment service
+        # proposed by that id): one key, whichever path delivers it again
+        source = self.repos.banking.payment_for(client.client_id, end_to_end_id)
+        self.deceased_return(client, plan.debtor_number, reason, source or end_to_end_id)
+        return True
 
     def _add_debit_failed(
         self, client: Client, plan: PaymentPlan, debit: DirectDebit, reason: str
@@ -1594,8 +1607,6 @@ class PlanService:
         self._log(plan, "debit_returned", f"Installment {debit.number}: {debit.end_to_end_id} "
                   f"came back ({reason}), but other money had paid the installment: nothing "
                   "reopens and nothing is owed back")  # fmt: skip
-        from shared.domain.records import ActionStatus
-
         found = self.repos.actions.get(
             client.client_id, f"plan-overpaid-{plan.plan_id}-{debit.end_to_end_id}"
         )
@@ -1790,6 +1801,9 @@ class PlanService:
             ))  # fmt: skip
         except Conflict:
             pass  # added by the delivery that failed after it
+        self._resolve_debits_failed(
+            client, plan, f"plan {plan.plan_id} lapsed: see its breach item"
+        )
         if client.contact_email:
             message = OutboundMessage(client.client_id, f"plan|{plan.plan_id}|lapsed-{told}-client", Channel.EMAIL, None,
                                       client.contact_email, now, invoice_numbers=plan.invoice_numbers)  # fmt: skip
@@ -1801,6 +1815,27 @@ class PlanService:
                                                  invoice_numbers=plan.invoice_numbers, system=True))  # fmt: skip
         except Conflict:
             pass  # logged by the delivery that failed after it
+
+    def _resolve_debits_failed(self, client: Client, plan: PaymentPlan, why: str) -> None:
+        """The plan's ``plan_debit_failed`` items still waiting resolved: a plan that lapsed
+        retries nothing (409 ``plan_cannot_retry``) and its breach item says what is left
+        to do (standing15 #5: staff saw the stale retry item beside it). Each under the ETag
+        it was read with (a person's change meanwhile stands); a redelivered lapse finds them
+        resolved."""
+        now = self.clock.now()
+        for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
+            continuation: str | None = None
+            while True:
+                page, continuation = self.repos.actions.list(
+                    client.client_id, status=status, kind="plan_debit_failed",
+                    continuation=continuation,
+                )  # fmt: skip
+                for item in page:
+                    if item.detail.get("plan_id") == plan.plan_id:
+                        self.repos.actions.resolve_if_open(client.client_id, item.action_id,
+                                                           why, now)  # fmt: skip
+                if continuation is None:
+                    break
 
     def _lapse_figures(
         self, client: Client, plan: PaymentPlan

@@ -30,6 +30,8 @@ Nothing is paid twice, whatever crashes or repeats:
   staff resolve the filing item (keep, return, file net) or the ruling is lifted as a
   mistake (art. 23, 296 Fw: the debtor no longer disposed of his estate and the curator may
   claim it back; law14b D: 500.00 paid 20-2 after a ruling of 10-2 was paid out, 276.15);
+  the day received decides, not the day booked, and a ruling kept under a later standing
+  (a death) counts as well (standing15 #3);
 - what a client repaid of a negative balance by bank transfer is taken by one settlement
   (its row's SettledIn, under its ETag) and comes in as ``repaid``: the negative balance it
   carries in is met, not set off again; a repayment alone is a settlement of its own.
@@ -78,7 +80,7 @@ from shared.domain.settlement.statement import (
     totals,
     with_charges_moved,
 )
-from shared.domain.standing import INSOLVENT, DebtorStanding
+from shared.domain.standing import INSOLVENT, DebtorStanding, rulings_that_bind
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
@@ -416,24 +418,27 @@ class SettlementRunner:
         return self._complete(agency, run, settlement)
 
     def _held_by_ruling(self, client_id: str, payments: Sequence[Payment]) -> dict[str, Payment]:
-        """The payments received on or after the day of their debtor's bankruptcy or WSNP
+        """The payments received on or after the day of a bankruptcy or WSNP of their debtor
         (00:00, art. 23 Fw) and, for one that ended (not lifted as a mistake), before the day
-        it ended, and staff have
-        not decided on them: its filing item open, or resolved without listing a payment on
-        its claims (booked after; the next daily run opens the item again with it). The item
-        lists them for staff to decide whether the money is kept, returned to the curator or
-        the claim filed net (law14b D). One read of each such debtor and of his filing item."""
-        from shared.services.debtor_standing import _payments_listed, item_id
+        it ended, and staff have not decided on them: its filing item open, or resolved
+        without listing a payment on its claims (booked after; the next daily run opens the
+        item again with it). The item lists them for staff to decide whether the money is
+        kept, returned to the curator or the claim filed net (law14b D). The day received
+        decides, not the day booked, and every ruling the debtor's row keeps counts: one that
+        ended under a standing recorded after it (a death) too (standing15 #3). One read of
+        each such debtor and of his rulings' filing items."""
+        from shared.services.debtor_standing import _payments_listed, follow_money, item_id
 
-        rulings: dict[str, tuple[DebtorStanding, ActionItem | None] | None] = {}
+        rulings: dict[str, list[tuple[DebtorStanding, ActionItem | None]]] = {}
         kept: dict[str, Payment] = {}
         for p in payments:
             if not p.debtor_number:
                 continue
             if p.debtor_number not in rulings:
-                rulings[p.debtor_number] = self._ruling(client_id, p.debtor_number, item_id)
-            found = rulings[p.debtor_number]
-            if found is None or not _during(found[0], p.received_on):
+                rulings[p.debtor_number] = self._rulings(client_id, p.debtor_number, item_id)
+            found = next((r for r in rulings[p.debtor_number] if _during(r[0], p.received_on)),
+                         None)  # fmt: skip
+            if found is None:
                 continue
             filing = found[1]
             decided = (
@@ -449,21 +454,28 @@ class SettlementRunner:
             )
             if not decided:
                 kept[p.payment_id] = p
+            if not decided and (filing is None or p.payment_id not in _payments_listed(
+                    filing.detail)):  # fmt: skip
+                # not on its item yet: the daily run puts it there for staff to decide (its
+                # booking marked the debtor; one of before that, or whose mark went, too)
+                follow_money(self.repos, client_id, p.debtor_number, self.clock.now())
         return kept
 
-    def _ruling(
+    def _rulings(
         self, client_id: str, number: str, item_id: Callable[[str, DebtorStanding], str]
-    ) -> tuple[DebtorStanding, ActionItem | None] | None:
-        """The debtor's bankruptcy or WSNP (holding, or ended not as a mistake) and its
-        filing item (None: not written yet)."""
+    ) -> list[tuple[DebtorStanding, ActionItem | None]]:
+        """The debtor's bankruptcies and WSNPs (holding, or ended not as a mistake: also those
+        kept under a later standing), newest first, each with its filing item (None: not
+        written yet)."""
         found = self.repos.debtors.get(client_id, number)
         standing = found[0].standing if found is not None else None
-        if standing is None or standing.standing not in INSOLVENT or not standing.confirmed:
-            return None
-        if not (standing.in_force or standing.ruling_ended):
-            return None  # lifted as a mistake: there never was a ruling
-        filing = self.repos.actions.get(client_id, item_id(number, standing))
-        return standing, filing[0] if filing is not None else None
+        out: list[tuple[DebtorStanding, ActionItem | None]] = []
+        for ruling in rulings_that_bind(standing):
+            if ruling.standing not in INSOLVENT or not ruling.confirmed:
+                continue  # a death, a bank's proposal: no estate taken from the debtor
+            filing = self.repos.actions.get(client_id, item_id(number, ruling))
+            out.append((ruling, filing[0] if filing is not None else None))
+        return out
 
     def _tell_held(self, agency: Agency, run: SettlementRun, held: Sequence[Payment]) -> None:
         """The run's line for the money kept back: one item per run on the agency's list."""

@@ -17,6 +17,11 @@ BASE = "/v1/clients/C1/plans"
 
 @pytest.fixture
 def plans(world):
+    return seeded(world)
+
+
+def seeded(world):
+    """D1 F1 200.00 + F2 100.00, D2 F3 50.00 of client C1 (no interest), on 5-1-2026."""
     a = world.agency_a
     world.clock.at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     # the amounts below are principal: interest is shown apart (test_a_plan_covers_the_claim)

@@ -24,13 +24,20 @@ AGREEMENT = {"payout_iban": "NL44 RABO 0123 4567 89", "payout_name": "Bakkerij C
              "frequency": "weekly", "commission_percent": "10"}  # fmt: skip
 
 
-def _paid_after_the_ruling(standing: str = "bankrupt") -> tuple[Any, Any]:
+def ruling_recorded(standing: str = "bankrupt") -> tuple[Any, Any]:
+    """The world with the agency's third-party account and the client's weekly settlement;
+    ``standing`` since 10-2-2026 recorded 12-2."""
     w: Any = _world()
     w.services.repos.agencies.save(Agency("agency-a", "Acme Incasso", THIRD_PARTY))
     assert w.agency_a.call("PUT", "/v1/clients/C1/settlement-agreement", AGREEMENT).status == 200
     client = w.services.access.client_for(w.services.access.authenticate(w.agency_a.key), "C1")
     _at(w, date(2026, 2, 12))
     _set(w, {"standing": standing, "since": "2026-02-10"})
+    return w, client
+
+
+def _paid_after_the_ruling(standing: str = "bankrupt") -> tuple[Any, Any]:
+    w, client = ruling_recorded(standing)
     _at(w, date(2026, 2, 20))
     w.services.payments.book(client, payment_id="p1", amount=500_00,
                              received_on=date(2026, 2, 20), source=PaymentSource.BANK,
@@ -78,12 +85,7 @@ def test_a_ruling_lifted_as_a_mistake_releases_it() -> None:
 def test_money_booked_after_staff_closed_the_filing_item_waits_for_their_decision() -> None:
     """Staff closed the filing item on 15-2 (claims filed); p1 comes on 20-2 and the settlement
     runs before the daily run opens the item again with it: still held, not paid out."""
-    w: Any = _world()
-    w.services.repos.agencies.save(Agency("agency-a", "Acme Incasso", THIRD_PARTY))
-    assert w.agency_a.call("PUT", "/v1/clients/C1/settlement-agreement", AGREEMENT).status == 200
-    client = w.services.access.client_for(w.services.access.authenticate(w.agency_a.key), "C1")
-    _at(w, date(2026, 2, 12))
-    _set(w, {"standing": "bankrupt", "since": "2026-02-10"})
+    w, client = ruling_recorded()
     _at(w, date(2026, 2, 15))
     item = _filing(w)
     closed = w.agency_a.call("POST", f"/v1/clients/C1/actions/{item['action_id']}/resolve",
