@@ -131,7 +131,9 @@ class OnboardingService:
         client = self.kit.repos.clients.get(client_id)
         return (client[0], user) if done and client is not None else None
 
-    def _create(self, agency_id: str, c: NewClient, *, sandbox: bool) -> tuple[Client, User]:
+    def _create(self, agency_id: str, c: NewClient, *, sandbox: bool) -> tuple[Client, User, bool]:
+        """The client and its first user, and whether they were there already: an onboarding
+        that finished before, answered again (its audit event stands)."""
         if (error := kvk_error(c.kvk_number)) is not None:
             raise Invalid(error, field="kvk_number")
         if c.iban and (error := iban_error(c.iban)) is not None:
@@ -149,7 +151,7 @@ class OnboardingService:
         # a retry of a request a storage fault cut off (answered 503 "retry") finishes it
         earlier = self._earlier(agency_id, c)
         if earlier is not None and (done := self._finished(agency_id, earlier, c)) is not None:
-            return done
+            return (*done, True)
         if earlier is None and self.kit.people.users.by_email(normalise_email(c.first_email)):
             raise Invalid(
                 "this address already has an account", field="first_email",
@@ -181,11 +183,13 @@ class OnboardingService:
         )  # fmt: skip
         found = self.kit.repos.clients.get(client_id)
         assert found is not None
-        return found[0], user
+        return found[0], user, False
 
     def onboard(self, principal: Principal, c: NewClient) -> tuple[Client, User]:
         self.admin.require(principal, Action.MANAGE_CLIENTS, Target(principal.agency_id, None))
-        client, user = self._create(principal.agency_id, c, sandbox=False)
+        client, user, finished = self._create(principal.agency_id, c, sandbox=False)
+        if finished:
+            return client, user
         self.kit.audit_once(Event.CLIENT_ONBOARDED, agency_id=client.agency_id, client_id=None,
                             actor=actor_of(principal), subject=client.client_id,
                             event_id=self.onboarded_event_id(client.client_id, user),
@@ -243,7 +247,7 @@ class OnboardingService:
         signup = self.kit.people.signups.get(link.subject)
         if signup is None:
             raise NotFound("no such sign-up")
-        client, user = self._create(
+        client, user, finished = self._create(
             self.signup_agency,
             NewClient(f"SU-{signup.kvk_number}", signup.company, signup.kvk_number, True, "",
                       signup.language, signup.email, signup.mobile),
@@ -252,10 +256,11 @@ class OnboardingService:
         self.kit.people.signups.save(
             replace(signup, verified=True, client_id=client.client_id, client_number=client.number)
         )
-        self.kit.audit_once(Event.CLIENT_ONBOARDED, agency_id=client.agency_id, client_id=None,
-                            actor="self-signup", subject=client.client_id,
-                            event_id=self.onboarded_event_id(client.client_id, user),
-                            number=client.number)  # fmt: skip
+        if not finished:
+            self.kit.audit_once(Event.CLIENT_ONBOARDED, agency_id=client.agency_id, client_id=None,
+                                actor="self-signup", subject=client.client_id,
+                                event_id=self.onboarded_event_id(client.client_id, user),
+                                number=client.number)  # fmt: skip
         try:
             self.accounts.use_link(token, Purpose.SIGNUP)
         except LinkInvalid:
