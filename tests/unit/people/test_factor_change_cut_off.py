@@ -95,6 +95,10 @@ def test_a_factor_change_cut_after_any_write_is_audited_and_mailed(kind):
     bad = []
     for k in range(1, len(log) + 1):
         _, first, retry, out = _run(k, kind)
-        if out["new factor"] and (out["FACTOR_ENROLLED"] != 1 or out["mails"] != 1):
+        # the same end as uncut, one event and one mail; cut before the user's save the next
+        # code finishes it (after the save the old session has ended with its epoch: the
+        # person signs in again, with the new factor)
+        saved = ("replace", "Users") in log[:k]
+        if out != uncut or (not saved and retry != "ok"):
             bad.append((k, log[k - 1], first, retry, out))
     assert bad == [], "\n".join(map(str, bad))
