@@ -103,7 +103,11 @@ def send_again(dunning: DunningService, client: Client, key: str, tag: str) -> O
             dunning.messaging.queues.send(
                 message.channel.queue, job_body(client.client_id, new_key)
             )
-    if not message.status.final:
+    # also when the new letter went out already: a send-again cut off after it was queued
+    # (answered "retry") had not yet taken its step, and the steps after it would count
+    # from the letter that never arrived (failure15b Q4). Taking it is idempotent (a term
+    # only where none, the step a set); a new letter that failed in turn took its own off.
+    if message.status not in NEVER_ARRIVED:
         _take_step(dunning, message, step_id)
     _mark(dunning, failed, new_key)
     return message

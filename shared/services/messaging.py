@@ -820,10 +820,17 @@ class MessagingService:
             self._whatsapp_opt_in(wa_id, word, debtors)
             return 0
         opted_out = 0
+        line_id = _word_entry_id(wa_id, word)
         for client_id, debtor_number in debtors:
             for _ in range(5):
                 found = self.repos.debtors.get(client_id, debtor_number)
-                if found is None or found[0].whatsapp_stopped_on is not None:
+                if found is not None and found[0].whatsapp_stopped_on is not None:
+                    # stopped by this very word, its line cut off (the worker died after the
+                    # save): the redelivery writes it, once (failure15b Q7)
+                    if found[0].whatsapp_word_at == word.at and found[0].whatsapp_stop_withdrew:
+                        opted_out += self._stop_line(client_id, debtor_number, line_id)
+                    break
+                if found is None:
                     break
                 if _said_before(found[0], word):
                     break  # his later START (from another of his numbers) stands
@@ -841,21 +848,23 @@ class MessagingService:
                     continue
                 if not debtor.whatsapp_consent:
                     break  # nothing was withdrawn: no line, not counted
-                now = self.clock.now()
-                self.repos.contacts.add(
-                    ContactEntry(
-                        client_id,
-                        debtor_number,
-                        time_ordered_id(now),
-                        now,
-                        ContactKind.NOTE,
-                        "WhatsApp opt-out received (STOP): no more WhatsApp messages",
-                        channel="whatsapp",
-                    )
-                )
-                opted_out += 1
+                opted_out += self._stop_line(client_id, debtor_number, line_id)
                 break
         return opted_out
+
+    def _stop_line(self, client_id: str, debtor_number: str, line_id: str) -> int:
+        """The contact-log line of a STOP that withdrew consent, keyed by the word: 1 when
+        written now, 0 when a delivery before wrote it."""
+        now = self.clock.now()
+        try:
+            self.repos.contacts.add(
+                ContactEntry(client_id, debtor_number, line_id, now, ContactKind.NOTE,
+                             "WhatsApp opt-out received (STOP): no more WhatsApp messages",
+                             channel="whatsapp")
+            )  # fmt: skip
+        except Conflict:
+            return 0
+        return 1
 
     def _whatsapp_opt_in(
         self, wa_id: str, word: ConsentWord, debtors: Iterable[tuple[str, str]]
@@ -888,21 +897,26 @@ class MessagingService:
                     withdrew = stop_withdrew(self.repos, client_id, debtor_number, stopped_on)
                 opted_in = replace(debtor, whatsapp_consent=withdrew, whatsapp_stopped_on=None,
                                    whatsapp_stop_withdrew=None, whatsapp_word_at=at)  # fmt: skip
-                try:
-                    self.repos.debtors.save(opted_in, etag)
-                except PreconditionFailed:
-                    continue
                 said = (
                     "WhatsApp messages again"
                     if opted_in.whatsapp_consent
                     else "the STOP is lifted; no WhatsApp consent at this client (there was "
                     "none when the STOP came)"
                 )
-                self.repos.contacts.add(
-                    ContactEntry(client_id, debtor_number, time_ordered_id(at), at,
-                                 ContactKind.NOTE, f"WhatsApp opt-in received (START): {said}",
-                                 channel="whatsapp")
-                )  # fmt: skip
+                # the line first, keyed by the word: after the save a redelivery finds the STOP
+                # lifted and nothing to do, so a line cut off there would be lost for good
+                try:
+                    self.repos.contacts.add(
+                        ContactEntry(client_id, debtor_number, _word_entry_id(wa_id, word), at,
+                                     ContactKind.NOTE, f"WhatsApp opt-in received (START): {said}",
+                                     channel="whatsapp")
+                    )  # fmt: skip
+                except Conflict:
+                    pass  # written by a delivery cut off before its save
+                try:
+                    self.repos.debtors.save(opted_in, etag)
+                except PreconditionFailed:
+                    continue
                 break
 
     # -- what came back ----------------------------------------------------------------------
@@ -1246,6 +1260,15 @@ def _decode_content(raw: bytes) -> MessageContent:
         language=data.get("language", "nl"),
         template_button=data.get("template_button"),
         template_button_index=int(data.get("template_button_index", 0)),
+    )
+
+
+def _word_entry_id(wa_id: str, word: ConsentWord) -> str:
+    """The contact-log id of a STOP's or START's line: from the word (Meta's message id), the
+    same on every delivery of it, time-ordered by when it was sent."""
+    said = f"{word.word}|{word.message_id or f'{wa_id}|{word.at.isoformat()}'}"
+    return (
+        f"{int(word.at.timestamp() * 1000):012x}wo{hashlib.sha256(said.encode()).hexdigest()[:16]}"
     )
 
 

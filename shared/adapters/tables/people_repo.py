@@ -196,6 +196,8 @@ class UserRepository:
             return
         if self.store.get(USERS, "user", encode(str(current.data["UserId"]))) is not None:
             raise Conflict("the address has an account")
+        if current.data["UserId"] == index.data["UserId"]:
+            return  # our own earlier attempt (an id made from its request) cut before its user
         claimed = current.data.get("At")
         if isinstance(claimed, datetime) and now - claimed < ORPHAN_AFTER:
             raise Conflict("an invitation of the address is being written")

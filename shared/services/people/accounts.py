@@ -11,6 +11,7 @@ address has an account.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 import segno
 
@@ -39,6 +40,8 @@ from shared.services.people.kit import Kit, Throttled
 from shared.services.people.signin import Signed, SignInService
 
 RESETS_PER_ADDRESS_PER_HOUR = 10
+# when an enrolment under way began (in ``extra``, beside its pending secret or number)
+PENDING_AT = "pending_at"
 RESETS_PER_ACCOUNT_PER_HOUR = 3
 
 
@@ -83,16 +86,21 @@ class AccountService:
 
     # -- invitation ------------------------------------------------------------------------------
     def accept_invitation(self, token: str, password: str, source: str, agent: str = "") -> Signed:
-        """Sets the password; the session that follows may only enrol a second factor."""
+        """Sets the password; the session that follows may only enrol a second factor. The
+        password is saved before the link is spent: an acceptance a storage fault cut off
+        (answered "retry") is finished by opening the link again, not refused as used."""
         link = self.peek_link(token, Purpose.INVITE)
         user, etag = self._user(link.subject)
         if user.status is not UserStatus.INVITED:
             raise LinkInvalid()
         if (error := password_error(password, email=user.email)) is not None:
             raise Invalid(error, field="password")
-        self.use_link(token, Purpose.INVITE)
         user = replace(user, password_hash=hash_password(password), changed_at=self.kit.now())
-        self.people.users.save(user, etag)
+        try:
+            self.people.users.save(user, etag)
+        except PreconditionFailed:
+            raise LinkInvalid() from None  # the same link accepted meanwhile: one wins
+        self.use_link(token, Purpose.INVITE)
         self.kit.audit_user(Event.INVITATION_ACCEPTED, user, source=source)
         return self.signin._open(user, Stage.ENROL, source, agent)
 
@@ -113,7 +121,8 @@ class AccountService:
         assert found is not None
         user, etag = found
         secret = new_totp_secret()
-        self.people.users.save(replace(user, extra={**user.extra, "pending_totp": secret}), etag)
+        extra = {**user.extra, "pending_totp": secret, PENDING_AT: self.kit.now().isoformat()}
+        self.people.users.save(replace(user, extra=extra), etag)
         uri = provisioning_uri(secret, user.email)
         svg = segno.make(uri, error="m").svg_inline(scale=4, title="QR code")
         return secret, uri, svg
@@ -134,11 +143,12 @@ class AccountService:
                 "that code does not match; check the time on your phone and try again", field="code",
                 code="totp_mismatch",
             )  # fmt: skip
-        extra = {k: v for k, v in user.extra.items() if k != "pending_totp"}
+        extra = {k: v for k, v in user.extra.items() if k not in ("pending_totp", PENDING_AT)}
+        at = self._pending_at(user)
         user = replace(
             user, factor=Factor.TOTP, totp_secret=secret, totp_last_step=step, extra=extra
         )
-        return self._enrolled(signed, user, etag, "totp", source, agent)
+        return self._enrolled(signed, user, etag, "totp", source, agent, at)
 
     def start_sms(self, signed: Signed, number: str) -> Signed:
         try:
@@ -148,7 +158,8 @@ class AccountService:
         found = self.people.users.get(signed.user.user_id)
         assert found is not None
         user, etag = found
-        self.people.users.save(replace(user, extra={**user.extra, "pending_mobile": mobile}), etag)
+        extra = {**user.extra, "pending_mobile": mobile, PENDING_AT: self.kit.now().isoformat()}
+        self.people.users.save(replace(user, extra=extra), etag)
         return self.signin.send_sms(Signed(signed.cookie, signed.session, user), mobile)
 
     def confirm_sms(
@@ -166,16 +177,49 @@ class AccountService:
         found = self.people.users.get(user.user_id)
         assert found is not None
         user, etag = found
-        extra = {k: v for k, v in user.extra.items() if k != "pending_mobile"}
+        extra = {k: v for k, v in user.extra.items() if k not in ("pending_mobile", PENDING_AT)}
+        at = self._pending_at(user)
         user = replace(user, factor=Factor.SMS, mobile=mobile, totp_secret=None, extra=extra)
-        return self._enrolled(signed, user, etag, "sms", source, agent)
+        return self._enrolled(signed, user, etag, "sms", source, agent, at)
+
+    def _pending_at(self, user: User) -> datetime:
+        """When the enrolment under way began: the same on every retry of its confirmation
+        (an enrolment begun before this was kept: now)."""
+        try:
+            return datetime.fromisoformat(user.extra[PENDING_AT])
+        except (KeyError, ValueError):
+            return self.kit.now()
 
     def _enrolled(
-        self, signed: Signed, user: User, etag: str, what: str, source: str, agent: str
+        self,
+        signed: Signed,
+        user: User,
+        etag: str,
+        what: str,
+        source: str,
+        agent: str,
+        began: datetime,
     ) -> tuple[Signed, list[str]]:
         """A factor is set: new recovery codes, a new epoch (every other session ends), a new
-        session id for this one, an audit entry and a mail."""
+        session id for this one, an audit entry and a mail.
+
+        The audit entry and the mail come first, keyed by the person and the new epoch, and
+        the user's save last: a confirmation a storage fault cut off leaves the enrolment
+        pending, and its retry (the person's next code) saves it, finding the entry and the
+        mail made (written once, sent once). Saved first, a cut left the factor changed
+        without either, and the retry refused as "code does not match" (failure15b Q5)."""
         codes = new_recovery_codes()
+        epoch = str(user.epoch + 1)
+        self.kit.audit_once(
+            Event.FACTOR_ENROLLED, agency_id=user.agency_id, client_id=user.client_id,
+            actor=user.user_id, subject=user.user_id, source=source, factor=what,
+            event_id=self.kit.keyed_event_id(began, "factor", user.user_id, epoch),
+        )  # fmt: skip
+        self._notify(
+            user,
+            what,
+            key=f"acct-factor-{self.kit.hashed('factor', f'{user.user_id}|{epoch}')[:24]}",
+        )
         user = replace(
             user,
             status=UserStatus.ACTIVE if user.status is UserStatus.INVITED else user.status,
@@ -191,8 +235,6 @@ class AccountService:
             raise Invalid(
                 "your account changed meanwhile; try again", code="account_changed"
             ) from None
-        self.kit.audit_user(Event.FACTOR_ENROLLED, user, source=source, factor=what)
-        self._notify(user, what)
         return self.signin.renew(signed, user, source, agent), codes
 
     def renew_recovery_codes(self, signed: Signed) -> list[str]:
@@ -300,9 +342,9 @@ class AccountService:
         self.kit.audit_user(Event.SESSIONS_REVOKED, user, which="others")
         return self.signin.renew(signed, user, source, agent)
 
-    def _notify(self, user: User, what: str) -> None:
+    def _notify(self, user: User, what: str, *, key: str = "") -> None:
         subject, text = texts.mail(
             "factor", user.language, what=texts.what(what, user.language),
             when=f"{self.kit.now():%Y-%m-%d %H:%M}",
         )  # fmt: skip
-        self.kit.mail(user, subject, text)
+        self.kit.mail(user, subject, text, key=key)

@@ -144,9 +144,12 @@ class AdminService:
         name: str = "",
         mobile: str | None = None,
         language: str = "nl",
+        user_id: str = "",
     ) -> tuple[User, str]:
         """No authorisation here: for the CLI (the first admin) and onboarding. Returns the
-        user and the invitation link (also mailed)."""
+        user and the invitation link (also mailed). ``user_id``: onboarding names its first
+        user after the client, so that a retry of a request cut off after the e-mail index was
+        written takes that index over as its own at once."""
         if (error := email_error(email)) is not None:
             raise Invalid(error, field="email")
         if (error := role_error(role, target.client_id)) is not None:
@@ -158,8 +161,8 @@ class AdminService:
                 raise Invalid(str(exc), field="mobile", code="mobile_invalid") from None
         now = self.kit.now()
         user = User(
-            random_id("u"), normalise_email(email), target.agency_id, target.client_id, role,
-            UserStatus.INVITED, now, name=name.strip()[:200], mobile=mobile or None,
+            user_id or random_id("u"), normalise_email(email), target.agency_id,
+            target.client_id, role, UserStatus.INVITED, now, name=name.strip()[:200], mobile=mobile or None,
             language="en" if language == "en" else "nl",
         )  # fmt: skip
         try:

@@ -16,6 +16,7 @@ from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.people.accounts import User
 from shared.domain.people.audit import AuditEvent, Event, tenant_key
 from shared.domain.people.factors import digest
+from shared.ports.tables import Conflict
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
 
@@ -83,6 +84,37 @@ class Kit:
             )
         )
 
+    def keyed_event_id(self, at: datetime, *parts: str) -> str:
+        """An event id shaped like ours (its time first) whose tail is made from ``parts``:
+        the same on every retry of one request, so its second insert is refused."""
+        return f"{int(at.timestamp() * 1000):012x}{self.hashed('event', '|'.join(parts))[:14]}"
+
+    def audit_once(
+        self,
+        event: Event,
+        *,
+        agency_id: str,
+        client_id: str | None,
+        actor: str,
+        subject: str,
+        event_id: str,
+        source: str = "",
+        **detail: str,
+    ) -> None:
+        """:meth:`audit` under a keyed ``event_id``: a retry that finds it written is done."""
+        try:
+            self.audit(event, agency_id=agency_id, client_id=client_id, actor=actor,
+                       subject=subject, source=source, event_id=event_id, **detail)  # fmt: skip
+        except Conflict:
+            pass  # written by the attempt a storage fault cut off
+
+    def has_event(self, agency_id: str, client_id: str | None, event_id: str) -> bool:
+        tenant = tenant_key(agency_id, client_id)
+        return any(
+            e.event_id == event_id
+            for e in self.people.audit.between(tenant, event_id, event_id + "~")
+        )
+
     def audit_user(self, event: Event, user: User, actor: str = "", **kw: str) -> None:
         self.audit(
             event,
@@ -98,22 +130,35 @@ class Kit:
         applies), or their agency."""
         return user.client_id or f"@agency.{user.agency_id}"
 
-    def mail(self, user: User, subject: str, text: str, *, reset: bool = False) -> str:
+    def mail(
+        self, user: User, subject: str, text: str, *, reset: bool = False, key: str = ""
+    ) -> str:
         return self.mail_to(
-            self.scope_of(user), user.email, user.language, subject, text, reset=reset
+            self.scope_of(user), user.email, user.language, subject, text, reset=reset, key=key
         )
 
     def mail_to(
-        self, scope: str, email: str, language: str, subject: str, text: str, *, reset: bool = False
+        self,
+        scope: str,
+        email: str,
+        language: str,
+        subject: str,
+        text: str,
+        *,
+        reset: bool = False,
+        key: str = "",
     ) -> str:
+        """``key``: a caller that may mail again on a retry names the message; the outbox
+        then keeps one (queued again, sent once)."""
         now = self.now()
-        key = time_ordered_id(now, "acct-")
+        key = key or time_ordered_id(now, "acct-")
         extra = {ACCOUNT_MESSAGE: SANDBOX_EXEMPT if reset else "yes"}
         message = OutboundMessage(scope, key, Channel.EMAIL, None, email, now, extra=extra)
         self.messaging.enqueue(
             message, MessageContent(subject=subject, text=text, language=language)
         )
-        self.sent.append(key)
+        if key not in self.sent:
+            self.sent.append(key)
         return key
 
     def sms(self, user: User, number: str, text: str) -> str:

@@ -15,6 +15,7 @@ from shared.domain.ids import random_id
 from shared.domain.parties import Client, HouseStyle, Language
 from shared.domain.people.accounts import (
     User,
+    UserStatus,
     email_error,
     kvk_error,
     normalise_email,
@@ -28,7 +29,7 @@ from shared.services.account_ownership import BY_AGENCY, BY_CLIENT
 from shared.services.errors import Invalid, NotFound
 from shared.services.imports import ImportService
 from shared.services.people import texts
-from shared.services.people.accounts import AccountService
+from shared.services.people.accounts import AccountService, LinkInvalid
 from shared.services.people.admin import AdminService, actor_of
 from shared.services.people.kit import Kit, Throttled
 
@@ -64,18 +65,75 @@ class OnboardingService:
         self.signup_agency = signup_agency
         self.defaults = AgencyDefaultsRepository(kit.repos.store)
 
-    def copy_defaults(self, agency_id: str, client_id: str) -> None:
+    def copy_defaults(self, agency_id: str, client_id: str, *, missing_only: bool = False) -> None:
+        """``missing_only``: a retry finishing an onboarding a storage fault cut off copies
+        what the client lacks and leaves what is there as it is."""
         dunning = self.kit.repos.dunning
         scope = defaults_scope(agency_id)
+        have_templates = dunning.templates(client_id) if missing_only else {}
         for template_id, template in dunning.templates(scope).items():
-            dunning.save_template(client_id, template_id, template)
-        for workflow in dunning.workflows(scope).values():
-            dunning.save_workflow(client_id, workflow)
+            if template_id not in have_templates:
+                dunning.save_template(client_id, template_id, template)
+        have_workflows = dunning.workflows(client_id) if missing_only else {}
+        for workflow_id, workflow in dunning.workflows(scope).items():
+            if workflow_id not in have_workflows:
+                dunning.save_workflow(client_id, workflow)
         rules = dunning.rules(scope)
-        if rules:
+        if rules and not (missing_only and dunning.rules(client_id)):
             dunning.save_rules(client_id, rules)
 
-    def _create(self, agency_id: str, c: NewClient, *, sandbox: bool) -> tuple[Client, User]:
+    def first_user_id(self, client_id: str) -> str:
+        """The first user's id, made from its client: every attempt of one onboarding writes
+        the same person (an e-mail index a cut attempt left is then its own)."""
+        return f"u{self.kit.hashed('first-user', client_id)[:16]}"
+
+    def onboarded_event_id(self, client_id: str, user: User) -> str:
+        """CLIENT_ONBOARDED's id: the same for every attempt of one onboarding (its first
+        user is written once), so the event is written once and tells that it finished."""
+        # whole seconds: the time as any store keeps it, read back on a retry
+        at = user.created_at.replace(microsecond=0)
+        return self.kit.keyed_event_id(at, "onboarded", client_id, user.user_id)
+
+    def _earlier(self, agency_id: str, c: NewClient) -> str | None:
+        """The client an earlier attempt of this same onboarding made (a storage fault cut
+        it off: its caller was told to retry), or None when the number is free. The number
+        of another client (another name, KvK number or first address) is taken."""
+        client_id = self.kit.repos.clients.id_for_number(agency_id, c.number)
+        if client_id is None:
+            return None
+        found = self.kit.repos.clients.get(client_id)
+        if found is not None and (
+            found[0].name != c.name.strip()
+            or found[0].kvk_number != c.kvk_number.strip()
+            or found[0].contact_email != normalise_email(c.first_email)
+        ):
+            raise Invalid(
+                f"client number {c.number} is taken", field="number",
+                code="client_number_taken", params={"number": c.number},
+            )  # fmt: skip
+        return client_id  # its row, or only its number (cut before the row: written below)
+
+    def _finished(self, agency_id: str, client_id: str, c: NewClient) -> tuple[Client, User] | None:
+        """The earlier attempt's client and first user when that onboarding finished (its
+        event written, or the person came in): the same request again answers them."""
+        found = self.kit.people.users.by_email(normalise_email(c.first_email))
+        if found is None:
+            return None
+        user = found[0]
+        if user.agency_id != agency_id or user.client_id != client_id:
+            raise Invalid(
+                "this address already has an account", field="first_email",
+                code="address_has_account",
+            )  # fmt: skip
+        done = user.status is not UserStatus.INVITED or self.kit.has_event(
+            agency_id, None, self.onboarded_event_id(client_id, user)
+        )
+        client = self.kit.repos.clients.get(client_id)
+        return (client[0], user) if done and client is not None else None
+
+    def _create(self, agency_id: str, c: NewClient, *, sandbox: bool) -> tuple[Client, User, bool]:
+        """The client and its first user, and whether they were there already: an onboarding
+        that finished before, answered again (its audit event stands)."""
         if (error := kvk_error(c.kvk_number)) is not None:
             raise Invalid(error, field="kvk_number")
         if c.iban and (error := iban_error(c.iban)) is not None:
@@ -90,12 +148,11 @@ class OnboardingService:
             raise Invalid(
                 "a client needs a name and a number", field="name", code="client_name_number"
             )
-        if self.kit.repos.clients.id_for_number(agency_id, c.number) is not None:
-            raise Invalid(
-                f"client number {c.number} is taken", field="number",
-                code="client_number_taken", params={"number": c.number},
-            )  # fmt: skip
-        if self.kit.people.users.by_email(normalise_email(c.first_email)) is not None:
+        # a retry of a request a storage fault cut off (answered 503 "retry") finishes it
+        earlier = self._earlier(agency_id, c)
+        if earlier is not None and (done := self._finished(agency_id, earlier, c)) is not None:
+            return (*done, True)
+        if earlier is None and self.kit.people.users.by_email(normalise_email(c.first_email)):
             raise Invalid(
                 "this address already has an account", field="first_email",
                 code="address_has_account",
@@ -117,20 +174,26 @@ class OnboardingService:
             raise Invalid(err.message, field=err.field)
         client_id = self.kit.repos.clients.id_for_number(agency_id, draft.number)
         assert client_id is not None
-        self.copy_defaults(agency_id, client_id)
+        self.copy_defaults(agency_id, client_id, missing_only=earlier is not None)
+        # a half invitation of an earlier attempt is made whole (``invite_into`` repairs it)
         user, _ = self.admin.invite_into(
             Target(agency_id, client_id), c.first_email, Role.CLIENT_ADMIN, "onboarding",
             name=c.first_name, mobile=mobile, language=draft.language.value,
+            user_id=self.first_user_id(client_id),
         )  # fmt: skip
         found = self.kit.repos.clients.get(client_id)
         assert found is not None
-        return found[0], user
+        return found[0], user, False
 
     def onboard(self, principal: Principal, c: NewClient) -> tuple[Client, User]:
         self.admin.require(principal, Action.MANAGE_CLIENTS, Target(principal.agency_id, None))
-        client, user = self._create(principal.agency_id, c, sandbox=False)
-        self.kit.audit(Event.CLIENT_ONBOARDED, agency_id=client.agency_id, client_id=None,
-                       actor=actor_of(principal), subject=client.client_id, number=client.number)  # fmt: skip
+        client, user, finished = self._create(principal.agency_id, c, sandbox=False)
+        if finished:
+            return client, user
+        self.kit.audit_once(Event.CLIENT_ONBOARDED, agency_id=client.agency_id, client_id=None,
+                            actor=actor_of(principal), subject=client.client_id,
+                            event_id=self.onboarded_event_id(client.client_id, user),
+                            number=client.number)  # fmt: skip
         return client, user
 
     # -- self-onboarding -------------------------------------------------------------------------
@@ -178,12 +241,13 @@ class OnboardingService:
 
     def verify(self, token: str) -> tuple[Client, User]:
         """Step 2: the address is verified; the client exists in sandbox mode and its first
-        user gets an invitation (to the same, now verified, address)."""
-        link = self.accounts.use_link(token, Purpose.SIGNUP)
+        user gets an invitation (to the same, now verified, address). The link is spent
+        last: a verification a storage fault cut off is finished by opening it again."""
+        link = self.accounts.peek_link(token, Purpose.SIGNUP)
         signup = self.kit.people.signups.get(link.subject)
         if signup is None:
             raise NotFound("no such sign-up")
-        client, user = self._create(
+        client, user, finished = self._create(
             self.signup_agency,
             NewClient(f"SU-{signup.kvk_number}", signup.company, signup.kvk_number, True, "",
                       signup.language, signup.email, signup.mobile),
@@ -192,8 +256,15 @@ class OnboardingService:
         self.kit.people.signups.save(
             replace(signup, verified=True, client_id=client.client_id, client_number=client.number)
         )
-        self.kit.audit(Event.CLIENT_ONBOARDED, agency_id=client.agency_id, client_id=None,
-                       actor="self-signup", subject=client.client_id, number=client.number)  # fmt: skip
+        if not finished:
+            self.kit.audit_once(Event.CLIENT_ONBOARDED, agency_id=client.agency_id, client_id=None,
+                                actor="self-signup", subject=client.client_id,
+                                event_id=self.onboarded_event_id(client.client_id, user),
+                                number=client.number)  # fmt: skip
+        try:
+            self.accounts.use_link(token, Purpose.SIGNUP)
+        except LinkInvalid:
+            pass  # spent meanwhile by the same verification opened twice: the work is one
         return client, user
 
     def approve(self, principal: Principal, number: str) -> Client:
