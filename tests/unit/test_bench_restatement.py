@@ -47,6 +47,9 @@ def test_every_trigger_restates_and_costs_more_than_the_booking():
     for trigger in ("return", "rate_table", "changed_terms", "corrected_designation"):
         assert out[f"{trigger}_3_claims"]["claims_replayed"] >= 1, trigger
     assert "return_cpu_3_to_1_claims" in out
+    # each figure with its baseline where `python -m bench.report` looks for them
+    assert out["figures"]["return_3_claims requests"] == out["return_3_claims"]["requests"]
+    assert len(out["figures"]) == 2 * (2 * len(restatement.TRIGGERS) - 1)
 
 
 def test_the_restating_table_differs_from_the_one_in_force():
