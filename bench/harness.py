@@ -40,6 +40,7 @@ BENCHMARKS = {
     "dunning_run": "bench.dunning_run",
     "portal_overview": "bench.portal_overview",
     "ledger_booking": "bench.ledger_booking",
+    "restatement": "bench.restatement",
     "settlement_run": "bench.settlement_run:settlement",
     "usage_meter": "bench.settlement_run:usage",
     "template_render": "bench.template_render",
@@ -64,6 +65,7 @@ DEFAULT_SCALES: dict[str, float] = {
     "dunning_run": 0.2,  # 10 clients x 1,000 invoices (and x 100), 200 due
     "portal_overview": 0.3,  # 20 browsers x 30 pages, one browser 60 pages
     "ledger_booking": 0.3,  # 60 debtors
+    "restatement": 0.3,  # 3 debtors per trigger at 1, 5 and 20 claims
     "settlement_run": 0.3,  # 6 clients x 150 payments
     "usage_meter": 0.5,  # 10,000 invoices in the history
     "template_render": 1.0,  # 2,000 renders each way

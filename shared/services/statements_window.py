@@ -77,6 +77,7 @@ from shared.domain.standing import natural_obligation
 from shared.domain.statements.batches import may_be_own_collection, names_batch
 from shared.domain.statements.designation import line_designation
 from shared.domain.statements.matching import (
+    RANGE_CAP,
     Allocation,
     LineMatch,
     Lookups,
@@ -211,6 +212,8 @@ class StatementWindow:
         self.learned: dict[tuple[str, str], set[str]] = {}  # (client, payer IBAN) -> debtors
         # what was read for this window (by the prefetch's threads or in line order)
         self.answers: dict[tuple[object, ...], list[OpenInvoice]] = {}
+        # (client, debtor) -> its invoice rows as read (of_debtor and the debtor's book)
+        self.invoice_rows: dict[tuple[str, str], list[Row]] = {}
         self.reads: dict[
             tuple[str, str], tuple[DebtorClaims, dict[str, Invoice], dict[str, str | None]]
         ] = {}
@@ -271,8 +274,65 @@ class StatementWindow:
         """The index's answer as stored, read once per window (the prefetch may have)."""
         key = (method, *args)
         if key not in self.answers:
-            self.answers[key] = getattr(self.lookups, method)(*args)
+            if method == "of_debtor":
+                self.answers[key] = self._of_debtor_read(str(args[0]))
+            else:
+                self.answers[key] = getattr(self.lookups, method)(*args)
         return self.answers[key]
+
+    def _of_debtor_read(self, debtor: str) -> list[OpenInvoice]:
+        """A debtor's open invoices as the index's ``d|`` rows give them, from its invoice
+        rows instead: a debtor a payer's account names is a candidate whose claims the line's
+        totals read next, from the same rows (:meth:`_read_book`), so one range read serves
+        both where it took two (a range read is what grows with the table on Azurite:
+        docs/performance.md, round 15). Its name and kind, which the index rows carried, from
+        its own row: a point read, once a file. The same invoices in the same order, at most
+        a page (``RANGE_CAP``) as the index's read."""
+        client_id, local = self._split_key(debtor)
+        client = self.by_id.get(client_id)
+        part = self.parts.get(client_id)
+        if client is None or part is None:
+            return self.lookups.of_debtor(debtor)
+        rows = self._invoice_rows(client.client_id, local)
+        # as read already, or as an index row named it (authoritative), else its row
+        found = part.known(local) or self.hinted.get((client_id, local)) or part.debtor(local)
+        out: list[OpenInvoice] = []
+        for row in rows:
+            inv = invoice_from_row(row)
+            if not is_matchable(inv):
+                continue
+            out.append(
+                OpenInvoice(
+                    number=self._key(client_id, inv.number),
+                    debtor=self._key(client_id, inv.debtor_number),
+                    debtor_name=found.name if found is not None else "",
+                    open_amount=inv.open_amount,
+                    payment_reference=inv.payment_reference,
+                    due_date=inv.due_date,
+                    debtor_kind=found.kind.value if found is not None else None,
+                )
+            )
+            if len(out) >= RANGE_CAP:
+                break
+        return out
+
+    def _invoice_rows(self, client_id: str, number: str) -> list[Row]:
+        """A debtor's invoice rows as stored, read once per window, after the client's digest
+        of ledger debtors (see :meth:`_read_book`)."""
+        key = (client_id, number)
+        rows = self.invoice_rows.get(key)
+        if rows is None:
+            self._ledger_debtors(client_id)
+            rows = list(
+                all_rows(
+                    self.repos.store,
+                    schema.INVOICES,
+                    pk=encode(client_id),
+                    rk_range=prefix_range(schema.debtor_invoices_prefix(number)),
+                )
+            )
+            self.invoice_rows[key] = rows
+        return rows
 
     def by_reference(self, reference: str) -> list[OpenInvoice]:
         return self._live(self._raw("by_reference", reference))
@@ -398,14 +458,7 @@ class StatementWindow:
         # either seen in its invoices (a payment or credit is written to the ledger first,
         # then to the invoice: then the ledger is read) or not yet there for this window
         seen = self._ledger_debtors(client.client_id)
-        rows = list(
-            all_rows(
-                self.repos.store,
-                schema.INVOICES,
-                pk=encode(client.client_id),
-                rk_range=prefix_range(schema.debtor_invoices_prefix(number)),
-            )
-        )
+        rows = self._invoice_rows(client.client_id, number)  # of_debtor may have read them
         invoices = [invoice_from_row(r) for r in rows]
         if ledger_digest.may_have(seen, number) or not all(map(_untouched, invoices)):
             claims = self.service.payments.ledger.debtor_claims(client, number, debtor, invoices)

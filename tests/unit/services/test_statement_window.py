@@ -406,3 +406,93 @@ def test_a_payers_account_is_read_only_when_the_digest_may_know_it(world):
     # then one account's debtors read: the known payer's
     assert asked.count(None) == 1
     assert [r for r in asked if r is not None] == [(OTHER, OTHER + "|\U0010ffff")]
+
+
+def test_a_known_payers_debtor_is_read_once_for_matching_and_booking(world):
+    """The debtor a payer's account names is a candidate whose claims the line's totals read
+    next: its open invoices come from the same range read of its invoice rows (the index's
+    ``d|`` range read is not made: on Azurite each range read tests every row of its table),
+    its name and kind from its row, and the line books as before by the rule "known payer"."""
+    a = setup(world)
+    repos = world.services.repos
+    client_id = a.call("GET", "/v1/clients/C1").body["client_id"]
+    repos.banking.learn_iban(client_id, OTHER, "D2")
+    lines = [
+        OutLine(PAID_ON, 25_000, "betaling", counterparty_iban=OTHER,
+                counterparty_name="Familie Jansen", end_to_end_id="N1"),
+        OutLine(PAID_ON, 777, "huur maart", counterparty_iban="NL20INGB0001234567",
+                counterparty_name="Verhuur BV", end_to_end_id="N2"),
+    ]  # fmt: skip
+    data = write_mt940(ACCOUNT, lines, opening=0, opening_date=PAID_ON, statement_id="S10")
+    store = repos.store
+    ranges: list[tuple[str, object]] = []
+    query = store.query
+
+    def counted(table, *args, **kw):
+        ranges.append((table, kw.get("rk_range")))
+        return query(table, *args, **kw)
+
+    store.query = counted
+    try:
+        report = service(world, 50).ingest("agency-a/payer.sta", data.encode())
+    finally:
+        store.query = query
+    assert (report.booked, report.unmatched) == (1, 1)
+    assert claim(world, "F2")["open"]["total"] == "0.00"
+    [paid] = [p for p in payments(world) if p["amount"] == 25_000]
+    assert [a["invoice_number"] for a in paid["allocations"]] == ["F2"]
+    index_by_debtor = [
+        r for t, r in ranges if t == "MatchIndex" and isinstance(r, tuple) and r[0].startswith("d|")
+    ]
+    assert index_by_debtor == []
+    invoices_of_d2 = [
+        r for t, r in ranges if t == "Invoices" and isinstance(r, tuple) and r[0] == "i|D2|"
+    ]
+    assert len(invoices_of_d2) == 1  # matching and booking read the same rows
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_the_windows_debtor_lookup_answers_as_the_index_does(world, pooled):
+    """The window's ``of_debtor`` (from the debtor's invoice rows) gives what the index's
+    ``d|`` rows give: the open invoices only (not one paid), with their open amounts,
+    references, due dates and the debtor's name and kind, in the same order, at most a page;
+    on a pooled account with the keys prefixed."""
+    from typing import Any, cast
+
+    from shared.domain.records import PaymentSource
+    from shared.domain.statements.matching import RANGE_CAP, MatchSettings
+    from shared.services.statement_lookups import ClientLookups, PooledLookups
+    from shared.services.statements_window import StatementWindow
+
+    a = setup(world)
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D3", name="Grote Klant BV",
+                                                                   kind="b2b")]})  # fmt: skip
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row(f"G{n:03d}", "D3", amount=f"{100 + n}.00") for n in range(RANGE_CAP + 5)
+    ]})  # fmt: skip
+    repos = world.services.repos
+    client_id = a.call("GET", "/v1/clients/C1").body["client_id"]
+    [client] = [c for c, _ in [repos.clients.get(client_id)] if c is not None]
+    world.services.payments.book(client, payment_id="p1", amount=5_000, received_on=PAID_ON,
+                                 source=PaymentSource.BANK, invoice_numbers=["G001"])  # fmt: skip
+    whole = world.services.ledger.claim(client, "G000", PAID_ON).open.total
+    world.services.payments.book(client, payment_id="p2", amount=whole, received_on=PAID_ON,
+                                 source=PaymentSource.BANK, invoice_numbers=["G000"])  # fmt: skip
+    index = repos.invoices.match_index
+    part = ClientLookups(repos, client, prefixed=pooled)
+    lookups: Any = PooledLookups([part]) if pooled else part
+    window = StatementWindow(
+        cast(Any, world.services.statements), cast(Any, None), [client], cast(Any, None),
+        lookups, MatchSettings(), cast(Any, None), lambda line, line_id: None,
+    )  # fmt: skip
+    for debtor in ("D1", "D2", "D3"):
+        key = f"{client_id}\x1f{debtor}" if pooled else debtor
+        got = window.of_debtor(key)
+        wanted = part.of_debtor(key)  # the index's rows, prefixed and named as the matcher sees
+        assert got == wanted
+        assert got  # every debtor here has open invoices
+    got = window.of_debtor(f"{client_id}\x1fD3" if pooled else "D3")
+    assert len(got) == RANGE_CAP  # a page, as the index's read: no automatic booking
+    assert "G000" not in {i.number.split("\x1f")[-1] for i in got}  # paid in full: not open
+    assert {i.debtor_kind for i in got} == {"b2b"}
+    assert len(index.of_debtor(client_id, "D3")) == RANGE_CAP
