@@ -13,6 +13,7 @@ from collections.abc import Collection
 
 from shared.adapters.tables.plans_repo import PlanRepository
 from shared.domain.plans.plan import PaymentPlan
+from shared.domain.references import betalingskenmerk
 from shared.domain.statements.designation import line_references
 from shared.domain.statements.model import StatementLine
 from shared.ports.tables import TableStore
@@ -24,13 +25,24 @@ MAX_PLAN_REFERENCES = 2
 
 def plan_of_reference(store: TableStore, client_id: str, reference: str) -> PaymentPlan | None:
     """The client's plan whose own betalingskenmerk ``reference`` is (normalised digits); None
-    when it is no plan's, or another client's (one point read, two when found)."""
+    when it is no plan's, or another client's (one point read, two when found; none for a
+    reference no plan can have)."""
+    if not could_be_a_plans(reference):
+        return None
     plans = PlanRepository(store)
     owner = plans.by_reference(reference)
     if owner is None or owner[0] != client_id:
         return None
     found = plans.get(*owner)
     return found[0] if found else None
+
+
+def could_be_a_plans(reference: str) -> bool:
+    """A plan's own reference is a 16-digit betalingskenmerk with its check digit
+    (``PlanService`` makes it with :func:`betalingskenmerk.generate`): anything else (an RF or
+    Belgian reference, a digit run, a number with a typo) is no plan's and costs no read of
+    ``PlanReferences`` (issue #13: at most 5 storage requests a statement line)."""
+    return len(reference) == 16 and betalingskenmerk.is_valid(reference)
 
 
 def plan_invoices_named(
