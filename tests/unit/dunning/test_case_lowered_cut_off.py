@@ -18,8 +18,8 @@ from tests.unit.dunning.test_daily_run import engine  # noqa: F401
 
 
 def test_a_credit_note_cut_off_after_the_agency_item_mails_the_agency_on_retry(
-    engine: Any,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    engine: Any,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     world, client = engine
     a = world.agency_a
