@@ -40,12 +40,13 @@ from shared.api.http import (
     Unprocessable,
 )
 from shared.api.openapi import build_openapi
+from shared.api.people_auth import ForbiddenError
 from shared.api.responses import HealthOut
 from shared.api.router import Context, Route, Router
 from shared.clock import amsterdam_date
 from shared.ports.tables import StorageError
 from shared.services.container import Services
-from shared.services.errors import ConflictingUpdate, Forbidden, Invalid, NotFound
+from shared.services.errors import ConflictingUpdate, Forbidden, Invalid, NotFound, NotPermitted
 
 API_VERSION = "1.0.0"
 log = logging.getLogger("inning.api")
@@ -97,6 +98,7 @@ class IntegrationApi:
         )
         self.router.translate(NotFound, lambda e: NotFoundError(str(e)))
         self.router.translate(Forbidden, lambda e: NotFoundError(str(e)))
+        self.router.translate(NotPermitted, _not_permitted)  # before Invalid: it is one
         self.router.translate(Invalid, _unprocessable)
         self.router.translate(ConflictingUpdate, _conflict)
         # an id in a path too long (or too odd) to be a key: nothing is stored under it
@@ -143,6 +145,12 @@ def _conflict(e: Exception) -> ConflictError:
     if code is None:
         return ConflictError(str(e))
     return ConflictError(str(e), details=[{"message": str(e), "code": code}])
+
+
+def _not_permitted(e: Exception) -> ForbiddenError:
+    """A refusal for the caller's role on this resource: 403 with the code, as a 422's."""
+    said = _unprocessable(e)
+    return ForbiddenError(said.message, field=said.field, details=said.details)
 
 
 def _unprocessable(e: Exception) -> Unprocessable:

@@ -136,8 +136,9 @@ def register(router: Router, services: Services) -> None:
     def resolve(ctx: Context) -> ApiResponse:
         body = validate_body(ctx.request, schemas.ResolveIn)
         item = services.actions.resolve(
-            _scope(ctx), ctx.params["action"], body.resolution, principal(ctx).key_id
-        )
+            _scope(ctx), ctx.params["action"], body.resolution, principal(ctx).key_id,
+            principal(ctx),
+        )  # fmt: skip
         return ApiResponse(body=plain_record(item))
 
     def resend(ctx: Context) -> ApiResponse:
@@ -331,9 +332,14 @@ def register(router: Router, services: Services) -> None:
             response=ActionOut,
             errors={
                 **action_change,
+                403: "A bankruptcy's or WSNP's filing item (kind debtor_standing) decides the "
+                "money received under the ruling, which the settlement run holds until then: "
+                "an administrator's act, as lifting the ruling (code ruling_money_admin in "
+                "details)",
                 422: action_change[422] + "; a kind_letter_check item's resolution may not "
                 "read as the confirm of its letter (that is …/letter-qualified, an "
-                "administrator's act): closing it keeps the costs off",
+                "administrator's act): closing it keeps the costs off; the filing item of a "
+                "ruling the agency recorded is the agency's to resolve (ruling_money_agency)",
             },
             example={"resolution": "Called the debtor; pays Friday"},
         )

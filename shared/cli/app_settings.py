@@ -55,12 +55,33 @@ def names_azure(environ: Mapping[str, str]) -> str | None:
         host = urlsplit(environ.get(name, "")).hostname
         if host and host not in _LOCAL_HOSTS:
             return name
-    conn = environ.get("AzureWebJobsStorage", "")
-    if "core.windows.net" in conn or "EndpointSuffix=" in conn:
+    if connection_names_azure(environ.get("AzureWebJobsStorage", "")):
         return "AzureWebJobsStorage"
     if environ.get("INNING_KEY_VAULT_URL"):
         return "INNING_KEY_VAULT_URL"
     return None
+
+
+def connection_names_azure(conn: str) -> bool:
+    """Whether the storage SDK would take connection string ``conn`` anywhere but a local
+    emulator: Azurite's shortcut is local, otherwise every service the app uses (tables, blobs,
+    queues) must name a local endpoint, for one left out the SDK builds
+    ``https://<account>.<service>.core.windows.net`` (attack15 P2: an account name and key
+    without EndpointSuffix passed as local, so production got the development pepper)."""
+    parts = {
+        key.strip().lower(): value.strip()
+        for key, _, value in (p.partition("=") for p in conn.split(";"))
+        if key.strip()
+    }
+    if not parts:
+        return False
+    if parts.get("usedevelopmentstorage", "").lower() == "true":
+        return False
+    for service in ("table", "blob", "queue"):
+        host = urlsplit(parts.get(f"{service}endpoint", "")).hostname
+        if host not in _LOCAL_HOSTS:
+            return True
+    return False
 
 
 def is_local(environ: Mapping[str, str]) -> bool:

@@ -7,6 +7,7 @@ from datetime import date
 
 from shared.adapters.tables.banking_repo import SENT_BACK, ClaimNote, LineRecord
 from shared.clock import Clock
+from shared.domain.access import Principal
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus
 from shared.domain.scopes import agency_scope
@@ -16,6 +17,7 @@ from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.kind_letter_words import reads_as_confirm
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
+from shared.services.ruling_decisions import RulingDecisions
 
 CONFIRMABLE = set(CONFIRMABLE_KINDS)
 CLAIM_ATTEMPTS = 4  # a claim that loses to another writer reads the line again
@@ -25,11 +27,19 @@ CLAIM_ATTEMPTS = 4  # a claim that loses to another writer reads the line again
 
 
 class ActionService:
-    def __init__(self, repos: Repositories, payments: PaymentService, clock: Clock) -> None:
+    def __init__(
+        self,
+        repos: Repositories,
+        payments: PaymentService,
+        clock: Clock,
+        rulings: RulingDecisions,
+    ) -> None:
         self.repos = repos
         self.payments = payments
         self.clock = clock
         self.claims = ClaimedLines(repos, payments, clock)
+        # who may resolve a ruling's filing item
+        self.rulings = rulings
 
     def _open(self, scope: str, action_id: str) -> tuple[ActionItem, str]:
         return self._opened(self.repos.actions.get(scope, action_id), action_id)
@@ -62,9 +72,18 @@ class ActionService:
         item, etag = self._open(scope, action_id)
         return self._save(replace(item, status=ActionStatus.ASSIGNED, assigned_to=assignee), etag)
 
-    def resolve(self, scope: str, action_id: str, resolution: str, author: str) -> ActionItem:
+    def resolve(
+        self, scope: str, action_id: str, resolution: str, author: str,
+        principal: Principal | None = None,
+    ) -> ActionItem:  # fmt: skip
+        """Close the item with ``resolution``. ``principal``: who asks; a ruling's filing item
+        releases the money held under the ruling, so only its decider closes it (attack15
+        P1: :mod:`shared.services.ruling_decisions`)."""
         item, etag = self._open(scope, action_id)
         self._refuse_while_claimed(item)
+        refused = self.rulings.refusal(item, principal)
+        if refused is not None:
+            raise refused
         if item.kind == "kind_letter_check" and reads_as_confirm(resolution):
             # closing the item keeps the costs off; a confirm is the confirm route's, an
             # administrator's act: a person's text saying it would read as one (attack14b K1)

@@ -384,8 +384,10 @@ class Services:
     @cached_property
     def actions(self) -> ActionService:
         from shared.services.actions import ActionService
+        from shared.services.ruling_decisions import RulingDecisions
 
-        return ActionService(self.repos, self.payments, self.clock)
+        rulings = RulingDecisions(self.repos, lambda: self.debtor_standing)
+        return ActionService(self.repos, self.payments, self.clock, rulings)
 
     @cached_property
     def returns(self) -> ReturnedPayments:

@@ -195,6 +195,7 @@ class DebtorStandingService:
         same = now is not None and (now.standing, now.since) == (standing, since)
         if holds(now) and not same:
             self._agency_decides(client, number, now, by_agency)
+            _ruling_stays(now, standing, since)
         for ended in ended_rulings(now):
             if (ended.standing, ended.since) == (standing, since):
                 # setting the agency's ended ruling again undoes how it ended (a clean slate's
@@ -1158,6 +1159,31 @@ def _marked_at(mark: Mapping[str, object]) -> datetime:
         return datetime.fromisoformat(str(mark["at"]))
     except (KeyError, ValueError):
         return datetime.min.replace(tzinfo=UTC)
+
+
+def _ruling_stays(now: DebtorStanding | None, standing: Standing, since: date) -> None:
+    """Refuses a death recorded over a bankruptcy or WSNP in force, on a day after the ruling's
+    (attack15 P3: 'deceased' of 4-3 set over the bankruptcy of 10-2 replaced it, so its
+    interest stop went, F1 9.32 -> 21.48 on 1-6, and the 500.00 held under it was paid out).
+    A death does not end a bankruptcy: the curator winds up the estate (a WSNP that ends by
+    it goes on as the estate's bankruptcy, art. 350 Fw), so the ruling keeps stopping the
+    interest (art. 128 Fw) and the money received under it waits for a person's decision
+    (art. 23 Fw). Staff lift the ruling with how it ended first; a standing set after that
+    keeps it (the ``ended`` chain). A death on or before the ruling's day says the ruling was
+    recorded in error (a dead man is not declared bankrupt himself) and corrects it, as
+    another ruling or another day set over it does."""
+    if now is None or not now.confirmed or now.standing not in INSOLVENT:
+        return
+    if standing is not Standing.DECEASED or since <= now.since:
+        return
+    raise Invalid(
+        f"the debtor's {now.standing.value} since {now.since.isoformat()} holds: his death "
+        "does not end it (the curator winds up the estate); lift it first with how it "
+        "ended, then record the death",
+        field="standing",
+        code="standing_ruling_in_force",
+        params={"standing": now.standing.value, "day": now.since},
+    )
 
 
 def _keeping_returns(debtor: Debtor, wanted: DebtorStanding) -> DebtorStanding:

@@ -39,6 +39,12 @@ class Invalid(ServiceError):
             self.params = dict(getattr(message, "params", {}))
 
 
+class NotPermitted(Invalid):
+    """Refused for the caller's role on this one resource, though its route is open to it (the
+    API's 403 with the code in ``details``): a filing item of a ruling, resolved by a key
+    without the admin flag (attack15 P1)."""
+
+
 class ConflictingUpdate(ServiceError):
     """Someone else changed the record meanwhile; the request may be retried. ``code`` and
     ``params`` as for :class:`Invalid`."""

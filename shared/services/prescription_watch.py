@@ -70,6 +70,9 @@ from shared.services.errors import Invalid, NotFound
 from shared.services.repositories import Repositories
 
 WARNING = timedelta(days=WARNING_DAYS)
+# the longest sentence is about 800 characters (a held claim counted from an acknowledgement);
+# cut at 500 as before, the console could not read its shape and showed a Dutch page English
+TITLE_MAX = 2000
 _HOW = {Channel.LETTER: "letter", Channel.EMAIL: "e-mail"}
 
 
@@ -338,7 +341,7 @@ class PrescriptionWatch:
             return
         try:
             self.repos.actions.add(ActionItem(
-                client_id, str(first["ActionId"]), "prescription", title[:500],
+                client_id, str(first["ActionId"]), "prescription", title[:TITLE_MAX],
                 first["At"], debtor_number=debtor.number, invoice_numbers=(invoice.number,),
                 detail=detail,
             ))  # fmt: skip

@@ -15,7 +15,9 @@ PeopleAudit      tenant key          time-ordered id     the audit log (insert o
 Broadcasts       scope               broadcast id        messages to users
 Dismissals       user id             scope|broadcast id  what a user dismissed
 Signups          "signup"            sign-up id          self-onboarding requests
-ClientStatus     agency id           client id           active/inactive history
+
+A client's active flag is on its ``Clients`` row; its history is the audit log's
+``client_activated``/``client_deactivated`` events (no table of its own).
 
 Session and token keys are keyed hashes of what the browser holds; a leaked table gives no
 working cookie or link.

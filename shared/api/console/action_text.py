@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from shared.api.console.code_text import channel_at_start, word
+from shared.api.console.prescription_text import TITLES as PRESCRIPTION_TITLES
 from shared.api.console.shapes import in_language, shapes
 from shared.api.console.statement_refusal_text import refusal
 from shared.domain.money import format_eur_nl
@@ -357,6 +358,8 @@ _STANDING_TODO_NL = {
 
 _TITLES = shapes(
     (
+        # prescription's warnings and holds (shared/domain/law/prescription.py)
+        *PRESCRIPTION_TITLES,
         (r"^Settlement run (\S+): (\d+) payment\(s\) of (.+?) held on the third-party account: .*$",
          lambda m: f"Afdrachtrun {m[1]}: {m[2]} betaling(en) van {m[3]} aangehouden op de "
          "derdengeldenrekening: ontvangen na het faillissement of de WSNP van de debiteur "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from shared.api.console.code_text import channel_at_start, word
+from shared.api.console.prescription_text import SUMMARIES as PRESCRIPTION_SUMMARIES
 from shared.api.console.shapes import in_language, shapes
 
 _CHANNELS = r"(email|sms|whatsapp|letter|robocall)"
@@ -42,6 +43,8 @@ def _terms_nl(changed: str) -> str:
 
 _SUMMARIES = shapes(
     (
+        # a staff decision on a claim's prescription (services.prescription_watch.record)
+        *PRESCRIPTION_SUMMARIES,
         # payments (shared.domain.records.payment_received, services.payments, online_payments)
         (r"^Payment of (.+) received \((\w+)\) for (.+)$",
          lambda m: f"Betaling van {m[1]} ontvangen ({_ch(m[2])}) voor {_invoices(m[3])}"),

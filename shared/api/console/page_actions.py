@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from shared.api.console import action_decisions, action_text, code_text  # noqa: F401 - code_text: the |word filter
-from shared.api.console.permits import allows, client_path, require
+from shared.api.console.permits import allows, client_path, may_resolve, require
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
@@ -116,7 +116,7 @@ def _post_list(desk: Desk) -> ApiResponse:
                 undecided.append(action_id)  # a debtor waits for a decision, not a tick
             elif do == "resolve":
                 service.resolve(scope, action_id, desk.field("resolution") or "resolved",
-                                desk.principal.key_id)  # fmt: skip
+                                desk.principal.key_id, desk.principal)  # fmt: skip
             elif do in ("assign", "assign-me"):
                 service.assign(scope, action_id, assignee)
         except (Invalid, ConflictingUpdate):
@@ -178,6 +178,7 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         and allows(desk, "POST", _redated_path(desk, item) or ""),
         reversible=_reversible(desk, item),
         may_work=_may_work(desk, item.action_id),
+        may_resolve=may_resolve(desk, item),
         suggestions=suggestions,
         open_invoices=open_invoices,
         people=desk.services.action_desk.assignees(desk.agency_id, item.client_id),
@@ -358,7 +359,8 @@ def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
                 note = f"closed with {taken['do']} not finished" + (f": {note}" if note else "")
             elif item.kind in DECIDABLE:  # says what it is: nothing was decided
                 note = f"closed without a decision: {note}" if note else "closed without a decision"
-            service.resolve(item.client_id, item.action_id, note or "resolved", author)
+            service.resolve(item.client_id, item.action_id, note or "resolved", author,
+                            desk.principal)  # fmt: skip
         elif do in ("assign", "assign-me"):
             assignee = desk.signed.user.email if do == "assign-me" else desk.field("assignee")
             if not _may_assign(desk, assignee):
@@ -466,10 +468,10 @@ ONE = """{% extends "shell" %}{% block main %}
 <div><label for="o-assignee">{{ t.act_assign_to }}</label><select id="o-assignee" name="assignee">{% for p in people %}<option value="{{ p.email }}"{% if p.email == item.assigned_to %} selected{% endif %}>{{ p.name or p.email }}</option>{% endfor %}</select></div>
 <button class="secondary" type="submit" name="do" value="assign">{{ t.act_assign }}</button>
 <button class="secondary" type="submit" name="do" value="assign-me">{{ t.act_assign_me }}</button></div></form>
-<form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
+{% if may_resolve %}<form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
 {% if decide %}<p class="muted">{{ t.dec_close_hint }}</p>{% endif %}
 <div><label for="o-resolution">{{ t.act_resolution }}</label><input id="o-resolution" name="resolution" maxlength="200"></div>
-<button {% if decide %}class="secondary" {% endif %}type="submit" name="do" value="resolve">{{ t.dec_close if decide else t.act_resolve }}</button></div></form></section>{% endif %}
+<button {% if decide %}class="secondary" {% endif %}type="submit" name="do" value="resolve">{{ t.dec_close if decide else t.act_resolve }}</button></div></form>{% else %}<p class="muted">{{ t.act_ruling_decider }}</p>{% endif %}</section>{% endif %}
 {% endblock %}"""
 
 templates(actions=LIST, action=ONE)
@@ -481,6 +483,9 @@ words(
         "act_caption": "Acties, oudste eerst", "act_tick": "Selecteer", "act_created": "Aangemaakt",
         "act_what": "Actie", "act_debtor": "Debiteur", "act_empty": "Geen acties.",
         "act_ticked": "Geselecteerde acties", "act_resolution": "Afhandeling (toelichting)",
+        "act_ruling_decider": "Afhandelen beslist over het geld dat onder het faillissement of "
+        "de WSNP binnenkwam (het blijft tot dan op de derdengeldrekening): dat doet een "
+        "beheerder, en het incassobureau als het de uitspraak vastlegde.",
         "act_resolve_ticked": "Geselecteerde afhandelen", "act_assign_me": "Aan mij toewijzen",
         "act_assign_to": "Toewijzen aan", "act_assign": "Toewijzen", "act_resolve": "Afhandelen",
         "act_none_ticked": "Selecteer eerst een of meer acties.", "act_pick_person": "Kies een persoon van deze opdrachtgever of de incassopartij.",
@@ -509,6 +514,9 @@ words(
         "act_caption": "Actions, oldest first", "act_tick": "Select", "act_created": "Created",
         "act_what": "Action", "act_debtor": "Debtor", "act_empty": "No actions.",
         "act_ticked": "Selected actions", "act_resolution": "Resolution (note)",
+        "act_ruling_decider": "Resolving decides the money received under the bankruptcy or "
+        "WSNP (it stays on the third-party account until then): an administrator does, and the "
+        "agency where it recorded the ruling.",
         "act_resolve_ticked": "Resolve selected", "act_assign_me": "Assign to me",
         "act_assign_to": "Assign to", "act_assign": "Assign", "act_resolve": "Resolve",
         "act_none_ticked": "Select one or more actions first.", "act_pick_person": "Choose a person of this client or of the agency.",

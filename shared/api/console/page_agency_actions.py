@@ -160,7 +160,8 @@ def _do(desk: Desk, action_id: str, *, bulk: bool = True) -> bool:
                     # the admins' list and the clients' money wait unpaid (attack8 finding 5)
                     return False
                 note = f"closed without approving: {note}" if note else "closed without approving"
-            service.resolve(scope_of(desk), action_id, note or "resolved", desk.principal.key_id)
+            service.resolve(scope_of(desk), action_id, note or "resolved", desk.principal.key_id,
+                            desk.principal)  # fmt: skip
         elif desk.field("do") == "assign-me":
             service.assign(scope_of(desk), action_id, desk.signed.user.email)
         else:

@@ -5,7 +5,12 @@ authorised again, the same way; this module only decides what is shown."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shared.api.console.shell import Desk
+
+if TYPE_CHECKING:
+    from shared.domain.records import ActionItem
 
 
 def allows(desk: Desk, method: str, path: str, client_id: str | None = None) -> bool:
@@ -26,3 +31,13 @@ def require(desk: Desk, method: str, path: str, client_id: str | None = None) ->
 def client_path(desk: Desk, tail: str, client_id: str | None = None) -> str:
     """The API path of the chosen client's resource ``tail`` (``invoices/F1/credit``)."""
     return f"/v1/clients/{client_id or desk.client_id}/{tail.lstrip('/')}"
+
+
+def may_resolve(desk: Desk, item: ActionItem) -> bool:
+    """May this person resolve ``item``: the route's role, and for a ruling's filing item its
+    decider (it releases the money held under the ruling: an administrator, the agency for
+    a ruling it recorded; attack15 P1)."""
+    path = client_path(desk, f"actions/{item.action_id}/resolve", item.client_id)
+    return allows(desk, "POST", path, item.client_id) and (
+        desk.services.actions.rulings.refusal(item, desk.principal) is None
+    )

@@ -49,6 +49,27 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "wijzigt of heft hem op.",
         "The agency recorded this standing ({standing}): only the agency changes or lifts it.",
     ),
+    # a ruling's filing item releases the money held under it (shared/services/ruling_decisions.py)
+    "ruling_money_admin": (
+        "Afhandelen beslist over het geld dat onder deze status ({standing}) binnenkwam: dat "
+        "doet een beheerder, zoals het opheffen ervan.",
+        "Resolving decides the money received under this standing ({standing}): an "
+        "administrator does that, as lifting it.",
+    ),
+    "ruling_money_agency": (
+        "Het incassobureau legde deze status ({standing}) vast: alleen het incassobureau "
+        "beslist over het geld dat eronder binnenkwam.",
+        "The agency recorded this standing ({standing}): only the agency decides the money "
+        "received under it.",
+    ),
+    "standing_ruling_in_force": (
+        "Deze debiteur is {standing} sinds {day} en blijft dat: zijn overlijden beëindigt het "
+        "faillissement of de WSNP niet (de curator wikkelt de boedel af). Hef het eerst op "
+        "met hoe het eindigde en leg dan het overlijden vast.",
+        "The debtor is {standing} since {day} and stays so: his death does not end the "
+        "bankruptcy or WSNP (the curator winds up the estate). Lift it first with how it "
+        "ended, then record the death.",
+    ),
     "standing_too_many_rulings": (
         "Deze debiteur heeft al {count} faillissementen of WSNP's die eindigden: verbeter er "
         "een (zet hem opnieuw) in plaats van er een toe te voegen.",

@@ -13,8 +13,9 @@ Dialects:
   ``/REMI/STRD/CUR/kenmerk/``; Rabobank's ``/CDTRREFTP//CD/SCOR/ISSR/CUR/CDTRREF/kenmerk``;
 - SNS, ASN and RegioBank: ``<IBAN> <name>`` then the description;
 - Knab: description, then ``REK: <IBAN>/NAAM: <name>``; read before the slash tags, as the
-  description is the payer's and may start with "/CNTP/.." (the statement's bank, or where
-  the file does not name it, the REK: line, says it is Knab's);
+  description is the payer's and may start with "/CNTP/.."; only where the bank says the
+  statement is Knab's (its header's BIC, the account's IBAN): a "REK: x/NAAM: y" in a file
+  that names no bank, or another bank, is the payer's text and names nobody;
 - Triodos: ``000>10..>20..>21..>31<account>``;
 - German GVC (``166?00..?20..?30..?31..?32..``);
 - anything else: the text is the remittance.
@@ -534,7 +535,7 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
     joined = raw.replace("\r", "").replace("\n", "")
     if _GVC.match(joined):
         details = _split_gvc(raw)
-    elif _knab_layout(raw, bank):
+    elif _knab_layout(bank):
         # before the slash tags: at Knab the payer's description comes first, and one that
         # starts "/CNTP/<IBAN>/.." or "/EREF/.." is his text, never the bank's (attack14 A1)
         details = _split_knab(raw) if "REK:" in joined and "NAAM:" in joined else _free(raw)
@@ -557,8 +558,6 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
                 remittance=_clean("".join(parts.get(str(n), "") for n in range(20, 30))),
                 counterparty_iban=_iban(parts.get("31")),
             )
-    elif "REK:" in joined and "NAAM:" in joined:
-        details = _split_knab(raw)
     elif bank in ("SNSB", "ASNB", "RBRB") and (
         m := re.match(r"^\s*([A-Z]{2}\d{2}[A-Z0-9]{11,30})\s+(.*)", raw)
     ):
@@ -580,14 +579,15 @@ def _free(raw: str, bank: str | None = None) -> Details:
     return Details(remittance=_clean(text), return_reason=_leading_reason(text, bank))
 
 
-def _knab_layout(raw: str, bank: str | None) -> bool:
-    """Whether the :86: is Knab's: the statement's account is at Knab, or, where the file
-    does not say its bank, a line of it is the bank's ``REK: <IBAN>/NAAM:`` line. Knab
+def _knab_layout(bank: str | None) -> bool:
+    """Whether the :86: is Knab's: only from what the bank writes, the statement's account
+    at Knab (the file's header BIC, the account's IBAN). A "REK: <IBAN>/NAAM: <name>" line
+    can be the payer's own description wrapped to a line's start, so in a file that names
+    no bank (or another) it is text: read as Knab's it named the payer's chosen account
+    and name as the counterparty and hid the bank's own /IBAN/ or /CNTP/ (docs15). Knab
     writes no slash tags of its own: a :86: of its without the REK: line (its own costs,
-    interest) is text. At a bank the file names, its own layout decides (as before)."""
-    if bank is not None:
-        return bank == "KNAB"
-    return any(_KNAB_PAYER.match(row.lstrip()) for row in raw.replace("\r", "").split("\n"))
+    interest) is text."""
+    return bank == "KNAB"
 
 
 _KNAB_PAYER = re.compile(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$")

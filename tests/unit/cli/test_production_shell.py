@@ -5,9 +5,11 @@ operator laid over production): the CLI refuses it with what to set."""
 from __future__ import annotations
 
 import pytest
+from azure.data.tables import TableServiceClient
 
 from shared.cli import app_settings
 from shared.cli.main import main
+from shared.settings import AZURITE_DEFAULT
 from tests.support.code_scan import ROOT
 
 PRODUCTION_NAMES = [
@@ -15,6 +17,15 @@ PRODUCTION_NAMES = [
     {"AzureWebJobsStorage__tableServiceUri": "https://stinningprod.table.core.windows.net"},
     {"AzureWebJobsStorage": "DefaultEndpointsProtocol=https;AccountName=x;EndpointSuffix=core.windows.net"},
     {"AzureWebJobsStorage": "UseDevelopmentStorage=true", "INNING_KEY_VAULT_URL": "https://kv.vault.azure.net"},
+    # attack15 P2: no EndpointSuffix, the SDK's default core.windows.net
+    {"AzureWebJobsStorage": "DefaultEndpointsProtocol=https;AccountName=innprod;AccountKey=aGVsbG8gd29ybGQ="},
+    # a sovereign cloud named only by its endpoints
+    {"AzureWebJobsStorage": "AccountName=innprod;AccountKey=aGVsbG8=;"
+     "TableEndpoint=https://innprod.table.core.usgovcloudapi.net;"
+     "BlobEndpoint=https://innprod.blob.core.usgovcloudapi.net;"
+     "QueueEndpoint=https://innprod.queue.core.usgovcloudapi.net"},
+    # local tables, but blobs and queues left to the SDK's default (Azure)
+    {"AzureWebJobsStorage": "AccountName=innprod;AccountKey=aGVsbG8=;TableEndpoint=http://127.0.0.1:10002/innprod"},
 ]  # fmt: skip
 
 
@@ -48,3 +59,15 @@ def test_an_explicit_environment_decides() -> None:
     local = {"AzureWebJobsStorage__tableServiceUri": "http://azurite:10002/devstoreaccount1"}
     assert app_settings.is_local(local)
     assert app_settings.is_local({"AzureWebJobsStorage": "UseDevelopmentStorage=true"})
+    assert app_settings.is_local({"AzureWebJobsStorage": AZURITE_DEFAULT})
+
+
+def test_what_the_storage_sdk_reads_from_an_account_key_string_is_azure() -> None:
+    """attack15 P2: the guard agrees with the SDK the app's storage adapter uses."""
+    shell = PRODUCTION_NAMES[4]
+    conn = shell["AzureWebJobsStorage"]
+    assert TableServiceClient.from_connection_string(conn).url.startswith(
+        "https://innprod.table.core.windows.net"
+    )
+    with pytest.raises(ValueError, match="AzureWebJobsStorage names Azure storage"):
+        app_settings.cli_settings(shell, ROOT)
