@@ -320,7 +320,8 @@ class CaseService:
         self, client: Client, agency_id: str, invoice: Invoice, why: str, author: str
     ) -> None:
         """A credit note lowered an invoice of an open case: it stays in the case, the agency
-        collects only what is open now (told once per note: the item's id and mail's key)."""
+        collects only what is open now (told once per note: the item's id, the contact
+        entry's and the mail's keys; a retry finishes what a cut-off attempt left)."""
         found = self._open_case_of(agency_id, client.client_id, invoice)
         if found is None:
             return
@@ -330,15 +331,20 @@ class CaseService:
         text = (f"{client.name} booked {why} on invoice {invoice.number} of case {case.case_id} "
                 f"(debtor {case.debtor_number}): its principal open is now "
                 f"EUR {format_cents(invoice.open_amount)}; collect no more than that.")  # fmt: skip
+        item_id = f"{case.case_id}-lowered-{key}"
         try:
-            self.repos.actions.add(ActionItem(agency_scope(agency_id), f"{case.case_id}-lowered-{key}", "case_invoice_lowered",
+            self.repos.actions.add(ActionItem(agency_scope(agency_id), item_id, "case_invoice_lowered",
                                               text, now, debtor_number=case.debtor_number, invoice_numbers=(invoice.number,),
                                               detail={"case_id": case.case_id, "client_id": client.client_id}))  # fmt: skip
         except Conflict:
-            return  # told already (a retry)
+            # added by an earlier attempt, which may have been cut off before the contact
+            # entry and the mail (failure15 F7): both are keyed, so they are finished here,
+            # the entry dated as the item (the same key on every attempt)
+            added = self.repos.actions.get(agency_scope(agency_id), item_id)
+            now = added[0].created_at if added is not None else now
         self._log(client, case.debtor_number,
                   f"Invoice {invoice.number} of case {case.case_id} lowered ({why}); the agency was told",
-                  (invoice.number,), author)  # fmt: skip
+                  (invoice.number,), author, entry_id=_mark(now, case.case_id, "lowered", key), at=now)  # fmt: skip
         self._tell_agency(agency_id, client, f"case-{case.case_id}-lowered-{key}",
                           f"Factuur {invoice.number} in zaak {case.case_id} verlaagd",
                           f"{client.name} heeft op factuur {invoice.number} van debiteur {case.debtor_number} "

@@ -1168,13 +1168,25 @@ class DunningService:
                     f"Invoice {number} paused" + (f" until {paused_until}" if paused_until else ""),
                     ContactKind.PAUSE,
                 )
-            if updated != inv:  # else a retry: recorded and told already
+            if updated != inv:  # else a retry: recorded already
                 try:
                     self.repos.invoices.save(updated, stored)
                 except TransactionFailed:
                     continue
                 except InvoiceRuleError as exc:
                     raise Invalid(str(exc), code=exc.code, params=exc.params) from exc
+            # a pause or promise is logged under a key made from it (the day it was made and
+            # the day it runs to), on every pass: a request cut off between the invoice's save
+            # and its entry is logged by the retry, once (failure15 F8); a resume leaves
+            # nothing on the invoice to key it by, so it is logged when it changes it
+            key = None if resume else _change_key(number, kind, updated)
+            if (
+                key is not None
+                and self.repos.contacts.entry(client.client_id, inv.debtor_number, key) is None
+            ):
+                self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, key, now, kind, summary,
+                                                     invoice_numbers=(number,), system=True, author=author))  # fmt: skip
+            elif key is None and updated != inv:
                 self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, time_ordered_id(now), now, kind, summary,
                                                      invoice_numbers=(number,), system=True, author=author))  # fmt: skip
             # a postponement until a day (or a promise to pay by it the creditor accepts):
@@ -1656,3 +1668,15 @@ def _carrier(planned: PlannedMessage, debtor: Debtor) -> Channel:
     if planned.channel is StepChannel.FOURTEEN_DAY_LETTER:
         return Channel.LETTER
     return CHANNELS[planned.channel]
+
+
+def _change_key(number: str, kind: ContactKind, invoice: Invoice) -> str | None:
+    """The contact entry's id of the invoice's pause (``PAUSE``) or promise (``NOTE``): one
+    per arrangement (the day it was made and the day it runs to), the same on every attempt."""
+    if kind is ContactKind.NOTE and invoice.promised_on and invoice.promise_until:
+        made = f"promise|{invoice.promised_on}|{invoice.promise_until}"
+    elif kind is ContactKind.PAUSE and invoice.paused_on and invoice.paused_until:
+        made = f"pause|{invoice.paused_on}|{invoice.paused_until}"
+    else:
+        return None
+    return f"{made.split('|')[0]}-{hashlib.sha256(f'{number}|{made}'.encode()).hexdigest()[:16]}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
-from shared.clock import Clock
+from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.ledger.booking import credit_note_day, credit_note_moves
@@ -17,7 +17,7 @@ from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.ports.tables import Conflict, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
-from shared.services.statements_redo import keyed_id
+from shared.services.statements_redo import day_keyed_id, keyed_id
 
 if TYPE_CHECKING:
     from shared.domain.ledger.model import LedgerEvent
@@ -298,18 +298,27 @@ class InvoiceStatusService:
             kind=ContactKind.DISPUTE, summary=f"Invoice {number} disputed: {reason}", author=author,
         )  # fmt: skip
         now = self.clock.now()
-        self.repos.actions.add(
-            ActionItem(
-                client_id=client.client_id,
-                action_id=time_ordered_id(now),
-                kind="dispute",
-                title=f"Dispute on invoice {number}",
-                created_at=now,
-                debtor_number=invoice.debtor_number,
-                invoice_numbers=(number,),
-                detail={"reason": reason},
+        # keyed by the dispute (the invoice, its reason, the Amsterdam day): the same request
+        # sent again (an answer lost, a cut-off request retried) finds its item, or writes it
+        # when the first attempt was cut off before it; one item per dispute (failure15 F9)
+        day = amsterdam_date(now)
+        try:
+            self.repos.actions.add(
+                ActionItem(
+                    client_id=client.client_id,
+                    action_id=day_keyed_id(
+                        day, "dispute", number, (invoice.dispute_reason or reason).strip()
+                    ),
+                    kind="dispute",
+                    title=f"Dispute on invoice {number}",
+                    created_at=now,
+                    debtor_number=invoice.debtor_number,
+                    invoice_numbers=(number,),
+                    detail={"reason": reason},
+                )
             )
-        )
+        except Conflict:
+            pass  # told by an earlier attempt
         return invoice
 
     def resolve_dispute(self, client: Client, number: str, author: str) -> Invoice:

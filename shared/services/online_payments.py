@@ -33,7 +33,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from shared.adapters.mollie import MollieClient, MollieError, MolliePayment
@@ -532,31 +532,53 @@ class OnlinePaymentService:
                                                 chargeback=bool(charge_back or not refund_back))  # fmt: skip
         self._net(client, booking_id, payment, payment.amount - undone, invoices, on=on,
                   received_on=received_on)  # fmt: skip
+        outcome = self._tell_restored(client, debtor, payment, invoices, booked=booked,
+                                      undone=undone, refund_back=refund_back, charge_back=charge_back)  # fmt: skip
+        # the claim is finished (its Was* dropped) only once told: until then a redelivery
+        # reads the restore as not done and tells what the cut-off delivery left
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, undone)))  # fmt: skip
-        told = self.counters.increment(
-            USAGE,
-            client.client_id,
-            f"restore|{payment.payment_id}|{booked.cents}>{undone}",
-            limit=1,
-        )
-        if told is None:
+        return outcome
+
+    def _tell_restored(self, client: Client, debtor: str, payment: MolliePayment,
+                       invoices: list[str], *, booked: _Undone, undone: Cents, refund_back: Cents,
+                       charge_back: Cents) -> str:  # fmt: skip
+        """The restore on the contact log and, for a refund that did not go through, on the
+        client's action list; each keyed by the restore and the "told" mark written last: a
+        delivery cut off after any of them is finished by the redelivery, once (failure15 F2:
+        cut after the mark, the client never heard that the refund it believed made had
+        failed)."""
+        told = f"restore|{payment.payment_id}|{booked.cents}>{undone}"
+        if self.counters.count(USAGE, client.client_id, told):
             return "refund_failed" if refund_back and not charge_back else payment.status
+        key = f"{payment.payment_id}-{booked.cents}-{undone}"
         now = self.clock.now()
         if charge_back or not refund_back:
             was = charge_back or booked.cents - undone
-            self.repos.contacts.add(ContactEntry(client.client_id, debtor, time_ordered_id(now), now, ContactKind.PAYMENT,
-                                                 f"Chargeback of {format_eur_nl(was)} reversed by the bank: the online payment counts again",
-                                                 channel="mollie", invoice_numbers=tuple(invoices), system=True))  # fmt: skip
+            self._contact_once(client, debtor, f"restore-{key}-chargeback", now,
+                               f"Chargeback of {format_eur_nl(was)} reversed by the bank: the online payment counts again",
+                               invoices)  # fmt: skip
         if refund_back:
             text = (f"Refund of {format_eur_nl(refund_back)} failed or was canceled at Mollie: "
                     "the online payment counts again")  # fmt: skip
-            self.repos.contacts.add(ContactEntry(client.client_id, debtor, time_ordered_id(now), now, ContactKind.PAYMENT,
-                                                 text, channel="mollie", invoice_numbers=tuple(invoices), system=True))  # fmt: skip
-            self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "refund_failed",
-                                              f"Debtor {debtor}: {text} ({payment.payment_id})", now, debtor_number=debtor,
-                                              detail={"payment": payment.payment_id, "cents": refund_back}))  # fmt: skip
+            self._contact_once(client, debtor, f"restore-{key}-refund", now, text, invoices)
+            try:
+                self.repos.actions.add(ActionItem(client.client_id, f"refund-failed-{key}", "refund_failed",
+                                                  f"Debtor {debtor}: {text} ({payment.payment_id})", now, debtor_number=debtor,
+                                                  detail={"payment": payment.payment_id, "cents": refund_back}))  # fmt: skip
+            except Conflict:
+                pass  # added by the delivery cut off after it
+            self.counters.increment(USAGE, client.client_id, told, limit=1)
             return "refund_failed" if not charge_back else payment.status
+        self.counters.increment(USAGE, client.client_id, told, limit=1)
         return payment.status
+
+    def _contact_once(self, client: Client, debtor: str, entry_id: str, now: datetime,
+                      summary: str, invoices: list[str]) -> None:  # fmt: skip
+        """A Mollie line on the debtor's contact log, written once under its key."""
+        if self.repos.contacts.entry(client.client_id, debtor, entry_id) is None:
+            self.repos.contacts.add(ContactEntry(client.client_id, debtor, entry_id, now, ContactKind.PAYMENT,
+                                                 summary, channel="mollie", invoice_numbers=tuple(invoices),
+                                                 system=True))  # fmt: skip
 
     def _counts_again_on(self, client: Client, booking_id: str, payment: MolliePayment, *,
                          chargeback: bool) -> tuple[date | None, date]:  # fmt: skip
@@ -804,25 +826,29 @@ class OnlinePaymentService:
                   received_on=self._paid_on(client, booking_id, payment))  # fmt: skip
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, undone)))  # fmt: skip
         year = (on or amsterdam_date(self.clock.now())).year  # the year Mollie dates it
-        first_time = (
-            self.counters.increment(
-                USAGE, client.client_id, f"undo|{payment.payment_id}|{undone}", limit=1
-            )
-            is not None
-        )
-        if first_time and reversal is not None:
-            # refunds and chargebacks are counted apart (the red threshold is about refunds)
-            count = (
-                self.counters.increment(USAGE, client.client_id, _counter(kind, year, debtor)) or 0
-            )
-            now = self.clock.now()
-            self.repos.contacts.add(ContactEntry(client.client_id, debtor, time_ordered_id(now), now, ContactKind.PAYMENT,
-                                                 f"{kind.capitalize()} of {format_eur_nl(undone)} on an online payment ({count} this year)",
-                                                 channel="mollie", invoice_numbers=tuple(invoices), system=True))  # fmt: skip
-            if kind == "refund" and count > client.refund_warning_threshold:
-                self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "refund_threshold",
+        told = f"undo|{payment.payment_id}|{undone}"
+        if reversal is None or self.counters.count(USAGE, client.client_id, told):
+            return  # nothing of ours was reversed, or told before
+        # Each telling is keyed by the undo (payment, cents) and the "told" mark is written
+        # last: a delivery cut off in between is finished by the redelivery, once (failure15
+        # F2: cut after the mark, the refund was never logged nor counted in the year)
+        key = f"{payment.payment_id}-{undone}"
+        # refunds and chargebacks are counted apart (the red threshold is about refunds)
+        counter = _counter(kind, year, debtor)
+        self.counters.increment_once(USAGE, client.client_id, counter, 1, marker=f"counted|{told}")
+        count = self.counters.count(USAGE, client.client_id, counter)
+        now = self.clock.now()
+        self._contact_once(client, debtor, f"undo-{key}", now,
+                           f"{kind.capitalize()} of {format_eur_nl(undone)} on an online payment ({count} this year)",
+                           invoices)  # fmt: skip
+        if kind == "refund" and count > client.refund_warning_threshold:
+            try:
+                self.repos.actions.add(ActionItem(client.client_id, f"refund-threshold-{key}", "refund_threshold",
                                                   f"Debtor {debtor} had {count} refunds in {year}", now,
                                                   debtor_number=debtor, detail={"count": count, "year": year}))  # fmt: skip
+            except Conflict:
+                pass  # added by the delivery cut off after it
+        self.counters.increment(USAGE, client.client_id, told, limit=1)
 
     def _undone(self, payment_id: str) -> int:
         """What the last refund or chargeback we booked took back of the payment (0: none)."""

@@ -641,13 +641,16 @@ class MolliePlanDesk:
             changed = current.debit_counts_again(debit.end_to_end_id)
             if changed == current:
                 return  # a redelivery: counted again before
+            if changed.status is PlanStatus.CANCELLED and debit.number in current.failed:
+                # told before the save (the item is keyed by the collection): a delivery cut
+                # off after the save leaves its redelivery a plan that reads as counted again,
+                # and staff would never hear of it (failure15 F3)
+                self._lapsed_but_paid(client, changed, debit, told)
             try:
                 self.svc._save(changed, etag)
             except ConflictingUpdate:
                 continue
             self.svc._log(current, "collected", f"Installment {debit.number}: {told}")
-            if changed.status is PlanStatus.CANCELLED and debit.number in current.failed:
-                self._lapsed_but_paid(client, changed, debit, told)
             return
         raise ConflictingUpdate(f"plan {plan.plan_id} keeps changing; the webhook will be retried")
 

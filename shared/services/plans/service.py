@@ -1509,8 +1509,11 @@ class PlanService:
         self._log(updated, "debit_failed", f"Installment {debit.number}: the bank did not collect "
                   f"{debit.end_to_end_id} ({reason}: {said}); staff can retry")  # fmt: skip
         self._tell_debit_failed(client, updated, debit, reason)
+        # the contact entry before the item, keyed: the item standing tells a redelivery that
+        # every step was done (failure15 F8: cut at the entry, it was never written)
+        self._contact(updated, f"Direct debit of installment {debit.number} failed ({reason})",
+                      key=f"sdd-failed-{debit.end_to_end_id}")  # fmt: skip
         self._add_debit_failed(client, updated, debit, reason)
-        self._contact(updated, f"Direct debit of installment {debit.number} failed ({reason})")
         if self._propose_deceased(client, plan, end_to_end_id, reason):
             return self._get(client, plan_id)[0]
         return updated
@@ -1558,8 +1561,8 @@ class PlanService:
         """A return delivered again for a collection the plan's row already says came back:
         when the first delivery was cut off after the row's save, the debtor was never told
         and staff have no item, and the plan would lapse unsaid (codereview14b F3). Both
-        steps are keyed (the outbox key, the item's id) and written in that order, so the
-        item standing means both were done; a plan that stopped, or whose installment no
+        steps and the contact entry are keyed (the outbox key, the entry's id, the item's id)
+        and written in that order, so the item standing means all were done; a plan that stopped, or whose installment no
         longer fails (paid otherwise, retried by staff), asks neither."""
         if plan.status not in RUNNING or debit.number not in plan.failed:
             return
@@ -1569,8 +1572,9 @@ class PlanService:
             return  # told before
         why = debit.reason or reason
         self._tell_debit_failed(client, plan, debit, why)
+        self._contact(plan, f"Direct debit of installment {debit.number} failed ({why})",
+                      key=f"sdd-failed-{debit.end_to_end_id}")  # fmt: skip
         self._add_debit_failed(client, plan, debit, why)
-        self._contact(plan, f"Direct debit of installment {debit.number} failed ({why})")
 
     def _tell_debit_failed(
         self, client: Client, plan: PaymentPlan, debit: DirectDebit, reason: str
@@ -2097,9 +2101,13 @@ class PlanService:
         """An entry on the plan's timeline, for the use cases built on plans (the portal)."""
         self._log(plan, kind, text)
 
-    def _contact(self, plan: PaymentPlan, summary: str) -> None:
+    def _contact(self, plan: PaymentPlan, summary: str, *, key: str | None = None) -> None:
+        """A status line on the debtor's contact log; ``key``: written once under it (a
+        redelivery finishing what a cut-off delivery left)."""
         now = self.clock.now()
-        self.repos.contacts.add(ContactEntry(plan.client_id, plan.debtor_number, time_ordered_id(now), now,
+        if key is not None and self.repos.contacts.entry(plan.client_id, plan.debtor_number, key):
+            return  # written by the delivery cut off after it
+        self.repos.contacts.add(ContactEntry(plan.client_id, plan.debtor_number, key or time_ordered_id(now), now,
                                              ContactKind.STATUS, summary, invoice_numbers=plan.invoice_numbers,
                                              system=True))  # fmt: skip
 

@@ -220,6 +220,12 @@ class SettlementRunner:
             found = self.store.run(agency_id, run_id)
             assert found is not None
         run = found[0]
+        if run.status is RunStatus.AWAITING_APPROVAL:
+            # done already, but a worker cut off between the run's save and its approval item
+            # left the agency nothing to approve from: the item is keyed by the run, so asking
+            # again is a no-op when it was written (failure15 F1)
+            self._ask_approval(agency, run)
+            return run
         if run.status is not RunStatus.BUILDING:
             return run  # done already: a repeated message changes nothing
         try:
@@ -311,13 +317,18 @@ class SettlementRunner:
         except PreconditionFailed:
             again = self.store.run(agency.agency_id, run.run_id)
             return again[0] if again else None
-        self._agency_action(agency, run.action_id, "settlement_approval",
-                            f"Settlement run {run.run_id}: {len(settlements)} statements, {len(payouts)} payouts, "
-                            f"{format_eur_nl(total)} awaiting approval{_owing(len(owing), owed)}",
-                            {"run_id": run.run_id})  # fmt: skip
+        self._ask_approval(agency, done)
         log.info("settlement run %s for agency %s: %d statements, %d payouts", run.run_id,
                  agency.agency_id, len(settlements), len(payouts))  # fmt: skip
         return done
+
+    def _ask_approval(self, agency: Agency, run: SettlementRun) -> None:
+        """The run's ``settlement_approval`` item, told from the figures saved on the run (so
+        a redelivery that finds the run saved writes the same item; once, by the run's id)."""
+        self._agency_action(agency, run.action_id, "settlement_approval",
+                            f"Settlement run {run.run_id}: {len(run.settlement_ids)} statements, {run.transfer_count} payouts, "
+                            f"{format_eur_nl(run.payout_total)} awaiting approval{_owing(run.owed_count, run.owed_total)}",
+                            {"run_id": run.run_id})  # fmt: skip
 
     def _lease(self, run: SettlementRun, holder: str) -> None:
         """Take or renew the run's lease for ``holder``. Two workers building one run could
@@ -357,6 +368,8 @@ class SettlementRunner:
         if found is not None and found[0].status is SettlementStatus.COMPLETE:
             self._close_balance(found[0])
             self._claim_back_resumed(agency, found[0])
+            if held is not None:
+                held += self._held_after_settled(client.client_id)
             return found[0]
         balance, _ = self.store.balance(agency.agency_id, client.client_id)
         period = period_of(agreement.frequency, run.run_on)
@@ -416,6 +429,20 @@ class SettlementRunner:
         for r in repaid:
             self.repayments.take(r, sid)  # lost to a concurrent settlement: it is that one's
         return self._complete(agency, run, settlement)
+
+    def _held_after_settled(self, client_id: str) -> list[Payment]:
+        """The money held under a ruling by a client's settlement completed earlier in this
+        run: a run cut off after it and before its ``settlement_held`` item resumes past the
+        settlement, and would list nothing (failure15 F5). The held payments are those that
+        are settleable and never claimed, as when the settlement was built."""
+        history = self.store.history(client_id)
+        unsettled = sorted(
+            (p for p in self.store.payments_of(client_id)
+             if p.payment_id not in history and _settleable(p)),
+            key=lambda p: (p.received_on, p.payment_id),
+        )  # fmt: skip
+        kept = self._held_by_ruling(client_id, unsettled)
+        return [p for p in unsettled if p.payment_id in kept]
 
     def _held_by_ruling(self, client_id: str, payments: Sequence[Payment]) -> dict[str, Payment]:
         """The payments received on or after the day of a bankruptcy or WSNP of their debtor

@@ -103,6 +103,9 @@ class SettlementService:
                 raise NotFound(f"settlement {run_id} not found")
             run, etag = found
             if run.status is RunStatus.APPROVED:
+                # a request cut off between the save and the item's resolve: its retry (or
+                # any later click) closes the item still open, in the approver's name
+                self._resolve_action(agency_id, run.action_id, run.approved_by or by)
                 return run
             if run.status is RunStatus.BUILDING:
                 raise Invalid(

@@ -1,0 +1,77 @@
+"""A person's change to an invoice sent again: the answer lost (the caller's timeout), or the
+request cut off after the invoice's save and retried (failure15 F8, F9). The retry finishes
+what the cut left and adds nothing twice: one contact entry per pause or promise, one
+dispute item per dispute."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.unit.dunning.test_daily_run import engine  # noqa: F401
+
+
+def _said(world: Any, word: str) -> list[str]:
+    log = world.agency_a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body["items"]
+    return [e["summary"] for e in log if word in e["summary"]]
+
+
+def test_a_pause_cut_off_at_the_contact_log_is_logged_by_the_retry_once(
+    engine: Any,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cut off after the invoice was saved paused, at the contact log's write: the retry used
+    to find the invoice as asked ('recorded and told already') and never log the pause."""
+    world, _client = engine
+    a = world.agency_a
+    contacts = world.services.repos.contacts
+
+    def cut_off(*args: Any, **kw: Any) -> None:  # the worker dies at the contact log's write
+        raise RuntimeError("cut off")
+
+    with monkeypatch.context() as m:
+        m.setattr(contacts, "add", cut_off)
+        first = a.call("POST", "/v1/clients/C1/invoices/F1/pause", {"until": "2025-06-01"})
+    assert first.status == 500, first.body
+    for _ in range(2):  # the retry, and a second click later: logged once
+        again = a.call("POST", "/v1/clients/C1/invoices/F1/pause", {"until": "2025-06-01"})
+        assert again.status == 200, again.body
+        assert _said(world, "paused") == ["Invoice F1 paused until 2025-06-01"]
+        world.clock.at += timedelta(minutes=5)
+
+
+def test_a_promise_and_a_pause_of_one_invoice_are_each_logged(engine: Any) -> None:  # noqa: F811
+    """The keys of the entries are the arrangements': a promise made on a paused invoice is
+    logged beside the pause, and a new day of pause is logged again."""
+    world, _client = engine
+    a = world.agency_a
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/pause", {"until": "2025-06-01"}).status == 200
+    today = world.services.dunning.clock.now().date()
+    until = (today + timedelta(days=7)).isoformat()
+    reply = a.call("POST", "/v1/clients/C1/invoices/F1/promise", {"until": until})
+    assert reply.status == 200, reply.body
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/promise", {"until": until}).status == 200
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/pause", {"until": "2025-07-01"}).status == 200
+    assert sorted(_said(world, "paused")) == [
+        "Invoice F1 paused until 2025-06-01",
+        "Invoice F1 paused until 2025-07-01",
+    ]
+    assert _said(world, "Promise") == [f"Promise to pay invoice F1 by {until}"]
+
+
+def test_a_dispute_sent_again_is_one_item(engine: Any) -> None:  # noqa: F811
+    """The same dispute sent again 30 s later (the caller's retry after its timeout) used to
+    add a second 'dispute' item under a fresh time-ordered id: 2 items for 1 dispute."""
+    world, _client = engine
+    a = world.agency_a
+    body = {"reason": "goods never arrived"}
+    first = a.call("POST", "/v1/clients/C1/invoices/F1/dispute", body)
+    assert first.status == 200, first.body
+    world.clock.at += timedelta(seconds=30)
+    again = a.call("POST", "/v1/clients/C1/invoices/F1/dispute", body)
+    assert again.status == 200, again.body
+    items = a.call("GET", "/v1/clients/C1/actions").body["items"]
+    disputes = [i for i in items if i["kind"] == "dispute"]
+    assert (len(disputes), len(_said(world, "disputed"))) == (1, 1), (disputes,)
