@@ -536,10 +536,8 @@ class PortalApp:
                     until = date.fromisoformat(one("until"))
                 except ValueError:
                     raise Invalid("choose a date", code="choose_date") from None
-                granted = self.portal.postpone(
-                    access, form.get("invoice", []), until, one("reason")
-                )
-                return self._redirect(f"/api/portal?done={'postponed' if granted else 'requested'}")
+                done = self.portal.postpone(access, form.get("invoice", []), until, one("reason"))
+                return self._redirect(f"/api/portal?done={done}")
             if action == "dispute":
                 self.portal.dispute(access, one("invoice"), one("reason"))
                 return self._redirect("/api/portal?done=disputed")

@@ -139,6 +139,13 @@ def refuse_past_pause(until: date | None, today: date) -> None:
         )
 
 
+def _pause_runs_past(inv: Invoice, until: date, today: date) -> bool:
+    """The invoice is paused to ``until`` already (a retry), or still paused past it."""
+    return inv.paused_until is not None and (
+        inv.paused_until == until or inv.paused_until >= max(until, today)
+    )
+
+
 class DunningService:
     def __init__(
         self,
@@ -1127,7 +1134,11 @@ class DunningService:
         )
 
     def change_invoice(self, client: Client, number: str, *, paused_until: date | None = None, resume: bool = False,
-                       promise_until: date | None = None, author: str) -> Invoice:  # fmt: skip
+                       promise_until: date | None = None, postponement: bool = False, author: str) -> Invoice:  # fmt: skip
+        """``postponement``: the pause is a debtor's postponement (the portal's grant, staff
+        granting his request), which only ever adds time: a pause already running to or past
+        ``paused_until`` is kept as it is (the invoice returned unchanged: its ``paused_until``
+        tells the caller), and one until a day gone is refused (``pause_until_past``)."""
         for _ in range(5):
             stored = self.repos.invoices.get(client.client_id, number)
             if stored is None:
@@ -1160,7 +1171,13 @@ class DunningService:
                     f"Promise to pay invoice {number} by {promise_until}",
                     ContactKind.NOTE,
                 )  # fmt: skip
+            elif postponement and _pause_runs_past(inv, paused_until or date.max, today):
+                # a person's pause (until resumed, 60 days) is not cut short by a debtor's
+                # asked day (attack15b B1, B2: 9999-12-31 became 2025-03-30); nothing to write
+                updated, summary, kind = inv, f"Invoice {number} stays paused", ContactKind.PAUSE
             else:
+                if postponement:
+                    refuse_past_pause(paused_until, today)
                 until = paused_until or date.max
                 same = inv.paused_until == until and inv.paused_on is not None
                 updated, summary, kind = (

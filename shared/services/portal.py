@@ -566,8 +566,10 @@ class PortalService:
         return self.online.status(client, str(row.data["PaymentId"]))
 
     # -- asking --------------------------------------------------------------------------------
-    def postpone(self, access: PortalAccess, numbers: list[str], until: date, reason: str) -> bool:
-        """True when granted at once (within the client's limit), False when staff decide."""
+    def postpone(self, access: PortalAccess, numbers: list[str], until: date, reason: str) -> str:
+        """``postponed`` when granted at once (within the client's limit), ``kept`` when so
+        granted but an invoice was paused longer already (that pause stands: a postponement
+        only adds time), ``requested`` when staff decide."""
         # refused before anything is written or counted: a 60,000-character reason once
         # failed the contact log's write after the request was counted and the item added
         reason = reason.replace("\r\n", "\n").strip()
@@ -599,28 +601,39 @@ class PortalService:
         since = {n: self.moved_from(access, f"inv|{n}") for n in chosen}
         granted = days > 0 and all((until - (since[n] or today)).days <= limit for n in chosen)
         if granted:
+            kept: list[str] = []
             for number in chosen:
                 if since[number] is None:
                     self.remember_moved_from(access, f"inv|{number}", today)
-                self.dunning.change_invoice(client, number, paused_until=until, author=PORTAL)
-        else:
-            self.count_request(access)
-            now = self.clock.now()
-            item = ActionItem(
-                client.client_id, time_ordered_id(now), "postponement_request",
-                f"Debtor {access.debtor_number} asks to postpone {', '.join(chosen)} until {until}", now,
-                debtor_number=access.debtor_number, invoice_numbers=chosen,
-                detail={"until": until.isoformat(), "reason": reason},
-            )  # fmt: skip
-            if not self._renew_request(access, item):
-                self.repos.actions.add(item)
-                self.repos.store.upsert(THROTTLE, Row(
-                    self._debtor_key(access), self._request_key(chosen), {"Action": item.action_id},
-                ))  # fmt: skip
-            self._log(
-                access, ContactKind.NOTE, f"Asked for postponement until {until}: {reason}", chosen
-            )
-        return granted
+                paused = self.dunning.change_invoice(
+                    client, number, paused_until=until, postponement=True, author=PORTAL
+                )
+                if paused.paused_until != until:
+                    kept.append(number)
+            if kept:
+                # nothing changed on those: the log says what he asked and that the longer
+                # pause stands (not "paused until" his day, attack15b B1)
+                self._log(access, ContactKind.NOTE,
+                          f"Asked for postponement until {until}: {reason}; the longer pause of "
+                          f"{', '.join(kept)} stands", tuple(kept))  # fmt: skip
+            return "kept" if kept else "postponed"
+        self.count_request(access)
+        now = self.clock.now()
+        item = ActionItem(
+            client.client_id, time_ordered_id(now), "postponement_request",
+            f"Debtor {access.debtor_number} asks to postpone {', '.join(chosen)} until {until}", now,
+            debtor_number=access.debtor_number, invoice_numbers=chosen,
+            detail={"until": until.isoformat(), "reason": reason},
+        )  # fmt: skip
+        if not self._renew_request(access, item):
+            self.repos.actions.add(item)
+            self.repos.store.upsert(THROTTLE, Row(
+                self._debtor_key(access), self._request_key(chosen), {"Action": item.action_id},
+            ))  # fmt: skip
+        self._log(
+            access, ContactKind.NOTE, f"Asked for postponement until {until}: {reason}", chosen
+        )
+        return "requested"
 
     @staticmethod
     def _request_key(numbers: tuple[str, ...]) -> str:

@@ -149,11 +149,25 @@ class RequestDecisionService:
             stored = self.repos.invoices.get_many(
                 client.client_id, self._own_invoices(client, item)
             )
+            kept: list[str] = []
+            moved = 0
             for number, s in sorted(stored.items()):
-                if s.invoice.open_amount <= 0 or s.invoice.paused_until == until:
-                    continue  # paid meanwhile, or paused by an earlier attempt
-                self.dunning.change_invoice(client, number, paused_until=until, author=author)
-            return f"postponement granted until {until.isoformat()}"
+                if s.invoice.open_amount <= 0:
+                    continue  # paid meanwhile
+                # a postponement only adds time (the rule in change_invoice): a pause set
+                # since the request that runs longer stands, a day gone is refused 422
+                # pause_until_past as the API's pause is (attack15b B2)
+                paused = self.dunning.change_invoice(
+                    client, number, paused_until=until, postponement=True, author=author
+                )
+                if paused.paused_until != until:
+                    kept.append(f"{number} ({_pause_words(paused.paused_until)})")
+                else:
+                    moved += 1
+            if not kept:
+                return f"postponement granted until {until.isoformat()}"
+            granted = f"postponement granted until {until.isoformat()}; " if moved else ""
+            return f"{granted}nothing shortened, a longer pause stands: {', '.join(kept)}"
 
         return self._decide(client, item, "grant", author, tell, pause)
 
@@ -484,3 +498,10 @@ class RequestDecisionService:
                 "the proposed plan is gone (deleted meanwhile)", field="plan", code="plan_gone"
             )
         return found[0]
+
+
+def _pause_words(until: date | None) -> str:
+    """An invoice's pause as a resolution names it."""
+    if until is None or until == date.max:
+        return "paused until resumed"
+    return f"paused until {until.isoformat()}"
