@@ -23,18 +23,28 @@ from shared.ports.tables import TableStore
 MAX_PLAN_REFERENCES = 2
 
 
-def plan_of_reference(store: TableStore, client_id: str, reference: str) -> PaymentPlan | None:
+# the plans a statement file's references were found to be (or not): a line's reference is
+# asked by the matcher's lookup and again by its booking's designation (one file, one answer)
+PlanMemo = dict[tuple[str, str], "PaymentPlan | None"]
+
+
+def plan_of_reference(
+    store: TableStore, client_id: str, reference: str, memo: PlanMemo | None = None
+) -> PaymentPlan | None:
     """The client's plan whose own betalingskenmerk ``reference`` is (normalised digits); None
     when it is no plan's, or another client's (one point read, two when found; none for a
-    reference no plan can have)."""
+    reference no plan can have, or one ``memo`` answered already)."""
     if not could_be_a_plans(reference):
         return None
+    if memo is not None and (client_id, reference) in memo:
+        return memo[client_id, reference]
     plans = PlanRepository(store)
     owner = plans.by_reference(reference)
-    if owner is None or owner[0] != client_id:
-        return None
-    found = plans.get(*owner)
-    return found[0] if found else None
+    found = plans.get(*owner) if owner is not None and owner[0] == client_id else None
+    plan = found[0] if found else None
+    if memo is not None:
+        memo[client_id, reference] = plan
+    return plan
 
 
 def could_be_a_plans(reference: str) -> bool:
@@ -46,7 +56,11 @@ def could_be_a_plans(reference: str) -> bool:
 
 
 def plan_invoices_named(
-    store: TableStore, client_id: str, line: StatementLine, debtor: str | None = None
+    store: TableStore,
+    client_id: str,
+    line: StatementLine,
+    debtor: str | None = None,
+    memo: PlanMemo | None = None,
 ) -> frozenset[str]:
     """The invoices of the client's plans whose reference the line carries: named by the
     debtor whatever the plan's status now (paid after a lapse it still names those claims;
@@ -55,7 +69,7 @@ def plan_invoices_named(
     use, and a payment is designated only to its own debtor's claims); None: any."""
     out: set[str] = set()
     for reference in line_references(line)[:MAX_PLAN_REFERENCES]:
-        plan = plan_of_reference(store, client_id, reference)
+        plan = plan_of_reference(store, client_id, reference, memo)
         if plan is not None and debtor in (None, plan.debtor_number):
             out.update(plan.invoice_numbers)
     return frozenset(out)

@@ -18,7 +18,7 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.references import betalingskenmerk
 from shared.domain.statements.matching import Allocation, OpenInvoice
 from shared.services.ledger.service import LedgerService
-from shared.services.plan_designation import plan_of_reference
+from shared.services.plan_designation import PlanMemo, plan_of_reference
 from shared.services.repositories import Repositories
 
 SEP = "\x1f"  # joins client id and invoice number (or debtor) on a pooled account
@@ -72,6 +72,8 @@ class ClientLookups:
         self.client = client
         self.prefix = f"{client.client_id}{SEP}" if prefixed else ""
         self._debtors: dict[str, Debtor | None] = {}
+        # the plans this file's references are (the window's booking asks them again)
+        self.plans_by_reference: PlanMemo = {}
 
     def debtor(self, number: str) -> Debtor | None:
         """The debtor (unprefixed number), read once per statement file."""
@@ -116,8 +118,13 @@ class ClientLookups:
         index = self.repos.invoices.match_index
         hits = index.by_reference(self.client.client_id, reference)
         if hits:
+            # an open invoice's own reference names that invoice, not a plan (a plan's is drawn
+            # at random: the two never meet): the booking's designation asks no plan for it
+            self.plans_by_reference.setdefault((self.client.client_id, reference), None)
             return self._named(hits)
-        plan = plan_of_reference(self.repos.store, self.client.client_id, reference)
+        plan = plan_of_reference(
+            self.repos.store, self.client.client_id, reference, self.plans_by_reference
+        )
         if plan is None:
             return []
         numbers = set(plan.invoice_numbers)

@@ -99,7 +99,7 @@ from shared.ports.tables import (
 from shared.services.client_receipts import SYNC_PREFIX
 from shared.services.ledger.costs_holds import ended_plan_held_on, principal_plan_ran_on
 from shared.services.ledger.service import DebtorClaims
-from shared.services.plan_designation import plan_invoices_named
+from shared.services.plan_designation import PlanMemo, plan_invoices_named
 from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups
 from shared.services.statement_returns import return_refs
 from shared.services.statements_redo import (
@@ -637,7 +637,8 @@ class StatementWindow:
         designation = list(line_designation(
             line, [i for i in on_line if i.number in numbers],
             {n: f.open.total for n, f in figures.items()},
-            plan_invoices_named(self.repos.store, client.client_id, line, book.number),
+            plan_invoices_named(self.repos.store, client.client_id, line, book.number,
+                                self._plans_memo(client.client_id)),
         ))  # fmt: skip
         try:
             result_ = booking.allocate(
@@ -716,6 +717,11 @@ class StatementWindow:
                 agreed(book.client, numbers) if agreed and numbers else frozenset()
             )
         return book.principal_first
+
+    def _plans_memo(self, client_id: str) -> PlanMemo | None:
+        """The plans this file's references were found to be, as the client's lookups asked."""
+        part = self.parts.get(client_id)
+        return part.plans_by_reference if part is not None else None
 
     def _plan_members(self, client_id: str) -> dict[str, str] | None:
         """The client's invoices held by a payment plan (invoice -> plan), one range read of
