@@ -16,9 +16,12 @@ differs gets: its money as it stands taken off on the very days its own accrual 
 was received (:data:`~shared.domain.ledger.model.REPLAYED`, marked as standing in for the
 payment itself: the day it counts from), and the costs, their VAT and the interest brought to
 the replay's by ``charged`` and ``correction`` events (the interest fixed lowered or raised,
-no credit for the debtor). Only where the facts can be replayed: payments, their stornos and
-the claims' own restatements; a debtor with a credit note, waiver, write-off, paused interest
-or money settled with the client before the hand-over is restated claim by claim as before.
+no credit for the debtor). Only where the facts can be replayed: payments, their stornos, the
+claims' own restatements and their terms, paused interest (a whole-claim plan's pause) and
+money settled with the client before the hand-over among them (ledger15: they are the claim's
+terms, which the replay books the payments on as they are; claim by claim 50 and 37 of 300
+sequences ended apart, tests/unit/ledger/test_replay_every_fact.py); a debtor with a credit
+note, waiver or write-off is restated claim by claim as before.
 """
 
 from __future__ import annotations
@@ -61,8 +64,9 @@ class Standing:
 
 def _replayable(records: Sequence[ClaimRecord]) -> bool:
     for r in records:
-        t = r.terms
-        if t.closed or t.interest_paused or t.principal_settled_elsewhere:
+        # (paused interest and money settled before the hand-over are terms: the fresh claims
+        # carry them, the accrual and 6:43 read them there as on the claims as they stand)
+        if r.terms.closed:
             return False
         if any(e.kind not in _REPLAYABLE or e.final for e in r.events):
             return False

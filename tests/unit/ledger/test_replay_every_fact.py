@@ -1,0 +1,342 @@
+"""The debtor's replay (replayed.py) over every kind of fact (ledger15): debtors with paused
+interest (a whole-claim plan), money settled with the client before the hand-over, a partial
+credit note, a waiver, a write-off, or a payment booked after later ones over claims of
+different ages, among payments that come back and a rate table put in force late. Each
+sequence is booked as it happened and compared with the final facts booked afresh (the
+payments that stand in the order received, on the final terms and rates, each fact on its
+day), to the cent, on the last day and three months on.
+
+The final facts afresh: paused interest and money settled before the hand-over are the
+claim's terms; a credit note's part was never owed (docs/law.md, a partial credit note), so
+the claim's principal is lower from its first day; a waiver keeps its amount (and whether it
+waived all that was open, which stops the interest), a write-off is of what is open on its
+day (the creditor's own acts, each on its day).
+
+Measured with the fixed seed below, 300 sequences per kind over up to three claims, the
+payments booked on the day received / one of them booked after later ones, apart from the
+final facts before ledger15 (claim by claim for all of these; in brackets: by more than a
+euro, the largest gap, and the sequences in which a claim was overpaid or a payment held more
+than it paid on the way):
+- paused interest: 50 (47, 1,040.27) / 91 (64, 1,570.86);
+- money settled with the client before the hand-over: 37 (33, 889.56) / 79 (59, 1,291.53);
+- a partial credit note: 193 (79, 1,120.71) / 201 (87, 1,563.36);
+- a waiver of interest: 64 (58, 1,591.76) / 104 (68, 1,431.04, 12);
+- a write-off: 119 (99, 1,490.55, 2) / 155 (103, 1,445.96, 36);
+- a payment booked after later ones over two or three claims of different ages, nothing
+  else: 30 (8, 10.66).
+Replayed since ledger15: paused interest and money settled before the hand-over, 0 of 300
+each when the payments are booked as received (with a payment booked late: 36 and 31, the
+late payment's claim-by-claim restatement, below).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import pytest
+
+from shared.domain.law.interest_rates import RateTable
+from shared.domain.ledger import booking
+from shared.domain.ledger.costs import ClaimRecord
+from shared.domain.ledger.model import (
+    RATES_RESTATED,
+    ClaimTerms,
+    Component,
+    EventKind,
+    InterestRule,
+)
+from shared.domain.ledger.replay import open_claims
+from tests.unit.ledger.test_restated_then_returned_exact import (
+    ROW,
+    apart,
+    apply,
+    figures,
+    held,
+    restated_table,
+)
+
+START = date(2025, 1, 1)
+PAUSED_FROM, PAUSED_DAYS = 50, 40  # a plan's pause: days after the due date, and how long
+
+
+@dataclass
+class Story:
+    """One debtor's claims: principal, due offset, a letter (costs owed), paused interest,
+    money settled with the client before the hand-over."""
+
+    claims: list[tuple[int, int, bool, bool, int]]
+    business: bool
+    payments: list[tuple[str, int, date, date]]  # id, cents, received, booked
+    facts: list[tuple[date, str, str, int]] = field(default_factory=list)  # credit/waive/writeoff
+    steps: list[tuple[date, str, str]] = field(default_factory=list)  # storno/rates
+
+
+def terms(s: Story, i: int) -> ClaimTerms:
+    principal, offset, letter, paused, settled = s.claims[i]
+    due = START + timedelta(days=offset)
+    pause = due + timedelta(days=PAUSED_FROM)
+    return ClaimTerms(
+        invoice_number=f"F{i}", debtor_number="D1", due_date=due, principal=principal,
+        consumer=not s.business,
+        interest_rule=InterestRule.COMMERCIAL if s.business else InterestRule.CONSUMER,
+        costs_owed_from=START + timedelta(days=offset + 35) if letter else None,
+        interest_from=due + timedelta(days=1),
+        interest_paused=((pause, pause + timedelta(days=PAUSED_DAYS)),) if paused else (),
+        principal_settled_elsewhere=settled,
+    )  # fmt: skip
+
+
+Done = dict[tuple[date, str, str], tuple[int, bool]]  # a fact: its amount, whether final
+
+
+def book_fact(
+    records: list[ClaimRecord], rates: RateTable | None, day: date, kind: str, inv: str,
+    cents: int,
+    final: bool | None = None,
+) -> tuple[list[ClaimRecord], tuple[int, bool]]:  # fmt: skip
+    """A credit note, waiver (of up to ``cents`` interest) or write-off on its day."""
+    if kind == "credit":
+        done = booking.credit_part(records, inv, cents, day, f"CN-{inv}", "test", rates)
+        return apply(records, done.events), (cents, False)
+    fig = open_claims(records, booking.booking_day(records, day), rates)[inv]
+    if kind == "waive":
+        amount = min(cents, fig.open.interest)
+        if amount <= 0:
+            return records, (0, False)
+        new = booking.waive(records, inv, Component.INTEREST, amount, day, "test", rates)
+        if final is not None:  # the creditor's act as it was: its amount, final or not
+            new = tuple(replace(e, final=final) if e.kind is EventKind.WAIVER else e for e in new)
+        return apply(records, {inv: new}), (amount, any(e.final for e in new))
+    if fig.open.total <= 0:
+        return records, (0, False)
+    new = booking.write_off(records, inv, day, "test", rates)
+    return apply(records, {inv: new}), (1, True)
+
+
+def as_told(s: Story) -> tuple[list[ClaimRecord], bool, Done]:
+    """Booked as it happened: each payment on the day it was booked (a late one restated),
+    each fact on its day, each return and the rate table on theirs."""
+    records = [ClaimRecord(terms(s, i)) for i in range(len(s.claims))]
+    restated = False
+    booked: list[tuple[str, int, date]] = []
+    returned: set[str] = set()
+    done: Done = {}
+    todo = sorted(
+        [(b, 0, "pay", pid, 0) for pid, _, _, b in s.payments]
+        + [(d, 1, k, inv, c) for d, k, inv, c in s.facts]
+        + [(d, 2, w, x, 0) for d, w, x in s.steps]
+    )
+
+    def spare() -> dict[str, tuple[int, date, str]]:
+        return {p: (c - held(records, p), d, "D1") for p, c, d in booked if p not in returned}
+
+    for day, _, what, whom, cents in todo:
+        rates = restated_table() if restated else None
+        if what == "pay":
+            pid, amount, received, _ = next(p for p in s.payments if p[0] == whom)
+            records = apply(records, booking.allocate(records, pid, amount, received,
+                                                      rates=rates).events)  # fmt: skip
+            booked.append((pid, amount, received))
+        elif what == "storno":
+            undone = booking.return_payment(records, whom, day, "storno", rates, spare=spare())
+            returned.add(whom)
+            records = apply(records, undone.events)
+        elif what == "rates":
+            restated = True
+            again = booking.restate_claims(records, [r.number for r in records], restated_table(),
+                                           reason=f"{RATES_RESTATED}v2", since=ROW,
+                                           spare=spare())  # fmt: skip
+            records = apply(records, again.events)
+        else:
+            records, done[(day, what, whom)] = book_fact(records, rates, day, what, whom, cents)
+    for pid, amount, _ in booked:  # no payment holds more than it paid, one returned nothing
+        assert 0 <= held(records, pid) <= (0 if pid in returned else amount), pid
+    return records, restated, done
+
+
+def afresh(s: Story, done: Done) -> tuple[list[ClaimRecord], bool]:
+    """The final facts booked from scratch: the payments that stand in the order received,
+    each credit note's part off the principal from the start, each waiver and write-off on
+    its day, on the final rates."""
+    gone = {x for _, w, x in s.steps if w == "storno"}
+    restated = any(w == "rates" for _, w, _ in s.steps)
+    rates = restated_table() if restated else None
+    noted: dict[str, int] = {}
+    for d, k, inv, _ in s.facts:
+        if k == "credit":
+            noted[inv] = noted.get(inv, 0) + done[(d, k, inv)][0]
+    records = [ClaimRecord(replace(t := terms(s, i), principal=t.principal - noted.get(t.invoice_number, 0)))
+               for i in range(len(s.claims))]  # fmt: skip
+    todo = sorted(
+        [(received, 0, "pay", pid, c) for pid, c, received, _ in s.payments if pid not in gone]
+        + [(d, 1, k, inv, c) for d, k, inv, c in s.facts if k != "credit"]
+    )
+    for day, _, what, whom, cents in todo:
+        if what == "pay":
+            records = apply(
+                records, booking.allocate(records, whom, cents, day, rates=rates).events
+            )
+        elif done[(day, what, whom)][0]:
+            amount, final = done[(day, what, whom)]
+            records, _ = book_fact(records, rates, day, what, whom, amount, final)
+    return records, restated
+
+
+def compare(s: Story) -> tuple[list[str], int]:
+    """Where the claims as told differ from the final facts afresh, and the largest gap."""
+    got, got_restated, done = as_told(s)
+    want, want_restated = afresh(s, done)
+    last = max(e.on for r in got for e in r.events)
+    bad, worst = [], 0
+    for on in (last, last + timedelta(days=92)):
+        mine = open_claims(got, on, restated_table() if got_restated else None)
+        theirs = open_claims(want, on, restated_table() if want_restated else None)
+        for n in mine:
+            a, b = figures(mine[n]), figures(theirs[n])
+            if apart(a, b, 0):
+                bad.append(f"{on} {n}: got {a} want {b}")
+                worst = max(
+                    worst, *(abs(x - y) for c in a for x, y in zip(a[c], b[c], strict=True))
+                )
+    return bad, worst
+
+
+KINDS = ("credit", "waive", "writeoff", "paused", "settled", "backdated")
+
+
+def story(rng: random.Random, kind: str, late: bool) -> Story:
+    """Up to three claims (two at least for a payment booked late over claims of different
+    ages); up to four payments, one of them booked after later ones when ``late``; the
+    kind's facts; then returns and the rate table, each on its own day."""
+    n = rng.randint(2 if kind == "backdated" else 1, 3)
+    claims = []
+    for _ in range(n):
+        principal = rng.randint(100, 200_000)
+        paused = kind == "paused" and rng.random() < 0.7
+        settled = rng.randint(1, principal - 1) if kind == "settled" and rng.random() < 0.7 else 0
+        claims.append((principal, rng.randint(0, 30), rng.random() < 0.5, paused, settled))
+    room = sum(c[0] for c in claims)
+    told: list[tuple[str, int, date, date]] = []
+    for i in range(rng.randint(1, 4)):
+        if room <= 0:
+            break
+        cents = rng.randint(1, room)
+        room -= cents
+        received = START + timedelta(days=rng.randint(40, 250))
+        told.append((f"p{i}", cents, received, received))
+    last = max(p[2] for p in told)
+    if late and len(told) > 1:  # a bank statement uploaded after later payments
+        k = rng.randrange(len(told))
+        told[k] = (*told[k][:3], last + timedelta(days=rng.randint(1, 10)))
+    facts: list[tuple[date, str, str, int]] = []
+    if kind in ("credit", "waive", "writeoff"):
+        for _ in range(rng.randint(1, 2)):
+            i = rng.randrange(n)
+            day = START + timedelta(days=rng.randint(30, 260))
+            if kind != "waive" and any(f[2] == f"F{i}" for f in facts):
+                continue
+            cents = {"credit": rng.randint(1, max(1, claims[i][0] // 2)),
+                     "waive": rng.randint(1, 3_000)}.get(kind, 0)  # fmt: skip
+            facts.append((day, kind, f"F{i}", cents))
+    after = max([b for *_, b in told] + [f[0] for f in facts])
+    steps: list[tuple[date, str, str]] = []
+    returned: set[str] = set()
+    for _ in range(rng.randint(0 if kind == "backdated" else 1, 3)):
+        day = after + timedelta(days=rng.randint(1, 20))
+        if rng.random() < 0.75:
+            pid = rng.choice([p for p, *_ in told])
+            if pid not in returned:
+                returned.add(pid)
+                steps.append((day, "storno", pid))
+        elif not any(w == "rates" for _, w, _ in steps):
+            steps.append((day, "rates", ""))
+    return Story(claims, rng.random() < 0.6, told, facts, steps)
+
+
+SEED = 15_000
+CASES = 300
+
+
+def measure(kind: str, late: bool, cases: int = CASES) -> list[tuple[int, Story, list[str]]]:
+    rng = random.Random(SEED + KINDS.index(kind))
+    failures = []
+    for n in range(cases):
+        s = story(rng, kind, late if kind != "backdated" else True)
+        try:
+            bad, _ = compare(s)
+        except (ValueError, AssertionError) as e:  # a claim overpaid, a payment held more
+            bad = [repr(e)]
+        if bad:
+            failures.append((n, s, bad[:2]))
+    return failures
+
+
+@pytest.mark.parametrize("kind", ["paused", "settled"])
+def test_any_sequence_with_paused_interest_or_money_settled_before_reads_as_afresh(
+    kind: str,
+) -> None:
+    """Paused interest and money settled with the client before the hand-over are the claims'
+    terms: the replay books them as they are (before: 66 and 49 of 300 apart, claim by claim,
+    51 and 33 by more than a euro)."""
+    failures = measure(kind, late=False)
+    assert not failures, f"{len(failures)} of {CASES}: " + "\n".join(map(str, failures[:3]))
+
+
+def test_a_return_takes_the_money_to_the_paused_claim_due_first() -> None:
+    """Business F0 1,004.03 due 14-1-2025 and F1 339.62 due 22-1, each under a whole-claim
+    plan whose pause runs from 50 days after its due date for 40 days (F0 5-3..14-4, F1
+    13-3..22-4); p0 1,000.53 received 17-3, p1 187.22 on 2-4; p0 comes back on 14-4. By hand
+    (6:119a, the payment day included, 11.15 %): F0's interest runs 15-1..5-3, 50 days:
+    1,004.03 x 11.15 % x 50 / 365 = 15.3355, 15.34, then stays paused. On 2-4 both claims
+    are in their plans (neither exigible before the other): F0, due first, takes p1: 15.34
+    interest and 171.88 principal; F1 nothing. Before, restated claim by claim, p1's money
+    stayed where p0 had sent it: F1 168.38, F0 15.34 + 3.50."""
+    s = Story([(100_403, 13, False, True, 0), (33_962, 21, False, True, 0)], True,
+              [("p0", 100_053, date(2025, 3, 17), date(2025, 3, 17)),
+               ("p1", 18_722, date(2025, 4, 2), date(2025, 4, 2))],
+              [], [(date(2025, 4, 14), "storno", "p0")])  # fmt: skip
+    assert compare(s)[0] == []
+    got, _, _ = as_told(s)
+    fig = open_claims(got, date(2025, 4, 14))
+    assert (fig["F0"].paid.interest, fig["F0"].paid.principal) == (1_534, 17_188)
+    assert fig["F1"].paid.total == 0
+    # the pause ends on 14-4: on 15-4 the 832.15 left bears a day, 0.2542 (15.5897)
+    later = open_claims(got, date(2025, 4, 15))["F0"]
+    assert later.charged.interest - later.credited.interest == 1_559
+
+
+def test_a_return_over_money_settled_before_the_hand_over_pays_the_oldest_claim() -> None:
+    """Business F0 556.71 due 30-1-2025 (a letter: costs owed from 6-3, the EUR 40.00 minimum)
+    of which the debtor paid the client 457.32 before the hand-over, and F1 326.35 due 29-1;
+    p0 332.95 received 6-3 pays F1 and part of F0, p1 124.62 on 3-9; p0 comes back on 20-9.
+    By hand: F1 is the oldest (both 6:119a): on 3-9 it owes 326.35 x (11.15 % x 152 +
+    10.15 % x 65) / 365 = 21.0518, 21.05 interest: p1 pays that and 103.57 principal; F0
+    keeps its 99.39 principal and 40.00 costs open. Before (claim by claim), p1's money stayed
+    on F0, where p0 had paid F1: F0 40.00 costs, 6.38 interest, 78.24 principal paid."""
+    s = Story([(55_671, 29, True, False, 45_732), (32_635, 28, False, False, 0)], True,
+              [("p0", 33_295, date(2025, 3, 6), date(2025, 3, 6)),
+               ("p1", 12_462, date(2025, 9, 3), date(2025, 9, 3))],
+              [], [(date(2025, 9, 20), "storno", "p0")])  # fmt: skip
+    assert compare(s)[0] == []
+    got, _, _ = as_told(s)
+    fig = open_claims(got, date(2025, 9, 20))
+    assert (fig["F1"].paid.interest, fig["F1"].paid.principal) == (2_105, 10_357)
+    assert fig["F0"].paid.total == 0
+    assert (fig["F0"].open.principal, fig["F0"].open.costs) == (9_939, 4_000)
+    assert fig["F0"].paid_before_handover == 45_732
+
+
+# still restated claim by claim (docs/law.md): the first 60 sequences of each show it; strict,
+# so that replaying one of them makes this fail until it moves to the tests above
+STILL_APART = [("credit", False), ("credit", True), ("waive", False), ("waive", True),
+               ("writeoff", False), ("writeoff", True), ("paused", True), ("settled", True),
+               ("backdated", True)]  # fmt: skip
+
+
+@pytest.mark.xfail(strict=True, reason="restated claim by claim (docs/law.md)")
+@pytest.mark.parametrize(("kind", "late"), STILL_APART)
+def test_the_facts_still_restated_claim_by_claim_end_apart(kind: str, late: bool) -> None:
+    failures = measure(kind, late, CASES // 5)
+    assert not failures, f"{len(failures)} of {CASES // 5}"
