@@ -16,7 +16,11 @@ differs gets: its money as it stands taken off on the very days its own accrual 
 was received (:data:`~shared.domain.ledger.model.REPLAYED`, marked as standing in for the
 payment itself: the day it counts from), and the costs, their VAT and the interest brought to
 the replay's by ``charged`` and ``correction`` events (the interest fixed lowered or raised,
-no credit for the debtor). Only where the facts can be replayed: payments, their stornos, the
+no credit for the debtor), and what is credited of the interest brought to what the claim's own
+accrual differs from the replay's (:data:`~shared.domain.ledger.model.CREDITED_REPLAYED`: a
+back-dated payment's claim-by-claim restatement credited interest on the history then
+standing, which stayed credited after a return; ledger15, 30 of 300 sequences apart by up
+to 10.66, now those with a return or rate table after it 0). Only where the facts can be replayed: payments, their stornos, the
 claims' own restatements and their terms, paused interest (a whole-claim plan's pause) and
 money settled with the client before the hand-over among them (ledger15: they are the claim's
 terms, which the replay books the payments on as they are; claim by claim 50 and 37 of 300
@@ -31,10 +35,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from shared.domain.law.interest_rates import RateTable
-from shared.domain.ledger.accrual import _returned_in_full, money_days
+from shared.domain.ledger.accrual import _returned_in_full, accrued_interest, money_days
 from shared.domain.ledger.costs import NO_COSTS_TERM, ClaimRecord
 from shared.domain.ledger.model import (
     COMPONENTS,
+    CREDITED_REPLAYED,
     ORDER_6_44,
     REPLAYED,
     RESTATED,
@@ -43,10 +48,11 @@ from shared.domain.ledger.model import (
     EventKind,
     LedgerEvent,
     StandIn,
+    rate_lowering,
 )
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
 from shared.domain.ledger.restate import received_day
-from shared.domain.money import Cents
+from shared.domain.money import Cents, round_half_up
 
 # the kinds of event a replay can derive again from the payments alone
 _REPLAYABLE = (EventKind.CHARGED, EventKind.ALLOCATED, EventKind.REVERSAL, EventKind.CORRECTION)
@@ -190,6 +196,7 @@ def replay_debtor(
     now = open_claims(actual, booked, rates)
     should = should_on[booked]
     result: dict[str, tuple[LedgerEvent, ...]] = {}
+    numbers_in_order = [r.number for r in records]
     for r in actual:
         if r.number not in moves:
             continue
@@ -200,6 +207,22 @@ def replay_debtor(
         )
         target = should[r.number]
         corrections: list[LedgerEvent] = []
+        # what is credited (less charged on top) must differ from the replay's by what the
+        # claim's own accrual differs from it, and by nothing else: interest a back-dated
+        # payment's claim-by-claim restatement credited (on the history as it then stood)
+        # stays credited on every later day, which lowering the fixed interest (below) does
+        # not reach once the accrual is above it (ledger15: 1.64 + 140.63 x 6 % x 182 / 365
+        # = 5.84 owed three months on, 4.94 before)
+        fresh_of = fresh[numbers_in_order.index(r.number)]
+        differs = round_half_up(accrued_interest(r.terms, list(moving.events), booked, rates)) - (
+            round_half_up(accrued_interest(fresh_of.terms, list(fresh_of.events), booked, rates))
+        )
+        credit = differs - (_net_credited(moving.events) - _net_credited(fresh_of.events))
+        if credit:
+            kind = EventKind.CORRECTION if credit > 0 else EventKind.CHARGED
+            corrections.append(LedgerEvent(0, kind, Component.INTEREST, abs(credit), booked,
+                                           reason=f"{CREDITED_REPLAYED}{why}"))  # fmt: skip
+            owed[Component.INTEREST] -= credit
         for component in (Component.COSTS, Component.COSTS_VAT, Component.INTEREST):
             gap = target.open.of(component) + target.paid.of(component) - owed[component]
             if gap:
@@ -247,6 +270,17 @@ def _money(events: Sequence[LedgerEvent]) -> dict[tuple[str, Component], Cents]:
             key = (e.payment_id, e.component)
             out[key] = out.get(key, 0) + sign * e.amount
     return {k: v for k, v in out.items() if v}
+
+
+def _net_credited(events: Sequence[LedgerEvent]) -> Cents:
+    """Interest credited (a correction that does not lower the fixed interest) less what a
+    restatement charged on top of what accrues (``interest_charged``'s extra)."""
+    credited = sum(e.amount for e in events if e.component is Component.INTEREST
+                   and e.kind in (EventKind.CREDIT, EventKind.CORRECTION)
+                   and not rate_lowering(e))  # fmt: skip
+    on_top = sum(e.amount for e in events if e.component is Component.INTEREST
+                 and e.kind is EventKind.CHARGED and (e.reason or "").startswith(RESTATED))  # fmt: skip
+    return credited - on_top
 
 
 def _owed(fig: ClaimFigures) -> tuple[int, ...]:

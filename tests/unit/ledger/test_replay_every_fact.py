@@ -25,8 +25,9 @@ than it paid on the way):
 - a payment booked after later ones over two or three claims of different ages, nothing
   else: 30 (8, 10.66).
 Replayed since ledger15: paused interest and money settled before the hand-over, 0 of 300
-each when the payments are booked as received (with a payment booked late: 36 and 31, the
-late payment's claim-by-claim restatement, below).
+each, also with a payment booked late (once the replay brings what is credited to its own:
+36 and 31 before that); a payment booked late over claims of different ages followed by a
+return or rate table 0 (the 8 left: nothing after it, the booking's own cent).
 """
 
 from __future__ import annotations
@@ -259,11 +260,17 @@ SEED = 15_000
 CASES = 300
 
 
-def measure(kind: str, late: bool, cases: int = CASES) -> list[tuple[int, Story, list[str]]]:
+def measure(
+    kind: str, late: bool, cases: int = CASES, steps: bool | None = None
+) -> list[tuple[int, Story, list[str]]]:
+    """The sequences apart; ``steps``: only those with (True) or without (False) a return or
+    rate table after the payments."""
     rng = random.Random(SEED + KINDS.index(kind))
     failures = []
     for n in range(cases):
         s = story(rng, kind, late if kind != "backdated" else True)
+        if steps is not None and bool(s.steps) != steps:
+            continue
         try:
             bad, _ = compare(s)
         except (ValueError, AssertionError) as e:  # a claim overpaid, a payment held more
@@ -273,15 +280,49 @@ def measure(kind: str, late: bool, cases: int = CASES) -> list[tuple[int, Story,
     return failures
 
 
+@pytest.mark.parametrize("late", [False, True])
 @pytest.mark.parametrize("kind", ["paused", "settled"])
 def test_any_sequence_with_paused_interest_or_money_settled_before_reads_as_afresh(
-    kind: str,
+    kind: str, late: bool
 ) -> None:
     """Paused interest and money settled with the client before the hand-over are the claims'
-    terms: the replay books them as they are (before: 66 and 49 of 300 apart, claim by claim,
-    51 and 33 by more than a euro)."""
-    failures = measure(kind, late=False)
+    terms: the replay books them as they are (before: 50 and 37 of 300 apart, claim by claim,
+    47 and 33 by more than a euro; with a payment booked late 91 and 79)."""
+    failures = measure(kind, late)
     assert not failures, f"{len(failures)} of {CASES}: " + "\n".join(map(str, failures[:3]))
+
+
+def test_a_return_or_rate_table_after_a_payment_booked_late_reads_as_afresh() -> None:
+    """Over claims of different ages a payment booked after later ones is restated claim by
+    claim, its interest difference credited; the replay a return or rate table makes after it
+    now brings what is credited to the replay's (before: 30 of these 300 sequences apart by
+    up to 10.66; the 8 left are those with nothing after the late payment, below)."""
+    failures = measure("backdated", True, steps=True)
+    assert not failures, f"{len(failures)}: " + "\n".join(map(str, failures[:3]))
+
+
+def test_a_return_after_a_payment_booked_late_leaves_no_interest_credited() -> None:
+    """Consumer F0 207.50 due 2-1-2025 and F1 137.74 due 11-1; p1 207.20 received and booked
+    13-5, p0 68.51 received 20-2 booked on 14-5 (restated: F0 took it first, its interest
+    difference credited), p1 comes back on 21-5. By hand (6:119, 6 %, the payment day not
+    counted): afresh p0 alone on 20-2 pays F0's 207.50 x 6 % x 48 / 365 = 1.6373, 1.64
+    interest and 66.87 principal; on 21-5 F0 owes 1.6373 + 140.63 x 6 % x 90 / 365 = 3.7178,
+    3.72 interest; three months on (21-8, 182 days) 1.6373 + 4.2073 = 5.8446, 5.84. F1:
+    137.74 x 6 % x 129 / 365 = 2.9208, 2.92 on 21-5. Before, the interest the late payment's
+    restatement credited stayed credited after p1 came back: 4.94 owed on 21-8."""
+    s = Story([(20_750, 1, False, False, 0), (13_774, 10, False, False, 0)], False,
+              [("p0", 6_851, date(2025, 2, 20), date(2025, 5, 14)),
+               ("p1", 20_720, date(2025, 5, 13), date(2025, 5, 13))],
+              [], [(date(2025, 5, 21), "storno", "p1")])  # fmt: skip
+    assert compare(s)[0] == []
+    got, _, _ = as_told(s)
+    on_return, later = open_claims(got, date(2025, 5, 21)), open_claims(got, date(2025, 8, 21))
+    f0 = on_return["F0"]
+    assert (f0.paid.interest, f0.paid.principal, f0.open.principal) == (164, 6_687, 14_063)
+    assert f0.charged.interest - f0.credited.interest == 372
+    assert later["F0"].charged.interest - later["F0"].credited.interest == 584
+    assert on_return["F1"].paid.total == 0
+    assert on_return["F1"].charged.interest - on_return["F1"].credited.interest == 292
 
 
 def test_a_return_takes_the_money_to_the_paused_claim_due_first() -> None:
@@ -331,8 +372,7 @@ def test_a_return_over_money_settled_before_the_hand_over_pays_the_oldest_claim(
 # still restated claim by claim (docs/law.md): the first 60 sequences of each show it; strict,
 # so that replaying one of them makes this fail until it moves to the tests above
 STILL_APART = [("credit", False), ("credit", True), ("waive", False), ("waive", True),
-               ("writeoff", False), ("writeoff", True), ("paused", True), ("settled", True),
-               ("backdated", True)]  # fmt: skip
+               ("writeoff", False), ("writeoff", True)]  # fmt: skip
 
 
 @pytest.mark.xfail(strict=True, reason="restated claim by claim (docs/law.md)")
@@ -340,3 +380,11 @@ STILL_APART = [("credit", False), ("credit", True), ("waive", False), ("waive", 
 def test_the_facts_still_restated_claim_by_claim_end_apart(kind: str, late: bool) -> None:
     failures = measure(kind, late, CASES // 5)
     assert not failures, f"{len(failures)} of {CASES // 5}"
+
+
+@pytest.mark.xfail(strict=True, reason="booked claim by claim: a cent of interest rounded apart")
+def test_a_payment_booked_late_over_claims_of_different_ages_alone() -> None:
+    """With nothing after it, the late payment's claim-by-claim restatement credits its
+    interest difference, rounded apart from what accrues later: 8 of 300 a cent apart."""
+    failures = measure("backdated", True, steps=False)
+    assert not failures, f"{len(failures)}"
