@@ -24,8 +24,10 @@ to 10.66, now those with a return or rate table after it 0). Only where the fact
 claims' own restatements and their terms, paused interest (a whole-claim plan's pause) and
 money settled with the client before the hand-over among them (ledger15: they are the claim's
 terms, which the replay books the payments on as they are; claim by claim 50 and 37 of 300
-sequences ended apart, tests/unit/ledger/test_replay_every_fact.py); a debtor with a credit
-note, waiver or write-off is restated claim by claim as before.
+sequences ended apart, tests/unit/ledger/test_replay_every_fact.py), and partial credit notes
+(the claim's principal lower from its first day: the part was never owed; 193 of 300 apart, now
+exact on the day and within a cent three months on); a debtor with a waiver or write-off is
+restated claim by claim as before.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from shared.domain.ledger.model import (
     rate_lowering,
 )
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
-from shared.domain.ledger.restate import received_day
+from shared.domain.ledger.restate import CREDIT_NOTE, received_day
 from shared.domain.money import Cents, round_half_up
 
 # the kinds of event a replay can derive again from the payments alone
@@ -68,13 +70,28 @@ class Standing:
     designated: tuple[str, ...]
 
 
+def _is_note(e: LedgerEvent) -> bool:
+    return e.component is Component.PRINCIPAL and (e.reason or "").startswith(CREDIT_NOTE)
+
+
+def _noted(record: ClaimRecord) -> Cents:
+    """What the claim's partial credit notes took off its principal: never owed."""
+    return sum(e.amount for e in record.events if e.kind is EventKind.CREDIT and _is_note(e))
+
+
 def _replayable(records: Sequence[ClaimRecord]) -> bool:
     for r in records:
         # (paused interest and money settled before the hand-over are terms: the fresh claims
         # carry them, the accrual and 6:43 read them there as on the claims as they stand)
         if r.terms.closed:
             return False
-        if any(e.kind not in _REPLAYABLE or e.final for e in r.events):
+        if any(e.final for e in r.events):
+            return False
+        # a partial credit note (its part off the principal from the claim's first day) is
+        # replayed; any other credit is not
+        if any(e.kind is EventKind.CREDIT and not _is_note(e) for e in r.events):
+            return False
+        if any(e.kind not in _REPLAYABLE for e in r.events if e.kind is not EventKind.CREDIT):
             return False
         # a note's or a lost costs term's correction is no payment's: not derived here
         if any((e.kind is EventKind.CORRECTION and not (e.reason or "").startswith(RESTATED))
@@ -135,7 +152,11 @@ def replay_debtor(
 
     if not _replayable(records):
         return None
-    fresh = [ClaimRecord(r.terms) for r in records]
+    # a partial credit note's part was never owed (docs/law.md, a partial credit note): the
+    # claim as it should be has the lower principal from its first day, as the note's own
+    # restatement put it (its ``credit`` stays on the claim as it stands)
+    fresh = [ClaimRecord(replace(r.terms, principal=r.terms.principal - _noted(r)))
+             for r in records]  # fmt: skip
     numbers = {r.number for r in records}
     for p in sorted(payments, key=lambda p: (p.received, p.payment_id)):
         # (an invoice it named that is not among them: that part of its designation is none)
@@ -228,7 +249,9 @@ def replay_debtor(
             if gap:
                 kind = EventKind.CHARGED if gap > 0 else EventKind.CORRECTION
                 corrections.append(LedgerEvent(0, kind, component, abs(gap), booked, reason=why))
-        floor = target.charged.interest - fixed_interest([*r.events, *corrections])
+        # (what the accrual reads above the replay's and is credited is fixed with it: a rate
+        # table put in force later lowers what accrues, not what was credited)
+        floor = target.charged.interest + differs - fixed_interest([*r.events, *corrections])
         if floor > 0:
             corrections.append(LedgerEvent(0, EventKind.CHARGED, Component.INTEREST, floor, booked))
         seq = max((e.seq for e in r.events), default=0) + 1
