@@ -26,8 +26,9 @@ money settled with the client before the hand-over among them (ledger15: they ar
 terms, which the replay books the payments on as they are; claim by claim 50 and 37 of 300
 sequences ended apart, tests/unit/ledger/test_replay_every_fact.py), and partial credit notes
 (the claim's principal lower from its first day: the part was never owed; 193 of 300 apart, now
-exact on the day and within a cent three months on); a debtor with a waiver or write-off is
-restated claim by claim as before.
+exact on the day and within a cent three months on), and waivers (the creditor's act, its
+amount on its day among the payments; where the final facts leave less open that day, claim
+by claim); a debtor with a write-off is restated claim by claim as before.
 """
 
 from __future__ import annotations
@@ -57,7 +58,10 @@ from shared.domain.ledger.restate import CREDIT_NOTE, received_day
 from shared.domain.money import Cents, round_half_up
 
 # the kinds of event a replay can derive again from the payments alone
-_REPLAYABLE = (EventKind.CHARGED, EventKind.ALLOCATED, EventKind.REVERSAL, EventKind.CORRECTION)
+_REPLAYABLE = (
+    EventKind.CHARGED, EventKind.ALLOCATED, EventKind.REVERSAL, EventKind.CORRECTION,
+    EventKind.WAIVER,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,8 @@ def _replayable(records: Sequence[ClaimRecord]) -> bool:
         # carry them, the accrual and 6:43 read them there as on the claims as they stand)
         if r.terms.closed:
             return False
-        if any(e.final for e in r.events):
+        # (a waiver of all that was open stops the interest: the fresh claim carries it too)
+        if any(e.final and e.kind is not EventKind.WAIVER for e in r.events):
             return False
         # a partial credit note (its part off the principal from the claim's first day) is
         # replayed; any other credit is not
@@ -158,12 +163,29 @@ def replay_debtor(
     fresh = [ClaimRecord(replace(r.terms, principal=r.terms.principal - _noted(r)))
              for r in records]  # fmt: skip
     numbers = {r.number for r in records}
-    for p in sorted(payments, key=lambda p: (p.received, p.payment_id)):
-        # (an invoice it named that is not among them: that part of its designation is none)
-        designated = [n for n in p.designated if n in numbers]
-        done = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
-                        named=named)  # fmt: skip
-        fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ())) for r in fresh]
+    # a waiver is the creditor's own act: it keeps its amount, on its day, among the payments
+    # (a payment received that day first: it was on the claim before the waiver was booked)
+    waivers = [(e.on, 1, "", i, e.seq) for i, r in enumerate(records) for e in r.events
+               if e.kind is EventKind.WAIVER]  # fmt: skip
+    by_id = {p.payment_id: p for p in payments}
+    for day, _, pid, i, seq in sorted([*((p.received, 0, p.payment_id, 0, 0) for p in payments),
+                                       *waivers]):  # fmt: skip
+        if pid:
+            p = by_id[pid]
+            # (an invoice it named that is not among them: that part of its designation is none)
+            designated = [n for n in p.designated if n in numbers]
+            done = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
+                            named=named)  # fmt: skip
+            fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ())) for r in fresh]
+            continue
+        waiver = next(e for e in records[i].events if e.seq == seq)
+        fig = open_claims(fresh, day, rates)[fresh[i].number]
+        if waiver.amount > fig.open.of(waiver.component):
+            return None  # more than the final facts leave open that day: claim by claim
+        fixed = fixing_events(fresh[i], fig, max((e.seq for e in fresh[i].events), default=0) + 1)
+        last = max([e.seq for e in (*fresh[i].events, *fixed)], default=0)
+        fresh[i] = ClaimRecord(fresh[i].terms,
+                               (*fresh[i].events, *fixed, replace(waiver, seq=last + 1)))  # fmt: skip
     received = {p.payment_id: p.received for p in payments}
     # a payment that stands is not gone for all it left one claim in full (a designation
     # re-booked it on the claims named: ledger14b, p3 off F3 kept its money on F2 beside the

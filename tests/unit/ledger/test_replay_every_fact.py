@@ -29,7 +29,8 @@ each, also with a payment booked late (once the replay brings what is credited t
 36 and 31 before that); a payment booked late over claims of different ages followed by a
 return or rate table 0 (the 8 left: nothing after it, the booking's own cent); a partial
 credit note exact on the last day and within a cent three months on (85 and 99 of 300 a cent
-apart there). Waivers and write-offs are still restated claim by claim (strict xfails).
+apart there); a waiver with returns after it 0 (a rate table after a waiver of all that was
+open: claim by claim). Write-offs are still restated claim by claim (strict xfails).
 """
 
 from __future__ import annotations
@@ -374,7 +375,49 @@ def test_a_return_over_money_settled_before_the_hand_over_pays_the_oldest_claim(
 
 # still restated claim by claim (docs/law.md): the first 60 sequences of each show it; strict,
 # so that replaying one of them makes this fail until it moves to the tests above
-STILL_APART = [("waive", False), ("waive", True), ("writeoff", False), ("writeoff", True)]
+STILL_APART = [("waive", True), ("writeoff", False), ("writeoff", True)]
+
+
+def test_any_sequence_with_a_waiver_and_returns_reads_as_afresh() -> None:
+    """A waiver is the creditor's own act: the replay books it with its amount on its day
+    among the payments (one of all that was open stops the interest there too). Before: 64
+    of 300 sequences apart, 58 by more than a euro, up to 1,591.76; now none of those with
+    only returns after the payments (the 3 left of 300 have a rate table after a waiver of
+    all that was open: it waived more than the new rates leave open, so the claims are
+    restated claim by claim, docs/law.md)."""
+    rng = random.Random(SEED + KINDS.index("waive"))
+    failures = []
+    for n in range(CASES):
+        s = story(rng, "waive", False)
+        if any(w == "rates" for _, w, _ in s.steps):
+            continue
+        bad, _ = compare(s)
+        if bad:
+            failures.append((n, s, bad[:2]))
+    assert not failures, f"{len(failures)}: " + "\n".join(map(str, failures[:3]))
+
+
+def test_a_return_after_a_waiver_takes_the_money_back_to_the_oldest_claim() -> None:
+    """Consumer F0 732.23 due 9-1-2025 and F1 193.74 due 11-1; on 23-2 the creditor waives
+    F0's interest open, 732.23 x 6 % x 44 / 365 = 5.2963, 5.30 (all of it: F0's interest
+    stops); p1 111.13 received 14-5, p0 802.89 on 24-7; p1 comes back on 2-8. By hand
+    (6:119, the payment day not counted): afresh p0 pays F0's 732.23 (no interest open) and
+    its 70.66 rest goes to F1: 193.74 x 6 % x 193 / 365 = 6.1466, 6.15 interest and 64.51
+    principal. Before (claim by claim), p0's money stayed where p1's booking had sent it:
+    F0 621.10 paid, 111.13 open."""
+    s = Story([(73_223, 8, False, False, 0), (19_374, 10, False, False, 0)], False,
+              [("p0", 80_289, date(2025, 7, 24), date(2025, 7, 24)),
+               ("p1", 11_113, date(2025, 5, 14), date(2025, 5, 14))],
+              [(date(2025, 2, 23), "waive", "F0", 1_896)],
+              [(date(2025, 8, 2), "storno", "p1")])  # fmt: skip
+    assert compare(s)[0] == []
+    got, _, done = as_told(s)
+    assert done == {(date(2025, 2, 23), "waive", "F0"): (530, True)}
+    fig = open_claims(got, date(2025, 8, 2))
+    assert (fig["F0"].paid.principal, fig["F0"].waived.interest, fig["F0"].open.total) == (
+        73_223, 530, 0,
+    )  # fmt: skip
+    assert (fig["F1"].paid.interest, fig["F1"].paid.principal) == (615, 6_451)
 
 
 @pytest.mark.parametrize("late", [False, True])
