@@ -28,7 +28,7 @@ sequences ended apart, tests/unit/ledger/test_replay_every_fact.py), and partial
 (the claim's principal lower from its first day: the part was never owed; 193 of 300 apart, now
 exact on the day and within a cent three months on), and waivers (the creditor's act, its
 amount on its day among the payments; where the final facts leave less open that day, claim
-by claim); a debtor with a write-off is restated claim by claim as before.
+by claim), and write-offs likewise (their amounts kept, the interest stopped there).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ from shared.domain.money import Cents, round_half_up
 # the kinds of event a replay can derive again from the payments alone
 _REPLAYABLE = (
     EventKind.CHARGED, EventKind.ALLOCATED, EventKind.REVERSAL, EventKind.CORRECTION,
-    EventKind.WAIVER,
+    EventKind.WAIVER, EventKind.WRITE_OFF,
 )  # fmt: skip
 
 
@@ -163,10 +163,10 @@ def replay_debtor(
     fresh = [ClaimRecord(replace(r.terms, principal=r.terms.principal - _noted(r)))
              for r in records]  # fmt: skip
     numbers = {r.number for r in records}
-    # a waiver is the creditor's own act: it keeps its amount, on its day, among the payments
-    # (a payment received that day first: it was on the claim before the waiver was booked)
+    # a waiver or write-off is the creditor's own act: it keeps its amount, on its day, among
+    # the payments (one received that day first: it was on the claim before the act was booked)
     waivers = [(e.on, 1, "", i, e.seq) for i, r in enumerate(records) for e in r.events
-               if e.kind is EventKind.WAIVER]  # fmt: skip
+               if e.kind in (EventKind.WAIVER, EventKind.WRITE_OFF)]  # fmt: skip
     by_id = {p.payment_id: p for p in payments}
     for day, _, pid, i, seq in sorted([*((p.received, 0, p.payment_id, 0, 0) for p in payments),
                                        *waivers]):  # fmt: skip

@@ -9,8 +9,8 @@ day), to the cent, on the last day and three months on.
 The final facts afresh: paused interest and money settled before the hand-over are the
 claim's terms; a credit note's part was never owed (docs/law.md, a partial credit note), so
 the claim's principal is lower from its first day; a waiver keeps its amount (and whether it
-waived all that was open, which stops the interest), a write-off is of what is open on its
-day (the creditor's own acts, each on its day).
+waived all that was open, which stops the interest), a write-off keeps its amounts (the
+creditor's own acts, each on the day it was booked).
 
 Measured with the fixed seed below, 300 sequences per kind over up to three claims, the
 payments booked on the day received / one of them booked after later ones, apart from the
@@ -21,7 +21,7 @@ than it paid on the way):
 - money settled with the client before the hand-over: 37 (33, 889.56) / 79 (59, 1,291.53);
 - a partial credit note: 193 (79, 1,120.71) / 201 (87, 1,563.36);
 - a waiver of interest: 64 (58, 1,591.76) / 104 (68, 1,431.04, 12);
-- a write-off: 119 (99, 1,490.55, 2) / 155 (103, 1,445.96, 36);
+- a write-off (its amounts kept): 65 (48, 714.39, 12) / 111 (47, 952.77, 45);
 - a payment booked after later ones over two or three claims of different ages, nothing
   else: 30 (8, 10.66).
 Replayed since ledger15: paused interest and money settled before the hand-over, 0 of 300
@@ -30,7 +30,9 @@ each, also with a payment booked late (once the replay brings what is credited t
 return or rate table 0 (the 8 left: nothing after it, the booking's own cent); a partial
 credit note exact on the last day and within a cent three months on (85 and 99 of 300 a cent
 apart there); a waiver with returns after it 0 (a rate table after a waiver of all that was
-open: claim by claim). Write-offs are still restated claim by claim (strict xfails).
+open: claim by claim); a write-off (its amounts kept) with returns after it 0. Still apart
+(strict xfails): waivers and write-offs with a payment booked late (its claim-by-claim
+restatement caps them at what was then open).
 """
 
 from __future__ import annotations
@@ -160,7 +162,24 @@ def as_told(s: Story) -> tuple[list[ClaimRecord], bool, Done]:
     return records, restated, done
 
 
-def afresh(s: Story, done: Done) -> tuple[list[ClaimRecord], bool]:
+def written_off(
+    records: list[ClaimRecord], told: list[ClaimRecord], inv: str, rates: RateTable | None
+) -> list[ClaimRecord]:
+    """The claim's write-off as it was booked, its amounts on its day: the creditor's act."""
+    events = [e for r in told if r.number == inv for e in r.events if e.kind is EventKind.WRITE_OFF]
+    i = next(k for k, r in enumerate(records) if r.number == inv)
+    fig = open_claims(records, events[0].on, rates)[inv]
+    fixed = booking.fixing_events(
+        records[i], fig, max((e.seq for e in records[i].events), default=0) + 1
+    )
+    last = max([e.seq for e in (*records[i].events, *fixed)], default=0)
+    again = tuple(replace(e, seq=last + 1 + k) for k, e in enumerate(events))
+    out = list(records)
+    out[i] = ClaimRecord(records[i].terms, (*records[i].events, *fixed, *again))
+    return out
+
+
+def afresh(s: Story, done: Done, told: list[ClaimRecord]) -> tuple[list[ClaimRecord], bool]:
     """The final facts booked from scratch: the payments that stand in the order received,
     each credit note's part off the principal from the start, each waiver and write-off on
     its day, on the final rates."""
@@ -175,13 +194,33 @@ def afresh(s: Story, done: Done) -> tuple[list[ClaimRecord], bool]:
                for i in range(len(s.claims))]  # fmt: skip
     todo = sorted(
         [(received, 0, "pay", pid, c) for pid, c, received, _ in s.payments if pid not in gone]
-        + [(d, 1, k, inv, c) for d, k, inv, c in s.facts if k != "credit"]
+        + [(d, 1, k, inv, c) for d, k, inv, c in s.facts if k not in ("credit", "writeoff")]
+        # a write-off on the day it was booked (the claim's latest day then)
+        + [
+            (
+                next(
+                    e.on
+                    for r in told
+                    if r.number == inv
+                    for e in r.events
+                    if e.kind is EventKind.WRITE_OFF
+                ),
+                1,
+                k,
+                inv,
+                d.toordinal(),
+            )
+            for d, k, inv, _ in s.facts
+            if k == "writeoff" and done[(d, k, inv)][0]
+        ]
     )
     for day, _, what, whom, cents in todo:
         if what == "pay":
             records = apply(
                 records, booking.allocate(records, whom, cents, day, rates=rates).events
             )
+        elif what == "writeoff":
+            records = written_off(records, told, whom, rates)
         elif done[(day, what, whom)][0]:
             amount, final = done[(day, what, whom)]
             records, _ = book_fact(records, rates, day, what, whom, amount, final)
@@ -192,7 +231,7 @@ def compare(s: Story, slack: int = 0) -> tuple[list[str], int]:
     """Where the claims as told differ from the final facts afresh, and the largest gap;
     ``slack``: cents of interest allowed apart three months on (exact on the last day)."""
     got, got_restated, done = as_told(s)
-    want, want_restated = afresh(s, done)
+    want, want_restated = afresh(s, done, got)
     last = max(e.on for r in got for e in r.events)
     bad, worst = [], 0
     for on, allowed in ((last, 0), (last + timedelta(days=92), slack)):
@@ -375,7 +414,48 @@ def test_a_return_over_money_settled_before_the_hand_over_pays_the_oldest_claim(
 
 # still restated claim by claim (docs/law.md): the first 60 sequences of each show it; strict,
 # so that replaying one of them makes this fail until it moves to the tests above
-STILL_APART = [("waive", True), ("writeoff", False), ("writeoff", True)]
+STILL_APART = [("waive", True), ("writeoff", True)]
+
+
+def test_any_sequence_with_a_write_off_and_returns_reads_as_afresh() -> None:
+    """A write-off is the creditor's own act: the replay books it with its amounts on its day
+    among the payments (its interest stops there). Before: 34 of the 172 sequences with only
+    returns after the payments apart, all by more than a euro, up to 714.39; now 0 (of all
+    300: 65 -> 13, 12 of them a write-off of more than the final facts leave open that day,
+    restated claim by claim, docs/law.md)."""
+    rng = random.Random(SEED + KINDS.index("writeoff"))
+    failures = []
+    for n in range(CASES):
+        s = story(rng, "writeoff", False)
+        if any(w == "rates" for _, w, _ in s.steps):
+            continue
+        bad, _ = compare(s)
+        if bad:
+            failures.append((n, s, bad[:2]))
+    assert not failures, f"{len(failures)}: " + "\n".join(map(str, failures[:3]))
+
+
+def test_a_return_after_a_write_off_reopens_what_the_payment_paid_and_a_later_one_pays_it() -> None:
+    """Business F0 1,066.89 due 19-1-2025 and F1 19.55 due 23-1; p1 454.69 received 15-5 pays
+    F0 1,066.89 x 11.15 % x 116 / 365 = 37.8053, 37.81 interest and 416.88 principal; on 5-7
+    F0 is written off: 650.01 principal and 10.03 interest (650.01 x (11.15 % x 46 + 10.15 %
+    x 5) / 365 = 10.0376 more accrued, 47.84 in all); p0 479.25 on 13-7; p1 comes back on
+    29-7. The write-off keeps its amounts: afresh F0 owes 1,066.89 x (11.15 % x 162 + 10.15 %
+    x 5) / 365 = 54.2808, 54.28 interest fixed on 5-7 (it stops there), of which 44.25 and
+    416.88 principal are not written off: p0 pays them on 13-7 and its 18.12 rest goes to F1.
+    Before (claim by claim), p0's money stayed on F1 and over while F0 asked 461.13."""
+    s = Story([(106_689, 18, False, False, 0), (1_955, 22, False, False, 0)], True,
+              [("p0", 47_925, date(2025, 7, 13), date(2025, 7, 13)),
+               ("p1", 45_469, date(2025, 5, 15), date(2025, 5, 15))],
+              [(date(2025, 7, 5), "writeoff", "F0", 0)],
+              [(date(2025, 7, 29), "storno", "p1")])  # fmt: skip
+    assert compare(s)[0] == []
+    got, _, _ = as_told(s)
+    f0 = open_claims(got, date(2025, 7, 29))["F0"]
+    assert (f0.written_off.principal, f0.written_off.interest) == (65_001, 1_003)
+    assert f0.charged.interest - f0.credited.interest == 5_428
+    assert (f0.paid.interest, f0.paid.principal, f0.open.total) == (4_425, 41_688, 0)
+    assert open_claims(got, date(2025, 7, 29))["F1"].paid.total == 47_925 - 4_425 - 41_688
 
 
 def test_any_sequence_with_a_waiver_and_returns_reads_as_afresh() -> None:
