@@ -68,6 +68,19 @@ def _interest_settled(event: LedgerEvent) -> int:
     return 0
 
 
+# the reason of a partial credit note's ``credit`` (restate.CREDIT_NOTE, which imports this)
+_CREDIT_NOTE = "credit note of "
+
+
+def _partial_note(event: LedgerEvent) -> bool:
+    return (
+        event.kind is EventKind.CREDIT
+        and event.component is Component.PRINCIPAL
+        and not event.final
+        and (event.reason or "").startswith(_CREDIT_NOTE)
+    )
+
+
 def _stops(event: LedgerEvent) -> bool:
     """A write-off, or an event marked final (a waiver of all open interest, the credit of
     a whole claim), stops the interest; a partial credit note does not (the rest is owed)."""
@@ -220,6 +233,13 @@ def accrued_interest(
     since = _money_days(events)
 
     def counted(e: LedgerEvent) -> date:
+        if _partial_note(e):
+            # the note's own restatement credited the interest on its part up to a settlement
+            # on its day (6:119a: that day included): the lower principal bears interest from
+            # the first day after that, as money paid that day would (ledger15: counted from
+            # the day itself, a business claim's note took that day's interest off twice,
+            # 326.58 x 10.15 % / 365 = 0.09: 27.97 owed where 28.05 was)
+            return interest_end(terms, e.on)
         if not e.payment_id:
             return e.on
         if (day := _received(e)) is not None:

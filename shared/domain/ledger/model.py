@@ -99,6 +99,11 @@ RECEIVED = "received "
 # the reason of the moves of a debtor's claims replayed from the final facts (replayed.py): +
 # ISO day the money counts from in the claim's own accrual + ": " + the restatement's reason
 REPLAYED = RESTATED + "replayed from "
+# the reason of the interest a replay credits (a ``correction``) or charges on top (``charged``)
+# so that what the claim's own accrual reads less what is credited is the replay's: + the
+# restatement's reason (ledger15: a back-dated payment's claim-by-claim restatement had credited
+# interest on the history then standing; a later return left it credited)
+CREDITED_REPLAYED = RESTATED + "interest credited as replayed: "
 # the reason of a payment booked after later ones over claims that share money pro rata
 # (6:43 lid 2, the same age): + payment id + " received " + ISO day received. The debtor's
 # claims are replayed from the final facts (replayed.py); restated claim by claim instead, a

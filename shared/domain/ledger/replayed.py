@@ -16,9 +16,19 @@ differs gets: its money as it stands taken off on the very days its own accrual 
 was received (:data:`~shared.domain.ledger.model.REPLAYED`, marked as standing in for the
 payment itself: the day it counts from), and the costs, their VAT and the interest brought to
 the replay's by ``charged`` and ``correction`` events (the interest fixed lowered or raised,
-no credit for the debtor). Only where the facts can be replayed: payments, their stornos and
-the claims' own restatements; a debtor with a credit note, waiver, write-off, paused interest
-or money settled with the client before the hand-over is restated claim by claim as before.
+no credit for the debtor), and what is credited of the interest brought to what the claim's own
+accrual differs from the replay's (:data:`~shared.domain.ledger.model.CREDITED_REPLAYED`: a
+back-dated payment's claim-by-claim restatement credited interest on the history then
+standing, which stayed credited after a return; ledger15, 30 of 300 sequences apart by up
+to 10.66, now those with a return or rate table after it 0). Only where the facts can be replayed: payments, their stornos, the
+claims' own restatements and their terms, paused interest (a whole-claim plan's pause) and
+money settled with the client before the hand-over among them (ledger15: they are the claim's
+terms, which the replay books the payments on as they are; claim by claim 50 and 37 of 300
+sequences ended apart, tests/unit/ledger/test_replay_every_fact.py), and partial credit notes
+(the claim's principal lower from its first day: the part was never owed; 193 of 300 apart, now
+exact on the day and within a cent three months on), and waivers (the creditor's act, its
+amount on its day among the payments; where the final facts leave less open that day, claim
+by claim), and write-offs likewise (their amounts kept, the interest stopped there).
 """
 
 from __future__ import annotations
@@ -28,10 +38,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from shared.domain.law.interest_rates import RateTable
-from shared.domain.ledger.accrual import _returned_in_full, money_days
+from shared.domain.ledger.accrual import _returned_in_full, accrued_interest, money_days
 from shared.domain.ledger.costs import NO_COSTS_TERM, ClaimRecord
 from shared.domain.ledger.model import (
     COMPONENTS,
+    CREDITED_REPLAYED,
     ORDER_6_44,
     REPLAYED,
     RESTATED,
@@ -40,13 +51,17 @@ from shared.domain.ledger.model import (
     EventKind,
     LedgerEvent,
     StandIn,
+    rate_lowering,
 )
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
-from shared.domain.ledger.restate import received_day
-from shared.domain.money import Cents
+from shared.domain.ledger.restate import CREDIT_NOTE, received_day
+from shared.domain.money import Cents, round_half_up
 
 # the kinds of event a replay can derive again from the payments alone
-_REPLAYABLE = (EventKind.CHARGED, EventKind.ALLOCATED, EventKind.REVERSAL, EventKind.CORRECTION)
+_REPLAYABLE = (
+    EventKind.CHARGED, EventKind.ALLOCATED, EventKind.REVERSAL, EventKind.CORRECTION,
+    EventKind.WAIVER, EventKind.WRITE_OFF,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -59,12 +74,29 @@ class Standing:
     designated: tuple[str, ...]
 
 
+def _is_note(e: LedgerEvent) -> bool:
+    return e.component is Component.PRINCIPAL and (e.reason or "").startswith(CREDIT_NOTE)
+
+
+def _noted(record: ClaimRecord) -> Cents:
+    """What the claim's partial credit notes took off its principal: never owed."""
+    return sum(e.amount for e in record.events if e.kind is EventKind.CREDIT and _is_note(e))
+
+
 def _replayable(records: Sequence[ClaimRecord]) -> bool:
     for r in records:
-        t = r.terms
-        if t.closed or t.interest_paused or t.principal_settled_elsewhere:
+        # (paused interest and money settled before the hand-over are terms: the fresh claims
+        # carry them, the accrual and 6:43 read them there as on the claims as they stand)
+        if r.terms.closed:
             return False
-        if any(e.kind not in _REPLAYABLE or e.final for e in r.events):
+        # (a waiver of all that was open stops the interest: the fresh claim carries it too)
+        if any(e.final and e.kind is not EventKind.WAIVER for e in r.events):
+            return False
+        # a partial credit note (its part off the principal from the claim's first day) is
+        # replayed; any other credit is not
+        if any(e.kind is EventKind.CREDIT and not _is_note(e) for e in r.events):
+            return False
+        if any(e.kind not in _REPLAYABLE for e in r.events if e.kind is not EventKind.CREDIT):
             return False
         # a note's or a lost costs term's correction is no payment's: not derived here
         if any((e.kind is EventKind.CORRECTION and not (e.reason or "").startswith(RESTATED))
@@ -125,14 +157,35 @@ def replay_debtor(
 
     if not _replayable(records):
         return None
-    fresh = [ClaimRecord(r.terms) for r in records]
+    # a partial credit note's part was never owed (docs/law.md, a partial credit note): the
+    # claim as it should be has the lower principal from its first day, as the note's own
+    # restatement put it (its ``credit`` stays on the claim as it stands)
+    fresh = [ClaimRecord(replace(r.terms, principal=r.terms.principal - _noted(r)))
+             for r in records]  # fmt: skip
     numbers = {r.number for r in records}
-    for p in sorted(payments, key=lambda p: (p.received, p.payment_id)):
-        # (an invoice it named that is not among them: that part of its designation is none)
-        designated = [n for n in p.designated if n in numbers]
-        done = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
-                        named=named)  # fmt: skip
-        fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ())) for r in fresh]
+    # a waiver or write-off is the creditor's own act: it keeps its amount, on its day, among
+    # the payments (one received that day first: it was on the claim before the act was booked)
+    waivers = [(e.on, 1, "", i, e.seq) for i, r in enumerate(records) for e in r.events
+               if e.kind in (EventKind.WAIVER, EventKind.WRITE_OFF)]  # fmt: skip
+    by_id = {p.payment_id: p for p in payments}
+    for day, _, pid, i, seq in sorted([*((p.received, 0, p.payment_id, 0, 0) for p in payments),
+                                       *waivers]):  # fmt: skip
+        if pid:
+            p = by_id[pid]
+            # (an invoice it named that is not among them: that part of its designation is none)
+            designated = [n for n in p.designated if n in numbers]
+            done = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
+                            named=named)  # fmt: skip
+            fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ())) for r in fresh]
+            continue
+        waiver = next(e for e in records[i].events if e.seq == seq)
+        fig = open_claims(fresh, day, rates)[fresh[i].number]
+        if waiver.amount > fig.open.of(waiver.component):
+            return None  # more than the final facts leave open that day: claim by claim
+        fixed = fixing_events(fresh[i], fig, max((e.seq for e in fresh[i].events), default=0) + 1)
+        last = max([e.seq for e in (*fresh[i].events, *fixed)], default=0)
+        fresh[i] = ClaimRecord(fresh[i].terms,
+                               (*fresh[i].events, *fixed, replace(waiver, seq=last + 1)))  # fmt: skip
     received = {p.payment_id: p.received for p in payments}
     # a payment that stands is not gone for all it left one claim in full (a designation
     # re-booked it on the claims named: ledger14b, p3 off F3 kept its money on F2 beside the
@@ -186,6 +239,7 @@ def replay_debtor(
     now = open_claims(actual, booked, rates)
     should = should_on[booked]
     result: dict[str, tuple[LedgerEvent, ...]] = {}
+    numbers_in_order = [r.number for r in records]
     for r in actual:
         if r.number not in moves:
             continue
@@ -196,12 +250,30 @@ def replay_debtor(
         )
         target = should[r.number]
         corrections: list[LedgerEvent] = []
+        # what is credited (less charged on top) must differ from the replay's by what the
+        # claim's own accrual differs from it, and by nothing else: interest a back-dated
+        # payment's claim-by-claim restatement credited (on the history as it then stood)
+        # stays credited on every later day, which lowering the fixed interest (below) does
+        # not reach once the accrual is above it (ledger15: 1.64 + 140.63 x 6 % x 182 / 365
+        # = 5.84 owed three months on, 4.94 before)
+        fresh_of = fresh[numbers_in_order.index(r.number)]
+        differs = round_half_up(accrued_interest(r.terms, list(moving.events), booked, rates)) - (
+            round_half_up(accrued_interest(fresh_of.terms, list(fresh_of.events), booked, rates))
+        )
+        credit = differs - (_net_credited(moving.events) - _net_credited(fresh_of.events))
+        if credit:
+            kind = EventKind.CORRECTION if credit > 0 else EventKind.CHARGED
+            corrections.append(LedgerEvent(0, kind, Component.INTEREST, abs(credit), booked,
+                                           reason=f"{CREDITED_REPLAYED}{why}"))  # fmt: skip
+            owed[Component.INTEREST] -= credit
         for component in (Component.COSTS, Component.COSTS_VAT, Component.INTEREST):
             gap = target.open.of(component) + target.paid.of(component) - owed[component]
             if gap:
                 kind = EventKind.CHARGED if gap > 0 else EventKind.CORRECTION
                 corrections.append(LedgerEvent(0, kind, component, abs(gap), booked, reason=why))
-        floor = target.charged.interest - fixed_interest([*r.events, *corrections])
+        # (what the accrual reads above the replay's and is credited is fixed with it: a rate
+        # table put in force later lowers what accrues, not what was credited)
+        floor = target.charged.interest + differs - fixed_interest([*r.events, *corrections])
         if floor > 0:
             corrections.append(LedgerEvent(0, EventKind.CHARGED, Component.INTEREST, floor, booked))
         seq = max((e.seq for e in r.events), default=0) + 1
@@ -243,6 +315,17 @@ def _money(events: Sequence[LedgerEvent]) -> dict[tuple[str, Component], Cents]:
             key = (e.payment_id, e.component)
             out[key] = out.get(key, 0) + sign * e.amount
     return {k: v for k, v in out.items() if v}
+
+
+def _net_credited(events: Sequence[LedgerEvent]) -> Cents:
+    """Interest credited (a correction that does not lower the fixed interest) less what a
+    restatement charged on top of what accrues (``interest_charged``'s extra)."""
+    credited = sum(e.amount for e in events if e.component is Component.INTEREST
+                   and e.kind in (EventKind.CREDIT, EventKind.CORRECTION)
+                   and not rate_lowering(e))  # fmt: skip
+    on_top = sum(e.amount for e in events if e.component is Component.INTEREST
+                 and e.kind is EventKind.CHARGED and (e.reason or "").startswith(RESTATED))  # fmt: skip
+    return credited - on_top
 
 
 def _owed(fig: ClaimFigures) -> tuple[int, ...]:
