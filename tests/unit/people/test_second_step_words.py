@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pyotp
 
+from shared.api.console.app import ConsoleApp
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Role, Target
 from tests.unit.people.conftest import make_person
-from tests.unit.people.test_console_pages import Browser, ConsoleApp, csrf_of
+from tests.unit.people.test_console_pages import Browser, csrf_of
 
 
 def _person(world, tenants):  # type: ignore[no-untyped-def]
