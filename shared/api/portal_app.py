@@ -13,7 +13,7 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
-from urllib.parse import unquote
+from urllib.parse import quote, unquote, urlencode
 
 from jinja2 import DictLoader, Environment, select_autoescape
 
@@ -301,7 +301,7 @@ class PortalApp:
         body = _env.get_template(name).render(
             nonce=nonce, lang=lang, t=TEXT[lang], client=client, brand=brand, on_brand=_on(brand), accent=accent,
             logo=logo, client_name=getattr(client, "name", "Inning"), footer=getattr(style, "footer_text", None),
-            lang_switch=f"/api/portal?lang={other}" if client is not None and not context.pop("lang_switch_off", False) else None, **context,
+            lang_switch=_switch(other, context.pop("here", None)) if client is not None and not context.pop("lang_switch_off", False) else None, **context,
         )  # fmt: skip
         return ApiResponse(
             status=status, headers=self._headers(nonce), raw=body.encode(), content_type="text/html"
@@ -563,3 +563,13 @@ class PortalApp:
         return self._page("message", 200, lang, client, title=t["status_title"], heading=t["status_title"],
                           text=text, back=True, refresh=5 if status in ("open", "pending", "authorized") else None,
                           payment_status=status)  # fmt: skip
+
+
+def _switch(other: str, here: object) -> str:
+    """The language switch's link: the page shown (``here``: its GET request), its query kept
+    and ``lang`` replaced, so the debtor stays on his plan or its schedule (newcomer15b #5);
+    the overview for any other page (a form's answer cannot be fetched again)."""
+    if isinstance(here, ApiRequest) and here.method == "GET" and here.path.startswith("/portal"):
+        query = {k: v for k, v in here.query.items() if k != "lang"} | {"lang": other}
+        return f"/api{quote(here.path)}?{urlencode(query)}"
+    return f"/api/portal?lang={other}"

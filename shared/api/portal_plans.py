@@ -165,7 +165,7 @@ class PortalPlanPages:
         return self.app._page(
             "plans", status, lang, view.client, title=p["title"], p=p, plans=plans, offer=offer,
             notice=notice, error=status >= 400, csrf=self._csrf(req),
-            tomorrow=date.fromordinal(today.toordinal() + 1).isoformat(),
+            tomorrow=date.fromordinal(today.toordinal() + 1).isoformat(), here=req,
         )  # fmt: skip
 
     def _plan_lines(
@@ -230,6 +230,7 @@ class PortalPlanPages:
             by=_one(form, "by") or "count", installments=_one(form, "installments"),
             amount=_one(form, "amount"), csrf=self._csrf(req), mandate_text=mandate_text,
             iban=_one(form, "iban"), holder=_one(form, "holder"), via_mollie=view.via_mollie,
+            here=req,
         )  # fmt: skip
 
     # -- forms -------------------------------------------------------------------------------

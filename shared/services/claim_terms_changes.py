@@ -37,6 +37,7 @@ from datetime import date, datetime
 
 from shared.adapters.tables.ledger_repo import ClaimHeader, LedgerRepository
 from shared.adapters.tables.messaging_repo import OutboxRepository
+from shared.adapters.tables.plans_repo import held_by_plan
 from shared.clock import Clock, amsterdam_date
 from shared.domain.access import Principal
 from shared.domain.ids import time_ordered_id
@@ -177,7 +178,8 @@ class ClaimTermChanges:
                 ("due_date", "due date", f"due date {previous.due_date} -> {new.due_date}")
             )
         raised = new.invoiced > previous.invoiced
-        if not moved and not raised:
+        lowered = new.invoiced < previous.invoiced
+        if not moved and not raised and not lowered:
             return None
         announced = previous.costs_owed_from is not None or (
             (found := stored_header()) is not None and found.fourteen_day_letter_on is not None
@@ -194,27 +196,62 @@ class ClaimTermChanges:
                 "and its own 14-day letter, so that its costs are computed together with this "
                 "claim's (one scale over the whole amount; dated later it would carry a scale "
                 "of its own), or lower an amount by a credit note")  # fmt: skip
-        if not moved:
-            return None
-        field, name = moved[0][0], moved[0][1]
-        held = self._held(client, debtor, previous)
-        if held and not self._held(client, debtor, new):
+        # an invoice in collection keeps its amount and due date against an import that
+        # does not name an administrator (newcomer15b #6: a reused number in an open-items
+        # export made F-0001 of 121.00, 45 days overdue, 99.00 not yet due, its interest gone)
+        amount_moves = raised or lowered
+        busy = self.in_collection(client, previous) if amount_moves or moved else None
+        if busy is not None and not importer.may_decide and (amount_moves or _moves_due(moved)):
+            field = "amount" if amount_moves else "due_date"
             raise TermsRefused(field,
-                f"invoice {previous.number} is held as past its prescription date; this "
-                "change would lift the hold: release it or record the interruption with "
-                "POST …/prescription and a reason (an administrator)")  # fmt: skip
-        if not (held or announced):
-            return None
-        why = "the 14-day letter" if announced else "the prescription hold"
-        if not importer.may_decide:
-            raise TermsRefused(field,
-                f"invoice {previous.number}: its {name} changes after {why} only by an "
-                "administrator (it moves the claim's interest, costs or prescription)")  # fmt: skip
-        what = ", ".join(w for _, _, w in moved)
-        if announced and _letter_overtaken(client, consumer, previous, new, stored_header()):
-            what += (" (the 14-day letter now precedes default: no collection costs until a "
-                     "new letter, art. 6:96 BW)")  # fmt: skip
-        return TermsChange(new, what, why)
+                f"invoice {previous.number} is in collection ({busy}): an import by staff or "
+                f"a staff key does not change its {field.replace('_', ' ')}; lower it by a "
+                f"credit note (POST …/invoices/{previous.number}/credit), withdraw it, or have an "
+                "administrator send the row (the change is then on the record)")  # fmt: skip
+        if lowered:
+            moved.append(("amount", "amount",
+                          f"amount {previous.invoiced} -> {new.invoiced} cents"))  # fmt: skip
+        terms = [m for m in moved if m[0] != "amount"]  # a lower amount alone: no term moves
+        if terms:
+            field, name = terms[0][0], terms[0][1]
+            held = self._held(client, debtor, previous)
+            if held and not self._held(client, debtor, new):
+                raise TermsRefused(field,
+                    f"invoice {previous.number} is held as past its prescription date; this "
+                    "change would lift the hold: release it or record the interruption with "
+                    "POST …/prescription and a reason (an administrator)")  # fmt: skip
+            if held or announced:
+                why = "the 14-day letter" if announced else "the prescription hold"
+                if not importer.may_decide:
+                    raise TermsRefused(field,
+                        f"invoice {previous.number}: its {name} changes after {why} only by an "
+                        "administrator (it moves the claim's interest, costs or prescription)")  # fmt: skip
+                what = ", ".join(w for _, _, w in moved)
+                if announced and _letter_overtaken(client, consumer, previous, new,
+                                                   stored_header()):  # fmt: skip
+                    what += (" (the 14-day letter now precedes default: no collection costs "
+                             "until a new letter, art. 6:96 BW)")  # fmt: skip
+                return TermsChange(new, what, why)
+        if (
+            busy is not None and moved and importer.may_decide
+        ):  # an administrator's change in collection: recorded
+            return TermsChange(new, ", ".join(w for _, _, w in moved),
+                               f"collection started ({busy})")  # fmt: skip
+        return None
+
+    def in_collection(self, client: Client, invoice: Invoice) -> str | None:
+        """Why ``invoice`` is in collection (dunning started, money booked by Inning, handed
+        over as a case, held by a payment plan), None when it is not: the one rule the API's
+        import and the console's upload follow for its amount and due date."""
+        if invoice.handed_over_to is not None:
+            return "handed over as a collection case"
+        if invoice.payments:
+            return "money booked on it"
+        if invoice.dunning_step >= 0 or invoice.dunning_trail:
+            return "dunning started"
+        if held_by_plan(self.repos.store, client.client_id, [invoice.number]):
+            return "held by a payment plan"
+        return None
 
     def _held(self, client: Client, debtor: Debtor | None, invoice: Invoice) -> bool:
         if debtor is None:
@@ -329,6 +366,10 @@ class ClaimTermChanges:
             )
         except Conflict:
             pass
+
+
+def _moves_due(moved: Sequence[tuple[str, str, str]]) -> bool:
+    return any(field == "due_date" for field, _, _ in moved)
 
 
 def _letter_overtaken(

@@ -47,11 +47,11 @@ def sign_in(driver, url: str, user: dict[str, str], lang: str = "en") -> None:  
     driver.get(f"{url}/api/console/login?lang={lang}")
     fill(driver, "email", user["email"])
     fill(driver, "password", user["password"])
-    driver.find_element(By.CSS_SELECTOR, "form[action='/api/console/login'] button").click()
+    driver.find_element(By.CSS_SELECTOR, "form[action^='/api/console/login'] button").click()
     _wait(lambda: "/login/second-factor" in driver.current_url)
     fill(driver, "code", pyotp.TOTP(user["totp_secret"]).now())
     driver.find_element(
-        By.CSS_SELECTOR, "form[action='/api/console/login/second-factor'] button[type=submit]"
+        By.CSS_SELECTOR, "form[action^='/api/console/login/second-factor'] button[type=submit]"
     ).click()
     _wait(lambda: "/login" not in driver.current_url)
 

@@ -51,7 +51,7 @@ def _fill(driver, field_id: str, text: str) -> None:  # type: ignore[no-untyped-
 
 def _submit(driver, form_action: str) -> None:  # type: ignore[no-untyped-def]
     driver.find_element(
-        By.CSS_SELECTOR, f"form[action='{form_action}'] button[type=submit]"
+        By.CSS_SELECTOR, f"form[action^='{form_action}'] button[type=submit]"
     ).click()
 
 

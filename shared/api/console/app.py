@@ -35,7 +35,13 @@ from shared.services.container import Services
 from shared.services.errors import Invalid, NotFound
 from shared.services.people.accounts import LinkInvalid
 from shared.services.people.kit import Throttled
-from shared.services.people.signin import ClientInactive, Signed, SignInFailed, SmsLimited
+from shared.services.people.signin import (
+    ClientInactive,
+    CodeReused,
+    Signed,
+    SignInFailed,
+    SmsLimited,
+)
 
 if TYPE_CHECKING:
     from shared.api.console.shell import PageSpec
@@ -72,9 +78,12 @@ class ConsoleApp:
         lang = self._lang(req, signed)
         nonce = new_nonce()
         t = TEXT[lang]
+        chosen = req.query.get("lang") or ""
         body = ENV.get_template(name).render(
             nonce=nonce,
             lang=lang,
+            # the language switched to on the page, carried by its forms (sign-in's two steps)
+            keep_lang=f"?lang={chosen}" if chosen in TEXT else "",
             t=t,
             title=t[title_key],
             other="en" if lang == "nl" else "nl",
@@ -254,7 +263,9 @@ class ConsoleApp:
             return self._anon(
                 req, "login", "login", 403, email=email, notice=t["inactive"], error=True
             )
-        return self._go("/login/second-factor", session_cookie(signed.cookie, 600))
+        chosen = req.query.get("lang") or ""  # the switch on the sign-in page, carried on
+        after = f"/login/second-factor?lang={chosen}" if chosen in TEXT else "/login/second-factor"
+        return self._go(after, session_cookie(signed.cookie, 600))
 
     def _second(self, req: ApiRequest, post: bool) -> ApiResponse:
         signed = self._signed(req, full=False)
@@ -262,7 +273,9 @@ class ConsoleApp:
             return self._go("/today" if signed else "/login")
         if signed.session.stage is Stage.ENROL:
             return self._enrol(req, signed, post, f"{BASE}/login/second-factor")
-        t = TEXT[self._lang(req)]
+        # the language chosen on the sign-in page (?lang=, carried on), else the person's own:
+        # the half-signed session knows who signs in (newcomer15b #2)
+        t = TEXT[self._lang(req, signed)]
         notice, error, status = "", False, 200
         if post:
             data = form(req)
@@ -279,6 +292,8 @@ class ConsoleApp:
                     done = self.people.signin.second_factor(
                         signed.cookie, field(data, "code"), source_address(req), self._agent(req)
                     )
+                except CodeReused:  # right but used: the next code will do (newcomer15b #3)
+                    notice, error, status = t["code_used"], True, 401
                 except SignInFailed:
                     notice, error, status = t["failed"], True, 401
                 else:
@@ -290,8 +305,8 @@ class ConsoleApp:
             if sms
             else t["code_totp"]
         )
-        return self._page(req, "second", "second", status, csrf=signed.session.csrf, hint=hint, sms=sms,
-                          notice=notice, error=error)  # fmt: skip
+        return self._page(req, "second", "second", status, signed=signed, csrf=signed.session.csrf, hint=hint,
+                          sms=sms, notice=notice, error=error)  # fmt: skip
 
     def _enrol(self, req: ApiRequest, signed: Signed, post: bool, action: str) -> ApiResponse:
         # from the account page: the person's language; while signing in or accepting an
@@ -414,7 +429,9 @@ class ConsoleApp:
             )
         except LinkInvalid:
             return self._anon(req, "message", "invite", 410, notice=t["link_invalid"], error=True)
-        return self._go("/login/second-factor", session_cookie(signed.cookie, 600))
+        chosen = req.query.get("lang") or ""  # the switch on the sign-in page, carried on
+        after = f"/login/second-factor?lang={chosen}" if chosen in TEXT else "/login/second-factor"
+        return self._go(after, session_cookie(signed.cookie, 600))
 
     def _reset(self, req: ApiRequest, post: bool) -> ApiResponse:
         t = TEXT[self._lang(req)]

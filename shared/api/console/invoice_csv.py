@@ -40,7 +40,7 @@ from shared.domain.parties import Client
 from shared.domain.reasons import CodedError
 from shared.services.batch import RowError
 from shared.services.claim_terms_changes import PLAIN, Importer
-from shared.services.imports import ImportService
+from shared.services.imports import ImportService, InvoiceDraft
 from shared.services.invoice_upload import Upload
 
 MAX_ROWS = 50_000
@@ -111,11 +111,45 @@ class Sheet:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A row that changes a stored invoice's amount or due date: what it was, what it becomes."""
+
+    index: int
+    number: str
+    amount_was: int
+    amount: int
+    due_was: date
+    due: date
+
+
+@dataclass(frozen=True)
 class Preview:
     upload: Upload  # the rows that would be imported, and those refused with why
     total: int  # data rows in the file
     ignored: tuple[str, ...] = ()  # columns left out of the import, as written in the file
     assumed: tuple[str, ...] = ()  # fields taken from another column (Sheet.assumed)
+    # the rows to import that change a stored invoice (newcomer15b #6: shown before/after,
+    # never as if new), and how many rows are new invoices
+    changes: tuple[Change, ...] = ()
+    new: int = 0
+
+
+def changes_of(
+    imports: ImportService, client: Client, rows: list[tuple[int, InvoiceDraft]]
+) -> tuple[list[Change], int]:
+    """The rows that change a stored invoice's amount or due date, and how many are new."""
+    stored = imports.repos.invoices.get_many(client.client_id, [d.number for _, d in rows])
+    changes: list[Change] = []
+    for index, draft in rows:
+        found = stored.get(draft.number)
+        if found is None:
+            continue
+        was = found.invoice
+        amount_was = was.invoiced
+        if amount_was != draft.amount or was.due_date != draft.due_date:
+            changes.append(Change(index, draft.number, amount_was, draft.amount,
+                                  was.due_date, draft.due_date))  # fmt: skip
+    return changes, sum(1 for _, d in rows if d.number not in stored)
 
 
 def read_rows(data: bytes) -> list[dict[str, Any]]:
@@ -281,9 +315,13 @@ def preview(
     checked = imports.check_invoices(client, drafts, importer)
     refused = {e.index for e in checked.errors}
     rejected: list[RowError] = sorted([*schema_errors, *checked.errors], key=lambda e: e.index)
+    kept = [(i, d) for i, d in drafts if i not in refused]
+    changes, new = changes_of(imports, client, kept)
     return Preview(
-        Upload(filename, [(i, d) for i, d in drafts if i not in refused], rejected, importer),
+        Upload(filename, kept, rejected, importer),
         len(items),
         sheet.ignored,
         sheet.assumed,
+        tuple(changes),
+        new,
     )

@@ -440,7 +440,7 @@ ONE = """{% extends "shell" %}{% block main %}
 {% if confirmable %}<section><h2>{{ t.act_confirm_title }}</h2><p>{{ t.act_confirm_hint }}</p>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <fieldset><legend>{{ t.act_invoices }}</legend>
-{% for s in suggestions %}<div><input type="checkbox" name="invoice" value="{{ s.invoice }}" id="inv-s-{{ loop.index }}"><label for="inv-s-{{ loop.index }}" class="inline-label">{{ s.invoice }} · {% if s.debtor %}{{ s.debtor_name or s.debtor }} ({{ s.debtor }}) · {% endif %}{{ desk.money(s.amount) }} · {{ t.act_score }} {{ '%.2f'|format(s.score) }}</label></div>{% endfor %}
+{% for s in suggestions %}<div><input type="checkbox" name="invoice" value="{{ s.invoice }}" id="inv-s-{{ loop.index }}"><label for="inv-s-{{ loop.index }}" class="inline-label">{{ s.invoice }} · {% if s.debtor %}{{ s.debtor_name or s.debtor }} ({{ s.debtor }}) · {% endif %}{{ desk.money(s.amount) }} · {{ t.act_score }} {{ '%.2f'|format(s.score)|replace('.', ',') if desk.lang == 'nl' else '%.2f'|format(s.score) }}</label></div>{% endfor %}
 {% for inv in open_invoices %}{% if inv.number not in suggestions|map(attribute='invoice')|list %}<div><input type="checkbox" name="invoice" value="{{ inv.number }}" id="inv-o-{{ loop.index }}"><label for="inv-o-{{ loop.index }}">{{ inv.number }} · {{ desk.money(inv.open_amount) }}</label></div>{% endif %}{% endfor %}
 </fieldset>
 <label for="c-other">{{ t.act_other }}</label><input id="c-other" name="other" maxlength="400">
@@ -493,7 +493,7 @@ words(
         "done_act_done": "Gedaan.", "act_back": "Terug naar de actielijst", "act_details": "Gegevens",
         "act_open_dossier": "Dossier", "act_invoices": "Facturen",
         "act_confirm_title": "Betaling bevestigen", "act_confirm_hint": "Vink de facturen aan die met deze betaling betaald zijn; de betaling wordt erop geboekt en het rekeningnummer van de betaler wordt onthouden.",
-        "act_score": "score", "act_other": "Andere factuurnummers (komma's ertussen)", "act_confirm": "Betaling boeken",
+        "act_score": "overeenkomst", "act_other": "Andere factuurnummers (komma's ertussen)", "act_confirm": "Betaling boeken",
         "act_work": "Behandelen", "act_error": "Niet gelukt: {reason}",
         "act_decide_each": "Niet afgehandeld: {ids}. Een verzoek of voorstel van een debiteur wordt op de eigen pagina beslist (toekennen, weigeren, goedkeuren).",
         "act_redate_title": "Op de juiste dag boeken", "act_redate_hint": "Geeft de boekhouding van de opdrachtgever een andere dag van ontvangst, dan wordt de betaling teruggeboekt en opnieuw geboekt als ontvangen door de opdrachtgever op die dag (art. 6:44 BW vanaf die dag); de actie wordt afgehandeld.",

@@ -26,7 +26,7 @@ INVOICES = """{% extends "shell" %}{% from "list-macros" import search, pager %}
 <td class="num">{{ desk.money(i.amount) }}</td><td class="num">{{ desk.money(i.open_amount) }}</td>
 <td>{{ t['inv_status_' + i.status.value] }}</td>
 <td><a href="{{ desk.url('/invoices/pdf', number=i.number) }}">{{ t.inv_upload_link }}<span class="visually-hidden"> {{ i.number }}</span></a></td></tr>{% endfor %}
-</tbody></table></div>{% else %}<p>{{ t.list_none }}</p>{% endif %}
+</tbody></table></div><p class="muted" id="inv-principal">{{ t.inv_principal_note }}</p>{% else %}<p>{{ t.list_none }}</p>{% endif %}
 {{ pager(desk, t, found, q, by, after) }}</section>{% endblock %}"""
 
 UPLOAD = """{% extends "shell" %}{% block main %}
@@ -44,7 +44,8 @@ templates(**{"invoices": INVOICES, "invoice-pdf": UPLOAD})
 words(
     nl={"inv_nav": "Facturen", "inv_title": "Facturen", "inv_list": "Facturen van deze opdrachtgever",
         "inv_number": "Factuur", "inv_debtor": "Debiteur", "inv_reference": "Betalingskenmerk",
-        "inv_due": "Vervaldatum", "inv_amount": "Bedrag", "inv_open": "Open", "inv_status": "Status",
+        "inv_principal_note": "Bedragen op deze pagina zijn de hoofdsom van de facturen, zonder incassokosten en rente; het dossier van een debiteur toont het totaal openstaand met kosten en rente.",
+        "inv_due": "Vervaldatum", "inv_amount": "Bedrag", "inv_open": "Open hoofdsom", "inv_status": "Status",
         "inv_pdf": "PDF", "inv_upload_link": "PDF uploaden",
         "inv_status_open": "Open", "inv_status_partially_paid": "Deels betaald", "inv_status_paid": "Betaald",
         "inv_status_credited": "Gecrediteerd", "inv_status_disputed": "Betwist", "inv_status_withdrawn": "Ingetrokken",
@@ -57,7 +58,8 @@ words(
         "inv_pdf_missing": "Kies een PDF-bestand."},
     en={"inv_nav": "Invoices", "inv_title": "Invoices", "inv_list": "This client's invoices",
         "inv_number": "Invoice", "inv_debtor": "Debtor", "inv_reference": "Payment reference",
-        "inv_due": "Due date", "inv_amount": "Amount", "inv_open": "Open", "inv_status": "Status",
+        "inv_principal_note": "Amounts on this page are the invoices' principal, without collection costs and interest; a debtor's dossier shows the total open with costs and interest.",
+        "inv_due": "Due date", "inv_amount": "Amount", "inv_open": "Open principal", "inv_status": "Status",
         "inv_pdf": "PDF", "inv_upload_link": "Upload PDF",
         "inv_status_open": "Open", "inv_status_partially_paid": "Partly paid", "inv_status_paid": "Paid",
         "inv_status_credited": "Credited", "inv_status_disputed": "Disputed", "inv_status_withdrawn": "Withdrawn",

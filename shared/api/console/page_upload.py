@@ -5,7 +5,10 @@ shows the progress and, at the end, the rejected rows."""
 
 from __future__ import annotations
 
-from shared.api.console.invoice_csv import FIELDS, CsvRefused, preview
+from collections.abc import Callable
+from datetime import date
+
+from shared.api.console.invoice_csv import FIELDS, CsvRefused, changes_of, preview
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.console.upload_reasons import field_word, reason, rows_refused
@@ -36,10 +39,15 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 <li{% if upload.rejected %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li>
 {% if ignored %}<li class="red">{{ t.upload_ignored }}: {{ ignored|join(', ') }}</li>{% endif %}
 {% if upload.rows %}<li>{{ t.upload_sum }}: {{ desk.money(amount_sum) }}{% if open_sum != amount_sum %} ({{ t.upload_open_sum }}: {{ desk.money(open_sum) }}){% endif %}</li>{% endif %}
+<li>{{ t.upload_new }}: {{ new }}</li><li{% if changes %} class="red"{% endif %}>{{ t.upload_changes }}: {{ changes|length }}</li>
 {% if "invoice_date" in assumed %}<li id="pv-assumed">{{ t.upload_invoice_date_assumed.format(n=term_days) }}</li>{% endif %}</ul>
 {% if first %}<div class="scroll" tabindex="0"><table><caption>{{ t.upload_first.format(n=first|length) }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_number }}</th><th scope="col">{{ t.upload_debtor }}</th><th scope="col">{{ t.upload_due }}</th><th scope="col" class="num">{{ t.upload_amount }}</th><th scope="col" class="num">{{ t.upload_open }}</th></tr></thead><tbody>
 {% for index, d in first %}<tr><td class="num">{{ line_of(index) }}</td><th scope="row">{{ d.number }}</th><td>{{ d.debtor_number }}</td><td>{{ d.due_date.strftime('%d-%m-%Y') if desk.lang == 'nl' else d.due_date.isoformat() }}</td><td class="num">{{ desk.money(d.amount) }}</td><td class="num">{{ desk.money(d.amount if d.open_amount is none else d.open_amount) }}</td></tr>{% endfor %}
+</tbody></table></div>{% endif %}
+{% if changes %}<div class="scroll" tabindex="0"><table id="pv-changes"><caption>{{ t.upload_changes_caption }}</caption>
+<thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_number }}</th><th scope="col">{{ t.upload_amount }}</th><th scope="col">{{ t.upload_due }}</th></tr></thead><tbody>
+{% for c in changes %}<tr><td class="num">{{ line_of(c.index) }}</td><th scope="row">{{ c.number }}</th><td>{% if c.amount_was != c.amount %}{{ desk.money(c.amount_was) }} → {{ desk.money(c.amount) }}{% else %}{{ desk.money(c.amount) }}{% endif %}</td><td>{% if c.due_was != c.due %}{{ day(c.due_was) }} → {{ day(c.due) }}{% else %}{{ day(c.due) }}{% endif %}</td></tr>{% endfor %}
 </tbody></table></div>{% endif %}
 {% if upload.rows|length > at_once %}<p>{{ t.upload_as_job }}</p>{% endif %}
 <form method="post" action="{{ desk.url('/upload') }}">
@@ -57,7 +65,7 @@ REJECTED = """{% if rejected %}<section aria-labelledby="rj-h"><h2 id="rj-h">{{ 
 
 DONE = """{% extends "shell" %}{% block main %}
 <section><h2>{{ t.upload_result }}</h2><ul><li>{{ t.upload_created }}: {{ result.created }}</li><li>{{ t.upload_updated }}: {{ result.updated }}</li>
-<li>{{ t.upload_unchanged }}: {{ result.unchanged }}</li><li{% if result.errors %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li></ul>
+<li>{{ t.upload_unchanged }}: {{ result.unchanged }}</li>{% if changed %}<li id="up-changed">{{ t.upload_changed_names }}: {{ changed|join(', ') }}</li>{% endif %}<li{% if result.errors %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li></ul>
 <p><a href="{{ desk.url('/upload') }}">{{ t.upload_another }}</a></p></section>
 {% include "upload-rejected" %}{% endblock %}"""
 
@@ -74,6 +82,9 @@ words(
         "upload_confirm": "{n} facturen inlezen", "upload_cancel": "Annuleren",
         "upload_rejected_rows": "Geweigerde regels", "upload_line": "Regel", "upload_field": "Veld",
         "upload_reason": "Reden", "upload_more": "En nog {n} meldingen.",
+        "upload_new": "Nieuwe facturen", "upload_changes": "Wijzigen een factuur die al in Inning staat",
+        "upload_changes_caption": "Deze regels wijzigen een bestaande factuur (was → wordt): klopt dat? Een factuur die al in incasso is, wijzigt u met een creditnota.",
+        "upload_changed_names": "Gewijzigde facturen",
         "upload_result": "Resultaat", "upload_created": "Nieuw", "upload_updated": "Bijgewerkt",
         "upload_unchanged": "Ongewijzigd", "upload_another": "Nog een bestand inlezen",
         "upload_no_file": "Kies eerst een bestand.", "upload_refused": "Het bestand is niet te lezen: {reason}",
@@ -95,6 +106,9 @@ words(
         "upload_confirm": "Import {n} invoices", "upload_cancel": "Cancel",
         "upload_rejected_rows": "Rejected rows", "upload_line": "Line", "upload_field": "Field",
         "upload_reason": "Reason", "upload_more": "And {n} more findings.",
+        "upload_new": "New invoices", "upload_changes": "Change an invoice already in Inning",
+        "upload_changes_caption": "These rows change an existing invoice (was → becomes): is that right? An invoice already in collection is changed by a credit note.",
+        "upload_changed_names": "Invoices changed",
         "upload_result": "Result", "upload_created": "New", "upload_updated": "Updated",
         "upload_unchanged": "Unchanged", "upload_another": "Upload another file",
         "upload_no_file": "Choose a file first.", "upload_refused": "The file cannot be read: {reason}",
@@ -155,8 +169,13 @@ def _preview(desk: Desk) -> ApiResponse:
     open_sum = sum(d.amount if d.open_amount is None else d.open_amount for d in drafts)
     return desk.render("upload-preview", "upload_title", upload=seen.upload, total=seen.total, token=token,
                        first=seen.upload.rows[:FIRST], amount_sum=amount_sum, open_sum=open_sum,
+                       changes=seen.changes, new=seen.new, day=_day(desk),
                        at_once=AT_ONCE, ignored=seen.ignored, assumed=seen.assumed, term_days=term_days, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
                        line_of=line_of, refused=rows_refused(rejected), reason=reason, field_word=field_word)  # fmt: skip
+
+
+def _day(desk: Desk) -> Callable[[date], str]:
+    return (lambda d: d.strftime("%d-%m-%Y")) if desk.lang == "nl" else (lambda d: d.isoformat())
 
 
 def _confirm(desk: Desk) -> ApiResponse:
@@ -173,9 +192,12 @@ def _confirm(desk: Desk) -> ApiResponse:
                          total=len(upload.rows), title=upload.file, lang=desk.lang)  # fmt: skip
         jobs.forget(client.client_id, token)
         return desk.redirect(f"/jobs/{job.job_id}")
+    changes, _ = changes_of(desk.services.imports, client, upload.rows)
     result = import_now(desk.services.imports, desk.services.repos, client.client_id, upload)
     jobs.forget(client.client_id, token)
     rejected = sorted(result.errors, key=lambda e: e.index)
-    return desk.render("upload-done", "upload_title", result=result, rejected=rejected[:SHOWN],
+    refused_now = {e.index for e in rejected}
+    changed = [c.number for c in changes if c.index not in refused_now]
+    return desk.render("upload-done", "upload_title", result=result, rejected=rejected[:SHOWN], changed=changed,
                        more=max(0, len(rejected) - SHOWN), line_of=line_of,
                        refused=rows_refused(rejected), reason=reason, field_word=field_word)  # fmt: skip

@@ -32,7 +32,7 @@ svg{max-width:12rem;height:auto;display:block}.visually-hidden{position:absolute
 {% block main %}{% endblock %}</main></body></html>"""
 
 LOGIN = """{% extends "base" %}{% block main %}<section>
-<form method="post" action="/api/console/login"><input type="hidden" name="csrf" value="{{ csrf }}">
+<form method="post" action="/api/console/login{{ keep_lang }}"><input type="hidden" name="csrf" value="{{ csrf }}">
 <label for="email">{{ t.email }}</label><input id="email" name="email" type="email" autocomplete="username" required value="{{ email }}">
 <label for="password">{{ t.password }}</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">{{ t.sign_in }}</button></form>
@@ -41,12 +41,12 @@ LOGIN = """{% extends "base" %}{% block main %}<section>
 
 SECOND = """{% extends "base" %}{% block main %}<section>
 <p>{{ hint }}</p>
-<form method="post" action="/api/console/login/second-factor"><input type="hidden" name="csrf" value="{{ csrf }}">
+<form method="post" action="/api/console/login/second-factor{{ keep_lang }}"><input type="hidden" name="csrf" value="{{ csrf }}">
 <input type="hidden" name="do" value="verify">
 <label for="code">{{ t.code }}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus>
 <button type="submit">{{ t.verify }}</button></form>
 <p>{{ t.recovery_hint }}</p>
-{% if sms %}<form method="post" action="/api/console/login/second-factor"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="sms"><button class="secondary" type="submit">{{ t.send_sms }}</button></form>{% endif %}
+{% if sms %}<form method="post" action="/api/console/login/second-factor{{ keep_lang }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="sms"><button class="secondary" type="submit">{{ t.send_sms }}</button></form>{% endif %}
 </section>{% endblock %}"""
 
 ENROL = """{% extends "base" %}{% block main %}

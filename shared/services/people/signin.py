@@ -44,6 +44,11 @@ class SignInFailed(Exception):
     """Wrong e-mail, password or code: deliberately not saying which."""
 
 
+class CodeReused(SignInFailed):
+    """The TOTP code was right but already used (its 30 s step, RFC 6238 §5.2): refused, and
+    the person is told to wait for the next code rather than that the code is wrong."""
+
+
 class ClientInactive(Exception):
     """The password was right, but the user's client is inactive."""
 
@@ -234,7 +239,10 @@ class SignInService:
 
     def check_totp(self, user: User, etag: str, code: str) -> bool:
         """Accept a code once: the matched step is stored under the etag, so of two requests
-        with one code only one succeeds (ASVS 5.0 6.5.1). A replay is logged and mailed."""
+        with one code only one succeeds (ASVS 5.0 6.5.1). A replay is logged and raises
+        :class:`CodeReused`, so the page says the code was used: no "sign-in details changed"
+        mail, since nothing changed and the person signing in again within the code's 30 s
+        retyped what his app still showed, one alarm mail a try (newcomer15b #3)."""
         now = self.kit.now()
         for _ in range(5):
             secret = user.totp_secret
@@ -244,11 +252,7 @@ class SignInService:
             if step is None:
                 if totp_step(secret, code, now, -1) is not None:
                     self.kit.audit_user(Event.TOTP_REPLAYED, user)
-                    subject, text = texts.mail(
-                        "factor", user.language, what=texts.what("totp_replay", user.language),
-                        when=f"{now:%Y-%m-%d %H:%M}",
-                    )  # fmt: skip
-                    self.kit.mail(user, subject, text)
+                    raise CodeReused()
                 return False
             try:
                 self.people.users.save(replace(user, totp_last_step=step), etag)
@@ -295,7 +299,13 @@ class SignInService:
         if len(normal) == 24:
             ok, how = self.use_recovery_code(user, etag, code), "recovery"
         elif user.factor is Factor.TOTP:
-            ok, how = self.check_totp(user, etag, code), "totp"
+            try:
+                ok, how = self.check_totp(user, etag, code), "totp"
+            except CodeReused:  # counted and audited as any refused code, then said so
+                self._failed(account, address)
+                self.kit.audit_user(Event.SECOND_FACTOR_FAILED, user, source=source,
+                                    factor="totp")  # fmt: skip
+                raise
         else:
             ok, how = self.check_sms(signed, code), "sms"
         if not ok:

@@ -53,7 +53,6 @@ WHAT = {
     "factor_reset": {"nl": "de tweede factor is door een beheerder gewist", "en": "an administrator cleared the second factor"},
     "recovery": {"nl": "een herstelcode is gebruikt", "en": "a recovery code was used"},
     "recovery_new": {"nl": "nieuwe herstelcodes", "en": "new recovery codes"},
-    "totp_replay": {"nl": "een al gebruikte code werd opnieuw geprobeerd", "en": "a code that was already used was tried again"},
 }  # fmt: skip
 
 

@@ -78,7 +78,8 @@ def test_passwords_are_hashed_with_argon2id():
 
 # -- TOTP ------------------------------------------------------------------------------------------
 def test_totp_sign_in_and_replay(world, staff):
-    """6.5.1 a TOTP is usable once; 2.8.5 (4.0.3) a replay is logged and the user told."""
+    """6.5.1 a TOTP is usable once; 2.8.5 (4.0.3) a replay is logged and refused as used (the
+    page tells the person to wait for the next code: newcomer15b #3)."""
     first = _first(world, staff)
     code = _totp(staff, world)
     world.services.people.signin.second_factor(first.cookie, code, "10.0.0.1")
