@@ -53,7 +53,9 @@ def _world() -> tuple[Any, Any]:
                         due_date="2025-04-01") for n in range(start, min(start + 50, PAID))
         ]})  # fmt: skip
     repos = world.services.repos
-    client = repos.clients.get(a.call("GET", "/v1/clients/C1").body["client_id"])[0]
+    found = repos.clients.get(a.call("GET", "/v1/clients/C1").body["client_id"])
+    assert found is not None
+    client = found[0]
     for n in range(PAID):  # his whole history paid
         world.services.payments.book(client, payment_id=f"p{n}", amount=10_000, received_on=PAID_ON,
                                      source=PaymentSource.BANK, invoice_numbers=[f"H{n:04d}"])  # fmt: skip
