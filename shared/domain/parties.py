@@ -151,7 +151,9 @@ class Debtor:
     whatsapp_stopped_on: date | None = None
     # whether that STOP took away consent this client had (his START gives back only that:
     # consent is given per client, AVG art. 7; attack8 #6); None: not known, a STOP kept
-    # before this was recorded (his contact log tells)
+    # before this was recorded (his contact log tells). With no STOP in force: what the STOP
+    # his START of ``whatsapp_word_at`` lifted had taken away (a redelivery of that START
+    # writes its cut-off log line from it); None when that word lifted nothing
     whatsapp_stop_withdrew: bool | None = None
     # when he sent the last STOP or START applied to this record (Meta's timestamp): a word
     # he sent before it, from any of his numbers and delivered late, changes nothing

@@ -875,9 +875,15 @@ class MessagingService:
         never given) gets none from a START meant for another (attack8 #6)."""
         from shared.services.operations.whatsapp_stop_backfill import stop_withdrew
 
+        line_id = _word_entry_id(wa_id, word)
         for client_id, debtor_number in debtors:
             for _ in range(5):
                 found = self.repos.debtors.get(client_id, debtor_number)
+                if found is not None and _lifted_by(found[0], word):
+                    # lifted by this very word, its line cut off (the worker died after the
+                    # save): the redelivery writes it, once (failure15b Q7, codereview15 F4)
+                    self._start_line(client_id, debtor_number, line_id, found[0])
+                    break
                 if found is None or _said_before(found[0], word):
                     break  # his later STOP (from another of his numbers) stands
                 if self.whatsapp_contacts.last_word(wa_id) != word:
@@ -888,36 +894,45 @@ class MessagingService:
                     # nothing to lift, but his START is his last word: a STOP he sent before
                     # it from another number, delivered late, must not take consent away
                     try:
-                        self.repos.debtors.save(replace(debtor, whatsapp_word_at=at), etag)
+                        self.repos.debtors.save(replace(debtor, whatsapp_word_at=at,
+                                                        whatsapp_stop_withdrew=None), etag)  # fmt: skip
                     except PreconditionFailed:
                         continue
                     break
                 withdrew = debtor.whatsapp_stop_withdrew
                 if withdrew is None:  # a STOP kept before this was recorded: his log says
                     withdrew = stop_withdrew(self.repos, client_id, debtor_number, stopped_on)
+                # with no STOP in force, ``whatsapp_stop_withdrew`` keeps what the STOP this
+                # word lifted had taken away: a redelivery knows the line to write from it
                 opted_in = replace(debtor, whatsapp_consent=withdrew, whatsapp_stopped_on=None,
-                                   whatsapp_stop_withdrew=None, whatsapp_word_at=at)  # fmt: skip
-                said = (
-                    "WhatsApp messages again"
-                    if opted_in.whatsapp_consent
-                    else "the STOP is lifted; no WhatsApp consent at this client (there was "
-                    "none when the STOP came)"
-                )
-                # the line first, keyed by the word: after the save a redelivery finds the STOP
-                # lifted and nothing to do, so a line cut off there would be lost for good
-                try:
-                    self.repos.contacts.add(
-                        ContactEntry(client_id, debtor_number, _word_entry_id(wa_id, word), at,
-                                     ContactKind.NOTE, f"WhatsApp opt-in received (START): {said}",
-                                     channel="whatsapp")
-                    )  # fmt: skip
-                except Conflict:
-                    pass  # written by a delivery cut off before its save
+                                   whatsapp_stop_withdrew=withdrew, whatsapp_word_at=at)  # fmt: skip
                 try:
                     self.repos.debtors.save(opted_in, etag)
                 except PreconditionFailed:
-                    continue
+                    continue  # read again: the START may no longer apply (a later STOP)
+                # the line after the save, so it says what happened: a START that lost to a
+                # later STOP leaves no consent on the log (codereview15 F4)
+                self._start_line(client_id, debtor_number, line_id, opted_in)
                 break
+
+    def _start_line(self, client_id: str, debtor_number: str, line_id: str, lifted: Debtor) -> None:
+        """The contact-log line of a START that lifted a STOP, keyed by the word (Meta's
+        message id): written once, by the delivery that saved it or by a redelivery."""
+        said = (
+            "WhatsApp messages again"
+            if lifted.whatsapp_consent
+            else "the STOP is lifted; no WhatsApp consent at this client (there was "
+            "none when the STOP came)"
+        )
+        at = lifted.whatsapp_word_at or self.clock.now()  # set by the START that lifted it
+        try:
+            self.repos.contacts.add(
+                ContactEntry(client_id, debtor_number, line_id, at,
+                             ContactKind.NOTE, f"WhatsApp opt-in received (START): {said}",
+                             channel="whatsapp")
+            )  # fmt: skip
+        except Conflict:
+            pass  # written by a delivery before
 
     # -- what came back ----------------------------------------------------------------------
     def record_status(
@@ -1269,6 +1284,16 @@ def _word_entry_id(wa_id: str, word: ConsentWord) -> str:
     said = f"{word.word}|{word.message_id or f'{wa_id}|{word.at.isoformat()}'}"
     return (
         f"{int(word.at.timestamp() * 1000):012x}wo{hashlib.sha256(said.encode()).hexdigest()[:16]}"
+    )
+
+
+def _lifted_by(debtor: Debtor, word: ConsentWord) -> bool:
+    """Whether ``word``, a START, is what lifted the debtor's STOP (its save made): no STOP in
+    force, his last word this one, and what that STOP had withdrawn kept beside it."""
+    return (
+        debtor.whatsapp_stopped_on is None
+        and debtor.whatsapp_word_at == word.at
+        and debtor.whatsapp_stop_withdrew is not None
     )
 
 

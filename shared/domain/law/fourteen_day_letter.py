@@ -270,6 +270,65 @@ _FIXED_DAY = {
     ),
 }
 _SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
+# A payment sentence may give days for something else in another clause: "Kunt u niet in één
+# keer betalen, neem dan binnen een week contact met ons op", "Na uw betaling ontvangt u binnen
+# 5 werkdagen een bevestiging" (law15b #1). Only days the debtor is told to *pay* within are a
+# second payment term: in the days' clause the action nearest the days decides; a clause with
+# no action of its own (", uiterlijk op 19-02-2025", ", and in any case by 10 February")
+# continues the demand to pay of its sentence.
+_CLAUSE_END = {
+    "nl": re.compile(r",|\s(?:en|maar|of)\s", re.IGNORECASE),
+    "en": re.compile(r",|\s(?:and|but|or)\s", re.IGNORECASE),
+}
+# actions that are not paying: contact, a call, letting know, a confirmation, an objection
+_NOT_PAYING = {
+    "nl": re.compile(
+        r"\bcontact\w*|\bbel(t|len)?\b|\bweten\b|\breageer\w*|\breageren\b|\bmeld(t|en)?\b|"
+        r"\binformeer\w*|\bbevestig\w*|\bbezwaar\b|\be-?mail\w*",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"\bcontact\w*|\bcall\b|\blet\s+us\s+know\b|\binform\w*|\bnotify\b|\bconfirm\w*|"
+        r"\breply\b|\brespond\b|\bobject\w*|\be-?mail\b",
+        re.IGNORECASE,
+    ),
+}
+# a clause that describes how things usually go ("een overboeking wordt doorgaans binnen 1
+# werkdag bijgeschreven") or what has happened ("tot en met 3 februari hebben wij uw betaling
+# niet ontvangen") demands nothing
+_NO_DEMAND = {
+    "nl": re.compile(
+        r"\b(doorgaans|gewoonlijk|meestal|normaal\s+gesproken)\b"
+        r"|\b(hebben|heeft|hebt)\b.{0,80}?\b(ontvangen|gezien|verwerkt)\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"\b(usually|normally|typically|generally)\b"
+        r"|\b(have|has)\s+(not\s+)?(yet\s+)?(received|seen|processed)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def _demands_payment(sentence: str, span: tuple[int, int], language: str) -> bool:
+    """Whether the days or day at ``span`` of a payment sentence are a term to pay in."""
+    starts = [0] + [cut.end() for cut in _CLAUSE_END[language].finditer(sentence)]
+    begin = max(at for at in starts if at <= span[0])
+    ends = [cut.start() for cut in _CLAUSE_END[language].finditer(sentence, span[1])]
+    clause = sentence[begin : ends[0] if ends else len(sentence)]
+    at = (span[0] - begin, span[1] - begin)
+    if _NO_DEMAND[language].search(clause):
+        return False
+
+    def nearest(pattern: re.Pattern[str]) -> int | None:
+        gaps = [max(at[0] - found.end(), found.start() - at[1], 0)
+                for found in pattern.finditer(clause)]  # fmt: skip
+        return min(gaps, default=None)
+
+    paying, not_paying = nearest(_PAYMENT[language]), nearest(_NOT_PAYING[language])
+    if not_paying is None:
+        return True
+    return paying is not None and paying < not_paying
 
 
 class _Term(StrEnum):
@@ -331,7 +390,13 @@ def _payment_terms(text: str, language: str) -> tuple[bool, bool]:
         from_receipt = from_receipt or _Term.FROM_RECEIPT in terms
         if _PAST[language].search(sentence):
             continue
-        if _Term.OTHER in terms or _FIXED_DAY[language].search(sentence):
+        other_days = [
+            days.span()
+            for days in _DAYS[language].finditer(sentence)
+            if _term(sentence, days, language) is _Term.OTHER
+        ]
+        fixed_days = [day.span() for day in _FIXED_DAY[language].finditer(sentence)]
+        if any(_demands_payment(sentence, span, language) for span in other_days + fixed_days):
             other = True
     return from_receipt, other
 

@@ -40,8 +40,11 @@ from shared.services.people.kit import Kit, Throttled
 from shared.services.people.signin import Signed, SignInService
 
 RESETS_PER_ADDRESS_PER_HOUR = 10
-# when an enrolment under way began (in ``extra``, beside its pending secret or number)
+# when an enrolment under way began (kept by an earlier version: dropped at its confirmation)
 PENDING_AT = "pending_at"
+# when the confirmation of the enrolment under way was first accepted (in ``extra``, beside its
+# pending secret or number): the time its audit event is filed under, the same on a retry
+CONFIRMED_AT = "factor_confirmed_at"
 RESETS_PER_ACCOUNT_PER_HOUR = 3
 
 
@@ -121,7 +124,8 @@ class AccountService:
         assert found is not None
         user, etag = found
         secret = new_totp_secret()
-        extra = {**user.extra, "pending_totp": secret, PENDING_AT: self.kit.now().isoformat()}
+        extra = {k: v for k, v in user.extra.items() if k not in (PENDING_AT, CONFIRMED_AT)}
+        extra["pending_totp"] = secret
         self.people.users.save(replace(user, extra=extra), etag)
         uri = provisioning_uri(secret, user.email)
         svg = segno.make(uri, error="m").svg_inline(scale=4, title="QR code")
@@ -143,8 +147,9 @@ class AccountService:
                 "that code does not match; check the time on your phone and try again", field="code",
                 code="totp_mismatch",
             )  # fmt: skip
-        extra = {k: v for k, v in user.extra.items() if k not in ("pending_totp", PENDING_AT)}
-        at = self._pending_at(user)
+        at, etag = self._confirmed_at(user, etag)
+        extra = {k: v for k, v in user.extra.items()
+                 if k not in ("pending_totp", PENDING_AT, CONFIRMED_AT)}  # fmt: skip
         user = replace(
             user, factor=Factor.TOTP, totp_secret=secret, totp_last_step=step, extra=extra
         )
@@ -158,7 +163,8 @@ class AccountService:
         found = self.people.users.get(signed.user.user_id)
         assert found is not None
         user, etag = found
-        extra = {**user.extra, "pending_mobile": mobile, PENDING_AT: self.kit.now().isoformat()}
+        extra = {k: v for k, v in user.extra.items() if k not in (PENDING_AT, CONFIRMED_AT)}
+        extra["pending_mobile"] = mobile
         self.people.users.save(replace(user, extra=extra), etag)
         return self.signin.send_sms(Signed(signed.cookie, signed.session, user), mobile)
 
@@ -177,18 +183,30 @@ class AccountService:
         found = self.people.users.get(user.user_id)
         assert found is not None
         user, etag = found
-        extra = {k: v for k, v in user.extra.items() if k not in ("pending_mobile", PENDING_AT)}
-        at = self._pending_at(user)
+        at, etag = self._confirmed_at(user, etag)
+        extra = {k: v for k, v in user.extra.items()
+                 if k not in ("pending_mobile", PENDING_AT, CONFIRMED_AT)}  # fmt: skip
         user = replace(user, factor=Factor.SMS, mobile=mobile, totp_secret=None, extra=extra)
         return self._enrolled(signed, user, etag, "sms", source, agent, at)
 
-    def _pending_at(self, user: User) -> datetime:
-        """When the enrolment under way began: the same on every retry of its confirmation
-        (an enrolment begun before this was kept: now)."""
+    def _confirmed_at(self, user: User, etag: str) -> tuple[datetime, str]:
+        """When the enrolment's confirmation was first accepted, and the user's ETag after
+        it is noted: the factor changes then, so its audit event is filed then (an audit
+        query of that day finds it; filed under the day the enrolment began, a factor
+        confirmed days later was missed, codereview15 F5), and a retry of a confirmation a
+        fault cut off finds the same time, so the event's keyed id is the same."""
         try:
-            return datetime.fromisoformat(user.extra[PENDING_AT])
+            return datetime.fromisoformat(user.extra[CONFIRMED_AT]), etag
         except (KeyError, ValueError):
-            return self.kit.now()
+            pass
+        now = self.kit.now()
+        noted = replace(user, extra={**user.extra, CONFIRMED_AT: now.isoformat()})
+        try:
+            return now, self.people.users.save(noted, etag)
+        except PreconditionFailed:
+            raise Invalid(
+                "your account changed meanwhile; try again", code="account_changed"
+            ) from None
 
     def _enrolled(
         self,
@@ -198,7 +216,7 @@ class AccountService:
         what: str,
         source: str,
         agent: str,
-        began: datetime,
+        confirmed: datetime,
     ) -> tuple[Signed, list[str]]:
         """A factor is set: new recovery codes, a new epoch (every other session ends), a new
         session id for this one, an audit entry and a mail.
@@ -213,7 +231,7 @@ class AccountService:
         self.kit.audit_once(
             Event.FACTOR_ENROLLED, agency_id=user.agency_id, client_id=user.client_id,
             actor=user.user_id, subject=user.user_id, source=source, factor=what,
-            event_id=self.kit.keyed_event_id(began, "factor", user.user_id, epoch),
+            event_id=self.kit.keyed_event_id(confirmed, "factor", user.user_id, epoch),
         )  # fmt: skip
         self._notify(
             user,

@@ -260,3 +260,29 @@ def test_a_letter_that_turns_wrong_for_its_debtor_is_not_sent_and_owes_no_costs(
     assert sent == []
     claim = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2025-03-03").body
     assert claim["open"]["costs"] == "0.00", claim["open"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # law15b #1: days for something else than paying, in a sentence that speaks of payment
+        ("Kunt u niet in één keer betalen, neem dan binnen een week contact met ons op.", "nl"),
+        ("Na uw betaling ontvangt u binnen 5 werkdagen een bevestiging.", "nl"),
+        ("Heeft u al betaald, laat het ons dan binnen 3 dagen weten.", "nl"),
+        ("Een overboeking wordt doorgaans binnen 1 werkdag bijgeschreven.", "nl"),
+        ("Tot en met 3 februari 2025 hebben wij uw betaling niet ontvangen.", "nl"),
+        ("If you cannot pay in one go, contact us within a week.", "en"),
+    ],
+)
+def test_days_for_contact_or_a_confirmation_are_no_second_payment_term(
+    text: str, language: str
+) -> None:
+    """The letter gives the fourteen days to pay in; a week to ask for an arrangement, the
+    days of the agency's confirmation or a statement of the past do not make them ambiguous
+    (the 14-day letter is refused for none of them: clients' templates kept sending)."""
+    base = {
+        "nl": "Wij verzoeken u het bedrag binnen veertien dagen na ontvangst van deze brief te "
+        "betalen." + IF_NOT,
+        "en": "Please pay the amount within fourteen days of receipt of this letter." + IF_NOT_EN,
+    }[language]
+    assert missing_parts(base + " " + text, language, COSTS) == []

@@ -17,8 +17,7 @@ from shared.services.errors import Invalid
 from tests.support.faults import FaultPlan, SimulatedCrash
 from tests.unit.api.conftest import make_world
 from tests.unit.people.conftest import make_person
-
-WRITES = ("insert", "upsert", "replace", "delete", "transact", "merge")
+from tests.unit.people.cut_off import cut_at_write
 
 
 def _run(cut, kind):
@@ -31,15 +30,7 @@ def _run(cut, kind):
     world.clock.advance(seconds=30)
     mails = len(kit.sent)
     audit_before = len([e for e in _audit(world)])
-    log = []
-
-    def nth(op, t):
-        if op not in WRITES:
-            return False
-        log.append((op, t))
-        return len(log) == cut
-
-    plan.rule(nth, kind)
+    log = cut_at_write(plan, cut, kind)
     try:
         accounts.confirm_totp(person.signed, pyotp.TOTP(secret).at(world.clock.now()), "10.0.0.1")
         first = "ok"

@@ -5,23 +5,14 @@ finish nor sign in until an admin invited them again."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from shared.adapters.blobs.store import InMemoryFileStore
-from shared.adapters.queues.storage import InMemoryQueueSender
-from shared.adapters.tables.memory import InMemoryTableStore
-from shared.bootstrap import build_services
-from shared.clock import FixedClock
-from shared.domain.parties import Agency
 from shared.domain.people.authorisation import Role, Target
 from shared.services.people.accounts import LinkInvalid
-from tests.support.faults import FaultPlan, FaultyTableStore, SimulatedCrash
-from tests.unit.api.conftest import SETTINGS
+from tests.support.faults import FaultPlan, SimulatedCrash
 from tests.unit.people.conftest import link_token
+from tests.unit.people.cut_off import cut_at_write, fault_services
 
-WRITES = ("insert", "upsert", "replace", "delete", "transact", "merge")
 AGENCY = Target("agency-a", None)
 EMAIL = "new@agency.example"
 PASSWORD = "paard batterij nietje"
@@ -29,23 +20,10 @@ PASSWORD = "paard batterij nietje"
 
 def _run(cut, kind):
     plan = FaultPlan(enabled=True)
-    clock = FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
-    services = build_services(
-        SETTINGS, clock=clock, store=FaultyTableStore(InMemoryTableStore(), plan),
-        files=InMemoryFileStore(), queues=InMemoryQueueSender(), senders={},
-    )  # fmt: skip
-    services.repos.agencies.save(Agency("agency-a", "A"))
+    services, clock = fault_services(plan, "agency-a")
     _, link = services.people.admin.invite_into(AGENCY, EMAIL, Role.AGENCY_ADMIN, "admin")
     accounts = services.people.accounts
-    log = []
-
-    def nth(op, t):
-        if op not in WRITES:
-            return False
-        log.append((op, t))
-        return len(log) == cut
-
-    plan.rule(nth, kind)
+    log = cut_at_write(plan, cut, kind)
     try:
         accounts.accept_invitation(link_token(link), PASSWORD, "10.0.0.1")
         first = "ok"

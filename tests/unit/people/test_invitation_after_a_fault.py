@@ -7,24 +7,16 @@ mailed, and inviting again was refused."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pyotp
 import pytest
 from azure.core.exceptions import HttpResponseError
 
-from shared.adapters.blobs.store import InMemoryFileStore
-from shared.adapters.queues.storage import InMemoryQueueSender
-from shared.adapters.tables.memory import InMemoryTableStore
-from shared.bootstrap import build_services
-from shared.clock import FixedClock
-from shared.domain.parties import Agency
 from shared.domain.people.accounts import UserStatus
 from shared.domain.people.authorisation import Role, Target
 from shared.services.people.admin import AlreadyAnAccount
-from tests.support.faults import FaultPlan, FaultyTableStore
-from tests.unit.api.conftest import SETTINGS
+from tests.support.faults import FaultPlan
 from tests.unit.people.conftest import link_token
+from tests.unit.people.cut_off import fault_services
 
 AGENCY = Target("agency-a", None)
 OTHER = Target("agency-b", None)
@@ -34,13 +26,7 @@ EMAIL = "new@agency.example"
 @pytest.fixture
 def world():
     plan = FaultPlan(enabled=True)
-    clock = FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
-    services = build_services(
-        SETTINGS, clock=clock, store=FaultyTableStore(InMemoryTableStore(), plan),
-        files=InMemoryFileStore(), queues=InMemoryQueueSender(), senders={},
-    )  # fmt: skip
-    services.repos.agencies.save(Agency("agency-a", "A"))
-    services.repos.agencies.save(Agency("agency-b", "B"))
+    services, clock = fault_services(plan, "agency-a", "agency-b")
     return services, plan, clock
 
 

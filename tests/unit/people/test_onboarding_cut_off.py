@@ -11,8 +11,8 @@ from shared.domain.dunning.workflow import SegmentRule, Step, StepChannel, Workf
 from shared.domain.parties import HouseStyle
 from tests.support.faults import FaultPlan
 from tests.unit.api.conftest import make_world
+from tests.unit.people.cut_off import cut_at_write
 
-WRITES = ("insert", "upsert", "replace", "delete", "transact", "merge")
 BODY = {"number": "N1", "name": "Nieuw B.V.", "kvk_number": "12345678", "vat_deductible": True,
         "iban": "NL91ABNA0417164300", "language": "nl", "first_email": "eerste@nieuw.example",
         "first_mobile": "06 12345678"}  # fmt: skip
@@ -39,15 +39,7 @@ def _onboarded(world) -> list[str]:
 def _run(cut):
     plan = FaultPlan(enabled=True)
     world = _world(plan)
-    log = []
-
-    def nth(op, t):
-        if op not in WRITES:
-            return False
-        log.append((op, t))
-        return len(log) == cut
-
-    plan.rule(nth, "timeout_after")
+    log = cut_at_write(plan, cut, "timeout_after")
     first = world.agency_a.call("POST", "/v1/onboarding/clients", BODY).status
     plan.rules.clear()
     world.clock.advance(minutes=1)

@@ -10,35 +10,21 @@ client admin and the invitation mail; the sign-up marked verified.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from shared.adapters.blobs.store import InMemoryFileStore
-from shared.adapters.queues.storage import InMemoryQueueSender
-from shared.adapters.tables.memory import InMemoryTableStore
 from shared.adapters.tables.people_repo import AuditRepository
-from shared.bootstrap import build_services
-from shared.clock import FixedClock
-from shared.domain.parties import Agency
 from shared.services.errors import Invalid
 from shared.services.people.accounts import LinkInvalid
-from tests.support.faults import FaultPlan, FaultyTableStore, SimulatedCrash
-from tests.unit.api.conftest import SETTINGS
+from tests.support.faults import FaultPlan, SimulatedCrash
 from tests.unit.people.conftest import link_token
+from tests.unit.people.cut_off import cut_at_write, fault_services
 
-WRITES = ("insert", "upsert", "replace", "delete", "transact", "merge")
 EMAIL = "zelf@zelf.example"
 
 
 def _world():
     plan = FaultPlan(enabled=True)
-    clock = FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
-    services = build_services(
-        SETTINGS, clock=clock, store=FaultyTableStore(InMemoryTableStore(), plan),
-        files=InMemoryFileStore(), queues=InMemoryQueueSender(), senders={},
-    )  # fmt: skip
-    services.repos.agencies.save(Agency("agency-a", "A"))
+    services, clock = fault_services(plan, "agency-a")
     services.people._signup_agency = "agency-a"
     return services, plan, clock
 
@@ -66,15 +52,7 @@ def _run(cut: int | None, kind: str):
     people.onboarding.sign_up("Zelf B.V.", "87654321", EMAIL, "0612345678", "nl", "10.0.0.1")
     link = link_token(_link(services, "@signup.agency-a", people.kit.sent[-1]))
     sent_before = len(people.kit.sent)
-    seen = {"n": 0}
-
-    def nth(op, _t):
-        if op not in WRITES:
-            return False
-        seen["n"] += 1
-        return cut is not None and seen["n"] == cut
-
-    plan.rule(nth, kind)
+    writes = cut_at_write(plan, cut, kind)
     retry = None
     try:
         people.onboarding.verify(link)
@@ -104,7 +82,7 @@ def _run(cut: int | None, kind: str):
             again = "ok"
         except Invalid as exc3:
             again = f"Invalid({exc3})"
-    return seen["n"], first, retry, again, _outcome(services), mailed
+    return len(writes), first, retry, again, _outcome(services), mailed
 
 
 @pytest.mark.parametrize("kind", ["timeout_after", "crash_after"])
