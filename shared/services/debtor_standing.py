@@ -31,7 +31,11 @@ as it made them: their interest stays stopped for the ruling's period (for good 
 akkoord or a clean slate), no costs arise from a term that ran into it, they are not dunned
 (after an akkoord or a clean slate never: a natural obligation, art. 160, 358 Fw; ended
 otherwise: paused until staff booked what the distribution paid and resume them), and an item
-asks staff to book and write off what the ruling left; the filing item is resolved. Either
+asks staff to book and write off what the ruling left; the filing item is resolved, unless
+money was received under the ruling: its end decides nothing about that money (art. 23, 194
+Fw), so the item stays open for who may decide it and the settlement run holds the money
+(law15b #4). A death is never set over a ruling in force; a ruling of the other kind from a
+later day succeeds it, which is kept as ended on that day (law15b #2, #3). Either
 way paused plans stay paused for staff to resume or postpone (an action item says so; one
 over a claim left a natural obligation is for staff to cancel: it cannot be resumed).
 
