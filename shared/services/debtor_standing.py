@@ -1172,6 +1172,14 @@ class DebtorStandingService:
         for number in sorted({str(m.get("debtor")) for m in noted.values() if m.get("debtor")}):
             follow_money(self.repos, client.client_id, number, self.clock.now())
 
+    def money_taken_back(self, client: Client, invoice_numbers: Sequence[str]) -> None:
+        """A payment on these claims came back: as :meth:`money_booked`, also when ``client``
+        was read before a ruling of its ended (``rulings_ended`` unset on it; a return is
+        rare, and a storno of money received under the ruling must reach its filing item:
+        law15b #5). With the flag read set, :meth:`money_booked` read the rows already."""
+        if not client.rulings_ended:
+            self.money_booked(replace(client, rulings_ended=True), invoice_numbers)
+
     def _refresh(self, client: Client, item: ActionItem) -> None:
         """``item`` written, or the one there brought to its claims and figures (under its
         ETag: a colleague's change meanwhile is read again). One that staff resolved is

@@ -5,7 +5,8 @@ resolved: a payment that came back was never paid (6:114 BW), so staff would ret
 curator money never kept. Paid in full, F1 had no ``h|`` row (only open claims were noted at
 the end), so the storno did not even mark the debtor; paid in part, the run followed it but
 kept the item as staff closed it (a payment dropped was not a change). Now the claims paid
-under the ruling are noted too and an item that loses a payment is opened again without it."""
+under the ruling are noted too, a return reads their ``h|`` rows whatever the client's row read
+before said (``money_taken_back``), and an item that loses a payment opens again without it."""
 
 from __future__ import annotations
 
@@ -23,9 +24,12 @@ def _client(w: Any) -> Any:
     return w.services.access.client_for(w.services.access.authenticate(w.agency_a.key), "C1")
 
 
+@pytest.mark.parametrize("read_before_the_end", [False, True], ids=["client read", "read before"])
 @pytest.mark.parametrize("cents", [500_00, 1_159_32], ids=["part", "in full"])
-def test_a_storno_after_the_end_drops_the_payment_from_the_filing_item(cents: int) -> None:
-    w, _ = ruling_recorded()
+def test_a_storno_after_the_end_drops_the_payment_from_the_filing_item(
+    cents: int, read_before_the_end: bool
+) -> None:
+    w, before = ruling_recorded()
     _at(w, date(2026, 2, 20))
     w.services.payments.book(_client(w), payment_id="p1", amount=cents,
                              received_on=date(2026, 2, 20), source=PaymentSource.BANK,
@@ -40,7 +44,9 @@ def test_a_storno_after_the_end_drops_the_payment_from_the_filing_item(cents: in
                            {"resolution": "the curator lets the payment stand"})  # fmt: skip
     assert done.status == 200, done.body
     _at(w, date(2026, 3, 5))
-    w.services.payments.reverse(_client(w), "p1", "storno MD06", date(2026, 3, 5))
+    # a return handled with the client as read before the end (its rulings_ended unset) too
+    client = before if read_before_the_end else _client(w)
+    w.services.payments.reverse(client, "p1", "storno MD06", date(2026, 3, 5))
     _at(w, date(2026, 3, 6))
     w.services._left_over(_client(w))
     item = _filing(w)
