@@ -8,6 +8,7 @@ test_standing_ruling_claims' world: F1 1,159.32 of consumer D1."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -66,3 +67,15 @@ def test_a_booking_of_a_client_without_an_ended_ruling_reads_no_h_rows() -> None
     calls.clear()
     _book(w, "p2", date(2026, 3, 2))
     assert len(_h_reads(calls)) == 1, calls
+
+
+def test_the_clients_import_keeps_the_flag() -> None:
+    """A client imported again as a whole row (``given`` None) keeps ``rulings_ended``: it
+    is no setting of the client's (reset, its bookings would skip the h| rows again)."""
+    w: Any = _world()
+    client = _client(w)
+    w.services.repos.clients.save(replace(client, rulings_ended=True))
+    draft = replace(client, name="Bakkerij Client One B.V.", rulings_ended=False)
+    w.services.imports.upsert_clients(client.agency_id, [(0, draft)])
+    assert _client(w).name == "Bakkerij Client One B.V."
+    assert _client(w).rulings_ended
