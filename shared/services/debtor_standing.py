@@ -818,6 +818,8 @@ class DebtorStandingService:
             if pending:
                 self._holds(client, debtor)
                 self.plans().hold_for_standing(client, debtor.number)
+                # a set cut off before it finished the ruling it succeeded (once: idempotent)
+                self._finish_succeeded(client, debtor, "the debtor's standing")
             if s.confirmed:
                 self._tell_staff(client, debtor, refresh=True)
             elif pending:

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from shared.api.console.refusal_text import refusal
+from shared.domain.standing import Standing
 from shared.services.errors import Invalid
 from tests.unit.settlement.test_paid_after_ruling_held import _paid_after_the_ruling
 from tests.unit.standing.test_standing_ruling_claims import URL, _at, _set, _world
@@ -124,6 +125,29 @@ def test_a_bankruptcy_after_a_wsnp_keeps_the_wsnp_as_ended_on_its_day() -> None:
     _at(w, date(2026, 3, 9))
     assert w.services.settlement_runs.run_agency("agency-a", date(2026, 3, 9)) is None  # 27615
     assert _interest_on_1_june(w) == "9.32"  # before: 11.35 (the WSNP's stop gone)
+
+
+def test_a_succession_cut_off_is_finished_by_the_daily_run() -> None:
+    """The bankruptcy's set cut off after the debtor's row (before what the WSNP's end does):
+    the daily run finishes it from the pending mark, the WSNP's ended item written."""
+    w, client = _paid_after_the_ruling("wsnp")
+    _at(w, date(2026, 3, 5))
+    ds = w.services.debtor_standing
+
+    def cut_off(*args: Any, **kw: Any) -> None:
+        raise RuntimeError("cut off")
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(ds, "_tell_staff", cut_off)
+        with pytest.raises(RuntimeError):
+            ds.set(client, "D1", Standing.BANKRUPT, date(2026, 3, 5), "staff", by_agency=True)
+    ended = "standing-D1-ended-wsnp-2026-02-10-2026-03-05"
+    assert w.services.repos.actions.get(client.client_id, ended) is None
+    _at(w, date(2026, 3, 6))
+    w.services._left_over(client)
+    assert w.services.repos.actions.get(client.client_id, ended) is not None
+    found = w.services.repos.actions.get(client.client_id, "standing-D1-wsnp-2026-02-10")
+    assert found is not None and found[0].status.value == "open", found
 
 
 def test_the_refusal_reads_in_dutch() -> None:
