@@ -724,11 +724,7 @@ class DebtorStandingService:
                 return
             except (PreconditionFailed, Conflict):
                 continue
-        raise ConflictingUpdate(
-            f"client {client.client_id} keeps changing; retry",
-            code="client_keeps_changing",
-            params={"client": client.client_id},
-        )
+        raise ConflictingUpdate(f"client {client.client_id} keeps changing; retry")  # a retry
 
     def as_recorded(self, client: Client, d: Debtor) -> Debtor:
         """``d`` with its standing's and its ended ruling's recorder as this service decides it
