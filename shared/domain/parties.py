@@ -110,6 +110,11 @@ class Client:
     # the cost terms in force before each change of them, oldest first: a claim announced
     # before a change keeps the terms its letter stated (law8 finding 1)
     earlier_terms: tuple[CostTerms, ...] = ()
+    # a bankruptcy or WSNP of one of its debtors ended (set under the row's ETag when one ends
+    # and by the one pass over the rulings that ended before): only then does a booking read
+    # its claims' ``h|`` rows (``DebtorStandingService.money_booked``; codereview15 F1: every
+    # booking of every client paid that read). Never unset: rulings that ended stay on record
+    rulings_ended: bool = False
 
 
 @dataclass(frozen=True)

@@ -225,6 +225,24 @@ def with_lift(
     )  # fmt: skip
 
 
+def succeeds(ruling: DebtorStanding, new: DebtorStanding) -> bool:
+    """Whether the insolvency ruling ``new`` set over ``ruling`` (confirmed) succeeds it rather
+    than correcting it: the other kind, from a later day. A WSNP ended early on a ground of
+    art. 350 lid 3 c-g Fw leaves the debtor bankrupt by law from that day (art. 350 lid 5 Fw),
+    and a bankruptcy turned into a WSNP ends with the WSNP's start (art. 15b Fw); neither
+    undoes the ruling before it for the period it ran: its interest stop (art. 128 Fw) and the
+    money received under it (art. 23, 296 Fw) stay, so it is kept as ended ('ended') on the
+    new ruling's day (law15b #3). The same kind from a later day corrects the day (a debtor is
+    not declared bankrupt twice at once), and one on or before the ruling's day corrects it."""
+    return (
+        ruling.confirmed
+        and ruling.standing in INSOLVENT
+        and new.standing in INSOLVENT
+        and new.standing is not ruling.standing
+        and new.since > ruling.since
+    )
+
+
 def lift_of(ruling: DebtorStanding, lifts: Sequence[Lift]) -> Lift | None:
     """The lift that ended ``ruling``, from the history ``lifts`` (oldest first): the newest
     of that ruling, day and reason."""

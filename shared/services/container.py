@@ -169,6 +169,9 @@ class Services:
         payments.listeners.append(
             lambda client, numbers: self.debtor_standing.money_booked(client, numbers)
         )
+        payments.reversed_listener = lambda client, numbers: self.debtor_standing.money_taken_back(
+            client, numbers
+        )
         return payments
 
     @cached_property

@@ -31,7 +31,11 @@ as it made them: their interest stays stopped for the ruling's period (for good 
 akkoord or a clean slate), no costs arise from a term that ran into it, they are not dunned
 (after an akkoord or a clean slate never: a natural obligation, art. 160, 358 Fw; ended
 otherwise: paused until staff booked what the distribution paid and resume them), and an item
-asks staff to book and write off what the ruling left; the filing item is resolved. Either
+asks staff to book and write off what the ruling left; the filing item is resolved, unless
+money was received under the ruling: its end decides nothing about that money (art. 23, 194
+Fw), so the item stays open for who may decide it and the settlement run holds the money
+(law15b #4). A death is never set over a ruling in force; a ruling of the other kind from a
+later day succeeds it, which is kept as ended on that day (law15b #2, #3). Either
 way paused plans stay paused for staff to resume or postpone (an action item says so; one
 over a claim left a natural obligation is for staff to cancel: it cannot be resumed).
 
@@ -84,6 +88,7 @@ from shared.domain.standing import (
     holds,
     lift_of,
     natural_obligation,
+    succeeds,
     with_lift,
 )
 from shared.ports.tables import Conflict, PreconditionFailed, StorageError
@@ -100,8 +105,9 @@ log = logging.getLogger(__name__)
 
 # the upgrade pass over standings stored before the agency's flag and the marks were kept
 OLD_STANDINGS = "standings"
-# the upgrade pass over rulings that ended before their claims' h| rows were written
-ENDED_CLAIMS = "ended-ruling-claims"
+# the upgrade pass over rulings that ended before their claims' h| rows were written (again,
+# rulingfix15: the claims paid under the ruling noted too, and the client's ``rulings_ended``)
+ENDED_CLAIMS = "ended-ruling-claims-2"
 
 # a request sets or lifts a standing within seconds of its pending mark: one younger than this
 # may still be at work, and the daily run leaves it to its request (failure13b G3, G6)
@@ -250,8 +256,13 @@ class DebtorStandingService:
         agency = by_agency or (same and holds(now) and now is not None and now.recorded_by_agency)
         wanted = DebtorStanding(standing, since, today, confirmed=True, recorded_by_agency=agency)
         mark = self._mark(client, number)
+
+        def setting(d: Debtor) -> Debtor:
+            return self._set_to(_succeeded(d, wanted, author, by_agency),
+                                _keeping_returns(d, wanted))  # fmt: skip
+
         before, after = self._change(
-            client, number, lambda d: self._set_to(d, _keeping_returns(d, wanted)), author,
+            client, number, setting, author,
             f"Standing set: {standing.value} since {since.isoformat()}",
         )  # fmt: skip
         # each step idempotent, and taken also when the debtor was saved already: a retry
@@ -261,8 +272,24 @@ class DebtorStandingService:
         self.plans().hold_for_standing(client, number)
         self._resolve_proposal(client, before, f"confirmed as {standing.value}")
         self._tell_staff(client, after)
+        self._finish_succeeded(client, after, author)
         self._settle_mark(client, after, mark)
         return after
+
+    def _finish_succeeded(self, client: Client, after: Debtor, author: str) -> None:
+        """A ruling the new one succeeded (:func:`succeeds`), kept as ended on the new one's
+        day: what its lift does (its filing item resolved unless money was received under it,
+        its claims noted, the item of what it left), once (idempotent: a retry finds it)."""
+        s = after.standing
+        if s is None or s.ended is None or not holds(s):
+            return
+        ended = s.ended
+        if not (ended.ruling_ended and ended.lifted_on == s.since and succeeds(ended, s)):
+            return
+        lifted = replace(after, standing=replace(ended, lifts=s.lifts))
+        if not self._ended_told(client, lifted):
+            self._after_ruling(client, lifted, author)
+        self._follow_ended(client, after)
 
     def lift(
         self, client: Client, number: str, author: str, reason: LiftReason | None = None,
@@ -426,7 +453,9 @@ class DebtorStandingService:
         assert standing.lift_reason is not None
         why = standing.lift_reason
         filed = replace(standing, lifted_on=None, lift_reason=None)
-        self._resolve(client, item_id(debtor.number, filed), f"the ruling ended ({why.value})")
+        filing_item = self._filing_of(client, debtor, standing)
+        if filing_item is None or not filing_item.detail.get("paid_after_ruling"):
+            self._resolve(client, item_id(debtor.number, filed), f"the ruling ended ({why.value})")
         claims = sorted(
             i.number
             for i in self.repos.invoices.for_debtor(client.client_id, debtor.number)
@@ -435,10 +464,27 @@ class DebtorStandingService:
         if why is LiftReason.ENDED:
             for n in claims:
                 self.pause(client, n, author)
+        # the claims paid under the ruling too: a storno of that money is followed (law15b #5)
+        noted = sorted({*claims, *(filing_item.invoice_numbers if filing_item else ())})
+        if noted:
+            self._note_ended_claims(client, debtor, noted)
         if not claims:
             return
-        self._note_ended_claims(client, debtor, claims)
         self._add(client, self._ended_item(client, debtor.number, standing, tuple(claims)))
+
+    def _filing_of(
+        self, client: Client, debtor: Debtor, ruling: DebtorStanding
+    ) -> ActionItem | None:
+        """The filing item of a bankruptcy or WSNP that ended, as it reads at its end (None:
+        not one). Money received while it held (``paid_after_ruling``, art. 23, 296 Fw): its
+        end is no decision that the money is the client's (the curator may claim it back,
+        after the final distribution too, art. 194 Fw), so the item stays for who may decide
+        it (:mod:`shared.services.ruling_decisions`) and the settlement run holds the money
+        until then (law15b #4: the lift resolved the item and the run of 2-3 paid the client
+        276.15 of the 500.00 received on 20-2 under the bankruptcy of 10-2)."""
+        if ruling.standing not in INSOLVENT or not ruling.confirmed:
+            return None
+        return self._standing_item(client, debtor, ruling)
 
     def _ended_item(
         self, client: Client, number: str, ruling: DebtorStanding, claims: tuple[str, ...]
@@ -648,17 +694,37 @@ class DebtorStandingService:
                        if r.standing in INSOLVENT and r.confirmed]  # fmt: skip
             if not rulings:
                 return
+            # paid ones too: a storno of money paid under the ruling is followed (law15b #5)
             claims = sorted(
                 i.number
                 for i in self.repos.invoices.for_debtor(client.client_id, debtor.number)
-                if i.is_collectable and any(in_ruling(r, i) for r in rulings)
+                if (i.is_collectable or i.status is InvoiceStatus.PAID)
+                and any(in_ruling(r, i) for r in rulings)
             )
+        if not claims:
+            return
+        # the client flagged first: a booking that reads no flag finds no h| row either
+        self._flag_rulings_ended(client)
         noted = self.repos.invoices.marks_of(client.client_id, ENDED_RULING_CLAIM_ROW,
                                              [encode(n) for n in claims])  # fmt: skip
         for n in claims:
             if encode(n) not in noted:
                 self.repos.invoices.write_mark(client.client_id, ENDED_RULING_CLAIM_ROW,
                                                encode(n), {"debtor": debtor.number}, None)  # fmt: skip
+
+    def _flag_rulings_ended(self, client: Client) -> None:
+        """The client's ``rulings_ended`` set (once, under its row's ETag): from now on its
+        bookings read their claims' ``h|`` rows (:meth:`money_booked`)."""
+        for _ in range(5):
+            found = self.repos.clients.get(client.client_id)
+            if found is None or found[0].rulings_ended:
+                return
+            try:
+                self.repos.clients.save(replace(found[0], rulings_ended=True), found[1])
+                return
+            except (PreconditionFailed, Conflict):
+                continue
+        raise ConflictingUpdate(f"client {client.client_id} keeps changing; retry")  # a retry
 
     def as_recorded(self, client: Client, d: Debtor) -> Debtor:
         """``d`` with its standing's and its ended ruling's recorder as this service decides it
@@ -748,6 +814,8 @@ class DebtorStandingService:
             if pending:
                 self._holds(client, debtor)
                 self.plans().hold_for_standing(client, debtor.number)
+                # a set cut off before it finished the ruling it succeeded (once: idempotent)
+                self._finish_succeeded(client, debtor, "the debtor's standing")
             if s.confirmed:
                 self._tell_staff(client, debtor, refresh=True)
             elif pending:
@@ -1093,14 +1161,22 @@ class DebtorStandingService:
         that ended (its ``h|`` row, :meth:`_note_ended_claims`) is marked (``STANDING_ROW``, not
         pending) for the daily run to bring that ruling's filing item to the money received
         while it held (:meth:`_follow_ended`). A mark standing is left as it is."""
-        if not invoice_numbers:
-            return
+        if not invoice_numbers or not client.rulings_ended:
+            return  # no ruling of the client's ever ended: no h| row to read (codereview15 F1)
         # one batched read of the claims' h| rows, whatever their number, and no debtor read
         # (a statement window books many claims and reads no debtor)
         noted = self.repos.invoices.marks_of(client.client_id, ENDED_RULING_CLAIM_ROW,
                                              [encode(n) for n in invoice_numbers])  # fmt: skip
         for number in sorted({str(m.get("debtor")) for m in noted.values() if m.get("debtor")}):
             follow_money(self.repos, client.client_id, number, self.clock.now())
+
+    def money_taken_back(self, client: Client, invoice_numbers: Sequence[str]) -> None:
+        """A payment on these claims came back: as :meth:`money_booked`, also when ``client``
+        was read before a ruling of its ended (``rulings_ended`` unset on it; a return is
+        rare, and a storno of money received under the ruling must reach its filing item:
+        law15b #5). With the flag read set, :meth:`money_booked` read the rows already."""
+        if not client.rulings_ended:
+            self.money_booked(replace(client, rulings_ended=True), invoice_numbers)
 
     def _refresh(self, client: Client, item: ActionItem) -> None:
         """``item`` written, or the one there brought to its claims and figures (under its
@@ -1122,8 +1198,10 @@ class DebtorStandingService:
                 except Conflict:
                     continue
             have = found[0]
+            # a payment listed that came back (a storno: never paid, 6:114 BW) changes what
+            # staff tell the curator as much as one gained (law15b #5)
             gained = set(item.invoice_numbers) - set(have.invoice_numbers) or (
-                _payments_listed(item.detail) - _payments_listed(have.detail)
+                _payments_listed(item.detail) ^ _payments_listed(have.detail)
             )
             resolved = have.status is ActionStatus.RESOLVED
             was, now = _cents(have.detail.get("to_file")), _cents(item.detail.get("to_file"))
@@ -1311,28 +1389,42 @@ def _marked_at(mark: Mapping[str, object]) -> datetime:
 
 
 def _ruling_stays(now: DebtorStanding | None, standing: Standing, since: date) -> None:
-    """Refuses a death recorded over a bankruptcy or WSNP in force, on a day after the ruling's
-    (attack15 P3: 'deceased' of 4-3 set over the bankruptcy of 10-2 replaced it, so its
-    interest stop went, F1 9.32 -> 21.48 on 1-6, and the 500.00 held under it was paid out).
-    A death does not end a bankruptcy: the curator winds up the estate (a WSNP that ends by
-    it goes on as the estate's bankruptcy, art. 350 Fw), so the ruling keeps stopping the
-    interest (art. 128 Fw) and the money received under it waits for a person's decision
-    (art. 23 Fw). Staff lift the ruling with how it ended first; a standing set after that
-    keeps it (the ``ended`` chain). A death on or before the ruling's day says the ruling was
-    recorded in error (a dead man is not declared bankrupt himself) and corrects it, as
-    another ruling or another day set over it does."""
+    """Refuses a death recorded over a bankruptcy or WSNP in force, whatever its day (attack15
+    P3: 'deceased' of 4-3 set over the bankruptcy of 10-2 replaced it, so its interest stop
+    went, F1 9.32 -> 21.48 on 1-6, and the 500.00 held under it was paid out; law15b #2: a
+    death of 1-2, before the ruling, did the same). A death does not end a bankruptcy (the
+    curator winds up the estate; a WSNP that ends by it goes on as the estate's bankruptcy,
+    art. 350 Fw), and a death before the ruling's day is the normal case of an estate's own
+    bankruptcy (art. 193 e.v. Fw), no proof that the ruling is an error. So the ruling keeps
+    stopping the interest (art. 128 Fw) and the money received under it waits for a person's
+    decision (art. 23 Fw). Staff lift the ruling with how it ended (a mistake: as a mistake)
+    first; a standing set after that keeps a ruling that ended (the ``ended`` chain). Another
+    ruling set over it corrects it (on or before its day, or of its own kind) or succeeds it
+    (:func:`succeeds`)."""
     if now is None or not now.confirmed or now.standing not in INSOLVENT:
         return
-    if standing is not Standing.DECEASED or since <= now.since:
+    if standing is not Standing.DECEASED:
         return
     raise Invalid(
         f"the debtor's {now.standing.value} since {now.since.isoformat()} holds: his death "
         "does not end it (the curator winds up the estate); lift it first with how it "
-        "ended, then record the death",
+        "ended (or as a mistake), then record the death",
         field="standing",
         code="standing_ruling_in_force",
         params={"standing": now.standing.value, "day": now.since},
     )
+
+
+def _succeeded(debtor: Debtor, wanted: DebtorStanding, author: str, by_agency: bool) -> Debtor:
+    """``debtor`` with the ruling in force that ``wanted`` succeeds (:func:`succeeds`) ended
+    on ``wanted``'s day, so :meth:`DebtorStandingService._set_to` keeps it in the chain of
+    rulings that ended (its interest stop for its period, the money received under it held
+    until a person decides: law15b #3); otherwise as it is (a correction replaces it)."""
+    now = debtor.standing
+    if now is None or not holds(now) or not succeeds(now, wanted):
+        return debtor
+    return replace(debtor, standing=with_lift(now, wanted.since, LiftReason.ENDED, author,
+                                              agency=by_agency))  # fmt: skip
 
 
 def _keeping_returns(debtor: Debtor, wanted: DebtorStanding) -> DebtorStanding:

@@ -175,7 +175,8 @@ class ImportService:
                         sent = given[index] & {f.name for f in fields(Client)}
                         client = replace(found[0], **{a: getattr(draft, a) for a in sent})
                     if found is not None:  # activation is not part of the client's data
-                        client = replace(client, active=found[0].active)
+                        client = replace(client, active=found[0].active,
+                                         rulings_ended=found[0].rulings_ended)  # fmt: skip
                         # claims announced until today keep the cost terms their letters
                         # stated (law8 finding 1)
                         today = amsterdam_date(self.terms.clock.now())

@@ -70,6 +70,10 @@ class PaymentService:
         # a bank return whose reason says the debtor died (MD07): his standing is proposed
         # before the plans hear of the return (a plan must not lapse and mail a dead man)
         self.deceased_return: Callable[[Client, str, str, str], object] | None = None
+        # told after a payment came back, besides the listeners: a return is rare, so what it
+        # must not miss may be read whatever the client read before says (a storno of money
+        # received under a ruling that ended since: law15b #5)
+        self.reversed_listener: Callable[[Client, list[str]], None] | None = None
 
     def _tell(self, client: Client, invoice_numbers: list[str]) -> None:
         numbers = sorted(set(invoice_numbers))
@@ -263,9 +267,15 @@ class PaymentService:
         if payment.reversed:
             self.repos.payments.days.repair(payment)  # as in book: a crash may have left it out
             self._tell(client, numbers)  # as in book: a redelivery tells the listeners again
+            self._tell_taken_back(client, numbers)
             return payment
         self._tell(client, [a.invoice_number for a in payment.allocations])
+        self._tell_taken_back(client, [a.invoice_number for a in payment.allocations])
         return reversed_
+
+    def _tell_taken_back(self, client: Client, invoice_numbers: list[str]) -> None:
+        if self.reversed_listener is not None:
+            self.reversed_listener(client, sorted(set(invoice_numbers)))
 
     def _tell_reversed(
         self, client: Client, payment: Payment, numbers: list[str], reason: str, tell: bool

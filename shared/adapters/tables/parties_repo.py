@@ -97,6 +97,7 @@ def client_to_row(client: Client) -> Row:
             "B2bCostsFixed": client.b2b_costs_fixed,
             "ChannelsOff": put_json(sorted(client.channels_off)),
             "EarlierTerms": put_json([_terms_out(t) for t in client.earlier_terms]),
+            "RulingsEnded": client.rulings_ended,
         },
     )
 
@@ -135,6 +136,7 @@ def client_from_row(row: Row) -> Client:
         b2b_costs_fixed=int(d.get("B2bCostsFixed", 0)),
         channels_off=frozenset(get_json(d.get("ChannelsOff"), [])),
         earlier_terms=tuple(_terms_in(t) for t in get_json(d.get("EarlierTerms"), [])),
+        rulings_ended=bool(d.get("RulingsEnded", False)),
     )
 
 

@@ -14,6 +14,7 @@ commission 10 %."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -37,7 +38,14 @@ def _ended() -> tuple[Any, Any]:
     _at(w, date(2026, 3, 1))
     _set(w, {"standing": "normal", "reason": "ended"})
     assert _filing_item(w)["status"] == "resolved"
-    return w, client
+    return w, _as_read(w, client)
+
+
+def _as_read(w: Any, client: Any) -> Any:
+    """The client as a request reads it (the end flagged ``rulings_ended`` on its row)."""
+    found = w.services.repos.clients.get(client.client_id)
+    assert found is not None
+    return found[0]
 
 
 def _booked_after_the_end(after_end: dict[str, str] | None) -> tuple[Any, Any]:
@@ -134,19 +142,22 @@ def test_money_held_without_its_item_marks_the_debtor_for_the_run() -> None:
 
 
 def test_a_ruling_that_ended_before_the_deploy_gets_its_claims_noted_once() -> None:
-    """An earlier version ended the ruling without ``h|`` rows: the daily run's one pass
-    (``u|ended-ruling-claims``) notes F1, and p1 booked after it marks D1 as for a ruling
-    that ends from now on."""
+    """An earlier version ended the ruling without ``h|`` rows nor the client's
+    ``rulings_ended``: the daily run's one pass (``u|ended-ruling-claims-2``) notes F1 and
+    flags the client, and p1 booked after it marks D1 as for a ruling that ends from now on."""
     w, client = _ended()
     invoices = w.services.repos.invoices
     for key, etag, _ in invoices.marks(client.client_id, ENDED_RULING_CLAIM_ROW):
         invoices.drop_mark(client.client_id, ENDED_RULING_CLAIM_ROW, key, etag)
+    w.services.repos.clients.save(replace(client, rulings_ended=False))
     assert invoices.marks(client.client_id, UPGRADED_ROW) == []
     _at(w, date(2026, 3, 2))
-    w.services._left_over(client)
+    w.services._left_over(_as_read(w, client))
     assert [k for k, _, _ in invoices.marks(client.client_id, ENDED_RULING_CLAIM_ROW)] == ["F1"]
-    assert "ended-ruling-claims" in [k for k, _, _ in invoices.marks(client.client_id,
-                                                                     UPGRADED_ROW)]  # fmt: skip
+    assert "ended-ruling-claims-2" in [k for k, _, _ in invoices.marks(client.client_id,
+                                                                       UPGRADED_ROW)]  # fmt: skip
+    client = _as_read(w, client)
+    assert client.rulings_ended
     _at(w, date(2026, 3, 5))
     w.services.payments.book(client, payment_id="p1", amount=500_00,
                              received_on=date(2026, 2, 20), source=PaymentSource.BANK,

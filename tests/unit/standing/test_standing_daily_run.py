@@ -88,7 +88,9 @@ def test_a_ruling_stops_the_interest_from_its_day(engine):  # noqa: F811
     # consumer interest (6:119) for the days 11-3 .. 31-3 and not one day after
     assert interest("F1", "2025-09-01") == interest("F1", "2025-04-01") != "0.00"
     assert interest("F3", "2025-09-01") > interest("F3", "2025-04-01")  # D2: runs on
-    # a deceased debtor's estate owes the interest: it runs on
+    # a deceased debtor's estate owes the interest: it runs on (a death over a ruling in force
+    # is refused, law15b #2: the ruling recorded in error is lifted as a mistake first)
+    _set(world, {"standing": "normal", "reason": "mistake"})
     _set(world, {"standing": "deceased", "since": "2025-04-01"})
     assert interest("F1", "2025-09-01") > interest("F1", "2025-04-01")
     _set(world, {"standing": "bankrupt", "since": "2025-04-01"})
