@@ -4,9 +4,10 @@ chunks for a large one; the result lists every rejected row with its line, field
 
 The payload is what the preview produced: the valid rows as invoice drafts with their row
 index, and the rows already rejected then. A chunk is an idempotent upsert by the client's
-invoice numbers; its rejected rows and its figures are kept as blobs named after the chunk,
-so a redelivered job message that repeats a chunk overwrites the same rejected rows and
-counts the chunk's invoices as its first run did (created, not "unchanged"), nothing twice.
+invoice numbers; what its invoices were before its first run (kept before it writes any),
+its rejected rows and its figures are kept as blobs named after the chunk, so a redelivered
+job message that repeats a chunk overwrites the same rejected rows and counts the chunk's
+invoices as its first run did (created, not "unchanged"), nothing twice.
 
 The file of rejected rows is written in the language the job recorded (its headers and the
 reasons the console knows, spelled for the person's Excel: Dutch ``;``); beside it the rows
@@ -165,8 +166,11 @@ class InvoiceImportWork:
             if found is None:
                 raise JobInputError("the client is gone")
             chunk = upload.rows[job.done : job.done + CHUNK]
+            before, repeat = self._before(files, job.client_id, job.done, chunk)
             result = self.imports.upsert_invoices(found[0], chunk, upload.importer)
             files.put(f"rejected-{job.done:07d}.json", dump_errors(result.errors))
+            if repeat:  # a first run's figures, from what its invoices were before it
+                result = self._as_first_run(job.client_id, chunk, before, result)
             counts = _first_counts(files, job.done, result)
             for k in ("created", "updated", "unchanged"):
                 tally[k] += counts[k]
@@ -185,13 +189,57 @@ class InvoiceImportWork:
         return Step(total, total, tally, finished=True, result=rejected_csv(errors, words),
                     result_name=f"rejected-rows-{upload.file.removesuffix('.csv')}.csv", result_type="text/csv; charset=utf-8")  # fmt: skip
 
+    def _before(
+        self, files: JobFiles, client_id: str, start: int, chunk: Sequence[tuple[int, InvoiceDraft]]
+    ) -> tuple[dict[str, str | None], bool]:
+        """The chunk's invoices as they stood before its first run (number: ETag, none when
+        not stored), kept as ``before-<start>.json`` before the first upsert, and whether this
+        run repeats the chunk (the blob was there). Written after the upserts, the chunk's
+        figures were lost to a cut between them and ``counts-<start>.json`` and the repeat
+        counted the first run's invoices "unchanged" (failure15c: created 346, unchanged 248
+        where the uncut import shows created 594, unchanged 0)."""
+        name = f"before-{start:07d}.json"
+        kept = files.get(name)
+        if kept is not None:
+            return {str(k): v for k, v in json.loads(kept).items()}, True
+        stored = self.repos.invoices.get_many(client_id, [d.number for _, d in chunk])
+        before = {d.number: (stored[d.number].etag if d.number in stored else None)
+                  for _, d in chunk}  # fmt: skip
+        files.put(name, json.dumps(before).encode(), "application/json")
+        return before, False
+
+    def _as_first_run(
+        self,
+        client_id: str,
+        chunk: Sequence[tuple[int, InvoiceDraft]],
+        before: dict[str, str | None],
+        result: BatchResult,
+    ) -> BatchResult:
+        """A repeat's figures as the first run counted them: a row stored now that was not
+        before the first run was created, one whose stored copy changed since was updated,
+        the rest unchanged (the rows the repeat refused stay refused)."""
+        refused = {e.index for e in result.errors}
+        now = self.repos.invoices.get_many(client_id, [d.number for _, d in chunk])
+        counted = BatchResult(errors=result.errors, notes=result.notes)
+        for index, draft in chunk:
+            if index in refused or draft.number not in now:
+                continue
+            was = before.get(draft.number)
+            if was is None:
+                counted.created += 1
+            elif now[draft.number].etag != was:
+                counted.updated += 1
+            else:
+                counted.unchanged += 1
+        return counted
+
 
 def _first_counts(files: JobFiles, start: int, result: BatchResult) -> dict[str, int]:
     """The chunk's figures as its first run counted them, kept beside its rejected rows: a
     redelivery that repeats a chunk (the delivery died before its checkpoint) finds its
     invoices there and would count them "unchanged" (failure15b Q6: created 346, unchanged
-    248 where the uncut import shows created 594). A first run cut inside its upserts wrote
-    none: the repeat's figures are all there is."""
+    248 where the uncut import shows created 594). A first run cut before them leaves the
+    repeat to count from ``before-<start>.json`` (:meth:`InvoiceImportWork._before`)."""
     name = f"counts-{start:07d}.json"
     kept = files.get(name)
     if kept is not None:

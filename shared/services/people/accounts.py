@@ -35,7 +35,7 @@ from shared.domain.people.sessions import Session, Stage
 from shared.domain.people.tokens import LinkToken, Purpose, new_token
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import Invalid
-from shared.services.people import texts
+from shared.services.people import factor_told, texts
 from shared.services.people.kit import Kit, Throttled
 from shared.services.people.signin import Signed, SignInService
 
@@ -139,7 +139,7 @@ class AccountService:
     ) -> tuple[Signed, list[str]]:
         found = self.people.users.get(signed.user.user_id)
         assert found is not None
-        user, etag = found
+        user, etag = factor_told.tell_left(self.kit, *found)  # a change a cut left untold
         secret = user.extra.get("pending_totp")
         step = totp_step(secret, code, self.kit.now(), -1) if secret else None
         if secret is None or step is None:
@@ -173,7 +173,7 @@ class AccountService:
     ) -> tuple[Signed, list[str]]:
         found = self.people.users.get(signed.user.user_id)
         assert found is not None
-        user, etag = found
+        user, etag = factor_told.tell_left(self.kit, *found)  # a change a cut left untold
         mobile = user.extra.get("pending_mobile")
         if mobile is None or not self.signin.check_sms(signed, code):
             raise Invalid(
@@ -221,23 +221,11 @@ class AccountService:
         """A factor is set: new recovery codes, a new epoch (every other session ends), a new
         session id for this one, an audit entry and a mail.
 
-        The audit entry and the mail come first, keyed by the person and the new epoch, and
-        the user's save last: a confirmation a storage fault cut off leaves the enrolment
-        pending, and its retry (the person's next code) saves it, finding the entry and the
-        mail made (written once, sent once). Saved first, a cut left the factor changed
-        without either, and the retry refused as "code does not match" (failure15b Q5)."""
+        The user is saved first, with a note that the change is to be told, then the entry
+        and the mail are made, keyed by the change (:mod:`factor_told`): a confirmation cut
+        before its save tells nothing and its retry (the person's next code) saves it; cut
+        after, the retry or the next sign-in tells it (failure15b Q5, failure15c #2)."""
         codes = new_recovery_codes()
-        epoch = str(user.epoch + 1)
-        self.kit.audit_once(
-            Event.FACTOR_ENROLLED, agency_id=user.agency_id, client_id=user.client_id,
-            actor=user.user_id, subject=user.user_id, source=source, factor=what,
-            event_id=self.kit.keyed_event_id(confirmed, "factor", user.user_id, epoch),
-        )  # fmt: skip
-        self._notify(
-            user,
-            what,
-            key=f"acct-factor-{self.kit.hashed('factor', f'{user.user_id}|{epoch}')[:24]}",
-        )
         user = replace(
             user,
             status=UserStatus.ACTIVE if user.status is UserStatus.INVITED else user.status,
@@ -247,12 +235,14 @@ class AccountService:
             epoch=user.epoch + 1,
             changed_at=self.kit.now(),
         )
+        user = replace(user, extra=factor_told.noted(user, what, confirmed, source))
         try:
-            self.people.users.save(user, etag)
+            etag = self.people.users.save(user, etag)
         except PreconditionFailed:
             raise Invalid(
                 "your account changed meanwhile; try again", code="account_changed"
             ) from None
+        user, _ = factor_told.tell_left(self.kit, user, etag)
         return self.signin.renew(signed, user, source, agent), codes
 
     def renew_recovery_codes(self, signed: Signed) -> list[str]:

@@ -28,7 +28,7 @@ from shared.domain.people.factors import (
 from shared.domain.people.passwords import verify_password
 from shared.domain.people.sessions import Session, Stage, new_csrf, new_session_id
 from shared.ports.tables import PreconditionFailed
-from shared.services.people import texts
+from shared.services.people import factor_told, texts
 from shared.services.people.kit import Kit, Throttled
 
 log = logging.getLogger("inning.people")
@@ -313,10 +313,12 @@ class SignInService:
             self.kit.audit_user(Event.SECOND_FACTOR_FAILED, user, source=source, factor=how)
             raise SignInFailed()
         self.people.failures.clear("account", account)
-        fresh = self.people.users.get(user.user_id)
-        assert fresh is not None
-        signed = self.renew(signed, fresh[0], source, agent)
-        self.kit.audit_user(Event.LOGIN, fresh[0], source=source, factor=how)
+        found = self.people.users.get(user.user_id)
+        assert found is not None
+        # a factor change a cut left untold (saved, its event and mail not made) is told now
+        fresh, _ = factor_told.tell_left(self.kit, *found)
+        signed = self.renew(signed, fresh, source, agent)
+        self.kit.audit_user(Event.LOGIN, fresh, source=source, factor=how)
         subject, text = texts.mail(
             "login", user.language, when=f"{self.kit.now():%Y-%m-%d %H:%M}", agent=agent[:80] or "-"
         )
