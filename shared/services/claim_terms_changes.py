@@ -23,7 +23,11 @@ received``, a debtor's kind: :mod:`shared.services.debtor_kind`). So, on an exis
   that report, or before the import's own day, is an administrator's act (attack8 #4): a new
   letter of the client's is sent after the return was known, and one dated back weeks would
   give back at once the costs the return took away (no letter received, art. 3:37 lid 3 BW);
-  so a staff key's row is refused, an administrator's kept on the contact log and audited.
+  so a staff key's row is refused, an administrator's kept on the contact log and audited;
+- on an invoice in collection (:meth:`ClaimTermChanges.in_collection`) the amount, invoice
+  date and due date are an administrator's to change (on the record), and on one an agency's
+  case or a payment plan follows (:meth:`ClaimTermChanges.followed`) no import's at all: only
+  a credit note tells the agency and lowers the plan (attack15c).
 
 Before those milestones every value changes as before. Each check reads only for a row that
 changes one of these values (a re-send of the same data reads nothing more)."""
@@ -179,8 +183,34 @@ class ClaimTermChanges:
             )
         raised = new.invoiced > previous.invoiced
         lowered = new.invoiced < previous.invoiced
-        if not moved and not raised and not lowered:
+        dated = previous.invoice_date != new.invoice_date
+        if not moved and not raised and not lowered and not dated:
             return None
+        if (raised or lowered or dated or _moves_due(moved)) and (
+            followed := self.followed(client, previous)
+        ):
+            # an agency's case or a running plan collects on the invoice's figures: only a
+            # credit note tells them (InvoiceStatusService._followed: the agency's item, the
+            # plan lowered), so no import rewrites them, an administrator's neither (attack15c)
+            field = "amount" if raised or lowered else "due_date" if _moves_due(moved) else (
+                "invoice_date")  # fmt: skip
+            raise TermsRefused(field,
+                f"invoice {previous.number} is {followed}: an import does not change its "
+                "amount, invoice date or due date, whoever sends it (the "
+                f"{'agency' if previous.handed_over_to else 'plan'} would go on collecting the "
+                f"old figures); lower it by a credit note (POST …/invoices/{previous.number}/"
+                "credit), which tells the agency and lowers a plan, or withdraw it")  # fmt: skip
+        if not moved and not raised and not lowered:
+            # an invoice date alone: no term of the law moves, but in collection it is one of
+            # the figures the debtor was sent, so staff may not rewrite it (an administrator's
+            # change is on the record)
+            busy = self.in_collection(client, previous)
+            if busy is None:
+                return None
+            what = f"invoice date {previous.invoice_date} -> {new.invoice_date}"
+            if not importer.may_decide:
+                raise TermsRefused("invoice_date", _busy_text(previous, busy, "invoice date"))
+            return TermsChange(new, what, f"collection started ({busy})")
         announced = previous.costs_owed_from is not None or (
             (found := stored_header()) is not None and found.fourteen_day_letter_on is not None
         )
@@ -200,18 +230,23 @@ class ClaimTermChanges:
         # does not name an administrator (newcomer15b #6: a reused number in an open-items
         # export made F-0001 of 121.00, 45 days overdue, 99.00 not yet due, its interest gone)
         amount_moves = raised or lowered
-        busy = self.in_collection(client, previous) if amount_moves or moved else None
-        if busy is not None and not importer.may_decide and (amount_moves or _moves_due(moved)):
-            field = "amount" if amount_moves else "due_date"
-            raise TermsRefused(field,
-                f"invoice {previous.number} is in collection ({busy}): an import by staff or "
-                f"a staff key does not change its {field.replace('_', ' ')}; lower it by a "
-                f"credit note (POST …/invoices/{previous.number}/credit), withdraw it, or have an "
-                "administrator send the row (the change is then on the record)")  # fmt: skip
+        busy = self.in_collection(client, previous) if amount_moves or moved or dated else None
+        if (
+            busy is not None
+            and not importer.may_decide
+            and (amount_moves or _moves_due(moved) or dated)
+        ):
+            field = "amount" if amount_moves else "due_date" if _moves_due(moved) else (
+                "invoice_date")  # fmt: skip
+            raise TermsRefused(field, _busy_text(previous, busy, field.replace("_", " ")))
         if lowered:
             moved.append(("amount", "amount",
                           f"amount {previous.invoiced} -> {new.invoiced} cents"))  # fmt: skip
-        terms = [m for m in moved if m[0] != "amount"]  # a lower amount alone: no term moves
+        if dated and busy is not None:  # on the record with the rest (not a term of the law)
+            moved.append(("invoice_date", "invoice date",
+                          f"invoice date {previous.invoice_date} -> {new.invoice_date}"))  # fmt: skip
+        # a lower amount or another invoice date alone: no term of the law moves
+        terms = [m for m in moved if m[0] not in ("amount", "invoice_date")]
         if terms:
             field, name = terms[0][0], terms[0][1]
             held = self._held(client, debtor, previous)
@@ -242,13 +277,23 @@ class ClaimTermChanges:
     def in_collection(self, client: Client, invoice: Invoice) -> str | None:
         """Why ``invoice`` is in collection (dunning started, money booked by Inning, handed
         over as a case, held by a payment plan), None when it is not: the one rule the API's
-        import and the console's upload follow for its amount and due date."""
+        import and the console's upload follow for its amount, invoice date and due date."""
         if invoice.handed_over_to is not None:
             return "handed over as a collection case"
         if invoice.payments:
             return "money booked on it"
         if invoice.dunning_step >= 0 or invoice.dunning_trail:
             return "dunning started"
+        if held_by_plan(self.repos.store, client.client_id, [invoice.number]):
+            return "held by a payment plan"
+        return None
+
+    def followed(self, client: Client, invoice: Invoice) -> str | None:
+        """What collects on ``invoice``'s figures besides the client (an agency's case, a
+        running payment plan), None when nothing does: what a credit note tells and an import
+        cannot, so an import never changes its amount, invoice date or due date."""
+        if invoice.handed_over_to is not None:
+            return "handed over as a collection case"
         if held_by_plan(self.repos.store, client.client_id, [invoice.number]):
             return "held by a payment plan"
         return None
@@ -366,6 +411,13 @@ class ClaimTermChanges:
             )
         except Conflict:
             pass
+
+
+def _busy_text(previous: Invoice, busy: str, name: str) -> str:
+    return (f"invoice {previous.number} is in collection ({busy}): an import by staff or a "
+            f"staff key does not change its {name}; lower it by a credit note "
+            f"(POST …/invoices/{previous.number}/credit), withdraw it, or have an administrator "
+            "send the row (the change is then on the record)")  # fmt: skip
 
 
 def _moves_due(moved: Sequence[tuple[str, str, str]]) -> bool:

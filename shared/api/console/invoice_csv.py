@@ -112,7 +112,8 @@ class Sheet:
 
 @dataclass(frozen=True)
 class Change:
-    """A row that changes a stored invoice's amount or due date: what it was, what it becomes."""
+    """A row that changes a stored invoice's amount, invoice date or due date: what it was,
+    what it becomes."""
 
     index: int
     number: str
@@ -120,6 +121,8 @@ class Change:
     amount: int
     due_was: date
     due: date
+    dated_was: date
+    dated: date
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ class Preview:
 def changes_of(
     imports: ImportService, client: Client, rows: list[tuple[int, InvoiceDraft]]
 ) -> tuple[list[Change], int]:
-    """The rows that change a stored invoice's amount or due date, and how many are new."""
+    """The rows that change a stored invoice's amount, invoice date or due date, and how many
+    are new."""
     stored = imports.repos.invoices.get_many(client.client_id, [d.number for _, d in rows])
     changes: list[Change] = []
     for index, draft in rows:
@@ -146,9 +150,14 @@ def changes_of(
             continue
         was = found.invoice
         amount_was = was.invoiced
-        if amount_was != draft.amount or was.due_date != draft.due_date:
+        if (amount_was, was.due_date, was.invoice_date) != (
+            draft.amount,
+            draft.due_date,
+            draft.invoice_date,
+        ):
             changes.append(Change(index, draft.number, amount_was, draft.amount,
-                                  was.due_date, draft.due_date))  # fmt: skip
+                                  was.due_date, draft.due_date,
+                                  was.invoice_date, draft.invoice_date))  # fmt: skip
     return changes, sum(1 for _, d in rows if d.number not in stored)
 
 

@@ -46,8 +46,8 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 {% for index, d in first %}<tr><td class="num">{{ line_of(index) }}</td><th scope="row">{{ d.number }}</th><td>{{ d.debtor_number }}</td><td>{{ d.due_date.strftime('%d-%m-%Y') if desk.lang == 'nl' else d.due_date.isoformat() }}</td><td class="num">{{ desk.money(d.amount) }}</td><td class="num">{{ desk.money(d.amount if d.open_amount is none else d.open_amount) }}</td></tr>{% endfor %}
 </tbody></table></div>{% endif %}
 {% if changes %}<div class="scroll" tabindex="0"><table id="pv-changes"><caption>{{ t.upload_changes_caption }}</caption>
-<thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_number }}</th><th scope="col">{{ t.upload_amount }}</th><th scope="col">{{ t.upload_due }}</th></tr></thead><tbody>
-{% for c in changes %}<tr><td class="num">{{ line_of(c.index) }}</td><th scope="row">{{ c.number }}</th><td>{% if c.amount_was != c.amount %}{{ desk.money(c.amount_was) }} → {{ desk.money(c.amount) }}{% else %}{{ desk.money(c.amount) }}{% endif %}</td><td>{% if c.due_was != c.due %}{{ day(c.due_was) }} → {{ day(c.due) }}{% else %}{{ day(c.due) }}{% endif %}</td></tr>{% endfor %}
+<thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_number }}</th><th scope="col">{{ t.upload_amount }}</th><th scope="col">{{ t.upload_invoice_date }}</th><th scope="col">{{ t.upload_due }}</th></tr></thead><tbody>
+{% for c in changes %}<tr><td class="num">{{ line_of(c.index) }}</td><th scope="row">{{ c.number }}</th><td>{% if c.amount_was != c.amount %}{{ desk.money(c.amount_was) }} → {{ desk.money(c.amount) }}{% else %}{{ desk.money(c.amount) }}{% endif %}</td><td>{% if c.dated_was != c.dated %}{{ day(c.dated_was) }} → {{ day(c.dated) }}{% else %}{{ day(c.dated) }}{% endif %}</td><td>{% if c.due_was != c.due %}{{ day(c.due_was) }} → {{ day(c.due) }}{% else %}{{ day(c.due) }}{% endif %}</td></tr>{% endfor %}
 </tbody></table></div>{% endif %}
 {% if upload.rows|length > at_once %}<p>{{ t.upload_as_job }}</p>{% endif %}
 <form method="post" action="{{ desk.url('/upload') }}">
@@ -93,6 +93,7 @@ words(
         "upload_sum": "Totaal factuurbedrag van wat wordt ingelezen", "upload_open_sum": "openstaand",
         "upload_first": "De eerste {n} facturen zoals ze worden ingelezen: kloppen de bedragen?",
         "upload_number": "Factuur", "upload_debtor": "Debiteur", "upload_due": "Vervaldatum",
+        "upload_invoice_date": "Factuurdatum",
         "upload_amount": "Bedrag", "upload_open": "Openstaand",
         "upload_invoice_date_assumed": "Het bestand heeft geen factuurdatum: de factuurdatum is de vervaldatum min de betaaltermijn van {n} dagen (zo staat hij op brieven).",
         "upload_term": "Betaaltermijn in dagen (alleen voor een bestand zonder factuurdatum)",
@@ -117,6 +118,7 @@ words(
         "upload_sum": "Total invoiced amount of what is imported", "upload_open_sum": "open",
         "upload_first": "The first {n} invoices as they will be imported: are the amounts right?",
         "upload_number": "Invoice", "upload_debtor": "Debtor", "upload_due": "Due date",
+        "upload_invoice_date": "Invoice date",
         "upload_amount": "Amount", "upload_open": "Open",
         "upload_invoice_date_assumed": "The file has no invoice date: the invoice date is the due date less the payment term of {n} days (letters show it so).",
         "upload_term": "Payment term in days (only for a file without an invoice date)",
