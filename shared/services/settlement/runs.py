@@ -452,9 +452,18 @@ class SettlementRunner:
         item again with it). The item lists them for staff to decide whether the money is
         kept, returned to the curator or the claim filed net (law14b D). The day received
         decides, not the day booked, and every ruling the debtor's row keeps counts: one that
-        ended under a standing recorded after it (a death) too (standing15 #3). One read of
-        each such debtor and of his rulings' filing items."""
-        from shared.services.debtor_standing import _payments_listed, follow_money, item_id
+        ended under a standing recorded after it (a death) too (standing15 #3). A claim is the
+        ruling's when its item lists it or it existed on the ruling's day (``in_ruling``), in
+        whatever state: one disputed when the item was written is not on it, and its money is
+        the estate's all the same (failure15c #4: 300.00 received on a disputed claim in the
+        ruling was paid out). One read of each such debtor and of his rulings' filing items,
+        and of the claims paid by a payment whose item was resolved without it."""
+        from shared.services.debtor_standing import (
+            _payments_listed,
+            follow_money,
+            in_ruling,
+            item_id,
+        )
 
         rulings: dict[str, list[tuple[DebtorStanding, ActionItem | None]]] = {}
         kept: dict[str, Payment] = {}
@@ -467,15 +476,22 @@ class SettlementRunner:
                          None)  # fmt: skip
             if found is None:
                 continue
-            filing = found[1]
+            ruling, filing = found
             decided = (
                 filing is not None
                 and filing.status is ActionStatus.RESOLVED
                 and (
                     p.payment_id in _payments_listed(filing.detail)
-                    or not any(
-                        a.amount and a.invoice_number in filing.invoice_numbers
-                        for a in p.allocations
+                    or (
+                        not any(a.amount and a.invoice_number in filing.invoice_numbers
+                                for a in p.allocations)  # fmt: skip
+                        # the item's list can miss a claim of the ruling (disputed then)
+                        and not any(
+                            in_ruling(ruling, s.invoice)
+                            for s in self.repos.invoices.get_many(
+                                client_id, [a.invoice_number for a in p.allocations if a.amount]
+                            ).values()
+                        )
                     )
                 )
             )
