@@ -458,12 +458,7 @@ class SettlementRunner:
         the estate's all the same (failure15c #4: 300.00 received on a disputed claim in the
         ruling was paid out). One read of each such debtor and of his rulings' filing items,
         and of the claims paid by a payment whose item was resolved without it."""
-        from shared.services.debtor_standing import (
-            _payments_listed,
-            follow_money,
-            in_ruling,
-            item_id,
-        )
+        from shared.services.debtor_standing import _payments_listed, follow_money, item_id
 
         rulings: dict[str, list[tuple[DebtorStanding, ActionItem | None]]] = {}
         kept: dict[str, Payment] = {}
@@ -482,17 +477,7 @@ class SettlementRunner:
                 and filing.status is ActionStatus.RESOLVED
                 and (
                     p.payment_id in _payments_listed(filing.detail)
-                    or (
-                        not any(a.amount and a.invoice_number in filing.invoice_numbers
-                                for a in p.allocations)  # fmt: skip
-                        # the item's list can miss a claim of the ruling (disputed then)
-                        and not any(
-                            in_ruling(ruling, s.invoice)
-                            for s in self.repos.invoices.get_many(
-                                client_id, [a.invoice_number for a in p.allocations if a.amount]
-                            ).values()
-                        )
-                    )
+                    or not self._on_claims_of(client_id, p, ruling, filing.invoice_numbers)
                 )
             )
             if not decided:
@@ -503,6 +488,20 @@ class SettlementRunner:
                 # booking marked the debtor; one of before that, or whose mark went, too)
                 follow_money(self.repos, client_id, p.debtor_number, self.clock.now())
         return kept
+
+    def _on_claims_of(
+        self, client_id: str, p: Payment, ruling: DebtorStanding, listed: Sequence[str]
+    ) -> bool:
+        """Whether the payment paid a claim of the ruling: one its item lists, or one that
+        existed on the ruling's day (read): the item's list can miss one, disputed when the
+        item was written (failure15c #4)."""
+        from shared.services.debtor_standing import in_ruling
+
+        paid = [a.invoice_number for a in p.allocations if a.amount]
+        if any(n in listed for n in paid):
+            return True
+        stored = self.repos.invoices.get_many(client_id, paid) if paid else {}
+        return any(in_ruling(ruling, s.invoice) for s in stored.values())
 
     def _rulings(
         self, client_id: str, number: str, item_id: Callable[[str, DebtorStanding], str]
