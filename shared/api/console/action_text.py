@@ -130,6 +130,8 @@ DETAILS: dict[str, tuple[str, str]] = {
         "Verschil: de ingediende vordering bij de curator of bewindvoerder corrigeren",
         "Difference: correct the claim filed with the curator or administrator",
     ),
+    # a ruling's claims disputed on its day: filed for verification (art. 110-119 Fw)
+    "disputed": ("Betwist (ter verificatie indienen)", "Disputed (file for verification)"),
     "lifted_on": ("Opgeheven op", "Lifted on"),
     "held": (
         "Aangehouden op de derdengeldenrekening (betaald na het vonnis, art. 23 Fw)",
