@@ -43,6 +43,8 @@ def _ended_and_booked(w: Any, client: Any) -> None:
     _at(w, date(2026, 3, 1))
     _set(w, {"standing": "normal", "reason": "ended"})
     _at(w, date(2026, 3, 5))
+    # the booking's request reads its client as the end left it (rulings_ended)
+    client = w.services.access.client_for(w.services.access.authenticate(w.agency_a.key), "C1")
     w.services.payments.book(client, payment_id="p4", amount=300_00,
                              received_on=date(2026, 2, 20), source=PaymentSource.BANK,
                              invoice_numbers=["F4"])  # fmt: skip

@@ -36,7 +36,10 @@ def _lift_with_a_booking_inside(
     def booking_lands_first(self: DebtorStandingService, *args: Any) -> None:
         if not booked:
             booked.append("p1")
-            w.services.payments.book(client, payment_id="p1", amount=500_00,
+            # the booking's request reads its client after the lift flagged it (rulings_ended)
+            fresh = w.services.access.client_for(w.services.access.authenticate(w.agency_a.key),
+                                                 "C1")  # fmt: skip
+            w.services.payments.book(fresh, payment_id="p1", amount=500_00,
                                      received_on=date(2026, 2, 20), source=PaymentSource.BANK,
                                      received_by=received_by, invoice_numbers=["F1"])  # fmt: skip
         original(self, *args)
