@@ -111,6 +111,7 @@ def register(router: Router, services: Services) -> None:
         figures = services.ledger.waive(
             client, ctx.params["invoice"], Component(body.component),
             cents_from_decimal(body.amount), body.reason, author=principal(ctx).key_id,
+            stop_interest=body.stop_interest,
         )  # fmt: skip
         return ApiResponse(body=claim_out(figures))
 
@@ -141,7 +142,9 @@ def register(router: Router, services: Services) -> None:
     router.add(
         Route(
             "POST", invoice + "/waive", waive,
-            "Waive part of the collection costs or interest (reason on the contact log)", tag,
+            "Waive part of the collection costs or interest (reason on the contact log); "
+            "interest goes on accruing unless `stop_interest` gives up the interest to come",
+            tag,
             body=schemas_ledger.WaiveIn, response=schemas_ledger.ClaimOut,
         )
     )  # fmt: skip

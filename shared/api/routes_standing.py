@@ -192,8 +192,9 @@ def register(router: Router, services: Services) -> None:
                 "without a reason, or for one that does not fit it; a standing the agency "
                 "recorded (recorded_by_agency), or its ruling that ended, changed by a client "
                 "(standing_agency_recorded); a death over a bankruptcy or WSNP in force, "
-                "whatever its day: it does not end the ruling, lift that with how it ended "
-                "(or as a mistake) first (standing_ruling_in_force)",
+                "whatever its day: it does not end a bankruptcy, lift that with how it ended "
+                "(or as a mistake) first; it ends a WSNP and leaves the estate bankrupt by law "
+                "(art. 350 Fw), record that bankruptcy over it (standing_ruling_in_force)",
             },
             example={"standing": "bankrupt", "since": "2026-02-03"},
             description="While a standing holds, the daily run sends the debtor nothing and "

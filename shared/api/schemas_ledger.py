@@ -76,6 +76,15 @@ class WaiveIn(Strict):
     component: Literal["costs", "interest"]
     amount: Amount
     reason: str = Field(min_length=3, max_length=1000)
+    stop_interest: bool = Field(
+        default=False,
+        description=(
+            "Also give up the interest still to come: no interest from the waiver's day on "
+            "(a final settlement; interest waivers only). Without it the interest runs on "
+            "while the claim stays unpaid, also when all open interest is waived "
+            "(art. 6:119 BW)"
+        ),
+    )
 
 
 class WriteOffIn(Strict):

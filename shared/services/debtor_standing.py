@@ -1434,17 +1434,23 @@ def _ruling_stays(now: DebtorStanding | None, standing: Standing, since: date) -
     bankruptcy (art. 193 e.v. Fw), no proof that the ruling is an error. So the ruling keeps
     stopping the interest (art. 128 Fw) and the money received under it waits for a person's
     decision (art. 23 Fw). Staff lift the ruling with how it ended (a mistake: as a mistake)
-    first; a standing set after that keeps a ruling that ended (the ``ended`` chain). Another
+    first (a WSNP the death ended: they record the estate's bankruptcy over it); a standing set after that keeps a ruling that ended (the ``ended`` chain). Another
     ruling set over it corrects it (on or before its day, or of its own kind) or succeeds it
     (:func:`succeeds`)."""
     if now is None or not now.confirmed or now.standing not in INSOLVENT:
         return
     if standing is not Standing.DECEASED:
         return
+    held = f"the debtor's {now.standing.value} since {now.since.isoformat()} holds: "
+    # a WSNP ends by the death and the estate is bankrupt by law (art. 350 lid 3 a, lid 5 Fw):
+    # lifting it and recording the death would let the interest run (law15c F3)
     raise Invalid(
-        f"the debtor's {now.standing.value} since {now.since.isoformat()} holds: his death "
-        "does not end it (the curator winds up the estate); lift it first with how it "
-        "ended (or as a mistake), then record the death",
+        held + "his death ends the WSNP and leaves his estate bankrupt by law (art. 350 Fw); "
+        "do not lift it: record the estate's bankruptcy from the day the court ended the "
+        "WSNP, which succeeds it and keeps its interest stop and held money"
+        if now.standing is Standing.WSNP
+        else held + "his death does not end it (the curator winds up the estate); lift it "
+        "first with how it ended (or as a mistake), then record the death",
         field="standing",
         code="standing_ruling_in_force",
         params={"standing": now.standing.value, "day": now.since},

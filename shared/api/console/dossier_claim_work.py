@@ -105,7 +105,8 @@ def act(desk: Desk, number: str, do: str) -> ApiResponse:
         desk.services.invoice_status.resolve_dispute(client, invoice_number, author=author)
     else:
         desk.services.ledger.waive(client, invoice_number, step["component"], step["cents"],
-                                   step["reason"], author=author)  # fmt: skip
+                                   step["reason"], author=author,
+                                   stop_interest=step["stop_interest"])  # fmt: skip
     return desk.redirect(f"/dossier/{quote(number, safe='')}", done=f"work_{do}")
 
 
@@ -191,10 +192,16 @@ def _step(desk: Desk, do: str, invoice: Invoice) -> dict[str, Any]:
         reason = desk.field("reason")
         if len(reason) < 3:
             raise Invalid(desk.t["work_say_reason"], field="reason")
+        # giving up the interest to come is the person's explicit choice (6:119 BW: a waiver
+        # of the accrued interest alone leaves it running, law15c F2)
+        stop = desk.field("stop_interest") == "yes"
+        if stop and component is not Component.INTEREST:
+            raise Invalid(desk.t["work_stop_interest_only"], field="stop_interest")
         return {
             "component": component,
             "cents": _cents(desk, desk.field("amount")),
             "reason": reason[:1000],
+            "stop_interest": stop,
         }
     return {}
 
@@ -219,7 +226,8 @@ def _confirm(
         "dossier-confirm", desk.t["work_confirm_title"], 200,
         number=number, do=do, invoice=invoice, figures=figures, step=step,
         **(_holders(desk, invoice) if do != "waive" else {"plan": None, "case": False}),
-        fields={k: desk.field(k) for k in ("invoice", "amount", "reference", "reason", "component")
+        fields={k: desk.field(k) for k in ("invoice", "amount", "reference", "reason", "component",
+                                           "stop_interest")
                 if desk.field(k)},
     )  # fmt: skip
 
@@ -245,6 +253,7 @@ WORK = """{% set w = work %}{% set action = desk.url('/dossier/' + debtor.number
 <label for="waive-component">{{ t.work_component }}</label><select id="waive-component" name="component">{% for c in w.components %}<option value="{{ c }}">{{ t['work_c_' + c] }}</option>{% endfor %}</select>
 <label for="waive-amount">{{ t.work_amount }}</label><input id="waive-amount" name="amount" inputmode="decimal" required maxlength="20">
 <label for="waive-reason">{{ t.dos_reason }}</label><input id="waive-reason" name="reason" required minlength="3" maxlength="1000">
+<p><input type="checkbox" id="waive-stop" name="stop_interest" value="yes"> <label for="waive-stop">{{ t.work_stop_interest }}</label></p>
 <p><button type="submit" name="do" value="waive">{{ t.work_waive_next }}</button></p></form>{% endif %}
 </div></section>{% endif %}"""
 
@@ -254,7 +263,7 @@ CONFIRM = """{% extends "shell" %}{% block main %}
 <dt>{{ t.dos_principal }}</dt><dd>{{ desk.money(o.principal) }}</dd><dt>{{ t.dos_costs }}</dt><dd>{{ desk.money(o.costs) }}</dd>
 <dt>{{ t.dos_vat }}</dt><dd>{{ desk.money(o.costs_vat) }}</dd><dt>{{ t.dos_interest }}</dt><dd>{{ desk.money(o.interest) }}</dd>
 <dt>{{ t.work_open_now }}</dt><dd><strong>{{ desk.money(o.total) }}</strong></dd></dl>{% endif %}
-<p class="notice warning">{% if do == 'credit' and step.note %}{{ t.work_confirm_credit_part.format(amount=desk.money(step.note.cents), invoice=invoice.number, reference=step.note.reference) }}{% elif do == 'credit' %}{{ t.work_confirm_credit.format(invoice=invoice.number) }}{% elif do == 'withdraw' %}{{ t.work_confirm_withdraw.format(invoice=invoice.number) }}{% else %}{{ t.work_confirm_waive.format(amount=desk.money(step.cents), what=t['work_c_' + step.component.value], invoice=invoice.number) }}{% endif %}</p>
+<p class="notice warning">{% if do == 'credit' and step.note %}{{ t.work_confirm_credit_part.format(amount=desk.money(step.note.cents), invoice=invoice.number, reference=step.note.reference) }}{% elif do == 'credit' %}{{ t.work_confirm_credit.format(invoice=invoice.number) }}{% elif do == 'withdraw' %}{{ t.work_confirm_withdraw.format(invoice=invoice.number) }}{% else %}{{ t.work_confirm_waive.format(amount=desk.money(step.cents), what=t['work_c_' + step.component.value], invoice=invoice.number) }}{% if step.stop_interest %} {{ t.work_confirm_stop_interest }}{% endif %}{% endif %}</p>
 {% if plan %}<p class="notice">{{ (t.work_plan_follows_paused if plan.status.value == 'paused' else t.work_plan_follows).format(invoice=invoice.number, open=desk.money(plan.open)) }} <a href="{{ desk.url('/plans/' + plan.plan_id) }}">{{ t.work_plan_link }}</a></p>{% endif %}
 {% if case %}<p class="notice">{{ (t.work_case_lowered if do == 'credit' and step.note else t.work_case_follows).format(invoice=invoice.number) }}</p>{% endif %}
 <form method="post" action="{{ desk.url('/dossier/' + number|segment) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
@@ -286,6 +295,9 @@ words(
         "work_confirm_credit_part": "Creditnota {reference}: {amount} van de hoofdsom van {invoice} wordt gecrediteerd; de rente over dat deel vervalt en de kosten volgen de lagere hoofdsom.",
         "work_confirm_withdraw": "Factuur {invoice} wordt ingetrokken: Inning int het openstaande bedrag niet meer.",
         "work_confirm_waive": "{amount} aan {what} op {invoice} wordt kwijtgescholden.",
+        "work_stop_interest": "En geen rente meer vanaf vandaag (een finale regeling; alleen bij rente). Zonder dit loopt de rente door zolang de vordering openstaat.",
+        "work_confirm_stop_interest": "Vanaf vandaag loopt er geen rente meer op deze vordering.",
+        "work_stop_interest_only": "alleen een kwijtschelding van rente kan de verdere rente stoppen",
         "work_credit_yes": "Ja, crediteren", "work_withdraw_yes": "Ja, intrekken", "work_waive_yes": "Ja, kwijtschelden",
         "work_cancel": "Annuleren",
         "work_decide_there": "de betwisting van {invoice} wacht op een besluit op de actielijst: beslis daar ({link}, of de link onder Vordering behandelen), dan krijgt de debiteur bericht",
@@ -319,6 +331,9 @@ words(
         "work_confirm_credit_part": "Credit note {reference}: {amount} of the principal of {invoice} is credited; the interest on that part goes and the costs follow the lower principal.",
         "work_confirm_withdraw": "Invoice {invoice} is withdrawn: Inning no longer collects what is open.",
         "work_confirm_waive": "{amount} of the {what} on {invoice} is waived.",
+        "work_stop_interest": "And no interest from today on (a final settlement; interest only). Without it the interest runs on while the claim is open.",
+        "work_confirm_stop_interest": "From today no interest accrues on this claim.",
+        "work_stop_interest_only": "only a waiver of interest can stop further interest",
         "work_credit_yes": "Yes, credit", "work_withdraw_yes": "Yes, withdraw", "work_waive_yes": "Yes, waive",
         "work_cancel": "Cancel",
         "work_decide_there": "the dispute on {invoice} waits for a decision on the action list: decide it there ({link}, or the link under Work on a claim), so the debtor is told",

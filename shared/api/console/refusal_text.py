@@ -64,11 +64,11 @@ REFUSALS: dict[str, tuple[str, str]] = {
     ),
     "standing_ruling_in_force": (
         "Deze debiteur is {standing} sinds {day} en blijft dat: zijn overlijden beëindigt het "
-        "faillissement of de WSNP niet (de curator wikkelt de boedel af). Hef het eerst op "
-        "met hoe het eindigde en leg dan het overlijden vast.",
+        "faillissement niet (de curator wikkelt de boedel af). Hef het eerst op met hoe het "
+        "eindigde en leg dan het overlijden vast.",
         "The debtor is {standing} since {day} and stays so: his death does not end the "
-        "bankruptcy or WSNP (the curator winds up the estate). Lift it first with how it "
-        "ended, then record the death.",
+        "bankruptcy (the curator winds up the estate). Lift it first with how it ended, then "
+        "record the death.",
     ),
     "standing_too_many_rulings": (
         "Deze debiteur heeft al {count} faillissementen of WSNP's die eindigden: verbeter er "
@@ -454,13 +454,32 @@ def _said(name: str, value: object, lang: str) -> str:
     return str(value)
 
 
+# a refusal whose guidance depends on the standing it names: a WSNP ends by the debtor's death
+# and his estate is then bankrupt by law (art. 350 lid 3 a, lid 5 Fw; a WSNP has a
+# bewindvoerder, art. 287 Fw), so staff record the estate's bankruptcy, not a lift and a death
+# (law15c F3: that let F1's interest run, 15.60 on 1-6-2026 where 9.32 is owed)
+BY_STANDING: dict[tuple[str, str], tuple[str, str]] = {
+    ("standing_ruling_in_force", "wsnp"): (
+        "Deze debiteur is {standing} sinds {day}: door zijn overlijden eindigt de WSNP en is "
+        "zijn nalatenschap van rechtswege failliet (art. 350 Fw). Hef de WSNP niet op: leg "
+        "het faillissement van de nalatenschap vast vanaf de dag waarop de rechter de WSNP "
+        "beëindigde; dat volgt de WSNP op en houdt de rentestop en het vastgehouden geld.",
+        "The debtor is {standing} since {day}: his death ends the WSNP and leaves his estate "
+        "bankrupt by law (art. 350 Fw). Do not lift the WSNP: record the estate's bankruptcy "
+        "from the day the court ended the WSNP; it succeeds the WSNP and keeps its interest "
+        "stop and held money.",
+    ),
+}
+
+
 def refusal(exc: object, lang: str) -> str:
     """What the page says of ``exc`` (a refusal, or a domain Reason): its code's sentence in
-    ``lang``, else its own text."""
+    ``lang`` (the one for the standing it names where that has its own), else its own text."""
     code = getattr(exc, "code", None)
     known = REFUSALS.get(code) if isinstance(code, str) else None
     if known is None:
         return str(exc)
     params = getattr(exc, "params", {})
+    known = BY_STANDING.get((str(code), str(params.get("standing"))), known)
     sentence = known[0] if lang == "nl" else known[1]
     return sentence.format(**{k: _said(k, v, lang) for k, v in params.items()})

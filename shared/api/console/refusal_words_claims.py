@@ -429,6 +429,10 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Het bedrag om kwijt te schelden moet meer dan nul zijn.",
         "The amount to waive must be positive.",
     ),
+    "waive_stop_interest_costs": (
+        "Alleen een kwijtschelding van rente kan de verdere rente stoppen.",
+        "Only a waiver of interest can stop further interest.",
+    ),
     # a message by hand (conversations/by_hand.py)
     "hand_no_source": (
         "Kies een sneltekst of een sjabloon, of schrijf zelf een tekst.",

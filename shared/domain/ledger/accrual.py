@@ -82,8 +82,8 @@ def _partial_note(event: LedgerEvent) -> bool:
 
 
 def _stops(event: LedgerEvent) -> bool:
-    """A write-off, or an event marked final (a waiver of all open interest, the credit of
-    a whole claim), stops the interest; a partial credit note does not (the rest is owed)."""
+    """A write-off, or an event marked final (a waiver told to stop the interest, the credit
+    of a whole claim), stops the interest; a partial credit note does not (the rest is owed)."""
     return event.kind is EventKind.WRITE_OFF or event.final
 
 

@@ -923,11 +923,21 @@ def waive(
     on: date,
     reason: str,
     rates: RateTable | None = None,
+    *,
+    stop_interest: bool = False,
 ) -> tuple[LedgerEvent, ...]:
-    """Let ``amount`` of the costs (with their VAT, pro rata) or of the interest go. Waiving
-    all open interest stops further interest (a final settlement)."""
+    """Let ``amount`` of the costs (with their VAT, pro rata) or of the interest go. Letting
+    accrued interest go (kwijtschelding, 6:160 BW) is not giving up the interest still to
+    come (6:119: owed for every day of default): only ``stop_interest``, the waiver's own
+    explicit choice, stops further interest from its day (a final settlement), whatever the
+    amount; waiving all that is open does not (law15c F2: 19.73 of 19.73 stopped it, 19.72
+    did not)."""
     if component not in (Component.COSTS, Component.INTEREST):
         raise LedgerRuleError("only costs or interest can be waived", code="waive_what")
+    if stop_interest and component is not Component.INTEREST:
+        raise LedgerRuleError(
+            "only a waiver of interest can stop further interest", code="waive_stop_interest_costs"
+        )
     if amount <= 0:
         raise LedgerRuleError("the amount to waive must be positive", code="waive_positive")
     record, fig = _figures(records, number, on, rates)
@@ -941,9 +951,10 @@ def waive(
                 code="waive_more_interest",
                 params={"amount": fig.open.interest, "day": day},
             )
-        final = amount == fig.open.interest
         new.append(
-            LedgerEvent(seq, EventKind.WAIVER, component, amount, day, reason=reason, final=final)
+            LedgerEvent(
+                seq, EventKind.WAIVER, component, amount, day, reason=reason, final=stop_interest
+            )
         )
         return tuple(new)
     open_costs = fig.open.costs + fig.open.costs_vat

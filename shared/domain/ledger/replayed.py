@@ -89,7 +89,7 @@ def _replayable(records: Sequence[ClaimRecord]) -> bool:
         # carry them, the accrual and 6:43 read them there as on the claims as they stand)
         if r.terms.closed:
             return False
-        # (a waiver of all that was open stops the interest: the fresh claim carries it too)
+        # (a waiver that stops the interest, its `stop_interest`: the fresh claim carries it too)
         if any(e.final and e.kind is not EventKind.WAIVER for e in r.events):
             return False
         # a partial credit note (its part off the principal from the claim's first day) is

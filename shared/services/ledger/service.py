@@ -550,13 +550,16 @@ class LedgerService:
     # -- staff ---------------------------------------------------------------------------------
     def waive(
         self, client: Client, number: str, component: Component, amount: Cents, reason: str,
-        author: str,
+        author: str, stop_interest: bool = False,
     ) -> ClaimFigures:  # fmt: skip
-        """Let part of the costs or interest go (a settlement for less), on the contact log."""
+        """Let part of the costs or interest go (a settlement for less), on the contact log;
+        ``stop_interest`` also gives up the interest to come (booking.waive)."""
+        stopped = "; no further interest" if stop_interest else ""
         return self._staff_change(
             client, number, author,
-            lambda records, day: booking.waive(records, number, component, amount, day, reason, self._rates()),
-            f"Waived {format_eur_nl(amount)} of the {component.value} on {number}: {reason}",
+            lambda records, day: booking.waive(records, number, component, amount, day, reason,
+                                               self._rates(), stop_interest=stop_interest),
+            f"Waived {format_eur_nl(amount)} of the {component.value} on {number}{stopped}: {reason}",
         )  # fmt: skip
 
     def write_off(self, client: Client, number: str, reason: str, author: str) -> ClaimFigures:

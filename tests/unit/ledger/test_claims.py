@@ -183,7 +183,7 @@ def test_reversal_undoes_exactly_the_allocation_and_only_once():
     assert booking.reverse([reversed_], "p1", day, "refund") == {}
 
 
-def test_waiver_of_costs_and_of_all_interest_stops_interest():
+def test_waiver_of_costs_and_a_final_waiver_of_interest_stops_interest():
     record = ClaimRecord(terms(costs_vat=True))
     day = date(2025, 3, 20)
     events = booking.waive([record], "F1", Component.COSTS, 2_420, day, "settlement")
@@ -193,9 +193,11 @@ def test_waiver_of_costs_and_of_all_interest_stops_interest():
         fig.waived.costs + fig.waived.costs_vat == 2_420
         and fig.open.costs + fig.open.costs_vat == 2_420
     )
+    # a final settlement says so (law15c F2: all open interest waived alone lets it run on)
     events2 = booking.waive(
-        [rec], "F1", Component.INTEREST, fig.open.interest, day, "finale kwijting"
-    )
+        [rec], "F1", Component.INTEREST, fig.open.interest, day, "finale kwijting",
+        stop_interest=True,
+    )  # fmt: skip
     rec2 = ClaimRecord(record.terms, rec.events + events2)
     assert open_claims([rec2], day + timedelta(days=90))["F1"].open.interest == 0
     with pytest.raises(LedgerRuleError):

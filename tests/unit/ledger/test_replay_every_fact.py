@@ -111,7 +111,10 @@ def book_fact(
         amount = min(cents, fig.open.interest)
         if amount <= 0:
             return records, (0, False)
-        new = booking.waive(records, inv, Component.INTEREST, amount, day, "test", rates)
+        # a waiver of all that is open gives up the interest to come here (the stories as
+        # drawn before law15c F2, when that followed from the amount)
+        new = booking.waive(records, inv, Component.INTEREST, amount, day, "test", rates,
+                            stop_interest=amount == fig.open.interest)  # fmt: skip
         if final is not None:  # the creditor's act as it was: its amount, final or not
             new = tuple(replace(e, final=final) if e.kind is EventKind.WAIVER else e for e in new)
         return apply(records, {inv: new}), (amount, any(e.final for e in new))
