@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from shared.api.console.code_text import word
-from shared.api.console.refusal_text import refusal
 from shared.api.console.invoice_csv import DUTCH
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shapes import in_language, shapes
 from shared.domain.money import format_eur_nl
 from shared.domain.reasons import CodedError
