@@ -82,8 +82,15 @@ PLAIN = Importer("import", False)  # a caller that names nobody decides nothing
 class TermsRefused(InvoiceRuleError):
     """A row that would change a claim's legal terms behind the law's back."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        *,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message, code=code, params=params)
         self.field = field
 
 
@@ -209,7 +216,7 @@ class ClaimTermChanges:
                 return None
             what = f"invoice date {previous.invoice_date} -> {new.invoice_date}"
             if not importer.may_decide:
-                raise TermsRefused("invoice_date", _busy_text(previous, busy, "invoice date"))
+                raise in_collection_refusal(previous, busy, "invoice_date")
             return TermsChange(new, what, f"collection started ({busy})")
         announced = previous.costs_owed_from is not None or (
             (found := stored_header()) is not None and found.fourteen_day_letter_on is not None
@@ -238,7 +245,7 @@ class ClaimTermChanges:
         ):
             field = "amount" if amount_moves else "due_date" if _moves_due(moved) else (
                 "invoice_date")  # fmt: skip
-            raise TermsRefused(field, _busy_text(previous, busy, field.replace("_", " ")))
+            raise in_collection_refusal(previous, busy, field)
         if lowered:
             moved.append(("amount", "amount",
                           f"amount {previous.invoiced} -> {new.invoiced} cents"))  # fmt: skip
@@ -413,11 +420,32 @@ class ClaimTermChanges:
             pass
 
 
-def _busy_text(previous: Invoice, busy: str, name: str) -> str:
-    return (f"invoice {previous.number} is in collection ({busy}): an import by staff or a "
-            f"staff key does not change its {name}; lower it by a credit note "
-            f"(POST …/invoices/{previous.number}/credit), withdraw it, or have an administrator "
-            "send the row (the change is then on the record)")  # fmt: skip
+# why an invoice is in collection (``in_collection``) as a refusal's param: a word a page says
+IN_COLLECTION_WHY = {
+    "handed over as a collection case": "handed_over",
+    "money booked on it": "money_booked",
+    "dunning started": "dunning_started",
+    "held by a payment plan": "held_by_plan",
+}
+
+
+def in_collection_refusal(previous: Invoice, busy: str, field: str) -> TermsRefused:
+    """Staff's row changing an invoice in collection: its amount is lowered by a credit note,
+    a date (nothing a credit note lowers) changes only by an administrator's row (newcomer15c
+    #3: a date-only change was told to "lower it by a credit note")."""
+    number = previous.number
+    params = {"invoice": number, "in_collection": IN_COLLECTION_WHY.get(busy, busy)}
+    if field == "amount":
+        return TermsRefused(field,
+            f"invoice {number} is in collection ({busy}): an import by staff or a staff key "
+            f"does not change its amount; lower it by a credit note (POST …/invoices/{number}/"
+            "credit), withdraw it, or have an administrator send the row (the change is then "
+            "on the record)", code="invoice_in_collection_amount", params=params)  # fmt: skip
+    return TermsRefused(field,
+        f"invoice {number} is in collection ({busy}): an import by staff or a staff key does "
+        f"not change its {field.replace('_', ' ')}; have an administrator (yours or the "
+        "agency's) send the row (the change is then on the record), or withdraw it",
+        code="invoice_in_collection_date", params={**params, "date_field": field})  # fmt: skip
 
 
 def _moves_due(moved: Sequence[tuple[str, str, str]]) -> bool:

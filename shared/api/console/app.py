@@ -97,6 +97,13 @@ class ConsoleApp:
     def _go(self, to: str, cookie: str | None = None) -> ApiResponse:
         return redirect(BASE + to, security_headers(new_nonce(), secure=self.secure), cookie)
 
+    @staticmethod
+    def _keeping_lang(req: ApiRequest, to: str) -> str:
+        """``to`` with the language chosen on the page (?lang=) carried on: the sign-in's
+        steps and the first page after them speak the language its person picked."""
+        chosen = req.query.get("lang") or ""
+        return f"{to}?lang={chosen}" if chosen in TEXT else to
+
     def _pre_token(self, req: ApiRequest) -> tuple[str, str | None]:
         """(form token, cookie to set when the browser has no pre-session cookie yet)."""
         pre = cookies(req).get(PRE, "")
@@ -263,14 +270,14 @@ class ConsoleApp:
             return self._anon(
                 req, "login", "login", 403, email=email, notice=t["inactive"], error=True
             )
-        chosen = req.query.get("lang") or ""  # the switch on the sign-in page, carried on
-        after = f"/login/second-factor?lang={chosen}" if chosen in TEXT else "/login/second-factor"
+        # the switch on the sign-in page, carried on
+        after = self._keeping_lang(req, "/login/second-factor")
         return self._go(after, session_cookie(signed.cookie, 600))
 
     def _second(self, req: ApiRequest, post: bool) -> ApiResponse:
         signed = self._signed(req, full=False)
         if signed is None or signed.session.stage is Stage.FULL:
-            return self._go("/today" if signed else "/login")
+            return self._go(self._keeping_lang(req, "/today" if signed else "/login"))
         if signed.session.stage is Stage.ENROL:
             return self._enrol(req, signed, post, f"{BASE}/login/second-factor")
         # the language chosen on the sign-in page (?lang=, carried on), else the person's own:
@@ -297,7 +304,9 @@ class ConsoleApp:
                 except SignInFailed:
                     notice, error, status = t["failed"], True, 401
                 else:
-                    return self._go("/today", session_cookie(done.cookie))
+                    # the language chosen on the sign-in page stays (newcomer15c #2)
+                    today = self._keeping_lang(req, "/today")
+                    return self._go(today, session_cookie(done.cookie))
         user = signed.user
         sms = user.factor is Factor.SMS
         hint = (
@@ -429,8 +438,8 @@ class ConsoleApp:
             )
         except LinkInvalid:
             return self._anon(req, "message", "invite", 410, notice=t["link_invalid"], error=True)
-        chosen = req.query.get("lang") or ""  # the switch on the sign-in page, carried on
-        after = f"/login/second-factor?lang={chosen}" if chosen in TEXT else "/login/second-factor"
+        # the switch on the sign-in page, carried on
+        after = self._keeping_lang(req, "/login/second-factor")
         return self._go(after, session_cookie(signed.cookie, 600))
 
     def _reset(self, req: ApiRequest, post: bool) -> ApiResponse:

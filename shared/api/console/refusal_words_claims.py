@@ -610,7 +610,39 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Factuur {invoice} is niet van deze debiteur.",
         "Invoice {invoice} is not this debtor's.",
     ),
+    # staff's upload row changing an invoice in collection (claim_terms_changes.py
+    # in_collection_refusal): the amount by a credit note, a date only by an administrator's row
+    "invoice_in_collection_amount": (
+        "Factuur {invoice} is in incasso ({in_collection}): een bestand van een medewerker of een "
+        "medewerkerssleutel wijzigt het bedrag niet. Verlaag het met een creditnota (dossier "
+        "van de debiteur: Factuur crediteren), trek de factuur in, of laat een beheerder de "
+        "regel inlezen (de wijziging wordt dan vastgelegd).",
+        "Invoice {invoice} is in collection ({in_collection}): an upload by staff or a staff key does "
+        "not change its amount. Lower it by a credit note (the debtor's file: Credit the "
+        "invoice), withdraw the invoice, or have an administrator upload the row (the change "
+        "is then on the record).",
+    ),
+    "invoice_in_collection_date": (
+        "Factuur {invoice} is in incasso ({in_collection}): een bestand van een medewerker of een "
+        "medewerkerssleutel wijzigt de {date_field} niet. Vraag een beheerder (van uw "
+        "organisatie of van het incassobureau) de regel in te lezen (de wijziging wordt dan "
+        "vastgelegd), of trek de factuur in.",
+        "Invoice {invoice} is in collection ({in_collection}): an upload by staff or a staff key does "
+        "not change its {date_field}. Ask an administrator (yours or the agency's) to upload "
+        "the row (the change is then on the record), or withdraw the invoice.",
+    ),
 }
+
+# why an invoice is in collection (claim_terms_changes.IN_COLLECTION_WHY) and which of its
+# dates a refused row changed
+_IN_COLLECTION = {
+    "handed_over": ("overgedragen als incassozaak", "handed over as a collection case"),
+    "money_booked": ("er is geld op geboekt", "money booked on it"),
+    "dunning_started": ("herinneringen gestart", "dunning started"),
+    "held_by_plan": ("valt onder een betalingsregeling", "held by a payment plan"),
+}
+_DATE_FIELD = {"invoice_date": ("factuurdatum", "invoice date"),
+               "due_date": ("vervaldatum", "due date")}  # fmt: skip
 
 # what a claim refusal's params name, in the page's language (the others: refusal_text.py)
 _OUTBOX_STATUS = {
@@ -636,6 +668,10 @@ def claim_word(name: str, value: object, lang: str) -> str | None:
         return word("invoice_status", value, lang)
     if name == "channel_reason":
         return channel_reason(str(value), lang)
+    if name in ("in_collection", "date_field"):
+        table = _IN_COLLECTION if name == "in_collection" else _DATE_FIELD
+        said = table.get(str(value))
+        return None if said is None else said[0] if lang == "nl" else said[1]
     if name == "letter_status":
         code = str(getattr(value, "value", value))
         known = _OUTBOX_STATUS.get(code)

@@ -93,6 +93,12 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Klantnummer {number} is al in gebruik.",
         "Client number {number} is taken.",
     ),
+    "client_onboarded_other_details": (
+        "Klant {number} is al aangemeld met andere gegevens ({fields}): stuur de aanmelding "
+        "met de gegevens van toen, en wijzig ze daarna bij de klant.",
+        "Client {number} was onboarded with other details ({fields}): send the onboarding with "
+        "the details it had, then change them on the client.",
+    ),
     "signup_closed": (
         "Aanmelden kan hier niet; vraag uw incassopartij om een uitnodiging.",
         "Sign-up is closed here; ask your collection agency for an invitation.",

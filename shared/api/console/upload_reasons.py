@@ -6,14 +6,18 @@ shape, and shows any other reason as it is rather than guess at it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
 from shared.api.console.code_text import word
 from shared.api.console.invoice_csv import DUTCH
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shapes import in_language, shapes
 from shared.domain.money import format_eur_nl
+from shared.domain.reasons import CodedError
 from shared.services.batch import RowError
+from shared.services.claim_terms_changes import IN_COLLECTION_WHY
 from shared.services.invoice_upload import line_of
 
 _DUTCH = shapes(
@@ -139,8 +143,32 @@ _COLUMNS = {field: name for name, field in reversed(DUTCH.items())}
 
 
 def reason(message: str, lang: str) -> str:
-    """``message`` in the page's language: Dutch where its shape is known, else as it is."""
+    """``message`` in the page's language: Dutch where its shape is known, else as it is; a
+    coded refusal in its code's words in either language (a console points to its buttons,
+    not to the API's paths)."""
+    if (coded := _coded(message)) is not None:
+        return refusal(coded, lang)
     return in_language(message, _DUTCH, lang)
+
+
+# the row reasons a code words (claim_terms_changes.in_collection_refusal): a row keeps only its
+# English text (previews and jobs store it so), read back into the refusal's code and params
+_IN_COLLECTION = re.compile(
+    r"^invoice (.+) is in collection \((.+?)\): an import by staff or a staff key does not "
+    r"change its (amount|invoice date|due date);"
+)
+
+
+def _coded(message: str) -> CodedError | None:
+    found = _IN_COLLECTION.match(message)
+    if found is None or found[2] not in IN_COLLECTION_WHY:
+        return None
+    params = {"invoice": found[1], "in_collection": IN_COLLECTION_WHY[found[2]]}
+    if found[3] == "amount":
+        return CodedError(message, code="invoice_in_collection_amount", params=params)
+    date_field = found[3].replace(" ", "_")
+    return CodedError(message, code="invoice_in_collection_date",
+                      params={**params, "date_field": date_field})  # fmt: skip
 
 
 def rows_refused(errors: Iterable[RowError]) -> int:

@@ -113,6 +113,34 @@ class OnboardingService:
             )  # fmt: skip
         return client_id  # its row, or only its number (cut before the row: written below)
 
+    def _same_details(self, client_id: str, c: NewClient, mobile: str) -> None:
+        """A repeat of an onboarding carries the details its first attempt stored: another
+        IBAN, language, VAT setting or first mobile is not "the same request again" and is
+        refused naming them, not answered 201 with the first values kept (newcomer15c #1: a
+        corrected IBAN was dropped while letters and direct debits name the first one)."""
+        found = self.kit.repos.clients.get(client_id)
+        differ: list[str] = []
+        if found is not None:  # cut before its row: the row is written below, as asked
+            client = found[0]
+            iban = (normalise(c.iban),) if c.iban else ()
+            if client.ibans[:1] != iban:  # the first IBAN: letters', plans' and debits' own
+                differ.append("iban")
+            if client.language.value != _language(c.language):
+                differ.append("language")
+            if client.vat_deductible != c.vat_deductible:
+                differ.append("vat_deductible")
+        user = self.kit.people.users.by_email(normalise_email(c.first_email))
+        if user is not None and user[0].client_id == client_id and user[0].mobile != mobile:
+            differ.append("first_mobile")
+        if differ:
+            raise Invalid(
+                f"client {c.number} was onboarded with other details ({', '.join(differ)}): "
+                "send the details it has, then change them by POST /v1/clients (the first "
+                "user's mobile: by the person, on his account)",
+                field=differ[0], code="client_onboarded_other_details",
+                params={"number": c.number, "fields": differ},
+            )  # fmt: skip
+
     def _finished(self, agency_id: str, client_id: str, c: NewClient) -> tuple[Client, User] | None:
         """The earlier attempt's client and first user when that onboarding finished (its
         event written, or the person came in): the same request again answers them."""
@@ -150,6 +178,8 @@ class OnboardingService:
             )
         # a retry of a request a storage fault cut off (answered 503 "retry") finishes it
         earlier = self._earlier(agency_id, c)
+        if earlier is not None:
+            self._same_details(earlier, c, mobile)
         if earlier is not None and (done := self._finished(agency_id, earlier, c)) is not None:
             return (*done, True)
         if earlier is None and self.kit.people.users.by_email(normalise_email(c.first_email)):
@@ -160,7 +190,7 @@ class OnboardingService:
         style = self.defaults.house_style(agency_id)
         draft = Client(
             "", agency_id, c.number.strip(), c.name.strip(), vat_deductible=c.vat_deductible,
-            ibans=(normalise(c.iban),) if c.iban else (), language=Language(c.language if c.language in ("nl", "en") else "nl"),
+            ibans=(normalise(c.iban),) if c.iban else (), language=Language(_language(c.language)),
             sandbox=sandbox, sandbox_email=normalise_email(c.first_email) if sandbox else None,
             contact_email=normalise_email(c.first_email), kvk_number=c.kvk_number.strip(),
             house_style=HouseStyle(**style) if style else HouseStyle(),  # type: ignore[arg-type]
@@ -285,3 +315,8 @@ class OnboardingService:
 
     def save_defaults_from(self, agency_id: str, style: HouseStyle) -> None:
         self.defaults.save_house_style(agency_id, asdict(style))
+
+
+def _language(asked: str) -> str:
+    """The client's language of an onboarding request: nl or en, anything else nl."""
+    return asked if asked in ("nl", "en") else "nl"

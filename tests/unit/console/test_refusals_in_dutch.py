@@ -20,7 +20,7 @@ from tests.unit.console.test_action_decisions import form_with, request, seed
 REFUSERS = (
     "Invalid", "CsvRefused", "LedgerRuleError", "AlreadyAnAccount", "Reason", "__init__",
     "InvoiceRuleError", "RepaymentError", "TemplateError", "PlanStateError", "PlanConflict",
-    "ConflictingUpdate", "RateTableError", "UploadTooLarge", "NotPermitted",
+    "ConflictingUpdate", "RateTableError", "UploadTooLarge", "NotPermitted", "TermsRefused",
 )  # fmt: skip
 
 

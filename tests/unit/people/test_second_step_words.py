@@ -81,3 +81,34 @@ def test_a_code_used_within_its_step_says_so_and_mails_no_alarm(world, tenants):
     nxt = pyotp.TOTP(person.secret).at(world.clock.now())
     assert browser.post("/login/second-factor?lang=nl",
                         {"do": "verify", "code": nxt, "csrf": token}).status == 303  # fmt: skip
+
+
+def test_the_chosen_language_holds_on_the_first_page_after_sign_in(world, tenants):  # type: ignore[no-untyped-def]
+    """newcomer15c #2: a Dutch person signing in on the English sign-in page saw both steps in
+    English, then was sent to /today without ?lang= and landed on "Vandaag" (html lang nl)."""
+    person = _person(world, tenants)  # his own language: nl
+    browser = Browser(ConsoleApp(world.services))
+    page = browser.get("/login?lang=en")
+    browser.post("/login?lang=en", {"email": person.email, "password": person.password,
+                                    "csrf": csrf_of(page)})  # fmt: skip
+    second = browser.get("/login/second-factor?lang=en")
+    code = pyotp.TOTP(person.secret).at(world.clock.now())
+    done = browser.post("/login/second-factor?lang=en",
+                        {"do": "verify", "code": code, "csrf": csrf_of(second)})  # fmt: skip
+    assert done.status == 303 and done.headers["Location"] == "/api/console/today?lang=en"
+    home = browser.get("/today?lang=en").encoded().decode()
+    assert '<html lang="en"' in home
+    # the step opened again once signed in sends on to the same language's first page
+    again = browser.get("/login/second-factor?lang=en")
+    assert again.headers["Location"] == "/api/console/today?lang=en"
+    # without a choice the first page is the person's own language, as before
+    browser = Browser(ConsoleApp(world.services))
+    page = browser.get("/login")
+    browser.post("/login", {"email": person.email, "password": person.password,
+                            "csrf": csrf_of(page)})  # fmt: skip
+    second = browser.get("/login/second-factor")
+    world.clock.advance(seconds=60)  # the next code: the first one is spent
+    code = pyotp.TOTP(person.secret).at(world.clock.now())
+    done = browser.post("/login/second-factor", {"do": "verify", "code": code,
+                                                 "csrf": csrf_of(second)})  # fmt: skip
+    assert done.headers["Location"] == "/api/console/today"
