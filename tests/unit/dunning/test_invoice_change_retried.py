@@ -75,3 +75,34 @@ def test_a_dispute_sent_again_is_one_item(engine: Any) -> None:  # noqa: F811
     items = a.call("GET", "/v1/clients/C1/actions").body["items"]
     disputes = [i for i in items if i["kind"] == "dispute"]
     assert (len(disputes), len(_said(world, "disputed"))) == (1, 1), (disputes,)
+
+
+def test_a_pause_or_promise_made_again_the_same_day_after_a_resume_is_logged_again(
+    engine: Any,  # noqa: F811
+) -> None:
+    """codereview15b F1: paused until 2025-06-01, resumed, paused again until 2025-06-01 the
+    same day: the second pause made the first one's key and was never logged (the log read
+    'paused, resumed' of a paused invoice). The same for a promise; a retry still logs once."""
+    world, _client = engine
+    a = world.agency_a
+    today = world.services.dunning.clock.now().date()
+    until = (today + timedelta(days=7)).isoformat()
+    for path, body in (
+        ("pause", {"until": "2025-06-01"}),
+        ("resume", {}),
+        ("pause", {"until": "2025-06-01"}),
+        ("pause", {"until": "2025-06-01"}),  # the retry of the second pause
+        ("resume", {}),
+        ("promise", {"until": until}),
+        ("resume", {}),
+        ("promise", {"until": until}),
+        ("promise", {"until": until}),  # the retry of the second promise
+    ):
+        reply = a.call("POST", f"/v1/clients/C1/invoices/F1/{path}", body)
+        assert reply.status == 200, (path, reply.body)
+        world.clock.at += timedelta(minutes=1)
+    assert _said(world, "paused") == ["Invoice F1 paused until 2025-06-01"] * 2
+    assert _said(world, "Promise") == [f"Promise to pay invoice F1 by {until}"] * 2
+    assert len(_said(world, "resumed")) == 3
+    invoice = a.call("GET", "/v1/clients/C1/invoices/F1").body
+    assert invoice["promise_until"] == until, invoice
