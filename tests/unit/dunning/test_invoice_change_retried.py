@@ -106,3 +106,31 @@ def test_a_pause_or_promise_made_again_the_same_day_after_a_resume_is_logged_aga
     assert len(_said(world, "resumed")) == 3
     invoice = a.call("GET", "/v1/clients/C1/invoices/F1").body
     assert invoice["promise_until"] == until, invoice
+
+
+def test_a_dispute_raised_again_the_same_day_after_it_was_resolved_has_an_open_item(
+    engine: Any,  # noqa: F811
+) -> None:
+    """codereview15b F2: disputed, item resolved, dispute resolved, disputed again the same day
+    with the same words: the second dispute's item clashed with the resolved one and was
+    dropped (1 item, 0 open: the invoice disputed, dunning stopped, nobody asked to handle it).
+    Its retry still adds nothing."""
+    world, _client = engine
+    a = world.agency_a
+    body = {"reason": "goods never arrived"}
+
+    def disputes() -> list[dict[str, Any]]:
+        items = a.call("GET", "/v1/clients/C1/actions").body["items"]
+        return [i for i in items if i["kind"] == "dispute"]
+
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/dispute", body).status == 200
+    [first] = disputes()
+    done = a.call("POST", f"/v1/clients/C1/actions/{first['action_id']}/resolve",
+                  {"resolution": "sorted"})  # fmt: skip
+    assert done.status == 200, done.body
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/resolve-dispute", {}).status == 200
+    for _ in range(2):  # the new dispute, and its retry
+        world.clock.at += timedelta(minutes=10)
+        assert a.call("POST", "/v1/clients/C1/invoices/F1/dispute", body).status == 200
+    states = sorted(i["status"] for i in disputes())
+    assert states == ["open", "resolved"], disputes()
