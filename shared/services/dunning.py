@@ -1193,10 +1193,17 @@ class DunningService:
                 except InvoiceRuleError as exc:
                     raise Invalid(str(exc), code=exc.code, params=exc.params) from exc
             # a pause or promise is logged under a key made from it (the day it was made and
-            # the day it runs to), on every pass: a request cut off between the invoice's save
-            # and its entry is logged by the retry, once (failure15 F8); a resume leaves
-            # nothing on the invoice to key it by, so it is logged when it changes it
-            key = None if resume else _change_key(number, kind, updated)
+            # the day it runs to) and the resume it follows, on every pass: a request cut off
+            # between the invoice's save and its entry is logged by the retry, once (failure15
+            # F8), and one made again the same day after a resume is its own line
+            # (codereview15b F1); a resume leaves nothing on the invoice to key it by, so it
+            # is logged when it changes it
+            key = None
+            if not resume and _change_key(number, kind, updated, None) is not None:
+                follows = self.repos.contacts.latest(
+                    client.client_id, inv.debtor_number, ContactKind.RESUME, number
+                )
+                key = _change_key(number, kind, updated, follows.entry_id if follows else None)
             if (
                 key is not None
                 and self.repos.contacts.entry(client.client_id, inv.debtor_number, key) is None
@@ -1687,13 +1694,20 @@ def _carrier(planned: PlannedMessage, debtor: Debtor) -> Channel:
     return CHANNELS[planned.channel]
 
 
-def _change_key(number: str, kind: ContactKind, invoice: Invoice) -> str | None:
+def _change_key(
+    number: str, kind: ContactKind, invoice: Invoice, follows: str | None
+) -> str | None:
     """The contact entry's id of the invoice's pause (``PAUSE``) or promise (``NOTE``): one
-    per arrangement (the day it was made and the day it runs to), the same on every attempt."""
+    per arrangement (the day it was made, the day it runs to and ``follows``, the id of the
+    invoice's last resume entry: a pause made, resumed and made again the same day to the same
+    day is a second arrangement), the same on every attempt. Without a resume the key is the
+    one written before resumes counted, so a retry across the deploy finds its entry."""
     if kind is ContactKind.NOTE and invoice.promised_on and invoice.promise_until:
         made = f"promise|{invoice.promised_on}|{invoice.promise_until}"
     elif kind is ContactKind.PAUSE and invoice.paused_on and invoice.paused_until:
         made = f"pause|{invoice.paused_on}|{invoice.paused_until}"
     else:
         return None
+    if follows is not None:
+        made += f"|after|{follows}"
     return f"{made.split('|')[0]}-{hashlib.sha256(f'{number}|{made}'.encode()).hexdigest()[:16]}"

@@ -13,7 +13,7 @@ from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.ledger.booking import credit_note_day, credit_note_moves
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Client
-from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.ports.tables import Conflict, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
@@ -300,32 +300,44 @@ class InvoiceStatusService:
         now = self.clock.now()
         # keyed by the dispute (the invoice, its reason, the Amsterdam day): the same request
         # sent again (an answer lost, a cut-off request retried) finds its item, or writes it
-        # when the first attempt was cut off before it; one item per dispute (failure15 F9)
+        # when the first attempt was cut off before it; one item per dispute (failure15 F9).
+        # An item found resolved is an earlier dispute's, handled (a dispute resolved and
+        # raised again the same day with the same words): the next key in line is this one's
+        # (codereview15b F2), so the disputed invoice always has an open item
         day = amsterdam_date(now)
-        try:
-            self.repos.actions.add(
-                ActionItem(
-                    client_id=client.client_id,
-                    action_id=day_keyed_id(
-                        day, "dispute", number, (invoice.dispute_reason or reason).strip()
-                    ),
-                    kind="dispute",
-                    title=f"Dispute on invoice {number}",
-                    created_at=now,
-                    debtor_number=invoice.debtor_number,
-                    invoice_numbers=(number,),
-                    detail={"reason": reason},
-                )
+        said = (invoice.dispute_reason or reason).strip()
+        again = 0
+        while True:  # ends: the resolved items of the day are few, each is passed once
+            item = ActionItem(
+                client_id=client.client_id,
+                action_id=day_keyed_id(day, "dispute", number, said, *_nth(again)),
+                kind="dispute",
+                title=f"Dispute on invoice {number}",
+                created_at=now,
+                debtor_number=invoice.debtor_number,
+                invoice_numbers=(number,),
+                detail={"reason": reason},
             )
-        except Conflict:
-            pass  # told by an earlier attempt
-        return invoice
+            try:
+                self.repos.actions.add(item)
+                return invoice
+            except Conflict:
+                found = self.repos.actions.get(client.client_id, item.action_id)
+                if found is None or found[0].status is not ActionStatus.RESOLVED:
+                    return invoice  # told by an earlier attempt, still waiting
+            again += 1
 
     def resolve_dispute(self, client: Client, number: str, author: str) -> Invoice:
         return self._change(
             client, number, lambda i: i.resolve_dispute(),
             kind=ContactKind.STATUS, summary=f"Dispute on invoice {number} resolved", author=author,
         )  # fmt: skip
+
+
+def _nth(again: int) -> tuple[str, ...]:
+    """The key's extra part of the ``again``-th dispute of a day (none for the first: the key
+    items were written with before a dispute could come again)."""
+    return (f"again-{again}",) if again else ()
 
 
 def _events_of(claims: DebtorClaims, number: str) -> list[LedgerEvent]:

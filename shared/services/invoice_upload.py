@@ -18,6 +18,7 @@ of whoever looks.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ from datetime import date
 from typing import Any
 
 from shared.adapters.tables.console_jobs_repo import Job
+from shared.adapters.tables.invoices_repo import StoredInvoice
 from shared.domain.law.prescription import ClaimKind
 from shared.domain.spreadsheet import csv_cell
 from shared.services.batch import BatchResult, RowError
@@ -192,18 +194,19 @@ class InvoiceImportWork:
     def _before(
         self, files: JobFiles, client_id: str, start: int, chunk: Sequence[tuple[int, InvoiceDraft]]
     ) -> tuple[dict[str, str | None], bool]:
-        """The chunk's invoices as they stood before its first run (number: ETag, none when
-        not stored), kept as ``before-<start>.json`` before the first upsert, and whether this
-        run repeats the chunk (the blob was there). Written after the upserts, the chunk's
-        figures were lost to a cut between them and ``counts-<start>.json`` and the repeat
-        counted the first run's invoices "unchanged" (failure15c: created 346, unchanged 248
-        where the uncut import shows created 594, unchanged 0)."""
+        """The chunk's invoices as they stood before its first run (number: what the import
+        writes of it, :func:`_as_imported`; none when not stored), kept as
+        ``before-<start>.json`` before the first upsert, and whether this run repeats the
+        chunk (the blob was there). Written after the upserts, the chunk's figures were lost
+        to a cut between them and ``counts-<start>.json`` and the repeat counted the first
+        run's invoices "unchanged" (failure15c: created 346, unchanged 248 where the uncut
+        import shows created 594, unchanged 0)."""
         name = f"before-{start:07d}.json"
         kept = files.get(name)
         if kept is not None:
             return {str(k): v for k, v in json.loads(kept).items()}, True
         stored = self.repos.invoices.get_many(client_id, [d.number for _, d in chunk])
-        before = {d.number: (stored[d.number].etag if d.number in stored else None)
+        before = {d.number: (_as_imported(stored[d.number]) if d.number in stored else None)
                   for _, d in chunk}  # fmt: skip
         files.put(name, json.dumps(before).encode(), "application/json")
         return before, False
@@ -216,8 +219,12 @@ class InvoiceImportWork:
         result: BatchResult,
     ) -> BatchResult:
         """A repeat's figures as the first run counted them: a row stored now that was not
-        before the first run was created, one whose stored copy changed since was updated,
-        the rest unchanged (the rows the repeat refused stay refused)."""
+        before the first run was created, one whose fields the import writes changed since
+        was updated, the rest unchanged (the rows the repeat refused stay refused). Not the
+        ETag: a colleague's pause, the daily run's step or a payment saved between the cut and
+        the redelivery changed it, and the job counted the invoice updated by the import
+        (codereview15b F3: 1 updated, 48 unchanged for 0 and 49). A before-file of a run cut
+        before this was deployed holds ETags, compared as they were."""
         refused = {e.index for e in result.errors}
         now = self.repos.invoices.get_many(client_id, [d.number for _, d in chunk])
         counted = BatchResult(errors=result.errors, notes=result.notes)
@@ -227,11 +234,31 @@ class InvoiceImportWork:
             was = before.get(draft.number)
             if was is None:
                 counted.created += 1
-            elif now[draft.number].etag != was:
+            elif _changed(now[draft.number], was):
                 counted.updated += 1
             else:
                 counted.unchanged += 1
         return counted
+
+
+_IMPORTED = "import:"  # a before-file's value that is no ETag (those of runs before F3's fix)
+
+
+def _as_imported(stored: StoredInvoice) -> str:
+    """What the import writes of a stored invoice (``ImportService._merge``: its dates, amount,
+    texts, terms and the client's books' figure, through which the import moves money paid
+    before the hand-over), as a digest: fields others save (pause, promise, dunning step,
+    status, payments) are left out."""
+    inv = stored.invoice
+    fields = (inv.debtor_number, inv.invoice_date, inv.due_date, inv.amount, inv.description,
+              inv.payment_reference, inv.contract_date, inv.claim_kind, inv.books)  # fmt: skip
+    return _IMPORTED + hashlib.sha256(repr(fields).encode()).hexdigest()[:32]
+
+
+def _changed(now: StoredInvoice, was: str) -> bool:
+    if was.startswith(_IMPORTED):
+        return _as_imported(now) != was
+    return now.etag != was  # a before-file written by the run before this was deployed
 
 
 def _first_counts(files: JobFiles, start: int, result: BatchResult) -> dict[str, int]:

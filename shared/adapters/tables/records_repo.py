@@ -275,6 +275,28 @@ class ContactLogRepository:
             if not token:
                 return None
 
+    def latest(
+        self, client_id: str, debtor_number: str, kind: ContactKind, invoice: str
+    ) -> ContactEntry | None:
+        """The debtor's newest entry of ``kind`` about ``invoice`` (the log is read newest
+        first, with a filter on the kind)."""
+        token = None
+        while True:
+            page = self.store.query(
+                schema.CONTACT_LOG,
+                pk=encode(client_id),
+                rk_range=prefix_range(schema.contact_prefix(debtor_number)),
+                equals={"Kind": kind.value},
+                continuation=token,
+            )
+            for row in page.rows:
+                found = self._from_row(row)
+                if invoice in found.invoice_numbers:
+                    return found
+            token = page.continuation
+            if not token:
+                return None
+
     def between(self, client_id: str) -> list[ContactEntry]:
         """Every entry of the client (an export reads the partition once; callers filter)."""
         entries = (

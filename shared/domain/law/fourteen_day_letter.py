@@ -275,7 +275,9 @@ _SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
 # 5 werkdagen een bevestiging" (law15b #1). Only days the debtor is told to *pay* within are a
 # second payment term: in the days' clause the action nearest the days decides; a clause with
 # no action of its own (", uiterlijk op 19-02-2025", ", and in any case by 10 February")
-# continues the demand to pay of its sentence.
+# continues the demand to pay of its sentence. But days whose part of the sentence (up to its
+# commas) tells the debtor to pay are a payment term whatever other verb shares it ("Neem
+# binnen 7 dagen contact met ons op of betaal …", codereview15b F4): see _told_to_pay.
 _CLAUSE_END = {
     "nl": re.compile(r",|\s(?:en|maar|of)\s", re.IGNORECASE),
     "en": re.compile(r",|\s(?:and|but|or)\s", re.IGNORECASE),
@@ -310,6 +312,50 @@ _NO_DEMAND = {
 }
 
 
+# A verb that tells the debtor to pay (or to have paid): the nouns ("betaling", "payment") are
+# left out, they name a payment without demanding one ("Na uw betaling ontvangt u …").
+_PAYING_VERB = {
+    "nl": re.compile(
+        r"\b(betaal|betaalt|betalen|betaald|voldoe|voldoet|voldoen|voldaan|overmaken|overmaakt|"
+        r"overgemaakt|overschrijven|overgeschreven|storten|gestort|bijgeschreven)\b"
+        r"|\bover\s+te\s+maken\b|\bmaakt?\b.{0,80}?\bover\b|\bop\s+(onze|de)\s+rekening\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"\b(pay|pays|paying|paid|settle|settles|settled|settling|remit|remits|remitted|"
+        r"transfer|transferred|credited)\b",
+        re.IGNORECASE,
+    ),
+}
+# a condition: a paying verb inside it ("laat het ons binnen 3 dagen weten als u al heeft
+# betaald") asks nothing of the debtor
+_CONDITION = {
+    "nl": re.compile(r"\b(als|indien|wanneer|zodra|nadat|mocht|mochten)\b", re.IGNORECASE),
+    "en": re.compile(r"\b(if|when|once|after|should|unless)\b", re.IGNORECASE),
+}
+
+
+def _told_to_pay(sentence: str, span: tuple[int, int], language: str) -> bool:
+    """Whether the part of ``sentence`` up to its commas around ``span`` tells the debtor to
+    pay (or to have paid): a verb joined to another action by "en"/"of" ("Neem binnen 7 dagen
+    contact met ons op of betaal", "moet u ons e-mailen en betalen") or in its object clause
+    ("Bevestig binnen 5 dagen dat u het bedrag heeft overgemaakt") continues the same demand
+    with the same days (codereview15b F4); a verb in a condition does not."""
+    begin = sentence.rfind(",", 0, span[0]) + 1
+    end = sentence.find(",", span[1])
+    part = sentence[begin : end if end >= 0 else len(sentence)]
+    at = (span[0] - begin, span[1] - begin)
+    condition = _CONDITION[language]
+    for verb in _PAYING_VERB[language].finditer(part):
+        if verb.start() >= at[1]:
+            conditional = condition.search(part, at[1], verb.start()) is not None
+        else:
+            conditional = condition.search(part, 0, verb.start()) is not None
+        if not conditional:
+            return True
+    return False
+
+
 def _demands_payment(sentence: str, span: tuple[int, int], language: str) -> bool:
     """Whether the days or day at ``span`` of a payment sentence are a term to pay in."""
     starts = [0] + [cut.end() for cut in _CLAUSE_END[language].finditer(sentence)]
@@ -319,6 +365,8 @@ def _demands_payment(sentence: str, span: tuple[int, int], language: str) -> boo
     at = (span[0] - begin, span[1] - begin)
     if _NO_DEMAND[language].search(clause):
         return False
+    if _told_to_pay(sentence, span, language):
+        return True
 
     def nearest(pattern: re.Pattern[str]) -> int | None:
         gaps = [max(at[0] - found.end(), found.start() - at[1], 0)

@@ -30,6 +30,7 @@ from shared.domain.law.calendar_math import add_months, add_years
 from shared.domain.law.interest import DAYS_IN_YEAR
 from shared.domain.law.interest_rates import RateTable, default_rate_table
 from shared.domain.ledger.model import (
+    CREDIT_NOTE,
     LOWERING,
     RECEIVED,
     REPLAYED,
@@ -68,16 +69,12 @@ def _interest_settled(event: LedgerEvent) -> int:
     return 0
 
 
-# the reason of a partial credit note's ``credit`` (restate.CREDIT_NOTE, which imports this)
-_CREDIT_NOTE = "credit note of "
-
-
 def _partial_note(event: LedgerEvent) -> bool:
     return (
         event.kind is EventKind.CREDIT
         and event.component is Component.PRINCIPAL
         and not event.final
-        and (event.reason or "").startswith(_CREDIT_NOTE)
+        and (event.reason or "").startswith(CREDIT_NOTE)
     )
 
 

@@ -96,6 +96,10 @@ DESIGNATION_RESTATED = RESTATED + "designation corrected by hand"
 # back-dated on the claim it names; credited on the booking day instead, the interest accrued
 # after it was rounded apart from the final facts booked afresh: a cent, ledger14)
 RECEIVED = "received "
+# the reason of a partial credit note's ``credit`` of principal: + ISO day the credited part
+# counts from + ": " + reference (booking.py writes it; restate.py reads the day, accrual.py
+# tells the note's day's interest taken off by it: one constant, codereview15b F6)
+CREDIT_NOTE = "credit note of "
 # the reason of the moves of a debtor's claims replayed from the final facts (replayed.py): +
 # ISO day the money counts from in the claim's own accrual + ": " + the restatement's reason
 REPLAYED = RESTATED + "replayed from "

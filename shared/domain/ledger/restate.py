@@ -44,6 +44,7 @@ from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.costs import NO_COSTS_TERM, ClaimRecord
 from shared.domain.ledger.model import (
     COMPONENTS,
+    CREDIT_NOTE,
     LOWERING,
     ORDER_6_44,
     RECEIVED,
@@ -58,9 +59,8 @@ from shared.domain.ledger.model import (
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
 from shared.domain.money import Cents
 
-__all__ = ["RECEIVED", "REPLAYED"]  # the reasons' prefixes live in model.py; read here too
-
-CREDIT_NOTE = "credit note of "  # + ISO day the credited part counts from + ": " + reference
+# the reasons' prefixes live in model.py; read here too
+__all__ = ["CREDIT_NOTE", "RECEIVED", "REPLAYED"]
 
 
 def received_day(event: LedgerEvent) -> date:

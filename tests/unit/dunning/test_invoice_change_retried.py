@@ -75,3 +75,62 @@ def test_a_dispute_sent_again_is_one_item(engine: Any) -> None:  # noqa: F811
     items = a.call("GET", "/v1/clients/C1/actions").body["items"]
     disputes = [i for i in items if i["kind"] == "dispute"]
     assert (len(disputes), len(_said(world, "disputed"))) == (1, 1), (disputes,)
+
+
+def test_a_pause_or_promise_made_again_the_same_day_after_a_resume_is_logged_again(
+    engine: Any,  # noqa: F811
+) -> None:
+    """codereview15b F1: paused until 2025-06-01, resumed, paused again until 2025-06-01 the
+    same day: the second pause made the first one's key and was never logged (the log read
+    'paused, resumed' of a paused invoice). The same for a promise; a retry still logs once."""
+    world, _client = engine
+    a = world.agency_a
+    today = world.services.dunning.clock.now().date()
+    until = (today + timedelta(days=7)).isoformat()
+    for path, body in (
+        ("pause", {"until": "2025-06-01"}),
+        ("resume", {}),
+        ("pause", {"until": "2025-06-01"}),
+        ("pause", {"until": "2025-06-01"}),  # the retry of the second pause
+        ("resume", {}),
+        ("promise", {"until": until}),
+        ("resume", {}),
+        ("promise", {"until": until}),
+        ("promise", {"until": until}),  # the retry of the second promise
+    ):
+        reply = a.call("POST", f"/v1/clients/C1/invoices/F1/{path}", body)
+        assert reply.status == 200, (path, reply.body)
+        world.clock.at += timedelta(minutes=1)
+    assert _said(world, "paused") == ["Invoice F1 paused until 2025-06-01"] * 2
+    assert _said(world, "Promise") == [f"Promise to pay invoice F1 by {until}"] * 2
+    assert len(_said(world, "resumed")) == 3
+    invoice = a.call("GET", "/v1/clients/C1/invoices/F1").body
+    assert invoice["promise_until"] == until, invoice
+
+
+def test_a_dispute_raised_again_the_same_day_after_it_was_resolved_has_an_open_item(
+    engine: Any,  # noqa: F811
+) -> None:
+    """codereview15b F2: disputed, item resolved, dispute resolved, disputed again the same day
+    with the same words: the second dispute's item clashed with the resolved one and was
+    dropped (1 item, 0 open: the invoice disputed, dunning stopped, nobody asked to handle it).
+    Its retry still adds nothing."""
+    world, _client = engine
+    a = world.agency_a
+    body = {"reason": "goods never arrived"}
+
+    def disputes() -> list[dict[str, Any]]:
+        items = a.call("GET", "/v1/clients/C1/actions").body["items"]
+        return [i for i in items if i["kind"] == "dispute"]
+
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/dispute", body).status == 200
+    [first] = disputes()
+    done = a.call("POST", f"/v1/clients/C1/actions/{first['action_id']}/resolve",
+                  {"resolution": "sorted"})  # fmt: skip
+    assert done.status == 200, done.body
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/resolve-dispute", {}).status == 200
+    for _ in range(2):  # the new dispute, and its retry
+        world.clock.at += timedelta(minutes=10)
+        assert a.call("POST", "/v1/clients/C1/invoices/F1/dispute", body).status == 200
+    states = sorted(i["status"] for i in disputes())
+    assert states == ["open", "resolved"], disputes()

@@ -286,3 +286,46 @@ def test_days_for_contact_or_a_confirmation_are_no_second_payment_term(
         "en": "Please pay the amount within fourteen days of receipt of this letter." + IF_NOT_EN,
     }[language]
     assert missing_parts(base + " " + text, language, COSTS) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # codereview15b F4: a demand to pay joined to another action keeps the other's days
+        ("Neem binnen 7 dagen contact met ons op of betaal het openstaande bedrag.", "nl"),
+        ("Bevestig binnen 5 dagen dat u het bedrag heeft overgemaakt.", "nl"),
+        ("Uiterlijk 10 februari moet u ons e-mailen en betalen.", "nl"),
+        ("Wij verzoeken u binnen 5 dagen het bedrag te betalen en ons dit te e-mailen.", "nl"),
+        ("Contact us within 7 days or pay the amount.", "en"),
+        ("Please confirm within 5 days that you have transferred the amount.", "en"),
+    ],
+)
+def test_a_demand_to_pay_joined_to_another_action_is_a_second_term(
+    text: str, language: str
+) -> None:
+    """7 or 5 days, or 10 February, to contact-or-pay or to confirm a transfer, after the
+    fourteen days from receipt: the debtor is told to pay sooner (art. 6:96 lid 6 BW), no
+    14-day letter."""
+    base = {
+        "nl": "Betaal € 121,00 binnen 14 dagen na ontvangst van deze brief. ",
+        "en": "Please pay € 121,00 within 14 days of receipt of this letter. ",
+    }[language]
+    if_not = IF_NOT if language == "nl" else IF_NOT_EN
+    assert missing_parts(base + text + if_not, language, COSTS) == [RequiredPart.ONE_PAYMENT_TERM]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # a paying verb in a condition tells the debtor nothing to do
+        ("Laat het ons binnen 3 dagen weten als u al heeft betaald.", "nl"),
+        ("Als u niet kunt betalen neem dan binnen een week contact met ons op.", "nl"),
+        ("Let us know within 3 days if you have already paid.", "en"),
+    ],
+)
+def test_a_paying_verb_in_a_condition_is_no_second_term(text: str, language: str) -> None:
+    base = {
+        "nl": "Betaal € 121,00 binnen 14 dagen na ontvangst van deze brief." + IF_NOT,
+        "en": "Please pay € 121,00 within 14 days of receipt of this letter." + IF_NOT_EN,
+    }[language]
+    assert missing_parts(base + " " + text, language, COSTS) == []
