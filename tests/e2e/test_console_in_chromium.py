@@ -6,6 +6,8 @@ axe-core checks each page (WCAG 2.1 A and AA); the screenshots go to build/scree
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from selenium.webdriver.common.by import By
 
 from shared import bootstrap
@@ -27,7 +29,7 @@ def test_a_credit_managers_morning(served_console, browser):
     assert client_id
 
     sign_in(browser, url, users["client_staff"])
-    _wait(lambda: browser.current_url.endswith("/api/console/today"))
+    _wait(lambda: urlsplit(browser.current_url).path.endswith("/api/console/today"))
     browser.get(f"{url}/api/console/today?lang=en")
     _wait(lambda: "Ageing of the overdue amounts" in browser.page_source)
     assert browser.find_elements(By.CSS_SELECTOR, "svg[role=img] rect")

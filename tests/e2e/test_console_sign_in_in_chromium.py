@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pyotp
 import pytest
@@ -72,7 +73,9 @@ def test_sign_in_with_totp(served_console, browser):  # noqa: F811
     _shot(browser, "console-second-factor")
     _fill(browser, "code", pyotp.TOTP(staff["totp_secret"]).now())
     _submit(browser, "/api/console/login/second-factor")
-    _wait(lambda: browser.current_url.endswith("/api/console/today"))  # lands on Today
+    # lands on Today, in the language chosen on the sign-in page (newcomer15c #2)
+    _wait(lambda: urlsplit(browser.current_url).path.endswith("/api/console/today"))
+    assert urlsplit(browser.current_url).query == "lang=en"
     browser.get(f"{url}/api/console/account")
     _wait(lambda: staff["email"] in browser.page_source)
     cookie = next(c for c in browser.get_cookies() if c["name"] == COOKIE)

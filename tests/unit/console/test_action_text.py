@@ -29,7 +29,7 @@ def test_the_dutch_action_list_and_item_read_dutch(world, tenants):
     one = staff.get("/actions/a-sug?lang=nl").encoded().decode()
     assert "Rekening" in one and "Naam betaler" in one and "payer_name" not in one
     assert (
-        "bedrag is gelijk aan het openstaande bedrag; niet geboekt: score 0.70 lager dan 0.85"
+        "bedrag is gelijk aan het openstaande bedrag; niet geboekt: score 0,70 lager dan 0,85"
         in one
     )
     english = staff.get("/actions/a-sug?lang=en").encoded().decode()
