@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import combinations
@@ -531,8 +531,10 @@ def candidates(
                 + " in the description",
             )
     totals = open_totals([inv for inv, _, _ in mentioned.values()])
+    # what the text names: no other invoice's principal is "the exact amount" (ncfix15)
+    named = set(mentioned) | ({"?"} if refs and not mentioned else set())
     for cand in found.values():
-        _score_support(cand, line, totals, set())
+        _score_support(cand, line, totals, set(), named)
     if _settled(found, chosen) or _settled_by_reference(found, referenced, line, totals, chosen):
         return found
     # the payer: a known account brings that debtor's open invoices
@@ -549,9 +551,9 @@ def candidates(
     for cand in found.values():  # re-score the text candidates with the payer known
         cand.score, cand.reasons = _base(cand)
         cand.payer_weight = 0.0
-        _score_support(cand, line, totals, debtors)
+        _score_support(cand, line, totals, debtors, named)
     # a structured reference that matches no open invoice points elsewhere too
-    conflicting = set(mentioned) | ({"?"} if refs and not mentioned else set())
+    conflicting = named
     for debtor in sorted(debtors):
         invoices = sorted(
             (i for i in pool if i.debtor == debtor and pool_totals[i.number] > 0),
@@ -583,7 +585,7 @@ def candidates(
         if _typo_in(inv, tokens):
             cand.score += WEIGHT_NUMBER_FUZZY
             cand.reasons.append(f"invoice number {inv.number} with one character off")
-        _score_support(cand, line, totals, debtors)
+        _score_support(cand, line, totals, debtors, named)
     return found
 
 
@@ -694,7 +696,7 @@ def _payer_candidates(
         cand = add(invs, weight, reason)
         cand.base_score, cand.base_reasons = cand.score, len(cand.reasons)
         cand.via_payer = True
-        _score_support(cand, line, totals, debtors)
+        _score_support(cand, line, totals, debtors, conflicting)
         return cand
 
     for inv in invoices:  # a typo'd number of one of the payer's own invoices
@@ -745,12 +747,22 @@ def _pays_exactly(amount: Cents, invoices: Sequence[OpenInvoice], totals: dict[s
 
 
 def _score_support(
-    cand: Candidate, line: StatementLine, totals: dict[str, Cents], iban_debtors: set[str]
+    cand: Candidate,
+    line: StatementLine,
+    totals: dict[str, Cents],
+    iban_debtors: set[str],
+    elsewhere: Collection[str] = (),
 ) -> None:
+    """``elsewhere``: the invoices the line's text names (``?``: a reference of none); the
+    open principal counts as the exact amount only where the text names no other invoice than
+    the candidate's (a payer naming F1 and paying F2's principal has not paid F2's bill)."""
     if cand.base_reasons < 0:
         cand.base_score, cand.base_reasons = cand.score, len(cand.reasons)
     total = sum(totals.get(i.number, i.open_amount) for i in cand.invoices)
-    exact = _pays_exactly(line.amount, cand.invoices, totals)
+    exact = line.amount == total or (
+        not set(elsewhere) - {i.number for i in cand.invoices}
+        and _pays_exactly(line.amount, cand.invoices, totals)
+    )
     if line.amount == total:
         cand.score += WEIGHT_AMOUNT_EXACT
         cand.reasons.append("amount equals the open amount")

@@ -107,3 +107,24 @@ def test_the_app_books_the_late_payment_on_the_bill_it_pays(world):
     assert p.designated == ("F-0001",)
     assert sum(x.amount for x in p.allocations) == 400_00
     assert {x.invoice_number for x in p.allocations} == {"F-0001"}
+
+
+def test_a_payer_naming_another_bill_has_not_paid_this_ones_principal():
+    """The e2e console run of round 15: 12.50 "E2E-0001 betaling" from the debtor's known
+    account, E2E-0001 open at 11.50 and E2E-0002 at a principal of 12.50 with 0.08 of
+    interest. The principal rule booked it on E2E-0002 (designated E2E-0002, as if the payer
+    had named it); the text names E2E-0001: a person decides."""
+    named = StatementLine(
+        date(2014, 1, 2), None, 1_250, "EUR", counterparty_iban=SMITH,
+        counterparty_name="R. SMITH", remittance="E2E-0001 betaling",
+    )  # fmt: skip
+    first = OpenInvoice(
+        "E2E-0001", "D-SMITH", "R. Smith", 1_150, None, date(2013, 11, 30), (SMITH,)
+    )
+    second = OpenInvoice(
+        "E2E-0002", "D-SMITH", "R. Smith", 1_250, None, date(2013, 11, 30), (SMITH,)
+    )
+    found = match_line(0, named, InvoiceIndex([first, second]), MatchSettings(),
+                       _with_interest({"E2E-0001": 8, "E2E-0002": 8}))  # fmt: skip
+    assert not found.booked
+    assert "amount equals the open principal" not in found.reasons
