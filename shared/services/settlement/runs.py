@@ -45,7 +45,7 @@ import logging
 import math
 import re
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -384,10 +384,7 @@ class SettlementRunner:
             return None
         payments = {p.payment_id: p for p in self.store.payments_of(client.client_id)}
         history = self.store.history(client.client_id)
-        new = sorted(
-            (p for p in payments.values() if p.payment_id not in history and _settleable(p)),
-            key=lambda p: (p.received_on, p.payment_id),
-        )
+        new = _unsettled(payments.values(), history)
         # paid out of an estate under a ruling: kept on the account until staff decide
         kept = self._held_by_ruling(client.client_id, new)
         new = [p for p in new if p.payment_id not in kept]
@@ -435,12 +432,7 @@ class SettlementRunner:
         run: a run cut off after it and before its ``settlement_held`` item resumes past the
         settlement, and would list nothing (failure15 F5). The held payments are those that
         are settleable and never claimed, as when the settlement was built."""
-        history = self.store.history(client_id)
-        unsettled = sorted(
-            (p for p in self.store.payments_of(client_id)
-             if p.payment_id not in history and _settleable(p)),
-            key=lambda p: (p.received_on, p.payment_id),
-        )  # fmt: skip
+        unsettled = _unsettled(self.store.payments_of(client_id), self.store.history(client_id))
         kept = self._held_by_ruling(client_id, unsettled)
         return [p for p in unsettled if p.payment_id in kept]
 
@@ -759,6 +751,14 @@ def _during(ruling: DebtorStanding, received_on: date) -> bool:
 
 def _settleable(p: Payment) -> bool:
     return not p.reversed and any(a.amount for a in p.allocations)
+
+
+def _unsettled(payments: Iterable[Payment], history: Container[str]) -> list[Payment]:
+    """The settleable payments no settlement has taken yet, in the order received."""
+    return sorted(
+        (p for p in payments if p.payment_id not in history and _settleable(p)),
+        key=lambda p: (p.received_on, p.payment_id),
+    )
 
 
 def _now(p: Payment, terms: SettlementAgreement) -> Contribution | None:
