@@ -45,7 +45,7 @@ from shared.adapters.tables.messaging_repo import (
 )
 from shared.clock import Clock, amsterdam_date
 from shared.domain.contact_window import ContactWindow
-from shared.domain.ids import time_ordered_id
+from shared.domain.ids import random_id, time_ordered_id
 from shared.domain.messaging import (
     Attachment,
     Channel,
@@ -88,6 +88,7 @@ RECHECK_MINUTES = (5, 15, 45)
 # extra on a reminder closed unsent because its invoices were paid, credited or put in a plan
 # while it waited: the numbers still due (JSON list), which the dunning service plans afresh
 CANCELLED = "cancelled"
+CONTENT_REF = "content_ref"  # extra on a record: the name of its own copy of the content
 
 
 @dataclass(frozen=True)
@@ -166,12 +167,29 @@ class MessagingService:
         of a used key is kept as it was: it is what was queued, perhaps sent, and the agency's
         record of what the debtor was told; a producer that tells again with other words or
         figures does not rewrite it (failure14b Q4, Q6). Only a record not yet written (a
-        producer that stopped between the two) has its content written again."""
+        producer that stopped between the two) has its content written again.
+
+        Each producer writes its own copy of the content under a name its record carries
+        (``content_ref``): two producers racing on one new key each write theirs, and the
+        record that wins the insert points to its own words, never to the loser's."""
         message = self._sandboxed(message)
-        used = self.outbox.get(message.client_id, message.key) is not None
-        if not used:
-            self.replace_content(message, content)
-        created = not used and self.outbox.add(message)
+        stored = self.outbox.get(message.client_id, message.key)
+        created = False
+        if stored is None:
+            message = replace(message, extra={**message.extra, CONTENT_REF: random_id("", 6)})
+            self._put_content(message, content)
+            created = self.outbox.add(message)
+            if not created:
+                self.files.delete(CONTENT_CONTAINER, _content_name_of(message))  # no one's
+                stored = self.outbox.get(message.client_id, message.key)
+        if created:
+            self._file_letter(message, content)
+        elif stored is not None and message.channel is Channel.LETTER:
+            # the record's own letter in the debtor's file (a producer that stopped after its
+            # record and before the file, or lost the race, files the record's: the same bytes)
+            own = self._content_or_none(stored[0])
+            if own is not None:
+                self._file_letter(stored[0], own)
         if message.channel is Channel.EMAIL:
             # the Message-ID the mail goes out with: a debtor's answer names it in In-Reply-To
             # (shared/services/inbound/ finds the reminder, and so the debtor, by it)
@@ -185,21 +203,28 @@ class MessagingService:
         return created
 
     def replace_content(self, message: OutboundMessage, content: MessageContent) -> None:
-        """The content a message goes out with (written before its record; a 14-day letter
-        dated again at sending writes it anew: ``redate``)."""
+        """The content a stored record goes out with, written anew (a 14-day letter dated
+        again at sending: ``redate``), and its letter in the debtor's file."""
+        self._put_content(message, content)
+        self._file_letter(message, content)
+
+    def _put_content(self, message: OutboundMessage, content: MessageContent) -> None:
         self.files.put(
             CONTENT_CONTAINER,
-            _content_name(message.client_id, message.key),
+            _content_name_of(message),
             _encode_content(content),
             content_type="application/json",
         )
-        if message.channel is Channel.LETTER:
-            # the letter as sent belongs to the debtor's file (proof in a dispute)
-            for attachment in content.attachments:
-                name = f"{message.client_id}/{message.debtor_number or '_'}/{message.key}-{attachment.name}"
-                self.files.put(
-                    DOSSIER_CONTAINER, name, attachment.data, content_type=attachment.content_type
-                )
+
+    def _file_letter(self, message: OutboundMessage, content: MessageContent) -> None:
+        if message.channel is not Channel.LETTER:
+            return
+        # the letter as sent belongs to the debtor's file (proof in a dispute)
+        for attachment in content.attachments:
+            name = f"{message.client_id}/{message.debtor_number or '_'}/{message.key}-{attachment.name}"
+            self.files.put(
+                DOSSIER_CONTAINER, name, attachment.data, content_type=attachment.content_type
+            )
 
     def _sandboxed(self, message: OutboundMessage) -> OutboundMessage:
         if message.extra.get("account") == "reset":
@@ -213,9 +238,16 @@ class MessagingService:
         return replace(message, sandbox_of=message.to, extra={**message.extra, "sandbox": "outbox"})
 
     def content(self, client_id: str, key: str) -> MessageContent:
-        raw = self.files.get(CONTENT_CONTAINER, _content_name(client_id, key))
+        found = self.outbox.get(client_id, key)
+        if found is None:
+            raise LookupError(f"message {key} is unknown")
+        return self.content_of(found[0])
+
+    def content_of(self, message: OutboundMessage) -> MessageContent:
+        """The content this record goes out with (its own copy, ``content_ref``)."""
+        raw = self.files.get(CONTENT_CONTAINER, _content_name_of(message))
         if raw is None:
-            raise LookupError(f"content of message {key} is missing")
+            raise LookupError(f"content of message {message.key} is missing")
         return _decode_content(raw)
 
     # -- delivering --------------------------------------------------------------------------
@@ -385,7 +417,7 @@ class MessagingService:
         return self.senders.get(message.channel, self.fallback)
 
     def _send(self, message: OutboundMessage, etag: str, sender: ChannelSender) -> str:
-        content = self.content(message.client_id, message.key)
+        content = self.content_of(message)
         slot = self._slot(message.sender or "") if message.channel is Channel.EMAIL else None
         try:
             if slot:
@@ -472,7 +504,7 @@ class MessagingService:
 
     def _content_or_none(self, message: OutboundMessage) -> MessageContent | None:
         try:
-            return self.content(message.client_id, message.key)
+            return self.content_of(message)
         except LookupError:
             return None
 
@@ -531,9 +563,7 @@ class MessagingService:
         if sender.can_look_up:
             found = sender.look_up(message)
             if found is not None:
-                return self._sent(
-                    message, etag, found, self.content(message.client_id, message.key)
-                )
+                return self._sent(message, etag, found, self.content_of(message))
             if self._dunning(message):  # it never went out, and the lease was a wait too
                 stale = self._recheck(message, etag)
                 if stale is not None:
@@ -561,9 +591,7 @@ class MessagingService:
                 found = None  # the question failed too: a person checks
             else:
                 if found is not None:
-                    return self._sent(
-                        message, etag, found, self.content(message.client_id, message.key)
-                    )
+                    return self._sent(message, etag, found, self.content_of(message))
                 return self._transient(message, etag, TransientSendError(reason))
         return self._uncertain(message, etag, sender, f"answer lost: {reason}")
 
@@ -584,7 +612,7 @@ class MessagingService:
                     replace(message, extra=extra),
                     etag,
                     found,
-                    self.content(message.client_id, message.key),
+                    self.content_of(message),
                 )
         checks = int(message.extra.get(RECHECKS, "0") or 0)
         confirmable = getattr(sender, "can_confirm", None)
@@ -1248,7 +1276,17 @@ def _digest(key: str) -> str:
 
 
 def _content_name(client_id: str, key: str) -> str:
+    """A record's content before records named their own copy (``content_ref``)."""
     return f"{client_id}/{base64.urlsafe_b64encode(key.encode()).decode()}.json"
+
+
+def _content_name_of(message: OutboundMessage) -> str:
+    ref = message.extra.get(CONTENT_REF)
+    if not ref:
+        return _content_name(message.client_id, message.key)
+    return (
+        f"{message.client_id}/{base64.urlsafe_b64encode(message.key.encode()).decode()}.{ref}.json"
+    )
 
 
 def _encode_content(content: MessageContent) -> bytes:
