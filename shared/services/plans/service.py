@@ -1276,6 +1276,21 @@ class PlanService:
                 # withdrawn at the desk, but the plan's own record of it was not saved
                 d = replace(d, state=DebitState.WITHDRAWN)
                 changed = True
+            elif (
+                d.state is DebitState.SUBMITTED
+                and d.collection_date <= today
+                and d.via == "file"
+                and self.desk is not None
+                and not self.desk.carried(client.client_id, plan.plan_id, d)
+                and self.desk.miss(client.client_id, plan.plan_id, d)
+            ):
+                # its date came and no file carried it: the bank collected nothing, so it is
+                # not booked (failure16 R2 booked 100.00 no file ever asked for); withdrawn
+                # as missed, the installment is filed again for a later day
+                d = replace(d, state=DebitState.WITHDRAWN)
+                changed = True
+                self._log(plan, "debit_missed", f"Installment {d.number}: no direct debit file "
+                          f"carried the collection of {d.collection_date}; it is filed again")  # fmt: skip
             elif d.state is DebitState.SUBMITTED and d.collection_date <= today and d.via == "file":
                 self.payments.book(client, payment_id=d.payment_id, amount=d.amount,
                                    received_on=d.collection_date, source=PaymentSource.DIRECT_DEBIT,
