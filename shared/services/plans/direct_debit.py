@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 
 from shared.adapters.tables.keys import InvalidKey, decode, encode, join
@@ -36,7 +37,7 @@ from shared.domain.plans.pain008 import (
     pain008,
     unnamed,
 )
-from shared.domain.plans.plan import DirectDebit, Mandate
+from shared.domain.plans.plan import DebitState, DirectDebit, Mandate
 from shared.domain.plans.rules import PlanRules
 from shared.domain.records import ActionItem, Receiver
 from shared.domain.sepa_xml import SepaFileError
@@ -115,6 +116,24 @@ class DirectDebitDesk:
             PENDING,
             Row("pending", join(debit.collection_date.strftime("%Y%m%d"), encode(client_id)), {}),
         )
+
+    def filed(self, client_id: str, plan_id: str, number: int, attempt: int,
+              end_to_end_id: str) -> DirectDebit | None:  # fmt: skip
+        """The collection already filed under this end-to-end id (None: none is). A plan that
+        forgot it (restored to a backup from before it: failure16 R1) asks before filing the
+        installment again, so it files the same collection on the same date, not a second
+        one on another date that the bank would collect as well."""
+        e2e = self.store.get(COLLECTIONS, join("e2e", encode(client_id)), encode(end_to_end_id))
+        if e2e is None or str(e2e.data.get("PlanId")) != plan_id:
+            return None
+        on = date.fromisoformat(str(e2e.data["CollectionDate"]))
+        debit = DirectDebit(number, attempt, on, 0, end_to_end_id, False)
+        row = self.store.get(COLLECTIONS, *self._key(client_id, plan_id, debit))
+        if row is None:
+            return None  # cut off before its collection row: filing it now is the first time
+        state = DebitState.WITHDRAWN if row.data.get("Withdrawn") else DebitState.SUBMITTED
+        return replace(debit, amount=int(row.data["Amount"]), first=bool(row.data.get("First")),
+                       state=state)  # fmt: skip
 
     def plan_of(self, client_id: str, end_to_end_id: str) -> str | None:
         """The plan whose collection carries this end-to-end id (None: not one of ours)."""

@@ -1379,9 +1379,20 @@ class PlanService:
             if inst.due_date - timedelta(days=COLLECTION_LEAD_DAYS) > today:
                 continue
             attempt = 1 + sum(1 for d in plan.debits if d.number == inst.number)
+            e2e = f"{plan.plan_id[-20:]}-{inst.number}-{attempt}"
+            # filed before under this id, and the plan forgot it (a restore rolled the plan
+            # back, failure16 R1): the bank has that collection already, on its date; the
+            # plan takes it up again instead of filing the installment a second time
+            filed = self.desk.filed(client.client_id, plan.plan_id, inst.number, attempt, e2e)
+            while filed is not None and filed.state is DebitState.WITHDRAWN:
+                attempt += 1
+                e2e = f"{plan.plan_id[-20:]}-{inst.number}-{attempt}"
+                filed = self.desk.filed(client.client_id, plan.plan_id, inst.number, attempt, e2e)
+            if filed is not None:
+                new.append(filed)
+                continue
             on = max(inst.due_date, today + timedelta(days=COLLECTION_LEAD_DAYS))
             first = not any(d.standing for d in plan.debits) and not new
-            e2e = f"{plan.plan_id[-20:]}-{inst.number}-{attempt}"
             new.append(DirectDebit(inst.number, attempt, next_sepa_business_day(on),
                                    state.amount - state.paid, e2e, first))  # fmt: skip
         if not new:
