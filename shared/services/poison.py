@@ -362,9 +362,9 @@ class PoisonService:
                     "it is replayed and sent; its term then counts from the day it goes out"
                 )
         try:
-            from shared.services.messaging import CONTENT_CONTAINER, _content_name
+            from shared.services.messaging import CONTENT_CONTAINER, _content_name_of
 
-            raw = self.files.get(CONTENT_CONTAINER, _content_name(client_id, key))
+            raw = self.files.get(CONTENT_CONTAINER, _content_name_of(message))
             content = json.loads(raw) if raw else {}
             detail.update(subject=str(content.get("subject", ""))[:500],
                           text=str(content.get("text", ""))[:PREVIEW])  # fmt: skip

@@ -128,6 +128,36 @@ def test_a_used_key_keeps_the_content_it_was_queued_and_sent_with(env):
     assert channel.sent[-1] == ("d1@example.nl", "a")
 
 
+def test_two_producers_racing_on_one_new_key_send_the_winners_words(env):
+    """Two producers of one new key (a step planned by two runs at once) both found no
+    record, both wrote their content under the key's one name, the first insert won and the
+    second producer's words, written last, went out under the winner's record. Each writes
+    its own copy now, named in its record: the winner's record sends the winner's words."""
+    _, client, channel, queues, service = env
+    real_add = service.outbox.add
+    calls: list[OutboundMessage] = []
+    won: list[bool] = []
+
+    def interleaved_add(record: OutboundMessage) -> bool:
+        calls.append(record)
+        if len(calls) == 1:  # the first producer, before its insert: the second runs whole
+            assert (
+                service.enqueue(message(client), MessageContent(subject="b", text="second"))
+                is False
+            )
+            return won[0]
+        won.append(real_add(calls[0]))  # the first producer's insert lands first
+        return bool(real_add(record))
+
+    service.outbox.add = interleaved_add  # type: ignore[method-assign]
+    assert service.enqueue(message(client), MessageContent(subject="a", text="first")) is True
+    assert service.content(client.client_id, "k1").text == "first"
+    assert run_jobs(service, queues) == ["sent", "done"]
+    assert channel.sent == [("d1@example.nl", "a")]
+    # the loser's copy is no one's: removed, not left beside the record's
+    assert len(service.files.names("messages", f"{client.client_id}/")) == 1
+
+
 def test_outside_contact_hours_the_job_waits(env):
     world, client, channel, queues, service = env
     world.clock.at = datetime(2025, 3, 8, 19, 30, tzinfo=UTC)  # Saturday 20:30 local
