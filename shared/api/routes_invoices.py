@@ -116,7 +116,8 @@ def register(router: Router, services: Services) -> None:
         from shared.services.invoice_status import CreditNote
 
         body = validate_body(ctx.request, schemas.CreditIn)
-        note = CreditNote(cents_from_decimal(body.amount), body.reference, body.reason, body.on)
+        note = CreditNote(cents_from_decimal(body.amount), body.reference, body.reason, body.on,
+                          discount=body.kind == "discount")  # fmt: skip
         inv = services.invoice_status.credit_part(
             client, ctx.params["invoice"], note, author=principal(ctx).key_id
         )
@@ -227,15 +228,22 @@ def register(router: Router, services: Services) -> None:
                 409: "The invoice changed meanwhile (try again), or this credit note "
                 "reference was booked with another amount",
                 422: "The invoice's status does not allow this (field: status), the "
-                "amount is not above 0 and at most the invoice's principal (field: amount), or "
-                "the date is after today (Europe/Amsterdam) or before the invoice's date "
-                "(field: date)",
+                "amount is not above 0 and at most the invoice's principal (field: amount; "
+                "a discount: below it and at most the principal open on its date, code "
+                "discount_above_open), or the date is after today (Europe/Amsterdam) or before "
+                "the invoice's date (field: date)",
             },
             description="No body: the whole invoice is credited. A body credits part of "
-            "the principal on the credit note's date: the interest on that part is taken "
-            "back from its first day, the collection costs follow the lower principal, "
-            "money paid beyond the new total goes to the debtor's other claims (else an "
-            "overpayment item). The same reference twice books once.",
+            "the principal on the credit note's date, by its `kind`: `correction` (the "
+            "default: the invoice was wrong, that part was never owed) takes the interest on "
+            "that part back from its first day and the collection costs follow the lower "
+            "principal; `discount` (a remission agreed on that date, art. 6:160 BW: a "
+            "goodwill discount after default) lowers the principal from that date and keeps "
+            "the interest owed on the full principal up to it and the collection costs fixed "
+            "on the principal as it stood when they became owed. Money paid beyond the new "
+            "total goes to the invoices its payment named, then to the debtor's invoices that "
+            "were due when it was received; what is left is an overpayment item (refund it or "
+            "re-book it), never an invoice not yet due. The same reference twice books once.",
             example={"amount": "21.00", "reference": "CN-2026-0042", "reason": "returned"},
         )
     )

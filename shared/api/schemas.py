@@ -712,8 +712,9 @@ class CreditIn(Strict):
     amount: Amount = Field(
         description="The principal credited, euros: above 0 and below the invoice's "
         "principal less earlier credit notes, paid or not (what the debtor paid beyond the "
-        "lower amount goes to his other invoices, else an overpayment); all of the open "
-        "principal or of the principal: the full credit"
+        "lower amount goes to the invoices his payment named, then to his invoices due when "
+        "it was received, else an overpayment); all of the open principal or of the "
+        "principal: the full credit. A discount: at most the principal open on its date"
     )
     reference: str = Field(
         min_length=1, max_length=35, pattern=_PRINTABLE,
@@ -725,6 +726,13 @@ class CreditIn(Strict):
         alias="date",
         description="The credit note's date (default: today, Europe/Amsterdam): not after "
         "today and not before the invoice's date",
+    )
+    kind: Literal["correction", "discount"] = Field(
+        default="correction",
+        description="correction (default): the invoice was wrong, the part was never owed "
+        "(its interest taken back from the first day, the costs follow the lower principal); "
+        "discount: a remission agreed on the note's date (art. 6:160 BW), the principal "
+        "lower from that date, the interest and collection costs owed before it kept",
     )
 
     @field_validator("on")

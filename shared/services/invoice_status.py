@@ -29,12 +29,15 @@ RETRIES = 3
 @dataclass(frozen=True)
 class CreditNote:
     """A credit note for part of an invoice: its principal credited, its number, why, and
-    its date (None: today in Amsterdam)."""
+    its date (None: today in Amsterdam). ``discount``: a remission from its date (a goodwill
+    discount after default, 6:160 BW: the interest and costs owed up to then stay) instead of
+    a correction of the invoice (the part never owed: docs/law.md, a partial credit note)."""
 
     cents: Cents
     reference: str
     reason: str | None = None
     on: date | None = None
+    discount: bool = False
 
 
 def _check_date(invoice: Invoice, on: date, today: date) -> None:
@@ -152,9 +155,11 @@ class InvoiceStatusService:
     def credit_part(self, client: Client, number: str, note: CreditNote, author: str) -> Invoice:
         """A credit note for part of the principal (docs/law.md, a partial credit note): the
         invoice stays in collection with its lower amount, the ledger takes the part off on
-        the note's day with the interest and costs that followed it, money paid beyond the
-        new total goes to the debtor's other claims (else an overpayment item), and the
-        contact log says so once. All of the invoice's principal: the full credit. The same
+        the note's day with the interest and costs that followed it (a discount: from that
+        day, what was owed before it stays), money paid beyond the new total goes to the
+        claims its payment named, then to the debtor's claims due when it was received (else
+        an overpayment item), and the contact log says so once. All of the invoice's
+        principal: the full credit (a discount: refused, it is below the principal). The same
         reference again only finishes what a first attempt left undone; with another amount
         it is a conflict."""
         if self.ledger is None:
@@ -181,6 +186,15 @@ class InvoiceStatusService:
             # "the rest" of a partly paid invoice keeps what he paid for what he kept); all of
             # the invoice's principal: the full credit
             principal = stored.invoice.amount  # less the notes booked before
+            if note.cents == principal and note.discount:
+                # (a remission of all the principal would leave the claim at 0 with its
+                # interest and costs: the invoice keeps none; a correction of all of it is the
+                # full credit, below)
+                raise Invalid(
+                    "a discount must be below the invoice's principal",
+                    field="amount",
+                    code="partial_credit_below_principal",
+                )
             if note.cents == principal:
                 return self.credit(client, number, author, note)
             if note.cents > principal:
@@ -195,8 +209,9 @@ class InvoiceStatusService:
         invoice, _ = self._credit_invoice(client, number, note)
         try:
             self.ledger.credit_part(
-                client, number, note.cents, on, note.reference, note.reason or ""
-            )
+                client, number, note.cents, on, note.reference, note.reason or "",
+                discount=note.discount,
+            )  # fmt: skip
         except Invalid:
             # the ledger decides (a payment booked since the check above may have left less
             # open principal, the claim may be closed): a refused note leaves nothing behind,
@@ -237,8 +252,13 @@ class InvoiceStatusService:
                     client_id=client.client_id, debtor_number=invoice.debtor_number,
                     entry_id=keyed_id(at, "creditnote", number, note.reference),
                     at=at, kind=ContactKind.STATUS,
-                    summary=f"Credit note {note.reference}: {format_eur_nl(note.cents)} of "
-                    f"invoice {number} credited on {on.isoformat()}{why}",
+                    summary=(
+                        f"Discount {note.reference}: {format_eur_nl(note.cents)} off invoice "
+                        f"{number} from {on.isoformat()}{why}"
+                        if note.discount
+                        else f"Credit note {note.reference}: {format_eur_nl(note.cents)} of "
+                        f"invoice {number} credited on {on.isoformat()}{why}"
+                    ),
                     # what happened to the claim, by the client's hand: on the timeline, not
                     # behind the system toggle (newcomer5 finding 7)
                     invoice_numbers=(number,), system=False, author=author,

@@ -51,7 +51,9 @@ def world(request: pytest.FixtureRequest) -> Iterator[tuple[object, ApiClient, T
     api.call("POST", "/v1/clients", {"items": [client_row("C1")]})
     api.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
     rows = [invoice_row("F00", "D1", amount="700.00", due_date="2025-03-31")] + [
-        invoice_row(n, "D1", amount="10.00", due_date="2025-02-28") for n in OTHERS
+        # (due on the day the money was received: money a credit frees goes to due claims
+        # only, law15c F4)
+        invoice_row(n, "D1", amount="10.00", due_date="2025-01-10") for n in OTHERS
     ]
     assert api.call("POST", "/v1/clients/C1/invoices", {"items": rows}).body["created"] == 56
     yield services, api, store  # type: ignore[misc]

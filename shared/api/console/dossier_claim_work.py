@@ -181,7 +181,13 @@ def _step(desk: Desk, do: str, invoice: Invoice) -> dict[str, Any]:
             raise Invalid(desk.t["work_say_number"], field="reference")
         if len(reference) > 35:
             raise Invalid(desk.t["work_say_reference"], field="reference")
-        return {"note": CreditNote(_cents(desk, amount), reference, desk.field("reason") or None)}
+        # a correction of the invoice (the part never owed) or a discount from today (6:160
+        # BW: the interest and costs owed up to today stay; law15c F1), as the API's ``kind``
+        kind = desk.field("kind") or "correction"
+        if kind not in ("correction", "discount"):
+            raise Invalid(desk.t["work_say_kind"], field="kind")
+        return {"note": CreditNote(_cents(desk, amount), reference, desk.field("reason") or None,
+                                   discount=kind == "discount")}  # fmt: skip
     if do == "waive":
         try:
             component = Component(desk.field("component"))
@@ -227,7 +233,7 @@ def _confirm(
         number=number, do=do, invoice=invoice, figures=figures, step=step,
         **(_holders(desk, invoice) if do != "waive" else {"plan": None, "case": False}),
         fields={k: desk.field(k) for k in ("invoice", "amount", "reference", "reason", "component",
-                                           "stop_interest")
+                                           "stop_interest", "kind")
                 if desk.field(k)},
     )  # fmt: skip
 
@@ -243,6 +249,7 @@ WORK = """{% set w = work %}{% set action = desk.url('/dossier/' + debtor.number
 <label for="credit-invoice">{{ t.dos_invoice }}</label><select id="credit-invoice" name="invoice">{% for i in w.creditable %}<option value="{{ i.number }}">{{ i.number }} · {{ desk.money(i.amount) }}</option>{% endfor %}</select>
 <label for="credit-amount">{{ t.work_credit_amount }}</label><input id="credit-amount" name="amount" inputmode="decimal" maxlength="20">
 <label for="credit-reference">{{ t.work_credit_reference }}</label><input id="credit-reference" name="reference" maxlength="35">
+<label for="credit-kind">{{ t.work_credit_kind }}</label><select id="credit-kind" name="kind"><option value="correction">{{ t.work_kind_correction }}</option><option value="discount">{{ t.work_kind_discount }}</option></select>
 <label for="credit-reason">{{ t.dos_reason }}</label><input id="credit-reason" name="reason" maxlength="1000">
 <p><button type="submit" name="do" value="credit">{{ t.work_credit_next }}</button></p></form>{% endif %}
 {% if w.withdrawable %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.work_withdraw }}</h3><p>{{ t.work_withdraw_hint }}</p>
@@ -263,7 +270,7 @@ CONFIRM = """{% extends "shell" %}{% block main %}
 <dt>{{ t.dos_principal }}</dt><dd>{{ desk.money(o.principal) }}</dd><dt>{{ t.dos_costs }}</dt><dd>{{ desk.money(o.costs) }}</dd>
 <dt>{{ t.dos_vat }}</dt><dd>{{ desk.money(o.costs_vat) }}</dd><dt>{{ t.dos_interest }}</dt><dd>{{ desk.money(o.interest) }}</dd>
 <dt>{{ t.work_open_now }}</dt><dd><strong>{{ desk.money(o.total) }}</strong></dd></dl>{% endif %}
-<p class="notice warning">{% if do == 'credit' and step.note %}{{ t.work_confirm_credit_part.format(amount=desk.money(step.note.cents), invoice=invoice.number, reference=step.note.reference) }}{% elif do == 'credit' %}{{ t.work_confirm_credit.format(invoice=invoice.number) }}{% elif do == 'withdraw' %}{{ t.work_confirm_withdraw.format(invoice=invoice.number) }}{% else %}{{ t.work_confirm_waive.format(amount=desk.money(step.cents), what=t['work_c_' + step.component.value], invoice=invoice.number) }}{% if step.stop_interest %} {{ t.work_confirm_stop_interest }}{% endif %}{% endif %}</p>
+<p class="notice warning">{% if do == 'credit' and step.note and step.note.discount %}{{ t.work_confirm_discount.format(amount=desk.money(step.note.cents), invoice=invoice.number, reference=step.note.reference) }}{% elif do == 'credit' and step.note %}{{ t.work_confirm_credit_part.format(amount=desk.money(step.note.cents), invoice=invoice.number, reference=step.note.reference) }}{% elif do == 'credit' %}{{ t.work_confirm_credit.format(invoice=invoice.number) }}{% elif do == 'withdraw' %}{{ t.work_confirm_withdraw.format(invoice=invoice.number) }}{% else %}{{ t.work_confirm_waive.format(amount=desk.money(step.cents), what=t['work_c_' + step.component.value], invoice=invoice.number) }}{% if step.stop_interest %} {{ t.work_confirm_stop_interest }}{% endif %}{% endif %}</p>
 {% if plan %}<p class="notice">{{ (t.work_plan_follows_paused if plan.status.value == 'paused' else t.work_plan_follows).format(invoice=invoice.number, open=desk.money(plan.open)) }} <a href="{{ desk.url('/plans/' + plan.plan_id) }}">{{ t.work_plan_link }}</a></p>{% endif %}
 {% if case %}<p class="notice">{{ (t.work_case_lowered if do == 'credit' and step.note else t.work_case_follows).format(invoice=invoice.number) }}</p>{% endif %}
 <form method="post" action="{{ desk.url('/dossier/' + number|segment) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
@@ -282,7 +289,7 @@ words(
         "work_disputes": "Betwistingen die op een besluit wachten (de debiteur krijgt daar bericht):",
         "work_decide": "Betwisting van {invoice} beslissen: crediteren, intrekken of doorgaan met innen",
         "work_keep": "Doorgaan met innen", "work_keep_hint": "De betwisting is ongegrond: de factuur staat weer open en de aanmaningen gaan verder.",
-        "work_credit": "Factuur crediteren", "work_credit_hint": "Zonder bedrag wordt de hele factuur gecrediteerd (kosten en rente vervallen mee). Met een bedrag en creditnotanummer alleen dat deel van de hoofdsom.",
+        "work_credit": "Factuur crediteren", "work_credit_hint": "Zonder bedrag wordt de hele factuur gecrediteerd (kosten en rente vervallen mee). Met een bedrag en creditnotanummer alleen dat deel van de hoofdsom: als correctie (nooit verschuldigd) of als korting vanaf vandaag.",
         "work_credit_amount": "Bedrag (leeg: de hele factuur)", "work_credit_reference": "Creditnotanummer (nodig bij een bedrag)",
         "work_credit_next": "Crediteren…",
         "work_withdraw": "Factuur intrekken", "work_withdraw_hint": "De factuur gaat uit de invordering; er gaan geen herinneringen meer uit.",
@@ -293,6 +300,9 @@ words(
         "work_confirm_title": "Bevestigen", "work_open_now": "Nu open",
         "work_confirm_credit": "Factuur {invoice} wordt helemaal gecrediteerd: de debiteur hoeft de factuur met kosten en rente niet meer te betalen. Wat er al op betaald is gaat naar andere openstaande facturen of wordt een terug te betalen bedrag.",
         "work_confirm_credit_part": "Creditnota {reference}: {amount} van de hoofdsom van {invoice} wordt gecrediteerd; de rente over dat deel vervalt en de kosten volgen de lagere hoofdsom.",
+        "work_confirm_discount": "Korting {reference}: {amount} van de hoofdsom van {invoice} vervalt vanaf vandaag; de rente en incassokosten die tot vandaag verschuldigd waren blijven staan.",
+        "work_credit_kind": "Soort (alleen bij een bedrag)", "work_kind_correction": "Correctie: de factuur was te hoog (dat deel was nooit verschuldigd)",
+        "work_kind_discount": "Korting vanaf vandaag (rente en kosten tot nu blijven)", "work_say_kind": "kies correctie of korting",
         "work_confirm_withdraw": "Factuur {invoice} wordt ingetrokken: Inning int het openstaande bedrag niet meer.",
         "work_confirm_waive": "{amount} aan {what} op {invoice} wordt kwijtgescholden.",
         "work_stop_interest": "En geen rente meer vanaf vandaag (een finale regeling; alleen bij rente). Zonder dit loopt de rente door zolang de vordering openstaat.",
@@ -318,7 +328,7 @@ words(
         "work_disputes": "Disputes waiting for a decision (the debtor is told there):",
         "work_decide": "Decide the dispute on {invoice}: credit, withdraw or keep chasing",
         "work_keep": "Keep chasing", "work_keep_hint": "The dispute is unfounded: the invoice is open again and the reminders carry on.",
-        "work_credit": "Credit the invoice", "work_credit_hint": "Without an amount the whole invoice is credited (its costs and interest go too). With an amount and a credit note number only that part of the principal.",
+        "work_credit": "Credit the invoice", "work_credit_hint": "Without an amount the whole invoice is credited (its costs and interest go too). With an amount and a credit note number only that part of the principal: as a correction (never owed) or as a discount from today.",
         "work_credit_amount": "Amount (empty: the whole invoice)", "work_credit_reference": "Credit note number (needed with an amount)",
         "work_credit_next": "Credit…",
         "work_withdraw": "Withdraw the invoice", "work_withdraw_hint": "The invoice leaves collection; no more reminders go out.",
@@ -329,6 +339,9 @@ words(
         "work_confirm_title": "Confirm", "work_open_now": "Open now",
         "work_confirm_credit": "Invoice {invoice} is credited in full: the debtor no longer owes the invoice, its costs or its interest. What was paid on it goes to other open invoices or becomes an amount to refund.",
         "work_confirm_credit_part": "Credit note {reference}: {amount} of the principal of {invoice} is credited; the interest on that part goes and the costs follow the lower principal.",
+        "work_confirm_discount": "Discount {reference}: {amount} of the principal of {invoice} is let go from today; the interest and collection costs owed up to today stay.",
+        "work_credit_kind": "Kind (with an amount only)", "work_kind_correction": "Correction: the invoice was too high (that part was never owed)",
+        "work_kind_discount": "Discount from today (interest and costs so far stay)", "work_say_kind": "choose correction or discount",
         "work_confirm_withdraw": "Invoice {invoice} is withdrawn: Inning no longer collects what is open.",
         "work_confirm_waive": "{amount} of the {what} on {invoice} is waived.",
         "work_stop_interest": "And no interest from today on (a final settlement; interest only). Without it the interest runs on while the claim is open.",

@@ -408,6 +408,12 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "A partial credit must be above 0 and below the claim's principal ({amount}); credit "
         "the whole invoice instead.",
     ),
+    "discount_above_open": (
+        "Een korting laat vallen wat nog verschuldigd is: op {day} staat {amount} aan hoofdsom "
+        "open. Wat de debiteur betaalde wordt terugbetaald, niet als korting gegeven.",
+        "A discount lets go of what is still owed: {amount} of principal is open on {day}. "
+        "What the debtor paid is refunded, not discounted.",
+    ),
     "payment_exceeds_open": (
         "De betaling is hoger dan de openstaande hoofdsom.",
         "The payment exceeds the open principal.",

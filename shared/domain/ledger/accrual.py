@@ -30,8 +30,8 @@ from shared.domain.law.calendar_math import add_months, add_years
 from shared.domain.law.interest import DAYS_IN_YEAR
 from shared.domain.law.interest_rates import RateTable, default_rate_table
 from shared.domain.ledger.model import (
-    CREDIT_NOTE,
     LOWERING,
+    PARTIAL_CREDITS,
     RECEIVED,
     REPLAYED,
     RESTATED,
@@ -74,7 +74,7 @@ def _partial_note(event: LedgerEvent) -> bool:
         event.kind is EventKind.CREDIT
         and event.component is Component.PRINCIPAL
         and not event.final
-        and (event.reason or "").startswith(CREDIT_NOTE)
+        and (event.reason or "").startswith(PARTIAL_CREDITS)
     )
 
 

@@ -25,8 +25,10 @@ from shared.domain.ledger.accrual import rate_on_day
 from shared.domain.ledger.costs import ClaimRecord, charged_costs
 from shared.domain.ledger.model import (
     BACKDATED_REPLAYED,
+    DISCOUNT,
     LOWERING,
     ORDER_6_44,
+    PARTIAL_CREDITS,
     PRINCIPAL_FIRST,
     REPLAYED,
     RESTATED,
@@ -130,6 +132,7 @@ def allocate(
     principal_first: frozenset[str] = frozenset(),
     continuing: bool = False,
     named: Named | None = None,
+    due_only: bool = False,
 ) -> Booking:
     """Allocate ``amount`` received on ``on`` over ``records`` (all the debtor's claims, or at
     least all that share collection costs with the designated ones): the designated claims
@@ -149,7 +152,9 @@ def allocate(
     payments). ``moved``/``left``: later payments whose allocations the restatement changed,
     where their released money went, and what of it no claim took. ``continuing``: the
     payment's booking was written in part only (a write over more claims than one
-    transaction holds stopped halfway): ``amount`` is its rest, over the claims as they are."""
+    transaction holds stopped halfway): ``amount`` is its rest, over the claims as they are.
+    ``due_only``: what the designated claims do not take goes to claims due on ``on`` alone
+    (a replay of money a credit note freed, :mod:`replayed`; law15c F4)."""
     if amount < 0:
         raise LedgerRuleError("a payment must not be negative")
     by_number = {r.number: r for r in records}
@@ -162,7 +167,7 @@ def allocate(
         (by_number[n] for n in dict.fromkeys(designated)),
         key=lambda r: (r.terms.due_date, r.number),
     )
-    rest = _undesignated(records, {r.number for r in chosen}, on, rates)
+    rest = _undesignated(records, {r.number for r in chosen}, on, rates, due_only)
     if not continuing and not principal_first and _backdated_over_a_tie(records, rest, on):
         replayed = _replay_backdated(records, payment_id, amount, on, chosen, rates, named)
         if replayed is not None:
@@ -256,10 +261,12 @@ def credit_note_moves(events: Iterable[LedgerEvent], reference: str) -> tuple[st
     """The payments whose allocations credit note ``reference`` changed (the restatement's
     ``RESTATED`` events among the credited claim's ``events`` name the note): what a repeat
     of the note lets follow the ledger again."""
-    why = f"{RESTATED}{CREDIT_NOTE}"
+    # (a correction's or a discount's: their prefixes are of one length)
+    why = tuple(f"{RESTATED}{p}" for p in PARTIAL_CREDITS)
     named = f": {reference}: "
     return _named(
-        events, lambda reason: reason.startswith(why) and reason[len(why) + 10 :].startswith(named)
+        events,
+        lambda reason: reason.startswith(why) and reason[len(why[0]) + 10 :].startswith(named),
     )
 
 
@@ -293,6 +300,7 @@ def _undesignated(
     besides: Collection[str],
     on: date | None = None,
     rates: RateTable | None = None,
+    due_only: bool = False,
 ) -> list[Tier]:
     """Where money the debtor did not designate goes (art. 6:43 lid 2): his claims that are
     due before those that are not, among them the most burdensome first (the highest interest
@@ -306,10 +314,13 @@ def _undesignated(
     ("bij gelijke ouderdom naar evenredigheid"): the same due date, the same rate and kind of
     interest, and the collection costs owed on ``on`` on both or on neither (a claim whose
     costs are owed is past its last term, open to a suit without further notice: it goes
-    first). Without ``on`` and ``rates`` the burden is not known: oldest first."""
+    first). Without ``on`` and ``rates`` the burden is not known: oldest first.
+    ``due_only``: the claims due on ``on`` alone (money a credit note freed: the debtor never
+    meant it for a claim he need not pay yet, and the creditor may set it off only against a
+    claim it can enforce, art. 6:127 lid 2 BW; law15c F4)."""
 
     def rank(r: ClaimRecord) -> tuple[bool, Fraction, date, bool, int]:
-        due = on is None or (r.terms.due_date <= on and not _plan_runs(r.terms, on))
+        due = on is None or due_on(r.terms, on)
         burden = _rate_of(r.terms, rates, on) if due and on and rates else Fraction(0)
         owed = r.terms.costs_owed_from
         costs = on is not None and owed is not None and owed <= on
@@ -320,6 +331,8 @@ def _undesignated(
         ((rank(r), r) for r in records if r.number not in besides and _takes_surplus(r.terms)),
         key=lambda x: (x[0], x[1].number),
     )
+    if due_only:
+        ranked = [(key, r) for key, r in ranked if not key[0]]
     tiers: list[Tier] = []
     for key, record in ranked:
         if tiers and rank(tiers[-1][0]) == key:
@@ -327,6 +340,12 @@ def _undesignated(
         else:
             tiers.append((record,))
     return tiers
+
+
+def due_on(terms: ClaimTerms, on: date) -> bool:
+    """Whether the claim is due (exigible) on ``on``: its due date passed and no payment plan
+    over the whole claim holds it (:func:`_undesignated`)."""
+    return terms.due_date <= on and not _plan_runs(terms, on)
 
 
 def _rate_of(terms: ClaimTerms, rates: RateTable, on: date) -> Fraction:
@@ -386,15 +405,17 @@ def _again(
     named: Sequence[str],
     on: date | None = None,
     rates: RateTable | None = None,
+    due_only: bool = False,
 ) -> list[Tier]:
     """Where a payment's money goes when it is allocated again: the claims it named (but
     ``besides``), earliest due first, then the debtor's other claims by 6:43 lid 2 as of the
-    day it was received (:func:`_undesignated`)."""
+    day it was received (:func:`_undesignated`; ``due_only``: those due that day alone)."""
     chosen = sorted(
         (current[n] for n in dict.fromkeys(named) if n in current and n not in besides),
         key=lambda r: (r.terms.due_date, r.number),
     )
-    rest = _undesignated(current.values(), {*besides, *(r.number for r in chosen)}, on, rates)
+    rest = _undesignated(current.values(), {*besides, *(r.number for r in chosen)}, on, rates,
+                         due_only)  # fmt: skip
     return [*((r,) for r in chosen), *rest]
 
 
@@ -422,6 +443,7 @@ def _move_released(
     named: Named | None = None,
     within: Collection[str] | None = None,
     reason: str | None = None,
+    due_only: Collection[str] = (),
 ) -> tuple[dict[str, tuple[AllocationLine, ...]], dict[str, Cents]]:
     """Later payments' money a restatement released: allocated over the debtor's other
     claims on the day it counts from, those the payment named first (``named``; money that
@@ -429,7 +451,10 @@ def _move_released(
     first by 6:43 (``events`` grows with the new allocations); the rest is left unallocated.
     Money the moves release in turn moves the same way. ``within``: only those claims take
     it (the others are still read: costs shared over the debtor's claims). ``reason``: why a
-    claim with later events it reaches is restated (:func:`_spread`)."""
+    claim with later events it reaches is restated (:func:`_spread`). ``due_only``: money
+    released from those claims (a credit note's) goes, after the claims its payment named, to
+    claims due on the day it counts from alone; what they do not take is an overpayment
+    (law15c F4: 59.01 freed on F1 paid F2 six weeks before F2 was due)."""
     current = {r.number: r for r in records}
     for n, more in events.items():
         current[n] = ClaimRecord(current[n].terms, current[n].events + more)
@@ -441,7 +466,8 @@ def _move_released(
             break
         number, payment_id, amount, received, slot = queue.pop(0)
         whose = slot.payment_id if slot else payment_id
-        others = _again(current, {number}, named(whose) if named else (), received, rates)
+        others = _again(current, {number}, named(whose) if named else (), received, rates,
+                        number in due_only)  # fmt: skip
         if within is not None:
             others = [t for t in (tuple(r for r in tier if r.number in within)
                                   for tier in others) if t]  # fmt: skip
@@ -864,8 +890,9 @@ def release_credited(
     """The client credited invoice ``number``: it was not owed, and neither were the costs and
     interest charged for not paying it. Every payment's allocations on it are reversed (as a
     bank return is) and the freed money is allocated over the debtor's other claims on the day
-    it was received: the others the payment named first (``named``; 6:43 lid 1), then oldest
-    first (the part of the designation that named a debt that does not exist is none). Nothing when nothing is allocated on it any
+    it was received: the others the payment named first (``named``; 6:43 lid 1), then by 6:43
+    lid 2 those that were due that day (the part of the designation that named a debt that
+    does not exist is none); what they do not take is an overpayment (law15c F4). Nothing when nothing is allocated on it any
     more (a credit handled twice moves the money once)."""
     found = [r for r in records if r.number == number]
     if not found:
@@ -893,7 +920,9 @@ def release_credited(
         undone = reverse([current[number]], payment_id, on, CREDITED)
         _add(current, events, undone)
         named_ = named(payment_id) if named else ()
-        others = _again(current, {number}, named_, received[payment_id], rates)
+        # (money the credit frees: to the claims named, then to those due when it was
+        # received, else an overpayment; never a claim the debtor need not pay yet, law15c F4)
+        others = _again(current, {number}, named_, received[payment_id], rates, due_only=True)
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, net[payment_id], received[payment_id],
             rates, named=named,
@@ -1067,15 +1096,27 @@ def credit_part(
     reason: str,
     rates: RateTable | None = None,
     named: Named | None = None,
+    discount: bool = False,
 ) -> Release:
     """A credit note for part of invoice ``number``'s principal, dated ``on`` (docs/law.md, a
     partial credit note): the principal goes down on that day (the claim's latest day when
     it has later events); that part was never owed, so the interest on it is taken back from
     the first day and the collection costs follow the lower principal (restate.py: the claim
     replayed with the part off from its due date, the difference appended as corrections);
-    money paid on the claim beyond what it now asks goes by 6:43 to the debtor's other
-    claims, oldest first, on the day it was received, the rest left unallocated. Nothing
-    when ``reference`` is booked already with this amount; another amount: refused."""
+    money paid on the claim beyond what it now asks goes to the claims its payment named,
+    then by 6:43 lid 2 to the debtor's claims that were due on the day it was received (the
+    most burdensome, then the oldest first), the rest left unallocated: an overpayment, never
+    a claim not yet due the debtor did not name (:func:`_move_released`, law15c F4).
+
+    ``discount``: a remission agreed on ``on`` (kwijtschelding, art. 6:160 BW: a goodwill
+    discount, a price reduction after delivery) instead of a correction of the invoice: the
+    part comes off the principal from ``on`` itself (:data:`~shared.domain.ledger.model.DISCOUNT`),
+    the interest owed on the full principal up to that day stays, and so do the collection
+    costs fixed on the principal as it stood when they became owed (art. 6:96 lid 6 BW; law15c
+    F1: 1,000.00 with 125.00 off on 1-6-2025 lost 2.47 of interest and 18.75 of costs). It
+    lets go of what is owed, so it is at most the principal open that day (what the debtor
+    paid is refunded, not discounted). Nothing when ``reference`` is booked already with this
+    amount; another amount: refused."""
     found = [r for r in records if r.number == number]
     if not found:
         raise LedgerRuleError(
@@ -1111,18 +1152,37 @@ def credit_part(
             code="partial_credit_range",
             params={"amount": principal},
         )
-    # the part was never owed: off the principal before anything happened on the claim, a
-    # payment made before the due date included (else the ideal would put the note after
-    # that payment and leave the claim overpaid instead of releasing the money)
-    start = min([record.terms.due_date,
-                 *(received_day(e) - timedelta(days=1) for e in record.events)])  # fmt: skip
+    if discount:
+        # what is open that day as the claim's history stands up to it: a payment received
+        # before the discount and booked after it counts too (restate.py's received day)
+        upto = [ClaimRecord(r.terms, tuple(e for e in r.events if received_day(e) <= on))
+                for r in records]  # fmt: skip
+        still = open_claims(upto, on, rates)[number].open.principal
+        if cents > still:
+            raise LedgerRuleError(
+                f"a discount lets go of what is still owed: {still} cents of principal are open"
+                f" on {on.isoformat()} (what the debtor paid is refunded, not discounted)",
+                code="discount_above_open",
+                params={"amount": still, "day": on},
+            )
+        # from its own day: the claim was owed in full until then
+        start, prefix = on, DISCOUNT
+    else:
+        # the part was never owed: off the principal before anything happened on the claim,
+        # a payment made before the due date included (else the ideal would put the note
+        # after that payment and leave the claim overpaid instead of releasing the money)
+        start = min([record.terms.due_date,
+                     *(received_day(e) - timedelta(days=1) for e in record.events)])  # fmt: skip
+        prefix = CREDIT_NOTE
     note = LedgerEvent(
         1, EventKind.CREDIT, Component.PRINCIPAL, cents, day,
-        reason=f"{CREDIT_NOTE}{start.isoformat()}: {reference}: {reason}", note=reference,
+        reason=f"{prefix}{start.isoformat()}: {reference}: {reason}", note=reference,
     )  # fmt: skip
     done = restate(records, number, "", 0, start, day,
                    fixing_events(record, fig, _next_seq(record)), ORDER_6_44, rates, note)  # fmt: skip
     events = {number: done.events}
     released = _released(number, done)
-    moved, left = _move_released(records, events, released, rates, named)
+    # (the money the note frees from this claim: to the claims its payment named, then to the
+    # claims due on the day it was received, else an overpayment; law15c F4)
+    moved, left = _move_released(records, events, released, rates, named, due_only={number})
     return Release(events, moved, left)

@@ -28,7 +28,14 @@ from shared.domain.law.calendar_math import add_months
 from shared.domain.law.collection_costs import MINIMUM, VAT_RATE, collection_costs
 from shared.domain.law.fourteen_day_letter import LATEST_LETTER_BEFORE_OWED
 from shared.domain.ledger.accrual import _principal_delta, _returned_in_full
-from shared.domain.ledger.model import RESTATED, ClaimTerms, Component, EventKind, LedgerEvent
+from shared.domain.ledger.model import (
+    RESTATED,
+    ClaimTerms,
+    Component,
+    EventKind,
+    LedgerEvent,
+    is_discount,
+)
 from shared.domain.money import Cents, round_half_up
 
 
@@ -462,10 +469,15 @@ def _room_under_cap(
 def _principal(record: ClaimRecord) -> Cents:
     """The claim's principal for the small-claims test: the invoice less its partial credit
     notes, which count as never owed (the staffel's base does the same; law11 #9: a 300.00
-    claim credited to 200.00 kept 40.00 costs where the same claim of 200.00 owed 20.00)."""
+    claim credited to 200.00 kept 40.00 costs where the same claim of 200.00 owed 20.00). A
+    discount from a day on or after the notice's (law15c F1: a remission from its day) leaves
+    the claim as it was when the costs became owed."""
+    notice = notice_day(record.terms) or date.max
     credited = sum(
         e.amount
         for e in record.events
-        if e.kind is EventKind.CREDIT and e.component is Component.PRINCIPAL
+        if e.kind is EventKind.CREDIT
+        and e.component is Component.PRINCIPAL
+        and not (is_discount(e) and _counts_from(e) >= notice)
     )
     return record.terms.principal - credited

@@ -100,6 +100,31 @@ RECEIVED = "received "
 # counts from + ": " + reference (booking.py writes it; restate.py reads the day, accrual.py
 # tells the note's day's interest taken off by it: one constant, codereview15b F6)
 CREDIT_NOTE = "credit note of "
+# the reason of a discount's ``credit`` of principal (a partial credit note of the other kind:
+# a remission agreed after the claim was owed, kwijtschelding art. 6:160 BW, from its own day):
+# + ISO day it counts from (its own date) + ": " + reference. The interest owed on the full
+# principal up to that day and the costs fixed on it stay (law15c F1); the replay carries it
+# on its day (replayed.py). Same length as :data:`CREDIT_NOTE`, so the day sits at one place
+DISCOUNT = "discount as of "
+# a principal ``credit`` of a partial credit note of either kind
+PARTIAL_CREDITS = (CREDIT_NOTE, DISCOUNT)
+
+
+def credit_day(event: LedgerEvent) -> date | None:
+    """The day a partial credit note's part counts from (its reason's day: the claim's first
+    day for a correction, its own day for a discount); None for any other event."""
+    reason = event.reason or ""
+    if event.kind is not EventKind.CREDIT or not reason.startswith(PARTIAL_CREDITS):
+        return None
+    prefix = CREDIT_NOTE if reason.startswith(CREDIT_NOTE) else DISCOUNT
+    return date.fromisoformat(reason[len(prefix) : len(prefix) + 10])
+
+
+def is_discount(event: LedgerEvent) -> bool:
+    """A discount from its day (:data:`DISCOUNT`), not a correction of the invoice."""
+    return event.kind is EventKind.CREDIT and (event.reason or "").startswith(DISCOUNT)
+
+
 # the reason of the moves of a debtor's claims replayed from the final facts (replayed.py): +
 # ISO day the money counts from in the claim's own accrual + ": " + the restatement's reason
 REPLAYED = RESTATED + "replayed from "

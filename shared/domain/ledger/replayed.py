@@ -28,7 +28,10 @@ sequences ended apart, tests/unit/ledger/test_replay_every_fact.py), and partial
 (the claim's principal lower from its first day: the part was never owed; 193 of 300 apart, now
 exact on the day and within a cent three months on), and waivers (the creditor's act, its
 amount on its day among the payments; where the final facts leave less open that day, claim
-by claim), and write-offs likewise (their amounts kept, the interest stopped there).
+by claim), and write-offs likewise (their amounts kept, the interest stopped there), and
+discounts (a partial credit note that lets part of the principal go from its own day, 6:160
+BW: carried on that day among the payments, the costs and interest owed before it kept; where
+the final facts leave less principal open that day, claim by claim; law15c F1).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from shared.domain.ledger.model import (
     COMPONENTS,
     CREDITED_REPLAYED,
     ORDER_6_44,
+    PARTIAL_CREDITS,
     REPLAYED,
     RESTATED,
     ClaimFigures,
@@ -51,10 +55,11 @@ from shared.domain.ledger.model import (
     EventKind,
     LedgerEvent,
     StandIn,
+    is_discount,
     rate_lowering,
 )
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
-from shared.domain.ledger.restate import CREDIT_NOTE, received_day
+from shared.domain.ledger.restate import received_day
 from shared.domain.money import Cents, round_half_up
 
 # the kinds of event a replay can derive again from the payments alone
@@ -75,12 +80,27 @@ class Standing:
 
 
 def _is_note(e: LedgerEvent) -> bool:
-    return e.component is Component.PRINCIPAL and (e.reason or "").startswith(CREDIT_NOTE)
+    """A partial credit note's principal credit: a correction's or a discount's."""
+    return e.component is Component.PRINCIPAL and (e.reason or "").startswith(PARTIAL_CREDITS)
 
 
 def _noted(record: ClaimRecord) -> Cents:
-    """What the claim's partial credit notes took off its principal: never owed."""
-    return sum(e.amount for e in record.events if e.kind is EventKind.CREDIT and _is_note(e))
+    """What the claim's partial credit notes correcting the invoice took off its principal:
+    never owed (a discount's part was owed up to its day: carried on that day)."""
+    return sum(e.amount for e in record.events
+               if e.kind is EventKind.CREDIT and _is_note(e) and not is_discount(e))  # fmt: skip
+
+
+def _held(records: Sequence[ClaimRecord]) -> dict[str, dict[str, Cents]]:
+    """Per payment, what it reached: per claim its money there now (0: all taken off again)."""
+    out: dict[str, dict[str, Cents]] = {}
+    for r in records:
+        for e in r.events:
+            if e.payment_id and e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
+                sign = 1 if e.kind is EventKind.ALLOCATED else -1
+                mine = out.setdefault(e.payment_id, {})
+                mine[r.number] = mine.get(r.number, 0) + sign * e.amount
+    return out
 
 
 def _replayable(records: Sequence[ClaimRecord]) -> bool:
@@ -92,8 +112,8 @@ def _replayable(records: Sequence[ClaimRecord]) -> bool:
         # (a waiver that stops the interest, its `stop_interest`: the fresh claim carries it too)
         if any(e.final and e.kind is not EventKind.WAIVER for e in r.events):
             return False
-        # a partial credit note (its part off the principal from the claim's first day) is
-        # replayed; any other credit is not
+        # a partial credit note (a correction: its part off the principal from the claim's
+        # first day; a discount: from its own day) is replayed; any other credit is not
         if any(e.kind is EventKind.CREDIT and not _is_note(e) for e in r.events):
             return False
         if any(e.kind not in _REPLAYABLE for e in r.events if e.kind is not EventKind.CREDIT):
@@ -153,7 +173,11 @@ def replay_debtor(
     replay of ``payments`` from scratch, booked on ``booked`` (see the module's text); None
     when the facts cannot be replayed. ``why``: the restatement's reason (one that lowers
     the fixed interest, :data:`~shared.domain.ledger.model.LOWERING`)."""
-    from shared.domain.ledger.booking import allocate, fixing_events  # booking uses this module
+    from shared.domain.ledger.booking import (  # booking uses this module
+        allocate,
+        due_on,
+        fixing_events,
+    )
 
     if not _replayable(records):
         return None
@@ -164,10 +188,27 @@ def replay_debtor(
              for r in records]  # fmt: skip
     numbers = {r.number for r in records}
     # a waiver or write-off is the creditor's own act: it keeps its amount, on its day, among
-    # the payments (one received that day first: it was on the claim before the act was booked)
-    waivers = [(e.on, 1, "", i, e.seq) for i, r in enumerate(records) for e in r.events
-               if e.kind in (EventKind.WAIVER, EventKind.WRITE_OFF)]  # fmt: skip
+    # the payments (one received that day first: it was on the claim before the act was
+    # booked); a discount likewise, on the day it counts from (its date: booked later, on the
+    # claim's latest day, its restatement put it there)
+    waivers = [(received_day(e), 1, "", i, e.seq) for i, r in enumerate(records)
+               for e in r.events
+               if e.kind in (EventKind.WAIVER, EventKind.WRITE_OFF) or is_discount(e)]  # fmt: skip
     by_id = {p.payment_id: p for p in payments}
+    # money a correction note freed went to the claims due when it was received, else it was
+    # an overpayment (booking.credit_part, law15c F4): a payment that reached a corrected
+    # claim and, as booked, holds nothing on a claim not yet due that day but those it named
+    # is replayed so too (by 6:43 lid 2 alone its surplus would pay a claim not yet due)
+    noted = {r.number for r in records if _noted(r)}
+    held = _held(records)
+    by_number = {r.number: r for r in records}
+    due_only = {
+        p.payment_id
+        for p in payments
+        if noted & set(held.get(p.payment_id, {}))
+        and all(cents <= 0 or n in p.designated or due_on(by_number[n].terms, p.received)
+                for n, cents in held[p.payment_id].items())
+    }  # fmt: skip
     for day, _, pid, i, seq in sorted([*((p.received, 0, p.payment_id, 0, 0) for p in payments),
                                        *waivers]):  # fmt: skip
         if pid:
@@ -175,13 +216,14 @@ def replay_debtor(
             # (an invoice it named that is not among them: that part of its designation is none)
             designated = [n for n in p.designated if n in numbers]
             done = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
-                            named=named)  # fmt: skip
+                            named=named, due_only=p.payment_id in due_only)  # fmt: skip
             fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ())) for r in fresh]
             continue
         waiver = next(e for e in records[i].events if e.seq == seq)
         fig = open_claims(fresh, day, rates)[fresh[i].number]
         if waiver.amount > fig.open.of(waiver.component):
             return None  # more than the final facts leave open that day: claim by claim
+        waiver = replace(waiver, on=day)  # (a discount booked after later events: its day)
         fixed = fixing_events(fresh[i], fig, max((e.seq for e in fresh[i].events), default=0) + 1)
         last = max([e.seq for e in (*fresh[i].events, *fixed)], default=0)
         fresh[i] = ClaimRecord(fresh[i].terms,

@@ -55,6 +55,8 @@ from shared.domain.ledger.model import (
     EventKind,
     LedgerEvent,
     StandIn,
+    credit_day,
+    is_discount,
 )
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
 from shared.domain.money import Cents
@@ -66,7 +68,8 @@ __all__ = ["CREDIT_NOTE", "RECEIVED", "REPLAYED"]
 def received_day(event: LedgerEvent) -> date:
     """The day the event counts from in the ideal history: money standing in for an earlier
     payment's, that payment's received day; a back-dated allocation's received day; a
-    partial credit note's first day of the claim; else its own."""
+    partial credit note's day it counts from (a correction: the claim's first day; a
+    discount: its own); else its own."""
     if event.stands_in is not None:
         return event.stands_in.received
     reason = event.reason or ""
@@ -74,8 +77,8 @@ def received_day(event: LedgerEvent) -> date:
         return date.fromisoformat(reason[len(RECEIVED) : len(RECEIVED) + 10])
     if event.kind in (EventKind.ALLOCATED, EventKind.REVERSAL) and reason.startswith(REPLAYED):
         return date.fromisoformat(reason[len(REPLAYED) : len(REPLAYED) + 10])
-    if event.kind is EventKind.CREDIT and reason.startswith(CREDIT_NOTE):
-        return date.fromisoformat(reason[len(CREDIT_NOTE) : len(CREDIT_NOTE) + 10])
+    if (day := credit_day(event)) is not None:
+        return day
     return event.on
 
 
@@ -161,7 +164,8 @@ class _Ideal:
 
     def add(self, kind: EventKind, component: Component, amount: Cents, day: date,
             payment_id: str | None = None, final: bool = False,
-            stands_in: StandIn | None = None) -> None:  # fmt: skip
+            stands_in: StandIn | None = None, reason: str | None = None,
+            note: str | None = None) -> None:  # fmt: skip
         if amount > 0:
             self.events.append(
                 LedgerEvent(
@@ -171,7 +175,9 @@ class _Ideal:
                     amount,
                     day,
                     payment_id,
+                    reason=reason,
                     final=final,
+                    note=note,
                     stands_in=stands_in,
                 )
             )
@@ -193,10 +199,12 @@ class _Ideal:
     def slots(self, payment_id: str) -> dict[StandIn | None, dict[Component, Cents]]:
         return _slots([e for e in self.events if e.payment_id == payment_id])
 
-    def credit(self, amount: Cents, day: date, final: bool = False) -> dict[Slot, Cents]:
+    def credit(self, amount: Cents, day: date, final: bool = False,
+               reason: str | None = None, note: str | None = None) -> dict[Slot, Cents]:  # fmt: skip
         """A credit note's part off the principal on ``day``. Money paid on the principal
         beyond the lower claim is taken off the payments, the latest first (law5 #6: it is
-        the debtor's, to go on by 6:43); what each gave up."""
+        the debtor's, to go on by 6:43); what each gave up. ``reason`` and ``note``: the
+        note's own (a discount's reason makes the accrual count it as the claim's does)."""
         fig = self.fix(day)
         excess = amount - fig.open.principal
         out: dict[Slot, Cents] = {}
@@ -210,7 +218,8 @@ class _Ideal:
                      stands_in=e.stands_in)  # fmt: skip
             out[_slot(e)] = take
             excess -= take
-        self.add(EventKind.CREDIT, Component.PRINCIPAL, amount, day, final=final)
+        self.add(EventKind.CREDIT, Component.PRINCIPAL, amount, day, final=final, reason=reason,
+                 note=note)  # fmt: skip
         return {p: v for p, v in out.items() if v > 0}
 
 
@@ -254,7 +263,7 @@ def _ideal(
     booked: date,
     order: Sequence[Component],
     rates: RateTable | None,
-    credit: Cents = 0,
+    credit: LedgerEvent | None = None,
     gone: Collection[str] = (),
     stands_in: StandIn | None = None,
 ) -> tuple[_Ideal, dict[Slot, tuple[Cents, date]]]:
@@ -368,15 +377,24 @@ def _ideal(
             fig = ideal.fix(day)
             ideal.add(e.kind, e.component, fig.open.of(e.component), day, final=e.final)
         elif e.kind is EventKind.CREDIT:  # a note on a claim paid beyond it releases money
-            for slot, cents in ideal.credit(e.amount, day, e.final).items():
+            for slot, cents in ideal.credit(e.amount, day, e.final, e.reason, e.note).items():
                 if cents > 0 and slot[0] != payment_id:  # (its own goes on by its booking)
                     release(slot, cents, firsts.get(slot, day))
 
     for e in later:  # derived again up to the payment's day (none: no fact reached back)
         if received_day(e) <= received:
             again(e)
-    if credit:  # a credit note: that part of the principal was never owed
-        ideal.add(EventKind.CREDIT, Component.PRINCIPAL, credit, received)
+    if credit is not None and is_discount(credit):
+        # a discount from its day (6:160 BW): the claim was owed in full up to then, so the
+        # payments received before it stay where they are and only what they paid beyond the
+        # lower principal is released (its first day: as a note's release; booking.credit_part
+        # refuses a discount above the principal open on its day, so this is a later
+        # restatement's case)
+        for slot, cents in ideal.credit(credit.amount, received, False, credit.reason,
+                                        credit.note).items():  # fmt: skip
+            release(slot, cents, firsts.get(slot, received))
+    elif credit is not None:  # a credit note: that part of the principal was never owed
+        ideal.add(EventKind.CREDIT, Component.PRINCIPAL, credit.amount, received)
     else:
         ideal.allocate(payment_id, cap, received, order, stands_in)
     for e in later:
@@ -428,7 +446,7 @@ def restate(
     mine = [e for e in record.events if payment_id and e.payment_id == payment_id]
     own = _slots(mine).get(stands_in, dict.fromkeys(COMPONENTS, 0))
     ideal, overflow = _ideal(records, record, payment_id, amount + sum(own.values()),
-                             received, booked, order, rates, credit.amount if credit else 0,
+                             received, booked, order, rates, credit,
                              gone, stands_in)  # fmt: skip
     taken = {**ideal.slots(payment_id).get(stands_in, dict.fromkeys(COMPONENTS, 0))}
     # a later payment keeps its amount: what the ideal released of it is taken out of this

@@ -506,11 +506,13 @@ class LedgerService:
         raise ConflictingUpdate(f"claim {number} keeps changing; retry")
 
     def credit_part(
-        self, client: Client, number: str, cents: Cents, on: date, reference: str, reason: str
-    ) -> booking.Release:
+        self, client: Client, number: str, cents: Cents, on: date, reference: str, reason: str,
+        discount: bool = False,
+    ) -> booking.Release:  # fmt: skip
         """A credit note for part of invoice ``number``'s principal, in one etag-guarded write
-        (:func:`shared.domain.ledger.booking.credit_part`); the same note again changes
-        nothing, the same reference with another amount is a conflict."""
+        (:func:`shared.domain.ledger.booking.credit_part`; ``discount``: from its day, what was
+        owed before it stays); the same note again changes nothing, the same reference with
+        another amount is a conflict."""
         stored = self.repos.invoices.get(client.client_id, number)
         if stored is None:
             raise NotFound(f"invoice {number} not found")
@@ -529,6 +531,7 @@ class LedgerService:
                     reason,
                     self._rates(),
                     self.named(client),
+                    discount=discount,
                 )
             except booking.CreditNoteConflict as exc:
                 # the reference stands with its amount: refused again, so it names its code

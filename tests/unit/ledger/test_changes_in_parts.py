@@ -2,9 +2,10 @@
 transaction holds is journaled, so a crash (or a lost race) between its parts is finished by
 the redelivery, never left half booked (ledger-rest6 item 1; as failure5 #10 for payments).
 
-D1 has F00 and 55 invoices F01..F55 of 10.00 (due later than today: no costs, no interest).
-F00 (700.00) holds 600.00 of bank-big; crediting it releases that money,, which goes over F01..F55 (550.00) and leaves
-50.00 unallocated: 56 claims change, two transactions.
+D1 has F00 and 55 invoices F01..F55 of 10.00 (due today: no costs, no interest yet).
+F00 (700.00) holds 600.00 of bank-big; crediting it releases that money, which goes over
+F01..F55 (550.00: due on the day it was received, law15c F4) and leaves 50.00 unallocated: 56
+claims change, two transactions.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _setup(world, f00: str, paid: int = 0):  # type: ignore[no-untyped-def]
     a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
     a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
     rows = [invoice_row("F00", "D1", amount=f00, due_date="2025-03-31")] + [
-        invoice_row(n, "D1", amount="10.00", due_date="2025-02-28") for n in OTHERS
+        invoice_row(n, "D1", amount="10.00", due_date="2025-01-10") for n in OTHERS
     ]
     assert a.call("POST", "/v1/clients/C1/invoices", {"items": rows}).body["created"] == N + 1
     access = world.services.access
@@ -185,7 +186,7 @@ def test_a_statement_line_for_a_debtor_with_a_half_written_credit_finishes_it_fi
 
 
 def test_a_terms_restatement_over_many_claims_is_finished_by_its_redelivery(world, monkeypatch):
-    """F01..F55 (due 02-28) have a costs term (03-16: a letter sent in default on 03-01 at the
+    """F01..F55 (due 01-10) have a costs term (03-16: a letter sent in default on 03-01 at the
     earliest) and are paid whole on 03-20, costs included (the
     costs over the claims together); the 14-day letter turns out undelivered: no term, the
     costs are taken back on all 55 claims and that money goes to F00, the one claim open

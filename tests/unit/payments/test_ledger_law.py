@@ -126,14 +126,14 @@ def test_a_designated_payments_surplus_goes_to_the_debtors_other_claims_oldest_f
 
 def test_crediting_a_partly_paid_invoice_moves_its_money_to_the_debtors_other_claims(world):
     # law3 finding 4. F1 121.00 (letter 2025-02-10, costs owed from 02-27) and F2 50.00 due
-    # 2025-03-31. 100.00 on F1 on 03-20: costs 40.00 (minimum), interest 121 x 6 % x 47/365 =
+    # 2025-03-20. 100.00 on F1 on 03-20: costs 40.00 (minimum), interest 121 x 6 % x 47/365 =
     # 0.9348 -> 0.93, principal 59.07. F1 is credited: nothing of it was owed, so all 100.00
-    # is freed and goes by 6:43 to F2 on 03-20 (principal 50.00, not yet due: no interest or
-    # costs); 50.00 is left: an overpayment item. Before the fix F1 kept the 100.00 (costs,
+    # is freed and goes by 6:43 to F2 on 03-20 (principal 50.00, due that day: no interest or
+    # costs yet); 50.00 is left: an overpayment item. Before the fix F1 kept the 100.00 (costs,
     # interest and principal of an annulled invoice), F2 stayed open, no item.
     a, client = _setup(world, datetime(2025, 3, 20, 10, 0, tzinfo=UTC), [
         invoice_row("F1", "D1", fourteen_day_letter_on="2025-02-10"),
-        invoice_row("F2", "D1", amount="50.00", due_date="2025-03-31"),
+        invoice_row("F2", "D1", amount="50.00", due_date="2025-03-20"),
     ])  # fmt: skip
     p = _pay(world, client, "bank-1", 10_000, date(2025, 3, 20), ["F1"])
     assert _lines(p) == [("F1", "costs", 4_000), ("F1", "interest", 93), ("F1", "principal", 5_907)]
@@ -180,3 +180,21 @@ def test_the_14_day_letter_says_what_paid_within_the_term_owes_no_costs(world):
     assert _lines(p) == [("F1", "interest", 50), ("F1", "principal", 12_100)]
     c = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2025-03-10").body
     assert c["open"]["total"] == "0.00"
+
+
+def test_crediting_a_paid_invoice_keeps_the_money_off_a_claim_not_yet_due(world):
+    # law15c F4 for the whole credit: F2 falls due on 03-31, after the money was received
+    # (03-20): the debtor need not pay it yet and the creditor may set off only against a claim
+    # it can enforce (6:127 lid 2 BW), so all 100.00 is an overpayment item and F2 stays open.
+    # Before: F2 took 50.00 eleven days before its due date.
+    a, client = _setup(world, datetime(2025, 3, 20, 10, 0, tzinfo=UTC), [
+        invoice_row("F1", "D1", fourteen_day_letter_on="2025-02-10"),
+        invoice_row("F2", "D1", amount="50.00", due_date="2025-03-31"),
+    ])  # fmt: skip
+    _pay(world, client, "bank-1", 10_000, date(2025, 3, 20), ["F1"])
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/credit").status == 200
+    assert a.call("GET", "/v1/clients/C1/invoices/F2").body["status"] == "open"
+    row = world.services.repos.payments.get(client.client_id, "bank-1")
+    assert (row.allocations, row.unallocated) == ((), 10_000)
+    acts = a.call("GET", "/v1/clients/C1/actions").body["items"]
+    assert [x["kind"] for x in acts] == ["overpayment"]
