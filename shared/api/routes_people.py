@@ -23,6 +23,7 @@ from shared.services.people.facade import People
 from shared.services.people.kit import Throttled
 from shared.services.people.onboarding import NewClient
 
+
 class TooManyRequests(ApiError):
     status, code = 429, "too_many_requests"
 

@@ -216,7 +216,9 @@ class AdminService:
         if not throttled or self._address_allows(user.email):
             token = self.accounts.issue_link(Purpose.INVITE, user.user_id)
             link = self.kit.link(f"invite/{token}")
-            subject, text = texts.mail("invite", user.language, org=self._org_name(target), link=link)
+            subject, text = texts.mail(
+                "invite", user.language, org=self._org_name(target), link=link
+            )
             self.kit.mail(user, subject, text)
         self.kit.audit_user(Event.USER_INVITED, user, actor=actor, role=role.value)
         return user, link

@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """A Mollie test payment is never money outside local development (attack16 F5).
 
 On Mollie's test checkout the payer picks the status himself ("paid"); no money moves. In
@@ -88,7 +87,9 @@ def _sandbox(world: World, on: bool) -> None:
 
 
 def _f2(world: World) -> Any:
-    return world.services.repos.invoices.get(the_client(world).client_id, "F2").invoice
+    stored = world.services.repos.invoices.get(the_client(world).client_id, "F2")
+    assert stored is not None
+    return stored.invoice
 
 
 def test_a_client_out_of_sandbox_links_no_test_key(production: World) -> None:
@@ -126,14 +127,18 @@ def test_a_test_link_kept_past_approval_starts_no_payment(production: World) -> 
     assert link.testmode  # allowed in sandbox: no debtor pays a sandbox client online
     _sandbox(production, False)  # the agency approves it with the test link in place
     with pytest.raises(Invalid) as refused:
-        production.services.online_payments.start(the_client(production), "D1", ["F2"], "https://x/r")
+        production.services.online_payments.start(
+            the_client(production), "D1", ["F2"], "https://x/r"
+        )
     assert refused.value.code == "mollie_test_link"
 
 
 def test_a_test_mode_payment_is_not_booked_in_production(monkeypatch, mollie) -> None:
     """The agency's own key in a setting is a test key: Mollie answers the payment in test
     mode; the payer's "paid" books nothing, and a person is told once (webhook and timer)."""
-    world = _production(monkeypatch, {"MOLLIE_KEY_C1": mollie.api_key, "MOLLIE_API_URL": mollie.url})
+    world = _production(
+        monkeypatch, {"MOLLIE_KEY_C1": mollie.api_key, "MOLLIE_API_URL": mollie.url}
+    )
     online = world.services.online_payments
     started = online.start(the_client(world), "D1", ["F2"], "https://x/return")
     assert mollie.payments[started.payment_id]["mode"] == "test"

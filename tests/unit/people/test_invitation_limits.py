@@ -24,11 +24,17 @@ from shared.services.people.admin import (
     INVITES_PER_INVITER_PER_HOUR,
 )
 from shared.services.people.kit import Throttled
-from tests.unit.api.conftest import World
-from tests.unit.api.conftest import world  # noqa: F401
+from tests.unit.api.conftest import (
+    World,
+    world,  # noqa: F401
+)
 from tests.unit.console.conftest import Browser, csrf_of, desk_for
-from tests.unit.people.conftest import Tenants, make_person, session_call
-from tests.unit.people.conftest import tenants  # noqa: F401
+from tests.unit.people.conftest import (
+    Tenants,
+    make_person,
+    session_call,
+    tenants,  # noqa: F401
+)
 
 TRIES = 20
 
@@ -63,7 +69,10 @@ def test_the_notice_to_another_tenants_person_is_the_inviters_limited_mail(world
     assert messaging.usage(tenants.c1, month)["email"] == len(keys)  # the inviter's usage
     # an hour later the owner may hear again
     world.clock.advance(hours=1)
-    assert len(_invite(world, _desk(world, tenants, "adm2@c1.example"), "ceo@b1.example", tries=1)) == 1
+    assert (
+        len(_invite(world, _desk(world, tenants, "adm2@c1.example"), "ceo@b1.example", tries=1))
+        == 1
+    )
 
 
 def test_a_sandbox_inviters_notice_goes_to_its_own_sandbox_address(world, tenants):
@@ -83,7 +92,10 @@ def test_reinviting_an_address_that_never_answered_is_limited(world, tenants):
     keys = _invite(world, desk, "stranger@x.example")
     assert len(keys) == INVITE_MAILS_PER_ADDRESS_PER_HOUR
     world.clock.advance(hours=1)
-    assert len(_invite(world, _desk(world, tenants, "adm2@c1.example"), "stranger@x.example", tries=1)) == 1
+    assert (
+        len(_invite(world, _desk(world, tenants, "adm2@c1.example"), "stranger@x.example", tries=1))
+        == 1
+    )
 
 
 def test_an_organisations_invitations_are_limited_per_hour(world, tenants):

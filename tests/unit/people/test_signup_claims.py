@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from shared.domain.people.tokens import Purpose
 from shared.services.people.onboarding import SIGNUP_MAILS_PER_RECIPIENT_PER_HOUR
-from tests.unit.api.conftest import World
-from tests.unit.api.conftest import world  # noqa: F401
-from tests.unit.people.conftest import link_token
-from tests.unit.people.conftest import tenants  # noqa: F401
+from tests.unit.api.conftest import (
+    World,
+    world,  # noqa: F401
+)
+from tests.unit.people.conftest import (
+    link_token,
+    tenants,  # noqa: F401
+)
 from tests.unit.people.test_accounts import _defaults, _link_in
 
 KVK = "87654321"
@@ -43,7 +47,9 @@ def _kinds(world: World, client_id: str) -> list[tuple[str, object]]:
 
 def test_a_kvk_number_named_first_by_someone_else_does_not_refuse_the_company(world, tenants):
     _open(world)
-    (squatter, _), _ = _signed_up(world, "Bakkerij Jansen B.V.", "iemand@elders.example", "10.0.0.66")
+    (squatter, _), _ = _signed_up(
+        world, "Bakkerij Jansen B.V.", "iemand@elders.example", "10.0.0.66"
+    )
     assert squatter.number == f"SU-{KVK}"
     (company, user), signup_id = _signed_up(world, "Bakkerij Jansen B.V.",
                                         "info@bakkerijjansen.example", "10.0.0.7")  # fmt: skip
