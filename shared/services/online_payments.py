@@ -23,7 +23,8 @@ Mollie and books it through :meth:`OnlinePaymentService.process`, the webhook's 
 
 A test-mode payment (Mollie's ``mode`` "test": a test key or test link, whose checkout lets the
 payer pick "paid" himself) is money only in local development: elsewhere no payment starts on
-a client's test link (``mollie_test_link``), and one fetched in test mode for a client out of
+a client's test link (``mollie_test_link``) or a ``test_`` key in a setting
+(``mollie_test_key_setting``), and one fetched in test mode for a client out of
 sandbox is never booked; it goes on the action list (``mollie_test_payment``), once (attack16
 F5: a test "paid" of EUR 100.31 was booked and the invoice closed).
 
@@ -273,6 +274,13 @@ class OnlinePaymentService:
             f"MOLLIE_KEY_AGENCY_{_setting(client.agency_id)}",
         ):
             key = self.providers.get(name)
+            if key and key.startswith("test_") and not self.books_test_payments:
+                # an agency's (or client's) test key in a setting: as a test link, no payment
+                raise Invalid(
+                    f"{name} is a Mollie test key: no online payment for client {client.number} "
+                    "until a live key is set", field="client", code="mollie_test_key_setting",
+                    params={"client": client.number, "setting": name},
+                )  # fmt: skip
             if key:
                 return self._client_for_key(key), f"setting:{name}"
         if not self.allow_simulation:

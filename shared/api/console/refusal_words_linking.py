@@ -15,6 +15,12 @@ LINKING_REFUSALS: dict[str, tuple[str, str]] = {
         "Client {client} is out of sandbox mode: link a live Mollie account (a live_ key, or "
         "Mollie Connect without test mode); a test account takes no money.",
     ),
+    "mollie_test_key_setting": (
+        "{setting} is een Mollie-testsleutel: online betalen voor opdrachtgever {client} kan pas "
+        "met een live sleutel.",
+        "{setting} is a Mollie test key: no online payment for client {client} until a live key "
+        "is set.",
+    ),
     "mollie_test_link": (
         "Opdrachtgever {client} heeft een Mollie-testaccount gekoppeld: online betalen kan pas "
         "met een live account.",

@@ -133,9 +133,22 @@ def test_a_test_link_kept_past_approval_starts_no_payment(production: World) -> 
     assert refused.value.code == "mollie_test_link"
 
 
+def test_a_test_key_in_a_setting_starts_no_payment(monkeypatch, mollie) -> None:
+    """The agency set a test key for the client in production (a setting, not a link)."""
+    world = _production(
+        monkeypatch, {"MOLLIE_KEY_C1": mollie.api_key, "MOLLIE_API_URL": mollie.url}
+    )
+    assert mollie.api_key.startswith("test_")
+    with pytest.raises(Invalid) as refused:
+        world.services.online_payments.start(the_client(world), "D1", ["F2"], "https://x/return")
+    assert refused.value.code == "mollie_test_key_setting"
+    assert mollie.payments == {}
+
+
 def test_a_test_mode_payment_is_not_booked_in_production(monkeypatch, mollie) -> None:
-    """The agency's own key in a setting is a test key: Mollie answers the payment in test
-    mode; the payer's "paid" books nothing, and a person is told once (webhook and timer)."""
+    """Mollie answers a payment in test mode (a key that reads as live, a link changed at
+    Mollie): the payer's "paid" books nothing, and a person is told once (webhook and timer)."""
+    mollie.api_key = "live_StandInAnswersInTestMode00000"  # the stand-in answers "mode": "test"
     world = _production(
         monkeypatch, {"MOLLIE_KEY_C1": mollie.api_key, "MOLLIE_API_URL": mollie.url}
     )
@@ -145,7 +158,7 @@ def test_a_test_mode_payment_is_not_booked_in_production(monkeypatch, mollie) ->
     assert webhook(world, started.payment_id) == ["open"]  # open: nothing to tell yet
     mollie.settle(started.payment_id, "paid")
     assert webhook(world, started.payment_id, times=2) == ["test_mode", "test_mode"]
-    world.clock.advance(hours=2)  # type: ignore[attr-defined]
+    world.clock.advance(hours=2)
     run = world.services.mollie_reconciliation.run()
     assert (run.asked, run.ended, run.still_open) == (1, 1, 0)  # no longer watched
     assert booked(world, started.payment_id) is None
