@@ -478,7 +478,9 @@ class PortalApp:
             return on.strftime("%d-%m-%Y") if lang == "nl" else on.isoformat()
 
         def line(i: Invoice) -> dict[str, object]:
-            figures = invoice_figures(i, view.claims.get(i.number))
+            figures = invoice_figures(
+                i, view.claims.get(i.number), view.interest_kinds.get(i.number)
+            )
             return {"number": i.number, "due": day(i.due_date), "rows": shown(figures, t, money),
                     "amount": money(figures.open)}  # fmt: skip
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from shared.domain.interest_words import interest_key
 from shared.domain.invoices import Invoice
-from shared.domain.ledger.model import Amounts, ClaimFigures, Component
+from shared.domain.ledger.model import Amounts, ClaimFigures, Component, InterestRule
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,12 @@ def _kept(charged: int, *gone: int) -> int:
     return charged - sum(gone)
 
 
-def invoice_figures(invoice: Invoice, claim: ClaimFigures | None) -> InvoiceFigures:
+def invoice_figures(
+    invoice: Invoice, claim: ClaimFigures | None, kinds: tuple[InterestRule, ...] | None = None
+) -> InvoiceFigures:
     """The rows of one invoice, top to bottom, each shown only when it is not zero (the
-    invoice amount always)."""
+    invoice amount always); ``kinds``: the kinds of interest the claim was really charged
+    (:mod:`shared.services.interest_kinds`; None: its rule's)."""
     if claim is None:  # no claim in the ledger (yet): the invoice's own figures
         credited = sum(c for _, c in invoice.credit_notes)
         rows = [Row("inv_amount", invoice.amount + credited)]
@@ -70,8 +73,10 @@ def invoice_figures(invoice: Invoice, claim: ClaimFigures | None) -> InvoiceFigu
     for component in (Component.COSTS, Component.COSTS_VAT, Component.INTEREST):
         kept = _kept(c.of(component), *(g.of(component) for g in gone))
         if kept:
-            # the interest by its kind: an agreed rate is no "wettelijke rente" (law15 F2)
-            key = interest_key(claim.interest_rule) if component is Component.INTEREST else None
+            # the interest by the kinds charged: an agreed rate is no "wettelijke rente" (law15
+            # F2), nor a statutory rate charged where it was the higher (misc16 #1)
+            named = kinds or (claim.interest_rule,)
+            key = interest_key(named) if component is Component.INTEREST else None
             rows.append(Row(key or component.value, kept))
     waived = claim.waived.principal + claim.written_off.principal
     if waived:

@@ -35,7 +35,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from shared.clock import SystemClock
     from shared.services.mollie_reconcile import PAYMENT_RECORD
-    from shared.services.operations.backups import restore
+    from shared.services.operations.backups import kept_since, restore
 
     if args.list:
         print("\n".join(_backup().days()))
@@ -57,7 +57,28 @@ def cmd_restore(args: argparse.Namespace) -> int:
         "ask clients to send again what they imported since (docs/operations.md, section 7).",
         file=sys.stderr,
     )
+    print(_money_out(kept_since(counts)), file=sys.stderr)
     return 0
+
+
+def _money_out(since: Any) -> str:
+    """What the restore kept of the money that left since the backup: never rolled back."""
+    runs = ", ".join(f"{run} ({agency})" for agency, run in since.runs) or "none"
+    text = (
+        "Money that left is never rolled back: settlement runs, their statements and the "
+        "payments they settled, direct debits and Mollie collections stay as they are now. "
+        f"Settlement runs since the backup, kept: {runs}; direct-debit collections filed "
+        f"since, kept: {since.direct_debits}; Mollie plan collections since, kept: "
+        f"{since.mollie_collections}."
+    )
+    if since.runs:
+        text += (
+            " Before booking again by hand a payment booked since the backup, look it up in "
+            "those runs' statements: settled there, it is paid out already (booked under a new "
+            "id it would be paid out again); delivered statements and Mollie payments come "
+            "back under their own ids and stay settled."
+        )
+    return text
 
 
 def _print(counts: Any, as_json: bool) -> None:

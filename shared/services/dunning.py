@@ -87,6 +87,7 @@ from shared.ports.tables import (
 from shared.services.cases import CaseService
 from shared.services.dunning_recheck import CHANGED, DEMANDED, changed_since, demanded
 from shared.services.errors import Invalid, NotFound
+from shared.services.interest_kinds import flat, kinds_of
 from shared.services.ledger.costs_holds import postponement_hold
 from shared.services.ledger.service import LedgerService
 from shared.services.messaging import CANCELLED, MessagingService, job_body
@@ -933,7 +934,10 @@ class DunningService:
         announce_costs_from: date | None = None,
         with_links: bool = True,
         claims: dict[str, ClaimFigures] | None = None,
+        kinds: Mapping[str, tuple[InterestRule, ...]] | None = None,
     ) -> TemplateContext:
+        """``kinds``: the kinds of interest each claim was charged on ``today``, when the
+        caller has them (:mod:`interest_kinds`; else worked out here)."""
         collectable = [i for i in invoices if i.is_collectable]
         principal = sum(i.open_amount for i in collectable)
         costs = interest = costs_vat = paid_first = 0
@@ -950,7 +954,7 @@ class DunningService:
             costs_vat = sum(f.open.costs_vat for f in claims.values())
             interest = sum(f.open.interest for f in claims.values())
             paid_first = sum(f.paid.total - f.paid.principal for f in claims.values())
-            rules = tuple(f.interest_rule for f in claims.values())
+            interest_day = today
             if announce_costs_from is not None and costs == 0:
                 # the 14-day letter states the costs the ledger will charge after its term
                 costs = self.ledger.announced_costs(client, debtor, numbers, announce_costs_from)
@@ -966,6 +970,12 @@ class DunningService:
                 # F1: 500.16 + 0.09 today beside a total of 501.56 and 575.25 with 75.00 costs)
                 interest = sum(f.open.interest for n, f in term_end.items() if n in numbers)
                 pay_within_term = principal + interest
+                interest_day, kinds = announce_costs_from - timedelta(days=1), None
+            # what the interest is called: the kinds the claims were really charged (an agreed
+            # rate gives way to a higher statutory one on some days; misc16 #1)
+            if kinds is None:
+                kinds = kinds_of(self.ledger, client, debtor, claims, interest_day)
+            rules = flat({n: k for n, k in kinds.items() if n in claims})
         reference = collectable[0].payment_reference if len(collectable) == 1 else None
         shown_reference = (
             betalingskenmerk.display(reference)

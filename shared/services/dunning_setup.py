@@ -108,7 +108,7 @@ def template_variables(language: str = "nl") -> list[str]:
         else:
             names.append(prefix)
 
-    walk("", sample_context(language).variables())
+    walk("", sample_context(language).variables(language))
     return names
 
 

@@ -34,12 +34,15 @@ from shared.services.batch import BatchResult, RowError
 from shared.services.claim_terms_changes import PLAIN, Importer
 from shared.services.console_jobs import JobFiles, JobInputError, Step
 from shared.services.imports import ImportService, InvoiceDraft
+from shared.services.invoice_changes import SHOWN_CHANGES, changes_in, dump_changes, load_changes
 from shared.services.reports.words import CODES, ReportWords
 from shared.services.repositories import Repositories
 
 CHUNK = 250  # rows per job step: a few entity-group transactions, progress every few seconds
 AT_ONCE = 500  # a file of up to this many rows is imported while the page waits
 REJECTED_ROWS = "rejected.json"  # the job's refused rows as refused (index, field, message)
+# the first SHOWN_CHANGES invoices the job changed, was -> becomes (the count: state "changed")
+CHANGED_ROWS = "changed.json"
 
 
 @dataclass(frozen=True)
@@ -184,9 +187,21 @@ class InvoiceImportWork:
         for start in range(0, total, CHUNK):
             part = files.get(f"rejected-{start:07d}.json")
             errors += load_errors(part or b"[]")
-        tally["rejected"] = len({e.index for e in errors})
+        refused = {e.index for e in errors}
+        tally["rejected"] = len(refused)
         errors.sort(key=lambda e: (e.index, e.field or ""))
         files.put(REJECTED_ROWS, dump_errors(errors), "application/json")
+        # the invoices the import changed, was -> becomes, as a small upload's preview shows
+        # them (misc16 #2): the first SHOWN_CHANGES kept for the page, all of them counted
+        changed = [
+            c
+            for start in range(0, total, CHUNK)
+            for c in load_changes(files.get(f"changes-{start:07d}.json") or b"[]")
+            if c.index not in refused
+        ]
+        changed.sort(key=lambda c: c.index)
+        tally["changed"] = len(changed)
+        files.put(CHANGED_ROWS, dump_changes(changed[:SHOWN_CHANGES]), "application/json")
         words = self.words_for(job.lang or "en")
         return Step(total, total, tally, finished=True, result=rejected_csv(errors, words),
                     result_name=f"rejected-rows-{upload.file.removesuffix('.csv')}.csv", result_type="text/csv; charset=utf-8")  # fmt: skip
@@ -200,12 +215,16 @@ class InvoiceImportWork:
         chunk (the blob was there). Written after the upserts, the chunk's figures were lost
         to a cut between them and ``counts-<start>.json`` and the repeat counted the first
         run's invoices "unchanged" (failure15c: created 346, unchanged 248 where the uncut
-        import shows created 594, unchanged 0)."""
+        import shows created 594, unchanged 0). The rows that change a stored invoice's
+        amount or dates are kept as ``changes-<start>.json`` just before (the job's result
+        names them, :data:`CHANGED_ROWS`): a repeat finds them as the first run saw them."""
         name = f"before-{start:07d}.json"
         kept = files.get(name)
         if kept is not None:
             return {str(k): v for k, v in json.loads(kept).items()}, True
         stored = self.repos.invoices.get_many(client_id, [d.number for _, d in chunk])
+        files.put(f"changes-{start:07d}.json", dump_changes(changes_in(stored, chunk)),
+                  "application/json")  # fmt: skip
         before = {d.number: (_as_imported(stored[d.number]) if d.number in stored else None)
                   for _, d in chunk}  # fmt: skip
         files.put(name, json.dumps(before).encode(), "application/json")

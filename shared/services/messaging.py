@@ -16,9 +16,14 @@ The producer writes the outbox record and the content first, then puts a job
 6. treats a lost answer (the request went out, the reply never came: ``UncertainSendError``)
    like a stale claim: asks the provider where it can, else records UNCERTAIN
    ("unconfirmed") with a ``verify_delivery`` item, and never sends it again by itself.
-The follow-ups of a sent message (provider reference, contact-log entry, usage count) are part
-of finishing it: the SENT record carries ``followups: pending`` until they are written, each is
-keyed by the message, and a redelivered job that finds a SENT record still pending redoes them.
+The follow-ups of a final record are part of finishing it: the record is saved with
+``followups: pending`` and the mark is taken off once they are written; each is keyed by the
+message, and a redelivered job that finds a final record still pending redoes them. A SENT
+record's are its contact-log entry, usage count and WhatsApp contact; a FAILED one's (refused,
+given up, no consent: ``not_sent``) its contact-log line and ``delivery_failure`` item; an
+UNCERTAIN one's its ``verify_delivery`` item. The provider's id of a message (and our reference
+of an UNCERTAIN one) is remembered before the record is saved, so a delivery report that comes
+at once finds it: a report about a record still INPROGRESS settles it, as it does an UNCERTAIN.
 Jobs that still fail end in ``<queue>-poison``, which is drained into the action list.
 """
 
@@ -78,7 +83,9 @@ STOP_WORDS = frozenset({"stop", "stoppen", "afmelden", "uitschrijven", "unsubscr
 START_WORDS = frozenset({"start", "aanmelden"})
 MAX_ATTEMPTS = 6
 MESSAGE_ID = "message-id"  # OutboxRefs partition: our outbound Message-IDs -> outbox record
-FOLLOWUPS = "followups"  # extra on a SENT record: "pending" until its side records are written
+FOLLOWUPS = "followups"  # extra on a final record: "pending" until its side records are written
+NOT_SENT = "not_sent"  # extra on a record FAILED before it went out: why (refused, gave_up, ...)
+RESTATED = "restated"  # extra beside NOT_SENT: claims whose costs were taken back (JSON list)
 COUNTED = "counted|"  # Usage row per message key: its usage was added (once)
 RECHECKS = "rechecks"  # extra on an UNCERTAIN record: how often the provider was asked again
 VERIFY_ACTION = "verify_action"  # extra on an UNCERTAIN record: its verify_delivery item
@@ -258,9 +265,14 @@ class MessagingService:
             return "unknown"
         message, etag = found
         if message.status.final:
-            if CANCELLED in message.extra and message.extra.get(FOLLOWUPS) == "pending":
+            pending = message.extra.get(FOLLOWUPS) == "pending"
+            if CANCELLED in message.extra and pending:
                 return self._cancelled(message, etag)  # closed unsent: its log, its re-plan
-            if message.extra.get(FOLLOWUPS) == "pending":
+            if message.status is OutboxStatus.FAILED and NOT_SENT in message.extra and pending:
+                return self._failed_followups(message, etag)  # refused: its log, its item
+            if message.status is OutboxStatus.UNCERTAIN and pending:
+                return self._uncertain_followups(message, etag)  # its verify_delivery item
+            if pending:
                 return self._finish(message, etag)  # the SENT save landed, its answer did not
             if message.status is OutboxStatus.UNCERTAIN and RECHECKS in message.extra:
                 return self._uncertain(  # ask the provider again whether it went out
@@ -399,17 +411,22 @@ class MessagingService:
                 {"key": message.key, "channel": message.channel.value, "invoices": ",".join(due)},
             )
         self._log(message, f"{message.channel.value} {message.error}", entry_id=entry_id, at=at)
+        self._followups_done(message, etag)
+        return "cancelled"
+
+    def _followups_done(self, message: OutboundMessage, etag: str) -> None:
+        """The mark ``followups: pending`` taken off a record whose follow-ups are written
+        (read again when a delivery report moved it on meanwhile: the report keeps it)."""
         for _ in range(5):
             extra = {k: v for k, v in message.extra.items() if k != FOLLOWUPS}
             try:
                 self.outbox.save(replace(message, extra=extra), etag)
-                break
+                return
             except PreconditionFailed:
                 found = self.outbox.get(message.client_id, message.key)
                 if found is None or found[0].extra.get(FOLLOWUPS) != "pending":
-                    break
+                    return
                 message, etag = found
-        return "cancelled"
 
     def _sender(self, message: OutboundMessage) -> ChannelSender:
         if message.extra.get("sandbox") == "outbox":
@@ -448,18 +465,33 @@ class MessagingService:
             error=None,
             extra={**message.extra, FOLLOWUPS: "pending", "parts": str(result.parts)},
         )
+        if result.provider_id and result.provider:
+            # before the save: CM and Meta report a failure seconds after taking a message,
+            # and a report must find its record even when the save's answer, or the worker,
+            # is lost right after it (failure16 R6); a report about the record still
+            # INPROGRESS settles it (``record_status``), and this save then backs off
+            self.outbox.remember_provider_id(
+                result.provider, result.provider_id, message.client_id, message.key
+            )
         try:
             etag = self.outbox.save(done, etag)
         except PreconditionFailed:
             return "claimed elsewhere"  # another delivery recorded it (a concurrent re-check)
-        return self._finish(done, etag, content)
+        return self._finish(done, etag, content, remembered=True)
 
     def _finish(
-        self, message: OutboundMessage, etag: str, content: MessageContent | None = None
+        self,
+        message: OutboundMessage,
+        etag: str,
+        content: MessageContent | None = None,
+        *,
+        remembered: bool = False,
     ) -> str:
         """The side records of a sent message, each keyed by it (a redo writes nothing twice),
-        then the mark that they are done."""
-        if message.provider_id and message.provider:
+        then the mark that they are done. The provider's id is remembered here unless the
+        caller did so before the save (``remembered``): a record settled by a report, or
+        one saved pending before the id was remembered first, has it written now."""
+        if message.provider_id and message.provider and not remembered:
             self.outbox.remember_provider_id(
                 message.provider, message.provider_id, message.client_id, message.key
             )
@@ -490,16 +522,7 @@ class MessagingService:
                 entry_id=f"{int(sent_at.timestamp() * 1000):012x}s{_digest(message.key)}",
                 at=sent_at,
             )
-        for _ in range(5):
-            extra = {k: v for k, v in message.extra.items() if k != FOLLOWUPS}
-            try:
-                self.outbox.save(replace(message, extra=extra), etag)
-                break
-            except PreconditionFailed:  # a delivery report moved it on meanwhile
-                found = self.outbox.get(message.client_id, message.key)
-                if found is None or found[0].extra.get(FOLLOWUPS) != "pending":
-                    break
-                message, etag = found
+        self._followups_done(message, etag)
         return "sent"
 
     def _content_or_none(self, message: OutboundMessage) -> MessageContent | None:
@@ -527,14 +550,31 @@ class MessagingService:
     def _failed(self, message: OutboundMessage, etag: str, reason: str, *, what: str) -> str:
         """``what`` happened, in words a credit manager reads (the action list says it in the
         page's language); the provider's own answer, ``reason``, is the item's technical
-        cause, kept in its details and on the message."""
+        cause, kept in its details and on the message. The record is saved FAILED with its
+        follow-ups pending (``what`` kept on it as ``not_sent``): a job cut off after the save
+        comes back and writes them (failure16 R5)."""
         now = self.clock.now()
         # a 14-day letter that never went out starts no costs term (art. 6:96 lid 6 BW;
         # failure7 #1): taken off before the status is saved, as a provider's report does
         restated = self._undelivered_letter(message)
-        self.outbox.save(
-            replace(message, status=OutboxStatus.FAILED, error=reason, updated_at=now), etag
+        extra = {**message.extra, NOT_SENT: what, FOLLOWUPS: "pending"}
+        if restated:
+            extra[RESTATED] = json.dumps(restated)  # the item says so, also when redone
+        failed = replace(
+            message, status=OutboxStatus.FAILED, error=reason, updated_at=now, extra=extra
         )
+        etag = self.outbox.save(failed, etag)
+        return self._failed_followups(failed, etag)
+
+    def _failed_followups(self, message: OutboundMessage, etag: str) -> str:
+        """The contact-log line and the ``delivery_failure`` item of a message that did not go
+        out, each keyed by the message and the time its failure was saved (a redo writes
+        neither twice), then the mark that they are done."""
+        what = message.extra.get(NOT_SENT, "refused")
+        reason = message.error or ""
+        restated = [str(n) for n in json.loads(message.extra.get(RESTATED) or "[]")]
+        at = message.updated_at or self.clock.now()
+        entry_id = f"{int(at.timestamp() * 1000):012x}n{_digest(message.key)}"
         hint = {
             Channel.EMAIL: "send a letter?",
             Channel.SMS: "check the mobile number",
@@ -543,19 +583,24 @@ class MessagingService:
             Channel.ROBOCALL: "call by hand?",
         }[message.channel]
         if message.debtor_number:
-            self._log(message, f"{message.channel.value} failed: {reason}")
+            self._log(
+                message, f"{message.channel.value} failed: {reason}", entry_id=entry_id, at=at
+            )
         happened = {
             "refused": "the provider refused it",
             "gave_up": f"the provider was not reachable or busy at {message.attempts} attempts",
             "no_consent": "the debtor has no (or withdrew) WhatsApp consent",
-        }[what]
-        self._action(
-            message,
+        }.get(what, "the provider refused it")
+        detail = {"key": message.key, "channel": message.channel.value, "to": message.to}
+        self._add_action_once(
+            message.client_id,
+            entry_id,
             "delivery_failure",
             f"{message.channel.value} to debtor {message.debtor_number or '-'} not sent: "
             f"{happened}; {hint}{self._undelivered_note(message, restated, sent=False)}",
-            cause=reason,
+            {**detail, **({"cause": reason} if reason else {})},
         )
+        self._followups_done(message, etag)
         return "failed"
 
     def _recover_stale(self, message: OutboundMessage, etag: str) -> str:
@@ -627,6 +672,12 @@ class MessagingService:
             extra[RECHECKS] = str(checks + 1)
         else:
             extra[VERIFY_ACTION] = action_id
+            extra[FOLLOWUPS] = "pending"  # its item, written below or by a redelivery
+            # a delivery report naming our reference (CM, Graph's bounces) can still settle
+            # it: remembered before the save, so one that comes at once finds the record
+            self.outbox.remember_provider_id(
+                sender.name, message.reference, message.client_id, message.key
+            )
         uncertain = replace(
             message,
             status=OutboxStatus.UNCERTAIN,
@@ -635,7 +686,7 @@ class MessagingService:
             extra=extra,
         )
         try:
-            self.outbox.save(uncertain, etag)
+            etag = self.outbox.save(uncertain, etag)
         except PreconditionFailed:
             return "claimed elsewhere"
         if again:
@@ -645,21 +696,29 @@ class MessagingService:
                 f"asking {sender.name} later whether it went out",
             )
             return "uncertain"
-        # a delivery report naming our reference (CM, Graph's bounces) can still settle it
-        self.outbox.remember_provider_id(
-            sender.name, message.reference, message.client_id, message.key
-        )
+        return self._uncertain_followups(uncertain, etag, sender)
+
+    def _uncertain_followups(
+        self, message: OutboundMessage, etag: str, sender: ChannelSender | None = None
+    ) -> str:
+        """The ``verify_delivery`` item of an UNCERTAIN record, keyed by the id its save
+        carries (a redo adds none), then the mark that it is written: a job cut off after
+        the save comes back and writes it (failure16 R4)."""
+        sender = sender or self._sender(message)
+        action_id = message.extra.get(VERIFY_ACTION) or time_ordered_id(self.clock.now())
         what = _WHAT.get(message.key.split("|", 1)[0], "message")
         self._add_action_once(
             message.client_id,
             action_id,
             "verify_delivery",
             f"Check whether this {what} went out: {message.channel.value} to debtor "
-            f"{message.debtor_number or '-'} may or may not have been sent ({reason}); "
-            f"check with {sender.name} before sending it again",
+            f"{message.debtor_number or '-'} may or may not have been sent "
+            f"({message.error or 'answer lost'}); check with {sender.name} before sending it "
+            "again",
             {"key": message.key, "channel": message.channel.value, "to": message.to,
              "debtor": message.debtor_number},
         )  # fmt: skip
+        self._followups_done(message, etag)
         return "uncertain"
 
     def resend_unconfirmed(self, client_id: str, key: str, author: str) -> bool:
@@ -672,7 +731,9 @@ class MessagingService:
         message, etag = found
         if message.status is not OutboxStatus.UNCERTAIN:
             return False
-        extra = {k: v for k, v in message.extra.items() if k not in (RECHECKS, VERIFY_ACTION)}
+        extra = {
+            k: v for k, v in message.extra.items() if k not in (RECHECKS, VERIFY_ACTION, FOLLOWUPS)
+        }
         pending = replace(message, status=OutboxStatus.PENDING, claimed_at=None, error=None,
                           updated_at=self.clock.now(), extra=extra)  # fmt: skip
         self.outbox.save(pending, etag)  # PreconditionFailed: someone else settled it first
@@ -985,7 +1046,9 @@ class MessagingService:
             updated = replace(
                 message, status=status, error=detail or message.error, updated_at=self.clock.now()
             )
-            settled = message.status is OutboxStatus.UNCERTAIN  # any report: the provider had it
+            # any report: the provider had it; also about a record still INPROGRESS, whose
+            # provider id is remembered just before its SENT or UNCERTAIN save (failure16 R6)
+            settled = message.status in (OutboxStatus.UNCERTAIN, OutboxStatus.INPROGRESS)
             if settled:
                 extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
                 updated = replace(

@@ -37,6 +37,7 @@ from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.dunning import INVOICE_PDFS, DunningService, invoice_pdf_name
 from shared.services.errors import Invalid, NotFound
+from shared.services.interest_kinds import Kinds, kinds_of
 from shared.services.invoice_status import InvoiceStatusService
 from shared.services.online_payments import OnlinePaymentService
 from shared.services.portal_claims import ClaimFiguresMemo
@@ -141,6 +142,9 @@ class Overview:
     # open claims a clean slate or an akkoord left natural obligations (art. 6:3 BW): shown as
     # no longer claimable, never asked or offered for payment (a payment made anyway is booked)
     not_claimable: tuple[tuple[Invoice, LiftReason], ...] = ()
+    # per claim, the kinds of interest it was charged (an agreed rate, the statutory one where
+    # that was higher, or both): what its interest is called (misc16 #1)
+    interest_kinds: Kinds = field(default_factory=dict)
 
     @property
     def planned(self) -> frozenset[str]:
@@ -372,6 +376,7 @@ class PortalService:
         )
         ledger = self.online.payments.ledger
         claims: dict[str, ClaimFigures] = {}
+        kinds: Kinds = {}
         term: TermNotice | None = None
         if invoices or settled:
             # the claim figures the API's claim gives (the ledger's own replay), read once: the
@@ -397,13 +402,16 @@ class PortalService:
             }
             # and a natural obligation's: the page says what remains, and that it is not asked
             claims |= {i.number: figures[i.number] for i, _ in settled if i.number in figures}
+            # what each claim's interest is called: the kinds it was really charged (misc16 #1)
+            kinds = kinds_of(ledger, client, debtor, claims, today, records)
         pdfs = frozenset(i.number for i in invoices if i.pdf) | frozenset(
             number for number, exists in has_pdf.items() if exists.result()
         )
         plans = plans_f.result() if plans_f is not None else ()
         planned = {n for p in plans for n in p.invoice_numbers}
         payable = [i for i in invoices if i.number not in planned]
-        owed = self.dunning.context(client, debtor, payable, today, with_links=False, claims=claims)
+        owed = self.dunning.context(client, debtor, payable, today, with_links=False, claims=claims,
+                                    kinds=kinds)  # fmt: skip
         if term is not None and set(term.invoice_numbers) & planned:
             term = None  # the plan's schedule, not the letter's term, says what to pay by when
         disputed = tuple(
@@ -415,7 +423,8 @@ class PortalService:
         return Overview(client, debtor, invoices, owed, pdfs, claims,
                         tuple(i.number for i in sorted(disputed, key=lambda i: i.number)),
                         disputed, term, plans,
-                        tuple(sorted(settled, key=lambda x: (x[0].due_date, x[0].number))))  # fmt: skip
+                        tuple(sorted(settled, key=lambda x: (x[0].due_date, x[0].number))),
+                        kinds)  # fmt: skip
 
     def not_prescribed(
         self, client_id: str, debtor: Debtor, invoices: list[Invoice], today: date

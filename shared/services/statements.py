@@ -117,6 +117,16 @@ HELD_BACK = (
     "twice), or resolve this item if the account is none of the agency's business (a savings "
     "account exported with the others)"
 )
+# a statement whose account is no IBAN (a bank's own number or id, a damaged IBAN): no client
+# can register it, so it is not "nobody's" but unroutable, and registering is no way out
+# (misc16 #3: a Knab file without its header was told its account "belongs to no client")
+UNROUTABLE = "account {account} cannot be booked for any client: {why}"
+HELD_BACK_UNROUTABLE = (
+    "{count} statement(s) in file {file} not booked: account(s) {accounts} are no IBAN, so no "
+    "client can have them registered ({why}); the file's other {booked} statement(s) were "
+    "booked. Resolve this item once their lines are booked by hand or the file was uploaded "
+    "again as the bank delivered it (what was booked is not booked twice)"
+)
 # a file uploaded in the console for a client is that client's writing, not the bank's: an
 # account it may not book (the agency's pooled account, another client's) is never booked by
 # sending its file again through the agency (attack10 F3)
@@ -323,9 +333,10 @@ class StatementService:
         if owner is None or owner.agency_id != agency_id:
             # another agency's account looks exactly like an unknown one from here
             why = not_an_iban(statement)  # a bank's own id no client can register
+            if why:  # not nobody's: no client can have it, whoever holds it (misc16 #3)
+                raise StatementError(UNROUTABLE.format(account=statement.account, why=why))
             raise StatementError(
                 f"account {statement.account} belongs to no client of agency {agency_id}"
-                + (f": {why}" if why else "")
             )
         return owner
 
@@ -1453,6 +1464,10 @@ class StatementService:
                 count=len(refused), file=name, client=report["client"], accounts=named,
                 booked=booked,
             )  # fmt: skip
+        elif all(whys := [not_an_iban(statement) for statement, _ in refused]):
+            text = HELD_BACK_UNROUTABLE.format(
+                count=len(refused), file=name, accounts=named, booked=booked, why=whys[0]
+            )
         else:
             text = HELD_BACK.format(count=len(refused), file=name, accounts=named, booked=booked)
         scope = agency_scope(agency_id)

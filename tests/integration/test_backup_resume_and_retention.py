@@ -145,3 +145,27 @@ def test_a_restore_of_every_table_leaves_the_skipped_ones_as_they_are(probe) -> 
         (e["PartitionKey"], e["RowKey"]) for e in provider.list_entities()
     }
     assert "after-the-backup" not in {e["RowKey"] for e in ours.list_entities()}
+
+
+def test_a_table_never_rolled_back_only_gets_back_the_rows_it_lacks(probe) -> None:
+    """failure16 R1: the settlement and collection tables record money that left; a restore
+    rolling them back forgot a paid-out run and paid it out again. Such a table keeps every
+    row it holds (newer ones listed, changed ones as changed) and gets back only the rows of
+    the backup it lacks; the table beside it is exact again."""
+    backup, names, _ = probe
+    back_up(backup, FixedClock(NOW), retention_days=0)
+    paid = backup.tables.get_table_client(names[2])  # p r0..r3 that night
+    paid.upsert_entity({"PartitionKey": "agency", "RowKey": "R-since", "N": 9})
+    paid.update_entity({"PartitionKey": "p", "RowKey": "r0", "N": 42})  # approved since
+    paid.delete_entity("p", "r3")  # lost
+    ledger = backup.tables.get_table_client(names[1])
+    ledger.upsert_entity({"PartitionKey": "p", "RowKey": "after-the-backup"})
+    counts = backup.restore(DAY, names[1:], never_rolled_back=[names[2]])
+    assert {c.table: (c.entities, c.kept) for c in counts} == {
+        names[1]: (3, ()),
+        names[2]: (4, (("agency", "R-since"),)),
+    }
+    rows = {(e["PartitionKey"], e["RowKey"]): e.get("N") for e in paid.list_entities()}
+    assert rows == {("p", "r0"): 42, ("p", "r1"): 1, ("p", "r2"): 2, ("p", "r3"): 3,
+                    ("agency", "R-since"): 9}  # fmt: skip
+    assert "after-the-backup" not in {e["RowKey"] for e in ledger.list_entities()}

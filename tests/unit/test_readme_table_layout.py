@@ -16,7 +16,12 @@ import re
 
 from shared.adapters.tables import banking_repo, plans_repo
 from shared.adapters.tables.memory import InMemoryTableStore
-from shared.services.operations.backups import NEVER_RESTORED, RESTORE_SETS, STANDALONE
+from shared.services.operations.backups import (
+    NEVER_RESTORED,
+    NEVER_ROLLED_BACK,
+    RESTORE_SETS,
+    STANDALONE,
+)
 from shared.services.repositories import Repositories
 from tests.support.code_scan import ROOT
 
@@ -114,6 +119,7 @@ def test_every_table_the_code_writes_has_its_row_and_its_writer():
 def test_each_tables_restore_set_is_the_one_a_restore_takes():
     chosen = {t: name for name, tables in RESTORE_SETS.items() for t in tables}
     chosen |= dict.fromkeys(STANDALONE, "standalone") | dict.fromkeys(NEVER_RESTORED, "never")
+    chosen |= {t: f"{chosen[t]}, never rolled back" for t in NEVER_ROLLED_BACK}
     for table, cells in _tables("| Table | Written by").items():
         assert cells[3] == chosen.get(table, "(local only)"), table
 

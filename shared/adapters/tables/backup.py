@@ -14,7 +14,10 @@ passes its time budget stops between tables (:meth:`TableBackup.export` returns 
 timer cut short by the Functions timeout loses at most the table it was writing.
 
 A restore is exact: rows of a restored table that the backup does not hold (written after it)
-are deleted, or a restored invoice would sit beside a newer payment allocated to it.
+are deleted, or a restored invoice would sit beside a newer payment allocated to it. Tables
+the caller names ``never_rolled_back`` (records of money that left or was asked of a bank:
+settlement runs, direct-debit files) are the exception: only the rows they lack are written
+back, what they hold now stays as it is.
 
 A table backup is not a point-in-time snapshot: rows written while the export runs may or may
 not be in it (the export runs at night, when nothing else writes). Host tables
@@ -260,15 +263,19 @@ class TableBackup:
         may_be_absent: Iterable[str] = (),
         keep_newer: Mapping[str, Callable[[str, str], bool]] | None = None,
         skip: Iterable[str] = (),
+        never_rolled_back: Iterable[str] = (),
     ) -> list[TableCount]:
         """Make every table (or those in ``only``) exactly as in the backup of ``day``: each
         entity upserted (replaced), tables that are missing created, and rows written since
         the backup, which it does not hold, deleted, except those ``keep_newer`` keeps for
         their table (by partition and row key; listed in the table's count). A table of
         ``may_be_absent`` that the backup lacks did not exist that night: it is emptied. The
-        tables of ``skip`` are left as they are."""
+        tables of ``skip`` are left as they are. A table of ``never_rolled_back`` only gets
+        back the rows of the backup it lacks (a table lost is whole again); no row it holds
+        is replaced or deleted, and those the backup does not hold are listed as kept."""
         keep_newer = keep_newer or {}
         skipped = set(skip)
+        forward_only = set(never_rolled_back)
         manifest = self.manifest(day)
         wanted = set(only)
         absent = wanted - set(manifest["tables"])
@@ -288,16 +295,23 @@ class TableBackup:
             client = self.tables.get_table_client(table)
             stream = container.download_blob(f"{day}/{table}.jsonl")
             keys: set[tuple[str, str]] = set()
-            restored = self._restore_lines(client, _lines_of(stream.chunks()), keys)
+            present = _keys_of(client) if table in forward_only else None
+            restored = self._restore_lines(client, _lines_of(stream.chunks()), keys, present)
             if restored != manifest["tables"][table]:
                 raise BackupError(
                     f"{table}: the backup holds {restored} entities, its manifest says "
                     f"{manifest['tables'][table]}"
                 )
-            kept = self._delete_newer(client, keys, keep_newer.get(table))
+            if present is not None:
+                kept = tuple(sorted(present - keys))
+            else:
+                kept = self._delete_newer(client, keys, keep_newer.get(table))
             counts.append(TableCount(table, restored, kept))
         for table in sorted(absent & existing):
             client = self.tables.get_table_client(table)
+            if table in forward_only:
+                counts.append(TableCount(table, 0, tuple(sorted(_keys_of(client)))))
+                continue
             counts.append(
                 TableCount(table, 0, self._delete_newer(client, set(), keep_newer.get(table)))
             )
@@ -330,14 +344,23 @@ class TableBackup:
         return tuple(kept)
 
     def _restore_lines(
-        self, client: Any, lines: Iterable[bytes], keys: set[tuple[str, str]] | None = None
+        self,
+        client: Any,
+        lines: Iterable[bytes],
+        keys: set[tuple[str, str]] | None = None,
+        present: set[tuple[str, str]] | None = None,
     ) -> int:
+        """Upsert every line (counted); those whose key is in ``present`` are only counted."""
         batch: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
         restored = 0
         for raw in lines:
             entity = decode_entity(json.loads(raw))
+            key = (entity["PartitionKey"], entity["RowKey"])
             if keys is not None:
-                keys.add((entity["PartitionKey"], entity["RowKey"]))
+                keys.add(key)
+            if present is not None and key in present:
+                restored += 1
+                continue
             if batch and (
                 len(batch) == BATCH or batch[0][1]["PartitionKey"] != entity["PartitionKey"]
             ):
@@ -348,6 +371,13 @@ class TableBackup:
         if batch:
             client.submit_transaction(batch)
         return restored
+
+
+def _keys_of(client: Any) -> set[tuple[str, str]]:
+    return {
+        (e["PartitionKey"], e["RowKey"])
+        for e in client.list_entities(select=["PartitionKey", "RowKey"])
+    }
 
 
 def _lines_of(chunks: Iterable[bytes]) -> Iterator[bytes]:

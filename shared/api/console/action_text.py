@@ -444,6 +444,13 @@ _TITLES = shapes(
                    "geboekt is, wordt niet nog eens geboekt), of handel dit punt af als de "
                    "rekening het bureau niet aangaat (een spaarrekening die met de andere is "
                    "gedownload)"),
+        (r"^(\d+) statement\(s\) in file (.+) not booked: account\(s\) (.+) are no IBAN, so no client can have them registered \((.*)\); the file's other (\d+) statement\(s\) were booked\. Resolve this item once their lines are booked by hand or the file was uploaded again as the bank delivered it \(what was booked is not booked twice\)$",
+         lambda m: f"{m[1]} afschrift(en) in bestand {m[2]} niet geboekt: rekening(en) "
+                   f"{_more_nl(m[3])} zijn geen IBAN, dus geen opdrachtgever kan ze laten "
+                   f"registreren ({refusal(m[4], 'nl')}); de {m[5]} andere afschrift(en) van "
+                   "het bestand zijn geboekt. Handel dit punt af als hun regels met de hand "
+                   "zijn geboekt of het bestand opnieuw is geüpload zoals de bank het gaf (wat "
+                   "geboekt is, wordt niet nog eens geboekt)"),
         (r"^(\d+) statement\(s\) in file (.+), uploaded for client (.+), not booked: account\(s\) (.+) are no verified account of that client; the file's other (\d+) statement\(s\) were booked\. The file is the client's writing, not the bank's: never upload it through the agency\. Book the agency's account or another client's from the bank's own statement; an account of the client's own is first registered and proven for the client, who then uploads the file again$",
          lambda m: f"{m[1]} afschrift(en) in bestand {m[2]}, geüpload voor opdrachtgever {m[3]}, "
                    f"niet geboekt: rekening(en) {_more_nl(m[4])} zijn geen geverifieerde "

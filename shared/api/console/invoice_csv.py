@@ -41,6 +41,7 @@ from shared.domain.reasons import CodedError
 from shared.services.batch import RowError
 from shared.services.claim_terms_changes import PLAIN, Importer
 from shared.services.imports import ImportService, InvoiceDraft
+from shared.services.invoice_changes import Change, changes_in
 from shared.services.invoice_upload import Upload
 
 MAX_ROWS = 50_000
@@ -111,21 +112,6 @@ class Sheet:
 
 
 @dataclass(frozen=True)
-class Change:
-    """A row that changes a stored invoice's amount, invoice date or due date: what it was,
-    what it becomes."""
-
-    index: int
-    number: str
-    amount_was: int
-    amount: int
-    due_was: date
-    due: date
-    dated_was: date
-    dated: date
-
-
-@dataclass(frozen=True)
 class Preview:
     upload: Upload  # the rows that would be imported, and those refused with why
     total: int  # data rows in the file
@@ -143,22 +129,7 @@ def changes_of(
     """The rows that change a stored invoice's amount, invoice date or due date, and how many
     are new."""
     stored = imports.repos.invoices.get_many(client.client_id, [d.number for _, d in rows])
-    changes: list[Change] = []
-    for index, draft in rows:
-        found = stored.get(draft.number)
-        if found is None:
-            continue
-        was = found.invoice
-        amount_was = was.invoiced
-        if (amount_was, was.due_date, was.invoice_date) != (
-            draft.amount,
-            draft.due_date,
-            draft.invoice_date,
-        ):
-            changes.append(Change(index, draft.number, amount_was, draft.amount,
-                                  was.due_date, draft.due_date,
-                                  was.invoice_date, draft.invoice_date))  # fmt: skip
-    return changes, sum(1 for _, d in rows if d.number not in stored)
+    return changes_in(stored, rows), sum(1 for _, d in rows if d.number not in stored)
 
 
 def read_rows(data: bytes) -> list[dict[str, Any]]:

@@ -21,7 +21,8 @@ from shared.api.console.upload_reasons import field_word, reason
 from shared.api.http import ApiResponse
 from shared.domain.people.authorisation import Action
 from shared.services.errors import ConflictingUpdate, NotFound
-from shared.services.invoice_upload import REJECTED_ROWS, line_of, load_errors
+from shared.services.invoice_changes import Change, load_changes
+from shared.services.invoice_upload import CHANGED_ROWS, REJECTED_ROWS, line_of, load_errors
 
 REFRESH_SECONDS = 2
 SHOWN_REJECTED = 200  # rows of the rejected-rows file shown on the page; the file has all
@@ -44,9 +45,13 @@ JOB = """{% extends "shell" %}{% block main %}<style nonce="{{ nonce }}">progres
 {% if job.error %}<p class="notice error" role="alert">{{ job.error }}</p>{% endif %}
 {% if job.kind == 'invoice-import' and job.state %}<ul>
 <li>{{ t.upload_created }}: {{ job.state.created or 0 }}</li><li>{{ t.upload_updated }}: {{ job.state.updated or 0 }}</li>
-<li>{{ t.upload_unchanged }}: {{ job.state.unchanged or 0 }}</li><li>{{ t.upload_rejected }}: {{ job.state.rejected or 0 }}</li></ul>{% endif %}
+<li>{{ t.upload_unchanged }}: {{ job.state.unchanged or 0 }}</li>{% if job.state.changed %}<li id="job-changed-count">{{ t.upload_changed_names }}: {{ job.state.changed }}</li>{% endif %}<li>{{ t.upload_rejected }}: {{ job.state.rejected or 0 }}</li></ul>{% endif %}
 {% if job.status == 'done' and job.result_name %}<p><a class="button" href="{{ desk.url('/jobs/' + job.job_id + '/file') }}">{{ t.jobs_download }} ({{ job.result_name }})</a></p>{% endif %}
 </section>
+{% if changed %}<section aria-labelledby="job-changes-h"><h2 id="job-changes-h">{{ t.upload_changed_names }}</h2><div class="scroll" tabindex="0"><table id="job-changes"><caption>{{ t.jobs_changed_caption }}</caption>
+<thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_number }}</th><th scope="col">{{ t.upload_amount }}</th><th scope="col">{{ t.upload_invoice_date }}</th><th scope="col">{{ t.upload_due }}</th></tr></thead><tbody>
+{% for c in changed %}<tr><td class="num">{{ line_of(c.index) }}</td><th scope="row">{{ c.number }}</th><td>{% if c.amount_was != c.amount %}{{ desk.money(c.amount_was) }} → {{ desk.money(c.amount) }}{% else %}{{ desk.money(c.amount) }}{% endif %}</td><td>{% if c.dated_was != c.dated %}{{ day(c.dated_was) }} → {{ day(c.dated) }}{% else %}{{ day(c.dated) }}{% endif %}</td><td>{% if c.due_was != c.due %}{{ day(c.due_was) }} → {{ day(c.due) }}{% else %}{{ day(c.due) }}{% endif %}</td></tr>{% endfor %}
+</tbody></table></div>{% if changed_more %}<p id="job-changes-more">{{ t.jobs_changed_more.format(n=changed_more) }}</p>{% endif %}</section>{% endif %}
 {% if rejected %}<section><h2>{{ t.upload_rejected_rows }}</h2><div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.upload_rejected_rows }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_field }}</th><th scope="col">{{ t.upload_reason }}</th></tr></thead><tbody>
 {% for r in rejected %}<tr><td class="num">{{ r[0] }}</td><td>{{ field_word(r[1], lang) }}</td><td>{{ reason(r[2], lang) }}</td></tr>{% endfor %}</tbody></table></div></section>{% endif %}
@@ -63,7 +68,9 @@ words(
         "jobs_refreshing": "Deze pagina ververst zich elke 2 seconden.", "jobs_refresh_off": "Niet meer verversen",
         "jobs_refresh_on": "Weer verversen", "jobs_download": "Downloaden", "jobs_all": "Alle taken",
         "jobs_job": "Taak", "jobs_stalled": "Deze taak is al een tijd niet verder gekomen (de fout staat op de actielijst).",
-        "jobs_requeue": "Opnieuw starten", "jobs_not_stalled": "Deze taak loopt nog of is net opnieuw gestart; opnieuw starten kan pas als ze 10 minuten stilstaat.", "done_jobs_requeued": "De taak is opnieuw gestart."},
+        "jobs_requeue": "Opnieuw starten", "jobs_not_stalled": "Deze taak loopt nog of is net opnieuw gestart; opnieuw starten kan pas als ze 10 minuten stilstaat.", "done_jobs_requeued": "De taak is opnieuw gestart.",
+        "jobs_changed_caption": "Deze regels wijzigden een bestaande factuur (was → werd).",
+        "jobs_changed_more": "En nog {n} gewijzigde facturen (hier niet getoond)."},
     en={"jobs_nav": "Jobs", "jobs_title": "Running and finished jobs", "jobs_latest": "Latest jobs",
         "jobs_what": "Job", "jobs_status": "Status", "jobs_progress": "Progress", "jobs_started": "Started",
         "jobs_none": "No jobs yet.", "jobs_kind_invoice-import": "Invoice upload",
@@ -72,7 +79,9 @@ words(
         "jobs_refreshing": "This page refreshes itself every 2 seconds.", "jobs_refresh_off": "Stop refreshing",
         "jobs_refresh_on": "Refresh again", "jobs_download": "Download", "jobs_all": "All jobs",
         "jobs_job": "Job", "jobs_stalled": "This job has not moved for a while (the failure is on the action list).",
-        "jobs_requeue": "Start again", "jobs_not_stalled": "This job is still moving or was just started again; it can be started again only after 10 minutes without progress.", "done_jobs_requeued": "The job was started again."},
+        "jobs_requeue": "Start again", "jobs_not_stalled": "This job is still moving or was just started again; it can be started again only after 10 minutes without progress.", "done_jobs_requeued": "The job was started again.",
+        "jobs_changed_caption": "These rows changed an existing invoice (was → became).",
+        "jobs_changed_more": "And {n} more invoices changed (not shown here)."},
 )  # fmt: skip
 
 
@@ -116,10 +125,22 @@ def _rejected(desk: Desk, job: Job) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]
 
 
+def _changed(desk: Desk, job: Job) -> tuple[list[Change], int]:
+    """The invoices the job changed, was -> became, as kept (the first SHOWN_CHANGES), and
+    how many more it changed; a job finished before they were kept has none."""
+    kept = desk.services.console_jobs.kept(job, CHANGED_ROWS)
+    shown = load_changes(kept) if kept is not None else []
+    counted = job.state.get("changed", len(shown))
+    return shown, max(0, (counted if isinstance(counted, int) else len(shown)) - len(shown))
+
+
 def _job(desk: Desk, job: Job, status: int = 200, notice: str = "") -> ApiResponse:
     rejected: list[list[str]] = []
+    changed: list[Change] = []
+    changed_more = 0
     if job.kind == "invoice-import" and job.status == "done" and job.result_name:
         rejected = _rejected(desk, job)[:SHOWN_REJECTED]
+        changed, changed_more = _changed(desk, job)
     stalled = desk.services.console_jobs.stalled(job)
     still = desk.query("still") == "1" or stalled
     percent = round(100 * job.done / job.total) if job.total else (100 if not job.running else 0)
@@ -131,6 +152,10 @@ def _job(desk: Desk, job: Job, status: int = 200, notice: str = "") -> ApiRespon
         error=bool(notice),
         job=job,
         rejected=rejected,
+        changed=changed,
+        changed_more=changed_more,
+        line_of=line_of,
+        day=(lambda d: d.strftime("%d-%m-%Y")) if desk.lang == "nl" else (lambda d: d.isoformat()),
         still=still,
         percent=percent,
         stalled=stalled,

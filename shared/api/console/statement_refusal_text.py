@@ -41,6 +41,20 @@ _REFUSALS = shapes(
         (_IN_ZIP + r" cannot be read \((.*)\)$",
          lambda m: f"{m[1]} in het ZIP-archief is niet te lezen ({m[2]})"),
         (_IN_ZIP + r": (.*)$", lambda m: f"{m[1]} in het ZIP-archief: {refusal(m[2], 'nl')}"),
+        # misc16 #3: an account no client can register, and Knab's file without its header
+        (r"^account (\S+) cannot be booked for any client: (.*)$",
+         lambda m: f"rekening {m[1]} kan voor geen enkele opdrachtgever geboekt worden: "
+                   f"{refusal(m[2], 'nl')}"),
+        (r"^the account (\S+) is a bank's own account number, not an IBAN, and the file does "
+         r"not name the bank: .*$",
+         lambda m: f"de rekening {m[1]} is het eigen rekeningnummer van een bank, geen IBAN, en "
+                   "het bestand noemt de bank niet: Knab, ABN AMRO, ING en Van Lanschot zetten "
+                   "het nummer in :25: en de bank in de kop van het bestand (bij Knab "
+                   "{1:F01KNABNL2HAXXX...}, bij ABN AMRO ABNANL2A), waaruit Inning de IBAN "
+                   "afleidt; hetzelfde nummer bij een andere bank is een andere rekening, dus de "
+                   "IBAN wordt niet geraden. Upload het bestand precies zoals de bank het gaf "
+                   "(met de kop), exporteer het afschrift met de IBAN van de rekening, of boek "
+                   "de regels met de hand"),
         (r"^not a bank statement: neither MT940 nor CAMT\.053$",
          lambda m: "geen bankafschrift: MT940 noch CAMT.053"),
         (r"^XML, but not an ISO 20022 camt\.053 statement$",

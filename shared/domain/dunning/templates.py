@@ -29,6 +29,7 @@ from shared.domain.dunning.template_budget import (
     render_bounded,
 )
 from shared.domain.inbound.text import html_to_text
+from shared.domain.interest_words import interest_name
 from shared.domain.law.fourteen_day_letter import (
     EXAMPLE,
     RequiredPart,
@@ -113,8 +114,9 @@ class TemplateContext:
     # what the debtor's payments went to before the principal (costs, their VAT and interest:
     # art. 6:44 BW): a late payment of the invoice amount leaves that much principal open
     paid_to_interest: Cents = 0
-    # the kinds of interest the invoices' claims carry (statutory, commercial, agreed): what the
-    # letter's amounts table calls the interest (interest_words.py)
+    # the kinds of interest the invoices' claims were charged (statutory, commercial, agreed,
+    # an agreed rate and the statutory one where that was higher on some days): what the
+    # letter's amounts table and ``interest_name`` call the interest (interest_words.py)
     interest_rules: tuple[InterestRule, ...] = ()
 
     @property
@@ -129,7 +131,8 @@ class TemplateContext:
             return self.pay_within_term
         return self.principal + self.costs + self.interest
 
-    def variables(self) -> dict[str, Any]:
+    def variables(self, language: str = "nl") -> dict[str, Any]:
+        """The template's variables, the interest's name in ``language`` (the template's)."""
         return {
             "debtor": {"name": self.debtor_name, "number": self.debtor_number},
             "client": {"name": self.client_name, "iban": self.client_iban, "contact": self.client_contact,
@@ -144,6 +147,10 @@ class TemplateContext:
             "costs_excl_vat": self.costs - self.costs_vat,
             "costs_vat": self.costs_vat,
             "interest": self.interest,
+            # what the interest is, lower case, for a sentence of the client's own ("vermeerderd
+            # met de {{ interest_name }}"): the kinds really charged, so an agreed rate is no
+            # "wettelijke rente" (interest_words.py; misc16 #1)
+            "interest_name": interest_name(self.interest_rules, language),
             # in a 14-day letter the costs are announced, not owed (art. 6:96 lid 6 BW): its
             # total is what, paid within the term, settles the claim; the total with the
             # costs is what the debtor will owe after it
@@ -213,7 +220,7 @@ def _environment(language: str, autoescape: bool) -> BudgetedEnvironment:
 
 
 def render(template: MessageTemplate, context: TemplateContext) -> RenderedMessage:
-    variables = context.variables()
+    variables = context.variables(template.language)
     parts: dict[str, str | None] = {}
     for name, source, escape in (
         ("subject", template.subject, False),

@@ -41,6 +41,12 @@ def bank_named_in(preamble: list[str], reference: str | None) -> str | None:
     return None
 
 
+def bare_number(account: str) -> bool:
+    """Whether ``account`` is a bank's own account number as Dutch MT940 exports write it in
+    ``:25:`` (``123456789``, ``51.78.52.257``): no IBAN, and without its bank no account."""
+    return _NUMBER.match(account.strip()) is not None
+
+
 def iban_for(account: str, bank: str | None) -> str | None:
     """The IBAN of a bare Dutch account number at ``bank`` (``TRIODOSBANK/...`` names its
     own bank), or ``None`` when ``account`` is no such number or the bank is unknown."""

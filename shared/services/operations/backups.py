@@ -13,7 +13,12 @@ docs/operations.md, "Restore a backup".
   every night copies names, addresses and IBANs, and nothing keeps personal data for ever.
 - A restore takes whole consistency sets (:data:`RESTORE_SETS`) only: restoring Invoices
   without Payments and Ledger left a paid invoice open while its payment still allocated
-  money to it (ops6 #3)."""
+  money to it (ops6 #3).
+- A restore never rolls back money that left: the settlement runs, their statements, claims
+  and balances, and the direct-debit and Mollie collections asked of a bank since the backup
+  (:data:`NEVER_ROLLED_BACK`) stay as they are; the backup only gives back rows they lack.
+  Rolled back, the morning's run was forgotten and the next one paid the same 107.72 out
+  again under new end-to-end ids (failure16 R1)."""
 
 from __future__ import annotations
 
@@ -24,14 +29,22 @@ from datetime import datetime
 
 from shared.adapters.tables.backup import BACKUP_CONTAINER, BackupError, TableBackup, TableCount
 from shared.adapters.tables.keys import decode
+from shared.adapters.tables.settlement_repayments_repo import REPAYMENTS
+from shared.adapters.tables.settlement_repo import BALANCES, RUNS, SETTLED_PAYMENTS, SETTLEMENTS
 from shared.clock import Clock
 from shared.services.mollie_reconcile import MOLLIE_PAYMENTS, PAYMENT_RECORD, WATCHED, watch_key
+from shared.services.plans.direct_debit import COLLECTIONS as SDD_COLLECTIONS
+from shared.services.plans.direct_debit import PENDING as SDD_PENDING
+from shared.services.plans.mollie_collection import COLLECTIONS as MOLLIE_PLAN_COLLECTIONS
 from shared.telemetry import metrics
 from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.operations")
 
-__all__ = ["BACKUP_CONTAINER", "RESTORE_SETS", "back_up", "restore", "resume"]
+__all__ = [
+    "BACKUP_CONTAINER", "NEVER_ROLLED_BACK", "RESTORE_SETS", "KeptSince", "back_up",
+    "kept_since", "restore", "resume",
+]  # fmt: skip
 
 # the Functions timeout is 10 minutes (host.json); a table started just before the budget
 # ends has the rest of it
@@ -82,6 +95,18 @@ STANDALONE = frozenset({
 # since the backup, so the payments the restore watches again were reported missing
 # (newcomer11 #3); Mollie's records are never rolled back by a restore of ours either.
 NEVER_RESTORED = frozenset({"SimulatedPayments"})
+# Money that left, or that a bank or Mollie was asked to collect: a fact of the outside world
+# that no restore of ours undoes. Restored with the ledger set, these tables only get back the
+# rows they lack (a table lost is whole again); every row they hold stays: a settlement run
+# since the backup, its statements, the claims that mark its payments settled and the
+# clients' balances it moved (a rolled-back claim is paid out again, a rolled-back balance
+# sets a negative net off twice); a direct-debit collection filed since and the file still to
+# build for it (filed again under another date, it would be collected twice); a Mollie plan
+# collection started since (its idempotency key finds the payment instead of charging again).
+NEVER_ROLLED_BACK = frozenset({
+    RUNS, SETTLEMENTS, SETTLED_PAYMENTS, BALANCES, REPAYMENTS,
+    SDD_COLLECTIONS, SDD_PENDING, MOLLIE_PLAN_COLLECTIONS,
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -184,6 +209,7 @@ def restore(
         skip=NEVER_RESTORED,
         may_be_absent=[t for t in only if t not in named],
         keep_newer={MOLLIE_PAYMENTS: _started_since},
+        never_rolled_back=NEVER_ROLLED_BACK,
     )
     at = now
     watched = 0
@@ -198,7 +224,36 @@ def restore(
                     "PaymentId": payment_id, "Since": at,
                 })  # fmt: skip
                 watched += 1
+    since = kept_since(counts)
     log.warning("restored the backup of %s: %d tables, %d entities; %d online payments "
-                "started since watched again", day, len(counts), sum(c.entities for c in counts),
-                watched, extra=log_extra({"backup_date": day, "watched": watched}))  # fmt: skip
+                "started since watched again; kept: %d settlement runs, %d direct debits, "
+                "%d Mollie plan collections since", day, len(counts),
+                sum(c.entities for c in counts), watched, len(since.runs), since.direct_debits,
+                since.mollie_collections, extra=log_extra({"backup_date": day, "watched": watched,
+                "runs_kept": len(since.runs)}))  # fmt: skip
     return counts
+
+
+@dataclass(frozen=True)
+class KeptSince:
+    """What a restore kept of the money that left since the backup (:data:`NEVER_ROLLED_BACK`),
+    for the operator: the settlement runs by agency and run id, the direct-debit collections
+    and the Mollie plan collections written since."""
+
+    runs: tuple[tuple[str, str], ...]
+    direct_debits: int
+    mollie_collections: int
+
+
+def kept_since(counts: Iterable[TableCount]) -> KeptSince:
+    runs: list[tuple[str, str]] = []
+    debits = collections = 0
+    for count in counts:
+        if count.table == RUNS:
+            runs += [(decode(pk), rk) for pk, rk in count.kept]
+        elif count.table == SDD_COLLECTIONS:
+            # one row per collection beside its end-to-end id's row (``e2e|`` client)
+            debits += sum(1 for pk, _ in count.kept if not pk.startswith("e2e|"))
+        elif count.table == MOLLIE_PLAN_COLLECTIONS:
+            collections += sum(1 for _, rk in count.kept if rk != "customer")
+    return KeptSince(tuple(sorted(runs)), debits, collections)

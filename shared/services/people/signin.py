@@ -44,6 +44,11 @@ class SignInFailed(Exception):
     """Wrong e-mail, password or code: deliberately not saying which."""
 
 
+# the step of the last accepted TOTP code and a keyed hash of the address it came from, in
+# ``User.extra``: a replay from elsewhere is told, one from the same place is not (misc16 #4)
+TOTP_USED_FROM = "totp_used_from"
+
+
 class CodeReused(SignInFailed):
     """The TOTP code was right but already used (its 30 s step, RFC 6238 §5.2): refused, and
     the person is told to wait for the next code rather than that the code is wrong."""
@@ -237,12 +242,12 @@ class SignInService:
                 return good
         return False
 
-    def check_totp(self, user: User, etag: str, code: str) -> bool:
+    def check_totp(self, user: User, etag: str, code: str, source: str = "") -> bool:
         """Accept a code once: the matched step is stored under the etag, so of two requests
-        with one code only one succeeds (ASVS 5.0 6.5.1). A replay is logged and raises
-        :class:`CodeReused`, so the page says the code was used: no "sign-in details changed"
-        mail, since nothing changed and the person signing in again within the code's 30 s
-        retyped what his app still showed, one alarm mail a try (newcomer15b #3)."""
+        with one code only one succeeds (ASVS 5.0 6.5.1), with the address it came from
+        (keyed hash). A replay is logged and raises :class:`CodeReused`, so the page says
+        the code was used; it mails an alarm only when it comes from another address than
+        the sign-in that used the code (:meth:`_tell_reuse`)."""
         now = self.kit.now()
         for _ in range(5):
             secret = user.totp_secret
@@ -250,12 +255,14 @@ class SignInService:
                 return False  # sealed under a pepper since rotated: an admin resets the factor
             step = totp_step(secret, code, now, user.totp_last_step)
             if step is None:
-                if totp_step(secret, code, now, -1) is not None:
+                if (used := totp_step(secret, code, now, -1)) is not None:
                     self.kit.audit_user(Event.TOTP_REPLAYED, user)
+                    self._tell_reuse(user, used, source)
                     raise CodeReused()
                 return False
+            extra = {**user.extra, TOTP_USED_FROM: f"{step}|{self._from(source)}"}
             try:
-                self.people.users.save(replace(user, totp_last_step=step), etag)
+                self.people.users.save(replace(user, totp_last_step=step, extra=extra), etag)
                 return True
             except PreconditionFailed:
                 found = self.people.users.get(user.user_id)
@@ -263,6 +270,29 @@ class SignInService:
                     return False
                 user, etag = found
         return False
+
+    def _from(self, source: str) -> str:
+        return self.kit.hashed("totp-used-from", source)
+
+    def _tell_reuse(self, user: User, step: int, source: str) -> None:
+        """A used code entered again: a "partially successful authentication" (the password
+        was right) that ASVS 5.0 6.3.5 (level 3) has the user told of. Not the same person
+        signing in again within the code's 30 s from where he used it, who retyped what his
+        app still showed and got one alarm a try (newcomer15b #3): only a code entered from
+        another address than the sign-in that used it, which someone else watched or relayed
+        (misc16 #4), and once per code (the outbox keeps one message per key). A code whose
+        use recorded no address (accepted before this was deployed, or the enrolment's) tells
+        nothing."""
+        used_step, _, used_from = user.extra.get(TOTP_USED_FROM, "").partition("|")
+        if used_step != str(user.totp_last_step) or not used_from:
+            return
+        if same(used_from, self._from(source)):
+            return
+        subject, text = texts.mail(
+            "code_reused", user.language, when=f"{self.kit.now():%Y-%m-%d %H:%M}"
+        )
+        key = "acct-reused-" + self.kit.hashed("totp-reused", f"{user.user_id}|{step}")[:32]
+        self.kit.mail(user, subject, text, key=key)
 
     def use_recovery_code(self, user: User, etag: str, code: str) -> bool:
         digest = self.kit.hashed("recovery", normal_recovery_code(code))
@@ -300,7 +330,7 @@ class SignInService:
             ok, how = self.use_recovery_code(user, etag, code), "recovery"
         elif user.factor is Factor.TOTP:
             try:
-                ok, how = self.check_totp(user, etag, code), "totp"
+                ok, how = self.check_totp(user, etag, code, source), "totp"
             except CodeReused:  # counted and audited as any refused code, then said so
                 self._failed(account, address)
                 self.kit.audit_user(Event.SECOND_FACTOR_FAILED, user, source=source,

@@ -27,6 +27,12 @@ MAILS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Your sign-in details changed",
                "On your Inning account this changed: {what} ({when} UTC).\n\nWas that not you? Contact your administrator at once."),
     },
+    "code_reused": {
+        "nl": ("Uw aanmeldcode is opnieuw ingevoerd",
+               "Op uw Inning-account is zojuist een code uit uw authenticator-app opnieuw ingevoerd, vanaf een ander adres dan de aanmelding die hem gebruikte ({when} UTC). Die aanmelding is geweigerd, maar wie de code invoerde kende ook uw wachtwoord.\n\nWas u dat niet? Wijzig dan direct uw wachtwoord en neem contact op met uw beheerder."),
+        "en": ("Your sign-in code was entered again",
+               "On your Inning account a code from your authenticator app was just entered again, from another address than the sign-in that used it ({when} UTC). That sign-in was refused, but whoever entered the code also knew your password.\n\nWas that not you? Change your password at once and contact your administrator."),
+    },
     "signup": {
         "nl": ("Bevestig uw aanmelding bij Inning",
                "Bevestig uw e-mailadres voor de aanmelding van {org} via deze link (24 uur geldig):\n{link}\n"),

@@ -37,6 +37,7 @@ from shared.domain.records import ActionItem
 from shared.domain.references.iban import iban_error, normalise
 from shared.domain.sepa_xml import sepa_name_error
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.interest_kinds import flat, kinds_of
 from shared.services.plans.direct_debit import DirectDebitError, creditor_of
 from shared.services.plans.pay_online import InstallmentCheckout
 from shared.services.plans.service import PlanRequest, PlanService
@@ -114,13 +115,17 @@ class PortalPlanDesk:
         owed = Amounts()
         kinds: tuple[InterestRule, ...] = ()
         if numbers:
-            claims = self.portal.online.payments.ledger.open_claims(
-                client, list(numbers), today, debtor=debtor, every_invoice=every_invoice
-            )
+            ledger = self.portal.online.payments.ledger
+            found = ledger.debtor_claims(client, debtor.number, debtor, every_invoice)
+            claims = ledger.figures(found, today)
             numbers = tuple(n for n in numbers if n in claims and claims[n].open.total > 0)
             for n in numbers:
                 owed = owed.plus(claims[n].open)
-            kinds = tuple(claims[n].interest_rule for n in numbers)
+            # the kinds really charged: an agreed rate gives way to a higher statutory one
+            # on some days (misc16 #1)
+            charged = kinds_of(ledger, client, debtor, {n: claims[n] for n in numbers}, today,
+                               found.records)  # fmt: skip
+            kinds = flat(charged)
         rules = self.plans.rules(client)
         creditor: str | None = None
         via_mollie = False

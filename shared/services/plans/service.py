@@ -1276,6 +1276,21 @@ class PlanService:
                 # withdrawn at the desk, but the plan's own record of it was not saved
                 d = replace(d, state=DebitState.WITHDRAWN)
                 changed = True
+            elif (
+                d.state is DebitState.SUBMITTED
+                and d.collection_date <= today
+                and d.via == "file"
+                and self.desk is not None
+                and not self.desk.carried(client.client_id, plan.plan_id, d)
+                and self.desk.miss(client.client_id, plan.plan_id, d)
+            ):
+                # its date came and no file carried it: the bank collected nothing, so it is
+                # not booked (failure16 R2 booked 100.00 no file ever asked for); withdrawn
+                # as missed, the installment is filed again for a later day
+                d = replace(d, state=DebitState.WITHDRAWN)
+                changed = True
+                self._log(plan, "debit_missed", f"Installment {d.number}: no direct debit file "
+                          f"carried the collection of {d.collection_date}; it is filed again")  # fmt: skip
             elif d.state is DebitState.SUBMITTED and d.collection_date <= today and d.via == "file":
                 self.payments.book(client, payment_id=d.payment_id, amount=d.amount,
                                    received_on=d.collection_date, source=PaymentSource.DIRECT_DEBIT,
@@ -1364,9 +1379,20 @@ class PlanService:
             if inst.due_date - timedelta(days=COLLECTION_LEAD_DAYS) > today:
                 continue
             attempt = 1 + sum(1 for d in plan.debits if d.number == inst.number)
+            e2e = f"{plan.plan_id[-20:]}-{inst.number}-{attempt}"
+            # filed before under this id, and the plan forgot it (a restore rolled the plan
+            # back, failure16 R1): the bank has that collection already, on its date; the
+            # plan takes it up again instead of filing the installment a second time
+            filed = self.desk.filed(client.client_id, plan.plan_id, inst.number, attempt, e2e)
+            while filed is not None and filed.state is DebitState.WITHDRAWN:
+                attempt += 1
+                e2e = f"{plan.plan_id[-20:]}-{inst.number}-{attempt}"
+                filed = self.desk.filed(client.client_id, plan.plan_id, inst.number, attempt, e2e)
+            if filed is not None:
+                new.append(filed)
+                continue
             on = max(inst.due_date, today + timedelta(days=COLLECTION_LEAD_DAYS))
             first = not any(d.standing for d in plan.debits) and not new
-            e2e = f"{plan.plan_id[-20:]}-{inst.number}-{attempt}"
             new.append(DirectDebit(inst.number, attempt, next_sepa_business_day(on),
                                    state.amount - state.paid, e2e, first))  # fmt: skip
         if not new:

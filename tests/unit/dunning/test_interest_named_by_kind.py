@@ -98,8 +98,12 @@ def test_the_letter_pdf_names_agreed_interest_so(world: Any, monkeypatch: Any) -
 
 
 def test_claims_of_different_kinds_together_are_plain_interest() -> None:
-    both = [InterestRule.CONSUMER, InterestRule.CONTRACTUAL]
+    both = [InterestRule.CONSUMER, InterestRule.COMMERCIAL]
     assert interest_word(both, "nl") == "Rente" and interest_word(both, "en") == "Interest"
+    # an agreed rate beside one statutory kind names both (misc16 #1: the statutory rate is
+    # charged on the days it is the higher, test_interest_named_by_days.py)
+    mixed = [InterestRule.CONSUMER, InterestRule.CONTRACTUAL]
+    assert interest_word(mixed, "nl") == "Overeengekomen en wettelijke rente"
     assert interest_word([InterestRule.CONSUMER] * 2, "nl") == "Wettelijke rente"
 
 

@@ -147,7 +147,7 @@ def test_two_producers_racing_on_one_new_key_send_the_winners_words(env):
             )
             return won[0]
         won.append(real_add(calls[0]))  # the first producer's insert lands first
-        return real_add(record)
+        return bool(real_add(record))
 
     service.outbox.add = interleaved_add  # type: ignore[method-assign]
     assert service.enqueue(message(client), MessageContent(subject="a", text="first")) is True

@@ -36,9 +36,11 @@ class RecordingBackup:
         may_be_absent: Iterable[str] = (),
         keep_newer: Mapping[str, Callable[[str, str], bool]] | None = None,
         skip: Iterable[str] = (),
+        never_rolled_back: Iterable[str] = (),
     ) -> list[TableCount]:
         keep = keep_newer or {}
         self.skipped = set(skip)
+        self.never_rolled_back = set(never_rolled_back)
         return [
             TableCount(t, 1, tuple(k for k in self.newer.get(t, []) if t in keep and keep[t](*k)))
             for t in sorted(only)
