@@ -69,6 +69,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "refund_failed": ("Terugbetaling mislukt", "Refund failed"),
     "refund_threshold": ("Veel terugbetalingen", "Many refunds"),
     "mollie_payment_missing": ("Mollie-betaling onbekend", "Mollie payment missing"),
+    "mollie_test_payment": ("Mollie-testbetaling niet geboekt", "Mollie test payment not booked"),
+    "signup_kvk_shared": ("KvK-nummer bij twee aanmeldingen", "KvK number in two sign-ups"),
     "new_case": ("Nieuwe zaak", "New case"),
     "case_withdrawn": ("Zaak ingetrokken", "Case withdrawn"),
     "case_withdrawn_confirmation": ("Zaak ingetrokken (bevestiging)", "Case withdrawn (confirmed)"),
