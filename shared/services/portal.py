@@ -465,12 +465,9 @@ class PortalService:
         numbers: list[str],
         base_url: str,
         parties: tuple[Client, Debtor] | None = None,
-        shown: int | None = None,
     ) -> str:
         """Starts one payment for the chosen invoices; the URL to send the debtor to.
-        ``parties``: the client and debtor when the caller read them already. ``shown``: the
-        amount the page's button said (cents); a claim that moved since is refused
-        (``pay_page_changed``) rather than asked at another amount."""
+        ``parties``: the client and debtor when the caller read them already."""
         client, debtor = parties or self.parties(access)
         invoices = self._own(access, numbers)
         today = amsterdam_date(self.clock.now())
@@ -481,10 +478,6 @@ class PortalService:
             # anyway through a link he has or by transfer is booked as any payment
             raise NotFound("no such invoices")
         chosen = sorted(i.number for i in invoices)
-        if shown is not None:
-            claims = self.online.payments.ledger.open_claims(client, chosen, today)
-            if sum(c.open.total for c in claims.values()) != shown:
-                raise page_changed()
         open_key = (
             "open|"
             + hashlib.sha256("|".join([access.debtor_number, *chosen]).encode()).hexdigest()[:40]
@@ -560,16 +553,20 @@ class PortalService:
         self, access: PortalAccess, numbers: list[str], shown: int | None, base_url: str
     ) -> str:
         """The overview's main button ("Betaal € 300,30"): one payment for the invoices the
-        page showed (``numbers``, sent by its form) at the amount it showed (``shown``), never
-        for what is open at the click: an invoice imported after
-        the page was shown is not paid unseen (newcomer16 #3, € 1.201,19 asked after "Betaal
-        € 300,30"). One of them taken into a plan, paid or held since: refused, the page
+        page showed (``numbers``, sent by its form) at the amount it showed (``shown``, cents),
+        never for what is open at the click: an invoice imported after the page was shown is
+        not paid unseen (newcomer16 #3, € 1.201,19 asked after "Betaal € 300,30"). One of them
+        taken into a plan, paid, held or grown since: refused (``pay_page_changed``), the page
         shown again."""
-        parties = self.parties(access)  # the debtor read once, for both
-        payable = set(self.payable(access, parties[1]))
+        # the page as it would be drawn now, by the same reads and figures that drew the
+        # button: its amount for these invoices must still be the one the button said
+        view = self.overview(access)
+        payable = {i.number for i in view.payable}
         if not numbers or shown is None or not set(numbers) <= payable:
             raise page_changed()
-        return self.pay(access, numbers, base_url, parties, shown=shown)
+        if sum(view.claims[n].open.total for n in set(numbers) if n in view.claims) != shown:
+            raise page_changed()
+        return self.pay(access, numbers, base_url, (view.client, view.debtor))
 
     def pay_everything(self, access: PortalAccess, base_url: str) -> str | None:
         """The payment link: one payment for all that is open and in no running plan; None
