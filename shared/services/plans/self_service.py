@@ -249,7 +249,7 @@ class PortalPlanDesk:
             view, schedule = self._as_shown(access, choice)
             claim = Row(access.client_id, key, {
                 "Debtor": access.debtor_number, "Shown": choice.shown,
-                "Invoices": "|".join(view.invoice_numbers), "Started": self.clock.now(),
+                "Invoices": "|".join(view.invoice_numbers), "Started": self.clock.now().isoformat(),
             }, etag=row.etag if row is not None else None)  # fmt: skip
             try:
                 claimed = (
@@ -283,8 +283,9 @@ class PortalPlanDesk:
     def _under_way(self, data: dict[str, object]) -> bool:
         """A claim with no plan yet, young enough that its click may still be making it (an
         older one was cut off: it is taken over)."""
-        started = data.get("Started")
-        if not isinstance(started, datetime):
+        try:
+            started = datetime.fromisoformat(str(data.get("Started")))
+        except ValueError:
             return False
         return (self.clock.now() - started).total_seconds() < ACCEPT_STALE_SECONDS
 

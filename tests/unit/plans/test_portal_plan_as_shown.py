@@ -160,7 +160,7 @@ def test_a_click_under_way_is_waited_for_and_one_cut_off_is_taken_over(portal): 
     # a first click making the plan right now (its claim, no plan yet): the second waits,
     # then says so on the plans page instead of making another
     store.insert(RETURNS, Row(_client_id(world), key, {
-        "Debtor": "D1", "Shown": form["shown"], "Started": world.clock.now()}))  # fmt: skip
+        "Debtor": "D1", "Shown": form["shown"], "Started": world.clock.now().isoformat()}))  # fmt: skip
     waiting = browser.go("POST", "/portal/plan/accept", form)
     assert waiting.status == 409 and "uw akkoord wordt nog verwerkt" in waiting.encoded().decode()
     assert looks and _plans(world) == []
