@@ -325,6 +325,10 @@ class PlanService:
         # alone (3:318: his act acknowledges what it named), and the plan carries only a
         # consent the change gives, until one is recorded
         widened = not set(updated.invoice_numbers) <= set(plan.invoice_numbers)
+        if not set(plan.invoice_numbers) <= set(updated.invoice_numbers):
+            # narrowed: his act named the claims taken out too, and dropping them from the
+            # draft does not undo it (law16 F1b: their acknowledgement was lost)
+            self._keep_consent(plan)
         if widened:
             self._keep_consent(plan)
             updated = replace(
@@ -346,7 +350,11 @@ class PlanService:
 
     def _keep_consent(self, plan: PaymentPlan) -> None:
         """The days the debtor agreed to ``plan`` kept on its own invoices' claims, before a
-        redraft that widens it drops them from the plan."""
+        redraft that widens or narrows it, or its deletion, drops them from the plan: his
+        acknowledgement (3:318 BW) stands whatever the creditor does with the draft after
+        (law16 F1: a deleted draft's recorded consent was lost, and a claim he acknowledged
+        was held as prescribed). A consent recorded in error is corrected by giving the draft
+        another day, not by deleting it."""
         from shared.adapters.tables.prescription_repo import PrescriptionDecisions
         from shared.services.prescription_watch import debtor_agreed
 
@@ -368,6 +376,9 @@ class PlanService:
         # goes, so a deletion failing in between leaves the draft for the retry to delete,
         # never a hold of a plan that no longer exists (failure5 finding 7)
         self._undo_activation(plan)
+        # what the debtor did for it (a consent, a mandate) is kept on its claims before the
+        # row goes (idempotent: a deletion repeated after a failure keeps the same days)
+        self._keep_consent(plan)
         try:
             self.plans.delete(plan, etag)
         except PreconditionFailed as e:
