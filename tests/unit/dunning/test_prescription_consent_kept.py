@@ -9,10 +9,10 @@ taken out of the draft (F1b, B-2) were warned on 5-5-2025 and held on 2-7-2025."
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from tests.unit.api.conftest import invoice_row
-from tests.unit.dunning.test_prescription_acknowledged import _at, _items, _watched, b2b  # noqa: F401
+from tests.unit.dunning.test_prescription_acknowledged import _watched, b2b  # noqa: F401
 
 
 def _draft(world, invoices: list[str]) -> str:
