@@ -2076,7 +2076,7 @@ class PlanService:
                 ledger.set_costs_hold(
                     *args, plan_costs_ref(plan.plan_id), costs_span if holds else None
                 )
-            if span is None or (plan.include_costs and plan.status is PlanStatus.CANCELLED):
+            if plan.include_costs and (span is None or plan.status is PlanStatus.CANCELLED):
                 ledger.set_costs_hold(*args, ended_plan_costs_ref(plan.plan_id), kept_on)
 
     def _release(self, plan: PaymentPlan) -> None:
