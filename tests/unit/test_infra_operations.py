@@ -133,7 +133,10 @@ def test_zone_redundancy_is_off_by_default_and_its_always_ready_floor_is_said() 
     said = " ".join(choices.split())
     floor = 2 * len(groups)
     assert f"Inning indexes {len(groups)} per-function scaling groups" in said
-    assert f"at least {floor} always-ready instances of {memory:,} MB ({floor * memory // 1024} GB)" in said
+    assert (
+        f"at least {floor} always-ready instances of {memory:,} MB ({floor * memory // 1024} GB)"
+        in said
+    )
     assert "at least two always-ready instances (billed as such)" not in said
     description = re.search(r"@description\('([^']*)'\)\nparam zoneRedundant", main)
     assert description is not None
