@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.domain.law.interest_rates import rate_table_csv
+from shared.ports.tables import Row
 from shared.services.operations.backups import restore_set
 from shared.services.rates import CONTAINER, IN_FORCE, REMEMBERED, RESTATED_TABLE
 from tests.support.rate_tables import table_before_july_2026
@@ -27,7 +28,7 @@ from tests.unit.ledger.test_rate_table_restatement import _booked, _claim, deliv
 pytestmark = pytest.mark.usefixtures("shipped_before_july_2026")
 
 
-def _restore_ledger(world: World, night: dict[str, dict[tuple[str, str], object]]) -> None:
+def _restore_ledger(world: World, night: dict[str, dict[tuple[str, str], Row]]) -> None:
     """`inning restore --from <night> --set ledger`: those tables exactly as that night."""
     tables = world.store._tables  # type: ignore[attr-defined]
     for name in restore_set([], ["ledger"]):
