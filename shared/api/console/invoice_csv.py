@@ -239,9 +239,14 @@ def _rows(text: str, term_days: int | None = None) -> Sheet:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     written = next(reader)
     header = [_column(h) for h in written]
+    # a second column for a debtor field (an export with both "Naam" and "Bedrijfsnaam"): the
+    # first is read, the others left out and named (a file read before these were is not
+    # refused for them)
+    header = [h if h not in DEBTOR_FIELDS or h not in header[:i] else "_" + h
+              for i, h in enumerate(header)]  # fmt: skip
     ignored = tuple(w.strip() for w, h in zip(written, header, strict=True) if h and h not in READ)
     header = [h if h in READ else "" for h in header]
-    for field in READ:
+    for field in FIELDS:
         twice = [w.strip() for w, h in zip(written, header, strict=True) if h == field]
         if len(twice) > 1:
             raise CsvRefused(

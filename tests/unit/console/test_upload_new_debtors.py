@@ -157,3 +157,19 @@ def test_a_debtor_stored_between_preview_and_confirm_is_not_written_over(world, 
     assert "Nieuwe debiteuren aangemaakt" not in text(done)
     after = world.services.repos.debtors.get(tenants.c1, "K-100")
     assert pushed is not None and after is not None and after[0] == pushed[0]
+
+
+def test_two_name_columns_read_the_first_and_name_the_other(world, tenants):
+    """A file read before the debtor columns were (Naam and Bedrijfsnaam both present) is not
+    refused for giving the name twice: the first is read, the other named as left out."""
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    export = (
+        "Factuurnr.;Deb.nr.;Naam;Bedrijfsnaam;Soort;Factuurdatum;Vervalt;Factuur\n"
+        "N-1;K-400;Jan Smit;Smit Holding;zakelijk;01-11-2026;01-12-2026;10,00\n"
+    )
+    shown = text(_preview(staff, export.encode(), lang="en"))
+    assert "To be imported: 1" in shown and "Jan Smit" in shown, shown[:800]
+    assert (
+        "Columns not imported (check their spelling if one holds an amount or date): Bedrijfsnaam"
+        in shown
+    )
