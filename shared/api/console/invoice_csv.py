@@ -13,10 +13,10 @@ the names bookkeeping packages' open-items exports use (``factuurnr.``, ``deb.nr
 ``saldo``...). A debtor not yet stored is made from its row's debtor columns (``naam``,
 ``soort``, ``e-mail``, ``adres``, ``postcode``, ``plaats``, ``land``) by the API's debtor schema
 (:func:`new_debtors`); a stored one is never changed. Columns Inning has no use for (a booking
-number) are left out and named on the preview, so a package's export needs no editing, and a misspelt optional
-column is seen before anything is imported. Such an export has no invoice date: the due date
-less the payment term the uploader gives on the form is taken for it (asked for when not
-given), and the preview says so. Separators ``;``, ``,`` or tab; UTF-8 (with or
+number) are left out and named on the preview, so a package's export needs no editing, and a
+misspelt optional column is seen before anything is imported. Such an export has no invoice
+date: the due date less the payment term the uploader gives on the form is taken for it (asked
+for when not given), and the preview says so. Separators ``;``, ``,`` or tab; UTF-8 (with or
 without BOM) or, failing that, Windows-1252 (what Excel saves in the Netherlands). A Dutch
 decimal comma (``1250,50``) and Dutch dates (``31-12-2025``, ``31/12/2025``, ``31.12.2025``) are
 read on purpose, and thousands separators where they cannot be read two ways (``1.250,00``,
