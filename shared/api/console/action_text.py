@@ -206,7 +206,13 @@ DETAILS: dict[str, tuple[str, str]] = {
     "held_back": ("Afschriften tegengehouden", "Statements held back"),
     "client": ("Opdrachtgever", "Client"),
     "received_at": ("Ontvangen", "Received"),
-    "bytes": ("Bytes", "Bytes"),
+    "bytes": ("Grootte (bytes)", "Size (bytes)"),
+    # a refused statement file's report (StatementError.as_dict, newcomer16 #6: "error" stood
+    # there as its raw key)
+    "error": ("Reden", "Reason"),
+    "errors": ("Redenen", "Reasons"),
+    "line": ("Regel", "Line"),
+    "field": ("Veld", "Field"),
     "lines": ("Regels", "Lines"),
     "line_count": ("Aantal regels", "Number of lines"),
     "end_to_end_id": ("End-to-end-kenmerk", "End-to-end id"),
