@@ -25,6 +25,7 @@ from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, Role, Target
 from shared.domain.people.tokens import Purpose
 from shared.domain.records import ActionItem
+from shared.domain.scopes import agency_scope
 from shared.domain.references.iban import iban_error, normalise
 from shared.ports.tables import Conflict
 from shared.services.account_ownership import BY_AGENCY, BY_CLIENT
@@ -319,24 +320,27 @@ class OnboardingService:
         return client, user
 
     def _tell_kvk_shared(self, client: Client, first_id: str | None, kvk: str) -> None:
-        """Both sandbox clients that name the KvK number ``kvk`` carry an action item, once
-        (a retry adds nothing): the agency checks which is the company before approving."""
+        """The agency's own action list (``GET /v1/actions``) carries one item naming the two
+        sandbox clients that name the KvK number ``kvk``, once (a retry adds nothing): the
+        agency checks which is the company before approving. Never either client's list: a
+        KvK number is public, so an item there told anyone who signs up with it the other
+        company's name, number and sign-up address (attack16b F3, codereview16 F3)."""
         first = self.kit.repos.clients.get(first_id) if first_id else None
         if first is None:
             return
-        now = self.kit.now()
-        for mine, other in ((client, first[0]), (first[0], client)):
-            item = ActionItem(
-                mine.client_id, f"kvk-shared-{other.client_id}", "signup_kvk_shared",
-                f"KvK number {kvk} is also named by client {other.number} ({other.name}, "
-                f"signed up by {other.contact_email}): a KvK number at sign-up is a claim; check "
-                "which is the company before approving", now,
-                detail={"kvk_number": kvk, "client": other.number},
-            )  # fmt: skip
-            try:
-                self.kit.repos.actions.add(item)
-            except Conflict:
-                pass  # told by the attempt a storage fault cut off
+        earlier = first[0]
+        item = ActionItem(
+            agency_scope(client.agency_id), f"kvk-shared-{client.client_id}", "signup_kvk_shared",
+            f"KvK number {kvk} is named by sign-up {client.number} ({client.name}, "
+            f"{client.contact_email}) and earlier by client {earlier.number} ({earlier.name}, "
+            f"{earlier.contact_email}): a KvK number at sign-up is a claim; check which is the "
+            "company before approving either", self.kit.now(),
+            detail={"kvk_number": kvk, "client": client.number, "earlier": earlier.number},
+        )  # fmt: skip
+        try:
+            self.kit.repos.actions.add(item)
+        except Conflict:
+            pass  # told by the attempt a storage fault cut off
 
     def approve(self, principal: Principal, number: str) -> Client:
         """An agency admin takes a signed-up client out of sandbox mode."""

@@ -12,6 +12,9 @@ SIGNUP_MAILS_PER_RECIPIENT_PER_HOUR, whatever the callers' addresses, silently."
 
 from __future__ import annotations
 
+import json
+
+from shared.domain.people.authorisation import Role, Target
 from shared.domain.people.tokens import Purpose
 from shared.services.people.onboarding import SIGNUP_MAILS_PER_RECIPIENT_PER_HOUR
 from tests.unit.api.conftest import (
@@ -20,6 +23,8 @@ from tests.unit.api.conftest import (
 )
 from tests.unit.people.conftest import (
     link_token,
+    make_person,
+    session_call,
     tenants,  # noqa: F401
 )
 from tests.unit.people.test_accounts import _defaults, _link_in
@@ -56,15 +61,34 @@ def test_a_kvk_number_named_first_by_someone_else_does_not_refuse_the_company(wo
     assert company.client_id != squatter.client_id and company.sandbox
     assert company.number.startswith(f"SU-{KVK}-") and company.kvk_number == KVK
     assert user.email == "info@bakkerijjansen.example" and user.client_id == company.client_id
-    # the agency sees, on both, that two sign-ups name the number
-    assert _kinds(world, company.client_id) == [("signup_kvk_shared", squatter.number)]
-    assert _kinds(world, squatter.client_id) == [("signup_kvk_shared", company.number)]
+    # the agency sees, in its own list, that two sign-ups name the number; neither client
+    # reads the other's name, number or address (attack16b F3, codereview16 F3)
+    assert _kinds(world, "@agency-a") == [("signup_kvk_shared", company.number)]
+    item = world.services.repos.actions.list("@agency-a")[0][0]
+    assert item.detail["earlier"] == squatter.number and "iemand@elders.example" in item.title
+    assert _kinds(world, company.client_id) == [] and _kinds(world, squatter.client_id) == []
     # the verification again (as a retry of one a storage fault cut off before the link was
     # spent): the same client, told once
     people = world.services.people
     again, _ = people.onboarding.verify(people.accounts.issue_link(Purpose.SIGNUP, signup_id))
     assert again.client_id == company.client_id
-    assert len(_kinds(world, company.client_id)) == 1
+    assert len(_kinds(world, "@agency-a")) == 1
+
+
+def test_a_later_sign_up_reads_nothing_of_the_earlier_company(world, tenants):
+    """attack16b F3 / codereview16 F3: the newcomer's own administrator lists his client's
+    actions: nothing names the earlier sign-up (its name, number or address)."""
+    _open(world)
+    (company, _), _ = _signed_up(world, "Bakkerij Jansen B.V.", "eigenaar@bakkerij.example",
+                                 "10.0.0.7")  # fmt: skip
+    (snoop, _), _ = _signed_up(world, "Wie dan ook", "snoop@elders.example", "10.0.0.66")
+    me = make_person(world, Role.CLIENT_ADMIN, Target("agency-a", snoop.client_id),
+                     "snoop2@elders.example")  # fmt: skip
+    answer = session_call(world, me.signed, "GET", f"/v1/clients/{snoop.number}/actions")
+    assert answer.status == 200, answer.body
+    text = json.dumps(answer.body, default=str)
+    for told in ("eigenaar@bakkerij.example", "Bakkerij Jansen", company.number + '"'):
+        assert told not in text, text
 
 
 def test_one_mailbox_gets_a_bounded_number_of_sign_up_mails(world, tenants):
