@@ -63,6 +63,12 @@ class User:
         )
 
     @property
+    def pending(self) -> bool:
+        """An invitation nobody accepted (no password chosen): not an account, it holds no
+        address against another organisation's invitation or a sign-up (attack16b F1)."""
+        return self.status is UserStatus.INVITED and self.password_hash is None
+
+    @property
     def tenant(self) -> Target:
         return Target(self.agency_id, self.client_id)
 
