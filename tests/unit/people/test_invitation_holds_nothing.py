@@ -106,9 +106,15 @@ def test_the_company_can_still_sign_up_with_its_own_address(world, tenants):
     assert user.email == VICTIM and user.client_id == client.client_id
 
 
-@pytest.mark.parametrize("sandbox", [False, True])
-def test_an_agency_can_still_onboard_a_client_with_that_first_user(world, tenants, sandbox):
-    _squat(world, tenants, sandbox)
+@pytest.mark.parametrize("sandbox,deactivated", [(False, False), (True, False), (False, True)])
+def test_an_agency_can_still_onboard_a_client_with_that_first_user(
+    world, tenants, sandbox, deactivated
+):
+    attacker = _squat(world, tenants, sandbox)
+    if deactivated:  # the squatter deactivates its invitation: still no account
+        people = world.services.people
+        squat = people.kit.people.users.by_email(VICTIM)[0]
+        people.admin.deactivate(attacker.signed.user.principal(""), squat.user_id)
     world.clock.advance(hours=2)
     answer = world.agency_b.call("POST", "/v1/onboarding/clients", ONBOARD)
     assert answer.status == 201, f"agency B's onboarding: {answer.status} {answer.body}"
