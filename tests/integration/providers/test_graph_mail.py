@@ -372,3 +372,18 @@ def test_the_stand_in_refuses_what_graph_refuses(strict):
     assert huge.status_code == 413
     ok = http.put(url, content=b"x" * 10, headers={"Content-Range": "bytes 0-9/5000000"})
     assert ok.status_code == 200 and ok.json()["nextExpectedRanges"] == ["10"]
+
+
+def test_a_draft_whose_attachment_is_refused_is_deleted(graph):
+    """Nothing of it reached the debtor; a retry makes its own draft, none piles up."""
+    fake, server, channel = graph
+    fake.script = [
+        Reply(201, {"id": "AAMkDraft1"}),
+        Reply(400, {"error": {"code": "ErrorInvalidRequest", "message": "bad attachment"}}),
+    ]
+    files = (pdf("a.pdf", 2_500_000), pdf("b.pdf", 2_500_000))
+    with pytest.raises(PermanentSendError, match="ErrorInvalidRequest"):
+        channel.send(message(), MessageContent(subject="x", text="y", attachments=files))
+    (deleted,) = server.requests("DELETE")
+    assert deleted.path == "/v1.0/users/facturen@client.example/messages/AAMkDraft1"
+    assert not server.requests("POST", "/send")
