@@ -150,7 +150,7 @@ var logAlerts = [
     name: 'backup-missing'
     severity: 1
     window: 'PT1H'
-    description: 'The newest complete table backup is older than 26 hours (inning.backup.newest_age_hours), or there is none: the nightly backup fails or no longer runs.'
+    description: 'The newest complete table backup is older than 26 hours (inning.backup.newest_age_hours), or there is none (the watch then records 10000 hours; a new deployment until its first backup, so run inning backup after the first deploy): the nightly backup fails, stops short every night or no longer runs.'
     query: 'customMetrics | where name == "inning.backup.newest_age_hours" | summarize age = max(valueMax) | where age > 26'
   }
   {

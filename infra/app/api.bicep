@@ -31,14 +31,16 @@ param providerSecretNames string
 param providerSettings string
 @description('The operator agency (INNING_OPERATOR_AGENCY in the azd environment; docs/operations.md section 3)')
 param operatorAgency string
-@description('Instances spread over the region\'s availability zones (the platform then keeps at least two always-ready instances); see README "Flex Consumption choices"')
+@description('Instances spread over the region\'s availability zones: the platform then keeps at least two always-ready instances for every per-function scaling group (HTTP, blob, each queue and timer function); see README "Flex Consumption choices"')
 param zoneRedundant bool
 
 // Zone redundancy is GA on Flex Consumption (learn.microsoft.com/azure/azure-functions/
-// functions-zone-redundancy): storage is ZRS, and without it a zone outage stopped the portal,
-// Mollie webhooks and the daily run while the data survived.
+// functions-zone-redundancy), but it keeps at least two always-ready instances per per-function
+// scaling group (learn.microsoft.com/azure/reliability/reliability-functions, Cost), billed as
+// always-ready: with Inning's 36 groups 72 instances around the clock (ops16 #4). Off by
+// default; storage is ZRS either way, so a zone outage stops the app, not the data.
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
-  // checkov:skip=CKV_AZURE_225: zoneRedundant comes from a parameter (default true in main.bicep), which checkov does not evaluate
+  // checkov:skip=CKV_AZURE_225: zone redundancy is a parameter (INNING_ZONE_REDUNDANT, default false: on Flex Consumption it keeps two always-ready instances per scaling group, README "Flex Consumption choices")
   name: planName
   location: location
   tags: tags

@@ -153,6 +153,7 @@ var tables = [
   'PortalAccess'
   'PortalThrottle'
   'PortalReturns'
+  'RatesRestated' // the statutory rate table the claims were last restated to (shared/services/rates.py)
   'LinkedAccounts'
   'AgencyDefaults' // people (shared/adapters/tables/people_repo.py)
   'Broadcasts' // people (shared/adapters/tables/people_repo.py)

@@ -61,6 +61,9 @@ class MolliePayment:
     # Mollie's ``isCancelable``: the payment can still be canceled (``DELETE /payments/{id}``);
     # a SEPA direct debit only until it goes to the bank, usually the next business day
     is_cancelable: bool = False
+    # Mollie's ``mode``: "live", or "test" for a payment of a test key or test link, whose
+    # status the payer picks himself on Mollie's test checkout (no money moves)
+    mode: str | None = None
 
     @property
     def paid_moment(self) -> datetime | None:
@@ -150,6 +153,7 @@ def _payment(data: dict[str, Any]) -> MolliePayment:
         failure_reason=_failure(data),
         has_chargebacks="chargebacks" in links,
         is_cancelable=bool(data.get("isCancelable")),
+        mode=data.get("mode"),
     )
 
 

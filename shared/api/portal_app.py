@@ -112,6 +112,7 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 <dl class="fig">{% for row in line.rows %}<div><dt>{{ row.label }}</dt><dd>{{ row.amount }}</dd></div>{% endfor %}
 <div class="open"><dt>{{ t.open }}</dt><dd>{{ line.amount }}</dd></div></dl></div>{% endfor %}
 <p class="total" id="total">{{ t.total_due }} <strong>{{ total }}</strong></p>
+{% for line in lines %}<input type="hidden" name="shown" value="{{ line.number }}">{% endfor %}<input type="hidden" name="shown_total" value="{{ total_cents }}">
 <p><button type="submit" name="all" value="yes">{{ t.pay_amount.format(amount=total) }}</button></p>
 {% if lines|length > 1 %}<p><button type="submit" class="secondary">{{ t.pay_chosen }}</button></p>{% endif %}
 <p>{{ pay_note }}</p>
@@ -245,7 +246,7 @@ _env = _PageEnvironment(
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
 
-PORTAL_FORM_FIELDS = 1_000  # a debtor may tick every invoice; more is not a form of ours
+PORTAL_FORM_FIELDS = 2_000  # every invoice shown and ticked; more is not a form of ours
 
 
 def _on(color: str) -> str:
@@ -492,7 +493,7 @@ class PortalApp:
         total = money(view.total)
         response = self._page(
             "overview", status, lang, view.client, title=t["title"], debtor=view.debtor,
-            lines=lines, pdfs=view.pdfs, disputed=", ".join(view.disputed), total=total,
+            lines=lines, pdfs=view.pdfs, disputed=", ".join(view.disputed), total=total, total_cents=view.total,
             pay_note=_pay_note(t, components(view.claims, {i.number for i in payable})),
             iban=view.owed.client_iban, reference=view.owed.betalingskenmerk, qr=view.owed.qr_svg,
             description=transfer_text(view.debtor.number, [i.number for i in payable]),
@@ -520,19 +521,15 @@ class PortalApp:
         action = rest[0] if rest else ""
         try:
             if action == "pay":
-                # the main button pays everything the page asked (its amount is on it); the
-                # other only the ticked invoices
-                parties = self.portal.parties(access) if one("all") == "yes" else None
-                numbers = (
-                    self.portal.payable(access, parties[1])  # the debtor read once, for both
-                    if parties is not None
-                    else form.get("invoice", [])
-                )
-                return self._redirect(
-                    self.portal.pay(
-                        access, numbers, self.services.settings.public_base_url, parties
-                    )
-                )
+                base = self.services.settings.public_base_url
+                if one("all") == "yes":
+                    # the main button pays everything the page showed, at the amount on it:
+                    # the invoices its form sent, never what is open at the click (newcomer16
+                    # #3); a page from before these fields is shown again
+                    numbers = form.get("shown", [])
+                    shown = _cents(one("shown_total"))
+                    return self._redirect(self.portal.pay_shown(access, numbers, shown, base))
+                return self._redirect(self.portal.pay(access, form.get("invoice", []), base))
             if action == "postpone":
                 try:
                     until = date.fromisoformat(one("until"))
@@ -565,6 +562,12 @@ class PortalApp:
         return self._page("message", 200, lang, client, title=t["status_title"], heading=t["status_title"],
                           text=text, back=True, refresh=5 if status in ("open", "pending", "authorized") else None,
                           payment_status=status)  # fmt: skip
+
+
+def _cents(text: str) -> int | None:
+    """The amount a form says it showed (cents, as the page wrote it); None when it says none
+    (a page from before the field) or something no page writes."""
+    return int(text) if text.isdigit() and len(text) <= 15 else None
 
 
 def _switch(other: str, here: object) -> str:

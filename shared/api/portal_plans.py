@@ -28,7 +28,12 @@ from shared.domain.portal.tokens import PortalAccess, csrf_ok, csrf_token
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.iban import mask
 from shared.services.errors import Invalid, NotFound
-from shared.services.plans.self_service import MandateSigning, PlanChoice, PortalPlans
+from shared.services.plans.self_service import (
+    MandateSigning,
+    PlanChoice,
+    PortalPlans,
+    shown_digest,
+)
 
 if TYPE_CHECKING:
     from shared.api.portal_app import PortalApp
@@ -93,6 +98,7 @@ PREVIEW = """{% extends "base" %}{% block main %}
 <form method="post" action="/api/portal/plan/accept"><input type="hidden" name="csrf" value="{{ csrf }}">
 <input type="hidden" name="method" value="{{ method }}"><input type="hidden" name="by" value="{{ by }}">
 <input type="hidden" name="installments" value="{{ installments }}"><input type="hidden" name="amount" value="{{ amount }}">
+<input type="hidden" name="shown" value="{{ shown }}">
 {% if method == "direct_debit" and via_mollie %}<h3>{{ p.mandate }}</h3><p>{{ p.mollie_first }}</p>
 {% elif method == "direct_debit" %}<h3>{{ p.mandate }}</h3>
 <label for="iban">{{ p.iban }}</label><input id="iban" name="iban" autocomplete="off" required value="{{ iban }}">
@@ -230,6 +236,7 @@ class PortalPlanPages:
             by=_one(form, "by") or "count", installments=_one(form, "installments"),
             amount=_one(form, "amount"), csrf=self._csrf(req), mandate_text=mandate_text,
             iban=_one(form, "iban"), holder=_one(form, "holder"), via_mollie=view.via_mollie,
+            shown=shown_digest(view.debtor.number, view.invoice_numbers, choice.method, schedule),
             here=req,
         )  # fmt: skip
 
@@ -252,6 +259,9 @@ class PortalPlanPages:
                     self._check_mandate_text(req, access, signing)
                 plan = self.desk.accept(access, choice, signing)
             except (Invalid, NotFound) as exc:
+                if getattr(exc, "code", None) == "plan_accept_under_way":
+                    # the first click is making the plan: his plans, where it shows up
+                    return self._plans(req, access, self._error(req, exc, access), status=409)
                 try:
                     notice = self._error(req, exc, access)
                     return self._preview(req, access, form, notice, status=400)
@@ -393,9 +403,9 @@ def _choice(form: dict[str, list[str]]) -> PlanChoice:
             amount: Cents = parse_amount(_one(form, "amount"))
         except AmountError:
             raise Invalid("give the amount per installment, e.g. 50,00", field="amount") from None
-        return PlanChoice(method, amount=amount)
+        return PlanChoice(method, amount=amount, shown=_one(form, "shown"))
     try:
-        return PlanChoice(method, count=int(_one(form, "installments")))
+        return PlanChoice(method, count=int(_one(form, "installments")), shown=_one(form, "shown"))
     except ValueError:
         raise Invalid("choose the number of installments", field="installments") from None
 

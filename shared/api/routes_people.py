@@ -10,17 +10,23 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from shared.api.common import principal, validate_body
-from shared.api.http import ApiResponse, BadRequest, Unprocessable
+from shared.api.http import ApiError, ApiResponse, BadRequest, Unprocessable
 from shared.api.people_auth import ForbiddenError
 from shared.api.router import Context, Handler, Query, Route, Router
-from shared.domain.people.accounts import User
+from shared.domain.people.accounts import User, normalise_email
 from shared.domain.people.audit import to_csv
 from shared.domain.people.authorisation import Role, UserPrincipal
 from shared.domain.people.broadcasts import Broadcast, Severity
 from shared.services.container import Services
 from shared.services.people.admin import NotAllowed
 from shared.services.people.facade import People
+from shared.services.people.kit import Throttled
 from shared.services.people.onboarding import NewClient
+
+
+class TooManyRequests(ApiError):
+    status, code = 429, "too_many_requests"
+
 
 RoleName = Literal["agency_admin", "agency_staff", "client_admin", "client_staff", "read_only"]
 
@@ -102,12 +108,23 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(body={"items": [user_out(u) for u in users]})
 
     def invite(ctx: Context) -> ApiResponse:
+        """202 whether or not the address has an account elsewhere (attack16 F2): the answer
+        names no user; the invitation is in ``GET /v1/users`` when one was made."""
         body = validate_body(ctx.request, InviteIn)
-        user = people().admin.invite(
-            principal(ctx), body.email, Role(body.role), body.client, name=body.name,
-            mobile=body.mobile, language=body.language,
-        )  # fmt: skip
-        return ApiResponse(status=201, body=user_out(user))
+        try:
+            people().admin.invite(
+                principal(ctx), body.email, Role(body.role), body.client, name=body.name,
+                mobile=body.mobile, language=body.language,
+            )  # fmt: skip
+        except Throttled as exc:
+            raise TooManyRequests(
+                f"too many invitations from your organisation this hour; try again in {exc.seconds} seconds",
+                details=[{"code": "invitations_throttled", "seconds": exc.seconds}],
+            ) from None  # fmt: skip
+        return ApiResponse(status=202, body={
+            "email": normalise_email(body.email), "role": body.role, "client": body.client,
+            "status": "accepted",
+        })  # fmt: skip
 
     def change_role(ctx: Context) -> ApiResponse:
         body = validate_body(ctx.request, RoleIn)
@@ -216,8 +233,10 @@ def register(router: Router, services: Services) -> None:
     for route in (
         Route("GET", "/v1/users", list_users, "Users of the agency or of one client", tag,
               query=[Query("client", "Only this client's users (its number)")], errors={**admin, 400: "unknown client", 422: "the client number is not valid"}),
-        Route("POST", "/v1/users", invite, "Invite a user (mail with a 72-hour single-use link)", tag, body=InviteIn,
-              status=201, errors={**admin, 409: "a user with this e-mail exists"}),
+        Route("POST", "/v1/users", invite, "Invite a user (mail with a 72-hour single-use link); the same "
+              "answer whether or not the address has an account elsewhere", tag, body=InviteIn, status=202,
+              errors={**admin, 422: "the address has an account the caller reaches itself (or is not valid)",
+                      429: "too many invitations from the caller's organisation this hour"}),
         Route("POST", "/v1/users/{user}/role", change_role, "Change a user's role", tag, body=RoleIn, errors=admin),
         Route("POST", "/v1/users/{user}/deactivate", deactivate, "Deactivate a user (sessions end at once)", tag,
               errors=admin),

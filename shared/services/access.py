@@ -1,4 +1,9 @@
-"""Issuing, rotating, revoking and checking API keys; resolving a principal's client."""
+"""Issuing, rotating, revoking and checking API keys; resolving a principal's client.
+
+A client key is the client's access as its people's sessions are: once the agency deactivates
+the client, every request with its keys is refused (403 ``client_inactive``), as its people can
+no longer sign in (attack16 F3: a deactivated client's key still read its debtors, added
+invoices and mailed a debtor). Activating the client again makes its keys work again."""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from shared.domain.access import (
     split_key,
 )
 from shared.domain.parties import Client
-from shared.services.errors import Forbidden, NotFound
+from shared.services.errors import Forbidden, NotFound, NotPermitted
 from shared.services.repositories import Repositories
 
 DEFAULT_ROTATION_GRACE = timedelta(hours=24)
@@ -43,7 +48,21 @@ class AccessService:
             return None
         if not key.usable_at(self.clock.now()):
             return None
+        if key.scope is Scope.CLIENT and key.client_id is not None:
+            self._client_active(key.client_id)
         return key.principal()
+
+    def _client_active(self, client_id: str) -> None:
+        """A client key of a deactivated client is refused with the reason (the key is
+        genuine: its holder learns nothing it did not know); a client gone is the routes' 404."""
+        found = self.repos.clients.get(client_id)
+        client = found[0] if found is not None else None
+        if client is not None and not client.active:
+            raise NotPermitted(
+                f"client {client.number} is inactive: its keys are refused until the agency "
+                "activates it again", field="client", code="client_inactive",
+                params={"client": client.number},
+            )  # fmt: skip
 
     def issue(
         self,

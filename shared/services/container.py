@@ -295,6 +295,9 @@ class Services:
             self.settings.providers,
             self.settings.public_base_url,
             allow_simulation=self.settings.environment == "local",
+            # a test-mode payment is money only in local development (attack16 F5)
+            books_test_payments=self.settings.environment == "local",
+            linked_is_test=lambda client: self.mollie_accounts.is_test_link(client),
             client_account=lambda client: self.mollie_accounts.provider_for(client),
             # a payment is read with the account it was made with (kept after a relink/unlink)
             account_of=lambda client: self.mollie_accounts.account_of(client),
@@ -559,6 +562,8 @@ class Services:
             public_base_url=self.settings.public_base_url,
             oauth=oauth,
             api_url=api_url,
+            # a test account takes no money: only locally may a live client link one (attack16 F5)
+            allow_test_links=self.settings.environment == "local",
         )
 
     @cached_property

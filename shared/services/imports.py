@@ -201,8 +201,14 @@ class ImportService:
         client: Client,
         rows: Sequence[tuple[int, Debtor]],
         stored: dict[str, tuple[Debtor, str | None]] | None = None,
+        *,
+        only_new: bool = False,
     ) -> BatchResult:
-        """``stored``: the rows' debtors as the caller read them already (one read a request)."""
+        """``stored``: the rows' debtors as the caller read them already (one read a request).
+        ``only_new``: create the debtors not stored and leave every stored one as it is (the
+        console's invoice upload makes a row's new debtor, never changes a known one: its
+        name column is the bookkeeping's spelling, not the client's debtor record); a stored
+        one counts as unchanged, also one another writer created in between."""
         result = BatchResult()
         dupes = duplicates([(i, d.number) for i, d in rows])
         for index, first in dupes.items():
@@ -216,7 +222,9 @@ class ImportService:
         chunks = [pending[i : i + MAX_BATCH] for i in range(0, len(pending), MAX_BATCH)]
         changed: list[tuple[Debtor | None, Debtor]] = []
         result = self._in_parallel(
-            chunks, lambda c: self._write_debtor_chunk(client, c, stored, changed), result
+            chunks,
+            lambda c: self._write_debtor_chunk(client, c, stored, changed, only_new=only_new),
+            result,
         )
         if changed and self.on_debtors_stored is not None:
             self.on_debtors_stored(client.client_id, changed)
@@ -228,6 +236,8 @@ class ImportService:
         chunk: list[tuple[int, Debtor]],
         read: dict[str, tuple[Debtor, str | None]],
         changed: list[tuple[Debtor | None, Debtor]],
+        *,
+        only_new: bool = False,
     ) -> BatchResult:
         result = BatchResult()
         existing = read
@@ -244,6 +254,9 @@ class ImportService:
             unchanged = 0
             for row_index, debtor in chunk:
                 previous = existing.get(debtor.number)
+                if previous is not None and only_new:  # stored (since): left as it is
+                    unchanged += 1
+                    continue
                 # the pause state and the standing (deceased, bankrupt) are Inning's, not the
                 # CRM's: an update must not lift a pause or bring a dead debtor back to dunning
                 merged = (
@@ -550,11 +563,15 @@ class ImportService:
         client: Client,
         rows: Sequence[tuple[int, InvoiceDraft]],
         importer: Importer = PLAIN,
+        new_debtors: Mapping[str, Debtor] | None = None,
     ) -> BatchResult:
         """What :meth:`upsert_invoices` would refuse, without writing anything (the console's
         preview of an upload): the same screening, then the same merge rules against what is
-        stored. Only storage's own refusals and lost races can still differ."""
-        result, pending, debtors = self._screen_invoices(client, rows)
+        stored. Only storage's own refusals and lost races can still differ. ``new_debtors``:
+        the debtors the upload creates before its invoices (:meth:`upsert_debtors` with
+        ``only_new``), by number: a row of one of them is no unknown debtor's (newcomer16 #5);
+        a stored debtor of the same number is the one its invoices go to."""
+        result, pending, debtors = self._screen_invoices(client, rows, new_debtors)
         stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in pending])
         weighed = self._weigh(client, pending, stored)
         for index, draft in pending:
@@ -571,11 +588,15 @@ class ImportService:
         return result
 
     def _screen_invoices(
-        self, client: Client, rows: Sequence[tuple[int, InvoiceDraft]]
+        self,
+        client: Client,
+        rows: Sequence[tuple[int, InvoiceDraft]],
+        new_debtors: Mapping[str, Debtor] | None = None,
     ) -> tuple[BatchResult, list[tuple[int, InvoiceDraft]], dict[str, Debtor]]:
         """Duplicates in the batch, unknown debtors and invalid references: rejected before
         anything is read or written; the rest is returned to be merged, with the debtors
-        read (the matching index's rows carry their names and kinds)."""
+        read (the matching index's rows carry their names and kinds) and, for a check, the
+        ones to be created (``new_debtors``) where none is stored."""
         result = BatchResult()
         dupes = duplicates([(i, d.number) for i, d in rows])
         for index, first in dupes.items():
@@ -587,6 +608,8 @@ class ImportService:
             client.client_id, sorted({d.debtor_number for _, d in candidates})
         )
         known_debtors = {n: d for n, (d, _) in found.items()}
+        for number, debtor in (new_debtors or {}).items():
+            known_debtors.setdefault(number, debtor)
         pending: list[tuple[int, InvoiceDraft]] = []
         for index, draft in candidates:
             if draft.debtor_number not in known_debtors:

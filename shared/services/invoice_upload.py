@@ -29,6 +29,7 @@ from typing import Any
 from shared.adapters.tables.console_jobs_repo import Job
 from shared.adapters.tables.invoices_repo import StoredInvoice
 from shared.domain.law.prescription import ClaimKind
+from shared.domain.parties import Address, Client, Debtor, DebtorKind, Language
 from shared.domain.spreadsheet import csv_cell
 from shared.services.batch import BatchResult, RowError
 from shared.services.claim_terms_changes import PLAIN, Importer
@@ -53,6 +54,11 @@ class Upload:
     # who uploaded it, as the preview saw them: the import screens the claim terms they may
     # change (an upload stashed before this was noted: a plain importer)
     importer: Importer = PLAIN
+    # the debtors the file's rows name that were not stored at the preview, made from the
+    # row's debtor columns (name, kind, e-mail, address), each with the index of the first
+    # row naming it: created before the invoices that need them, never written over a stored
+    # one (newcomer16 #5: a business with only the console had no way to make a debtor)
+    debtors: tuple[tuple[int, Debtor], ...] = ()
 
     def dump(self) -> bytes:
         return json.dumps({
@@ -60,6 +66,7 @@ class Upload:
             "rows": [[i, _draft_out(d)] for i, d in self.rows],
             "rejected": [[e.index, e.field, e.message] for e in self.rejected],
             "importer": [self.importer.actor, self.importer.may_decide],
+            "debtors": [[i, _debtor_out(d)] for i, d in self.debtors],
         }).encode()  # fmt: skip
 
     @classmethod
@@ -71,7 +78,43 @@ class Upload:
             [(int(i), _draft_in(d)) for i, d in raw["rows"]],
             [RowError(int(i), f, str(m)) for i, f, m in raw["rejected"]],
             Importer(str(actor), may_decide is True),
+            tuple((int(i), _debtor_in(d)) for i, d in raw.get("debtors") or ()),
         )
+
+    def debtors_for(self, rows: Sequence[tuple[int, InvoiceDraft]]) -> list[tuple[int, Debtor]]:
+        """The new debtors ``rows`` name (a job's chunk creates those its invoices need)."""
+        named = {d.debtor_number for _, d in rows}
+        return [(i, d) for i, d in self.debtors if d.number in named]
+
+
+def _debtor_out(d: Debtor) -> dict[str, Any]:
+    return {"number": d.number, "kind": d.kind.value, "name": d.name, "emails": list(d.emails),
+            "address": asdict(d.address) if d.address else None,
+            "language": d.language.value}  # fmt: skip
+
+
+def _debtor_in(raw: dict[str, Any]) -> Debtor:
+    address = raw.get("address")
+    return Debtor(
+        client_id="",
+        number=str(raw["number"]),
+        kind=DebtorKind(raw["kind"]),
+        name=str(raw["name"]),
+        emails=tuple(str(e) for e in raw.get("emails") or ()),
+        address=Address(**address) if address else None,
+        language=Language(raw.get("language") or "nl"),
+    )
+
+
+def create_debtors(
+    imports: ImportService, client: Client, debtors: Sequence[tuple[int, Debtor]]
+) -> int:
+    """The upload's new debtors that are still not stored, created (a stored one, also one
+    another writer made since the preview, is left as it is); how many were created. A row
+    refused here leaves its invoices to be refused as an unknown debtor's."""
+    if not debtors:
+        return 0
+    return imports.upsert_debtors(client, list(debtors), only_new=True).created
 
 
 def _draft_out(d: InvoiceDraft) -> dict[str, Any]:
@@ -133,14 +176,16 @@ def load_errors(data: bytes) -> list[RowError]:
 
 def import_now(
     imports: ImportService, repos: Repositories, client_id: str, upload: Upload
-) -> BatchResult:
-    """A small upload, while the page waits; the preview's rejections are part of the result."""
+) -> tuple[BatchResult, int]:
+    """A small upload, while the page waits; the preview's rejections are part of the result,
+    with the number of new debtors created before its invoices."""
     found = repos.clients.get(client_id)
     if found is None:
         raise JobInputError("the client is gone")
+    debtors = create_debtors(imports, found[0], upload.debtors)
     result = imports.upsert_invoices(found[0], upload.rows, upload.importer)
     result.errors += upload.rejected
-    return result
+    return result, debtors
 
 
 class InvoiceImportWork:
@@ -164,7 +209,8 @@ class InvoiceImportWork:
         upload = self._read[1]
         total = len(upload.rows)
         tally = {
-            k: int(job.state.get(k, 0)) for k in ("created", "updated", "unchanged", "rejected")
+            k: int(job.state.get(k, 0))
+            for k in ("created", "updated", "unchanged", "rejected", "debtors")
         }
         if job.done < total:
             found = self.repos.clients.get(job.client_id)
@@ -172,6 +218,8 @@ class InvoiceImportWork:
                 raise JobInputError("the client is gone")
             chunk = upload.rows[job.done : job.done + CHUNK]
             before, repeat = self._before(files, job.client_id, job.done, chunk)
+            tally["debtors"] += self._new_debtors(files, found[0], job.done,
+                                                  upload.debtors_for(chunk))  # fmt: skip
             result = self.imports.upsert_invoices(found[0], chunk, upload.importer)
             files.put(f"rejected-{job.done:07d}.json", dump_errors(result.errors))
             if repeat:  # a first run's figures, from what its invoices were before it
@@ -205,6 +253,26 @@ class InvoiceImportWork:
         words = self.words_for(job.lang or "en")
         return Step(total, total, tally, finished=True, result=rejected_csv(errors, words),
                     result_name=f"rejected-rows-{upload.file.removesuffix('.csv')}.csv", result_type="text/csv; charset=utf-8")  # fmt: skip
+
+    def _new_debtors(
+        self, files: JobFiles, client: Client, start: int, debtors: Sequence[tuple[int, Debtor]]
+    ) -> int:
+        """The chunk's new debtors created (before its invoices), and how many: those not
+        stored before the chunk's first run (kept as ``debtors-<start>.json`` before it
+        creates any) that are stored now, so a repeat of the chunk counts what its first run
+        created, not nothing."""
+        if not debtors:
+            return 0
+        name = f"debtors-{start:07d}.json"
+        kept = files.get(name)
+        if kept is None:
+            stored = self.repos.debtors.get_many(client.client_id, [d.number for _, d in debtors])
+            missing = [d.number for _, d in debtors if d.number not in stored]
+            files.put(name, json.dumps(missing).encode(), "application/json")
+        else:
+            missing = [str(n) for n in json.loads(kept)]
+        create_debtors(self.imports, client, debtors)
+        return len(self.repos.debtors.get_many(client.client_id, missing)) if missing else 0
 
     def _before(
         self, files: JobFiles, client_id: str, start: int, chunk: Sequence[tuple[int, InvoiceDraft]]

@@ -187,8 +187,13 @@ class MessagingService:
             self._put_content(message, content)
             created = self.outbox.add(message)
             if not created:
-                self.files.delete(CONTENT_CONTAINER, _content_name_of(message))  # no one's
                 stored = self.outbox.get(message.client_id, message.key)
+                mine = message.extra[CONTENT_REF]
+                if stored is not None and stored[0].extra.get(CONTENT_REF) == mine:
+                    # our insert landed and its answer was lost: the SDK's retry met our row
+                    created = True
+                else:  # another producer's record won: our copy is no one's
+                    self.files.delete(CONTENT_CONTAINER, _content_name_of(message))
         if created:
             self._file_letter(message, content)
         elif stored is not None and message.channel is Channel.LETTER:

@@ -21,6 +21,13 @@ A paid payment is booked on the day it was paid (the Amsterdam day of Mollie's `
 is also watched (``mollie_reconcile.py``): if no webhook ever gets through, a timer asks
 Mollie and books it through :meth:`OnlinePaymentService.process`, the webhook's own path.
 
+A test-mode payment (Mollie's ``mode`` "test": a test key or test link, whose checkout lets the
+payer pick "paid" himself) is money only in local development: elsewhere no payment starts on
+a client's test link (``mollie_test_link``) or a ``test_`` key in a setting
+(``mollie_test_key_setting``), and one fetched in test mode for a client out of
+sandbox is never booked; it goes on the action list (``mollie_test_payment``), once (attack16
+F5: a test "paid" of EUR 100.31 was booked and the invoice closed).
+
 Without a Mollie key the client gets the embedded simulation: a local payment page, clearly
 marked, that drives the very same webhook path.
 """
@@ -208,7 +215,12 @@ class OnlinePaymentService:
         account_of: Callable[[Client], str | None] | None = None,
         linked_provider: Callable[[Client, str], PaymentProvider | None] | None = None,
         reconcile_after: timedelta = FIRST_WAIT,
+        books_test_payments: bool = True,
+        linked_is_test: Callable[[Client], bool] | None = None,
     ) -> None:
+        # False outside local development: a test-mode payment is nobody's money
+        self.books_test_payments = books_test_payments
+        self.linked_is_test = linked_is_test
         # a payment whose webhook has not come by then is asked of Mollie by the timer
         # (shared/services/mollie_reconcile.py)
         self.reconcile_after = reconcile_after
@@ -248,6 +260,13 @@ class OnlinePaymentService:
         require_approved(client, "no online payment")
         linked = self.client_account(client) if self.client_account else None
         if linked is not None:
+            if not self.books_test_payments and self.linked_is_test and self.linked_is_test(client):
+                # a test link kept past approval: its payments would be paid by a click
+                raise Invalid(
+                    f"client {client.number} links a Mollie test account: no online payment "
+                    "until it links a live one", field="client", code="mollie_test_link",
+                    params={"client": client.number},
+                )  # fmt: skip
             name = self.account_of(client) if self.account_of else None
             return linked, f"linked:{name}" if name else None
         for name in (
@@ -255,6 +274,13 @@ class OnlinePaymentService:
             f"MOLLIE_KEY_AGENCY_{_setting(client.agency_id)}",
         ):
             key = self.providers.get(name)
+            if key and key.startswith("test_") and not self.books_test_payments:
+                # an agency's (or client's) test key in a setting: as a test link, no payment
+                raise Invalid(
+                    f"{name} is a Mollie test key: no online payment for client {client.number} "
+                    "until a live key is set", field="client", code="mollie_test_key_setting",
+                    params={"client": client.number, "setting": name},
+                )  # fmt: skip
             if key:
                 return self._client_for_key(key), f"setting:{name}"
         if not self.allow_simulation:
@@ -464,6 +490,8 @@ class OnlinePaymentService:
         payment = provider.get_payment(payment_id) if provider is not None else None
         if payment is None:
             return self._missing(client, record, payment_id, reachable=provider is not None)
+        if payment.mode == "test" and not self.books_test_payments and not client.sandbox:
+            return self._test_payment(client, record, payment)
         invoices = json.loads(record["Invoices"])
         booking_id = f"mollie-{payment_id}"
         if record.get("PlanId") and self.plan_payment is not None:
@@ -665,6 +693,33 @@ class OnlinePaymentService:
         # counted after the item is added: a crash in between tells twice, never not at all
         self.counters.increment(USAGE, client.client_id, told)
         return "missing"
+
+    def _test_payment(self, client: Client, record: dict[str, Any], payment: MolliePayment) -> str:
+        """A test-mode payment outside local development: no money moved (the payer chose its
+        status on Mollie's test checkout), so nothing is booked, refunded or charged back. Once
+        it ends, a person is told, once per payment: the debtor may believe he paid. Answers
+        ``test_mode`` (the reconcile timer stops watching it) or, while open, its status."""
+        payment_id = payment.payment_id
+        log.warning("mollie %s: test-mode payment (%s) not booked", payment_id, payment.status)
+        if payment.status in ("open", "pending", "authorized"):
+            return payment.status
+        told = f"testmode|{payment_id}"
+        if self.counters.count(USAGE, client.client_id, told):
+            return "test_mode"  # told before
+        now = self.clock.now()
+        debtor = str(record.get("Debtor") or "")
+        invoices = tuple(json.loads(str(record.get("Invoices") or "[]")))
+        self.repos.actions.add(ActionItem(
+            client.client_id, time_ordered_id(now), "mollie_test_payment",
+            f"Mollie payment {payment_id} of debtor {debtor} ({format_eur_nl(payment.amount)}, "
+            f"{payment.status}) was made in test mode: no money moved, nothing is booked; link a "
+            "live Mollie account and ask the debtor to pay again",
+            now, debtor_number=debtor or None, invoice_numbers=invoices,
+            detail={"payment_id": payment_id, "status": payment.status},
+        ))  # fmt: skip
+        # counted after the item is added: a crash in between tells twice, never not at all
+        self.counters.increment(USAGE, client.client_id, told)
+        return "test_mode"
 
     def _undone_state(self, payment_id: str) -> tuple[_Undone, str | None]:
         """What the bookings of the payment took back so far, and the row's ETag. A restore

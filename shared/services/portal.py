@@ -558,6 +558,25 @@ class PortalService:
         }
         return [n for n in numbers if n not in planned]
 
+    def pay_shown(
+        self, access: PortalAccess, numbers: list[str], shown: int | None, base_url: str
+    ) -> str:
+        """The overview's main button ("Betaal € 300,30"): one payment for the invoices the
+        page showed (``numbers``, sent by its form) at the amount it showed (``shown``, cents),
+        never for what is open at the click: an invoice imported after the page was shown is
+        not paid unseen (newcomer16 #3, € 1.201,19 asked after "Betaal € 300,30"). One of them
+        taken into a plan, paid, held or grown since: refused (``pay_page_changed``), the page
+        shown again."""
+        # the page as it would be drawn now, by the same reads and figures that drew the
+        # button: its amount for these invoices must still be the one the button said
+        view = self.overview(access)
+        payable = {i.number for i in view.payable}
+        if not numbers or shown is None or not set(numbers) <= payable:
+            raise page_changed()
+        if sum(view.claims[n].open.total for n in set(numbers) if n in view.claims) != shown:
+            raise page_changed()
+        return self.pay(access, numbers, base_url, (view.client, view.debtor))
+
     def pay_everything(self, access: PortalAccess, base_url: str) -> str | None:
         """The payment link: one payment for all that is open and in no running plan; None
         when nothing is (the overview then shows the plan's next installment)."""
@@ -599,6 +618,18 @@ class PortalService:
                 params={"days": MAX_POSTPONEMENT_DAYS},
             )
         chosen = tuple(i.number for i in invoices)
+        # a running plan's invoices are paid by its installments: a pause would tell him he
+        # need not pay before a day his installments fall before (newcomer16 #2, "niet eerder
+        # dan 31-01-2027" with installment 1 due 16-12-2026); the plan's page moves one
+        if held := sorted(n for p in self._plans_holding(client.client_id, list(chosen))
+                          for n in p.invoice_numbers if n in chosen):  # fmt: skip
+            raise Invalid(
+                f"invoice {', '.join(held)} is in your payment plan: move an installment on the "
+                "plan's page instead",
+                field="invoice",
+                code="postpone_in_plan",
+                params={"invoices": ", ".join(held)},
+            )
         # asking for time to pay acknowledges the debt (art. 3:318 BW), granted or not: his
         # written word, kept with the claim's prescription decisions (law10 F4)
         PrescriptionDecisions(self.repos.store).acknowledge(
@@ -755,6 +786,14 @@ class PortalService:
 
 
 _RETURN_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def page_changed() -> Invalid:
+    """The refusal of a pay form whose page no longer shows what is open: shown again."""
+    return Invalid(
+        "what is open changed since the page was shown; check the new amount",
+        code="pay_page_changed",
+    )
 
 
 def transfer_text(debtor_number: str, numbers: list[str]) -> str:

@@ -46,7 +46,7 @@ from shared.adapters.tables.prescription_repo import PrescriptionDecision, Presc
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice
-from shared.domain.law.demands import demand_received_on, proven_demand
+from shared.domain.law.demands import demand_received_on, plan_demand, proven_demand
 from shared.domain.law.prescription import (
     WARNING_DAYS,
     filed_warning,
@@ -415,11 +415,25 @@ class PrescriptionWatch:
     def _written_demands(
         self, client_id: str, debtor_number: str, today: date
     ) -> dict[str, list[Demand]]:
-        """Per invoice, the written demands of Inning's dunning the debtor received up to
-        ``today`` (a letter still on its way does not count yet), each with whether its
-        receipt is proven. Every dunning message is keyed ``dun|<debtor>|...``."""
+        """Per invoice, the written demands of Inning the debtor received up to ``today`` (a
+        letter still on its way does not count yet), each with whether its receipt is proven:
+        every dunning message (keyed ``dun|<debtor>|...``) and his payment plans' messages
+        that ask payment (``plan|<plan id>|...``, :func:`plan_demand`; law16 F3: a plan's
+        reminders and lapse notice were left out, and a live claim was held as prescribed
+        "no written demand of Inning reached the debtor"). One range read more per plan of
+        his that ran."""
         out: dict[str, list[Demand]] = defaultdict(list)
-        for message, _ in self.outbox.with_prefix(client_id, f"dun|{debtor_number}|"):
+        messages = [m for m, _ in self.outbox.with_prefix(client_id, f"dun|{debtor_number}|")]
+        for plan in PlanRepository(self.repos.store).of_debtor(client_id, debtor_number):
+            if plan.activated_at is None:
+                continue  # a draft sends the debtor nothing
+            prefix = f"plan|{plan.plan_id}|"
+            messages.extend(
+                m
+                for m, _ in self.outbox.with_prefix(client_id, prefix)
+                if m.debtor_number == debtor_number and plan_demand(m.key.removeprefix(prefix))
+            )
+        for message in messages:
             if message.sent_at is None:
                 continue
             try:

@@ -8,8 +8,15 @@ worker re-reads the newest version at most every ``CACHE_SECONDS``.
 
 A deploy that ships a newer table (a half-year row added to ``statutory_rates.csv``) puts it in
 force like an upload and restates the same way: the table whose claims were last restated is
-remembered (``in-force/<time>.csv``), and :meth:`StatutoryRates.settle` (the daily rates timer,
-and every upload) queues the restatement from it to the table now in force when they differ."""
+remembered (a row of :data:`RESTATED_TABLE`), and :meth:`StatutoryRates.settle` (the daily
+rates timer, and every upload) queues the restatement from it to the table now in force when
+they differ.
+
+The remembered table is a row of the ``ledger`` restore set, restored with the claims it
+describes: kept as a blob (``in-force/<time>.csv``, in no restore set), a restore of the night
+before a rate change brought the claims back as booked on the old table while the blob still
+named the new one, and no settle restated them again (ops16 #2: F1 kept 10.08 interest where
+9.23 is owed). The blobs are read only while no row exists (written before this release)."""
 
 from __future__ import annotations
 
@@ -34,7 +41,7 @@ from shared.domain.law.interest_rates import (
 from shared.domain.records import ActionItem
 from shared.domain.scopes import agency_scope
 from shared.ports.files import FileStore
-from shared.ports.tables import Conflict
+from shared.ports.tables import Conflict, Row, all_rows
 from shared.services.errors import Invalid
 from shared.services.repositories import Repositories
 
@@ -45,8 +52,14 @@ CACHE_SECONDS = 600
 MAX_UPLOAD_BYTES = 256 * 1024
 SHIPPED = "shipped"
 UPLOADED = "v"  # the uploaded versions' names: v<upload time>.csv
-# the table whose claims were last restated (put in force by an upload or a deploy), one blob
-# per change: in-force/<time>.csv, the newest one counts
+# the table whose claims were last restated (put in force by an upload or a deploy): one row
+# per change in RESTATED_TABLE (partition IN_FORCE, row key the time), the newest one counts;
+# a table of the ledger restore set (shared/services/operations/backups.py), so a restore
+# brings it back as it was with the claims restated to it
+RESTATED_TABLE = "RatesRestated"
+IN_FORCE = "in-force"
+# where releases before kept it, one blob per change (in-force/<time>.csv): read only while
+# RESTATED_TABLE has no row, never written again
 REMEMBERED = "in-force/"
 # a restatement a deploy's table queues is version shipped-<newest row>-<digest> (its own ledger
 # reason, so it is not taken for an upload's restatement of the same claims)
@@ -218,7 +231,7 @@ class StatutoryRates:
         current = self._load()
         last, remembered = self._remembered()
         if last == current.table:
-            if not remembered:  # the releases' table, guessed once: remembered from now on
+            if not remembered:  # guessed, or a blob of a release before: a row from now on
                 self._remember(current.table)
             return 0
         queued = 0
@@ -235,14 +248,21 @@ class StatutoryRates:
         return queued
 
     def _remembered(self) -> tuple[RateTable, bool]:
-        """The table whose claims were last restated, and whether it was remembered; before
-        anything was, the table the releases before shipped (with the uploads valid then)."""
+        """The table whose claims were last restated, and whether its row remembers it; before
+        any row, the newest blob a release before wrote, or the table the releases before
+        shipped (with the uploads valid then)."""
+        rows = list(all_rows(self.repos.store, RESTATED_TABLE, pk=IN_FORCE))
+        for row in reversed(rows):  # key order: the newest last
+            try:
+                return parse_rate_table(str(row.data.get("Table", "")).splitlines()), True
+            except RateTableError as exc:
+                log.error("remembered statutory rates %s are unusable: %s", row.rk, exc)
         for name in sorted(self.files.names(CONTAINER, REMEMBERED), reverse=True):
             data = self.files.get(CONTAINER, name)
             if data is None:
                 continue
             try:
-                return parse_rate_table(data.decode("utf-8").splitlines()), True
+                return parse_rate_table(data.decode("utf-8").splitlines()), False
             except (UnicodeDecodeError, RateTableError) as exc:
                 log.error("remembered statutory rates %s are unusable: %s", name, exc)
         earlier = tuple(
@@ -251,8 +271,9 @@ class StatutoryRates:
         return self._load(RateTable(earlier) if earlier else self.shipped).table, False
 
     def _remember(self, table: RateTable) -> None:
-        name = f"{REMEMBERED}{self.clock.now():%Y%m%dT%H%M%S%fZ}.csv"
-        self.files.put(CONTAINER, name, rate_table_csv(table).encode(), content_type="text/csv")
+        self.repos.store.upsert(RESTATED_TABLE, Row(IN_FORCE, f"{self.clock.now():%Y%m%dT%H%M%S%fZ}", {
+            "Table": rate_table_csv(table),
+        }))  # fmt: skip
 
     # -- the alert ----------------------------------------------------------------------------
     def warning(self) -> str | None:

@@ -96,5 +96,6 @@ class Repositories:
                 "ConsoleSearch",  # shared.adapters.tables.search_repo
                 "MolliePlanCollections",  # shared.services.plans.mollie_collection
                 "PaymentsByDay",  # shared.adapters.tables.payment_days_repo
+                "RatesRestated",  # shared.services.rates (the table the claims were restated to)
             )
         )

@@ -117,6 +117,22 @@ HELD_BACK = (
     "twice), or resolve this item if the account is none of the agency's business (a savings "
     "account exported with the others)"
 )
+# a whole file of an account no client of the agency has (yet): what to do, as the held-back
+# item says it, with where (newcomer16 #6: it said only "belongs to no client", English on the
+# Dutch console); statement_refusal_text has its Dutch
+NOBODYS = (
+    "account {account} belongs to no client of agency {agency}: register it as a bank account "
+    "of its client (the console's Settings, Bank accounts, of that client; or the client's "
+    "ibans in the API), have it proven there, and upload the file again; or resolve this item "
+    "if the account is none of the agency's business"
+)
+# a client's own upload of an account that is no verified account of the client (the agency's,
+# another client's, or the client's own not yet proven): what the client can do
+CLIENT_ACCOUNT_NEXT = (
+    "; if it is an account of the client's own, add it under Settings, Bank accounts, have it "
+    "proven there (the code, the confirmation or the agency's decision) and upload the file "
+    "again"
+)
 # a statement whose account is no IBAN (a bank's own number or id, a damaged IBAN): no client
 # can register it, so it is not "nobody's" but unroutable, and registering is no way out
 # (misc16 #3: a Knab file without its header was told its account "belongs to no client")
@@ -309,7 +325,7 @@ class StatementService:
                 raise StatementError(
                     f"account {statement.account} is not a verified account of the client this "
                     "file was uploaded for; a client's upload books only its own accounts"
-                    + (f": {why}" if why else "")
+                    + (f": {why}" if why else CLIENT_ACCOUNT_NEXT)
                 )
             return owner
         if (owner is None or owner.agency_id != agency_id) and not source.uploaded:
@@ -335,9 +351,7 @@ class StatementService:
             why = not_an_iban(statement)  # a bank's own id no client can register
             if why:  # not nobody's: no client can have it, whoever holds it (misc16 #3)
                 raise StatementError(UNROUTABLE.format(account=statement.account, why=why))
-            raise StatementError(
-                f"account {statement.account} belongs to no client of agency {agency_id}"
-            )
+            raise StatementError(NOBODYS.format(account=statement.account, agency=agency_id))
         return owner
 
     # -- one statement -----------------------------------------------------------------------

@@ -53,7 +53,8 @@ def world(request: pytest.FixtureRequest) -> Iterator[tuple[object, ApiClient, T
     rows = [invoice_row("F00", "D1", amount="700.00", due_date="2025-03-31")] + [
         # (due on the day the money was received: money a credit frees goes to due claims
         # only, law15c F4)
-        invoice_row(n, "D1", amount="10.00", due_date="2025-01-10") for n in OTHERS
+        invoice_row(n, "D1", amount="10.00", due_date="2025-01-10")
+        for n in OTHERS
     ]
     assert api.call("POST", "/v1/clients/C1/invoices", {"items": rows}).body["created"] == 56
     yield services, api, store  # type: ignore[misc]

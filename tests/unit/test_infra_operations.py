@@ -6,7 +6,10 @@ events Event Grid gave up on (and deliveries failing before that)."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 from tests.support.code_scan import ROOT
 
@@ -91,12 +94,53 @@ def test_the_backup_is_done_before_the_settlement_run_starts() -> None:
     assert last_start + budget_and_timeout <= settles_at
 
 
-def test_the_plan_is_zone_redundant_and_claims_no_health_check() -> None:
+def _scaling_groups() -> dict[str, int]:
+    """Flex Consumption's per-function scaling groups of the indexed app: the HTTP triggers
+    one, the blob (Event Grid) triggers one, every other function its own."""
+    code = (
+        "import collections, json, function_app\n"
+        "groups = collections.Counter()\n"
+        "for f in function_app.app.get_functions():\n"
+        "    kind = f.get_trigger().get_binding_name()\n"
+        "    group = {'httpTrigger': 'http', 'blobTrigger': 'blob'}.get(kind, f.get_function_name())\n"
+        "    groups[group] += 1\n"
+        "print(json.dumps(groups))\n"
+    )
+    env = {**os.environ, "INNING_ENVIRONMENT": "local"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    groups: dict[str, int] = json.loads(out)
+    return groups
+
+
+def test_zone_redundancy_is_off_by_default_and_its_always_ready_floor_is_said() -> None:
+    """ops16 #4: zone redundancy (then default on) keeps at least two always-ready instances for
+    every per-function scaling group on Flex Consumption (reliability-functions, Cost), not the
+    "two" README and the parameter said: with Inning's 36 groups, 72 instances of 2,048 MB
+    around the clock. Off by default now, and the figure README gives is the code's."""
     api = bicep("app/api.bicep")
     assert "zoneRedundant: zoneRedundant" in api
-    assert re.search(r"^param zoneRedundant bool = true$", bicep("main.bicep"), re.MULTILINE)
+    main = bicep("main.bicep")
+    assert re.search(r"^param zoneRedundant bool = false$", main, re.MULTILINE)
     params = json.loads(bicep("main.parameters.json"))["parameters"]
-    assert params["zoneRedundant"] == {"value": "${INNING_ZONE_REDUNDANT=true}"}
+    assert params["zoneRedundant"] == {"value": "${INNING_ZONE_REDUNDANT=false}"}
+    groups = _scaling_groups()
+    assert groups["http"] > 1 and groups["blob"] >= 1  # grouped, each one group
+    memory = int(re.search(r"instanceMemoryMB: (\d+)", api)[1])  # type: ignore[index]
+    readme = (ROOT / "README.md").read_text()
+    choices = readme[readme.index("### Flex Consumption choices") :].split("\n### ", 1)[0]
+    said = " ".join(choices.split())
+    floor = 2 * len(groups)
+    assert f"Inning indexes {len(groups)} per-function scaling groups" in said
+    assert (
+        f"at least {floor} always-ready instances of {memory:,} MB ({floor * memory // 1024} GB)"
+        in said
+    )
+    assert "at least two always-ready instances (billed as such)" not in said
+    description = re.search(r"@description\('([^']*)'\)\nparam zoneRedundant", main)
+    assert description is not None
+    assert f"Inning has {len(groups)}" in description[1] and f"{floor} instances" in description[1]
     # not supported on Flex Consumption: nothing would act on it
     assert not re.search(r"^\s*healthCheckPath:", api, re.MULTILINE)
 

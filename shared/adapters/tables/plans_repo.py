@@ -143,6 +143,7 @@ class PlanRepository:
             "AgreedOn": put_date(plan.agreed_on),
             "AgreedHow": plan.agreed_how.value if plan.agreed_how else None,
             "WidenedOn": put_date(plan.widened_on),
+            "CameBack": put_json([[n, on.isoformat()] for n, on in plan.came_back]),
         })  # fmt: skip
 
     @staticmethod
@@ -169,6 +170,8 @@ class PlanRepository:
             agreed_on=get_date(d.get("AgreedOn")),
             agreed_how=Consent(d["AgreedHow"]) if d.get("AgreedHow") else None,
             widened_on=get_date(d.get("WidenedOn")),
+            came_back=tuple((int(n), date.fromisoformat(on))
+                            for n, on in get_json(d.get("CameBack"), [])),
         )  # fmt: skip
 
     def add(self, plan: PaymentPlan) -> None:

@@ -133,6 +133,9 @@ def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
     choices = tuple(do for do in CHOICES[item.kind] if _allowed(desk, item, do))
     if taken is not None and taken["do"] in choices:
         choices = (taken["do"],)
+    in_plan = _in_running_plan(desk, item) if item.kind == POSTPONEMENT else None
+    if in_plan is not None:  # a pause would contradict the plan's installments: not offered
+        choices = tuple(do for do in choices if do != "grant")
     if not choices:  # this person may decide nothing here (a reader): no forms (F9)
         return {"decide": None}
     plan = None
@@ -153,6 +156,7 @@ def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
             if taken
             else "",
             "plan": plan,
+            "in_plan": refusal(in_plan, desk.lang) if in_plan is not None else "",
             "untold": UNTOLD,
             "with_reason": WITH_REASON,
             "needs_reason": NEEDS_REASON,
@@ -198,7 +202,7 @@ def _letter_again_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
         "decide": {
             "choices": CHOICES[LETTER_FAILED], "channels": [], "silent": True, "taken": taken,
             "taken_by": (names.get(taken["by"]) or desk.t["dec_colleague"]) if taken else "",
-            "plan": None, "untold": UNTOLD, "with_reason": WITH_REASON,
+            "in_plan": "", "plan": None, "untold": UNTOLD, "with_reason": WITH_REASON,
             "needs_reason": NEEDS_REASON, "money": MONEY, "open_of": {}, "offered": {},
         }
     }  # fmt: skip
@@ -216,10 +220,46 @@ def _kind_letter_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
     return {
         "decide": {
             "choices": (LETTER_QUALIFIED,), "channels": [], "silent": True, "taken": None,
-            "taken_by": "", "plan": None, "untold": (LETTER_QUALIFIED,), "with_reason": (),
-            "needs_reason": (), "money": MONEY, "open_of": _open_of(desk, item), "offered": {},
+            "taken_by": "", "in_plan": "", "plan": None, "untold": (LETTER_QUALIFIED,),
+            "with_reason": (), "needs_reason": (), "money": MONEY,
+            "open_of": _open_of(desk, item), "offered": {},
         }
     }  # fmt: skip
+
+
+def _in_running_plan(desk: Desk, item: ActionItem) -> Invalid | None:
+    """The refusal of granting a postponement of invoices a running payment plan holds (the
+    first such plan), None when no running plan holds any: the grant's message "u hoeft niet
+    eerder te betalen dan 31-01-2027" would stand beside installment 1 due 16-12-2026, whose
+    plan then breaches (newcomer16 #2)."""
+    from shared.adapters.tables.keys import decode, encode
+    from shared.adapters.tables.plans_repo import PLAN_INVOICES
+    from shared.clock import amsterdam_date
+    from shared.domain.plans.plan import RUNNING
+
+    numbers = list(item.invoice_numbers)
+    if not numbers:
+        return None
+    rows = desk.services.repos.store.get_many(
+        PLAN_INVOICES, encode(item.client_id), [encode(n) for n in numbers]
+    )
+    by_plan: dict[str, list[str]] = {}
+    for rk, row in sorted(rows.items()):
+        by_plan.setdefault(str(row.data.get("PlanId") or ""), []).append(decode(rk))
+    today = amsterdam_date(desk.services.clock.now())
+    for plan_id, held in sorted(by_plan.items()):
+        found = desk.services.plans.plans.get(item.client_id, plan_id) if plan_id else None
+        if found is None or found[0].status not in RUNNING:
+            continue
+        plan = found[0]
+        due = next((s.due_date for s in plan.installments(today) if s.paid < s.amount), None)
+        return Invalid(
+            f"invoice {', '.join(held)} is in running plan {plan.plan_id} (next installment "
+            f"{due}); postponing it would tell the debtor he need not pay before then",
+            code="postpone_grant_in_plan",
+            params={"invoices": ", ".join(held), "plan": plan.plan_id, "due": due or ""},
+        )
+    return None
 
 
 def _routes(item: ActionItem, do: str) -> list[tuple[str, str]]:
@@ -290,6 +330,8 @@ def decide(desk: Desk, item: ActionItem, do: str) -> None:
         tell = HandMessage(channel, subject=desk.field("subject"), body=body)
     service = desk.services.request_decisions
     author = desk.principal.key_id
+    if do == "grant" and (in_plan := _in_running_plan(desk, item)) is not None:
+        raise in_plan  # a form from before the plan (or made by hand): refused, not granted
     if do == "grant":
         service.grant_postponement(
             desk.client, item.action_id, author, tell, seen_until=desk.field("until_seen") or None
@@ -333,6 +375,7 @@ FORMS = """{% if decide %}<section aria-labelledby="dec-h"><h2 id="dec-h">{{ t.d
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.dec_plan_schedule }}"><table><caption>{{ t.dec_plan_schedule }}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">{{ t.dec_plan_due }}</th><th scope="col" class="num">{{ t.dec_plan_amount }}</th></tr></thead><tbody>
 {% for i in p.schedule %}<tr><td>{{ i.number }}</td><td>{{ i.due_date.strftime('%d-%m-%Y') if desk.lang == 'nl' else i.due_date.isoformat() }}</td><td class="num">{{ desk.money(i.amount) }}</td></tr>{% endfor %}</tbody></table></div>{% endif %}
+{% if decide.in_plan %}<p class="notice warning">{{ decide.in_plan }}</p>{% endif %}
 {% if not decide.channels and not decide.silent %}<p class="notice warning">{{ t.dec_no_channel }}</p>{% endif %}
 <div class="grid">{% for do in decide.choices %}{% set subject, body = decide.offered.get(do, ('', '')) %}
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">

@@ -69,6 +69,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "refund_failed": ("Terugbetaling mislukt", "Refund failed"),
     "refund_threshold": ("Veel terugbetalingen", "Many refunds"),
     "mollie_payment_missing": ("Mollie-betaling onbekend", "Mollie payment missing"),
+    "mollie_test_payment": ("Mollie-testbetaling niet geboekt", "Mollie test payment not booked"),
+    "signup_kvk_shared": ("KvK-nummer bij twee aanmeldingen", "KvK number in two sign-ups"),
     "new_case": ("Nieuwe zaak", "New case"),
     "case_withdrawn": ("Zaak ingetrokken", "Case withdrawn"),
     "case_withdrawn_confirmation": ("Zaak ingetrokken (bevestiging)", "Case withdrawn (confirmed)"),
@@ -204,7 +206,13 @@ DETAILS: dict[str, tuple[str, str]] = {
     "held_back": ("Afschriften tegengehouden", "Statements held back"),
     "client": ("Opdrachtgever", "Client"),
     "received_at": ("Ontvangen", "Received"),
-    "bytes": ("Bytes", "Bytes"),
+    "bytes": ("Grootte (bytes)", "Size (bytes)"),
+    # a refused statement file's report (StatementError.as_dict, newcomer16 #6: "error" stood
+    # there as its raw key)
+    "error": ("Reden", "Reason"),
+    "errors": ("Redenen", "Reasons"),
+    "line": ("Regel", "Line"),
+    "field": ("Veld", "Field"),
     "lines": ("Regels", "Lines"),
     "line_count": ("Aantal regels", "Number of lines"),
     "end_to_end_id": ("End-to-end-kenmerk", "End-to-end id"),

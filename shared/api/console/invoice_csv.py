@@ -10,11 +10,13 @@ The columns are the API's field names (``number``, ``debtor``, ``invoice_date``,
 ``fourteen_day_letter_on``, ``interest_from``, ``contract_date``, ``claim_kind``) or their
 Dutch names (``factuurnummer``, ``debiteur``, ``contractdatum``, ``soort_vordering``...) and
 the names bookkeeping packages' open-items exports use (``factuurnr.``, ``deb.nr.``, ``vervalt``,
-``saldo``...). Columns Inning has no use for (the debtor's name, a booking number) are left out
-and named on the preview, so a package's export needs no editing, and a misspelt optional
-column is seen before anything is imported. Such an export has no invoice date: the due date
-less the payment term the uploader gives on the form is taken for it (asked for when not
-given), and the preview says so. Separators ``;``, ``,`` or tab; UTF-8 (with or
+``saldo``...). A debtor not yet stored is made from its row's debtor columns (``naam``,
+``soort``, ``e-mail``, ``adres``, ``postcode``, ``plaats``, ``land``) by the API's debtor schema
+(:func:`new_debtors`); a stored one is never changed. Columns Inning has no use for (a booking
+number) are left out and named on the preview, so a package's export needs no editing, and a
+misspelt optional column is seen before anything is imported. Such an export has no invoice
+date: the due date less the payment term the uploader gives on the form is taken for it (asked
+for when not given), and the preview says so. Separators ``;``, ``,`` or tab; UTF-8 (with or
 without BOM) or, failing that, Windows-1252 (what Excel saves in the Netherlands). A Dutch
 decimal comma (``1250,50``) and Dutch dates (``31-12-2025``, ``31/12/2025``, ``31.12.2025``) are
 read on purpose, and thousands separators where they cannot be read two ways (``1.250,00``,
@@ -36,13 +38,14 @@ from typing import Any
 from shared.api import schemas
 from shared.api.common import validate_rows
 from shared.api.routes_invoices import _draft
-from shared.domain.parties import Client
+from shared.api.routes_parties import _debtor_from
+from shared.domain.parties import Client, Debtor
 from shared.domain.reasons import CodedError
 from shared.services.batch import RowError
 from shared.services.claim_terms_changes import PLAIN, Importer
 from shared.services.imports import ImportService, InvoiceDraft
 from shared.services.invoice_changes import Change, changes_in
-from shared.services.invoice_upload import Upload
+from shared.services.invoice_upload import Upload, line_of
 
 MAX_ROWS = 50_000
 FIELDS = ("number", "debtor", "invoice_date", "due_date", "amount", "open_amount",
@@ -68,7 +71,50 @@ DUTCH = {
     # read so that the API's schema refuses a row in another currency: left out, a USD amount
     # would be imported as euros (review console8 finding 1)
     "valuta": "currency", "munt": "currency", "valutacode": "currency",
+    # the debtor a row names, for a debtor not yet in Inning (newcomer16 #5): the upload
+    # creates it from these (the first name each field has here is the one the page shows)
+    "naam": "debtor_name", "debiteurnaam": "debtor_name", "naam_debiteur": "debtor_name",
+    "debiteur_naam": "debtor_name", "relatienaam": "debtor_name", "klantnaam": "debtor_name",
+    "bedrijfsnaam": "debtor_name", "name": "debtor_name",
+    "soort": "debtor_kind", "soort_debiteur": "debtor_kind", "debiteursoort": "debtor_kind",
+    "type_debiteur": "debtor_kind", "kind": "debtor_kind",
+    "e-mail": "debtor_email", "email": "debtor_email", "e-mailadres": "debtor_email",
+    "emailadres": "debtor_email", "e-mail_adres": "debtor_email",
+    "adres": "debtor_street", "straat": "debtor_street", "straat_en_huisnummer": "debtor_street",
+    "address": "debtor_street", "street": "debtor_street",
+    "postcode": "debtor_postal_code", "postal_code": "debtor_postal_code",
+    "plaats": "debtor_city", "woonplaats": "debtor_city", "vestigingsplaats": "debtor_city",
+    "city": "debtor_city",
+    "land": "debtor_country", "landcode": "debtor_country", "country": "debtor_country",
 }  # fmt: skip
+# the debtor columns: read for a debtor the upload creates, never written over a stored one
+DEBTOR_FIELDS = ("debtor_name", "debtor_kind", "debtor_email", "debtor_street",
+                 "debtor_postal_code", "debtor_city", "debtor_country")  # fmt: skip
+READ = FIELDS + DEBTOR_FIELDS
+# a debtor's kind in the words of a bookkeeping export; a word not here is refused with both
+DEBTOR_KINDS = {
+    "zakelijk": "b2b", "bedrijf": "b2b", "zakelijke_klant": "b2b", "b2b": "b2b",
+    "business": "b2b", "consument": "b2c", "particulier": "b2c", "privé": "b2c",
+    "prive": "b2c", "b2c": "b2c", "consumer": "b2c",
+}  # fmt: skip
+# a country written out, as exports write it (the API's schema takes ISO codes only)
+COUNTRIES = {
+    "nederland": "NL", "the_netherlands": "NL", "netherlands": "NL", "belgië": "BE",
+    "belgie": "BE", "belgium": "BE", "duitsland": "DE", "germany": "DE", "frankrijk": "FR",
+    "luxemburg": "LU", "verenigd_koninkrijk": "GB",
+}  # fmt: skip
+# a new debtor's row without what makes the debtor (the API's "create the debtor first" is no
+# step a console user can take: there is no other page that makes one)
+NO_NAME = (
+    "unknown debtor {number}: give its name in a column Naam (and its kind: a column "
+    "Soort, zakelijk or consument, or the choice on the form) and the upload creates it"
+)
+NO_KIND = (
+    "new debtor {number} has no kind: add a column Soort (zakelijk or consument) or "
+    "choose the kind of new debtors on the form"
+)
+OTHER_DETAILS = ("new debtor {number} is given other details than on line {line}: one name, "
+                 "kind, e-mail and address per debtor number")  # fmt: skip
 AMOUNTS = ("amount", "open_amount")
 DATES = ("invoice_date", "due_date", "fourteen_day_letter_on", "interest_from", "contract_date")
 _DUTCH_DECIMAL = re.compile(r"^(\d+),(\d{1,2})$")
@@ -193,10 +239,13 @@ def _rows(text: str, term_days: int | None = None) -> Sheet:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     written = next(reader)
     header = [_column(h) for h in written]
-    ignored = tuple(
-        w.strip() for w, h in zip(written, header, strict=True) if h and h not in FIELDS
-    )
-    header = [h if h in FIELDS else "" for h in header]
+    # a second column for a debtor field (an export with both "Naam" and "Bedrijfsnaam"): the
+    # first is read, the others left out and named (a file read before these were is not
+    # refused for them)
+    header = [h if h not in DEBTOR_FIELDS or h not in header[:i] else "_" + h
+              for i, h in enumerate(header)]  # fmt: skip
+    ignored = tuple(w.strip() for w, h in zip(written, header, strict=True) if h and h not in READ)
+    header = [h if h in READ else "" for h in header]
     for field in FIELDS:
         twice = [w.strip() for w, h in zip(written, header, strict=True) if h == field]
         if len(twice) > 1:
@@ -275,6 +324,10 @@ def _value(name: str, value: str) -> str:
         return "EUR" if code in ("€", "EURO") else code
     if name == "claim_kind":
         return CLAIM_KINDS.get(value.lower(), value)
+    if name == "debtor_kind":
+        return DEBTOR_KINDS.get("_".join(value.lower().split()), value)
+    if name == "debtor_country":
+        return COUNTRIES.get("_".join(value.lower().split()), value)
     return value
 
 
@@ -285,23 +338,119 @@ def preview(
     data: bytes,
     importer: Importer = PLAIN,
     term_days: int | None = None,
+    new_kind: str | None = None,
 ) -> Preview:
     """What an import of the file would do: the rows to write and the rows refused, by the
-    API's schema and the import service's checks (the claim terms ``importer`` may change)."""
+    API's schema and the import service's checks (the claim terms ``importer`` may change),
+    and the debtors it creates (``new_kind``: the kind of a new debtor whose row has none)."""
     sheet = read_sheet(data, term_days)
     items = sheet.rows
-    valid, schema_errors = validate_rows(items, schemas.InvoiceIn)
+    invoice_items = [{k: v for k, v in i.items() if k not in DEBTOR_FIELDS} for i in items]
+    valid, schema_errors = validate_rows(invoice_items, schemas.InvoiceIn)
     drafts = [(index, _draft(model)) for index, model in valid]
-    checked = imports.check_invoices(client, drafts, importer)
+    made, debtor_errors = new_debtors(imports, client, items, drafts, new_kind)
+    unmade = {e.index for e in debtor_errors}
+    drafts = [(i, d) for i, d in drafts if i not in unmade]
+    checked = imports.check_invoices(client, drafts, importer, {n: d for n, (_, d) in made.items()})
     refused = {e.index for e in checked.errors}
-    rejected: list[RowError] = sorted([*schema_errors, *checked.errors], key=lambda e: e.index)
+    rejected: list[RowError] = sorted(
+        [*schema_errors, *debtor_errors, *checked.errors], key=lambda e: e.index
+    )
     kept = [(i, d) for i, d in drafts if i not in refused]
+    # a new debtor is created only for the rows imported: first among them (line shown)
+    first_kept: dict[str, int] = {}
+    for index, draft in kept:
+        first_kept.setdefault(draft.debtor_number, index)
+    debtors = tuple(sorted((first_kept[n], d) for n, (_, d) in made.items() if n in first_kept))
     changes, new = changes_of(imports, client, kept)
     return Preview(
-        Upload(filename, kept, rejected, importer),
+        Upload(filename, kept, rejected, importer, debtors),
         len(items),
         sheet.ignored,
         sheet.assumed,
         tuple(changes),
         new,
+    )
+
+
+def new_debtors(
+    imports: ImportService,
+    client: Client,
+    items: list[dict[str, Any]],
+    drafts: list[tuple[int, InvoiceDraft]],
+    new_kind: str | None = None,
+) -> tuple[dict[str, tuple[int, Debtor]], list[RowError]]:
+    """The debtors the rows name that are not stored, made from the row's debtor columns by
+    the API's own schema (``POST /v1/clients/{client}/debtors``), each with the row it was made
+    from; and the rows refused: a new debtor without a name, without a kind (no column, no
+    ``new_kind``), with details the schema refuses, or given other details than the row that
+    made it. A stored debtor's rows are left alone: the upload never changes a debtor."""
+    numbers = sorted({d.debtor_number for _, d in drafts})
+    stored = imports.repos.debtors.get_many(client.client_id, numbers) if numbers else {}
+    made: dict[str, tuple[int, Debtor]] = {}
+    given_by: dict[str, dict[str, Any]] = {}
+    errors: list[RowError] = []
+    refused_first: dict[str, list[RowError]] = {}
+    for index, draft in drafts:  # the first row naming the debtor makes it
+        number = draft.debtor_number
+        if number in stored or number in given_by or not items[index].get("debtor_name"):
+            continue
+        given = _debtor_item(number, items[index], new_kind)
+        given_by[number] = given
+        if "kind" not in given:
+            refused_first[number] = [RowError(index, "debtor_kind", NO_KIND.format(number=number))]
+            continue
+        valid, wrong = validate_rows([given], schemas.DebtorIn)
+        if wrong:
+            refused_first[number] = [
+                RowError(index, _debtor_field(e.field), e.message) for e in wrong
+            ]
+            continue
+        made[number] = (index, _debtor_from(valid[0][1]))
+    for index, draft in drafts:
+        number = draft.debtor_number
+        if number in stored:
+            continue
+        if number not in given_by:
+            errors.append(RowError(index, "debtor", NO_NAME.format(number=number)))
+        elif number in refused_first:
+            errors += [RowError(index, e.field, e.message) for e in refused_first[number]]
+        elif (
+            (first := made[number][0]) != index
+            and _debtor_given(items[index])
+            and (_debtor_item(number, items[index], new_kind) != given_by[number])
+        ):
+            errors.append(RowError(index, "debtor_name",
+                                   OTHER_DETAILS.format(number=number, line=line_of(first))))  # fmt: skip
+    return made, errors
+
+
+def _debtor_given(item: dict[str, Any]) -> bool:
+    return any(item.get(f) for f in DEBTOR_FIELDS if f != "debtor_kind")
+
+
+def _debtor_item(number: str, item: dict[str, Any], new_kind: str | None) -> dict[str, Any]:
+    """A row's debtor columns as the API's debtor item (``schemas.DebtorIn``)."""
+    given: dict[str, Any] = {"number": number, "name": item.get("debtor_name", "")}
+    kind = item.get("debtor_kind") or new_kind
+    if kind:
+        given["kind"] = kind
+    if emails := [e for e in re.split(r"[;,\s]+", item.get("debtor_email", "")) if e]:
+        given["emails"] = emails
+    parts = {"street": "debtor_street", "postal_code": "debtor_postal_code", "city": "debtor_city"}
+    address = {k: item[f] for k, f in parts.items() if item.get(f)}
+    if address:
+        given["address"] = address | (
+            {"country": item["debtor_country"]} if item.get("debtor_country") else {}
+        )
+    return given
+
+
+def _debtor_field(loc: str | None) -> str:
+    """The column a debtor schema refusal is about (``emails.0``, ``address.city``...)."""
+    head, _, rest = (loc or "").partition(".")
+    if head == "address":
+        return "debtor_" + (rest.split(".")[0] if rest else "postal_code")
+    return {"name": "debtor_name", "kind": "debtor_kind", "emails": "debtor_email"}.get(
+        head, "debtor"
     )

@@ -17,9 +17,11 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import islice
 
 from shared.api.console import action_text, code_text  # noqa: F401 - code_text: the |word filter
+from shared.api.console.clock_text import local_time
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, Forbidden, page, page_of, templates, words
 from shared.api.http import ApiResponse
@@ -116,7 +118,17 @@ def agency_actions(desk: Desk, rest: list[str]) -> ApiResponse:
 def _words(desk: Desk) -> dict[str, object]:
     from shared.api.console.page_actions import _words as client_words
 
-    return client_words(desk)
+    return {**client_words(desk), "instant_of": _instant}
+
+
+def _instant(text: str) -> str:
+    """A report's stored instant (ISO, UTC) as the page's other times read: Europe/Amsterdam
+    (newcomer16 #6: "2026-12-02T14:19:32.653521+00:00" beside "Aangemaakt 2026-12-02 15:19");
+    a text that is no instant as it is."""
+    try:
+        return local_time(datetime.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 def _list(desk: Desk, notice: str = "", status: int = 200) -> ApiResponse:
@@ -283,7 +295,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <dt>{{ t.act_status }}</dt><dd>{{ item.status|word('action_status') }}{% if item.resolution %}: {{ resolution_of(item.resolution) }}{% endif %}</dd>
 <dt>{{ t.act_created }}</dt><dd>{{ item.created_at|local }}</dd>
 <dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
-{% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' and v is number %}{{ desk.money(v) }}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
+{% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' and v is number %}{{ desk.money(v) }}{% elif k == 'received_at' and v is string %}{{ instant_of(v) }}{% elif k in ('error', 'errors') %}{% for r in ([v] if v is string else v) %}{{ item_title(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
 </dl></section>
 {% if run %}{% set r = run.run %}<section aria-labelledby="run-h"><h2 id="run-h">{{ t.ag_run_title.format(run=r.run_id) }}</h2>
 <p>{{ t.ag_run_status }}: {{ t['ag_run_' + r.status.value] }}{% if r.approved_at %} ({{ r.approved_at|local }}){% endif %} · {{ t.ag_run_payout }}: {{ desk.money(r.payout_total) }} · {{ t.ag_run_transfers }}: {{ r.transfer_count }}</p>

@@ -45,7 +45,7 @@ JOB = """{% extends "shell" %}{% block main %}<style nonce="{{ nonce }}">progres
 {% if job.error %}<p class="notice error" role="alert">{{ job.error }}</p>{% endif %}
 {% if job.kind == 'invoice-import' and job.state %}<ul>
 <li>{{ t.upload_created }}: {{ job.state.created or 0 }}</li><li>{{ t.upload_updated }}: {{ job.state.updated or 0 }}</li>
-<li>{{ t.upload_unchanged }}: {{ job.state.unchanged or 0 }}</li>{% if job.state.changed %}<li id="job-changed-count">{{ t.upload_changed_names }}: {{ job.state.changed }}</li>{% endif %}<li>{{ t.upload_rejected }}: {{ job.state.rejected or 0 }}</li></ul>{% endif %}
+<li>{{ t.upload_unchanged }}: {{ job.state.unchanged or 0 }}</li>{% if job.state.debtors %}<li id="job-debtors">{{ t.upload_debtors_made }}: {{ job.state.debtors }}</li>{% endif %}{% if job.state.changed %}<li id="job-changed-count">{{ t.upload_changed_names }}: {{ job.state.changed }}</li>{% endif %}<li>{{ t.upload_rejected }}: {{ job.state.rejected or 0 }}</li></ul>{% endif %}
 {% if job.status == 'done' and job.result_name %}<p><a class="button" href="{{ desk.url('/jobs/' + job.job_id + '/file') }}">{{ t.jobs_download }} ({{ job.result_name }})</a></p>{% endif %}
 </section>
 {% if changed %}<section aria-labelledby="job-changes-h"><h2 id="job-changes-h">{{ t.upload_changed_names }}</h2><div class="scroll" tabindex="0"><table id="job-changes"><caption>{{ t.jobs_changed_caption }}</caption>

@@ -1,5 +1,6 @@
 """Invoice upload: a CSV file, a preview of the rows that would be rejected and why (the API's
-own validation, see :mod:`shared.api.console.invoice_csv`), then the confirmation. A file of
+own validation, see :mod:`shared.api.console.invoice_csv`) and of the debtors it creates (a
+row's debtor not yet in Inning, from its name and kind columns), then the confirmation. A file of
 up to 500 rows is imported while the page waits; a larger one runs as a console job whose page
 shows the progress and, at the end, the rejected rows."""
 
@@ -8,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from shared.api.console.invoice_csv import FIELDS, CsvRefused, changes_of, preview
+from shared.api.console.invoice_csv import (
+    DEBTOR_FIELDS,
+    DUTCH,
+    FIELDS,
+    CsvRefused,
+    changes_of,
+    preview,
+)
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.console.upload_reasons import field_word, reason, rows_refused
@@ -20,6 +28,9 @@ from shared.services.invoice_upload import AT_ONCE, Upload, import_now, line_of
 
 SHOWN = 500  # rejected rows listed on the preview; the count says how many there are in all
 FIRST = 5  # rows shown as they will be imported, so a person sees the amounts before importing
+SHOWN_DEBTORS = 100  # new debtors listed on the preview; the count says how many in all
+# the debtor columns by the names the page names them (the first Dutch name, invoice_csv.DUTCH)
+DEBTOR_COLUMNS = tuple(next(k for k, v in DUTCH.items() if v == f) for f in DEBTOR_FIELDS)
 
 FORM = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="up-h"><h2 id="up-h">{{ t.upload_choose }}</h2>
@@ -30,6 +41,8 @@ FORM = """{% extends "shell" %}{% block main %}
 <label for="up-file">{{ t.upload_file }}</label><input id="up-file" type="file" name="file" accept=".csv,text/csv" required>
 <label for="up-term">{{ t.upload_term }}</label><input id="up-term" name="term_days" type="number" min="0" max="365" inputmode="numeric" aria-describedby="up-term-hint">
 <p id="up-term-hint" class="muted">{{ t.upload_term_hint }}</p>
+<label for="up-kind">{{ t.upload_kind }}</label><select id="up-kind" name="new_kind" aria-describedby="up-kind-hint"><option value="">{{ t.upload_kind_none }}</option><option value="b2b">{{ t.upload_kind_b2b }}</option><option value="b2c">{{ t.upload_kind_b2c }}</option></select>
+<p id="up-kind-hint" class="muted">{{ t.upload_kind_hint }} <code>{{ debtor_columns|join('; ') }}</code></p>
 <p><button type="submit">{{ t.upload_preview }}</button></p></form></section>
 <p><a href="{{ desk.url('/jobs') }}">{{ t.jobs_all }}</a></p>{% endblock %}"""
 
@@ -39,7 +52,7 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 <li{% if upload.rejected %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li>
 {% if ignored %}<li class="red">{{ t.upload_ignored }}: {{ ignored|join(', ') }}</li>{% endif %}
 {% if upload.rows %}<li>{{ t.upload_sum }}: {{ desk.money(amount_sum) }}{% if open_sum != amount_sum %} ({{ t.upload_open_sum }}: {{ desk.money(open_sum) }}){% endif %}</li>{% endif %}
-<li>{{ t.upload_new }}: {{ new }}</li><li{% if changes %} class="red"{% endif %}>{{ t.upload_changes }}: {{ changes|length }}</li>
+<li>{{ t.upload_new }}: {{ new }}</li>{% if upload.debtors %}<li id="pv-debtors-count">{{ t.upload_new_debtors }}: {{ upload.debtors|length }}</li>{% endif %}<li{% if changes %} class="red"{% endif %}>{{ t.upload_changes }}: {{ changes|length }}</li>
 {% if "invoice_date" in assumed %}<li id="pv-assumed">{{ t.upload_invoice_date_assumed.format(n=term_days) }}</li>{% endif %}</ul>
 {% if first %}<div class="scroll" tabindex="0"><table><caption>{{ t.upload_first.format(n=first|length) }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_number }}</th><th scope="col">{{ t.upload_debtor }}</th><th scope="col">{{ t.upload_due }}</th><th scope="col" class="num">{{ t.upload_amount }}</th><th scope="col" class="num">{{ t.upload_open }}</th></tr></thead><tbody>
@@ -49,11 +62,15 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_number }}</th><th scope="col">{{ t.upload_amount }}</th><th scope="col">{{ t.upload_invoice_date }}</th><th scope="col">{{ t.upload_due }}</th></tr></thead><tbody>
 {% for c in changes %}<tr><td class="num">{{ line_of(c.index) }}</td><th scope="row">{{ c.number }}</th><td>{% if c.amount_was != c.amount %}{{ desk.money(c.amount_was) }} → {{ desk.money(c.amount) }}{% else %}{{ desk.money(c.amount) }}{% endif %}</td><td>{% if c.dated_was != c.dated %}{{ day(c.dated_was) }} → {{ day(c.dated) }}{% else %}{{ day(c.dated) }}{% endif %}</td><td>{% if c.due_was != c.due %}{{ day(c.due_was) }} → {{ day(c.due) }}{% else %}{{ day(c.due) }}{% endif %}</td></tr>{% endfor %}
 </tbody></table></div>{% endif %}
+{% if upload.debtors %}<div class="scroll" tabindex="0"><table id="pv-debtors"><caption>{{ t.upload_debtors_caption }}</caption>
+<thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_debtor }}</th><th scope="col">{{ t.upload_debtor_name }}</th><th scope="col">{{ t.upload_debtor_kind }}</th><th scope="col">{{ t.upload_debtor_email }}</th><th scope="col">{{ t.upload_debtor_address }}</th></tr></thead><tbody>
+{% for index, d in upload.debtors[:shown_debtors] %}<tr><td class="num">{{ line_of(index) }}</td><th scope="row">{{ d.number }}</th><td>{{ d.name }}</td><td>{{ t['upload_kind_' + d.kind.value] }}</td><td>{{ d.emails|join(', ') }}</td><td>{% if d.address %}{{ d.address.street }}, {{ d.address.postal_code }} {{ d.address.city }}{% if d.address.country != 'NL' %}, {{ d.address.country }}{% endif %}{% endif %}</td></tr>{% endfor %}
+</tbody></table></div>{% if upload.debtors|length > shown_debtors %}<p>{{ t.upload_more_debtors.format(n=upload.debtors|length - shown_debtors) }}</p>{% endif %}{% endif %}
 {% if upload.rows|length > at_once %}<p>{{ t.upload_as_job }}</p>{% endif %}
 <form method="post" action="{{ desk.url('/upload') }}">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <input type="hidden" name="do" value="confirm"><input type="hidden" name="upload" value="{{ token }}">
-<button type="submit"{% if not upload.rows %} disabled{% endif %}>{{ t.upload_confirm.format(n=upload.rows|length) }}</button>
+<button type="submit"{% if not upload.rows %} disabled{% endif %}>{% if upload.debtors %}{{ t.upload_confirm_debtors.format(n=upload.rows|length, m=upload.debtors|length) }}{% else %}{{ t.upload_confirm.format(n=upload.rows|length) }}{% endif %}</button>
 <a class="button secondary" href="{{ desk.url('/upload') }}">{{ t.upload_cancel }}</a></form></section>
 {% include "upload-rejected" %}{% endblock %}"""
 
@@ -65,7 +82,7 @@ REJECTED = """{% if rejected %}<section aria-labelledby="rj-h"><h2 id="rj-h">{{ 
 
 DONE = """{% extends "shell" %}{% block main %}
 <section><h2>{{ t.upload_result }}</h2><ul><li>{{ t.upload_created }}: {{ result.created }}</li><li>{{ t.upload_updated }}: {{ result.updated }}</li>
-<li>{{ t.upload_unchanged }}: {{ result.unchanged }}</li>{% if changed %}<li id="up-changed">{{ t.upload_changed_names }}: {{ changed|join(', ') }}</li>{% endif %}<li{% if result.errors %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li></ul>
+<li>{{ t.upload_unchanged }}: {{ result.unchanged }}</li>{% if debtors %}<li id="up-debtors">{{ t.upload_debtors_made }}: {{ debtors }}</li>{% endif %}{% if changed %}<li id="up-changed">{{ t.upload_changed_names }}: {{ changed|join(', ') }}</li>{% endif %}<li{% if result.errors %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li></ul>
 <p><a href="{{ desk.url('/upload') }}">{{ t.upload_another }}</a></p></section>
 {% include "upload-rejected" %}{% endblock %}"""
 
@@ -98,7 +115,16 @@ words(
         "upload_invoice_date_assumed": "Het bestand heeft geen factuurdatum: de factuurdatum is de vervaldatum min de betaaltermijn van {n} dagen (zo staat hij op brieven).",
         "upload_term": "Betaaltermijn in dagen (alleen voor een bestand zonder factuurdatum)",
         "upload_term_hint": "Een openstaande-postenlijst heeft vaak alleen de vervaldatum: de factuurdatum wordt dan de vervaldatum min deze termijn.",
-        "upload_bad_term": "Geef de betaaltermijn als een aantal dagen van 0 tot 365."},
+        "upload_bad_term": "Geef de betaaltermijn als een aantal dagen van 0 tot 365.",
+        "upload_kind": "Soort van nieuwe debiteuren (voor een regel zonder kolom Soort)",
+        "upload_kind_none": "Kies (alleen nodig voor nieuwe debiteuren)", "upload_kind_b2b": "Zakelijk", "upload_kind_b2c": "Consument",
+        "upload_kind_hint": "Een debiteur die nog niet in Inning staat, wordt bij het inlezen aangemaakt uit de kolommen van zijn regel (een debiteur die er al staat, wordt niet gewijzigd); de naam is nodig, en de soort (zakelijk of consument: dat bepaalt brieven, kosten en rente). Kolommen:",
+        "upload_new_debtors": "Nieuwe debiteuren (worden aangemaakt)", "upload_debtors_made": "Nieuwe debiteuren aangemaakt",
+        "upload_debtors_caption": "Deze debiteuren staan nog niet in Inning en worden aangemaakt zoals hier staat: kloppen naam en soort? (Een debiteur die al in Inning staat, wordt niet gewijzigd.)",
+        "upload_debtor_name": "Naam", "upload_debtor_kind": "Soort", "upload_debtor_email": "E-mail", "upload_debtor_address": "Adres",
+        "upload_more_debtors": "En nog {n} nieuwe debiteuren.",
+        "upload_confirm_debtors": "{n} facturen inlezen en {m} debiteuren aanmaken",
+        "upload_bad_kind": "Kies zakelijk of consument als soort van nieuwe debiteuren."},
     en={"upload_nav": "Upload invoices", "upload_title": "Upload invoices (CSV)", "upload_choose": "Choose a CSV file",
         "upload_columns": "Columns (semicolon or comma as separator; amounts as 1250.50, 1,250.50 or 1250,50; not 1,250):",
         "upload_file": "CSV file of invoices", "upload_preview": "Check", "upload_preview_of": "Check of",
@@ -123,7 +149,16 @@ words(
         "upload_invoice_date_assumed": "The file has no invoice date: the invoice date is the due date less the payment term of {n} days (letters show it so).",
         "upload_term": "Payment term in days (only for a file without an invoice date)",
         "upload_term_hint": "An open-items list often has the due date only: the invoice date is then the due date less this term.",
-        "upload_bad_term": "Give the payment term as a number of days from 0 to 365."},
+        "upload_bad_term": "Give the payment term as a number of days from 0 to 365.",
+        "upload_kind": "Kind of new debtors (for a row without a kind column)",
+        "upload_kind_none": "Choose (needed for new debtors only)", "upload_kind_b2b": "Business", "upload_kind_b2c": "Consumer",
+        "upload_kind_hint": "A debtor not yet in Inning is created by the upload from its row's columns (a debtor already there is not changed); its name is needed, and its kind (business or consumer: letters, costs and interest depend on it). Columns:",
+        "upload_new_debtors": "New debtors (to be created)", "upload_debtors_made": "New debtors created",
+        "upload_debtors_caption": "These debtors are not in Inning yet and are created as shown: are name and kind right? (A debtor already in Inning is not changed.)",
+        "upload_debtor_name": "Name", "upload_debtor_kind": "Kind", "upload_debtor_email": "E-mail", "upload_debtor_address": "Address",
+        "upload_more_debtors": "And {n} more new debtors.",
+        "upload_confirm_debtors": "Import {n} invoices and create {m} debtors",
+        "upload_bad_kind": "Choose business or consumer as the kind of new debtors."},
 )  # fmt: skip
 
 
@@ -139,9 +174,8 @@ def upload_page(desk: Desk, rest: list[str]) -> ApiResponse:
 
 
 def _form(desk: Desk, status: int = 200, notice: str = "") -> ApiResponse:
-    return desk.render(
-        "upload", "upload_title", status, notice=notice, error=bool(notice), fields=FIELDS
-    )
+    return desk.render("upload", "upload_title", status, notice=notice, error=bool(notice),
+                       fields=FIELDS, debtor_columns=DEBTOR_COLUMNS)  # fmt: skip
 
 
 def _preview(desk: Desk) -> ApiResponse:
@@ -158,9 +192,12 @@ def _preview(desk: Desk) -> ApiResponse:
     )
     if written and term_days is None:
         return _form(desk, 400, desk.t["upload_bad_term"])
+    new_kind = desk.field("new_kind").strip() or None
+    if new_kind not in (None, "b2b", "b2c"):
+        return _form(desk, 400, desk.t["upload_bad_kind"])
     try:
         seen = preview(desk.services.imports, client, upload.filename, upload.data,
-                       Importer.of(desk.principal), term_days)  # fmt: skip
+                       Importer.of(desk.principal), term_days, new_kind)  # fmt: skip
     except CsvRefused as exc:
         return _form(desk, 400, desk.t["upload_refused"].format(reason=refusal(exc, desk.lang)))
     token = desk.services.console_jobs.stash(client.client_id, seen.upload.dump())
@@ -171,7 +208,7 @@ def _preview(desk: Desk) -> ApiResponse:
     open_sum = sum(d.amount if d.open_amount is None else d.open_amount for d in drafts)
     return desk.render("upload-preview", "upload_title", upload=seen.upload, total=seen.total, token=token,
                        first=seen.upload.rows[:FIRST], amount_sum=amount_sum, open_sum=open_sum,
-                       changes=seen.changes, new=seen.new, day=_day(desk),
+                       changes=seen.changes, new=seen.new, day=_day(desk), shown_debtors=SHOWN_DEBTORS,
                        at_once=AT_ONCE, ignored=seen.ignored, assumed=seen.assumed, term_days=term_days, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
                        line_of=line_of, refused=rows_refused(rejected), reason=reason, field_word=field_word)  # fmt: skip
 
@@ -195,11 +232,13 @@ def _confirm(desk: Desk) -> ApiResponse:
         jobs.forget(client.client_id, token)
         return desk.redirect(f"/jobs/{job.job_id}")
     changes, _ = changes_of(desk.services.imports, client, upload.rows)
-    result = import_now(desk.services.imports, desk.services.repos, client.client_id, upload)
+    result, debtors = import_now(
+        desk.services.imports, desk.services.repos, client.client_id, upload
+    )
     jobs.forget(client.client_id, token)
     rejected = sorted(result.errors, key=lambda e: e.index)
     refused_now = {e.index for e in rejected}
     changed = [c.number for c in changes if c.index not in refused_now]
-    return desk.render("upload-done", "upload_title", result=result, rejected=rejected[:SHOWN], changed=changed,
+    return desk.render("upload-done", "upload_title", result=result, rejected=rejected[:SHOWN], changed=changed, debtors=debtors,
                        more=max(0, len(rejected) - SHOWN), line_of=line_of,
                        refused=rows_refused(rejected), reason=reason, field_word=field_word)  # fmt: skip

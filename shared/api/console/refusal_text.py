@@ -17,6 +17,7 @@ from shared.api.console.refusal_words_linking import LINKING_REFUSALS
 from shared.api.console.refusal_words_rates import RATE_REFUSALS
 from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
 from shared.api.console.refusal_words_templates import TEMPLATE_REFUSALS
+from shared.api.console.refusal_words_tenancy import TENANCY_REFUSALS
 from shared.domain.money import format_eur_en, format_eur_nl
 
 # code -> (Dutch, English); {names} are the refusal's params, as words of the page's language
@@ -410,6 +411,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
     ),
     **CLAIM_REFUSALS,
     **LINKING_REFUSALS,
+    **TENANCY_REFUSALS,
     **DESIGNATION_REFUSALS,
     **TEMPLATE_REFUSALS,
     **RATE_REFUSALS,

@@ -131,6 +131,38 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "De betaling kon niet worden gestart; probeer het later opnieuw.",
         "The payment could not be started; try again later.",
     ),
+    # a portal page older than what is open (newcomer16 #1, #3): shown again, never carried
+    # out over what the debtor did not see
+    "plan_shown_changed": (
+        "Het openstaande bedrag is veranderd sinds u het schema zag: bekijk het nieuwe schema "
+        "hieronder en ga opnieuw akkoord als het u past.",
+        "What is open changed since you saw the schedule: see the new schedule below and "
+        "agree again if it suits you.",
+    ),
+    "plan_accept_under_way": (
+        "Uw akkoord wordt nog verwerkt; uw regeling staat zo dadelijk op deze pagina.",
+        "Your agreement is still being processed; your plan will be on this page shortly.",
+    ),
+    "pay_page_changed": (
+        "Wat er openstaat is veranderd sinds u de pagina opende: controleer het bedrag "
+        "hieronder en betaal opnieuw.",
+        "What is open changed since you opened the page: check the amount below and pay again.",
+    ),
+    # a running plan's invoice is not postponed (newcomer16 #2): its installments are moved
+    "postpone_in_plan": (
+        "Factuur {invoices} valt onder uw betalingsregeling: verschuif een termijn op de "
+        "pagina van uw regeling (Een termijn uitstellen).",
+        "Invoice {invoices} is in your payment plan: move an installment on your plan's page "
+        "(Postpone an installment).",
+    ),
+    "postpone_grant_in_plan": (
+        "Factuur {invoices} valt onder lopende regeling {plan} (eerstvolgende termijn "
+        "{due}): uitstel van de factuur zou de debiteur zeggen dat hij niet eerder hoeft te "
+        "betalen. Weiger het verzoek, of verschuif een termijn van de regeling.",
+        "Invoice {invoices} is in running plan {plan} (next installment {due}): postponing "
+        "the invoice would tell the debtor he need not pay before then. Refuse the request, "
+        "or move an installment of the plan.",
+    ),
     "no_plan_offered": (
         "Voor wat openstaat kan geen betalingsregeling worden aangeboden.",
         "No payment plan can be offered for what is open.",

@@ -7,6 +7,25 @@ from __future__ import annotations
 
 # code -> (Dutch, English); the services raise them (shared/services/linking/)
 LINKING_REFUSALS: dict[str, tuple[str, str]] = {
+    # attack16 F5: a test account takes no money (shared/services/linking/mollie_accounts.py)
+    "mollie_test_link_live_client": (
+        "Opdrachtgever {client} werkt niet meer in de proefomgeving: koppel een live "
+        "Mollie-account (een live_-sleutel, of Mollie Connect zonder testmodus); een "
+        "testaccount ontvangt geen geld.",
+        "Client {client} is out of sandbox mode: link a live Mollie account (a live_ key, or "
+        "Mollie Connect without test mode); a test account takes no money.",
+    ),
+    "mollie_test_key_setting": (
+        "{setting} is een Mollie-testsleutel: online betalen voor opdrachtgever {client} kan pas "
+        "met een live sleutel.",
+        "{setting} is a Mollie test key: no online payment for client {client} until a live key "
+        "is set.",
+    ),
+    "mollie_test_link": (
+        "Opdrachtgever {client} heeft een Mollie-testaccount gekoppeld: online betalen kan pas "
+        "met een live account.",
+        "Client {client} links a Mollie test account: no online payment until it links a live one.",
+    ),
     "link_expired": (
         "Deze koppeling is onbekend, al gebruikt of verlopen: begin opnieuw.",
         "This link is unknown, already used or expired: start it again.",

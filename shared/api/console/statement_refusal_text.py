@@ -55,6 +55,31 @@ _REFUSALS = shapes(
                    "IBAN wordt niet geraden. Upload het bestand precies zoals de bank het gaf "
                    "(met de kop), exporteer het afschrift met de IBAN van de rekening, of boek "
                    "de regels met de hand"),
+        # newcomer16 #6: an account no client has, with what to do (statements.NOBODYS); a
+        # file of one before this said only that it belongs to no client (shown with what to do)
+        (r"^account (\S+) belongs to no client of agency (\S+)(?:: register it .*)?$",
+         lambda m: f"rekening {m[1]} hoort bij geen opdrachtgever van bureau {m[2]}: registreer "
+                   "haar als bankrekening van haar opdrachtgever (Instellingen van die "
+                   "opdrachtgever, Bankrekeningen; of de ibans van de opdrachtgever in de API), "
+                   "laat haar daar bewijzen en upload het bestand opnieuw; of handel dit punt af "
+                   "als de rekening het bureau niet aangaat"),
+        # a client's own upload (statements.CLIENT_ACCOUNT_NEXT)
+        (r"^account (\S+) is not a verified account of the client this file was uploaded for; "
+         r"a client's upload books only its own accounts(?:; if it is an account of the "
+         r"client's own, .*)?$",
+         lambda m: f"rekening {m[1]} is geen geverifieerde rekening van de opdrachtgever voor "
+                   "wie het bestand is geüpload; een upload van een opdrachtgever boekt alleen "
+                   "haar eigen rekeningen. Is het een eigen rekening van de opdrachtgever, voeg "
+                   "haar dan toe onder Instellingen, Bankrekeningen, laat haar daar bewijzen (de "
+                   "code, de bevestiging of het besluit van het incassobureau) en upload het "
+                   "bestand opnieuw"),
+        (r"^account (\S+) is not a verified account of the client this file was uploaded for; "
+         r"a client's upload books only its own accounts: (.*)$",
+         lambda m: f"rekening {m[1]} is geen geverifieerde rekening van de opdrachtgever voor "
+                   "wie het bestand is geüpload; een upload van een opdrachtgever boekt alleen "
+                   f"haar eigen rekeningen: {refusal(m[2], 'nl')}"),
+        (r"^unknown MT940 tag :(\S+):$",
+         lambda m: f"onbekende MT940-code :{m[1]}:"),
         (r"^not a bank statement: neither MT940 nor CAMT\.053$",
          lambda m: "geen bankafschrift: MT940 noch CAMT.053"),
         (r"^XML, but not an ISO 20022 camt\.053 statement$",

@@ -80,7 +80,27 @@ _DUTCH = shapes(
          lambda m: f"factuur {m[1]}: Inning verstuurde zelf een veertiendagenbrief op {m[2]}; een "
          "brief van die dag of eerder kan niet via het inlezen"),
         (r"^unknown debtor (.+): create the debtor first$",
-         lambda m: f"onbekende debiteur {m[1]}: maak de debiteur eerst aan"),
+         lambda m: f"onbekende debiteur {m[1]}: geef de naam in een kolom Naam (en de soort) "
+         "en lees het bestand opnieuw in, dan maakt het inlezen de debiteur aan"),
+        # a new debtor the upload makes from its row (invoice_csv.new_debtors, newcomer16 #5)
+        (r"^unknown debtor (.+): give its name in a column Naam .*$",
+         lambda m: f"onbekende debiteur {m[1]}: geef de naam in een kolom Naam (en de soort: een "
+         "kolom Soort, zakelijk of consument, of de keuze op het formulier), dan maakt het "
+         "inlezen de debiteur aan"),
+        (r"^new debtor (.+) has no kind: .*$",
+         lambda m: f"nieuwe debiteur {m[1]} heeft geen soort: voeg een kolom Soort toe "
+         "(zakelijk of consument) of kies de soort van nieuwe debiteuren op het formulier"),
+        (r"^new debtor (.+) is given other details than on line (\d+): .*$",
+         lambda m: f"nieuwe debiteur {m[1]} heeft hier andere gegevens dan op regel {m[2]}: één "
+         "naam, soort, e-mailadres en adres per debiteurnummer"),
+        (r"^Input should be 'b2b' or 'b2c'$",
+         lambda m: "soort debiteur: zakelijk of consument"),
+        (r"^not an e-mail address: (.*)$", lambda m: f"geen e-mailadres: {m[1]}"),
+        (r"^a Dutch postal code looks like 1234 AB$",
+         lambda m: "een Nederlandse postcode ziet eruit als 1234 AB"),
+        (r"^not a country: (.+?); expected an ISO 3166-1 alpha-2 code .*$",
+         lambda m: f"geen land: {m[1]}; schrijf de landcode (NL, BE, DE) of de naam van het "
+         "land (Nederland, België, Duitsland)"),
         (r"^duplicate invoice number in this batch \(first at index (\d+)\)$",
          lambda m: f"factuurnummer staat al eerder in het bestand (regel {line_of(int(m[1]))})"),
         # the import's own rules on a stored invoice (shared/services/imports.py, the invoice's

@@ -13,6 +13,15 @@ an aanmaning for those invoices when:
 - it went by **e-mail** and was sent without a bounce or failure being reported. Received the
   day it was sent (the same rule).
 
+A **payment plan's messages to the debtor** are written demands too (law16 F3): the agreement
+with its schedule (a payment-plan confirmation, ledger_law.md §9), an installment's reminder,
+the notice that a collection or a payment came back and what to pay by when, a new or lowered
+schedule, the link to the first payment, the lapse notice ("het openstaande bedrag … is weer in
+zijn geheel opeisbaar") and the notice that staff ended the plan: each asks payment of the
+plan's invoices (3:317 lid 1). The news that a lapsed plan runs on after all asks nothing and
+does not count; nor does the client's copy of a lapse. Outbox keys ``plan|<plan id>|<what>``
+(:func:`plan_demand`).
+
 SMS, WhatsApp, robocalls, staff tasks and the hand-over do not count: whether a text message
 is "schriftelijk" in the sense of 3:317 is not settled, a call is not written, and the others
 are no message to the debtor. Leaving them out can only make a prescription warning come
@@ -59,3 +68,20 @@ PROVEN = {
 def proven_demand(channel: Channel, status: OutboxStatus) -> bool:
     """Whether a written demand's receipt rests on more than its sending (see the notes)."""
     return status in PROVEN.get(channel, frozenset())
+
+
+# a plan's messages to the debtor that ask payment of its invoices, by what their outbox key
+# ``plan|<plan id>|<what>`` names (``shared/services/plans``): see the module's notes
+PLAN_DEMANDS = (
+    "remind|", "lapsed-", "debit-failed|", "came-back|", "cancelled|", "schedule|", "lowered|",
+    "first-payment|",
+)  # fmt: skip
+
+
+def plan_demand(what: str) -> bool:
+    """Whether a plan's message ``what`` (its outbox key after ``plan|<plan id>|``) is a
+    written demand of the plan's invoices (the client's copy of a lapse is not: it goes to
+    the client)."""
+    if what.endswith("-client"):
+        return False
+    return what == "agreement" or what.startswith(PLAN_DEMANDS)

@@ -49,3 +49,12 @@ def costs_owed_after_arrangements(
             return None  # runs (or was kept): no costs
         day = max(day, hold.resumes_on)
     return day
+
+
+def held_principal_first(spans: Iterable[tuple[date, date | None]], received: date) -> bool:
+    """Whether money received on ``received`` falls in a plan over the principal only that held
+    the claim (``spans``: [from, until), until None while it runs or once it was kept): the
+    creditor agreed that order when the debtor paid, so the money goes on the principal first
+    however late a fact allocates it again (a return of an earlier payment; law16 F4: 11.29 of
+    the 500.00 paid under the plan went to interest when the plan's first payment came back)."""
+    return any(start <= received and (until is None or received < until) for start, until in spans)

@@ -221,6 +221,10 @@ class ClaimTerms:
     # days no interest accrues, [from, until) (until None: still running): a payment plan over
     # the whole claim freezes interest while it is kept ("rente bevroren tijdens de regeling")
     interest_paused: tuple[tuple[date, date | None], ...] = ()
+    # days a plan over the principal only held the claim, [from, until) (until None: it runs
+    # or was kept): money received on them goes on the principal first, also when a later
+    # fact (a return of an earlier payment) allocates it again (law16 F4; PRINCIPAL_FIRST)
+    principal_first: tuple[tuple[date, date | None], ...] = ()
     # the day the costs of the notice this claim was demanded in became owed, when an
     # arrangement on this claim alone (a promise, a pause, a plan that lapsed) moved its own
     # ``costs_owed_from``: the claim stays in that one notice (one WIK amount over all its

@@ -42,6 +42,7 @@ from datetime import date
 
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.accrual import _returned_in_full, accrued_interest, money_days
+from shared.domain.ledger.arrangements import held_principal_first
 from shared.domain.ledger.costs import NO_COSTS_TERM, ClaimRecord
 from shared.domain.ledger.model import (
     COMPONENTS,
@@ -215,8 +216,12 @@ def replay_debtor(
             p = by_id[pid]
             # (an invoice it named that is not among them: that part of its designation is none)
             designated = [n for n in p.designated if n in numbers]
+            # money received while a plan over the principal held a claim: principal first
+            agreed = frozenset(
+                r.number for r in fresh if held_principal_first(r.terms.principal_first, p.received)
+            )
             done = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
-                            named=named, due_only=p.payment_id in due_only)  # fmt: skip
+                            agreed, named=named, due_only=p.payment_id in due_only)  # fmt: skip
             fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ())) for r in fresh]
             continue
         waiver = next(e for e in records[i].events if e.seq == seq)

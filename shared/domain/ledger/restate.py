@@ -41,12 +41,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from shared.domain.law.interest_rates import RateTable
+from shared.domain.ledger.arrangements import held_principal_first
 from shared.domain.ledger.costs import NO_COSTS_TERM, ClaimRecord
 from shared.domain.ledger.model import (
     COMPONENTS,
     CREDIT_NOTE,
     LOWERING,
     ORDER_6_44,
+    PRINCIPAL_FIRST,
     RECEIVED,
     REPLAYED,
     RESTATED,
@@ -254,6 +256,17 @@ def _owed(fig: ClaimFigures, component: Component) -> Cents:
     return fig.open.of(component) + fig.paid.of(component)
 
 
+def _agreed_order(
+    record: ClaimRecord, received: date, order: Sequence[Component]
+) -> Sequence[Component]:
+    """The order a later payment is allocated again in: principal first when it was received
+    on a day a plan over the principal held the claim (the order the creditor had agreed
+    when the debtor paid; law16 F4: a return of the plan's first payment put 11.29 of the
+    second, paid under the plan, on interest), else ``order``."""
+    held = held_principal_first(record.terms.principal_first, received)
+    return PRINCIPAL_FIRST if held and tuple(order) == ORDER_6_44 else order
+
+
 def _ideal(
     records: Sequence[ClaimRecord],
     record: ClaimRecord,
@@ -365,8 +378,8 @@ def _ideal(
                 return  # reversed before any allocation here: nothing of it on the claim
             seen.add(slot)
             first = firsts[slot]
-            left = ideal.allocate(e.payment_id, max(0, amounts[slot]), first, order,
-                                  e.stands_in)  # fmt: skip
+            left = ideal.allocate(e.payment_id, max(0, amounts[slot]), first,
+                                  _agreed_order(record, first, order), e.stands_in)  # fmt: skip
             if left > 0:
                 release(slot, left, first)
         elif e.kind is EventKind.WAIVER:

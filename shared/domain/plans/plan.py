@@ -9,7 +9,7 @@ pause and resume change (and the run: payments, reminders, breach, completion).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from shared.domain.money import Cents
@@ -181,6 +181,11 @@ class PaymentPlan:
     # is kept on those claims (prescription decisions) and no longer counts for the plan's
     # (3:318 BW: his act acknowledges what it named; ack11 #2); None: never widened
     widened_on: date | None = None
+    # installments a payment that came back (a transfer the bank returned, a refund, a
+    # reversal; not one of the plan's own collections: those keep ``DirectDebit.returned_on``)
+    # left unpaid, and the day that was seen: the debtor is told then and the installment's
+    # grace runs from that day (law16 F4: lapsed the next morning, unsaid)
+    came_back: tuple[tuple[int, date], ...] = ()
 
     @property
     def freezes_interest(self) -> bool:
@@ -197,6 +202,27 @@ class PaymentPlan:
         start = self.priced_on or self.created_at.date()  # (priced_on is set on every plan now)
         end = self.ended_on if self.status is PlanStatus.CANCELLED else None
         return start, (max(start, end) if end else None)
+
+    @property
+    def costs_held_until(self) -> date | None:
+        """The first day the collection costs can be owed after this plan (agreed inside the
+        14-day term; ``shared.domain.ledger.arrangements``); None while it runs or once kept
+        to the end. A breach (the run's lapse, or staff cancelling a plan already past its
+        grace) makes them owed from the day it ended. A plan the creditor ends while the
+        debtor keeps it is no failure of his (6:96 lid 6 BW, HR 25-11-2016): he was granted
+        the plan's days to pay, so the costs can be owed only from the day after the last
+        installment's grace, over what he has not paid by then (law16 F2: 75.00 costs from
+        the day staff cancelled a kept plan, 84.80 left open after he paid as agreed)."""
+        if self.status is not PlanStatus.CANCELLED or self.ended_on is None:
+            return None
+        if self.lapsed:
+            return self.ended_on
+        judged = replace(self, status=PlanStatus.ACTIVE, reason=None, skipped=frozenset())
+        if judged.breached(self.ended_on):
+            return self.ended_on
+        grace = timedelta(days=self.rules.tolerance_days + 1)
+        last = max((self.grace_from(i) + grace for i in self.schedule), default=self.ended_on)
+        return max(self.ended_on, last)
 
     def installments(self, today: date) -> list[InstallmentState]:
         return installment_states(
@@ -223,7 +249,8 @@ class PaymentPlan:
     def counts_from(self) -> dict[int, date]:
         """Installments whose grace runs from a day after their due date: the day the bank's
         return of their collection was known (the debtor is told then and gets the grace to
-        pay from that day; law14b B, C), or the date of the collection made for them (a
+        pay from that day; law14b B, C), the day a payment that had paid them was seen to have
+        come back (``came_back``, law16 F4), or the date of the collection made for them (a
         retry, a weekend): nobody is in breach for money not yet asked."""
         out: dict[int, date] = {}
         for d in self.debits:
@@ -234,6 +261,8 @@ class PaymentPlan:
             )
             if day is not None:
                 out[d.number] = max(out.get(d.number, day), day)
+        for number, day in self.came_back:
+            out[number] = max(out.get(number, day), day)
         return out
 
     def grace_from(self, inst: ScheduledInstallment) -> date:

@@ -41,6 +41,10 @@ def held_terms(terms: ClaimTerms, header: ClaimHeader) -> ClaimTerms:
     when that invoice's share of the letter's one WIK amount becomes owed; it does not make
     a notice of its own with its own staffel (law6 finding 1: 425.00 + 425.00 on a letter
     over 6,000.00 whose maximum is 675.00)."""
+    prefix = plan_costs_ref("")
+    spans = tuple((a, b) for ref, a, b in header.costs_held if ref.startswith(prefix))
+    if spans:  # money received on these days goes on the principal first (law16 F4)
+        terms = replace(terms, principal_first=spans)
     held = held_costs_from(terms, header)
     if held == terms.costs_owed_from:
         return terms
@@ -52,6 +56,14 @@ def plan_costs_ref(plan_id: str) -> str:
     """The costs hold of a plan over the principal only (a whole-claim plan's is its interest
     pause)."""
     return f"plan|{plan_id}"
+
+
+def ended_plan_costs_ref(plan_id: str) -> str:
+    """The costs hold a plan over the whole claim keeps after the creditor ended it while the
+    debtor kept it (its interest pause ends on that day, the costs wait for the plan's own
+    days: ``PaymentPlan.costs_held_until``, law16 F2). Not under :func:`plan_costs_ref`'s
+    prefix: that one says a plan over the principal ran (principal-first allocation)."""
+    return f"plan-ended|{plan_id}"
 
 
 def ended_plan_held_on(headers: Iterable[ClaimHeader], on: date) -> frozenset[str]:
@@ -77,7 +89,7 @@ def principal_plan_ran_on(headers: Iterable[ClaimHeader], on: date) -> frozenset
         h.invoice_number
         for h in headers
         for ref, made_on, resumes_on in h.costs_held
-        if ref.startswith(prefix) and resumes_on is not None and made_on <= on < resumes_on
+        if ref.startswith(prefix) and made_on <= on and (resumes_on is None or on < resumes_on)
     )
 
 

@@ -9,7 +9,13 @@ because the payment record names the client (shared/services/online_payments.py)
 account it was started with (:meth:`MollieAccounts.account_of`). An account the client replaces
 or unlinks is kept under its own name (``client-<id>-mollie-key-<account>``, and its
 ``mollie@<account>`` link row): Mollie knows a payment only in the account that made it, and its
-refunds and chargebacks come for months, so those are read with it, never with a later one."""
+refunds and chargebacks come for months, so those are read with it, never with a later one.
+
+A test link (a ``test_`` key, or Connect with ``testmode``) takes no money: on Mollie's test
+checkout the payer picks the status himself. Outside local development
+(``allow_test_links=False``) only a client in sandbox mode may link one, to try its
+integration; a client out of sandbox is refused (``mollie_test_link_live_client``), and a test
+link kept past the client's approval starts no payment (online_payments.py, attack16 F5)."""
 
 from __future__ import annotations
 
@@ -65,7 +71,10 @@ class MollieAccounts:
         oauth: MollieOAuth | None = None,
         api_url: str = "https://api.mollie.com/v2",
         http: httpx.Client | None = None,
+        allow_test_links: bool = True,
     ) -> None:
+        # False outside local development: a client out of sandbox links no test account
+        self.allow_test_links = allow_test_links
         self.repos = repos
         self.links = links
         self.secrets = secrets
@@ -84,7 +93,9 @@ class MollieAccounts:
                 "Mollie Connect is not configured (MOLLIE_CONNECT_CLIENT_ID/SECRET)",
                 code="link_mollie_not_configured",
             )  # fmt: skip
-        self._client(client_id)
+        client = self._client(client_id)
+        if testmode:
+            self._may_link_test(client)
         state = start_link(
             self.links, client_id, "mollie-test" if testmode else "mollie", self.clock.now()
         )
@@ -96,6 +107,8 @@ class MollieAccounts:
         now = self.clock.now()
         pending = finish_link(self.links, params.get("state", ""), ("mollie", "mollie-test"), now)
         client_id, testmode = pending.client_id, pending.provider == "mollie-test"
+        if testmode:  # approved since the link was started: a test link is no longer its to make
+            self._may_link_test(self._client(client_id))
         if params.get("error"):
             raise Invalid(
                 f"Mollie authorisation refused: {params.get('error_description') or params['error']}",
@@ -140,13 +153,15 @@ class MollieAccounts:
 
     def set_api_key(self, client_id: str, api_key: str) -> MollieLink:
         """Keep the client's own API key (checked with Mollie first) in the secret store."""
-        self._client(client_id)
+        client = self._client(client_id)
         key = api_key.strip()
         if not API_KEY.match(key):
             raise Invalid(
                 "a Mollie API key starts with live_ or test_", field="api_key",
                 code="mollie_key_shape",
             )  # fmt: skip
+        if key.startswith("test_"):
+            self._may_link_test(client)
         try:  # any authenticated read proves the key: the enabled payment methods
             MollieClient(key, base_url=self.api_url, http=self.http)._call("GET", "/methods")
         except MollieError as exc:
@@ -184,6 +199,22 @@ class MollieAccounts:
         self.links.keep_mollie_account(link, kept_at=self.clock.now())
         with self._lock:
             self._tokens.pop(client_id, None)  # the access token was the old account's
+
+    def _may_link_test(self, client: Client) -> None:
+        """A test link for a client out of sandbox mode, outside local development: refused
+        (its debtors' "payments" would be test payments nobody paid, attack16 F5)."""
+        if not self.allow_test_links and not client.sandbox:
+            raise Invalid(
+                f"client {client.number} is out of sandbox mode: link a live Mollie account "
+                "(a live_ key, or Mollie Connect without testmode); a test account takes no money",
+                field="api_key", code="mollie_test_link_live_client",
+                params={"client": client.number},
+            )  # fmt: skip
+
+    def is_test_link(self, client: Client) -> bool:
+        """The client links a test account now (a test_ key, or Connect in testmode)."""
+        link = self.links.mollie(client.client_id)
+        return link is not None and link.testmode
 
     def _client(self, client_id: str) -> Client:
         found = self.repos.clients.get(client_id)

@@ -66,7 +66,7 @@ RESTORE_SETS: dict[str, frozenset[str]] = {
         "PaymentPlans", "PlanCalendar", "PlanInvoices", "PlanReferences", "PlanRules",
         "PlanTimeline", "SddCollections", "SddPending", "ClientSettlements", "SettledPayments",
         "SettlementBalances", "SettlementRuns", "SettlementRepayments", "ManagedInvoices",
-        "Usage", "PortalAccess", "PortalReturns",
+        "Usage", "PortalAccess", "PortalReturns", "RatesRestated",
     }),
     # who is who: agencies, clients and the keys and links that name them
     "parties": frozenset({

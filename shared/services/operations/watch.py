@@ -9,7 +9,9 @@
   only the operator can upload a new one, and only an alert tells the operator;
 - the age of the newest complete table backup (``inning.backup.newest_age_hours``): a backup
   that fails, stops before its manifest or no longer runs is noticed the next morning, not
-  on the day it is needed;
+  on the day it is needed; with no complete backup at all it records
+  :data:`NO_BACKUP_AGE_HOURS`, which pages like a backup that is too old (recording nothing
+  left the alert's query without a row: no backup, no page, ops16 #3);
 - the events Event Grid gave up on (``inning.statements.deadlettered``, blobs in
   ``statements-deadletter``): statement files that were never booked.
 
@@ -50,6 +52,11 @@ POISON_QUEUES = (
 
 
 DEADLETTER_CONTAINER = "statements-deadletter"  # infra/app/eventgrid.bicep
+# the age recorded when there is no complete backup at all (a new deployment before its first
+# night, every night's export stopping short, the container emptied): far above the
+# backup-missing alert's 26 hours, so it pages; a point must be recorded, since the alert's
+# `summarize max()` over no point gives a null age that `where age > 26` drops
+NO_BACKUP_AGE_HOURS = 10_000.0
 
 
 @dataclass(frozen=True)
@@ -97,9 +104,10 @@ def watch(
             finished = newest_backup()
             if finished is None:  # none yet (a new deployment) or all gone: say so, loudly
                 log.warning("no complete table backup exists")
+                backup_age = NO_BACKUP_AGE_HOURS
             else:
                 backup_age = round((now - finished).total_seconds() / 3600, 2)
-                metrics.level("inning.backup.newest_age_hours", backup_age)
+            metrics.level("inning.backup.newest_age_hours", backup_age)
         except Exception:
             log.exception("watch: the backups could not be listed")
     if files is not None:

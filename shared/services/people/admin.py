@@ -36,9 +36,18 @@ from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import Forbidden, Invalid, NotFound
 from shared.services.people import texts
 from shared.services.people.accounts import AccountService
-from shared.services.people.kit import Kit
+from shared.services.people.kit import Kit, Throttled
 
 MAX_AUDIT_DAYS = 366
+# Invitations mail addresses nobody verified, and an address with an account anywhere hears
+# that someone tried (attack16 F1: 20 posts, 20 mails to another agency's client's CEO): the
+# mails to one address, whoever invites it, are limited as password resets are
+# (RESETS_PER_ACCOUNT_PER_HOUR); over it nothing is mailed and the answer is the same. An
+# inviting organisation (a client, or an agency) is limited too, and told so: a team of
+# thirty is invited in an hour, a mailing to strangers is not.
+INVITE_MAILS_PER_ADDRESS_PER_HOUR = 3
+INVITES_PER_INVITER_PER_HOUR = 30
+COUNTERS = "PeopleCounters"
 
 
 class NotAllowed(Exception):
@@ -99,13 +108,14 @@ class AdminService:
         name: str = "",
         mobile: str | None = None,
         language: str = "nl",
-    ) -> User:
-        target = self.target_client(principal, client_number)
-        self.require(principal, Action.MANAGE_USERS, target)
-        user, _ = self.invite_into(
-            target, email, role, actor_of(principal), name=name, mobile=mobile, language=language
-        )
-        return user
+    ) -> None:
+        """The API's invitation: as the console's (:meth:`invite_or_tell`), the same answer
+        whether or not the address has an account elsewhere (attack16 F2: 422
+        ``address_has_account`` for any agency's person, 201 otherwise). An account the caller
+        reaches itself (it lists it with ``GET /v1/users``) is refused as before: that tells
+        it nothing it cannot read."""
+        self.invite_or_tell(principal, email, role, client_number, name=name, mobile=mobile,
+                            language=language, refuse_reached=True)  # fmt: skip
 
     def invite_or_tell(
         self,
@@ -115,24 +125,54 @@ class AdminService:
         client_number: str | None = None,
         *,
         name: str = "",
+        mobile: str | None = None,
         language: str = "nl",
+        refuse_reached: bool = False,
     ) -> None:
         """The console's invitation, with the same answer whether or not the address has an
         account: addresses are unique over every agency, so "already has an account" would
         tell any client's admin who is registered anywhere. When it has one, its owner hears
-        by mail that this organisation tried (no link; nothing changes)."""
+        by mail that this organisation tried (no link; nothing changes). The mail is the
+        inviting organisation's (its outbox, its usage, its sandbox mode), never the owner's
+        client's, and one address gets at most ``INVITE_MAILS_PER_ADDRESS_PER_HOUR`` of these
+        and of invitations together, silently (attack16 F1). ``refuse_reached``: an account
+        the principal reaches itself is refused (``address_has_account``)."""
         target = self.target_client(principal, client_number)
         self.require(principal, Action.MANAGE_USERS, target)
+        self._inviter_allows(principal)
         try:
-            self.invite_into(target, email, role, actor_of(principal), name=name,
-                             language=language)  # fmt: skip
+            self.invite_into(target, email, role, actor_of(principal), name=name, mobile=mobile,
+                             language=language, throttled=True)  # fmt: skip
         except AlreadyAnAccount:
             found = self.people.users.by_email(normalise_email(email))
             if found is None:
                 return  # gone meanwhile: nothing to tell
             owner = found[0]
+            if refuse_reached and reaches(principal, owner.tenant):
+                raise
+            if not self._address_allows(owner.email):
+                return  # told often enough this hour: the same answer, no mail
             subject, text = texts.mail("invite_exists", owner.language, org=self._org_name(target))
-            self.kit.mail(owner, subject, text)
+            # filed and counted under the inviting organisation, whose sandbox mode applies
+            self.kit.mail_to(self.kit.scope_of_target(target), owner.email, owner.language,
+                             subject, text)  # fmt: skip
+
+    def _inviter_allows(self, principal: Principal) -> None:
+        """At most ``INVITES_PER_INVITER_PER_HOUR`` invitations an hour from one organisation
+        (the inviter's client, or its agency); counted for every try, whatever the address,
+        so the refusal tells nothing about one."""
+        now = self.kit.now()
+        inviter = tenant_key(principal.agency_id, principal.client_id)
+        if self.kit.counters.increment(COUNTERS, f"invite-by|{inviter}", f"h{now:%Y%m%d%H}",
+                                       limit=INVITES_PER_INVITER_PER_HOUR) is None:  # fmt: skip
+            raise Throttled(3600 - now.minute * 60 - now.second)
+
+    def _address_allows(self, email: str) -> bool:
+        """One more invitation mail (or notice) to ``email`` this hour, counted."""
+        now = self.kit.now()
+        key = f"invite-to|{self.kit.hashed('addr', normalise_email(email))}"
+        return self.kit.counters.increment(COUNTERS, key, f"h{now:%Y%m%d%H}",
+                                           limit=INVITE_MAILS_PER_ADDRESS_PER_HOUR) is not None  # fmt: skip
 
     def invite_into(
         self,
@@ -145,11 +185,14 @@ class AdminService:
         mobile: str | None = None,
         language: str = "nl",
         user_id: str = "",
+        throttled: bool = False,
     ) -> tuple[User, str]:
         """No authorisation here: for the CLI (the first admin) and onboarding. Returns the
         user and the invitation link (also mailed). ``user_id``: onboarding names its first
         user after the client, so that a retry of a request cut off after the e-mail index was
-        written takes that index over as its own at once."""
+        written takes that index over as its own at once. ``throttled``: an administrator's
+        invitation, mailed only within the address's hourly limit (over it: the invitation
+        stands unmailed and the link is "", a later invitation mails a fresh one)."""
         if (error := email_error(email)) is not None:
             raise Invalid(error, field="email")
         if (error := role_error(role, target.client_id)) is not None:
@@ -169,10 +212,14 @@ class AdminService:
             self.people.users.add(user)
         except Conflict:
             user = self._invited_before(target, user.email, role)
-        token = self.accounts.issue_link(Purpose.INVITE, user.user_id)
-        link = self.kit.link(f"invite/{token}")
-        subject, text = texts.mail("invite", user.language, org=self._org_name(target), link=link)
-        self.kit.mail(user, subject, text)
+        link = ""
+        if not throttled or self._address_allows(user.email):
+            token = self.accounts.issue_link(Purpose.INVITE, user.user_id)
+            link = self.kit.link(f"invite/{token}")
+            subject, text = texts.mail(
+                "invite", user.language, org=self._org_name(target), link=link
+            )
+            self.kit.mail(user, subject, text)
         self.kit.audit_user(Event.USER_INVITED, user, actor=actor, role=role.value)
         return user, link
 

@@ -15,6 +15,7 @@ from shared.domain.ids import time_ordered_id
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.people.accounts import User
 from shared.domain.people.audit import AuditEvent, Event, tenant_key
+from shared.domain.people.authorisation import Target
 from shared.domain.people.factors import digest
 from shared.ports.tables import Conflict
 from shared.services.messaging import MessagingService
@@ -129,6 +130,13 @@ class Kit:
         """The outbox partition of a person's messages: their client (whose sandbox mode then
         applies), or their agency."""
         return user.client_id or f"@agency.{user.agency_id}"
+
+    @staticmethod
+    def scope_of_target(target: Target) -> str:
+        """The outbox partition of a mail an organisation causes (an invitation's notice to
+        an address with an account elsewhere): the client's, or its agency's; never the
+        recipient's client (attack16 F1)."""
+        return target.client_id or f"@agency.{target.agency_id}"
 
     def mail(
         self, user: User, subject: str, text: str, *, reset: bool = False, key: str = ""

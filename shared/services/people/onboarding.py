@@ -24,7 +24,9 @@ from shared.domain.people.accounts import (
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, Role, Target
 from shared.domain.people.tokens import Purpose
+from shared.domain.records import ActionItem
 from shared.domain.references.iban import iban_error, normalise
+from shared.ports.tables import Conflict
 from shared.services.account_ownership import BY_AGENCY, BY_CLIENT
 from shared.services.errors import Invalid, NotFound
 from shared.services.imports import ImportService
@@ -34,6 +36,10 @@ from shared.services.people.admin import AdminService, actor_of
 from shared.services.people.kit import Kit, Throttled
 
 SIGNUPS_PER_ADDRESS_PER_HOUR = 5
+# the sign-up mails an address nobody verified: at most this many an hour to one mailbox,
+# whatever the callers' addresses (attack16 F6: 4 callers x 5 = 20 mails to one victim),
+# silently over it (the form answers the same), as password resets are limited per account
+SIGNUP_MAILS_PER_RECIPIENT_PER_HOUR = 3
 
 
 @dataclass(frozen=True)
@@ -252,6 +258,11 @@ class OnboardingService:
             mobile = normalise_mobile(mobile)
         except ValueError as exc:
             raise Invalid(str(exc), field="mobile", code="mobile_invalid") from None
+        if self.kit.counters.increment(
+            "PeopleCounters", f"signup-to|{self.kit.hashed('addr', normalise_email(email))}",
+            f"h{now:%Y%m%d%H}", limit=SIGNUP_MAILS_PER_RECIPIENT_PER_HOUR,
+        ) is None:  # fmt: skip
+            return  # mailed often enough this hour: nothing kept, nothing sent, the same answer
         lang = "en" if language == "en" else "nl"
         signup = Signup(
             random_id("s"),
@@ -277,12 +288,22 @@ class OnboardingService:
         signup = self.kit.people.signups.get(link.subject)
         if signup is None:
             raise NotFound("no such sign-up")
-        client, user, finished = self._create(
-            self.signup_agency,
-            NewClient(f"SU-{signup.kvk_number}", signup.company, signup.kvk_number, True, "",
-                      signup.language, signup.email, signup.mobile),
-            sandbox=True,
-        )  # fmt: skip
+        asked = NewClient(f"SU-{signup.kvk_number}", signup.company, signup.kvk_number, True,
+                          "", signup.language, signup.email, signup.mobile)  # fmt: skip
+        try:
+            client, user, finished = self._create(self.signup_agency, asked, sandbox=True)
+        except Invalid as exc:
+            if exc.code != "client_number_taken":
+                raise
+            # the KvK number is a claim (only the address was verified): another sign-up that
+            # named it first does not hand it the number (attack16 F4: the company itself was
+            # refused client_number_taken); this one gets a number of its own, the same on a
+            # retry, and the agency hears that two sign-ups name one KvK number
+            first = self.kit.repos.clients.id_for_number(self.signup_agency, asked.number)
+            own = f"{asked.number}-{self.kit.hashed('signup-number', signup.signup_id)[:6].upper()}"
+            client, user, finished = self._create(self.signup_agency, replace(asked, number=own),
+                                                  sandbox=True)  # fmt: skip
+            self._tell_kvk_shared(client, first, signup.kvk_number)
         self.kit.people.signups.save(
             replace(signup, verified=True, client_id=client.client_id, client_number=client.number)
         )
@@ -296,6 +317,26 @@ class OnboardingService:
         except LinkInvalid:
             pass  # spent meanwhile by the same verification opened twice: the work is one
         return client, user
+
+    def _tell_kvk_shared(self, client: Client, first_id: str | None, kvk: str) -> None:
+        """Both sandbox clients that name the KvK number ``kvk`` carry an action item, once
+        (a retry adds nothing): the agency checks which is the company before approving."""
+        first = self.kit.repos.clients.get(first_id) if first_id else None
+        if first is None:
+            return
+        now = self.kit.now()
+        for mine, other in ((client, first[0]), (first[0], client)):
+            item = ActionItem(
+                mine.client_id, f"kvk-shared-{other.client_id}", "signup_kvk_shared",
+                f"KvK number {kvk} is also named by client {other.number} ({other.name}, "
+                f"signed up by {other.contact_email}): a KvK number at sign-up is a claim; check "
+                "which is the company before approving", now,
+                detail={"kvk_number": kvk, "client": other.number},
+            )  # fmt: skip
+            try:
+                self.kit.repos.actions.add(item)
+            except Conflict:
+                pass  # told by the attempt a storage fault cut off
 
     def approve(self, principal: Principal, number: str) -> Client:
         """An agency admin takes a signed-up client out of sandbox mode."""

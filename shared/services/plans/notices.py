@@ -8,7 +8,7 @@ schedule after a postponement. Amounts and dates are shown the way each language
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.plans.plan import PaymentPlan
@@ -191,6 +191,118 @@ def debit_failed(plan: PaymentPlan, failed: FailedCollection, iban: str, languag
             "again; please make sure your balance covers it.",
             "If the installment is neither paid nor collected by that day, the plan may lapse "
             "and the whole open amount becomes due again.",
+        ),
+    )
+
+
+def cancelled_to_debtor(plan: PaymentPlan, iban: str, language: str) -> Notice:
+    """The debtor's notice that staff cancelled his plan (law16 F2: he heard nothing and went
+    on paying by the schedule he had). A plan he kept: what it still asks and the day by which
+    he can pay it without collection costs (``PaymentPlan.costs_held_until``; 6:96 lid 6 BW,
+    HR 25-11-2016); a plan already in breach: the open amount is due again, as on a lapse."""
+    ref = display(plan.payment_reference)
+    ended = plan.ended_on or plan.start
+    until = plan.costs_held_until
+    kept = until is not None and until > ended
+    pay_by = until - timedelta(days=1) if until is not None and kept else None
+    invoices = ", ".join(plan.invoice_numbers)
+    if language == "nl":
+        head = (
+            f"Uw betalingsregeling voor facturen {invoices} is op {_day(ended, 'nl')} "
+            "beëindigd. Er worden geen termijnen meer gevraagd of geïncasseerd."
+        )
+        if pay_by is None:
+            return Notice(
+                "Uw betalingsregeling is beëindigd",
+                (
+                    head,
+                    f"Het openstaande bedrag van {_eur(plan.open, 'nl')} is weer in zijn geheel "
+                    "opeisbaar; de incassoprocedure wordt hervat.",
+                ),
+            )
+        frozen = (
+            (f"Vanaf {_day(ended, 'nl')} loopt de rente over wat openstaat weer.",)
+            if plan.freezes_interest
+            else ()
+        )
+        return Notice(
+            "Uw betalingsregeling is beëindigd",
+            (
+                head,
+                f"U bent de regeling nagekomen. Volgens de regeling staat nog "
+                f"{_eur(plan.open, 'nl')} open. Betaalt u dit bedrag uiterlijk op "
+                f"{_day(pay_by, 'nl')} naar {iban} onder vermelding van betalingskenmerk "
+                f"{ref}, dan brengen wij daarover geen incassokosten in rekening.",
+                *frozen,
+            ),
+        )
+    head = (
+        f"Your payment plan for invoices {invoices} was ended on {_day(ended, 'en')}. No "
+        "further installments are asked or collected."
+    )
+    if pay_by is None:
+        return Notice(
+            "Your payment plan has ended",
+            (
+                head,
+                f"The open amount of {_eur(plan.open, 'en')} is due again in full; collection "
+                "resumes.",
+            ),
+        )
+    frozen_en = (
+        (f"From {_day(ended, 'en')} interest runs again on what is open.",)
+        if plan.freezes_interest
+        else ()
+    )
+    return Notice(
+        "Your payment plan has ended",
+        (
+            head,
+            f"You kept the plan. By the plan, {_eur(plan.open, 'en')} is still open. If you "
+            f"pay it by {_day(pay_by, 'en')} to {iban} quoting payment reference {ref}, no "
+            "collection costs are charged on it.",
+            *frozen_en,
+        ),
+    )
+
+
+def payment_came_back(
+    plan: PaymentPlan, reopened: tuple[FailedCollection, ...], iban: str, language: str
+) -> Notice:
+    """The debtor's notice that money paid towards his plan came back (a transfer the bank
+    returned, a refund; law16 F4: nobody told him and the plan lapsed the next morning): the
+    installments it had paid that are open again, what each asks and the day, the grace from
+    today, by which it must be paid. As the direct debit's notice (:func:`debit_failed`)."""
+    ref = display(plan.payment_reference)
+    if language == "nl":
+        lines = [
+            f"Termijn {r.number}: {_eur(r.amount, 'nl')}, uiterlijk op {_day(r.pay_by, 'nl')}"
+            for r in reopened
+        ]
+        return Notice(
+            "Een betaling op uw betalingsregeling is teruggeboekt",
+            (
+                "Een betaling op uw betalingsregeling is naar u teruggeboekt of terugbetaald. "
+                "Daardoor staat weer open:",
+                "\n".join(lines),
+                f"Wilt u dit overmaken naar {iban} onder vermelding van betalingskenmerk {ref}?",
+                "Is het op die dag niet betaald, dan kan de regeling vervallen en wordt het "
+                "openstaande bedrag weer in zijn geheel opeisbaar.",
+            ),
+        )
+    lines = [
+        f"Installment {r.number}: {_eur(r.amount, 'en')}, by {_day(r.pay_by, 'en')}"
+        for r in reopened
+    ]
+    return Notice(
+        "A payment on your payment plan came back",
+        (
+            "A payment on your payment plan was returned or refunded to you. Open again "
+            "because of that:",
+            "\n".join(lines),
+            f"Please transfer it to {iban} quoting payment reference {ref}.",
+            "If it is not paid by that day, the plan may lapse and the whole open amount "
+            "becomes due again.",
         ),
     )
 

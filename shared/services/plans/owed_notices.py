@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 LOWERED = "lowered|"
 KEPT = "kept-"
+CANCELLED = "cancelled|"
 RETRIES = 3
 
 
@@ -51,6 +52,13 @@ def kept(now: datetime, lapsed_on: str) -> str:
     return owed(now, f"{KEPT}{lapsed_on}")
 
 
+def cancelled(now: datetime, plan: PaymentPlan) -> str:
+    """The debtor's notice that staff cancelled his plan (law16 F2), keyed by the day it
+    ended: a plan is cancelled once."""
+    day = plan.ended_on.isoformat() if plan.ended_on else ""
+    return owed(now, f"{CANCELLED}{day}")
+
+
 def tell(service: PlanService, client: Client, plan: PaymentPlan) -> PaymentPlan:
     """Send what ``plan``'s mark says it owes, then drop the mark. A paused plan's lowering
     is told with the word that nothing is asked while it is paused. A plan that stopped
@@ -65,6 +73,13 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan) -> PaymentPlan
         )
     elif plan.status in RUNNING and what.startswith(KEPT):
         _tell_kept(service, client, plan, mark, what)
+    elif plan.status is PlanStatus.CANCELLED and what.startswith(CANCELLED):
+        iban = client.ibans[0] if client.ibans else ""
+        sent = service._send_notice(
+            client, plan, what, functools.partial(notices.cancelled_to_debtor, plan, iban)
+        )
+        service.plans.log(plan.client_id, plan.plan_id, mark, service.clock.now(),
+                          "cancel_told", f"The debtor is told the plan ended: {sent}")  # fmt: skip
     return _told(service, plan)
 
 

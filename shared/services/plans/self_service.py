@@ -8,9 +8,13 @@ invoices and plans in the client's partition, nothing posted by the form is trus
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from shared.adapters.tables.keys import InvalidKey
 from shared.adapters.tables.plans_repo import held_by_plan
@@ -36,14 +40,19 @@ from shared.domain.portal.tokens import PortalAccess
 from shared.domain.records import ActionItem
 from shared.domain.references.iban import iban_error, normalise
 from shared.domain.sepa_xml import sepa_name_error
+from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.interest_kinds import flat, kinds_of
 from shared.services.plans.direct_debit import DirectDebitError, creditor_of
 from shared.services.plans.pay_online import InstallmentCheckout
 from shared.services.plans.service import PlanRequest, PlanService
-from shared.services.portal import PORTAL, PortalService
+from shared.services.portal import PORTAL, RETURNS, PortalService
 
 SHOWN = HOLDS_DUNNING | {PlanStatus.DRAFT}  # the plans a debtor sees in the portal
+RETRIES = 5
+# a second click while the first is making the plan waits for it (a plan is made in about a
+# second); a claim this old with no plan was cut off and is taken over
+ACCEPT_WAITS, ACCEPT_PAUSE, ACCEPT_STALE_SECONDS = 25, 0.2, 120
 # after a plan of the debtor's lapsed (cancelled after a breach), the debtor's next plans wait
 # for staff approval this long, whatever the client's self-service rule says
 LAPSE_MEMORY_MONTHS = 12
@@ -55,6 +64,21 @@ class PlanChoice:
     method: PlanMethod
     count: int | None = None
     amount: Cents | None = None
+    # what the preview page showed (:func:`shown_digest`), carried by its accept form: the
+    # plan agreed is that one or none (newcomer16 #1)
+    shown: str = ""
+
+
+def shown_digest(
+    debtor_number: str, invoice_numbers: tuple[str, ...], method: PlanMethod,
+    schedule: list[ScheduledInstallment] | tuple[ScheduledInstallment, ...],
+) -> str:  # fmt: skip
+    """A picture of a plan as the debtor saw it: the invoices it covers, how he pays and each
+    installment's day and amount. Not a secret: the server computes it again from what is
+    open at the click, and a form that names another picture is refused."""
+    lines = [debtor_number, method.value, *sorted(invoice_numbers)]
+    lines += [f"{i.number}|{i.due_date.isoformat()}|{i.amount}" for i in schedule]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -81,11 +105,19 @@ class PortalPlans:
     interest_rules: tuple[InterestRule, ...] = ()
 
 
+def accept_key(access: PortalAccess) -> str:
+    """The ``PortalReturns`` row of a debtor's accept under way or done: one per debtor, as
+    the invoices a new plan covers are all of his that no plan holds."""
+    digest = hashlib.sha256(f"{access.client_id}|{access.debtor_number}".encode()).hexdigest()
+    return f"accept|{digest[:40]}"
+
+
 class PortalPlanDesk:
     def __init__(self, portal: PortalService, plans: PlanService, clock: Clock) -> None:
         self.portal = portal
         self.plans = plans
         self.clock = clock
+        self.pause: Callable[[float], None] = time.sleep  # between looks at a click under way
 
     def view(self, access: PortalAccess) -> PortalPlans:
         """The debtor's plans, and the plan the rules offer over what no plan covers yet."""
@@ -191,9 +223,95 @@ class PortalPlanDesk:
     def accept(
         self, access: PortalAccess, choice: PlanChoice, signing: MandateSigning | None
     ) -> PaymentPlan:
-        """Make the plan the debtor agreed to: with its mandate for a direct debit, started
-        at once when the client approves automatically, else a draft on the action list."""
+        """Make the plan the debtor agreed to: the schedule his page showed (``choice.shown``)
+        or none, refused ``plan_shown_changed`` when what is open moved since (an invoice
+        imported, a payment booked: newcomer16 #1). With its mandate for a direct debit,
+        started at once when the client approves automatically, else a draft on the action
+        list.
+
+        One accept per debtor at a time (newcomer16 #4: three clicks at once made three
+        plans): a ``PortalReturns`` row (:func:`accept_key`) is claimed under its ETag before
+        the plan is made and names the plan once it is; a second click of the same page finds
+        it and gets that plan, one while the first is under way waits for it."""
+        store = self.portal.repos.store
+        key = accept_key(access)
+        waited = lost = 0
+        while lost < RETRIES:
+            row = store.get(RETURNS, access.client_id, key)
+            data = dict(row.data) if row is not None else {}
+            if data.get("PlanId") and data.get("Shown") == choice.shown:
+                made = self._made(access, str(data["PlanId"]))
+                if made is not None:
+                    return made  # the same page's click again: the plan it made
+            if row is not None and not data.get("PlanId") and self._under_way(data):
+                if waited >= ACCEPT_WAITS:
+                    raise Invalid(
+                        "your agreement is still being processed", code="plan_accept_under_way"
+                    )
+                waited += 1
+                self.pause(ACCEPT_PAUSE)
+                continue  # the first click finishes (or gives up) meanwhile
+            view, schedule = self._as_shown(access, choice)
+            claim = Row(access.client_id, key, {
+                "Debtor": access.debtor_number, "Shown": choice.shown,
+                "Invoices": "|".join(view.invoice_numbers), "Started": self.clock.now().isoformat(),
+            }, etag=row.etag if row is not None else None)  # fmt: skip
+            try:
+                claimed = (
+                    store.insert(RETURNS, claim) if row is None else store.replace(RETURNS, claim)
+                )
+            except (Conflict, PreconditionFailed):
+                lost += 1
+                continue  # another click claimed it meanwhile: look again
+            try:
+                plan = self._make(access, view, schedule, choice, signing)
+            except Exception:
+                # nothing made: the debtor may try again at once
+                with contextlib.suppress(PreconditionFailed):
+                    store.delete(RETURNS, access.client_id, key, etag=claimed.etag)
+                raise
+            with contextlib.suppress(PreconditionFailed):
+                store.replace(RETURNS, Row(access.client_id, key, {**claim.data,
+                                                                  "PlanId": plan.plan_id},
+                                           etag=claimed.etag))  # fmt: skip
+            return plan
+        raise ConflictingUpdate("the plan keeps changing; try again")
+
+    def _made(self, access: PortalAccess, plan_id: str) -> PaymentPlan | None:
+        """The plan an earlier click of the same page made, while it is still shown."""
+        try:
+            plan = self.plan(access, plan_id)
+        except NotFound:
+            return None
+        return plan if plan.status in SHOWN else None
+
+    def _under_way(self, data: dict[str, object]) -> bool:
+        """A claim with no plan yet, young enough that its click may still be making it (an
+        older one was cut off: it is taken over)."""
+        try:
+            started = datetime.fromisoformat(str(data.get("Started")))
+        except ValueError:
+            return False
+        return (self.clock.now() - started).total_seconds() < ACCEPT_STALE_SECONDS
+
+    def _as_shown(
+        self, access: PortalAccess, choice: PlanChoice
+    ) -> tuple[PortalPlans, list[ScheduledInstallment]]:
+        """The preview of ``choice`` as it stands now, refused when it is not the one the
+        debtor's page showed."""
         view, schedule = self.preview(access, choice)
+        now = shown_digest(view.debtor.number, view.invoice_numbers, choice.method, schedule)
+        if not hmac.compare_digest(now, choice.shown):
+            raise Invalid(
+                "what is open changed since the schedule was shown; see the new schedule",
+                code="plan_shown_changed",
+            )
+        return view, schedule
+
+    def _make(
+        self, access: PortalAccess, view: PortalPlans, schedule: list[ScheduledInstallment],
+        choice: PlanChoice, signing: MandateSigning | None,
+    ) -> PaymentPlan:  # fmt: skip
         assert view.offer is not None
         mandate_iban = ""
         if choice.method is PlanMethod.DIRECT_DEBIT and not view.via_mollie:
@@ -220,12 +338,19 @@ class PortalPlanDesk:
             agreed_on=amsterdam_today(self.clock), agreed_how=Consent.PORTAL,
         )  # fmt: skip
         plan = self.plans.create(client, request, PORTAL)
-        # his written proposal acknowledges the claims (3:318 BW) whatever staff decide: kept
-        # apart from the draft, which a refusal deletes (law10 F4)
+        if [(i.number, i.due_date, i.amount) for i in plan.schedule] != [
+            (i.number, i.due_date, i.amount) for i in schedule
+        ]:
+            # money came in between the check and the plan: not the schedule he agreed to
+            self.plans.delete(client, plan.plan_id)
+            raise Invalid(
+                "what is open changed since the schedule was shown; see the new schedule",
+                code="plan_shown_changed",
+            )
+        # his written proposal acknowledges the claims he saw (3:318 BW), the plan's and no
+        # other, whatever staff decide: kept apart from the draft, which a refusal deletes
+        # (law10 F4)
         self._acknowledged(client, plan)
-        if sum(i.amount for i in plan.schedule) != sum(i.amount for i in schedule):
-            # money came in between the page and the click: the plan covers what is open now
-            self.plans.note(plan, "changed", "The open amount changed since the debtor saw it")
         if choice.method is PlanMethod.DIRECT_DEBIT and signing is not None and not view.via_mollie:
             today = amsterdam_today(self.clock)
             mandate = Mandate(f"M{plan.plan_id}", today, mandate_iban, signing.name.strip()[:70])

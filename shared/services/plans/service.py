@@ -53,7 +53,7 @@ from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
-from shared.services.ledger.costs_holds import plan_costs_ref
+from shared.services.ledger.costs_holds import ended_plan_costs_ref, plan_costs_ref
 from shared.services.payments import PaymentService
 from shared.services.plans import notices, owed_notices
 from shared.services.plans.direct_debit import (
@@ -325,6 +325,10 @@ class PlanService:
         # alone (3:318: his act acknowledges what it named), and the plan carries only a
         # consent the change gives, until one is recorded
         widened = not set(updated.invoice_numbers) <= set(plan.invoice_numbers)
+        if not set(plan.invoice_numbers) <= set(updated.invoice_numbers):
+            # narrowed: his act named the claims taken out too, and dropping them from the
+            # draft does not undo it (law16 F1b: their acknowledgement was lost)
+            self._keep_consent(plan)
         if widened:
             self._keep_consent(plan)
             updated = replace(
@@ -346,7 +350,11 @@ class PlanService:
 
     def _keep_consent(self, plan: PaymentPlan) -> None:
         """The days the debtor agreed to ``plan`` kept on its own invoices' claims, before a
-        redraft that widens it drops them from the plan."""
+        redraft that widens or narrows it, or its deletion, drops them from the plan: his
+        acknowledgement (3:318 BW) stands whatever the creditor does with the draft after
+        (law16 F1: a deleted draft's recorded consent was lost, and a claim he acknowledged
+        was held as prescribed). A consent recorded in error is corrected by giving the draft
+        another day, not by deleting it."""
         from shared.adapters.tables.prescription_repo import PrescriptionDecisions
         from shared.services.prescription_watch import debtor_agreed
 
@@ -368,6 +376,9 @@ class PlanService:
         # goes, so a deletion failing in between leaves the draft for the retry to delete,
         # never a hold of a plan that no longer exists (failure5 finding 7)
         self._undo_activation(plan)
+        # what the debtor did for it (a consent, a mandate) is kept on its claims before the
+        # row goes (idempotent: a deletion repeated after a failure keeps the same days)
+        self._keep_consent(plan)
         try:
             self.plans.delete(plan, etag)
         except PreconditionFailed as e:
@@ -689,16 +700,19 @@ class PlanService:
         return self._transition(client, plan_id, author, "resumed", lambda p: p.resume(today))
 
     def cancel(self, client: Client, plan_id: str, reason: str, author: str) -> PaymentPlan:
+        """Staff end a plan. Saved with the debtor's notice owed (law16 F2: he was told
+        nothing and paid on by his schedule): whether he kept it, what it still asks and the
+        day he can pay that by without costs (``PaymentPlan.costs_held_until``); told now, or
+        by the run that finishes the release."""
         today = amsterdam_today(self.clock)
-        plan = self._transition(
-            client,
-            plan_id,
-            author,
-            "cancelled",
-            lambda p: self._withdraw(client, p.cancel(reason, today)),
-        )
+
+        def cancelled(p: PaymentPlan) -> PaymentPlan:
+            ended = self._withdraw(client, p.cancel(reason, today))
+            return replace(ended, notice_to_tell=owed_notices.cancelled(self.clock.now(), ended))
+
+        plan = self._transition(client, plan_id, author, "cancelled", cancelled)
         self._release(plan)
-        return plan
+        return owed_notices.tell(self, client, plan)
 
     def postpone(
         self, client: Client, plan_id: str, number: int, to: date, shift_later: bool, author: str
@@ -785,8 +799,20 @@ class PlanService:
         # a statement comes days late, not months: an old lapse is not reopened by money
         # that happens to be dated in its grace (nor are lapses from before this rule)
         recent = amsterdam_today(self.clock) - timedelta(weeks=KEPT_WITHIN_WEEKS)
+        busy: set[str] = getattr(self._working, "plans", set())
         for debtor in sorted({s.invoice.debtor_number for s in stored.values()}):
             for plan in self.plans.of_debtor(client.client_id, debtor):
+                if (
+                    plan.status is PlanStatus.COMPLETED
+                    and plan.attention_on is not None
+                    and plan.plan_id not in busy
+                    and wanted & set(plan.invoice_numbers)
+                ):
+                    # a completed plan still watched for returns (its invoices released):
+                    # money that came back reopens it now, and the debtor is told today, not
+                    # at its weekly look (law16 F4)
+                    self.process(client.client_id, plan.plan_id, amsterdam_today(self.clock))
+                    continue
                 if (
                     plan.lapsed
                     and plan.ended_on is not None
@@ -1060,6 +1086,7 @@ class PlanService:
             )
         elif paid < plan.paid:
             self._log(updated, "reversal", f"A payment came back: {plan.paid - paid} cents")
+            updated = self._came_back(plan, updated, paid, today)
         updated = updated.settle(paid, today)
         if updated.status is PlanStatus.COMPLETED and plan.status is not PlanStatus.COMPLETED:
             updated = self._completed_only_when_paid(client, updated, today)
@@ -1121,6 +1148,8 @@ class PlanService:
                                  f"Termijn {debit.number} {updated.payment_reference}")  # fmt: skip
         for key, inst in reminders:
             self._remind(client, updated, inst, key, today)
+        if updated.status in RUNNING:
+            self._tell_came_back(client, updated, today)
         if reminders:
             updated = replace(updated, reminded=updated.reminded | {k for k, _ in reminders})
         updated = self._store(updated, etag, plan, today, worked_today=True)
@@ -1129,6 +1158,49 @@ class PlanService:
             self._log(updated, "completed", "All installments paid")
             self._contact(updated, f"Payment plan {plan.plan_id} completed")
         return updated
+
+    @staticmethod
+    def _came_back(
+        plan: PaymentPlan, updated: PaymentPlan, paid: Cents, today: date
+    ) -> PaymentPlan:
+        """Money that had paid installments came back (``paid`` below what the plan saw): the
+        installments it leaves unpaid count their grace from today, as an installment whose
+        collection came back does (law14b C; law16 F4: a returned transfer lapsed a paid plan
+        the next morning with nothing sent). Not for an installment whose own collection came
+        back: the collection's return keeps its own day."""
+        before = {s.number: s.paid for s in plan.installments(today)}
+        own = {d.number for d in plan.debits if d.state is DebitState.RETURNED}
+        reopened = [
+            s.number
+            for s in replace(plan, paid=paid).installments(today)
+            if s.paid < before.get(s.number, 0) and s.number not in own
+        ]
+        known = set(updated.came_back)
+        added = tuple((n, today) for n in reopened if (n, today) not in known)
+        return replace(updated, came_back=updated.came_back + added) if added else updated
+
+    def _tell_came_back(self, client: Client, plan: PaymentPlan, today: date) -> None:
+        """The debtor hears, the day it was seen, which installments a payment that came back
+        left open, what each asks and the day (grace from today) it must be paid by. Once per
+        day seen (its outbox key): sent before the plan that records the day is saved, so a
+        repeat after a failure finds the same key."""
+        numbers = {n for n, on in plan.came_back if on == today}
+        if not numbers:
+            return
+        states = {s.number: s for s in plan.installments(today)}
+        reopened = tuple(
+            notices.FailedCollection(i.number, states[i.number].open, i.due_date,
+                                     plan.grace_from(i) + timedelta(days=plan.rules.tolerance_days))
+            for i in plan.schedule
+            if i.number in numbers and states[i.number].open > 0
+        )  # fmt: skip
+        if not reopened:
+            return
+        iban = client.ibans[0] if client.ibans else ""
+        sent = self._send_notice(client, plan, f"came-back|{today.isoformat()}",
+                                 functools.partial(notices.payment_came_back, plan, reopened, iban))  # fmt: skip
+        self._log(plan, "came_back_told", "The debtor is told a payment came back and what is "
+                  f"open again by when (installments {sorted(numbers)}): {sent}")  # fmt: skip
 
     def _follow_paused(
         self, client: Client, plan: PaymentPlan, etag: str | None, today: date
@@ -2011,12 +2083,27 @@ class PlanService:
         ledger = self.payments.ledger
         freezes = span is not None and plan.freezes_interest
         holds = span is not None and not plan.include_costs
+        # the costs wait for the plan's own days when the creditor ended a plan the debtor
+        # kept (law16 F2): a principal plan's costs hold runs to then (and so does its
+        # principal-first order: he pays on the days he was given), a whole-claim plan's
+        # interest pause ends on the cancel day and a costs hold of its own runs on
+        until = plan.costs_held_until if span is not None else None
+        costs_span = (span[0], until) if span is not None and until is not None else span
+        kept_on = (
+            (span[0], until)
+            if span is not None and freezes and until is not None and until > (span[1] or until)
+            else None
+        )
         for number in plan.invoice_numbers:
             args = (plan.client_id, plan.debtor_number, number)
             if freezes or span is None:
                 ledger.set_interest_pause(*args, plan.plan_id, span if freezes else None)
             if holds or span is None:
-                ledger.set_costs_hold(*args, plan_costs_ref(plan.plan_id), span if holds else None)
+                ledger.set_costs_hold(
+                    *args, plan_costs_ref(plan.plan_id), costs_span if holds else None
+                )
+            if plan.include_costs and (span is None or plan.status is PlanStatus.CANCELLED):
+                ledger.set_costs_hold(*args, ended_plan_costs_ref(plan.plan_id), kept_on)
 
     def _release(self, plan: PaymentPlan) -> None:
         """The plan no longer holds its invoices: what is still open goes back to the

@@ -179,6 +179,31 @@ def test_past_due_timer_fires_once_at_start(storage_connection):
     assert fired == [True]
 
 
+def test_a_first_start_writes_the_status_the_real_host_writes(storage_connection):
+    """ops16 #5: {Last: null, Next: next(now), LastUpdated: now} in the status blob at a first
+    start, read back at the next start as a missed occurrence to catch up once."""
+    monitor = ScheduleMonitor(
+        BlobServiceClient.from_connection_string(storage_connection), "firststart"
+    )
+    from tools.devhost.timers import TimerRunner
+
+    schedule = Schedule.parse("0 0 6 * * *")
+    first = datetime(2026, 12, 2, 5, 50, tzinfo=UTC)
+    runner = TimerRunner(
+        "daily", schedule, lambda req: None, monitor, run_on_startup=False, now=lambda: first
+    )
+    assert runner.past_due_at_start() is False
+    blob = monitor._blob("daily").download_blob().readall()
+    assert json.loads(blob) == {
+        "Last": None, "Next": "2026-12-02T06:00:00Z", "LastUpdated": "2026-12-02T05:50:00Z"
+    }  # fmt: skip
+    later = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+    again = TimerRunner(
+        "daily", schedule, lambda req: None, monitor, run_on_startup=False, now=lambda: later
+    )
+    assert again.past_due_at_start() is True
+
+
 def test_schedule_change_is_not_past_due(storage_connection):
     monitor = ScheduleMonitor(
         BlobServiceClient.from_connection_string(storage_connection), "changed"

@@ -268,7 +268,14 @@ def test_an_upload_jobs_rejected_rows_in_the_askers_language(world, tenants):
     data, _, _ = jobs.result(tenants.c1, dutch.job_id)
     assert _rows(data, ";") == [
         ["Regel", "Veld", "Reden"],
-        ["2", "debtor", "onbekende debiteur DX: maak de debiteur eerst aan"],
+        [
+            "2",
+            "debtor",
+            (
+                "onbekende debiteur DX: geef de naam in een kolom Naam (en de soort) en lees "
+                "het bestand opnieuw in, dan maakt het inlezen de debiteur aan"
+            ),
+        ],
         ["4", "amount", "geen bedrag (voorbeeld: 1250,50)"],
     ]
     data, _, _ = jobs.result(tenants.c1, english.job_id)
@@ -278,7 +285,8 @@ def test_an_upload_jobs_rejected_rows_in_the_askers_language(world, tenants):
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     page = text(staff.get(f"/jobs/{english.job_id}?lang=nl"))
     assert (
-        "onbekende debiteur DX: maak de debiteur eerst aan" in page and "unknown debtor" not in page
+        "onbekende debiteur DX: geef de naam in een kolom Naam" in page
+        and "unknown debtor" not in page
     )
     page = text(staff.get(f"/jobs/{dutch.job_id}?lang=en"))
     assert "unknown debtor DX: create the debtor first" in page and "onbekende" not in page
@@ -321,4 +329,4 @@ def test_a_large_upload_confirmed_on_the_dutch_page_gives_a_dutch_file(world, te
     assert started.status == 303 and work_jobs(world) == 1
     job = started.headers["Location"].removeprefix("/api/console").split("?")[0]
     assert _rows(staff.get(job + "/file?lang=en").encoded(), ";") == [
-        ["Regel", "Veld", "Reden"], ["602", "debtor", "onbekende debiteur D7: maak de debiteur eerst aan"]]  # fmt: skip
+        ["Regel", "Veld", "Reden"], ["602", "debtor", "onbekende debiteur D7: geef de naam in een kolom Naam (en de soort: een kolom Soort, zakelijk of consument, of de keuze op het formulier), dan maakt het inlezen de debiteur aan"]]  # fmt: skip

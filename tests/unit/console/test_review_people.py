@@ -30,8 +30,11 @@ def test_the_invitation_answers_the_same_for_a_known_address(
     assert answers[0] == answers[1] and answers[0][0] == 303  # one mail each, the same answer
     # the owner of the known address heard of it (no link), and nothing of theirs changed
     key = people.kit.sent[-2]
-    owner = people.kit.people.users.get(boss.user_id)[0]  # type: ignore[index]
-    mail = world.services.messaging.content(people.kit.scope_of(owner), key)
+    # filed under the inviting client, never the owner's (attack16 F1)
+    owner = people.kit.people.users.get(boss.user_id)
+    assert owner is not None
+    assert world.services.messaging.outbox.get(people.kit.scope_of(owner[0]), key) is None
+    mail = world.services.messaging.content(tenants.c1, key)
     assert "already has an Inning account" in mail.text or "al een Inning-account" in mail.text
     assert "/api/console/" not in mail.text
     users = people.kit.people.users

@@ -168,9 +168,10 @@ def test_a_whole_claim_plan_agreed_in_the_term_and_kept_completes_without_costs(
 
 def test_a_whole_claim_plan_that_lapses_makes_the_costs_owed_from_that_day(world):
     """Same plan; installment 1 (334.04) paid 03-01: interest 2.14, principal 331.90. While
-    it runs no costs (on 03-09: 0). Cancelled on Mon 03-10: the costs are owed from that day
-    on the principal unpaid, interest paid counted against it: 1,000 - 331.90 - 2.14 =
-    665.96, 15 % = 99.894 -> 99.89."""
+    it runs no costs (on 03-09: 0). Installment 2 (04-01) unpaid past its 7 days' grace,
+    staff cancel on Thu 04-10 (a breach; a cancel of a plan he keeps waits for the plan's own
+    days, law16 F2): the costs are owed from that day on the principal unpaid, interest paid
+    counted against it: 1,000 - 331.90 - 2.14 = 665.96, 15 % = 99.894 -> 99.89."""
     _on(world, date(2025, 2, 14), 9)
     a = _claim(world, {"contact_email": "ar@c1.example"})
     made = _plan(world, a)
@@ -181,11 +182,11 @@ def test_a_whole_claim_plan_that_lapses_makes_the_costs_owed_from_that_day(world
     ]
     run_day(world, date(2025, 3, 1))
     assert _open(a, "2025-03-09")["open"]["costs"] == "0.00"
-    _on(world, date(2025, 3, 10))
+    _on(world, date(2025, 4, 10))
     r = a.call("POST", f"{BASE}/{made['plan_id']}/cancel", {"reason": "niet nagekomen"})
     assert r.status == 200
-    c = _open(a, "2025-03-10")
-    assert c["costs_owed_from"] == "2025-03-10" and c["open"]["costs"] == "99.89"
+    c = _open(a, "2025-04-10")
+    assert c["costs_owed_from"] == "2025-04-10" and c["open"]["costs"] == "99.89"
 
 
 def test_the_rule_takes_arrangements_in_order_and_ignores_later_ones():

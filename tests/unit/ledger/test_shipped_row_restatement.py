@@ -13,7 +13,7 @@ import pytest
 from shared.domain.law.interest_rates import RateTable, parse_rate_table, rate_table_csv
 from shared.domain.records import PaymentSource
 from shared.services.rate_restatement import RESTATE_QUEUE
-from shared.services.rates import CONTAINER, REMEMBERED
+from shared.services.rates import IN_FORCE, RESTATED_TABLE
 from tests.support.code_scan import ROOT
 from tests.unit.api.conftest import World, client_row, debtor_row, invoice_row
 from tests.unit.ledger.test_rate_table_restatement import deliver
@@ -79,7 +79,7 @@ def test_a_table_remembered_before_the_deploy_is_the_one_restated_from(world):
     _booked(world)
     rates = world.services.statutory_rates
     assert rates.settle() == 0  # the old release's daily run: its table is the one remembered
-    assert len(world.services.files.names(CONTAINER, REMEMBERED)) == 1
+    assert len(world.store.query(RESTATED_TABLE, pk=IN_FORCE).rows) == 1
     _deploy(world)
     assert rates.settle() == 1
     deliver(world)

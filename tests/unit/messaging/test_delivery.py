@@ -21,6 +21,7 @@ from shared.domain.messaging import (
     SendResult,
     TransientSendError,
 )
+from shared.ports.tables import Conflict
 from shared.services.messaging import MailboxLimits, MessagingService
 from tests.unit.api.conftest import client_row
 
@@ -156,6 +157,28 @@ def test_two_producers_racing_on_one_new_key_send_the_winners_words(env):
     assert channel.sent == [("d1@example.nl", "a")]
     # the loser's copy is no one's: removed, not left beside the record's
     assert len(service.files.names("messages", f"{client.client_id}/")) == 1
+
+
+def test_an_insert_that_landed_but_answered_conflict_keeps_its_content(env):
+    """codereview16 F5: an insert can land and still answer Conflict (Table Storage's
+    OperationTimedOut, retried by the SDK, meets the row the first try wrote). The producer
+    took that for a lost race and deleted the copy its own record names: the message could
+    never go out. The stored record naming our copy means the insert was ours."""
+    _, client, channel, queues, service = env
+    store = service.outbox.store
+    real_insert = store.insert
+    armed = [True]
+
+    def insert(table, row):  # type: ignore[no-untyped-def]
+        stored = real_insert(table, row)
+        if table == "Outbox" and armed.pop() if armed else False:
+            raise Conflict("Outbox exists (the SDK's retry of an insert that had landed)")
+        return stored
+
+    store.insert = insert
+    assert service.enqueue(message(client), MessageContent(subject="Herinnering")) is True
+    assert run_jobs(service, queues) == ["sent"]
+    assert channel.sent == [("d1@example.nl", "Herinnering")]
 
 
 def test_outside_contact_hours_the_job_waits(env):

@@ -153,3 +153,35 @@ def test_anonymous_health_calls_do_not_scan_every_client_each_time(world) -> Non
     world.clock.at = now + timedelta(days=1)
     reply = anonymous.call("GET", "/v1/health")
     assert reply.body["dunning"]["stale_clients"] == 300 and read["rows"] == 600
+
+
+def test_no_complete_backup_at_all_pages_like_one_too_old(
+    world, reader: InMemoryMetricReader
+) -> None:
+    """ops16 #3: with no complete backup (a new deployment, every night's export stopping at its
+    budget, the container emptied) the watch recorded no age, and the backup-missing alert's
+    `summarize age = max(valueMax) | where age > 26` over no point gives a null age and no row:
+    no backup, no page, though the alert says "or there is none"."""
+    import re
+
+    alerts = (ROOT / "infra" / "app" / "alerts.bicep").read_text()
+    block = alerts[alerts.index("name: 'backup-missing'") :]
+    query = re.search(r"query: '([^']*)'", block)
+    assert query is not None
+    threshold = re.search(
+        r'name == "inning\.backup\.newest_age_hours".*where age > (\d+)', query[1]
+    )
+    assert threshold is not None, query[1]
+    store = world.services.repos.store
+    report = watch_module.watch(
+        store, world.services.queues, world.clock, newest_backup=lambda: None
+    )
+    age = metric_points(reader)[("inning.backup.newest_age_hours", ())]
+    assert report.backup_age_hours == age
+    assert age > int(threshold[1])
+    # a backup of the night before stays under the threshold: the sentinel is for none only
+    finished = world.clock.now() - timedelta(hours=7)
+    report = watch_module.watch(
+        store, world.services.queues, world.clock, newest_backup=lambda: finished
+    )
+    assert report.backup_age_hours == 7.0

@@ -156,7 +156,13 @@ def test_the_total_is_on_the_pay_button_and_it_pays_everything_shown(advies):
     button = re.search(r'<button type="submit" name="all" value="yes">([^<]*)</button>', page)
     assert button is not None and button.group(1) == f"Betaal {format_eur_nl(total)}"
     assert page.index('id="total"') < page.index('name="all"')
-    response = browser.post("/portal/pay", all="yes", invoice=["A1"])  # unticked A2: still all
+    shown = re.findall(r'name="shown" value="([^"]+)"', page)
+    shown_total = re.search(r'name="shown_total" value="(\d+)"', page)
+    assert shown == ["A1", "A2"] and shown_total is not None
+    assert int(shown_total.group(1)) == total
+    response = browser.post(  # unticked A2: the main button still pays everything shown
+        "/portal/pay", all="yes", invoice=["A1"], shown=shown, shown_total=shown_total.group(1)
+    )
     payment_id = response.headers["Location"].rsplit("/", 1)[1]
     assert world.services.online_payments.simulation.get_payment(payment_id).amount == total
     only = browser.post("/portal/pay", invoice=["A2"])  # the second button: the ticked ones
@@ -254,8 +260,12 @@ def test_after_a_plan_the_overview_asks_its_next_installment_with_its_reference(
     found = re.search(r'name="csrf" value="([^"]+)"', browser.page())
     assert found is not None
     csrf = found.group(1)
+    choice = {"method": "transfer", "by": "count", "installments": "4"}
+    preview = browser.page("/portal/plan/preview", **choice)
+    shown = re.search(r'name="shown" value="([^"]+)"', preview)
+    assert shown is not None
     done = browser.go("POST", "/portal/plan/accept",
-                      {"csrf": csrf, "method": "transfer", "by": "count", "installments": "4"})  # fmt: skip
+                      {"csrf": csrf, **choice, "shown": shown.group(1)})  # fmt: skip
     assert done.status == 303 and done.headers["Location"].endswith("done=plan_started")
     (plan,) = world.services.plans.of_client(client)
     first = plan.schedule[0]

@@ -67,8 +67,13 @@ def test_only_the_plans_invoices_and_only_while_it_runs_take_the_principal_first
     mine = _pay(world, client, "p2", 1_000, date(2026, 1, 8))
     assert [x.component for x in mine.allocations] == ["principal"]
     assert a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "debtor asked"}).status == 200
-    after = _pay(world, client, "p3", 1_000, date(2026, 1, 9))
-    assert after.allocations[0].component != "principal"  # cancelled: the law's order again
+    # the creditor ended a plan the debtor kept: the days it gave him (31-1, 28-2 and the
+    # grace to 7-3) keep the order agreed for them (law16 F2: paying as told, he is not left
+    # a principal rest that the costs fall on)
+    kept = _pay(world, client, "p3", 1_000, date(2026, 1, 9))
+    assert [x.component for x in kept.allocations] == ["principal"]
+    after = _pay(world, client, "p4", 1_000, date(2026, 3, 8))
+    assert after.allocations[0].component != "principal"  # its days over: the law's order
 
 
 def test_a_plan_over_the_whole_claim_keeps_the_legal_order(world):

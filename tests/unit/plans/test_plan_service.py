@@ -295,6 +295,8 @@ def test_a_running_plan_holds_dunning_and_a_cancelled_one_hands_back(plans):
 
     assert dunning_day(date(2026, 1, 6)) == ["D2"]  # D1's invoices are in the plan
     a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "debtor asked"})
+    told = [json.loads(m.body)["key"] for m in world.services.messaging.queues.take("send-email")]
+    assert told == [f"plan|{plan_id}|cancelled|2026-01-06"]  # the debtor hears (law16 F2)
     assert dunning_day(date(2026, 1, 7)) == ["D1"]  # handed back at the step where it stood
 
 

@@ -48,8 +48,21 @@ def csrf(browser: Browser) -> str:
     return found.group(1)
 
 
+def shown(browser: Browser, **form: str) -> str:
+    """What the preview page of this choice shows now (its accept form's ``shown``), as a
+    debtor's browser sends it; "" when the choice is refused."""
+    choice: dict[str, str] = {
+        k: form[k] for k in ("method", "by", "installments", "amount") if k in form
+    }
+    response = browser.go("GET", "/portal/plan/preview", query=choice)
+    found = re.search(r'name="shown" value="([^"]*)"', response.encoded().decode())
+    return found.group(1) if found else ""
+
+
 def accept(browser: Browser, **form: str):
-    return browser.go("POST", "/portal/plan/accept", {"csrf": csrf(browser), **form})
+    """The accept form of the preview page the debtor just read."""
+    seen = {"shown": shown(browser, **form)} if "shown" not in form else {}
+    return browser.go("POST", "/portal/plan/accept", {"csrf": csrf(browser), **seen, **form})
 
 
 def test_the_offer_follows_the_rules():

@@ -55,16 +55,103 @@ def test_a_principal_plan_agreed_in_the_term_and_kept_costs_nothing(world):
 
 
 def test_when_it_lapses_the_costs_are_owed_from_that_day_on_the_principal_unpaid(world):
+    """Installment 2 (28-2) unpaid: its 7 days' grace ends 7-3, the run lapses the plan on
+    8-3: costs from then, 15 % of the 500.00 principal then unpaid = 75.00."""
+    a, client, plan_id = _plan_on(world, date(2026, 1, 8))
+    _pay(world, client, "p0", 50_000, date(2026, 1, 31))
+    run_day(world, date(2026, 3, 7))
+    assert a.call("GET", f"{BASE}/{plan_id}").body["status"] != "cancelled"
+    run_day(world, date(2026, 3, 8))
+    assert a.call("GET", f"{BASE}/{plan_id}").body["status"] == "cancelled"
+    before = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-03-07").body
+    assert before["open"]["costs"] == "0.00"
+    after = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-03-08").body
+    assert after["costs_owed_from"] == "2026-03-08" and after["open"]["costs"] == "75.00"
+
+
+def test_staff_cancelling_a_plan_already_in_breach_owe_the_costs_from_the_cancel(world):
+    """Installment 2 unpaid past its grace (7-3), staff cancel on 10-3 before the run did:
+    a breach, costs from the cancel day (75.00)."""
+    a, client, plan_id = _plan_on(world, date(2026, 1, 8))
+    _pay(world, client, "p0", 50_000, date(2026, 1, 31))
+    world.clock.at = datetime(2026, 3, 10, 5, 0, tzinfo=UTC)
+    cancelled = a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "debtor stopped"})
+    assert cancelled.body["status"] == "cancelled"
+    after = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-03-10").body
+    assert after["costs_owed_from"] == "2026-03-10" and after["open"]["costs"] == "75.00"
+    told = _notice(world, client, plan_id)
+    assert "weer in zijn geheel opeisbaar" in told
+
+
+def _notice(world, client, plan_id: str) -> str:
+    outbox = world.services.messaging.outbox
+    rows = [m for m, _ in outbox.with_prefix(client.client_id, f"plan|{plan_id}|cancelled|")]
+    assert len(rows) == 1 and rows[0].debtor_number == "D1", rows
+    text: str = world.services.messaging.content_of(rows[0]).text
+    return text
+
+
+def test_a_creditor_cancel_of_a_kept_plan_owes_no_costs_while_he_pays_as_agreed(world):
+    """law16 F2: 500.00 paid on 31-1, staff cancel on 10-2 (installment 2 due 28-2, nothing
+    in arrears). Before: costs owed from 10-2 (75.00), and his 500.00 of 28-2 went 75.00
+    costs, 9.75 interest, 415.25 principal: 84.80 open. The creditor's cancel is no failure
+    of his: the costs wait for the plan's last day and its grace (28-2 + 7 days: owed from
+    8-3 at the earliest, over what he has not paid by then), and he is told so."""
     a, client, plan_id = _plan_on(world, date(2026, 1, 8))
     _pay(world, client, "p0", 50_000, date(2026, 1, 31))
     world.clock.at = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
-    cancelled = a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "debtor stopped"})
+    cancelled = a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "client's lawyer"})
     assert cancelled.body["status"] == "cancelled"
-    before = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-02-09").body
+    on_cancel = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-02-10").body
+    assert on_cancel["costs_owed_from"] == "2026-03-08"
+    assert on_cancel["open"]["costs"] == "0.00"
+    told = _notice(world, client, plan_id)
+    assert "500,00" in told and "07-03-2026" in told and "geen incassokosten" in told
+    _pay(world, client, "p1", 50_000, date(2026, 2, 28))
+    claim = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-03-09").body
+    assert claim["paid"]["costs"] == "0.00" and claim["open"]["costs"] == "0.00", claim
+    # as on a kept plan: the principal paid on the days he was given, the interest (9.75)
+    # is what the agreement told him stays owed
+    assert claim["open"]["principal"] == "0.00" and claim["open"]["interest"] == "9.75"
+
+
+def test_a_creditor_cancel_of_a_kept_plan_leaves_costs_on_what_he_did_not_pay_by_its_end(world):
+    """Cancelled on 10-2 while kept, and he pays nothing more: from 8-3 (28-2's grace over)
+    the costs are owed on the 500.00 principal unpaid: 75.00."""
+    a, client, plan_id = _plan_on(world, date(2026, 1, 8))
+    _pay(world, client, "p0", 50_000, date(2026, 1, 31))
+    world.clock.at = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
+    a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "client's lawyer"})
+    before = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-03-07").body
     assert before["open"]["costs"] == "0.00"
-    # from the lapse: 15 % of the 500.00 principal then unpaid = 75.00
-    after = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-02-10").body
-    assert after["costs_owed_from"] == "2026-02-10" and after["open"]["costs"] == "75.00"
+    after = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-03-08").body
+    assert after["costs_owed_from"] == "2026-03-08" and after["open"]["costs"] == "75.00"
+
+
+def test_a_creditor_cancel_of_a_kept_whole_claim_plan_owes_no_costs_on_the_cancel(world):
+    """law16 F2 (whole claim): 1,005.70 = 2 x 502.85 agreed 8-1, #1 paid 31-1, staff cancel
+    10-2: before, costs 74.57 owed from 10-2. Now the interest runs again from 10-2 (as
+    before) and the costs wait for 8-3."""
+    a = world.agency_a
+    world.clock.at = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
+        "F1", "D1", amount="1000.00", invoice_date="2025-11-01", due_date="2025-12-01",
+        fourteen_day_letter_on="2026-01-05")]})  # fmt: skip
+    world.clock.at = datetime(2026, 1, 8, 9, 0, tzinfo=UTC)
+    made = make(a, invoices=["F1"], installments=2, include_costs=True, start="2026-01-31").body
+    assert made["total"] == "1005.70"
+    pid = made["plan_id"]
+    assert a.call("POST", f"{BASE}/{pid}/activate").status == 200
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    _pay(world, client, "p0", 50_285, date(2026, 1, 31))
+    world.clock.at = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
+    assert a.call("POST", f"{BASE}/{pid}/cancel", {"reason": "client's decision"}).status == 200
+    claim = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-02-10").body
+    assert claim["costs_owed_from"] == "2026-03-08" and claim["open"]["costs"] == "0.00", claim
+    told = _notice(world, client, pid)
+    assert "502,85" in told and "07-03-2026" in told and "rente" in told
 
 
 def test_a_principal_plan_agreed_after_the_term_leaves_the_costs_owed(world):

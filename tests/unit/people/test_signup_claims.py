@@ -1,0 +1,85 @@
+# ruff: noqa: F811
+"""Self sign-up: a KvK number is a claim, and one mailbox gets a bounded number of mails.
+
+F4 (attack16): someone signed up "Bakkerij Jansen B.V." with the bakery's KvK number 87654321
+from his own address and got client SU-87654321; the bakery's own sign-up was then refused
+``client_number_taken``. Now the second sign-up gets a number of its own (SU-87654321-<6>,
+the same on a retry) and both sandbox clients carry an action item naming the other.
+
+F6 (attack16): the form mailed one address 5 times per caller address an hour (4 callers: 20
+mails with the sender's text). Now one mailbox gets at most
+SIGNUP_MAILS_PER_RECIPIENT_PER_HOUR, whatever the callers' addresses, silently."""
+
+from __future__ import annotations
+
+from shared.domain.people.tokens import Purpose
+from shared.services.people.onboarding import SIGNUP_MAILS_PER_RECIPIENT_PER_HOUR
+from tests.unit.api.conftest import (
+    World,
+    world,  # noqa: F401
+)
+from tests.unit.people.conftest import (
+    link_token,
+    tenants,  # noqa: F401
+)
+from tests.unit.people.test_accounts import _defaults, _link_in
+
+KVK = "87654321"
+
+
+def _open(world: World) -> None:
+    world.services.people._signup_agency = "agency-a"  # type: ignore[attr-defined]
+    _defaults(world)
+
+
+def _signed_up(world: World, company: str, email: str, source: str):  # type: ignore[no-untyped-def]
+    people = world.services.people
+    people.onboarding.sign_up(company, KVK, email, "0612345678", "nl", source)
+    token = link_token(_link_in(world, "@signup.agency-a", people.kit.sent[-1]))
+    signup_id = people.accounts.peek_link(token, Purpose.SIGNUP).subject
+    return people.onboarding.verify(token), signup_id
+
+
+def _kinds(world: World, client_id: str) -> list[tuple[str, object]]:
+    items, _ = world.services.repos.actions.list(client_id)
+    return [(i.kind, i.detail.get("client")) for i in items]
+
+
+def test_a_kvk_number_named_first_by_someone_else_does_not_refuse_the_company(world, tenants):
+    _open(world)
+    (squatter, _), _ = _signed_up(
+        world, "Bakkerij Jansen B.V.", "iemand@elders.example", "10.0.0.66"
+    )
+    assert squatter.number == f"SU-{KVK}"
+    (company, user), signup_id = _signed_up(world, "Bakkerij Jansen B.V.",
+                                        "info@bakkerijjansen.example", "10.0.0.7")  # fmt: skip
+    assert company.client_id != squatter.client_id and company.sandbox
+    assert company.number.startswith(f"SU-{KVK}-") and company.kvk_number == KVK
+    assert user.email == "info@bakkerijjansen.example" and user.client_id == company.client_id
+    # the agency sees, on both, that two sign-ups name the number
+    assert _kinds(world, company.client_id) == [("signup_kvk_shared", squatter.number)]
+    assert _kinds(world, squatter.client_id) == [("signup_kvk_shared", company.number)]
+    # the verification again (as a retry of one a storage fault cut off before the link was
+    # spent): the same client, told once
+    people = world.services.people
+    again, _ = people.onboarding.verify(people.accounts.issue_link(Purpose.SIGNUP, signup_id))
+    assert again.client_id == company.client_id
+    assert len(_kinds(world, company.client_id)) == 1
+
+
+def test_one_mailbox_gets_a_bounded_number_of_sign_up_mails(world, tenants):
+    _open(world)
+    people = world.services.people
+    before = len(people.kit.sent)
+    for source in ("198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"):
+        for n in range(5):
+            people.onboarding.sign_up(f"Bedrijf {n}", f"8765432{n}", "victim@bedrijf.example",
+                                      "0612345678", "nl", source)  # fmt: skip
+    assert len(people.kit.sent) - before == SIGNUP_MAILS_PER_RECIPIENT_PER_HOUR  # of 20
+    # another mailbox is not held back by it; an hour later the victim may sign up again
+    people.onboarding.sign_up("Ander B.V.", KVK, "ander@bedrijf.example", "0612345678", "nl",
+                              "198.51.100.9")  # fmt: skip
+    world.clock.advance(hours=1)
+    people.onboarding.sign_up("Bedrijf B.V.", KVK, "victim@bedrijf.example", "0612345678", "nl",
+                              "198.51.100.9")  # fmt: skip
+    assert len(people.kit.sent) - before == SIGNUP_MAILS_PER_RECIPIENT_PER_HOUR + 2
