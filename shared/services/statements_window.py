@@ -351,7 +351,7 @@ class StatementWindow:
         request, kept for his book as :meth:`_invoice_rows` keeps them), else None (the rows
         read are dropped: his book reads them all). Logged at scale 0.1, every debtor with a
         ledger that a payer's account named had his invoice rows read for his book right after
-        the index's ``d|`` page (16 of 16): two range reads where one does (perf16)."""
+        the index's ``d|`` page (13 of 13): two range reads where one does (perf16)."""
         key = (client_id, number)
         rows = self.invoice_rows.get(key)
         if rows is not None:
