@@ -123,9 +123,11 @@ LEDGER_OPS = MAX_BATCH - 1
 # is asked per debtor booked (plans/service.py principal_first) as before
 PLAN_PAGE = 1000
 # a debtor with ledger rows has his invoice rows read for a payer's line up to this many (one
-# request): his whole history when it is shorter (the rows his book needs next: one read for
-# both), else the index's page of his open invoices as before (codereview15 F3's long history)
-HISTORY_PAGE = RANGE_CAP
+# request, the store's page): his whole history when it is not longer (the rows his book needs
+# next: one read for both), else the index's page of his open invoices as before (codereview15
+# F3's long history). A page of rows costs one request as the index's page does; a smaller
+# page would cost a debtor of more rows three range reads and his book a fourth
+HISTORY_PAGE = 1000
 
 
 @dataclass(eq=False)
@@ -335,10 +337,11 @@ class StatementWindow:
 
     def _history_may_be_long(self, client_id: str, number: str) -> bool:
         """Whether a debtor's invoice rows may hold paid ones, so that reading them all to
-        find the open ones costs more than the index's page of his open invoices (one request,
-        names included): a debtor with ledger rows has paid (or been credited) before, a
-        known payer paying ahead may have a long history with nothing open (codereview15 F3:
-        120 paid invoices read 362 rows and 2 point reads where the index read an empty page).
+        find the open ones may cost more than the index's page of his open invoices (one
+        request, names included; :meth:`_short_history` reads one page of them at most): a
+        debtor with ledger rows has paid (or been credited) before, a known payer paying ahead
+        may have a long history with nothing open (codereview15 F3: 120 paid invoices read 362
+        rows and 2 point reads where the index read an empty page).
         A debtor whose rows this window read already, or whom the client's digest of ledger
         debtors (when in hand) shows without ledger rows, is read from his invoice rows."""
         if (client_id, number) in self.invoice_rows:

@@ -15,8 +15,9 @@ from typing import Any, cast
 
 from shared.domain.records import PaymentSource
 from shared.domain.statements.matching import MatchSettings
+from shared.services import statements_window
 from shared.services.statement_lookups import ClientLookups
-from shared.services.statements_window import HISTORY_PAGE, StatementWindow
+from shared.services.statements_window import StatementWindow
 from tests.unit.api.conftest import debtor_row, invoice_row, make_world
 from tests.unit.services.test_statement_window import PAID_ON, setup
 
@@ -77,18 +78,30 @@ def _window(world: Any, client: Any, with_digest: bool) -> StatementWindow:
     )  # fmt: skip
 
 
-def test_a_known_payer_with_a_long_history_costs_a_page_of_it_and_the_index_page() -> None:
-    """perf16: his rows are read up to a page (HISTORY_PAGE) to see whether they are all he
-    has; 120 invoices are more, so the index's page of his open invoices answers, as before,
-    and none of his rows beyond the page nor his own row is read."""
+def test_a_known_payer_with_nothing_open_costs_one_read_of_a_page_at_most() -> None:
+    """perf16: his rows are read up to a page (HISTORY_PAGE, the store's page of 1,000) to see
+    whether they are all he has: 120 are, so one request answers (nothing open), as the
+    index's page did, with no point read and nothing of his ledger."""
     world, client = _world()
     for with_digest in (True, False):
         window = _window(world, client, with_digest)
         with _counted(world.services.repos.store) as seen:
             assert window.of_debtor("D3") == []
-        assert seen["rows"] == [("Invoices", HISTORY_PAGE), ("MatchIndex", 0)], seen
+        assert seen["rows"] == [("Invoices", PAID)], seen
         # no digest handed over: the window reads it once (before any invoice rows)
         assert seen["gets"] == ([] if with_digest else ["Ledger"]), seen
+
+
+def test_a_known_payer_with_more_than_a_page_is_asked_of_the_index(monkeypatch: Any) -> None:
+    """More rows than a page: the page is dropped and the index's page of his open invoices
+    answers (codereview15 F3), his own row not read."""
+    monkeypatch.setattr(statements_window, "HISTORY_PAGE", 50)
+    world, client = _world()
+    window = _window(world, client, with_digest=True)
+    with _counted(world.services.repos.store) as seen:
+        assert window.of_debtor("D3") == []
+    assert seen["rows"] == [("Invoices", 50), ("MatchIndex", 0)], seen
+    assert seen["gets"] == [], seen
 
 
 def test_a_debtor_with_a_short_history_is_read_once_for_the_answer_and_his_book() -> None:
