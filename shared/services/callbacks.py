@@ -12,7 +12,12 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from shared.domain.messaging import CALLBACK_REFERENCE, Channel, OutboxStatus
+from shared.domain.messaging import (
+    CALLBACK_REFERENCE,
+    Channel,
+    OutboxStatus,
+    TransientSendError,
+)
 from shared.services.messaging import MessagingService
 
 CM_STATUS = {
@@ -33,6 +38,12 @@ TWILIO_STATUS = {
     "failed": OutboxStatus.FAILED,
     "canceled": OutboxStatus.FAILED,
 }
+# Twilio's answering-machine verdicts (``AnsweredBy``) other than "human": a voicemail box, a
+# fax, or no verdict. The debt may reach the debtor only: not reached, whatever CallStatus says
+NOT_A_PERSON = frozenset({
+    "machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax",
+    "unknown",
+})  # fmt: skip
 
 
 class CallbackRejected(Exception):
@@ -186,15 +197,31 @@ class CallbackService:
         ).decode()
         if not self.twilio_token or not _same(signature, expected):
             raise CallbackRejected("bad signature")
-        mapped = TWILIO_STATUS.get(form.get("CallStatus", ""))
-        if mapped is None:
-            return 0
+        sid, call_status = form.get("CallSid", ""), form.get("CallStatus", "")
+        answered_by = form.get("AnsweredBy", "")
         reference = parse_qs(urlsplit(url).query).get(CALLBACK_REFERENCE, [""])[0]
-        return int(
-            self._report(
-                "twilio", form.get("CallSid", ""), mapped, form.get("CallStatus"), reference
-            )
-        )
+        if answered_by in NOT_A_PERSON:
+            # the asynchronous verdict comes while the call is still in its neutral opening
+            # (no CallStatus): end it before the message; the final report says it again
+            detail = f"answered by {answered_by}: not reached, the call ended before the message"
+            if not call_status:
+                detail += self._end_call(sid)
+            return int(self._report("twilio", sid, OutboxStatus.FAILED, detail, reference))
+        mapped = TWILIO_STATUS.get(call_status)
+        if mapped is None:
+            return 0  # a verdict "human" on its own: the call goes on, its end reports it
+        return int(self._report("twilio", sid, mapped, call_status, reference))
+
+    def _end_call(self, sid: str) -> str:
+        """Hang up a call a machine took; what went wrong, to add to the record's reason."""
+        sender = self.messaging.senders.get(Channel.ROBOCALL)
+        end_call = getattr(sender, "end_call", None)
+        if end_call is None or not sid:
+            return " (could not hang up: no Twilio channel)"
+        try:
+            return "" if end_call(sid) else " (the call had ended)"
+        except TransientSendError as exc:
+            return f" (could not hang up: {exc})"
 
     def pingen(self, body: bytes, signature: str) -> int:
         """Pingen webhook: ``Signature`` = hex HMAC-SHA256 of the body with the signing key."""

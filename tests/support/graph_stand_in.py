@@ -20,7 +20,22 @@ that takes a shortcut fails here as it would against Graph:
   answered 504 (a gateway that timed out after Exchange took the mail); ``sent_items_lag``
   Sent Items queries do not show a sent mail yet (Exchange files the copy after sending);
 - sent mail is kept in Sent Items with its ``internetMessageId``, which
-  ``mailFolders/sentitems/messages?$filter=internetMessageId eq '...'`` finds.
+  ``mailFolders/sentitems/messages?$filter=internetMessageId eq '...'`` finds;
+- a REST request of more than 4 MB (``REQUEST_LIMIT``, 4 MiB here) answers 413
+  ``RequestEntityTooLarge`` (learn.microsoft.com/graph/use-the-api), sendMail included, however
+  its attachments are split: several attachments under 3 MB each still make one request;
+- a draft (``POST /users/{id}/messages``), its attachments one by one: a file by ``POST
+  .../messages/{id}/attachments`` (the request limit applies), or by ``createUploadSession``
+  (``AttachmentItem`` with attachmentType ``file``, name and size; a file under 3 MB answers 400
+  ``ErrorAttachmentSizeShouldNotBeLessThanMinimumSize``, over 150 MB 400) whose pre-authenticated
+  ``uploadUrl`` takes PUTs of ``Content-Range: bytes {start}-{end}/{size}`` in order: each at
+  most 4 MB, ``Content-Length`` the range's length, the size the session's, the start the
+  ``nextExpectedRanges`` value (else 416 with it); an ``Authorization`` header there is
+  refused (401); a PUT answers 200 with ``nextExpectedRanges: ["{next}"]``, the last one 201
+  with ``Location`` (the attachment is then on the draft); ``POST .../messages/{id}/send``
+  answers 202 and files it in Sent Items (a message over the mailbox's 35 MB answers 413
+  ``ErrorMessageSizeExceeded``); ``DELETE`` removes a draft; ``lose_answers`` and
+  ``gateway_errors`` apply to that send as to sendMail.
 """
 
 from __future__ import annotations
@@ -40,6 +55,11 @@ from tests.support.stand_in import Received, Reply
 
 SECRET = "s3cret"
 DEFAULT_PAGE = 10
+REQUEST_LIMIT = 4 * 1024 * 1024  # Graph REST requests: 4 MB
+UPLOAD_MIN = 3_000_000  # an upload session is for files of 3 MB to 150 MB
+UPLOAD_MAX = 150_000_000
+PUT_LIMIT = 4 * 1024 * 1024  # "upload ranges of bytes (up to 4 MB each time)"
+MESSAGE_LIMIT = 35 * 1024 * 1024  # Exchange Online's default maximum message size
 
 
 @dataclass
@@ -47,6 +67,17 @@ class Mailbox:
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> full message
     log: list[tuple[int, str, bool]] = field(default_factory=list)  # (seq, id, removed)
     sent: list[dict[str, Any]] = field(default_factory=list)  # what left this mailbox
+    drafts: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> draft message
+
+
+@dataclass
+class UploadSession:
+    address: str
+    draft_id: str
+    name: str
+    content_type: str
+    size: int
+    received: bytearray = field(default_factory=bytearray)
 
 
 class GraphStandIn:
@@ -66,6 +97,8 @@ class GraphStandIn:
         self.sent_items_lag = 0  # Sent Items queries that do not show the sent mail yet
         self.seq = itertools.count(1)
         self.states: dict[str, tuple[str, int, int, tuple[str, ...]]] = {}
+        self.sessions: dict[str, UploadSession] = {}
+        self.largest_request = 0  # the largest body a client sent to Graph (a test reads it)
         self.lock = threading.RLock()
 
     # -- what a test does -------------------------------------------------------------------
@@ -106,8 +139,15 @@ class GraphStandIn:
         parts = [unquote(p) for p in r.path.split("/") if p]
         if len(parts) >= 2 and parts[0] in self.tenants and parts[1] in ("v2.0", "oauth2"):
             return self._identity(r, parts[0])
+        self.largest_request = max(self.largest_request, len(r.body))
+        if parts[:1] == ["upload"] and len(parts) == 2:
+            return self._upload(r, parts[1])
         if parts[:1] != ["v1.0"]:
             return _error(404, "ResourceNotFound", "no such resource")
+        if len(r.body) > REQUEST_LIMIT:
+            return _error(
+                413, "RequestEntityTooLarge", f"The request of {len(r.body)} bytes is too large"
+            )
         auth = r.headers.get("authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
             return _error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
@@ -125,6 +165,10 @@ class GraphStandIn:
         q = {k: v[0] for k, v in r.query.items()}
         if rest == ["sendMail"] and r.method == "POST":
             return self._send_mail(box, r)
+        if rest == ["messages"] and r.method == "POST":
+            return self._draft(box, r)
+        if len(rest) >= 2 and rest[0] == "messages" and rest[1] in box.drafts:
+            return self._on_draft(parts[2], box, rest[1], rest[2:], r)
         if rest == ["mailFolders", "inbox", "messages", "delta"] and r.method == "GET":
             return self._delta(parts[2], box, r, q)
         if rest == ["mailFolders", "sentitems", "messages"] and r.method == "GET":
@@ -240,20 +284,124 @@ class GraphStandIn:
                          {"Content-Type": found.get("contentType", "application/octet-stream")})  # fmt: skip
         return Reply(200, _attachment(found, None))
 
-    def _send_mail(self, box: Mailbox, r: Received) -> Reply:
-        if r.headers.get("content-type", "").startswith("text/plain"):
-            mime = email.message_from_bytes(base64.b64decode(r.body), policy=default_policy)
-            headers = {k.lower(): str(v) for k, v in mime.items()}
-            body = mime.get_body(preferencelist=("plain",))
-            sent = {"subject": headers.get("subject", ""), "to": headers.get("to", ""),
-                    "internetMessageId": headers.get("message-id") or f"<{uuid.uuid4().hex}@stand.in>",
-                    "in_reply_to": headers.get("in-reply-to"), "text": body.get_content() if body else ""}  # fmt: skip
-        else:
-            m = r.json()["message"]
-            sent = {"subject": m.get("subject", ""), "to": m["toRecipients"][0]["emailAddress"]["address"],
-                    "internetMessageId": m.get("internetMessageId") or f"<{uuid.uuid4().hex}@stand.in>",
-                    "in_reply_to": None, "text": m.get("body", {}).get("content", "")}  # fmt: skip
-        box.sent.append(sent)
+    def _draft(self, box: Mailbox, r: Received) -> Reply:
+        m = r.json()
+        draft_id = "AAMkDraft" + uuid.uuid4().hex
+        box.drafts[draft_id] = {**m, "id": draft_id, "isDraft": True,
+                                "attachments": [_file(a) for a in m.get("attachments") or []]}  # fmt: skip
+        return Reply(201, {"id": draft_id, "isDraft": True, "subject": m.get("subject", "")})
+
+    def _on_draft(
+        self, address: str, box: Mailbox, draft_id: str, rest: list[str], r: Received
+    ) -> Reply:
+        draft = box.drafts[draft_id]
+        if not rest and r.method == "DELETE":
+            del box.drafts[draft_id]
+            return Reply(204)
+        if rest == ["attachments"] and r.method == "POST":
+            a = r.json()
+            if (
+                not str(a.get("@odata.type", "")).endswith("fileAttachment")
+                or "contentBytes" not in a
+            ):
+                return _error(400, "ErrorInvalidRequest", "a fileAttachment with contentBytes")
+            draft["attachments"].append(_file(a))
+            return Reply(201, {"id": "AAMkAtt" + uuid.uuid4().hex, "name": a.get("name")})
+        if rest == ["attachments", "createUploadSession"] and r.method == "POST":
+            item = r.json().get("AttachmentItem") or {}
+            size = item.get("size")
+            if (
+                item.get("attachmentType") != "file"
+                or not item.get("name")
+                or not isinstance(size, int)
+            ):
+                return _error(
+                    400,
+                    "ErrorInvalidRequest",
+                    "AttachmentItem needs attachmentType file, name and size",
+                )
+            if size < UPLOAD_MIN:
+                return _error(400, "ErrorAttachmentSizeShouldNotBeLessThanMinimumSize",
+                              "Attachment size must be at least 3 MB: POST it to attachments")  # fmt: skip
+            if size > UPLOAD_MAX:
+                return _error(400, "ErrorAttachmentSizeShouldNotBeGreaterThanMaximumSize",
+                              "Attachment size must be at most 150 MB")  # fmt: skip
+            token = uuid.uuid4().hex
+            self.sessions[token] = UploadSession(
+                address,
+                draft_id,
+                item["name"],
+                item.get("contentType") or "application/octet-stream",
+                size,
+            )
+            return Reply(201, {"uploadUrl": f"{self.base}/upload/{token}",
+                               "expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": ["0-"]})  # fmt: skip
+        if rest == ["send"] and r.method == "POST":
+            total = sum(len(data) for _, _, data in draft["attachments"])
+            if total > MESSAGE_LIMIT:
+                return _error(
+                    413,
+                    "ErrorMessageSizeExceeded",
+                    "The message exceeds the maximum supported size.",
+                )
+            del box.drafts[draft_id]
+            box.sent.append({
+                "subject": draft.get("subject", ""),
+                "to": draft["toRecipients"][0]["emailAddress"]["address"],
+                "internetMessageId": draft.get("internetMessageId") or f"<{uuid.uuid4().hex}@stand.in>",
+                "in_reply_to": None, "text": draft.get("body", {}).get("content", ""),
+                "attachments": [(name, data) for name, _, data in draft["attachments"]],
+            })  # fmt: skip
+            return self._answer_send()
+        return _error(400, "BadRequest", f"unsupported request {r.method} {r.path}")
+
+    def _upload(self, r: Received, token: str) -> Reply:
+        session = self.sessions.get(token)
+        if session is None:
+            return _error(404, "ItemNotFound", "the upload session does not exist or expired")
+        if "authorization" in r.headers:
+            # the URL is pre-authenticated: Graph refuses a bearer token on it
+            return _error(
+                401, "InvalidAuthenticationToken", "no Authorization header on the upload URL"
+            )
+        if r.method != "PUT":
+            return _error(405, "MethodNotAllowed", "PUT ranges of bytes")
+        if len(r.body) > PUT_LIMIT:
+            return _error(413, "RequestEntityTooLarge", "up to 4 MB each time")
+        try:
+            unit, _, spec = r.headers["content-range"].partition(" ")
+            span, _, total = spec.partition("/")
+            first, _, last = span.partition("-")
+            start, end, size = int(first), int(last), int(total)
+        except (KeyError, ValueError):
+            return _error(400, "InvalidContentRange", "Content-Range: bytes {start}-{end}/{size}")
+        declared = int(r.headers.get("content-length", "-1"))
+        if unit != "bytes" or size != session.size or end < start or end >= size:
+            return _error(
+                400,
+                "InvalidContentRange",
+                f"the range {spec!r} is not of this {session.size}-byte file",
+            )
+        if declared != len(r.body) or end - start + 1 != len(r.body):
+            return _error(400, "InvalidContentLength", "Content-Length must be the range's length")
+        expected = len(session.received)
+        if start != expected:
+            return Reply(416, {"error": {"code": "InvalidRange", "message": f"expected {expected}"},
+                               "nextExpectedRanges": [str(expected)]})  # fmt: skip
+        session.received.extend(r.body)
+        if len(session.received) < session.size:
+            return Reply(200, {"expirationDateTime": "2030-01-01T00:00:00Z",
+                               "nextExpectedRanges": [str(len(session.received))]})  # fmt: skip
+        del self.sessions[token]
+        box = self.mailbox(session.address)
+        attachment_id = "AAMkAtt" + uuid.uuid4().hex
+        box.drafts[session.draft_id]["attachments"].append(
+            (session.name, session.content_type, bytes(session.received))
+        )
+        location = f"{self.base}/v1.0/users/{quote(session.address)}/messages/{session.draft_id}/attachments/{attachment_id}"
+        return Reply(201, None, {"Location": location})
+
+    def _answer_send(self) -> Reply:
         if self.lose_answers > 0:
             self.lose_answers -= 1
             return Reply(lost=True)
@@ -261,6 +409,27 @@ class GraphStandIn:
             self.gateway_errors -= 1
             return _error(504, "UnknownError", "gateway timeout")
         return Reply(202)
+
+    def _send_mail(self, box: Mailbox, r: Received) -> Reply:
+        if r.headers.get("content-type", "").startswith("text/plain"):
+            mime = email.message_from_bytes(base64.b64decode(r.body), policy=default_policy)
+            headers = {k.lower(): str(v) for k, v in mime.items()}
+            body = mime.get_body(preferencelist=("plain",))
+            files = [
+                (p.get_filename(), p.get_payload(decode=True)) for p in mime.iter_attachments()
+            ]
+            sent = {"subject": headers.get("subject", ""), "to": headers.get("to", ""),
+                    "internetMessageId": headers.get("message-id") or f"<{uuid.uuid4().hex}@stand.in>",
+                    "in_reply_to": headers.get("in-reply-to"), "text": body.get_content() if body else "",
+                    "attachments": files}  # fmt: skip
+        else:
+            m = r.json()["message"]
+            sent = {"subject": m.get("subject", ""), "to": m["toRecipients"][0]["emailAddress"]["address"],
+                    "internetMessageId": m.get("internetMessageId") or f"<{uuid.uuid4().hex}@stand.in>",
+                    "in_reply_to": None, "text": m.get("body", {}).get("content", ""),
+                    "attachments": [(n, d) for n, _, d in (_file(a) for a in m.get("attachments") or [])]}  # fmt: skip
+        box.sent.append(sent)
+        return self._answer_send()
 
     def _sent_items(self, box: Mailbox, q: dict[str, str]) -> Reply:
         """Sent Items, filtered the one way a client may ask here: ``internetMessageId eq
@@ -317,6 +486,15 @@ def _attachment(a: dict[str, Any], select: str | None) -> dict[str, Any]:
         wanted = {s.strip() for s in select.split(",")} | {"id", "@odata.type"}
         out = {k: v for k, v in out.items() if k in wanted}
     return out
+
+
+def _file(a: dict[str, Any]) -> tuple[str, str, bytes]:
+    """(name, content type, bytes) of a fileAttachment as a client posted it."""
+    return (
+        str(a.get("name", "")),
+        str(a.get("contentType", "")),
+        base64.b64decode(a["contentBytes"]),
+    )
 
 
 def _error(status: int, code: str, message: str) -> Reply:

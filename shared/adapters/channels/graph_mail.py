@@ -1,8 +1,12 @@
 """E-mail through Microsoft Graph ``sendMail``, app-only (OAuth 2.0 client credentials with
 MSAL), sending as the client's own mailbox so that replies reach the client.
 
-Attachments under 3 MB travel inline; larger ones go through a draft, an upload session per
-attachment (ranges of 3.2 MB, a multiple of 320 KiB) and ``send``. Graph answers 202 without a
+A mail whose whole ``sendMail`` request fits Graph's 4 MB request limit goes in one request,
+attachments inline. Any other (a file of 3 MB or more, or several smaller ones that together
+pass the limit: two scanned invoices of 2.5 MB made a 6.7 MB request, refused 413) goes as
+Graph documents for large attachments: a draft, then each attachment on its own (a file
+under 3 MB by one POST, a larger one by an upload session in ranges of 3.2 MB, a multiple of
+320 KiB), then ``send``. Graph answers 202 without a
 message id; a mail whose answer was lost (a timeout, a 504 from a gateway) may have gone out.
 Graph keeps a sent mail in the mailbox's Sent Items with the ``internetMessageId`` we gave it,
 and the message list can be filtered on it: :meth:`GraphMailChannel.confirm` finds it there.
@@ -13,7 +17,9 @@ mail never found becomes a question for a person, never a second mail.
 from __future__ import annotations
 
 import base64
+import json
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -26,6 +32,7 @@ from shared.adapters.channels.http_errors import call, raise_for
 from shared.domain.inbound.answers import outbound_message_id
 from shared.domain.inbound.recognise import reads_as_bounce
 from shared.domain.messaging import (
+    Attachment,
     MessageContent,
     OutboundMessage,
     PermanentSendError,
@@ -33,7 +40,11 @@ from shared.domain.messaging import (
     TransientSendError,
 )
 
-INLINE_LIMIT = 3 * 1024 * 1024
+# a file of this size or more goes by an upload session (Graph: "between 3 MB and 150 MB"; a
+# smaller one is refused there), a smaller one by one POST, whose base64 then stays under 4 MB
+INLINE_LIMIT = 3_000_000
+# Graph's limit on one REST request ("4 MB"; 413 RequestEntityTooLarge above it)
+REQUEST_LIMIT = 4 * 1024 * 1024
 CHUNK = 10 * 320 * 1024
 
 
@@ -85,7 +96,7 @@ class GraphMailChannel:
         return {"Authorization": f"Bearer {self._token()}", "Content-Type": "application/json"}
 
     def _message(
-        self, message: OutboundMessage, content: MessageContent, inline: list[Any]
+        self, message: OutboundMessage, content: MessageContent, inline: Sequence[Attachment]
     ) -> dict[str, Any]:
         body = (
             {"contentType": "HTML", "content": content.html}
@@ -101,15 +112,7 @@ class GraphMailChannel:
             "internetMessageId": outbound_message_id(
                 message.client_id, message.key, message.sender
             ),
-            "attachments": [
-                {
-                    "@odata.type": "#microsoft.graph.fileAttachment",
-                    "name": a.name,
-                    "contentType": a.content_type,
-                    "contentBytes": base64.b64encode(a.data).decode(),
-                }
-                for a in inline
-            ],
+            "attachments": [_file_attachment(a) for a in inline],
         }
         if message.reply_to:
             out["replyTo"] = [{"emailAddress": {"address": message.reply_to}}]
@@ -128,72 +131,63 @@ class GraphMailChannel:
                 message.sender, message.extra["graph_reply_to"], content.text, message.reference
             )
             return SendResult(self.name, message.reference)
-        large = [a for a in content.attachments if len(a.data) >= INLINE_LIMIT]
-        inline = [a for a in content.attachments if len(a.data) < INLINE_LIMIT]
+        large = any(len(a.data) >= INLINE_LIMIT for a in content.attachments)
         if not large and content.html and content.text:
             # both an HTML and a plain-text part: only MIME carries multipart/alternative
-            mime = base64.b64encode(_mime(message, content)).decode()
-            headers = {**self._headers(), "Content-Type": "text/plain"}
-            response = call(
-                "Graph",
-                lambda: self.http.post(f"{mailbox}/sendMail", content=mime, headers=headers),
-                final=True,
-            )
-            raise_for("Graph", response, final=True)
-            return SendResult(self.name, message.reference)
-        if not large:
-            payload = {"message": self._message(message, content, inline), "saveToSentItems": True}
-            response = call(
-                "Graph",
-                lambda: self.http.post(
-                    f"{mailbox}/sendMail", json=payload, headers=self._headers()
-                ),
-                final=True,
-            )
-            raise_for("Graph", response, final=True)
-            return SendResult(self.name, message.reference)
+            mime = base64.b64encode(_mime(message, content))
+            if len(mime) <= REQUEST_LIMIT:
+                headers = {**self._headers(), "Content-Type": "text/plain"}
+                response = call(
+                    "Graph",
+                    lambda: self.http.post(f"{mailbox}/sendMail", content=mime, headers=headers),
+                    final=True,
+                )
+                raise_for("Graph", response, final=True)
+                return SendResult(self.name, message.reference)
+        elif not large:
+            payload = {
+                "message": self._message(message, content, content.attachments),
+                "saveToSentItems": True,
+            }
+            body = json.dumps(payload).encode()
+            if len(body) <= REQUEST_LIMIT:
+                response = call(
+                    "Graph",
+                    lambda: self.http.post(
+                        f"{mailbox}/sendMail", content=body, headers=self._headers()
+                    ),
+                    final=True,
+                )
+                raise_for("Graph", response, final=True)
+                return SendResult(self.name, message.reference)
+        return self._send_as_draft(mailbox, message, content)
+
+    def _send_as_draft(
+        self, mailbox: str, message: OutboundMessage, content: MessageContent
+    ) -> SendResult:
+        """A draft with our ``internetMessageId`` (so :meth:`confirm` finds the sent mail as it
+        finds one sent by ``sendMail``), its attachments added one request each, then sent. A
+        draft left by a failure before the send is deleted (best effort): a retry makes its
+        own, and nothing of it reached the debtor."""
         draft = call(
             "Graph",
             lambda: self.http.post(
                 f"{mailbox}/messages",
-                json=self._message(message, content, inline),
+                json=self._message(message, content, []),
                 headers=self._headers(),
             ),
         )
         raise_for("Graph", draft)
-        draft_id = draft.json()["id"]
-        for attachment in large:
-            item = {
-                "AttachmentItem": {
-                    "attachmentType": "file",
-                    "name": attachment.name,
-                    "size": len(attachment.data),
-                    "contentType": attachment.content_type,
-                }
-            }
-            session = call(
-                "Graph",
-                lambda item=item: self.http.post(
-                    f"{mailbox}/messages/{draft_id}/attachments/createUploadSession",
-                    json=item,
-                    headers=self._headers(),
-                ),
-            )
-            raise_for("Graph", session)
-            upload_url = session.json()["uploadUrl"]
-            for start in range(0, len(attachment.data), CHUNK):
-                chunk = attachment.data[start : start + CHUNK]
-                headers = {
-                    "Content-Range": f"bytes {start}-{start + len(chunk) - 1}/{len(attachment.data)}",
-                    "Content-Length": str(len(chunk)),
-                }
-                part = call(
-                    "Graph",
-                    lambda url=upload_url, chunk=chunk, headers=headers: self.http.put(
-                        url, content=chunk, headers=headers
-                    ),
-                )
-                raise_for("Graph upload", part)
+        draft_id = str(draft.json()["id"])
+        try:
+            for attachment in content.attachments:
+                if len(attachment.data) >= INLINE_LIMIT:
+                    self._upload(mailbox, draft_id, attachment)
+                else:
+                    self._attach(mailbox, draft_id, attachment)
+        except (TransientSendError, PermanentSendError):
+            self._discard(mailbox, draft_id)
+            raise
         sent = call(
             "Graph",
             lambda: self.http.post(f"{mailbox}/messages/{draft_id}/send", headers=self._headers()),
@@ -201,6 +195,68 @@ class GraphMailChannel:
         )
         raise_for("Graph", sent, final=True)
         return SendResult(self.name, draft_id)
+
+    def _attach(self, mailbox: str, draft_id: str, attachment: Attachment) -> None:
+        item = _file_attachment(attachment)
+        response = call(
+            "Graph",
+            lambda: self.http.post(
+                f"{mailbox}/messages/{draft_id}/attachments", json=item, headers=self._headers()
+            ),
+        )
+        raise_for("Graph", response)
+
+    def _upload(self, mailbox: str, draft_id: str, attachment: Attachment) -> None:
+        """An upload session, its ranges PUT in order where Graph's ``nextExpectedRanges``
+        says to go on (the upload URL is pre-authenticated: no token on it)."""
+        size = len(attachment.data)
+        item = {
+            "AttachmentItem": {
+                "attachmentType": "file",
+                "name": attachment.name,
+                "size": size,
+                "contentType": attachment.content_type,
+            }
+        }
+        session = call(
+            "Graph",
+            lambda: self.http.post(
+                f"{mailbox}/messages/{draft_id}/attachments/createUploadSession",
+                json=item,
+                headers=self._headers(),
+            ),
+        )
+        raise_for("Graph", session)
+        upload_url = str(session.json()["uploadUrl"])
+        start, puts = 0, 0
+        while start < size:
+            puts += 1
+            if puts > 2 * (size // CHUNK + 2):
+                raise TransientSendError(f"Graph upload of {attachment.name} does not advance")
+            chunk = attachment.data[start : start + CHUNK]
+            headers = {
+                "Content-Range": f"bytes {start}-{start + len(chunk) - 1}/{size}",
+                "Content-Length": str(len(chunk)),
+            }
+            part = call(
+                "Graph",
+                lambda chunk=chunk, headers=headers: self.http.put(
+                    upload_url, content=chunk, headers=headers
+                ),
+            )
+            if part.status_code == 416:  # Graph wants another range: go on where it says
+                start = _next_expected(part, start)
+                continue
+            raise_for("Graph upload", part)
+            if part.status_code == 201:  # the last range: the file is on the draft
+                return
+            start = _next_expected(part, start + len(chunk))
+
+    def _discard(self, mailbox: str, draft_id: str) -> None:
+        try:
+            self.http.delete(f"{mailbox}/messages/{draft_id}", headers=self._headers())
+        except (httpx.HTTPError, TransientSendError, PermanentSendError):
+            pass  # a draft left in Drafts is never sent; the failure that got here is raised
 
     def look_up(self, message: OutboundMessage) -> SendResult | None:
         return None
@@ -273,6 +329,25 @@ class GraphMailChannel:
             value = str(h.get("value", ""))
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         return headers
+
+
+def _file_attachment(a: Attachment) -> dict[str, Any]:
+    return {
+        "@odata.type": "#microsoft.graph.fileAttachment",
+        "name": a.name,
+        "contentType": a.content_type,
+        "contentBytes": base64.b64encode(a.data).decode(),
+    }
+
+
+def _next_expected(response: httpx.Response, default: int) -> int:
+    """Where Graph wants the next range to start: an Outlook upload session's
+    ``nextExpectedRanges`` holds one value, "{start}" (or "{start}-")."""
+    try:
+        ranges = response.json().get("nextExpectedRanges") or []
+        return int(str(ranges[0]).split("-")[0]) if ranges else default
+    except (ValueError, AttributeError):
+        return default
 
 
 _REFERENCE = re.compile(r"X-Inning-Reference:\s*(inn-[^\s<>\"]+)", re.IGNORECASE)

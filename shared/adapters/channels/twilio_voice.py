@@ -1,6 +1,13 @@
 """Robocalls through Twilio's Programmable Voice (``POST /2010-04-01/Accounts/{sid}/Calls.json``
 with TwiML ``<Say>``): a text-to-speech message in Dutch or English, the result reported back
-on the status callback."""
+on the status callback.
+
+A debt may not be told to anyone but the debtor, and a voicemail box is heard by others: every
+call asks for Twilio's answering-machine detection (``MachineDetection=Enable``, asynchronous,
+its verdict ``AnsweredBy`` posted to our callback). The call opens with a neutral sentence and
+a pause that outlast the detection (``MachineDetectionTimeout``); on a machine, a fax or an
+undecided answer the callback ends the call (:meth:`TwilioVoiceChannel.end_call`) before the
+message, and the message counts as not delivered (``shared.services.callbacks``)."""
 
 from __future__ import annotations
 
@@ -26,6 +33,16 @@ from shared.domain.messaging import (
 )
 
 VOICES = {"nl": "nl-NL", "en": "en-GB"}
+# says nothing about a debt: all a voicemail box can record before the call is ended
+OPENING = {
+    "nl": "Goedendag, dit is een automatisch bericht. Een ogenblik alstublieft.",
+    "en": "Hello, this is an automated message. One moment please.",
+}
+# Twilio gives its verdict within this many seconds of the answer ("unknown" when it cannot
+# tell; documented range 3-59, default 30); the opening (about 4 s spoken) and the pause
+# after it keep the message back until the verdict has come and the call could be ended
+DETECTION_SECONDS = 5
+HOLD_SECONDS = 5
 
 
 class TwilioVoiceChannel:
@@ -49,15 +66,37 @@ class TwilioVoiceChannel:
         self.http = http or httpx.Client(timeout=20)
 
     def send(self, message: OutboundMessage, content: MessageContent) -> SendResult:
+        if not self.status_callback:
+            # without a callback nobody hears a machine's verdict, and the debt would be
+            # spoken into whatever voicemail box takes the call
+            raise PermanentSendError(
+                "robocalls need the status callback (INNING_CALLBACK_TOKEN and the public URL) "
+                "for answering-machine detection"
+            )
         language = VOICES.get(content.language, "nl-NL")
-        twiml = f'<Response><Say language="{language}">{escape(content.text)}</Say><Pause length="1"/><Say language="{language}">{escape(content.text)}</Say></Response>'
-        form = {"To": message.to, "From": self.caller_id, "Twiml": twiml}
-        if self.status_callback:
-            # our reference on the callback URL (Twilio signs the URL with it): a call whose
-            # create answer was lost, known by that reference only, still gets its result
-            joiner = "&" if "?" in self.status_callback else "?"
-            callback = f"{self.status_callback}{joiner}{urlencode({CALLBACK_REFERENCE: message.reference})}"
-            form.update(StatusCallback=callback, StatusCallbackEvent="completed")
+        opening = OPENING.get(content.language, OPENING["nl"])
+        say = f'<Say language="{language}">{escape(content.text)}</Say>'
+        twiml = (
+            f'<Response><Say language="{language}">{escape(opening)}</Say>'
+            f'<Pause length="{HOLD_SECONDS}"/>{say}<Pause length="1"/>{say}</Response>'
+        )
+        # our reference on the callback URL (Twilio signs the URL with it): a call whose
+        # create answer was lost, known by that reference only, still gets its result
+        joiner = "&" if "?" in self.status_callback else "?"
+        callback = (
+            f"{self.status_callback}{joiner}{urlencode({CALLBACK_REFERENCE: message.reference})}"
+        )
+        form = {
+            "To": message.to,
+            "From": self.caller_id,
+            "Twiml": twiml,
+            "StatusCallback": callback,
+            "StatusCallbackEvent": "completed",
+            "MachineDetection": "Enable",
+            "MachineDetectionTimeout": str(DETECTION_SECONDS),
+            "AsyncAmd": "true",
+            "AsyncAmdStatusCallback": callback,
+        }
         response = call(
             "Twilio", lambda: self.http.post(self.url, data=form, auth=self.auth), final=True
         )
@@ -75,6 +114,16 @@ class TwilioVoiceChannel:
         if response.status_code in TRANSIENT_STATUS:
             raise TransientSendError(f"Twilio: {text}", retry_after(response))
         raise PermanentSendError(f"Twilio refused: {text}")
+
+    def end_call(self, call_sid: str) -> bool:
+        """Hang up a call in progress (``Status=completed`` on the call): a machine answered.
+        False when Twilio would not (the call had ended already); a network failure raises
+        ``TransientSendError``."""
+        url = f"{self.url.removesuffix('.json')}/{call_sid}.json"
+        response = call(
+            "Twilio", lambda: self.http.post(url, data={"Status": "completed"}, auth=self.auth)
+        )
+        return response.is_success
 
     def look_up(self, message: OutboundMessage) -> SendResult | None:
         return None

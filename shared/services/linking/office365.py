@@ -4,7 +4,8 @@
    to the client's Microsoft 365 administrator.
 2. The administrator signs in at the Microsoft identity platform's admin consent endpoint
    (``/organizations/v2.0/adminconsent``) and grants the app's application permissions
-   (``Mail.Send``, ``Mail.Read`` for bounce reports) for the whole tenant.
+   (``Mail.Send``; ``Mail.ReadWrite`` for a mail over Graph's 4 MB request, sent as a draft;
+   ``Mail.Read`` for bounce reports) for the whole tenant.
 3. The identity platform redirects to ``/api/link/office365/callback`` with
    ``admin_consent=True``, ``tenant=<tenant id>`` and our ``state`` (or ``error`` and
    ``error_description``). The ``tenant`` there is a query parameter anyone can edit, so it

@@ -11,7 +11,8 @@ import httpx
 import pytest
 import requests
 
-from shared.adapters.channels.graph_mail import GraphMailChannel
+from shared.adapters.channels.graph_mail import REQUEST_LIMIT, GraphMailChannel
+from shared.domain.inbound.answers import outbound_message_id
 from shared.domain.messaging import (
     Attachment,
     Channel,
@@ -20,6 +21,7 @@ from shared.domain.messaging import (
     PermanentSendError,
     TransientSendError,
 )
+from tests.support.graph_stand_in import SECRET, GraphStandIn
 from tests.support.stand_in import Received, Reply, serve
 from tests.support.tls import self_signed
 
@@ -260,3 +262,128 @@ def test_bounces_are_found_by_our_reference_in_the_ndr(graph):
          "content-type": "multipart/report; report-type=delivery-status"},
     )]  # fmt: skip
     assert len(server.requests("GET", "/mailFolders/inbox/messages")) == 2  # followed the next link
+
+
+# -- Graph's request limit (dunning16 F3) --------------------------------------------------
+@pytest.fixture
+def strict(tmp_path):
+    """The Graph stand-in of tests/support: 4 MB per request, upload sessions as documented."""
+    cert, key = self_signed(tmp_path)
+    stand_in = GraphStandIn((TENANT,))
+    with serve(stand_in, tls=(cert, key)) as server:
+        stand_in.base = server.url
+        session = requests.Session()
+        session.trust_env = False
+        session.verify = str(cert)
+        channel = GraphMailChannel(
+            tenant_id=TENANT, client_id="app-id", client_secret=SECRET, authority_host=server.url,
+            graph_url=f"{server.url}/v1.0", http=httpx.Client(verify=ssl.create_default_context(cafile=str(cert))),
+            msal_http_client=session,
+        )  # fmt: skip
+        yield stand_in, server, channel
+
+
+def pdf(name: str, size: int) -> Attachment:
+    body = (b"%PDF-1.4 " + bytes(range(256)) * (size // 256 + 1))[:size]
+    return Attachment(name, "application/pdf", body)
+
+
+def test_two_invoices_of_2_5_mb_go_as_a_draft_with_each_attachment_on_its_own(strict):
+    """Both under 3 MB, yet one sendMail of 6.7 MB: Graph answered 413 and the reminder
+    failed for good. Now the draft takes them one POST each, no request over 4 MB."""
+    stand_in, server, channel = strict
+    f1, f2 = pdf("factuur-F1.pdf", 2_500_009), pdf("factuur-F2.pdf", 2_500_009)
+    content = MessageContent(subject="Herinnering F1 F2", text="Openstaand", attachments=(f1, f2))
+    result = channel.send(message(), content)
+    assert stand_in.largest_request <= REQUEST_LIMIT
+    assert server.requests("POST", "/sendMail") == []
+    assert len(server.requests("POST", "/attachments")) == 2  # no upload session under 3 MB
+    (sent,) = stand_in.mailbox("facturen@client.example").sent
+    assert sent["attachments"] == [(f1.name, f1.data), (f2.name, f2.data)]
+    assert sent["internetMessageId"] == outbound_message_id("c", "k1", "facturen@client.example")
+    assert channel.confirm(message()) is not None  # found by our reference, as a sendMail is
+    assert result.provider_id and stand_in.mailbox("facturen@client.example").drafts == {}
+
+
+def test_html_and_text_with_a_large_scan_and_small_files_each_take_their_documented_way(strict):
+    stand_in, server, channel = strict
+    scan, small = pdf("dossier.pdf", 7_000_123), pdf("factuur-F1.pdf", 400_000)
+    content = MessageContent(subject="Dossier", text="zie bijlage", html="<p>zie bijlage</p>",
+                             attachments=(small, scan))  # fmt: skip
+    channel.send(message(), content)
+    puts = server.requests("PUT", "/upload/")
+    assert [p.headers["content-range"] for p in puts] == [
+        "bytes 0-3276799/7000123", "bytes 3276800-6553599/7000123", "bytes 6553600-7000122/7000123",
+    ]  # fmt: skip
+    assert all("authorization" not in p.headers for p in puts)
+    (sent,) = stand_in.mailbox("facturen@client.example").sent
+    assert sent["attachments"] == [(small.name, small.data), (scan.name, scan.data)]
+    assert stand_in.largest_request <= REQUEST_LIMIT
+
+
+def test_a_small_mail_is_still_one_sendmail_request(strict):
+    stand_in, server, channel = strict
+    files = tuple(pdf(f"factuur-F{i}.pdf", 600_000) for i in range(4))  # 3.2 MB in base64
+    channel.send(message(), MessageContent(subject="Herinnering", text="x", attachments=files))
+    assert len(server.requests("POST", "/sendMail")) == 1 and not server.requests(
+        "POST", "/messages"
+    )
+    assert len(stand_in.mailbox("facturen@client.example").sent[0]["attachments"]) == 4
+
+
+def test_the_stand_in_refuses_what_graph_refuses(strict):
+    """What the channel must not do, answered as Graph answers it."""
+    _, server, channel = strict
+    token = channel._token()
+    auth = {"Authorization": f"Bearer {token}"}
+    box = f"{server.url}/v1.0/users/facturen@client.example"
+    http = channel.http
+    big = {"message": {"subject": "x", "toRecipients": [{"emailAddress": {"address": "a@b.nl"}}],
+                       "attachments": [{"@odata.type": "#microsoft.graph.fileAttachment", "name": "a",
+                                        "contentBytes": base64.b64encode(b"x" * 3_200_000).decode()}]}}  # fmt: skip
+    assert http.post(f"{box}/sendMail", json=big, headers=auth).status_code == 413
+    draft = http.post(
+        f"{box}/messages", json={"subject": "x", "toRecipients": []}, headers=auth
+    ).json()["id"]
+    item = {"AttachmentItem": {"attachmentType": "file", "name": "a.pdf", "size": 2_500_000}}
+    small = http.post(
+        f"{box}/messages/{draft}/attachments/createUploadSession", json=item, headers=auth
+    )
+    assert small.json()["error"]["code"] == "ErrorAttachmentSizeShouldNotBeLessThanMinimumSize"
+    item["AttachmentItem"]["size"] = 5_000_000
+    url = http.post(
+        f"{box}/messages/{draft}/attachments/createUploadSession", json=item, headers=auth
+    ).json()["uploadUrl"]
+    ahead = http.put(url, content=b"x" * 10, headers={"Content-Range": "bytes 10-19/5000000"})
+    assert ahead.status_code == 416 and ahead.json()["nextExpectedRanges"] == ["0"]
+    assert (
+        http.put(url, content=b"x" * 10, headers={"Content-Range": "bytes 0-9/5000001"}).status_code
+        == 400
+    )
+    assert (
+        http.put(
+            url, content=b"x" * 10, headers={"Content-Range": "bytes 0-9/5000000", **auth}
+        ).status_code
+        == 401
+    )
+    huge = http.put(
+        url, content=b"x" * 4_200_000, headers={"Content-Range": "bytes 0-4199999/5000000"}
+    )
+    assert huge.status_code == 413
+    ok = http.put(url, content=b"x" * 10, headers={"Content-Range": "bytes 0-9/5000000"})
+    assert ok.status_code == 200 and ok.json()["nextExpectedRanges"] == ["10"]
+
+
+def test_a_draft_whose_attachment_is_refused_is_deleted(graph):
+    """Nothing of it reached the debtor; a retry makes its own draft, none piles up."""
+    fake, server, channel = graph
+    fake.script = [
+        Reply(201, {"id": "AAMkDraft1"}),
+        Reply(400, {"error": {"code": "ErrorInvalidRequest", "message": "bad attachment"}}),
+    ]
+    files = (pdf("a.pdf", 2_500_000), pdf("b.pdf", 2_500_000))
+    with pytest.raises(PermanentSendError, match="ErrorInvalidRequest"):
+        channel.send(message(), MessageContent(subject="x", text="y", attachments=files))
+    (deleted,) = server.requests("DELETE")
+    assert deleted.path == "/v1.0/users/facturen@client.example/messages/AAMkDraft1"
+    assert not server.requests("POST", "/send")

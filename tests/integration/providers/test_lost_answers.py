@@ -39,7 +39,7 @@ from shared.domain.messaging import (
 )
 from shared.domain.parties import Agency
 from shared.services.container import Services
-from tests.support.graph_stand_in import SECRET, GraphStandIn
+from tests.support.graph_stand_in import REQUEST_LIMIT, SECRET, GraphStandIn
 from tests.support.stand_in import Received, Reply, serve
 from tests.support.tls import self_signed
 from tests.unit.api.conftest import SETTINGS, ApiClient, client_row
@@ -149,6 +149,26 @@ def test_graph_never_shows_the_mail_a_person_checks_and_nothing_is_resent(mail):
     (check,) = mail.checks()
     assert check.title.startswith("Check whether this reminder went out")
     assert len(mail.graph.mailbox(MAILBOX).sent) == 1
+
+
+def test_a_reminder_with_two_large_invoices_lost_at_its_send_is_found_not_sent_again(mail):
+    """dunning16 F3: two invoice PDFs of 2.5 MB go as a draft with its attachments (one
+    sendMail would pass Graph's 4 MB); the draft carries our Message-ID, so a lost answer to
+    its send is settled in Sent Items as a sendMail's is: one mail, both invoices."""
+    mail.graph.lose_answers = 1
+    files = tuple(
+        Attachment(f"factuur-F{i}.pdf", "application/pdf", bytes([i]) * 2_500_009) for i in (1, 2)
+    )
+    message = OutboundMessage(mail.client_id, "dun|D1|wf|1|e", Channel.EMAIL, "D1",
+                              "jan@devries.example", mail.clock.now(), sender=MAILBOX)  # fmt: skip
+    mail.services.messaging.enqueue(
+        message, MessageContent(subject="Herinnering", text="Betaal", attachments=files)
+    )
+    assert mail.run() == ["sent"]
+    (sent,) = mail.graph.mailbox(MAILBOX).sent
+    assert sent["attachments"] == [(f.name, f.data) for f in files]
+    assert mail.graph.largest_request <= REQUEST_LIMIT
+    assert mail.record("dun|D1|wf|1|e").status is OutboxStatus.SENT and mail.checks() == []
 
 
 def test_graph_throttling_is_not_a_send_and_is_retried(mail):

@@ -20,6 +20,7 @@ from shared.domain.messaging import (
     TransientSendError,
 )
 from tests.support.stand_in import Received, Reply, serve
+from tests.support.twilio_stand_in import ACCOUNT, TOKEN, TwilioStandIn
 
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -222,39 +223,15 @@ def test_whatsapp_needs_consent_and_maps_errors():
 
 
 # -- Twilio voice --------------------------------------------------------------------------
-def twilio(r: Received) -> Reply:
-    import base64
-
-    user, _, password = (
-        base64.b64decode(r.headers["authorization"].split()[1]).decode().partition(":")
-    )
-    if (user, password) != ("AC123", "auth-token"):
-        return Reply(401, {"code": 20003, "message": "Authenticate", "status": 401})
-    form = r.form()
-    if form["To"] == "+31600000000":
-        return Reply(
-            400,
-            {
-                "code": 21211,
-                "message": "The 'To' number +31600000000 is not a valid phone number.",
-                "status": 400,
-            },
-        )
-    return Reply(
-        201,
-        {
-            "sid": "CA0123456789abcdef0123456789abcdef",
-            "status": "queued",
-            "to": form["To"],
-            "from": form["From"],
-        },
-    )
+def voice(server, **kw):
+    options = dict(account_sid=ACCOUNT, auth_token=TOKEN, caller_id="+3185000000", base_url=server.url,
+                   status_callback="https://inning.example/api/callbacks/twilio/x", http=httpx.Client())  # fmt: skip
+    return TwilioVoiceChannel(**{**options, **kw})
 
 
 def test_twilio_call_with_spoken_text():
-    with serve(twilio) as server:
-        channel = TwilioVoiceChannel(account_sid="AC123", auth_token="auth-token", caller_id="+3185000000", base_url=server.url,
-                                     status_callback="https://inning.example/api/callbacks/twilio/x", http=httpx.Client())  # fmt: skip
+    with serve(TwilioStandIn()) as server:
+        channel = voice(server)
         result = channel.send(
             msg(Channel.ROBOCALL),
             MessageContent(text="U heeft een openstaande factuur & meer", language="nl"),
@@ -270,3 +247,52 @@ def test_twilio_call_with_spoken_text():
         assert (result.provider_id or "").startswith("CA")
         with pytest.raises(PermanentSendError, match="21211"):
             channel.send(msg(Channel.ROBOCALL, to="+31600000000"), MessageContent(text="x"))
+
+
+def test_the_call_asks_for_answering_machine_detection_before_the_debt_is_spoken():
+    """dunning16 F4: a voicemail box took the call and recorded the debt; now Twilio detects
+    the machine, its verdict comes to our callback, and the call opens with a neutral
+    sentence and a pause longer than the detection may take before the message."""
+    stand_in = TwilioStandIn()
+    with serve(stand_in) as server:
+        sid = (
+            voice(server)
+            .send(
+                msg(Channel.ROBOCALL), MessageContent(text="Openstaand: 1.200 euro", language="nl")
+            )
+            .provider_id
+        )
+    form = stand_in.calls[sid].form
+    assert form["MachineDetection"] == "Enable" and form["AsyncAmd"] == "true"
+    assert form["AsyncAmdStatusCallback"] == form["StatusCallback"]
+    opening, _, rest = form["Twiml"].partition("<Pause")
+    assert "1.200" not in opening and "automatisch bericht" in opening
+    pause = int(rest.split('length="')[1].split('"')[0])
+    assert pause >= int(form["MachineDetectionTimeout"]) and "1.200" in rest
+    ((url, verdict, _),) = stand_in.answer(sid, "machine_start")
+    assert url == form["StatusCallback"] and verdict["AnsweredBy"] == "machine_start"
+
+
+def test_a_robocall_without_a_status_callback_is_refused():
+    """No callback, no verdict: the debt would be spoken into any voicemail box."""
+    with serve(TwilioStandIn()) as server:
+        with pytest.raises(PermanentSendError, match="answering-machine"):
+            voice(server, status_callback=None).send(
+                msg(Channel.ROBOCALL), MessageContent(text="x")
+            )
+        assert server.received == []
+
+
+def test_end_call_hangs_up_a_call_in_progress_only():
+    stand_in = TwilioStandIn()
+    with serve(stand_in) as server:
+        channel = voice(server)
+        sid = channel.send(msg(Channel.ROBOCALL), MessageContent(text="x")).provider_id
+        assert channel.end_call(sid) is False  # still ringing: Twilio answers 21220
+        stand_in.answer(sid, "machine_end_beep")
+        assert channel.end_call(sid) is True
+        assert stand_in.calls[sid].ended_by_client and stand_in.calls[sid].status == "completed"
+        assert channel.end_call(sid) is False  # over: 21220 again
+        wrong = voice(server, auth_token="wrong")
+        with pytest.raises(PermanentSendError, match="20003"):
+            wrong.send(msg(Channel.ROBOCALL), MessageContent(text="x"))
