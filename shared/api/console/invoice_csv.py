@@ -497,7 +497,7 @@ def _other_details(
     later row leaves empty agrees (an export that fills the e-mail once)."""
     differ: list[tuple[str, str, str]] = []
     for field in DEBTOR_FIELDS:
-        given = str(later.get(field) or (new_kind if field == "debtor_kind" else "") or "")
+        given = str(later.get(field) or "")  # empty: agrees (the form's kind included)
         was = str(first.get(field) or (new_kind if field == "debtor_kind" else "") or "")
         if given and _compared(field, given) != _compared(field, was):
             differ.append((field, given, was))

@@ -234,6 +234,8 @@ def test_a_later_row_of_a_new_debtor_names_what_differs_and_folds_the_rest(world
         "nieuwe debiteur K-941 heeft hier E-mail &#39;anna@bos.example&#39; maar op regel 2 "
         "&#39;piet@bos.example&#39;" in rejected
     )
+    # an empty Soort on a later row agrees, whatever the form's kind of new debtors says
+    assert "Worden ingelezen: 4" in text(_preview(staff, export.encode(), new_kind="b2b"))
     english = text(_preview(staff, export.encode(), lang="en"))
     assert (
         "new debtor K-941 has E-mail &#39;anna@bos.example&#39; here but "
