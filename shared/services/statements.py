@@ -270,6 +270,8 @@ class StatementService:
                 self._tell_dated(statement, owner, name, day)
         if owned and report.statements_skipped == len(owned):
             report.status = "skipped"
+        if not refused:
+            self._resolve_refusals(agency_id, data, name)
         log.info(
             "statement %s: %s", name, {k: v for k, v in report.__dict__.items() if k != "warnings"}
         )
@@ -1433,10 +1435,12 @@ class StatementService:
         # dying (or a write timing out) anywhere leaves the file in the inbox, and the
         # blob trigger's redelivery finishes the steps, adding the item once; deleted first,
         # the redelivery found no blob and nobody was ever told (failure6 #9)
+        action_id = self._refusal_id(scope, name, data)
         self._add_action(
             scope, "statement_quarantined", f"Statement file {name} refused: {error}", report,
-            action_id=self._refusal_id(scope, name, data),
+            action_id=action_id,
         )  # fmt: skip
+        self._remember_refusal(agency_id, data, scope, action_id)
         self._keep(name, data, report)
         self._mark_client_written(name, data, agency_id)
         self.files.delete(INBOX, name)
@@ -1489,6 +1493,7 @@ class StatementService:
             scope, "statement_quarantined", text, report,
             action_id=_file_id(held, data),
         )  # fmt: skip
+        self._remember_refusal(agency_id, data, scope, _file_id(held, data))
         # why each was refused (a bank's own account id says how to export it instead): for
         # the operator reading the quarantine, in the report beside the copy
         why = list(dict.fromkeys(e.reason for _, e in refused))[:MAX_HELD_NAMED]
@@ -1530,6 +1535,45 @@ class StatementService:
             content_type="application/json",
         )
 
+    def _remember_refusal(self, agency_id: str, data: bytes, scope: str, action_id: str) -> None:
+        """Which items refused these bytes, so that the same file booked later (uploaded again
+        under another name once the account was registered) closes them (newcomer16b F4: the
+        item kept asking to upload a file that was booked). Kept per agency: another agency's
+        identical file never touches this one's items."""
+        if not agency_id or scope != agency_scope(agency_id):
+            return  # the "_unknown" agency's items: no agency ever books that file
+        where = _refused_bytes(agency_id, data)
+        known = json.loads(self.files.get(QUARANTINE, where) or b"[]")
+        if action_id not in known:
+            self.files.put(QUARANTINE, where, json.dumps([*known, action_id]).encode(),
+                           content_type="application/json")  # fmt: skip
+
+    def _resolve_refusals(self, agency_id: str, data: bytes, name: str) -> None:
+        """The same bytes booked whole now: every item that refused them, still open, is
+        resolved naming the file that booked them (staff who took one up keep theirs: an ETag
+        conflict leaves it)."""
+        where = _refused_bytes(agency_id, data)
+        stored = self.files.get(QUARANTINE, where)
+        if stored is None:
+            return
+        scope = agency_scope(agency_id)
+        for action_id in json.loads(stored):
+            found = self.repos.actions.get(scope, action_id)
+            if found is None or found[0].status is ActionStatus.RESOLVED:
+                continue
+            item, etag = found
+            resolved = replace(
+                item,
+                status=ActionStatus.RESOLVED,
+                resolved_at=self.clock.now(),
+                resolution=f"the same file was booked when received again as {name} (Inning)",
+            )
+            try:
+                self.repos.actions.save(resolved, etag or "*")
+            except PreconditionFailed:
+                return  # changed meanwhile: the marker stays for the next delivery to finish
+        self.files.delete(QUARANTINE, where)
+
     def _refusal_id(self, scope: str, name: str, data: bytes) -> str:
         """The refused file's item: the same name and bytes give the same id, so a redelivery
         adds it once. When that item was resolved already, the file came again (uploaded
@@ -1545,6 +1589,12 @@ def _written_by_client(agency_id: str, data: bytes) -> str:
     """Where the quarantine remembers the bytes of a refused file a client uploaded: beside
     the agencies' folders, so no listing of refused files shows it as one."""
     return f"client-written/{agency_id}/{hashlib.sha256(data).hexdigest()}"
+
+
+def _refused_bytes(agency_id: str, data: bytes) -> str:
+    """Where the quarantine remembers the items that refused a file's bytes: beside the
+    agencies' folders, as :func:`_written_by_client`, so no listing of refused files shows it."""
+    return f"refused-bytes/{agency_id}/{hashlib.sha256(data).hexdigest()}"
 
 
 def _file_id(name: str, data: bytes) -> str:

@@ -113,8 +113,17 @@ NO_KIND = (
     "new debtor {number} has no kind: add a column Soort (zakelijk or consument) or "
     "choose the kind of new debtors on the form"
 )
-OTHER_DETAILS = ("new debtor {number} is given other details than on line {line}: one name, "
-                 "kind, e-mail and address per debtor number")  # fmt: skip
+# a later row of a new debtor that contradicts the row that makes it: the field and both values
+# (newcomer16b F3: "given other details" under Naam whatever differed, the values unsaid)
+OTHER_DETAILS = ("new debtor {number} has {field} '{given}' here but '{first}' on line {line}: "
+                 "one name, kind, e-mail and address per debtor number; make this row's "
+                 "{field} the same or leave it empty")  # fmt: skip
+# a row naming another debtor than the one stored under its number (newcomer16b F1: a mistyped
+# number booked a business's invoice on a consumer, silently); an upload never changes a
+# stored debtor, so the row is refused and the stored name shown beside the file's
+STORED_OTHER_NAME = ("debtor {number} is stored as '{stored}', not '{given}' as this row names "
+                     "it: check the debtor number (an upload never changes a stored debtor; "
+                     "write its stored name in the Naam column if the number is right)")  # fmt: skip
 AMOUNTS = ("amount", "open_amount")
 DATES = ("invoice_date", "due_date", "fourteen_day_letter_on", "interest_from", "contract_date")
 _DUTCH_DECIMAL = re.compile(r"^(\d+),(\d{1,2})$")
@@ -167,6 +176,23 @@ class Preview:
     # never as if new), and how many rows are new invoices
     changes: tuple[Change, ...] = ()
     new: int = 0
+    # rows whose Naam or Soort differ from the stored debtor of their number (shown beside it)
+    stored_differs: tuple[StoredDiffers, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredDiffers:
+    """A row whose debtor columns contradict the debtor stored under its number: refused when
+    the names differ (another debtor, likely a mistyped number), shown when only the kind does
+    (the stored kind is kept: the upload never changes a debtor)."""
+
+    index: int
+    number: str
+    given_name: str
+    stored_name: str
+    given_kind: str | None  # b2b/b2c as the row gives it, None when it gives none
+    stored_kind: str
+    refused: bool
 
 
 def changes_of(
@@ -349,6 +375,12 @@ def preview(
     valid, schema_errors = validate_rows(invoice_items, schemas.InvoiceIn)
     drafts = [(index, _draft(model)) for index, model in valid]
     made, debtor_errors = new_debtors(imports, client, items, drafts, new_kind)
+    differs = stored_differences(imports, client, items, drafts)
+    debtor_errors += [
+        RowError(d.index, "debtor_name", STORED_OTHER_NAME.format(
+            number=d.number, stored=d.stored_name, given=d.given_name))
+        for d in differs if d.refused
+    ]  # fmt: skip
     unmade = {e.index for e in debtor_errors}
     drafts = [(i, d) for i, d in drafts if i not in unmade]
     checked = imports.check_invoices(client, drafts, importer, {n: d for n, (_, d) in made.items()})
@@ -370,7 +402,39 @@ def preview(
         sheet.assumed,
         tuple(changes),
         new,
+        tuple(differs),
     )
+
+
+def stored_differences(
+    imports: ImportService,
+    client: Client,
+    items: list[dict[str, Any]],
+    drafts: list[tuple[int, InvoiceDraft]],
+) -> list[StoredDiffers]:
+    """The rows of a stored debtor whose Naam (folded: case and spaces) or Soort differ from
+    the stored debtor's. A row without a Naam or Soort column says nothing to compare."""
+    numbers = sorted({d.debtor_number for _, d in drafts})
+    stored = imports.repos.debtors.get_many(client.client_id, numbers) if numbers else {}
+    found: list[StoredDiffers] = []
+    for index, draft in drafts:
+        if (record := stored.get(draft.debtor_number)) is None:
+            continue
+        debtor = record[0]
+        given_name = str(items[index].get("debtor_name", ""))
+        given_kind = items[index].get("debtor_kind")
+        kind = given_kind if given_kind in ("b2b", "b2c") else None
+        name_differs = bool(given_name) and _folded(given_name) != _folded(debtor.name)
+        kind_differs = kind is not None and kind != debtor.kind.value
+        if name_differs or kind_differs:
+            found.append(StoredDiffers(index, draft.debtor_number, given_name, debtor.name,
+                                       kind, debtor.kind.value, name_differs))  # fmt: skip
+    return found
+
+
+def _folded(text: str) -> str:
+    """A name or address as compared: case and runs of spaces do not make another debtor."""
+    return " ".join(text.split()).casefold()
 
 
 def new_debtors(
@@ -415,18 +479,42 @@ def new_debtors(
             errors.append(RowError(index, "debtor", NO_NAME.format(number=number)))
         elif number in refused_first:
             errors += [RowError(index, e.field, e.message) for e in refused_first[number]]
-        elif (
-            (first := made[number][0]) != index
-            and _debtor_given(items[index])
-            and (_debtor_item(number, items[index], new_kind) != given_by[number])
-        ):
-            errors.append(RowError(index, "debtor_name",
-                                   OTHER_DETAILS.format(number=number, line=line_of(first))))  # fmt: skip
+        elif (first := made[number][0]) != index:
+            errors += [
+                RowError(index, field, OTHER_DETAILS.format(
+                    number=number, field=_column_name(field), given=given, first=was,
+                    line=line_of(first)))
+                for field, given, was in _other_details(items[first], items[index], new_kind)
+            ]  # fmt: skip
     return made, errors
 
 
-def _debtor_given(item: dict[str, Any]) -> bool:
-    return any(item.get(f) for f in DEBTOR_FIELDS if f != "debtor_kind")
+def _other_details(
+    first: dict[str, Any], later: dict[str, Any], new_kind: str | None
+) -> list[tuple[str, str, str]]:
+    """The debtor fields a later row of a new debtor gives otherwise than its first row, with
+    both values. Compared folded (case, spaces; a postal code without its space); a field the
+    later row leaves empty agrees (an export that fills the e-mail once)."""
+    differ: list[tuple[str, str, str]] = []
+    for field in DEBTOR_FIELDS:
+        given = str(later.get(field) or "")  # empty: agrees (the form's kind included)
+        was = str(first.get(field) or (new_kind if field == "debtor_kind" else "") or "")
+        if given and _compared(field, given) != _compared(field, was):
+            differ.append((field, given, was))
+    return differ
+
+
+def _compared(field: str, value: str) -> str:
+    if field == "debtor_email":
+        return " ".join(sorted(e.casefold() for e in re.split(r"[;,\s]+", value) if e))
+    if field == "debtor_postal_code":
+        return "".join(value.split()).casefold()
+    return _folded(value)
+
+
+def _column_name(field: str) -> str:
+    """A debtor field by the first column name the upload reads for it (``Naam``, ``E-mail``)."""
+    return next(k for k, v in DUTCH.items() if v == field).capitalize()
 
 
 def _debtor_item(number: str, item: dict[str, Any], new_kind: str | None) -> dict[str, Any]:

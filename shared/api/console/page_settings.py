@@ -315,9 +315,12 @@ def _act(desk: Desk, client: Client, do: str) -> str:
                                            subject=client.client_id, account=account, status=status)  # fmt: skip
             return "set_decided" if status == "verified" else "set_decide_pending"
         case "invite":
-            # the same answer whether or not the address has an account anywhere
+            # the same answer whether or not the address has an account elsewhere; one the
+            # inviter reaches (its Settings list shows it) is refused as by the API, no mail
+            # (newcomer16b F2: "sent" and a puzzling mail to a colleague already listed)
             admin.invite_or_tell(desk.principal, desk.field("email"), _role(desk.field("role")),
-                                 client.number, name=desk.field("name"), language=desk.lang)  # fmt: skip
+                                 client.number, name=desk.field("name"), language=desk.lang,
+                                 refuse_reached=True)  # fmt: skip
             return "set_invited"
         case "role":
             _own_user(desk, client)

@@ -93,6 +93,15 @@ _DUTCH = shapes(
         (r"^new debtor (.+) is given other details than on line (\d+): .*$",
          lambda m: f"nieuwe debiteur {m[1]} heeft hier andere gegevens dan op regel {m[2]}: één "
          "naam, soort, e-mailadres en adres per debiteurnummer"),
+        (r"^new debtor (.+) has (\S+) '(.*)' here but '(.*)' on line (\d+): .*$",
+         lambda m: f"nieuwe debiteur {m[1]} heeft hier {m[2]} '{_kind(m[3])}' maar op regel "
+         f"{m[5]} '{_kind(m[4])}': één naam, soort, e-mailadres en adres per debiteurnummer; "
+         f"maak {m[2]} op deze regel gelijk of laat het leeg"),
+        (r"^debtor (.+) is stored as '(.*)', not '(.*)' as this row names it: .*$",
+         lambda m: f"debiteur {m[1]} staat in Inning als '{m[2]}', niet als '{m[3]}' zoals deze "
+         "regel hem noemt: controleer het debiteurnummer (het inlezen wijzigt nooit een "
+         "debiteur die al in Inning staat; zet zijn naam uit Inning in de kolom Naam als het "
+         "nummer klopt)"),
         (r"^Input should be 'b2b' or 'b2c'$",
          lambda m: "soort debiteur: zakelijk of consument"),
         (r"^not an e-mail address: (.*)$", lambda m: f"geen e-mailadres: {m[1]}"),
@@ -139,6 +148,11 @@ _DUTCH = shapes(
         (r"^not stored: (.+)$", lambda m: f"niet opgeslagen ({m[1]}): lees het bestand opnieuw in"),
     )
 )  # fmt: skip
+
+
+def _kind(value: str) -> str:
+    """A debtor kind of an English reason in the words of a Dutch page."""
+    return {"b2b": "zakelijk", "b2c": "consument"}.get(value, value)
 
 
 def _day(iso: str) -> str:

@@ -148,7 +148,9 @@ class AdminService:
         organisation (its outbox, its usage), never the owner's client's, within the
         per-address limits (:meth:`_address_allows`, attack16 F1 / attack16b F2).
         ``refuse_reached``: an account the principal reaches itself is refused
-        (``address_has_account``): it lists it anyway."""
+        (``address_has_account``, no mail): it lists it anyway. The API and the console's
+        Settings page both ask it (newcomer16b F2: the console said "sent" and mailed a
+        colleague its own list showed)."""
         target = self.target_client(principal, client_number)
         self.require(principal, Action.MANAGE_USERS, target)
         inviter = self._inviter_allows(principal)

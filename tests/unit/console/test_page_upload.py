@@ -9,6 +9,7 @@ import re
 import pytest
 
 from shared.domain.people.authorisation import Role
+from tests.unit.api.conftest import debtor_row
 from tests.unit.console.conftest import csrf_of, desk_for
 from tests.unit.console.money_support import post_files, text, with_debtors, work_jobs
 
@@ -24,6 +25,15 @@ def _preview(browser, data: bytes, name: str = "invoices.csv"):
     return post_files(
         browser, "/upload?lang=en", {"csrf": token, "do": "preview"}, {"file": (name, data)}
     )
+
+
+def _stored_as(world, number: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Debtor ``number`` of C1 stored under the name its bookkeeping's export gives (a row
+    naming another is refused: newcomer16b F1)."""
+    reply = world.agency_a.call(
+        "POST", "/v1/clients/C1/debtors", {"items": [debtor_row(number, name=name)]}
+    )
+    assert reply.status == 200 and not reply.body["errors"], reply.body
 
 
 def _token(page) -> str:
@@ -105,10 +115,22 @@ def test_a_large_file_runs_as_a_job_with_progress_and_the_rejected_rows(world, t
 
 
 @pytest.mark.parametrize("role", [Role.READ_ONLY])
-def test_reading_roles_see_the_form_but_cannot_upload(world, tenants, role):
+def test_reading_roles_are_not_offered_the_upload(world, tenants, role):
+    """newcomer16b F5: the read-only person saw "Facturen inlezen" in the menu and the whole
+    form, and learnt at "Controleren" that it is 403. The page asks what the API's import
+    route asks (permits: POST /v1/clients/{client}/invoices), so neither is offered."""
     reader = desk_for(world, role, tenants.c1, "r@c1.example")
-    assert reader.get("/upload?lang=en").status == 200
-    assert _preview(reader, _csv("F1;D1;2025-01-01;2025-01-31;1")).status == 403
+    home = reader.get("/debtors")
+    assert home.status == 200
+    assert "Facturen inlezen" not in text(home) and "/upload" not in text(home)
+    form = reader.get("/upload")
+    assert form.status == 403 and 'name="file"' not in text(form)
+    token = csrf_of(home)
+    refused = post_files(reader, "/upload?lang=en", {"csrf": token, "do": "preview"},
+                         {"file": ("x.csv", _csv("F1;D1;2025-01-01;2025-01-31;1"))})  # fmt: skip
+    assert refused.status == 403
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    assert "Facturen inlezen" in text(staff.get("/debtors"))  # who may write is offered it
 
 
 @pytest.mark.parametrize("role", [Role.CLIENT_ADMIN, Role.CLIENT_STAFF])
@@ -242,7 +264,7 @@ def test_the_upload_screens_claim_terms_as_the_api_does(world, tenants):
 def test_a_bookkeeping_export_is_read_and_the_columns_left_out_are_named(world, tenants):
     """review newcomer8 #6: a package's open-items export (its own column names, the debtor's
     name, a booking number) was refused whole for any column Inning does not read."""
-    with_debtors(world, "C1", "3332")
+    _stored_as(world, "3332", "3333 Demo")  # the export's Naam is the stored debtor's
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     export = (
         "Factuurnr.,Naam,Deb.nr.,Omschrijving factuur,Boekstuk,Factuurdatum,Vervalt,Factuurbedrag,Saldo\n"
@@ -313,7 +335,7 @@ def test_the_cited_open_items_export_asks_for_the_payment_term_then_imports(worl
     """newcomer9 B: the export was refused for its missing invoice date and its amount
     (Factuur) and reference (Factuurreferentie) were not read; now its columns are read and
     the invoice date is the due date less the payment term the uploader gives."""
-    with_debtors(world, "C1", "3332")
+    _stored_as(world, "3332", "3334 Demo")
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     asked = _preview(staff, SOURCED.encode())
     assert asked.status == 400 and "give the payment term in days" in text(asked)

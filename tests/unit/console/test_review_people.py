@@ -62,3 +62,28 @@ def test_a_failed_sign_in_costs_the_same_storage_work_either_way(
     known = _requests_for(world, "known%40c1.example", "10.1.1.1")
     unknown = _requests_for(world, "unknown%40c1.example", "10.1.1.2")
     assert known == unknown
+
+
+def test_inviting_a_person_the_settings_page_lists_is_refused_without_mail(
+    world: World, tenants: Tenants
+) -> None:
+    """newcomer16b F2: the client's admin inviting a colleague listed on its own Settings page
+    (or himself) was told "De uitnodiging is verstuurd." and the colleague was mailed "you
+    already have an account ... ask them to invite another address", though she works there;
+    the API answers 422 address_has_account. An address the inviter sees is no secret: the
+    console refuses the same way, in Dutch, and mails nobody."""
+    make_person(world, Role.CLIENT_STAFF, Target("agency-a", tenants.c1), "colleague@c1.example")
+    admin = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "adm@c1.example")
+    token = csrf_of(admin.get("/settings"))
+    people = world.services.people
+    for email in ("colleague@c1.example", "ADM@c1.example"):
+        sent = len(people.kit.sent)
+        reply = admin.post("/settings", {"csrf": token, "do": "invite", "role": "client_admin",
+                                         "email": email})  # fmt: skip
+        shown = reply.encoded().decode()
+        assert reply.status == 422, (reply.status, reply.headers.get("Location"), shown[-800:])
+        assert "Dit adres heeft al een account." in shown
+        assert "De uitnodiging is verstuurd." not in shown
+        assert len(people.kit.sent) == sent  # no mail
+    colleague = people.kit.people.users.by_email("colleague@c1.example")
+    assert colleague is not None and colleague[0].role is Role.CLIENT_STAFF  # unchanged

@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from shared.domain.people.authorisation import Role
+from shared.domain.records import ActionItem, ActionStatus
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
 from shared.services.statements import INBOX
 from tests.unit.console.conftest import csrf_of, desk_for
@@ -79,3 +80,34 @@ def test_an_unknown_mt940_tag_reads_in_dutch():
     assert (
         refusal("line 1: unknown MT940 tag :9401:", "nl") == "regel 1: onbekende MT940-code :9401:"
     )
+
+
+def test_the_refusal_item_is_resolved_once_the_same_file_is_booked(world, tenants):
+    """newcomer16b F4: the item said "register it ... and upload the file again"; doing just
+    that booked the file (another name, the same bytes) and the item stayed open with the same
+    text. The booking resolves it, naming the file that booked it; a file still refused, or
+    another agency's identical file, leaves it open."""
+    data = _statement(NOBODYS)
+    first = world.services.statements.ingest("agency-a/first.sta", data)
+    assert first.status == "quarantined"
+    other = world.services.statements.ingest("agency-b/first.sta", data)  # another agency's
+    assert other.status == "quarantined"
+
+    def held(agency: str) -> list[ActionItem]:
+        items, _ = world.services.repos.actions.list(f"@{agency}", page_size=1000)
+        return [i for i in items if i.kind == "statement_quarantined"]
+
+    assert [i.status for i in held("agency-a")] == [ActionStatus.OPEN]
+    refused_again = world.services.statements.ingest("agency-a/again-early.sta", data)
+    assert refused_again.status == "quarantined"
+    assert [i.status for i in held("agency-a")] == [ActionStatus.OPEN] * 2
+    settings = world.services.client_settings
+    client = world.services.repos.clients.get(tenants.c1)[0]  # type: ignore[index]
+    client = settings.add_iban(client, NOBODYS, by_agency=True)
+    assert settings.decide_iban(client, NOBODYS, world.clock.now()) == "verified"
+    booked = world.services.statements.ingest("agency-a/again.sta", data)
+    assert booked.status == "booked", booked
+    done = held("agency-a")
+    assert len(done) == 2 and all(i.status is ActionStatus.RESOLVED for i in done), done
+    assert all("agency-a/again.sta" in (i.resolution or "") for i in done)
+    assert [i.status for i in held("agency-b")] == [ActionStatus.OPEN]  # B's item is B's

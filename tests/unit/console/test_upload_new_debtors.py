@@ -22,7 +22,7 @@ EXPORT = (
     "Utrecht;01-11-2026;01-12-2026;€ 250,00\n"
     "NEW-2;K-100;Fietsenhandel Jansen;zakelijk;info@jansen.example;Dorpsstraat 1;1234ab;"
     "Utrecht;02-11-2026;02-12-2026;€ 50,00\n"
-    "NEW-3;D1;Andere Naam BV;consument;;;;;01-11-2026;01-12-2026;€ 10,00\n"
+    "NEW-3;D1;debtor  D1;consument;;;;;01-11-2026;01-12-2026;€ 10,00\n"  # stored, same name
 )
 
 
@@ -114,7 +114,9 @@ def test_a_new_debtor_given_two_names_or_a_bad_postcode_is_refused(world, tenant
     )
     shown = text(_preview(staff, export.encode(), lang="en"))
     assert "Rejected: 2" in shown and "To be imported: 1" in shown, shown[:800]
-    assert "new debtor K-300 is given other details than on line 2" in shown
+    assert (
+        "new debtor K-300 has Naam &#39;Pietersen&#39; here but &#39;Jansen&#39; on line 2" in shown
+    )
     assert "a Dutch postal code looks like 1234 AB" in shown
 
 
@@ -172,4 +174,70 @@ def test_two_name_columns_read_the_first_and_name_the_other(world, tenants):
     assert (
         "Columns not imported (check their spelling if one holds an amount or date): Bedrijfsnaam"
         in shown
+    )
+
+
+def test_a_row_naming_another_debtor_than_the_stored_one_is_refused_and_shown(world, tenants):
+    """newcomer16b F1: a mistyped debtor number (D1 is stored as consumer "Debtor D1") booked
+    "Fietsenhandel Jansen, zakelijk" 250.00 on the consumer without a word. The preview shows
+    the stored name beside the file's and refuses the row; a row whose name agrees but whose
+    kind differs is imported on the stored debtor (kind kept) and shown so."""
+    with_debtors(world, "C1", "D1")
+    before = world.services.repos.debtors.get(tenants.c1, "D1")
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    export = (
+        "Factuurnr.;Deb.nr.;Naam;Soort;E-mail;Factuurdatum;Vervalt;Factuur\n"
+        "NF-1;D1;Fietsenhandel Jansen;zakelijk;info@jansen.example;01-10-2026;31-10-2026;250,00\n"
+        "NF-2;D1;DEBTOR d1;zakelijk;;01-10-2026;31-10-2026;20,00\n"
+    )
+    page = _preview(staff, export.encode())
+    shown = text(page)
+    assert "Worden ingelezen: 1" in shown and "Geweigerd: 1" in shown, shown[:900]
+    stored = shown.split('id="pv-stored"')[1].split("</table>")[0]
+    assert "Fietsenhandel Jansen" in stored and "Debtor D1" in stored
+    assert "Geweigerd (andere naam)" in stored and "Zakelijk" in stored and "Consument" in stored
+    assert "Ingelezen op de debiteur in Inning, met de soort uit Inning" in stored  # NF-2
+    assert (
+        "debiteur D1 staat in Inning als &#39;Debtor D1&#39;, niet als &#39;Fietsenhandel "
+        "Jansen&#39; zoals deze regel hem noemt: controleer het debiteurnummer" in shown
+    )
+    english = text(_preview(staff, export.encode(), lang="en"))
+    assert (
+        "debtor D1 is stored as &#39;Debtor D1&#39;, not &#39;Fietsenhandel Jansen&#39;" in english
+    )
+    done = staff.post("/upload", {"csrf": csrf_of(page), "do": "confirm", "upload": _token(page)})
+    assert done.status == 200 and "Nieuw: 1" in text(done)
+    assert world.services.repos.invoices.get(tenants.c1, "NF-1") is None
+    assert world.services.repos.invoices.get(tenants.c1, "NF-2") is not None
+    after = world.services.repos.debtors.get(tenants.c1, "D1")
+    assert before is not None and after is not None and after[0] == before[0]  # never changed
+
+
+def test_a_later_row_of_a_new_debtor_names_what_differs_and_folds_the_rest(world, tenants):
+    """newcomer16b F3: a later row with the e-mail left empty, in capitals, or a double space
+    in the name was refused under Naam with no values. Folded values and an empty field agree;
+    what truly differs is named with both values."""
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    export = (
+        "Factuurnr.;Deb.nr.;Naam;Soort;E-mail;Adres;Postcode;Plaats;Factuurdatum;Vervalt;Factuur\n"
+        "NT-1;K-941;Piet Bos;consument;piet@bos.example;Kade 1;1234ab;Delft;01-10-2026;31-10-2026;250,00\n"
+        "NT-2;K-941;Piet Bos;consument;;;;;01-10-2026;31-10-2026;20,00\n"
+        "NT-3;K-941;Piet  Bos;consument;Piet@Bos.example;kade  1;1234 AB;;01-10-2026;31-10-2026;30,00\n"
+        "NT-4;K-941;piet bos;;;;;;01-10-2026;31-10-2026;40,00\n"
+        "NT-5;K-941;Piet Bos;consument;anna@bos.example;;;;01-10-2026;31-10-2026;50,00\n"
+    )
+    shown = text(_preview(staff, export.encode()))
+    assert "Worden ingelezen: 4" in shown and "Geweigerd: 1" in shown, shown[:900]
+    rejected = shown.split('id="rj-h"')[1]
+    assert '<td class="num">6</td><td>e-mail</td>' in rejected, rejected[:900]
+    assert (
+        "nieuwe debiteur K-941 heeft hier E-mail &#39;anna@bos.example&#39; maar op regel 2 "
+        "&#39;piet@bos.example&#39;" in rejected
+    )
+    # an empty Soort on a later row agrees, whatever the form's kind of new debtors says
+    assert "Worden ingelezen: 4" in text(_preview(staff, export.encode(), new_kind="b2b"))
+    english = text(_preview(staff, export.encode(), lang="en"))
+    assert (
+        "new debtor K-941 has E-mail &#39;anna@bos.example&#39; here but "
+        "&#39;piet@bos.example&#39; on line 2" in english
     )
