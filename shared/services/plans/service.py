@@ -2120,7 +2120,9 @@ class PlanService:
         # the costs wait for the plan's own days when the creditor ended a plan the debtor
         # kept (law16 F2): a principal plan's costs hold runs to then (and so does its
         # principal-first order: he pays on the days he was given), a whole-claim plan's
-        # interest pause ends on the cancel day and a costs hold of its own runs on
+        # interest pause too (``interest_frozen``, law16b F1), which holds the costs with it;
+        # the costs hold of its own (``kept_on``) is then none, and the one a plan cancelled
+        # before that rule wrote stays as it was unless the pause is written again
         until = plan.costs_held_until if span is not None else None
         costs_span = (span[0], until) if span is not None and until is not None else span
         kept_on = (
