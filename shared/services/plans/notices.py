@@ -251,8 +251,8 @@ def cancelled_to_debtor(
             )
         if avoidable:
             lines.append(
-                f"Betaalt u dat uiterlijk op {_day(pay_by, 'nl')}, dan brengen wij geen "
-                "incassokosten in rekening."
+                f"Betaalt u de {_eur(plan.open, 'nl')} uiterlijk op {_day(pay_by, 'nl')}, dan "
+                "brengen wij geen incassokosten in rekening."
             )
         if plan.freezes_interest:
             lines.append(
@@ -285,7 +285,8 @@ def cancelled_to_debtor(
         )
     if avoidable:
         lines_en.append(
-            f"If you pay that by {_day(pay_by, 'en')}, no collection costs are charged."
+            f"If you pay the {_eur(plan.open, 'en')} by {_day(pay_by, 'en')}, no collection "
+            "costs are charged."
         )
     if plan.freezes_interest:
         lines_en.append(
