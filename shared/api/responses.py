@@ -198,8 +198,13 @@ class RunOut(BaseModel):
     business_date: date
     started_at: datetime
     finished_at: datetime | None
-    steps: int
-    messages: int
+    steps: int = Field(description="The steps the run took: messages, staff tasks, hand-overs")
+    messages: int = Field(
+        description="Of the steps, the messages written to the outbox (sent or queued to send); "
+        "a message an earlier attempt wrote is not counted again"
+    )
+    tasks: int = Field(default=0, description="Staff tasks put on the action list (nothing sent)")
+    handovers: int = Field(default=0, description="Cases handed over to the agency")
     errors: list[str]
     succeeded: bool
     without_workflow: int = Field(

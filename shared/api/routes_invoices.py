@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+
 from shared.api import schemas
 from shared.api.common import (
     batch_items,
@@ -17,6 +19,7 @@ from shared.api.responses import PdfStoredOut
 from shared.api.router import Context, Query, Route, Router
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.prescription import ClaimKind
+from shared.domain.ledger.booking import NoteKind, credit_note_kinds
 from shared.domain.money import cents_from_decimal
 from shared.services.claim_terms_changes import Importer
 from shared.services.container import Services
@@ -24,7 +27,9 @@ from shared.services.errors import Invalid
 from shared.services.imports import InvoiceDraft
 
 
-def invoice_out(inv: Invoice) -> dict[str, object]:
+def invoice_out(inv: Invoice, kinds: Mapping[str, NoteKind] | None = None) -> dict[str, object]:
+    """``kinds``: per credit note reference its kind as the ledger booked it."""
+    kinds = kinds or {}
     return schemas.InvoiceOut(
         number=inv.number,
         debtor=inv.debtor_number,
@@ -43,9 +48,31 @@ def invoice_out(inv: Invoice) -> dict[str, object]:
         claim_kind=inv.claim_kind.value if inv.claim_kind else None,
         invoiced=cents_text(inv.invoiced) if inv.credit_notes else None,
         credit_notes=[
-            schemas.CreditNoteOut(reference=r, amount=cents_text(c)) for r, c in inv.credit_notes
+            schemas.CreditNoteOut(reference=r, amount=cents_text(c), kind=kinds.get(r))
+            for r, c in inv.credit_notes
         ],
     ).model_dump(mode="json")
+
+
+def _note_kinds(services: Services, client_id: str,
+                invoices: Iterable[Invoice]) -> dict[str, dict[str, NoteKind]]:  # fmt: skip
+    """Per invoice with credit notes, each note's kind as its claim's ledger booked it (the
+    invoice keeps the reference and the amount only; codereview16 F6): one ledger read per
+    debtor with such an invoice."""
+    noted = [i for i in invoices if i.credit_notes]
+    out: dict[str, dict[str, NoteKind]] = {}
+    for debtor in sorted({i.debtor_number for i in noted}):
+        claims = services.ledger.ledger.for_debtor(client_id, debtor)
+        for inv in noted:
+            if inv.debtor_number == debtor and inv.number in claims:
+                out[inv.number] = credit_note_kinds(claims[inv.number].events)
+    return out
+
+
+def _invoices_out(services: Services, client_id: str,
+                  invoices: Sequence[Invoice]) -> list[dict[str, object]]:  # fmt: skip
+    kinds = _note_kinds(services, client_id, invoices)
+    return [invoice_out(i, kinds.get(i.number)) for i in invoices]
 
 
 def _draft(model: schemas.InvoiceIn) -> InvoiceDraft:
@@ -90,21 +117,24 @@ def register(router: Router, services: Services) -> None:
             if status:
                 invoices = [i for i in invoices if i.status is status]
             return ApiResponse(
-                body={"items": [invoice_out(i) for i in invoices], "continuation": None}
-            )
+                body={"items": _invoices_out(services, client.client_id, invoices),
+                      "continuation": None}
+            )  # fmt: skip
         invoices, next_token = services.repos.invoices.list(
             client.client_id, status=status, page_size=size, continuation=token
         )
         return ApiResponse(
-            body={"items": [invoice_out(i) for i in invoices], "continuation": next_token}
-        )
+            body={"items": _invoices_out(services, client.client_id, invoices),
+                  "continuation": next_token}
+        )  # fmt: skip
 
     def get_invoice(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         stored = services.repos.invoices.get(client.client_id, ctx.params["invoice"])
         if stored is None:
             raise NotFoundError(f"invoice {ctx.params['invoice']} not found")
-        return ApiResponse(body=invoice_out(stored.invoice))
+        (out,) = _invoices_out(services, client.client_id, [stored.invoice])
+        return ApiResponse(body=out)
 
     def credit(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -121,7 +151,8 @@ def register(router: Router, services: Services) -> None:
         inv = services.invoice_status.credit_part(
             client, ctx.params["invoice"], note, author=principal(ctx).key_id
         )
-        return ApiResponse(body=invoice_out(inv))
+        (out,) = _invoices_out(services, client.client_id, [inv])
+        return ApiResponse(body=out)
 
     def withdraw(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -226,12 +257,13 @@ def register(router: Router, services: Services) -> None:
                 **status_change,
                 400: "The body is not JSON",
                 409: "The invoice changed meanwhile (try again), or this credit note "
-                "reference was booked with another amount",
+                "reference was booked with another amount (code credit_note_other_amount)",
                 422: "The invoice's status does not allow this (field: status), the "
                 "amount is not above 0 and at most the invoice's principal (field: amount; "
                 "a discount: below it and at most the principal open on its date, code "
                 "discount_above_open), or the date is after today (Europe/Amsterdam) or before "
-                "the invoice's date (field: date)",
+                "the invoice's date (field: date), or this credit note reference was booked "
+                "as the other kind (field: kind, code credit_note_other_kind)",
             },
             description="No body: the whole invoice is credited. A body credits part of "
             "the principal on the credit note's date, by its `kind`: `correction` (the "
@@ -243,7 +275,8 @@ def register(router: Router, services: Services) -> None:
             "on the principal as it stood when they became owed. Money paid beyond the new "
             "total goes to the invoices its payment named, then to the debtor's invoices that "
             "were due when it was received; what is left is an overpayment item (refund it or "
-            "re-book it), never an invoice not yet due. The same reference twice books once.",
+            "re-book it), never an invoice not yet due. The same reference twice books once; "
+            "the invoice's `credit_notes` say each note's `kind`.",
             example={"amount": "21.00", "reference": "CN-2026-0042", "reason": "returned"},
         )
     )

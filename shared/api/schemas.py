@@ -545,6 +545,12 @@ class DebtorOut(BaseModel):
 class CreditNoteOut(BaseModel):
     reference: str
     amount: str = Field(description="The principal credited, euros")
+    kind: Literal["correction", "discount"] | None = Field(
+        default=None,
+        description="As booked in the claim's ledger: correction (the part was never owed) or "
+        "discount (a remission from the note's date); null while a request that was cut off "
+        "has not reached the ledger yet (send it again)",
+    )
 
 
 class InvoiceOut(BaseModel):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
@@ -38,6 +38,7 @@ from shared.domain.dunning.templates import (
     validate,
 )
 from shared.domain.dunning.workflow import (
+    HANDED_OVER,
     LETTER_CARRIERS,
     DunningState,
     PlannedMessage,
@@ -47,12 +48,16 @@ from shared.domain.dunning.workflow import (
     Workflow,
     assign_workflow,
     blocked,
+    in_trail,
+    last_in_trail,
     next_check,
     placed,
     plan_debtor,
     resolve_channel,
     step_by_id,
     step_of_key,
+    taken_in,
+    trail_mark,
     trail_of,
 )
 from shared.domain.ids import time_ordered_id
@@ -85,7 +90,7 @@ from shared.ports.tables import (
     TransactionFailed,
 )
 from shared.services.cases import CaseService
-from shared.services.dunning_recheck import CHANGED, DEMANDED, changed_since, demanded
+from shared.services.dunning_recheck import DEMANDED, changed_since, demanded
 from shared.services.errors import Invalid, NotFound
 from shared.services.interest_kinds import flat, kinds_of
 from shared.services.ledger.costs_holds import postponement_hold
@@ -99,6 +104,8 @@ from shared.telemetry.context import log_extra
 log = logging.getLogger("inning.dunning")
 RUN_QUEUE = "dunning-run"
 RECHECK_WITHOUT_WORKFLOW = timedelta(days=7)
+# what a planned step did, as the run record counts it
+MESSAGE, TASK, HANDOVER, WRITTEN_BEFORE = "message", "task", "handover", "written_before"
 PRESCRIPTION_WARNING = timedelta(days=60)
 INVOICE_PDFS = "invoice-pdfs"
 # a promise to pay by a day at most this far ahead; longer is a payment plan
@@ -268,7 +275,8 @@ class DunningService:
             by_debtor[entry.debtor_number].append(entry.row_key)
         others = [d for d in imported if shards > 1 and _shard_of(d, shards) != shard]
         self._keep_for_today(client_id, business_date, {d: imported.pop(d) for d in others})
-        steps = messages = 0
+        # what the record counts apart (dunning16 F7: a day of two staff tasks read "2 messages")
+        steps = messages = tasks = handovers = 0
         errors: list[str] = []
         transient = 0
         unfinished: set[str] = set()
@@ -281,8 +289,10 @@ class DunningService:
                     client, debtor_number, row_keys, business_date, workflows, rules, templates,
                     imported.get(debtor_number, []),
                 )  # fmt: skip
-                steps += done
-                messages += done
+                steps += done.total()
+                messages += done[MESSAGE]
+                tasks += done[TASK]
+                handovers += done[HANDOVER]
             except _WithoutWorkflow as waiting:
                 without_workflow.append(debtor_number)
                 if waiting.first:
@@ -325,6 +335,8 @@ class DunningService:
             messages,
             tuple(errors),
             len(without_workflow),
+            tasks,
+            handovers,
         )
         self.repos.dunning.save_run(record)
         if newly_waiting:
@@ -446,14 +458,15 @@ class DunningService:
         rules: list[SegmentRule],
         templates: dict[str, MessageTemplate],
         imported: list[str] | None = None,
-    ) -> int:
+    ) -> Counter[str]:
         """``row_keys``: the debtor's own schedule rows due; ``imported``: its invoices an
-        import's row named (that row is the caller's to delete)."""
+        import's row named (that row is the caller's to delete). What its steps did, by kind
+        (``MESSAGE``, ``TASK``, ``HANDOVER``, ``WRITTEN_BEFORE``)."""
         imported = imported or []
         found = self.repos.debtors.get(client.client_id, debtor_number)
         if found is None:
             self.repos.dunning.reschedule(client.client_id, [(k, None) for k in row_keys])
-            return 0
+            return Counter()
         debtor = found[0]
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor_number)
         open_total = sum(i.open_amount for i in invoices if i.is_collectable)
@@ -471,7 +484,7 @@ class DunningService:
             # only natural obligations left (a clean slate, an akkoord): nothing to dun, no
             # workflow wanted, so no "activate a workflow" count (law14b F); a weekly look
             self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
-            return 0
+            return Counter()
         if workflow is None:
             # looked at again in a week, or as soon as a workflow is activated or the segment
             # rules are saved (``wake_waiting``); the run counts it and staff are told once
@@ -532,7 +545,7 @@ class DunningService:
             # hand-over; staff write it off or keep it
             self._below_minimum(client, debtor_number, dunned, remainder, today)
             self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
-            return 0
+            return Counter()
         states = [
             (i, _state(i, letters.get(i.number), owed.get(i.number), workflow, void(i)))
             for i in dunned
@@ -540,17 +553,20 @@ class DunningService:
         planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
         if planned and figures is None and not client.client_bears_costs:
             figures = open_claims(claims.records, today, self.rates() if self.rates else None)
+        done: Counter[str] = Counter()
         for message in planned:
-            self._perform(
-                client,
-                debtor,
-                workflow,
-                message,
-                [i for i in invoices if i.number in message.invoice_numbers],
-                today,
-                templates,
-                figures,
-            )
+            done[
+                self._perform(
+                    client,
+                    debtor,
+                    workflow,
+                    message,
+                    [i for i in invoices if i.number in message.invoice_numbers],
+                    today,
+                    templates,
+                    figures,
+                )
+            ] += 1
         fresh = {
             i.number: i for i in self.repos.invoices.for_debtor(client.client_id, debtor_number)
         }
@@ -583,7 +599,7 @@ class DunningService:
             new = self.repos.dunning.schedule_key(check, debtor_number, number) if check else None
             moves.append((encoded_old.get(encode(number)), new))
         self.repos.dunning.reschedule(client.client_id, moves)
-        return len(planned)
+        return done
 
     def _recheck_later(self, client_id: str, debtor_number: str, row_keys: list[str],
                        imported: list[str], today: date) -> None:  # fmt: skip
@@ -642,11 +658,14 @@ class DunningService:
     def _perform(self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage,
                  invoices: list[Invoice], today: date, templates: dict[str, MessageTemplate],
                  claims: dict[str, ClaimFigures] | None = None, before: str | None = None,
-                 dated_on: date | None = None) -> None:  # fmt: skip
+                 dated_on: date | None = None) -> str:  # fmt: skip
         """``claims``: the debtor's claim figures today, when the run has them (else read);
         ``before``: where the invoices stood before this step (a re-plan passes the first
         plan's, as its invoices were advanced then); ``dated_on``: the day a re-planned 14-day
-        letter was dated again for when it was first sent (its term counts from it)."""
+        letter was dated again for when it was first sent (its term counts from it). What it
+        did: ``MESSAGE`` (one written to the outbox), ``TASK``, ``HANDOVER``, or
+        ``WRITTEN_BEFORE`` (an earlier attempt wrote its message: nothing new)."""
+        done = WRITTEN_BEFORE
         step = planned.step
         costs_owed_from = None
         letter_day = dated_on or today
@@ -678,8 +697,10 @@ class DunningService:
                 interest=amounts.interest,
                 costs_owed_from={n: f.costs_owed_from for n, f in days.items()},
             )
+            done = HANDOVER
         elif planned.channel is StepChannel.STAFF_TASK:
             self._task(client, debtor, workflow, planned)
+            done = TASK
         else:
             language = debtor.language.value
             ours = {k: v for k, v in step.templates.items() if k != "whatsapp"}  # Meta's name
@@ -695,7 +716,7 @@ class DunningService:
             fresh = planned.invoice_numbers
             cancelled: set[str] = set()
             # invoices back at a 14-day step they took, their letter void (kindletter12 #2)
-            back = {i.number: i for i in invoices if _back_at(i, step)}
+            back = {i.number: i for i in invoices if _back_at(i, workflow, step)}
             for earlier, _ in self.messaging.outbox.with_prefix(client.client_id, prefix):
                 if CANCELLED in earlier.extra:
                     cancelled.add(earlier.key)  # closed unsent: its invoices never had the step
@@ -747,11 +768,13 @@ class DunningService:
                 if dated_on is not None:
                     extra[DATED_ON] = dated_on.isoformat()
                 self._send(client, debtor, planned, key, rendered, context, letter_day, extra=extra)
+                done = MESSAGE
         # a re-planned 14-day letter keeps the day it went out: the steps after it count from it
         step_on = letter_day if step.channel is StepChannel.FOURTEEN_DAY_LETTER else today
         for invoice in invoices:
             self._advance(client.client_id, invoice.number, workflow, planned, step_on, costs_owed_from,
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
+        return done
 
     def _send(
         self,
@@ -907,12 +930,14 @@ class DunningService:
             if stored is None:
                 return
             trail = trail_of(stored.invoice)
-            if (step_id in trail or placed(workflow, trail) >= planned.step_index) and not (
-                _back_at(stored.invoice, planned.step, today)
+            ours = taken_in(workflow, trail)
+            if (step_id in ours or placed(workflow, ours) >= planned.step_index) and not (
+                _back_at(stored.invoice, workflow, planned.step, today)
             ):
                 return  # another run got there first
+            # the step with its workflow: another workflow's step of the same id is not it
             updated = replace(stored.invoice, dunning_step=planned.step_index, dunning_step_on=today,
-                              dunning_trail=(*trail, step_id)[-MAX_TRAIL:],
+                              dunning_trail=(*trail, trail_mark(workflow.workflow_id, step_id))[-MAX_TRAIL:],
                               costs_owed_from=costs_owed_from or stored.invoice.costs_owed_from,
                               own_letter=(today, costs_owed_from) if costs_owed_from
                               else stored.invoice.own_letter,
@@ -1341,7 +1366,8 @@ class DunningService:
             self.ledger.restate_terms(client_id, moved)
         named = step_of_key(message.debtor_number or "", message.key)
         if named is not None:
-            self.step_taken_on(client_id, message.invoice_numbers, named[1], letter.planned_on, day)
+            self.step_taken_on(client_id, message.invoice_numbers, named[1], letter.planned_on, day,
+                               workflow_id=named[0])  # fmt: skip
         if redated:
             content, shown = self._rendered_again(message, day, term)
             self.messaging.replace_content(message, content)
@@ -1352,7 +1378,7 @@ class DunningService:
         return replace(message, extra=extra)
 
     def step_taken_on(self, client_id: str, numbers: Sequence[str], step_id: str, since: date,
-                      day: date) -> None:  # fmt: skip
+                      day: date, workflow_id: str | None = None) -> None:  # fmt: skip
         """The invoices whose last step is ``step_id``, taken on ``day`` (the day a 14-day letter goes out)
         in place of a day from ``since`` before it (the planned day, an earlier date of the
         letter): the steps after a 14-day letter count from the letter as sent, never from a
@@ -1366,7 +1392,7 @@ class DunningService:
                 if (
                     stored is None
                     or inv is None
-                    or trail_of(inv)[-1:] != (step_id,)
+                    or not last_in_trail(trail_of(inv), step_id, workflow_id)
                     or inv.dunning_step_on is None
                     or not since <= inv.dunning_step_on < day
                 ):
@@ -1440,6 +1466,8 @@ class DunningService:
         costs no letter announced. Paid, credited and withdrawn ones stay as they are. Only
         an invoice still at this step, from that day, is moved (a redo moves nothing)."""
         before = json.loads(message.extra.get(BEFORE) or "{}")
+        named = step_of_key(message.debtor_number or "", message.key)
+        workflow_id = named[0] if named else None
         planned_on = _planned_on(message)
         # a 14-day letter dated again took its step on the later day (``_step_taken_on``)
         dated_on = _day(message.extra.get(DATED_ON)) or planned_on
@@ -1454,7 +1482,7 @@ class DunningService:
                 trail = trail_of(inv)
                 if (
                     inv.status in CLOSED
-                    or trail[-1:] != (step_id,)
+                    or not last_in_trail(trail, step_id, workflow_id)
                     or inv.dunning_step_on is None
                     or not planned_on <= inv.dunning_step_on <= dated_on
                 ):
@@ -1522,6 +1550,11 @@ def _state(
     ``letter_void``: our 14-day letter no longer counts (its term is not the invoice's)."""
     trail = trail_of(invoice)
     own = None if letter_void else invoice.costs_owed_from
+    if workflow is not None:
+        # only the steps it took in this workflow (dunning16 F1); a 14-day letter by the
+        # invoice's own record of one, whatever workflow sent it
+        has_letter = (costs_owed_from or own or letter_sent_on) is not None
+        trail = taken_in(workflow, trail, has_letter)
     return DunningState(
         placed(workflow, trail) if workflow else invoice.dunning_step, invoice.dunning_step_on,
         invoice.paused_until, invoice.promise_until, costs_owed_from or own,
@@ -1529,7 +1562,7 @@ def _state(
     )  # fmt: skip
 
 
-def _back_at(invoice: Invoice, step: Step, on: date | None = None) -> bool:
+def _back_at(invoice: Invoice, workflow: Workflow, step: Step, on: date | None = None) -> bool:
     """The invoice took this 14-day step before and is back at it, its letter void (the run
     plans a taken step only then: ``workflow.back_to_letter``); ``on``: the day it takes it
     again (later than the day of its last step)."""
@@ -1537,7 +1570,7 @@ def _back_at(invoice: Invoice, step: Step, on: date | None = None) -> bool:
     return (
         step.channel is StepChannel.FOURTEEN_DAY_LETTER
         and bool(step.step_id)
-        and step.step_id in trail_of(invoice)
+        and in_trail(trail_of(invoice), workflow.workflow_id, step.step_id)
         and (on is None or (last is not None and last < on))
     )
 
@@ -1573,6 +1606,7 @@ _GONE = {"paid": "betaald", "credited": "gecrediteerd", "withdrawn": "ingetrokke
 
 # a waiting reminder closed unsent because the debtor's standing holds him (its log's words)
 _BLOCKED_NL = {
+    HANDED_OVER: "overgedragen aan het incassobureau",
     "debtor deceased": "debiteur overleden",
     "debtor bankrupt": "debiteur failliet",
     "debtor wsnp": "debiteur in de WSNP",
@@ -1627,7 +1661,7 @@ def still_due(
         moved = changed_since(
             extras, [i for i in dunned if i.number in due], repos.store, client_id, debtor_number
         )
-        why.update(dict.fromkeys(moved, CHANGED))
+        why.update(moved)
     return due, why
 
 

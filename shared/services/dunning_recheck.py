@@ -22,7 +22,12 @@ from shared.ports.tables import TableStore
 # a message is judged by which invoices are due only, as it was)
 DEMANDED = "demanded"
 
+# why a waiting reminder is rendered again (the contact log's words): its open amount moved (a
+# payment, a reversal, a credit, money to interest or costs), or only the day the collection
+# costs are owed moved (a 14-day letter sent meanwhile set it, or one that did not arrive had
+# it taken off): "open amount changed" would tell staff of money that never moved (dunning16 F5)
 CHANGED = "openstaand bedrag gewijzigd"
+COSTS_TERM_CHANGED = "termijn voor de incassokosten gewijzigd"
 
 
 def _figures(invoice: Invoice, seq: int, costs_owed_from: date | None) -> list[object]:
@@ -73,19 +78,32 @@ def changed_since(
     store: TableStore,
     client_id: str,
     debtor_number: str,
-) -> list[str]:
+) -> dict[str, str]:
     """The invoices whose figures differ from those the message was rendered with (as many
-    figures as it recorded)."""
+    figures as it recorded), each with what changed (``CHANGED``, ``COSTS_TERM_CHANGED``)."""
     text = extras.get(DEMANDED)
     if not text:
-        return []
+        return {}
     then = json.loads(text)
     judged = [i for i in invoices if i.number in then]
     if not judged:
-        return []
+        return {}
     seqs = ledger_marks(store, client_id, debtor_number, [i.number for i in judged])
-    return [
-        i.number
-        for i in judged
-        if then[i.number] != _figures(i, seqs[i.number], i.costs_owed_from)[: len(then[i.number])]
-    ]
+    moved: dict[str, str] = {}
+    for i in judged:
+        was = then[i.number]
+        now = _figures(i, seqs[i.number], i.costs_owed_from)[: len(was)]
+        if was != now:
+            moved[i.number] = _what_changed(was, now)
+    return moved
+
+
+def _what_changed(was: Sequence[object], now: Sequence[object]) -> str:
+    """``CHANGED`` when the open principal or the payments on it moved; ``COSTS_TERM_CHANGED``
+    when the costs day moved and they did not (a costs term is booked on the claim, so its
+    next event number moves with it: that alone is no payment)."""
+    if list(was[:2]) != list(now[:2]):
+        return CHANGED
+    if len(was) > 2 and was[2] != now[2]:
+        return COSTS_TERM_CHANGED
+    return CHANGED

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
-from shared.domain.ledger.booking import credit_note_day, credit_note_moves
+from shared.domain.ledger.booking import (
+    CORRECTION_NOTE,
+    DISCOUNT_NOTE,
+    credit_note_day,
+    credit_note_kinds,
+    credit_note_moves,
+)
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
@@ -161,7 +167,7 @@ class InvoiceStatusService:
         an overpayment item), and the contact log says so once. All of the invoice's
         principal: the full credit (a discount: refused, it is below the principal). The same
         reference again only finishes what a first attempt left undone; with another amount
-        it is a conflict."""
+        it is a conflict, as another kind (a correction, a discount) it is refused."""
         if self.ledger is None:
             raise Invalid(
                 "partial credits need the claim ledger",
@@ -177,6 +183,8 @@ class InvoiceStatusService:
         if full is not None and full[0] == note.reference:  # the full credit's retry
             if full[1] != note.cents:
                 raise _other_amount(note.reference, full[1])
+            if note.discount:  # the full credit is a correction (a discount is below it)
+                raise _other_kind(note.reference, CORRECTION_NOTE)
             settled = self._settle_credited(client, number, stored.invoice)
             return self._followed(client, settled, "credited", author)
         booked = dict(stored.invoice.credit_notes).get(note.reference)
@@ -206,6 +214,8 @@ class InvoiceStatusService:
                 )
         elif booked != note.cents:
             raise _other_amount(note.reference, booked)
+        else:
+            self._same_kind(client, stored.invoice, note)
         invoice, _ = self._credit_invoice(client, number, note)
         try:
             self.ledger.credit_part(
@@ -234,6 +244,19 @@ class InvoiceStatusService:
         return self._followed(
             client, found.invoice if found else invoice, f"credit note {note.reference}", author
         )
+
+    def _same_kind(self, client: Client, invoice: Invoice, note: CreditNote) -> None:
+        """A note booked already is repeated only as the kind the ledger booked it: another
+        kind under its reference is another note, refused (codereview16 F6: a correction
+        reposted as a discount answered 200 and kept the correction, 21.22 of interest and
+        costs lost). Not in the ledger yet (a first attempt cut off before it): whichever
+        attempt reaches the ledger first books its kind."""
+        assert self.ledger is not None
+        stored, _ = self.ledger.ledger.read_debtor(client.client_id, invoice.debtor_number)
+        claim = stored.get(invoice.number)
+        kind = credit_note_kinds(claim.events).get(note.reference) if claim else None
+        if kind is not None and kind != (DISCOUNT_NOTE if note.discount else CORRECTION_NOTE):
+            raise _other_kind(note.reference, kind)
 
     def _log_credit_note(
         self, client: Client, invoice: Invoice, number: str, note: CreditNote, on: date,
@@ -362,6 +385,17 @@ def _nth(again: int) -> tuple[str, ...]:
 
 def _events_of(claims: DebtorClaims, number: str) -> list[LedgerEvent]:
     return [e for r in claims.records if r.number == number for e in r.events]
+
+
+def _other_kind(reference: str, kind: str) -> Invalid:
+    """A credit note's reference booked already as another kind (a correction, a discount):
+    refused like another amount, naming the kind booked (a new note needs its own reference;
+    codereview16 F6)."""
+    return Invalid(
+        f"credit note {reference} was booked as a {kind}: a credit note is booked once per "
+        "reference, as one kind", field="kind", code="credit_note_other_kind",
+        params={"reference": reference, "note_kind": kind},
+    )  # fmt: skip
 
 
 def _other_amount(reference: str, booked: int) -> ConflictingUpdate:

@@ -34,6 +34,7 @@ marked, that drives the very same webhook path.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -709,15 +710,19 @@ class OnlinePaymentService:
         now = self.clock.now()
         debtor = str(record.get("Debtor") or "")
         invoices = tuple(json.loads(str(record.get("Invoices") or "[]")))
-        self.repos.actions.add(ActionItem(
-            client.client_id, time_ordered_id(now), "mollie_test_payment",
-            f"Mollie payment {payment_id} of debtor {debtor} ({format_eur_nl(payment.amount)}, "
-            f"{payment.status}) was made in test mode: no money moved, nothing is booked; link a "
-            "live Mollie account and ask the debtor to pay again",
-            now, debtor_number=debtor or None, invoice_numbers=invoices,
-            detail={"payment_id": payment_id, "status": payment.status},
-        ))  # fmt: skip
-        # counted after the item is added: a crash in between tells twice, never not at all
+        # the item's id is the payment's: two workers at once (the webhook and the timer, or a
+        # webhook retry while the first call runs) both read the counter as 0, and the second
+        # insert is the one refused (failure16b F4: two items for one payment)
+        with contextlib.suppress(Conflict):
+            self.repos.actions.add(ActionItem(
+                client.client_id, f"mollie-test-{payment_id}", "mollie_test_payment",
+                f"Mollie payment {payment_id} of debtor {debtor} ({format_eur_nl(payment.amount)}, "
+                f"{payment.status}) was made in test mode: no money moved, nothing is booked; link "
+                "a live Mollie account and ask the debtor to pay again",
+                now, debtor_number=debtor or None, invoice_numbers=invoices,
+                detail={"payment_id": payment_id, "status": payment.status},
+            ))  # fmt: skip
+        # the counter spares later calls the insert; the item alone keeps it once
         self.counters.increment(USAGE, client.client_id, told)
         return "test_mode"
 

@@ -50,6 +50,32 @@ def test_one_account_per_address(people):
         people.users.save(found, etag)
 
 
+def test_an_invitation_holds_the_address_until_another_is_accepted(people):
+    """attack16b F1: the second organisation's invitation is written beside the first (no
+    index); its acceptance takes the address over from the unaccepted one, and an account
+    keeps it against the first's."""
+    from dataclasses import replace
+
+    email = f"inv-{NOW.timestamp()}-{id(people)}@example.nl"
+    first = replace(_user(f"i1{id(people)}", email), status=UserStatus.INVITED)
+    second = replace(first, user_id=f"i2{id(people)}", client_id="c-b")
+    people.users.add(first)
+    with pytest.raises(Conflict):
+        people.users.add(second)
+    people.users.add_pending(second)
+    with pytest.raises(Conflict):  # a retry finds its row written
+        people.users.add_pending(second)
+    assert people.users.by_email(email)[0].user_id == first.user_id
+    people.users.claim_email(second)  # the owner accepts the second organisation's
+    people.users.claim_email(second)  # again (a retry): still its own
+    found, etag = people.users.by_email(email)
+    assert found.user_id == second.user_id
+    people.users.save(replace(found, password_hash="x"), etag)
+    with pytest.raises(Conflict):  # an account keeps it
+        people.users.claim_email(first)
+    assert people.users.by_email(email)[0].user_id == second.user_id
+
+
 def test_a_link_is_used_once_even_by_two_at_the_same_time(people):
     key = f"k{id(people)}"
     people.tokens.add(LinkToken(key, Purpose.RESET, "u1", NOW))

@@ -110,11 +110,13 @@ class RunRecord:
     business_date: date
     started_at: datetime
     finished_at: datetime | None
-    steps: int
-    messages: int
+    steps: int  # the steps the run took (messages, staff tasks, hand-overs)
+    messages: int  # of those, the messages it wrote to the outbox (sent or queued to send)
     errors: tuple[str, ...]
     # debtors with open invoices that no active workflow took: nothing went to them
     without_workflow: int = 0
+    tasks: int = 0  # staff tasks put on the action list (nothing sent)
+    handovers: int = 0  # cases handed over to the agency
 
     @property
     def succeeded(self) -> bool:
@@ -327,7 +329,7 @@ class DunningRepository:
             Row(encode(run.client_id), f"{inverted:013d}|{run.run_id}", {
                 "RunId": run.run_id, "BusinessDate": run.business_date.isoformat(), "StartedAt": run.started_at,
                 "FinishedAt": run.finished_at, "Steps": run.steps, "Messages": run.messages, "Errors": put_json(list(run.errors)),
-                "WithoutWorkflow": run.without_workflow,
+                "WithoutWorkflow": run.without_workflow, "Tasks": run.tasks, "Handovers": run.handovers,
             }),
         )  # fmt: skip
         index = self.store.get(CLIENT_RUNS, "runs", encode(run.client_id))
@@ -344,7 +346,8 @@ class DunningRepository:
         return [
             RunRecord(client_id, r.data["RunId"], date.fromisoformat(r.data["BusinessDate"]), r.data["StartedAt"], r.data.get("FinishedAt"),
                       int(r.data.get("Steps", 0)), int(r.data.get("Messages", 0)), tuple(get_json(r.data.get("Errors"), [])),
-                      int(r.data.get("WithoutWorkflow", 0)))
+                      int(r.data.get("WithoutWorkflow", 0)), int(r.data.get("Tasks", 0)),
+                      int(r.data.get("Handovers", 0)))
             for r in page.rows
         ]  # fmt: skip
 

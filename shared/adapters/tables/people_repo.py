@@ -206,6 +206,38 @@ class UserRepository:
         except PreconditionFailed:
             raise Conflict("the address was taken meanwhile") from None
 
+    def add_pending(self, user: User) -> None:
+        """An invitation of an address whose e-mail index another row holds (another
+        organisation's invitation nobody accepted, or an account): the row in its tenant
+        without the index, which the person claims by accepting (:meth:`claim_email`). An
+        invitation is not an account, so it reserves nothing (attack16b F1). Raises
+        :class:`Conflict` when the row is there already (a retry of this invitation)."""
+        self.store.upsert(
+            TENANT_USERS,
+            Row(encode(tenant_of(user.agency_id, user.client_id)), encode(user.user_id)),
+        )
+        self.store.insert(USERS, _user_row(user, self.seal))
+
+    def claim_email(self, user: User) -> None:
+        """The address is ``user``'s from now on (its owner accepts this invitation): the
+        e-mail index is taken over from an invitation nobody accepted, or from an index an
+        invitation cut before its row left. Raises :class:`Conflict` when an account (one
+        whose password is set) holds the address."""
+        index = Row("email", encode(user.email), {"UserId": user.user_id, "At": user.created_at})
+        current = self.store.get(USER_EMAILS, index.pk, index.rk)
+        if current is None:
+            self.store.insert(USER_EMAILS, index)  # Conflict when another claimed it meanwhile
+            return
+        if current.data["UserId"] == user.user_id:
+            return
+        holder = self.get(str(current.data["UserId"]))
+        if holder is not None and not holder[0].pending:
+            raise Conflict("the address has an account")
+        try:
+            self.store.replace(USER_EMAILS, replace(index, etag=current.etag))
+        except PreconditionFailed:
+            raise Conflict("the address was taken meanwhile") from None
+
     def save(self, user: User, etag: str) -> str:
         """Replace under the etag (:class:`PreconditionFailed` when someone changed it)."""
         row = _user_row(user, self.seal)

@@ -430,6 +430,13 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Credit note {reference} was booked for {amount}: a credit note is booked once per "
         "reference. Give a new credit note a reference of its own.",
     ),
+    "credit_note_other_kind": (
+        "Creditnota {reference} is al geboekt als {note_kind}: een creditnota wordt eenmaal per "
+        "kenmerk geboekt, als één soort. Geef een creditnota van de andere soort een eigen "
+        "kenmerk.",
+        "Credit note {reference} was booked as a {note_kind}: a credit note is booked once per "
+        "reference, as one kind. Give a credit note of the other kind a reference of its own.",
+    ),
     "partial_credit_below_principal": (
         "Een gedeeltelijke creditering moet lager zijn dan de hoofdsom van de factuur.",
         "A partial credit must be below the invoice's principal.",
@@ -696,6 +703,13 @@ _OUTBOX_STATUS = {
 }
 
 
+# a partial credit note's kind (booking.CORRECTION_NOTE, DISCOUNT_NOTE)
+_NOTE_KIND = {
+    "correction": ("correctie (de factuur was te hoog)", "correction (the invoice was too high)"),
+    "discount": ("korting", "discount"),
+}
+
+
 def claim_word(name: str, value: object, lang: str) -> str | None:
     """A claim refusal's param ``name`` as words of ``lang``, or None when it is no word."""
     if name in ("channel", "quick_channel"):
@@ -709,6 +723,9 @@ def claim_word(name: str, value: object, lang: str) -> str | None:
     if name in ("in_collection", "date_field"):
         table = _IN_COLLECTION if name == "in_collection" else _DATE_FIELD
         said = table.get(str(value))
+        return None if said is None else said[0] if lang == "nl" else said[1]
+    if name == "note_kind":  # a partial credit note's (booking.credit_note_kinds)
+        said = _NOTE_KIND.get(str(value))
         return None if said is None else said[0] if lang == "nl" else said[1]
     if name == "letter_status":
         code = str(getattr(value, "value", value))

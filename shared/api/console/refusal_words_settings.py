@@ -327,6 +327,12 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Step {n} ({step}): the 14-day letter can go out {days} day(s) before the due date, "
         "before the debtor is in default; it may go out from the day after the due date.",
     ),
+    "step_after_handover": (
+        "Stap {n} ({step}) draagt de vordering over aan het incassobureau: daarna mag geen stap "
+        "meer komen ({count} komen er nog).",
+        "Step {n} ({step}) hands the claim over to the agency: no step may come after it "
+        "({count} do).",
+    ),
     "step_letter_fallback": (
         "Stap {n} ({step}): een 14-dagenbrief kan niet terugvallen op {channel}: alleen een "
         "brief of een e-mail is een schriftelijke aanmaning (een taak voor een medewerker mag "

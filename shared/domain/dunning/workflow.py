@@ -115,6 +115,51 @@ class DunningState:
     letter_void: bool = False
 
 
+def trail_mark(workflow_id: str, step_id: str) -> str:
+    """How an invoice's trail records a step it took: the step's id within its workflow.
+    Step ids are only unique within one workflow (a workflow saved fresh numbers its steps
+    "0", "1", ...): a bare id would count as taken in every workflow the debtor is moved to
+    (dunning16 F1: a consumer moved by a partial payment from one workflow to another was
+    handed over without the new workflow's 14-day letter, its id taken in the old one)."""
+    return f"{workflow_id}|{step_id}"
+
+
+def taken_in(workflow: Workflow, trail: Sequence[str], has_letter: bool = True) -> tuple[str, ...]:
+    """The ids of the steps of ``workflow`` the trail says the invoice took, oldest first: a
+    step recorded with another workflow's id was not taken in this one (an e-mail another
+    workflow sent is not this workflow's). A bare id, recorded before steps named their
+    workflow, is read as this workflow's, as it was then; except a 14-day letter step when
+    the invoice has no letter (``has_letter``: no costs term, no letter of the client's own):
+    that id may be another workflow's step, and what decides a 14-day letter is the invoice's
+    own record of one, never the number of a step (art. 6:96 lid 6 BW)."""
+    letters = {s.step_id for s in workflow.steps if s.channel is StepChannel.FOURTEEN_DAY_LETTER}
+    ours: list[str] = []
+    head = f"{workflow.workflow_id}|"
+    for entry in trail:
+        if "|" in entry:
+            if entry.startswith(head) and "|" not in entry[len(head) :]:
+                ours.append(entry[len(head) :])
+        elif has_letter or entry not in letters:
+            ours.append(entry)
+    return tuple(ours)
+
+
+def in_trail(trail: Sequence[str], workflow_id: str, step_id: str) -> bool:
+    """The step is recorded in the trail (with its workflow, or bare as before)."""
+    return trail_mark(workflow_id, step_id) in trail or step_id in trail
+
+
+def last_in_trail(trail: Sequence[str], step_id: str, workflow_id: str | None = None) -> bool:
+    """The trail's last entry is this step (of ``workflow_id``, when given; a bare entry,
+    recorded before steps named their workflow, is any workflow's)."""
+    if not trail:
+        return False
+    workflow, sep, last = trail[-1].rpartition("|")
+    if not sep:
+        return last == step_id
+    return last == step_id and (workflow_id is None or workflow == workflow_id)
+
+
 def trail_of(invoice: Invoice) -> tuple[str, ...]:
     """The ids of the steps the invoice took, oldest first. One that took steps before they
     had ids names its last step by its number then, the id that step was given."""
@@ -251,12 +296,17 @@ class DueStep:
 
 
 PROMISE_GRACE = timedelta(days=3)
+HANDED_OVER = "handed over to the agency"
 
 
 def blocked(invoice: Invoice, state: DunningState, debtor: Debtor, today: date) -> str | None:
     """Why nothing may happen to this invoice today, or ``None``."""
     if not invoice.is_collectable:
         return f"invoice is {invoice.status.value}"
+    if invoice.handed_over_to is not None:
+        # the claim is the agency's to collect until the case is withdrawn (its invoices then
+        # return to the client's dunning): no reminder of the client's beside it (dunning16 F2)
+        return HANDED_OVER
     if holds(debtor.standing):
         assert debtor.standing is not None
         return f"debtor {debtor.standing.standing.value}"
@@ -317,8 +367,11 @@ def after_standing(
     (deceased, bankrupt, WSNP) was lifted on a day after the invoice's last step: the steps
     whose day fell while it held go out at the workflow's own pace counted from that day
     (the first on it, each next one its designed gap after the one before), not all at once
-    on the days after. None: no standing was lifted."""
-    lifted = debtor.standing.lifted_on if debtor.standing is not None else None
+    on the days after. None: no standing was lifted. A pause of the debtor or the invoice
+    until a day, and a promise to pay (with its grace), are kept alike once they ended
+    (``held_until``): the steps whose day fell in them keep their spacing too (dunning16 F5:
+    an SMS and the 14-day letter designed a week apart went out on consecutive days)."""
+    lifted = held_until(state, debtor)
     if lifted is None:
         return None
     previous = state.last_step_on
@@ -327,6 +380,24 @@ def after_standing(
     offsets = earliest_offsets(workflow)
     gap = offsets[index] - offsets[state.last_step] if state.last_step >= 0 else 0
     return previous + timedelta(days=max(1, gap))
+
+
+def held_until(state: DunningState, debtor: Debtor) -> date | None:
+    """The day the last hold on the invoice that ended was lifted: a standing lifted, a
+    debtor's or the invoice's pause until a day (the day after it), a promise to pay (the
+    day after its grace). None: none did. A hold still running blocks the step anyway."""
+    days: list[date] = []
+    if debtor.standing is not None and debtor.standing.lifted_on is not None:
+        days.append(debtor.standing.lifted_on)
+    ends = [
+        debtor.pause.until if debtor.pause is not None else None,
+        state.paused_until,
+        state.promise_until + PROMISE_GRACE
+        if state.promise_until is not None and state.promise_until < date.max - PROMISE_GRACE
+        else None,
+    ]
+    days.extend(end + timedelta(days=1) for end in ends if end is not None and end < date.max)
+    return max(days, default=None)
 
 
 # the shortest 14-day term in days from the letter to the day costs are owed (an e-mail,
@@ -358,6 +429,10 @@ def term_hold(workflow: Workflow, index: int, state: DunningState) -> date | Non
     day never comes inside it. A reminder meant for inside the term is not held."""
     if state.costs_owed_from is None:
         return None
+    if workflow.steps[index].channel is StepChannel.HANDOVER:
+        # the hand-over presumes the term ended, whichever workflow's letter started it (a
+        # debtor moved to another workflow after its letter: dunning16 F1)
+        return state.costs_owed_from
     letters = [n for n, s in enumerate(workflow.steps[:index])
                if s.channel is StepChannel.FOURTEEN_DAY_LETTER and n <= state.last_step]  # fmt: skip
     if not letters:
@@ -494,6 +569,18 @@ def activation_errors(
             # art. 6:96 lid 6 BW: a letter before verzuim is no 14-day letter, and the ledger
             # would charge costs on it
             errors.append(_letter_too_early(n, step, earliest))
+    handover = next(
+        (n for n, s in enumerate(workflow.steps, 1) if s.channel is StepChannel.HANDOVER), None
+    )
+    if handover is not None and handover < len(workflow.steps):
+        # after the hand-over the claim is the agency's: nothing more of the client's goes to
+        # the debtor (the run holds a handed-over invoice; dunning16 F2)
+        step = workflow.steps[handover - 1]
+        errors.append(Reason(
+            f"step {handover} ({step.name}) hands the claim over to the agency: no step may come "
+            f"after it ({len(workflow.steps) - handover} do)", code="step_after_handover",
+            params={"n": handover, "step": step.name, "count": len(workflow.steps) - handover},
+        ))  # fmt: skip
     for n, step in enumerate(workflow.steps, start=1):
         said = {"n": n, "step": step.name}
         if (
@@ -569,6 +656,8 @@ def next_check(
     if not invoice.is_collectable:
         return None
     tomorrow = today + timedelta(days=1)
+    if invoice.handed_over_to is not None:
+        return today + timedelta(days=7)  # looked at weekly: a withdrawn case's invoices go on
     if holds(debtor.standing):
         return today + timedelta(days=7)  # looked at weekly: lifted, it runs on
     if held_after_ruling(debtor.standing, arose_on(invoice.contract_date, invoice.invoice_date)):

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from shared.domain.dunning.letter_costs import vat_in
 from shared.domain.law.interest_rates import RateTable
@@ -40,6 +40,7 @@ from shared.domain.ledger.model import (
     InterestRule,
     LedgerEvent,
     StandIn,
+    is_discount,
 )
 from shared.domain.ledger.replay import fixed_interest, open_claims
 from shared.domain.ledger.restate import CREDIT_NOTE, Restatement, received_day, restate
@@ -1063,6 +1064,25 @@ def credit_note_on(record: ClaimRecord, reference: str) -> Cents | None:
     return sum(found) if found else None
 
 
+# the kinds of a partial credit note (the API's ``kind``): a correction of the invoice (the
+# part was never owed) or a discount from its day (6:160 BW)
+NoteKind = Literal["correction", "discount"]
+CORRECTION_NOTE: NoteKind = "correction"
+DISCOUNT_NOTE: NoteKind = "discount"
+
+
+def credit_note_kinds(events: Iterable[LedgerEvent]) -> dict[str, NoteKind]:
+    """Per credit note reference booked among a claim's ``events``, its kind (a discount's
+    reason starts :data:`~shared.domain.ledger.model.DISCOUNT`): what the invoice's notes
+    say, since the invoice keeps only the reference and the amount."""
+    out: dict[str, NoteKind] = {}
+    for e in events:
+        reference = _note_of(e) if e.kind is EventKind.CREDIT else None
+        if reference is not None:
+            out[reference] = DISCOUNT_NOTE if is_discount(e) else CORRECTION_NOTE
+    return out
+
+
 def credit_note_day(record: ClaimRecord, reference: str) -> date | None:
     """The day the claim booked credit note ``reference`` (None: not booked)."""
     return min((e.on for e in _credit_notes(record, reference)), default=None)
@@ -1116,7 +1136,7 @@ def credit_part(
     F1: 1,000.00 with 125.00 off on 1-6-2025 lost 2.47 of interest and 18.75 of costs). It
     lets go of what is owed, so it is at most the principal open that day (what the debtor
     paid is refunded, not discounted). Nothing when ``reference`` is booked already with this
-    amount; another amount: refused."""
+    amount and kind; another amount or kind: refused."""
     found = [r for r in records if r.number == number]
     if not found:
         raise LedgerRuleError(
@@ -1134,6 +1154,16 @@ def credit_part(
                 f"credit note {reference} was booked on {number} for {booked} cents",
                 code="credit_note_other_amount",
                 params={"reference": reference, "amount": booked},
+            )
+        kind = credit_note_kinds(record.events).get(reference, CORRECTION_NOTE)
+        if kind != (DISCOUNT_NOTE if discount else CORRECTION_NOTE):
+            # another kind is another note: kept silently, the repeat answered as booked while
+            # the ledger kept the first kind (codereview16 F6: a discount reposted after a
+            # correction left 1,023.51 where 1,044.73 is owed)
+            raise LedgerRuleError(
+                f"credit note {reference} was booked on {number} as a {kind}",
+                code="credit_note_other_kind",
+                params={"reference": reference, "note_kind": kind},
             )
         return Release({}, {}, {})
     day = claim_day(record, on)

@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.accrual import _returned_in_full, accrued_interest, money_days
@@ -62,6 +63,9 @@ from shared.domain.ledger.model import (
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
 from shared.domain.ledger.restate import received_day
 from shared.domain.money import Cents, round_half_up
+
+if TYPE_CHECKING:
+    from shared.domain.ledger.booking import Booking
 
 # the kinds of event a replay can derive again from the payments alone
 _REPLAYABLE = (
@@ -102,6 +106,36 @@ def _held(records: Sequence[ClaimRecord]) -> dict[str, dict[str, Cents]]:
                 mine = out.setdefault(e.payment_id, {})
                 mine[r.number] = mine.get(r.number, 0) + sign * e.amount
     return out
+
+
+def _freed_by_notes(records: Sequence[ClaimRecord]) -> dict[str, tuple[Cents, frozenset[str]]]:
+    """Per payment, the money the claims' partial credit notes freed from it (what their
+    restatements, ``RESTATED`` + the note's reason, took off it net) and the claims it came
+    off. A payment booked after a note was never freed by it: the note is in the claim it
+    paid."""
+    why = tuple(f"{RESTATED}{p}" for p in PARTIAL_CREDITS)
+    out: dict[str, tuple[Cents, frozenset[str]]] = {}
+    for r in records:
+        for e in r.events:
+            if not e.payment_id or not (e.reason or "").startswith(why):
+                continue
+            if e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
+                continue
+            sign = 1 if e.kind is EventKind.REVERSAL else -1
+            cents, sources = out.get(e.payment_id, (0, frozenset()))
+            out[e.payment_id] = (cents + sign * e.amount, sources | {r.number})
+    return {p: v for p, v in out.items() if v[0] > 0}
+
+
+def _kept_off(trial: Booking, freed: Cents, sources: Collection[str], spare: Cents) -> Cents:
+    """What of a payment stays off the claims not yet due on the day it was received: the
+    money its notes freed (``freed``, off the claims ``sources``) less what the claims it
+    named and those due took of its surplus (``trial``: the payment booked on them alone;
+    claim by claim the freed money went there first), at most what it left over in ``trial``
+    and what the payment holds on no claim as booked (``spare``: freed money a note moved to
+    a claim not yet due before ledger16 stays there, docs/operations.md)."""
+    elsewhere = sum(x.amount for x in trial.lines if x.invoice_number not in sources)
+    return max(0, min(trial.unallocated, spare, freed - elsewhere))
 
 
 def _replayable(records: Sequence[ClaimRecord]) -> bool:
@@ -176,7 +210,6 @@ def replay_debtor(
     the fixed interest, :data:`~shared.domain.ledger.model.LOWERING`)."""
     from shared.domain.ledger.booking import (  # booking uses this module
         allocate,
-        due_on,
         fixing_events,
     )
 
@@ -196,20 +229,14 @@ def replay_debtor(
                for e in r.events
                if e.kind in (EventKind.WAIVER, EventKind.WRITE_OFF) or is_discount(e)]  # fmt: skip
     by_id = {p.payment_id: p for p in payments}
-    # money a correction note freed went to the claims due when it was received, else it was
-    # an overpayment (booking.credit_part, law15c F4): a payment that reached a corrected
-    # claim and, as booked, holds nothing on a claim not yet due that day but those it named
-    # is replayed so too (by 6:43 lid 2 alone its surplus would pay a claim not yet due)
-    noted = {r.number for r in records if _noted(r)}
+    # money a credit note freed from a payment went to the claims it named, then to those due
+    # when it was received, else it was an overpayment (booking.credit_part, law15c F4): that
+    # much of the payment, and no more, is replayed so too; the rest of its surplus goes by
+    # 6:43 lid 2 as the claim-by-claim restatement sends money freed for any other reason
+    # (codereview16 F2: a payment booked after an earlier note, its costs later taken back,
+    # left 135.00 as an overpayment where claim by claim it paid F2)
+    freed = _freed_by_notes(records)
     held = _held(records)
-    by_number = {r.number: r for r in records}
-    due_only = {
-        p.payment_id
-        for p in payments
-        if noted & set(held.get(p.payment_id, {}))
-        and all(cents <= 0 or n in p.designated or due_on(by_number[n].terms, p.received)
-                for n, cents in held[p.payment_id].items())
-    }  # fmt: skip
     for day, _, pid, i, seq in sorted([*((p.received, 0, p.payment_id, 0, 0) for p in payments),
                                        *waivers]):  # fmt: skip
         if pid:
@@ -220,8 +247,15 @@ def replay_debtor(
             agreed = frozenset(
                 r.number for r in fresh if held_principal_first(r.terms.principal_first, p.received)
             )
-            done = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
-                            agreed, named=named, due_only=p.payment_id in due_only)  # fmt: skip
+            kept = 0
+            if p.payment_id in freed:
+                cents, sources = freed[p.payment_id]
+                trial = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
+                                 agreed, named=named, due_only=True)  # fmt: skip
+                kept = _kept_off(trial, cents, sources,
+                                 p.amount - sum(held.get(p.payment_id, {}).values()))  # fmt: skip
+            done = allocate(fresh, p.payment_id, p.amount - kept, p.received, designated, rates,
+                            agreed, named=named)  # fmt: skip
             fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ())) for r in fresh]
             continue
         waiver = next(e for e in records[i].events if e.seq == seq)

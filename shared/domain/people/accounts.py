@@ -63,6 +63,13 @@ class User:
         )
 
     @property
+    def pending(self) -> bool:
+        """An invitation nobody accepted (no password was ever chosen; deactivated or not):
+        not an account, it holds no address against another organisation's invitation or a
+        sign-up (attack16b F1; a deactivated one would otherwise hold it for good)."""
+        return self.password_hash is None
+
+    @property
     def tenant(self) -> Target:
         return Target(self.agency_id, self.client_id)
 

@@ -33,7 +33,7 @@ from shared.domain.people.factors import (
 from shared.domain.people.passwords import hash_password, password_error, verify_password
 from shared.domain.people.sessions import Session, Stage
 from shared.domain.people.tokens import LinkToken, Purpose, new_token
-from shared.ports.tables import PreconditionFailed
+from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import Invalid
 from shared.services.people import factor_told, texts
 from shared.services.people.kit import Kit, Throttled
@@ -98,6 +98,15 @@ class AccountService:
             raise LinkInvalid()
         if (error := password_error(password, email=user.email)) is not None:
             raise Invalid(error, field="password")
+        # the address is bound now, not at the invitation: another organisation's invitation
+        # nobody accepted gives way, an account keeps it (attack16b F1)
+        try:
+            self.people.users.claim_email(user)
+        except Conflict:
+            raise Invalid(
+                "this address already has an account; sign in with it", field="email",
+                code="address_has_account",
+            ) from None  # fmt: skip
         user = replace(user, password_hash=hash_password(password), changed_at=self.kit.now())
         try:
             self.people.users.save(user, etag)

@@ -40,12 +40,19 @@ from shared.services.people.kit import Kit, Throttled
 
 MAX_AUDIT_DAYS = 366
 # Invitations mail addresses nobody verified, and an address with an account anywhere hears
-# that someone tried (attack16 F1: 20 posts, 20 mails to another agency's client's CEO): the
-# mails to one address, whoever invites it, are limited as password resets are
-# (RESETS_PER_ACCOUNT_PER_HOUR); over it nothing is mailed and the answer is the same. An
-# inviting organisation (a client, or an agency) is limited too, and told so: a team of
-# thirty is invited in an hour, a mailing to strangers is not.
+# that someone tried (attack16 F1: 20 posts, 20 mails to another agency's client's CEO). The
+# mails to one address are limited per inviting organisation (attack16b F2: counted for the
+# address alone, a stranger's 3 posts an hour silenced the person's own organisation's
+# invitation): one organisation mails an address at most INVITE_MAILS_PER_ADDRESS_PER_HOUR
+# times an hour, and no other organisation's posts use that up. All organisations together
+# mail it at most INVITE_MAILS_PER_ADDRESS_ALL_PER_HOUR times: a flood needs that many posts
+# from 7 organisations (each a client or agency, a sign-up's sandbox client a verified mailbox
+# of its own), while the person's own organisation, its agency and a few others asking in one
+# hour stay well under it. Over either limit nothing is mailed and the answer is the same. An
+# inviting organisation is limited as a whole too, and told so: a team of thirty is invited in
+# an hour, a mailing to strangers is not.
 INVITE_MAILS_PER_ADDRESS_PER_HOUR = 3
+INVITE_MAILS_PER_ADDRESS_ALL_PER_HOUR = 20
 INVITES_PER_INVITER_PER_HOUR = 30
 COUNTERS = "PeopleCounters"
 
@@ -129,20 +136,25 @@ class AdminService:
         language: str = "nl",
         refuse_reached: bool = False,
     ) -> None:
-        """The console's invitation, with the same answer whether or not the address has an
-        account: addresses are unique over every agency, so "already has an account" would
-        tell any client's admin who is registered anywhere. When it has one, its owner hears
-        by mail that this organisation tried (no link; nothing changes). The mail is the
-        inviting organisation's (its outbox, its usage, its sandbox mode), never the owner's
-        client's, and one address gets at most ``INVITE_MAILS_PER_ADDRESS_PER_HOUR`` of these
-        and of invitations together, silently (attack16 F1). ``refuse_reached``: an account
-        the principal reaches itself is refused (``address_has_account``)."""
+        """The console's invitation, with the same answer and the same inviter's view whether
+        or not the address has an account: addresses are unique over every agency, so
+        "already has an account" would tell any client's admin who is registered anywhere.
+        Either way the invitation is the inviter's own row, listed as invited (attack16b F4:
+        only the address without an account was listed); its owner gets the link, or, when the
+        address has an account, a notice that this organisation tried (no link; nothing
+        changes). Both go to the address itself even from a sandbox client: they are the
+        person's own account mail, not the client's (codereview16 F4: redirected to a sandbox
+        inviter, the notice's subject told who has an account). Filed under the inviting
+        organisation (its outbox, its usage), never the owner's client's, within the
+        per-address limits (:meth:`_address_allows`, attack16 F1 / attack16b F2).
+        ``refuse_reached``: an account the principal reaches itself is refused
+        (``address_has_account``): it lists it anyway."""
         target = self.target_client(principal, client_number)
         self.require(principal, Action.MANAGE_USERS, target)
-        self._inviter_allows(principal)
+        inviter = self._inviter_allows(principal)
         try:
             self.invite_into(target, email, role, actor_of(principal), name=name, mobile=mobile,
-                             language=language, throttled=True)  # fmt: skip
+                             language=language, inviter=inviter)  # fmt: skip
         except AlreadyAnAccount:
             found = self.people.users.by_email(normalise_email(email))
             if found is None:
@@ -150,29 +162,40 @@ class AdminService:
             owner = found[0]
             if refuse_reached and reaches(principal, owner.tenant):
                 raise
-            if not self._address_allows(owner.email):
+            if owner.tenant != target:  # (its own person it lists already)
+                # the inviter's own record, listed as for an address without an account
+                invited = self._pending_row(target, owner.email, role, name=name,
+                                            mobile=mobile, language=language)  # fmt: skip
+                self.kit.audit_user(Event.USER_INVITED, invited, actor=actor_of(principal),
+                                    role=role.value)  # fmt: skip
+            if not self._address_allows(owner.email, inviter):
                 return  # told often enough this hour: the same answer, no mail
             subject, text = texts.mail("invite_exists", owner.language, org=self._org_name(target))
-            # filed and counted under the inviting organisation, whose sandbox mode applies
             self.kit.mail_to(self.kit.scope_of_target(target), owner.email, owner.language,
-                             subject, text)  # fmt: skip
+                             subject, text, own_mail=True)  # fmt: skip
 
-    def _inviter_allows(self, principal: Principal) -> None:
+    def _inviter_allows(self, principal: Principal) -> str:
         """At most ``INVITES_PER_INVITER_PER_HOUR`` invitations an hour from one organisation
         (the inviter's client, or its agency); counted for every try, whatever the address,
-        so the refusal tells nothing about one."""
+        so the refusal tells nothing about one. Returns the organisation's key."""
         now = self.kit.now()
         inviter = tenant_key(principal.agency_id, principal.client_id)
         if self.kit.counters.increment(COUNTERS, f"invite-by|{inviter}", f"h{now:%Y%m%d%H}",
                                        limit=INVITES_PER_INVITER_PER_HOUR) is None:  # fmt: skip
             raise Throttled(3600 - now.minute * 60 - now.second)
+        return inviter
 
-    def _address_allows(self, email: str) -> bool:
-        """One more invitation mail (or notice) to ``email`` this hour, counted."""
+    def _address_allows(self, email: str, inviter: str) -> bool:
+        """One more invitation mail (or notice) to ``email`` from ``inviter`` this hour,
+        counted: per (address, organisation), then for the address from all of them."""
         now = self.kit.now()
-        key = f"invite-to|{self.kit.hashed('addr', normalise_email(email))}"
-        return self.kit.counters.increment(COUNTERS, key, f"h{now:%Y%m%d%H}",
-                                           limit=INVITE_MAILS_PER_ADDRESS_PER_HOUR) is not None  # fmt: skip
+        address = self.kit.hashed("addr", normalise_email(email))
+        hour = f"h{now:%Y%m%d%H}"
+        if self.kit.counters.increment(COUNTERS, f"invite-to|{address}|{inviter}", hour,
+                                       limit=INVITE_MAILS_PER_ADDRESS_PER_HOUR) is None:  # fmt: skip
+            return False
+        return self.kit.counters.increment(COUNTERS, f"invite-to|{address}", hour,
+                                           limit=INVITE_MAILS_PER_ADDRESS_ALL_PER_HOUR) is not None  # fmt: skip
 
     def invite_into(
         self,
@@ -185,14 +208,17 @@ class AdminService:
         mobile: str | None = None,
         language: str = "nl",
         user_id: str = "",
-        throttled: bool = False,
+        inviter: str = "",
     ) -> tuple[User, str]:
         """No authorisation here: for the CLI (the first admin) and onboarding. Returns the
         user and the invitation link (also mailed). ``user_id``: onboarding names its first
         user after the client, so that a retry of a request cut off after the e-mail index was
-        written takes that index over as its own at once. ``throttled``: an administrator's
-        invitation, mailed only within the address's hourly limit (over it: the invitation
-        stands unmailed and the link is "", a later invitation mails a fresh one)."""
+        written takes that index over as its own at once. ``inviter``: an administrator's
+        organisation, whose invitation is mailed only within the address's hourly limits (over
+        them: the invitation stands unmailed and the link is "", a later invitation mails a
+        fresh one). Another organisation's invitation nobody accepted does not hold the
+        address (attack16b F1): this one is written beside it, and whoever the address's owner
+        accepts first has it. An account raises :class:`AlreadyAnAccount`."""
         if (error := email_error(email)) is not None:
             raise Invalid(error, field="email")
         if (error := role_error(role, target.client_id)) is not None:
@@ -202,52 +228,112 @@ class AdminService:
                 mobile = normalise_mobile(mobile)
             except ValueError as exc:
                 raise Invalid(str(exc), field="mobile", code="mobile_invalid") from None
-        now = self.kit.now()
-        user = User(
-            user_id or random_id("u"), normalise_email(email), target.agency_id,
-            target.client_id, role, UserStatus.INVITED, now, name=name.strip()[:200], mobile=mobile or None,
-            language="en" if language == "en" else "nl",
-        )  # fmt: skip
+        user = self._new_user(target, email, role, name=name, mobile=mobile, language=language,
+                              user_id=user_id)  # fmt: skip
         try:
             self.people.users.add(user)
         except Conflict:
-            user = self._invited_before(target, user.email, role)
+            user = self._invited_before(target, user, role)
         link = ""
-        if not throttled or self._address_allows(user.email):
+        if not inviter or self._address_allows(user.email, inviter):
             token = self.accounts.issue_link(Purpose.INVITE, user.user_id)
             link = self.kit.link(f"invite/{token}")
             subject, text = texts.mail(
                 "invite", user.language, org=self._org_name(target), link=link
             )
-            self.kit.mail(user, subject, text)
+            # the person's own mail: to the address even from a sandbox client (its link,
+            # redirected to the sandbox's own mailbox, made an account of anyone's address)
+            self.kit.mail(user, subject, text, own_mail=True)
         self.kit.audit_user(Event.USER_INVITED, user, actor=actor, role=role.value)
         return user, link
 
-    def _invited_before(self, target: Target, email: str, role: Role) -> User:
-        """The same organisation inviting an address it invited before, whose owner never
-        came in (the mail lost, the link expired, or a storage fault after the user was
-        written): a fresh link for that invitation, in the role asked now. Any other account
-        of the address stays as it is."""
-        found = self.people.users.by_email(email)
+    def _new_user(
+        self, target: Target, email: str, role: Role, *, name: str, mobile: str | None,
+        language: str, user_id: str = "",
+    ) -> User:  # fmt: skip
+        return User(
+            user_id or random_id("u"), normalise_email(email), target.agency_id,
+            target.client_id, role, UserStatus.INVITED, self.kit.now(), name=name.strip()[:200],
+            mobile=mobile or None, language="en" if language == "en" else "nl",
+        )  # fmt: skip
+
+    def _own_pending(
+        self, target: Target, email: str, user_id: str = ""
+    ) -> tuple[User, str] | None:
+        """This organisation's earlier invitation of ``email`` nobody came in by (or the row
+        of ``user_id``, a retry's own), with its etag."""
+        if user_id and (mine := self.people.users.get(user_id)) is not None:
+            return mine
+        indexed = self.people.users.by_email(email)
+        if indexed is not None and indexed[0].tenant == target:
+            return indexed if indexed[0].status is UserStatus.INVITED else None
+        for user in self.people.users.of_tenant(target.agency_id, target.client_id):
+            if user.email == email and user.status is UserStatus.INVITED:
+                return self.people.users.get(user.user_id)
+        return None
+
+    def _pending_row(
+        self, target: Target, email: str, role: Role, *, name: str = "", mobile: str | None = None,
+        language: str = "nl",
+    ) -> User:  # fmt: skip
+        """The inviter's own invitation of an address an account holds: its earlier one (in
+        the role asked now), or a new row beside the account, never accepted (its acceptance
+        is refused while the account holds the address)."""
+        own = self._own_pending(target, email)
+        if own is not None:
+            return self._in_role(*own, role)
+        try:
+            mobile = normalise_mobile(mobile) if mobile else None
+        except ValueError:
+            mobile = None  # the row is only the inviter's record; no SMS goes to it
+        user = self._new_user(target, email, role, name=name, mobile=mobile, language=language)
+        self.people.users.add_pending(user)
+        return user
+
+    def _in_role(self, user: User, etag: str, role: Role) -> User:
+        if user.role is role:
+            return user
+        user = replace(user, role=role, changed_at=self.kit.now())
+        try:
+            self.people.users.save(user, etag)
+        except PreconditionFailed:
+            raise AlreadyAnAccount(
+                "this address already has an account", field="email", code="address_has_account"
+            ) from None
+        return user
+
+    def _invited_before(self, target: Target, user: User, role: Role) -> User:
+        """``user``'s address is indexed already. The same organisation inviting an address
+        it invited before, whose owner never came in (the mail lost, the link expired, or a
+        storage fault after the user was written): a fresh link for that invitation, in the
+        role asked now. Another organisation's invitation nobody accepted: this one beside it
+        (the owner's acceptance decides). An account stays as it is (:class:`AlreadyAnAccount`)."""
+        own = self._own_pending(target, user.email, user.user_id)
+        found = self.people.users.by_email(user.email)
+        if (
+            found is not None
+            and not found[0].pending
+            and (own is None or found[0].user_id != own[0].user_id)
+        ):
+            raise AlreadyAnAccount(
+                "this address already has an account", field="email", code="address_has_account"
+            )
+        if own is not None and own[0].status is UserStatus.INVITED and own[0].tenant == target:
+            return self._in_role(*own, role)
         if found is None:
             raise AlreadyAnAccount(
                 "this address is being invited; if that was cut short, try again in a few minutes",
                 field="email", code="address_being_invited",
             )  # fmt: skip
-        earlier, etag = found
-        if earlier.status is not UserStatus.INVITED or earlier.tenant != target:
+        if own is not None or not found[0].pending:
             raise AlreadyAnAccount(
                 "this address already has an account", field="email", code="address_has_account"
             )
-        if earlier.role is not role:
-            earlier = replace(earlier, role=role, changed_at=self.kit.now())
-            try:
-                self.people.users.save(earlier, etag)
-            except PreconditionFailed:
-                raise AlreadyAnAccount(
-                    "this address already has an account", field="email", code="address_has_account"
-                ) from None
-        return earlier
+        try:
+            self.people.users.add_pending(user)
+        except Conflict:
+            pass  # written by the attempt a storage fault cut off (an id made from its request)
+        return user
 
     def list_users(self, principal: Principal, client_number: str | None = None) -> list[User]:
         target = self.target_client(principal, client_number)

@@ -26,6 +26,7 @@ from shared.domain.people.authorisation import Action, Role, Target
 from shared.domain.people.tokens import Purpose
 from shared.domain.records import ActionItem
 from shared.domain.references.iban import iban_error, normalise
+from shared.domain.scopes import agency_scope
 from shared.ports.tables import Conflict
 from shared.services.account_ownership import BY_AGENCY, BY_CLIENT
 from shared.services.errors import Invalid, NotFound
@@ -36,10 +37,16 @@ from shared.services.people.admin import AdminService, actor_of
 from shared.services.people.kit import Kit, Throttled
 
 SIGNUPS_PER_ADDRESS_PER_HOUR = 5
-# the sign-up mails an address nobody verified: at most this many an hour to one mailbox,
-# whatever the callers' addresses (attack16 F6: 4 callers x 5 = 20 mails to one victim),
-# silently over it (the form answers the same), as password resets are limited per account
+# the sign-up mails an address nobody verified: at most this many an hour to one mailbox from
+# one caller's address, silently over it (the form answers the same), as password resets are
+# limited per account. Counted per (mailbox, caller) since attack16b F2: counted per mailbox
+# alone, a stranger's 3 posts an hour kept the company's own sign-up from its own network
+# out. All callers together mail one mailbox at most SIGNUP_MAILS_PER_RECIPIENT_ALL_PER_HOUR
+# times: attack16 F6's flood (4 callers x 5 = 20 mails) is stopped at 10, while a stranger
+# needs 4 addresses of his own to use up an hour, and the company's sign-up still goes out
+# beside up to three strangers'.
 SIGNUP_MAILS_PER_RECIPIENT_PER_HOUR = 3
+SIGNUP_MAILS_PER_RECIPIENT_ALL_PER_HOUR = 10
 
 
 @dataclass(frozen=True)
@@ -135,8 +142,8 @@ class OnboardingService:
                 differ.append("language")
             if client.vat_deductible != c.vat_deductible:
                 differ.append("vat_deductible")
-        user = self.kit.people.users.by_email(normalise_email(c.first_email))
-        if user is not None and user[0].client_id == client_id and user[0].mobile != mobile:
+        user = self._first_user(client_id, c)
+        if user is not None and user[0].mobile != mobile:
             differ.append("first_mobile")
         if differ:
             raise Invalid(
@@ -150,20 +157,33 @@ class OnboardingService:
     def _finished(self, agency_id: str, client_id: str, c: NewClient) -> tuple[Client, User] | None:
         """The earlier attempt's client and first user when that onboarding finished (its
         event written, or the person came in): the same request again answers them."""
-        found = self.kit.people.users.by_email(normalise_email(c.first_email))
+        found = self._first_user(client_id, c)
         if found is None:
             return None
         user = found[0]
-        if user.agency_id != agency_id or user.client_id != client_id:
-            raise Invalid(
-                "this address already has an account", field="first_email",
-                code="address_has_account",
-            )  # fmt: skip
         done = user.status is not UserStatus.INVITED or self.kit.has_event(
             agency_id, None, self.onboarded_event_id(client_id, user)
         )
         client = self.kit.repos.clients.get(client_id)
         return (client[0], user) if done and client is not None else None
+
+    def _first_user(self, client_id: str, c: NewClient) -> tuple[User, str] | None:
+        """The client's first user as an earlier attempt wrote it: by its id (made from the
+        client), or the address's indexed row when it is this client's (an onboarding from
+        before those ids)."""
+        found = self.kit.people.users.get(self.first_user_id(client_id))
+        if found is None:
+            found = self.kit.people.users.by_email(normalise_email(c.first_email))
+            if found is not None and found[0].client_id != client_id:
+                return None
+        return found
+
+    def _has_account(self, email: str) -> bool:
+        """Whether an account holds the address: an invitation nobody accepted does not
+        (attack16b F1: another client's invitation of it refused the company's own verified
+        sign-up and its agency's onboarding, 422 address_has_account, for good)."""
+        found = self.kit.people.users.by_email(normalise_email(email))
+        return found is not None and not found[0].pending
 
     def _create(self, agency_id: str, c: NewClient, *, sandbox: bool) -> tuple[Client, User, bool]:
         """The client and its first user, and whether they were there already: an onboarding
@@ -188,7 +208,7 @@ class OnboardingService:
             self._same_details(earlier, c, mobile)
         if earlier is not None and (done := self._finished(agency_id, earlier, c)) is not None:
             return (*done, True)
-        if earlier is None and self.kit.people.users.by_email(normalise_email(c.first_email)):
+        if earlier is None and self._has_account(c.first_email):
             raise Invalid(
                 "this address already has an account", field="first_email",
                 code="address_has_account",
@@ -258,10 +278,7 @@ class OnboardingService:
             mobile = normalise_mobile(mobile)
         except ValueError as exc:
             raise Invalid(str(exc), field="mobile", code="mobile_invalid") from None
-        if self.kit.counters.increment(
-            "PeopleCounters", f"signup-to|{self.kit.hashed('addr', normalise_email(email))}",
-            f"h{now:%Y%m%d%H}", limit=SIGNUP_MAILS_PER_RECIPIENT_PER_HOUR,
-        ) is None:  # fmt: skip
+        if not self._recipient_allows(normalise_email(email), source):
             return  # mailed often enough this hour: nothing kept, nothing sent, the same answer
         lang = "en" if language == "en" else "nl"
         signup = Signup(
@@ -279,6 +296,18 @@ class OnboardingService:
             "signup", lang, org=signup.company, link=self.kit.link(f"signup/{token}")
         )
         self.kit.mail_to(f"@signup.{self.signup_agency}", signup.email, lang, subject, text)
+
+    def _recipient_allows(self, email: str, source: str) -> bool:
+        """One more sign-up mail to ``email`` asked from ``source`` this hour, counted: per
+        (mailbox, caller's address), then for the mailbox from all callers."""
+        hour = f"h{self.kit.now():%Y%m%d%H}"
+        to = f"signup-to|{self.kit.hashed('addr', email)}"
+        counters = self.kit.counters
+        if counters.increment("PeopleCounters", f"{to}|{self.kit.hashed('addr', source)}", hour,
+                              limit=SIGNUP_MAILS_PER_RECIPIENT_PER_HOUR) is None:  # fmt: skip
+            return False
+        return counters.increment("PeopleCounters", to, hour,
+                                  limit=SIGNUP_MAILS_PER_RECIPIENT_ALL_PER_HOUR) is not None  # fmt: skip
 
     def verify(self, token: str) -> tuple[Client, User]:
         """Step 2: the address is verified; the client exists in sandbox mode and its first
@@ -319,24 +348,27 @@ class OnboardingService:
         return client, user
 
     def _tell_kvk_shared(self, client: Client, first_id: str | None, kvk: str) -> None:
-        """Both sandbox clients that name the KvK number ``kvk`` carry an action item, once
-        (a retry adds nothing): the agency checks which is the company before approving."""
+        """The agency's own action list (``GET /v1/actions``) carries one item naming the two
+        sandbox clients that name the KvK number ``kvk``, once (a retry adds nothing): the
+        agency checks which is the company before approving. Never either client's list: a
+        KvK number is public, so an item there told anyone who signs up with it the other
+        company's name, number and sign-up address (attack16b F3, codereview16 F3)."""
         first = self.kit.repos.clients.get(first_id) if first_id else None
         if first is None:
             return
-        now = self.kit.now()
-        for mine, other in ((client, first[0]), (first[0], client)):
-            item = ActionItem(
-                mine.client_id, f"kvk-shared-{other.client_id}", "signup_kvk_shared",
-                f"KvK number {kvk} is also named by client {other.number} ({other.name}, "
-                f"signed up by {other.contact_email}): a KvK number at sign-up is a claim; check "
-                "which is the company before approving", now,
-                detail={"kvk_number": kvk, "client": other.number},
-            )  # fmt: skip
-            try:
-                self.kit.repos.actions.add(item)
-            except Conflict:
-                pass  # told by the attempt a storage fault cut off
+        earlier = first[0]
+        item = ActionItem(
+            agency_scope(client.agency_id), f"kvk-shared-{client.client_id}", "signup_kvk_shared",
+            f"KvK number {kvk} is named by sign-up {client.number} ({client.name}, "
+            f"{client.contact_email}) and earlier by client {earlier.number} ({earlier.name}, "
+            f"{earlier.contact_email}): a KvK number at sign-up is a claim; check which is the "
+            "company before approving either", self.kit.now(),
+            detail={"kvk_number": kvk, "client": client.number, "earlier": earlier.number},
+        )  # fmt: skip
+        try:
+            self.kit.repos.actions.add(item)
+        except Conflict:
+            pass  # told by the attempt a storage fault cut off
 
     def approve(self, principal: Principal, number: str) -> Client:
         """An agency admin takes a signed-up client out of sandbox mode."""

@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from shared.adapters.tables.keys import InvalidKey
 from shared.adapters.tables.plans_repo import held_by_plan
@@ -47,6 +48,8 @@ from shared.services.plans.direct_debit import DirectDebitError, creditor_of
 from shared.services.plans.pay_online import InstallmentCheckout
 from shared.services.plans.service import PlanRequest, PlanService
 from shared.services.portal import PORTAL, RETURNS, PortalService
+
+log = logging.getLogger(__name__)
 
 SHOWN = HOLDS_DUNNING | {PlanStatus.DRAFT}  # the plans a debtor sees in the portal
 RETRIES = 5
@@ -232,7 +235,14 @@ class PortalPlanDesk:
         One accept per debtor at a time (newcomer16 #4: three clicks at once made three
         plans): a ``PortalReturns`` row (:func:`accept_key`) is claimed under its ETag before
         the plan is made and names the plan once it is; a second click of the same page finds
-        it and gets that plan, one while the first is under way waits for it."""
+        it and gets that plan, one while the first is under way waits for it.
+
+        A click that failed after the plan was made (a 503 on a later write, the worker cut
+        off) does not leave the debtor a draft nobody is asked to approve, that hides what it
+        covers from his page (failure16b F1): its error undoes the draft, and what an error
+        could not undo the next click finds through the claim (:meth:`_left_by`) and finishes
+        as the first would have (acknowledged, started or put on the action list), or undoes
+        it when it is not the schedule this click agrees to."""
         store = self.portal.repos.store
         key = accept_key(access)
         waited = lost = 0
@@ -251,6 +261,38 @@ class PortalPlanDesk:
                 waited += 1
                 self.pause(ACCEPT_PAUSE)
                 continue  # the first click finishes (or gives up) meanwhile
+            left = None
+            if row is not None and not data.get("PlanId"):
+                left = self._left_by(access, data)
+            if row is not None and left is not None:
+                # an earlier click's plan, not finished: this click takes the claim over for it
+                taken_over = Row(access.client_id, key, {
+                    **data, "Started": self.clock.now().isoformat(), "Draft": left.plan_id,
+                }, etag=row.etag)  # fmt: skip
+                try:
+                    taken = store.replace(RETURNS, taken_over)
+                except (Conflict, PreconditionFailed):
+                    lost += 1
+                    continue
+                try:
+                    finished = self._resume(access, left, choice, signing)
+                except Exception:
+                    self._give_back(access, taken)
+                    raise
+                if finished is None:  # undone: this click makes its own plan
+                    with contextlib.suppress(PreconditionFailed):
+                        store.delete(RETURNS, access.client_id, key, etag=taken.etag)
+                    continue
+                # a draft finished here is this page's schedule; a plan started before is the
+                # first click's, and another page's click is refused as a second tab is
+                shown = choice.shown if left.status is PlanStatus.DRAFT else str(data.get("Shown"))
+                with contextlib.suppress(PreconditionFailed):
+                    store.replace(RETURNS, Row(access.client_id, key, {
+                        **taken_over.data, "Shown": shown, "PlanId": finished.plan_id,
+                    }, etag=taken.etag))  # fmt: skip
+                if shown == choice.shown:
+                    return finished
+                continue
             view, schedule = self._as_shown(access, choice)
             claim = Row(access.client_id, key, {
                 "Debtor": access.debtor_number, "Shown": choice.shown,
@@ -266,9 +308,7 @@ class PortalPlanDesk:
             try:
                 plan = self._make(access, view, schedule, choice, signing)
             except Exception:
-                # nothing made: the debtor may try again at once
-                with contextlib.suppress(PreconditionFailed):
-                    store.delete(RETURNS, access.client_id, key, etag=claimed.etag)
+                self._give_back(access, claimed)
                 raise
             with contextlib.suppress(PreconditionFailed):
                 store.replace(RETURNS, Row(access.client_id, key, {**claim.data,
@@ -276,6 +316,74 @@ class PortalPlanDesk:
                                            etag=claimed.etag))  # fmt: skip
             return plan
         raise ConflictingUpdate("the plan keeps changing; try again")
+
+    def _left_by(self, access: PortalAccess, data: dict[str, object]) -> PaymentPlan | None:
+        """The plan a claim's click made and did not finish (it names no ``PlanId``): the one
+        it names as its ``Draft``, else the debtor's portal plan over the claim's invoices made
+        since the claim was taken (a click cut off right after ``plans.create`` could not
+        name it). None when it made none, or it is gone."""
+        if data.get("Draft"):
+            return self._made(access, str(data["Draft"]))
+        invoices = sorted(n for n in str(data.get("Invoices") or "").split("|") if n)
+        try:
+            # a second's slack for a store that keeps the time less precisely
+            since = datetime.fromisoformat(str(data.get("Started"))) - timedelta(seconds=1)
+        except ValueError:
+            return None
+        if not invoices:
+            return None
+        mine = [
+            p
+            for p in self.plans.plans.of_debtor(access.client_id, access.debtor_number)
+            if p.status in SHOWN and p.created_by == PORTAL and p.created_at >= since
+            and sorted(p.invoice_numbers) == invoices
+        ]  # fmt: skip
+        return max(mine, key=lambda p: p.created_at) if mine else None
+
+    def _resume(
+        self, access: PortalAccess, plan: PaymentPlan, choice: PlanChoice,
+        signing: MandateSigning | None,
+    ) -> PaymentPlan | None:  # fmt: skip
+        """Finish the plan an earlier click made: a started one's activation told, a draft of
+        the schedule this click agrees to acknowledged, with its mandate, started or put on the
+        action list. A draft of another schedule (one whose money moved while it was made, or
+        another page's) is deleted (his acknowledgement kept): None, the click makes its own."""
+        client, debtor = self.portal.parties(access)
+        if plan.status is not PlanStatus.DRAFT:
+            if plan.activation_to_tell:  # cut inside the activation: the repeat finishes it
+                return self.plans.activate(client, plan.plan_id, PORTAL)
+            return plan
+        agreed = shown_digest(debtor.number, plan.invoice_numbers, plan.method, plan.schedule)
+        if not hmac.compare_digest(agreed, choice.shown):
+            self.plans.delete(client, plan.plan_id)
+            return None
+        via_mollie = plan.rules.collects_through_mollie
+        try:
+            iban = self._mandate_iban(choice, via_mollie or plan.mandate is not None, signing)
+        except Invalid:
+            self.plans.delete(client, plan.plan_id)  # as if never made: he corrects the form
+            raise
+        return self._finish(client, debtor.number, plan, choice, signing, via_mollie, iban)
+
+    def _give_back(self, access: PortalAccess, claim: Row) -> None:
+        """After a click's error: the draft it made is deleted (the debtor may agree again at
+        once) and the claim with it; a plan that started already stays named in the claim
+        for the next click to finish and answer. What this cannot do now (the store still
+        failing) the next click does once the claim is stale."""
+        store = self.portal.repos.store
+        try:
+            left = self._left_by(access, dict(claim.data))
+            if left is not None and left.status is PlanStatus.DRAFT:
+                client, _ = self.portal.parties(access)
+                self.plans.delete(client, left.plan_id)
+                left = None
+            if left is None:
+                store.delete(RETURNS, access.client_id, claim.rk, etag=claim.etag)
+            else:
+                store.replace(RETURNS, Row(access.client_id, claim.rk, {
+                    **claim.data, "Started": "", "Draft": left.plan_id}, etag=claim.etag))  # fmt: skip
+        except Exception as e:  # the click's own error is the one to answer
+            log.warning("portal accept %s: not given back now: %s", claim.rk, e)
 
     def _made(self, access: PortalAccess, plan_id: str) -> PaymentPlan | None:
         """The plan an earlier click of the same page made, while it is still shown."""
@@ -313,22 +421,7 @@ class PortalPlanDesk:
         choice: PlanChoice, signing: MandateSigning | None,
     ) -> PaymentPlan:  # fmt: skip
         assert view.offer is not None
-        mandate_iban = ""
-        if choice.method is PlanMethod.DIRECT_DEBIT and not view.via_mollie:
-            if signing is None or not signing.agreed:
-                raise Invalid(
-                    "agree to the direct debit mandate to pay by direct debit",
-                    field="consent",
-                    code="mandate_not_agreed",
-                )
-            problem = iban_error(signing.iban)
-            if problem:
-                raise Invalid(problem, field="iban")
-            # the name goes into the bank's file in SEPA characters: one with no letter left
-            # there would be refused by the bank, so it is asked for again now
-            if (bad_name := sepa_name_error(signing.name)) is not None:
-                raise Invalid(bad_name, field="name")
-            mandate_iban = normalise(signing.iban)
+        mandate_iban = self._mandate_iban(choice, view.via_mollie, signing)
         client = view.client
         request = PlanRequest(
             debtor_number=view.debtor.number, invoice_numbers=view.invoice_numbers,
@@ -347,11 +440,46 @@ class PortalPlanDesk:
                 "what is open changed since the schedule was shown; see the new schedule",
                 code="plan_shown_changed",
             )
+        return self._finish(
+            client, view.debtor.number, plan, choice, signing, view.via_mollie, mandate_iban
+        )
+
+    @staticmethod
+    def _mandate_iban(choice: PlanChoice, via_mollie: bool, signing: MandateSigning | None) -> str:
+        """The account of the mandate the debtor signs for a direct debit (normalised); ""
+        when none is signed here (a transfer, or Mollie's first payment signs it)."""
+        if choice.method is not PlanMethod.DIRECT_DEBIT or via_mollie:
+            return ""
+        if signing is None or not signing.agreed:
+            raise Invalid(
+                "agree to the direct debit mandate to pay by direct debit",
+                field="consent",
+                code="mandate_not_agreed",
+            )
+        problem = iban_error(signing.iban)
+        if problem:
+            raise Invalid(problem, field="iban")
+        # the name goes into the bank's file in SEPA characters: one with no letter left
+        # there would be refused by the bank, so it is asked for again now
+        if (bad_name := sepa_name_error(signing.name)) is not None:
+            raise Invalid(bad_name, field="name")
+        return normalise(signing.iban)
+
+    def _finish(
+        self, client: Client, debtor_number: str, plan: PaymentPlan, choice: PlanChoice,
+        signing: MandateSigning | None, via_mollie: bool, mandate_iban: str,
+    ) -> PaymentPlan:  # fmt: skip
+        """The draft the debtor agreed to, made: acknowledged, its mandate recorded, then
+        started or put on the action list. Each step repeatable (the next click finishes a
+        draft whose click failed half-way)."""
         # his written proposal acknowledges the claims he saw (3:318 BW), the plan's and no
         # other, whatever staff decide: kept apart from the draft, which a refusal deletes
         # (law10 F4)
         self._acknowledged(client, plan)
-        if choice.method is PlanMethod.DIRECT_DEBIT and signing is not None and not view.via_mollie:
+        if (
+            choice.method is PlanMethod.DIRECT_DEBIT and signing is not None and not via_mollie
+            and plan.mandate is None
+        ):  # fmt: skip
             today = amsterdam_today(self.clock)
             mandate = Mandate(f"M{plan.plan_id}", today, mandate_iban, signing.name.strip()[:70])
             plan = self.plans.set_mandate(client, plan.plan_id, mandate, PORTAL)
@@ -360,7 +488,7 @@ class PortalPlanDesk:
                             f"The debtor agreed in the portal to the mandate text (sha256 {digest}): "
                             f"{signing.consent_text}")  # fmt: skip
         rules = plan.rules
-        lapsed = self._lapsed_on(client, view.debtor.number, plan.plan_id)
+        lapsed = self._lapsed_on(client, debtor_number, plan.plan_id)
         if lapsed is not None:
             # a plan that lapsed holds dunning for weeks at no cost to the debtor: the next
             # one is a person's decision, or plans could be renewed for ever without paying
@@ -409,13 +537,20 @@ class PortalPlanDesk:
 
     def _approval(self, client: Client, plan: PaymentPlan, why: str) -> None:
         now = self.clock.now()
-        self.portal.repos.actions.add(ActionItem(
-            client_id=client.client_id, action_id=time_ordered_id(now), kind="plan_approval",
-            title=(f"Debtor {plan.debtor_number} proposes payment plan {plan.plan_id}: "
-                   f"{len(plan.schedule)} installments, EUR {format_cents(plan.total)} ({why})"),
-            created_at=now, debtor_number=plan.debtor_number, invoice_numbers=plan.invoice_numbers,
-            detail={"plan_id": plan.plan_id, "method": plan.method.value},
-        ))  # fmt: skip
+        try:
+            # one item per plan (its id the plan's): a click that finishes a draft whose first
+            # click failed after filing it files none again
+            self.portal.repos.actions.add(ActionItem(
+                client_id=client.client_id, action_id=f"plan-approval-{plan.plan_id}",
+                kind="plan_approval",
+                title=(f"Debtor {plan.debtor_number} proposes payment plan {plan.plan_id}: "
+                       f"{len(plan.schedule)} installments, EUR {format_cents(plan.total)} ({why})"),
+                created_at=now, debtor_number=plan.debtor_number,
+                invoice_numbers=plan.invoice_numbers,
+                detail={"plan_id": plan.plan_id, "method": plan.method.value},
+            ))  # fmt: skip
+        except Conflict:
+            return  # filed and noted by the click that stopped after it
         self.plans.note(plan, "awaiting_approval", f"Proposed by the debtor; {why}")
 
     def postpone(

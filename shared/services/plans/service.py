@@ -1176,11 +1176,13 @@ class PlanService:
                                  f"Termijn {debit.number} {updated.payment_reference}")  # fmt: skip
         for key, inst in reminders:
             self._remind(client, updated, inst, key, today)
-        if updated.status in RUNNING:
-            self._tell_came_back(client, updated, today)
         if reminders:
             updated = replace(updated, reminded=updated.reminded | {k for k, _ in reminders})
         updated = self._store(updated, etag, plan, today, worked_today=True)
+        if updated.status in RUNNING:
+            # after the save of the day it came back: the notice's date is the plan's (a
+            # look after a cut in between tells it, failure16b F3)
+            self._tell_came_back(client, updated, today)
         if updated.status is PlanStatus.COMPLETED and plan.status is not PlanStatus.COMPLETED:
             self._release(updated)
             self._log(updated, "completed", "All installments paid")
@@ -1208,27 +1210,38 @@ class PlanService:
         return replace(updated, came_back=updated.came_back + added) if added else updated
 
     def _tell_came_back(self, client: Client, plan: PaymentPlan, today: date) -> None:
-        """The debtor hears, the day it was seen, which installments a payment that came back
-        left open, what each asks and the day (grace from today) it must be paid by. Once per
-        day seen (its outbox key): sent before the plan that records the day is saved, so a
-        repeat after a failure finds the same key."""
-        numbers = {n for n, on in plan.came_back if on == today}
-        if not numbers:
+        """The debtor hears which installments a payment that came back left open, what each
+        asks and the day (grace from the day it came back) it must be paid by: once per day
+        the plan records (its outbox key), told after the plan that records the day is saved.
+        A look after a failure in between (the next day's, :meth:`_next_attention`) finds the
+        day recorded and its notice not queued, and tells it with that day's date while it
+        still asks something (failure16b F3: told before the save under the day seen, a cut
+        in between had the weekly look record another day and tell it again a week later
+        with another pay-by date)."""
+        from shared.adapters.tables.messaging_repo import OutboxRepository
+
+        if not plan.came_back:
             return
         states = {s.number: s for s in plan.installments(today)}
-        reopened = tuple(
-            notices.FailedCollection(i.number, states[i.number].open, i.due_date,
-                                     plan.grace_from(i) + timedelta(days=plan.rules.tolerance_days))
-            for i in plan.schedule
-            if i.number in numbers and states[i.number].open > 0
-        )  # fmt: skip
-        if not reopened:
-            return
-        iban = client.ibans[0] if client.ibans else ""
-        sent = self._send_notice(client, plan, f"came-back|{today.isoformat()}",
-                                 functools.partial(notices.payment_came_back, plan, reopened, iban))  # fmt: skip
-        self._log(plan, "came_back_told", "The debtor is told a payment came back and what is "
-                  f"open again by when (installments {sorted(numbers)}): {sent}")  # fmt: skip
+        outbox = OutboxRepository(self.repos.store)
+        for day in sorted({on for _, on in plan.came_back}):
+            numbers = {n for n, on in plan.came_back if on == day}
+            reopened = tuple(
+                notices.FailedCollection(i.number, states[i.number].open, i.due_date,
+                                         plan.grace_from(i) + timedelta(days=plan.rules.tolerance_days))
+                for i in plan.schedule
+                if i.number in numbers and states[i.number].open > 0
+            )  # fmt: skip
+            if not reopened or max(r.pay_by for r in reopened) < today:
+                continue  # paid again meanwhile, or its grace over (the lapse is told)
+            what = f"came-back|{day.isoformat()}"
+            if outbox.get(client.client_id, f"plan|{plan.plan_id}|{what}") is not None:
+                continue  # told
+            iban = client.ibans[0] if client.ibans else ""
+            sent = self._send_notice(client, plan, what,
+                                     functools.partial(notices.payment_came_back, plan, reopened, iban))  # fmt: skip
+            self._log(plan, "came_back_told", "The debtor is told a payment came back and what "
+                      f"is open again by when (installments {sorted(numbers)}): {sent}")  # fmt: skip
 
     def _follow_paused(
         self, client: Client, plan: PaymentPlan, etag: str | None, today: date
@@ -1824,6 +1837,10 @@ class PlanService:
             return None
         if plan.activation_to_tell or plan.notice_to_tell:
             return after + timedelta(days=1)  # the agreement or notice is sent (once) tomorrow
+        if any(on >= after for _, on in plan.came_back):
+            # a payment that came back, recorded today: its notice, told after the save, is
+            # told tomorrow should a cut have stopped it (once: its outbox key)
+            return after + timedelta(days=1)
         candidates: list[date] = []
         states = {s.number: s for s in plan.installments(after)}
         for inst in plan.schedule:

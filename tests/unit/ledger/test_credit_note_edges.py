@@ -40,7 +40,9 @@ def test_the_clients_next_push_at_the_invoiced_amount_keeps_the_credit_note(worl
         invoice = a.call("GET", f"{BASE}/F1").body
         assert (invoice["amount"], invoice["paid"], invoice["status"]) == ("875.00", "0.00", "open")
         assert invoice["invoiced"] == "1000.00"
-        assert invoice["credit_notes"] == [{"reference": "CN-2026-0042", "amount": "125.00"}]
+        assert invoice["credit_notes"] == [
+            {"reference": "CN-2026-0042", "amount": "125.00", "kind": "correction"}
+        ]
         assert a.call("GET", f"{BASE}/F1/claim").body == before  # nothing charged again
     # a corrected invoiced amount: the credit note stays off it (a lower one: after the 14-day
     # letter announced the costs a higher one is refused, attack7 #4)

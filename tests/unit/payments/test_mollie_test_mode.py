@@ -166,3 +166,27 @@ def test_a_test_mode_payment_is_not_booked_in_production(monkeypatch, mollie) ->
     (item,) = actions(world, "mollie_test_payment")  # told once
     assert item["detail"]["payment_id"] == started.payment_id
     assert "no money moved" in item["title"]
+
+
+def test_a_test_mode_payment_seen_by_two_workers_at_once_is_told_once(monkeypatch, mollie) -> None:
+    """Mollie's webhook and the reconcile timer (or a webhook retry while the first call
+    runs) on one ended test payment at once: both read the "told" counter before either
+    counted it (failure16b F4: two ``mollie_test_payment`` items for one payment). The item's
+    id is the payment's, so the second is refused."""
+    mollie.api_key = "live_StandInAnswersInTestMode00000"
+    world = _production(
+        monkeypatch, {"MOLLIE_KEY_C1": mollie.api_key, "MOLLIE_API_URL": mollie.url}
+    )
+    online = world.services.online_payments
+    started = online.start(the_client(world), "D1", ["F2"], "https://x/return")
+    mollie.settle(started.payment_id, "paid")
+    counters = online.counters
+    real_count = counters.count
+
+    def read_before_the_other_counted(*a: Any, **k: Any) -> int:
+        return 0 if str(a[-1]).startswith("testmode|") else real_count(*a, **k)
+
+    monkeypatch.setattr(counters, "count", read_before_the_other_counted)
+    assert webhook(world, started.payment_id, times=2) == ["test_mode", "test_mode"]
+    (item,) = actions(world, "mollie_test_payment")
+    assert item["detail"]["payment_id"] == started.payment_id

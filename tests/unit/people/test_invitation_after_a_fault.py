@@ -13,6 +13,7 @@ from azure.core.exceptions import HttpResponseError
 
 from shared.domain.people.accounts import UserStatus
 from shared.domain.people.authorisation import Role, Target
+from shared.services.errors import Invalid
 from shared.services.people.admin import AlreadyAnAccount
 from tests.support.faults import FaultPlan
 from tests.unit.people.conftest import link_token
@@ -72,15 +73,21 @@ def test_an_invitation_cut_before_its_link_can_be_sent_again_at_once(world):
     _invitation_works(services, link, clock)
 
 
-def test_an_address_with_an_account_or_invited_elsewhere_is_still_refused(world):
+def test_an_invitation_elsewhere_holds_nothing_and_an_account_is_refused(world):
+    """attack16b F1: another organisation's invitation nobody accepted no longer refuses
+    this one (it held the address for good); the owner's acceptance binds the address, and
+    then the other invitation is refused at acceptance and a new one raises."""
     services, _, clock = world
     admin = services.people.admin
-    _, link = admin.invite_into(AGENCY, EMAIL, Role.AGENCY_ADMIN, "admin")
-    with pytest.raises(AlreadyAnAccount, match="already has an account"):
-        admin.invite_into(OTHER, EMAIL, Role.AGENCY_ADMIN, "admin")
+    _, squat = admin.invite_into(OTHER, EMAIL, Role.AGENCY_ADMIN, "admin")
     clock.advance(days=1)
+    user, link = admin.invite_into(AGENCY, EMAIL, Role.AGENCY_ADMIN, "admin")
+    assert user.tenant == AGENCY and link
+    _invitation_works(services, link, clock)
+    with pytest.raises(Invalid, match="already has an account"):
+        services.people.accounts.accept_invitation(link_token(squat), "paard batterij nietje",
+                                                   "10.0.0.1")  # fmt: skip
     with pytest.raises(AlreadyAnAccount, match="already has an account"):
         admin.invite_into(OTHER, EMAIL, Role.AGENCY_ADMIN, "admin")
-    _invitation_works(services, link, clock)
     with pytest.raises(AlreadyAnAccount, match="already has an account"):
         admin.invite_into(AGENCY, EMAIL, Role.AGENCY_ADMIN, "admin")

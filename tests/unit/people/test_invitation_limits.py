@@ -75,7 +75,9 @@ def test_the_notice_to_another_tenants_person_is_the_inviters_limited_mail(world
     )
 
 
-def test_a_sandbox_inviters_notice_goes_to_its_own_sandbox_address(world, tenants):
+def test_a_sandbox_inviters_notice_goes_to_the_owner_not_its_sandbox_address(world, tenants):
+    """codereview16 F4: redirected to the sandbox inviter's own mailbox, the notice's subject
+    told who has an account; it is the owner's own mail."""
     clients = world.services.repos.clients
     c1, etag = clients.get(tenants.c1)  # type: ignore[misc]
     clients.save(replace(c1, sandbox=True, sandbox_email="sandbox@c1.example"), etag)
@@ -84,7 +86,21 @@ def test_a_sandbox_inviters_notice_goes_to_its_own_sandbox_address(world, tenant
     messaging = world.services.messaging
     messaging.deliver(tenants.c1, key)
     message = messaging.outbox.get(tenants.c1, key)[0]  # type: ignore[index]
-    assert (message.to, message.sandbox_of) == ("sandbox@c1.example", "ceo@b1.example")
+    assert (message.to, message.sandbox_of) == ("ceo@b1.example", None)
+
+
+def test_another_organisations_posts_leave_this_ones_mails(world, tenants):
+    """attack16b F2: counted for the address alone, C1's posts used up the hour of B1's own
+    invitation of the address; now per (address, organisation), under a higher cap for all."""
+    make_person(world, Role.CLIENT_ADMIN, Target("agency-b", tenants.b1), "ceo@b1.example")
+    assert len(_invite(world, _desk(world, tenants), "ceo@b1.example")) == (
+        INVITE_MAILS_PER_ADDRESS_PER_HOUR
+    )
+    agency = make_person(world, Role.AGENCY_ADMIN, Target("agency-a", None), "boss@a.example")
+    people = world.services.people
+    before = len(people.kit.sent)
+    people.admin.invite_or_tell(agency.signed.user.principal(""), "ceo@b1.example", Role.READ_ONLY)
+    assert len(people.kit.sent) - before == 1  # the agency's own notice still goes
 
 
 def test_reinviting_an_address_that_never_answered_is_limited(world, tenants):

@@ -2,8 +2,10 @@
 his invoice rows (paid ones too, every page) and his own row, before knowing whether anything
 was open. For a known payer with nothing open (120 invoices, all paid) a line read 362 rows and
 2 point reads where the index's page of his open invoices read none. A debtor with a ledger (he
-paid or was credited before: his history may be long) is asked of the index again; a debtor
-without one keeps perf15's saving (his invoice rows read once, for the answer and his book)."""
+paid or was credited before: his history may be long) is asked of the index again when his
+rows are more than a page (perf16: up to a page they answer and make his book, one read); a
+debtor without one keeps perf15's saving (his invoice rows read once, for the answer and his
+book)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Any, cast
 
 from shared.domain.records import PaymentSource
 from shared.domain.statements.matching import MatchSettings
+from shared.services import statements_window
 from shared.services.statement_lookups import ClientLookups
 from shared.services.statements_window import StatementWindow
 from tests.unit.api.conftest import debtor_row, invoice_row, make_world
@@ -75,14 +78,49 @@ def _window(world: Any, client: Any, with_digest: bool) -> StatementWindow:
     )  # fmt: skip
 
 
-def test_a_known_payer_with_nothing_open_costs_the_index_page_only() -> None:
+def test_a_known_payer_with_nothing_open_costs_one_read_of_a_page_at_most() -> None:
+    """perf16: his rows are read up to a page (HISTORY_PAGE, the store's page of 1,000) to see
+    whether they are all he has: 120 are, so one request answers (nothing open), as the
+    index's page did, with no point read and nothing of his ledger."""
     world, client = _world()
     for with_digest in (True, False):
         window = _window(world, client, with_digest)
         with _counted(world.services.repos.store) as seen:
             assert window.of_debtor("D3") == []
-        assert sum(n for _, n in seen["rows"]) == 0, seen
-        assert seen["gets"] == [], seen
+        assert seen["rows"] == [("Invoices", PAID)], seen
+        # no digest handed over: the window reads it once (before any invoice rows)
+        assert seen["gets"] == ([] if with_digest else ["Ledger"]), seen
+
+
+def test_a_known_payer_with_more_than_a_page_is_asked_of_the_index(monkeypatch: Any) -> None:
+    """More rows than a page: the page is dropped and the index's page of his open invoices
+    answers (codereview15 F3), his own row not read."""
+    monkeypatch.setattr(statements_window, "HISTORY_PAGE", 50)
+    world, client = _world()
+    window = _window(world, client, with_digest=True)
+    with _counted(world.services.repos.store) as seen:
+        assert window.of_debtor("D3") == []
+    assert seen["rows"] == [("Invoices", 50), ("MatchIndex", 0)], seen
+    assert seen["gets"] == [], seen
+
+
+def test_a_debtor_with_a_short_history_is_read_once_for_the_answer_and_his_book() -> None:
+    """perf16: a debtor the ledger knows (he paid before) with fewer invoice rows than a page:
+    the one read of them answers "which of his invoices are open" and makes his book; the
+    index's ``d|`` page was read first and his rows again for the book (at scale 0.1 every
+    such debtor a payer's account named: two range reads where one does)."""
+    world, client = _world()
+    world.services.payments.book(client, payment_id="part", amount=5_000, received_on=PAID_ON,
+                                 source=PaymentSource.BANK, invoice_numbers=["F2"])  # fmt: skip
+    window = _window(world, client, with_digest=True)
+    with _counted(world.services.repos.store) as seen:
+        [open_one] = window.of_debtor("D2")
+        window._read_book(client, "D2", open_one)
+    assert (open_one.number, open_one.open_amount) == ("F2", 20_000)
+    assert open_one.debtor_name == "Piet Bakker"
+    tables = [table for table, _ in seen["rows"]]
+    assert "MatchIndex" not in tables, seen
+    assert tables.count("Invoices") == 1, seen  # the answer's rows are the book's
 
 
 def test_a_debtor_without_a_ledger_is_read_once_for_the_answer_and_his_book() -> None:
