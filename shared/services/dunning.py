@@ -1595,7 +1595,7 @@ def dunnable(
     credited, withdrawn or disputed) and not held by a running payment plan; and the numbers
     a plan holds. The run plans by it, and messaging asks it again right before a waiting
     reminder goes out (one rule for both)."""
-    held = held_by_plan(store, client_id, [i.number for i in invoices])
+    held = held_by_plan(store, client_id, [i.number for i in invoices], ended=True)
     return [i for i in invoices if i.is_collectable and i.number not in held], held
 
 

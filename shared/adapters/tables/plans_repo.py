@@ -12,6 +12,9 @@
 | PlanRules      | client id           | ``rules``                    | the client's plan rules       |
 | PlanInvoices   | client id           | invoice number               | the running plan that holds   |
 |                |                     |                              | an invoice (and its dunning)  |
+| PlanInvoices   | client id ``|ended`` | invoice number               | a plan the creditor ended     |
+|                |                     |                              | while the debtor kept it: its |
+|                |                     |                              | dunning held to ``Until``     |
 """
 
 from __future__ import annotations
@@ -60,12 +63,26 @@ def rules_from(d: dict[str, Any]) -> PlanRules:
     return PlanRules(**values)
 
 
-def held_by_plan(store: TableStore, client_id: str, numbers: list[str]) -> set[str]:
-    """The invoices among ``numbers`` that a running payment plan holds (no dunning)."""
+def held_by_plan(
+    store: TableStore, client_id: str, numbers: list[str], *, ended: bool = False
+) -> set[str]:
+    """The invoices among ``numbers`` that a running payment plan holds (no dunning); with
+    ``ended``, also those a plan the creditor ended while the debtor kept it still holds from
+    the dunning (:func:`ended_partition`: to the last day he was granted, law16b F4)."""
     if not numbers:
         return set()
-    rows = store.get_many(PLAN_INVOICES, encode(client_id), [encode(n) for n in numbers])
+    keys = [encode(n) for n in numbers]
+    rows = set(store.get_many(PLAN_INVOICES, encode(client_id), keys))
+    if ended:
+        rows |= set(store.get_many(PLAN_INVOICES, ended_partition(client_id), keys))
     return {decode(rk) for rk in rows}
+
+
+def ended_partition(client_id: str) -> str:
+    """The partition of the dunning holds of plans the creditor ended while the debtor kept
+    them: apart from the running plans' holds, which the portal, the console and the booking
+    read as "in a running plan" (a new plan, an online payment, a claim change go on)."""
+    return join(encode(client_id), "ended")
 
 
 def _mandate_json(m: Mandate | None) -> dict[str, Any] | None:
@@ -302,6 +319,29 @@ class PlanRepository:
                     self.store.delete(PLAN_INVOICES, row.pk, row.rk, row.etag)
                 except PreconditionFailed:
                     continue
+
+    def hold_after_end(
+        self, client_id: str, plan_id: str, numbers: tuple[str, ...], until: date
+    ) -> None:
+        """Hold these invoices from the dunning for an ended plan until ``until`` (the first
+        day the workflow may take them back; idempotent)."""
+        for number in numbers:
+            self.store.upsert(PLAN_INVOICES, Row(ended_partition(client_id), encode(number),
+                                                 {"PlanId": plan_id, "Until": put_date(until)}))  # fmt: skip
+
+    def release_after_end(
+        self, client_id: str, numbers: tuple[str, ...], plan_id: str | None = None
+    ) -> None:
+        """Drop the ended plans' dunning holds of these invoices (only ``plan_id``'s when
+        given: a later plan's hold is not another's to drop)."""
+        for number in numbers:
+            row = self.store.get(PLAN_INVOICES, ended_partition(client_id), encode(number))
+            if row is None or (plan_id is not None and row.data.get("PlanId") != plan_id):
+                continue
+            try:
+                self.store.delete(PLAN_INVOICES, row.pk, row.rk, row.etag)
+            except PreconditionFailed:
+                continue
 
     def holding_plan(self, client_id: str, number: str) -> str | None:
         row = self.store.get(PLAN_INVOICES, encode(client_id), encode(number))

@@ -198,10 +198,16 @@ class PaymentPlan:
     def interest_frozen(self) -> tuple[date, date | None]:
         """The days interest is frozen, [from, until): until the day it was cancelled (the
         debtor kept it until then; reviving the interest of those days would punish the part
-        he kept), open while it runs or once it is completed."""
+        he kept), open while it runs or once it is completed. A plan the creditor ended while
+        the debtor kept it freezes it to the same day its costs wait for
+        (:attr:`costs_held_until`): he was granted the plan's days and "no more interest while
+        you keep it" was part of the grant (law16b F1: 6,000.00 over 12 months cancelled by
+        staff in month 2 and paid on every day as agreed left 105.92 open)."""
         start = self.priced_on or self.created_at.date()  # (priced_on is set on every plan now)
-        end = self.ended_on if self.status is PlanStatus.CANCELLED else None
-        return start, (max(start, end) if end else None)
+        if self.status is not PlanStatus.CANCELLED or self.ended_on is None:
+            return start, None
+        end = max(self.ended_on, self.costs_held_until or self.ended_on)
+        return start, max(start, end)
 
     @property
     def costs_held_until(self) -> date | None:
@@ -223,6 +229,18 @@ class PaymentPlan:
         grace = timedelta(days=self.rules.tolerance_days + 1)
         last = max((self.grace_from(i) + grace for i in self.schedule), default=self.ended_on)
         return max(self.ended_on, last)
+
+    @property
+    def holds_dunning_until(self) -> date | None:
+        """A plan the creditor ended while the debtor kept it: the first day the dunning
+        workflow may take its invoices back (:attr:`costs_held_until`; the cancel notice tells
+        him he may pay until the day before and nothing is asked of him meanwhile: law16b F4,
+        a 14-day letter threatening 45.00 costs went out nine days after such a notice). None
+        for a plan that runs, was completed, or ended on a breach."""
+        until = self.costs_held_until
+        if until is None or self.ended_on is None or until <= self.ended_on:
+            return None
+        return until
 
     def installments(self, today: date) -> list[InstallmentState]:
         return installment_states(

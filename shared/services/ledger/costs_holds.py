@@ -59,10 +59,12 @@ def plan_costs_ref(plan_id: str) -> str:
 
 
 def ended_plan_costs_ref(plan_id: str) -> str:
-    """The costs hold a plan over the whole claim keeps after the creditor ended it while the
-    debtor kept it (its interest pause ends on that day, the costs wait for the plan's own
-    days: ``PaymentPlan.costs_held_until``, law16 F2). Not under :func:`plan_costs_ref`'s
-    prefix: that one says a plan over the principal ran (principal-first allocation)."""
+    """The costs hold a plan over the whole claim kept after the creditor ended it while the
+    debtor kept it, when its interest pause ended on that day and the costs waited for the
+    plan's own days (``PaymentPlan.costs_held_until``, law16 F2). Since law16b F1 the pause
+    itself runs to then and holds the costs with it, so such plans cancelled before keep this
+    hold and new ones write none. Not under :func:`plan_costs_ref`'s prefix: that one says a
+    plan over the principal ran (principal-first allocation)."""
     return f"plan-ended|{plan_id}"
 
 

@@ -49,6 +49,13 @@ class PlanMoney(Protocol):
         and their VAT, the days the costs became owed): what a lapse notice states."""
         ...
 
+    def costs_held_on(
+        self, client: Client, debtor_number: str, invoice_numbers: list[str], on: date
+    ) -> bool:
+        """Whether collection costs on these claims are not yet owed on ``on`` and will be from
+        a later day (an arrangement holds them): costs the debtor can still avoid."""
+        ...
+
     def paid_towards(
         self,
         client: Client,
@@ -138,6 +145,16 @@ class LedgerMoney:
             client, invoice_numbers, on, debtor=found[0] if found else None
         )
         return owed_on_lapse(list(figures.values()), on)
+
+    def costs_held_on(
+        self, client: Client, debtor_number: str, invoice_numbers: list[str], on: date
+    ) -> bool:
+        found = self.ledger.repos.debtors.get(client.client_id, debtor_number)
+        figures = self.ledger.open_claims(
+            client, invoice_numbers, on, debtor=found[0] if found else None
+        )
+        return any(f.costs_owed_from is not None and f.costs_owed_from > on
+                   for f in figures.values())  # fmt: skip
 
     def paid_towards(
         self,

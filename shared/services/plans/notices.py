@@ -195,23 +195,41 @@ def debit_failed(plan: PaymentPlan, failed: FailedCollection, iban: str, languag
     )
 
 
-def cancelled_to_debtor(plan: PaymentPlan, iban: str, language: str) -> Notice:
+@dataclass(frozen=True)
+class OwedAfterCancel:
+    """What the ledger says of a kept plan's claims by the last day he was granted
+    (``PaymentPlan.costs_held_until`` less a day): all that is then open (``total``: the plan's
+    open amount and, on a plan over the principal, the interest and costs it left as they
+    were), and whether collection costs the 14-day letter announced are still avoidable
+    (the plan held them; false when they were owed before it, law16b F6)."""
+
+    total: Cents
+    costs_avoidable: bool
+
+
+def cancelled_to_debtor(
+    plan: PaymentPlan, iban: str, language: str, owed: OwedAfterCancel | None = None
+) -> Notice:
     """The debtor's notice that staff cancelled his plan (law16 F2: he heard nothing and went
-    on paying by the schedule he had). A plan he kept: what it still asks and the day by which
-    he can pay it without collection costs (``PaymentPlan.costs_held_until``; 6:96 lid 6 BW,
-    HR 25-11-2016); a plan already in breach: the open amount is due again, as on a lapse."""
+    on paying by the schedule he had). A plan he kept: what it still asks, what he owes in all
+    by the last day he was granted (``PaymentPlan.costs_held_until``; 6:96 lid 6 BW,
+    HR 25-11-2016), whether costs are still avoidable by paying it then, and for a plan over the
+    whole claim that no interest runs until then (law16b F1, F6); a plan already in breach: the
+    open amount is due again, as on a lapse."""
     ref = display(plan.payment_reference)
     ended = plan.ended_on or plan.start
     until = plan.costs_held_until
     kept = until is not None and until > ended
     pay_by = until - timedelta(days=1) if until is not None and kept else None
     invoices = ", ".join(plan.invoice_numbers)
+    total = owed.total if owed is not None else plan.open
+    avoidable = owed is None or owed.costs_avoidable
     if language == "nl":
         head = (
             f"Uw betalingsregeling voor facturen {invoices} is op {_day(ended, 'nl')} "
             "beëindigd. Er worden geen termijnen meer gevraagd of geïncasseerd."
         )
-        if pay_by is None:
+        if pay_by is None or until is None:
             return Notice(
                 "Uw betalingsregeling is beëindigd",
                 (
@@ -220,27 +238,33 @@ def cancelled_to_debtor(plan: PaymentPlan, iban: str, language: str) -> Notice:
                     "opeisbaar; de incassoprocedure wordt hervat.",
                 ),
             )
-        frozen = (
-            (f"Vanaf {_day(ended, 'nl')} loopt de rente over wat openstaat weer.",)
-            if plan.freezes_interest
-            else ()
-        )
-        return Notice(
-            "Uw betalingsregeling is beëindigd",
-            (
-                head,
-                f"U bent de regeling nagekomen. Volgens de regeling staat nog "
-                f"{_eur(plan.open, 'nl')} open. Betaalt u dit bedrag uiterlijk op "
-                f"{_day(pay_by, 'nl')} naar {iban} onder vermelding van betalingskenmerk "
-                f"{ref}, dan brengen wij daarover geen incassokosten in rekening.",
-                *frozen,
-            ),
-        )
+        lines = [
+            f"U bent de regeling nagekomen. Volgens de regeling staat nog "
+            f"{_eur(plan.open, 'nl')} open. U mag dit betalen tot en met {_day(pay_by, 'nl')}, "
+            f"naar {iban} onder vermelding van betalingskenmerk {ref}; tot die dag vragen wij "
+            "het niet van u op."
+        ]
+        if total > plan.open:
+            lines.append(
+                f"Met de rente en kosten die volgens de regeling verschuldigd bleven, staat op "
+                f"{_day(pay_by, 'nl')} in totaal {_eur(total, 'nl')} open."
+            )
+        if avoidable:
+            lines.append(
+                f"Betaalt u de {_eur(plan.open, 'nl')} uiterlijk op {_day(pay_by, 'nl')}, dan "
+                "brengen wij geen incassokosten in rekening."
+            )
+        if plan.freezes_interest:
+            lines.append(
+                f"Tot en met {_day(pay_by, 'nl')} rekenen wij over dit bedrag geen rente; over "
+                f"wat daarna nog openstaat, loopt de rente vanaf {_day(until, 'nl')} weer."
+            )
+        return Notice("Uw betalingsregeling is beëindigd", (head, *lines))
     head = (
         f"Your payment plan for invoices {invoices} was ended on {_day(ended, 'en')}. No "
         "further installments are asked or collected."
     )
-    if pay_by is None:
+    if pay_by is None or until is None:
         return Notice(
             "Your payment plan has ended",
             (
@@ -249,21 +273,27 @@ def cancelled_to_debtor(plan: PaymentPlan, iban: str, language: str) -> Notice:
                 "resumes.",
             ),
         )
-    frozen_en = (
-        (f"From {_day(ended, 'en')} interest runs again on what is open.",)
-        if plan.freezes_interest
-        else ()
-    )
-    return Notice(
-        "Your payment plan has ended",
-        (
-            head,
-            f"You kept the plan. By the plan, {_eur(plan.open, 'en')} is still open. If you "
-            f"pay it by {_day(pay_by, 'en')} to {iban} quoting payment reference {ref}, no "
-            "collection costs are charged on it.",
-            *frozen_en,
-        ),
-    )
+    lines_en = [
+        f"You kept the plan. By the plan, {_eur(plan.open, 'en')} is still open. You may pay "
+        f"it up to and including {_day(pay_by, 'en')}, to {iban} quoting payment reference "
+        f"{ref}; we do not ask for it before that day."
+    ]
+    if total > plan.open:
+        lines_en.append(
+            f"With the interest and costs that stayed owed under the plan, {_eur(total, 'en')} "
+            f"is open in all on {_day(pay_by, 'en')}."
+        )
+    if avoidable:
+        lines_en.append(
+            f"If you pay the {_eur(plan.open, 'en')} by {_day(pay_by, 'en')}, no collection "
+            "costs are charged."
+        )
+    if plan.freezes_interest:
+        lines_en.append(
+            f"Up to and including {_day(pay_by, 'en')} no interest is charged on this amount; "
+            f"on what is still open after that, interest runs again from {_day(until, 'en')}."
+        )
+    return Notice("Your payment plan has ended", (head, *lines_en))
 
 
 def payment_came_back(

@@ -75,8 +75,12 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan) -> PaymentPlan
         _tell_kept(service, client, plan, mark, what)
     elif plan.status is PlanStatus.CANCELLED and what.startswith(CANCELLED):
         iban = client.ibans[0] if client.ibans else ""
+        owed = service._owed_after_cancel(client, plan)
         sent = service._send_notice(
-            client, plan, what, functools.partial(notices.cancelled_to_debtor, plan, iban)
+            client,
+            plan,
+            what,
+            functools.partial(notices.cancelled_to_debtor, plan, iban, owed=owed),
         )
         service.plans.log(plan.client_id, plan.plan_id, mark, service.clock.now(),
                           "cancel_told", f"The debtor is told the plan ended: {sent}")  # fmt: skip

@@ -714,6 +714,21 @@ class PlanService:
         self._release(plan)
         return owed_notices.tell(self, client, plan)
 
+    def _owed_after_cancel(
+        self, client: Client, plan: PaymentPlan
+    ) -> notices.OwedAfterCancel | None:
+        """For the notice of a kept plan staff cancelled: what the claims owe in all on the last
+        day he was granted, and whether the costs are still avoidable (held on the cancel day;
+        law16b F6: "no collection costs" was promised on costs owed and paid before the plan)."""
+        until = plan.costs_held_until
+        if until is None or plan.ended_on is None or until <= plan.ended_on:
+            return None
+        numbers = list(plan.invoice_numbers)
+        last = until - timedelta(days=1)
+        owed = self.money.owed_on_lapse(client, plan.debtor_number, numbers, last)
+        held = self.money.costs_held_on(client, plan.debtor_number, numbers, plan.ended_on)
+        return notices.OwedAfterCancel(owed.total, held)
+
     def postpone(
         self, client: Client, plan_id: str, number: int, to: date, shift_later: bool, author: str
     ) -> PaymentPlan:
@@ -1008,7 +1023,20 @@ class PlanService:
             if plan.releasing and plan.status not in RUNNING:
                 # stopped running: its holds go (again: idempotent), a breach not yet told
                 # is told (again: the same rows), then the flags
-                self._release(plan)
+                if not self._release(plan):
+                    # ended by the creditor while kept: the dunning waits for the day his
+                    # granted days are over (law16b F4); looked at again then
+                    if plan.notice_to_tell:
+                        owed_notices.tell(self, client, plan)
+                        continue
+                    if plan.attention_on != plan.holds_dunning_until:
+                        try:
+                            plan = self._store(plan, etag, plan, today, worked_today=True)
+                        except ConflictingUpdate:
+                            continue
+                    if row_on is not None and plan.attention_on != row_on:
+                        self.plans.drop_attention(client_id, plan_id, row_on)
+                    return plan
                 if plan.lapse_to_tell:
                     self._tell_lapse(client, plan)
                 try:
@@ -1793,6 +1821,9 @@ class PlanService:
         the end of a due date's grace (when a breach would show). A completed plan is still
         looked at for the 8 weeks in which a SEPA payment can come back."""
         if plan.releasing:
+            held_until = plan.holds_dunning_until
+            if held_until is not None and not plan.notice_to_tell and held_until > after:
+                return held_until  # the dunning waits for his granted days (law16b F4)
             return after + timedelta(days=1)  # the holds are released (again) tomorrow
         if plan.status is PlanStatus.COMPLETED:
             last = max((i.due_date for i in plan.schedule), default=after)
@@ -2061,6 +2092,9 @@ class PlanService:
         for _ in range(RETRIES):
             taken = self.plans.hold_invoices(client.client_id, plan.plan_id, plan.invoice_numbers)
             if not taken:
+                # a new plan replaces what an ended plan's dunning hold promised (law16b F4):
+                # its own breach hands the invoices back to the workflow
+                self.plans.release_after_end(client.client_id, plan.invoice_numbers)
                 return
             number, holder = taken
             if holder == "?":
@@ -2103,7 +2137,9 @@ class PlanService:
         # the costs wait for the plan's own days when the creditor ended a plan the debtor
         # kept (law16 F2): a principal plan's costs hold runs to then (and so does its
         # principal-first order: he pays on the days he was given), a whole-claim plan's
-        # interest pause ends on the cancel day and a costs hold of its own runs on
+        # interest pause too (``interest_frozen``, law16b F1), which holds the costs with it;
+        # the costs hold of its own (``kept_on``) is then none, and the one a plan cancelled
+        # before that rule wrote stays as it was unless the pause is written again
         until = plan.costs_held_until if span is not None else None
         costs_span = (span[0], until) if span is not None and until is not None else span
         kept_on = (
@@ -2122,18 +2158,31 @@ class PlanService:
             if plan.include_costs and (span is None or plan.status is PlanStatus.CANCELLED):
                 ledger.set_costs_hold(*args, ended_plan_costs_ref(plan.plan_id), kept_on)
 
-    def _release(self, plan: PaymentPlan) -> None:
+    def _release(self, plan: PaymentPlan) -> bool:
         """The plan no longer holds its invoices: what is still open goes back to the
         dunning workflow at the step where it stood (a cancelled plan's frozen interest runs
-        again from the day it ended; repeated by the run while ``releasing``)."""
+        again from the day it ended; repeated by the run while ``releasing``). A plan the
+        creditor ended while the debtor kept it hands them back only on the day his granted
+        days are over (``holds_dunning_until``; law16b F4): until then they are free for a new
+        plan, an online payment or a change, and held from the dunning alone. False: still
+        held so (the run releases them on that day)."""
         if plan.status is PlanStatus.CANCELLED:
             self._freeze_interest(plan, plan.interest_frozen)
         if plan.status is PlanStatus.COMPLETED and not plan.include_costs:
             self._tell_rest(plan)
+        held_until = plan.holds_dunning_until
+        waits = held_until is not None and amsterdam_today(self.clock) < held_until
+        if held_until is not None and waits:
+            self.plans.hold_after_end(plan.client_id, plan.plan_id, plan.invoice_numbers,
+                                      held_until)  # fmt: skip
         self.plans.release_invoices(plan.client_id, plan.plan_id, plan.invoice_numbers)
+        if waits:
+            return False
+        self.plans.release_after_end(plan.client_id, plan.invoice_numbers, plan.plan_id)
         if self.resume_dunning is not None:
             stored = self.repos.invoices.get_many(plan.client_id, list(plan.invoice_numbers))
             self.resume_dunning(plan.client_id, [s.invoice for s in stored.values()])
+        return True
 
     def _tell_rest(self, plan: PaymentPlan) -> None:
         """A plan over the principal is paid: the costs and interest its agreement told the

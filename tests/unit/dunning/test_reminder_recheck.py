@@ -20,6 +20,7 @@ from shared.domain.messaging import (
 from shared.services.messaging import CANCELLED, FOLLOWUPS
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.dunning.test_daily_run import TEMPLATES, WORKFLOW
+from tests.unit.plans.test_plan_service import run_day
 
 RUN_AT = datetime(2025, 3, 17, 5, 0, tzinfo=UTC)  # Monday 06:00 in Amsterdam: before 07:00
 SEND_AT = datetime(2025, 3, 17, 9, 0, tzinfo=UTC)
@@ -146,13 +147,19 @@ def test_put_in_a_payment_plan_meanwhile_it_is_closed_unsent(planned):
     for number in ("F1", "F2"):
         inv = invoice(world, client, number)
         assert (inv.dunning_step, inv.dunning_step_on) == (-1, None)
-    # ... so when the plan is cancelled, dunning resumes with the reminder that never went out
-    cancel = {"reason": "debtor stopped paying"}
+    # ... so when the plan ends, dunning resumes with the reminder that never went out: staff
+    # cancelled it with nothing due, so not before his granted days are over (30-4 + 7 days
+    # of grace: 8-5; law16b F4), when the plan's run hands the invoices back
+    cancel = {"reason": "client's decision"}
     plan_id = made.body["plan_id"]
     assert a.call("POST", f"/v1/clients/C1/plans/{plan_id}/cancel", cancel).status == 200
     world.services.messaging.queues.take("send-email")
     world.clock.at = datetime(2025, 3, 18, 9, 0, tzinfo=UTC)
-    assert world.services.dunning.run_client(client.client_id, date(2025, 3, 18)).steps == 1
+    assert world.services.dunning.run_client(client.client_id, date(2025, 3, 18)).steps == 0
+    run_day(world, date(2025, 5, 8))
+    world.services.messaging.queues.take("send-email")
+    world.clock.at = datetime(2025, 5, 8, 9, 0, tzinfo=UTC)
+    assert world.services.dunning.run_client(client.client_id, date(2025, 5, 8)).steps == 1
     [job] = world.services.messaging.queues.take("send-email")
     again = json.loads(job.body)["key"]
     assert again != key and again.rsplit("|", 1)[0] == key.rsplit("|", 1)[0]

@@ -34,6 +34,11 @@ def test_a_failed_release_after_cancelling_is_finished_by_the_next_run(plans, mo
     assert world.services.plans.holding(client, "F1") is None
     assert world.services.plans.holding(client, "F2") is None
     stored = world.services.plans.get(client, plan_id)
+    # kept (nothing was due yet): the dunning waits for 31-3's grace (law16b F4), and the
+    # run hands the invoices back then
+    assert stored.releasing and stored.attention_on == date(2026, 4, 8)
+    run_day(world, date(2026, 4, 8))
+    stored = world.services.plans.get(client, plan_id)
     assert not stored.releasing and stored.attention_on is None
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from shared.adapters.tables.plans_repo import PLAN_INVOICES, ended_partition, held_by_plan
 from shared.domain.records import PaymentSource
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.plans.lapse_keys import the_lapse
@@ -270,7 +271,7 @@ def test_a_breach_cancels_tells_debtor_and_client_and_runs_once(plans):
     assert world.services.plans.holding(client, "F2") is None
 
 
-def test_a_running_plan_holds_dunning_and_a_cancelled_one_hands_back(plans):
+def _dunning_world(plans):
     from tests.unit.dunning.test_daily_run import TEMPLATES, WORKFLOW
 
     world, client = plans
@@ -294,10 +295,52 @@ def test_a_running_plan_holds_dunning_and_a_cancelled_one_hands_back(plans):
         )
 
     assert dunning_day(date(2026, 1, 6)) == ["D2"]  # D1's invoices are in the plan
-    a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "debtor asked"})
+    return world, client, plan_id, dunning_day
+
+
+def test_a_running_plan_holds_dunning_and_one_cancelled_in_breach_hands_back(plans):
+    """Installment 1 (31-1) unpaid past its grace (7-2): staff cancel on 9-2, a breach; the
+    workflow takes the invoices back the next day at the step where they stood."""
+    world, _, plan_id, dunning_day = _dunning_world(plans)
+    a = world.agency_a
+    world.clock.at = datetime(2026, 2, 9, 9, 0, tzinfo=UTC)
+    a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "debtor stopped paying"})
     told = [json.loads(m.body)["key"] for m in world.services.messaging.queues.take("send-email")]
-    assert told == [f"plan|{plan_id}|cancelled|2026-01-06"]  # the debtor hears (law16 F2)
-    assert dunning_day(date(2026, 1, 7)) == ["D1"]  # handed back at the step where it stood
+    assert told == [f"plan|{plan_id}|cancelled|2026-02-09"]  # the debtor hears (law16 F2)
+    assert "D1" in dunning_day(date(2026, 2, 10))  # handed back at the step where it stood
+
+
+def test_a_kept_plan_cancelled_by_staff_holds_dunning_until_its_granted_days_are_over(plans):
+    """law16b F4: 3 x 100.00 on 31-1, 28-2, 31-3, staff cancel on 6-1 with nothing due. The
+    notice tells him he may pay the 300.00 until 7-4 and nothing is asked meanwhile; before,
+    the workflow took the invoices back on 7-1 (e-mail, SMS, on 19-1 a 14-day letter
+    threatening 45.00 costs the ledger holds until 8-4). Now held until 8-4, then handed back;
+    the invoices are free meanwhile for a new plan (not "in a plan")."""
+    world, client, plan_id, dunning_day = _dunning_world(plans)
+    a = world.agency_a
+    a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "client wants it with its lawyer"})
+    told = [json.loads(m.body)["key"] for m in world.services.messaging.queues.take("send-email")]
+    assert told == [f"plan|{plan_id}|cancelled|2026-01-06"]
+    assert world.services.plans.holding(client, "F1") is None  # not in a running plan
+    for day in (date(2026, 1, 7), date(2026, 1, 19), date(2026, 2, 20), date(2026, 4, 7)):
+        assert "D1" not in dunning_day(day), day
+    run_day(world, date(2026, 4, 8))  # the plan's look on the day his days are over
+    assert "D1" in dunning_day(date(2026, 4, 8))
+
+
+def test_a_new_plan_ends_an_ended_plans_dunning_hold(plans):
+    """A plan staff make for the invoices after cancelling a kept one replaces its promise:
+    if the new one lapses, the workflow takes the invoices back (not at the old plan's day)."""
+    world, client, plan_id, _ = _dunning_world(plans)
+    a = world.agency_a
+    a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "new terms"})
+    world.services.messaging.queues.take("send-email")
+    repo = world.services.plans.plans
+    assert held_by_plan(repo.store, client.client_id, ["F1", "F2"], ended=True) == {"F1", "F2"}
+    second = make(a, start="2026-02-15", installments=2).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{second}/activate").status == 200
+    assert repo.store.get_many(PLAN_INVOICES, ended_partition(client.client_id),
+                               ["F1", "F2"]) == {}  # fmt: skip
 
 
 def test_direct_debit_mandate_prenotification_file_collection_return_and_retry(plans):
