@@ -112,7 +112,6 @@ class AccountService:
         except Conflict:
             self._unbound(user, etag)
             raise _has_account() from None
-        unset = user
         user = replace(user, password_hash=hash_password(password), changed_at=self.kit.now())
         try:
             saved = self.people.users.save(user, etag)
@@ -122,22 +121,22 @@ class AccountService:
         # the address, accepted at the same moment, may have taken the index over while this
         # row had no password yet; then this acceptance loses and its password is undone
         if not self.people.users.still_claims_email(user):
-            self._unbound(user, saved, unset)
+            self._unbound(user, saved)
             raise _has_account()
         self.use_link(token, Purpose.INVITE)
         self.kit.audit_user(Event.INVITATION_ACCEPTED, user, source=source)
         return self.signin._open(user, Stage.ENROL, source, agent)
 
-    def _unbound(self, user: User, etag: str, unset: User | None = None) -> None:
+    def _unbound(self, user: User, etag: str) -> None:
         """An invitation whose address another account holds keeps no password: saved by an
         acceptance that lost the claim (or was cut before it undid it), it is taken back, so
         the row stays an invitation nobody accepted (``pending``), not a second account of
         the address."""
         if user.pending:
             return
-        back = unset or replace(user, password_hash=None)
+        back = replace(user, password_hash=None, changed_at=self.kit.now())
         try:
-            self.people.users.save(replace(back, changed_at=self.kit.now()), etag)
+            self.people.users.save(back, etag)
         except PreconditionFailed:
             pass  # changed meanwhile (its own other acceptance): that one's check undoes it
 

@@ -106,3 +106,24 @@ def test_one_acceptance_alone_is_unchanged(world: World, tenants: Tenants) -> No
     with pytest.raises(Invalid):
         people.accounts.accept_invitation(token_b, PASSWORD, "10.0.0.8")
     assert [u.user_id for u in _accounts(world, tenants)] == [a.user_id]
+
+
+def test_a_loser_cut_before_its_undo_is_undone_when_its_link_is_opened_again(
+    world: World, tenants: Tenants
+) -> None:
+    """A's password saved, the request cut before its check (B holds the index): A's row
+    stood as a second account; the link opened again takes its password back."""
+    from dataclasses import replace
+
+    people = world.services.people
+    users = people.kit.people.users
+    a, token_a, b, token_b = _two_invitations(world, tenants)
+    people.accounts.accept_invitation(token_b, PASSWORD, "10.0.0.8")
+    found = users.get(a.user_id)
+    assert found is not None
+    users.save(replace(found[0], password_hash="cut-before-its-check"), found[1])
+    assert len(_accounts(world, tenants)) == 2  # what the cut leaves
+    with pytest.raises(Invalid) as refused:
+        people.accounts.accept_invitation(token_a, PASSWORD, "10.0.0.7")
+    assert refused.value.code == "address_has_account"
+    assert [u.user_id for u in _accounts(world, tenants)] == [b.user_id]
