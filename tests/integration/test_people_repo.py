@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.adapters.tables.azure import AzureTableStore
+from shared.adapters.tables.keys import encode
 from shared.adapters.tables.memory import InMemoryTableStore
-from shared.adapters.tables.people_repo import TABLES, PeopleRepositories
+from shared.adapters.tables.people_repo import TABLES, USER_EMAILS, PeopleRepositories
 from shared.domain.people.accounts import User, UserStatus
 from shared.domain.people.audit import AuditEvent, Event
 from shared.domain.people.authorisation import Role
@@ -74,6 +75,27 @@ def test_an_invitation_holds_the_address_until_another_is_accepted(people):
     with pytest.raises(Conflict):  # an account keeps it
         people.users.claim_email(first)
     assert people.users.by_email(email)[0].user_id == second.user_id
+
+
+def test_a_claim_decides_after_the_save(people):
+    """codereview16b F4: a claim read while the holder was still pending loses once the
+    holder has saved its password and confirmed (the index rewritten under its ETag); the
+    holder whose index was taken over learns it from the check."""
+    from dataclasses import replace
+
+    email = f"race-{NOW.timestamp()}-{id(people)}@example.nl"
+    first = replace(_user(f"r1{id(people)}", email), status=UserStatus.INVITED)
+    second = replace(first, user_id=f"r2{id(people)}", client_id="c-b")
+    people.users.add(first)
+    people.users.add_pending(second)
+    stale = people.users.store.get(USER_EMAILS, "email", encode(email))
+    assert people.users.still_claims_email(first)  # the first's check after its save
+    assert not people.users.still_claims_email(second)  # the index names the first
+    index = people.users.store.get(USER_EMAILS, "email", encode(email))
+    assert stale is not None and index is not None and index.etag != stale.etag
+    # rewritten: the second's claim, read while the first was pending, is refused
+    with pytest.raises(PreconditionFailed):
+        people.users.store.replace(USER_EMAILS, replace(stale, data={"UserId": second.user_id}))
 
 
 def test_a_link_is_used_once_even_by_two_at_the_same_time(people):

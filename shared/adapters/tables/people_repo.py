@@ -238,6 +238,30 @@ class UserRepository:
         except PreconditionFailed:
             raise Conflict("the address was taken meanwhile") from None
 
+    def still_claims_email(self, user: User) -> bool:
+        """After ``user``'s password is saved: does the e-mail index still name it? A claim
+        decides only with this (codereview16b F4): :meth:`claim_email` lets a holder without a
+        password give way, so two acceptances of one address, each claiming before its save,
+        both went on to save a password (two accounts, the index naming one). The index is
+        written again under its etag: a claimer that read it (and our row still pending)
+        before this finds it changed and is refused, one that replaced it first wins and
+        this returns False (the caller undoes its password)."""
+        current = self.store.get(USER_EMAILS, "email", encode(user.email))
+        if current is None:  # (an index deleted meanwhile: ours again, unless taken)
+            try:
+                self.store.insert(USER_EMAILS, Row("email", encode(user.email),
+                                                   {"UserId": user.user_id, "At": user.created_at}))  # fmt: skip
+            except Conflict:
+                return False
+            return True
+        if current.data["UserId"] != user.user_id:
+            return False
+        try:
+            self.store.replace(USER_EMAILS, current)
+        except PreconditionFailed:
+            return False  # another claimer took it over between our read and this write
+        return True
+
     def save(self, user: User, etag: str) -> str:
         """Replace under the etag (:class:`PreconditionFailed` when someone changed it)."""
         row = _user_row(user, self.seal)

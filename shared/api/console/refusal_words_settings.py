@@ -72,6 +72,13 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Dit adres heeft al een account.",
         "This address already has an account.",
     ),
+    "invite_sandbox_domain": (
+        "Deze klant is nog niet goedgekeurd door het incassobureau: tot dan nodigt u alleen "
+        "adressen van uw eigen domein uit ({domain}; niet van een openbare maildienst zoals "
+        "gmail.com).",
+        "This client has not been approved by the agency yet: until then you invite only "
+        "addresses of your own domain ({domain}; not a public mail provider's such as gmail.com).",
+    ),
     "audit_range": (
         "De einddatum valt op of na de begindatum, hoogstens {limit} dagen later.",
         "'To' must be on or after 'from', at most {limit} days later.",

@@ -48,6 +48,13 @@ CONFIRMED_AT = "factor_confirmed_at"
 RESETS_PER_ACCOUNT_PER_HOUR = 3
 
 
+def _has_account() -> Invalid:
+    return Invalid(
+        "this address already has an account; sign in with it", field="email",
+        code="address_has_account",
+    )  # fmt: skip
+
+
 class LinkInvalid(Exception):
     """The link is unknown, used or expired."""
 
@@ -103,18 +110,35 @@ class AccountService:
         try:
             self.people.users.claim_email(user)
         except Conflict:
-            raise Invalid(
-                "this address already has an account; sign in with it", field="email",
-                code="address_has_account",
-            ) from None  # fmt: skip
+            self._unbound(user, etag)
+            raise _has_account() from None
         user = replace(user, password_hash=hash_password(password), changed_at=self.kit.now())
         try:
-            self.people.users.save(user, etag)
+            saved = self.people.users.save(user, etag)
         except PreconditionFailed:
             raise LinkInvalid() from None  # the same link accepted meanwhile: one wins
+        # the claim decides only now (codereview16b F4): another organisation's invitation of
+        # the address, accepted at the same moment, may have taken the index over while this
+        # row had no password yet; then this acceptance loses and its password is undone
+        if not self.people.users.still_claims_email(user):
+            self._unbound(user, saved)
+            raise _has_account()
         self.use_link(token, Purpose.INVITE)
         self.kit.audit_user(Event.INVITATION_ACCEPTED, user, source=source)
         return self.signin._open(user, Stage.ENROL, source, agent)
+
+    def _unbound(self, user: User, etag: str) -> None:
+        """An invitation whose address another account holds keeps no password: saved by an
+        acceptance that lost the claim (or was cut before it undid it), it is taken back, so
+        the row stays an invitation nobody accepted (``pending``), not a second account of
+        the address."""
+        if user.pending:
+            return
+        back = replace(user, password_hash=None, changed_at=self.kit.now())
+        try:
+            self.people.users.save(back, etag)
+        except PreconditionFailed:
+            pass  # changed meanwhile (its own other acceptance): that one's check undoes it
 
     # -- enrolling a second factor ---------------------------------------------------------------
     def reauthenticate(self, signed: Signed, password: str) -> None:

@@ -37,6 +37,7 @@ from shared.services.errors import Forbidden, Invalid, NotFound
 from shared.services.people import texts
 from shared.services.people.accounts import AccountService
 from shared.services.people.kit import Kit, Throttled
+from shared.services.people.sandbox_invites import require_own_domain
 
 MAX_AUDIT_DAYS = 366
 # Invitations mail addresses nobody verified, and an address with an account anywhere hears
@@ -220,9 +221,14 @@ class AdminService:
         them: the invitation stands unmailed and the link is "", a later invitation mails a
         fresh one). Another organisation's invitation nobody accepted does not hold the
         address (attack16b F1): this one is written beside it, and whoever the address's owner
-        accepts first has it. An account raises :class:`AlreadyAnAccount`."""
+        accepts first has it. An account raises :class:`AlreadyAnAccount`. A sandbox client's
+        own people invite only their own domain (:func:`require_own_domain`, codereview16b
+        F3): refused before anything is written or mailed, whether or not the address has an
+        account."""
         if (error := email_error(email)) is not None:
             raise Invalid(error, field="email")
+        if target.client_id and inviter == tenant_key(target.agency_id, target.client_id):
+            require_own_domain(self._client(target), normalise_email(email))
         if (error := role_error(role, target.client_id)) is not None:
             raise Invalid(error, field="role")
         if mobile:

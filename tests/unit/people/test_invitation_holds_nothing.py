@@ -56,7 +56,9 @@ def _squat(world, tenants, sandbox: bool = False):  # type: ignore[no-untyped-de
     if sandbox:
         clients = world.services.repos.clients
         c1, etag = clients.get(tenants.c1)
-        clients.save(replace(c1, sandbox=True, sandbox_email="me@attacker.example"), etag)
+        # (signed up with an address of the victim's domain: a sandbox client invites no
+        # other domain, codereview16b F3)
+        clients.save(replace(c1, sandbox=True, sandbox_email="me@b1.example"), etag)
     attacker = make_person(
         world, Role.CLIENT_ADMIN, Target("agency-a", tenants.c1), "adm@c1.example"
     )
@@ -141,16 +143,17 @@ def test_the_list_after_an_invitation_tells_nothing_about_other_agencies(world, 
 
 def test_a_sandbox_inviters_mailbox_tells_nothing_and_the_owner_hears(world, tenants):
     """codereview16 F4: the notice to an address with an account went to the sandbox
-    inviter's own mailbox, its subject saying so; now neither mail goes there."""
+    inviter's own mailbox, its subject saying so; now neither mail goes there. (The sign-up
+    is of the owner's domain: a sandbox client invites no other, codereview16b F3.)"""
     _open(world)
     make_person(world, Role.CLIENT_ADMIN, Target("agency-b", tenants.b1), "ceo@b1.example")
-    (snoop, _), _ = _signed_up(world, "Nieuwsgierig B.V.", "snoop@elders.example", "10.0.0.66")
+    (snoop, _), _ = _signed_up(world, "Nieuwsgierig B.V.", "snoop@b1.example", "10.0.0.66")
     assert snoop.sandbox
     me = make_person(world, Role.CLIENT_ADMIN, Target("agency-a", snoop.client_id),
-                     "snoop2@elders.example")  # fmt: skip
+                     "snoop2@b1.example")  # fmt: skip
     people, messaging = world.services.people, world.services.messaging
     mails = {}
-    for email in ("ceo@b1.example", "nobody@nowhere.example"):
+    for email in ("ceo@b1.example", "nobody@b1.example"):
         before = len(people.kit.sent)
         _post(world, me, email, snoop.number, "client_staff")
         (key,) = people.kit.sent[before:]
@@ -161,7 +164,7 @@ def test_a_sandbox_inviters_mailbox_tells_nothing_and_the_owner_hears(world, ten
             messaging.content(snoop.client_id, key).subject,
         )
     assert mails["ceo@b1.example"][:2] == ("ceo@b1.example", None), mails
-    assert mails["nobody@nowhere.example"][:2] == ("nobody@nowhere.example", None), mails
+    assert mails["nobody@b1.example"][:2] == ("nobody@b1.example", None), mails
 
 
 def test_a_sandbox_client_cannot_spend_another_organisations_invitations(world, tenants):

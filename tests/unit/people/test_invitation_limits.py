@@ -77,10 +77,11 @@ def test_the_notice_to_another_tenants_person_is_the_inviters_limited_mail(world
 
 def test_a_sandbox_inviters_notice_goes_to_the_owner_not_its_sandbox_address(world, tenants):
     """codereview16 F4: redirected to the sandbox inviter's own mailbox, the notice's subject
-    told who has an account; it is the owner's own mail."""
+    told who has an account; it is the owner's own mail. (The sandbox is of the owner's
+    domain: a sandbox client invites no other, codereview16b F3.)"""
     clients = world.services.repos.clients
     c1, etag = clients.get(tenants.c1)  # type: ignore[misc]
-    clients.save(replace(c1, sandbox=True, sandbox_email="sandbox@c1.example"), etag)
+    clients.save(replace(c1, sandbox=True, sandbox_email="sandbox@b1.example"), etag)
     make_person(world, Role.CLIENT_ADMIN, Target("agency-b", tenants.b1), "ceo@b1.example")
     (key,) = _invite(world, _desk(world, tenants), "ceo@b1.example", tries=1)
     messaging = world.services.messaging
