@@ -338,7 +338,7 @@ def next_due_step(
     if blocked(invoice, state, debtor, today) or state.last_step_on == today:
         return None  # at most one step per invoice per day
     previous_on = state.last_step_on
-    for index in range(state.last_step + 1, len(workflow.steps)):
+    for index in range(_start(workflow, state, debtor, debtor_open), len(workflow.steps)):
         step = workflow.steps[index]
         if step.step_id and step.step_id in state.taken:
             continue  # taken before an edit moved it after the invoice's place: never twice
@@ -358,6 +358,35 @@ def next_due_step(
         due_on = max(due_on, after_standing(workflow, index, state, debtor) or due_on)
         return DueStep(index, step, due_on) if due_on <= today else None
     return None
+
+
+def letter_first(
+    workflow: Workflow, state: DunningState, debtor: Debtor, debtor_open: Cents
+) -> int | None:
+    """The place of the workflow's 14-day letter step the invoice must take before any step
+    after it (the hand-over above all), or None. While the invoice has no letter (no costs
+    term, no letter of the client's own) and the workflow's first 14-day step that is for
+    this debtor was not taken in this workflow, that step comes first, wherever the trail
+    places the invoice: a trail written before steps named their workflow (bare ids) is read
+    as the workflow's the invoice is in now, and can place a debtor moved since past a letter
+    it never got (codereview16b F1: a consumer handed over with costs 0.00, no 14-day letter,
+    art. 6:96 lid 6 BW). A letter step taken here that sent no letter (a staff task: no
+    address) is not asked again."""
+    if state.costs_owed_from is not None or state.letter_sent_on is not None:
+        return None
+    for index, step in enumerate(workflow.steps):
+        if step.channel is StepChannel.FOURTEEN_DAY_LETTER and not passed_over(
+            step, state, debtor, debtor_open
+        ):
+            return None if step.step_id and step.step_id in state.taken else index
+    return None
+
+
+def _start(workflow: Workflow, state: DunningState, debtor: Debtor, debtor_open: Cents) -> int:
+    """The first step the invoice may take next: the one after its place, or the 14-day
+    letter it must have first (``letter_first``)."""
+    first = letter_first(workflow, state, debtor, debtor_open)
+    return state.last_step + 1 if first is None else min(state.last_step + 1, first)
 
 
 def after_standing(
@@ -678,7 +707,7 @@ def next_check(
         return state.promise_until + PROMISE_GRACE + timedelta(days=1)
     state = entered(workflow, state)
     previous_on = state.last_step_on
-    for index in range(state.last_step + 1, len(workflow.steps)):
+    for index in range(_start(workflow, state, debtor, debtor_open), len(workflow.steps)):
         step = workflow.steps[index]
         if passed_over(step, state, debtor, debtor_open) or (
             step.step_id and step.step_id in state.taken
