@@ -113,6 +113,9 @@ class DunningState:
     # the 14-day letter it got no longer counts (a moved due date overtook it, a letter to a
     # consumer sent while he counted as a business): its 14-day step is due again
     letter_void: bool = False
+    # the day a payment plan that held the invoice ended (cancelled by staff, or lapsed): a
+    # hold like a pause until that day (``held_until``)
+    plan_ended_on: date | None = None
 
 
 def trail_mark(workflow_id: str, step_id: str) -> str:
@@ -413,14 +416,17 @@ def after_standing(
 
 def held_until(state: DunningState, debtor: Debtor) -> date | None:
     """The day the last hold on the invoice that ended was lifted: a standing lifted, a
-    debtor's or the invoice's pause until a day (the day after it), a promise to pay (the
-    day after its grace). None: none did. A hold still running blocks the step anyway."""
+    debtor's or the invoice's pause until a day (the day after it), a payment plan that
+    ended (the day after it was cancelled or lapsed: codereview16b F2, an SMS and the 14-day
+    letter a day apart after a cancelled plan), a promise to pay (the day after its grace).
+    None: none did. A hold still running blocks the step anyway."""
     days: list[date] = []
     if debtor.standing is not None and debtor.standing.lifted_on is not None:
         days.append(debtor.standing.lifted_on)
     ends = [
         debtor.pause.until if debtor.pause is not None else None,
         state.paused_until,
+        state.plan_ended_on,
         state.promise_until + PROMISE_GRACE
         if state.promise_until is not None and state.promise_until < date.max - PROMISE_GRACE
         else None,
