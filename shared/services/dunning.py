@@ -51,6 +51,7 @@ from shared.domain.dunning.workflow import (
     in_trail,
     last_in_trail,
     next_check,
+    next_due_step,
     placed,
     plan_debtor,
     resolve_channel,
@@ -553,10 +554,10 @@ class DunningService:
             for i in dunned
         ]
         planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
-        if planned:
+        if planned and _late(workflow, debtor, states, today):
             # a payment plan that held an invoice and ended keeps the workflow's spacing after
-            # it, as a pause does (codereview16b F2); it only holds steps back, so the plans
-            # are read only for a debtor with a step due today
+            # it, as a pause does (codereview16b F2); it only holds back a step whose day fell
+            # before today, so the plans are read only for a debtor with such a step due
             ended = plans_ended(self.repos.store, client.client_id, debtor_number)
             if any(i.number in ended for i in dunned):
                 states = [(i, replace(st, plan_ended_on=ended.get(i.number))) for i, st in states]
@@ -1599,6 +1600,18 @@ def _before_back(earlier: OutboundMessage, invoice: Invoice | None) -> bool:
 
 def _shard_of(debtor_number: str, shards: int) -> int:
     return int(hashlib.sha256(debtor_number.encode()).hexdigest()[:8], 16) % shards
+
+
+def _late(
+    workflow: Workflow, debtor: Debtor, states: Sequence[tuple[Invoice, DunningState]], today: date
+) -> bool:
+    """Some invoice has a step due today whose day fell before today (held, or missed)."""
+    open_total = sum(i.open_amount for i, _ in states if i.is_collectable)
+    for invoice, state in states:
+        due = next_due_step(workflow, invoice, state, debtor, open_total, today)
+        if due is not None and due.due_on < today:
+            return True
+    return False
 
 
 def plans_ended(store: TableStore, client_id: str, debtor_number: str) -> dict[str, date]:
