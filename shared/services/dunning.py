@@ -23,7 +23,7 @@ from shared.adapters.letters.pdf_letter import Letterhead, LetterInvoice, Letter
 from shared.adapters.tables.dunning_repo import WAITING, RunRecord
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.messaging_repo import OutboxRepository
-from shared.adapters.tables.plans_repo import held_by_plan
+from shared.adapters.tables.plans_repo import PlanRepository, held_by_plan
 from shared.clock import Clock, SystemClock, amsterdam_date
 from shared.domain.dunning.letter_costs import vat_in
 from shared.domain.dunning.templates import (
@@ -51,6 +51,7 @@ from shared.domain.dunning.workflow import (
     in_trail,
     last_in_trail,
     next_check,
+    next_due_step,
     placed,
     plan_debtor,
     resolve_channel,
@@ -77,6 +78,7 @@ from shared.domain.messaging import (
 )
 from shared.domain.money import format_cents, format_eur_en
 from shared.domain.parties import Client, Debtor, DebtorKind, Pause
+from shared.domain.plans.plan import PlanStatus
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
@@ -546,11 +548,20 @@ class DunningService:
             self._below_minimum(client, debtor_number, dunned, remainder, today)
             self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
             return Counter()
+        ended: dict[str, date] = {}
         states = [
             (i, _state(i, letters.get(i.number), owed.get(i.number), workflow, void(i)))
             for i in dunned
         ]
         planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
+        if planned and _late(workflow, debtor, states, today):
+            # a payment plan that held an invoice and ended keeps the workflow's spacing after
+            # it, as a pause does (codereview16b F2); it only holds back a step whose day fell
+            # before today, so the plans are read only for a debtor with such a step due
+            ended = plans_ended(self.repos.store, client.client_id, debtor_number)
+            if any(i.number in ended for i in dunned):
+                states = [(i, replace(st, plan_ended_on=ended.get(i.number))) for i, st in states]
+                planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
         if planned and figures is None and not client.client_bears_costs:
             figures = open_claims(claims.records, today, self.rates() if self.rates else None)
         done: Counter[str] = Counter()
@@ -582,7 +593,10 @@ class DunningService:
         for number in touched:
             inv = fresh.get(number)
             state = (
-                _state(inv, letters.get(number), owed.get(number), workflow, void(inv))
+                replace(
+                    _state(inv, letters.get(number), owed.get(number), workflow, void(inv)),
+                    plan_ended_on=ended.get(number),
+                )
                 if inv
                 else None
             )
@@ -1586,6 +1600,31 @@ def _before_back(earlier: OutboundMessage, invoice: Invoice | None) -> bool:
 
 def _shard_of(debtor_number: str, shards: int) -> int:
     return int(hashlib.sha256(debtor_number.encode()).hexdigest()[:8], 16) % shards
+
+
+def _late(
+    workflow: Workflow, debtor: Debtor, states: Sequence[tuple[Invoice, DunningState]], today: date
+) -> bool:
+    """Some invoice has a step due today whose day fell before today (held, or missed)."""
+    open_total = sum(i.open_amount for i, _ in states if i.is_collectable)
+    for invoice, state in states:
+        due = next_due_step(workflow, invoice, state, debtor, open_total, today)
+        if due is not None and due.due_on < today:
+            return True
+    return False
+
+
+def plans_ended(store: TableStore, client_id: str, debtor_number: str) -> dict[str, date]:
+    """For each invoice of the debtor a payment plan held and no longer holds (cancelled by
+    staff or lapsed), the day the last such plan ended."""
+    ended: dict[str, date] = {}
+    for plan in PlanRepository(store).of_debtor(client_id, debtor_number):
+        if plan.status is not PlanStatus.CANCELLED or plan.ended_on is None:
+            continue
+        for number in plan.invoice_numbers:
+            if number not in ended or ended[number] < plan.ended_on:
+                ended[number] = plan.ended_on
+    return ended
 
 
 def dunnable(

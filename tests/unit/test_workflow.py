@@ -71,9 +71,17 @@ def walk(invoices, days, debtor=DEBTOR, start=date(2025, 2, 20), change=None):
             WORKFLOW, debtor, [(i, states[i.number]) for i in invoices], today
         ):
             sent.append((today, message.step.name, message.channel.value, message.invoice_numbers))
+            # a 14-day letter starts its costs term, as the run records it: without one no
+            # step after the letter is taken (``letter_first``)
+            letter = message.step.channel is StepChannel.FOURTEEN_DAY_LETTER
             for number in message.invoice_numbers:
                 states[number] = replace(
-                    states[number], last_step=message.step_index, last_step_on=today
+                    states[number],
+                    last_step=message.step_index,
+                    last_step_on=today,
+                    costs_owed_from=today + timedelta(days=15)
+                    if letter
+                    else states[number].costs_owed_from,
                 )
     return sent
 

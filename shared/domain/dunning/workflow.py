@@ -113,6 +113,9 @@ class DunningState:
     # the 14-day letter it got no longer counts (a moved due date overtook it, a letter to a
     # consumer sent while he counted as a business): its 14-day step is due again
     letter_void: bool = False
+    # the day a payment plan that held the invoice ended (cancelled by staff, or lapsed): a
+    # hold like a pause until that day (``held_until``)
+    plan_ended_on: date | None = None
 
 
 def trail_mark(workflow_id: str, step_id: str) -> str:
@@ -338,7 +341,7 @@ def next_due_step(
     if blocked(invoice, state, debtor, today) or state.last_step_on == today:
         return None  # at most one step per invoice per day
     previous_on = state.last_step_on
-    for index in range(state.last_step + 1, len(workflow.steps)):
+    for index in range(_start(workflow, state, debtor, debtor_open), len(workflow.steps)):
         step = workflow.steps[index]
         if step.step_id and step.step_id in state.taken:
             continue  # taken before an edit moved it after the invoice's place: never twice
@@ -358,6 +361,35 @@ def next_due_step(
         due_on = max(due_on, after_standing(workflow, index, state, debtor) or due_on)
         return DueStep(index, step, due_on) if due_on <= today else None
     return None
+
+
+def letter_first(
+    workflow: Workflow, state: DunningState, debtor: Debtor, debtor_open: Cents
+) -> int | None:
+    """The place of the workflow's 14-day letter step the invoice must take before any step
+    after it (the hand-over above all), or None. While the invoice has no letter (no costs
+    term, no letter of the client's own) and the workflow's first 14-day step that is for
+    this debtor was not taken in this workflow, that step comes first, wherever the trail
+    places the invoice: a trail written before steps named their workflow (bare ids) is read
+    as the workflow's the invoice is in now, and can place a debtor moved since past a letter
+    it never got (codereview16b F1: a consumer handed over with costs 0.00, no 14-day letter,
+    art. 6:96 lid 6 BW). A letter step taken here that sent no letter (a staff task: no
+    address) is not asked again."""
+    if state.costs_owed_from is not None or state.letter_sent_on is not None:
+        return None
+    for index, step in enumerate(workflow.steps):
+        if step.channel is StepChannel.FOURTEEN_DAY_LETTER and not passed_over(
+            step, state, debtor, debtor_open
+        ):
+            return None if step.step_id and step.step_id in state.taken else index
+    return None
+
+
+def _start(workflow: Workflow, state: DunningState, debtor: Debtor, debtor_open: Cents) -> int:
+    """The first step the invoice may take next: the one after its place, or the 14-day
+    letter it must have first (``letter_first``)."""
+    first = letter_first(workflow, state, debtor, debtor_open)
+    return state.last_step + 1 if first is None else min(state.last_step + 1, first)
 
 
 def after_standing(
@@ -384,14 +416,17 @@ def after_standing(
 
 def held_until(state: DunningState, debtor: Debtor) -> date | None:
     """The day the last hold on the invoice that ended was lifted: a standing lifted, a
-    debtor's or the invoice's pause until a day (the day after it), a promise to pay (the
-    day after its grace). None: none did. A hold still running blocks the step anyway."""
+    debtor's or the invoice's pause until a day (the day after it), a payment plan that
+    ended (the day after it was cancelled or lapsed: codereview16b F2, an SMS and the 14-day
+    letter a day apart after a cancelled plan), a promise to pay (the day after its grace).
+    None: none did. A hold still running blocks the step anyway."""
     days: list[date] = []
     if debtor.standing is not None and debtor.standing.lifted_on is not None:
         days.append(debtor.standing.lifted_on)
     ends = [
         debtor.pause.until if debtor.pause is not None else None,
         state.paused_until,
+        state.plan_ended_on,
         state.promise_until + PROMISE_GRACE
         if state.promise_until is not None and state.promise_until < date.max - PROMISE_GRACE
         else None,
@@ -678,7 +713,7 @@ def next_check(
         return state.promise_until + PROMISE_GRACE + timedelta(days=1)
     state = entered(workflow, state)
     previous_on = state.last_step_on
-    for index in range(state.last_step + 1, len(workflow.steps)):
+    for index in range(_start(workflow, state, debtor, debtor_open), len(workflow.steps)):
         step = workflow.steps[index]
         if passed_over(step, state, debtor, debtor_open) or (
             step.step_id and step.step_id in state.taken

@@ -88,9 +88,11 @@ def test_a_step_the_debtor_took_moved_behind_it_is_not_sent_again(engine):  # no
     herinnering, sms, letter, bellen = _steps()
     first = {**sms, "offset_from": "due_date", "offset_days": 1}  # due at once, standing first
     _edit(world, [first, letter, herinnering, bellen])
-    # the reminder (taken) moved behind: the debtor stands there; the SMS and the letter in
-    # front of it are past it, nothing is sent twice
-    assert _d1(simulate(world, client, 30)) == []
+    # the reminder (taken) moved behind: the debtor stands there; the SMS in front of it is
+    # past it, nothing is sent twice; but the 14-day letter it never got comes before the
+    # steps after it (codereview16b F1: no step after the letter without one), 7 days after
+    # the reminder
+    assert _d1(simulate(world, client, 30)) == [(date(2025, 3, 24), "letter")]
     _one_message_per_step(world, client)
 
 
@@ -100,7 +102,8 @@ def test_a_step_moved_in_front_of_where_the_debtor_stands_is_past_it(engine):  #
     herinnering, sms, letter, bellen = _steps()
     _edit(world, [herinnering, letter, sms, bellen])
     # D1 stands at the SMS it took (now third): the SMS is not sent again (by its number D1
-    # stood at the second step, and got the third, the SMS, once more); the letter moved in
-    # front of it is past it, as a step inserted there would be (README, Dunning)
-    assert _d1(simulate(world, client, 30)) == []
+    # stood at the second step, and got the third, the SMS, once more); the 14-day letter
+    # moved in front of it is not skipped as another step there would be (README, Dunning):
+    # a debtor without a letter gets it before any step after it (codereview16b F1), once
+    assert _d1(simulate(world, client, 30)) == [(date(2025, 3, 29), "letter")]
     _one_message_per_step(world, client)
