@@ -290,12 +290,19 @@ class OnboardingService:
             lang,
             now,
         )
-        self.kit.people.signups.save(signup)
-        token = self.accounts.issue_link(Purpose.SIGNUP, signup.signup_id)
-        subject, text = texts.mail(
-            "signup", lang, org=signup.company, link=self.kit.link(f"signup/{token}")
-        )
-        self.kit.mail_to(f"@signup.{self.signup_agency}", signup.email, lang, subject, text)
+        try:
+            self.kit.people.signups.save(signup)
+            token = self.accounts.issue_link(Purpose.SIGNUP, signup.signup_id)
+            subject, text = texts.mail(
+                "signup", lang, org=signup.company, link=self.kit.link(f"signup/{token}")
+            )
+            self.kit.mail_to(f"@signup.{self.signup_agency}", signup.email, lang, subject, text)
+        except Exception:
+            # a storage error before the mail was written: its place under the recipient's
+            # hourly limit is given back, or the person's retries find the hour used up by
+            # mails that never went (failure16b F2)
+            self._give_back(signup.email, source)
+            raise
 
     def _recipient_allows(self, email: str, source: str) -> bool:
         """One more sign-up mail to ``email`` asked from ``source`` this hour, counted: per
@@ -308,6 +315,12 @@ class OnboardingService:
             return False
         return counters.increment("PeopleCounters", to, hour,
                                   limit=SIGNUP_MAILS_PER_RECIPIENT_ALL_PER_HOUR) is not None  # fmt: skip
+
+    def _give_back(self, email: str, source: str) -> None:
+        hour = f"h{self.kit.now():%Y%m%d%H}"
+        to = f"signup-to|{self.kit.hashed('addr', email)}"
+        for key in (f"{to}|{self.kit.hashed('addr', source)}", to):
+            self.kit.counters.increment("PeopleCounters", key, hour, by=-1)
 
     def verify(self, token: str) -> tuple[Client, User]:
         """Step 2: the address is verified; the client exists in sandbox mode and its first
