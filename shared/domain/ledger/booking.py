@@ -308,9 +308,8 @@ def _undesignated(
     rate on ``on``: a contractual rate, or 6:119a's ECB + 8 against an older agreement's ECB +
     7), then the oldest due date (the day the claim became exigible); never one he disputes
     (what none takes is an overpayment, for staff to refund or re-book with his consent).
-    A claim under a running payment plan (over the whole claim: its interest frozen on ``on``;
-    over the principal only: law16b F5, :func:`due_on`) is not exigible beyond its
-    installments: the plan gave the debtor time, and it becomes
+    A claim under a running payment plan over the whole claim (its interest frozen on ``on``)
+    is not exigible beyond its installments: the plan gave the debtor time, and it becomes
     exigible as a whole only when the plan lapses (law14 F1), so it comes after the due claims.
     Claims equally burdensome and equally old form one tier that takes the money pro rata
     ("bij gelijke ouderdom naar evenredigheid"): the same due date, the same rate and kind of
@@ -346,11 +345,8 @@ def _undesignated(
 
 def due_on(terms: ClaimTerms, on: date) -> bool:
     """Whether the claim is due (exigible) on ``on``: its due date passed and no payment plan
-    holds it (:func:`_undesignated`), over the whole claim (its interest pause) or over the
-    principal only (its costs hold, ``principal_first``): either deferred what it covers to
-    its installments' days, so the creditor cannot enforce the claim beyond them (law16b F5:
-    300.00 a credit note freed went on F1 nineteen days before its plan's first installment)."""
-    return terms.due_date <= on and not _plan_runs(terms, on) and not _plan_defers(terms, on)
+    over the whole claim holds it (:func:`_undesignated`)."""
+    return terms.due_date <= on and not _plan_runs(terms, on)
 
 
 def _rate_of(terms: ClaimTerms, rates: RateTable, on: date) -> Fraction:
@@ -370,14 +366,6 @@ def _plan_runs(terms: ClaimTerms, on: date) -> bool:
     """Whether a payment plan over the whole claim holds it on ``on``: its stored interest
     pause reads [the day it was agreed, the day it ended), the end None while it runs."""
     return any(a <= on and (b is None or on < b) for a, b in terms.interest_paused)
-
-
-def _plan_defers(terms: ClaimTerms, on: date) -> bool:
-    """Whether a payment plan over the principal only holds the claim on ``on``: its costs
-    hold reads [the day it was agreed, the day it ended or the plan's own last day when the
-    creditor ended it while kept), the end None while it runs. It freezes no interest, so the
-    claim stays as burdensome (:func:`_rate_of`); it only is not due."""
-    return any(a <= on and (b is None or on < b) for a, b in terms.principal_first)
 
 
 def pro_rata(amount: Cents, weights: Sequence[tuple[str, Cents]]) -> dict[str, Cents]:

@@ -22,12 +22,10 @@ from shared.domain.ledger.replay import open_claims
 DUE = date(2025, 3, 31)
 
 
-def _records(
-    f2_due: date = DUE, f2_plan: tuple[tuple[date, date | None], ...] = ()
-) -> list[ClaimRecord]:
+def _records(f2_due: date = DUE) -> list[ClaimRecord]:
     records = [
-        ClaimRecord(ClaimTerms(n, "D1", due, 10_000, interest_from=None, principal_first=plan))
-        for n, due, plan in (("F1", DUE, ()), ("F2", f2_due, f2_plan))
+        ClaimRecord(ClaimTerms(n, "D1", due, 10_000, interest_from=None))
+        for n, due in (("F1", DUE), ("F2", f2_due))
     ]
     paid = booking.allocate(records, "p", 8_000, date(2025, 1, 10), ["F1"])
     return [ClaimRecord(r.terms, r.events + paid.events.get(r.number, ())) for r in records]
@@ -51,18 +49,6 @@ def test_the_money_a_note_frees_pays_a_claim_due_on_the_day_it_was_received():
     done = booking.credit_part(records, "F1", 5_000, date(2025, 1, 12), "CN", "price")
     assert done.moved == {"p": (booking.AllocationLine("F2", Component.PRINCIPAL, 3_000),)}
     assert done.left == {"p": 0}
-
-
-def test_a_claim_a_running_principal_plan_deferred_is_not_due_for_the_freed_money():
-    """law16b F5: F2 was due on 2025-01-01, but a plan over its principal agreed on 01-05
-    runs (its installments are not due yet): the creditor cannot enforce F2 beyond them, so
-    the 30.00 is an overpayment, not an early installment. Before: F2 took 30.00."""
-    records = _records(f2_due=date(2025, 1, 1), f2_plan=((date(2025, 1, 5), None),))
-    done = booking.credit_part(records, "F1", 5_000, date(2025, 1, 12), "CN", "price")
-    assert done.moved == {"p": ()}
-    assert done.left == {"p": 3_000}
-    whole = booking.release_credited(records, "F1", date(2025, 1, 12))
-    assert (whole.moved, whole.left) == ({"p": ()}, {"p": 8_000})
 
 
 def test_a_replay_after_the_note_keeps_the_freed_money_off_the_claim_not_due():

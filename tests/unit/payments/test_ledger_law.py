@@ -198,31 +198,3 @@ def test_crediting_a_paid_invoice_keeps_the_money_off_a_claim_not_yet_due(world)
     assert (row.allocations, row.unallocated) == ((), 10_000)
     acts = a.call("GET", "/v1/clients/C1/actions").body["items"]
     assert [x["kind"] for x in acts] == ["overpayment"]
-
-
-def test_freed_money_stays_off_a_claim_a_principal_plan_defers(world):
-    # law16b F5: F1 1,000.00 (letter 5-1-2026) in a plan over the principal agreed 8-1 (500.00
-    # on 31-1 and 28-2); F2 300.00 due 1-1 paid by bank-2 on 12-1, credited in full on 20-1. No
-    # installment of F1 is due before 31-1: the 300.00 is an overpayment item. Before: 6.14
-    # interest and 293.86 principal on F1, the first installment asking 206.14.
-    from tests.unit.plans.test_plan_service import BASE, make
-
-    a, client = _setup(world, datetime(2026, 1, 6, 9, 0, tzinfo=UTC), [
-        invoice_row("F1", "D1", amount="1000.00", invoice_date="2025-11-01",
-                    due_date="2025-12-01", fourteen_day_letter_on="2026-01-05"),
-        invoice_row("F2", "D1", amount="300.00", invoice_date="2025-12-01",
-                    due_date="2026-01-01"),
-    ])  # fmt: skip
-    world.clock.at = datetime(2026, 1, 8, 9, 0, tzinfo=UTC)
-    made = make(a, invoices=["F1"], installments=2, include_costs=False, start="2026-01-31")
-    assert made.status in (200, 201), made.body
-    pid = made.body["plan_id"]
-    assert a.call("POST", f"{BASE}/{pid}/activate").status == 200
-    world.clock.at = datetime(2026, 1, 12, 12, 0, tzinfo=UTC)
-    _pay(world, client, "bank-2", 30_000, date(2026, 1, 12), ["F2"])
-    world.clock.at = datetime(2026, 1, 20, 12, 0, tzinfo=UTC)
-    assert a.call("POST", "/v1/clients/C1/invoices/F2/credit").status == 200
-    row = world.services.repos.payments.get(client.client_id, "bank-2")
-    assert (row.allocations, row.unallocated) == ((), 30_000)
-    plan = a.call("GET", f"{BASE}/{pid}").body
-    assert [i["paid"] for i in plan["installments"]] == ["0.00", "0.00"]
