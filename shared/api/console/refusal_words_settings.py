@@ -79,6 +79,12 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "This client has not been approved by the agency yet: until then you invite only "
         "addresses of your own domain ({domain}; not a public mail provider's such as gmail.com).",
     ),
+    "invite_sandbox_limit": (
+        "Deze klant is nog niet goedgekeurd door het incassobureau en heeft de {limit} "
+        "uitnodigingen verstuurd die hij tot dan mag versturen.",
+        "This client has not been approved by the agency yet and has sent the {limit} "
+        "invitations it may send until then.",
+    ),
     "audit_range": (
         "De einddatum valt op of na de begindatum, hoogstens {limit} dagen later.",
         "'To' must be on or after 'from', at most {limit} days later.",

@@ -37,7 +37,7 @@ from shared.services.errors import Forbidden, Invalid, NotFound
 from shared.services.people import texts
 from shared.services.people.accounts import AccountService
 from shared.services.people.kit import Kit, Throttled
-from shared.services.people.sandbox_invites import require_own_domain
+from shared.services.people.sandbox_invites import SANDBOX_INVITES, require_own_domain
 
 MAX_AUDIT_DAYS = 366
 # Invitations mail addresses nobody verified, and an address with an account anywhere hears
@@ -242,7 +242,17 @@ class AdminService:
         if (error := email_error(email)) is not None:
             raise Invalid(error, field="email")
         if target.client_id and inviter == tenant_key(target.agency_id, target.client_id):
-            require_own_domain(self._client(target), normalise_email(email))
+            client = self._client(target)
+            require_own_domain(client, normalise_email(email))
+            if client.sandbox and self.kit.counters.increment(
+                COUNTERS, f"sandbox-invites|{inviter}", "all", limit=SANDBOX_INVITES
+            ) is None:  # fmt: skip
+                raise Invalid(
+                    f"client {client.number} is in sandbox mode: it has sent the "
+                    f"{SANDBOX_INVITES} invitations it may send until the agency approves it",
+                    field="email", code="invite_sandbox_limit",
+                    params={"limit": SANDBOX_INVITES},
+                )  # fmt: skip
         if (error := role_error(role, target.client_id)) is not None:
             raise Invalid(error, field="role")
         if mobile:

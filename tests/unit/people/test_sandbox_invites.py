@@ -111,3 +111,26 @@ def test_the_console_refuses_in_dutch(world: World, tenants: Tenants) -> None:
     assert notice is not None, html[:400]
     assert "nog niet goedgekeurd" in notice.group(1) and "throwaway.example" in notice.group(1)
     assert _mailed_to(world, client, before) == []
+
+
+def test_an_unapproved_client_sends_a_handful_of_invitations_at_most(
+    world: World, tenants: Tenants
+) -> None:
+    """codereview16c 1: no list of public mail providers is complete (a sign-up at hotmail.be,
+    gmx.nl or mail.ru invited 'colleagues' at the same provider, 30 an hour). Those named are
+    refused, and a client in sandbox mode sends at most SANDBOX_INVITES invitations before the
+    agency approves it, whatever its domain."""
+    from shared.services.people.sandbox_invites import SANDBOX_INVITES
+
+    for provider in ("hotmail.be", "gmx.nl", "mail.ru"):
+        listed, person = _sandbox(world, f"fraud@{provider}")
+        assert (
+            _code(_invite(world, person, listed, f"burger@{provider}")) == "invite_sandbox_domain"
+        )
+    client, admin = _sandbox(world, "fraud@unlisted-mail.example")
+    before = len(world.services.people.kit.sent)
+    for n in range(SANDBOX_INVITES):
+        assert _invite(world, admin, client, f"buur{n}@unlisted-mail.example").status == 202
+    over = _invite(world, admin, client, "buur9@unlisted-mail.example")
+    assert over.status == 422 and _code(over) == "invite_sandbox_limit"
+    assert len(_mailed_to(world, client, before)) == SANDBOX_INVITES
