@@ -143,22 +143,49 @@ def test_a_large_uploads_job_creates_the_new_debtors_before_their_invoices(world
     assert "New debtors created: 3" in job_page
 
 
+def test_a_large_uploads_job_refuses_the_rows_of_a_debtor_stored_meanwhile(world, tenants):
+    """codereview16c 2 in a job: K-1 stored under another name between preview and confirm;
+    its 200 rows are refused, the others (and their new debtors) go in, all 600 counted."""
+    rows = "".join(
+        f"J-{i};K-{i % 3};Klant {i % 3};consument;01-11-2026;01-12-2026;10,00\n" for i in range(600)
+    )
+    data = ("Factuurnr.;Deb.nr.;Naam;Soort;Factuurdatum;Vervalt;Factuur\n" + rows).encode()
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    page = _preview(staff, data, lang="en")
+    with_debtors(world, "C1", "K-1")  # another name than "Klant 1"
+    started = staff.post(
+        "/upload?lang=en", {"csrf": csrf_of(page), "do": "confirm", "upload": _token(page)}
+    )
+    assert started.status == 303
+    work_jobs(world)
+    assert world.services.repos.invoices.for_debtor(tenants.c1, "K-1") == []
+    assert world.services.repos.invoices.get(tenants.c1, "J-599") is not None
+    job = world.services.console_jobs.latest(tenants.c1, limit=1)[0]
+    assert (job.state.get("created"), job.state.get("rejected")) == (400, 200)
+    assert job.state.get("debtors") == 2
+
+
 def test_an_upload_stashed_before_new_debtors_were_kept_still_loads():
     raw = b'{"file": "f.csv", "rows": [], "rejected": [], "importer": ["user:u", false]}'
     assert Upload.load(raw).debtors == ()
 
 
 def test_a_debtor_stored_between_preview_and_confirm_is_not_written_over(world, tenants):
+    """A debtor stored under the number between preview and confirm is never written over,
+    and when its name is another than the row's the rows are refused as the preview refuses
+    them (codereview16c 2: they were booked on whoever was stored meanwhile)."""
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     page = _preview(staff, "".join(EXPORT.splitlines(keepends=True)[:3]).encode())
     assert "Nieuwe debiteuren (worden aangemaakt): 1" in text(page)
-    with_debtors(world, "C1", "K-100")  # the client's CRM pushed it in the meantime
+    with_debtors(world, "C1", "K-100")  # the client's CRM pushed another name meanwhile
     pushed = world.services.repos.debtors.get(tenants.c1, "K-100")
     done = staff.post("/upload", {"csrf": csrf_of(page), "do": "confirm", "upload": _token(page)})
-    assert done.status == 200 and "Nieuw: 2" in text(done)
+    assert done.status == 200 and "Nieuw: 0" in text(done), text(done)[:1500]
+    assert "debiteur K-100 staat in Inning als" in text(done)
     assert "Nieuwe debiteuren aangemaakt" not in text(done)
     after = world.services.repos.debtors.get(tenants.c1, "K-100")
     assert pushed is not None and after is not None and after[0] == pushed[0]
+    assert world.services.repos.invoices.for_debtor(tenants.c1, "K-100") == []
 
 
 def test_two_name_columns_read_the_first_and_name_the_other(world, tenants):
