@@ -117,14 +117,17 @@ def create_debtors(
     return imports.upsert_debtors(client, list(debtors), only_new=True).created
 
 
-# the preview's words for a row naming another debtor than the stored one (the console's
-# ``invoice_csv.STORED_OTHER_NAME``, which its page says in Dutch)
-_STORED_OTHER_NAME = ("debtor {number} is stored as '{stored}', not '{given}' as this row names "
+# a row naming another debtor than the one stored under its number (newcomer16b F1: a mistyped
+# number booked a business's invoice on a consumer, silently); an upload never changes a
+# stored debtor, so the row is refused (at the preview and again at the confirm) and the
+# stored name shown beside the file's (the console's page says it in Dutch: upload_reasons)
+STORED_OTHER_NAME = ("debtor {number} is stored as '{stored}', not '{given}' as this row names "
                       "it: check the debtor number (an upload never changes a stored debtor; "
                       "write its stored name in the Naam column if the number is right)")  # fmt: skip
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
+    """A name or address as compared: case and runs of spaces do not make another debtor."""
     return " ".join(text.split()).casefold()
 
 
@@ -145,15 +148,13 @@ def taken_since(
     meant = {d.number: d for _, d in debtors}
     stored = imports.repos.debtors.get_many(client.client_id, sorted(meant))
     other = {
-        n: found[0]
-        for n, found in stored.items()
-        if _folded(found[0].name) != _folded(meant[n].name)
+        n: found[0] for n, found in stored.items() if folded(found[0].name) != folded(meant[n].name)
     }
     if not other:
         return list(rows), []
     kept = [(i, d) for i, d in rows if d.debtor_number not in other]
     refused = [
-        RowError(i, "debtor_name", _STORED_OTHER_NAME.format(
+        RowError(i, "debtor_name", STORED_OTHER_NAME.format(
             number=d.debtor_number, stored=other[d.debtor_number].name,
             given=meant[d.debtor_number].name))
         for i, d in rows if d.debtor_number in other

@@ -45,7 +45,7 @@ from shared.services.batch import RowError
 from shared.services.claim_terms_changes import PLAIN, Importer
 from shared.services.imports import ImportService, InvoiceDraft
 from shared.services.invoice_changes import Change, changes_in
-from shared.services.invoice_upload import Upload, line_of
+from shared.services.invoice_upload import STORED_OTHER_NAME, Upload, folded, line_of
 
 MAX_ROWS = 50_000
 FIELDS = ("number", "debtor", "invoice_date", "due_date", "amount", "open_amount",
@@ -118,12 +118,6 @@ NO_KIND = (
 OTHER_DETAILS = ("new debtor {number} has {field} '{given}' here but '{first}' on line {line}: "
                  "one name, kind, e-mail and address per debtor number; make this row's "
                  "{field} the same or leave it empty")  # fmt: skip
-# a row naming another debtor than the one stored under its number (newcomer16b F1: a mistyped
-# number booked a business's invoice on a consumer, silently); an upload never changes a
-# stored debtor, so the row is refused and the stored name shown beside the file's
-STORED_OTHER_NAME = ("debtor {number} is stored as '{stored}', not '{given}' as this row names "
-                     "it: check the debtor number (an upload never changes a stored debtor; "
-                     "write its stored name in the Naam column if the number is right)")  # fmt: skip
 AMOUNTS = ("amount", "open_amount")
 DATES = ("invoice_date", "due_date", "fourteen_day_letter_on", "interest_from", "contract_date")
 _DUTCH_DECIMAL = re.compile(r"^(\d+),(\d{1,2})$")
@@ -424,17 +418,12 @@ def stored_differences(
         given_name = str(items[index].get("debtor_name", ""))
         given_kind = items[index].get("debtor_kind")
         kind = given_kind if given_kind in ("b2b", "b2c") else None
-        name_differs = bool(given_name) and _folded(given_name) != _folded(debtor.name)
+        name_differs = bool(given_name) and folded(given_name) != folded(debtor.name)
         kind_differs = kind is not None and kind != debtor.kind.value
         if name_differs or kind_differs:
             found.append(StoredDiffers(index, draft.debtor_number, given_name, debtor.name,
                                        kind, debtor.kind.value, name_differs))  # fmt: skip
     return found
-
-
-def _folded(text: str) -> str:
-    """A name or address as compared: case and runs of spaces do not make another debtor."""
-    return " ".join(text.split()).casefold()
 
 
 def new_debtors(
@@ -509,7 +498,7 @@ def _compared(field: str, value: str) -> str:
         return " ".join(sorted(e.casefold() for e in re.split(r"[;,\s]+", value) if e))
     if field == "debtor_postal_code":
         return "".join(value.split()).casefold()
-    return _folded(value)
+    return folded(value)
 
 
 def _column_name(field: str) -> str:
