@@ -16,7 +16,6 @@ from pydantic.json_schema import models_json_schema
 
 from shared.api.router import Query, Route, Router
 from shared.clock import amsterdam_date
-from shared.domain.people.authorisation import Action, action_for_request
 
 REF = "#/components/schemas/{model}"
 # every answer carries it; errors also in their body
@@ -44,7 +43,8 @@ ERROR_TEXT: dict[int, tuple[str, str]] = {
     401: ("unauthorized", "No API key, or one that is unknown, revoked or expired"),
     403: (
         "forbidden",
-        "The key or person is known and the thing in reach, but its role may not do this",
+        "The key or person is known and the thing in reach, but its role may not do this, "
+        "or its client is deactivated (code client_inactive)",
     ),
     404: (
         "not_found",
@@ -178,8 +178,10 @@ def error_statuses(route: Route) -> dict[int, str]:
         out[400] = ERROR_TEXT[400][1]
     if route.auth:
         out[401] = ERROR_TEXT[401][1]
-    if route.auth and action_for_request(route.method, route.template) is not Action.READ:
-        out[403] = ERROR_TEXT[403][1]  # a plain client key, a staff or read-only person
+    if route.auth:
+        # a plain client key, a staff or read-only person (not for reads); any key of a client
+        # the agency deactivated (``client_inactive``, attack16 F3)
+        out[403] = ERROR_TEXT[403][1]
     if route.auth or route.path_params:
         out[404] = ERROR_TEXT[404][1]
     if route.body is not None or route.consumes is not None:

@@ -127,7 +127,7 @@ def test_a_dispute_is_resolved_by_a_credit_note_from_the_dossier(served, browser
     assert isinstance(credited, dict) and Decimal(str(credited["principal"])) == Decimal("30.00")
     assert _open(after) <= before - Decimal("30.00")
     notes = _api(url, key, "GET", "/invoices/E2E-P")["credit_notes"]
-    assert notes == [{"reference": "CN-E2E-7", "amount": "30.00"}], notes
+    assert notes == [{"reference": "CN-E2E-7", "amount": "30.00", "kind": "correction"}], notes
 
 
 def _fits_a_phone(browser, name: str) -> None:  # type: ignore[no-untyped-def]
