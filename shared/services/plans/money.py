@@ -13,7 +13,7 @@ from typing import Protocol
 
 from shared.domain.ledger.booking import CREDITED
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import RESTATED, Component, EventKind
+from shared.domain.ledger.model import RESTATED, ClaimFigures, Component, EventKind
 from shared.domain.ledger.replay import open_claims
 from shared.domain.ledger.restate import received_day
 from shared.domain.money import Cents
@@ -128,31 +128,31 @@ class LedgerMoney:
                 out[number] = amount
         return out
 
+    def _open_claims(
+        self, client: Client, debtor_number: str, invoice_numbers: list[str], on: date
+    ) -> dict[str, ClaimFigures]:
+        """The plan's claims as they stand on ``on`` (the debtor read for his kind)."""
+        found = self.ledger.repos.debtors.get(client.client_id, debtor_number)
+        return self.ledger.open_claims(
+            client, invoice_numbers, on, debtor=found[0] if found else None
+        )
+
     def left_owed(
         self, client: Client, debtor_number: str, invoice_numbers: list[str], on: date
     ) -> Cents:
-        found = self.ledger.repos.debtors.get(client.client_id, debtor_number)
-        figures = self.ledger.open_claims(
-            client, invoice_numbers, on, debtor=found[0] if found else None
-        )
+        figures = self._open_claims(client, debtor_number, invoice_numbers, on)
         return Cents(sum(f.open.total for f in figures.values()))
 
     def owed_on_lapse(
         self, client: Client, debtor_number: str, invoice_numbers: list[str], on: date
     ) -> OwedOnLapse:
-        found = self.ledger.repos.debtors.get(client.client_id, debtor_number)
-        figures = self.ledger.open_claims(
-            client, invoice_numbers, on, debtor=found[0] if found else None
-        )
+        figures = self._open_claims(client, debtor_number, invoice_numbers, on)
         return owed_on_lapse(list(figures.values()), on)
 
     def costs_held_on(
         self, client: Client, debtor_number: str, invoice_numbers: list[str], on: date
     ) -> bool:
-        found = self.ledger.repos.debtors.get(client.client_id, debtor_number)
-        figures = self.ledger.open_claims(
-            client, invoice_numbers, on, debtor=found[0] if found else None
-        )
+        figures = self._open_claims(client, debtor_number, invoice_numbers, on)
         return any(f.costs_owed_from is not None and f.costs_owed_from > on
                    for f in figures.values())  # fmt: skip
 
