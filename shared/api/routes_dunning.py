@@ -216,7 +216,9 @@ def register(router: Router, services: Services) -> None:
 
     def resume_debtor(ctx: Context) -> ApiResponse:
         debtor = dunning.resume_debtor(client_of(ctx), ctx.params["debtor"], principal(ctx).key_id)
-        return ApiResponse(body={"debtor": debtor.number, "paused": False})
+        return ApiResponse(
+            body={"debtor": debtor.number, "paused": False, "pause_ended_on": debtor.pause_ended_on}
+        )
 
     def pause_invoice(ctx: Context) -> ApiResponse:
         client = client_of(ctx)
@@ -245,7 +247,9 @@ def register(router: Router, services: Services) -> None:
         inv = dunning.change_invoice(
             client_of(ctx), ctx.params["invoice"], resume=True, author=principal(ctx).key_id
         )
-        return ApiResponse(body={"invoice": inv.number, "paused_until": None})
+        return ApiResponse(
+            body={"invoice": inv.number, "paused_until": None, "pause_ended_on": inv.pause_ended_on}
+        )
 
     def promise(ctx: Context) -> ApiResponse:
         client = client_of(ctx)

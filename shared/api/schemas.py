@@ -536,6 +536,11 @@ class DebtorOut(BaseModel):
     language: str
     segment: str
     paused: bool
+    pause_ended_on: date | None = Field(
+        default=None,
+        description="The day staff ended a pause by hand (resumed) before its day: the "
+        "workflow's steps whose day fell in it keep their spacing from then",
+    )
     standing: str = Field(
         default="normal",
         description="normal, deceased, bankrupt or wsnp (POST .../standing): not dunned",
@@ -567,6 +572,11 @@ class InvoiceOut(BaseModel):
     dispute_reason: str | None
     paused_until: date | None = None
     promise_until: date | None = None
+    pause_ended_on: date | None = Field(
+        default=None,
+        description="The day staff ended a pause by hand (resumed) before its day: the "
+        "workflow's steps whose day fell in it keep their spacing from then",
+    )
     contract_date: date | None = None  # None: not sent, the invoice date counts
     claim_kind: str | None = None  # None: not sent (consumer: a sale; business: other)
     invoiced: str | None = Field(

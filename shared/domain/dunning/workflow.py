@@ -116,6 +116,8 @@ class DunningState:
     # the day a payment plan that held the invoice ended (cancelled by staff, or lapsed): a
     # hold like a pause until that day (``held_until``)
     plan_ended_on: date | None = None
+    # the day staff resumed the invoice before its pause (or promise) ran out (misc17b)
+    pause_ended_on: date | None = None
 
 
 def trail_mark(workflow_id: str, step_id: str) -> str:
@@ -418,11 +420,13 @@ def held_until(state: DunningState, debtor: Debtor) -> date | None:
     """The day the last hold on the invoice that ended was lifted: a standing lifted, a
     debtor's or the invoice's pause until a day (the day after it), a payment plan that
     ended (the day after it was cancelled or lapsed: codereview16b F2, an SMS and the 14-day
-    letter a day apart after a cancelled plan), a promise to pay (the day after its grace).
-    None: none did. A hold still running blocks the step anyway."""
+    letter a day apart after a cancelled plan), a promise to pay (the day after its grace),
+    a pause or promise staff ended by hand (the day it ended). None: none did. A hold still running blocks the step anyway."""
     days: list[date] = []
     if debtor.standing is not None and debtor.standing.lifted_on is not None:
         days.append(debtor.standing.lifted_on)
+    # a pause (or promise) staff ended by hand: lifted the day it ended (misc17b)
+    days.extend(d for d in (debtor.pause_ended_on, state.pause_ended_on) if d is not None)
     ends = [
         debtor.pause.until if debtor.pause is not None else None,
         state.paused_until,
