@@ -1430,6 +1430,7 @@ def _decode_content(raw: bytes) -> MessageContent:
         language=data.get("language", "nl"),
         template_button=data.get("template_button"),
         template_button_index=int(data.get("template_button_index", 0)),
+        attachments_at=str(data.get("attachments_at") or ""),
     )
 
 
