@@ -682,6 +682,9 @@ class StepIn(Strict):
 class WorkflowIn(Strict):
     name: str = Field(min_length=1, max_length=100)
     steps: list[StepIn] = Field(min_length=1, max_length=30)
+    # bundling: an invoice of the debtor due for the step another takes today within this
+    # many days rides along in that message (0: off; left out: the stored value is kept)
+    bundle_days: int | None = Field(default=None, ge=0, le=14)
 
 
 class SegmentRuleIn(Strict):

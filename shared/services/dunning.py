@@ -860,7 +860,9 @@ class DunningService:
             extra=dict(extra or {}),
         )  # fmt: skip
         content = MessageContent(subject=rendered.subject, text=rendered.text, html=rendered.html, attachments=attachments,
-                                 template=planned.step.templates.get("whatsapp"), language=debtor.language.value)  # fmt: skip
+                                 template=planned.step.templates.get("whatsapp"), language=debtor.language.value,
+                                 # a mail over the mailbox's size limit leaves the PDFs to the portal
+                                 attachments_at=context.portal_link if channel is Channel.EMAIL else "")  # fmt: skip
         if channel is Channel.WHATSAPP and content.template:
             content = self._whatsapp_template(client, debtor, content, context)
         return message, content
