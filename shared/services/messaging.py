@@ -169,6 +169,10 @@ class MessagingService:
         # claims whose costs term changed after money reached them, restated by the ledger
         # (client id, invoice numbers -> those changed; set by the container: law5 finding 3)
         self.restate_terms: Callable[[str, list[str]], list[str]] | None = None
+        # a dunning robocall that did not reach the debtor: its step by the step's fallback
+        # channel (``dunning_fallback.fall_back``: the channel's name, or None when nothing
+        # goes; wired by the container)
+        self.not_reached: Callable[[OutboundMessage], str | None] | None = None
 
     # -- producing ---------------------------------------------------------------------------
     def enqueue(self, message: OutboundMessage, content: MessageContent) -> bool:
@@ -635,7 +639,8 @@ class MessagingService:
             entry_id,
             "delivery_failure",
             f"{message.channel.value} to debtor {message.debtor_number or '-'} not sent: "
-            f"{happened}; {hint}{self._undelivered_note(message, restated, sent=False)}",
+            f"{happened}; {hint}{self._undelivered_note(message, restated, sent=False)}"
+            f"{self._instead(message)}",
             {**detail, **({"cause": reason} if reason else {})},
         )
         self._followups_done(message, etag)
@@ -1163,11 +1168,26 @@ class MessagingService:
             summary = f"{message.channel.value} {status.value}: {detail or ''}".strip()
             self._log(message, summary, entry_id=entry_id, at=at)
         note = self._undelivered_note(message, restated or [])  # what the report did before
+        note += self._instead(message)
         title = f"{message.channel.value} to debtor {message.debtor_number or '-'} {status.value}: {detail or 'no reason given'}"
         self._add_action_once(
             message.client_id, entry_id, "delivery_failure", title + note,
             {"key": message.key, "channel": message.channel.value, "to": message.to},
         )  # fmt: skip
+
+    def _instead(self, message: OutboundMessage) -> str:
+        """A dunning robocall that did not reach the debtor (busy, no answer, a machine, a
+        fax, refused): its step goes by the step's fallback channel, when the workflow names
+        one (idempotent: a repeated report sends nothing again). What the item adds."""
+        if (
+            message.channel is not Channel.ROBOCALL
+            or not self._dunning(message)
+            or CANCELLED in message.extra
+            or self.not_reached is None
+        ):
+            return ""
+        instead = self.not_reached(message)
+        return f"; the step goes by {instead} instead (the workflow's fallback)" if instead else ""
 
     def _undelivered_letter(self, message: OutboundMessage) -> list[str]:
         """A 14-day letter that did not reach the debtor starts no costs term (art. 6:96 lid 6
@@ -1440,6 +1460,7 @@ def _decode_content(raw: bytes) -> MessageContent:
         language=data.get("language", "nl"),
         template_button=data.get("template_button"),
         template_button_index=int(data.get("template_button_index", 0)),
+        attachments_at=str(data.get("attachments_at") or ""),
     )
 
 

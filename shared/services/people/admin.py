@@ -189,6 +189,45 @@ class AdminService:
                     self._sandbox_give_back(place)
                 raise
 
+    def first_user_or_notice(
+        self, target: Target, email: str, actor: str, *, name: str, mobile: str | None,
+        language: str, user_id: str, inviter: str,
+    ) -> User:  # fmt: skip
+        """A new client's first user (an onboarding): invited, or, when an account of
+        another organisation holds the address, the client's own invitation row (listed as
+        invited, as for any address: never accepted while the account holds it) and a notice
+        to the owner, as :meth:`invite_or_tell` does: the onboarding answers alike whether or
+        not the address has an account elsewhere (misc17a 3). ``user_id``: the client's first
+        user's id, so a retry finds the same row and mails the notice once. The caller
+        refuses an account it reaches itself before."""
+        try:
+            return self.invite_into(target, email, Role.CLIENT_ADMIN, actor, name=name,
+                                    mobile=mobile, language=language, user_id=user_id)[0]  # fmt: skip
+        except AlreadyAnAccount:
+            found = self.people.users.by_email(normalise_email(email))
+            if found is None or found[0].pending:
+                raise  # being invited (a cut-off attempt): "try again", as before
+            owner = found[0]
+        invited = self._new_user(target, owner.email, Role.CLIENT_ADMIN, name=name,
+                                 mobile=mobile, language=language, user_id=user_id)  # fmt: skip
+        try:
+            self.people.users.add_pending(invited)
+            self.kit.audit_user(Event.USER_INVITED, invited, actor=actor,
+                                role=Role.CLIENT_ADMIN.value)  # fmt: skip
+        except Conflict:
+            stored = self.people.users.get(user_id)
+            invited = stored[0] if stored is not None else invited  # a retry's own row
+        if not self._address_allows(owner.email, inviter):
+            return invited  # told often enough this hour: the same answer, no mail
+        subject, text = texts.mail("invite_exists", owner.language, org=self._org_name(target))
+        try:
+            self.kit.mail_to(self.kit.scope_of_target(target), owner.email, owner.language,
+                             subject, text, own_mail=True, key=f"notice-{user_id}")  # fmt: skip
+        except Exception:
+            self._give_back(owner.email, inviter)
+            raise
+        return invited
+
     def _inviter_allows(self, principal: Principal) -> str:
         """At most ``INVITES_PER_INVITER_PER_HOUR`` invitations an hour from one organisation
         (the inviter's client, or its agency); counted for every try, whatever the address,

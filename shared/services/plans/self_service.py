@@ -144,7 +144,12 @@ class PortalPlanDesk:
             for i in self.portal.not_prescribed(
                 client.client_id,
                 debtor,
-                [i for i in every_invoice if i.is_collectable and i.number not in covered],
+                # an invoice handed over is the collection agency's to collect (misc17b)
+                [
+                    i
+                    for i in every_invoice
+                    if i.is_collectable and i.number not in covered and i.handed_over_to is None
+                ],
                 today,
             )
         ]
