@@ -25,6 +25,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "unmatched_return": ("Onbekende terugboeking", "Unmatched return"),
     "payment_reversed": ("Betaling teruggeboekt", "Payment reversed"),
     "overpayment": ("Te veel betaald", "Overpayment"),
+    "discount_capped": ("Korting beperkt tot wat openstond", "Discount capped at what was open"),
     "foreign_currency": ("Vreemde valuta", "Foreign currency"),
     "missing_statement": ("Afschrift ontbreekt", "Missing statement"),
     "balance_mismatch": ("Saldo klopt niet", "Balance mismatch"),

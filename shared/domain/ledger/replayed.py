@@ -57,7 +57,11 @@ from shared.domain.ledger.model import (
     EventKind,
     LedgerEvent,
     StandIn,
+    discount_cap,
+    discount_days,
+    discounted,
     is_discount,
+    is_discount_cap,
     rate_lowering,
 )
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
@@ -154,7 +158,9 @@ def _replayable(records: Sequence[ClaimRecord]) -> bool:
         if any(e.kind not in _REPLAYABLE for e in r.events if e.kind is not EventKind.CREDIT):
             return False
         # a note's or a lost costs term's correction is no payment's: not derived here
-        if any((e.kind is EventKind.CORRECTION and not (e.reason or "").startswith(RESTATED))
+        # (what of a discount was taken or given back is derived again: DISCOUNT_CAPPED)
+        if any((e.kind is EventKind.CORRECTION and not (e.reason or "").startswith(RESTATED)
+                and not is_discount_cap(e))
                or e.reason == NO_COSTS_TERM for e in r.events):  # fmt: skip
             return False
     return True
@@ -260,7 +266,14 @@ def replay_debtor(
             continue
         waiver = next(e for e in records[i].events if e.seq == seq)
         fig = open_claims(fresh, day, rates)[fresh[i].number]
-        if waiver.amount > fig.open.of(waiver.component):
+        if is_discount(waiver):
+            # a discount lets go only of the principal the final facts leave open on its day
+            # (6:160 BW: a payment received before it discharged a debt that was owed; law16b
+            # F3), as the claim-by-claim restatement caps it (restate._Ideal.credit)
+            if fig.open.principal <= 0:
+                continue
+            waiver = replace(waiver, amount=min(waiver.amount, fig.open.principal))
+        elif waiver.amount > fig.open.of(waiver.component):
             return None  # more than the final facts leave open that day: claim by claim
         waiver = replace(waiver, on=day)  # (a discount booked after later events: its day)
         fixed = fixing_events(fresh[i], fig, max((e.seq for e in fresh[i].events), default=0) + 1)
@@ -276,18 +289,38 @@ def replay_debtor(
     now_on = {booked: open_claims(records, booked, rates)}
     # pass 1: per claim that differs, the fixings of the claim as it stands and the moves
     fixings: dict[str, list[LedgerEvent]] = {}
+    given: dict[str, list[LedgerEvent]] = {}
     moves: dict[str, list[LedgerEvent]] = {}
     for r, f in zip(records, fresh, strict=True):
         want = _money(f.events)
         # the same money on the same days in the claim's own accrual, and the same figures:
         # nothing to replay (a repeat of the restatement finds this)
-        same = _timeline(r.events, gone) == _timeline(f.events, ()) and _owed(
-            now_on[booked][r.number]
-        ) == _owed(should_on[booked][r.number])
+        same = (
+            _timeline(r.events, gone) == _timeline(f.events, ())
+            and _owed(now_on[booked][r.number]) == _owed(should_on[booked][r.number])
+            and discounted(r.events) == discounted(f.events)
+        )
         if same:
             continue
         seq = max((e.seq for e in r.events), default=0) + 1
-        fixings[r.number] = fixing_events(r, now_on[booked][r.number], seq)
+        # each discount brought to what the replay lets it go (model.DISCOUNT_CAPPED), read
+        # with the claim as it stands in pass 2, and the interest the part taken back bore
+        # since fixed with the claim's own (a floor for a later rate table, as any fixing)
+        lets, had, noted_on = discounted(f.events), discounted(r.events), discount_days(r.events)
+        caps = [c for i, n in enumerate(sorted({*lets, *had}))
+                if (c := discount_cap(n, noted_on[n], lets.get(n, 0) - had.get(n, 0), booked,
+                                      seq + i))]  # fmt: skip
+        # (a discount given back is read with the moves: it lowers the principal the payments
+        # overpay until the moves take the paid part off)
+        given[r.number] = [c for c in caps if c.kind is EventKind.CORRECTION]
+        caps = [c for c in caps if c.kind is EventKind.CHARGED]
+        if caps:
+            capped = ClaimRecord(r.terms, r.events + tuple(caps))
+            fig = open_claims([capped if x.number == r.number else x for x in records], booked,
+                              rates)[r.number]  # fmt: skip
+            fixings[r.number] = [*caps, *fixing_events(capped, fig, seq + len(caps))]
+        else:
+            fixings[r.number] = fixing_events(r, now_on[booked][r.number], seq)
         out: list[LedgerEvent] = []
         days = money_days(list(r.events))
         groups: dict[tuple[str, StandIn | None, Component, date], Cents] = {}
@@ -310,7 +343,7 @@ def replay_debtor(
                 out.append(LedgerEvent(0, EventKind.ALLOCATED, component, cents, booked, pid,
                                        f"{REPLAYED}{day.isoformat()}: {why}",
                                        stands_in=StandIn(pid, day)))  # fmt: skip
-        moves[r.number] = out
+        moves[r.number] = [*given[r.number], *out]
     if not moves:
         return {}
     # pass 2: costs, VAT and interest brought to the replay's, read on the claims with their
@@ -331,13 +364,13 @@ def replay_debtor(
         )
         target = should[r.number]
         corrections: list[LedgerEvent] = []
+        fresh_of = fresh[numbers_in_order.index(r.number)]
         # what is credited (less charged on top) must differ from the replay's by what the
         # claim's own accrual differs from it, and by nothing else: interest a back-dated
         # payment's claim-by-claim restatement credited (on the history as it then stood)
         # stays credited on every later day, which lowering the fixed interest (below) does
         # not reach once the accrual is above it (ledger15: 1.64 + 140.63 x 6 % x 182 / 365
         # = 5.84 owed three months on, 4.94 before)
-        fresh_of = fresh[numbers_in_order.index(r.number)]
         differs = round_half_up(accrued_interest(r.terms, list(moving.events), booked, rates)) - (
             round_half_up(accrued_interest(fresh_of.terms, list(fresh_of.events), booked, rates))
         )
