@@ -133,7 +133,7 @@ def allocate(
     principal_first: frozenset[str] = frozenset(),
     continuing: bool = False,
     named: Named | None = None,
-    due_only: bool = False,
+    due_only: bool | date = False,
 ) -> Booking:
     """Allocate ``amount`` received on ``on`` over ``records`` (all the debtor's claims, or at
     least all that share collection costs with the designated ones): the designated claims
@@ -155,7 +155,8 @@ def allocate(
     payment's booking was written in part only (a write over more claims than one
     transaction holds stopped halfway): ``amount`` is its rest, over the claims as they are.
     ``due_only``: what the designated claims do not take goes to claims due on ``on`` alone
-    (a replay of money a credit note freed, :mod:`replayed`; law15c F4)."""
+    (a replay of money a credit note freed, :mod:`replayed`; law15c F4), or (a day) due on
+    ``on`` or on that day (the note's: set-off is open from then, law16b F2)."""
     if amount < 0:
         raise LedgerRuleError("a payment must not be negative")
     by_number = {r.number: r for r in records}
@@ -301,7 +302,7 @@ def _undesignated(
     besides: Collection[str],
     on: date | None = None,
     rates: RateTable | None = None,
-    due_only: bool = False,
+    due_only: bool | date = False,
 ) -> list[Tier]:
     """Where money the debtor did not designate goes (art. 6:43 lid 2): his claims that are
     due before those that are not, among them the most burdensome first (the highest interest
@@ -318,7 +319,13 @@ def _undesignated(
     first). Without ``on`` and ``rates`` the burden is not known: oldest first.
     ``due_only``: the claims due on ``on`` alone (money a credit note freed: the debtor never
     meant it for a claim he need not pay yet, and the creditor may set it off only against a
-    claim it can enforce, art. 6:127 lid 2 BW; law15c F4)."""
+    claim it can enforce, art. 6:127 lid 2 BW; law15c F4); a day: the claims due on ``on``
+    or on that day (the day a credit note freed it: the debtor's claim to have it back and
+    the creditor's due claim face each other from then, so set-off is open, 6:127 lid 2, and
+    works back to when both could be set off, 6:129 lid 1: counted from ``on``, the money
+    reaches a claim that fell due since no later than its first day of interest and inside
+    any term it had; law16b F2: F2 200.00, due 30-4, dunned in full on the note's day 10-6
+    while 59.01 of the debtor's money waited as an overpayment)."""
 
     def rank(r: ClaimRecord) -> tuple[bool, Fraction, date, bool, int]:
         due = on is None or due_on(r.terms, on)
@@ -332,8 +339,11 @@ def _undesignated(
         ((rank(r), r) for r in records if r.number not in besides and _takes_surplus(r.terms)),
         key=lambda x: (x[0], x[1].number),
     )
-    if due_only:
+    if due_only is True:
         ranked = [(key, r) for key, r in ranked if not key[0]]
+    elif due_only:
+        by = due_only
+        ranked = [(key, r) for key, r in ranked if not key[0] or due_on(r.terms, by)]
     tiers: list[Tier] = []
     for key, record in ranked:
         if tiers and rank(tiers[-1][0]) == key:
@@ -406,7 +416,7 @@ def _again(
     named: Sequence[str],
     on: date | None = None,
     rates: RateTable | None = None,
-    due_only: bool = False,
+    due_only: bool | date = False,
 ) -> list[Tier]:
     """Where a payment's money goes when it is allocated again: the claims it named (but
     ``besides``), earliest due first, then the debtor's other claims by 6:43 lid 2 as of the
@@ -445,6 +455,7 @@ def _move_released(
     within: Collection[str] | None = None,
     reason: str | None = None,
     due_only: Collection[str] = (),
+    due_by: date | None = None,
 ) -> tuple[dict[str, tuple[AllocationLine, ...]], dict[str, Cents]]:
     """Later payments' money a restatement released: allocated over the debtor's other
     claims on the day it counts from, those the payment named first (``named``; money that
@@ -455,7 +466,8 @@ def _move_released(
     claim with later events it reaches is restated (:func:`_spread`). ``due_only``: money
     released from those claims (a credit note's) goes, after the claims its payment named, to
     claims due on the day it counts from alone; what they do not take is an overpayment
-    (law15c F4: 59.01 freed on F1 paid F2 six weeks before F2 was due)."""
+    (law15c F4: 59.01 freed on F1 paid F2 six weeks before F2 was due), or due on ``due_by``
+    (the note's day: set-off is open from then, law16b F2)."""
     current = {r.number: r for r in records}
     for n, more in events.items():
         current[n] = ClaimRecord(current[n].terms, current[n].events + more)
@@ -467,8 +479,9 @@ def _move_released(
             break
         number, payment_id, amount, received, slot = queue.pop(0)
         whose = slot.payment_id if slot else payment_id
+        limit = (due_by or True) if number in due_only else False
         others = _again(current, {number}, named(whose) if named else (), received, rates,
-                        number in due_only)  # fmt: skip
+                        limit)  # fmt: skip
         if within is not None:
             others = [t for t in (tuple(r for r in tier if r.number in within)
                                   for tier in others) if t]  # fmt: skip
@@ -923,7 +936,9 @@ def release_credited(
         named_ = named(payment_id) if named else ()
         # (money the credit frees: to the claims named, then to those due when it was
         # received, else an overpayment; never a claim the debtor need not pay yet, law15c F4)
-        others = _again(current, {number}, named_, received[payment_id], rates, due_only=True)
+        # (or due on the credit's day: set-off is open from then, law16b F2)
+        others = _again(current, {number}, named_, received[payment_id], rates,
+                        due_only=max(on, received[payment_id]))  # fmt: skip
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, net[payment_id], received[payment_id],
             rates, named=named,
@@ -1214,5 +1229,7 @@ def credit_part(
     released = _released(number, done)
     # (the money the note frees from this claim: to the claims its payment named, then to the
     # claims due on the day it was received, else an overpayment; law15c F4)
-    moved, left = _move_released(records, events, released, rates, named, due_only={number})
+    # (or due on the note's day: set-off is open from then, law16b F2)
+    moved, left = _move_released(records, events, released, rates, named, due_only={number},
+                                 due_by=day)  # fmt: skip
     return Release(events, moved, left)

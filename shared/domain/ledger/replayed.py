@@ -112,13 +112,16 @@ def _held(records: Sequence[ClaimRecord]) -> dict[str, dict[str, Cents]]:
     return out
 
 
-def _freed_by_notes(records: Sequence[ClaimRecord]) -> dict[str, tuple[Cents, frozenset[str]]]:
+def _freed_by_notes(
+    records: Sequence[ClaimRecord],
+) -> dict[str, tuple[Cents, frozenset[str], date]]:
     """Per payment, the money the claims' partial credit notes freed from it (what their
-    restatements, ``RESTATED`` + the note's reason, took off it net) and the claims it came
-    off. A payment booked after a note was never freed by it: the note is in the claim it
-    paid."""
+    restatements, ``RESTATED`` + the note's reason, took off it net), the claims it came
+    off and the day the (last) note was booked: set-off is open from then against the claims
+    due that day (law16b F2). A payment booked after a note was never freed by it: the note
+    is in the claim it paid."""
     why = tuple(f"{RESTATED}{p}" for p in PARTIAL_CREDITS)
-    out: dict[str, tuple[Cents, frozenset[str]]] = {}
+    out: dict[str, tuple[Cents, frozenset[str], date]] = {}
     for r in records:
         for e in r.events:
             if not e.payment_id or not (e.reason or "").startswith(why):
@@ -126,8 +129,8 @@ def _freed_by_notes(records: Sequence[ClaimRecord]) -> dict[str, tuple[Cents, fr
             if e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
                 continue
             sign = 1 if e.kind is EventKind.REVERSAL else -1
-            cents, sources = out.get(e.payment_id, (0, frozenset()))
-            out[e.payment_id] = (cents + sign * e.amount, sources | {r.number})
+            cents, sources, day = out.get(e.payment_id, (0, frozenset(), e.on))
+            out[e.payment_id] = (cents + sign * e.amount, sources | {r.number}, max(day, e.on))
     return {p: v for p, v in out.items() if v[0] > 0}
 
 
@@ -255,9 +258,9 @@ def replay_debtor(
             )
             kept = 0
             if p.payment_id in freed:
-                cents, sources = freed[p.payment_id]
+                cents, sources, noted = freed[p.payment_id]
                 trial = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
-                                 agreed, named=named, due_only=True)  # fmt: skip
+                                 agreed, named=named, due_only=max(noted, p.received))  # fmt: skip
                 kept = _kept_off(trial, cents, sources,
                                  p.amount - sum(held.get(p.payment_id, {}).values()))  # fmt: skip
             done = allocate(fresh, p.payment_id, p.amount - kept, p.received, designated, rates,
