@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Literal
 
 from shared.domain.dunning.letter_costs import vat_in
 from shared.domain.law.interest_rates import RateTable
-from shared.domain.ledger.accrual import rate_on_day
+from shared.domain.ledger.accrual import _principal_delta, rate_on_day
+from shared.domain.ledger.arrangements import held_principal_first
 from shared.domain.ledger.costs import ClaimRecord, charged_costs
 from shared.domain.ledger.model import (
     BACKDATED_REPLAYED,
@@ -311,7 +312,8 @@ def _undesignated(
     (what none takes is an overpayment, for staff to refund or re-book with his consent).
     A claim under a running payment plan over the whole claim (its interest frozen on ``on``)
     is not exigible beyond its installments: the plan gave the debtor time, and it becomes
-    exigible as a whole only when the plan lapses (law14 F1), so it comes after the due claims.
+    exigible as a whole only when the plan lapses (law14 F1), so it comes after the due claims;
+    so is one a plan over the principal holds while its principal is open (:func:`due_on`).
     Claims equally burdensome and equally old form one tier that takes the money pro rata
     ("bij gelijke ouderdom naar evenredigheid"): the same due date, the same rate and kind of
     interest, and the collection costs owed on ``on`` on both or on neither (a claim whose
@@ -328,7 +330,7 @@ def _undesignated(
     while 59.01 of the debtor's money waited as an overpayment)."""
 
     def rank(r: ClaimRecord) -> tuple[bool, Fraction, date, bool, int]:
-        due = on is None or due_on(r.terms, on)
+        due = on is None or due_on(r.terms, on, r)
         burden = _rate_of(r.terms, rates, on) if due and on and rates else Fraction(0)
         owed = r.terms.costs_owed_from
         costs = on is not None and owed is not None and owed <= on
@@ -343,7 +345,7 @@ def _undesignated(
         ranked = [(key, r) for key, r in ranked if not key[0]]
     elif due_only:
         by = due_only
-        ranked = [(key, r) for key, r in ranked if not key[0] or due_on(r.terms, by)]
+        ranked = [(key, r) for key, r in ranked if not key[0] or due_on(r.terms, by, r)]
     tiers: list[Tier] = []
     for key, record in ranked:
         if tiers and rank(tiers[-1][0]) == key:
@@ -353,10 +355,33 @@ def _undesignated(
     return tiers
 
 
-def due_on(terms: ClaimTerms, on: date) -> bool:
+def due_on(terms: ClaimTerms, on: date, record: ClaimRecord | None = None) -> bool:
     """Whether the claim is due (exigible) on ``on``: its due date passed and no payment plan
-    over the whole claim holds it (:func:`_undesignated`)."""
-    return terms.due_date <= on and not _plan_runs(terms, on)
+    holds it (:func:`_undesignated`): not one over the whole claim, nor (``record``: the
+    claim's events tell) one over the principal while its principal is open that day."""
+    if terms.due_date > on or _plan_runs(terms, on):
+        return False
+    return record is None or not _principal_plan_holds(record, on)
+
+
+def _principal_plan_holds(record: ClaimRecord, on: date) -> bool:
+    """Whether a payment plan over the principal only holds the claim on ``on``: it ran that
+    day (its costs hold's span, ``terms.principal_first``) and the principal was still open
+    (the money received by then). The plan gave the debtor its days for the principal, so
+    the claim is not exigible beyond its installments (paid: else it lapsed and its span
+    ended) and the creditor cannot set money it owes the debtor off against it (6:127 lid 2
+    BW; law16b F5: 300.00 a credit note freed went on F1 weeks before its first installment).
+    A kept plan's span has no end: the principal it paid off is what ends its hold, so the
+    interest and costs left after it are due again."""
+    terms = record.terms
+    if not held_principal_first(terms.principal_first, on):
+        return False
+    open_ = (
+        terms.principal
+        - terms.principal_settled_elsewhere
+        + sum(_principal_delta(e) for e in record.events if received_day(e) <= on)
+    )
+    return open_ > 0
 
 
 def _rate_of(terms: ClaimTerms, rates: RateTable, on: date) -> Fraction:
