@@ -109,10 +109,10 @@ def _item(
         debtor_number=record.terms.debtor_number,
         invoice_numbers=(number,),
         detail={
-            "reference": note,
-            "amount": booked,
+            "credit_note": note,
+            "discount": booked,
             "granted": granted,
-            "day": day.isoformat(),
+            "discount_day": day.isoformat(),
             "payments": list(payments),
         },
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
+from shared.api.console.action_text import title
 from shared.domain.ledger import booking
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import (
@@ -137,6 +138,12 @@ def test_through_the_api_the_payment_pays_and_staff_are_told(world):  # type: ig
     assert world.services.repos.invoices.get(c1.client_id, "F1").invoice == invoice
     items = a.call("GET", "/v1/clients/C1/actions").body["items"]
     assert [x["kind"] for x in items] == ["discount_capped"], items
+    assert items[0]["detail"]["granted"] == 1_463 and items[0]["detail"]["discount"] == 12_500
+    assert title(items[0]["title"], "nl") == (
+        "Korting K-1 van € 125,00 op factuur F1 laat alleen de € 14,63 hoofdsom los die op "
+        "01-06-2025 openstond, na betaling bank-1 die eerder binnenkwam maar later geboekt "
+        "werd: € 110,37 ervan was al betaald en wordt niet terugbetaald"
+    )
     assert items[0]["title"] == (
         "Discount K-1 of € 125,00 on invoice F1 lets go only the € 14,63 of principal open on "
         "01-06-2025 after payment bank-1 received before it was booked: € 110,37 of it was paid"
