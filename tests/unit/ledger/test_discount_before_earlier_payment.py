@@ -149,3 +149,36 @@ def test_through_the_api_the_payment_pays_and_staff_are_told(world):  # type: ig
         "01-06-2025 after payment bank-1 received before it was booked: € 110,37 of it was paid"
         " already, not refunded"
     )
+
+
+def test_the_payment_coming_back_gives_the_discount_back_on_the_invoice_too(world):  # type: ignore[no-untyped-def]
+    """bank-1 returned on 20-6: the ledger gives the discount back (125.00 lets go again) and
+    the invoice's note follows (875.00 asked); a return delivered again after a crash between
+    the ledger's write and the invoice's finds the note behind and brings it along."""
+    world.clock.at = datetime(2025, 6, 1, 10, 0, tzinfo=UTC)
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    a.call("POST", BASE, {"items": [invoice_row("F1", "D1", amount="1000.00",
+                                                 fourteen_day_letter_on="2025-02-10")]})  # fmt: skip
+    a.call("POST", f"{BASE}/F1/credit", {"amount": "125.00", "reference": "K-1",
+           "date": "2025-06-01", "reason": "korting", "kind": "discount"})  # fmt: skip
+    access = world.services.access
+    c1 = access.client_for(access.authenticate(a.key), "C1")
+    world.clock.at = datetime(2025, 6, 10, 10, 0, tzinfo=UTC)
+    pay = world.services.payments
+    pay.book(c1, payment_id="bank-1", amount=115_000, received_on=MAY,
+             source=PaymentSource.BANK, invoice_numbers=["F1"])  # fmt: skip
+    invoices = world.services.repos.invoices
+    assert invoices.get(c1.client_id, "F1").invoice.credit_notes == (("K-1", 1_463),)
+    world.clock.at = datetime(2025, 6, 20, 10, 0, tzinfo=UTC)
+    pay.reverse(c1, "bank-1", "storno", date(2025, 6, 20))
+    invoice = invoices.get(c1.client_id, "F1").invoice
+    assert (invoice.credit_notes, invoice.amount, invoice.paid) == ((("K-1", 12_500),), 87_500, 0)
+    claim = a.call("GET", f"{BASE}/F1/claim").body["open"]
+    assert claim["principal"] == "875.00"
+    # the crash: the invoice's note as it was before the return, then the return again
+    stored = invoices.get(c1.client_id, "F1")
+    invoices.save(stored.invoice.bring_credit_note_to("K-1", 1_463), stored)
+    pay.reverse(c1, "bank-1", "storno", date(2025, 6, 20))
+    assert invoices.get(c1.client_id, "F1").invoice.credit_notes == (("K-1", 12_500),)
