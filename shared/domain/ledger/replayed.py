@@ -310,13 +310,13 @@ def replay_debtor(
         # with the claim as it stands in pass 2, and the interest the part taken back bore
         # since fixed with the claim's own (a floor for a later rate table, as any fixing)
         lets, had, noted_on = discounted(f.events), discounted(r.events), discount_days(r.events)
-        caps = [c for i, n in enumerate(sorted({*lets, *had}))
-                if (c := discount_cap(n, noted_on[n], lets.get(n, 0) - had.get(n, 0), booked,
-                                      seq + i))]  # fmt: skip
+        caps = [c for n in sorted({*lets, *had})
+                if (c := discount_cap(n, noted_on[n], lets.get(n, 0) - had.get(n, 0), booked))]  # fmt: skip
         # (a discount given back is read with the moves: it lowers the principal the payments
         # overpay until the moves take the paid part off)
         given[r.number] = [c for c in caps if c.kind is EventKind.CORRECTION]
-        caps = [c for c in caps if c.kind is EventKind.CHARGED]
+        caps = [replace(c, seq=seq + i)
+                for i, c in enumerate(c for c in caps if c.kind is EventKind.CHARGED)]  # fmt: skip
         if caps:
             capped = ClaimRecord(r.terms, r.events + tuple(caps))
             fig = open_claims([capped if x.number == r.number else x for x in records], booked,

@@ -529,7 +529,7 @@ def restate(
     want, have, days = discounted(ideal.events), discounted(notes), discount_days(notes)
     caps = [c for n in sorted({*want, *have})
             if (c := discount_cap(n, days[n], want.get(n, 0) - have.get(n, 0), booked))]  # fmt: skip
-    out.extend(replace(c, seq=seq + len(out) + i) for i, c in enumerate(caps))
+    out.extend([replace(c, seq=seq + len(out) + i) for i, c in enumerate(caps)])
     if caps:  # the interest it bore since fixed as a booking fixes it (a floor for later rates)
         from shared.domain.ledger.booking import fixing_events  # booking imports this module
 

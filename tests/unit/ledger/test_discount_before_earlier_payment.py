@@ -182,3 +182,27 @@ def test_the_payment_coming_back_gives_the_discount_back_on_the_invoice_too(worl
     invoices.save(stored.invoice.bring_credit_note_to("K-1", 1_463), stored)
     pay.reverse(c1, "bank-1", "storno", date(2025, 6, 20))
     assert invoices.get(c1.client_id, "F1").invoice.credit_notes == (("K-1", 12_500),)
+
+
+def test_two_discounts_are_capped_in_their_order() -> None:
+    """K-1 50.00 on 1-6 and K-2 75.00 on 5-6, both before the payment of 1-5 was booked: K-1
+    lets go the 14.63 open, K-2 nothing (all paid or let go by then); each event of the claim
+    keeps its own number, and a replay after it (p2 received 6-6, returned) keeps both."""
+    records = [ClaimRecord(terms())]
+    for ref, cents, on in (("K-1", 5_000, JUNE), ("K-2", 7_500, date(2025, 6, 5))):
+        done = booking.credit_part(records, "F1", cents, on, ref, "korting", discount=True)
+        records = _apply(records, done.events)
+    records = _apply(records, booking.allocate(records, "p2", 500, date(2025, 6, 6)).events)
+    p1 = booking.allocate(records, "p1", 115_000, MAY)
+    records = _apply(records, p1.events)
+    assert discounted(records[0].events) == {"K-1": 1_463, "K-2": 0}
+    seqs = [e.seq for e in records[0].events]
+    assert len(seqs) == len(set(seqs))
+    back = booking.return_payment(records, "p2", date(2025, 6, 20), "storno",
+                                  spare={"p1": (p1.unallocated, MAY, "D1")})  # fmt: skip
+    records = _apply(records, back.events)
+    seqs = [e.seq for e in records[0].events]
+    assert len(seqs) == len(set(seqs))
+    assert discounted(records[0].events) == {"K-1": 1_463, "K-2": 0}
+    fig = open_claims(records, date(2025, 6, 20))["F1"]
+    assert (fig.paid.principal, fig.credited.principal, fig.open.principal) == (98_537, 1_463, 0)
