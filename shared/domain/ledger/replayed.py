@@ -39,7 +39,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING
 
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.accrual import _returned_in_full, accrued_interest, money_days
@@ -67,9 +66,6 @@ from shared.domain.ledger.model import (
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
 from shared.domain.ledger.restate import received_day
 from shared.domain.money import Cents, round_half_up
-
-if TYPE_CHECKING:
-    from shared.domain.ledger.booking import Booking
 
 # the kinds of event a replay can derive again from the payments alone
 _REPLAYABLE = (
@@ -132,17 +128,6 @@ def _freed_by_notes(
             cents, sources, day = out.get(e.payment_id, (0, frozenset(), e.on))
             out[e.payment_id] = (cents + sign * e.amount, sources | {r.number}, max(day, e.on))
     return {p: v for p, v in out.items() if v[0] > 0}
-
-
-def _kept_off(trial: Booking, freed: Cents, sources: Collection[str], spare: Cents) -> Cents:
-    """What of a payment stays off the claims not yet due on the day it was received: the
-    money its notes freed (``freed``, off the claims ``sources``) less what the claims it
-    named and those due took of its surplus (``trial``: the payment booked on them alone;
-    claim by claim the freed money went there first), at most what it left over in ``trial``
-    and what the payment holds on no claim as booked (``spare``: freed money a note moved to
-    a claim not yet due before ledger16 stays there, docs/operations.md)."""
-    elsewhere = sum(x.amount for x in trial.lines if x.invoice_number not in sources)
-    return max(0, min(trial.unallocated, spare, freed - elsewhere))
 
 
 def _replayable(records: Sequence[ClaimRecord]) -> bool:
@@ -256,16 +241,40 @@ def replay_debtor(
             agreed = frozenset(
                 r.number for r in fresh if held_principal_first(r.terms.principal_first, p.received)
             )
-            kept = 0
-            if p.payment_id in freed:
-                cents, sources, noted = freed[p.payment_id]
-                trial = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
-                                 agreed, named=named, due_only=max(noted, p.received))  # fmt: skip
-                kept = _kept_off(trial, cents, sources,
-                                 p.amount - sum(held.get(p.payment_id, {}).values()))  # fmt: skip
-            done = allocate(fresh, p.payment_id, p.amount - kept, p.received, designated, rates,
-                            agreed, named=named)  # fmt: skip
-            fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ())) for r in fresh]
+            if p.payment_id not in freed:
+                done = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
+                                agreed, named=named)  # fmt: skip
+                fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ()))
+                         for r in fresh]  # fmt: skip
+                continue
+            # booked as claim by claim: the payment without what its notes freed by 6:43 lid 2
+            # as received (its own surplus too), then the freed money on the claims due by the
+            # (last) note's day (law16b F2: not by 6:43 alone, which ranks a claim not yet due
+            # when the money came in by its due date, a claim a plan held that day among them),
+            # and what none takes left over, at most what the payment holds on no claim as
+            # booked (the rest: a note before ledger16 moved it to a claim not yet due, where it
+            # stays, docs/operations.md)
+            cents, _, noted = freed[p.payment_id]
+            part = min(cents, p.amount)
+            steps: list[tuple[Cents, bool | date]] = [(p.amount - part, False),
+                                                      (part, max(noted, p.received))]  # fmt: skip
+            left, booked_any = 0, False
+            for amount, due in steps:
+                if amount <= 0:
+                    continue
+                done = allocate(fresh, p.payment_id, amount, p.received, designated, rates,
+                                agreed, named=named, due_only=due, continuing=booked_any)  # fmt: skip
+                fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ()))
+                         for r in fresh]  # fmt: skip
+                booked_any = booked_any or bool(done.lines)
+                left += done.unallocated
+            spare = p.amount - sum(held.get(p.payment_id, {}).values())
+            rest = left - min(left, max(0, spare))
+            if rest > 0:
+                done = allocate(fresh, p.payment_id, rest, p.received, designated, rates, agreed,
+                                named=named, continuing=booked_any)  # fmt: skip
+                fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ()))
+                         for r in fresh]  # fmt: skip
             continue
         waiver = next(e for e in records[i].events if e.seq == seq)
         fig = open_claims(fresh, day, rates)[fresh[i].number]
