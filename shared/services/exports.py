@@ -7,7 +7,8 @@ invoices, split per invoice (so each invoice can be written off in the ledger).
   payments that arrived there (``received_by: third_party``: the agency's bank account and
   Mollie). What the client received itself is on its own bank's statement already; written
   here too under its own IBAN it was booked twice and money that account never had was booked
-  on it (newcomer17 F5). The client imports it into a journal of its own (README, *Exports*).
+  on it (newcomer17 F5). The client imports it into a journal of its own (README, the API
+  table's export row).
 - ``report_pdf``: every payment received, by whom (the third-party account or the client
   itself): what was received, not what is paid out (that is the settlement's specification).
 
