@@ -51,7 +51,7 @@ def _fourteen_day_letter(world, number: str = "C1"):  # type: ignore[no-untyped-
 def _letter_row(page: str) -> str:
     rows = re.findall(r"<tr>(?:(?!</tr>).)*Brief verstuurd(?:(?!</tr>).)*</tr>", page, re.S)
     assert len(rows) == 1, rows
-    return rows[0]
+    return str(rows[0])
 
 
 def test_the_dossier_links_the_sent_letter_and_serves_its_pdf_as_sent(world, tenants):
@@ -85,7 +85,8 @@ def test_the_api_serves_the_letter_of_a_contact_log_entry_to_its_own_client_only
     path = f"/v1/clients/C1/debtors/D1/messages/{sent['entry_id']}/letter"
 
     def get(key: str, at: str = path) -> ApiResponse:
-        return world.api.handle(ApiRequest("GET", at, {"x-api-key": key}, {}))
+        answer: ApiResponse = world.api.handle(ApiRequest("GET", at, {"x-api-key": key}, {}))
+        return answer
 
     answer = get(a.key)
     assert answer.status == 200 and answer.content_type == "application/pdf"
