@@ -109,6 +109,10 @@ class Contribution:
     # gross, settled in ``lines``; this much less arrived); 0 on money the client received
     # itself (its own bank's charges are its own) and on corrections; negative on a reversal
     bank_charges: Cents = 0
+    # a correction is priced by the terms the payment was first settled under (law17 S1):
+    # whether the costs the agency kept were part of its fee then (VAT on them). None: as the
+    # statement's own setting (a payment settled for the first time, older rows)
+    vat_on_costs_kept: bool | None = None
 
     def negated(self) -> Contribution:
         return Contribution(
@@ -126,6 +130,7 @@ class Contribution:
             # set off when it was settled is undone with it, whoever bore them (failure11b B2,
             # law11b F3: kept, the 12.50 stayed on the third-party account owned by no one)
             -self.bank_charges,
+            self.vat_on_costs_kept,
         )
 
 
@@ -275,11 +280,15 @@ def totals(
     commission = sum(c.commission for c in contributions)
     fee = commission
     from_debtor = 0
-    if vat_on_costs_kept:
-        fee += _kept(lines, "costs")
-        # the VAT the debtor paid on those costs is the VAT on that part of the fee (also when
-        # it comes in a later statement than the costs: the client is credited what it paid)
-        from_debtor = _kept(lines, "costs_vat")
+    for c in contributions:
+        # each contribution by the terms it was priced with: a correction by those the payment
+        # was first settled under (law17 S1b: costs moved off a payment settled with VAT on
+        # them give that VAT back, whatever the agreement says now), the rest by this statement's
+        if _own(c.vat_on_costs_kept, vat_on_costs_kept):
+            fee += _kept(c.lines, "costs")
+            # the VAT the debtor paid on those costs is the VAT on that part of the fee (also
+            # when it comes in a later statement than the costs: the client is credited it)
+            from_debtor += _kept(c.lines, "costs_vat")
     charges = sum(c.bank_charges for c in contributions)
     to_client_charges = charges if bank_charges_by is Recipient.CLIENT else 0
     if vat_on_bank_charges:
@@ -310,6 +319,11 @@ def totals(
         bank_charges=charges,
         bank_charges_to_client=to_client_charges,
     )
+
+
+def _own(setting: bool | None, statement: bool) -> bool:
+    """A contribution's own setting where it has one, else the statement's."""
+    return statement if setting is None else setting
 
 
 def _kept(lines: Iterable[SettlementLine], component: str) -> Cents:

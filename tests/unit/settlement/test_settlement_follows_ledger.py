@@ -196,7 +196,7 @@ def test_two_settlements_correcting_one_payment_at_once_correct_it_once(world: A
     assert repo.claim(Claim(s.c1.client_id, "R20261201-elsewhere", fix, seq=1))
     runner = s.services.settlement_runs
     runner._correct(s.c1.client_id, settlement_id_for("R20261201", s.c1.client_id),
-                    s.services.repos.payments.get(s.c1.client_id, "p1"), stale, TERMS)  # fmt: skip
+                    s.services.repos.payments.get(s.c1.client_id, "p1"), stale, (TERMS, True))  # fmt: skip
     history = repo.history(s.c1.client_id)["p1"]
     assert [(c.seq, c.settlement_id) for c in history] == [
         (0, settlement_id_for("R20261130", s.c1.client_id)),
