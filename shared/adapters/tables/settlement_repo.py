@@ -115,7 +115,7 @@ class SettlementRepository:
             "Frequency": a.frequency.value, "Recipients": put_json({k: v.value for k, v in a.recipients.items()}),
             "CommissionBp": a.commission_bp, "FeeVatBp": a.fee_vat_bp,
             "VatOnCostsKept": a.vat_on_costs_kept, "BankChargesBy": a.bank_charges_by.value if a.bank_charges_by else "",
-            "VatOnBankCharges": a.vat_on_bank_charges,
+            "VatOnBankCharges": a.vat_on_bank_charges, "VatOnInterestKept": a.vat_on_interest_kept,
         }))  # fmt: skip
 
     @staticmethod
@@ -135,6 +135,8 @@ class SettlementRepository:
             bank_charges_by=_charges_by(d),
             # agreements from before the setting: as the law says (see the agreement)
             vat_on_bank_charges=bool(d.get("VatOnBankCharges", True)),
+            # agreements from before the setting: as the law says (see the agreement)
+            vat_on_interest_kept=bool(d.get("VatOnInterestKept", True)),
         )
 
     def agreement(self, agency_id: str, client_id: str) -> SettlementAgreement | None:
@@ -246,6 +248,7 @@ class SettlementRepository:
             "VatOnCostsKept": s.vat_on_costs_kept, "BankChargesBy": s.bank_charges_by.value,
             "VatOnBankCharges": s.vat_on_bank_charges,
             "Recipients": put_json({k: v.value for k, v in s.recipients.items()}) if s.recipients is not None else None,
+            "VatOnInterestKept": s.vat_on_interest_kept,
         }, etag)  # fmt: skip
 
     @staticmethod
@@ -263,6 +266,7 @@ class SettlementRepository:
             Recipient(str(d.get("BankChargesBy") or Recipient.AGENCY.value)),
             bool(d.get("VatOnBankCharges", False)),  # older rows were computed without
             _recipients(d.get("Recipients")),
+            bool(d.get("VatOnInterestKept", False)),  # older rows were computed without
         )  # fmt: skip
 
     def add_settlement(self, s: ClientSettlement) -> bool:
@@ -307,7 +311,7 @@ class SettlementRepository:
             "DeductedIn": c.deducted_in, "ReceivedBy": k.received_by.value,
             "BankCharges": k.bank_charges,
             # a correction's: the setting of the payment's first settlement (law17 S1b)
-            "VatOnCostsKept": k.vat_on_costs_kept,
+            "VatOnCostsKept": k.vat_on_costs_kept, "VatOnInterestKept": k.vat_on_interest_kept,
         }, c.etag)  # fmt: skip
 
     @staticmethod
@@ -326,6 +330,7 @@ class SettlementRepository:
         contribution = Contribution(
             payment_id, received, d.get("DebtorNumber"), lines, int(d["Commission"]), into,
             int(d.get("BankCharges") or 0), _flag(d.get("VatOnCostsKept")),
+            _flag(d.get("VatOnInterestKept")),
         )  # fmt: skip
         return Claim(decode(row.pk), d["SettlementId"], contribution, d.get("DeductedIn"),
                      row.etag, int(d.get("Seq", 0)))  # fmt: skip

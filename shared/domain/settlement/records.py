@@ -81,6 +81,9 @@ class ClientSettlement:
     # settled with, and the one a later correction of them keeps (law17 S1b); None on rows
     # stored before it was kept (a correction then reads the split off the payment's lines)
     recipients: dict[str, Recipient] | None = None
+    # the agreement's vat_on_interest_kept (with the interest going to the agency) when the
+    # settlement started; stored settlements from before the setting read False (computed so)
+    vat_on_interest_kept: bool = False
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ import math
 import re
 import secrets
 from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from shared.adapters.tables.keys import encode
@@ -414,6 +414,8 @@ class SettlementRunner:
                 vat_on_bank_charges=agreement.vat_on_bank_charges
                 and agreement.charges_borne_by() is Recipient.CLIENT,
                 recipients=dict(agreement.recipients),
+                vat_on_interest_kept=agreement.vat_on_interest_kept
+                and agreement.recipient("interest") is Recipient.AGENCY,
             )  # fmt: skip
             self.store.add_settlement(draft)
             found = self.store.settlement(agency.agency_id, sid)
@@ -536,9 +538,9 @@ class SettlementRunner:
         rows: list[Claim],
         running: SettlementAgreement,
         read: dict[str, ClientSettlement | None],
-    ) -> tuple[SettlementAgreement, bool]:
+    ) -> SettledUnder:
         """The terms a payment was first settled under (commission, recipients, VAT on the
-        costs kept): those of the settlement that claimed it, kept on its row (``read`` holds
+        costs and the interest kept): those of the settlement that claimed it, kept on its row (``read`` holds
         the rows read so far). A correction moves the payment's money by them, not by the
         agreement in force now: money collected and settled under the agreement then was
         earned at its rate and split by its recipients (law17 S1: a commission raised from 10 %
@@ -551,7 +553,7 @@ class SettlementRunner:
             read[sid] = found[0] if found is not None else None
         first = read[sid]
         if first is None:  # not to be found (never so for a stored claim): as the running one
-            return running, running.vat_on_costs_kept
+            return SettledUnder(running, None, None)
         recipients = first.recipients
         if recipients is None:
             recipients = dict(running.recipients)
@@ -559,7 +561,7 @@ class SettlementRunner:
                 {x.component: x.recipient for x in rows[0].contribution.lines if not x.reversal}
             )
         terms = replace(running, commission_bp=first.commission_bp, recipients=recipients)
-        return terms, first.vat_on_costs_kept
+        return SettledUnder(terms, first.vat_on_costs_kept, first.vat_on_interest_kept)
 
     def _correct(
         self,
@@ -567,14 +569,14 @@ class SettlementRunner:
         sid: str,
         payment: Payment,
         rows: list[Claim],
-        settled_under: tuple[SettlementAgreement, bool],
+        settled_under: SettledUnder,
     ) -> None:
         """Settle the difference between what the ledger now gives ``payment`` and what was
         settled for it (:func:`~shared.domain.settlement.restate.correction`), priced by the
         terms it was first settled under (:meth:`_settled_under`). The correction is the
         payment's next row, inserted once: of two settlements correcting the same payment at
         once, one writes it and the other reads it back and finds nothing left."""
-        terms, vat_on_costs_kept = settled_under
+        terms = settled_under.terms
         for _ in range(RETRIES):
             if any(r.settlement_id == sid and r.seq > 0 for r in rows):
                 return  # this settlement corrected it already (resumed after a crash)
@@ -590,7 +592,9 @@ class SettlementRunner:
             if fix is None:
                 return
             fix = replace(
-                with_charges_moved(fix, now, settled), vat_on_costs_kept=vat_on_costs_kept
+                with_charges_moved(fix, now, settled),
+                vat_on_costs_kept=settled_under.vat_on_costs_kept,
+                vat_on_interest_kept=settled_under.vat_on_interest_kept,
             )
             if not payment.reversed and self._credited(client_id, taken_from(fix)):
                 fix = because(fix, Reason.CREDITED)
@@ -635,6 +639,7 @@ class SettlementRunner:
         figures = totals(contributions, fee_vat_bp=settlement.fee_vat_bp,
                          carried_in=settlement.carried_in,
                          vat_on_costs_kept=settlement.vat_on_costs_kept,
+                         vat_on_interest_kept=settlement.vat_on_interest_kept,
                          repaid=sum(r.amount for r in repayments),
                          bank_charges_by=settlement.bank_charges_by,
                          vat_on_bank_charges=settlement.vat_on_bank_charges)  # fmt: skip
@@ -653,7 +658,7 @@ class SettlementRunner:
             settlement.client_number, settlement.period, f"{run.run_on:%d-%m-%Y}",
             settlement.payout_iban, _percent(settlement.commission_bp),
             _percent(settlement.fee_vat_bp), settlement.vat_on_costs_kept,
-            settlement.vat_on_bank_charges,
+            settlement.vat_on_bank_charges, settlement.vat_on_interest_kept,
         )  # fmt: skip
 
         self.files.put(CONTAINER, f"{prefix}.csv",
@@ -797,6 +802,17 @@ def _unsettled(payments: Iterable[Payment], history: Container[str]) -> list[Pay
         (p for p in payments if p.payment_id not in history and _settleable(p)),
         key=lambda p: (p.received_on, p.payment_id),
     )
+
+
+@dataclass(frozen=True)
+class SettledUnder:
+    """The terms a payment was first settled under: the agreement's commission and recipients
+    then, and whether the costs and the interest the agency kept carried VAT as its fee (None:
+    as the correcting statement's own settings)."""
+
+    terms: SettlementAgreement
+    vat_on_costs_kept: bool | None
+    vat_on_interest_kept: bool | None
 
 
 def _terms_of(settlement: ClientSettlement, agreement: SettlementAgreement) -> SettlementAgreement:
