@@ -79,6 +79,9 @@ class Invoice:
     # run writes a hold that is missing with that day, not its own (failure6 #5)
     promised_on: date | None = None
     paused_on: date | None = None
+    # the day staff resumed the invoice, ending its pause (or promise to pay) before its day:
+    # the steps whose day fell in it keep the workflow's spacing from then (``held_until``)
+    pause_ended_on: date | None = None
     # the ids of the workflow steps the invoice took, oldest first (``dunning_step`` is the
     # last one's place when it was taken): an edit of the workflow moves places, not ids
     dunning_trail: tuple[str, ...] = ()
@@ -210,6 +213,23 @@ class Invoice:
         if status is not InvoiceStatus.DISPUTED:
             status = _status_for(amount, paid)
         notes = (*self.credit_notes, (reference, cents))
+        return replace(self, amount=amount, paid=paid, status=status, credit_notes=notes)
+
+    def bring_credit_note_to(self, reference: str, cents: Cents) -> Invoice:
+        """Booked note ``reference`` brought to ``cents``: what the claim ledger lets it go of
+        the principal. A discount lets go only of what was still owed on its day; where a
+        payment received before it is booked after it, the ledger takes the rest of it back
+        (law16b F3) and the invoice asks that part again, paid by that payment. The invoiced
+        amount stays; nothing for a note not booked or already at ``cents``."""
+        booked = dict(self.credit_notes).get(reference)
+        if booked is None or booked == cents or cents < 0:
+            return self
+        amount = self.amount + booked - cents
+        paid = min(self.paid, amount)
+        status: InvoiceStatus = self.status
+        if status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID):
+            status = _status_for(amount, paid)
+        notes = tuple((r, cents if r == reference else c) for r, c in self.credit_notes)
         return replace(self, amount=amount, paid=paid, status=status, credit_notes=notes)
 
     def take_back_credit_note(self, reference: str) -> Invoice:

@@ -16,6 +16,7 @@ import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -23,7 +24,7 @@ from shared.adapters.letters.pdf_letter import Letterhead, LetterInvoice, Letter
 from shared.adapters.tables.dunning_repo import WAITING, RunRecord
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.messaging_repo import OutboxRepository
-from shared.adapters.tables.plans_repo import PlanRepository, held_by_plan
+from shared.adapters.tables.plans_repo import PlanRepository, held_after_end, held_by_plan
 from shared.clock import Clock, SystemClock, amsterdam_date
 from shared.domain.dunning.letter_costs import vat_in
 from shared.domain.dunning.templates import (
@@ -78,6 +79,7 @@ from shared.domain.messaging import (
 )
 from shared.domain.money import format_cents, format_eur_en
 from shared.domain.parties import Client, Debtor, DebtorKind, Pause
+from shared.domain.pause_end import hold_ended_on, resumed
 from shared.domain.plans.plan import PlanStatus
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
@@ -284,12 +286,14 @@ class DunningService:
         unfinished: set[str] = set()
         without_workflow: list[str] = []
         newly_waiting: list[str] = []  # of those, the ones staff have not been told of
+        # the ended plans' dunning holds, read once for every debtor of the run (misc17b)
+        ended_holds = held_after_end(self.repos.store, client_id) if by_debtor or imported else frozenset()  # fmt: skip
         for debtor_number in dict.fromkeys([*by_debtor, *imported]):
             row_keys = by_debtor.get(debtor_number, [])
             try:
                 done = self._run_debtor(
                     client, debtor_number, row_keys, business_date, workflows, rules, templates,
-                    imported.get(debtor_number, []),
+                    imported.get(debtor_number, []), ended_holds,
                 )  # fmt: skip
                 steps += done.total()
                 messages += done[MESSAGE]
@@ -460,6 +464,7 @@ class DunningService:
         rules: list[SegmentRule],
         templates: dict[str, MessageTemplate],
         imported: list[str] | None = None,
+        ended_holds: AbstractSet[str] | None = None,
     ) -> Counter[str]:
         """``row_keys``: the debtor's own schedule rows due; ``imported``: its invoices an
         import's row named (that row is the caller's to delete). What its steps did, by kind
@@ -497,7 +502,7 @@ class DunningService:
             self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
             raise _WithoutWorkflow(first)
         # a running payment plan holds its invoices: no dunning until it is cancelled
-        dunned, held = dunnable(self.repos.store, client.client_id, invoices)
+        dunned, held = dunnable(self.repos.store, client.client_id, invoices, ended_holds)
         # so does a claim past its prescription date, until a person decides
         dunned = [i for i in dunned if i.number not in watch.held]
         held = held | watch.held
@@ -855,7 +860,9 @@ class DunningService:
             extra=dict(extra or {}),
         )  # fmt: skip
         content = MessageContent(subject=rendered.subject, text=rendered.text, html=rendered.html, attachments=attachments,
-                                 template=planned.step.templates.get("whatsapp"), language=debtor.language.value)  # fmt: skip
+                                 template=planned.step.templates.get("whatsapp"), language=debtor.language.value,
+                                 # a mail over the mailbox's size limit leaves the PDFs to the portal
+                                 attachments_at=context.portal_link if channel is Channel.EMAIL else "")  # fmt: skip
         if channel is Channel.WHATSAPP and content.template:
             content = self._whatsapp_template(client, debtor, content, context)
         return message, content
@@ -1130,8 +1137,9 @@ class DunningService:
         return debtor
 
     def resume_debtor(self, client: Client, number: str, author: str) -> Debtor:
+        today = amsterdam_date(self.clock.now())
         debtor = self._debtor_change(
-            client, number, lambda d: replace(d, pause=None), ContactKind.RESUME, "Resumed", author
+            client, number, lambda d: resumed(d, today), ContactKind.RESUME, "Resumed", author
         )
         self.schedule_invoices(
             client.client_id, self.repos.invoices.for_debtor(client.client_id, number)
@@ -1198,7 +1206,7 @@ class DunningService:
             if resume:
                 updated, summary, kind = (
                     replace(inv, paused_until=None, promise_until=None, promised_on=None,
-                            paused_on=None),
+                            paused_on=None, pause_ended_on=hold_ended_on(inv, today)),
                     f"Invoice {number} resumed",
                     ContactKind.RESUME,
                 )  # fmt: skip
@@ -1572,7 +1580,7 @@ def _state(
     return DunningState(
         placed(workflow, trail) if workflow else invoice.dunning_step, invoice.dunning_step_on,
         invoice.paused_until, invoice.promise_until, costs_owed_from or own,
-        letter_sent_on, frozenset(trail), letter_void,
+        letter_sent_on, frozenset(trail), letter_void, pause_ended_on=invoice.pause_ended_on,
     )  # fmt: skip
 
 
@@ -1628,13 +1636,15 @@ def plans_ended(store: TableStore, client_id: str, debtor_number: str) -> dict[s
 
 
 def dunnable(
-    store: TableStore, client_id: str, invoices: Sequence[Invoice]
-) -> tuple[list[Invoice], set[str]]:
+    store: TableStore, client_id: str, invoices: Sequence[Invoice],
+    ended_holds: AbstractSet[str] | None = None,
+) -> tuple[list[Invoice], set[str]]:  # fmt: skip
     """The invoices a dunning step may act on: collectable (open or partly paid: not paid,
     credited, withdrawn or disputed) and not held by a running payment plan; and the numbers
     a plan holds. The run plans by it, and messaging asks it again right before a waiting
     reminder goes out (one rule for both)."""
-    held = held_by_plan(store, client_id, [i.number for i in invoices], ended=True)
+    held = held_by_plan(store, client_id, [i.number for i in invoices],
+                        ended=True if ended_holds is None else ended_holds)  # fmt: skip
     return [i for i in invoices if i.is_collectable and i.number not in held], held
 
 

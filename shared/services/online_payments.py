@@ -48,7 +48,6 @@ from shared.adapters.mollie import MollieClient, MollieError, MolliePayment
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.messaging_repo import USAGE, CounterRepository
 from shared.clock import Clock, amsterdam_date
-from shared.domain.ids import time_ordered_id
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ContactEntry, ContactKind, PaymentSource, Receiver
@@ -585,11 +584,19 @@ class OnlinePaymentService:
             was = charge_back or booked.cents - undone
             self._contact_once(client, debtor, f"restore-{key}-chargeback", now,
                                f"Chargeback of {format_eur_nl(was)} reversed by the bank: the online payment counts again",
-                               invoices)  # fmt: skip
+                               invoices, payment_id=payment.payment_id)  # fmt: skip
         if refund_back:
             text = (f"Refund of {format_eur_nl(refund_back)} failed or was canceled at Mollie: "
                     "the online payment counts again")  # fmt: skip
-            self._contact_once(client, debtor, f"restore-{key}-refund", now, text, invoices)
+            self._contact_once(
+                client,
+                debtor,
+                f"restore-{key}-refund",
+                now,
+                text,
+                invoices,
+                payment_id=payment.payment_id,
+            )
             try:
                 self.repos.actions.add(ActionItem(client.client_id, f"refund-failed-{key}", "refund_failed",
                                                   f"Debtor {debtor}: {text} ({payment.payment_id})", now, debtor_number=debtor,
@@ -602,9 +609,22 @@ class OnlinePaymentService:
         return payment.status
 
     def _contact_once(self, client: Client, debtor: str, entry_id: str, now: datetime,
-                      summary: str, invoices: list[str]) -> None:  # fmt: skip
-        """A Mollie line on the debtor's contact log, written once under its key."""
-        if self.repos.contacts.entry(client.client_id, debtor, entry_id) is None:
+                      summary: str, invoices: list[str], *, payment_id: str) -> None:  # fmt: skip
+        """A Mollie line on the debtor's contact log, written once under its key. The log's
+        row key starts with the line's time, so two deliveries at once (the webhook and the
+        reconcile timer, or Mollie's retry; not serialised by a claim on a plan's chargeback)
+        would each write the key under a time of its own: the first to claim the key names
+        the time (a row of the payment's), and the other writes the very same row, refused."""
+        if self.repos.contacts.entry(client.client_id, debtor, entry_id) is not None:
+            return
+        claim = Row(encode(payment_id), f"contact|{entry_id}", {"At": now})
+        try:
+            self.repos.store.insert(MOLLIE_PAYMENTS, claim)
+        except Conflict:  # claimed by the delivery at work beside this one, or cut off after it
+            found = self.repos.store.get(MOLLIE_PAYMENTS, claim.pk, claim.rk)
+            if found is not None and isinstance(found.data.get("At"), datetime):
+                now = found.data["At"]
+        with contextlib.suppress(Conflict):  # the other delivery wrote the same row first
             self.repos.contacts.add(ContactEntry(client.client_id, debtor, entry_id, now, ContactKind.PAYMENT,
                                                  summary, channel="mollie", invoice_numbers=tuple(invoices),
                                                  system=True))  # fmt: skip
@@ -685,13 +705,18 @@ class OnlinePaymentService:
         now = self.clock.now()
         debtor = str(record.get("Debtor") or "")
         invoices = tuple(json.loads(str(record.get("Invoices") or "[]")))
-        self.repos.actions.add(ActionItem(
-            client.client_id, time_ordered_id(now), "mollie_payment_missing",
-            f"Mollie payment {payment_id} of debtor {debtor} cannot be read: {why}; check it in Mollie's dashboard",
-            now, debtor_number=debtor or None, invoice_numbers=invoices,
-            detail={"payment_id": payment_id, "account": account},
-        ))  # fmt: skip
-        # counted after the item is added: a crash in between tells twice, never not at all
+        # the item's id is the payment's: the webhook and the reconcile timer (or Mollie's
+        # retry while the first call runs) both read the counter as 0, and the second insert
+        # is the one refused (misc17b: two items for one payment, as failure16b F4 found for
+        # test payments)
+        with contextlib.suppress(Conflict):
+            self.repos.actions.add(ActionItem(
+                client.client_id, f"mollie-missing-{payment_id}", "mollie_payment_missing",
+                f"Mollie payment {payment_id} of debtor {debtor} cannot be read: {why}; check it in Mollie's dashboard",
+                now, debtor_number=debtor or None, invoice_numbers=invoices,
+                detail={"payment_id": payment_id, "account": account},
+            ))  # fmt: skip
+        # the counter spares later calls the insert; the item alone keeps it once
         self.counters.increment(USAGE, client.client_id, told)
         return "missing"
 
@@ -900,7 +925,7 @@ class OnlinePaymentService:
         now = self.clock.now()
         self._contact_once(client, debtor, f"undo-{key}", now,
                            f"{kind.capitalize()} of {format_eur_nl(undone)} on an online payment ({count} this year)",
-                           invoices)  # fmt: skip
+                           invoices, payment_id=payment.payment_id)  # fmt: skip
         if kind == "refund" and count > client.refund_warning_threshold:
             try:
                 self.repos.actions.add(ActionItem(client.client_id, f"refund-threshold-{key}", "refund_threshold",
@@ -921,16 +946,19 @@ class OnlinePaymentService:
         its net id (the reversed booking is never booked again); told once. ``was``: what the
         chargeback had taken (when the caller already recorded it as undone)."""
         on, received_on = self._counts_again_on(client, booking_id, payment, chargeback=True)
-        self._net(client, booking_id, payment, payment.amount, invoices, on=on,
-                  received_on=received_on)  # fmt: skip
         if was is None:
             was = self._undone(payment.payment_id)
-        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, 0)))  # fmt: skip
         if was > 0:
-            now = self.clock.now()
-            self.repos.contacts.add(ContactEntry(client.client_id, debtor, time_ordered_id(now), now, ContactKind.PAYMENT,
-                                                 f"Chargeback of {format_eur_nl(was)} reversed by the bank: the online payment counts again",
-                                                 channel="mollie", invoice_numbers=tuple(invoices), system=True))  # fmt: skip
+            # told first, under the key ``_restore`` tells the same reversal by: two
+            # deliveries at once each wrote a line under a fresh id, and one cut off after the
+            # net's booking never told it; cut off before the net, the redelivery finds the
+            # plan counted again and restores, telling under this key (once) (misc17b)
+            self._contact_once(client, debtor, f"restore-{payment.payment_id}-{was}-0-chargeback", self.clock.now(),
+                               f"Chargeback of {format_eur_nl(was)} reversed by the bank: the online payment counts again",
+                               invoices, payment_id=payment.payment_id)  # fmt: skip
+        self._net(client, booking_id, payment, payment.amount, invoices, on=on,
+                  received_on=received_on)  # fmt: skip
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, 0)))  # fmt: skip
 
     def _paid_on(self, client: Client, booking_id: str, payment: MolliePayment) -> date:
         """The day the payment was booked as received (Mollie's paidAt when it was booked);

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
@@ -64,18 +65,36 @@ def rules_from(d: dict[str, Any]) -> PlanRules:
 
 
 def held_by_plan(
-    store: TableStore, client_id: str, numbers: list[str], *, ended: bool = False
+    store: TableStore,
+    client_id: str,
+    numbers: list[str],
+    *,
+    ended: bool | AbstractSet[str] = False,
 ) -> set[str]:
     """The invoices among ``numbers`` that a running payment plan holds (no dunning); with
     ``ended``, also those a plan the creditor ended while the debtor kept it still holds from
-    the dunning (:func:`ended_partition`: to the last day he was granted, law16b F4)."""
+    the dunning (:func:`ended_partition`: to the last day he was granted, law16b F4). The
+    ended plans' holds are read here (``True``), or given as :func:`held_after_end` read them
+    once for a daily run's every debtor."""
     if not numbers:
         return set()
     keys = [encode(n) for n in numbers]
-    rows = set(store.get_many(PLAN_INVOICES, encode(client_id), keys))
-    if ended:
-        rows |= set(store.get_many(PLAN_INVOICES, ended_partition(client_id), keys))
-    return {decode(rk) for rk in rows}
+    found = {decode(rk) for rk in store.get_many(PLAN_INVOICES, encode(client_id), keys)}
+    if ended is True:
+        found |= {decode(rk) for rk in store.get_many(PLAN_INVOICES, ended_partition(client_id), keys)}  # fmt: skip
+    elif ended:
+        found |= {n for n in numbers if n in ended}
+    return found
+
+
+def held_after_end(store: TableStore, client_id: str) -> frozenset[str]:
+    """Every invoice of the client a plan the creditor ended while the debtor kept it still
+    holds from the dunning: the whole ended partition in one query (it holds only those
+    plans' invoices until their last day, when the plan's look drops them), so the daily run
+    reads it once for all its debtors rather than once per debtor (misc17b)."""
+    return frozenset(
+        decode(row.rk) for row in all_rows(store, PLAN_INVOICES, pk=ended_partition(client_id))
+    )
 
 
 def ended_partition(client_id: str) -> str:

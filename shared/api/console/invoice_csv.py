@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -368,8 +369,12 @@ def preview(
     invoice_items = [{k: v for k, v in i.items() if k not in DEBTOR_FIELDS} for i in items]
     valid, schema_errors = validate_rows(invoice_items, schemas.InvoiceIn)
     drafts = [(index, _draft(model)) for index, model in valid]
-    made, debtor_errors = new_debtors(imports, client, items, drafts, new_kind)
-    differs = stored_differences(imports, client, items, drafts)
+    # the stored debtors the rows name, read once for the new ones and for those the file
+    # names otherwise (misc17b: the preview read the same debtors twice)
+    numbers = sorted({d.debtor_number for _, d in drafts})
+    stored = imports.repos.debtors.get_many(client.client_id, numbers) if numbers else {}
+    made, debtor_errors = new_debtors(stored, items, drafts, new_kind)
+    differs = stored_differences(stored, items, drafts)
     debtor_errors += [
         RowError(d.index, "debtor_name", STORED_OTHER_NAME.format(
             number=d.number, stored=d.stored_name, given=d.given_name))
@@ -401,15 +406,13 @@ def preview(
 
 
 def stored_differences(
-    imports: ImportService,
-    client: Client,
+    stored: Mapping[str, tuple[Debtor, str | None]],
     items: list[dict[str, Any]],
     drafts: list[tuple[int, InvoiceDraft]],
 ) -> list[StoredDiffers]:
-    """The rows of a stored debtor whose Naam (folded: case and spaces) or Soort differ from
-    the stored debtor's. A row without a Naam or Soort column says nothing to compare."""
-    numbers = sorted({d.debtor_number for _, d in drafts})
-    stored = imports.repos.debtors.get_many(client.client_id, numbers) if numbers else {}
+    """The rows of a stored debtor (``stored``: those the rows name, by number) whose Naam
+    (folded: case and spaces) or Soort differ from the stored debtor's. A row without a Naam
+    or Soort column says nothing to compare."""
     found: list[StoredDiffers] = []
     for index, draft in drafts:
         if (record := stored.get(draft.debtor_number)) is None:
@@ -427,19 +430,16 @@ def stored_differences(
 
 
 def new_debtors(
-    imports: ImportService,
-    client: Client,
+    stored: Mapping[str, tuple[Debtor, str | None]],
     items: list[dict[str, Any]],
     drafts: list[tuple[int, InvoiceDraft]],
     new_kind: str | None = None,
 ) -> tuple[dict[str, tuple[int, Debtor]], list[RowError]]:
-    """The debtors the rows name that are not stored, made from the row's debtor columns by
+    """The debtors the rows name that are not ``stored``, made from the row's debtor columns by
     the API's own schema (``POST /v1/clients/{client}/debtors``), each with the row it was made
     from; and the rows refused: a new debtor without a name, without a kind (no column, no
     ``new_kind``), with details the schema refuses, or given other details than the row that
     made it. A stored debtor's rows are left alone: the upload never changes a debtor."""
-    numbers = sorted({d.debtor_number for _, d in drafts})
-    stored = imports.repos.debtors.get_many(client.client_id, numbers) if numbers else {}
     made: dict[str, tuple[int, Debtor]] = {}
     given_by: dict[str, dict[str, Any]] = {}
     errors: list[RowError] = []
