@@ -45,6 +45,7 @@ class StatementHeading:
     fee_vat_percent: str
     vat_on_costs_kept: bool = False  # the fee VAT is on commission and costs kept
     vat_on_bank_charges: bool = False  # and on the bank charges passed on
+    vat_on_interest_kept: bool = False  # and on the interest kept
 
 
 def _latin1(text: str) -> str:
@@ -98,6 +99,7 @@ def statement_pdf(
         (
             f"Btw {_nl(heading.fee_vat_percent)}% over provisie"
             + (" en ingehouden incassokosten" if heading.vat_on_costs_kept else "")
+            + (" en ingehouden rente" if heading.vat_on_interest_kept else "")
             + (" en doorberekende bankkosten" if heading.vat_on_bank_charges else ""),
             -t.fee_vat,
         ),
