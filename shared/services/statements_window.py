@@ -100,7 +100,7 @@ from shared.services.client_receipts import SYNC_PREFIX
 from shared.services.ledger.costs_holds import ended_plan_held_on, principal_plan_ran_on
 from shared.services.ledger.service import DebtorClaims
 from shared.services.plan_designation import PlanMemo, plan_invoices_named
-from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups
+from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups, SingleFlight
 from shared.services.statement_returns import return_refs
 from shared.services.statements_redo import (
     UNDONE,
@@ -236,6 +236,10 @@ class StatementWindow:
         )
         self.first_ledger_digests = {}  # a window flushed in parts reads it again after
         self.digest_lock = threading.Lock()  # read once, whichever prefetch thread asks
+        # the window's reads each made once, whichever prefetch thread asks first
+        self.once = SingleFlight()
+        # (client, debtor) -> his first page of invoice rows, None when there are more
+        self.short_pages: dict[tuple[str, str], list[Row] | None] = {}
         # (client, debtor) -> the debtor as the index rows named it (name and kind: the rows
         # are authoritative, match_index_repo VERSION 3), its row not read
         self.hinted: dict[tuple[str, str], Debtor] = {}
@@ -279,12 +283,14 @@ class StatementWindow:
     def _raw(self, method: str, *args: object) -> list[OpenInvoice]:
         """The index's answer as stored, read once per window (the prefetch may have)."""
         key = (method, *args)
-        if key not in self.answers:
+
+        def read() -> list[OpenInvoice]:
             if method == "of_debtor":
-                self.answers[key] = self._of_debtor_read(str(args[0]))
-            else:
-                self.answers[key] = getattr(self.lookups, method)(*args)
-        return self.answers[key]
+                return self._of_debtor_read(str(args[0]))
+            answer: list[OpenInvoice] = getattr(self.lookups, method)(*args)
+            return answer
+
+        return self.once.get(self.answers, key, read)
 
     def _of_debtor_read(self, debtor: str) -> list[OpenInvoice]:
         """A debtor's open invoices as the index's ``d|`` rows give them, from its invoice
@@ -359,26 +365,30 @@ class StatementWindow:
         rows = self.invoice_rows.get(key)
         if rows is not None:
             return rows
-        self._ledger_debtors(client_id)  # before the invoices, as _invoice_rows reads them
-        page = self.repos.store.query(
-            schema.INVOICES,
-            pk=encode(client_id),
-            rk_range=prefix_range(schema.debtor_invoices_prefix(number)),
-            page_size=HISTORY_PAGE,
-        )
-        if page.continuation:
-            return None
-        self.invoice_rows[key] = list(page.rows)
-        return self.invoice_rows[key]
+
+        def read() -> list[Row] | None:
+            self._ledger_debtors(client_id)  # before the invoices, as _invoice_rows reads them
+            page = self.repos.store.query(
+                schema.INVOICES,
+                pk=encode(client_id),
+                rk_range=prefix_range(schema.debtor_invoices_prefix(number)),
+                page_size=HISTORY_PAGE,
+            )
+            if page.continuation:
+                return None
+            self.invoice_rows[key] = list(page.rows)  # kept for his book
+            return self.invoice_rows[key]
+
+        return self.once.get(self.short_pages, key, read)
 
     def _invoice_rows(self, client_id: str, number: str) -> list[Row]:
         """A debtor's invoice rows as stored, read once per window, after the client's digest
         of ledger debtors (see :meth:`_read_book`)."""
         key = (client_id, number)
-        rows = self.invoice_rows.get(key)
-        if rows is None:
+
+        def read() -> list[Row]:
             self._ledger_debtors(client_id)
-            rows = list(
+            return list(
                 all_rows(
                     self.repos.store,
                     schema.INVOICES,
@@ -386,8 +396,8 @@ class StatementWindow:
                     rk_range=prefix_range(schema.debtor_invoices_prefix(number)),
                 )
             )
-            self.invoice_rows[key] = rows
-        return rows
+
+        return self.once.get(self.invoice_rows, key, read)
 
     def by_reference(self, reference: str) -> list[OpenInvoice]:
         return self._live(self._raw("by_reference", reference))
@@ -456,14 +466,16 @@ class StatementWindow:
         client only said it is of in ``said_as_read``): read only when the client's digest of
         learned accounts may hold it (most payers were never learned)."""
         key = (client_id, _iban_key(iban))
-        if key not in self.learned_as_read:
+
+        def read() -> frozenset[str]:
             if self._digest(client_id).may_know(key[1]):
                 found = self.repos.banking.known_payers(client_id, key[1])
             else:
                 found = KnownPayers()
-            self.said_as_read[key] = found.said
-            self.learned_as_read[key] = found.paid
-        return self.learned_as_read[key]
+            self.said_as_read[key] = found.said  # before the paid ones: asked after them
+            return found.paid
+
+        return self.once.get(self.learned_as_read, key, read)
 
     def _digest(self, client_id: str) -> PayerDigest:
         """The client's digest of learned accounts, read once per window (a learning of an
@@ -493,8 +505,12 @@ class StatementWindow:
         carrying its name and kind, which spares reading the debtor (the rows are kept up to
         date with the debtor: match_index_repo)."""
         key = (client.client_id, number)
-        if key in self.reads:
-            return self.reads[key]
+        return self.once.get(self.reads, key, lambda: self._read_claims(client, number, named))
+
+    def _read_claims(
+        self, client: Client, number: str, named: OpenInvoice | None
+    ) -> tuple[DebtorClaims, dict[str, Invoice], dict[str, str | None]]:
+        key = (client.client_id, number)
         part = self.parts.get(client.client_id)
         debtor: Debtor | None = part.known(number) if part else None
         if debtor is None and key in self.hinted:
@@ -519,13 +535,11 @@ class StatementWindow:
             claims = self.service.payments.ledger.debtor_claims(client, number, debtor, invoices)
         else:  # the digest of ledger debtors says its ledger has no row: no read
             claims = _without_ledger(client, debtor, invoices)
-        read = (
+        return (
             claims,
             {i.number: i for i in invoices},
             {i.number: r.etag for i, r in zip(invoices, rows, strict=True)},
         )
-        self.reads[key] = read
-        return read
 
     def _ledger_debtors(self, client_id: str) -> ledger_digest.LedgerDebtors:
         """The client's digest of ledger debtors, read once per window, before the window's

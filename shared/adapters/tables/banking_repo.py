@@ -732,19 +732,16 @@ class BankingRepository:
         """The account's last closing balance: a row of its lines' partition (``~closing``),
         written with its statement's mark; where it was kept before
         (``AccountBalances``) until the account's next statement writes it there."""
+        return self.closing_seen(account).last
+
+    def closing_seen(self, account: str) -> ClosingSeen:
+        """:meth:`last_closing` with the marks of its day's statements it names."""
         row = self.store.get(STATEMENT_LINES, encode(account), CLOSING_RK)
         if row is None:
             row = self.store.get(ACCOUNT_BALANCES, encode(account), "last")
         if row is None:
-            return None
-        on = get_date(row.data["On"])
-        assert on is not None
-        source = None
-        if "ImpliedFrom" in row.data:  # no closing balance: the statement's opening it was
-            from_on = get_date(row.data["ImpliedFromOn"])  # implied from, to know it again
-            assert from_on is not None
-            source = (int(row.data["ImpliedFrom"]), from_on)
-        return LastClosing(int(row.data["Closing"]), on, source)
+            return ClosingSeen(None, None)
+        return ClosingSeen(closing_of(row), marks_of(row))
 
     @staticmethod
     def closing_row(
@@ -753,18 +750,32 @@ class BankingRepository:
         on: date,
         last: LastClosing | None,
         implied_from: tuple[int, date] | None = None,
+        *,
+        mark: str | None = None,
+        day_marks: frozenset[str] | None = None,
     ) -> Row | None:
         """The account's closing balance to write over ``last`` (as the caller read it a
         moment ago: the statement service reads it to compare the opening with, and writes
         this with the statement's mark), None when ``last`` is of a later day. The balance is
         only compared with a later statement's opening, never used to book; its write was
         an upsert after a read before as well. ``implied_from``: the opening (amount, day)
-        of a statement without a closing balance, whose opening plus lines ``closing`` is."""
+        of a statement without a closing balance, whose opening plus lines ``closing`` is.
+
+        ``mark``: the row key of the statement's mark written with it, kept in ``Marks``
+        with those of the statements marked before on the same day (``day_marks``, as read
+        with ``last``; None: not known, and then none are kept until a later day's). So a
+        statement of that day whose mark is not among them was never marked, and its mark
+        needs no read (perf17; a race between two deliveries of one account can lose one,
+        which the statement's claim of its lines then finds)."""
         if last is not None and on < last.on:
             return None
         data: dict[str, object] = {"Closing": closing, "On": put_date(on)}
         if implied_from is not None:
             data |= {"ImpliedFrom": implied_from[0], "ImpliedFromOn": put_date(implied_from[1])}
+        if mark is not None:
+            before = frozenset() if last is None or on > last.on else day_marks
+            if before is not None and len(before) < MAX_DAY_MARKS:
+                data["Marks"] = put_json(sorted(before | {mark}))
         return Row(encode(account), CLOSING_RK, data)
 
     # -- learned payer accounts --------------------------------------------------------------
@@ -1045,6 +1056,43 @@ class LastClosing(NamedTuple):
 
 
 CLOSING_RK = "~closing"  # the account's last closing balance, in its lines' partition
+
+
+class ClosingSeen(NamedTuple):
+    """An account's last closing balance as read, with the row keys of the marks of the
+    statements that closed on its day (None: not known, a row written before perf17 or with
+    more than :data:`MAX_DAY_MARKS` of them)."""
+
+    last: LastClosing | None
+    marks: frozenset[str] | None
+
+
+MAX_DAY_MARKS = 100  # statements of one account marked on one day that its closing names
+
+
+def marks_of(row: Row) -> frozenset[str] | None:
+    """The marks a ``~closing`` row names (:meth:`BankingRepository.closing_row`)."""
+    if "Marks" not in row.data:
+        return None
+    return frozenset(str(rk) for rk in get_json(row.data.get("Marks"), []))
+
+
+def statement_rk(identity: str) -> str:
+    """The row key of a statement's mark (:meth:`BankingRepository.statement_mark`)."""
+    return _statement_rk(identity)
+
+
+def closing_of(row: Row) -> LastClosing:
+    """The closing balance a ``~closing`` row (:meth:`BankingRepository.closing_row`, or
+    one kept in ``AccountBalances`` before) holds."""
+    on = get_date(row.data["On"])
+    assert on is not None
+    source = None
+    if "ImpliedFrom" in row.data:  # no closing balance: the statement's opening it was
+        from_on = get_date(row.data["ImpliedFromOn"])  # implied from, to know it again
+        assert from_on is not None
+        source = (int(str(row.data["ImpliedFrom"])), from_on)
+    return LastClosing(int(str(row.data["Closing"])), on, source)
 
 
 def _claim_rk(account: str, line_id: str) -> str:
