@@ -454,6 +454,21 @@ class StatementService:
                 report, settings, written=written,
             )  # fmt: skip
 
+        banking = self.repos.banking
+
+        def claimed_before() -> bool:
+            """The statement's first window found a line of it claimed before: booked whole
+            before (skipped), or its lines one at a time."""
+            identity = statement.identity()
+            if not checked and self._statement_done(statement.account, identity, source):
+                return True  # its mark was not read (the last closing balance showed it
+                # unmarked): marked meanwhile by another delivery, skipped as one is
+            if banking.statement_done_before(statement.account, identity):
+                # booked whole before its mark moved: a statement sent again, as before
+                banking.write_marks([mark])  # where it is looked for now
+                return True
+            return False
+
         for start in range(0, len(lines), self.window):
             chunk = lines[start : start + self.window]
             report.lines += len(chunk)
@@ -467,52 +482,31 @@ class StatementService:
                 if self.window > 1 and len(clients) == 1
                 else {}
             )  # fmt: skip
-            records = (
-                self.repos.banking.claim_lines(
-                    statement.account,
-                    [
-                        (line_id, line.amount, line.booking_date, time_ordered_id(self.clock.now()))
-                        for line, line_id in chunk
-                    ],
-                    [places[line_id] for _, line_id in chunk],
-                )
-                if self.window > 1
-                else None
-            )
-            if (
-                records is None
-                and start == 0
-                and self.window > 1
-                and not checked
-                and self._statement_done(statement.account, statement.identity(), source)
-            ):  # its mark was not read (it closes after the account's last closing): marked
-                # meanwhile by another delivery, it is skipped as a marked one is (perf17)
-                report.lines -= len(chunk)
-                return "skipped", None
-            if (
-                records is None
-                and start == 0
-                and self.window > 1
-                and self.repos.banking.statement_done_before(
-                    statement.account, statement.identity()
-                )
-            ):  # booked whole before its mark moved: a statement sent again, as before
-                report.lines -= len(chunk)
-                self.repos.banking.write_marks([mark])  # where it is looked for now
-                return "skipped", None
-            if records is None:  # a line of the window was claimed before: one at a time
+            if self.window == 1:  # every line on its own
                 for line, line_id in chunk:
                     one(line, line_id)
                 continue
+            records = [
+                banking.unclaimed(line_id, time_ordered_id(self.clock.now()), places[line_id])
+                for _, line_id in chunk
+            ]
+            # the window matches its lines, then claims them with what it decided for them
+            # (a line claimed before sends its lines to the one-line path, after the checks
+            # of the statement's first claim, claimed_before)
             window = StatementWindow(
                 self, statement, clients, owner, lookups, settings, report,
                 lambda line, line_id: one(line, line_id), ledger_debtors=seen, written=written,
+                claimed_before=claimed_before if start == 0 else None,
             )  # fmt: skip
             window.prefetch([as_read(line) for line, _ in chunk])
             for (line, line_id), record in zip(chunk, records, strict=True):
                 window.line(as_read(line), line_id, record)
             final = start + self.window >= len(lines)
-            if window.flush(marks if final else []):
+            flushed = window.flush(marks if final else [])
+            if window.skipped:
+                report.lines -= len(chunk)
+                return "skipped", None
+            if flushed:
                 return "marked", closing
         self.repos.banking.write_marks(marks)
         return "booked", closing

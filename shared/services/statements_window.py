@@ -180,8 +180,14 @@ class StatementWindow:
         threads: int = THREADS,
         ledger_debtors: Mapping[str, ledger_digest.LedgerDebtors] | None = None,
         written: bool = False,
+        claimed_before: Callable[[], bool] | None = None,
     ) -> None:
         self.service = service
+        # asked when the window's first claim finds a line claimed before: True, the
+        # statement was booked whole before (its lines are dropped, ``skipped``); False, its
+        # lines take the one-line path (None: they do, the window is not its first)
+        self.claimed_before = claimed_before
+        self.skipped = False
         # the statement is the client's own upload (statement_sources): the payers its
         # bookings teach are the client's word (``said``), its references the client's
         self.written = written
@@ -212,6 +218,9 @@ class StatementWindow:
 
     def _reset(self) -> None:
         self.books: dict[tuple[str, str], _DebtorBook] = {}
+        # the lines decided (booked in memory or settled) since the last flush, in order:
+        # claimed by the flush with what was decided for them
+        self.decided: list[tuple[StatementLine, str]] = []
         self.booked: list[_Booked] = []
         self.actions: list[tuple[LineRecord, str, ActionItem]] = []  # (record, status, item)
         self.settled: list[tuple[LineRecord, str, dict[str, object]]] = []
@@ -639,6 +648,9 @@ class StatementWindow:
 
     # -- one line ------------------------------------------------------------------------------
     def line(self, line: StatementLine, line_id: str, record: LineRecord) -> None:
+        """Decide the line (``record``: not claimed yet, :meth:`flush` claims it)."""
+        if self.skipped:
+            return
         if (
             line.is_return
             or (line.amount > 0 and not self.clients)
@@ -646,20 +658,25 @@ class StatementWindow:
             or may_be_own_collection(line)  # one of our collections: looked up there
         ):
             self.flush()  # a return may reopen a claim this window holds
-            self.redo(line, line_id)
+            if not self.skipped:
+                self.redo(line, line_id)
             return
         if line.amount <= 0:
+            self.decided.append((line, line_id))
             self.settled.append((record, "debit", self._fields(line, None, None)))
             return
         result = match_line(
             0, line, self, self.settings, self._totals(line.booking_date, line.amount)
         )
         if result.booked and result.best is not None and self._book(line, line_id, record, result):
+            self.decided.append((line, line_id))
             return
         if result.booked and result.best is not None:  # the window could not book it in memory
             self.flush()
-            self.redo(line, line_id)
+            if not self.skipped:
+                self.redo(line, line_id)
             return
+        self.decided.append((line, line_id))
         self._suggest(line, line_id, record, result)
 
     def _book(
@@ -911,12 +928,13 @@ class StatementWindow:
         write of their own after the settlement did)."""
         account = self.statement.account
         banking = self.repos.banking
-        booked, redo = list(self.booked), []
+        booked: list[_Booked] = list(self.booked)
+        redo: list[_Booked] = []
         # the window's time, written down with each booking: its side effects are keyed by
         # it, so a redelivery after a crash writes them again without doubling
         at = booking_time(self.service.clock.now())
-        intents = [
-            (
+        intents: dict[str, tuple[LineRecord, dict[str, object]]] = {
+            b.line_id: (
                 b.record,
                 {
                     "Amount": b.line.amount,
@@ -929,13 +947,32 @@ class StatementWindow:
                 },
             )
             for b in booked
-        ]
-        etags = banking.intend_bookings(account, intents)
+        }
+        for record, _, fields in self.settled:
+            intents[record.line_id] = (record, {"Amount": fields["Amount"], "Date": fields["Date"]})
+        # the lines claimed, each with the booking decided for it written down, in one
+        # transaction: a line claimed before (a redelivery, an overlapping statement, another
+        # delivery at it) sends them all to the one-line path, which follows what it finds
+        claims = [intents[line_id] for _, line_id in self.decided]
+        etags = banking.claim_decided(account, claims) if claims else []
         if etags is None:
-            redo, booked = booked, []  # another delivery is at these lines: it follows them
-        else:  # settled under the ETags of the bookings written down
-            for b, etag in zip(booked, etags, strict=True):
-                b.record = replace(b.record, etag=etag, booked_at=at)
+            lines, skip = list(self.decided), bool(self.claimed_before and self.claimed_before())
+            self.claimed_before = None
+            self._reset()
+            if skip:  # booked whole before: nothing of it is booked again
+                self.skipped = True
+                return False
+            for line, line_id in lines:  # in the order of the statement
+                self.redo(line, line_id)
+            return False
+        self.claimed_before = None  # the window's first claim is made
+        claimed = {r.line_id: etag for (r, _), etag in zip(claims, etags, strict=True)}
+        for b in booked:  # settled under the ETags of the bookings written down
+            b.record = replace(b.record, etag=claimed[b.line_id], booked_at=at)
+        self.settled = [
+            (replace(record, etag=claimed[record.line_id]), status, fields)
+            for record, status, fields in self.settled
+        ]
         for client in self.clients:
             mine = [b for b in booked if b.client.client_id == client.client_id]
             if mine:

@@ -548,64 +548,33 @@ class BankingRepository:
         return out
 
     # -- a window of lines at once (one entity-group transaction each) -----------------------
-    def claim_lines(
-        self,
-        account: str,
-        lines: list[tuple[str, int, date, str]],
-        places: Sequence[Where | None] = (),
-    ) -> list[LineRecord] | None:
-        """Claim every line of a window as ``pending`` in one transaction: (line id, amount,
-        booking date, action id) each, with where it sits in ``places``.
-        ``None`` when any of them was claimed before (a redelivery, an overlapping
-        statement, a concurrent delivery, an identical line of another statement): nothing
-        is claimed, and the caller takes those lines one at a time (:meth:`claim_line`)."""
+    @staticmethod
+    def unclaimed(line_id: str, action_id: str, where: Where | None = None) -> LineRecord:
+        """A line's record before it is claimed (:meth:`claim_decided`): ``pending``, no
+        ETag."""
+        return _pending(line_id, action_id, where)
+
+    def claim_decided(
+        self, account: str, lines: Sequence[tuple[LineRecord, dict[str, object]]]
+    ) -> list[str | None] | None:
+        """Claim a window's lines with what was decided for them, in one transaction: each
+        line (its :meth:`unclaimed` record and its fields: ``Amount`` and ``Date`` always)
+        inserted ``pending``, or ``booking`` with the booking written down (:meth:`intend_
+        booking` for many lines: fields with ``PaymentId``; ``BookedAt`` a datetime marks
+        the window's bookings, :attr:`LineRecord.booked_at`). The new ETags (one per line,
+        for the settlement), or None, and nothing claimed, when any of them was claimed
+        before (a redelivery, an overlapping statement, a concurrent delivery, an identical
+        line of another statement): the caller takes those lines one at a time
+        (:meth:`claim_line`). Where a window claimed its lines, then wrote its bookings down
+        under the claims' ETags (two transactions), it matches first and claims them once
+        (perf17): what it decided is written with the claim, or nothing is."""
         if not lines or len(lines) > MAX_BATCH:
             raise ValueError(f"a window claims 1 to {MAX_BATCH} lines")
         pk = encode(account)
-        wheres = list(places) or [None] * len(lines)
-        mine = [
-            _pending(line_id, action_id, where)
-            for (line_id, _, _, action_id), where in zip(lines, wheres, strict=True)
-        ]
-        ops = [
-            Op(
-                OpKind.INSERT,
-                Row(
-                    pk,
-                    line_id,
-                    {
-                        "Status": "pending",
-                        "Amount": amount,
-                        "Date": put_date(on),
-                        "ActionId": action_id,
-                        **record.kept(),
-                    },
-                ),
-            )
-            for (line_id, amount, on, action_id), record in zip(lines, mine, strict=True)
-        ]
-        try:
-            etags = self.store.transact(STATEMENT_LINES, ops)
-        except StorageError:
-            return None
-        return [replace(r, etag=etag) for r, etag in zip(mine, etags, strict=True)]
-
-    def intend_bookings(
-        self, account: str, bookings: list[tuple[LineRecord, dict[str, object]]]
-    ) -> list[str | None] | None:
-        """Write down the bookings a window is about to make (:meth:`intend_booking` for many
-        lines), each guarded by the ETag of its claim: the new ETags (one per booking, for
-        the settlement), or None, and nothing written, when any line changed since (another
-        delivery works on it; the caller leaves the window's bookings to the one-line path,
-        which follows what is written down). ``BookedAt`` (a datetime) marks the window's
-        bookings (:attr:`LineRecord.booked_at`)."""
-        if not bookings:
-            return []
-        pk = encode(account)
         ops = []
-        for record, fields in bookings:
-            data = {
-                "Status": "booking",
+        for record, fields in lines:
+            data: dict[str, object] = {
+                "Status": "booking" if "PaymentId" in fields else "pending",
                 "ActionId": record.action_id,
                 **record.kept(),
                 **fields,
@@ -618,14 +587,11 @@ class BankingRepository:
                 data["Date"] = put_date(data["Date"])  # type: ignore[arg-type]
             if isinstance(data.get("BookedAt"), datetime):
                 data["BookedAt"] = _put_time(data["BookedAt"])  # type: ignore[arg-type]
-            ops.append(Op(OpKind.REPLACE, Row(pk, record.line_id, data, etag=record.etag)))
-        etags: list[str | None] = []
+            ops.append(Op(OpKind.INSERT, Row(pk, record.line_id, data)))
         try:
-            for start in range(0, len(ops), MAX_BATCH):
-                etags += self.store.transact(STATEMENT_LINES, ops[start : start + MAX_BATCH])
+            return self.store.transact(STATEMENT_LINES, ops)
         except StorageError:
             return None
-        return etags
 
     def settle_lines(
         self,
