@@ -4,19 +4,21 @@ writes of all its payments made per partition in entity-group transactions.
 The one-line path (:meth:`StatementService._line`) makes about twenty requests one after
 another for a booked line. A window of up to :data:`WINDOW` lines instead:
 
-1. claims all its lines in one transaction (all new, or none claimed: a redelivery, an
-   overlapping statement or a concurrent delivery sends the window down the one-line path,
-   which finishes what an earlier attempt wrote down);
-2. matches its lines in order against the index, seen through what the window booked so far
+1. matches its lines in order against the index, seen through what the window booked so far
    (an invoice paid by an earlier line is gone or has its new open amount), with each debtor's
    claims (invoices and ledger) read once per window and booked in memory: lines that touch the
-   same debtor see each other's bookings, as on the one-line path;
-3. writes, in this order, each step per partition in transactions: the bookings written down on
-   their lines (``booking``, each guarded by its claim's ETag); the ledger (a debtor's claims
-   in one transaction, headers guarded by the ETags they were read with); the payment rows; the
-   invoices (guarded by the ETags of the rows read); the matching index and the Today sums; the
-   payers' accounts, return references and the contact log; the action items; the lines
-   settled.
+   same debtor see each other's bookings, as on the one-line path; nothing is written;
+2. claims all its lines in one transaction, each with what was decided for it: ``booking``
+   with the booking written down, or ``pending`` (all new, or none claimed: a redelivery, an
+   overlapping statement or a concurrent delivery sends the window's lines down the one-line
+   path, which finishes what an earlier attempt wrote down). Until perf17 the claim came first
+   and the bookings were written down under its ETags after matching, two transactions where
+   one does: a delivery that loses the claim now loses the reads of its matching instead;
+3. writes, in this order, each step per partition in transactions: the ledger (a debtor's
+   claims in one transaction, headers guarded by the ETags they were read with); the payment
+   rows; the invoices (guarded by the ETags of the rows read); the matching index and the
+   Today sums; the payers' accounts, return references and the contact log; the action items;
+   the lines settled (each guarded by its claim's ETag).
 
 Exactly once: every step is the one-line path's step for many lines, in the same order, so a
 crash anywhere leaves the lines ``pending`` (matched again) or ``booking`` (finished with the
@@ -965,7 +967,8 @@ class StatementWindow:
             for line, line_id in lines:  # in the order of the statement
                 self.redo(line, line_id)
             return False
-        self.claimed_before = None  # the window's first claim is made
+        if claims:
+            self.claimed_before = None  # the statement's first claim is made
         claimed = {r.line_id: etag for (r, _), etag in zip(claims, etags, strict=True)}
         for b in booked:  # settled under the ETags of the bookings written down
             b.record = replace(b.record, etag=claimed[b.line_id], booked_at=at)

@@ -239,3 +239,26 @@ def test_a_windows_lines_naming_one_number_read_its_lookup_once(world, monkeypat
     report = world.services.statements.ingest("agency-a/s.sta", mt940(lines))
     assert report.lines == 3
     assert tails.count("2025") == 1, tails
+
+
+def test_a_statement_marked_before_the_move_whose_first_line_is_a_return_is_skipped(world):
+    """The window claims its lines after matching them; a first line that takes the one-line
+    path (a return) is no claim of the window's: the statement's first claim, which finds
+    its lines claimed before, still asks whether it was booked whole (here: marked where
+    marks were kept before they moved)."""
+    from shared.adapters.tables.banking_repo import STATEMENT_FILES
+
+    setup_client(world)
+    ref = invoice(world, "F-0001")["payment_reference"]
+    back = replace(paid(-2_000, "retour"), return_reason="MS03", end_to_end_id="X9")
+    data = mt940([back, paid(12_100, "", reference=ref), paid(777, "huur")])
+    statements = world.services.statements
+    assert statements.ingest("agency-a/s.sta", data).booked == 1
+    [statement] = parse_statement_file(data)
+    store = world.services.repos.store
+    rk = statement_rk(statement.identity())
+    store.delete(STATEMENT_LINES, encode(ACCOUNT), rk)  # as it stood before the mark moved
+    store.upsert(STATEMENT_FILES, Row(encode(ACCOUNT), rk, {"Status": "done", "Lines": 3}))
+    again = statements.ingest("agency-a/s-again.sta", data)
+    assert (again.status, again.statements_skipped, again.booked) == ("skipped", 1, 0)
+    assert store.get(STATEMENT_LINES, encode(ACCOUNT), rk) is not None  # marked where it is now
