@@ -117,11 +117,11 @@ class ClientLookups:
     def debtor(self, number: str) -> Debtor | None:
         """The debtor (unprefixed number), read once per statement file."""
 
-        def read() -> Debtor | None:
+        def debtor() -> Debtor | None:  # named as the method: the benchmark's call sites
             found = self.repos.debtors.get(self.client.client_id, number)
             return found[0] if found else None
 
-        return self._once.get(self._debtors, number, read)
+        return self._once.get(self._debtors, number, debtor)
 
     def known(self, number: str) -> Debtor | None:
         """The debtor when this statement read it already (no read)."""

@@ -295,13 +295,15 @@ class StatementWindow:
         """The index's answer as stored, read once per window (the prefetch may have)."""
         key = (method, *args)
 
-        def read() -> list[OpenInvoice]:
+        # each read named as its method: the benchmark files requests under the innermost
+        # service function (bench/statement_requests.py), as before the reads were made once
+        def _raw() -> list[OpenInvoice]:
             if method == "of_debtor":
                 return self._of_debtor_read(str(args[0]))
             answer: list[OpenInvoice] = getattr(self.lookups, method)(*args)
             return answer
 
-        return self.once.get(self.answers, key, read)
+        return self.once.get(self.answers, key, _raw)
 
     def _of_debtor_read(self, debtor: str) -> list[OpenInvoice]:
         """A debtor's open invoices as the index's ``d|`` rows give them, from its invoice
@@ -377,7 +379,7 @@ class StatementWindow:
         if rows is not None:
             return rows
 
-        def read() -> list[Row] | None:
+        def _short_history() -> list[Row] | None:
             self._ledger_debtors(client_id)  # before the invoices, as _invoice_rows reads them
             page = self.repos.store.query(
                 schema.INVOICES,
@@ -390,14 +392,14 @@ class StatementWindow:
             self.invoice_rows[key] = list(page.rows)  # kept for his book
             return self.invoice_rows[key]
 
-        return self.once.get(self.short_pages, key, read)
+        return self.once.get(self.short_pages, key, _short_history)
 
     def _invoice_rows(self, client_id: str, number: str) -> list[Row]:
         """A debtor's invoice rows as stored, read once per window, after the client's digest
         of ledger debtors (see :meth:`_read_book`)."""
         key = (client_id, number)
 
-        def read() -> list[Row]:
+        def _invoice_rows() -> list[Row]:
             self._ledger_debtors(client_id)
             return list(
                 all_rows(
@@ -408,7 +410,7 @@ class StatementWindow:
                 )
             )
 
-        return self.once.get(self.invoice_rows, key, read)
+        return self.once.get(self.invoice_rows, key, _invoice_rows)
 
     def by_reference(self, reference: str) -> list[OpenInvoice]:
         return self._live(self._raw("by_reference", reference))
@@ -478,7 +480,7 @@ class StatementWindow:
         learned accounts may hold it (most payers were never learned)."""
         key = (client_id, _iban_key(iban))
 
-        def read() -> frozenset[str]:
+        def _learned_read() -> frozenset[str]:
             if self._digest(client_id).may_know(key[1]):
                 found = self.repos.banking.known_payers(client_id, key[1])
             else:
@@ -486,7 +488,7 @@ class StatementWindow:
             self.said_as_read[key] = found.said  # before the paid ones: asked after them
             return found.paid
 
-        return self.once.get(self.learned_as_read, key, read)
+        return self.once.get(self.learned_as_read, key, _learned_read)
 
     def _digest(self, client_id: str) -> PayerDigest:
         """The client's digest of learned accounts, read once per window (a learning of an
