@@ -28,7 +28,9 @@ A statement's mark and the account's closing balance are rows of its lines' part
 they are written in the transaction that settles the statement's last lines (one write a
 statement, and never before its lines). Those written before they moved are still read where
 they were: a mark only for a statement whose lines were claimed already, a balance until the
-account's next statement writes it.
+account's next statement writes it. The balance names the marks of the statements of its day
+(``Marks``): a statement closing after it, or on its day without its mark among them, was
+never marked, and its mark is not read (:meth:`BankingRepository.closing_row`).
 
 A payer's account learned for a debtor is a row of its own (``<iban>|<debtor>``): learning is
 one upsert, never a read-modify-write, so two deliveries (or a delivery and staff confirming a
