@@ -110,26 +110,29 @@ class ExportService:
     def report_pdf(self, client: Client, start: date, end: date) -> bytes:
         from fpdf import FPDF
 
+        from shared.adapters.letters.typeface import FAMILY, use_typeface
+
         items = self.items(client, start, end)
         pdf = FPDF(format="A4")
+        use_typeface(pdf)  # names as written, not "?" (ncfix17a)
         pdf.set_compression(False)  # small reports; plain streams are searchable and diffable
         pdf.set_auto_page_break(auto=True, margin=15)
         pdf.add_page()
-        pdf.set_font("Helvetica", "B", 14)
+        pdf.set_font(FAMILY, "B", 14)
         pdf.cell(0, 10, _latin1(f"Afdrachtoverzicht {client.name}"), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
+        pdf.set_font(FAMILY, "", 10)
         pdf.cell(
             0, 6, f"Periode {start:%d-%m-%Y} t/m {end:%d-%m-%Y}", new_x="LMARGIN", new_y="NEXT"
         )
         pdf.ln(4)
         widths = (25, 40, 35, 35, 30)
-        pdf.set_font("Helvetica", "B", 9)
+        pdf.set_font(FAMILY, "B", 9)
         for w, title in zip(
             widths, ("Datum", "Factuur", "Debiteur", "Soort", "Bedrag (EUR)"), strict=True
         ):
             pdf.cell(w, 7, title, border="B")
         pdf.ln()
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(FAMILY, "", 9)
         for i in items:
             row = (
                 f"{i.received_on:%d-%m-%Y}",
@@ -142,11 +145,11 @@ class ExportService:
                 pdf.cell(w, 6, _latin1(text)[:28], align="R" if text == row[-1] else "L")
             pdf.ln()
         total = sum(i.amount for i in items)
-        pdf.set_font("Helvetica", "B", 10)
+        pdf.set_font(FAMILY, "B", 10)
         pdf.cell(sum(widths[:-1]), 8, "Totaal af te dragen", border="T")
         pdf.cell(widths[-1], 8, format_cents(total), border="T", align="R")
         pdf.ln()
-        pdf.set_font("Helvetica", "", 8)
+        pdf.set_font(FAMILY, "", 8)
         pdf.cell(0, 6, f"{len(items)} posten", new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())
 
@@ -157,4 +160,6 @@ def _label(item: ExportItem) -> str:
 
 
 def _latin1(text: str) -> str:
-    return text.encode("latin-1", "replace").decode("latin-1")
+    from shared.adapters.letters.typeface import printable
+
+    return printable(text)
