@@ -86,6 +86,9 @@ class LetterSpec:
     # letter asks one installment at a time (None: the total, or no payment block at all when
     # there is no total, as for a plan paid by direct debit)
     pay_installment: LetterInstallment | None = None
+    # the schedule's table stands before this paragraph, where the text listed it (None:
+    # after the text)
+    schedule_at: int | None = None
 
     @property
     def total(self) -> Cents:
@@ -225,7 +228,10 @@ def render_letter(spec: LetterSpec) -> bytes:
     pdf.multi_cell(170, 6, printable(spec.subject), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font(FAMILY, "", 10)
-    for paragraph in spec.paragraphs:
+    for n, paragraph in enumerate(spec.paragraphs):
+        if spec.installments and n == spec.schedule_at:
+            _schedule_table(pdf, spec)
+            pdf.ln(2)
         pdf.multi_cell(170, 5, printable(paragraph), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
     if spec.invoices:
@@ -291,7 +297,9 @@ def render_letter(spec: LetterSpec) -> bytes:
                 new_x="LMARGIN",
                 new_y="NEXT",
             )
-    if spec.installments:
+    if spec.installments and not (
+        spec.schedule_at is not None and 0 <= spec.schedule_at < len(spec.paragraphs)
+    ):
         _schedule_table(pdf, spec)
     if head.iban and spec.amount_asked > 0:
         _payment_block(pdf, spec)

@@ -56,9 +56,10 @@ def schedule_pdf(
     # the schedule's paragraph of the text (one line per installment) becomes the table
     listed = "\n".join(schedule_lines(plan.schedule, language))
     paragraphs = tuple(p for p in note.paragraphs if p != listed)
+    at = note.paragraphs.index(listed) if listed in note.paragraphs else None
     installments = (
         tuple(LetterInstallment(i.number, i.due_date, i.amount) for i in plan.schedule)
-        if len(paragraphs) < len(note.paragraphs)
+        if at is not None
         else ()
     )
     return render_letter(
@@ -72,5 +73,6 @@ def schedule_pdf(
             language=language,
             installments=installments,
             pay_installment=installment_to_pay(plan, on),
+            schedule_at=at,
         )
     )
