@@ -15,7 +15,7 @@ Dutch, "EUR 12,345.67" in English), as the templates' body text does.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import segno
@@ -72,7 +72,6 @@ class LetterSpec:
     interest: Cents = 0
     payment_reference: str | None = None
     language: str = "nl"
-    extra_lines: tuple[tuple[str, Cents], ...] = field(default=())
     portal_url: str | None = None  # the debtor's portal link, printed as a second QR code
     # a 14-day letter: ``costs`` are owed only from this day (art. 6:96 lid 6 BW), so they are
     # printed below the total as what not paying in time costs, never in the total or QR code
@@ -96,7 +95,6 @@ class LetterSpec:
             sum(i.open_amount for i in self.invoices)
             + (0 if self.costs_from else self.costs)
             + self.interest
-            + sum(a for _, a in self.extra_lines)
         )
 
     @property
@@ -258,7 +256,6 @@ def render_letter(spec: LetterSpec) -> bytes:
         for label, amount in (
             (labels["costs"], 0 if spec.costs_from else spec.costs),
             (spec.interest_label or labels["interest"], spec.interest),
-            *spec.extra_lines,
         ):
             if amount:
                 pdf.cell(sum(widths[:3]), 5, printable(label))
