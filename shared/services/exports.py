@@ -137,15 +137,18 @@ class ExportService:
         client had received itself, while its settlement paid 0,00)."""
         from fpdf import FPDF
 
+        from shared.adapters.letters.typeface import FAMILY, use_typeface
+
         items = self.items(client, start, end)
         pdf = FPDF(format="A4")
+        use_typeface(pdf)  # names as written, not "?" (ncfix17a)
         pdf.set_compression(False)  # small reports; plain streams are searchable and diffable
         pdf.set_auto_page_break(auto=True, margin=15)
         pdf.add_page()
-        pdf.set_font("Helvetica", "B", 14)
+        pdf.set_font(FAMILY, "B", 14)
         title = f"Ontvangen betalingen {client.name}"
         pdf.cell(0, 10, _latin1(title), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
+        pdf.set_font(FAMILY, "", 10)
         pdf.cell(
             0, 6, f"Periode {start:%d-%m-%Y} t/m {end:%d-%m-%Y}", new_x="LMARGIN", new_y="NEXT"
         )
@@ -153,11 +156,11 @@ class ExportService:
         pdf.ln(3)
         widths = (22, 32, 28, 33, 45, 30)
         titles = ("Datum", "Factuur", "Debiteur", "Soort", "Ontvangen op", "Bedrag (EUR)")
-        pdf.set_font("Helvetica", "B", 9)
+        pdf.set_font(FAMILY, "B", 9)
         for w, title in zip(widths, titles, strict=True):
             pdf.cell(w, 7, title, border="B", align="R" if title == titles[-1] else "L")
         pdf.ln()
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(FAMILY, "", 9)
         for i in items:
             row = (
                 f"{i.received_on:%d-%m-%Y}",
@@ -171,16 +174,16 @@ class ExportService:
                 pdf.cell(w, 6, _latin1(text)[:28], align="R" if text == row[-1] else "L")
             pdf.ln()
         by = {r: sum(i.amount for i in items if i.received_by is r) for r in Receiver}
-        pdf.set_font("Helvetica", "B", 10)
+        pdf.set_font(FAMILY, "B", 10)
         pdf.cell(sum(widths[:-1]), 8, "Totaal ontvangen", border="T")
         pdf.cell(widths[-1], 8, _amount(sum(by.values())), border="T", align="R")
         pdf.ln()
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(FAMILY, "", 9)
         for receiver in Receiver:
             pdf.cell(sum(widths[:-1]), 6, PART_OF_TOTAL[receiver])
             pdf.cell(widths[-1], 6, _amount(by[receiver]), align="R")
             pdf.ln()
-        pdf.set_font("Helvetica", "", 8)
+        pdf.set_font(FAMILY, "", 8)
         pdf.cell(0, 6, f"{len(items)} posten", new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())
 
@@ -213,4 +216,6 @@ def _label(item: ExportItem) -> str:
 
 
 def _latin1(text: str) -> str:
-    return text.encode("latin-1", "replace").decode("latin-1")
+    from shared.adapters.letters.typeface import printable
+
+    return printable(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 
@@ -15,6 +16,12 @@ from tests.unit.api.conftest import client_iban, client_row, debtor_row, invoice
 
 ACCOUNT = client_iban("C1")
 PAYER = "NL02RABO0123456789"
+
+
+def pdf_text(pdf: bytes) -> str:
+    import pypdf
+
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
 @pytest.fixture
@@ -249,7 +256,8 @@ def test_export_mt940_and_report_for_the_clients_ledger(setup):
     pdf = setup.api.handle(
         ApiRequest("GET", "/v1/clients/C1/exports/report.pdf", headers, period)
     ).encoded()
-    assert pdf.startswith(b"%PDF") and b"141,00" in pdf and b"F-0001" in pdf
+    # the text read back: an embedded font writes glyph ids, not the letters (ncfix17a)
+    assert pdf.startswith(b"%PDF") and "141,00" in pdf_text(pdf) and "F-0001" in pdf_text(pdf)
     bad = setup.agency_a.call(
         "GET", "/v1/clients/C1/exports/mt940", **{"from": "2025-03-31", "to": "2025-03-01"}
     )
@@ -375,7 +383,7 @@ def test_a_bank_return_is_dated_by_the_bank_and_shown_in_the_export_of_its_own_p
             {"from": "2025-04-01", "to": "2025-04-30"},
         )
     ).encoded()
-    assert b"-121,00" in pdf and b"storno" in pdf
+    assert "-121,00" in pdf_text(pdf) and "storno" in pdf_text(pdf)
 
 
 def test_on_the_pooled_account_another_clients_copy_of_a_reference_does_not_block_it(setup):
