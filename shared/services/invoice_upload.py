@@ -166,7 +166,9 @@ def taken_since(
     if not numbers:
         return list(rows), []
     stored = imports.repos.debtors.get_many(client.client_id, numbers)
-    other = {n: found[0] for n, found in stored.items() if folded(found[0].name) != folded(shown[n])}
+    other = {
+        n: found[0] for n, found in stored.items() if folded(found[0].name) != folded(shown[n])
+    }
     if not other:
         return list(rows), []
     kept = [(i, d) for i, d in rows if d.debtor_number not in other]

@@ -31,7 +31,9 @@ def _token(page) -> str:  # type: ignore[no-untyped-def]
 
 def _confirm(browser, token: str):  # type: ignore[no-untyped-def]
     fresh = browser.get("/upload?lang=en")
-    return browser.post("/upload?lang=en", {"csrf": csrf_of(fresh), "do": "confirm", "upload": token})
+    return browser.post(
+        "/upload?lang=en", {"csrf": csrf_of(fresh), "do": "confirm", "upload": token}
+    )
 
 
 def _give_d1_to_a_business(world) -> None:  # type: ignore[no-untyped-def]
@@ -41,7 +43,9 @@ def _give_d1_to_a_business(world) -> None:  # type: ignore[no-untyped-def]
     assert reply.status == 200 and not reply.body["errors"], reply.body
 
 
-def test_a_row_of_a_debtor_stored_at_the_preview_is_refused_when_the_number_changed_hands(world, tenants):  # type: ignore[no-untyped-def]
+def test_a_row_of_a_debtor_stored_at_the_preview_is_refused_when_the_number_changed_hands(
+    world, tenants
+):  # type: ignore[no-untyped-def]
     with_debtors(world, "C1", "D1")  # consumer "Debtor D1"
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     page = _preview(staff, FILE.encode())
@@ -56,7 +60,9 @@ def test_a_row_of_a_debtor_stored_at_the_preview_is_refused_when_the_number_chan
     assert "Fietsenhandel Jansen" in shown and "Debtor D1" in shown, shown[-800:]
 
 
-def test_a_row_without_a_name_column_is_checked_against_the_debtor_the_preview_found(world, tenants):  # type: ignore[no-untyped-def]
+def test_a_row_without_a_name_column_is_checked_against_the_debtor_the_preview_found(
+    world, tenants
+):  # type: ignore[no-untyped-def]
     with_debtors(world, "C1", "D1", "D2")
     data = ("Factuurnr.;Deb.nr.;Factuurdatum;Vervalt;Factuur\n"
             "N-1;D1;01-11-2026;01-12-2026;250,00\nN-2;D2;01-11-2026;01-12-2026;75,00\n")  # fmt: skip
@@ -85,7 +91,9 @@ def test_a_debtor_whose_name_agrees_still_gets_the_row(world, tenants):  # type:
 
 def test_a_large_uploads_job_refuses_the_rows_of_a_number_that_changed_hands(world, tenants):  # type: ignore[no-untyped-def]
     with_debtors(world, "C1", "D1", "D2")
-    rows = "".join(f"J-{i};D1;Debtor D1;consument;01-11-2026;01-12-2026;10,00\n" for i in range(600))
+    rows = "".join(
+        f"J-{i};D1;Debtor D1;consument;01-11-2026;01-12-2026;10,00\n" for i in range(600)
+    )
     rows += "J-600;D2;Debtor D2;consument;01-11-2026;01-12-2026;10,00\n"
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     page = _preview(staff, (HEADER + rows).encode())
@@ -145,17 +153,18 @@ def test_a_preview_within_its_time_is_confirmed(world, tenants):  # type: ignore
     _kept_alive_until(world, staff, PREVIEW_KEPT - timedelta(minutes=1))
     done = _confirm(staff, _token(page))
     assert done.status == 200, text(done)[:800]
-    assert [i.number for i in world.services.repos.invoices.for_debtor(tenants.c1, "D1")] == ["NEW-3"]
+    assert [i.number for i in world.services.repos.invoices.for_debtor(tenants.c1, "D1")] == [
+        "NEW-3"
+    ]
     assert world.services.files.names(UPLOADS_CONTAINER, f"{tenants.c1}/") == []
 
 
 def test_a_token_of_a_stash_from_before_its_time_was_kept_is_gone(world, tenants):  # type: ignore[no-untyped-def]
     """A preview stashed before the deploy (``console-jobs/<client>/uploads/<token>``, a token
     without its time) is answered 'upload again', not booked."""
-    from shared.services.console_jobs import JOBS_CONTAINER
-
     from datetime import date
 
+    from shared.services.console_jobs import JOBS_CONTAINER
     from shared.services.imports import InvoiceDraft
 
     with_debtors(world, "C1", "D1")
