@@ -176,3 +176,22 @@ def test_a_token_of_a_stash_from_before_its_time_was_kept_is_gone(world, tenants
     done = _confirm(staff, old)
     assert done.status == 410 and "upload the file again" in text(done)
     assert world.services.repos.invoices.for_debtor(tenants.c1, "D1") == []
+
+
+def test_an_instance_a_little_behind_finds_the_preview_and_a_made_up_time_finds_none(
+    world, tenants
+):  # type: ignore[no-untyped-def]
+    import pytest
+
+    from shared.services.errors import NotFound
+
+    jobs = world.services.console_jobs
+    token = jobs.stash(tenants.c1, b"{}")
+    world.clock.at -= timedelta(minutes=1)  # the confirm reaches an instance a minute behind
+    assert jobs.unstash(tenants.c1, token) == b"{}"
+    _, _, rest = token.partition("-")
+    later = format(int((world.clock.at + timedelta(days=30)).timestamp()), "x")
+    with pytest.raises(NotFound):  # a time written into the token finds no preview
+        jobs.unstash(tenants.c1, f"{later}-{rest}")
+    with pytest.raises(NotFound):
+        jobs.unstash(tenants.c1, rest)  # no time: a token of before the deploy
