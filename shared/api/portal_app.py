@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from urllib.parse import quote, unquote, urlencode
 
@@ -28,6 +28,7 @@ from shared.clock import amsterdam_date
 from shared.domain.invoices import Invoice
 from shared.domain.ledger.model import Amounts
 from shared.domain.money import format_eur_en, format_eur_nl
+from shared.domain.parties import Client
 from shared.domain.plans.pay_online import payable_online
 from shared.domain.plans.plan import PaymentPlan
 from shared.domain.plans.progress import InstallmentStatus
@@ -46,6 +47,7 @@ from shared.services.container import Services
 from shared.services.errors import Invalid, NotFound
 from shared.services.portal import (
     MAX_POSTPONEMENT_DAYS,
+    HandedOver,
     Overview,
     StandingHeld,
     TermNotice,
@@ -124,7 +126,8 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 </section>{% endif %}{% endif %}
 {% if on_hold %}<section aria-labelledby="oh-h"><h2 id="oh-h">{{ t.on_hold }}</h2><ul>{% for text in on_hold %}<li>{{ text }}</li>{% endfor %}</ul></section>{% endif %}
 {% if not_claimable %}<section aria-labelledby="nc-h"><h2 id="nc-h">{{ t.not_claimable }}</h2><ul>{% for text in not_claimable %}<li>{{ text }}</li>{% endfor %}</ul><p>{{ t.not_claimable_note }}</p></section>{% endif %}
-{% if not lines and not plans %}<p>{% if disputed %}{{ t.nothing_disputed.format(numbers=disputed) }}{% elif not_claimable %}{{ t.nothing_claimed }}{% else %}{{ t.nothing }}{% endif %}</p>{% endif %}
+{% if handed_over %}<section aria-labelledby="ho-h"><h2 id="ho-h">{{ t.handed_over }}</h2>{% for h in handed_over %}<div class="handed-over">{% for text in h %}<p>{{ text }}</p>{% endfor %}</div>{% endfor %}</section>{% endif %}
+{% if not lines and not plans %}<p>{% if disputed %}{{ t.nothing_disputed.format(numbers=disputed) }}{% elif not_claimable %}{{ t.nothing_claimed }}{% elif handed_over %}{{ t.nothing_handed_over }}{% else %}{{ t.nothing }}{% endif %}</p>{% endif %}
 {% if lines %}<section aria-labelledby="plan-h"><h2 id="plan-h">{{ t.plan }}</h2><p><a href="/api/portal/plan">{{ t.plan_link }}</a></p></section>
 <section aria-labelledby="pp-h"><h2 id="pp-h">{{ t.postpone }}</h2>
 <form method="post" action="/api/portal/postpone"><input type="hidden" name="csrf" value="{{ csrf }}">
@@ -502,6 +505,7 @@ class PortalApp:
                      for i in view.disputed_invoices],
             not_claimable=[t[f"not_claimable_{how.value}"].format(number=i.number, amount=money(view.claims[i.number].open.total if i.number in view.claims else i.open_amount))
                            for i, how in view.not_claimable],
+            handed_over=[_handed_over(t, view.client, h) for h in view.handed_over],
             disputable=[i.number for i in view.invoices],
             csrf=csrf_token(self.keys, self._cookies(req).get(COOKIE, "")), notice=notice, error=error,
             tomorrow=(today + timedelta(days=1)).isoformat(), latest=(today + timedelta(days=MAX_POSTPONEMENT_DAYS)).isoformat(),
@@ -562,6 +566,22 @@ class PortalApp:
         return self._page("message", 200, lang, client, title=t["status_title"], heading=t["status_title"],
                           text=text, back=True, refresh=5 if status in ("open", "pending", "authorized") else None,
                           payment_status=status)  # fmt: skip
+
+
+def _handed_over(t: Mapping[str, str], client: Client, h: HandedOver) -> list[str]:
+    """What the overview says of invoices a collection agency collects: which, and that
+    they are paid to the agency (its third-party account, when known), not here."""
+    numbers = ", ".join(i.number for i in h.invoices)
+    said = [t["handed_over_text"].format(numbers=numbers, agency=h.agency, client=client.name)]
+    if h.iban:
+        said.append(
+            t["handed_over_pay"].format(iban=h.iban, agency=h.agency, reference=h.reference)
+        )
+    if h.email:
+        said.append(t["handed_over_ask"].format(agency=h.agency, email=h.email))
+    else:
+        said.append(t["handed_over_ask_plain"].format(agency=h.agency))
+    return said
 
 
 def _cents(text: str) -> int | None:

@@ -181,11 +181,13 @@ class DebtorPausedOut(BaseModel):
     debtor: str
     paused: bool
     until: date | None = None
+    pause_ended_on: date | None = None  # resumed: the day the pause ended (kept)
 
 
 class InvoicePausedOut(BaseModel):
     invoice: str
     paused_until: date | None
+    pause_ended_on: date | None = None  # resumed: the day the pause ended (kept)
 
 
 class InvoicePromiseOut(BaseModel):

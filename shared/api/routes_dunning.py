@@ -62,6 +62,7 @@ def _step(s: schemas.StepIn) -> Step:
 def _workflow_out(w: Workflow, etag: str = "") -> dict[str, object]:
     """Every field a step is saved with, so that what is read can be put back unchanged."""
     return {"workflow_id": w.workflow_id, "name": w.name, "active": w.active, "etag": etag,
+            "bundle_days": w.bundle_days,
             "steps": [{"id": s.step_id, "name": s.name, "channel": s.channel.value, "offset_days": s.offset_days, "offset_from": s.offset_from.value,
                        "templates": dict(s.templates), "fallback": s.fallback.value if s.fallback else None,
                        "min_open_amount": cents_text(s.min_open_amount) if s.min_open_amount else None,
@@ -133,7 +134,7 @@ def register(router: Router, services: Services) -> None:
         try:
             saved = services.dunning_setup.save_workflow(
                 client, ctx.params["workflow"], body.name, [_step(s) for s in body.steps],
-                etag=_if_match(ctx),
+                etag=_if_match(ctx), bundle_days=body.bundle_days,
             )  # fmt: skip
         except WorkflowChanged as exc:
             raise PreconditionFailedError(str(exc)) from None
@@ -216,7 +217,9 @@ def register(router: Router, services: Services) -> None:
 
     def resume_debtor(ctx: Context) -> ApiResponse:
         debtor = dunning.resume_debtor(client_of(ctx), ctx.params["debtor"], principal(ctx).key_id)
-        return ApiResponse(body={"debtor": debtor.number, "paused": False})
+        return ApiResponse(
+            body={"debtor": debtor.number, "paused": False, "pause_ended_on": debtor.pause_ended_on}
+        )
 
     def pause_invoice(ctx: Context) -> ApiResponse:
         client = client_of(ctx)
@@ -245,7 +248,9 @@ def register(router: Router, services: Services) -> None:
         inv = dunning.change_invoice(
             client_of(ctx), ctx.params["invoice"], resume=True, author=principal(ctx).key_id
         )
-        return ApiResponse(body={"invoice": inv.number, "paused_until": None})
+        return ApiResponse(
+            body={"invoice": inv.number, "paused_until": None, "pause_ended_on": inv.pause_ended_on}
+        )
 
     def promise(ctx: Context) -> ApiResponse:
         client = client_of(ctx)

@@ -42,6 +42,7 @@ def invoice_out(inv: Invoice, kinds: Mapping[str, NoteKind] | None = None) -> di
         currency=inv.currency,
         paused_until=inv.paused_until,  # 9999-12-31: until resumed by hand
         promise_until=inv.promise_until,
+        pause_ended_on=inv.pause_ended_on,
         status=inv.status.value,
         payment_reference=inv.payment_reference,
         dispute_reason=inv.dispute_reason,

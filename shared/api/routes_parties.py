@@ -36,7 +36,7 @@ def debtor_out(d: Debtor) -> dict[str, object]:
     return schemas.DebtorOut(
         number=d.number, kind=d.kind.value, name=d.name, emails=list(d.emails), mobile=d.mobile,
         whatsapp_consent=d.whatsapp_consent, language=d.language.value, segment=d.segment,
-        paused=d.pause is not None,
+        paused=d.pause is not None, pause_ended_on=d.pause_ended_on,
         standing=d.standing.standing.value if d.standing and d.standing.in_force else "normal",
     ).model_dump()  # fmt: skip
 

@@ -248,7 +248,11 @@ def register(router: Router, services: Services) -> None:
         Route("POST", "/v1/clients/{client}/approve", approve, "Take a signed-up client out of sandbox mode", tag,
               errors={**admin, 409: "the client is not in sandbox mode"}),
         Route("POST", "/v1/onboarding/clients", onboard, "Onboard a client with its first user", tag, body=OnboardIn,
-              status=201, errors={**admin, 409: "the client number or the user's e-mail exists"}),
+              status=201, errors={**admin, 409: "the client number or the user's e-mail exists",
+                                  422: "invalid details; client_number_taken; "
+                                       "client_onboarded_other_details; address_has_account (only an "
+                                       "account the agency reaches itself: an account elsewhere "
+                                       "answers 201 alike and its owner is told)"}),
         Route("GET", "/v1/broadcasts", list_broadcasts, "Broadcasts (a person: those shown to them)", tag),
         Route("POST", "/v1/broadcasts", publish, "Publish a broadcast to the agency's users", tag, body=BroadcastIn,
               status=201, errors=admin),

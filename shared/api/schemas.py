@@ -536,6 +536,11 @@ class DebtorOut(BaseModel):
     language: str
     segment: str
     paused: bool
+    pause_ended_on: date | None = Field(
+        default=None,
+        description="The day staff ended a pause by hand (resumed) before its day: the "
+        "workflow's steps whose day fell in it keep their spacing from then",
+    )
     standing: str = Field(
         default="normal",
         description="normal, deceased, bankrupt or wsnp (POST .../standing): not dunned",
@@ -569,6 +574,11 @@ class InvoiceOut(BaseModel):
     dispute_reason: str | None
     paused_until: date | None = None
     promise_until: date | None = None
+    pause_ended_on: date | None = Field(
+        default=None,
+        description="The day staff ended a pause by hand (resumed) before its day: the "
+        "workflow's steps whose day fell in it keep their spacing from then",
+    )
     contract_date: date | None = None  # None: not sent, the invoice date counts
     claim_kind: str | None = None  # None: not sent (consumer: a sale; business: other)
     invoiced: str | None = Field(
@@ -674,6 +684,9 @@ class StepIn(Strict):
 class WorkflowIn(Strict):
     name: str = Field(min_length=1, max_length=100)
     steps: list[StepIn] = Field(min_length=1, max_length=30)
+    # bundling: an invoice of the debtor due for the step another takes today within this
+    # many days rides along in that message (0: off; left out: the stored value is kept)
+    bundle_days: int | None = Field(default=None, ge=0, le=14)
 
 
 class SegmentRuleIn(Strict):

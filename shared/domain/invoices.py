@@ -88,6 +88,9 @@ class Invoice:
     # run writes a hold that is missing with that day, not its own (failure6 #5)
     promised_on: date | None = None
     paused_on: date | None = None
+    # the day staff resumed the invoice, ending its pause (or promise to pay) before its day:
+    # the steps whose day fell in it keep the workflow's spacing from then (``held_until``)
+    pause_ended_on: date | None = None
     # the ids of the workflow steps the invoice took, oldest first (``dunning_step`` is the
     # last one's place when it was taken): an edit of the workflow moves places, not ids
     dunning_trail: tuple[str, ...] = ()

@@ -75,6 +75,9 @@ class MessageContent:
     # a WhatsApp template's URL button variable (the payment link's tail) and its index
     template_button: str | None = None
     template_button_index: int = 0
+    # where the recipient finds the attachments when a mail cannot carry them (over the
+    # mailbox's message size limit): the debtor's portal page; the mail then says so
+    attachments_at: str = ""
 
 
 @dataclass(frozen=True)

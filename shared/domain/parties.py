@@ -150,6 +150,10 @@ class Debtor:
     kvk_number: str | None = None
     ibans: tuple[str, ...] = ()
     pause: Pause | None = None
+    # the day staff ended a pause by hand (resumed) before its day, or one until resumed: the
+    # steps whose day fell in it keep the workflow's spacing from then (``held_until``) and
+    # the dossier says when it ended (misc17b: the pause was deleted without that day)
+    pause_ended_on: date | None = None
     workflow_override: str | None = None
     # the day the debtor withdrew WhatsApp consent himself (STOP): only his own opt-in (START)
     # gives it back; a client's push of its CRM's old consent does not (attack7 #3)

@@ -204,13 +204,20 @@ class CallbackService:
             # the asynchronous verdict comes while the call is still in its neutral opening
             # (no CallStatus): end it before the message; the final report says it again
             detail = f"answered by {answered_by}: not reached, the call ended before the message"
-            if not call_status:
+            if not call_status and not self._told_before(sid):
+                # (a verdict posted again finds the call ended and recorded: not ended twice)
                 detail += self._end_call(sid)
             return int(self._report("twilio", sid, OutboxStatus.FAILED, detail, reference))
         mapped = TWILIO_STATUS.get(call_status)
         if mapped is None:
             return 0  # a verdict "human" on its own: the call goes on, its end reports it
         return int(self._report("twilio", sid, mapped, call_status, reference))
+
+    def _told_before(self, sid: str) -> bool:
+        """The call's record says not delivered already: a report of it came before."""
+        ref = self.messaging.outbox.by_provider_id("twilio", sid) if sid else None
+        found = self.messaging.outbox.get(*ref) if ref is not None else None
+        return found is not None and found[0].status is OutboxStatus.FAILED
 
     def _end_call(self, sid: str) -> str:
         """Hang up a call a machine took; what went wrong, to add to the record's reason."""

@@ -190,6 +190,7 @@ class Services:
         from shared.adapters.channels.outbox import OutboxChannel
         from shared.adapters.tables.messaging_repo import OutboxRepository
         from shared.domain.contact_window import ContactWindow
+        from shared.services.dunning_fallback import fall_back
         from shared.services.messaging import MessagingService
 
         service = MessagingService(
@@ -207,6 +208,8 @@ class Services:
         service.replan = lambda message, numbers: self.dunning.replan(message, numbers)
         # a 14-day letter sent later than planned: its date and term from the day it goes out
         service.redate = lambda message, day: self.dunning.redate(message, day)
+        # a robocall that did not reach the debtor: the step by its fallback channel
+        service.not_reached = lambda message: fall_back(self.dunning, message)
         service.restate_terms = lambda client_id, numbers: self.ledger.restate_terms(
             client_id, numbers
         )  # a 14-day letter undelivered after money fixed its costs (law5 finding 3)

@@ -79,6 +79,7 @@ from shared.domain.messaging import (
 )
 from shared.domain.money import format_cents, format_eur_en
 from shared.domain.parties import Client, Debtor, DebtorKind, Pause
+from shared.domain.pause_end import hold_ended_on, resumed
 from shared.domain.plans.plan import PlanStatus
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
@@ -859,7 +860,9 @@ class DunningService:
             extra=dict(extra or {}),
         )  # fmt: skip
         content = MessageContent(subject=rendered.subject, text=rendered.text, html=rendered.html, attachments=attachments,
-                                 template=planned.step.templates.get("whatsapp"), language=debtor.language.value)  # fmt: skip
+                                 template=planned.step.templates.get("whatsapp"), language=debtor.language.value,
+                                 # a mail over the mailbox's size limit leaves the PDFs to the portal
+                                 attachments_at=context.portal_link if channel is Channel.EMAIL else "")  # fmt: skip
         if channel is Channel.WHATSAPP and content.template:
             content = self._whatsapp_template(client, debtor, content, context)
         return message, content
@@ -1134,8 +1137,9 @@ class DunningService:
         return debtor
 
     def resume_debtor(self, client: Client, number: str, author: str) -> Debtor:
+        today = amsterdam_date(self.clock.now())
         debtor = self._debtor_change(
-            client, number, lambda d: replace(d, pause=None), ContactKind.RESUME, "Resumed", author
+            client, number, lambda d: resumed(d, today), ContactKind.RESUME, "Resumed", author
         )
         self.schedule_invoices(
             client.client_id, self.repos.invoices.for_debtor(client.client_id, number)
@@ -1202,7 +1206,7 @@ class DunningService:
             if resume:
                 updated, summary, kind = (
                     replace(inv, paused_until=None, promise_until=None, promised_on=None,
-                            paused_on=None),
+                            paused_on=None, pause_ended_on=hold_ended_on(inv, today)),
                     f"Invoice {number} resumed",
                     ContactKind.RESUME,
                 )  # fmt: skip
@@ -1576,7 +1580,7 @@ def _state(
     return DunningState(
         placed(workflow, trail) if workflow else invoice.dunning_step, invoice.dunning_step_on,
         invoice.paused_until, invoice.promise_until, costs_owed_from or own,
-        letter_sent_on, frozenset(trail), letter_void,
+        letter_sent_on, frozenset(trail), letter_void, pause_ended_on=invoice.pause_ended_on,
     )  # fmt: skip
 
 

@@ -88,6 +88,8 @@ class BreaksActiveWorkflow(NotActivatable):
 # the console's editor alike
 MAX_STEPS = 30
 OFFSET_DAYS = (-60, 365)
+# bundling reaches at most two weeks ahead: further, a reminder would come well before its day
+MAX_BUNDLE_DAYS = 14
 FALLBACKS = (StepChannel.EMAIL, StepChannel.SMS, StepChannel.LETTER, StepChannel.STAFF_TASK)
 LETTER_BY = (StepChannel.LETTER, StepChannel.EMAIL)
 LANGUAGES = ("nl", "en")
@@ -280,8 +282,10 @@ class DunningSetup:
         *,
         activate: bool = False,
         etag: str | None = None,
+        bundle_days: int | None = None,
     ) -> SavedWorkflow:
-        """Create or replace a workflow. Kept inactive (a changed workflow is checked again
+        """Create or replace a workflow. ``bundle_days`` (``Workflow.bundle_days``, 0 to
+        ``MAX_BUNDLE_DAYS``; None: the stored value is kept, a new workflow's is 0). Kept inactive (a changed workflow is checked again
         before it runs), or with ``activate`` checked first and kept active, so that a running
         workflow is never left stopped by an edit that does not pass: NotActivatable, and
         nothing is saved.
@@ -314,12 +318,19 @@ class DunningSetup:
         ids = [s.step_id for s in steps if s.step_id]
         if len(ids) != len(set(ids)):
             raise Invalid("two steps have the same id", "steps", code="steps_same_id")
+        if bundle_days is not None and not 0 <= bundle_days <= MAX_BUNDLE_DAYS:
+            raise Invalid(
+                f"bundle_days is 0 (off) to {MAX_BUNDLE_DAYS}", "bundle_days",
+                code="workflow_bundle_days", params={"limit": MAX_BUNDLE_DAYS},
+            )  # fmt: skip
         for _ in range(5):
             found = self.repos.dunning.workflow(client.client_id, workflow_id)
             if etag is not None and (found[1] if found else "") != etag:
                 raise WorkflowChanged(workflow_id)  # ("": the editor made a new one)
             old = found[0].steps if found else ()
-            workflow = Workflow(workflow_id, name, with_step_ids(steps, old), active=False)
+            kept = found[0].bundle_days if found else 0
+            workflow = Workflow(workflow_id, name, with_step_ids(steps, old), active=False,
+                                bundle_days=kept if bundle_days is None else bundle_days)  # fmt: skip
             if activate:
                 workflow = self._checked_active(client, workflow)
             try:

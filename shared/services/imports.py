@@ -260,7 +260,12 @@ class ImportService:
                 # the pause state and the standing (deceased, bankrupt) are Inning's, not the
                 # CRM's: an update must not lift a pause or bring a dead debtor back to dunning
                 merged = (
-                    replace(debtor, pause=previous[0].pause, standing=previous[0].standing)
+                    replace(
+                        debtor,
+                        pause=previous[0].pause,
+                        standing=previous[0].standing,
+                        pause_ended_on=previous[0].pause_ended_on,
+                    )
                     if previous
                     else debtor
                 )

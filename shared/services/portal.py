@@ -126,6 +126,20 @@ class _DebtorReads:
 
 
 @dataclass(frozen=True)
+class HandedOver:
+    """The debtor's open invoices handed over to a collection agency: the agency collects
+    them now (Wki), so the portal asks no payment for them (not online, not by transfer to the
+    client, not in a plan or a postponement) and says whom to pay instead (misc17b: they were
+    ticked in the total and paid online to the client)."""
+
+    agency: str  # its name
+    iban: str | None  # its third-party account (derdengeldenrekening), when known
+    email: str | None  # where the debtor asks it
+    invoices: tuple[Invoice, ...]
+    reference: str  # what a transfer quotes: the debtor and the invoice numbers
+
+
+@dataclass(frozen=True)
 class Overview:
     client: Client
     debtor: Debtor
@@ -145,6 +159,8 @@ class Overview:
     # per claim, the kinds of interest it was charged (an agreed rate, the statutory one where
     # that was higher, or both): what its interest is called (misc16 #1)
     interest_kinds: Kinds = field(default_factory=dict)
+    # open invoices a collection agency collects now: whom to pay, never paid here
+    handed_over: tuple[HandedOver, ...] = ()
 
     @property
     def planned(self) -> frozenset[str]:
@@ -355,6 +371,8 @@ class PortalService:
         client, debtor = found_client, found_debtor[0]
         today = amsterdam_date(self.clock.now())
         collectable = [i for i in every_invoice if i.is_collectable]
+        handed = [i for i in collectable if i.handed_over_to is not None]
+        collectable = [i for i in collectable if i.handed_over_to is None]
         settled = [(i, how) for i in collectable if (how := natural_obligation(debtor, i))]
         unclaimed = {i.number for i, _ in settled}
         claimed = [i for i in collectable if i.number not in unclaimed]
@@ -424,7 +442,39 @@ class PortalService:
                         tuple(i.number for i in sorted(disputed, key=lambda i: i.number)),
                         disputed, term, plans,
                         tuple(sorted(settled, key=lambda x: (x[0].due_date, x[0].number))),
-                        kinds)  # fmt: skip
+                        kinds, self._handed_over(debtor.number, handed))  # fmt: skip
+
+    def _handed_over(self, debtor_number: str, invoices: list[Invoice]) -> tuple[HandedOver, ...]:
+        """The handed-over invoices by the agency collecting them, with its details (read
+        only for a debtor with such an invoice)."""
+        by_agency: dict[str, list[Invoice]] = {}
+        for i in sorted(invoices, key=lambda i: (i.due_date, i.number)):
+            by_agency.setdefault(str(i.handed_over_to), []).append(i)
+        out = []
+        for agency_id, mine in sorted(by_agency.items()):
+            agency = self.repos.agencies.get(agency_id)
+            numbers = [i.number for i in mine]
+            out.append(HandedOver(
+                agency.name if agency else agency_id, agency.third_party_iban if agency else None,
+                agency.contact_email if agency else None, tuple(mine),
+                transfer_text(debtor_number, numbers),
+            ))  # fmt: skip
+        return tuple(out)
+
+    def _not_handed_over(self, invoices: list[Invoice]) -> None:
+        """Refuses an invoice a collection agency collects now: paid to the agency, never
+        here to the client (nor postponed by the client's rules)."""
+        handed = next((i for i in invoices if i.handed_over_to is not None), None)
+        if handed is None:
+            return
+        agency = self.repos.agencies.get(str(handed.handed_over_to))
+        name = agency.name if agency else str(handed.handed_over_to)
+        raise Invalid(
+            f"invoice {handed.number} was handed over to {name}: pay it to the collection agency",
+            field="invoice",
+            code="invoice_handed_over",
+            params={"invoice": handed.number, "agency": name},
+        )
 
     def not_prescribed(
         self, client_id: str, debtor: Debtor, invoices: list[Invoice], today: date
@@ -479,6 +529,7 @@ class PortalService:
         ``parties``: the client and debtor when the caller read them already."""
         client, debtor = parties or self.parties(access)
         invoices = self._own(access, numbers)
+        self._not_handed_over(invoices)  # the agency collects it: its link is no payment here
         today = amsterdam_date(self.clock.now())
         if len(self.not_prescribed(client.client_id, debtor, invoices, today)) != len(invoices):
             raise NotFound("no such invoices")  # not offered on the page: not payable here
@@ -537,7 +588,7 @@ class PortalService:
         plan's invoices are paid by its installments, not at once). ``debtor``: when the
         caller read it already."""
         invoices = self.repos.invoices.for_debtor(access.client_id, access.debtor_number)
-        collectable = [i for i in invoices if i.is_collectable]
+        collectable = [i for i in invoices if i.is_collectable and i.handed_over_to is None]
         if not collectable:
             return []
         debtor = debtor or access.debtor
@@ -609,6 +660,7 @@ class PortalService:
             )
         client, _ = self.parties(access)
         invoices = self._own(access, numbers)
+        self._not_handed_over(invoices)  # the agency's to grant, not the client's rules
         today = amsterdam_date(self.clock.now())
         days = (until - today).days
         if days < 1 or days > MAX_POSTPONEMENT_DAYS:

@@ -33,9 +33,13 @@ that takes a shortcut fails here as it would against Graph:
   ``nextExpectedRanges`` value (else 416 with it); an ``Authorization`` header there is
   refused (401); a PUT answers 200 with ``nextExpectedRanges: ["{next}"]``, the last one 201
   with ``Location`` (the attachment is then on the draft); ``POST .../messages/{id}/send``
-  answers 202 and files it in Sent Items (a message over the mailbox's 35 MB answers 413
-  ``ErrorMessageSizeExceeded``); ``DELETE`` removes a draft; ``lose_answers`` and
-  ``gateway_errors`` apply to that send as to sendMail.
+  answers 202 and files it in Sent Items; ``DELETE`` removes a draft; ``lose_answers`` and
+  ``gateway_errors`` apply to that send as to sendMail;
+- a mail over the sending mailbox's maximum message size answers 413
+  ``ErrorMessageSizeExceeded`` at its send (sendMail, or a draft's ``send``) and is not sent:
+  Exchange Online's default ``MaxSendSize`` of 35 MB (``MESSAGE_LIMIT``, MiB here), or the
+  mailbox's own (``message_limits``, an administrator may set it lower), measured as the mail
+  travels: its attachments base64-encoded, with its text and HTML bodies.
 """
 
 from __future__ import annotations
@@ -99,6 +103,7 @@ class GraphStandIn:
         self.states: dict[str, tuple[str, int, int, tuple[str, ...]]] = {}
         self.sessions: dict[str, UploadSession] = {}
         self.largest_request = 0  # the largest body a client sent to Graph (a test reads it)
+        self.message_limits: dict[str, int] = {}  # a mailbox's own maximum message size
         self.lock = threading.RLock()
 
     # -- what a test does -------------------------------------------------------------------
@@ -164,7 +169,7 @@ class GraphStandIn:
         rest = parts[3:]
         q = {k: v[0] for k, v in r.query.items()}
         if rest == ["sendMail"] and r.method == "POST":
-            return self._send_mail(box, r)
+            return self._send_mail(parts[2], box, r)
         if rest == ["messages"] and r.method == "POST":
             return self._draft(box, r)
         if len(rest) >= 2 and rest[0] == "messages" and rest[1] in box.drafts:
@@ -337,13 +342,9 @@ class GraphStandIn:
             return Reply(201, {"uploadUrl": f"{self.base}/upload/{token}",
                                "expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": ["0-"]})  # fmt: skip
         if rest == ["send"] and r.method == "POST":
-            total = sum(len(data) for _, _, data in draft["attachments"])
-            if total > MESSAGE_LIMIT:
-                return _error(
-                    413,
-                    "ErrorMessageSizeExceeded",
-                    "The message exceeds the maximum supported size.",
-                )
+            size = _encoded_size(draft.get("body", {}).get("content", ""), draft["attachments"])
+            if (too_large := self._too_large(address, size)) is not None:
+                return too_large
             del box.drafts[draft_id]
             box.sent.append({
                 "subject": draft.get("subject", ""),
@@ -401,6 +402,15 @@ class GraphStandIn:
         location = f"{self.base}/v1.0/users/{quote(session.address)}/messages/{session.draft_id}/attachments/{attachment_id}"
         return Reply(201, None, {"Location": location})
 
+    def _too_large(self, address: str, size: int) -> Reply | None:
+        """413 for a mail over the mailbox's maximum message size (``size``: as it travels,
+        :func:`_encoded_size` of a JSON message, a MIME message's own bytes)."""
+        limit = self.message_limits.get(address.lower(), MESSAGE_LIMIT)
+        if size <= limit:
+            return None
+        return _error(413, "ErrorMessageSizeExceeded",
+                      f"The message exceeds the maximum supported size ({size} > {limit}).")  # fmt: skip
+
     def _answer_send(self) -> Reply:
         if self.lose_answers > 0:
             self.lose_answers -= 1
@@ -410,7 +420,7 @@ class GraphStandIn:
             return _error(504, "UnknownError", "gateway timeout")
         return Reply(202)
 
-    def _send_mail(self, box: Mailbox, r: Received) -> Reply:
+    def _send_mail(self, address: str, box: Mailbox, r: Received) -> Reply:
         if r.headers.get("content-type", "").startswith("text/plain"):
             mime = email.message_from_bytes(base64.b64decode(r.body), policy=default_policy)
             headers = {k.lower(): str(v) for k, v in mime.items()}
@@ -428,6 +438,14 @@ class GraphStandIn:
                     "internetMessageId": m.get("internetMessageId") or f"<{uuid.uuid4().hex}@stand.in>",
                     "in_reply_to": None, "text": m.get("body", {}).get("content", ""),
                     "attachments": [(n, d) for n, _, d in (_file(a) for a in m.get("attachments") or [])]}  # fmt: skip
+        if r.headers.get("content-type", "").startswith("text/plain"):
+            size = len(base64.b64decode(r.body))  # the MIME message as it travels
+        else:
+            m = r.json()["message"]
+            posted = [_file(a) for a in m.get("attachments") or []]
+            size = _encoded_size(str(m.get("body", {}).get("content", "")), posted)
+        if (too_large := self._too_large(address, size)) is not None:
+            return too_large
         box.sent.append(sent)
         return self._answer_send()
 
@@ -486,6 +504,11 @@ def _attachment(a: dict[str, Any], select: str | None) -> dict[str, Any]:
         wanted = {s.strip() for s in select.split(",")} | {"id", "@odata.type"}
         out = {k: v for k, v in out.items() if k in wanted}
     return out
+
+
+def _encoded_size(body: str, files: list[tuple[str, str, bytes]]) -> int:
+    """A message's size as it travels: its body and its files base64-encoded."""
+    return len(body.encode()) + sum(len(base64.b64encode(data)) for _, _, data in files)
 
 
 def _file(a: dict[str, Any]) -> tuple[str, str, bytes]:

@@ -12,7 +12,8 @@ must send and answers what Twilio answers:
   that is not in progress answers 400, 21220;
 - :meth:`TwilioStandIn.answer` plays the callee: a call with detection gets its verdict
   (``AnsweredBy``) posted to the AMD callback, and every status callback of a call with
-  detection carries ``AnsweredBy`` too; a call without detection gets no verdict at all. The
+  detection carries ``AnsweredBy`` too; a call without detection gets no verdict at all;
+  :meth:`TwilioStandIn.ring_out` ends a call nobody answered (busy, no-answer). The
   reports come back as (url, form, X-Twilio-Signature) for the test to hand to the app.
 """
 
@@ -43,6 +44,7 @@ class Call:
     status: str = "queued"
     answered_by: str | None = None
     ended_by_client: bool = False
+    end_requests: int = 0  # the client's requests to end it (each costs an API call)
     reports: list[Report] = field(default_factory=list)
 
     @property
@@ -110,6 +112,7 @@ class TwilioStandIn:
         found = self.calls.get(sid)
         if found is None:
             return _error(404, 20404, f"The requested resource Calls/{sid} was not found")
+        found.end_requests += 1
         if form.get("Status") not in ("completed", "canceled"):
             return _error(400, 21218, "Status must be completed or canceled")
         if found.status != "in-progress":
@@ -144,6 +147,20 @@ class TwilioStandIn:
                     "To": found.form["To"], "From": found.form["From"], "Direction": "outbound-api"}  # fmt: skip
             if found.detects and found.answered_by:
                 form["AnsweredBy"] = found.answered_by
+            return [self._report(found, url, form)]
+
+    def ring_out(self, sid: str, status: str) -> list[Report]:
+        """Nobody picks up: the call ends ``busy``, ``no-answer``, ``failed`` or
+        ``canceled`` (no verdict: detection starts only when the call is answered)."""
+        assert status in ("busy", "no-answer", "failed", "canceled"), status
+        with self.lock:
+            found = self.calls[sid]
+            found.status = status
+            url = found.form.get("StatusCallback")
+            if not url:
+                return []
+            form = {"AccountSid": ACCOUNT, "CallSid": sid, "CallStatus": status,
+                    "To": found.form["To"], "From": found.form["From"], "Direction": "outbound-api"}  # fmt: skip
             return [self._report(found, url, form)]
 
     def _report(self, found: Call, url: str, form: dict[str, str]) -> Report:

@@ -12,6 +12,14 @@ Graph keeps a sent mail in the mailbox's Sent Items with the ``internetMessageId
 and the message list can be filtered on it: :meth:`GraphMailChannel.confirm` finds it there.
 Not finding it proves nothing (Exchange files the copy once it has processed the send), so a
 mail never found becomes a question for a person, never a second mail.
+
+A mail also has to fit the sending mailbox's maximum message size (Exchange Online's default
+``MaxSendSize`` 35 MB, which an administrator may set lower; a mail leaving Microsoft's
+datacenters counts its attachments base64-encoded, a third larger). Graph refuses a larger one
+at the send (413 ``ErrorMessageSizeExceeded``). A mail whose encoded size passes
+``message_limit``, or that Graph refused so, goes without its attachments and says where they
+are instead (``MessageContent.attachments_at``: the debtor's portal page), rather than not at
+all: a reminder or an e-mailed 14-day letter is not held back by the invoice PDFs it carries.
 """
 
 from __future__ import annotations
@@ -20,9 +28,11 @@ import base64
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
+from html import escape
 from typing import Any
 
 import httpx
@@ -46,6 +56,28 @@ INLINE_LIMIT = 3_000_000
 # Graph's limit on one REST request ("4 MB"; 413 RequestEntityTooLarge above it)
 REQUEST_LIMIT = 4 * 1024 * 1024
 CHUNK = 10 * 320 * 1024
+# Exchange Online's default maximum message size (MaxSendSize "35 MB"), measured as the mail
+# travels: its attachments base64-encoded (learn.microsoft.com/office365/servicedescriptions/
+# exchange-online-service-description/exchange-online-limits)
+MESSAGE_LIMIT = 35 * 1024 * 1024
+# what a mail without its attachments says instead, in its language
+LEFT_OUT = {
+    "nl": (
+        "De bijlagen ({files}) zijn te groot om per e-mail mee te sturen. {where}",
+        "U vindt de facturen op uw persoonlijke pagina: {link}",
+        "Beantwoord deze e-mail als u ze wilt ontvangen.",
+    ),
+    "en": (
+        "The attachments ({files}) are too large to send by e-mail. {where}",
+        "You will find the invoices on your personal page: {link}",
+        "Reply to this e-mail if you would like to receive them.",
+    ),
+}
+
+
+class MessageTooLarge(PermanentSendError):
+    """Graph refused the mail for the mailbox's message size limit (413
+    ``ErrorMessageSizeExceeded``): nothing was sent."""
 
 
 class GraphMailChannel:
@@ -62,8 +94,10 @@ class GraphMailChannel:
         graph_url: str = "https://graph.microsoft.com/v1.0",
         http: httpx.Client | None = None,
         msal_http_client: Any = None,
+        message_limit: int = MESSAGE_LIMIT,
     ) -> None:
         self.graph_url = graph_url.rstrip("/")
+        self.message_limit = message_limit
         self.http = http or httpx.Client(timeout=30)
         self.scope = [graph_url.split("/v1.0")[0].rstrip("/") + "/.default"]
         kwargs: dict[str, Any] = {}
@@ -131,6 +165,17 @@ class GraphMailChannel:
                 message.sender, message.extra["graph_reply_to"], content.text, message.reference
             )
             return SendResult(self.name, message.reference)
+        if content.attachments and _encoded_size(content) > self.message_limit:
+            content = without_attachments(content)  # Graph would refuse it at the send
+        try:
+            return self._send(mailbox, message, content)
+        except MessageTooLarge:
+            if not content.attachments:
+                raise  # the text alone is too large: a person decides
+            # the mailbox's own limit is lower than ours: nothing went, so again without them
+            return self._send(mailbox, message, without_attachments(content))
+
+    def _send(self, mailbox: str, message: OutboundMessage, content: MessageContent) -> SendResult:
         large = any(len(a.data) >= INLINE_LIMIT for a in content.attachments)
         if not large and content.html and content.text:
             # both an HTML and a plain-text part: only MIME carries multipart/alternative
@@ -142,6 +187,7 @@ class GraphMailChannel:
                     lambda: self.http.post(f"{mailbox}/sendMail", content=mime, headers=headers),
                     final=True,
                 )
+                _refuse_too_large(response)
                 raise_for("Graph", response, final=True)
                 return SendResult(self.name, message.reference)
         elif not large:
@@ -158,6 +204,7 @@ class GraphMailChannel:
                     ),
                     final=True,
                 )
+                _refuse_too_large(response)
                 raise_for("Graph", response, final=True)
                 return SendResult(self.name, message.reference)
         return self._send_as_draft(mailbox, message, content)
@@ -193,6 +240,11 @@ class GraphMailChannel:
             lambda: self.http.post(f"{mailbox}/messages/{draft_id}/send", headers=self._headers()),
             final=True,
         )
+        try:
+            _refuse_too_large(sent)
+        except MessageTooLarge:
+            self._discard(mailbox, draft_id)  # not sent: the draft goes, a smaller mail follows
+            raise
         raise_for("Graph", sent, final=True)
         return SendResult(self.name, draft_id)
 
@@ -204,6 +256,7 @@ class GraphMailChannel:
                 f"{mailbox}/messages/{draft_id}/attachments", json=item, headers=self._headers()
             ),
         )
+        _refuse_too_large(response)
         raise_for("Graph", response)
 
     def _upload(self, mailbox: str, draft_id: str, attachment: Attachment) -> None:
@@ -226,6 +279,7 @@ class GraphMailChannel:
                 headers=self._headers(),
             ),
         )
+        _refuse_too_large(session)
         raise_for("Graph", session)
         upload_url = str(session.json()["uploadUrl"])
         start, puts = 0, 0
@@ -329,6 +383,43 @@ class GraphMailChannel:
             value = str(h.get("value", ""))
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         return headers
+
+
+def _refuse_too_large(response: httpx.Response) -> None:
+    """Graph's answer for a mail over the mailbox's maximum message size."""
+    if response.status_code != 413:
+        return
+    try:
+        code = str((response.json().get("error") or {}).get("code", ""))
+    except (ValueError, AttributeError):
+        code = ""
+    if code == "ErrorMessageSizeExceeded":
+        raise MessageTooLarge(f"Graph refused (413): {code}: over the mailbox's message size")
+
+
+def _encoded_size(content: MessageContent) -> int:
+    """The mail's size as Exchange measures it against the limit: the attachments
+    base64-encoded, and the text and HTML bodies."""
+    body = len(content.text.encode()) + len((content.html or "").encode())
+    return body + sum(4 * ((len(a.data) + 2) // 3) for a in content.attachments)
+
+
+def without_attachments(content: MessageContent) -> MessageContent:
+    """The mail without its attachments, saying so: which files, and where they are
+    (``attachments_at``, the debtor's portal page) or how to ask for them."""
+    lead, there, ask = LEFT_OUT.get(content.language, LEFT_OUT["nl"])
+    files = ", ".join(a.name for a in content.attachments)
+    where = there.format(link=content.attachments_at) if content.attachments_at else ask
+    note = lead.format(files=files, where=where)
+    html = content.html
+    if html is not None:
+        paragraph = f"<p>{escape(note)}</p>"
+        html = (
+            html.replace("</body>", paragraph + "</body>", 1)
+            if "</body>" in html
+            else html + paragraph
+        )
+    return replace(content, text=f"{content.text}\n\n{note}", html=html, attachments=())
 
 
 def _file_attachment(a: Attachment) -> dict[str, Any]:

@@ -85,6 +85,7 @@ def _workflow(row: Row) -> Workflow:
         row.data["Name"],
         tuple(step_from_json(s, n) for n, s in enumerate(steps)),
         bool(row.data.get("Active", False)),
+        bundle_days=int(row.data.get("BundleDays", 0) or 0),
     )
 
 
@@ -152,6 +153,7 @@ class DunningRepository:
             "Name": workflow.name,
             "Active": workflow.active,
             "Steps": put_json([_step_json(s) for s in workflow.steps]),
+            "BundleDays": workflow.bundle_days,
         }
         row = Row(encode(client_id), encode(workflow.workflow_id), data, etag=etag)
         if etag is not None:

@@ -153,6 +153,7 @@ def invoice_to_row(inv: Invoice) -> Row:
             "CreditedBy": put_json(list(inv.credited_by)) if inv.credited_by else None,
             "PromisedOn": put_date(inv.promised_on),
             "PausedOn": put_date(inv.paused_on),
+            "PauseEndedOn": put_date(inv.pause_ended_on),
             "ReceiptPending": _pending_out(inv.receipt_pending),
             "Books": _books_out(inv.books),
         },
@@ -192,6 +193,7 @@ def invoice_from_row(row: Row) -> Invoice:
         credited_by=_credited_by(get_json(d.get("CreditedBy"), None)),
         promised_on=get_date(d.get("PromisedOn")),
         paused_on=get_date(d.get("PausedOn")),
+        pause_ended_on=get_date(d.get("PauseEndedOn")),
         receipt_pending=_pending_in(get_json(d.get("ReceiptPending"), None)),
         books=_books_in(get_json(d.get("Books"), None)),
     )

@@ -241,6 +241,7 @@ def debtor_to_row(debtor: Debtor) -> Row:
             "PauseReason": pause.reason if pause else None,
             "PauseSince": put_date(pause.since) if pause else None,
             "PauseUntil": put_date(pause.until) if pause else None,
+            "PauseEndedOn": put_date(debtor.pause_ended_on),
             "WorkflowOverride": debtor.workflow_override,
             "Standing": put_json(standing_to_json(debtor.standing)) if debtor.standing else None,
         },
@@ -324,6 +325,7 @@ def debtor_from_row(row: Row) -> Debtor:
         kvk_number=d.get("KvkNumber"),
         ibans=tuple(get_json(d.get("Ibans"), [])),
         pause=pause,
+        pause_ended_on=get_date(d.get("PauseEndedOn")),
         workflow_override=d.get("WorkflowOverride"),
         standing=standing_from_json(get_json(d.get("Standing"), None)),
     )

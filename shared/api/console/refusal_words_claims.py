@@ -143,6 +143,12 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Uw akkoord wordt nog verwerkt; uw regeling staat zo dadelijk op deze pagina.",
         "Your agreement is still being processed; your plan will be on this page shortly.",
     ),
+    # an invoice handed over to a collection agency: the agency collects it (misc17b)
+    "invoice_handed_over": (
+        "Factuur {invoice} is overgedragen aan {agency}: betaal deze aan het incassobureau, "
+        "niet hier.",
+        "Invoice {invoice} was handed over to {agency}: pay it to the collection agency, not here.",
+    ),
     "pay_page_changed": (
         "Wat er openstaat is veranderd sinds u de pagina opende: controleer het bedrag "
         "hieronder en betaal opnieuw.",

@@ -278,6 +278,10 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Een workflow heeft 1 tot en met {limit} stappen.",
         "A workflow has 1 to {limit} steps.",
     ),
+    "workflow_bundle_days": (
+        "Bundelen gaat van 0 (uit) tot en met {limit} dagen.",
+        "bundle_days is 0 (off) to {limit} days.",
+    ),
     "steps_same_id": (
         "Twee stappen hebben hetzelfde kenmerk.",
         "Two steps have the same id.",

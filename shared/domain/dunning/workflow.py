@@ -65,6 +65,10 @@ class Workflow:
     name: str
     steps: tuple[Step, ...]
     active: bool = False
+    # bundling (0: off): an invoice of the debtor whose next step is the one another of his
+    # invoices takes today, due for it within this many days, rides along in that message
+    # (``plan_debtor``), so invoices a few days apart are not dunned one by one
+    bundle_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,8 @@ class DunningState:
     # the day a payment plan that held the invoice ended (cancelled by staff, or lapsed): a
     # hold like a pause until that day (``held_until``)
     plan_ended_on: date | None = None
+    # the day staff resumed the invoice before its pause (or promise) ran out (misc17b)
+    pause_ended_on: date | None = None
 
 
 def trail_mark(workflow_id: str, step_id: str) -> str:
@@ -296,6 +302,10 @@ class DueStep:
     index: int
     step: Step
     due_on: date
+    # the first day the step may go at all, whatever the workflow's spacing: a 14-day letter
+    # once the debtor is in default, a step after a letter's term, the pace after a standing
+    # or a pause (bundling never brings a step before it)
+    not_before: date = date.min
 
 
 PROMISE_GRACE = timedelta(days=3)
@@ -353,13 +363,15 @@ def next_due_step(
             due_on = (previous_on or invoice.due_date) + timedelta(days=step.offset_days)
         if passed_over(step, state, debtor, debtor_open):
             continue  # not for this invoice: on to the next step
+        floor = date.min
         if step.channel is StepChannel.FOURTEEN_DAY_LETTER:
             # art. 6:96 lid 6 BW: only a reminder sent once the debtor is in default counts;
             # a workflow activated before activation_errors refused this waits till then
-            due_on = max(due_on, in_default_from(invoice.due_date))
-        due_on = max(due_on, term_hold(workflow, index, state) or due_on)
-        due_on = max(due_on, after_standing(workflow, index, state, debtor) or due_on)
-        return DueStep(index, step, due_on) if due_on <= today else None
+            floor = in_default_from(invoice.due_date)
+        floor = max(floor, term_hold(workflow, index, state) or floor)
+        floor = max(floor, after_standing(workflow, index, state, debtor) or floor)
+        due_on = max(due_on, floor)
+        return DueStep(index, step, due_on, floor) if due_on <= today else None
     return None
 
 
@@ -418,11 +430,13 @@ def held_until(state: DunningState, debtor: Debtor) -> date | None:
     """The day the last hold on the invoice that ended was lifted: a standing lifted, a
     debtor's or the invoice's pause until a day (the day after it), a payment plan that
     ended (the day after it was cancelled or lapsed: codereview16b F2, an SMS and the 14-day
-    letter a day apart after a cancelled plan), a promise to pay (the day after its grace).
-    None: none did. A hold still running blocks the step anyway."""
+    letter a day apart after a cancelled plan), a promise to pay (the day after its grace),
+    a pause or promise staff ended by hand (the day it ended). None: none did. A hold still running blocks the step anyway."""
     days: list[date] = []
     if debtor.standing is not None and debtor.standing.lifted_on is not None:
         days.append(debtor.standing.lifted_on)
+    # a pause (or promise) staff ended by hand: lifted the day it ended (misc17b)
+    days.extend(d for d in (debtor.pause_ended_on, state.pause_ended_on) if d is not None)
     ends = [
         debtor.pause.until if debtor.pause is not None else None,
         state.paused_until,
@@ -539,11 +553,19 @@ def plan_debtor(
     open_total = sum(inv.open_amount for inv, _ in invoices if inv.is_collectable)
     by_step: dict[int, list[str]] = defaultdict(list)
     steps: dict[int, Step] = {}
+    later: list[tuple[Invoice, DunningState]] = []
     for invoice, state in invoices:
         due = next_due_step(workflow, invoice, state, debtor, open_total, today)
         if due is not None:
             by_step[due.index].append(invoice.number)
             steps[due.index] = due.step
+        else:
+            later.append((invoice, state))
+    if workflow.bundle_days > 0 and by_step:
+        for invoice, state in later:
+            index = rides_along(workflow, invoice, state, debtor, open_total, today)
+            if index is not None and index in by_step:
+                by_step[index].append(invoice.number)
     planned = []
     for index in sorted(by_step):
         step = steps[index]
@@ -554,6 +576,31 @@ def plan_debtor(
             PlannedMessage(debtor.number, index, step, channel, tuple(sorted(by_step[index])))
         )
     return planned
+
+
+def rides_along(
+    workflow: Workflow,
+    invoice: Invoice,
+    state: DunningState,
+    debtor: Debtor,
+    debtor_open: Cents,
+    today: date,
+) -> int | None:
+    """The step (its place) an invoice with no step today would take within the workflow's
+    ``bundle_days``, when it may go today with another invoice's message of that step: the
+    invoice not held today (paused, promised, disputed: ``blocked``), no step of its own
+    today, and the step past every floor (``DueStep.not_before``: a 14-day letter only once
+    the debtor is in default, art. 6:96 lid 6 BW; a step after a letter's term; the pace
+    after a standing or a pause). Only the spacing gives way: never the law or a hold."""
+    now = entered(workflow, state)
+    if blocked(invoice, now, debtor, today) or now.last_step_on == today:
+        return None
+    ahead = next_due_step(
+        workflow, invoice, state, debtor, debtor_open, today + timedelta(days=workflow.bundle_days)
+    )
+    if ahead is None or ahead.not_before > today:
+        return None
+    return ahead.index
 
 
 def in_default_from(due_date: date) -> date:

@@ -21,8 +21,8 @@ from shared.domain.people.accounts import (
     normalise_email,
     normalise_mobile,
 )
-from shared.domain.people.audit import Event
-from shared.domain.people.authorisation import Action, Role, Target
+from shared.domain.people.audit import Event, tenant_key
+from shared.domain.people.authorisation import Action, Target, reaches
 from shared.domain.people.tokens import Purpose
 from shared.domain.records import ActionItem
 from shared.domain.references.iban import iban_error, normalise
@@ -178,16 +178,22 @@ class OnboardingService:
                 return None
         return found
 
-    def _has_account(self, email: str) -> bool:
-        """Whether an account holds the address: an invitation nobody accepted does not
+    def _account_holder(self, email: str) -> User | None:
+        """The account that holds the address: an invitation nobody accepted is none
         (attack16b F1: another client's invitation of it refused the company's own verified
         sign-up and its agency's onboarding, 422 address_has_account, for good)."""
         found = self.kit.people.users.by_email(normalise_email(email))
-        return found is not None and not found[0].pending
+        return found[0] if found is not None and not found[0].pending else None
 
-    def _create(self, agency_id: str, c: NewClient, *, sandbox: bool) -> tuple[Client, User, bool]:
+    def _create(
+        self, agency_id: str, c: NewClient, *, sandbox: bool, principal: Principal | None = None
+    ) -> tuple[Client, User, bool]:
         """The client and its first user, and whether they were there already: an onboarding
-        that finished before, answered again (its audit event stands)."""
+        that finished before, answered again (its audit event stands). A first address an
+        account holds: refused when ``principal`` (an agency's onboarding) reaches that
+        account itself; another organisation's account answers alike (misc17a 3: 422
+        address_has_account told an agency who is registered at any other agency), its owner
+        told by mail; a sign-up's (``sandbox``) raises :class:`_HasAccount`."""
         if (error := kvk_error(c.kvk_number)) is not None:
             raise Invalid(error, field="kvk_number")
         if c.iban and (error := iban_error(c.iban)) is not None:
@@ -208,11 +214,14 @@ class OnboardingService:
             self._same_details(earlier, c, mobile)
         if earlier is not None and (done := self._finished(agency_id, earlier, c)) is not None:
             return (*done, True)
-        if earlier is None and self._has_account(c.first_email):
+        owner = self._account_holder(c.first_email)
+        if owner is not None and principal is not None and reaches(principal, owner.tenant):
             raise Invalid(
                 "this address already has an account", field="first_email",
                 code="address_has_account",
             )  # fmt: skip
+        if owner is not None and sandbox:
+            raise _HasAccount(owner)
         style = self.defaults.house_style(agency_id)
         draft = Client(
             "", agency_id, c.number.strip(), c.name.strip(), vat_deductible=c.vat_deductible,
@@ -231,11 +240,12 @@ class OnboardingService:
         client_id = self.kit.repos.clients.id_for_number(agency_id, draft.number)
         assert client_id is not None
         self.copy_defaults(agency_id, client_id, missing_only=earlier is not None)
-        # a half invitation of an earlier attempt is made whole (``invite_into`` repairs it)
-        user, _ = self.admin.invite_into(
-            Target(agency_id, client_id), c.first_email, Role.CLIENT_ADMIN, "onboarding",
-            name=c.first_name, mobile=mobile, language=draft.language.value,
-            user_id=self.first_user_id(client_id),
+        # a half invitation of an earlier attempt is made whole (``invite_into`` repairs it);
+        # an account elsewhere: the client's own invitation row, its owner told
+        user = self.admin.first_user_or_notice(
+            Target(agency_id, client_id), c.first_email, "onboarding", name=c.first_name,
+            mobile=mobile, language=draft.language.value, user_id=self.first_user_id(client_id),
+            inviter=tenant_key(agency_id, None),
         )  # fmt: skip
         found = self.kit.repos.clients.get(client_id)
         assert found is not None
@@ -243,7 +253,9 @@ class OnboardingService:
 
     def onboard(self, principal: Principal, c: NewClient) -> tuple[Client, User]:
         self.admin.require(principal, Action.MANAGE_CLIENTS, Target(principal.agency_id, None))
-        client, user, finished = self._create(principal.agency_id, c, sandbox=False)
+        client, user, finished = self._create(
+            principal.agency_id, c, sandbox=False, principal=principal
+        )
         if finished:
             return client, user
         self.kit.audit_once(Event.CLIENT_ONBOARDED, agency_id=client.agency_id, client_id=None,
@@ -322,14 +334,33 @@ class OnboardingService:
         for key in (f"{to}|{self.kit.hashed('addr', source)}", to):
             self.kit.counters.increment("PeopleCounters", key, hour, by=-1)
 
-    def verify(self, token: str) -> tuple[Client, User]:
+    def verify(self, token: str) -> tuple[Client, User] | None:
         """Step 2: the address is verified; the client exists in sandbox mode and its first
         user gets an invitation (to the same, now verified, address). The link is spent
-        last: a verification a storage fault cut off is finished by opening it again."""
+        last: a verification a storage fault cut off is finished by opening it again.
+        An address an account holds already gets no client: a notice by mail instead of the
+        invitation, and the same answer (``None``; misc17a 3: address_has_account told
+        whoever opened the link that the address is registered at some agency)."""
         link = self.accounts.peek_link(token, Purpose.SIGNUP)
         signup = self.kit.people.signups.get(link.subject)
         if signup is None:
             raise NotFound("no such sign-up")
+        try:
+            made = self._verified(signup)
+        except _HasAccount:
+            subject, text = texts.mail("signup_exists", signup.language, org=signup.company)
+            self.kit.mail_to(f"@signup.{self.signup_agency}", signup.email, signup.language,
+                             subject, text, own_mail=True,
+                             key=f"signup-exists-{signup.signup_id}")  # fmt: skip
+            self.kit.people.signups.save(replace(signup, verified=True))
+            made = None
+        try:
+            self.accounts.use_link(token, Purpose.SIGNUP)
+        except LinkInvalid:
+            pass  # spent meanwhile by the same verification opened twice: the work is one
+        return made
+
+    def _verified(self, signup: Signup) -> tuple[Client, User]:
         asked = NewClient(f"SU-{signup.kvk_number}", signup.company, signup.kvk_number, True,
                           "", signup.language, signup.email, signup.mobile)  # fmt: skip
         try:
@@ -354,10 +385,6 @@ class OnboardingService:
                                 actor="self-signup", subject=client.client_id,
                                 event_id=self.onboarded_event_id(client.client_id, user),
                                 number=client.number)  # fmt: skip
-        try:
-            self.accounts.use_link(token, Purpose.SIGNUP)
-        except LinkInvalid:
-            pass  # spent meanwhile by the same verification opened twice: the work is one
         return client, user
 
     def _tell_kvk_shared(self, client: Client, first_id: str | None, kvk: str) -> None:
@@ -401,6 +428,14 @@ class OnboardingService:
 
     def save_defaults_from(self, agency_id: str, style: HouseStyle) -> None:
         self.defaults.save_house_style(agency_id, asdict(style))
+
+
+class _HasAccount(Exception):
+    """A sign-up's verified address is an account's already: no client is made."""
+
+    def __init__(self, owner: User) -> None:
+        super().__init__("the address has an account")
+        self.owner = owner
 
 
 def _language(asked: str) -> str:

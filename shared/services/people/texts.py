@@ -39,6 +39,12 @@ MAILS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Confirm your Inning sign-up",
                "Confirm your e-mail address for the sign-up of {org} with this link (valid for 24 hours):\n{link}\n"),
     },
+    "signup_exists": {
+        "nl": ("Aanmelding bij Inning: u hebt al een account",
+               "Dit e-mailadres is bevestigd voor de aanmelding van {org} bij Inning. Met dit adres is al een Inning-account, en een adres heeft er één: er is geen nieuwe omgeving gemaakt.\n\nMeld u aan met uw account, of meld {org} aan met een ander e-mailadres.\nVerwachtte u dit niet, dan kunt u dit bericht negeren."),
+        "en": ("Inning sign-up: you already have an account",
+               "This e-mail address was confirmed for the sign-up of {org} to Inning. This address already has an Inning account, and an address has one: no new environment was made.\n\nSign in with your account, or sign {org} up with another e-mail address.\nIf you did not expect this, ignore this message."),
+    },
     "invite_exists": {
         "nl": ("Uitnodiging voor Inning: u hebt al een account",
                "Iemand van {org} probeerde dit e-mailadres uit te nodigen voor Inning. Met dit adres is al een Inning-account, en een adres heeft er één: er is niets veranderd.\n\nWilt u ook voor {org} werken, vraag hen dan een ander adres uit te nodigen.\nVerwachtte u dit niet, dan kunt u dit bericht negeren."),

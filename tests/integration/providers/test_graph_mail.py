@@ -11,7 +11,7 @@ import httpx
 import pytest
 import requests
 
-from shared.adapters.channels.graph_mail import REQUEST_LIMIT, GraphMailChannel
+from shared.adapters.channels.graph_mail import REQUEST_LIMIT, GraphMailChannel, MessageTooLarge
 from shared.domain.inbound.answers import outbound_message_id
 from shared.domain.messaging import (
     Attachment,
@@ -387,3 +387,77 @@ def test_a_draft_whose_attachment_is_refused_is_deleted(graph):
     (deleted,) = server.requests("DELETE")
     assert deleted.path == "/v1.0/users/facturen@client.example/messages/AAMkDraft1"
     assert not server.requests("POST", "/send")
+
+
+# -- the mailbox's message size limit (misc17a 2) ------------------------------------------
+PORTAL = "https://inning.example/api/p/tok123"
+
+
+def test_a_mail_over_the_message_size_limit_leaves_the_pdfs_to_the_portal_link(strict):
+    """Twelve scanned invoices of 2.5 MB: 30 MB, 40 MB as the mail travels (base64), over
+    Exchange's default 35 MB. The draft, its twelve attachments and the send answered 413
+    ErrorMessageSizeExceeded and the reminder failed; now it goes without them and says
+    where they are."""
+    stand_in, server, channel = strict
+    files = tuple(pdf(f"factuur-F{i}.pdf", 2_500_000) for i in range(12))
+    content = MessageContent(subject="Herinnering", text="Openstaand: 12 facturen",
+                             attachments=files, attachments_at=PORTAL)  # fmt: skip
+    channel.send(message(), content)
+    (sent,) = stand_in.mailbox("facturen@client.example").sent
+    assert sent["attachments"] == []
+    assert sent["text"].startswith("Openstaand: 12 facturen")
+    assert "te groot om per e-mail mee te sturen" in sent["text"] and PORTAL in sent["text"]
+    assert "factuur-F0.pdf" in sent["text"] and "factuur-F11.pdf" in sent["text"]
+    assert not server.requests("POST", "/attachments")  # nothing uploaded in vain
+    assert stand_in.largest_request <= REQUEST_LIMIT
+
+
+def test_a_mailbox_with_a_lower_limit_refuses_and_the_mail_goes_without_attachments(strict):
+    """An administrator set the mailbox's maximum to 5 MB: two invoices of 2.5 MB (6.7 MB
+    encoded) pass it. Graph refuses the draft's send (413); the draft is deleted and the
+    mail goes again without them, in the debtor's language; a mail with no portal link
+    asks the debtor to reply for them."""
+    stand_in, server, channel = strict
+    stand_in.message_limits["facturen@client.example"] = 5 * 1024 * 1024
+    files = (pdf("factuur-F1.pdf", 2_500_009), pdf("factuur-F2.pdf", 2_500_009))
+    html = "<html><body><p>Outstanding</p></body></html>"
+    content = MessageContent(subject="Reminder", text="Outstanding", html=html,
+                             attachments=files, language="en")  # fmt: skip
+    channel.send(message(), content)
+    box = stand_in.mailbox("facturen@client.example")
+    (sent,) = box.sent
+    assert sent["attachments"] == [] and box.drafts == {}
+    sends = [r.path.rsplit("/", 1)[1] for r in server.requests("POST", "/send")]
+    assert sends == ["send", "sendMail"]  # the refused draft's send, then the small mail
+    assert "too large to send by e-mail" in sent["text"] and "Reply to this e-mail" in sent["text"]
+    assert channel.confirm(message()) is not None  # the mail that went carries our id
+
+
+def test_a_mail_whose_text_alone_passes_the_limit_fails_for_a_person(strict):
+    stand_in, _, channel = strict
+    stand_in.message_limits["facturen@client.example"] = 1_000
+    with pytest.raises(MessageTooLarge, match="ErrorMessageSizeExceeded"):
+        channel.send(message(), MessageContent(subject="x", text="y" * 2_000))
+    assert stand_in.mailbox("facturen@client.example").sent == []
+
+
+def test_the_stand_in_refuses_a_mail_over_the_mailbox_limit(strict):
+    """As Exchange measures it: the attachments base64-encoded (3 MB of file, 4 MB sent)."""
+    stand_in, server, channel = strict
+    stand_in.message_limits["facturen@client.example"] = 3_500_000
+    auth = {"Authorization": f"Bearer {channel._token()}"}
+    box = f"{server.url}/v1.0/users/facturen@client.example"
+    draft = channel.http.post(f"{box}/messages", json={"subject": "x", "toRecipients": [
+        {"emailAddress": {"address": "a@b.nl"}}]}, headers=auth).json()["id"]  # fmt: skip
+    item = {"@odata.type": "#microsoft.graph.fileAttachment", "name": "a.pdf",
+            "contentBytes": base64.b64encode(b"x" * 2_900_000).decode()}  # fmt: skip
+    assert (
+        channel.http.post(
+            f"{box}/messages/{draft}/attachments", json=item, headers=auth
+        ).status_code
+        == 201
+    )
+    refused = channel.http.post(f"{box}/messages/{draft}/send", headers=auth)
+    assert refused.status_code == 413
+    assert refused.json()["error"]["code"] == "ErrorMessageSizeExceeded"
+    assert stand_in.mailbox("facturen@client.example").sent == []

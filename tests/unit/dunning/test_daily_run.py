@@ -372,6 +372,8 @@ def test_reminder_carries_the_invoice_pdf_and_templates_get_the_qr_code(engine):
     d1 = next(j for j in jobs if "|D1|" in j["key"])
     content = world.services.messaging.content(d1["client_id"], d1["key"])
     assert [att.data for att in content.attachments] == [pdf]
+    # where the mail sends the debtor for the PDFs when it cannot carry them (misc17a 2)
+    assert "/api/p/" in content.attachments_at
     a.call(
         "PUT",
         "/v1/clients/C1/templates/t-qr",
