@@ -224,6 +224,23 @@ class Invoice:
         notes = (*self.credit_notes, (reference, cents))
         return replace(self, amount=amount, paid=paid, status=status, credit_notes=notes)
 
+    def bring_credit_note_to(self, reference: str, cents: Cents) -> Invoice:
+        """Booked note ``reference`` brought to ``cents``: what the claim ledger lets it go of
+        the principal. A discount lets go only of what was still owed on its day; where a
+        payment received before it is booked after it, the ledger takes the rest of it back
+        (law16b F3) and the invoice asks that part again, paid by that payment. The invoiced
+        amount stays; nothing for a note not booked or already at ``cents``."""
+        booked = dict(self.credit_notes).get(reference)
+        if booked is None or booked == cents or cents < 0:
+            return self
+        amount = self.amount + booked - cents
+        paid = min(self.paid, amount)
+        status: InvoiceStatus = self.status
+        if status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID):
+            status = _status_for(amount, paid)
+        notes = tuple((r, cents if r == reference else c) for r, c in self.credit_notes)
+        return replace(self, amount=amount, paid=paid, status=status, credit_notes=notes)
+
     def take_back_credit_note(self, reference: str) -> Invoice:
         """A partial credit note the claim ledger refused comes off again: the amount as it was
         before the note; the status follows it (a dispute or a closed invoice stays as it is)."""
