@@ -560,8 +560,10 @@ class CreditNoteOut(BaseModel):
     kind: Literal["correction", "discount"] | None = Field(
         default=None,
         description="As booked in the claim's ledger: correction (the part was never owed) or "
-        "discount (a remission from the note's date); null while a request that was cut off "
-        "has not reached the ledger yet (send it again)",
+        "discount (a remission from the note's date), kept on the invoice when the note is "
+        "booked; null while a request that was cut off has not reached the ledger yet (send "
+        "it again), or for a note booked before the kind was kept that this request did not "
+        "read yet (a list reads those of 10 debtors a request and keeps them; ask again)",
     )
 
 

@@ -238,11 +238,14 @@ class InvoiceStatusService:
         # retry after a crash or outage halfway finds the note booked and must still finish
         # the invoices and payment rows (failure5 finding 2)
         claims = self.ledger.debtor_claims(client, invoice.debtor_number)
+        events = _events_of(claims, number)
         follow_ledger(
-            self.ledger, client, claims,
-            credit_note_moves(_events_of(claims, number), note.reference), number,
+            self.ledger, client, claims, credit_note_moves(events, note.reference), number,
             f"credit note {note.reference} on invoice {number}", "creditnote",
         )  # fmt: skip
+        # the kind the ledger booked (whichever attempt reached it first), kept on the invoice:
+        # its lists say it without a ledger read per debtor (attack17 F3)
+        self.repos.invoices.note_kinds(client.client_id, number, credit_note_kinds(events))
         self._log_credit_note(client, invoice, number, note, on, claims, author)
         found = self.repos.invoices.get(client.client_id, number)
         return self._followed(
