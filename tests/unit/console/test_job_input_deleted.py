@@ -6,7 +6,6 @@ there 400 days later, 246,656 bytes, "Anna de Vries 599" in it)."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from shared.domain.people.authorisation import Role
 from shared.services.console_jobs import INPUTS, JOBS_CONTAINER, UPLOADS_CONTAINER, JobFiles
