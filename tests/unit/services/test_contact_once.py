@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from shared.adapters.tables import schema
+from shared.adapters.tables.keys import encode
 from shared.adapters.tables.records_repo import ContactLogRepository
 from shared.domain.records import ContactEntry, ContactKind
 from shared.domain.standing import DebtorStanding, Standing
@@ -51,8 +52,9 @@ def both(world: Any, write: Callable[[], object]) -> None:
 
     def tick() -> datetime:
         with lock:
-            world.clock.at += timedelta(milliseconds=1)
-            return world.clock.at
+            at: datetime = world.clock.at + timedelta(milliseconds=1)
+            world.clock.at = at
+            return at
 
     world.clock.now = tick
     errors: list[BaseException] = []
@@ -75,6 +77,11 @@ def both(world: Any, write: Callable[[], object]) -> None:
 def lines(world: Any, client: Any, key: str) -> list[ContactEntry]:
     entries, _ = world.services.repos.contacts.for_debtor(client.client_id, "D1", page_size=500)
     return [e for e in entries if e.entry_id == key]
+
+
+def of_kind(world: Any, client: Any, kind: ContactKind) -> list[tuple[str, datetime]]:
+    entries, _ = world.services.repos.contacts.for_debtor(client.client_id, "D1", page_size=500)
+    return [(e.entry_id, e.at) for e in entries if e.kind is kind]
 
 
 def setup(world: Any) -> Any:
@@ -114,12 +121,7 @@ def test_a_pause_asked_twice_at_once_is_one_line(world, held):
             client, "F1", paused_until=date(2025, 3, 10), author="anne"
         ),
     )
-    paused = [
-        e
-        for e in world.services.repos.contacts.for_debtor(client.client_id, "D1")[0]
-        if e.kind is ContactKind.PAUSE
-    ]
-    assert len(paused) == 1, [(e.entry_id, e.at) for e in paused]
+    assert len(of_kind(world, client, ContactKind.PAUSE)) == 1
 
 
 def test_a_standing_change_written_twice_at_once_is_one_line(world, held):
@@ -133,12 +135,7 @@ def test_a_standing_change_written_twice_at_once_is_one_line(world, held):
             client, "D1", debtor, updated, "anne", "Debtor deceased"
         ),
     )
-    status = [
-        e
-        for e in world.services.repos.contacts.for_debtor(client.client_id, "D1")[0]
-        if e.kind is ContactKind.STATUS
-    ]
-    assert len(status) == 1, [(e.entry_id, e.at) for e in status]
+    assert len(of_kind(world, client, ContactKind.STATUS)) == 1
 
 
 def test_an_online_payment_line_written_twice_at_once_is_one_line(world, held):
@@ -170,7 +167,7 @@ def test_the_claim_is_no_line_and_a_line_from_before_is_not_written_again(world)
     assert ids.count("reversed-P0") == 1 and ids.count("reversed-P9") == 1
     claim = world.store.get(
         schema.CONTACT_LOG,
-        schema.encode(client.client_id),
+        encode(client.client_id),
         schema.contact_once_rk("D1", "reversed-P9"),
     )
     assert claim is not None
