@@ -30,7 +30,12 @@ $(STAMP_NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# `make run PORT=7391 AZURITE_PORT=10391`: the host and Azurite (10391-10393) on ports of their
+# own; taken from this command line only (a PORT in the environment may be anyone's), the
+# settings themselves (INNING_LOCAL_PORT, INNING_LOCAL_AZURITE_PORT) also from the environment
 run: deps
+	$(if $(filter command line,$(origin PORT)),INNING_LOCAL_PORT=$(PORT)) \
+	$(if $(filter command line,$(origin AZURITE_PORT)),INNING_LOCAL_AZURITE_PORT=$(AZURITE_PORT)) \
 	$(PY) -m tools.devhost.run
 
 lint: $(STAMP_PY) $(STAMP_CHECKOV)

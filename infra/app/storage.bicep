@@ -62,6 +62,7 @@ var containers = [
   'direct-debits' // pain.008 files of payment plans (shared/services/plans/direct_debit.py)
   'statutory-rates' // versioned statutory interest rate tables (shared/services/rates.py)
   'console-jobs' // the console's long work: input, partial results, the file to download
+  'upload-previews' // a console upload's preview until its confirm (deleted a day old: uploadPreviewsExpire)
   'report-templates' // a client's own Excel workbook for its reports
   'house-style' // clients' e-mail logo, header and footer images (shared/services/house_style.py)
 ]
@@ -71,6 +72,30 @@ resource containerSet 'Microsoft.Storage/storageAccounts/blobServices/containers
   name: c
   properties: { publicAccess: 'None' }
 }]
+
+// A console upload's preview holds the new debtors' names, e-mail addresses and addresses
+// (AVG art. 5(1)(e)): the confirm refuses one older than an hour (shared/services/
+// console_jobs.py, PREVIEW_KEPT) and deletes it; this rule deletes every preview a day old, so
+// one never confirmed is not kept either (the platform's daily run: no timer of our own).
+resource uploadPreviewsExpire 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'upload-previews-a-day'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: [ 'blockBlob' ], prefixMatch: [ 'upload-previews/' ] }
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 1 } } }
+          }
+        }
+      ]
+    }
+  }
+}
 
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
   parent: account

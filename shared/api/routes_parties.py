@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from shared.api import schemas
 from shared.api.common import (
     batch_items,
@@ -29,6 +31,7 @@ def client_out(c: Client) -> dict[str, object]:
         auto_book=c.auto_book, b2b_collection_costs_rate=c.b2b_costs_percent,
         b2b_collection_costs_amount=format_cents(c.b2b_costs_fixed) if c.b2b_costs_fixed else None,
         dunning_minimum_amount=format_cents(c.dunning_minimum),
+        postal_address=schemas.AddressIn(**asdict(c.postal_address)) if c.postal_address else None,
     ).model_dump()  # fmt: skip
 
 
@@ -56,6 +59,9 @@ def _client_from(model: schemas.ClientIn) -> Client:
         contact_phone=model.contact_phone,
         kvk_number=model.kvk_number,
         house_style=HouseStyle(**model.house_style.model_dump()),
+        postal_address=Address(**model.postal_address.model_dump())
+        if model.postal_address
+        else None,
         allow_third_party_matching=model.allow_third_party_matching,
         auto_book_threshold=model.auto_book_threshold,
         auto_book_margin=model.auto_book_margin,

@@ -49,6 +49,11 @@ class AgreementIn(schemas.Strict):
         description="The collection costs the agency keeps are part of its fee: VAT on them "
         "too (for a client that cannot deduct VAT, the costs_vat the debtor paid is that VAT)",
     )
+    vat_on_interest_kept: bool = Field(
+        default=True,
+        description="The statutory interest the agency keeps (recipients interest: agency) is "
+        "part of its fee as the costs are: VAT on it too (art. 8 Wet OB 1968)",
+    )
     bank_charges_by: Literal["agency", "client"] | None = Field(
         default=None,
         description="Who bears what the bank of the third-party account keeps of a debtor's "
@@ -77,6 +82,7 @@ class AgreementOut(BaseModel):
     commission_percent: str
     fee_vat_percent: str
     vat_on_costs_kept: bool
+    vat_on_interest_kept: bool
     bank_charges_by: Literal["agency", "client"] = Field(
         description="Who bears the bank charges: the agreement's own choice, else the "
         "agency's default"
@@ -209,6 +215,7 @@ def agreement_out(a: SettlementAgreement, client_number: str, default: Recipient
         "commission_percent": _percent(a.commission_bp),
         "fee_vat_percent": _percent(a.fee_vat_bp),
         "vat_on_costs_kept": a.vat_on_costs_kept,
+        "vat_on_interest_kept": a.vat_on_interest_kept,
         "bank_charges_by": a.charges_borne_by(default).value,
         "bank_charges_by_agreement": a.bank_charges_by.value if a.bank_charges_by else None,
         "vat_on_bank_charges": a.vat_on_bank_charges,
@@ -276,6 +283,7 @@ def register(router: Router, services: Services) -> None:
                 commission_bp=_bp(body.commission_percent),
                 fee_vat_bp=_bp(body.fee_vat_percent),
                 vat_on_costs_kept=body.vat_on_costs_kept,
+                vat_on_interest_kept=body.vat_on_interest_kept,
                 bank_charges_by=Recipient(body.bank_charges_by) if body.bank_charges_by else None,
                 vat_on_bank_charges=body.vat_on_bank_charges,
             )

@@ -108,12 +108,21 @@ def register(router: Router, services: Services) -> None:
             "GET",
             "/v1/clients/{client}/exports/mt940",
             export_mt940,
-            "MT940 of payments received (?from=&to=)",
+            "MT940 of payments received on the agency's third-party account (?from=&to=)",
             tag,
             produces="text/plain",
             query=period,
-            errors=bad_period,
-            description="An MT940 file (SWIFT character set) for the client's own ledger.",
+            errors={
+                **bad_period,
+                422: "The agency has no third-party account on record "
+                "(`export_no_third_party_account`)",
+            },
+            description="An MT940 file (SWIFT character set) for the client's own ledger: a "
+            "statement of the money collected for the client on the agency's third-party "
+            "account (`:25:` is that account), opening with what was collected there before the "
+            "period, so consecutive periods chain. Payments the client received itself "
+            "(`received_by: client`) are left out: they are on its own bank's statements. "
+            "Import it into a journal of its own, not the client's bank journal.",
         )
     )
     router.add(
@@ -121,10 +130,14 @@ def register(router: Router, services: Services) -> None:
             "GET",
             "/v1/clients/{client}/exports/report.pdf",
             export_report,
-            "PDF report of the same items and the total to remit",
+            "PDF report of the payments received, per invoice, and by whom",
             tag,
             produces="application/pdf",
             query=period,
             errors=bad_period,
+            description="Every payment received for the client's invoices in the period, on "
+            "the agency's third-party account or by the client itself, with the total received "
+            "and each part of it. What is paid out to the client is the settlement's "
+            "specification, not this report.",
         )
     )

@@ -137,6 +137,12 @@ class ClientIn(Strict):
     contact_phone: str | None = None
     kvk_number: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
     house_style: HouseStyleIn = Field(default_factory=HouseStyleIn)
+    postal_address: AddressIn | None = Field(
+        default=None,
+        description="The client's postal address: printed in its letters' letterhead and as "
+        "the return address in the envelope window (undeliverable letters go back there); "
+        "null: letters carry no return address",
+    )
     allow_third_party_matching: bool = False
     auto_book_threshold: float = Field(
         default=0.85,
@@ -524,6 +530,7 @@ class ClientOut(BaseModel):
     b2b_collection_costs_amount: str | None = None  # euros, "250.00"
     # below this open total no dunning step is taken (euros, "5.00")
     dunning_minimum_amount: str = "5.00"
+    postal_address: AddressIn | None = None  # its letters' return address
 
 
 class DebtorOut(BaseModel):
@@ -553,8 +560,10 @@ class CreditNoteOut(BaseModel):
     kind: Literal["correction", "discount"] | None = Field(
         default=None,
         description="As booked in the claim's ledger: correction (the part was never owed) or "
-        "discount (a remission from the note's date); null while a request that was cut off "
-        "has not reached the ledger yet (send it again)",
+        "discount (a remission from the note's date), kept on the invoice when the note is "
+        "booked; null while a request that was cut off has not reached the ledger yet (send "
+        "it again), or for a note booked before the kind was kept that this request did not "
+        "read yet (a list reads those of 10 debtors a request and keeps them; ask again)",
     )
 
 

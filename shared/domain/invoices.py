@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from shared.domain.law.prescription import ClaimKind
 from shared.domain.ledger.client_sync import BooksFigure, PendingReceipt, books_after, reported_paid
 from shared.domain.money import Cents
 from shared.domain.reasons import CodedError
+
+if TYPE_CHECKING:
+    from shared.domain.ledger.booking import NoteKind
 
 
 class InvoiceStatus(StrEnum):
@@ -71,6 +76,10 @@ class Invoice:
     # partial credit notes (reference, principal credited): ``amount`` is what is left of the
     # principal; the invoiced amount is ``amount`` plus these
     credit_notes: tuple[tuple[str, Cents], ...] = ()
+    # each partial note's kind (reference, correction/discount) as the claim ledger booked it,
+    # kept here so a list of invoices says it without reading a ledger per debtor (attack17
+    # F3: 60 whole-ledger reads for one page); a note booked before this was kept has none
+    note_kinds: tuple[tuple[str, NoteKind], ...] = ()
     # the credit note (reference, principal) that credited the whole rest of the invoice (a
     # partial credit for all of what was open): its retry is answered, not refused (attack5)
     credited_by: tuple[str, Cents] | None = None
@@ -215,6 +224,23 @@ class Invoice:
         notes = (*self.credit_notes, (reference, cents))
         return replace(self, amount=amount, paid=paid, status=status, credit_notes=notes)
 
+    def bring_credit_note_to(self, reference: str, cents: Cents) -> Invoice:
+        """Booked note ``reference`` brought to ``cents``: what the claim ledger lets it go of
+        the principal. A discount lets go only of what was still owed on its day; where a
+        payment received before it is booked after it, the ledger takes the rest of it back
+        (law16b F3) and the invoice asks that part again, paid by that payment. The invoiced
+        amount stays; nothing for a note not booked or already at ``cents``."""
+        booked = dict(self.credit_notes).get(reference)
+        if booked is None or booked == cents or cents < 0:
+            return self
+        amount = self.amount + booked - cents
+        paid = min(self.paid, amount)
+        status: InvoiceStatus = self.status
+        if status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID):
+            status = _status_for(amount, paid)
+        notes = tuple((r, cents if r == reference else c) for r, c in self.credit_notes)
+        return replace(self, amount=amount, paid=paid, status=status, credit_notes=notes)
+
     def take_back_credit_note(self, reference: str) -> Invoice:
         """A partial credit note the claim ledger refused comes off again: the amount as it was
         before the note; the status follows it (a dispute or a closed invoice stays as it is)."""
@@ -229,7 +255,17 @@ class Invoice:
         if status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID):
             status = _status_for(amount, paid)
         notes = tuple(n for n in self.credit_notes if n[0] != reference)
-        return replace(self, amount=amount, paid=paid, status=status, credit_notes=notes)
+        kinds = tuple(k for k in self.note_kinds if k[0] != reference)
+        return replace(self, amount=amount, paid=paid, status=status, credit_notes=notes,
+                       note_kinds=kinds)  # fmt: skip
+
+    def with_note_kinds(self, kinds: Mapping[str, NoteKind]) -> Invoice:
+        """The kinds of its booked partial notes as the claim ledger booked them (``kinds``:
+        per reference; a reference the invoice does not hold is left out)."""
+        known = dict(self.note_kinds)
+        known.update({r: kinds[r] for r, _ in self.credit_notes if r in kinds})
+        noted = tuple((r, known[r]) for r, _ in self.credit_notes if r in known)
+        return self if noted == self.note_kinds else replace(self, note_kinds=noted)
 
     def dispute(self, reason: str) -> Invoice:
         if self.status in CLOSED:

@@ -115,6 +115,10 @@ class Client:
     # its claims' ``h|`` rows (``DebtorStandingService.money_booked``; codereview15 F1: every
     # booking of every client paid that read). Never unset: rulings that ended stay on record
     rulings_ended: bool = False
+    # the client's postal address: the return address letters print in the envelope's window
+    # (PostNL: undeliverable mail goes back to it) and in the letterhead; None: letters carry
+    # no return line (newcomer17 F4: they printed "Bakkerij De Korenbloem, " and nothing more)
+    postal_address: Address | None = None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from shared.adapters.tables.console_jobs_repo import Job, JobRepository, JobStatus, new_job_id
@@ -38,6 +38,16 @@ from shared.services.errors import ConflictingUpdate, NotFound
 JOBS_QUEUE = "console-jobs"
 JOBS_CONTAINER = "console-jobs"
 STALLED = timedelta(minutes=10)  # a running job whose checkpoint is older than this is stuck
+# A previewed upload waits for its confirm in a container of its own, ``<client id>/<token>``:
+# it holds the debtors' names, e-mail addresses and addresses of the new-debtor columns, so it
+# is kept only as long as a preview may be confirmed (attack17 F1: kept for ever, and a
+# preview weeks old still booked). The confirm refuses one older than PREVIEW_KEPT (the person
+# reads the file again: what the preview showed may no longer hold) and deletes it; the
+# container's lifecycle rule (infra/app/storage.bicep) deletes every preview a day old, so
+# one never confirmed is not kept either.
+UPLOADS_CONTAINER = "upload-previews"
+PREVIEW_KEPT = timedelta(hours=1)
+CLOCK_SKEW = timedelta(minutes=5)
 
 log = logging.getLogger(__name__)
 
@@ -213,21 +223,37 @@ class ConsoleJobs:
     # -- an upload waiting for the person's confirmation -----------------------------------
     def stash(self, client_id: str, data: bytes) -> str:
         """Keep a previewed upload until it is confirmed; the token finds it again, only for
-        the same client (the client is part of the blob's name)."""
-        token = secrets.token_urlsafe(18)
-        self.files.put(JOBS_CONTAINER, f"{client_id}/uploads/{token}", data)
+        the same client (the client is part of the blob's name), for :data:`PREVIEW_KEPT`.
+        The token starts with the stash's time (seconds, hex): its age is read from the blob's
+        own name, which nobody but this method writes."""
+        stamp = format(int(self.clock.now().timestamp()), "x")
+        token = f"{stamp}-{secrets.token_urlsafe(18)}"
+        self.files.put(UPLOADS_CONTAINER, f"{client_id}/{token}", data)
         return token
 
     def unstash(self, client_id: str, token: str) -> bytes:
+        """The stashed upload; NotFound for an unknown token, one confirmed already, and one
+        older than :data:`PREVIEW_KEPT` (deleted then). A token of a stash made before the
+        stash kept its time (``console-jobs/<client>/uploads/``) is not found either."""
         if not token or not all(c.isalnum() or c in "-_" for c in token):
             raise NotFound("no such upload")
-        data = self.files.get(JOBS_CONTAINER, f"{client_id}/uploads/{token}")
+        stamp, _, _ = token.partition("-")
+        try:
+            stashed_at = datetime.fromtimestamp(int(stamp, 16), UTC)
+        except (ValueError, OverflowError, OSError):
+            raise NotFound("no such upload") from None
+        age = self.clock.now() - stashed_at
+        # (an instance's clock a little behind the one that stashed it is no forged time)
+        if not -CLOCK_SKEW <= age <= PREVIEW_KEPT:
+            self.forget(client_id, token)
+            raise NotFound("the upload's preview expired")
+        data = self.files.get(UPLOADS_CONTAINER, f"{client_id}/{token}")
         if data is None:
             raise NotFound("no such upload")
         return data
 
     def forget(self, client_id: str, token: str) -> None:
-        self.files.delete(JOBS_CONTAINER, f"{client_id}/uploads/{token}")
+        self.files.delete(UPLOADS_CONTAINER, f"{client_id}/{token}")
 
     # -- the queue trigger -----------------------------------------------------------------
     def run_message(self, body: str | bytes) -> None:

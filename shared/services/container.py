@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from shared.services.rates import StatutoryRates
     from shared.services.reports.service import ReportService
     from shared.services.request_decisions import RequestDecisionService
+    from shared.services.sent_letters import SentLetters
     from shared.services.settlement.repayments import SettlementRepayments
     from shared.services.settlement.runs import SettlementRunner
     from shared.services.settlement.service import SettlementService
@@ -420,6 +421,12 @@ class Services:
         from shared.services.exports import ExportService
 
         return ExportService(self.repos)
+
+    @cached_property
+    def sent_letters(self) -> SentLetters:
+        from shared.services.sent_letters import SentLetters
+
+        return SentLetters(self.repos, self.messaging)
 
     @cached_property
     def usage(self) -> UsageService:

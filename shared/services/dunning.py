@@ -20,7 +20,13 @@ from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from datetime import date, timedelta
 
-from shared.adapters.letters.pdf_letter import Letterhead, LetterInvoice, LetterSpec, render_letter
+from shared.adapters.letters.pdf_letter import (
+    Letterhead,
+    LetterInvoice,
+    LetterSpec,
+    render_letter,
+    sender_lines,
+)
 from shared.adapters.tables.dunning_repo import WAITING, RunRecord
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.messaging_repo import OutboxRepository
@@ -889,7 +895,7 @@ class DunningService:
         context: TemplateContext,
         today: date,
     ) -> LetterSpec:
-        head = Letterhead(client.name, (), client.contact_email or "", client.ibans[0] if client.ibans else "", client.house_style.primary_color,
+        head = Letterhead(client.name, sender_lines(client.postal_address), client.contact_email or "", client.ibans[0] if client.ibans else "", client.house_style.primary_color,
                           footer_text=client.house_style.footer_text or "")  # fmt: skip
         announced = context.pay_within_term is not None
         return LetterSpec(

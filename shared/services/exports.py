@@ -1,6 +1,16 @@
 """What the client's accounting needs from us: for a period, the payments received for its
-invoices as an MT940 file (split per invoice, so each invoice can be written off in the
-ledger) and a PDF report of the same items with the total to remit.
+invoices, split per invoice (so each invoice can be written off in the ledger).
+
+- ``mt940``: a statement of the money collected for the client on the agency's third-party
+  account (derdengeldenrekening): ``:25:`` is that account (MT940 field 25 names the account
+  the statement is of; bookkeeping packages pick the bank journal by it), and it holds only
+  payments that arrived there (``received_by: third_party``: the agency's bank account and
+  Mollie). What the client received itself is on its own bank's statement already; written
+  here too under its own IBAN it was booked twice and money that account never had was booked
+  on it (newcomer17 F5). The client imports it into a journal of its own (README, the API
+  table's export row).
+- ``report_pdf``: every payment received, by whom (the third-party account or the client
+  itself): what was received, not what is paid out (that is the settlement's specification).
 
 A payment that came back later (a bank return, a chargeback, a refund) stays in the period it
 was received, as the client may have booked that period's file already, and its reversal is a
@@ -12,10 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from shared.domain.money import Cents, format_cents
+from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
-from shared.domain.records import Payment
+from shared.domain.records import Payment, Receiver
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
+from shared.services.errors import Invalid
 from shared.services.repositories import Repositories
 
 COMPONENT_NL = {
@@ -35,6 +46,7 @@ class ExportItem:
     component: str
     amount: Cents  # negative for a reversal
     reversal: bool = False
+    received_by: Receiver = Receiver.THIRD_PARTY
 
 
 class ExportService:
@@ -64,6 +76,7 @@ class ExportService:
                 p.debtor_number,
                 a.component,
                 a.amount,
+                received_by=p.received_by,
             )
             for p in payments
             for a in p.allocations
@@ -71,7 +84,7 @@ class ExportService:
         items += [
             ExportItem(
                 p.reversed_on, p.payment_id, a.invoice_number, p.debtor_number, a.component,
-                -a.amount, reversal=True,
+                -a.amount, reversal=True, received_by=p.received_by,
             )
             for p in payments
             if p.reversed and p.reversed_on is not None
@@ -82,14 +95,23 @@ class ExportService:
         )
 
     def mt940(self, client: Client, start: date, end: date) -> str:
-        """The period as one statement of the client's collection account: it opens with what
-        was collected before the period (so one period's closing balance is the next one's
-        opening, and accounting software sees the statements chain) and moves by the period's
-        payments and reversals."""
-        every = self._every_item(client)
+        """The period as one statement of the client's money on the agency's third-party
+        account: it opens with what was collected there before the period (so one period's
+        closing balance is the next one's opening, and accounting software sees the statements
+        chain) and moves by the period's payments and reversals there. The client's own
+        receipts are left out: its own bank's statements hold them."""
+        agency = self.repos.agencies.get(client.agency_id)
+        account = agency.third_party_iban if agency is not None else None
+        if not account:
+            raise Invalid(
+                f"agency {client.agency_id} has no third-party account (third_party_iban) on "
+                "record: the MT940 export is a statement of that account; what the client "
+                "received itself is on its own bank's statements",
+                code="export_no_third_party_account",
+            )
+        every = [i for i in self._every_item(client) if i.received_by is Receiver.THIRD_PARTY]
         items = [i for i in every if start <= i.received_on <= end]
         opening = sum(i.amount for i in every if i.received_on < start)
-        account = client.ibans[0] if client.ibans else "NL00INNING0000000000"
         lines = [
             OutLine(
                 booked_on=i.received_on,
@@ -108,47 +130,84 @@ class ExportService:
         )
 
     def report_pdf(self, client: Client, start: date, end: date) -> bytes:
+        """The period's payments received, per invoice, and by whom: on the agency's
+        third-party account or by the client itself. What the client is paid out of them is
+        the settlement's (its specification): this report totals what was received, and
+        never calls it "to remit" (newcomer17 F3: "Totaal af te dragen 100.00" for money the
+        client had received itself, while its settlement paid 0,00)."""
         from fpdf import FPDF
+
+        from shared.adapters.letters.typeface import FAMILY, use_typeface
 
         items = self.items(client, start, end)
         pdf = FPDF(format="A4")
+        use_typeface(pdf)  # names as written, not "?" (ncfix17a)
         pdf.set_compression(False)  # small reports; plain streams are searchable and diffable
         pdf.set_auto_page_break(auto=True, margin=15)
         pdf.add_page()
-        pdf.set_font("Helvetica", "B", 14)
-        pdf.cell(0, 10, _latin1(f"Afdrachtoverzicht {client.name}"), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
+        pdf.set_font(FAMILY, "B", 14)
+        title = f"Ontvangen betalingen {client.name}"
+        pdf.cell(0, 10, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FAMILY, "", 10)
         pdf.cell(
             0, 6, f"Periode {start:%d-%m-%Y} t/m {end:%d-%m-%Y}", new_x="LMARGIN", new_y="NEXT"
         )
-        pdf.ln(4)
-        widths = (25, 40, 35, 35, 30)
-        pdf.set_font("Helvetica", "B", 9)
-        for w, title in zip(
-            widths, ("Datum", "Factuur", "Debiteur", "Soort", "Bedrag (EUR)"), strict=True
-        ):
-            pdf.cell(w, 7, title, border="B")
+        pdf.multi_cell(0, 5, INTRO, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+        widths = (22, 32, 28, 33, 45, 30)
+        titles = ("Datum", "Factuur", "Debiteur", "Soort", "Ontvangen op", "Bedrag (EUR)")
+        pdf.set_font(FAMILY, "B", 9)
+        for w, title in zip(widths, titles, strict=True):
+            pdf.cell(w, 7, title, border="B", align="R" if title == titles[-1] else "L")
         pdf.ln()
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(FAMILY, "", 9)
         for i in items:
             row = (
                 f"{i.received_on:%d-%m-%Y}",
                 i.invoice_number,
                 i.debtor_number or "",
                 _label(i),
-                format_cents(i.amount),
+                RECEIVED_ON[i.received_by],
+                _amount(i.amount),
             )
             for w, text in zip(widths, row, strict=True):
                 pdf.cell(w, 6, _latin1(text)[:28], align="R" if text == row[-1] else "L")
             pdf.ln()
-        total = sum(i.amount for i in items)
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(sum(widths[:-1]), 8, "Totaal af te dragen", border="T")
-        pdf.cell(widths[-1], 8, format_cents(total), border="T", align="R")
+        by = {r: sum(i.amount for i in items if i.received_by is r) for r in Receiver}
+        pdf.set_font(FAMILY, "B", 10)
+        pdf.cell(sum(widths[:-1]), 8, "Totaal ontvangen", border="T")
+        pdf.cell(widths[-1], 8, _amount(sum(by.values())), border="T", align="R")
         pdf.ln()
-        pdf.set_font("Helvetica", "", 8)
+        pdf.set_font(FAMILY, "", 9)
+        for receiver in Receiver:
+            pdf.cell(sum(widths[:-1]), 6, PART_OF_TOTAL[receiver])
+            pdf.cell(widths[-1], 6, _amount(by[receiver]), align="R")
+            pdf.ln()
+        pdf.set_font(FAMILY, "", 8)
         pdf.cell(0, 6, f"{len(items)} posten", new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())
+
+
+# where the money arrived, in the report's words
+RECEIVED_ON = {
+    Receiver.THIRD_PARTY: "derdengeldenrekening",
+    Receiver.CLIENT: "uw eigen rekening",
+}
+PART_OF_TOTAL = {
+    Receiver.THIRD_PARTY: "waarvan ontvangen op de derdengeldenrekening",
+    Receiver.CLIENT: "waarvan door u zelf ontvangen",
+}
+INTRO = (
+    "Betalingen die voor uw facturen zijn ontvangen, per factuur, en waar het geld binnenkwam: "
+    "op de derdengeldenrekening van het incassobureau of op uw eigen rekening. Wat u wordt "
+    "overgemaakt (na de kosten en de vergoeding van het incassobureau) staat op de "
+    "afdrachtspecificatie."
+)
+
+
+def _amount(cents: Cents) -> str:
+    """``-123456`` -> ``"-1.234,56"``: the Dutch amount, its column saying EUR."""
+    return format_eur_nl(cents).replace("€ ", "")
 
 
 def _label(item: ExportItem) -> str:
@@ -157,4 +216,6 @@ def _label(item: ExportItem) -> str:
 
 
 def _latin1(text: str) -> str:
-    return text.encode("latin-1", "replace").decode("latin-1")
+    from shared.adapters.letters.typeface import printable
+
+    return printable(text)

@@ -17,6 +17,7 @@ from shared.domain.ledger.booking import (
     credit_note_kinds,
     credit_note_moves,
 )
+from shared.domain.ledger.model import is_discount
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
@@ -213,6 +214,9 @@ class InvoiceStatusService:
                     params={"amount": principal},
                 )
         elif booked != note.cents:
+            if self._capped(client, stored.invoice, note):  # the same note again
+                return self._followed(client, stored.invoice, f"credit note {note.reference}",
+                                      author)  # fmt: skip
             raise _other_amount(note.reference, booked)
         else:
             self._same_kind(client, stored.invoice, note)
@@ -234,11 +238,14 @@ class InvoiceStatusService:
         # retry after a crash or outage halfway finds the note booked and must still finish
         # the invoices and payment rows (failure5 finding 2)
         claims = self.ledger.debtor_claims(client, invoice.debtor_number)
+        events = _events_of(claims, number)
         follow_ledger(
-            self.ledger, client, claims,
-            credit_note_moves(_events_of(claims, number), note.reference), number,
+            self.ledger, client, claims, credit_note_moves(events, note.reference), number,
             f"credit note {note.reference} on invoice {number}", "creditnote",
         )  # fmt: skip
+        # the kind the ledger booked (whichever attempt reached it first), kept on the invoice:
+        # its lists say it without a ledger read per debtor (attack17 F3)
+        self.repos.invoices.note_kinds(client.client_id, number, credit_note_kinds(events))
         self._log_credit_note(client, invoice, number, note, on, claims, author)
         found = self.repos.invoices.get(client.client_id, number)
         return self._followed(
@@ -257,6 +264,19 @@ class InvoiceStatusService:
         kind = credit_note_kinds(claim.events).get(note.reference) if claim else None
         if kind is not None and kind != (DISCOUNT_NOTE if note.discount else CORRECTION_NOTE):
             raise _other_kind(note.reference, kind)
+
+    def _capped(self, client: Client, invoice: Invoice, note: CreditNote) -> bool:
+        """Whether ``note`` is a discount the ledger booked for this amount and capped since at
+        what was open on its day (law16b F3: the invoice's note states what it lets go): its
+        repeat is answered as booked, not refused as another amount."""
+        assert self.ledger is not None
+        if not note.discount:
+            return False
+        stored, _ = self.ledger.ledger.read_debtor(client.client_id, invoice.debtor_number)
+        claim = stored.get(invoice.number)
+        events = claim.events if claim else ()
+        booked = [e.amount for e in events if is_discount(e) and e.note == note.reference]
+        return bool(booked) and sum(booked) == note.cents
 
     def _log_credit_note(
         self, client: Client, invoice: Invoice, number: str, note: CreditNote, on: date,

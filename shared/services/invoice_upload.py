@@ -21,7 +21,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -59,6 +59,11 @@ class Upload:
     # row naming it: created before the invoices that need them, never written over a stored
     # one (newcomer16 #5: a business with only the console had no way to make a debtor)
     debtors: tuple[tuple[int, Debtor], ...] = ()
+    # the name of each stored debtor the rows name, as the preview found it (number, name):
+    # the confirm books a row only on the debtor the preview showed (attack17 F1: number D1
+    # given to business 'Fietsenhandel Jansen' after the preview of consumer 'Debtor D1' took
+    # its 250.00); an upload stashed before this was noted: none (its stash expired since)
+    shown: tuple[tuple[str, str], ...] = ()
 
     def dump(self) -> bytes:
         return json.dumps({
@@ -67,6 +72,7 @@ class Upload:
             "rejected": [[e.index, e.field, e.message] for e in self.rejected],
             "importer": [self.importer.actor, self.importer.may_decide],
             "debtors": [[i, _debtor_out(d)] for i, d in self.debtors],
+            "shown": [list(n) for n in self.shown],
         }).encode()  # fmt: skip
 
     @classmethod
@@ -79,12 +85,20 @@ class Upload:
             [RowError(int(i), f, str(m)) for i, f, m in raw["rejected"]],
             Importer(str(actor), may_decide is True),
             tuple((int(i), _debtor_in(d)) for i, d in raw.get("debtors") or ()),
+            tuple((str(n), str(name)) for n, name in raw.get("shown") or ()),
         )
 
     def debtors_for(self, rows: Sequence[tuple[int, InvoiceDraft]]) -> list[tuple[int, Debtor]]:
         """The new debtors ``rows`` name (a job's chunk creates those its invoices need)."""
         named = {d.debtor_number for _, d in rows}
         return [(i, d) for i, d in self.debtors if d.number in named]
+
+    def names_for(self, rows: Sequence[tuple[int, InvoiceDraft]]) -> dict[str, str]:
+        """The name the preview showed for each debtor ``rows`` name (by number): a new
+        debtor's as the file made it, a stored one's as it was stored then."""
+        named = {d.debtor_number for _, d in rows}
+        shown = {n: name for n, name in self.shown if n in named}
+        return shown | {d.number: d.name for _, d in self.debtors if d.number in named}
 
 
 def _debtor_out(d: Debtor) -> dict[str, Any]:
@@ -134,21 +148,26 @@ def folded(text: str) -> str:
 def taken_since(
     imports: ImportService,
     client: Client,
-    debtors: Sequence[tuple[int, Debtor]],
+    shown: Mapping[str, str],
     rows: Sequence[tuple[int, InvoiceDraft]],
 ) -> tuple[list[tuple[int, InvoiceDraft]], list[RowError]]:
-    """The rows, less those of a new debtor another writer stored under its number since the
-    preview with another name (codereview16c 2: previewed as business 'Fietsenhandel Jansen',
-    stored meanwhile as consumer 'J. de Vries', confirmed onto him); those refused as the
+    """The rows, less those whose debtor number holds another debtor now than the one the
+    preview showed (``shown``: number -> name, :meth:`Upload.names_for`); those refused as the
     preview refuses a row naming another debtor than the stored one (a name that agrees, case
     and spaces aside, is the same debtor: its invoices go on him with his stored kind, as the
-    preview says). Read after :func:`create_debtors`: a debtor it created is the upload's."""
-    if not debtors:
+    preview says). Every row is checked, not only a new debtor's: a new debtor another writer
+    stored under its number since the preview (codereview16c 2) and a stored debtor whose
+    number was given to another since (attack17 F1: consumer 'Debtor D1' previewed, business
+    'Fietsenhandel Jansen' stored under D1 before the confirm, 250.00 booked on him). Read
+    after :func:`create_debtors`: a debtor it created is the upload's."""
+    # (a row whose debtor the preview did not name, of an upload stashed before the names were
+    # kept, is left to the import, as then)
+    numbers = sorted({d.debtor_number for _, d in rows} & set(shown))
+    if not numbers:
         return list(rows), []
-    meant = {d.number: d for _, d in debtors}
-    stored = imports.repos.debtors.get_many(client.client_id, sorted(meant))
+    stored = imports.repos.debtors.get_many(client.client_id, numbers)
     other = {
-        n: found[0] for n, found in stored.items() if folded(found[0].name) != folded(meant[n].name)
+        n: found[0] for n, found in stored.items() if folded(found[0].name) != folded(shown[n])
     }
     if not other:
         return list(rows), []
@@ -156,7 +175,7 @@ def taken_since(
     refused = [
         RowError(i, "debtor_name", STORED_OTHER_NAME.format(
             number=d.debtor_number, stored=other[d.debtor_number].name,
-            given=meant[d.debtor_number].name))
+            given=shown[d.debtor_number]))
         for i, d in rows if d.debtor_number in other
     ]  # fmt: skip
     return kept, refused
@@ -228,7 +247,7 @@ def import_now(
     if found is None:
         raise JobInputError("the client is gone")
     debtors = create_debtors(imports, found[0], upload.debtors)
-    rows, refused = taken_since(imports, found[0], upload.debtors, upload.rows)
+    rows, refused = taken_since(imports, found[0], upload.names_for(upload.rows), upload.rows)
     result = imports.upsert_invoices(found[0], rows, upload.importer)
     result.errors += upload.rejected + refused
     return result, debtors
@@ -266,7 +285,7 @@ class InvoiceImportWork:
             before, repeat = self._before(files, job.client_id, job.done, chunk)
             named = upload.debtors_for(chunk)
             tally["debtors"] += self._new_debtors(files, found[0], job.done, named)
-            rows, taken = taken_since(self.imports, found[0], named, chunk)
+            rows, taken = taken_since(self.imports, found[0], upload.names_for(chunk), chunk)
             result = self.imports.upsert_invoices(found[0], rows, upload.importer)
             result.errors += taken
             files.put(f"rejected-{job.done:07d}.json", dump_errors(result.errors))

@@ -23,8 +23,9 @@ record's are its contact-log entry, usage count and WhatsApp contact; a FAILED o
 given up, no consent: ``not_sent``) its contact-log line and ``delivery_failure`` item; an
 UNCERTAIN one's its ``verify_delivery`` item. The provider's id of a message (and our reference
 of an UNCERTAIN one) is remembered before the record is saved, so a delivery report that comes
-at once finds it: a report about a record still INPROGRESS settles it, as it does an UNCERTAIN
-(the worker whose SENT save then loses adds the parts the provider billed to the usage).
+at once finds it: a report about a record still INPROGRESS settles it, as it does an UNCERTAIN,
+metering the parts remembered with the id (the provider's answer, or the SMS text's parts
+for our reference), so a 3-part SMS counts 3 whether or not the worker lived to save it.
 Jobs that still fail end in ``<queue>-poison``, which is drained into the action list.
 """
 
@@ -66,6 +67,7 @@ from shared.domain.messaging import (
 )
 from shared.domain.parties import Debtor
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
+from shared.domain.sms import sms_parts
 from shared.domain.whatsapp_words import ConsentWord
 from shared.ports.channels import ChannelSender
 from shared.ports.files import FileStore
@@ -479,9 +481,10 @@ class MessagingService:
             # before the save: CM and Meta report a failure seconds after taking a message,
             # and a report must find its record even when the save's answer, or the worker,
             # is lost right after it (failure16 R6); a report about the record still
-            # INPROGRESS settles it (``record_status``), and this save then backs off
+            # INPROGRESS settles it (``record_status``), and this save then backs off; with
+            # the parts billed, which a report meters when the worker is lost (failure17 F1)
             self.outbox.remember_provider_id(
-                result.provider, result.provider_id, message.client_id, message.key
+                result.provider, result.provider_id, message.client_id, message.key, result.parts
             )
         try:
             etag = self.outbox.save(done, etag)
@@ -494,10 +497,12 @@ class MessagingService:
 
     def _parts_after_report(self, done: OutboundMessage, result: SendResult) -> None:
         """A delivery report that settled the record before this worker's SENT save counted
-        it as one part (``record_status`` has the record, not the provider's answer): the
-        provider billed ``result.parts`` (a 400-character SMS: 3 segments, metered 1 before;
-        codereview16 F1), so the rest is added, once per message under a marker of its own
-        (whichever of the report's count and this one comes first, the sum is the parts)."""
+        the parts remembered with the provider's id (``record_status``): those of this answer
+        (saved on the record as ``parts``: nothing to add). A reference remembered without
+        them (a row of an older version) counted one part: the provider billed
+        ``result.parts`` (a 400-character SMS: 3 segments, metered 1 before; codereview16 F1),
+        so the rest is added, once per message under a marker of its own (whichever of the
+        report's count and this one comes first, the sum is the parts)."""
         found = self.outbox.get(done.client_id, done.key)
         if found is None or result.parts <= 1:
             return
@@ -505,7 +510,7 @@ class MessagingService:
         if (stored.provider, stored.provider_id) != (result.provider, result.provider_id):
             return  # another delivery's record: it counts its own parts
         if "parts" in stored.extra or not stored.status.final:
-            return  # recorded by a SENT save (parts counted there), or not settled
+            return  # parts counted by a SENT save or the report's settle, or not settled
         sent_at = stored.sent_at or self.clock.now()
         self.counters.increment_once(
             messaging_repo.USAGE,
@@ -529,8 +534,9 @@ class MessagingService:
         one saved pending before the id was remembered first, has it written now."""
         if message.provider_id and message.provider and not remembered:
             self.outbox.remember_provider_id(
-                message.provider, message.provider_id, message.client_id, message.key
-            )
+                message.provider, message.provider_id, message.client_id, message.key,
+                _parts(message),
+            )  # fmt: skip
         if (
             message.channel is Channel.WHATSAPP
             and message.debtor_number
@@ -544,7 +550,7 @@ class MessagingService:
             messaging_repo.USAGE,
             message.client_id,
             f"{sent_at:%Y-%m}|{message.channel.value}",
-            int(message.extra.get("parts", "1") or 1),
+            1 if (parts := _parts(message)) is None else parts,
             marker=COUNTED + _digest(message.key),
         )
         if message.debtor_number:
@@ -711,10 +717,13 @@ class MessagingService:
             extra[VERIFY_ACTION] = action_id
             extra[FOLLOWUPS] = "pending"  # its item, written below or by a redelivery
             # a delivery report naming our reference (CM, Graph's bounces) can still settle
-            # it: remembered before the save, so one that comes at once finds the record
+            # it: remembered before the save, so one that comes at once finds the record; with
+            # the parts the provider was asked to bill at most (failure17 F1: its report
+            # metered a 3-part SMS as 1)
             self.outbox.remember_provider_id(
-                sender.name, message.reference, message.client_id, message.key
-            )
+                sender.name, message.reference, message.client_id, message.key,
+                self._parts_asked(message, sender),
+            )  # fmt: skip
         uncertain = replace(
             message,
             status=OutboxStatus.UNCERTAIN,
@@ -734,6 +743,15 @@ class MessagingService:
             )
             return "uncertain"
         return self._uncertain_followups(uncertain, etag, sender)
+
+    def _parts_asked(self, message: OutboundMessage, sender: ChannelSender) -> int | None:
+        """The parts an SMS whose provider's answer is not known may be billed: those of its
+        text, which CM is asked to bill at most (``maximumNumberOfMessageParts``); None for
+        other channels (and an SMS whose content is gone), whose report counts one."""
+        if message.channel is not Channel.SMS or sender is self.fallback:
+            return None
+        content = self._content_or_none(message)
+        return sms_parts(content.text) if content is not None else None
 
     def _uncertain_followups(
         self, message: OutboundMessage, etag: str, sender: ChannelSender | None = None
@@ -1065,11 +1083,11 @@ class MessagingService:
         self, provider: str, provider_id: str, status: OutboxStatus, detail: str | None = None
     ) -> bool:
         """A provider's delivery callback. Idempotent; an unknown id changes nothing."""
-        ref = self.outbox.by_provider_id(provider, provider_id)
+        ref = self.outbox.ref(provider, provider_id)
         if ref is None:
             return False
         for _ in range(5):
-            found = self.outbox.get(*ref)
+            found = self.outbox.get(ref.client_id, ref.key)
             if found is None:
                 return False
             message, etag = found
@@ -1085,11 +1103,15 @@ class MessagingService:
             )
             # any report: the provider had it; also about a record still INPROGRESS, whose
             # provider id is remembered just before its SENT or UNCERTAIN save (failure16 R6):
-            # counted as one part here (the record does not know more), the worker whose SENT
-            # save then loses adds the rest of the parts the provider named (``_sent``)
+            # metered with the parts remembered with the id (the provider's answer, or for
+            # our reference the parts it was asked to bill at most), whether or not the worker
+            # lives on to save (failure17 F1); a row without them counts one, and the worker
+            # whose SENT save then loses adds the rest (``_parts_after_report``)
             settled = message.status in (OutboxStatus.UNCERTAIN, OutboxStatus.INPROGRESS)
             if settled:
                 extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
+                if ref.parts is not None:
+                    extra["parts"] = str(ref.parts)
                 updated = replace(
                     updated,
                     provider=provider,
@@ -1118,14 +1140,16 @@ class MessagingService:
         """The provider's id of a message remembered only under our ``reference`` (its answer
         was lost: ``_uncertain``), remembered for it too, so that the provider's reports,
         which name only its own id, reach the record; True when there is such a message."""
-        ref = self.outbox.by_provider_id(provider, reference)
-        found = self.outbox.get(*ref) if ref is not None else None
-        if found is None or found[0].reference != reference:
+        ref = self.outbox.ref(provider, reference)
+        found = self.outbox.get(ref.client_id, ref.key) if ref is not None else None
+        if ref is None or found is None or found[0].reference != reference:
             return False
         message = found[0]
         if message.provider_id not in (None, provider_id):
             return False  # it went out under another id: this report is not about it
-        self.outbox.remember_provider_id(provider, provider_id, message.client_id, message.key)
+        self.outbox.remember_provider_id(
+            provider, provider_id, message.client_id, message.key, ref.parts
+        )
         return True
 
     def _failure_followups(
@@ -1385,6 +1409,12 @@ class MessagingService:
 
 
 _FAILED = (OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE, OutboxStatus.FAILED)
+
+
+def _parts(message: OutboundMessage) -> int | None:
+    """The parts saved on a record (``parts``: SMS segments, letter pages), if any."""
+    raw = message.extra.get("parts")
+    return int(raw) if raw else None
 
 
 def _digest(key: str) -> str:

@@ -2,8 +2,9 @@
 
 For every open claim of a debtor the run looks at (law4 findings 3, 5 and 9):
 - **the dates.** Counted from the due date with the claim's term (``term_years``), interrupted
-  by the written demands of Inning's dunning that reached the debtor
-  (``shared.domain.law.demands``) and by what staff recorded (a demand the client sent itself,
+  by the written demands of Inning's dunning that reached the debtor and the client's own
+  14-day letter or sommatie imported with the invoice (``shared.domain.law.demands``; never
+  proven) and by what staff recorded (a demand the client sent itself,
   the debtor's acknowledgement, each with its date), and by the acknowledgements Inning booked
   itself of the debtor's own acts (art. 3:318 BW, law7 finding 3, law10 F1/F3/F4): a payment
   on the claim he named or it was booked on (its received day; one that came back in full
@@ -39,15 +40,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from shared.adapters.tables.keys import encode
-from shared.adapters.tables.ledger_repo import LedgerRepository
+from shared.adapters.tables.ledger_repo import LedgerRepository, StoredClaim
 from shared.adapters.tables.messaging_repo import OutboxRepository
 from shared.adapters.tables.plans_repo import PlanRepository
 from shared.adapters.tables.prescription_repo import PrescriptionDecision, PrescriptionDecisions
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice
-from shared.domain.law.demands import demand_received_on, plan_demand, proven_demand
+from shared.domain.law.demands import (
+    client_letter_received_on,
+    demand_received_on,
+    plan_demand,
+    proven_demand,
+)
 from shared.domain.law.prescription import (
+    CLIENT_LETTER,
     WARNING_DAYS,
     filed_warning,
     next_prescription_check,
@@ -79,7 +86,7 @@ _HOW = {Channel.LETTER: "letter", Channel.EMAIL: "e-mail"}
 @dataclass(frozen=True)
 class Demand:
     received_on: date
-    how: str  # "letter" / "e-mail"
+    how: str  # "letter" / "e-mail" (Inning's), CLIENT_LETTER (the client's imported one)
     proven: bool
 
 
@@ -166,10 +173,11 @@ class PrescriptionWatch:
                     out.next_check[invoice.number] = plain.prescribed_on - WARNING
                     continue
                 if demands is None:  # one range read of each per debtor, when needed
-                    demands = self._written_demands(client_id, debtor.number, today)
+                    claims = LedgerRepository(self.repos.store).for_debtor(client_id, debtor.number)
+                    demands = self._written_demands(client_id, debtor.number, today, claims)
                     decisions = self.decisions.for_debtor(client_id, debtor.number)
                     acknowledged = self._acknowledgements(
-                        client_id, debtor.number, today, decisions
+                        client_id, debtor.number, today, decisions, claims
                     )
                 decided = decisions.get(invoice.number)
                 own = acknowledged.get(invoice.number, set())
@@ -354,6 +362,7 @@ class PrescriptionWatch:
         debtor_number: str,
         today: date,
         decisions: dict[str, PrescriptionDecision] | None = None,
+        claims: dict[str, StoredClaim] | None = None,
     ) -> dict[str, set[date]]:
         """Per invoice, the days the debtor acknowledged it by his own act that Inning holds
         in writing (art. 3:318 BW: the debtor's erkenning; the new period runs from the next
@@ -375,10 +384,11 @@ class PrescriptionWatch:
           (``decisions``: as read already, else read here);
         - a message of his (portal, e-mail, WhatsApp) staff marked as his acknowledgement of
           the claim, on the day it was received (kept with the decisions; ack11 #1).
-        Two range reads per debtor and one read per payment on its claims, only for claims
-        within 60 days of their date."""
+        Two range reads per debtor (the ledger's: ``claims`` as read already, else here) and
+        one read per payment on its claims, only for claims within 60 days of their date."""
         out: dict[str, set[date]] = defaultdict(set)
-        claims = LedgerRepository(self.repos.store).for_debtor(client_id, debtor_number)
+        if claims is None:
+            claims = LedgerRepository(self.repos.store).for_debtor(client_id, debtor_number)
         on_claims: dict[str, set[tuple[str, date]]] = defaultdict(set)
         for number, claim in claims.items():
             events = list(claim.events)
@@ -413,16 +423,23 @@ class PrescriptionWatch:
         return out
 
     def _written_demands(
-        self, client_id: str, debtor_number: str, today: date
+        self, client_id: str, debtor_number: str, today: date, claims: dict[str, StoredClaim]
     ) -> dict[str, list[Demand]]:
-        """Per invoice, the written demands of Inning the debtor received up to ``today`` (a
-        letter still on its way does not count yet), each with whether its receipt is proven:
+        """Per invoice, the written demands the debtor received up to ``today`` (a letter
+        still on its way does not count yet), each with whether its receipt is proven:
         every dunning message (keyed ``dun|<debtor>|...``) and his payment plans' messages
         that ask payment (``plan|<plan id>|...``, :func:`plan_demand`; law16 F3: a plan's
         reminders and lapse notice were left out, and a live claim was held as prescribed
-        "no written demand of Inning reached the debtor"). One range read more per plan of
-        his that ran."""
+        "no written demand of Inning reached the debtor"), and the client's own 14-day letter
+        or sommatie imported with the invoice (``fourteen_day_letter_on`` on its ledger
+        header, ``claims``: never proven; law17 P2: the letter Inning charged 150.00 costs on
+        did not count, and a live claim was held as prescribed). One range read more per
+        plan of his that ran."""
         out: dict[str, list[Demand]] = defaultdict(list)
+        for number, claim in claims.items():
+            letter_on = claim.header.fourteen_day_letter_on
+            if letter_on is not None and (on := client_letter_received_on(letter_on)) <= today:
+                out[number].append(Demand(on, CLIENT_LETTER, proven=False))
         messages = [m for m, _ in self.outbox.with_prefix(client_id, f"dun|{debtor_number}|")]
         for plan in PlanRepository(self.repos.store).of_debtor(client_id, debtor_number):
             if plan.activated_at is None:

@@ -32,10 +32,14 @@ from functools import partial
 
 from shared.adapters.tables.banking_repo import (
     AccountOwner,
+    ClosingSeen,
     LastClosing,
     LineRecord,
     PaymentRef,
+    closing_of,
+    marks_of,
     received_of,
+    statement_rk,
 )
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
@@ -98,7 +102,7 @@ from shared.services.statement_sources import (
     mark_identity,
     source_of,
 )
-from shared.services.statements_currency import refuse_foreign_currency
+from shared.services.statements_currency import foreign_currency, refuse_foreign_currency
 from shared.services.statements_redo import UNDONE, redo_window_booking, refused
 from shared.services.statements_window import WINDOW, StatementWindow
 
@@ -178,6 +182,13 @@ CLIENT_RETURN = (
 )
 
 
+class _Unread:
+    """Not read yet (a ``last`` closing balance the callee reads itself)."""
+
+
+UNREAD = _Unread()
+
+
 @dataclass
 class IngestReport:
     name: str
@@ -249,19 +260,31 @@ class StatementService:
                 len(refused) > MAX_HELD_NAMED
             )
             report.held_back = len(refused)
+        # each account's last closing balance, read once a file: a statement of the file
+        # that writes it (with its mark) leaves what it wrote for the next one
+        lasts: dict[str, ClosingSeen] = {}
         for statement, owner in owned:
             identity = statement.identity()
-            if self._statement_done(statement.account, identity, source):
+            if statement.account not in lasts:
+                lasts[statement.account] = self.repos.banking.closing_seen(statement.account)
+            seen = lasts[statement.account]
+            # a statement the last closing balance shows unmarked (it closes after it, or on
+            # its day and none of its day's marks is its own) has its mark not read (perf17);
+            # should a race have marked it after all, its first window's claim finds its lines
+            unmarked = _unmarked(statement, seen, {identity, mark_identity(identity, source)})
+            if not unmarked and self._statement_done(statement.account, identity, source):
                 report.statements_skipped += 1
             else:
                 mark = self.repos.banking.statement_mark(
                     statement.account, mark_identity(identity, source), name, len(statement.lines)
                 )
-                if (
-                    self._ingest_statement(statement, owner, name, report, mark, source)
-                    == "skipped"
-                ):
+                outcome, closing = self._ingest_statement(
+                    statement, owner, name, report, mark, source, seen, checked=not unmarked
+                )
+                if outcome == "skipped":
                     report.statements_skipped += 1
+                elif closing is not None:  # written with the mark: the account's last now
+                    lasts[statement.account] = ClosingSeen(closing_of(closing), marks_of(closing))
             if source.client_written:
                 # also for a statement done already: the item a failed write left out is
                 # written by the redelivery (keyed: once; codereview10 #6)
@@ -365,20 +388,29 @@ class StatementService:
         report: IngestReport,
         mark: Row,
         source: StatementSource,
-    ) -> str:
+        closed: ClosingSeen,
+        *,
+        checked: bool = True,
+    ) -> tuple[str, Row | None]:
         """Book the statement's lines, then ``mark`` it booked whole with its closing balance:
         both in the transaction that settles its last window's lines when that window is the
         last thing written (``"marked"``: two requests a statement less than writes of their
         own, and they still land only after every line is settled), else in one of their own
         after (``"booked"``). ``"skipped"``: its lines were claimed before and the statement
-        was marked done where marks were kept before (``statement_done_before``)."""
+        was marked done (where marks are kept, when ``checked`` is False: its mark was not
+        read first, or where they were kept before, ``statement_done_before``). With the
+        outcome the closing balance row written with the mark (None: none written).
+        ``closed``: the account's last closing balance as read for this statement."""
         if refuse_foreign_currency(self, statement, owner, name, report):
             # not euros: on the agency's action list for a person, nothing booked
             self.repos.banking.write_marks([mark])
-            return "booked"
+            return "booked", None
         clients = self._clients_for(owner)
         scope = clients[0] if owner.client_id else None
-        closing = self._check_balances(statement, owner, scope, name, report)
+        closing = self._check_balances(
+            statement, owner, scope, name, report, closed.last, mark=mark.rk,
+            day_marks=closed.marks,
+        )  # fmt: skip
         marks = [mark] + ([closing] if closing is not None else [])
         self._report_warnings(statement, owner, scope, name, report)
         lookups = self._lookups(clients, pooled=owner.client_id is None)
@@ -422,6 +454,21 @@ class StatementService:
                 report, settings, written=written,
             )  # fmt: skip
 
+        banking = self.repos.banking
+
+        def claimed_before() -> bool:
+            """The statement's first window found a line of it claimed before: booked whole
+            before (skipped), or its lines one at a time."""
+            identity = statement.identity()
+            if not checked and self._statement_done(statement.account, identity, source):
+                return True  # its mark was not read (the last closing balance showed it
+                # unmarked): marked meanwhile by another delivery, skipped as one is
+            if banking.statement_done_before(statement.account, identity):
+                # booked whole before its mark moved: a statement sent again, as before
+                banking.write_marks([mark])  # where it is looked for now
+                return True
+            return False
+
         for start in range(0, len(lines), self.window):
             chunk = lines[start : start + self.window]
             report.lines += len(chunk)
@@ -435,45 +482,34 @@ class StatementService:
                 if self.window > 1 and len(clients) == 1
                 else {}
             )  # fmt: skip
-            records = (
-                self.repos.banking.claim_lines(
-                    statement.account,
-                    [
-                        (line_id, line.amount, line.booking_date, time_ordered_id(self.clock.now()))
-                        for line, line_id in chunk
-                    ],
-                    [places[line_id] for _, line_id in chunk],
-                )
-                if self.window > 1
-                else None
-            )
-            if (
-                records is None
-                and start == 0
-                and self.window > 1
-                and self.repos.banking.statement_done_before(
-                    statement.account, statement.identity()
-                )
-            ):  # booked whole before its mark moved: a statement sent again, as before
-                report.lines -= len(chunk)
-                self.repos.banking.write_marks([mark])  # where it is looked for now
-                return "skipped"
-            if records is None:  # a line of the window was claimed before: one at a time
+            if self.window == 1:  # every line on its own
                 for line, line_id in chunk:
                     one(line, line_id)
                 continue
+            records = [
+                banking.unclaimed(line_id, time_ordered_id(self.clock.now()), places[line_id])
+                for _, line_id in chunk
+            ]
+            # the window matches its lines, then claims them with what it decided for them
+            # (a line claimed before sends its lines to the one-line path, after the checks
+            # of the statement's first claim, claimed_before)
             window = StatementWindow(
                 self, statement, clients, owner, lookups, settings, report,
                 lambda line, line_id: one(line, line_id), ledger_debtors=seen, written=written,
+                claimed_before=claimed_before if start == 0 else None,
             )  # fmt: skip
             window.prefetch([as_read(line) for line, _ in chunk])
             for (line, line_id), record in zip(chunk, records, strict=True):
                 window.line(as_read(line), line_id, record)
-            last = start + self.window >= len(lines)
-            if window.flush(marks if last else []):
-                return "marked"
+            final = start + self.window >= len(lines)
+            flushed = window.flush(marks if final else [])
+            if window.skipped:
+                report.lines -= len(chunk)
+                return "skipped", None
+            if flushed:
+                return "marked", closing
         self.repos.banking.write_marks(marks)
-        return "booked"
+        return "booked", closing
 
     def _claim(
         self,
@@ -1306,8 +1342,14 @@ class StatementService:
         scope: Client | None,
         name: str,
         report: IngestReport,
+        last: LastClosing | _Unread | None = UNREAD,
+        *,
+        mark: str | None = None,
+        day_marks: frozenset[str] | None = None,
     ) -> Row | None:
-        """The balance checks; the closing balance to record with the statement's mark."""
+        """The balance checks; the closing balance to record with the statement's mark.
+        ``last``: the account's last closing balance as the caller read it (read here when
+        not given); ``mark`` and ``day_marks``: see ``BankingRepository.closing_row``."""
         target = scope.client_id if scope else agency_scope(owner.agency_id)
         diff = statement.balance_difference()
         if diff not in (None, 0):
@@ -1334,7 +1376,8 @@ class StatementService:
                 },
                 action_id=f"balance-{key}",
             )
-        last = self.repos.banking.last_closing(statement.account)
+        if isinstance(last, _Unread):
+            last = self.repos.banking.last_closing(statement.account)
         opening = statement.opening
         if (
             last is not None
@@ -1362,8 +1405,9 @@ class StatementService:
         # keeps the opening it was implied from (_follows)
         source = (opening.amount, opening.on) if implied is not None and opening else None
         return self.repos.banking.closing_row(
-            statement.account, closing.amount, closing.on, last, implied_from=source
-        )
+            statement.account, closing.amount, closing.on, last, implied_from=source,
+            mark=mark, day_marks=day_marks,
+        )  # fmt: skip
 
     def _add_action(
         self,
@@ -1615,6 +1659,30 @@ def _parse(data: bytes) -> list[Statement]:
 
 
 MAX_TEXT = 1000  # a remittance text is 140 characters in SEPA; more is kept out of storage
+
+
+def _unmarked(statement: Statement, seen: ClosingSeen, identities: set[str]) -> bool:
+    """Whether the account's last closing balance as read shows the statement (under any of
+    its mark ``identities``) never marked: every mark of a statement with a closing balance
+    (the bank's, or one its opening and lines imply) is written with that balance unless the
+    last one is of a later day, the last one is only ever replaced by one of its day or a
+    later day's, and one of its day names the marks of that day (``closing_row``). So a
+    statement closing after it was never marked, nor one closing on its day whose mark it
+    does not name. A statement in another currency is marked without a balance
+    (``refuse_foreign_currency``): never so."""
+    if foreign_currency(statement) is not None:
+        return False
+    closing = statement.closing or implied_closing(statement)
+    last = seen.last
+    if closing is None:
+        return False
+    if last is None or closing.on > last.on:
+        return True
+    return (
+        closing.on == last.on
+        and seen.marks is not None
+        and not seen.marks & {statement_rk(i) for i in identities}
+    )
 
 
 def _follows(opening: Balance, last: LastClosing) -> bool:

@@ -127,10 +127,22 @@ def test_money_moved_after_payout_is_corrected_on_azurite(storage_connection: st
         replace(read[0], allocations=(AllocatedAmount("F2", "costs", 4000),), unallocated=6000),
         read[1],
     )
+    # the costs go to the client for new money from now on: p1's correction keeps the terms
+    # it was settled under, read back from Table Storage (its settlement's recipients, the VAT
+    # on the costs kept on the correction row; law17 S1b)
+    services.settlements.store.save_agreement(
+        SettlementAgreement(client.client_id, agency_id, PAYOUT_C1, "Client One BV",
+                            frequency=Frequency.DAILY, commission_bp=1500,
+                            recipients={"principal": Recipient.CLIENT, "interest": Recipient.CLIENT,
+                                        "costs": Recipient.CLIENT, "costs_vat": Recipient.CLIENT})
+    )  # fmt: skip
     clock.at = datetime(2026, 12, 1, 5, tzinfo=UTC)
     second = services.settlement_runs.run_agency(agency_id, date(2026, 12, 1))
     assert second is not None and second.transfer_file is None
     assert (second.owed_total, second.owed_count) == (9630, 1)
+    settled_first = services.settlements.store.settlement(agency_id, first.settlement_ids[0])
+    assert settled_first is not None and settled_first[0].recipients is not None
+    assert settled_first[0].recipients["costs"] is Recipient.AGENCY
     _, (st,) = services.settlements.run(agency_id, second.run_id)
     assert st.totals is not None and (st.totals.corrected, st.totals.net) == (-6000, -9630)
     history = SettlementRepository(services.repos.store).history(client.client_id)["p1"]
@@ -138,6 +150,8 @@ def test_money_moved_after_payout_is_corrected_on_azurite(storage_connection: st
         (0, first.settlement_ids[0]),
         (1, st.settlement_id),
     ]
+    assert history[0].contribution.vat_on_costs_kept is None  # the statement's own setting
+    assert history[1].contribution.vat_on_costs_kept is True  # p1's first settlement's
     # handled again: the same run, nothing written twice
     assert services.settlement_runs.run_agency(agency_id, date(2026, 12, 1)) == second
     clock.at = datetime(2026, 12, 2, 5, tzinfo=UTC)

@@ -116,3 +116,71 @@ def test_a_14_day_letter_prints_the_costs_it_announces_outside_the_total_and_qr(
     amount = CreditTransfer("Bakkerij De Korenbloem", "NL02ABNA0123456789", 12_136,
                             text="Betalingskenmerk 5000 0567 8901 2345")  # fmt: skip
     assert decoded == [payload(amount)]
+
+
+def _lines(spec: LetterSpec) -> list[str]:
+    return "\n".join(p.extract_text() for p in read(render_letter(spec)).pages).splitlines()
+
+
+def test_amounts_are_written_as_the_letters_language_writes_them():
+    """newcomer17 F8: table and payment block wrote "EUR 12345,67" in Dutch and English
+    letters alike, while the body wrote "12.345,67"; "t.n.v." stood in English letters."""
+    from dataclasses import replace
+
+    big = replace(SPEC, invoices=(LetterInvoice("F-0002", date(2025, 1, 1), date(2025, 1, 31), 1_234_567),),
+                  costs=0, paragraphs=("Body",))  # fmt: skip
+    dutch = _lines(big)
+    assert "F-0002 01-01-2025 31-01-2025 EUR 12.345,67" in dutch
+    assert (
+        "Totaal te betalen EUR 12.345,67" in dutch and "Totaal te betalen: EUR 12.345,67" in dutch
+    )
+    assert "IBAN NL02ABNA0123456789  t.n.v. Bakkerij De Korenbloem" in dutch
+    english = _lines(replace(big, language="en"))
+    assert "F-0002 01-01-2025 31-01-2025 EUR 12,345.67" in english
+    assert "Total to pay EUR 12,345.67" in english and "Total to pay: EUR 12,345.67" in english
+    assert "IBAN NL02ABNA0123456789  in the name of Bakkerij De Korenbloem" in english
+    assert not any("EUR 12345" in line for line in dutch + english)
+
+
+def test_an_address_abroad_ends_with_the_countrys_name_in_capitals():
+    """newcomer17 F4: the last line was the ISO code ("BE"); PostNL asks the destination
+    country's name in capitals, in English, on the last line. A Dutch address has none."""
+    from dataclasses import replace
+
+    for code, name in (
+        ("BE", "BELGIUM"),
+        ("DE", "GERMANY"),
+        ("GB", "UNITED KINGDOM"),
+        ("CW", "CURAÇAO"),
+    ):
+        spec = replace(
+            SPEC, recipient=PostalAddress("Mevr. A. Peeters", "Meir 12", "2000", "Antwerpen", code)
+        )
+        lines = _lines(spec)
+        at = lines.index("Mevr. A. Peeters")
+        assert lines[at : at + 4] == ["Mevr. A. Peeters", "Meir 12", "2000  ANTWERPEN", name]
+    home = _lines(SPEC)
+    at = home.index("J. de Vries")
+    assert home[at : at + 4] == [
+        "J. de Vries",
+        "Kerkstraat 12",
+        "3511 LK  UTRECHT",
+        "Datum: 04-03-2025",
+    ]
+
+
+def test_the_return_line_is_the_clients_postal_address_or_left_out():
+    """newcomer17 F4: every letter's return line read "Bakkerij De Korenbloem, " (no client had
+    an address): a client's postal address is printed there, else no return line at all."""
+    from dataclasses import replace
+
+    from shared.adapters.letters.pdf_letter import sender_lines
+    from shared.domain.parties import Address
+
+    lines = sender_lines(Address("Dorpsstraat 1", "1234 AB", "Utrecht"))
+    assert lines == ("Dorpsstraat 1", "1234 AB  UTRECHT")
+    assert sender_lines(Address("Rue Haute 5", "1000", "Bruxelles", "BE"))[-1] == "BELGIUM"
+    with_address = _lines(replace(SPEC, letterhead=replace(SPEC.letterhead, address_lines=lines)))
+    assert "Bakkerij De Korenbloem, Dorpsstraat 1, 1234 AB  UTRECHT" in with_address
+    without = _lines(replace(SPEC, letterhead=replace(SPEC.letterhead, address_lines=())))
+    assert not any(line.startswith("Bakkerij De Korenbloem,") for line in without)

@@ -1,11 +1,21 @@
-"""`make run`: Azurite, demo data, the local host; Ctrl-C stops everything it started."""
+"""`make run`: Azurite, demo data, the local host; Ctrl-C stops everything it started.
+
+The ports are settings (environment variables; `make run PORT=7391 AZURITE_PORT=10391` sets
+them): ``INNING_LOCAL_PORT``, the host's (7071), and ``INNING_LOCAL_AZURITE_PORT``, Azurite's
+blob port (10000; queue and table the next two). A second checkout on one machine runs on
+ports of its own (newcomer17 F6: both were hard-coded). The app follows them: its storage
+connection when it names the local Azurite, its public base URL (portal links, the banner)
+when it is the sample's localhost URL."""
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import threading
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from tools import azurite
@@ -13,8 +23,54 @@ from tools.devhost.config import HostConfig, apply_settings, load_local_settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / ".data"
-DEFAULT_PORTS = azurite.AzuritePorts(10000, 10001, 10002)
-HOST_PORT = 7071
+HOST_PORT_SETTING = "INNING_LOCAL_PORT"
+AZURITE_PORT_SETTING = "INNING_LOCAL_AZURITE_PORT"
+DEFAULT_HOST_PORT = 7071
+DEFAULT_AZURITE_PORT = 10000  # blob; queue 10001, table 10002 (Azurite's own defaults)
+LOCAL_STORAGE = "UseDevelopmentStorage=true"  # the sample's: Azurite on its default ports
+
+
+@dataclass(frozen=True)
+class LocalPorts:
+    host: int
+    azurite: azurite.AzuritePorts
+
+    @property
+    def storage(self) -> tuple[int, int, int]:
+        return (self.azurite.blob, self.azurite.queue, self.azurite.table)
+
+
+def local_ports(values: Mapping[str, str]) -> LocalPorts:
+    """The ports ``values`` (the environment over the local settings) ask for, else the
+    defaults. A value that is no port ends the run before anything starts."""
+    host = _port(values, HOST_PORT_SETTING, DEFAULT_HOST_PORT, 65535)
+    blob = _port(values, AZURITE_PORT_SETTING, DEFAULT_AZURITE_PORT, 65533)
+    return LocalPorts(host, azurite.AzuritePorts(blob, blob + 1, blob + 2))
+
+
+def _port(values: Mapping[str, str], name: str, default: int, highest: int) -> int:
+    raw = (values.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= highest:
+        raise SystemExit(f"{name}={raw!r} is not a port (1-{highest}); nothing was started")
+    return int(raw)
+
+
+def follow_ports(
+    ports: LocalPorts, settings: Mapping[str, str], env: MutableMapping[str, str]
+) -> None:
+    """Point the app at this run's Azurite and host (``env`` wins over ``settings``, as in
+    :func:`apply_settings`): the storage connection when it is the local Azurite's, the public
+    base URL when it is the sample's ``http://localhost:7071``. A value of one's own (another
+    storage account, a tunnel's URL) is kept."""
+    storage = env.get("AzureWebJobsStorage") or settings.get("AzureWebJobsStorage") or LOCAL_STORAGE
+    if storage == LOCAL_STORAGE:
+        env["AzureWebJobsStorage"] = ports.azurite.connection_string
+    default_url = local_url(DEFAULT_HOST_PORT)
+    public = env.get("INNING_PUBLIC_BASE_URL") or settings.get("INNING_PUBLIC_BASE_URL")
+    if (public or default_url).rstrip("/") == default_url:
+        env["INNING_PUBLIC_BASE_URL"] = local_url(ports.host)
 
 
 def main() -> None:
@@ -22,20 +78,25 @@ def main() -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("azure").setLevel(logging.WARNING)
-    apply_settings(load_local_settings(ROOT))
-    if azurite.port_open(HOST_PORT):
+    settings = load_local_settings(ROOT)
+    ports = local_ports({**settings, **os.environ})
+    follow_ports(ports, settings, os.environ)
+    apply_settings(settings)
+    if azurite.port_open(ports.host):
         # checked before anything is seeded: a second `make run` on one machine would
         # otherwise write its demo data into the first one's Azurite and then fail on the port
         raise SystemExit(
-            f"port {HOST_PORT} is in use (another `make run`?): stop it first; nothing was "
-            "started or seeded"
+            f"port {ports.host} is in use (another `make run`?): stop it first, or give this "
+            f"one ports of its own (`make run PORT=7072 AZURITE_PORT=10010`, README "
+            "*Configuration*); nothing was started or seeded"
         )
     proc: subprocess.Popen[bytes] | None = None
-    if not all(azurite.port_open(p) for p in (10000, 10001, 10002)):
-        proc = azurite.start(DATA / "azurite", DEFAULT_PORTS, own_group=True)
-        print("Azurite started (data in .data/azurite)")
+    first, *_, last = ports.storage
+    if not all(azurite.port_open(p) for p in ports.storage):
+        proc = azurite.start(DATA / "azurite", ports.azurite, own_group=True)
+        print(f"Azurite started on {first}-{last} (data in {DATA / 'azurite'})")
     else:
-        print("Azurite already running on 10000-10002; using it")
+        print(f"Azurite already running on {first}-{last}; using it")
     host = None
     try:
         from shared import bootstrap
@@ -54,10 +115,16 @@ def main() -> None:
 
         seed_talk(bootstrap.services())
         host = LocalHost(
-            ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=HOST_PORT
+            ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=ports.host
         )
         host.start()
         _banner(local_url(host.port), keys)
+        if ports != local_ports({}):  # the `inning` command line reads the sample otherwise
+            print(
+                "The `inning` command line on this run's storage: export "
+                f"AzureWebJobsStorage='{os.environ['AzureWebJobsStorage']}'\n",
+                flush=True,
+            )
         _people_banner(local_url(host.port), users)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

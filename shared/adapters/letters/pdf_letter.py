@@ -4,20 +4,28 @@ libraries), in the client's house style, ready for a Dutch window envelope.
 The address is placed in the window of a standard envelope with the window on the left
 (C5/6 and EA5/6: 20 mm from the left edge, 50 mm from the top, 90 x 40 mm), with the sender's
 return line above it. Every page carries its number; the payment block carries the EPC QR code
-(banking apps fill in IBAN, amount and reference) and the betalingskenmerk in print.
+(banking apps fill in IBAN, amount and reference) and the betalingskenmerk in print. A payment
+plan's letter lists its installments and asks, in its payment block, for one installment.
+
+Every text is set in an embedded Unicode font (``typeface``: names such as "Ş. Yılmaz" print
+as written) and every amount the way the letter's language writes it ("EUR 12.345,67" in
+Dutch, "EUR 12,345.67" in English), as the templates' body text does.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import segno
 from fpdf import FPDF
 
+from shared.adapters.letters.country_lines import country_line
+from shared.adapters.letters.typeface import FAMILY, printable, use_typeface
 from shared.domain.messaging import PostalAddress
-from shared.domain.money import Cents, format_cents
+from shared.domain.money import Cents, format_eur_en, format_eur_nl
+from shared.domain.parties import Address
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import CreditTransfer, qr_png
 
@@ -44,6 +52,15 @@ class LetterInvoice:
 
 
 @dataclass(frozen=True)
+class LetterInstallment:
+    """One installment of a payment plan, as its letter lists it."""
+
+    number: int
+    due_date: date
+    amount: Cents
+
+
+@dataclass(frozen=True)
 class LetterSpec:
     letterhead: Letterhead
     recipient: PostalAddress
@@ -55,7 +72,6 @@ class LetterSpec:
     interest: Cents = 0
     payment_reference: str | None = None
     language: str = "nl"
-    extra_lines: tuple[tuple[str, Cents], ...] = field(default=())
     portal_url: str | None = None  # the debtor's portal link, printed as a second QR code
     # a 14-day letter: ``costs`` are owed only from this day (art. 6:96 lid 6 BW), so they are
     # printed below the total as what not paying in time costs, never in the total or QR code
@@ -63,6 +79,15 @@ class LetterSpec:
     # the interest's name by the claims' kind ("Overeengekomen rente" for an agreed rate,
     # interest_words.py; law15 F2); none: the plain "Rente" / "Interest"
     interest_label: str | None = None
+    # a payment plan's schedule, printed as a table of its own (newcomer17 F2: it was dropped)
+    installments: tuple[LetterInstallment, ...] = ()
+    # the installment the payment block and its QR code ask for, instead of the total: a plan's
+    # letter asks one installment at a time (None: the total, or no payment block at all when
+    # there is no total, as for a plan paid by direct debit)
+    pay_installment: LetterInstallment | None = None
+    # the schedule's table stands before this paragraph, where the text listed it (None:
+    # after the text)
+    schedule_at: int | None = None
 
     @property
     def total(self) -> Cents:
@@ -70,8 +95,12 @@ class LetterSpec:
             sum(i.open_amount for i in self.invoices)
             + (0 if self.costs_from else self.costs)
             + self.interest
-            + sum(a for _, a in self.extra_lines)
         )
+
+    @property
+    def amount_asked(self) -> Cents:
+        """What the payment block and its QR code ask: one installment, or the total."""
+        return self.pay_installment.amount if self.pay_installment else self.total
 
 
 LABELS = {
@@ -79,18 +108,32 @@ LABELS = {
            "interest": "Rente", "total": "Totaal te betalen", "pay": "Betalen", "ref": "Betalingskenmerk",
            "page": "Pagina", "of": "van", "scan": "Scan met uw bankapp",
            "portal": "Online betalen, uitstel of vragen:",
-           "costs_after": "Incassokosten als niet uiterlijk {day} is betaald"},
+           "costs_after": "Incassokosten als niet uiterlijk {day} is betaald",
+           "payee": "t.n.v.", "installment": "Termijn", "amount": "Bedrag",
+           "plan_total": "Totaal van de regeling", "installment_pay": "Termijn {n}, uiterlijk {day}",
+           "plan_ref": "Vermeld bij elke termijn betalingskenmerk {ref}"},
     "en": {"invoice": "Invoice", "date": "Date", "due": "Due date", "open": "Outstanding", "costs": "Collection costs",
            "interest": "Interest", "total": "Total to pay", "pay": "Payment", "ref": "Payment reference",
            "page": "Page", "of": "of", "scan": "Scan with your banking app",
            "portal": "Pay online, postpone or ask:",
-           "costs_after": "Collection costs if not paid by {day}"},
+           "costs_after": "Collection costs if not paid by {day}",
+           "payee": "in the name of", "installment": "Installment", "amount": "Amount",
+           "plan_total": "Total of the plan", "installment_pay": "Installment {n}, due {day}",
+           "plan_ref": "Quote payment reference {ref} with every installment"},
 }  # fmt: skip
 
 
-def _latin1(text: str) -> str:
-    """Core PDF fonts are Latin-1; the euro sign is written as EUR."""
-    return text.replace("€", "EUR").encode("latin-1", "replace").decode("latin-1")
+def sender_lines(address: Address | None) -> tuple[str, ...]:
+    """A client's postal address as its letters print it (letterhead and return line): street,
+    postcode and town in capitals (PostNL), the country's name when it is not the Netherlands."""
+    if address is None:
+        return ()
+    lines = (
+        address.street,
+        f"{address.postal_code}  {address.city.upper()}",
+        country_line(address.country),
+    )
+    return tuple(line.strip() for line in lines if line.strip())
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -98,8 +141,16 @@ def _rgb(color: str) -> tuple[int, int, int]:
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
 
 
-def _money(cents: Cents) -> str:
-    return "EUR " + format_cents(cents).replace(".", ",")
+def _money(cents: Cents, language: str) -> str:
+    """``EUR 12.345,67`` in a Dutch letter, ``EUR 12,345.67`` in an English one: the body text
+    writes amounts so (newcomer17 F8: the table wrote ``EUR 12345,67`` in both)."""
+    if language == "en":
+        return format_eur_en(cents)
+    return format_eur_nl(cents).replace("€", "EUR")
+
+
+def _day(on: date) -> str:
+    return f"{on:%d-%m-%Y}"
 
 
 class _Pdf(FPDF):
@@ -107,9 +158,11 @@ class _Pdf(FPDF):
         super().__init__(format="A4", unit="mm")
         self.spec = spec
         self.labels = LABELS.get(spec.language, LABELS["nl"])
-        self.set_compression(
-            False
-        )  # small letters; plain streams are searchable in tests and audits
+        self.language = spec.language if spec.language in LABELS else "nl"
+        use_typeface(self)
+        # small letters, plain streams (the embedded font writes glyph ids: read a letter's text
+        # back with a PDF reader, which the font's ToUnicode map serves)
+        self.set_compression(False)
         self.set_auto_page_break(auto=True, margin=25)
         self.alias_nb_pages()
 
@@ -120,20 +173,20 @@ class _Pdf(FPDF):
         if head.logo_png:
             self.image(io.BytesIO(head.logo_png), x=150, y=10, h=18)
         self.set_xy(150, 30)
-        self.set_font("Helvetica", "B", 10)
-        self.cell(50, 5, _latin1(head.name), new_x="LEFT", new_y="NEXT")
-        self.set_font("Helvetica", "", 8)
+        self.set_font(FAMILY, "B", 10)
+        self.cell(50, 5, printable(head.name), new_x="LEFT", new_y="NEXT")
+        self.set_font(FAMILY, "", 8)
         for line in (*head.address_lines, head.contact):
             if line:
-                self.cell(50, 4, _latin1(line), new_x="LEFT", new_y="NEXT")
+                self.cell(50, 4, printable(line), new_x="LEFT", new_y="NEXT")
 
     def footer(self) -> None:
         self.set_y(-15)
-        self.set_font("Helvetica", "", 8)
+        self.set_font(FAMILY, "", 8)
         self.set_text_color(100, 100, 100)
         footer = self.spec.letterhead.footer_text
         if footer:
-            self.cell(0, 4, _latin1(footer), align="C", new_x="LMARGIN", new_y="NEXT")
+            self.cell(0, 4, printable(footer), align="C", new_x="LMARGIN", new_y="NEXT")
         self.cell(
             0, 4, f"{self.labels['page']} {self.page_no()} {self.labels['of']} {{nb}}", align="C"
         )
@@ -145,78 +198,151 @@ def render_letter(spec: LetterSpec) -> bytes:
     labels = pdf.labels
     pdf.add_page()
     head = spec.letterhead
-    # return line and address, inside the envelope window
+    # return line and address, inside the envelope window; the return line only with an
+    # address to return to (a name and a comma told the carrier nothing: newcomer17 F4)
     pdf.set_xy(WINDOW_X + 2, WINDOW_Y + 2)
-    pdf.set_font("Helvetica", "", 6)
-    pdf.cell(
-        WINDOW_W - 4,
-        3,
-        _latin1(f"{head.name}, {', '.join(head.address_lines)}")[:90],
-        new_x="LEFT",
-        new_y="NEXT",
-    )
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FAMILY, "", 6)
+    if head.address_lines:
+        pdf.cell(
+            WINDOW_W - 4,
+            3,
+            printable(f"{head.name}, {', '.join(head.address_lines)}")[:90],
+            new_x="LEFT",
+            new_y="NEXT",
+        )
+    else:
+        pdf.set_y(WINDOW_Y + 5)
+        pdf.set_x(WINDOW_X + 2)
+    pdf.set_font(FAMILY, "", 10)
     r = spec.recipient
-    for line in (
-        r.name,
-        r.street,
-        f"{r.postal_code}  {r.city.upper()}",
-        "" if r.country == "NL" else r.country,
-    ):
+    for line in (r.name, r.street, f"{r.postal_code}  {r.city.upper()}", country_line(r.country)):
         if line:
-            pdf.cell(WINDOW_W - 4, 5, _latin1(line), new_x="LEFT", new_y="NEXT")
+            pdf.cell(WINDOW_W - 4, 5, printable(line), new_x="LEFT", new_y="NEXT")
     pdf.set_xy(20, WINDOW_Y + WINDOW_H + 8)
-    pdf.set_font("Helvetica", "", 10)
-    pdf.cell(0, 5, f"{labels['date']}: {spec.letter_date:%d-%m-%Y}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "", 10)
+    pdf.cell(0, 5, f"{labels['date']}: {_day(spec.letter_date)}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.multi_cell(170, 6, _latin1(spec.subject), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.multi_cell(170, 6, printable(spec.subject), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.set_font("Helvetica", "", 10)
-    for paragraph in spec.paragraphs:
-        pdf.multi_cell(170, 5, _latin1(paragraph), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "", 10)
+    for n, paragraph in enumerate(spec.paragraphs):
+        if spec.installments and n == spec.schedule_at:
+            _schedule_table(pdf, spec)
+            pdf.ln(2)
+        pdf.multi_cell(170, 5, printable(paragraph), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
     if spec.invoices:
         widths = (45, 35, 35, 40)
-        pdf.set_font("Helvetica", "B", 9)
+        pdf.set_font(FAMILY, "B", 9)
         for w, title in zip(
             widths, (labels["invoice"], labels["date"], labels["due"], labels["open"]), strict=True
         ):
             pdf.cell(w, 6, title, border="B")
         pdf.ln()
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(FAMILY, "", 9)
         for inv in spec.invoices:
-            pdf.cell(widths[0], 5, _latin1(inv.number))
+            pdf.cell(widths[0], 5, printable(inv.number))
             pdf.cell(widths[1], 5, f"{inv.invoice_date:%d-%m-%Y}")
             pdf.cell(widths[2], 5, f"{inv.due_date:%d-%m-%Y}")
             pdf.cell(
-                widths[3], 5, _money(inv.open_amount), align="R", new_x="LMARGIN", new_y="NEXT"
+                widths[3],
+                5,
+                _money(inv.open_amount, pdf.language),
+                align="R",
+                new_x="LMARGIN",
+                new_y="NEXT",
             )
         for label, amount in (
             (labels["costs"], 0 if spec.costs_from else spec.costs),
             (spec.interest_label or labels["interest"], spec.interest),
-            *spec.extra_lines,
         ):
             if amount:
-                pdf.cell(sum(widths[:3]), 5, _latin1(label))
-                pdf.cell(widths[3], 5, _money(amount), align="R", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "B", 10)
+                pdf.cell(sum(widths[:3]), 5, printable(label))
+                pdf.cell(
+                    widths[3],
+                    5,
+                    _money(amount, pdf.language),
+                    align="R",
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
+        pdf.set_font(FAMILY, "B", 10)
         pdf.cell(sum(widths[:3]), 7, labels["total"], border="T")
         pdf.cell(
-            widths[3], 7, _money(spec.total), border="T", align="R", new_x="LMARGIN", new_y="NEXT"
+            widths[3],
+            7,
+            _money(spec.total, pdf.language),
+            border="T",
+            align="R",
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
         if spec.costs_from and spec.costs:
             last_day = spec.costs_from - timedelta(days=1)
-            pdf.set_font("Helvetica", "", 9)
+            pdf.set_font(FAMILY, "", 9)
             pdf.cell(
                 sum(widths[:3]),
                 5,
-                _latin1(labels["costs_after"].format(day=f"{last_day:%d-%m-%Y}")),
+                printable(labels["costs_after"].format(day=f"{last_day:%d-%m-%Y}")),
             )
-            pdf.cell(widths[3], 5, _money(spec.costs), align="R", new_x="LMARGIN", new_y="NEXT")
-    if head.iban and spec.total > 0:
+            pdf.cell(
+                widths[3],
+                5,
+                _money(spec.costs, pdf.language),
+                align="R",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
+    if spec.installments and not (
+        spec.schedule_at is not None and 0 <= spec.schedule_at < len(spec.paragraphs)
+    ):
+        _schedule_table(pdf, spec)
+    if head.iban and spec.amount_asked > 0:
         _payment_block(pdf, spec)
     return bytes(pdf.output())
+
+
+def _schedule_table(pdf: _Pdf, spec: LetterSpec) -> None:
+    """A payment plan's installments: number, due date and amount, the plan's total and the
+    betalingskenmerk every installment is paid with."""
+    labels = pdf.labels
+    widths = (45, 35, 40)
+    pdf.ln(2)
+    pdf.set_font(FAMILY, "B", 9)
+    for w, title in zip(
+        widths, (labels["installment"], labels["due"], labels["amount"]), strict=True
+    ):
+        pdf.cell(w, 6, title, border="B", align="R" if w == widths[-1] else "L")
+    pdf.ln()
+    pdf.set_font(FAMILY, "", 9)
+    for inst in spec.installments:
+        pdf.cell(widths[0], 5, f"{labels['installment']} {inst.number}")
+        pdf.cell(widths[1], 5, _day(inst.due_date))
+        pdf.cell(
+            widths[2],
+            5,
+            _money(inst.amount, pdf.language),
+            align="R",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.cell(sum(widths[:2]), 7, labels["plan_total"], border="T")
+    total = sum(i.amount for i in spec.installments)
+    pdf.cell(
+        widths[2],
+        7,
+        _money(total, pdf.language),
+        border="T",
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    if spec.payment_reference and spec.pay_installment:
+        pdf.set_font(FAMILY, "", 9)
+        ref = betalingskenmerk.display(spec.payment_reference)
+        pdf.cell(0, 5, labels["plan_ref"].format(ref=ref), new_x="LMARGIN", new_y="NEXT")
 
 
 def _payment_block(pdf: _Pdf, spec: LetterSpec) -> None:
@@ -230,23 +356,32 @@ def _payment_block(pdf: _Pdf, spec: LetterSpec) -> None:
     text = f"{labels['ref']} {betalingskenmerk.display(reference)}" if reference else None
     png = qr_png(
         CreditTransfer(
-            name=spec.letterhead.name[:70], iban=spec.letterhead.iban, amount=spec.total, text=text
+            name=spec.letterhead.name[:70],
+            iban=spec.letterhead.iban,
+            amount=spec.amount_asked,
+            text=text,
         ),
         scale=6,
     )
     pdf.image(io.BytesIO(png), x=20, y=top, w=35, h=35)
     pdf.set_xy(60, top)
-    pdf.set_font("Helvetica", "B", 10)
+    pdf.set_font(FAMILY, "B", 10)
     pdf.cell(0, 5, labels["pay"], new_x="LEFT", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(FAMILY, "", 9)
     pdf.cell(
         0,
         5,
-        f"IBAN {spec.letterhead.iban}  t.n.v. {_latin1(spec.letterhead.name)}",
+        f"IBAN {spec.letterhead.iban}  {labels['payee']} {printable(spec.letterhead.name)}",
         new_x="LEFT",
         new_y="NEXT",
     )
-    pdf.cell(0, 5, f"{labels['total']}: {_money(spec.total)}", new_x="LEFT", new_y="NEXT")
+    inst = spec.pay_installment
+    what = (
+        labels["installment_pay"].format(n=inst.number, day=_day(inst.due_date))
+        if inst
+        else labels["total"]
+    )
+    pdf.cell(0, 5, f"{what}: {_money(spec.amount_asked, pdf.language)}", new_x="LEFT", new_y="NEXT")
     if reference:
         pdf.cell(
             0,
@@ -261,5 +396,5 @@ def _payment_block(pdf: _Pdf, spec: LetterSpec) -> None:
         segno.make(spec.portal_url, error="m").save(link, kind="png", scale=4, border=2)
         pdf.image(io.BytesIO(link.getvalue()), x=160, y=top, w=30, h=30)
         pdf.set_xy(150, top + 31)
-        pdf.set_font("Helvetica", "", 7)
+        pdf.set_font(FAMILY, "", 7)
         pdf.multi_cell(50, 3.5, labels["portal"], align="C")

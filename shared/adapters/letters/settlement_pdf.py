@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
+from shared.adapters.letters.typeface import FAMILY, printable, use_typeface
 from shared.domain.money import format_eur_nl
 from shared.domain.settlement.statement import SettlementLine, StatementTotals, came_back
 
@@ -45,10 +46,7 @@ class StatementHeading:
     fee_vat_percent: str
     vat_on_costs_kept: bool = False  # the fee VAT is on commission and costs kept
     vat_on_bank_charges: bool = False  # and on the bank charges passed on
-
-
-def _latin1(text: str) -> str:
-    return text.replace("€", "EUR").encode("latin-1", "replace").decode("latin-1")
+    vat_on_interest_kept: bool = False  # and on the interest kept
 
 
 def _nl(decimal_text: str) -> str:
@@ -56,37 +54,38 @@ def _nl(decimal_text: str) -> str:
 
 
 def _money(cents: int) -> str:
-    return _latin1(format_eur_nl(cents))
+    return printable(format_eur_nl(cents))
 
 
 def statement_pdf(
     heading: StatementHeading, lines: Sequence[SettlementLine], t: StatementTotals
 ) -> bytes:
     pdf = FPDF(format="A4")
+    use_typeface(pdf)  # client and payee names as written ("Łódź Bakery", not "?ód? Bakery")
     pdf.set_compression(False)  # plain streams: searchable, and tests read the text back
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_title(_latin1(f"Afdrachtspecificatie {heading.settlement_id}"))
+    pdf.set_title(printable(f"Afdrachtspecificatie {heading.settlement_id}"))
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
+    pdf.set_font(FAMILY, "B", 14)
     pdf.cell(0, 9, "Afdrachtspecificatie", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FAMILY, "", 10)
     for text in (
         f"{heading.agency_name} aan {heading.client_name} ({heading.client_number})",
         f"Afdracht {heading.settlement_id}, periode {heading.period}, opgemaakt {heading.run_on}",
         f"Uit te betalen op rekening {heading.payout_iban}",
     ):
-        pdf.cell(0, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, printable(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     direct = [x for x in lines if x.direct]
     own = bool(direct) or bool(t.received_direct) or bool(t.kept_by_client)  # both kinds shown
     if own:
-        pdf.set_font("Helvetica", "B", 10)
+        pdf.set_font(FAMILY, "B", 10)
         pdf.cell(0, 7, "Ontvangen op de derdengeldenrekening", new_x="LMARGIN", new_y="NEXT")
     _table(pdf, [x for x in lines if not x.direct])
     if direct:
         pdf.ln(3)
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(0, 7, _latin1(DIRECT_HEADING), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FAMILY, "B", 10)
+        pdf.cell(0, 7, printable(DIRECT_HEADING), new_x="LMARGIN", new_y="NEXT")
         _table(pdf, direct)
     pdf.ln(3)
     figures: tuple[tuple[str, int], ...] = (
@@ -98,6 +97,7 @@ def statement_pdf(
         (
             f"Btw {_nl(heading.fee_vat_percent)}% over provisie"
             + (" en ingehouden incassokosten" if heading.vat_on_costs_kept else "")
+            + (" en ingehouden rente" if heading.vat_on_interest_kept else "")
             + (" en doorberekende bankkosten" if heading.vat_on_bank_charges else ""),
             -t.fee_vat,
         ),
@@ -136,16 +136,16 @@ def statement_pdf(
         )
     for label, cents in figures:
         bold = label in ("Netto", "Over te maken")
-        pdf.set_font("Helvetica", "B" if bold else "", 10)
-        pdf.cell(sum(WIDTHS[:-1]), 7, _latin1(label), border="T" if bold else 0)
+        pdf.set_font(FAMILY, "B" if bold else "", 10)
+        pdf.cell(sum(WIDTHS[:-1]), 7, printable(label), border="T" if bold else 0)
         pdf.cell(WIDTHS[-1], 7, _money(cents), border="T" if bold else 0, align="R")
         pdf.ln()
-    pdf.set_font("Helvetica", "", 8)
+    pdf.set_font(FAMILY, "", 8)
     pdf.ln(2)
     pdf.multi_cell(
         0,
         4,
-        _latin1(
+        printable(
             "Betalingen zijn volgens art. 6:44 BW eerst op kosten, dan op rente en dan op de "
             "hoofdsom geboekt; de verdeling tussen opdrachtgever en incassobureau volgt de "
             "overeenkomst. Een negatief saldo wordt niet overgemaakt maar verrekend met de "
@@ -172,11 +172,11 @@ def statement_pdf(
 def _table(pdf: FPDF, lines: Sequence[SettlementLine]) -> None:
     widths = WIDTHS
     titles = ("Ontvangen", "Factuur", "Soort", "Voor", "Betaling", "Bedrag")
-    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_font(FAMILY, "B", 9)
     for w, title in zip(widths, titles, strict=True):
         pdf.cell(w, 7, title, border="B", align="R" if title == "Bedrag" else "L")
     pdf.ln()
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(FAMILY, "", 9)
     for x in lines:
         kind = COMPONENT_NL.get(x.component, x.component) + _why(x)
         row = (
@@ -187,7 +187,7 @@ def _table(pdf: FPDF, lines: Sequence[SettlementLine]) -> None:
             x.payment_id[-14:],
         )
         for w, text in zip(widths, row, strict=False):
-            pdf.cell(w, 6, _latin1(text)[:26])
+            pdf.cell(w, 6, printable(text)[:26])
         pdf.cell(widths[-1], 6, _money(x.amount), align="R")
         pdf.ln()
 

@@ -28,7 +28,9 @@ A statement's mark and the account's closing balance are rows of its lines' part
 they are written in the transaction that settles the statement's last lines (one write a
 statement, and never before its lines). Those written before they moved are still read where
 they were: a mark only for a statement whose lines were claimed already, a balance until the
-account's next statement writes it.
+account's next statement writes it. The balance names the marks of the statements of its day
+(``Marks``): a statement closing after it, or on its day without its mark among them, was
+never marked, and its mark is not read (:meth:`BankingRepository.closing_row`).
 
 A payer's account learned for a debtor is a row of its own (``<iban>|<debtor>``): learning is
 one upsert, never a read-modify-write, so two deliveries (or a delivery and staff confirming a
@@ -548,64 +550,33 @@ class BankingRepository:
         return out
 
     # -- a window of lines at once (one entity-group transaction each) -----------------------
-    def claim_lines(
-        self,
-        account: str,
-        lines: list[tuple[str, int, date, str]],
-        places: Sequence[Where | None] = (),
-    ) -> list[LineRecord] | None:
-        """Claim every line of a window as ``pending`` in one transaction: (line id, amount,
-        booking date, action id) each, with where it sits in ``places``.
-        ``None`` when any of them was claimed before (a redelivery, an overlapping
-        statement, a concurrent delivery, an identical line of another statement): nothing
-        is claimed, and the caller takes those lines one at a time (:meth:`claim_line`)."""
+    @staticmethod
+    def unclaimed(line_id: str, action_id: str, where: Where | None = None) -> LineRecord:
+        """A line's record before it is claimed (:meth:`claim_decided`): ``pending``, no
+        ETag."""
+        return _pending(line_id, action_id, where)
+
+    def claim_decided(
+        self, account: str, lines: Sequence[tuple[LineRecord, dict[str, object]]]
+    ) -> list[str | None] | None:
+        """Claim a window's lines with what was decided for them, in one transaction: each
+        line (its :meth:`unclaimed` record and its fields: ``Amount`` and ``Date`` always)
+        inserted ``pending``, or ``booking`` with the booking written down (:meth:`intend_
+        booking` for many lines: fields with ``PaymentId``; ``BookedAt`` a datetime marks
+        the window's bookings, :attr:`LineRecord.booked_at`). The new ETags (one per line,
+        for the settlement), or None, and nothing claimed, when any of them was claimed
+        before (a redelivery, an overlapping statement, a concurrent delivery, an identical
+        line of another statement): the caller takes those lines one at a time
+        (:meth:`claim_line`). Where a window claimed its lines, then wrote its bookings down
+        under the claims' ETags (two transactions), it matches first and claims them once
+        (perf17): what it decided is written with the claim, or nothing is."""
         if not lines or len(lines) > MAX_BATCH:
             raise ValueError(f"a window claims 1 to {MAX_BATCH} lines")
         pk = encode(account)
-        wheres = list(places) or [None] * len(lines)
-        mine = [
-            _pending(line_id, action_id, where)
-            for (line_id, _, _, action_id), where in zip(lines, wheres, strict=True)
-        ]
-        ops = [
-            Op(
-                OpKind.INSERT,
-                Row(
-                    pk,
-                    line_id,
-                    {
-                        "Status": "pending",
-                        "Amount": amount,
-                        "Date": put_date(on),
-                        "ActionId": action_id,
-                        **record.kept(),
-                    },
-                ),
-            )
-            for (line_id, amount, on, action_id), record in zip(lines, mine, strict=True)
-        ]
-        try:
-            etags = self.store.transact(STATEMENT_LINES, ops)
-        except StorageError:
-            return None
-        return [replace(r, etag=etag) for r, etag in zip(mine, etags, strict=True)]
-
-    def intend_bookings(
-        self, account: str, bookings: list[tuple[LineRecord, dict[str, object]]]
-    ) -> list[str | None] | None:
-        """Write down the bookings a window is about to make (:meth:`intend_booking` for many
-        lines), each guarded by the ETag of its claim: the new ETags (one per booking, for
-        the settlement), or None, and nothing written, when any line changed since (another
-        delivery works on it; the caller leaves the window's bookings to the one-line path,
-        which follows what is written down). ``BookedAt`` (a datetime) marks the window's
-        bookings (:attr:`LineRecord.booked_at`)."""
-        if not bookings:
-            return []
-        pk = encode(account)
         ops = []
-        for record, fields in bookings:
-            data = {
-                "Status": "booking",
+        for record, fields in lines:
+            data: dict[str, object] = {
+                "Status": "booking" if "PaymentId" in fields else "pending",
                 "ActionId": record.action_id,
                 **record.kept(),
                 **fields,
@@ -618,14 +589,11 @@ class BankingRepository:
                 data["Date"] = put_date(data["Date"])  # type: ignore[arg-type]
             if isinstance(data.get("BookedAt"), datetime):
                 data["BookedAt"] = _put_time(data["BookedAt"])  # type: ignore[arg-type]
-            ops.append(Op(OpKind.REPLACE, Row(pk, record.line_id, data, etag=record.etag)))
-        etags: list[str | None] = []
+            ops.append(Op(OpKind.INSERT, Row(pk, record.line_id, data)))
         try:
-            for start in range(0, len(ops), MAX_BATCH):
-                etags += self.store.transact(STATEMENT_LINES, ops[start : start + MAX_BATCH])
+            return self.store.transact(STATEMENT_LINES, ops)
         except StorageError:
             return None
-        return etags
 
     def settle_lines(
         self,
@@ -732,19 +700,16 @@ class BankingRepository:
         """The account's last closing balance: a row of its lines' partition (``~closing``),
         written with its statement's mark; where it was kept before
         (``AccountBalances``) until the account's next statement writes it there."""
+        return self.closing_seen(account).last
+
+    def closing_seen(self, account: str) -> ClosingSeen:
+        """:meth:`last_closing` with the marks of its day's statements it names."""
         row = self.store.get(STATEMENT_LINES, encode(account), CLOSING_RK)
         if row is None:
             row = self.store.get(ACCOUNT_BALANCES, encode(account), "last")
         if row is None:
-            return None
-        on = get_date(row.data["On"])
-        assert on is not None
-        source = None
-        if "ImpliedFrom" in row.data:  # no closing balance: the statement's opening it was
-            from_on = get_date(row.data["ImpliedFromOn"])  # implied from, to know it again
-            assert from_on is not None
-            source = (int(row.data["ImpliedFrom"]), from_on)
-        return LastClosing(int(row.data["Closing"]), on, source)
+            return ClosingSeen(None, None)
+        return ClosingSeen(closing_of(row), marks_of(row))
 
     @staticmethod
     def closing_row(
@@ -753,18 +718,32 @@ class BankingRepository:
         on: date,
         last: LastClosing | None,
         implied_from: tuple[int, date] | None = None,
+        *,
+        mark: str | None = None,
+        day_marks: frozenset[str] | None = None,
     ) -> Row | None:
         """The account's closing balance to write over ``last`` (as the caller read it a
         moment ago: the statement service reads it to compare the opening with, and writes
         this with the statement's mark), None when ``last`` is of a later day. The balance is
         only compared with a later statement's opening, never used to book; its write was
         an upsert after a read before as well. ``implied_from``: the opening (amount, day)
-        of a statement without a closing balance, whose opening plus lines ``closing`` is."""
+        of a statement without a closing balance, whose opening plus lines ``closing`` is.
+
+        ``mark``: the row key of the statement's mark written with it, kept in ``Marks``
+        with those of the statements marked before on the same day (``day_marks``, as read
+        with ``last``; None: not known, and then none are kept until a later day's). So a
+        statement of that day whose mark is not among them was never marked, and its mark
+        needs no read (perf17; a race between two deliveries of one account can lose one,
+        which the statement's claim of its lines then finds)."""
         if last is not None and on < last.on:
             return None
         data: dict[str, object] = {"Closing": closing, "On": put_date(on)}
         if implied_from is not None:
             data |= {"ImpliedFrom": implied_from[0], "ImpliedFromOn": put_date(implied_from[1])}
+        if mark is not None:
+            before = frozenset() if last is None or on > last.on else day_marks
+            if before is not None and len(before) < MAX_DAY_MARKS:
+                data["Marks"] = put_json(sorted(before | {mark}))
         return Row(encode(account), CLOSING_RK, data)
 
     # -- learned payer accounts --------------------------------------------------------------
@@ -1045,6 +1024,43 @@ class LastClosing(NamedTuple):
 
 
 CLOSING_RK = "~closing"  # the account's last closing balance, in its lines' partition
+
+
+class ClosingSeen(NamedTuple):
+    """An account's last closing balance as read, with the row keys of the marks of the
+    statements that closed on its day (None: not known, a row written before perf17 or with
+    more than :data:`MAX_DAY_MARKS` of them)."""
+
+    last: LastClosing | None
+    marks: frozenset[str] | None
+
+
+MAX_DAY_MARKS = 100  # statements of one account marked on one day that its closing names
+
+
+def marks_of(row: Row) -> frozenset[str] | None:
+    """The marks a ``~closing`` row names (:meth:`BankingRepository.closing_row`)."""
+    if "Marks" not in row.data:
+        return None
+    return frozenset(str(rk) for rk in get_json(row.data.get("Marks"), []))
+
+
+def statement_rk(identity: str) -> str:
+    """The row key of a statement's mark (:meth:`BankingRepository.statement_mark`)."""
+    return _statement_rk(identity)
+
+
+def closing_of(row: Row) -> LastClosing:
+    """The closing balance a ``~closing`` row (:meth:`BankingRepository.closing_row`, or
+    one kept in ``AccountBalances`` before) holds."""
+    on = get_date(row.data["On"])
+    assert on is not None
+    source = None
+    if "ImpliedFrom" in row.data:  # no closing balance: the statement's opening it was
+        from_on = get_date(row.data["ImpliedFromOn"])  # implied from, to know it again
+        assert from_on is not None
+        source = (int(str(row.data["ImpliedFrom"])), from_on)
+    return LastClosing(int(str(row.data["Closing"])), on, source)
 
 
 def _claim_rk(account: str, line_id: str) -> str:

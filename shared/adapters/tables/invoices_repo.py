@@ -30,6 +30,7 @@ from shared.adapters.tables.match_index_repo import MatchIndexRepository, rows_c
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.prescription import ClaimKind
+from shared.domain.ledger.booking import CORRECTION_NOTE, DISCOUNT_NOTE, NoteKind
 from shared.domain.ledger.client_sync import BooksFigure, PendingReceipt, SyncRuns
 from shared.domain.parties import Debtor
 from shared.ports.tables import (
@@ -146,6 +147,9 @@ def invoice_to_row(inv: Invoice) -> Row:
             "ContractDate": put_date(inv.contract_date),
             "ClaimKind": inv.claim_kind.value if inv.claim_kind else None,
             "CreditNotes": put_json([list(c) for c in inv.credit_notes]),
+            "CreditNoteKinds": put_json([list(k) for k in inv.note_kinds])
+            if inv.note_kinds
+            else None,
             "CreditedBy": put_json(list(inv.credited_by)) if inv.credited_by else None,
             "PromisedOn": put_date(inv.promised_on),
             "PausedOn": put_date(inv.paused_on),
@@ -185,6 +189,7 @@ def invoice_from_row(row: Row) -> Invoice:
         contract_date=get_date(d.get("ContractDate")),
         claim_kind=ClaimKind(d["ClaimKind"]) if d.get("ClaimKind") else None,
         credit_notes=tuple((str(r), int(c)) for r, c in get_json(d.get("CreditNotes"), [])),
+        note_kinds=_note_kinds(get_json(d.get("CreditNoteKinds"), [])),
         credited_by=_credited_by(get_json(d.get("CreditedBy"), None)),
         promised_on=get_date(d.get("PromisedOn")),
         paused_on=get_date(d.get("PausedOn")),
@@ -224,6 +229,13 @@ def _books_in(raw: object) -> BooksFigure | None:
     if not isinstance(raw, list) or len(raw) != 2:
         return None
     return BooksFigure(int(raw[0]), date.fromisoformat(raw[1]))
+
+
+def _note_kinds(raw: object) -> tuple[tuple[str, NoteKind], ...]:
+    if not isinstance(raw, list):
+        return ()
+    kinds: dict[str, NoteKind] = {CORRECTION_NOTE: CORRECTION_NOTE, DISCOUNT_NOTE: DISCOUNT_NOTE}
+    return tuple((str(r), kinds[k]) for r, k in raw if k in kinds)
 
 
 def _credited_by(raw: object) -> tuple[str, int] | None:
@@ -285,6 +297,25 @@ class InvoiceRepository:
                 return
             try:
                 self.save(replace(stored.invoice, pdf=True), stored)
+                return
+            except TransactionFailed as exc:
+                if not isinstance(exc.cause, PreconditionFailed):
+                    raise
+        raise PreconditionFailed(f"invoice {number} keeps changing; retry")
+
+    def note_kinds(self, client_id: str, number: str, kinds: Mapping[str, NoteKind]) -> None:
+        """Note on the invoice its credit notes' kinds as the claim ledger booked them (guarded
+        by the ETag, retried on a lost race): a list of invoices then says each note's kind
+        without reading the ledger (attack17 F3). Nothing when the invoice holds them."""
+        for _ in range(5):
+            stored = self.get(client_id, number)
+            if stored is None:
+                return
+            noted = stored.invoice.with_note_kinds(kinds)
+            if noted == stored.invoice:
+                return
+            try:
+                self.save(noted, stored)
                 return
             except TransactionFailed as exc:
                 if not isinstance(exc.cause, PreconditionFailed):

@@ -128,6 +128,11 @@ def _open_invoice(row: Row) -> OpenInvoice:
 class MatchIndexRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
+        # clients whose index this process saw built at VERSION (marker read or written): a
+        # marker is never deleted nor its version lowered while the app runs (a restore runs
+        # with the app stopped, docs/operations.md section 7; a new VERSION is a new deploy),
+        # so a statement after the first one a worker books for a client reads it no more
+        self._built: set[str] = set()
 
     # -- maintenance -------------------------------------------------------------------------
     def update(
@@ -268,6 +273,8 @@ class MatchIndexRepository:
         self._write([Op(OpKind.UPSERT, r) for r in rows])
         if mark:
             self._mark(client_id, len(rows), VERSION if debtors is not None else 1)
+            if debtors is None:  # marked as the first version: built again when met
+                self._built.discard(client_id)
         return len(rows)
 
     def _mark(self, client_id: str, rows: int, version: int) -> None:
@@ -292,10 +299,13 @@ class MatchIndexRepository:
         open invoices (and debtors) are read again and the rows of those that moved are
         brought from the version written to the one stored: one more read of each, once per
         build. A writer still between its invoice and its index write ends the same."""
+        if client_id in self._built:
+            return False
         marker = self.store.get(MATCH_INDEX, encode(client_id), BUILT)
-        if marker is not None and (
-            debtors is None or int(marker.data.get("Version") or 1) >= VERSION
-        ):
+        version = int(marker.data.get("Version") or 1) if marker is not None else 0
+        if version >= VERSION:
+            self._built.add(client_id)
+        if marker is not None and (debtors is None or version >= VERSION):
             return False
         known = {d.number: d for d in debtors()} if debtors is not None else None
         read = list(open_invoices())
@@ -305,6 +315,8 @@ class MatchIndexRepository:
         # the marker last: a crash or outage before it (in the repair too) builds again on the
         # redelivery, whose upserts and repair are idempotent (failure4 finding 5)
         self._mark(client_id, rows, VERSION if known is not None else 1)
+        if known is not None:
+            self._built.add(client_id)
         return True
 
     def _settle_build(

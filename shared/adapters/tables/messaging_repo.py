@@ -3,6 +3,7 @@
 | table       | PartitionKey   | RowKey                      | serves                              |
 | Outbox      | client id      | idempotency key             | exactly-once sending, status        |
 | OutboxRefs  | provider       | provider message id         | a delivery callback finds its record|
+|             |                |                             | (and the parts billed: ``Parts``)   |
 | MailboxPace | mailbox        | ``m`` minute / ``d`` day    | Exchange limits across instances   |
 | Usage       | client id      | ``YYYY-MM|channel``         | metering for billing                |
 | WhatsappContacts | WhatsApp id | client id ``|`` debtor   | an inbound STOP finds its debtors   |
@@ -12,7 +13,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -93,6 +94,17 @@ def _message(row: Row) -> OutboundMessage:
     )
 
 
+@dataclass(frozen=True)
+class ProviderRef:
+    """An ``OutboxRefs`` row: the outbox record a provider's id names, and the parts the
+    provider bills for it when they were known as it was remembered (rows of older versions
+    have none)."""
+
+    client_id: str
+    key: str
+    parts: int | None = None
+
+
 class OutboxRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
@@ -121,16 +133,29 @@ class OutboxRepository:
         return stored.etag
 
     def remember_provider_id(
-        self, provider: str, provider_id: str, client_id: str, key: str
+        self, provider: str, provider_id: str, client_id: str, key: str, parts: int | None = None
     ) -> None:
-        self.store.upsert(
-            OUTBOX_REFS,
-            Row(encode(provider), encode(provider_id), {"ClientId": client_id, "Key": key}),
-        )
+        """``parts``: what the provider bills for the message (SMS segments), kept with the
+        id so that a report settling a record whose own save was cut meters them (failure17
+        F1); None when not known (a report then counts one)."""
+        data: dict[str, Any] = {"ClientId": client_id, "Key": key}
+        if parts is not None:
+            data["Parts"] = parts
+        self.store.upsert(OUTBOX_REFS, Row(encode(provider), encode(provider_id), data))
 
     def by_provider_id(self, provider: str, provider_id: str) -> tuple[str, str] | None:
+        ref = self.ref(provider, provider_id)
+        return (ref.client_id, ref.key) if ref else None
+
+    def ref(self, provider: str, provider_id: str) -> ProviderRef | None:
+        """The outbox row a provider's id names, with the parts remembered for it."""
         row = self.store.get(OUTBOX_REFS, encode(provider), encode(provider_id))
-        return (str(row.data["ClientId"]), str(row.data["Key"])) if row else None
+        if row is None:
+            return None
+        parts = row.data.get("Parts")
+        return ProviderRef(
+            str(row.data["ClientId"]), str(row.data["Key"]), int(parts) if parts else None
+        )
 
     def with_prefix(self, client_id: str, prefix: str) -> list[tuple[OutboundMessage, str]]:
         """Every record whose key starts with ``prefix`` (one bounded range read)."""

@@ -79,6 +79,9 @@ def client_to_row(client: Client) -> Row:
             "ContactPhone": client.contact_phone,
             "KvkNumber": client.kvk_number,
             "HouseStyle": put_json(asdict(client.house_style)),
+            "PostalAddress": put_json(asdict(client.postal_address))
+            if client.postal_address
+            else None,
             "AllowThirdPartyMatching": client.allow_third_party_matching,
             "AutoBookThresholdPct": round(client.auto_book_threshold * 100),
             "AutoBookMarginPct": round(client.auto_book_margin * 100),
@@ -118,6 +121,8 @@ def client_from_row(row: Row) -> Client:
         contact_phone=d.get("ContactPhone"),
         kvk_number=d.get("KvkNumber"),
         house_style=HouseStyle(**get_json(d.get("HouseStyle"), {})),
+        # rows written before the field (ncfix17a) have none: letters carry no return line
+        postal_address=_address(d.get("PostalAddress")),
         allow_third_party_matching=bool(d.get("AllowThirdPartyMatching", False)),
         auto_book_threshold=int(d.get("AutoBookThresholdPct", 85)) / 100,
         auto_book_margin=int(d.get("AutoBookMarginPct", 15)) / 100,
@@ -138,6 +143,11 @@ def client_from_row(row: Row) -> Client:
         earlier_terms=tuple(_terms_in(t) for t in get_json(d.get("EarlierTerms"), [])),
         rulings_ended=bool(d.get("RulingsEnded", False)),
     )
+
+
+def _address(stored: object) -> Address | None:
+    data = get_json(stored, None)
+    return Address(**data) if data else None
 
 
 def _terms_out(terms: CostTerms) -> dict[str, object]:

@@ -115,7 +115,7 @@ class SettlementRepository:
             "Frequency": a.frequency.value, "Recipients": put_json({k: v.value for k, v in a.recipients.items()}),
             "CommissionBp": a.commission_bp, "FeeVatBp": a.fee_vat_bp,
             "VatOnCostsKept": a.vat_on_costs_kept, "BankChargesBy": a.bank_charges_by.value if a.bank_charges_by else "",
-            "VatOnBankCharges": a.vat_on_bank_charges,
+            "VatOnBankCharges": a.vat_on_bank_charges, "VatOnInterestKept": a.vat_on_interest_kept,
         }))  # fmt: skip
 
     @staticmethod
@@ -135,6 +135,8 @@ class SettlementRepository:
             bank_charges_by=_charges_by(d),
             # agreements from before the setting: as the law says (see the agreement)
             vat_on_bank_charges=bool(d.get("VatOnBankCharges", True)),
+            # agreements from before the setting: as the law says (see the agreement)
+            vat_on_interest_kept=bool(d.get("VatOnInterestKept", True)),
         )
 
     def agreement(self, agency_id: str, client_id: str) -> SettlementAgreement | None:
@@ -245,6 +247,8 @@ class SettlementRepository:
             "PaymentCount": s.payment_count, "ReversalCount": s.reversal_count, "Pdf": s.pdf, "Csv": s.csv,
             "VatOnCostsKept": s.vat_on_costs_kept, "BankChargesBy": s.bank_charges_by.value,
             "VatOnBankCharges": s.vat_on_bank_charges,
+            "Recipients": put_json({k: v.value for k, v in s.recipients.items()}) if s.recipients is not None else None,
+            "VatOnInterestKept": s.vat_on_interest_kept,
         }, etag)  # fmt: skip
 
     @staticmethod
@@ -261,6 +265,8 @@ class SettlementRepository:
             bool(d.get("VatOnCostsKept", False)),
             Recipient(str(d.get("BankChargesBy") or Recipient.AGENCY.value)),
             bool(d.get("VatOnBankCharges", False)),  # older rows were computed without
+            _recipients(d.get("Recipients")),
+            bool(d.get("VatOnInterestKept", False)),  # older rows were computed without
         )  # fmt: skip
 
     def add_settlement(self, s: ClientSettlement) -> bool:
@@ -304,6 +310,8 @@ class SettlementRepository:
             "Lines": put_json([_line_out(x) for x in k.lines]), "Commission": k.commission,
             "DeductedIn": c.deducted_in, "ReceivedBy": k.received_by.value,
             "BankCharges": k.bank_charges,
+            # a correction's: the setting of the payment's first settlement (law17 S1b)
+            "VatOnCostsKept": k.vat_on_costs_kept, "VatOnInterestKept": k.vat_on_interest_kept,
         }, c.etag)  # fmt: skip
 
     @staticmethod
@@ -321,7 +329,8 @@ class SettlementRepository:
         )  # fmt: skip
         contribution = Contribution(
             payment_id, received, d.get("DebtorNumber"), lines, int(d["Commission"]), into,
-            int(d.get("BankCharges") or 0),
+            int(d.get("BankCharges") or 0), _flag(d.get("VatOnCostsKept")),
+            _flag(d.get("VatOnInterestKept")),
         )  # fmt: skip
         return Claim(decode(row.pk), d["SettlementId"], contribution, d.get("DeductedIn"),
                      row.etag, int(d.get("Seq", 0)))  # fmt: skip
@@ -382,3 +391,15 @@ def _charges_by(d: dict[str, object]) -> Recipient | None:
         return Recipient.AGENCY
     said = d["BankChargesBy"]
     return Recipient(str(said)) if said else None
+
+
+def _recipients(stored: object) -> dict[str, Recipient] | None:
+    """A settlement's recipients; None on rows stored before they were kept."""
+    if not stored:
+        return None
+    return {k: Recipient(v) for k, v in get_json(str(stored), {}).items()}
+
+
+def _flag(stored: object) -> bool | None:
+    """A claim row's own setting (None: the statement's, on rows that have none)."""
+    return None if stored is None else bool(stored)

@@ -25,6 +25,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "unmatched_return": ("Onbekende terugboeking", "Unmatched return"),
     "payment_reversed": ("Betaling teruggeboekt", "Payment reversed"),
     "overpayment": ("Te veel betaald", "Overpayment"),
+    "discount_capped": ("Korting beperkt tot wat openstond", "Discount capped at what was open"),
     "foreign_currency": ("Vreemde valuta", "Foreign currency"),
     "missing_statement": ("Afschrift ontbreekt", "Missing statement"),
     "balance_mismatch": ("Saldo klopt niet", "Balance mismatch"),
@@ -181,6 +182,11 @@ DETAILS: dict[str, tuple[str, str]] = {
     "count": ("Aantal", "Count"),
     "year": ("Jaar", "Year"),
     "open": ("Open", "Open"),
+    # a discount capped at what was open on its day (shared/services/ledger/discounts.py)
+    "credit_note": ("Creditnota", "Credit note"),
+    "discount": ("Korting", "Discount"),
+    "granted": ("Laat los", "Lets go"),
+    "discount_day": ("Kortingsdatum", "Discount's day"),
     # a lapsed plan's figures on the lapse day, as the debtor was told (plans/lapse_figures.py)
     "principal": ("Hoofdsom", "Principal"),
     "interest": ("Rente", "Interest"),
@@ -411,6 +417,14 @@ _TITLES = shapes(
         (r"^Overpayment of (.+) \(invoice (.+) credited\)$",
          lambda m: f"Te veel betaald: {m[1]} (factuur {m[2]} gecrediteerd)"),
         (r"^Overpayment of (.+)$", lambda m: f"Te veel betaald: {m[1]}"),
+        (r"^Discount (.+) of (.+) on invoice (\S+) lets go only the (.+) of principal open on "
+         r"(\S+?)( after payment (.+) received before it was booked)?: (.+) of it was paid "
+         r"already, not refunded$",
+         lambda m: f"Korting {m[1]} van {m[2]} op factuur {m[3]} laat alleen de {m[4]} hoofdsom "
+                   f"los die op {m[5]} openstond"
+                   + (f", na betaling {m[7]} die eerder binnenkwam maar later geboekt werd"
+                      if m[6] else "")
+                   + f": {m[8]} ervan was al betaald en wordt niet terugbetaald"),
         (r"^Message from debtor (.+)$", lambda m: f"Bericht van debiteur {m[1]}"),
         (r"^Debtor (\S+) proposes payment plan (\S+): (\d+) installments, EUR (\d+)\.(\d\d) \((.*)\)$",
          lambda m: f"Debiteur {m[1]} stelt betalingsregeling {m[2]} voor: {m[3]} termijnen, "
@@ -693,7 +707,7 @@ def detail_label(key: str, lang: str) -> str:
 # lapsed plan's build-up; one kept as text (an item written before) shows as it is
 CENTS = frozenset({
     "to_file", "to_file_resolved", "to_file_change", "open", "principal", "interest", "costs",
-    "costs_vat",
+    "costs_vat", "discount", "granted",
 })  # fmt: skip
 
 

@@ -394,8 +394,11 @@ def preview(
         first_kept.setdefault(draft.debtor_number, index)
     debtors = tuple(sorted((first_kept[n], d) for n, (_, d) in made.items() if n in first_kept))
     changes, new = changes_of(imports, client, kept)
+    # the stored debtors the rows to import name, as shown: the confirm books them only on
+    # the same debtors (attack17 F1)
+    shown = tuple(sorted((n, stored[n][0].name) for n in first_kept if n in stored))
     return Preview(
-        Upload(filename, kept, rejected, importer, debtors),
+        Upload(filename, kept, rejected, importer, debtors, shown),
         len(items),
         sheet.ignored,
         sheet.assumed,

@@ -21,6 +21,7 @@ from shared.api.console import (  # noqa: F401 - code_text: the |word filter
     dossier_claim_work,
     dossier_claims,
     dossier_hand,
+    dossier_letters,
     dossier_payment,
     dossier_standing,
     page_plans,
@@ -42,6 +43,9 @@ def dossier(desk: Desk, rest: list[str]) -> ApiResponse:
     if len(rest) == 3 and rest[1] == "acknowledgement":  # a message marked as his erkenning
         service.debtor(desk.client, rest[0])  # another client's debtor: 404 before anything
         return dossier_acknowledgement.page(desk, rest[0], rest[2])
+    if len(rest) == 3 and rest[1] == "letter" and desk.req.method == "GET":  # as it was sent
+        service.debtor(desk.client, rest[0])  # another client's debtor: 404 before anything
+        return dossier_letters.page(desk, rest[0], rest[2])
     if len(rest) == 3 and rest[1] == "payment":  # a payment's designation corrected (6:43)
         service.debtor(desk.client, rest[0])  # another client's debtor: 404 before anything
         return dossier_payment.page(desk, rest[0], rest[2])
@@ -100,6 +104,7 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
         **dossier_claim_work.work_context(desk, found.invoices, found.claims),
         **page_plans.new_plan_context(desk, found.invoices),
         **dossier_acknowledgement.timeline_context(desk, number),
+        **dossier_letters.timeline_context(desk, number, entries.items),
         **dossier_standing.context(desk, found.debtor),
         **dossier_payment.context(desk, number),
         **_words(desk),
@@ -264,7 +269,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_timeline }}"><table><caption class="visually-hidden">{{ t.dos_timeline }}</caption>
 <thead><tr><th scope="col">{{ t.dos_when }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.dos_what }}</th><th scope="col">{{ t.dos_by }}</th></tr></thead><tbody>
 {% for e in entries.items %}<tr><td>{{ e.at|local }}</td><td><span class="badge">{{ e.kind|word('contact_kind') }}</span>{% if e.channel %} · {{ e.channel|word('channel') }}{% endif %}{% set by = author_of(e) %}{% if e.system and not by %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
-<td>{{ summary_of(e.summary) }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}{% if ack_markable(e) %}{% set m = ack_marks.get(e.entry_id) %}{% if m or ack_may %} <a href="{{ desk.url('/dossier/' + debtor.number|segment + '/acknowledgement/' + e.entry_id|segment) }}">{% if m %}{{ t.ack_link_marked.format(invoices=m.invoices|join(', ')) }}{% else %}{{ t.ack_link }}{% endif %}</a>{% endif %}{% endif %}</td><td>{{ by }}</td></tr>
+<td>{{ summary_of(e.summary) }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}{% if e.entry_id in letter_ids %} <a href="{{ desk.url('/dossier/' + debtor.number|segment + '/letter/' + e.entry_id|segment) }}">{{ t.dos_open_letter }}</a>{% endif %}{% if ack_markable(e) %}{% set m = ack_marks.get(e.entry_id) %}{% if m or ack_may %} <a href="{{ desk.url('/dossier/' + debtor.number|segment + '/acknowledgement/' + e.entry_id|segment) }}">{% if m %}{{ t.ack_link_marked.format(invoices=m.invoices|join(', ')) }}{% else %}{{ t.ack_link }}{% endif %}</a>{% endif %}{% endif %}</td><td>{{ by }}</td></tr>
 {% else %}<tr><td colspan="4">{{ t.dos_no_entries }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, entries) }}</section>
 {% endblock %}"""

@@ -20,6 +20,7 @@ from shared.domain.parties import Client
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, Role
 from shared.domain.references.iban import normalise
+from shared.services.client_settings import postal_address
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.people.admin import NotAllowed, actor_of
 
@@ -37,9 +38,15 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open %}{% bloc
 <div><label for="set-phone">{{ t.set_phone }}</label><input id="set-phone" name="contact_phone" value="{{ client.contact_phone or '' }}"></div>
 <div><label for="set-kvk">{{ t.set_kvk }}</label><input id="set-kvk" name="kvk_number" value="{{ client.kvk_number or '' }}" inputmode="numeric"></div>
 <div><label for="set-lang">{{ t.set_language }}</label><select id="set-lang" name="language">{% for l in ('nl', 'en') %}<option value="{{ l }}"{% if client.language.value == l %} selected{% endif %}>{{ l }}</option>{% endfor %}</select></div>
-</div><p><button type="submit">{{ t.set_save }}</button></p></form>
+</div><fieldset><legend>{{ t.set_postal }}</legend><p>{{ t.set_postal_intro }}</p><div class="grid">{% set a = client.postal_address %}
+<div><label for="set-street">{{ t.set_street }}</label><input id="set-street" name="street" value="{{ a.street if a else '' }}" autocomplete="street-address"></div>
+<div><label for="set-postcode">{{ t.set_postcode }}</label><input id="set-postcode" name="postal_code" value="{{ a.postal_code if a else '' }}" autocomplete="postal-code"></div>
+<div><label for="set-city">{{ t.set_city }}</label><input id="set-city" name="city" value="{{ a.city if a else '' }}" autocomplete="address-level2"></div>
+<div><label for="set-country">{{ t.set_country }}</label><input id="set-country" name="country" value="{{ a.country if a else 'NL' }}" maxlength="2" size="3" autocomplete="country"></div>
+</div></fieldset><p><button type="submit">{{ t.set_save }}</button></p></form>
 {% else %}<dl><dt>{{ t.set_name }}</dt><dd>{{ client.name }}</dd><dt>{{ t.set_number }}</dt><dd>{{ client.number }}</dd>
-<dt>{{ t.set_email }}</dt><dd>{{ client.contact_email or '-' }}</dd><dt>{{ t.set_kvk }}</dt><dd>{{ client.kvk_number or '-' }}</dd></dl>{% endif %}</section>
+<dt>{{ t.set_email }}</dt><dd>{{ client.contact_email or '-' }}</dd><dt>{{ t.set_kvk }}</dt><dd>{{ client.kvk_number or '-' }}</dd>
+<dt>{{ t.set_postal }}</dt><dd>{% if client.postal_address %}{{ client.postal_address.street }}, {{ client.postal_address.postal_code }} {{ client.postal_address.city }}{% if client.postal_address.country != 'NL' %}, {{ client.postal_address.country }}{% endif %}{% else %}-{% endif %}</dd></dl>{% endif %}</section>
 
 <section aria-labelledby="set-style-h"><h2 id="set-style-h">{{ t.set_style }}</h2>
 {% if can.house %}{{ open(desk, csrf, 'house') }}<div class="grid">
@@ -121,7 +128,9 @@ templates(**{"settings-form": FORM, "settings": SETTINGS})
 words(
     nl={"set_nav": "Instellingen", "set_title": "Instellingen", "set_details": "Gegevens van de opdrachtgever",
         "set_name": "Naam", "set_number": "Nummer", "set_email": "E-mailadres", "set_phone": "Telefoon",
-        "set_kvk": "KvK-nummer", "set_language": "Taal", "set_save": "Opslaan", "set_style": "Huisstijl",
+        "set_kvk": "KvK-nummer", "set_language": "Taal", "set_postal": "Postadres",
+        "set_postal_intro": "Staat als afzender op brieven; onbestelbare post komt hier terug. Leeg: brieven hebben geen retouradres.",
+        "set_street": "Straat en huisnummer", "set_postcode": "Postcode", "set_city": "Plaats", "set_country": "Land (code, bijv. NL, BE)", "set_save": "Opslaan", "set_style": "Huisstijl",
         "set_primary": "Hoofdkleur", "set_accent": "Accentkleur", "set_footer": "Voettekst van e-mails en brieven",
         "set_booking": "Automatisch boeken", "set_channels": "Kanalen",
         "set_channels_intro": "Via welke kanalen Inning uw debiteuren benadert. Een stap op een uitgezet kanaal neemt zijn terugvaloptie, of een medewerker beslist; met de hand schrijven kan er ook niet.",
@@ -170,7 +179,9 @@ words(
         "set_image_hint": "PNG, JPEG of GIF; een logo hoogstens 512 KiB, kop en voet hoogstens 1 MiB.", "set_conflict": "Iemand anders wijzigde dit tegelijk; probeer het opnieuw."},
     en={"set_nav": "Settings", "set_title": "Settings", "set_details": "Client details",
         "set_name": "Name", "set_number": "Number", "set_email": "E-mail address", "set_phone": "Phone",
-        "set_kvk": "KvK number", "set_language": "Language", "set_save": "Save", "set_style": "House style",
+        "set_kvk": "KvK number", "set_language": "Language", "set_postal": "Postal address",
+        "set_postal_intro": "Printed as the sender on letters; undeliverable mail comes back here. Empty: letters carry no return address.",
+        "set_street": "Street and number", "set_postcode": "Postal code", "set_city": "City", "set_country": "Country (code, e.g. NL, BE)", "set_save": "Save", "set_style": "House style",
         "set_primary": "Main colour", "set_accent": "Accent colour", "set_footer": "Footer of e-mails and letters",
         "set_booking": "Automatic booking", "set_channels": "Channels",
         "set_channels_intro": "The channels Inning uses to reach your debtors. A step on a channel switched off takes its fallback, or a person decides; staff cannot write on it by hand either.",
@@ -265,7 +276,9 @@ def _act(desk: Desk, client: Client, do: str) -> str:
         case "details":
             s.details(client, name=desk.field("name"), contact_email=desk.field("contact_email"),
                       contact_phone=desk.field("contact_phone"), kvk_number=desk.field("kvk_number"),
-                      language=desk.field("language"))  # fmt: skip
+                      language=desk.field("language"),
+                      postal_address=postal_address(desk.field("street"), desk.field("postal_code"),
+                                                    desk.field("city"), desk.field("country")))  # fmt: skip
         case "house":
             s.house_style(client, primary_color=desk.field("primary_color"),
                           accent_color=desk.field("accent_color"), footer_text=desk.field("footer_text"))  # fmt: skip

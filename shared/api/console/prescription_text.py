@@ -64,8 +64,21 @@ _HOW_NL = {"letter": "brief", "e-mail": "e-mail"}
 
 
 def _unproven_nl(what: str) -> str:
-    """ "letter of 01-02-2024, e-mail of 03-04-2024" in Dutch."""
+    """ "Inning's letter of 01-02-2024, e-mail of 03-04-2024, the client's letter of
+    02-12-2024" in Dutch (without "Inning's": the sentence says who sent them)."""
+    what = what.removeprefix("Inning's ").replace(
+        "the client's letter of ", "brief van de opdrachtgever van "
+    )
     return re.sub(r"\b(letter|e-mail) of ", lambda m: f"{_HOW_NL[m[1]]} van ", what)
+
+
+def _sent_by_nl(what: str) -> str:
+    """Who sent the demands of an unproven warning, in Dutch."""
+    if "the client's letter of " not in what:
+        return "wat Inning stuurde"
+    if what.startswith("the client's letter of "):
+        return "wat de opdrachtgever stuurde"
+    return "wat Inning en de opdrachtgever stuurden"
 
 
 def _said_nl(said: str) -> str:
@@ -117,12 +130,12 @@ TITLES: tuple[tuple[str, Render], ...] = (
                "3:316 BW): leg de dag ervan vast"
                + ("; anders beslist een medewerker (art. 3:322 BW)" if m[9] else "")),
     (rf"^Invoice (.+?) (prescribes on|may have prescribed on) {_DAY} \((\d+) years\) unless "
-     r"Inning's (.+) can be proven to have reached the debtor \(art\. 3:317 and 3:37 lid 3 BW\): "
+     r"((?:Inning's|the client's) .+) can be proven to have reached the debtor \(art\. 3:317 and 3:37 lid 3 BW\): "
      r"send a registered stuitingsbrief \(aangetekend and by ordinary post\) before that date, "
      r"or check demands the client sent itself and any acknowledgement by the debtor$",
      lambda m: f"Factuur {m[1]} "
                f"{'verjaart' if m[2] == 'prescribes on' else 'is mogelijk verjaard'} op {m[3]} "
-               f"({m[4]} jaar), tenzij bewezen kan worden dat wat Inning stuurde de debiteur "
+               f"({m[4]} jaar), tenzij bewezen kan worden dat {_sent_by_nl(m[5])} de debiteur "
                f"bereikte ({_unproven_nl(m[5])}; art. 3:317 en 3:37 lid 3 BW): stuur vóór die "
                "datum een stuitingsbrief (aangetekend en per gewone post), of ga na of de "
                "opdrachtgever zelf aanmaningen stuurde en of de debiteur de vordering erkende"),

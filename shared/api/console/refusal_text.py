@@ -402,6 +402,12 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Meer dan {rows} regels: splits het bestand.",
         "More than {rows} rows: split the file.",
     ),
+    "export_no_third_party_account": (
+        "Het incassobureau heeft geen derdengeldenrekening vastgelegd: de MT940-export is een "
+        "afschrift van die rekening. Wat u zelf ontving, staat op de afschriften van uw bank.",
+        "The agency has no third-party account on record: the MT940 export is a statement of "
+        "that account. What you received yourself is on your own bank's statements.",
+    ),
     **SETTINGS_REFUSALS,
     "iban_held_by_other": (
         "Deze rekening is de bewezen rekening van opdrachtgever {client}. Bevestig dat u haar "

@@ -39,6 +39,16 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "before today is recorded by an admin with its reason (prescription on the invoice), "
         "or give today's day.",
     ),
+    # a plan over a claim the prescription watch holds (plans/service.py, law17 P1)
+    "plan_invoice_prescribed": (
+        "Factuur {invoice} staat stil omdat de vordering mogelijk is verjaard; een regeling "
+        "erover komt er alleen met de instemming van de debiteur zelf (geef de dag van vandaag "
+        "en hoe hij instemde) of nadat een beheerder zijn handeling of de vrijgave met de "
+        "reden vastlegde (verjaring bij de factuur).",
+        "Invoice {invoice} is held as it may have prescribed; a plan over it takes the "
+        "debtor's own consent (give today's day and how he agreed) or an admin's record of "
+        "his act or release with its reason (prescription on the invoice).",
+    ),
     "plan_mandate_prescribed": (
         "Factuur {invoice} staat stil omdat de vordering mogelijk is verjaard; een machtiging "
         "die de debiteur vóór vandaag tekende legt u vast nadat een beheerder zijn handeling "

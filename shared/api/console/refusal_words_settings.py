@@ -161,6 +161,16 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "De naam heeft 1 tot 200 tekens.",
         "The name must have 1 to 200 characters.",
     ),
+    "postal_address_line": (
+        "Vul straat en huisnummer, postcode en plaats van het postadres in (elk hoogstens "
+        "{limit} tekens), of laat ze alle drie leeg.",
+        "Fill in the postal address's street, postal code and city (each at most {limit} "
+        "characters), or leave all three empty.",
+    ),
+    "postal_address_country": (
+        "{country} is geen landcode; gebruik bijvoorbeeld NL, BE of DE.",
+        "{country} is not a country code; use for example NL, BE or DE.",
+    ),
     "phone_length": (
         "Een telefoonnummer heeft hoogstens 30 tekens.",
         "A phone number has at most 30 characters.",

@@ -22,12 +22,21 @@ plan's invoices (3:317 lid 1). The news that a lapsed plan runs on after all ask
 does not count; nor does the client's copy of a lapse. Outbox keys ``plan|<plan id>|<what>``
 (:func:`plan_demand`).
 
+**The client's own 14-day letter or sommatie** (``fourteen_day_letter_on``, imported with the
+invoice: the day the client sent it) is a written demand of that invoice as well (law17 P2):
+Inning holds it in its own record and already takes it as received for the collection costs
+(6:96 lid 6 BW), so it counts for prescription too, and from the day it was sent, the
+earliest it can have reached the debtor (:func:`client_letter_received_on`: a date that
+errs early, never late). Inning has no report that the debtor got it, so it is a *weak*
+demand (below): the date it gives is counted, and the warning also comes before the date the
+claim has without it, unless the client can prove its letter reached the debtor.
+
 SMS, WhatsApp, robocalls, staff tasks and the hand-over do not count: whether a text message
 is "schriftelijk" in the sense of 3:317 is not settled, a call is not written, and the others
 are no message to the debtor. Leaving them out can only make a prescription warning come
-earlier, never later. Demands the client sent itself, and a debtor's acknowledgement (3:318:
-a payment plan, a part payment), are not in Inning's outbox: the warning tells a person to
-check them.
+earlier, never later. Other demands the client sent itself (not imported as its 14-day
+letter), and a debtor's acknowledgement outside Inning (3:318: a payment to the client, a
+letter), are not in Inning's record: the warning tells a person to check them.
 
 **Proof.** When the debtor denies receipt the creditor must prove it (3:37 lid 3). A send log
 of an e-mail or of an ordinary letter proves sending, not receipt: such a demand is *weak*
@@ -85,3 +94,11 @@ def plan_demand(what: str) -> bool:
     if what.endswith("-client"):
         return False
     return what == "agreement" or what.startswith(PLAN_DEMANDS)
+
+
+def client_letter_received_on(letter_on: date) -> date:
+    """The day the client's own 14-day letter or sommatie (imported as ``fourteen_day_letter_on``,
+    the day it was sent) counts as received for prescription: that day, the earliest it can
+    have reached the debtor (a letter, an e-mail: the client does not say), so the date the
+    watch counts from it is never later than the true one. Never proven (see the notes)."""
+    return letter_on

@@ -180,6 +180,11 @@ def filed_warning(
     )
 
 
+# how the client's own imported 14-day letter or sommatie is named among a claim's demands
+# (``shared.domain.law.demands``, :func:`unproven_warning`)
+CLIENT_LETTER = "client's letter"
+
+
 def unproven_warning(
     number: str,
     prescribes_on: date,
@@ -191,11 +196,19 @@ def unproven_warning(
     """The warning before the date a claim has when Inning's demands that rest on weak proof
     (an e-mail merely sent, an ordinary letter) do not count: the debtor who denies receipt
     makes the creditor prove it (art. 3:37 lid 3 BW), and a send log proves sending, not
-    receipt. ``unproven``: (the day each reached the debtor, "e-mail"/"letter")."""
-    what = ", ".join(f"{how} of {day:%d-%m-%Y}" for day, how in unproven)
+    receipt. ``unproven``: (the day each reached the debtor, "e-mail"/"letter" of Inning's,
+    or "client's letter": the client's own 14-day letter or sommatie, imported with the
+    invoice, of which Inning has no proof at all; law17 P2)."""
+    inning = ", ".join(f"{how} of {day:%d-%m-%Y}" for day, how in unproven
+                       if how != CLIENT_LETTER)  # fmt: skip
+    client = ", ".join(f"{day:%d-%m-%Y}" for day, how in unproven if how == CLIENT_LETTER)
+    what = ", ".join(
+        ([f"Inning's {inning}"] if inning else [])
+        + ([f"the client's letter of {client}"] if client else [])
+    )
     verb = "may have prescribed on" if today >= prescribes_on else "prescribes on"
     return (
-        f"Invoice {number} {verb} {prescribes_on:%d-%m-%Y} ({years} years) unless Inning's {what} "
+        f"Invoice {number} {verb} {prescribes_on:%d-%m-%Y} ({years} years) unless {what} "
         "can be proven to have reached the debtor (art. 3:317 and 3:37 lid 3 BW): send a "
         "registered stuitingsbrief (aangetekend and by ordinary post) before that date, or check "
         "demands the client sent itself and any acknowledgement by the debtor"

@@ -41,6 +41,8 @@ from shared.domain.ledger.model import (
     InterestRule,
     LedgerEvent,
     StandIn,
+    is_discount,
+    is_discount_cap,
     rate_lowering,
 )
 
@@ -52,6 +54,8 @@ def _principal_delta(event: LedgerEvent) -> int:
         return event.amount
     if event.kind in (EventKind.ALLOCATED, EventKind.CREDIT, EventKind.WAIVER, EventKind.WRITE_OFF):
         return -event.amount
+    if is_discount_cap(event):  # part of a discount taken back (charged) or given back
+        return event.amount if event.kind is EventKind.CHARGED else -event.amount
     return 0
 
 
@@ -70,7 +74,9 @@ def _interest_settled(event: LedgerEvent) -> int:
 
 
 def _partial_note(event: LedgerEvent) -> bool:
-    return (
+    """A partial credit note's part, or what of a discount was taken or given back (from the
+    first day without interest after its booking, as the note's own part)."""
+    return is_discount_cap(event) or (
         event.kind is EventKind.CREDIT
         and event.component is Component.PRINCIPAL
         and not event.final
@@ -228,8 +234,13 @@ def accrued_interest(
         return Fraction(0)
     gone = _returned_in_full(events)
     since = _money_days(events)
+    # what of a discount was taken or given back counts from where its note's part counts: the
+    # two together are the discount the final facts let go (else a cent of interest apart)
+    noted = {e.note: e.on for e in events if is_discount(e)}
 
     def counted(e: LedgerEvent) -> date:
+        if is_discount_cap(e):
+            return interest_end(terms, noted.get(e.note, e.on))
         if _partial_note(e):
             # the note's own restatement credited the interest on its part up to a settlement
             # on its day (6:119a: that day included): the lower principal bears interest from

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Literal
 
 from shared.domain.dunning.letter_costs import vat_in
 from shared.domain.law.interest_rates import RateTable
-from shared.domain.ledger.accrual import rate_on_day
+from shared.domain.ledger.accrual import _principal_delta, rate_on_day
+from shared.domain.ledger.arrangements import held_principal_first
 from shared.domain.ledger.costs import ClaimRecord, charged_costs
 from shared.domain.ledger.model import (
     BACKDATED_REPLAYED,
@@ -133,7 +134,7 @@ def allocate(
     principal_first: frozenset[str] = frozenset(),
     continuing: bool = False,
     named: Named | None = None,
-    due_only: bool = False,
+    due_only: bool | date = False,
 ) -> Booking:
     """Allocate ``amount`` received on ``on`` over ``records`` (all the debtor's claims, or at
     least all that share collection costs with the designated ones): the designated claims
@@ -155,7 +156,8 @@ def allocate(
     payment's booking was written in part only (a write over more claims than one
     transaction holds stopped halfway): ``amount`` is its rest, over the claims as they are.
     ``due_only``: what the designated claims do not take goes to claims due on ``on`` alone
-    (a replay of money a credit note freed, :mod:`replayed`; law15c F4)."""
+    (a replay of money a credit note freed, :mod:`replayed`; law15c F4), or (a day) due on
+    ``on`` or on that day (the note's: set-off is open from then, law16b F2)."""
     if amount < 0:
         raise LedgerRuleError("a payment must not be negative")
     by_number = {r.number: r for r in records}
@@ -301,7 +303,7 @@ def _undesignated(
     besides: Collection[str],
     on: date | None = None,
     rates: RateTable | None = None,
-    due_only: bool = False,
+    due_only: bool | date = False,
 ) -> list[Tier]:
     """Where money the debtor did not designate goes (art. 6:43 lid 2): his claims that are
     due before those that are not, among them the most burdensome first (the highest interest
@@ -310,7 +312,8 @@ def _undesignated(
     (what none takes is an overpayment, for staff to refund or re-book with his consent).
     A claim under a running payment plan over the whole claim (its interest frozen on ``on``)
     is not exigible beyond its installments: the plan gave the debtor time, and it becomes
-    exigible as a whole only when the plan lapses (law14 F1), so it comes after the due claims.
+    exigible as a whole only when the plan lapses (law14 F1), so it comes after the due claims;
+    so is one a plan over the principal holds while its principal is open (:func:`due_on`).
     Claims equally burdensome and equally old form one tier that takes the money pro rata
     ("bij gelijke ouderdom naar evenredigheid"): the same due date, the same rate and kind of
     interest, and the collection costs owed on ``on`` on both or on neither (a claim whose
@@ -318,10 +321,16 @@ def _undesignated(
     first). Without ``on`` and ``rates`` the burden is not known: oldest first.
     ``due_only``: the claims due on ``on`` alone (money a credit note freed: the debtor never
     meant it for a claim he need not pay yet, and the creditor may set it off only against a
-    claim it can enforce, art. 6:127 lid 2 BW; law15c F4)."""
+    claim it can enforce, art. 6:127 lid 2 BW; law15c F4); a day: the claims due on ``on``
+    or on that day (the day a credit note freed it: the debtor's claim to have it back and
+    the creditor's due claim face each other from then, so set-off is open, 6:127 lid 2, and
+    works back to when both could be set off, 6:129 lid 1: counted from ``on``, the money
+    reaches a claim that fell due since no later than its first day of interest and inside
+    any term it had; law16b F2: F2 200.00, due 30-4, dunned in full on the note's day 10-6
+    while 59.01 of the debtor's money waited as an overpayment)."""
 
     def rank(r: ClaimRecord) -> tuple[bool, Fraction, date, bool, int]:
-        due = on is None or due_on(r.terms, on)
+        due = on is None or due_on(r.terms, on, r)
         burden = _rate_of(r.terms, rates, on) if due and on and rates else Fraction(0)
         owed = r.terms.costs_owed_from
         costs = on is not None and owed is not None and owed <= on
@@ -332,8 +341,11 @@ def _undesignated(
         ((rank(r), r) for r in records if r.number not in besides and _takes_surplus(r.terms)),
         key=lambda x: (x[0], x[1].number),
     )
-    if due_only:
+    if due_only is True:
         ranked = [(key, r) for key, r in ranked if not key[0]]
+    elif due_only:
+        by = due_only
+        ranked = [(key, r) for key, r in ranked if not key[0] or due_on(r.terms, by, r)]
     tiers: list[Tier] = []
     for key, record in ranked:
         if tiers and rank(tiers[-1][0]) == key:
@@ -343,10 +355,33 @@ def _undesignated(
     return tiers
 
 
-def due_on(terms: ClaimTerms, on: date) -> bool:
+def due_on(terms: ClaimTerms, on: date, record: ClaimRecord | None = None) -> bool:
     """Whether the claim is due (exigible) on ``on``: its due date passed and no payment plan
-    over the whole claim holds it (:func:`_undesignated`)."""
-    return terms.due_date <= on and not _plan_runs(terms, on)
+    holds it (:func:`_undesignated`): not one over the whole claim, nor (``record``: the
+    claim's events tell) one over the principal while its principal is open that day."""
+    if terms.due_date > on or _plan_runs(terms, on):
+        return False
+    return record is None or not _principal_plan_holds(record, on)
+
+
+def _principal_plan_holds(record: ClaimRecord, on: date) -> bool:
+    """Whether a payment plan over the principal only holds the claim on ``on``: it ran that
+    day (its costs hold's span, ``terms.principal_first``) and the principal was still open
+    (the money received by then). The plan gave the debtor its days for the principal, so
+    the claim is not exigible beyond its installments (paid: else it lapsed and its span
+    ended) and the creditor cannot set money it owes the debtor off against it (6:127 lid 2
+    BW; law16b F5: 300.00 a credit note freed went on F1 weeks before its first installment).
+    A kept plan's span has no end: the principal it paid off is what ends its hold, so the
+    interest and costs left after it are due again."""
+    terms = record.terms
+    if not held_principal_first(terms.principal_first, on):
+        return False
+    open_ = (
+        terms.principal
+        - terms.principal_settled_elsewhere
+        + sum(_principal_delta(e) for e in record.events if received_day(e) <= on)
+    )
+    return open_ > 0
 
 
 def _rate_of(terms: ClaimTerms, rates: RateTable, on: date) -> Fraction:
@@ -406,7 +441,7 @@ def _again(
     named: Sequence[str],
     on: date | None = None,
     rates: RateTable | None = None,
-    due_only: bool = False,
+    due_only: bool | date = False,
 ) -> list[Tier]:
     """Where a payment's money goes when it is allocated again: the claims it named (but
     ``besides``), earliest due first, then the debtor's other claims by 6:43 lid 2 as of the
@@ -445,6 +480,7 @@ def _move_released(
     within: Collection[str] | None = None,
     reason: str | None = None,
     due_only: Collection[str] = (),
+    due_by: date | None = None,
 ) -> tuple[dict[str, tuple[AllocationLine, ...]], dict[str, Cents]]:
     """Later payments' money a restatement released: allocated over the debtor's other
     claims on the day it counts from, those the payment named first (``named``; money that
@@ -455,7 +491,8 @@ def _move_released(
     claim with later events it reaches is restated (:func:`_spread`). ``due_only``: money
     released from those claims (a credit note's) goes, after the claims its payment named, to
     claims due on the day it counts from alone; what they do not take is an overpayment
-    (law15c F4: 59.01 freed on F1 paid F2 six weeks before F2 was due)."""
+    (law15c F4: 59.01 freed on F1 paid F2 six weeks before F2 was due), or due on ``due_by``
+    (the note's day: set-off is open from then, law16b F2)."""
     current = {r.number: r for r in records}
     for n, more in events.items():
         current[n] = ClaimRecord(current[n].terms, current[n].events + more)
@@ -467,8 +504,9 @@ def _move_released(
             break
         number, payment_id, amount, received, slot = queue.pop(0)
         whose = slot.payment_id if slot else payment_id
+        limit = (due_by or True) if number in due_only else False
         others = _again(current, {number}, named(whose) if named else (), received, rates,
-                        number in due_only)  # fmt: skip
+                        limit)  # fmt: skip
         if within is not None:
             others = [t for t in (tuple(r for r in tier if r.number in within)
                                   for tier in others) if t]  # fmt: skip
@@ -923,7 +961,9 @@ def release_credited(
         named_ = named(payment_id) if named else ()
         # (money the credit frees: to the claims named, then to those due when it was
         # received, else an overpayment; never a claim the debtor need not pay yet, law15c F4)
-        others = _again(current, {number}, named_, received[payment_id], rates, due_only=True)
+        # (or due on the credit's day: set-off is open from then, law16b F2)
+        others = _again(current, {number}, named_, received[payment_id], rates,
+                        due_only=max(on, received[payment_id]))  # fmt: skip
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, net[payment_id], received[payment_id],
             rates, named=named,
@@ -1214,5 +1254,7 @@ def credit_part(
     released = _released(number, done)
     # (the money the note frees from this claim: to the claims its payment named, then to the
     # claims due on the day it was received, else an overpayment; law15c F4)
-    moved, left = _move_released(records, events, released, rates, named, due_only={number})
+    # (or due on the note's day: set-off is open from then, law16b F2)
+    moved, left = _move_released(records, events, released, rates, named, due_only={number},
+                                 due_by=day)  # fmt: skip
     return Release(events, moved, left)

@@ -35,6 +35,7 @@ from shared.domain.ledger.model import (
     EventKind,
     LedgerEvent,
     is_discount,
+    is_discount_cap,
 )
 from shared.domain.money import Cents, round_half_up
 
@@ -479,5 +480,11 @@ def _principal(record: ClaimRecord) -> Cents:
         if e.kind is EventKind.CREDIT
         and e.component is Component.PRINCIPAL
         and not (is_discount(e) and _counts_from(e) >= notice)
+    )
+    # (what of a discount before the notice was taken back: model.DISCOUNT_CAPPED)
+    credited += sum(
+        -_principal_delta(e)
+        for e in record.events
+        if is_discount_cap(e) and _counts_from(e) < notice
     )
     return record.terms.principal - credited

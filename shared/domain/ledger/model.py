@@ -7,6 +7,7 @@ say was paid); everything else the debtor owes is an event in the claim's stream
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -108,6 +109,61 @@ CREDIT_NOTE = "credit note of "
 DISCOUNT = "discount as of "
 # a principal ``credit`` of a partial credit note of either kind
 PARTIAL_CREDITS = (CREDIT_NOTE, DISCOUNT)
+# the reason of an event that brings a discount to what it can let go: + ISO day of the
+# discount + ": " + reference (the event's ``note``). A remission (6:160 BW) releases only what
+# is still owed on its day, never a payment that discharged a debt owed when it was made (that
+# money was not undue, 6:203). Where a payment received before the discount is booked after
+# it (the bank statement came late), the final facts leave less principal open that day than
+# the note: a ``charged`` of the principal takes that part of the discount back (booked as a
+# refund instead, the same facts gave the debtor 110.37 back in one booking order and nothing
+# in the other; law16b F3), a ``correction`` gives it back when a later fact (that payment
+# came back) leaves more open again. The note's own ``credit`` keeps the note's amount
+DISCOUNT_CAPPED = "discount capped as of "
+
+
+def is_discount_cap(event: LedgerEvent) -> bool:
+    """An event that takes part of a discount back or gives it back (:data:`DISCOUNT_CAPPED`)."""
+    return (
+        event.component is Component.PRINCIPAL
+        and event.kind in (EventKind.CHARGED, EventKind.CORRECTION)
+        and (event.reason or "").startswith(DISCOUNT_CAPPED)
+    )
+
+
+def discounted(events: Iterable[LedgerEvent]) -> dict[str, Cents]:
+    """Per discount (its reference), what it lets go of the principal: its ``credit`` less
+    what a :data:`DISCOUNT_CAPPED` event took back of it."""
+    out: dict[str, Cents] = {}
+    for e in events:
+        if is_discount(e):
+            out[e.note or ""] = out.get(e.note or "", 0) + e.amount
+        elif is_discount_cap(e):
+            sign = -1 if e.kind is EventKind.CHARGED else 1
+            out[e.note or ""] = out.get(e.note or "", 0) + sign * e.amount
+    return out
+
+
+def cap_day(event: LedgerEvent) -> date | None:
+    """The day of the discount a :data:`DISCOUNT_CAPPED` event changes (None: another event)."""
+    if not is_discount_cap(event):
+        return None
+    reason = event.reason or ""
+    return date.fromisoformat(reason[len(DISCOUNT_CAPPED) : len(DISCOUNT_CAPPED) + 10])
+
+
+def discount_days(events: Iterable[LedgerEvent]) -> dict[str, date]:
+    """Per discount (its reference) the day it counts from."""
+    return {e.note or "": day for e in events if is_discount(e) and (day := credit_day(e))}
+
+
+def discount_cap(note: str, day: date, cents: Cents, on: date, seq: int = 0) -> LedgerEvent | None:
+    """The event that changes discount ``note`` of ``day`` by ``cents`` (less: taken back, a
+    ``charged``; more: given back, a ``correction``), booked on ``on``; None for 0."""
+    if not cents:
+        return None
+    kind = EventKind.CORRECTION if cents > 0 else EventKind.CHARGED
+    return LedgerEvent(seq, kind, Component.PRINCIPAL, abs(cents), on,
+                       reason=f"{DISCOUNT_CAPPED}{day.isoformat()}: {note}", note=note)  # fmt: skip
 
 
 def credit_day(event: LedgerEvent) -> date | None:

@@ -70,6 +70,9 @@ def replay(
     paid = {c: sums[EventKind.ALLOCATED][c] - sums[EventKind.REVERSAL][c] for c in COMPONENTS}
     # a correction takes back what was charged too much: for the debtor it is credited
     credited = {c: sums[EventKind.CREDIT][c] + sums[EventKind.CORRECTION][c] for c in COMPONENTS}
+    # a discount's part taken back (model.DISCOUNT_CAPPED: the principal is never charged by an
+    # event otherwise) is no longer credited
+    credited[Component.PRINCIPAL] -= sums[EventKind.CHARGED][Component.PRINCIPAL]
     # a rate restatement's correction lowered the interest charged itself (interest_charged)
     credited[Component.INTEREST] -= sum(e.amount for e in events if rate_lowering(e))
     waived, written_off = sums[EventKind.WAIVER], sums[EventKind.WRITE_OFF]

@@ -39,7 +39,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING
 
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.accrual import _returned_in_full, accrued_interest, money_days
@@ -57,15 +56,16 @@ from shared.domain.ledger.model import (
     EventKind,
     LedgerEvent,
     StandIn,
+    discount_cap,
+    discount_days,
+    discounted,
     is_discount,
+    is_discount_cap,
     rate_lowering,
 )
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
 from shared.domain.ledger.restate import received_day
 from shared.domain.money import Cents, round_half_up
-
-if TYPE_CHECKING:
-    from shared.domain.ledger.booking import Booking
 
 # the kinds of event a replay can derive again from the payments alone
 _REPLAYABLE = (
@@ -108,13 +108,16 @@ def _held(records: Sequence[ClaimRecord]) -> dict[str, dict[str, Cents]]:
     return out
 
 
-def _freed_by_notes(records: Sequence[ClaimRecord]) -> dict[str, tuple[Cents, frozenset[str]]]:
+def _freed_by_notes(
+    records: Sequence[ClaimRecord],
+) -> dict[str, tuple[Cents, frozenset[str], date]]:
     """Per payment, the money the claims' partial credit notes freed from it (what their
-    restatements, ``RESTATED`` + the note's reason, took off it net) and the claims it came
-    off. A payment booked after a note was never freed by it: the note is in the claim it
-    paid."""
+    restatements, ``RESTATED`` + the note's reason, took off it net), the claims it came
+    off and the day the (last) note was booked: set-off is open from then against the claims
+    due that day (law16b F2). A payment booked after a note was never freed by it: the note
+    is in the claim it paid."""
     why = tuple(f"{RESTATED}{p}" for p in PARTIAL_CREDITS)
-    out: dict[str, tuple[Cents, frozenset[str]]] = {}
+    out: dict[str, tuple[Cents, frozenset[str], date]] = {}
     for r in records:
         for e in r.events:
             if not e.payment_id or not (e.reason or "").startswith(why):
@@ -122,20 +125,9 @@ def _freed_by_notes(records: Sequence[ClaimRecord]) -> dict[str, tuple[Cents, fr
             if e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
                 continue
             sign = 1 if e.kind is EventKind.REVERSAL else -1
-            cents, sources = out.get(e.payment_id, (0, frozenset()))
-            out[e.payment_id] = (cents + sign * e.amount, sources | {r.number})
+            cents, sources, day = out.get(e.payment_id, (0, frozenset(), e.on))
+            out[e.payment_id] = (cents + sign * e.amount, sources | {r.number}, max(day, e.on))
     return {p: v for p, v in out.items() if v[0] > 0}
-
-
-def _kept_off(trial: Booking, freed: Cents, sources: Collection[str], spare: Cents) -> Cents:
-    """What of a payment stays off the claims not yet due on the day it was received: the
-    money its notes freed (``freed``, off the claims ``sources``) less what the claims it
-    named and those due took of its surplus (``trial``: the payment booked on them alone;
-    claim by claim the freed money went there first), at most what it left over in ``trial``
-    and what the payment holds on no claim as booked (``spare``: freed money a note moved to
-    a claim not yet due before ledger16 stays there, docs/operations.md)."""
-    elsewhere = sum(x.amount for x in trial.lines if x.invoice_number not in sources)
-    return max(0, min(trial.unallocated, spare, freed - elsewhere))
 
 
 def _replayable(records: Sequence[ClaimRecord]) -> bool:
@@ -154,7 +146,9 @@ def _replayable(records: Sequence[ClaimRecord]) -> bool:
         if any(e.kind not in _REPLAYABLE for e in r.events if e.kind is not EventKind.CREDIT):
             return False
         # a note's or a lost costs term's correction is no payment's: not derived here
-        if any((e.kind is EventKind.CORRECTION and not (e.reason or "").startswith(RESTATED))
+        # (what of a discount was taken or given back is derived again: DISCOUNT_CAPPED)
+        if any((e.kind is EventKind.CORRECTION and not (e.reason or "").startswith(RESTATED)
+                and not is_discount_cap(e))
                or e.reason == NO_COSTS_TERM for e in r.events):  # fmt: skip
             return False
     return True
@@ -247,20 +241,51 @@ def replay_debtor(
             agreed = frozenset(
                 r.number for r in fresh if held_principal_first(r.terms.principal_first, p.received)
             )
-            kept = 0
-            if p.payment_id in freed:
-                cents, sources = freed[p.payment_id]
-                trial = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
-                                 agreed, named=named, due_only=True)  # fmt: skip
-                kept = _kept_off(trial, cents, sources,
-                                 p.amount - sum(held.get(p.payment_id, {}).values()))  # fmt: skip
-            done = allocate(fresh, p.payment_id, p.amount - kept, p.received, designated, rates,
-                            agreed, named=named)  # fmt: skip
-            fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ())) for r in fresh]
+            if p.payment_id not in freed:
+                done = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
+                                agreed, named=named)  # fmt: skip
+                fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ()))
+                         for r in fresh]  # fmt: skip
+                continue
+            # booked as claim by claim: the payment without what its notes freed by 6:43 lid 2
+            # as received (its own surplus too), then the freed money on the claims due by the
+            # (last) note's day (law16b F2: not by 6:43 alone, which ranks a claim not yet due
+            # when the money came in by its due date, a claim a plan held that day among them),
+            # and what none takes left over, at most what the payment holds on no claim as
+            # booked (the rest: a note before ledger16 moved it to a claim not yet due, where it
+            # stays, docs/operations.md)
+            cents, _, noted = freed[p.payment_id]
+            part = min(cents, p.amount)
+            steps: list[tuple[Cents, bool | date]] = [(p.amount - part, False),
+                                                      (part, max(noted, p.received))]  # fmt: skip
+            left, booked_any = 0, False
+            for amount, due in steps:
+                if amount <= 0:
+                    continue
+                done = allocate(fresh, p.payment_id, amount, p.received, designated, rates,
+                                agreed, named=named, due_only=due, continuing=booked_any)  # fmt: skip
+                fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ()))
+                         for r in fresh]  # fmt: skip
+                booked_any = booked_any or bool(done.lines)
+                left += done.unallocated
+            spare = p.amount - sum(held.get(p.payment_id, {}).values())
+            rest = left - min(left, max(0, spare))
+            if rest > 0:
+                done = allocate(fresh, p.payment_id, rest, p.received, designated, rates, agreed,
+                                named=named, continuing=booked_any)  # fmt: skip
+                fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ()))
+                         for r in fresh]  # fmt: skip
             continue
         waiver = next(e for e in records[i].events if e.seq == seq)
         fig = open_claims(fresh, day, rates)[fresh[i].number]
-        if waiver.amount > fig.open.of(waiver.component):
+        if is_discount(waiver):
+            # a discount lets go only of the principal the final facts leave open on its day
+            # (6:160 BW: a payment received before it discharged a debt that was owed; law16b
+            # F3), as the claim-by-claim restatement caps it (restate._Ideal.credit)
+            if fig.open.principal <= 0:
+                continue
+            waiver = replace(waiver, amount=min(waiver.amount, fig.open.principal))
+        elif waiver.amount > fig.open.of(waiver.component):
             return None  # more than the final facts leave open that day: claim by claim
         waiver = replace(waiver, on=day)  # (a discount booked after later events: its day)
         fixed = fixing_events(fresh[i], fig, max((e.seq for e in fresh[i].events), default=0) + 1)
@@ -276,18 +301,38 @@ def replay_debtor(
     now_on = {booked: open_claims(records, booked, rates)}
     # pass 1: per claim that differs, the fixings of the claim as it stands and the moves
     fixings: dict[str, list[LedgerEvent]] = {}
+    given: dict[str, list[LedgerEvent]] = {}
     moves: dict[str, list[LedgerEvent]] = {}
     for r, f in zip(records, fresh, strict=True):
         want = _money(f.events)
         # the same money on the same days in the claim's own accrual, and the same figures:
         # nothing to replay (a repeat of the restatement finds this)
-        same = _timeline(r.events, gone) == _timeline(f.events, ()) and _owed(
-            now_on[booked][r.number]
-        ) == _owed(should_on[booked][r.number])
+        same = (
+            _timeline(r.events, gone) == _timeline(f.events, ())
+            and _owed(now_on[booked][r.number]) == _owed(should_on[booked][r.number])
+            and discounted(r.events) == discounted(f.events)
+        )
         if same:
             continue
         seq = max((e.seq for e in r.events), default=0) + 1
-        fixings[r.number] = fixing_events(r, now_on[booked][r.number], seq)
+        # each discount brought to what the replay lets it go (model.DISCOUNT_CAPPED), read
+        # with the claim as it stands in pass 2, and the interest the part taken back bore
+        # since fixed with the claim's own (a floor for a later rate table, as any fixing)
+        lets, had, noted_on = discounted(f.events), discounted(r.events), discount_days(r.events)
+        caps = [c for n in sorted({*lets, *had})
+                if (c := discount_cap(n, noted_on[n], lets.get(n, 0) - had.get(n, 0), booked))]  # fmt: skip
+        # (a discount given back is read with the moves: it lowers the principal the payments
+        # overpay until the moves take the paid part off)
+        given[r.number] = [c for c in caps if c.kind is EventKind.CORRECTION]
+        caps = [replace(c, seq=seq + i)
+                for i, c in enumerate(c for c in caps if c.kind is EventKind.CHARGED)]  # fmt: skip
+        if caps:
+            capped = ClaimRecord(r.terms, r.events + tuple(caps))
+            fig = open_claims([capped if x.number == r.number else x for x in records], booked,
+                              rates)[r.number]  # fmt: skip
+            fixings[r.number] = [*caps, *fixing_events(capped, fig, seq + len(caps))]
+        else:
+            fixings[r.number] = fixing_events(r, now_on[booked][r.number], seq)
         out: list[LedgerEvent] = []
         days = money_days(list(r.events))
         groups: dict[tuple[str, StandIn | None, Component, date], Cents] = {}
@@ -310,7 +355,7 @@ def replay_debtor(
                 out.append(LedgerEvent(0, EventKind.ALLOCATED, component, cents, booked, pid,
                                        f"{REPLAYED}{day.isoformat()}: {why}",
                                        stands_in=StandIn(pid, day)))  # fmt: skip
-        moves[r.number] = out
+        moves[r.number] = [*given[r.number], *out]
     if not moves:
         return {}
     # pass 2: costs, VAT and interest brought to the replay's, read on the claims with their
@@ -331,13 +376,13 @@ def replay_debtor(
         )
         target = should[r.number]
         corrections: list[LedgerEvent] = []
+        fresh_of = fresh[numbers_in_order.index(r.number)]
         # what is credited (less charged on top) must differ from the replay's by what the
         # claim's own accrual differs from it, and by nothing else: interest a back-dated
         # payment's claim-by-claim restatement credited (on the history as it then stood)
         # stays credited on every later day, which lowering the fixed interest (below) does
         # not reach once the accrual is above it (ledger15: 1.64 + 140.63 x 6 % x 182 / 365
         # = 5.84 owed three months on, 4.94 before)
-        fresh_of = fresh[numbers_in_order.index(r.number)]
         differs = round_half_up(accrued_interest(r.terms, list(moving.events), booked, rates)) - (
             round_half_up(accrued_interest(fresh_of.terms, list(fresh_of.events), booked, rates))
         )

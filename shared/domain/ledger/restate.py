@@ -46,6 +46,7 @@ from shared.domain.ledger.costs import NO_COSTS_TERM, ClaimRecord
 from shared.domain.ledger.model import (
     COMPONENTS,
     CREDIT_NOTE,
+    DISCOUNT,
     LOWERING,
     ORDER_6_44,
     PRINCIPAL_FIRST,
@@ -57,8 +58,13 @@ from shared.domain.ledger.model import (
     EventKind,
     LedgerEvent,
     StandIn,
+    cap_day,
     credit_day,
+    discount_cap,
+    discount_days,
+    discounted,
     is_discount,
+    is_discount_cap,
 )
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
 from shared.domain.money import Cents
@@ -80,6 +86,8 @@ def received_day(event: LedgerEvent) -> date:
     if event.kind in (EventKind.ALLOCATED, EventKind.REVERSAL) and reason.startswith(REPLAYED):
         return date.fromisoformat(reason[len(REPLAYED) : len(REPLAYED) + 10])
     if (day := credit_day(event)) is not None:
+        return day
+    if (day := cap_day(event)) is not None:  # (with its discount)
         return day
     return event.on
 
@@ -206,8 +214,18 @@ class _Ideal:
         """A credit note's part off the principal on ``day``. Money paid on the principal
         beyond the lower claim is taken off the payments, the latest first (law5 #6: it is
         the debtor's, to go on by 6:43); what each gave up. ``reason`` and ``note``: the
-        note's own (a discount's reason makes the accrual count it as the claim's does)."""
+        note's own (a discount's reason makes the accrual count it as the claim's does).
+
+        A discount (6:160 BW) lets go only of the principal still open on its day: what was
+        paid before it discharged a debt that was owed, so no payment gives anything up and
+        the discount is at most that principal (restate() books the difference as
+        :data:`~shared.domain.ledger.model.DISCOUNT_CAPPED`; law16b F3: kept whole, a payment
+        received before it and booked after it released 110.37 to be refunded)."""
         fig = self.fix(day)
+        if (reason or "").startswith(DISCOUNT):
+            self.add(EventKind.CREDIT, Component.PRINCIPAL, min(amount, fig.open.principal), day,
+                     final=final, reason=reason, note=note)  # fmt: skip
+            return {}
         excess = amount - fig.open.principal
         out: dict[Slot, Cents] = {}
         for e in reversed(list(self.events)):
@@ -394,27 +412,38 @@ def _ideal(
                 if cents > 0 and slot[0] != payment_id:  # (its own goes on by its booking)
                     release(slot, cents, firsts.get(slot, day))
 
+    def before_it(e: LedgerEvent) -> bool:
+        # (a discount of the payment's own day comes after it: the money was on the claim
+        # before the act let part of what was still owed go, as order A books it and the
+        # replay carries it)
+        day = received_day(e)
+        return day < received or (day == received and not is_discount(e))
+
     for e in later:  # derived again up to the payment's day (none: no fact reached back)
-        if received_day(e) <= received:
+        if before_it(e):
             again(e)
     if credit is not None and is_discount(credit):
         # a discount from its day (6:160 BW): the claim was owed in full up to then, so the
-        # payments received before it stay where they are and only what they paid beyond the
-        # lower principal is released (its first day: as a note's release; booking.credit_part
-        # refuses a discount above the principal open on its day, so this is a later
-        # restatement's case)
-        for slot, cents in ideal.credit(credit.amount, received, False, credit.reason,
-                                        credit.note).items():  # fmt: skip
-            release(slot, cents, firsts.get(slot, received))
+        # payments received before it stay where they are and it lets go of what is open
+        # (at most: _Ideal.credit; booking.credit_part refuses more as the history stands)
+        ideal.credit(credit.amount, received, False, credit.reason, credit.note)
     elif credit is not None:  # a credit note: that part of the principal was never owed
         ideal.add(EventKind.CREDIT, Component.PRINCIPAL, credit.amount, received)
     else:
         ideal.allocate(payment_id, cap, received, order, stands_in)
     for e in later:
-        if received_day(e) > received:
+        if not before_it(e):
             again(e)
     ideal.fix(booked)
     return ideal, released
+
+
+def _reads_before_moves(event: LedgerEvent) -> bool:
+    """Whether an event restate() appends is read with the claim before the payments' moves:
+    not a credit note, nor a discount given back (model.DISCOUNT_CAPPED): both lower the
+    principal, which the payments overpay until the reversals take the paid part off it."""
+    given_back = is_discount_cap(event) and event.kind is EventKind.CORRECTION
+    return event.kind is not EventKind.CREDIT and not given_back
 
 
 def restate(
@@ -493,6 +522,22 @@ def restate(
     out = [replace(e, seq=seq + i) for i, e in enumerate(actual_fixings)]
     if credit is not None:
         out.append(replace(credit, seq=seq + len(out), on=booked))
+    # a discount lets go of what the ideal history leaves open on its day (_Ideal.credit):
+    # what the claim's discounts let go now is brought to that, read with the claim as it
+    # stands below (the part taken back bears interest from where the note's part counts)
+    notes = [*record.events, *((credit,) if credit is not None else ())]
+    want, have, days = discounted(ideal.events), discounted(notes), discount_days(notes)
+    caps = [c for n in sorted({*want, *have})
+            if (c := discount_cap(n, days[n], want.get(n, 0) - have.get(n, 0), booked))]  # fmt: skip
+    out.extend([replace(c, seq=seq + len(out) + i) for i, c in enumerate(caps)])
+    if caps:  # the interest it bore since fixed as a booking fixes it (a floor for later rates)
+        from shared.domain.ledger.booking import fixing_events  # booking imports this module
+
+        capped = ClaimRecord(record.terms, record.events + tuple(
+            e for e in out if _reads_before_moves(e)))  # fmt: skip
+        fig = open_claims([*(r for r in records if r.number != number), capped], booked,
+                          rates)[number]  # fmt: skip
+        out.extend(fixing_events(capped, fig, seq + len(out)))
     seq += len(out)
     why = f"{RESTATED}payment {payment_id} received {received.isoformat()}"
     if credit is not None:
@@ -541,7 +586,7 @@ def restate(
     # moves: the accrual counts them from each payment's first day (accrual.py), so the
     # interest it gives is part of what the claim asks already (else a cent charged on top
     # here was counted twice once the accrual caught up: law12b #2)
-    fixed = tuple(e for e in out if e.kind is not EventKind.CREDIT)
+    fixed = tuple(e for e in out if _reads_before_moves(e))
     actual = ClaimRecord(record.terms, record.events + fixed)
     others = [r for r in records if r.number != number]
     now = open_claims([*others, actual], booked, rates)[number]

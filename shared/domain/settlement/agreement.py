@@ -62,6 +62,13 @@ class SettlementAgreement:
     # charged on them as on the commission (the VAT surcharge of Besluit BIK art. 2 lid 3
     # rests on it); the agency's tax adviser confirms this per agency, so it can be turned off
     vat_on_costs_kept: bool = True
+    # the statutory interest the agency keeps (``recipients`` interest: agency) is its fee for
+    # collecting as the costs are: the client leaves the agency its damages (6:119 BW) as the
+    # price of the service, consideration for a taxable service (art. 8 Wet OB 1968; debt
+    # collection is no exempt dealing in claims, art. 135 lid 1 sub d Btw-richtlijn), so VAT
+    # is charged on it as on the commission (law17 S2; docs/law.md "VAT on the interest the
+    # agency keeps"); the tax adviser may turn it off as for the costs
+    vat_on_interest_kept: bool = True
     # who bears what the bank of the agency's third-party account kept of a debtor's payment
     # as its charges (the debtor paid the gross; less arrived): the agency (the account and
     # its bank are the agency's choice, its fee covers running it), or the client, set off

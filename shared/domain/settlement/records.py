@@ -77,6 +77,13 @@ class ClientSettlement:
     # the agreement's vat_on_bank_charges when the settlement started (older rows: False,
     # as they were computed)
     vat_on_bank_charges: bool = False
+    # the agreement's recipients when the settlement started: the split its payments were
+    # settled with, and the one a later correction of them keeps (law17 S1b); None on rows
+    # stored before it was kept (a correction then reads the split off the payment's lines)
+    recipients: dict[str, Recipient] | None = None
+    # the agreement's vat_on_interest_kept (with the interest going to the agency) when the
+    # settlement started; stored settlements from before the setting read False (computed so)
+    vat_on_interest_kept: bool = False
 
 
 @dataclass(frozen=True)

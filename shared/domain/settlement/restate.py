@@ -12,8 +12,14 @@ statements settled for it, and settles the difference as correction lines:
 - the commission follows the client's part: the correction's commission is the commission on
   what the payment now brings the client minus what was charged for it, so a payment that came
   back gives back exactly what was charged, and a euro moved from principal (the client's) to
-  costs (the agency's) takes its commission back (at the rate of the settlement correcting it:
-  where the agreement's rate changed since, a payment that moves is charged the new rate);
+  costs (the agency's) takes its commission back;
+- all of it priced by the terms the payment was first settled under (its commission rate, its
+  recipients, VAT on the costs kept), not by the agreement in force when it moves: money
+  collected and settled under the agreement then was earned at its rate and split by its
+  recipients, and a change of the agreement binds from its day (law17 S1: a commission raised
+  from 10 % to 15 % charged 5 % of a whole settled payment again when a credit note moved it
+  between two of the client's invoices; recipients changed re-split all of it). Only what
+  moved is charged or given back: with the client's part unchanged, no commission;
 - the reason says why: ``reversed`` (the money came back), ``credited`` (a credit note on an
   invoice it paid moved it) or ``reallocated`` (the ledger moved it otherwise: a back-dated
   payment restated the claims).
@@ -76,8 +82,8 @@ def correction(
 ) -> Contribution | None:
     """What a settlement must add to ``settled`` (every contribution earlier statements made
     for this payment, corrections included) so that the payment has settled ``now`` (the
-    contribution its allocations in the ledger give it today, with the running settlement's
-    terms; None when it came back or pays nothing any more). None: nothing to correct.
+    contribution its allocations in the ledger give it today, priced by the terms the payment
+    was first settled under; None when it came back or pays nothing any more). None: nothing to correct.
     ``received_by``: where the money was when it was first settled (a correction moves money
     that was settled as the third-party account's, or as the client's own, the same way)."""
     current = [now] if now is not None else []

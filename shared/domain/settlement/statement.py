@@ -17,6 +17,8 @@ costs are part of the agency's fee, so ``fee_vat`` is the VAT on commission plus
 For a client that cannot deduct VAT the debtor paid that VAT already (``costs_vat``, kept by
 the agency): it is shown as part of ``fee_vat`` (``fee_vat_from_debtor``), not in
 ``to_agency``, and only the rest is taken from the payout, so it is never counted twice.
+The statutory interest the agency keeps (``vat_on_interest_kept``, the agreement's default) is
+its fee in the same way: ``fee_vat`` is on it too (law17 S2; no VAT on it came from the debtor).
 
 Money the ledger moves after it was settled (a credit note sends it to other invoices, a
 ledger correction re-allocates it) comes back as correction lines: per invoice and component,
@@ -109,6 +111,12 @@ class Contribution:
     # gross, settled in ``lines``; this much less arrived); 0 on money the client received
     # itself (its own bank's charges are its own) and on corrections; negative on a reversal
     bank_charges: Cents = 0
+    # a correction is priced by the terms the payment was first settled under (law17 S1):
+    # whether the costs and the interest the agency kept were part of its fee then (VAT on
+    # them). None: as the statement's own setting (a payment settled for the first time,
+    # older rows)
+    vat_on_costs_kept: bool | None = None
+    vat_on_interest_kept: bool | None = None
 
     def negated(self) -> Contribution:
         return Contribution(
@@ -126,6 +134,8 @@ class Contribution:
             # set off when it was settled is undone with it, whoever bore them (failure11b B2,
             # law11b F3: kept, the 12.50 stayed on the third-party account owned by no one)
             -self.bank_charges,
+            self.vat_on_costs_kept,
+            self.vat_on_interest_kept,
         )
 
 
@@ -245,13 +255,15 @@ def totals(
     carried_in: Cents,
     vat_on_costs_kept: bool = False,
     repaid: Cents = 0,
+    vat_on_interest_kept: bool = False,
     bank_charges_by: Recipient = Recipient.AGENCY,
     vat_on_bank_charges: bool = False,
 ) -> StatementTotals:
     """The statement's figures from what it settles (new payments and reversals).
 
     ``vat_on_costs_kept``: the costs the agency keeps are part of its fee (VAT on them too);
-    settlements made before the agreement said so are recomputed without it. ``repaid``: what
+    settlements made before the agreement said so are recomputed without it.
+    ``vat_on_interest_kept``: so is the interest the agency keeps (law17 S2). ``repaid``: what
     the client repaid of a negative balance since (added to the net as it is: the client's
     own money coming back, no fee on it; more than it owed is paid out again). Lines of money
     the client received itself count as any other for the fee and the split, and what they
@@ -275,11 +287,17 @@ def totals(
     commission = sum(c.commission for c in contributions)
     fee = commission
     from_debtor = 0
-    if vat_on_costs_kept:
-        fee += _kept(lines, "costs")
-        # the VAT the debtor paid on those costs is the VAT on that part of the fee (also when
-        # it comes in a later statement than the costs: the client is credited what it paid)
-        from_debtor = _kept(lines, "costs_vat")
+    for c in contributions:
+        # each contribution by the terms it was priced with: a correction by those the payment
+        # was first settled under (law17 S1b: costs moved off a payment settled with VAT on
+        # them give that VAT back, whatever the agreement says now), the rest by this statement's
+        if _own(c.vat_on_costs_kept, vat_on_costs_kept):
+            fee += _kept(c.lines, "costs")
+            # the VAT the debtor paid on those costs is the VAT on that part of the fee (also
+            # when it comes in a later statement than the costs: the client is credited it)
+            from_debtor += _kept(c.lines, "costs_vat")
+        if _own(c.vat_on_interest_kept, vat_on_interest_kept):
+            fee += _kept(c.lines, "interest")  # the interest it keeps: its fee too (law17 S2)
     charges = sum(c.bank_charges for c in contributions)
     to_client_charges = charges if bank_charges_by is Recipient.CLIENT else 0
     if vat_on_bank_charges:
@@ -310,6 +328,11 @@ def totals(
         bank_charges=charges,
         bank_charges_to_client=to_client_charges,
     )
+
+
+def _own(setting: bool | None, statement: bool) -> bool:
+    """A contribution's own setting where it has one, else the statement's."""
+    return statement if setting is None else setting
 
 
 def _kept(lines: Iterable[SettlementLine], component: str) -> Cents:

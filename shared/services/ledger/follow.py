@@ -28,6 +28,7 @@ from shared.domain.money import Cents
 from shared.domain.parties import Client
 from shared.domain.records import Payment
 from shared.services.ledger.credit import _held, follow_ledger
+from shared.services.ledger.discounts import follow_discounts
 from shared.services.ledger.overpayment import keep_overpayment
 from shared.services.ledger.service import DebtorClaims, LedgerService
 
@@ -52,6 +53,9 @@ def follow_debtors(
     followed: list[str] = []
     for debtor in debtors:
         claims = ledger.debtor_claims(client, debtor)
+        # a discount the change capped or gave back: its invoice's note as the ledger says
+        # (the first delivery may have stopped between the ledger's write and the invoice's)
+        follow_discounts(ledger.repos, ledger.clock, client, claims.records, {})
         behind, over = _out_of_line(ledger, client, claims, besides)
         if behind:
             follow_ledger(ledger, client, claims, behind, number, because, tag)

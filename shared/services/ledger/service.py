@@ -50,6 +50,7 @@ from shared.domain.standing import natural_obligation
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.costs_holds import held_terms, principal_plan_ran_on
+from shared.services.ledger.discounts import follow_discounts
 from shared.services.repositories import Repositories
 
 RETRIES = 5
@@ -255,6 +256,8 @@ class LedgerService:
             done = _booked(records, payment_id, amount, on)
             unfinished = done is not None and self._parts_missing(client, debtors, payment_id)
             if done is not None and not unfinished:
+                # (a repeat after a crash between the ledger's write and the invoice's)
+                follow_discounts(self.repos, self.clock, client, records, {})
                 return done
             # a booking written in parts that stopped between them (a crash, a lost race on a
             # later part) holds only its first parts: the rest of the money goes over the
@@ -275,6 +278,9 @@ class LedgerService:
                 self._write_in_parts(client, debtors, payment_id, changes, unfinished)
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue  # another booking on these claims won: read again, allocate again
+            # a discount this payment, received before it, capped (law16b F3): the invoice
+            # follows before the payment's principal is applied to it
+            follow_discounts(self.repos, self.clock, client, records, result.events)
             if not unfinished:
                 return result
             # finished now: the whole booking as the claims hold it, read again
@@ -337,11 +343,16 @@ class LedgerService:
                                reversed_=reversed_)  # fmt: skip
         if len(writes) <= CLAIMS_PER_TRANSACTION:
             self.ledger.write(writes)
-            return
-        claims = tuple((w.header.debtor_number, w.header.invoice_number, w.events) for w in writes)
-        journal = Journal(key, writes[0].header.debtor_number, on, claims, payments_added,
-                          reversed_, moved)  # fmt: skip
-        self._write_parts(client, journal, {w.header.invoice_number: w for w in writes})
+        else:
+            claims = tuple((w.header.debtor_number, w.header.invoice_number, w.events)
+                           for w in writes)  # fmt: skip
+            journal = Journal(key, writes[0].header.debtor_number, on, claims, payments_added,
+                              reversed_, moved)  # fmt: skip
+            self._write_parts(client, journal, {w.header.invoice_number: w for w in writes})
+        # a discount the change capped or gave back (a payment received before it came back):
+        # the invoice's note follows (law16b F3)
+        records = [r for c in every for r in c.records]
+        follow_discounts(self.repos, self.clock, client, records, events)
 
     def _finish(self, client: Client, journal: Journal) -> None:
         """Write the claims ``journal`` still misses, as journaled, onto the claims as they

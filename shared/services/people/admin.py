@@ -171,7 +171,13 @@ class AdminService:
                                             mobile=mobile, language=language)  # fmt: skip
                 self.kit.audit_user(Event.USER_INVITED, invited, actor=actor_of(principal),
                                     role=role.value)  # fmt: skip
+            # the notice is a sandbox client's mail too: it takes a place (invite_into gave
+            # its own back, nothing was mailed there); over the limit, the same answer
+            if (place := self._sandbox_place(self._own_client(target, inviter), inviter)) is None:
+                return
             if not self._address_allows(owner.email, inviter):
+                if place:
+                    self._sandbox_give_back(place)
                 return  # told often enough this hour: the same answer, no mail
             subject, text = texts.mail("invite_exists", owner.language, org=self._org_name(target))
             try:
@@ -179,6 +185,8 @@ class AdminService:
                                  subject, text, own_mail=True)  # fmt: skip
             except Exception:
                 self._give_back(owner.email, inviter)
+                if place:
+                    self._sandbox_give_back(place)
                 raise
 
     def first_user_or_notice(
@@ -253,6 +261,31 @@ class AdminService:
         for key in (f"invite-to|{address}|{inviter}", f"invite-to|{address}"):
             self.kit.counters.increment(COUNTERS, key, hour, by=-1)
 
+    def _own_client(self, target: Target, inviter: str) -> Client | None:
+        """The client whose own people invite into it (``inviter`` its organisation), or None
+        for the agency's invitations, the CLI's and onboarding's."""
+        if target.client_id and inviter == tenant_key(target.agency_id, target.client_id):
+            return self._client(target)
+        return None
+
+    def _sandbox_place(self, client: Client | None, inviter: str) -> str | None:
+        """One of the ``SANDBOX_INVITES`` invitations a client in sandbox mode sends before the
+        agency approves it, taken: the counter's key ("" when no such limit applies: not a
+        sandbox, or not its own people), or None when they are used up. Taken for a mail
+        about to be written and given back (:meth:`_sandbox_give_back`) when none was: a
+        refused form, a storage error (the admin's retry would count again) or an hourly
+        limit must not spend a place no mail went out on (failure17 F3: three 503s on one
+        colleague, and the third was refused after two mails). A worker that dies in between
+        keeps it: the limit errs on the side of fewer mails."""
+        if client is None or not client.sandbox:
+            return ""
+        key = f"sandbox-invites|{inviter}"
+        taken = self.kit.counters.increment(COUNTERS, key, "all", limit=SANDBOX_INVITES)
+        return None if taken is None else key
+
+    def _sandbox_give_back(self, place: str) -> None:
+        self.kit.counters.increment(COUNTERS, place, "all", by=-1)
+
     def invite_into(
         self,
         target: Target,
@@ -277,21 +310,13 @@ class AdminService:
         accepts first has it. An account raises :class:`AlreadyAnAccount`. A sandbox client's
         own people invite only their own domain (:func:`require_own_domain`, codereview16b
         F3): refused before anything is written or mailed, whether or not the address has an
-        account."""
+        account; and at most ``SANDBOX_INVITES`` of them are mailed before the agency approves
+        it (:meth:`_sandbox_place`: a post that mails nothing spends none)."""
         if (error := email_error(email)) is not None:
             raise Invalid(error, field="email")
-        if target.client_id and inviter == tenant_key(target.agency_id, target.client_id):
-            client = self._client(target)
+        client = self._own_client(target, inviter)
+        if client is not None:
             require_own_domain(client, normalise_email(email))
-            if client.sandbox and self.kit.counters.increment(
-                COUNTERS, f"sandbox-invites|{inviter}", "all", limit=SANDBOX_INVITES
-            ) is None:  # fmt: skip
-                raise Invalid(
-                    f"client {client.number} is in sandbox mode: it has sent the "
-                    f"{SANDBOX_INVITES} invitations it may send until the agency approves it",
-                    field="email", code="invite_sandbox_limit",
-                    params={"limit": SANDBOX_INVITES},
-                )  # fmt: skip
         if (error := role_error(role, target.client_id)) is not None:
             raise Invalid(error, field="role")
         if mobile:
@@ -299,27 +324,43 @@ class AdminService:
                 mobile = normalise_mobile(mobile)
             except ValueError as exc:
                 raise Invalid(str(exc), field="mobile", code="mobile_invalid") from None
-        user = self._new_user(target, email, role, name=name, mobile=mobile, language=language,
-                              user_id=user_id)  # fmt: skip
+        # a sandbox client's place is taken after the form is found good, before anything is
+        # written, and kept only when the mail is (failure17 F3)
+        place = self._sandbox_place(client, inviter)
+        if client is not None and place is None:
+            raise Invalid(
+                f"client {client.number} is in sandbox mode: it has sent the "
+                f"{SANDBOX_INVITES} invitations it may send until the agency approves it",
+                field="email", code="invite_sandbox_limit", params={"limit": SANDBOX_INVITES},
+            )  # fmt: skip
+        mailed = False
         try:
-            self.people.users.add(user)
-        except Conflict:
-            user = self._invited_before(target, user, role)
-        link = ""
-        if not inviter or self._address_allows(user.email, inviter):
+            user = self._new_user(target, email, role, name=name, mobile=mobile,
+                                  language=language, user_id=user_id)  # fmt: skip
             try:
-                token = self.accounts.issue_link(Purpose.INVITE, user.user_id)
-                link = self.kit.link(f"invite/{token}")
-                subject, text = texts.mail(
-                    "invite", user.language, org=self._org_name(target), link=link
-                )
-                # the person's own mail: to the address even from a sandbox client (its link,
-                # redirected to the sandbox's own mailbox, made an account of anyone's address)
-                self.kit.mail(user, subject, text, own_mail=True)
-            except Exception:
-                if inviter:
-                    self._give_back(user.email, inviter)
-                raise
+                self.people.users.add(user)
+            except Conflict:
+                user = self._invited_before(target, user, role)
+            link = ""
+            if not inviter or self._address_allows(user.email, inviter):
+                try:
+                    token = self.accounts.issue_link(Purpose.INVITE, user.user_id)
+                    link = self.kit.link(f"invite/{token}")
+                    subject, text = texts.mail(
+                        "invite", user.language, org=self._org_name(target), link=link
+                    )
+                    # the person's own mail: to the address even from a sandbox client (its
+                    # link, redirected to the sandbox's own mailbox, made an account of
+                    # anyone's address)
+                    self.kit.mail(user, subject, text, own_mail=True)
+                except Exception:
+                    if inviter:
+                        self._give_back(user.email, inviter)
+                    raise
+                mailed = True
+        finally:
+            if place and not mailed:
+                self._sandbox_give_back(place)
         self.kit.audit_user(Event.USER_INVITED, user, actor=actor, role=role.value)
         return user, link
 

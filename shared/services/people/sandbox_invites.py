@@ -10,9 +10,9 @@ people invite only addresses of the domain of the address it signed up with (its
 and not even those when that domain is a public mail provider's (anyone has an address there).
 The agency invites into it as before: the agency is vetted. No list of public providers is
 complete (codereview16c 1: hotmail.be, gmx.nl, mail.ru … passed), so the invitations a client
-in sandbox mode may send at all are capped too (``SANDBOX_INVITES``, counted by the caller):
-a sign-up at a provider the list misses reaches a handful of that provider's addresses, never
-thirty an hour.
+in sandbox mode may send at all are capped too (``SANDBOX_INVITES``, counted by the caller
+for each mail written, ``AdminService._sandbox_place``): a sign-up at a provider the list
+misses reaches a handful of that provider's addresses, never thirty an hour.
 """
 
 from __future__ import annotations

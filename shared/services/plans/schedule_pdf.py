@@ -1,15 +1,39 @@
-"""The plan's agreement as a PDF in the client's house style: the letter, with every
-installment listed, its date and amount, and the plan's own betalingskenmerk (EPC QR)."""
+"""The plan's notices as a PDF in the client's house style: the letter, and for the agreement
+(and every notice that gives a new schedule) every installment listed with its date and amount
+and the plan's own betalingskenmerk; a plan paid by transfer gets a payment block (EPC QR) for
+the installment to pay now, never for the whole plan (newcomer17 F2: the schedule was dropped
+and the QR asked the total, EUR 1.238,75, of a plan of 3 x 412,91)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from shared.adapters.letters.pdf_letter import Letterhead, LetterSpec, render_letter
+from shared.adapters.letters.pdf_letter import (
+    Letterhead,
+    LetterInstallment,
+    LetterSpec,
+    render_letter,
+    sender_lines,
+)
 from shared.domain.messaging import PostalAddress
 from shared.domain.parties import Client, Debtor
-from shared.domain.plans.plan import PaymentPlan
+from shared.domain.plans.plan import RUNNING, PaymentPlan
+from shared.domain.plans.progress import InstallmentStatus
+from shared.domain.plans.schedule import PlanMethod
 from shared.services.plans.notices import Notice, schedule_lines
+
+
+def installment_to_pay(plan: PaymentPlan, on: date) -> LetterInstallment | None:
+    """The installment a letter of a running plan paid by transfer asks for on ``on``: the
+    oldest with something open (what the debtor pays goes to it first), for what is open of
+    it. None for a plan paid by direct debit (the bank collects it: a QR code would make him
+    pay twice) or one that no longer runs (paused, ended: its notice says what is owed)."""
+    if plan.method is not PlanMethod.TRANSFER or plan.status not in RUNNING:
+        return None
+    for state in plan.installments(on):
+        if state.open > 0 and state.status is not InstallmentStatus.SKIPPED:
+            return LetterInstallment(state.number, state.due_date, state.open)
+    return None
 
 
 def schedule_pdf(
@@ -17,7 +41,7 @@ def schedule_pdf(
 ) -> bytes:
     head = Letterhead(
         client.name,
-        (),
+        sender_lines(client.postal_address),
         client.contact_email or "",
         client.ibans[0] if client.ibans else "",
         client.house_style.primary_color,
@@ -29,8 +53,14 @@ def schedule_pdf(
         a.country if a else "NL",
     )  # fmt: skip
     language = debtor.language.value
-    paragraphs = tuple(
-        p for p in note.paragraphs if p not in ("\n".join(schedule_lines(plan.schedule, language)),)
+    # the schedule's paragraph of the text (one line per installment) becomes the table
+    listed = "\n".join(schedule_lines(plan.schedule, language))
+    paragraphs = tuple(p for p in note.paragraphs if p != listed)
+    at = note.paragraphs.index(listed) if listed in note.paragraphs else None
+    installments = (
+        tuple(LetterInstallment(i.number, i.due_date, i.amount) for i in plan.schedule)
+        if at is not None
+        else ()
     )
     return render_letter(
         LetterSpec(
@@ -41,11 +71,8 @@ def schedule_pdf(
             paragraphs,
             payment_reference=plan.payment_reference,
             language=language,
-            extra_lines=tuple(
-                (line.rsplit("  ", 1)[0], inst.amount)
-                for line, inst in zip(
-                    schedule_lines(plan.schedule, language), plan.schedule, strict=True
-                )
-            ),
+            installments=installments,
+            pay_installment=installment_to_pay(plan, on),
+            schedule_at=at,
         )
     )

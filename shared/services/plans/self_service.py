@@ -115,6 +115,11 @@ def accept_key(access: PortalAccess) -> str:
     return f"accept|{digest[:40]}"
 
 
+def approval_id(plan_id: str) -> str:
+    """The ``plan_approval`` item of a debtor's proposed plan: one per plan."""
+    return f"plan-approval-{plan_id}"
+
+
 class PortalPlanDesk:
     def __init__(self, portal: PortalService, plans: PlanService, clock: Clock) -> None:
         self.portal = portal
@@ -360,27 +365,28 @@ class PortalPlanDesk:
             return plan
         agreed = shown_digest(debtor.number, plan.invoice_numbers, plan.method, plan.schedule)
         if not hmac.compare_digest(agreed, choice.shown):
-            self.plans.delete(client, plan.plan_id)
+            self._withdraw(client, plan.plan_id)
             return None
         via_mollie = plan.rules.collects_through_mollie
         try:
             iban = self._mandate_iban(choice, via_mollie or plan.mandate is not None, signing)
         except Invalid:
-            self.plans.delete(client, plan.plan_id)  # as if never made: he corrects the form
+            self._withdraw(client, plan.plan_id)  # as if never made: he corrects the form
             raise
         return self._finish(client, debtor.number, plan, choice, signing, via_mollie, iban)
 
     def _give_back(self, access: PortalAccess, claim: Row) -> None:
         """After a click's error: the draft it made is deleted (the debtor may agree again at
-        once) and the claim with it; a plan that started already stays named in the claim
-        for the next click to finish and answer. What this cannot do now (the store still
-        failing) the next click does once the claim is stale."""
+        once) with the approval item it filed (:meth:`_withdraw`), and the claim with it; a
+        plan that started already stays named in the claim for the next click to finish and
+        answer. What this cannot do now (the store still failing) the next click does once
+        the claim is stale."""
         store = self.portal.repos.store
         try:
             left = self._left_by(access, dict(claim.data))
             if left is not None and left.status is PlanStatus.DRAFT:
                 client, _ = self.portal.parties(access)
-                self.plans.delete(client, left.plan_id)
+                self._withdraw(client, left.plan_id)
                 left = None
             if left is None:
                 store.delete(RETURNS, access.client_id, claim.rk, etag=claim.etag)
@@ -389,6 +395,18 @@ class PortalPlanDesk:
                     **claim.data, "Started": "", "Draft": left.plan_id}, etag=claim.etag))  # fmt: skip
         except Exception as e:  # the click's own error is the one to answer
             log.warning("portal accept %s: not given back now: %s", claim.rk, e)
+
+    def _withdraw(self, client: Client, plan_id: str) -> None:
+        """A draft a click made and did not finish, deleted, and the ``plan_approval`` item
+        that click filed for it (if it got that far) resolved: staff are not asked to approve
+        a plan that is gone (failure17 F4: a 503 on the timeline note after the item was filed
+        deleted the draft and left its item open beside the one of the retry's plan, its plan
+        answering 404). The draft goes first: an item resolved while its draft stayed would
+        leave a draft nobody is asked to approve (failure16b F1)."""
+        self.plans.delete(client, plan_id)
+        self.portal.repos.actions.resolve_if_open(
+            client.client_id, approval_id(plan_id), "closed without a decision", self.clock.now()
+        )
 
     def _made(self, access: PortalAccess, plan_id: str) -> PaymentPlan | None:
         """The plan an earlier click of the same page made, while it is still shown."""
@@ -546,7 +564,7 @@ class PortalPlanDesk:
             # one item per plan (its id the plan's): a click that finishes a draft whose first
             # click failed after filing it files none again
             self.portal.repos.actions.add(ActionItem(
-                client_id=client.client_id, action_id=f"plan-approval-{plan.plan_id}",
+                client_id=client.client_id, action_id=approval_id(plan.plan_id),
                 kind="plan_approval",
                 title=(f"Debtor {plan.debtor_number} proposes payment plan {plan.plan_id}: "
                        f"{len(plan.schedule)} installments, EUR {format_cents(plan.total)} ({why})"),

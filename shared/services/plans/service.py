@@ -246,6 +246,35 @@ class PlanService:
                 params={"invoice": number},
             )
 
+    def _refuse_over_held(
+        self, client: Client, debtor_number: str, invoice_numbers: tuple[str, ...]
+    ) -> None:
+        """No plan is made or started over a claim the prescription watch holds as it may have
+        prescribed, unless the debtor agreed to it himself (his consent of today on the plan,
+        or his mandate or portal proposal on the draft: the callers let those pass) or an
+        admin recorded his act or released the claim with a reason (``POST …/prescription``:
+        then the watch holds it no more). A plan's agreement, reminders and lapse notice ask
+        payment of its claims: they are dunning of the held claim, and the agreement tells a
+        debtor who agreed to nothing that a plan "is afgesproken" (law17 P1: B-1 held on
+        2-7-2025, a staff key's plan of 3-7 made, started and mailed "Met u is een
+        betalingsregeling afgesproken voor € 1.279,56")."""
+        debtor = self.repos.debtors.get(client.client_id, debtor_number)
+        if debtor is None:
+            raise NotFound(f"debtor {debtor_number} not found")
+        stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
+        invoices = [s.invoice for s in stored.values()]
+        today = amsterdam_today(self.clock)
+        if (number := self._first_held(client, debtor[0], invoices, today)) is not None:
+            raise Invalid(
+                f"invoice {number} is held as it may have prescribed: no plan over it without "
+                "the debtor's own consent (give agreed_by_debtor_on today and agreed_how) or an "
+                f"admin's record of his act or release with its reason (POST "
+                f"/v1/clients/{client.number}/invoices/{number}/prescription)",
+                field="invoices",
+                code="plan_invoice_prescribed",
+                params={"invoice": number},
+            )
+
     def _first_held(
         self, client: Client, debtor: Debtor, invoices: list[Invoice], today: date
     ) -> str | None:
@@ -278,6 +307,15 @@ class PlanService:
         self._refuse_for_standing(client, req.debtor_number, req.invoice_numbers)
         rules = self.plans.rules(client.client_id)
         total, schedule = self._build(client, req, rules)
+        if (
+            req.agreed_on != amsterdam_today(self.clock)
+            and req.method is not PlanMethod.DIRECT_DEBIT
+        ):
+            # the debtor's consent of today is his own act (3:318 BW; one dated before today
+            # over a held claim _build refused): without it, no plan over a held claim. A
+            # direct-debit draft waits for his mandate, his act as well: its activation
+            # refuses it without one (activate)
+            self._refuse_over_held(client, req.debtor_number, req.invoice_numbers)
         now = self.clock.now()
         for _ in range(RETRIES):
             plan = PaymentPlan(
@@ -464,6 +502,12 @@ class PlanService:
                 params={"plan": plan_id, "status": plan.status},
             )
         self._refuse_for_standing(client, plan.debtor_number, plan.invoice_numbers)
+        from shared.services.prescription_watch import debtor_agreed
+
+        if not debtor_agreed(plan):
+            # his consent, mandate or portal proposal on the draft passed the rule when it was
+            # recorded; without one, an admin's record or release must have lifted the hold
+            self._refuse_over_held(client, plan.debtor_number, plan.invoice_numbers)
         if plan.method is PlanMethod.DIRECT_DEBIT:
             # a sandbox client collects from no debtor's account (sandbox_gate)
             require_approved(client, "no direct debit")

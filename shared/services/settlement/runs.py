@@ -46,7 +46,7 @@ import math
 import re
 import secrets
 from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from shared.adapters.tables.keys import encode
@@ -413,16 +413,21 @@ class SettlementRunner:
                 bank_charges_by=agreement.charges_borne_by(),
                 vat_on_bank_charges=agreement.vat_on_bank_charges
                 and agreement.charges_borne_by() is Recipient.CLIENT,
+                recipients=dict(agreement.recipients),
+                vat_on_interest_kept=agreement.vat_on_interest_kept
+                and agreement.recipient("interest") is Recipient.AGENCY,
             )  # fmt: skip
             self.store.add_settlement(draft)
             found = self.store.settlement(agency.agency_id, sid)
             assert found is not None
         settlement = found[0]
         # the terms are those the settlement started with, even when resumed after a change
-        terms = replace(agreement, commission_bp=settlement.commission_bp)
+        terms = _terms_of(settlement, agreement)
         self.store.claim_many([Claim(client.client_id, sid, contribution(p, terms)) for p in new])
+        first: dict[str, ClientSettlement | None] = {}  # the settlements that settled them
         for pid in moved:
-            self._correct(client.client_id, sid, payments[pid], history[pid], terms)
+            self._correct(client.client_id, sid, payments[pid], history[pid],
+                          self._settled_under(agency.agency_id, history[pid], terms, first))  # fmt: skip
         for r in repaid:
             self.repayments.take(r, sid)  # lost to a concurrent settlement: it is that one's
         return self._complete(agency, run, settlement)
@@ -527,18 +532,51 @@ class SettlementRunner:
         log.info("settlement run %s for agency %s: %d payment(s) held under a ruling",
                  run.run_id, agency.agency_id, len(held))  # fmt: skip
 
+    def _settled_under(
+        self,
+        agency_id: str,
+        rows: list[Claim],
+        running: SettlementAgreement,
+        read: dict[str, ClientSettlement | None],
+    ) -> SettledUnder:
+        """The terms a payment was first settled under (commission, recipients, VAT on the
+        costs and the interest kept): those of the settlement that claimed it, kept on its row (``read`` holds
+        the rows read so far). A correction moves the payment's money by them, not by the
+        agreement in force now: money collected and settled under the agreement then was
+        earned at its rate and split by its recipients (law17 S1: a commission raised from 10 %
+        to 15 % charged 5.00 + 1.05 VAT again on a settled 100.00 a credit note moved between
+        two of the client's invoices). A settlement stored before it kept its recipients: the
+        split read off the payment's own lines, the rest as the running settlement's."""
+        sid = rows[0].settlement_id
+        if sid not in read:
+            found = self.store.settlement(agency_id, sid)
+            read[sid] = found[0] if found is not None else None
+        first = read[sid]
+        if first is None:  # not to be found (never so for a stored claim): as the running one
+            return SettledUnder(running, None, None)
+        recipients = first.recipients
+        if recipients is None:
+            recipients = dict(running.recipients)
+            recipients.update(
+                {x.component: x.recipient for x in rows[0].contribution.lines if not x.reversal}
+            )
+        terms = replace(running, commission_bp=first.commission_bp, recipients=recipients)
+        return SettledUnder(terms, first.vat_on_costs_kept, first.vat_on_interest_kept)
+
     def _correct(
         self,
         client_id: str,
         sid: str,
         payment: Payment,
         rows: list[Claim],
-        terms: SettlementAgreement,
+        settled_under: SettledUnder,
     ) -> None:
         """Settle the difference between what the ledger now gives ``payment`` and what was
-        settled for it (:func:`~shared.domain.settlement.restate.correction`). The correction
-        is the payment's next row, inserted once: of two settlements correcting the same
-        payment at once, one writes it and the other reads it back and finds nothing left."""
+        settled for it (:func:`~shared.domain.settlement.restate.correction`), priced by the
+        terms it was first settled under (:meth:`_settled_under`). The correction is the
+        payment's next row, inserted once: of two settlements correcting the same payment at
+        once, one writes it and the other reads it back and finds nothing left."""
+        terms = settled_under.terms
         for _ in range(RETRIES):
             if any(r.settlement_id == sid and r.seq > 0 for r in rows):
                 return  # this settlement corrected it already (resumed after a crash)
@@ -553,7 +591,11 @@ class SettlementRunner:
             )  # fmt: skip
             if fix is None:
                 return
-            fix = with_charges_moved(fix, now, settled)
+            fix = replace(
+                with_charges_moved(fix, now, settled),
+                vat_on_costs_kept=settled_under.vat_on_costs_kept,
+                vat_on_interest_kept=settled_under.vat_on_interest_kept,
+            )
             if not payment.reversed and self._credited(client_id, taken_from(fix)):
                 fix = because(fix, Reason.CREDITED)
             seq = max(r.seq for r in rows) + 1
@@ -597,6 +639,7 @@ class SettlementRunner:
         figures = totals(contributions, fee_vat_bp=settlement.fee_vat_bp,
                          carried_in=settlement.carried_in,
                          vat_on_costs_kept=settlement.vat_on_costs_kept,
+                         vat_on_interest_kept=settlement.vat_on_interest_kept,
                          repaid=sum(r.amount for r in repayments),
                          bank_charges_by=settlement.bank_charges_by,
                          vat_on_bank_charges=settlement.vat_on_bank_charges)  # fmt: skip
@@ -615,7 +658,7 @@ class SettlementRunner:
             settlement.client_number, settlement.period, f"{run.run_on:%d-%m-%Y}",
             settlement.payout_iban, _percent(settlement.commission_bp),
             _percent(settlement.fee_vat_bp), settlement.vat_on_costs_kept,
-            settlement.vat_on_bank_charges,
+            settlement.vat_on_bank_charges, settlement.vat_on_interest_kept,
         )  # fmt: skip
 
         self.files.put(CONTAINER, f"{prefix}.csv",
@@ -759,6 +802,27 @@ def _unsettled(payments: Iterable[Payment], history: Container[str]) -> list[Pay
         (p for p in payments if p.payment_id not in history and _settleable(p)),
         key=lambda p: (p.received_on, p.payment_id),
     )
+
+
+@dataclass(frozen=True)
+class SettledUnder:
+    """The terms a payment was first settled under: the agreement's commission and recipients
+    then, and whether the costs and the interest the agency kept carried VAT as its fee (None:
+    as the correcting statement's own settings)."""
+
+    terms: SettlementAgreement
+    vat_on_costs_kept: bool | None
+    vat_on_interest_kept: bool | None
+
+
+def _terms_of(settlement: ClientSettlement, agreement: SettlementAgreement) -> SettlementAgreement:
+    """The terms a settlement prices its new payments by: those it started with (its
+    commission and recipients, kept on its row), even when resumed after the agreement
+    changed; a row stored before it kept its recipients: the agreement's."""
+    recipients = (
+        settlement.recipients if settlement.recipients is not None else agreement.recipients
+    )
+    return replace(agreement, commission_bp=settlement.commission_bp, recipients=dict(recipients))
 
 
 def _now(p: Payment, terms: SettlementAgreement) -> Contribution | None:

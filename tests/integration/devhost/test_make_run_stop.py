@@ -75,7 +75,10 @@ def test_a_second_make_run_stops_before_it_seeds_anything(monkeypatch):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        monkeypatch.setattr(run, "HOST_PORT", taken.getsockname()[1])
+        monkeypatch.setenv(run.HOST_PORT_SETTING, str(taken.getsockname()[1]))
+        # what the run points at its own ports, given back after the test
+        monkeypatch.setenv("AzureWebJobsStorage", "UseDevelopmentStorage=true")
+        monkeypatch.setenv("INNING_PUBLIC_BASE_URL", "http://localhost:7071")
         monkeypatch.setattr(run, "apply_settings", lambda settings: None)
 
         def must_not_start(*args, **kwargs):
@@ -84,3 +87,75 @@ def test_a_second_make_run_stops_before_it_seeds_anything(monkeypatch):
         monkeypatch.setattr(azurite, "start", must_not_start)
         with pytest.raises(SystemExit, match="is in use"):
             run.main()
+
+
+RUN_IN = """
+import sys
+from pathlib import Path
+
+from tools.devhost import run
+
+if __name__ == "__main__":
+    run.DATA = Path(sys.argv[1])  # the test's own, not the checkout's .data
+    run.main()
+"""
+
+
+def test_make_run_starts_on_the_ports_it_is_given(tmp_path):
+    """newcomer17 F6: 7071 and Azurite's 10000-10002 were hard-coded, so a second checkout on
+    one machine could not run. INNING_LOCAL_PORT and INNING_LOCAL_AZURITE_PORT (`make run
+    PORT=… AZURITE_PORT=…`) move both; the app's storage and its links follow."""
+    import json
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tools.devhost.run import ROOT
+
+    host_port, blob = azurite.free_port(), _three_free_ports()
+    script = tmp_path / "run_in.py"
+    script.write_text(RUN_IN)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("AzureWebJobsStorage", "INNING_PUBLIC_BASE_URL")}  # fmt: skip
+    env |= {"INNING_LOCAL_PORT": str(host_port), "INNING_LOCAL_AZURITE_PORT": str(blob),
+            "PYTHONPATH": str(ROOT)}  # fmt: skip
+    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path / "data")], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    url = f"http://127.0.0.1:{host_port}/api/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert proc.poll() is None, proc.communicate()[0][-3000:]
+        assert all(azurite.port_open(p) for p in (blob, blob + 1, blob + 2))
+        keys = json.loads((tmp_path / "data" / "demo-keys.json").read_text())
+        request = urllib.request.Request(
+            f"{url}/clients/BAKKERIJ/debtors/D-1001/portal-link", data=b"", method="POST",
+            headers={"X-Api-Key": keys["BAKKERIJ"]},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            links = json.loads(answer.read())
+        # the portal link the debtor gets points at this run's host
+        assert links["portal_link"].startswith(f"http://localhost:{host_port}/api/p/")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out = proc.communicate(timeout=60)[0]
+    assert proc.returncode == 0, out[-3000:]
+    assert f"http://localhost:{host_port}/api/v1" in out  # the banner
+    assert f"Azurite started on {blob}-{blob + 2}" in out
+    assert f"BlobEndpoint=http://127.0.0.1:{blob}/" in out  # what the CLI is told to use
+    assert not any(azurite.port_open(p) for p in (host_port, blob, blob + 1, blob + 2))
+
+
+def _three_free_ports() -> int:
+    """A blob port whose next two (queue, table) are free too."""
+    for _ in range(50):
+        first = azurite.free_port()
+        if first < 65533 and not any(azurite.port_open(first + i) for i in (1, 2)):
+            return first
+    raise AssertionError("no three free ports in a row")

@@ -18,6 +18,7 @@ from shared.adapters.tables.messaging_repo import OutboxRepository
 from shared.api.console.action_text import title
 from shared.api.console.contact_text import summary
 from shared.domain.law.prescription import (
+    CLIENT_LETTER,
     ClaimKind,
     filed_warning,
     prescription_warning,
@@ -49,8 +50,16 @@ def _every_title() -> list[str]:
         for wsnp in (True, False):
             out.append(filed_warning("F-2024/0001", kind, DATE, years, **said, wsnp=wsnp,  # type: ignore[arg-type]
                                      since=date(2025, 5, 6)))  # fmt: skip
-    for today in (BEFORE, AFTER):
-        weak = ((DEMAND, "letter"), (date(2024, 2, 3), "e-mail"))
+    # Inning's demands, the client's imported letter (law17 P2), both
+    client_letter = (date(2024, 3, 4), CLIENT_LETTER)
+    for today, weak in itertools.product(
+        (BEFORE, AFTER),
+        (
+            ((DEMAND, "letter"), (date(2024, 2, 3), "e-mail")),
+            (client_letter,),
+            ((DEMAND, "letter"), client_letter),
+        ),
+    ):
         out.append(unproven_warning("F-2024/0001", DATE, weak, 5, today=today))
     return out
 

@@ -95,3 +95,32 @@ def test_money_a_note_frees_is_an_overpayment_while_the_other_claim_is_not_due(w
     items = a.call("GET", "/v1/clients/C1/actions").body["items"]
     over = [x for x in items if x["kind"] == "overpayment"]
     assert len(over) == 1 and "59,01" in over[0]["title"], over
+
+
+def test_money_a_note_frees_pays_a_claim_due_on_the_notes_day(world):  # type: ignore[no-untyped-def]
+    """law16b F2: the same note of 800.00 on 10-6, when F2 (due 30-4) is due: the debtor's
+    claim to have the 59.01 back and the client's due F2 face each other, so set-off is open
+    (6:127 lid 2 BW) and works back to when both could be set off (6:129 lid 1): the 59.01
+    pays F2, counted from 3-3, so F2's interest runs on 140.99 from its first day 1-5: on 10-6
+    140.99 x 6 % x 40/365 = 0.93 (was 200.00 x 6 % x 40/365 = 1.32, F2 dunned in full while
+    bank-1 held 59.01 as an overpayment); nothing over, no overpayment item."""
+    a = _client(world, datetime(2025, 3, 20, 10, 0, tzinfo=UTC), [
+        invoice_row("F1", "D1", amount="1000.00", fourteen_day_letter_on="2025-02-10"),
+        invoice_row("F2", "D1", amount="200.00", due_date="2025-04-30"),
+    ])  # fmt: skip
+    access = world.services.access
+    c1 = access.client_for(access.authenticate(a.key), "C1")
+    pay = world.services.payments
+    pay.book(c1, payment_id="bank-1", amount=30_000, received_on=date(2025, 3, 3),
+             source=PaymentSource.BANK, invoice_numbers=["F1"])  # fmt: skip
+    world.clock.at = datetime(2025, 6, 10, 10, 0, tzinfo=UTC)
+    r = a.call("POST", f"{BASE}/F1/credit",
+               {"amount": "800.00", "reference": "CN-8", "date": "2025-06-10"})  # fmt: skip
+    assert r.status == 200, r.body
+    row = pay.repos.payments.get(c1.client_id, "bank-1")
+    f2 = [x.amount for x in row.allocations if x.invoice_number == "F2"]
+    assert (f2, row.unallocated) == ([5_901], 0)
+    claim = a.call("GET", f"{BASE}/F2/claim").body["open"]
+    assert (claim["principal"], claim["interest"]) == ("140.99", "0.93")
+    items = a.call("GET", "/v1/clients/C1/actions").body["items"]
+    assert not [x for x in items if x["kind"] == "overpayment"], items

@@ -134,3 +134,28 @@ def test_an_unapproved_client_sends_a_handful_of_invitations_at_most(
     over = _invite(world, admin, client, "buur9@unlisted-mail.example")
     assert over.status == 422 and _code(over) == "invite_sandbox_limit"
     assert len(_mailed_to(world, client, before)) == SANDBOX_INVITES
+
+
+def test_only_invitations_mailed_spend_the_five(world: World, tenants: Tenants) -> None:
+    """failure17 F3: five forms refused for a role a client cannot have (nothing written, nothing
+    mailed) used the five up, and the first real colleague was refused invite_sandbox_limit. A
+    place is kept only for a mail written: not for a refused form, nor for an invitation the
+    address's hourly limit left unmailed."""
+    from shared.services.people.admin import INVITE_MAILS_PER_ADDRESS_PER_HOUR
+    from shared.services.people.sandbox_invites import SANDBOX_INVITES
+
+    client, admin = _sandbox(world, "eigenaar@bakkerij-jansen.example")
+    before = len(world.services.people.kit.sent)
+    for _ in range(SANDBOX_INVITES):
+        body = json.dumps({"email": "collega0@bakkerij-jansen.example", "role": "agency_admin",
+                           "client": client.number}).encode()  # fmt: skip
+        assert session_call(world, admin.signed, "POST", "/v1/users", body).status == 422
+    # the same colleague asked again and again: mailed within the hour's limit, then not
+    for _ in range(INVITE_MAILS_PER_ADDRESS_PER_HOUR + 1):
+        assert _invite(world, admin, client, "collega0@bakkerij-jansen.example").status == 202
+    mailed = INVITE_MAILS_PER_ADDRESS_PER_HOUR
+    for n in range(1, SANDBOX_INVITES - mailed + 1):
+        assert _invite(world, admin, client, f"collega{n}@bakkerij-jansen.example").status == 202
+    over = _invite(world, admin, client, "collega9@bakkerij-jansen.example")
+    assert over.status == 422 and _code(over) == "invite_sandbox_limit"
+    assert len(_mailed_to(world, client, before)) == SANDBOX_INVITES

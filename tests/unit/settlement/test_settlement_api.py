@@ -66,6 +66,7 @@ def test_agreement_is_set_and_read_with_defaults(world: Any) -> None:
         "commission_percent": "10.00",
         "fee_vat_percent": "21.00",
         "vat_on_costs_kept": True,
+        "vat_on_interest_kept": True,  # on interest the agency keeps (law17 S2)
         "bank_charges_by": "agency",  # the bank's charges on the third-party account
         "bank_charges_by_agreement": None,  # the agency's default, none set: the agency
         "vat_on_bank_charges": True,  # on the charges passed on (art. 8 lid 5 Wet OB)

@@ -21,7 +21,7 @@ from shared.domain.settlement.agreement import Frequency, Recipient, SettlementA
 from shared.domain.settlement.records import RunStatus
 from shared.domain.settlement.restate import Reason, correction
 from shared.domain.settlement.statement import contribution, totals
-from shared.services.settlement.runs import CONTAINER, settlement_id_for
+from shared.services.settlement.runs import CONTAINER, SettledUnder, settlement_id_for
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.settlement.conftest import PAYOUT_C1, THIRD_PARTY, payment
 from tests.unit.settlement.test_settlement_run import MONDAY, Setup
@@ -196,7 +196,7 @@ def test_two_settlements_correcting_one_payment_at_once_correct_it_once(world: A
     assert repo.claim(Claim(s.c1.client_id, "R20261201-elsewhere", fix, seq=1))
     runner = s.services.settlement_runs
     runner._correct(s.c1.client_id, settlement_id_for("R20261201", s.c1.client_id),
-                    s.services.repos.payments.get(s.c1.client_id, "p1"), stale, TERMS)  # fmt: skip
+                    s.services.repos.payments.get(s.c1.client_id, "p1"), stale, SettledUnder(TERMS, True, True))  # fmt: skip
     history = repo.history(s.c1.client_id)["p1"]
     assert [(c.seq, c.settlement_id) for c in history] == [
         (0, settlement_id_for("R20261130", s.c1.client_id)),

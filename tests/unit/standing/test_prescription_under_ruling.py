@@ -1,7 +1,8 @@
 """Prescription warnings say what can be done under a debtor's ruling (law14b F).
 
 Consumer D1, F1 1,000.00 due 1-12-2025 (no claim kind: a consumer sale, 2 years: prescribes
-2-12-2027, warned from 3-10-2027; test_standing_ruling_claims' world).
+2-12-2027, warned from 3-10-2027; test_standing_ruling_claims' world, without the client's
+14-day letter: that is a written demand too and would move the date, law17 P2).
 
 - A WSNP of 10-2-2026 ended in a clean slate on 1-4-2026: F1 is a natural obligation (art.
   358 lid 1 Fw, 6:3 BW), nothing can be claimed. On lead the run of 4-10-2027 advised "send a
@@ -32,7 +33,7 @@ def _run(w: Any, day: date) -> list[dict[str, Any]]:
 
 
 def test_a_natural_obligation_after_a_clean_slate_gets_no_prescription_advice() -> None:
-    w: Any = _world()
+    w: Any = _world(letter=None)
     _at(w, date(2026, 3, 25))
     _set(w, {"standing": "wsnp", "since": "2026-02-10"})
     _at(w, date(2026, 4, 1))
@@ -47,7 +48,7 @@ def test_a_natural_obligation_after_a_clean_slate_gets_no_prescription_advice() 
     ("standing", "who"), [("bankrupt", "curator"), ("wsnp", "administrator (bewindvoerder)")]
 )
 def test_a_claim_under_a_ruling_in_force_is_to_be_filed_not_sued(standing: str, who: str) -> None:
-    w: Any = _world()
+    w: Any = _world(letter=None)
     _at(w, date(2026, 3, 25))
     _set(w, {"standing": standing, "since": "2026-02-10"})
     [item] = [x for x in _run(w, date(2027, 10, 4)) if x["kind"] == "prescription"]
@@ -65,7 +66,7 @@ def test_a_claim_under_a_ruling_in_force_is_to_be_filed_not_sued(standing: str, 
 def test_a_claim_the_ruling_does_not_cover_keeps_the_ordinary_advice() -> None:
     """Control: the ruling came after the claim only if it arose before; a ruling lifted as a
     mistake covers nothing: the ordinary advice."""
-    w: Any = _world()
+    w: Any = _world(letter=None)
     _at(w, date(2026, 3, 25))
     _set(w, {"standing": "bankrupt", "since": "2026-02-10"})
     _at(w, date(2026, 3, 26))
