@@ -1273,11 +1273,8 @@ class DunningService:
                     client.client_id, inv.debtor_number, ContactKind.RESUME, number
                 )
                 key = _change_key(number, kind, updated, follows.entry_id if follows else None)
-            if (
-                key is not None
-                and self.repos.contacts.entry(client.client_id, inv.debtor_number, key) is None
-            ):
-                self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, key, now, kind, summary,
+            if key is not None:  # once, also when two requests for it meet
+                self.repos.contacts.add_once(ContactEntry(client.client_id, inv.debtor_number, key, now, kind, summary,
                                                      invoice_numbers=(number,), system=True, author=author))  # fmt: skip
             elif key is None and updated != inv:
                 self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, time_ordered_id(now), now, kind, summary,
