@@ -989,11 +989,10 @@ class DebtorStandingService:
         now = self.clock.now()
         change = (number, repr(debtor.standing), repr(updated.standing))
         key = day_keyed_id(amsterdam_date(now), Event.DEBTOR_STANDING_CHANGED.value, *change)
-        if self.repos.contacts.entry(client.client_id, number, key) is None:
-            self.repos.contacts.add(ContactEntry(
-                client.client_id, number, key, now, ContactKind.STATUS, summary, system=True,
-                author=author,
-            ))  # fmt: skip
+        self.repos.contacts.add_once(ContactEntry(  # once, also when two requests meet
+            client.client_id, number, key, now, ContactKind.STATUS, summary, system=True,
+            author=author,
+        ))  # fmt: skip
         try:
             self.audit(
                 Event.DEBTOR_STANDING_CHANGED,

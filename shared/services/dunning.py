@@ -897,7 +897,10 @@ class DunningService:
     ) -> LetterSpec:
         head = Letterhead(client.name, sender_lines(client.postal_address), client.contact_email or "", client.ibans[0] if client.ibans else "", client.house_style.primary_color,
                           footer_text=client.house_style.footer_text or "")  # fmt: skip
+        from shared.services.portal import transfer_text  # the portal imports this module
+
         announced = context.pay_within_term is not None
+        reference = context.betalingskenmerk.replace(" ", "") or None
         return LetterSpec(
             head, address, today, rendered.subject, tuple(p for p in rendered.text.split("\n\n") if p.strip()),
             tuple(LetterInvoice(i.number, i.invoice_date, i.due_date, i.open_amount) for i in context.invoices),
@@ -907,7 +910,10 @@ class DunningService:
             # an agreed rate is no "wettelijke rente" (law15 F2)
             interest_label=interest_word(context.interest_rules, debtor.language.value),
             costs_from=context.costs_owed_from if announced else None,
-            payment_reference=context.betalingskenmerk.replace(" ", "") or None, language=debtor.language.value,
+            payment_reference=reference, language=debtor.language.value,
+            # without a betalingskenmerk (several invoices): what the portal and the e-mail's QR
+            # code say to quote, printed and in the PDF's QR code (newcomer17 F7: nothing)
+            description=None if reference else transfer_text(debtor.number, [i.number for i in context.invoices]),
             portal_url=context.portal_link or None,
         )  # fmt: skip
 
@@ -1267,11 +1273,8 @@ class DunningService:
                     client.client_id, inv.debtor_number, ContactKind.RESUME, number
                 )
                 key = _change_key(number, kind, updated, follows.entry_id if follows else None)
-            if (
-                key is not None
-                and self.repos.contacts.entry(client.client_id, inv.debtor_number, key) is None
-            ):
-                self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, key, now, kind, summary,
+            if key is not None:  # once, also when two requests for it meet
+                self.repos.contacts.add_once(ContactEntry(client.client_id, inv.debtor_number, key, now, kind, summary,
                                                      invoice_numbers=(number,), system=True, author=author))  # fmt: skip
             elif key is None and updated != inv:
                 self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, time_ordered_id(now), now, kind, summary,

@@ -584,7 +584,7 @@ class OnlinePaymentService:
             was = charge_back or booked.cents - undone
             self._contact_once(client, debtor, f"restore-{key}-chargeback", now,
                                f"Chargeback of {format_eur_nl(was)} reversed by the bank: the online payment counts again",
-                               invoices, payment_id=payment.payment_id)  # fmt: skip
+                               invoices)  # fmt: skip
         if refund_back:
             text = (f"Refund of {format_eur_nl(refund_back)} failed or was canceled at Mollie: "
                     "the online payment counts again")  # fmt: skip
@@ -595,7 +595,6 @@ class OnlinePaymentService:
                 now,
                 text,
                 invoices,
-                payment_id=payment.payment_id,
             )
             try:
                 self.repos.actions.add(ActionItem(client.client_id, f"refund-failed-{key}", "refund_failed",
@@ -609,25 +608,13 @@ class OnlinePaymentService:
         return payment.status
 
     def _contact_once(self, client: Client, debtor: str, entry_id: str, now: datetime,
-                      summary: str, invoices: list[str], *, payment_id: str) -> None:  # fmt: skip
-        """A Mollie line on the debtor's contact log, written once under its key. The log's
-        row key starts with the line's time, so two deliveries at once (the webhook and the
-        reconcile timer, or Mollie's retry; not serialised by a claim on a plan's chargeback)
-        would each write the key under a time of its own: the first to claim the key names
-        the time (a row of the payment's), and the other writes the very same row, refused."""
-        if self.repos.contacts.entry(client.client_id, debtor, entry_id) is not None:
-            return
-        claim = Row(encode(payment_id), f"contact|{entry_id}", {"At": now})
-        try:
-            self.repos.store.insert(MOLLIE_PAYMENTS, claim)
-        except Conflict:  # claimed by the delivery at work beside this one, or cut off after it
-            found = self.repos.store.get(MOLLIE_PAYMENTS, claim.pk, claim.rk)
-            if found is not None and isinstance(found.data.get("At"), datetime):
-                now = found.data["At"]
-        with contextlib.suppress(Conflict):  # the other delivery wrote the same row first
-            self.repos.contacts.add(ContactEntry(client.client_id, debtor, entry_id, now, ContactKind.PAYMENT,
-                                                 summary, channel="mollie", invoice_numbers=tuple(invoices),
-                                                 system=True))  # fmt: skip
+                      summary: str, invoices: list[str]) -> None:  # fmt: skip
+        """A Mollie line on the debtor's contact log, written once under its key, also when
+        two deliveries meet (the webhook and the reconcile timer, or Mollie's retry; not
+        serialised by a claim on a plan's chargeback): ``ContactLogRepository.add_once``."""
+        self.repos.contacts.add_once(ContactEntry(client.client_id, debtor, entry_id, now, ContactKind.PAYMENT,
+                                                  summary, channel="mollie", invoice_numbers=tuple(invoices),
+                                                  system=True))  # fmt: skip
 
     def _counts_again_on(self, client: Client, booking_id: str, payment: MolliePayment, *,
                          chargeback: bool) -> tuple[date | None, date]:  # fmt: skip
@@ -925,7 +912,7 @@ class OnlinePaymentService:
         now = self.clock.now()
         self._contact_once(client, debtor, f"undo-{key}", now,
                            f"{kind.capitalize()} of {format_eur_nl(undone)} on an online payment ({count} this year)",
-                           invoices, payment_id=payment.payment_id)  # fmt: skip
+                           invoices)  # fmt: skip
         if kind == "refund" and count > client.refund_warning_threshold:
             try:
                 self.repos.actions.add(ActionItem(client.client_id, f"refund-threshold-{key}", "refund_threshold",
@@ -955,7 +942,7 @@ class OnlinePaymentService:
             # plan counted again and restores, telling under this key (once) (misc17b)
             self._contact_once(client, debtor, f"restore-{payment.payment_id}-{was}-0-chargeback", self.clock.now(),
                                f"Chargeback of {format_eur_nl(was)} reversed by the bank: the online payment counts again",
-                               invoices, payment_id=payment.payment_id)  # fmt: skip
+                               invoices)  # fmt: skip
         self._net(client, booking_id, payment, payment.amount, invoices, on=on,
                   received_on=received_on)  # fmt: skip
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, 0)))  # fmt: skip

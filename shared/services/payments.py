@@ -286,10 +286,8 @@ class PaymentService:
         payment_id = payment.payment_id
         key = f"reversed-{payment_id}"
         now = self.clock.now()
-        if payment.debtor_number and (
-            self.repos.contacts.entry(client.client_id, payment.debtor_number, key) is None
-        ):
-            self.repos.contacts.add(
+        if payment.debtor_number:
+            self.repos.contacts.add_once(  # two deliveries of one return at once: one line
                 ContactEntry(
                     client.client_id,
                     payment.debtor_number,

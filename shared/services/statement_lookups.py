@@ -18,7 +18,8 @@ from shared.adapters.tables.banking_repo import KnownPayers
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import betalingskenmerk
-from shared.domain.statements.matching import Allocation, OpenInvoice
+from shared.domain.statements.letter_asks import asked_in_term
+from shared.domain.statements.matching import Allocation, Asked, OpenInvoice
 from shared.services.ledger.service import LedgerService
 from shared.services.plan_designation import PlanMemo, plan_of_reference
 from shared.services.repositories import Repositories
@@ -66,7 +67,31 @@ def ledger_totals(ledger: LedgerService) -> OpenTotalsProvider:
             )
         return out
 
+    def asked(client: Client, invoices: Sequence[OpenInvoice], on: date) -> dict[str, Asked]:
+        """What letters whose term still runs asked for these invoices (letter_asks)."""
+        by_debtor: dict[str, list[OpenInvoice]] = {}
+        for inv in invoices:
+            by_debtor.setdefault(inv.debtor, []).append(inv)
+        out: dict[str, Asked] = {}
+        for number, invs in by_debtor.items():
+            found = ledger.repos.debtors.get(client.client_id, number)
+            debtor = found[0] if found is not None else None
+            numbers = [i.number for i in invs]
+            figures = ledger.open_claims(client, numbers, on, debtor=debtor)
+            out.update(
+                asked_in_term(
+                    number,
+                    figures,
+                    on,
+                    lambda day, numbers=numbers, debtor=debtor: ledger.open_claims(  # type: ignore[misc]
+                        client, numbers, day, debtor=debtor
+                    ),
+                )
+            )
+        return out
+
     totals.from_ledger = True  # type: ignore[attr-defined]  # a window computes the same itself
+    totals.asked = asked  # type: ignore[attr-defined]  # what running letters asked (F7)
     return totals
 
 

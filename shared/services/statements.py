@@ -58,6 +58,8 @@ from shared.domain.statements.batches import (
 from shared.domain.statements.designation import line_designation
 from shared.domain.statements.details_nl import id_candidates
 from shared.domain.statements.matching import (
+    Asked,
+    AskedTotals,
     LineMatch,
     Lookups,
     MatchSettings,
@@ -650,6 +652,37 @@ class StatementService:
 
         return totals
 
+    def _asked_for(self, clients: list[Client], on: date) -> AskedTotals | None:
+        """What letters whose term still runs asked for the matcher's invoices (newcomer17
+        F7), keys as the matcher knows them; None when the open totals are not the ledger's."""
+        provider = getattr(self.open_totals, "asked", None)
+        if provider is None:
+            return None
+        by_id = {c.client_id: c for c in clients}
+
+        def asked(invoices: Sequence[OpenInvoice]) -> dict[str, Asked]:
+            groups: dict[str, list[OpenInvoice]] = {}
+            for inv in invoices:
+                client_id = inv.number.split(_SEP)[0] if _SEP in inv.number else ""
+                groups.setdefault(client_id, []).append(inv)
+            out: dict[str, Asked] = {}
+            for client_id, invs in groups.items():
+                client = by_id.get(client_id) if client_id else (clients[0] if clients else None)
+                if client is None:
+                    continue
+                prefix = f"{client_id}{_SEP}" if client_id else ""
+                local = [
+                    replace(i, number=i.number[len(prefix) :], debtor=i.debtor.removeprefix(prefix))
+                    for i in invs
+                ]
+                found: dict[str, Asked] = provider(client, local, on)
+                out.update(
+                    {prefix + k: replace(v, letter=prefix + v.letter) for k, v in found.items()}
+                )
+            return out
+
+        return asked
+
     def _line(
         self,
         statement: Statement,
@@ -773,7 +806,8 @@ class StatementService:
             result = LineMatch(0, line.amount, (), (), ("no client allows matching",), None)
         else:
             totals = self._totals_for(clients, line.booking_date)
-            result = match_line(0, line, lookups, settings, totals)
+            asked = self._asked_for(clients, line.booking_date)
+            result = match_line(0, line, lookups, settings, totals, asked)
         if result.booked and result.best is not None:
             client, numbers = self._split(result, {c.client_id: c for c in clients}, clients)
             if self._index_agrees(client, result):

@@ -78,9 +78,12 @@ from shared.domain.records import (
 from shared.domain.standing import natural_obligation
 from shared.domain.statements.batches import may_be_own_collection, names_batch
 from shared.domain.statements.designation import line_designation
+from shared.domain.statements.letter_asks import asked_in_term
 from shared.domain.statements.matching import (
     RANGE_CAP,
     Allocation,
+    Asked,
+    AskedTotals,
     LineMatch,
     Lookups,
     MatchSettings,
@@ -615,6 +618,51 @@ class StatementWindow:
 
         return totals
 
+    def _asked(self, on: date, amount: Cents, *, speculative: bool = False) -> AskedTotals | None:
+        """What letters whose term still runs asked for the matcher's invoices, from the
+        window's books (letter_asks; newcomer17 F7); None where the service matches on
+        principal or its own provider (which answers it itself)."""
+        if not self.own_totals:
+            return self.service._asked_for(self.clients, on)
+        if not self.ledger_totals:
+            return None
+
+        def asked(invoices: Sequence[OpenInvoice]) -> dict[str, Asked]:
+            out: dict[str, Asked] = {}
+            debtors: dict[tuple[str, str], OpenInvoice] = {}
+            for inv in invoices:
+                # a letter asks at least each invoice's principal: one larger than the line
+                # is in no letter it pays, and a debtor with only such invoices costs no read
+                if inv.open_amount <= amount:
+                    client_id, _ = self._split_key(inv.number)
+                    debtors.setdefault((client_id, self._split_key(inv.debtor)[1]), inv)
+            for (client_id, debtor), first in debtors.items():
+                client = self.by_id.get(client_id)
+                if client is None:
+                    continue
+                named = first if first.debtor_kind else None
+                if speculative:
+                    claims = self._read_book(client, debtor, named)[0]
+                else:
+                    claims = self._debtor_book(client, debtor, named).claims
+                found = asked_in_term(
+                    debtor,
+                    self._figures(client_id, debtor, claims, on),
+                    on,
+                    lambda day, c=claims, k=client_id, d=debtor: self._figures(k, d, c, day),  # type: ignore[misc]
+                )
+                out.update(
+                    {
+                        self._key(client_id, number): replace(
+                            a, letter=self._key(client_id, a.letter)
+                        )
+                        for number, a in found.items()
+                    }
+                )
+            return out
+
+        return asked
+
     def _figures(
         self, client_id: str, debtor: str, claims: DebtorClaims, on: date
     ) -> dict[str, ClaimFigures]:
@@ -642,8 +690,9 @@ class StatementWindow:
 
         def warm(line: StatementLine) -> None:
             totals = self._totals(line.booking_date, line.amount, speculative=True)
+            asked = self._asked(line.booking_date, line.amount, speculative=True)
             try:
-                match_line(0, line, view, self.settings, totals)
+                match_line(0, line, view, self.settings, totals, asked)
             except Exception:  # a read that fails here is made again, in order, where it counts
                 log.debug("prefetch of a statement line failed", exc_info=True)
 
@@ -670,7 +719,12 @@ class StatementWindow:
             self.settled.append((record, "debit", self._fields(line, None, None)))
             return
         result = match_line(
-            0, line, self, self.settings, self._totals(line.booking_date, line.amount)
+            0,
+            line,
+            self,
+            self.settings,
+            self._totals(line.booking_date, line.amount),
+            self._asked(line.booking_date, line.amount),
         )
         if result.booked and result.best is not None and self._book(line, line_id, record, result):
             self.decided.append((line, line_id))

@@ -33,8 +33,15 @@ that takes a shortcut fails here as it would against Graph:
   ``nextExpectedRanges`` value (else 416 with it); an ``Authorization`` header there is
   refused (401); a PUT answers 200 with ``nextExpectedRanges: ["{next}"]``, the last one 201
   with ``Location`` (the attachment is then on the draft); ``POST .../messages/{id}/send``
-  answers 202 and files it in Sent Items; ``DELETE`` removes a draft; ``lose_answers`` and
-  ``gateway_errors`` apply to that send as to sendMail;
+  answers 202 (it takes no request body) and moves the draft to Sent Items: it is no draft
+  any more, so a second ``send`` or a ``DELETE`` of its id answers 404 ``ErrorItemNotFound``;
+  ``DELETE`` removes a draft (204); ``lose_answers`` and ``gateway_errors`` (sent, then
+  answered ``gateway_status``, 504 unless a test sets 503) apply to that send as to sendMail;
+  ``refuse_sends`` (statuses: 429 with ``Retry-After``, 503, ...) answers the next sends
+  (sendMail or a draft's) with nothing sent, the draft left as it was; ``lose_draft_answers``
+  draft creations are made but their answer is lost;
+- Drafts, filtered the one way a client may ask here (as Sent Items):
+  ``mailFolders/drafts/messages?$filter=internetMessageId eq '...'``;
 - a mail over the sending mailbox's maximum message size answers 413
   ``ErrorMessageSizeExceeded`` at its send (sendMail, or a draft's ``send``) and is not sent:
   Exchange Online's default ``MaxSendSize`` of 35 MB (``MESSAGE_LIMIT``, MiB here), or the
@@ -98,6 +105,9 @@ class GraphStandIn:
         self.vanish_on_read: set[str] = set()  # deleted right after the delta page listed them
         self.lose_answers = 0  # sendMail requests taken whose answer is lost
         self.gateway_errors = 0  # sendMail requests taken and answered 504
+        self.gateway_status = 504  # what those are answered (a gateway's 503 after the send)
+        self.refuse_sends: list[int] = []  # the next sends answered so, nothing sent
+        self.lose_draft_answers = 0  # drafts made whose answer is lost
         self.sent_items_lag = 0  # Sent Items queries that do not show the sent mail yet
         self.seq = itertools.count(1)
         self.states: dict[str, tuple[str, int, int, tuple[str, ...]]] = {}
@@ -178,6 +188,8 @@ class GraphStandIn:
             return self._delta(parts[2], box, r, q)
         if rest == ["mailFolders", "sentitems", "messages"] and r.method == "GET":
             return self._sent_items(box, q)
+        if rest == ["mailFolders", "drafts", "messages"] and r.method == "GET":
+            return self._drafts(box, q)
         if rest == ["mailFolders", "inbox", "messages"] and r.method == "GET":
             return Reply(
                 200, {"value": [_pick(m, q.get("$select")) for m in box.messages.values()]}
@@ -294,6 +306,9 @@ class GraphStandIn:
         draft_id = "AAMkDraft" + uuid.uuid4().hex
         box.drafts[draft_id] = {**m, "id": draft_id, "isDraft": True,
                                 "attachments": [_file(a) for a in m.get("attachments") or []]}  # fmt: skip
+        if self.lose_draft_answers > 0:
+            self.lose_draft_answers -= 1
+            return Reply(lost=True)
         return Reply(201, {"id": draft_id, "isDraft": True, "subject": m.get("subject", "")})
 
     def _on_draft(
@@ -342,6 +357,10 @@ class GraphStandIn:
             return Reply(201, {"uploadUrl": f"{self.base}/upload/{token}",
                                "expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": ["0-"]})  # fmt: skip
         if rest == ["send"] and r.method == "POST":
+            if r.body:
+                return _error(400, "ErrorInvalidRequest", "send takes no request body")
+            if (refused := self._refuse_send()) is not None:
+                return refused
             size = _encoded_size(draft.get("body", {}).get("content", ""), draft["attachments"])
             if (too_large := self._too_large(address, size)) is not None:
                 return too_large
@@ -417,10 +436,21 @@ class GraphStandIn:
             return Reply(lost=True)
         if self.gateway_errors > 0:
             self.gateway_errors -= 1
-            return _error(504, "UnknownError", "gateway timeout")
+            return _error(self.gateway_status, "UnknownError", "gateway error after the send")
         return Reply(202)
 
+    def _refuse_send(self) -> Reply | None:
+        """A send Graph answers without sending (throttled, busy): nothing changes."""
+        if not self.refuse_sends:
+            return None
+        status = self.refuse_sends.pop(0)
+        headers = {"Retry-After": str(self.throttle_seconds)} if status in (429, 503) else {}
+        return Reply(status, {"error": {"code": "ApplicationThrottled" if status == 429 else "ServiceUnavailable",
+                                        "message": "not sent: try again later"}}, headers)  # fmt: skip
+
     def _send_mail(self, address: str, box: Mailbox, r: Received) -> Reply:
+        if (refused := self._refuse_send()) is not None:
+            return refused
         if r.headers.get("content-type", "").startswith("text/plain"):
             mime = email.message_from_bytes(base64.b64decode(r.body), policy=default_policy)
             headers = {k.lower(): str(v) for k, v in mime.items()}
@@ -449,17 +479,20 @@ class GraphStandIn:
         box.sent.append(sent)
         return self._answer_send()
 
+    def _drafts(self, box: Mailbox, q: dict[str, str]) -> Reply:
+        """Drafts, filtered as Sent Items are (by ``internetMessageId``)."""
+        mid = _message_id_filter(q)
+        if isinstance(mid, Reply):
+            return mid
+        found = [d for d in box.drafts.values() if d.get("internetMessageId") == mid]
+        return Reply(200, {"value": [_pick(d, q.get("$select")) for d in found]})
+
     def _sent_items(self, box: Mailbox, q: dict[str, str]) -> Reply:
         """Sent Items, filtered the one way a client may ask here: ``internetMessageId eq
         '<id>'`` (an OData string literal, quotes doubled)."""
-        wanted = q.get("$filter", "")
-        prefix = "internetMessageId eq '"
-        if not wanted.startswith(prefix) or not wanted.endswith("'"):
-            return _error(400, "ErrorInvalidUrlQueryFilter", f"unsupported filter {wanted!r}")
-        literal = wanted[len(prefix) : -1]
-        if "'" in literal.replace("''", ""):
-            return _error(400, "BadRequest", "invalid OData string literal")
-        mid = literal.replace("''", "'")
+        mid = _message_id_filter(q)
+        if isinstance(mid, Reply):
+            return mid
         if self.sent_items_lag > 0:  # Exchange has not filed the copy yet
             self.sent_items_lag -= 1
             return Reply(200, {"value": []})
@@ -486,6 +519,19 @@ class GraphStandIn:
             "reply_to_id": original["id"],
         })  # fmt: skip
         return Reply(202)
+
+
+def _message_id_filter(q: dict[str, str]) -> str | Reply:
+    """The id of ``$filter=internetMessageId eq '<id>'`` (an OData string literal, quotes
+    doubled), or the 400 Graph answers a filter this stand-in does not take."""
+    wanted = q.get("$filter", "")
+    prefix = "internetMessageId eq '"
+    if not wanted.startswith(prefix) or not wanted.endswith("'"):
+        return _error(400, "ErrorInvalidUrlQueryFilter", f"unsupported filter {wanted!r}")
+    literal = wanted[len(prefix) : -1]
+    if "'" in literal.replace("''", ""):
+        return _error(400, "BadRequest", "invalid OData string literal")
+    return literal.replace("''", "'")
 
 
 def _pick(message: dict[str, Any], select: str | None, one: bool = False) -> dict[str, Any]:

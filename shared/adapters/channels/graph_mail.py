@@ -46,8 +46,10 @@ from shared.domain.messaging import (
     MessageContent,
     OutboundMessage,
     PermanentSendError,
+    SendError,
     SendResult,
     TransientSendError,
+    UncertainSendError,
 )
 
 # a file of this size or more goes by an upload session (Graph: "between 3 MB and 150 MB"; a
@@ -213,17 +215,29 @@ class GraphMailChannel:
         self, mailbox: str, message: OutboundMessage, content: MessageContent
     ) -> SendResult:
         """A draft with our ``internetMessageId`` (so :meth:`confirm` finds the sent mail as it
-        finds one sent by ``sendMail``), its attachments added one request each, then sent. A
-        draft left by a failure before the send is deleted (best effort): a retry makes its
-        own, and nothing of it reached the debtor."""
-        draft = call(
-            "Graph",
-            lambda: self.http.post(
-                f"{mailbox}/messages",
-                json=self._message(message, content, []),
-                headers=self._headers(),
-            ),
-        )
+        finds one sent by ``sendMail``), its attachments added one request each, then sent.
+
+        No draft of ours stays in the client's Drafts (the debtor's letter and invoices, ready
+        for anyone to send by hand): one whose attachment or send was refused is deleted, and
+        the deletion is the proof that it did not go (a draft that is gone had been sent, so
+        that failure is uncertain, never retried); drafts an earlier attempt could not delete
+        (its creation's answer lost, its worker stopped between the draft and its send, the
+        deletion itself refused) carry the same ``internetMessageId``, and the next attempt
+        deletes them before it makes its own. Only a send whose answer was lost keeps its
+        draft: Exchange may be sending it (:meth:`confirm` deletes it if it is still there)."""
+        self._discard_left(mailbox, message)
+        try:
+            draft = call(
+                "Graph",
+                lambda: self.http.post(
+                    f"{mailbox}/messages",
+                    json=self._message(message, content, []),
+                    headers=self._headers(),
+                ),
+            )
+        except TransientSendError:
+            self._discard_left(mailbox, message, best_effort=True)  # made, its answer lost
+            raise
         raise_for("Graph", draft)
         draft_id = str(draft.json()["id"])
         try:
@@ -241,11 +255,11 @@ class GraphMailChannel:
             final=True,
         )
         try:
-            _refuse_too_large(sent)
-        except MessageTooLarge:
-            self._discard(mailbox, draft_id)  # not sent: the draft goes, a smaller mail follows
+            _refuse_too_large(sent)  # not sent: the draft goes, a smaller mail follows
+            raise_for("Graph", sent, final=True)
+        except (TransientSendError, PermanentSendError) as refused:
+            self._withdraw(mailbox, draft_id, refused)
             raise
-        raise_for("Graph", sent, final=True)
         return SendResult(self.name, draft_id)
 
     def _attach(self, mailbox: str, draft_id: str, attachment: Attachment) -> None:
@@ -310,7 +324,45 @@ class GraphMailChannel:
         try:
             self.http.delete(f"{mailbox}/messages/{draft_id}", headers=self._headers())
         except (httpx.HTTPError, TransientSendError, PermanentSendError):
-            pass  # a draft left in Drafts is never sent; the failure that got here is raised
+            pass  # the next attempt deletes it (_discard_left); the failure here is raised
+
+    def _withdraw(self, mailbox: str, draft_id: str, refused: SendError) -> None:
+        """A draft whose send Graph refused (429, 503, 413, another 4xx), deleted: deleted,
+        it can never go out, so the refusal stands; already gone (404), it was sent after
+        all (a 503 from a gateway that had passed the send on): uncertain, so the service
+        asks Sent Items and never sends a second mail. A deletion that fails leaves the
+        refusal as it is (the draft, still unsent, goes with the next attempt's sweep)."""
+        try:
+            gone = self.http.delete(f"{mailbox}/messages/{draft_id}", headers=self._headers())
+        except (httpx.HTTPError, TransientSendError, PermanentSendError):
+            return
+        if gone.status_code == 404:
+            raise UncertainSendError(
+                f"{refused}; yet the draft is gone from Drafts: it may have been sent"
+            ) from refused
+
+    def _discard_left(
+        self, mailbox: str, message: OutboundMessage, *, best_effort: bool = False
+    ) -> None:
+        """Deletes the drafts of this mail still in Drafts (found by our
+        ``internetMessageId``): none of them was sent, as a sent draft leaves Drafts.
+        ``best_effort``: a failure to ask or delete is let pass (the
+        next attempt, or :meth:`confirm`, asks again)."""
+        wanted = outbound_message_id(message.client_id, message.key, message.sender)
+        url = f"{mailbox}/mailFolders/drafts/messages"
+        params = {"$filter": f"internetMessageId eq '{_literal(wanted)}'", "$select": "id"}
+        try:
+            found = call(
+                "Graph", lambda: self.http.get(url, params=params, headers=self._headers())
+            )
+            raise_for("Graph", found)
+            left = [str(d["id"]) for d in found.json().get("value", [])]
+        except (TransientSendError, PermanentSendError):
+            if best_effort:
+                return
+            raise
+        for draft_id in left:
+            self._discard(mailbox, draft_id)
 
     def look_up(self, message: OutboundMessage) -> SendResult | None:
         return None
@@ -325,13 +377,20 @@ class GraphMailChannel:
         if not self.can_confirm(message):
             return None
         wanted = outbound_message_id(message.client_id, message.key, message.sender)
-        literal = wanted.replace("'", "''")  # an OData string literal
         url = f"{self.graph_url}/users/{message.sender}/mailFolders/sentitems/messages"
-        params = {"$filter": f"internetMessageId eq '{literal}'", "$select": "id,sentDateTime"}
+        params = {
+            "$filter": f"internetMessageId eq '{_literal(wanted)}'",
+            "$select": "id,sentDateTime",
+        }
         response = call("Graph", lambda: self.http.get(url, params=params, headers=self._headers()))
         raise_for("Graph", response)
-        found = response.json().get("value", [])
-        return SendResult(self.name, message.reference) if found else None
+        if response.json().get("value", []):
+            return SendResult(self.name, message.reference)
+        # not sent (yet): a draft of it still in Drafts never went (a worker stopped between
+        # the draft and its send, a send whose answer was lost before Exchange took it), and
+        # deleted it never will: nobody sends that outdated copy by hand from the Drafts
+        self._discard_left(f"{self.graph_url}/users/{message.sender}", message, best_effort=True)
+        return None
 
     def bounces(self, mailbox: str, since: datetime) -> list[tuple[str, str, str, dict[str, str]]]:
         """(our reference, reason, the report's sender, its headers) for every non-delivery
@@ -383,6 +442,11 @@ class GraphMailChannel:
             value = str(h.get("value", ""))
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         return headers
+
+
+def _literal(value: str) -> str:
+    """An OData string literal's content (quotes doubled)."""
+    return value.replace("'", "''")
 
 
 def _refuse_too_large(response: httpx.Response) -> None:

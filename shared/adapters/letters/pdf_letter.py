@@ -4,7 +4,8 @@ libraries), in the client's house style, ready for a Dutch window envelope.
 The address is placed in the window of a standard envelope with the window on the left
 (C5/6 and EA5/6: 20 mm from the left edge, 50 mm from the top, 90 x 40 mm), with the sender's
 return line above it. Every page carries its number; the payment block carries the EPC QR code
-(banking apps fill in IBAN, amount and reference) and the betalingskenmerk in print. A payment
+(banking apps fill in IBAN, amount and reference) and the betalingskenmerk in print, or,
+without one, the description to quote (debtor and invoice numbers, as the portal). A payment
 plan's letter lists its installments and asks, in its payment block, for one installment.
 
 Every text is set in an embedded Unicode font (``typeface``: names such as "Ş. Yılmaz" print
@@ -72,6 +73,10 @@ class LetterSpec:
     costs: Cents = 0
     interest: Cents = 0
     payment_reference: str | None = None
+    # what a letter without a betalingskenmerk asks the debtor to quote (its invoices: the
+    # text the portal and the e-mail's QR code carry), printed and in its QR code (newcomer17
+    # F7: a letter over several invoices gave nothing to quote)
+    description: str | None = None
     language: str = "nl"
     portal_url: str | None = None  # the debtor's portal link, printed as a second QR code
     # a 14-day letter: ``costs`` are owed only from this day (art. 6:96 lid 6 BW), so they are
@@ -112,7 +117,8 @@ LABELS = {
            "costs_after": "Incassokosten als niet uiterlijk {day} is betaald",
            "payee": "t.n.v.", "installment": "Termijn", "amount": "Bedrag",
            "plan_total": "Totaal van de regeling", "installment_pay": "Termijn {n}, uiterlijk {day}",
-           "plan_ref": "Vermeld bij elke termijn betalingskenmerk {ref}"},
+           "plan_ref": "Vermeld bij elke termijn betalingskenmerk {ref}",
+           "quote": "Vermeld als omschrijving"},
     "en": {"invoice": "Invoice", "date": "Date", "due": "Due date", "open": "Outstanding", "costs": "Collection costs",
            "interest": "Interest", "total": "Total to pay", "pay": "Payment", "ref": "Payment reference",
            "page": "Page", "of": "of", "scan": "Scan with your banking app",
@@ -120,7 +126,8 @@ LABELS = {
            "costs_after": "Collection costs if not paid by {day}",
            "payee": "in the name of", "installment": "Installment", "amount": "Amount",
            "plan_total": "Total of the plan", "installment_pay": "Installment {n}, due {day}",
-           "plan_ref": "Quote payment reference {ref} with every installment"},
+           "plan_ref": "Quote payment reference {ref} with every installment",
+           "quote": "Quote as the description"},
 }  # fmt: skip
 
 
@@ -435,7 +442,10 @@ def _payment_block(pdf: _Pdf, spec: LetterSpec) -> None:
     pdf.ln(6)
     top = pdf.get_y()
     reference = spec.payment_reference
-    text = f"{labels['ref']} {betalingskenmerk.display(reference)}" if reference else None
+    # no betalingskenmerk: the description the portal gives, so a scanned transfer says what a
+    # typed one would and the matcher finds the invoices by their numbers
+    description = None if reference else (spec.description or "").strip()[:140] or None
+    text = f"{labels['ref']} {betalingskenmerk.display(reference)}" if reference else description
     png = qr_png(
         CreditTransfer(
             name=spec.letterhead.name[:70],
@@ -472,6 +482,8 @@ def _payment_block(pdf: _Pdf, spec: LetterSpec) -> None:
             new_x="LEFT",
             new_y="NEXT",
         )
+    elif description:
+        pdf.cell(0, 5, printable(f"{labels['quote']}: {description}"), new_x="LEFT", new_y="NEXT")
     pdf.cell(0, 5, labels["scan"], new_x="LEFT", new_y="NEXT")
     if spec.portal_url:
         link = io.BytesIO()

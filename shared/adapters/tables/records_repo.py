@@ -34,11 +34,13 @@ from shared.domain.records import (
 )
 from shared.ports.tables import (
     MAX_BATCH,
+    Conflict,
     Op,
     OpKind,
     PreconditionFailed,
     Row,
     TableStore,
+    TransactionFailed,
     all_rows,
     prefix_range,
 )
@@ -219,6 +221,36 @@ class ContactLogRepository:
     def add(self, entry: ContactEntry) -> None:
         self.store.insert(schema.CONTACT_LOG, self.to_row(entry))
 
+    def add_once(self, entry: ContactEntry) -> bool:
+        """The entry written once under its id, however many writers meet (False: written
+        before). The log's row key starts with the entry's time, so two writers that each
+        checked the log and found nothing (two deliveries of one event, a retry beside the
+        request it repeats) would write the id twice, each under a time of its own. With the
+        entry goes, in one transaction, its claim: a row keyed by the debtor and the id
+        alone (:func:`schema.contact_once_rk`), which only one of them can insert; the other's
+        transaction writes nothing. An entry written before claims were kept is found by its
+        id as before."""
+        pk = encode(entry.client_id)
+        claim = Row(
+            pk,
+            schema.contact_once_rk(entry.debtor_number, entry.entry_id),
+            {"Entry": schema.contact_rk(entry.debtor_number, entry.at, entry.entry_id)},
+        )
+        if self.store.get(schema.CONTACT_LOG, pk, claim.rk) is not None:
+            return False
+        if self.entry(entry.client_id, entry.debtor_number, entry.entry_id) is not None:
+            return False  # written before its claim was kept (before oncefix17)
+        try:
+            self.store.transact(
+                schema.CONTACT_LOG,
+                [Op(OpKind.INSERT, claim), Op(OpKind.INSERT, self.to_row(entry))],
+            )
+        except TransactionFailed as exc:
+            if isinstance(exc.cause, Conflict):
+                return False  # the writer beside this one claimed it first
+            raise
+        return True
+
     @staticmethod
     def to_row(entry: ContactEntry) -> Row:
         """The entry's row (a caller writing many in one transaction builds them here)."""
@@ -302,6 +334,7 @@ class ContactLogRepository:
         entries = (
             self._from_row(r)
             for r in all_rows(self.store, schema.CONTACT_LOG, pk=encode(client_id))
+            if not r.rk.startswith(schema.CONTACT_ONCE)  # an entry's claim, no entry
         )
         return sorted(entries, key=lambda e: e.at)
 

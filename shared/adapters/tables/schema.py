@@ -14,6 +14,7 @@ Invoices      client_id     "i|" debtor "|" invoice number      a debtor's invoi
                             "r|" invoice number                 a client's receipt to book
 Payments      client_id     payment id (time-ordered)           payments in order received
 ContactLog    client_id     debtor "|" inverted time "|" id     a debtor's log, newest first
+                            "|once|" debtor "|" id              an entry written once: its claim
 Actions       client_id     action id (time-ordered)            the action list
 ApiKeys       "key"         key id                              authenticate a request
 
@@ -69,3 +70,12 @@ def contact_rk(debtor_number: str, at: datetime, entry_id: str) -> str:
 
 def contact_prefix(debtor_number: str) -> str:
     return encode(debtor_number) + "|"
+
+
+# the claim of an entry written once (ContactLogRepository.add_once): an encoded debtor number
+# never holds "|", so no debtor's range of the log reaches these rows
+CONTACT_ONCE = "|once|"
+
+
+def contact_once_rk(debtor_number: str, entry_id: str) -> str:
+    return CONTACT_ONCE + join(encode(debtor_number), entry_id)

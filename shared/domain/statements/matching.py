@@ -23,6 +23,9 @@ The rules a careful credit manager books by, each named in the reasons:
 - known payer: a debtor's known IBAN paying exactly the open total, or the open principal, of
   exactly one of that debtor's open invoices (no other invoice or set of his fitting by either),
   with no reference or number in the text pointing elsewhere;
+- known payer, letter's total: a debtor's known IBAN paying exactly what a 14-day letter whose
+  term still runs asked for its invoices together (principal and interest to the term's last
+  day, ``asked_totals``), no other invoice or set of his fitting, nothing pointing elsewhere;
 - number without prefix/year, or with one typo: when the payer and the amount agree.
 The precision guard: a booking is automatic only when the best candidate reaches the
 threshold and leads every other candidate by the margin (no other open claim fits as well).
@@ -63,7 +66,13 @@ WEIGHT_NAME = 0.15
 WEIGHT_NAME_PARTIAL = 0.05
 BONUS_ONLY_OPEN_AMOUNT = 0.35  # known payer, exact open total of exactly one invoice
 BONUS_ONLY_OPEN_SET = 0.25  # known payer, exact open total of exactly one set of invoices
+BONUS_LETTER_TOTAL = 0.35  # known payer, exactly what one letter asked for its invoices
 BONUS_PAYER_AND_AMOUNT = 0.1  # a typo'd number is trusted when payer and amount agree
+# the most an invoice found only by the amount lookup can score: a typo'd number, the exact
+# amount, the payer's name and the typo bonus (never the payer's account: not his debtor)
+AMOUNT_CANDIDATE_MAX = round(
+    WEIGHT_NUMBER_FUZZY + WEIGHT_AMOUNT_EXACT + WEIGHT_NAME + BONUS_PAYER_AND_AMOUNT, 4
+)
 MAX_SUBSET_INVOICES = 20
 MAX_SUBSET_SIZE = 4
 MAX_TAIL_LOOKUPS = 3  # digit groups of a description looked up, longest first
@@ -337,6 +346,20 @@ class Lookups(Protocol):
 OpenTotals = Callable[[Sequence[OpenInvoice]], dict[str, Cents]]
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What a letter whose term still runs asked for one invoice (its principal and interest
+    to the term's last day: the letter's total is the sum over its invoices), and which letter
+    (invoices with the same ``letter`` were asked together)."""
+
+    amount: Cents
+    letter: str
+
+
+# the invoices' letters, for those a letter's term still runs on (the others left out)
+AskedTotals = Callable[[Sequence[OpenInvoice]], dict[str, Asked]]
+
+
 def principal_open(invoices: Sequence[OpenInvoice]) -> dict[str, Cents]:
     """The default open total of a claim: its principal still open."""
     return {i.number: i.open_amount for i in invoices}
@@ -433,6 +456,7 @@ def candidates(
     open_totals: OpenTotals = principal_open,
     settings: MatchSettings | None = None,
     budget: LookupBudget | None = None,
+    asked_totals: AskedTotals | None = None,
 ) -> dict[tuple[str, ...], Candidate]:
     """Every plausible way to explain ``line``, scored, with reasons. Lookups are made in
     order of strength and stop as soon as the answer cannot change: a reference or number
@@ -548,10 +572,16 @@ def candidates(
         pool += spend.full(lookups.of_debtor(debtor)) if spend.take() else []
     pool_totals = open_totals(pool)
     totals.update(pool_totals)
+    # what letters still running asked, of a known payer's invoices and those the text names
+    asked: dict[str, Asked] = {}
+    if asked_totals is not None and debtors:
+        named_of_payer = [inv for inv, _, _ in mentioned.values() if inv.debtor in debtors]
+        seen = {i.number: i for i in [*pool, *named_of_payer]}
+        asked = asked_totals(list(seen.values()))
     for cand in found.values():  # re-score the text candidates with the payer known
         cand.score, cand.reasons = _base(cand)
         cand.payer_weight = 0.0
-        _score_support(cand, line, totals, debtors, named)
+        _score_support(cand, line, totals, debtors, named, asked)
     # a structured reference that matches no open invoice points elsewhere too
     conflicting = named
     for debtor in sorted(debtors):
@@ -559,7 +589,7 @@ def candidates(
             (i for i in pool if i.debtor == debtor and pool_totals[i.number] > 0),
             key=lambda i: (i.due_date or date.min, i.number),
         )
-        _payer_candidates(invoices, line, conflicting, found, add, totals, debtors, tokens)
+        _payer_candidates(invoices, line, conflicting, found, add, totals, debtors, tokens, asked)
     if _settled(found, chosen):
         return found
     if settings is not None and not _amount_can_tell(line, tokens, found, chosen):
@@ -657,13 +687,22 @@ def _amount_can_tell(
     it stands (scores final: the amount step changes none of them; the test is ``decide``'s,
     with the settings the line is decided with) ends the same without it: the same
     candidates, suggestions and reasons."""
-    if line.counterparty_name or any(len(t) >= 5 for t in tokens):
-        return True
     ranked = sorted((c.score for c in found.values()), reverse=True)
+    runner_up = ranked[1] if len(ranked) > 1 else 0.0
+    books = (
+        bool(ranked)
+        and ranked[0] >= settings.auto_threshold
+        and ranked[0] - runner_up >= settings.margin
+    )
+    if line.counterparty_name or any(len(t) >= 5 for t in tokens):
+        # a line that books as it stands, by more than the margin over the best an amount
+        # candidate can reach (another debtor's claim of this amount, one typo off the text,
+        # his name the payer's), ends the same without it: a letter's description naming the
+        # debtor's number and invoices spent the lookups on its numbers (newcomer17 F7)
+        return not (books and ranked[0] - AMOUNT_CANDIDATE_MAX >= settings.margin)
     if not ranked or not settings.auto_book:
         return False
-    runner_up = ranked[1] if len(ranked) > 1 else 0.0
-    return ranked[0] >= settings.auto_threshold and ranked[0] - runner_up >= settings.margin
+    return books
 
 
 def _typo_in(inv: OpenInvoice, tokens: set[str]) -> bool:
@@ -685,10 +724,12 @@ def _payer_candidates(
     totals: dict[str, Cents],
     debtors: set[str],
     tokens: set[str],
+    asked: dict[str, Asked] | None = None,
 ) -> None:
     """Candidates from one known payer's open invoices."""
     if not invoices:
         return
+    asked = asked or {}
 
     def new(invs: Sequence[OpenInvoice], weight: float, reason: str) -> Candidate | None:
         if tuple(sorted(i.number for i in invs)) in found:
@@ -696,7 +737,7 @@ def _payer_candidates(
         cand = add(invs, weight, reason)
         cand.base_score, cand.base_reasons = cand.score, len(cand.reasons)
         cand.via_payer = True
-        _score_support(cand, line, totals, debtors, conflicting)
+        _score_support(cand, line, totals, debtors, conflicting, asked)
         return cand
 
     for inv in invoices:  # a typo'd number of one of the payer's own invoices
@@ -714,6 +755,10 @@ def _payer_candidates(
     subset = subset_with_sum(invoices[:MAX_SUBSET_INVOICES], line.amount, totals)
     if len(exact) == 1 and not subset:
         subset = (exact[0],)  # its principal only: no set of whole claims sums to the amount
+    letters = _letters_paid(invoices, line.amount, asked)
+    if not subset and not exact and len(letters) == 1:
+        _letter_candidate(letters[0], line, conflicting, new)
+        return
     if not subset:  # a partial or unexplained amount: the oldest invoices first (6:43 BW)
         new(invoices[:MAX_SUBSET_SIZE], WEIGHT_IBAN, reason)
         return
@@ -737,6 +782,46 @@ def _payer_candidates(
         cand.reasons.append("not the known-payer rule: another open invoice fits the amount too")
 
 
+def _letters_paid(
+    invoices: Sequence[OpenInvoice], amount: Cents, asked: dict[str, Asked]
+) -> list[tuple[OpenInvoice, ...]]:
+    """The letters (each with every one of its invoices still open) whose total is ``amount``
+    to the cent: the debtor paid what the letter's table and QR code asked."""
+    by_letter: dict[str, list[OpenInvoice]] = defaultdict(list)
+    for inv in invoices:
+        if inv.number in asked:
+            by_letter[asked[inv.number].letter].append(inv)
+    return [
+        tuple(invs)
+        for _, invs in sorted(by_letter.items())
+        if sum(asked[i.number].amount for i in invs) == amount
+    ]
+
+
+def _letter_candidate(
+    invoices: tuple[OpenInvoice, ...],
+    line: StatementLine,
+    conflicting: set[str],
+    new: Callable[[Sequence[OpenInvoice], float, str], Candidate | None],
+) -> None:
+    """The known payer paid exactly one letter's total (and no invoice or set of his fits
+    the amount otherwise): the letter's invoices, booked when nothing points elsewhere."""
+    reason = f"payer account {line.counterparty_iban} is known for this debtor"
+    cand = new(invoices, WEIGHT_IBAN, reason)
+    if cand is None:
+        return
+    if conflicting - {i.number for i in invoices}:
+        cand.reasons.append("not the known-payer rule: the description points elsewhere")
+        return
+    cand.score = round(min(cand.score + BONUS_LETTER_TOTAL, 1.0), 4)
+    cand.reasons.append(
+        "rule known payer, letter's total: exactly what the letter over "
+        + ", ".join(sorted(i.number for i in invoices))
+        + " asked (principal and interest to its term's last day), no other invoice or set "
+        "of this debtor fitting, no reference pointing elsewhere"
+    )
+
+
 def _pays_exactly(amount: Cents, invoices: Sequence[OpenInvoice], totals: dict[str, Cents]) -> bool:
     """The amount is these invoices' whole open claim on the day or their open principal,
     to the cent (one measure over all of them)."""
@@ -752,6 +837,7 @@ def _score_support(
     totals: dict[str, Cents],
     iban_debtors: set[str],
     elsewhere: Collection[str] = (),
+    asked: dict[str, Asked] | None = None,
 ) -> None:
     """``elsewhere``: the invoices the line's text names (``?``: a reference of none); the
     open principal counts as the exact amount only where the text names no other invoice than
@@ -769,6 +855,10 @@ def _score_support(
     elif exact:  # the bill's principal, the interest of the days since unknown to him
         cand.score += WEIGHT_AMOUNT_EXACT
         cand.reasons.append("amount equals the open principal")
+    elif _asked_exactly(line.amount, cand.invoices, asked or {}, elsewhere):
+        # paid before the term's last day: the letter's interest runs a few days ahead
+        cand.score += WEIGHT_AMOUNT_EXACT
+        cand.reasons.append("amount equals what the letter asked for these invoices")
     elif line.amount < total:
         cand.score += WEIGHT_AMOUNT_PARTIAL
         cand.reasons.append("amount is part of the open amount")
@@ -795,6 +885,22 @@ def _score_support(
         cand.score += BONUS_PAYER_AND_AMOUNT
         cand.reasons.append("rule number with one typo: payer and amount agree")
     cand.score = round(min(cand.score, 1.0), 4)
+
+
+def _asked_exactly(
+    amount: Cents,
+    invoices: Sequence[OpenInvoice],
+    asked: dict[str, Asked],
+    elsewhere: Collection[str],
+) -> bool:
+    """The amount is, to the cent, what one letter asked for these invoices (none of another
+    letter, none without a running term), and the text names no other invoice."""
+    letters = {asked[i.number].letter for i in invoices if i.number in asked}
+    if len(letters) != 1 or any(i.number not in asked for i in invoices):
+        return False
+    if set(elsewhere) - {i.number for i in invoices}:
+        return False
+    return amount == sum(asked[i.number].amount for i in invoices)
 
 
 def subset_with_sum(
@@ -866,10 +972,12 @@ def match_line(
     lookups: Lookups,
     settings: MatchSettings,
     open_totals: OpenTotals = principal_open,
+    asked_totals: AskedTotals | None = None,
 ) -> LineMatch:
-    """Candidates, then the decision: booked (automatically) or suggested, with reasons."""
+    """Candidates, then the decision: booked (automatically) or suggested, with reasons.
+    ``asked_totals``: what letters whose term still runs asked (none: no such rule)."""
     budget = LookupBudget()
-    found = candidates(line, lookups, open_totals, settings, budget)
+    found = candidates(line, lookups, open_totals, settings, budget, asked_totals)
     totals = open_totals([i for c in found.values() for i in c.invoices])
     result = decide(n, line, found, settings, totals)
     if budget.exhausted and result.booked:

@@ -2328,11 +2328,13 @@ class PlanService:
         """A status line on the debtor's contact log; ``key``: written once under it (a
         redelivery finishing what a cut-off delivery left)."""
         now = self.clock.now()
-        if key is not None and self.repos.contacts.entry(plan.client_id, plan.debtor_number, key):
-            return  # written by the delivery cut off after it
-        self.repos.contacts.add(ContactEntry(plan.client_id, plan.debtor_number, key or time_ordered_id(now), now,
-                                             ContactKind.STATUS, summary, invoice_numbers=plan.invoice_numbers,
-                                             system=True))  # fmt: skip
+        entry = ContactEntry(plan.client_id, plan.debtor_number, key or time_ordered_id(now), now,
+                             ContactKind.STATUS, summary, invoice_numbers=plan.invoice_numbers,
+                             system=True)  # fmt: skip
+        if key is None:
+            self.repos.contacts.add(entry)
+        else:  # once, also when the delivery cut off after it is redone beside another
+            self.repos.contacts.add_once(entry)
 
 
 def _postal(debtor: Debtor) -> PostalAddress:

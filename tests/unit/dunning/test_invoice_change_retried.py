@@ -32,7 +32,7 @@ def test_a_pause_cut_off_at_the_contact_log_is_logged_by_the_retry_once(
         raise RuntimeError("cut off")
 
     with monkeypatch.context() as m:
-        m.setattr(contacts, "add", cut_off)
+        m.setattr(contacts, "add_once", cut_off)  # the pause's line, written once
         first = a.call("POST", "/v1/clients/C1/invoices/F1/pause", {"until": "2025-06-01"})
     assert first.status == 500, first.body
     for _ in range(2):  # the retry, and a second click later: logged once

@@ -39,7 +39,7 @@ def test_a_standing_set_cut_off_at_the_contact_log_is_logged_and_audited_once(
             raise RuntimeError("cut off")
 
         with monkeypatch.context() as m:
-            m.setattr(contacts, "add", cut_off)
+            m.setattr(contacts, "add_once", cut_off)  # the change's line, written once
             first = a.call("POST", URL, body)
         assert first.status == 500, first.body
     for _ in range(2):  # the retry, and the same request once more
