@@ -61,7 +61,7 @@ var containers = [
   'settlements' // settlement statements (PDF, CSV) and pain.001 payouts
   'direct-debits' // pain.008 files of payment plans (shared/services/plans/direct_debit.py)
   'statutory-rates' // versioned statutory interest rate tables (shared/services/rates.py)
-  'console-jobs' // the console's long work: input, partial results, the file to download
+  'console-jobs' // the console's long work: inputs/ (deleted when the job ends; a week old: consoleJobInputsExpire), partial results, the file to download
   'upload-previews' // a console upload's preview until its confirm (deleted a day old: uploadPreviewsExpire)
   'report-templates' // a client's own Excel workbook for its reports
   'house-style' // clients' e-mail logo, header and footer images (shared/services/house_style.py)
@@ -77,6 +77,10 @@ resource containerSet 'Microsoft.Storage/storageAccounts/blobServices/containers
 // (AVG art. 5(1)(e)): the confirm refuses one older than an hour (shared/services/
 // console_jobs.py, PREVIEW_KEPT) and deletes it; this rule deletes every preview a day old, so
 // one never confirmed is not kept either (the platform's daily run: no timer of our own).
+// A console job's input (a large upload: the same names and addresses) is deleted when the job
+// ends, done or failed; the rule 'console-job-inputs-a-week' deletes any left under
+// console-jobs/inputs/ (a job never ended) a week old. The files people download sit under
+// console-jobs/<client>/<job>/, a prefix no rule matches: they stay.
 resource uploadPreviewsExpire 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: account
   name: 'default'
@@ -90,6 +94,15 @@ resource uploadPreviewsExpire 'Microsoft.Storage/storageAccounts/managementPolic
           definition: {
             filters: { blobTypes: [ 'blockBlob' ], prefixMatch: [ 'upload-previews/' ] }
             actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 1 } } }
+          }
+        }
+        {
+          name: 'console-job-inputs-a-week'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: [ 'blockBlob' ], prefixMatch: [ 'console-jobs/inputs/' ] }
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 7 } } }
           }
         }
       ]

@@ -515,6 +515,16 @@ class KeyOut(BaseModel):
     admin: bool = False
 
 
+class AddressOut(BaseModel):
+    """An address as stored: shown, never checked again on the way out (a value stored under
+    older or other rules must not turn a read into a 500: attack17b F1)."""
+
+    street: str
+    postal_code: str
+    city: str
+    country: str
+
+
 class ClientOut(BaseModel):
     number: str
     client_id: str
@@ -530,7 +540,7 @@ class ClientOut(BaseModel):
     b2b_collection_costs_amount: str | None = None  # euros, "250.00"
     # below this open total no dunning step is taken (euros, "5.00")
     dunning_minimum_amount: str = "5.00"
-    postal_address: AddressIn | None = None  # its letters' return address
+    postal_address: AddressOut | None = None  # its letters' return address
 
 
 class DebtorOut(BaseModel):

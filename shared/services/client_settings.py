@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from shared.domain.countries import is_country
 from shared.domain.dunning.workflow import SWITCHABLE
 from shared.domain.law.agreed_costs import AgreedCostsError, fixed_error, parse_percent
 from shared.domain.money import AmountError, cents_from_decimal, parse_amount
@@ -30,38 +29,6 @@ MAX_POSTPONE_DAYS = 62  # two months: longer is always a person's decision
 MAX_DUNNING_MINIMUM = 100_000_00  # cents, as the API's dunning_minimum_amount
 _THRESHOLD = "the threshold is a percentage from 50 to 100"
 RETRIES = 3
-
-
-def postal_address(street: str, postal_code: str, city: str, country: str) -> Address | None:
-    """The client's postal address from its form fields: none when all three lines are blank
-    (letters then carry no return address), else street, postcode and town, each given, in a
-    country named by its ISO code (blank: NL), as a debtor's address is checked by the API."""
-    street, postal_code, city = street.strip(), postal_code.strip(), city.strip()
-    if not (street or postal_code or city):
-        return None
-    for field, value, limit in (("street", street, 200), ("postal_code", postal_code, 20),
-                                ("city", city, 100)):  # fmt: skip
-        if (
-            not value
-            or len(value) > limit
-            or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value)
-        ):
-            raise Invalid(
-                f"give street, postal code and city of the postal address ({field}: 1 to "
-                f"{limit} characters)",
-                field,
-                code="postal_address_line",
-                params={"limit": limit},
-            )
-    code = (country.strip() or "NL").upper()
-    if not is_country(code):
-        raise Invalid(
-            f"not a country: {country!r}; expected an ISO code such as NL, BE, DE",
-            "country",
-            code="postal_address_country",
-            params={"country": country.strip()[:10]},
-        )
-    return Address(street, postal_code, city, code)
 
 
 class ClientSettings:
@@ -87,8 +54,8 @@ class ClientSettings:
         self, client: Client, *, name: str, contact_email: str, contact_phone: str,
         kvk_number: str, language: str, postal_address: Address | None,
     ) -> Client:  # fmt: skip
-        """``postal_address``: what ``postal_address`` made of the form (None: none, letters
-        carry no return address)."""
+        """``postal_address``: what :func:`shared.api.postal_address.postal_address` made of
+        the form, checked as the API checks it (None: none, letters carry no return address)."""
         name = name.strip()
         if not name or len(name) > 200:
             raise Invalid(

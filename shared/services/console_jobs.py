@@ -1,8 +1,13 @@
 """Long work of the console (a large CSV import, a report over a year) through a queue, so a
 page never waits for it: the page starts a job and shows where it is.
 
-A job is a row (:mod:`shared.adapters.tables.console_jobs_repo`) plus its input and result
-blobs under ``console-jobs/<client id>/<job id>/``; the queue message names only the client
+A job is a row (:mod:`shared.adapters.tables.console_jobs_repo`) plus its input blob
+``console-jobs/inputs/<client id>/<job id>`` and its result blobs under
+``console-jobs/<client id>/<job id>/``. The input (an upload's debtors' names, e-mail and postal
+addresses) is deleted when the job ends, done or failed; a lifecycle rule on ``inputs/``
+(infra/app/storage.bicep) deletes any left, a job never ended among them, a week old (attack17b
+F4: kept for ever). The file to download stays under its own prefix, which no rule touches.
+The queue message names only the client
 and the job. The work is done in steps (a chunk of rows, a part of a report), and after each
 step the job's checkpoint is saved with the ETag it was read with. So under at-least-once
 delivery:
@@ -46,6 +51,7 @@ STALLED = timedelta(minutes=10)  # a running job whose checkpoint is older than 
 # container's lifecycle rule (infra/app/storage.bicep) deletes every preview a day old, so
 # one never confirmed is not kept either.
 UPLOADS_CONTAINER = "upload-previews"
+INPUTS = "inputs"  # the prefix of the jobs' inputs in JOBS_CONTAINER (its lifecycle rule's)
 PREVIEW_KEPT = timedelta(hours=1)
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -99,6 +105,23 @@ class JobFiles:
     def get(self, part: str) -> bytes | None:
         return self.files.get(JOBS_CONTAINER, self.name(part))
 
+    @property
+    def input_name(self) -> str:
+        return f"{INPUTS}/{self.client_id}/{self.job_id}"
+
+    def put_input(self, data: bytes) -> None:
+        self.files.put(JOBS_CONTAINER, self.input_name, data)
+
+    def get_input(self) -> bytes | None:
+        """The job's input; a job started before the inputs had their prefix kept it beside
+        its results (``<client>/<job>/input``)."""
+        data = self.files.get(JOBS_CONTAINER, self.input_name)
+        return data if data is not None else self.get("input")
+
+    def drop_input(self) -> None:
+        self.files.delete(JOBS_CONTAINER, self.input_name)
+        self.files.delete(JOBS_CONTAINER, self.name("input"))
+
 
 class ConsoleJobs:
     def __init__(
@@ -138,7 +161,7 @@ class ConsoleJobs:
             raise ValueError(f"no work of kind {kind!r}")
         now = self.clock.now()
         job_id = new_job_id(now)
-        JobFiles(self.files, client_id, job_id).put("input", data)
+        JobFiles(self.files, client_id, job_id).put_input(data)
         covered = tuple(dict.fromkeys(clients)) if clients else (client_id,)
         job = self.jobs.add(Job(client_id, job_id, kind, started_by, now, now, total=total,
                                 title=title, clients=covered, lang=lang))  # fmt: skip
@@ -191,7 +214,7 @@ class ConsoleJobs:
         if job.clients:
             return job.clients
         if job.kind == "report":
-            data = JobFiles(self.files, job.client_id, job.job_id).get("input")
+            data = JobFiles(self.files, job.client_id, job.job_id).get_input()
             try:
                 named = json.loads(data or b"{}").get("clients")
             except (ValueError, AttributeError):
@@ -266,11 +289,12 @@ class ConsoleJobs:
         if job is None:
             log.warning("console job %s/%s: no such job, message dropped", client_id, job_id)
             return
-        if not job.running:
-            return  # a redelivery of finished work: nothing to do
-        work = self.works[job.kind]()
         files = JobFiles(self.files, client_id, job_id)
-        data = files.get("input")
+        if not job.running:
+            files.drop_input()  # a redelivery of finished work (its end may have crashed before)
+            return
+        work = self.works[job.kind]()
+        data = files.get_input()
         for _ in range(self.max_steps):
             if data is None:
                 self._end(job, JobStatus.FAILED, error="the job's input is gone")
@@ -299,12 +323,15 @@ class ConsoleJobs:
                 log.info("console job %s/%s: another delivery is on it", client_id, job_id)
                 return
             if step.finished:
+                files.drop_input()
                 log.info("console job %s/%s (%s) done", client_id, job_id, job.kind)
                 return
         raise RuntimeError(f"console job {job_id} did not finish in {self.max_steps} steps")
 
     def _end(self, job: Job, status: str, *, error: str) -> None:
+        """A job failed for good (nothing retries it): its input goes with it."""
         try:
             self.jobs.save(replace(job, status=status, error=error, updated_at=self.clock.now()))
         except PreconditionFailed:
             return
+        JobFiles(self.files, job.client_id, job.job_id).drop_input()

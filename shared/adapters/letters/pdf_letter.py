@@ -16,6 +16,7 @@ Dutch, "EUR 12,345.67" in English), as the templates' body text does.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -160,6 +161,86 @@ def _day(on: date) -> str:
     return f"{on:%d-%m-%Y}"
 
 
+def _shrunk(pdf: FPDF, text: str, width: float, size: float, smallest: float) -> bool:
+    """Set the font's size to the largest from ``size`` down to ``smallest`` (half points) at
+    which ``text`` fits ``width``; whether it fits at all (else ``smallest`` is set)."""
+    while True:
+        pdf.set_font_size(size)
+        if pdf.get_string_width(text) <= width:
+            return True
+        if size - 0.5 < smallest:
+            return False
+        size -= 0.5
+
+
+def _wrapped(pdf: FPDF, parts: Sequence[str], width: float, joint: str = ", ") -> list[str]:
+    """``parts`` set in lines no wider than ``width`` in the current font: whole parts joined
+    by ``joint`` where they fit (a postcode stays with its town), a part too wide alone broken
+    between words, a word too wide alone between characters. Nothing is left out."""
+    lines: list[str] = []
+    for part in parts:
+        joined = f"{lines[-1]}{joint}{part}" if lines else part
+        if lines and pdf.get_string_width(joined) <= width:
+            lines[-1] = joined
+            continue
+        if lines:
+            lines[-1] += joint.rstrip()
+        line = ""
+        for word in part.split():
+            candidate = f"{line} {word}" if line else word
+            if pdf.get_string_width(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            for char in word:
+                if line and pdf.get_string_width(line + char) > width:
+                    lines.append(line)
+                    line = ""
+                line += char
+        lines.append(line)
+    return [line for line in lines if line]
+
+
+def _fitted_lines(
+    pdf: FPDF, parts: Sequence[str], width: float, size: float, smallest: float
+) -> list[str]:
+    """``parts`` on one line, the font shrunk to ``width`` down to ``smallest``; when it
+    still does not fit, wrapped (:func:`_wrapped`) at ``smallest``: never cut."""
+    text = ", ".join(parts)
+    if _shrunk(pdf, text, width, size, smallest):
+        return [text]
+    return _wrapped(pdf, parts, width)
+
+
+def _at_most(pdf: FPDF, lines: list[str], count: int, width: float) -> list[str]:
+    """The first ``count`` lines, the last ending in an ellipsis when some were left out (a
+    name of 200 characters would push the letterhead into the letter's text)."""
+    if len(lines) <= count:
+        return lines
+    last = lines[count - 1]
+    while last and pdf.get_string_width(last + "\u2026") > width:
+        last = last[:-1]
+    return [*lines[: count - 1], last.rstrip() + "\u2026"]
+
+
+def _return_lines(pdf: FPDF, head: Letterhead) -> list[str]:
+    """The window's return line: the client's name and postal address at 6 pt, shrunk to the
+    window's width (86 mm) down to 5 pt; when still too wide, the name on a line of its own
+    (shortened with an ellipsis at the end when even that is too wide: the carrier returns a
+    letter by the address) and the address below it, wrapped, never cut (attack17b F2: cut at
+    90 characters, the postcode and town lost, and 98.1 mm wide)."""
+    width = WINDOW_W - 4
+    name = printable(head.name)
+    address = [printable(line) for line in head.address_lines]
+    if _shrunk(pdf, ", ".join([name, *address]), width, 6, 5):
+        return [", ".join([name, *address])]
+    while len(name) > 1 and pdf.get_string_width(name + ",") > width:
+        name = name[:-2].rstrip() + "\u2026"
+    return [f"{name},", *_wrapped(pdf, address, width)]
+
+
 class _Pdf(FPDF):
     def __init__(self, spec: LetterSpec) -> None:
         super().__init__(format="A4", unit="mm")
@@ -179,13 +260,17 @@ class _Pdf(FPDF):
         self.rect(0, 0, 210, 6, style="F")
         if head.logo_png:
             self.image(io.BytesIO(head.logo_png), x=150, y=10, h=18)
+        # top right, 150 to 200 mm: each line shrunk to the 50 mm down to a size still
+        # legible, else wrapped (attack17b F2: a long street ran to 220.4 mm on the 210 mm page)
         self.set_xy(150, 30)
         self.set_font(FAMILY, "B", 10)
-        self.cell(50, 5, printable(head.name), new_x="LEFT", new_y="NEXT")
+        for line in _at_most(self, _fitted_lines(self, [printable(head.name)], 50, 10, 7), 3, 50):
+            self.cell(50, 5, line, new_x="LEFT", new_y="NEXT")
         self.set_font(FAMILY, "", 8)
-        for line in (*head.address_lines, head.contact):
-            if line:
-                self.cell(50, 4, printable(line), new_x="LEFT", new_y="NEXT")
+        for text in (*head.address_lines, head.contact):
+            if text:
+                for line in _fitted_lines(self, [printable(text)], 50, 8, 6.5):
+                    self.cell(50, 4, line, new_x="LEFT", new_y="NEXT")
 
     def footer(self) -> None:
         self.set_y(-15)
@@ -210,13 +295,10 @@ def render_letter(spec: LetterSpec) -> bytes:
     pdf.set_xy(WINDOW_X + 2, WINDOW_Y + 2)
     pdf.set_font(FAMILY, "", 6)
     if head.address_lines:
-        pdf.cell(
-            WINDOW_W - 4,
-            3,
-            printable(f"{head.name}, {', '.join(head.address_lines)}")[:90],
-            new_x="LEFT",
-            new_y="NEXT",
-        )
+        for line in _return_lines(pdf, head):
+            pdf.cell(WINDOW_W - 4, 2.6, line, new_x="LEFT", new_y="NEXT")
+        pdf.set_y(max(pdf.get_y(), WINDOW_Y + 5))
+        pdf.set_x(WINDOW_X + 2)
     else:
         pdf.set_y(WINDOW_Y + 5)
         pdf.set_x(WINDOW_X + 2)

@@ -14,13 +14,13 @@ from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, Forbidden, page, templates, words
 from shared.api.http import ApiResponse
 from shared.api.multipart import parse
+from shared.api.postal_address import postal_address
 from shared.domain.dunning.workflow import SWITCHABLE
 from shared.domain.law.agreed_costs import reasonableness_note
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, Role
 from shared.domain.references.iban import normalise
-from shared.services.client_settings import postal_address
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.people.admin import NotAllowed, actor_of
 

@@ -167,6 +167,14 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Fill in the postal address's street, postal code and city (each at most {limit} "
         "characters), or leave all three empty.",
     ),
+    "postal_address_postcode": (
+        "Een Nederlandse postcode ziet eruit als 1234 AB.",
+        "A Dutch postal code looks like 1234 AB.",
+    ),
+    "postal_address_characters": (
+        "Het postadres bevat een stuur- of schrijfrichtingsteken; typ het opnieuw.",
+        "The postal address holds a control or text-direction character; type it again.",
+    ),
     "postal_address_country": (
         "{country} is geen landcode; gebruik bijvoorbeeld NL, BE of DE.",
         "{country} is not a country code; use for example NL, BE or DE.",

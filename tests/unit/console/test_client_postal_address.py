@@ -5,6 +5,7 @@ and every letter's return line read "Client C1, " with nothing to return the let
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -128,3 +129,56 @@ def test_the_settings_page_edits_it(world: World, tenants: Tenants) -> None:
     assert saved(street="", postal_code="", city="", country="NL").status == 303
     cleared = world.services.repos.clients.get(tenants.c1)
     assert cleared and cleared[0].postal_address is None
+
+
+@pytest.mark.parametrize(
+    ("street", "postal_code", "code"),
+    [
+        ("Dorpsstraat 1", "12345", "1234 AB"),  # the API's Dutch postcode rule
+        ("Dorpsstraat \u202e1", "1234 AB", "schrijfrichting"),  # a right-to-left override
+    ],
+)
+def test_the_settings_page_refuses_what_the_api_refuses(
+    world: World, tenants: Tenants, street: str, postal_code: str, code: str
+) -> None:
+    """attack17b F1: the console stored "12345" as a Dutch postcode and a U+202E in the
+    street, which the API refuses; it now checks with the API's AddressIn (one rule)."""
+    browser = desk_for(world, Role.AGENCY_ADMIN, None, "admin@x.example")
+    path = f"/settings?client={tenants.c1}"
+    details = {"csrf": csrf_of(browser.get(path)), "client": tenants.c1, "do": "details",
+               "name": "Client C1", "contact_email": "", "contact_phone": "", "kvk_number": "",
+               "language": "nl", "city": "Utrecht", "country": "NL"}  # fmt: skip
+    refused = browser.post(path, {**details, "street": street, "postal_code": postal_code})
+    assert refused.status == 422 and code in refused.encoded().decode()
+    stored = world.services.repos.clients.get(tenants.c1)
+    assert stored and stored[0].postal_address is None
+    # written as the API writes it: the postcode stored as 1234 AB
+    assert (
+        browser.post(path, {**details, "street": "Dorpsstraat 1", "postal_code": "1234ab"}).status
+        == 303
+    )
+    stored = world.services.repos.clients.get(tenants.c1)
+    assert stored and stored[0].postal_address == Address("Dorpsstraat 1", "1234 AB", "Utrecht")
+
+
+def test_a_stored_address_the_rules_refuse_is_read_not_a_500(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An address stored under other rules (before this check, or by hand) is shown as
+    stored with a log line: a read never answers 500 for the agency's whole list."""
+    a = world.agency_a
+    assert (
+        a.call("POST", "/v1/clients", {"items": [client_row("C1"), client_row("C2")]}).status == 200
+    )
+    repos = world.services.repos
+    client_id = repos.clients.id_for_number("agency-a", "C1") or ""
+    found = repos.clients.get(client_id)
+    assert found is not None
+    odd = Address("Dorpsstraat \u202e1", "12345", "Utrecht", "NL")
+    repos.clients.save(replace(found[0], postal_address=odd), found[1])
+    listed = a.call("GET", "/v1/clients")
+    one = a.call("GET", "/v1/clients/C1")
+    assert (listed.status, one.status) == (200, 200)
+    assert {c["number"] for c in listed.body["items"]} >= {"C1", "C2"}
+    assert one.body["postal_address"] == asdict(odd)
+    assert "stored postal address breaks the address rules" in caplog.text

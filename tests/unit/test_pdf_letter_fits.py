@@ -1,0 +1,97 @@
+"""The letter's return line and letterhead fit where they are printed (attack17b F2): the
+return line of "Installatiebedrijf Van der Heijden & Zonen B.V." at "Burgemeester van Nispen
+tot Sevenaerstraat 112, 6521 AB Nijmegen" was cut at 90 characters (no postcode, no town) and
+still 98.1 mm wide in the 86 mm of the envelope's window; the letterhead's street ended at
+220.4 mm on the 210 mm page. Every line is measured as drawn: a spy around fpdf's own cell."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pypdf
+import pytest
+from fpdf import FPDF
+
+from shared.adapters.letters.pdf_letter import (
+    WINDOW_H,
+    WINDOW_W,
+    WINDOW_X,
+    WINDOW_Y,
+    Letterhead,
+    LetterSpec,
+    render_letter,
+    sender_lines,
+)
+from shared.domain.messaging import PostalAddress
+from shared.domain.parties import Address
+
+NAME = "Installatiebedrijf Van der Heijden & Zonen B.V."
+ADDRESS = Address("Burgemeester van Nispen tot Sevenaerstraat 112", "6521 AB", "Nijmegen", "NL")
+Drawn = list[tuple[float, float, float, str, float, float]]  # x, y, w, text, width, size
+
+
+def _drawn(monkeypatch: pytest.MonkeyPatch, name: str, address: Address) -> tuple[Drawn, str]:
+    drawn: Drawn = []
+    real = FPDF.cell
+
+    def cell(self: FPDF, w: Any = None, h: Any = None, text: str = "", *a: Any, **k: Any) -> Any:
+        if text:
+            drawn.append(
+                (self.x, self.y, w or 0, text, self.get_string_width(text), self.font_size_pt)
+            )
+        return real(self, w, h, text, *a, **k)
+
+    monkeypatch.setattr(FPDF, "cell", cell)
+    spec = LetterSpec(
+        letterhead=Letterhead(name, sender_lines(address), "info@vanderheijden.example"),
+        recipient=PostalAddress("Jan Jansen", "Dorpsstraat 1", "1234 AB", "Utrecht", "NL"),
+        letter_date=date(2026, 12, 1),
+        subject="Herinnering",
+        paragraphs=("Tekst.",),
+    )
+    pdf = render_letter(spec)
+    return drawn, pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+@pytest.mark.parametrize(
+    ("name", "address"),
+    [
+        (NAME, ADDRESS),
+        ("Client C1", Address("Dorpsstraat 1", "1234 AB", "Utrecht")),
+        ("W" * 200, Address("W" * 200, "1000", "Bruxelles", "BE")),  # the API's longest
+    ],
+)
+def test_the_return_line_keeps_postcode_and_town_inside_the_window(
+    monkeypatch: pytest.MonkeyPatch, name: str, address: Address
+) -> None:
+    drawn, _ = _drawn(monkeypatch, name, address)
+    window = [d for d in drawn if d[0] == WINDOW_X + 2]
+    returned = window[: [d[3] for d in window].index("Jan Jansen")]
+    text = "".join(d[3] for d in returned).replace(" ", "")  # a word too wide is broken
+    for part in sender_lines(address):
+        assert part.replace(" ", "") in text, (part, text)
+    for _, _, w, line, width, size in returned:
+        assert width <= WINDOW_W - 4 and w == WINDOW_W - 4 and size >= 5, (line, width, size)
+    recipient = next(d for d in drawn if d[3] == "Jan Jansen")
+    assert recipient[1] >= returned[-1][1] + 2  # below the return line, not over it
+
+
+def test_the_return_line_of_a_long_name_is_not_cut_at_90_characters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, text = _drawn(monkeypatch, NAME, ADDRESS)
+    assert f"{NAME},\nBurgemeester van Nispen tot Sevenaerstraat 112, 6521 AB  NIJMEGEN\n" in text
+
+
+@pytest.mark.parametrize("name", [NAME, "W" * 200])
+def test_the_letterhead_stays_on_the_page(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    drawn, _ = _drawn(monkeypatch, name, ADDRESS)
+    head = [d for d in drawn if d[0] == 150]
+    assert head
+    for x, y, _, line, width, size in head:
+        assert x + width <= 200 and size >= 6.5, (line, x + width, size)  # 10 mm margin
+        assert y < WINDOW_Y + WINDOW_H + 8  # above the letter's date and text
+    text = " ".join(d[3] for d in head)
+    assert "Sevenaerstraat 112" in text and "6521 AB  NIJMEGEN" in text
