@@ -106,6 +106,9 @@ class PortalPlans:
     via_mollie: bool = False  # direct debit offered through Mollie (first payment, recurring)
     # the kinds of interest of those claims: what the page calls it (interest_words.py)
     interest_rules: tuple[InterestRule, ...] = ()
+    # the debtor's invoices a collection agency collects now: a plan over one (made before
+    # the rule) offers no payment nor postponement of its installments here
+    handed_over: frozenset[str] = frozenset()
 
 
 def accept_key(access: PortalAccess) -> str:
@@ -186,9 +189,11 @@ class PortalPlanDesk:
             if numbers
             else None
         )
+        handed = frozenset(i.number for i in every_invoice if i.handed_over_to is not None)
         return PortalPlans(
-            client, debtor, numbers, owed, offer, mine, creditor, via_mollie, interest_rules=kinds
-        )
+            client, debtor, numbers, owed, offer, mine, creditor, via_mollie, interest_rules=kinds,
+            handed_over=handed,
+        )  # fmt: skip
 
     def _mollie_reachable(self, client: Client) -> bool:
         from shared.services.plans.mollie_collection import MollieNotSetUp
@@ -211,9 +216,11 @@ class PortalPlanDesk:
         self, access: PortalAccess, plan_id: str, number: int, base_url: str
     ) -> str:
         """Pay installment ``number`` of the debtor's own plan online: the checkout URL
-        (see :mod:`shared.services.plans.pay_online`)."""
+        (see :mod:`shared.services.plans.pay_online`). Refused (``invoice_handed_over``) for a
+        plan over an invoice the collection agency collects now: its money is the agency's."""
         plan = self.plan(access, plan_id)
         client, _ = self.portal.parties(access)
+        self.plans.refuse_if_handed_over(client, plan)
         return InstallmentCheckout(self.portal, self.plans).pay(
             access, client, plan, number, base_url
         )
@@ -589,6 +596,7 @@ class PortalPlanDesk:
             raise Invalid(
                 "only a running plan's installments can be moved", code="plan_not_running_move"
             )
+        self.plans.refuse_if_handed_over(client, plan)  # the agency's to grant, as postpone
         today = amsterdam_today(self.clock)
         state = next((s for s in plan.installments(today) if s.number == number), None)
         if state is None or state.paid >= state.amount:
