@@ -310,6 +310,9 @@ class PortalPlanDesk:
                 if shown == choice.shown:
                     return finished
                 continue
+            if row is not None:
+                # the claim is taken anew: what a failed click withdrew is closed first
+                self._close_withdrawn(access, data)
             view, schedule = self._as_shown(access, choice)
             claim = Row(access.client_id, key, {
                 "Debtor": access.debtor_number, "Shown": choice.shown,
@@ -387,15 +390,21 @@ class PortalPlanDesk:
         once) with the approval item it filed (:meth:`_withdraw`), and the claim with it; a
         plan that started already stays named in the claim for the next click to finish and
         answer. What this cannot do now (the store still failing) the next click does once
-        the claim is stale."""
+        the claim is stale: the draft is named on the claim (``Withdrawn``) before it goes, and
+        the claim is deleted only once the draft's item is resolved (codereview17 F3: a second
+        503, on resolving the item, left it open for good, its plan answering 404, as the
+        next click found no draft to withdraw)."""
         store = self.portal.repos.store
         try:
             left = self._left_by(access, dict(claim.data))
             if left is not None and left.status is PlanStatus.DRAFT:
                 client, _ = self.portal.parties(access)
+                claim = store.replace(RETURNS, Row(access.client_id, claim.rk, {
+                    **claim.data, "Withdrawn": left.plan_id}, etag=claim.etag))  # fmt: skip
                 self._withdraw(client, left.plan_id)
                 left = None
             if left is None:
+                self._close_withdrawn(access, dict(claim.data))
                 store.delete(RETURNS, access.client_id, claim.rk, etag=claim.etag)
             else:
                 store.replace(RETURNS, Row(access.client_id, claim.rk, {
@@ -414,6 +423,23 @@ class PortalPlanDesk:
         self.portal.repos.actions.resolve_if_open(
             client.client_id, approval_id(plan_id), "closed without a decision", self.clock.now()
         )
+
+    def _close_withdrawn(self, access: PortalAccess, data: dict[str, object]) -> None:
+        """The ``plan_approval`` item of a draft a claim names (``Withdrawn``: given back by a
+        failed click; ``Draft``: taken over) that no longer exists, resolved: staff are not
+        asked to approve a plan that is gone. Reads nothing for a claim that names none (no
+        click failed on it); an error leaves the claim for the next click."""
+        named = {str(data.get(k) or "") for k in ("Withdrawn", "Draft")} - {""}
+        for plan_id in sorted(named):
+            try:
+                gone = self.plans.plans.get(access.client_id, plan_id) is None
+            except InvalidKey:  # not a plan id (a row written by hand): nothing filed for it
+                continue
+            if gone:
+                self.portal.repos.actions.resolve_if_open(
+                    access.client_id, approval_id(plan_id), "closed without a decision",
+                    self.clock.now(),
+                )  # fmt: skip
 
     def _made(self, access: PortalAccess, plan_id: str) -> PaymentPlan | None:
         """The plan an earlier click of the same page made, while it is still shown."""
