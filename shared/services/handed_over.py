@@ -13,8 +13,6 @@ from shared.domain.invoices import Invoice
 from shared.services.errors import Invalid
 from shared.services.repositories import Repositories
 
-HANDED_OVER_CODE = "invoice_handed_over"
-
 
 def refuse_handed_over(
     repos: Repositories, invoices: Iterable[Invoice], field: str = "invoices"
@@ -30,6 +28,6 @@ def refuse_handed_over(
         f"invoice {handed.number} was handed over to {name}: the collection agency collects "
         "it, so it is paid, postponed or put in a payment plan through the agency, not here",
         field=field,
-        code=HANDED_OVER_CODE,
+        code="invoice_handed_over",
         params={"invoice": handed.number, "agency": name},
     )
