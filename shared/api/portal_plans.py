@@ -180,8 +180,13 @@ class PortalPlanPages:
         p, money = PLAN_TEXT[lang], self._money(lang)
         states = plan.installments(today)
         iban = view.client.ibans[0] if view.client.ibans else ""
+        # a plan over an invoice the agency collects now (made before that was refused) is
+        # neither paid nor moved here: the overview says whom to pay (codereview17 F2)
+        theirs = sorted(view.handed_over.intersection(plan.invoice_numbers))
         how = (
-            p["collected"].format(iban=mask(plan.mandate.iban))
+            p["handed_over"].format(invoices=", ".join(theirs))
+            if theirs
+            else p["collected"].format(iban=mask(plan.mandate.iban))
             if plan.method is PlanMethod.DIRECT_DEBIT and plan.mandate
             else p["reference"].format(iban=iban, client=view.client.name,
                                        reference=betalingskenmerk.display(plan.payment_reference))
@@ -193,10 +198,11 @@ class PortalPlanPages:
         ]  # fmt: skip
         postponable = (
             [line for s, line in zip(states, lines, strict=True) if s.paid < s.amount]
-            if plan.status in RUNNING
+            if plan.status in RUNNING and not theirs
             else []
         )
-        payable = payable_online(plan, today)  # the server decides again on the click
+        # the server decides again on the click
+        payable = None if theirs else payable_online(plan, today)
         pay = (
             {"number": payable.number,
              "label": p["pay"].format(number=payable.number, amount=money(payable.open))}

@@ -286,17 +286,22 @@ def register(router: Router, services: Services) -> None:
     statuses = tuple(s.value for s in PlanStatus)
     for route in (
         Route("POST", base, create, "Build a payment plan (a draft)", "plans", body=PlanIn, status=201,
-              errors={422: "a client rule is broken or an invoice cannot be in a plan (the field is named)"}),
+              errors={422: "a client rule is broken or an invoice cannot be in a plan (the field is named; "
+                      "invoice_handed_over: a collection agency collects it)"}),
         Route("GET", base, list_plans, "Payment plans, optionally by status", "plans",
               query=[Query("status", "Only plans in this status", enum=statuses)],
               errors={400: "status is not one of the plan statuses"}),
         Route("GET", base + "/{plan}", get_plan, "One plan with its installments and timeline", "plans"),
-        Route("PUT", base + "/{plan}", put_plan, "Change a draft plan", "plans", body=PlanIn, errors=state),
+        Route("PUT", base + "/{plan}", put_plan, "Change a draft plan", "plans", body=PlanIn,
+              errors={**state, 422: "a client rule is broken or an invoice cannot be in a plan (the field is "
+                      "named; invoice_handed_over: a collection agency collects it)"}),
         Route("DELETE", base + "/{plan}", delete_plan, "Delete a draft plan", "plans", status=204, errors=state),
         Route("PUT", base + "/{plan}/mandate", put_mandate, "Record the SEPA mandate of a draft direct-debit plan",
               "plans", body=MandateIn, errors=state),
         Route("POST", base + "/{plan}/activate", activate, "Approve a draft: the installments freeze", "plans",
-              errors={**state, 422: "a direct debit's first collection is too soon for the pre-notification"}),
+              errors={**state, 422: "a direct debit's first collection is too soon for the pre-notification, "
+                      "or an invoice was handed over to a collection agency since the draft was made "
+                      "(invoice_handed_over)"}),
         Route("POST", base + "/{plan}/pause", pause, "Pause a running plan (reason required)", "plans",
               body=ReasonIn, errors=state),
         Route("POST", base + "/{plan}/resume", resume, "Resume a paused plan", "plans", errors=state),

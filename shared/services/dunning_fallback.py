@@ -49,8 +49,8 @@ def fallback_key(message: OutboundMessage) -> str:
 def fall_back(dunning: DunningService, message: OutboundMessage) -> str | None:
     """The step of ``message`` (a dunning robocall that did not reach the debtor) again by
     its fallback channel, for the invoices still due. What went instead (the channel's name),
-    or ``None`` when nothing does: not a dunning call, no fallback, the debtor not reachable
-    on it, or no invoice still due."""
+    or ``None`` when nothing does: not a dunning call, the client or the workflow inactive
+    now, no fallback, the debtor not reachable on it, or no invoice still due."""
     from shared.services.dunning import (
         BEFORE,
         FOURTEEN_DAY,
@@ -72,6 +72,11 @@ def fall_back(dunning: DunningService, message: OutboundMessage) -> str | None:
     found_client = dunning.repos.clients.get(client_id)
     found_debtor = dunning.repos.debtors.get(client_id, debtor_number)
     if at is None or found_client is None or found_debtor is None or workflow is None:
+        return None
+    if not found_client[0].active or not workflow.active:
+        # staff stopped the dunning while the call rang (the client deactivated, the workflow
+        # saved or kept inactive): as the run and ``replan``, no step goes out, the fallback
+        # is one (codereview17 F4: the SMS went to D1 after both)
         return None
     index, step = at
     if step.channel is not StepChannel.ROBOCALL or step.fallback in (None, StepChannel.ROBOCALL):

@@ -37,6 +37,7 @@ from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.dunning import INVOICE_PDFS, DunningService, invoice_pdf_name
 from shared.services.errors import Invalid, NotFound
+from shared.services.handed_over import refuse_handed_over
 from shared.services.interest_kinds import Kinds, kinds_of
 from shared.services.invoice_status import InvoiceStatusService
 from shared.services.online_payments import OnlinePaymentService
@@ -463,18 +464,8 @@ class PortalService:
 
     def _not_handed_over(self, invoices: list[Invoice]) -> None:
         """Refuses an invoice a collection agency collects now: paid to the agency, never
-        here to the client (nor postponed by the client's rules)."""
-        handed = next((i for i in invoices if i.handed_over_to is not None), None)
-        if handed is None:
-            return
-        agency = self.repos.agencies.get(str(handed.handed_over_to))
-        name = agency.name if agency else str(handed.handed_over_to)
-        raise Invalid(
-            f"invoice {handed.number} was handed over to {name}: pay it to the collection agency",
-            field="invoice",
-            code="invoice_handed_over",
-            params={"invoice": handed.number, "agency": name},
-        )
+        here to the client (nor postponed by the client's rules): ``refuse_handed_over``."""
+        refuse_handed_over(self.repos, invoices, field="invoice")
 
     def not_prescribed(
         self, client_id: str, debtor: Debtor, invoices: list[Invoice], today: date

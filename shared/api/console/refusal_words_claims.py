@@ -153,11 +153,13 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Uw akkoord wordt nog verwerkt; uw regeling staat zo dadelijk op deze pagina.",
         "Your agreement is still being processed; your plan will be on this page shortly.",
     ),
-    # an invoice handed over to a collection agency: the agency collects it (misc17b)
+    # an invoice handed over to a collection agency: the agency collects it (misc17b); said
+    # to the debtor in the portal and to staff making or starting a plan (codereview17 F2)
     "invoice_handed_over": (
-        "Factuur {invoice} is overgedragen aan {agency}: betaal deze aan het incassobureau, "
-        "niet hier.",
-        "Invoice {invoice} was handed over to {agency}: pay it to the collection agency, not here.",
+        "Factuur {invoice} is overgedragen aan {agency}: het incassobureau int deze, dus "
+        "betaling, uitstel of een betalingsregeling loopt via het incassobureau, niet hier.",
+        "Invoice {invoice} was handed over to {agency}: the collection agency collects it, so "
+        "payment, a postponement or a payment plan goes through the collection agency, not here.",
     ),
     "pay_page_changed": (
         "Wat er openstaat is veranderd sinds u de pagina opende: controleer het bedrag "

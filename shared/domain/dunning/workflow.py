@@ -591,16 +591,24 @@ def rides_along(
     invoice not held today (paused, promised, disputed: ``blocked``), no step of its own
     today, and the step past every floor (``DueStep.not_before``: a 14-day letter only once
     the debtor is in default, art. 6:96 lid 6 BW; a step after a letter's term; the pace
-    after a standing or a pause). Only the spacing gives way: never the law or a hold."""
+    after a standing or a pause). Only the spacing gives way: never the law or a hold. A step
+    meant for after the invoice's due date (a reminder, an SMS, a call) rides along only once
+    the debtor is in default for it (art. 6:83 sub a BW): before, the time to pay is still
+    his (6:39 lid 1 BW) and a reminder would tell him he is late with an invoice not yet due
+    (codereview17 F1, law17b F4: F4 due 24-03 reminded by e-mail on 17-03). A step meant for
+    on or before the due date (a notice that it falls due) may ride along earlier."""
     now = entered(workflow, state)
     if blocked(invoice, now, debtor, today) or now.last_step_on == today:
         return None
     ahead = next_due_step(
         workflow, invoice, state, debtor, debtor_open, today + timedelta(days=workflow.bundle_days)
     )
-    if ahead is None or ahead.not_before > today:
+    if ahead is None:
         return None
-    return ahead.index
+    floor = ahead.not_before
+    if ahead.due_on > invoice.due_date:
+        floor = max(floor, in_default_from(invoice.due_date))
+    return None if floor > today else ahead.index
 
 
 def in_default_from(due_date: date) -> date:

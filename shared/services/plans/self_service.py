@@ -106,6 +106,9 @@ class PortalPlans:
     via_mollie: bool = False  # direct debit offered through Mollie (first payment, recurring)
     # the kinds of interest of those claims: what the page calls it (interest_words.py)
     interest_rules: tuple[InterestRule, ...] = ()
+    # the debtor's invoices a collection agency collects now: a plan over one (made before
+    # the rule) offers no payment nor postponement of its installments here
+    handed_over: frozenset[str] = frozenset()
 
 
 def accept_key(access: PortalAccess) -> str:
@@ -186,9 +189,11 @@ class PortalPlanDesk:
             if numbers
             else None
         )
+        handed = frozenset(i.number for i in every_invoice if i.handed_over_to is not None)
         return PortalPlans(
-            client, debtor, numbers, owed, offer, mine, creditor, via_mollie, interest_rules=kinds
-        )
+            client, debtor, numbers, owed, offer, mine, creditor, via_mollie, interest_rules=kinds,
+            handed_over=handed,
+        )  # fmt: skip
 
     def _mollie_reachable(self, client: Client) -> bool:
         from shared.services.plans.mollie_collection import MollieNotSetUp
@@ -211,9 +216,11 @@ class PortalPlanDesk:
         self, access: PortalAccess, plan_id: str, number: int, base_url: str
     ) -> str:
         """Pay installment ``number`` of the debtor's own plan online: the checkout URL
-        (see :mod:`shared.services.plans.pay_online`)."""
+        (see :mod:`shared.services.plans.pay_online`). Refused (``invoice_handed_over``) for a
+        plan over an invoice the collection agency collects now: its money is the agency's."""
         plan = self.plan(access, plan_id)
         client, _ = self.portal.parties(access)
+        self.plans.refuse_if_handed_over(client, plan)
         return InstallmentCheckout(self.portal, self.plans).pay(
             access, client, plan, number, base_url
         )
@@ -303,6 +310,9 @@ class PortalPlanDesk:
                 if shown == choice.shown:
                     return finished
                 continue
+            if row is not None:
+                # the claim is taken anew: what a failed click withdrew is closed first
+                self._close_withdrawn(access, data)
             view, schedule = self._as_shown(access, choice)
             claim = Row(access.client_id, key, {
                 "Debtor": access.debtor_number, "Shown": choice.shown,
@@ -380,15 +390,21 @@ class PortalPlanDesk:
         once) with the approval item it filed (:meth:`_withdraw`), and the claim with it; a
         plan that started already stays named in the claim for the next click to finish and
         answer. What this cannot do now (the store still failing) the next click does once
-        the claim is stale."""
+        the claim is stale: the draft is named on the claim (``Withdrawn``) before it goes, and
+        the claim is deleted only once the draft's item is resolved (codereview17 F3: a second
+        503, on resolving the item, left it open for good, its plan answering 404, as the
+        next click found no draft to withdraw)."""
         store = self.portal.repos.store
         try:
             left = self._left_by(access, dict(claim.data))
             if left is not None and left.status is PlanStatus.DRAFT:
                 client, _ = self.portal.parties(access)
+                claim = store.replace(RETURNS, Row(access.client_id, claim.rk, {
+                    **claim.data, "Withdrawn": left.plan_id}, etag=claim.etag))  # fmt: skip
                 self._withdraw(client, left.plan_id)
                 left = None
             if left is None:
+                self._close_withdrawn(access, dict(claim.data))
                 store.delete(RETURNS, access.client_id, claim.rk, etag=claim.etag)
             else:
                 store.replace(RETURNS, Row(access.client_id, claim.rk, {
@@ -407,6 +423,23 @@ class PortalPlanDesk:
         self.portal.repos.actions.resolve_if_open(
             client.client_id, approval_id(plan_id), "closed without a decision", self.clock.now()
         )
+
+    def _close_withdrawn(self, access: PortalAccess, data: dict[str, object]) -> None:
+        """The ``plan_approval`` item of a draft a claim names (``Withdrawn``: given back by a
+        failed click; ``Draft``: taken over) that no longer exists, resolved: staff are not
+        asked to approve a plan that is gone. Reads nothing for a claim that names none (no
+        click failed on it); an error leaves the claim for the next click."""
+        named = {str(data.get(k) or "") for k in ("Withdrawn", "Draft")} - {""}
+        for plan_id in sorted(named):
+            try:
+                gone = self.plans.plans.get(access.client_id, plan_id) is None
+            except InvalidKey:  # not a plan id (a row written by hand): nothing filed for it
+                continue
+            if gone:
+                self.portal.repos.actions.resolve_if_open(
+                    access.client_id, approval_id(plan_id), "closed without a decision",
+                    self.clock.now(),
+                )  # fmt: skip
 
     def _made(self, access: PortalAccess, plan_id: str) -> PaymentPlan | None:
         """The plan an earlier click of the same page made, while it is still shown."""
@@ -589,6 +622,7 @@ class PortalPlanDesk:
             raise Invalid(
                 "only a running plan's installments can be moved", code="plan_not_running_move"
             )
+        self.plans.refuse_if_handed_over(client, plan)  # the agency's to grant, as postpone
         today = amsterdam_today(self.clock)
         state = next((s for s in plan.installments(today) if s.number == number), None)
         if state is None or state.paid >= state.amount:

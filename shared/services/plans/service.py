@@ -53,6 +53,7 @@ from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.handed_over import refuse_handed_over
 from shared.services.ledger.costs_holds import ended_plan_costs_ref, plan_costs_ref
 from shared.services.payments import PaymentService
 from shared.services.plans import notices, owed_notices
@@ -175,6 +176,8 @@ class PlanService:
                 raise _invalid(
                     ScheduleError("invoices", f"invoice {number} is {inv.invoice.status.value}")
                 )
+        # the agency collects a handed-over invoice: no plan of the client's over it
+        refuse_handed_over(self.repos, [stored[n].invoice for n in req.invoice_numbers])
         today = amsterdam_today(self.clock)
         if req.start < today:
             raise _invalid(ScheduleError("start", "a plan cannot start in the past"))
@@ -502,6 +505,8 @@ class PlanService:
                 params={"plan": plan_id, "status": plan.status},
             )
         self._refuse_for_standing(client, plan.debtor_number, plan.invoice_numbers)
+        # a draft made before one of its invoices went to the agency is not started after it
+        self.refuse_if_handed_over(client, plan)
         from shared.services.prescription_watch import debtor_agreed
 
         if not debtor_agreed(plan):
@@ -655,6 +660,12 @@ class PlanService:
             if plan.status in RUNNING and self._held_by_standing(client, plan):
                 paused.append(plan.plan_id)
         return paused
+
+    def refuse_if_handed_over(self, client: Client, plan: PaymentPlan) -> None:
+        """Refuses (``invoice_handed_over``) a plan one of whose invoices an agency collects
+        now: not started, nor an installment of it taken for the client."""
+        stored = self.repos.invoices.get_many(client.client_id, list(plan.invoice_numbers))
+        refuse_handed_over(self.repos, [s.invoice for s in stored.values()])
 
     def _refuse_for_standing(
         self, client: Client, debtor_number: str, invoice_numbers: tuple[str, ...]

@@ -69,6 +69,31 @@ def test_a_14_day_letter_never_rides_along_before_the_debtor_is_in_default():
     assert _numbers(flow, invoices, date(2025, 3, 13)) == [("Veertiendagenbrief", ("F1", "F2"))]
 
 
+def test_an_invoice_not_yet_due_never_rides_along_in_a_reminder():
+    """codereview17 F1 / law17b F4: with 14 days F2 (due 20-3) rode along in F1's reminder of
+    17-3, three days before the debtor could be late with it (art. 6:83 sub a, 6:39 BW)."""
+    flow = Workflow("w", "W", (REMINDER,), bundle_days=14)
+    invoices = [_invoice("F1", date(2025, 3, 10)), _invoice("F2", date(2025, 3, 20))]
+    assert _numbers(flow, invoices, date(2025, 3, 17)) == [("Herinnering", ("F1",))]
+    # on its due date the debtor is not late yet either; the day after he is
+    on_its_day = [invoices[0], _invoice("F2", date(2025, 3, 17))]
+    assert _numbers(flow, on_its_day, date(2025, 3, 17)) == [("Herinnering", ("F1",))]
+    late = [invoices[0], _invoice("F2", date(2025, 3, 16))]
+    assert _numbers(flow, late, date(2025, 3, 17)) == [("Herinnering", ("F1", "F2"))]
+    # law17b F4's figures: the reminder the day after the due date, a week's bundle
+    flow = Workflow("w", "W", (replace(REMINDER, offset_days=1),), bundle_days=7)
+    invoices = [_invoice("F1", date(2025, 3, 10)), _invoice("F2", date(2025, 3, 15))]
+    assert _numbers(flow, invoices, date(2025, 3, 11)) == [("Herinnering", ("F1",))]
+
+
+def test_a_notice_before_the_due_date_may_still_ride_along():
+    """A step meant for before the due date tells no one he is late: only its spacing gives way."""
+    notice = Step("Vervaldag nadert", StepChannel.EMAIL, -3, templates={"nl": "t0"})
+    flow = Workflow("w", "W", (notice,), bundle_days=5)
+    invoices = [_invoice("F1", date(2025, 3, 10)), _invoice("F2", date(2025, 3, 13))]
+    assert _numbers(flow, invoices, date(2025, 3, 7)) == [("Vervaldag nadert", ("F1", "F2"))]
+
+
 def test_a_paused_invoice_does_not_ride_along():
     flow = Workflow("w", "W", (REMINDER,), bundle_days=5)
     f1, f2 = _invoice("F1", date(2025, 3, 10)), _invoice("F2", date(2025, 3, 12))
@@ -91,7 +116,10 @@ def test_a_step_after_the_previous_step_keeps_its_floor():
 
 
 # -- the run, as dunning16 F6 saw it ---------------------------------------------------------
-def _story(world, bundle_days: int | None):  # type: ignore[no-untyped-def]
+DUE = (("F1", "2025-03-10"), ("F2", "2025-03-12"), ("F3", "2025-03-15"))
+
+
+def _story(world, bundle_days: int | None, due=DUE):  # type: ignore[no-untyped-def]
     SEEN.clear()
     a = world.agency_a
     world.clock.at = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
@@ -107,9 +135,8 @@ def _story(world, bundle_days: int | None):  # type: ignore[no-untyped-def]
     assert saved.body["bundle_days"] == (bundle_days or 0)
     assert a.call("POST", "/v1/clients/C1/workflows/particulier/activate").status == 200
     a.call("PUT", "/v1/clients/C1/segment-rules", {"rules": [{"workflow": "particulier"}]})
-    a.call("POST", "/v1/clients/C1/invoices", {"items": [
-        invoice_row("F1", "D1", due_date="2025-03-10"), invoice_row("F2", "D1", due_date="2025-03-12"),
-        invoice_row("F3", "D1", due_date="2025-03-15")]})  # fmt: skip
+    rows = [invoice_row(number, "D1", due_date=day) for number, day in due]
+    assert a.call("POST", "/v1/clients/C1/invoices", {"items": rows}).status in (200, 201, 207)
     client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
     return [(d, ch, numbers) for d, ch, _, numbers in simulate(world, client, 45)]
 
@@ -126,6 +153,16 @@ def test_with_bundling_the_debtor_gets_one_message_per_step(world):
         (date(2025, 3, 22), "sms", ("F1", "F2", "F3")),
         (date(2025, 3, 29), "letter", ("F1", "F2", "F3")),  # one 14-day letter, one notice
     ]
+
+
+def test_the_run_reminds_no_invoice_before_it_is_due(world):
+    """codereview17 F1: with 14 days F4 (due 24-3) had F1's e-mail on 17-3 and SMS on 22-3,
+    7 and 2 days before its own due date. It now waits till the debtor is late with it."""
+    sent = _story(world, 14, due=(("F1", "2025-03-10"), ("F4", "2025-03-24")))
+    early = [(d, ch) for d, ch, numbers in sent if "F4" in numbers and d <= date(2025, 3, 24)]
+    assert early == [], sent
+    assert sent[0] == (date(2025, 3, 17), "email", ("F1",))
+    assert any("F4" in numbers for _, _, numbers in sent)  # dunned once it is late
 
 
 def test_an_edit_without_the_field_keeps_the_setting_and_the_range_is_checked(world):

@@ -177,3 +177,29 @@ def test_a_call_credited_meanwhile_sends_no_fallback(calling):
     assert world.agency_a.call("POST", "/v1/clients/C1/invoices/F1/credit").status == 200
     _not_reached(stand_in, service, sid, "busy")
     assert [m.channel for m in _outbox(world)] == [Channel.ROBOCALL]
+
+
+def _stopped_sends_nothing(world: Any, stand_in: TwilioStandIn, service: Any, sid: str) -> None:
+    _not_reached(stand_in, service, sid, "busy")
+    assert [m.channel for m in _outbox(world)] == [Channel.ROBOCALL]
+    assert world.services.messaging.queues.take("send-sms") == []
+    items = _items(world)
+    assert [i["kind"] for i in items] == ["delivery_failure"] and "instead" not in items[0]["title"]
+
+
+def test_no_fallback_once_the_workflow_was_stopped(calling):
+    """codereview17 F4: staff saved the workflow (kept inactive till it is checked again) while
+    the call rang; the call went unanswered and the SMS `dun|D1|bellen|0|…` went out ("sent")
+    though the run and ``replan`` send no step of an inactive workflow."""
+    world, stand_in, service, sid = calling
+    saved = world.agency_a.call("PUT", "/v1/clients/C1/workflows/bellen", _workflow("sms"))
+    assert saved.status == 200 and saved.body["active"] is False, saved.body
+    _stopped_sends_nothing(world, stand_in, service, sid)
+
+
+def test_no_fallback_once_the_client_was_deactivated(calling):
+    """codereview17 F4: the agency deactivated the client (its dunning stops) while the call
+    rang; the fallback SMS still went."""
+    world, stand_in, service, sid = calling
+    assert world.agency_a.call("POST", "/v1/clients/C1/deactivate").status == 200
+    _stopped_sends_nothing(world, stand_in, service, sid)

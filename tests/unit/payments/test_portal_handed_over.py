@@ -77,8 +77,9 @@ def test_the_client_s_payment_link_and_a_postponement_are_refused_for_it(handed:
     answer = browser.post("/portal/pay", invoice=["F1", "F2"])
     shown = answer.encoded().decode()
     assert answer.status == 400
-    assert ("Dat lukte niet: factuur F2 is overgedragen aan Incasso Noord B.V.: betaal deze aan "
-            "het incassobureau, niet hier") in shown  # fmt: skip
+    assert ("Dat lukte niet: factuur F2 is overgedragen aan Incasso Noord B.V.: het "
+            "incassobureau int deze, dus betaling, uitstel of een betalingsregeling loopt via het "
+            "incassobureau, niet hier") in shown  # fmt: skip
     assert portal.pay(me, ["F1"], "http://localhost:7071")  # his own invoice: paid as before
 
 

@@ -189,3 +189,34 @@ def test_a_direct_debit_draft_cut_before_its_mandate_gets_it_from_the_next_click
     assert plan.plan_id == draft.plan_id
     assert plan.mandate is not None and plan.mandate.iban == IBAN
     assert [i["detail"]["plan_id"] for i in _items(world)] == [plan.plan_id]
+
+
+@pytest.mark.parametrize("then", ["again", "four"])
+def test_a_second_503_on_resolving_the_withdrawn_drafts_item_is_closed_by_the_next_click(
+    portal: Any, monkeypatch: pytest.MonkeyPatch, then: str
+) -> None:
+    """codereview17 F3: staff approve; a 503 on the timeline note after the item was filed
+    (failure17 F4) and a second on resolving that item when the draft was withdrawn: the item
+    of the deleted draft stayed open for good (its plan 404) beside the retry's, as the next
+    click found no draft to withdraw. The claim now names the withdrawn draft until its item
+    is resolved, and the next click (the same page or another schedule) closes it."""
+    world, app = portal
+    assert world.agency_a.call("PUT", "/v1/clients/C1/plan-rules",
+                               {"self_service": "staff"}).status == 200  # fmt: skip
+    browser = enter(world, app)
+    _no_waiting(world)
+    form = _form(browser, **THREE)
+    other = _form(browser, **{**THREE, "installments": "4"})
+    _once(monkeypatch, world.services.plans, "note", _busy)
+    _once(monkeypatch, world.services.portal.repos.actions, "resolve_if_open", _busy)
+    assert browser.go("POST", "/portal/plan/accept", form).status == 503
+    assert _plans(world) == []  # the draft went; its item could not be resolved
+    (gone,) = [i for i in _items(world) if i["status"] == "open"]
+    world.clock.at += STALE
+    again = browser.go("POST", "/portal/plan/accept", form if then == "again" else other)
+    assert again.headers.get("Location") == "/api/portal/plan?done=plan_requested"
+    (plan,) = _plans(world)
+    opened = [i["detail"]["plan_id"] for i in _items(world) if i["status"] == "open"]
+    assert opened == [plan.plan_id]
+    (closed,) = [i for i in _items(world) if i["detail"]["plan_id"] == gone["detail"]["plan_id"]]
+    assert closed["status"] == "resolved", closed
