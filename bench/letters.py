@@ -30,7 +30,13 @@ from shared.domain.messaging import PostalAddress
 
 NEEDS_STORAGE = False
 
-NAMES = ("J. de Vries", "Dhr. Ş. Yılmaz", "Mevr. A. Wiśniewska", "Ελένη Παπαδοπούλου", "Иван Петров")
+NAMES = (
+    "J. de Vries",
+    "Dhr. Ş. Yılmaz",
+    "Mevr. A. Wiśniewska",
+    "Ελένη Παπαδοπούλου",
+    "Иван Петров",
+)
 
 
 def _letter(n: int) -> LetterSpec:
