@@ -65,14 +65,19 @@ def _per_pdf_add_font(pdf: FPDF) -> None:
 def _letters_as(way: str) -> Iterator[None]:
     """``render_letter`` set the ``way`` named, for the duration (module names swapped back)."""
     saved = {k: getattr(pdf_letter, k) for k in ("use_typeface", "FAMILY", "printable")}
+    swapped: dict[str, object] = {}
     if way == "add_font":
-        pdf_letter.use_typeface = _per_pdf_add_font  # type: ignore[assignment]
+        swapped = {"use_typeface": _per_pdf_add_font}
     elif way == "helvetica":
-        pdf_letter.use_typeface = lambda pdf: None  # type: ignore[assignment]
-        pdf_letter.FAMILY = "helvetica"  # type: ignore[misc]
-        pdf_letter.printable = lambda text: (  # type: ignore[assignment]
-            text.replace("€", "EUR").encode("latin-1", "replace").decode("latin-1")
-        )
+        swapped = {
+            "use_typeface": lambda pdf: None,
+            "FAMILY": "helvetica",
+            "printable": lambda text: (
+                text.replace("€", "EUR").encode("latin-1", "replace").decode("latin-1")
+            ),
+        }
+    for k, v in swapped.items():
+        setattr(pdf_letter, k, v)
     try:
         yield
     finally:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from fontTools.ttLib.tables._g_l_y_f import table__g_l_y_f
+from fontTools.ttLib.tables._g_l_y_f import table__g_l_y_f  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 
