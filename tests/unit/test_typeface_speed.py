@@ -129,3 +129,25 @@ def test_a_pdf_that_uses_the_typeface_twice_keeps_its_fonts() -> None:
     pdf.set_font(FAMILY, "", 10)
     pdf.cell(0, 5, "Łódź")
     assert b"Identity-H" in bytes(pdf.output())
+
+
+def test_a_pdf_copied_for_offset_rendering_still_embeds_glyphs_outside_the_repertoire() -> None:
+    """fpdf2 deep-copies a PDF's fonts to measure text before it is written
+    (``offset_rendering``, ``unbreakable``): the copy and the PDF both print what follows."""
+
+    def written(own_typeface: bool) -> bytes:
+        pdf = FPDF()
+        if own_typeface:
+            use_typeface(pdf)
+        else:
+            pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
+            pdf.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        pdf.set_creation_date(datetime(2026, 12, 2, tzinfo=UTC))
+        pdf.add_page()
+        pdf.set_font(FAMILY, "", 10)
+        with pdf.offset_rendering() as dummy:
+            dummy.multi_cell(100, 5, "Łódź")
+        pdf.multi_cell(100, 5, "Łódź, Աբովյան 12")
+        return bytes(pdf.output())
+
+    assert written(own_typeface=True) == written(own_typeface=False)

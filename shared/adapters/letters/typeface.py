@@ -34,6 +34,7 @@ import functools
 import io
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from anyascii import anyascii
 from fontTools import subset as ftsubset  # type: ignore[import-untyped]
@@ -112,6 +113,7 @@ class _TypefaceFont(TTFFont):
                 setattr(self, slot, getattr(template, slot))
         self.style = style
         self.opened: ttLib.TTFont | None = None
+        self.opened_in_repertoire = False
         self.i = len(pdf.fonts) + 1  # fpdf2 numbers a PDF's fonts in the order added
         self.cw = copy.copy(template.cw)
         self.desc = copy.deepcopy(template.desc)
@@ -122,18 +124,41 @@ class _TypefaceFont(TTFFont):
 
     @property  # type: ignore[override]
     def ttfont(self) -> ttLib.TTFont:
-        """This PDF's own ``TTFont``, from the repertoire's bytes when every glyph used lies in
-        it (recalcTimestamp=False and lazy=True as fpdf2 opens a font file)."""
-        if self.opened is None:
-            names, data = _repertoire(self.style)
-            if not set(self.subset.get_all_glyph_names()) <= names:
+        """This PDF's own ``TTFont``, from the repertoire's bytes while every glyph used lies in
+        it, else from the whole file (recalcTimestamp=False and lazy=True as fpdf2 opens a font
+        file). Asked for before output (fpdf2 copying a PDF for ``offset_rendering``), it may be
+        opened again when the glyphs used have since left the repertoire."""
+        names, data = _repertoire(self.style)
+        in_repertoire = set(self.subset.get_all_glyph_names()) <= names
+        if self.opened is None or (self.opened_in_repertoire and not in_repertoire):
+            if not in_repertoire:
                 data = _template(self.style)[1]
             self.opened = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+            self.opened_in_repertoire = in_repertoire
         return self.opened
 
     @ttfont.setter
     def ttfont(self, value: ttLib.TTFont) -> None:
         self.opened = value
+        self.opened_in_repertoire = False
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _TypefaceFont:
+        """A copy of this class, as fpdf2's ``TTFFont.__deepcopy__`` copies (its FPDFRecorder,
+        for ``unbreakable`` and ``offset_rendering``), but whose ``TTFont`` is opened when
+        needed: fpdf2's copy would fix it now, from the repertoire, before all glyphs are known."""
+        other = _TypefaceFont.__new__(_TypefaceFont)
+        memo[id(self)] = other
+        for slot in TTFFont.__slots__:
+            if slot != "ttfont" and hasattr(self, slot):
+                setattr(other, slot, getattr(self, slot))
+        other.style = self.style
+        other.opened = None
+        other.opened_in_repertoire = False
+        other.cw = copy.deepcopy(self.cw, memo)
+        other.desc = copy.deepcopy(self.desc, memo)
+        other.missing_glyphs = list(self.missing_glyphs)
+        other.subset = copy.deepcopy(self.subset, memo)
+        return other
 
 
 @functools.cache
