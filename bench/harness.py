@@ -44,6 +44,7 @@ BENCHMARKS = {
     "settlement_run": "bench.settlement_run:settlement",
     "usage_meter": "bench.settlement_run:usage",
     "template_render": "bench.template_render",
+    "letters": "bench.letters",
     "installment_run": "bench.installment_run",
     "console_money": "bench.console_money",
     "console_pages": "bench.console_pages",
@@ -70,6 +71,7 @@ DEFAULT_SCALES: dict[str, float] = {
     "settlement_run": 0.3,  # 6 clients x 150 payments
     "usage_meter": 0.5,  # 10,000 invoices in the history
     "template_render": 1.0,  # 2,000 renders each way
+    "letters": 0.3,  # 30 letters x 3 rounds each way (embedded, per-PDF add_font, Helvetica)
     "installment_run": 0.1,  # 10 clients: 10,000 running plans against 1,000, 100 due
     "console_money": 0.1,  # 1,000 debtors
     "console_pages": 0.2,  # 2,000 debtors, 4,000 invoices, 50 requests a page
