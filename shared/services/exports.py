@@ -15,7 +15,9 @@ invoices, split per invoice (so each invoice can be written off in the ledger).
 A payment that came back later (a bank return, a chargeback, a refund) stays in the period it
 was received, as the client may have booked that period's file already, and its reversal is a
 debit in the period of the day it came back: every period's file stays what it was, and the
-sum over the periods is what stood."""
+sum over the periods is what stood. A payment is always written whole: what of it no claim
+takes now (an overpayment, or money a later credit note freed) is a line "niet toegewezen", as
+it is still on the account until a refund or re-booking (newcomer17b F4)."""
 
 from __future__ import annotations
 
@@ -34,7 +36,9 @@ COMPONENT_NL = {
     "interest": "rente",
     "costs": "incassokosten",
     "costs_vat": "btw incassokosten",  # the claim ledger's VAT on costs (client cannot deduct)
+    "unallocated": "niet toegewezen",  # on the account, on no claim (to refund or re-book)
 }
+UNALLOCATED = "unallocated"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,21 @@ class ExportItem:
     amount: Cents  # negative for a reversal
     reversal: bool = False
     received_by: Receiver = Receiver.THIRD_PARTY
+
+
+def _parts(payment: Payment) -> list[tuple[str, str, Cents]]:
+    """What the payment's money is now, each part once: the claims' components it pays and what
+    no claim takes (``unallocated``: an overpayment, or money a credit note freed later), which
+    is still on the account until it is refunded or re-booked. Together always the whole
+    payment, so a later credit note or restatement moves money between a period's lines but
+    never out of the period it arrived in (newcomer17b F4: a credit note of 100,00 took its
+    receipt out of the December file already fetched: 221,00 closed, fetched again 121,00, and
+    January opened at 121,00). A refund is money that leaves: a reversal, on its own day."""
+    parts = [(a.invoice_number, a.component, a.amount) for a in payment.allocations]
+    if payment.unallocated > 0:
+        named = payment.booked_to or payment.designated or ()
+        parts.append((named[0] if len(named) == 1 else "", UNALLOCATED, payment.unallocated))
+    return parts
 
 
 class ExportService:
@@ -70,25 +89,20 @@ class ExportService:
                 break
         items = [
             ExportItem(
-                p.received_on,
-                p.payment_id,
-                a.invoice_number,
-                p.debtor_number,
-                a.component,
-                a.amount,
+                p.received_on, p.payment_id, number, p.debtor_number, component, amount,
                 received_by=p.received_by,
             )
             for p in payments
-            for a in p.allocations
-        ]
+            for number, component, amount in _parts(p)
+        ]  # fmt: skip
         items += [
             ExportItem(
-                p.reversed_on, p.payment_id, a.invoice_number, p.debtor_number, a.component,
-                -a.amount, reversal=True, received_by=p.received_by,
+                p.reversed_on, p.payment_id, number, p.debtor_number, component, -amount,
+                reversal=True, received_by=p.received_by,
             )
             for p in payments
             if p.reversed and p.reversed_on is not None
-            for a in p.allocations
+            for number, component, amount in _parts(p)
         ]  # fmt: skip
         return sorted(
             items, key=lambda i: (i.received_on, i.invoice_number, i.reversal, i.component)
@@ -116,7 +130,7 @@ class ExportService:
             OutLine(
                 booked_on=i.received_on,
                 amount=i.amount,
-                remittance=f"{i.invoice_number} {_label(i)}",
+                remittance=f"{i.invoice_number} {_label(i)}".strip(),
                 end_to_end_id=i.payment_id[-16:],
             )
             for i in items

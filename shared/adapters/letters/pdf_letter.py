@@ -57,7 +57,7 @@ class LetterInvoice:
 class LetterInstallment:
     """One installment of a payment plan, as its letter lists it."""
 
-    number: int
+    number: int | str  # "1 en 2": a payment block asking several at once
     due_date: date
     amount: Cents
 

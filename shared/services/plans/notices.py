@@ -23,9 +23,25 @@ from shared.services.plans.lapse_figures import (
 
 
 @dataclass(frozen=True)
+class Asked:
+    """What a notice's text asks the debtor to transfer: the installments it names, their sum
+    and the day it must be paid by. The PDF's payment block and EPC QR ask exactly this
+    (newcomer17b F2: a "payment came back" letter asked 825,82 by 19-03-2027 and its QR 412,91
+    "Termijn 1, uiterlijk 31-01-2027"; a reminder of installment 3, 412,93, had a QR for
+    installment 2)."""
+
+    installments: tuple[int, ...]
+    amount: Cents
+    by: date
+
+
+@dataclass(frozen=True)
 class Notice:
     subject: str
     paragraphs: tuple[str, ...]
+    # what its payment block asks; None: the plan's oldest installment still open (the
+    # agreement, a new schedule), as ``schedule_pdf.installment_to_pay`` finds it
+    asks: Asked | None = None
 
     @property
     def text(self) -> str:
@@ -128,6 +144,7 @@ def reminder(
     plan: PaymentPlan, inst: ScheduledInstallment, open_part: Cents, iban: str, language: str
 ) -> Notice:
     ref = display(plan.payment_reference)
+    asks = Asked((inst.number,), open_part, inst.due_date)
     if language == "nl":
         return Notice(
             f"Herinnering: termijn {inst.number} van uw betalingsregeling",
@@ -137,6 +154,7 @@ def reminder(
                 f"Wilt u dit bedrag overmaken naar {iban} onder vermelding van "
                 f"betalingskenmerk {ref}? Heeft u al betaald, dan kunt u dit bericht negeren.",
             ),
+            asks,
         )
     return Notice(
         f"Reminder: installment {inst.number} of your payment plan",
@@ -146,6 +164,7 @@ def reminder(
             f"Please transfer it to {iban} quoting payment reference {ref}. If you have "
             "already paid, please ignore this message.",
         ),
+        asks,
     )
 
 
@@ -165,6 +184,7 @@ def debit_failed(plan: PaymentPlan, failed: FailedCollection, iban: str, languag
     heard nothing until the plan lapsed. It asks the installment by the grace's last day
     and says what happens otherwise, as the agreement did."""
     ref = display(plan.payment_reference)
+    asks = Asked((failed.number,), failed.amount, failed.pay_by)
     if language == "nl":
         return Notice(
             f"Incasso van termijn {failed.number} van uw betalingsregeling niet gelukt",
@@ -179,6 +199,7 @@ def debit_failed(plan: PaymentPlan, failed: FailedCollection, iban: str, languag
                 "Is de termijn op die dag niet betaald of geïncasseerd, dan kan de regeling "
                 "vervallen en wordt het openstaande bedrag weer in zijn geheel opeisbaar.",
             ),
+            asks,
         )
     return Notice(
         f"Direct debit of installment {failed.number} of your payment plan failed",
@@ -192,6 +213,7 @@ def debit_failed(plan: PaymentPlan, failed: FailedCollection, iban: str, languag
             "If the installment is neither paid nor collected by that day, the plan may lapse "
             "and the whole open amount becomes due again.",
         ),
+        asks,
     )
 
 
@@ -304,6 +326,14 @@ def payment_came_back(
     installments it had paid that are open again, what each asks and the day, the grace from
     today, by which it must be paid. As the direct debit's notice (:func:`debit_failed`)."""
     ref = display(plan.payment_reference)
+    # the block asks all it reopened, by the first of their days (one day when they came
+    # back together): paying what the QR asks keeps the plan
+    asks = (
+        Asked(tuple(r.number for r in reopened), sum(r.amount for r in reopened),
+              min(r.pay_by for r in reopened))
+        if reopened
+        else None
+    )  # fmt: skip
     if language == "nl":
         lines = [
             f"Termijn {r.number}: {_eur(r.amount, 'nl')}, uiterlijk op {_day(r.pay_by, 'nl')}"
@@ -319,6 +349,7 @@ def payment_came_back(
                 "Is het op die dag niet betaald, dan kan de regeling vervallen en wordt het "
                 "openstaande bedrag weer in zijn geheel opeisbaar.",
             ),
+            asks,
         )
     lines = [
         f"Installment {r.number}: {_eur(r.amount, 'en')}, by {_day(r.pay_by, 'en')}"
@@ -334,6 +365,7 @@ def payment_came_back(
             "If it is not paid by that day, the plan may lapse and the whole open amount "
             "becomes due again.",
         ),
+        asks,
     )
 
 

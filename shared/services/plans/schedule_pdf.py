@@ -20,20 +20,35 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.plans.plan import RUNNING, PaymentPlan
 from shared.domain.plans.progress import InstallmentStatus
 from shared.domain.plans.schedule import PlanMethod
-from shared.services.plans.notices import Notice, schedule_lines
+from shared.services.plans.notices import Asked, Notice, schedule_lines
 
 
-def installment_to_pay(plan: PaymentPlan, on: date) -> LetterInstallment | None:
-    """The installment a letter of a running plan paid by transfer asks for on ``on``: the
+def installment_to_pay(
+    plan: PaymentPlan, on: date, asks: Asked | None = None, language: str = "nl"
+) -> LetterInstallment | None:
+    """The installment a letter of a running plan paid by transfer asks for on ``on``: what
+    the letter's text asks (``asks``: the installments it names, their sum, its day), else the
     oldest with something open (what the debtor pays goes to it first), for what is open of
     it. None for a plan paid by direct debit (the bank collects it: a QR code would make him
     pay twice) or one that no longer runs (paused, ended: its notice says what is owed)."""
     if plan.method is not PlanMethod.TRANSFER or plan.status not in RUNNING:
         return None
+    if asks is not None:
+        # the text and the block ask the same (newcomer17b F2: a letter asking 825,82 by
+        # 19-03-2027 had a QR for 412,91 "Termijn 1, uiterlijk 31-01-2027")
+        return LetterInstallment(_numbers(asks.installments, language), asks.by, asks.amount)
     for state in plan.installments(on):
         if state.open > 0 and state.status is not InstallmentStatus.SKIPPED:
             return LetterInstallment(state.number, state.due_date, state.open)
     return None
+
+
+def _numbers(numbers: tuple[int, ...], language: str) -> int | str:
+    """``(2,)`` -> 2, ``(1, 2, 3)`` -> "1, 2 en 3" ("1, 2 and 3"): the block's "Termijn …"."""
+    if len(numbers) == 1:
+        return numbers[0]
+    word = " en " if language == "nl" else " and "
+    return ", ".join(str(n) for n in numbers[:-1]) + word + str(numbers[-1])
 
 
 def schedule_pdf(
@@ -72,7 +87,7 @@ def schedule_pdf(
             payment_reference=plan.payment_reference,
             language=language,
             installments=installments,
-            pay_installment=installment_to_pay(plan, on),
+            pay_installment=installment_to_pay(plan, on, note.asks, language),
             schedule_at=at,
         )
     )

@@ -126,3 +126,34 @@ def test_the_report_says_received_and_by_whom_in_dutch_amounts_not_what_is_remit
     assert "waarvan door u zelf ontvangen 100,00" in text
     assert "uw eigen rekening 100,00" in text  # the row of F-1, and where it arrived
     assert "100.00" not in text and "250.85" not in text  # Dutch amounts
+
+
+def test_a_credit_note_leaves_what_arrived_in_the_period_it_arrived(world_of_two_accounts):
+    """newcomer17b F4: a credit note freed a payment's money from its invoice and the export's
+    line for it vanished, from the period it arrived in: December closed at 221,00, fetched
+    again after the note at 121,00, and January opened at 121,00. The money is still on the
+    third-party account (to refund or re-book): its receipt stays, as "niet toegewezen"."""
+    w = world_of_two_accounts
+    # F-2 credited first: the debtor's only open claim is F-1, so nothing takes the freed money
+    assert w.agency_a.call("POST", "/v1/clients/C1/invoices/F-2/credit").status == 200
+    _ingest(w, "pool.sta", POOLED, 10_000, "F-1")
+
+    def balances(start: str, end: str) -> tuple[int, int, list[tuple[int, str]]]:
+        (statement,) = parse_statement_file(_get(w, "mt940", start, end).encoded())
+        assert statement.opening and statement.closing and statement.balance_difference() == 0
+        lines = [(x.amount, x.remittance or "") for x in statement.lines]
+        return statement.opening.amount, statement.closing.amount, lines
+
+    assert balances("2025-03-01", "2025-03-31") == (0, 10_000, [(10_000, "F-1 hoofdsom")])
+    w.clock.advance(days=30)  # 2 April: the client credits F-1 in full
+    credit = {"amount": "100.00", "reference": "CN-1"}
+    assert w.agency_a.call("POST", "/v1/clients/C1/invoices/F-1/credit", credit).status == 200
+    payment = w.agency_a.call("GET", "/v1/clients/C1/payments").body["items"][0]
+    assert payment["allocations"] == []  # the note freed the money (the ledger's part)
+
+    # March as fetched before: the 100,00 arrived then and is held still, on no claim now
+    assert balances("2025-03-01", "2025-03-31") == (0, 10_000, [(10_000, "F-1 niet toegewezen")])
+    assert balances("2025-04-01", "2025-04-30") == (10_000, 10_000, [])  # chains, nothing left
+    text = " ".join(pdf_text(_get(w, "report.pdf", "2025-03-01", "2025-03-31").encoded()).split())
+    assert "Totaal ontvangen 100,00" in text and "1 posten" in text
+    assert "niet toegewezen" in text
