@@ -578,7 +578,12 @@ def _spread(
         if record.terms.closed:
             return 0
         order = PRINCIPAL_FIRST if record.number in principal_first else ORDER_6_44
-        if day > on:  # the claim has events of its own after the payment was received
+        # the claim has events of its own after the payment was received, or a discount of
+        # the payment's own day, which comes after it (restate._ideal: a payment received
+        # that day discharged what was owed before the discount let part of the rest go;
+        # booked as it stands, 105.27 of 1,150.00 was left over with the discount kept
+        # whole, ledfix17 F1)
+        if day > on or _discount_on(record, on):
             done = restate(records, record.number, payment_id, cents, on, day,
                            fixing_events(record, fig, _next_seq(record)), order, rates,
                            stands_in=stands_in, reason=reason)  # fmt: skip
@@ -653,6 +658,11 @@ def _spread(
             sums[key] = sums.get(key, 0) + line.amount
         lines = [AllocationLine(n, c, v) for (n, c), v in sums.items() if v]
     return events, lines, remaining, released
+
+
+def _discount_on(record: ClaimRecord, on: date) -> bool:
+    """The claim has a discount (6:160 BW) counting from ``on``."""
+    return any(is_discount(e) and received_day(e) == on for e in record.events)
 
 
 def _holds(record: ClaimRecord, payment_id: str, on: date) -> tuple[Cents, Cents]:
