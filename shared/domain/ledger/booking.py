@@ -777,20 +777,42 @@ def _offer_spare(
     events = dict(done.events)
     current = {r.number: r for r in records}
     _add(current, {}, events)
+    freed = _freed_by_credits(records)
     moved: dict[str, tuple[AllocationLine, ...]] = {}
     left: dict[str, Cents] = {}
     for debtor in sorted({d for *_, d in waiting}):
         # a payment's money pays its own debtor's claims only (one transfer may have paid
         # two debtors' invoices: the other's claims are read too)
         mine = [r for r in current.values() if r.terms.debtor_number == debtor]
-        new: dict[str, tuple[LedgerEvent, ...]] = {}
-        queue: list[Released] = [("", p, v, d, None) for d, p, v, w in waiting if w == debtor]
-        went, rest = _move_released(mine, new, queue, rates, named, within, reason)
-        _add(current, events, new)
-        for pid, lines in went.items():
-            moved[pid] = moved.get(pid, ()) + lines
-        for pid, cents in rest.items():
-            left[pid] = left.get(pid, 0) + cents
+        # money a credit note freed goes only to claims due when it was received or by the
+        # note's day, as its booking sent it (law15c F4, law16b F2); offered to every claim a
+        # return reopened, 300.00 a full credit had left over paid an invoice due 3 1/2
+        # months later (ledfix17 F7); the rest of a payment's spare money goes as before
+        queue: list[Released] = []
+        held_off: list[tuple[Released, date]] = []
+        for d, p, v, w in waiting:
+            if w != debtor:
+                continue
+            cents, noted = freed.get(p, (0, d))
+            part = min(v, cents)
+            if v - part > 0:
+                queue.append(("", p, v - part, d, None))
+            if part > 0:
+                held_off.append((("", p, part, d, None), max(noted, d)))
+        steps = [(queue, None), *(([item], day) for item, day in held_off)]
+        for items, due_by in steps:
+            if not items:
+                continue
+            new: dict[str, tuple[LedgerEvent, ...]] = {}
+            went, rest = _move_released(mine, new, items,
+                                        rates, named, within, reason,
+                                        due_only={""} if due_by else (), due_by=due_by)  # fmt: skip
+            _add(current, events, new)
+            mine = [current[r.number] for r in mine]
+            for pid, lines in went.items():
+                moved[pid] = moved.get(pid, ()) + lines
+            for pid, cents in rest.items():
+                left[pid] = left.get(pid, 0) + cents
     for pid, lines in done.moved.items():
         moved[pid] = lines + moved.get(pid, ())
     for pid, cents in done.left.items():
@@ -798,6 +820,22 @@ def _offer_spare(
     # a payment none of whose spare money a claim took did not move
     moved = {p: v for p, v in moved.items() if v or p in done.moved}
     return Release(events, moved, {p: v for p, v in left.items() if p in moved})
+
+
+def _freed_by_credits(records: Sequence[ClaimRecord]) -> dict[str, tuple[Cents, date]]:
+    """Per payment, the money credit notes freed from it (a full credit's reversals,
+    :data:`CREDITED`; a partial note's restatements, :func:`replayed.freed_by_notes`) and the
+    latest note's day: set-off of it is open against the claims due by then (law16b F2)."""
+    from shared.domain.ledger.replayed import freed_by_notes  # replayed imports this module
+
+    out = {p: (sum(v for v, _ in parts), max(d for _, d in parts))
+           for p, parts in freed_by_notes(records).items()}  # fmt: skip
+    for r in records:
+        for e in r.events:
+            if e.payment_id and e.kind is EventKind.REVERSAL and e.reason == CREDITED:
+                cents, day = out.get(e.payment_id, (0, e.on))
+                out[e.payment_id] = (cents + e.amount, max(day, e.on))
+    return out
 
 
 def restate_claims(
