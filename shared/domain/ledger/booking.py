@@ -178,6 +178,7 @@ def allocate(
     events, lines, remaining, released = _spread(
         records, [*((r,) for r in chosen), *rest], payment_id, amount, on, rates,
         principal_first, named, continuing=continuing,
+        due_by=due_only if isinstance(due_only, date) else None,
     )  # fmt: skip
     moved, left = _move_released(records, events, released, rates, named)
     day = max((e.on for new in events.values() for e in new), default=on)
@@ -512,7 +513,8 @@ def _move_released(
                                   for tier in others) if t]  # fmt: skip
         new, lines, rest, freed = _spread(list(current.values()), others, payment_id, amount,
                                           received, rates, named=named, stands_in=slot,
-                                          reason=reason)  # fmt: skip
+                                          reason=reason,
+                                          due_by=limit if isinstance(limit, date) else None)  # fmt: skip
         _add(current, events, new)
         moved[payment_id] = moved.get(payment_id, ()) + tuple(lines)
         left[payment_id] = left.get(payment_id, 0) + rest
@@ -534,6 +536,7 @@ def _spread(
     stands_in: StandIn | None = None,
     continuing: bool = False,
     reason: str | None = None,
+    due_by: date | None = None,
 ) -> tuple[
     dict[str, tuple[LedgerEvent, ...]],
     list[AllocationLine],
@@ -557,7 +560,11 @@ def _spread(
     :func:`allocate`): a tier is split as the whole booking split it, what the payment holds
     on its claims already counted in, so the claims written before take nothing again.
     ``reason``: why a claim with later events is restated, instead of the payment (a person's
-    correction of its designation: :data:`~shared.domain.ledger.model.DESIGNATION_RESTATED`)."""
+    correction of its designation: :data:`~shared.domain.ledger.model.DESIGNATION_RESTATED`).
+    ``due_by``: money set off on that day (a credit note freed it): a claim a plan over the
+    principal held when the money was received, due again by then, takes it from the day the
+    plan ended (6:129 lid 1 BW: set-off works back only to when the claim became exigible;
+    law17b F6: counted from the day received, the debtor was spared 0.26 of interest)."""
     figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
     lines: list[AllocationLine] = []
@@ -573,7 +580,8 @@ def _spread(
     def take(record: ClaimRecord, cents: Cents) -> Cents:
         """Up to ``cents`` on ``record``; what it took (with what later payments keep on it
         in this payment's place, which goes on as theirs)."""
-        day = claim_day(record, on)
+        start = _set_off_from(record, on, due_by)
+        day = claim_day(record, start)
         fig = figures(day)[record.number]
         if record.terms.closed:
             return 0
@@ -583,8 +591,8 @@ def _spread(
         # that day discharged what was owed before the discount let part of the rest go;
         # booked as it stands, 105.27 of 1,150.00 was left over with the discount kept
         # whole, ledfix17 F1)
-        if day > on or _discount_on(record, on):
-            done = restate(records, record.number, payment_id, cents, on, day,
+        if day > start or _discount_on(record, start):
+            done = restate(records, record.number, payment_id, cents, start, day,
                            fixing_events(record, fig, _next_seq(record)), order, rates,
                            stands_in=stands_in, reason=reason)  # fmt: skip
             if done.events:
@@ -658,6 +666,16 @@ def _spread(
             sums[key] = sums.get(key, 0) + line.amount
         lines = [AllocationLine(n, c, v) for (n, c), v in sums.items() if v]
     return events, lines, remaining, released
+
+
+def _set_off_from(record: ClaimRecord, on: date, due_by: date | None) -> date:
+    """The day money received on ``on`` and set off by ``due_by`` counts from on the claim:
+    ``on``, unless a plan over the principal held the claim then and its span ended by
+    ``due_by`` (the claim was exigible again only from that day)."""
+    if due_by is None or not _principal_plan_holds(record, on):
+        return on
+    ends = [b for a, b in record.terms.principal_first if a <= on and b is not None and on < b]
+    return min(ends) if ends and min(ends) <= due_by else on
 
 
 def _discount_on(record: ClaimRecord, on: date) -> bool:
@@ -1014,7 +1032,7 @@ def release_credited(
                         due_only=max(on, received[payment_id]))  # fmt: skip
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, net[payment_id], received[payment_id],
-            rates, named=named,
+            rates, named=named, due_by=max(on, received[payment_id]),
         )  # fmt: skip
         _add(current, events, new)
         moved[payment_id] = tuple(lines)
