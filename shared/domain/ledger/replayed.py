@@ -108,16 +108,16 @@ def _held(records: Sequence[ClaimRecord]) -> dict[str, dict[str, Cents]]:
     return out
 
 
-def _freed_by_notes(
-    records: Sequence[ClaimRecord],
-) -> dict[str, tuple[Cents, frozenset[str], date]]:
+def freed_by_notes(records: Sequence[ClaimRecord]) -> dict[str, tuple[tuple[Cents, date], ...]]:
     """Per payment, the money the claims' partial credit notes freed from it (what their
-    restatements, ``RESTATED`` + the note's reason, took off it net), the claims it came
-    off and the day the (last) note was booked: set-off is open from then against the claims
-    due that day (law16b F2). A payment booked after a note was never freed by it: the note
-    is in the claim it paid."""
+    restatements, ``RESTATED`` + the note's reason, took off it net), per note: the amount and
+    the day the note was booked, earliest first. Set-off of each note's money is open from
+    its own day against the claims due then (law16b F2): counted all from the later note's
+    day, money the first note left over was put on a claim due only between the notes (law17b
+    F3: 99.51 moved by an unrelated return). A payment booked after a note was never freed by
+    it: the note is in the claim it paid."""
     why = tuple(f"{RESTATED}{p}" for p in PARTIAL_CREDITS)
-    out: dict[str, tuple[Cents, frozenset[str], date]] = {}
+    per_day: dict[str, dict[date, Cents]] = {}
     for r in records:
         for e in r.events:
             if not e.payment_id or not (e.reason or "").startswith(why):
@@ -125,9 +125,24 @@ def _freed_by_notes(
             if e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
                 continue
             sign = 1 if e.kind is EventKind.REVERSAL else -1
-            cents, sources, day = out.get(e.payment_id, (0, frozenset(), e.on))
-            out[e.payment_id] = (cents + sign * e.amount, sources | {r.number}, max(day, e.on))
-    return {p: v for p, v in out.items() if v[0] > 0}
+            days = per_day.setdefault(e.payment_id, {})
+            days[e.on] = days.get(e.on, 0) + sign * e.amount
+    out: dict[str, tuple[tuple[Cents, date], ...]] = {}
+    for pid, days in per_day.items():
+        total = sum(days.values())
+        parts: list[tuple[Cents, date]] = []
+        for day in sorted(days):  # (a note that put money back: off the earlier notes' parts)
+            cents = days[day]
+            while cents < 0 and parts:
+                was, d = parts.pop()
+                if was + cents > 0:
+                    parts.append((was + cents, d))
+                cents = min(0, was + cents)
+            if cents > 0:
+                parts.append((cents, day))
+        if total > 0 and parts:
+            out[pid] = tuple(parts)
+    return out
 
 
 def _replayable(records: Sequence[ClaimRecord]) -> bool:
@@ -229,7 +244,7 @@ def replay_debtor(
     # 6:43 lid 2 as the claim-by-claim restatement sends money freed for any other reason
     # (codereview16 F2: a payment booked after an earlier note, its costs later taken back,
     # left 135.00 as an overpayment where claim by claim it paid F2)
-    freed = _freed_by_notes(records)
+    freed = freed_by_notes(records)
     held = _held(records)
     for day, _, pid, i, seq in sorted([*((p.received, 0, p.payment_id, 0, 0) for p in payments),
                                        *waivers]):  # fmt: skip
@@ -248,16 +263,18 @@ def replay_debtor(
                          for r in fresh]  # fmt: skip
                 continue
             # booked as claim by claim: the payment without what its notes freed by 6:43 lid 2
-            # as received (its own surplus too), then the freed money on the claims due by the
-            # (last) note's day (law16b F2: not by 6:43 alone, which ranks a claim not yet due
+            # as received (its own surplus too), then each note's freed money on the claims due
+            # by that note's day (law16b F2: not by 6:43 alone, which ranks a claim not yet due
             # when the money came in by its due date, a claim a plan held that day among them),
             # and what none takes left over, at most what the payment holds on no claim as
             # booked (the rest: a note before ledger16 moved it to a claim not yet due, where it
             # stays, docs/operations.md)
-            cents, _, noted = freed[p.payment_id]
-            part = min(cents, p.amount)
-            steps: list[tuple[Cents, bool | date]] = [(p.amount - part, False),
-                                                      (part, max(noted, p.received))]  # fmt: skip
+            parts = freed[p.payment_id]
+            part = min(sum(v for v, _ in parts), p.amount)
+            steps: list[tuple[Cents, bool | date]] = [(p.amount - part, False)]
+            for cents, noted in parts:  # each note's money from its own day (law17b F3)
+                steps.append((min(cents, part), max(noted, p.received)))
+                part -= min(cents, part)
             left, booked_any = 0, False
             for amount, due in steps:
                 if amount <= 0:

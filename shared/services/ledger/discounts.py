@@ -10,11 +10,16 @@ note is brought to that amount (its principal asks the rest again, paid by the p
 one ``discount_capped`` item per capped amount tells staff the note, what it was, what it lets
 go, its day and the payments received before it: the client granted more than could be
 granted, and decides what to do about it (nothing, or a goodwill refund by its own choice).
+When a later fact changes what the discount lets go (the capping payment came back: the
+ledger gives the discount back, ``correction``), an open item for an amount it no longer lets
+go is resolved, saying what it lets go now (law17b F5: the item still said "€ 110,37 of it was
+paid already, not refunded" after that payment came back).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 from shared.clock import Clock
@@ -30,8 +35,8 @@ from shared.domain.ledger.model import (
 from shared.domain.ledger.restate import received_day
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
-from shared.domain.records import ActionItem
-from shared.ports.tables import Conflict, TransactionFailed
+from shared.domain.records import ActionItem, ActionStatus
+from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import keyed_id
 
@@ -61,6 +66,10 @@ def follow_discounts(
                 booked[e.note or ""] = booked.get(e.note or "", 0) + e.amount
         for note, cents in sorted(discounted(every).items()):
             _invoice_note(repos, client, record.number, note, cents)
+            if note in days:
+                for stale in _told(every, note, booked.get(note, 0)) - {cents}:
+                    _resolve(repos, clock, client, record.number, note, stale, cents,
+                             booked.get(note, 0), days[note])  # fmt: skip
             if cents < booked.get(note, 0) and note in days:
                 day = days[note]
                 # (the payments of this change received before the discount: what capped it)
@@ -68,6 +77,42 @@ def follow_discounts(
                                  and e.kind is EventKind.ALLOCATED
                                  and received_day(e) <= day})  # fmt: skip
                 _item(repos, clock, client, record, note, booked[note], cents, day, before)
+
+
+def _told(every: Sequence[LedgerEvent], note: str, booked: Cents) -> set[Cents]:
+    """The amounts below ``booked`` the discount ``note`` let go after each of its caps in
+    the stream: each had its item."""
+    out: set[Cents] = set()
+    for i, e in enumerate(every):
+        if is_discount_cap(e) and e.note == note:
+            cents = discounted(every[: i + 1]).get(note)
+            if cents is not None and cents < booked:
+                out.add(cents)
+    return out
+
+
+def _resolve(
+    repos: Repositories, clock: Clock, client: Client, number: str, note: str, stale: Cents,
+    now_lets: Cents, booked: Cents, day: date,
+) -> None:  # fmt: skip
+    """Resolve the open item that told staff the discount let go only ``stale``."""
+    action_id = keyed_id(datetime.combine(day, time(), UTC), KIND, number, note, str(stale))
+    found = repos.actions.get(client.client_id, action_id)
+    if found is None or found[1] is None or found[0].status is ActionStatus.RESOLVED:
+        return
+    whole = now_lets >= booked
+    resolution = (
+        f"given back: the discount lets go its whole {format_eur_nl(booked)} again (a payment "
+        "received before it came back, or a later fact left the principal open on its day)"
+        if whole
+        else f"superseded: the discount now lets go {format_eur_nl(now_lets)}"
+    )
+    done = replace(found[0], status=ActionStatus.RESOLVED, resolved_at=clock.now(),
+                   resolution=resolution)  # fmt: skip
+    try:
+        repos.actions.save(done, found[1])
+    except PreconditionFailed:
+        pass  # a person changed it meanwhile: theirs stands
 
 
 def _invoice_note(
