@@ -334,55 +334,20 @@ def render_letter(spec: LetterSpec) -> bytes:
             pdf.cell(widths[0], 5, printable(inv.number))
             pdf.cell(widths[1], 5, f"{inv.invoice_date:%d-%m-%Y}")
             pdf.cell(widths[2], 5, f"{inv.due_date:%d-%m-%Y}")
-            pdf.cell(
-                widths[3],
-                5,
-                _money(inv.open_amount, pdf.language),
-                align="R",
-                new_x="LMARGIN",
-                new_y="NEXT",
-            )
+            _amount_cell(pdf, widths[3], inv.open_amount, 5)
         for label, amount in (
             (labels["costs"], 0 if spec.costs_from else spec.costs),
             (spec.interest_label or labels["interest"], spec.interest),
         ):
             if amount:
-                pdf.cell(sum(widths[:3]), 5, printable(label))
-                pdf.cell(
-                    widths[3],
-                    5,
-                    _money(amount, pdf.language),
-                    align="R",
-                    new_x="LMARGIN",
-                    new_y="NEXT",
-                )
+                _amount_row(pdf, sum(widths[:3]), widths[3], label, amount, 5)
         pdf.set_font(FAMILY, "B", 10)
-        pdf.cell(sum(widths[:3]), 7, labels["total"], border="T")
-        pdf.cell(
-            widths[3],
-            7,
-            _money(spec.total, pdf.language),
-            border="T",
-            align="R",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        _amount_row(pdf, sum(widths[:3]), widths[3], labels["total"], spec.total, 7, "T")
         if spec.costs_from and spec.costs:
             last_day = spec.costs_from - timedelta(days=1)
             pdf.set_font(FAMILY, "", 9)
-            pdf.cell(
-                sum(widths[:3]),
-                5,
-                printable(labels["costs_after"].format(day=f"{last_day:%d-%m-%Y}")),
-            )
-            pdf.cell(
-                widths[3],
-                5,
-                _money(spec.costs, pdf.language),
-                align="R",
-                new_x="LMARGIN",
-                new_y="NEXT",
-            )
+            after = labels["costs_after"].format(day=f"{last_day:%d-%m-%Y}")
+            _amount_row(pdf, sum(widths[:3]), widths[3], after, spec.costs, 5)
     if spec.installments and not (
         spec.schedule_at is not None and 0 <= spec.schedule_at < len(spec.paragraphs)
     ):
@@ -390,6 +355,33 @@ def render_letter(spec: LetterSpec) -> bytes:
     if head.iban and spec.amount_asked > 0:
         _payment_block(pdf, spec)
     return bytes(pdf.output())
+
+
+def _amount_row(
+    pdf: _Pdf,
+    label_width: float,
+    amount_width: float,
+    label: str,
+    cents: Cents,
+    height: float,
+    border: str = "",
+) -> None:
+    """A table's row of a label and its amount (costs, interest, a total), its line ended."""
+    pdf.cell(label_width, height, printable(label), border=border)
+    _amount_cell(pdf, amount_width, cents, height, border)
+
+
+def _amount_cell(pdf: _Pdf, width: float, cents: Cents, height: float, border: str = "") -> None:
+    """The amount that ends a table's row, right-aligned under the amounts above it."""
+    pdf.cell(
+        width,
+        height,
+        _money(cents, pdf.language),
+        border=border,
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
 
 
 def _schedule_table(pdf: _Pdf, spec: LetterSpec) -> None:
@@ -408,26 +400,10 @@ def _schedule_table(pdf: _Pdf, spec: LetterSpec) -> None:
     for inst in spec.installments:
         pdf.cell(widths[0], 5, f"{labels['installment']} {inst.number}")
         pdf.cell(widths[1], 5, _day(inst.due_date))
-        pdf.cell(
-            widths[2],
-            5,
-            _money(inst.amount, pdf.language),
-            align="R",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        _amount_cell(pdf, widths[2], inst.amount, 5)
     pdf.set_font(FAMILY, "B", 10)
-    pdf.cell(sum(widths[:2]), 7, labels["plan_total"], border="T")
     total = sum(i.amount for i in spec.installments)
-    pdf.cell(
-        widths[2],
-        7,
-        _money(total, pdf.language),
-        border="T",
-        align="R",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    _amount_row(pdf, sum(widths[:2]), widths[2], labels["plan_total"], total, 7, "T")
     if spec.payment_reference and spec.pay_installment:
         pdf.set_font(FAMILY, "", 9)
         ref = betalingskenmerk.display(spec.payment_reference)
