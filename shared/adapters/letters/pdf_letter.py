@@ -23,7 +23,7 @@ from datetime import date, timedelta
 import segno
 from fpdf import FPDF
 
-from shared.adapters.letters.country_lines import country_line
+from shared.adapters.letters.country_lines import HOME, country_line
 from shared.adapters.letters.typeface import FAMILY, printable, use_typeface
 from shared.domain.messaging import PostalAddress
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
@@ -43,6 +43,9 @@ class Letterhead:
     primary_color: str = "#1f4e79"
     logo_png: bytes | None = None
     footer_text: str = ""
+    # the ISO code of the client's postal address: a client abroad already ends
+    # ``address_lines`` with its country (``sender_lines``); at home a letter abroad adds it
+    country: str = HOME
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,12 @@ def sender_lines(address: Address | None) -> tuple[str, ...]:
     return tuple(line.strip() for line in lines if line.strip())
 
 
+def sender_country(address: Address | None) -> str:
+    """The ISO code a client's :class:`Letterhead` carries (no address: at home, and its
+    letters have no return line to end with a country)."""
+    return address.country if address else HOME
+
+
 def _rgb(color: str) -> tuple[int, int, int]:
     c = color.lstrip("#")
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
@@ -225,15 +234,31 @@ def _at_most(pdf: FPDF, lines: list[str], count: int, width: float) -> list[str]
     return [*lines[: count - 1], last.rstrip() + "\u2026"]
 
 
-def _return_lines(pdf: FPDF, head: Letterhead) -> list[str]:
-    """The window's return line: the client's name and postal address at 6 pt, shrunk to the
-    window's width (86 mm) down to 5 pt; when still too wide, the name on a line of its own
-    (shortened with an ellipsis at the end when even that is too wide: the carrier returns a
-    letter by the address) and the address below it, wrapped, never cut (attack17b F2: cut at
-    90 characters, the postcode and town lost, and 98.1 mm wide)."""
+# the Netherlands on a return line, in the letter's language: a language of the country the
+# letter is posted from, or English (UPU; PostNL, *Addressing international mail items*)
+HOME_NAMES = {"nl": "NEDERLAND", "en": "NETHERLANDS"}
+
+
+def return_country(head: Letterhead, recipient: PostalAddress, language: str) -> str:
+    """The country that ends the return line of a letter to ``recipient``: the Netherlands in
+    the letter's language on a letter abroad from a client at home (newcomer17b F3: a letter
+    that came back from Belgium named no country to return it to); nothing on a letter at home,
+    nor when the client's address abroad already ends with its own country."""
+    if not country_line(recipient.country) or country_line(head.country):
+        return ""
+    return HOME_NAMES.get(language, HOME_NAMES["nl"])
+
+
+def _return_lines(pdf: FPDF, head: Letterhead, country: str) -> list[str]:
+    """The window's return line: the client's name and postal address (and ``country``, when
+    given, last) at 6 pt, shrunk to the window's width (86 mm) down to 5 pt; when still too
+    wide, the name on a line of its own (shortened with an ellipsis at the end when even that
+    is too wide: the carrier returns a letter by the address) and the address below it,
+    wrapped, never cut (attack17b F2: cut at 90 characters, the postcode and town lost, and
+    98.1 mm wide)."""
     width = WINDOW_W - 4
     name = printable(head.name)
-    address = [printable(line) for line in head.address_lines]
+    address = [printable(line) for line in (*head.address_lines, country) if line]
     if _shrunk(pdf, ", ".join([name, *address]), width, 6, 5):
         return [", ".join([name, *address])]
     while len(name) > 1 and pdf.get_string_width(name + ",") > width:
@@ -295,7 +320,7 @@ def render_letter(spec: LetterSpec) -> bytes:
     pdf.set_xy(WINDOW_X + 2, WINDOW_Y + 2)
     pdf.set_font(FAMILY, "", 6)
     if head.address_lines:
-        for line in _return_lines(pdf, head):
+        for line in _return_lines(pdf, head, return_country(head, spec.recipient, pdf.language)):
             pdf.cell(WINDOW_W - 4, 2.6, line, new_x="LEFT", new_y="NEXT")
         pdf.set_y(max(pdf.get_y(), WINDOW_Y + 5))
         pdf.set_x(WINDOW_X + 2)
