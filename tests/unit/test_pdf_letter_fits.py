@@ -113,3 +113,25 @@ def test_the_letterhead_stays_on_the_page(monkeypatch: pytest.MonkeyPatch, name:
         assert y < WINDOW_Y + WINDOW_H + 8  # above the letter's date and text
     text = " ".join(d[3] for d in head)
     assert "Sevenaerstraat 112" in text and "6521 AB  NIJMEGEN" in text
+
+
+@pytest.mark.parametrize("recipient", [HOME, ABROAD], ids=["home", "abroad"])
+def test_the_longest_return_address_leaves_the_recipients_address_in_the_window(
+    monkeypatch: pytest.MonkeyPatch, recipient: PostalAddress
+) -> None:
+    """The API's longest name (200), street (200) and town (100) took 10 return lines: the
+    recipient's last line ended at 98.0 mm abroad (93.0 at home), below the window's 90 mm.
+    The street is shortened to leave room; postcode, town and country are printed whole."""
+    drawn, _ = _drawn(monkeypatch, "W" * 200, Address("W" * 200, "1234 AB", "W" * 100), recipient)
+    window = [d for d in drawn if d[0] == WINDOW_X + 2]
+    returned = window[: [d[3] for d in window].index("Jan Jansen")]
+    addressed = window[len(returned) :][: 4 if recipient is ABROAD else 3]
+    assert addressed[-1][3] == ("BELGIUM" if recipient is ABROAD else "1234 AB  UTRECHT")
+    assert addressed[-1][1] + 5 <= WINDOW_Y + WINDOW_H, addressed[-1]
+    assert addressed[0][1] >= returned[-1][1] + 2
+    for _, _, _, line, width, size in returned:
+        assert width <= WINDOW_W - 4 and size >= 5, (line, width, size)
+    text = "".join(d[3] for d in returned).replace(" ", "")
+    tail = "1234AB" + "W" * 100 + (",NEDERLAND" if recipient is ABROAD else "")
+    assert text.endswith(tail), text[-120:]
+    assert returned[0][3].endswith("\u2026,") and "\u2026," in text[len(returned[0][3]) :]

@@ -249,13 +249,14 @@ def return_country(head: Letterhead, recipient: PostalAddress, language: str) ->
     return HOME_NAMES.get(language, HOME_NAMES["nl"])
 
 
-def _return_lines(pdf: FPDF, head: Letterhead, country: str) -> list[str]:
+def _return_lines(pdf: FPDF, head: Letterhead, country: str, room: int) -> list[str]:
     """The window's return line: the client's name and postal address (and ``country``, when
     given, last) at 6 pt, shrunk to the window's width (86 mm) down to 5 pt; when still too
     wide, the name on a line of its own (shortened with an ellipsis at the end when even that
     is too wide: the carrier returns a letter by the address) and the address below it,
     wrapped, never cut (attack17b F2: cut at 90 characters, the postcode and town lost, and
-    98.1 mm wide)."""
+    98.1 mm wide), unless more than ``room`` lines would push the recipient's address out of
+    the window: then the street is shortened, never postcode, town and country."""
     width = WINDOW_W - 4
     name = printable(head.name)
     address = [printable(line) for line in (*head.address_lines, country) if line]
@@ -263,7 +264,17 @@ def _return_lines(pdf: FPDF, head: Letterhead, country: str) -> list[str]:
         return [", ".join([name, *address])]
     while len(name) > 1 and pdf.get_string_width(name + ",") > width:
         name = name[:-2].rstrip() + "\u2026"
-    return [f"{name},", *_wrapped(pdf, address, width)]
+    lines = [f"{name},", *_wrapped(pdf, address, width)]
+    if len(lines) <= room or len(address) < 2:
+        return lines
+    # the API's longest name, street and town took 10 lines and put the recipient's last line
+    # 8 mm below the window (3 mm at home); the carrier returns a letter by postcode and town
+    tail = _wrapped(pdf, address[1:], width)
+    narrower = width - pdf.get_string_width(",")
+    street = _at_most(
+        pdf, _wrapped(pdf, address[:1], narrower), max(room - 1 - len(tail), 1), narrower
+    )
+    return [f"{name},", *street[:-1], f"{street[-1]},", *tail]
 
 
 class _Pdf(FPDF):
@@ -319,8 +330,15 @@ def render_letter(spec: LetterSpec) -> bytes:
     # address to return to (a name and a comma told the carrier nothing: newcomer17 F4)
     pdf.set_xy(WINDOW_X + 2, WINDOW_Y + 2)
     pdf.set_font(FAMILY, "", 6)
+    r = spec.recipient
+    lines = (r.name, r.street, f"{r.postal_code}  {r.city.upper()}", country_line(r.country))
+    addressed = [line for line in lines if line]
     if head.address_lines:
-        for line in _return_lines(pdf, head, return_country(head, spec.recipient, pdf.language)):
+        # return lines of 2.6 mm from 2 mm below the window's top, the address's lines of 5 mm
+        # below them, all inside the window
+        room = int((WINDOW_H - 2 - 5 * len(addressed)) / 2.6)
+        country = return_country(head, r, pdf.language)
+        for line in _return_lines(pdf, head, country, room):
             pdf.cell(WINDOW_W - 4, 2.6, line, new_x="LEFT", new_y="NEXT")
         pdf.set_y(max(pdf.get_y(), WINDOW_Y + 5))
         pdf.set_x(WINDOW_X + 2)
@@ -328,10 +346,8 @@ def render_letter(spec: LetterSpec) -> bytes:
         pdf.set_y(WINDOW_Y + 5)
         pdf.set_x(WINDOW_X + 2)
     pdf.set_font(FAMILY, "", 10)
-    r = spec.recipient
-    for line in (r.name, r.street, f"{r.postal_code}  {r.city.upper()}", country_line(r.country)):
-        if line:
-            pdf.cell(WINDOW_W - 4, 5, printable(line), new_x="LEFT", new_y="NEXT")
+    for line in addressed:
+        pdf.cell(WINDOW_W - 4, 5, printable(line), new_x="LEFT", new_y="NEXT")
     pdf.set_xy(20, WINDOW_Y + WINDOW_H + 8)
     pdf.set_font(FAMILY, "", 10)
     pdf.cell(0, 5, f"{labels['date']}: {_day(spec.letter_date)}", new_x="LMARGIN", new_y="NEXT")
