@@ -25,6 +25,7 @@ from shared.adapters.letters.pdf_letter import (
     LetterInvoice,
     LetterSpec,
     render_letter,
+    sender_country,
     sender_lines,
 )
 from shared.adapters.tables.dunning_repo import WAITING, RunRecord
@@ -896,7 +897,7 @@ class DunningService:
         today: date,
     ) -> LetterSpec:
         head = Letterhead(client.name, sender_lines(client.postal_address), client.contact_email or "", client.ibans[0] if client.ibans else "", client.house_style.primary_color,
-                          footer_text=client.house_style.footer_text or "")  # fmt: skip
+                          footer_text=client.house_style.footer_text or "", country=sender_country(client.postal_address))  # fmt: skip
         from shared.services.portal import transfer_text  # the portal imports this module
 
         announced = context.pay_within_term is not None

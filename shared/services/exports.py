@@ -151,7 +151,7 @@ class ExportService:
         client had received itself, while its settlement paid 0,00)."""
         from fpdf import FPDF
 
-        from shared.adapters.letters.typeface import FAMILY, use_typeface
+        from shared.adapters.letters.typeface import FAMILY, printable, use_typeface
 
         items = self.items(client, start, end)
         pdf = FPDF(format="A4")
@@ -161,7 +161,7 @@ class ExportService:
         pdf.add_page()
         pdf.set_font(FAMILY, "B", 14)
         title = f"Ontvangen betalingen {client.name}"
-        pdf.cell(0, 10, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 10, printable(title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FAMILY, "", 10)
         pdf.cell(
             0, 6, f"Periode {start:%d-%m-%Y} t/m {end:%d-%m-%Y}", new_x="LMARGIN", new_y="NEXT"
@@ -185,7 +185,7 @@ class ExportService:
                 _amount(i.amount),
             )
             for w, text in zip(widths, row, strict=True):
-                pdf.cell(w, 6, _latin1(text)[:28], align="R" if text == row[-1] else "L")
+                pdf.cell(w, 6, printable(text)[:28], align="R" if text == row[-1] else "L")
             pdf.ln()
         by = {r: sum(i.amount for i in items if i.received_by is r) for r in Receiver}
         pdf.set_font(FAMILY, "B", 10)
@@ -227,9 +227,3 @@ def _amount(cents: Cents) -> str:
 def _label(item: ExportItem) -> str:
     name = COMPONENT_NL.get(item.component, item.component)
     return f"{name} storno" if item.reversal else name
-
-
-def _latin1(text: str) -> str:
-    from shared.adapters.letters.typeface import printable
-
-    return printable(text)

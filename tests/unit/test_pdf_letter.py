@@ -184,3 +184,32 @@ def test_the_return_line_is_the_clients_postal_address_or_left_out():
     assert "Bakkerij De Korenbloem, Dorpsstraat 1, 1234 AB  UTRECHT" in with_address
     without = _lines(replace(SPEC, letterhead=replace(SPEC.letterhead, address_lines=())))
     assert not any(line.startswith("Bakkerij De Korenbloem,") for line in without)
+
+
+def test_a_letter_abroad_ends_its_return_line_with_the_senders_country():
+    """newcomer17b F3: a letter to Belgium or Germany named no country on its return line, so a
+    letter coming back had no country to go to. Abroad, the return line of a client at home
+    ends with the Netherlands in the letter's language; a client abroad keeps its own country
+    there (and gets no second one); a letter at home stays as it was."""
+    from dataclasses import replace
+
+    from shared.adapters.letters.pdf_letter import sender_country, sender_lines
+    from shared.domain.parties import Address
+
+    def return_line(client: Address, country: str, language: str = "nl") -> str:
+        head = replace(SPEC.letterhead, address_lines=sender_lines(client),
+                       country=sender_country(client))  # fmt: skip
+        recipient = PostalAddress("Mevr. A. Peeters", "Meir 12", "2000", "Antwerpen", country)
+        lines = _lines(replace(SPEC, letterhead=head, recipient=recipient, language=language))
+        return lines[lines.index("Mevr. A. Peeters") - 1]
+
+    utrecht = Address("Dorpsstraat 1", "1234 AB", "Utrecht")
+    brussels = Address("Rue Haute 5", "1000", "Bruxelles", "BE")
+    start = "Bakkerij De Korenbloem, Dorpsstraat 1, 1234 AB  UTRECHT"
+    assert return_line(utrecht, "BE") == f"{start}, NEDERLAND"
+    assert return_line(utrecht, "DE", "en") == f"{start}, NETHERLANDS"
+    assert return_line(utrecht, "NL") == start
+    assert return_line(utrecht, "NL", "en") == start
+    abroad = "Bakkerij De Korenbloem, Rue Haute 5, 1000  BRUXELLES, BELGIUM"
+    assert return_line(brussels, "DE") == abroad
+    assert return_line(brussels, "NL") == abroad

@@ -32,7 +32,13 @@ ADDRESS = Address("Burgemeester van Nispen tot Sevenaerstraat 112", "6521 AB", "
 Drawn = list[tuple[float, float, float, str, float, float]]  # x, y, w, text, width, size
 
 
-def _drawn(monkeypatch: pytest.MonkeyPatch, name: str, address: Address) -> tuple[Drawn, str]:
+HOME = PostalAddress("Jan Jansen", "Dorpsstraat 1", "1234 AB", "Utrecht", "NL")
+ABROAD = PostalAddress("Jan Jansen", "Rue de la Loi 16", "1000", "Bruxelles", "BE")
+
+
+def _drawn(
+    monkeypatch: pytest.MonkeyPatch, name: str, address: Address, recipient: PostalAddress = HOME
+) -> tuple[Drawn, str]:
     drawn: Drawn = []
     real = FPDF.cell
 
@@ -45,8 +51,10 @@ def _drawn(monkeypatch: pytest.MonkeyPatch, name: str, address: Address) -> tupl
 
     monkeypatch.setattr(FPDF, "cell", cell)
     spec = LetterSpec(
-        letterhead=Letterhead(name, sender_lines(address), "info@vanderheijden.example"),
-        recipient=PostalAddress("Jan Jansen", "Dorpsstraat 1", "1234 AB", "Utrecht", "NL"),
+        letterhead=Letterhead(
+            name, sender_lines(address), "info@vanderheijden.example", country=address.country
+        ),
+        recipient=recipient,
         letter_date=date(2026, 12, 1),
         subject="Herinnering",
         paragraphs=("Tekst.",),
@@ -55,27 +63,37 @@ def _drawn(monkeypatch: pytest.MonkeyPatch, name: str, address: Address) -> tupl
     return drawn, pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
+@pytest.mark.parametrize("recipient", [HOME, ABROAD], ids=["home", "abroad"])
 @pytest.mark.parametrize(
     ("name", "address"),
     [
         (NAME, ADDRESS),
         ("Client C1", Address("Dorpsstraat 1", "1234 AB", "Utrecht")),
         ("W" * 200, Address("W" * 200, "1000", "Bruxelles", "BE")),  # the API's longest
+        ("W" * 200, Address("W" * 200, "1234 AB", "Utrecht")),  # at home: NEDERLAND added
     ],
 )
 def test_the_return_line_keeps_postcode_and_town_inside_the_window(
-    monkeypatch: pytest.MonkeyPatch, name: str, address: Address
+    monkeypatch: pytest.MonkeyPatch, name: str, address: Address, recipient: PostalAddress
 ) -> None:
-    drawn, _ = _drawn(monkeypatch, name, address)
+    drawn, _ = _drawn(monkeypatch, name, address, recipient)
     window = [d for d in drawn if d[0] == WINDOW_X + 2]
     returned = window[: [d[3] for d in window].index("Jan Jansen")]
     text = "".join(d[3] for d in returned).replace(" ", "")  # a word too wide is broken
-    for part in sender_lines(address):
+    sent_from = [*sender_lines(address)]
+    if recipient is ABROAD and address.country == "NL":  # newcomer17b F3
+        sent_from.append("NEDERLAND")
+        assert text.endswith("NEDERLAND"), text
+    for part in sent_from:
         assert part.replace(" ", "") in text, (part, text)
     for _, _, w, line, width, size in returned:
         assert width <= WINDOW_W - 4 and w == WINDOW_W - 4 and size >= 5, (line, width, size)
-    recipient = next(d for d in drawn if d[3] == "Jan Jansen")
-    assert recipient[1] >= returned[-1][1] + 2  # below the return line, not over it
+    addressed = window[len(returned) :][:4]
+    assert addressed[0][1] >= returned[-1][1] + 2  # below the return line, not over it
+    assert [d[3] for d in addressed][-1] == (
+        "BELGIUM" if recipient is ABROAD else "1234 AB  UTRECHT"
+    )
+    assert addressed[-1][1] + 5 <= WINDOW_Y + WINDOW_H  # the recipient's last line in the window
 
 
 def test_the_return_line_of_a_long_name_is_not_cut_at_90_characters(
@@ -95,3 +113,25 @@ def test_the_letterhead_stays_on_the_page(monkeypatch: pytest.MonkeyPatch, name:
         assert y < WINDOW_Y + WINDOW_H + 8  # above the letter's date and text
     text = " ".join(d[3] for d in head)
     assert "Sevenaerstraat 112" in text and "6521 AB  NIJMEGEN" in text
+
+
+@pytest.mark.parametrize("recipient", [HOME, ABROAD], ids=["home", "abroad"])
+def test_the_longest_return_address_leaves_the_recipients_address_in_the_window(
+    monkeypatch: pytest.MonkeyPatch, recipient: PostalAddress
+) -> None:
+    """The API's longest name (200), street (200) and town (100) took 10 return lines: the
+    recipient's last line ended at 98.0 mm abroad (93.0 at home), below the window's 90 mm.
+    The street is shortened to leave room; postcode, town and country are printed whole."""
+    drawn, _ = _drawn(monkeypatch, "W" * 200, Address("W" * 200, "1234 AB", "W" * 100), recipient)
+    window = [d for d in drawn if d[0] == WINDOW_X + 2]
+    returned = window[: [d[3] for d in window].index("Jan Jansen")]
+    addressed = window[len(returned) :][: 4 if recipient is ABROAD else 3]
+    assert addressed[-1][3] == ("BELGIUM" if recipient is ABROAD else "1234 AB  UTRECHT")
+    assert addressed[-1][1] + 5 <= WINDOW_Y + WINDOW_H, addressed[-1]
+    assert addressed[0][1] >= returned[-1][1] + 2
+    for _, _, _, line, width, size in returned:
+        assert width <= WINDOW_W - 4 and size >= 5, (line, width, size)
+    text = "".join(d[3] for d in returned).replace(" ", "")
+    tail = "1234AB" + "W" * 100 + (",NEDERLAND" if recipient is ABROAD else "")
+    assert text.endswith(tail), text[-120:]
+    assert returned[0][3].endswith("\u2026,") and "\u2026," in text[len(returned[0][3]) :]

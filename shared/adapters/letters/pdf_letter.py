@@ -23,7 +23,7 @@ from datetime import date, timedelta
 import segno
 from fpdf import FPDF
 
-from shared.adapters.letters.country_lines import country_line
+from shared.adapters.letters.country_lines import HOME, country_line
 from shared.adapters.letters.typeface import FAMILY, printable, use_typeface
 from shared.domain.messaging import PostalAddress
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
@@ -43,6 +43,9 @@ class Letterhead:
     primary_color: str = "#1f4e79"
     logo_png: bytes | None = None
     footer_text: str = ""
+    # the ISO code of the client's postal address: a client abroad already ends
+    # ``address_lines`` with its country (``sender_lines``); at home a letter abroad adds it
+    country: str = HOME
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,12 @@ def sender_lines(address: Address | None) -> tuple[str, ...]:
     return tuple(line.strip() for line in lines if line.strip())
 
 
+def sender_country(address: Address | None) -> str:
+    """The ISO code a client's :class:`Letterhead` carries (no address: at home, and its
+    letters have no return line to end with a country)."""
+    return address.country if address else HOME
+
+
 def _rgb(color: str) -> tuple[int, int, int]:
     c = color.lstrip("#")
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
@@ -225,20 +234,47 @@ def _at_most(pdf: FPDF, lines: list[str], count: int, width: float) -> list[str]
     return [*lines[: count - 1], last.rstrip() + "\u2026"]
 
 
-def _return_lines(pdf: FPDF, head: Letterhead) -> list[str]:
-    """The window's return line: the client's name and postal address at 6 pt, shrunk to the
-    window's width (86 mm) down to 5 pt; when still too wide, the name on a line of its own
-    (shortened with an ellipsis at the end when even that is too wide: the carrier returns a
-    letter by the address) and the address below it, wrapped, never cut (attack17b F2: cut at
-    90 characters, the postcode and town lost, and 98.1 mm wide)."""
+# the Netherlands on a return line, in the letter's language: a language of the country the
+# letter is posted from, or English (UPU; PostNL, *Addressing international mail items*)
+HOME_NAMES = {"nl": "NEDERLAND", "en": "NETHERLANDS"}
+
+
+def return_country(head: Letterhead, recipient: PostalAddress, language: str) -> str:
+    """The country that ends the return line of a letter to ``recipient``: the Netherlands in
+    the letter's language on a letter abroad from a client at home (newcomer17b F3: a letter
+    that came back from Belgium named no country to return it to); nothing on a letter at home,
+    nor when the client's address abroad already ends with its own country."""
+    if not country_line(recipient.country) or country_line(head.country):
+        return ""
+    return HOME_NAMES.get(language, HOME_NAMES["nl"])
+
+
+def _return_lines(pdf: FPDF, head: Letterhead, country: str, room: int) -> list[str]:
+    """The window's return line: the client's name and postal address (and ``country``, when
+    given, last) at 6 pt, shrunk to the window's width (86 mm) down to 5 pt; when still too
+    wide, the name on a line of its own (shortened with an ellipsis at the end when even that
+    is too wide: the carrier returns a letter by the address) and the address below it,
+    wrapped, never cut (attack17b F2: cut at 90 characters, the postcode and town lost, and
+    98.1 mm wide), unless more than ``room`` lines would push the recipient's address out of
+    the window: then the street is shortened, never postcode, town and country."""
     width = WINDOW_W - 4
     name = printable(head.name)
-    address = [printable(line) for line in head.address_lines]
+    address = [printable(line) for line in (*head.address_lines, country) if line]
     if _shrunk(pdf, ", ".join([name, *address]), width, 6, 5):
         return [", ".join([name, *address])]
     while len(name) > 1 and pdf.get_string_width(name + ",") > width:
         name = name[:-2].rstrip() + "\u2026"
-    return [f"{name},", *_wrapped(pdf, address, width)]
+    lines = [f"{name},", *_wrapped(pdf, address, width)]
+    if len(lines) <= room or len(address) < 2:
+        return lines
+    # the API's longest name, street and town took 10 lines and put the recipient's last line
+    # 8 mm below the window (3 mm at home); the carrier returns a letter by postcode and town
+    tail = _wrapped(pdf, address[1:], width)
+    narrower = width - pdf.get_string_width(",")
+    street = _at_most(
+        pdf, _wrapped(pdf, address[:1], narrower), max(room - 1 - len(tail), 1), narrower
+    )
+    return [f"{name},", *street[:-1], f"{street[-1]},", *tail]
 
 
 class _Pdf(FPDF):
@@ -294,8 +330,15 @@ def render_letter(spec: LetterSpec) -> bytes:
     # address to return to (a name and a comma told the carrier nothing: newcomer17 F4)
     pdf.set_xy(WINDOW_X + 2, WINDOW_Y + 2)
     pdf.set_font(FAMILY, "", 6)
+    r = spec.recipient
+    lines = (r.name, r.street, f"{r.postal_code}  {r.city.upper()}", country_line(r.country))
+    addressed = [line for line in lines if line]
     if head.address_lines:
-        for line in _return_lines(pdf, head):
+        # return lines of 2.6 mm from 2 mm below the window's top, the address's lines of 5 mm
+        # below them, all inside the window
+        room = int((WINDOW_H - 2 - 5 * len(addressed)) / 2.6)
+        country = return_country(head, r, pdf.language)
+        for line in _return_lines(pdf, head, country, room):
             pdf.cell(WINDOW_W - 4, 2.6, line, new_x="LEFT", new_y="NEXT")
         pdf.set_y(max(pdf.get_y(), WINDOW_Y + 5))
         pdf.set_x(WINDOW_X + 2)
@@ -303,10 +346,8 @@ def render_letter(spec: LetterSpec) -> bytes:
         pdf.set_y(WINDOW_Y + 5)
         pdf.set_x(WINDOW_X + 2)
     pdf.set_font(FAMILY, "", 10)
-    r = spec.recipient
-    for line in (r.name, r.street, f"{r.postal_code}  {r.city.upper()}", country_line(r.country)):
-        if line:
-            pdf.cell(WINDOW_W - 4, 5, printable(line), new_x="LEFT", new_y="NEXT")
+    for line in addressed:
+        pdf.cell(WINDOW_W - 4, 5, printable(line), new_x="LEFT", new_y="NEXT")
     pdf.set_xy(20, WINDOW_Y + WINDOW_H + 8)
     pdf.set_font(FAMILY, "", 10)
     pdf.cell(0, 5, f"{labels['date']}: {_day(spec.letter_date)}", new_x="LMARGIN", new_y="NEXT")
@@ -334,55 +375,20 @@ def render_letter(spec: LetterSpec) -> bytes:
             pdf.cell(widths[0], 5, printable(inv.number))
             pdf.cell(widths[1], 5, f"{inv.invoice_date:%d-%m-%Y}")
             pdf.cell(widths[2], 5, f"{inv.due_date:%d-%m-%Y}")
-            pdf.cell(
-                widths[3],
-                5,
-                _money(inv.open_amount, pdf.language),
-                align="R",
-                new_x="LMARGIN",
-                new_y="NEXT",
-            )
+            _amount_cell(pdf, widths[3], inv.open_amount, 5)
         for label, amount in (
             (labels["costs"], 0 if spec.costs_from else spec.costs),
             (spec.interest_label or labels["interest"], spec.interest),
         ):
             if amount:
-                pdf.cell(sum(widths[:3]), 5, printable(label))
-                pdf.cell(
-                    widths[3],
-                    5,
-                    _money(amount, pdf.language),
-                    align="R",
-                    new_x="LMARGIN",
-                    new_y="NEXT",
-                )
+                _amount_row(pdf, sum(widths[:3]), widths[3], label, amount, 5)
         pdf.set_font(FAMILY, "B", 10)
-        pdf.cell(sum(widths[:3]), 7, labels["total"], border="T")
-        pdf.cell(
-            widths[3],
-            7,
-            _money(spec.total, pdf.language),
-            border="T",
-            align="R",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        _amount_row(pdf, sum(widths[:3]), widths[3], labels["total"], spec.total, 7, "T")
         if spec.costs_from and spec.costs:
             last_day = spec.costs_from - timedelta(days=1)
             pdf.set_font(FAMILY, "", 9)
-            pdf.cell(
-                sum(widths[:3]),
-                5,
-                printable(labels["costs_after"].format(day=f"{last_day:%d-%m-%Y}")),
-            )
-            pdf.cell(
-                widths[3],
-                5,
-                _money(spec.costs, pdf.language),
-                align="R",
-                new_x="LMARGIN",
-                new_y="NEXT",
-            )
+            after = labels["costs_after"].format(day=f"{last_day:%d-%m-%Y}")
+            _amount_row(pdf, sum(widths[:3]), widths[3], after, spec.costs, 5)
     if spec.installments and not (
         spec.schedule_at is not None and 0 <= spec.schedule_at < len(spec.paragraphs)
     ):
@@ -390,6 +396,33 @@ def render_letter(spec: LetterSpec) -> bytes:
     if head.iban and spec.amount_asked > 0:
         _payment_block(pdf, spec)
     return bytes(pdf.output())
+
+
+def _amount_row(
+    pdf: _Pdf,
+    label_width: float,
+    amount_width: float,
+    label: str,
+    cents: Cents,
+    height: float,
+    border: str = "",
+) -> None:
+    """A table's row of a label and its amount (costs, interest, a total), its line ended."""
+    pdf.cell(label_width, height, printable(label), border=border)
+    _amount_cell(pdf, amount_width, cents, height, border)
+
+
+def _amount_cell(pdf: _Pdf, width: float, cents: Cents, height: float, border: str = "") -> None:
+    """The amount that ends a table's row, right-aligned under the amounts above it."""
+    pdf.cell(
+        width,
+        height,
+        _money(cents, pdf.language),
+        border=border,
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
 
 
 def _schedule_table(pdf: _Pdf, spec: LetterSpec) -> None:
@@ -408,26 +441,10 @@ def _schedule_table(pdf: _Pdf, spec: LetterSpec) -> None:
     for inst in spec.installments:
         pdf.cell(widths[0], 5, f"{labels['installment']} {inst.number}")
         pdf.cell(widths[1], 5, _day(inst.due_date))
-        pdf.cell(
-            widths[2],
-            5,
-            _money(inst.amount, pdf.language),
-            align="R",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        _amount_cell(pdf, widths[2], inst.amount, 5)
     pdf.set_font(FAMILY, "B", 10)
-    pdf.cell(sum(widths[:2]), 7, labels["plan_total"], border="T")
     total = sum(i.amount for i in spec.installments)
-    pdf.cell(
-        widths[2],
-        7,
-        _money(total, pdf.language),
-        border="T",
-        align="R",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    _amount_row(pdf, sum(widths[:2]), widths[2], labels["plan_total"], total, 7, "T")
     if spec.payment_reference and spec.pay_installment:
         pdf.set_font(FAMILY, "", 9)
         ref = betalingskenmerk.display(spec.payment_reference)

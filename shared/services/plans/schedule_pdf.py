@@ -13,6 +13,7 @@ from shared.adapters.letters.pdf_letter import (
     LetterInstallment,
     LetterSpec,
     render_letter,
+    sender_country,
     sender_lines,
 )
 from shared.domain.messaging import PostalAddress
@@ -61,6 +62,7 @@ def schedule_pdf(
         client.ibans[0] if client.ibans else "",
         client.house_style.primary_color,
         footer_text=client.house_style.footer_text or "",
+        country=sender_country(client.postal_address),
     )
     a = debtor.address
     recipient = PostalAddress(

@@ -101,3 +101,25 @@ def test_a_direct_debit_plan_lists_its_schedule_without_a_qr_code() -> None:
     text, codes = _read(_pdf(debit))
     assert "Termijn 2 28-02-2027 EUR 412,91" in text
     assert codes == [] and "Betalen" not in text
+
+
+def test_an_agreement_posted_abroad_names_the_clients_country_on_its_return_line() -> None:
+    """newcomer17b F3: the agreement posted to a debtor in Belgium named no country on its
+    return line. From a client in Utrecht it ends with NEDERLAND (NETHERLANDS in English); a
+    client in Brussels has BELGIUM there, and no Netherlands after it."""
+    abroad = replace(DEBTOR, address=Address("Meir 12", "2000", "Antwerpen", "BE"))
+    utrecht = replace(CLIENT, postal_address=Address("Dorpsstraat 1", "1234 AB", "Utrecht"))
+    brussels = replace(CLIENT, postal_address=Address("Rue Haute 5", "1000", "Bruxelles", "BE"))
+
+    def return_line(client: Client, debtor: Debtor) -> str:
+        language = debtor.language.value
+        note = agreement(PLAN, client.name, IBAN, language)
+        lines = _read(schedule_pdf(client, debtor, PLAN, note, ON))[0].splitlines()
+        return lines[lines.index(debtor.name) - 1]
+
+    start = "Bakkerij De Korenbloem, Dorpsstraat 1, 1234 AB  UTRECHT"
+    assert return_line(utrecht, abroad) == f"{start}, NEDERLAND"
+    assert return_line(utrecht, replace(abroad, language=Language.EN)) == f"{start}, NETHERLANDS"
+    assert return_line(utrecht, DEBTOR) == start
+    brussels_line = "Bakkerij De Korenbloem, Rue Haute 5, 1000  BRUXELLES, BELGIUM"
+    assert return_line(brussels, abroad) == brussels_line
