@@ -33,6 +33,7 @@ from shared.services.dunning_setup import (
     MAX_BUNDLE_DAYS,
     NotActivatable,
     WorkflowChanged,
+    language_gaps,
 )
 from shared.services.errors import Invalid, NotFound
 
@@ -40,6 +41,8 @@ EDIT = """{% extends "shell" %}{% block main %}
 {% if newer %}<section class="notice error" aria-labelledby="wf-newer-h"><h2 id="wf-newer-h">{{ t.wf_changed }}</h2>
 <p>{{ t.wf_changed_hint }}</p><ol>{% for s in newer.steps %}<li>{{ s.name }} ({{ t['wf_ch_' + s.channel.value] }}, {{ s.offset_days }} {{ t.wf_days|lower }})</li>{% endfor %}</ol>
 <p>{{ t.wf_state }}: <span class="badge">{{ t.wf_active if newer.active else t.wf_inactive }}</span></p></section>{% endif %}
+{% if gaps %}<section class="notice" aria-labelledby="wf-gaps-h"><h2 id="wf-gaps-h">{{ t.wf_gaps }}</h2>
+<ul>{% for g in gaps %}<li>{{ g }}</li>{% endfor %}</ul></section>{% endif %}
 {% if problems %}<section class="notice error" aria-labelledby="wf-problems-h"><h2 id="wf-problems-h">{{ t.wf_not_activatable }}</h2>
 <ul>{% for p in problems %}<li>{{ p }}</li>{% endfor %}</ul></section>{% endif %}
 <form method="post" action="{{ desk.url('/workflows/edit') }}">
@@ -102,6 +105,7 @@ templates(**{"workflow-edit": EDIT, "workflow-rules": RULES})
 
 words(
     nl={"wf_edit_title": "Workflow bewerken", "wf_new": "Nieuwe workflow", "wf_edit": "Bewerken",
+        "wf_gaps": "Let op: niet elke stap heeft een tekst in elke taal",
         "wf_bundle_days": "Bundelen (dagen)",
         "wf_bundle_hint": "0 of leeg: uit. Met 1 tot en met {limit} gaan de facturen van een debiteur die binnen zoveel dagen aan dezelfde stap toe zijn samen in één bericht; een factuur nooit vóór haar vervaldatum.",
         "wf_name": "Naam", "wf_id_hint": "De naam in Inning blijft; kopieer de workflow voor een andere naam.",
@@ -126,6 +130,7 @@ words(
         "wf_changed": "Iemand anders heeft deze workflow intussen opgeslagen; uw wijziging is niet opgeslagen",
         "wf_changed_hint": "Zo ziet de workflow er nu uit. Uw regels staan hieronder zoals u ze invulde: neem over wat u van de nieuwe versie wilt houden en sla opnieuw op."},
     en={"wf_edit_title": "Edit workflow", "wf_new": "New workflow", "wf_edit": "Edit",
+        "wf_gaps": "Note: not every step has a text in every language",
         "wf_bundle_days": "Bundling (days)",
         "wf_bundle_hint": "0 or blank: off. With 1 to {limit}, a debtor's invoices due for the same step within that many days go together in one message; an invoice never before its due date.",
         "wf_name": "Name", "wf_id_hint": "The name in Inning stays; copy the workflow for another name.",
@@ -251,6 +256,7 @@ def _editor(desk: Desk, client: Client, found: Workflow | None, rows: list[Row],
     extra.setdefault("bundle_days", "0")
     return desk.render(
         "workflow-edit", "wf_edit_title", status, rows=rows, was=found.workflow_id if found else "",
+        gaps=[refusal(g, desk.lang) for g in language_gaps(found)] if found else [],
         active=bool(found and found.active), channels=CHANNELS, max_bundle_days=MAX_BUNDLE_DAYS,
         fallbacks=[c.value for c in FALLBACKS], letter_by=[c.value for c in LETTER_BY],
         template_ids=sorted(desk.services.repos.dunning.templates(client.client_id)),

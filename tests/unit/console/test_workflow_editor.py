@@ -286,3 +286,19 @@ def test_bundle_days_shown_kept_on_save_set_and_refused_as_the_api_refuses(
     assert staff.post("/workflows/edit", {**form, "bundle_days": "", "do": "save"}).status == 303
     assert repo.workflows(tenants.c1)["zacht"].bundle_days == 0  # blank: off
     assert api.call("GET", "/v1/clients/C1/workflows/zacht").body["bundle_days"] == 0
+
+
+def test_the_editor_says_which_step_has_no_english_text(world: World, tenants: Tenants) -> None:
+    """console18: an English-speaking debtor gets a Dutch-only step wholly in Dutch; the editor
+    tells staff which steps those are (saving is not refused)."""
+    _seed(world)
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    page = staff.get("/workflows/edit?id=zacht").encoded().decode()
+    assert ("Stap 1 (Herinnering) heeft geen tekst in het Engels: wie Engels leest, krijgt deze "
+            "stap helemaal in het Nederlands.") in page  # fmt: skip
+    assert "Stap 2 (Aanmaning) heeft geen tekst in het Engels" in page
+    form = _form(staff, "/workflows/edit?id=zacht")
+    form.update({"r0_tpl_en": "aanmaning", "r1_tpl_en": "herinnering", "do": "save"})
+    assert staff.post("/workflows/edit", form).status == 303
+    page = staff.get("/workflows/edit?id=zacht").encoded().decode()
+    assert "geen tekst in het" not in page
