@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from shared.adapters.tables.console_jobs_repo import Job
 from shared.api.console.shell import Desk, page, templates, words
@@ -148,7 +149,10 @@ def _job(desk: Desk, job: Job, status: int = 200, notice: str = "") -> ApiRespon
     jobs = desk.services.console_jobs
     rows_gone = jobs.rows_gone(job)
     until = jobs.rows_kept_until(job)
-    day = (lambda d: d.strftime("%d-%m-%Y")) if desk.lang == "nl" else (lambda d: d.isoformat())
+
+    def day(d: date) -> str:
+        return d.strftime("%d-%m-%Y") if desk.lang == "nl" else d.isoformat()
+
     if job.kind == "invoice-import" and job.status == "done" and job.result_name and not rows_gone:
         rejected = _rejected(desk, job)[:SHOWN_REJECTED]
         changed, changed_more = _changed(desk, job)

@@ -177,7 +177,8 @@ def edit_workflow(desk: Desk, client: Client) -> ApiResponse:
     was = desk.field("was")
     workflow_id = was or desk.field("workflow_id")
     name = desk.field("name")
-    posted_bundle = (desk.form.get("bundle_days") or [None])[0]
+    # None: a page from before the field (the stored value stays)
+    posted_bundle = desk.field("bundle_days") if "bundle_days" in desk.form else None
     bundle = {"bundle_days": posted_bundle or ""}  # shown again as typed when refused
     found = _workflow(desk, client, was) if was else None
     if was and found is None:
