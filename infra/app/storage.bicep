@@ -61,7 +61,7 @@ var containers = [
   'settlements' // settlement statements (PDF, CSV) and pain.001 payouts
   'direct-debits' // pain.008 files of payment plans (shared/services/plans/direct_debit.py)
   'statutory-rates' // versioned statutory interest rate tables (shared/services/rates.py)
-  'console-jobs' // the console's long work: inputs/ (deleted when the job ends; a week old: consoleJobInputsExpire), partial results, the file to download
+  'console-jobs' // the console's long work: inputs/ (deleted when the job ends; a week old: consoleJobInputsExpire), partial results, the file to download (an upload's under rows/: a month)
   'upload-previews' // a console upload's preview until its confirm (deleted a day old: uploadPreviewsExpire)
   'report-templates' // a client's own Excel workbook for its reports
   'house-style' // clients' e-mail logo, header and footer images (shared/services/house_style.py)
@@ -80,7 +80,10 @@ resource containerSet 'Microsoft.Storage/storageAccounts/blobServices/containers
 // A console job's input (a large upload: the same names and addresses) is deleted when the job
 // ends, done or failed; the rule 'console-job-inputs-a-week' deletes any left under
 // console-jobs/inputs/ (a job never ended) a week old. The files people download sit under
-// console-jobs/<client>/<job>/, a prefix no rule matches: they stay.
+// console-jobs/<client>/<job>/, a prefix no rule matches: they stay. An upload's files (its
+// rejected and changed rows: debtors' names, addresses, amounts) sit under console-jobs/rows/:
+// the app deletes them 30 days after the job ended (console_jobs.py, ROWS_KEPT) and the rule
+// 'console-job-rows-a-month' deletes any a month old.
 resource uploadPreviewsExpire 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: account
   name: 'default'
@@ -103,6 +106,15 @@ resource uploadPreviewsExpire 'Microsoft.Storage/storageAccounts/managementPolic
           definition: {
             filters: { blobTypes: [ 'blockBlob' ], prefixMatch: [ 'console-jobs/inputs/' ] }
             actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 7 } } }
+          }
+        }
+        {
+          name: 'console-job-rows-a-month'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: [ 'blockBlob' ], prefixMatch: [ 'console-jobs/rows/' ] }
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } } }
           }
         }
       ]

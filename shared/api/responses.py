@@ -140,6 +140,7 @@ class RenderedOut(BaseModel):
     subject: str
     text: str
     html: str | None
+    language: str = Field("", description="The template's language: the whole message's")
 
 
 class WorkflowStepOut(BaseModel):
@@ -157,6 +158,12 @@ class WorkflowStepOut(BaseModel):
     letter_by: str = "letter"
 
 
+class WorkflowWarningOut(BaseModel):
+    code: str = Field(description="step_no_text_in_language")
+    message: str
+    params: dict[str, Any]
+
+
 class WorkflowOut(BaseModel):
     workflow_id: str
     name: str
@@ -164,6 +171,14 @@ class WorkflowOut(BaseModel):
     steps: list[WorkflowStepOut]
     etag: str = Field(
         "", description="The version read; send it as If-Match with a PUT or an activation"
+    )
+    bundle_days: int = Field(
+        0, description="0: off; 1 to 14: invoices due within as many days ride along"
+    )
+    warnings: list[WorkflowWarningOut] = Field(
+        default_factory=list,
+        description="Not refused, but staff should know: a step with a text in one language and "
+        "not the other (a debtor of the other gets the whole message in the one it has)",
     )
 
 

@@ -45,7 +45,12 @@ from shared.domain.parties import DebtorKind
 from shared.domain.spreadsheet import csv_cell
 from shared.services.container import Services
 from shared.services.dunning import refuse_past_pause
-from shared.services.dunning_setup import NotActivatable, SavedWorkflow, WorkflowChanged
+from shared.services.dunning_setup import (
+    NotActivatable,
+    SavedWorkflow,
+    WorkflowChanged,
+    language_gaps,
+)
 from shared.services.errors import NotFound
 
 
@@ -63,6 +68,8 @@ def _workflow_out(w: Workflow, etag: str = "") -> dict[str, object]:
     """Every field a step is saved with, so that what is read can be put back unchanged."""
     return {"workflow_id": w.workflow_id, "name": w.name, "active": w.active, "etag": etag,
             "bundle_days": w.bundle_days,
+            # saved, but staff should know: a step without a text in one of the languages
+            "warnings": [{"code": r.code, "message": str(r), "params": r.params} for r in language_gaps(w)],
             "steps": [{"id": s.step_id, "name": s.name, "channel": s.channel.value, "offset_days": s.offset_days, "offset_from": s.offset_from.value,
                        "templates": dict(s.templates), "fallback": s.fallback.value if s.fallback else None,
                        "min_open_amount": cents_text(s.min_open_amount) if s.min_open_amount else None,

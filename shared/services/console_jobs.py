@@ -6,7 +6,12 @@ A job is a row (:mod:`shared.adapters.tables.console_jobs_repo`) plus its input 
 ``console-jobs/<client id>/<job id>/``. The input (an upload's debtors' names, e-mail and postal
 addresses) is deleted when the job ends, done or failed; a lifecycle rule on ``inputs/``
 (infra/app/storage.bicep) deletes any left, a job never ended among them, a week old (attack17b
-F4: kept for ever). The file to download stays under its own prefix, which no rule touches.
+F4: kept for ever). The file to download stays under its own prefix, which no rule touches,
+except an upload's: its rejected rows, the invoices it changed and the work files beside them
+(the refused rows' names, addresses and amounts) live under ``console-jobs/rows/<client id>/
+<job id>/`` and go 30 days after the job ended (:data:`ROWS_KEPT`: deleted when read after
+that, and a lifecycle rule on ``rows/`` as backstop; AVG art. 5(1)(c, e)); the job's row and
+its counts stay.
 The queue message names only the client
 and the job. The work is done in steps (a chunk of rows, a part of a report), and after each
 step the job's checkpoint is saved with the ETag it was read with. So under at-least-once
@@ -52,6 +57,11 @@ STALLED = timedelta(minutes=10)  # a running job whose checkpoint is older than 
 # one never confirmed is not kept either.
 UPLOADS_CONTAINER = "upload-previews"
 INPUTS = "inputs"  # the prefix of the jobs' inputs in JOBS_CONTAINER (its lifecycle rule's)
+# the prefix of the files of jobs whose results name debtors (an upload's refused rows): kept
+# ROWS_KEPT after the job ended, the lifecycle rule on it a backstop (console18)
+ROWS = "rows"
+ROWS_KEPT = timedelta(days=30)
+PERSONAL_KINDS = frozenset({"invoice-import"})
 PREVIEW_KEPT = timedelta(hours=1)
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -95,15 +105,23 @@ class JobFiles:
     files: FileStore
     client_id: str
     job_id: str
+    area: str = ""  # "rows/": a job whose files name debtors (kept ROWS_KEPT)
 
     def name(self, part: str) -> str:
+        return f"{self.area}{self.client_id}/{self.job_id}/{part}"
+
+    def _before_area(self, part: str) -> str:
+        """Where a job started before its files had their area kept them."""
         return f"{self.client_id}/{self.job_id}/{part}"
 
     def put(self, part: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         self.files.put(JOBS_CONTAINER, self.name(part), data, content_type=content_type)
 
     def get(self, part: str) -> bytes | None:
-        return self.files.get(JOBS_CONTAINER, self.name(part))
+        data = self.files.get(JOBS_CONTAINER, self.name(part))
+        if data is None and self.area:
+            return self.files.get(JOBS_CONTAINER, self._before_area(part))
+        return data
 
     @property
     def input_name(self) -> str:
@@ -121,6 +139,14 @@ class JobFiles:
     def drop_input(self) -> None:
         self.files.delete(JOBS_CONTAINER, self.input_name)
         self.files.delete(JOBS_CONTAINER, self.name("input"))
+        self.files.delete(JOBS_CONTAINER, self._before_area("input"))
+
+    def drop_all(self) -> None:
+        """Every file of the job, its input too, where it is and where it was before."""
+        self.drop_input()
+        for prefix in {self.name(""), self._before_area("")}:
+            for name in self.files.names(JOBS_CONTAINER, prefix):
+                self.files.delete(JOBS_CONTAINER, name)
 
 
 class ConsoleJobs:
@@ -161,10 +187,11 @@ class ConsoleJobs:
             raise ValueError(f"no work of kind {kind!r}")
         now = self.clock.now()
         job_id = new_job_id(now)
-        JobFiles(self.files, client_id, job_id).put_input(data)
         covered = tuple(dict.fromkeys(clients)) if clients else (client_id,)
-        job = self.jobs.add(Job(client_id, job_id, kind, started_by, now, now, total=total,
-                                title=title, clients=covered, lang=lang))  # fmt: skip
+        job = Job(client_id, job_id, kind, started_by, now, now, total=total, title=title,
+                  clients=covered, lang=lang)  # fmt: skip
+        self.files_of(job).put_input(data)
+        job = self.jobs.add(job)
         self._send(job)
         return job
 
@@ -185,6 +212,26 @@ class ConsoleJobs:
             raise ConflictingUpdate("the job moved meanwhile") from None
         self._send(job)
         return job
+
+    def files_of(self, job: Job) -> JobFiles:
+        area = f"{ROWS}/" if job.kind in PERSONAL_KINDS else ""
+        return JobFiles(self.files, job.client_id, job.job_id, area)
+
+    def rows_kept_until(self, job: Job) -> datetime | None:
+        """When an ended job's files that name debtors go (None: a job without such files,
+        or one still running)."""
+        if job.kind not in PERSONAL_KINDS or job.running:
+            return None
+        return job.updated_at + ROWS_KEPT
+
+    def rows_gone(self, job: Job) -> bool:
+        """The job's files that name debtors are past ROWS_KEPT: deleted now (the lifecycle
+        rule deletes them in the platform's own time; a read never shows them longer)."""
+        until = self.rows_kept_until(job)
+        if until is None or self.clock.now() < until:
+            return False
+        self.files_of(job).drop_all()
+        return True
 
     def stalled(self, job: Job) -> bool:
         return job.running and self.clock.now() - job.updated_at > STALLED
@@ -214,7 +261,7 @@ class ConsoleJobs:
         if job.clients:
             return job.clients
         if job.kind == "report":
-            data = JobFiles(self.files, job.client_id, job.job_id).get_input()
+            data = self.files_of(job).get_input()
             try:
                 named = json.loads(data or b"{}").get("clients")
             except (ValueError, AttributeError):
@@ -230,8 +277,8 @@ class ConsoleJobs:
         """The finished job's file: (data, file name, content type)."""
         job = self.get(client_id, job_id, reads)
         data = (
-            JobFiles(self.files, client_id, job_id).get("result")
-            if job.status == JobStatus.DONE and job.result_name
+            self.files_of(job).get("result")
+            if job.status == JobStatus.DONE and job.result_name and not self.rows_gone(job)
             else None
         )
         if data is None:
@@ -240,8 +287,8 @@ class ConsoleJobs:
 
     def kept(self, job: Job, part: str) -> bytes | None:
         """A blob the job's work kept beside its file (a job already looked up with
-        :meth:`get`, so under its own client)."""
-        return JobFiles(self.files, job.client_id, job.job_id).get(part)
+        :meth:`get`, so under its own client); None once gone (:meth:`rows_gone`)."""
+        return None if self.rows_gone(job) else self.files_of(job).get(part)
 
     # -- an upload waiting for the person's confirmation -----------------------------------
     def stash(self, client_id: str, data: bytes) -> str:
@@ -289,7 +336,7 @@ class ConsoleJobs:
         if job is None:
             log.warning("console job %s/%s: no such job, message dropped", client_id, job_id)
             return
-        files = JobFiles(self.files, client_id, job_id)
+        files = self.files_of(job)
         if not job.running:
             files.drop_input()  # a redelivery of finished work (its end may have crashed before)
             return
@@ -334,4 +381,4 @@ class ConsoleJobs:
             self.jobs.save(replace(job, status=status, error=error, updated_at=self.clock.now()))
         except PreconditionFailed:
             return
-        JobFiles(self.files, job.client_id, job.job_id).drop_input()
+        self.files_of(job).drop_input()

@@ -867,7 +867,7 @@ class DunningService:
             extra=dict(extra or {}),
         )  # fmt: skip
         content = MessageContent(subject=rendered.subject, text=rendered.text, html=rendered.html, attachments=attachments,
-                                 template=planned.step.templates.get("whatsapp"), language=debtor.language.value,
+                                 template=planned.step.templates.get("whatsapp"), language=_spoken(rendered, debtor),
                                  # a mail over the mailbox's size limit leaves the PDFs to the portal
                                  attachments_at=context.portal_link if channel is Channel.EMAIL else "")  # fmt: skip
         if channel is Channel.WHATSAPP and content.template:
@@ -909,9 +909,9 @@ class DunningService:
             # a 14-day letter: interest up to the term's last day, the costs only announced
             interest=context.payable - context.principal if announced else context.interest,
             # an agreed rate is no "wettelijke rente" (law15 F2)
-            interest_label=interest_word(context.interest_rules, debtor.language.value),
+            interest_label=interest_word(context.interest_rules, _spoken(rendered, debtor)),
             costs_from=context.costs_owed_from if announced else None,
-            payment_reference=reference, language=debtor.language.value,
+            payment_reference=reference, language=_spoken(rendered, debtor),
             # without a betalingskenmerk (several invoices): what the portal and the e-mail's QR
             # code say to quote, printed and in the PDF's QR code (newcomer17 F7: nothing)
             description=None if reference else transfer_text(debtor.number, [i.number for i in context.invoices]),
@@ -1739,6 +1739,12 @@ FOURTEEN_DAY = "fourteen_day_letter"
 STEP_NAME = "step_name"
 TEMPLATE = "template"
 MAX_TRAIL = 60  # steps an invoice remembers (a workflow has at most 30)
+
+
+def _spoken(rendered: RenderedMessage, debtor: Debtor) -> str:
+    """The language of a message: its text's (a step without a text in the debtor's language
+    sends the one it has, and all of the message in that language), else the debtor's."""
+    return rendered.language or debtor.language.value
 
 
 def _made_as(message: OutboundMessage, language: str) -> Step:

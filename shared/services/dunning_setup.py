@@ -25,7 +25,7 @@ from shared.domain.dunning.workflow import (
     activation_errors,
     with_step_ids,
 )
-from shared.domain.parties import Client
+from shared.domain.parties import Client, Language
 from shared.domain.reasons import Reason
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.dunning import DunningService
@@ -49,6 +49,30 @@ class SavedWorkflow:
 
     workflow: Workflow
     etag: str
+
+    @property
+    def warnings(self) -> list[Reason]:
+        return language_gaps(self.workflow)
+
+
+def language_gaps(workflow: Workflow) -> list[Reason]:
+    """What saving does not refuse but staff should know: a step with a text in one of the
+    debtors' languages and none in the other. A debtor who reads the other gets the step
+    whole in the language it has (a message speaks one language: text, labels and payment
+    block), which may not be what the client wants."""
+    gaps = []
+    for n, step in enumerate(workflow.steps, 1):
+        ours = [k for k in step.templates if k != "whatsapp"]  # Meta's template: its own
+        if step.channel in (StepChannel.STAFF_TASK, StepChannel.HANDOVER) or not ours:
+            continue
+        for language in (lang.value for lang in Language if lang.value not in ours):
+            gaps.append(Reason(
+                f"step {n} ({step.name}) has no {language} text: debtors who read {language} "
+                f"get this step wholly in {ours[0]}",
+                code="step_no_text_in_language",
+                params={"n": n, "step": step.name, "language": language, "sent_in": ours[0]},
+            ))  # fmt: skip
+    return gaps
 
 
 class WorkflowChanged(ConflictingUpdate):

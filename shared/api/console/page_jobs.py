@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from shared.adapters.tables.console_jobs_repo import Job
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.console.upload_reasons import field_word, reason
 from shared.api.http import ApiResponse
+from shared.clock import amsterdam_date
 from shared.domain.people.authorisation import Action
+from shared.services.console_jobs import ROWS_KEPT
 from shared.services.errors import ConflictingUpdate, NotFound
 from shared.services.invoice_changes import Change, load_changes
 from shared.services.invoice_upload import CHANGED_ROWS, REJECTED_ROWS, line_of, load_errors
@@ -46,7 +49,8 @@ JOB = """{% extends "shell" %}{% block main %}<style nonce="{{ nonce }}">progres
 {% if job.kind == 'invoice-import' and job.state %}<ul>
 <li>{{ t.upload_created }}: {{ job.state.created or 0 }}</li><li>{{ t.upload_updated }}: {{ job.state.updated or 0 }}</li>
 <li>{{ t.upload_unchanged }}: {{ job.state.unchanged or 0 }}</li>{% if job.state.debtors %}<li id="job-debtors">{{ t.upload_debtors_made }}: {{ job.state.debtors }}</li>{% endif %}{% if job.state.changed %}<li id="job-changed-count">{{ t.upload_changed_names }}: {{ job.state.changed }}</li>{% endif %}<li>{{ t.upload_rejected }}: {{ job.state.rejected or 0 }}</li></ul>{% endif %}
-{% if job.status == 'done' and job.result_name %}<p><a class="button" href="{{ desk.url('/jobs/' + job.job_id + '/file') }}">{{ t.jobs_download }} ({{ job.result_name }})</a></p>{% endif %}
+{% if job.status == 'done' and job.result_name and not rows_gone %}<p><a class="button" href="{{ desk.url('/jobs/' + job.job_id + '/file') }}">{{ t.jobs_download }} ({{ job.result_name }})</a></p>{% endif %}
+{% if rows_gone %}<p class="notice" id="job-rows-gone">{{ t.jobs_rows_gone.format(days=rows_days) }}</p>{% elif rows_until %}<p class="muted" id="job-rows-kept">{{ t.jobs_rows_until.format(day=rows_until, days=rows_days) }}</p>{% endif %}
 </section>
 {% if changed %}<section aria-labelledby="job-changes-h"><h2 id="job-changes-h">{{ t.upload_changed_names }}</h2><div class="scroll" tabindex="0"><table id="job-changes"><caption>{{ t.jobs_changed_caption }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_number }}</th><th scope="col">{{ t.upload_amount }}</th><th scope="col">{{ t.upload_invoice_date }}</th><th scope="col">{{ t.upload_due }}</th></tr></thead><tbody>
@@ -70,7 +74,9 @@ words(
         "jobs_job": "Taak", "jobs_stalled": "Deze taak is al een tijd niet verder gekomen (de fout staat op de actielijst).",
         "jobs_requeue": "Opnieuw starten", "jobs_not_stalled": "Deze taak loopt nog of is net opnieuw gestart; opnieuw starten kan pas als ze 10 minuten stilstaat.", "done_jobs_requeued": "De taak is opnieuw gestart.",
         "jobs_changed_caption": "Deze regels wijzigden een bestaande factuur (was → werd).",
-        "jobs_changed_more": "En nog {n} gewijzigde facturen (hier niet getoond)."},
+        "jobs_changed_more": "En nog {n} gewijzigde facturen (hier niet getoond).",
+        "jobs_rows_until": "De afgewezen en gewijzigde regels (met namen, adressen en bedragen van debiteuren) en het bestand ervan worden {days} dagen na afloop verwijderd, op {day}; de tellingen blijven.",
+        "jobs_rows_gone": "De afgewezen en gewijzigde regels en het bestand ervan zijn {days} dagen na afloop verwijderd (zo kort mogelijk bewaard: ze bevatten gegevens van debiteuren); de tellingen blijven."},
     en={"jobs_nav": "Jobs", "jobs_title": "Running and finished jobs", "jobs_latest": "Latest jobs",
         "jobs_what": "Job", "jobs_status": "Status", "jobs_progress": "Progress", "jobs_started": "Started",
         "jobs_none": "No jobs yet.", "jobs_kind_invoice-import": "Invoice upload",
@@ -81,7 +87,9 @@ words(
         "jobs_job": "Job", "jobs_stalled": "This job has not moved for a while (the failure is on the action list).",
         "jobs_requeue": "Start again", "jobs_not_stalled": "This job is still moving or was just started again; it can be started again only after 10 minutes without progress.", "done_jobs_requeued": "The job was started again.",
         "jobs_changed_caption": "These rows changed an existing invoice (was → became).",
-        "jobs_changed_more": "And {n} more invoices changed (not shown here)."},
+        "jobs_changed_more": "And {n} more invoices changed (not shown here).",
+        "jobs_rows_until": "The rejected and changed rows (with debtors' names, addresses and amounts) and their file are deleted {days} days after the job ended, on {day}; the counts stay.",
+        "jobs_rows_gone": "The rejected and changed rows and their file were deleted {days} days after the job ended (kept no longer than needed: they hold debtors' data); the counts stay."},
 )  # fmt: skip
 
 
@@ -138,7 +146,14 @@ def _job(desk: Desk, job: Job, status: int = 200, notice: str = "") -> ApiRespon
     rejected: list[list[str]] = []
     changed: list[Change] = []
     changed_more = 0
-    if job.kind == "invoice-import" and job.status == "done" and job.result_name:
+    jobs = desk.services.console_jobs
+    rows_gone = jobs.rows_gone(job)
+    until = jobs.rows_kept_until(job)
+
+    def day(d: date) -> str:
+        return d.strftime("%d-%m-%Y") if desk.lang == "nl" else d.isoformat()
+
+    if job.kind == "invoice-import" and job.status == "done" and job.result_name and not rows_gone:
         rejected = _rejected(desk, job)[:SHOWN_REJECTED]
         changed, changed_more = _changed(desk, job)
     stalled = desk.services.console_jobs.stalled(job)
@@ -155,7 +170,10 @@ def _job(desk: Desk, job: Job, status: int = 200, notice: str = "") -> ApiRespon
         changed=changed,
         changed_more=changed_more,
         line_of=line_of,
-        day=(lambda d: d.strftime("%d-%m-%Y")) if desk.lang == "nl" else (lambda d: d.isoformat()),
+        day=day,
+        rows_gone=rows_gone,
+        rows_until=day(amsterdam_date(until)) if until else "",
+        rows_days=ROWS_KEPT.days,
         still=still,
         percent=percent,
         stalled=stalled,

@@ -16,6 +16,7 @@ from shared.api.console.workflow_form import (
     FormError,
     Row,
     blank_step,
+    bundle_days_from,
     posted_rows,
     rule_rows,
     rules_from,
@@ -26,13 +27,22 @@ from shared.api.http import ApiResponse
 from shared.domain.dunning.workflow import StepChannel, Workflow
 from shared.domain.parties import Client
 from shared.domain.people.authorisation import Action
-from shared.services.dunning_setup import FALLBACKS, LETTER_BY, NotActivatable, WorkflowChanged
+from shared.services.dunning_setup import (
+    FALLBACKS,
+    LETTER_BY,
+    MAX_BUNDLE_DAYS,
+    NotActivatable,
+    WorkflowChanged,
+    language_gaps,
+)
 from shared.services.errors import Invalid, NotFound
 
 EDIT = """{% extends "shell" %}{% block main %}
 {% if newer %}<section class="notice error" aria-labelledby="wf-newer-h"><h2 id="wf-newer-h">{{ t.wf_changed }}</h2>
 <p>{{ t.wf_changed_hint }}</p><ol>{% for s in newer.steps %}<li>{{ s.name }} ({{ t['wf_ch_' + s.channel.value] }}, {{ s.offset_days }} {{ t.wf_days|lower }})</li>{% endfor %}</ol>
 <p>{{ t.wf_state }}: <span class="badge">{{ t.wf_active if newer.active else t.wf_inactive }}</span></p></section>{% endif %}
+{% if gaps %}<section class="notice" aria-labelledby="wf-gaps-h"><h2 id="wf-gaps-h">{{ t.wf_gaps }}</h2>
+<ul>{% for g in gaps %}<li>{{ g }}</li>{% endfor %}</ul></section>{% endif %}
 {% if problems %}<section class="notice error" aria-labelledby="wf-problems-h"><h2 id="wf-problems-h">{{ t.wf_not_activatable }}</h2>
 <ul>{% for p in problems %}<li>{{ p }}</li>{% endfor %}</ul></section>{% endif %}
 <form method="post" action="{{ desk.url('/workflows/edit') }}">
@@ -42,6 +52,8 @@ EDIT = """{% extends "shell" %}{% block main %}
 <div><label for="wf-id">{{ t.wf_id }}</label><input id="wf-id" name="workflow_id" value="{{ workflow_id }}" required maxlength="100"{% if was %} readonly aria-describedby="wf-id-hint"{% endif %}></div>
 <div><label for="wf-name">{{ t.wf_name }}</label><input id="wf-name" name="name" value="{{ name }}" required maxlength="100"></div></div>
 {% if was %}<p id="wf-id-hint" class="muted">{{ t.wf_id_hint }}</p>{% endif %}
+<div><label for="wf-bundle">{{ t.wf_bundle_days }}</label><input id="wf-bundle" name="bundle_days" value="{{ bundle_days }}" size="3" inputmode="numeric" aria-describedby="wf-bundle-hint">
+<p id="wf-bundle-hint" class="muted">{{ t.wf_bundle_hint.format(limit=max_bundle_days) }}</p></div>
 <p>{{ t.wf_state }}: <span class="badge">{{ t.wf_active if active else t.wf_inactive }}</span></p></div>
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.wf_steps }}"><table><caption>{{ t.wf_steps }}</caption>
 <thead><tr><th scope="col">{{ t.wf_pos }}</th><th scope="col">{{ t.wf_step }}</th><th scope="col">{{ t.wf_channel }}</th><th scope="col">{{ t.wf_fallback }}</th>
@@ -93,6 +105,9 @@ templates(**{"workflow-edit": EDIT, "workflow-rules": RULES})
 
 words(
     nl={"wf_edit_title": "Workflow bewerken", "wf_new": "Nieuwe workflow", "wf_edit": "Bewerken",
+        "wf_gaps": "Let op: niet elke stap heeft een tekst in elke taal",
+        "wf_bundle_days": "Bundelen (dagen)",
+        "wf_bundle_hint": "0 of leeg: uit. Met 1 tot en met {limit} gaan de facturen van een debiteur die binnen zoveel dagen aan dezelfde stap toe zijn samen in één bericht; een factuur nooit vóór haar vervaldatum.",
         "wf_name": "Naam", "wf_id_hint": "De naam in Inning blijft; kopieer de workflow voor een andere naam.",
         "wf_state": "Nu", "wf_steps": "Stappen", "wf_pos": "Volgorde", "wf_fallback": "Anders (geen contactgegevens)",
         "wf_no_fallback": "geen", "wf_days": "Dagen", "wf_counted": "Geteld vanaf",
@@ -115,6 +130,9 @@ words(
         "wf_changed": "Iemand anders heeft deze workflow intussen opgeslagen; uw wijziging is niet opgeslagen",
         "wf_changed_hint": "Zo ziet de workflow er nu uit. Uw regels staan hieronder zoals u ze invulde: neem over wat u van de nieuwe versie wilt houden en sla opnieuw op."},
     en={"wf_edit_title": "Edit workflow", "wf_new": "New workflow", "wf_edit": "Edit",
+        "wf_gaps": "Note: not every step has a text in every language",
+        "wf_bundle_days": "Bundling (days)",
+        "wf_bundle_hint": "0 or blank: off. With 1 to {limit}, a debtor's invoices due for the same step within that many days go together in one message; an invoice never before its due date.",
         "wf_name": "Name", "wf_id_hint": "The name in Inning stays; copy the workflow for another name.",
         "wf_state": "Now", "wf_steps": "Steps", "wf_pos": "Order", "wf_fallback": "Else (no contact details)",
         "wf_no_fallback": "none", "wf_days": "Days", "wf_counted": "Counted from",
@@ -153,11 +171,15 @@ def edit_workflow(desk: Desk, client: Client) -> ApiResponse:
             raise NotFound(f"workflow {workflow_id} not found")
         found, etag = read if read else (None, "")
         return _editor(desk, client, found, step_rows(found, desk.lang), etag=etag,
-                       workflow_id=workflow_id, name=found.name if found else "")  # fmt: skip
+                       workflow_id=workflow_id, name=found.name if found else "",
+                       bundle_days=str(found.bundle_days) if found else "0")  # fmt: skip
     rows = posted_rows(desk.field, desk.field("rows"), STEP_FIELDS)
     was = desk.field("was")
     workflow_id = was or desk.field("workflow_id")
     name = desk.field("name")
+    # None: a page from before the field (the stored value stays)
+    posted_bundle = desk.field("bundle_days") if "bundle_days" in desk.form else None
+    bundle = {"bundle_days": posted_bundle or ""}  # shown again as typed when refused
     found = _workflow(desk, client, was) if was else None
     if was and found is None:
         raise NotFound(f"workflow {was} not found")
@@ -165,14 +187,20 @@ def edit_workflow(desk: Desk, client: Client) -> ApiResponse:
     etag = desk.field("etag") if was else ""
     if not was and _workflow(desk, client, workflow_id) is not None:
         return _editor(desk, client, None, rows, 409, workflow_id=workflow_id, name=name,
-                       notice=desk.t["wf_exists"], error=True, etag="")  # fmt: skip
+                       notice=desk.t["wf_exists"], error=True, etag="", **bundle)  # fmt: skip
     activate = desk.field("do") == "activate"
     if desk.field("do") not in ("activate", "save"):
         raise NotFound("no such action")
     try:
         steps = steps_from(rows, desk.t)
         saved = desk.services.dunning_setup.save_workflow(
-            client, workflow_id, name, steps, activate=activate, etag=etag
+            client,
+            workflow_id,
+            name,
+            steps,
+            activate=activate,
+            etag=etag,
+            bundle_days=bundle_days_from(posted_bundle),
         )
     except WorkflowChanged:
         # someone saved since this page was read: shown the newer version beside the person's
@@ -180,13 +208,13 @@ def edit_workflow(desk: Desk, client: Client) -> ApiResponse:
         now = desk.services.repos.dunning.workflow(client.client_id, workflow_id)
         newer, newer_etag = now if now else (None, "")
         return _editor(desk, client, newer, rows, 409, workflow_id=workflow_id, name=name,
-                       newer=newer, etag=newer_etag)  # fmt: skip
+                       newer=newer, etag=newer_etag, **bundle)  # fmt: skip
     except NotActivatable as exc:
         return _editor(desk, client, found, rows, 422, workflow_id=workflow_id, name=name,
-                       problems=[refusal(p, desk.lang) for p in exc.errors], etag=etag)  # fmt: skip
+                       problems=[refusal(p, desk.lang) for p in exc.errors], etag=etag, **bundle)  # fmt: skip
     except (FormError, Invalid) as exc:
         return _editor(desk, client, found, rows, 422, workflow_id=workflow_id, name=name,
-                       notice=refusal(exc, desk.lang), error=True, etag=etag)  # fmt: skip
+                       notice=refusal(exc, desk.lang), error=True, etag=etag, **bundle)  # fmt: skip
     workflow = saved.workflow
     done = "wf_saved" if workflow.active else "wf_saved_inactive"
     return desk.redirect("/workflows/edit", id=workflow.workflow_id, done=done)
@@ -226,9 +254,11 @@ def _editor(desk: Desk, client: Client, found: Workflow | None, rows: list[Row],
         rows = [*rows, blank_step(len(rows) + 1)]  # always room for one more step
     extra.setdefault("problems", [])
     extra.setdefault("newer", None)
+    extra.setdefault("bundle_days", "0")
     return desk.render(
         "workflow-edit", "wf_edit_title", status, rows=rows, was=found.workflow_id if found else "",
-        active=bool(found and found.active), channels=CHANNELS,
+        gaps=[refusal(g, desk.lang) for g in language_gaps(found)] if found else [],
+        active=bool(found and found.active), channels=CHANNELS, max_bundle_days=MAX_BUNDLE_DAYS,
         fallbacks=[c.value for c in FALLBACKS], letter_by=[c.value for c in LETTER_BY],
         template_ids=sorted(desk.services.repos.dunning.templates(client.client_id)),
         may_write=desk.may(Action.WRITE), **extra,

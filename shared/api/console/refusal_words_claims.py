@@ -732,7 +732,7 @@ def claim_word(name: str, value: object, lang: str) -> str | None:
     """A claim refusal's param ``name`` as words of ``lang``, or None when it is no word."""
     if name in ("channel", "quick_channel"):
         return word("channel", value, lang)
-    if name == "language":
+    if name in ("language", "sent_in"):
         return word("language", value, lang)
     if name == "invoice_status":
         return word("invoice_status", value, lang)

@@ -300,6 +300,10 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Bundelen gaat van 0 (uit) tot en met {limit} dagen.",
         "bundle_days is 0 (off) to {limit} days.",
     ),
+    "step_no_text_in_language": (
+        "Stap {n} ({step}) heeft geen tekst in het {language}: wie {language} leest, krijgt deze stap helemaal in het {sent_in}.",
+        "Step {n} ({step}) has no text in {language}: debtors who read {language} get this step wholly in {sent_in}.",
+    ),
     "steps_same_id": (
         "Twee stappen hebben hetzelfde kenmerk.",
         "Two steps have the same id.",

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from shared.domain.dunning.workflow import OffsetFrom, SegmentRule, Step, StepChannel, Workflow
 from shared.domain.money import AmountError, format_cents, parse_amount
 from shared.domain.parties import DebtorKind
+from shared.services.dunning_setup import MAX_BUNDLE_DAYS
+from shared.services.errors import Invalid
 
 BLANK_ROWS = 2
 # "id": the step's id, kept through the form so that a moved step stays the step the
@@ -129,6 +131,20 @@ def _step_id(text: str) -> str:
     text = text.strip()
     ok = 0 < len(text) <= 40 and all(c.isascii() and (c.isalnum() or c in "-_") for c in text)
     return text if ok else ""
+
+
+def bundle_days_from(text: str | None) -> int | None:
+    """The posted bundling days: None when the form had no such field (a page from before it
+    was there: the stored value stays, never reset to 0 unseen), 0 when left blank (off)."""
+    if text is None:
+        return None
+    try:
+        return int(text.strip() or "0")
+    except ValueError:
+        raise Invalid(
+            f"bundle_days is 0 (off) to {MAX_BUNDLE_DAYS}", "bundle_days",
+            code="workflow_bundle_days", params={"limit": MAX_BUNDLE_DAYS},
+        ) from None  # fmt: skip
 
 
 def rules_from(rows: list[Row], words: dict[str, str]) -> list[SegmentRule]:

@@ -70,6 +70,10 @@ class RenderedMessage:
     subject: str
     text: str
     html: str | None
+    # the template's language: what the rest of the message (a mail's notes, a letter's
+    # labels and payment block) is written in, so that one message speaks one language even
+    # when the step had no text in the debtor's ("": not from a template, the debtor's)
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -259,7 +263,9 @@ def render(template: MessageTemplate, context: TemplateContext) -> RenderedMessa
             raise TemplateError(
                 name, template_reasons.cannot_render(str(exc)), _traceback_line(exc)
             ) from exc
-    return RenderedMessage(parts["subject"] or "", parts["text"] or "", parts["html"])
+    return RenderedMessage(
+        parts["subject"] or "", parts["text"] or "", parts["html"], template.language
+    )
 
 
 def _traceback_line(exc: BaseException) -> int | None:

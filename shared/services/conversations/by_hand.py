@@ -404,7 +404,7 @@ class ByHandService:
         sms_parts, warnings = qt_rules.sms_warnings(channel, rendered.text)
         content = MessageContent(subject=rendered.subject if channel in qt_rules.WITH_SUBJECT else "",
                                  text=rendered.text, html=rendered.html if channel is Channel.EMAIL else None,
-                                 language=debtor.language.value)  # fmt: skip
+                                 language=rendered.language or debtor.language.value)  # fmt: skip
         if channel is Channel.WHATSAPP:
             if not free_text:
                 content = replace(content, text="")  # outside the window: the template only

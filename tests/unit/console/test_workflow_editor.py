@@ -250,3 +250,55 @@ def test_a_whatsapp_steps_meta_template_survives_an_edit(world: World, tenants: 
     (step,) = world.services.repos.dunning.workflows(tenants.c1)["wa"].steps
     assert step.offset_days == 4
     assert dict(step.templates) == {"nl": "herinnering", "whatsapp": "betaalherinnering_v2"}
+
+
+def test_bundle_days_shown_kept_on_save_set_and_refused_as_the_api_refuses(
+    world: World, tenants: Tenants
+) -> None:
+    """console18: the editor had no field for ``bundle_days``: staff could neither see nor set
+    it. Saving keeps what the API set; a value the API refuses is refused in the same words."""
+    _seed(world)
+    api, repo = world.agency_a, world.services.repos.dunning
+    flow = api.call("GET", "/v1/clients/C1/workflows/zacht").body
+    assert api.call("PUT", "/v1/clients/C1/workflows/zacht",
+                    {"name": flow["name"], "steps": flow["steps"], "bundle_days": 5}).status == 200  # fmt: skip
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    form = _form(staff, "/workflows/edit?id=zacht")
+    assert form["bundle_days"] == "5"
+    assert staff.post("/workflows/edit", {**form, "do": "save"}).status == 303
+    assert repo.workflows(tenants.c1)["zacht"].bundle_days == 5  # saved as shown: kept
+    form = _form(staff, "/workflows/edit?id=zacht")
+    stale = {k: v for k, v in form.items() if k != "bundle_days"}  # a page from before the field
+    assert staff.post("/workflows/edit", {**stale, "do": "save"}).status == 303
+    assert repo.workflows(tenants.c1)["zacht"].bundle_days == 5
+    form = _form(staff, "/workflows/edit?id=zacht")
+    before = repo.workflows(tenants.c1)["zacht"]
+    for typed in ("15", "-1", "drie"):
+        refused = staff.post("/workflows/edit", {**form, "bundle_days": typed, "do": "save"})
+        assert refused.status == 422, typed
+        page = refused.encoded().decode()
+        assert "Bundelen gaat van 0 (uit) tot en met 14 dagen." in page, typed
+        assert f'name="bundle_days" value="{typed}"' in page  # shown again as typed
+    assert repo.workflows(tenants.c1)["zacht"] == before
+    assert staff.post("/workflows/edit", {**form, "bundle_days": "7", "do": "save"}).status == 303
+    assert repo.workflows(tenants.c1)["zacht"].bundle_days == 7
+    form = _form(staff, "/workflows/edit?id=zacht")
+    assert staff.post("/workflows/edit", {**form, "bundle_days": "", "do": "save"}).status == 303
+    assert repo.workflows(tenants.c1)["zacht"].bundle_days == 0  # blank: off
+    assert api.call("GET", "/v1/clients/C1/workflows/zacht").body["bundle_days"] == 0
+
+
+def test_the_editor_says_which_step_has_no_english_text(world: World, tenants: Tenants) -> None:
+    """console18: an English-speaking debtor gets a Dutch-only step wholly in Dutch; the editor
+    tells staff which steps those are (saving is not refused)."""
+    _seed(world)
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    page = staff.get("/workflows/edit?id=zacht").encoded().decode()
+    assert ("Stap 1 (Herinnering) heeft geen tekst in het Engels: wie Engels leest, krijgt deze "
+            "stap helemaal in het Nederlands.") in page  # fmt: skip
+    assert "Stap 2 (Aanmaning) heeft geen tekst in het Engels" in page
+    form = _form(staff, "/workflows/edit?id=zacht")
+    form.update({"r0_tpl_en": "aanmaning", "r1_tpl_en": "herinnering", "do": "save"})
+    assert staff.post("/workflows/edit", form).status == 303
+    page = staff.get("/workflows/edit?id=zacht").encoded().decode()
+    assert "geen tekst in het" not in page
