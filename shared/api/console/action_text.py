@@ -99,6 +99,10 @@ KINDS: dict[str, tuple[str, str]] = {
         "Account given to another client by the agency",
     ),
     "plan_rest": ("Rest na betalingsregeling", "Rest after a payment plan"),
+    "plan_handed_over": (
+        "Betalingsregeling beëindigd: overgedragen aan incasso",
+        "Payment plan ended: handed over to the agency",
+    ),
     "kind_letter_check": (
         "Consument: brief als bedrijf controleren",
         "Consumer: check the letter sent as a business",
