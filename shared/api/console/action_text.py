@@ -416,6 +416,11 @@ _TITLES = shapes(
          lambda m: f"Betalingsregeling {m[1]}: een herberekening verhoogde de vordering tot {m[2]}, "
                    f"terwijl de regeling {m[3]} vraagt; de regeling blijft zoals afgesproken: spreek "
                    "een nieuwe regeling af of vorder de rest na de regeling"),
+        (r"^Payment plan (\S+) ended: (.+) handed over to (.+); its installments are no longer "
+         r"collected or reminded, what was paid stays booked$",
+         lambda m: f"Betalingsregeling {m[1]} beëindigd: {m[2]} overgedragen aan {m[3]}; de "
+                   "termijnen worden niet meer geïncasseerd of herinnerd, wat betaald is blijft "
+                   "geboekt"),
         (r"^Check payment of (.+)$", lambda m: f"Controleer betaling van {m[1]}"),
         (r"^Dispute on invoice (.+)$", lambda m: f"Betwisting van factuur {m[1]}"),
         (r"^Overpayment of (.+) \(invoice (.+) credited\)$",

@@ -51,6 +51,17 @@ def end_for_debtor(service: PlanService, client: Client, debtor_number: str) -> 
     ]
 
 
+def end_for_client(service: PlanService, client: Client) -> list[str]:
+    """Each of the client's plans running or paused over a handed-over invoice ends (the
+    one-off ``inning backfill handed-over-plans`` after the deploy, for plans the timer would
+    reach only at their next date); the plans ended. Idempotent."""
+    return [
+        plan.plan_id
+        for plan in service.plans.of_client(client.client_id)
+        if plan.status in HOLDS_DUNNING and end_if_handed_over(service, client, plan)
+    ]
+
+
 def end_if_handed_over(service: PlanService, client: Client, plan: PaymentPlan) -> bool:
     """End ``plan`` (running or paused) when one of its invoices is handed over; whether it
     did. False also when it changed meanwhile: the caller reads it again."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from shared.api.console.action_text import title
 from shared.domain.parties import Client
 from tests.support.mollie_stand_in import MollieWorld
 from tests.unit.api.conftest import World
@@ -87,6 +88,9 @@ def test_the_hand_over_ends_a_running_mollie_plan_and_its_recurring_payment(
     assert told_keys(world, plan_id) == [f"plan|{plan_id}|handed-over|2026-03-03|agency-a"]
     [item] = actions(world, "plan_handed_over")
     assert "F1, F2 handed over to AGENCY-A" in item["title"]
+    assert title(item["title"], "nl").startswith(
+        f"Betalingsregeling {plan_id} beëindigd: F1, F2 overgedragen aan AGENCY-A; de termijnen"
+    )
     kinds = [e["kind"] for e in plan_of(world, plan_id)["timeline"]]
     assert kinds.count("handover_told") == 1 and "cancelled" in kinds
     content = world.services.messaging.content(
