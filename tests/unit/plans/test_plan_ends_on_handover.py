@@ -34,12 +34,15 @@ def hand_over(
 ) -> None:
     """What the dunning run's hand-over step stores: the case, then the invoices marked."""
     repos = world.services.repos
-    debtor = repos.debtors.get(client.client_id, "D1")[0]
-    invoices = [repos.invoices.get(client.client_id, n).invoice for n in numbers]
-    world.services.dunning.cases.hand_over(client, debtor, invoices, world.clock.now().date(),
+    found = repos.debtors.get(client.client_id, "D1")
+    assert found is not None
+    got = repos.invoices.get_many(client.client_id, list(numbers))
+    invoices = [got[n].invoice for n in numbers]
+    world.services.dunning.cases.hand_over(client, found[0], invoices, world.clock.now().date(),
                                            costs=0, interest=0)  # fmt: skip
     for number in numbers:
         stored = repos.invoices.get(client.client_id, number)
+        assert stored is not None
         repos.invoices.save(replace(stored.invoice, handed_over_to=client.agency_id), stored)
 
 
