@@ -8,6 +8,10 @@
   WhatsApp STOP over a CRM's consent: a STOP sent before it (on the contact log) gets its day,
   so a push can no longer give the consent back (docs/operations.md "Upgrading"). Run it again
   at will: a STOP recorded is not read again.
+- ``inning backfill handed-over-plans``: the one-off work after the deploy that ends plans
+  running over an invoice handed over to a collection agency before it (handover18; the
+  installment timer ends them too, but only at each plan's next date). Run it again at will:
+  an ended plan is not ended again.
 - ``inning watch prescription``: per client, the prescription watch's schedule rows (count,
   oldest, not yet taken by a run) and the claims held past their date waiting for a person.
 - ``inning mollie prune``: what the nightly timer does with the kept credentials of Mollie
@@ -75,6 +79,23 @@ def cmd_backfill_whatsapp_stop(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backfill_handed_over_plans(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+    from shared.services.plans import handover_end
+
+    services = cli_services()
+    done = [(c, handover_end.end_for_client(services.plans, c))
+            for c in _chosen(services, args.agency, args.client)]  # fmt: skip
+    if args.json:
+        print(json.dumps([{"agency": c.agency_id, "client": c.number, "ended": ended}
+                          for c, ended in done]))  # fmt: skip
+        return 0
+    print("agency\tclient\tended")
+    for c, ended in done:
+        print(f"{c.agency_id}\t{c.number}\t{','.join(ended) or '-'}")
+    return 0
+
+
 def cmd_watch_prescription(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
     from shared.services.operations.prescription_overview import PrescriptionOverview
@@ -134,6 +155,14 @@ def register(sub: Any) -> None:
     stop.add_argument("--client", help="the client's number at --agency")
     stop.add_argument("--json", action="store_true")
     stop.set_defaults(handler=cmd_backfill_whatsapp_stop)
+    handed = kinds.add_parser(
+        "handed-over-plans",
+        help="end the plans running over an invoice handed over to a collection agency",
+    )
+    handed.add_argument("--agency", help="with --client: only this client")
+    handed.add_argument("--client", help="the client's number at --agency")
+    handed.add_argument("--json", action="store_true")
+    handed.set_defaults(handler=cmd_backfill_handed_over_plans)
     mollie = sub.add_parser("mollie", help="Mollie accounts of clients")
     actions = mollie.add_subparsers(dest="action", required=True, parser_class=type(mollie))
     prune = actions.add_parser(

@@ -242,6 +242,9 @@ class Services:
             validator=renderer.validate,
         )
         service.left_over = self._left_over
+        service.plans_handed_over = lambda client, debtor_number: self.plans.end_handed_over(
+            client, debtor_number
+        )
         return service
 
     def _left_over(self, client: Client) -> None:

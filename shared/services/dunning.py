@@ -200,6 +200,10 @@ class DunningService:
         # decided and did not book whole: ``ClientReceipts.finish_left``); the daily run
         # finishes it for a client that never imports again (money9 #2); none: nothing to do
         self.left_over: Callable[[Client], None] | None = None
+        # a hand-over ends the debtor's plans over the invoices it handed over (handover18:
+        # they went on collecting for the client); the installment timer ends what a stop in
+        # between left; none: nothing to end
+        self.plans_handed_over: Callable[[Client, str], object] | None = None
 
     # -- scheduling --------------------------------------------------------------------------
     def schedule_invoices(
@@ -800,6 +804,8 @@ class DunningService:
         for invoice in invoices:
             self._advance(client.client_id, invoice.number, workflow, planned, step_on, costs_owed_from,
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
+        if done == HANDOVER and self.plans_handed_over is not None:
+            self.plans_handed_over(client, debtor.number)
         return done
 
     def _send(

@@ -99,6 +99,10 @@ KINDS: dict[str, tuple[str, str]] = {
         "Account given to another client by the agency",
     ),
     "plan_rest": ("Rest na betalingsregeling", "Rest after a payment plan"),
+    "plan_handed_over": (
+        "Betalingsregeling beëindigd: overgedragen aan incasso",
+        "Payment plan ended: handed over to the agency",
+    ),
     "kind_letter_check": (
         "Consument: brief als bedrijf controleren",
         "Consumer: check the letter sent as a business",
@@ -412,6 +416,11 @@ _TITLES = shapes(
          lambda m: f"Betalingsregeling {m[1]}: een herberekening verhoogde de vordering tot {m[2]}, "
                    f"terwijl de regeling {m[3]} vraagt; de regeling blijft zoals afgesproken: spreek "
                    "een nieuwe regeling af of vorder de rest na de regeling"),
+        (r"^Payment plan (\S+) ended: (.+) handed over to (.+); its installments are no longer "
+         r"collected or reminded, what was paid stays booked$",
+         lambda m: f"Betalingsregeling {m[1]} beëindigd: {m[2]} overgedragen aan {m[3]}; de "
+                   "termijnen worden niet meer geïncasseerd of herinnerd, wat betaald is blijft "
+                   "geboekt"),
         (r"^Check payment of (.+)$", lambda m: f"Controleer betaling van {m[1]}"),
         (r"^Dispute on invoice (.+)$", lambda m: f"Betwisting van factuur {m[1]}"),
         (r"^Overpayment of (.+) \(invoice (.+) credited\)$",

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 LOWERED = "lowered|"
 KEPT = "kept-"
 CANCELLED = "cancelled|"
+# ended because an invoice went to a collection agency (``handover_end``)
+HANDED_OVER = "handed-over|"
 RETRIES = 3
 
 
@@ -84,6 +86,10 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan) -> PaymentPlan
         )
         service.plans.log(plan.client_id, plan.plan_id, mark, service.clock.now(),
                           "cancel_told", f"The debtor is told the plan ended: {sent}")  # fmt: skip
+    elif plan.status is PlanStatus.CANCELLED and what.startswith(HANDED_OVER):
+        from shared.services.plans import handover_end  # (it marks plans with this module)
+
+        handover_end.tell(service, client, plan, mark, what)
     return _told(service, plan)
 
 

@@ -661,6 +661,14 @@ class PlanService:
                 paused.append(plan.plan_id)
         return paused
 
+    def end_handed_over(self, client: Client, debtor_number: str) -> list[str]:
+        """An invoice of this debtor went to a collection agency: each of his plans running
+        or paused over such an invoice ends, its collections and reminders with it
+        (:mod:`handover_end`). The plans ended; idempotent."""
+        from shared.services.plans import handover_end
+
+        return handover_end.end_for_debtor(self, client, debtor_number)
+
     def refuse_if_handed_over(self, client: Client, plan: PaymentPlan) -> None:
         """Refuses (``invoice_handed_over``) a plan one of whose invoices an agency collects
         now: not started, nor an installment of it taken for the client."""
@@ -1063,6 +1071,8 @@ class PlanService:
         breach, send the reminders that are due, and file the plan at its next date. The
         calendar row that brought the plan here (``row_on``; None when a payment brought it)
         is removed unless it is the plan's next date."""
+        from shared.services.plans import handover_end
+
         found_client = self.repos.clients.get(client_id)
         if found_client is None or self.plans.get(client_id, plan_id) is None:
             if row_on is not None:
@@ -1109,6 +1119,8 @@ class PlanService:
             if plan.notice_to_tell:  # a change saved before its notice was sent
                 owed_notices.tell(self, client, plan)
                 continue
+            if plan.status in HOLDS_DUNNING and handover_end.end_if_handed_over(self, client, plan):
+                continue  # ended now (an invoice went to the agency, before or meanwhile)
             if plan.status in RUNNING and self._held_by_standing(client, plan):
                 continue  # paused now (the debtor died, went bankrupt): read again
             if plan.status in RUNNING or plan.status is PlanStatus.COMPLETED:

@@ -1,0 +1,103 @@
+"""handover18: a plan already running when its invoice went to a collection agency kept
+collecting for the client: crfix17 refused new plans and portal payments, but the plan's
+Mollie recurring payments (installment 2, EUR 100.00, pending at Mollie) and its reminders
+went on after the hand-over, and ops were told to cancel such plans by hand. Handing an
+invoice over now ends the plan (its collections withdrawn, what was paid booked, the debtor
+told once who collects now, the timeline and action list saying why); a plan handed over
+before the deploy is ended by the installment timer's next look. Twice is once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from shared.api.console.action_text import title
+from shared.domain.parties import Client
+from tests.support.mollie_stand_in import MollieWorld
+from tests.unit.api.conftest import World
+from tests.unit.plans.test_plan_mollie import (  # noqa: F401  (fixtures)
+    actions,
+    booked,
+    mollie,
+    plan_of,
+    the_client,
+    webhook,
+    world,
+)
+from tests.unit.plans.test_plan_service import BASE, make, run_day
+
+
+def hand_over(
+    world: World,  # noqa: F811
+    client: Client,
+    numbers: tuple[str, ...],
+) -> None:
+    """What the dunning run's hand-over step stores: the case, then the invoices marked."""
+    repos = world.services.repos
+    found = repos.debtors.get(client.client_id, "D1")
+    assert found is not None
+    got = repos.invoices.get_many(client.client_id, list(numbers))
+    invoices = [got[n].invoice for n in numbers]
+    world.services.dunning.cases.hand_over(client, found[0], invoices, world.clock.now().date(),
+                                           costs=0, interest=0)  # fmt: skip
+    for number in numbers:
+        stored = repos.invoices.get(client.client_id, number)
+        assert stored is not None
+        repos.invoices.save(replace(stored.invoice, handed_over_to=client.agency_id), stored)
+
+
+def told_keys(
+    world: World,  # noqa: F811
+    plan_id: str,
+) -> list[str]:
+    rows = world.services.messaging.outbox.list(the_client(world).client_id)[0]
+    return [m.key for m in rows if m.key.startswith(f"plan|{plan_id}|handed-over|")]
+
+
+def test_the_hand_over_ends_a_running_mollie_plan_and_its_recurring_payment(
+    world: World,  # noqa: F811
+    mollie: MollieWorld,  # noqa: F811
+) -> None:
+    a = world.agency_a
+    plan_id = make(a, method="direct_debit", start="2026-01-31", installments=3).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    (first,) = mollie.posted("first")
+    mollie.settle(first["id"], "paid")
+    webhook(world, first["id"])
+    run_day(world, date(2026, 3, 2))
+    (second,) = mollie.posted("recurring")
+    assert mollie.payments[second["id"]]["status"] == "pending"
+    # the dunning run hands D1's invoices over to the agency on 3 March
+    world.clock.at = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    client = the_client(world)
+    hand_over(world, client, ("F1", "F2"))
+    hook = world.services.dunning.plans_handed_over
+    assert hook is not None
+    hook(client, "D1")
+    hook(client, "D1")  # a retried run ends nothing twice
+    got = plan_of(world, plan_id)
+    assert got["status"] == "cancelled"
+    assert got["reason"] == (
+        "handed over to a collection agency: F1, F2 to AGENCY-A, which collects them now"
+    )
+    assert mollie.payments[second["id"]]["status"] == "canceled"  # not collected for C1
+    assert got["direct_debits"][1]["state"] == "withdrawn"
+    assert not booked(world, first["id"]).reversed  # installment 1's 100.00 stays booked
+    assert got["installments"][0]["paid"] == "100.00"
+    # nothing more is collected, the debtor is told once, staff see why
+    for day in (date(2026, 3, 3), date(2026, 3, 31), date(2026, 4, 30)):
+        run_day(world, day)
+    assert len(mollie.posted("recurring")) == 1
+    assert told_keys(world, plan_id) == [f"plan|{plan_id}|handed-over|2026-03-03|agency-a"]
+    [item] = actions(world, "plan_handed_over")
+    assert "F1, F2 handed over to AGENCY-A" in item["title"]
+    assert title(item["title"], "nl").startswith(
+        f"Betalingsregeling {plan_id} beëindigd: F1, F2 overgedragen aan AGENCY-A; de termijnen"
+    )
+    kinds = [e["kind"] for e in plan_of(world, plan_id)["timeline"]]
+    assert kinds.count("handover_told") == 1 and "cancelled" in kinds
+    content = world.services.messaging.content(
+        client.client_id, f"plan|{plan_id}|handed-over|2026-03-03|agency-a"
+    )
+    assert "overgedragen aan incassobureau AGENCY-A" in content.text
+    assert "Wat u al betaalde, € 100,00, blijft geboekt." in content.text
