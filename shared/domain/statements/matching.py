@@ -31,7 +31,10 @@ The precision guard: a booking is automatic only when the best candidate reaches
 threshold and leads every other candidate by the margin (no other open claim fits as well).
 A booking that leans on the payer's account is a suggestion when that account is known to
 more than one party whose money arrives there (:meth:`Lookups.payer_of_several`: two clients
-of a pooled account), as the payer alone would pick one of them.
+of a pooled account), as the payer alone would pick one of them. On a pooled account numbers
+are unique within a client only: a client's code in the text (:mod:`client_code`, the
+portal's quote for a handed-over invoice) keeps that client's candidates alone, and a line
+whose text names invoices of two clients and no code is a suggestion.
 
 Candidates come from point or small range lookups (:class:`Lookups`: reference, numeric tail,
 payer IBAN, debtor, amount), never from a scan of all invoices: a line costs a bounded number

@@ -49,6 +49,9 @@ def two_clients(world):
     repos = world.services.repos
     c3 = client_of(world, "C3")
     stored = repos.invoices.get(c3.client_id, "F-0001")
+    debtor = repos.debtors.get(c3.client_id, "D-1001")[0]
+    world.services.dunning.cases.hand_over(c3, debtor, [stored.invoice], date(2025, 3, 3),
+                                           costs=0, interest=0)  # fmt: skip
     repos.invoices.save(replace(stored.invoice, handed_over_to="agency-a"), stored)
     return world
 
@@ -124,3 +127,62 @@ def test_a_code_is_read_only_with_its_check_letter():
     wrong = code[:-1] + ("B" if code[-1] != "B" else "C")
     assert codes_in(f"{wrong} D-1001 F-0001") == set()
     assert codes_in("factuur F-0001 BCDFGHJ2") == set()  # a digit in it: a number, no code
+
+
+def test_the_agency_s_case_quotes_what_the_portal_asks(two_clients):
+    """The agency, collecting the case, asks the debtor to quote what the portal asks."""
+    [case] = two_clients.agency_a.call("GET", "/v1/cases").body["items"]
+    assert case["transfer_quote"] == portal_quote(two_clients)
+    one = two_clients.agency_a.call("GET", f"/v1/cases/{case['case_id']}").body
+    assert one["transfer_quote"] == case["transfer_quote"] and "dossier" in one
+
+
+def test_the_code_of_a_client_not_matched_here_books_nobody(world):
+    """C3 does not let its payments be matched on the agency's account; its debtor, told to
+    pay C3's handed-over F-0001 there, pays quoting C3's code: C2's F-0001 with the same
+    numbers is not booked (it had been, the payer's name and the amount agreeing)."""
+    from shared.domain.parties import Agency
+    from shared.services.onboarding import register_agency
+
+    register_agency(world.services.repos, Agency("agency-a", "Incasso A", POOLED))
+    a = world.agency_a
+    for n, allow in (("C2", True), ("C3", False)):
+        row = client_row(n, allow_third_party_matching=allow, charge_interest=False)
+        a.call("POST", "/v1/clients", {"items": [row]})
+        verify_ibans(a, n)
+        a.call("POST", f"/v1/clients/{n}/debtors",
+               {"items": [debtor_row("D-1001", name="Jan de Vries")]})  # fmt: skip
+        a.call("POST", f"/v1/clients/{n}/invoices",
+               {"items": [invoice_row("F-0001", "D-1001", amount="121.00")]})  # fmt: skip
+    code = client_code(client_of(world, "C3").client_id)
+    line = paid_line(12_100, f"{code} D-1001 F-0001", name="J de Vries")
+    report = world.services.statements.ingest(
+        "agency-a/pool.sta", statement([line], account=POOLED)
+    )
+    assert report.booked == 0
+    assert open_amounts(world) == {"C2": "121.00", "C3": "121.00"}
+
+
+def test_an_old_quote_still_books_where_only_one_client_has_the_numbers(world):
+    """A quote the portal showed before codes (no code) books as before when no other
+    client of the account has an invoice it names."""
+    from shared.domain.parties import Agency
+    from shared.services.onboarding import register_agency
+
+    register_agency(world.services.repos, Agency("agency-a", "Incasso A", POOLED))
+    a = world.agency_a
+    for n, number in (("C2", "F-0777"), ("C3", "F-0001")):
+        row = client_row(n, allow_third_party_matching=True, charge_interest=False)
+        a.call("POST", "/v1/clients", {"items": [row]})
+        verify_ibans(a, n)
+        a.call("POST", f"/v1/clients/{n}/debtors",
+               {"items": [debtor_row("D-1001", name="Jan de Vries")]})  # fmt: skip
+        a.call("POST", f"/v1/clients/{n}/invoices",
+               {"items": [invoice_row(number, "D-1001", amount="121.00")]})  # fmt: skip
+    line = paid_line(12_100, "D-1001 F-0001", name="J de Vries")
+    report = world.services.statements.ingest(
+        "agency-a/pool.sta", statement([line], account=POOLED)
+    )
+    assert report.booked == 1
+    assert invoice(world, "C3", "F-0001")["open_amount"] == "0.00"
+    assert invoice(world, "C2", "F-0777")["open_amount"] == "121.00"
