@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from pydantic import Field
 
+from shared.adapters.tables.cases_repo import Case
 from shared.api import schemas
 from shared.api.common import principal, validate_body
 from shared.api.documents import list_of
@@ -15,10 +16,19 @@ from shared.api.responses import CaseDossierOut, CaseOut
 from shared.api.router import Context, Route, Router
 from shared.domain.access import Scope
 from shared.services.container import Services
+from shared.services.portal import agency_transfer_text
 
 
 class WithdrawIn(schemas.Strict):
     reason: str = Field(min_length=3, max_length=1000)
+
+
+def _out(case: Case, *, dossier: bool = False) -> dict[str, object]:
+    """The case as answered, with what the debtor quotes paying it to the agency's account
+    (the portal asks the same: the client's code names the client, newcomer17b F5)."""
+    body = {k: v for k, v in asdict(case).items() if dossier or k != "dossier"}
+    quote = agency_transfer_text(case.client_id, case.debtor_number, list(case.invoice_numbers))
+    return {**body, "transfer_quote": quote}
 
 
 def register(router: Router, services: Services) -> None:
@@ -33,11 +43,7 @@ def register(router: Router, services: Services) -> None:
         cases = services.repos.cases.list(agency_id)
         return ApiResponse(
             body={
-                "items": [
-                    {k: v for k, v in asdict(c).items() if k != "dossier"}
-                    for c in cases
-                    if client_id is None or c.client_id == client_id
-                ]
+                "items": [_out(c) for c in cases if client_id is None or c.client_id == client_id]
             }
         )
 
@@ -46,7 +52,7 @@ def register(router: Router, services: Services) -> None:
         found = services.repos.cases.get(agency_id, ctx.params["case"])
         if found is None or (client_id is not None and found[0].client_id != client_id):
             raise NotFoundError(f"case {ctx.params['case']} not found")
-        return ApiResponse(body=asdict(found[0]))
+        return ApiResponse(body=_out(found[0], dossier=True))
 
     def withdraw(ctx: Context) -> ApiResponse:
         agency_id, client_id = reach(ctx)
@@ -54,7 +60,7 @@ def register(router: Router, services: Services) -> None:
         case = services.dunning.cases.withdraw(
             agency_id, ctx.params["case"], body.reason, principal(ctx).key_id, client_id=client_id
         )
-        return ApiResponse(body={k: v for k, v in asdict(case).items() if k != "dossier"})
+        return ApiResponse(body=_out(case))
 
     tag = "cases"
     router.add(

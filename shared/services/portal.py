@@ -33,6 +33,7 @@ from shared.domain.plans.plan import DEBTOR_PORTAL, RUNNING, PaymentPlan
 from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.standing import LiftReason, holds, natural_obligation
+from shared.domain.statements.client_code import client_code
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.dunning import INVOICE_PDFS, DunningService, invoice_pdf_name
@@ -137,7 +138,7 @@ class HandedOver:
     iban: str | None  # its third-party account (derdengeldenrekening), when known
     email: str | None  # where the debtor asks it
     invoices: tuple[Invoice, ...]
-    reference: str  # what a transfer quotes: the debtor and the invoice numbers
+    reference: str  # what a transfer quotes: the client's code, the debtor and invoice numbers
 
 
 @dataclass(frozen=True)
@@ -443,9 +444,11 @@ class PortalService:
                         tuple(i.number for i in sorted(disputed, key=lambda i: i.number)),
                         disputed, term, plans,
                         tuple(sorted(settled, key=lambda x: (x[0].due_date, x[0].number))),
-                        kinds, self._handed_over(debtor.number, handed))  # fmt: skip
+                        kinds, self._handed_over(client, debtor.number, handed))  # fmt: skip
 
-    def _handed_over(self, debtor_number: str, invoices: list[Invoice]) -> tuple[HandedOver, ...]:
+    def _handed_over(
+        self, client: Client, debtor_number: str, invoices: list[Invoice]
+    ) -> tuple[HandedOver, ...]:
         """The handed-over invoices by the agency collecting them, with its details (read
         only for a debtor with such an invoice)."""
         by_agency: dict[str, list[Invoice]] = {}
@@ -458,7 +461,7 @@ class PortalService:
             out.append(HandedOver(
                 agency.name if agency else agency_id, agency.third_party_iban if agency else None,
                 agency.contact_email if agency else None, tuple(mine),
-                transfer_text(debtor_number, numbers),
+                agency_transfer_text(client.client_id, debtor_number, numbers),
             ))  # fmt: skip
         return tuple(out)
 
@@ -844,6 +847,13 @@ def transfer_text(debtor_number: str, numbers: list[str]) -> str:
     invoices carries (DunningService.context), so a typed transfer says what a scanned one
     would and is matched the same way."""
     return f"{debtor_number} {' '.join(numbers)}"[:140]
+
+
+def agency_transfer_text(client_id: str, debtor_number: str, numbers: list[str]) -> str:
+    """What a transfer to the agency's third-party account quotes for a handed-over invoice:
+    the client's code first, as that account is every client's and "D-1001 F-0001" may be an
+    invoice of each of them (newcomer17b F5); the matcher books it on the client it names."""
+    return f"{client_code(client_id)} {transfer_text(debtor_number, numbers)}"[:140]
 
 
 def _term(

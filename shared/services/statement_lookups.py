@@ -19,12 +19,12 @@ from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import betalingskenmerk
 from shared.domain.statements.letter_asks import asked_in_term
-from shared.domain.statements.matching import Allocation, Asked, OpenInvoice
+from shared.domain.statements.matching import PARTY_SEP, Allocation, Asked, OpenInvoice
 from shared.services.ledger.service import LedgerService
 from shared.services.plan_designation import PlanMemo, plan_of_reference
 from shared.services.repositories import Repositories
 
-SEP = "\x1f"  # joins client id and invoice number (or debtor) on a pooled account
+SEP = PARTY_SEP  # joins client id and invoice number (or debtor) on a pooled account
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 

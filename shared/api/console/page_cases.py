@@ -20,6 +20,7 @@ from shared.api.http import ApiResponse
 from shared.domain.access import Scope
 from shared.domain.money import AmountError, parse_amount
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.portal import agency_transfer_text
 
 
 @page("cases", nav="case_nav", order=38)
@@ -85,6 +86,9 @@ def _one(desk: Desk, case: Case, notice: str = "", status: int = 200) -> ApiResp
         debtor_name=(shot.get("debtor") or {}).get("name", ""),
         may_withdraw=case.status == "open" and _may_withdraw(desk, case),
         dossier_link=case.client_id in _client_names(desk),
+        # what the debtor quotes paying the agency: the client's code names the client on
+        # the account all the agency's clients share (newcomer17b F5), as the portal asks
+        quote=agency_transfer_text(case.client_id, case.debtor_number, list(case.invoice_numbers)),
     )  # fmt: skip
 
 
@@ -132,6 +136,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <dt>{{ t.act_debtor }}</dt><dd>{{ debtor_name }} ({{ case.debtor_number }})</dd>
 <dt>{{ t.case_handed }}</dt><dd>{{ case.created_at|local }}</dd>
 <dt>{{ t.act_status }}</dt><dd>{{ t['case_' + case.status] }}{% if case.withdrawn_at %} ({{ case.withdrawn_at|local }}){% endif %}{% if case.withdrawn_reason %}: {{ case.withdrawn_reason }}{% endif %}</dd>
+{% if case.status == 'open' %}<dt>{{ t.case_quote }}</dt><dd>{{ quote }}</dd>{% endif %}
 {% if amounts %}<dt>{{ t.case_amounts }}</dt><dd>{{ t.dos_principal }} {{ desk.money(amounts.principal or 0) }} · {{ t.dos_costs }} {{ desk.money(amounts.costs or 0) }} · {{ t.dos_interest }} {{ desk.money(amounts.interest or 0) }}</dd>{% endif %}
 </dl></section>
 {% if invoices %}<section aria-labelledby="ci-h"><h2 id="ci-h">{{ t.act_invoices }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.act_invoices }}"><table><caption class="visually-hidden">{{ t.case_invoices_then }}</caption>
@@ -153,7 +158,7 @@ words(
         "case_nav": "Zaken", "case_title": "Overgedragen zaken", "case_one": "Zaak van debiteur {debtor}",
         "case_which": "Welke zaken", "case_open": "lopend", "case_withdrawn": "ingetrokken",
         "case_handed": "Overgedragen op", "case_none": "Geen zaken.", "case_back": "Terug naar de zaken",
-        "case_amounts": "Bij overdracht", "case_invoices_then": "De facturen zoals ze bij de overdracht waren.",
+        "case_amounts": "Bij overdracht", "case_quote": "Omschrijving bij betaling aan het incassobureau", "case_invoices_then": "De facturen zoals ze bij de overdracht waren.",
         "case_withdraw": "Zaak intrekken",
         "case_withdraw_hint": "De zaak gaat terug naar de opdrachtgever: de facturen vallen weer onder de eigen aanmaningen van de opdrachtgever. Beide kanten krijgen een e-mail.",
         "case_confirm": "Ja, trek de zaak in.", "case_error": "Niet gelukt: {reason}",
@@ -162,7 +167,7 @@ words(
         "case_nav": "Cases", "case_title": "Cases handed over", "case_one": "Case of debtor {debtor}",
         "case_which": "Which cases", "case_open": "open", "case_withdrawn": "withdrawn",
         "case_handed": "Handed over on", "case_none": "No cases.", "case_back": "Back to the cases",
-        "case_amounts": "When handed over", "case_invoices_then": "The invoices as they were when handed over.",
+        "case_amounts": "When handed over", "case_quote": "To quote when paying the agency", "case_invoices_then": "The invoices as they were when handed over.",
         "case_withdraw": "Withdraw the case",
         "case_withdraw_hint": "The case goes back to the client: its invoices return to the client's own reminders. Both sides get an e-mail.",
         "case_confirm": "Yes, withdraw the case.", "case_error": "Not done: {reason}",

@@ -31,7 +31,10 @@ The precision guard: a booking is automatic only when the best candidate reaches
 threshold and leads every other candidate by the margin (no other open claim fits as well).
 A booking that leans on the payer's account is a suggestion when that account is known to
 more than one party whose money arrives there (:meth:`Lookups.payer_of_several`: two clients
-of a pooled account), as the payer alone would pick one of them.
+of a pooled account), as the payer alone would pick one of them. On a pooled account numbers
+are unique within a client only: a client's code in the text (:mod:`client_code`, the
+portal's quote for a handed-over invoice) keeps that client's candidates alone, and a line
+whose text names invoices of two clients and no code is a suggestion.
 
 Candidates come from point or small range lookups (:class:`Lookups`: reference, numeric tail,
 payer IBAN, debtor, amount), never from a scan of all invoices: a line costs a bounded number
@@ -52,6 +55,7 @@ from typing import Protocol
 from shared.domain.money import Cents
 from shared.domain.references.finder import FoundReference, ReferenceKind, find_references
 from shared.domain.references.iban_in_text import without_ibans
+from shared.domain.statements.client_code import client_code, codes_in
 from shared.domain.statements.model import StatementLine
 
 WEIGHT_REFERENCE = 0.8
@@ -81,6 +85,9 @@ AMOUNT_LOOKUP_LIMIT = 200  # one range read of small rows; a full page: claims l
 MAX_AMOUNT_NAME_DEBTORS = 4  # debtors owing a line's amount whose names are compared with the payer
 RANGE_CAP = 50  # rows one lookup reads; a key shared by more is no key to book by
 MAX_LOOKUPS_PER_LINE = 5  # point or small range reads of the index for one statement line
+# a pooled account's lookups key each invoice (and debtor) by its client: "<client id>" SEP
+# "<number>", as the numbers alone are unique within a client only
+PARTY_SEP = "\x1f"
 _NAME_NOISE = frozenset(
     [
         "BV",
@@ -150,6 +157,9 @@ class Candidate:
     base_reasons: int = -1
     via_payer: bool = False  # found among a known payer's invoices (not by the text)
     payer_weight: float = 0.0  # what the payer's known account added to the score
+    # found by a structured reference: on a pooled account the lookup answers only the one
+    # client whose invoice carries it (PooledLookups.by_reference), so it names the client
+    by_reference: bool = False
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -500,7 +510,7 @@ def candidates(
                 hits,
                 WEIGHT_REFERENCE,
                 f"rule reference: payment reference {ref} of the payment plan over {numbers}",
-            )
+            ).by_reference = True
     tokens = _text_tokens(remittance) if remittance else set()
     groups = digit_groups(remittance, exclude=[*found_refs, *refs])
     # a short final group (2026-7, F-12, factuur 57): looked up by its tail, and only an
@@ -540,7 +550,7 @@ def candidates(
             if mentioned.get(inv.number, (inv, 0.0, ""))[1] < evidence[1]:
                 mentioned[inv.number] = evidence
     for inv, weight, reason in mentioned.values():
-        add([inv], weight, reason)
+        add([inv], weight, reason).by_reference = weight == WEIGHT_REFERENCE
     by_debtor: dict[str, list[OpenInvoice]] = defaultdict(list)
     for inv, _, _ in mentioned.values():
         by_debtor[inv.debtor].append(inv)
@@ -978,10 +988,30 @@ def match_line(
     ``asked_totals``: what letters whose term still runs asked (none: no such rule)."""
     budget = LookupBudget()
     found = candidates(line, lookups, open_totals, settings, budget, asked_totals)
+    codes = codes_in(_line_text(line)) if any(_party(c) for c in found.values()) else set()
+    if codes:  # the text names its client(s): only their invoices can be what it pays
+        found = {k: c for k, c in found.items() if client_code(_party(c)) in codes}
     totals = open_totals([i for c in found.values() for i in c.invoices])
     result = decide(n, line, found, settings, totals)
     if budget.exhausted and result.booked:
         result = _suggested(result, "not booked: more lookups needed than a line may make")
+    elif result.booked and len(codes) > 1:
+        result = _suggested(result, "not booked: the text names more than one client's code")
+    elif (
+        result.booked
+        and result.best is not None
+        and not codes
+        and (rivals := _named_elsewhere(result.best, found))
+    ):
+        # the other clients' invoices the text names are suggested too: the item is then the
+        # agency's (StatementService._action_scope), as the money may be either client's
+        result = _suggested(
+            result,
+            "not booked: the text names invoices of more than one client of this account "
+            "and no client's code",
+        )
+        others = tuple((a, c.score) for c in rivals[:2] for a in allocate(c, line.amount, totals))
+        result = replace(result, suggested=result.suggested + others)
     elif (
         result.booked
         and result.best is not None
@@ -994,6 +1024,32 @@ def match_line(
         )
     lookups.consume(result.booked)
     return result
+
+
+def _party(cand: Candidate) -> str:
+    """The client a pooled account's candidate is of ("" on a client's own account)."""
+    number = cand.invoices[0].number
+    return number.split(PARTY_SEP, 1)[0] if PARTY_SEP in number else ""
+
+
+def _line_text(line: StatementLine) -> str:
+    return " ".join(x for x in (line.remittance, line.reference) if x)
+
+
+def _named_elsewhere(best: Candidate, found: dict[tuple[str, ...], Candidate]) -> list[Candidate]:
+    """On a pooled account the text that led to ``best`` also names an invoice of another
+    client (newcomer17b F5: "D-1001 F-0001" is an invoice of every client numbering like
+    that): the amount, the payer's name or account would pick the client, and a debtor of
+    one client paying what another's debtor owes is the one mistake that books money on the
+    wrong client. A reference names its client (:attr:`Candidate.by_reference`). Those
+    other clients' candidates, best first (none: ``best`` is the only client's named)."""
+    mine = _party(best)
+    if not mine or best.by_reference:
+        return []
+    # what the text names scores before the payer and amount; a known payer's own invoices
+    # are the payer's rivals, weighed by the margin and ``payer_of_several``
+    rivals = [c for c in found.values() if c.base_score > 0 and not c.via_payer]
+    return sorted((c for c in rivals if _party(c) != mine), key=lambda c: (-c.score, c.key))
 
 
 def _suggested(result: LineMatch, reason: str) -> LineMatch:

@@ -9,6 +9,7 @@ from shared.adapters.tables.cases_repo import Case
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.people.authorisation import Role
 from shared.domain.plans.plan import PlanStatus
+from shared.domain.statements.client_code import client_code
 from tests.unit.console.conftest import csrf_of, desk_for, forms_of
 from tests.unit.console.test_console_claim_work import TUESDAY_10, offers, seed
 
@@ -96,6 +97,9 @@ def test_the_agency_lists_and_withdraws_a_case_once_confirmed(world, tenants):
     page = agency.get(f"/cases/{case.case_id}?client={tenants.c1}&lang=en")
     text = page.encoded().decode()
     assert "Debtor D1 (D1)" in text and "EUR 121.00" in text
+    # what the debtor quotes paying the agency: the client's code first (newcomer17b F5)
+    quote = f"{client_code(tenants.c1)} D1 {' '.join(case.invoice_numbers)}"
+    assert f"<dt>To quote when paying the agency</dt><dd>{quote}</dd>" in text
     form = next(f for f in forms_of(page) if 'value="withdraw"' in f)
     assert 'name="confirm"' in form
     path = f"/cases/{case.case_id}?client={tenants.c1}"

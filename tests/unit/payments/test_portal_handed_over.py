@@ -15,6 +15,7 @@ import pytest
 
 from shared.api.portal_app import PortalApp
 from shared.domain.portal.tokens import PortalAccess
+from shared.domain.statements.client_code import client_code
 from shared.services.errors import Invalid
 from tests.support.page_words import words
 from tests.unit.payments.test_portal import enter
@@ -40,7 +41,7 @@ def handed(shop: Any) -> Any:
 
 
 def test_the_portal_says_whom_to_pay_and_asks_only_the_client_s_own(handed: Any) -> None:
-    world, _, me = handed
+    world, client, me = handed
     browser = enter(world, PortalApp(world.services))
     page = browser.page()
     form = page.split('action="/api/portal/pay"')[1].split("</form>")[0]
@@ -49,7 +50,10 @@ def test_the_portal_says_whom_to_pay_and_asks_only_the_client_s_own(handed: Any)
     section = page.split('id="ho-h"')[1].split("</section>")[0]
     assert "F2: overgedragen aan Incasso Noord B.V." in section
     assert "Betaal ze niet aan Client C1, maar aan Incasso Noord B.V." in section
-    assert "NL20INGB0001234567" in section and "onder vermelding van D1 F2" in section
+    assert (
+        "NL20INGB0001234567" in section
+        and f"onder vermelding van {client_code(client.client_id)} D1 F2" in section
+    )
     assert "zaken@incassonoord.example" in section
     transfer = page.split('id="tr-h"')[1].split("</section>")[0]
     assert "Maak € 121,93 over" in transfer and "F2" not in words(transfer)  # F1 only
