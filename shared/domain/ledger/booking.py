@@ -178,11 +178,19 @@ def allocate(
     events, lines, remaining, released = _spread(
         records, [*((r,) for r in chosen), *rest], payment_id, amount, on, rates,
         principal_first, named, continuing=continuing,
-        due_by=due_only if isinstance(due_only, date) else None,
+        due_by=_set_off_day(due_only, on), designated=designated,
     )  # fmt: skip
     moved, left = _move_released(records, events, released, rates, named)
     day = max((e.on for new in events.values() for e in new), default=on)
     return Booking(payment_id, amount, day, tuple(lines), remaining, events, moved, left)
+
+
+def _set_off_day(due_only: bool | date, on: date) -> date | None:
+    """The day money is set off on (:func:`_undesignated`'s ``due_only``; money received on
+    ``on``), None: money the debtor paid, no set-off."""
+    if isinstance(due_only, date):
+        return due_only
+    return on if due_only else None
 
 
 def _backdated_over_a_tie(records: Sequence[ClaimRecord], rest: Sequence[Tier], on: date) -> bool:
@@ -342,11 +350,13 @@ def _undesignated(
         ((rank(r), r) for r in records if r.number not in besides and _takes_surplus(r.terms)),
         key=lambda x: (x[0], x[1].number),
     )
-    if due_only is True:
-        ranked = [(key, r) for key, r in ranked if not key[0]]
+    if due_only is True and on is not None:
+        day = on
+        ranked = [(key, r) for key, r in ranked if not key[0] or installments_due(r, day) > 0]
     elif due_only:
-        by = due_only
-        ranked = [(key, r) for key, r in ranked if not key[0] or due_on(r.terms, by, r)]
+        by = on if due_only is True else due_only
+        ranked = [(key, r) for key, r in ranked
+                  if not key[0] or due_on(r.terms, by, r) or installments_due(r, by) > 0]  # fmt: skip
     tiers: list[Tier] = []
     for key, record in ranked:
         if tiers and rank(tiers[-1][0]) == key:
@@ -369,20 +379,39 @@ def _principal_plan_holds(record: ClaimRecord, on: date) -> bool:
     """Whether a payment plan over the principal only holds the claim on ``on``: it ran that
     day (its costs hold's span, ``terms.principal_first``) and the principal was still open
     (the money received by then). The plan gave the debtor its days for the principal, so
-    the claim is not exigible beyond its installments (paid: else it lapsed and its span
-    ended) and the creditor cannot set money it owes the debtor off against it (6:127 lid 2
+    the claim is not exigible beyond its installments (one due and unpaid while the plan's
+    tolerance runs: :func:`installments_due`) and the creditor cannot set money it owes the debtor off against it (6:127 lid 2
     BW; law16b F5: 300.00 a credit note freed went on F1 weeks before its first installment).
     A kept plan's span has no end: the principal it paid off is what ends its hold, so the
     interest and costs left after it are due again."""
     terms = record.terms
     if not held_principal_first(terms.principal_first, on):
         return False
-    open_ = (
+    return _open_principal(record, on) > 0
+
+
+def installments_due(record: ClaimRecord, by: date) -> Cents:
+    """What of the claim's principal a running plan over the principal holds and no longer
+    defers on ``by``: its installments' parts on this claim due by then and unpaid (the
+    principal open less the parts due later; a plan's payments pay the earliest first). The
+    plan gave the debtor its days for the later installments only, so a due one is exigible
+    and open to set-off (6:127 lid 2 BW; law17b F2: freed money waited as an overpayment
+    while installment 1 was due and unpaid). 0 where the installments are not known."""
+    terms = record.terms
+    if not terms.plan_installments or not _principal_plan_holds(record, by):
+        return 0
+    later = sum(cents for day, cents in terms.plan_installments if day > by)
+    return max(0, _open_principal(record, by) - later)
+
+
+def _open_principal(record: ClaimRecord, on: date) -> Cents:
+    """The claim's principal open on ``on`` by the money received by then."""
+    terms = record.terms
+    return (
         terms.principal
         - terms.principal_settled_elsewhere
         + sum(_principal_delta(e) for e in record.events if received_day(e) <= on)
     )
-    return open_ > 0
 
 
 def _rate_of(terms: ClaimTerms, rates: RateTable, on: date) -> Fraction:
@@ -506,15 +535,16 @@ def _move_released(
         number, payment_id, amount, received, slot = queue.pop(0)
         whose = slot.payment_id if slot else payment_id
         limit = (due_by or True) if number in due_only else False
-        others = _again(current, {number}, named(whose) if named else (), received, rates,
-                        limit)  # fmt: skip
+        wanted = named(whose) if named else ()
+        others = _again(current, {number}, wanted, received, rates, limit)
         if within is not None:
             others = [t for t in (tuple(r for r in tier if r.number in within)
                                   for tier in others) if t]  # fmt: skip
         new, lines, rest, freed = _spread(list(current.values()), others, payment_id, amount,
                                           received, rates, named=named, stands_in=slot,
                                           reason=reason,
-                                          due_by=limit if isinstance(limit, date) else None)  # fmt: skip
+                                          due_by=_set_off_day(limit, received),
+                                          designated=wanted)  # fmt: skip
         _add(current, events, new)
         moved[payment_id] = moved.get(payment_id, ()) + tuple(lines)
         left[payment_id] = left.get(payment_id, 0) + rest
@@ -537,6 +567,7 @@ def _spread(
     continuing: bool = False,
     reason: str | None = None,
     due_by: date | None = None,
+    designated: Collection[str] = (),
 ) -> tuple[
     dict[str, tuple[LedgerEvent, ...]],
     list[AllocationLine],
@@ -564,7 +595,10 @@ def _spread(
     ``due_by``: money set off on that day (a credit note freed it): a claim a plan over the
     principal held when the money was received, due again by then, takes it from the day the
     plan ended (6:129 lid 1 BW: set-off works back only to when the claim became exigible;
-    law17b F6: counted from the day received, the debtor was spared 0.26 of interest)."""
+    law17b F6: counted from the day received, the debtor was spared 0.26 of interest); one the
+    plan still holds then takes at most its installments due and unpaid, from the first's day
+    (:func:`_set_off_from`), unless among ``designated`` (the claims the payment named: the
+    debtor may pay a claim before it is due)."""
     figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
     lines: list[AllocationLine] = []
@@ -580,11 +614,15 @@ def _spread(
     def take(record: ClaimRecord, cents: Cents) -> Cents:
         """Up to ``cents`` on ``record``; what it took (with what later payments keep on it
         in this payment's place, which goes on as theirs)."""
-        start = _set_off_from(record, on, due_by)
+        start, most = _set_off_from(record, on, due_by, record.number in designated)
         day = claim_day(record, start)
         fig = figures(day)[record.number]
         if record.terms.closed:
             return 0
+        if most is not None:
+            cents = min(cents, most)
+            if cents <= 0:
+                return 0
         order = PRINCIPAL_FIRST if record.number in principal_first else ORDER_6_44
         # the claim has events of its own after the payment was received, or a discount of
         # the payment's own day, which comes after it (restate._ideal: a payment received
@@ -668,14 +706,33 @@ def _spread(
     return events, lines, remaining, released
 
 
-def _set_off_from(record: ClaimRecord, on: date, due_by: date | None) -> date:
-    """The day money received on ``on`` and set off by ``due_by`` counts from on the claim:
-    ``on``, unless a plan over the principal held the claim then and its span ended by
-    ``due_by`` (the claim was exigible again only from that day)."""
+def _set_off_from(
+    record: ClaimRecord, on: date, due_by: date | None, named: bool = False
+) -> tuple[date, Cents | None]:
+    """The day money received on ``on`` and set off by ``due_by`` counts from on the claim,
+    and the most it may take there (None: no bound): ``on``, unless a plan over the principal
+    held the claim then and its span ended by ``due_by`` (the claim was exigible again only
+    from that day), or (``named``: not a claim the payment named, which he may pay early)
+    the plan still holds it on ``due_by``: then only its installments due by then and unpaid
+    (:func:`installments_due`), from the first of them's day (6:129 lid 1 BW: set-off works
+    back to when both claims were due; law17b F2)."""
     if due_by is None or not _principal_plan_holds(record, on):
-        return on
+        return on, None
     ends = [b for a, b in record.terms.principal_first if a <= on and b is not None and on < b]
-    return min(ends) if ends and min(ends) <= due_by else on
+    if ends and min(ends) <= due_by:
+        return min(ends), None
+    if named or not record.terms.plan_installments or not _principal_plan_holds(record, due_by):
+        return on, None
+    due = installments_due(record, due_by)
+    if due <= 0:
+        return on, 0
+    open_ = _open_principal(record, due_by)
+    days = sorted({d for d, _ in record.terms.plan_installments if d <= due_by})
+    # the first installment still unpaid in part: the open principal is more than the parts due
+    # after it (the plan's payments paid the earlier ones)
+    first = next(d for d in days
+                 if open_ > sum(c for x, c in record.terms.plan_installments if x > d))  # fmt: skip
+    return max(on, first), due
 
 
 def _discount_on(record: ClaimRecord, on: date) -> bool:
@@ -1032,7 +1089,7 @@ def release_credited(
                         due_only=max(on, received[payment_id]))  # fmt: skip
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, net[payment_id], received[payment_id],
-            rates, named=named, due_by=max(on, received[payment_id]),
+            rates, named=named, due_by=max(on, received[payment_id]), designated=named_,
         )  # fmt: skip
         _add(current, events, new)
         moved[payment_id] = tuple(lines)
