@@ -350,13 +350,11 @@ def _undesignated(
         ((rank(r), r) for r in records if r.number not in besides and _takes_surplus(r.terms)),
         key=lambda x: (x[0], x[1].number),
     )
-    if due_only is True and on is not None:
-        day = on
-        ranked = [(key, r) for key, r in ranked if not key[0] or installments_due(r, day) > 0]
-    elif due_only:
-        by = on if due_only is True else due_only
-        ranked = [(key, r) for key, r in ranked
-                  if not key[0] or due_on(r.terms, by, r) or installments_due(r, by) > 0]  # fmt: skip
+    if due_only:
+        # (a claim a plan over the principal holds: as far as its installments are due)
+        by = due_only if isinstance(due_only, date) else on
+        ranked = [(key, r) for key, r in ranked if not key[0] or (by is not None
+                  and (due_on(r.terms, by, r) or installments_due(r, by) > 0))]  # fmt: skip
     tiers: list[Tier] = []
     for key, record in ranked:
         if tiers and rank(tiers[-1][0]) == key:
@@ -397,11 +395,21 @@ def installments_due(record: ClaimRecord, by: date) -> Cents:
     plan gave the debtor its days for the later installments only, so a due one is exigible
     and open to set-off (6:127 lid 2 BW; law17b F2: freed money waited as an overpayment
     while installment 1 was due and unpaid). 0 where the installments are not known."""
-    terms = record.terms
-    if not terms.plan_installments or not _principal_plan_holds(record, by):
+    parts = _plan_parts(record, by)
+    if not parts or not _principal_plan_holds(record, by):
         return 0
-    later = sum(cents for day, cents in terms.plan_installments if day > by)
+    later = sum(cents for day, cents in parts if day > by)
     return max(0, _open_principal(record, by) - later)
+
+
+def _plan_parts(record: ClaimRecord, on: date) -> list[tuple[date, Cents]]:
+    """The claim's parts (due day, cents) of the installments of the plan over the principal
+    that holds it on ``on`` (the latest agreed of those whose span runs then); [] not known."""
+    starts = [a for a, b in record.terms.principal_first if a <= on and (b is None or on < b)]
+    if not starts:
+        return []
+    start = max(starts)
+    return [(day, cents) for a, day, cents in record.terms.plan_installments if a == start]
 
 
 def _open_principal(record: ClaimRecord, on: date) -> Cents:
@@ -597,8 +605,8 @@ def _spread(
     plan ended (6:129 lid 1 BW: set-off works back only to when the claim became exigible;
     law17b F6: counted from the day received, the debtor was spared 0.26 of interest); one the
     plan still holds then takes at most its installments due and unpaid, from the first's day
-    (:func:`_set_off_from`), unless among ``designated`` (the claims the payment named: the
-    debtor may pay a claim before it is due)."""
+    (:func:`_set_off_from`), on their principal (what alone is exigible), unless among
+    ``designated`` (the claims the payment named: the debtor may pay a claim before it is due)."""
     figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
     lines: list[AllocationLine] = []
@@ -623,7 +631,11 @@ def _spread(
             cents = min(cents, most)
             if cents <= 0:
                 return 0
-        order = PRINCIPAL_FIRST if record.number in principal_first else ORDER_6_44
+        # set off against a due installment: its principal, what alone is exigible (the plan
+        # holds the interest and costs until it ends; 6:44 first, 8.22 of 300.00 went on them
+        # and the plan counted 291.78 of its installment)
+        held = record.number in principal_first or most is not None
+        order = PRINCIPAL_FIRST if held else ORDER_6_44
         # the claim has events of its own after the payment was received, or a discount of
         # the payment's own day, which comes after it (restate._ideal: a payment received
         # that day discharged what was owed before the discount let part of the rest go;
@@ -712,26 +724,30 @@ def _set_off_from(
     """The day money received on ``on`` and set off by ``due_by`` counts from on the claim,
     and the most it may take there (None: no bound): ``on``, unless a plan over the principal
     held the claim then and its span ended by ``due_by`` (the claim was exigible again only
-    from that day), or (``named``: not a claim the payment named, which he may pay early)
-    the plan still holds it on ``due_by``: then only its installments due by then and unpaid
+    from that day), or the plan holds it on ``due_by`` (and the payment did not name it,
+    ``named``: he may pay a claim early): then only its installments due by then and unpaid
     (:func:`installments_due`), from the first of them's day (6:129 lid 1 BW: set-off works
-    back to when both claims were due; law17b F2)."""
-    if due_by is None or not _principal_plan_holds(record, on):
+    back to when both claims were due; law17b F2), were the money received before the plan
+    or in it."""
+    if due_by is None:
         return on, None
-    ends = [b for a, b in record.terms.principal_first if a <= on and b is not None and on < b]
-    if ends and min(ends) <= due_by:
-        return min(ends), None
-    if named or not record.terms.plan_installments or not _principal_plan_holds(record, due_by):
+    if _principal_plan_holds(record, on):
+        ends = [b for a, b in record.terms.principal_first
+                if a <= on and b is not None and on < b]  # fmt: skip
+        if ends and min(ends) <= due_by:
+            return min(ends), None
+    # (money received before the plan too: on ``due_by`` the plan defers what is not yet due)
+    parts = _plan_parts(record, due_by)
+    if named or not parts or not _principal_plan_holds(record, due_by):
         return on, None
     due = installments_due(record, due_by)
     if due <= 0:
         return on, 0
     open_ = _open_principal(record, due_by)
-    days = sorted({d for d, _ in record.terms.plan_installments if d <= due_by})
     # the first installment still unpaid in part: the open principal is more than the parts due
     # after it (the plan's payments paid the earlier ones)
-    first = next(d for d in days
-                 if open_ > sum(c for x, c in record.terms.plan_installments if x > d))  # fmt: skip
+    first = next(d for d in sorted({d for d, _ in parts if d <= due_by})
+                 if open_ > sum(c for x, c in parts if x > d))  # fmt: skip
     return max(on, first), due
 
 

@@ -279,8 +279,9 @@ def replay_debtor(
             for amount, due in steps:
                 if amount <= 0:
                     continue
-                # (set off by the creditor, not paid under a plan: by 6:44, as booked claim by
-                # claim; principal first, installment 1's 99.78 left 8.21 of interest more)
+                # (set off by the creditor, not paid under a plan: in the order the booking sets
+                # it off, booking._set_off_from; principal first as money paid in the plan's
+                # days, after its lapse 7.01 went on F1's principal instead of its interest)
                 order = frozenset() if due else agreed
                 done = allocate(fresh, p.payment_id, amount, p.received, designated, rates,
                                 order, named=named, due_only=due, continuing=booked_any)  # fmt: skip
