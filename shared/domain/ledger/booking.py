@@ -178,11 +178,19 @@ def allocate(
     events, lines, remaining, released = _spread(
         records, [*((r,) for r in chosen), *rest], payment_id, amount, on, rates,
         principal_first, named, continuing=continuing,
-        due_by=due_only if isinstance(due_only, date) else None,
+        due_by=_set_off_day(due_only, on), designated=designated,
     )  # fmt: skip
     moved, left = _move_released(records, events, released, rates, named)
     day = max((e.on for new in events.values() for e in new), default=on)
     return Booking(payment_id, amount, day, tuple(lines), remaining, events, moved, left)
+
+
+def _set_off_day(due_only: bool | date, on: date) -> date | None:
+    """The day money is set off on (:func:`_undesignated`'s ``due_only``; money received on
+    ``on``), None: money the debtor paid, no set-off."""
+    if isinstance(due_only, date):
+        return due_only
+    return on if due_only else None
 
 
 def _backdated_over_a_tie(records: Sequence[ClaimRecord], rest: Sequence[Tier], on: date) -> bool:
@@ -342,11 +350,11 @@ def _undesignated(
         ((rank(r), r) for r in records if r.number not in besides and _takes_surplus(r.terms)),
         key=lambda x: (x[0], x[1].number),
     )
-    if due_only is True:
-        ranked = [(key, r) for key, r in ranked if not key[0]]
-    elif due_only:
-        by = due_only
-        ranked = [(key, r) for key, r in ranked if not key[0] or due_on(r.terms, by, r)]
+    if due_only:
+        # (a claim a plan over the principal holds: as far as its installments are due)
+        by = due_only if isinstance(due_only, date) else on
+        ranked = [(key, r) for key, r in ranked if not key[0] or (by is not None
+                  and (due_on(r.terms, by, r) or installments_due(r, by) > 0))]  # fmt: skip
     tiers: list[Tier] = []
     for key, record in ranked:
         if tiers and rank(tiers[-1][0]) == key:
@@ -369,20 +377,49 @@ def _principal_plan_holds(record: ClaimRecord, on: date) -> bool:
     """Whether a payment plan over the principal only holds the claim on ``on``: it ran that
     day (its costs hold's span, ``terms.principal_first``) and the principal was still open
     (the money received by then). The plan gave the debtor its days for the principal, so
-    the claim is not exigible beyond its installments (paid: else it lapsed and its span
-    ended) and the creditor cannot set money it owes the debtor off against it (6:127 lid 2
+    the claim is not exigible beyond its installments (one due and unpaid while the plan's
+    tolerance runs: :func:`installments_due`) and the creditor cannot set money it owes the debtor off against it (6:127 lid 2
     BW; law16b F5: 300.00 a credit note freed went on F1 weeks before its first installment).
     A kept plan's span has no end: the principal it paid off is what ends its hold, so the
     interest and costs left after it are due again."""
     terms = record.terms
     if not held_principal_first(terms.principal_first, on):
         return False
-    open_ = (
+    return _open_principal(record, on) > 0
+
+
+def installments_due(record: ClaimRecord, by: date) -> Cents:
+    """What of the claim's principal a running plan over the principal holds and no longer
+    defers on ``by``: its installments' parts on this claim due by then and unpaid (the
+    principal open less the parts due later; a plan's payments pay the earliest first). The
+    plan gave the debtor its days for the later installments only, so a due one is exigible
+    and open to set-off (6:127 lid 2 BW; law17b F2: freed money waited as an overpayment
+    while installment 1 was due and unpaid). 0 where the installments are not known."""
+    parts = _plan_parts(record, by)
+    if not parts or not _principal_plan_holds(record, by):
+        return 0
+    later = sum(cents for day, cents in parts if day > by)
+    return max(0, _open_principal(record, by) - later)
+
+
+def _plan_parts(record: ClaimRecord, on: date) -> list[tuple[date, Cents]]:
+    """The claim's parts (due day, cents) of the installments of the plan over the principal
+    that holds it on ``on`` (the latest agreed of those whose span runs then); [] not known."""
+    starts = [a for a, b in record.terms.principal_first if a <= on and (b is None or on < b)]
+    if not starts:
+        return []
+    start = max(starts)
+    return [(day, cents) for a, day, cents in record.terms.plan_installments if a == start]
+
+
+def _open_principal(record: ClaimRecord, on: date) -> Cents:
+    """The claim's principal open on ``on`` by the money received by then."""
+    terms = record.terms
+    return (
         terms.principal
         - terms.principal_settled_elsewhere
         + sum(_principal_delta(e) for e in record.events if received_day(e) <= on)
     )
-    return open_ > 0
 
 
 def _rate_of(terms: ClaimTerms, rates: RateTable, on: date) -> Fraction:
@@ -506,15 +543,16 @@ def _move_released(
         number, payment_id, amount, received, slot = queue.pop(0)
         whose = slot.payment_id if slot else payment_id
         limit = (due_by or True) if number in due_only else False
-        others = _again(current, {number}, named(whose) if named else (), received, rates,
-                        limit)  # fmt: skip
+        wanted = named(whose) if named else ()
+        others = _again(current, {number}, wanted, received, rates, limit)
         if within is not None:
             others = [t for t in (tuple(r for r in tier if r.number in within)
                                   for tier in others) if t]  # fmt: skip
         new, lines, rest, freed = _spread(list(current.values()), others, payment_id, amount,
                                           received, rates, named=named, stands_in=slot,
                                           reason=reason,
-                                          due_by=limit if isinstance(limit, date) else None)  # fmt: skip
+                                          due_by=_set_off_day(limit, received),
+                                          designated=wanted)  # fmt: skip
         _add(current, events, new)
         moved[payment_id] = moved.get(payment_id, ()) + tuple(lines)
         left[payment_id] = left.get(payment_id, 0) + rest
@@ -537,6 +575,7 @@ def _spread(
     continuing: bool = False,
     reason: str | None = None,
     due_by: date | None = None,
+    designated: Collection[str] = (),
 ) -> tuple[
     dict[str, tuple[LedgerEvent, ...]],
     list[AllocationLine],
@@ -564,7 +603,10 @@ def _spread(
     ``due_by``: money set off on that day (a credit note freed it): a claim a plan over the
     principal held when the money was received, due again by then, takes it from the day the
     plan ended (6:129 lid 1 BW: set-off works back only to when the claim became exigible;
-    law17b F6: counted from the day received, the debtor was spared 0.26 of interest)."""
+    law17b F6: counted from the day received, the debtor was spared 0.26 of interest); one the
+    plan still holds then takes at most its installments due and unpaid, from the first's day
+    (:func:`_set_off_from`), on their principal (what alone is exigible), unless among
+    ``designated`` (the claims the payment named: the debtor may pay a claim before it is due)."""
     figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
     lines: list[AllocationLine] = []
@@ -580,12 +622,20 @@ def _spread(
     def take(record: ClaimRecord, cents: Cents) -> Cents:
         """Up to ``cents`` on ``record``; what it took (with what later payments keep on it
         in this payment's place, which goes on as theirs)."""
-        start = _set_off_from(record, on, due_by)
+        start, most = _set_off_from(record, on, due_by, record.number in designated)
         day = claim_day(record, start)
         fig = figures(day)[record.number]
         if record.terms.closed:
             return 0
-        order = PRINCIPAL_FIRST if record.number in principal_first else ORDER_6_44
+        if most is not None:
+            cents = min(cents, most)
+            if cents <= 0:
+                return 0
+        # set off against a due installment: its principal, what alone is exigible (the plan
+        # holds the interest and costs until it ends; 6:44 first, 8.22 of 300.00 went on them
+        # and the plan counted 291.78 of its installment)
+        held = record.number in principal_first or most is not None
+        order = PRINCIPAL_FIRST if held else ORDER_6_44
         # the claim has events of its own after the payment was received, or a discount of
         # the payment's own day, which comes after it (restate._ideal: a payment received
         # that day discharged what was owed before the discount let part of the rest go;
@@ -668,14 +718,37 @@ def _spread(
     return events, lines, remaining, released
 
 
-def _set_off_from(record: ClaimRecord, on: date, due_by: date | None) -> date:
-    """The day money received on ``on`` and set off by ``due_by`` counts from on the claim:
-    ``on``, unless a plan over the principal held the claim then and its span ended by
-    ``due_by`` (the claim was exigible again only from that day)."""
-    if due_by is None or not _principal_plan_holds(record, on):
-        return on
-    ends = [b for a, b in record.terms.principal_first if a <= on and b is not None and on < b]
-    return min(ends) if ends and min(ends) <= due_by else on
+def _set_off_from(
+    record: ClaimRecord, on: date, due_by: date | None, named: bool = False
+) -> tuple[date, Cents | None]:
+    """The day money received on ``on`` and set off by ``due_by`` counts from on the claim,
+    and the most it may take there (None: no bound): ``on``, unless a plan over the principal
+    held the claim then and its span ended by ``due_by`` (the claim was exigible again only
+    from that day), or the plan holds it on ``due_by`` (and the payment did not name it,
+    ``named``: he may pay a claim early): then only its installments due by then and unpaid
+    (:func:`installments_due`), from the first of them's day (6:129 lid 1 BW: set-off works
+    back to when both claims were due; law17b F2), were the money received before the plan
+    or in it."""
+    if due_by is None:
+        return on, None
+    if _principal_plan_holds(record, on):
+        ends = [b for a, b in record.terms.principal_first
+                if a <= on and b is not None and on < b]  # fmt: skip
+        if ends and min(ends) <= due_by:
+            return min(ends), None
+    # (money received before the plan too: on ``due_by`` the plan defers what is not yet due)
+    parts = _plan_parts(record, due_by)
+    if named or not parts or not _principal_plan_holds(record, due_by):
+        return on, None
+    due = installments_due(record, due_by)
+    if due <= 0:
+        return on, 0
+    open_ = _open_principal(record, due_by)
+    # the first installment still unpaid in part: the open principal is more than the parts due
+    # after it (the plan's payments paid the earlier ones)
+    first = next(d for d in sorted({d for d, _ in parts if d <= due_by})
+                 if open_ > sum(c for x, c in parts if x > d))  # fmt: skip
+    return max(on, first), due
 
 
 def _discount_on(record: ClaimRecord, on: date) -> bool:
@@ -1032,7 +1105,7 @@ def release_credited(
                         due_only=max(on, received[payment_id]))  # fmt: skip
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, net[payment_id], received[payment_id],
-            rates, named=named, due_by=max(on, received[payment_id]),
+            rates, named=named, due_by=max(on, received[payment_id]), designated=named_,
         )  # fmt: skip
         _add(current, events, new)
         moved[payment_id] = tuple(lines)

@@ -281,6 +281,12 @@ class ClaimTerms:
     # or was kept): money received on them goes on the principal first, also when a later
     # fact (a return of an earlier payment) allocates it again (law16 F4; PRINCIPAL_FIRST)
     principal_first: tuple[tuple[date, date | None], ...] = ()
+    # this claim's part of each installment of the plans over the principal that held it: (the
+    # plan's first day, as in ``principal_first``; the installment's due day; cents), as the
+    # plan's payments fill its claims. A plan defers only the parts not yet due: a part due and
+    # unpaid is open to set-off (6:127 lid 2 BW; law17b F2). None of a plan's: it defers the
+    # whole principal
+    plan_installments: tuple[tuple[date, date, Cents], ...] = ()
     # the day the costs of the notice this claim was demanded in became owed, when an
     # arrangement on this claim alone (a promise, a pause, a plan that lapsed) moved its own
     # ``costs_owed_from``: the claim stays in that one notice (one WIK amount over all its

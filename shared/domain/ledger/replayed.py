@@ -279,8 +279,12 @@ def replay_debtor(
             for amount, due in steps:
                 if amount <= 0:
                     continue
+                # (set off by the creditor, not paid under a plan: in the order the booking sets
+                # it off, booking._set_off_from; principal first as money paid in the plan's
+                # days, after its lapse 7.01 went on F1's principal instead of its interest)
+                order = frozenset() if due else agreed
                 done = allocate(fresh, p.payment_id, amount, p.received, designated, rates,
-                                agreed, named=named, due_only=due, continuing=booked_any)  # fmt: skip
+                                order, named=named, due_only=due, continuing=booked_any)  # fmt: skip
                 fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ()))
                          for r in fresh]  # fmt: skip
                 booked_any = booked_any or bool(done.lines)

@@ -23,6 +23,7 @@ from shared.adapters.tables.ledger_repo import (
     LedgerRepository,
     StoredClaim,
 )
+from shared.adapters.tables.plans_repo import PlanRepository
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice
@@ -45,12 +46,14 @@ from shared.domain.ledger.replay import open_claims
 from shared.domain.ledger.terms import claim_terms
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client, Debtor, DebtorKind
+from shared.domain.plans.plan import PaymentPlan
 from shared.domain.records import ActionStatus, ContactEntry, ContactKind
 from shared.domain.standing import natural_obligation
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.costs_holds import held_terms, principal_plan_ran_on
 from shared.services.ledger.discounts import follow_discounts
+from shared.services.ledger.plan_parts import with_plan_parts
 from shared.services.repositories import Repositories
 
 RETRIES = 5
@@ -135,7 +138,13 @@ class LedgerService:
             if header:  # a plan or postponement agreed inside the 14-day term (law4 #4)
                 terms = held_terms(terms, header.header)
             records.append(ClaimRecord(terms, header.events if header else ()))
+        records = with_plan_parts(records, (c.header for c in stored.values()),
+                                  lambda plan_id: self._plan(client, plan_id))  # fmt: skip
         return DebtorClaims(invoices, stored, records, pending)
+
+    def _plan(self, client: Client, plan_id: str) -> PaymentPlan | None:
+        found = PlanRepository(self.repos.store).get(client.client_id, plan_id)
+        return found[0] if found else None
 
     def figures(self, claims: DebtorClaims, on: date | None = None) -> dict[str, ClaimFigures]:
         """The figures of claims read (or shaped) by the caller, on ``on`` (default today)."""
