@@ -117,6 +117,10 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Sign-up is closed here; ask your collection agency for an invitation.",
     ),
     "signup_company": ("Vul de bedrijfsnaam in.", "Enter the company name."),
+    "signup_company_text": (
+        "Geef de bedrijfsnaam op één regel, zonder link.",
+        "Give the company name on one line, without a link.",
+    ),
     "kvk_invalid": (
         "Een KvK-nummer heeft 8 cijfers.",
         "A KvK number has 8 digits.",
