@@ -165,6 +165,11 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "De naam heeft 1 tot 200 tekens.",
         "The name must have 1 to 200 characters.",
     ),
+    "client_name_characters": (
+        "De naam staat op één regel, zonder stuurtekens of tekens die de leesrichting omkeren.",
+        "The name is one line, without control characters or characters that turn the reading "
+        "direction.",
+    ),
     "postal_address_line": (
         "Vul straat en huisnummer, postcode en plaats van het postadres in (elk hoogstens "
         "{limit} tekens), of laat ze alle drie leeg.",
