@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from shared.domain.standing import DebtorStanding
+
+# what a name may not hold, by any door (the API's Name rule, shared.api.schemas._PRINTABLE):
+# control characters and line breaks (C0, DEL, C1, U+2028/2029) and the direction overrides
+# that make a name read otherwise (U+202A-202E, U+2066-2069). A name goes into letters,
+# e-mails (an invitation's "U bent uitgenodigd voor Inning (<name>)"), SMS and CSV files.
+NOT_IN_A_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 class Language(StrEnum):

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from shared.domain.dunning.workflow import SWITCHABLE
 from shared.domain.law.agreed_costs import AgreedCostsError, fixed_error, parse_percent
 from shared.domain.money import AmountError, cents_from_decimal, parse_amount
-from shared.domain.parties import Address, Client, HouseStyle, Language
+from shared.domain.parties import NOT_IN_A_NAME, Address, Client, HouseStyle, Language
 from shared.domain.people.accounts import email_error
 from shared.domain.references.iban import iban_error, normalise
 from shared.ports.tables import PreconditionFailed
@@ -61,6 +61,11 @@ class ClientSettings:
             raise Invalid(
                 "the name must have 1 to 200 characters", "name", code="client_name_length"
             )
+        if NOT_IN_A_NAME.search(name):  # the API's rule: a stored one went into invitations
+            raise Invalid(
+                "the name holds a line break, control or direction character", "name",
+                code="client_name_characters",
+            )  # fmt: skip
         contact_email = contact_email.strip()
         if contact_email and (error := email_error(contact_email)):
             raise Invalid(error, "contact_email")

@@ -82,6 +82,11 @@ CONTENT_CONTAINER = "messages"
 DOSSIER_CONTAINER = "dossiers"
 CLAIM_LEASE = timedelta(minutes=10)
 STOP_WORDS = frozenset({"stop", "stoppen", "afmelden", "uitschrijven", "unsubscribe"})
+# action items one WhatsApp number raises a day (its debtor's client's debtor_reply, the
+# operator's unassigned_whatsapp): anyone can write to the business number, and each message
+# had been an item (attack18 F4: 500 from one stranger, 500 items on the platform list). What
+# a debtor writes beyond it is still on his contact log; a stranger's is logged.
+WHATSAPP_ITEMS_PER_NUMBER_PER_DAY = 5
 # the debtor's own opt-in after a STOP: the only way his consent comes back (attack7 #3)
 START_WORDS = frozenset({"start", "aanmelden"})
 MAX_ATTEMPTS = 6
@@ -927,6 +932,7 @@ class MessagingService:
         addressed = self._whatsapp_addressees(debtors, replied_to)
         digest = hashlib.sha256((message_id or f"{wa_id}|{at.isoformat()}|{text}").encode())
         entry_id = f"{int(at.timestamp() * 1000):012x}wa{digest.hexdigest()[:16]}"
+        itemised = stop or self._whatsapp_item_allowed(wa_id, entry_id, at)
         if addressed:
             for client_id, debtor_number in addressed:
                 try:
@@ -936,7 +942,7 @@ class MessagingService:
                     )  # fmt: skip
                 except Conflict:
                     pass  # filed the first time; the action below may still be missing
-                if not stop:
+                if not stop and itemised:
                     self._add_action_once(
                         client_id, entry_id, "debtor_reply",
                         f"Debtor {debtor_number} replied on WhatsApp",
@@ -944,6 +950,10 @@ class MessagingService:
                     )  # fmt: skip
         elif not stop:
             masked = ("•" * max(0, len(wa_id) - 4)) + wa_id[-4:]
+            if not itemised:
+                log.warning("WhatsApp from %s over %d items today: logged only: %s", masked,
+                            WHATSAPP_ITEMS_PER_NUMBER_PER_DAY, shown[:200])  # fmt: skip
+                return 0
             candidates = sorted({client for client, _ in debtors})
             self._add_action_once(
                 PLATFORM_SCOPE, entry_id, "unassigned_whatsapp",
@@ -1387,6 +1397,18 @@ class MessagingService:
         if len({client for client, _ in debtors}) == 1:
             return debtors
         return []
+
+    def _whatsapp_item_allowed(self, wa_id: str, entry_id: str, at: datetime) -> bool:
+        """Whether a message of ``wa_id`` on ``at``'s day is among the first
+        WHATSAPP_ITEMS_PER_NUMBER_PER_DAY, counted once per message (``entry_id``: a webhook
+        delivered again is not counted again). The number is kept hashed."""
+        number = "wa-in|" + hashlib.sha256(wa_id.encode()).hexdigest()[:32]
+        day = f"d{amsterdam_date(at):%Y%m%d}"
+        self.counters.increment_once(
+            messaging_repo.MAILBOX_PACE, number, day, 1, marker=f"m|{entry_id}"
+        )
+        count = self.counters.count(messaging_repo.MAILBOX_PACE, number, day)
+        return count <= WHATSAPP_ITEMS_PER_NUMBER_PER_DAY
 
     def _add_action_once(
         self, scope: str, action_id: str, kind: str, title: str, detail: dict[str, Any]

@@ -117,6 +117,10 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Sign-up is closed here; ask your collection agency for an invitation.",
     ),
     "signup_company": ("Vul de bedrijfsnaam in.", "Enter the company name."),
+    "signup_company_text": (
+        "Geef de bedrijfsnaam op één regel, zonder link.",
+        "Give the company name on one line, without a link.",
+    ),
     "kvk_invalid": (
         "Een KvK-nummer heeft 8 cijfers.",
         "A KvK number has 8 digits.",
@@ -160,6 +164,11 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
     "client_name_length": (
         "De naam heeft 1 tot 200 tekens.",
         "The name must have 1 to 200 characters.",
+    ),
+    "client_name_characters": (
+        "De naam staat op één regel, zonder stuurtekens of tekens die de leesrichting omkeren.",
+        "The name is one line, without control characters or characters that turn the reading "
+        "direction.",
     ),
     "postal_address_line": (
         "Vul straat en huisnummer, postcode en plaats van het postadres in (elk hoogstens "

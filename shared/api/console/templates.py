@@ -98,6 +98,12 @@ SIGNUP = """{% extends "base" %}{% block main %}<section><p>{{ t.signup_intro }}
 <label for="mobile">{{ t.mobile }}</label><input id="mobile" name="mobile" type="tel" autocomplete="tel" required>
 <button type="submit">{{ t.signup_send }}</button></form></section>{% endblock %}"""
 
+# the verification link's page: a GET only shows it (a mail scanner that opens every link of
+# a mail verifies nothing); the person's click posts it (attack18 F2)
+SIGNUP_CONFIRM = """{% extends "base" %}{% block main %}<section><p>{{ t.signup_confirm_intro }}</p>
+<form method="post" action="{{ action }}"><input type="hidden" name="csrf" value="{{ csrf }}">
+<button type="submit">{{ t.signup_confirm }}</button></form></section>{% endblock %}"""
+
 ACCOUNT = """{% extends "base" %}{% block main %}
 {% if broadcasts %}<section aria-labelledby="bc-h"><h2 id="bc-h">{{ t.messages }}</h2>{% for b in broadcasts %}
 <div class="notice {{ b.severity.value }}"><p>{{ b.text(lang) }}</p><form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="dismiss"><input type="hidden" name="broadcast" value="{{ b.broadcast_id }}"><button class="secondary" type="submit">{{ t.dismiss }}</button></form></div>{% endfor %}</section>{% endif %}
@@ -133,6 +139,7 @@ ENV = Environment(
             "password": NEW_SECRET_FORM,
             "email": EMAIL_FORM,
             "signup": SIGNUP,
+            "signup_confirm": SIGNUP_CONFIRM,
             "account": ACCOUNT,
         }
     ),

@@ -10,6 +10,7 @@ from enum import StrEnum
 import phonenumbers
 
 from shared.domain.access import Scope
+from shared.domain.parties import NOT_IN_A_NAME
 from shared.domain.people.authorisation import Role, Target, UserPrincipal
 from shared.domain.reasons import Reason
 
@@ -119,6 +120,23 @@ def normalise_mobile(text: str) -> str:
     ):
         raise ValueError("expected a mobile number such as +31612345678")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# a sign-up's company name is written, before anyone verified the address, into the mails
+# Inning sends that address (the verification, then the invitation): one line of a name, or a
+# stranger writes his own paragraphs and payment link into a mail from Inning's sender
+# (attack18 F1). The API's Name rule (NOT_IN_A_NAME), and no link: a scheme, "www." or a host
+# with a path ("betalen.example/d/1").
+_LINK = re.compile(r"://|\bwww\.|\b[a-z0-9-]+\.[a-z]{2,}/", re.IGNORECASE)
+
+
+def company_error(text: str) -> str | None:
+    """A company name as a sign-up gives it: one line of printable text without a link."""
+    if NOT_IN_A_NAME.search(text.strip()) or _LINK.search(text):
+        return Reason(
+            "the company name is one line of text without a link", code="signup_company_text"
+        )
+    return None
 
 
 def kvk_error(text: str) -> str | None:

@@ -16,6 +16,7 @@ from shared.domain.parties import Client, HouseStyle, Language
 from shared.domain.people.accounts import (
     User,
     UserStatus,
+    company_error,
     email_error,
     kvk_error,
     normalise_email,
@@ -282,6 +283,8 @@ class OnboardingService:
             raise Throttled(3600 - now.minute * 60)
         if not company.strip():
             raise Invalid("enter the company name", field="company", code="signup_company")
+        if (error := company_error(company)) is not None:
+            raise Invalid(error, field="company")
         if (error := kvk_error(kvk)) is not None:
             raise Invalid(error, field="kvk_number")
         if (error := email_error(email)) is not None:
