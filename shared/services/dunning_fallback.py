@@ -13,7 +13,9 @@ workflow stays), and a step without a fallback leaves the call to the action lis
 Once per call: the message's key is the call's own step prefix with a digest of its invoices
 and ``fallback``, so a second report of the same call (Twilio posts the status callback more
 than once, and the verdict and the final report both say "machine") finds it written and
-sends nothing again; a staff task is claimed once by its step (``DunningService._task``).
+sends nothing again; a staff task is claimed once by its step and the call's invoices
+(``DunningService._task``), not by those still due at each report, which a payment between
+the verdict and the final report changes.
 """
 
 from __future__ import annotations
@@ -96,7 +98,11 @@ def fall_back(dunning: DunningService, message: OutboundMessage) -> str | None:
         return None
     planned = PlannedMessage(debtor_number, index, step, channel, tuple(due))
     if channel is StepChannel.STAFF_TASK:
-        dunning._task(client, debtor, workflow, planned)
+        # claimed by the call, as the message's key is: the verdict and the final report
+        # each get here, and an invoice paid or held between them must not make a second task
+        dunning._task(
+            client, debtor, workflow, planned, once_for=(*message.invoice_numbers, FALLBACK)
+        )
         return channel.value
     key = fallback_key(message)
     if dunning.messaging.outbox.get(client_id, key) is not None:

@@ -42,7 +42,7 @@ def _workflow(fallback: str | None) -> dict[str, Any]:
 
 
 def _calling(
-    world: Any, fallback: str | None
+    world: Any, fallback: str | None, invoices: tuple[str, ...] = ("F1",)
 ) -> Iterator[tuple[Any, TwilioStandIn, CallbackService, str]]:
     a = world.agency_a
     world.clock.at = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -62,7 +62,7 @@ def _calling(
     a.call(
         "POST",
         "/v1/clients/C1/invoices",
-        {"items": [invoice_row("F1", "D1", due_date="2025-03-10")]},
+        {"items": [invoice_row(n, "D1", due_date="2025-03-10") for n in invoices]},
     )
     client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
     world.client_id = client.client_id
@@ -203,3 +203,25 @@ def test_no_fallback_once_the_client_was_deactivated(calling):
     world, stand_in, service, sid = calling
     assert world.agency_a.call("POST", "/v1/clients/C1/deactivate").status == 200
     _stopped_sends_nothing(world, stand_in, service, sid)
+
+
+@pytest.fixture
+def calling_staff(world: Any) -> Iterator[tuple[Any, TwilioStandIn, CallbackService, str]]:
+    yield from _calling(world, "staff_task", ("F1", "F2"))
+
+
+def test_one_staff_task_per_call_when_an_invoice_is_paid_between_its_reports(calling_staff):
+    """failure18 F3: a call over F1 and F2 reached a voicemail box, its step's fallback a staff
+    task. The verdict made the task for F1 and F2; F1 was paid before the final report, which
+    named the machine again and made a second task, for F2 (the claim was keyed by what was
+    still due at each report): 2 tasks and 2 log lines for one call."""
+    world, stand_in, service, sid = calling_staff
+    _hand_over(service, stand_in.answer(sid, "machine_start"))  # the verdict: the call is ended
+    paid = world.agency_a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row("F1", "D1", due_date="2025-03-10", open_amount="0.00")]})  # fmt: skip
+    assert paid.status == 200, paid.body
+    _hand_over(service, stand_in.hang_up(sid))  # the final report names the machine again
+    tasks = [i for i in _items(world) if i["kind"] == "staff_task"]
+    assert [t["invoice_numbers"] for t in tasks] == [["F1", "F2"]]
+    assert sum("(task for staff)" in line for line in _log(world)) == 1
+    assert [m.channel for m in _outbox(world)] == [Channel.ROBOCALL]
