@@ -26,7 +26,8 @@ def _line(day: date, amount: int, text: str) -> OutLine:
 
 
 def _day(n: int, opening: int, lines: list[OutLine]) -> bytes:
-    return statement(lines, opening=opening, day=date(2025, 3, 2 + n), sid=f"S{n}")
+    data: bytes = statement(lines, opening=opening, day=date(2025, 3, 2 + n), sid=f"S{n}")
+    return data
 
 
 def test_a_day_booked_beside_the_day_before_tells_no_statement_missing(setup):  # noqa: F811
