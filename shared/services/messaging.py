@@ -972,7 +972,7 @@ class MessagingService:
                     # stopped by this very word, its line cut off (the worker died after the
                     # save): the redelivery writes it, once (failure15b Q7)
                     if found[0].whatsapp_word_at == word.at and found[0].whatsapp_stop_withdrew:
-                        opted_out += self._stop_line(client_id, debtor_number, line_id)
+                        opted_out += self._stop_line(client_id, debtor_number, line_id, word.at)
                     break
                 if found is None:
                     break
@@ -992,17 +992,19 @@ class MessagingService:
                     continue
                 if not debtor.whatsapp_consent:
                     break  # nothing was withdrawn: no line, not counted
-                opted_out += self._stop_line(client_id, debtor_number, line_id)
+                opted_out += self._stop_line(client_id, debtor_number, line_id, word.at)
                 break
         return opted_out
 
-    def _stop_line(self, client_id: str, debtor_number: str, line_id: str) -> int:
-        """The contact-log line of a STOP that withdrew consent, keyed by the word: 1 when
-        written now, 0 when a delivery before wrote it."""
-        now = self.clock.now()
+    def _stop_line(self, client_id: str, debtor_number: str, line_id: str, at: datetime) -> int:
+        """The contact-log line of a STOP that withdrew consent, keyed by the word and dated
+        by it (``at``, as the START's line): 1 when written now, 0 when a delivery before wrote
+        it. Dated by the delivery's clock, Meta's delivery again a minute on (the webhook
+        failed after the line, at another debtor of the number) met no Conflict and wrote the
+        line twice (failure18 F4)."""
         try:
             self.repos.contacts.add(
-                ContactEntry(client_id, debtor_number, line_id, now, ContactKind.NOTE,
+                ContactEntry(client_id, debtor_number, line_id, at, ContactKind.NOTE,
                              "WhatsApp opt-out received (STOP): no more WhatsApp messages",
                              channel="whatsapp")
             )  # fmt: skip
