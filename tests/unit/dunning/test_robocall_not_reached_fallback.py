@@ -145,13 +145,16 @@ def test_a_call_that_did_not_reach_the_debtor_goes_by_the_steps_fallback_once(ca
     assert sms.invoice_numbers == ("F1",) and sms.extra[FALLBACK] == call.key
     assert sms.to == "+31612345678"
     jobs = world.services.messaging.queues.take("send-sms")
-    assert [json.loads(j.body)["key"] for j in jobs] == [sms.key]  # queued once
+    # each report of the call queues the one record's job (a job lost on the way goes again,
+    # as ``enqueue`` does for a used key): the record decides, one SMS goes (failure18 F5)
+    assert {json.loads(j.body)["key"] for j in jobs} == {sms.key}
     items = _items(world)
     assert [i["kind"] for i in items] == ["delivery_failure"]
     assert "goes by sms instead" in items[0]["title"]
     assert sum("robocall failed" in line for line in _log(world)) == 1
-    # the SMS goes out as any reminder does (its text rendered for the debtor)
+    # the SMS goes out as any reminder does (its text rendered for the debtor), once
     assert world.services.messaging.deliver(world.client_id, sms.key) == "sent"
+    assert world.services.messaging.deliver(world.client_id, sms.key) == "done"
     content = world.services.messaging.content_of(sms)
     assert "121,00" in content.text or "121.00" in content.text
 
@@ -225,3 +228,30 @@ def test_one_staff_task_per_call_when_an_invoice_is_paid_between_its_reports(cal
     assert [t["invoice_numbers"] for t in tasks] == [["F1", "F2"]]
     assert sum("(task for staff)" in line for line in _log(world)) == 1
     assert [m.channel for m in _outbox(world)] == [Channel.ROBOCALL]
+
+
+def test_a_fallback_whose_job_never_reached_the_queue_is_queued_by_the_next_report(
+    calling, monkeypatch
+):
+    """failure18 F5: the verdict wrote the fallback SMS's record and its job's queue send met
+    a 503 (the callback failed); the final report found the record written and returned: the
+    SMS stayed PENDING with no job, while the item said the step went by SMS instead."""
+    world, stand_in, service, sid = calling
+    queues = world.services.messaging.queues
+    real = queues.send
+    left = {"n": 1}
+
+    def busy_once(queue: str, body: str, *args: Any, **kw: Any) -> Any:
+        if queue == "send-sms" and left["n"]:
+            left["n"] -= 1
+            raise RuntimeError("injected: 503 ServerBusy on the queue")
+        return real(queue, body, *args, **kw)
+
+    monkeypatch.setattr(queues, "send", busy_once)
+    with pytest.raises(RuntimeError):
+        _hand_over(service, stand_in.answer(sid, "machine_start"))  # the verdict
+    _hand_over(service, stand_in.hang_up(sid))  # the final report names the machine again
+    (sms,) = [m for m in _outbox(world) if m.channel is Channel.SMS]
+    (job,) = queues.take("send-sms")
+    assert json.loads(job.body)["key"] == sms.key
+    assert world.services.messaging.deliver(world.client_id, sms.key) == "sent"
