@@ -1275,6 +1275,7 @@ class PlanService:
         in between had the weekly look record another day and tell it again a week later
         with another pay-by date)."""
         from shared.adapters.tables.messaging_repo import OutboxRepository
+        from shared.services.messaging import job_body
 
         if not plan.came_back:
             return
@@ -1291,8 +1292,15 @@ class PlanService:
             if not reopened or max(r.pay_by for r in reopened) < today:
                 continue  # paid again meanwhile, or its grace over (the lapse is told)
             what = f"came-back|{day.isoformat()}"
-            if outbox.get(client.client_id, f"plan|{plan.plan_id}|{what}") is not None:
-                continue  # told
+            written = outbox.get(client.client_id, f"plan|{plan.plan_id}|{what}")
+            if written is not None:  # told
+                if not written[0].status.final:
+                    # its job may never have reached the queue (a 503 after the record):
+                    # queued again, as ``enqueue`` does for a used key (failure18 F7)
+                    self.messaging.queues.send(
+                        written[0].channel.queue, job_body(client.client_id, written[0].key)
+                    )
+                continue
             iban = client.ibans[0] if client.ibans else ""
             sent = self._send_notice(client, plan, what,
                                      functools.partial(notices.payment_came_back, plan, reopened, iban))  # fmt: skip
