@@ -347,7 +347,12 @@ class ByHandService:
         _, debtor = self._parties(client_id, debtor_id)
         probe = HandMessage(Channel.EMAIL, idempotency_key=idempotency_key)
         key = KEY_PREFIX + f"{debtor.number}|" + _digest(probe, "")
-        return key if self.messaging.outbox.get(client_id, key) is not None else None
+        found = self.messaging.outbox.get(client_id, key)
+        if found is None:
+            return None
+        if not found[0].status.final:  # its job may be lost with the attempt (failure18 F6)
+            self.messaging.queues.send(found[0].channel.queue, job_body(client_id, key))
+        return key
 
     def _compose(
         self, client: Client, debtor: Debtor, request: HandMessage, actor: str, key: str
