@@ -32,7 +32,6 @@ from shared.domain.dunning.workflow import (
     step_of_key,
 )
 from shared.domain.messaging import Channel, OutboundMessage
-from shared.services.messaging import job_body
 
 if TYPE_CHECKING:
     from shared.services.dunning import DunningService
@@ -95,12 +94,11 @@ def fall_back(dunning: DunningService, message: OutboundMessage) -> str | None:
     if channel is not StepChannel.STAFF_TASK:
         written = dunning.messaging.outbox.get(client_id, key)
         if written is not None:  # a report of the same call again: written once
-            if not written[0].status.final:
-                # its job may never have reached the queue (a 503 on the send failed the
-                # report that wrote it): queued again, as ``enqueue`` does for a used key; the
-                # send finds it done, or rechecks what is still due (failure18 F5: a PENDING
-                # SMS no job ever came for, the item saying it went instead)
-                dunning.messaging.queues.send(written[0].channel.queue, job_body(client_id, key))
+            # its job may never have reached the queue (a 503 on the send failed the report
+            # that wrote it): queued again while not final; the send finds it done, or
+            # rechecks what is still due (failure18 F5: a PENDING SMS no job ever came for,
+            # the item saying it went instead)
+            dunning.messaging.queue_again(written[0])
             return channel.value
     today = amsterdam_date(dunning.clock.now())
     due, _ = still_due(

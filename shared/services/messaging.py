@@ -221,6 +221,14 @@ class MessagingService:
         self.queues.send(message.channel.queue, job_body(message.client_id, message.key))
         return created
 
+    def queue_again(self, message: OutboundMessage) -> None:
+        """The job of a written record not yet final sent again: a producer that finds its
+        record written cannot tell whether the job reached the queue (a 503 after the
+        record fails the producer), and a second job changes nothing (the record decides,
+        as for :meth:`enqueue` of a used key). A final record needs none."""
+        if not message.status.final:
+            self.queues.send(message.channel.queue, job_body(message.client_id, message.key))
+
     def replace_content(self, message: OutboundMessage, content: MessageContent) -> None:
         """The content a stored record goes out with, written anew (a 14-day letter dated
         again at sending: ``redate``), and its letter in the debtor's file."""

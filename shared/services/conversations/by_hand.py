@@ -53,7 +53,7 @@ from shared.domain.records import ContactEntry, ContactKind
 from shared.services.conversations import whatsapp_templates
 from shared.services.dunning import DunningService
 from shared.services.errors import Invalid, NotFound
-from shared.services.messaging import MessagingService, job_body
+from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.conversations")
@@ -302,11 +302,10 @@ class ByHandService:
                     field="Idempotency-Key",
                     code="idempotency_reused",
                 )
-            if not existing[0].status.final:
-                # the request that wrote it may have failed before its job reached the queue
-                # (a 503 there answered 500): its retry queues it again, as ``enqueue`` does;
-                # the record decides, one message goes (failure18 F6: 202 'pending' and no job)
-                self.messaging.queues.send(existing[0].channel.queue, job_body(client_id, key))
+            # the request that wrote it may have failed before its job reached the queue (a
+            # 503 there answered 500): its retry queues it again (failure18 F6: 202 'pending'
+            # and no job); the record decides, one message goes
+            self.messaging.queue_again(existing[0])
             return self._result(existing[0], created=False)
         message, content, rendered, sms_parts, warnings = self._compose(
             client, debtor, request, actor, key
@@ -350,8 +349,7 @@ class ByHandService:
         found = self.messaging.outbox.get(client_id, key)
         if found is None:
             return None
-        if not found[0].status.final:  # its job may be lost with the attempt (failure18 F6)
-            self.messaging.queues.send(found[0].channel.queue, job_body(client_id, key))
+        self.messaging.queue_again(found[0])  # its job may be lost with the attempt (F6)
         return key
 
     def _compose(

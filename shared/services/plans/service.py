@@ -107,6 +107,8 @@ class PlanRequest:
 class Outbox(Protocol):
     def enqueue(self, message: OutboundMessage, content: MessageContent) -> bool: ...
 
+    def queue_again(self, message: OutboundMessage) -> None: ...
+
 
 def _invalid(error: ScheduleError) -> Invalid:
     return Invalid(str(error), field=error.field)
@@ -1275,7 +1277,6 @@ class PlanService:
         in between had the weekly look record another day and tell it again a week later
         with another pay-by date)."""
         from shared.adapters.tables.messaging_repo import OutboxRepository
-        from shared.services.messaging import job_body
 
         if not plan.came_back:
             return
@@ -1293,13 +1294,9 @@ class PlanService:
                 continue  # paid again meanwhile, or its grace over (the lapse is told)
             what = f"came-back|{day.isoformat()}"
             written = outbox.get(client.client_id, f"plan|{plan.plan_id}|{what}")
-            if written is not None:  # told
-                if not written[0].status.final:
-                    # its job may never have reached the queue (a 503 after the record):
-                    # queued again, as ``enqueue`` does for a used key (failure18 F7)
-                    self.messaging.queues.send(
-                        written[0].channel.queue, job_body(client.client_id, written[0].key)
-                    )
+            if written is not None:  # told; its job may never have reached the queue (a 503
+                # after the record): sent again while it is not final (failure18 F7)
+                self.messaging.queue_again(written[0])
                 continue
             iban = client.ibans[0] if client.ibans else ""
             sent = self._send_notice(client, plan, what,
