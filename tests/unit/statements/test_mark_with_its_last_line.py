@@ -30,8 +30,9 @@ def test_the_mark_and_the_closing_go_with_a_line(lines: int) -> None:
         seen.append([op.row.rk for op in ops])
         return real(table, ops)
 
-    store.transact = spy  # type: ignore[method-assign]
-    records = [(BankingRepository.unclaimed(f"{n:064x}", f"a{n}"), "booked", {"Amount": 1})
+    store.transact = spy  # type: ignore[method-assign,assignment]
+    fields: dict[str, object] = {"Amount": 1}
+    records = [(BankingRepository.unclaimed(f"{n:064x}", f"a{n}"), "booked", fields)
                for n in range(lines)]  # fmt: skip
     mark = BankingRepository.statement_mark(ACCOUNT, "S1", "f.sta", lines)
     closing = BankingRepository.closing_row(ACCOUNT, 100, date(2025, 3, 3), None)
