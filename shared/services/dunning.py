@@ -925,14 +925,22 @@ class DunningService:
         )  # fmt: skip
 
     def _task(
-        self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage
+        self,
+        client: Client,
+        debtor: Debtor,
+        workflow: Workflow,
+        planned: PlannedMessage,
+        once_for: Sequence[str] | None = None,
     ) -> None:
         """A staff task, once: a retried run (even days later) finds the first attempt's id
-        and time, and writes the same item and log entry (a second insert is a no-op)."""
+        and time, and writes the same item and log entry (a second insert is a no-op).
+        ``once_for``: what the task is claimed by when not its invoices (a call's fallback:
+        the call's own, however many of them are still due at each of its reports)."""
         now = self.clock.now()
         what = f"task|{step_key_prefix(encode(debtor.number), workflow.workflow_id, planned.step.step_id)}"
+        claimed_by = planned.invoice_numbers if once_for is None else tuple(once_for)
         first = self.repos.dunning.claim_value(
-            client.client_id, (what + _digest(planned.invoice_numbers))[:400],
+            client.client_id, (what + _digest(claimed_by))[:400],
             {"ActionId": time_ordered_id(now), "At": now},
         )  # fmt: skip
         action_id, at = str(first["ActionId"]), first["At"]

@@ -13,7 +13,9 @@ workflow stays), and a step without a fallback leaves the call to the action lis
 Once per call: the message's key is the call's own step prefix with a digest of its invoices
 and ``fallback``, so a second report of the same call (Twilio posts the status callback more
 than once, and the verdict and the final report both say "machine") finds it written and
-sends nothing again; a staff task is claimed once by its step (``DunningService._task``).
+sends nothing again; a staff task is claimed once by its step and the call's invoices
+(``DunningService._task``), not by those still due at each report, which a payment between
+the verdict and the final report changes.
 """
 
 from __future__ import annotations
@@ -88,6 +90,16 @@ def fall_back(dunning: DunningService, message: OutboundMessage) -> str | None:
     )
     if channel is None:
         return None
+    key = fallback_key(message)
+    if channel is not StepChannel.STAFF_TASK:
+        written = dunning.messaging.outbox.get(client_id, key)
+        if written is not None:  # a report of the same call again: written once
+            # its job may never have reached the queue (a 503 on the send failed the report
+            # that wrote it): queued again while not final; the send finds it done, or
+            # rechecks what is still due (failure18 F5: a PENDING SMS no job ever came for,
+            # the item saying it went instead)
+            dunning.messaging.queue_again(written[0])
+            return channel.value
     today = amsterdam_date(dunning.clock.now())
     due, _ = still_due(
         dunning.repos, client_id, debtor_number, list(message.invoice_numbers), today
@@ -96,11 +108,12 @@ def fall_back(dunning: DunningService, message: OutboundMessage) -> str | None:
         return None
     planned = PlannedMessage(debtor_number, index, step, channel, tuple(due))
     if channel is StepChannel.STAFF_TASK:
-        dunning._task(client, debtor, workflow, planned)
+        # claimed by the call, as the message's key is: the verdict and the final report
+        # each get here, and an invoice paid or held between them must not make a second task
+        dunning._task(
+            client, debtor, workflow, planned, once_for=(*message.invoice_numbers, FALLBACK)
+        )
         return channel.value
-    key = fallback_key(message)
-    if dunning.messaging.outbox.get(client_id, key) is not None:
-        return channel.value  # a report of the same call again: written once
     language = debtor.language.value
     ours = {k: v for k, v in step.templates.items() if k != "whatsapp"}
     template_id = ours.get(language) or next(iter(ours.values()), None)

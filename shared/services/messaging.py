@@ -226,6 +226,14 @@ class MessagingService:
         self.queues.send(message.channel.queue, job_body(message.client_id, message.key))
         return created
 
+    def queue_again(self, message: OutboundMessage) -> None:
+        """The job of a written record not yet final sent again: a producer that finds its
+        record written cannot tell whether the job reached the queue (a 503 after the
+        record fails the producer), and a second job changes nothing (the record decides,
+        as for :meth:`enqueue` of a used key). A final record needs none."""
+        if not message.status.final:
+            self.queues.send(message.channel.queue, job_body(message.client_id, message.key))
+
     def replace_content(self, message: OutboundMessage, content: MessageContent) -> None:
         """The content a stored record goes out with, written anew (a 14-day letter dated
         again at sending: ``redate``), and its letter in the debtor's file."""
@@ -982,7 +990,7 @@ class MessagingService:
                     # stopped by this very word, its line cut off (the worker died after the
                     # save): the redelivery writes it, once (failure15b Q7)
                     if found[0].whatsapp_word_at == word.at and found[0].whatsapp_stop_withdrew:
-                        opted_out += self._stop_line(client_id, debtor_number, line_id)
+                        opted_out += self._stop_line(client_id, debtor_number, line_id, word.at)
                     break
                 if found is None:
                     break
@@ -1002,17 +1010,19 @@ class MessagingService:
                     continue
                 if not debtor.whatsapp_consent:
                     break  # nothing was withdrawn: no line, not counted
-                opted_out += self._stop_line(client_id, debtor_number, line_id)
+                opted_out += self._stop_line(client_id, debtor_number, line_id, word.at)
                 break
         return opted_out
 
-    def _stop_line(self, client_id: str, debtor_number: str, line_id: str) -> int:
-        """The contact-log line of a STOP that withdrew consent, keyed by the word: 1 when
-        written now, 0 when a delivery before wrote it."""
-        now = self.clock.now()
+    def _stop_line(self, client_id: str, debtor_number: str, line_id: str, at: datetime) -> int:
+        """The contact-log line of a STOP that withdrew consent, keyed by the word and dated
+        by it (``at``, as the START's line): 1 when written now, 0 when a delivery before wrote
+        it. Dated by the delivery's clock, Meta's delivery again a minute on (the webhook
+        failed after the line, at another debtor of the number) met no Conflict and wrote the
+        line twice (failure18 F4)."""
         try:
             self.repos.contacts.add(
-                ContactEntry(client_id, debtor_number, line_id, now, ContactKind.NOTE,
+                ContactEntry(client_id, debtor_number, line_id, at, ContactKind.NOTE,
                              "WhatsApp opt-out received (STOP): no more WhatsApp messages",
                              channel="whatsapp")
             )  # fmt: skip

@@ -36,7 +36,7 @@ from shared.domain.invoices import InvoiceStatus
 from shared.domain.parties import Client
 from shared.domain.plans.plan import PaymentPlan, PlanStatus
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
-from shared.ports.tables import Conflict, PreconditionFailed
+from shared.ports.tables import PreconditionFailed
 from shared.services.actions import ActionService
 from shared.services.conversations.by_hand import ByHandService, HandMessage
 from shared.services.dunning import DunningService
@@ -317,15 +317,13 @@ class RequestDecisionService:
                                   params={"plan": plan_id, "status": found[0].status})  # fmt: skip
                 self.plans.delete(client, plan_id)
             assert item.debtor_number is not None
-            try:
-                self.repos.contacts.add(ContactEntry(
-                    client.client_id, item.debtor_number, f"{item.action_id}-refused",
-                    self.clock.now(), ContactKind.STATUS,
-                    f"Payment plan {plan_id} proposed by the debtor refused: {reason.strip()}"[:1000],
-                    invoice_numbers=item.invoice_numbers, author=author,
-                ))  # fmt: skip
-            except Conflict:
-                pass  # written by the attempt that failed after it
+            # once, also when the attempt that failed after it is repeated at another moment
+            self.repos.contacts.add_once(ContactEntry(
+                client.client_id, item.debtor_number, f"{item.action_id}-refused",
+                self.clock.now(), ContactKind.STATUS,
+                f"Payment plan {plan_id} proposed by the debtor refused: {reason.strip()}"[:1000],
+                invoice_numbers=item.invoice_numbers, author=author,
+            ))  # fmt: skip
             return f"plan {plan_id} refused: {reason.strip()}"
 
         return self._decide(client, item, "refuse-plan", author, tell, delete)

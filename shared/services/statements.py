@@ -277,9 +277,15 @@ class StatementService:
             if not unmarked and self._statement_done(statement.account, identity, source):
                 report.statements_skipped += 1
             else:
-                mark = self.repos.banking.statement_mark(
-                    statement.account, mark_identity(identity, source), name, len(statement.lines)
+                closes = (
+                    None
+                    if foreign_currency(statement)
+                    else (statement.closing or implied_closing(statement))
                 )
+                mark = self.repos.banking.statement_mark(
+                    statement.account, mark_identity(identity, source), name,
+                    len(statement.lines), (closes.amount, closes.on) if closes else None,
+                )  # fmt: skip
                 outcome, closing = self._ingest_statement(
                     statement, owner, name, report, mark, source, seen, checked=not unmarked
                 )
@@ -1418,6 +1424,10 @@ class StatementService:
             and opening is not None
             and _follows(opening, last)
             and opening.amount != last.amount
+            # the statement before it booked beside an older one, whose closing landed last
+            and not self.repos.banking.marked_closing(
+                statement.account, opening.amount, last.on, opening.on
+            )
         ):
             message = (
                 f"Opening balance of {statement.account} on {opening.on} is "

@@ -302,6 +302,10 @@ class ByHandService:
                     field="Idempotency-Key",
                     code="idempotency_reused",
                 )
+            # the request that wrote it may have failed before its job reached the queue (a
+            # 503 there answered 500): its retry queues it again (failure18 F6: 202 'pending'
+            # and no job); the record decides, one message goes
+            self.messaging.queue_again(existing[0])
             return self._result(existing[0], created=False)
         message, content, rendered, sms_parts, warnings = self._compose(
             client, debtor, request, actor, key
@@ -342,7 +346,11 @@ class ByHandService:
         _, debtor = self._parties(client_id, debtor_id)
         probe = HandMessage(Channel.EMAIL, idempotency_key=idempotency_key)
         key = KEY_PREFIX + f"{debtor.number}|" + _digest(probe, "")
-        return key if self.messaging.outbox.get(client_id, key) is not None else None
+        found = self.messaging.outbox.get(client_id, key)
+        if found is None:
+            return None
+        self.messaging.queue_again(found[0])  # its job may be lost with the attempt (F6)
+        return key
 
     def _compose(
         self, client: Client, debtor: Debtor, request: HandMessage, actor: str, key: str

@@ -107,6 +107,8 @@ class PlanRequest:
 class Outbox(Protocol):
     def enqueue(self, message: OutboundMessage, content: MessageContent) -> bool: ...
 
+    def queue_again(self, message: OutboundMessage) -> None: ...
+
 
 def _invalid(error: ScheduleError) -> Invalid:
     return Invalid(str(error), field=error.field)
@@ -555,12 +557,13 @@ class PlanService:
         self.plans.log(
             plan.client_id, plan.plan_id, mark, now, "activated", f"Activated by {author}"
         )
-        with contextlib.suppress(Conflict):  # logged by the attempt that stopped after it
-            self.repos.contacts.add(ContactEntry(
-                plan.client_id, plan.debtor_number, mark, now, ContactKind.STATUS,
-                f"Payment plan {plan.plan_id} agreed: {len(plan.schedule)} installments",
-                invoice_numbers=plan.invoice_numbers, system=True,
-            ))  # fmt: skip
+        # once under the mark: the repeat of an activation that stopped after the line writes
+        # it at another moment, which the log's time-led key does not refuse (failure18 F1)
+        self.repos.contacts.add_once(ContactEntry(
+            plan.client_id, plan.debtor_number, mark, now, ContactKind.STATUS,
+            f"Payment plan {plan.plan_id} agreed: {len(plan.schedule)} installments",
+            invoice_numbers=plan.invoice_numbers, system=True,
+        ))  # fmt: skip
         self._send_agreement(client, plan)
         return self._activation_told(plan)
 
@@ -1302,8 +1305,11 @@ class PlanService:
             if not reopened or max(r.pay_by for r in reopened) < today:
                 continue  # paid again meanwhile, or its grace over (the lapse is told)
             what = f"came-back|{day.isoformat()}"
-            if outbox.get(client.client_id, f"plan|{plan.plan_id}|{what}") is not None:
-                continue  # told
+            written = outbox.get(client.client_id, f"plan|{plan.plan_id}|{what}")
+            if written is not None:  # told; its job may never have reached the queue (a 503
+                # after the record): sent again while it is not final (failure18 F7)
+                self.messaging.queue_again(written[0])
+                continue
             iban = client.ibans[0] if client.ibans else ""
             sent = self._send_notice(client, plan, what,
                                      functools.partial(notices.payment_came_back, plan, reopened, iban))  # fmt: skip
@@ -2026,12 +2032,10 @@ class PlanService:
                                       client.contact_email, now, invoice_numbers=plan.invoice_numbers)  # fmt: skip
             self.messaging.enqueue(message, MessageContent(subject=note.subject, text=note.text,
                                                            language=client.language.value))  # fmt: skip
-        try:
-            self.repos.contacts.add(ContactEntry(plan.client_id, plan.debtor_number, told, now,
-                                                 ContactKind.STATUS, f"Payment plan {plan.plan_id} lapsed; dunning resumes",
-                                                 invoice_numbers=plan.invoice_numbers, system=True))  # fmt: skip
-        except Conflict:
-            pass  # logged by the delivery that failed after it
+        # once under its key, also when the delivery that failed after it is redone later
+        self.repos.contacts.add_once(ContactEntry(plan.client_id, plan.debtor_number, told, now,
+                                                  ContactKind.STATUS, f"Payment plan {plan.plan_id} lapsed; dunning resumes",
+                                                  invoice_numbers=plan.invoice_numbers, system=True))  # fmt: skip
 
     def _resolve_debits_failed(self, client: Client, plan: PaymentPlan, why: str) -> None:
         """The plan's ``plan_debit_failed`` items still waiting resolved: a plan that lapsed

@@ -312,3 +312,31 @@ def test_a_failure_reported_later_by_webhook_says_why(env):
     assert "more than 24 hours" in (failed.error or "")
     actions, _ = services.repos.actions.list(client_id)
     assert any("131047" in a.title for a in actions)
+
+
+def test_a_retry_of_a_message_whose_job_never_reached_the_queue_queues_it(env, monkeypatch):
+    """failure18 F6: the SMS's record was written, its job's queue send met a 503 (the API
+    answered 500); the caller's retry of the same request found the record and answered 202
+    'pending', created False, and queued nothing: the SMS never went."""
+    world, api, client_id = env
+    queues = world.services.messaging.queues
+    real = queues.send
+    left = {"n": 1}
+
+    def busy_once(queue, body, *args, **kw):
+        if queue == "send-sms" and left["n"]:
+            left["n"] -= 1
+            raise RuntimeError("injected: 503 ServerBusy on the queue")
+        return real(queue, body, *args, **kw)
+
+    monkeypatch.setattr(queues, "send", busy_once)
+    body = {
+        "channel": "sms",
+        "body": "Beste {{ debtor.name }}, graag {{ principal|money }} voldoen.",
+    }
+    assert api.call("POST", f"{BASE}/debtors/D1/messages", body).status == 500
+    again = api.call("POST", f"{BASE}/debtors/D1/messages", body)
+    assert again.status == 202 and again.body["created"] is False, again.body
+    (job,) = queues.take("send-sms")
+    assert json.loads(job.body)["key"] == again.body["key"]
+    assert world.services.messaging.deliver(client_id, again.body["key"]) == "sent"

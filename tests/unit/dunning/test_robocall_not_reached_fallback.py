@@ -42,7 +42,7 @@ def _workflow(fallback: str | None) -> dict[str, Any]:
 
 
 def _calling(
-    world: Any, fallback: str | None
+    world: Any, fallback: str | None, invoices: tuple[str, ...] = ("F1",)
 ) -> Iterator[tuple[Any, TwilioStandIn, CallbackService, str]]:
     a = world.agency_a
     world.clock.at = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -62,7 +62,7 @@ def _calling(
     a.call(
         "POST",
         "/v1/clients/C1/invoices",
-        {"items": [invoice_row("F1", "D1", due_date="2025-03-10")]},
+        {"items": [invoice_row(n, "D1", due_date="2025-03-10") for n in invoices]},
     )
     client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
     world.client_id = client.client_id
@@ -145,13 +145,16 @@ def test_a_call_that_did_not_reach_the_debtor_goes_by_the_steps_fallback_once(ca
     assert sms.invoice_numbers == ("F1",) and sms.extra[FALLBACK] == call.key
     assert sms.to == "+31612345678"
     jobs = world.services.messaging.queues.take("send-sms")
-    assert [json.loads(j.body)["key"] for j in jobs] == [sms.key]  # queued once
+    # each report of the call queues the one record's job (a job lost on the way goes again,
+    # as ``enqueue`` does for a used key): the record decides, one SMS goes (failure18 F5)
+    assert {json.loads(j.body)["key"] for j in jobs} == {sms.key}
     items = _items(world)
     assert [i["kind"] for i in items] == ["delivery_failure"]
     assert "goes by sms instead" in items[0]["title"]
     assert sum("robocall failed" in line for line in _log(world)) == 1
-    # the SMS goes out as any reminder does (its text rendered for the debtor)
+    # the SMS goes out as any reminder does (its text rendered for the debtor), once
     assert world.services.messaging.deliver(world.client_id, sms.key) == "sent"
+    assert world.services.messaging.deliver(world.client_id, sms.key) == "done"
     content = world.services.messaging.content_of(sms)
     assert "121,00" in content.text or "121.00" in content.text
 
@@ -203,3 +206,52 @@ def test_no_fallback_once_the_client_was_deactivated(calling):
     world, stand_in, service, sid = calling
     assert world.agency_a.call("POST", "/v1/clients/C1/deactivate").status == 200
     _stopped_sends_nothing(world, stand_in, service, sid)
+
+
+@pytest.fixture
+def calling_staff(world: Any) -> Iterator[tuple[Any, TwilioStandIn, CallbackService, str]]:
+    yield from _calling(world, "staff_task", ("F1", "F2"))
+
+
+def test_one_staff_task_per_call_when_an_invoice_is_paid_between_its_reports(calling_staff):
+    """failure18 F3: a call over F1 and F2 reached a voicemail box, its step's fallback a staff
+    task. The verdict made the task for F1 and F2; F1 was paid before the final report, which
+    named the machine again and made a second task, for F2 (the claim was keyed by what was
+    still due at each report): 2 tasks and 2 log lines for one call."""
+    world, stand_in, service, sid = calling_staff
+    _hand_over(service, stand_in.answer(sid, "machine_start"))  # the verdict: the call is ended
+    paid = world.agency_a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row("F1", "D1", due_date="2025-03-10", open_amount="0.00")]})  # fmt: skip
+    assert paid.status == 200, paid.body
+    _hand_over(service, stand_in.hang_up(sid))  # the final report names the machine again
+    tasks = [i for i in _items(world) if i["kind"] == "staff_task"]
+    assert [t["invoice_numbers"] for t in tasks] == [["F1", "F2"]]
+    assert sum("(task for staff)" in line for line in _log(world)) == 1
+    assert [m.channel for m in _outbox(world)] == [Channel.ROBOCALL]
+
+
+def test_a_fallback_whose_job_never_reached_the_queue_is_queued_by_the_next_report(
+    calling, monkeypatch
+):
+    """failure18 F5: the verdict wrote the fallback SMS's record and its job's queue send met
+    a 503 (the callback failed); the final report found the record written and returned: the
+    SMS stayed PENDING with no job, while the item said the step went by SMS instead."""
+    world, stand_in, service, sid = calling
+    queues = world.services.messaging.queues
+    real = queues.send
+    left = {"n": 1}
+
+    def busy_once(queue: str, body: str, *args: Any, **kw: Any) -> Any:
+        if queue == "send-sms" and left["n"]:
+            left["n"] -= 1
+            raise RuntimeError("injected: 503 ServerBusy on the queue")
+        return real(queue, body, *args, **kw)
+
+    monkeypatch.setattr(queues, "send", busy_once)
+    with pytest.raises(RuntimeError):
+        _hand_over(service, stand_in.answer(sid, "machine_start"))  # the verdict
+    _hand_over(service, stand_in.hang_up(sid))  # the final report names the machine again
+    (sms,) = [m for m in _outbox(world) if m.channel is Channel.SMS]
+    (job,) = queues.take("send-sms")
+    assert json.loads(job.body)["key"] == sms.key
+    assert world.services.messaging.deliver(world.client_id, sms.key) == "sent"

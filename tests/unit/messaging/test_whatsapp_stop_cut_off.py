@@ -6,7 +6,7 @@ stopped and broke off before the log (no opt-out line); START had the same shape
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -67,3 +67,27 @@ def test_a_start_cut_at_its_log_line_is_logged_on_redelivery(env, monkeypatch, c
     _delivered_twice(service, "START", T2, "wamid.2")
     assert _consent(a, "C1")
     assert sorted(_notes(service, client_id)) == [START_LINE, STOP_LINE]  # each once
+
+
+def test_a_stop_delivered_again_later_after_its_line_logs_it_once(env, monkeypatch):  # noqa: F811
+    """failure18 F4: the STOP's line written, then the webhook failed (a later write, another
+    debtor on the number) and Meta delivered it again a minute on: the line, keyed by the word
+    but dated by the delivery's clock, met no Conflict and was written twice."""
+    a, service = _with_consent(env)
+    client_id = env[1].client_id
+    real = service.repos.contacts.add
+    left = {"n": 1}
+
+    def written_then_cut(entry):
+        real(entry)
+        if left["n"] and "opt-out" in entry.summary:
+            left["n"] -= 1
+            raise SimulatedCrash("the invocation failed after the line")
+
+    monkeypatch.setattr(service.repos.contacts, "add", written_then_cut)
+    with pytest.raises(SimulatedCrash):
+        service.whatsapp_inbound(NUMBER, "STOP", at=T1, message_id="wamid.1")
+    env[0].clock.at += timedelta(minutes=1)
+    service.whatsapp_inbound(NUMBER, "STOP", at=T1, message_id="wamid.1")  # Meta again
+    assert not _consent(a, "C1")
+    assert _notes(service, client_id) == [STOP_LINE]

@@ -67,7 +67,7 @@ def _deliver_until_done(world, on: date) -> tuple[list[str], list[str]]:
         ("plans", "release_invoices", False, 1),  # before anything was told
         ("plans", "log", True, 1),  # the timeline entry written, its answer lost
         ("actions", "add", True, 1),  # the action item added, its answer lost
-        ("contacts", "add", False, 1),  # everything told but the contact log
+        ("contacts", "add_once", False, 1),  # everything told but the contact log
         ("plans", "save", False, 2),  # told, the mark not yet cleared
     ],
 )

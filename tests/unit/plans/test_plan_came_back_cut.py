@@ -91,3 +91,38 @@ def test_a_cut_before_the_plan_is_saved_tells_once_the_date_the_plan_keeps(
     run_day(world, date(2026, 3, 25))
     assert a.call("GET", f"{BASE}/{plan_id}").body["status"] == "cancelled"
     assert len(_told(world, client, plan_id)) == 1
+
+
+def test_a_notice_whose_job_never_reached_the_queue_is_queued_by_the_next_look(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """failure18 (F5's shape): the notice's record was written on 10-3 and its job's queue send
+    met a 503; the next day's look found the record ('told') and went on: the notice stayed
+    PENDING with no job, the debtor never told what is open again by 17-3."""
+    _, client, plan_id = _completed(world)
+    queues = world.services.messaging.queues
+    real = queues.send
+    armed = [True]
+
+    def busy_once(queue: str, body: str, *args: Any, **kwargs: Any) -> Any:
+        if armed[0] and "came-back" in body:
+            armed[0] = False
+            raise RuntimeError("injected: 503 ServerBusy on the queue")
+        return real(queue, body, *args, **kwargs)
+
+    monkeypatch.setattr(queues, "send", busy_once)
+    world.clock.at = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
+    try:
+        world.services.payments.reverse(client, "p0", "bank return (AC06)", date(2026, 3, 10))
+    except RuntimeError:
+        pass  # the reversal's delivery failed after the notice's record
+    assert not armed[0]
+    assert _told(world, client, plan_id) == [("2026-03-10", ["17-03-2026"])]
+    queued = [j for q in ("send-email", "send-letter") for j in queues.take(q)]
+    assert not any("came-back" in j.body for j in queued)
+    assert run_day(world, date(2026, 3, 11)) == [f"plan|{plan_id}|came-back|2026-03-10"]
+    sent = world.services.messaging.deliver(
+        client.client_id, f"plan|{plan_id}|came-back|2026-03-10"
+    )
+    assert sent == "sent"
+    assert run_day(world, date(2026, 3, 12)) == []  # sent: nothing queued again

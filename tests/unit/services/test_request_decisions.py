@@ -5,6 +5,7 @@ decided; the message goes only about the debtor's own invoices."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -80,3 +81,34 @@ def test_only_the_right_kind_of_the_clients_own_item_is_decided(world, tenants):
     with pytest.raises(Invalid):
         decisions.grant_postponement(client, "req-2", "user:u1", None)
     assert services.repos.invoices.get(tenants.c1, "G1").invoice.paused_until is None
+
+
+def test_a_grant_whose_message_never_reached_the_queue_is_queued_by_the_retry(
+    world, tenants, monkeypatch
+):
+    """failure18 F6's shape in a decision: the message's record was written, its job's queue
+    send met a 503; the person's retry found the message 'sent under' the decision's key and
+    queued nothing: the debtor was never told his postponement."""
+    item = seed(world, tenants)
+    services = world.services
+    client = services.repos.clients.get(tenants.c1)[0]
+    tell = HandMessage(Channel.EMAIL, subject="Uitstel", body="Toegekend tot 25-03-2025.")
+    queues = services.messaging.queues
+    real = queues.send
+    left = {"n": 1}
+
+    def busy_once(queue, body, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if queue == "send-email" and left["n"]:
+            left["n"] -= 1
+            raise ConnectionError("injected: 503 ServerBusy on the queue")
+        return real(queue, body, *args, **kwargs)
+
+    monkeypatch.setattr(queues, "send", busy_once)
+    decisions = services.request_decisions
+    with pytest.raises(ConnectionError):
+        decisions.grant_postponement(client, item.action_id, "user:u1", tell)
+    done = decisions.grant_postponement(client, item.action_id, "user:u1", tell)
+    assert done.item.status is ActionStatus.RESOLVED
+    keys = [json.loads(j.body)["key"] for j in queues.take("send-email")]
+    assert done.message_key in keys
+    assert services.messaging.deliver(tenants.c1, done.message_key) == "sent"
