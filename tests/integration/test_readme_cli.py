@@ -154,6 +154,39 @@ def test_a_new_key_keeps_the_agencys_account_and_address(fresh_shell, capsys):
     assert second["agency_id"] == "third" and second["key"]
 
 
+def test_an_agency_made_without_its_account_records_it_later_without_a_new_key(fresh_shell, capsys):
+    """`--iban` is optional at `agency create`: the account is recorded later by `agency
+    update`, which prints no key (newcomer18 F1: only `--new-key` could, minting another
+    agency-admin key; the blocked payouts and the refused export said nothing of how)."""
+    from shared.cli.app_settings import cli_services
+
+    iban, email = "NL05SNSB0908244436", "ops@fourth.example"
+    assert main(["agency", "create", "fourth", "--name", "Fourth"]) == 0
+    assert main(["agency", "create", "fourth", "--name", "Fourth", "--iban", iban]) == 2
+    assert "inning agency update fourth" in capsys.readouterr().err
+    keys = len(cli_services().repos.api_keys.for_agency("fourth"))
+    assert main(["agency", "update", "fourth", "--iban", iban, "--email", email, "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "inn_" not in out
+    assert json.loads(out) == {
+        "agency_id": "fourth", "name": "Fourth", "third_party_iban": iban, "contact_email": email,
+    }  # fmt: skip
+    agency = cli_services().repos.agencies.get("fourth")
+    assert agency is not None and (agency.third_party_iban, agency.contact_email) == (iban, email)
+    assert len(cli_services().repos.api_keys.for_agency("fourth")) == keys
+    assert main(["agency", "update", "fourth", "--name", "Fourth B.V."]) == 0  # the rest kept
+    agency = cli_services().repos.agencies.get("fourth")
+    assert agency is not None and (agency.name, agency.third_party_iban) == ("Fourth B.V.", iban)
+    capsys.readouterr()
+    assert main(["agency", "update", "nobody", "--iban", iban]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["agency", "update", "fourth"]) == 2
+    assert main(["agency", "create", "fifth", "--name", "Fifth"]) == 0
+    capsys.readouterr()
+    assert main(["agency", "update", "fifth", "--iban", iban]) == 2  # fourth's account
+    assert "registered to another client or agency" in capsys.readouterr().err
+
+
 def test_without_azurite_the_storage_commands_say_what_to_do(fresh_shell, monkeypatch, capsys):
     closed = azurite.free_port()
     settings = json.loads((app_settings.ROOT / "local.settings.json").read_text())

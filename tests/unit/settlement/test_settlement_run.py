@@ -254,6 +254,8 @@ def test_without_a_third_party_account_the_run_waits(world: Any) -> None:
     assert run.status is RunStatus.BUILDING
     actions, _ = s.services.repos.actions.list("@agency-a")
     assert [a.kind for a in actions] == ["settlement_blocked"]
+    # it says how the account is recorded, the only way there is (newcomer18 F1)
+    assert "inning agency update agency-a --iban" in str(actions[0].detail["how"])
     with pytest.raises(Invalid):
         s.services.settlements.approve("agency-a", run.run_id, "k")
     s.services.repos.agencies.save(Agency("agency-a", "Acme Incasso", THIRD_PARTY))
