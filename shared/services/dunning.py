@@ -44,6 +44,7 @@ from shared.domain.dunning.templates import (
     render,
     validate,
 )
+from shared.domain.dunning.unsent_letter import unsent_letter_note
 from shared.domain.dunning.workflow import (
     HANDED_OVER,
     LETTER_CARRIERS,
@@ -932,9 +933,7 @@ class DunningService:
         title = f"{planned.step.name}: debtor {debtor.number}"
         detail: dict[str, object] = {"step": planned.step.name}
         if planned.step.channel is StepChannel.FOURTEEN_DAY_LETTER:
-            detail["note"] = ("the 14-day letter was not sent (no postal address or e-mail): no "
-                              "collection costs are owed until a letter is sent and its term "
-                              "has passed; import its date with fourteen_day_letter_on")  # fmt: skip
+            detail["note"] = unsent_letter_note(planned.step, debtor, client.channels_off)
         try:
             self.repos.actions.add(ActionItem(client.client_id, action_id, "staff_task", title, at, debtor_number=debtor.number,
                                               invoice_numbers=planned.invoice_numbers, detail=detail))  # fmt: skip
