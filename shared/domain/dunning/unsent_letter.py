@@ -52,7 +52,7 @@ def unsent_letter_note(step: Step, debtor: Debtor, off: frozenset[str] = frozens
     remedies = [_ADD[carrier]] if carrier.value not in off and carrier in _ADD else []
     email_reaches = bool(debtor.emails) and StepChannel.EMAIL.value not in off
     if email_reaches and StepChannel.EMAIL not in (carrier, step.fallback):
-        remedies.append("give the step the e-mail fallback (the debtor has an e-mail address)")
+        remedies.append("give the step the e-mail fallback, as the debtor has an e-mail address")
     remedy = f" ({' or '.join(remedies)})" if remedies else ""
     return (
         f"the 14-day letter was not sent: {'; '.join(said)}{remedy}. Until a letter is sent and "
