@@ -321,6 +321,12 @@ class SettlementRunner:
             again = self.store.run(agency.agency_id, run.run_id)
             return again[0] if again else None
         self._ask_approval(agency, done)
+        if payouts:
+            # a run that waited for the account: its item said so and is done (newcomer18 F5)
+            self.repos.actions.resolve_if_open(
+                agency_scope(agency.agency_id), f"{run.action_id}-account",
+                "the third-party account is on record: the run awaits approval", self.clock.now(),
+            )  # fmt: skip
         log.info("settlement run %s for agency %s: %d statements, %d payouts", run.run_id,
                  agency.agency_id, len(settlements), len(payouts))  # fmt: skip
         return done
