@@ -22,6 +22,7 @@ from shared.services.onboarding import register_agency
 
 def cmd_agency_create(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
+    from shared.services.dunning_starter import seed_agency_defaults
 
     if args.iban and (error := iban_error(args.iban)):
         raise ValueError(f"--iban: {error}")
@@ -49,6 +50,8 @@ def cmd_agency_create(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--iban: {exc}" if exc.field == "third_party_iban" else str(exc)
         ) from None
+    if existing is None:  # the dunning set-up its onboarded clients start with (newcomer18 F2)
+        seed_agency_defaults(services.repos, args.agency_id)
     key, text = services.access.issue(scope=Scope.AGENCY, agency_id=args.agency_id, label="cli")
     if args.json:
         print(json.dumps({"agency_id": args.agency_id, "key_id": key.key_id, "key": text}))
@@ -63,9 +66,10 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
     ledger export is refused without it. No key is issued: a key printed only to change a
     field is one more agency-admin key to revoke (newcomer18 F1)."""
     from shared.cli.app_settings import cli_services
+    from shared.services.dunning_starter import seed_agency_defaults
 
-    if args.name is None and args.iban is None and args.email is None:
-        raise ValueError("nothing to change: give --name, --iban or --email")
+    if args.name is None and args.iban is None and args.email is None and not args.dunning_starter:
+        raise ValueError("nothing to change: give --name, --iban, --email or --dunning-starter")
     if args.iban and (error := iban_error(args.iban)):
         raise ValueError(f"--iban: {error}")
     if args.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", args.email):
@@ -88,12 +92,16 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--iban: {exc}" if exc.field == "third_party_iban" else str(exc)
         ) from None
-    shown = {
+    # an agency made before `create` gave it the starter set (newcomer18 F2); never over its own
+    seeded = args.dunning_starter and seed_agency_defaults(services.repos, args.agency_id)
+    shown: dict[str, object] = {
         "agency_id": saved.agency_id,
         "name": saved.name,
         "third_party_iban": saved.third_party_iban,
         "contact_email": saved.contact_email,
     }
+    if args.dunning_starter:
+        shown["dunning_starter"] = "added" if seeded else "kept (the agency has defaults)"
     if args.json:
         print(json.dumps(shown))
     else:
@@ -119,5 +127,11 @@ def register(sub: Any) -> None:
     update.add_argument("--name")
     update.add_argument("--iban", help="the agency's third-party funds account")
     update.add_argument("--email", help="where confirmations to the agency go (cases)")
+    update.add_argument(
+        "--dunning-starter",
+        action="store_true",
+        help="give the agency the starter workflow and templates its onboarded clients copy "
+        "(when it has none)",
+    )
     update.add_argument("--json", action="store_true")
     update.set_defaults(handler=cmd_agency_update)

@@ -20,6 +20,7 @@ import pytest
 from shared.cli import app_settings
 from shared.cli.main import main
 from shared.domain.law.interest_rates import default_rate_table, rate_table_csv
+from shared.domain.parties import Agency
 from tests.conftest import STATEMENTS
 from tools import azurite
 
@@ -185,6 +186,27 @@ def test_an_agency_made_without_its_account_records_it_later_without_a_new_key(f
     capsys.readouterr()
     assert main(["agency", "update", "fifth", "--iban", iban]) == 2  # fourth's account
     assert "registered to another client or agency" in capsys.readouterr().err
+
+
+def test_a_new_agency_gets_the_starter_dunning_set_up_for_its_clients(fresh_shell, capsys):
+    """newcomer18 F2: `agency create` left the agency without defaults, so `POST
+    /v1/onboarding/clients` copied nothing and its clients' debtors waited without a
+    workflow. A new agency gets the starter set; an agency made before gets it with `agency
+    update --dunning-starter`, which never writes over defaults it has."""
+    from shared.adapters.tables.people_repo import defaults_scope
+    from shared.cli.app_settings import cli_services
+
+    assert main(["agency", "create", "sixth", "--name", "Sixth"]) == 0
+    dunning = cli_services().repos.dunning
+    assert dunning.workflows(defaults_scope("sixth"))["standaard"].active
+    assert dunning.templates(defaults_scope("sixth"))["veertiendagenbrief"].fourteen_day_letter
+    capsys.readouterr()
+    assert main(["agency", "update", "sixth", "--dunning-starter", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["dunning_starter"].startswith("kept")
+    cli_services().repos.agencies.save(Agency("older", "Older", None))  # made before
+    assert main(["agency", "update", "older", "--dunning-starter", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["dunning_starter"] == "added"
+    assert "standaard" in cli_services().repos.dunning.workflows(defaults_scope("older"))
 
 
 def test_without_azurite_the_storage_commands_say_what_to_do(fresh_shell, monkeypatch, capsys):
