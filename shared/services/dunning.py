@@ -436,7 +436,24 @@ class DunningService:
                     )
         self.repos.dunning.reschedule(client_id, moves)
         self.repos.dunning.release_waiting(client_id, debtors)
+        if debtors:
+            self._close_waiting_items(client_id)
         return len(debtors)
+
+    def _close_waiting_items(self, client_id: str) -> None:
+        """The ``no_workflow`` items told of the debtors just released are done: the next run
+        looks at them again, and tells again of any still without a workflow (its marks are
+        released, and no open item names it). They stayed open after the workflow was there
+        (newcomer18 F5)."""
+        now = self.clock.now()
+        for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
+            items, _ = self.repos.actions.list(client_id, status=status, kind="no_workflow")
+            for item in items:
+                self.repos.actions.resolve_if_open(
+                    client_id, item.action_id,
+                    "a workflow was activated or the segment rules saved: the next run looks "
+                    "at these debtors again", now,
+                )  # fmt: skip
 
     def _keep_for_today(self, client_id: str, today: date, invoices: dict[str, list[str]]) -> None:
         """Rows of their own, for today, for invoices an import's row named: a retry of this
