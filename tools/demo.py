@@ -11,11 +11,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from shared.domain.access import Scope
-from shared.domain.dunning.templates import MessageTemplate
-from shared.domain.dunning.workflow import OffsetFrom, SegmentRule, Step, StepChannel, Workflow
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.parties import Address, Agency, Client, Debtor, DebtorKind, HouseStyle, Language
 from shared.services.container import Services
+from shared.services.dunning_starter import STARTER_TEMPLATES, save_starter
 from shared.services.imports import InvoiceDraft
 from shared.services.onboarding import register_agency
 
@@ -170,74 +169,12 @@ def seed(services: Services, data_dir: Path, today: date) -> dict[str, str]:
     return keys
 
 
-DEMO_TEMPLATES = {
-    "herinnering": MessageTemplate(
-        "nl",
-        "Herinnering: {% for i in invoices %}{{ i.number }} {% endfor %}",
-        "Beste {{ debtor.name }},\n\nVolgens onze administratie staat nog {{ total|money }} open"
-        "{% if invoice_amount_paid %}. U heeft het factuurbedrag na de vervaldatum betaald; de wet (art. 6:44 BW) "
-        "boekt een betaling eerst af op {% if costs %}de incassokosten en {% endif %}de rente ({{ paid_to_interest|money }}). "
-        "Wat nog openstaat is dus de rente{% if costs %} en de kosten{% endif %} van de te late betaling"
-        "{% elif costs or interest %} (hoofdsom {{ principal|money }}{% if costs %}, incassokosten {{ costs|money }}{% endif %}"
-        "{% if interest %}, rente {{ interest|money }}{% endif %}){% endif %}:\n"
-        "{% for i in invoices %}- {{ i.number }} van {{ i.invoice_date|date }}, vervallen {{ i.due_date|date }}: {{ i.open_amount|money }}\n{% endfor %}"
-        "\nWilt u dit overmaken naar {{ client.iban }}{% if betalingskenmerk %} onder vermelding van betalingskenmerk {{ betalingskenmerk }}{% endif %}?"
-        "{% if payment_link %}\n\nDirect betalen met iDEAL: {{ payment_link }}\nUw overzicht, uitstel vragen of bezwaar maken: {{ portal_link }}{% endif %}"
-        "\n\nMet vriendelijke groet,\n{{ client.name }}",
-    ),
-    "sms": MessageTemplate(
-        "nl",
-        "",
-        "{{ client.name }}: er staat nog {{ total|money }} open. Betaal via {{ payment_link or client.iban }}",
-    ),
-    "veertiendagenbrief": MessageTemplate(
-        "nl",
-        "Veertiendagenbrief",
-        "Beste {{ debtor.name }},\n\nOndanks onze herinneringen staat nog {{ principal|money }} open."
-        "\n\nWij verzoeken u dit bedrag binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd te betalen."
-        "\n\nIndien u niet binnen deze termijn betaalt, bent u incassokosten van {{ costs|money }} verschuldigd, "
-        "vermeerderd met de wettelijke rente."
-        "{% if costs_vat %} Dit bedrag is inclusief {{ costs_vat|money }} btw (21 % over {{ costs_excl_vat|money }}): "
-        "{{ client.name }} kan de btw niet verrekenen en brengt haar daarom bij u in rekening.{% endif %}"
-        "\n\nMet vriendelijke groet,\n{{ client.name }}",
-        fourteen_day_letter=True,
-    ),
-}
+# the demo's templates are the starter set every new agency gets (shared/services/dunning_starter.py)
+DEMO_TEMPLATES = STARTER_TEMPLATES
 
 
 def _demo_workflow(services: Services, client: Client) -> None:
-    for template_id, template in DEMO_TEMPLATES.items():
-        services.repos.dunning.save_template(client.client_id, template_id, template)
-    steps = (
-        Step(
-            "Herinnering",
-            StepChannel.EMAIL,
-            7,
-            templates={"nl": "herinnering"},
-            fallback=StepChannel.LETTER,
-        ),
-        Step(
-            "SMS",
-            StepChannel.SMS,
-            7,
-            OffsetFrom.PREVIOUS_STEP,
-            templates={"nl": "sms"},
-            min_open_amount=2_500,
-        ),
-        Step(
-            "Veertiendagenbrief",
-            StepChannel.FOURTEEN_DAY_LETTER,
-            7,
-            OffsetFrom.PREVIOUS_STEP,
-            templates={"nl": "veertiendagenbrief"},
-        ),
-        Step("Bellen", StepChannel.STAFF_TASK, 16, OffsetFrom.PREVIOUS_STEP),
-        Step("Overdracht", StepChannel.HANDOVER, 14, OffsetFrom.PREVIOUS_STEP),
-    )
-    services.repos.dunning.save_workflow(
-        client.client_id, Workflow("standaard", "Standaard", steps, active=True)
-    )
-    services.repos.dunning.save_rules(client.client_id, [SegmentRule("standaard")])
+    save_starter(services.repos, client.client_id)
 
 
 def _demo_reminder(services: Services, client: Client) -> None:

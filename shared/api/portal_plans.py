@@ -20,7 +20,13 @@ from shared.api.portal_plans_text import PLAN_TEXT
 from shared.api.portal_text import Dutch, reason, refused
 from shared.clock import amsterdam_today
 from shared.domain.interest_words import interest_word
-from shared.domain.money import AmountError, Cents, format_eur_en, format_eur_nl, parse_amount
+from shared.domain.money import (
+    AmountError,
+    Cents,
+    format_eur_en,
+    format_eur_nl,
+    parse_written_amount,
+)
 from shared.domain.plans.pay_online import payable_online
 from shared.domain.plans.plan import RUNNING, PaymentPlan
 from shared.domain.plans.schedule import PlanMethod, ScheduledInstallment
@@ -406,7 +412,8 @@ def _choice(form: dict[str, list[str]]) -> PlanChoice:
         raise Invalid("choose a way of paying", field="method") from None
     if _one(form, "by") == "amount":
         try:
-            amount: Cents = parse_amount(_one(form, "amount"))
+            # as the page writes its own bounds: "€ 1.628,76" (newcomer18 F7)
+            amount: Cents = parse_written_amount(_one(form, "amount"))
         except AmountError:
             raise Invalid("give the amount per installment, e.g. 50,00", field="amount") from None
         return PlanChoice(method, amount=amount, shown=_one(form, "shown"))

@@ -245,7 +245,10 @@ def register(router: Router, services: Services) -> None:
             query=[
                 Query(
                     "status",
-                    "Only invoices in this state",
+                    # a part paid is no longer `open` (newcomer18 F6: a list of `open` read as
+                    # "still owed" left out every debtor who had paid something)
+                    "Only invoices in this state: `open` is nothing paid yet, `partially_paid` "
+                    "something paid and the rest still owed (ask both for everything owed)",
                     enum=tuple(s.value for s in InvoiceStatus),
                     example="open",
                 ),

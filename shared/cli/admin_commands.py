@@ -1,4 +1,5 @@
-"""``inning agency create``: onboard an agency and print its first API key.
+"""``inning agency create``: onboard an agency and print its first API key; ``inning agency
+update``: change its name, third-party account or contact address later, issuing no key.
 
 Runs against the storage the settings name (``AzureWebJobsStorage`` locally, read from
 local.settings.json or the sample as the local host does; identity-based settings in Azure), so
@@ -21,6 +22,7 @@ from shared.services.onboarding import register_agency
 
 def cmd_agency_create(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
+    from shared.services.dunning_starter import seed_agency_defaults
 
     if args.iban and (error := iban_error(args.iban)):
         raise ValueError(f"--iban: {error}")
@@ -29,11 +31,13 @@ def cmd_agency_create(args: argparse.Namespace) -> int:
     services = cli_services()
     existing = services.repos.agencies.get(args.agency_id)
     if existing is not None and not args.new_key:
-        raise ValueError(f"agency {args.agency_id} exists; add --new-key to issue another key")
+        raise ValueError(
+            f"agency {args.agency_id} exists; add --new-key to issue another key, or change "
+            f"its details with `inning agency update {args.agency_id}`"
+        )
     agency = Agency(args.agency_id, args.name, args.iban, args.email)
     if existing is not None:
-        # another key for an agency that works: what is not given stays as it is (its
-        # third-party account and contact address are set nowhere else)
+        # another key for an agency that works: what is not given stays as it is
         agency = replace(
             existing,
             name=args.name,
@@ -46,11 +50,62 @@ def cmd_agency_create(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--iban: {exc}" if exc.field == "third_party_iban" else str(exc)
         ) from None
+    if existing is None:  # the dunning set-up its onboarded clients start with (newcomer18 F2)
+        seed_agency_defaults(services.repos, args.agency_id)
     key, text = services.access.issue(scope=Scope.AGENCY, agency_id=args.agency_id, label="cli")
     if args.json:
         print(json.dumps({"agency_id": args.agency_id, "key_id": key.key_id, "key": text}))
     else:
         print(text)
+    return 0
+
+
+def cmd_agency_update(args: argparse.Namespace) -> int:
+    """An agency made without its third-party account (``--iban`` is optional) records it
+    here once it has one: its payouts wait for it (``settlement_blocked``) and its clients'
+    ledger export is refused without it. No key is issued: a key printed only to change a
+    field is one more agency-admin key to revoke (newcomer18 F1)."""
+    from shared.cli.app_settings import cli_services
+    from shared.services.dunning_starter import seed_agency_defaults
+
+    if args.name is None and args.iban is None and args.email is None and not args.dunning_starter:
+        raise ValueError("nothing to change: give --name, --iban, --email or --dunning-starter")
+    if args.iban and (error := iban_error(args.iban)):
+        raise ValueError(f"--iban: {error}")
+    if args.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", args.email):
+        raise ValueError(f"--email: not an e-mail address: {args.email}")
+    services = cli_services()
+    existing = services.repos.agencies.get(args.agency_id)
+    if existing is None:
+        raise ValueError(
+            f"agency {args.agency_id} does not exist; create it with `inning agency create`"
+        )
+    changed = replace(
+        existing,
+        name=args.name if args.name is not None else existing.name,
+        third_party_iban=args.iban or existing.third_party_iban,
+        contact_email=args.email or existing.contact_email,
+    )
+    try:
+        saved = register_agency(services.repos, changed)
+    except Invalid as exc:  # e.g. an account already registered to someone else
+        raise ValueError(
+            f"--iban: {exc}" if exc.field == "third_party_iban" else str(exc)
+        ) from None
+    # an agency made before `create` gave it the starter set (newcomer18 F2); never over its own
+    seeded = args.dunning_starter and seed_agency_defaults(services.repos, args.agency_id)
+    shown: dict[str, object] = {
+        "agency_id": saved.agency_id,
+        "name": saved.name,
+        "third_party_iban": saved.third_party_iban,
+        "contact_email": saved.contact_email,
+    }
+    if args.dunning_starter:
+        shown["dunning_starter"] = "added" if seeded else "kept (the agency has defaults)"
+    if args.json:
+        print(json.dumps(shown))
+    else:
+        print("  ".join(f"{k} {v or '-'}" for k, v in shown.items()))
     return 0
 
 
@@ -65,3 +120,18 @@ def register(sub: Any) -> None:
     create.add_argument("--new-key", action="store_true", help="issue another key for it")
     create.add_argument("--json", action="store_true")
     create.set_defaults(handler=cmd_agency_create)
+    update = actions.add_parser(
+        "update", help="change an agency's name, third-party account or address (no new key)"
+    )
+    update.add_argument("agency_id")
+    update.add_argument("--name")
+    update.add_argument("--iban", help="the agency's third-party funds account")
+    update.add_argument("--email", help="where confirmations to the agency go (cases)")
+    update.add_argument(
+        "--dunning-starter",
+        action="store_true",
+        help="give the agency the starter workflow and templates its onboarded clients copy "
+        "(when it has none)",
+    )
+    update.add_argument("--json", action="store_true")
+    update.set_defaults(handler=cmd_agency_update)

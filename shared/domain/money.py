@@ -41,6 +41,32 @@ def parse_amount(text: str) -> Cents:
     return int(match.group("units")) * 100 + int(frac or "0")
 
 
+# what a person types into a form beside an amount the page wrote in Dutch ("€ 1.628,76"): a
+# euro mark, and thousands separators where they cannot be read two ways (newcomer18 F7)
+_WRITTEN_MARK = re.compile(r"^(?:€|EUR)\s*(.+?)$|^(.+?)\s*(?:€|EUR)$", re.IGNORECASE)
+_WRITTEN_GROUPED = (
+    re.compile(r"^(\d{1,3}(?:\.\d{3})+),(\d{1,2})$"),  # 1.250,00
+    re.compile(r"^(\d{1,3}(?:,\d{3})+)\.(\d{1,2})$"),  # 1,250.00
+    re.compile(r"^(\d{1,3}(?:[ \u00a0\u202f]\d{3})+)[,.](\d{1,2})$"),  # 1 250,00
+)
+
+
+def parse_written_amount(text: str) -> Cents:
+    """An amount a person typed: what :func:`parse_amount` reads, and also ``€ 1.250,00``,
+    ``1.250,00``, ``1,250.00`` or ``1 250,00``, the forms a page's own Dutch amounts take and
+    no one reads another way. ``1.250`` or ``1,250`` alone stays refused (Dutch 1250 or
+    English 1.25)."""
+    cleaned = text.strip()
+    if (mark := _WRITTEN_MARK.match(cleaned)) is not None:
+        cleaned = (mark.group(1) or mark.group(2) or "").strip()
+    for pattern in _WRITTEN_GROUPED:
+        if (grouped := pattern.match(cleaned)) is not None:
+            units = re.sub(r"\D", "", grouped.group(1))
+            cleaned = f"{units}.{grouped.group(2)}"
+            break
+    return parse_amount(cleaned)
+
+
 def cents_from_decimal(value: Decimal) -> Cents:
     """Exact conversion; refuses sub-cent values instead of rounding them away."""
     try:

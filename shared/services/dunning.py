@@ -45,6 +45,7 @@ from shared.domain.dunning.templates import (
     render,
     validate,
 )
+from shared.domain.dunning.unsent_letter import unsent_letter_note
 from shared.domain.dunning.workflow import (
     HANDED_OVER,
     LETTER_CARRIERS,
@@ -440,7 +441,24 @@ class DunningService:
                     )
         self.repos.dunning.reschedule(client_id, moves)
         self.repos.dunning.release_waiting(client_id, debtors)
+        if debtors:
+            self._close_waiting_items(client_id)
         return len(debtors)
+
+    def _close_waiting_items(self, client_id: str) -> None:
+        """The ``no_workflow`` items told of the debtors just released are done: the next run
+        looks at them again, and tells again of any still without a workflow (its marks are
+        released, and no open item names it). They stayed open after the workflow was there
+        (newcomer18 F5)."""
+        now = self.clock.now()
+        for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
+            items, _ = self.repos.actions.list(client_id, status=status, kind="no_workflow")
+            for item in items:
+                self.repos.actions.resolve_if_open(
+                    client_id, item.action_id,
+                    "a workflow was activated or the segment rules saved: the next run looks "
+                    "at these debtors again", now,
+                )  # fmt: skip
 
     def _keep_for_today(self, client_id: str, today: date, invoices: dict[str, list[str]]) -> None:
         """Rows of their own, for today, for invoices an import's row named: a retry of this
@@ -947,9 +965,7 @@ class DunningService:
         title = f"{planned.step.name}: debtor {debtor.number}"
         detail: dict[str, object] = {"step": planned.step.name}
         if planned.step.channel is StepChannel.FOURTEEN_DAY_LETTER:
-            detail["note"] = ("the 14-day letter was not sent (no postal address or e-mail): no "
-                              "collection costs are owed until a letter is sent and its term "
-                              "has passed; import its date with fourteen_day_letter_on")  # fmt: skip
+            detail["note"] = unsent_letter_note(planned.step, debtor, client.channels_off)
         try:
             self.repos.actions.add(ActionItem(client.client_id, action_id, "staff_task", title, at, debtor_number=debtor.number,
                                               invoice_numbers=planned.invoice_numbers, detail=detail))  # fmt: skip

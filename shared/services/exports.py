@@ -120,7 +120,9 @@ class ExportService:
             raise Invalid(
                 f"agency {client.agency_id} has no third-party account (third_party_iban) on "
                 "record: the MT940 export is a statement of that account; what the client "
-                "received itself is on its own bank's statements",
+                "received itself is on its own bank's statements. The agency's operator "
+                f"records the account with `inning agency update {client.agency_id} --iban "
+                "<account>` (docs/operations.md section 3)",
                 code="export_no_third_party_account",
             )
         every = [i for i in self._every_item(client) if i.received_by is Receiver.THIRD_PARTY]

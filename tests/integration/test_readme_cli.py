@@ -20,6 +20,7 @@ import pytest
 from shared.cli import app_settings
 from shared.cli.main import main
 from shared.domain.law.interest_rates import default_rate_table, rate_table_csv
+from shared.domain.parties import Agency
 from tests.conftest import STATEMENTS
 from tools import azurite
 
@@ -152,6 +153,60 @@ def test_a_new_key_keeps_the_agencys_account_and_address(fresh_shell, capsys):
         email,
     )
     assert second["agency_id"] == "third" and second["key"]
+
+
+def test_an_agency_made_without_its_account_records_it_later_without_a_new_key(fresh_shell, capsys):
+    """`--iban` is optional at `agency create`: the account is recorded later by `agency
+    update`, which prints no key (newcomer18 F1: only `--new-key` could, minting another
+    agency-admin key; the blocked payouts and the refused export said nothing of how)."""
+    from shared.cli.app_settings import cli_services
+
+    iban, email = "NL05SNSB0908244436", "ops@fourth.example"
+    assert main(["agency", "create", "fourth", "--name", "Fourth"]) == 0
+    assert main(["agency", "create", "fourth", "--name", "Fourth", "--iban", iban]) == 2
+    assert "inning agency update fourth" in capsys.readouterr().err
+    keys = len(cli_services().repos.api_keys.for_agency("fourth"))
+    assert main(["agency", "update", "fourth", "--iban", iban, "--email", email, "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "inn_" not in out
+    assert json.loads(out) == {
+        "agency_id": "fourth", "name": "Fourth", "third_party_iban": iban, "contact_email": email,
+    }  # fmt: skip
+    agency = cli_services().repos.agencies.get("fourth")
+    assert agency is not None and (agency.third_party_iban, agency.contact_email) == (iban, email)
+    assert len(cli_services().repos.api_keys.for_agency("fourth")) == keys
+    assert main(["agency", "update", "fourth", "--name", "Fourth B.V."]) == 0  # the rest kept
+    agency = cli_services().repos.agencies.get("fourth")
+    assert agency is not None and (agency.name, agency.third_party_iban) == ("Fourth B.V.", iban)
+    capsys.readouterr()
+    assert main(["agency", "update", "nobody", "--iban", iban]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["agency", "update", "fourth"]) == 2
+    assert main(["agency", "create", "fifth", "--name", "Fifth"]) == 0
+    capsys.readouterr()
+    assert main(["agency", "update", "fifth", "--iban", iban]) == 2  # fourth's account
+    assert "registered to another client or agency" in capsys.readouterr().err
+
+
+def test_a_new_agency_gets_the_starter_dunning_set_up_for_its_clients(fresh_shell, capsys):
+    """newcomer18 F2: `agency create` left the agency without defaults, so `POST
+    /v1/onboarding/clients` copied nothing and its clients' debtors waited without a
+    workflow. A new agency gets the starter set; an agency made before gets it with `agency
+    update --dunning-starter`, which never writes over defaults it has."""
+    from shared.adapters.tables.people_repo import defaults_scope
+    from shared.cli.app_settings import cli_services
+
+    assert main(["agency", "create", "sixth", "--name", "Sixth"]) == 0
+    dunning = cli_services().repos.dunning
+    assert dunning.workflows(defaults_scope("sixth"))["standaard"].active
+    assert dunning.templates(defaults_scope("sixth"))["veertiendagenbrief"].fourteen_day_letter
+    capsys.readouterr()
+    assert main(["agency", "update", "sixth", "--dunning-starter", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["dunning_starter"].startswith("kept")
+    cli_services().repos.agencies.save(Agency("older", "Older", None))  # made before
+    assert main(["agency", "update", "older", "--dunning-starter", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["dunning_starter"] == "added"
+    assert "standaard" in cli_services().repos.dunning.workflows(defaults_scope("older"))
 
 
 def test_without_azurite_the_storage_commands_say_what_to_do(fresh_shell, monkeypatch, capsys):

@@ -404,9 +404,11 @@ REFUSALS: dict[str, tuple[str, str]] = {
     ),
     "export_no_third_party_account": (
         "Het incassobureau heeft geen derdengeldenrekening vastgelegd: de MT940-export is een "
-        "afschrift van die rekening. Wat u zelf ontving, staat op de afschriften van uw bank.",
+        "afschrift van die rekening. Wat u zelf ontving, staat op de afschriften van uw bank. "
+        "De beheerder van het incassobureau legt de rekening vast met inning agency update.",
         "The agency has no third-party account on record: the MT940 export is a statement of "
-        "that account. What you received yourself is on your own bank's statements.",
+        "that account. What you received yourself is on your own bank's statements. The "
+        "agency's operator records the account with inning agency update.",
     ),
     **SETTINGS_REFUSALS,
     "iban_held_by_other": (

@@ -283,9 +283,12 @@ class SettlementRunner:
         file_name = None
         if payouts:
             if not agency.third_party_iban:
+                # says how: the account is set only by the operator's command (newcomer18 F1)
                 self._agency_action(agency, f"{run.action_id}-account", "settlement_blocked",
                                     f"Settlement run {run.run_id} needs the third-party account (derdengeldenrekening) to pay out",
-                                    {"run_id": run.run_id})  # fmt: skip
+                                    {"run_id": run.run_id,
+                                     "how": f"record it with `inning agency update {agency.agency_id} --iban <account>` "
+                                            "(docs/operations.md section 3); the next run finishes this one"})  # fmt: skip
                 # stays building, unleased: the next run finishes it once the account is set
                 waiting = replace(run, leased_until=None, lease_holder=None)
                 try:
@@ -318,6 +321,12 @@ class SettlementRunner:
             again = self.store.run(agency.agency_id, run.run_id)
             return again[0] if again else None
         self._ask_approval(agency, done)
+        if payouts:
+            # a run that waited for the account: its item said so and is done (newcomer18 F5)
+            self.repos.actions.resolve_if_open(
+                agency_scope(agency.agency_id), f"{run.action_id}-account",
+                "the third-party account is on record: the run awaits approval", self.clock.now(),
+            )  # fmt: skip
         log.info("settlement run %s for agency %s: %d statements, %d payouts", run.run_id,
                  agency.agency_id, len(settlements), len(payouts))  # fmt: skip
         return done

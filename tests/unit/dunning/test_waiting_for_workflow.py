@@ -75,4 +75,24 @@ def test_saving_the_rules_after_activating_picks_them_up_too(world):
     world.clock.advance(days=1)
     body = {"rules": [{"workflow": "particulier"}]}
     assert world.agency_a.call("PUT", "/v1/clients/C1/segment-rules", body).status == 200
+    # the item is done with it (newcomer18 F5: it stayed open beside a debtor being dunned)
+    [item] = _items(world, client)
+    assert item.status.value == "resolved" and "segment rules saved" in str(item.resolution)
     assert [s[2] for s in day(world, client)] == ["D1"]
+
+
+def test_a_debtor_still_without_a_workflow_is_told_again_after_the_item_closed(world):
+    """The rules saved take some debtors, not D1 (a business rule, D1 a consumer): the item
+    closed at the save, the next run tells of D1 again, once."""
+    world, client = _imported_first(world)
+    _set_up_workflow(world, rules=False)
+    assert day(world, client) == []
+    world.clock.advance(days=1)
+    body = {"rules": [{"workflow": "particulier", "kind": "b2b"}]}
+    assert world.agency_a.call("PUT", "/v1/clients/C1/segment-rules", body).status == 200
+    assert day(world, client) == []
+    items = _items(world, client)
+    assert sorted(i.status.value for i in items) == ["open", "resolved"]
+    world.clock.advance(days=1)
+    day(world, client)
+    assert len(_items(world, client)) == 2  # once, not every morning

@@ -278,3 +278,26 @@ def test_the_agency_client_list_shows_active_and_inactive(world, tenants):
         c["number"]: c["active"] for c in world.agency_a.call("GET", "/v1/clients").body["items"]
     }
     assert listed == {"C1": True, "C2": False}
+
+
+def test_an_agency_with_the_starter_set_onboards_clients_that_dun(world, tenants):
+    """newcomer18 F2: an agency made by `inning agency create` had no defaults, so its clients
+    started with no workflow (`without_workflow`) and no 14-day letter. The starter set
+    `agency create` now writes is copied, and its 14-day letter passes activation for a
+    client that cannot deduct VAT."""
+    from shared.services.dunning_starter import seed_agency_defaults
+
+    assert seed_agency_defaults(world.services.repos, "agency-a")
+    assert not seed_agency_defaults(world.services.repos, "agency-a")  # never over its own
+    body = {"number": "N1", "name": "Nieuw B.V.", "kvk_number": "12345678", "vat_deductible": False,
+            "iban": "NL91ABNA0417164300", "language": "nl", "first_email": "eerste@nieuw.example",
+            "first_mobile": "06 12345678"}  # fmt: skip
+    r = world.agency_a.call("POST", "/v1/onboarding/clients", body)
+    assert r.status == 201, r.body
+    dunning = world.services.repos.dunning
+    client_id = r.body["client_id"]
+    assert sorted(dunning.templates(client_id)) == ["herinnering", "sms", "veertiendagenbrief"]
+    assert dunning.workflows(client_id)["standaard"].active
+    assert [rule.workflow_id for rule in dunning.rules(client_id)] == ["standaard"]
+    activated = world.agency_a.call("POST", "/v1/clients/N1/workflows/standaard/activate")
+    assert activated.status == 200, activated.body

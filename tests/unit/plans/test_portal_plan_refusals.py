@@ -79,3 +79,23 @@ def test_an_amount_of_thousands_of_digits_is_a_refusal_not_a_500(portal):  # noq
         assert (
             _notice(got.raw) == "Dat lukte niet: vul het bedrag per termijn in, bijvoorbeeld 50,00"
         )
+
+
+def test_the_amount_field_reads_the_amounts_the_page_writes(portal):  # noqa: F811
+    """newcomer18 F7: the page offers "van € 250,58 tot € 1.628,76" and refused "1.628,76" or
+    "€ 1.628,76" typed as written, asking for "bijvoorbeeld 50,00". Only what can be read two
+    ways ("1.000": Dutch 1000, English 1.0) is still refused."""
+    world, app = portal
+    browser = enter(world, app)
+    page = browser.go("GET", "/portal/plan").raw.decode()
+    bound = re.search(r"tot (€ [\d.]+,\d\d)", html.unescape(page))
+    assert bound is not None, page[:400]
+    written = bound.group(1)  # the page's own maximum, e.g. "€ 1.628,76"
+    for typed in (written, written.removeprefix("€ ")):
+        got = browser.go("GET", "/portal/plan/preview",
+                         query={"method": "transfer", "by": "amount", "amount": typed})  # fmt: skip
+        assert got.status == 200, (typed, got.raw[:300])
+        assert written in html.unescape(got.raw.decode())  # an installment of that amount
+    got = browser.go("GET", "/portal/plan/preview",
+                     query={"method": "transfer", "by": "amount", "amount": "1.000"})  # fmt: skip
+    assert got.status == 400

@@ -108,6 +108,8 @@ def test_without_a_third_party_account_the_mt940_is_refused_with_its_code(world)
     )
     assert answer.status == 422
     assert answer.body["error"]["details"][0]["code"] == "export_no_third_party_account"
+    # what to do about it, by the command that records it (newcomer18 F1)
+    assert "inning agency update" in answer.body["error"]["message"]
 
 
 def test_the_report_says_received_and_by_whom_in_dutch_amounts_not_what_is_remitted(

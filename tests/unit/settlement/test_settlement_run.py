@@ -254,10 +254,18 @@ def test_without_a_third_party_account_the_run_waits(world: Any) -> None:
     assert run.status is RunStatus.BUILDING
     actions, _ = s.services.repos.actions.list("@agency-a")
     assert [a.kind for a in actions] == ["settlement_blocked"]
+    # it says how the account is recorded, the only way there is (newcomer18 F1)
+    assert "inning agency update agency-a --iban" in str(actions[0].detail["how"])
     with pytest.raises(Invalid):
         s.services.settlements.approve("agency-a", run.run_id, "k")
     s.services.repos.agencies.save(Agency("agency-a", "Acme Incasso", THIRD_PARTY))
     assert s.run(MONDAY).status is RunStatus.AWAITING_APPROVAL
+    # the item that said it waits is closed with it (newcomer18 F5: it stayed open beside the
+    # run's approval item)
+    actions, _ = s.services.repos.actions.list("@agency-a")
+    blocked = [a for a in actions if a.kind == "settlement_blocked"]
+    assert [a.status.value for a in blocked] == ["resolved"]
+    assert "awaits approval" in str(blocked[0].resolution)
 
 
 def test_approval_after_the_run_date_dates_the_transfer_file_for_that_day(world: Any) -> None:

@@ -1,0 +1,80 @@
+"""The dunning set-up a new agency starts with: three templates (a reminder, an SMS, a 14-day
+letter with the parts activation asks for, the VAT sentence for a client that cannot deduct
+VAT included) and the workflow "standaard" (e-mail, SMS, 14-day letter, a call, the hand-over)
+for every debtor. ``inning agency create`` puts them in the agency's defaults, which
+``POST /v1/onboarding/clients`` copies to each client it makes; the demo's clients use them
+too. Before, a new agency had none: its clients' debtors waited `without_workflow` and the
+newcomer had to write a 14-day letter from nothing (newcomer18 F2)."""
+
+from __future__ import annotations
+
+from shared.adapters.tables.people_repo import defaults_scope
+from shared.domain.dunning.templates import MessageTemplate
+from shared.domain.dunning.workflow import OffsetFrom, SegmentRule, Step, StepChannel, Workflow
+from shared.services.repositories import Repositories
+
+STARTER_TEMPLATES: dict[str, MessageTemplate] = {
+    "herinnering": MessageTemplate(
+        "nl",
+        "Herinnering: {% for i in invoices %}{{ i.number }} {% endfor %}",
+        "Beste {{ debtor.name }},\n\nVolgens onze administratie staat nog {{ total|money }} open"
+        "{% if invoice_amount_paid %}. U heeft het factuurbedrag na de vervaldatum betaald; de wet (art. 6:44 BW) "
+        "boekt een betaling eerst af op {% if costs %}de incassokosten en {% endif %}de rente ({{ paid_to_interest|money }}). "
+        "Wat nog openstaat is dus de rente{% if costs %} en de kosten{% endif %} van de te late betaling"
+        "{% elif costs or interest %} (hoofdsom {{ principal|money }}{% if costs %}, incassokosten {{ costs|money }}{% endif %}"
+        "{% if interest %}, rente {{ interest|money }}{% endif %}){% endif %}:\n"
+        "{% for i in invoices %}- {{ i.number }} van {{ i.invoice_date|date }}, vervallen {{ i.due_date|date }}: {{ i.open_amount|money }}\n{% endfor %}"
+        "\nWilt u dit overmaken naar {{ client.iban }}{% if betalingskenmerk %} onder vermelding van betalingskenmerk {{ betalingskenmerk }}{% endif %}?"
+        "{% if payment_link %}\n\nDirect betalen met iDEAL: {{ payment_link }}\nUw overzicht, uitstel vragen of bezwaar maken: {{ portal_link }}{% endif %}"
+        "\n\nMet vriendelijke groet,\n{{ client.name }}",
+    ),
+    "sms": MessageTemplate(
+        "nl",
+        "",
+        "{{ client.name }}: er staat nog {{ total|money }} open. Betaal via {{ payment_link or client.iban }}",
+    ),
+    "veertiendagenbrief": MessageTemplate(
+        "nl",
+        "Veertiendagenbrief",
+        "Beste {{ debtor.name }},\n\nOndanks onze herinneringen staat nog {{ principal|money }} open."
+        "\n\nWij verzoeken u dit bedrag binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd te betalen."
+        "\n\nIndien u niet binnen deze termijn betaalt, bent u incassokosten van {{ costs|money }} verschuldigd, "
+        "vermeerderd met de wettelijke rente."
+        "{% if costs_vat %} Dit bedrag is inclusief {{ costs_vat|money }} btw (21 % over {{ costs_excl_vat|money }}): "
+        "{{ client.name }} kan de btw niet verrekenen en brengt haar daarom bij u in rekening.{% endif %}"
+        "\n\nMet vriendelijke groet,\n{{ client.name }}",
+        fourteen_day_letter=True,
+    ),
+}
+
+
+def starter_workflow() -> Workflow:
+    steps = (
+        Step("Herinnering", StepChannel.EMAIL, 7, templates={"nl": "herinnering"},
+             fallback=StepChannel.LETTER),
+        Step("SMS", StepChannel.SMS, 7, OffsetFrom.PREVIOUS_STEP, templates={"nl": "sms"},
+             min_open_amount=2_500),
+        Step("Veertiendagenbrief", StepChannel.FOURTEEN_DAY_LETTER, 7, OffsetFrom.PREVIOUS_STEP,
+             templates={"nl": "veertiendagenbrief"}),
+        Step("Bellen", StepChannel.STAFF_TASK, 16, OffsetFrom.PREVIOUS_STEP),
+        Step("Overdracht", StepChannel.HANDOVER, 14, OffsetFrom.PREVIOUS_STEP),
+    )  # fmt: skip
+    return Workflow("standaard", "Standaard", steps, active=True)
+
+
+def save_starter(repos: Repositories, scope: str) -> None:
+    """The starter set under ``scope`` (a client, or an agency's defaults)."""
+    for template_id, template in STARTER_TEMPLATES.items():
+        repos.dunning.save_template(scope, template_id, template)
+    repos.dunning.save_workflow(scope, starter_workflow())
+    repos.dunning.save_rules(scope, [SegmentRule("standaard")])
+
+
+def seed_agency_defaults(repos: Repositories, agency_id: str) -> bool:
+    """The starter set as the agency's defaults, when it has no workflow there yet (an
+    agency's own defaults are never overwritten); whether it was written."""
+    scope = defaults_scope(agency_id)
+    if repos.dunning.workflows(scope):
+        return False
+    save_starter(repos, scope)
+    return True
