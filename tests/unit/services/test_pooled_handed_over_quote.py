@@ -209,3 +209,17 @@ def test_two_clients_whose_codes_are_alike_book_neither(world):
     items, _ = alike.services.repos.actions.list("@agency-a")
     [item] = [x for x in items if x.kind == "payment_suggestion"]
     assert {s["client_id"] for s in item.detail["suggestions"]} == {c2, c3}
+
+
+def test_a_withdrawn_case_quotes_nothing(two_clients):
+    """codereview18 F5: a withdrawn case is the client's again, its debtor pays the client:
+    the API still answered the quote for paying the agency's account (the console's case page
+    showed it only while open), for an agency's system to print on a letter."""
+    a = two_clients.agency_a
+    [case] = a.call("GET", "/v1/cases").body["items"]
+    done = a.call("POST", f"/v1/cases/{case['case_id']}/withdraw", {"reason": "betaald aan C3"})
+    assert done.status == 200 and done.body["status"] == "withdrawn"
+    assert done.body["transfer_quote"] is None
+    [listed] = a.call("GET", "/v1/cases").body["items"]
+    one = a.call("GET", f"/v1/cases/{case['case_id']}").body
+    assert listed["transfer_quote"] is None and one["transfer_quote"] is None
