@@ -249,10 +249,10 @@ class CaseOut(BaseModel):
     status: str = Field(description="open or withdrawn")
     withdrawn_at: datetime | None
     withdrawn_reason: str | None
-    transfer_quote: str = Field(
+    transfer_quote: str | None = Field(
         description="What the debtor quotes paying to the agency's third-party account: the "
         "client's code (it names the client on the account every client shares), the debtor "
-        "and the invoice numbers"
+        "and the invoice numbers; null once the case is withdrawn (he pays the client again)"
     )
 
 

@@ -25,10 +25,12 @@ class WithdrawIn(schemas.Strict):
 
 def _out(case: Case, *, dossier: bool = False) -> dict[str, object]:
     """The case as answered, with what the debtor quotes paying it to the agency's account
-    (the portal asks the same: the client's code names the client, newcomer17b F5)."""
+    (the portal asks the same: the client's code names the client, newcomer17b F5); none once
+    withdrawn: the debtor pays the client again (codereview18 F5)."""
     body = {k: v for k, v in asdict(case).items() if dossier or k != "dossier"}
-    quote = agency_transfer_text(case.client_id, case.debtor_number, list(case.invoice_numbers))
-    return {**body, "transfer_quote": quote}
+    numbers = list(case.invoice_numbers)
+    quote = agency_transfer_text(case.client_id, case.debtor_number, numbers)
+    return {**body, "transfer_quote": quote if case.status == "open" else None}
 
 
 def register(router: Router, services: Services) -> None:

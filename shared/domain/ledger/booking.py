@@ -745,9 +745,11 @@ def _set_off_from(
         return on, 0
     open_ = _open_principal(record, due_by)
     # the first installment still unpaid in part: the open principal is more than the parts due
-    # after it (the plan's payments paid the earlier ones)
-    first = next(d for d in sorted({d for d, _ in parts if d <= due_by})
-                 if open_ > sum(c for x, c in parts if x > d))  # fmt: skip
+    # after it (the plan's payments paid the earlier ones); none due yet: what is due is the
+    # principal beyond the plan's parts (a payment from before the plan came back), which the
+    # plan never deferred (codereview18 F2: StopIteration, the credit note a 500)
+    first = next((d for d in sorted({d for d, _ in parts if d <= due_by})
+                  if open_ > sum(c for x, c in parts if x > d)), on)  # fmt: skip
     return max(on, first), due
 
 

@@ -1000,15 +1000,16 @@ def match_line(
     elif (
         result.booked
         and result.best is not None
-        and not codes
         and (rivals := _named_elsewhere(result.best, found))
     ):
         # the other clients' invoices the text names are suggested too: the item is then the
-        # agency's (StatementService._action_scope), as the money may be either client's
+        # agency's (StatementService._action_scope), as the money may be either client's. With
+        # a code they are those of a client whose code is the same (seven letters of a hash:
+        # among an agency's thousands of clients two now and then share one; codereview18 F4)
         result = _suggested(
             result,
             "not booked: the text names invoices of more than one client of this account "
-            "and no client's code",
+            + ("and no client's code" if not codes else "and its code is more than one's"),
         )
         others = tuple((a, c.score) for c in rivals[:2] for a in allocate(c, line.amount, totals))
         result = replace(result, suggested=result.suggested + others)

@@ -30,6 +30,7 @@ from shared.ports.tables import Conflict
 from shared.services.errors import ConflictingUpdate
 from shared.services.plans import owed_notices
 from shared.services.plans.notices import Notice
+from shared.services.portal import agency_transfer_text
 
 if TYPE_CHECKING:
     from shared.services.plans.service import PlanService
@@ -104,8 +105,11 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan, mark: str, wha
         or plan.invoice_numbers
     )  # the case withdrawn meanwhile: it went to the agency still
     name = agency.name if agency is not None else agency_id
+    # what the portal and the agency's case ask him to quote: the client's code names the
+    # client on the account all the agency's clients share (quote18)
+    quote = agency_transfer_text(client.client_id, plan.debtor_number, list(handed))
     sent = service._send_notice(
-        client, plan, what, lambda lang: to_debtor(plan, handed, agency, agency_id, lang)
+        client, plan, what, lambda lang: to_debtor(plan, handed, agency, agency_id, lang, quote)
     )
     service.plans.log(plan.client_id, plan.plan_id, mark, service.clock.now(), "handover_told",
                       f"The debtor is told the plan ended because {', '.join(handed)} went to "
@@ -127,9 +131,12 @@ def to_debtor(
     agency: Agency | None,
     agency_id: str,
     language: str,
+    quote: str,
 ) -> Notice:
-    """The debtor's notice: the plan ended, who collects now and where to pay it, that what
-    he paid counts; nothing asks him to pay the client (no payment block: the plan ended)."""
+    """The debtor's notice: the plan ended, who collects now and where to pay it quoting
+    ``quote`` (:func:`agency_transfer_text`: without the client's code a transfer to the
+    agency's pooled account names no client and waits on the agency's list), that what he
+    paid counts; nothing asks him to pay the client (no payment block: the plan ended)."""
     name = agency.name if agency is not None else agency_id
     ended = plan.ended_on or plan.start
     rest = tuple(n for n in plan.invoice_numbers if n not in handed)
@@ -143,7 +150,7 @@ def to_debtor(
             f"{'is' if len(handed) == 1 else 'zijn'} overgedragen aan incassobureau {name}, "
             "dat het openstaande bedrag nu int. Wij vragen en incasseren geen termijnen meer.",
             f"Betaal daarvoor niet meer aan ons, maar aan {name}"
-            + (f" (rekening {account})" if account else "")
+            + (f" (rekening {account}, onder vermelding van {quote})" if account else "")
             + (f"; vragen kunt u stellen via {email}." if email else "."),
         ]
         if plan.paid > 0:
@@ -157,7 +164,7 @@ def to_debtor(
         f"{'was' if len(handed) == 1 else 'were'} handed over to the collection agency {name}, "
         "which now collects what is open. We no longer ask for or collect installments.",
         f"Do not pay us for it any more, but {name}"
-        + (f" (account {account})" if account else "")
+        + (f" (account {account}, quoting {quote})" if account else "")
         + (f"; questions go to {email}." if email else "."),
     ]
     if plan.paid > 0:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from shared.api.console.action_text import title
 from shared.domain.parties import Client
+from shared.services.plans.handover_end import to_debtor
 from tests.support.mollie_stand_in import MollieWorld
 from tests.unit.api.conftest import World
 from tests.unit.plans.test_plan_mollie import (  # noqa: F401  (fixtures)
@@ -101,3 +102,39 @@ def test_the_hand_over_ends_a_running_mollie_plan_and_its_recurring_payment(
     )
     assert "overgedragen aan incassobureau AGENCY-A" in content.text
     assert "Wat u al betaalde, € 100,00, blijft geboekt." in content.text
+
+
+def test_the_notice_asks_the_quote_the_agency_books_by(
+    world: World,  # noqa: F811
+    mollie: MollieWorld,  # noqa: F811
+) -> None:
+    """codereview18: the notice sent the debtor to the agency's account (every client of the
+    agency shares it) without the quote naming the client (quote18's code): "D1 F1 F2" paid
+    there is an invoice of any client numbering so, and lands on the agency's list. It asks
+    what the portal and the agency's case ask, in the debtor's language."""
+    a = world.agency_a
+    plan_id = make(a, method="direct_debit", start="2026-01-31", installments=3).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    world.clock.at = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
+    client = the_client(world)
+    repos = world.services.repos
+    agency = repos.agencies.get(client.agency_id)
+    assert agency is not None
+    repos.agencies.save(replace(agency, third_party_iban="NL44RABO0123456789"))
+    hand_over(world, client, ("F1", "F2"))
+    hook = world.services.dunning.plans_handed_over
+    assert hook is not None
+    hook(client, "D1")
+    [case] = a.call("GET", "/v1/cases").body["items"]
+    quote = case["transfer_quote"]
+    assert quote.endswith(" D1 F1 F2") and len(quote) > len("D1 F1 F2")  # the client's code
+    content = world.services.messaging.content(
+        client.client_id, f"plan|{plan_id}|handed-over|2026-02-10|agency-a"
+    )
+    assert f"(rekening NL44RABO0123456789, onder vermelding van {quote})" in content.text
+    assert plan_of(world, plan_id)["status"] == "cancelled"
+    found = world.services.plans.plans.get(client.client_id, plan_id)
+    assert found is not None
+    paying = replace(agency, third_party_iban="NL44RABO0123456789")
+    english = to_debtor(found[0], ("F1", "F2"), paying, "agency-a", "en", quote)
+    assert f"(account NL44RABO0123456789, quoting {quote})" in english.text

@@ -23,6 +23,10 @@ POOLED = client_iban("POOL")
 
 @pytest.fixture
 def two_clients(world):
+    return _two_clients(world)
+
+
+def _two_clients(world):
     """C2 and C3 on the agency's pooled account; C2 learned Jan's account from his payment
     of F-0002 there; C3's F-0001 went to the agency."""
     from shared.domain.parties import Agency
@@ -186,3 +190,36 @@ def test_an_old_quote_still_books_where_only_one_client_has_the_numbers(world):
     assert report.booked == 1
     assert invoice(world, "C3", "F-0001")["open_amount"] == "0.00"
     assert invoice(world, "C2", "F-0777")["open_amount"] == "121.00"
+
+
+def test_two_clients_whose_codes_are_alike_book_neither(world):
+    """codereview18 F4: seven letters of a hash are 64 million codes, so among an agency's
+    clients two share one now and then (ids cl003503 and cl013075, found among 13,076). The
+    code then names both: C3's debtor quoting the portal's "THXHNSB D-1001 F-0001" had C2's
+    F-0001 booked (his account is C2's known payer), the very mistake the code prevents. A
+    text whose code names more than one client of the account is a suggestion."""
+    ids = iter(["cl003503", "cl013075"])
+    world.services.imports.new_client_id = lambda: next(ids)
+    alike = _two_clients(world)
+    c2, c3 = (client_of(alike, n).client_id for n in ("C2", "C3"))
+    assert (c2, c3) == ("cl003503", "cl013075") and client_code(c2) == client_code(c3)
+    report = pay(alike, portal_quote(alike))
+    assert report.booked == 0 and report.suggested == 1
+    assert open_amounts(alike) == {"C2": "121.00", "C3": "121.00"}
+    items, _ = alike.services.repos.actions.list("@agency-a")
+    [item] = [x for x in items if x.kind == "payment_suggestion"]
+    assert {s["client_id"] for s in item.detail["suggestions"]} == {c2, c3}
+
+
+def test_a_withdrawn_case_quotes_nothing(two_clients):
+    """codereview18 F5: a withdrawn case is the client's again, its debtor pays the client:
+    the API still answered the quote for paying the agency's account (the console's case page
+    showed it only while open), for an agency's system to print on a letter."""
+    a = two_clients.agency_a
+    [case] = a.call("GET", "/v1/cases").body["items"]
+    done = a.call("POST", f"/v1/cases/{case['case_id']}/withdraw", {"reason": "betaald aan C3"})
+    assert done.status == 200 and done.body["status"] == "withdrawn"
+    assert done.body["transfer_quote"] is None
+    [listed] = a.call("GET", "/v1/cases").body["items"]
+    one = a.call("GET", f"/v1/cases/{case['case_id']}").body
+    assert listed["transfer_quote"] is None and one["transfer_quote"] is None
