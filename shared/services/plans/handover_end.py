@@ -125,10 +125,14 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan, mark: str, wha
         service.repos.actions.add(ActionItem(
             client.client_id, f"{plan.plan_id}-handed-over", "plan_handed_over",
             f"Payment plan {plan.plan_id} ended: {', '.join(handed)} handed over to {name}; "
-            "its installments are no longer collected or reminded, what was paid stays booked",
+            "its installments are no longer collected or reminded, what was paid stays booked"
+            # the agency too is bound by the days the plan gave him (lawyer18 L1)
+            + (f"; the debtor kept it: he may pay up to and including {kept.pay_by.isoformat()}"
+               ", claim nothing before" if kept is not None else ""),
             service.clock.now(), debtor_number=plan.debtor_number,
             invoice_numbers=plan.invoice_numbers,
-            detail={"plan_id": plan.plan_id, "agency_id": agency_id, "paid": plan.paid},
+            detail={"plan_id": plan.plan_id, "agency_id": agency_id, "paid": plan.paid,
+                    **({"pay_by": kept.pay_by.isoformat()} if kept is not None else {})},
         ))  # fmt: skip
 
 

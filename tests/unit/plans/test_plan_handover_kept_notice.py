@@ -13,12 +13,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from shared.api.console.action_text import title
 from shared.domain.parties import Agency
 from shared.domain.statements.client_code import client_code
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.dunning.test_costs_arrangements import _on, _pay
 from tests.unit.plans.test_plan_ends_on_handover import hand_over
-from tests.unit.plans.test_plan_mollie import the_client
+from tests.unit.plans.test_plan_mollie import actions, the_client
 from tests.unit.plans.test_plan_service import BASE, run_day
 
 
@@ -67,6 +68,15 @@ def test_a_kept_plan_ended_by_the_hand_over_tells_the_day_and_whom_to_pay(world:
         "van D1 F2."
     ) in text
     assert "Over F2 hoort u van ons" not in text
+    # the agency, collecting for the client, is bound by the same day: staff read it
+    [item] = actions(world, "plan_handed_over")
+    assert item["title"].endswith(
+        "; the debtor kept it: he may pay up to and including 2025-05-08, claim nothing before"
+    )
+    assert title(item["title"], "nl").endswith(
+        "; de debiteur kwam de regeling na: hij mag betalen tot en met 08-05-2025, vorder niets "
+        "eerder"
+    )
     # what he is told is what the ledger holds: F2 501.07 without costs to 8-5, not after
     on_last = _claim(a, "F2", "2025-05-08")
     assert on_last["open"]["total"] == "501.07" and on_last["costs_owed_from"] == "2025-05-09"
