@@ -417,6 +417,13 @@ _TITLES = shapes(
                    f"terwijl de regeling {m[3]} vraagt; de regeling blijft zoals afgesproken: spreek "
                    "een nieuwe regeling af of vorder de rest na de regeling"),
         (r"^Payment plan (\S+) ended: (.+) handed over to (.+); its installments are no longer "
+         r"collected or reminded, what was paid stays booked; the debtor kept it: he may pay up "
+         r"to and including (\d{4})-(\d{2})-(\d{2}), claim nothing before$",
+         lambda m: f"Betalingsregeling {m[1]} beëindigd: {m[2]} overgedragen aan {m[3]}; de "
+                   "termijnen worden niet meer geïncasseerd of herinnerd, wat betaald is blijft "
+                   f"geboekt; de debiteur kwam de regeling na: hij mag betalen tot en met "
+                   f"{m[6]}-{m[5]}-{m[4]}, vorder niets eerder"),
+        (r"^Payment plan (\S+) ended: (.+) handed over to (.+); its installments are no longer "
          r"collected or reminded, what was paid stays booked$",
          lambda m: f"Betalingsregeling {m[1]} beëindigd: {m[2]} overgedragen aan {m[3]}; de "
                    "termijnen worden niet meer geïncasseerd of herinnerd, wat betaald is blijft "

@@ -394,12 +394,42 @@ def installments_due(record: ClaimRecord, by: date) -> Cents:
     principal open less the parts due later; a plan's payments pay the earliest first). The
     plan gave the debtor its days for the later installments only, so a due one is exigible
     and open to set-off (6:127 lid 2 BW; law17b F2: freed money waited as an overpayment
-    while installment 1 was due and unpaid). 0 where the installments are not known."""
+    while installment 1 was due and unpaid); of a plan over the whole claim, what
+    :func:`_whole_plan_due` finds. 0 where the installments are not known."""
+    if _plan_runs(record.terms, by):
+        return _whole_plan_due(record, by)[0]
     parts = _plan_parts(record, by)
     if not parts or not _principal_plan_holds(record, by):
         return 0
     later = sum(cents for day, cents in parts if day > by)
     return max(0, _open_principal(record, by) - later)
+
+
+def _whole_plan_due(record: ClaimRecord, by: date) -> tuple[Cents, date | None]:
+    """What of the claim a running plan over the whole claim (its interest pause) no longer
+    defers on ``by``: its installments' parts on this claim due by then less what was paid on
+    the claim since the plan began (every component: such a plan's payments go costs, interest,
+    principal), and the day of the first of them still unpaid in part. A due installment is
+    exigible and open to set-off like a plan over the principal's (6:127 lid 2 BW; lawyer18
+    L2: the plan lapsed and 150.00 costs fell due while 600.00 a credit note freed waited as
+    an overpayment); (0, None) where the installments are not known."""
+    starts = [a for a, b in record.terms.interest_paused if a <= by and (b is None or by < b)]
+    if not starts:
+        return 0, None
+    start = max(starts)
+    parts = sorted((day, c) for a, day, c in record.terms.plan_installments if a == start)
+    paid = 0
+    for e in record.events:
+        if e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL) and start <= received_day(e) <= by:
+            paid += e.amount if e.kind is EventKind.ALLOCATED else -e.amount
+    asked, first = 0, None
+    for day, cents in parts:
+        if day > by:
+            break
+        asked += cents
+        if first is None and asked > paid:
+            first = day
+    return max(0, asked - paid), first
 
 
 def _plan_parts(record: ClaimRecord, on: date) -> list[tuple[date, Cents]]:
@@ -605,7 +635,8 @@ def _spread(
     plan ended (6:129 lid 1 BW: set-off works back only to when the claim became exigible;
     law17b F6: counted from the day received, the debtor was spared 0.26 of interest); one the
     plan still holds then takes at most its installments due and unpaid, from the first's day
-    (:func:`_set_off_from`), on their principal (what alone is exigible), unless among
+    (:func:`_set_off_from`), on their principal (what alone is exigible; a plan over the whole
+    claim's by 6:44, as its own payments go: :func:`_whole_plan_due`), unless among
     ``designated`` (the claims the payment named: the debtor may pay a claim before it is due)."""
     figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
@@ -634,7 +665,9 @@ def _spread(
         # set off against a due installment: its principal, what alone is exigible (the plan
         # holds the interest and costs until it ends; 6:44 first, 8.22 of 300.00 went on them
         # and the plan counted 291.78 of its installment)
-        held = record.number in principal_first or most is not None
+        # (a plan over the whole claim: by 6:44, as its own payments go)
+        whole = due_by is not None and _plan_runs(record.terms, due_by)
+        held = record.number in principal_first or (most is not None and not whole)
         order = PRINCIPAL_FIRST if held else ORDER_6_44
         # the claim has events of its own after the payment was received, or a discount of
         # the payment's own day, which comes after it (restate._ideal: a payment received
@@ -731,6 +764,10 @@ def _set_off_from(
     or in it."""
     if due_by is None:
         return on, None
+    if not named and _plan_runs(record.terms, due_by):
+        # (nothing of it due and unpaid: it takes nothing, as before its installments were known)
+        due, first = _whole_plan_due(record, due_by)
+        return (on, 0) if first is None else (max(on, first), due)
     if _principal_plan_holds(record, on):
         ends = [b for a, b in record.terms.principal_first
                 if a <= on and b is not None and on < b]  # fmt: skip

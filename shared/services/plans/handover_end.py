@@ -13,24 +13,26 @@ is told once who collects now, and staff find it on the plan's timeline and acti
 The whole plan ends, also over its other invoices: an agreement's installments are frozen
 once it is active (no invoice leaves it), and a schedule that no longer matches what the
 debtor owes the client would ask the wrong amounts. What the other invoices still owe goes
-back to the client's dunning as after any cancel the creditor makes."""
+back to the client's dunning as after any cancel the creditor makes: for a plan the debtor
+kept, only once the days he was granted are over, which his notice tells him with what each
+invoice asks by then and to whom (``handover_notice``, lawyer18 L1)."""
 
 from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from shared.clock import amsterdam_today
-from shared.domain.money import format_eur_en, format_eur_nl
-from shared.domain.parties import Agency, Client
+from shared.domain.money import Cents
+from shared.domain.parties import Client
 from shared.domain.plans.plan import HOLDS_DUNNING, PaymentPlan, PlanStateError
 from shared.domain.records import ActionItem
 from shared.ports.tables import Conflict
 from shared.services.errors import ConflictingUpdate
 from shared.services.plans import owed_notices
-from shared.services.plans.notices import Notice
-from shared.services.portal import agency_transfer_text
+from shared.services.plans.handover_notice import Kept, Payees, to_debtor
 
 if TYPE_CHECKING:
     from shared.services.plans.service import PlanService
@@ -104,12 +106,17 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan, mark: str, wha
         tuple(n for n in plan.invoice_numbers if n in stored and stored[n].invoice.handed_over_to)
         or plan.invoice_numbers
     )  # the case withdrawn meanwhile: it went to the agency still
+    from shared.services.portal import agency_transfer_text, transfer_text  # (the portal's quotes)
+
     name = agency.name if agency is not None else agency_id
-    # what the portal and the agency's case ask him to quote: the client's code names the
-    # client on the account all the agency's clients share (quote18)
-    quote = agency_transfer_text(client.client_id, plan.debtor_number, list(handed))
+    payees = Payees(agency, agency_id,
+                    agency_transfer_text(client.client_id, plan.debtor_number, list(handed)),
+                    client.name, client.ibans[0] if client.ibans else "",
+                    transfer_text(plan.debtor_number, [n for n in plan.invoice_numbers
+                                                       if n not in handed]))  # fmt: skip
+    kept = _kept(service, client, plan, handed)
     sent = service._send_notice(
-        client, plan, what, lambda lang: to_debtor(plan, handed, agency, agency_id, lang, quote)
+        client, plan, what, lambda lang: to_debtor(plan, handed, payees, lang, kept)
     )
     service.plans.log(plan.client_id, plan.plan_id, mark, service.clock.now(), "handover_told",
                       f"The debtor is told the plan ended because {', '.join(handed)} went to "
@@ -118,57 +125,34 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan, mark: str, wha
         service.repos.actions.add(ActionItem(
             client.client_id, f"{plan.plan_id}-handed-over", "plan_handed_over",
             f"Payment plan {plan.plan_id} ended: {', '.join(handed)} handed over to {name}; "
-            "its installments are no longer collected or reminded, what was paid stays booked",
+            "its installments are no longer collected or reminded, what was paid stays booked"
+            # the agency too is bound by the days the plan gave him (lawyer18 L1)
+            + (f"; the debtor kept it: he may pay up to and including {kept.pay_by.isoformat()}"
+               ", claim nothing before" if kept is not None else ""),
             service.clock.now(), debtor_number=plan.debtor_number,
             invoice_numbers=plan.invoice_numbers,
-            detail={"plan_id": plan.plan_id, "agency_id": agency_id, "paid": plan.paid},
+            detail={"plan_id": plan.plan_id, "agency_id": agency_id, "paid": plan.paid,
+                    **({"pay_by": kept.pay_by.isoformat()} if kept is not None else {})},
         ))  # fmt: skip
 
 
-def to_debtor(
-    plan: PaymentPlan,
-    handed: tuple[str, ...],
-    agency: Agency | None,
-    agency_id: str,
-    language: str,
-    quote: str,
-) -> Notice:
-    """The debtor's notice: the plan ended, who collects now and where to pay it quoting
-    ``quote`` (:func:`agency_transfer_text`: without the client's code a transfer to the
-    agency's pooled account names no client and waits on the agency's list), that what he
-    paid counts; nothing asks him to pay the client (no payment block: the plan ended)."""
-    name = agency.name if agency is not None else agency_id
-    ended = plan.ended_on or plan.start
-    rest = tuple(n for n in plan.invoice_numbers if n not in handed)
-    day = ended.strftime("%d-%m-%Y") if language == "nl" else ended.isoformat()
-    account = agency.third_party_iban if agency is not None else None
-    email = agency.contact_email if agency is not None else None
-    if language == "nl":
-        lines = [
-            f"Uw betalingsregeling voor facturen {', '.join(plan.invoice_numbers)} is op {day} "
-            f"beëindigd: {'factuur' if len(handed) == 1 else 'facturen'} {', '.join(handed)} "
-            f"{'is' if len(handed) == 1 else 'zijn'} overgedragen aan incassobureau {name}, "
-            "dat het openstaande bedrag nu int. Wij vragen en incasseren geen termijnen meer.",
-            f"Betaal daarvoor niet meer aan ons, maar aan {name}"
-            + (f" (rekening {account}, onder vermelding van {quote})" if account else "")
-            + (f"; vragen kunt u stellen via {email}." if email else "."),
-        ]
-        if plan.paid > 0:
-            lines.append(f"Wat u al betaalde, {format_eur_nl(plan.paid)}, blijft geboekt.")
-        if rest:
-            lines.append(f"Over {', '.join(rest)} hoort u van ons wat daarvan nog openstaat.")
-        return Notice("Uw betalingsregeling is beëindigd", tuple(lines))
-    lines = [
-        f"Your payment plan for invoices {', '.join(plan.invoice_numbers)} was ended on {day}: "
-        f"{'invoice' if len(handed) == 1 else 'invoices'} {', '.join(handed)} "
-        f"{'was' if len(handed) == 1 else 'were'} handed over to the collection agency {name}, "
-        "which now collects what is open. We no longer ask for or collect installments.",
-        f"Do not pay us for it any more, but {name}"
-        + (f" (account {account}, quoting {quote})" if account else "")
-        + (f"; questions go to {email}." if email else "."),
-    ]
-    if plan.paid > 0:
-        lines.append(f"What you paid, {format_eur_en(plan.paid)}, stays booked.")
-    if rest:
-        lines.append(f"For {', '.join(rest)} we will tell you what is still open.")
-    return Notice("Your payment plan has ended", tuple(lines))
+def _kept(
+    service: PlanService, client: Client, plan: PaymentPlan, handed: tuple[str, ...]
+) -> Kept | None:
+    """A plan the debtor kept (nothing past its grace when it ended): the last day he was
+    granted and what each side's invoices owe in all then, as a staff cancel tells it
+    (``PlanService._owed_after_cancel``); None: he was in breach, the open amount is due."""
+    until = plan.holds_dunning_until
+    if until is None or plan.ended_on is None:
+        return None
+    last = until - timedelta(days=1)
+    rest = [n for n in plan.invoice_numbers if n not in handed]
+
+    def owed(numbers: list[str]) -> Cents:
+        if not numbers:
+            return 0
+        return service.money.owed_on_lapse(client, plan.debtor_number, numbers, last).total
+
+    avoidable = service.money.costs_held_on(client, plan.debtor_number,
+                                            list(plan.invoice_numbers), plan.ended_on)  # fmt: skip
+    return Kept(last, owed(list(handed)), owed(rest), avoidable)

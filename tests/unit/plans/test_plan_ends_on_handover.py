@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 from shared.api.console.action_text import title
 from shared.domain.parties import Client
-from shared.services.plans.handover_end import to_debtor
+from shared.services.plans.handover_notice import Payees, to_debtor
 from tests.support.mollie_stand_in import MollieWorld
 from tests.unit.api.conftest import World
 from tests.unit.plans.test_plan_mollie import (  # noqa: F401  (fixtures)
@@ -131,10 +131,11 @@ def test_the_notice_asks_the_quote_the_agency_books_by(
     content = world.services.messaging.content(
         client.client_id, f"plan|{plan_id}|handed-over|2026-02-10|agency-a"
     )
-    assert f"(rekening NL44RABO0123456789, onder vermelding van {quote})" in content.text
+    assert f"rekening NL44RABO0123456789 onder vermelding van {quote}." in content.text
     assert plan_of(world, plan_id)["status"] == "cancelled"
     found = world.services.plans.plans.get(client.client_id, plan_id)
     assert found is not None
     paying = replace(agency, third_party_iban="NL44RABO0123456789")
-    english = to_debtor(found[0], ("F1", "F2"), paying, "agency-a", "en", quote)
-    assert f"(account NL44RABO0123456789, quoting {quote})" in english.text
+    payees = Payees(paying, "agency-a", quote, client.name, "", "")
+    english = to_debtor(found[0], ("F1", "F2"), payees, "en")
+    assert f"account NL44RABO0123456789 quoting {quote}." in english.text

@@ -38,7 +38,13 @@ def test_the_timer_ends_a_transfer_plan_handed_over_before_the_deploy(
     assert [k for k in sent if k.startswith(f"plan|{plan_id}|")] == [told], sent
     content = world.services.messaging.content(client.client_id, told)
     assert "factuur F2 is overgedragen aan incassobureau AGENCY-A" in content.text
-    assert "Over F1 hoort u van ons wat daarvan nog openstaat." in content.text
+    # he kept it (nothing was due yet): F1 stays the client's, by the days he was granted
+    # (lawyer18 L1: "Over F1 hoort u van ons" and nothing more was ever said)
+    assert (
+        "F1 (€ 200,00) betaalt u aan ons, Client C1: naar NL94ABNA0000017201 onder "
+        "vermelding van D1 F1." in content.text
+    )
+    assert "U mag wat nog openstaat betalen tot en met 07-04-2026" in content.text
     assert len(actions(world, "plan_handed_over")) == 1
 
 
