@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any
 from urllib.parse import quote
 
@@ -38,25 +39,37 @@ _STATUS_LINE = re.compile(rb"HTTP/\d\.\d (\d{3})")
 
 def _edm(name: str, value: Any, into: dict[str, Any]) -> None:
     """One property as ``_add_entity_properties`` gives it (``None`` is left out)."""
-    if value is None:
-        return
-    if isinstance(value, bool):  # before int: a bool is an int
+    kind = type(value)
+    if kind is str:  # most properties: the plain types first, without the checks below
         into[name] = value
-    elif isinstance(value, int):
-        if not -INT64_MAX - 1 <= value <= INT64_MAX:
-            raise TypeError(f"{value} is too large to be cast to type Edm.Int64.")
+        into[f"{name}@odata.type"] = "Edm.String"
+    elif kind is bool:
+        into[name] = value
+    elif kind is int:
+        _int64(name, value, into)
+    elif value is None:
+        return
+    elif isinstance(value, bool):
+        into[name] = value
+    elif isinstance(value, int):  # an IntEnum too: the store sent every int as Edm.Int64
+        _int64(name, value, into)
+    elif isinstance(value, Enum):  # a str enum: the SDK sends str(value), "Kind.B2B"
         into[name] = str(value)
-        into[f"{name}@odata.type"] = "Edm.Int64"
+        into[f"{name}@odata.type"] = "Edm.String"
     elif isinstance(value, float):
         raise TypeError(f"{name}: floats are not stored (money is integer cents)")
     elif isinstance(value, datetime):
         into[name] = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         into[f"{name}@odata.type"] = "Edm.DateTime"
-    elif isinstance(value, str):
-        into[name] = value
-        into[f"{name}@odata.type"] = "Edm.String"
-    else:
+    else:  # a str subclass too, as the SDK refused it
         raise TypeError(f"Type not supported when sending data to the service: {type(value)}.")
+
+
+def _int64(name: str, value: int, into: dict[str, Any]) -> None:
+    if not -INT64_MAX - 1 <= value <= INT64_MAX:
+        raise TypeError(f"{value} is too large to be cast to type Edm.Int64.")
+    into[name] = str(value)
+    into[f"{name}@odata.type"] = "Edm.Int64"
 
 
 def entity_json(op: Op) -> bytes:
