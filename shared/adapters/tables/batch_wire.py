@@ -33,7 +33,7 @@ from shared.ports.tables import Op, OpKind
 API_VERSION = "2019-02-02"
 INT64_MAX = 2**63 - 1
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
-_BOUNDARY = re.compile(rb"boundary=([^\s;\r\n]+)", re.IGNORECASE)
+_BOUNDARY = re.compile(rb'boundary="?([^\s;"\r\n]+)"?', re.IGNORECASE)  # RFC 2046: may be quoted
 _STATUS_LINE = re.compile(rb"HTTP/\d\.\d (\d{3})")
 
 

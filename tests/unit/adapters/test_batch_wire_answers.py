@@ -32,6 +32,13 @@ def test_every_operation_answered_in_order_with_its_etag() -> None:
     ]
 
 
+def test_a_quoted_boundary() -> None:
+    body = b'--batchresponse_1\r\nContent-Type: multipart/mixed; boundary="changesetresponse_2"\r\n'
+    body += b"\r\n" + _ok(0) + b"--changesetresponse_2--\r\n--batchresponse_1--\r\n"
+    (part,) = parts('multipart/mixed; boundary="batchresponse_1"', body)
+    assert part.status == 204
+
+
 def test_the_failed_operation_with_its_code_and_index() -> None:
     error = (
         b'{"odata.error":{"code":"EntityAlreadyExists","message":{"lang":"en-US",'
