@@ -63,6 +63,15 @@ class RateTable:
                 "rate table dates must be strictly increasing", code="rate_table_order"
             )
 
+    def __hash__(self) -> int:
+        # kept: a table keys the replay's cache (ledger.replay), and hashing its rows' 60
+        # fractions anew took 70 us, as much as the replay it spared
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash(self.changes)
+
     @property
     def first_date(self) -> date:
         return self.changes[0].effective_from
