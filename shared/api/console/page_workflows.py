@@ -28,7 +28,7 @@ WORKFLOWS = """{% extends "shell" %}{% block main %}
 </tbody></table></div>{% else %}<p class="notice error">{{ t.wf_no_rules }}</p>{% endif %}
 {% if may_write %}<p><a href="{{ desk.url('/workflows/rules') }}">{{ t.wf_rules_edit }}</a></p>{% endif %}</section>
 {% for w in workflows %}<section aria-labelledby="wf-{{ w.workflow_id }}"><h2 id="wf-{{ w.workflow_id }}">{{ w.name }} <span class="badge">{{ t.wf_active if w.active else t.wf_inactive }}</span></h2>
-<p class="muted">{{ t.wf_id }}: <code>{{ w.workflow_id }}</code></p>
+<p class="muted">{{ t.wf_id }}: <code>{{ w.workflow_id }}</code> · {{ t.wf_bundled.format(days=w.bundle_days) if w.bundle_days else t.wf_not_bundled }}</p>
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.wf_steps_of.format(name=w.name) }}"><table><caption class="visually-hidden">{{ t.wf_steps_of.format(name=w.name) }}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">{{ t.wf_step }}</th><th scope="col">{{ t.wf_channel }}</th><th scope="col">{{ t.wf_when }}</th>
 <th scope="col">{{ t.wf_templates }}</th><th scope="col">{{ t.wf_for }}</th></tr></thead><tbody>
@@ -61,6 +61,8 @@ words(
         "wf_workflow": "Workflow", "wf_any": "alle", "wf_kind_b2b": "zakelijk", "wf_kind_b2c": "consument",
         "wf_no_rules": "Geen regels: geen debiteur krijgt een workflow, dus er gaat niets uit (de actielijst meldt wie wacht). Een regel zonder voorwaarden (alle soorten, geen bedragen) geeft elke debiteur die workflow.",
         "wf_active": "actief", "wf_inactive": "niet actief", "wf_id": "Naam in Inning",
+        "wf_bundled": "Bundelen: {days} dagen (de facturen van een debiteur die binnen zoveel dagen aan dezelfde stap toe zijn, gaan samen in één bericht)",
+        "wf_not_bundled": "Bundelen: uit",
         "wf_steps_of": "Stappen van {name}", "wf_step": "Stap", "wf_channel": "Kanaal", "wf_when": "Wanneer",
         "wf_templates": "Sjablonen", "wf_for": "Voor", "wf_else": "anders",
         "wf_ch_email": "e-mail", "wf_ch_sms": "SMS", "wf_ch_whatsapp": "WhatsApp", "wf_ch_letter": "brief",
@@ -77,6 +79,8 @@ words(
         "wf_workflow": "Workflow", "wf_any": "any", "wf_kind_b2b": "business", "wf_kind_b2c": "consumer",
         "wf_no_rules": "No rules: no debtor gets a workflow, so nothing is sent (the action list names who waits). A rule without conditions (any kind, no amounts) gives every debtor that workflow.",
         "wf_active": "active", "wf_inactive": "not active", "wf_id": "Name in Inning",
+        "wf_bundled": "Bundling: {days} days (a debtor's invoices due for the same step within that many days go together in one message)",
+        "wf_not_bundled": "Bundling: off",
         "wf_steps_of": "Steps of {name}", "wf_step": "Step", "wf_channel": "Channel", "wf_when": "When",
         "wf_templates": "Templates", "wf_for": "For", "wf_else": "else",
         "wf_ch_email": "e-mail", "wf_ch_sms": "SMS", "wf_ch_whatsapp": "WhatsApp", "wf_ch_letter": "letter",

@@ -49,3 +49,18 @@ def test_the_pages_say_a_debtor_no_rule_fits_gets_nothing_as_the_run_does(world:
     english = admin.get("/workflows?lang=en").encoded().decode()
     assert "default workflow" not in english
     assert "No rules: no debtor gets a workflow, so nothing is sent" in english
+
+
+def test_the_workflows_page_shows_each_workflows_bundling(world: World) -> None:
+    """cm18 F3: the bundling days (the editor's "Bundelen (dagen)") were shown only in the
+    editor; the list of workflows now says them too."""
+    _active_workflow_no_rules(world)
+    client_id = world.services.repos.clients.id_for_number("agency-a", "C1")
+    assert client_id
+    admin = desk_for(world, Role.CLIENT_ADMIN, client_id, "sanne@c1.example")
+    assert "Bundelen: uit" in admin.get("/workflows").encoded().decode()
+    bundled = {**WORKFLOW, "bundle_days": 7}
+    assert world.agency_a.call("PUT", "/v1/clients/C1/workflows/particulier", bundled).status == 200
+    page = admin.get("/workflows").encoded().decode()
+    assert "Bundelen: 7 dagen (de facturen van een debiteur" in page
+    assert "Bundling: 7 days" in admin.get("/workflows?lang=en").encoded().decode()
