@@ -680,6 +680,11 @@ _REASONS = shapes(
         (r"^amount equals the open amount of invoice (.+)$",
          lambda m: f"bedrag is gelijk aan het openstaande bedrag van factuur {m[1]}"),
         (r"^amount equals the open amount$", lambda m: "bedrag is gelijk aan het openstaande bedrag"),
+        # cm18 F10: these stood in English on the Dutch item ("amount equals the open principal")
+        (r"^amount equals the open principal$",
+         lambda m: "bedrag is gelijk aan de openstaande hoofdsom"),
+        (r"^amount equals what the letter asked for these invoices$",
+         lambda m: "bedrag is gelijk aan wat de brief voor deze facturen vroeg"),
         (r"^amount is part of the open amount$", lambda m: "bedrag is een deel van het openstaande bedrag"),
         (r"^amount exceeds the open amount$", lambda m: "bedrag is hoger dan het openstaande bedrag"),
         (r"^payer account (\S+) is known for this debtor$",
@@ -698,6 +703,20 @@ _REASONS = shapes(
         (r"^a line of a file the client uploaded, not of the bank's delivery$",
          lambda m: "een regel uit een bestand dat de opdrachtgever uploadde, niet uit de "
                    "levering van de bank"),
+        (r"^not the known-payer rule: another open invoice fits the amount too$",
+         lambda m: "niet de regel bekende betaler: een andere open factuur past ook bij het bedrag"),
+        (r"^rule known payer: the exact open amount of the only open invoice of this debtor "
+         r"with that amount, no reference pointing elsewhere$",
+         lambda m: "regel bekende betaler: precies het openstaande bedrag van de enige open factuur "
+                   "van deze debiteur met dat bedrag, geen kenmerk dat elders heen wijst"),
+        (r"^rule known payer, letter's total: exactly what the letter over (.+) asked \(principal "
+         r"and interest to its term's last day\), no other invoice or set of this debtor "
+         r"fitting, no reference pointing elsewhere$",
+         lambda m: f"regel bekende betaler, totaal van de brief: precies wat de brief over {m[1]} "
+                   "vroeg (hoofdsom en rente tot de laatste dag van de termijn), geen andere "
+                   "factuur of set van deze debiteur die past, geen kenmerk dat elders heen wijst"),
+        (r"^rule reference: payment reference (\S+) of the payment plan over (.+)$",
+         lambda m: f"regel kenmerk: betalingskenmerk {m[1]} van de betalingsregeling over {m[2]}"),
         (r"^not the known-payer rule: the description points elsewhere$",
          lambda m: "niet de regel bekende betaler: de omschrijving wijst elders heen"),
     )

@@ -43,6 +43,12 @@ PERIOD: _Words = {
 
 DEBTOR_KIND: _Words = {"b2b": ("zakelijk", "business"), "b2c": ("consument", "consumer")}
 
+# how a plan is paid (``PlanMethod``; a plan proposal's item names it, cm18 F4)
+PLAN_METHOD: _Words = {
+    "transfer": ("overboeking", "bank transfer"),
+    "direct_debit": ("automatische incasso", "direct debit"),
+}
+
 ACTION_STATUS: _Words = {
     "open": ("openstaand", "open"),
     "assigned": ("toegewezen", "assigned"),
@@ -112,6 +118,7 @@ GROUPS: dict[str, _Words] = {
     "invoice_status": INVOICE_STATUS,
     "plan_status": PLAN_STATUS,
     "period": PERIOD,
+    "plan_method": PLAN_METHOD,
     "debtor_kind": DEBTOR_KIND,
     "action_status": ACTION_STATUS,
     "channel": CHANNEL,

@@ -215,9 +215,23 @@ _STANDING_WORD = {
 }
 
 
+# why Inning ended a plan itself (domain.plans.plan.BREACH, services.plans.handover_end), in
+# Dutch: the plan page read "geannuleerd: breach: installments not paid within the tolerance"
+# (cm18 F13)
+_BREACH = "breach: installments not paid within the tolerance"
+_HANDED_OVER = re.compile(
+    r"^handed over to a collection agency: (.+) to (.+), which collects them now$"
+)
+
+
 def plan_reason(text: str, lang: str) -> str:
-    """Why a plan is paused, in the page's language: the debtor's standing (as the plan
-    service words it) translated; a reason staff typed stays as they typed it."""
+    """Why a plan is paused or ended, in the page's language: the debtor's standing, a
+    breach, a hand-over (as the plan service words them) translated; a reason staff typed
+    stays as they typed it."""
+    if lang == "nl" and text == _BREACH:
+        return "niet nagekomen: termijnen niet binnen de marge betaald"
+    if lang == "nl" and (handed := _HANDED_OVER.match(text)):
+        return f"overgedragen aan een incassobureau: {handed[1]} aan {handed[2]}, dat ze nu int"
     found = _STANDING_PAUSE.match(text)
     if found is None:
         return text

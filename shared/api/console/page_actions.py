@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.api.console import action_decisions, action_text, code_text  # noqa: F401 - code_text: the |word filter
+from shared.api.console import action_decisions, action_text, code_text, task_invoices  # noqa: F401 - code_text: the |word filter
 from shared.api.console.permits import allows, client_path, may_resolve, require
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, page_of, templates, words
@@ -52,6 +52,7 @@ def _list(desk: Desk, notice: str = "", status: int = 200) -> ApiResponse:
         resolved=chosen["status"] == "resolved",
     )  # fmt: skip
     rows = page_of(listed, desk.page_number())
+    done = task_invoices.done_with(desk.services.repos, client_id, rows.items)
     return desk.render(
         "actions",
         "act_title",
@@ -59,6 +60,7 @@ def _list(desk: Desk, notice: str = "", status: int = 200) -> ApiResponse:
         notice=notice,
         error=status >= 400,
         rows=rows,
+        done={k: _states(desk, v) for k, v in done.items()},
         chosen=chosen,
         kinds=sorted(
             set(desk.services.console_figures.action_counts(client_id)) | {chosen["kind"]} - {""}
@@ -68,6 +70,11 @@ def _list(desk: Desk, notice: str = "", status: int = 200) -> ApiResponse:
         may_work=_may_work(desk, "x"),
         **_words(desk),
     )
+
+
+def _states(desk: Desk, states: dict[str, str]) -> str:
+    """``F-1004 betaald, F-1005 overgedragen aan het incassobureau`` in the page's language."""
+    return ", ".join(f"{n} {task_invoices.state_word(s, desk.lang)}" for n, s in states.items())
 
 
 def _may_work(desk: Desk, action_id: str) -> bool:
@@ -160,6 +167,7 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
             for inv in desk.services.repos.invoices.for_debtor(item.client_id, item.debtor_number)
             if inv.open_amount
         ]
+    done = task_invoices.done_with(desk.services.repos, item.client_id, [item])
     return desk.render(
         "action",
         action_text.title(item.title, desk.lang),
@@ -181,6 +189,7 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         may_resolve=may_resolve(desk, item),
         suggestions=suggestions,
         open_invoices=open_invoices,
+        done=_states(desk, done.get(item.action_id, {})),
         people=desk.services.action_desk.assignees(desk.agency_id, item.client_id),
         me=desk.signed.user.email,
         # the flag of a client's upload is shown as its reason, not as "True"
@@ -412,7 +421,7 @@ LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
 <thead><tr><th scope="col"><span class="visually-hidden">{{ t.act_tick }}</span></th><th scope="col">{{ t.act_created }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.act_what }}</th><th scope="col">{{ t.act_debtor }}</th><th scope="col">{{ t.act_assignee }}</th></tr></thead><tbody>
 {% for a in rows.items %}<tr><td>{% if may_work %}<input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ item_title(a.title) }}</label>{% endif %}</td>
 <td>{{ a.created_at|local('%Y-%m-%d') }}</td><td><span class="badge">{{ kind_label(a.kind) }}</span></td>
-<td><a href="{{ desk.url('/actions/' + a.action_id) }}">{{ item_title(a.title) }}</a></td>
+<td><a href="{{ desk.url('/actions/' + a.action_id) }}">{{ item_title(a.title) }}</a>{% if a.action_id in done %}<br><span class="muted">{{ t.act_task_since }} {{ done[a.action_id] }}</span>{% endif %}</td>
 <td>{% if a.debtor_number %}<a href="{{ desk.url('/dossier/' + a.debtor_number|segment) }}">{{ a.debtor_number }}</a>{% endif %}</td>
 <td>{{ a.assigned_to or '' }}</td></tr>
 {% else %}<tr><td colspan="6">{{ t.act_empty }}</td></tr>{% endfor %}</tbody></table></div>
@@ -428,6 +437,7 @@ LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
 
 ONE = """{% extends "shell" %}{% block main %}
 <p><a href="{{ desk.url('/actions') }}">{{ t.act_back }}</a></p>
+{% if done %}<p class="notice">{{ t.act_task_moot.format(states=done) }}</p>{% endif %}
 <section><h2>{{ t.act_details }}</h2><dl>
 <dt>{{ t.act_kind }}</dt><dd><span class="badge">{{ kind_label(item.kind) }}</span></dd>
 <dt>{{ t.act_status }}</dt><dd>{{ item.status|word('action_status') }}{% if item.resolution %}: {{ resolution_of(item.resolution) }}{% endif %}</dd>
@@ -435,7 +445,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
 {% if item.debtor_number %}<dt>{{ t.act_debtor }}</dt><dd><a href="{{ desk.url('/dossier/' + item.debtor_number|segment) }}">{{ t.act_open_dossier }} {{ item.debtor_number }}</a></dd>{% endif %}
 {% if item.invoice_numbers %}<dt>{{ t.act_invoices }}</dt><dd>{{ item.invoice_numbers|join(', ') }}</dd>{% endif %}
-{% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' %}{{ desk.money(v) }}{% elif money_of(k, v) is not none %}{{ money_of(k, v) }}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif k == 'candidates' and v is sequence and v is not string %}{% for c in v %}{{ candidate_of(c) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
+{% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' %}{{ desk.money(v) }}{% elif k == 'method' %}{{ v|word('plan_method') }}{% elif money_of(k, v) is not none %}{{ money_of(k, v) }}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif k == 'candidates' and v is sequence and v is not string %}{% for c in v %}{{ candidate_of(c) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
 </dl></section>
 {% if confirmable %}<section><h2>{{ t.act_confirm_title }}</h2><p>{{ t.act_confirm_hint }}</p>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
@@ -492,6 +502,8 @@ words(
         "act_some_failed": "Niet gelukt voor: {ids} (al afgehandeld of intussen gewijzigd).",
         "done_act_done": "Gedaan.", "act_back": "Terug naar de actielijst", "act_details": "Gegevens",
         "act_open_dossier": "Dossier", "act_invoices": "Facturen",
+        "act_task_since": "Sinds deze taak:",
+        "act_task_moot": "Sinds deze taak: {states}. Voor deze taak valt niets meer te innen; sluit haar af.",
         "act_confirm_title": "Betaling bevestigen", "act_confirm_hint": "Vink de facturen aan die met deze betaling betaald zijn; de betaling wordt erop geboekt en het rekeningnummer van de betaler wordt onthouden.",
         "act_score": "overeenkomst", "act_other": "Andere factuurnummers (komma's ertussen)", "act_confirm": "Betaling boeken",
         "act_work": "Behandelen", "act_error": "Niet gelukt: {reason}",
@@ -523,6 +535,8 @@ words(
         "act_some_failed": "Not done for: {ids} (resolved already or changed meanwhile).",
         "done_act_done": "Done.", "act_back": "Back to the action list", "act_details": "Details",
         "act_open_dossier": "Dossier", "act_invoices": "Invoices",
+        "act_task_since": "Since this task:",
+        "act_task_moot": "Since this task: {states}. There is nothing left to collect for it; close it.",
         "act_confirm_title": "Confirm the payment", "act_confirm_hint": "Tick the invoices this payment paid; it is booked on them and the payer's account number is remembered.",
         "act_score": "score", "act_other": "Other invoice numbers (separated by commas)", "act_confirm": "Book the payment",
         "act_work": "Work on it", "act_error": "Not done: {reason}",

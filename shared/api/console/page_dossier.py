@@ -99,6 +99,8 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
         paused=found.debtor.pause is not None and found.debtor.pause.active_on(today),
         today=today.isoformat(),
         open_invoices=[i for i in found.invoices if i.open_amount],
+        # an agency collects these until their case is withdrawn (services/handed_over.py)
+        handed=[i.number for i in found.invoices if i.handed_over_to and i.open_amount],
         may_write=may_write,
         **hand,
         **dossier_claim_work.work_context(desk, found.invoices, found.claims),
@@ -219,7 +221,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 {% if debtor.mobile %}<dt>{{ t.dos_mobile }}</dt><dd>{{ debtor.mobile }}{% if debtor.whatsapp_consent %} · <span class="ok">WhatsApp ✓</span>{% endif %}</dd>{% endif %}
 {% if debtor.address %}<dt>{{ t.dos_address }}</dt><dd>{{ debtor.address.street }}, {{ debtor.address.postal_code }} {{ debtor.address.city }} {{ debtor.address.country }}</dd>{% endif %}
 {% if debtor.kvk_number %}<dt>KvK</dt><dd>{{ debtor.kvk_number }}</dd>{% endif %}
-<dt>{{ t.dos_dunning }}</dt><dd>{% if paused %}<span class="red">{{ t.dos_paused }}: {{ debtor.pause.reason }}{% if debtor.pause.until %} ({{ t.dos_until }} {{ debtor.pause.until }}){% endif %}</span>{% else %}{{ t.dos_running }}{% if debtor.pause_ended_on %} ({{ t.dos_pause_ended }} {{ debtor.pause_ended_on }}){% endif %}{% endif %}</dd>
+<dt>{{ t.dos_dunning }}</dt><dd>{% if paused %}<span class="red">{{ t.dos_paused }}: {{ debtor.pause.reason }}{% if debtor.pause.until %} ({{ t.dos_until }} {{ debtor.pause.until }}){% endif %}</span>{% else %}{{ t.dos_running }}{% if debtor.pause_ended_on %} ({{ t.dos_pause_ended }} {{ debtor.pause_ended_on }}){% endif %}{% endif %}{% if handed %}<br><strong>{{ t.dos_handed_some.format(invoices=handed|join(', ')) }}</strong> <a href="{{ desk.url('/cases') }}">{{ t.dos_handed_cases }}</a>{% endif %}</dd>
 {% if may_write %}<dt>{{ t.dos_portal }}</dt><dd><a href="{{ desk.url('/dossier/' + debtor.number|segment + '/portal') }}" rel="noopener">{{ t.dos_portal_open }}</a> <span class="muted">{{ t.dos_portal_logged }}</span></dd>{% endif %}
 </dl></section>
 <section aria-labelledby="s-h"><h2 id="s-h">{{ t.dos_sum }}</h2>
@@ -229,7 +231,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <thead><tr><th scope="col">{{ t.dos_invoice }}</th><th scope="col">{{ t.dos_due }}</th><th scope="col">{{ t.act_status }}</th>
 <th scope="col" class="num">{{ t.dos_principal }}</th><th scope="col" class="num">{{ t.dos_costs }}</th><th scope="col" class="num">{{ t.dos_vat }}</th><th scope="col" class="num">{{ t.dos_interest }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col" class="num">{{ t.dos_credited }}</th>{% if claims.show_waived %}<th scope="col" class="num">{{ t.dos_waived }}</th>{% endif %}{% if claims.show_written_off %}<th scope="col" class="num">{{ t.dos_written_off }}</th>{% endif %}<th scope="col" class="num">{{ t.dos_open }}</th></tr></thead><tbody>
 {% for row in claims.rows %}{% set inv, f = row.invoice, row.figures %}<tr><th scope="row">{{ inv.number }}</th><td>{{ inv.due_date }}</td>
-<td>{{ inv.status|word('invoice_status') }}{% if inv.paused_until %} · {{ t.dos_paused }}{% elif inv.pause_ended_on %} · {{ t.dos_pause_ended }} {{ inv.pause_ended_on }}{% endif %}{% if inv.promise_until %} · {{ t.dos_promised }} {{ inv.promise_until }}{% endif %}{% if inv.dispute_reason %} · {{ inv.dispute_reason }}{% endif %}</td>
+<td>{{ inv.status|word('invoice_status') }}{% if inv.paused_until %} · {{ t.dos_paused }}{% elif inv.pause_ended_on %} · {{ t.dos_pause_ended }} {{ inv.pause_ended_on }}{% endif %}{% if inv.promise_until %} · {{ t.dos_promised }} {{ inv.promise_until }}{% endif %}{% if inv.dispute_reason %} · {{ inv.dispute_reason }}{% endif %}{% if inv.handed_over_to %} · <strong>{{ t.dos_handed_over }}</strong>{% endif %}</td>
 <td class="num">{{ desk.money(f.principal) }}</td>{% if row.from_ledger %}<td class="num">{{ desk.money(f.costs) }}</td><td class="num">{{ desk.money(f.costs_vat) }}</td><td class="num">{{ desk.money(f.interest) }}</td>{% else %}<td class="num"></td><td class="num"></td><td class="num"></td>{% endif %}<td class="num">{{ desk.money(f.paid) }}</td><td class="num">{{ desk.money(f.credited) }}{{ notes(inv) }}</td>{{ settled(f) }}<td class="num">{{ desk.money(f.open) }}</td></tr>
 {% else %}<tr><td colspan="{{ claims.columns }}">{{ t.dos_no_invoices }}</td></tr>{% endfor %}</tbody>
 {% if claims.rows %}{% set f = claims.total %}<tfoot><tr><th scope="row" colspan="3">{{ t.dos_total }}</th><td class="num">{{ desk.money(f.principal) }}</td><td class="num">{{ desk.money(f.costs) }}</td><td class="num">{{ desk.money(f.costs_vat) }}</td><td class="num">{{ desk.money(f.interest) }}</td><td class="num">{{ desk.money(f.paid) }}</td><td class="num">{{ desk.money(f.credited) }}</td>{{ settled(f) }}<td class="num">{{ desk.money(f.open) }}</td></tr></tfoot>{% endif %}</table></div></section>
@@ -280,6 +282,9 @@ words(
     nl={"dos_details": "Gegevens", "dos_number": "Debiteurnummer", "dos_segment": "Debiteurgroep",
         "dos_mobile": "Mobiel", "dos_address": "Adres", "dos_dunning": "Incasso",
         "dos_paused": "gepauzeerd", "dos_until": "tot", "dos_running": "loopt",
+        "dos_handed_over": "overgedragen aan het incassobureau",
+        "dos_handed_some": "{invoices} overgedragen aan het incassobureau: betaling, uitstel en een regeling daarvan lopen via het bureau.",
+        "dos_handed_cases": "Naar de zaken",
         "dos_pause_ended": "pauze beëindigd op",
         "dos_portal": "Portaal", "dos_portal_open": "Open het portaal van de debiteur",
         "dos_portal_logged": "(u handelt daar als de debiteur; het openen komt in de tijdlijn)",
@@ -307,6 +312,9 @@ words(
     en={"dos_details": "Details", "dos_number": "Debtor number", "dos_segment": "Segment",
         "dos_mobile": "Mobile", "dos_address": "Address", "dos_dunning": "Dunning",
         "dos_paused": "paused", "dos_until": "until", "dos_running": "running",
+        "dos_handed_over": "handed over to the collection agency",
+        "dos_handed_some": "{invoices} handed over to the collection agency: their payment, postponement and any plan go through the agency.",
+        "dos_handed_cases": "To the cases",
         "dos_pause_ended": "pause ended on",
         "dos_portal": "Portal", "dos_portal_open": "Open the debtor's portal",
         "dos_portal_logged": "(there you act as the debtor; opening it is put on the timeline)",

@@ -24,7 +24,7 @@ INVOICES = """{% extends "shell" %}{% from "list-macros" import search, pager %}
 <td><a href="{{ desk.url('/dossier/' + i.debtor_number|segment) }}">{{ names.get(i.debtor_number, i.debtor_number) }}</a></td>
 <td>{{ reference(i.payment_reference) }}</td><td>{{ i.due_date.strftime('%d-%m-%Y') }}</td>
 <td class="num">{{ desk.money(i.amount) }}</td><td class="num">{{ desk.money(i.open_amount) }}</td>
-<td>{{ t['inv_status_' + i.status.value] }}</td>
+<td>{{ t['inv_status_' + i.status.value] }}{% if i.handed_over_to %} · {{ t.inv_handed_over }}{% endif %}</td>
 <td><a href="{{ desk.url('/invoices/pdf', number=i.number) }}">{{ t.inv_upload_link }}<span class="visually-hidden"> {{ i.number }}</span></a></td></tr>{% endfor %}
 </tbody></table></div><p class="muted" id="inv-principal">{{ t.inv_principal_note }}</p>{% else %}<p>{{ t.list_none }}</p>{% endif %}
 {{ pager(desk, t, found, q, by, after) }}</section>{% endblock %}"""
@@ -49,6 +49,7 @@ words(
         "inv_pdf": "PDF", "inv_upload_link": "PDF uploaden",
         "inv_status_open": "Open", "inv_status_partially_paid": "Deels betaald", "inv_status_paid": "Betaald",
         "inv_status_credited": "Gecrediteerd", "inv_status_disputed": "Betwist", "inv_status_withdrawn": "Ingetrokken",
+        "inv_handed_over": "overgedragen aan het incassobureau",
         "inv_by_number": "Factuurnummer", "inv_by_debtor": "Naam debiteur", "inv_by_reference": "Betalingskenmerk",
         "inv_by_amount": "Bedrag (precies)", "inv_pdf_title": "Factuur-PDF",
         "inv_pdf_for": "PDF van factuur {number}",
@@ -63,6 +64,7 @@ words(
         "inv_pdf": "PDF", "inv_upload_link": "Upload PDF",
         "inv_status_open": "Open", "inv_status_partially_paid": "Partly paid", "inv_status_paid": "Paid",
         "inv_status_credited": "Credited", "inv_status_disputed": "Disputed", "inv_status_withdrawn": "Withdrawn",
+        "inv_handed_over": "handed over to the collection agency",
         "inv_by_number": "Invoice number", "inv_by_debtor": "Debtor name", "inv_by_reference": "Payment reference",
         "inv_by_amount": "Amount (exact)", "inv_pdf_title": "Invoice PDF",
         "inv_pdf_for": "PDF of invoice {number}",

@@ -189,12 +189,15 @@ def _said(desk: Desk, exc: Exception) -> str:
 
 
 def new_plan_context(desk: Desk, invoices: list[Invoice]) -> dict[str, Any]:
-    """For the dossier: the invoices a plan can take (open and in collection: a disputed
-    or paused one is refused by the service), when this person may make a plan (the API's
-    ``POST plans``)."""
+    """For the dossier: the invoices a plan can take (open, in collection and not handed
+    over: a disputed or paused one is refused by the service), when this person may make a
+    plan (the API's ``POST plans``)."""
     if not allows(desk, "POST", client_path(desk, "plans")):
         return {"plannable": []}
-    candidates = [i for i in invoices if i.is_collectable and i.open_amount > 0]
+    # one an agency collects is refused by the service (invoice_handed_over): not offered
+    candidates = [
+        i for i in invoices if i.is_collectable and i.open_amount > 0 and not i.handed_over_to
+    ]
     held = _held(desk, [i.number for i in candidates])
     # an invoice a running or paused plan holds cannot be in a second one (review console8 #8)
     return {"plannable": [i for i in candidates if i.number not in held]}

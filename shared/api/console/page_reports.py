@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from shared.api.console import code_text  # noqa: F401 - the |word filter (usage items)
+from shared.api.console import (
+    code_text,  # noqa: F401 - the |word filter (usage items)
+    report_exports,
+)
 from shared.api.console.refusal_text import refusal
 from shared.api.console.report_words import report_words
 from shared.api.console.shell import Desk, page, templates, words
@@ -35,6 +38,14 @@ REPORTS = """{% extends "shell" %}{% block main %}
 {% if desk.choices|length > 1 %}<div><label for="rp-scope">{{ t.rep_scope }}</label><select id="rp-scope" name="scope"><option value="one">{{ desk.client.name }}</option><option value="all">{{ t.rep_all }}</option></select></div>{% endif %}
 <button type="submit">{{ t.rep_download }}</button></div></form>
 <p class="muted">{{ t.rep_long }}</p></section>
+{% if exports %}<section aria-labelledby="ex-h"><h2 id="ex-h">{{ t.rep_exports }}</h2><p>{{ t.rep_exports_intro }}</p>
+<form method="post" action="{{ desk.url('/reports') }}">
+<input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<input type="hidden" name="do" value="export"><div class="inline">
+<div><label for="ex-what">{{ t.rep_export_file }}</label><select id="ex-what" name="what">{% for x in exports %}<option value="{{ x }}">{{ t['rep_x_' + x] }}</option>{% endfor %}</select></div>
+<div><label for="ex-start">{{ t.rep_start }}</label><input id="ex-start" type="date" name="start" value="{{ start }}" required></div>
+<div><label for="ex-end">{{ t.rep_end }}</label><input id="ex-end" type="date" name="end" value="{{ end }}" required></div>
+<button type="submit">{{ t.rep_download }}</button></div></form></section>{% endif %}
 <section aria-labelledby="us-h"><h2 id="us-h">{{ t.rep_usage_title }}</h2>
 <form method="get" action="{{ base }}/reports" class="inline">{% if desk.choices|length > 1 %}<input type="hidden" name="client" value="{{ desk.client_id }}">{% endif %}
 <input type="hidden" name="lang" value="{{ lang }}">
@@ -71,7 +82,12 @@ words(
         "rep_template_file": "Werkmap (.xlsx)", "rep_sheet": "Blad voor de gegevens",
         "rep_template_save": "Sjabloon opslaan", "rep_template_remove": "Sjabloon verwijderen",
         "done_rep_template": "Het sjabloon is opgeslagen.", "done_rep_untemplate": "Het sjabloon is verwijderd.",
-        "rep_refused": "Niet gelukt: {reason}", "rep_bad_date": "een datum is geen geldige datum"},
+        "rep_refused": "Niet gelukt: {reason}", "rep_bad_date": "een datum is geen geldige datum",
+        "rep_end_first": "de einddatum ligt vóór de begindatum",
+        "rep_exports": "Export voor uw boekhouding",
+        "rep_exports_intro": "Het MT940-bestand is het afschrift van wat het incassobureau voor u ontving op zijn derdengeldenrekening: lees het in een eigen dagboek in, niet in dat van uw eigen bankrekening. De PDF noemt elke ontvangen betaling, ook wat u zelf ontving.",
+        "rep_export_file": "Bestand", "rep_x_mt940": "MT940 (ontvangen op de derdengeldenrekening)",
+        "rep_x_pdf": "Ontvangen betalingen (PDF)"},
     en={"rep_nav": "Reports", "rep_title": "Reports", "rep_make": "Make a report", "rep_kind": "Report",
         "rep_k_open_collected": "Open and collected per month", "rep_k_dunning_results": "Results per dunning step",
         "rep_k_contact_log": "Contact log", "rep_k_usage": "Usage and price per month",
@@ -86,12 +102,18 @@ words(
         "rep_template_file": "Workbook (.xlsx)", "rep_sheet": "Sheet for the data",
         "rep_template_save": "Save the template", "rep_template_remove": "Remove the template",
         "done_rep_template": "The template was saved.", "done_rep_untemplate": "The template was removed.",
-        "rep_refused": "Not done: {reason}", "rep_bad_date": "a date is not a valid date"},
+        "rep_refused": "Not done: {reason}", "rep_bad_date": "a date is not a valid date",
+        "rep_end_first": "the last day is before the first",
+        "rep_exports": "Export for your bookkeeping",
+        "rep_exports_intro": "The MT940 file is the statement of what the collection agency received for you on its third-party account: import it into a journal of its own, not into your own bank account's. The PDF lists every payment received, also what you received yourself.",
+        "rep_export_file": "File", "rep_x_mt940": "MT940 (received on the third-party account)",
+        "rep_x_pdf": "Payments received (PDF)"},
 )  # fmt: skip
 
 
 @page("reports", nav="rep_nav", order=60,
-      post_action={"report": Action.READ, "template": Action.WRITE, "untemplate": Action.WRITE})  # fmt: skip
+      post_action={"report": Action.READ, "export": Action.READ, "template": Action.WRITE,
+                   "untemplate": Action.WRITE})  # fmt: skip
 def reports_page(desk: Desk, rest: list[str]) -> ApiResponse:
     if rest:
         raise NotFound("no such page")
@@ -99,6 +121,8 @@ def reports_page(desk: Desk, rest: list[str]) -> ApiResponse:
         match desk.field("do"):
             case "report":
                 return _report(desk)
+            case "export":
+                return _export(desk)
             case "template":
                 return _template(desk)
             case "untemplate":
@@ -121,7 +145,8 @@ def _show(desk: Desk, status: int = 200, notice: str = "") -> ApiResponse:
                        formats=FORMATS, kind=desk.query("kind") or KINDS[0],
                        start=(first - timedelta(days=1)).replace(day=1).isoformat(), end=today.isoformat(),
                        month=month, usage=usage, usage_total=sum(u.amount for u in usage or []),
-                       own_template=template[1] if template else None)  # fmt: skip
+                       own_template=template[1] if template else None,
+                       exports=report_exports.offered(desk))  # fmt: skip
 
 
 def _report(desk: Desk) -> ApiResponse:
@@ -153,6 +178,19 @@ def _report(desk: Desk) -> ApiResponse:
     made = reports.file(reports.table(kind, clients, start, end), fmt, client, start, end,
                         covers=[c.client_id for c in clients], words=report_words(desk.lang))  # fmt: skip
     return desk.download(made.data, made.name, made.content_type)
+
+
+def _export(desk: Desk) -> ApiResponse:
+    try:
+        start, end = date.fromisoformat(desk.field("start")), date.fromisoformat(desk.field("end"))
+    except ValueError:
+        return _show(desk, 400, desk.t["rep_refused"].format(reason=desk.t["rep_bad_date"]))
+    if end < start:
+        return _show(desk, 400, desk.t["rep_refused"].format(reason=desk.t["rep_end_first"]))
+    try:
+        return report_exports.export(desk, desk.field("what"), start, end)
+    except Invalid as exc:  # no third-party account on record: the API's 422, in words
+        return _show(desk, 422, desk.t["rep_refused"].format(reason=refusal(exc, desk.lang)))
 
 
 def _template(desk: Desk) -> ApiResponse:

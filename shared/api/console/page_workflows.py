@@ -25,10 +25,10 @@ WORKFLOWS = """{% extends "shell" %}{% block main %}
 {% for r in rules %}<tr><td>{{ loop.index }}</td><td>{{ r.segment or t.wf_any }}</td><td>{{ t['wf_kind_' + r.kind.value] if r.kind else t.wf_any }}</td>
 <td class="num">{{ desk.money(r.min_open) if r.min_open is not none else '' }}</td><td class="num">{{ desk.money(r.max_open) if r.max_open is not none else '' }}</td>
 <td><a href="#wf-{{ r.workflow_id }}">{{ names.get(r.workflow_id, r.workflow_id) }}</a></td></tr>{% endfor %}
-</tbody></table></div>{% else %}<p>{{ t.wf_no_rules }}</p>{% endif %}
+</tbody></table></div>{% else %}<p class="notice error">{{ t.wf_no_rules }}</p>{% endif %}
 {% if may_write %}<p><a href="{{ desk.url('/workflows/rules') }}">{{ t.wf_rules_edit }}</a></p>{% endif %}</section>
 {% for w in workflows %}<section aria-labelledby="wf-{{ w.workflow_id }}"><h2 id="wf-{{ w.workflow_id }}">{{ w.name }} <span class="badge">{{ t.wf_active if w.active else t.wf_inactive }}</span></h2>
-<p class="muted">{{ t.wf_id }}: <code>{{ w.workflow_id }}</code></p>
+<p class="muted">{{ t.wf_id }}: <code>{{ w.workflow_id }}</code> · {{ t.wf_bundled.format(days=w.bundle_days) if w.bundle_days else t.wf_not_bundled }}</p>
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.wf_steps_of.format(name=w.name) }}"><table><caption class="visually-hidden">{{ t.wf_steps_of.format(name=w.name) }}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">{{ t.wf_step }}</th><th scope="col">{{ t.wf_channel }}</th><th scope="col">{{ t.wf_when }}</th>
 <th scope="col">{{ t.wf_templates }}</th><th scope="col">{{ t.wf_for }}</th></tr></thead><tbody>
@@ -56,11 +56,13 @@ templates(**{"workflows": WORKFLOWS})
 
 words(
     nl={"wf_nav": "Workflows", "wf_title": "Workflows", "wf_rules": "Debiteurgroepen en hun workflow",
-        "wf_rules_intro": "De eerste regel die bij een debiteur past, kiest de workflow.",
+        "wf_rules_intro": "De eerste regel die bij een debiteur past, kiest de workflow. Een debiteur waarbij geen regel past, krijgt niets: de actielijst meldt hem.",
         "wf_segment": "Debiteurgroep", "wf_kind": "Soort", "wf_min": "Vanaf open", "wf_max": "Tot open",
         "wf_workflow": "Workflow", "wf_any": "alle", "wf_kind_b2b": "zakelijk", "wf_kind_b2c": "consument",
-        "wf_no_rules": "Geen regels: elke debiteur volgt de standaardworkflow.",
+        "wf_no_rules": "Geen regels: geen debiteur krijgt een workflow, dus er gaat niets uit (de actielijst meldt wie wacht). Een regel zonder voorwaarden (alle soorten, geen bedragen) geeft elke debiteur die workflow.",
         "wf_active": "actief", "wf_inactive": "niet actief", "wf_id": "Naam in Inning",
+        "wf_bundled": "Bundelen: {days} dagen (de facturen van een debiteur die binnen zoveel dagen aan dezelfde stap toe zijn, gaan samen in één bericht)",
+        "wf_not_bundled": "Bundelen: uit",
         "wf_steps_of": "Stappen van {name}", "wf_step": "Stap", "wf_channel": "Kanaal", "wf_when": "Wanneer",
         "wf_templates": "Sjablonen", "wf_for": "Voor", "wf_else": "anders",
         "wf_ch_email": "e-mail", "wf_ch_sms": "SMS", "wf_ch_whatsapp": "WhatsApp", "wf_ch_letter": "brief",
@@ -72,11 +74,13 @@ words(
         "done_wf_copied": "De workflow is gekopieerd (niet actief tot hij wordt geactiveerd).",
         "wf_not_activated": "De workflow kan niet actief worden"},
     en={"wf_nav": "Workflows", "wf_title": "Workflows", "wf_rules": "Debtor segments and their workflow",
-        "wf_rules_intro": "The first rule that fits a debtor chooses the workflow.",
+        "wf_rules_intro": "The first rule that fits a debtor chooses the workflow. A debtor no rule fits gets nothing: the action list names him.",
         "wf_segment": "Segment", "wf_kind": "Kind", "wf_min": "From open", "wf_max": "Up to open",
         "wf_workflow": "Workflow", "wf_any": "any", "wf_kind_b2b": "business", "wf_kind_b2c": "consumer",
-        "wf_no_rules": "No rules: every debtor follows the default workflow.",
+        "wf_no_rules": "No rules: no debtor gets a workflow, so nothing is sent (the action list names who waits). A rule without conditions (any kind, no amounts) gives every debtor that workflow.",
         "wf_active": "active", "wf_inactive": "not active", "wf_id": "Name in Inning",
+        "wf_bundled": "Bundling: {days} days (a debtor's invoices due for the same step within that many days go together in one message)",
+        "wf_not_bundled": "Bundling: off",
         "wf_steps_of": "Steps of {name}", "wf_step": "Step", "wf_channel": "Channel", "wf_when": "When",
         "wf_templates": "Templates", "wf_for": "For", "wf_else": "else",
         "wf_ch_email": "e-mail", "wf_ch_sms": "SMS", "wf_ch_whatsapp": "WhatsApp", "wf_ch_letter": "letter",

@@ -12,7 +12,9 @@ What a figure means (and what it cannot know):
   (the day of their last payment booked by Inning) by the last step they had reached
   (step 0: paid before any step). Invoices paid in the client's own ledger carry no payment
   day and are left out.
-- ``contact_log``: every contact log entry in the range, Amsterdam date and time.
+- ``contact_log``: every contact log entry in the range, Amsterdam date and time; ``system``
+  only for what Inning did of itself: a status line a person or key acted on carries an author
+  and is theirs, as the dossier's timeline shows it (cm18 F9).
 - ``usage``: per client and month, the metered items with their price.
 """
 
@@ -126,7 +128,8 @@ def contact_log(
         local = entry.at.astimezone(AMSTERDAM)
         if start <= local.date() <= end:
             rows.append((client.number, local.date(), local.strftime("%H:%M"), entry.debtor_number,
-                         entry.kind.value, entry.channel or "", entry.summary, entry.system))  # fmt: skip
+                         entry.kind.value, entry.channel or "", entry.summary,
+                         entry.system and not entry.author))  # fmt: skip
     return rows
 
 

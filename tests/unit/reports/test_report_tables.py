@@ -136,3 +136,17 @@ def test_a_file_that_is_no_workbook_is_refused():
     with pytest.raises(TemplateError):
         check_template(b"not a zip")
     assert check_template(_template(None)) == ["Overzicht"]
+
+
+def test_a_status_line_a_person_wrote_is_not_the_systems():
+    """cm18 F9: Sanne ended D-3's dispute on its action item; the dossier showed the line as
+    hers, the March contact-log report said "Betwisting van factuur F-1004 opgelost;ja" under
+    "door het systeem". A status line with an author is the author's."""
+    at = datetime(2025, 3, 4, 7, 1, tzinfo=UTC)
+    hers = ContactEntry("cl1", "D-3", "e1", at, ContactKind.STATUS,
+                        "Dispute on invoice F-1004 resolved", system=True,
+                        author="user:u7aaa7526dc4ee04c")  # fmt: skip
+    own = ContactEntry("cl1", "D-3", "e2", at, ContactKind.STATUS,
+                       "Bellen (task for staff)", system=True)  # fmt: skip
+    rows = tables.contact_log(CLIENT, [hers, own], date(2025, 3, 1), date(2025, 3, 31))
+    assert [r[-1] for r in rows] == [False, True]
