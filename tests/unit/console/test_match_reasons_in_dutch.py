@@ -9,8 +9,9 @@ import ast
 from pathlib import Path
 
 from shared.api.console import action_text
+from shared.domain.statements import matching
 
-MATCHING = Path(__file__).resolve().parents[3] / "shared/domain/statements/matching.py"
+MATCHING = Path(matching.__file__)
 SAMPLE = "F-0001"  # what a placeholder ({inv.number}, {ref}, {score:.2f}) stands for here
 
 
