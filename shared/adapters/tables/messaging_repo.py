@@ -125,28 +125,45 @@ def _pending_rk(record: Row) -> str:
 
 
 def _pending_row(m: OutboundMessage) -> Row:
-    return Row(encode(m.client_id), PENDING_PREFIX + encode(m.key),
-               {"Key": m.key, "Requeued": 0, "LastQueued": None, "Raised": False})  # fmt: skip
+    """What the sweep needs to pass a record by without reading it: when it was written,
+    whether the contact hours hold it (the handler's own rule) and its mailbox."""
+    bound = m.channel.bound_by_contact_hours and m.sandbox_of is None and "account" not in m.extra
+    data = {"Key": m.key, "Channel": m.channel.value, "Sender": m.sender, "Bound": bound,
+            "Since": m.updated_at or m.created_at, "Requeued": 0, "LastQueued": None,
+            "Raised": False}  # fmt: skip
+    return Row(encode(m.client_id), PENDING_PREFIX + encode(m.key), data)
 
 
 @dataclass(frozen=True)
 class PendingRow:
-    """A record not yet final, as its pending row says: how often the sweep queued its job
-    again, when last, and whether staff were told it never goes."""
+    """A record not yet final, as its pending row says: when it was written, whether the
+    contact hours hold it, its mailbox; how often the sweep queued its job again, when
+    last, and whether staff were told it does not go."""
 
     client_id: str
     key: str
     rk: str
+    channel: Channel
+    sender: str | None
+    bound: bool
+    since: datetime
     requeued: int
     last_queued: datetime | None
     raised: bool
     etag: str | None
 
+    def data(self) -> dict[str, Any]:
+        return {"Key": self.key, "Channel": self.channel.value, "Sender": self.sender,
+                "Bound": self.bound, "Since": self.since, "Requeued": self.requeued,
+                "LastQueued": self.last_queued, "Raised": self.raised}  # fmt: skip
+
 
 def _pending(client_id: str, r: Row) -> PendingRow:
-    last = r.data.get("LastQueued")
-    return PendingRow(client_id, str(r.data["Key"]), r.rk, int(r.data.get("Requeued") or 0),
-                      last if isinstance(last, datetime) else None, bool(r.data.get("Raised")),
+    d = r.data
+    last = d.get("LastQueued")
+    return PendingRow(client_id, str(d["Key"]), r.rk, Channel(d["Channel"]), d.get("Sender"),
+                      bool(d.get("Bound")), d["Since"], int(d.get("Requeued") or 0),
+                      last if isinstance(last, datetime) else None, bool(d.get("Raised")),
                       r.etag)  # fmt: skip
 
 
@@ -263,17 +280,11 @@ class OutboxRepository:
                 pending.append(_pending(client_id, r))
         return mark, pending
 
-    def note_requeued(self, entry: PendingRow, at: datetime) -> None:
-        """One more job queued for the record (under the row's etag: of two sweeps at once
-        one counts, the other backs off with PreconditionFailed)."""
-        data = {"Key": entry.key, "Requeued": entry.requeued + 1, "LastQueued": at,
-                "Raised": entry.raised}  # fmt: skip
-        self.store.replace(OUTBOX, Row(encode(entry.client_id), entry.rk, data, entry.etag))
-
-    def note_raised(self, entry: PendingRow) -> None:
-        data = {"Key": entry.key, "Requeued": entry.requeued, "LastQueued": entry.last_queued,
-                "Raised": True}  # fmt: skip
-        self.store.replace(OUTBOX, Row(encode(entry.client_id), entry.rk, data, entry.etag))
+    def note_pending(self, entry: PendingRow) -> None:
+        """The sweep's count on the row (a job queued again, staff told), under the row's
+        etag: of two sweeps at once one writes, the other gets PreconditionFailed."""
+        row = Row(encode(entry.client_id), entry.rk, entry.data(), entry.etag)
+        self.store.replace(OUTBOX, row)
 
     def drop_pending(self, entry: PendingRow) -> None:
         """The pending row of a record that turned final without taking it away (a stale
