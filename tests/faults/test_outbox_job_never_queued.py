@@ -44,6 +44,12 @@ def _produce_once(world: FaultWorld, client: Client) -> None:
     world.plan.enabled = False
 
 
+def _record(world: FaultWorld, client: Client) -> OutboundMessage:
+    found = world.services.messaging.outbox.get(client.client_id, KEY)
+    assert found is not None
+    return found[0]
+
+
 def _sends(world: FaultWorld) -> int:
     return sum(1 for _, key, _ in world.channel.sends if key == KEY)
 
@@ -60,7 +66,7 @@ def test_a_message_whose_job_was_lost_goes_once_after_the_sweep(
     op, target, kind = fault
     world.plan.rule(lambda o, t: (o, t) == (op, target), kind)
     _produce_once(world, client)
-    record, _ = world.services.messaging.outbox.get(client.client_id, KEY)
+    record = _record(world, client)
     assert record.status is OutboxStatus.PENDING
     world.host.run_until(world.clock.now() + timedelta(minutes=5))
     landed = kind == "timeout_after"  # the send landed, its answer did not
@@ -70,7 +76,7 @@ def test_a_message_whose_job_was_lost_goes_once_after_the_sweep(
         world.host.timer(sweep.run)
         world.host.run_until(world.clock.now() + timedelta(minutes=10))
     assert _sends(world) == 1
-    record, _ = world.services.messaging.outbox.get(client.client_id, KEY)
+    record = _record(world, client)
     assert record.status is OutboxStatus.SENT
     items = world.api.call("GET", "/v1/clients/C1/actions").body["items"]
     assert [i["kind"] for i in items if i["kind"] == "message_not_sent"] == []

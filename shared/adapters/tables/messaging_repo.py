@@ -269,7 +269,10 @@ class OutboxRepository:
     def own_rows(self, client_id: str, limit: int) -> tuple[IndexMark | None, list[PendingRow]]:
         """The client's read mark and its first ``limit`` pending rows: one range read."""
         page = self.store.query(
-            OUTBOX, pk=encode(client_id), rk_range=prefix_range(OWN_ROWS), page_size=limit + 1
+            OUTBOX,
+            pk=encode(client_id),
+            rk_range=prefix_range(OWN_ROWS),
+            page_size=min(1000, limit + 1),
         )
         mark: IndexMark | None = None
         pending: list[PendingRow] = []
