@@ -46,6 +46,8 @@ GIVE_UP_KIND = "message_not_sent"
 # pending rows read of one client a run (one range read); a client with more waiting has
 # the rest looked at as the first ones turn final
 ROWS_PER_CLIENT = 1000
+# the longest back-off ``MessagingService._transient`` gives a retry of its own
+RETRY_BACKOFF = timedelta(hours=1)
 _WHAT = {"dun": "reminder", "plan": "payment-plan message", "letter": "letter", "hand": "message"}
 
 
@@ -148,8 +150,10 @@ class OutboxSweep:
         if entry.requeued >= self.rules.give_up_after:
             self._give_up(entry, message, now)
             return replace(result, raised=result.raised + 1)
-        written = message.updated_at or message.created_at
-        if not self._past_grace(max(written, entry.since), entry.bound, now):
+        written = max(message.updated_at or message.created_at, entry.since)
+        if message.error:  # a provider's transient failure: its retry waits up to an hour
+            written += max(timedelta(0), RETRY_BACKOFF - self.rules.grace)
+        if not self._past_grace(written, entry.bound, now):
             return replace(result, waiting=result.waiting + 1)  # a retry's back-off
         self.messaging.queue_again(message)
         try:

@@ -160,3 +160,20 @@ def test_the_outbox_list_shows_records_only(calling, monkeypatch):  # noqa: F811
     assert sms.key in {m.key for m in records}
     assert all(not m.key.startswith("~") for m in records)
     assert world.clock.now() > datetime(2025, 3, 17, tzinfo=UTC) - timedelta(days=1)
+
+
+def test_a_retry_in_its_back_off_is_left_to_it(calling, monkeypatch):  # noqa: F811
+    """A provider's transient failure saved the record PENDING with the error and deferred
+    its job by up to an hour: the sweep does not cut that wait short."""
+    from dataclasses import replace
+
+    world, sms = _busy_call_whose_sms_job_is_lost(calling, monkeypatch)
+    outbox, sweep = world.services.messaging.outbox, world.services.outbox_sweep
+    record, etag = outbox.get(world.client_id, sms.key)
+    retried = replace(record, error="429 Too Many Requests", attempts=5,
+                      updated_at=world.clock.now())  # fmt: skip
+    outbox.save(retried, etag)
+    world.clock.advance(minutes=40)
+    assert sweep.run().queued == 0
+    world.clock.advance(minutes=21)
+    assert sweep.run().queued == 1 and _sms_jobs(world) == [sms.key]
