@@ -70,6 +70,7 @@ class SweepRun:
     dropped: int = 0  # rows of records final (or gone) taken away
     raised: int = 0  # records put on the action list
     waiting: int = 0  # records the normal path still holds (or left for the next run)
+    failed: int = 0  # clients whose look stopped on an error (the next run looks again)
 
 
 class OutboxSweep:
@@ -92,16 +93,20 @@ class OutboxSweep:
         budget = self.rules.batch
         full: dict[str, bool] = {}  # mailbox -> at its limit now (read once a run)
         for client in self.repos.clients.all():
-            mark, rows = self.outbox.own_rows(client.client_id, ROWS_PER_CLIENT)
-            if mark is None or not mark.done:
-                self._index_older(client.client_id, mark)
-            for entry in rows:
-                if budget <= 0 or not self._due(entry, now, full):
-                    result = replace(result, waiting=result.waiting + 1)
-                    continue
-                budget -= 1
-                result = self._look(entry, now, result)
-        if result.queued or result.raised:
+            try:
+                mark, rows = self.outbox.own_rows(client.client_id, ROWS_PER_CLIENT)
+                if mark is None or not mark.done:
+                    self._index_older(client.client_id, mark)
+                for entry in rows:
+                    if budget <= 0 or not self._due(entry, now, full):
+                        result = replace(result, waiting=result.waiting + 1)
+                        continue
+                    budget -= 1
+                    result = self._look(entry, now, result)
+            except Exception:  # storage or the queue down: the next run looks again
+                log.exception("outbox sweep of client %s stopped", client.client_id)
+                result = replace(result, failed=result.failed + 1)
+        if result.queued or result.raised or result.failed:
             log.warning("outbox sweep: %s", result)
         return result
 

@@ -132,6 +132,7 @@ def outbox_swept(run: Any) -> None:
     whose job never reached the queue, and messages put on the action list."""
     count("inning.outbox_swept", run.queued, outcome="queued")
     count("inning.outbox_swept", run.raised, outcome="raised")
+    count("inning.outbox_swept", run.failed, outcome="failed")
 
 
 def payments_reconciled(run: Any) -> None:
