@@ -22,6 +22,7 @@ from tests.unit.dunning.test_robocall_not_reached_fallback import (  # noqa: F40
     _outbox,
     calling,
 )
+from tests.unit.messaging.test_delivery import env  # noqa: F401
 
 
 def _busy_call_whose_sms_job_is_lost(calling: Any, monkeypatch: Any) -> tuple[Any, Any]:  # noqa: F811
@@ -177,3 +178,21 @@ def test_a_retry_in_its_back_off_is_left_to_it(calling, monkeypatch):  # noqa: F
     assert sweep.run().queued == 0
     world.clock.advance(minutes=21)
     assert sweep.run().queued == 1 and _sms_jobs(world) == [sms.key]
+
+
+def test_a_mailbox_at_its_pace_keeps_its_mails_from_the_sweep(env):  # noqa: F811
+    """Mails waiting their turn behind a mailbox's 30 a minute are deferred by the handler,
+    not lost: the sweep leaves them while the mailbox used its last minute."""
+    from shared.adapters.tables.messaging_repo import MAILBOX_PACE, minute_key
+    from shared.services.outbox_sweep import OutboxSweep
+    from tests.unit.messaging.test_delivery import message
+
+    world, client, _, queues, service = env
+    assert service.outbox.add(message(client))  # written; its job never queued
+    sweep = OutboxSweep(world.services.repos, service, world.clock)
+    world.clock.advance(minutes=31)
+    last_minute = minute_key(world.clock.now() - timedelta(minutes=1))
+    service.counters.increment(MAILBOX_PACE, "facturen@c1.example", last_minute, by=30)
+    assert sweep.run().queued == 0 and queues.take("send-email") == []
+    world.clock.advance(minutes=2)  # the mailbox's backlog is done
+    assert sweep.run().queued == 1 and len(queues.take("send-email")) == 1
