@@ -196,3 +196,15 @@ def test_a_mailbox_at_its_pace_keeps_its_mails_from_the_sweep(env):  # noqa: F81
     assert sweep.run().queued == 0 and queues.take("send-email") == []
     world.clock.advance(minutes=2)  # the mailbox's backlog is done
     assert sweep.run().queued == 1 and len(queues.take("send-email")) == 1
+
+
+def test_the_function_apps_timer_runs_the_sweep(calling, monkeypatch):  # noqa: F811
+    from functions.messaging import sweep_outbox
+    from shared import bootstrap
+    from tools.devhost.invoke import LocalContext
+
+    world, sms = _busy_call_whose_sms_job_is_lost(calling, monkeypatch)
+    world.clock.advance(minutes=31)
+    monkeypatch.setattr(bootstrap, "_services", world.services)
+    sweep_outbox.build().get_user_function()(None, context=LocalContext("sweep_outbox"))
+    assert _sms_jobs(world) == [sms.key]
