@@ -55,3 +55,31 @@ def test_a_records_pending_row_comes_and_goes_with_it(repos: Any) -> None:
     assert _row(repos, client, key) is not None
     records, _ = outbox.list(client)
     assert [m.key for m in records] == [key]
+
+
+def test_the_sweeps_reads_of_a_partition(repos: Any) -> None:
+    """The pending rows and the read mark in one range read; the records from before the
+    rows read page by page (none of the ``~`` rows among them) and given a row."""
+    outbox = OutboxRepository(repos.store)
+    client = f"out-{uuid.uuid4().hex[:8]}"
+    keys = [f"dun|D{n}|wf|0|x" for n in range(5)]
+    for key in keys:
+        outbox.add(OutboundMessage(client, key, Channel.EMAIL, "D1", "d@example.nl", AT))
+    old = keys[0]  # as the version before wrote it: no row
+    repos.store.delete(OUTBOX, encode(client), PENDING_PREFIX + encode(old))
+    mark, rows = outbox.own_rows(client, 1000)
+    assert mark is None and sorted(r.key for r in rows) == keys[1:]
+    assert rows[0].channel is Channel.EMAIL and rows[0].since == AT and rows[0].bound
+    seen: list[str] = []
+    records, page = outbox.older_page(client, None, 2)
+    while True:
+        seen += [m.key for m, _ in records]
+        outbox.index_older(client, records)
+        if page is None:
+            break
+        records, page = outbox.older_page(client, page, 2)
+    assert seen == sorted(keys)
+    outbox.mark_indexed(client, mark, None)
+    mark, rows = outbox.own_rows(client, 1000)
+    assert mark is not None and mark.done
+    assert sorted(r.key for r in rows) == keys

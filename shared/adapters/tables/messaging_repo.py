@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -309,11 +310,13 @@ class OutboxRepository:
         return [(_message(r), r.etag or "") for r in page.rows], page.continuation
 
     def index_older(self, client_id: str, records: list[tuple[OutboundMessage, str]]) -> None:
-        """Pending rows for records written before they existed; the record is not touched
-        (a record final meanwhile has its row taken away by the sweep)."""
+        """Pending rows for records written before they existed, or whose row was taken
+        away by hand (after a rollback); a row that exists keeps its counts. The record is
+        not touched (one final meanwhile has its row taken away by the sweep)."""
         for message, _ in records:
-            if not message.status.final and PENDING_ROW not in message.extra:
-                self.store.upsert(OUTBOX, _pending_row(message))
+            if not message.status.final:
+                with suppress(Conflict):
+                    self.store.insert(OUTBOX, _pending_row(message))
 
     def mark_indexed(self, client_id: str, mark: IndexMark | None, next_page: str | None) -> None:
         data: dict[str, Any] = {"Done": next_page is None, "Next": next_page}
