@@ -111,6 +111,15 @@ def drain_robocall_poison(msg: func.QueueMessage, context: func.Context) -> None
     _drain("robocall", msg)
 
 
+@bp.function_name("sweep_outbox")
+@bp.timer_trigger(arg_name="timer", schedule="%OUTBOX_SWEEP_SCHEDULE%", run_on_startup=False)
+def sweep_outbox(timer: func.TimerRequest, context: func.Context) -> None:
+    """Messages still waiting whose job never reached the queue, queued again (sweep19)."""
+    from shared import bootstrap
+
+    metrics.outbox_swept(bootstrap.services().outbox_sweep.run())
+
+
 @bp.function_name("scan_mail_bounces")
 @bp.timer_trigger(arg_name="timer", schedule="%BOUNCE_SCAN_SCHEDULE%", run_on_startup=False)
 def scan_mail_bounces(timer: func.TimerRequest, context: func.Context) -> None:

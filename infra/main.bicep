@@ -63,7 +63,7 @@ param vaultRecover bool = false
 @description('The operator agency: its API keys read the platform action list (poison no client or agency owns) and upload statutory rates. Create it with `inning agency create` (docs/operations.md section 3), then set INNING_OPERATOR_AGENCY and provision again; while empty, such poison stays on its queue and the poison-queue alert fires')
 param operatorAgency string = ''
 
-@description('Spread the app over availability zones. Costly on Flex Consumption: the platform then keeps at least two always-ready instances for every per-function scaling group (Inning has 36: HTTP, blob and each queue and timer function), 72 instances of 2048 MB around the clock; see README "Flex Consumption choices"')
+@description('Spread the app over availability zones. Costly on Flex Consumption: the platform then keeps at least two always-ready instances for every per-function scaling group (Inning has 37: HTTP, blob and each queue and timer function), 74 instances of 2048 MB around the clock; see README "Flex Consumption choices"')
 param zoneRedundant bool = false
 
 var tags = { 'azd-env-name': environmentName, app: 'inning' }

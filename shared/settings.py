@@ -90,6 +90,10 @@ class Settings:
     # by the reconcile timer, at most this many a run (shared/services/mollie_reconcile.py)
     payment_reconcile_minutes: int = 60
     payment_reconcile_batch: int = 100
+    # a message still PENDING this many minutes after its last write has its job queued
+    # again by the outbox sweep, and is on the action list after so many (sweep19)
+    outbox_sweep_minutes: int = 30
+    outbox_sweep_give_up: int = 3
     # channel credentials whose Key Vault reference did not resolve (left out of providers)
     unresolved_channel_settings: tuple[str, ...] = ()
 
@@ -175,6 +179,12 @@ class Settings:
             ),
             payment_reconcile_batch=_positive(
                 "INNING_PAYMENT_RECONCILE_BATCH", e.get("INNING_PAYMENT_RECONCILE_BATCH"), 100
+            ),
+            outbox_sweep_minutes=_positive(
+                "INNING_OUTBOX_SWEEP_MINUTES", e.get("INNING_OUTBOX_SWEEP_MINUTES"), 30
+            ),
+            outbox_sweep_give_up=_positive(
+                "INNING_OUTBOX_SWEEP_GIVE_UP", e.get("INNING_OUTBOX_SWEEP_GIVE_UP"), 3
             ),
             unresolved_channel_settings=channels,
         )

@@ -122,6 +122,10 @@ var baseSettings = [
   { name: 'SETTLEMENT_SCHEDULE', value: '0 0 5 * * *' }
   { name: 'USAGE_MONTH_SCHEDULE', value: '0 5 0 1 * *' }
   { name: 'POISON_SWEEP_SCHEDULE', value: '0 */5 * * * *' }
+  // messages whose job never reached the queue, queued again (shared/services/outbox_sweep.py)
+  { name: 'OUTBOX_SWEEP_SCHEDULE', value: '0 */10 * * * *' }
+  { name: 'INNING_OUTBOX_SWEEP_MINUTES', value: '30' }
+  { name: 'INNING_OUTBOX_SWEEP_GIVE_UP', value: '3' }
   // online payments whose webhook never got through are asked of Mollie (shared/services/mollie_reconcile.py)
   { name: 'PAYMENT_RECONCILE_SCHEDULE', value: '0 */15 * * * *' }
   { name: 'INNING_PAYMENT_RECONCILE_MINUTES', value: '60' }

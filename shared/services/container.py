@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from shared.services.messaging import MessagingService
     from shared.services.mollie_reconcile import MollieReconciliation
     from shared.services.online_payments import OnlinePaymentService
+    from shared.services.outbox_sweep import OutboxSweep
     from shared.services.payment_overview import PaymentOverview
     from shared.services.payments import PaymentService
     from shared.services.people.facade import People
@@ -327,6 +328,16 @@ class Services:
             batch=self.settings.payment_reconcile_batch,
         )
         return MollieReconciliation(self.repos.store, self.online_payments, self.clock, rules)
+
+    @cached_property
+    def outbox_sweep(self) -> OutboxSweep:
+        from shared.services.outbox_sweep import OutboxSweep, SweepRules
+
+        rules = SweepRules(
+            grace=timedelta(minutes=self.settings.outbox_sweep_minutes),
+            give_up_after=self.settings.outbox_sweep_give_up,
+        )
+        return OutboxSweep(self.repos, self.messaging, self.clock, rules)
 
     @cached_property
     def imports(self) -> ImportService:

@@ -127,6 +127,14 @@ def webhook(provider: str, outcome: str) -> None:
     count("inning.webhooks", 1, provider=provider, outcome=outcome)
 
 
+def outbox_swept(run: Any) -> None:
+    """An outbox sweep (shared/services/outbox_sweep.py): jobs queued again for messages
+    whose job never reached the queue, and messages put on the action list."""
+    count("inning.outbox_swept", run.queued, outcome="queued")
+    count("inning.outbox_swept", run.raised, outcome="raised")
+    count("inning.outbox_swept", run.failed, outcome="failed")
+
+
 def payments_reconciled(run: Any) -> None:
     """A reconcile run over online payments (shared/services/mollie_reconcile.py): how many
     ended (booked or closed) and how many could not be read; payments left over for the next

@@ -2,6 +2,9 @@
 
 | table       | PartitionKey   | RowKey                      | serves                              |
 | Outbox      | client id      | idempotency key             | exactly-once sending, status        |
+| Outbox      | client id      | ``~pending|`` key           | a record not yet final: the sweep   |
+|             |                |                             | finds one whose job never queued    |
+| Outbox      | client id      | ``~indexed``                | records from before those rows read |
 | OutboxRefs  | provider       | provider message id         | a delivery callback finds its record|
 |             |                |                             | (and the parts billed: ``Parts``)   |
 | MailboxPace | mailbox        | ``m`` minute / ``d`` day    | Exchange limits across instances   |
@@ -13,7 +16,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from contextlib import suppress
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,9 +27,12 @@ from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus, Post
 from shared.domain.whatsapp_words import ConsentWord, counts
 from shared.ports.tables import (
     Conflict,
+    Op,
+    OpKind,
     PreconditionFailed,
     Row,
     TableStore,
+    TransactionFailed,
     all_rows,
     prefix_range,
 )
@@ -38,6 +45,18 @@ WHATSAPP_CONTACTS = "WhatsappContacts"
 # the number's last consent word, beside its debtors' rows (theirs hold ``|``, this one none)
 LAST_WORD = "~word"
 TABLES = (OUTBOX, OUTBOX_REFS, MAILBOX_PACE, USAGE, WHATSAPP_CONTACTS)
+# rows of a client's Outbox partition beside its records: ``~`` sorts after every encoded key
+# and an encoded key never holds a raw ``|``, so none is ever a record's key. One pending row
+# per record not yet final, written in the record's own transaction, so that the sweep
+# (shared/services/outbox_sweep.py) reads the few records waiting instead of every message
+# ever sent; and the sweep's mark of how far it read the records from before those rows.
+OWN_ROWS = "~"
+PENDING_PREFIX = "~pending|"
+INDEXED_MARK = "~indexed"
+# extra on a record whose pending row exists: the save that makes it final takes the row
+# away in the same transaction, and only that save (a final record saved again costs one
+# request, as before)
+PENDING_ROW = "pending_row"
 
 
 def _row(m: OutboundMessage) -> Row:
@@ -94,6 +113,71 @@ def _message(row: Row) -> OutboundMessage:
     )
 
 
+class _PendingRowMissing(Exception):
+    pass
+
+
+def _without_mark(extra: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in extra.items() if k != PENDING_ROW}
+
+
+def _pending_rk(record: Row) -> str:
+    return PENDING_PREFIX + record.rk
+
+
+def _pending_row(m: OutboundMessage) -> Row:
+    """What the sweep needs to pass a record by without reading it: when it was written,
+    whether the contact hours hold it (the handler's own rule) and its mailbox."""
+    bound = m.channel.bound_by_contact_hours and m.sandbox_of is None and "account" not in m.extra
+    data = {"Key": m.key, "Channel": m.channel.value, "Sender": m.sender, "Bound": bound,
+            "Since": m.updated_at or m.created_at, "Requeued": 0, "LastQueued": None,
+            "Raised": False}  # fmt: skip
+    return Row(encode(m.client_id), PENDING_PREFIX + encode(m.key), data)
+
+
+@dataclass(frozen=True)
+class PendingRow:
+    """A record not yet final, as its pending row says: when it was written, whether the
+    contact hours hold it, its mailbox; how often the sweep queued its job again, when
+    last, and whether staff were told it does not go."""
+
+    client_id: str
+    key: str
+    rk: str
+    channel: Channel
+    sender: str | None
+    bound: bool
+    since: datetime
+    requeued: int
+    last_queued: datetime | None
+    raised: bool
+    etag: str | None
+
+    def data(self) -> dict[str, Any]:
+        return {"Key": self.key, "Channel": self.channel.value, "Sender": self.sender,
+                "Bound": self.bound, "Since": self.since, "Requeued": self.requeued,
+                "LastQueued": self.last_queued, "Raised": self.raised}  # fmt: skip
+
+
+def _pending(client_id: str, r: Row) -> PendingRow:
+    d = r.data
+    last = d.get("LastQueued")
+    return PendingRow(client_id, str(d["Key"]), r.rk, Channel(d["Channel"]), d.get("Sender"),
+                      bool(d.get("Bound")), d["Since"], int(d.get("Requeued") or 0),
+                      last if isinstance(last, datetime) else None, bool(d.get("Raised")),
+                      r.etag)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class IndexMark:
+    """How far the sweep read a client's records from before pending rows: ``done``, or the
+    continuation of the next page."""
+
+    done: bool
+    next_page: str | None
+    etag: str | None
+
+
 @dataclass(frozen=True)
 class ProviderRef:
     """An ``OutboxRefs`` row: the outbox record a provider's id names, and the parts the
@@ -110,12 +194,25 @@ class OutboxRepository:
         self.store = store
 
     def add(self, message: OutboundMessage) -> bool:
-        """False when a message with this key exists already (the caller's retry)."""
+        """False when a message with this key exists already (the caller's retry). A record
+        not final is written with its pending row, in one transaction."""
+        if message.status.final:
+            try:
+                self.store.insert(OUTBOX, _row(message))
+                return True
+            except Conflict:
+                return False
+        marked = replace(message, extra={**message.extra, PENDING_ROW: "yes"})
         try:
-            self.store.insert(OUTBOX, _row(message))
+            self.store.transact(
+                OUTBOX,
+                [Op(OpKind.INSERT, _row(marked)), Op(OpKind.UPSERT, _pending_row(marked))],
+            )
             return True
-        except Conflict:
-            return False
+        except TransactionFailed as exc:
+            if exc.index == 0 and isinstance(exc.cause, Conflict):
+                return False
+            raise exc.cause from exc
 
     def get(self, client_id: str, key: str) -> tuple[OutboundMessage, str] | None:
         row = self.store.get(OUTBOX, encode(client_id), encode(key))
@@ -125,12 +222,110 @@ class OutboxRepository:
         return _message(row), row.etag
 
     def save(self, message: OutboundMessage, etag: str) -> str:
-        """Conditional on ``etag``; raises PreconditionFailed when another worker got there."""
+        """Conditional on ``etag``; raises PreconditionFailed when another worker got there.
+
+        The record's pending row goes with it: taken away by the save that makes it final,
+        written by a save that makes a record without one not final (sent again after a
+        check, a poison replay, a record from before the rows). The caller's ``extra`` is
+        marked as the row now is, so that its next save of the same record (``_finish``
+        after ``_sent``) does not try the transaction again."""
+        marked = PENDING_ROW in message.extra
+        if message.status.final and marked:
+            row = _row(replace(message, extra=_without_mark(message.extra)))
+            row.etag = etag
+            try:
+                stored = self._transact_record(
+                    row, Op(OpKind.DELETE, Row(row.pk, _pending_rk(row), {}))
+                )
+            except _PendingRowMissing:
+                stored = self._replace(row)  # swept away already: the record alone
+            del message.extra[PENDING_ROW]
+            return stored
+        if not message.status.final and not marked:
+            row = _row(replace(message, extra={**message.extra, PENDING_ROW: "yes"}))
+            row.etag = etag
+            stored = self._transact_record(row, Op(OpKind.UPSERT, _pending_row(message)))
+            message.extra[PENDING_ROW] = "yes"
+            return stored
         row = _row(message)
         row.etag = etag
+        return self._replace(row)
+
+    def _replace(self, row: Row) -> str:
         stored = self.store.replace(OUTBOX, row)
         assert stored.etag is not None
         return stored.etag
+
+    def _transact_record(self, row: Row, other: Op) -> str:
+        try:
+            etags = self.store.transact(OUTBOX, [Op(OpKind.REPLACE, row), other])
+        except TransactionFailed as exc:
+            if exc.index == 1 and isinstance(exc.cause, PreconditionFailed):
+                raise _PendingRowMissing() from exc
+            raise exc.cause from exc
+        assert etags[0] is not None
+        return etags[0]
+
+    # -- the records not yet final (shared/services/outbox_sweep.py) --------------------------
+    def own_rows(self, client_id: str, limit: int) -> tuple[IndexMark | None, list[PendingRow]]:
+        """The client's read mark and its first ``limit`` pending rows: one range read."""
+        page = self.store.query(
+            OUTBOX,
+            pk=encode(client_id),
+            rk_range=prefix_range(OWN_ROWS),
+            page_size=min(1000, limit + 1),
+        )
+        mark: IndexMark | None = None
+        pending: list[PendingRow] = []
+        for r in page.rows:
+            if r.rk == INDEXED_MARK:
+                mark = IndexMark(bool(r.data.get("Done")), r.data.get("Next") or None, r.etag)
+            elif r.rk.startswith(PENDING_PREFIX) and len(pending) < limit:
+                pending.append(_pending(client_id, r))
+        return mark, pending
+
+    def note_pending(self, entry: PendingRow) -> None:
+        """The sweep's count on the row (a job queued again, staff told), under the row's
+        etag: of two sweeps at once one writes, the other gets PreconditionFailed."""
+        row = Row(encode(entry.client_id), entry.rk, entry.data(), entry.etag)
+        self.store.replace(OUTBOX, row)
+
+    def drop_pending(self, entry: PendingRow) -> None:
+        """The pending row of a record that turned final without taking it away (a stale
+        in-memory record saved, a record from before the rows)."""
+        try:
+            self.store.delete(OUTBOX, encode(entry.client_id), entry.rk, entry.etag)
+        except PreconditionFailed:
+            return  # counted or taken away meanwhile: the next run looks again
+
+    def older_page(
+        self, client_id: str, continuation: str | None, page_size: int
+    ) -> tuple[list[tuple[OutboundMessage, str]], str | None]:
+        """A page of the client's records (none of its own rows), for the one read of the
+        records written before pending rows existed."""
+        page = self.store.query(
+            OUTBOX, pk=encode(client_id), rk_range=(None, OWN_ROWS), page_size=page_size,
+            continuation=continuation,
+        )  # fmt: skip
+        return [(_message(r), r.etag or "") for r in page.rows], page.continuation
+
+    def index_older(self, client_id: str, records: list[tuple[OutboundMessage, str]]) -> None:
+        """Pending rows for records written before they existed, or whose row was taken
+        away by hand (after a rollback); a row that exists keeps its counts. The record is
+        not touched (one final meanwhile has its row taken away by the sweep)."""
+        for message, _ in records:
+            if not message.status.final:
+                with suppress(Conflict):
+                    self.store.insert(OUTBOX, _pending_row(message))
+
+    def mark_indexed(self, client_id: str, mark: IndexMark | None, next_page: str | None) -> None:
+        data: dict[str, Any] = {"Done": next_page is None, "Next": next_page}
+        row = Row(encode(client_id), INDEXED_MARK, data)
+        if mark is None or mark.etag is None:
+            self.store.insert(OUTBOX, row)
+        else:
+            row.etag = mark.etag
+            self.store.replace(OUTBOX, row)
 
     def remember_provider_id(
         self, provider: str, provider_id: str, client_id: str, key: str, parts: int | None = None
@@ -170,7 +365,8 @@ class OutboxRepository:
         page = self.store.query(
             OUTBOX, pk=encode(client_id), page_size=page_size, continuation=continuation
         )
-        return [_message(r) for r in page.rows], page.continuation
+        records = [_message(r) for r in page.rows if not r.rk.startswith(OWN_ROWS)]
+        return records, page.continuation
 
 
 class WhatsappContactRepository:

@@ -39,6 +39,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "prescription": ("Verjaring", "Prescription"),
     "delivery_failure": ("Niet bezorgd", "Not delivered"),
     "verify_delivery": ("Bezorging nagaan", "Verify delivery"),
+    "message_not_sent": ("Bericht blijft wachten", "Message not going out"),
     "bounce_unconfirmed": ("Onbestelbaar-melding nagaan", "Check bounce report"),
     "mailbox_capacity": ("Mailbox vol", "Mailbox limit"),
     "debtor_reply": ("Antwoord van debiteur", "Debtor's reply"),

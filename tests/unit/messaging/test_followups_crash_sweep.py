@@ -40,7 +40,10 @@ class CutAfter:
     def _wrapped(self, real: Any, name: str) -> Any:
         def write(table: str, *args: Any, **kw: Any) -> Any:
             done = real(table, *args, **kw)
-            data = getattr(args[0], "data", None) if args else None
+            first = args[0] if args else None
+            if isinstance(first, list) and first:  # a transaction: the record is its first op
+                first = first[0].row
+            data = getattr(first, "data", None)
             self.log.append((table, str(data.get("Status", "")) if data else ""))
             if len(self.log) == self.n:
                 raise SimulatedCrash(f"after write {self.n} ({name} {table})")
