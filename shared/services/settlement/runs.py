@@ -5,6 +5,11 @@ run on the agency's action list until it is approved.
 Nothing is paid twice, whatever crashes or repeats:
 - a run is one row per agency and run date (``R20261130``); starting it again continues it,
   and a run left unfinished (``building``) is finished before a new one starts;
+- a run left unfinished has paid nothing out (it waits for the agency's third-party account,
+  or was cut off), so it is not built on top of: building it again takes in its clients'
+  later movements (a complete settlement goes back to claiming and is completed again), and
+  a later run leaves a client whose last settlement is in it alone: a refund of money it has
+  not paid out lowers its payout, never a claim-back on the client (newcomer18 F4);
 - a payment is claimed by at most one settlement: the claim is an insert-once row keyed by
   the payment id in the client's partition, holding what the payment contributed; a
   settlement's figures are computed from the claims it holds, so a resumed settlement
