@@ -442,6 +442,7 @@ class SettlementRunner:
         if found is not None and complete:
             if not (new or moved or repaid):
                 self._claim_back_resumed(agency, found[0])
+                self._claim_back_follows(agency, found[0])  # cut off after made again
                 return found[0]
             # complete, but its run is not finished (it waits for the account, or resumes
             # after a crash), so nothing of it is paid out: it takes in what came since
@@ -476,7 +477,10 @@ class SettlementRunner:
                           self._settled_under(agency.agency_id, history[pid], terms, first))  # fmt: skip
         for r in repaid:
             self.repayments.take(r, sid)  # lost to a concurrent settlement: it is that one's
-        return self._complete(agency, run, settlement)
+        done = self._complete(agency, run, settlement)
+        if done is not None and complete:
+            self._claim_back_follows(agency, done)
+        return done
 
     def _reopen(self, s: ClientSettlement) -> tuple[ClientSettlement, str | None]:
         """A complete settlement of a run still building, back to claiming: it settles what
@@ -803,19 +807,38 @@ class SettlementRunner:
         the payout could meet. Nothing is transferred, the amount is set off against its next
         payouts, and staff are asked to claim it (one item per settlement, however often the
         run is handled)."""
-        assert s.totals is not None
-        why = (
-            "it received debtors' money itself and owes the agency's share of it"
-            if s.totals.kept_by_client > 0
-            else "it was paid too much"
-        )
+        title, detail = _claim_back_words(s, owed)
         self._agency_action(
-            agency, f"{s.settlement_id}-claim-back", "settlement_claim_back",
-            f"Client {s.client_number} owes {format_eur_nl(owed)} back ({why}; settlement "
-            f"{s.settlement_id}): claim it back; until then it is set off against its next payout",
-            {"run_id": s.run_id, "settlement_id": s.settlement_id, "client": s.client_number,
-             "owed": owed, "kept_by_client": s.totals.kept_by_client},
-        )  # fmt: skip
+            agency, f"{s.settlement_id}-claim-back", "settlement_claim_back", title, detail
+        )
+
+    def _claim_back_follows(self, agency: Agency, s: ClientSettlement) -> None:
+        """A settlement made again in its unfinished run (:meth:`_reopen`) whose claim-back
+        item was asked for on its first figures: the waiting item takes the figures now, or
+        is resolved when nothing is owed back any more (a later payment of the client's
+        debtors met it). One staff resolved stays as they left it; a change a person made
+        meanwhile (its ETag) stands."""
+        assert s.totals is not None
+        scope, item_id = agency_scope(agency.agency_id), f"{s.settlement_id}-claim-back"
+        found = self.repos.actions.get(scope, item_id)
+        if found is None or found[1] is None or found[0].status is ActionStatus.RESOLVED:
+            return  # none asked for (the completion asks when owed), or decided already
+        owed = -s.totals.net if s.totals.net < 0 and (self._owed_back(s) or 0) > 0 else 0
+        if owed <= 0:
+            self.repos.actions.resolve_if_open(
+                scope, item_id,
+                f"nothing owed back: settlement {s.settlement_id} was made again with its "
+                "client's later movements", self.clock.now(),
+            )  # fmt: skip
+            return
+        item, etag = found
+        title, detail = _claim_back_words(s, owed)
+        if (item.title, item.detail) == (title, detail):
+            return
+        try:
+            self.repos.actions.save(replace(item, title=title, detail=detail), etag)
+        except PreconditionFailed:
+            log.info("claim-back item %s changed meanwhile; left as it is", item_id)
 
     def _close_balance(self, s: ClientSettlement) -> None:
         """Move the client's balance from the settlement before ``s`` to ``s``, once."""
@@ -850,6 +873,23 @@ class SettlementRunner:
             self.repos.actions.add(item)
         except Conflict:
             return  # on the list already (a continued run)
+
+
+def _claim_back_words(s: ClientSettlement, owed: Cents) -> tuple[str, dict[str, object]]:
+    """The ``settlement_claim_back`` item's title and detail for ``owed`` on ``s``."""
+    assert s.totals is not None
+    why = (
+        "it received debtors' money itself and owes the agency's share of it"
+        if s.totals.kept_by_client > 0
+        else "it was paid too much"
+    )
+    title = (
+        f"Client {s.client_number} owes {format_eur_nl(owed)} back ({why}; settlement "
+        f"{s.settlement_id}): claim it back; until then it is set off against its next payout"
+    )
+    return title, {"run_id": s.run_id, "settlement_id": s.settlement_id,
+                   "client": s.client_number, "owed": owed,
+                   "kept_by_client": s.totals.kept_by_client}  # fmt: skip
 
 
 def _during(ruling: DebtorStanding, received_on: date) -> bool:

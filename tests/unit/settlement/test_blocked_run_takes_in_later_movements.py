@@ -122,3 +122,29 @@ def test_while_the_blocked_run_is_busy_elsewhere_the_next_run_leaves_its_clients
     assert store.run("agency-a", "R20261204") is None
     assert _items(s, "settlement_claim_back") == []
     assert set(store.claims(s.c1.client_id)) == {"mollie"}
+
+
+def test_a_claim_back_asked_on_the_first_figures_follows_them(world):
+    """C2's statement in the waiting run first owed 478.36 back (money it received itself);
+    the run then takes in 100.00 and later 1,000.00 that reached the third-party account:
+    the item asks 390.46, then nothing (before: 478.36 asked while nothing was owed)."""
+    s = _zeil_blocked(world)
+    own = payment(s.c2.client_id, "own", PAID_ON, **OWN)
+    s.services.repos.payments.add(replace(own, received_by=Receiver.CLIENT))
+    s.run(NEXT_DAY)
+    [item] = _items(s, "settlement_claim_back")
+    assert item.detail["owed"] == 47836 and item.status is not ActionStatus.RESOLVED
+    s.pay(s.c2, "q1", NEXT_DAY, principal=10000, costs=0, costs_vat=0, interest=0)
+    s.run(date(2026, 12, 5))
+    [item] = _items(s, "settlement_claim_back")
+    assert item.detail["owed"] == 47836 - 8790 and "390,46" in item.title
+    s.pay(s.c2, "q2", date(2026, 12, 5), principal=100000, costs=0, costs_vat=0, interest=0)
+    s.run(date(2026, 12, 6))
+    [item] = _items(s, "settlement_claim_back")
+    assert item.status is ActionStatus.RESOLVED and "made again" in str(item.resolution)
+    c2 = s.statements("R20261203")["C2"]
+    assert (c2.totals.net, c2.totals.payout, c2.payment_count) == (-47836 + 8790 + 87900,
+                                                                   -47836 + 8790 + 87900, 3)
+    store = s.services.settlements.store
+    assert store.run("agency-a", "R20261203")[0].status is RunStatus.BUILDING
+    assert store.balance("agency-a", s.c2.client_id)[0].carried == 0
