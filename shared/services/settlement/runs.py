@@ -266,15 +266,15 @@ class SettlementRunner:
         held: list[Payment] = []
         # an earlier run still building (waiting for the account, or busy elsewhere) takes in
         # its clients' later movements when it is built: this one leaves them to it
-        waiting = {r.run_id for r in self.store.runs(agency.agency_id, RunStatus.BUILDING)}
-        waiting.discard(run.run_id)
+        earlier = {r.run_id for r in self.store.runs(agency.agency_id, RunStatus.BUILDING)}
+        earlier.discard(run.run_id)
         for agreement in self.store.agreements(agency.agency_id):
             found = self.repos.clients.get(agreement.client_id)
             if found is None or found[0].agency_id != agency.agency_id:
                 continue
             # the agreement's own choice, else the agency's default, as the run finds them
             agreed = replace(agreement, bank_charges_by=agreement.charges_borne_by(default))
-            self._settle_client(agency, run, agreed, found[0], held, waiting)
+            self._settle_client(agency, run, agreed, found[0], held, earlier)
             self._lease(run, holder)  # renewed; lost to another worker: stop here
         if held:
             self._tell_held(agency, run, held)
@@ -821,8 +821,11 @@ class SettlementRunner:
         assert s.totals is not None
         scope, item_id = agency_scope(agency.agency_id), f"{s.settlement_id}-claim-back"
         found = self.repos.actions.get(scope, item_id)
-        if found is None or found[1] is None or found[0].status is ActionStatus.RESOLVED:
+        if found is None or found[0].status is ActionStatus.RESOLVED:
             return  # none asked for (the completion asks when owed), or decided already
+        item, etag = found
+        if etag is None:
+            return
         owed = -s.totals.net if s.totals.net < 0 and (self._owed_back(s) or 0) > 0 else 0
         if owed <= 0:
             self.repos.actions.resolve_if_open(
@@ -831,7 +834,6 @@ class SettlementRunner:
                 "client's later movements", self.clock.now(),
             )  # fmt: skip
             return
-        item, etag = found
         title, detail = _claim_back_words(s, owed)
         if (item.title, item.detail) == (title, detail):
             return

@@ -25,10 +25,10 @@ from tests.unit.settlement.test_settlement_run import Setup
 PAID_ON, NEXT_DAY, ACCOUNT_DAY = date(2026, 12, 3), date(2026, 12, 4), date(2026, 12, 5)
 # 1,238.89 = costs 392.88 + VAT 82.50 + principal 763.51: ZEIL's 763.51 less 10 % commission
 # and its VAT is the payout of 671.12
-MOLLIE = {"principal": 76351, "costs": 39288, "costs_vat": 8250, "interest": 0}
+MOLLIE: dict[str, Any] = {"principal": 76351, "costs": 39288, "costs_vat": 8250, "interest": 0}
 # the refund reopened the invoice's costs: the 500.00 pays them first (392.88 + 82.50) and
 # 24.62 principal, of which ZEIL keeps 21.64 after commission: it owes the agency 478.36
-OWN = {"principal": 2462, "costs": 39288, "costs_vat": 8250, "interest": 0}
+OWN: dict[str, Any] = {"principal": 2462, "costs": 39288, "costs_vat": 8250, "interest": 0}
 
 
 def _zeil_blocked(world: Any) -> Setup:
@@ -143,8 +143,11 @@ def test_a_claim_back_asked_on_the_first_figures_follows_them(world):
     [item] = _items(s, "settlement_claim_back")
     assert item.status is ActionStatus.RESOLVED and "made again" in str(item.resolution)
     c2 = s.statements("R20261203")["C2"]
-    assert (c2.totals.net, c2.totals.payout, c2.payment_count) == (-47836 + 8790 + 87900,
-                                                                   -47836 + 8790 + 87900, 3)
+    assert (c2.totals.net, c2.totals.payout, c2.payment_count) == (
+        -47836 + 8790 + 87900,
+        -47836 + 8790 + 87900,
+        3,
+    )
     store = s.services.settlements.store
     assert store.run("agency-a", "R20261203")[0].status is RunStatus.BUILDING
     assert store.balance("agency-a", s.c2.client_id)[0].carried == 0
