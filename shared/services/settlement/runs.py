@@ -5,6 +5,11 @@ run on the agency's action list until it is approved.
 Nothing is paid twice, whatever crashes or repeats:
 - a run is one row per agency and run date (``R20261130``); starting it again continues it,
   and a run left unfinished (``building``) is finished before a new one starts;
+- a run left unfinished has paid nothing out (it waits for the agency's third-party account,
+  or was cut off), so it is not built on top of: building it again takes in its clients'
+  later movements (a complete settlement goes back to claiming and is completed again), and
+  a later run leaves a client whose last settlement is in it alone: a refund of money it has
+  not paid out lowers its payout, never a claim-back on the client (newcomer18 F4);
 - a payment is claimed by at most one settlement: the claim is an insert-once row keyed by
   the payment id in the client's partition, holding what the payment contributed; a
   settlement's figures are computed from the claims it holds, so a resumed settlement
@@ -160,6 +165,11 @@ def settlement_id_for(run_id: str, client_id: str) -> str:
     return f"{run_id}-{hashlib.sha256(client_id.encode()).hexdigest()[:24]}"
 
 
+def run_of(settlement_id: str | None) -> str | None:
+    """The run a settlement id was made in (:func:`settlement_id_for`)."""
+    return settlement_id.split("-", 1)[0] if settlement_id else None
+
+
 def files_prefix(agency_id: str, run_id: str) -> str:
     """Where a run's files live in the ``settlements`` container."""
     return f"{encode(agency_id)}/{run_id}"
@@ -254,13 +264,17 @@ class SettlementRunner:
         self._lease(run, holder)
         default = self.store.defaults(agency.agency_id).bank_charges_by
         held: list[Payment] = []
+        # an earlier run still building (waiting for the account, or busy elsewhere) takes in
+        # its clients' later movements when it is built: this one leaves them to it
+        earlier = {r.run_id for r in self.store.runs(agency.agency_id, RunStatus.BUILDING)}
+        earlier.discard(run.run_id)
         for agreement in self.store.agreements(agency.agency_id):
             found = self.repos.clients.get(agreement.client_id)
             if found is None or found[0].agency_id != agency.agency_id:
                 continue
             # the agreement's own choice, else the agency's default, as the run finds them
             agreed = replace(agreement, bank_charges_by=agreement.charges_borne_by(default))
-            self._settle_client(agency, run, agreed, found[0], held)
+            self._settle_client(agency, run, agreed, found[0], held, earlier)
             self._lease(run, holder)  # renewed; lost to another worker: stop here
         if held:
             self._tell_held(agency, run, held)
@@ -284,8 +298,11 @@ class SettlementRunner:
         if payouts:
             if not agency.third_party_iban:
                 # says how: the account is set only by the operator's command (newcomer18 F1)
+                # its clients' later payments and refunds go into it, not into a run on top of
+                # it: money refunded before it is paid out reduces the payout (newcomer18 F4)
                 self._agency_action(agency, f"{run.action_id}-account", "settlement_blocked",
-                                    f"Settlement run {run.run_id} needs the third-party account (derdengeldenrekening) to pay out",
+                                    f"Settlement run {run.run_id} needs the third-party account (derdengeldenrekening) to pay out; "
+                                    "until it is finished it takes in its clients' later payments and refunds",
                                     {"run_id": run.run_id,
                                      "how": f"record it with `inning agency update {agency.agency_id} --iban <account>` "
                                             "(docs/operations.md section 3); the next run finishes this one"})  # fmt: skip
@@ -321,12 +338,13 @@ class SettlementRunner:
             again = self.store.run(agency.agency_id, run.run_id)
             return again[0] if again else None
         self._ask_approval(agency, done)
-        if payouts:
-            # a run that waited for the account: its item said so and is done (newcomer18 F5)
-            self.repos.actions.resolve_if_open(
-                agency_scope(agency.agency_id), f"{run.action_id}-account",
-                "the third-party account is on record: the run awaits approval", self.clock.now(),
-            )  # fmt: skip
+        # a run that waited for the account: its item said so and is done (newcomer18 F5),
+        # also when what it took in since leaves nothing to pay out (F4: a refund)
+        why = "the third-party account is on record" if payouts else "nothing left to pay out"
+        self.repos.actions.resolve_if_open(
+            agency_scope(agency.agency_id), f"{run.action_id}-account",
+            f"{why}: the run awaits approval", self.clock.now(),
+        )  # fmt: skip
         log.info("settlement run %s for agency %s: %d statements, %d payouts", run.run_id,
                  agency.agency_id, len(settlements), len(payouts))  # fmt: skip
         return done
@@ -371,16 +389,21 @@ class SettlementRunner:
         agreement: SettlementAgreement,
         client: Client,
         held: list[Payment] | None = None,
+        waiting: Container[str] = (),
     ) -> ClientSettlement | None:
         sid = settlement_id_for(run.run_id, client.client_id)
         found = self.store.settlement(agency.agency_id, sid)
-        if found is not None and found[0].status is SettlementStatus.COMPLETE:
+        complete = found is not None and found[0].status is SettlementStatus.COMPLETE
+        if found is not None and complete:
             self._close_balance(found[0])
+        balance, _ = self.store.balance(agency.agency_id, client.client_id)
+        if found is not None and complete and balance.last_settlement_id != sid:
+            # the balance moved on (a later settlement, or one stored before runs waited for
+            # a blocked one): later movements are that one's
             self._claim_back_resumed(agency, found[0])
             if held is not None:
                 held += self._held_after_settled(client.client_id)
             return found[0]
-        balance, _ = self.store.balance(agency.agency_id, client.client_id)
         period = period_of(agreement.frequency, run.run_on)
         if (
             found is None
@@ -390,6 +413,13 @@ class SettlementRunner:
             # settled this period already (its payments are not even read), or a later one: a
             # run for an earlier day replayed after the next period's run (a poisoned job put
             # back late) settles nothing again and never moves the balance back (failure7 #7)
+            return None
+        if found is None and run_of(balance.last_settlement_id) in waiting:
+            # its last settlement is in an earlier run not yet finished (no third-party account
+            # yet, or being built elsewhere): that run takes these movements in when it is
+            # built, so a refund of money it has not paid out lowers its payout instead of
+            # being claimed back on top of it (newcomer18 F4)
+            log.info("client %s waits for run %s", client.client_id, balance.last_settlement_id)
             return None
         payments = {p.payment_id: p for p in self.store.payments_of(client.client_id)}
         history = self.store.history(client.client_id)
@@ -409,6 +439,14 @@ class SettlementRunner:
         ]
         # repaid by the client and not yet in a settlement: it comes into this one
         repaid = [r for r in self.repayments.of_client(client.client_id) if r.settled_in is None]
+        if found is not None and complete:
+            if not (new or moved or repaid):
+                self._claim_back_resumed(agency, found[0])
+                self._claim_back_follows(agency, found[0])  # cut off after made again
+                return found[0]
+            # complete, but its run is not finished (it waits for the account, or resumes
+            # after a crash), so nothing of it is paid out: it takes in what came since
+            found = self._reopen(found[0])
         if found is None:
             if not (new or moved or repaid):
                 return None  # nothing to settle
@@ -439,7 +477,30 @@ class SettlementRunner:
                           self._settled_under(agency.agency_id, history[pid], terms, first))  # fmt: skip
         for r in repaid:
             self.repayments.take(r, sid)  # lost to a concurrent settlement: it is that one's
-        return self._complete(agency, run, settlement)
+        done = self._complete(agency, run, settlement)
+        if done is not None and complete:
+            self._claim_back_follows(agency, done)
+        return done
+
+    def _reopen(self, s: ClientSettlement) -> tuple[ClientSettlement, str | None]:
+        """A complete settlement of a run still building, back to claiming: it settles what
+        came since as well, and is completed again (figures, statement files and the
+        client's balance) from all it holds. Nothing of it was paid out: its run has no
+        transfer file until it is finished."""
+        for _ in range(RETRIES):
+            found = self.store.settlement(s.agency_id, s.settlement_id)
+            if found is None or found[0].status is SettlementStatus.CLAIMING:
+                return found if found is not None else (s, None)
+            reopened = replace(found[0], status=SettlementStatus.CLAIMING, totals=None, pdf=None,
+                               csv=None)  # fmt: skip
+            try:
+                self.store.save_settlement(reopened, found[1])
+            except PreconditionFailed:
+                continue
+            again = self.store.settlement(s.agency_id, s.settlement_id)
+            assert again is not None
+            return again
+        raise ConflictingUpdate(f"settlement {s.settlement_id} keeps changing")
 
     def _held_after_settled(self, client_id: str) -> list[Payment]:
         """The money held under a ruling by a client's settlement completed earlier in this
@@ -746,19 +807,40 @@ class SettlementRunner:
         the payout could meet. Nothing is transferred, the amount is set off against its next
         payouts, and staff are asked to claim it (one item per settlement, however often the
         run is handled)."""
-        assert s.totals is not None
-        why = (
-            "it received debtors' money itself and owes the agency's share of it"
-            if s.totals.kept_by_client > 0
-            else "it was paid too much"
-        )
+        title, detail = _claim_back_words(s, owed)
         self._agency_action(
-            agency, f"{s.settlement_id}-claim-back", "settlement_claim_back",
-            f"Client {s.client_number} owes {format_eur_nl(owed)} back ({why}; settlement "
-            f"{s.settlement_id}): claim it back; until then it is set off against its next payout",
-            {"run_id": s.run_id, "settlement_id": s.settlement_id, "client": s.client_number,
-             "owed": owed, "kept_by_client": s.totals.kept_by_client},
-        )  # fmt: skip
+            agency, f"{s.settlement_id}-claim-back", "settlement_claim_back", title, detail
+        )
+
+    def _claim_back_follows(self, agency: Agency, s: ClientSettlement) -> None:
+        """A settlement made again in its unfinished run (:meth:`_reopen`) whose claim-back
+        item was asked for on its first figures: the waiting item takes the figures now, or
+        is resolved when nothing is owed back any more (a later payment of the client's
+        debtors met it). One staff resolved stays as they left it; a change a person made
+        meanwhile (its ETag) stands."""
+        assert s.totals is not None
+        scope, item_id = agency_scope(agency.agency_id), f"{s.settlement_id}-claim-back"
+        found = self.repos.actions.get(scope, item_id)
+        if found is None or found[0].status is ActionStatus.RESOLVED:
+            return  # none asked for (the completion asks when owed), or decided already
+        item, etag = found
+        if etag is None:
+            return
+        owed = -s.totals.net if s.totals.net < 0 and (self._owed_back(s) or 0) > 0 else 0
+        if owed <= 0:
+            self.repos.actions.resolve_if_open(
+                scope, item_id,
+                f"nothing owed back: settlement {s.settlement_id} was made again with its "
+                "client's later movements", self.clock.now(),
+            )  # fmt: skip
+            return
+        title, detail = _claim_back_words(s, owed)
+        if (item.title, item.detail) == (title, detail):
+            return
+        try:
+            self.repos.actions.save(replace(item, title=title, detail=detail), etag)
+        except PreconditionFailed:
+            log.info("claim-back item %s changed meanwhile; left as it is", item_id)
 
     def _close_balance(self, s: ClientSettlement) -> None:
         """Move the client's balance from the settlement before ``s`` to ``s``, once."""
@@ -766,13 +848,17 @@ class SettlementRunner:
         for _ in range(RETRIES):
             balance, etag = self.store.balance(s.agency_id, s.client_id)
             if balance.last_settlement_id == s.settlement_id:
-                return
-            if balance.last_settlement_id != s.previous_settlement_id:
+                if balance.carried == s.totals.carried_out:
+                    return
+                # completed again after it took in later movements (:meth:`_reopen`)
+                moved = replace(balance, carried=s.totals.carried_out)
+            elif balance.last_settlement_id != s.previous_settlement_id:
                 log.error("settlement %s is stale: the balance moved on to %s", s.settlement_id,
                           balance.last_settlement_id)  # fmt: skip
                 return
-            moved = SettlementBalance(s.agency_id, s.client_id, s.totals.carried_out, s.period,
-                                      s.settlement_id)  # fmt: skip
+            else:
+                moved = SettlementBalance(s.agency_id, s.client_id, s.totals.carried_out,
+                                          s.period, s.settlement_id)  # fmt: skip
             try:
                 self.store.save_balance(moved, etag)
                 return
@@ -789,6 +875,23 @@ class SettlementRunner:
             self.repos.actions.add(item)
         except Conflict:
             return  # on the list already (a continued run)
+
+
+def _claim_back_words(s: ClientSettlement, owed: Cents) -> tuple[str, dict[str, object]]:
+    """The ``settlement_claim_back`` item's title and detail for ``owed`` on ``s``."""
+    assert s.totals is not None
+    why = (
+        "it received debtors' money itself and owes the agency's share of it"
+        if s.totals.kept_by_client > 0
+        else "it was paid too much"
+    )
+    title = (
+        f"Client {s.client_number} owes {format_eur_nl(owed)} back ({why}; settlement "
+        f"{s.settlement_id}): claim it back; until then it is set off against its next payout"
+    )
+    return title, {"run_id": s.run_id, "settlement_id": s.settlement_id,
+                   "client": s.client_number, "owed": owed,
+                   "kept_by_client": s.totals.kept_by_client}  # fmt: skip
 
 
 def _during(ruling: DebtorStanding, received_on: date) -> bool:

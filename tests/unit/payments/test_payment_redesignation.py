@@ -180,11 +180,18 @@ def test_agency_staff_and_client_admins_correct_it_not_plain_client_keys(world):
 def test_a_payout_made_is_corrected_by_the_next_settlement_not_rewritten(world):
     """The 506.00 was settled (and paid out) on F1 on 16-1; corrected on 17-1, the settlement
     of 18-1 moves it per invoice as ``reallocated`` lines, and the one of 16-1 stands."""
+    from shared.domain.parties import Agency
+    from shared.domain.settlement.records import RunStatus
+    from shared.services.onboarding import register_agency
+    from tests.unit.settlement.conftest import THIRD_PARTY
     from tests.unit.settlement.test_money_the_client_received import _agreement, _csv, _settle
 
     client = _booked_on_f1(world)
     _agreement(world, client.client_id)
-    _, first = _settle(world, "agency-a", date(2026, 1, 16))
+    # paid out: without the account the run of 16-1 would wait and take the correction in
+    register_agency(world.services.repos, Agency("agency-a", "Acme Incasso", THIRD_PARTY))
+    run, first = _settle(world, "agency-a", date(2026, 1, 16))
+    assert run.status is RunStatus.AWAITING_APPROVAL and run.payout_total > 0
     settled = [r for r in _csv(world, first["C1"].csv) if "stmt-line-1" in r]
     world.clock.at = datetime(2026, 1, 17, 9, 0, tzinfo=UTC)
     assert world.agency_a.call("PUT", PATH, BODY).status == 200
