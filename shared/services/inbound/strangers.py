@@ -132,12 +132,17 @@ class StrangerItems:
                 except Conflict:
                     continue
             item, etag = found
-            if etag is None or item.status is ActionStatus.RESOLVED or "count" not in item.detail:
-                return  # resolved meanwhile (the mail is in the inbound list), or pre-upgrade
+            if etag is None or "count" not in item.detail:
+                return  # an item of a message filed before the upgrade: it stands as it is
             if int(str(item.detail.get("count", 0))) >= counted:
                 return  # a filing that counted after this one wrote this one's count too
             try:
-                self.repos.actions.save(self._grown(item, mail, counted), etag)
+                if item.status is ActionStatus.RESOLVED:
+                    # a day's summary resolved by hand still counts that day's rest (it is
+                    # not reopened); the waiting count it left stays as it is
+                    self.repos.actions.amend(self._grown(item, mail, counted), etag)
+                else:
+                    self.repos.actions.save(self._grown(item, mail, counted), etag)
                 return
             except PreconditionFailed:
                 continue

@@ -52,6 +52,8 @@ def test_two_hundred_mails_of_one_stranger_are_one_item_counting_them(world):
     [item] = items(world, client)
     assert item.detail["count"] == 200 and item.detail["sender"] == STRANGER
     assert item.title == f"200 e-mails from {STRANGER} match no debtor: link them by hand"
+    figures = world.services.repos.actions.figures.read(client.client_id)
+    assert figures.waiting_by_kind.get("inbound_mail") == 1  # the Today page's count
     listed = a.call("GET", "/v1/clients/C1/actions").body["items"]
     assert [(i["title"][:4], i["detail"]["count"]) for i in listed] == [("200 ", 200)]
     # every message is still in the inbound list, unlinked
@@ -192,3 +194,21 @@ def test_the_counted_titles_read_dutch_on_the_console():
         "elk staat in de lijst binnengekomen e-mail"
     )
     assert action_text.detail_label("sender", "nl") == "Afzender"
+
+
+def test_a_summary_resolved_by_hand_keeps_counting_the_days_rest_without_reopening(world):
+    _, client = setup(world)
+    for n in range(NEW_SENDER_ITEMS_PER_DAY + 1):
+        file(world, client, mail(world, n, sender=f"s{n}@rotate.example"))
+    [summary] = [i for i in items(world, client) if "day" in i.detail]
+    actions = world.services.repos.actions
+    assert actions.resolve_if_open(
+        client.client_id, summary.action_id, "resolved", world.clock.now()
+    )
+    waiting = actions.figures.read(client.client_id).waiting_by_kind.get("inbound_mail")
+    assert waiting == NEW_SENDER_ITEMS_PER_DAY
+    file(world, client, mail(world, 99, sender="late@rotate.example"))
+    after = actions.get(client.client_id, summary.action_id)[0]
+    assert after.status is ActionStatus.RESOLVED and after.detail["count"] == 2
+    assert after.title.startswith("2 more e-mail(s)")
+    assert actions.figures.read(client.client_id).waiting_by_kind.get("inbound_mail") == waiting
