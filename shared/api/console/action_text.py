@@ -247,6 +247,9 @@ DETAILS: dict[str, tuple[str, str]] = {
     "version": ("Versie", "Version"),
     "mailbox": ("Mailbox", "Mailbox"),
     "inbound_mail": ("E-mail", "E-mail"),
+    "sender": ("Afzender", "Sender"),
+    "last_received": ("Laatst ontvangen", "Last received"),
+    "day": ("Dag", "Day"),
     "by": ("Door", "By"),
     "proof": ("Bewijs", "Proof"),
     "claimant_client": ("Claimende opdrachtgever", "Claiming client"),
@@ -452,6 +455,13 @@ _TITLES = shapes(
          lambda m: f"E-mail van {m[1]} gaat mogelijk over: {evidence(m[2], 'nl')}"),
         (r"^E-mail from (\S+) matches no debtor: link it by hand$",
          lambda m: f"E-mail van {m[1]} past bij geen debiteur: koppel hem met de hand"),
+        # one sender's messages counted on one item, and a day's rest (inbound/strangers.py)
+        (r"^(\d+) e-mails from (\S+) match no debtor: link them by hand$",
+         lambda m: f"{m[1]} e-mails van {m[2]} passen bij geen debiteur: koppel ze met de hand"),
+        (r"^(\d+) more e-mail\(s\) from unknown senders on (\d{4})-(\d\d)-(\d\d): "
+         r"each is in the inbound mail list$",
+         lambda m: f"Nog {m[1]} e-mail(s) van onbekende afzenders op {m[4]}-{m[3]}-{m[2]}: "
+                   "elk staat in de lijst binnengekomen e-mail"),
         (r"^Handle the e-mail from (\S+): (.*)$",
          lambda m: f"Behandel de e-mail van {m[1]}: {m[2]}"),
         (r"^(.+): debtor (\S+)$", lambda m: f"{m[1]}: debiteur {m[2]}"),

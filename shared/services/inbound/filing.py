@@ -5,7 +5,8 @@
 - An automatic answer (out-of-office) is kept and logged on the debtors it certainly
   concerns, and never pauses anything or asks a person.
 - Correspondence is logged at once on every debtor it certainly concerns; when no debtor is
-  certain, an action item lists the candidates (or says nobody was found).
+  certain, an action item lists the candidates; mail that points at no debtor at all is
+  counted on its sender's one open item (shared/services/inbound/strangers.py).
 
 Every step can run again (at-least-once): rows are inserted under the message's key, contact
 entries and action items under ids derived from it, so a redelivered message changes nothing.
@@ -30,6 +31,7 @@ from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.ports.tables import Conflict
 from shared.services.inbound.candidates import CandidateFinder
+from shared.services.inbound.strangers import StrangerItems, is_counted
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
 
@@ -68,6 +70,7 @@ class MailFiling:
         self.finder = finder
         self.messaging = messaging
         self.clock = clock
+        self.strangers = StrangerItems(repos)
 
     def kind(self, received: ReceivedMail) -> MailKind:
         body = received.body_text[:_READ_LIMIT]
@@ -125,6 +128,12 @@ class MailFiling:
                 if c.client_id == scope or scope not in {k.client_id for k in clients}
             )
             certain = tuple(c for c in decision.certain if c.client_id == scope)
+            asks = not certain and kind is MailKind.CORRESPONDENCE
+            # matching no debtor at all: counted on the sender's item (or the day's summary)
+            stranger = asks and not mine
+            action_id = action_id_for(received.received_at, received.key) if asks else None
+            if stranger:
+                action_id = self._stranger_item(scope, received)
             filed = FiledMail(
                 client_id=scope, key=received.key, mailbox=received.mailbox, graph_id=received.graph_id,
                 internet_message_id=received.internet_message_id, received_at=received.received_at,
@@ -135,15 +144,25 @@ class MailFiling:
                 attachments=tuple(attachments), candidates=mine,
                 filed_debtors=tuple(c.debtor_number for c in certain), linked=bool(certain),
                 linked_by="inning" if certain else None, linked_at=self.clock.now() if certain else None,
-                action_id=None if certain or kind is not MailKind.CORRESPONDENCE else action_id_for(received.received_at, received.key),
-                notes=decision.notes,
+                action_id=action_id, notes=decision.notes,
             )  # fmt: skip
-            self.mail.add(filed)
+            if not self.mail.add(filed) and stranger:
+                # filed before (at-least-once): the item it was counted on then, and no other
+                before = self.mail.get(scope, received.key)
+                filed = before[0] if before is not None else filed
             for candidate in certain:
                 self.log_on(filed, candidate.debtor_number, candidate.invoice_numbers)
-            if filed.action_id:
+            if stranger and is_counted(filed.action_id):
+                self.strangers.count(filed)
+            elif filed.action_id:
                 self._ask(filed, mine)
         return targets
+
+    def _stranger_item(self, scope: str, received: ReceivedMail) -> str | None:
+        before = self.mail.get(scope, received.key)
+        if before is not None:
+            return before[0].action_id
+        return self.strangers.item_for(scope, received.sender, received.key, received.received_at)
 
     def _targets(self, decision: Decision, clients: Sequence[Client]) -> list[str]:
         """Who sees the message (its text). With a certain match: only the clients whose

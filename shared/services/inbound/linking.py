@@ -32,6 +32,7 @@ from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.dunning import DunningService
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.inbound.filing import ATTACHMENTS_CONTAINER, MailFiling, action_id_for
+from shared.services.inbound.strangers import is_summary
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
 
@@ -253,8 +254,10 @@ class InboundMail:
 
     def _resolve(self, mail: FiledMail, numbers: Sequence[str], author: str) -> None:
         """The "whom does this concern?" item is answered by the link (someone who resolved
-        or changed it meanwhile: theirs stands)."""
-        if mail.action_id:
+        or changed it meanwhile: theirs stands). The sender's item counting his messages is
+        answered too (his next message opens a new one); the day's summary of unknown
+        senders' mail is not: the others it counts are still nobody's."""
+        if mail.action_id and not is_summary(mail.action_id):
             self.repos.actions.resolve_if_open(
                 mail.client_id, mail.action_id, f"linked to {', '.join(numbers)} by {author}",
                 self.clock.now(),
