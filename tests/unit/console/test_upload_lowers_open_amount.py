@@ -52,7 +52,9 @@ def test_the_api_s_dry_run_and_import_say_what_counts_as_received(world, tenants
     assert dry.body["updated"] == 1 and not dry.body["errors"], dry.body
     [note] = dry.body["notes"]
     assert note["field"] == "open_amount", note
-    assert "from EUR 1,000.00 to EUR 800.00: EUR 200.00 counts as received by you" in note["message"]
+    assert (
+        "from EUR 1,000.00 to EUR 800.00: EUR 200.00 counts as received by you" in note["message"]
+    )
     assert _paid(world, tenants) == 0 and _lines(a) == []  # nothing written
     done = a.call("POST", "/v1/clients/C1/invoices", lowered)
     assert done.body["updated"] == 1 and "dry_run" not in done.body, done.body
