@@ -36,7 +36,7 @@ def _world(world):
 def _paid(world, tenants) -> int:
     found = world.services.repos.invoices.get(tenants.c1, "F-1003")
     assert found is not None
-    return found.invoice.paid
+    return int(found.invoice.paid)
 
 
 def _lines(a) -> list[str]:

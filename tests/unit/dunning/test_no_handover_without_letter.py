@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from shared.domain.dunning.workflow import StepChannel
 from shared.services.dunning_starter import save_starter, starter_workflow
@@ -58,11 +59,11 @@ def _days(world, client, first: date, last: date) -> list[tuple[date, str, str, 
     return sent
 
 
-def _cases(a) -> list[dict[str, object]]:
-    return a.call("GET", "/v1/cases").body["items"]
+def _cases(a) -> list[Any]:
+    return list(a.call("GET", "/v1/cases").body["items"])
 
 
-def _tasks(a) -> list[dict[str, object]]:
+def _tasks(a) -> list[Any]:
     items = a.call("GET", "/v1/clients/C1/actions").body["items"]
     return [i for i in items if i["kind"] == "staff_task"]
 
@@ -118,7 +119,7 @@ def test_the_starter_workflow_e_mails_the_letter_to_a_consumer_without_an_addres
         (date(2026, 12, 6), "email", "D-7001", ("2026-2001",)),
         (date(2026, 12, 8), "email", "D-7001", ("2026-2003",)),
     ], sent
-    costs = {}
+    costs: dict[tuple[str, ...], str] = {}
     for case in _cases(a):
         dossier = a.call("GET", f"/v1/cases/{case['case_id']}").body["dossier"]
         costs[tuple(case["invoice_numbers"])] = dossier["amounts"]["costs"]
