@@ -847,8 +847,10 @@ def next_check(
         ):
             continue
         if owed is not None and presumes_term(workflow, owed, index):
-            # looked at weekly: an address added or the letter's date imported lets it go on
-            return today + timedelta(days=7)
+            # looked at daily: an address added in the console, the e-mail fallback given or
+            # the letter's date imported lets the letter go the next morning (no such change
+            # reschedules the invoice); few invoices wait so
+            return tomorrow
         if step.offset_from is OffsetFrom.DUE_DATE:
             due_on = invoice.due_date + timedelta(days=step.offset_days)
         else:

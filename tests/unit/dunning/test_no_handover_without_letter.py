@@ -88,25 +88,26 @@ def test_no_hand_over_while_the_consumers_letter_never_went_out(world):
 
 def test_an_address_added_sends_the_letter_and_its_term_counts_from_its_day(world):
     a, client = _setup(world, None)
-    _days(world, client, START, date(2027, 1, 4))
+    _days(world, client, START, date(2027, 1, 6))
     assert _cases(a) == []
     jansen = debtor_row("D-7001", name="Jansen, P.", emails=["p.jansen@example.nl"])
     jansen.pop("mobile")
     reply = a.call("POST", "/v1/clients/C1/debtors", {"items": [jansen]})
     assert reply.status == 200, reply.body
-    sent = _days(world, client, date(2027, 1, 5), date(2027, 3, 1))
+    sent = _days(world, client, date(2027, 1, 7), date(2027, 3, 1))
     letters = [s for s in sent if s[1] == "letter"]
-    # one letter for both invoices (lid 7), posted Tue 5-1 at the latest weekly look
+    # one letter for both invoices (lid 7), posted the morning after the address came
     assert len(letters) == 1 and letters[0][3] == ("2026-2001", "2026-2003"), sent
     posted = letters[0][0]
-    assert posted == date(2027, 1, 5)  # the first run after the address came
+    assert posted == date(2027, 1, 7)
     [case] = _cases(a)
     dossier = a.call("GET", f"/v1/cases/{case['case_id']}").body["dossier"]
     assert dossier["amounts"]["costs"] == "225.18", dossier["amounts"]
-    # posted Tue 5-1, received Thu 7-1, term 8-1..21-1: costs from 22-1, "Bellen" then (16
-    # days after the letter, held to the term's end), the hand-over 14 days later
-    assert {i["costs_owed_from"] for i in dossier["invoices"]} == {"2027-01-22"}
-    assert str(case["created_at"]).startswith("2027-02-05"), case
+    # posted Thu 7-1, received Sat 9-1, term 10-1..23-1, a Saturday: to Mon 25-1; costs from
+    # Tue 26-1, "Bellen" then (16 days after the letter: 23-1, held to the term's end), the
+    # hand-over 14 days later
+    assert {i["costs_owed_from"] for i in dossier["invoices"]} == {"2027-01-26"}
+    assert str(case["created_at"]).startswith("2027-02-09"), case
 
 
 def test_the_starter_workflow_e_mails_the_letter_to_a_consumer_without_an_address(world):
