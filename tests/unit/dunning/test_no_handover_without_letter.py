@@ -126,3 +126,25 @@ def test_the_starter_workflow_e_mails_the_letter_to_a_consumer_without_an_addres
         costs[tuple(case["invoice_numbers"])] = dossier["amounts"]["costs"]
     # 15 % of 1,234.56 = 185.18 and the minimum 40.00 for 266.66: 225.18 together
     assert costs == {("2026-2001",): "185.18", ("2026-2003",): "40.00"}, costs
+
+
+def test_the_client_s_own_letter_imported_lets_the_steps_go_on_after_its_term(world):
+    a, client = _setup(world, None)
+    _days(world, client, START, date(2027, 1, 6))
+    rows = [
+        invoice_row(n, "D-7001", amount=amt, invoice_date=dated, due_date=due,
+                    fourteen_day_letter_on="2027-01-06")
+        for n, amt, dated, due in (("2026-2001", "1234.56", "2026-11-01", "2026-11-15"),
+                                   ("2026-2003", "266.66", "2026-11-03", "2026-11-17"))
+    ]  # fmt: skip
+    reply = a.call("POST", "/v1/clients/C1/invoices", {"items": rows})
+    assert reply.status == 200 and not reply.body["errors"], reply.body
+    sent = _days(world, client, date(2027, 1, 7), date(2027, 3, 1))
+    assert [s for s in sent if s[1] == "letter"] == []  # the client's letter counts
+    [case] = _cases(a)
+    dossier = a.call("GET", f"/v1/cases/{case['case_id']}").body["dossier"]
+    assert dossier["amounts"]["costs"] == "225.18", dossier["amounts"]
+    # posted Wed 6-1, received Fri 8-1, term 9-1..22-1: costs from 23-1, "Bellen" then, the
+    # hand-over 14 days later
+    assert {i["costs_owed_from"] for i in dossier["invoices"]} == {"2027-01-23"}
+    assert str(case["created_at"]).startswith("2027-02-06"), case
