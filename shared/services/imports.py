@@ -31,7 +31,7 @@ from shared.domain.ledger.client_sync import (
     reported_paid,
 )
 from shared.domain.ledger.terms import in_default
-from shared.domain.money import Cents, format_eur_en
+from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import ContactEntry, ContactKind
 from shared.domain.references import belgian, betalingskenmerk, iso11649
@@ -937,10 +937,12 @@ class Lowered:
     received: Cents  # what counts as received by the client
 
     def summary(self) -> str:
+        """The contact log's words (amounts as the services write them in a summary: the
+        console puts them in the page's notation, ``contact_text``)."""
         return (
-            f"Invoice {self.number}: the client reported {format_eur_en(self.received)} "
-            f"received directly (open {format_eur_en(self.open_was)} -> "
-            f"{format_eur_en(self.open_now)} in its books); booked as paid to the client"
+            f"Invoice {self.number}: the client reported {format_eur_nl(self.received)} "
+            f"received directly (open {format_eur_nl(self.open_was)} -> "
+            f"{format_eur_nl(self.open_now)} in its books); booked as paid to the client"
         )
 
 

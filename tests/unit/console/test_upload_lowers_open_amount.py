@@ -20,7 +20,7 @@ from tests.unit.console.money_support import post_files, text
 HEADER = b"Factuurnummer;Debiteur;Factuurdatum;Vervaldatum;Bedrag;Openstaand\r\n"
 ROW = invoice_row("F-1003", "D-1001", invoice_date="2026-09-18", due_date="2026-10-18",
                   amount="1000.00")  # fmt: skip
-LINE = "client reported EUR 200.00 received directly"
+LINE = "client reported € 200,00 received directly"
 
 
 def _world(world):
@@ -61,7 +61,7 @@ def test_the_api_s_dry_run_and_import_say_what_counts_as_received(world, tenants
     assert [n["field"] for n in done.body["notes"]] == ["open_amount"], done.body
     assert _paid(world, tenants) == 20_000
     [line] = _lines(a)
-    assert "F-1003" in line and "open EUR 1,000.00 -> EUR 800.00" in line, line
+    assert "F-1003" in line and "open € 1.000,00 -> € 800,00" in line, line
     again = a.call("POST", "/v1/clients/C1/invoices", lowered)
     assert again.body["unchanged"] == 1 and again.body["notes"] == [], again.body
     assert len(_lines(a)) == 1
@@ -83,3 +83,20 @@ def test_the_console_preview_lists_the_invoice_and_the_amount_received(world, te
     assert "F-1003" in cells and "1.000,00" in cells and "800,00" in cells, cells
     assert "200,00 geldt als door u ontvangen" in cells, cells
     assert _paid(world, tenants) == 0  # a preview books nothing
+
+
+def test_the_contact_log_line_in_the_page_s_language():
+    from shared.api.console.contact_text import summary
+
+    line = (
+        "Invoice F-1003: the client reported € 200,00 received directly (open € 1.000,00 -> "
+        "€ 800,00 in its books); booked as paid to the client"
+    )
+    assert summary(line, "nl") == (
+        "Factuur F-1003: de opdrachtgever meldt € 200,00 rechtstreeks ontvangen (openstaand "
+        "€ 1.000,00 -> € 800,00 in haar administratie); geboekt als betaald aan de opdrachtgever"
+    )
+    assert summary(line, "en") == (
+        "Invoice F-1003: the client reported EUR 200.00 received directly (open EUR 1,000.00 -> "
+        "EUR 800.00 in its books); booked as paid to the client"
+    )
