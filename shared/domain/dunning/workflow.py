@@ -361,10 +361,7 @@ def next_due_step(
     if owed is not None and can_carry_letter(workflow.steps[owed], debtor, off, state):
         # the consumer's letter can go now (an address added, an e-mail fallback given): it
         # goes first, and the steps after it count from its day
-        floor = max(
-            in_default_from(invoice.due_date),
-            after_standing(workflow, owed, state, debtor) or date.min,
-        )
+        floor = _owed_letter_floor(workflow, owed, invoice, state, debtor)
         return DueStep(owed, workflow.steps[owed], floor, floor) if floor <= today else None
     previous_on = state.last_step_on
     for index in range(_start(workflow, state, debtor, debtor_open), len(workflow.steps)):
@@ -445,6 +442,17 @@ def can_carry_letter(step: Step, debtor: Debtor, off: frozenset[str], state: Dun
     if state.letter_went_out:
         return False
     return resolve_channel(step, debtor, off) in LETTER_CARRIERS
+
+
+def _owed_letter_floor(
+    workflow: Workflow, letter: int, invoice: Invoice, state: DunningState, debtor: Debtor
+) -> date:
+    """The first day an owed letter (``letter_owed``) may go: once the debtor is in default
+    (art. 6:96 lid 6 BW) and at the pace after a hold that ended, as any 14-day step."""
+    return max(
+        in_default_from(invoice.due_date),
+        after_standing(workflow, letter, state, debtor) or date.min,
+    )
 
 
 def presumes_term(workflow: Workflow, letter: int, index: int) -> bool:
@@ -834,11 +842,7 @@ def next_check(
     state = entered(workflow, state)
     owed = letter_owed(workflow, state, debtor, debtor_open)
     if owed is not None and can_carry_letter(workflow.steps[owed], debtor, off, state):
-        floor = max(
-            in_default_from(invoice.due_date),
-            after_standing(workflow, owed, state, debtor) or date.min,
-        )
-        return max(floor, tomorrow)
+        return max(_owed_letter_floor(workflow, owed, invoice, state, debtor), tomorrow)
     previous_on = state.last_step_on
     for index in range(_start(workflow, state, debtor, debtor_open), len(workflow.steps)):
         step = workflow.steps[index]
