@@ -148,3 +148,40 @@ def test_the_client_s_own_letter_imported_lets_the_steps_go_on_after_its_term(wo
     # hand-over 14 days later
     assert {i["costs_owed_from"] for i in dossier["invoices"]} == {"2027-01-23"}
     assert str(case["created_at"]).startswith("2027-02-06"), case
+
+
+def test_a_bounced_letter_holds_the_hand_over_and_is_not_sent_again_by_the_run(world):
+    """A consumer's e-mailed letter bounced (its term taken off, letters8): the hand-over 20
+    days after it waits (was: a case with costs 0.00 on 23-3-2025), and the run does not
+    e-mail the same address again: a person sends it again from the delivery_failure item."""
+    from shared.domain.messaging import OutboxStatus
+    from tests.unit.dunning.test_daily_run import TEMPLATES
+
+    SEEN.clear()
+    a = world.agency_a
+    world.clock.at = datetime(2025, 3, 3, 6, 0, tzinfo=UTC)  # Monday
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="f@c1.example")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", name="Jan")]})
+    for tid, body in TEMPLATES.items():
+        assert a.call("PUT", f"/v1/clients/C1/templates/{tid}", body).status == 200
+    workflow = {"name": "W", "steps": [
+        {"name": "Veertiendagenbrief", "channel": "fourteen_day_letter", "offset_days": 3,
+         "templates": {"nl": "t-14"}, "letter_by": "email"},
+        {"name": "Overdracht", "channel": "handover", "offset_days": 20, "offset_from": "previous_step"},
+    ]}  # fmt: skip
+    assert a.call("PUT", "/v1/clients/C1/workflows/w", workflow).status == 200
+    assert a.call("POST", "/v1/clients/C1/workflows/w/activate").status == 200
+    a.call("PUT", "/v1/clients/C1/segment-rules", {"rules": [{"workflow": "w"}]})
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
+        "F1", "D1", amount="1000.00", invoice_date="2025-02-01", due_date="2025-02-28")]})  # fmt: skip
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    first = day(world, client)
+    assert [s[1] for s in first] == ["email"]
+    [(message, _)] = world.services.messaging.outbox.with_prefix(client.client_id, "dun|D1|")
+    world.clock.at = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
+    assert world.services.messaging.record_status(
+        message.provider, message.provider_id, OutboxStatus.BOUNCED, "550 5.1.1 mailbox unknown"
+    )
+    sent = _days(world, client, date(2025, 3, 5), date(2025, 4, 30))
+    assert [s for s in sent if s[2] == "D1"] == [], sent
+    assert _cases(a) == []
