@@ -112,6 +112,11 @@ def register(router: Router, services: Services) -> None:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         valid, errors = validate_rows(batch_items(ctx.request), schemas.InvoiceIn)
         rows = [(i, _draft(m)) for i, m in valid]
+        if ctx.request.query.get("dry_run") == "true":
+            # what the upload would do, written nowhere: the console preview's check (cm18 F12)
+            checked = services.imports.check_invoices(client, rows, Importer.of(principal(ctx)))
+            checked.errors += errors
+            return ApiResponse(body={**checked.as_dict(), "dry_run": True})
         result = services.imports.upsert_invoices(client, rows, Importer.of(principal(ctx)))
         result.errors += errors
         return ApiResponse(body=result.as_dict())
@@ -226,11 +231,24 @@ def register(router: Router, services: Services) -> None:
                     }
                 ]
             },
+            query=[
+                Query(
+                    "dry_run",
+                    "`true`: write nothing, answer what the request would do (the rows "
+                    "refused, and in `notes` each invoice whose `open_amount` lowers what is "
+                    "open and what of it counts as received by you)",
+                    enum=("true", "false"),
+                    example="true",
+                )
+            ],
             description="Each row is stored whole or rejected; rejected rows are listed with "
             "their index and field. Idempotent by your invoice number. The amount is the "
             "invoice's as invoiced: credit notes booked through …/{invoice}/credit stay off "
             "it when you send the invoice again (to lower what is owed, send a credit note; "
-            "to correct the invoiced amount, send the corrected amount).",
+            "to correct the invoiced amount, send the corrected amount). An `open_amount` "
+            "below what Inning has open on a stored invoice means your books received the "
+            "difference: it is booked as paid to you, listed in `notes` and written in the "
+            "debtor's contact log.",
         )
     )
     router.add(

@@ -482,7 +482,13 @@ class BatchResultOut(BaseModel):
     notes: list[RowErrorOut] = Field(
         default_factory=list,
         description="Rows stored (or unchanged) with something you should know, e.g. a "
-        "debtor's own WhatsApp STOP kept over the consent you sent",
+        "debtor's own WhatsApp STOP kept over the consent you sent, or an `open_amount` "
+        "that lowers what is open on a stored invoice: what counts as received by you",
+    )
+    dry_run: bool = Field(
+        default=False,
+        description="`?dry_run=true`: nothing was written; the counts, errors and notes are "
+        "what the request would do",
     )
 
 

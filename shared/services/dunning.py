@@ -588,7 +588,7 @@ class DunningService:
             for i in dunned
         ]
         planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
-        if planned and _late(workflow, debtor, states, today):
+        if planned and _late(workflow, debtor, states, today, client.channels_off):
             # a payment plan that held an invoice and ended keeps the workflow's spacing after
             # it, as a pause does (codereview16b F2); it only holds back a step whose day fell
             # before today, so the plans are read only for a debtor with such a step due
@@ -635,7 +635,7 @@ class DunningService:
                 else None
             )
             check = (
-                next_check(workflow, inv, state, debtor, open_total, today)
+                next_check(workflow, inv, state, debtor, open_total, today, client.channels_off)
                 if inv and state and number not in held
                 else None
             )
@@ -1621,6 +1621,7 @@ def _state(
         placed(workflow, trail) if workflow else invoice.dunning_step, invoice.dunning_step_on,
         invoice.paused_until, invoice.promise_until, costs_owed_from or own,
         letter_sent_on, frozenset(trail), letter_void, pause_ended_on=invoice.pause_ended_on,
+        letter_went_out=invoice.own_letter is not None,
     )  # fmt: skip
 
 
@@ -1651,12 +1652,13 @@ def _shard_of(debtor_number: str, shards: int) -> int:
 
 
 def _late(
-    workflow: Workflow, debtor: Debtor, states: Sequence[tuple[Invoice, DunningState]], today: date
-) -> bool:
+    workflow: Workflow, debtor: Debtor, states: Sequence[tuple[Invoice, DunningState]],
+    today: date, off: frozenset[str] = frozenset(),
+) -> bool:  # fmt: skip
     """Some invoice has a step due today whose day fell before today (held, or missed)."""
     open_total = sum(i.open_amount for i, _ in states if i.is_collectable)
     for invoice, state in states:
-        due = next_due_step(workflow, invoice, state, debtor, open_total, today)
+        due = next_due_step(workflow, invoice, state, debtor, open_total, today, off)
         if due is not None and due.due_on < today:
             return True
     return False

@@ -54,8 +54,11 @@ def starter_workflow() -> Workflow:
              fallback=StepChannel.LETTER),
         Step("SMS", StepChannel.SMS, 7, OffsetFrom.PREVIOUS_STEP, templates={"nl": "sms"},
              min_open_amount=2_500),
+        # a debtor without a postal address gets it by e-mail: no source requires his consent
+        # to e-mail for a 14-day letter (docs/law.md, "A 14-day letter by e-mail"), and
+        # without a letter nothing after it may go (newcomer18 F3)
         Step("Veertiendagenbrief", StepChannel.FOURTEEN_DAY_LETTER, 7, OffsetFrom.PREVIOUS_STEP,
-             templates={"nl": "veertiendagenbrief"}),
+             templates={"nl": "veertiendagenbrief"}, fallback=StepChannel.EMAIL),
         Step("Bellen", StepChannel.STAFF_TASK, 16, OffsetFrom.PREVIOUS_STEP),
         Step("Overdracht", StepChannel.HANDOVER, 14, OffsetFrom.PREVIOUS_STEP),
     )  # fmt: skip

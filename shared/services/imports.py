@@ -31,7 +31,7 @@ from shared.domain.ledger.client_sync import (
     reported_paid,
 )
 from shared.domain.ledger.terms import in_default
-from shared.domain.money import Cents
+from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import ContactEntry, ContactKind
 from shared.domain.references import belgian, betalingskenmerk, iso11649
@@ -425,6 +425,7 @@ class ImportService:
             self.due_dates.finish(client, writes.due_marks)
         self._book_receipts(client, pending, stored, weighed, result, books_open_on)
         self._take_back(client, pending, stored, result)
+        self._log_lowered(client, lowered_by(pending, stored, weighed, result))
         if runs is not None:
             self.repos.invoices.save_sync_runs(client.client_id, runs)
         return result
@@ -590,7 +591,45 @@ class ImportService:
                                      draft.fourteen_day_letter_on)  # fmt: skip
             except InvoiceRuleError as exc:
                 result.reject(index, _field_of(exc), str(exc))
+                continue
+            # what the write would count (a dry run's answer): a new claim date alone is not
+            # seen here
+            if previous is None:
+                result.created += 1
+            elif previous.invoice == invoice:
+                result.unchanged += 1
+            else:
+                result.updated += 1
+        lowered_by(pending, stored, weighed, result)
         return result
+
+    def lowered(self, client: Client, rows: Sequence[tuple[int, InvoiceDraft]]) -> list[Lowered]:
+        """The rows (to be written as they are) whose open amount lowers what Inning has open
+        on a stored invoice, and what of it counts as received by the client: the upload's
+        preview lists them (cm18 F12), of the rows :meth:`check_invoices` kept (the drafts
+        as screened: no debtor is read again). Nothing is written."""
+        stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in rows])
+        return lowered_by(rows, stored, self._weigh(client, rows, stored))
+
+    def _log_lowered(self, client: Client, lowered: Sequence[Lowered]) -> None:
+        """A system line in the debtor's contact log for each invoice the sync lowered: money
+        Inning books as paid to the client leaves a trace beside the dossier's "Betaald"
+        (cm18 F12: 200.00 came off F-1003 with no payment row, item or line). Once per invoice
+        and figure reported a day: a retried request writes the same line."""
+        from shared.services.statements_redo import day_keyed_id
+
+        now = self.receipts.clock.now()
+        today = amsterdam_date(now)
+        for low in lowered:
+            entry = ContactEntry(
+                client.client_id, low.debtor_number,
+                day_keyed_id(today, "books-lowered", low.number, str(low.open_now)), now,
+                ContactKind.STATUS, low.summary(), invoice_numbers=(low.number,), system=True,
+            )  # fmt: skip
+            try:
+                self.repos.contacts.add(entry)
+            except Conflict:
+                continue  # written by the attempt before
 
     def _screen_invoices(
         self,
@@ -881,6 +920,57 @@ class ImportService:
 
 # what a stored invoice's pushed open amount reports new, and what the books report paid
 _Weighed = tuple[SyncedReceipt, Cents]
+
+
+@dataclass(frozen=True)
+class Lowered:
+    """A row whose open amount is below what Inning has open on the stored invoice: the money
+    the client's books report paid that Inning did not know counts as received by the client
+    (paid to it directly), before the hand-over off the principal with no payment row, after
+    it a payment received by the client (:mod:`shared.services.client_receipts`)."""
+
+    index: int
+    number: str
+    debtor_number: str
+    open_was: Cents  # the principal open in Inning before the row
+    open_now: Cents  # the row's open amount
+    received: Cents  # what counts as received by the client
+
+    def summary(self) -> str:
+        """The contact log's words (amounts as the services write them in a summary: the
+        console puts them in the page's notation, ``contact_text``)."""
+        return (
+            f"Invoice {self.number}: the client reported {format_eur_nl(self.received)} "
+            f"received directly (open {format_eur_nl(self.open_was)} -> "
+            f"{format_eur_nl(self.open_now)} in its books); booked as paid to the client"
+        )
+
+
+def lowered_by(
+    pending: Sequence[tuple[int, InvoiceDraft]],
+    stored: Mapping[str, StoredInvoice],
+    weighed: Mapping[str, _Weighed],
+    result: BatchResult | None = None,
+) -> list[Lowered]:
+    """The rows whose open amount brings Inning money it did not know (``weighed``), a row
+    ``result`` refused left out; each also a note on ``result`` for the sender."""
+    refused = {e.index for e in result.errors} if result is not None else set()
+    found: list[Lowered] = []
+    for index, draft in pending:
+        receipt = weighed.get(draft.number, (SyncedReceipt(), 0))[0]
+        previous = stored.get(draft.number)
+        if not receipt.new or previous is None or draft.open_amount is None or index in refused:
+            continue
+        low = Lowered(index, draft.number, draft.debtor_number, previous.invoice.open_amount,
+                      draft.open_amount, receipt.new)  # fmt: skip
+        found.append(low)
+        if result is not None:
+            result.notes.append(RowError(index, "open_amount", (
+                f"the open amount lowers {draft.number} from {format_eur_en(low.open_was)} to "
+                f"{format_eur_en(low.open_now)}: {format_eur_en(low.received)} counts as "
+                "received by you (paid to you directly)"
+            )))  # fmt: skip
+    return found
 
 
 def _sum(parts: Sequence[BatchResult]) -> BatchResult:

@@ -67,6 +67,10 @@ _SUMMARIES = shapes(
          lambda m: f"Creditnota {m[1]}: {m[2]} van factuur {m[3]} gecrediteerd op {m[4]}"
          + (f": {m[5]}" if m[5] else "")),
         (r"^Invoice (.+) withdrawn$", lambda m: f"Factuur {m[1]} ingetrokken"),
+        # a client's upload lowered an open amount (services.imports.Lowered)
+        (r"^Invoice (.+?): the client reported (€ [\d.]+,\d\d) received directly \(open (€ [\d.]+,\d\d) -> (€ [\d.]+,\d\d) in its books\); booked as paid to the client$",
+         lambda m: f"Factuur {m[1]}: de opdrachtgever meldt {m[2]} rechtstreeks ontvangen "
+                   f"(openstaand {m[3]} -> {m[4]} in haar administratie); geboekt als betaald aan de opdrachtgever"),
         # the claim ledger's staff changes (services.ledger.service: waive, write_off)
         (r"^Waived (€ [\d.]+,\d\d) of the (costs|interest) on (.+?): (.*)$",
          lambda m: f"{m[1]} van de {_WAIVED[m[2]]} op {m[3]} kwijtgescholden: {m[4]}"),
@@ -181,6 +185,9 @@ _SUMMARIES_EN = shapes(
         (rf"^Credit note (.+?): {_EUR_NL} of invoice (.*)$",
          lambda m: f"Credit note {m[1]}: {_eur_en(m[2])} of invoice {m[3]}"),
         (rf"^Waived {_EUR_NL} of the (.*)$", lambda m: f"Waived {_eur_en(m[1])} of the {m[2]}"),
+        (rf"^Invoice (.+?): the client reported {_EUR_NL} received directly \(open {_EUR_NL} -> {_EUR_NL} (.*)$",
+         lambda m: f"Invoice {m[1]}: the client reported {_eur_en(m[2])} received directly "
+                   f"(open {_eur_en(m[3])} -> {_eur_en(m[4])} {m[5]}"),
         (r"^Standing set: (\w+) since (\d{4}-\d\d-\d\d)$",
          lambda m: f"Standing set: {word('standing', m[1], 'en')} since {m[2]}"),
         (r"^Standing lifted: (\w+) \((\w+)\)$",

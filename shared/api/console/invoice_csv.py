@@ -44,7 +44,7 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.reasons import CodedError
 from shared.services.batch import RowError
 from shared.services.claim_terms_changes import PLAIN, Importer
-from shared.services.imports import ImportService, InvoiceDraft
+from shared.services.imports import ImportService, InvoiceDraft, Lowered
 from shared.services.invoice_changes import Change, changes_in
 from shared.services.invoice_upload import STORED_OTHER_NAME, Upload, folded, line_of
 
@@ -173,6 +173,9 @@ class Preview:
     new: int = 0
     # rows whose Naam or Soort differ from the stored debtor of their number (shown beside it)
     stored_differs: tuple[StoredDiffers, ...] = ()
+    # rows whose open amount lowers what is open on a stored invoice: the difference counts as
+    # received by the client (cm18 F12: 200.00 booked as paid with no word before or after)
+    lowered: tuple[Lowered, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -405,6 +408,7 @@ def preview(
         tuple(changes),
         new,
         tuple(differs),
+        tuple(imports.lowered(client, kept)),
     )
 
 

@@ -53,7 +53,7 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 <li{% if upload.rejected %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li>
 {% if ignored %}<li class="red">{{ t.upload_ignored }}: {{ ignored|join(', ') }}</li>{% endif %}
 {% if upload.rows %}<li>{{ t.upload_sum }}: {{ desk.money(amount_sum) }}{% if open_sum != amount_sum %} ({{ t.upload_open_sum }}: {{ desk.money(open_sum) }}){% endif %}</li>{% endif %}
-<li>{{ t.upload_new }}: {{ new }}</li>{% if upload.debtors %}<li id="pv-debtors-count">{{ t.upload_new_debtors }}: {{ upload.debtors|length }}</li>{% endif %}<li{% if changes %} class="red"{% endif %}>{{ t.upload_changes }}: {{ changes|length }}</li>
+<li>{{ t.upload_new }}: {{ new }}</li>{% if upload.debtors %}<li id="pv-debtors-count">{{ t.upload_new_debtors }}: {{ upload.debtors|length }}</li>{% endif %}<li{% if changes %} class="red"{% endif %}>{{ t.upload_changes }}: {{ changes|length }}</li>{% if lowered %}<li id="pv-lowered-count" class="red">{{ t.upload_lowered }}: {{ lowered|length }}</li>{% endif %}
 {% if "invoice_date" in assumed %}<li id="pv-assumed">{{ t.upload_invoice_date_assumed.format(n=term_days) }}</li>{% endif %}</ul>
 {% if differs %}<div class="scroll" tabindex="0"><table id="pv-stored"><caption class="red">{{ t.upload_stored_caption }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_debtor }}</th><th scope="col">{{ t.upload_stored_file_name }}</th><th scope="col">{{ t.upload_stored_name }}</th><th scope="col">{{ t.upload_stored_file_kind }}</th><th scope="col">{{ t.upload_stored_kind }}</th><th scope="col">{{ t.upload_stored_outcome }}</th></tr></thead><tbody>
@@ -66,6 +66,10 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 {% if changes %}<div class="scroll" tabindex="0"><table id="pv-changes"><caption>{{ t.upload_changes_caption }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_number }}</th><th scope="col">{{ t.upload_amount }}</th><th scope="col">{{ t.upload_invoice_date }}</th><th scope="col">{{ t.upload_due }}</th></tr></thead><tbody>
 {% for c in changes %}<tr><td class="num">{{ line_of(c.index) }}</td><th scope="row">{{ c.number }}</th><td>{% if c.amount_was != c.amount %}{{ desk.money(c.amount_was) }} → {{ desk.money(c.amount) }}{% else %}{{ desk.money(c.amount) }}{% endif %}</td><td>{% if c.dated_was != c.dated %}{{ day(c.dated_was) }} → {{ day(c.dated) }}{% else %}{{ day(c.dated) }}{% endif %}</td><td>{% if c.due_was != c.due %}{{ day(c.due_was) }} → {{ day(c.due) }}{% else %}{{ day(c.due) }}{% endif %}</td></tr>{% endfor %}
+</tbody></table></div>{% endif %}
+{% if lowered %}<div class="scroll" tabindex="0"><table id="pv-lowered"><caption class="red">{{ t.upload_lowered_caption }}</caption>
+<thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_number }}</th><th scope="col">{{ t.upload_debtor }}</th><th scope="col" class="num">{{ t.upload_lowered_was }}</th><th scope="col" class="num">{{ t.upload_lowered_now }}</th><th scope="col">{{ t.upload_lowered_received }}</th></tr></thead><tbody>
+{% for l in lowered %}<tr><td class="num">{{ line_of(l.index) }}</td><th scope="row">{{ l.number }}</th><td>{{ l.debtor_number }}</td><td class="num">{{ desk.money(l.open_was) }}</td><td class="num">{{ desk.money(l.open_now) }}</td><td>{{ t.upload_lowered_line.format(amount=desk.money(l.received)) }}</td></tr>{% endfor %}
 </tbody></table></div>{% endif %}
 {% if upload.debtors %}<div class="scroll" tabindex="0"><table id="pv-debtors"><caption>{{ t.upload_debtors_caption }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_debtor }}</th><th scope="col">{{ t.upload_debtor_name }}</th><th scope="col">{{ t.upload_debtor_kind }}</th><th scope="col">{{ t.upload_debtor_email }}</th><th scope="col">{{ t.upload_debtor_address }}</th></tr></thead><tbody>
@@ -105,6 +109,9 @@ words(
         "upload_rejected_rows": "Geweigerde regels", "upload_line": "Regel", "upload_field": "Veld",
         "upload_reason": "Reden", "upload_more": "En nog {n} meldingen.",
         "upload_new": "Nieuwe facturen", "upload_changes": "Wijzigen een factuur die al in Inning staat",
+        "upload_lowered": "Verlagen het openstaande bedrag van een factuur", "upload_lowered_was": "Open in Inning", "upload_lowered_now": "Open in uw bestand",
+        "upload_lowered_caption": "Deze regels verlagen wat er openstaat: het verschil boekt Inning als door u zelf ontvangen (rechtstreeks aan u betaald). Klopt dat?",
+        "upload_lowered_line": "{amount} geldt als door u ontvangen",
         "upload_changes_caption": "Deze regels wijzigen een bestaande factuur (was → wordt): klopt dat? Een factuur die al in incasso is, wijzigt u met een creditnota.",
         "upload_changed_names": "Gewijzigde facturen",
         "upload_result": "Resultaat", "upload_created": "Nieuw", "upload_updated": "Bijgewerkt",
@@ -144,6 +151,9 @@ words(
         "upload_rejected_rows": "Rejected rows", "upload_line": "Line", "upload_field": "Field",
         "upload_reason": "Reason", "upload_more": "And {n} more findings.",
         "upload_new": "New invoices", "upload_changes": "Change an invoice already in Inning",
+        "upload_lowered": "Lower the open amount of an invoice", "upload_lowered_was": "Open in Inning", "upload_lowered_now": "Open in your file",
+        "upload_lowered_caption": "These rows lower what is open: Inning books the difference as received by you (paid to you directly). Is that right?",
+        "upload_lowered_line": "{amount} counts as received by you",
         "upload_changes_caption": "These rows change an existing invoice (was → becomes): is that right? An invoice already in collection is changed by a credit note.",
         "upload_changed_names": "Invoices changed",
         "upload_result": "Result", "upload_created": "New", "upload_updated": "Updated",
@@ -230,7 +240,7 @@ def _preview(desk: Desk) -> ApiResponse:
     open_sum = sum(d.amount if d.open_amount is None else d.open_amount for d in drafts)
     return desk.render("upload-preview", "upload_title", upload=seen.upload, total=seen.total, token=token,
                        first=seen.upload.rows[:FIRST], amount_sum=amount_sum, open_sum=open_sum,
-                       changes=seen.changes, new=seen.new, differs=seen.stored_differs, day=_day(desk), shown_debtors=SHOWN_DEBTORS,
+                       changes=seen.changes, lowered=seen.lowered, new=seen.new, differs=seen.stored_differs, day=_day(desk), shown_debtors=SHOWN_DEBTORS,
                        at_once=AT_ONCE, ignored=seen.ignored, assumed=seen.assumed, term_days=term_days, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
                        line_of=line_of, refused=rows_refused(rejected), reason=reason, field_word=field_word)  # fmt: skip
 

@@ -4,12 +4,13 @@ The step's task used to say "no postal address or e-mail" whatever was missing, 
 debtor with an e-mail address whose letter travels by post and whose step has no fallback
 (newcomer18 F3): staff looked for a missing e-mail that was there, and the invoices went on to
 the hand-over without the letter. The note names the carrier, what the debtor lacks for it,
-what the fallback did, and the change that lets the letter go."""
+what the fallback did, and the change that lets the letter go; for a consumer, that the
+hand-over waits for the letter (law19)."""
 
 from __future__ import annotations
 
 from shared.domain.dunning.workflow import Step, StepChannel
-from shared.domain.parties import Debtor
+from shared.domain.parties import Debtor, DebtorKind
 
 _HOW = {
     StepChannel.LETTER: "by post",
@@ -54,8 +55,16 @@ def unsent_letter_note(step: Step, debtor: Debtor, off: frozenset[str] = frozens
     if email_reaches and StepChannel.EMAIL not in (carrier, step.fallback):
         remedies.append("give the step the e-mail fallback, as the debtor has an e-mail address")
     remedy = f" ({' or '.join(remedies)})" if remedies else ""
+    waits = ""
+    if debtor.kind is DebtorKind.B2C:
+        # the run holds them (``workflow.letter_owed``): say what the invoices wait for
+        waits = (
+            ". Until it goes out the hand-over and the steps after the letter's term wait: "
+            "the next run sends the letter once it can reach the debtor, and they count from "
+            "its day"
+        )
     return (
-        f"the 14-day letter was not sent: {'; '.join(said)}{remedy}. Until a letter is sent and "
-        "its term has passed no collection costs are owed; import its date with "
+        f"the 14-day letter was not sent: {'; '.join(said)}{remedy}{waits}. Until a letter is "
+        "sent and its term has passed no collection costs are owed; import its date with "
         "fourteen_day_letter_on"
     )

@@ -122,6 +122,10 @@ class DunningState:
     plan_ended_on: date | None = None
     # the day staff resumed the invoice before its pause (or promise) ran out (misc17b)
     pause_ended_on: date | None = None
+    # Inning sent this invoice a 14-day letter once (``Invoice.own_letter``), even one that
+    # did not reach the debtor since: that one is sent again by a person (letters8), never
+    # again by the run (``letter_owed``)
+    letter_went_out: bool = False
 
 
 def trail_mark(workflow_id: str, step_id: str) -> str:
@@ -344,17 +348,28 @@ def next_due_step(
     debtor: Debtor,
     debtor_open: Cents,
     today: date,
+    off: frozenset[str] = frozenset(),
 ) -> DueStep | None:
     """The one step this invoice should get today, if any. Steps whose conditions do not
-    hold for this debtor are passed over; a step is never taken twice."""
+    hold for this debtor are passed over; a step is never taken twice, except a consumer's
+    14-day letter that never went out (``letter_owed``), once a channel can carry it
+    (``off``: the channels the client switched off)."""
     state = entered(workflow, state)
     if blocked(invoice, state, debtor, today) or state.last_step_on == today:
         return None  # at most one step per invoice per day
+    owed = letter_owed(workflow, state, debtor, debtor_open)
+    if owed is not None and can_carry_letter(workflow.steps[owed], debtor, off, state):
+        # the consumer's letter can go now (an address added, an e-mail fallback given): it
+        # goes first, and the steps after it count from its day
+        floor = _owed_letter_floor(workflow, owed, invoice, state, debtor)
+        return DueStep(owed, workflow.steps[owed], floor, floor) if floor <= today else None
     previous_on = state.last_step_on
     for index in range(_start(workflow, state, debtor, debtor_open), len(workflow.steps)):
         step = workflow.steps[index]
         if step.step_id and step.step_id in state.taken:
             continue  # taken before an edit moved it after the invoice's place: never twice
+        if owed is not None and presumes_term(workflow, owed, index):
+            return None  # no letter went out, so no term ran: it waits (newcomer18 F3)
         if step.offset_from is OffsetFrom.DUE_DATE:
             due_on = invoice.due_date + timedelta(days=step.offset_days)
         else:
@@ -395,6 +410,61 @@ def letter_first(
         ):
             return None if step.step_id and step.step_id in state.taken else index
     return None
+
+
+def letter_owed(
+    workflow: Workflow, state: DunningState, debtor: Debtor, debtor_open: Cents
+) -> int | None:
+    """The place of the 14-day step a consumer's invoice took without a letter going out
+    (a staff task stood in: no postal address, no fallback), or None. While it is owed no
+    term runs, so no costs are owed, and the steps that presume the term ended
+    (``presumes_term``: the hand-over above all) wait: an agency collecting from a consumer
+    who never got the letter (newcomer18 F3: "Bellen" and the hand-over 30 days later, costs
+    0.00 on 1,501.22). A letter that went out and did not arrive waits for a person to send
+    it again (letters8); the steps after it wait as well. Not for a business: it owes the
+    costs without a 14-day letter (art. 6:96 lid 4 BW)."""
+    if debtor.kind is not DebtorKind.B2C:
+        return None
+    if state.costs_owed_from is not None or state.letter_sent_on is not None:
+        return None
+    for index, step in enumerate(workflow.steps):
+        if step.channel is StepChannel.FOURTEEN_DAY_LETTER and not passed_over(
+            step, state, debtor, debtor_open
+        ):
+            return index if step.step_id and step.step_id in state.taken else None
+    return None
+
+
+def can_carry_letter(step: Step, debtor: Debtor, off: frozenset[str], state: DunningState) -> bool:
+    """A 14-day letter owed (``letter_owed``) may go now: none went out before (one that did
+    and never arrived is a person's to send again) and the step's carrier or its fallback
+    reaches the debtor as a written demand (a letter or an e-mail)."""
+    if state.letter_went_out:
+        return False
+    return resolve_channel(step, debtor, off) in LETTER_CARRIERS
+
+
+def _owed_letter_floor(
+    workflow: Workflow, letter: int, invoice: Invoice, state: DunningState, debtor: Debtor
+) -> date:
+    """The first day an owed letter (``letter_owed``) may go: once the debtor is in default
+    (art. 6:96 lid 6 BW) and at the pace after a hold that ended, as any 14-day step."""
+    return max(
+        in_default_from(invoice.due_date),
+        after_standing(workflow, letter, state, debtor) or date.min,
+    )
+
+
+def presumes_term(workflow: Workflow, letter: int, index: int) -> bool:
+    """Step ``index`` is meant for after the term of the 14-day letter at ``letter``: the
+    hand-over, or a step the workflow puts ``TERM_DAYS`` or more after the letter (as
+    ``term_hold`` holds it once a letter went out)."""
+    if index <= letter:
+        return False
+    return (
+        workflow.steps[index].channel is StepChannel.HANDOVER
+        or days_after_letter(workflow, letter, index) >= TERM_DAYS
+    )
 
 
 def _start(workflow: Workflow, state: DunningState, debtor: Debtor, debtor_open: Cents) -> int:
@@ -555,7 +625,7 @@ def plan_debtor(
     steps: dict[int, Step] = {}
     later: list[tuple[Invoice, DunningState]] = []
     for invoice, state in invoices:
-        due = next_due_step(workflow, invoice, state, debtor, open_total, today)
+        due = next_due_step(workflow, invoice, state, debtor, open_total, today, off)
         if due is not None:
             by_step[due.index].append(invoice.number)
             steps[due.index] = due.step
@@ -563,7 +633,7 @@ def plan_debtor(
             later.append((invoice, state))
     if workflow.bundle_days > 0 and by_step:
         for invoice, state in later:
-            index = rides_along(workflow, invoice, state, debtor, open_total, today)
+            index = rides_along(workflow, invoice, state, debtor, open_total, today, off)
             if index is not None and index in by_step:
                 by_step[index].append(invoice.number)
     planned = []
@@ -585,6 +655,7 @@ def rides_along(
     debtor: Debtor,
     debtor_open: Cents,
     today: date,
+    off: frozenset[str] = frozenset(),
 ) -> int | None:
     """The step (its place) an invoice with no step today would take within the workflow's
     ``bundle_days``, when it may go today with another invoice's message of that step: the
@@ -601,8 +672,9 @@ def rides_along(
     if blocked(invoice, now, debtor, today) or now.last_step_on == today:
         return None
     ahead = next_due_step(
-        workflow, invoice, state, debtor, debtor_open, today + timedelta(days=workflow.bundle_days)
-    )
+        workflow, invoice, state, debtor, debtor_open,
+        today + timedelta(days=workflow.bundle_days), off,
+    )  # fmt: skip
     if ahead is None:
         return None
     floor = ahead.not_before
@@ -740,6 +812,7 @@ def next_check(
     debtor: Debtor,
     debtor_open: Cents,
     today: date,
+    off: frozenset[str] = frozenset(),
 ) -> date | None:
     """When the daily run should look at this invoice again (``None``: never, it is closed or
     its workflow is done). Used to keep the schedule index small: a run reads only what is due."""
@@ -767,6 +840,9 @@ def next_check(
     if state.promise_until is not None and today <= state.promise_until + PROMISE_GRACE:
         return state.promise_until + PROMISE_GRACE + timedelta(days=1)
     state = entered(workflow, state)
+    owed = letter_owed(workflow, state, debtor, debtor_open)
+    if owed is not None and can_carry_letter(workflow.steps[owed], debtor, off, state):
+        return max(_owed_letter_floor(workflow, owed, invoice, state, debtor), tomorrow)
     previous_on = state.last_step_on
     for index in range(_start(workflow, state, debtor, debtor_open), len(workflow.steps)):
         step = workflow.steps[index]
@@ -774,6 +850,11 @@ def next_check(
             step.step_id and step.step_id in state.taken
         ):
             continue
+        if owed is not None and presumes_term(workflow, owed, index):
+            # looked at daily: an address added in the console, the e-mail fallback given or
+            # the letter's date imported lets the letter go the next morning (no such change
+            # reschedules the invoice); few invoices wait so
+            return tomorrow
         if step.offset_from is OffsetFrom.DUE_DATE:
             due_on = invoice.due_date + timedelta(days=step.offset_days)
         else:
