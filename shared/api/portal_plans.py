@@ -257,7 +257,10 @@ class PortalPlanPages:
         self, req: ApiRequest, access: PortalAccess, rest: list[str], form: dict[str, list[str]]
     ) -> ApiResponse:
         if rest == ["accept"]:
-            choice = _choice(form)
+            try:
+                choice = _choice(form)
+            except Invalid as exc:  # an edited form (its preview refuses it): his plans, why
+                return self._plans(req, access, self._error(req, exc, access), status=400)
             signing = None
             # through Mollie the first payment in Mollie's checkout signs the mandate
             mollie = choice.method is PlanMethod.DIRECT_DEBIT and self.desk.view(access).via_mollie

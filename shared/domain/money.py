@@ -42,8 +42,9 @@ def parse_amount(text: str) -> Cents:
 
 
 # what a person types into a form beside an amount the page wrote in Dutch ("€ 1.628,76"): a
-# euro mark, and thousands separators where they cannot be read two ways (newcomer18 F7)
-_WRITTEN_MARK = re.compile(r"^(?:€|EUR)\s*(.+?)$|^(.+?)\s*(?:€|EUR)$", re.IGNORECASE)
+# euro mark (:func:`without_currency_mark`), and thousands separators where they cannot be
+# read two ways (newcomer18 F7)
+_CURRENCY_MARKS = ("€", "EUR")
 _WRITTEN_GROUPED = (
     re.compile(r"^(\d{1,3}(?:\.\d{3})+),(\d{1,2})$"),  # 1.250,00
     re.compile(r"^(\d{1,3}(?:,\d{3})+)\.(\d{1,2})$"),  # 1,250.00
@@ -51,14 +52,27 @@ _WRITTEN_GROUPED = (
 )
 
 
+def without_currency_mark(text: str) -> str:
+    """``text`` stripped, less one euro mark before or after it ("€ 1.250,00", "400 EUR", any
+    case): what is left is the amount as written. Compared as strings, not by a pattern: the
+    pattern "^(?:€|EUR)\\s*(.+?)$|^(.+?)\\s*(?:€|EUR)$" backtracked over every split of a
+    run of spaces, 25 s of CPU for one 64 KB portal form (attack19 F1, F3)."""
+    cleaned = text.strip()
+    for mark in _CURRENCY_MARKS:
+        if len(cleaned) > len(mark) and cleaned[: len(mark)].upper() == mark:
+            return cleaned[len(mark) :].strip()
+    for mark in _CURRENCY_MARKS:
+        if len(cleaned) > len(mark) and cleaned[-len(mark) :].upper() == mark:
+            return cleaned[: -len(mark)].strip()
+    return cleaned
+
+
 def parse_written_amount(text: str) -> Cents:
     """An amount a person typed: what :func:`parse_amount` reads, and also ``€ 1.250,00``,
     ``1.250,00``, ``1,250.00`` or ``1 250,00``, the forms a page's own Dutch amounts take and
     no one reads another way. ``1.250`` or ``1,250`` alone stays refused (Dutch 1250 or
     English 1.25)."""
-    cleaned = text.strip()
-    if (mark := _WRITTEN_MARK.match(cleaned)) is not None:
-        cleaned = (mark.group(1) or mark.group(2) or "").strip()
+    cleaned = without_currency_mark(text)
     for pattern in _WRITTEN_GROUPED:
         if (grouped := pattern.match(cleaned)) is not None:
             units = re.sub(r"\D", "", grouped.group(1))

@@ -40,6 +40,7 @@ from shared.api import schemas
 from shared.api.common import validate_rows
 from shared.api.routes_invoices import _draft
 from shared.api.routes_parties import _debtor_from
+from shared.domain.money import without_currency_mark
 from shared.domain.parties import Client, Debtor
 from shared.domain.reasons import CodedError
 from shared.services.batch import RowError
@@ -133,9 +134,6 @@ _GROUPED = (
     re.compile(r"^(\d{1,3}(?:,\d{3}){2,})()$"),  # 1,250,000
     re.compile(r"^(\d{1,3}(?:[ \u00a0\u202f]\d{3})+),(\d{1,2})$"),  # 1 250,00
 )
-# a currency mark before or after the amount (open-items exports write "€ 1.250,00"): taken
-# off, the currency column says which currency a row is in
-_EURO_MARK = re.compile(r"^(?:€|EUR)\s*(.+?)$|^(.+?)\s*(?:€|EUR)$", re.IGNORECASE)
 _DUTCH_DATE = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
 # soort_vordering in the credit manager's words: only the price of goods sold to a consumer
 # has the two years of art. 7:28 BW; services, rent, subscriptions and the rest have five
@@ -330,8 +328,10 @@ def _column(name: str) -> str:
 
 
 def _value(name: str, value: str) -> str:
-    if name in AMOUNTS and (euro := _EURO_MARK.match(value.strip())):
-        value = (euro.group(1) or euro.group(2)).strip()
+    if name in AMOUNTS:
+        # a currency mark before or after the amount (open-items exports write "€ 1.250,00"):
+        # taken off, the currency column says which currency a row is in
+        value = without_currency_mark(value)
     if name in AMOUNTS and value.startswith("-"):
         return value  # a credit note: the schema says what to do with it, as written
     if name in AMOUNTS and (m := _DUTCH_DECIMAL.match(value)):

@@ -54,9 +54,23 @@ class _Text(HTMLParser):
         self.out.append(data)
 
 
+def _never_closed(html: str) -> str:
+    """``html`` with every "<" that nothing closes written as "&lt;": a "<" after the last ">"
+    and a "<!--" after the last "-->". html.parser rescans the rest of the document from each
+    of them before taking it as text, which it becomes either way: "<!--" repeated in a 200 KB
+    mail took 15 s of CPU, 800 KB 239 s (attack19 F6); now one pass."""
+    last = html.rfind(">")
+    if (first := html.find("<", last + 1)) > -1:
+        html = html[:first] + html[first:].replace("<", "&lt;")
+    closes = html.rfind("-->")
+    if (first := html.find("<!--", closes + 1)) > -1:
+        html = html[:first] + html[first:].replace("<!--", "&lt;!--")
+    return html
+
+
 def html_to_text(html: str) -> str:
     parser = _Text()
-    parser.feed(html)
+    parser.feed(_never_closed(html))
     parser.close()
     text = unescape("".join(parser.out)).replace("\xa0", " ")
     lines = [line.rstrip() for line in text.split("\n")]

@@ -256,7 +256,29 @@ _DATE_AFTER = re.compile(r"/\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})(?!\d)")
 
 # a prefix word before a bare short number ("factuur 57", "nr. 7", "factuurnr: 12")
 _SHORT_PREFIX = re.compile(r"(?:" + "|".join(_PREFIXES) + r")\W{0,3}$", re.IGNORECASE)
-_JOINED = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z]|[-/.](?=[0-9A-Za-z]))*$")
+_JOINERS = "-/."
+
+
+def _joined_end(text: str) -> str | None:
+    """The number joined by ``-``/``/``/``.`` that ends ``text`` ("2026-7" of "factuur 2026-"
+    less its dash), found walking back from the end: a ``$``-anchored pattern searched from every
+    start of the text, for every short number in it, took 0.45 s of CPU for one 951-character
+    remittance and 28 s for 3,801 (attack19 F5)."""
+    end = len(text) - 1 if text.endswith("\n") else len(text)  # as "$" before a last newline
+    start = end
+    while start > 0:
+        ch = text[start - 1]
+        if ch.isascii() and ch.isalnum():
+            start -= 1
+        elif ch in _JOINERS and start < end and text[start] in _JOINERS:
+            break  # two joiners together: the number starts after them
+        elif ch in _JOINERS and start < end:
+            start -= 1
+        else:
+            break
+    while start < end and text[start] in _JOINERS:
+        start += 1  # a number starts with a letter or digit
+    return text[start:end] or None
 
 
 def short_numbers(text: str) -> list[tuple[str, str]]:
@@ -271,10 +293,10 @@ def short_numbers(text: str) -> list[tuple[str, str]]:
         if re.match(r"[-/.,]\d", text[m.end() :]):
             continue  # a day or a part of an amount or date
         before = text[: m.start()]
-        if before.endswith(("-", "/", ".")) and (joined := _JOINED.search(before[:-1])):
-            whole = normalise_number(joined.group() + m.group())
-        elif before[-1:].isalpha() and (joined := _JOINED.search(before)):
-            whole = normalise_number(joined.group() + m.group())  # "F12", "INV7"
+        if before.endswith(("-", "/", ".")) and (joined := _joined_end(before[:-1])):
+            whole = normalise_number(joined + m.group())
+        elif before[-1:].isalpha() and (joined := _joined_end(before)):
+            whole = normalise_number(joined + m.group())  # "F12", "INV7"
         elif _SHORT_PREFIX.search(before):
             whole = m.group()
         else:
