@@ -441,15 +441,17 @@ class DunningService:
                     )
         self.repos.dunning.reschedule(client_id, moves)
         self.repos.dunning.release_waiting(client_id, debtors)
-        if debtors:
-            self._close_waiting_items(client_id)
+        # on every wake, not only when marks were released: a 503 on an item's resolve after
+        # the release answered the save 500, and its retry found no one waiting and closed
+        # nothing (failure19 N1); an item with no mark left is done all the same
+        self._close_waiting_items(client_id)
         return len(debtors)
 
     def _close_waiting_items(self, client_id: str) -> None:
-        """The ``no_workflow`` items told of the debtors just released are done: the next run
-        looks at them again, and tells again of any still without a workflow (its marks are
-        released, and no open item names it). They stayed open after the workflow was there
-        (newcomer18 F5)."""
+        """The ``no_workflow`` items are done once their debtors' marks are released (now, or
+        by an earlier wake a fault cut off): the next run looks at them again, and tells again
+        of any still without a workflow (its marks are released, and no open item names it).
+        They stayed open after the workflow was there (newcomer18 F5)."""
         now = self.clock.now()
         for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
             items, _ = self.repos.actions.list(client_id, status=status, kind="no_workflow")

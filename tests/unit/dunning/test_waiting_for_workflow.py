@@ -96,3 +96,30 @@ def test_a_debtor_still_without_a_workflow_is_told_again_after_the_item_closed(w
     world.clock.advance(days=1)
     day(world, client)
     assert len(_items(world, client)) == 2  # once, not every morning
+
+
+def test_the_item_closes_when_the_save_is_retried_after_a_fault(world, monkeypatch):
+    """failure19 N1: saving the rules released the waiting marks, then the item's resolve met
+    a 503 (PUT answered 500). The client saved again: no debtor was marked any more, so
+    nothing closed the item, which stood open for good ('nothing is sent to them') while D1
+    was mailed the next morning."""
+    from shared.ports.tables import StorageError
+
+    world, client = _imported_first(world)
+    _set_up_workflow(world, rules=False)
+    assert day(world, client) == []
+    world.clock.advance(days=1)
+    actions = world.services.repos.actions
+    real = actions.resolve_if_open
+
+    def refused(*args, **kwargs):
+        raise StorageError("503 ServerBusy")
+
+    monkeypatch.setattr(actions, "resolve_if_open", refused)
+    body = {"rules": [{"workflow": "particulier"}]}
+    assert world.agency_a.call("PUT", "/v1/clients/C1/segment-rules", body).status == 500
+    monkeypatch.setattr(actions, "resolve_if_open", real)
+    assert world.agency_a.call("PUT", "/v1/clients/C1/segment-rules", body).status == 200
+    assert day(world, client) == [(date(2025, 3, 21), "email", "D1", ("F1",))]
+    [item] = _items(world, client)
+    assert item.status.value == "resolved"  # was open
