@@ -63,11 +63,15 @@ def starter_workflow() -> Workflow:
 
 
 def save_starter(repos: Repositories, scope: str) -> None:
-    """The starter set under ``scope`` (a client, or an agency's defaults)."""
+    """The starter set under ``scope`` (a client, or an agency's defaults). The workflow last:
+    it is what says the set is there (:func:`seed_agency_defaults`), so a write cut off before
+    it is written whole again by the next attempt; written before the rule, a cut between them
+    left defaults without a rule that the command's repeat called the agency's own, and every
+    client onboarded from them waited without a workflow (failure19 S1)."""
     for template_id, template in STARTER_TEMPLATES.items():
         repos.dunning.save_template(scope, template_id, template)
-    repos.dunning.save_workflow(scope, starter_workflow())
     repos.dunning.save_rules(scope, [SegmentRule("standaard")])
+    repos.dunning.save_workflow(scope, starter_workflow())
 
 
 def seed_agency_defaults(repos: Repositories, agency_id: str) -> bool:
