@@ -359,6 +359,11 @@ class DunningService:
         self.repos.dunning.save_run(record)
         if newly_waiting:
             self._without_workflow(client, business_date, newly_waiting, bool(workflows))
+            if self._set_up_since(client_id, workflows, rules):
+                # a workflow activated or the rules saved while this run worked found none of
+                # these debtors marked yet to wake; they would wait for the week's re-check,
+                # the item open beside them (failure19 N2): woken here, after their marks
+                self.wake_waiting(client_id)
         if transient:
             # never complete a job that left debtors behind (a storage outage, a crash): the
             # host delivers it again and the retry works only what is still due; what was
@@ -405,6 +410,14 @@ class DunningService:
         ))  # fmt: skip
         for debtor_number in debtors:
             self.repos.dunning.mark_once(client.client_id, f"{WAITING}{encode(debtor_number)}")
+
+    def _set_up_since(
+        self, client_id: str, workflows: dict[str, Workflow], rules: list[SegmentRule]
+    ) -> bool:
+        """Whether the client's active workflows or segment rules differ from those the run
+        read at its start (two reads, only for a run that found debtors without one)."""
+        now_active = {k: w for k, w in self.repos.dunning.workflows(client_id).items() if w.active}
+        return now_active != workflows or self.repos.dunning.rules(client_id) != rules
 
     def _told_waiting(self, client_id: str, debtors: list[str]) -> bool:
         """Whether a waiting no-workflow item already names every one of ``debtors`` (one

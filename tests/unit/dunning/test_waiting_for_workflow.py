@@ -123,3 +123,24 @@ def test_the_item_closes_when_the_save_is_retried_after_a_fault(world, monkeypat
     assert day(world, client) == [(date(2025, 3, 21), "email", "D1", ("F1",))]
     [item] = _items(world, client)
     assert item.status.value == "resolved"  # was open
+
+
+def test_a_workflow_activated_while_the_run_works_picks_them_up_the_next_run(world, monkeypatch):
+    """failure19 N2: the run found D1 without a workflow; before it marked him waiting (at its
+    end) staff activated a workflow and saved the rules, whose wake found nobody marked. D1's
+    first reminder went on 27-03, the week's re-check, not 21-03, and the item stayed open
+    beside it."""
+    world, client = _imported_first(world)
+    dunning = world.services.dunning
+    real = dunning._without_workflow
+
+    def meanwhile(*args, **kwargs):
+        _set_up_workflow(world)  # staff, in the console, while the run works
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dunning, "_without_workflow", meanwhile)
+    assert day(world, client) == []
+    monkeypatch.setattr(dunning, "_without_workflow", real)
+    world.clock.advance(days=1)
+    assert day(world, client) == [(date(2025, 3, 21), "email", "D1", ("F1",))]  # was []
+    assert [i.status.value for i in _items(world, client)] in ([], ["resolved"])  # was open
