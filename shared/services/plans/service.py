@@ -1084,10 +1084,24 @@ class PlanService:
         client = found_client[0]
         if row_on is not None and self.mollie is not None:
             self._mollie_desk().poll(client, plan_id)
-        for _ in range(RETRIES):
+        asked_mollie = False
+        for _ in range(RETRIES + 1):  # (one read more for the Mollie cancel asked again below)
             found = self.plans.get(client_id, plan_id)
             assert found is not None
             plan, etag = found
+            if not asked_mollie and self._mollie_cancel_pending(plan):
+                # a cancel Mollie did not answer when the plan ended (a 503 at the hand-over or
+                # a staff cancel) is asked again each day while the payment is under way, as
+                # the timeline promised; it was never asked again, and Mollie collected the
+                # installment after the agency took the invoice over (failure19 M1)
+                asked_mollie = True
+                why = "stops: the plan was cancelled"
+                asked = self._mollie_desk().withdraw(client, plan, None, today, why)
+                try:
+                    self._store(asked, etag, plan, today, worked_today=True)
+                except ConflictingUpdate:
+                    pass
+                continue  # read again: the rest of its look as before
             if plan.releasing and plan.status not in RUNNING:
                 # stopped running: its holds go (again: idempotent), a breach not yet told
                 # is told (again: the same rows), then the flags
@@ -1889,10 +1903,23 @@ class PlanService:
                 out.append((key, inst))
         return out
 
+    def _mollie_cancel_pending(self, plan: PaymentPlan) -> bool:
+        """A cancelled plan with a Mollie payment still under way: its cancel is asked again."""
+        return (
+            self.mollie is not None
+            and plan.status is PlanStatus.CANCELLED
+            and any(
+                d.via == "mollie" and d.state is DebitState.SUBMITTED and not d.first
+                for d in plan.debits
+            )
+        )
+
     def _next_attention(self, plan: PaymentPlan, after: date) -> date | None:
         """The next day the run must look at this plan: a reminder to send, a due date, or
         the end of a due date's grace (when a breach would show). A completed plan is still
         looked at for the 8 weeks in which a SEPA payment can come back."""
+        if self._mollie_cancel_pending(plan):
+            return after + timedelta(days=1)  # its Mollie payment's cancel asked again
         if plan.releasing:
             held_until = plan.holds_dunning_until
             if held_until is not None and not plan.notice_to_tell and held_until > after:
