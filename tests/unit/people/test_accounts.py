@@ -330,3 +330,23 @@ def test_the_starter_set_cut_before_its_rule_is_finished_by_the_repeat(world, te
     r = world.agency_a.call("POST", "/v1/onboarding/clients", body)
     assert r.status == 201, r.body
     assert [rule.workflow_id for rule in dunning.rules(r.body["client_id"])] == ["standaard"]
+
+
+def test_a_starter_set_left_without_its_rule_before_is_finished(world, tenants):
+    """failure19 S1, left by the order before the fix: the defaults hold the starter workflow
+    and no rule; `agency update --dunning-starter` answered 'kept'. It writes the rule (and
+    a template the cut left out), nothing over what stands."""
+    from shared.services.dunning_starter import (
+        STARTER_TEMPLATES,
+        seed_agency_defaults,
+        starter_workflow,
+    )
+
+    dunning = world.services.repos.dunning
+    scope = defaults_scope("agency-a")
+    dunning.save_template(scope, "herinnering", STARTER_TEMPLATES["herinnering"])
+    dunning.save_workflow(scope, starter_workflow())
+    assert seed_agency_defaults(world.services.repos, "agency-a")  # was False: 'kept'
+    assert [rule.workflow_id for rule in dunning.rules(scope)] == ["standaard"]
+    assert sorted(dunning.templates(scope)) == ["herinnering", "sms", "veertiendagenbrief"]
+    assert not seed_agency_defaults(world.services.repos, "agency-a")  # whole now: kept
