@@ -1090,12 +1090,17 @@ class PlanService:
             assert found is not None
             plan, etag = found
             if not asked_mollie and self._mollie_cancel_pending(plan):
-                # a cancel Mollie did not answer when the plan ended (a 503 at the hand-over or
-                # a staff cancel) is asked again each day while the payment is under way, as
-                # the timeline promised; it was never asked again, and Mollie collected the
-                # installment after the agency took the invoice over (failure19 M1)
+                # a cancel Mollie did not answer when the plan ended or paused (a 503 at the
+                # hand-over, a staff cancel or pause) is asked again each day while the payment
+                # is under way, as the timeline promised; it was never asked again, and Mollie
+                # collected the installment after the agency took the invoice over, or from a
+                # debtor whose plan was paused (failure19 M1, M2)
                 asked_mollie = True
-                why = "stops: the plan was cancelled"
+                why = (
+                    "waits: the plan was paused"
+                    if plan.status is PlanStatus.PAUSED
+                    else "stops: the plan was cancelled"
+                )
                 asked = self._mollie_desk().withdraw(client, plan, None, today, why)
                 try:
                     self._store(asked, etag, plan, today, worked_today=True)
@@ -1904,10 +1909,11 @@ class PlanService:
         return out
 
     def _mollie_cancel_pending(self, plan: PaymentPlan) -> bool:
-        """A cancelled plan with a Mollie payment still under way: its cancel is asked again."""
+        """A cancelled or paused plan with a Mollie payment still under way (its pause
+        withdrew them all): its cancel is asked again."""
         return (
             self.mollie is not None
-            and plan.status is PlanStatus.CANCELLED
+            and plan.status in (PlanStatus.CANCELLED, PlanStatus.PAUSED)
             and any(
                 d.via == "mollie" and d.state is DebitState.SUBMITTED and not d.first
                 for d in plan.debits

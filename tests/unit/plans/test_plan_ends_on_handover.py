@@ -172,3 +172,32 @@ def test_a_cancel_mollie_did_not_answer_is_asked_again_by_the_next_look(
     assert mollie.payments[second["id"]]["status"] == "canceled"  # was pending, then paid
     got = plan_of(world, plan_id)
     assert [d["state"] for d in got["direct_debits"]] == ["collected", "withdrawn"]
+
+
+def test_a_pause_mollie_did_not_answer_is_asked_again_by_the_next_look(
+    world: World,  # noqa: F811
+    mollie: MollieWorld,  # noqa: F811
+) -> None:
+    """failure19 M2: the same for a plan staff paused while Mollie answered 503: installment
+    2's payment stayed pending at Mollie, to be collected from a debtor whose plan asks
+    nothing while it is paused."""
+    a = world.agency_a
+    plan_id = make(a, method="direct_debit", start="2026-01-31", installments=3).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    (first,) = mollie.posted("first")
+    mollie.settle(first["id"], "paid")
+    webhook(world, first["id"])
+    run_day(world, date(2026, 3, 2))
+    (second,) = mollie.posted("recurring")
+    world.clock.at = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    mollie.down = True
+    paused = a.call("POST", f"{BASE}/{plan_id}/pause", {"reason": "debtor in hospital"})
+    mollie.down = False
+    assert paused.status == 200
+    assert mollie.payments[second["id"]]["status"] == "pending"
+    for day in (date(2026, 3, 4), date(2026, 3, 5)):
+        run_day(world, day)
+    assert mollie.payments[second["id"]]["status"] == "canceled"  # was pending
+    got = plan_of(world, plan_id)
+    assert got["status"] == "paused"
+    assert [d["state"] for d in got["direct_debits"]] == ["collected", "withdrawn"]
