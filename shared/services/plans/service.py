@@ -1089,7 +1089,8 @@ class PlanService:
             found = self.plans.get(client_id, plan_id)
             assert found is not None
             plan, etag = found
-            if not asked_mollie and self._mollie_cancel_pending(plan):
+            left = frozenset[int]() if asked_mollie else self._mollie_cancels_left(plan)
+            if left:
                 # a cancel Mollie did not answer when the plan ended or paused (a 503 at the
                 # hand-over, a staff cancel or pause) is asked again each day while the payment
                 # is under way, as the timeline promised; it was never asked again, and Mollie
@@ -1101,7 +1102,7 @@ class PlanService:
                     if plan.status is PlanStatus.PAUSED
                     else "stops: the plan was cancelled"
                 )
-                asked = self._mollie_desk().withdraw(client, plan, None, today, why)
+                asked = self._mollie_desk().withdraw(client, plan, left, today, why)
                 try:
                     self._store(asked, etag, plan, today, worked_today=True)
                 except ConflictingUpdate:
@@ -1909,15 +1910,29 @@ class PlanService:
         return out
 
     def _mollie_cancel_pending(self, plan: PaymentPlan) -> bool:
-        """A cancelled or paused plan with a Mollie payment still under way (its pause
-        withdrew them all): its cancel is asked again."""
-        return (
-            self.mollie is not None
-            and plan.status in (PlanStatus.CANCELLED, PlanStatus.PAUSED)
-            and any(
-                d.via == "mollie" and d.state is DebitState.SUBMITTED and not d.first
-                for d in plan.debits
-            )
+        """A cancelled or paused plan with a Mollie payment under way whose cancel we asked
+        and Mollie neither did nor refused (its answer a 503, a timeout): asked again. A plan
+        ended by a breach lets its payment run (it pays arrears): no cancel was asked."""
+        return bool(self._mollie_cancels_left(plan))
+
+    def _mollie_cancels_left(self, plan: PaymentPlan) -> frozenset[int]:
+        """The installments of :meth:`_mollie_cancel_pending`'s payments (read only for a
+        cancelled or paused plan with a Mollie payment under way)."""
+        if self.mollie is None or plan.status not in (PlanStatus.CANCELLED, PlanStatus.PAUSED):
+            return frozenset()
+        under_way = [
+            d
+            for d in plan.debits
+            if d.via == "mollie" and d.state is DebitState.SUBMITTED and not d.first
+        ]
+        if not under_way:
+            return frozenset()
+        asked = self._mollie_desk().collections
+        return frozenset(
+            d.number
+            for d in under_way
+            if asked.cancel_asked(plan, d.end_to_end_id)
+            and not asked.cancel_refused(plan, d.end_to_end_id)
         )
 
     def _next_attention(self, plan: PaymentPlan, after: date) -> date | None:
