@@ -359,6 +359,11 @@ class DunningService:
         self.repos.dunning.save_run(record)
         if newly_waiting:
             self._without_workflow(client, business_date, newly_waiting, bool(workflows))
+            if self._set_up_since(client_id, workflows, rules):
+                # a workflow activated or the rules saved while this run worked found none of
+                # these debtors marked yet to wake; they would wait for the week's re-check,
+                # the item open beside them (failure19 N2): woken here, after their marks
+                self.wake_waiting(client_id)
         if transient:
             # never complete a job that left debtors behind (a storage outage, a crash): the
             # host delivers it again and the retry works only what is still due; what was
@@ -406,6 +411,14 @@ class DunningService:
         for debtor_number in debtors:
             self.repos.dunning.mark_once(client.client_id, f"{WAITING}{encode(debtor_number)}")
 
+    def _set_up_since(
+        self, client_id: str, workflows: dict[str, Workflow], rules: list[SegmentRule]
+    ) -> bool:
+        """Whether the client's active workflows or segment rules differ from those the run
+        read at its start (two reads, only for a run that found debtors without one)."""
+        now_active = {k: w for k, w in self.repos.dunning.workflows(client_id).items() if w.active}
+        return now_active != workflows or self.repos.dunning.rules(client_id) != rules
+
     def _told_waiting(self, client_id: str, debtors: list[str]) -> bool:
         """Whether a waiting no-workflow item already names every one of ``debtors`` (one
         read of the client's open items of that kind, only when debtors wait unmarked)."""
@@ -441,15 +454,17 @@ class DunningService:
                     )
         self.repos.dunning.reschedule(client_id, moves)
         self.repos.dunning.release_waiting(client_id, debtors)
-        if debtors:
-            self._close_waiting_items(client_id)
+        # on every wake, not only when marks were released: a 503 on an item's resolve after
+        # the release answered the save 500, and its retry found no one waiting and closed
+        # nothing (failure19 N1); an item with no mark left is done all the same
+        self._close_waiting_items(client_id)
         return len(debtors)
 
     def _close_waiting_items(self, client_id: str) -> None:
-        """The ``no_workflow`` items told of the debtors just released are done: the next run
-        looks at them again, and tells again of any still without a workflow (its marks are
-        released, and no open item names it). They stayed open after the workflow was there
-        (newcomer18 F5)."""
+        """The ``no_workflow`` items are done once their debtors' marks are released (now, or
+        by an earlier wake a fault cut off): the next run looks at them again, and tells again
+        of any still without a workflow (its marks are released, and no open item names it).
+        They stayed open after the workflow was there (newcomer18 F5)."""
         now = self.clock.now()
         for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
             items, _ = self.repos.actions.list(client_id, status=status, kind="no_workflow")

@@ -13,6 +13,7 @@ from shared.domain.dunning.templates import MessageTemplate
 from shared.domain.dunning.workflow import OffsetFrom, SegmentRule, Step, StepChannel, Workflow
 from shared.services.repositories import Repositories
 
+STARTER_ID = "standaard"  # the starter workflow's id, which its one segment rule names
 STARTER_TEMPLATES: dict[str, MessageTemplate] = {
     "herinnering": MessageTemplate(
         "nl",
@@ -62,22 +63,36 @@ def starter_workflow() -> Workflow:
         Step("Bellen", StepChannel.STAFF_TASK, 16, OffsetFrom.PREVIOUS_STEP),
         Step("Overdracht", StepChannel.HANDOVER, 14, OffsetFrom.PREVIOUS_STEP),
     )  # fmt: skip
-    return Workflow("standaard", "Standaard", steps, active=True)
+    return Workflow(STARTER_ID, "Standaard", steps, active=True)
 
 
 def save_starter(repos: Repositories, scope: str) -> None:
-    """The starter set under ``scope`` (a client, or an agency's defaults)."""
+    """The starter set under ``scope`` (a client, or an agency's defaults). The workflow last:
+    it is what says the set is there (:func:`seed_agency_defaults`), so a write cut off before
+    it is written whole again by the next attempt; written before the rule, a cut between them
+    left defaults without a rule that the command's repeat called the agency's own, and every
+    client onboarded from them waited without a workflow (failure19 S1)."""
     for template_id, template in STARTER_TEMPLATES.items():
         repos.dunning.save_template(scope, template_id, template)
+    repos.dunning.save_rules(scope, [SegmentRule(STARTER_ID)])
     repos.dunning.save_workflow(scope, starter_workflow())
-    repos.dunning.save_rules(scope, [SegmentRule("standaard")])
 
 
 def seed_agency_defaults(repos: Repositories, agency_id: str) -> bool:
     """The starter set as the agency's defaults, when it has no workflow there yet (an
     agency's own defaults are never overwritten); whether it was written."""
     scope = defaults_scope(agency_id)
-    if repos.dunning.workflows(scope):
-        return False
-    save_starter(repos, scope)
-    return True
+    workflows = repos.dunning.workflows(scope)
+    if not workflows:
+        save_starter(repos, scope)
+        return True
+    if set(workflows) == {STARTER_ID} and not repos.dunning.rules(scope):
+        # the set of a write cut off between its workflow and its rule, before the workflow
+        # went last (failure19 S1): what it lacks, nothing over what stands
+        have = repos.dunning.templates(scope)
+        for template_id, template in STARTER_TEMPLATES.items():
+            if template_id not in have:
+                repos.dunning.save_template(scope, template_id, template)
+        repos.dunning.save_rules(scope, [SegmentRule(STARTER_ID)])
+        return True
+    return False

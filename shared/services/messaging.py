@@ -1411,14 +1411,15 @@ class MessagingService:
     def _whatsapp_item_allowed(self, wa_id: str, entry_id: str, at: datetime) -> bool:
         """Whether a message of ``wa_id`` on ``at``'s day is among the first
         WHATSAPP_ITEMS_PER_NUMBER_PER_DAY, counted once per message (``entry_id``: a webhook
-        delivered again is not counted again). The number is kept hashed."""
+        delivered again is not counted again) and judged by its own place, not by how many
+        came since: delivered again after its item's write failed, it still gets it
+        (failure19 W1). The number is kept hashed."""
         number = "wa-in|" + hashlib.sha256(wa_id.encode()).hexdigest()[:32]
         day = f"d{amsterdam_date(at):%Y%m%d}"
-        self.counters.increment_once(
+        place, _ = self.counters.count_once(
             messaging_repo.MAILBOX_PACE, number, day, 1, marker=f"m|{entry_id}"
         )
-        count = self.counters.count(messaging_repo.MAILBOX_PACE, number, day)
-        return count <= WHATSAPP_ITEMS_PER_NUMBER_PER_DAY
+        return place <= WHATSAPP_ITEMS_PER_NUMBER_PER_DAY
 
     def _add_action_once(
         self, scope: str, action_id: str, kind: str, title: str, detail: dict[str, Any]

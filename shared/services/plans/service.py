@@ -1084,10 +1084,30 @@ class PlanService:
         client = found_client[0]
         if row_on is not None and self.mollie is not None:
             self._mollie_desk().poll(client, plan_id)
-        for _ in range(RETRIES):
+        asked_mollie = False
+        for _ in range(RETRIES + 1):  # (one read more for the Mollie cancel asked again below)
             found = self.plans.get(client_id, plan_id)
             assert found is not None
             plan, etag = found
+            left = frozenset[int]() if asked_mollie else self._mollie_cancels_left(plan)
+            if left:
+                # a cancel Mollie did not answer when the plan ended or paused (a 503 at the
+                # hand-over, a staff cancel or pause) is asked again each day while the payment
+                # is under way, as the timeline promised; it was never asked again, and Mollie
+                # collected the installment after the agency took the invoice over, or from a
+                # debtor whose plan was paused (failure19 M1, M2)
+                asked_mollie = True
+                why = (
+                    "waits: the plan was paused"
+                    if plan.status is PlanStatus.PAUSED
+                    else "stops: the plan was cancelled"
+                )
+                asked = self._mollie_desk().withdraw(client, plan, left, today, why)
+                try:
+                    self._store(asked, etag, plan, today, worked_today=True)
+                except ConflictingUpdate:
+                    pass
+                continue  # read again: the rest of its look as before
             if plan.releasing and plan.status not in RUNNING:
                 # stopped running: its holds go (again: idempotent), a breach not yet told
                 # is told (again: the same rows), then the flags
@@ -1889,10 +1909,38 @@ class PlanService:
                 out.append((key, inst))
         return out
 
+    def _mollie_cancel_pending(self, plan: PaymentPlan) -> bool:
+        """A cancelled or paused plan with a Mollie payment under way whose cancel we asked
+        and Mollie neither did nor refused (its answer a 503, a timeout): asked again. A plan
+        ended by a breach lets its payment run (it pays arrears): no cancel was asked."""
+        return bool(self._mollie_cancels_left(plan))
+
+    def _mollie_cancels_left(self, plan: PaymentPlan) -> frozenset[int]:
+        """The installments of :meth:`_mollie_cancel_pending`'s payments (read only for a
+        cancelled or paused plan with a Mollie payment under way)."""
+        if self.mollie is None or plan.status not in (PlanStatus.CANCELLED, PlanStatus.PAUSED):
+            return frozenset()
+        under_way = [
+            d
+            for d in plan.debits
+            if d.via == "mollie" and d.state is DebitState.SUBMITTED and not d.first
+        ]
+        if not under_way:
+            return frozenset()
+        asked = self._mollie_desk().collections
+        return frozenset(
+            d.number
+            for d in under_way
+            if asked.cancel_asked(plan, d.end_to_end_id)
+            and not asked.cancel_refused(plan, d.end_to_end_id)
+        )
+
     def _next_attention(self, plan: PaymentPlan, after: date) -> date | None:
         """The next day the run must look at this plan: a reminder to send, a due date, or
         the end of a due date's grace (when a breach would show). A completed plan is still
         looked at for the 8 weeks in which a SEPA payment can come back."""
+        if self._mollie_cancel_pending(plan):
+            return after + timedelta(days=1)  # its Mollie payment's cancel asked again
         if plan.releasing:
             held_until = plan.holds_dunning_until
             if held_until is not None and not plan.notice_to_tell and held_until > after:

@@ -96,3 +96,51 @@ def test_a_debtor_still_without_a_workflow_is_told_again_after_the_item_closed(w
     world.clock.advance(days=1)
     day(world, client)
     assert len(_items(world, client)) == 2  # once, not every morning
+
+
+def test_the_item_closes_when_the_save_is_retried_after_a_fault(world, monkeypatch):
+    """failure19 N1: saving the rules released the waiting marks, then the item's resolve met
+    a 503 (PUT answered 500). The client saved again: no debtor was marked any more, so
+    nothing closed the item, which stood open for good ('nothing is sent to them') while D1
+    was mailed the next morning."""
+    from shared.ports.tables import StorageError
+
+    world, client = _imported_first(world)
+    _set_up_workflow(world, rules=False)
+    assert day(world, client) == []
+    world.clock.advance(days=1)
+    actions = world.services.repos.actions
+    real = actions.resolve_if_open
+
+    def refused(*args, **kwargs):
+        raise StorageError("503 ServerBusy")
+
+    monkeypatch.setattr(actions, "resolve_if_open", refused)
+    body = {"rules": [{"workflow": "particulier"}]}
+    assert world.agency_a.call("PUT", "/v1/clients/C1/segment-rules", body).status == 500
+    monkeypatch.setattr(actions, "resolve_if_open", real)
+    assert world.agency_a.call("PUT", "/v1/clients/C1/segment-rules", body).status == 200
+    assert day(world, client) == [(date(2025, 3, 21), "email", "D1", ("F1",))]
+    [item] = _items(world, client)
+    assert item.status.value == "resolved"  # was open
+
+
+def test_a_workflow_activated_while_the_run_works_picks_them_up_the_next_run(world, monkeypatch):
+    """failure19 N2: the run found D1 without a workflow; before it marked him waiting (at its
+    end) staff activated a workflow and saved the rules, whose wake found nobody marked. D1's
+    first reminder went on 27-03, the week's re-check, not 21-03, and the item stayed open
+    beside it."""
+    world, client = _imported_first(world)
+    dunning = world.services.dunning
+    real = dunning._without_workflow
+
+    def meanwhile(*args, **kwargs):
+        _set_up_workflow(world)  # staff, in the console, while the run works
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dunning, "_without_workflow", meanwhile)
+    assert day(world, client) == []
+    monkeypatch.setattr(dunning, "_without_workflow", real)
+    world.clock.advance(days=1)
+    assert day(world, client) == [(date(2025, 3, 21), "email", "D1", ("F1",))]  # was []
+    assert [i.status.value for i in _items(world, client)] in ([], ["resolved"])  # was open

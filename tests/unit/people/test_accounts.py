@@ -301,3 +301,52 @@ def test_an_agency_with_the_starter_set_onboards_clients_that_dun(world, tenants
     assert [rule.workflow_id for rule in dunning.rules(client_id)] == ["standaard"]
     activated = world.agency_a.call("POST", "/v1/clients/N1/workflows/standaard/activate")
     assert activated.status == 200, activated.body
+
+
+def test_the_starter_set_cut_before_its_rule_is_finished_by_the_repeat(world, tenants, monkeypatch):
+    """failure19 S1: `agency create` met a 503 after the starter workflow, before its segment
+    rule; the operator ran `agency update --dunning-starter`, which answered 'kept (the agency
+    has defaults)': the defaults had no rule, and the client onboarded from them none either
+    (each debtor waiting `without_workflow`). The repeat writes the set whole."""
+    from shared.ports.tables import StorageError
+    from shared.services.dunning_starter import seed_agency_defaults
+
+    dunning = world.services.repos.dunning
+    real = dunning.save_rules
+
+    def refused(*args, **kwargs):
+        raise StorageError("503 ServerBusy")
+
+    monkeypatch.setattr(dunning, "save_rules", refused)
+    with pytest.raises(StorageError):
+        seed_agency_defaults(world.services.repos, "agency-a")
+    monkeypatch.setattr(dunning, "save_rules", real)
+    assert seed_agency_defaults(world.services.repos, "agency-a")  # was False: 'kept'
+    scope = defaults_scope("agency-a")
+    assert [rule.workflow_id for rule in dunning.rules(scope)] == ["standaard"]
+    body = {"number": "N1", "name": "Nieuw B.V.", "kvk_number": "12345678", "vat_deductible": False,
+            "iban": "NL91ABNA0417164300", "language": "nl", "first_email": "eerste@nieuw.example",
+            "first_mobile": "06 12345678"}  # fmt: skip
+    r = world.agency_a.call("POST", "/v1/onboarding/clients", body)
+    assert r.status == 201, r.body
+    assert [rule.workflow_id for rule in dunning.rules(r.body["client_id"])] == ["standaard"]
+
+
+def test_a_starter_set_left_without_its_rule_before_is_finished(world, tenants):
+    """failure19 S1, left by the order before the fix: the defaults hold the starter workflow
+    and no rule; `agency update --dunning-starter` answered 'kept'. It writes the rule (and
+    a template the cut left out), nothing over what stands."""
+    from shared.services.dunning_starter import (
+        STARTER_TEMPLATES,
+        seed_agency_defaults,
+        starter_workflow,
+    )
+
+    dunning = world.services.repos.dunning
+    scope = defaults_scope("agency-a")
+    dunning.save_template(scope, "herinnering", STARTER_TEMPLATES["herinnering"])
+    dunning.save_workflow(scope, starter_workflow())
+    assert seed_agency_defaults(world.services.repos, "agency-a")  # was False: 'kept'
+    assert [rule.workflow_id for rule in dunning.rules(scope)] == ["standaard"]
+    assert sorted(dunning.templates(scope)) == ["herinnering", "sms", "veertiendagenbrief"]
+    assert not seed_agency_defaults(world.services.repos, "agency-a")  # whole now: kept

@@ -139,3 +139,65 @@ def test_the_notice_asks_the_quote_the_agency_books_by(
     payees = Payees(paying, "agency-a", quote, client.name, "", "")
     english = to_debtor(found[0], ("F1", "F2"), payees, "en")
     assert f"account NL44RABO0123456789 quoting {quote}." in english.text
+
+
+def test_a_cancel_mollie_did_not_answer_is_asked_again_by_the_next_look(
+    world: World,  # noqa: F811
+    mollie: MollieWorld,  # noqa: F811
+) -> None:
+    """failure19 M1: Mollie answered 503 when the hand-over ended the plan; the timeline said
+    the cancel of installment 2's payment (100.00, pending) would be 'asked again at the next
+    run', but no look asked again: Mollie collected it from the debtor on 10-3 and it was
+    booked on F1 for the client, a week after the agency took F1 over."""
+    a = world.agency_a
+    plan_id = make(a, method="direct_debit", start="2026-01-31", installments=3).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    (first,) = mollie.posted("first")
+    mollie.settle(first["id"], "paid")
+    webhook(world, first["id"])
+    run_day(world, date(2026, 3, 2))
+    (second,) = mollie.posted("recurring")
+    world.clock.at = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    client = the_client(world)
+    hand_over(world, client, ("F1", "F2"))
+    hook = world.services.dunning.plans_handed_over
+    assert hook is not None
+    mollie.down = True
+    hook(client, "D1")
+    mollie.down = False
+    assert plan_of(world, plan_id)["status"] == "cancelled"
+    assert mollie.payments[second["id"]]["status"] == "pending"
+    for day in (date(2026, 3, 4), date(2026, 3, 5)):
+        run_day(world, day)
+    assert mollie.payments[second["id"]]["status"] == "canceled"  # was pending, then paid
+    got = plan_of(world, plan_id)
+    assert [d["state"] for d in got["direct_debits"]] == ["collected", "withdrawn"]
+
+
+def test_a_pause_mollie_did_not_answer_is_asked_again_by_the_next_look(
+    world: World,  # noqa: F811
+    mollie: MollieWorld,  # noqa: F811
+) -> None:
+    """failure19 M2: the same for a plan staff paused while Mollie answered 503: installment
+    2's payment stayed pending at Mollie, to be collected from a debtor whose plan asks
+    nothing while it is paused."""
+    a = world.agency_a
+    plan_id = make(a, method="direct_debit", start="2026-01-31", installments=3).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    (first,) = mollie.posted("first")
+    mollie.settle(first["id"], "paid")
+    webhook(world, first["id"])
+    run_day(world, date(2026, 3, 2))
+    (second,) = mollie.posted("recurring")
+    world.clock.at = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    mollie.down = True
+    paused = a.call("POST", f"{BASE}/{plan_id}/pause", {"reason": "debtor in hospital"})
+    mollie.down = False
+    assert paused.status == 200
+    assert mollie.payments[second["id"]]["status"] == "pending"
+    for day in (date(2026, 3, 4), date(2026, 3, 5)):
+        run_day(world, day)
+    assert mollie.payments[second["id"]]["status"] == "canceled"  # was pending
+    got = plan_of(world, plan_id)
+    assert got["status"] == "paused"
+    assert [d["state"] for d in got["direct_debits"]] == ["collected", "withdrawn"]

@@ -127,6 +127,8 @@ def test_a_breach_lets_the_collection_under_way_run_and_books_it(world, mollie):
     run_day(world, date(2026, 3, 3))  # no grace: installment 2 unpaid a day late is a breach
     assert plan_of(world, plan_id)["status"] == "cancelled"
     assert mollie.payments[second["id"]]["status"] == "pending"  # not canceled: it pays arrears
+    run_day(world, date(2026, 3, 4))  # nor by a later look (failure19 M1 asks only cancels asked)
+    assert mollie.payments[second["id"]]["status"] == "pending"
     mollie.settle(second["id"], "paid")
     assert webhook(world, second["id"]) == ["paid"]
     assert booked(world, second["id"]).amount == 10_000 and _live_total(world) == 20_000
