@@ -132,6 +132,20 @@ NOBODYS = (
     "ibans in the API), have it proven there, and upload the file again; or resolve this item "
     "if the account is none of the agency's business"
 )
+# an account registered for a client and not proven yet (an onboarded client's IBAN starts so):
+# "belongs to no client" sent the agency to register what it had registered, and named
+# neither the client nor the code (newcomer19 F2); statement_refusal_text has its Dutch
+PENDING = (
+    "account {account} is registered for client {client} but not proven yet (pending, code "
+    "{code}): {how}; then upload the file again"
+)
+PENDING_HOW = {
+    True: "the client confirms the code (the console's Settings, Bank accounts, or POST "
+    "/v1/clients/{client}/ibans/confirm with its own key), or the agency decides (POST "
+    "/v1/clients/{client}/ibans/decide)",
+    False: "a transfer from the account with the code in the description proves it, or the "
+    "agency decides (POST /v1/clients/{client}/ibans/decide)",
+}
 # a client's own upload of an account that is no verified account of the client (the agency's,
 # another client's, or the client's own not yet proven): what the client can do
 CLIENT_ACCOUNT_NEXT = (
@@ -384,8 +398,25 @@ class StatementService:
             why = not_an_iban(statement)  # a bank's own id no client can register
             if why:  # not nobody's: no client can have it, whoever holds it (misc16 #3)
                 raise StatementError(UNROUTABLE.format(account=statement.account, why=why))
+            if pending := self._pending(agency_id, statement.account):
+                raise StatementError(pending)
             raise StatementError(NOBODYS.format(account=statement.account, agency=agency_id))
         return owner
+
+    def _pending(self, agency_id: str, account: str) -> str | None:
+        """What to do with a statement of ``account`` when the agency registered it for one of
+        its clients and it waits for proof, else None."""
+        claims = [
+            c for c in AccountOwnership(self.repos).claims(account) if c.agency_id == agency_id
+        ]
+        for claim in claims:
+            found = self.repos.clients.get(claim.client_id)
+            if found is None:
+                continue
+            number = found[0].number
+            how = PENDING_HOW[claim.confirmable].format(client=number)
+            return PENDING.format(account=account, client=number, code=claim.code, how=how)
+        return None
 
     # -- one statement -----------------------------------------------------------------------
     def _ingest_statement(
