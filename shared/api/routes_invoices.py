@@ -29,8 +29,10 @@ from shared.services.imports import InvoiceDraft
 
 
 def invoice_out(inv: Invoice, kinds: Mapping[str, NoteKind] | None = None) -> dict[str, object]:
-    """``kinds``: per credit note reference its kind as the ledger booked it."""
-    kinds = kinds or {}
+    """``kinds``: per credit note reference its kind as the ledger booked it, over the kinds
+    the invoice keeps (the status routes' answers said ``null`` for a note the invoice keeps
+    as a discount: newcomer19 F3)."""
+    kinds = dict(inv.note_kinds) | dict(kinds or {})
     return schemas.InvoiceOut(
         number=inv.number,
         debtor=inv.debtor_number,

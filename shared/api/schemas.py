@@ -143,7 +143,12 @@ class ClientIn(Strict):
         "the return address in the envelope window (undeliverable letters go back there); "
         "null: letters carry no return address",
     )
-    allow_third_party_matching: bool = False
+    allow_third_party_matching: bool = Field(
+        default=False,
+        description="Payments on the agency's third-party (pooled) account are matched to this "
+        "client's invoices; without it only a line quoting the client's code while the agency "
+        "holds an open case of the client is (the case's transfer_quote)",
+    )
     auto_book_threshold: float = Field(
         default=0.85,
         ge=0.5,

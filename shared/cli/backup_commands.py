@@ -10,6 +10,11 @@ import sys
 from datetime import date
 from typing import Any
 
+NO_BACKUP = (
+    "no complete backup yet: the nightly backup makes one, or `inning backup` now (the tables "
+    "into the backups container)"
+)
+
 
 def _backup() -> Any:
     from shared import bootstrap
@@ -38,7 +43,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from shared.services.operations.backups import kept_since, restore
 
     if args.list:
-        print("\n".join(_backup().days()))
+        days = _backup().days()
+        if days:
+            print("\n".join(days))
+        else:  # an empty line told ops nothing (newcomer19 F5); stdout stays empty for scripts
+            print(NO_BACKUP, file=sys.stderr)
         return 0
     try:
         day = date.fromisoformat(args.from_date).isoformat()
@@ -47,6 +56,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
             f"--from: expected a date like 2026-11-29, not {args.from_date!r}"
         ) from None
     backup = _backup()
+    days = backup.days()
+    if day not in days:
+        raise ValueError(
+            f"no complete backup for {day}; "
+            + (f"the days that have one: {', '.join(days[-7:])}" if days else NO_BACKUP)
+            + " (`inning restore --list`)"
+        )
     counts = restore(backup, day, args.table or (), args.set or (), now=SystemClock().now())
     _print(counts, args.json)
     watched = sum(1 for c in counts for _, rk in c.kept if rk == PAYMENT_RECORD)

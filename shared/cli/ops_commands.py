@@ -26,9 +26,19 @@ from typing import Any
 
 
 def _chosen(services: Any, agency: str | None, number: str | None) -> list[Any]:
-    """Every client, or the one ``--agency``/``--client`` name."""
+    """Every client, the clients of ``--agency`` alone, or the one ``--agency``/``--client``
+    name. ``--agency`` alone is that agency's clients, never every agency's: the engineer who
+    names one agency must not end plans or delete credentials in another's books (newcomer19
+    F1: it was ignored without ``--client``)."""
     if number is None:
-        return sorted(services.repos.clients.all(), key=lambda c: (c.agency_id, c.number))
+        every = sorted(services.repos.clients.all(), key=lambda c: (c.agency_id, c.number))
+        if agency is None:
+            return every
+        if services.repos.agencies.get(agency) is None:
+            raise ValueError(
+                f"no agency {agency} (an agency id, as `inning agency create` made it)"
+            )
+        return [c for c in every if c.agency_id == agency]
     if not agency:
         raise ValueError("--client needs --agency (client numbers are the agency's own)")
     client_id = services.repos.clients.id_for_number(agency, number)
@@ -121,10 +131,14 @@ def cmd_mollie_prune(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
 
     services = cli_services()
-    client_id = None
-    if args.client is not None:
-        client_id = _chosen(services, args.agency, args.client)[0].client_id
-    decided = services.mollie_retention.sweep(client_id, dry_run=args.dry_run)
+    if args.client is None and args.agency is None:
+        decided = services.mollie_retention.sweep(None, dry_run=args.dry_run)
+    else:  # one client, or each client of the one agency named
+        decided = [
+            kept
+            for c in _chosen(services, args.agency, args.client)
+            for kept in services.mollie_retention.sweep(c.client_id, dry_run=args.dry_run)
+        ]
     if args.json:
         print(json.dumps([d.as_dict() for d in decided]))
         return 0
@@ -135,13 +149,16 @@ def cmd_mollie_prune(args: argparse.Namespace) -> int:
     return 0
 
 
+AGENCY_HELP = "only this agency's clients (with --client: only that one)"
+
+
 def register(sub: Any) -> None:
     backfill = sub.add_parser("backfill", help="one-off work after a deploy")
     kinds = backfill.add_subparsers(dest="kind", required=True, parser_class=type(backfill))
     watch = kinds.add_parser(
         "prescription", help="a prescription watch row for every open invoice without one"
     )
-    watch.add_argument("--agency", help="with --client: only this client")
+    watch.add_argument("--agency", help=AGENCY_HELP)
     watch.add_argument("--client", help="the client's number at --agency")
     watch.add_argument("--per-day", type=int, default=1000,
                        help="rows whose look is due now, per day (default 1000)")  # fmt: skip
@@ -151,7 +168,7 @@ def register(sub: Any) -> None:
         "whatsapp-stop",
         help="record the day of a WhatsApp STOP sent before STOP dates were kept (contact log)",
     )
-    stop.add_argument("--agency", help="with --client: only this client")
+    stop.add_argument("--agency", help=AGENCY_HELP)
     stop.add_argument("--client", help="the client's number at --agency")
     stop.add_argument("--json", action="store_true")
     stop.set_defaults(handler=cmd_backfill_whatsapp_stop)
@@ -159,7 +176,7 @@ def register(sub: Any) -> None:
         "handed-over-plans",
         help="end the plans running over an invoice handed over to a collection agency",
     )
-    handed.add_argument("--agency", help="with --client: only this client")
+    handed.add_argument("--agency", help=AGENCY_HELP)
     handed.add_argument("--client", help="the client's number at --agency")
     handed.add_argument("--json", action="store_true")
     handed.set_defaults(handler=cmd_backfill_handed_over_plans)
@@ -168,7 +185,7 @@ def register(sub: Any) -> None:
     prune = actions.add_parser(
         "prune", help="delete the kept credentials of replaced or unlinked accounts past retention"
     )
-    prune.add_argument("--agency", help="with --client: only this client")
+    prune.add_argument("--agency", help=AGENCY_HELP)
     prune.add_argument("--client", help="the client's number at --agency")
     prune.add_argument("--dry-run", action="store_true", help="say what would go; change nothing")
     prune.add_argument("--json", action="store_true")
@@ -179,7 +196,7 @@ def register(sub: Any) -> None:
         "prescription",
         help="per client: watch rows (count, oldest) and claims held past their date",
     )
-    held.add_argument("--agency", help="with --client: only this client")
+    held.add_argument("--agency", help=AGENCY_HELP)
     held.add_argument("--client", help="the client's number at --agency")
     held.add_argument("--json", action="store_true")
     held.set_defaults(handler=cmd_watch_prescription)

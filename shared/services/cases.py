@@ -84,8 +84,7 @@ class CaseService:
         except Conflict:
             pass
         self._tell_client(client, f"case-{case_id}", f"Dossier {debtor.number} overgedragen aan incasso",
-                          f"Het dossier van {debtor.name} ({debtor.number}) met {len(invoices)} facturen, samen {format_eur_nl(principal)}, "
-                          f"is overgedragen aan het incassobureau (zaak {case_id}).")  # fmt: skip
+                          _handed_over_text(debtor, len(invoices), principal, self._agency_name(client), case_id))  # fmt: skip
         return case
 
     def withdraw(
@@ -465,6 +464,10 @@ class CaseService:
         )
         self.messaging.enqueue(message, MessageContent(subject=subject, text=text))
 
+    def _agency_name(self, client: Client) -> str | None:
+        agency = self.repos.agencies.get(client.agency_id)
+        return agency.name if agency is not None and agency.name else None
+
     def _tell_client(self, client: Client, key: str, subject: str, text: str) -> None:
         if not client.contact_email:
             return
@@ -478,6 +481,20 @@ class CaseService:
             sender=client.contact_email,
         )
         self.messaging.enqueue(message, MessageContent(subject=subject, text=text))
+
+
+def _handed_over_text(
+    debtor: Debtor, count: int, principal: Cents, agency: str | None, case_id: str
+) -> str:
+    """The client's mail on a hand-over, in Dutch as its subject: one invoice is "1 factuur",
+    and the agency by its name, which the client pays and asks from now on (newcomer19 F8:
+    "met 1 facturen ... overgedragen aan het incassobureau")."""
+    invoices = "1 factuur" if count == 1 else f"{count} facturen"
+    to = f"incassobureau {agency}" if agency else "het incassobureau"
+    return (
+        f"Het dossier van {debtor.name} ({debtor.number}) met {invoices}, samen "
+        f"{format_eur_nl(principal)} hoofdsom, is overgedragen aan {to} (zaak {case_id})."
+    )
 
 
 def _mark(at: datetime, *parts: str) -> str:

@@ -55,6 +55,7 @@ from shared.domain.statements.batches import (
     names_batch,
     own_collection_file,
 )
+from shared.domain.statements.client_code import client_code, codes_in
 from shared.domain.statements.designation import line_designation
 from shared.domain.statements.details_nl import id_candidates
 from shared.domain.statements.matching import (
@@ -132,6 +133,20 @@ NOBODYS = (
     "ibans in the API), have it proven there, and upload the file again; or resolve this item "
     "if the account is none of the agency's business"
 )
+# an account registered for a client and not proven yet (an onboarded client's IBAN starts so):
+# "belongs to no client" sent the agency to register what it had registered, and named
+# neither the client nor the code (newcomer19 F2); statement_refusal_text has its Dutch
+PENDING = (
+    "account {account} is registered for client {client} but not proven yet (pending, code "
+    "{code}): {how}; then upload the file again"
+)
+PENDING_HOW = {
+    True: "the client confirms the code (the console's Settings, Bank accounts, or POST "
+    "/v1/clients/{client}/ibans/confirm with its own key), or the agency decides (POST "
+    "/v1/clients/{client}/ibans/decide)",
+    False: "a transfer from the account with the code in the description proves it, or the "
+    "agency decides (POST /v1/clients/{client}/ibans/decide)",
+}
 # a client's own upload of an account that is no verified account of the client (the agency's,
 # another client's, or the client's own not yet proven): what the client can do
 CLIENT_ACCOUNT_NEXT = (
@@ -159,6 +174,12 @@ HELD_BACK_CLIENT = (
     "it through the agency. Book the agency's account or another client's from the bank's own "
     "statement; an account of the client's own is first registered and proven for the client, "
     "who then uploads the file again"
+)
+# a line on the agency's pooled account that no client's invoices may be matched to: what to do
+NO_CLIENT_MATCHES = (
+    "no client allows matching on the agency's account and the text quotes no client code of "
+    "an open case: book it on the client and invoices it pays, or let the client allow "
+    "matching (allow_third_party_matching, POST /v1/clients)"
 )
 MAX_HELD_NAMED = 10  # accounts an item's title names; its detail lists up to MAX_HELD_LISTED
 MAX_HELD_LISTED = 100
@@ -384,8 +405,25 @@ class StatementService:
             why = not_an_iban(statement)  # a bank's own id no client can register
             if why:  # not nobody's: no client can have it, whoever holds it (misc16 #3)
                 raise StatementError(UNROUTABLE.format(account=statement.account, why=why))
+            if pending := self._pending(agency_id, statement.account):
+                raise StatementError(pending)
             raise StatementError(NOBODYS.format(account=statement.account, agency=agency_id))
         return owner
+
+    def _pending(self, agency_id: str, account: str) -> str | None:
+        """What to do with a statement of ``account`` when the agency registered it for one of
+        its clients and it waits for proof, else None."""
+        claims = [
+            c for c in AccountOwnership(self.repos).claims(account) if c.agency_id == agency_id
+        ]
+        for claim in claims:
+            found = self.repos.clients.get(claim.client_id)
+            if found is None:
+                continue
+            number = found[0].number
+            how = PENDING_HOW[claim.confirmable].format(client=number)
+            return PENDING.format(account=account, client=number, code=claim.code, how=how)
+        return None
 
     # -- one statement -----------------------------------------------------------------------
     def _ingest_statement(
@@ -413,7 +451,7 @@ class StatementService:
             # not euros: on the agency's action list for a person, nothing booked
             self.repos.banking.write_marks([mark])
             return "booked", None
-        clients = self._clients_for(owner)
+        clients = self._clients_for(owner, statement)
         scope = clients[0] if owner.client_id else None
         closing = self._check_balances(
             statement, owner, scope, name, report, closed.last, mark=mark.rk,
@@ -584,18 +622,37 @@ class StatementService:
             auto_book=all(c.auto_book for c in clients),
         )
 
-    def _clients_for(self, owner: AccountOwner) -> list[Client]:
+    def _clients_for(self, owner: AccountOwner, statement: Statement | None = None) -> list[Client]:
+        """The clients whose invoices a line of ``statement`` may pay: the account's client,
+        or on the agency's pooled account those that allow matching there and those whose
+        code a line quotes while the agency holds a case of theirs: the portal and the case
+        tell a handed-over debtor to pay there quoting it (newcomer19 F10: an onboarded
+        client allows no matching, so every such payment was unmatched, "no client allows
+        matching", and booked by hand)."""
         if owner.client_id:
             found = self.repos.clients.get(owner.client_id)
             return [found[0]] if found else []
+        quoted = {
+            code
+            for line in (statement.lines if statement is not None else ())
+            for code in codes_in(" ".join(x for x in (line.remittance, line.reference) if x))
+        }
         clients, token = [], None
         while True:
             page, token = self.repos.clients.list_for_agency(
                 owner.agency_id, page_size=1000, continuation=token
             )
-            clients += [c for c in page if c.allow_third_party_matching]
+            clients += [
+                c for c in page if c.allow_third_party_matching or self._case_quoted(c, quoted)
+            ]
             if not token:
                 return clients
+
+    def _case_quoted(self, client: Client, quoted: set[str]) -> bool:
+        if client_code(client.client_id) not in quoted:
+            return False
+        cases = self.repos.cases.of_client(client.agency_id, client.client_id)
+        return any(case.status == "open" for case in cases)
 
     def _lookups(self, clients: list[Client], *, pooled: bool) -> Lookups:
         invoices = self.repos.invoices
@@ -809,7 +866,7 @@ class StatementService:
             )
             return
         if not clients:
-            result = LineMatch(0, line.amount, (), (), ("no client allows matching",), None)
+            result = LineMatch(0, line.amount, (), (), (NO_CLIENT_MATCHES,), None)
         else:
             totals = self._totals_for(clients, line.booking_date)
             asked = self._asked_for(clients, line.booking_date)

@@ -42,3 +42,20 @@ def test_values_of_ones_own_are_kept():
     env = dict(own)
     follow_ports(local_ports({"INNING_LOCAL_PORT": "7391"}), {}, env)
     assert env == own
+
+
+def test_the_banner_gives_the_command_line_the_links_port_too():
+    """newcomer19 F4: on ports of its own the banner gave `inning` only the storage, so
+    `inning user invite` printed and mailed http://localhost:7071/api/console/invite/...: a
+    dead link, or another checkout's console."""
+    from tools.devhost.run import cli_exports
+
+    env: dict[str, str] = {}
+    sample = {"AzureWebJobsStorage": "UseDevelopmentStorage=true",
+              "INNING_PUBLIC_BASE_URL": "http://localhost:7071"}  # fmt: skip
+    follow_ports(local_ports({"INNING_LOCAL_PORT": "7561",
+                              "INNING_LOCAL_AZURITE_PORT": "10561"}), sample, env)  # fmt: skip
+    line = cli_exports(env)
+    assert "INNING_PUBLIC_BASE_URL='http://localhost:7561'" in line
+    assert "AzureWebJobsStorage='DefaultEndpointsProtocol=http;" in line
+    assert line.startswith("The `inning` command line on this run's storage and links: export ")

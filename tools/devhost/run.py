@@ -73,6 +73,18 @@ def follow_ports(
         env["INNING_PUBLIC_BASE_URL"] = local_url(ports.host)
 
 
+def cli_exports(env: Mapping[str, str]) -> str:
+    """The banner's line for the `inning` command line on this run: its storage and the
+    links it writes (an invitation's, `inning user invite`), which otherwise come from the
+    sample's port 7071 (newcomer19 F4: a dead link, or another checkout's console)."""
+    said = " ".join(
+        f"{name}='{env[name]}'"
+        for name in ("AzureWebJobsStorage", "INNING_PUBLIC_BASE_URL")
+        if env.get(name)
+    )
+    return f"The `inning` command line on this run's storage and links: export {said}"
+
+
 def main() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -120,11 +132,7 @@ def main() -> None:
         host.start()
         _banner(local_url(host.port), keys)
         if ports != local_ports({}):  # the `inning` command line reads the sample otherwise
-            print(
-                "The `inning` command line on this run's storage: export "
-                f"AzureWebJobsStorage='{os.environ['AzureWebJobsStorage']}'\n",
-                flush=True,
-            )
+            print(cli_exports(os.environ) + "\n", flush=True)
         _people_banner(local_url(host.port), users)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

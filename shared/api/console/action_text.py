@@ -691,6 +691,16 @@ _REASONS = shapes(
         (r"^amount equals the open amount of invoice (.+)$",
          lambda m: f"bedrag is gelijk aan het openstaande bedrag van factuur {m[1]}"),
         (r"^amount equals the open amount$", lambda m: "bedrag is gelijk aan het openstaande bedrag"),
+        # statements.NO_CLIENT_MATCHES (newcomer19 F10); the words before it as they were
+        (r"^no client allows matching on the agency's account and the text quotes no client "
+         r"code of an open case: .*$",
+         lambda m: "geen opdrachtgever staat koppelen op de rekening van het incassobureau toe en "
+                   "de omschrijving noemt geen code van een opdrachtgever met een lopende zaak: "
+                   "boek de betaling op de opdrachtgever en de facturen die ze betaalt, of laat "
+                   "de opdrachtgever koppelen toestaan (allow_third_party_matching, POST "
+                   "/v1/clients)"),
+        (r"^no client allows matching$",
+         lambda m: "geen opdrachtgever staat koppelen op de rekening van het incassobureau toe"),
         # cm18 F10: these stood in English on the Dutch item ("amount equals the open principal")
         (r"^amount equals the open principal$",
          lambda m: "bedrag is gelijk aan de openstaande hoofdsom"),

@@ -66,6 +66,11 @@ _SUMMARIES = shapes(
         (r"^Credit note (.+?): (€ [\d.]+,\d\d) of invoice (.+?) credited on (\d{4}-\d\d-\d\d)(?:: (.*))?$",
          lambda m: f"Creditnota {m[1]}: {m[2]} van factuur {m[3]} gecrediteerd op {m[4]}"
          + (f": {m[5]}" if m[5] else "")),
+        # a discount (services.invoice_status._log_credit_note): English on the Dutch timeline
+        # and contact-log report (newcomer19 F9)
+        (r"^Discount (.+?): (€ [\d.]+,\d\d) off invoice (.+?) from (\d{4}-\d\d-\d\d)(?:: (.*))?$",
+         lambda m: f"Korting {m[1]}: {m[2]} op factuur {m[3]} vanaf {m[4]}"
+         + (f": {m[5]}" if m[5] else "")),
         (r"^Invoice (.+) withdrawn$", lambda m: f"Factuur {m[1]} ingetrokken"),
         # a client's upload lowered an open amount (services.imports.Lowered)
         (r"^Invoice (.+?): the client reported (€ [\d.]+,\d\d) received directly \(open (€ [\d.]+,\d\d) -> (€ [\d.]+,\d\d) in its books\); booked as paid to the client$",
@@ -184,6 +189,8 @@ _SUMMARIES_EN = shapes(
          lambda m: f"{m[1]} of {_eur_en(m[2])} {m[3]}"),
         (rf"^Credit note (.+?): {_EUR_NL} of invoice (.*)$",
          lambda m: f"Credit note {m[1]}: {_eur_en(m[2])} of invoice {m[3]}"),
+        (rf"^Discount (.+?): {_EUR_NL} off invoice (.*)$",
+         lambda m: f"Discount {m[1]}: {_eur_en(m[2])} off invoice {m[3]}"),
         (rf"^Waived {_EUR_NL} of the (.*)$", lambda m: f"Waived {_eur_en(m[1])} of the {m[2]}"),
         (rf"^Invoice (.+?): the client reported {_EUR_NL} received directly \(open {_EUR_NL} -> {_EUR_NL} (.*)$",
          lambda m: f"Invoice {m[1]}: the client reported {_eur_en(m[2])} received directly "

@@ -63,6 +63,20 @@ _REFUSALS = shapes(
                    "opdrachtgever, Bankrekeningen; of de ibans van de opdrachtgever in de API), "
                    "laat haar daar bewijzen en upload het bestand opnieuw; of handel dit punt af "
                    "als de rekening het bureau niet aangaat"),
+        # newcomer19 F2: registered for a client, not proven yet (statements.PENDING)
+        (r"^account (\S+) is registered for client (\S+) but not proven yet \(pending, code "
+         r"(\S+)\): the client confirms the code .*$",
+         lambda m: f"rekening {m[1]} is geregistreerd voor opdrachtgever {m[2]} maar nog niet "
+                   f"bewezen (code {m[3]}): de opdrachtgever bevestigt de code (Instellingen, "
+                   "Bankrekeningen; of POST …/ibans/confirm met haar eigen sleutel), of het "
+                   "incassobureau besluit (POST …/ibans/decide); upload het bestand daarna "
+                   "opnieuw"),
+        (r"^account (\S+) is registered for client (\S+) but not proven yet \(pending, code "
+         r"(\S+)\): a transfer from the account .*$",
+         lambda m: f"rekening {m[1]} is geregistreerd voor opdrachtgever {m[2]} maar nog niet "
+                   f"bewezen (code {m[3]}): een overboeking vanaf die rekening met de code in de "
+                   "omschrijving bewijst haar, of het incassobureau besluit (POST "
+                   "…/ibans/decide); upload het bestand daarna opnieuw"),
         # a client's own upload (statements.CLIENT_ACCOUNT_NEXT)
         (r"^account (\S+) is not a verified account of the client this file was uploaded for; "
          r"a client's upload books only its own accounts(?:; if it is an account of the "
