@@ -7,6 +7,8 @@ whose answer was lost may have been applied."""
 
 from __future__ import annotations
 
+import logging
+import os
 import socket
 import struct
 import threading
@@ -25,9 +27,17 @@ from azure.core.pipeline import PipelineContext, PipelineRequest
 from azure.core.rest import HttpRequest
 from azure.data.tables import TableClient, TableTransactionError
 from azure.data.tables._authentication import SharedKeyCredentialPolicy
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 
 from shared.adapters.tables.azure import AzureTableStore
 from shared.ports.tables import Conflict, Op, OpKind, Row, StorageError, TransactionFailed
+from shared.telemetry import setup
+from tests.support.connect_proxy import connect_proxy
+from tests.support.otel import attributes
 from tests.support.stand_in import Received, Reply, serve
 
 ACCOUNT = "devstoreaccount1"
@@ -261,3 +271,67 @@ def test_a_kept_connection_the_service_closed_is_not_used_for_a_batch() -> None:
         store.reader._idle.append((conn, store.reader._clock()))
         assert store.transact("T", [Op(OpKind.INSERT, Row("p", "r", {}))]) == [ETAG]
     assert [r.method for r in table.received] == ["GET", "POST"]
+
+
+# -- what operations see: the span and the failure logs --------------------------------------
+
+
+@pytest.fixture
+def spans(monkeypatch: pytest.MonkeyPatch) -> InMemorySpanExporter:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    monkeypatch.setattr(trace, "get_tracer", lambda name, *a, **k: provider.get_tracer(name))
+    monkeypatch.setattr(setup, "_tracing", True)
+    return exporter
+
+
+def test_a_transaction_is_one_client_span_named_as_the_sdks(spans: InMemorySpanExporter) -> None:
+    answers = [_busy(503), _applied()]
+    with serve(_played(answers)) as table:
+        store = AzureTableStore.from_connection_string(_connection(table.url))
+        store.reader._sleep = lambda s: None
+        store.transact("T", [Op(OpKind.INSERT, Row("p", "r", {}))])
+    (span,) = spans.get_finished_spans()
+    assert span.name == "TableClient.submit_transaction"
+    assert span.kind is SpanKind.CLIENT
+    got = attributes(span)
+    assert got["http.request.method"] == "POST"
+    assert got["url.full"].endswith(f"/{ACCOUNT}/$batch")
+    assert got["http.response.status_code"] == 202
+    assert got["http.request.resend_count"] == 1
+    ctx = span.get_span_context()
+    assert ctx is not None
+    for received in table.received:
+        assert received.headers["traceparent"].startswith(f"00-{ctx.trace_id:032x}-")
+
+
+def test_a_failed_attempt_is_logged_as_a_transaction_with_its_ids(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="inning.storage")
+    answers = [_busy(503, **{"x-ms-request-id": "svc-1"}), _applied()]
+    with serve(_played(answers)) as table:
+        store = AzureTableStore.from_connection_string(_connection(table.url))
+        store.reader._sleep = lambda s: None
+        store.transact("T", [Op(OpKind.INSERT, Row("p", "r", {}))])
+    (record,) = [r for r in caplog.records if r.name == "inning.storage"]
+    assert record.levelno == logging.INFO
+    assert record.getMessage().startswith("table storage transaction failed, retrying")
+    assert record.service_request_id == "svc-1"  # type: ignore[attr-defined]
+    assert record.client_request_id == table.received[0].headers["x-ms-client-request-id"]  # type: ignore[attr-defined]
+
+
+def test_through_an_http_proxy_a_transaction_is_sent_to_its_absolute_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    with connect_proxy(("u", "pw")) as proxy, serve(_played([_applied()])) as table:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url(("u", "pw")))
+        store = AzureTableStore.from_connection_string(_connection(table.url))
+        assert store.transact("T", [Op(OpKind.INSERT, Row("p", "r", {}))]) == [ETAG]
+    assert [a.method for a in proxy.asked] == ["POST"]
+    assert proxy.asked[0].target == f"{table.url}/{ACCOUNT}/$batch"
+    assert proxy.asked[0].authorised

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.domain.statements.mt940_writer import OutLine, write_mt940
 from tests.unit.api.conftest import world  # noqa: F401
 from tests.unit.services.test_statement_window import (
     ACCOUNT,
     PAID_ON,
     PAYER,
-    OutLine,
     reference,
     service,
     setup,
-    write_mt940,
 )
 
 
