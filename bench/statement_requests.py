@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 
 def _table_and_kind(request: Any) -> tuple[str, str]:
-    if isinstance(request, str):  # the lean reader's GET: its path and query
+    if isinstance(request, str):  # the lean client's GET (or $batch POST): its path and query
         url, method = request, "GET"
     else:  # the SDK's pipeline request (writes, batches)
         url, method = request.http_request.url, request.http_request.method

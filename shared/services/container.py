@@ -155,8 +155,8 @@ class Services:
             client, numbers
         )
         # a running plan over the principal only is the client's agreement to that order
-        payments.principal_first = lambda client, numbers: self.plans.principal_first(
-            client, numbers
+        payments.principal_first = lambda client, numbers, plans=None: self.plans.principal_first(
+            client, numbers, plans
         )
         # a restatement (a costs term cleared, a new kind, a rate table) lowers or raises
         # claims a running plan holds: the plan follows, as after a credit note (law11 #2)

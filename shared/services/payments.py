@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import Protocol
 
 from shared.adapters.tables.banking_repo import PaymentRef
 from shared.clock import Clock, amsterdam_date
@@ -41,11 +42,21 @@ from shared.domain.records import (
 )
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.errors import ConflictingUpdate
+from shared.services.ledger.plan_parts import PlansById
 from shared.services.ledger.service import LedgerService
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import UNDONE
 
 RETRIES = 5
+
+
+class PrincipalFirst(Protocol):
+    def __call__(
+        self, client: Client, invoice_numbers: list[str], plans: PlansById | None = None
+    ) -> frozenset[str]:
+        """The invoices among these a running plan over the principal only holds;
+        ``plans``: the client's plans by id the caller read (filled with those read)."""
+        ...
 
 
 class PaymentService:
@@ -66,7 +77,7 @@ class PaymentService:
         self.plan_listener: Callable[[Client, list[str]], None] | None = None
         # the invoices among these whose principal is paid first by agreement (a running
         # payment plan over the principal only); None: the order of art. 6:44 for all
-        self.principal_first: Callable[[Client, list[str]], frozenset[str]] | None = None
+        self.principal_first: PrincipalFirst | None = None
         # a bank return whose reason says the debtor died (MD07): his standing is proposed
         # before the plans hear of the return (a plan must not lapse and mail a dead man)
         self.deceased_return: Callable[[Client, str, str, str], object] | None = None

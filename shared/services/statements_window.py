@@ -103,6 +103,7 @@ from shared.ports.tables import (
 )
 from shared.services.client_receipts import SYNC_PREFIX
 from shared.services.ledger.costs_holds import ended_plan_held_on, principal_plan_ran_on
+from shared.services.ledger.plan_parts import PlansById
 from shared.services.ledger.service import DebtorClaims
 from shared.services.plan_designation import PlanMemo, plan_invoices_named
 from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups, SingleFlight
@@ -261,6 +262,9 @@ class StatementWindow:
         self.figures: dict[tuple[str, str, date], tuple[DebtorClaims, dict[str, ClaimFigures]]] = {}
         # client -> {invoice: plan id} of every invoice a plan holds (None: more than a page)
         self.plan_members: dict[str, dict[str, str] | None] = {}
+        # client -> its plans by id read for this window's claims and principal-first checks
+        # (a debtor's claims name each plan he had: read once here, not once per claims read)
+        self.plans_by_id: dict[str, PlansById] = {}
         # the window's changes to the Today sums, per client (or action scope): recorded as
         # one change row each at the end of the flush (_record_sums), not one per kind
         self.sums: dict[str, _Sums] = {}
@@ -548,7 +552,9 @@ class StatementWindow:
         rows = self._invoice_rows(client.client_id, number)  # of_debtor may have read them
         invoices = [invoice_from_row(r) for r in rows]
         if ledger_digest.may_have(seen, number) or not all(map(_untouched, invoices)):
-            claims = self.service.payments.ledger.debtor_claims(client, number, debtor, invoices)
+            claims = self.service.payments.ledger.debtor_claims(
+                client, number, debtor, invoices, plans=self._plans(client.client_id)
+            )
         else:  # the digest of ledger debtors says its ledger has no row: no read
             claims = _without_ledger(client, debtor, invoices)
         return (
@@ -858,9 +864,14 @@ class StatementWindow:
             if members is not None:  # only the invoices a plan holds can be principal-first
                 numbers = [n for n in numbers if n in members]
             book.principal_first = (
-                agreed(book.client, numbers) if agreed and numbers else frozenset()
+                agreed(book.client, numbers, self._plans(book.client.client_id))
+                if agreed and numbers
+                else frozenset()
             )
         return book.principal_first
+
+    def _plans(self, client_id: str) -> PlansById:
+        return self.plans_by_id.setdefault(client_id, {})
 
     def _plans_memo(self, client_id: str) -> PlanMemo | None:
         """The plans this file's references were found to be, as the client's lookups asked."""

@@ -11,8 +11,8 @@ What is written is what the SDK writes (azure-data-tables 12.7, checked against 
 the same request lines, part and request headers, and entities (each property with its
 ``@odata.type``, strings included; ints as Edm.Int64 in a string; datetimes in UTC with
 microseconds and a ``Z``; booleans bare), JSON with ``json.dumps``'s defaults. The request is
-sent through the SDK's own pipeline (:mod:`shared.adapters.tables.azure`), so signing,
-retries, the request hook that counts and tracing are the SDK's.
+sent by the lean client (:meth:`shared.adapters.tables.lean.LeanTableReader.post_batch`):
+signed, counted, retried and traced as the SDK's pipeline did it.
 """
 
 from __future__ import annotations

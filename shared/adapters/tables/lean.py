@@ -6,8 +6,9 @@ The REST API these reads use is small and documented: ``GET /{table}(PartitionKe
 RowKey='…')`` and ``GET /{table}()?$filter=…&$top=…`` with the continuation in
 ``x-ms-continuation-NextPartitionKey`` / ``-NextRowKey`` headers. This module speaks exactly
 that, on keep-alive connections kept in a small pool per store (one host), so a request costs
-a few dozen microseconds of Python. Writes and entity-group transactions stay on the SDK
-(:mod:`shared.adapters.tables.azure`).
+a few dozen microseconds of Python. Entity-group transactions are sent here too
+(:meth:`LeanTableReader.post_batch`, retried as the SDK retries a POST); single-entity writes
+stay on the SDK (:mod:`shared.adapters.tables.azure`).
 
 What stays the same as the SDK, on purpose:
 
@@ -73,6 +74,7 @@ import json
 import logging
 import os
 import random
+import select
 import socket
 import ssl
 import threading
@@ -104,6 +106,10 @@ SCOPE = "https://storage.azure.com/.default"
 TOKEN_MARGIN_SECONDS = 300  # renew a bearer token this long before it expires
 TOKEN_RETRY_SECONDS = 30.0  # after a failed renewal of a still-valid token, try again this late
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# azure-core's RetryPolicy retries a POST (not in its method allowlist) on these alone, or on
+# any status >= 400 answered with a Retry-After header; never on an error raised in sending
+POST_RETRY_STATUSES = frozenset({500, 503, 504})
+BATCH = "transaction"  # as a failed one is logged
 MAX_RETRIES = 3  # per kind (status, connect, read), as azure-core's RetryPolicy
 BACKOFF_FACTOR = 0.8
 BACKOFF_MAX = 120.0
@@ -126,7 +132,7 @@ log = logging.getLogger("inning.storage")
 # -- authorisation -------------------------------------------------------------------------------
 class Authorizer(Protocol):
     def headers(
-        self, method: str, path: str, query: Mapping[str, str], date: str
+        self, method: str, path: str, query: Mapping[str, str], date: str, content_type: str = ""
     ) -> dict[str, str]:
         """What to add to a request for ``path`` (as sent, percent-encoded)."""
         ...
@@ -188,10 +194,11 @@ class SharedKey:
         return base64.b64encode(digest).decode()
 
     def headers(
-        self, method: str, path: str, query: Mapping[str, str], date: str
+        self, method: str, path: str, query: Mapping[str, str], date: str, content_type: str = ""
     ) -> dict[str, str]:
         _, account, key = self._current()
-        signature = self._sign(key, string_to_sign(method, account, path, date, query))
+        text = string_to_sign(method, account, path, date, query, content_type=content_type)
+        signature = self._sign(key, text)
         return {"Authorization": f"SharedKey {account}:{signature}"}
 
     def query(self) -> str:
@@ -258,7 +265,7 @@ class BearerToken:
         return token.token, expires, expires - TOKEN_MARGIN_SECONDS
 
     def headers(
-        self, method: str, path: str, query: Mapping[str, str], date: str
+        self, method: str, path: str, query: Mapping[str, str], date: str, content_type: str = ""
     ) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.current()}"}
 
@@ -275,7 +282,7 @@ class SharedAccessSignature:
         self._source = source
 
     def headers(
-        self, method: str, path: str, query: Mapping[str, str], date: str
+        self, method: str, path: str, query: Mapping[str, str], date: str, content_type: str = ""
     ) -> dict[str, str]:
         return {}
 
@@ -599,19 +606,111 @@ class LeanTableReader:
                 raise failed
             self._sleep(wait or 0.0)
 
-    def _exchange(self, target: str, headers: dict[str, str], due: float) -> _Answer:
-        """One HTTP GET on a pooled keep-alive connection (counted once, as the SDK's
-        ``raw_request_hook`` counts an attempt). A reused connection the server had already
-        closed is replaced once without counting as a failure (nothing was received). No
-        socket operation waits past ``due`` (monotonic), and the watchdog cuts a connection
-        still busy then (a server sending a byte at a time)."""
+    # -- one entity-group transaction, retried as the SDK's policy retries a POST --------------
+    def post_batch(self, body: bytes, content_type: str) -> tuple[int, dict[str, str], bytes]:
+        """``POST /$batch`` with ``body`` (:func:`batch_wire.changeset`'s): the last attempt's
+        (status, headers with lower-cased names, body), whatever its status. Retried as
+        azure-core's ``RetryPolicy`` retries a POST: an answer of 500, 503 or 504, or any
+        status >= 400 with a ``Retry-After`` header, at most :attr:`retries` times, waiting
+        as for a read; a refused connection, a reset or a timeout is raised at once
+        (``ServiceRequestError`` before anything was sent, else ``ServiceResponseError``):
+        a batch whose answer was lost may have been applied, and sent again it would be
+        refused (an insert's row exists) or applied twice."""
+        full = self._prefix + "/$batch"
+        sas = self._auth.query()
+        target = f"{full}?{sas}" if sas else full
+        if not telemetry.tracing_enabled():
+            return self._post_attempts(full, target, body, content_type, None)
+        url = self._origin + target
+        with lean_trace.read_span(
+            "TableClient.submit_transaction", url, self._host, self._named_port, method="POST"
+        ) as span:
+            return self._post_attempts(full, target, body, content_type, span)
+
+    def _post_attempts(
+        self,
+        full: str,
+        target: str,
+        body: bytes,
+        content_type: str,
+        span: lean_trace.ReadSpan | None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        failures = 0
+        due = time.monotonic() + self.deadline
+        while True:
+            date = formatdate(usegmt=True)
+            headers = {
+                "x-ms-version": API_VERSION,
+                "DataServiceVersion": "3.0",
+                "MaxDataServiceVersion": "3.0;NetFx",
+                "Content-Type": content_type,
+                "Accept": "application/json",
+                "x-ms-date": date,
+                lean_trace.REQUEST_ID: lean_trace.request_id(),
+                lean_trace.RETURN_REQUEST_ID: "true",
+                **self._auth.headers("POST", full, {}, date, content_type),
+            }
+            if span is not None:
+                span.attempt(headers)
+            try:
+                answer = self._exchange(target, headers, due, "POST", body)
+            except (ServiceRequestError, ServiceResponseError) as exc:
+                _log_failure(full, headers[lean_trace.REQUEST_ID], None, exc, None, True, BATCH)
+                raise
+            if span is not None:
+                span.answered(answer.status, answer.headers)
+            kept = (answer.status, answer.headers, answer.body)
+            if answer.status < 400:
+                return kept
+            asked = bool(answer.headers.get("retry-after"))
+            if not asked and answer.status not in POST_RETRY_STATUSES:
+                return kept
+            failures += 1
+            wait: float | None = None
+            final = failures > self.retries
+            if not final:
+                # the service's wait when it asked for one (none, or 0: the backoff, as the
+                # SDK's ``sleep``), else none before the first retry, then factor × 2^(n-1)
+                wait = _retry_after(answer.headers)
+                if not wait:
+                    wait = 0.0 if failures <= 1 else BACKOFF_FACTOR * 2 ** (failures - 1)
+                    wait *= random.uniform(0.8, 1.2)
+                wait = min(wait, BACKOFF_MAX)
+                final = time.monotonic() + wait >= due  # no time left for another attempt
+            error = _error(_Answer(*kept))
+            request_id = headers[lean_trace.REQUEST_ID]
+            _log_failure(full, request_id, answer, error, wait, final, BATCH)
+            if final:
+                return kept  # the SDK's policy hands the last answer back to be raised
+            self._sleep(wait or 0.0)
+
+    def _exchange(
+        self,
+        target: str,
+        headers: dict[str, str],
+        due: float,
+        method: str = "GET",
+        body: bytes | None = None,
+    ) -> _Answer:
+        """One HTTP request on a pooled keep-alive connection (counted once, as the SDK's
+        ``raw_request_hook`` counts an attempt). A GET on a reused connection the server had
+        already closed is replaced once without counting as a failure (nothing was received).
+        A POST is sent once: a reused connection is first checked for the server's close (as
+        urllib3 checks it before reuse), and a failure once it is sent is the caller's (a batch
+        whose answer was lost may have been applied), a ``ServiceResponseError`` as azure-core
+        raises it. No socket operation waits past ``due`` (monotonic), and the watchdog cuts a
+        connection still busy then (a server sending a byte at a time)."""
         if self._on_request is not None:
             self._on_request(target)
+        idempotent = method == "GET"
         for fresh_only in (False, True):
             remaining = due - time.monotonic()
             if remaining <= 0:
                 raise ServiceResponseError(f"table storage: no answer within {self.deadline} s")
             conn, reused = self._take(fresh_only)
+            if reused and not idempotent and _dropped(conn):
+                conn.close()
+                conn, reused = self._connection(), False
             conn.timeout = min(self._timeout, remaining)
             if not reused:
                 try:
@@ -625,18 +724,20 @@ class LeanTableReader:
             try:
                 if self._absolute:  # through an http proxy: it needs the whole URL
                     assert self._proxy is not None
-                    conn.request("GET", self._absolute + target,
+                    conn.request(method, self._absolute + target, body,
                                  headers={**headers, **self._proxy.headers()})  # fmt: skip
                 else:
-                    conn.request("GET", target, headers=headers)
+                    conn.request(method, target, body, headers=headers)
                 response = conn.getresponse()
-                body = response.read()
+                answered = response.read()
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()
                 if time.monotonic() >= due:  # cut by the watchdog, or timed out at the end
                     raise ServiceResponseError(
                         f"table storage: no answer within {self.deadline} s"
                     ) from exc
+                if not idempotent:  # sent, or perhaps sent: never again
+                    raise ServiceResponseError(f"table storage: {exc!r}") from exc
                 if isinstance(
                     exc, http.client.RemoteDisconnected | BrokenPipeError | ConnectionResetError
                 ):
@@ -653,7 +754,7 @@ class LeanTableReader:
                 conn.close()  # headers for their end, and reads an unsized body to the EOF
                 raise ServiceResponseError(f"table storage: no answer within {self.deadline} s")
             answer = _Answer(
-                response.status, {k.lower(): v for k, v in response.getheaders()}, body
+                response.status, {k.lower(): v for k, v in response.getheaders()}, answered
             )
             if response.will_close:
                 conn.close()
@@ -709,6 +810,19 @@ class LeanTableReader:
             conn.close()
 
 
+def _dropped(conn: http.client.HTTPConnection) -> bool:
+    """Whether the server closed (or wrote on) an idle connection: readable with nothing asked
+    is an EOF, a reset or a stray answer. What urllib3 checks before it reuses a connection."""
+    sock = conn.sock
+    if sock is None:
+        return True
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
 def _shown_key_path(table: str) -> str:
     """A point read's path with its keys replaced, as azure-core's placeholder replaces what a
     recorded URL must not show."""
@@ -723,6 +837,7 @@ def _log_failure(
     failed: Exception,
     wait: float | None,
     final: bool,
+    what: str = "read",
 ) -> None:
     """One failed attempt, with the ids Azure's logs and support find it by: a warning when
     the read gives up, info when it is retried. The path, never the query (a SAS, filter
@@ -738,7 +853,8 @@ def _log_failure(
     }
     if final:
         log.warning(
-            "table storage read failed: %s %s (client request id %s)",
+            "table storage %s failed: %s %s (client request id %s)",
+            what,
             status or type(failed).__name__,
             path,
             request_id,
@@ -746,7 +862,8 @@ def _log_failure(
         )
     else:
         log.info(
-            "table storage read failed, retrying in %.1f s: %s %s (client request id %s)",
+            "table storage %s failed, retrying in %.1f s: %s %s (client request id %s)",
+            what,
             wait or 0.0,
             status or type(failed).__name__,
             path,

@@ -121,7 +121,9 @@ def _tracer(trace: Any) -> Any:
 
 
 @contextmanager
-def read_span(operation: str, url: str, host: str, port: int | None) -> Iterator[ReadSpan]:
+def read_span(
+    operation: str, url: str, host: str, port: int | None, method: str = "GET"
+) -> Iterator[ReadSpan]:
     """A CLIENT span named ``operation`` (``TableClient.get_entity``) around one read, its
     retries included; ended with the exception's type and an error status if the read
     raised (a point read's 404 is an answer, not an error: the store returns None)."""
@@ -130,7 +132,7 @@ def read_span(operation: str, url: str, host: str, port: int | None) -> Iterator
 
     attributes: dict[str, Any] = {
         "az.namespace": NAMESPACE,
-        "http.request.method": "GET",
+        "http.request.method": method,
         "url.full": sanitized(url),
         "server.address": host,
     }

@@ -18,6 +18,9 @@ from shared.domain.money import Cents
 from shared.domain.plans.plan import PaymentPlan, PlanStatus
 from shared.services.ledger.costs_holds import plan_costs_ref
 
+# a client's plans by id as a caller read them (None: no such plan)
+PlansById = dict[str, PaymentPlan | None]
+
 
 def with_plan_parts(
     records: Sequence[ClaimRecord],

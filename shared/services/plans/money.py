@@ -18,6 +18,7 @@ from shared.domain.ledger.replay import open_claims
 from shared.domain.ledger.restate import received_day
 from shared.domain.money import Cents
 from shared.domain.parties import Client
+from shared.services.ledger.plan_parts import PlansById
 from shared.services.ledger.service import LedgerService
 from shared.services.plans.lapse_figures import OwedOnLapse, owed_on_lapse
 
@@ -89,10 +90,12 @@ class PlanMoney(Protocol):
         since: date,
         include_costs: bool,
         on: date,
+        plans: PlansById | None = None,
     ) -> tuple[Cents, Cents | None]:
         """``paid_towards``, and what the invoices still owe on ``on`` (every component, or
         the principal only; None when nothing can be told), from one read: the run compares
-        both with the plan."""
+        both with the plan. ``plans``: the plans by id the caller holds (the one it runs),
+        not read again for the claims' installments."""
         ...
 
 
@@ -188,9 +191,10 @@ class LedgerMoney:
         since: date,
         include_costs: bool,
         on: date,
+        plans: PlansById | None = None,
     ) -> tuple[Cents, Cents | None]:
         wanted = set(invoice_numbers)
-        claims = self.ledger.debtor_claims(client, debtor_number)
+        claims = self.ledger.debtor_claims(client, debtor_number, plans=plans)
         paid = _paid(claims.records, wanted, since, principal_only=not include_costs)
         # always replayed: a claim is lowered not only by what is let go on it (a waiver,
         # write-off or credit: events), but also by what it is read under, which leaves no

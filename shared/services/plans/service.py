@@ -55,6 +55,7 @@ from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.handed_over import refuse_handed_over
 from shared.services.ledger.costs_holds import ended_plan_costs_ref, plan_costs_ref
+from shared.services.ledger.plan_parts import PlansById
 from shared.services.payments import PaymentService
 from shared.services.plans import notices, owed_notices
 from shared.services.plans.direct_debit import (
@@ -1019,13 +1020,16 @@ class PlanService:
         )
         return sorted(decode(rk) for rk in rows)
 
-    def principal_first(self, client: Client, invoice_numbers: list[str]) -> frozenset[str]:
+    def principal_first(
+        self, client: Client, invoice_numbers: list[str], plans: PlansById | None = None
+    ) -> frozenset[str]:
         """The invoices among these held by a running plan over the principal only
         (``include_costs: false``): by agreeing to that plan the client accepted that its
         payments pay off the principal first (art. 6:44 BW is default law; lid 2 lets the
         creditor refuse another order, so it may accept one). Costs and interest stay owed
         and go back to the workflow when the plan ends, unless the client waives them.
-        One read when no invoice is in a plan."""
+        One read when no invoice is in a plan; ``plans``: the client's plans by id the
+        caller read (the statement window's), filled with those read here."""
         from shared.adapters.tables.keys import decode, encode
         from shared.adapters.tables.plans_repo import PLAN_INVOICES
 
@@ -1040,13 +1044,13 @@ class PlanService:
         for rk, row in rows.items():
             by_plan.setdefault(str(row.data["PlanId"]), set()).add(decode(rk))
         out: set[str] = set()
+        known: PlansById = {} if plans is None else plans
         for plan_id, numbers in by_plan.items():
-            found = self.plans.get(client.client_id, plan_id)
-            if (
-                found is not None
-                and not found[0].include_costs
-                and found[0].status in HOLDS_DUNNING
-            ):
+            if plan_id not in known:
+                found = self.plans.get(client.client_id, plan_id)
+                known[plan_id] = found[0] if found else None
+            plan = known[plan_id]
+            if plan is not None and not plan.include_costs and plan.status in HOLDS_DUNNING:
                 out |= numbers
         return frozenset(out)
 
@@ -1177,7 +1181,7 @@ class PlanService:
         assert plan.activated_at is not None
         paid, owed = self.money.standing(
             client, plan.debtor_number, list(plan.invoice_numbers), plan.activated_at.date(),
-            plan.include_costs, today,
+            plan.include_costs, today, plans={plan.plan_id: plan},
         )  # fmt: skip
         updated = plan
         if plan.status in RUNNING and owed is not None and owed < plan.total - paid:
@@ -1348,7 +1352,7 @@ class PlanService:
         assert plan.activated_at is not None
         paid, owed = self.money.standing(
             client, plan.debtor_number, list(plan.invoice_numbers), plan.activated_at.date(),
-            plan.include_costs, today,
+            plan.include_costs, today, plans={plan.plan_id: plan},
         )  # fmt: skip
         if owed is None or owed >= plan.total - paid:
             return plan
