@@ -20,14 +20,19 @@ from shared.services.errors import Invalid
 from shared.services.onboarding import register_agency
 
 
-def cmd_agency_create(args: argparse.Namespace) -> int:
-    from shared.cli.app_settings import cli_services
-    from shared.services.dunning_starter import seed_agency_defaults
-
+def _refuse_bad_contact(args: argparse.Namespace) -> None:
+    """Both commands take the same --iban and --email, refused before anything is read."""
     if args.iban and (error := iban_error(args.iban)):
         raise ValueError(f"--iban: {error}")
     if args.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", args.email):
         raise ValueError(f"--email: not an e-mail address: {args.email}")
+
+
+def cmd_agency_create(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+    from shared.services.dunning_starter import seed_agency_defaults
+
+    _refuse_bad_contact(args)
     services = cli_services()
     existing = services.repos.agencies.get(args.agency_id)
     if existing is not None and not args.new_key:
@@ -70,10 +75,7 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
 
     if args.name is None and args.iban is None and args.email is None and not args.dunning_starter:
         raise ValueError("nothing to change: give --name, --iban, --email or --dunning-starter")
-    if args.iban and (error := iban_error(args.iban)):
-        raise ValueError(f"--iban: {error}")
-    if args.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", args.email):
-        raise ValueError(f"--email: not an e-mail address: {args.email}")
+    _refuse_bad_contact(args)
     services = cli_services()
     existing = services.repos.agencies.get(args.agency_id)
     if existing is None:
