@@ -65,6 +65,20 @@ def test_a_later_days_job_resolves_the_item_of_the_run_it_finished(
     assert finished.status is RunStatus.AWAITING_APPROVAL
     assert s.run(tuesday) is None  # nothing new was due on Tuesday
     assert _blocked(s) == ["resolved"]
+    # and the run it finished has its approval item, which the cut had left unwritten
+    actions, _ = s.services.repos.actions.list("@agency-a", kind="settlement_approval")
+    assert [(a.action_id, a.status.value) for a in actions] == [(finished.action_id, "open")]
+
+
+def test_the_item_of_a_run_dropped_meanwhile_is_resolved(world: Any) -> None:
+    s = _waiting_run(world)
+    store = s.services.settlements.store
+    waiting, etag = store.run("agency-a", "R20261130")
+    store.delete_run(waiting, etag)  # as a run found with nothing due is dropped
+    s.run(date(2026, 12, 1))
+    actions, _ = s.services.repos.actions.list("@agency-a", kind="settlement_blocked")
+    assert [a.status.value for a in actions] == ["resolved"]
+    assert "dropped" in str(actions[0].resolution)
 
 
 def test_approving_the_run_resolves_the_item(world: Any, monkeypatch: Any) -> None:
