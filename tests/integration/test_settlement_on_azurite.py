@@ -81,13 +81,14 @@ def test_two_runs_with_a_reversal_between(storage_connection: str) -> None:
     _, (st,) = settlements.run(agency_id, second.run_id)
     assert (st.payment_count, st.reversal_count) == (1, 1)
     assert st.totals is not None and st.totals.balanced
-    # 500.00 collected, 170.95 taken back (client part 122.55, its commission 12.26)
-    # fee VAT on commission and costs kept: 21% of (37.74 - 40.00) = -0.4746 -> -0.47; the
+    # 500.00 collected, 170.95 taken back (client part 122.55): the commission is 10 % of the
+    # statement's client part 377.45, rounded once: 37.745 -> 37.75 (newcomer19 F7)
+    # fee VAT on commission and costs kept: 21% of (37.75 - 40.00) = -0.4725 -> -0.47; the
     # 8.40 costs_vat the debtor had paid goes back with the reversal: the client pays 7.93
-    # (21% of 37.74), as when VAT was on the commission only
-    assert (st.totals.commission, st.totals.fee_vat) == (5000 - 1226, -47)
+    # (21% of 37.75 = 7.9275), as when VAT was on the commission only
+    assert (st.totals.commission, st.totals.fee_vat) == (3775, -47)
     assert st.totals.fee_vat_from_debtor == -840
-    assert st.totals.payout == 50000 - 12255 - 3774 - 793
+    assert st.totals.payout == 50000 - 12255 - 3775 - 793
     balance, _ = settlements.store.balance(agency_id, client.client_id)
     assert balance.last_settlement_id == st.settlement_id and balance.carried == 0
     assert settlements.approve(agency_id, second.run_id, "k").status is RunStatus.APPROVED

@@ -308,6 +308,8 @@ class SettlementRepository:
             "PaymentId": k.payment_id, "Seq": c.seq,
             "ReceivedOn": put_date(k.received_on),
             "Lines": put_json([_line_out(x) for x in k.lines]), "Commission": k.commission,
+            # exact (ten-thousandths of a cent): the statement rounds their sum once
+            "CommissionE4": k.commission_e4,
             "DeductedIn": c.deducted_in, "ReceivedBy": k.received_by.value,
             "BankCharges": k.bank_charges,
             # a correction's: the setting of the payment's first settlement (law17 S1b)
@@ -331,6 +333,7 @@ class SettlementRepository:
             payment_id, received, d.get("DebtorNumber"), lines, int(d["Commission"]), into,
             int(d.get("BankCharges") or 0), _flag(d.get("VatOnCostsKept")),
             _flag(d.get("VatOnInterestKept")),
+            None if d.get("CommissionE4") is None else int(d["CommissionE4"]),
         )  # fmt: skip
         return Claim(decode(row.pk), d["SettlementId"], contribution, d.get("DeductedIn"),
                      row.etag, int(d.get("Seq", 0)))  # fmt: skip

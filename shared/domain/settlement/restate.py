@@ -34,11 +34,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from enum import StrEnum
+from fractions import Fraction
 
 from shared.domain.money import Cents
 from shared.domain.records import Receiver
 from shared.domain.settlement.agreement import Recipient
-from shared.domain.settlement.statement import REVERSED, Contribution, SettlementLine
+from shared.domain.settlement.statement import REVERSED, Contribution, SettlementLine, in_e4
 
 
 class Reason(StrEnum):
@@ -109,6 +110,11 @@ def correction(
                 )
             )
     charged = sum(c.commission for c in settled)
+    # exact: what the payment now brings at its rate minus what was charged for it (a row
+    # stored before: its own rounded figure, what it was in fact charged)
+    exact = (now.exact_commission if now is not None else 0) - sum(
+        (c.exact_commission for c in settled), Fraction(0)
+    )
     return Contribution(
         payment_id,
         received_on,
@@ -116,6 +122,7 @@ def correction(
         tuple(lines),
         (now.commission if now is not None else 0) - charged,
         received_by,
+        commission_e4=in_e4(exact),
     )
 
 

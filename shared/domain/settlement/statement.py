@@ -5,12 +5,16 @@ lines per invoice and component, who receives each, and the agency's commission 
 client's part. A payment that came back after it was paid out is carried into the next
 statement as the same lines and commission with the opposite sign.
 
-Rounding, on purpose:
-- the commission is rounded half-up per payment (so a reversal takes back exactly what was
-  charged for that payment);
-- VAT on the fee is computed once per statement on the net fee of the statement (commission
-  charged minus commission taken back), rounded half-up (away from zero: a negative fee, a
-  credit, rounds symmetrically).
+Rounding, on purpose, once per statement as the rest of the ledger rounds (newcomer19 F7):
+- each payment's commission is kept exact (``commission_e4``: the rate on its client part, in
+  ten-thousandths of a cent); the statement's commission is their sum rounded half-up once
+  (away from zero: a credit rounds symmetrically), so with one rate it is the rate on
+  ``to_client``, as a client checks the PDF: 10 % of 857.04 is 85.70 (rounded per payment,
+  9.04 + 50.00 + 26.67, it read 85.71). A reversal or correction gives back the exact
+  commission of what moved; rows stored before kept only the payment's own rounded figure,
+  which is then what it was charged and what it gives back;
+- VAT on the fee is computed once per statement on the net fee of the statement (the rounded
+  commission shown, plus what else is the fee), rounded half-up the same way.
 
 VAT on the costs the agency keeps (``vat_on_costs_kept``, the agreement's default): the
 costs are part of the agency's fee, so ``fee_vat`` is the VAT on commission plus kept costs.
@@ -69,6 +73,7 @@ from shared.domain.records import Payment, Receiver
 from shared.domain.settlement.agreement import BASIS_POINTS, Recipient, SettlementAgreement
 
 REVERSED = "reversed"  # the reason of a correction for a payment that came back
+E4 = 10_000  # an exact commission is kept in ten-thousandths of a cent
 
 
 def came_back(x: SettlementLine) -> bool:
@@ -117,6 +122,16 @@ class Contribution:
     # older rows)
     vat_on_costs_kept: bool | None = None
     vat_on_interest_kept: bool | None = None
+    # the exact commission in ten-thousandths of a cent (client part x basis points): the
+    # statement sums these and rounds once; ``commission`` is it rounded for this payment
+    # alone (what rows stored before held, and all they hold: None)
+    commission_e4: int | None = None
+
+    @property
+    def exact_commission(self) -> Fraction:
+        if self.commission_e4 is None:
+            return Fraction(self.commission)
+        return Fraction(self.commission_e4, E4)
 
     def negated(self) -> Contribution:
         return Contribution(
@@ -136,7 +151,16 @@ class Contribution:
             -self.bank_charges,
             self.vat_on_costs_kept,
             self.vat_on_interest_kept,
+            None if self.commission_e4 is None else -self.commission_e4,
         )
+
+
+def in_e4(commission: Fraction) -> int:
+    """An exact commission in ten-thousandths of a cent (every rate in basis points on whole
+    cents is one)."""
+    scaled = commission * E4
+    assert scaled.denominator == 1, commission
+    return scaled.numerator
 
 
 def with_charges_moved(
@@ -171,11 +195,12 @@ def contribution(payment: Payment, agreement: SettlementAgreement) -> Contributi
         if a.amount != 0
     )
     client_part = sum(x.amount for x in lines if x.recipient is Recipient.CLIENT)
-    commission = round_half_up(Fraction(client_part * agreement.commission_bp, BASIS_POINTS))
+    exact = Fraction(client_part * agreement.commission_bp, BASIS_POINTS)
     charges = payment.bank_charges if payment.received_by is Receiver.THIRD_PARTY else 0
     return Contribution(
-        payment.payment_id, payment.received_on, payment.debtor_number, lines, commission,
-        payment.received_by, max(charges, 0) if lines else 0,
+        payment.payment_id, payment.received_on, payment.debtor_number, lines,
+        round_half_up(exact), payment.received_by, max(charges, 0) if lines else 0,
+        commission_e4=in_e4(exact),
     )  # fmt: skip
 
 
@@ -284,7 +309,7 @@ def totals(
     corrected = sum(x.amount for x in lines if x.reversal and not came_back(x))
     to_agency = _sum_for(lines, Recipient.AGENCY)
     to_client = _sum_for(lines, Recipient.CLIENT)
-    commission = sum(c.commission for c in contributions)
+    commission = round_half_up(sum((c.exact_commission for c in contributions), Fraction(0)))
     fee = commission
     from_debtor = 0
     for c in contributions:

@@ -165,6 +165,11 @@ def settlement_id_for(run_id: str, client_id: str) -> str:
     return f"{run_id}-{hashlib.sha256(client_id.encode()).hexdigest()[:24]}"
 
 
+def account_item_id(run: SettlementRun) -> str:
+    """The run's ``settlement_blocked`` item: it waits for the agency's third-party account."""
+    return f"{run.action_id}-account"
+
+
 def run_of(settlement_id: str | None) -> str | None:
     """The run a settlement id was made in (:func:`settlement_id_for`)."""
     return settlement_id.split("-", 1)[0] if settlement_id else None
@@ -223,6 +228,7 @@ class SettlementRunner:
                 except RunBusy:
                     log.info("run %s of agency %s is being built elsewhere", unfinished.run_id,
                              agency_id)  # fmt: skip
+        self._finished_runs_told(agency)
         found = self.store.run(agency_id, run_id)
         if found is None:
             now = self.clock.now()
@@ -230,14 +236,8 @@ class SettlementRunner:
             found = self.store.run(agency_id, run_id)
             assert found is not None
         run = found[0]
-        if run.status is RunStatus.AWAITING_APPROVAL:
-            # done already, but a worker cut off between the run's save and its approval item
-            # left the agency nothing to approve from: the item is keyed by the run, so asking
-            # again is a no-op when it was written (failure15 F1)
-            self._ask_approval(agency, run)
-            return run
         if run.status is not RunStatus.BUILDING:
-            return run  # done already: a repeated message changes nothing
+            return run  # done already (its items told above): a repeated message changes nothing
         try:
             return self._build(agency, run)
         except RunBusy as busy:
@@ -300,7 +300,7 @@ class SettlementRunner:
                 # says how: the account is set only by the operator's command (newcomer18 F1)
                 # its clients' later payments and refunds go into it, not into a run on top of
                 # it: money refunded before it is paid out reduces the payout (newcomer18 F4)
-                self._agency_action(agency, f"{run.action_id}-account", "settlement_blocked",
+                self._agency_action(agency, account_item_id(run), "settlement_blocked",
                                     f"Settlement run {run.run_id} needs the third-party account (derdengeldenrekening) to pay out; "
                                     "until it is finished it takes in its clients' later payments and refunds",
                                     {"run_id": run.run_id,
@@ -338,16 +338,58 @@ class SettlementRunner:
             again = self.store.run(agency.agency_id, run.run_id)
             return again[0] if again else None
         self._ask_approval(agency, done)
-        # a run that waited for the account: its item said so and is done (newcomer18 F5),
-        # also when what it took in since leaves nothing to pay out (F4: a refund)
-        why = "the third-party account is on record" if payouts else "nothing left to pay out"
-        self.repos.actions.resolve_if_open(
-            agency_scope(agency.agency_id), f"{run.action_id}-account",
-            f"{why}: the run awaits approval", self.clock.now(),
-        )  # fmt: skip
+        self._account_item_done(agency.agency_id, done)
         log.info("settlement run %s for agency %s: %d statements, %d payouts", run.run_id,
                  agency.agency_id, len(settlements), len(payouts))  # fmt: skip
         return done
+
+    def _finished_runs_told(self, agency: Agency) -> None:
+        """Every job puts right what a worker cut after a run's save left undone: the run
+        awaits approval without its approval item (failure15 F1), or a run that waited for the
+        account is past the block with its ``-account`` item still telling ops to record the
+        account (failure19 R1). A run finished by a later day's job is not found again by its
+        own date, so all of the agency's are looked at; asking or resolving what was written
+        already is a no-op."""
+        for run in self.store.runs(agency.agency_id, RunStatus.AWAITING_APPROVAL):
+            self._ask_approval(agency, run)
+        scope, continuation = agency_scope(agency.agency_id), None
+        while True:
+            items, continuation = self.repos.actions.list(
+                scope, kind="settlement_blocked", continuation=continuation
+            )
+            for item in items:
+                if item.status is not ActionStatus.RESOLVED:
+                    self._blocked_item_followed(agency.agency_id, item)
+            if continuation is None:
+                return
+
+    def _blocked_item_followed(self, agency_id: str, item: ActionItem) -> None:
+        """An open ``-account`` item: resolved once its run is past the block, or gone."""
+        found = self.store.run(agency_id, str(item.detail.get("run_id", "")))
+        if found is not None and account_item_id(found[0]) == item.action_id:
+            self._account_item_done(agency_id, found[0])
+            return
+        # its run was dropped (nothing left to settle; a run made again has another item)
+        self.repos.actions.resolve_if_open(
+            item.client_id, item.action_id,
+            "the run that waited was dropped: nothing was left to settle", self.clock.now(),
+        )  # fmt: skip
+
+    def _account_item_done(self, agency_id: str, run: SettlementRun) -> None:
+        """A run that waited for the account: its item said so and is done once the run is
+        past the block (newcomer18 F5), also when what it took in since leaves nothing to pay
+        out (F4: a refund). A run still building waits: its item stays."""
+        if run.status is RunStatus.BUILDING:
+            return
+        if run.status is RunStatus.APPROVED:
+            why = "the run was approved"
+        elif run.transfer_count:
+            why = "the third-party account is on record: the run awaits approval"
+        else:
+            why = "nothing left to pay out: the run awaits approval"
+        self.repos.actions.resolve_if_open(
+            agency_scope(agency_id), account_item_id(run), why, self.clock.now()
+        )
 
     def _ask_approval(self, agency: Agency, run: SettlementRun) -> None:
         """The run's ``settlement_approval`` item, told from the figures saved on the run (so

@@ -24,6 +24,7 @@ from shared.services.settlement.runs import (
     CONTAINER,
     RETRIES,
     TRANSFER_FILE,
+    account_item_id,
     files_prefix,
     payouts_of,
     transfer_file,
@@ -105,7 +106,7 @@ class SettlementService:
             if run.status is RunStatus.APPROVED:
                 # a request cut off between the save and the item's resolve: its retry (or
                 # any later click) closes the item still open, in the approver's name
-                self._resolve_action(agency_id, run.action_id, run.approved_by or by)
+                self._resolve_action(agency_id, run, run.approved_by or by)
                 return run
             if run.status is RunStatus.BUILDING:
                 raise Invalid(
@@ -121,7 +122,7 @@ class SettlementService:
                 self.store.save_run(approved, etag)
             except PreconditionFailed:
                 continue
-            self._resolve_action(agency_id, run.action_id, by)
+            self._resolve_action(agency_id, approved, by)
             return approved
         raise ConflictingUpdate(f"settlement {run_id} keeps changing")
 
@@ -137,11 +138,17 @@ class SettlementService:
         data = transfer_file(agency, run, run.message_id, payouts, self.clock.now())
         self.files.put(CONTAINER, run.transfer_file, data, content_type="application/xml")
 
-    def _resolve_action(self, agency_id: str, action_id: str, by: str) -> None:
+    def _resolve_action(self, agency_id: str, run: SettlementRun, by: str) -> None:
+        scope, now = agency_scope(agency_id), self.clock.now()
         if not self.repos.actions.resolve_if_open(
-            agency_scope(agency_id), action_id, f"approved by key {by}", self.clock.now()
+            scope, run.action_id, f"approved by key {by}", now
         ):
-            log.info("action %s not waiting any more; left as it is", action_id)
+            log.info("action %s not waiting any more; left as it is", run.action_id)
+        # a run that waited for the account, its worker cut before the item was resolved: the
+        # approval is the last moment it still shows (failure19 R1)
+        self.repos.actions.resolve_if_open(
+            scope, account_item_id(run), f"the run was approved by key {by}", now
+        )
 
 
 def _valid_run_id(run_id: str) -> bool:
