@@ -85,19 +85,21 @@ def close_dispute_items(
     """Invoice ``number``'s dispute ended by ``author`` (a key or a person; None: found by the
     daily run): its waiting dispute items resolved as over, how many were."""
     items = [i for i in waiting_items(repos, client_id, DISPUTE) if number in i.invoice_numbers]
-    return _close_disputes(repos, client_id, items, author, at)
+    return close_over_disputes(repos, client_id, items, author, at)
 
 
 def close_ended_disputes(repos: Repositories, client_id: str, at: datetime) -> int:
     """The daily run's look at every waiting dispute item: one whose invoices are no longer
     disputed (paid in full by any booking path, or a call that stopped before its item was
     closed) is resolved as over."""
-    return _close_disputes(repos, client_id, list(waiting_items(repos, client_id, DISPUTE)), None, at)  # fmt: skip
+    return close_over_disputes(repos, client_id, list(waiting_items(repos, client_id, DISPUTE)), None, at)  # fmt: skip
 
 
-def _close_disputes(
+def close_over_disputes(
     repos: Repositories, client_id: str, items: list[ActionItem], author: str | None, at: datetime
 ) -> int:
+    """Of ``items`` (dispute items), those whose invoices are no longer disputed resolved as
+    over (a decision's claim keeps an item for that decision), how many were."""
     items = [i for i in items if i.invoice_numbers and not i.detail.get(DECIDED)]
     numbers = sorted({n for i in items for n in i.invoice_numbers})
     if not numbers:
