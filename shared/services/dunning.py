@@ -103,7 +103,7 @@ from shared.ports.tables import (
 )
 from shared.services.cases import CaseService
 from shared.services.dunning_recheck import DEMANDED, changed_since, demanded
-from shared.services.ended_items import close_ended_disputes
+from shared.services.ended_items import close_ended_disputes, close_tasks_handed_over_before
 from shared.services.errors import Invalid, NotFound
 from shared.services.interest_kinds import flat, kinds_of
 from shared.services.ledger.costs_holds import postponement_hold
@@ -273,6 +273,8 @@ class DunningService:
             # a dispute paid in full (any booking path) or ended by a call cut off before its
             # item: the item is closed once a day at the latest (newcomer19 F6)
             close_ended_disputes(self.repos, client_id, started)
+            # tasks of debtors handed over before the hand-over closed them (cm18 F6's "Taak 9")
+            close_tasks_handed_over_before(self.repos, client_id, started)
         templates = self.repos.dunning.templates(client_id)
         workflows = {k: w for k, w in self.repos.dunning.workflows(client_id).items() if w.active}
         rules = self.repos.dunning.rules(client_id)

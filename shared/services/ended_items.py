@@ -150,6 +150,42 @@ def close_handed_over_tasks(
     return closed
 
 
+def close_tasks_handed_over_before(repos: Repositories, client_id: str, at: datetime) -> int:
+    """The daily run's look at the client's waiting workflow tasks: one none of whose invoices
+    the client chases and at least one of them handed over (before this closing came with the
+    hand-over, or a hand-over whose closing a fault cut off) is resolved as handed over to the
+    agency by name. A task of paid invoices only stays: a person closes it (cm18 F6)."""
+    tasks = [
+        t
+        for t in waiting_items(repos, client_id, TASK)
+        if t.detail.get("step") and t.invoice_numbers and t.debtor_number
+    ]
+    numbers = sorted({n for t in tasks for n in t.invoice_numbers})
+    if not numbers:
+        return 0
+    stored = {n: s.invoice for n, s in repos.invoices.get_many(client_id, numbers).items()}
+    names: dict[str, str] = {}
+    closed = 0
+    for task in tasks:
+        invoices = [stored.get(n) for n in task.invoice_numbers]
+        debtor = str(task.debtor_number)
+        if not all(_nothing_to_chase(i, debtor) for i in invoices):
+            continue
+        agencies = sorted({str(i.handed_over_to) for i in invoices if i and i.handed_over_to})
+        if not agencies:
+            continue
+        name = ", ".join(_agency_name(repos, a, names) for a in agencies)
+        closed += _close(repos, client_id, task.action_id, f"handed over to {name}", at)
+    return closed
+
+
+def _agency_name(repos: Repositories, agency_id: str, known: dict[str, str]) -> str:
+    if agency_id not in known:
+        agency = repos.agencies.get(agency_id)
+        known[agency_id] = agency.name if agency is not None and agency.name else agency_id
+    return known[agency_id]
+
+
 def _nothing_to_chase(invoice: Invoice | None, debtor_number: str) -> bool:
     if invoice is None or invoice.debtor_number != debtor_number:
         return False

@@ -902,6 +902,8 @@ _RESOLUTIONS = shapes(
          lambda m: f"betwisting voorbij buiten dit item om: {_outcomes_nl(m[1])}"),
         (r"^handed over to (.+) \(case (\S+)\)$",
          lambda m: f"overgedragen aan {m[1]} (zaak {m[2]})"),
+        # (not a plan's "handed over to a collection agency: …", said in its own words)
+        (r"^handed over to (?!a collection agency: )(.+)$", lambda m: f"overgedragen aan {m[1]}"),
         (r"^dispute settled by crediting (.+?)(?:: (.+))?$",
          lambda m: f"betwisting afgehandeld door {m[1]} te crediteren" + (f": {m[2]}" if m[2] else "")),
         (r"^dispute settled by withdrawing (.+?)(?:: (.+))?$",

@@ -95,3 +95,39 @@ def test_the_hand_over_closes_the_tasks_of_what_it_hands_over(
     assert '/actions/t-f1-f2"' in listed and '/actions/t-f1"' not in listed
     page = staff.get("/actions/t-f1").encoded().decode()
     assert re.search(rf"overgedragen aan {re.escape(agency.name)} \(zaak {case_id}\)", page)
+
+
+def test_tasks_of_a_hand_over_before_the_deploy_are_closed_by_the_daily_run(
+    world: World, tenants: Tenants
+) -> None:
+    """TECH's "Taak 9": tasks of debtors handed over before the hand-over closed them. The next
+    daily run closes a task whose invoices are all with the agency (or done with), not one of
+    paid invoices only (a person closes that, cm18 F6) nor one with an invoice still open."""
+    seed(world)  # D1: F1, F2
+    api = world.agency_a
+    rows = [invoice_row("F3", "D1", open_amount="0.00")]
+    assert api.call("POST", "/v1/clients/C1/invoices", {"items": rows}).status == 200
+    c1 = tenants.c1
+    repos = world.services.repos
+    stored = repos.invoices.get(c1, "F1")
+    assert stored is not None  # handed over by a run before the deploy: no task closed then
+    repos.invoices.save(replace(stored.invoice, handed_over_to="agency-a"), stored)
+    _task(world, c1, "t-f1", "D1", "F1")
+    _task(world, c1, "t-f1-f3", "D1", "F1", "F3")
+    _task(world, c1, "t-f3", "D1", "F3")  # paid only
+    _task(world, c1, "t-f1-f2", "D1", "F1", "F2")  # F2 still the client's
+    assert _waiting_tasks(world, c1) == 4
+
+    world.services.dunning.run_client(c1, TUESDAY_10.date())
+    agency = repos.agencies.get("agency-a")
+    assert agency is not None
+    resolved = {a: repos.actions.get(c1, a)[0].resolution  # type: ignore[index]
+                for a in ("t-f1", "t-f1-f3", "t-f3", "t-f1-f2")}  # fmt: skip
+    assert resolved == {"t-f1": f"handed over to {agency.name}",
+                        "t-f1-f3": f"handed over to {agency.name}",
+                        "t-f3": None, "t-f1-f2": None}  # fmt: skip
+    assert _waiting_tasks(world, c1) == 2
+    world.services.dunning.run_client(c1, TUESDAY_10.date())
+    assert _waiting_tasks(world, c1) == 2
+    staff = desk_for(world, Role.CLIENT_STAFF, c1, "s@c1.example")
+    assert f"overgedragen aan {agency.name}</" in staff.get("/actions/t-f1").encoded().decode()
