@@ -147,7 +147,7 @@ class InvoiceStatusService:
             client, number, lambda i: i.credit(kept),
             kind=ContactKind.STATUS, summary=summary, author=author,
         )  # fmt: skip
-        self._dispute_ended(client, number, author)
+        self._ended_by(client, invoice, author)
         return self._followed(
             client, self._settle_credited(client, number, invoice), "credited", author
         )
@@ -355,7 +355,7 @@ class InvoiceStatusService:
             client, number, lambda i: i.withdraw(),
             kind=ContactKind.STATUS, summary=f"Invoice {number} withdrawn", author=author,
         )  # fmt: skip
-        self._dispute_ended(client, number, author)
+        self._ended_by(client, invoice, author)
         return self._followed(client, invoice, "withdrawn", author)
 
     def dispute(self, client: Client, number: str, reason: str, author: str) -> Invoice:
@@ -413,6 +413,12 @@ class InvoiceStatusService:
 
     def _dispute_ended(self, client: Client, number: str, author: str) -> None:
         close_dispute_items(self.repos, client.client_id, number, author, self.clock.now())
+
+    def _ended_by(self, client: Client, invoice: Invoice, author: str) -> None:
+        """A credit or withdrawal of a disputed invoice ends its dispute (the reason stays on
+        the invoice, also for a retry); one never disputed reads no action items."""
+        if invoice.dispute_reason is not None:
+            self._dispute_ended(client, invoice.number, author)
 
 
 def _nth(again: int) -> tuple[str, ...]:

@@ -145,3 +145,20 @@ def test_a_decision_in_progress_is_left_to_finish_the_item(world: World, tenants
     )
     assert done.item.resolution == "dispute ended: klopt niet (user:u1)"
     assert done.message_key is not None
+
+
+def test_a_credit_of_an_invoice_never_disputed_reads_no_action_items(
+    world: World, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(world, tenants)
+    actions = world.services.repos.actions
+    reads: list[object] = []
+    real = actions.list
+
+    def counted(*args: object, **kwargs: object) -> object:
+        reads.append(kwargs.get("kind"))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(actions, "list", counted)
+    assert world.agency_a.call("POST", f"{API}/F1/credit").status == 200
+    assert "dispute" not in reads
