@@ -21,6 +21,7 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.scopes import agency_scope
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
+from shared.services.ended_items import close_handed_over_tasks
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
@@ -85,6 +86,10 @@ class CaseService:
             pass
         self._tell_client(client, f"case-{case_id}", f"Dossier {debtor.number} overgedragen aan incasso",
                           _handed_over_text(debtor, len(invoices), principal, self._agency_name(client), case_id))  # fmt: skip
+        # before the run marks the invoices handed over: a run cut off after this repeats the
+        # hand-over and finds the tasks closed; cut off before it, the repeat closes them
+        close_handed_over_tasks(self.repos, client.client_id, debtor.number, case.invoice_numbers,
+                                self._agency_name(client) or client.agency_id, case_id, now)  # fmt: skip
         return case
 
     def withdraw(

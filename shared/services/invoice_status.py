@@ -22,6 +22,7 @@ from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.ports.tables import Conflict, TransactionFailed
+from shared.services.ended_items import close_dispute_items
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id, keyed_id
@@ -146,6 +147,7 @@ class InvoiceStatusService:
             client, number, lambda i: i.credit(kept),
             kind=ContactKind.STATUS, summary=summary, author=author,
         )  # fmt: skip
+        self._ended_by(client, invoice, author)
         return self._followed(
             client, self._settle_credited(client, number, invoice), "credited", author
         )
@@ -353,6 +355,7 @@ class InvoiceStatusService:
             client, number, lambda i: i.withdraw(),
             kind=ContactKind.STATUS, summary=f"Invoice {number} withdrawn", author=author,
         )  # fmt: skip
+        self._ended_by(client, invoice, author)
         return self._followed(client, invoice, "withdrawn", author)
 
     def dispute(self, client: Client, number: str, reason: str, author: str) -> Invoice:
@@ -391,10 +394,31 @@ class InvoiceStatusService:
             again += 1
 
     def resolve_dispute(self, client: Client, number: str, author: str) -> Invoice:
-        return self._change(
-            client, number, lambda i: i.resolve_dispute(),
-            kind=ContactKind.STATUS, summary=f"Dispute on invoice {number} resolved", author=author,
-        )  # fmt: skip
+        """The dispute is over, dunning resumes; the dispute's action item is resolved after
+        the invoice (ended_items: the item's own decision is not taken, nobody is told). A
+        repeat that finds the invoice open again still closes the item the first attempt left
+        before it is refused (newcomer19 F6)."""
+        try:
+            invoice = self._change(
+                client, number, lambda i: i.resolve_dispute(),
+                kind=ContactKind.STATUS, summary=f"Dispute on invoice {number} resolved",
+                author=author,
+            )  # fmt: skip
+        except Invalid as exc:
+            if exc.code == "invoice_not_disputed":
+                self._dispute_ended(client, number, author)
+            raise
+        self._dispute_ended(client, number, author)
+        return invoice
+
+    def _dispute_ended(self, client: Client, number: str, author: str) -> None:
+        close_dispute_items(self.repos, client.client_id, number, author, self.clock.now())
+
+    def _ended_by(self, client: Client, invoice: Invoice, author: str) -> None:
+        """A credit or withdrawal of a disputed invoice ends its dispute (the reason stays on
+        the invoice, also for a retry); one never disputed reads no action items."""
+        if invoice.dispute_reason is not None:
+            self._dispute_ended(client, invoice.number, author)
 
 
 def _nth(again: int) -> tuple[str, ...]:

@@ -40,6 +40,7 @@ from shared.ports.tables import PreconditionFailed
 from shared.services.actions import ActionService
 from shared.services.conversations.by_hand import ByHandService, HandMessage
 from shared.services.dunning import DunningService
+from shared.services.ended_items import close_over_disputes
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound, ServiceError
 from shared.services.invoice_status import InvoiceStatusService
 from shared.services.plans.service import PlanService
@@ -189,6 +190,7 @@ class RequestDecisionService:
         """The dispute is over (dunning resumes): the API's resolve-dispute for each of the
         item's invoices still disputed, the debtor told, the item resolved."""
         item = self._item(client, action_id, DISPUTE)
+        self._refuse_ended(client, item)
 
         def end(item: ActionItem) -> str:
             stored = self.repos.invoices.get_many(
@@ -211,6 +213,7 @@ class RequestDecisionService:
         credits again only what an attempt left credited and unsettled (crediting is
         idempotent)."""
         item = self._item(client, action_id, DISPUTE)
+        self._refuse_ended(client, item)
 
         def credit(item: ActionItem) -> str:
             stored = self.repos.invoices.get_many(
@@ -241,6 +244,7 @@ class RequestDecisionService:
         API's withdraw for each of the item's invoices still disputed, the debtor told, the
         item resolved."""
         item = self._item(client, action_id, DISPUTE)
+        self._refuse_ended(client, item)
 
         def withdraw(item: ActionItem) -> str:
             stored = self.repos.invoices.get_many(
@@ -390,6 +394,21 @@ class RequestDecisionService:
         except ServiceError as exc:
             raise DecisionUnfinished(item.action_id, do, "message", str(exc)) from exc
         return Decision(self._resolve(client, item.action_id, do, resolution, author), key)
+
+    def _refuse_ended(self, client: Client, item: ActionItem) -> None:
+        """A dispute over before anyone decided its item (paid in full, or ended through the
+        API before its item was closed by it): the item is closed as over and the decision
+        refused, so the debtor is never told of a decision that is not this one (newcomer19
+        F6). A decision taken already is finished as taken (its effect ended the dispute)."""
+        if claim_of(item) is not None:
+            return
+        stored = self.repos.invoices.get_many(client.client_id, self._own_invoices(client, item))
+        if any(s.invoice.status is InvoiceStatus.DISPUTED for s in stored.values()):
+            return
+        close_over_disputes(self.repos, client.client_id, [item], None, self.clock.now())
+        raise Invalid(
+            "none of the item's invoices is disputed any more", field="status", code="dispute_gone"
+        )
 
     def _item(self, client: Client, action_id: str, kind: str) -> ActionItem:
         found = self.repos.actions.get(client.client_id, action_id)

@@ -830,6 +830,19 @@ def _not_claimed_nl(text: str) -> str:
     return text
 
 
+# what became of a disputed invoice ended outside its item (ended_items.py)
+_OUTCOME_NL = {"open again": "weer open", "paid": "betaald", "credited": "gecrediteerd",
+               "withdrawn": "ingetrokken"}  # fmt: skip
+
+
+def _outcomes_nl(text: str) -> str:
+    """Dutch of "F1 open again, F2 paid", invoice by invoice."""
+    parts = re.findall(r"(\S+) (open again|paid|credited|withdrawn)(?:, |$)", text)
+    if not parts:
+        return text
+    return ", ".join(f"{n} {_OUTCOME_NL[w]}" for n, w in parts)
+
+
 # the decisions on a debtor's request (request_decisions.py), as a Dutch resolution names them
 _DECIDED_NL = {"grant": "uitstel toekennen", "refuse": "uitstel weigeren",
                "end-dispute": "betwisting beëindigen", "approve-plan": "regeling goedkeuren",
@@ -885,6 +898,12 @@ _RESOLUTIONS = shapes(
         (r"^booked again as received by the client on (\d{4})-(\d\d)-(\d\d): (.+)$",
          lambda m: f"opnieuw geboekt als ontvangen door de opdrachtgever op "
                    f"{m[3]}-{m[2]}-{m[1]}: {m[4]}"),
+        (r"^dispute over without this item: (.+)$",
+         lambda m: f"betwisting voorbij buiten dit item om: {_outcomes_nl(m[1])}"),
+        (r"^handed over to (.+) \(case (\S+)\)$",
+         lambda m: f"overgedragen aan {m[1]} (zaak {m[2]})"),
+        # (not a plan's "handed over to a collection agency: …", said in its own words)
+        (r"^handed over to (?!a collection agency: )(.+)$", lambda m: f"overgedragen aan {m[1]}"),
         (r"^dispute settled by crediting (.+?)(?:: (.+))?$",
          lambda m: f"betwisting afgehandeld door {m[1]} te crediteren" + (f": {m[2]}" if m[2] else "")),
         (r"^dispute settled by withdrawing (.+?)(?:: (.+))?$",

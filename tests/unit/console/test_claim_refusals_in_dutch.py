@@ -49,8 +49,32 @@ def test_an_item_decision_on_invoices_no_longer_disputed_is_refused_in_dutch(wor
         "channel": "email", "subject": "Uw bezwaar", "body": "De factuur is gecrediteerd."})  # fmt: skip
     assert refused_page.status in (409, 422)
     said = _notice(refused_page)
+    # the credit closed the dispute's item (tasks20, newcomer19 F6): the decision is refused
+    # as taken already, saying how, in Dutch
+    assert "Er is al beslist: betwisting voorbij buiten dit item om: F2 gecrediteerd" in said
+    assert "disputed any more" not in said and "without this item" not in said
+
+
+def test_a_decision_on_a_dispute_paid_in_full_is_refused_in_dutch(world, tenants):
+    """Paid in full by a booking path that knows nothing of disputes: the item waits for the
+    daily run to close it; a decision before that is refused and closes it."""
+    seed(world)
+    item = disputed(world, tenants)
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    page = staff.get(f"/actions/{item.action_id}")
+    repos = world.services.repos
+    stored = repos.invoices.get(tenants.c1, "F2")
+    repos.invoices.save(stored.invoice.apply_payment("p1", stored.invoice.amount), stored)
+    refused_page = staff.post(f"/actions/{item.action_id}", {
+        "csrf": csrf_of(page), "do": "end-dispute", "note": "",
+        "channel": "email", "subject": "Uw bezwaar", "body": "We innen weer."})  # fmt: skip
+    assert refused_page.status in (409, 422)
+    said = _notice(refused_page)
     assert "Geen van de facturen van deze actie is nog betwist." in said
     assert "disputed any more" not in said
+    closed = repos.actions.get(tenants.c1, item.action_id)[0]
+    assert closed.resolution == "dispute over without this item: F2 paid"
+    assert list(world.services.messaging.outbox.with_prefix(tenants.c1, "hand|")) == []
 
 
 def test_a_promise_to_pay_too_far_ahead_is_refused_in_dutch_in_the_dossier(world, tenants):
