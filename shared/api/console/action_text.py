@@ -17,6 +17,7 @@ from shared.api.console.shapes import in_language, shapes
 from shared.api.console.statement_refusal_text import refusal
 from shared.domain.money import format_eur_nl
 from shared.domain.statements import charges_said
+from shared.domain.statements.matching import readable_reason
 
 KINDS: dict[str, tuple[str, str]] = {
     "unmatched_credit": ("Onbekende betaling", "Unmatched payment"),
@@ -789,8 +790,16 @@ def title(text: str, lang: str) -> str:
     return refusal(text, lang) if shown == text else shown
 
 
+# statements.matching.shown_number: an invoice of a client on a pooled account
+_OF_CLIENT = re.compile(r" of client ([A-Z]{7})\b")
+
+
 def reason(text: str, lang: str) -> str:
-    return in_language(text, _REASONS, lang)
+    readable = readable_reason(text)
+    shown = in_language(readable, _REASONS, lang)
+    if lang == "nl" and shown != readable:
+        shown = _OF_CLIENT.sub(r" van opdrachtgever \1", shown)
+    return shown
 
 
 # why an e-mail may concern a debtor (shared/domain/inbound/matching.py Evidence), in Dutch
