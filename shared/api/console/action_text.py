@@ -741,6 +741,27 @@ _REASONS = shapes(
          lambda m: f"regel kenmerk: betalingskenmerk {m[1]} van de betalingsregeling over {m[2]}"),
         (r"^not the known-payer rule: the description points elsewhere$",
          lambda m: "niet de regel bekende betaler: de omschrijving wijst elders heen"),
+        # reasons20: these stood in English on the Dutch item (matching.match_line, statements)
+        (r"^not booked: the text names more than one client's code$",
+         lambda m: "niet geboekt: de omschrijving noemt de code van meer dan één opdrachtgever"),
+        (r"^not booked: the text names invoices of more than one client of this account and "
+         r"no client's code$",
+         lambda m: "niet geboekt: de omschrijving noemt facturen van meer dan één opdrachtgever "
+                   "van deze rekening en geen code van een opdrachtgever"),
+        (r"^not booked: the text names invoices of more than one client of this account and "
+         r"its code is more than one's$",
+         lambda m: "niet geboekt: de omschrijving noemt facturen van meer dan één opdrachtgever "
+                   "van deze rekening en de code is van meer dan één"),
+        (r"^not booked: the payer's account is known to more than one client here$",
+         lambda m: "niet geboekt: de rekening van de betaler is hier bekend bij meer dan één "
+                   "opdrachtgever"),
+        (r"^not booked: the invoice changed since it was indexed$",
+         lambda m: "niet geboekt: de factuur is gewijzigd sinds ze werd geïndexeerd"),
+        (r"^booked on an invoice that was credited, withdrawn or paid otherwise while the "
+         r"payment was being booked: the booking was undone, a person decides$",
+         lambda m: "geboekt op een factuur die gecrediteerd, ingetrokken of anders betaald werd "
+                   "terwijl de betaling werd geboekt: de boeking is teruggedraaid, een mens "
+                   "beslist"),
     )
 )  # fmt: skip
 

@@ -12,6 +12,7 @@ from shared.api.console.action_text import reason
 from shared.domain.statements.client_code import client_code
 from shared.domain.statements.matching import InvoiceIndex, OpenInvoice, match_lines
 from shared.domain.statements.model import StatementLine
+from shared.services.statements_redo import UNDONE
 from tests.unit.services.test_pooled_case_quote_without_opt_in import POOLED, _tech
 from tests.unit.services.test_pooled_handed_over_quote import _two_clients, client_of, pay
 from tests.unit.services.test_statement_ingest import paid_line, statement
@@ -43,6 +44,28 @@ def test_a_number_of_two_clients_on_the_pooled_account_names_the_number_and_its_
     said = {f"rule number: invoice number F-0001 of client {client_code(c)} in the description"
             for c in ids}  # fmt: skip
     assert said & set(reasons), reasons
+    # and each of them reads Dutch on the Dutch console (the "not booked: ..." of the pooled
+    # account stood in English there)
+    untranslated = [r for r in reasons if reason(r, "nl") == r]
+    assert not untranslated
+    assert any(f"F-0001 van opdrachtgever {client_code(c)}" in reason(r, "nl")
+               for r in reasons for c in ids)  # fmt: skip
+
+
+def test_the_pooled_accounts_refusals_to_book_read_dutch():
+    for text in (
+        "not booked: the text names more than one client's code",
+        "not booked: the text names invoices of more than one client of this account and no "
+        "client's code",
+        "not booked: the text names invoices of more than one client of this account and its "
+        "code is more than one's",
+        "not booked: the payer's account is known to more than one client here",
+        "not booked: the invoice changed since it was indexed",
+        UNDONE,
+    ):
+        dutch = reason(text, "nl")
+        assert dutch.startswith(("niet geboekt: ", "geboekt op een factuur")), dutch
+        assert reason(text, "en") == text
 
 
 def test_a_tail_on_the_pooled_account_names_the_invoice_and_the_clients_code(world):  # type: ignore[no-untyped-def]
