@@ -103,7 +103,7 @@ def register(router: Router, services: Services) -> None:
             client, ctx.params["action"], body.invoices, caller.key_id,
             by_agency=caller.scope is Scope.AGENCY,
         )  # fmt: skip
-        return ApiResponse(body=plain_record(item))
+        return ApiResponse(body=action_record(item))
 
     def agency_confirm(ctx: Context) -> ApiResponse:
         """Money on the agency's pooled account, on its own list: the agency decides whose."""
@@ -113,7 +113,7 @@ def register(router: Router, services: Services) -> None:
         item = services.actions.confirm_for_agency(
             agency.agency_id, client, ctx.params["action"], body.invoices, agency.key_id
         )
-        return ApiResponse(body=plain_record(item))
+        return ApiResponse(body=action_record(item))
 
     def reverse_payment(ctx: Context) -> ApiResponse:
         """The bank payment a return without end-to-end id sent back, chosen by a person on
@@ -125,7 +125,7 @@ def register(router: Router, services: Services) -> None:
                                         body.payment, body.note, caller.key_id,
                                         actor_of(caller),
                                         by_agency=caller.scope is Scope.AGENCY)  # fmt: skip
-        return ApiResponse(body=plain_record(item))
+        return ApiResponse(body=action_record(item))
 
     def agency_reverse_payment(ctx: Context) -> ApiResponse:
         """A return on the agency's own list (its pooled account): the agency says whose."""
@@ -135,7 +135,7 @@ def register(router: Router, services: Services) -> None:
         item = services.returns.reverse(agency_scope(agency.agency_id), ctx.params["action"],
                                         client, body.payment, body.note, agency.key_id,
                                         actor_of(agency), by_agency=True)  # fmt: skip
-        return ApiResponse(body=plain_record(item))
+        return ApiResponse(body=action_record(item))
 
     def received_on(ctx: Context) -> ApiResponse:
         """A payment the client received, booked again on the day its books give."""
@@ -153,7 +153,7 @@ def register(router: Router, services: Services) -> None:
             _scope(ctx), ctx.params["action"], body.resolution, principal(ctx).key_id,
             principal(ctx),
         )  # fmt: skip
-        return ApiResponse(body=plain_record(item))
+        return ApiResponse(body=action_record(item))
 
     def resend(ctx: Context) -> ApiResponse:
         """A person checked with the provider that an ``uncertain`` message did not go out

@@ -119,3 +119,23 @@ def test_a_reason_kept_with_the_key_reads_as_one_written_now():
         f"rule number: invoice numbers F-1 of client {client_code('cl1')}, "
         f"F-2 of client {client_code('cl1')} in the description"
     )
+
+
+def test_the_api_reads_an_item_kept_with_the_key_as_one_written_now(world):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from shared.domain.records import ActionItem
+
+    _two_clients(world)
+    c3 = client_of(world, "C3").client_id
+    kept = f"rule number: invoice number {c3}\x1fF-0001 in the description"
+    world.services.repos.actions.add(ActionItem(
+        "@agency-a", "a-old", "payment_suggestion", "Check payment of € 121,00",
+        datetime(2025, 3, 4, tzinfo=UTC), detail={"reasons": [kept, "amount equals the open amount"]},
+    ))  # fmt: skip
+    [old] = [x for x in world.agency_a.call("GET", "/v1/actions").body["items"]
+             if x["action_id"] == "a-old"]  # fmt: skip
+    assert old["detail"]["reasons"] == [
+        f"rule number: invoice number F-0001 of client {client_code(c3)} in the description",
+        "amount equals the open amount",
+    ]
