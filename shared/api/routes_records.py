@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.api import schemas
 from shared.api.common import (
     page_args,
@@ -16,13 +18,25 @@ from shared.api.responses import ActionOut, ContactEntryOut, PaymentOut
 from shared.api.router import Context, Query, Route, Router
 from shared.domain.access import Scope
 from shared.domain.ids import time_ordered_id
-from shared.domain.records import ActionStatus, ContactEntry, ContactKind
+from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.scopes import agency_scope
+from shared.domain.statements.matching import readable_reason
 from shared.ports.tables import PreconditionFailed
 from shared.services.container import Services
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.redesignation import version_of
 from shared.services.people.admin import actor_of
+
+
+def action_record(item: ActionItem) -> dict[str, Any]:
+    """An action item as the API shows it: a reason written before the matcher named an
+    invoice of a pooled account by its number and client's code reads as one written now."""
+    out = plain_record(item)
+    reasons = item.detail.get("reasons")
+    if isinstance(reasons, list):
+        shown = [readable_reason(r) if isinstance(r, str) else r for r in reasons]
+        out["detail"] = {**item.detail, "reasons": shown}
+    return out
 
 
 def register(router: Router, services: Services) -> None:
@@ -51,7 +65,7 @@ def register(router: Router, services: Services) -> None:
             client.client_id, status=status, page_size=size, continuation=token
         )
         return ApiResponse(
-            body={"items": [plain_record(a) for a in items], "continuation": next_token}
+            body={"items": [action_record(a) for a in items], "continuation": next_token}
         )
 
     def payments(ctx: Context) -> ApiResponse:
@@ -78,7 +92,7 @@ def register(router: Router, services: Services) -> None:
             _scope(ctx), page_size=size, continuation=token
         )
         return ApiResponse(
-            body={"items": [plain_record(a) for a in items], "continuation": next_token}
+            body={"items": [action_record(a) for a in items], "continuation": next_token}
         )
 
     def confirm(ctx: Context) -> ApiResponse:
@@ -89,7 +103,7 @@ def register(router: Router, services: Services) -> None:
             client, ctx.params["action"], body.invoices, caller.key_id,
             by_agency=caller.scope is Scope.AGENCY,
         )  # fmt: skip
-        return ApiResponse(body=plain_record(item))
+        return ApiResponse(body=action_record(item))
 
     def agency_confirm(ctx: Context) -> ApiResponse:
         """Money on the agency's pooled account, on its own list: the agency decides whose."""
@@ -99,7 +113,7 @@ def register(router: Router, services: Services) -> None:
         item = services.actions.confirm_for_agency(
             agency.agency_id, client, ctx.params["action"], body.invoices, agency.key_id
         )
-        return ApiResponse(body=plain_record(item))
+        return ApiResponse(body=action_record(item))
 
     def reverse_payment(ctx: Context) -> ApiResponse:
         """The bank payment a return without end-to-end id sent back, chosen by a person on
@@ -111,7 +125,7 @@ def register(router: Router, services: Services) -> None:
                                         body.payment, body.note, caller.key_id,
                                         actor_of(caller),
                                         by_agency=caller.scope is Scope.AGENCY)  # fmt: skip
-        return ApiResponse(body=plain_record(item))
+        return ApiResponse(body=action_record(item))
 
     def agency_reverse_payment(ctx: Context) -> ApiResponse:
         """A return on the agency's own list (its pooled account): the agency says whose."""
@@ -121,7 +135,7 @@ def register(router: Router, services: Services) -> None:
         item = services.returns.reverse(agency_scope(agency.agency_id), ctx.params["action"],
                                         client, body.payment, body.note, agency.key_id,
                                         actor_of(agency), by_agency=True)  # fmt: skip
-        return ApiResponse(body=plain_record(item))
+        return ApiResponse(body=action_record(item))
 
     def received_on(ctx: Context) -> ApiResponse:
         """A payment the client received, booked again on the day its books give."""
@@ -139,7 +153,7 @@ def register(router: Router, services: Services) -> None:
             _scope(ctx), ctx.params["action"], body.resolution, principal(ctx).key_id,
             principal(ctx),
         )  # fmt: skip
-        return ApiResponse(body=plain_record(item))
+        return ApiResponse(body=action_record(item))
 
     def resend(ctx: Context) -> ApiResponse:
         """A person checked with the provider that an ``uncertain`` message did not go out

@@ -17,6 +17,7 @@ from shared.api.console.shapes import in_language, shapes
 from shared.api.console.statement_refusal_text import refusal
 from shared.domain.money import format_eur_nl
 from shared.domain.statements import charges_said
+from shared.domain.statements.matching import readable_reason
 
 KINDS: dict[str, tuple[str, str]] = {
     "unmatched_credit": ("Onbekende betaling", "Unmatched payment"),
@@ -740,6 +741,27 @@ _REASONS = shapes(
          lambda m: f"regel kenmerk: betalingskenmerk {m[1]} van de betalingsregeling over {m[2]}"),
         (r"^not the known-payer rule: the description points elsewhere$",
          lambda m: "niet de regel bekende betaler: de omschrijving wijst elders heen"),
+        # reasons20: these stood in English on the Dutch item (matching.match_line, statements)
+        (r"^not booked: the text names more than one client's code$",
+         lambda m: "niet geboekt: de omschrijving noemt de code van meer dan één opdrachtgever"),
+        (r"^not booked: the text names invoices of more than one client of this account and "
+         r"no client's code$",
+         lambda m: "niet geboekt: de omschrijving noemt facturen van meer dan één opdrachtgever "
+                   "van deze rekening en geen code van een opdrachtgever"),
+        (r"^not booked: the text names invoices of more than one client of this account and "
+         r"its code is more than one's$",
+         lambda m: "niet geboekt: de omschrijving noemt facturen van meer dan één opdrachtgever "
+                   "van deze rekening en de code is van meer dan één"),
+        (r"^not booked: the payer's account is known to more than one client here$",
+         lambda m: "niet geboekt: de rekening van de betaler is hier bekend bij meer dan één "
+                   "opdrachtgever"),
+        (r"^not booked: the invoice changed since it was indexed$",
+         lambda m: "niet geboekt: de factuur is gewijzigd sinds ze werd geïndexeerd"),
+        (r"^booked on an invoice that was credited, withdrawn or paid otherwise while the "
+         r"payment was being booked: the booking was undone, a person decides$",
+         lambda m: "geboekt op een factuur die gecrediteerd, ingetrokken of anders betaald werd "
+                   "terwijl de betaling werd geboekt: de boeking is teruggedraaid, een mens "
+                   "beslist"),
     )
 )  # fmt: skip
 
@@ -789,8 +811,16 @@ def title(text: str, lang: str) -> str:
     return refusal(text, lang) if shown == text else shown
 
 
+# statements.matching.shown_number: an invoice of a client on a pooled account
+_OF_CLIENT = re.compile(r" of client ([A-Z]{7})\b")
+
+
 def reason(text: str, lang: str) -> str:
-    return in_language(text, _REASONS, lang)
+    readable = readable_reason(text)
+    shown = in_language(readable, _REASONS, lang)
+    if lang == "nl" and shown != readable:
+        shown = _OF_CLIENT.sub(r" van opdrachtgever \1", shown)
+    return shown
 
 
 # why an e-mail may concern a debtor (shared/domain/inbound/matching.py Evidence), in Dutch

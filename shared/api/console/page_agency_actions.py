@@ -27,6 +27,7 @@ from shared.api.console.shell import Desk, Forbidden, page, page_of, templates, 
 from shared.api.http import ApiResponse
 from shared.domain.people.authorisation import Action
 from shared.domain.records import ActionItem
+from shared.domain.statements.client_code import client_code
 from shared.services.actions import CONFIRMABLE
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 
@@ -192,10 +193,34 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
     may_work = _may_work(desk) and (item.kind != RUN or _may_settle(desk))
     return desk.render(
         "agency-action", action_text.title(item.title, desk.lang), status, notice=notice,
-        error=status >= 400, item=item, detail=item.detail, run=_run(desk, item), **_words(desk),
+        error=status >= 400, item=item, run=_run(desk, item), **_words(desk),
+        detail={k: v for k, v in item.detail.items() if k != "suggestions"},
+        suggestions=_suggested(desk, item),
         may_work=may_work,
         confirmable=may_work and item.kind in CONFIRMABLE and item.status.value != "resolved",
     )  # fmt: skip
+
+
+def _suggested(desk: Desk, item: ActionItem) -> list[dict[str, object]]:
+    """The invoices a pooled line's item suggests, each with its client as the confirm form
+    asks for it (the number) and as the reasons name it (the code). The item keeps the
+    client's internal id: shown as it was kept, the page read "{'invoice': 'F-0001',
+    'client_id': 'cl1d33ff8e54b2', 'amount': 12100, 'score': 1.0}" (reasons20). A client of
+    another agency is never named (an item is the agency's own; its ids are its clients')."""
+    offered = item.detail.get("suggestions")
+    shown: list[dict[str, object]] = []
+    for s in offered if isinstance(offered, list) else []:
+        if not isinstance(s, dict):
+            continue
+        client_id = s.get("client_id")
+        found = desk.services.repos.clients.get(client_id) if isinstance(client_id, str) else None
+        client = found[0] if found is not None and found[0].agency_id == desk.agency_id else None
+        shown.append({
+            "invoice": s.get("invoice"), "amount": s.get("amount"), "score": s.get("score"),
+            "client": client.number if client else None, "client_name": client.name if client else None,
+            "code": client_code(client.client_id) if client else None,
+        })  # fmt: skip
+    return shown
 
 
 def _confirm(desk: Desk, item: ActionItem) -> ApiResponse:
@@ -296,6 +321,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <dt>{{ t.act_created }}</dt><dd>{{ item.created_at|local }}</dd>
 <dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
 {% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' and v is number %}{{ desk.money(v) }}{% elif k == 'received_at' and v is string %}{{ instant_of(v) }}{% elif k in ('error', 'errors') %}{% for r in ([v] if v is string else v) %}{{ item_title(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
+{% if suggestions %}<dt>{{ t.ag_suggestions }}</dt><dd><ul>{% for s in suggestions %}<li>{{ s.invoice }}{% if s.client %} · {{ t.ag_of_client }} {{ s.client }} {{ s.client_name }} ({{ s.code }}){% endif %}{% if s.amount is number %} · {{ desk.money(s.amount) }}{% endif %}{% if s.score is number %} · {{ t.act_score }} {{ '%.2f'|format(s.score)|replace('.', ',') if desk.lang == 'nl' else '%.2f'|format(s.score) }}{% endif %}</li>{% endfor %}</ul></dd>{% endif %}
 </dl></section>
 {% if run %}{% set r = run.run %}<section aria-labelledby="run-h"><h2 id="run-h">{{ t.ag_run_title.format(run=r.run_id) }}</h2>
 <p>{{ t.ag_run_status }}: {{ t['ag_run_' + r.status.value] }}{% if r.approved_at %} ({{ r.approved_at|local }}){% endif %} · {{ t.ag_run_payout }}: {{ desk.money(r.payout_total) }} · {{ t.ag_run_transfers }}: {{ r.transfer_count }}</p>
@@ -346,6 +372,7 @@ words(
         "ag_run_each": "Niet afgehandeld: {ids}. Een afdrachtrun wordt op de eigen pagina goedgekeurd.",
         "done_run_approved": "De afdrachtrun is goedgekeurd.",
         "ag_confirm_client": "Opdrachtgever (nummer)",
+        "ag_suggestions": "Voorgestelde facturen", "ag_of_client": "opdrachtgever",
         "ag_confirm_hint": "Geld op de derdengeldenrekening van het bureau: kies de opdrachtgever voor wie het is en de facturen (gescheiden door komma's)."},
     en={"ag_nav": "Agency actions", "ag_title": "The agency's actions",
         "ag_hint": "What belongs to the agency and to no client: refused bank statements, payments on a pooled account, the settlement run, the holiday table.",
@@ -367,5 +394,6 @@ words(
         "ag_run_each": "Not resolved: {ids}. A settlement run is approved on its own page.",
         "done_run_approved": "The settlement run is approved.",
         "ag_confirm_client": "Client (number)",
+        "ag_suggestions": "Suggested invoices", "ag_of_client": "client",
         "ag_confirm_hint": "Money on the agency's third-party account: choose the client it is for and the invoices (separated by commas)."},
 )  # fmt: skip

@@ -521,13 +521,13 @@ def candidates(
             mentioned[hits[0].number] = (
                 hits[0],
                 WEIGHT_REFERENCE,
-                f"rule reference: payment reference {ref} of invoice {hits[0].number}",
+                f"rule reference: payment reference {ref} of invoice {shown_number(hits[0].number)}",
             )
             if ref in valid:
                 referenced.add(hits[0].number)
         elif hits and all(i.plan_reference == ref for i in hits):
             # a plan's reference names all its invoices: one candidate, never one of them
-            numbers = ", ".join(i.number for i in hits)
+            numbers = shown_numbers(hits)
             add(
                 hits,
                 WEIGHT_REFERENCE,
@@ -551,7 +551,7 @@ def candidates(
                 mentioned[inv.number] = (
                     inv,
                     WEIGHT_NUMBER,
-                    f"rule number: invoice number {inv.number} in the description",
+                    f"rule number: invoice number {shown_number(inv.number)} in the description",
                 )
     for group in groups:
         tail = group.lstrip("0") or "0"
@@ -561,13 +561,14 @@ def candidates(
                 evidence = (
                     inv,
                     WEIGHT_NUMBER,
-                    f"rule number: invoice number {inv.number} in the description",
+                    f"rule number: invoice number {shown_number(inv.number)} in the description",
                 )
             else:
                 evidence = (
                     inv,
                     WEIGHT_NUMBER_DIGITS,
-                    f"rule number without prefix/year: {group} is the tail of invoice {inv.number}",
+                    f"rule number without prefix/year: {group} is the tail of invoice "
+                    f"{shown_number(inv.number)}",
                 )
             if mentioned.get(inv.number, (inv, 0.0, ""))[1] < evidence[1]:
                 mentioned[inv.number] = evidence
@@ -582,9 +583,7 @@ def candidates(
             add(
                 invs,
                 weight,
-                "rule number: invoice numbers "
-                + ", ".join(sorted(i.number for i in invs))
-                + " in the description",
+                f"rule number: invoice numbers {shown_numbers(invs)} in the description",
             )
     totals = open_totals([inv for inv, _, _ in mentioned.values()])
     # what the text names: no other invoice's principal is "the exact amount" (ncfix15)
@@ -643,10 +642,12 @@ def candidates(
         ):
             continue
         totals.update(open_totals([inv]))
-        cand = add([inv], 0.0, f"amount equals the open amount of invoice {inv.number}")
+        cand = add(
+            [inv], 0.0, f"amount equals the open amount of invoice {shown_number(inv.number)}"
+        )
         if _typo_in(inv, tokens):
             cand.score += WEIGHT_NUMBER_FUZZY
-            cand.reasons.append(f"invoice number {inv.number} with one character off")
+            cand.reasons.append(f"invoice number {shown_number(inv.number)} with one character off")
         _score_support(cand, line, totals, debtors, named)
     return found
 
@@ -777,7 +778,7 @@ def _payer_candidates(
             new(
                 [inv],
                 WEIGHT_NUMBER_FUZZY,
-                f"rule number with one typo: invoice number {inv.number} with one character off",
+                f"rule number with one typo: invoice number {shown_number(inv.number)} with one character off",
             )
     reason = f"payer account {line.counterparty_iban} is known for this debtor"
     # a bill paid to the cent: its whole claim on the day, or its open principal (he pays the
@@ -848,7 +849,7 @@ def _letter_candidate(
     cand.score = round(min(cand.score + BONUS_LETTER_TOTAL, 1.0), 4)
     cand.reasons.append(
         "rule known payer, letter's total: exactly what the letter over "
-        + ", ".join(sorted(i.number for i in invoices))
+        + shown_numbers(invoices)
         + " asked (principal and interest to its term's last day), no other invoice or set "
         "of this debtor fitting, no reference pointing elsewhere"
     )
@@ -1055,6 +1056,40 @@ def own_number(number: str) -> str:
     counted only as a tail there (newcomer19 F11: "PRDNXZB K101 24-0502", the case's own
     quote, was "0502 is the tail of invoice cl…\x1f24-0502", a suggestion)."""
     return number.rsplit(PARTY_SEP, 1)[-1]
+
+
+def shown_number(number: str) -> str:
+    """An invoice's number as a reason shows it to people: as its client wrote it, and on a
+    pooled account with that client's code, which the portal has the debtor quote there (the
+    same number can be an invoice of every client of the account). Never the index's key: it
+    carried the client's internal id and a control character (reasons20, newcomer19 F11)."""
+    if PARTY_SEP not in number:
+        return number
+    party, own = number.split(PARTY_SEP, 1)
+    return f"{own} of client {client_code(party)}"
+
+
+def shown_numbers(invoices: Iterable[OpenInvoice]) -> str:
+    """Several invoices' numbers for a reason ("24-0501, 24-0502 of client PRDNXZB"): each
+    client named once, after its numbers."""
+    by_party: dict[str, list[str]] = defaultdict(list)
+    for inv in invoices:
+        party, _, own = inv.number.rpartition(PARTY_SEP)
+        by_party[party].append(own)
+    return ", ".join(
+        ", ".join(sorted(owns)) + (f" of client {client_code(party)}" if party else "")
+        for party, owns in sorted(by_party.items())
+    )
+
+
+_WRITTEN_KEY = re.compile(rf"([^\s{PARTY_SEP},]+){PARTY_SEP}([^\s{PARTY_SEP},]+)")
+
+
+def readable_reason(text: str) -> str:
+    """A reason as :func:`shown_number` writes it, of one stored before it did: an index key
+    ("cl…" SEP "24-0502") in it becomes the number and its client's code. Items outlive the
+    wording of their reasons, and the agency's list and the API still hold such reasons."""
+    return _WRITTEN_KEY.sub(lambda m: shown_number(f"{m[1]}{PARTY_SEP}{m[2]}"), text)
 
 
 def _party(cand: Candidate) -> str:
