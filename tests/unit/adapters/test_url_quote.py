@@ -24,7 +24,7 @@ def test_every_character_as_quote_writes_it() -> None:
 
 def test_mixed_strings_as_quote_writes_them() -> None:
     rng = random.Random(20)
-    alphabet = [chr(c) for c in range(128)] + ["é", "€", "ß", "\u2028", "😀"]
+    alphabet = [chr(c) for c in range(128)] + ["é", "€", "ß", "\u2028", "😀", "\U0010ffff"]
     for _ in range(2_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
         assert quoted(text) == quote(text, safe="")
@@ -49,7 +49,7 @@ def test_a_query_as_urlencode_writes_it() -> None:
     assert query_text(query) == urlencode(query, quote_via=quote, safe="")
 
 
-def test_ascii_keys_never_go_through_quote(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_keys_and_filters_never_go_through_quote(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[bytes] = []
     real = urllib.parse.quote_from_bytes
 
@@ -61,4 +61,5 @@ def test_ascii_keys_never_go_through_quote(monkeypatch: pytest.MonkeyPatch) -> N
     ops = [Op(OpKind.UPSERT, Row("c|K!2f1", f"i|{n:04d}", {"cents": n})) for n in range(60)]
     batch_wire.changeset(ops, "http://127.0.0.1:10002/devstoreaccount1/Ledger", "now")
     lean.key_path("Ledger", "c|K!2f1", "i|O''Brien 0001")
+    query_text({"$filter": "RowKey ge 'a|1200|' and RowKey lt 'a|1200|\U0010ffff'"})
     assert calls == []
