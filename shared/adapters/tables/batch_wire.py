@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
-from urllib.parse import quote
 
 from shared.adapters.tables.keys import checked
+from shared.adapters.tables.url_quote import quoted
 from shared.ports.tables import Op, OpKind
 
 API_VERSION = "2019-02-02"
@@ -82,7 +82,7 @@ def entity_json(op: Op) -> bytes:
 
 
 def _key(value: str) -> str:
-    return quote(value.replace("'", "''"), safe="")
+    return quoted(value.replace("'", "''"))
 
 
 def _request(op: Op, table_url: str, date: str) -> bytes:

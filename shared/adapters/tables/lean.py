@@ -83,7 +83,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from typing import Any, Protocol
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 from uuid import UUID
 
 from azure.core.exceptions import (
@@ -97,6 +97,7 @@ from azure.core.exceptions import (
 from shared.adapters.tables import lean_trace
 from shared.adapters.tables.lean_proxy import Proxy, proxy_for
 from shared.adapters.tables.lean_response import LeanResponse
+from shared.adapters.tables.url_quote import query_text, quoted
 from shared.telemetry import setup as telemetry
 from shared.telemetry.context import log_extra
 
@@ -379,9 +380,9 @@ def key_path(table: str, pk: str, rk: str) -> str:
     """The point-read path as the SDK builds it: the URL template
     ``/{table}(PartitionKey='{pk}',RowKey='{rk}')`` with each key's quotes doubled, then
     percent-encoded with nothing kept safe."""
-    p = quote(pk.replace("'", "''"), safe="")
-    r = quote(rk.replace("'", "''"), safe="")
-    return f"/{quote(table, safe='')}(PartitionKey='{p}',RowKey='{r}')"
+    p = quoted(pk.replace("'", "''"))
+    r = quoted(rk.replace("'", "''"))
+    return f"/{quoted(table)}(PartitionKey='{p}',RowKey='{r}')"
 
 
 # -- the client -----------------------------------------------------------------------------------
@@ -505,7 +506,7 @@ class LeanTableReader:
             query["NextPartitionKey"] = next_keys[0]
             if next_keys[1] is not None:
                 query["NextRowKey"] = next_keys[1]
-        path = f"/{quote(table, safe='')}()"
+        path = f"/{quoted(table)}()"
         answer = self._get(path, query, "TableClient.query_entities", path)
         if answer.status == 404:
             raise _error(answer)
@@ -519,7 +520,7 @@ class LeanTableReader:
         """``shown``: the path as logs and spans show it (keys can hold a debtor's name or
         an e-mail address: a point read's are left out)."""
         full = self._prefix + path
-        text = urlencode(query, quote_via=quote, safe="") if query else ""
+        text = query_text(query) if query else ""
         sas = self._auth.query()
         if sas:
             text = f"{text}&{sas}" if text else sas
