@@ -1,0 +1,83 @@
+"""A write of the send handler applied by Table Storage whose answer was lost: the client
+(azure-core's RetryPolicy for a PUT on a read timeout or a 5xx, the lean client for a batch
+on a 500/503/504) sends it again and meets its own write, 412, which reads as "another worker
+got there". Whatever the handler decides on it, the message ends sent once, or a person is
+asked, and a sent one has its contact-log line and usage (failure20 O1, O2).
+
+O1: the claim (PENDING -> INPROGRESS) so refused ended the job ("claimed elsewhere"); the
+record stayed INPROGRESS for good, the outbox sweep passing it by as the handler's: never
+sent, nobody told. O2: the SENT save so refused ended the job without its follow-ups: no
+contact-log line, no usage, ever."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.domain.messaging import MessageContent, OutboxStatus
+from shared.ports.tables import PreconditionFailed, Row, TransactionFailed
+from shared.services.outbox_sweep import OutboxSweep
+from tests.unit.messaging.test_delivery import env, message, run_jobs
+
+__all__ = ["env"]  # the fixture, shared with the delivery tests
+
+
+def _refuse_own_write_once(store: Any, status: str) -> dict[str, int]:
+    """The outbox record's first write with ``status`` is applied, then answered 412."""
+    hit = {"n": 0}
+    real_replace, real_transact = store.replace, store.transact
+
+    def once(table: str, row: Row) -> bool:
+        if table == "Outbox" and row.data.get("Status") == status and hit["n"] == 0:
+            hit["n"] += 1
+            return True
+        return False
+
+    def replace(table: str, row: Row, *args: Any, **kw: Any) -> Any:
+        done = real_replace(table, row, *args, **kw)
+        if once(table, row):
+            raise PreconditionFailed("412: the retried PUT met its own write")
+        return done
+
+    def transact(table: str, ops: Any) -> Any:
+        done = real_transact(table, ops)
+        if ops and once(table, ops[0].row):
+            raise TransactionFailed(0, PreconditionFailed("412: the retried batch"))
+        return done
+
+    store.replace, store.transact = replace, transact
+    return hit
+
+
+def _sweep_two_days(world: Any, service: Any, queues: Any) -> list[str]:
+    sweep = OutboxSweep(world.services.repos, service, world.clock)
+    outcomes: list[str] = []
+    for _ in range(8):
+        world.clock.advance(hours=6)
+        sweep.run()
+        outcomes += run_jobs(service, queues)
+    return outcomes
+
+
+def test_a_claim_refused_by_its_own_write_is_sent_after_the_sweep(env):
+    world, client, channel, queues, service = env
+    channel.can_look_up = True  # Graph finds a mail by our reference: it was not sent
+    hit = _refuse_own_write_once(service.outbox.store, "inprogress")
+    service.enqueue(message(client), MessageContent(subject="Herinnering"))
+    assert run_jobs(service, queues) == ["claimed elsewhere"] and hit["n"] == 1
+    assert channel.sent == []
+    assert "sent" in _sweep_two_days(world, service, queues)
+    assert channel.sent == [("d1@example.nl", "Herinnering")]  # once
+    record, _ = service.outbox.get(client.client_id, "k1")
+    assert record.status is OutboxStatus.SENT
+
+
+def test_a_claim_refused_by_its_own_write_without_a_look_up_asks_a_person(env):
+    world, client, channel, queues, service = env
+    _refuse_own_write_once(service.outbox.store, "inprogress")
+    service.enqueue(message(client), MessageContent(subject="Herinnering"))
+    assert run_jobs(service, queues) == ["claimed elsewhere"]
+    _sweep_two_days(world, service, queues)
+    record, _ = service.outbox.get(client.client_id, "k1")
+    assert record.status is OutboxStatus.UNCERTAIN and channel.sent == []
+    items = world.services.repos.actions.list(client.client_id)[0]
+    assert [i.kind for i in items] == ["verify_delivery"]
