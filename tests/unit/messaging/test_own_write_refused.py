@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.adapters.tables.messaging_repo import USAGE
 from shared.domain.messaging import MessageContent, OutboxStatus
 from shared.ports.tables import PreconditionFailed, Row, TransactionFailed
+from shared.services.messaging import job_body
 from shared.services.outbox_sweep import OutboxSweep
 from tests.unit.messaging.test_delivery import env, message, run_jobs
 
@@ -81,3 +83,21 @@ def test_a_claim_refused_by_its_own_write_without_a_look_up_asks_a_person(env):
     assert record.status is OutboxStatus.UNCERTAIN and channel.sent == []
     items = world.services.repos.actions.list(client.client_id)[0]
     assert [i.kind for i in items] == ["verify_delivery"]
+
+
+def test_a_sent_save_refused_by_its_own_write_still_writes_its_followups(env):
+    world, client, channel, queues, service = env
+    hit = _refuse_own_write_once(service.outbox.store, "sent")
+    service.enqueue(message(client), MessageContent(subject="Herinnering"))
+    assert run_jobs(service, queues) == ["sent"] and hit["n"] == 1
+    assert channel.sent == [("d1@example.nl", "Herinnering")]
+    record, _ = service.outbox.get(client.client_id, "k1")
+    assert record.status is OutboxStatus.SENT and "followups" not in record.extra
+    log = world.agency_a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body["items"]
+    assert [i["summary"] for i in log if "Herinnering" in i["summary"]] != []
+    usage = service.counters.read(USAGE, client.client_id)
+    assert sum(usage.values()) == 1, usage
+    # the job again (a replay) writes nothing twice
+    queues.send("send-email", job_body(client.client_id, "k1"))
+    assert run_jobs(service, queues) == ["done"] and len(channel.sent) == 1
+    assert sum(service.counters.read(USAGE, client.client_id).values()) == 1
