@@ -369,7 +369,14 @@ class MessagingService:
         found = self.outbox.get(client_id, key)
         if found is None or not found[0].status.final:
             return "claimed elsewhere"
-        return self._redo_followups(*found) or "claimed elsewhere"
+        message, etag = found
+        checks = int(message.extra.get(RECHECKS, "0") or 0)
+        if message.status is OutboxStatus.UNCERTAIN and checks:
+            # its next question to the provider, whose job went with the refused save (one
+            # asked twice answers the same)
+            wait = timedelta(minutes=RECHECK_MINUTES[min(checks, len(RECHECK_MINUTES)) - 1])
+            return self._defer(message, wait, "asking the provider later whether it went out")
+        return self._redo_followups(message, etag) or "claimed elsewhere"
 
     def _redated(
         self, message: OutboundMessage, etag: str, now: datetime
@@ -764,7 +771,7 @@ class MessagingService:
         try:
             etag = self.outbox.save(uncertain, etag)
         except PreconditionFailed:
-            return "claimed elsewhere"
+            return self._final_meanwhile(message.client_id, message.key)
         if again:
             self._defer(
                 uncertain,

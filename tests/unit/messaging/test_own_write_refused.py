@@ -101,3 +101,52 @@ def test_a_sent_save_refused_by_its_own_write_still_writes_its_followups(env):
     queues.send("send-email", job_body(client.client_id, "k1"))
     assert run_jobs(service, queues) == ["done"] and len(channel.sent) == 1
     assert sum(service.counters.read(USAGE, client.client_id).values()) == 1
+
+
+def test_an_uncertain_save_refused_by_its_own_write_still_asks_a_person(env):
+    """The answer of the send was lost (no look-up): the UNCERTAIN save so refused ended the
+    job before its verify_delivery item; the mail may have gone and no one was asked."""
+    from tests.unit.messaging.test_lost_answers import LosesAnswers, _use
+
+    world, client, _, queues, service = env
+    provider = _use(service, LosesAnswers())
+    hit = _refuse_own_write_once(service.outbox.store, "uncertain")
+    service.enqueue(message(client), MessageContent(subject="Herinnering"))
+    assert run_jobs(service, queues) == ["uncertain"] and hit["n"] == 1
+    assert len(provider.sent) == 1
+    record, _ = service.outbox.get(client.client_id, "k1")
+    assert record.status is OutboxStatus.UNCERTAIN and "followups" not in record.extra
+    items = world.services.repos.actions.list(client.client_id)[0]
+    assert [i.kind for i in items] == ["verify_delivery"]
+
+
+def test_an_uncertain_save_refused_by_its_own_write_still_asks_the_provider_again(env):
+    """A provider that confirms a send later (Graph's Sent Items): the save with the next
+    question so refused ended the job, and with it the deferred job that asks again."""
+    from tests.unit.messaging.test_lost_answers import LosesAnswers, _use
+
+    class ConfirmsLater(LosesAnswers):
+        def __init__(self) -> None:
+            super().__init__()
+            self.asked = 0
+
+        def confirm(self, message: Any) -> Any:
+            self.asked += 1
+            return None if self.asked == 1 else self.look_up_sent(message)
+
+        def look_up_sent(self, message: Any) -> Any:
+            from shared.domain.messaging import SendResult
+
+            return SendResult(self.name, "pid-1")
+
+    _, client, _, queues, service = env
+    provider = _use(service, ConfirmsLater())
+    _refuse_own_write_once(service.outbox.store, "uncertain")
+    service.enqueue(message(client), MessageContent(subject="Herinnering"))
+    assert run_jobs(service, queues) == ["deferred"]
+    [job] = queues.take("send-email")
+    assert job.delay_seconds == 5 * 60
+    queues.sent.append(job)
+    assert run_jobs(service, queues) == ["sent"] and provider.asked == 2
+    record, _ = service.outbox.get(client.client_id, "k1")
+    assert record.status is OutboxStatus.SENT and len(provider.sent) == 1
