@@ -531,6 +531,7 @@ class ImportService:
         an earlier request stored but left without their follow-ups (it failed after its
         chunks: its marks are still on the rows this request read) get them now: a retry
         finishes what the first attempt started."""
+        stored = {**stored, **writes.reread}  # the marks a chunk found when it read again
         redo = self._left_over(client, stored, writes)
         changed = writes.changed + [(None, inv) for inv in redo]
         invoices = self.repos.invoices
@@ -846,6 +847,7 @@ class ImportService:
                 stored = self.repos.invoices.get_many(
                     client.client_id, [d.number for _, d in chunk]
                 )
+                writes.saw(stored)
             ops: list[Op] = []
             owners: list[int] = []  # the row of each op, to tell which row storage refused
             written: list[tuple[int, bool | None]] = []  # None: unchanged
@@ -1027,6 +1029,14 @@ class _Written:
         self.marked: list[tuple[Invoice, str | None]] = []  # each chunk's marked row, its etag
         self.rewritten: set[str] = set()
         self.due_marks: set[str] = set()  # the moved due dates' marks (DueDateRestatements)
+        # rows a chunk read again after a lost race that carry follow-up marks: the race may
+        # have been lost to the chunk's own transaction, applied and retried by the storage
+        # client into a 409/412 (failure20 I1), and its invoices then read as unchanged
+        self.reread: dict[str, StoredInvoice] = {}
+
+    def saw(self, stored: Mapping[str, StoredInvoice]) -> None:
+        with _LOCK:
+            self.reread.update({n: s for n, s in stored.items() if s.follow_ups})
 
     def mark(self, key: str) -> None:
         with _LOCK:
