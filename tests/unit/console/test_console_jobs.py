@@ -235,7 +235,7 @@ def test_a_checkpoint_refused_by_its_own_retried_save_carries_on():
             raise PreconditionFailed("412: the retried PUT met its own write")
         return done
 
-    store.replace = replace_
+    store.replace = replace_  # type: ignore[method-assign]
     (message,) = queues.take(JOBS_QUEUE)
     jobs.run_message(message.body)
     done = jobs.get("c1", job.job_id)
