@@ -366,14 +366,28 @@ class ConsoleJobs:
             try:
                 job = self.jobs.save(updated)
             except PreconditionFailed:
-                # another delivery saved progress since we read: it carries on, we stop
-                log.info("console job %s/%s: another delivery is on it", client_id, job_id)
-                return
+                mine = self._own_save(updated)
+                if mine is None:
+                    # another delivery saved progress since we read: it carries on, we stop
+                    log.info("console job %s/%s: another delivery is on it", client_id, job_id)
+                    return
+                job = mine
             if step.finished:
                 files.drop_input()
                 log.info("console job %s/%s (%s) done", client_id, job_id, job.kind)
                 return
         raise RuntimeError(f"console job {job_id} did not finish in {self.max_steps} steps")
+
+    def _own_save(self, saved: Job) -> Job | None:
+        """The job as stored when it is this delivery's own checkpoint: a save applied whose
+        answer was lost and whose retry met it (412) read as another delivery's; the message
+        then ended with the job running and no delivery on it (failure20 C1: 2 of 3 steps for
+        good, "stalled" on the page with nothing on the action list)."""
+        again = self.jobs.get(saved.client_id, saved.job_id)
+        if again is None:
+            return None
+        same = (again.status, again.done, again.state, again.updated_at)
+        return again if same == (saved.status, saved.done, saved.state, saved.updated_at) else None
 
     def _end(self, job: Job, status: str, *, error: str) -> None:
         """A job failed for good (nothing retries it): its input goes with it."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime
 from threading import Lock
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -400,6 +400,8 @@ class ImportService:
         if self.due_dates is not None:
             self.due_dates.finish_left_over(client)
         result, pending, debtors = self._screen_invoices(client, rows)
+        if any(draft.open_amount is not None for _, draft in pending):
+            self._lowered_left_over(client)  # only a sync lowers an open amount
         # What is stored is read once for the whole request, in key order: a range read whose
         # cost does not depend on the order the numbers were sent in (chunks read one by one
         # spanned the whole range when the numbers came shuffled, and fell back to point reads).
@@ -425,7 +427,7 @@ class ImportService:
             self.due_dates.finish(client, writes.due_marks)
         self._book_receipts(client, pending, stored, weighed, result, books_open_on)
         self._take_back(client, pending, stored, result)
-        self._log_lowered(client, lowered_by(pending, stored, weighed, result))
+        lowered_by(pending, stored, weighed, result)  # the sender's notes (the lines: written)
         if runs is not None:
             self.repos.invoices.save_sync_runs(client.client_id, runs)
         return result
@@ -529,6 +531,7 @@ class ImportService:
         an earlier request stored but left without their follow-ups (it failed after its
         chunks: its marks are still on the rows this request read) get them now: a retry
         finishes what the first attempt started."""
+        stored = {**stored, **writes.reread}  # the marks a chunk found when it read again
         redo = self._left_over(client, stored, writes)
         changed = writes.changed + [(None, inv) for inv in redo]
         invoices = self.repos.invoices
@@ -611,25 +614,47 @@ class ImportService:
         stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in rows])
         return lowered_by(rows, stored, self._weigh(client, rows, stored))
 
-    def _log_lowered(self, client: Client, lowered: Sequence[Lowered]) -> None:
-        """A system line in the debtor's contact log for each invoice the sync lowered: money
-        Inning books as paid to the client leaves a trace beside the dossier's "Betaald"
-        (cm18 F12: 200.00 came off F-1003 with no payment row, item or line). Once per invoice
-        and figure reported a day: a retried request writes the same line."""
+    def _lowered_lines(
+        self, chunk: Sequence[tuple[int, InvoiceDraft]], stored: Mapping[str, StoredInvoice],
+        weighed: Mapping[str, _Weighed], writing: set[int],
+    ) -> list[dict[str, str]]:  # fmt: skip
+        """A system line in the debtor's contact log for each invoice of the chunk (of its
+        rows ``writing``) the sync lowers: money Inning books as paid to the client leaves a
+        trace beside the dossier's "Betaald" (cm18 F12: 200.00 came off F-1003 with no payment
+        row, item or line). Keyed once per invoice and figure reported a day: a retried request
+        writes the same line. Written with the invoices (:meth:`_write_lowered`)."""
         from shared.services.statements_redo import day_keyed_id
 
         now = self.receipts.clock.now()
         today = amsterdam_date(now)
-        for low in lowered:
+        rows = [(i, d) for i, d in chunk if i in writing]
+        return [
+            {"id": day_keyed_id(today, "books-lowered", low.number, str(low.open_now)),
+             "at": now.isoformat(), "debtor": low.debtor_number, "number": low.number,
+             "summary": low.summary()}
+            for low in lowered_by(rows, stored, weighed)
+        ]  # fmt: skip
+
+    def _write_lowered(self, client: Client, key: str, lines: Sequence[Mapping[str, str]]) -> None:
+        """The lines of a row written with its invoices, then the row off; a request cut off
+        before leaves it to its retry or the client's next sync (failure20 L1)."""
+        for line in lines:
             entry = ContactEntry(
-                client.client_id, low.debtor_number,
-                day_keyed_id(today, "books-lowered", low.number, str(low.open_now)), now,
-                ContactKind.STATUS, low.summary(), invoice_numbers=(low.number,), system=True,
+                client.client_id, line["debtor"], line["id"], datetime.fromisoformat(line["at"]),
+                ContactKind.STATUS, line["summary"], invoice_numbers=(line["number"],),
+                system=True,
             )  # fmt: skip
             try:
                 self.repos.contacts.add(entry)
             except Conflict:
                 continue  # written by the attempt before
+        self.repos.invoices.drop_lowered_lines(client.client_id, key)
+
+    def _lowered_left_over(self, client: Client) -> None:
+        """The lines of lowered open amounts an earlier sync stored with its invoices and was
+        cut off before writing (a 503, a crash): its retry found nothing lowered any more."""
+        for key, lines in self.repos.invoices.lowered_lines(client.client_id):
+            self._write_lowered(client, key, lines)
 
     def _screen_invoices(
         self,
@@ -822,6 +847,7 @@ class ImportService:
                 stored = self.repos.invoices.get_many(
                     client.client_id, [d.number for _, d in chunk]
                 )
+                writes.saw(stored)
             ops: list[Op] = []
             owners: list[int] = []  # the row of each op, to tell which row storage refused
             written: list[tuple[int, bool | None]] = []  # None: unchanged
@@ -862,16 +888,24 @@ class ImportService:
             if marked:  # on the chunk's first row, written in the same transaction
                 self.repos.invoices.mark_follow_ups(ops[0], marked)
             pending = self.terms.pending(importer, client, decided) if decided else None
-            if pending is not None:  # the record to make, in the same transaction (failure8 #6)
-                if len(ops) + 1 > MAX_BATCH:  # a full chunk: its halves, each with its own
-                    half = len(chunk) // 2
-                    parts = [
-                        self._write_invoice_chunk(
-                            client, part, stored, writes, importer, debtors, weighed
-                        )
-                        for part in (chunk[:half], chunk[half:])
-                    ]
-                    return _sum([result, *parts])
+            lowered = self._lowered_lines(chunk, stored, weighed or {}, set(owners))
+            # the records to make, in the same transaction (failure8 #6, failure20 L1); a full
+            # chunk: its halves, each with its own
+            if len(ops) + (pending is not None) + bool(lowered) > MAX_BATCH:
+                half = len(chunk) // 2
+                parts = [
+                    self._write_invoice_chunk(
+                        client, part, stored, writes, importer, debtors, weighed
+                    )
+                    for part in (chunk[:half], chunk[half:])
+                ]
+                return _sum([result, *parts])
+            lowered_key = time_ordered_id(self.receipts.clock.now()) if lowered else ""
+            if lowered:
+                ops.append(self.repos.invoices.lowered_lines_op(
+                    client.client_id, lowered_key, lowered))  # fmt: skip
+                owners.append(owners[-1])
+            if pending is not None:  # last: its record is kept with the last op's etag
                 ops.append(self.repos.invoices.pending_terms_op(
                     client.client_id, pending.key, pending.changes))  # fmt: skip
                 owners.append(decided_rows[0])
@@ -907,6 +941,8 @@ class ImportService:
                     dated.add(index)
             if pending is not None:  # after the letter dates: a retry finds them changed
                 self.terms.record(client, pending, etags[-1])
+            if lowered:
+                self._write_lowered(client, lowered_key, lowered)
             for index, field, message in rejected:
                 result.reject(index, field, message)
             result.created += sum(1 for _, new in written if new)
@@ -993,6 +1029,14 @@ class _Written:
         self.marked: list[tuple[Invoice, str | None]] = []  # each chunk's marked row, its etag
         self.rewritten: set[str] = set()
         self.due_marks: set[str] = set()  # the moved due dates' marks (DueDateRestatements)
+        # rows a chunk read again after a lost race that carry follow-up marks: the race may
+        # have been lost to the chunk's own transaction, applied and retried by the storage
+        # client into a 409/412 (failure20 I1), and its invoices then read as unchanged
+        self.reread: dict[str, StoredInvoice] = {}
+
+    def saw(self, stored: Mapping[str, StoredInvoice]) -> None:
+        with _LOCK:
+            self.reread.update({n: s for n, s in stored.items() if s.follow_ups})
 
     def mark(self, key: str) -> None:
         with _LOCK:

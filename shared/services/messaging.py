@@ -290,15 +290,9 @@ class MessagingService:
             return "unknown"
         message, etag = found
         if message.status.final:
-            pending = message.extra.get(FOLLOWUPS) == "pending"
-            if CANCELLED in message.extra and pending:
-                return self._cancelled(message, etag)  # closed unsent: its log, its re-plan
-            if message.status is OutboxStatus.FAILED and NOT_SENT in message.extra and pending:
-                return self._failed_followups(message, etag)  # refused: its log, its item
-            if message.status is OutboxStatus.UNCERTAIN and pending:
-                return self._uncertain_followups(message, etag)  # its verify_delivery item
-            if pending:
-                return self._finish(message, etag)  # the SENT save landed, its answer did not
+            redone = self._redo_followups(message, etag)
+            if redone is not None:
+                return redone
             if message.status is OutboxStatus.UNCERTAIN and RECHECKS in message.extra:
                 return self._uncertain(  # ask the provider again whether it went out
                     message, etag, self._sender(message), message.error or "answer lost"
@@ -353,6 +347,36 @@ class MessagingService:
         except PreconditionFailed:
             return "claimed elsewhere"
         return self._send(claimed, etag, sender)
+
+    def _redo_followups(self, message: OutboundMessage, etag: str) -> str | None:
+        """The follow-ups of a final record still marked pending, written (each keyed: nothing
+        twice); None when it has none left."""
+        if message.extra.get(FOLLOWUPS) != "pending":
+            return None
+        if CANCELLED in message.extra:
+            return self._cancelled(message, etag)  # closed unsent: its log, its re-plan
+        if message.status is OutboxStatus.FAILED and NOT_SENT in message.extra:
+            return self._failed_followups(message, etag)  # refused: its log, its item
+        if message.status is OutboxStatus.UNCERTAIN:
+            return self._uncertain_followups(message, etag)  # its verify_delivery item
+        return self._finish(message, etag)  # the SENT save landed, its answer did not
+
+    def _final_meanwhile(self, client_id: str, key: str) -> str:
+        """After a final save refused with a 412: whoever saved the record final (a report,
+        another delivery, or this save itself, applied and its lost answer retried into its
+        own write), its follow-ups are written now, while this job still runs. No job comes
+        back for a final record: they were left undone for good (failure20 O2)."""
+        found = self.outbox.get(client_id, key)
+        if found is None or not found[0].status.final:
+            return "claimed elsewhere"
+        message, etag = found
+        checks = int(message.extra.get(RECHECKS, "0") or 0)
+        if message.status is OutboxStatus.UNCERTAIN and checks:
+            # its next question to the provider, whose job went with the refused save (one
+            # asked twice answers the same)
+            wait = timedelta(minutes=RECHECK_MINUTES[min(checks, len(RECHECK_MINUTES)) - 1])
+            return self._defer(message, wait, "asking the provider later whether it went out")
+        return self._redo_followups(message, etag) or "claimed elsewhere"
 
     def _redated(
         self, message: OutboundMessage, etag: str, now: datetime
@@ -413,7 +437,7 @@ class MessagingService:
         try:
             etag = self.outbox.save(closed, etag)
         except PreconditionFailed:
-            return "claimed elsewhere"
+            return self._final_meanwhile(message.client_id, message.key)
         log.info("message %s closed unsent: %s", message.key, reason)
         return self._cancelled(closed, etag)
 
@@ -505,7 +529,7 @@ class MessagingService:
             # another delivery recorded it (a concurrent re-check), or a report settled it
             # while it was still INPROGRESS: its usage lacks the parts this answer names
             self._parts_after_report(done, result)
-            return "claimed elsewhere"
+            return self._final_meanwhile(done.client_id, done.key)
         return self._finish(done, etag, content, remembered=True)
 
     def _parts_after_report(self, done: OutboundMessage, result: SendResult) -> None:
@@ -747,7 +771,7 @@ class MessagingService:
         try:
             etag = self.outbox.save(uncertain, etag)
         except PreconditionFailed:
-            return "claimed elsewhere"
+            return self._final_meanwhile(message.client_id, message.key)
         if again:
             self._defer(
                 uncertain,

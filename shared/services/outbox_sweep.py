@@ -12,7 +12,10 @@ client's pending rows (one range read) and passes by, without reading the record
 the normal path still holds: written less than ``grace`` ago, outside the contact hours
 or less than ``grace`` into them (the jobs deferred to their opening go first), on a mailbox at its minute's or day's limit. A record
 left over is read: final (its row left behind) or gone: the row is dropped; being sent
-(INPROGRESS): the claim's lease and the queue's redelivery are the handler's; PENDING and
+(INPROGRESS): the claim's lease and the queue's redelivery are the handler's, and a claim
+``grace`` past its lease (a claim whose lost answer was retried into a 412 and taken for
+another worker's, the job then ended) is queued again, the handler's stale claim deciding;
+PENDING and
 last written more than ``grace`` ago: its job is queued again through ``queue_again``. The
 handler decides (a final record: nothing; contact hours, mailbox pacing: deferred), so a
 job queued twice sends once. A record queued ``give_up_after`` times without turning final
@@ -38,7 +41,7 @@ from shared.clock import Clock
 from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus
 from shared.domain.records import ActionItem
 from shared.ports.tables import Conflict, PreconditionFailed
-from shared.services.messaging import MessagingService
+from shared.services.messaging import CLAIM_LEASE, MessagingService
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.messaging")
@@ -151,7 +154,13 @@ class OutboxSweep:
             return replace(result, dropped=result.dropped + 1)
         message = found[0]
         if message.status is OutboxStatus.INPROGRESS:
-            return replace(result, waiting=result.waiting + 1)  # the handler's lease
+            claimed = message.claimed_at or message.updated_at or entry.since
+            if not self._past_grace(claimed + CLAIM_LEASE, entry.bound, now):
+                return replace(result, waiting=result.waiting + 1)  # the handler's lease
+            # no handler holds a claim past its lease (the function's timeout): a claim whose
+            # answer was lost and retried met its own write (412, "claimed elsewhere") and
+            # its job ended; the job queued again finds the stale claim and asks the
+            # provider, or a person, whether it went (failure20 O1)
         if entry.requeued >= self.rules.give_up_after:
             self._give_up(entry, message, now)
             return replace(result, raised=result.raised + 1)

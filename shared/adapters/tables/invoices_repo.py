@@ -59,6 +59,13 @@ FOLLOW_UPS = "FollowUps"
 # row whole, and the record must outlive them until it is written.
 TERMS_PENDING_ROW = "t"
 TERMS_PENDING = "Changes"
+# A row ``l|<id>`` beside an import chunk's invoices: the contact-log lines of the open
+# amounts the chunk's sync lowered (money booked as paid to the client), written in the
+# chunk's own transaction and deleted once the lines are written, so a request cut off in
+# between has them written by its retry or the client's next sync (failure20 L1: the line
+# was never written, the retry found nothing lowered any more).
+LOWERED_ROW = "l"
+LOWERED_LINES = "Lines"
 # A row ``s|books``: the client's accounting syncs as a receipt's day needs them
 # (shared.domain.ledger.client_sync.SyncRuns): one row a client, written once a sync request.
 SYNC_RUNS_RK = "s|books"
@@ -502,6 +509,28 @@ class InvoiceRepository:
             (r.rk.removeprefix(prefix), r.etag, list(get_json_parts(r.data, TERMS_PENDING, [])))
             for r in rows
         ]
+
+    @staticmethod
+    def lowered_lines_op(client_id: str, key: str, lines: Sequence[Mapping[str, str]]) -> Op:
+        """The row of lowered open amounts' contact-log lines still to write (see
+        :data:`LOWERED_ROW`), to be written in the transaction of their invoices."""
+        data = put_json_parts(LOWERED_LINES, [dict(line) for line in lines])
+        return Op(OpKind.INSERT, Row(encode(client_id), f"{LOWERED_ROW}|{key}", dict(data)))
+
+    def lowered_lines(self, client_id: str) -> list[tuple[str, list[dict[str, str]]]]:
+        """Every row of lowered open amounts' lines not yet written: (its key, the lines)."""
+        rows = all_rows(self.store, schema.INVOICES, pk=encode(client_id),
+                        rk_range=prefix_range(LOWERED_ROW + "|"))  # fmt: skip
+        prefix = LOWERED_ROW + "|"
+        return [
+            (r.rk.removeprefix(prefix), list(get_json_parts(r.data, LOWERED_LINES, [])))
+            for r in rows
+        ]
+
+    def drop_lowered_lines(self, client_id: str, key: str) -> None:
+        """The row's lines are written: the row goes (gone already: another attempt wrote
+        them; the lines are keyed, so writing them twice wrote them once)."""
+        self.store.delete(schema.INVOICES, encode(client_id), f"{LOWERED_ROW}|{key}")
 
     def drop_pending_terms(self, client_id: str, key: str, etag: str | None) -> None:
         """The changes of the row are recorded: the row goes (gone already: someone else

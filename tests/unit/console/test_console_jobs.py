@@ -214,3 +214,30 @@ def test_an_invoice_import_repeated_after_a_crash_lists_each_rejected_row_once(
         and lines[-1] == "602,amount,not an amount"
     )
     assert world.services.repos.invoices.get(tenants.c1, "N599") is not None
+
+
+def test_a_checkpoint_refused_by_its_own_retried_save_carries_on():
+    """failure20 C1: the second checkpoint's PUT applied, its answer lost, the storage client's
+    retry met it (412): read as another delivery's, the message ended and the job stayed
+    running at 2 of 3 with no delivery on it ("stalled", nothing on the action list)."""
+    from shared.ports.tables import PreconditionFailed
+
+    jobs, queues = _jobs(Counting())
+    job = jobs.start("c1", "sum", "u1", b"1 2 3", total=3, title="numbers")
+    store = jobs.jobs.store
+    real = store.replace
+    saves = {"n": 0}
+
+    def replace_(table, row, *args, **kw):  # type: ignore[no-untyped-def]
+        done = real(table, row, *args, **kw)
+        saves["n"] += 1
+        if saves["n"] == 2:
+            raise PreconditionFailed("412: the retried PUT met its own write")
+        return done
+
+    store.replace = replace_  # type: ignore[method-assign]
+    (message,) = queues.take(JOBS_QUEUE)
+    jobs.run_message(message.body)
+    done = jobs.get("c1", job.job_id)
+    assert (done.status, done.done, done.state) == ("done", 3, {"sum": 6})
+    assert jobs.result("c1", job.job_id) == (b"6", "sum.txt", "text/plain")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import pytest
+
 from shared.domain.people.authorisation import Role
 from tests.unit.api.conftest import debtor_row, invoice_row
 from tests.unit.console.conftest import csrf_of, desk_for
@@ -100,3 +102,61 @@ def test_the_contact_log_line_in_the_page_s_language():
         "Invoice F-1003: the client reported EUR 200.00 received directly (open EUR 1,000.00 -> "
         "EUR 800.00 in its books); booked as paid to the client"
     )
+
+
+def test_the_line_of_a_request_cut_off_before_it_is_written_by_the_retry(world, tenants):
+    """failure20 L1: a 503 on the contact-log line (after F-1003 was written 800.00 open and
+    200.00 booked as received by the client) answered the request 503; the client's retry
+    found nothing lowered any more ("unchanged"), and the line never came."""
+    from azure.core.exceptions import HttpResponseError
+
+    a = _world(world)
+    contacts = world.services.repos.contacts
+    real = contacts.add
+    left = {"n": 1}
+
+    def add(entry, *args, **kw):
+        if LINE in entry.summary and left["n"]:
+            left["n"] -= 1
+            raise HttpResponseError("injected: 503 ServerBusy")
+        return real(entry, *args, **kw)
+
+    contacts.add = add
+    lowered = {"items": [dict(ROW, open_amount="800.00")]}
+    assert a.call("POST", "/v1/clients/C1/invoices", lowered).status == 503
+    assert _paid(world, tenants) == 20_000 and _lines(a) == []
+    again = a.call("POST", "/v1/clients/C1/invoices", lowered)
+    assert again.status == 200 and again.body["unchanged"] == 1, again.body
+    [line] = _lines(a)
+    assert "open € 1.000,00 -> € 800,00" in line, line
+    assert a.call("POST", "/v1/clients/C1/invoices", lowered).status == 200
+    assert len(_lines(a)) == 1
+
+
+def test_the_line_of_a_request_that_died_before_it_comes_with_the_next_sync(world, tenants):
+    """The worker died after the invoice's write (nothing after it ran); the client's books
+    sync the next day with another invoice: the line is written then, once."""
+    from tests.support.faults import SimulatedCrash
+
+    a = _world(world)
+    contacts = world.services.repos.contacts
+    real = contacts.add
+    left = {"n": 1}
+
+    def add(entry, *args, **kw):
+        if LINE in entry.summary and left["n"]:
+            left["n"] -= 1
+            raise SimulatedCrash("the worker died before the line")
+        return real(entry, *args, **kw)
+
+    contacts.add = add
+    with pytest.raises(SimulatedCrash):
+        a.call("POST", "/v1/clients/C1/invoices", {"items": [dict(ROW, open_amount="800.00")]})
+    assert _paid(world, tenants) == 20_000 and _lines(a) == []
+    world.clock.advance(days=1)
+    other = invoice_row("F-1004", "D-1001", invoice_date="2026-11-02", due_date="2026-12-02",
+                        amount="50.00")  # fmt: skip
+    reply = a.call("POST", "/v1/clients/C1/invoices", {"items": [dict(other, open_amount="50.00")]})
+    assert reply.status == 200 and reply.body["created"] == 1, reply.body
+    [line] = _lines(a)
+    assert "F-1003" in line and "open € 1.000,00 -> € 800,00" in line, line

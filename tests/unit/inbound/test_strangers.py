@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from shared.domain.inbound.mail import MailKind, ReceivedMail
 from shared.domain.records import ActionStatus
 from shared.services.inbound.strangers import NEW_SENDER_ITEMS_PER_DAY
@@ -212,3 +214,36 @@ def test_a_summary_resolved_by_hand_keeps_counting_the_days_rest_without_reopeni
     assert after.status is ActionStatus.RESOLVED and after.detail["count"] == 2
     assert after.title.startswith("2 more e-mail(s)")
     assert actions.figures.read(client.client_id).waiting_by_kind.get("inbound_mail") == waiting
+
+
+def test_the_days_last_new_sender_filed_again_after_others_keeps_his_item(world, monkeypatch):
+    """failure20 S1: the 20th new sender's filing cut after the day's count (a 503 on his
+    item's pointer), three more senders, then the queue delivers his mail again: he was judged
+    by the day's total (23) and went on the summary; the day had 19 senders' items."""
+    from azure.core.exceptions import HttpResponseError
+
+    _, client = setup(world)
+    for n in range(NEW_SENDER_ITEMS_PER_DAY - 1):
+        file(world, client, mail(world, n, sender=f"s{n}@rotate.example"))
+    store = world.services.inbound_filing.strangers.store
+    real = store.insert
+    cut = {"left": 1}
+
+    def insert(table, row, *args, **kw):
+        if row.rk.startswith("~s|") and cut["left"]:
+            cut["left"] -= 1
+            raise HttpResponseError("injected: 503 ServerBusy")
+        return real(table, row, *args, **kw)
+
+    monkeypatch.setattr(store, "insert", insert)
+    last = mail(world, 19, sender="s19@rotate.example")
+    with pytest.raises(HttpResponseError):
+        file(world, client, last)
+    for n in range(20, 23):
+        file(world, client, mail(world, n, sender=f"s{n}@rotate.example"))
+    file(world, client, last)  # delivered again
+    found = items(world, client)
+    senders = {i.detail["sender"] for i in found if "sender" in i.detail}
+    [summary] = [i for i in found if "day" in i.detail]
+    assert len(senders) == NEW_SENDER_ITEMS_PER_DAY and "s19@rotate.example" in senders
+    assert summary.detail["count"] == 3

@@ -114,3 +114,42 @@ def test_an_interrupted_update_is_marked_only_when_a_follow_up_has_work() -> Non
     retry = world.api.call("POST", "/v1/clients/C1/invoices", {"items": moved})
     assert retry.status == 200 and retry.body["unchanged"] == 3
     assert _marks(world, ["G0", "G1", "G2"]) == {}
+
+
+def test_a_chunk_refused_by_its_own_retried_transaction_still_follows_up() -> None:
+    """failure20 I1: the chunk's transaction applied, its answer a 500/504, the storage client
+    sent it again and met its own inserts (409): the chunk read its invoices again, found them
+    as written, called them unchanged and left them without follow-ups: no match-index rows,
+    no dunning schedule, no usage meter or search keys, their marks on for good (the client,
+    answered 200 "unchanged", never sends them again)."""
+    from shared.ports.tables import Conflict, TransactionFailed
+
+    world = _world_with_debtors()
+    store = world.services.repos.invoices.store
+    real = store.transact
+    left = {"n": 1}
+
+    def applied_then_409(table, ops):  # type: ignore[no-untyped-def]
+        done = real(table, ops)
+        if table == "Invoices" and left["n"] and any(o.row.rk.startswith("i|") for o in ops):
+            left["n"] -= 1
+            raise TransactionFailed(0, Conflict("409: the retried batch met its own insert"))
+        return done
+
+    store.transact = applied_then_409
+    rows = [invoice_row(f"G{i}", f"E{i}", due_date="2025-03-04") for i in range(3)]
+    reply = world.api.call("POST", "/v1/clients/C1/invoices", {"items": rows})
+    store.transact = real
+    assert reply.status == 200 and left["n"] == 0
+    assert _marks(world, ["G0", "G1", "G2"]) == {}
+    client_id = world.services.repos.clients.ids_for_numbers("agency-a", ["C1"])["C1"]
+    index = world.services.repos.invoices.match_index
+    assert sorted(o.number for d in ("E0", "E1", "E2") for o in index.of_debtor(client_id, d)) == [
+        "G0",
+        "G1",
+        "G2",
+    ]
+    _run_days(world, 40)
+    sent = reminders_sent(world)
+    for number in ("G0", "G1", "G2"):
+        assert any(key[0] == number for key in sent), f"{number} never reminded: {sorted(sent)}"
