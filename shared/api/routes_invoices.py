@@ -111,10 +111,15 @@ def _draft(model: schemas.InvoiceIn) -> InvoiceDraft:
 
 def register(router: Router, services: Services) -> None:
     def upsert(ctx: Context) -> ApiResponse:
+        dry_run = ctx.request.query.get("dry_run", "false")
+        if dry_run not in ("true", "false"):
+            # a preview asked as ?dry_run=1 or =True wrote for real, its lowered open amounts
+            # booked as received (attack20 F6): only the two words the document names
+            raise BadRequest("dry_run must be true or false; nothing was written")
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         valid, errors = validate_rows(batch_items(ctx.request), schemas.InvoiceIn)
         rows = [(i, _draft(m)) for i, m in valid]
-        if ctx.request.query.get("dry_run") == "true":
+        if dry_run == "true":
             # what the upload would do, written nowhere: the console preview's check (cm18 F12)
             checked = services.imports.check_invoices(client, rows, Importer.of(principal(ctx)))
             checked.errors += errors
@@ -238,7 +243,8 @@ def register(router: Router, services: Services) -> None:
                     "dry_run",
                     "`true`: write nothing, answer what the request would do (the rows "
                     "refused, and in `notes` each invoice whose `open_amount` lowers what is "
-                    "open and what of it counts as received by you)",
+                    "open and what of it counts as received by you); any value but `true` or "
+                    "`false` is refused (400) and nothing is written",
                     enum=("true", "false"),
                     example="true",
                 )

@@ -7,9 +7,15 @@ was sent, so a job delivered twice sends once.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+# extra on a record written since references name their client (attack20 F1): its reference
+# is :func:`client_reference`; a record written before keeps ``inn-<key>``, the reference its
+# provider already holds (a report, a look-up or a bounce of it must still find it)
+CLIENT_REFERENCE = "ref"
 
 
 class Channel(StrEnum):
@@ -106,8 +112,18 @@ class OutboundMessage:
     @property
     def reference(self) -> str:
         """Our own reference, handed to providers that accept one (so a resend can be
-        looked up instead of repeated)."""
+        looked up instead of repeated), and the provider id Graph and CM report under."""
+        if self.extra.get(CLIENT_REFERENCE):
+            return client_reference(self.client_id, self.key)
         return f"inn-{self.key}"[:64]
+
+
+def client_reference(client_id: str, key: str) -> str:
+    """A reference no other client's message has: a key names no client (the starter
+    workflow's ``dun|D-1001|standaard|0|…`` is the same at every client with a debtor D-1001
+    and the same invoice numbers), and OutboxRefs keeps one row per provider id, so a report
+    about one client's message was booked on another's record (attack20 F1)."""
+    return "inn-" + hashlib.sha256(f"{client_id}\x1f{key}".encode()).hexdigest()[:32]
 
 
 # the query parameter that carries our reference on a per-message status-callback URL

@@ -54,6 +54,7 @@ from shared.clock import Clock, amsterdam_date
 from shared.domain.contact_window import ContactWindow
 from shared.domain.ids import random_id, time_ordered_id
 from shared.domain.messaging import (
+    CLIENT_REFERENCE,
     Attachment,
     Channel,
     MessageContent,
@@ -195,7 +196,9 @@ class MessagingService:
         stored = self.outbox.get(message.client_id, message.key)
         created = False
         if stored is None:
-            message = replace(message, extra={**message.extra, CONTENT_REF: random_id("", 6)})
+            # a new record's reference names its client (attack20 F1)
+            extra = {**message.extra, CONTENT_REF: random_id("", 6), CLIENT_REFERENCE: "1"}
+            message = replace(message, extra=extra)
             self._put_content(message, content)
             created = self.outbox.add(message)
             if not created:

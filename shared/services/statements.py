@@ -460,7 +460,7 @@ class StatementService:
         marks = [mark] + ([closing] if closing is not None else [])
         self._report_warnings(statement, owner, scope, name, report)
         lookups = self._lookups(clients, pooled=owner.client_id is None)
-        settings = self._settings(clients)
+        settings = self._settings(clients, pooled=owner.client_id is None)
         lines = list(zip(statement.lines, line_identities(statement), strict=True))
         written = source.client_written
         as_read = partial(_as_read, upload_day=self._upload_day(source))
@@ -611,15 +611,20 @@ class StatementService:
         return None
 
     @staticmethod
-    def _settings(clients: list[Client]) -> MatchSettings:
+    def _settings(clients: list[Client], *, pooled: bool = False) -> MatchSettings:
         """The client's own thresholds; on a pooled account the strictest of its clients.
-        A client with automatic booking switched off gets suggestions only."""
+        A client with automatic booking switched off gets suggestions only. On a pooled
+        account, a client that allows no matching there is matched only on the lines that
+        quote its code (``quoted_only``)."""
         if not clients:
             return MatchSettings()
         return MatchSettings(
             auto_threshold=max(c.auto_book_threshold for c in clients),
             margin=max(c.auto_book_margin for c in clients),
             auto_book=all(c.auto_book for c in clients),
+            quoted_only=frozenset(
+                c.client_id for c in clients if pooled and not c.allow_third_party_matching
+            ),
         )
 
     def _clients_for(self, owner: AccountOwner, statement: Statement | None = None) -> list[Client]:

@@ -2,7 +2,8 @@
 
 Evidence, strongest first:
 - the message answers one of our messages (its In-Reply-To / References name the Message-ID
-  we gave a reminder, or it carries our X-Inning-Reference): that reminder's debtor;
+  we gave a reminder, or it carries our X-Inning-Reference that names its client): that
+  reminder's debtor;
 - an invoice number, betalingskenmerk or plan reference in what the sender wrote now;
 - the sender's address is a debtor's address (a shared address may belong to several);
 - a number that only appears in the quoted history (weak: an old reminder quoted in full

@@ -146,6 +146,10 @@ class MatchSettings:
     auto_threshold: float = 0.85
     margin: float = 0.15
     auto_book: bool = True  # the client's switch: off, every match is a suggestion
+    # on a pooled account, the clients there only for a case of theirs (no
+    # allow_third_party_matching): a line may pay their invoices only when it quotes their
+    # code, not because another line of the file did (attack20 F2)
+    quoted_only: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -1014,6 +1018,12 @@ def match_line(
     codes = codes_in(_line_text(line)) if any(_party(c) for c in found.values()) else set()
     if codes:  # the text names its client(s): only their invoices can be what it pays
         found = {k: c for k, c in found.items() if client_code(_party(c)) in codes}
+    if settings.quoted_only:
+        found = {
+            k: c
+            for k, c in found.items()
+            if _party(c) not in settings.quoted_only or client_code(_party(c)) in codes
+        }
     totals = open_totals([i for c in found.values() for i in c.invoices])
     result = decide(n, line, found, settings, totals)
     if budget.exhausted and result.booked:

@@ -3,6 +3,7 @@ The decision itself is a pure rule (shared/domain/inbound/matching.py)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from shared.adapters.tables.inbound_repo import DebtorEmailIndex
@@ -19,6 +20,7 @@ from shared.services.messaging import MESSAGE_ID
 from shared.services.repositories import Repositories
 
 _OUR_REFERENCE_HEADER = "x-inning-reference"
+_CLIENT_REFERENCE = re.compile(r"inn-[0-9a-f]{32}")  # shared.domain.messaging.client_reference
 # what one message may make us look up: a long e-mail (a pasted statement, a forwarded thread
 # of hundreds of messages) must not stall the reader nor cost thousands of table reads
 MAX_TEXT = 30_000  # characters matched on, as many as are stored
@@ -81,7 +83,10 @@ class CandidateFinder:
                     )
                 )
         ours = headers.get(_OUR_REFERENCE_HEADER, "").strip()
-        if ours:
+        if _CLIENT_REFERENCE.fullmatch(ours):
+            # only a reference that names its client (a digest): the older ``inn-<key>`` is
+            # spelt from a debtor number, the workflow's step and the invoice numbers, so a
+            # stranger could write it and be the debtor for certain (attack20 F5)
             where = self.outbox.by_provider_id("graph", ours) or self.outbox.by_provider_id(
                 "outbox", ours
             )

@@ -23,7 +23,7 @@ from datetime import datetime
 from shared.adapters.tables.inbound_repo import FiledMail, InboundMailRepository
 from shared.clock import Clock
 from shared.domain.inbound.mail import AttachmentNote, MailKind, ReceivedMail
-from shared.domain.inbound.matching import Candidate, Decision, decide
+from shared.domain.inbound.matching import Candidate, Decision, Evidence, Hit, decide
 from shared.domain.inbound.recognise import kind_of
 from shared.domain.inbound.text import split_reply
 from shared.domain.messaging import OutboxStatus
@@ -129,8 +129,11 @@ class MailFiling:
             )
             certain = tuple(c for c in decision.certain if c.client_id == scope)
             asks = not certain and kind is MailKind.CORRESPONDENCE
-            # matching no debtor at all: counted on the sender's item (or the day's summary)
+            # matching no debtor at all: counted on the sender's item (or the day's summary);
+            # so is a sender on no debtor's file that names numbers beyond a few a day
             stranger = asks and not mine
+            if asks and mine and not _from_known(hits, scope, clients):
+                stranger = not self._asks_alone(scope, received)
             action_id = action_id_for(received.received_at, received.key) if asks else None
             if stranger:
                 action_id = self._stranger_item(scope, received)
@@ -157,6 +160,12 @@ class MailFiling:
             elif filed.action_id:
                 self._ask(filed, mine)
         return targets
+
+    def _asks_alone(self, scope: str, received: ReceivedMail) -> bool:
+        before = self.mail.get(scope, received.key)
+        if before is not None:  # filed before (at-least-once): as it was filed then
+            return not is_counted(before[0].action_id)
+        return self.strangers.asks_alone(scope, received.sender, received.key, received.received_at)
 
     def _stranger_item(self, scope: str, received: ReceivedMail) -> str | None:
         before = self.mail.get(scope, received.key)
@@ -222,6 +231,17 @@ class MailFiling:
             self.repos.actions.add(item)
         except Conflict:
             pass
+
+
+def _from_known(hits: Sequence[Hit], scope: str, clients: Sequence[Client]) -> bool:
+    """The message comes from an address on a debtor's file, or answers our message: not a
+    stranger's (an invoice number or a forwarded "From:" anyone can type)."""
+    ids = {c.client_id for c in clients}
+    return any(
+        h.evidence in (Evidence.SENDER, Evidence.THREAD)
+        for h in hits
+        if h.client_id == scope or scope not in ids
+    )
 
 
 def _email_provider(messaging: MessagingService) -> str:

@@ -8,6 +8,12 @@ Each such message stays in the client's inbound list; the action list gets at mo
   without one; the mail of any further sender that day is counted on one summary item
   ("N more e-mails from unknown senders on ...") so that rotating addresses floods nothing.
 
+Mail from an address on no debtor's file that names a debtor's number (an invoice number,
+a reference: anyone who read one reminder can) asks which debtor it concerns, on an item of
+its own, for the sender's first ``ASKED_PER_SENDER_PER_DAY`` of the day within the same daily
+count of senders; the rest is counted as above (the mail keeps its candidates in the inbound
+list).
+
 An item is resolved by linking one of its messages (``InboundMail.link``) or by hand; the
 sender's next message then opens a new item (a sender whose address was put on a debtor
 meanwhile is matched and filed on that debtor instead).
@@ -15,7 +21,9 @@ meanwhile is matched and filed on that debtor instead).
 Rows, in the client's own InboundMail partition (after every message and pointer row):
 ``~s|<hash of the address>`` the sender's current item; ``~d|<yyyymmdd>`` the senders given
 an item that day, ``~n|<day>|<hash>`` each counted once; ``~c|<item>`` the messages counted on
-an item, ``~m|<item>|<message key>`` each counted once. A message's item is chosen when it is
+an item, ``~m|<item>|<message key>`` each counted once; ``~a|<day>|<hash>`` a sender's mails
+that day naming a debtor's number (:meth:`StrangerItems.asks_alone`), ``~am|<message key>``
+each counted once. A message's item is chosen when it is
 first filed and kept on its row (``action_id``), so a message filed again (at-least-once
 delivery) counts nowhere a second time; every count is written with its marker in one
 transaction and the item follows the counter under its ETag (two filings at once: both
@@ -39,6 +47,9 @@ from shared.services.errors import ConflictingUpdate
 from shared.services.repositories import Repositories
 
 NEW_SENDER_ITEMS_PER_DAY = 20  # unknown senders a client's list gets an item for, per day
+# items of their own a day for the mail of one address on no debtor's file that names a
+# debtor's number (an invoice printed on every reminder): the rest is counted on its item
+ASKED_PER_SENDER_PER_DAY = 3
 _SUMMARY = re.compile(r"^[0-9a-f]{12}mu\d{8}$")
 _SENDER = re.compile(r"^[0-9a-f]{12}m[0-9a-f]{10}s$")
 _TRIES = 20
@@ -116,6 +127,25 @@ class StrangerItems:
                 continue  # another filing of this sender chose first: its item it is
             return new
         raise ConflictingUpdate(f"unknown sender's item at {scope} keeps changing; retry")
+
+    def asks_alone(self, scope: str, sender: str, key: str, received_at: datetime) -> bool:
+        """Whether a mail from an address on no debtor's file that names a debtor's number
+        gets an item of its own asking which debtor it concerns: the sender's first
+        :data:`ASKED_PER_SENDER_PER_DAY` of the day, while the day has room for new senders
+        (the same count as mail naming nobody). Else it is counted as such mail is
+        (attack20 F3: 200 mails naming F-0001, from one address or from 200, made 200
+        items). Each place is kept on its marker: a message filed again gets the same
+        answer."""
+        who, day = sender_hash(sender), f"{amsterdam_date(received_at):%Y%m%d}"
+        place, _ = self.counters.count_once(
+            INBOUND_MAIL, scope, f"~d|{day}", 1, marker=f"~n|{day}|{who}"
+        )
+        if place > NEW_SENDER_ITEMS_PER_DAY:
+            return False
+        asked, _ = self.counters.count_once(
+            INBOUND_MAIL, scope, f"~a|{day}|{who}", 1, marker=f"~am|{key}"
+        )
+        return asked <= ASKED_PER_SENDER_PER_DAY
 
     def count(self, mail: FiledMail) -> None:
         """Count ``mail`` once on its item and bring the item up to the count."""

@@ -104,6 +104,21 @@ def test_the_contact_log_line_in_the_page_s_language():
     )
 
 
+def test_a_preview_asked_in_other_words_is_refused_and_writes_nothing(world, tenants):
+    """attack20 F6: ?dry_run=1 (or True, yes, TRUE) answered 200 and wrote: the lowered open
+    amount booked 200.00 as received by the client and a line on the debtor's log, from a
+    request its sender meant as a preview."""
+    a = _world(world)
+    lowered = {"items": [dict(ROW, open_amount="800.00")]}
+    for word in ("1", "True", "yes", "TRUE", ""):
+        refused = a.call("POST", "/v1/clients/C1/invoices", lowered, dry_run=word)
+        assert refused.status == 400, (word, refused.body)
+        assert "dry_run must be true or false" in str(refused.body), refused.body
+    assert _paid(world, tenants) == 0 and _lines(a) == []
+    done = a.call("POST", "/v1/clients/C1/invoices", lowered, dry_run="false")
+    assert done.status == 200 and done.body["updated"] == 1, done.body
+    assert _paid(world, tenants) == 20_000
+
 def test_the_line_of_a_request_cut_off_before_it_is_written_by_the_retry(world, tenants):
     """failure20 L1: a 503 on the contact-log line (after F-1003 was written 800.00 open and
     200.00 booked as received by the client) answered the request 503; the client's retry

@@ -11,7 +11,7 @@ import pytest
 
 from shared.domain.inbound.mail import MailKind, ReceivedMail
 from shared.domain.records import ActionStatus
-from shared.services.inbound.strangers import NEW_SENDER_ITEMS_PER_DAY
+from shared.services.inbound.strangers import ASKED_PER_SENDER_PER_DAY, NEW_SENDER_ITEMS_PER_DAY
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 
 MAILBOX = "facturen@korenbloem.example"
@@ -215,6 +215,54 @@ def test_a_summary_resolved_by_hand_keeps_counting_the_days_rest_without_reopeni
     assert after.title.startswith("2 more e-mail(s)")
     assert actions.figures.read(client.client_id).waiting_by_kind.get("inbound_mail") == waiting
 
+
+def test_a_stranger_naming_an_invoice_gets_a_few_items_a_day_then_his_counted_one(world):
+    """attack20 F3: the bound above held only for mail naming nobody: 200 mails from one
+    address on no debtor's file, each naming F-1001 (printed on every reminder), made 200
+    items, and 200 addresses 200 more."""
+    a, client = setup(world)
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F-1001", "D1")]})
+    for n in range(200):
+        file(world, client, replace(mail(world, n), body_text=f"Factuur F-1001: {n}"))
+    found = items(world, client)
+    asked = [i for i in found if "count" not in i.detail]
+    [counted] = [i for i in found if "count" in i.detail]
+    assert len(asked) == ASKED_PER_SENDER_PER_DAY and len(found) == ASKED_PER_SENDER_PER_DAY + 1
+    assert counted.detail["count"] == 200 - ASKED_PER_SENDER_PER_DAY
+    assert all(i.detail["candidates"][0]["debtor"] == "D1" for i in asked)
+    # every message stays in the inbound list with its candidate, to be linked
+    unlinked, _ = world.services.inbound_mail.mail.list(
+        client.client_id, linked=False, page_size=1000, continuation=None
+    )
+    assert len(unlinked) == 200 and all(m.candidates for m in unlinked)
+    # rotating addresses share the day's count of new senders with mail naming nobody
+    for n in range(200, 400):
+        file(world, client, replace(mail(world, n, sender=f"s{n}@rotate.example"),
+                                    body_text="F-1001"))  # fmt: skip
+    # the first sender's 3 + 1, one each for the other 19 senders the day has room for, and
+    # the day's summary counting the other 181
+    day = ASKED_PER_SENDER_PER_DAY + 1 + (NEW_SENDER_ITEMS_PER_DAY - 1) + 1
+    found = items(world, client)
+    assert len(found) == day
+    [summary] = [i for i in found if "day" in i.detail]
+    assert summary.detail["count"] == 200 - (NEW_SENDER_ITEMS_PER_DAY - 1)
+    # the next day the first sender asks again
+    world.clock.advance(days=1)
+    file(world, client, replace(mail(world, 400), body_text="F-1001"))
+    assert len(items(world, client)) == day + 1
+
+
+def test_a_strangers_mail_naming_an_invoice_filed_again_is_filed_as_before(world):
+    a, client = setup(world)
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F-1001", "D1")]})
+    first = [replace(mail(world, n), body_text="F-1001") for n in range(5)]
+    for received in first:
+        file(world, client, received)
+    for received in first:  # at-least-once delivery
+        file(world, client, received)
+    found = items(world, client)
+    [counted] = [i for i in found if "count" in i.detail]
+    assert len(found) == ASKED_PER_SENDER_PER_DAY + 1 and counted.detail["count"] == 2
 
 def test_the_days_last_new_sender_filed_again_after_others_keeps_his_item(world, monkeypatch):
     """failure20 S1: the 20th new sender's filing cut after the day's count (a 503 on his

@@ -194,7 +194,8 @@ def _check_item(world, client):
 def test_a_delivery_report_settles_an_unconfirmed_message(env):
     world, client, _, _, service = env
     channel = _unconfirmed(env)
-    reference = message(client, key="dun|D1|wf|1|x").reference  # what CM reports back by
+    # what CM reports back by: the stored record's reference (it names its client)
+    reference = service.outbox.get(client.client_id, "dun|D1|wf|1|x")[0].reference
     assert service.record_status("scripted", reference, OutboxStatus.DELIVERED) is True
     record, _ = service.outbox.get(client.client_id, "dun|D1|wf|1|x")
     assert record.status is OutboxStatus.DELIVERED and record.provider == "scripted"

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from shared.domain.statements.client_code import client_code
 from shared.services.statements import NO_CLIENT_MATCHES
 from tests.unit.api.conftest import client_iban, client_row, debtor_row, invoice_row, verify_ibans
@@ -74,3 +76,49 @@ def test_without_a_case_the_code_alone_matches_nothing_and_the_item_says_what_to
     [item] = [x for x in items if x.kind == "unmatched_credit"]
     assert item.detail["reasons"] == [NO_CLIENT_MATCHES]
     assert "allow_third_party_matching" in NO_CLIENT_MATCHES
+
+
+def _with_bakery(world):  # type: ignore[no-untyped-def]
+    tech = _tech(world, handed_over=True)
+    a = world.agency_a
+    a.call("POST", "/v1/clients/TECH/debtors",
+           {"items": [debtor_row("K102", kind="b2b", name="Bakkerij Smit")]})  # fmt: skip
+    a.call("POST", "/v1/clients/TECH/invoices",
+           {"items": [invoice_row("24-0777", "K102", amount="80.00")]})  # fmt: skip
+    return tech
+
+
+def _file(world, lines):  # type: ignore[no-untyped-def]
+    return world.services.statements.ingest(
+        "agency-a/pool.sta",
+        statement(lines, opening=0, account=POOLED, sid="S1", day=date(2025, 3, 4)),
+    )
+
+
+def _bakery_line():  # type: ignore[no-untyped-def]
+    return paid_line(8_000, "factuur 24-0777", end_to_end_id="E-2", name="BAKKERIJ SMIT")
+
+
+@pytest.mark.parametrize("window", [None, 1])  # the statement's windows, or line by line
+def test_a_line_without_the_code_is_not_matched_because_another_line_quoted_it(world, window):  # type: ignore[no-untyped-def]
+    """attack20 F2: the client was let in for the whole file when one line quoted its code:
+    the bakery's 80.00 "factuur 24-0777" (no code, an invoice TECH collects itself) was
+    unmatched alone, and booked on TECH from the agency's account when the case's payment
+    stood in the same file. It stays the agency's to look at either way."""
+    _with_bakery(world)
+    if window is not None:
+        world.services.statements.window = window
+    [case] = world.agency_a.call("GET", "/v1/cases").body["items"]
+    quote = paid_line(12_100, case["transfer_quote"], end_to_end_id="E-1", name="CAFE T HOEKJE")
+    report = _file(world, [quote, _bakery_line()])
+    assert (report.booked, report.suggested, report.unmatched) == (1, 0, 1)
+    assert invoice(world, "TECH", "24-0777")["open_amount"] == "80.00"
+    [paid] = world.agency_a.call("GET", "/v1/clients/TECH/payments").body["items"]
+    assert paid["booked_to"] == ["24-0502"]
+
+
+def test_the_bakerys_line_alone_is_unmatched_as_before(world):  # type: ignore[no-untyped-def]
+    _with_bakery(world)
+    report = _file(world, [_bakery_line()])
+    assert (report.booked, report.suggested, report.unmatched) == (0, 0, 1)
+    assert invoice(world, "TECH", "24-0777")["open_amount"] == "80.00"
