@@ -119,6 +119,7 @@ def test_a_preview_asked_in_other_words_is_refused_and_writes_nothing(world, ten
     assert done.status == 200 and done.body["updated"] == 1, done.body
     assert _paid(world, tenants) == 20_000
 
+
 def test_the_line_of_a_request_cut_off_before_it_is_written_by_the_retry(world, tenants):
     """failure20 L1: a 503 on the contact-log line (after F-1003 was written 800.00 open and
     200.00 booked as received by the client) answered the request 503; the client's retry

@@ -264,6 +264,7 @@ def test_a_strangers_mail_naming_an_invoice_filed_again_is_filed_as_before(world
     [counted] = [i for i in found if "count" in i.detail]
     assert len(found) == ASKED_PER_SENDER_PER_DAY + 1 and counted.detail["count"] == 2
 
+
 def test_the_days_last_new_sender_filed_again_after_others_keeps_his_item(world, monkeypatch):
     """failure20 S1: the 20th new sender's filing cut after the day's count (a 503 on his
     item's pointer), three more senders, then the queue delivers his mail again: he was judged
