@@ -104,7 +104,7 @@ class Upload:
 def _debtor_out(d: Debtor) -> dict[str, Any]:
     return {"number": d.number, "kind": d.kind.value, "name": d.name, "emails": list(d.emails),
             "address": asdict(d.address) if d.address else None,
-            "language": d.language.value}  # fmt: skip
+            "language": d.language.value, "segment": d.segment}  # fmt: skip
 
 
 def _debtor_in(raw: dict[str, Any]) -> Debtor:
@@ -117,6 +117,8 @@ def _debtor_in(raw: dict[str, Any]) -> Debtor:
         emails=tuple(str(e) for e in raw.get("emails") or ()),
         address=Address(**address) if address else None,
         language=Language(raw.get("language") or "nl"),
+        # a preview stored before the upload read the group has none: the domain's default
+        **({"segment": str(raw["segment"])} if raw.get("segment") else {}),
     )
 
 

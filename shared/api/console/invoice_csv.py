@@ -88,10 +88,15 @@ DUTCH = {
     "plaats": "debtor_city", "woonplaats": "debtor_city", "vestigingsplaats": "debtor_city",
     "city": "debtor_city",
     "land": "debtor_country", "landcode": "debtor_country", "country": "debtor_country",
+    # the segment the workflows page's rules choose by: without it a console-only client had
+    # no way to put a debtor in one (newcomer20 F2)
+    "debiteurgroep": "debtor_segment", "segment": "debtor_segment", "groep": "debtor_segment",
+    "klantgroep": "debtor_segment", "debiteurengroep": "debtor_segment",
 }  # fmt: skip
 # the debtor columns: read for a debtor the upload creates, never written over a stored one
 DEBTOR_FIELDS = ("debtor_name", "debtor_kind", "debtor_email", "debtor_street",
-                 "debtor_postal_code", "debtor_city", "debtor_country")  # fmt: skip
+                 "debtor_postal_code", "debtor_city", "debtor_country",
+                 "debtor_segment")  # fmt: skip
 READ = FIELDS + DEBTOR_FIELDS
 # a debtor's kind in the words of a bookkeeping export; a word not here is refused with both
 DEBTOR_KINDS = {
@@ -521,6 +526,8 @@ def _debtor_item(number: str, item: dict[str, Any], new_kind: str | None) -> dic
         given["kind"] = kind
     if emails := [e for e in re.split(r"[;,\s]+", item.get("debtor_email", "")) if e]:
         given["emails"] = emails
+    if segment := item.get("debtor_segment"):
+        given["segment"] = segment
     parts = {"street": "debtor_street", "postal_code": "debtor_postal_code", "city": "debtor_city"}
     address = {k: item[f] for k, f in parts.items() if item.get(f)}
     if address:
@@ -535,6 +542,7 @@ def _debtor_field(loc: str | None) -> str:
     head, _, rest = (loc or "").partition(".")
     if head == "address":
         return "debtor_" + (rest.split(".")[0] if rest else "postal_code")
-    return {"name": "debtor_name", "kind": "debtor_kind", "emails": "debtor_email"}.get(
-        head, "debtor"
-    )
+    return {
+        "name": "debtor_name", "kind": "debtor_kind", "emails": "debtor_email",
+        "segment": "debtor_segment",
+    }.get(head, "debtor")  # fmt: skip
