@@ -63,6 +63,8 @@ DUTCH = {
     # open-items exports of bookkeeping packages (Exact, AFAS, Twinfield and the like)
     "factuurnr": "number", "factuur_nummer": "number", "debiteurnr": "debtor",
     "deb.nr": "debtor", "debnr": "debtor", "relatienummer": "debtor", "klantnummer": "debtor",
+    # Exact Online's and Twinfield's names of the relation's code (newcomer20 F4)
+    "relatiecode": "debtor", "klantcode": "debtor", "debiteurcode": "debtor",
     "vervalt": "due_date", "vervaldag": "due_date", "factuurbedrag": "amount",
     "saldo": "open_amount", "openstaand_bedrag": "open_amount", "restant": "open_amount",
     "omschrijving_factuur": "description", "kenmerk": "payment_reference",
