@@ -22,7 +22,7 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -109,7 +109,7 @@ def _debtor_out(d: Debtor) -> dict[str, Any]:
 
 def _debtor_in(raw: dict[str, Any]) -> Debtor:
     address = raw.get("address")
-    return Debtor(
+    debtor = Debtor(
         client_id="",
         number=str(raw["number"]),
         kind=DebtorKind(raw["kind"]),
@@ -117,9 +117,10 @@ def _debtor_in(raw: dict[str, Any]) -> Debtor:
         emails=tuple(str(e) for e in raw.get("emails") or ()),
         address=Address(**address) if address else None,
         language=Language(raw.get("language") or "nl"),
-        # a preview stored before the upload read the group has none: the domain's default
-        **({"segment": str(raw["segment"])} if raw.get("segment") else {}),
     )
+    # a preview stored before the upload read the group has none: the domain's default
+    segment = raw.get("segment")
+    return replace(debtor, segment=str(segment)) if segment else debtor
 
 
 def create_debtors(
