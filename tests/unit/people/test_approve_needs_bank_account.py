@@ -44,3 +44,14 @@ def test_approval_once_the_client_registered_its_account(world, tenants):
     assert answer.status == 200 and answer.body["sandbox"] is False
     approved = world.services.repos.clients.get(client.client_id)[0]
     assert approved.ibans == ("NL77ABNA0574908765",) and not approved.sandbox
+
+
+def test_approving_again_answers_200_as_the_openapi_document_says(world, tenants):
+    """The document listed a 409 "not in sandbox mode" the route never answered (newcomer20)."""
+    client = _signed_up(world)
+    world.services.client_settings.add_iban(client, "NL77ABNA0574908765", by_agency=False)
+    path = f"/v1/clients/{client.number}/approve"
+    assert [world.agency_a.call("POST", path).status for _ in range(2)] == [200, 200]
+    document = world.agency_a.call("GET", "/v1/openapi.json").body
+    responses = document["paths"]["/v1/clients/{client}/approve"]["post"]["responses"]
+    assert "409" not in responses and "422" in responses
