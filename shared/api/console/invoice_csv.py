@@ -72,6 +72,10 @@ DUTCH = {
     # header README cites): "Factuur" is the invoice's total amount there, "Factuurreferentie"
     # its reference (newcomer9 B)
     "factuur": "amount", "factuurreferentie": "payment_reference",
+    # an invoice list (Moneybird and the like) gives the total with and without VAT: the debtor
+    # owes it with; the refusal named both as a choice for "bedrag" (newcomer20 F10)
+    "totaal_incl._btw": "amount", "totaal_incl_btw": "amount", "totaal_inclusief_btw": "amount",
+    "bedrag_incl._btw": "amount", "bedrag_incl_btw": "amount", "bedrag_inclusief_btw": "amount",
     # read so that the API's schema refuses a row in another currency: left out, a USD amount
     # would be imported as euros (review console8 finding 1)
     "valuta": "currency", "munt": "currency", "valutacode": "currency",
