@@ -246,7 +246,10 @@ def register(router: Router, services: Services) -> None:
         Route("POST", "/v1/clients/{client}/deactivate", set_active(False),
               "Deactivate a client (dunning stops, users cannot sign in)", tag, errors=admin),
         Route("POST", "/v1/clients/{client}/approve", approve, "Take a signed-up client out of sandbox mode", tag,
-              errors={**admin, 409: "the client is not in sandbox mode"}),
+              description="Idempotent: a client out of sandbox mode already answers 200 with "
+                          "`sandbox: false` (a retry after a lost answer is safe).",
+              errors={**admin, 422: "approve_without_bank_account: the client has no bank account "
+                                    "yet (its reminders would name none); register it first"}),
         Route("POST", "/v1/onboarding/clients", onboard, "Onboard a client with its first user", tag, body=OnboardIn,
               status=201, errors={**admin, 409: "the client number or the user's e-mail exists",
                                   422: "invalid details; client_number_taken; "

@@ -22,7 +22,7 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -104,12 +104,12 @@ class Upload:
 def _debtor_out(d: Debtor) -> dict[str, Any]:
     return {"number": d.number, "kind": d.kind.value, "name": d.name, "emails": list(d.emails),
             "address": asdict(d.address) if d.address else None,
-            "language": d.language.value}  # fmt: skip
+            "language": d.language.value, "segment": d.segment}  # fmt: skip
 
 
 def _debtor_in(raw: dict[str, Any]) -> Debtor:
     address = raw.get("address")
-    return Debtor(
+    debtor = Debtor(
         client_id="",
         number=str(raw["number"]),
         kind=DebtorKind(raw["kind"]),
@@ -118,6 +118,9 @@ def _debtor_in(raw: dict[str, Any]) -> Debtor:
         address=Address(**address) if address else None,
         language=Language(raw.get("language") or "nl"),
     )
+    # a preview stored before the upload read the group has none: the domain's default
+    segment = raw.get("segment")
+    return replace(debtor, segment=str(segment)) if segment else debtor
 
 
 def create_debtors(

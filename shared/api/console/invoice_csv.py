@@ -63,6 +63,8 @@ DUTCH = {
     # open-items exports of bookkeeping packages (Exact, AFAS, Twinfield and the like)
     "factuurnr": "number", "factuur_nummer": "number", "debiteurnr": "debtor",
     "deb.nr": "debtor", "debnr": "debtor", "relatienummer": "debtor", "klantnummer": "debtor",
+    # Exact Online's and Twinfield's names of the relation's code (newcomer20 F4)
+    "relatiecode": "debtor", "klantcode": "debtor", "debiteurcode": "debtor",
     "vervalt": "due_date", "vervaldag": "due_date", "factuurbedrag": "amount",
     "saldo": "open_amount", "openstaand_bedrag": "open_amount", "restant": "open_amount",
     "omschrijving_factuur": "description", "kenmerk": "payment_reference",
@@ -70,6 +72,10 @@ DUTCH = {
     # header README cites): "Factuur" is the invoice's total amount there, "Factuurreferentie"
     # its reference (newcomer9 B)
     "factuur": "amount", "factuurreferentie": "payment_reference",
+    # an invoice list (Moneybird and the like) gives the total with and without VAT: the debtor
+    # owes it with; the refusal named both as a choice for "bedrag" (newcomer20 F10)
+    "totaal_incl._btw": "amount", "totaal_incl_btw": "amount", "totaal_inclusief_btw": "amount",
+    "bedrag_incl._btw": "amount", "bedrag_incl_btw": "amount", "bedrag_inclusief_btw": "amount",
     # read so that the API's schema refuses a row in another currency: left out, a USD amount
     # would be imported as euros (review console8 finding 1)
     "valuta": "currency", "munt": "currency", "valutacode": "currency",
@@ -88,10 +94,15 @@ DUTCH = {
     "plaats": "debtor_city", "woonplaats": "debtor_city", "vestigingsplaats": "debtor_city",
     "city": "debtor_city",
     "land": "debtor_country", "landcode": "debtor_country", "country": "debtor_country",
+    # the segment the workflows page's rules choose by: without it a console-only client had
+    # no way to put a debtor in one (newcomer20 F2)
+    "debiteurgroep": "debtor_segment", "segment": "debtor_segment", "groep": "debtor_segment",
+    "klantgroep": "debtor_segment", "debiteurengroep": "debtor_segment",
 }  # fmt: skip
 # the debtor columns: read for a debtor the upload creates, never written over a stored one
 DEBTOR_FIELDS = ("debtor_name", "debtor_kind", "debtor_email", "debtor_street",
-                 "debtor_postal_code", "debtor_city", "debtor_country")  # fmt: skip
+                 "debtor_postal_code", "debtor_city", "debtor_country",
+                 "debtor_segment")  # fmt: skip
 READ = FIELDS + DEBTOR_FIELDS
 # a debtor's kind in the words of a bookkeeping export; a word not here is refused with both
 DEBTOR_KINDS = {
@@ -521,6 +532,8 @@ def _debtor_item(number: str, item: dict[str, Any], new_kind: str | None) -> dic
         given["kind"] = kind
     if emails := [e for e in re.split(r"[;,\s]+", item.get("debtor_email", "")) if e]:
         given["emails"] = emails
+    if segment := item.get("debtor_segment"):
+        given["segment"] = segment
     parts = {"street": "debtor_street", "postal_code": "debtor_postal_code", "city": "debtor_city"}
     address = {k: item[f] for k, f in parts.items() if item.get(f)}
     if address:
@@ -535,6 +548,7 @@ def _debtor_field(loc: str | None) -> str:
     head, _, rest = (loc or "").partition(".")
     if head == "address":
         return "debtor_" + (rest.split(".")[0] if rest else "postal_code")
-    return {"name": "debtor_name", "kind": "debtor_kind", "emails": "debtor_email"}.get(
-        head, "debtor"
-    )
+    return {
+        "name": "debtor_name", "kind": "debtor_kind", "emails": "debtor_email",
+        "segment": "debtor_segment",
+    }.get(head, "debtor")  # fmt: skip

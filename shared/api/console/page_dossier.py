@@ -23,6 +23,7 @@ from shared.api.console import (  # noqa: F401 - code_text: the |word filter
     dossier_hand,
     dossier_letters,
     dossier_payment,
+    dossier_segment,
     dossier_standing,
     page_plans,
 )
@@ -194,6 +195,8 @@ def _act(desk: Desk, number: str) -> ApiResponse:
             dossier_standing.act(desk, number)
         elif do == "note":
             service.add_note(client, number, desk.field("text"), author)
+        elif do == "segment":
+            dossier_segment.act(desk, debtor)
         elif do == "hand":  # a message by hand: its own redirect (when it will go)
             return dossier_hand.send(desk, number)
         elif do in dossier_claim_work.ROUTES:  # credit, withdraw, keep chasing, waive
@@ -216,7 +219,8 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <div class="grid">
 <section aria-labelledby="d-h"><h2 id="d-h">{{ t.dos_details }}</h2><dl>
 <dt>{{ t.dos_number }}</dt><dd>{{ debtor.number }} · {{ debtor.kind|word('debtor_kind') }}</dd>
-<dt>{{ t.dos_segment }}</dt><dd><span class="badge">{{ debtor.segment|word('segment') }}</span>{% if debtor.workflow_override %} · {{ debtor.workflow_override }}{% endif %}</dd>
+<dt>{{ t.dos_segment }}</dt><dd><span class="badge">{{ debtor.segment|word('segment') }}</span>{% if debtor.workflow_override %} · {{ debtor.workflow_override }}{% endif %}
+{% if may_write %}<form method="post" action="{{ action }}" class="inline"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><label for="seg-new" class="visually-hidden">{{ t.dos_segment_new }}</label><input id="seg-new" name="segment" value="{{ '' if debtor.segment == 'default' else debtor.segment }}" maxlength="50" aria-describedby="seg-hint"> <button type="submit" class="secondary" name="do" value="segment">{{ t.dos_segment_change }}</button></form><span id="seg-hint" class="muted">{{ t.dos_segment_hint }}</span>{% endif %}</dd>
 {% if debtor.emails %}<dt>{{ t.email }}</dt><dd>{{ debtor.emails|join(', ') }}</dd>{% endif %}
 {% if debtor.mobile %}<dt>{{ t.dos_mobile }}</dt><dd>{{ debtor.mobile }}{% if debtor.whatsapp_consent %} · <span class="ok">WhatsApp ✓</span>{% endif %}</dd>{% endif %}
 {% if debtor.address %}<dt>{{ t.dos_address }}</dt><dd>{{ debtor.address.street }}, {{ debtor.address.postal_code }} {{ debtor.address.city }} {{ debtor.address.country }}</dd>{% endif %}
@@ -280,6 +284,9 @@ templates(dossier=DOSSIER)
 
 words(
     nl={"dos_details": "Gegevens", "dos_number": "Debiteurnummer", "dos_segment": "Debiteurgroep",
+        "dos_segment_new": "Nieuwe debiteurgroep", "dos_segment_change": "Groep wijzigen",
+        "dos_segment_hint": "De regels op de pagina Workflows kiezen de workflow naar deze groep; leeg: standaard.",
+        "done_dos_segment": "De debiteurgroep is gewijzigd.",
         "dos_mobile": "Mobiel", "dos_address": "Adres", "dos_dunning": "Incasso",
         "dos_paused": "gepauzeerd", "dos_until": "tot", "dos_running": "loopt",
         "dos_handed_over": "overgedragen aan het incassobureau",
@@ -310,6 +317,9 @@ words(
         "dos_credited": "Gecrediteerd", "dos_credit_note": "creditnota",
         "dos_waived": "Kwijtgescholden", "dos_written_off": "Afgeboekt"},
     en={"dos_details": "Details", "dos_number": "Debtor number", "dos_segment": "Segment",
+        "dos_segment_new": "New segment", "dos_segment_change": "Change segment",
+        "dos_segment_hint": "The rules on the Workflows page choose the workflow by this segment; blank: the default.",
+        "done_dos_segment": "The segment is changed.",
         "dos_mobile": "Mobile", "dos_address": "Address", "dos_dunning": "Dunning",
         "dos_paused": "paused", "dos_until": "until", "dos_running": "running",
         "dos_handed_over": "handed over to the collection agency",

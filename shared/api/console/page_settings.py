@@ -102,7 +102,7 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open %}{% bloc
 {% if ibans %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.set_ibans }}"><table><caption class="visually-hidden">{{ t.set_ibans }}</caption><thead><tr><th scope="col">IBAN</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_code }}</th>{% if can.confirm or can.decide %}<th scope="col">{{ t.set_proof }}</th>{% endif %}</tr></thead><tbody>
 {% for i in ibans %}<tr><td><code>{{ i.iban }}</code></td><td>{% if i.status == 'verified' %}<span class="ok">{{ t.set_verified }}</span>{% else %}{{ t.set_pending }}{% endif %}{% set h = holders.get(i.iban) %}{% if h and h.held_by %}<br><strong>{{ t.set_held_by.format(client=h.held_by.number ~ ' ' ~ h.held_by.name) }}</strong>{% endif %}{% if h and h.claimed_by %}<br>{{ t.set_claimed_by.format(clients=h.claimed_by|join(', ')) }}{% endif %}</td>
 <td>{% if i.code %}<code>{{ i.code }}</code>{% endif %}</td>{% if can.confirm or can.decide %}<td>{% if i.status != 'verified' %}{% if can.decide %}{{ open(desk, csrf, 'iban_decide') }}<input type="hidden" name="iban" value="{{ i.iban }}">{% set h = holders.get(i.iban) %}{% if h and h.held_by %}<label><input type="checkbox" name="take_from" value="{{ h.held_by.number }}" required> {{ t.set_take_over.format(client=h.held_by.number) }}</label> <button type="submit" class="secondary">{{ t.set_take_over_do }}</button>{% else %}<button type="submit" class="secondary">{{ t.set_decide }}</button>{% endif %}</form>{% elif i.registered_by == 'agency' %}{{ open(desk, csrf, 'iban_confirm') }}<input type="hidden" name="iban" value="{{ i.iban }}">
-<div class="inline"><div><label for="set-code-{{ loop.index }}">{{ t.set_code }}</label><input id="set-code-{{ loop.index }}" name="code" autocomplete="off"></div><button type="submit" class="secondary">{{ t.set_confirm }}</button></div></form>{% else %}<span class="muted">{{ t.set_transfer_only }}</span>{% endif %}{% endif %}</td>{% endif %}</tr>{% endfor %}
+<div class="inline"><div><label for="set-code-{{ loop.index }}">{{ t.set_code }}</label><input id="set-code-{{ loop.index }}" name="code" autocomplete="off"></div><button type="submit" class="secondary">{{ t.set_confirm }}</button></div></form>{% elif agency_account %}<span class="muted">{{ t.set_transfer_to.format(code=i.code, iban=agency_account.iban, name=agency_account.name) }}</span>{% else %}<span class="muted">{{ t.set_transfer_only }}</span>{% endif %}{% endif %}</td>{% endif %}</tr>{% endfor %}
 </tbody></table></div>{% endif %}
 {{ open(desk, csrf, 'iban_add') }}<div class="inline"><div><label for="set-iban">{{ t.set_iban_new }}</label><input id="set-iban" name="iban" autocomplete="off"></div>
 <button type="submit">{{ t.set_iban_add }}</button></div></form>{% if not can.confirm %}<p class="muted">{{ t.set_confirm_client }}</p>{% endif %}</section>{% endif %}
@@ -155,6 +155,7 @@ words(
         "set_proof": "Bewijs", "set_decide": "Toekennen aan deze opdrachtgever",
         "set_decide_agency": "Alleen het incassobureau kan een rekening toekennen.",
         "set_transfer_only": "Zelf toegevoegd: bewijs met een overboeking vanaf deze rekening met de code, of vraag het incassobureau.",
+        "set_transfer_to": "Zelf toegevoegd: maak een klein bedrag over vanaf deze rekening naar {iban} ten name van {name} met {code} in de omschrijving; zodra dat op het afschrift van die rekening staat, is de rekening bewezen. Of vraag het incassobureau.",
         "done_set_confirm_pending": "De bevestiging is ontvangen; het incassobureau beslist over deze rekening.",
         "done_set_decided": "De rekening is aan de opdrachtgever toegekend.",
         "done_set_decide_pending": "Het besluit is vastgelegd; de rekening wacht nog op bewijs.",
@@ -206,6 +207,7 @@ words(
         "set_proof": "Proof", "set_decide": "Assign to this client",
         "set_decide_agency": "Only the agency can assign an account.",
         "set_transfer_only": "Added by the client: prove it by a transfer from this account with the code, or ask the agency.",
+        "set_transfer_to": "Added by the client: transfer a small amount from this account to {iban} in the name of {name} with {code} in the description; once it is on that account's statement, the account is proven. Or ask the agency.",
         "done_set_confirm_pending": "The confirmation was received; the agency decides on this account.",
         "done_set_decided": "The account has been assigned to the client.",
         "done_set_decide_pending": "The decision was recorded; the account still awaits proof.",
@@ -390,6 +392,14 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
     ibans = desk.services.client_settings.ibans(shown) if can["ibans"] else []
     # whose the account is now, for the agency's decision only (a client sees "pending")
     holders = desk.services.client_settings.account_holders(shown) if can["decide"] else {}
+    # where the proof's transfer goes: "the agency's account" alone left a signed-up business,
+    # who never saw that account, nothing to transfer to (newcomer20 F3)
+    agency = desk.services.repos.agencies.get(shown.agency_id) if can["confirm"] else None
+    agency_account = (
+        {"iban": agency.third_party_iban, "name": agency.name}
+        if agency is not None and agency.third_party_iban
+        else None
+    )
     users = (
         desk.services.people.admin.list_users(desk.principal, shown.number) if can["users"] else []
     )
@@ -397,7 +407,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
     images = [("logo", style.logo_url), ("header", style.header_image_url),
               ("footer", style.footer_image_url)]  # fmt: skip
     return desk.render(
-        "settings", "set_title", status, client=shown, can=can, ibans=ibans, holders=holders, users=users, images=images,
+        "settings", "set_title", status, client=shown, can=can, ibans=ibans, holders=holders, users=users, images=images, agency_account=agency_account,
         roles=CLIENT_ROLES, me=desk.signed.user.user_id, channels=[c.value for c in SWITCHABLE],
         costs_note=reasonableness_note(shown.b2b_costs_percent, shown.b2b_costs_fixed),
         costs_value=shown.b2b_costs_percent or (f"{Decimal(shown.b2b_costs_fixed).scaleb(-2):.2f}" if shown.b2b_costs_fixed else ""), **extra,

@@ -73,6 +73,9 @@ def today(desk: Desk, rest: list[str]) -> ApiResponse:
         counts=counts,
         broadcasts=desk.services.people.admin.broadcasts_for(user, day),
         rates_stale_from=rates.newest.effective_from if rates.is_stale(day) else None,
+        # a sign-up works in a sandbox until approved, and approval needs its bank account
+        # first: the console said neither (newcomer20 F8)
+        sandboxed=bool(desk.client_id and desk.client.sandbox),
         active=active,
         inactive=inactive,
         may_write=desk.may(Action.WRITE),
@@ -98,6 +101,7 @@ RUNS = """{% macro runs(desk, t, rows, caption) %}<div class="scroll" role="regi
 {% else %}<tr><td colspan="4">{{ t.today_none }}</td></tr>{% endfor %}</tbody></table></div>{% endmacro %}"""
 
 TODAY = """{% extends "shell" %}{% from "today-runs" import runs %}{% block main %}
+{% if sandboxed %}<div class="notice warning" role="status"><p>{{ t.today_sandbox.format(name=desk.client.name) }} {{ t.today_sandbox_account if desk.client.ibans else t.today_sandbox_no_account }}</p></div>{% endif %}
 {% if rates_stale_from %}<div class="notice warning" role="status"><p>{{ t.today_rates_stale.format(day=rates_stale_from.isoformat()) }}</p></div>{% endif %}
 {% if broadcasts %}<section aria-labelledby="bc-h"><h2 id="bc-h">{{ t.today_broadcasts }}</h2>
 {% for b in broadcasts %}<div class="notice {{ b.severity.value }}"><p>{{ b.text(lang) }}</p></div>{% endfor %}</section>{% endif %}
@@ -158,6 +162,9 @@ words(
         "today_last_error": "Laatste fout", "today_never": "nooit", "today_none": "Geen.",
         "today_open_principal": "Openstaande hoofdsom", "today_overdue_principal": "Vervallen hoofdsom",
         "today_principal_note": "Bedragen op deze pagina zijn de hoofdsom van de facturen, zonder incassokosten en rente; het dossier van een debiteur toont het totaal openstaand met kosten en rente.",
+        "today_sandbox": "Proefomgeving: nog niets van {name} bereikt de debiteuren (e-mail gaat naar het adres van de aanmelding, de rest naar de outbox; geen portaal, geen betaallink) tot het incassobureau de aanmelding goedkeurt.",
+        "today_sandbox_no_account": "Daarvoor is eerst een bankrekening nodig, die herinneringen en brieven noemen: voeg die toe onder Instellingen, Bankrekeningen.",
+        "today_sandbox_account": "De bankrekening is opgegeven: het incassobureau kan de aanmelding nu goedkeuren.",
         "today_rates_stale": "De tabel met de wettelijke rente is verouderd: het nieuwste tarief geldt vanaf {day}. Rente over latere halfjaren wordt tegen dat tarief berekend tot een beheerder de nieuwe tabel laadt; controleer vorderingen voordat u ze verstuurt."},
     en={"today_nav": "Today", "today_title": "Today", "today_broadcasts": "Announcements",
         "today_on": "as of {day}", "today_open": "Open", "today_overdue": "Overdue",
@@ -176,5 +183,8 @@ words(
         "today_last_error": "Last error", "today_never": "never", "today_none": "None.",
         "today_open_principal": "Open principal", "today_overdue_principal": "Overdue principal",
         "today_principal_note": "Amounts on this page are the invoices' principal, without collection costs and interest; a debtor's dossier shows the total open with costs and interest.",
+        "today_sandbox": "Sandbox: nothing of {name} reaches the debtors yet (e-mail goes to the sign-up's address, the rest to the outbox; no portal, no payment link) until the agency approves the sign-up.",
+        "today_sandbox_no_account": "That needs a bank account first, which reminders and letters name: add it under Settings, Bank accounts.",
+        "today_sandbox_account": "The bank account is registered: the agency can approve the sign-up now.",
         "today_rates_stale": "The statutory interest table is out of date: its newest rate applies from {day}. Interest for later half-years is computed at that rate until an administrator loads the new table; check claims before you send them."},
 )  # fmt: skip

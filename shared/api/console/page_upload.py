@@ -72,8 +72,8 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 {% for l in lowered %}<tr><td class="num">{{ line_of(l.index) }}</td><th scope="row">{{ l.number }}</th><td>{{ l.debtor_number }}</td><td class="num">{{ desk.money(l.open_was) }}</td><td class="num">{{ desk.money(l.open_now) }}</td><td>{{ t.upload_lowered_line.format(amount=desk.money(l.received)) }}</td></tr>{% endfor %}
 </tbody></table></div>{% endif %}
 {% if upload.debtors %}<div class="scroll" tabindex="0"><table id="pv-debtors"><caption>{{ t.upload_debtors_caption }}</caption>
-<thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_debtor }}</th><th scope="col">{{ t.upload_debtor_name }}</th><th scope="col">{{ t.upload_debtor_kind }}</th><th scope="col">{{ t.upload_debtor_email }}</th><th scope="col">{{ t.upload_debtor_address }}</th></tr></thead><tbody>
-{% for index, d in upload.debtors[:shown_debtors] %}<tr><td class="num">{{ line_of(index) }}</td><th scope="row">{{ d.number }}</th><td>{{ d.name }}</td><td>{{ t['upload_kind_' + d.kind.value] }}</td><td>{{ d.emails|join(', ') }}</td><td>{% if d.address %}{{ d.address.street }}, {{ d.address.postal_code }} {{ d.address.city }}{% if d.address.country != 'NL' %}, {{ d.address.country }}{% endif %}{% endif %}</td></tr>{% endfor %}
+<thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_debtor }}</th><th scope="col">{{ t.upload_debtor_name }}</th><th scope="col">{{ t.upload_debtor_kind }}</th><th scope="col">{{ t.upload_debtor_email }}</th><th scope="col">{{ t.upload_debtor_address }}</th><th scope="col">{{ t.upload_debtor_segment }}</th></tr></thead><tbody>
+{% for index, d in upload.debtors[:shown_debtors] %}<tr><td class="num">{{ line_of(index) }}</td><th scope="row">{{ d.number }}</th><td>{{ d.name }}</td><td>{{ t['upload_kind_' + d.kind.value] }}</td><td>{{ d.emails|join(', ') }}</td><td>{% if d.address %}{{ d.address.street }}, {{ d.address.postal_code }} {{ d.address.city }}{% if d.address.country != 'NL' %}, {{ d.address.country }}{% endif %}{% endif %}</td><td>{{ d.segment|word('segment') }}</td></tr>{% endfor %}
 </tbody></table></div>{% if upload.debtors|length > shown_debtors %}<p>{{ t.upload_more_debtors.format(n=upload.debtors|length - shown_debtors) }}</p>{% endif %}{% endif %}
 {% if upload.rows|length > at_once %}<p>{{ t.upload_as_job }}</p>{% endif %}
 <form method="post" action="{{ desk.url('/upload') }}">
@@ -133,7 +133,7 @@ words(
         "upload_kind_hint": "Een debiteur die nog niet in Inning staat, wordt bij het inlezen aangemaakt uit de kolommen van zijn regel (een debiteur die er al staat, wordt niet gewijzigd); de naam is nodig, en de soort (zakelijk of consument: dat bepaalt brieven, kosten en rente). Kolommen:",
         "upload_new_debtors": "Nieuwe debiteuren (worden aangemaakt)", "upload_debtors_made": "Nieuwe debiteuren aangemaakt",
         "upload_debtors_caption": "Deze debiteuren staan nog niet in Inning en worden aangemaakt zoals hier staat: kloppen naam en soort? (Een debiteur die al in Inning staat, wordt niet gewijzigd.)",
-        "upload_debtor_name": "Naam", "upload_debtor_kind": "Soort", "upload_debtor_email": "E-mail", "upload_debtor_address": "Adres",
+        "upload_debtor_name": "Naam", "upload_debtor_kind": "Soort", "upload_debtor_email": "E-mail", "upload_debtor_address": "Adres", "upload_debtor_segment": "Debiteurgroep",
         "upload_more_debtors": "En nog {n} nieuwe debiteuren.",
         "upload_confirm_debtors": "{n} facturen inlezen en {m} debiteuren aanmaken",
         "upload_bad_kind": "Kies zakelijk of consument als soort van nieuwe debiteuren.",
@@ -175,7 +175,7 @@ words(
         "upload_kind_hint": "A debtor not yet in Inning is created by the upload from its row's columns (a debtor already there is not changed); its name is needed, and its kind (business or consumer: letters, costs and interest depend on it). Columns:",
         "upload_new_debtors": "New debtors (to be created)", "upload_debtors_made": "New debtors created",
         "upload_debtors_caption": "These debtors are not in Inning yet and are created as shown: are name and kind right? (A debtor already in Inning is not changed.)",
-        "upload_debtor_name": "Name", "upload_debtor_kind": "Kind", "upload_debtor_email": "E-mail", "upload_debtor_address": "Address",
+        "upload_debtor_name": "Name", "upload_debtor_kind": "Kind", "upload_debtor_email": "E-mail", "upload_debtor_address": "Address", "upload_debtor_segment": "Segment",
         "upload_more_debtors": "And {n} more new debtors.",
         "upload_confirm_debtors": "Import {n} invoices and create {m} debtors",
         "upload_bad_kind": "Choose business or consumer as the kind of new debtors.",

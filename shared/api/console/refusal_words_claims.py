@@ -209,6 +209,10 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Op deze termijn staat niets meer open.",
         "Nothing is open on this installment.",
     ),
+    "segment_too_long": (
+        "Een debiteurgroep heeft ten hoogste {limit} tekens.",
+        "A segment has at most {limit} characters.",
+    ),
     "reason_too_long": (
         "De reden is langer dan {limit} tekens.",
         "The reason is longer than {limit} characters.",

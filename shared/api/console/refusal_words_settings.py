@@ -112,6 +112,14 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Client {number} was onboarded with other details ({fields}): send the onboarding with "
         "the details it had, then change them on the client.",
     ),
+    "approve_without_bank_account": (
+        "Klant {number} heeft nog geen bankrekening: zijn herinneringen en brieven zouden "
+        "debiteuren vragen naar geen enkele rekening te betalen. Laat de klant eerst een rekening "
+        "opgeven (Instellingen, Bankrekeningen) en keur hem daarna goed.",
+        "Client {number} has no bank account yet: its reminders and letters would ask debtors "
+        "to pay to no account at all. Have the client's account registered first (Settings, "
+        "Bank accounts), then approve it.",
+    ),
     "signup_closed": (
         "Aanmelden kan hier niet; vraag uw incassopartij om een uitnodiging.",
         "Sign-up is closed here; ask your collection agency for an invitation.",

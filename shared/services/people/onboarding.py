@@ -421,6 +421,17 @@ class OnboardingService:
         if found is None:
             raise NotFound(f"client {number} not found")
         client, etag = found
+        if client.sandbox and not client.ibans:
+            # a sign-up gives no account, and every reminder's "overmaken naar ..." names the
+            # client's: approved without one, its debtors were asked to pay to nothing
+            # (newcomer20 F1)
+            raise Invalid(
+                f"client {client.number} has no bank account: its reminders and letters would "
+                "ask debtors to pay to none; register the account first (the client's "
+                "Settings, Bank accounts, or its ibans in POST /v1/clients), then approve",
+                field="ibans", code="approve_without_bank_account",
+                params={"number": client.number},
+            )  # fmt: skip
         if client.sandbox:
             client = replace(client, sandbox=False, sandbox_email=None)
             self.kit.repos.clients.save(client, etag)

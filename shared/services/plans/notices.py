@@ -65,12 +65,15 @@ def schedule_lines(schedule: tuple[ScheduledInstallment, ...], language: str) ->
 
 
 def _interest_nl(plan: PaymentPlan) -> tuple[str, ...]:
-    # what the agreement says of interest is what the ledger does (the portal says the same)
+    # what the agreement says of interest is what the ledger does (the portal says the same);
+    # the announced costs too: a plan staff made is known to the debtor only by this text, and
+    # the lapse makes them owed (docs/law.md, "the debtor is told before he relies on it")
     if plan.freezes_interest:
         return (
             "Zolang u de regeling nakomt, rekenen we over deze facturen geen rente meer: met de "
             "laatste termijn is alles betaald. Vervalt de regeling, dan loopt de rente over wat "
-            "dan nog openstaat vanaf die dag weer.",
+            "dan nog openstaat vanaf die dag weer, en zijn aangekondigde incassokosten die nog "
+            "niet verschuldigd waren vanaf die dag verschuldigd.",
         )
     if not plan.include_costs:
         return (
@@ -87,7 +90,8 @@ def _interest_en(plan: PaymentPlan) -> tuple[str, ...]:
         return (
             "As long as you keep to the plan, no further interest is charged on these "
             "invoices: the last installment pays everything. If the plan lapses, interest runs "
-            "again on what is then still open, from that day.",
+            "again on what is then still open, from that day, and announced collection costs "
+            "not yet owed become owed from that day.",
         )
     if not plan.include_costs:
         return (

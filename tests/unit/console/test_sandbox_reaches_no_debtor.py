@@ -72,6 +72,7 @@ def test_a_sandbox_client_reaches_no_debtor_until_approved(world: World) -> None
         world.services.dossier.open_portal(client, "V1", "someone")
     # the agency approves: the same link works, and the debtor can pay
     admin = world.agency_a
+    world.services.client_settings.add_iban(client, "NL91ABNA0417164300", by_agency=False)
     assert admin.call("POST", f"/v1/clients/{client.number}/approve").status == 200
     approved = world.services.repos.clients.get(client.client_id)[0]  # type: ignore[index]
     assert not approved.sandbox

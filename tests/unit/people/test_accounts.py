@@ -256,6 +256,8 @@ def test_self_onboarding_lands_in_sandbox_until_approved(world, tenants):
         session_call(world, staff.signed, "POST", f"/v1/clients/{client.number}/approve").status
         == 403
     )
+    # the client's own admin registers its account first: without one approval is refused
+    world.services.client_settings.add_iban(client, "NL91ABNA0417164300", by_agency=False)
     assert (
         world.agency_a.call("POST", f"/v1/clients/{client.number}/approve").body["sandbox"] is False
     )

@@ -92,6 +92,7 @@ def test_the_agency_and_the_approved_client_invite_anyone(world: World, tenants:
     before = len(world.services.people.kit.sent)
     assert _invite(world, agency, client, "eigenaar@elders.example").status == 202
     assert _mailed_to(world, client, before) == ["eigenaar@elders.example"]
+    world.services.client_settings.add_iban(client, "NL91ABNA0417164300", by_agency=False)
     approved = session_call(world, agency.signed, "POST", f"/v1/clients/{client.number}/approve")
     assert approved.status == 200
     before = len(world.services.people.kit.sent)
