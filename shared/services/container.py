@@ -289,6 +289,7 @@ class Services:
         service.case_listener = lambda client, invoice, why, author: (
             self.dunning.cases.invoice_left(client, invoice, why, author)
         )
+        service.resume_dunning = self.dunning.schedule_invoices
         return service
 
     @cached_property
