@@ -171,10 +171,17 @@ class Services:
         payments.listeners.append(
             lambda client, numbers: self.debtor_standing.money_booked(client, numbers)
         )
-        payments.reversed_listener = lambda client, numbers: self.debtor_standing.money_taken_back(
-            client, numbers
-        )
+        payments.reversed_listener = lambda client, numbers: self._money_taken_back(client, numbers)
         return payments
+
+    def _money_taken_back(self, client: Client, numbers: list[str]) -> None:
+        """A payment came back (a bank return, a chargeback, a refund): the ruling's filing
+        item follows it, and the invoices it reopened go back in the next daily run, which had
+        dropped them when they were paid (lawyer20 L3: a payment in full returned, and the
+        dunning never resumed)."""
+        self.debtor_standing.money_taken_back(client, numbers)
+        stored = self.repos.invoices.get_many(client.client_id, numbers)
+        self.dunning.schedule_invoices(client.client_id, [s.invoice for s in stored.values()])
 
     @cached_property
     def ledger(self) -> LedgerService:
