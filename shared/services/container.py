@@ -192,7 +192,11 @@ class Services:
         """A booked payment's designation corrected by a person (law13 F5)."""
         from shared.services.ledger.redesignation import Redesignation
 
-        return Redesignation(lambda: self.ledger, lambda *a, **kw: self.people.kit.audit(*a, **kw))
+        service = Redesignation(
+            lambda: self.ledger, lambda *a, **kw: self.people.kit.audit(*a, **kw)
+        )
+        service.resume_dunning = self.dunning.schedule_invoices
+        return service
 
     @cached_property
     def messaging(self) -> MessagingService:
