@@ -171,10 +171,17 @@ class Services:
         payments.listeners.append(
             lambda client, numbers: self.debtor_standing.money_booked(client, numbers)
         )
-        payments.reversed_listener = lambda client, numbers: self.debtor_standing.money_taken_back(
-            client, numbers
-        )
+        payments.reversed_listener = lambda client, numbers: self._money_taken_back(client, numbers)
         return payments
+
+    def _money_taken_back(self, client: Client, numbers: list[str]) -> None:
+        """A payment came back (a bank return, a chargeback, a refund): the ruling's filing
+        item follows it, and the invoices it reopened go back in the next daily run, which had
+        dropped them when they were paid (lawyer20 L3: a payment in full returned, and the
+        dunning never resumed)."""
+        self.debtor_standing.money_taken_back(client, numbers)
+        stored = self.repos.invoices.get_many(client.client_id, numbers)
+        self.dunning.schedule_invoices(client.client_id, [s.invoice for s in stored.values()])
 
     @cached_property
     def ledger(self) -> LedgerService:
@@ -185,7 +192,11 @@ class Services:
         """A booked payment's designation corrected by a person (law13 F5)."""
         from shared.services.ledger.redesignation import Redesignation
 
-        return Redesignation(lambda: self.ledger, lambda *a, **kw: self.people.kit.audit(*a, **kw))
+        service = Redesignation(
+            lambda: self.ledger, lambda *a, **kw: self.people.kit.audit(*a, **kw)
+        )
+        service.resume_dunning = self.dunning.schedule_invoices
+        return service
 
     @cached_property
     def messaging(self) -> MessagingService:
@@ -289,6 +300,7 @@ class Services:
         service.case_listener = lambda client, invoice, why, author: (
             self.dunning.cases.invoice_left(client, invoice, why, author)
         )
+        service.resume_dunning = self.dunning.schedule_invoices
         return service
 
     @cached_property

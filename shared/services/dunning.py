@@ -103,7 +103,11 @@ from shared.ports.tables import (
 )
 from shared.services.cases import CaseService
 from shared.services.dunning_recheck import DEMANDED, changed_since, demanded
-from shared.services.ended_items import close_ended_disputes, close_tasks_handed_over_before
+from shared.services.ended_items import (
+    close_ended_disputes,
+    close_sent_letter_tasks,
+    close_tasks_handed_over_before,
+)
 from shared.services.errors import Invalid, NotFound
 from shared.services.interest_kinds import flat, kinds_of
 from shared.services.ledger.costs_holds import postponement_hold
@@ -848,6 +852,11 @@ class DunningService:
                     extra[DATED_ON] = dated_on.isoformat()
                 self._send(client, debtor, planned, key, rendered, context, letter_day, extra=extra)
                 done = MESSAGE
+        # a letter owed since a staff task stood in for it (law19: the step taken, no letter)
+        owed = costs_owed_from is not None and any(
+            step.step_id and trail_mark(workflow.workflow_id, step.step_id) in trail_of(i)
+            for i in invoices
+        )
         # a re-planned 14-day letter keeps the day it went out: the steps after it count from it
         step_on = letter_day if step.channel is StepChannel.FOURTEEN_DAY_LETTER else today
         for invoice in invoices:
@@ -855,6 +864,9 @@ class DunningService:
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
         if done == HANDOVER and self.plans_handed_over is not None:
             self.plans_handed_over(client, debtor.number)
+        if owed:
+            close_sent_letter_tasks(self.repos, client.client_id, debtor.number, step.name,
+                                    planned.invoice_numbers, letter_day, self.clock.now())  # fmt: skip
         return done
 
     def _send(

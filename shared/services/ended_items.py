@@ -22,7 +22,7 @@ after it."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from datetime import datetime
+from datetime import date, datetime
 
 from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
 from shared.domain.records import ActionItem, ActionStatus
@@ -148,6 +148,35 @@ def close_handed_over_tasks(
             closed += _close(repos, client_id, task.action_id,
                              f"handed over to {agency} (case {case_id})", at)  # fmt: skip
     return closed
+
+
+def close_sent_letter_tasks(
+    repos: Repositories,
+    client_id: str,
+    debtor_number: str,
+    step_name: str,
+    sent: Collection[str],
+    on: date,
+    at: datetime,
+) -> int:
+    """The debtor's waiting tasks of the 14-day step ``step_name`` that stood in for a letter
+    no channel could carry (their note: "the 14-day letter was not sent"), all of whose
+    invoices the letter that went out ``on`` now covers (``sent``): resolved, how many were.
+    Left open they said "not sent" for the weeks up to the hand-over, and staff sending the
+    letter by hand gave the debtor a second 14-day letter with another last day to pay
+    (lawyer20 L4; HR 25-11-2016: a term stated wrongly costs the creditor the costs)."""
+    covered = set(sent)
+    tasks = [
+        t
+        for t in waiting_items(repos, client_id, TASK)
+        if t.debtor_number == debtor_number
+        and t.detail.get("step") == step_name
+        and t.detail.get("note")
+        and t.invoice_numbers
+        and set(t.invoice_numbers) <= covered
+    ]
+    said = f"the 14-day letter went out after all on {on.isoformat()} (its term counts from then)"
+    return sum(_close(repos, client_id, t.action_id, said, at) for t in tasks)
 
 
 def close_tasks_handed_over_before(repos: Repositories, client_id: str, at: datetime) -> int:

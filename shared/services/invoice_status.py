@@ -82,6 +82,9 @@ class InvoiceStatusService:
         # withdrawn, the agency told); wired in the container
         self.plan_listener: Callable[[Client, list[str]], object] | None = None
         self.case_listener: Callable[[Client, Invoice, str, str], object] | None = None
+        # the daily run drops a disputed invoice from its schedule (it is not collectable), so
+        # an ended dispute must put it back or the collection never resumes (lawyer20 L1)
+        self.resume_dunning: Callable[[str, list[Invoice]], object] | None = None
 
     def _followed(self, client: Client, invoice: Invoice, why: str, author: str) -> Invoice:
         """The invoice's plan and case follow the change (each idempotent: a retried credit
@@ -406,9 +409,19 @@ class InvoiceStatusService:
         except Invalid as exc:
             if exc.code == "invoice_not_disputed":
                 self._dispute_ended(client, number, author)
+                self._resume(client, number)  # a first attempt cut off before it
             raise
+        self._resume(client, number)
         self._dispute_ended(client, number, author)
         return invoice
+
+    def _resume(self, client: Client, number: str) -> None:
+        """The next daily run looks at the invoice again: its workflow goes on from where the
+        dispute stopped it (a step whose day passed meanwhile comes first). Looked up again, so
+        a retry after a payment in full schedules nothing."""
+        stored = self.repos.invoices.get(client.client_id, number)
+        if self.resume_dunning is not None and stored is not None:
+            self.resume_dunning(client.client_id, [stored.invoice])
 
     def _dispute_ended(self, client: Client, number: str, author: str) -> None:
         close_dispute_items(self.repos, client.client_id, number, author, self.clock.now())

@@ -928,6 +928,9 @@ _RESOLUTIONS = shapes(
         (r"^booked again as received by the client on (\d{4})-(\d\d)-(\d\d): (.+)$",
          lambda m: f"opnieuw geboekt als ontvangen door de opdrachtgever op "
                    f"{m[3]}-{m[2]}-{m[1]}: {m[4]}"),
+        (r"^the 14-day letter went out after all on (\d{4})-(\d\d)-(\d\d) \(its term counts from then\)$",
+         lambda m: f"de veertiendagenbrief is alsnog verstuurd op {m[3]}-{m[2]}-{m[1]} (de termijn "
+                   "loopt vanaf dan)"),
         (r"^dispute over without this item: (.+)$",
          lambda m: f"betwisting voorbij buiten dit item om: {_outcomes_nl(m[1])}"),
         (r"^handed over to (.+) \(case (\S+)\)$",

@@ -52,7 +52,7 @@ from typing import Any
 from shared.adapters.tables.invoices_repo import REDESIGNATING_ROW
 from shared.adapters.tables.keys import encode
 from shared.clock import amsterdam_date
-from shared.domain.invoices import InvoiceStatus
+from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.designation import came_back, rebook_designated
 from shared.domain.ledger.kind_letter import LetterAsBusiness
@@ -157,6 +157,9 @@ class Redesignation:
     ) -> None:
         self._ledger = ledger  # late: the container's, with its listeners
         self.audit = audit
+        # an invoice the payment leaves is open again, one the run had dropped as paid: the
+        # dunning must look at it again (lawyer20 L7); wired in the container
+        self.resume_dunning: Callable[[str, list[Invoice]], object] | None = None
 
     @property
     def ledger(self) -> LedgerService:
@@ -296,6 +299,13 @@ class Redesignation:
         named = tuple(str(n) for n in mark.get("designated", after.designated))
         if moved or tuple(str(n) for n in mark.get("was", named)) != named:
             self._audited(client, after, named, mark, mark_etag)
+        if self.resume_dunning is not None and after.debtor_number:
+            # the debtor's invoices, as the money left some (its surplus too, not only those
+            # designated) and the run had dropped them as paid: looked at again (a manual,
+            # rare correction; one not collectable gets no row)
+            self.resume_dunning(client.client_id, list(
+                ledger.repos.invoices.for_debtor(client.client_id, after.debtor_number)
+            ))  # fmt: skip
         if mark_etag is not None:
             ledger.repos.invoices.drop_mark(client.client_id, REDESIGNATING_ROW, key, mark_etag)
         log.info(

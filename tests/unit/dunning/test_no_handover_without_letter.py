@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from shared.api.console.action_text import resolution
 from shared.domain.dunning.workflow import StepChannel
 from shared.services.dunning_starter import save_starter, starter_workflow
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
@@ -185,3 +186,26 @@ def test_a_bounced_letter_holds_the_hand_over_and_is_not_sent_again_by_the_run(w
     sent = _days(world, client, date(2025, 3, 5), date(2025, 4, 30))
     assert [s for s in sent if s[2] == "D1"] == [], sent
     assert _cases(a) == []
+
+
+def test_the_letters_task_is_closed_when_the_letter_goes_out_after_all(world):
+    """lawyer20 L4: the tasks "Veertiendagenbrief" (6-12 for 2026-2001, 8-12 for 2026-2003) said
+    "the 14-day letter was not sent" from the letter posted on 7-1 up to the hand-over of 9-2:
+    a person acting on them sent the debtor a second 14-day letter with another last day to
+    pay. The letter that goes out after all resolves them, saying when (in Dutch on the
+    console)."""
+    a, client = _setup(world, None)
+    _days(world, client, START, date(2027, 1, 6))
+    jansen = debtor_row("D-7001", name="Jansen, P.", emails=["p.jansen@example.nl"])
+    jansen.pop("mobile")
+    assert a.call("POST", "/v1/clients/C1/debtors", {"items": [jansen]}).status == 200
+    _days(world, client, date(2027, 1, 7), date(2027, 1, 8))
+    letters = [t for t in _tasks(a) if str(t["title"]).startswith("Veertiendagenbrief")]
+    assert len(letters) == 2
+    said = "the 14-day letter went out after all on 2027-01-07 (its term counts from then)"
+    assert [(t["status"], t["resolution"]) for t in letters] == [("resolved", said)] * 2, letters
+    assert resolution(said, "nl", lambda _: None) == (
+        "de veertiendagenbrief is alsnog verstuurd op 07-01-2027 (de termijn loopt vanaf dan)"
+    )
+    # the other tasks (the SMS no mobile could carry) are not the letter's to close
+    assert {t["status"] for t in _tasks(a) if str(t["title"]).startswith("SMS")} == {"open"}
