@@ -65,8 +65,10 @@ def test_the_daily_run_reads_the_ended_plans_holds_once_for_all_its_debtors(worl
     world.clock.at = datetime(2025, 3, 17, 8, 0, tzinfo=UTC)  # the reminders' day (due + 7)
     before = store.requests
     sent = day(world, client)
-    # the whole day (the run and its 7 sends) made 253 requests of the store; now 246
-    assert store.requests - before <= 246
+    # the whole day (the run and its 7 sends) made 253 requests of the store, then 246; the
+    # run's daily look at ended disputes and handed-over tasks (tasks20) reads the client's
+    # open items of those kinds: 4 more a client a day, not a debtor
+    assert store.requests - before <= 250
     dunned = sorted(debtor for _, _, debtor, _ in sent)
     assert dunned == [d for d in DEBTORS if d != "D3"], dunned  # F3 held as before
     # the run (8 debtors) read the partition once; messaging's check right before each of
