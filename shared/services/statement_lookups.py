@@ -250,6 +250,10 @@ class PooledLookups:
 
     def __init__(self, parts: list[ClientLookups]) -> None:
         self.parts = parts
+        # taken in only for a line quoting their code (``StatementService._clients_for``)
+        self.code_only = frozenset(
+            p.client.client_id for p in parts if not p.client.allow_third_party_matching
+        )
         self._last: tuple[str, dict[str, KnownPayers]] | None = None
 
     def by_reference(self, reference: str) -> list[OpenInvoice]:

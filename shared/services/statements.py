@@ -870,7 +870,8 @@ class StatementService:
         else:
             totals = self._totals_for(clients, line.booking_date)
             asked = self._asked_for(clients, line.booking_date)
-            result = match_line(0, line, lookups, settings, totals, asked)
+            code_only = lookups.code_only if isinstance(lookups, PooledLookups) else ()
+            result = match_line(0, line, lookups, settings, totals, asked, code_only)
         if result.booked and result.best is not None:
             client, numbers = self._split(result, {c.client_id: c for c in clients}, clients)
             if self._index_agrees(client, result):

@@ -1005,12 +1005,23 @@ def match_line(
     settings: MatchSettings,
     open_totals: OpenTotals = principal_open,
     asked_totals: AskedTotals | None = None,
+    code_only: Collection[str] = (),
 ) -> LineMatch:
     """Candidates, then the decision: booked (automatically) or suggested, with reasons.
-    ``asked_totals``: what letters whose term still runs asked (none: no such rule)."""
+    ``asked_totals``: what letters whose term still runs asked (none: no such rule).
+    ``code_only``: the clients of a pooled account whose invoices only a line quoting their
+    code may pay (they allow no matching there; a case of theirs let them in)."""
     budget = LookupBudget()
     found = candidates(line, lookups, open_totals, settings, budget, asked_totals)
     codes = codes_in(_line_text(line)) if any(_party(c) for c in found.values()) else set()
+    if code_only:
+        # another line of the file quoting the code let the client in, not this one
+        # (codereview20 F1: "factuur 24-0503" booked beside a case's quote, not alone)
+        found = {
+            k: c
+            for k, c in found.items()
+            if _party(c) not in code_only or client_code(_party(c)) in codes
+        }
     if codes:  # the text names its client(s): only their invoices can be what it pays
         found = {k: c for k, c in found.items() if client_code(_party(c)) in codes}
     totals = open_totals([i for c in found.values() for i in c.invoices])
