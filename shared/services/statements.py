@@ -648,6 +648,22 @@ class StatementService:
             if not token:
                 return clients
 
+    def _return_clients(self, owner: AccountOwner, clients: list[Client]) -> list[Client]:
+        """The clients whose payments a return on ``owner``'s account may undo: on the
+        agency's pooled account also every client the agency holds a case of, whether a line
+        of this file quotes its code or not: a line that did booked a payment on it there
+        (newcomer19 F10), and the bank's return quotes no code (codereview20 F4: the payment
+        stayed booked, "without a booked original", and would be paid out)."""
+        if owner.client_id is not None:
+            return clients
+        have = {c.client_id for c in clients}
+        more: list[Client] = []
+        for client_id in sorted({c.client_id for c in self.repos.cases.list(owner.agency_id)}):
+            found = None if client_id in have else self.repos.clients.get(client_id)
+            if found is not None and found[0].agency_id == owner.agency_id:
+                more.append(found[0])
+        return clients + more
+
     def _case_quoted(self, client: Client, quoted: set[str]) -> bool:
         if client_code(client.client_id) not in quoted:
             return False
@@ -849,11 +865,10 @@ class StatementService:
                                 booked_on=line.booking_date)  # fmt: skip
             return
         if line.amount <= 0 or line.is_return:
-            status = (
-                self._returned(line, clients, owner, written, line_id, record.action_id)
-                if line.is_return
-                else "debit"
-            )
+            status = "debit"
+            if line.is_return:
+                returning = self._return_clients(owner, clients)
+                status = self._returned(line, returning, owner, written, line_id, record.action_id)
             report.returned += status == "returned"
             banking.settle_line(
                 account,
