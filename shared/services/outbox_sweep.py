@@ -8,8 +8,8 @@ that gives up) leaves it PENDING for ever while staff are told it went.
 
 Each record not yet final has a pending row in its client's Outbox partition, written and
 taken away in the record's own transaction (``messaging_repo``). The timer reads each
-client's pending rows (one range read; an agency's own outbox, its people's mail, likewise) and passes by, without reading the record, those
-the normal path still holds: written less than ``grace`` ago, outside the contact hours
+client's pending rows (one range read; an agency's own outbox, its people's mail, likewise)
+and passes by, without reading the record, those the normal path still holds: written less than ``grace`` ago, outside the contact hours
 or less than ``grace`` into them (the jobs deferred to their opening go first), on a mailbox at its minute's or day's limit. A record
 left over is read: final (its row left behind) or gone: the row is dropped; being sent
 (INPROGRESS): the claim's lease and the queue's redelivery are the handler's; PENDING and
@@ -190,9 +190,10 @@ class OutboxSweep:
         )
         detail: dict[str, object] = {"key": message.key, "channel": message.channel.value,
                                      "to": message.to, "debtor": debtor}  # fmt: skip
-        item = ActionItem(client_id=_action_list(message.client_id), action_id=_item_id(message.key),
-                          kind=GIVE_UP_KIND, title=title, created_at=now,
-                          debtor_number=message.debtor_number, detail=detail)  # fmt: skip
+        scope = _action_list(message.client_id)
+        item = ActionItem(client_id=scope, action_id=_item_id(message.key), kind=GIVE_UP_KIND,
+                          title=title, created_at=now, debtor_number=message.debtor_number,
+                          detail=detail)  # fmt: skip
         try:
             self.repos.actions.add(item)
         except Conflict:
