@@ -66,6 +66,7 @@ from shared.domain.statements.matching import (
     MatchSettings,
     OpenInvoice,
     match_line,
+    strictest,
 )
 from shared.domain.statements.model import (
     Balance,
@@ -96,6 +97,7 @@ from shared.services.statement_lookups import (
     OpenTotalsProvider,
     PooledLookups,
     principal_totals,
+    settings_of,
 )
 from shared.services.statement_references import quoted_reason
 from shared.services.statement_returns import NO_ORIGINAL, payer_ref, returned_by_payer
@@ -460,7 +462,7 @@ class StatementService:
         marks = [mark] + ([closing] if closing is not None else [])
         self._report_warnings(statement, owner, scope, name, report)
         lookups = self._lookups(clients, pooled=owner.client_id is None)
-        settings = self._settings(clients)
+        settings = self._settings(clients, pooled=owner.client_id is None)
         lines = list(zip(statement.lines, line_identities(statement), strict=True))
         written = source.client_written
         as_read = partial(_as_read, upload_day=self._upload_day(source))
@@ -611,16 +613,13 @@ class StatementService:
         return None
 
     @staticmethod
-    def _settings(clients: list[Client]) -> MatchSettings:
-        """The client's own thresholds; on a pooled account the strictest of its clients.
-        A client with automatic booking switched off gets suggestions only."""
-        if not clients:
-            return MatchSettings()
-        return MatchSettings(
-            auto_threshold=max(c.auto_book_threshold for c in clients),
-            margin=max(c.auto_book_margin for c in clients),
-            auto_book=all(c.auto_book for c in clients),
-        )
+    def _settings(clients: list[Client], *, pooled: bool = False) -> MatchSettings:
+        """The client's own thresholds; on a pooled account the strictest of the clients that
+        allow matching there, when there are any: one let in by a line quoting its code holds
+        that line only (``match_line``'s ``code_only``), not the other clients' lines. A
+        client with automatic booking switched off gets suggestions only."""
+        allowing = [c for c in clients if c.allow_third_party_matching]
+        return strictest([settings_of(c) for c in (allowing if pooled and allowing else clients)])
 
     def _clients_for(self, owner: AccountOwner, statement: Statement | None = None) -> list[Client]:
         """The clients whose invoices a line of ``statement`` may pay: the account's client,
@@ -885,7 +884,7 @@ class StatementService:
         else:
             totals = self._totals_for(clients, line.booking_date)
             asked = self._asked_for(clients, line.booking_date)
-            code_only = lookups.code_only if isinstance(lookups, PooledLookups) else ()
+            code_only = lookups.code_only if isinstance(lookups, PooledLookups) else None
             result = match_line(0, line, lookups, settings, totals, asked, code_only)
         if result.booked and result.best is not None:
             client, numbers = self._split(result, {c.client_id: c for c in clients}, clients)

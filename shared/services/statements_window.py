@@ -204,7 +204,7 @@ class StatementWindow:
         self.by_id = {c.client_id: c for c in clients}
         self.pooled = isinstance(lookups, PooledLookups)
         self.parts: dict[str, ClientLookups] = {}
-        self.code_only: frozenset[str] = frozenset()
+        self.code_only: dict[str, MatchSettings] | None = None
         if isinstance(lookups, PooledLookups):
             self.parts = {p.client.client_id: p for p in lookups.parts}
             self.code_only = lookups.code_only
