@@ -14,6 +14,12 @@ def agency_scope(agency_id: str) -> str:
     return f"{AGENCY_MARK}{agency_id}"
 
 
+def agency_outbox(agency_id: str) -> str:
+    """The outbox partition of an agency's own people's mail (an invitation, a password
+    reset), beside its clients' partitions; the outbox sweep reads both."""
+    return f"{AGENCY_MARK}agency.{agency_id}"
+
+
 def is_agency_scope(scope: str) -> bool:
     """Whether ``scope`` is an agency's (made by :func:`agency_scope`), not a client's. The
     operator's own list (``PLATFORM_SCOPE``, ``@_platform``) is spelt the same way and counts

@@ -8,8 +8,8 @@ that gives up) leaves it PENDING for ever while staff are told it went.
 
 Each record not yet final has a pending row in its client's Outbox partition, written and
 taken away in the record's own transaction (``messaging_repo``). The timer reads each
-client's pending rows (one range read) and passes by, without reading the record, those
-the normal path still holds: written less than ``grace`` ago, outside the contact hours
+client's pending rows (one range read; an agency's own outbox, its people's mail, likewise)
+and passes by, without reading the record, those the normal path still holds: written less than ``grace`` ago, outside the contact hours
 or less than ``grace`` into them (the jobs deferred to their opening go first), on a mailbox at its minute's or day's limit. A record
 left over is read: final (its row left behind) or gone: the row is dropped; being sent
 (INPROGRESS): the claim's lease and the queue's redelivery are the handler's, and a claim
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -40,6 +41,7 @@ from shared.adapters.tables.messaging_repo import PendingRow, day_key, minute_ke
 from shared.clock import Clock
 from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus
 from shared.domain.records import ActionItem
+from shared.domain.scopes import agency_outbox, agency_scope
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.messaging import CLAIM_LEASE, MessagingService
 from shared.services.repositories import Repositories
@@ -95,11 +97,11 @@ class OutboxSweep:
         result = SweepRun()
         budget = self.rules.batch
         full: dict[str, bool] = {}  # mailbox -> at its limit now (read once a run)
-        for client in self.repos.clients.all():
+        for scope in self._scopes():
             try:
-                mark, rows = self.outbox.own_rows(client.client_id, ROWS_PER_CLIENT)
+                mark, rows = self.outbox.own_rows(scope, ROWS_PER_CLIENT)
                 if mark is None or not mark.done:
-                    self._index_older(client.client_id, mark)
+                    self._index_older(scope, mark)
                 for entry in rows:
                     if budget <= 0 or not self._due(entry, now, full):
                         result = replace(result, waiting=result.waiting + 1)
@@ -107,11 +109,20 @@ class OutboxSweep:
                     budget -= 1
                     result = self._look(entry, now, result)
             except Exception:  # storage or the queue down: the next run looks again
-                log.exception("outbox sweep of client %s stopped", client.client_id)
+                log.exception("outbox sweep of %s stopped", scope)
                 result = replace(result, failed=result.failed + 1)
         if result.queued or result.raised or result.failed:
             log.warning("outbox sweep: %s", result)
         return result
+
+    def _scopes(self) -> Iterator[str]:
+        """Every outbox partition: each client's, and each agency's own, where its people's
+        invitations and password resets are (codereview20 F6: never read, one whose job was
+        lost stayed PENDING for ever)."""
+        for client in self.repos.clients.all():
+            yield client.client_id
+        for agency_id in self.repos.agencies.ids():
+            yield agency_outbox(agency_id)
 
     def _due(self, entry: PendingRow, now: datetime, full: dict[str, bool]) -> bool:
         """Whether the normal path has had its chance, from the row alone."""
@@ -188,9 +199,10 @@ class OutboxSweep:
         )
         detail: dict[str, object] = {"key": message.key, "channel": message.channel.value,
                                      "to": message.to, "debtor": debtor}  # fmt: skip
-        item = ActionItem(client_id=message.client_id, action_id=_item_id(message.key),
-                          kind=GIVE_UP_KIND, title=title, created_at=now,
-                          debtor_number=message.debtor_number, detail=detail)  # fmt: skip
+        scope = _action_list(message.client_id)
+        item = ActionItem(client_id=scope, action_id=_item_id(message.key), kind=GIVE_UP_KIND,
+                          title=title, created_at=now, debtor_number=message.debtor_number,
+                          detail=detail)  # fmt: skip
         try:
             self.repos.actions.add(item)
         except Conflict:
@@ -211,6 +223,13 @@ class OutboxSweep:
             self.outbox.mark_indexed(client_id, mark, next_page)
         except (Conflict, PreconditionFailed):
             return  # another sweep read the same pages: its mark stands
+
+
+def _action_list(scope: str) -> str:
+    """Where staff are told of a message of ``scope``: its client's list, or for an agency's
+    own outbox the agency's."""
+    prefix = agency_outbox("")
+    return agency_scope(scope.removeprefix(prefix)) if scope.startswith(prefix) else scope
 
 
 def _item_id(key: str) -> str:

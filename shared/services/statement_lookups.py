@@ -19,7 +19,13 @@ from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import betalingskenmerk
 from shared.domain.statements.letter_asks import asked_in_term
-from shared.domain.statements.matching import PARTY_SEP, Allocation, Asked, OpenInvoice
+from shared.domain.statements.matching import (
+    PARTY_SEP,
+    Allocation,
+    Asked,
+    MatchSettings,
+    OpenInvoice,
+)
 from shared.services.ledger.service import LedgerService
 from shared.services.plan_designation import PlanMemo, plan_of_reference
 from shared.services.repositories import Repositories
@@ -244,12 +250,28 @@ class ClientLookups:
         return None  # a booking rewrites the index rows: the next read sees what is left
 
 
+def settings_of(client: Client) -> MatchSettings:
+    """A client's own booking thresholds and switch."""
+    return MatchSettings(
+        auto_threshold=client.auto_book_threshold,
+        margin=client.auto_book_margin,
+        auto_book=client.auto_book,
+    )
+
+
 class PooledLookups:
     """A third-party funds account: every allowing client's lookups, keys prefixed with the
     client id so that equal invoice numbers of two clients stay apart."""
 
     def __init__(self, parts: list[ClientLookups]) -> None:
         self.parts = parts
+        # taken in only for a line quoting their code (``StatementService._clients_for``),
+        # each with its own thresholds for those lines
+        self.code_only = {
+            p.client.client_id: settings_of(p.client)
+            for p in parts
+            if not p.client.allow_third_party_matching
+        }
         self._last: tuple[str, dict[str, KnownPayers]] | None = None
 
     def by_reference(self, reference: str) -> list[OpenInvoice]:

@@ -66,6 +66,7 @@ from shared.domain.statements.matching import (
     MatchSettings,
     OpenInvoice,
     match_line,
+    strictest,
 )
 from shared.domain.statements.model import (
     Balance,
@@ -96,6 +97,7 @@ from shared.services.statement_lookups import (
     OpenTotalsProvider,
     PooledLookups,
     principal_totals,
+    settings_of,
 )
 from shared.services.statement_references import quoted_reason
 from shared.services.statement_returns import NO_ORIGINAL, payer_ref, returned_by_payer
@@ -612,20 +614,12 @@ class StatementService:
 
     @staticmethod
     def _settings(clients: list[Client], *, pooled: bool = False) -> MatchSettings:
-        """The client's own thresholds; on a pooled account the strictest of its clients.
-        A client with automatic booking switched off gets suggestions only. On a pooled
-        account, a client that allows no matching there is matched only on the lines that
-        quote its code (``quoted_only``)."""
-        if not clients:
-            return MatchSettings()
-        return MatchSettings(
-            auto_threshold=max(c.auto_book_threshold for c in clients),
-            margin=max(c.auto_book_margin for c in clients),
-            auto_book=all(c.auto_book for c in clients),
-            quoted_only=frozenset(
-                c.client_id for c in clients if pooled and not c.allow_third_party_matching
-            ),
-        )
+        """The client's own thresholds; on a pooled account the strictest of the clients that
+        allow matching there, when there are any: one let in by a line quoting its code holds
+        that line only (``match_line``'s ``code_only``), not the other clients' lines. A
+        client with automatic booking switched off gets suggestions only."""
+        allowing = [c for c in clients if c.allow_third_party_matching]
+        return strictest([settings_of(c) for c in (allowing if pooled and allowing else clients)])
 
     def _clients_for(self, owner: AccountOwner, statement: Statement | None = None) -> list[Client]:
         """The clients whose invoices a line of ``statement`` may pay: the account's client,
@@ -652,6 +646,22 @@ class StatementService:
             ]
             if not token:
                 return clients
+
+    def _return_clients(self, owner: AccountOwner, clients: list[Client]) -> list[Client]:
+        """The clients whose payments a return on ``owner``'s account may undo: on the
+        agency's pooled account also every client the agency holds a case of, whether a line
+        of this file quotes its code or not: a line that did booked a payment on it there
+        (newcomer19 F10), and the bank's return quotes no code (codereview20 F4: the payment
+        stayed booked, "without a booked original", and would be paid out)."""
+        if owner.client_id is not None:
+            return clients
+        have = {c.client_id for c in clients}
+        more: list[Client] = []
+        for client_id in sorted({c.client_id for c in self.repos.cases.list(owner.agency_id)}):
+            found = None if client_id in have else self.repos.clients.get(client_id)
+            if found is not None and found[0].agency_id == owner.agency_id:
+                more.append(found[0])
+        return clients + more
 
     def _case_quoted(self, client: Client, quoted: set[str]) -> bool:
         if client_code(client.client_id) not in quoted:
@@ -854,11 +864,10 @@ class StatementService:
                                 booked_on=line.booking_date)  # fmt: skip
             return
         if line.amount <= 0 or line.is_return:
-            status = (
-                self._returned(line, clients, owner, written, line_id, record.action_id)
-                if line.is_return
-                else "debit"
-            )
+            status = "debit"
+            if line.is_return:
+                returning = self._return_clients(owner, clients)
+                status = self._returned(line, returning, owner, written, line_id, record.action_id)
             report.returned += status == "returned"
             banking.settle_line(
                 account,
@@ -875,7 +884,8 @@ class StatementService:
         else:
             totals = self._totals_for(clients, line.booking_date)
             asked = self._asked_for(clients, line.booking_date)
-            result = match_line(0, line, lookups, settings, totals, asked)
+            code_only = lookups.code_only if isinstance(lookups, PooledLookups) else None
+            result = match_line(0, line, lookups, settings, totals, asked, code_only)
         if result.booked and result.best is not None:
             client, numbers = self._split(result, {c.client_id: c for c in clients}, clients)
             if self._index_agrees(client, result):

@@ -204,8 +204,10 @@ class StatementWindow:
         self.by_id = {c.client_id: c for c in clients}
         self.pooled = isinstance(lookups, PooledLookups)
         self.parts: dict[str, ClientLookups] = {}
+        self.code_only: dict[str, MatchSettings] | None = None
         if isinstance(lookups, PooledLookups):
             self.parts = {p.client.client_id: p for p in lookups.parts}
+            self.code_only = lookups.code_only
         elif isinstance(lookups, ClientLookups):
             self.parts = {lookups.client.client_id: lookups}
         self.lookups = lookups
@@ -698,7 +700,7 @@ class StatementWindow:
             totals = self._totals(line.booking_date, line.amount, speculative=True)
             asked = self._asked(line.booking_date, line.amount, speculative=True)
             try:
-                match_line(0, line, view, self.settings, totals, asked)
+                match_line(0, line, view, self.settings, totals, asked, self.code_only)
             except Exception:  # a read that fails here is made again, in order, where it counts
                 log.debug("prefetch of a statement line failed", exc_info=True)
 
@@ -731,6 +733,7 @@ class StatementWindow:
             self.settings,
             self._totals(line.booking_date, line.amount),
             self._asked(line.booking_date, line.amount),
+            self.code_only,
         )
         if result.booked and result.best is not None and self._book(line, line_id, record, result):
             self.decided.append((line, line_id))

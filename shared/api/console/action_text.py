@@ -365,6 +365,8 @@ def _not_sent_nl(m: re.Match[str]) -> str:
             f"{_HINT_NL.get(m[4], m[4])}{note}")  # fmt: skip
 
 
+_SWEPT_NL = {"reminder": "Een herinnering", "payment-plan message": "Een bericht over de regeling",
+             "letter": "Een brief", "message": "Een bericht"}  # fmt: skip
 _STANDING_NL = {"deceased": "overleden", "bankrupt": "failliet", "wsnp": "in de WSNP"}
 _ENDED_NL = {
     "akkoord": "boek wat het akkoord op de vorderingen van het vonnis betaalt en schrijf de rest "
@@ -392,6 +394,15 @@ _TITLES = shapes(
         (r"^(email|sms|whatsapp|letter|robocall) to debtor (\S+) not sent: (.+?); "
          r"(send a letter\?|check the mobile number|use SMS or e-mail\?|check the postal address|call by hand\?)(.*)$",
          _not_sent_nl),
+        # the outbox sweep's message_not_sent (services/outbox_sweep.py _give_up)
+        (r"^A (reminder|payment-plan message|letter|message) by (email|sms|whatsapp|letter|robocall) "
+         r"to debtor (\S+) has not gone out: its job was queued (\d+) times and the message is "
+         r"still waiting; check the (\S+) queue and its poison queue, then send it again or "
+         r"resolve this item$",
+         lambda m: f"{_SWEPT_NL[m[1]]} per {word('channel', m[2], 'nl')} aan debiteur {m[3]} is "
+                   f"niet uitgegaan: de taak is {m[4]} keer opnieuw in de wachtrij gezet en het "
+                   f"bericht wacht nog; kijk in de wachtrij {m[5]} en haar poison-wachtrij, "
+                   "verstuur het dan opnieuw of handel dit punt af"),
         (r"^Debtor (\S+)'s (bankrupt|wsnp) since (\S+) ended \((akkoord|clean_slate|ended)\): .*$",
          lambda m: f"Het {'faillissement' if m[2] == 'bankrupt' else 'WSNP-traject'} van debiteur "
                    f"{m[1]} sinds {m[3]} is geëindigd: {_ENDED_NL[m[4]]}"),

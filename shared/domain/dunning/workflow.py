@@ -402,14 +402,8 @@ def letter_first(
     it never got (codereview16b F1: a consumer handed over with costs 0.00, no 14-day letter,
     art. 6:96 lid 6 BW). A letter step taken here that sent no letter (a staff task: no
     address) is not asked again."""
-    if state.costs_owed_from is not None or state.letter_sent_on is not None:
-        return None
-    for index, step in enumerate(workflow.steps):
-        if step.channel is StepChannel.FOURTEEN_DAY_LETTER and not passed_over(
-            step, state, debtor, debtor_open
-        ):
-            return None if step.step_id and step.step_id in state.taken else index
-    return None
+    found = _letter_step(workflow, state, debtor, debtor_open)
+    return found[0] if found is not None and not found[1] else None
 
 
 def letter_owed(
@@ -425,13 +419,22 @@ def letter_owed(
     costs without a 14-day letter (art. 6:96 lid 4 BW)."""
     if debtor.kind is not DebtorKind.B2C:
         return None
+    found = _letter_step(workflow, state, debtor, debtor_open)
+    return found[0] if found is not None and found[1] else None
+
+
+def _letter_step(
+    workflow: Workflow, state: DunningState, debtor: Debtor, debtor_open: Cents
+) -> tuple[int, bool] | None:
+    """While no letter term runs (none sent, no letter of the client's own): the place of the
+    workflow's first 14-day step for this debtor and whether the invoice took it here."""
     if state.costs_owed_from is not None or state.letter_sent_on is not None:
         return None
     for index, step in enumerate(workflow.steps):
         if step.channel is StepChannel.FOURTEEN_DAY_LETTER and not passed_over(
             step, state, debtor, debtor_open
         ):
-            return index if step.step_id and step.step_id in state.taken else None
+            return index, bool(step.step_id and step.step_id in state.taken)
     return None
 
 

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import combinations
@@ -146,10 +146,17 @@ class MatchSettings:
     auto_threshold: float = 0.85
     margin: float = 0.15
     auto_book: bool = True  # the client's switch: off, every match is a suggestion
-    # on a pooled account, the clients there only for a case of theirs (no
-    # allow_third_party_matching): a line may pay their invoices only when it quotes their
-    # code, not because another line of the file did (attack20 F2)
-    quoted_only: frozenset[str] = frozenset()
+
+
+def strictest(settings: Sequence[MatchSettings]) -> MatchSettings:
+    """The thresholds that book only what each of ``settings`` books (none: the defaults)."""
+    if not settings:
+        return MatchSettings()
+    return MatchSettings(
+        auto_threshold=max(s.auto_threshold for s in settings),
+        margin=max(s.margin for s in settings),
+        auto_book=all(s.auto_book for s in settings),
+    )
 
 
 @dataclass
@@ -1010,20 +1017,29 @@ def match_line(
     settings: MatchSettings,
     open_totals: OpenTotals = principal_open,
     asked_totals: AskedTotals | None = None,
+    code_only: Mapping[str, MatchSettings] | None = None,
 ) -> LineMatch:
     """Candidates, then the decision: booked (automatically) or suggested, with reasons.
-    ``asked_totals``: what letters whose term still runs asked (none: no such rule)."""
+    ``asked_totals``: what letters whose term still runs asked (none: no such rule).
+    ``code_only``: the clients of a pooled account whose invoices only a line quoting their
+    code may pay (they allow no matching there; a case of theirs let them in), each with its
+    own thresholds, which hold the lines that may pay it."""
     budget = LookupBudget()
     found = candidates(line, lookups, open_totals, settings, budget, asked_totals)
     codes = codes_in(_line_text(line)) if any(_party(c) for c in found.values()) else set()
-    if codes:  # the text names its client(s): only their invoices can be what it pays
-        found = {k: c for k, c in found.items() if client_code(_party(c)) in codes}
-    if settings.quoted_only:
+    if code_only:
+        # another line of the file quoting the code let the client in, not this one
+        # (codereview20 F1: "factuur 24-0503" booked beside a case's quote, not alone)
         found = {
             k: c
             for k, c in found.items()
-            if _party(c) not in settings.quoted_only or client_code(_party(c)) in codes
+            if _party(c) not in code_only or client_code(_party(c)) in codes
         }
+        # its switch and thresholds hold its own lines, not the file's (codereview20 F5)
+        named = sorted({_party(c) for c in found.values()} & code_only.keys())
+        settings = strictest([settings, *(code_only[p] for p in named)])
+    if codes:  # the text names its client(s): only their invoices can be what it pays
+        found = {k: c for k, c in found.items() if client_code(_party(c)) in codes}
     totals = open_totals([i for c in found.values() for i in c.invoices])
     result = decide(n, line, found, settings, totals)
     if budget.exhausted and result.booked:

@@ -109,7 +109,7 @@ class StrangerItems:
             # judged by the sender's own place among the day's new senders, not the day's
             # total: a filing cut after its count and delivered again after more senders
             # came, or two filed at once as the 20th and 21st, lost the 20th's item to the
-            # summary (failure20 S1, as failure19 W1 for WhatsApp)
+            # summary (failure20 S1, codereview20 F7, as failure19 W1 for WhatsApp)
             place, _ = self.counters.count_once(
                 INBOUND_MAIL, scope, f"~d|{day:%Y%m%d}", 1, marker=f"~n|{day:%Y%m%d}|{who}"
             )

@@ -17,6 +17,7 @@ from shared.domain.people.accounts import User
 from shared.domain.people.audit import AuditEvent, Event, tenant_key
 from shared.domain.people.authorisation import Target
 from shared.domain.people.factors import digest
+from shared.domain.scopes import agency_outbox
 from shared.ports.tables import Conflict
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
@@ -129,14 +130,14 @@ class Kit:
     def scope_of(self, user: User) -> str:
         """The outbox partition of a person's messages: their client (whose sandbox mode then
         applies), or their agency."""
-        return user.client_id or f"@agency.{user.agency_id}"
+        return user.client_id or agency_outbox(str(user.agency_id))
 
     @staticmethod
     def scope_of_target(target: Target) -> str:
         """The outbox partition of a mail an organisation causes (an invitation's notice to
         an address with an account elsewhere): the client's, or its agency's; never the
         recipient's client (attack16 F1)."""
-        return target.client_id or f"@agency.{target.agency_id}"
+        return target.client_id or agency_outbox(str(target.agency_id))
 
     def mail(
         self,
