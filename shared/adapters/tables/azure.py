@@ -8,7 +8,9 @@ paths always talk to the same account with the same identity. Entity-group trans
 through it too (perf19: the pipeline's 2.7 ms a transaction, a dozen a statement file), their
 body written and their answer read by :mod:`shared.adapters.tables.batch_wire`, retried as the
 SDK's pipeline retries a POST, a refusal raised as the SDK raised it. Single-entity writes stay
-on the SDK.
+on the SDK. A write the client sent again that met itself (its earlier attempt applied, the
+answer lost) is taken for its own, not raised as another writer's
+(:mod:`shared.adapters.tables.own_write`).
 
 Conversions happen here and nowhere else: Python ints are written as Edm.Int64 (cents can
 exceed 2^31) and read back as ints; ``None`` is dropped (Table Storage has no null); the
