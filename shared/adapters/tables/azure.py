@@ -8,7 +8,9 @@ paths always talk to the same account with the same identity. Entity-group trans
 through it too (perf19: the pipeline's 2.7 ms a transaction, a dozen a statement file), their
 body written and their answer read by :mod:`shared.adapters.tables.batch_wire`, retried as the
 SDK's pipeline retries a POST, a refusal raised as the SDK raised it. Single-entity writes stay
-on the SDK.
+on the SDK. A write the client sent again that met itself (its earlier attempt applied, the
+answer lost) is taken for its own, not raised as another writer's
+(:mod:`shared.adapters.tables.own_write`).
 
 Conversions happen here and nowhere else: Python ints are written as Edm.Int64 (cents can
 exceed 2^31) and read back as ints; ``None`` is dropped (Table Storage has no null); the
@@ -47,9 +49,10 @@ from azure.data.tables import (
     UpdateMode,
 )
 from azure.data.tables import _error as sdk_errors
+from azure.data.tables._serialize import _add_entity_properties
 
 from shared.adapters.metering import METER
-from shared.adapters.tables import batch_wire
+from shared.adapters.tables import batch_wire, own_write
 from shared.adapters.tables.keys import checked
 from shared.adapters.tables.lean import (
     MAX_RETRIES,
@@ -62,6 +65,7 @@ from shared.ports.tables import (
     RANGE_OVERREAD,
     Conflict,
     Op,
+    OpKind,
     Page,
     PreconditionFailed,
     Row,
@@ -259,10 +263,15 @@ class AzureTableStore:
         return Page([_row(e) for e in entities], token)
 
     def insert(self, table: str, row: Row) -> Row:
+        entity = _to_entity(row)
+        attempts = own_write.Attempts()
         try:
-            meta = self._client(table).create_entity(_to_entity(row))
+            meta = self._client(table).create_entity(entity, raw_response_hook=attempts)
         except ResourceExistsError as exc:
-            raise Conflict(f"{table}/{row.pk}/{row.rk} exists") from exc
+            etag = self._own_write(table, row.pk, row.rk, entity, attempts.retried)
+            if etag is None:
+                raise Conflict(f"{table}/{row.pk}/{row.rk} exists") from exc
+            return Row(row.pk, row.rk, dict(row.data), etag)
         return Row(row.pk, row.rk, dict(row.data), meta.get("etag"))
 
     def upsert(self, table: str, row: Row) -> Row:
@@ -272,25 +281,45 @@ class AzureTableStore:
     def replace(self, table: str, row: Row) -> Row:
         if row.etag is None:
             raise ValueError("replace needs an etag")
+        entity = _to_entity(row)
+        attempts = own_write.Attempts()
         try:
             meta = self._client(table).update_entity(
-                _to_entity(row),
+                entity,
                 mode=UpdateMode.REPLACE,
                 etag=row.etag,
                 match_condition=MatchConditions.IfNotModified,
+                raw_response_hook=attempts,
             )
         except (ResourceModifiedError, ResourceNotFoundError) as exc:
-            raise PreconditionFailed(f"{table}/{row.pk}/{row.rk} changed") from exc
+            etag = self._own_write(table, row.pk, row.rk, entity, attempts.retried)
+            if etag is None:
+                raise PreconditionFailed(f"{table}/{row.pk}/{row.rk} changed") from exc
+            return Row(row.pk, row.rk, dict(row.data), etag)
         return Row(row.pk, row.rk, dict(row.data), meta.get("etag"))
 
     def delete(self, table: str, pk: str, rk: str, etag: str | None = None) -> None:
         kwargs: dict[str, Any] = {}
         if etag is not None:
             kwargs = {"etag": etag, "match_condition": MatchConditions.IfNotModified}
-        try:
-            self._client(table).delete_entity(pk, rk, **kwargs)
+        attempts = own_write.Attempts()
+        try:  # a 404 is no error to the SDK's delete_entity: a retry that met its own delete
+            self._client(table).delete_entity(pk, rk, raw_response_hook=attempts, **kwargs)
         except ResourceModifiedError as exc:
-            raise PreconditionFailed(f"{table}/{pk}/{rk} changed") from exc
+            if not (attempts.retried and self.reader.get_json(table, pk, rk) is None):
+                raise PreconditionFailed(f"{table}/{pk}/{rk} changed") from exc
+
+    def _own_write(
+        self, table: str, pk: str, rk: str, entity: dict[str, Any], retried: bool
+    ) -> str | None:
+        """The stored row's ETag when a retried write's refusal met this write itself (the
+        row holds exactly what it sent), else None: the refusal stands."""
+        if not retried:
+            return None
+        stored = self.reader.get_json(table, pk, rk)
+        if stored is None or not own_write.same_row(_add_entity_properties(entity), stored[0]):
+            return None
+        return _etag(stored)
 
     def transact(self, table: str, ops: Sequence[Op]) -> list[str | None]:
         if not ops:
@@ -305,7 +334,7 @@ class AzureTableStore:
             ops, f"{host}/{client.table_name}", formatdate(usegmt=True)
         )
         try:
-            parts = _submit(self.reader, table, f"{host}/$batch", body, content_type)
+            parts, retried = _submit(self.reader, table, f"{host}/$batch", body, content_type)
         except TableTransactionError as exc:  # the whole request refused (too large)
             index = getattr(exc, "index", 0) or 0
             raise TransactionFailed(
@@ -314,11 +343,44 @@ class AzureTableStore:
         except batch_wire.UnreadableAnswer as exc:
             raise StorageError(f"{table}: the transaction's answer is unreadable: {exc}") from exc
         failed = next((p for p in parts if not 200 <= p.status < 300), None)
+        if failed is not None and retried and failed.status in _MET_ITSELF:
+            applied = self._own_transaction(table, ops)
+            if applied is not None:
+                return applied
         if failed is not None:
             code, message = failed.error()
             text = f"{message}\nErrorCode:{code}\nContent: {failed.body.decode('utf-8', 'replace')}"
             raise TransactionFailed(_failed_at(message), _refusal(code, text))
         return [p.headers.get("etag") for p in parts]
+
+    def _own_transaction(self, table: str, ops: Sequence[Op]) -> list[str | None] | None:
+        """The ETags a retried transaction's operations left (None for a delete) when its
+        refusal met the transaction itself, applied by an earlier attempt: every row as it
+        wrote it, every deleted row gone. Else None: the refusal stands."""
+        etags: list[str | None] = []
+        for op in ops:
+            stored = self.reader.get_json(table, op.row.pk, op.row.rk)
+            if op.kind is OpKind.DELETE:
+                if stored is not None:
+                    return None
+                etags.append(None)
+                continue
+            sent = json.loads(batch_wire.entity_json(op))
+            if stored is None or not own_write.same_row(sent, stored[0]):
+                return None
+            etags.append(_etag(stored))
+        return etags
+
+
+# what a retry meets when an earlier attempt of it was applied: the row it inserted exists
+# (409), the ETag it replaced or deleted under has moved on (412) or the row is gone (404)
+_MET_ITSELF = frozenset({404, 409, 412})
+
+
+def _etag(stored: tuple[dict[str, Any], str | None]) -> str | None:
+    entity, header = stored
+    found = entity.get("odata.etag")
+    return found if isinstance(found, str) else header
 
 
 def _refusal(code: str, text: str) -> StorageError:
@@ -348,14 +410,15 @@ _validate_tablename_error: Callable[[HttpResponseError, str], None] = (
 
 def _submit(
     reader: LeanTableReader, table: str, url: str, body: bytes, content_type: str
-) -> list[batch_wire.Part]:
+) -> tuple[list[batch_wire.Part], bool]:
     """The batch sent by the lean client (its signing, the counting hook, retries as the
     SDK's pipeline retries a POST, a span named as the SDK's), its answer read as
     ``TableClient._batch_send`` reads it: a 413 or any status but 202 raised as the SDK
-    raises it, a 202's parts read by :mod:`batch_wire`."""
-    status, headers, answered = reader.post_batch(body, content_type)
+    raises it, a 202's parts read by :mod:`batch_wire`; with whether that answer was a
+    retry's."""
+    status, headers, answered, retry = reader.post_batch(body, content_type)
     if status == 202:
-        return batch_wire.parts(headers.get("content-type", ""), answered)
+        return batch_wire.parts(headers.get("content-type", ""), answered), retry > 0
     response = _response(url, status, headers, answered)
     if status == 413:
         raise _decode_error(

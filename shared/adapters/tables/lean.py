@@ -318,7 +318,8 @@ def parse_datetime(value: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def _typed(value: Any, edm: str | None) -> Any:
+def typed_value(value: Any, edm: str | None) -> Any:
+    """One property's JSON value as the SDK returns it, given its Edm type."""
     if edm is None or edm in ("Edm.String", "Edm.Int32", "Edm.Boolean"):
         return value
     if edm == "Edm.Int64":
@@ -342,7 +343,7 @@ def decode_entity(entity: Mapping[str, Any]) -> tuple[str, str, dict[str, Any], 
             continue
         if name.endswith("@odata.type"):
             continue
-        data[name] = _typed(value, entity.get(f"{name}@odata.type"))
+        data[name] = typed_value(value, entity.get(f"{name}@odata.type"))
     etag = entity.get("odata.etag")
     if etag is None and "Timestamp" in entity:  # as the SDK: an etag from the timestamp
         etag = "W/\"datetime'" + quote(entity["Timestamp"]) + "'\""
@@ -477,13 +478,21 @@ class LeanTableReader:
     # -- reads --------------------------------------------------------------------------------
     def get(self, table: str, pk: str, rk: str) -> tuple[dict[str, Any], str | None] | None:
         """(properties, etag) of one entity, None when it (or the table) does not exist."""
+        found = self.get_json(table, pk, rk)
+        if found is None:
+            return None
+        _, _, data, etag = decode_entity(found[0])
+        return data, etag or found[1]
+
+    def get_json(self, table: str, pk: str, rk: str) -> tuple[dict[str, Any], str | None] | None:
+        """(the entity's JSON with its type annotations, the answer's etag header), None when
+        it (or the table) does not exist."""
         answer = self._get(
             key_path(table, pk, rk), {}, "TableClient.get_entity", _shown_key_path(table)
         )
         if answer.status == 404:
             return None
-        _, _, data, etag = decode_entity(answer.data)
-        return data, etag or answer.headers.get("etag")
+        return answer.data, answer.headers.get("etag")
 
     def query(
         self,
@@ -608,9 +617,10 @@ class LeanTableReader:
             self._sleep(wait or 0.0)
 
     # -- one entity-group transaction, retried as the SDK's policy retries a POST --------------
-    def post_batch(self, body: bytes, content_type: str) -> tuple[int, dict[str, str], bytes]:
+    def post_batch(self, body: bytes, content_type: str) -> tuple[int, dict[str, str], bytes, int]:
         """``POST /$batch`` with ``body`` (:func:`batch_wire.changeset`'s): the last attempt's
-        (status, headers with lower-cased names, body), whatever its status. Retried as
+        (status, headers with lower-cased names, body, its retry number: 0 for the first
+        attempt), whatever its status. Retried as
         azure-core's ``RetryPolicy`` retries a POST: an answer of 500, 503 or 504, or any
         status >= 400 with a ``Retry-After`` header, at most :attr:`retries` times, waiting
         as for a read; a refused connection, a reset or a timeout is raised at once
@@ -635,7 +645,7 @@ class LeanTableReader:
         body: bytes,
         content_type: str,
         span: lean_trace.ReadSpan | None,
-    ) -> tuple[int, dict[str, str], bytes]:
+    ) -> tuple[int, dict[str, str], bytes, int]:
         failures = 0
         due = time.monotonic() + self.deadline
         while True:
@@ -660,7 +670,7 @@ class LeanTableReader:
                 raise
             if span is not None:
                 span.answered(answer.status, answer.headers)
-            kept = (answer.status, answer.headers, answer.body)
+            kept = (answer.status, answer.headers, answer.body, failures)
             if answer.status < 400:
                 return kept
             asked = bool(answer.headers.get("retry-after"))
@@ -678,7 +688,7 @@ class LeanTableReader:
                     wait *= random.uniform(0.8, 1.2)
                 wait = min(wait, BACKOFF_MAX)
                 final = time.monotonic() + wait >= due  # no time left for another attempt
-            error = _error(_Answer(*kept))
+            error = _error(_Answer(*kept[:3]))
             request_id = headers[lean_trace.REQUEST_ID]
             _log_failure(full, request_id, answer, error, wait, final, BATCH)
             if final:
