@@ -265,6 +265,7 @@ class ImportService:
                         pause=previous[0].pause,
                         standing=previous[0].standing,
                         pause_ended_on=previous[0].pause_ended_on,
+                        pending_line=previous[0].pending_line,  # a pause's line still to write
                     )
                     if previous
                     else debtor
