@@ -147,6 +147,20 @@ class Pause:
 
 
 @dataclass(frozen=True)
+class PendingLine:
+    """The contact-log line of a change to the debtor (a pause, a resume), saved in the same
+    write as the change: a request cut off after the save and before the line (a crash, a
+    timeout) leaves it here, and whoever reads the debtor next to change it, or the daily run,
+    writes it (once: by its id) and takes it off (failure20 D1)."""
+
+    entry_id: str
+    at: datetime
+    kind: str  # a ContactKind's value
+    summary: str
+    author: str
+
+
+@dataclass(frozen=True)
 class Debtor:
     client_id: str
     number: str  # the client's own debtor number
@@ -180,6 +194,7 @@ class Debtor:
     whatsapp_word_at: datetime | None = None
     # deceased, bankrupt or in the WSNP: nothing is asked of him (shared.domain.standing)
     standing: DebtorStanding | None = None
+    pending_line: PendingLine | None = None
 
     @property
     def is_consumer(self) -> bool:

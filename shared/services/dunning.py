@@ -86,7 +86,7 @@ from shared.domain.messaging import (
     PostalAddress,
 )
 from shared.domain.money import format_cents, format_eur_en
-from shared.domain.parties import Client, Debtor, DebtorKind, Pause
+from shared.domain.parties import Client, Debtor, DebtorKind, Pause, PendingLine
 from shared.domain.pause_end import hold_ended_on, resumed
 from shared.domain.plans.plan import PlanStatus
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
@@ -538,7 +538,8 @@ class DunningService:
         if found is None:
             self.repos.dunning.reschedule(client.client_id, [(k, None) for k in row_keys])
             return Counter()
-        debtor = found[0]
+        # a pause's (a resume's) line its request was cut off before: written now
+        debtor = self.finish_debtor_line(client, *found)
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor_number)
         open_total = sum(i.open_amount for i in invoices if i.is_collectable)
         workflow = workflows.get(
@@ -1241,46 +1242,55 @@ class DunningService:
         summary: str,
         author: str,
     ) -> Debtor:
-        raced = False
         for _ in range(5):
             found = self.repos.debtors.get(client.client_id, number)
             if found is None:
                 raise NotFound(f"debtor {number} not found")
             debtor, etag = found
             updated: Debtor = change(debtor)  # type: ignore[operator]
-            if updated == debtor and not raced:
-                return debtor  # a retry of a change made already: told once on the log
-            if updated != debtor:
-                try:
-                    self.repos.debtors.save(updated, etag)
-                except (PreconditionFailed, Conflict):
-                    # lost a race (the ETag moved): read again. Storage trouble is not a race:
-                    # it goes to the router's 503 with Retry-After (failure6 #6), not a 422
-                    # after five tries at once
-                    raced = True
-                    continue
-            # else the change stands since the refused save: the save itself, applied and its
-            # lost answer retried into a 412 (failure20 D1: paused, no "Paused" line), or the
-            # same change by another request at the same moment (its line beside this one)
+            if updated == debtor:
+                # a retry of a change made already, or the change standing since a refused
+                # save (its own, applied and its lost answer retried into a 412: failure20
+                # D1; or another request's): its line, if still to write, once
+                return self.finish_debtor_line(client, debtor, etag)
             now = self.clock.now()
-            self.repos.contacts.add(
-                ContactEntry(
-                    client.client_id,
-                    number,
-                    time_ordered_id(now),
-                    now,
-                    kind,
-                    summary,
-                    system=True,
-                    author=author,
-                )
-            )
-            return updated
+            # the line goes with the change, in its write: a request cut off before the line
+            # leaves it on the debtor for the next one to write
+            line = PendingLine(time_ordered_id(now), now, kind.value, summary, author)
+            try:
+                self.repos.debtors.save(replace(updated, pending_line=line), etag)
+            except (PreconditionFailed, Conflict):
+                # lost a race (the ETag moved): read again. Storage trouble is not a race:
+                # it goes to the router's 503 with Retry-After (failure6 #6), not a 422
+                # after five tries at once
+                continue
+            saved = self.repos.debtors.get(client.client_id, number)
+            if saved is None or saved[0].pending_line != line:
+                return updated  # changed again meanwhile: that writer's read finishes it
+            return self.finish_debtor_line(client, saved[0], saved[1])
         raise Invalid(
             f"debtor {number} keeps changing; retry",
             code="debtor_keeps_changing",
             params={"debtor": number},
         )
+
+    def finish_debtor_line(self, client: Client, debtor: Debtor, etag: str | None) -> Debtor:
+        """The contact-log line saved with a change to ``debtor`` written (once: by its id,
+        whoever gets here first) and taken off the debtor; a writer that moved the row since
+        leaves it to the next read, which finds the line written."""
+        line = debtor.pending_line
+        if line is None:
+            return debtor
+        self.repos.contacts.add_once(
+            ContactEntry(client.client_id, debtor.number, line.entry_id, line.at,
+                         ContactKind(line.kind), line.summary, system=True, author=line.author)
+        )  # fmt: skip
+        told = replace(debtor, pending_line=None)
+        try:
+            self.repos.debtors.save(told, etag)
+        except (PreconditionFailed, Conflict):
+            log.info("debtor %s changed before its line's mark came off", debtor.number)
+        return told
 
     def change_invoice(self, client: Client, number: str, *, paused_until: date | None = None, resume: bool = False,
                        promise_until: date | None = None, postponement: bool = False, author: str) -> Invoice:  # fmt: skip

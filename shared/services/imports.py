@@ -265,6 +265,7 @@ class ImportService:
                         pause=previous[0].pause,
                         standing=previous[0].standing,
                         pause_ended_on=previous[0].pause_ended_on,
+                        pending_line=previous[0].pending_line,  # a pause's line still to write
                     )
                     if previous
                     else debtor
@@ -841,6 +842,10 @@ class ImportService:
         the chunk's first row carries the mark that its follow-ups are still to be done."""
         result = BatchResult()
         stored = read
+        # a row the request found absent and a re-read finds stored just as this chunk writes
+        # it was made by this request (its own transaction applied, its answer lost and the
+        # batch sent again into a 409: failure20 I1) or by a twin sent at once: created
+        absent = {d.number for _, d in chunk if d.number not in read}
         attempt = 0
         while True:
             if attempt:  # lost a race: re-read this chunk's invoices
@@ -873,7 +878,8 @@ class ImportService:
                     rejected.append((index, _field_of(exc), str(exc)))
                     continue
                 if previous is not None and previous.invoice == invoice:
-                    written.append((index, None))  # idempotent re-send: nothing to write
+                    # idempotent re-send: nothing to write
+                    written.append((index, True if draft.number in absent else None))
                     continue
                 new_ops = self.repos.invoices.write_ops(invoice, previous)
                 ops += new_ops

@@ -98,6 +98,9 @@ RESTATED = "restated"  # extra beside NOT_SENT: claims whose costs were taken ba
 COUNTED = "counted|"  # Usage row per message key: its usage was added (once)
 RECHECKS = "rechecks"  # extra on an UNCERTAIN record: how often the provider was asked again
 VERIFY_ACTION = "verify_action"  # extra on an UNCERTAIN record: its verify_delivery item
+# extra on a record PENDING after a transient failure: when its own deferred job comes (ISO
+# time), a provider's Retry-After included; the outbox sweep queues none before it
+RETRY_AT = "retry_at"
 # minutes after a lost answer at which a provider that can confirm a send (``confirm``: found
 # means sent, not found means "not yet known") is asked again, before a person is
 RECHECK_MINUTES = (5, 15, 45)
@@ -619,12 +622,16 @@ class MessagingService:
                 message, etag, f"gave up after {message.attempts} attempts: {exc}", what="gave_up"
             )
         backoff = timedelta(seconds=max(exc.retry_after or 0, min(3600, 30 * 2**message.attempts)))
+        now = self.clock.now()
         pending = replace(
             message,
             status=OutboxStatus.PENDING,
             claimed_at=None,
             error=str(exc),
-            updated_at=self.clock.now(),
+            updated_at=now,
+            # the sweep reads the wait from the record: a Retry-After past its hour was
+            # answered with jobs of its own every hour, the tries used up early (codereview20 F3)
+            extra={**message.extra, RETRY_AT: (now + backoff).isoformat()},
         )
         self.outbox.save(pending, etag)
         return self._defer(pending, backoff, f"transient failure: {exc}")

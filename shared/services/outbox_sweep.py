@@ -43,7 +43,7 @@ from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus
 from shared.domain.records import ActionItem
 from shared.domain.scopes import agency_outbox, agency_scope
 from shared.ports.tables import Conflict, PreconditionFailed
-from shared.services.messaging import CLAIM_LEASE, MessagingService
+from shared.services.messaging import CLAIM_LEASE, RETRY_AT, MessagingService
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.messaging")
@@ -178,6 +178,8 @@ class OutboxSweep:
         written = max(message.updated_at or message.created_at, entry.since)
         if message.error:  # a provider's transient failure: its retry waits up to an hour
             written += max(timedelta(0), RETRY_BACKOFF - self.rules.grace)
+            # or as long as the provider asked (Retry-After), its own job then due
+            written = max(written, _retry_at(message) or written)
         if not self._past_grace(written, entry.bound, now):
             return replace(result, waiting=result.waiting + 1)  # a retry's back-off
         self.messaging.queue_again(message)
@@ -223,6 +225,15 @@ class OutboxSweep:
             self.outbox.mark_indexed(client_id, mark, next_page)
         except (Conflict, PreconditionFailed):
             return  # another sweep read the same pages: its mark stands
+
+
+def _retry_at(message: OutboundMessage) -> datetime | None:
+    """When the handler's own job for a record it put back after a transient failure comes
+    (a record saved before the mark, or with a mark unreadable: none)."""
+    try:
+        return datetime.fromisoformat(message.extra.get(RETRY_AT, ""))
+    except ValueError:
+        return None
 
 
 def _action_list(scope: str) -> str:

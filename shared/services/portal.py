@@ -55,6 +55,8 @@ FAILURES_PER_WINDOW = 20
 WINDOW_MINUTES = 10
 MESSAGES_PER_DAY = 5  # per debtor, through the portal
 REQUESTS_PER_DAY = 5  # postponement requests and disputes per debtor: action items staff read
+# reads of an open request a renewal makes: a save refused by another writer is read again
+RENEWAL_TRIES = 3
 MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
 MAX_REASON = 1000  # characters of a postponement reason: the form's maxlength, a dispute's cut
 PORTAL = DEBTOR_PORTAL  # who the debtor is as an author: his own acts in the portal
@@ -732,23 +734,31 @@ class PortalService:
         marker = self.repos.store.get(
             THROTTLE, self._debtor_key(access), self._request_key(item.invoice_numbers)
         )
-        found = (
-            self.repos.actions.get(access.client_id, str(marker.data["Action"])) if marker else None
-        )
-        if found is None or found[0].status is ActionStatus.RESOLVED:
+        if marker is None:
             return False
-        open_item, etag = found
-        if CLAIM in open_item.detail:
-            # staff took a decision the item does not show finished yet (an outage after the
-            # effect): it stands, and only the same decision may finish it (failure8 finding 4)
-            return False
-        try:
-            self.repos.actions.save(
-                replace(open_item, title=item.title, detail=item.detail), etag or ""
-            )
-        except PreconditionFailed:
-            return False  # staff decided it meanwhile: a new request is a new item
-        return True
+        for _ in range(RENEWAL_TRIES):
+            found = self.repos.actions.get(access.client_id, str(marker.data["Action"]))
+            if found is None or found[0].status is ActionStatus.RESOLVED:
+                return False
+            open_item, etag = found
+            if CLAIM in open_item.detail:
+                # staff took a decision the item does not show finished yet (an outage after
+                # the effect): it stands, and only the same decision may finish it (failure8
+                # finding 4)
+                return False
+            if (open_item.title, open_item.detail) == (item.title, item.detail):
+                # brought up to date already: by this renewal's own save, applied and its
+                # lost answer retried into a 412 (failure20: a second item for the same
+                # request), or by the same request a moment ago
+                return True
+            try:
+                self.repos.actions.save(
+                    replace(open_item, title=item.title, detail=item.detail), etag or ""
+                )
+            except PreconditionFailed:
+                continue  # read again: staff decided it meanwhile (a new item), or it is ours
+            return True
+        return False
 
     def dispute(self, access: PortalAccess, number: str, reason: str) -> None:
         if not reason.strip():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from shared.adapters.tables import schema
@@ -22,6 +22,7 @@ from shared.domain.parties import (
     HouseStyle,
     Language,
     Pause,
+    PendingLine,
 )
 from shared.domain.standing import DebtorStanding, Lift, LiftReason, Standing
 from shared.ports.tables import Op, OpKind, Page, Row, TableStore, all_rows
@@ -254,8 +255,23 @@ def debtor_to_row(debtor: Debtor) -> Row:
             "PauseEndedOn": put_date(debtor.pause_ended_on),
             "WorkflowOverride": debtor.workflow_override,
             "Standing": put_json(standing_to_json(debtor.standing)) if debtor.standing else None,
+            "PendingLine": put_json(_line_to_json(debtor.pending_line))
+            if debtor.pending_line
+            else None,
         },
     )
+
+
+def _line_to_json(line: PendingLine) -> dict[str, object]:
+    return {"id": line.entry_id, "at": line.at.isoformat(), "kind": line.kind,
+            "summary": line.summary, "author": line.author}  # fmt: skip
+
+
+def _line_from_json(d: dict[str, Any] | None) -> PendingLine | None:
+    if not d:
+        return None
+    return PendingLine(str(d["id"]), datetime.fromisoformat(d["at"]), str(d["kind"]),
+                       str(d["summary"]), str(d["author"]))  # fmt: skip
 
 
 def standing_to_json(s: DebtorStanding) -> dict[str, object]:
@@ -338,6 +354,7 @@ def debtor_from_row(row: Row) -> Debtor:
         pause_ended_on=get_date(d.get("PauseEndedOn")),
         workflow_override=d.get("WorkflowOverride"),
         standing=standing_from_json(get_json(d.get("Standing"), None)),
+        pending_line=_line_from_json(get_json(d.get("PendingLine"), None)),
     )
 
 

@@ -46,3 +46,56 @@ def test_a_pause_whose_save_met_itself_is_on_the_contact_log_once(world):  # noq
     _refuse_own_save_once(world)
     assert a.call("POST", "/v1/clients/C1/debtors/D1/resume").status == 200
     assert _lines(a, "Resumed") == ["Resumed"]
+
+
+def _crash_before_the_line_once(w: Any) -> dict[str, int]:
+    """The request dies after the debtor's save, before its contact-log line is written."""
+    contacts = w.services.repos.contacts
+    left = {"n": 1}
+
+    def dying(real: Any) -> Any:
+        def write(entry: Any) -> Any:
+            if left["n"]:
+                left["n"] -= 1
+                raise RuntimeError("injected: the worker died before the line")
+            return real(entry)
+
+        return write
+
+    contacts.add, contacts.add_once = dying(contacts.add), dying(contacts.add_once)
+    return left
+
+
+def test_a_pause_cut_before_its_line_is_told_by_the_retry_once(world):  # noqa: F811
+    """failure21: a crash (no 412) between the save and the line left the pause standing with
+    no line; the retry found the pause made ("told once") and wrote none."""
+    a, client = _client(world)
+    left = _crash_before_the_line_once(world)
+    reply = a.call("POST", "/v1/clients/C1/debtors/D1/pause", {"reason": "belt terug"})
+    assert reply.status >= 500 and left["n"] == 0
+    assert a.call("GET", "/v1/clients/C1/debtors/D1").body["paused"] is True
+    assert _lines(a, "Paused") == []
+    for _ in range(2):  # the client's retry, then once more: one line
+        assert (
+            a.call("POST", "/v1/clients/C1/debtors/D1/pause", {"reason": "belt terug"}).status
+            == 200
+        )
+        assert _lines(a, "Paused") == ["Paused: belt terug"]
+    _crash_before_the_line_once(world)
+    assert a.call("POST", "/v1/clients/C1/debtors/D1/resume").status >= 500
+    assert a.call("POST", "/v1/clients/C1/debtors/D1/resume").status == 200
+    assert _lines(a, "Resumed") == ["Resumed"]
+    assert world.services.repos.debtors.get(client.client_id, "D1")[0].pending_line is None
+
+
+def test_a_pause_cut_before_its_line_and_never_retried_is_told_by_the_run(world):  # noqa: F811
+    """Nobody sends the request again: the daily run's look at the debtor writes the line."""
+    from tests.unit.dunning.test_daily_run import simulate
+
+    a, client = _client(world)
+    _crash_before_the_line_once(world)
+    assert a.call("POST", "/v1/clients/C1/debtors/D1/pause", {"reason": "belt terug"}).status >= 500
+    assert _lines(a, "Paused") == []
+    simulate(world, client, 20)
+    assert _lines(a, "Paused") == ["Paused: belt terug"]
+    assert world.services.repos.debtors.get(client.client_id, "D1")[0].pending_line is None

@@ -208,3 +208,33 @@ def test_the_function_apps_timer_runs_the_sweep(calling, monkeypatch):  # noqa: 
     monkeypatch.setattr(bootstrap, "_services", world.services)
     sweep_outbox.build().get_user_function()(None, context=LocalContext("sweep_outbox"))
     assert _sms_jobs(world) == [sms.key]
+
+
+def test_a_providers_retry_after_past_an_hour_is_waited_out_by_the_sweep(env):  # noqa: F811
+    """codereview20 F3: a provider answering 429 with Retry-After 2 h; the handler defers its
+    own job 2 h, the sweep (every 10 minutes) queued one of its own an hour after each failure:
+    5 attempts in 6 h instead of 3, the message's tries used up at twice the pace asked."""
+    from shared.domain.messaging import MessageContent, TransientSendError
+    from shared.services.messaging import RETRY_AT
+    from shared.services.outbox_sweep import OutboxSweep
+    from tests.unit.messaging.test_delivery import message, run_jobs
+
+    world, client, channel, queues, service = env
+    channel.outcomes = [TransientSendError("429 Too Many Requests", retry_after=7200)] * 20
+    service.enqueue(message(client), MessageContent(subject="x"))
+    sweep = OutboxSweep(world.services.repos, service, world.clock)
+    due: list[tuple[datetime, Any]] = []  # (visible at, job)
+    queued_by_sweep = 0
+    for _ in range(6 * 6):  # 6 hours in 10-minute steps
+        for job in queues.sent:
+            due.append((world.clock.now() + timedelta(seconds=job.delay_seconds or 0), job))
+        queues.sent.clear()
+        now = world.clock.now()
+        queues.sent += [job for at, job in due if at <= now]
+        due = [(at, job) for at, job in due if at > now]
+        run_jobs(service, queues)
+        queued_by_sweep += sweep.run().queued
+        world.clock.advance(minutes=10)
+    record, _ = service.outbox.get(client.client_id, "k1")
+    assert (record.attempts, queued_by_sweep) == (3, 0)
+    assert record.status is OutboxStatus.PENDING and RETRY_AT in record.extra

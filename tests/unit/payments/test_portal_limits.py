@@ -188,3 +188,37 @@ def test_a_second_postponement_request_for_an_invoice_updates_the_open_one(porta
     assert resolved.status == 200
     ask(55, "toch later")
     assert _kinds(w).count("postponement_request") == 2
+
+
+def test_a_renewal_refused_by_its_own_retried_save_makes_no_second_item(portal):  # noqa: F811
+    """failure20: the renewal's save applied, its answer lost and the PUT retried by the
+    storage client into a 412 on its own write; taken for "staff decided it meanwhile", a
+    second postponement_request was added next to the renewed one."""
+    from shared.ports.tables import PreconditionFailed
+
+    world, _, app = portal
+    browser = enter(world, app)
+    today = amsterdam_date(world.clock.now())
+    ask = {"invoice": ["F2"], "reason": "salaris"}
+    first = browser.post("/portal/postpone", until=(today + timedelta(days=40)).isoformat(), **ask)
+    assert first.headers["Location"].endswith("done=requested")
+    store = world.services.repos.store
+    real = store.replace
+    left = {"n": 1}
+
+    def applied_then_412(table, row, *a, **kw):  # type: ignore[no-untyped-def]
+        done = real(table, row, *a, **kw)
+        if table == "Actions" and left["n"]:
+            left["n"] -= 1
+            raise PreconditionFailed("412: the retried PUT met its own write")
+        return done
+
+    store.replace = applied_then_412
+    until = (today + timedelta(days=50)).isoformat()
+    renew = browser.post("/portal/postpone", until=until, **ask)
+    store.replace = real
+    assert renew.headers["Location"].endswith("done=requested") and left["n"] == 0
+    items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    asked = [i for i in items if i["kind"] == "postponement_request"]
+    assert len(asked) == 1, asked
+    assert until in asked[0]["title"]
