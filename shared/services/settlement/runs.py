@@ -748,13 +748,16 @@ class SettlementRunner:
         if not contributions and not repayments:  # every candidate was taken by a concurrent run
             self.store.delete_settlement(settlement, etag)
             return None
+        commission_rest, fee_vat_rest = self._rests_before(settlement)
         figures = totals(contributions, fee_vat_bp=settlement.fee_vat_bp,
                          carried_in=settlement.carried_in,
                          vat_on_costs_kept=settlement.vat_on_costs_kept,
                          vat_on_interest_kept=settlement.vat_on_interest_kept,
                          repaid=sum(r.amount for r in repayments),
                          bank_charges_by=settlement.bank_charges_by,
-                         vat_on_bank_charges=settlement.vat_on_bank_charges)  # fmt: skip
+                         vat_on_bank_charges=settlement.vat_on_bank_charges,
+                         commission_rest_in_e4=commission_rest,
+                         fee_vat_rest_in_e4=fee_vat_rest)  # fmt: skip
         lines = sorted(
             (x for c in contributions for x in c.lines),
             key=lambda x: (x.reversal, x.received_on, x.payment_id, x.invoice_number, x.component),
@@ -805,6 +808,21 @@ class SettlementRunner:
         self._close_balance(done)
         self._claim_back_resumed(agency, done)
         return done
+
+    def _rests_before(self, s: ClientSettlement) -> tuple[int, int]:
+        """What the rounding of the client's commission and fee VAT left over on the statement
+        before ``s`` (lawyer20 L6). It lives on that statement's saved figures, written under
+        its ETag when it was completed; ``s`` names it from its start (as ``carried_in``), and
+        it is final by then (a client whose last statement is in a run still building waits
+        for it), so completing ``s`` again, resumed or made again, reads the same rest. None
+        before (a first statement, or one stored before rests were kept): nothing carried."""
+        if s.previous_settlement_id is None:
+            return 0, 0
+        found = self.store.settlement(s.agency_id, s.previous_settlement_id)
+        if found is None or found[0].totals is None:
+            return 0, 0
+        before = found[0].totals
+        return before.commission_rest_e4, before.fee_vat_rest_e4
 
     def _claim_back_resumed(self, agency: Agency, s: ClientSettlement) -> None:
         """A completed settlement (also one found complete: a run that died after saving it,
