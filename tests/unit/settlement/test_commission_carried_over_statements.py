@@ -176,3 +176,19 @@ def test_a_statement_stored_before_carries_nothing() -> None:
                                                "payout", "carried_out")})  # fmt: skip
     assert (stored.commission_rest_e4, stored.fee_vat_rest_e4) == (0, 0)
     assert "commission_rest_e4" in statement_csv("S1", [], stored)
+
+
+def test_a_payment_that_came_back_leaves_the_rate_on_what_was_kept() -> None:
+    # 122.55 settled alone at 10 %: 12.26; it comes back beside a new 500.00. Rounded on its
+    # own the second read 37.75 (10 % of 377.45 = 37.745): 50.01 in all for 500.00 kept
+    back = contribution(payment("c1", "p1", date(2026, 1, 3), principal=12_255, costs=0,
+                                costs_vat=0, interest=0), agreement())  # fmt: skip
+    new = contribution(payment("c1", "p2", date(2026, 2, 3), principal=50_000, costs=0,
+                               costs_vat=0, interest=0), agreement())  # fmt: skip
+    first = totals([back], fee_vat_bp=2100, carried_in=0)
+    second = totals([back.negated(), new], fee_vat_bp=2100, carried_in=0,
+                    commission_rest_in_e4=first.commission_rest_e4,
+                    fee_vat_rest_in_e4=first.fee_vat_rest_e4)  # fmt: skip
+    assert (first.commission, second.commission) == (1_226, 3_774)  # 50.00 in all
+    assert first.fee_vat + second.fee_vat == 1_050  # 21 % of 50.00
+    assert second.balanced
