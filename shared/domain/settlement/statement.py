@@ -8,8 +8,8 @@ statement as the same lines and commission with the opposite sign.
 Rounding, on purpose, once per statement as the rest of the ledger rounds (newcomer19 F7):
 - each payment's commission is kept exact (``commission_e4``: the rate on its client part, in
   ten-thousandths of a cent); the statement's commission is their sum rounded half-up once
-  (away from zero: a credit rounds symmetrically), so with one rate it is the rate on
-  ``to_client``, as a client checks the PDF: 10 % of 857.04 is 85.70 (rounded per payment,
+  (away from zero: a credit rounds symmetrically), so with one rate (and no rest carried in,
+  below) it is the rate on ``to_client``, as a client checks the PDF: 10 % of 857.04 is 85.70 (rounded per payment,
   9.04 + 50.00 + 26.67, it read 85.71). A reversal or correction gives back the exact
   commission of what moved; rows stored before kept only the payment's own rounded figure,
   which is then what it was charged and what it gives back;

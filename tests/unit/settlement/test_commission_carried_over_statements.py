@@ -166,7 +166,8 @@ def _first(s: Setup) -> StatementTotals:
         "agency-a", settlement_id_for(f"R{FIRST_DAY:%Y%m%d}", s.c1.client_id)
     )
     assert found is not None and found[0].totals is not None
-    return found[0].totals
+    first: StatementTotals = found[0].totals
+    return first
 
 
 def test_a_statement_stored_before_carries_nothing() -> None:
