@@ -29,6 +29,11 @@ Nothing is paid twice, whatever crashes or repeats:
   it off the net (``kept_by_client``), so the third-party account pays out only what it holds;
 - a client's balance (negative net carried forward, last period settled) moves only from the
   settlement it was read for to the next (ETag), so a repeated completion changes nothing;
+- what the rounding of a client's commission and fee VAT left over lives on its statement's
+  saved figures (under the statement's ETag); the next statement takes it in from the one it
+  names as before (read when it completes, final by then), so over all its statements the
+  client is charged the rate on the total, and a statement completed again charges the same
+  (lawyer20 L6);
 - money a debtor paid on or after the day of his bankruptcy or WSNP, while the ruling holds
   (or ended, not as a mistake) and staff have not decided its filing item, stays on the
   third-party account: not settled, named on the run's list (``settlement_held``) until
