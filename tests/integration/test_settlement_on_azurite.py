@@ -85,10 +85,10 @@ def test_two_runs_with_a_reversal_between(storage_connection: str) -> None:
     # statement's client part 377.45, rounded once (newcomer19 F7) with the half cent the
     # first statement charged ahead (12.255 -> 12.26) taken in: 37.745 - 0.005 = 37.74, so
     # 10 % of the 500.00 kept is 50.00 in all (settle21; 37.75, 50.01 before: lawyer20 L6)
-    # fee VAT on commission and costs kept: 21% of (37.74 - 40.00) = -0.4746, with the first
-    # statement's rest (+0.0046 of 10.9746 -> 10.97) -0.47; the 8.40 costs_vat the debtor had
-    # paid goes back with the reversal: the client pays 7.93, as when VAT was on the
-    # commission only
+    # fee VAT on commission and costs kept: 21% of (37.74 - 40.00) = -0.4746 -> -0.47, the
+    # rate on this statement's own fee (nothing carried: art. 35a Wet OB 1968); the 8.40
+    # costs_vat the debtor had paid goes back with the reversal: the client pays 7.93, as
+    # when VAT was on the commission only
     assert (st.totals.commission, st.totals.fee_vat) == (3774, -47)
     assert st.totals.fee_vat_from_debtor == -840
     assert st.totals.payout == 50000 - 12255 - 3774 - 793

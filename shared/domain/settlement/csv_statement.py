@@ -4,8 +4,8 @@ One header, one row per invoice and component of each payment (``kind`` is ``pay
 ``reversal`` for money taken back because the payment came back; ``correction`` for money the
 ledger moved after it was settled: ``reason`` says why, ``credited`` for a credit note on an
 invoice it paid, ``reallocated`` for another move; the row names the payment and the invoice), then one row per figure (``kind`` names it, ``amount``
-holds it; the rounding's rests, ``commission_rest_e4`` and the like, are exact parts of a cent
-in euros with six decimals). Amounts are euros with a dot, as the API writes them; text cells never start a
+holds it; the commission's rounding rests, ``commission_rest_in_e4`` and ``commission_rest_e4``,
+are exact parts of a cent in euros with six decimals). Amounts are euros with a dot, as the API writes them; text cells never start a
 formula (the invoice number is the client's text). A repayment of a negative balance the
 client made by bank transfer is a row of its own (``repayment``: its day, the bank's
 reference in ``payment_id``, the amount), before the figures, where ``repaid`` sums them.

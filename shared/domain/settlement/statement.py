@@ -13,13 +13,15 @@ Rounding, on purpose, once per statement as the rest of the ledger rounds (newco
   9.04 + 50.00 + 26.67, it read 85.71). A reversal or correction gives back the exact
   commission of what moved; rows stored before kept only the payment's own rounded figure,
   which is then what it was charged and what it gives back;
+- what the commission's rounding leaves over (under half a cent, either way) is carried to
+  the client's next statement (``commission_rest_e4``) and rounded with it, so the statements
+  together charge the agreed rate on all they settled, rounded once (lawyer20 L6: 12
+  statements of 12.25 at 10 % charged 12 x 1.23 = 14.76 where 10 % of 147.00 is 14.70); a
+  statement is then the rate on its own client part within a cent;
 - VAT on the fee is computed once per statement on the net fee of the statement (the rounded
-  commission shown, plus what else is the fee), rounded half-up the same way;
-- what that rounding leaves over (under half a cent, either way) is carried to the client's
-  next statement (``commission_rest_e4``, ``fee_vat_rest_e4``) and rounded with it, so the
-  statements together charge the rate on all they settled, rounded once (lawyer20 L6: 12
-  statements of 12.25 at 10 % charged 12 x 1.23 = 14.76 where 10 % of 147.00 is 14.70, and
-  fee VAT 3.12 for 3.09); a statement is then the rate on its own client part within a cent.
+  commission shown, plus what else is the fee), rounded half-up, and nothing carried: the
+  statement is the agency's invoice for its fee, and an invoice's VAT is the rate on its own
+  taxable amount (art. 35a Wet OB 1968), so 12 x 0.26 = 3.12 on those 14.70 (settle21).
 
 VAT on the costs the agency keeps (``vat_on_costs_kept``, the agreement's default): the
 costs are part of the agency's fee, so ``fee_vat`` is the VAT on commission plus kept costs.
@@ -80,8 +82,7 @@ from shared.domain.settlement.agreement import BASIS_POINTS, Recipient, Settleme
 REVERSED = "reversed"  # the reason of a correction for a payment that came back
 E4 = 10_000  # an exact commission is kept in ten-thousandths of a cent
 # the figures that are the rounding's rests, in ten-thousandths of a cent: no money of their own
-EXACT_RESTS = ("commission_rest_in_e4", "commission_rest_e4", "fee_vat_rest_in_e4",
-               "fee_vat_rest_e4")  # fmt: skip
+EXACT_RESTS = ("commission_rest_in_e4", "commission_rest_e4")
 
 
 def came_back(x: SettlementLine) -> bool:
@@ -248,14 +249,13 @@ class StatementTotals:
     # (no commission; the fee VAT on it where ``vat_on_bank_charges``); the rest the agency bears
     bank_charges_to_client: Cents = 0
     # the exact part of a cent, in ten-thousandths of a cent, that the rounding of the client's
-    # commission and fee VAT left uncharged (+) or charged ahead (-): taken in from the
-    # client's statement before (``*_in_e4``) and carried to the next (``*_rest_e4``), so
-    # over any number of statements the total charged is the rate on the total, rounded once
-    # (lawyer20 L6); statements before it read 0
+    # commission left uncharged (+) or charged ahead (-): taken in from the client's statement
+    # before (``commission_rest_in_e4``) and carried to the next (``commission_rest_e4``), so
+    # over any number of statements the commission is the rate on the total, rounded once
+    # (lawyer20 L6); statements before it read 0. The fee VAT carries nothing (an invoice's
+    # VAT is the rate on its own fee: art. 35a Wet OB 1968)
     commission_rest_in_e4: int = 0
     commission_rest_e4: int = 0
-    fee_vat_rest_in_e4: int = 0
-    fee_vat_rest_e4: int = 0
 
     @property
     def balanced(self) -> bool:
@@ -301,7 +301,6 @@ def totals(
     bank_charges_by: Recipient = Recipient.AGENCY,
     vat_on_bank_charges: bool = False,
     commission_rest_in_e4: int = 0,
-    fee_vat_rest_in_e4: int = 0,
 ) -> StatementTotals:
     """The statement's figures from what it settles (new payments and reversals).
 
@@ -316,9 +315,11 @@ def totals(
     (``bank_charges``): the client's part comes off the net as a line of its own.
     ``vat_on_bank_charges``: that part is the agency's recharge of its own account's costs,
     part of its taxable fee (art. 8 lid 5 Wet OB 1968): the fee VAT is on it too.
-    ``commission_rest_in_e4``, ``fee_vat_rest_in_e4``: what the rounding of the client's
-    statement before left over (its ``*_rest_e4``): the statement charges its own exact
-    commission and fee VAT plus that, rounded once (:func:`carried_rounding`)."""
+    ``commission_rest_in_e4``: what the rounding of the client's commission on the statement
+    before left over (its ``commission_rest_e4``): the statement charges its own exact
+    commission plus that, rounded once (:func:`carried_rounding`). The fee VAT is the rate on
+    this statement's fee, rounded, whatever the statements before charged: the statement is
+    the agency's invoice for that fee (art. 35a Wet OB 1968)."""
     if carried_in > 0:
         raise ValueError("only a negative balance is carried forward")
     if repaid < 0:
@@ -351,9 +352,7 @@ def totals(
     to_client_charges = charges if bank_charges_by is Recipient.CLIENT else 0
     if vat_on_bank_charges:
         fee += to_client_charges
-    fee_vat, fee_vat_rest = carried_rounding(
-        Fraction(fee * fee_vat_bp, BASIS_POINTS), fee_vat_rest_in_e4
-    )
+    fee_vat = round_half_up(Fraction(fee * fee_vat_bp, BASIS_POINTS))
     to_agency -= from_debtor
     net = (
         to_client - commission - (fee_vat - from_debtor) + carried_in + repaid - kept_by_client
@@ -380,15 +379,13 @@ def totals(
         bank_charges_to_client=to_client_charges,
         commission_rest_in_e4=commission_rest_in_e4,
         commission_rest_e4=commission_rest,
-        fee_vat_rest_in_e4=fee_vat_rest_in_e4,
-        fee_vat_rest_e4=fee_vat_rest,
     )
 
 
 def carried_rounding(exact: Fraction, rest_in_e4: int) -> tuple[Cents, int]:
-    """A statement's exact commission (or fee VAT) in cents, with what the client's statements
-    before left over, rounded half-up once, and what this leaves over in turn (at most half a
-    cent either way). Charged so, the statements together charge their exact sum rounded once:
+    """A statement's exact commission in cents, with what the client's statements before left
+    over, rounded half-up once, and what this leaves over in turn (at most half a cent either
+    way). Charged so, the statements together charge their exact sum rounded once:
     12 statements of 12.25 at 10 % charge 14.70, not 12 x 1.23 = 14.76 (lawyer20 L6). A
     statement that charges none of its own (a repayment alone, a 0 % rate) carries the rest on
     untouched: it charges no cent for nothing."""

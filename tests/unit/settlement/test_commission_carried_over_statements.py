@@ -1,8 +1,9 @@
-"""Over many statements the commission and the fee VAT are the agreed rates on the total,
-rounded once (lawyer20 L6). Before, each statement rounded its own half cent up: 12 monthly
-statements of one installment of 12.25 at 10 % charged 12 x 1.23 = 14.76 where 10 % of
-147.00 is 14.70, and fee VAT 3.12 where 21 % of 14.70 is 3.09: 10.04 % charged. Now what a
-statement's rounding leaves over is carried to the client's next statement."""
+"""Over many statements the commission is the agreed rate on the total, rounded once
+(lawyer20 L6). Before, each statement rounded its own half cent up: 12 monthly statements of
+one installment of 12.25 at 10 % charged 12 x 1.23 = 14.76 where 10 % of 147.00 is 14.70:
+10.04 % charged. Now what a statement's rounding of the commission leaves over is carried to
+the client's next statement. The fee VAT is not carried: a statement is the agency's invoice
+for its fee, whose VAT is the rate on that fee (art. 35a Wet OB 1968), so 12 x 0.26 = 3.12."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ import pypdf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shared.adapters.tables.codec import get_json, put_json
+from shared.adapters.tables.settlement_repo import SETTLEMENTS
 from shared.domain.money import round_half_up
 from shared.domain.parties import Agency
 from shared.domain.settlement.csv_statement import statement_csv
 from shared.domain.settlement.records import RunStatus
 from shared.domain.settlement.statement import StatementTotals, contribution, totals
+from shared.ports.tables import Row
 from shared.services.settlement.runs import settlement_id_for
 from tests.unit.settlement.conftest import THIRD_PARTY, payment
 from tests.unit.settlement.test_settlement_run import Setup
@@ -30,17 +34,17 @@ FIRST_DAY = date(2026, 12, 1)
 
 
 def _chain(parts: list[int], bp: int = 1000, fee_vat_bp: int = 2100) -> list[StatementTotals]:
-    """One statement per client part, each taking in the rests of the one before (a negative
-    part: a payment of that much that came back)."""
+    """One statement per client part, each taking in the commission's rest of the one before
+    (a negative part: a payment of that much that came back)."""
     out: list[StatementTotals] = []
-    commission_rest = fee_vat_rest = 0
+    commission_rest = 0
     for i, cents in enumerate(parts):
         p = payment("c1", f"p{i}", date(2026, 1, 3), principal=abs(cents), costs=0, costs_vat=0,
                     interest=0)  # fmt: skip
         made = contribution(p, agreement(bp))
         t = totals([made if cents > 0 else made.negated()], fee_vat_bp=fee_vat_bp, carried_in=0,
-                   commission_rest_in_e4=commission_rest, fee_vat_rest_in_e4=fee_vat_rest)  # fmt: skip
-        commission_rest, fee_vat_rest = t.commission_rest_e4, t.fee_vat_rest_e4
+                   commission_rest_in_e4=commission_rest)  # fmt: skip
+        commission_rest = t.commission_rest_e4
         out.append(t)
     return out
 
@@ -48,35 +52,32 @@ def _chain(parts: list[int], bp: int = 1000, fee_vat_bp: int = 2100) -> list[Sta
 def test_twelve_statements_of_12_25_charge_10_percent_of_147_00() -> None:
     chain = _chain([INSTALLMENT] * 12)
     assert sum(t.commission for t in chain) == 1_470  # 10 % of 147.00 (before: 14.76)
-    assert sum(t.fee_vat for t in chain) == 309  # 21 % of 14.70 = 3.087 (before: 3.12)
-    assert sum(t.payout for t in chain) == 14_700 - 1_470 - 309  # 129.21 (before: 129.12)
     # each statement is still its own rate within a cent: 1.23, 1.22, 1.23, ...
     assert [t.commission for t in chain[:4]] == [123, 122, 123, 122]
+    # the VAT on each is 21 % of the fee it shows (0.2583 and 0.2562: 0.26), nothing carried:
+    # an invoice's VAT is the rate on its own fee (3.12, not 21 % of 14.70 = 3.09)
+    assert [t.fee_vat for t in chain] == [26] * 12
+    assert sum(t.payout for t in chain) == 14_700 - 1_470 - 312  # 129.18 (before: 129.12)
     assert all(t.balanced for t in chain)
 
 
 def test_the_first_statement_reads_the_rate_on_its_client_part() -> None:
-    # nothing carried in: 10 % of 857.04 is 85.70, VAT 18.00, as settle20 made it
+    # nothing carried in: 10 % of 857.04 is 85.70, VAT 18.00 (17.997), as settle20 made it
     pays = [
         payment("c1", f"p{i}", date(2026, 11, 27), principal=c, costs=0, costs_vat=0, interest=0)
         for i, c in enumerate((9_036, 50_000, 26_668))
     ]
     t = totals([contribution(p, agreement()) for p in pays], fee_vat_bp=2100, carried_in=0)
     assert (t.commission, t.fee_vat) == (8_570, 1_800)
-    assert (t.commission_rest_e4, t.fee_vat_rest_e4) == (4_000, -3_000)  # 0.4 and -0.3 cent
+    assert t.commission_rest_e4 == 4_000  # 0.4 cent left for the next statement
 
 
 def test_a_statement_without_a_commission_of_its_own_charges_no_cent() -> None:
     # a rest of +0.5 cent (a credit rounded away from zero) meets a statement that settles
     # only a repayment: nothing is charged for nothing, the rest waits for the next one
     t = totals([], fee_vat_bp=2100, carried_in=-1_000, repaid=1_000,
-               commission_rest_in_e4=5_000, fee_vat_rest_in_e4=5_000)  # fmt: skip
-    assert (t.commission, t.fee_vat, t.commission_rest_e4, t.fee_vat_rest_e4) == (
-        0,
-        0,
-        5_000,
-        5_000,
-    )
+               commission_rest_in_e4=5_000)  # fmt: skip
+    assert (t.commission, t.fee_vat, t.commission_rest_e4) == (0, 0, 5_000)
 
 
 @settings(max_examples=150, deadline=None)
@@ -92,8 +93,8 @@ def test_any_number_of_statements_charge_the_rate_on_the_total(parts: list[int],
     charged = sum(t.commission for t in chain)
     assert abs(charged - exact) <= Fraction(1, 2)  # the rate on the total, rounded once
     assert charged == round_half_up(exact) or exact.denominator == 2  # a half: either way
-    fees = sum(t.commission for t in chain)
-    assert abs(sum(t.fee_vat for t in chain) - Fraction(fees * 2100, 10_000)) <= Fraction(1, 2)
+    # and each statement's VAT is 21 % of its own fee, rounded: nothing carried into it
+    assert all(t.fee_vat == round_half_up(Fraction(t.commission * 2100, 10_000)) for t in chain)
 
 
 def _twelve_runs(s: Setup, *, twice: bool = False) -> list[Any]:
@@ -114,8 +115,8 @@ def test_twelve_runs_charge_10_percent_of_147_00(world: Any) -> None:
     s = Setup(world)
     figures = _twelve_runs(s, twice=True)
     assert sum(t.commission for t in figures) == 1_470  # before: 1_476
-    assert sum(t.fee_vat for t in figures) == 309  # before: 312
-    assert sum(t.payout for t in figures) == 12_921
+    assert sum(t.fee_vat for t in figures) == 312  # 0.26 on each statement's own fee
+    assert sum(t.payout for t in figures) == 12_918
     assert [(t.commission, t.fee_vat) for t in figures] == [
         (t.commission, t.fee_vat) for t in _chain([INSTALLMENT] * 12)
     ]
@@ -123,6 +124,7 @@ def test_twelve_runs_charge_10_percent_of_147_00(world: Any) -> None:
     first = s.statements(f"R{FIRST_DAY:%Y%m%d}")["C1"]
     text = s.blob(first.csv).decode()
     assert "commission_rest_e4,,,,,,-0.005000" in text
+    assert "fee_vat_rest" not in text
     # the PDF of one that took a rest in says why it is a cent off its own rate
     assert "alle afdrachten samen" not in _pdf_text(s, first.pdf)
     second = s.statements(f"R{FIRST_DAY + timedelta(days=1):%Y%m%d}")["C1"]
@@ -175,8 +177,30 @@ def test_a_statement_stored_before_carries_nothing() -> None:
     stored = StatementTotals(**{k: 0 for k in ("received", "reversed", "to_agency", "to_client",
                                                "commission", "fee_vat", "carried_in", "net",
                                                "payout", "carried_out")})  # fmt: skip
-    assert (stored.commission_rest_e4, stored.fee_vat_rest_e4) == (0, 0)
+    assert stored.commission_rest_e4 == 0
     assert "commission_rest_e4" in statement_csv("S1", [], stored)
+
+
+def test_a_statement_saved_with_a_fee_vat_rest_loads_and_passes_none_on(world: Any) -> None:
+    # settle21's first build saved the fee VAT's rounding rest in the statement's figures: such
+    # a statement still reads, and the next statement's VAT is the rate on its own fee
+    s = Setup(world)
+    s.pay(s.c1, "p0", FIRST_DAY - timedelta(days=1), principal=INSTALLMENT, costs=0,
+          costs_vat=0, interest=0)  # fmt: skip
+    s.run(FIRST_DAY)
+    key = ("agency-a", settlement_id_for(f"R{FIRST_DAY:%Y%m%d}", s.c1.client_id))
+    row = world.store.get(SETTLEMENTS, *key)
+    saved = {**get_json(row.data["Totals"], None), "fee_vat_rest_in_e4": 0,
+             "fee_vat_rest_e4": -4_170}  # fmt: skip
+    world.store.upsert(SETTLEMENTS, Row(*key, {**row.data, "Totals": put_json(saved)}))
+    assert _first(s).fee_vat == 26  # it loads, its figures as they were
+    second = FIRST_DAY + timedelta(days=1)
+    s.pay(s.c1, "p1", FIRST_DAY, principal=INSTALLMENT, costs=0, costs_vat=0, interest=0)
+    s.run(second)
+    figures = s.statements(f"R{second:%Y%m%d}")["C1"].totals
+    # 1.22 with the commission's half cent taken in; VAT 21 % of 1.22 = 0.2562: 0.26 (with
+    # the old fee VAT rest of -0.417 cent taken in it would read 0.25)
+    assert (figures.commission, figures.fee_vat) == (122, 26)
 
 
 def test_a_payment_that_came_back_leaves_the_rate_on_what_was_kept() -> None:
@@ -188,8 +212,8 @@ def test_a_payment_that_came_back_leaves_the_rate_on_what_was_kept() -> None:
                                costs_vat=0, interest=0), agreement())  # fmt: skip
     first = totals([back], fee_vat_bp=2100, carried_in=0)
     second = totals([back.negated(), new], fee_vat_bp=2100, carried_in=0,
-                    commission_rest_in_e4=first.commission_rest_e4,
-                    fee_vat_rest_in_e4=first.fee_vat_rest_e4)  # fmt: skip
+                    commission_rest_in_e4=first.commission_rest_e4)  # fmt: skip
     assert (first.commission, second.commission) == (1_226, 3_774)  # 50.00 in all
-    assert first.fee_vat + second.fee_vat == 1_050  # 21 % of 50.00
+    # each VAT on its own fee: 21 % of 12.26 = 2.5746, of 37.74 = 7.9254
+    assert (first.fee_vat, second.fee_vat) == (257, 793)
     assert second.balanced
