@@ -26,6 +26,7 @@ from shared.domain.settlement.agreement import (
     SettlementDefaults,
 )
 from shared.domain.settlement.records import ClientSettlement, SettlementRun
+from shared.domain.settlement.statement import EXACT_RESTS
 from shared.services.container import Services
 from shared.services.errors import Invalid
 
@@ -247,8 +248,10 @@ def run_out(run: SettlementRun) -> dict[str, Any]:
 def settlement_out(s: ClientSettlement) -> dict[str, Any]:
     t = s.totals
     figures = (
-        {k: format_cents(v) for k, v in asdict(t).items()} if t is not None else None
-    )  # StatementTotals' fields, each in euros
+        {k: format_cents(v) for k, v in asdict(t).items() if k not in EXACT_RESTS}
+        if t is not None
+        else None
+    )  # StatementTotals' money, each in euros (the rounding's rests are parts of a cent)
     return {
         "id": s.settlement_id,
         "client": s.client_number,

@@ -82,13 +82,16 @@ def test_two_runs_with_a_reversal_between(storage_connection: str) -> None:
     assert (st.payment_count, st.reversal_count) == (1, 1)
     assert st.totals is not None and st.totals.balanced
     # 500.00 collected, 170.95 taken back (client part 122.55): the commission is 10 % of the
-    # statement's client part 377.45, rounded once: 37.745 -> 37.75 (newcomer19 F7)
-    # fee VAT on commission and costs kept: 21% of (37.75 - 40.00) = -0.4725 -> -0.47; the
-    # 8.40 costs_vat the debtor had paid goes back with the reversal: the client pays 7.93
-    # (21% of 37.75 = 7.9275), as when VAT was on the commission only
-    assert (st.totals.commission, st.totals.fee_vat) == (3775, -47)
+    # statement's client part 377.45, rounded once (newcomer19 F7) with the half cent the
+    # first statement charged ahead (12.255 -> 12.26) taken in: 37.745 - 0.005 = 37.74, so
+    # 10 % of the 500.00 kept is 50.00 in all (settle21; 37.75, 50.01 before: lawyer20 L6)
+    # fee VAT on commission and costs kept: 21% of (37.74 - 40.00) = -0.4746 -> -0.47, the
+    # rate on this statement's own fee (nothing carried: art. 35a Wet OB 1968); the 8.40
+    # costs_vat the debtor had paid goes back with the reversal: the client pays 7.93, as
+    # when VAT was on the commission only
+    assert (st.totals.commission, st.totals.fee_vat) == (3774, -47)
     assert st.totals.fee_vat_from_debtor == -840
-    assert st.totals.payout == 50000 - 12255 - 3775 - 793
+    assert st.totals.payout == 50000 - 12255 - 3774 - 793
     balance, _ = settlements.store.balance(agency_id, client.client_id)
     assert balance.last_settlement_id == st.settlement_id and balance.carried == 0
     assert settlements.approve(agency_id, second.run_id, "k").status is RunStatus.APPROVED

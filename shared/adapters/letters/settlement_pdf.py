@@ -31,6 +31,14 @@ KEPT_LABEL = "Al in bezit van opdrachtgever (zelf ontvangen)"
 # "Ontvangen"); the client's part is taken off the net as a line of its own
 CHARGES_LABEL = "  waarvan ingehouden bankkosten (niet ontvangen)"
 CHARGES_CLIENT_LABEL = "Bankkosten voor rekening opdrachtgever"
+# the commission is rounded over all the client's statements (lawyer20 L6): one that took in
+# an earlier statement's fraction of a cent says why it is a cent off its rate (its VAT is not:
+# the rate on this statement's fee, as on any invoice)
+ROUNDING_NOTE = (
+    " De provisie wordt afgerond over alle afdrachten samen: het deel van een cent dat een "
+    "vorige afdracht naar boven of beneden afrondde, is hier verrekend, zodat het totaal "
+    "steeds het afgesproken percentage is."
+)
 
 
 @dataclass(frozen=True)
@@ -164,6 +172,7 @@ def statement_pdf(
                 if t.bank_charges
                 else ""
             )
+            + (ROUNDING_NOTE if t.commission_rest_in_e4 else "")
         ),
     )
     return bytes(pdf.output())

@@ -23,7 +23,7 @@ the client's partition, next to the Payments rows it refers to.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from shared.adapters.tables import schema
@@ -92,6 +92,17 @@ class Claim:
 
 def _totals_out(t: StatementTotals | None) -> str | None:
     return put_json(asdict(t)) if t else None
+
+
+_TOTALS_FIELDS = frozenset(f.name for f in fields(StatementTotals))
+
+
+def _totals_in(saved: dict[str, int]) -> StatementTotals:
+    """A statement's saved figures. A figure this build no longer keeps is left out, so a
+    statement saved by a build that kept it still loads (settle21's first build saved a fee
+    VAT rounding rest, ``fee_vat_rest_e4``: the fee VAT is now each statement's own, so it is
+    read by nothing)."""
+    return StatementTotals(**{k: v for k, v in saved.items() if k in _TOTALS_FIELDS})
 
 
 def _line_out(x: SettlementLine) -> list[Any]:
@@ -260,7 +271,7 @@ class SettlementRepository:
             d["Period"], d["CreatedAt"], int(d.get("CarriedIn", 0)), d.get("PreviousSettlementId"),
             d["PayoutIban"], d["PayoutName"], d.get("PayoutBic"), int(d.get("CommissionBp", 0)),
             int(d.get("FeeVatBp", 0)), SettlementStatus(d["Status"]),
-            StatementTotals(**totals) if totals else None, int(d.get("PaymentCount", 0)),
+            _totals_in(totals) if totals else None, int(d.get("PaymentCount", 0)),
             int(d.get("ReversalCount", 0)), d.get("Pdf"), d.get("Csv"),
             bool(d.get("VatOnCostsKept", False)),
             Recipient(str(d.get("BankChargesBy") or Recipient.AGENCY.value)),

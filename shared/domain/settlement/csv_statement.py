@@ -4,7 +4,8 @@ One header, one row per invoice and component of each payment (``kind`` is ``pay
 ``reversal`` for money taken back because the payment came back; ``correction`` for money the
 ledger moved after it was settled: ``reason`` says why, ``credited`` for a credit note on an
 invoice it paid, ``reallocated`` for another move; the row names the payment and the invoice), then one row per figure (``kind`` names it, ``amount``
-holds it). Amounts are euros with a dot, as the API writes them; text cells never start a
+holds it; the commission's rounding rests, ``commission_rest_in_e4`` and ``commission_rest_e4``,
+are exact parts of a cent in euros with six decimals). Amounts are euros with a dot, as the API writes them; text cells never start a
 formula (the invoice number is the client's text). A repayment of a negative balance the
 client made by bank transfer is a row of its own (``repayment``: its day, the bank's
 reference in ``payment_id``, the amount), before the figures, where ``repaid`` sums them.
@@ -21,11 +22,13 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import astuple, fields
+from decimal import Decimal
 
 from shared.domain.money import format_cents
 from shared.domain.records import Receiver
 from shared.domain.settlement.repayment import Repayment
 from shared.domain.settlement.statement import (
+    EXACT_RESTS,
     REVERSED,
     SettlementLine,
     StatementTotals,
@@ -69,8 +72,14 @@ def statement_csv(
                          "client", format_cents(r.amount), "repaid by the client",
                          Receiver.THIRD_PARTY.value))  # fmt: skip
     for name, value in zip(FIGURES, astuple(t), strict=True):
-        writer.writerow((name, "", "", "", "", "", format_cents(value), "", ""))
+        shown = _exact(value) if name in EXACT_RESTS else format_cents(value)
+        writer.writerow((name, "", "", "", "", "", shown, "", ""))
     return out.getvalue()
+
+
+def _exact(e4: int) -> str:
+    """A rounding rest (ten-thousandths of a cent) in euros, exact: 6 decimals."""
+    return f"{Decimal(e4).scaleb(-6):.6f}"
 
 
 def _kind(x: SettlementLine) -> str:

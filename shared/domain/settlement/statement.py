@@ -8,13 +8,20 @@ statement as the same lines and commission with the opposite sign.
 Rounding, on purpose, once per statement as the rest of the ledger rounds (newcomer19 F7):
 - each payment's commission is kept exact (``commission_e4``: the rate on its client part, in
   ten-thousandths of a cent); the statement's commission is their sum rounded half-up once
-  (away from zero: a credit rounds symmetrically), so with one rate it is the rate on
-  ``to_client``, as a client checks the PDF: 10 % of 857.04 is 85.70 (rounded per payment,
+  (away from zero: a credit rounds symmetrically), so with one rate (and no rest carried in,
+  below) it is the rate on ``to_client``, as a client checks the PDF: 10 % of 857.04 is 85.70 (rounded per payment,
   9.04 + 50.00 + 26.67, it read 85.71). A reversal or correction gives back the exact
   commission of what moved; rows stored before kept only the payment's own rounded figure,
   which is then what it was charged and what it gives back;
+- what the commission's rounding leaves over (under half a cent, either way) is carried to
+  the client's next statement (``commission_rest_e4``) and rounded with it, so the statements
+  together charge the agreed rate on all they settled, rounded once (lawyer20 L6: 12
+  statements of 12.25 at 10 % charged 12 x 1.23 = 14.76 where 10 % of 147.00 is 14.70); a
+  statement is then the rate on its own client part within a cent;
 - VAT on the fee is computed once per statement on the net fee of the statement (the rounded
-  commission shown, plus what else is the fee), rounded half-up the same way.
+  commission shown, plus what else is the fee), rounded half-up, and nothing carried: the
+  statement is the agency's invoice for its fee, and an invoice's VAT is the rate on its own
+  taxable amount (art. 35a Wet OB 1968), so 12 x 0.26 = 3.12 on those 14.70 (settle21).
 
 VAT on the costs the agency keeps (``vat_on_costs_kept``, the agreement's default): the
 costs are part of the agency's fee, so ``fee_vat`` is the VAT on commission plus kept costs.
@@ -74,6 +81,8 @@ from shared.domain.settlement.agreement import BASIS_POINTS, Recipient, Settleme
 
 REVERSED = "reversed"  # the reason of a correction for a payment that came back
 E4 = 10_000  # an exact commission is kept in ten-thousandths of a cent
+# the figures that are the rounding's rests, in ten-thousandths of a cent: no money of their own
+EXACT_RESTS = ("commission_rest_in_e4", "commission_rest_e4")
 
 
 def came_back(x: SettlementLine) -> bool:
@@ -239,6 +248,14 @@ class StatementTotals:
     # the part of bank_charges the agreement has the client bear: set off against the payout
     # (no commission; the fee VAT on it where ``vat_on_bank_charges``); the rest the agency bears
     bank_charges_to_client: Cents = 0
+    # the exact part of a cent, in ten-thousandths of a cent, that the rounding of the client's
+    # commission left uncharged (+) or charged ahead (-): taken in from the client's statement
+    # before (``commission_rest_in_e4``) and carried to the next (``commission_rest_e4``), so
+    # over any number of statements the commission is the rate on the total, rounded once
+    # (lawyer20 L6); statements before it read 0. The fee VAT carries nothing (an invoice's
+    # VAT is the rate on its own fee: art. 35a Wet OB 1968)
+    commission_rest_in_e4: int = 0
+    commission_rest_e4: int = 0
 
     @property
     def balanced(self) -> bool:
@@ -283,6 +300,7 @@ def totals(
     vat_on_interest_kept: bool = False,
     bank_charges_by: Recipient = Recipient.AGENCY,
     vat_on_bank_charges: bool = False,
+    commission_rest_in_e4: int = 0,
 ) -> StatementTotals:
     """The statement's figures from what it settles (new payments and reversals).
 
@@ -296,7 +314,12 @@ def totals(
     ``bank_charges_by``: who bears what the third-party account's bank kept of the payments
     (``bank_charges``): the client's part comes off the net as a line of its own.
     ``vat_on_bank_charges``: that part is the agency's recharge of its own account's costs,
-    part of its taxable fee (art. 8 lid 5 Wet OB 1968): the fee VAT is on it too."""
+    part of its taxable fee (art. 8 lid 5 Wet OB 1968): the fee VAT is on it too.
+    ``commission_rest_in_e4``: what the rounding of the client's commission on the statement
+    before left over (its ``commission_rest_e4``): the statement charges its own exact
+    commission plus that, rounded once (:func:`carried_rounding`). The fee VAT is the rate on
+    this statement's fee, rounded, whatever the statements before charged: the statement is
+    the agency's invoice for that fee (art. 35a Wet OB 1968)."""
     if carried_in > 0:
         raise ValueError("only a negative balance is carried forward")
     if repaid < 0:
@@ -309,7 +332,9 @@ def totals(
     corrected = sum(x.amount for x in lines if x.reversal and not came_back(x))
     to_agency = _sum_for(lines, Recipient.AGENCY)
     to_client = _sum_for(lines, Recipient.CLIENT)
-    commission = round_half_up(sum((c.exact_commission for c in contributions), Fraction(0)))
+    commission, commission_rest = carried_rounding(
+        sum((c.exact_commission for c in contributions), Fraction(0)), commission_rest_in_e4
+    )
     fee = commission
     from_debtor = 0
     for c in contributions:
@@ -352,7 +377,23 @@ def totals(
         kept_by_client=kept_by_client,
         bank_charges=charges,
         bank_charges_to_client=to_client_charges,
+        commission_rest_in_e4=commission_rest_in_e4,
+        commission_rest_e4=commission_rest,
     )
+
+
+def carried_rounding(exact: Fraction, rest_in_e4: int) -> tuple[Cents, int]:
+    """A statement's exact commission in cents, with what the client's statements before left
+    over, rounded half-up once, and what this leaves over in turn (at most half a cent either
+    way). Charged so, the statements together charge their exact sum rounded once:
+    12 statements of 12.25 at 10 % charge 14.70, not 12 x 1.23 = 14.76 (lawyer20 L6). A
+    statement that charges none of its own (a repayment alone, a 0 % rate) carries the rest on
+    untouched: it charges no cent for nothing."""
+    if exact == 0:
+        return 0, rest_in_e4
+    due = exact + Fraction(rest_in_e4, E4)
+    charged = round_half_up(due)
+    return charged, in_e4(due - charged)
 
 
 def _own(setting: bool | None, statement: bool) -> bool:

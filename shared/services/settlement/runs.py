@@ -29,6 +29,11 @@ Nothing is paid twice, whatever crashes or repeats:
   it off the net (``kept_by_client``), so the third-party account pays out only what it holds;
 - a client's balance (negative net carried forward, last period settled) moves only from the
   settlement it was read for to the next (ETag), so a repeated completion changes nothing;
+- what the rounding of a client's commission left over lives on its statement's saved
+  figures (under the statement's ETag); the next statement takes it in from the one it names
+  as before (read when it completes, final by then), so over all its statements the client is
+  charged the agreed rate on the total, and a statement completed again charges the same
+  (lawyer20 L6);
 - money a debtor paid on or after the day of his bankruptcy or WSNP, while the ruling holds
   (or ended, not as a mistake) and staff have not decided its filing item, stays on the
   third-party account: not settled, named on the run's list (``settlement_held``) until
@@ -748,13 +753,15 @@ class SettlementRunner:
         if not contributions and not repayments:  # every candidate was taken by a concurrent run
             self.store.delete_settlement(settlement, etag)
             return None
+        commission_rest = self._commission_rest_before(settlement)
         figures = totals(contributions, fee_vat_bp=settlement.fee_vat_bp,
                          carried_in=settlement.carried_in,
                          vat_on_costs_kept=settlement.vat_on_costs_kept,
                          vat_on_interest_kept=settlement.vat_on_interest_kept,
                          repaid=sum(r.amount for r in repayments),
                          bank_charges_by=settlement.bank_charges_by,
-                         vat_on_bank_charges=settlement.vat_on_bank_charges)  # fmt: skip
+                         vat_on_bank_charges=settlement.vat_on_bank_charges,
+                         commission_rest_in_e4=commission_rest)  # fmt: skip
         lines = sorted(
             (x for c in contributions for x in c.lines),
             key=lambda x: (x.reversal, x.received_on, x.payment_id, x.invoice_number, x.component),
@@ -805,6 +812,21 @@ class SettlementRunner:
         self._close_balance(done)
         self._claim_back_resumed(agency, done)
         return done
+
+    def _commission_rest_before(self, s: ClientSettlement) -> int:
+        """What the rounding of the client's commission left over on the statement before
+        ``s`` (lawyer20 L6; the fee VAT carries nothing: each statement's is the rate on its
+        own fee, art. 35a Wet OB 1968). It lives on that statement's saved figures, written
+        under its ETag when it was completed; ``s`` names it from its start (as
+        ``carried_in``), and it is final by then (a client whose last statement is in a run still building waits
+        for it), so completing ``s`` again, resumed or made again, reads the same rest. None
+        before (a first statement, or one stored before rests were kept): nothing carried."""
+        if s.previous_settlement_id is None:
+            return 0
+        found = self.store.settlement(s.agency_id, s.previous_settlement_id)
+        if found is None or found[0].totals is None:
+            return 0
+        return found[0].totals.commission_rest_e4
 
     def _claim_back_resumed(self, agency: Agency, s: ClientSettlement) -> None:
         """A completed settlement (also one found complete: a run that died after saving it,
