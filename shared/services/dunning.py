@@ -107,6 +107,7 @@ from shared.services.ended_items import (
     close_ended_disputes,
     close_sent_letter_tasks,
     close_tasks_handed_over_before,
+    close_untold_items,
 )
 from shared.services.errors import Invalid, NotFound
 from shared.services.interest_kinds import flat, kinds_of
@@ -1366,6 +1367,8 @@ class DunningService:
             # with the day the arrangement was made, not theirs (failure6 #5); looked at in the
             # next run first, so that run is never later than the hold it may have to write
             self.schedule_invoices(client.client_id, [updated])
+            if resume:  # a person's resume confirms the debtor knows his dispute ended
+                close_untold_items(self.repos, client.client_id, number, author, now)
             for ref, span in arranged_holds(updated):
                 self.ledger.set_costs_hold(client.client_id, inv.debtor_number, number, ref, span)
             return updated

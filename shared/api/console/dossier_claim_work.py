@@ -102,7 +102,8 @@ def act(desk: Desk, number: str, do: str) -> ApiResponse:
     elif do == "withdraw":
         desk.services.invoice_status.withdraw(client, invoice_number, author=author)
     elif do == "keep-chasing":
-        desk.services.invoice_status.resolve_dispute(client, invoice_number, author=author)
+        # a consumer is sent the notice (or held until a person resumes the invoice)
+        desk.services.dispute_ending.end(client, invoice_number, author)
     else:
         desk.services.ledger.waive(client, invoice_number, step["component"], step["cents"],
                                    step["reason"], author=author,
