@@ -48,18 +48,18 @@ WORDS = {
     "nl": ("Uw bezwaar tegen factuur {invoice}",
            "Wij hebben uw bezwaar tegen factuur {invoice} behandeld. Wij houden de factuur "
            "staande; de betwisting is afgesloten.\n{reason}"
-           "Open op deze factuur: {{{{ total | money }}}}.\n"
-           "Wij hervatten de invordering op {day}. Betaalt u voor die dag, dan hoort u over deze "
-           "factuur niets meer van ons. Hebt u vragen of bent u het er niet mee eens, laat het "
+           "Open op deze factuur op dit moment: {{{{ total | money }}}}.\n"
+           "Wij hervatten de invordering op {day}. Betaalt u voor die dag wat openstaat, dan gaat "
+           "de invordering niet verder. Hebt u vragen of bent u het er niet mee eens, laat het "
            "ons voor die dag weten.\n"
            "Uw factuur en wat u betaalde ziet u op {{{{ portal_link }}}}",
            "Onze toelichting: {{{{ dispute_answer }}}}\n"),
     "en": ("Your objection to invoice {invoice}",
            "We have looked into your objection to invoice {invoice}. We maintain the invoice; "
            "the dispute is closed.\n{reason}"
-           "Open on this invoice: {{{{ total | money }}}}.\n"
-           "We resume collection on {day}. If you pay before that day, you will hear no more "
-           "from us about this invoice. If you have questions or disagree, let us know before "
+           "Open on this invoice today: {{{{ total | money }}}}.\n"
+           "We resume collection on {day}. If you pay what is open before that day, collection "
+           "goes no further. If you have questions or disagree, let us know before "
            "that day.\n"
            "Your invoice and what you paid are on {{{{ portal_link }}}}",
            "Our explanation: {{{{ dispute_answer }}}}\n"),
