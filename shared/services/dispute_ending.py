@@ -28,7 +28,7 @@ from shared.clock import Clock, amsterdam_date
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor
-from shared.domain.records import ActionItem, ContactKind
+from shared.domain.records import ActionItem, ActionStatus, ContactKind
 from shared.ports.tables import Conflict
 from shared.services.conversations.by_hand import ByHandService, HandMessage
 from shared.services.dunning import DunningService
@@ -155,28 +155,30 @@ class DisputeEndingService:
         today = amsterdam_date(self.clock.now())
         resumes_on: date | None = None
         sent: str | None = None
-        if notice is not None:
+        # paid in full while disputed: nothing resumes, so nothing to tell or hold
+        if self._open(client, number) and notice is not None:
             resumes_on = today + timedelta(days=ANSWER_DAYS)
-            if self._open(client, number):
-                # paused through the day before: the workflow's next step may come on the day
-                # the notice names (a longer pause already set stands)
-                invoice = self.dunning.change_invoice(
-                    client,
-                    number,
-                    paused_until=resumes_on - timedelta(days=1),
-                    postponement=True,
-                    author=author,
-                )
+            # paused through the day before: the workflow's next step may come on the day
+            # the notice names (a longer pause already set stands)
+            invoice = self.dunning.change_invoice(
+                client,
+                number,
+                paused_until=resumes_on - timedelta(days=1),
+                postponement=True,
+                author=author,
+            )
             assert notice.idempotency_key is not None
             sent = self.by_hand.sent_under(client.client_id, debtor.number, notice.idempotency_key)
             if sent is None:
                 sent = self.by_hand.send_by_hand(
                     client.client_id, debtor.number, notice, author
                 ).key
-        elif debtor.is_consumer and not told_otherwise and self._open(client, number):
+        elif self._open(client, number) and debtor.is_consumer and not told_otherwise:
             resumes_on = date.max
-            invoice = self.dunning.change_invoice(client, number, author=author)
-            self._hold_item(client, debtor, number, today)
+            # the item first: a cut after it leaves it open and the retry pauses; an item a
+            # person resolved already (told and resumed) is not undone by a late retry
+            if self._hold_item(client, debtor, number, today):
+                invoice = self.dunning.change_invoice(client, number, author=author)
         if invoice is None:
             found = self.repos.invoices.get(client.client_id, number)
             assert found is not None
@@ -233,7 +235,9 @@ class DisputeEndingService:
             InvoiceStatus.PARTIALLY_PAID,
         )
 
-    def _hold_item(self, client: Client, debtor: Debtor, number: str, today: date) -> None:
+    def _hold_item(self, client: Client, debtor: Debtor, number: str, today: date) -> bool:
+        """The item that holds the invoice written (or found waiting): True; found resolved
+        (a person told the debtor and resumed): False."""
         item = ActionItem(
             client_id=client.client_id,
             action_id=day_keyed_id(today, UNTOLD, number),
@@ -249,8 +253,10 @@ class DisputeEndingService:
         )
         try:
             self.repos.actions.add(item)
-        except Conflict:
-            pass  # written by the attempt this one repeats
+        except Conflict:  # written by the attempt this one repeats
+            found = self.repos.actions.get(client.client_id, item.action_id)
+            return found is not None and found[0].status is not ActionStatus.RESOLVED
+        return True
 
     def _debtor(self, client: Client, number: str) -> Debtor:
         found = self.repos.debtors.get(client.client_id, number)

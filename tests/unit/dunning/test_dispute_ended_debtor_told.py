@@ -26,13 +26,13 @@ REASON = "Geleverd op 3-12, getekend door {{ debtor.name }}"
 END = "/v1/clients/C1/invoices/F1/resolve-dispute"
 
 
-def _disputed(world: Any, kind: str = "b2c") -> Any:
+def _disputed(world: Any, kind: str = "b2c", **debtor: Any) -> Any:
     SEEN.clear()
     a = world.agency_a
     world.clock.at = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
     a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="f@c1.example")]})
     a.call("POST", "/v1/clients/C1/debtors",
-           {"items": [debtor_row("D-1", name="Jansen, P.", kind=kind)]})  # fmt: skip
+           {"items": [debtor_row("D-1", name="Jansen, P.", kind=kind, **debtor)]})  # fmt: skip
     client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
     save_starter(world.services.repos, client.client_id)
     a.call("POST", "/v1/clients/C1/invoices", {"items": [
@@ -108,6 +108,21 @@ def test_a_consumer_not_told_is_held_until_a_person_resumes_the_invoice(world: A
     assert done is not None and done[0].status is ActionStatus.RESOLVED
     _days(world, client, date(2027, 3, 2), date(2027, 3, 3))
     assert _calls(world) == ["2027-03-02"]
+
+
+def test_a_consumer_no_channel_reaches_is_held_as_one_not_told(world: Any) -> None:
+    client = _disputed(world)
+    world.clock.at = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+    a = world.agency_a
+    reply = a.call("POST", "/v1/clients/C1/debtors", {"items": [
+        debtor_row("D-1", name="Jansen, P.", emails=[], mobile=None, address=None)]})  # fmt: skip
+    assert reply.status == 200, reply.body
+    reply = a.call("POST", END, {"message": REASON})
+    assert reply.status == 200, reply.body
+    assert reply.body["notice"] is None and reply.body["collection_resumes_on"] == "9999-12-31"
+    assert _notices(world, client) == []
+    _days(world, client, date(2027, 1, 11), date(2027, 2, 28))
+    assert _calls(world) == [] and _cases(world) == []
 
 
 def test_a_business_is_not_told_unless_asked_and_collection_goes_on_at_once(
