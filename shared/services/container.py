@@ -431,7 +431,9 @@ class Services:
         from shared.services.ruling_decisions import RulingDecisions
 
         rulings = RulingDecisions(self.repos, lambda: self.debtor_standing)
-        return ActionService(self.repos, self.payments, self.clock, rulings)
+        service = ActionService(self.repos, self.payments, self.clock, rulings)
+        service.untold_closing = lambda item, author: self.dispute_ending.resume_held(item, author)
+        return service
 
     @cached_property
     def returns(self) -> ReturnedPayments:

@@ -185,6 +185,20 @@ class DisputeEndingService:
             invoice = found.invoice
         return DisputeEnded(invoice, sent, resumes_on)
 
+    def resume_held(self, item: ActionItem, author: str) -> None:
+        """A person closes the item that holds a consumer's invoice after his dispute ended
+        untold: his word that the debtor knows, so its invoices the hold still pauses resume
+        (the item is closed by the caller, with the person's words)."""
+        found = self.repos.clients.get(item.client_id)
+        if found is None:
+            return
+        stored = self.repos.invoices.get_many(item.client_id, list(item.invoice_numbers))
+        for number, s in sorted(stored.items()):
+            if s.invoice.debtor_number == item.debtor_number and s.invoice.paused_until == date.max:
+                self.dunning.change_invoice(
+                    found[0], number, resume=True, author=author, closes_held=False
+                )
+
     def _notice(
         self, client: Client, debtor: Debtor, number: str, reason: str, day: date, key: str
     ) -> HandMessage | None:

@@ -1284,7 +1284,8 @@ class DunningService:
         )
 
     def change_invoice(self, client: Client, number: str, *, paused_until: date | None = None, resume: bool = False,
-                       promise_until: date | None = None, postponement: bool = False, author: str) -> Invoice:  # fmt: skip
+                       promise_until: date | None = None, postponement: bool = False, author: str,
+                       closes_held: bool = True) -> Invoice:  # fmt: skip
         """``postponement``: the pause is a debtor's postponement (the portal's grant, staff
         granting his request), which only ever adds time: a pause already running to or past
         ``paused_until`` is kept as it is (the invoice returned unchanged: its ``paused_until``
@@ -1367,7 +1368,7 @@ class DunningService:
             # with the day the arrangement was made, not theirs (failure6 #5); looked at in the
             # next run first, so that run is never later than the hold it may have to write
             self.schedule_invoices(client.client_id, [updated])
-            if resume:  # a person's resume confirms the debtor knows his dispute ended
+            if resume and closes_held:  # a person's resume: the debtor knows his dispute ended
                 close_untold_items(self.repos, client.client_id, number, author, now)
             for ref, span in arranged_holds(updated):
                 self.ledger.set_costs_hold(client.client_id, inv.debtor_number, number, ref, span)

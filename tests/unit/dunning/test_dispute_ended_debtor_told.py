@@ -110,6 +110,24 @@ def test_a_consumer_not_told_is_held_until_a_person_resumes_the_invoice(world: A
     assert _calls(world) == ["2027-03-02"]
 
 
+def test_closing_the_hold_item_is_a_persons_word_and_resumes_the_invoice(world: Any) -> None:
+    """The item closed through the generic resolve (not its own choice): the invoice does not
+    stay paused with nothing left on the action list to say so."""
+    client = _disputed(world)
+    a = world.agency_a
+    assert a.call("POST", END, {"notify_debtor": False}).status == 200
+    repos = world.services.repos
+    (held,) = repos.actions.list(client.client_id, status=ActionStatus.OPEN, kind="dispute_untold")[0]  # fmt: skip
+    reply = a.call("POST", f"/v1/clients/C1/actions/{held.action_id}/resolve",
+                   {"resolution": "gebeld op 10-1, uitkomst verteld"})  # fmt: skip
+    assert reply.status == 200, reply.body
+    assert repos.invoices.get(client.client_id, "F1").invoice.paused_until is None
+    done = repos.actions.get(client.client_id, held.action_id)[0]
+    assert done.resolution.startswith("gebeld op 10-1, uitkomst verteld")
+    _days(world, client, date(2027, 1, 11), date(2027, 1, 12))
+    assert _calls(world) == ["2027-01-11"]
+
+
 def test_a_consumer_no_channel_reaches_is_held_as_one_not_told(world: Any) -> None:
     client = _disputed(world)
     world.clock.at = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
