@@ -76,3 +76,21 @@ def test_a_reader_is_offered_no_resume(world, tenants):  # type: ignore[no-untyp
     reader = desk_for(world, Role.READ_ONLY, tenants.c1, "r@c1.example")
     page = reader.get(f"/actions/{held.action_id}")
     assert 'value="told-resume"' not in page.encoded().decode()
+
+
+def test_keep_chasing_tells_a_consumer_and_waits_the_days_it_names(world, tenants):  # type: ignore[no-untyped-def]
+    """The dossier's "keep chasing" ends the dispute as the API's default: one notice, the
+    invoice paused until the day before the day it names (before: open at once, untold)."""
+    item = _disputed(world, tenants)
+    # its item closed by hand first: the dossier does not decide past a waiting item
+    world.services.actions.resolve(tenants.c1, item.action_id, "spoken to", "key:x")
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    dossier = staff.get("/dossier/D1")
+    done = staff.post("/dossier/D1", {"csrf": csrf_of(dossier), "do": "keep-chasing",
+                                      "invoice": "F2"})  # fmt: skip
+    assert done.status == 303, done.encoded()
+    (notice,) = told(world, tenants.c1, "D1")
+    assert "Wij hervatten de invordering op 18-03-2025" in notice
+    invoice = world.services.repos.invoices.get(tenants.c1, "F2").invoice
+    assert invoice.paused_until == date(2025, 3, 17)
+    assert _held(world, tenants) == []
