@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 
 from shared.api import schemas
 from shared.api.common import (
@@ -198,10 +199,17 @@ def register(router: Router, services: Services) -> None:
 
     def resolve(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
-        inv = services.invoice_status.resolve_dispute(
-            client, ctx.params["invoice"], author=principal(ctx).key_id
+        body = (
+            validate_body(ctx.request, schemas.ResolveDisputeIn)
+            if ctx.request.body.strip()
+            else schemas.ResolveDisputeIn()
         )
-        return ApiResponse(body=invoice_out(inv))
+        ended = services.dispute_ending.end(
+            client, ctx.params["invoice"], principal(ctx).key_id,
+            message=body.message, notify=body.notify_debtor,
+        )  # fmt: skip
+        return ApiResponse(body={**invoice_out(ended.invoice), "notice": ended.notice,
+                                 "collection_resumes_on": _iso(ended.resumes_on)})  # fmt: skip
 
     def put_pdf(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -353,10 +361,20 @@ def register(router: Router, services: Services) -> None:
             "POST",
             base + "/{invoice}/resolve-dispute",
             resolve,
-            "End a dispute",
+            "End a dispute (the debtor told, or a consumer's invoice held)",
             tag,
-            response=invoice,
-            errors=status_change,
+            body=schemas.ResolveDisputeIn,
+            body_optional=True,
+            response=schemas.DisputeEndedOut,
+            errors={
+                **status_change,
+                422: "The invoice is not disputed (invoice_not_disputed), the message is too "
+                "long (dispute_message_too_long), or the notice cannot go (channel_not_now)",
+            },
+            example={
+                "message": "The goods were delivered on 3 March; see the signed receipt",
+                "notify_debtor": True,
+            },
         )
     )
     router.add(
@@ -372,3 +390,7 @@ def register(router: Router, services: Services) -> None:
             errors={400: "The body is not a PDF, or is over 10 MiB"},
         )
     )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None

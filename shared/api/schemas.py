@@ -501,6 +501,26 @@ class DisputeIn(Strict):
     reason: str = Field(min_length=3, max_length=1000)
 
 
+class ResolveDisputeIn(Strict):
+    """How a dispute ends (no body: as with ``{}``)."""
+
+    message: str = Field(
+        default="",
+        max_length=1000,
+        description="The reason in the client's words, quoted in the notice to the debtor "
+        "(plain text: control characters become spaces, template code is printed as written)",
+    )
+    notify_debtor: bool | None = Field(
+        default=None,
+        description="Send the debtor a notice that the dispute ended (his language, the first "
+        "channel that reaches him: e-mail, SMS, WhatsApp in its window, letter), naming the "
+        "invoice, what is open, the message, the portal link and the day collection resumes "
+        "(14 days ahead; the invoice is paused until then). Default: true for a consumer, false "
+        "for a business. A consumer not told (false, or no channel reaches him) has the "
+        "invoice paused until a person resumes it, with an action item dispute_untold",
+    )
+
+
 class KeyIn(Strict):
     scope: Literal["agency", "client"]
     client: ExternalNumber | None = Field(
@@ -615,6 +635,19 @@ class InvoiceOut(BaseModel):
     )
     credit_notes: list[CreditNoteOut] = Field(
         default_factory=list, description="The partial credit notes booked on the invoice"
+    )
+
+
+class DisputeEndedOut(InvoiceOut):
+    """The invoice after its dispute ended, and what the debtor was told."""
+
+    notice: str | None = Field(
+        default=None, description="The outbox key of the notice to the debtor; null: not told"
+    )
+    collection_resumes_on: date | None = Field(
+        default=None,
+        description="The day the workflow goes on; null: at once (a business); 9999-12-31: "
+        "when a person resumes the invoice (a consumer not told)",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -13,6 +14,7 @@ from shared.domain.records import ActionItem, ActionStatus
 from shared.domain.scopes import agency_scope
 from shared.services.action_saves import RETURN_PENDING, save_item
 from shared.services.claimed_lines import CONFIRMABLE_KINDS, NOT_PAYABLE, TAKEN, ClaimedLines
+from shared.services.ended_items import UNTOLD
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.kind_letter_words import reads_as_confirm
 from shared.services.payments import PaymentService
@@ -40,6 +42,10 @@ class ActionService:
         self.claims = ClaimedLines(repos, payments, clock)
         # who may resolve a ruling's filing item
         self.rulings = rulings
+        # a dispute_untold item closed by a person is his word that the debtor knows: its
+        # held invoices resume first (dispute_ending; wired in the container), so closing it
+        # never leaves a claim paused with nothing left to say so
+        self.untold_closing: Callable[[ActionItem, str], object] | None = None
 
     def _open(self, scope: str, action_id: str) -> tuple[ActionItem, str]:
         return self._opened(self.repos.actions.get(scope, action_id), action_id)
@@ -84,6 +90,8 @@ class ActionService:
         refused = self.rulings.refusal(item, principal)
         if refused is not None:
             raise refused
+        if item.kind == UNTOLD and self.untold_closing is not None:
+            self.untold_closing(item, author)
         if item.kind == "kind_letter_check" and reads_as_confirm(resolution):
             # closing the item keeps the costs off; a confirm is the confirm route's, an
             # administrator's act: a person's text saying it would read as one (attack14b K1)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from shared.services.conversations.by_hand import ByHandService
     from shared.services.debtor_kind import DebtorKindChanges
     from shared.services.debtor_standing import DebtorStandingService
+    from shared.services.dispute_ending import DisputeEndingService
     from shared.services.dossier import DossierService
     from shared.services.due_date_restatement import DueDateRestatements
     from shared.services.dunning import DunningService
@@ -430,7 +431,9 @@ class Services:
         from shared.services.ruling_decisions import RulingDecisions
 
         rulings = RulingDecisions(self.repos, lambda: self.debtor_standing)
-        return ActionService(self.repos, self.payments, self.clock, rulings)
+        service = ActionService(self.repos, self.payments, self.clock, rulings)
+        service.untold_closing = lambda item, author: self.dispute_ending.resume_held(item, author)
+        return service
 
     @cached_property
     def returns(self) -> ReturnedPayments:
@@ -946,10 +949,21 @@ class Services:
         debtor's plan proposal (the console)."""
         from shared.services.request_decisions import RequestDecisionService
 
-        return RequestDecisionService(
+        service = RequestDecisionService(
             self.repos, self.actions, self.dunning, self.invoice_status, self.by_hand,
             self.plans, self.clock,
         )  # fmt: skip
+        service.dispute_ending = self.dispute_ending
+        return service
+
+    @cached_property
+    def dispute_ending(self) -> DisputeEndingService:
+        """A dispute ended and collection going on: the debtor told first, or held (lawyer20 L2)."""
+        from shared.services.dispute_ending import DisputeEndingService
+
+        return DisputeEndingService(
+            self.repos, self.invoice_status, self.dunning, self.by_hand, self.clock
+        )
 
     @cached_property
     def timeline_authors(self) -> TimelineAuthors:

@@ -107,6 +107,7 @@ from shared.services.ended_items import (
     close_ended_disputes,
     close_sent_letter_tasks,
     close_tasks_handed_over_before,
+    close_untold_items,
 )
 from shared.services.errors import Invalid, NotFound
 from shared.services.interest_kinds import flat, kinds_of
@@ -1293,7 +1294,8 @@ class DunningService:
         return told
 
     def change_invoice(self, client: Client, number: str, *, paused_until: date | None = None, resume: bool = False,
-                       promise_until: date | None = None, postponement: bool = False, author: str) -> Invoice:  # fmt: skip
+                       promise_until: date | None = None, postponement: bool = False, author: str,
+                       closes_held: bool = True) -> Invoice:  # fmt: skip
         """``postponement``: the pause is a debtor's postponement (the portal's grant, staff
         granting his request), which only ever adds time: a pause already running to or past
         ``paused_until`` is kept as it is (the invoice returned unchanged: its ``paused_until``
@@ -1376,6 +1378,8 @@ class DunningService:
             # with the day the arrangement was made, not theirs (failure6 #5); looked at in the
             # next run first, so that run is never later than the hold it may have to write
             self.schedule_invoices(client.client_id, [updated])
+            if resume and closes_held:  # a person's resume: the debtor knows his dispute ended
+                close_untold_items(self.repos, client.client_id, number, author, now)
             for ref, span in arranged_holds(updated):
                 self.ledger.set_costs_hold(client.client_id, inv.debtor_number, number, ref, span)
             return updated

@@ -10,6 +10,8 @@ of who ended them how, so the action list and the Today page's count follow at o
   nothing is sent for it here: the debtor sees the invoice open again in the portal and gets
   the workflow's next message. An item a decision has claimed is left to that decision, which
   finishes it and tells the debtor as chosen.
+- A consumer's dispute ended without a word to him (:mod:`shared.services.dispute_ending`):
+  the invoice is paused until a person resumes it, and that resume closes the item.
 - A workflow's staff tasks (SMS by hand, a 14-day letter by post, a call) for invoices handed
   over to the agency (newcomer19 F8, cm18 F6): the agency collects them now. A task that also
   covers an invoice the client still chases stays open for it; a task for an e-mail (no
@@ -30,6 +32,7 @@ from shared.services.repositories import Repositories
 
 DISPUTE = "dispute"
 TASK = "staff_task"
+UNTOLD = "dispute_untold"  # dispute_ending's hold of a consumer not told his dispute ended
 DECIDED = "decided"  # request_decisions' claim: a decision in progress finishes the item itself
 WAITING = (ActionStatus.OPEN, ActionStatus.ASSIGNED)
 ATTEMPTS = 3
@@ -116,6 +119,19 @@ def close_over_disputes(
         closed += _close(repos, client_id, item.action_id,
                          f"dispute over without this item: {over}{by}", at)  # fmt: skip
     return closed
+
+
+def close_untold_items(
+    repos: Repositories, client_id: str, number: str, author: str | None, at: datetime
+) -> int:
+    """Invoice ``number`` resumed by a person: the item that held it after its dispute ended
+    untold (dispute_ending, lawyer20 L2) is done, the resume being the confirmation that the
+    debtor knows; how many were closed."""
+    items = [i for i in waiting_items(repos, client_id, UNTOLD) if number in i.invoice_numbers]
+    by = f" ({_actor(author)})" if author else ""
+    return sum(
+        _close(repos, client_id, i.action_id, f"invoice {number} resumed{by}", at) for i in items
+    )
 
 
 def close_handed_over_tasks(

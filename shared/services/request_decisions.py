@@ -39,6 +39,7 @@ from shared.domain.records import ActionItem, ActionStatus, ContactEntry, Contac
 from shared.ports.tables import PreconditionFailed
 from shared.services.actions import ActionService
 from shared.services.conversations.by_hand import ByHandService, HandMessage
+from shared.services.dispute_ending import DisputeEndingService
 from shared.services.dunning import DunningService
 from shared.services.ended_items import close_over_disputes
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound, ServiceError
@@ -115,6 +116,9 @@ class RequestDecisionService:
         self.by_hand = by_hand
         self.plans = plans
         self.clock = clock
+        # wired in the container: a dispute ended without this decision's message holds a
+        # consumer's collection until a person resumes it (lawyer20 L2)
+        self.dispute_ending: DisputeEndingService | None = None
 
     # -- the decisions -------------------------------------------------------------------------
     def grant_postponement(
@@ -197,8 +201,13 @@ class RequestDecisionService:
                 client.client_id, self._own_invoices(client, item)
             )
             for number, s in sorted(stored.items()):
-                if s.invoice.status is InvoiceStatus.DISPUTED:
+                if s.invoice.status is not InvoiceStatus.DISPUTED:
+                    continue
+                if self.dispute_ending is None:
                     self.invoice_status.resolve_dispute(client, number, author)
+                else:
+                    self.dispute_ending.end(client, number, author, notify=False,
+                                            told_otherwise=tell is not None)  # fmt: skip
             why = f": {note.strip()}" if note.strip() else ""
             return f"dispute ended{why}"
 

@@ -33,10 +33,13 @@ from shared.services.request_decisions import (
 # a letter sent to a consumer while he counted as a business (services.debtor_kind): confirmed
 # as a 14-day letter its costs become owed; closing the item (the page's resolve) keeps them off
 KIND_LETTER, LETTER_QUALIFIED = "kind_letter_check", "letter-qualified"
+# a consumer's dispute ended without a word to him holds the invoice (dispute_ending): a person
+# tells him (a message by hand) and then resumes it here, which closes the item
+UNTOLD_KIND, RESUME_TOLD = "dispute_untold", "told-resume"
 DECISIONS = {"grant": POSTPONEMENT, "refuse": POSTPONEMENT, "end-dispute": DISPUTE,
              "credit-invoice": DISPUTE, "withdraw-invoice": DISPUTE,
              "approve-plan": PLAN, "refuse-plan": PLAN, SEND_AGAIN: LETTER_FAILED,
-             LETTER_QUALIFIED: KIND_LETTER}  # fmt: skip
+             LETTER_QUALIFIED: KIND_LETTER, RESUME_TOLD: UNTOLD_KIND}  # fmt: skip
 # a dispute: keep chasing (the dispute ends), credit the invoice, or withdraw it (review
 # console7 F4: the last two were API-only)
 CHOICES = {POSTPONEMENT: ("grant", "refuse"),
@@ -44,7 +47,8 @@ CHOICES = {POSTPONEMENT: ("grant", "refuse"),
            PLAN: ("approve-plan", "refuse-plan"), LETTER_FAILED: (SEND_AGAIN,)}  # fmt: skip
 # the API route each decision does per invoice (its authorisation is that route's)
 INVOICE_ROUTE = {"grant": "pause", "refuse": "pause", "end-dispute": "resolve-dispute",
-                 "credit-invoice": "credit", "withdraw-invoice": "withdraw"}  # fmt: skip
+                 "credit-invoice": "credit", "withdraw-invoice": "withdraw",
+                 RESUME_TOLD: "resume"}  # fmt: skip
 # changes what is owed: confirmed on the form
 MONEY = ("credit-invoice", "withdraw-invoice", LETTER_QUALIFIED)
 # the activation itself sends the debtor the agreement; the letter sent again is the message
@@ -117,6 +121,8 @@ def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
         return _letter_again_context(desk, item)
     if item.kind == KIND_LETTER:
         return _kind_letter_context(desk, item)
+    if item.kind == UNTOLD_KIND:
+        return _untold_context(desk, item)
     if item.kind not in DECIDABLE or item.status is ActionStatus.RESOLVED or not item.debtor_number:
         return {"decide": None}
     found = desk.services.repos.debtors.get(item.client_id, item.debtor_number)
@@ -227,6 +233,19 @@ def _kind_letter_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _untold_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
+    """A dispute_untold item offers to resume its invoices once the debtor was told."""
+    if item.status is ActionStatus.RESOLVED or not _allowed(desk, item, RESUME_TOLD):
+        return {"decide": None}
+    return {
+        "decide": {
+            "choices": (RESUME_TOLD,), "channels": [], "silent": True, "taken": None,
+            "taken_by": "", "in_plan": "", "plan": None, "untold": (RESUME_TOLD,),
+            "with_reason": (), "needs_reason": (), "money": (), "open_of": {}, "offered": {},
+        }
+    }  # fmt: skip
+
+
 def _in_running_plan(desk: Desk, item: ActionItem) -> Invalid | None:
     """The refusal of granting a postponement of invoices a running payment plan holds (the
     first such plan), None when no running plan holds any: the grant's message "u hoeft niet
@@ -306,6 +325,12 @@ def decide(desk: Desk, item: ActionItem, do: str) -> None:
         desk.services.request_decisions.send_letter_again(
             desk.client, item.action_id, desk.principal.key_id
         )
+        return
+    if do == RESUME_TOLD:  # the API's resume of each invoice, which closes the item
+        for number in item.invoice_numbers:
+            desk.services.dunning.change_invoice(
+                desk.client, number, resume=True, author=desk.principal.key_id
+            )
         return
     if do in MONEY and desk.field("confirm") != "yes":
         raise Invalid(desk.t["dec_say_confirm"], field="confirm")
@@ -400,7 +425,7 @@ words(
         "dec_refuse": "Uitstel weigeren",
         "dec_refuse_hint": "De facturen blijven in de workflow; de debiteur krijgt het bericht hieronder.",
         "dec_end-dispute": "Doorgaan met innen (betwisting beëindigen)",
-        "dec_end-dispute_hint": "De factuur is niet langer betwist en de workflow gaat verder; de debiteur krijgt het bericht hieronder.",
+        "dec_end-dispute_hint": "De factuur is niet langer betwist en de workflow gaat verder; de debiteur krijgt het bericht hieronder. Een consument zonder bericht: de factuur wacht tot u hem heeft ingelicht en haar hervat.",
         "dec_reason_refuse": "Reden van de weigering (voor de actielijst)",
         "dec_reason_end-dispute": "Uitkomst (voor de actielijst)",
         "dec_channel": "Bericht aan de debiteur via", "dec_subject": "Onderwerp", "dec_body": "Bericht aan de debiteur",
@@ -419,6 +444,8 @@ words(
         "dec_already": "Er is al beslist: {what}{by}. Er is niets gewijzigd; laad de pagina opnieuw.",
         "dec_unfinished_effect": "{what} is vastgelegd maar niet helemaal uitgevoerd ({reason}). Kies het opnieuw om het af te ronden.",
         "dec_unfinished_message": "{what} is vastgelegd en uitgevoerd, maar het bericht aan de debiteur is niet verstuurd ({reason}). Kies het opnieuw om het bericht te versturen, eventueel via een ander kanaal.",
+        "dec_told-resume": "Debiteur ingelicht: invordering hervatten",
+        "dec_told-resume_hint": "De betwisting is beëindigd zonder bericht aan de debiteur; de factuur staat stil tot u hem heeft ingelicht (een bericht met de hand: de uitkomst, het openstaande bedrag, wanneer de invordering verder gaat). Daarna hervat u hier de factuur.",
         "dec_letter-qualified": "Brief bevestigen als veertiendagenbrief",
         "dec_letter-qualified_hint": "Alleen als de brief die de debiteur als bedrijf kreeg voldeed aan art. 6:96 lid 6 BW (het staffelbedrag, veertien dagen na ontvangst): dan zijn de incassokosten verschuldigd vanaf het einde van die termijn en worden zijn betalingen opnieuw toegerekend. Een vordering die hij volledig betaalde zoals hem gezegd werd terwijl de brief werd aangehouden, blijft betaald: daarop worden geen kosten gevorderd; evenmin op een vordering die na een schone lei of akkoord een natuurlijke verbintenis is (art. 6:3 BW). Sluit u de actie zonder dit, dan blijven de kosten weg tot een nieuwe veertiendagenbrief.",
         "dec_confirm_letter-qualified": "Ik bevestig dat de brief voldeed aan art. 6:96 lid 6 BW",
@@ -445,7 +472,7 @@ words(
         "dec_refuse": "Refuse the postponement",
         "dec_refuse_hint": "The invoices stay in the workflow; the debtor gets the message below.",
         "dec_end-dispute": "Keep chasing (end the dispute)",
-        "dec_end-dispute_hint": "The invoice is no longer disputed and the workflow carries on; the debtor gets the message below.",
+        "dec_end-dispute_hint": "The invoice is no longer disputed and the workflow carries on; the debtor gets the message below. A consumer without a message: the invoice waits until you have told him and resume it.",
         "dec_reason_refuse": "Why it is refused (for the action list)",
         "dec_reason_end-dispute": "Outcome (for the action list)",
         "dec_channel": "Message to the debtor by", "dec_subject": "Subject", "dec_body": "Message to the debtor",
@@ -464,6 +491,8 @@ words(
         "dec_already": "This was decided already: {what}{by}. Nothing was changed; reload the page.",
         "dec_unfinished_effect": "{what} is recorded but not wholly carried out ({reason}). Choose it again to finish it.",
         "dec_unfinished_message": "{what} is recorded and carried out, but the message to the debtor was not sent ({reason}). Choose it again to send the message, by another channel if need be.",
+        "dec_told-resume": "Debtor told: resume collection",
+        "dec_told-resume_hint": "The dispute ended without a message to the debtor; the invoice is held until you have told him (a message by hand: the outcome, what is open, when collection goes on). Then resume the invoice here.",
         "dec_letter-qualified": "Confirm the letter as a 14-day letter",
         "dec_letter-qualified_hint": "Only if the letter the debtor got as a business met art. 6:96 lid 6 BW (the staffel amount, fourteen days after receipt): the collection costs are then owed from the end of that term and his payments are allocated again. A claim he paid in full as he was told while the letter was held stays paid: no costs are claimed on it; nor on a claim a clean slate or an akkoord left a natural obligation (art. 6:3 BW). Closing the item without this keeps the costs off until a new 14-day letter.",
         "dec_confirm_letter-qualified": "I confirm the letter met art. 6:96 lid 6 BW",

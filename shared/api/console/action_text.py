@@ -33,6 +33,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "statement_quarantined": ("Afschrift geweigerd", "Statement refused"),
     "statement_warning": ("Afschrift: waarschuwing", "Statement warning"),
     "dispute": ("Betwisting", "Dispute"),
+    "dispute_untold": (
+        "Betwisting beëindigd, debiteur niet ingelicht",
+        "Dispute ended, debtor not told",
+    ),
     "staff_task": ("Taak", "Task"),
     "dunning_failure": ("Aanmaning geweigerd", "Dunning step refused"),
     "no_workflow": ("Geen workflow", "No dunning workflow"),

@@ -102,7 +102,8 @@ def act(desk: Desk, number: str, do: str) -> ApiResponse:
     elif do == "withdraw":
         desk.services.invoice_status.withdraw(client, invoice_number, author=author)
     elif do == "keep-chasing":
-        desk.services.invoice_status.resolve_dispute(client, invoice_number, author=author)
+        # a consumer is sent the notice (or held until a person resumes the invoice)
+        desk.services.dispute_ending.end(client, invoice_number, author)
     else:
         desk.services.ledger.waive(client, invoice_number, step["component"], step["cents"],
                                    step["reason"], author=author,
@@ -288,7 +289,7 @@ words(
         "work_title": "Vordering behandelen",
         "work_disputes": "Betwistingen die op een besluit wachten (de debiteur krijgt daar bericht):",
         "work_decide": "Betwisting van {invoice} beslissen: crediteren, intrekken of doorgaan met innen",
-        "work_keep": "Doorgaan met innen", "work_keep_hint": "De betwisting is ongegrond: de factuur staat weer open en de aanmaningen gaan verder.",
+        "work_keep": "Doorgaan met innen", "work_keep_hint": "De betwisting is ongegrond: de factuur staat weer open. Een consument krijgt daarvan bericht en de aanmaningen gaan 14 dagen later verder; is hij niet te bereiken, dan wacht de factuur tot u hem heeft ingelicht en haar hervat. Bij een bedrijf gaan de aanmaningen meteen verder.",
         "work_credit": "Factuur crediteren", "work_credit_hint": "Zonder bedrag wordt de hele factuur gecrediteerd (kosten en rente vervallen mee). Met een bedrag en creditnotanummer alleen dat deel van de hoofdsom: als correctie (nooit verschuldigd) of als korting vanaf vandaag.",
         "work_credit_amount": "Bedrag (leeg: de hele factuur)", "work_credit_reference": "Creditnotanummer (nodig bij een bedrag)",
         "work_credit_next": "Crediteren…",
@@ -327,7 +328,7 @@ words(
         "work_title": "Work on a claim",
         "work_disputes": "Disputes waiting for a decision (the debtor is told there):",
         "work_decide": "Decide the dispute on {invoice}: credit, withdraw or keep chasing",
-        "work_keep": "Keep chasing", "work_keep_hint": "The dispute is unfounded: the invoice is open again and the reminders carry on.",
+        "work_keep": "Keep chasing", "work_keep_hint": "The dispute is unfounded: the invoice is open again. A consumer is told and the reminders carry on 14 days later; if he cannot be reached, the invoice waits until you have told him and resume it. For a business the reminders carry on at once.",
         "work_credit": "Credit the invoice", "work_credit_hint": "Without an amount the whole invoice is credited (its costs and interest go too). With an amount and a credit note number only that part of the principal: as a correction (never owed) or as a discount from today.",
         "work_credit_amount": "Amount (empty: the whole invoice)", "work_credit_reference": "Credit note number (needed with an amount)",
         "work_credit_next": "Credit…",

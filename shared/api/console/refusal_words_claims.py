@@ -442,6 +442,10 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Invoice {invoice} is not disputed.",
     ),
     "invoice_paid": ("Factuur {invoice} is al betaald.", "Invoice {invoice} is paid."),
+    "dispute_message_too_long": (
+        "Het bericht aan de debiteur is te lang (ten hoogste {limit} tekens).",
+        "The message to the debtor is too long (at most {limit} characters).",
+    ),
     "dispute_needs_reason": (
         "Geef aan waarom de factuur wordt betwist.",
         "A dispute needs a reason.",

@@ -85,6 +85,9 @@ class HandMessage:
     whatsapp_template: str | None = None
     reminder: str | None = None  # the outbox key of the reminder to link; none: the latest
     idempotency_key: str | None = None  # the caller's; none: derived from the request
+    # words of someone else's (a client's reason through the API) the text names as variables,
+    # so they are printed as written and never read as template code
+    values: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -401,6 +404,8 @@ class ByHandService:
         )
         link = self._reminder_link(client_id, debtor, request.reminder) if uses_link else ""
         context = qt_rules.hand_context(context, link)
+        if request.values:
+            context = replace(context, extra={**context.extra, **dict(request.values)})
         rendered = RenderedMessage("", "", None)
         if source is not None:
             try:
@@ -599,7 +604,8 @@ class ByHandService:
 def _fingerprint(request: HandMessage) -> str:
     """What the message says and where it goes: one Idempotency-Key, one message."""
     basis = json.dumps([request.channel.value, request.quick_text, request.template, request.subject, request.body,
-                        list(request.invoices), request.whatsapp_template, request.reminder])  # fmt: skip
+                        list(request.invoices), request.whatsapp_template, request.reminder]
+                       + ([[list(v) for v in request.values]] if request.values else []))  # fmt: skip
     return hashlib.sha256(basis.encode()).hexdigest()[:24]
 
 

@@ -6,8 +6,9 @@ letter posted 6-12 (costs 150.00 from its term's end). Disputed 20-12, the dispu
 10-1-2027. Before: the daily run had dropped the disputed invoice from its schedule and the
 ended dispute never put it back: nothing happened to F1 up to 30-9-2027 (no call, no
 hand-over), the client told "dunning resumes" while its claim lay still and prescription ran.
-Now the next run goes on where the dispute stopped it: "Bellen" on 11-1 (its day, 22-12, passed
-meanwhile), the hand-over 14 days after it, 25-1.
+Now the run goes on where the dispute stopped it, after the day the debtor's notice names
+(notice21, lawyer20 L2: the consumer is told first, collection resumes 14 days later): "Bellen"
+on 24-1 (its day, 22-12, passed meanwhile), the hand-over 14 days after it, 7-2.
 """
 
 from __future__ import annotations
@@ -57,10 +58,10 @@ def test_an_ended_dispute_resumes_the_workflow_where_it_stopped(world: Any) -> N
         i for i in a.call("GET", "/v1/clients/C1/actions").body["items"]
         if i["kind"] == "staff_task" and str(i["title"]).startswith("Bellen")
     ]  # fmt: skip
-    assert [str(c["created_at"])[:10] for c in calls] == ["2027-01-11"], calls
+    assert [str(c["created_at"])[:10] for c in calls] == ["2027-01-24"], calls
     cases = a.call("GET", "/v1/cases").body["items"]
     assert [(str(c["created_at"])[:10], c["invoice_numbers"]) for c in cases] == [
-        ("2027-01-25", ["F1"])
+        ("2027-02-07", ["F1"])
     ], cases
 
 
@@ -79,4 +80,4 @@ def test_a_retried_end_still_resumes_it(world: Any) -> None:
     assert reply.status == 422, reply.body
     _days(world, client, date(2027, 1, 11), date(2027, 2, 15))
     cases = world.agency_a.call("GET", "/v1/cases").body["items"]
-    assert [str(c["created_at"])[:10] for c in cases] == ["2027-01-25"], cases
+    assert [str(c["created_at"])[:10] for c in cases] == ["2027-02-07"], cases

@@ -1,0 +1,279 @@
+"""A dispute ended with the collection going on (the API's resolve-dispute, the dossier's "keep
+chasing", the dispute item's "end dispute"): the debtor hears of it before collection presses on
+(lawyer20 L2; docs/law.md "Ending a dispute").
+
+The Bki asks whoever collects to inform the debtor completely and of its own accord, and the
+Kigid expects an answer to a serious question on the debt before the next step. So:
+
+- told (the default for a consumer): one notice in the debtor's language by the channel the
+  item's decision would offer first (e-mail, SMS, WhatsApp inside its window, letter), naming
+  the invoice, what is open, the client's reason, the portal link and the day collection
+  resumes; the invoice is paused until that day (:data:`ANSWER_DAYS` ahead), so the notice
+  is read before any step of the workflow follows it. Written under a key of the dispute
+  (its contact entry), so a retry never sends a second one.
+- a consumer not told (the caller said so, or no channel reaches him): the invoice is paused
+  until a person resumes it, and an action item says why; the resume (API or console) is the
+  person's confirmation that the debtor knows. The simplest honest rule: no step at all, not
+  only the escalating ones, goes before that.
+- a business (not told unless asked): the workflow goes on at once (6:96 lid 6 BW's letter and
+  the Bki's care are for consumers; the client's own dealing with its customer)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from shared.clock import Clock, amsterdam_date
+from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.domain.messaging import Channel
+from shared.domain.parties import Client, Debtor
+from shared.domain.records import ActionItem, ActionStatus, ContactKind
+from shared.ports.tables import Conflict
+from shared.services.conversations.by_hand import ByHandService, HandMessage
+from shared.services.dunning import DunningService
+from shared.services.ended_items import UNTOLD
+from shared.services.errors import Invalid, NotFound
+from shared.services.invoice_status import InvoiceStatusService
+from shared.services.repositories import Repositories
+from shared.services.statements_redo import day_keyed_id
+
+ANSWER_DAYS = 14  # the notice's day to resume: read (a letter too) and time to pay or answer
+MAX_MESSAGE = 1000
+# the channels the item's decision offers, in its order (console action_decisions.TELLING)
+TELLING = (Channel.EMAIL, Channel.SMS, Channel.WHATSAPP, Channel.LETTER)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+WORDS = {
+    "nl": ("Uw bezwaar tegen factuur {invoice}",
+           "Wij hebben uw bezwaar tegen factuur {invoice} behandeld. Wij houden de factuur "
+           "staande; de betwisting is afgesloten.\n{reason}"
+           "Open op deze factuur op dit moment: {{{{ total | money }}}}.\n"
+           "Wij hervatten de invordering op {day}. Betaalt u voor die dag wat openstaat, dan gaat "
+           "de invordering niet verder. Hebt u vragen of bent u het er niet mee eens, laat het "
+           "ons voor die dag weten.\n"
+           "Uw factuur en wat u betaalde ziet u op {{{{ portal_link }}}}",
+           "Onze toelichting: {{{{ dispute_answer }}}}\n"),
+    "en": ("Your objection to invoice {invoice}",
+           "We have looked into your objection to invoice {invoice}. We maintain the invoice; "
+           "the dispute is closed.\n{reason}"
+           "Open on this invoice today: {{{{ total | money }}}}.\n"
+           "We resume collection on {day}. If you pay what is open before that day, collection "
+           "goes no further. If you have questions or disagree, let us know before "
+           "that day.\n"
+           "Your invoice and what you paid are on {{{{ portal_link }}}}",
+           "Our explanation: {{{{ dispute_answer }}}}\n"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DisputeEnded:
+    """The invoice open again; ``notice``: the outbox key of the debtor's notice (None: not
+    told); ``resumes_on``: the day the workflow may go on (None: at once; date.max: when a
+    person resumes the invoice)."""
+
+    invoice: Invoice
+    notice: str | None
+    resumes_on: date | None
+
+
+def clean_message(text: str) -> str:
+    """The client's reason as a debtor may read it: no control characters (a line break
+    stays), no surrounding blanks, at most :data:`MAX_MESSAGE` characters."""
+    cleaned = _CONTROL.sub(" ", text.replace("\r\n", "\n")).strip()
+    if len(cleaned) > MAX_MESSAGE:
+        raise Invalid(
+            f"the message is at most {MAX_MESSAGE} characters",
+            field="message",
+            code="dispute_message_too_long",
+            params={"limit": MAX_MESSAGE},
+        )
+    return cleaned
+
+
+class DisputeEndingService:
+    def __init__(
+        self,
+        repos: Repositories,
+        invoice_status: InvoiceStatusService,
+        dunning: DunningService,
+        by_hand: ByHandService,
+        clock: Clock,
+    ) -> None:
+        self.repos = repos
+        self.invoice_status = invoice_status
+        self.dunning = dunning
+        self.by_hand = by_hand
+        self.clock = clock
+
+    def end(
+        self,
+        client: Client,
+        number: str,
+        author: str,
+        *,
+        message: str = "",
+        notify: bool | None = None,
+        told_otherwise: bool = False,
+    ) -> DisputeEnded:
+        """End invoice ``number``'s dispute. ``notify`` None: a consumer is told, a business
+        not. ``told_otherwise``: the caller tells the debtor itself (the item's decision with
+        its message), nothing is sent or held here."""
+        reason = clean_message(message)
+        stored = self.repos.invoices.get(client.client_id, number)
+        if stored is None:
+            raise NotFound(f"invoice {number} not found")
+        debtor = self._debtor(client, stored.invoice.debtor_number)
+        wanted = debtor.is_consumer if notify is None else notify
+        today = amsterdam_date(self.clock.now())
+        resumes_on = today + timedelta(days=ANSWER_DAYS)
+        key = self._key(client, debtor, number)
+        notice = None
+        if wanted and not told_otherwise:
+            notice = self._notice(client, debtor, number, reason, resumes_on, key)
+        if notice is not None:
+            self.by_hand.check(client.client_id, debtor.number, notice)  # refused before a change
+        try:
+            invoice = self.invoice_status.resolve_dispute(client, number, author)
+        except Invalid as exc:
+            # a first attempt cut off after the dispute ended: what it left is finished, once
+            if exc.code == "invoice_not_disputed" and self._ended_today(client, debtor, number):
+                self._after(client, debtor, number, author, notice, told_otherwise)
+            raise
+        return self._after(client, debtor, number, author, notice, told_otherwise, invoice)
+
+    def _after(
+        self,
+        client: Client,
+        debtor: Debtor,
+        number: str,
+        author: str,
+        notice: HandMessage | None,
+        told_otherwise: bool,
+        invoice: Invoice | None = None,
+    ) -> DisputeEnded:
+        today = amsterdam_date(self.clock.now())
+        resumes_on: date | None = None
+        sent: str | None = None
+        # paid in full while disputed: nothing resumes, so nothing to tell or hold
+        if self._open(client, number) and notice is not None:
+            resumes_on = today + timedelta(days=ANSWER_DAYS)
+            # paused through the day before: the workflow's next step may come on the day
+            # the notice names (a longer pause already set stands)
+            invoice = self.dunning.change_invoice(
+                client,
+                number,
+                paused_until=resumes_on - timedelta(days=1),
+                postponement=True,
+                author=author,
+            )
+            assert notice.idempotency_key is not None
+            sent = self.by_hand.sent_under(client.client_id, debtor.number, notice.idempotency_key)
+            if sent is None:
+                sent = self.by_hand.send_by_hand(
+                    client.client_id, debtor.number, notice, author
+                ).key
+        elif self._open(client, number) and debtor.is_consumer and not told_otherwise:
+            resumes_on = date.max
+            # the item first: a cut after it leaves it open and the retry pauses; an item a
+            # person resolved already (told and resumed) is not undone by a late retry
+            if self._hold_item(client, debtor, number, today):
+                invoice = self.dunning.change_invoice(client, number, author=author)
+        if invoice is None:
+            found = self.repos.invoices.get(client.client_id, number)
+            assert found is not None
+            invoice = found.invoice
+        return DisputeEnded(invoice, sent, resumes_on)
+
+    def resume_held(self, item: ActionItem, author: str) -> None:
+        """A person closes the item that holds a consumer's invoice after his dispute ended
+        untold: his word that the debtor knows, so its invoices the hold still pauses resume
+        (the item is closed by the caller, with the person's words)."""
+        found = self.repos.clients.get(item.client_id)
+        if found is None:
+            return
+        stored = self.repos.invoices.get_many(item.client_id, list(item.invoice_numbers))
+        for number, s in sorted(stored.items()):
+            if s.invoice.debtor_number == item.debtor_number and s.invoice.paused_until == date.max:
+                self.dunning.change_invoice(
+                    found[0], number, resume=True, author=author, closes_held=False
+                )
+
+    def _notice(
+        self, client: Client, debtor: Debtor, number: str, reason: str, day: date, key: str
+    ) -> HandMessage | None:
+        """The notice by the first channel that reaches the debtor now, None when none does."""
+        reach = {
+            a.channel
+            for a in self.by_hand.channels_for(client.client_id, debtor.number)
+            if a.available and a.free_text
+        }
+        channel = next((c for c in TELLING if c in reach), None)
+        if channel is None:
+            return None
+        lang = debtor.language.value if debtor.language.value in WORDS else "nl"
+        subject, body, said = WORDS[lang]
+        shown = day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
+        text = body.format(invoice=number, day=shown, reason=said.format() if reason else "")
+        return HandMessage(
+            channel,
+            subject=subject.format(invoice=number),
+            body=text,
+            invoices=(number,),
+            idempotency_key=key,
+            values=(("dispute_answer", reason),),
+        )
+
+    def _key(self, client: Client, debtor: Debtor, number: str) -> str:
+        """One key per dispute ended: the dispute's own contact entry (a later dispute of the
+        same invoice has its own)."""
+        entry = self.repos.contacts.latest(
+            client.client_id, debtor.number, ContactKind.DISPUTE, number
+        )
+        return f"dispute-end|{number}|{entry.entry_id if entry else 'none'}"
+
+    def _ended_today(self, client: Client, debtor: Debtor, number: str) -> bool:
+        """The invoice's last status change is its dispute ending, today: a retry of the call
+        that ended it (not a repeat weeks later, nor after a newer change)."""
+        ended = self.repos.contacts.latest(client.client_id, debtor.number, ContactKind.STATUS, number)  # fmt: skip
+        return (
+            ended is not None
+            and ended.summary == f"Dispute on invoice {number} resolved"
+            and amsterdam_date(ended.at) == amsterdam_date(self.clock.now())
+        )
+
+    def _open(self, client: Client, number: str) -> bool:
+        found = self.repos.invoices.get(client.client_id, number)
+        return found is not None and found.invoice.status in (
+            InvoiceStatus.OPEN,
+            InvoiceStatus.PARTIALLY_PAID,
+        )
+
+    def _hold_item(self, client: Client, debtor: Debtor, number: str, today: date) -> bool:
+        """The item that holds the invoice written (or found waiting): True; found resolved
+        (a person told the debtor and resumed): False."""
+        item = ActionItem(
+            client_id=client.client_id,
+            action_id=day_keyed_id(today, UNTOLD, number),
+            kind=UNTOLD,
+            title=f"Tell debtor {debtor.number} the dispute on invoice {number} ended",
+            created_at=self.clock.now(),
+            debtor_number=debtor.number,
+            invoice_numbers=(number,),
+            detail={
+                "note": "the debtor was not told the dispute ended; the invoice is paused until "
+                "a person tells him (a message by hand) and resumes it"
+            },
+        )
+        try:
+            self.repos.actions.add(item)
+        except Conflict:  # written by the attempt this one repeats
+            found = self.repos.actions.get(client.client_id, item.action_id)
+            return found is not None and found[0].status is not ActionStatus.RESOLVED
+        return True
+
+    def _debtor(self, client: Client, number: str) -> Debtor:
+        found = self.repos.debtors.get(client.client_id, number)
+        if found is None:
+            raise NotFound(f"debtor {number} not found")
+        return found[0]
