@@ -35,7 +35,11 @@ def test_the_client_s_admin_sets_its_own_postal_address(world: World, tenants: T
     found = world.services.repos.clients.get(tenants.c1)
     assert found is not None
     c1 = found[0]
-    assert (c1.postal_address.street, c1.postal_address.postal_code) == ("Lindelaan 12", "3511 AB")
+    address = c1.postal_address
+    assert address is not None and (address.street, address.postal_code) == (
+        "Lindelaan 12",
+        "3511 AB",
+    )
     assert (c1.contact_email, c1.contact_phone) == ("debiteuren@c1.example", "030 1234567")
     assert c1.name == "Client C1"  # the name stays the agency's
 
