@@ -248,8 +248,9 @@ class _PageEnvironment(Environment):
 def _sentence(value: object) -> object:
     """What a page prints, a sentence ended once: "wat er openstaat bij {client}." of a client
     named "... B.V." read "B.V.." (newcomer20 F6)."""
-    # a plain text only: the pages mark no HTML safe, and one so marked is left as it is
-    return end_once(value) if type(value) is str else value
+    # a plain text of words only: the pages mark no HTML safe, and a value without a space
+    # (an invoice number a form posts back, a link, a token) is never a sentence
+    return end_once(value) if type(value) is str and " " in value else value
 
 
 _env = _PageEnvironment(
