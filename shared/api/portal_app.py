@@ -43,6 +43,7 @@ from shared.domain.portal.tokens import (
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import CreditTransfer, EpcQrError, qr_svg
 from shared.domain.references.iban import mask
+from shared.domain.sentence_end import end_once
 from shared.services.container import Services
 from shared.services.errors import Invalid, NotFound
 from shared.services.portal import (
@@ -244,9 +245,18 @@ class _PageEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
+def _sentence(value: object) -> object:
+    """What a page prints, a sentence ended once: "wat er openstaat bij {client}." of a client
+    named "... B.V." read "B.V.." (newcomer20 F6)."""
+    # a plain text of words only: the pages mark no HTML safe, and a value without a space
+    # (an invoice number a form posts back, a link, a token) is never a sentence
+    return end_once(value) if type(value) is str and " " in value else value
+
+
 _env = _PageEnvironment(
     loader=DictLoader({"base": BASE, "overview": OVERVIEW, "message": MESSAGE, "expired": EXPIRED}),
     autoescape=select_autoescape(default=True, default_for_string=True),
+    finalize=_sentence,
 )
 
 PORTAL_FORM_FIELDS = 2_000  # every invoice shown and ticked; more is not a form of ours

@@ -13,6 +13,7 @@ from shared.api.common import (
     page_args,
     principal,
     require_agency,
+    validate_body,
     validate_rows,
 )
 from shared.api.documents import page_of
@@ -180,6 +181,20 @@ def register(router: Router, services: Services) -> None:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         return ApiResponse(body=client_out(client))
 
+    def put_contact(ctx: Context) -> ApiResponse:
+        # the client's own admin too (newcomer20 F5): its letters' return address was the
+        # agency's to give, and a signed-up client's letters went out without one
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        body = validate_body(ctx.request, schemas.ClientContactIn)
+        a = body.postal_address
+        changed = services.client_settings.contact(
+            client,
+            contact_email=body.contact_email or "",
+            contact_phone=body.contact_phone or "",
+            postal_address=Address(a.street, a.postal_code, a.city, a.country) if a else None,
+        )
+        return ApiResponse(body=client_out(changed))
+
     def upsert_debtors(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         valid, errors = validate_rows(batch_items(ctx.request), schemas.DebtorIn)
@@ -291,6 +306,29 @@ def register(router: Router, services: Services) -> None:
     router.add(
         Route(
             "GET", "/v1/clients/{client}", get_client, "One client", tag, response=schemas.ClientOut
+        )
+    )
+    router.add(
+        Route(
+            "PUT",
+            "/v1/clients/{client}/contact",
+            put_contact,
+            "Change the client's contact e-mail, phone and postal address (its admin, or the "
+            "agency's)",
+            tag,
+            body=schemas.ClientContactIn,
+            response=schemas.ClientOut,
+            example={
+                "contact_email": "debiteuren@delinde.example",
+                "contact_phone": "030 123 45 67",
+                "postal_address": {
+                    "street": "Lindelaan 12",
+                    "postal_code": "3511 AB",
+                    "city": "Utrecht",
+                    "country": "NL",
+                },
+            },
+            errors={422: "an e-mail address, phone number or postal address it cannot take"},
         )
     )
     router.add(

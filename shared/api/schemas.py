@@ -125,6 +125,19 @@ class HouseStyleIn(Strict):
     footer_text: str | None = Field(default=None, max_length=500)
 
 
+class ClientContactIn(Strict):
+    """What a client's own admin may change of its details (newcomer20 F5); a field left out
+    is cleared, as a PUT replaces. Name, KvK number and language stay the agency's."""
+
+    contact_email: str | None = Field(default=None, max_length=254)
+    contact_phone: str | None = Field(default=None, max_length=30)
+    postal_address: AddressIn | None = Field(
+        default=None,
+        description="Printed in the client's letters' letterhead and as the return address in "
+        "the envelope window; null: letters carry no return address",
+    )
+
+
 class ClientIn(Strict):
     number: ExternalNumber
     name: Name

@@ -25,22 +25,23 @@ def _services() -> Services:
 
 def _target(args: argparse.Namespace, services: Services) -> Target:
     repos = services.repos
+    if args.agency is None:
+        # client numbers are each agency's own: a number alone could name another agency's
+        # client (attack20 F4), so --client needs --agency as the ops commands do
+        if args.client is not None:
+            raise ValueError(
+                f"--client needs --agency (client numbers are the agency's own): "
+                f"add --agency ID to invite into client {args.client}"
+            )
+        raise ValueError("name the agency (--agency ID), and a client with --client NUMBER")
+    if repos.agencies.get(args.agency) is None:
+        raise ValueError(f"no agency {args.agency}; create it with `inning agency create`")
     if args.client is None:
-        if args.agency is None:
-            raise ValueError("name the agency (--agency ID) or a client (--client NUMBER)")
-        if repos.agencies.get(args.agency) is None:
-            raise ValueError(f"no agency {args.agency}; create it with `inning agency create`")
         return Target(args.agency, None)
-    matches = [
-        c
-        for c in repos.clients.all()
-        if c.number == args.client and (args.agency is None or c.agency_id == args.agency)
-    ]
-    if not matches:
-        raise ValueError(f"no client numbered {args.client}")
-    if len(matches) > 1:
-        raise ValueError(f"client number {args.client} exists at several agencies; add --agency")
-    return Target(matches[0].agency_id, matches[0].client_id)
+    client_id = repos.clients.id_for_number(args.agency, args.client)
+    if client_id is None:
+        raise ValueError(f"agency {args.agency} has no client numbered {args.client}")
+    return Target(args.agency, client_id)
 
 
 def cmd_user_invite(args: argparse.Namespace) -> int:
@@ -94,7 +95,9 @@ def register(sub: Any) -> None:
     invite = actions.add_parser("invite", help="invite a user and print the invitation link")
     invite.add_argument("email")
     invite.add_argument("--agency", help="agency id (the user is one of its own people)")
-    invite.add_argument("--client", help="client number (the user is one of the client's)")
+    invite.add_argument(
+        "--client", help="the client's number at --agency (the user is one of the client's)"
+    )
     invite.add_argument("--role", required=True, choices=[r.value for r in Role])
     invite.add_argument("--name")
     invite.add_argument("--mobile")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from shared.domain.sentence_end import end_once
+
 # extra on a record written since references name their client (attack20 F1): its reference
 # is :func:`client_reference`; a record written before keeps ``inn-<key>``, the reference its
 # provider already holds (a report, a look-up or a bounce of it must still find it)
@@ -84,6 +86,15 @@ class MessageContent:
     # where the recipient finds the attachments when a mail cannot carry them (over the
     # mailbox's message size limit): the debtor's portal page; the mail then says so
     attachments_at: str = ""
+
+    def __post_init__(self) -> None:
+        # every mail, SMS and WhatsApp text is put together from words of ours and names of
+        # the client's ("... ten name van De Linde B.V."): one place ends its sentences once
+        # (newcomer20 F6), whoever wrote the words
+        for part in ("subject", "text", "html"):
+            value = getattr(self, part)
+            if value:
+                object.__setattr__(self, part, end_once(value))
 
 
 @dataclass(frozen=True)

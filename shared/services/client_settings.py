@@ -31,6 +31,18 @@ _THRESHOLD = "the threshold is a percentage from 50 to 100"
 RETRIES = 3
 
 
+def _contact(contact_email: str, contact_phone: str) -> tuple[str | None, str | None]:
+    """The contact e-mail and phone as stored (blank: none), or :class:`Invalid`."""
+    contact_email = contact_email.strip()
+    if contact_email and (error := email_error(contact_email)):
+        raise Invalid(error, "contact_email")
+    if len(contact_phone) > 30:
+        raise Invalid(
+            "a phone number has at most 30 characters", "contact_phone", code="phone_length"
+        )
+    return contact_email or None, contact_phone.strip() or None
+
+
 class ClientSettings:
     def __init__(self, repos: Repositories) -> None:
         self.repos = repos
@@ -66,25 +78,32 @@ class ClientSettings:
                 "the name holds a line break, control or direction character", "name",
                 code="client_name_characters",
             )  # fmt: skip
-        contact_email = contact_email.strip()
-        if contact_email and (error := email_error(contact_email)):
-            raise Invalid(error, "contact_email")
+        email, phone = _contact(contact_email, contact_phone)
         kvk_number = kvk_number.replace(" ", "")
         if kvk_number and not _KVK.match(kvk_number):
             raise Invalid("a KvK number has 8 digits", "kvk_number", code="kvk_invalid")
-        if len(contact_phone) > 30:
-            raise Invalid(
-                "a phone number has at most 30 characters", "contact_phone", code="phone_length"
-            )
         try:
             chosen = Language(language)
         except ValueError:
             raise Invalid("the language is nl or en", "language", code="language_choice") from None
         return self.change(
             client.client_id,
-            lambda c: replace(c, name=name, contact_email=contact_email or None,
-                              contact_phone=contact_phone.strip() or None,
+            lambda c: replace(c, name=name, contact_email=email, contact_phone=phone,
                               kvk_number=kvk_number or None, language=chosen,
+                              postal_address=postal_address),
+        )  # fmt: skip
+
+    def contact(
+        self, client: Client, *, contact_email: str, contact_phone: str,
+        postal_address: Address | None,
+    ) -> Client:  # fmt: skip
+        """What the client's own admin may change of its details (newcomer20 F5): where its
+        letters come back and debtors reach it. Name, KvK number and language stay the
+        agency's (:meth:`details`): the name is whom the agency collects for."""
+        email, phone = _contact(contact_email, contact_phone)
+        return self.change(
+            client.client_id,
+            lambda c: replace(c, contact_email=email, contact_phone=phone,
                               postal_address=postal_address),
         )  # fmt: skip
 

@@ -30,6 +30,7 @@ from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Address
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import CreditTransfer, qr_png
+from shared.domain.sentence_end import end_once
 
 WINDOW_X, WINDOW_Y, WINDOW_W, WINDOW_H = 20.0, 50.0, 90.0, 40.0  # mm
 
@@ -353,14 +354,15 @@ def render_letter(spec: LetterSpec) -> bytes:
     pdf.cell(0, 5, f"{labels['date']}: {_day(spec.letter_date)}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font(FAMILY, "B", 12)
-    pdf.multi_cell(170, 6, printable(spec.subject), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(170, 6, printable(end_once(spec.subject)), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font(FAMILY, "", 10)
     for n, paragraph in enumerate(spec.paragraphs):
         if spec.installments and n == spec.schedule_at:
             _schedule_table(pdf, spec)
             pdf.ln(2)
-        pdf.multi_cell(170, 5, printable(paragraph), new_x="LMARGIN", new_y="NEXT")
+        # a plan's or a hand-over's paragraphs name the client too (newcomer20 F6)
+        pdf.multi_cell(170, 5, printable(end_once(paragraph)), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
     if spec.invoices:
         widths = (45, 35, 35, 40)

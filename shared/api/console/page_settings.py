@@ -1,6 +1,7 @@
 """Settings of the chosen client: details, house style, automatic booking, postponement, bank
 accounts and (admins) its people. Each form is guarded by its own Action (``post_action``): the
-details as the API's client import (MANAGE_CLIENTS, the agency's admins), the bank accounts and
+details as the API's client import (MANAGE_CLIENTS, the agency's admins), the client's contact
+e-mail, phone and postal address also by its own admin (as PUT /v1/clients/{client}/contact), the bank accounts and
 automatic booking by MANAGE_BANK_ACCOUNTS, the postponement the portal grants by MANAGE_SETTLEMENTS (the terms of collecting),
 a business client's agreed collection costs by MANAGE_CLIENTS (the agency's, as in the API), the house style by WRITE, people by MANAGE_USERS.
 A person sees what their role may read; a form appears only where they may use it."""
@@ -10,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from shared.api.console.permits import allows, client_path
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, Forbidden, page, templates, words
 from shared.api.http import ApiResponse
@@ -19,7 +21,7 @@ from shared.domain.dunning.workflow import SWITCHABLE
 from shared.domain.law.agreed_costs import reasonableness_note
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
-from shared.domain.people.authorisation import Action, Role
+from shared.domain.people.authorisation import Action, Role, action_for_request
 from shared.domain.references.iban import normalise
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.people.admin import NotAllowed, actor_of
@@ -28,25 +30,29 @@ CLIENT_ROLES = (Role.CLIENT_ADMIN, Role.CLIENT_STAFF, Role.READ_ONLY)
 
 FORM = """{% macro open(desk, csrf, do) %}<form method="post" action="{{ desk.url('/settings') }}">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
-<input type="hidden" name="do" value="{{ do }}">{% endmacro %}"""
-
-SETTINGS = """{% extends "shell" %}{% from "settings-form" import open %}{% block main %}
-<section aria-labelledby="set-details-h"><h2 id="set-details-h">{{ t.set_details }}</h2>
-{% if can.details %}{{ open(desk, csrf, 'details') }}<div class="grid">
-<div><label for="set-name">{{ t.set_name }}</label><input id="set-name" name="name" value="{{ client.name }}" required></div>
-<div><label for="set-email">{{ t.set_email }}</label><input id="set-email" name="contact_email" type="email" value="{{ client.contact_email or '' }}"></div>
-<div><label for="set-phone">{{ t.set_phone }}</label><input id="set-phone" name="contact_phone" value="{{ client.contact_phone or '' }}"></div>
-<div><label for="set-kvk">{{ t.set_kvk }}</label><input id="set-kvk" name="kvk_number" value="{{ client.kvk_number or '' }}" inputmode="numeric"></div>
-<div><label for="set-lang">{{ t.set_language }}</label><select id="set-lang" name="language">{% for l in ('nl', 'en') %}<option value="{{ l }}"{% if client.language.value == l %} selected{% endif %}>{{ l }}</option>{% endfor %}</select></div>
-</div><fieldset><legend>{{ t.set_postal }}</legend><p>{{ t.set_postal_intro }}</p><div class="grid">{% set a = client.postal_address %}
+<input type="hidden" name="do" value="{{ do }}">{% endmacro %}
+{% macro reach(t, client) %}<div><label for="set-email">{{ t.set_email }}</label><input id="set-email" name="contact_email" type="email" value="{{ client.contact_email or '' }}"></div>
+<div><label for="set-phone">{{ t.set_phone }}</label><input id="set-phone" name="contact_phone" value="{{ client.contact_phone or '' }}"></div>{% endmacro %}
+{% macro postal(t, a) %}<fieldset><legend>{{ t.set_postal }}</legend><p>{{ t.set_postal_intro }}</p><div class="grid">
 <div><label for="set-street">{{ t.set_street }}</label><input id="set-street" name="street" value="{{ a.street if a else '' }}" autocomplete="street-address"></div>
 <div><label for="set-postcode">{{ t.set_postcode }}</label><input id="set-postcode" name="postal_code" value="{{ a.postal_code if a else '' }}" autocomplete="postal-code"></div>
 <div><label for="set-city">{{ t.set_city }}</label><input id="set-city" name="city" value="{{ a.city if a else '' }}" autocomplete="address-level2"></div>
 <div><label for="set-country">{{ t.set_country }}</label><input id="set-country" name="country" value="{{ a.country if a else 'NL' }}" maxlength="2" size="3" autocomplete="country"></div>
-</div></fieldset><p><button type="submit">{{ t.set_save }}</button></p></form>
-{% else %}<dl><dt>{{ t.set_name }}</dt><dd>{{ client.name }}</dd><dt>{{ t.set_number }}</dt><dd>{{ client.number }}</dd>
-<dt>{{ t.set_email }}</dt><dd>{{ client.contact_email or '-' }}</dd><dt>{{ t.set_kvk }}</dt><dd>{{ client.kvk_number or '-' }}</dd>
-<dt>{{ t.set_postal }}</dt><dd>{% if client.postal_address %}{{ client.postal_address.street }}, {{ client.postal_address.postal_code }} {{ client.postal_address.city }}{% if client.postal_address.country != 'NL' %}, {{ client.postal_address.country }}{% endif %}{% else %}-{% endif %}</dd></dl>{% endif %}</section>
+</div></fieldset>{% endmacro %}"""
+
+SETTINGS = """{% extends "shell" %}{% from "settings-form" import open, reach, postal %}{% block main %}
+<section aria-labelledby="set-details-h"><h2 id="set-details-h">{{ t.set_details }}</h2>
+{% if can.details %}{{ open(desk, csrf, 'details') }}<div class="grid">
+<div><label for="set-name">{{ t.set_name }}</label><input id="set-name" name="name" value="{{ client.name }}" required></div>
+{{ reach(t, client) }}
+<div><label for="set-kvk">{{ t.set_kvk }}</label><input id="set-kvk" name="kvk_number" value="{{ client.kvk_number or '' }}" inputmode="numeric"></div>
+<div><label for="set-lang">{{ t.set_language }}</label><select id="set-lang" name="language">{% for l in ('nl', 'en') %}<option value="{{ l }}"{% if client.language.value == l %} selected{% endif %}>{{ l }}</option>{% endfor %}</select></div>
+</div>{{ postal(t, client.postal_address) }}<p><button type="submit">{{ t.set_save }}</button></p></form>
+{% else %}<dl><dt>{{ t.set_name }}</dt><dd>{{ client.name }}</dd><dt>{{ t.set_number }}</dt><dd>{{ client.number }}</dd><dt>{{ t.set_kvk }}</dt><dd>{{ client.kvk_number or '-' }}</dd>
+{% if not can.contact %}<dt>{{ t.set_email }}</dt><dd>{{ client.contact_email or '-' }}</dd>
+<dt>{{ t.set_postal }}</dt><dd>{% if client.postal_address %}{{ client.postal_address.street }}, {{ client.postal_address.postal_code }} {{ client.postal_address.city }}{% if client.postal_address.country != 'NL' %}, {{ client.postal_address.country }}{% endif %}{% else %}-{% endif %}</dd>{% endif %}</dl>
+{% if can.contact %}<p>{{ t.set_contact_intro }}</p>{{ open(desk, csrf, 'contact') }}<div class="grid">{{ reach(t, client) }}</div>
+{{ postal(t, client.postal_address) }}<p><button type="submit">{{ t.set_save }}</button></p></form>{% endif %}{% endif %}</section>
 
 <section aria-labelledby="set-style-h"><h2 id="set-style-h">{{ t.set_style }}</h2>
 {% if can.house %}{{ open(desk, csrf, 'house') }}<div class="grid">
@@ -130,6 +136,7 @@ words(
         "set_name": "Naam", "set_number": "Nummer", "set_email": "E-mailadres", "set_phone": "Telefoon",
         "set_kvk": "KvK-nummer", "set_language": "Taal", "set_postal": "Postadres",
         "set_postal_intro": "Staat als afzender op brieven; onbestelbare post komt hier terug. Leeg: brieven hebben geen retouradres.",
+        "set_contact_intro": "Naam en KvK-nummer wijzigt het incassobureau; uw e-mailadres, telefoonnummer en postadres wijzigt u hier zelf.",
         "set_street": "Straat en huisnummer", "set_postcode": "Postcode", "set_city": "Plaats", "set_country": "Land (code, bijv. NL, BE)", "set_save": "Opslaan", "set_style": "Huisstijl",
         "set_primary": "Hoofdkleur", "set_accent": "Accentkleur", "set_footer": "Voettekst van e-mails en brieven",
         "set_booking": "Automatisch boeken", "set_channels": "Kanalen",
@@ -182,6 +189,7 @@ words(
         "set_name": "Name", "set_number": "Number", "set_email": "E-mail address", "set_phone": "Phone",
         "set_kvk": "KvK number", "set_language": "Language", "set_postal": "Postal address",
         "set_postal_intro": "Printed as the sender on letters; undeliverable mail comes back here. Empty: letters carry no return address.",
+        "set_contact_intro": "Name and KvK number are changed by the collection agency; your e-mail address, phone number and postal address you change here.",
         "set_street": "Street and number", "set_postcode": "Postal code", "set_city": "City", "set_country": "Country (code, e.g. NL, BE)", "set_save": "Save", "set_style": "House style",
         "set_primary": "Main colour", "set_accent": "Accent colour", "set_footer": "Footer of e-mails and letters",
         "set_booking": "Automatic booking", "set_channels": "Channels",
@@ -234,6 +242,9 @@ words(
 
 ACTIONS = {
     "details": Action.MANAGE_CLIENTS,
+    # the client's own admin too: where its letters come back and debtors reach it, as
+    # PUT /v1/clients/{client}/contact (newcomer20 F5)
+    "contact": action_for_request("PUT", "/v1/clients/-/contact"),
     "house": Action.WRITE,
     "image": Action.WRITE,
     "booking": Action.MANAGE_BANK_ACCOUNTS,
@@ -279,6 +290,11 @@ def _act(desk: Desk, client: Client, do: str) -> str:
             s.details(client, name=desk.field("name"), contact_email=desk.field("contact_email"),
                       contact_phone=desk.field("contact_phone"), kvk_number=desk.field("kvk_number"),
                       language=desk.field("language"),
+                      postal_address=postal_address(desk.field("street"), desk.field("postal_code"),
+                                                    desk.field("city"), desk.field("country")))  # fmt: skip
+        case "contact":
+            s.contact(client, contact_email=desk.field("contact_email"),
+                      contact_phone=desk.field("contact_phone"),
                       postal_address=postal_address(desk.field("street"), desk.field("postal_code"),
                                                     desk.field("city"), desk.field("country")))  # fmt: skip
         case "house":
@@ -376,6 +392,7 @@ def _own_user(desk: Desk, client: Client) -> None:
 def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiResponse:
     can = {
         "details": desk.may(Action.MANAGE_CLIENTS),
+        "contact": allows(desk, "PUT", client_path(desk, "contact")),
         "house": desk.may(Action.WRITE),
         "booking": desk.may(Action.MANAGE_BANK_ACCOUNTS),
         "postpone": desk.may(Action.MANAGE_SETTLEMENTS),

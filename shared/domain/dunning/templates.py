@@ -38,6 +38,7 @@ from shared.domain.law.fourteen_day_letter import (
 )
 from shared.domain.ledger.model import InterestRule
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
+from shared.domain.sentence_end import end_once
 
 
 class TemplateError(ValueError):
@@ -236,7 +237,8 @@ def render(template: MessageTemplate, context: TemplateContext) -> RenderedMessa
             continue
         env = _environment(template.language, escape)
         try:
-            parts[name] = render_bounded(env, source, variables).strip()
+            # "... namens {{ client.name }}." of a client named "De Linde B.V." (newcomer20 F6)
+            parts[name] = end_once(render_bounded(env, source, variables).strip())
         except BudgetExceeded as exc:
             raise TemplateError(
                 name, template_reasons.too_much_work(str(exc)), _traceback_line(exc)

@@ -143,6 +143,10 @@ def action_for_request(method: str, path: str) -> Action:
     writes = method not in ("GET", "HEAD")
     if writes and "links" in parts:
         return Action.MANAGE_BANK_ACCOUNTS  # where debtors' money goes (a client's Mollie)
+    if writes and len(parts) == 4 and parts[1] == "clients" and parts[3] == "contact":
+        # where the client's letters come back and debtors reach it: its own admin's, as its
+        # mailbox link is (newcomer20 F5), never its daily staff's; the agency's admin as before
+        return Action.MANAGE_BANK_ACCOUNTS
     if writes and parts[-3:-2] == ["payments"] and parts[-1:] == ["designation"]:
         return Action.REVERSE_RECEIPTS  # booked money moved to other claims by a person
     if writes and parts[-1:] in (["waive"], ["write-off"], ["plan-rules"], ["received-on"]):

@@ -87,6 +87,17 @@ def test_a_client_admin_by_client_number(installed, tenants, capsys):
     assert user.client_id == tenants.c1
 
 
+def test_a_client_number_needs_its_agency(installed, tenants, capsys):
+    # attack20 F4: a number alone took whichever agency's client bore it
+    args = ["user", "invite", "baas@c1.example", "--client", "C1", "--role", "client_admin"]
+    assert main(args) == 2
+    assert "--client needs --agency" in capsys.readouterr().err
+    assert installed.services.people.kit.people.users.by_email("baas@c1.example") is None
+    # another agency's number is not this agency's client
+    assert main([*args, "--agency", "agency-b"]) == 2
+    assert installed.services.people.kit.people.users.by_email("baas@c1.example") is None
+
+
 def test_platform_broadcast(installed, capsys):
     args = [
         "broadcast",
