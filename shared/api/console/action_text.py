@@ -74,6 +74,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "mollie_payment_missing": ("Mollie-betaling onbekend", "Mollie payment missing"),
     "mollie_test_payment": ("Mollie-testbetaling niet geboekt", "Mollie test payment not booked"),
     "signup_kvk_shared": ("KvK-nummer bij twee aanmeldingen", "KvK number in two sign-ups"),
+    # a verified sign-up until approved or refused (shared/services/people/signup_waiting.py)
+    "signup_waiting": ("Aanmelding wacht op goedkeuring", "Sign-up waiting for approval"),
     "new_case": ("Nieuwe zaak", "New case"),
     "case_withdrawn": ("Zaak ingetrokken", "Case withdrawn"),
     "case_withdrawn_confirmation": ("Zaak ingetrokken (bevestiging)", "Case withdrawn (confirmed)"),
@@ -217,6 +219,9 @@ DETAILS: dict[str, tuple[str, str]] = {
     "accounts": ("Rekeningen", "Accounts"),
     "held_back": ("Afschriften tegengehouden", "Statements held back"),
     "client": ("Opdrachtgever", "Client"),
+    "kvk_number": ("KvK-nummer", "KvK number"),
+    "email": ("E-mailadres", "E-mail address"),
+    "earlier": ("Eerdere aanmelding", "Earlier sign-up"),
     "received_at": ("Ontvangen", "Received"),
     "bytes": ("Grootte (bytes)", "Size (bytes)"),
     # a refused statement file's report (StatementError.as_dict, newcomer16 #6: "error" stood
@@ -426,6 +431,12 @@ _TITLES = shapes(
                    "bevestigt dat het een veertiendagenbrief was zoals art. 6:96 lid 6 vraagt "
                    "(het staffelbedrag, 14 dagen na ontvangst), of de termijn van een nieuwe "
                    "veertiendagenbrief verloopt"),
+        (r"^Sign-up (\S+) \((.+), KvK (\d{8}), (\S+)\) waits for approval: .*$",
+         lambda m: f"Aanmelding {m[1]} ({m[2]}, KvK {m[3]}, {m[4]}) wacht op goedkeuring: tot "
+                   "dan bereikt niets haar debiteuren. Goedkeuren kan pas met haar bankrekening: "
+                   "de opdrachtgever voegt die toe onder Instellingen, Bankrekeningen; keur de "
+                   f"aanmelding daarna goed (POST /v1/clients/{m[1]}/approve), of weiger haar "
+                   "door de opdrachtgever te deactiveren"),
         (r"^Unmatched payment of (.+)$", lambda m: f"Onbekende betaling van {m[1]}"),
         (r"^Payment plan (\S+): a restatement raised its claims to (.+) while the plan asks (.+); "
          r"the plan is left as agreed: agree a new plan or collect the rest after it$",
