@@ -624,6 +624,19 @@ _TITLES = shapes(
         (r"^entry (\d+): amount missing \(Ntry/Amt\); (.*)$",
          lambda m: f"post {m[1]}: het bedrag ontbreekt (Ntry/Amt); vraag de bank het afschrift "
                    "opnieuw aan te maken: een post zonder bedrag kan niet geboekt worden"),
+        # a run's approval and a run waiting for the account (shared/services/settlement/runs.py
+        # _ask_approval, settlement_blocked): the agency's Today showed them in English
+        (r"^Settlement run (\S+): (\d+) statements, (\d+) payouts, (.+?) awaiting approval"
+         r"(?:; (\d+) client\(s\) owe (.+) back \(no payout for them\))?$",
+         lambda m: f"Afdrachtrun {m[1]}: {m[2]} afrekeningen, {m[3]} overboekingen, {m[4]} wacht "
+                   "op goedkeuring"
+                   + (f"; {m[5]} opdrachtgever(s) moeten {m[6]} terugbetalen (geen overboeking "
+                      "voor hen)" if m[5] else "")),
+        (r"^Settlement run (\S+) needs the third-party account \(derdengeldenrekening\) to pay "
+         r"out; until it is finished it takes in its clients' later payments and refunds$",
+         lambda m: f"Afdrachtrun {m[1]} heeft de derdengeldenrekening nodig om uit te betalen; "
+                   "tot hij klaar is, neemt hij de latere betalingen en terugbetalingen van zijn "
+                   "opdrachtgevers op"),
         # what a client owes after a settlement (shared/services/settlement/runs.py)
         (r"^Client (\S+) owes (.+) back \((.+); settlement (\S+)\): claim it back; until then it is set off against its next payout$",
          lambda m: f"Opdrachtgever {m[1]} moet {m[2]} terugbetalen ({_OWES_NL.get(m[3], m[3])}; "
