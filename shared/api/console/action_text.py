@@ -336,6 +336,18 @@ def _plan_why_nl(why: str) -> str:
     return why
 
 
+def _came_back_nl(why: str) -> str:
+    """Why a payment came back (PaymentService.reverse's reasons), in Dutch; a person's own
+    note (a reversal by hand) as it is."""
+    bank = re.fullmatch(r"(direct debit )?returned by the bank \((.*)\)", why)
+    if bank:
+        return f"{'incasso ' if bank[1] else ''}teruggeboekt door de bank ({bank[2]})"
+    mollie = re.fullmatch(r"(refund|chargeback) through Mollie", why)
+    if mollie:
+        return f"{'terugbetaling' if mollie[1] == 'refund' else 'chargeback'} via Mollie"
+    return in_language(why, _REASONS, "nl")  # a booking undone (statements_redo.UNDONE)
+
+
 # a message that was not sent (shared/services/messaging.py _failed): what happened, the
 # next step it suggests and, for a 14-day letter, what that means for the costs
 _NOT_SENT_NL = {"the provider refused it": "de aanbieder weigerde het",
@@ -562,7 +574,7 @@ _TITLES = shapes(
          lambda m: f"Een melding dat de {_MESSAGE_NL[m[1]]} aan debiteur {m[2]} niet aankwam, kwam van "
                    f"{m[3]}, het eigen domein van de ontvanger: ga na of die hem bereikte voor u "
                    "hem opnieuw stuurt"),
-        (r"^Payment of (.+) came back \((.*)\)$", lambda m: f"Betaling van {m[1]} teruggekomen ({m[2]})"),
+        (r"^Payment of (.+) came back \((.*)\)$", lambda m: f"Betaling van {m[1]} teruggekomen ({_came_back_nl(m[2])})"),
         (r"^New case from (.+): debtor (\S+), (.+)$",
          lambda m: f"Nieuwe zaak van {m[1]}: debiteur {m[2]}, {m[3]}"),
         (r"^Case (\S+) withdrawn; (.+) was told$", lambda m: f"Zaak {m[1]} ingetrokken; {m[2]} is ingelicht"),
