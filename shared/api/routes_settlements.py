@@ -372,3 +372,8 @@ def register(router: Router, services: Services) -> None:
     from shared.api import routes_settlement_repayments
 
     routes_settlement_repayments.register(router, services)
+
+    # the client's own statements (its own module: a client's reach, not the agency's runs)
+    from shared.api import routes_client_statements
+
+    routes_client_statements.register(router, services)

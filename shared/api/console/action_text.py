@@ -78,6 +78,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "mollie_payment_missing": ("Mollie-betaling onbekend", "Mollie payment missing"),
     "mollie_test_payment": ("Mollie-testbetaling niet geboekt", "Mollie test payment not booked"),
     "signup_kvk_shared": ("KvK-nummer bij twee aanmeldingen", "KvK number in two sign-ups"),
+    # a verified sign-up until approved or refused (shared/services/people/signup_waiting.py)
+    "signup_waiting": ("Aanmelding wacht op goedkeuring", "Sign-up waiting for approval"),
     "new_case": ("Nieuwe zaak", "New case"),
     "case_withdrawn": ("Zaak ingetrokken", "Case withdrawn"),
     "case_withdrawn_confirmation": ("Zaak ingetrokken (bevestiging)", "Case withdrawn (confirmed)"),
@@ -221,6 +223,9 @@ DETAILS: dict[str, tuple[str, str]] = {
     "accounts": ("Rekeningen", "Accounts"),
     "held_back": ("Afschriften tegengehouden", "Statements held back"),
     "client": ("Opdrachtgever", "Client"),
+    "kvk_number": ("KvK-nummer", "KvK number"),
+    "email": ("E-mailadres", "E-mail address"),
+    "earlier": ("Eerdere aanmelding", "Earlier sign-up"),
     "received_at": ("Ontvangen", "Received"),
     "bytes": ("Grootte (bytes)", "Size (bytes)"),
     # a refused statement file's report (StatementError.as_dict, newcomer16 #6: "error" stood
@@ -335,6 +340,18 @@ def _plan_why_nl(why: str) -> str:
     return why
 
 
+def _came_back_nl(why: str) -> str:
+    """Why a payment came back (PaymentService.reverse's reasons), in Dutch; a person's own
+    note (a reversal by hand) as it is."""
+    bank = re.fullmatch(r"(direct debit )?returned by the bank \((.*)\)", why)
+    if bank:
+        return f"{'incasso ' if bank[1] else ''}teruggeboekt door de bank ({bank[2]})"
+    mollie = re.fullmatch(r"(refund|chargeback) through Mollie", why)
+    if mollie:
+        return f"{'terugbetaling' if mollie[1] == 'refund' else 'chargeback'} via Mollie"
+    return in_language(why, _REASONS, "nl")  # a booking undone (statements_redo.UNDONE)
+
+
 # a message that was not sent (shared/services/messaging.py _failed): what happened, the
 # next step it suggests and, for a 14-day letter, what that means for the costs
 _NOT_SENT_NL = {"the provider refused it": "de aanbieder weigerde het",
@@ -430,6 +447,12 @@ _TITLES = shapes(
                    "bevestigt dat het een veertiendagenbrief was zoals art. 6:96 lid 6 vraagt "
                    "(het staffelbedrag, 14 dagen na ontvangst), of de termijn van een nieuwe "
                    "veertiendagenbrief verloopt"),
+        (r"^Sign-up (\S+) \((.+), KvK (\d{8}), (\S+)\) waits for approval: .*$",
+         lambda m: f"Aanmelding {m[1]} ({m[2]}, KvK {m[3]}, {m[4]}) wacht op goedkeuring: tot "
+                   "dan bereikt niets haar debiteuren. Goedkeuren kan pas met haar bankrekening: "
+                   "de opdrachtgever voegt die toe onder Instellingen, Bankrekeningen; keur de "
+                   f"aanmelding daarna goed (POST /v1/clients/{m[1]}/approve), of weiger haar "
+                   "door de opdrachtgever te deactiveren"),
         (r"^Unmatched payment of (.+)$", lambda m: f"Onbekende betaling van {m[1]}"),
         (r"^Payment plan (\S+): a restatement raised its claims to (.+) while the plan asks (.+); "
          r"the plan is left as agreed: agree a new plan or collect the rest after it$",
@@ -555,7 +578,7 @@ _TITLES = shapes(
          lambda m: f"Een melding dat de {_MESSAGE_NL[m[1]]} aan debiteur {m[2]} niet aankwam, kwam van "
                    f"{m[3]}, het eigen domein van de ontvanger: ga na of die hem bereikte voor u "
                    "hem opnieuw stuurt"),
-        (r"^Payment of (.+) came back \((.*)\)$", lambda m: f"Betaling van {m[1]} teruggekomen ({m[2]})"),
+        (r"^Payment of (.+) came back \((.*)\)$", lambda m: f"Betaling van {m[1]} teruggekomen ({_came_back_nl(m[2])})"),
         (r"^New case from (.+): debtor (\S+), (.+)$",
          lambda m: f"Nieuwe zaak van {m[1]}: debiteur {m[2]}, {m[3]}"),
         (r"^Case (\S+) withdrawn; (.+) was told$", lambda m: f"Zaak {m[1]} ingetrokken; {m[2]} is ingelicht"),
@@ -617,6 +640,19 @@ _TITLES = shapes(
         (r"^entry (\d+): amount missing \(Ntry/Amt\); (.*)$",
          lambda m: f"post {m[1]}: het bedrag ontbreekt (Ntry/Amt); vraag de bank het afschrift "
                    "opnieuw aan te maken: een post zonder bedrag kan niet geboekt worden"),
+        # a run's approval and a run waiting for the account (shared/services/settlement/runs.py
+        # _ask_approval, settlement_blocked): the agency's Today showed them in English
+        (r"^Settlement run (\S+): (\d+) statements, (\d+) payouts, (.+?) awaiting approval"
+         r"(?:; (\d+) client\(s\) owe (.+) back \(no payout for them\))?$",
+         lambda m: f"Afdrachtrun {m[1]}: {m[2]} afrekeningen, {m[3]} overboekingen, {m[4]} wacht "
+                   "op goedkeuring"
+                   + (f"; {m[5]} opdrachtgever(s) moeten {m[6]} terugbetalen (geen overboeking "
+                      "voor hen)" if m[5] else "")),
+        (r"^Settlement run (\S+) needs the third-party account \(derdengeldenrekening\) to pay "
+         r"out; until it is finished it takes in its clients' later payments and refunds$",
+         lambda m: f"Afdrachtrun {m[1]} heeft de derdengeldenrekening nodig om uit te betalen; "
+                   "tot hij klaar is, neemt hij de latere betalingen en terugbetalingen van zijn "
+                   "opdrachtgevers op"),
         # what a client owes after a settlement (shared/services/settlement/runs.py)
         (r"^Client (\S+) owes (.+) back \((.+); settlement (\S+)\): claim it back; until then it is set off against its next payout$",
          lambda m: f"Opdrachtgever {m[1]} moet {m[2]} terugbetalen ({_OWES_NL.get(m[3], m[3])}; "

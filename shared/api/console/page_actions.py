@@ -152,13 +152,31 @@ def _may_assign(desk: Desk, email: str) -> bool:
     )
 
 
+def _once_each(suggestions: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Each invoice once, at its best score: the matcher offers its three best candidates,
+    and a set of invoices (a known payer's whole bill) repeats the single ones, so the form
+    offered TF-101 and TF-103 twice to tick (agency21 F6: 0,80 and 0,35 of one invoice)."""
+    seen: set[object] = set()
+    kept = []
+    for s in sorted(suggestions, key=lambda s: -_score(s)):
+        if s.get("invoice") not in seen:
+            seen.add(s.get("invoice"))
+            kept.append(s)
+    return kept
+
+
+def _score(suggestion: dict[str, object]) -> float:
+    score = suggestion.get("score")
+    return float(score) if isinstance(score, (int, float)) else 0.0
+
+
 def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> ApiResponse:
     offered = item.detail.get("suggestions")
-    suggestions = [
+    suggestions = _once_each([
         s
         for s in (offered if isinstance(offered, list) else [])
         if isinstance(s, dict) and s.get("client_id") in (None, item.client_id)
-    ]
+    ])  # fmt: skip
     suggestions = _with_debtors(desk, item.client_id, suggestions)
     open_invoices = []
     if item.kind in CONFIRMABLE and item.debtor_number:

@@ -18,6 +18,7 @@ from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.access import Scope
+from shared.domain.invoices import CLOSED
 from shared.domain.money import AmountError, parse_amount
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.portal import agency_transfer_text
@@ -73,15 +74,20 @@ def _may_withdraw(desk: Desk, case: Case) -> bool:
 
 def _one(desk: Desk, case: Case, notice: str = "", status: int = 200) -> ApiResponse:
     shot: dict[str, Any] = case.dossier or {}
+    # the snapshot is the case as handed over; beside it each invoice as it stands now (one
+    # batch read), or a case its debtor paid in full read "lopend" with the old amounts and
+    # nothing said it was done (agency21 F5)
+    now = desk.services.repos.invoices.get_many(case.client_id, list(case.invoice_numbers))
     invoices = [
-        {**i, "open_cents": _cents(i.get("open"))}
+        {**i, "open_cents": _cents(i.get("open")), "now": now.get(str(i.get("number")))}
         for i in shot.get("invoices", [])
         if isinstance(i, dict)
     ]
+    settled = bool(now) and all(s.invoice.status in CLOSED for s in now.values())
     amounts = {k: _cents(v) for k, v in (shot.get("amounts") or {}).items()}
     return desk.render(
         "case", desk.t["case_one"].format(debtor=case.debtor_number), status, notice=notice,
-        error=status >= 400, case=case, invoices=invoices, amounts=amounts,
+        error=status >= 400, case=case, invoices=invoices, amounts=amounts, settled=settled,
         client_name=_client_names(desk).get(case.client_id, case.client_id),
         debtor_name=(shot.get("debtor") or {}).get("name", ""),
         may_withdraw=case.status == "open" and _may_withdraw(desk, case),
@@ -137,11 +143,12 @@ ONE = """{% extends "shell" %}{% block main %}
 <dt>{{ t.case_handed }}</dt><dd>{{ case.created_at|local }}</dd>
 <dt>{{ t.act_status }}</dt><dd>{{ t['case_' + case.status] }}{% if case.withdrawn_at %} ({{ case.withdrawn_at|local }}){% endif %}{% if case.withdrawn_reason %}: {{ case.withdrawn_reason }}{% endif %}</dd>
 {% if case.status == 'open' %}<dt>{{ t.case_quote }}</dt><dd>{{ quote }}</dd>{% endif %}
+{% if settled %}<dt>{{ t.case_now }}</dt><dd id="case-settled">{{ t.case_settled }}</dd>{% endif %}
 {% if amounts %}<dt>{{ t.case_amounts }}</dt><dd>{{ t.dos_principal }} {{ desk.money(amounts.principal or 0) }} · {{ t.dos_costs }} {{ desk.money(amounts.costs or 0) }} · {{ t.dos_interest }} {{ desk.money(amounts.interest or 0) }}</dd>{% endif %}
 </dl></section>
 {% if invoices %}<section aria-labelledby="ci-h"><h2 id="ci-h">{{ t.act_invoices }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.act_invoices }}"><table><caption class="visually-hidden">{{ t.case_invoices_then }}</caption>
-<thead><tr><th scope="col">{{ t.dos_invoice }}</th><th scope="col">{{ t.dos_due }}</th><th scope="col" class="num">{{ t.dos_open }}</th></tr></thead><tbody>
-{% for i in invoices %}<tr><th scope="row">{{ i.number }}</th><td>{{ i.due_date }}</td><td class="num">{% if i.open_cents is not none %}{{ desk.money(i.open_cents) }}{% endif %}</td></tr>{% endfor %}
+<thead><tr><th scope="col">{{ t.dos_invoice }}</th><th scope="col">{{ t.dos_due }}</th><th scope="col" class="num">{{ t.dos_open }}</th><th scope="col">{{ t.case_now }}</th><th scope="col" class="num">{{ t.case_open_now }}</th></tr></thead><tbody>
+{% for i in invoices %}<tr><th scope="row">{{ i.number }}</th><td>{{ i.due_date }}</td><td class="num">{% if i.open_cents is not none %}{{ desk.money(i.open_cents) }}{% endif %}</td><td>{% if i.now %}{{ i.now.invoice.status.value|word('invoice_status') }}{% else %}-{% endif %}</td><td class="num">{% if i.now %}{{ desk.money(i.now.invoice.open_amount) }}{% endif %}</td></tr>{% endfor %}
 </tbody></table></div><p class="muted">{{ t.case_invoices_then }}</p></section>{% endif %}
 {% if may_withdraw %}<section aria-labelledby="cw-h"><h2 id="cw-h">{{ t.case_withdraw }}</h2>
 <form method="post" action="{{ desk.url('/cases/' + case.case_id|segment, client=case.client_id if desk.choices|length > 1 else none) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}">
@@ -158,7 +165,8 @@ words(
         "case_nav": "Zaken", "case_title": "Overgedragen zaken", "case_one": "Zaak van debiteur {debtor}",
         "case_which": "Welke zaken", "case_open": "lopend", "case_withdrawn": "ingetrokken",
         "case_handed": "Overgedragen op", "case_none": "Geen zaken.", "case_back": "Terug naar de zaken",
-        "case_amounts": "Bij overdracht", "case_quote": "Omschrijving bij betaling aan het incassobureau", "case_invoices_then": "De facturen zoals ze bij de overdracht waren.",
+        "case_amounts": "Bij overdracht", "case_quote": "Omschrijving bij betaling aan het incassobureau", "case_invoices_then": "De facturen zoals ze bij de overdracht waren, en hoe ze nu staan (open: de hoofdsom; het dossier toont kosten en rente).",
+        "case_now": "Nu", "case_open_now": "Nu open", "case_settled": "Niets meer open: alle facturen van de zaak zijn betaald, gecrediteerd of ingetrokken.",
         "case_withdraw": "Zaak intrekken",
         "case_withdraw_hint": "De zaak gaat terug naar de opdrachtgever: de facturen vallen weer onder de eigen aanmaningen van de opdrachtgever. Beide kanten krijgen een e-mail.",
         "case_confirm": "Ja, trek de zaak in.", "case_error": "Niet gelukt: {reason}",
@@ -167,7 +175,8 @@ words(
         "case_nav": "Cases", "case_title": "Cases handed over", "case_one": "Case of debtor {debtor}",
         "case_which": "Which cases", "case_open": "open", "case_withdrawn": "withdrawn",
         "case_handed": "Handed over on", "case_none": "No cases.", "case_back": "Back to the cases",
-        "case_amounts": "When handed over", "case_quote": "To quote when paying the agency", "case_invoices_then": "The invoices as they were when handed over.",
+        "case_amounts": "When handed over", "case_quote": "To quote when paying the agency", "case_invoices_then": "The invoices as they were when handed over, and as they stand now (open: the principal; the dossier shows costs and interest).",
+        "case_now": "Now", "case_open_now": "Open now", "case_settled": "Nothing open any more: every invoice of the case is paid, credited or withdrawn.",
         "case_withdraw": "Withdraw the case",
         "case_withdraw_hint": "The case goes back to the client: its invoices return to the client's own reminders. Both sides get an e-mail.",
         "case_confirm": "Yes, withdraw the case.", "case_error": "Not done: {reason}",

@@ -19,6 +19,7 @@ import shared.api.console.page_quick_texts
 import shared.api.console.page_reports
 import shared.api.console.page_settings
 import shared.api.console.page_settlement
+import shared.api.console.page_statements
 import shared.api.console.page_templates
 import shared.api.console.page_today
 import shared.api.console.page_upload

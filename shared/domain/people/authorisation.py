@@ -135,6 +135,7 @@ def action_for_request(method: str, path: str) -> Action:
         or "settlement-agreement" in parts
         or parts[1:2] == ["settlement-defaults"]  # the agency's defaults for its agreements
         or "settlement-repayments" in parts  # money a client paid back: finance/admin
+        or parts[3:4] == ["settlements"]  # a client's own statements: commission, payouts
     )
     if settlement:
         return Action.MANAGE_SETTLEMENTS  # paying collected money out: admins, reads too

@@ -38,6 +38,7 @@ from shared.services.people import texts
 from shared.services.people.accounts import AccountService
 from shared.services.people.kit import Kit, Throttled
 from shared.services.people.sandbox_invites import SANDBOX_INVITES, require_own_domain
+from shared.services.people.signup_waiting import resolve_waiting
 
 MAX_AUDIT_DAYS = 366
 # Invitations mail addresses nobody verified, and an address with an account anywhere hears
@@ -540,6 +541,8 @@ class AdminService:
             for cid in (None, client.client_id):
                 self.kit.audit(event, agency_id=client.agency_id, client_id=cid, actor=actor_of(principal),
                                subject=client.client_id, number=client.number)  # fmt: skip
+        if not active and client.sandbox:  # a sign-up refused: it waits no longer
+            resolve_waiting(self.kit, client, f"refused (deactivated) by {actor_of(principal)}")
         return client
 
     # -- audit -----------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from shared.services.people import texts
 from shared.services.people.accounts import AccountService, LinkInvalid
 from shared.services.people.admin import AdminService, actor_of
 from shared.services.people.kit import Kit, Throttled
+from shared.services.people.signup_waiting import SIGNUP_WAITING, resolve_waiting, waiting_item_id
 
 SIGNUPS_PER_ADDRESS_PER_HOUR = 5
 # the sign-up mails an address nobody verified: at most this many an hour to one mailbox from
@@ -380,6 +381,7 @@ class OnboardingService:
             client, user, finished = self._create(self.signup_agency, replace(asked, number=own),
                                                   sandbox=True)  # fmt: skip
             self._tell_kvk_shared(client, first, signup.kvk_number)
+        self._tell_waiting(client)
         self.kit.people.signups.save(
             replace(signup, verified=True, client_id=client.client_id, client_number=client.number)
         )
@@ -413,6 +415,27 @@ class OnboardingService:
         except Conflict:
             pass  # told by the attempt a storage fault cut off
 
+    def _tell_waiting(self, client: Client) -> None:
+        """The agency's own list carries one item per verified sign-up until it is approved or
+        refused: the business works in sandbox mode and waits, and nothing else told the
+        agency (newcomer20 F8: it found them only by reading ``GET /v1/clients``). A retried
+        verification finds the item there (its id is the client's) and adds nothing."""
+        item = ActionItem(
+            agency_scope(client.agency_id), waiting_item_id(client.client_id), SIGNUP_WAITING,
+            f"Sign-up {client.number} ({client.name}, KvK {client.kvk_number}, "
+            f"{client.contact_email}) waits for approval: nothing reaches its debtors until then. "
+            "Approving needs its bank account: the client registers it on its Settings page, "
+            "Bank accounts; then approve it (POST /v1/clients/"
+            f"{client.number}/approve), or refuse it by deactivating the client",
+            self.kit.now(),
+            detail={"client": client.number, "kvk_number": client.kvk_number,
+                    "email": client.contact_email},
+        )  # fmt: skip
+        try:
+            self.kit.repos.actions.add(item)
+        except Conflict:
+            pass  # told by an earlier attempt of this verification
+
     def approve(self, principal: Principal, number: str) -> Client:
         """An agency admin takes a signed-up client out of sandbox mode."""
         target = self.admin.target_client(principal, number)
@@ -438,6 +461,8 @@ class OnboardingService:
             for cid in (None, client.client_id):
                 self.kit.audit(Event.SIGNUP_APPROVED, agency_id=client.agency_id, client_id=cid,
                                actor=actor_of(principal), subject=client.client_id)  # fmt: skip
+        # also when approved already: an approval cut off before this still ends the item
+        resolve_waiting(self.kit, client, f"approved by {actor_of(principal)}")
         return client
 
     def save_defaults_from(self, agency_id: str, style: HouseStyle) -> None:
