@@ -9,7 +9,15 @@ matches") are read once per debtor and statement file.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import (
+    Callable,
+    Hashable,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
 from dataclasses import replace
 from datetime import date
 from typing import TypeVar
@@ -263,7 +271,9 @@ class PooledLookups:
     """A third-party funds account: every allowing client's lookups, keys prefixed with the
     client id so that equal invoice numbers of two clients stay apart."""
 
-    def __init__(self, parts: list[ClientLookups]) -> None:
+    def __init__(
+        self, parts: list[ClientLookups], handed: Mapping[str, frozenset[str]] | None = None
+    ) -> None:
         self.parts = parts
         # taken in only for a line quoting their code (``StatementService._clients_for``),
         # each with its own thresholds for those lines
@@ -272,6 +282,10 @@ class PooledLookups:
             for p in parts
             if not p.client.allow_third_party_matching
         }
+        # of those, the invoices of the agency's open cases: the only ones their code opens
+        # (``match_line``'s ``handed``; none known: none of theirs)
+        given = handed or {}
+        self.handed = {c: given.get(c, frozenset()) for c in self.code_only}
         self._last: tuple[str, dict[str, KnownPayers]] | None = None
 
     def by_reference(self, reference: str) -> list[OpenInvoice]:

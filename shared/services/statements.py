@@ -623,8 +623,8 @@ class StatementService:
 
     def _clients_for(self, owner: AccountOwner, statement: Statement | None = None) -> list[Client]:
         """The clients whose invoices a line of ``statement`` may pay: the account's client,
-        or on the agency's pooled account those that allow matching there and those whose
-        code a line quotes while the agency holds a case of theirs: the portal and the case
+        or on the agency's pooled account those approved (no sandbox) that allow matching
+        there and those whose code a line quotes while the agency holds a case of theirs: the portal and the case
         tell a handed-over debtor to pay there quoting it (newcomer19 F10: an onboarded
         client allows no matching, so every such payment was unmatched, "no client allows
         matching", and booked by hand)."""
@@ -642,7 +642,11 @@ class StatementService:
                 owner.agency_id, page_size=1000, continuation=token
             )
             clients += [
-                c for c in page if c.allow_third_party_matching or self._case_quoted(c, quoted)
+                c
+                for c in page
+                # a sandbox client's invoices are demo data until the agency approves it
+                # (sandbox_gate): never what the agency's money pays (agency21 N4)
+                if not c.sandbox and (c.allow_third_party_matching or self._case_quoted(c, quoted))
             ]
             if not token:
                 return clients
@@ -680,7 +684,21 @@ class StatementService:
         parts = [ClientLookups(self.repos, c, prefixed=pooled) for c in clients]
         if not pooled and parts:
             return parts[0]
-        return PooledLookups(parts)
+        return PooledLookups(parts, self._handed_over(clients))
+
+    def _handed_over(self, clients: list[Client]) -> dict[str, frozenset[str]]:
+        """Of the clients a line quoting their code let in (no third-party matching), the
+        invoices of the agency's open cases: their code opens those only (agency21 N2)."""
+        return {
+            c.client_id: frozenset(
+                number
+                for case in self.repos.cases.of_client(c.agency_id, c.client_id)
+                if case.status == "open"
+                for number in case.invoice_numbers
+            )
+            for c in clients
+            if not c.allow_third_party_matching
+        }
 
     def _totals_for(
         self, clients: list[Client], on: date
@@ -885,7 +903,8 @@ class StatementService:
             totals = self._totals_for(clients, line.booking_date)
             asked = self._asked_for(clients, line.booking_date)
             code_only = lookups.code_only if isinstance(lookups, PooledLookups) else None
-            result = match_line(0, line, lookups, settings, totals, asked, code_only)
+            handed = lookups.handed if isinstance(lookups, PooledLookups) else None
+            result = match_line(0, line, lookups, settings, totals, asked, code_only, handed)
         if result.booked and result.best is not None:
             client, numbers = self._split(result, {c.client_id: c for c in clients}, clients)
             if self._index_agrees(client, result):
@@ -1180,6 +1199,8 @@ class StatementService:
         never one client's by the order of their random ids (attack10 F5)."""
         if owner.client_id is not None:
             return owner.client_id
+        if result.not_handed:
+            return agency_scope(owner.agency_id)  # money for the client on the agency's account
         keys = [a.invoice_number for a, _ in result.suggested]
         if result.best is not None:
             keys += [i.number for i in result.best.invoices]

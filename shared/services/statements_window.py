@@ -205,9 +205,11 @@ class StatementWindow:
         self.pooled = isinstance(lookups, PooledLookups)
         self.parts: dict[str, ClientLookups] = {}
         self.code_only: dict[str, MatchSettings] | None = None
+        self.handed: dict[str, frozenset[str]] | None = None
         if isinstance(lookups, PooledLookups):
             self.parts = {p.client.client_id: p for p in lookups.parts}
             self.code_only = lookups.code_only
+            self.handed = lookups.handed
         elif isinstance(lookups, ClientLookups):
             self.parts = {lookups.client.client_id: lookups}
         self.lookups = lookups
@@ -700,7 +702,7 @@ class StatementWindow:
             totals = self._totals(line.booking_date, line.amount, speculative=True)
             asked = self._asked(line.booking_date, line.amount, speculative=True)
             try:
-                match_line(0, line, view, self.settings, totals, asked, self.code_only)
+                match_line(0, line, view, self.settings, totals, asked, self.code_only, self.handed)
             except Exception:  # a read that fails here is made again, in order, where it counts
                 log.debug("prefetch of a statement line failed", exc_info=True)
 
@@ -734,6 +736,7 @@ class StatementWindow:
             self._totals(line.booking_date, line.amount),
             self._asked(line.booking_date, line.amount),
             self.code_only,
+            self.handed,
         )
         if result.booked and result.best is not None and self._book(line, line_id, record, result):
             self.decided.append((line, line_id))

@@ -806,6 +806,14 @@ _REASONS = shapes(
         (r"^not booked: the payer's account is known to more than one client here$",
          lambda m: "niet geboekt: de rekening van de betaler is hier bekend bij meer dan één "
                    "opdrachtgever"),
+        # pooled22: a pooled line naming an invoice its client kept (matching.NOT_HANDED)
+        (r"^not booked: the text names invoice (.+), which its client did not hand over to "
+         r"the agency: the money is the client's, not the agency's; pay it on to the client, "
+         r"or book it once the client hands the invoice over$",
+         lambda m: f"niet geboekt: de omschrijving noemt factuur {m[1]}, die de opdrachtgever "
+                   "niet aan het bureau overdroeg: het geld is van de opdrachtgever, niet van "
+                   "het bureau; maak het over aan de opdrachtgever, of boek het zodra de "
+                   "opdrachtgever de factuur overdraagt"),
         (r"^not booked: the invoice changed since it was indexed$",
          lambda m: "niet geboekt: de factuur is gewijzigd sinds ze werd geïndexeerd"),
         (r"^booked on an invoice that was credited, withdrawn or paid otherwise while the "

@@ -191,6 +191,9 @@ class LineMatch:
     suggested: tuple[tuple[Allocation, float], ...]
     reasons: tuple[str, ...]
     best: Candidate | None
+    # on a pooled account: the invoices the text names that their client, let in by its code
+    # alone, never handed over to the agency (pooled22): the item is the agency's
+    not_handed: tuple[str, ...] = ()
 
 
 def normalise_number(text: str) -> str:
@@ -1018,12 +1021,14 @@ def match_line(
     open_totals: OpenTotals = principal_open,
     asked_totals: AskedTotals | None = None,
     code_only: Mapping[str, MatchSettings] | None = None,
+    handed: Mapping[str, frozenset[str]] | None = None,
 ) -> LineMatch:
     """Candidates, then the decision: booked (automatically) or suggested, with reasons.
     ``asked_totals``: what letters whose term still runs asked (none: no such rule).
     ``code_only``: the clients of a pooled account whose invoices only a line quoting their
     code may pay (they allow no matching there; a case of theirs let them in), each with its
-    own thresholds, which hold the lines that may pay it."""
+    own thresholds, which hold the lines that may pay it. ``handed``: of those clients the
+    invoices of the agency's open cases, the only ones the agency's account may pay."""
     budget = LookupBudget()
     found = candidates(line, lookups, open_totals, settings, budget, asked_totals)
     codes = codes_in(_line_text(line)) if any(_party(c) for c in found.values()) else set()
@@ -1038,6 +1043,23 @@ def match_line(
         # its switch and thresholds hold its own lines, not the file's (codereview20 F5)
         named = sorted({_party(c) for c in found.values()} & code_only.keys())
         settings = strictest([settings, *(code_only[p] for p in named)])
+    withheld: list[OpenInvoice] = []
+    if handed:
+        # the client's code opens only what it handed over: its other invoices it collects
+        # itself, and money for them on the agency's account is the client's, which the
+        # settlement would take the agency's commission on (agency21 N2)
+        kept = {k: c for k, c in found.items() if _handed_over(c, handed)}
+        withheld = sorted(
+            {
+                i.number: i
+                for c in found.values()
+                if c.key not in kept and c.base_score > 0 and not c.via_payer
+                for i in c.invoices
+                if not _handed_over(Candidate((i,)), handed)
+            }.values(),
+            key=lambda i: i.number,
+        )
+        found = kept
     if codes:  # the text names its client(s): only their invoices can be what it pays
         found = {k: c for k, c in found.items() if client_code(_party(c)) in codes}
     totals = open_totals([i for c in found.values() for i in c.invoices])
@@ -1072,8 +1094,35 @@ def match_line(
         result = _suggested(
             result, "not booked: the payer's account is known to more than one client here"
         )
+    if withheld:
+        result = _not_handed(result, withheld)
     lookups.consume(result.booked)
     return result
+
+
+def _handed_over(cand: Candidate, handed: Mapping[str, frozenset[str]]) -> bool:
+    """Every invoice of the candidate may be paid on the agency's account: its client
+    allows matching there, or handed it over in a case the agency holds."""
+    party = _party(cand)
+    return party not in handed or all(own_number(i.number) in handed[party] for i in cand.invoices)
+
+
+NOT_HANDED = (
+    "not booked: the text names invoice {numbers}, which its client did not hand over to the "
+    "agency: the money is the client's, not the agency's; pay it on to the client, or book it "
+    "once the client hands the invoice over"
+)
+
+
+def _not_handed(result: LineMatch, invoices: Sequence[OpenInvoice]) -> LineMatch:
+    """The line names an invoice its client never handed over: never booked (not even on a
+    handed-over invoice beside it: part of the money may be the client's), a person's."""
+    reason = NOT_HANDED.format(numbers=shown_numbers(invoices))
+    if result.booked:
+        result = _suggested(result, reason)
+    else:
+        result = replace(result, reasons=(*result.reasons, reason))
+    return replace(result, not_handed=tuple(i.number for i in invoices))
 
 
 def own_number(number: str) -> str:
