@@ -21,10 +21,11 @@ run as a simulation over the claim's own events.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 from itertools import pairwise
+from math import lcm
 
 from shared.domain.law.calendar_math import add_months, add_years
 from shared.domain.law.interest import DAYS_IN_YEAR
@@ -103,14 +104,28 @@ def concluded(terms: ClaimTerms) -> date | None:
 
 
 def _rate(terms: ClaimTerms, table: RateTable, day: date) -> Fraction:
-    commercial = terms.interest_rule is InterestRule.COMMERCIAL or (
-        terms.interest_rule is InterestRule.CONTRACTUAL and not terms.consumer
+    return _rate_of(
+        terms.interest_rule, terms.consumer, terms.contractual_rate, concluded(terms), table, day
     )
+
+
+def _rate_of(
+    rule: InterestRule,
+    consumer: bool,
+    contractual_rate: Fraction | None,
+    contract_date: date | None,
+    table: RateTable,
+    day: date,
+) -> Fraction:
+    commercial = rule is InterestRule.COMMERCIAL or (
+        rule is InterestRule.CONTRACTUAL and not consumer
+    )
+    agreed = contractual_rate if rule is InterestRule.CONTRACTUAL else None
     if not table.knows(day):  # charge only what is owed for certain; the claim warns
-        return _agreed(terms) or Fraction(0)
-    statutory = table.rate_on(day, commercial=commercial, contract_date=concluded(terms))
-    if terms.interest_rule is InterestRule.CONTRACTUAL and terms.contractual_rate is not None:
-        return max(statutory, terms.contractual_rate)  # 6:119 lid 3, 6:119a lid 8
+        return agreed or Fraction(0)
+    statutory = table.rate_on(day, commercial=commercial, contract_date=contract_date)
+    if agreed is not None:
+        return max(statutory, agreed)  # 6:119 lid 3, 6:119a lid 8
     return statutory
 
 
@@ -255,78 +270,135 @@ def accrued_interest(
         return interest_end(terms, since.get((e.payment_id, e.stands_in), e.on) if _moved(e)
                             else e.on)  # fmt: skip
 
-    ordered = sorted(
-        (
-            replace(e, on=counted(e))
-            for e in events
-            if counted(e) < end and (e.payment_id is None or e.payment_id not in gone)
-        ),
-        key=lambda e: (e.on, e.seq),
-    )
+    # each event on the day it counts from (worked out once), in (day, seq) order
+    dated = [
+        (day, e)
+        for e in events
+        if (e.payment_id is None or e.payment_id not in gone) and (day := counted(e)) < end
+    ]
+    dated.sort(key=lambda de: (de[0], de[1].seq))
     principal = terms.principal - terms.principal_settled_elsewhere
     settled = 0
     stopped = False
-    pending = []
-    for e in ordered:
-        if e.on <= start:
+    by_day: dict[date, list[LedgerEvent]] = {}
+    for day, e in dated:
+        if day <= start:
             principal += _principal_delta(e)
             settled += _interest_settled(e)
             stopped = stopped or _stops(e)
         else:
-            pending.append(e)
+            by_day.setdefault(day, []).append(e)
     if stopped:
         return Fraction(0)
-    anniversaries = []
-    year = 1
-    while (day := add_years(start, year)) < end:
-        anniversaries.append(day)
-        year += 1
-    commercial_table = terms.interest_rule is InterestRule.COMMERCIAL or not terms.consumer
-    cuts = sorted(
-        {
-            start,
-            end,
-            *anniversaries,
-            *(e.on for e in pending),
-            *table.change_dates_between(
-                start, end, commercial=commercial_table, contract_date=concluded(terms)
-            ),
-            *table.change_dates_between(
-                start, end, commercial=not commercial_table, contract_date=concluded(terms)
-            ),
-        }
-    )
-    by_day: dict[date, list[LedgerEvent]] = {}
-    for e in pending:
-        by_day.setdefault(e.on, []).append(e)
-    anniversary_set = set(anniversaries)
     # a plan priced on day d took the interest of a settlement on d (6:119a: d included), so
     # its pause runs from the first day without interest after d; a lapse on day l likewise
     pauses = tuple(
         (interest_end(terms, a), interest_end(terms, b) if b is not None else None)
         for a, b in terms.interest_paused
     )
-    cuts = sorted({*cuts, *(d for p in pauses for d in p if d is not None and start < d < end)})
-    accrued = Fraction(0)
-    capitalised_unpaid = Fraction(0)
-    for a, b in pairwise(cuts):
+    anniversaries, cuts, rates_from = _schedule(terms, table, start, end)
+    if by_day or pauses:
+        days = {*by_day, *(d for p in pauses for d in p if d is not None and start < d < end)}
+        cuts = tuple(sorted({*cuts, *days}))
+        rates_from = tuple(_rate(terms, table, a) for a in cuts[:-1])
+    return _accrue(principal, settled, cuts, rates_from, anniversaries, by_day, pauses)
+
+
+def _schedule(
+    terms: ClaimTerms, table: RateTable, start: date, end: date
+) -> tuple[frozenset[date], tuple[date, ...], tuple[Fraction, ...]]:
+    """The interest years' anniversaries, the cuts (first interest day, anniversaries, the
+    rate changes of both tables, the end) and the rate from each cut on: what the claim's own
+    events do not move, kept per terms and days (a window replays a debtor's claims on one
+    day several times over, and most claims have no event in their interest period)."""
+    return _schedule_kept(
+        terms.interest_rule, terms.consumer, terms.contractual_rate, concluded(terms),
+        table, start, end,
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _schedule_kept(
+    rule: InterestRule,
+    consumer: bool,
+    contractual_rate: Fraction | None,
+    contract_date: date | None,
+    table: RateTable,
+    start: date,
+    end: date,
+) -> tuple[frozenset[date], tuple[date, ...], tuple[Fraction, ...]]:
+    anniversaries = []
+    year = 1
+    while (day := add_years(start, year)) < end:
+        anniversaries.append(day)
+        year += 1
+    commercial_table = rule is InterestRule.COMMERCIAL or not consumer
+    cuts = tuple(
+        sorted(
+            {
+                start,
+                end,
+                *anniversaries,
+                *table.change_dates_between(
+                    start, end, commercial=commercial_table, contract_date=contract_date
+                ),
+                *table.change_dates_between(
+                    start, end, commercial=not commercial_table, contract_date=contract_date
+                ),
+            }
+        )
+    )
+    return (
+        frozenset(anniversaries),
+        cuts,
+        tuple(
+            _rate_of(rule, consumer, contractual_rate, contract_date, table, a) for a in cuts[:-1]
+        ),
+    )
+
+
+def _accrue(
+    principal: int,
+    settled: int,
+    cuts: tuple[date, ...],
+    rates_from: tuple[Fraction, ...],
+    anniversaries: frozenset[date],
+    by_day: dict[date, list[LedgerEvent]],
+    pauses: tuple[tuple[date, date | None], ...],
+) -> Fraction:
+    """The simulation in integers: every amount a numerator over one common denominator, so
+    that no step reduces a fraction (a ``Fraction`` takes a gcd at every operation; this was
+    half of a claim's replay). ``unit`` = 365 x the rates' common denominator makes a day's
+    interest on one cent an integer; the capitalised interest is kept over ``scale`` (one at
+    first, times ``unit`` at every anniversary), the accrued interest over ``scale`` x
+    ``unit``. Exactly the fractions' answer: the same sums, reduced once at the end."""
+    common = lcm(*(r.denominator for r in rates_from))
+    unit = DAYS_IN_YEAR * common
+    factors = [r.numerator * (common // r.denominator) for r in rates_from]
+    scale = 1
+    accrued = 0  # over scale * unit
+    capitalised_unpaid = 0  # over scale
+    stopped = False
+    for (a, b), factor in zip(pairwise(cuts), factors, strict=True):
         if stopped:
             break
-        base = max(Fraction(0), principal + capitalised_unpaid)
-        if _paused(pauses, a):
-            base = Fraction(0)
-        accrued += base * _rate(terms, table, a) * (b - a).days / DAYS_IN_YEAR
-        if b in anniversary_set:
-            capitalised_unpaid = max(Fraction(0), accrued - settled)
-        for e in by_day.get(b, []):
+        if not (pauses and _paused(pauses, a)):
+            base = principal * scale + capitalised_unpaid
+            if base > 0:
+                accrued += base * factor * (b - a).days
+        if b in anniversaries:
+            capitalised_unpaid = max(0, accrued - settled * scale * unit)
+            scale *= unit
+            accrued *= unit
+        for e in by_day.get(b, ()):
             principal += _principal_delta(e)
             paid = _interest_settled(e)
             settled += paid
             # a reversal (negative) reopens interest without capitalising it: unpaid interest
             # joins the base only at the next anniversary (6:119 lid 2 BW; law5 finding 7)
-            capitalised_unpaid = max(Fraction(0), capitalised_unpaid - max(paid, 0))
+            capitalised_unpaid = max(0, capitalised_unpaid - max(paid, 0) * scale)
             stopped = stopped or _stops(e)
-    return accrued
+    return Fraction(accrued, scale * unit)
 
 
 def unknown_rate_warnings(
