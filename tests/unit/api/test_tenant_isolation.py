@@ -84,6 +84,8 @@ def fill(template, client):
         "message": "e1",
         "index": "0",
         "payment": "p1",
+        "settlement": "R20250303",
+        "name": "statement.pdf",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
