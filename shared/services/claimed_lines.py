@@ -339,7 +339,3 @@ def _payment_id(claim: LineRecord) -> str:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
