@@ -10,7 +10,7 @@ formula (the invoice number is the client's text). A repayment of a negative bal
 client made by bank transfer is a row of its own (``repayment``: its day, the bank's
 reference in ``payment_id``, the amount), before the figures, where ``repaid`` sums them.
 
-The last column, ``received_by``, says where each line's money arrived: ``third_party`` (the
+The ninth column, ``received_by``, says where each line's money arrived: ``third_party`` (the
 agency's third-party account: paid out) or ``client`` (the client received it itself: its own
 account, its own Mollie, a plan's direct debit; settled for the agency's share, not paid out:
 the figures ``received_direct`` and ``kept_by_client``). So the client can check both kinds.
