@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -41,7 +42,7 @@ def _pdf_text(data: bytes) -> str:
     return "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
-def _two_payers(world: Any) -> tuple[Setup, Any]:
+def _two_payers(world: Any, before_run: Callable[[], None] = lambda: None) -> tuple[Setup, Any]:
     s = Setup(world)
     reply = world.agency_a.call("POST", "/v1/clients/C1/debtors", {"items": [
         debtor_row("D7", name=LONG_NAME), debtor_row("D8", name="Jansen")]})  # fmt: skip
@@ -58,6 +59,7 @@ def _two_payers(world: Any) -> tuple[Setup, Any]:
     )  # before references were kept
     for p in (bank, mollie, older):
         world.services.repos.payments.add(p)
+    before_run()  # what a test watches from here on
     run = s.run(MONDAY)
     return s, s.statements(run.run_id)["C1"]
 
@@ -113,3 +115,32 @@ def test_the_reference_is_the_first_a_bank_gave() -> None:
     assert findable_reference("NOTPROVIDED", "2026120300042", "RF18", "x") == "2026120300042"
     assert findable_reference("E2E-1", "B", "RF18", "x") == "E2E-1"
     assert findable_reference(None, None, None, None) is None
+
+
+def test_the_names_take_one_batch_read_per_statement(world: Any, monkeypatch: Any) -> None:
+    """No read per line: the payments are those the run read already, the debtors' names one
+    ``get_many`` of the client's (12 lines, 2 debtors: 1 call)."""
+    debtors = world.services.repos.debtors
+    calls: list[tuple[str, tuple[str, ...]]] = []
+    many, one = debtors.get_many, debtors.get
+
+    def counted_many(client_id: str, numbers: Any) -> Any:
+        calls.append(("get_many", tuple(numbers)))
+        return many(client_id, numbers)
+
+    def counted_one(client_id: str, number: str) -> Any:
+        calls.append(("get", (number,)))
+        return one(client_id, number)
+
+    payments = world.services.repos.payments
+    reads: list[str] = []
+
+    def watch() -> None:
+        monkeypatch.setattr(debtors, "get_many", counted_many)
+        monkeypatch.setattr(debtors, "get", counted_one)
+        monkeypatch.setattr(payments, "get", lambda c, p: reads.append(p))
+
+    _two_payers(world, watch)
+    # (the run's own check of each payer's standing, before this change, reads ``get``)
+    assert [c for c in calls if c[0] == "get_many"] == [("get_many", ("D7", "D8"))]
+    assert not reads
