@@ -83,6 +83,11 @@ class Payment:
     # come (6:96 lid 6 for costs); this is the latest, the day prescription counts it on
     # (attack11b B1)
     booked_on: date | None = None
+    # what a person finds a bank credit by (statements.model.findable_reference): its
+    # end-to-end id, the bank's reference or the payer's text; ``external_id`` is the line's
+    # identity hash there. None on other sources (their ``external_id`` is their own: a Mollie
+    # id) and on a row stored before it was kept
+    reference: str | None = None
 
 
 class ContactKind(StrEnum):

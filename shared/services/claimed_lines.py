@@ -34,7 +34,7 @@ from shared.domain.statements.designation import (
     named_in_line,
 )
 from shared.domain.statements.matching import OpenInvoice
-from shared.domain.statements.model import StatementLine
+from shared.domain.statements.model import StatementLine, findable_reference
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import Invalid
 from shared.services.payments import PaymentService
@@ -143,6 +143,11 @@ class ClaimedLines:
             # it: its payer is not learned as paid (statement_sources, attack10 F1)
             client_written=written,
             bank_charges=int(str(detail.get("charges") or 0)),
+            # what a person finds the credit by, from what the item kept of the line
+            reference=findable_reference(
+                _text(detail.get("end_to_end_id")), None, _text(detail.get("reference")),
+                _text(detail.get("remittance")),
+            ),
             # as the confirm decided it before booking (written down with its claim): a retry
             # after the ledger took the money and the payment row was lost reads the claims
             # holding that money already, where a tacit designation is none (returns14)

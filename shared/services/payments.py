@@ -112,6 +112,7 @@ class PaymentService:
         finish: bool = True,
         designated: list[str] | None = None,
         act_of: Payment | None = None,
+        reference: str | None = None,
     ) -> Payment:
         """Book ``amount`` on these invoices (the debtor's designation) over their whole claim
         (costs, VAT on costs, interest, principal; art. 6:43/6:44 BW), exactly once.
@@ -121,6 +122,8 @@ class PaymentService:
         account or amount, :func:`~shared.domain.statements.designation.line_designation`):
         they say whose money it is, and what he did not designate goes over all his claims
         by 6:43 lid 2. None: ``invoice_numbers`` are his designation (Mollie, the portal).
+        ``reference``: what a person finds a bank credit by (kept for the settlement
+        statement; :func:`~shared.domain.statements.model.findable_reference`).
         ``act_of``: the payment this one books again (a bank's reversal of its return): the
         debtor's act (``debtor_paid``) and whose designation it is are that payment's, not
         this booking's, so a designation a person corrected stays staff's and acknowledges
@@ -202,6 +205,7 @@ class PaymentService:
             received_by=received_by,
             bank_charges=bank_charges,
             booked_on=amsterdam_date(self.clock.now()),
+            reference=reference,
         )
         try:
             self.repos.payments.add(payment)

@@ -78,6 +78,7 @@ from shared.domain.statements.model import (
     balances_before,
     implied_closing,
     line_identities,
+    line_reference,
     span_of,
     statement_number,
     twin_of,
@@ -1107,6 +1108,7 @@ class StatementService:
             finish=finish,
             designated=designated,
             act_of=act_of,
+            reference=line_reference(line),
         )
         by_payer = payer_ref(line, payment, written)
         if by_payer is not None and not payment.reversed:

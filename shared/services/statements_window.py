@@ -90,7 +90,7 @@ from shared.domain.statements.matching import (
     OpenInvoice,
     match_line,
 )
-from shared.domain.statements.model import Statement, StatementLine
+from shared.domain.statements.model import Statement, StatementLine, line_reference
 from shared.ports.tables import (
     MAX_BATCH,
     Conflict,
@@ -841,6 +841,7 @@ class StatementWindow:
             or tuple(dict.fromkeys(x.invoice_number for x in result_.lines)),
             received_by=self.owner.received_by,  # whose account the statement is
             bank_charges=line.charges,  # what the bank kept of what the debtor sent
+            reference=line_reference(line),  # what the client's statement names it by
         )
         self.booked.append(
             _Booked(

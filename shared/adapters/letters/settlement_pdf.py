@@ -8,13 +8,14 @@ both and take the second off what is paid out, so the client can check each (Wki
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fpdf import FPDF
 
 from shared.adapters.letters.typeface import FAMILY, printable, use_typeface
 from shared.domain.money import format_eur_nl
+from shared.domain.settlement.line_parties import NOBODY, LineParty
 from shared.domain.settlement.statement import SettlementLine, StatementTotals, came_back
 
 COMPONENT_NL = {
@@ -24,7 +25,12 @@ COMPONENT_NL = {
     "interest": "rente",
 }
 RECIPIENT_NL = {"client": "opdrachtgever", "agency": "incassobureau"}
-WIDTHS = (22, 30, 38, 34, 28, 28)  # the line tables' columns; the figures align with them
+# the line tables' columns (the page's 190 mm), the figures align with them; a text wider
+# than its column ends in an ellipsis (a debtor's name, a long reference)
+WIDTHS = (18, 21, 32, 45, 22, 29, 23)
+TABLE_PT = 7.5  # the longest kind ("btw incassokosten (verschoven)") fits its column uncut
+TITLES = ("Ontvangen", "Factuur", "Debiteur", "Soort", "Voor", "Betaling", "Bedrag")
+ELLIPSIS = "\u2026"
 DIRECT_HEADING = "Door de opdrachtgever zelf ontvangen (eigen rekening, eigen Mollie, incasso)"
 KEPT_LABEL = "Al in bezit van opdrachtgever (zelf ontvangen)"
 # the bank's charges on the third-party account: shown, not added (what the debtors paid is
@@ -66,8 +72,15 @@ def _money(cents: int) -> str:
 
 
 def statement_pdf(
-    heading: StatementHeading, lines: Sequence[SettlementLine], t: StatementTotals
+    heading: StatementHeading,
+    lines: Sequence[SettlementLine],
+    t: StatementTotals,
+    parties: Mapping[str, LineParty] | None = None,
 ) -> bytes:
+    """``parties``: each line's payment's debtor and reference by payment id (agency21 N1:
+    the client ties each line to its debtor and finds the payment on its bank statement or in
+    Mollie); a payment missing from it shows empty cells."""
+    found = parties or {}
     pdf = FPDF(format="A4")
     use_typeface(pdf)  # client and payee names as written ("Łódź Bakery", not "?ód? Bakery")
     pdf.set_compression(False)  # plain streams: searchable, and tests read the text back
@@ -89,12 +102,12 @@ def statement_pdf(
     if own:
         pdf.set_font(FAMILY, "B", 10)
         pdf.cell(0, 7, "Ontvangen op de derdengeldenrekening", new_x="LMARGIN", new_y="NEXT")
-    _table(pdf, [x for x in lines if not x.direct])
+    _table(pdf, [x for x in lines if not x.direct], found)
     if direct:
         pdf.ln(3)
         pdf.set_font(FAMILY, "B", 10)
         pdf.cell(0, 7, printable(DIRECT_HEADING), new_x="LMARGIN", new_y="NEXT")
-        _table(pdf, direct)
+        _table(pdf, direct, found)
     pdf.ln(3)
     figures: tuple[tuple[str, int], ...] = (
         ("Ontvangen op derdengeldenrekening" if own else "Ontvangen", t.received),
@@ -178,27 +191,36 @@ def statement_pdf(
     return bytes(pdf.output())
 
 
-def _table(pdf: FPDF, lines: Sequence[SettlementLine]) -> None:
-    widths = WIDTHS
-    titles = ("Ontvangen", "Factuur", "Soort", "Voor", "Betaling", "Bedrag")
-    pdf.set_font(FAMILY, "B", 9)
-    for w, title in zip(widths, titles, strict=True):
+def _table(pdf: FPDF, lines: Sequence[SettlementLine], parties: Mapping[str, LineParty]) -> None:
+    pdf.set_font(FAMILY, "B", TABLE_PT)
+    for w, title in zip(WIDTHS, TITLES, strict=True):
         pdf.cell(w, 7, title, border="B", align="R" if title == "Bedrag" else "L")
     pdf.ln()
-    pdf.set_font(FAMILY, "", 9)
+    pdf.set_font(FAMILY, "", TABLE_PT)
     for x in lines:
+        party = parties.get(x.payment_id, NOBODY)
         kind = COMPONENT_NL.get(x.component, x.component) + _why(x)
         row = (
             f"{x.received_on:%d-%m-%Y}",
             x.invoice_number,
+            f"{party.debtor_number} {party.debtor_name}".strip(),
             kind,
             RECIPIENT_NL[x.recipient.value],
-            x.payment_id[-14:],
+            party.reference,
         )
-        for w, text in zip(widths, row, strict=False):
-            pdf.cell(w, 6, printable(text)[:26])
-        pdf.cell(widths[-1], 6, _money(x.amount), align="R")
+        for w, text in zip(WIDTHS, row, strict=False):
+            pdf.cell(w, 6, _fitted(pdf, printable(text), w - 2 * pdf.c_margin))
+        pdf.cell(WIDTHS[-1], 6, _money(x.amount), align="R")
         pdf.ln()
+
+
+def _fitted(pdf: FPDF, text: str, width: float) -> str:
+    """``text`` cut to ``width`` with an ellipsis, so a column never runs into the next."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + ELLIPSIS) > width:
+        text = text[:-1]
+    return text.rstrip() + ELLIPSIS
 
 
 def _why(x: SettlementLine) -> str:

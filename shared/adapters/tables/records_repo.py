@@ -107,6 +107,7 @@ class PaymentRepository:
                 "ReceivedBy": p.received_by.value,
                 "BankCharges": p.bank_charges,
                 "BookedOn": put_date(p.booked_on),
+                "Reference": p.reference,
             },
         )
 
@@ -134,6 +135,7 @@ class PaymentRepository:
             received_by=received_by_of(d),
             bank_charges=int(d.get("BankCharges") or 0),
             booked_on=get_date(d.get("BookedOn")),
+            reference=d.get("Reference"),
         )
 
     def add(self, payment: Payment) -> None:

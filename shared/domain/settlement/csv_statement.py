@@ -10,22 +10,29 @@ formula (the invoice number is the client's text). A repayment of a negative bal
 client made by bank transfer is a row of its own (``repayment``: its day, the bank's
 reference in ``payment_id``, the amount), before the figures, where ``repaid`` sums them.
 
-The last column, ``received_by``, says where each line's money arrived: ``third_party`` (the
+The ninth column, ``received_by``, says where each line's money arrived: ``third_party`` (the
 agency's third-party account: paid out) or ``client`` (the client received it itself: its own
 account, its own Mollie, a plan's direct debit; settled for the agency's share, not paid out:
 the figures ``received_direct`` and ``kept_by_client``). So the client can check both kinds.
+
+Three columns follow it (appended, so software reading the columns before keeps working):
+``debtor_number`` and ``debtor_name``, who paid the line, and ``payment_reference``, what the
+client finds the payment by (a bank credit's end-to-end id, bank reference or description; a
+Mollie id), empty where the payment's record holds none (agency21 N1). ``payment_id`` stays
+Inning's own id of the payment.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple, fields
 from decimal import Decimal
 
 from shared.domain.money import format_cents
 from shared.domain.records import Receiver
+from shared.domain.settlement.line_parties import NOBODY, LineParty
 from shared.domain.settlement.repayment import Repayment
 from shared.domain.settlement.statement import (
     EXACT_RESTS,
@@ -38,8 +45,9 @@ from shared.domain.spreadsheet import csv_cell
 
 HEADER = (
     "kind", "received_on", "payment_id", "invoice", "component", "recipient", "amount", "reason",
-    "received_by",
+    "received_by", "debtor_number", "debtor_name", "payment_reference",
 )  # fmt: skip
+NO_PARTY = ("", "", "")  # the cells of a row that names no payment
 FIGURES = tuple(f.name for f in fields(StatementTotals))
 
 
@@ -48,12 +56,17 @@ def statement_csv(
     lines: Sequence[SettlementLine],
     t: StatementTotals,
     repayments: Sequence[Repayment] = (),
+    parties: Mapping[str, LineParty] | None = None,
 ) -> str:
+    """``parties``: each line's payment's debtor and reference by payment id (one missing:
+    empty cells)."""
+    found = parties or {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(("settlement", csv_cell(settlement_id), "", "", "", "", "", "", ""))
+    writer.writerow(("settlement", csv_cell(settlement_id), "", "", "", "", "", "", "", *NO_PARTY))
     writer.writerow(HEADER)
     for x in lines:
+        party = found.get(x.payment_id, NOBODY)
         writer.writerow(
             (
                 _kind(x),
@@ -65,15 +78,18 @@ def statement_csv(
                 format_cents(x.amount),
                 _reason(x),
                 x.received_by.value,
+                csv_cell(party.debtor_number),  # the client's texts: never a formula
+                csv_cell(party.debtor_name),
+                csv_cell(party.reference),
             )
         )
     for r in repayments:
         writer.writerow(("repayment", r.received_on.isoformat(), csv_cell(r.reference), "", "",
                          "client", format_cents(r.amount), "repaid by the client",
-                         Receiver.THIRD_PARTY.value))  # fmt: skip
+                         Receiver.THIRD_PARTY.value, *NO_PARTY))  # fmt: skip
     for name, value in zip(FIGURES, astuple(t), strict=True):
         shown = _exact(value) if name in EXACT_RESTS else format_cents(value)
-        writer.writerow((name, "", "", "", "", "", shown, "", ""))
+        writer.writerow((name, "", "", "", "", "", shown, "", "", *NO_PARTY))
     return out.getvalue()
 
 

@@ -274,6 +274,31 @@ class Twin(Enum):
 
 # what banks write where they have no reference of their own for a line
 _NO_REFERENCE = frozenset({"", "NONREF", "NOTPROVIDED", "NONE"})
+REFERENCE_KEPT = 140  # a SEPA description's length: a description kept as a reference
+
+
+def findable_reference(
+    end_to_end_id: str | None,
+    bank_reference: str | None,
+    reference: str | None,
+    remittance: str | None,
+) -> str | None:
+    """What a person finds a credit by on a bank statement, the first a bank gave: the
+    payer's end-to-end id, the bank's own reference, the payer's structured reference, or
+    the description he wrote (whitespace folded). Kept on the payment so a settlement
+    statement names it; never the line's identity hash, which no bank shows (agency21 N1)."""
+    for candidate in (end_to_end_id, bank_reference, reference):
+        if candidate and candidate.strip().upper() not in _NO_REFERENCE:
+            return candidate.strip()
+    text = " ".join((remittance or "").split())
+    return text[:REFERENCE_KEPT] or None
+
+
+def line_reference(line: StatementLine) -> str | None:
+    """:func:`findable_reference` of a statement line."""
+    return findable_reference(
+        line.end_to_end_id, line.bank_reference, line.reference, line.remittance
+    )
 
 
 def twin_of(stored: Where, new: Where, bank_reference: str | None = None) -> Twin:

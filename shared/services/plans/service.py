@@ -1505,7 +1505,7 @@ class PlanService:
                 self.payments.book(client, payment_id=d.payment_id, amount=d.amount,
                                    received_on=d.collection_date, source=PaymentSource.DIRECT_DEBIT,
                                    invoice_numbers=list(plan.invoice_numbers), return_reference=d.end_to_end_id,
-                                   received_by=COLLECTED_INTO)  # fmt: skip
+                                   received_by=COLLECTED_INTO, reference=d.end_to_end_id)  # fmt: skip
                 d = replace(d, state=DebitState.COLLECTED)
                 changed = True
                 self._log(

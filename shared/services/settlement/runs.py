@@ -55,7 +55,7 @@ import logging
 import math
 import re
 import secrets
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -96,6 +96,7 @@ from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import ConflictingUpdate
 from shared.services.repositories import Repositories
+from shared.services.settlement.statement_parties import parties_of
 
 log = logging.getLogger("inning.settlement")
 
@@ -524,7 +525,7 @@ class SettlementRunner:
                           self._settled_under(agency.agency_id, history[pid], terms, first))  # fmt: skip
         for r in repaid:
             self.repayments.take(r, sid)  # lost to a concurrent settlement: it is that one's
-        done = self._complete(agency, run, settlement)
+        done = self._complete(agency, run, settlement, payments)
         if done is not None and complete:
             self._claim_back_follows(agency, done)
         return done
@@ -731,8 +732,15 @@ class SettlementRunner:
                    for i in found.values())  # fmt: skip
 
     def _complete(
-        self, agency: Agency, run: SettlementRun, settlement: ClientSettlement, attempt: int = 0
+        self,
+        agency: Agency,
+        run: SettlementRun,
+        settlement: ClientSettlement,
+        payments: Mapping[str, Payment],
+        attempt: int = 0,
     ) -> ClientSettlement | None:
+        """``payments``: the client's payments as the run read them, which name each line's
+        debtor and reference on the statement."""
         taken, deducted = self.store.claimed_by(settlement.client_id, settlement.settlement_id)
         contributions = [c.contribution for c in taken] + [
             c.contribution.negated() for c in deducted
@@ -780,11 +788,12 @@ class SettlementRunner:
             settlement.vat_on_bank_charges, settlement.vat_on_interest_kept,
         )  # fmt: skip
 
+        parties = parties_of(self.repos, settlement.client_id, lines, payments)
         self.files.put(CONTAINER, f"{prefix}.csv",
                        statement_csv(settlement.settlement_id, lines, figures,
-                                     repayments).encode("utf-8"),
+                                     repayments, parties).encode("utf-8"),
                        content_type="text/csv")  # fmt: skip
-        self.files.put(CONTAINER, f"{prefix}.pdf", statement_pdf(heading, lines, figures),
+        self.files.put(CONTAINER, f"{prefix}.pdf", statement_pdf(heading, lines, figures, parties),
                        content_type="application/pdf")  # fmt: skip
         done = replace(
             settlement,
@@ -808,7 +817,7 @@ class SettlementRunner:
                 raise ConflictingUpdate(
                     f"settlement {settlement.settlement_id} keeps changing"
                 ) from exc
-            return self._complete(agency, run, again[0], attempt + 1)
+            return self._complete(agency, run, again[0], payments, attempt + 1)
         self._close_balance(done)
         self._claim_back_resumed(agency, done)
         return done

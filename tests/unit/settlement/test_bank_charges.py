@@ -173,7 +173,7 @@ def test_the_banks_charges_on_the_pooled_account_reach_the_settlement_statement(
     assert figures["figures"]["bank_charges"] == "12.50"
     assert figures["figures"]["bank_charges_to_client"] == "12.50"
     rows = list(csv.reader(io.StringIO(world.services.files.get(CONTAINER, s.csv).decode())))
-    assert ["bank_charges_to_client", "", "", "", "", "", "12.50", "", ""] in rows
+    assert ["bank_charges_to_client", "", "", "", "", "", "12.50", "", "", "", "", ""] in rows
     text = "".join(
         page.extract_text()
         for page in pypdf.PdfReader(io.BytesIO(world.services.files.get(CONTAINER, s.pdf))).pages

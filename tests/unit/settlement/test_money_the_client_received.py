@@ -114,8 +114,8 @@ def test_a_statement_of_the_clients_own_account_is_settled_but_not_paid_out(worl
     client = s.access.client_for(s.access.authenticate(a.key), "C1")
     assert s.settlement_repayments.owed(client) == 121_000  # the console's Afdracht page
     rows = _csv(world, by_client["C1"].csv)
-    assert rows[1][-1] == "received_by"
-    assert {r[-1] for r in rows if r[0] == "payment"} == {"client"}
+    assert rows[1][8] == "received_by"  # other columns follow it (statement22)
+    assert {r[8] for r in rows if r[0] == "payment"} == {"client"}
     figures = {r[0]: r[6] for r in rows}
     assert (figures["received"], figures["received_direct"], figures["kept_by_client"]) == (
         "0.00", "10000.00", "10000.00",
@@ -200,7 +200,7 @@ def test_a_mixed_period_sets_the_clients_share_off_against_the_payout(world):
     xml = s.blob(run.transfer_file).decode()
     assert "376.27</InstdAmt>" in xml
     rows = list(csv.reader(io.StringIO(s.blob(st_.csv).decode())))
-    kinds = {(r[2], r[-1]) for r in rows if r[0] == "payment"}
+    kinds = {(r[2], r[8]) for r in rows if r[0] == "payment"}
     assert kinds == {("tp", "third_party"), ("own", "client")}
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(s.blob(st_.pdf))).pages)
     assert "Ontvangen op de derdengeldenrekening" in text

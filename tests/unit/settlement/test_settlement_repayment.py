@@ -99,7 +99,7 @@ def test_a_repayment_closes_the_claim_back_and_the_next_settlement_sets_nothing_
     assert [r[:3] + r[6:8] for r in rows if r[0] == "repayment"] == [
         ["repayment", "2026-12-02", "NL-REPAY-1", "87.90", "repaid by the client"]
     ]
-    assert ["repaid", "", "", "", "", "", "87.90", "", ""] in rows
+    assert ["repaid", "", "", "", "", "", "87.90", "", "", "", "", ""] in rows
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(s.blob(st.pdf))).pages)
     assert "Terugbetaald door opdrachtgever" in text and "87,90" in text
     # a later run takes it in no more
