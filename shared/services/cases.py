@@ -21,13 +21,17 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.scopes import agency_scope
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
+from shared.services.case_items import (
+    FOLLOW_DAYS,
+    close_case_item,
+    new_case_item_id,
+    withdrawn_note,
+)
 from shared.services.ended_items import close_handed_over_tasks
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
 
-# how long the daily run looks back at withdrawn cases for a telling a crash cut off
-FOLLOW_DAYS = 30
 # an invoice's status that takes it out of its case, as the follow-up names it
 _FOLLOWED = {InvoiceStatus.CREDITED: "credited", InvoiceStatus.WITHDRAWN: "withdrawn"}
 # the invoice's step, for the agency's Dutch e-mail
@@ -67,9 +71,7 @@ class CaseService:
             case = found[0]  # handed over already: make sure what follows happened too
         # what follows is keyed by the case (its id and time), so a retry repeats nothing
         at = case.created_at
-        mark = (
-            f"{int(at.timestamp() * 1000):012x}{hashlib.sha256(case_id.encode()).hexdigest()[:10]}"
-        )
+        mark = new_case_item_id(case)
         principal = sum(i.open_amount for i in invoices)
         try:
             self.repos.actions.add(ActionItem(agency_scope(client.agency_id), mark, "new_case",
@@ -160,9 +162,12 @@ class CaseService:
                                   debtor_number=case.debtor_number, invoice_numbers=case.invoice_numbers, detail={"case_id": case_id}))  # fmt: skip
             self._item(ActionItem(agency_scope(agency_id), _mark(at, case_id, "confirmation"), "case_withdrawn_confirmation",
                                   f"Case {case_id} withdrawn; {client.name} was told", at, detail={"case_id": case_id}))  # fmt: skip
+        # nothing left for the agency to take up (agency21 N3)
+        close_case_item(self.repos, case, withdrawn_note(who, author), at)
         subject = f"Zaak {case_id} teruggetrokken"
+        who_nl = client.name if by_client else "het incassobureau"
         text = (f"De zaak van debiteur {case.debtor_number} (facturen {', '.join(case.invoice_numbers)}) is "
-                f"teruggetrokken door {who}: {reason}")  # fmt: skip
+                f"teruggetrokken door {who_nl}: {reason}")  # fmt: skip
         self._tell_client(client, f"case-{case_id}-withdrawn", subject, text)
         self._tell_agency(agency_id, client, f"case-{case_id}-withdrawn-agency", subject, text)
         for number in case.invoice_numbers:

@@ -992,6 +992,10 @@ _RESOLUTIONS = shapes(
          lambda m: f"betwisting afgehandeld door {m[1]} te crediteren" + (f": {m[2]}" if m[2] else "")),
         (r"^dispute settled by withdrawing (.+?)(?:: (.+))?$",
          lambda m: f"betwisting afgehandeld door {m[1]} in te trekken" + (f": {m[2]}" if m[2] else "")),
+        # the agency's new_case item closed by its case's end (services.case_items)
+        (r"^case paid$", lambda m: "zaak betaald"),
+        (r"^case withdrawn by the agency$", lambda m: "zaak ingetrokken door het incassobureau"),
+        (r"^case withdrawn by (.+)$", lambda m: f"zaak ingetrokken door {m[1]}"),
     )
 )  # fmt: skip
 # who resolved it, as the services write it: "(user:u…)" for a person, "(key:…)" for a key
