@@ -250,6 +250,7 @@ DETAILS: dict[str, tuple[str, str]] = {
     "overpaid": ("Te veel betaald", "Overpaid"),
     "method": ("Betaalwijze", "Method"),
     "run_id": ("Afdrachtrun", "Settlement run"),
+    "how": ("Oplossing", "How"),
     "decision": ("Besluit", "Decision"),
     "interrupted_by": ("Gestuit door", "Interrupted by"),
     "covered_until": ("Gedekt tot", "Covered until"),
@@ -864,6 +865,21 @@ def title(text: str, lang: str) -> str:
 
 # statements.matching.shown_number: an invoice of a client on a pooled account
 _OF_CLIENT = re.compile(r" of client ([A-Z]{7})\b")
+
+
+# an item's ``how``: what an operator runs, the command itself as written (services.settlement.runs)
+_HOWS = shapes(
+    (
+        (r"^record it with (`[^`]+`) \(docs/operations\.md section (\d+)\); the next run finishes this one$",
+         lambda m: f"leg de derdengeldenrekening vast met {m[1]} (docs/operations.md, hoofdstuk "
+                   f"{m[2]}); de volgende run rondt deze af"),
+    )
+)  # fmt: skip
+
+
+def how(text: str, lang: str) -> str:
+    """An item's ``how`` in the page's language; a command in it stays as it is."""
+    return in_language(text, _HOWS, lang)
 
 
 def reason(text: str, lang: str) -> str:

@@ -94,6 +94,7 @@ def _words(desk: Desk) -> dict[str, object]:
         "item_title": lambda text: action_text.title(text, lang),
         "detail_label": lambda key: action_text.detail_label(key, lang),
         "reason_of": lambda text: action_text.reason(text, lang),
+        "how_of": lambda text: action_text.how(text, lang),
         "candidate_of": lambda found: action_text.candidate(found, lang),
         "money_of": lambda key, value: action_text.money_detail(key, value, desk.money),
     }
