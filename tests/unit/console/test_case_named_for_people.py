@@ -13,6 +13,10 @@ from tests.unit.dunning.test_case_withdrawal_by_client import handed_over
 from tests.unit.dunning.test_daily_run import engine  # noqa: F401
 
 
+def _nobody(_: str) -> str | None:
+    return None
+
+
 def test_a_case_id_names_the_client_by_code_and_the_debtor():
     case_id = case_id_of("cla9d17f58cbc6", "K101", ["TF-101", "TF-102"])
     assert case_name_of_id(case_id) == f"{client_code('cla9d17f58cbc6')} K101"
@@ -55,7 +59,7 @@ def test_the_contact_log_and_titles_show_the_case_by_name():
     }  # fmt: skip
     for english, dutch in titles.items():
         assert action_text.title(english, "nl") == dutch
-    assert action_text.resolution(f"handed over to Acme (case {case_id})", "nl", {}.get) == (
+    assert action_text.resolution(f"handed over to Acme (case {case_id})", "nl", _nobody) == (
         f"overgedragen aan Acme (zaak {name})"
     )
 
