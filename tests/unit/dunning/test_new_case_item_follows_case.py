@@ -99,3 +99,19 @@ def test_the_agencys_withdrawal_mail_names_it_in_dutch(engine):  # noqa: F811
     told = [m for m in messaging.outbox.list(client.client_id)[0] if m.key == f"case-{case_id}-withdrawn"]  # fmt: skip
     text = messaging.content(client.client_id, told[0].key).text
     assert "teruggetrokken door het incassobureau" in text and "the agency" not in text
+
+
+def test_a_withdrawal_cut_off_before_its_item_is_closed_by_the_daily_run(engine, monkeypatch):  # noqa: F811
+    world, client = engine
+    case_id = handed_over(world, client)
+    from shared.services import cases
+
+    with monkeypatch.context() as m:
+        m.setattr(cases, "close_case_item", lambda *_, **__: False)  # the host stopped there
+        assert world.agency_a.call("POST", f"/v1/cases/{case_id}/withdraw", {"reason": "onvindbaar"}).status == 200  # fmt: skip
+    assert _case_item(world, case_id).status is ActionStatus.OPEN
+    _daily_run(world, client)
+    item = _case_item(world, case_id)
+    assert (
+        item.status is ActionStatus.RESOLVED and item.resolution == "case withdrawn by the agency"
+    )
