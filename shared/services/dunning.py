@@ -382,7 +382,7 @@ class DunningService:
     def _close_ended_items(self, client: Client, now: datetime) -> None:
         """A dispute paid in full (any booking path) or ended by a call cut off before its item
         (newcomer19 F6), the tasks of debtors handed over before the hand-over closed them
-        (cm18 F6's "Taak 9"), and the agency's item of a case paid in full (agency21 N3): their
+        (cm18 F6's "Taak 9"), and the agency's item of a case paid in full or withdrawn (agency21 N3): their
         items closed once a day at the latest. Storage failing here leaves them for tomorrow's
         run; the run goes on."""
         client_id = client.client_id
