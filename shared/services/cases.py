@@ -11,7 +11,6 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from shared.adapters.tables.cases_repo import Case
-from shared.adapters.tables.keys import encode
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
@@ -21,13 +20,18 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.scopes import agency_scope
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
+from shared.services.case_items import (
+    FOLLOW_DAYS,
+    close_case_item,
+    new_case_item_id,
+    withdrawn_note,
+)
+from shared.services.case_names import case_id_of, case_name
 from shared.services.ended_items import close_handed_over_tasks
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
 
-# how long the daily run looks back at withdrawn cases for a telling a crash cut off
-FOLLOW_DAYS = 30
 # an invoice's status that takes it out of its case, as the follow-up names it
 _FOLLOWED = {InvoiceStatus.CREDITED: "credited", InvoiceStatus.WITHDRAWN: "withdrawn"}
 # the invoice's step, for the agency's Dutch e-mail
@@ -52,11 +56,8 @@ class CaseService:
         interest: Cents,
         costs_owed_from: Mapping[str, date | None] | None = None,
     ) -> Case:
-        # no date in the id: a run retried the next day (after a failure between the case and
-        # the invoices' step) finds the case it made, and hands nothing over twice
         numbers = tuple(sorted(i.number for i in invoices))
-        digest = hashlib.sha256("\n".join(numbers).encode()).hexdigest()[:12]
-        case_id = f"{client.client_id}-{encode(debtor.number)}-{digest}"
+        case_id = case_id_of(client.client_id, debtor.number, numbers)
         now = self.clock.now()
         case = Case(client.agency_id, case_id, client.client_id, debtor.number, numbers, now,
                     self._dossier(client, debtor, invoices, costs, interest,
@@ -67,9 +68,7 @@ class CaseService:
             case = found[0]  # handed over already: make sure what follows happened too
         # what follows is keyed by the case (its id and time), so a retry repeats nothing
         at = case.created_at
-        mark = (
-            f"{int(at.timestamp() * 1000):012x}{hashlib.sha256(case_id.encode()).hexdigest()[:10]}"
-        )
+        mark = new_case_item_id(case)
         principal = sum(i.open_amount for i in invoices)
         try:
             self.repos.actions.add(ActionItem(agency_scope(client.agency_id), mark, "new_case",
@@ -85,7 +84,7 @@ class CaseService:
         except Conflict:
             pass
         self._tell_client(client, f"case-{case_id}", f"Dossier {debtor.number} overgedragen aan incasso",
-                          _handed_over_text(debtor, len(invoices), principal, self._agency_name(client), case_id))  # fmt: skip
+                          _handed_over_text(debtor, len(invoices), principal, self._agency_name(client), case_name(client.client_id, debtor.number)))  # fmt: skip
         # before the run marks the invoices handed over: a run cut off after this repeats the
         # hand-over and finds the tasks closed; cut off before it, the repeat closes them
         close_handed_over_tasks(self.repos, client.client_id, debtor.number, case.invoice_numbers,
@@ -160,9 +159,12 @@ class CaseService:
                                   debtor_number=case.debtor_number, invoice_numbers=case.invoice_numbers, detail={"case_id": case_id}))  # fmt: skip
             self._item(ActionItem(agency_scope(agency_id), _mark(at, case_id, "confirmation"), "case_withdrawn_confirmation",
                                   f"Case {case_id} withdrawn; {client.name} was told", at, detail={"case_id": case_id}))  # fmt: skip
-        subject = f"Zaak {case_id} teruggetrokken"
+        # nothing left for the agency to take up (agency21 N3)
+        close_case_item(self.repos, case, withdrawn_note(who, author), at)
+        subject = f"Zaak {case_name(case.client_id, case.debtor_number)} teruggetrokken"
+        who_nl = client.name if by_client else "het incassobureau"
         text = (f"De zaak van debiteur {case.debtor_number} (facturen {', '.join(case.invoice_numbers)}) is "
-                f"teruggetrokken door {who}: {reason}")  # fmt: skip
+                f"teruggetrokken door {who_nl}: {reason}")  # fmt: skip
         self._tell_client(client, f"case-{case_id}-withdrawn", subject, text)
         self._tell_agency(agency_id, client, f"case-{case_id}-withdrawn-agency", subject, text)
         for number in case.invoice_numbers:
@@ -273,7 +275,7 @@ class CaseService:
                   f"Invoice {number} left case {case.case_id} ({why}); the agency was told",
                   (number,), author, entry_id=_mark(at, case.case_id, "left", number), at=at)  # fmt: skip
         self._tell_agency(agency_id, client, f"case-{case.case_id}-left-{number}",
-                          f"Factuur {number} uit zaak {case.case_id}",
+                          f"Factuur {number} uit zaak {case_name(case.client_id, case.debtor_number)}",
                           f"Factuur {number} van debiteur {case.debtor_number} is door {client.name} "
                           f"{_WHY_NL.get(why, why)} en valt niet meer onder de zaak: niet meer innen. "
                           f"Nog in de zaak: {', '.join(case.invoice_numbers)}.")  # fmt: skip
@@ -350,7 +352,7 @@ class CaseService:
                   f"Invoice {invoice.number} of case {case.case_id} lowered ({why}); the agency was told",
                   (invoice.number,), author, entry_id=_mark(now, case.case_id, "lowered", key), at=now)  # fmt: skip
         self._tell_agency(agency_id, client, f"case-{case.case_id}-lowered-{key}",
-                          f"Factuur {invoice.number} in zaak {case.case_id} verlaagd",
+                          f"Factuur {invoice.number} in zaak {case_name(case.client_id, case.debtor_number)} verlaagd",
                           f"{client.name} heeft op factuur {invoice.number} van debiteur {case.debtor_number} "
                           f"een creditnota geboekt ({why}): open hoofdsom nu {format_eur_nl(invoice.open_amount)}. "
                           "Int niet meer dan dat.")  # fmt: skip
@@ -489,16 +491,17 @@ class CaseService:
 
 
 def _handed_over_text(
-    debtor: Debtor, count: int, principal: Cents, agency: str | None, case_id: str
+    debtor: Debtor, count: int, principal: Cents, agency: str | None, case: str
 ) -> str:
     """The client's mail on a hand-over, in Dutch as its subject: one invoice is "1 factuur",
     and the agency by its name, which the client pays and asks from now on (newcomer19 F8:
-    "met 1 facturen ... overgedragen aan het incassobureau")."""
+    "met 1 facturen ... overgedragen aan het incassobureau"); the case by its name
+    (:func:`case_name`), not its id."""
     invoices = "1 factuur" if count == 1 else f"{count} facturen"
     to = f"incassobureau {agency}" if agency else "het incassobureau"
     return (
         f"Het dossier van {debtor.name} ({debtor.number}) met {invoices}, samen "
-        f"{format_eur_nl(principal)} hoofdsom, is overgedragen aan {to} (zaak {case_id})."
+        f"{format_eur_nl(principal)} hoofdsom, is overgedragen aan {to} (zaak {case})."
     )
 
 

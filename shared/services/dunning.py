@@ -101,6 +101,7 @@ from shared.ports.tables import (
     TableStore,
     TransactionFailed,
 )
+from shared.services.case_items import close_ended_case_items
 from shared.services.cases import CaseService
 from shared.services.dunning_recheck import DEMANDED, changed_since, demanded
 from shared.services.ended_items import (
@@ -275,7 +276,7 @@ class DunningService:
         run_id = time_ordered_id(started)
         if shard == 0:
             self._record_left_over(client)
-            self._close_ended_items(client_id, started)
+            self._close_ended_items(client, started)
         templates = self.repos.dunning.templates(client_id)
         workflows = {k: w for k, w in self.repos.dunning.workflows(client_id).items() if w.active}
         rules = self.repos.dunning.rules(client_id)
@@ -378,14 +379,17 @@ class DunningService:
             raise DunningRunIncomplete(client_id, business_date, transient)
         return record
 
-    def _close_ended_items(self, client_id: str, now: datetime) -> None:
+    def _close_ended_items(self, client: Client, now: datetime) -> None:
         """A dispute paid in full (any booking path) or ended by a call cut off before its item
-        (newcomer19 F6), and the tasks of debtors handed over before the hand-over closed them
-        (cm18 F6's "Taak 9"): their items closed once a day at the latest. Storage failing here
-        leaves them for tomorrow's run; the run goes on."""
+        (newcomer19 F6), the tasks of debtors handed over before the hand-over closed them
+        (cm18 F6's "Taak 9"), and the agency's item of a case paid in full or withdrawn (agency21 N3): their
+        items closed once a day at the latest. Storage failing here leaves them for tomorrow's
+        run; the run goes on."""
+        client_id = client.client_id
         try:
             close_ended_disputes(self.repos, client_id, now)
             close_tasks_handed_over_before(self.repos, client_id, now)
+            close_ended_case_items(self.repos, client.agency_id, client_id, client.name, now)
         except StorageError as exc:
             log.warning(
                 "dunning run: ended items left open",

@@ -16,6 +16,8 @@ of who ended them how, so the action list and the Today page's count follow at o
   over to the agency (newcomer19 F8, cm18 F6): the agency collects them now. A task that also
   covers an invoice the client still chases stays open for it; a task for an e-mail (no
   workflow step) stays too, somebody has to read it.
+- The agency's ``new_case`` item of a case paid in full or withdrawn
+  (:mod:`shared.services.case_items`).
 
 Every closing is ``resolve_if_open``: a repeat (a retried call, the next run) finds the item
 resolved and does nothing; a colleague's change in between is read again and the item closed
@@ -71,6 +73,12 @@ def _close(repos: Repositories, client_id: str, action_id: str, resolution: str,
         if repos.actions.resolve_if_open(client_id, action_id, resolution, at):
             return True
     return False
+
+
+def close_item(repos: Repositories, scope: str, action_id: str, resolution: str, at: datetime) -> bool:  # fmt: skip
+    """One item known by its id resolved as :func:`_close` does (another module's item: a
+    case's, :mod:`shared.services.case_items`)."""
+    return _close(repos, scope, action_id, resolution, at)
 
 
 def _dispute_over(item: ActionItem, stored: dict[str, Invoice]) -> str | None:

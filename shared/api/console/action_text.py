@@ -18,6 +18,7 @@ from shared.api.console.statement_refusal_text import refusal
 from shared.domain.money import format_eur_nl
 from shared.domain.statements import charges_said
 from shared.domain.statements.matching import readable_reason
+from shared.services.case_names import case_name_of_id
 
 KINDS: dict[str, tuple[str, str]] = {
     "unmatched_credit": ("Onbekende betaling", "Unmatched payment"),
@@ -250,6 +251,7 @@ DETAILS: dict[str, tuple[str, str]] = {
     "overpaid": ("Te veel betaald", "Overpaid"),
     "method": ("Betaalwijze", "Method"),
     "run_id": ("Afdrachtrun", "Settlement run"),
+    "how": ("Oplossing", "How"),
     "decision": ("Besluit", "Decision"),
     "interrupted_by": ("Gestuit door", "Interrupted by"),
     "covered_until": ("Gedekt tot", "Covered until"),
@@ -300,6 +302,34 @@ def _eur_nl(text: str) -> str:
     if found is None:
         return text
     return f"{found[1]}€ {found[2].replace(',', '.')},{found[3]}"
+
+
+def _plain_eur_nl(amount: str) -> str:
+    """``1234.56`` (``format_cents``) as ``€ 1.234,56``; another shape as it is."""
+    found = re.fullmatch(r"(-?)(\d+)\.(\d\d)", amount)
+    if found is None:
+        return amount
+    cents = int(found[2]) * 100 + int(found[3])
+    return format_eur_nl(-cents if found[1] else cents)
+
+
+def _case(case_id: str) -> str:
+    """A case by its name ("PRDNXZB K101", reasons20's left); one whose id gives no name by
+    its id."""
+    return case_name_of_id(case_id)
+
+
+def _debtor(case_id: str, debtor: str) -> str:
+    """ " (debiteur D1)" after a case named by its id; a case's name says the debtor already."""
+    return f" (debiteur {debtor})" if case_name_of_id(case_id) == case_id else ""
+
+
+# why an invoice left its case or was lowered (services.invoice_status: its case_listener)
+_WHY_NL = {"credited": "gecrediteerd", "withdrawn": "ingetrokken", "withdrew": "ingetrokken"}
+
+
+def _why_nl(why: str) -> str:
+    return _WHY_NL.get(why, re.sub(r"^credit note ", "creditnota ", why))
 
 
 _MESSAGE_NL = {"reminder": "herinnering", "payment-plan message": "regelingsbericht",
@@ -581,11 +611,18 @@ _TITLES = shapes(
         (r"^Payment of (.+) came back \((.*)\)$", lambda m: f"Betaling van {m[1]} teruggekomen ({_came_back_nl(m[2])})"),
         (r"^New case from (.+): debtor (\S+), (.+)$",
          lambda m: f"Nieuwe zaak van {m[1]}: debiteur {m[2]}, {m[3]}"),
-        (r"^Case (\S+) withdrawn; (.+) was told$", lambda m: f"Zaak {m[1]} ingetrokken; {m[2]} is ingelicht"),
+        (r"^Case (\S+) withdrawn; (.+) was told$", lambda m: f"Zaak {_case(m[1])} ingetrokken; {m[2]} is ingelicht"),
         (r"^The agency withdrew case (\S+) \(debtor (\S+)\): (.*)$",
-         lambda m: f"Het incassobureau trok zaak {m[1]} in (debiteur {m[2]}): {m[3]}"),
+         lambda m: f"Het incassobureau trok zaak {_case(m[1])} in{_debtor(m[1], m[2])}: {m[3]}"),
         (r"^(.+) withdrew case (\S+) \(debtor (\S+)\): (.*)$",
-         lambda m: f"{m[1]} trok zaak {m[2]} in (debiteur {m[3]}): {m[4]}"),
+         lambda m: f"{m[1]} trok zaak {_case(m[2])} in{_debtor(m[2], m[3])}: {m[4]}"),
+        # an invoice leaving its case, or lowered in it (services.cases: _left_told, _tell_lowered)
+        (r"^(.+) (credited|withdrew) invoice (\S+) \(EUR (\S+) when handed over\) of case (\S+) \(debtor (\S+)\): stop collecting it\. Still in the case: (.*)\.$",
+         lambda m: f"{m[1]} heeft factuur {m[3]} ({_plain_eur_nl(m[4])} bij de overdracht) van zaak "
+                   f"{_case(m[5])}{_debtor(m[5], m[6])} {_why_nl(m[2])}: niet meer innen. Nog in de zaak: {m[7]}."),
+        (r"^(.+) booked (.+) on invoice (\S+) of case (\S+) \(debtor (\S+)\): its principal open is now EUR (\S+); collect no more than that\.$",
+         lambda m: f"{m[1]} boekte {_why_nl(m[2])} op factuur {m[3]} van zaak {_case(m[4])}{_debtor(m[4], m[5])}: "
+                   f"de open hoofdsom is nu {_plain_eur_nl(m[6])}; int niet meer dan dat."),
         (r"^Mailbox (\S+) reached (\d+) messages today; the rest waits for tomorrow$",
          lambda m: f"Mailbox {m[1]} zit vandaag aan {m[2]} berichten; de rest wacht tot morgen"),
         (r"^A transfer with a client's account code came from a payer whose name is not the client's$",
@@ -874,6 +911,26 @@ def title(text: str, lang: str) -> str:
 _OF_CLIENT = re.compile(r" of client ([A-Z]{7})\b")
 
 
+# an item's ``how``: what an operator runs, the command itself as written (services.settlement.runs)
+_HOWS = shapes(
+    (
+        (r"^record it with (`[^`]+`) \(docs/operations\.md section (\d+)\); the next run finishes this one$",
+         lambda m: f"leg de derdengeldenrekening vast met {m[1]} (docs/operations.md, hoofdstuk "
+                   f"{m[2]}); de volgende run rondt deze af"),
+    )
+)  # fmt: skip
+
+
+def case_of(case_id: str, lang: str) -> str:
+    """An item's ``case_id`` as people know the case on a Dutch page: by its name."""
+    return _case(case_id) if lang == "nl" else case_id
+
+
+def how(text: str, lang: str) -> str:
+    """An item's ``how`` in the page's language; a command in it stays as it is."""
+    return in_language(text, _HOWS, lang)
+
+
 def reason(text: str, lang: str) -> str:
     readable = readable_reason(text)
     shown = in_language(readable, _REASONS, lang)
@@ -993,13 +1050,17 @@ _RESOLUTIONS = shapes(
         (r"^dispute over without this item: (.+)$",
          lambda m: f"betwisting voorbij buiten dit item om: {_outcomes_nl(m[1])}"),
         (r"^handed over to (.+) \(case (\S+)\)$",
-         lambda m: f"overgedragen aan {m[1]} (zaak {m[2]})"),
+         lambda m: f"overgedragen aan {m[1]} (zaak {_case(m[2])})"),
         # (not a plan's "handed over to a collection agency: …", said in its own words)
         (r"^handed over to (?!a collection agency: )(.+)$", lambda m: f"overgedragen aan {m[1]}"),
         (r"^dispute settled by crediting (.+?)(?:: (.+))?$",
          lambda m: f"betwisting afgehandeld door {m[1]} te crediteren" + (f": {m[2]}" if m[2] else "")),
         (r"^dispute settled by withdrawing (.+?)(?:: (.+))?$",
          lambda m: f"betwisting afgehandeld door {m[1]} in te trekken" + (f": {m[2]}" if m[2] else "")),
+        # the agency's new_case item closed by its case's end (services.case_items)
+        (r"^case paid$", lambda m: "zaak betaald"),
+        (r"^case withdrawn by the agency$", lambda m: "zaak ingetrokken door het incassobureau"),
+        (r"^case withdrawn by (.+)$", lambda m: f"zaak ingetrokken door {m[1]}"),
     )
 )  # fmt: skip
 # who resolved it, as the services write it: "(user:u…)" for a person, "(key:…)" for a key

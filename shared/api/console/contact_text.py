@@ -14,6 +14,7 @@ import re
 from shared.api.console.code_text import channel_at_start, word
 from shared.api.console.prescription_text import SUMMARIES as PRESCRIPTION_SUMMARIES
 from shared.api.console.shapes import in_language, shapes
+from shared.services.case_names import case_name_of_id
 
 _CHANNELS = r"(email|sms|whatsapp|letter|robocall)"
 
@@ -95,8 +96,18 @@ _SUMMARIES = shapes(
         (r"^Resumed$", lambda m: "Hervat"),
         (r"^(.+) \(task for staff\)$", lambda m: f"{m[1]} (taak voor een medewerker)"),
         (r"^portal link opened from the console$", lambda m: "portaallink geopend vanuit de console"),
+        # a case by its name, not its id of the client's internal id (reasons20's left)
         (r"^Handed over to the collection agency \(case (.+)\)$",
-         lambda m: f"Overgedragen aan het incassobureau (zaak {m[1]})"),
+         lambda m: f"Overgedragen aan het incassobureau (zaak {case_name_of_id(m[1])})"),
+        (r"^Case (\S+) withdrawn by the (client|agency): (.*)$",
+         lambda m: f"Zaak {case_name_of_id(m[1])} ingetrokken door "
+                   f"{'de opdrachtgever' if m[2] == 'client' else 'het incassobureau'}: {m[3]}"),
+        (r"^Invoice (.+?) left case (\S+) \((credited|withdrawn)\); the agency was told$",
+         lambda m: f"Factuur {m[1]} uit zaak {case_name_of_id(m[2])} "
+                   f"({'gecrediteerd' if m[3] == 'credited' else 'ingetrokken'}); het incassobureau is ingelicht"),
+        (r"^Invoice (.+?) of case (\S+) lowered \((.*)\); the agency was told$",
+         lambda m: f"Factuur {m[1]} van zaak {case_name_of_id(m[2])} verlaagd "
+                   f"({m[3].replace('credit note ', 'creditnota ', 1)}); het incassobureau is ingelicht"),
         # payment plans (services.plans)
         (r"^Payment plan (\S+) lapsed; dunning resumes$",
          lambda m: f"Betalingsregeling {m[1]} vervallen; de incasso loopt weer"),

@@ -94,6 +94,8 @@ def _words(desk: Desk) -> dict[str, object]:
         "item_title": lambda text: action_text.title(text, lang),
         "detail_label": lambda key: action_text.detail_label(key, lang),
         "reason_of": lambda text: action_text.reason(text, lang),
+        "how_of": lambda text: action_text.how(text, lang),
+        "case_of": lambda case_id: action_text.case_of(case_id, lang),
         "candidate_of": lambda found: action_text.candidate(found, lang),
         "money_of": lambda key, value: action_text.money_detail(key, value, desk.money),
     }
@@ -463,7 +465,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
 {% if item.debtor_number %}<dt>{{ t.act_debtor }}</dt><dd><a href="{{ desk.url('/dossier/' + item.debtor_number|segment) }}">{{ t.act_open_dossier }} {{ item.debtor_number }}</a></dd>{% endif %}
 {% if item.invoice_numbers %}<dt>{{ t.act_invoices }}</dt><dd>{{ item.invoice_numbers|join(', ') }}</dd>{% endif %}
-{% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' %}{{ desk.money(v) }}{% elif k == 'method' %}{{ v|word('plan_method') }}{% elif money_of(k, v) is not none %}{{ money_of(k, v) }}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif k == 'candidates' and v is sequence and v is not string %}{% for c in v %}{{ candidate_of(c) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
+{% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' %}{{ desk.money(v) }}{% elif k == 'method' %}{{ v|word('plan_method') }}{% elif k == 'case_id' and v is string %}{{ case_of(v) }}{% elif money_of(k, v) is not none %}{{ money_of(k, v) }}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif k == 'candidates' and v is sequence and v is not string %}{% for c in v %}{{ candidate_of(c) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
 </dl></section>
 {% if confirmable %}<section><h2>{{ t.act_confirm_title }}</h2><p>{{ t.act_confirm_hint }}</p>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from shared.domain.people.authorisation import Role
 from shared.domain.records import ActionItem, ActionStatus
+from shared.domain.statements.client_code import client_code
 from tests.unit.api.conftest import World, debtor_row, invoice_row
 from tests.unit.console.conftest import desk_for
 from tests.unit.console.test_console_claim_work import TUESDAY_10, seed
@@ -94,7 +95,10 @@ def test_the_hand_over_closes_the_tasks_of_what_it_hands_over(
     listed = staff.get("/actions").encoded().decode()
     assert '/actions/t-f1-f2"' in listed and '/actions/t-f1"' not in listed
     page = staff.get("/actions/t-f1").encoded().decode()
-    assert re.search(rf"overgedragen aan {re.escape(agency.name)} \(zaak {case_id}\)", page)
+    # the case by its name, not its id of the client's internal id (cases22)
+    name = re.escape(f"{client_code(c1)} D1")
+    assert re.search(rf"overgedragen aan {re.escape(agency.name)} \(zaak {name}\)", page)
+    assert case_id not in page
 
 
 def test_tasks_of_a_hand_over_before_the_deploy_are_closed_by_the_daily_run(

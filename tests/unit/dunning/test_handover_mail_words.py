@@ -5,6 +5,7 @@ now pays and asks (newcomer19 F8: "Het dossier van Café 't Hoekje (K101) met 1 
 from __future__ import annotations
 
 from shared.domain.parties import Debtor, DebtorKind
+from shared.domain.statements.client_code import client_code
 from shared.services.cases import _handed_over_text
 from tests.unit.dunning.test_case_withdrawal_by_client import handed_over
 from tests.unit.dunning.test_daily_run import engine  # noqa: F401
@@ -17,7 +18,9 @@ def test_the_mail_names_the_agency(engine):  # type: ignore[no-untyped-def]  # n
     [told] = [m for m in outbox if m.key == f"case-{case_id}"]
     text = world.services.messaging.content(client.client_id, told.key).text
     assert " met 2 facturen, samen € 171,00 hoofdsom, is overgedragen aan incassobureau " in text
-    assert f"AGENCY-A (zaak {case_id})." in text
+    # the case by its name (client code, debtor), not its id (cases22)
+    assert f"AGENCY-A (zaak {client_code(client.client_id)} D1)." in text
+    assert case_id not in text
 
 
 def test_one_invoice_is_one_factuur():

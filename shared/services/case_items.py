@@ -1,0 +1,77 @@
+"""The agency's ``new_case`` item follows its case: it asks a person to take up a case handed
+over, and a case paid in full or withdrawn leaves nothing to take up (agency21 N3: it stayed
+open until resolved by hand, and the Today count with it).
+
+A withdrawal closes it as it tells both sides (:meth:`CaseService._withdrawn_told`, every
+withdrawal path and its repair); no booking path has a hook for a case paid in full, so the
+daily run (dunning's ``_close_ended_items``) looks at the client's cases: a case all of whose
+invoices are paid, or one withdrawn whose closing a fault cut off. Every closing is
+``resolve_if_open`` through :func:`ended_items.close_item`: a repeat finds the item resolved
+and does nothing, a colleague's change in between is read again."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from shared.adapters.tables.cases_repo import Case
+from shared.domain.invoices import InvoiceStatus
+from shared.domain.scopes import agency_scope
+from shared.services.ended_items import close_item
+from shared.services.repositories import Repositories
+
+NEW_CASE = "new_case"
+# how long the daily run looks back at withdrawn cases for a step a crash cut off
+FOLLOW_DAYS = 30
+PAID = "case paid"  # console (action_text): "zaak betaald"
+
+
+def new_case_item_id(case: Case) -> str:
+    """The hand-over's keyed id (its time first, then the case): the same on every attempt,
+    so the item, its contact entry and this closing find one another."""
+    at = case.created_at
+    return f"{int(at.timestamp() * 1000):012x}{hashlib.sha256(case.case_id.encode()).hexdigest()[:10]}"  # fmt: skip
+
+
+def withdrawn_note(by: str, author: str | None) -> str:
+    """``by``: the client's name or "the agency"; a person's or key's id after it, which the
+    console names (action_text.resolution)."""
+    said = f"case withdrawn by {by}"
+    if not author:
+        return said
+    return f"{said} ({author if ':' in author else f'key:{author}'})"
+
+
+def close_case_item(repos: Repositories, case: Case, note: str, at: datetime) -> bool:
+    """The case's ``new_case`` item resolved with ``note`` unless resolved already."""
+    return close_item(repos, agency_scope(case.agency_id), new_case_item_id(case), note, at)
+
+
+def close_ended_case_items(
+    repos: Repositories, agency_id: str, client_id: str, client_name: str, at: datetime
+) -> int:
+    """The daily look at the client's cases at the agency: the item of a case withdrawn, or
+    of an open case all of whose invoices are paid, resolved; how many were. A case
+    withdrawn more than ``FOLLOW_DAYS`` ago is not looked at again: its withdrawal closed it."""
+    since = (at - timedelta(days=FOLLOW_DAYS)).date()
+    cases = [c for c in repos.cases.of_client(agency_id, client_id)
+             if c.status == "open" or (c.withdrawn_at is not None and c.withdrawn_at.date() >= since)]  # fmt: skip
+    running = [c for c in cases if c.status == "open"]
+    numbers = sorted({n for c in running for n in c.invoice_numbers})
+    stored = {n: s.invoice for n, s in repos.invoices.get_many(client_id, numbers).items()}
+    closed = 0
+    for case in cases:
+        if case.status == "withdrawn":
+            by_client = case.dossier.get("withdrawn_by", "client") == "client"
+            note = withdrawn_note(client_name if by_client else "the agency", None)
+        elif case.invoice_numbers and all(
+            (i := stored.get(n)) is not None
+            and i.debtor_number == case.debtor_number
+            and i.status is InvoiceStatus.PAID
+            for n in case.invoice_numbers
+        ):
+            note = PAID
+        else:
+            continue
+        closed += close_case_item(repos, case, note, at)
+    return closed
