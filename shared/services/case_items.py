@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from shared.adapters.tables.cases_repo import Case
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.scopes import agency_scope
-from shared.services.ended_items import close_item
+from shared.services.ended_items import close_item, waiting_items
 from shared.services.repositories import Repositories
 
 NEW_CASE = "new_case"
@@ -53,9 +53,16 @@ def close_ended_case_items(
     """The daily look at the client's cases at the agency: the item of a case withdrawn, or
     of an open case all of whose invoices are paid, resolved; how many were. A case
     withdrawn more than ``FOLLOW_DAYS`` ago is not looked at again: its withdrawal closed it."""
+    # the agency's waiting new_case items first: a case paid in full stays "open" for good, so
+    # looking at every such case (one item read each) would grow with the client's history;
+    # only a case whose item still waits is looked at, none read when none waits
+    waiting = {i.action_id for i in waiting_items(repos, agency_scope(agency_id), NEW_CASE)}
+    if not waiting:
+        return 0
     since = (at - timedelta(days=FOLLOW_DAYS)).date()
     cases = [c for c in repos.cases.of_client(agency_id, client_id)
-             if c.status == "open" or (c.withdrawn_at is not None and c.withdrawn_at.date() >= since)]  # fmt: skip
+             if new_case_item_id(c) in waiting
+             and (c.status == "open" or (c.withdrawn_at is not None and c.withdrawn_at.date() >= since))]  # fmt: skip
     running = [c for c in cases if c.status == "open"]
     numbers = sorted({n for c in running for n in c.invoice_numbers})
     stored = {n: s.invoice for n, s in repos.invoices.get_many(client_id, numbers).items()}
