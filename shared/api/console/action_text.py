@@ -1061,6 +1061,10 @@ _RESOLUTIONS = shapes(
         (r"^case paid$", lambda m: "zaak betaald"),
         (r"^case withdrawn by the agency$", lambda m: "zaak ingetrokken door het incassobureau"),
         (r"^case withdrawn by (.+)$", lambda m: f"zaak ingetrokken door {m[1]}"),
+        # a sign-up's waiting item (services.people.signup_waiting)
+        (r"^approved by (\S+)$", lambda m: f"goedgekeurd door {m[1]}"),
+        (r"^refused \(deactivated\) by (\S+?)(?:: (.+))?$",
+         lambda m: f"geweigerd (gedeactiveerd) door {m[1]}" + (f": {m[2]}" if m[2] else "")),
     )
 )  # fmt: skip
 # who resolved it, as the services write it: "(user:u…)" for a person, "(key:…)" for a key

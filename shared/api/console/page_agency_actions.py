@@ -20,7 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
-from shared.api.console import action_text, code_text  # noqa: F401 - code_text: the |word filter
+from shared.api.console import (  # noqa: F401 - code_text: the |word filter
+    action_text,
+    code_text,
+    signup_decision,
+)
 from shared.api.console.clock_text import local_time
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, Forbidden, page, page_of, templates, words
@@ -93,7 +97,8 @@ def _recount(desk: Desk, scope: str) -> bool:
 
 @page("agency-actions", nav="ag_nav", order=11, agency_only=True,
       post_action={"resolve": Action.WRITE, "assign-me": Action.WRITE,
-                   "recount": Action.WRITE, "approve-run": Action.MANAGE_SETTLEMENTS})  # fmt: skip
+                   "recount": Action.WRITE, "approve-run": Action.MANAGE_SETTLEMENTS,
+                   **signup_decision.POSTS})  # fmt: skip
 def agency_actions(desk: Desk, rest: list[str]) -> ApiResponse:
     match rest:
         case []:
@@ -194,6 +199,7 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
     return desk.render(
         "agency-action", action_text.title(item.title, desk.lang), status, notice=notice,
         error=status >= 400, item=item, run=_run(desk, item), **_words(desk),
+        signup=signup_decision.signup_of(desk, item),
         detail={k: v for k, v in item.detail.items() if k != "suggestions"},
         suggestions=_suggested(desk, item),
         may_work=may_work,
@@ -273,6 +279,10 @@ def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
         return _approve(desk, item)
     if desk.field("do") == "confirm":
         return _confirm(desk, item)
+    if desk.field("do") in signup_decision.POSTS:
+        return signup_decision.decide(
+            desk, item, lambda text, status: _one(desk, item, text, status)
+        )
     if not _do(desk, item.action_id, bulk=False):
         return _one(desk, item, desk.t["act_some_failed"].format(ids=item.action_id), 409)
     return desk.redirect(f"/agency-actions/{item.action_id}", done="act_done")
@@ -335,6 +345,7 @@ ONE = """{% extends "shell" %}{% block main %}
 {% if r.status.value == 'awaiting_approval' %}{% if run.may_approve %}<form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}">
 <p>{{ t.ag_run_approve_hint }}</p><button type="submit" name="do" value="approve-run">{{ t.ag_run_approve }}</button></form>
 {% else %}<p class="notice warning">{{ t.ag_run_not_yours }}</p>{% endif %}{% endif %}</section>{% endif %}
+{% include "agency-signup" %}
 {% if confirmable %}<section><h2>{{ t.act_confirm_title }}</h2><p>{{ t.ag_confirm_hint }}</p>
 <form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><div class="inline">
 <div><label for="c-client">{{ t.ag_confirm_client }}</label><input id="c-client" name="for_client" maxlength="100" required></div>

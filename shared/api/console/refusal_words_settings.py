@@ -120,6 +120,16 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "to pay to no account at all. Have the client's account registered first (Settings, "
         "Bank accounts), then approve it.",
     ),
+    "refuse_approved_signup": (
+        "Klant {number} is al goedgekeurd: een aanmelding wordt alleen voor de goedkeuring "
+        "geweigerd. Deactiveer de klant als hij moet stoppen.",
+        "Client {number} is approved already: a sign-up is refused only before its approval. "
+        "Deactivate the client if it should stop.",
+    ),
+    "signup_refusal_reason": (
+        "Geef de reden van de weigering: het bedrijf krijgt haar te lezen.",
+        "Give the reason for the refusal: the business is told it.",
+    ),
     "signup_closed": (
         "Aanmelden kan hier niet; vraag uw incassopartij om een uitnodiging.",
         "Sign-up is closed here; ask your collection agency for an invitation.",

@@ -526,8 +526,11 @@ class AdminService:
         return user
 
     # -- clients ---------------------------------------------------------------------------------
-    def set_client_active(self, principal: Principal, number: str, active: bool) -> Client:
-        """Inactive: dunning stops, its people cannot sign in, its data stays."""
+    def set_client_active(
+        self, principal: Principal, number: str, active: bool, *, refusal: str = ""
+    ) -> Client:
+        """Inactive: dunning stops, its people cannot sign in, its data stays. ``refusal``: why
+        a sign-up is refused (the console's "Weigeren"), kept on its waiting item."""
         target = self.target_client(principal, number)
         self.require(principal, Action.MANAGE_CLIENTS, target)
         found = self.kit.repos.clients.get(target.client_id or "")
@@ -542,7 +545,10 @@ class AdminService:
                 self.kit.audit(event, agency_id=client.agency_id, client_id=cid, actor=actor_of(principal),
                                subject=client.client_id, number=client.number)  # fmt: skip
         if not active and client.sandbox:  # a sign-up refused: it waits no longer
-            resolve_waiting(self.kit, client, f"refused (deactivated) by {actor_of(principal)}")
+            why = f": {refusal}" if refusal else ""
+            resolve_waiting(
+                self.kit, client, f"refused (deactivated) by {actor_of(principal)}{why}"
+            )
         return client
 
     # -- audit -----------------------------------------------------------------------------------

@@ -465,6 +465,41 @@ class OnboardingService:
         resolve_waiting(self.kit, client, f"approved by {actor_of(principal)}")
         return client
 
+    def refuse(self, principal: Principal, number: str, reason: str) -> Client:
+        """An agency admin refuses a sign-up in one step (the console's "Weigeren"): the
+        sandbox client is deactivated as ``POST /v1/clients/{number}/deactivate`` does, its
+        waiting item resolved with the reason, and the person who signed up told once. Before,
+        refusing meant deactivating the client on the API and mailing the business by hand
+        (agency21 F1, left). A retry after a cut-off deactivates nothing again and mails
+        nothing twice (the mail's key is the client's)."""
+        target = self.admin.target_client(principal, number)
+        self.admin.require(principal, Action.MANAGE_CLIENTS, target)
+        found = self.kit.repos.clients.get(target.client_id or "")
+        if found is None:
+            raise NotFound(f"client {number} not found")
+        client = found[0]
+        if not client.sandbox:
+            # an approved client may have debtors in collection: stopping it is a
+            # deactivation with its consequences in sight, not a sign-up's refusal
+            raise Invalid(
+                f"client {client.number} is approved already: a sign-up is refused only "
+                "before its approval; deactivate the client instead",
+                code="refuse_approved_signup", params={"number": client.number},
+            )  # fmt: skip
+        reason = " ".join(reason.split())[:500]
+        if not reason:
+            raise Invalid("give the reason the sign-up is refused: the business is told it",
+                          field="reason", code="signup_refusal_reason")  # fmt: skip
+        client = self.admin.set_client_active(principal, number, False, refusal=reason)
+        email = client.contact_email or client.sandbox_email
+        if email:
+            lang = client.language.value
+            subject, text = texts.mail("signup_refused", lang, org=client.name,
+                                       kvk=client.kvk_number or "-", reason=reason)  # fmt: skip
+            self.kit.mail_to(f"@signup.{client.agency_id}", email, lang, subject, text,
+                             key=f"signup-refused-{client.client_id}", own_mail=True)  # fmt: skip
+        return client
+
     def save_defaults_from(self, agency_id: str, style: HouseStyle) -> None:
         self.defaults.save_house_style(agency_id, asdict(style))
 

@@ -45,6 +45,12 @@ MAILS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Inning sign-up: you already have an account",
                "This e-mail address was confirmed for the sign-up of {org} to Inning. This address already has an Inning account, and an address has one: no new environment was made.\n\nSign in with your account, or sign {org} up with another e-mail address.\nIf you did not expect this, ignore this message."),
     },
+    "signup_refused": {
+        "nl": ("Uw aanmelding bij Inning is niet goedgekeurd",
+               "De aanmelding van {org} (KvK {kvk}) bij Inning is door het incassobureau niet goedgekeurd. Reden: {reason}\n\nUw proefomgeving is gesloten: u kunt er niet meer mee aanmelden en er gaat niets naar uw debiteuren. Hebt u vragen, neem dan contact op met het incassobureau."),
+        "en": ("Your Inning sign-up was not approved",
+               "The sign-up of {org} (KvK {kvk}) to Inning was not approved by the collection agency. Reason: {reason}\n\nYour trial environment is closed: you can no longer sign in to it and nothing goes to your debtors. If you have questions, contact the collection agency."),
+    },
     "invite_exists": {
         "nl": ("Uitnodiging voor Inning: u hebt al een account",
                "Iemand van {org} probeerde dit e-mailadres uit te nodigen voor Inning. Met dit adres is al een Inning-account, en een adres heeft er één: er is niets veranderd.\n\nWilt u ook voor {org} werken, vraag hen dan een ander adres uit te nodigen.\nVerwachtte u dit niet, dan kunt u dit bericht negeren."),
