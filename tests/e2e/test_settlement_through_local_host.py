@@ -69,8 +69,10 @@ def test_the_settlement_timer_builds_a_run_awaiting_approval(served):
     # other e2e modules may have booked payments for this client on the same Azurite
     statement = httpx.get(f"{url}{mine['csv']}", headers=agency).text.splitlines()
     assert {line for line in statement if "e2e-settle-1" in line} == {
-        # no reason (not a correction); the money reached the third-party account
-        f"payment,2026-01-05,e2e-settle-1,E2E-1,{c},{who},{a},,third_party"
+        # no reason (not a correction); the money reached the third-party account; then the
+        # debtor (D1, never uploaded here: no name) and the payment's own reference (none: the
+        # payment is written directly, with no bank line behind it) (statement22)
+        f"payment,2026-01-05,e2e-settle-1,E2E-1,{c},{who},{a},,third_party,D1,,"
         for c, who, a in (
             ("costs", "agency", "40.00"),
             ("costs_vat", "agency", "8.40"),
