@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 
 # a letter's period, then (in HTML) closing tags such as </strong>, then the sentence's period
-# not followed by a word or another period: "B.V.." ends, an ellipsis ("..."), a version
-# ("1..5") and a link ("a..b") keep theirs
-_DOUBLED = re.compile(r"(?<=[^\W\d_]\.)((?:</[A-Za-z][A-Za-z0-9]*>)*)\.(?![.\w])")
+# where a sentence ends: before a blank, a tag or the end. "B.V.." ends; an ellipsis ("..."),
+# a version ("1..5") and a link ("a..b") keep theirs, and so does a client's invoice number or
+# a link quoted whole ("A..-3", "/a../b", href="...q.."): a debtor pays quoting what the text
+# prints, and one period less is another number (attack23 F2)
+_DOUBLED = re.compile(r"(?<=[^\W\d_]\.)((?:</[A-Za-z][A-Za-z0-9]*>)*)\.(?=\s|<|$)")
 
 
 def end_once(text: str) -> str:

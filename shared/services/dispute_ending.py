@@ -45,18 +45,18 @@ TELLING = (Channel.EMAIL, Channel.SMS, Channel.WHATSAPP, Channel.LETTER)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 WORDS = {
-    "nl": ("Uw bezwaar tegen factuur {invoice}",
-           "Wij hebben uw bezwaar tegen factuur {invoice} behandeld. Wij houden de factuur "
-           "staande; de betwisting is afgesloten.\n{reason}"
+    "nl": ("Uw bezwaar tegen factuur {{{{ dispute_invoice }}}}",
+           "Wij hebben uw bezwaar tegen factuur {{{{ dispute_invoice }}}} behandeld. "
+           "Wij houden de factuur staande; de betwisting is afgesloten.\n{reason}"
            "Open op deze factuur op dit moment: {{{{ total | money }}}}.\n"
            "Wij hervatten de invordering op {day}. Betaalt u voor die dag wat openstaat, dan gaat "
            "de invordering niet verder. Hebt u vragen of bent u het er niet mee eens, laat het "
            "ons voor die dag weten.\n"
            "Uw factuur en wat u betaalde ziet u op {{{{ portal_link }}}}",
            "Onze toelichting: {{{{ dispute_answer }}}}\n"),
-    "en": ("Your objection to invoice {invoice}",
-           "We have looked into your objection to invoice {invoice}. We maintain the invoice; "
-           "the dispute is closed.\n{reason}"
+    "en": ("Your objection to invoice {{{{ dispute_invoice }}}}",
+           "We have looked into your objection to invoice {{{{ dispute_invoice }}}}. "
+           "We maintain the invoice; the dispute is closed.\n{reason}"
            "Open on this invoice today: {{{{ total | money }}}}.\n"
            "We resume collection on {day}. If you pay what is open before that day, collection "
            "goes no further. If you have questions or disagree, let us know before "
@@ -214,14 +214,15 @@ class DisputeEndingService:
         lang = debtor.language.value if debtor.language.value in WORDS else "nl"
         subject, body, said = WORDS[lang]
         shown = day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
-        text = body.format(invoice=number, day=shown, reason=said.format() if reason else "")
+        text = body.format(day=shown, reason=said.format() if reason else "")
         return HandMessage(
             channel,
-            subject=subject.format(invoice=number),
+            subject=subject.format(),
             body=text,
             invoices=(number,),
             idempotency_key=key,
-            values=(("dispute_answer", reason),),
+            # the invoice number is the client's text too: a value, never template code
+            values=(("dispute_answer", reason), ("dispute_invoice", number)),
         )
 
     def _key(self, client: Client, debtor: Debtor, number: str) -> str:

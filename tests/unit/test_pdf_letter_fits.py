@@ -135,3 +135,40 @@ def test_the_longest_return_address_leaves_the_recipients_address_in_the_window(
     tail = "1234AB" + "W" * 100 + (",NEDERLAND" if recipient is ABROAD else "")
     assert text.endswith(tail), text[-120:]
     assert returned[0][3].endswith("\u2026,") and "\u2026," in text[len(returned[0][3]) :]
+
+
+@pytest.mark.parametrize("number", ["INV/2026/000123/NL-UTRECHT-01", "F" * 100, "F1"])
+def test_an_invoice_number_stays_in_its_column_whole(
+    monkeypatch: pytest.MonkeyPatch, number: str
+) -> None:
+    # attack23 F3: a 29-character number ran 9.4 mm into the invoice date, one of 100
+    # characters (the API's longest) across the dates and the amount of a 14-day letter
+    from shared.adapters.letters.pdf_letter import LetterInvoice
+
+    drawn: Drawn = []
+    real = FPDF.cell
+
+    def cell(self: FPDF, w: Any = None, h: Any = None, text: str = "", *a: Any, **k: Any) -> Any:
+        if text:
+            drawn.append(
+                (self.x, self.y, w or 0, text, self.get_string_width(text), self.font_size_pt)
+            )
+        return real(self, w, h, text, *a, **k)
+
+    monkeypatch.setattr(FPDF, "cell", cell)
+    spec = LetterSpec(
+        letterhead=Letterhead("C1", sender_lines(ADDRESS), "info@c1.example"),
+        recipient=HOME,
+        letter_date=date(2026, 12, 1),
+        subject="Herinnering",
+        paragraphs=("Tekst.",),
+        invoices=(LetterInvoice(number, date(2026, 11, 1), date(2026, 11, 15), 12100),),
+    )
+    render_letter(spec)
+    first_date = next(d for d in drawn if d[3] == "01-11-2026")
+    parts = [d for d in drawn if abs(d[0] + 45 - first_date[0]) < 0.01 and d[1] >= first_date[1]]
+    parts = [d for d in parts if set(d[3]) <= set(number)][: len(number)]
+    assert "".join(d[3] for d in parts).startswith(number)  # whole, never cut
+    assert parts[0][1] == first_date[1]  # the number's first line beside its dates
+    for x, _, _, _, width, size in parts:
+        assert x + width <= first_date[0] and size >= 6.5

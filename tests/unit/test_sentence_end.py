@@ -31,6 +31,17 @@ def test_a_name_s_own_period_ends_the_sentence():
         assert end_once(kept) == kept
 
 
+def test_an_invoice_number_or_link_with_two_periods_is_printed_as_written():
+    # attack23 F2: 'Factuur A..-3' read 'Factuur A.-3', the debtor quoting another number
+    for kept in (
+        "Factuur A..-3 staat open",
+        "zie https://x.example/a../b",
+        '<a href="https://x.example/p/q..">uw factuur</a>',
+        "factuur (INV..)",
+    ):
+        assert end_once(kept) == kept
+
+
 def test_the_portal_ends_the_sentence_after_the_client_s_name_once(world):
     world.clock.at = datetime(2025, 3, 20, 10, 0, tzinfo=UTC)
     a = world.agency_a

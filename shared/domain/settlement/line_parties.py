@@ -6,6 +6,7 @@ its lines: a statement made again names them as they stand."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -25,14 +26,26 @@ class LineParty:
 
 NOBODY = LineParty()
 
+# a payer's own words (a bank line's description, his end-to-end id) come from his bank's file
+# as he typed them: a control or direction character (U+202E reverses what follows) would make
+# the client's spreadsheet or PDF show another reference or number than the bank's
+_UNSHOWN = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _shown(text: str) -> str:
+    """``text`` as a statement shows it: those characters blanked, blanks folded."""
+    return " ".join(_UNSHOWN.sub(" ", text).split())
+
 
 def payment_reference(payment: Payment) -> str:
     """The reference a person finds the payment by: what its booking kept (a bank credit's
     end-to-end id, bank reference or text; a collection's end-to-end id), else a Mollie id."""
     if payment.reference:
-        return payment.reference
+        return _shown(payment.reference)
     if payment.source in PROVIDER_IDS and payment.external_id:
-        return payment.external_id
+        return _shown(payment.external_id)
     return ""
 
 
@@ -43,7 +56,7 @@ def line_parties(
     return {
         pid: LineParty(
             p.debtor_number or "",
-            debtor_names.get(p.debtor_number or "", ""),
+            _shown(debtor_names.get(p.debtor_number or "", "")),
             payment_reference(p),
         )
         for pid, p in payments.items()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from shared.domain.records import ActionStatus
 from shared.services.dunning_starter import save_starter
@@ -161,3 +162,31 @@ def test_the_message_is_bounded(world: Any) -> None:
     assert reply.status == 422, reply.body
     still = world.agency_a.call("GET", "/v1/clients/C1/invoices/F1").body
     assert still["status"] == "disputed"
+
+
+def test_the_invoice_number_is_printed_as_written_never_run_as_template_code(
+    world: Any,
+) -> None:
+    # attack23 F1: the client's invoice number went into the notice's template source, so
+    # 'F{{ 7*7 }}{{ portal_link }}' reached the consumer as 'F49http://.../api/p/...'
+    number = "F{{ 7*7 }}{{ portal_link }}"
+    SEEN.clear()
+    a = world.agency_a
+    world.clock.at = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="f@c1.example")]})
+    a.call("POST", "/v1/clients/C1/debtors",
+           {"items": [debtor_row("D-1", name="Jansen, P.", kind="b2c")]})  # fmt: skip
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row(number, "D-1", amount="1000.00", invoice_date="2026-11-01",
+                    due_date="2026-11-15"),
+    ]})  # fmt: skip
+    path = "/v1/clients/C1/invoices/" + quote(number, safe="")
+    assert a.call("POST", path + "/dispute", {"reason": "nooit geleverd"}).status == 200
+    reply = a.call("POST", path + "/resolve-dispute", {"message": "Geleverd"})
+    assert reply.status == 200, reply.body
+    (notice,) = _notices(world, client)
+    content = world.services.messaging.content_of(notice)
+    assert content.subject == "Uw bezwaar tegen factuur " + number
+    assert f"Wij hebben uw bezwaar tegen factuur {number} behandeld." in content.text
+    assert "F49" not in content.subject + content.text

@@ -20,6 +20,7 @@ import pypdf
 from shared.adapters.letters.settlement_pdf import WIDTHS
 from shared.domain.parties import Agency
 from shared.domain.records import PaymentSource
+from shared.domain.settlement.line_parties import line_parties
 from shared.domain.statements.model import findable_reference
 from shared.services.onboarding import register_agency
 from tests.unit.api.conftest import client_iban, debtor_row, invoice_row, verify_ibans
@@ -115,6 +116,19 @@ def test_the_reference_is_the_first_a_bank_gave() -> None:
     assert findable_reference("NOTPROVIDED", "2026120300042", "RF18", "x") == "2026120300042"
     assert findable_reference("E2E-1", "B", "RF18", "x") == "E2E-1"
     assert findable_reference(None, None, None, None) is None
+
+
+def test_a_payers_direction_and_control_characters_are_not_shown() -> None:
+    # attack23 F4: a payer's description "factuur \u202e1F" read "factuur F1" in the client's
+    # spreadsheet, where the bank's statement says 1F; the CSV's formula guard keeps them
+    paid = replace(
+        payment("C1", "p1", date(2025, 3, 1)),
+        source=PaymentSource.BANK,
+        reference="factuur \u202e1F\u202c\tE2E",
+        debtor_number="D1",
+    )
+    (party,) = line_parties({"p1": paid}, {"D1": "Jansen\u2066 B.V."}).values()
+    assert (party.reference, party.debtor_name) == ("factuur 1F E2E", "Jansen B.V.")
 
 
 def test_the_names_take_one_batch_read_per_statement(world: Any, monkeypatch: Any) -> None:
