@@ -110,10 +110,7 @@ class StrangerItems:
             # total: a filing cut after its count and delivered again after more senders
             # came, or two filed at once as the 20th and 21st, lost the 20th's item to the
             # summary (failure20 S1, codereview20 F7, as failure19 W1 for WhatsApp)
-            place, _ = self.counters.count_once(
-                INBOUND_MAIL, scope, f"~d|{day:%Y%m%d}", 1, marker=f"~n|{day:%Y%m%d}|{who}"
-            )
-            if place > NEW_SENDER_ITEMS_PER_DAY:
+            if not self._new_sender_has_room(scope, who, day):
                 return summary_id(day)
             new = f"{int(received_at.timestamp() * 1000):012x}m{key[:10]}s"
             row = Row(pk, f"~s|{who}", {"ActionId": new})
@@ -136,16 +133,21 @@ class StrangerItems:
         (attack20 F3: 200 mails naming F-0001, from one address or from 200, made 200
         items). Each place is kept on its marker: a message filed again gets the same
         answer."""
-        who, day = sender_hash(sender), f"{amsterdam_date(received_at):%Y%m%d}"
-        place, _ = self.counters.count_once(
-            INBOUND_MAIL, scope, f"~d|{day}", 1, marker=f"~n|{day}|{who}"
-        )
-        if place > NEW_SENDER_ITEMS_PER_DAY:
+        who, day = sender_hash(sender), amsterdam_date(received_at)
+        if not self._new_sender_has_room(scope, who, day):
             return False
         asked, _ = self.counters.count_once(
-            INBOUND_MAIL, scope, f"~a|{day}|{who}", 1, marker=f"~am|{key}"
+            INBOUND_MAIL, scope, f"~a|{day:%Y%m%d}|{who}", 1, marker=f"~am|{key}"
         )
         return asked <= ASKED_PER_SENDER_PER_DAY
+
+    def _new_sender_has_room(self, scope: str, who: str, day: date) -> bool:
+        """Whether ``who`` is among the day's first :data:`NEW_SENDER_ITEMS_PER_DAY` new
+        senders: counted once on its marker, so a filing again gets the same answer."""
+        place, _ = self.counters.count_once(
+            INBOUND_MAIL, scope, f"~d|{day:%Y%m%d}", 1, marker=f"~n|{day:%Y%m%d}|{who}"
+        )
+        return place <= NEW_SENDER_ITEMS_PER_DAY
 
     def count(self, mail: FiledMail) -> None:
         """Count ``mail`` once on its item and bring the item up to the count."""
