@@ -21,7 +21,7 @@ Kigid expects an answer to a serious question on the debt before the next step. 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from shared.clock import Clock, amsterdam_date
@@ -48,22 +48,32 @@ WORDS = {
     "nl": ("Uw bezwaar tegen factuur {{{{ dispute_invoice }}}}",
            "Wij hebben uw bezwaar tegen factuur {{{{ dispute_invoice }}}} behandeld. "
            "Wij houden de factuur staande; de betwisting is afgesloten.\n{reason}"
-           "Open op deze factuur op dit moment: {{{{ total | money }}}}.\n"
-           "Wij hervatten de invordering op {day}. Betaalt u voor die dag wat openstaat, dan gaat "
-           "de invordering niet verder. Hebt u vragen of bent u het er niet mee eens, laat het "
-           "ons voor die dag weten.\n"
+           "Open op deze factuur op dit moment: {{{{ total | money }}}}.\n{resumes}\n"
            "Uw factuur en wat u betaalde ziet u op {{{{ portal_link }}}}",
            "Onze toelichting: {{{{ dispute_answer }}}}\n"),
     "en": ("Your objection to invoice {{{{ dispute_invoice }}}}",
            "We have looked into your objection to invoice {{{{ dispute_invoice }}}}. "
            "We maintain the invoice; the dispute is closed.\n{reason}"
-           "Open on this invoice today: {{{{ total | money }}}}.\n"
-           "We resume collection on {day}. If you pay what is open before that day, collection "
-           "goes no further. If you have questions or disagree, let us know before "
-           "that day.\n"
+           "Open on this invoice today: {{{{ total | money }}}}.\n{resumes}\n"
            "Your invoice and what you paid are on {{{{ portal_link }}}}",
            "Our explanation: {{{{ dispute_answer }}}}\n"),
 }  # fmt: skip
+# the day collection goes on, said the same way by the notice and by a person's message on the
+# dispute item's decision (both pause the invoice until then)
+RESUMES = {
+    "nl": "Wij hervatten de invordering op {day}. Betaalt u voor die dag wat openstaat, dan gaat "
+          "de invordering niet verder. Hebt u vragen of bent u het er niet mee eens, laat het "
+          "ons voor die dag weten.",
+    "en": "We resume collection on {day}. If you pay what is open before that day, collection "
+          "goes no further. If you have questions or disagree, let us know before that day.",
+}  # fmt: skip
+
+
+def resumes_words(language: str, day: date) -> str:
+    """The notice's sentence naming the day collection resumes, in ``language`` (else Dutch)."""
+    lang = language if language in RESUMES else "nl"
+    shown = day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
+    return RESUMES[lang].format(day=shown)
 
 
 @dataclass(frozen=True)
@@ -118,7 +128,8 @@ class DisputeEndingService:
     ) -> DisputeEnded:
         """End invoice ``number``'s dispute. ``notify`` None: a consumer is told, a business
         not. ``told_otherwise``: the caller tells the debtor itself (the item's decision with
-        its message), nothing is sent or held here."""
+        its message, made by :meth:`told_by_hand`): nothing is sent here, the invoice is
+        paused until the day that message names."""
         reason = clean_message(message)
         stored = self.repos.invoices.get(client.client_id, number)
         if stored is None:
@@ -155,8 +166,10 @@ class DisputeEndingService:
         today = amsterdam_date(self.clock.now())
         resumes_on: date | None = None
         sent: str | None = None
-        # paid in full while disputed: nothing resumes, so nothing to tell or hold
-        if self._open(client, number) and notice is not None:
+        # paid in full while disputed: nothing resumes, so nothing to tell or hold; a debtor
+        # told (the notice, or a person's message that names the day: :meth:`told_by_hand`)
+        # has until that day
+        if self._open(client, number) and (notice is not None or told_otherwise):
             resumes_on = today + timedelta(days=ANSWER_DAYS)
             # paused through the day before: the workflow's next step may come on the day
             # the notice names (a longer pause already set stands)
@@ -167,12 +180,8 @@ class DisputeEndingService:
                 postponement=True,
                 author=author,
             )
-            assert notice.idempotency_key is not None
-            sent = self.by_hand.sent_under(client.client_id, debtor.number, notice.idempotency_key)
-            if sent is None:
-                sent = self.by_hand.send_by_hand(
-                    client.client_id, debtor.number, notice, author
-                ).key
+            if notice is not None:
+                sent = self._send(client, debtor, notice, author)
         elif self._open(client, number) and debtor.is_consumer and not told_otherwise:
             resumes_on = date.max
             # the item first: a cut after it leaves it open and the retry pauses; an item a
@@ -184,6 +193,22 @@ class DisputeEndingService:
             assert found is not None
             invoice = found.invoice
         return DisputeEnded(invoice, sent, resumes_on)
+
+    def _send(self, client: Client, debtor: Debtor, notice: HandMessage, author: str) -> str:
+        assert notice.idempotency_key is not None
+        sent = self.by_hand.sent_under(client.client_id, debtor.number, notice.idempotency_key)
+        if sent is None:
+            sent = self.by_hand.send_by_hand(client.client_id, debtor.number, notice, author).key
+        return sent
+
+    def told_by_hand(self, client: Client, debtor_number: str, tell: HandMessage) -> HandMessage:
+        """A person's message ending the dispute (the item's decision), closed by the notice's
+        own sentence naming the day collection resumes, in the debtor's language: the
+        invoice is paused until then as after the notice (``end(told_otherwise=True)``)."""
+        debtor = self._debtor(client, debtor_number)
+        day = amsterdam_date(self.clock.now()) + timedelta(days=ANSWER_DAYS)
+        said = resumes_words(debtor.language.value, day)
+        return replace(tell, body=f"{tell.body.rstrip()}\n{said}")
 
     def resume_held(self, item: ActionItem, author: str) -> None:
         """A person closes the item that holds a consumer's invoice after his dispute ended
@@ -213,8 +238,7 @@ class DisputeEndingService:
             return None
         lang = debtor.language.value if debtor.language.value in WORDS else "nl"
         subject, body, said = WORDS[lang]
-        shown = day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
-        text = body.format(day=shown, reason=said.format() if reason else "")
+        text = body.format(resumes=resumes_words(lang, day), reason=said.format() if reason else "")
         return HandMessage(
             channel,
             subject=subject.format(),
