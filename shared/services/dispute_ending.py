@@ -25,10 +25,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from shared.clock import Clock, amsterdam_date
+from shared.domain.conversations.quick_texts import SMS_PARTS_WARNING, WITH_SUBJECT
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ActionStatus, ContactKind
+from shared.domain.sms import fold_to_gsm, longest_start, sms_parts
 from shared.ports.tables import Conflict
 from shared.services.conversations.by_hand import ByHandService, HandMessage
 from shared.services.dunning import DunningService
@@ -60,20 +62,37 @@ WORDS = {
 }  # fmt: skip
 # the day collection goes on, said the same way by the notice and by a person's message on the
 # dispute item's decision (both pause the invoice until then)
+# (its SMS form: the same day and ask, shorter)
 RESUMES = {
-    "nl": "Wij hervatten de invordering op {day}. Betaalt u voor die dag wat openstaat, dan gaat "
-          "de invordering niet verder. Hebt u vragen of bent u het er niet mee eens, laat het "
-          "ons voor die dag weten.",
-    "en": "We resume collection on {day}. If you pay what is open before that day, collection "
-          "goes no further. If you have questions or disagree, let us know before that day.",
+    "nl": ("Wij hervatten de invordering op {day}. Betaalt u voor die dag wat openstaat, dan gaat "
+           "de invordering niet verder. Hebt u vragen of bent u het er niet mee eens, laat het "
+           "ons voor die dag weten.",
+           "Wij hervatten de invordering op {day}; betaal of reageer voor die dag."),
+    "en": ("We resume collection on {day}. If you pay what is open before that day, collection "
+           "goes no further. If you have questions or disagree, let us know before that day.",
+           "We resume collection on {day}; pay or answer before that day."),
+}  # fmt: skip
+# By SMS the notice is at most SMS_PARTS parts (the point where a message by hand is warned of
+# as costly; one message on the phone): its own short words, and the client's reason as far as
+# it fits, cut at a word and marked; the facts (invoice, open amount, the day, the portal link)
+# always go whole. Counted as the SMS client bills them (GSM-7 or UCS-2 parts), after quotes,
+# dashes and accents GSM-7 lacks were written in their GSM-7 look-alike.
+SMS_PARTS = SMS_PARTS_WARNING
+SMS_WORDS = {
+    "nl": ("Uw bezwaar tegen factuur {{{{ dispute_invoice }}}} is behandeld: wij houden de factuur "
+           "staande. Open: {{{{ total | money }}}}. {resumes} {{% if dispute_answer %}}Toelichting: "
+           "{{{{ dispute_answer }}}} {{% endif %}}Meer op {{{{ portal_link }}}}", "... (ingekort)"),
+    "en": ("Your objection to invoice {{{{ dispute_invoice }}}} was looked into: we maintain the "
+           "invoice. Open: {{{{ total | money }}}}. {resumes} {{% if dispute_answer %}}Explanation: "
+           "{{{{ dispute_answer }}}} {{% endif %}}More on {{{{ portal_link }}}}", "... (shortened)"),
 }  # fmt: skip
 
 
-def resumes_words(language: str, day: date) -> str:
+def resumes_words(language: str, day: date, *, sms: bool = False) -> str:
     """The notice's sentence naming the day collection resumes, in ``language`` (else Dutch)."""
     lang = language if language in RESUMES else "nl"
     shown = day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
-    return RESUMES[lang].format(day=shown)
+    return RESUMES[lang][1 if sms else 0].format(day=shown)
 
 
 @dataclass(frozen=True)
@@ -198,6 +217,8 @@ class DisputeEndingService:
         assert notice.idempotency_key is not None
         sent = self.by_hand.sent_under(client.client_id, debtor.number, notice.idempotency_key)
         if sent is None:
+            if notice.channel is Channel.SMS:
+                notice = self._fitted_sms(client, debtor, notice)
             sent = self.by_hand.send_by_hand(client.client_id, debtor.number, notice, author).key
         return sent
 
@@ -237,17 +258,45 @@ class DisputeEndingService:
         if channel is None:
             return None
         lang = debtor.language.value if debtor.language.value in WORDS else "nl"
+        if channel is Channel.SMS:  # fitted to its parts when it goes (_fitted_sms)
+            body = SMS_WORDS[lang][0].format(resumes=resumes_words(lang, day, sms=True))
+            return HandMessage(channel, body=body, invoices=(number,), idempotency_key=key,
+                               values=(("dispute_answer", fold_to_gsm(reason)),
+                                       ("dispute_invoice", number)))  # fmt: skip
         subject, body, said = WORDS[lang]
         text = body.format(resumes=resumes_words(lang, day), reason=said.format() if reason else "")
         return HandMessage(
             channel,
-            subject=subject.format(),
+            # a subject only where the channel has one (WhatsApp's was refused: notice24)
+            subject=subject.format() if channel in WITH_SUBJECT else "",
             body=text,
             invoices=(number,),
             idempotency_key=key,
             # the invoice number is the client's text too: a value, never template code
             values=(("dispute_answer", reason), ("dispute_invoice", number)),
         )
+
+    def _fitted_sms(self, client: Client, debtor: Debtor, draft: HandMessage) -> HandMessage:
+        """The SMS notice in at most :data:`SMS_PARTS` parts (see there), measured as it is
+        sent: after the dispute ended (while disputed, the open amount leaves it out)."""
+        lang = debtor.language.value if debtor.language.value in SMS_WORDS else "nl"
+        values = dict(draft.values)
+        answer = values.get("dispute_answer", "")
+
+        def said(words: str) -> HandMessage:
+            return replace(draft, values=tuple({**values, "dispute_answer": words}.items()))
+
+        def text(message: HandMessage) -> str:
+            return self.by_hand.text_of(client.client_id, debtor.number, message)
+
+        if not answer:
+            return draft
+        # a blank stands for the reason: its words' room measured, one character to spare
+        start = longest_start(text(said(" ")), answer, SMS_PARTS, SMS_WORDS[lang][1])
+        fitted = said(start)
+        # should the rendering have changed a length, the reason is left out rather than the
+        # SMS going longer
+        return fitted if start and sms_parts(text(fitted)) <= SMS_PARTS else said("")
 
     def _key(self, client: Client, debtor: Debtor, number: str) -> str:
         """One key per dispute ended: the dispute's own contact entry (a later dispute of the
