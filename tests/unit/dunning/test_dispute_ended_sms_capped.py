@@ -1,5 +1,6 @@
 """notice21 left: the dispute-ended notice by SMS was the e-mail's text, 4 parts without a
-reason and 38 with a reason of 1,000 emoji (no cap; the warning never reached the caller).
+reason and 38 with a reason of 1,000 emoji (no cap; the warning never reached the caller), and
+it carried the e-mail's subject, which an SMS refuses: resolve-dispute answered 422.
 Now an SMS notice has its own short words and is at most 3 parts (SMS_PARTS_WARNING) as the
 SMS client counts them (GSM-7 153 a part, UCS-2 67): the facts whole, the client's reason as
 far as it fits, cut at a word and marked "(ingekort)"; quotes, dashes and accents GSM-7 lacks
