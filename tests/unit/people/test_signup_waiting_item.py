@@ -90,4 +90,4 @@ def test_a_name_cannot_pass_for_a_kvk_number_or_address_in_the_title(world, tena
     dutch = action_text.title(item.title, "nl")
     assert "bedrijfsnaam “X, KvK 12345678, boss@real.nl YYY" in dutch
     # a quote mark in the name does not close the quotation early
-    assert quoted('A” KvK 1 “B') == "“A' KvK 1 'B”"
+    assert quoted("A” KvK 1 “B") == "“A' KvK 1 'B”"
