@@ -13,11 +13,11 @@ from typing import Any
 from shared.domain.sms import is_gsm7, sms_parts
 from tests.unit.dunning.test_dispute_ended_debtor_told import END, _disputed, _notices
 
-SMS_ONLY = {"emails": [], "address": None}
+SMS_ONLY: dict[str, Any] = {"emails": [], "address": None}
 
 
 def _sms(world: Any, message: str | None) -> str:
-    client = _disputed(world, **SMS_ONLY)
+    client = _disputed(world, "b2c", **SMS_ONLY)
     body = {} if message is None else {"message": message}
     reply = world.agency_a.call("POST", END, body)
     assert reply.status == 200, reply.body
@@ -80,7 +80,7 @@ def test_a_consumer_reached_only_on_whatsapp_is_told_there_without_a_subject(
 
     from shared.domain.messaging import Channel
 
-    client = _disputed(world, **SMS_ONLY, whatsapp_consent=True)
+    client = _disputed(world, "b2c", **SMS_ONLY, whatsapp_consent=True)
     by_hand = world.services.by_hand
     real = by_hand.channels_for
 
