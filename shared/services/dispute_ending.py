@@ -226,6 +226,8 @@ class DisputeEndingService:
         """A person's message ending the dispute (the item's decision), closed by the notice's
         own sentence naming the day collection resumes, in the debtor's language: the
         invoice is paused until then as after the notice (``end(told_otherwise=True)``)."""
+        if not tell.body:  # a quick text or template goes as written (the console gives a body)
+            return tell
         debtor = self._debtor(client, debtor_number)
         day = amsterdam_date(self.clock.now()) + timedelta(days=ANSWER_DAYS)
         said = resumes_words(debtor.language.value, day)
