@@ -61,8 +61,7 @@ WORDS = {
            "Our explanation: {{{{ dispute_answer }}}}\n"),
 }  # fmt: skip
 # the day collection goes on, said the same way by the notice and by a person's message on the
-# dispute item's decision (both pause the invoice until then)
-# (its SMS form: the same day and ask, shorter)
+# dispute item's decision (both pause the invoice until then); second, its shorter SMS form
 RESUMES = {
     "nl": ("Wij hervatten de invordering op {day}. Betaalt u voor die dag wat openstaat, dan gaat "
            "de invordering niet verder. Hebt u vragen of bent u het er niet mee eens, laat het "
