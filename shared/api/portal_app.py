@@ -29,6 +29,7 @@ from shared.domain.invoices import Invoice
 from shared.domain.ledger.model import Amounts
 from shared.domain.money import format_eur_en, format_eur_nl
 from shared.domain.parties import Client
+from shared.domain.phone import phone_shown
 from shared.domain.plans.pay_online import payable_online
 from shared.domain.plans.plan import PaymentPlan
 from shared.domain.plans.progress import InstallmentStatus
@@ -146,14 +147,14 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 <form method="post" action="/api/portal/message"><input type="hidden" name="csrf" value="{{ csrf }}">
 <label for="ms-text">{{ t.message_text }}</label><textarea id="ms-text" name="text" rows="4" maxlength="4000" required></textarea>
 <p><button type="submit" class="secondary">{{ t.message_send }}</button></p></form>
-{% if client.contact_email or client.contact_phone %}<h3>{{ t.contact }}</h3><p>{% if client.contact_email %}<a href="mailto:{{ client.contact_email }}">{{ client.contact_email }}</a><br>{% endif %}{% if client.contact_phone %}<a href="tel:{{ client.contact_phone }}">{{ client.contact_phone }}</a>{% endif %}</p>{% endif %}
+{% if client.contact_email or client.contact_phone %}<h3>{{ t.contact }}</h3><p>{% if client.contact_email %}<a href="mailto:{{ client.contact_email }}">{{ client.contact_email }}</a><br>{% endif %}{% if client.contact_phone %}<a href="tel:{{ client.contact_phone }}">{{ client.contact_phone | phone }}</a>{% endif %}</p>{% endif %}
 </section>
 {% endblock %}"""
 
 EXPIRED = """{% extends "base" %}{% block main %}{% for x in texts %}
 <section lang="{{ x.lang }}" aria-labelledby="ex-{{ loop.index }}-h"><h{{ 1 if loop.first else 2 }} id="ex-{{ loop.index }}-h">{{ x.heading }}</h{{ 1 if loop.first else 2 }}>
 <p class="notice" role="status">{{ x.text }}</p><p>{{ x.how }}</p>
-{% if client.contact_email or client.contact_phone %}<p>{% if client.contact_email %}<a href="mailto:{{ client.contact_email }}">{{ client.contact_email }}</a><br>{% endif %}{% if client.contact_phone %}<a href="tel:{{ client.contact_phone }}">{{ client.contact_phone }}</a>{% endif %}</p>{% endif %}
+{% if client.contact_email or client.contact_phone %}<p>{% if client.contact_email %}<a href="mailto:{{ client.contact_email }}">{{ client.contact_email }}</a><br>{% endif %}{% if client.contact_phone %}<a href="tel:{{ client.contact_phone }}">{{ client.contact_phone | phone }}</a>{% endif %}</p>{% endif %}
 </section>{% endfor %}{% endblock %}"""
 
 MESSAGE = """{% extends "base" %}{% block main %}<h1>{{ heading }}</h1><p class="notice" role="status">{{ text }}</p>
@@ -258,6 +259,8 @@ _env = _PageEnvironment(
     autoescape=select_autoescape(default=True, default_for_string=True),
     finalize=_sentence,
 )
+# a contact phone is stored in E.164 (the tel: link); a debtor reads it as he would dial it
+_env.filters["phone"] = phone_shown
 
 PORTAL_FORM_FIELDS = 2_000  # every invoice shown and ticked; more is not a form of ours
 
@@ -343,12 +346,12 @@ class PortalApp:
             t = TEXT[one]
             if client.contact_email and client.contact_phone:
                 how = t["expired_new"].format(
-                    email=client.contact_email, phone=client.contact_phone
+                    email=client.contact_email, phone=phone_shown(client.contact_phone)
                 )
             elif client.contact_email:
                 how = t["expired_new_email"].format(email=client.contact_email)
             elif client.contact_phone:
-                how = t["expired_new_phone"].format(phone=client.contact_phone)
+                how = t["expired_new_phone"].format(phone=phone_shown(client.contact_phone))
             else:
                 how = t["expired_new_none"].format(client=client.name)
             texts.append({"lang": one, "heading": t["expired_title"],

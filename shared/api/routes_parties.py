@@ -328,7 +328,10 @@ def register(router: Router, services: Services) -> None:
                     "country": "NL",
                 },
             },
-            errors={422: "an e-mail address, phone number or postal address it cannot take"},
+            errors={
+                422: "an e-mail address, phone number (phone_length, phone_invalid) or "
+                "postal address it cannot take"
+            },
         )
     )
     router.add(

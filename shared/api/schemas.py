@@ -125,12 +125,20 @@ class HouseStyleIn(Strict):
     footer_text: str | None = Field(default=None, max_length=500)
 
 
+PHONE_RULE = (
+    "A phone number, stored in E.164: with its country code (+32 470 12 34 56, 0032 …) or a "
+    "Dutch national number (030 123 45 67, 0800 0123); anything else is refused "
+    "(phone_invalid; in a POST /v1/clients row, that row's error). A value stored before "
+    "numbers were checked and sent again unchanged is kept as it is."
+)
+
+
 class ClientContactIn(Strict):
     """What a client's own admin may change of its details (newcomer20 F5); a field left out
     is cleared, as a PUT replaces. Name, KvK number and language stay the agency's."""
 
     contact_email: str | None = Field(default=None, max_length=254)
-    contact_phone: str | None = Field(default=None, max_length=30)
+    contact_phone: str | None = Field(default=None, max_length=30, description=PHONE_RULE)
     postal_address: AddressIn | None = Field(
         default=None,
         description="Printed in the client's letters' letterhead and as the return address in "
@@ -147,7 +155,7 @@ class ClientIn(Strict):
     sandbox: bool = False
     sandbox_email: str | None = None
     contact_email: str | None = None
-    contact_phone: str | None = None
+    contact_phone: str | None = Field(default=None, description=PHONE_RULE)
     kvk_number: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
     house_style: HouseStyleIn = Field(default_factory=HouseStyleIn)
     postal_address: AddressIn | None = Field(

@@ -17,6 +17,7 @@ from shared.domain.law.agreed_costs import AgreedCostsError, fixed_error, parse_
 from shared.domain.money import AmountError, cents_from_decimal, parse_amount
 from shared.domain.parties import NOT_IN_A_NAME, Address, Client, HouseStyle, Language
 from shared.domain.people.accounts import email_error
+from shared.domain.phone import normalise_phone
 from shared.domain.references.iban import iban_error, normalise
 from shared.ports.tables import PreconditionFailed
 from shared.services.account_ownership import BY_AGENCY, BY_CLIENT, AccountOwnership
@@ -31,8 +32,12 @@ _THRESHOLD = "the threshold is a percentage from 50 to 100"
 RETRIES = 3
 
 
-def _contact(contact_email: str, contact_phone: str) -> tuple[str | None, str | None]:
-    """The contact e-mail and phone as stored (blank: none), or :class:`Invalid`."""
+def _contact(
+    contact_email: str, contact_phone: str, stored_phone: str | None
+) -> tuple[str | None, str | None]:
+    """The contact e-mail and phone as stored (blank: none; the phone in E.164), or
+    :class:`Invalid`. A phone stored before numbers were checked and sent back unchanged (the
+    settings form shows it) stays as it is: the other details can still be changed."""
     contact_email = contact_email.strip()
     if contact_email and (error := email_error(contact_email)):
         raise Invalid(error, "contact_email")
@@ -40,7 +45,18 @@ def _contact(contact_email: str, contact_phone: str) -> tuple[str | None, str | 
         raise Invalid(
             "a phone number has at most 30 characters", "contact_phone", code="phone_length"
         )
-    return contact_email or None, contact_phone.strip() or None
+    phone = contact_phone.strip()
+    kept = phone == (stored_phone or "").strip()
+    return contact_email or None, (stored_phone if kept else _phone(phone)) or None
+
+
+def _phone(text: str) -> str:
+    if not text:
+        return ""
+    try:
+        return normalise_phone(text)
+    except ValueError as exc:
+        raise Invalid(str(exc), "contact_phone", code="phone_invalid") from None
 
 
 class ClientSettings:
@@ -78,7 +94,7 @@ class ClientSettings:
                 "the name holds a line break, control or direction character", "name",
                 code="client_name_characters",
             )  # fmt: skip
-        email, phone = _contact(contact_email, contact_phone)
+        email, phone = _contact(contact_email, contact_phone, client.contact_phone)
         kvk_number = kvk_number.replace(" ", "")
         if kvk_number and not _KVK.match(kvk_number):
             raise Invalid("a KvK number has 8 digits", "kvk_number", code="kvk_invalid")
@@ -100,7 +116,7 @@ class ClientSettings:
         """What the client's own admin may change of its details (newcomer20 F5): where its
         letters come back and debtors reach it. Name, KvK number and language stay the
         agency's (:meth:`details`): the name is whom the agency collects for."""
-        email, phone = _contact(contact_email, contact_phone)
+        email, phone = _contact(contact_email, contact_phone, client.contact_phone)
         return self.change(
             client.client_id,
             lambda c: replace(c, contact_email=email, contact_phone=phone,

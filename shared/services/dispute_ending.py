@@ -21,14 +21,16 @@ Kigid expects an answer to a serious question on the debt before the next step. 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from shared.clock import Clock, amsterdam_date
+from shared.domain.conversations.quick_texts import SMS_PARTS_WARNING, WITH_SUBJECT
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ActionStatus, ContactKind
+from shared.domain.sms import fold_to_gsm, longest_start, sms_parts
 from shared.ports.tables import Conflict
 from shared.services.conversations.by_hand import ByHandService, HandMessage
 from shared.services.dunning import DunningService
@@ -48,22 +50,48 @@ WORDS = {
     "nl": ("Uw bezwaar tegen factuur {{{{ dispute_invoice }}}}",
            "Wij hebben uw bezwaar tegen factuur {{{{ dispute_invoice }}}} behandeld. "
            "Wij houden de factuur staande; de betwisting is afgesloten.\n{reason}"
-           "Open op deze factuur op dit moment: {{{{ total | money }}}}.\n"
-           "Wij hervatten de invordering op {day}. Betaalt u voor die dag wat openstaat, dan gaat "
-           "de invordering niet verder. Hebt u vragen of bent u het er niet mee eens, laat het "
-           "ons voor die dag weten.\n"
+           "Open op deze factuur op dit moment: {{{{ total | money }}}}.\n{resumes}\n"
            "Uw factuur en wat u betaalde ziet u op {{{{ portal_link }}}}",
            "Onze toelichting: {{{{ dispute_answer }}}}\n"),
     "en": ("Your objection to invoice {{{{ dispute_invoice }}}}",
            "We have looked into your objection to invoice {{{{ dispute_invoice }}}}. "
            "We maintain the invoice; the dispute is closed.\n{reason}"
-           "Open on this invoice today: {{{{ total | money }}}}.\n"
-           "We resume collection on {day}. If you pay what is open before that day, collection "
-           "goes no further. If you have questions or disagree, let us know before "
-           "that day.\n"
+           "Open on this invoice today: {{{{ total | money }}}}.\n{resumes}\n"
            "Your invoice and what you paid are on {{{{ portal_link }}}}",
            "Our explanation: {{{{ dispute_answer }}}}\n"),
 }  # fmt: skip
+# the day collection goes on, said the same way by the notice and by a person's message on the
+# dispute item's decision (both pause the invoice until then); second, its shorter SMS form
+RESUMES = {
+    "nl": ("Wij hervatten de invordering op {day}. Betaalt u voor die dag wat openstaat, dan gaat "
+           "de invordering niet verder. Hebt u vragen of bent u het er niet mee eens, laat het "
+           "ons voor die dag weten.",
+           "Wij hervatten de invordering op {day}; betaal of reageer voor die dag."),
+    "en": ("We resume collection on {day}. If you pay what is open before that day, collection "
+           "goes no further. If you have questions or disagree, let us know before that day.",
+           "We resume collection on {day}; pay or answer before that day."),
+}  # fmt: skip
+# By SMS the notice is at most SMS_PARTS parts (the point where a message by hand is warned of
+# as costly; one message on the phone): its own short words, and the client's reason as far as
+# it fits, cut at a word and marked; the facts (invoice, open amount, the day, the portal link)
+# always go whole. Counted as the SMS client bills them (GSM-7 or UCS-2 parts), after quotes,
+# dashes and accents GSM-7 lacks were written in their GSM-7 look-alike.
+SMS_PARTS = SMS_PARTS_WARNING
+SMS_WORDS = {
+    "nl": ("Uw bezwaar tegen factuur {{{{ dispute_invoice }}}} is behandeld: wij houden de factuur "
+           "staande. Open: {{{{ total | money }}}}. {resumes} {{% if dispute_answer %}}Toelichting: "
+           "{{{{ dispute_answer }}}} {{% endif %}}Meer op {{{{ portal_link }}}}", "... (ingekort)"),
+    "en": ("Your objection to invoice {{{{ dispute_invoice }}}} was looked into: we maintain the "
+           "invoice. Open: {{{{ total | money }}}}. {resumes} {{% if dispute_answer %}}Explanation: "
+           "{{{{ dispute_answer }}}} {{% endif %}}More on {{{{ portal_link }}}}", "... (shortened)"),
+}  # fmt: skip
+
+
+def resumes_words(language: str, day: date, *, sms: bool = False) -> str:
+    """The notice's sentence naming the day collection resumes, in ``language`` (else Dutch)."""
+    lang = language if language in RESUMES else "nl"
+    shown = day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
+    return RESUMES[lang][1 if sms else 0].format(day=shown)
 
 
 @dataclass(frozen=True)
@@ -118,7 +146,8 @@ class DisputeEndingService:
     ) -> DisputeEnded:
         """End invoice ``number``'s dispute. ``notify`` None: a consumer is told, a business
         not. ``told_otherwise``: the caller tells the debtor itself (the item's decision with
-        its message), nothing is sent or held here."""
+        its message, made by :meth:`told_by_hand`): nothing is sent here, the invoice is
+        paused until the day that message names."""
         reason = clean_message(message)
         stored = self.repos.invoices.get(client.client_id, number)
         if stored is None:
@@ -155,8 +184,10 @@ class DisputeEndingService:
         today = amsterdam_date(self.clock.now())
         resumes_on: date | None = None
         sent: str | None = None
-        # paid in full while disputed: nothing resumes, so nothing to tell or hold
-        if self._open(client, number) and notice is not None:
+        # paid in full while disputed: nothing resumes, so nothing to tell or hold; a debtor
+        # told (the notice, or a person's message that names the day: :meth:`told_by_hand`)
+        # has until that day
+        if self._open(client, number) and (notice is not None or told_otherwise):
             resumes_on = today + timedelta(days=ANSWER_DAYS)
             # paused through the day before: the workflow's next step may come on the day
             # the notice names (a longer pause already set stands)
@@ -167,12 +198,8 @@ class DisputeEndingService:
                 postponement=True,
                 author=author,
             )
-            assert notice.idempotency_key is not None
-            sent = self.by_hand.sent_under(client.client_id, debtor.number, notice.idempotency_key)
-            if sent is None:
-                sent = self.by_hand.send_by_hand(
-                    client.client_id, debtor.number, notice, author
-                ).key
+            if notice is not None:
+                sent = self._send(client, debtor, notice, author)
         elif self._open(client, number) and debtor.is_consumer and not told_otherwise:
             resumes_on = date.max
             # the item first: a cut after it leaves it open and the retry pauses; an item a
@@ -184,6 +211,26 @@ class DisputeEndingService:
             assert found is not None
             invoice = found.invoice
         return DisputeEnded(invoice, sent, resumes_on)
+
+    def _send(self, client: Client, debtor: Debtor, notice: HandMessage, author: str) -> str:
+        assert notice.idempotency_key is not None
+        sent = self.by_hand.sent_under(client.client_id, debtor.number, notice.idempotency_key)
+        if sent is None:
+            if notice.channel is Channel.SMS:
+                notice = self._fitted_sms(client, debtor, notice)
+            sent = self.by_hand.send_by_hand(client.client_id, debtor.number, notice, author).key
+        return sent
+
+    def told_by_hand(self, client: Client, debtor_number: str, tell: HandMessage) -> HandMessage:
+        """A person's message ending the dispute (the item's decision), closed by the notice's
+        own sentence naming the day collection resumes, in the debtor's language: the
+        invoice is paused until then as after the notice (``end(told_otherwise=True)``)."""
+        if not tell.body:  # a quick text or template goes as written (the console gives a body)
+            return tell
+        debtor = self._debtor(client, debtor_number)
+        day = amsterdam_date(self.clock.now()) + timedelta(days=ANSWER_DAYS)
+        said = resumes_words(debtor.language.value, day)
+        return replace(tell, body=f"{tell.body.rstrip()}\n{said}")
 
     def resume_held(self, item: ActionItem, author: str) -> None:
         """A person closes the item that holds a consumer's invoice after his dispute ended
@@ -212,18 +259,45 @@ class DisputeEndingService:
         if channel is None:
             return None
         lang = debtor.language.value if debtor.language.value in WORDS else "nl"
+        if channel is Channel.SMS:  # fitted to its parts when it goes (_fitted_sms)
+            body = SMS_WORDS[lang][0].format(resumes=resumes_words(lang, day, sms=True))
+            return HandMessage(channel, body=body, invoices=(number,), idempotency_key=key,
+                               values=(("dispute_answer", fold_to_gsm(reason)),
+                                       ("dispute_invoice", number)))  # fmt: skip
         subject, body, said = WORDS[lang]
-        shown = day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
-        text = body.format(day=shown, reason=said.format() if reason else "")
+        text = body.format(resumes=resumes_words(lang, day), reason=said.format() if reason else "")
         return HandMessage(
             channel,
-            subject=subject.format(),
+            # a subject only where the channel has one (WhatsApp's was refused: notice24)
+            subject=subject.format() if channel in WITH_SUBJECT else "",
             body=text,
             invoices=(number,),
             idempotency_key=key,
             # the invoice number is the client's text too: a value, never template code
             values=(("dispute_answer", reason), ("dispute_invoice", number)),
         )
+
+    def _fitted_sms(self, client: Client, debtor: Debtor, draft: HandMessage) -> HandMessage:
+        """The SMS notice in at most :data:`SMS_PARTS` parts (see there), measured as it is
+        sent: after the dispute ended (while disputed, the open amount leaves it out)."""
+        lang = debtor.language.value if debtor.language.value in SMS_WORDS else "nl"
+        values = dict(draft.values)
+        answer = values.get("dispute_answer", "")
+
+        def said(words: str) -> HandMessage:
+            return replace(draft, values=tuple({**values, "dispute_answer": words}.items()))
+
+        def text(message: HandMessage) -> str:
+            return self.by_hand.text_of(client.client_id, debtor.number, message)
+
+        if not answer:
+            return draft
+        # a blank stands for the reason: its words' room measured, one character to spare
+        start = longest_start(text(said(" ")), answer, SMS_PARTS, SMS_WORDS[lang][1])
+        fitted = said(start)
+        # should the rendering have changed a length, the reason is left out rather than the
+        # SMS going longer
+        return fitted if start and sms_parts(text(fitted)) <= SMS_PARTS else said("")
 
     def _key(self, client: Client, debtor: Debtor, number: str) -> str:
         """One key per dispute ended: the dispute's own contact entry (a later dispute of the

@@ -33,6 +33,7 @@ from shared.domain.ledger.client_sync import (
 from shared.domain.ledger.terms import in_default
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Client, Debtor
+from shared.domain.phone import normalise_phone
 from shared.domain.records import ContactEntry, ContactKind
 from shared.domain.references import belgian, betalingskenmerk, iso11649
 from shared.domain.search.keys import invoice_terms
@@ -159,6 +160,11 @@ class ImportService:
                 continue
             existing_id = known.get(draft.number)
             try:
+                draft = replace(draft, contact_phone=self._contact_phone(draft, existing_id))
+            except ValueError as exc:
+                result.reject(index, "contact_phone", str(exc))
+                continue
+            try:
                 if existing_id is None:
                     client = replace(draft, client_id=self.new_client_id(), agency_id=agency_id)
                     try:
@@ -194,6 +200,21 @@ class ImportService:
             except StorageError as exc:
                 result.reject(index, None, f"not stored, retry: {exc.__class__.__name__}")
         return result
+
+    def _contact_phone(self, draft: Client, existing_id: str | None) -> str | None:
+        """The row's contact phone in E.164, or ValueError; one stored before numbers were
+        checked and sent again unchanged stays as it is (a nightly push of the same rows is
+        not refused for it)."""
+        phone = (draft.contact_phone or "").strip()
+        if not phone:
+            return None
+        try:
+            return normalise_phone(phone)
+        except ValueError:
+            found = self.repos.clients.get(existing_id) if existing_id else None
+            if found is not None and (found[0].contact_phone or "").strip() == phone:
+                return found[0].contact_phone
+            raise
 
     # -- debtors ---------------------------------------------------------------------------
     def upsert_debtors(

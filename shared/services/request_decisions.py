@@ -195,19 +195,31 @@ class RequestDecisionService:
         item's invoices still disputed, the debtor told, the item resolved."""
         item = self._item(client, action_id, DISPUTE)
         self._refuse_ended(client, item)
+        ending = self.dispute_ending
+        if tell is not None and ending is not None:
+            assert item.debtor_number is not None
+            # the day collection resumes, as the API's notice says it (notice24)
+            tell = ending.told_by_hand(client, item.debtor_number, tell)
+        repeated = claim_of(item) is not None
 
         def end(item: ActionItem) -> str:
             stored = self.repos.invoices.get_many(
                 client.client_id, self._own_invoices(client, item)
             )
             for number, s in sorted(stored.items()):
-                if s.invoice.status is not InvoiceStatus.DISPUTED:
+                if ending is None:
+                    if s.invoice.status is InvoiceStatus.DISPUTED:
+                        self.invoice_status.resolve_dispute(client, number, author)
                     continue
-                if self.dispute_ending is None:
-                    self.invoice_status.resolve_dispute(client, number, author)
-                else:
-                    self.dispute_ending.end(client, number, author, notify=False,
-                                            told_otherwise=tell is not None)  # fmt: skip
+                if s.invoice.status is not InvoiceStatus.DISPUTED and not repeated:
+                    continue
+                try:
+                    ending.end(client, number, author, notify=False, told_otherwise=tell is not None)  # fmt: skip
+                except Invalid as exc:
+                    # the attempt this one finishes ended it (ending.end finished its pause
+                    # or hold if that was today)
+                    if exc.code != "invoice_not_disputed":
+                        raise
             why = f": {note.strip()}" if note.strip() else ""
             return f"dispute ended{why}"
 

@@ -477,6 +477,15 @@ _TITLES = shapes(
                    "bevestigt dat het een veertiendagenbrief was zoals art. 6:96 lid 6 vraagt "
                    "(het staffelbedrag, 14 dagen na ontvangst), of de termijn van een nieuwe "
                    "veertiendagenbrief verloopt"),
+        (r"^Sign-up (\S+) waits for approval: e-mail address (\S+) verified; given by the "
+         r"sign-up, not checked: KvK (\d{8}), company name (“[^“”]*”)\. .*$",
+         lambda m: f"Aanmelding {m[1]} wacht op goedkeuring: e-mailadres {m[2]} bevestigd; "
+                   f"opgegeven door de aanmelder, niet gecontroleerd: KvK {m[3]}, bedrijfsnaam "
+                   f"{m[4]}. Tot dan bereikt niets haar debiteuren. Goedkeuren kan pas met haar "
+                   "bankrekening: de opdrachtgever voegt die toe onder Instellingen, "
+                   f"Bankrekeningen; keur de aanmelding daarna goed (POST /v1/clients/{m[1]}/"
+                   "approve), of weiger haar door de opdrachtgever te deactiveren"),
+        # (an item written before notice24)
         (r"^Sign-up (\S+) \((.+), KvK (\d{8}), (\S+)\) waits for approval: .*$",
          lambda m: f"Aanmelding {m[1]} ({m[2]}, KvK {m[3]}, {m[4]}) wacht op goedkeuring: tot "
                    "dan bereikt niets haar debiteuren. Goedkeuren kan pas met haar bankrekening: "

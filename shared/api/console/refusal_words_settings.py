@@ -210,6 +210,12 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Een telefoonnummer heeft hoogstens 30 tekens.",
         "A phone number has at most 30 characters.",
     ),
+    "phone_invalid": (
+        "Dat is geen telefoonnummer. Typ een nummer zoals 030 123 45 67 of, met landcode, "
+        "+32 470 12 34 56.",
+        "That is not a phone number. Type a number such as 030 123 45 67 or, with its country "
+        "code, +32 470 12 34 56.",
+    ),
     "language_choice": (
         "Kies Nederlands of Engels als taal.",
         "The language is Dutch or English.",

@@ -343,6 +343,12 @@ class ByHandService:
         client, debtor = self._parties(client_id, debtor_id)
         self._compose(client, debtor, request, "check", KEY_PREFIX + "check")
 
+    def text_of(self, client_id: str, debtor_id: str, request: HandMessage) -> str:
+        """The text ``request`` would be sent with (rendered, nothing sent): a caller that
+        must fit an SMS to its parts measures it as sent."""
+        client, debtor = self._parties(client_id, debtor_id)
+        return self._compose(client, debtor, request, "check", KEY_PREFIX + "check")[2].text
+
     def sent_under(self, client_id: str, debtor_id: str, idempotency_key: str) -> str | None:
         """The outbox key of the message queued under the caller's ``idempotency_key``, if one
         was (whatever it said): a retry asks before it sends again."""

@@ -25,6 +25,7 @@ from shared.domain.people.accounts import (
 from shared.domain.people.audit import Event, tenant_key
 from shared.domain.people.authorisation import Action, Target, reaches
 from shared.domain.people.tokens import Purpose
+from shared.domain.quoted import quoted
 from shared.domain.records import ActionItem
 from shared.domain.references.iban import iban_error, normalise
 from shared.domain.scopes import agency_scope
@@ -404,8 +405,8 @@ class OnboardingService:
         earlier = first[0]
         item = ActionItem(
             agency_scope(client.agency_id), f"kvk-shared-{client.client_id}", "signup_kvk_shared",
-            f"KvK number {kvk} is named by sign-up {client.number} ({client.name}, "
-            f"{client.contact_email}) and earlier by client {earlier.number} ({earlier.name}, "
+            f"KvK number {kvk} is named by sign-up {client.number} ({quoted(client.name)}, "
+            f"{client.contact_email}) and earlier by client {earlier.number} ({quoted(earlier.name)}, "
             f"{earlier.contact_email}): a KvK number at sign-up is a claim; check which is the "
             "company before approving either", self.kit.now(),
             detail={"kvk_number": kvk, "client": client.number, "earlier": earlier.number},
@@ -422,10 +423,14 @@ class OnboardingService:
         verification finds the item there (its id is the client's) and adds nothing."""
         item = ActionItem(
             agency_scope(client.agency_id), waiting_item_id(client.client_id), SIGNUP_WAITING,
-            f"Sign-up {client.number} ({client.name}, KvK {client.kvk_number}, "
-            f"{client.contact_email}) waits for approval: nothing reaches its debtors until then. "
-            "Approving needs its bank account: the client registers it on its Settings page, "
-            "Bank accounts; then approve it (POST /v1/clients/"
+            # what was verified first, then what the sign-up only says, its name quoted: a
+            # name "X, KvK 12345678, boss@real.nl" led the title with a KvK number and an
+            # address nobody checked (attack23)
+            f"Sign-up {client.number} waits for approval: e-mail address "
+            f"{client.contact_email or '-'} verified; given by the sign-up, not checked: KvK "
+            f"{client.kvk_number}, company name {quoted(client.name)}. Nothing reaches its "
+            "debtors until then. Approving needs its bank account: the client registers it on "
+            "its Settings page, Bank accounts; then approve it (POST /v1/clients/"
             f"{client.number}/approve), or refuse it by deactivating the client",
             self.kit.now(),
             detail={"client": client.number, "kvk_number": client.kvk_number,

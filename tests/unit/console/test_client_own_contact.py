@@ -40,7 +40,7 @@ def test_the_client_s_admin_sets_its_own_postal_address(world: World, tenants: T
         "Lindelaan 12",
         "3511 AB",
     )
-    assert (c1.contact_email, c1.contact_phone) == ("debiteuren@c1.example", "030 1234567")
+    assert (c1.contact_email, c1.contact_phone) == ("debiteuren@c1.example", "+31301234567")
     assert c1.name == "Client C1"  # the name stays the agency's
 
 

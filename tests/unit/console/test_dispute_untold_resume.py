@@ -2,15 +2,18 @@
 without a message to him (no channel chosen) holds the invoice, with an item "Betwisting
 beëindigd, debiteur niet ingelicht"; its one choice, once the debtor was told by hand, resumes
 the invoice (the API's resume, the same authorisation) and closes the item. Ended with the
-decision's message, nothing is held and no second notice goes. Before: the invoice went back to
+decision's message (which names the day collection resumes), nothing else is held and no
+second notice goes. Before: the invoice went back to
 the workflow at once, untold."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from shared.clock import amsterdam_date
 from shared.domain.people.authorisation import Role
 from shared.domain.records import ActionStatus
+from shared.services.dispute_ending import resumes_words
 from tests.unit.console.conftest import csrf_of, desk_for
 from tests.unit.console.test_action_decisions import form_with, seed, told
 
@@ -61,8 +64,13 @@ def test_ended_with_the_decisions_message_nothing_is_held(world, tenants):  # ty
         "csrf": csrf_of(page), "do": "end-dispute", "reason": "geleverd",
         "channel": "email", "subject": "Uw bezwaar", "body": "De betwisting is afgesloten."})  # fmt: skip
     assert done.status == 303, done.encoded()
-    assert world.services.repos.invoices.get(tenants.c1, "F2").invoice.paused_until is None
-    assert told(world, tenants.c1, "D1") == ["De betwisting is afgesloten."]
+    # told by the message, which names the day collection resumes (notice24): held until then
+    day = amsterdam_date(world.clock.now()) + timedelta(days=14)
+    paused = world.services.repos.invoices.get(tenants.c1, "F2").invoice.paused_until
+    assert paused == day - timedelta(days=1)
+    assert told(world, tenants.c1, "D1") == [
+        "De betwisting is afgesloten.\n" + resumes_words("nl", day)
+    ]
     assert _held(world, tenants) == []
 
 

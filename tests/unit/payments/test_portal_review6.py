@@ -341,7 +341,9 @@ def test_an_expired_link_names_the_client_and_how_to_get_a_new_one_in_both_langu
     assert response.status == 403 and "inning_portal" not in response.headers.get("Set-Cookie", "")
     assert f"<strong>{client.name}</strong>" in page  # the client's header, not "Inning"
     assert "Deze link is verlopen" in page and "This link has expired" in page
-    assert "debiteuren@advies.example" in page and "030 123 45 67" in page
+    # stored in E.164 (notice24), shown as a Dutch debtor dials it, the link E.164
+    assert "debiteuren@advies.example" in page and "030 123 4567" in page
+    assert 'href="tel:+31301234567"' in page
     assert f"U kunt bij {client.name} een nieuwe link aanvragen." in page
     # a revoked link, expired or not, tells nothing of whose it was
     portal.links.revoke(client.client_id, "D1")

@@ -70,6 +70,11 @@ def test_a_kvk_number_named_first_by_someone_else_does_not_refuse_the_company(wo
     assert _kinds(world, "@agency-a") == [("signup_kvk_shared", company.number)]
     item = world.services.repos.actions.list("@agency-a", kind="signup_kvk_shared")[0][0]
     assert item.detail["earlier"] == squatter.number and "iemand@elders.example" in item.title
+    # both names quoted as the sign-ups' words (notice24), never read as the title's own parts
+    assert item.title.startswith(
+        f"KvK number {KVK} is named by sign-up {company.number} (“Bakkerij Jansen B.V.”, "
+    )
+    assert f"earlier by client {squatter.number} (“Bakkerij Jansen B.V.”, " in item.title
     assert _kinds(world, company.client_id) == [] and _kinds(world, squatter.client_id) == []
     # the verification again (as a retry of one a storage fault cut off before the link was
     # spent): the same client, told once

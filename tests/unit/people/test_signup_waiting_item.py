@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from shared.api.console import action_text
 from shared.domain.people.tokens import Purpose
+from shared.domain.quoted import quoted
 from shared.domain.records import ActionStatus
 from tests.unit.people.conftest import link_token
 from tests.unit.people.test_accounts import _defaults, _link_in
@@ -41,7 +42,11 @@ def test_a_verified_sign_up_waits_on_the_agencys_list_once(world, tenants):
     assert [i["kind"] for i in listed if i["kind"] == "signup_waiting"] == ["signup_waiting"]
     # in Dutch on the console
     dutch = action_text.title(item.title, "nl")
-    assert dutch.startswith(f"Aanmelding {client.number} (Kwekerij Zon B.V., KvK 71234568, ")
+    assert dutch.startswith(
+        f"Aanmelding {client.number} wacht op goedkeuring: e-mailadres info@zon.example "
+        "bevestigd; opgegeven door de aanmelder, niet gecontroleerd: KvK 71234568, bedrijfsnaam "
+        "“Kwekerij Zon B.V.”. Tot dan bereikt niets haar debiteuren."
+    )
     assert "Instellingen, Bankrekeningen" in dutch
     assert action_text.kind_label("signup_waiting", "nl") == "Aanmelding wacht op goedkeuring"
     # the verification again (a retry after a cut-off): no second item
@@ -66,3 +71,23 @@ def test_refusing_by_deactivating_ends_the_item(world, tenants):
     assert world.agency_a.call("POST", f"/v1/clients/{client.number}/deactivate").status == 200
     (item,) = _waiting(world)
     assert item.status is ActionStatus.RESOLVED and item.resolution.startswith("refused")
+
+
+def test_a_name_cannot_pass_for_a_kvk_number_or_address_in_the_title(world, tenants):
+    """attack23: the name "X, KvK 12345678, boss@real.nl" led the title ("Sign-up SU-… (X, KvK
+    12345678, boss@real.nl, KvK 71234568, …)"), a fake KvK number and address first. Now
+    the verified address and the given KvK number come first, each said for what it is, and
+    the name is quoted as the sign-up's words, direction marks blanked, bounded."""
+    name = "X, KvK 12345678, boss@real.nl\u200f\u061c " + "Y" * 150 + " “end”"
+    client, _ = _signed_up(world, company=name)
+    (item,) = _waiting(world)
+    assert item.title.startswith(
+        f"Sign-up {client.number} waits for approval: e-mail address info@zon.example "
+        "verified; given by the sign-up, not checked: KvK 71234568, company name “X, KvK "
+        "12345678, boss@real.nl " + "Y" * 49 + "…”. Nothing reaches"
+    )
+    assert "\u200f" not in item.title and "\u061c" not in item.title
+    dutch = action_text.title(item.title, "nl")
+    assert "bedrijfsnaam “X, KvK 12345678, boss@real.nl YYY" in dutch
+    # a quote mark in the name does not close the quotation early
+    assert quoted("A” KvK 1 “B") == "“A' KvK 1 'B”"

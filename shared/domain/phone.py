@@ -1,0 +1,36 @@
+"""A phone number a debtor is told to call (a client's contact phone: the portal's "Bel …" and
+its tel: link): one that can be dialled, stored in E.164. attack23: any 30 characters were
+taken, so "bel ons!!" or another company's number in words reached the debtors."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+EXAMPLE = "+31301234567 or 030 123 45 67"
+
+
+def normalise_phone(text: str) -> str:
+    """``text`` in E.164: written with its country code (+32 …, 0032 …) or as a Dutch
+    national number (030 123 45 67, 0800 0123); ValueError when it is no valid number."""
+    try:
+        number = phonenumbers.parse(text.strip(), "NL")
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"expected a phone number such as {EXAMPLE}") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"expected a phone number such as {EXAMPLE}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_shown(stored: str) -> str:
+    """A stored number as a Dutch debtor reads it: a Dutch one nationally (030 123 4567),
+    another with its country code (+32 470 12 34 56); one stored before numbers were checked,
+    as it was written."""
+    try:
+        number = phonenumbers.parse(stored, "NL")
+    except phonenumbers.NumberParseException:
+        return stored
+    if not stored.startswith("+") or not phonenumbers.is_valid_number(number):
+        return stored
+    national = phonenumbers.region_code_for_number(number) == "NL"
+    style = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(number, style.NATIONAL if national else style.INTERNATIONAL)
