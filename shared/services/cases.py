@@ -17,7 +17,7 @@ from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.money import Cents, format_cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
-from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment
 from shared.domain.scopes import agency_scope
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.case_items import (
@@ -356,6 +356,74 @@ class CaseService:
                           f"{client.name} heeft op factuur {invoice.number} van debiteur {case.debtor_number} "
                           f"een creditnota geboekt ({why}): open hoofdsom nu {format_eur_nl(invoice.open_amount)}. "
                           "Int niet meer dan dat.")  # fmt: skip
+
+    def receipt_told(self, client: Client, number: str, payment: Payment) -> None:
+        """The client's books report money the debtor paid the client itself on an invoice of
+        an open case (cm24 F1): the payment discharges him (6:32 BW) and was booked by 6:44,
+        so the agency, which collects outside Inning, must not ask it again. Told once per
+        receipt (the item's id, the contact entry's and the mail's keys)."""
+        stored = self.repos.invoices.get(client.client_id, number)
+        if stored is None or stored.invoice.handed_over_to is None or payment.reversed:
+            return
+        invoice = stored.invoice
+        found = self._open_case_of(invoice.handed_over_to, client.client_id, invoice)
+        if found is None:
+            return
+        case = found[0]
+        parts = {c: 0 for c in ("costs", "costs_vat", "interest", "principal")}
+        for a in payment.allocations:
+            if a.invoice_number == number and a.component in parts:
+                parts[a.component] += a.amount
+        day, costs = payment.received_on, parts["costs"] + parts["costs_vat"]
+        text = (f"{client.name} received EUR {format_cents(payment.amount)} from the debtor itself "
+                f"on invoice {number} of case {case.case_id} (debtor {case.debtor_number}) on "
+                f"{day.isoformat()}: booked to costs EUR {format_cents(costs)}, interest EUR "
+                f"{format_cents(parts['interest'])}, principal EUR {format_cents(parts['principal'])}; "
+                f"its principal open is now EUR {format_cents(invoice.open_amount)}; do not "
+                "collect this money again.")  # fmt: skip
+        key = hashlib.sha256(f"{number}|{payment.payment_id}".encode()).hexdigest()[:10]
+        self._tell_case_news(
+            client, case, invoice, "case_invoice_lowered", f"received-{key}", text,
+            f"Rechtstreeks betaald op factuur {number} in zaak {case_name(case.client_id, case.debtor_number)}",
+            f"De debiteur {case.debtor_number} heeft {client.name} rechtstreeks "
+            f"{format_eur_nl(payment.amount)} betaald op factuur {number} (ontvangen op "
+            f"{day:%d-%m-%Y}), geboekt op kosten {format_eur_nl(costs)}, rente "
+            f"{format_eur_nl(parts['interest'])} en hoofdsom {format_eur_nl(parts['principal'])} "
+            f"(art. 6:44 BW): open hoofdsom nu {format_eur_nl(invoice.open_amount)}. "
+            "Vorder dit geld niet nog eens.",
+            f"Invoice {number} of case {case.case_id}: EUR {format_cents(payment.amount)} paid "
+            "to the client directly; the agency was told",
+        )  # fmt: skip
+
+    def _tell_case_news(
+        self,
+        client: Client,
+        case: Case,
+        invoice: Invoice,
+        kind: str,
+        what: str,
+        text: str,
+        subject_nl: str,
+        text_nl: str,
+        logged: str,
+    ) -> None:
+        """The agency's item of ``kind``, the client's contact entry and the agency's
+        mail about an invoice of ``case``, each keyed by ``what``: a retry finishes what a
+        cut-off attempt left, dated as the item."""
+        now = self.clock.now()
+        item_id = f"{case.case_id}-{what}"
+        try:
+            self.repos.actions.add(ActionItem(agency_scope(case.agency_id), item_id, kind, text, now,
+                                              debtor_number=case.debtor_number, invoice_numbers=(invoice.number,),
+                                              detail={"case_id": case.case_id, "client_id": client.client_id}))  # fmt: skip
+        except Conflict:
+            added = self.repos.actions.get(agency_scope(case.agency_id), item_id)
+            now = added[0].created_at if added is not None else now
+        self._log(client, case.debtor_number, logged, (invoice.number,), None,
+                  entry_id=_mark(now, case.case_id, what), at=now)  # fmt: skip
+        self._tell_agency(
+            case.agency_id, client, f"case-{case.case_id}-{what}", subject_nl, text_nl
+        )
 
     def _open_case_of(
         self, agency_id: str, client_id: str, invoice: Invoice

@@ -623,6 +623,12 @@ _TITLES = shapes(
         (r"^(.+) booked (.+) on invoice (\S+) of case (\S+) \(debtor (\S+)\): its principal open is now EUR (\S+); collect no more than that\.$",
          lambda m: f"{m[1]} boekte {_why_nl(m[2])} op factuur {m[3]} van zaak {_case(m[4])}{_debtor(m[4], m[5])}: "
                    f"de open hoofdsom is nu {_plain_eur_nl(m[6])}; int niet meer dan dat."),
+        # what else the agency of a case is told (services.cases: receipt_told)
+        (r"^(.+) received EUR (\S+) from the debtor itself on invoice (\S+) of case (\S+) \(debtor (\S+)\) on (\d{4})-(\d\d)-(\d\d): booked to costs EUR (\S+), interest EUR (\S+), principal EUR (\S+); its principal open is now EUR (\S+); do not collect this money again\.$",
+         lambda m: f"{m[1]} ontving {_plain_eur_nl(m[2])} rechtstreeks van de debiteur op factuur {m[3]} "
+                   f"van zaak {_case(m[4])}{_debtor(m[4], m[5])} op {m[8]}-{m[7]}-{m[6]}: geboekt op kosten "
+                   f"{_plain_eur_nl(m[9])}, rente {_plain_eur_nl(m[10])} en hoofdsom {_plain_eur_nl(m[11])}; "
+                   f"de open hoofdsom is nu {_plain_eur_nl(m[12])}; vorder dit geld niet nog eens."),
         (r"^Mailbox (\S+) reached (\d+) messages today; the rest waits for tomorrow$",
          lambda m: f"Mailbox {m[1]} zit vandaag aan {m[2]} berichten; de rest wacht tot morgen"),
         (r"^A transfer with a client's account code came from a payer whose name is not the client's$",
