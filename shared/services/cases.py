@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from shared.adapters.tables.cases_repo import Case
-from shared.clock import Clock
+from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
@@ -394,6 +394,63 @@ class CaseService:
             f"Invoice {number} of case {case.case_id}: EUR {format_cents(payment.amount)} paid "
             "to the client directly; the agency was told",
         )  # fmt: skip
+
+    def dispute_told(
+        self, client: Client, number: str, reason: str | None, *, retry: bool = False
+    ) -> None:
+        """A dispute on an invoice of an open case raised (``reason``) or ended (None), by
+        the client or by the debtor in the portal (cm24 F2): the agency collects it outside
+        Inning, so it must stop while the dispute is looked into and may go on after. Told
+        once per dispute or end on a day (the keys are made from them). An end's ``retry``
+        (the invoice found not disputed: a first attempt cut off, or never disputed) is told
+        only to an agency that was told of a dispute on it."""
+        stored = self.repos.invoices.get(client.client_id, number)
+        if stored is None or stored.invoice.handed_over_to is None:
+            return
+        invoice = stored.invoice
+        found = self._open_case_of(invoice.handed_over_to, client.client_id, invoice)
+        if found is None:
+            return
+        case, name = found[0], case_name(found[0].client_id, found[0].debtor_number)
+        if reason is None and retry and not self._told_disputed(case, number):
+            return
+        day = amsterdam_date(self.clock.now())
+        what = "dispute" if reason is not None else "dispute-ended"
+        key = hashlib.sha256(f"{number}|{what}|{day}|{reason or ''}".encode()).hexdigest()[:10]
+        if reason is not None:
+            self._tell_case_news(
+                client, case, invoice, "case_invoice_disputed", f"disputed-{key}",
+                f"Invoice {number} of case {case.case_id} (debtor {case.debtor_number}) is "
+                f"disputed: {reason}. Stop collecting it until {client.name} ends the dispute.",
+                f"Factuur {number} in zaak {name} betwist",
+                f"Factuur {number} van debiteur {case.debtor_number} wordt betwist: {reason}. "
+                f"Int haar niet verder tot {client.name} de betwisting beëindigt.",
+                f"Invoice {number} of case {case.case_id} disputed; the agency was told",
+            )  # fmt: skip
+            return
+        self._tell_case_news(
+            client, case, invoice, "case_invoice_dispute_ended", f"dispute-ended-{key}",
+            f"{client.name} ended the dispute on invoice {number} of case {case.case_id} "
+            f"(debtor {case.debtor_number}): it may be collected again.",
+            f"Betwisting factuur {number} in zaak {name} beëindigd",
+            f"{client.name} heeft de betwisting van factuur {number} van debiteur "
+            f"{case.debtor_number} beëindigd: u mag haar weer innen.",
+            f"Dispute on invoice {number} of case {case.case_id} ended; the agency was told",
+        )  # fmt: skip
+
+    def _told_disputed(self, case: Case, number: str) -> bool:
+        """Whether the agency has an item of a dispute on invoice ``number`` of ``case``."""
+        continuation: str | None = None
+        while True:
+            items, continuation = self.repos.actions.list(
+                agency_scope(case.agency_id), kind="case_invoice_disputed",
+                continuation=continuation,
+            )  # fmt: skip
+            if any(i.detail.get("case_id") == case.case_id and number in i.invoice_numbers
+                   for i in items):  # fmt: skip
+                return True
+            if not continuation:
+                return False
 
     def _tell_case_news(
         self,

@@ -302,6 +302,9 @@ class Services:
             self.dunning.cases.invoice_left(client, invoice, why, author)
         )
         service.resume_dunning = self.dunning.schedule_invoices
+        service.dispute_listener = lambda client, number, reason, retry: (
+            self.dunning.cases.dispute_told(client, number, reason, retry=retry)
+        )
         return service
 
     @cached_property
