@@ -363,10 +363,11 @@ class CaseService:
         so the agency, which collects outside Inning, must not ask it again. Told once per
         receipt (the item's id, the contact entry's and the mail's keys)."""
         stored = self.repos.invoices.get(client.client_id, number)
-        if stored is None or stored.invoice.handed_over_to is None or payment.reversed:
+        agency_id = stored.invoice.handed_over_to if stored is not None else None
+        if stored is None or agency_id is None or payment.reversed:
             return
         invoice = stored.invoice
-        found = self._open_case_of(invoice.handed_over_to, client.client_id, invoice)
+        found = self._open_case_of(agency_id, client.client_id, invoice)
         if found is None:
             return
         case = found[0]
@@ -405,10 +406,11 @@ class CaseService:
         (the invoice found not disputed: a first attempt cut off, or never disputed) is told
         only to an agency that was told of a dispute on it."""
         stored = self.repos.invoices.get(client.client_id, number)
-        if stored is None or stored.invoice.handed_over_to is None:
+        agency_id = stored.invoice.handed_over_to if stored is not None else None
+        if stored is None or agency_id is None:
             return
         invoice = stored.invoice
-        found = self._open_case_of(invoice.handed_over_to, client.client_id, invoice)
+        found = self._open_case_of(agency_id, client.client_id, invoice)
         if found is None:
             return
         case, name = found[0], case_name(found[0].client_id, found[0].debtor_number)
