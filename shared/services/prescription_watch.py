@@ -70,6 +70,7 @@ from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.plans.plan import DEBTOR_PORTAL, PaymentPlan
 from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment, Receiver
+from shared.domain.scopes import agency_scope
 from shared.domain.standing import INSOLVENT, DebtorStanding, Standing, arose_on, natural_obligation
 from shared.ports.tables import Conflict
 from shared.services.client_receipts import SYNC_PREFIX
@@ -355,6 +356,19 @@ class PrescriptionWatch:
             ))  # fmt: skip
         except Conflict:
             pass  # on the list already: this look repeats an earlier one
+        if invoice.handed_over_to is None:
+            return
+        # the agency collects a handed-over claim outside Inning: its sommaties are what
+        # interrupt it now, and only it may demand or sue, so it gets the warning too (cm24
+        # F4: only the client was told to send a stuitingsbrief on a claim at the agency)
+        try:
+            self.repos.actions.add(ActionItem(
+                agency_scope(invoice.handed_over_to), str(first["ActionId"]), "prescription",
+                title[:TITLE_MAX], first["At"], debtor_number=debtor.number,
+                invoice_numbers=(invoice.number,), detail={**detail, "client_id": client_id},
+            ))  # fmt: skip
+        except Conflict:
+            pass  # on the agency's list already: this look repeats an earlier one
 
     def _acknowledgements(
         self,
