@@ -46,7 +46,7 @@ from shared.adapters.tables.plans_repo import PlanRepository
 from shared.adapters.tables.prescription_repo import PrescriptionDecision, PrescriptionDecisions
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
-from shared.domain.invoices import Invoice
+from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.demands import (
     client_letter_received_on,
     demand_received_on,
@@ -158,7 +158,9 @@ class PrescriptionWatch:
         decisions: dict[str, PrescriptionDecision] = {}
         out = Review()
         for invoice in invoices:
-            if not invoice.is_collectable:
+            # a dispute stops the dunning, not prescription (no ground of 3:320/3:321 BW): a
+            # disputed claim is warned about too (the dunning sends it nothing either way) (cm24 F5)
+            if not (invoice.is_collectable or (warn and invoice.status is InvoiceStatus.DISPUTED)):
                 continue
             if natural_obligation(debtor, invoice) is not None:
                 # a clean slate or an akkoord left it a natural obligation (art. 6:3 BW, 358
