@@ -11,13 +11,13 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from shared.adapters.tables.cases_repo import Case
-from shared.clock import Clock
+from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.money import Cents, format_cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
-from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment
 from shared.domain.scopes import agency_scope
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.case_items import (
@@ -356,6 +356,133 @@ class CaseService:
                           f"{client.name} heeft op factuur {invoice.number} van debiteur {case.debtor_number} "
                           f"een creditnota geboekt ({why}): open hoofdsom nu {format_eur_nl(invoice.open_amount)}. "
                           "Int niet meer dan dat.")  # fmt: skip
+
+    def receipt_told(self, client: Client, number: str, payment: Payment) -> None:
+        """The client's books report money the debtor paid the client itself on an invoice of
+        an open case (cm24 F1): the payment discharges him (6:32 BW) and was booked by 6:44,
+        so the agency, which collects outside Inning, must not ask it again. Told once per
+        receipt (the item's id, the contact entry's and the mail's keys)."""
+        stored = self.repos.invoices.get(client.client_id, number)
+        agency_id = stored.invoice.handed_over_to if stored is not None else None
+        if stored is None or agency_id is None or payment.reversed:
+            return
+        invoice = stored.invoice
+        found = self._open_case_of(agency_id, client.client_id, invoice)
+        if found is None:
+            return
+        case = found[0]
+        parts = {c: 0 for c in ("costs", "costs_vat", "interest", "principal")}
+        for a in payment.allocations:
+            if a.invoice_number == number and a.component in parts:
+                parts[a.component] += a.amount
+        day, costs = payment.received_on, parts["costs"] + parts["costs_vat"]
+        text = (f"{client.name} received EUR {format_cents(payment.amount)} from the debtor itself "
+                f"on invoice {number} of case {case.case_id} (debtor {case.debtor_number}) on "
+                f"{day.isoformat()}: booked to costs EUR {format_cents(costs)}, interest EUR "
+                f"{format_cents(parts['interest'])}, principal EUR {format_cents(parts['principal'])}; "
+                f"its principal open is now EUR {format_cents(invoice.open_amount)}; do not "
+                "collect this money again.")  # fmt: skip
+        key = hashlib.sha256(f"{number}|{payment.payment_id}".encode()).hexdigest()[:10]
+        self._tell_case_news(
+            client, case, invoice, "case_invoice_lowered", f"received-{key}", text,
+            f"Rechtstreeks betaald op factuur {number} in zaak {case_name(case.client_id, case.debtor_number)}",
+            f"De debiteur {case.debtor_number} heeft {client.name} rechtstreeks "
+            f"{format_eur_nl(payment.amount)} betaald op factuur {number} (ontvangen op "
+            f"{day:%d-%m-%Y}), geboekt op kosten {format_eur_nl(costs)}, rente "
+            f"{format_eur_nl(parts['interest'])} en hoofdsom {format_eur_nl(parts['principal'])} "
+            f"(art. 6:44 BW): open hoofdsom nu {format_eur_nl(invoice.open_amount)}. "
+            "Vorder dit geld niet nog eens.",
+            f"Invoice {number} of case {case.case_id}: EUR {format_cents(payment.amount)} paid "
+            "to the client directly; the agency was told",
+        )  # fmt: skip
+
+    def dispute_told(
+        self, client: Client, number: str, reason: str | None, *, retry: bool = False
+    ) -> None:
+        """A dispute on an invoice of an open case raised (``reason``) or ended (None), by
+        the client or by the debtor in the portal (cm24 F2): the agency collects it outside
+        Inning, so it must stop while the dispute is looked into and may go on after. Told
+        once per dispute or end on a day (the keys are made from them). An end's ``retry``
+        (the invoice found not disputed: a first attempt cut off, or never disputed) is told
+        only to an agency that was told of a dispute on it."""
+        stored = self.repos.invoices.get(client.client_id, number)
+        agency_id = stored.invoice.handed_over_to if stored is not None else None
+        if stored is None or agency_id is None:
+            return
+        invoice = stored.invoice
+        found = self._open_case_of(agency_id, client.client_id, invoice)
+        if found is None:
+            return
+        case, name = found[0], case_name(found[0].client_id, found[0].debtor_number)
+        if reason is None and retry and not self._told_disputed(case, number):
+            return
+        day = amsterdam_date(self.clock.now())
+        what = "dispute" if reason is not None else "dispute-ended"
+        key = hashlib.sha256(f"{number}|{what}|{day}|{reason or ''}".encode()).hexdigest()[:10]
+        if reason is not None:
+            self._tell_case_news(
+                client, case, invoice, "case_invoice_disputed", f"disputed-{key}",
+                f"Invoice {number} of case {case.case_id} (debtor {case.debtor_number}) is "
+                f"disputed: {reason}. Stop collecting it until {client.name} ends the dispute.",
+                f"Factuur {number} in zaak {name} betwist",
+                f"Factuur {number} van debiteur {case.debtor_number} wordt betwist: {reason}. "
+                f"Int haar niet verder tot {client.name} de betwisting beëindigt.",
+                f"Invoice {number} of case {case.case_id} disputed; the agency was told",
+            )  # fmt: skip
+            return
+        self._tell_case_news(
+            client, case, invoice, "case_invoice_dispute_ended", f"dispute-ended-{key}",
+            f"{client.name} ended the dispute on invoice {number} of case {case.case_id} "
+            f"(debtor {case.debtor_number}): it may be collected again.",
+            f"Betwisting factuur {number} in zaak {name} beëindigd",
+            f"{client.name} heeft de betwisting van factuur {number} van debiteur "
+            f"{case.debtor_number} beëindigd: u mag haar weer innen.",
+            f"Dispute on invoice {number} of case {case.case_id} ended; the agency was told",
+        )  # fmt: skip
+
+    def _told_disputed(self, case: Case, number: str) -> bool:
+        """Whether the agency has an item of a dispute on invoice ``number`` of ``case``."""
+        continuation: str | None = None
+        while True:
+            items, continuation = self.repos.actions.list(
+                agency_scope(case.agency_id), kind="case_invoice_disputed",
+                continuation=continuation,
+            )  # fmt: skip
+            if any(i.detail.get("case_id") == case.case_id and number in i.invoice_numbers
+                   for i in items):  # fmt: skip
+                return True
+            if not continuation:
+                return False
+
+    def _tell_case_news(
+        self,
+        client: Client,
+        case: Case,
+        invoice: Invoice,
+        kind: str,
+        what: str,
+        text: str,
+        subject_nl: str,
+        text_nl: str,
+        logged: str,
+    ) -> None:
+        """The agency's item of ``kind``, the client's contact entry and the agency's
+        mail about an invoice of ``case``, each keyed by ``what``: a retry finishes what a
+        cut-off attempt left, dated as the item."""
+        now = self.clock.now()
+        item_id = f"{case.case_id}-{what}"
+        try:
+            self.repos.actions.add(ActionItem(agency_scope(case.agency_id), item_id, kind, text, now,
+                                              debtor_number=case.debtor_number, invoice_numbers=(invoice.number,),
+                                              detail={"case_id": case.case_id, "client_id": client.client_id}))  # fmt: skip
+        except Conflict:
+            added = self.repos.actions.get(agency_scope(case.agency_id), item_id)
+            now = added[0].created_at if added is not None else now
+        self._log(client, case.debtor_number, logged, (invoice.number,), None,
+                  entry_id=_mark(now, case.case_id, what), at=now)  # fmt: skip
+        self._tell_agency(
+            case.agency_id, client, f"case-{case.case_id}-{what}", subject_nl, text_nl
+        )
 
     def _open_case_of(
         self, agency_id: str, client_id: str, invoice: Invoice

@@ -302,6 +302,9 @@ class Services:
             self.dunning.cases.invoice_left(client, invoice, why, author)
         )
         service.resume_dunning = self.dunning.schedule_invoices
+        service.dispute_listener = lambda client, number, reason, retry: (
+            self.dunning.cases.dispute_told(client, number, reason, retry=retry)
+        )
         return service
 
     @cached_property
@@ -364,6 +367,17 @@ class Services:
         from shared.services.claim_terms_changes import ClaimTermChanges
         from shared.services.client_receipts import ClientReceipts
 
+        # the client's receipts a sync reports, booked through the one payment service; the
+        # agency of a handed-over invoice told of them
+        receipts = ClientReceipts(
+            self.repos,
+            self.clock,
+            lambda: self.payments,
+            lambda *a, **kw: self.people.kit.audit(*a, **kw),
+        )
+        receipts.case_listener = lambda client, number, payment: self.dunning.cases.receipt_told(
+            client, number, payment
+        )
         return ImportService(
             self.repos,
             on_invoices_written=written,
@@ -372,13 +386,7 @@ class Services:
             terms=ClaimTermChanges(
                 self.repos, self.clock, lambda *a, **kw: self.people.kit.audit(*a, **kw)
             ),
-            # the client's receipts a sync reports, booked through the one payment service
-            receipts=ClientReceipts(
-                self.repos,
-                self.clock,
-                lambda: self.payments,
-                lambda *a, **kw: self.people.kit.audit(*a, **kw),
-            ),
+            receipts=receipts,
             due_dates=self.due_date_restatements,
             # a debtor's standing holds the claims pushed after it was set as those before
             on_claims_of=lambda c, invoices, debtors: self.debtor_standing.follow_claims(

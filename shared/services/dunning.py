@@ -72,7 +72,7 @@ from shared.domain.dunning.workflow import (
 )
 from shared.domain.ids import time_ordered_id
 from shared.domain.interest_words import interest_word
-from shared.domain.invoices import CLOSED, Invoice, InvoiceRuleError
+from shared.domain.invoices import CLOSED, Invoice, InvoiceRuleError, InvoiceStatus
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.model import ClaimFigures, InterestRule
@@ -680,7 +680,11 @@ class DunningService:
                 if inv and state and number not in held
                 else None
             )
-            look = watch.next_check.get(number) if inv is not None and inv.is_collectable else None
+            # a disputed claim keeps a row for its prescription looks only (cm24 F5)
+            watched = inv is not None and (
+                inv.is_collectable or inv.status is InvoiceStatus.DISPUTED
+            )
+            look = watch.next_check.get(number) if watched else None
             if look is not None and (check is None or look < check):
                 # the next prescription look keeps a row too (the workflow ended, the claim is
                 # held, or its next step comes after the warning): a warning never waits for one

@@ -85,6 +85,9 @@ class InvoiceStatusService:
         # the daily run drops a disputed invoice from its schedule (it is not collectable), so
         # an ended dispute must put it back or the collection never resumes (lawyer20 L1)
         self.resume_dunning: Callable[[str, list[Invoice]], object] | None = None
+        # a dispute raised (its reason) or ended (None) on a handed-over invoice: the agency
+        # collecting it outside Inning must stop and may go on after (cm24 F2)
+        self.dispute_listener: Callable[[Client, str, str | None, bool], object] | None = None
 
     def _followed(self, client: Client, invoice: Invoice, why: str, author: str) -> Invoice:
         """The invoice's plan and case follow the change (each idempotent: a retried credit
@@ -365,6 +368,8 @@ class InvoiceStatusService:
             client, number, lambda i: i.dispute(reason),
             kind=ContactKind.DISPUTE, summary=f"Invoice {number} disputed: {reason}", author=author,
         )  # fmt: skip
+        if self.dispute_listener is not None and invoice.handed_over_to is not None:
+            self.dispute_listener(client, number, (invoice.dispute_reason or reason).strip(), False)
         now = self.clock.now()
         # keyed by the dispute (the invoice, its reason, the Amsterdam day): the same request
         # sent again (an answer lost, a cut-off request retried) finds its item, or writes it
@@ -410,9 +415,12 @@ class InvoiceStatusService:
             if exc.code == "invoice_not_disputed":
                 self._dispute_ended(client, number, author)
                 self._resume(client, number)  # a first attempt cut off before it
+                self._dispute_ended_told(client, number, retry=True)
             raise
         self._resume(client, number)
         self._dispute_ended(client, number, author)
+        if invoice.handed_over_to is not None:
+            self._dispute_ended_told(client, number)
         return invoice
 
     def _resume(self, client: Client, number: str) -> None:
@@ -425,6 +433,13 @@ class InvoiceStatusService:
 
     def _dispute_ended(self, client: Client, number: str, author: str) -> None:
         close_dispute_items(self.repos, client.client_id, number, author, self.clock.now())
+
+    def _dispute_ended_told(self, client: Client, number: str, *, retry: bool = False) -> None:
+        """The agency of a handed-over invoice may collect it again: only a dispute ended as
+        such (a credit or withdrawal takes the invoice out of the case, told as that). A
+        ``retry`` (the invoice not disputed) tells only an agency told of its dispute."""
+        if self.dispute_listener is not None:
+            self.dispute_listener(client, number, None, retry)
 
     def _ended_by(self, client: Client, invoice: Invoice, author: str) -> None:
         """A credit or withdrawal of a disputed invoice ends its dispute (the reason stays on

@@ -46,7 +46,7 @@ from shared.adapters.tables.plans_repo import PlanRepository
 from shared.adapters.tables.prescription_repo import PrescriptionDecision, PrescriptionDecisions
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
-from shared.domain.invoices import Invoice
+from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.demands import (
     client_letter_received_on,
     demand_received_on,
@@ -70,6 +70,7 @@ from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.plans.plan import DEBTOR_PORTAL, PaymentPlan
 from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment, Receiver
+from shared.domain.scopes import agency_scope
 from shared.domain.standing import INSOLVENT, DebtorStanding, Standing, arose_on, natural_obligation
 from shared.ports.tables import Conflict
 from shared.services.client_receipts import SYNC_PREFIX
@@ -157,7 +158,9 @@ class PrescriptionWatch:
         decisions: dict[str, PrescriptionDecision] = {}
         out = Review()
         for invoice in invoices:
-            if not invoice.is_collectable:
+            # a dispute stops the dunning, not prescription (no ground of 3:320/3:321 BW): a
+            # disputed claim is warned about too (the dunning sends it nothing either way) (cm24 F5)
+            if not (invoice.is_collectable or (warn and invoice.status is InvoiceStatus.DISPUTED)):
                 continue
             if natural_obligation(debtor, invoice) is not None:
                 # a clean slate or an akkoord left it a natural obligation (art. 6:3 BW, 358
@@ -355,6 +358,19 @@ class PrescriptionWatch:
             ))  # fmt: skip
         except Conflict:
             pass  # on the list already: this look repeats an earlier one
+        if invoice.handed_over_to is None:
+            return
+        # the agency collects a handed-over claim outside Inning: its sommaties are what
+        # interrupt it now, and only it may demand or sue, so it gets the warning too (cm24
+        # F4: only the client was told to send a stuitingsbrief on a claim at the agency)
+        try:
+            self.repos.actions.add(ActionItem(
+                agency_scope(invoice.handed_over_to), str(first["ActionId"]), "prescription",
+                title[:TITLE_MAX], first["At"], debtor_number=debtor.number,
+                invoice_numbers=(invoice.number,), detail={**detail, "client_id": client_id},
+            ))  # fmt: skip
+        except Conflict:
+            pass  # on the agency's list already: this look repeats an earlier one
 
     def _acknowledgements(
         self,

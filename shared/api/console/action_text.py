@@ -86,6 +86,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "case_withdrawn_confirmation": ("Zaak ingetrokken (bevestiging)", "Case withdrawn (confirmed)"),
     "case_invoice_left": ("Factuur uit zaak", "Invoice left the case"),
     "case_invoice_lowered": ("Factuur in zaak verlaagd", "Invoice in case lowered"),
+    "case_invoice_disputed": ("Factuur in zaak betwist", "Invoice in case disputed"),
+    "case_invoice_dispute_ended": ("Betwisting in zaak beëindigd", "Dispute in case ended"),
     "settlement_approval": ("Afrekening goedkeuren", "Approve settlement"),
     "settlement_blocked": ("Afrekening geblokkeerd", "Settlement blocked"),
     # money paid after a debtor's ruling, kept back (shared/services/settlement/runs.py)
@@ -632,6 +634,18 @@ _TITLES = shapes(
         (r"^(.+) booked (.+) on invoice (\S+) of case (\S+) \(debtor (\S+)\): its principal open is now EUR (\S+); collect no more than that\.$",
          lambda m: f"{m[1]} boekte {_why_nl(m[2])} op factuur {m[3]} van zaak {_case(m[4])}{_debtor(m[4], m[5])}: "
                    f"de open hoofdsom is nu {_plain_eur_nl(m[6])}; int niet meer dan dat."),
+        # what else the agency of a case is told (services.cases: receipt_told, dispute_told)
+        (r"^(.+) received EUR (\S+) from the debtor itself on invoice (\S+) of case (\S+) \(debtor (\S+)\) on (\d{4})-(\d\d)-(\d\d): booked to costs EUR (\S+), interest EUR (\S+), principal EUR (\S+); its principal open is now EUR (\S+); do not collect this money again\.$",
+         lambda m: f"{m[1]} ontving {_plain_eur_nl(m[2])} rechtstreeks van de debiteur op factuur {m[3]} "
+                   f"van zaak {_case(m[4])}{_debtor(m[4], m[5])} op {m[8]}-{m[7]}-{m[6]}: geboekt op kosten "
+                   f"{_plain_eur_nl(m[9])}, rente {_plain_eur_nl(m[10])} en hoofdsom {_plain_eur_nl(m[11])}; "
+                   f"de open hoofdsom is nu {_plain_eur_nl(m[12])}; vorder dit geld niet nog eens."),
+        (r"^Invoice (\S+) of case (\S+) \(debtor (\S+)\) is disputed: (.*)\. Stop collecting it until (.+) ends the dispute\.$",
+         lambda m: f"Factuur {m[1]} van zaak {_case(m[2])}{_debtor(m[2], m[3])} wordt betwist: {m[4]}. "
+                   f"Int haar niet verder tot {m[5]} de betwisting beëindigt."),
+        (r"^(.+) ended the dispute on invoice (\S+) of case (\S+) \(debtor (\S+)\): it may be collected again\.$",
+         lambda m: f"{m[1]} heeft de betwisting van factuur {m[2]} van zaak {_case(m[3])}{_debtor(m[3], m[4])} "
+                   "beëindigd: u mag haar weer innen."),
         (r"^Mailbox (\S+) reached (\d+) messages today; the rest waits for tomorrow$",
          lambda m: f"Mailbox {m[1]} zit vandaag aan {m[2]} berichten; de rest wacht tot morgen"),
         (r"^A transfer with a client's account code came from a payer whose name is not the client's$",

@@ -14,6 +14,7 @@ import re
 from shared.api.console.code_text import channel_at_start, word
 from shared.api.console.prescription_text import SUMMARIES as PRESCRIPTION_SUMMARIES
 from shared.api.console.shapes import in_language, shapes
+from shared.domain.money import format_eur_nl, parse_amount
 from shared.services.case_names import case_name_of_id
 
 _CHANNELS = r"(email|sms|whatsapp|letter|robocall)"
@@ -108,6 +109,15 @@ _SUMMARIES = shapes(
         (r"^Invoice (.+?) of case (\S+) lowered \((.*)\); the agency was told$",
          lambda m: f"Factuur {m[1]} van zaak {case_name_of_id(m[2])} verlaagd "
                    f"({m[3].replace('credit note ', 'creditnota ', 1)}); het incassobureau is ingelicht"),
+        # what the agency of a case is told besides (services.cases: receipt_told, dispute_told)
+        (r"^Invoice (.+?) of case (\S+): EUR (\d+\.\d\d) paid to the client directly; the agency was told$",
+         lambda m: f"Factuur {m[1]} van zaak {case_name_of_id(m[2])}: {format_eur_nl(parse_amount(m[3]))} "
+                   "rechtstreeks aan de opdrachtgever betaald; het incassobureau is ingelicht"),
+        (r"^Invoice (.+?) of case (\S+) disputed; the agency was told$",
+         lambda m: f"Factuur {m[1]} van zaak {case_name_of_id(m[2])} betwist; het incassobureau is ingelicht"),
+        (r"^Dispute on invoice (.+?) of case (\S+) ended; the agency was told$",
+         lambda m: f"Betwisting van factuur {m[1]} van zaak {case_name_of_id(m[2])} beëindigd; "
+                   "het incassobureau is ingelicht"),
         # payment plans (services.plans)
         (r"^Payment plan (\S+) lapsed; dunning resumes$",
          lambda m: f"Betalingsregeling {m[1]} vervallen; de incasso loopt weer"),

@@ -426,6 +426,6 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
     return desk.render(
         "settings", "set_title", status, client=shown, can=can, ibans=ibans, holders=holders, users=users, images=images, agency_account=agency_account,
         roles=CLIENT_ROLES, me=desk.signed.user.user_id, channels=[c.value for c in SWITCHABLE],
-        costs_note=reasonableness_note(shown.b2b_costs_percent, shown.b2b_costs_fixed),
+        costs_note=reasonableness_note(shown.b2b_costs_percent, shown.b2b_costs_fixed, desk.lang),
         costs_value=shown.b2b_costs_percent or (f"{Decimal(shown.b2b_costs_fixed).scaleb(-2):.2f}" if shown.b2b_costs_fixed else ""), **extra,
     )  # fmt: skip

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from math import ceil
 
-from shared.domain.law.collection_costs import STAFFEL, AgreedCosts, CostBasis
-from shared.domain.money import Cents
+from shared.domain.law.collection_costs import MINIMUM, STAFFEL, AgreedCosts, CostBasis
+from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.reasons import Reason
 
 # The bounds of what may be set (attack6 finding 1; docs/law.md "Agreed costs for businesses"):
@@ -73,18 +74,60 @@ def agreed_costs(percent: str | None, fixed: Cents) -> AgreedCosts | None:
     return None
 
 
-def reasonableness_note(percent: str | None, fixed: Cents) -> str | None:
-    """When the agreed costs exceed the staffel for some claims, what a court may do."""
-    if percent and Decimal(percent) > TOP_STAFFEL_PERCENT:
-        return (
-            f"{percent} % is above the staffel's highest rate ({TOP_STAFFEL_PERCENT:.0f} %): "
-            "a court may cut agreed costs to the staffel unless they are reasonable "
-            "(art. 6:96 lid 2 BW; HR 10-7-2015, ECLI:NL:HR:2015:1868)"
-        )
-    if fixed > 0:
-        return (
-            "a fixed amount is above the staffel for the smaller claims: a court may cut it to "
-            "the staffel unless it is reasonable (art. 6:96 lid 2 BW; HR 10-7-2015, "
-            "ECLI:NL:HR:2015:1868)"
-        )
+def above_staffel_from(rate: Fraction) -> Cents | None:
+    """The principal (cents, rounded up) above which ``rate`` of it exceeds the staffel, or
+    None when it never does. The staffel is concave (its bands' rates fall), so a percentage
+    that passes it stays above it until the cap binds both (EUR 6,775 from 1,000,000.00)."""
+    lower, staffel = 0, Fraction(0)
+    for width, band_rate in STAFFEL:
+        if rate > band_rate:
+            # rate x P > staffel(lower) + band_rate x (P - lower) from this principal on
+            start = (staffel - band_rate * lower) / (rate - band_rate)
+            if width is None or start < lower + width:
+                return max(lower, ceil(start))
+        if width is None:
+            return None
+        lower, staffel = lower + width, staffel + band_rate * width
+    return None
+
+
+def below_staffel_until(fixed: Cents) -> Cents:
+    """The principal (cents) below which a fixed amount exceeds the staffel: where the staffel
+    reaches it (EUR 40 and less: never, the minimum is EUR 40 whatever was agreed)."""
+    lower, staffel = 0, Fraction(0)
+    for width, band_rate in STAFFEL:
+        reach = lower + (fixed - staffel) / band_rate
+        if width is None or reach <= lower + width:
+            return 0 if fixed <= MINIMUM else ceil(reach)
+        lower, staffel = lower + width, staffel + band_rate * width
+    return 0  # not reached: the last band has no width
+
+
+_CUT = {
+    "en": "a court may cut agreed costs to the staffel unless they are reasonable "
+    "(art. 6:96 lid 2 BW; HR 10-7-2015, ECLI:NL:HR:2015:1868)",
+    "nl": "een rechter kan overeengekomen incassokosten tot de staffel matigen, tenzij ze "
+    "redelijk zijn (art. 6:96 lid 2 BW; HR 10-7-2015, ECLI:NL:HR:2015:1868)",
+}
+
+
+def reasonableness_note(percent: str | None, fixed: Cents, lang: str = "en") -> str | None:
+    """When the agreed costs exceed the staffel, and for which claims, what a court may do
+    (cm24 F3: a percentage of at most 15 % exceeds it above some principal, 15 % above
+    2,500.00; the note spoke only of one above 15 %, which cannot be set)."""
+    nl = lang == "nl"
+    cut = _CUT["nl" if nl else "en"]
+    if percent:
+        start = above_staffel_from(Fraction(Decimal(percent)) / 100)
+        if start is None:
+            return None
+        shown = percent.replace(".", ",") if nl else percent
+        if nl:
+            return f"{shown} % is meer dan de staffel voor vorderingen boven {format_eur_nl(start)}: {cut}"
+        return f"{shown} % is above the staffel for claims above {format_eur_en(start)}: {cut}"
+    if fixed > MINIMUM:
+        until = below_staffel_until(fixed)
+        if nl:
+            return f"een vast bedrag van {format_eur_nl(fixed)} is meer dan de staffel voor vorderingen onder {format_eur_nl(until)}: {cut}"
+        return f"a fixed amount of {format_eur_en(fixed)} is above the staffel for claims below {format_eur_en(until)}: {cut}"
     return None

@@ -10,8 +10,9 @@ gives each such invoice one row, per client (tenant-keyed: one client's partitio
 
 - **which**: collectable invoices (open, partly paid) that have no schedule row of any date,
   nor a place in an import's row. An invoice with a row is left alone (the run that reads
-  that row plans its look); a paid, credited, withdrawn or disputed one needs none (the run
-  watches no others).
+  that row plans its look); a paid, credited or withdrawn one needs none. A disputed one is
+  not given one either: the run watches disputed claims only since cm24 F5, after this
+  backfill ran (docs/operations.md says how ops find the old ones).
 - **when**: the earliest day its warning could be due: the uninterrupted prescription date
   with the shorter of the two terms its kind can have (the debtor's kind is not read: a
   consumer sale prescribes in 2 years, everything else in 5), less the warning's 60 days.

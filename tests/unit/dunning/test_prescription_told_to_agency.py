@@ -1,0 +1,44 @@
+"""cm24 F4: a claim at a collection agency nears prescription: the agency, whose own sommaties
+now interrupt it and which alone may demand or sue, gets the warning on its list too. Before:
+only the client's list ("send a registered stuitingsbrief", "send a written demand or go to
+court") while the agency holding the case heard nothing (consumer F1 1,000.00 due 15-11-2024,
+14-day letter received 10-12-2024, handed over 8-1-2025: 2 years as a consumer sale, 11-12-2026).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from shared.services.dunning_starter import save_starter
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+from tests.unit.dunning.test_daily_run import SEEN
+from tests.unit.dunning.test_dispute_ended_resumes_dunning import _days
+
+
+def _prescription(items):  # type: ignore[no-untyped-def]
+    return [(i["title"], i["invoice_numbers"]) for i in items if i["kind"] == "prescription"]
+
+
+def test_the_agency_holding_the_case_is_warned_too(world):  # type: ignore[no-untyped-def]
+    SEEN.clear()
+    a = world.agency_a
+    world.clock.at = datetime(2024, 11, 16, 6, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="f@c1.example")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D-1", name="Jansen, P.")]})
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    save_starter(world.services.repos, client.client_id)
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row("F1", "D-1", amount="1000.00", invoice_date="2024-11-01", due_date="2024-11-15"),
+    ]})  # fmt: skip
+    _days(world, client, date(2024, 11, 16), date(2025, 1, 10))
+    assert [c["invoice_numbers"] for c in a.call("GET", "/v1/cases").body["items"]] == [["F1"]]
+    _days(world, client, date(2026, 10, 11), date(2026, 10, 13))
+
+    mine = _prescription(a.call("GET", "/v1/clients/C1/actions").body["items"])
+    agency = _prescription(a.call("GET", "/v1/actions").body["items"])
+    warned = [t for t, _ in mine if "may prescribe on 11-12-2026" in t]
+    assert len(warned) == 1, mine
+    # the same warnings, each once: the weak proof's date (16-11) and the counted one (11-12)
+    assert sorted(agency) == sorted(mine) and len(agency) == 2
+    _days(world, client, date(2026, 10, 14), date(2026, 10, 14))
+    assert _prescription(a.call("GET", "/v1/actions").body["items"]) == agency
