@@ -174,6 +174,11 @@ _FOLLOWERS: dict[str, dict[str, int]] = {
     "ADDR": {"RTRN": 1, "MARF": 2, "CSID": 2, "REMI": 3, "EREF": 4, "ISDT": 4},
     "PREF": {"NRTX": 0},
 }
+# Knab's SEPA layout writes its /REMI/ straight after the end-to-end id ("/NAME/<name>/EREF/
+# <id>/REMI/<text>", "/CSID/../MARF/../EREF/<id>/REMI/.."), where ABN AMRO ends with the id:
+# the id ends at that /REMI/ unless the bank's comes again (bankfiles24: the id swallowed the
+# remittance, "3111211AA002222/REMI/201604-00 5")
+KNAB_EREF_FOLLOWERS: dict[str, dict[str, int]] = {"EREF": {"REMI": 0}}
 # the banks that write a return's /RTRN/ after the payer's name (ABN AMRO "/NAME/../RTRN/AC04/
 # REMI/", SEPA MT940 spec 2.3.4; Rabobank's older layout after /NAME/ and /ADDR/): a '//' the
 # payer typed in his name can open a value that swallows it. ING writes its /RTRN/ first,
@@ -227,7 +232,9 @@ def _payer_end(
         banks = _rabobank_codes_at(joined, code, [m for m in later if m.start() < end], end)
         if banks is not None:
             return banks
-    followers = _FOLLOWERS.get(code, {})
+    followers = (KNAB_EREF_FOLLOWERS if bank == "KNAB" and code == "EREF" else _FOLLOWERS).get(
+        code, {}
+    )
     # the codes up to the first '//' (Rabobank's "USTD//", "/REMI//"): past it the bank's
     # layout has gone on for sure, and a code there is the payer's remittance or the bank's
     before = [m for m in later if m.start() < end]
@@ -538,7 +545,12 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
     elif _knab_layout(bank):
         # before the slash tags: at Knab the payer's description comes first, and one that
         # starts "/CNTP/<IBAN>/.." or "/EREF/.." is his text, never the bank's (attack14 A1)
-        details = _split_knab(raw) if "REK:" in joined and "NAAM:" in joined else _free(raw)
+        if "REK:" in joined and "NAAM:" in joined:
+            details = _split_knab(raw)
+        elif joined.lstrip().startswith(_KNAB_SEPA):
+            details = _split_slash(joined.lstrip(), bank)
+        else:
+            details = _free(raw)
     elif _CODE.search(joined) and joined.lstrip().startswith("/"):
         details = _split_slash(joined, bank)
     elif bank == "TRIO" or re.match(r"^\d{3}>", joined):
@@ -585,9 +597,17 @@ def _knab_layout(bank: str | None) -> bool:
     can be the payer's own description wrapped to a line's start, so in a file that names
     no bank (or another) it is text: read as Knab's it named the payer's chosen account
     and name as the counterparty and hid the bank's own /IBAN/ or /CNTP/ (docs15). Knab
-    writes no slash tags of its own: a :86: of its without the REK: line (its own costs,
-    interest) is text."""
+    writes no slash tags in that layout: a :86: of its without the REK: line (its own costs,
+    interest) is text. Since 2016 Knab writes ABN AMRO's SEPA layout instead, starting with
+    the bank's ``/TRTP/`` (:data:`_KNAB_SEPA`)."""
     return bank == "KNAB"
+
+
+# Knab's SEPA layout (files from 2016 on): "/TRTP/<kind>/IBAN/<iban>/BIC/<bic>/NAME/<name>
+# /EREF/<id>/REMI/<text>", a Knab account as /BBAN/<number>; the bank's own tag comes first,
+# where in the older layout the payer's description does (bankfiles24: read as text, the
+# payer's name, IBAN and remittance were lost in every Knab file of the last ten years)
+_KNAB_SEPA = "/TRTP/"
 
 
 _KNAB_PAYER = re.compile(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$")
