@@ -31,6 +31,7 @@ from itertools import pairwise
 from shared.domain.references import iban as iban_check
 from shared.domain.references.finder import find_references
 from shared.domain.references.iban_in_text import iban_spans, without_ibans
+from shared.domain.statements.details_abn_labels import read_abn_labels, structured_reference
 
 CODEWORDS = (
     "RTRN", "CREF", "EREF", "PREF", "IREF", "MARF", "CSID", "CNTP", "REMI", "PURP", "ULTC",
@@ -174,6 +175,9 @@ _FOLLOWERS: dict[str, dict[str, int]] = {
     "ADDR": {"RTRN": 1, "MARF": 2, "CSID": 2, "REMI": 3, "EREF": 4, "ISDT": 4},
     "PREF": {"NRTX": 0},
 }
+# the banks whose free-text :86: may be the labelled layout ("SEPA OVERBOEKING  IBAN: ..
+# NAAM: .. OMSCHRIJVING: .. KENMERK: ..") of ABN AMRO's internet-banking download
+ABN_LABELS = frozenset({"ABNA"})
 # Knab's SEPA layout writes its /REMI/ straight after the end-to-end id ("/NAME/<name>/EREF/
 # <id>/REMI/<text>", "/CSID/../MARF/../EREF/<id>/REMI/.."), where ABN AMRO ends with the id:
 # the id ends at that /REMI/ unless the bank's comes again (bankfiles24: the id swallowed the
@@ -553,6 +557,11 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
             details = _free(raw)
     elif _CODE.search(joined) and joined.lstrip().startswith("/"):
         details = _split_slash(joined, bank)
+    elif (
+        bank in ABN_LABELS
+        and (labels := read_abn_labels(raw, WRAP, FIRST_WRAP_WITH_TAG)) is not None
+    ):
+        details = _abn_labelled(labels)
     elif bank == "TRIO" or re.match(r"^\d{3}>", joined):
         parts = dict(re.findall(r">(\d{2})([^>]*)", joined))
         payer = _iban(parts.get("21"))
@@ -583,6 +592,21 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
     else:
         details = _free(raw, bank)
     return _with_extra(details, extra, bank)
+
+
+def _abn_labelled(fields: dict[str, str]) -> Details:
+    """ABN AMRO's labelled layout (:mod:`details_abn_labels`): its fields as the slash
+    layout's; the remittance is the description, else the structured kenmerk's text."""
+    e2e = fields.get("KENMERK")
+    kenmerk = fields.get("BETALINGSKENM.")
+    return Details(
+        counterparty_iban=_iban(fields.get("IBAN")),
+        counterparty_name=_clean(fields.get("NAAM")),
+        counterparty_bic=_clean(fields.get("BIC")),
+        remittance=_clean(fields.get("OMSCHRIJVING") or kenmerk),
+        reference=structured_reference(kenmerk),
+        end_to_end_id=None if e2e is None or e2e == "NOTPROVIDED" else _clean(e2e),
+    )
 
 
 def _free(raw: str, bank: str | None = None) -> Details:
