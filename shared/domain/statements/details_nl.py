@@ -549,10 +549,10 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
     elif _knab_layout(bank):
         # before the slash tags: at Knab the payer's description comes first, and one that
         # starts "/CNTP/<IBAN>/.." or "/EREF/.." is his text, never the bank's (attack14 A1)
-        if "REK:" in joined and "NAAM:" in joined:
-            details = _split_knab(raw)
-        elif joined.lstrip().startswith(_KNAB_SEPA):
+        if _KNAB_SEPA.match(joined):
             details = _split_slash(joined.lstrip(), bank)
+        elif "REK:" in joined and "NAAM:" in joined:
+            details = _split_knab(raw)
         else:
             details = _free(raw)
     elif _CODE.search(joined) and joined.lstrip().startswith("/"):
@@ -630,8 +630,12 @@ def _knab_layout(bank: str | None) -> bool:
 # Knab's SEPA layout (files from 2016 on): "/TRTP/<kind>/IBAN/<iban>/BIC/<bic>/NAME/<name>
 # /EREF/<id>/REMI/<text>", a Knab account as /BBAN/<number>; the bank's own tag comes first,
 # where in the older layout the payer's description does (bankfiles24: read as text, the
-# payer's name, IBAN and remittance were lost in every Knab file of the last ten years)
-_KNAB_SEPA = "/TRTP/"
+# payer's name, IBAN and remittance were lost in every Knab file of the last ten years). The
+# bank's party (/IBAN/, /BBAN/ or /NAME/) before the first /REMI/ tells it from an older
+# line whose description the payer began with "/TRTP/" (attack14 A1); and it wins over a
+# "REK: <IBAN>/NAAM:" line, which in this layout is the payer's remittance wrapped to a line's
+# start: read as Knab's older layout it named the account and name he typed as the payer
+_KNAB_SEPA = re.compile(r"\s*/TRTP/(?:(?!/REMI/).)*?/(?:IBAN|BBAN|NAME)/", re.DOTALL)
 
 
 _KNAB_PAYER = re.compile(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from shared.domain.statements.details_nl import split_details
 from shared.domain.statements.parse import parse_statement_file
 from tests.conftest import STATEMENTS
 
@@ -71,3 +72,16 @@ def test_a_card_payment_without_an_account() -> None:
     first = statement.lines[0]
     assert (first.counterparty_iban, first.counterparty_name) == (None, "ITM HANDELSGESELLSCHAF")
     assert first.remittance == "KIEFERSFELDEN 25-02-2017 16:57 PAS: 8XX9"
+
+
+def test_a_rek_line_in_the_remittance_is_the_payers_text() -> None:
+    """In the SEPA layout a "REK: <IBAN>/NAAM:" row is the payer's remittance wrapped to a
+    line's start: the bank's /IBAN/ and /NAME/ name him (was the typed account and name)."""
+    text = (
+        "/TRTP/SEPA OVERBOEKING/IBAN/NL61RABO0242424242/BIC/RABONL2UXXX\n"
+        "/NAME/J JANSEN/EREF/NOTPROVIDED/REMI/FACTUUR F-1 BETAALD VOOR\n"
+        "REK: NL91ABNA0417164300/NAAM: CLIENT C2 BV"
+    )
+    read = split_details(text, bank="KNAB")
+    assert (read.counterparty_iban, read.counterparty_name) == ("NL61RABO0242424242", "J JANSEN")
+    assert read.remittance is not None and "NL91ABNA0417164300" in read.remittance
