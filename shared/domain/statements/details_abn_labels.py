@@ -53,7 +53,7 @@ def read_abn_labels(raw: str, width: int, first_width: int) -> dict[str, str] | 
         return out
     tail = found[description + 1 :]
     stop = last_id.start() if last_id is not None and last_id in tail else len(text)
-    if "IBAN" not in out:  # a direct debit: the creditor's account after the description
+    if "IBAN" not in out and "INCASSANT" in out:  # the creditor's account after the text
         account = next(
             (m for m in reversed(tail) if m.group(1) == "IBAN" and m.start() < stop), None
         )
