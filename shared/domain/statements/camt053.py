@@ -764,7 +764,7 @@ def _statement(
         format=f"camt.053.001.{version}",
         warnings=warnings,
         sequence=_text(stmt, "ElctrncSeqNb") or _text(stmt, "LglSeqNb"),
-        on=_date_of(stmt),
+        on=_date_of(stmt, closing),
         account_scheme=None if _text(acct, "Id", "IBAN") else _scheme(acct),
     )
 
@@ -779,11 +779,16 @@ def _scheme(acct: Element | None) -> str | None:
     return ", ".join(p for p in parts if p) or None
 
 
-def _date_of(stmt: Element) -> date | None:
-    """The statement's own date: the end of its period, else its creation date."""
-    period = _text(stmt, "FrToDt", "ToDtTm")
-    created = _text(stmt, "CreDtTm")
-    for value in (period, created):
-        if value:
-            return _iso_date(value, "statement date")
+def _date_of(stmt: Element, closing: Balance | None) -> date | None:
+    """The statement's own date: the end of its period, else its closing balance's day (as
+    an MT940's :62F:), else its creation date. Not the creation date first: Rabobank's
+    export of a range writes the export's moment as every day's ``CreDtTm``, so the same day
+    downloaded again was another statement (its identity has the date) and its items came
+    twice (bankfiles24)."""
+    if period := _text(stmt, "FrToDt", "ToDtTm"):
+        return _iso_date(period, "statement date")
+    if closing is not None and closing.on != date.min:
+        return closing.on
+    if created := _text(stmt, "CreDtTm"):
+        return _iso_date(created, "statement date")
     return None

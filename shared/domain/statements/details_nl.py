@@ -31,6 +31,7 @@ from itertools import pairwise
 from shared.domain.references import iban as iban_check
 from shared.domain.references.finder import find_references
 from shared.domain.references.iban_in_text import iban_spans, without_ibans
+from shared.domain.statements.details_abn_labels import read_abn_labels, structured_reference
 
 CODEWORDS = (
     "RTRN", "CREF", "EREF", "PREF", "IREF", "MARF", "CSID", "CNTP", "REMI", "PURP", "ULTC",
@@ -174,6 +175,14 @@ _FOLLOWERS: dict[str, dict[str, int]] = {
     "ADDR": {"RTRN": 1, "MARF": 2, "CSID": 2, "REMI": 3, "EREF": 4, "ISDT": 4},
     "PREF": {"NRTX": 0},
 }
+# the banks whose free-text :86: may be the labelled layout ("SEPA OVERBOEKING  IBAN: ..
+# NAAM: .. OMSCHRIJVING: .. KENMERK: ..") of ABN AMRO's internet-banking download
+ABN_LABELS = frozenset({"ABNA"})
+# Knab's SEPA layout writes its /REMI/ straight after the end-to-end id ("/NAME/<name>/EREF/
+# <id>/REMI/<text>", "/CSID/../MARF/../EREF/<id>/REMI/.."), where ABN AMRO ends with the id:
+# the id ends at that /REMI/ unless the bank's comes again (bankfiles24: the id swallowed the
+# remittance, "3111211AA002222/REMI/201604-00 5")
+KNAB_EREF_FOLLOWERS: dict[str, dict[str, int]] = {"EREF": {"REMI": 0}}
 # the banks that write a return's /RTRN/ after the payer's name (ABN AMRO "/NAME/../RTRN/AC04/
 # REMI/", SEPA MT940 spec 2.3.4; Rabobank's older layout after /NAME/ and /ADDR/): a '//' the
 # payer typed in his name can open a value that swallows it. ING writes its /RTRN/ first,
@@ -227,7 +236,9 @@ def _payer_end(
         banks = _rabobank_codes_at(joined, code, [m for m in later if m.start() < end], end)
         if banks is not None:
             return banks
-    followers = _FOLLOWERS.get(code, {})
+    followers = (KNAB_EREF_FOLLOWERS if bank == "KNAB" and code == "EREF" else _FOLLOWERS).get(
+        code, {}
+    )
     # the codes up to the first '//' (Rabobank's "USTD//", "/REMI//"): past it the bank's
     # layout has gone on for sure, and a code there is the payer's remittance or the bank's
     before = [m for m in later if m.start() < end]
@@ -538,9 +549,19 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
     elif _knab_layout(bank):
         # before the slash tags: at Knab the payer's description comes first, and one that
         # starts "/CNTP/<IBAN>/.." or "/EREF/.." is his text, never the bank's (attack14 A1)
-        details = _split_knab(raw) if "REK:" in joined and "NAAM:" in joined else _free(raw)
+        if _KNAB_SEPA.match(joined):
+            details = _split_slash(joined.lstrip(), bank)
+        elif "REK:" in joined and "NAAM:" in joined:
+            details = _split_knab(raw)
+        else:
+            details = _free(raw)
     elif _CODE.search(joined) and joined.lstrip().startswith("/"):
         details = _split_slash(joined, bank)
+    elif (
+        bank in ABN_LABELS
+        and (labels := read_abn_labels(raw, WRAP, FIRST_WRAP_WITH_TAG)) is not None
+    ):
+        details = _abn_labelled(labels)
     elif bank == "TRIO" or re.match(r"^\d{3}>", joined):
         parts = dict(re.findall(r">(\d{2})([^>]*)", joined))
         payer = _iban(parts.get("21"))
@@ -573,6 +594,21 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
     return _with_extra(details, extra, bank)
 
 
+def _abn_labelled(fields: dict[str, str]) -> Details:
+    """ABN AMRO's labelled layout (:mod:`details_abn_labels`): its fields as the slash
+    layout's; the remittance is the description, else the structured kenmerk's text."""
+    e2e = fields.get("KENMERK")
+    kenmerk = fields.get("BETALINGSKENM.")
+    return Details(
+        counterparty_iban=_iban(fields.get("IBAN")),
+        counterparty_name=_clean(fields.get("NAAM")),
+        counterparty_bic=_clean(fields.get("BIC")),
+        remittance=_clean(fields.get("OMSCHRIJVING") or kenmerk),
+        reference=structured_reference(kenmerk),
+        end_to_end_id=None if e2e is None or e2e == "NOTPROVIDED" else _clean(e2e),
+    )
+
+
 def _free(raw: str, bank: str | None = None) -> Details:
     """A free-text :86:: the text is the remittance."""
     text = _unwrap(raw)
@@ -585,9 +621,21 @@ def _knab_layout(bank: str | None) -> bool:
     can be the payer's own description wrapped to a line's start, so in a file that names
     no bank (or another) it is text: read as Knab's it named the payer's chosen account
     and name as the counterparty and hid the bank's own /IBAN/ or /CNTP/ (docs15). Knab
-    writes no slash tags of its own: a :86: of its without the REK: line (its own costs,
-    interest) is text."""
+    writes no slash tags in that layout: a :86: of its without the REK: line (its own costs,
+    interest) is text. Since 2016 Knab writes ABN AMRO's SEPA layout instead, starting with
+    the bank's ``/TRTP/`` (:data:`_KNAB_SEPA`)."""
     return bank == "KNAB"
+
+
+# Knab's SEPA layout (files from 2016 on): "/TRTP/<kind>/IBAN/<iban>/BIC/<bic>/NAME/<name>
+# /EREF/<id>/REMI/<text>", a Knab account as /BBAN/<number>; the bank's own tag comes first,
+# where in the older layout the payer's description does (bankfiles24: read as text, the
+# payer's name, IBAN and remittance were lost in every Knab file of the last ten years). The
+# bank's party (/IBAN/, /BBAN/ or /NAME/) before the first /REMI/ tells it from an older
+# line whose description the payer began with "/TRTP/" (attack14 A1); and it wins over a
+# "REK: <IBAN>/NAAM:" line, which in this layout is the payer's remittance wrapped to a line's
+# start: read as Knab's older layout it named the account and name he typed as the payer
+_KNAB_SEPA = re.compile(r"\s*/TRTP/(?:(?!/REMI/).)*?/(?:IBAN|BBAN|NAME)/", re.DOTALL)
 
 
 _KNAB_PAYER = re.compile(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$")

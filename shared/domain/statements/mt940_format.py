@@ -78,9 +78,16 @@ def decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        text = data.decode("cp1252", errors="replace")
+    # a line ended by a bare CR (an old Mac export, a file re-saved so) is a line: the
+    # fields were read, but a file of such lines was "not a bank statement", its tags found
+    # only after a LF, and its header's bank neither (bankfiles24)
+    return _BARE_CR.sub("\n", text)
+
+
+_BARE_CR = re.compile(r"\r(?!\n)")
 
 
 def looks_like_mt940(text: str) -> bool:
