@@ -88,6 +88,20 @@ def _parties(heading: StatementHeading) -> tuple[str, ...]:
     return tuple(line for line in lines if line)
 
 
+def _received_days(lines: Sequence[SettlementLine]) -> tuple[str, ...]:
+    """The days the statement's payments were received. The period is the one the run falls
+    in (a client is settled once per period), so a monthly client's statement of 1 March reads
+    "periode 2027-03" for February's money (newcomer24 F3): the days tell the bookkeeper which
+    month it is."""
+    days = sorted({x.received_on for x in lines if not x.reversal})
+    if not days:
+        return ()
+    first, last = f"{days[0]:%d-%m-%Y}", f"{days[-1]:%d-%m-%Y}"
+    if first == last:
+        return (f"Betalingen ontvangen op {first}",)
+    return (f"Betalingen ontvangen van {first} tot en met {last}",)
+
+
 def _nl(decimal_text: str) -> str:
     return decimal_text.replace(".", ",")
 
@@ -119,6 +133,7 @@ def statement_pdf(
         f"{heading.agency_name} aan {heading.client_name} ({heading.client_number})",
         *_parties(heading),
         f"Afdracht {heading.settlement_id}, periode {heading.period}, opgemaakt {heading.run_on}",
+        *_received_days(lines),
         f"Uit te betalen op rekening {heading.payout_iban}",
     ):
         pdf.cell(0, 6, printable(text), new_x="LMARGIN", new_y="NEXT")
