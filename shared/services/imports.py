@@ -158,6 +158,9 @@ class ImportService:
                 )
                 continue
             existing_id = known.get(draft.number)
+            if existing_id is None and not draft.name.strip():
+                result.reject(index, "name", "a new client needs a name")
+                continue
             try:
                 if existing_id is None:
                     client = replace(draft, client_id=self.new_client_id(), agency_id=agency_id)
