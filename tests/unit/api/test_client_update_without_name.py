@@ -33,3 +33,16 @@ def test_a_new_client_without_a_name_is_refused_per_row(world: Any) -> None:
     assert "needs a name" in error["message"]
     numbers = [c["number"] for c in world.agency_a.call("GET", "/v1/clients").body["items"]]
     assert "NEW" not in numbers and "C2" in numbers
+
+
+def test_a_client_stored_without_a_bank_account_is_told_so(world: Any) -> None:
+    """newcomer24 F1's other door: a client made here without `ibans` is dunned from the
+    next run, every reminder naming no account; the answer says so (a note, the row stored)."""
+    answer = world.agency_a.call(
+        "POST", "/v1/clients", {"items": [{"number": "C3", "name": "Zonder Rekening B.V."},
+                                          client_row("C4")]},
+    )  # fmt: skip
+    assert answer.body["created"] == 2, answer.body
+    (note,) = answer.body["notes"]
+    assert (note["index"], note["field"]) == (0, "ibans")
+    assert "has no bank account" in note["message"]
