@@ -65,7 +65,7 @@ def _client_from(model: schemas.ClientIn) -> Client:
         client_id="",
         agency_id="",
         number=model.number,
-        name=model.name,
+        name=model.name or "",
         vat_deductible=model.vat_deductible,
         ibans=tuple(model.ibans),
         language=Language(model.language),

@@ -57,7 +57,11 @@ class OnboardIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kvk_number: str
     vat_deductible: bool = True
-    iban: str = ""
+    iban: str = Field(
+        default="",
+        description="The client's bank account, named by its reminders and letters: needed "
+        "(left out or empty: 422 onboard_without_bank_account)",
+    )
     language: Literal["nl", "en"] = "nl"
     first_email: str
     first_mobile: str
@@ -252,7 +256,8 @@ def register(router: Router, services: Services) -> None:
                                     "yet (its reminders would name none); register it first"}),
         Route("POST", "/v1/onboarding/clients", onboard, "Onboard a client with its first user", tag, body=OnboardIn,
               status=201, errors={**admin, 409: "the client number or the user's e-mail exists",
-                                  422: "invalid details; client_number_taken; "
+                                  422: "invalid details; onboard_without_bank_account (no iban: "
+                                       "every reminder names the client's account); client_number_taken; "
                                        "client_onboarded_other_details; address_has_account (only an "
                                        "account the agency reaches itself: an account elsewhere "
                                        "answers 201 alike and its owner is told)"}),

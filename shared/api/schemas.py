@@ -148,7 +148,11 @@ class ClientContactIn(Strict):
 
 class ClientIn(Strict):
     number: ExternalNumber
-    name: Name
+    # an update changes only what it sends (README): a row that sets one field of a stored
+    # client needs no name; a new client does (refused per row without one)
+    name: Name | None = Field(
+        default=None, description="Needed for a new client; an update without it keeps the name"
+    )
     vat_deductible: bool = True
     ibans: list[str] = Field(default_factory=list, max_length=10)
     language: Literal["nl", "en"] = "nl"

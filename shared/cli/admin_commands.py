@@ -1,5 +1,6 @@
 """``inning agency create``: onboard an agency and print its first API key; ``inning agency
-update``: change its name, third-party account or contact address later, issuing no key.
+update``: change its name, third-party account, contact address, VAT number or postal address
+later, issuing no key.
 
 Runs against the storage the settings name (``AzureWebJobsStorage`` locally, read from
 local.settings.json or the sample as the local host does; identity-based settings in Azure), so
@@ -21,11 +22,31 @@ from shared.services.onboarding import register_agency
 
 
 def _refuse_bad_contact(args: argparse.Namespace) -> None:
-    """Both commands take the same --iban and --email, refused before anything is read."""
+    """Both commands take the same --iban, --email, --vat-number and --address, refused before
+    anything is read."""
     if args.iban and (error := iban_error(args.iban)):
         raise ValueError(f"--iban: {error}")
     if args.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", args.email):
         raise ValueError(f"--email: not an e-mail address: {args.email}")
+    if args.vat_number is not None:
+        args.vat_number = vat_number(args.vat_number)
+    if args.address is not None:
+        args.address = " ".join(args.address.split())
+        if not args.address or len(args.address) > 200:
+            raise ValueError(
+                "--address: give the postal address on one line (at most 200 characters)"
+            )
+
+
+def vat_number(text: str) -> str:
+    """A VAT identification number as the statements print it (``NL123456789B01``): a
+    country's two letters and its own 2 to 12 characters, spaces and dots left out."""
+    number = re.sub(r"[\s.]", "", text).upper()
+    if not re.fullmatch(r"[A-Z]{2}[0-9A-Z+*]{2,12}", number):
+        raise ValueError(
+            f"--vat-number: not a VAT identification number (e.g. NL123456789B01): {text}"
+        )
+    return number
 
 
 def cmd_agency_create(args: argparse.Namespace) -> int:
@@ -40,15 +61,10 @@ def cmd_agency_create(args: argparse.Namespace) -> int:
             f"agency {args.agency_id} exists; add --new-key to issue another key, or change "
             f"its details with `inning agency update {args.agency_id}`"
         )
-    agency = Agency(args.agency_id, args.name, args.iban, args.email)
+    agency = Agency(args.agency_id, args.name, args.iban, args.email, args.vat_number, args.address)
     if existing is not None:
         # another key for an agency that works: what is not given stays as it is
-        agency = replace(
-            existing,
-            name=args.name,
-            third_party_iban=args.iban or existing.third_party_iban,
-            contact_email=args.email or existing.contact_email,
-        )
+        agency = _changed(existing, args)
     try:
         register_agency(services.repos, agency)
     except Invalid as exc:  # e.g. an account already registered to someone else
@@ -73,8 +89,12 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
     from shared.services.dunning_starter import seed_agency_defaults
 
-    if args.name is None and args.iban is None and args.email is None and not args.dunning_starter:
-        raise ValueError("nothing to change: give --name, --iban, --email or --dunning-starter")
+    given = (args.name, args.iban, args.email, args.vat_number, args.address)
+    if all(g is None for g in given) and not args.dunning_starter:
+        raise ValueError(
+            "nothing to change: give --name, --iban, --email, --vat-number, --address or "
+            "--dunning-starter"
+        )
     _refuse_bad_contact(args)
     services = cli_services()
     existing = services.repos.agencies.get(args.agency_id)
@@ -82,14 +102,8 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
         raise ValueError(
             f"agency {args.agency_id} does not exist; create it with `inning agency create`"
         )
-    changed = replace(
-        existing,
-        name=args.name if args.name is not None else existing.name,
-        third_party_iban=args.iban or existing.third_party_iban,
-        contact_email=args.email or existing.contact_email,
-    )
     try:
-        saved = register_agency(services.repos, changed)
+        saved = register_agency(services.repos, _changed(existing, args))
     except Invalid as exc:  # e.g. an account already registered to someone else
         raise ValueError(
             f"--iban: {exc}" if exc.field == "third_party_iban" else str(exc)
@@ -101,6 +115,8 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
         "name": saved.name,
         "third_party_iban": saved.third_party_iban,
         "contact_email": saved.contact_email,
+        "vat_number": saved.vat_number,
+        "postal_address": saved.postal_address,
     }
     if args.dunning_starter:
         shown["dunning_starter"] = "added" if seeded else "kept (the agency has defaults)"
@@ -111,6 +127,29 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def _changed(existing: Agency, args: argparse.Namespace) -> Agency:
+    """The agency with what the command gives; what it does not give stays."""
+    return replace(
+        existing,
+        name=args.name if args.name is not None else existing.name,
+        third_party_iban=args.iban or existing.third_party_iban,
+        contact_email=args.email or existing.contact_email,
+        vat_number=args.vat_number or existing.vat_number,
+        postal_address=args.address or existing.postal_address,
+    )
+
+
+def _invoice_details(parser: Any) -> None:
+    parser.add_argument(
+        "--vat-number",
+        help="the agency's VAT identification number, printed on its settlement statements "
+        "(each is its invoice for its fee: art. 35a Wet OB 1968)",
+    )
+    parser.add_argument(
+        "--address", help="the agency's postal address on one line, printed on its statements"
+    )
+
+
 def register(sub: Any) -> None:
     agency = sub.add_parser("agency", help="onboard a collection agency")
     actions = agency.add_subparsers(dest="action", required=True, parser_class=type(agency))
@@ -119,16 +158,19 @@ def register(sub: Any) -> None:
     create.add_argument("--name", required=True)
     create.add_argument("--iban", help="the agency's third-party funds account")
     create.add_argument("--email", help="where confirmations to the agency go (cases)")
+    _invoice_details(create)
     create.add_argument("--new-key", action="store_true", help="issue another key for it")
     create.add_argument("--json", action="store_true")
     create.set_defaults(handler=cmd_agency_create)
     update = actions.add_parser(
-        "update", help="change an agency's name, third-party account or address (no new key)"
+        "update",
+        help="change an agency's name, third-party account, addresses or VAT number (no new key)",
     )
     update.add_argument("agency_id")
     update.add_argument("--name")
     update.add_argument("--iban", help="the agency's third-party funds account")
     update.add_argument("--email", help="where confirmations to the agency go (cases)")
+    _invoice_details(update)
     update.add_argument(
         "--dunning-starter",
         action="store_true",

@@ -32,6 +32,10 @@ class Agency:
     name: str
     third_party_iban: str | None = None  # derdengeldenrekening
     contact_email: str | None = None  # where confirmations to the agency go
+    # a settlement statement is the agency's invoice for its fee: art. 35a Wet OB 1968 asks
+    # the supplier's VAT number and address on it (newcomer24 F2)
+    vat_number: str | None = None
+    postal_address: str | None = None  # one line, as the agency writes it
 
 
 @dataclass(frozen=True)

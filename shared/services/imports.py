@@ -159,6 +159,9 @@ class ImportService:
                 )
                 continue
             existing_id = known.get(draft.number)
+            if existing_id is None and not draft.name.strip():
+                result.reject(index, "name", "a new client needs a name")
+                continue
             try:
                 draft = replace(draft, contact_phone=self._contact_phone(draft, existing_id))
             except ValueError as exc:
@@ -197,6 +200,15 @@ class ImportService:
                 sent_ibans = given is None or index not in given or "ibans" in given[index]
                 for iban in client.ibans if sent_ibans else ():
                     ownership.request(iban, agency_id, client.client_id, by=by)
+                if not client.ibans and not client.sandbox and client.active:
+                    # stored, but every reminder's "overmaken naar ..." names the client's
+                    # first account: told now, not by a debtor (newcomer24 F1; a sign-up waits
+                    # for approval, an onboarding is refused without one)
+                    result.notes.append(RowError(index, "ibans", (
+                        f"client {client.number} has no bank account: its reminders and "
+                        "letters ask debtors to pay to it and name none until one is "
+                        "registered (ibans)"
+                    )))  # fmt: skip
             except StorageError as exc:
                 result.reject(index, None, f"not stored, retry: {exc.__class__.__name__}")
         return result

@@ -171,6 +171,7 @@ def test_an_agency_made_without_its_account_records_it_later_without_a_new_key(f
     assert "inn_" not in out
     assert json.loads(out) == {
         "agency_id": "fourth", "name": "Fourth", "third_party_iban": iban, "contact_email": email,
+        "vat_number": None, "postal_address": None,
     }  # fmt: skip
     agency = cli_services().repos.agencies.get("fourth")
     assert agency is not None and (agency.third_party_iban, agency.contact_email) == (iban, email)
@@ -186,6 +187,28 @@ def test_an_agency_made_without_its_account_records_it_later_without_a_new_key(f
     capsys.readouterr()
     assert main(["agency", "update", "fifth", "--iban", iban]) == 2  # fourth's account
     assert "registered to another client or agency" in capsys.readouterr().err
+
+
+def test_an_agency_records_its_vat_number_and_address_for_its_statements(fresh_shell, capsys):
+    """A settlement statement is the agency's invoice for its fee (art. 35a Wet OB 1968 asks
+    its VAT number and address on it): newcomer24 F2, the agency had nowhere to give them."""
+    from shared.cli.app_settings import cli_services
+
+    assert main(["agency", "create", "kust", "--name", "Kust", "--vat-number", "nl 1234.56789 b01",
+                 "--address", "Havenstraat 1,\n 2582 AB  Den Haag"]) == 0  # fmt: skip
+    agency = cli_services().repos.agencies.get("kust")
+    assert agency is not None
+    assert (agency.vat_number, agency.postal_address) == (
+        "NL123456789B01", "Havenstraat 1, 2582 AB Den Haag"
+    )  # fmt: skip
+    capsys.readouterr()
+    assert main(["agency", "update", "kust", "--vat-number", "NL987654321B02", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["vat_number"], shown["postal_address"]) == (
+        "NL987654321B02", "Havenstraat 1, 2582 AB Den Haag"
+    )  # fmt: skip
+    assert main(["agency", "update", "kust", "--vat-number", "123"]) == 2
+    assert "--vat-number: not a VAT identification number" in capsys.readouterr().err
 
 
 def test_a_new_agency_gets_the_starter_dunning_set_up_for_its_clients(fresh_shell, capsys):

@@ -61,6 +61,45 @@ class StatementHeading:
     vat_on_costs_kept: bool = False  # the fee VAT is on commission and costs kept
     vat_on_bank_charges: bool = False  # and on the bank charges passed on
     vat_on_interest_kept: bool = False  # and on the interest kept
+    # the statement is the agency's invoice for its fee: the parties' addresses and the
+    # agency's VAT number, as art. 35a Wet OB 1968 asks (empty: not on record, not printed)
+    agency_address: str = ""
+    agency_vat_number: str = ""
+    client_address: str = ""
+
+
+def _parties(heading: StatementHeading) -> tuple[str, ...]:
+    """The lines that make the statement an invoice the client can deduct the fee's VAT on:
+    who charges it (address, VAT number) and to whom (address), those on record."""
+    agency = ", ".join(
+        part
+        for part in (
+            heading.agency_address,
+            f"btw-nummer {heading.agency_vat_number}" if heading.agency_vat_number else "",
+        )
+        if part
+    )
+    lines = (
+        f"Incassobureau: {heading.agency_name}, {agency}" if agency else "",
+        f"Opdrachtgever: {heading.client_name}, {heading.client_address}"
+        if heading.client_address
+        else "",
+    )
+    return tuple(line for line in lines if line)
+
+
+def _received_days(lines: Sequence[SettlementLine]) -> tuple[str, ...]:
+    """The days the statement's payments were received. The period is the one the run falls
+    in (a client is settled once per period), so a monthly client's statement of 1 March reads
+    "periode 2027-03" for February's money (newcomer24 F3): the days tell the bookkeeper which
+    month it is."""
+    days = sorted({x.received_on for x in lines if not x.reversal})
+    if not days:
+        return ()
+    first, last = f"{days[0]:%d-%m-%Y}", f"{days[-1]:%d-%m-%Y}"
+    if first == last:
+        return (f"Betalingen ontvangen op {first}",)
+    return (f"Betalingen ontvangen van {first} tot en met {last}",)
 
 
 def _nl(decimal_text: str) -> str:
@@ -92,7 +131,9 @@ def statement_pdf(
     pdf.set_font(FAMILY, "", 10)
     for text in (
         f"{heading.agency_name} aan {heading.client_name} ({heading.client_number})",
+        *_parties(heading),
         f"Afdracht {heading.settlement_id}, periode {heading.period}, opgemaakt {heading.run_on}",
+        *_received_days(lines),
         f"Uit te betalen op rekening {heading.payout_iban}",
     ):
         pdf.cell(0, 6, printable(text), new_x="LMARGIN", new_y="NEXT")

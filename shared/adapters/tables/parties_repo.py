@@ -41,6 +41,8 @@ class AgencyRepository:
             row.data["Name"],
             row.data.get("ThirdPartyIban"),
             row.data.get("ContactEmail"),
+            row.data.get("VatNumber"),
+            row.data.get("PostalAddress"),
         )
 
     def save(self, agency: Agency) -> None:
@@ -53,6 +55,8 @@ class AgencyRepository:
                     "Name": agency.name,
                     "ThirdPartyIban": agency.third_party_iban,
                     "ContactEmail": agency.contact_email,
+                    "VatNumber": agency.vat_number,
+                    "PostalAddress": agency.postal_address,
                 },
             ),
         )

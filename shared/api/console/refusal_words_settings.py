@@ -112,6 +112,12 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Client {number} was onboarded with other details ({fields}): send the onboarding with "
         "the details it had, then change them on the client.",
     ),
+    "onboard_without_bank_account": (
+        "Klant {number} heeft een bankrekening nodig: zijn herinneringen en brieven vragen "
+        "debiteuren vanaf de eerste dagelijkse run daarheen te betalen. Geef zijn IBAN op.",
+        "Client {number} needs a bank account: its reminders and letters ask debtors to pay to "
+        "it from the first daily run. Give its IBAN.",
+    ),
     "approve_without_bank_account": (
         "Klant {number} heeft nog geen bankrekening: zijn herinneringen en brieven zouden "
         "debiteuren vragen naar geen enkele rekening te betalen. Laat de klant eerst een rekening "

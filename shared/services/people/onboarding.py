@@ -217,6 +217,16 @@ class OnboardingService:
             self._same_details(earlier, c, mobile)
         if earlier is not None and (done := self._finished(agency_id, earlier, c)) is not None:
             return (*done, True)
+        if not sandbox and not c.iban.strip():
+            # an onboarded client is live at once (no approval), and every reminder's
+            # "overmaken naar ..." names the client's first account: without one its first run
+            # asked debtors to pay to nothing (newcomer24 F1; a sign-up is held at approval)
+            raise Invalid(
+                f"client {c.number.strip()} needs a bank account: its reminders and letters ask "
+                "debtors to pay to it from the first daily run; give its IBAN (iban)",
+                field="iban", code="onboard_without_bank_account",
+                params={"number": c.number.strip()},
+            )  # fmt: skip
         owner = self._account_holder(c.first_email)
         if owner is not None and principal is not None and reaches(principal, owner.tenant):
             raise Invalid(

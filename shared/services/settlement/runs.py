@@ -786,6 +786,8 @@ class SettlementRunner:
             settlement.payout_iban, _percent(settlement.commission_bp),
             _percent(settlement.fee_vat_bp), settlement.vat_on_costs_kept,
             settlement.vat_on_bank_charges, settlement.vat_on_interest_kept,
+            agency.postal_address or "", agency.vat_number or "",
+            self._client_address(settlement.client_id),
         )  # fmt: skip
 
         parties = parties_of(self.repos, settlement.client_id, lines, payments)
@@ -821,6 +823,17 @@ class SettlementRunner:
         self._close_balance(done)
         self._claim_back_resumed(agency, done)
         return done
+
+    def _client_address(self, client_id: str) -> str:
+        """The client's postal address on one line, for its statement (the invoice's
+        customer, art. 35a Wet OB 1968); empty when none is on record."""
+        found = self.repos.clients.get(client_id)
+        address = found[0].postal_address if found else None
+        if address is None:
+            return ""
+        place = f"{address.postal_code} {address.city}".strip()
+        country = "" if address.country == "NL" else address.country
+        return ", ".join(p for p in (address.street, place, country) if p)
 
     def _commission_rest_before(self, s: ClientSettlement) -> int:
         """What the rounding of the client's commission left over on the statement before

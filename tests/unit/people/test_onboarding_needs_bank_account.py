@@ -1,0 +1,45 @@
+"""An agency's onboarding needs the client's bank account (newcomer24 F1): `POST
+/v1/onboarding/clients` without `iban` made a live client (no approval, unlike a sign-up), and
+its first daily run mailed every debtor the starter reminder "Wilt u dit overmaken naar  onder
+vermelding van betalingskenmerk ...": an account line with no account."""
+
+from __future__ import annotations
+
+from shared.api.console.refusal_text import refusal
+from shared.services.errors import Invalid
+from tests.unit.people.test_accounts import _defaults
+
+BODY = {"number": "VIS", "name": "Vishandel Scheveningen B.V.", "kvk_number": "27123456",
+        "vat_deductible": False, "language": "nl", "first_email": "anja@vishandel.example",
+        "first_mobile": "06 11111111"}  # fmt: skip
+
+
+def test_onboarding_without_an_iban_is_refused_and_writes_nothing(world, tenants):
+    _defaults(world)
+    for body in (BODY, {**BODY, "iban": ""}):
+        answer = world.agency_a.call("POST", "/v1/onboarding/clients", body)
+        assert answer.status == 422, answer.body
+        (detail,) = answer.body["error"]["details"]
+        assert detail["code"] == "onboard_without_bank_account" and detail["field"] == "iban"
+        assert "give its IBAN" in answer.body["error"]["message"]
+    clients = world.agency_a.call("GET", "/v1/clients").body["items"]
+    assert "VIS" not in [c["number"] for c in clients]
+    assert not world.services.people.kit.people.users.by_email("anja@vishandel.example")
+    words = refusal(Invalid("", code=detail["code"], params={"number": "VIS"}), "nl")
+    assert words.startswith("Klant VIS heeft een bankrekening nodig")
+
+
+def test_onboarding_with_the_iban_makes_the_client_with_it(world, tenants):
+    _defaults(world)
+    answer = world.agency_a.call(
+        "POST", "/v1/onboarding/clients", {**BODY, "iban": "NL34 RABO 0142 6233 93"}
+    )
+    assert answer.status == 201, answer.body
+    client = world.services.repos.clients.get(answer.body["client_id"])[0]
+    assert client.ibans == ("NL34RABO0142623393",) and not client.sandbox
+
+
+def test_the_openapi_document_names_the_refusal(world, tenants):
+    document = world.agency_a.call("GET", "/v1/openapi.json").body
+    post = document["paths"]["/v1/onboarding/clients"]["post"]
+    assert "onboard_without_bank_account" in post["responses"]["422"]["description"]
