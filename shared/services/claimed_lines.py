@@ -143,10 +143,11 @@ class ClaimedLines:
             # it: its payer is not learned as paid (statement_sources, attack10 F1)
             client_written=written,
             bank_charges=int(str(detail.get("charges") or 0)),
-            # what a person finds the credit by, from what the item kept of the line
+            # what a person finds the credit by, from what the item kept of the line, as the
+            # automatic booking keeps it (an item of before booked24 holds no bank reference)
             reference=findable_reference(
-                _text(detail.get("end_to_end_id")), None, _text(detail.get("reference")),
-                _text(detail.get("remittance")),
+                _text(detail.get("end_to_end_id")), _text(detail.get("bank_reference")),
+                _text(detail.get("reference")), _text(detail.get("remittance")),
             ),
             # as the confirm decided it before booking (written down with its claim): a retry
             # after the ledger took the money and the payment row was lost reads the claims

@@ -1039,6 +1039,9 @@ class StatementService:
             # the commonest unmatched credit, a second payment) and to a later return
             "reference": line.reference,
             "end_to_end_id": line.end_to_end_id,
+            # the bank's own reference: a person's confirm keeps the reference the automatic
+            # booking would (model.line_reference), also of a line without an end-to-end id
+            "bank_reference": line.bank_reference,
             "reasons": list(result.reasons),
             "suggestions": [
                 {
