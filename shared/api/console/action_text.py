@@ -851,6 +851,14 @@ _REASONS = shapes(
                    "niet aan het bureau overdroeg: het geld is van de opdrachtgever, niet van "
                    "het bureau; maak het over aan de opdrachtgever, of boek het zodra de "
                    "opdrachtgever de factuur overdraagt"),
+        # booked24: the same, the invoice found among the payer's known ones (PAYER_NOT_HANDED)
+        (r"^not booked: the payer's account is known for invoice (.+), which its client did "
+         r"not hand over to the agency: the money may be the client's, not the agency's; pay "
+         r"it on to the client, or book it once the client hands the invoice over$",
+         lambda m: f"niet geboekt: de rekening van de betaler is bekend bij factuur {m[1]}, die "
+                   "de opdrachtgever niet aan het bureau overdroeg: het geld kan van de "
+                   "opdrachtgever zijn, niet van het bureau; maak het over aan de "
+                   "opdrachtgever, of boek het zodra de opdrachtgever de factuur overdraagt"),
         (r"^not booked: the invoice changed since it was indexed$",
          lambda m: "niet geboekt: de factuur is gewijzigd sinds ze werd geïndexeerd"),
         (r"^booked on an invoice that was credited, withdrawn or paid otherwise while the "
