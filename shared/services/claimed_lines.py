@@ -40,14 +40,15 @@ from shared.services.errors import Invalid
 from shared.services.payments import PaymentService
 from shared.services.plan_designation import plan_designation
 from shared.services.repositories import Repositories
-from shared.services.statement_returns import by_payer
+from shared.services.statement_returns import CLIENT_MONEY, UNBOOKED_KINDS, by_payer
 from shared.services.statement_sources import CLIENT_WRITTEN
 from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.actions")
 
-# the items a person confirms a bank payment on (their detail names the statement line)
-CONFIRMABLE_KINDS = ("payment_suggestion", "unmatched_credit")
+# the items a person confirms a bank payment on (their detail names the statement line): the
+# credits nobody booked, the client's money on the agency's account among them (booked24)
+CONFIRMABLE_KINDS = UNBOOKED_KINDS
 # a line claimed for a booking (a confirm under way, or done)
 TAKEN = ("booking", "booked")
 # a confirm books within seconds of its claim: one still ``booking`` after this has stopped
@@ -240,7 +241,9 @@ class ClaimedLines:
         detail = item.detail
         account = str(detail["account"])
         amount, received_on = int(str(detail["amount"])), date.fromisoformat(str(detail["date"]))
-        status = "suggested" if item.kind == "payment_suggestion" else "unmatched"
+        # as the statement left the line: suggested when the item offered invoices
+        status = "suggested" if item.kind == "payment_suggestion" or (
+            item.kind == CLIENT_MONEY and item.detail.get("suggestions")) else "unmatched"  # fmt: skip
         freed = replace(claim, invoices=())
         if not self.repos.banking.settle_line(
             account, freed, status, client_id=None, payment_id=None, amount=amount,

@@ -23,6 +23,9 @@ from shared.services.case_names import case_name_of_id
 KINDS: dict[str, tuple[str, str]] = {
     "unmatched_credit": ("Onbekende betaling", "Unmatched payment"),
     "payment_suggestion": ("Betaling controleren", "Check payment"),
+    # money on the agency's pooled account for an invoice its client never handed over
+    # (statements.CLIENT_MONEY, booked24): the client's, to pay on or book once handed over
+    "client_money": ("Geld van de opdrachtgever", "Client's money"),
     "collection_batch": ("Verzamelbetaling incasso", "Direct debit batch credit"),
     "unmatched_return": ("Onbekende terugboeking", "Unmatched return"),
     "payment_reversed": ("Betaling teruggeboekt", "Payment reversed"),
@@ -238,6 +241,7 @@ DETAILS: dict[str, tuple[str, str]] = {
     "lines": ("Regels", "Lines"),
     "line_count": ("Aantal regels", "Number of lines"),
     "end_to_end_id": ("End-to-end-kenmerk", "End-to-end id"),
+    "bank_reference": ("Kenmerk van de bank", "Bank's reference"),
     "end_to_end_ids": ("End-to-end-kenmerken", "End-to-end ids"),
     "collection_date": ("Incassodatum", "Collection date"),
     "credited_invoice": ("Gecrediteerde factuur", "Credited invoice"),
@@ -502,6 +506,8 @@ _TITLES = shapes(
                    "termijnen worden niet meer geïncasseerd of herinnerd, wat betaald is blijft "
                    "geboekt"),
         (r"^Check payment of (.+)$", lambda m: f"Controleer betaling van {m[1]}"),
+        (r"^Client's money on the agency's account: (.+)$",
+         lambda m: f"Geld van de opdrachtgever op de rekening van het bureau: {m[1]}"),
         (r"^Dispute on invoice (.+)$", lambda m: f"Betwisting van factuur {m[1]}"),
         (r"^Overpayment of (.+) \(invoice (.+) credited\)$",
          lambda m: f"Te veel betaald: {m[1]} (factuur {m[2]} gecrediteerd)"),
