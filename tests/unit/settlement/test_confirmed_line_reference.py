@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from shared.domain.settlement.statement import Recipient
+from shared.domain.settlement.agreement import Recipient
 from shared.domain.statements.model import line_reference
 from shared.domain.statements.parse import parse_statement_file
 from tests.unit.settlement.test_bank_charges import ING_POOLED, _pooled_world, _settle
