@@ -5,8 +5,9 @@ open until resolved by hand, and the Today count with it).
 A withdrawal closes it as it tells both sides (:meth:`CaseService._withdrawn_told`, every
 withdrawal path and its repair). A case paid in full is closed where the money is booked: every
 booking path (a bank line alone or in a statement window, a person's confirm, Mollie, a plan's
-direct debit, a client's receipt) tells the payment service's listeners which invoices took
-money, and :func:`close_paid_case_items` looks at those (cases22 left it to the next day).
+direct debit, a client's receipt) tells the payment service's ``written_listener`` the invoices
+it wrote, and :func:`close_paid_case_items` looks at those, reading nothing unless one was
+handed over and is paid now (cases22 left it to the next day).
 The daily run (dunning's ``_close_ended_items``) stays the backstop: a case all of whose
 invoices are paid whose closing storage cut off, or one withdrawn whose closing a fault cut
 off. Every closing is
@@ -101,15 +102,18 @@ def _paid_in_full(case: Case, stored: Mapping[str, Invoice]) -> bool:
 
 
 def close_paid_case_items(
-    repos: Repositories, client: Client, numbers: Sequence[str], at: datetime
+    repos: Repositories, client: Client, written: Sequence[Invoice], at: datetime
 ) -> int:
-    """Money was booked on ``numbers`` (a payment service listener): the ``new_case`` item of
-    each open case the booking left paid in full resolved as :data:`PAID`, how many were.
-    Nothing but the invoices is read unless one of them is handed over and paid now; a
-    redelivered booking tells again and finds the item resolved (``resolve_if_open``)."""
+    """A booking wrote these invoices (the payment service's ``written_listener``): the
+    ``new_case`` item of each open case it left paid in full resolved as :data:`PAID`, how
+    many were. Nothing is read unless one of them is handed over and paid now: then those
+    invoices again (a window's write may have been undone since), the client's cases at the
+    agency and their other invoices. A redelivered booking tells again and finds the item
+    resolved (``resolve_if_open``)."""
+    numbers = sorted({i.number for i in written if i.handed_over_to and i.status is InvoiceStatus.PAID})  # fmt: skip
     if not numbers:
         return 0
-    stored = {n: s.invoice for n, s in repos.invoices.get_many(client.client_id, list(numbers)).items()}  # fmt: skip
+    stored = {n: s.invoice for n, s in repos.invoices.get_many(client.client_id, numbers).items()}
     paid = [i for i in stored.values() if i.handed_over_to and i.status is InvoiceStatus.PAID]
     closed = 0
     for agency_id in sorted({str(i.handed_over_to) for i in paid}):
@@ -125,12 +129,12 @@ def close_paid_case_items(
     return closed
 
 
-def close_paid_cases_told(repos: Repositories, client: Client, numbers: Sequence[str], at: datetime) -> None:  # fmt: skip
+def close_paid_cases_told(repos: Repositories, client: Client, written: Sequence[Invoice], at: datetime) -> None:  # fmt: skip
     """:func:`close_paid_case_items` as a booking's listener: storage failing here fails no
     booking (a listener's failure would make the delivery fail after the money was booked);
     the daily run closes what was left."""
     try:
-        close_paid_case_items(repos, client, numbers, at)
+        close_paid_case_items(repos, client, written, at)
     except StorageError as exc:
         log.warning(
             "paid case items left for the daily run",

@@ -174,10 +174,8 @@ class Services:
             lambda client, numbers: self.debtor_standing.money_booked(client, numbers)
         )
         # a case paid in full: its new_case item closed where the money is booked (booked24)
-        payments.listeners.append(
-            lambda client, numbers: close_paid_cases_told(
-                self.repos, client, numbers, self.clock.now()
-            )
+        payments.written_listener = lambda client, invoices: close_paid_cases_told(
+            self.repos, client, invoices, self.clock.now()
         )
         payments.reversed_listener = lambda client, numbers: self._money_taken_back(client, numbers)
         return payments

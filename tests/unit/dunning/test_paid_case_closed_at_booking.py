@@ -1,11 +1,14 @@
 """A case paid in full closes the agency's ``new_case`` item where the money is booked, not
 at the next daily run (cases22's left: the Today count and the item stayed until then). Every
-booking path tells the payment service's listeners; a redelivered booking closes nothing
-twice, and a part payment leaves the item open."""
+booking path tells the payment service the invoices it wrote; a redelivered booking closes nothing
+twice, a part payment leaves the item open, and a booking on invoices of no case reads
+nothing more for it (tests/unit/services/test_plan_read_once_a_line.py's bound)."""
 
 from __future__ import annotations
 
 from datetime import date
+
+import pytest
 
 from shared.domain.records import ActionStatus, PaymentSource, Receiver
 from shared.ports.tables import StorageError
@@ -73,12 +76,16 @@ def test_storage_failing_at_the_item_fails_no_booking(engine, monkeypatch):  # n
     assert _case_item(world, case_id).status is ActionStatus.OPEN
 
 
-def test_bank_lines_paying_the_case_close_it_as_the_statement_is_booked(engine):  # noqa: F811
-    """The statement path: a window books many lines and tells the listeners once."""
+@pytest.mark.parametrize("window", [1, None], ids=["line-by-line", "window"])
+def test_bank_lines_paying_the_case_close_it_as_the_statement_is_booked(engine, window):  # noqa: F811
+    """The statement path: a window tells the invoices it wrote once; line by line, each
+    booking tells its own."""
     from shared.domain.statements.mt940_writer import OutLine, write_mt940
     from tests.unit.api.conftest import client_iban, verify_ibans
 
     world, client = engine
+    if window is not None:
+        world.services.statements.window = window
     case_id = handed_over(world, client)
     verify_ibans(world.agency_a, "C1")
     today = world.clock.now().date()
