@@ -40,14 +40,15 @@ from shared.services.errors import Invalid
 from shared.services.payments import PaymentService
 from shared.services.plan_designation import plan_designation
 from shared.services.repositories import Repositories
-from shared.services.statement_returns import by_payer
+from shared.services.statement_returns import CLIENT_MONEY, UNBOOKED_KINDS, by_payer
 from shared.services.statement_sources import CLIENT_WRITTEN
 from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.actions")
 
-# the items a person confirms a bank payment on (their detail names the statement line)
-CONFIRMABLE_KINDS = ("payment_suggestion", "unmatched_credit")
+# the items a person confirms a bank payment on (their detail names the statement line): the
+# credits nobody booked, the client's money on the agency's account among them (booked24)
+CONFIRMABLE_KINDS = UNBOOKED_KINDS
 # a line claimed for a booking (a confirm under way, or done)
 TAKEN = ("booking", "booked")
 # a confirm books within seconds of its claim: one still ``booking`` after this has stopped
@@ -143,10 +144,11 @@ class ClaimedLines:
             # it: its payer is not learned as paid (statement_sources, attack10 F1)
             client_written=written,
             bank_charges=int(str(detail.get("charges") or 0)),
-            # what a person finds the credit by, from what the item kept of the line
+            # what a person finds the credit by, from what the item kept of the line, as the
+            # automatic booking keeps it (an item of before booked24 holds no bank reference)
             reference=findable_reference(
-                _text(detail.get("end_to_end_id")), None, _text(detail.get("reference")),
-                _text(detail.get("remittance")),
+                _text(detail.get("end_to_end_id")), _text(detail.get("bank_reference")),
+                _text(detail.get("reference")), _text(detail.get("remittance")),
             ),
             # as the confirm decided it before booking (written down with its claim): a retry
             # after the ledger took the money and the payment row was lost reads the claims
@@ -239,7 +241,9 @@ class ClaimedLines:
         detail = item.detail
         account = str(detail["account"])
         amount, received_on = int(str(detail["amount"])), date.fromisoformat(str(detail["date"]))
-        status = "suggested" if item.kind == "payment_suggestion" else "unmatched"
+        # as the statement left the line: suggested when the item offered invoices
+        status = "suggested" if item.kind == "payment_suggestion" or (
+            item.kind == CLIENT_MONEY and item.detail.get("suggestions")) else "unmatched"  # fmt: skip
         freed = replace(claim, invoices=())
         if not self.repos.banking.settle_line(
             account, freed, status, client_id=None, payment_id=None, amount=amount,

@@ -146,6 +146,7 @@ class Services:
 
     @cached_property
     def payments(self) -> PaymentService:
+        from shared.services.case_items import close_paid_cases_told
         from shared.services.payments import PaymentService
 
         payments = PaymentService(
@@ -171,6 +172,10 @@ class Services:
         # ruling's filing item follows it (standing15 #3)
         payments.listeners.append(
             lambda client, numbers: self.debtor_standing.money_booked(client, numbers)
+        )
+        # a case paid in full: its new_case item closed where the money is booked (booked24)
+        payments.written_listener = lambda client, invoices: close_paid_cases_told(
+            self.repos, client, invoices, self.clock.now()
         )
         payments.reversed_listener = lambda client, numbers: self._money_taken_back(client, numbers)
         return payments

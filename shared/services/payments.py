@@ -85,6 +85,10 @@ class PaymentService:
         # must not miss may be read whatever the client read before says (a storno of money
         # received under a ruling that ended since: law15b #5)
         self.reversed_listener: Callable[[Client, list[str]], None] | None = None
+        # told the invoices a booking wrote, as it wrote them (no read for it): a case whose
+        # last invoice this paid closes its item at once (case_items, booked24). A statement
+        # window tells it the invoices it wrote, as it tells the listeners
+        self.written_listener: Callable[[Client, list[Invoice]], None] | None = None
 
     def _tell(self, client: Client, invoice_numbers: list[str]) -> None:
         numbers = sorted(set(invoice_numbers))
@@ -146,10 +150,11 @@ class PaymentService:
         delivery whose payment row was written says so.
         """
         existing = self._get(client.client_id, payment_id)
+        written: list[Invoice] = []  # the invoices as this delivery found or wrote them
         if existing is not None:
             # a crash after the payment row may have left its row in the console's day list out
             self.repos.payments.days.repair(existing)
-            if not existing.reversed and self._apply(client, existing):
+            if not existing.reversed and self._apply(client, existing, written):
                 # refused by an invoice (a credit between the ledger and the invoice write;
                 # the first delivery may have died before undoing it): undone now
                 return self._undo(client, existing)
@@ -166,6 +171,7 @@ class PaymentService:
             # a redelivery tells the listeners again: the first delivery may have failed
             # after booking and before they heard of it (they recompute, so twice is harmless)
             self._tell(client, [a.invoice_number for a in existing.allocations])
+            self._tell_written(client, written)
             return existing
         named = invoice_numbers if designated is None else designated
         # his designation may name invoices the booking does not use (a plan's reference names
@@ -215,7 +221,7 @@ class PaymentService:
             if not won.reversed and self._apply(client, won):
                 return self._undo(client, won)
             return won
-        if self._apply(client, payment):
+        if self._apply(client, payment, written):
             # the ledger and the payment row hold a booking an invoice no longer takes: the
             # ledger and the invoice would disagree; undone, and a person decides (the payer's
             # account is not learned, nor is the payment logged as received)
@@ -233,6 +239,7 @@ class PaymentService:
         # payment row: then its ``moved`` is rebuilt from the claims, and the follow-ups run
         self._follow_up(client, payment, tuple(result.moved))
         self._tell(client, [a.invoice_number for a in payment.allocations])
+        self._tell_written(client, written)
         return payment
 
     def reverse(
@@ -392,21 +399,30 @@ class PaymentService:
     def _get(self, client_id: str, payment_id: str) -> Payment | None:
         return self.repos.payments.get(client_id, payment_id)
 
-    def _apply(self, client: Client, payment: Payment) -> list[str]:
+    def _tell_written(self, client: Client, written: list[Invoice]) -> None:
+        if written and self.written_listener is not None:
+            self.written_listener(client, written)
+
+    def _apply(
+        self, client: Client, payment: Payment, written: list[Invoice] | None = None
+    ) -> list[str]:
         """Each invoice takes the principal the ledger gave it; returns the invoices that
-        refuse it (credited, withdrawn or paid otherwise since the ledger booked it)."""
+        refuse it (credited, withdrawn or paid otherwise since the ledger booked it).
+        ``written``: where the invoices taking it go, as they stand after it."""
         per_invoice: dict[str, Cents] = {}
         for a in payment.allocations:
             if a.component == "principal":
                 per_invoice[a.invoice_number] = per_invoice.get(a.invoice_number, 0) + a.amount
         refused: list[str] = []
         for number, cents in per_invoice.items():
-            self._update_invoice(
+            took = self._update_invoice(
                 client.client_id,
                 number,
                 lambda inv, c=cents: inv.apply_payment(payment.payment_id, c),
                 refused,
             )
+            if took is not None and written is not None:
+                written.append(took)
         return refused
 
     def _undo(self, client: Client, payment: Payment) -> Payment:

@@ -86,7 +86,10 @@ TEXT_DIFFERS = (
     "is the one that went back"
 )
 # the not-booked credits a return is checked against (statements.action_for's kinds)
-UNBOOKED_KINDS = ("payment_suggestion", "unmatched_credit")
+# a pooled line's money for an invoice its client never handed over (matching.NOT_HANDED):
+# the client's, paid on to it, or booked by the agency once the client hands the invoice over
+CLIENT_MONEY = "client_money"
+UNBOOKED_KINDS = ("payment_suggestion", "unmatched_credit", CLIENT_MONEY)
 
 
 def remittance_digest(text: str | None) -> str | None:
@@ -443,7 +446,9 @@ def _unbooked(
         scopes += [c.client_id for c in clients]
     found: list[ActionItem] = []
     for scope in dict.fromkeys(scopes):
-        for kind in UNBOOKED_KINDS:
+        # the client's money is an item of the agency's own list only (no read elsewhere)
+        pooled = owner.client_id is None and scope == owner.action_list
+        for kind in (k for k in UNBOOKED_KINDS if pooled or k != CLIENT_MONEY):
             token: str | None = None
             while True:
                 items, token = service.repos.actions.list(

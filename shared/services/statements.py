@@ -101,7 +101,12 @@ from shared.services.statement_lookups import (
     settings_of,
 )
 from shared.services.statement_references import quoted_reason
-from shared.services.statement_returns import NO_ORIGINAL, payer_ref, returned_by_payer
+from shared.services.statement_returns import (
+    CLIENT_MONEY,
+    NO_ORIGINAL,
+    payer_ref,
+    returned_by_payer,
+)
 from shared.services.statement_sources import (
     CLIENT_WRITTEN,
     StatementSource,
@@ -1039,6 +1044,9 @@ class StatementService:
             # the commonest unmatched credit, a second payment) and to a later return
             "reference": line.reference,
             "end_to_end_id": line.end_to_end_id,
+            # the bank's own reference: a person's confirm keeps the reference the automatic
+            # booking would (model.line_reference), also of a line without an end-to-end id
+            "bank_reference": line.bank_reference,
             "reasons": list(result.reasons),
             "suggestions": [
                 {
@@ -1059,6 +1067,10 @@ class StatementService:
         if written:
             detail[CLIENT_WRITTEN] = True
             detail["reasons"] = [*result.reasons, UPLOADED_REASON]
+        if result.not_handed:
+            # money for an invoice the client kept, on the agency's account: its own kind, so
+            # the agency's list, its count and the item's page say what to do (booked24)
+            return CLIENT_MONEY, f"Client's money on the agency's account: {format_eur_nl(line.amount)}", detail  # fmt: skip
         kind = "payment_suggestion" if result.suggested else "unmatched_credit"
         title = f"{'Check' if result.suggested else 'Unmatched'} payment of {format_eur_nl(line.amount)}"
         return kind, title, detail

@@ -1210,6 +1210,9 @@ class StatementWindow:
         allocated = sorted({a.invoice_number for b in booked for a in b.payment.allocations})
         for listener in self.service.payments.listeners:
             listener(client, allocated)
+        taken = self.service.payments.written_listener
+        if taken is not None and changes:  # the invoices as the window wrote them
+            taken(client, [after for _, after in changes])
         told = self._told(cid, allocated)
         ended = {n for b in booked for n in b.debtor.plan_ended}
         told = sorted({*told, *(n for n in allocated if n in ended)})

@@ -71,8 +71,8 @@ def test_the_settlement_timer_builds_a_run_awaiting_approval(served):
     assert {line for line in statement if "e2e-settle-1" in line} == {
         # no reason (not a correction); the money reached the third-party account; then the
         # debtor (D1, never uploaded here: no name) and the payment's own reference (none: the
-        # payment is written directly, with no bank line behind it) (statement22)
-        f"payment,2026-01-05,e2e-settle-1,E2E-1,{c},{who},{a},,third_party,D1,,"
+        # payment is written directly, with no bank line behind it: a dash, booked24) (statement22)
+        f"payment,2026-01-05,e2e-settle-1,E2E-1,{c},{who},{a},,third_party,D1,,\u2014"
         for c, who, a in (
             ("costs", "agency", "40.00"),
             ("costs_vat", "agency", "8.40"),

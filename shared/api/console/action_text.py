@@ -23,6 +23,9 @@ from shared.services.case_names import case_name_of_id
 KINDS: dict[str, tuple[str, str]] = {
     "unmatched_credit": ("Onbekende betaling", "Unmatched payment"),
     "payment_suggestion": ("Betaling controleren", "Check payment"),
+    # money on the agency's pooled account for an invoice its client never handed over
+    # (statements.CLIENT_MONEY, booked24): the client's, to pay on or book once handed over
+    "client_money": ("Geld van de opdrachtgever", "Client's money"),
     "collection_batch": ("Verzamelbetaling incasso", "Direct debit batch credit"),
     "unmatched_return": ("Onbekende terugboeking", "Unmatched return"),
     "payment_reversed": ("Betaling teruggeboekt", "Payment reversed"),
@@ -240,6 +243,7 @@ DETAILS: dict[str, tuple[str, str]] = {
     "lines": ("Regels", "Lines"),
     "line_count": ("Aantal regels", "Number of lines"),
     "end_to_end_id": ("End-to-end-kenmerk", "End-to-end id"),
+    "bank_reference": ("Kenmerk van de bank", "Bank's reference"),
     "end_to_end_ids": ("End-to-end-kenmerken", "End-to-end ids"),
     "collection_date": ("Incassodatum", "Collection date"),
     "credited_invoice": ("Gecrediteerde factuur", "Credited invoice"),
@@ -513,6 +517,8 @@ _TITLES = shapes(
                    "termijnen worden niet meer geïncasseerd of herinnerd, wat betaald is blijft "
                    "geboekt"),
         (r"^Check payment of (.+)$", lambda m: f"Controleer betaling van {m[1]}"),
+        (r"^Client's money on the agency's account: (.+)$",
+         lambda m: f"Geld van de opdrachtgever op de rekening van het bureau: {m[1]}"),
         (r"^Dispute on invoice (.+)$", lambda m: f"Betwisting van factuur {m[1]}"),
         (r"^Overpayment of (.+) \(invoice (.+) credited\)$",
          lambda m: f"Te veel betaald: {m[1]} (factuur {m[2]} gecrediteerd)"),
@@ -874,6 +880,14 @@ _REASONS = shapes(
                    "niet aan het bureau overdroeg: het geld is van de opdrachtgever, niet van "
                    "het bureau; maak het over aan de opdrachtgever, of boek het zodra de "
                    "opdrachtgever de factuur overdraagt"),
+        # booked24: the same, the invoice found among the payer's known ones (PAYER_NOT_HANDED)
+        (r"^not booked: the payer's account is known for invoice (.+), which its client did "
+         r"not hand over to the agency: the money may be the client's, not the agency's; pay "
+         r"it on to the client, or book it once the client hands the invoice over$",
+         lambda m: f"niet geboekt: de rekening van de betaler is bekend bij factuur {m[1]}, die "
+                   "de opdrachtgever niet aan het bureau overdroeg: het geld kan van de "
+                   "opdrachtgever zijn, niet van het bureau; maak het over aan de "
+                   "opdrachtgever, of boek het zodra de opdrachtgever de factuur overdraagt"),
         (r"^not booked: the invoice changed since it was indexed$",
          lambda m: "niet geboekt: de factuur is gewijzigd sinds ze werd geïndexeerd"),
         (r"^booked on an invoice that was credited, withdrawn or paid otherwise while the "

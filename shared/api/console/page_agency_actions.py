@@ -34,12 +34,17 @@ from shared.domain.records import ActionItem
 from shared.domain.statements.client_code import client_code
 from shared.services.actions import CONFIRMABLE
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.statement_returns import CLIENT_MONEY
 
 log = logging.getLogger(__name__)
 
 RUN = "settlement_approval"  # the run's item: approved here, not ticked off
 # the kinds that stop money: shown in red on Today
-URGENT = frozenset({"statement_quarantined", "settlement_blocked", "settlement_approval"})
+# what holds money up: a refused statement, a settlement, and the client's money on the
+# agency's account, which is the client's until paid on to it (booked24)
+URGENT = frozenset(
+    {"statement_quarantined", "settlement_blocked", "settlement_approval", CLIENT_MONEY}
+)
 
 
 def scope_of(desk: Desk) -> str:
@@ -333,6 +338,8 @@ ONE = """{% extends "shell" %}{% block main %}
 {% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' and v is number %}{{ desk.money(v) }}{% elif k == 'received_at' and v is string %}{{ instant_of(v) }}{% elif k == 'how' and v is string %}{{ how_of(v) }}{% elif k == 'case_id' and v is string %}{{ case_of(v) }}{% elif k in ('error', 'errors') %}{% for r in ([v] if v is string else v) %}{{ item_title(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
 {% if suggestions %}<dt>{{ t.ag_suggestions }}</dt><dd><ul>{% for s in suggestions %}<li>{{ s.invoice }}{% if s.client %} · {{ t.ag_of_client }} {{ s.client }} {{ s.client_name }} ({{ s.code }}){% endif %}{% if s.amount is number %} · {{ desk.money(s.amount) }}{% endif %}{% if s.score is number %} · {{ t.act_score }} {{ '%.2f'|format(s.score)|replace('.', ',') if desk.lang == 'nl' else '%.2f'|format(s.score) }}{% endif %}</li>{% endfor %}</ul></dd>{% endif %}
 </dl></section>
+{% if item.kind == 'client_money' and item.status.value != 'resolved' %}<section class="notice warning" aria-labelledby="cm-h"><h2 id="cm-h">{{ t.ag_client_money_title }}</h2>
+<p>{{ t.ag_client_money_whose }}</p><p>{{ t.ag_client_money_how }}</p></section>{% endif %}
 {% if run %}{% set r = run.run %}<section aria-labelledby="run-h"><h2 id="run-h">{{ t.ag_run_title.format(run=r.run_id) }}</h2>
 <p>{{ t.ag_run_status }}: {{ t['ag_run_' + r.status.value] }}{% if r.approved_at %} ({{ r.approved_at|local }}){% endif %} · {{ t.ag_run_payout }}: {{ desk.money(r.payout_total) }} · {{ t.ag_run_transfers }}: {{ r.transfer_count }}</p>
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.ag_run_statements }}"><table><caption>{{ t.ag_run_statements }}</caption>
@@ -366,7 +373,10 @@ words(
     nl={"ag_nav": "Bureau-acties", "ag_title": "Acties van het incassobureau",
         "ag_hint": "Wat bij het bureau hoort en bij geen opdrachtgever: geweigerde bankafschriften, betalingen op een gezamenlijke rekening, de afdrachtrun, de feestdagentabel.",
         "ag_caption": "Acties van het bureau, oudste eerst", "ag_back": "Terug naar de bureau-acties",
-        "today_agency": "Acties van het bureau", "today_agency_urgent": "{n} wachten, waarvan {urgent} geld tegenhouden (een geweigerd afschrift of een afdracht).",
+        "today_agency": "Acties van het bureau", "today_agency_urgent": "{n} wachten, waarvan {urgent} geld tegenhouden (een geweigerd afschrift, een afdracht of geld van een opdrachtgever).",
+        "ag_client_money_title": "Wat te doen",
+        "ag_client_money_whose": "Dit geld staat op de derdengeldenrekening van het bureau, maar het hoort bij een factuur die de opdrachtgever niet aan het bureau overdroeg: het is van de opdrachtgever, niet van het bureau. Het gaat niet vanzelf mee in de afdracht en er gaat geen provisie over.",
+        "ag_client_money_how": "Maak het bedrag over aan de opdrachtgever en sluit daarna deze actie met een notitie (bijvoorbeeld de datum van de overboeking). Draagt de opdrachtgever de factuur alsnog over, boek de betaling dan hieronder op die factuur.",
         "ag_recount_hint": "Het aantal op Vandaag wordt bijgehouden bij elke wijziging; tel opnieuw als het niet lijkt te kloppen.",
         "ag_run_title": "Afdrachtrun {run}", "ag_run_status": "Status",
         "ag_run_awaiting_approval": "wacht op goedkeuring", "ag_run_approved": "goedgekeurd", "ag_run_building": "wordt opgebouwd",
@@ -388,7 +398,10 @@ words(
     en={"ag_nav": "Agency actions", "ag_title": "The agency's actions",
         "ag_hint": "What belongs to the agency and to no client: refused bank statements, payments on a pooled account, the settlement run, the holiday table.",
         "ag_caption": "The agency's actions, oldest first", "ag_back": "Back to the agency actions",
-        "today_agency": "The agency's actions", "today_agency_urgent": "{n} waiting, {urgent} of them holding money up (a refused statement or a settlement).",
+        "today_agency": "The agency's actions", "today_agency_urgent": "{n} waiting, {urgent} of them holding money up (a refused statement, a settlement or a client's money).",
+        "ag_client_money_title": "What to do",
+        "ag_client_money_whose": "This money is on the agency's third-party account, but it belongs with an invoice the client did not hand over to the agency: it is the client's, not the agency's. It is not part of a settlement by itself, and no commission is taken on it.",
+        "ag_client_money_how": "Transfer the amount to the client, then close this item with a note (the day of the transfer, say). Should the client hand the invoice over after all, book the payment on that invoice below.",
         "ag_recount_hint": "The count on Today is kept up to date on every change; count again if it looks wrong.",
         "ag_run_title": "Settlement run {run}", "ag_run_status": "Status",
         "ag_run_awaiting_approval": "awaiting approval", "ag_run_approved": "approved", "ag_run_building": "being built",

@@ -18,7 +18,7 @@ the figures ``received_direct`` and ``kept_by_client``). So the client can check
 Three columns follow it (appended, so software reading the columns before keeps working):
 ``debtor_number`` and ``debtor_name``, who paid the line, and ``payment_reference``, what the
 client finds the payment by (a bank credit's end-to-end id, bank reference or description; a
-Mollie id), empty where the payment's record holds none (agency21 N1). ``payment_id`` stays
+Mollie id), a dash "—" where the payment's record holds none (agency21 N1, booked24). ``payment_id`` stays
 Inning's own id of the payment.
 """
 

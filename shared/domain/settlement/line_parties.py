@@ -21,10 +21,16 @@ PROVIDER_IDS = frozenset({PaymentSource.MOLLIE, PaymentSource.DIRECT_DEBIT})
 class LineParty:
     debtor_number: str = ""
     debtor_name: str = ""
-    reference: str = ""  # empty: the payment's record holds none (a row stored before)
+    reference: str = ""  # :data:`NOT_KEPT` where the payment's record holds none
 
 
 NOBODY = LineParty()
+
+# what a line shows where the payment's record holds no reference to find it by: a bank
+# payment booked before statement22 kept none (its bank line is not read again), a receipt the
+# client reported itself has none. A dash says so where an empty cell read as a column that
+# failed to fill (booked24); the line's day, invoice, debtor and amount still find it
+NOT_KEPT = "\u2014"
 
 # a payer's own words (a bank line's description, his end-to-end id) come from his bank's file
 # as he typed them: a control or direction character (U+202E reverses what follows) would make
@@ -41,12 +47,13 @@ def _shown(text: str) -> str:
 
 def payment_reference(payment: Payment) -> str:
     """The reference a person finds the payment by: what its booking kept (a bank credit's
-    end-to-end id, bank reference or text; a collection's end-to-end id), else a Mollie id."""
+    end-to-end id, bank reference or text; a collection's end-to-end id), else a Mollie id,
+    else :data:`NOT_KEPT`."""
     if payment.reference:
         return _shown(payment.reference)
     if payment.source in PROVIDER_IDS and payment.external_id:
         return _shown(payment.external_id)
-    return ""
+    return NOT_KEPT
 
 
 def line_parties(

@@ -1044,21 +1044,17 @@ def match_line(
         named = sorted({_party(c) for c in found.values()} & code_only.keys())
         settings = strictest([settings, *(code_only[p] for p in named)])
     withheld: list[OpenInvoice] = []
+    payers: list[OpenInvoice] = []
     if handed:
         # the client's code opens only what it handed over: its other invoices it collects
         # itself, and money for them on the agency's account is the client's, which the
         # settlement would take the agency's commission on (agency21 N2)
         kept = {k: c for k, c in found.items() if _handed_over(c, handed)}
-        withheld = sorted(
-            {
-                i.number: i
-                for c in found.values()
-                if c.key not in kept and c.base_score > 0 and not c.via_payer
-                for i in c.invoices
-                if not _handed_over(Candidate((i,)), handed)
-            }.values(),
-            key=lambda i: i.number,
-        )
+        withheld = _kept_back(found, kept, handed, by_payer=False)
+        # those of the payer's known invoices only: said when the line is not booked on what
+        # the agency was given (its quote of the case pays the case; booked24: else dropped
+        # without a word, and nobody told the money may be the client's)
+        payers = _kept_back(found, kept, handed, by_payer=True)
         found = kept
     if codes:  # the text names its client(s): only their invoices can be what it pays
         found = {k: c for k, c in found.items() if client_code(_party(c)) in codes}
@@ -1096,8 +1092,32 @@ def match_line(
         )
     if withheld:
         result = _not_handed(result, withheld)
+    elif payers and not result.booked:
+        result = _not_handed(result, payers, PAYER_NOT_HANDED)
     lookups.consume(result.booked)
     return result
+
+
+def _kept_back(
+    found: Mapping[tuple[str, ...], Candidate],
+    kept: Mapping[tuple[str, ...], Candidate],
+    handed: Mapping[str, frozenset[str]],
+    *,
+    by_payer: bool,
+) -> list[OpenInvoice]:
+    """The invoices never handed over among the candidates ``kept`` left out: those the text
+    names (``by_payer`` False), or those found among the payer's known invoices alone."""
+    return sorted(
+        {
+            i.number: i
+            for c in found.values()
+            if c.key not in kept
+            and (c.via_payer if by_payer else c.base_score > 0 and not c.via_payer)
+            for i in c.invoices
+            if not _handed_over(Candidate((i,)), handed)
+        }.values(),
+        key=lambda i: i.number,
+    )
 
 
 def _handed_over(cand: Candidate, handed: Mapping[str, frozenset[str]]) -> bool:
@@ -1114,10 +1134,20 @@ NOT_HANDED = (
 )
 
 
-def _not_handed(result: LineMatch, invoices: Sequence[OpenInvoice]) -> LineMatch:
-    """The line names an invoice its client never handed over: never booked (not even on a
-    handed-over invoice beside it: part of the money may be the client's), a person's."""
-    reason = NOT_HANDED.format(numbers=shown_numbers(invoices))
+PAYER_NOT_HANDED = (
+    "not booked: the payer's account is known for invoice {numbers}, which its client did not "
+    "hand over to the agency: the money may be the client's, not the agency's; pay it on to "
+    "the client, or book it once the client hands the invoice over"
+)
+
+
+def _not_handed(
+    result: LineMatch, invoices: Sequence[OpenInvoice], words: str = NOT_HANDED
+) -> LineMatch:
+    """The line names an invoice its client never handed over (or, ``PAYER_NOT_HANDED``,
+    its payer owes one and it pays nothing the agency was given): never booked (not even on
+    a handed-over invoice beside it: part of the money may be the client's), a person's."""
+    reason = words.format(numbers=shown_numbers(invoices))
     if result.booked:
         result = _suggested(result, reason)
     else:

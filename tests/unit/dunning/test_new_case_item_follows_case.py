@@ -1,6 +1,7 @@
 """The agency's ``new_case`` item follows its case (agency21 N3): a case withdrawn, by the
-client or the agency, or paid in full by a booking path without a hook (found by the daily
-run), leaves nothing to take up, so its item is resolved with a note saying why; once."""
+client or the agency, or paid in full (at the booking, booked24's
+test_paid_case_closed_at_booking.py; here an invoice written paid without one, as a booking whose
+closing storage cut off: found by the daily run), leaves nothing to take up, so its item is resolved with a note saying why; once."""
 
 from __future__ import annotations
 

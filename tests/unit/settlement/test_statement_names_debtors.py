@@ -74,7 +74,7 @@ def test_each_csv_line_names_its_debtor_and_the_payments_reference(world: Any) -
     named = {(r[3], r[9], r[10], r[11]) for r in rows if r[0] == "payment"}
     assert named == {("TF-101", "D7", LONG_NAME, "E2E-2026-0042"),
                      ("TF-102", "D8", "Jansen", "tr_WDqYK6vllg"),
-                     ("TF-103", "D8", "Jansen", "")}  # fmt: skip
+                     ("TF-103", "D8", "Jansen", "\u2014")}  # fmt: skip
     # the identity hash is never given as a reference
     assert not any("6636ee00" in r[11] or "ffff0000" in r[11] for r in rows)
 
@@ -84,6 +84,8 @@ def test_each_pdf_line_names_its_debtor_and_the_payments_reference(world: Any) -
     text = _pdf_text(s.blob(statement.pdf))
     assert "Debiteur" in text and "Betaling" in text
     assert "D8 Jansen" in text and "E2E-2026-0042" in text and "tr_WDqYK6vllg" in text
+    # a bank payment booked before references were kept: a dash, not an empty cell (booked24)
+    assert re.search("TF-103 D8 Jansen[^\n]*\u2014", text)
     # a long name is cut to its column with an ellipsis, never into the next column
     assert LONG_NAME not in text
     assert re.search("D7 Bakkerij De[^\n]*\u2026 incassokosten incassobureau E2E-2026-0042", text)
