@@ -357,7 +357,7 @@ class ConsoleApp:
         user = fresh[0] if fresh else signed.user
         if (
             not qr
-            and (pending := accounts.pending_totp(user))
+            and (pending := accounts.pending_totp_of(signed, user))
             and not (post and field(form(req), "do").startswith("sms"))
         ):
             import segno

@@ -28,6 +28,7 @@ from shared.domain.people.factors import (
     new_totp_secret,
     normal_recovery_code,
     provisioning_uri,
+    same,
     totp_step,
 )
 from shared.domain.people.passwords import hash_password, password_error, verify_password
@@ -46,6 +47,11 @@ PENDING_AT = "pending_at"
 # pending secret or number): the time its audit event is filed under, the same on a retry
 CONFIRMED_AT = "factor_confirmed_at"
 RESETS_PER_ACCOUNT_PER_HOUR = 3
+# which session started the enrolment under way (a keyed hash of its key, beside the pending
+# secret): only that session is shown the secret again or may confirm it. Any other session of
+# the person finished a change the person left half-done without the password the start asked
+# for (attack24 F1)
+PENDING_BY = "pending_totp_by"
 
 
 def _has_account() -> Invalid:
@@ -159,6 +165,7 @@ class AccountService:
         secret = new_totp_secret()
         extra = {k: v for k, v in user.extra.items() if k not in (PENDING_AT, CONFIRMED_AT)}
         extra["pending_totp"] = secret
+        extra[PENDING_BY] = self._started_by(signed)
         self.people.users.save(replace(user, extra=extra), etag)
         uri = provisioning_uri(secret, user.email)
         svg = segno.make(uri, error="m").svg_inline(scale=4, title="QR code")
@@ -167,13 +174,23 @@ class AccountService:
     def pending_totp(self, user: User) -> str | None:
         return user.extra.get("pending_totp")
 
+    def _started_by(self, signed: Signed) -> str:
+        return self.kit.hashed("pending-totp-by", signed.session.key)[:32]
+
+    def pending_totp_of(self, signed: Signed, user: User) -> str | None:
+        """The secret of the enrolment under way when ``signed``'s session started it (an
+        enrolment started before this check, by no known session, is started again)."""
+        secret = self.pending_totp(user)
+        by = user.extra.get(PENDING_BY, "")
+        return secret if secret and by and same(by, self._started_by(signed)) else None
+
     def confirm_totp(
         self, signed: Signed, code: str, source: str, agent: str = ""
     ) -> tuple[Signed, list[str]]:
         found = self.people.users.get(signed.user.user_id)
         assert found is not None
         user, etag = factor_told.tell_left(self.kit, *found)  # a change a cut left untold
-        secret = user.extra.get("pending_totp")
+        secret = self.pending_totp_of(signed, user)
         step = totp_step(secret, code, self.kit.now(), -1) if secret else None
         if secret is None or step is None:
             raise Invalid(
@@ -182,7 +199,7 @@ class AccountService:
             )  # fmt: skip
         at, etag = self._confirmed_at(user, etag)
         extra = {k: v for k, v in user.extra.items()
-                 if k not in ("pending_totp", PENDING_AT, CONFIRMED_AT)}  # fmt: skip
+                 if k not in ("pending_totp", PENDING_BY, PENDING_AT, CONFIRMED_AT)}  # fmt: skip
         user = replace(
             user, factor=Factor.TOTP, totp_secret=secret, totp_last_step=step, extra=extra
         )
@@ -217,8 +234,9 @@ class AccountService:
         assert found is not None
         user, etag = found
         at, etag = self._confirmed_at(user, etag)
-        extra = {k: v for k, v in user.extra.items()
-                 if k not in ("pending_mobile", PENDING_AT, CONFIRMED_AT)}  # fmt: skip
+        # an app's enrolment left unconfirmed goes too: SMS is the factor now
+        extra = {k: v for k, v in user.extra.items() if k not in (
+            "pending_mobile", "pending_totp", PENDING_BY, PENDING_AT, CONFIRMED_AT)}  # fmt: skip
         user = replace(user, factor=Factor.SMS, mobile=mobile, totp_secret=None, extra=extra)
         return self._enrolled(signed, user, etag, "sms", source, agent, at)
 
