@@ -432,10 +432,17 @@ class FailureRepository:
         row = self.store.get(FAILURES, kind, name)
         return Failures(int(row.data["Count"]), row.data["LastAt"]) if row else Failures()
 
-    def record(self, kind: str, name: str, at: datetime) -> Failures:
+    def take(self, kind: str, name: str, at: datetime, free: int) -> timedelta:
+        """A place for one attempt, written before the attempt is judged (as a failure, until
+        :meth:`give_back`), or the wait left and nothing taken. Judged first and counted
+        after, every attempt of a burst passed the same read (attack24 F4). Conditional on
+        the row's ETag; a row this contended is answered with a wait (fails closed)."""
         for _ in range(10):
             row = self.store.get(FAILURES, kind, name)
             now = Failures(int(row.data["Count"]), row.data["LastAt"]) if row else Failures()
+            wait = now.wait(at, free)
+            if wait > timedelta(0):
+                return wait
             after = now.failed(at)
             new = Row(kind, name, {"Count": after.count, "LastAt": at}, row.etag if row else None)
             try:
@@ -443,10 +450,26 @@ class FailureRepository:
                     self.store.insert(FAILURES, new)
                 else:
                     self.store.replace(FAILURES, new)
-                return after
+                return timedelta(0)
             except (Conflict, PreconditionFailed):
                 continue
-        return Failures()
+        return timedelta(seconds=1)
+
+    def give_back(self, kind: str, name: str) -> None:
+        """The place of an attempt that was right (a lost race leaves it a failure)."""
+        for _ in range(10):
+            row = self.store.get(FAILURES, kind, name)
+            if row is None:
+                return
+            back = Failures(int(row.data["Count"]), row.data["LastAt"]).given_back()
+            try:
+                self.store.replace(
+                    FAILURES,
+                    Row(kind, name, {"Count": back.count, "LastAt": back.last_at}, row.etag),
+                )
+                return
+            except (Conflict, PreconditionFailed):
+                continue
 
     def clear(self, kind: str, name: str) -> None:
         if self.store.get(FAILURES, kind, name) is not None:

@@ -333,7 +333,7 @@ class ConsoleApp:
             do = field(data, "do")
             try:
                 if signed.session.stage is Stage.FULL and do in ("totp-start", "sms-start"):
-                    accounts.reauthenticate(signed, field(data, "current"))
+                    accounts.reauthenticate(signed, field(data, "current"), source_address(req))
                 if do == "totp-start":
                     secret, _, qr = accounts.start_totp(signed)
                 elif do == "totp-confirm":
@@ -527,7 +527,7 @@ class ConsoleApp:
                 elif do in ("totp-start", "totp-confirm", "sms-start", "sms-confirm"):
                     return self._enrol(req, signed, True, f"{BASE}/account")
                 elif do == "recovery":
-                    accounts.reauthenticate(signed, field(data, "current"))
+                    accounts.reauthenticate(signed, field(data, "current"), source_address(req))
                     return self._codes(req, signed, accounts.renew_recovery_codes(signed), signed)
                 elif do == "end":
                     accounts.end_session(signed, field(data, "session"))

@@ -147,14 +147,21 @@ class AccountService:
             pass  # changed meanwhile (its own other acceptance): that one's check undoes it
 
     # -- enrolling a second factor ---------------------------------------------------------------
-    def reauthenticate(self, signed: Signed, password: str) -> None:
+    def reauthenticate(self, signed: Signed, password: str, source: str) -> None:
         """The password again before a signed-in person changes their second factor or
-        recovery codes (ASVS 5.0 7.5.1): a borrowed session cannot take the account over."""
+        recovery codes (ASVS 5.0 7.5.1): a borrowed session cannot take the account over.
+        Under the sign-in's back-off, as its failures count for it: without it a borrowed
+        session guessed the password at the hasher's speed (attack24 F2)."""
+        names = self.signin.take_try(signed.user.email, source)
         found = self.people.users.get(signed.user.user_id)
         if found is None or not verify_password(found[0].password_hash, password):
+            self.kit.audit_user(
+                Event.LOGIN_FAILED, signed.user, source=source, reason="current password"
+            )
             raise Invalid(
                 "the current password is not right", field="current", code="password_current_wrong"
             )
+        self.signin.give_back(*names)
 
     def start_totp(self, signed: Signed) -> tuple[str, str, str]:
         """A new secret, kept aside until a code from it is confirmed: (secret, otpauth URI,
@@ -311,13 +318,16 @@ class AccountService:
     def change_password(
         self, signed: Signed, current: str, new: str, source: str, agent: str = ""
     ) -> Signed:
+        names = self.signin.take_try(signed.user.email, source)
         found = self.people.users.get(signed.user.user_id)
         assert found is not None
         user, etag = found
         if not verify_password(user.password_hash, current):
+            self.kit.audit_user(Event.LOGIN_FAILED, user, source=source, reason="current password")
             raise Invalid(
                 "the current password is not right", field="current", code="password_current_wrong"
             )
+        self.signin.give_back(*names)
         if (error := password_error(new, email=user.email)) is not None:
             raise Invalid(error, field="password")
         user = replace(
