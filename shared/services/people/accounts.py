@@ -10,6 +10,7 @@ address has an account.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import datetime
 
@@ -47,6 +48,9 @@ PENDING_AT = "pending_at"
 # pending secret or number): the time its audit event is filed under, the same on a retry
 CONFIRMED_AT = "factor_confirmed_at"
 RESETS_PER_ACCOUNT_PER_HOUR = 3
+# how long every reset request takes at least: well above the round trips an account's link,
+# mail and audit entry add (tens of ms on Table Storage), so its time tells nothing
+RESET_ANSWER_SECONDS = 0.5
 # which session started the enrolment under way (a keyed hash of its key, beside the pending
 # secret): only that session is shown the secret again or may confirm it. Any other session of
 # the person finished a change the person left half-done without the password the start asked
@@ -70,6 +74,7 @@ class AccountService:
         self.kit = kit
         self.people = kit.people
         self.signin = signin
+        self.reset_answer_seconds = RESET_ANSWER_SECONDS
 
     # -- links -----------------------------------------------------------------------------------
     def issue_link(self, purpose: Purpose, subject: str) -> str:
@@ -340,8 +345,17 @@ class AccountService:
 
     def request_reset(self, email: str, source: str) -> None:
         """Mails a reset link when the address has a usable account; says nothing either way
-        (the caller shows one answer for all). Throttled per address and per account, silently
-        for the account (a limit that answers differently would reveal the account)."""
+        (the caller shows one answer for all), and takes the same time either way: an
+        account's link, mail and audit entry cost round trips an unknown address does not,
+        and the answer's time told who has an account (attack24 F3), so every answer waits
+        until :data:`RESET_ANSWER_SECONDS` have passed."""
+        started = time.monotonic()
+        self._mail_reset(email, source)
+        time.sleep(max(0.0, self.reset_answer_seconds - (time.monotonic() - started)))
+
+    def _mail_reset(self, email: str, source: str) -> None:
+        """Throttled per address and per account, silently for the account (a limit that
+        answers differently would reveal the account)."""
         now = self.kit.now()
         hour = f"h{now:%Y%m%d%H}"
         if (
