@@ -463,17 +463,14 @@ class ConsoleApp:
     def _reset_token(self, req: ApiRequest, token: str, post: bool) -> ApiResponse:
         lang = self._lang(req)
         t = TEXT[lang]
-        from shared.domain.people.tokens import Purpose
-
         try:
-            link = self.people.accounts.peek_link(token, Purpose.RESET)
+            _, user, _ = self.people.accounts.peek_reset(token)
         except LinkInvalid:
             return self._anon(req, "message", "reset", 410, notice=t["link_invalid"], error=True)
-        found = self.people.kit.people.users.get(link.subject)
         ctx: dict[str, Any] = {
             "intro": t["new_password"],
             "action": f"{BASE}/reset/{token}",
-            "email": found[0].email if found else "",
+            "email": user.email,
         }
         if not post:
             return self._anon(req, "password", "reset", **ctx)

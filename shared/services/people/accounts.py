@@ -388,9 +388,19 @@ class AccountService:
         self.kit.mail(user, subject, text, reset=True)
         self.kit.audit_user(Event.PASSWORD_RESET_REQUESTED, user, source=source)
 
-    def complete_reset(self, token: str, new: str, source: str) -> User:
+    def peek_reset(self, token: str) -> tuple[LinkToken, User, str]:
+        """A reset link, its person and their ETag, while nothing changed on the account since
+        the link was mailed: a password reset with another link, changed on the account page,
+        a factor or role change or a deactivation spends every link mailed before it (attack24
+        F5: a link of the hour set a password after the person had reset or changed it)."""
         link = self.peek_link(token, Purpose.RESET)
         user, etag = self._user(link.subject)
+        if user.changed_at is not None and user.changed_at > link.created_at:
+            raise LinkInvalid()
+        return link, user, etag
+
+    def complete_reset(self, token: str, new: str, source: str) -> User:
+        _, user, etag = self.peek_reset(token)
         if (error := password_error(new, email=user.email)) is not None:
             raise Invalid(error, field="password")
         self.use_link(token, Purpose.RESET)
