@@ -11,20 +11,22 @@ from shared.api.console.app import ConsoleApp
 from shared.domain.people.authorisation import Role, Target
 from shared.domain.people.passwords import verify_password
 from shared.services.people.accounts import LinkInvalid
+from tests.unit.api.conftest import World
 from tests.unit.people.conftest import make_person, sign_in
 from tests.unit.people.test_console_pages import Browser, csrf_of
 
 EMAIL = "r@c1.example"
 
 
-def _link(world, source: str) -> str:  # type: ignore[no-untyped-def]
+def _link(world: World, source: str) -> str:
     people = world.services.people
     people.accounts.reset_answer_seconds = 0.0
     before = len(people.kit.sent)
     people.accounts.request_reset(EMAIL, source)
     assert len(people.kit.sent) == before + 1
-    user = people.kit.people.users.by_email(EMAIL)[0]
-    text = world.services.messaging.content(user.client_id, people.kit.sent[-1]).text
+    found = people.kit.people.users.by_email(EMAIL)
+    assert found is not None and found[0].client_id is not None
+    text = world.services.messaging.content(found[0].client_id, people.kit.sent[-1]).text
     return text.split("/reset/")[1].split()[0].rstrip(".")
 
 
