@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from shared.adapters.tables.codec import get_json, put_json
-from shared.adapters.tables.keys import decode, encode
+from shared.adapters.tables.keys import InvalidKey, decode, encode
 from shared.adapters.tables.sealing import Seal
 from shared.domain.people.accounts import Factor, User, UserStatus
 from shared.domain.people.audit import AuditEvent, Event
@@ -167,10 +167,16 @@ class UserRepository:
 
     def by_email(self, email: str) -> tuple[User, str] | None:
         """None for an address no account has, a blank one too (a form posted without the
-        browser's own check must get the sign-in's one answer, not a key error)."""
+        browser's own check must get the sign-in's one answer, not a key error), and one no
+        key can hold (a 1,000-character address was a 500 on the sign-in and reset pages,
+        attack24 F10: an account's address is one the invitation's check let through)."""
         if not email.strip():
             return None
-        row = self.store.get(USER_EMAILS, "email", encode(email))
+        try:
+            key = encode(email)
+        except InvalidKey:
+            return None
+        row = self.store.get(USER_EMAILS, "email", key)
         return self.get(str(row.data["UserId"])) if row else None
 
     def add(self, user: User) -> None:
