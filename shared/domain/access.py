@@ -59,6 +59,9 @@ class ApiKey:
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
     admin: bool = False
+    # the person who minted it with their session (a user id; "" for one minted by a key or
+    # the CLI): it ends with that person's deactivation or role change (attack24 F11)
+    issued_by: str = ""
 
     def usable_at(self, now: datetime) -> bool:
         if self.revoked_at is not None and self.revoked_at <= now:

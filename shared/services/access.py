@@ -8,7 +8,7 @@ invoices and mailed a debtor). Activating the client again makes its keys work a
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from shared.clock import Clock
 from shared.domain.access import (
@@ -21,6 +21,7 @@ from shared.domain.access import (
     split_key,
 )
 from shared.domain.parties import Client
+from shared.ports.tables import PreconditionFailed
 from shared.services.errors import Forbidden, NotFound, NotPermitted
 from shared.services.repositories import Repositories
 
@@ -73,8 +74,11 @@ class AccessService:
         label: str = "",
         admin: bool = False,
         issuer: Principal | None = None,
+        issued_by: str = "",
     ) -> tuple[ApiKey, str]:
-        """A new key; one minted by another key never outlives it (``issuer.expires_at``)."""
+        """A new key; one minted by another key never outlives it (``issuer.expires_at``),
+        one minted by a person's session is theirs (``issued_by``), ended with their access
+        (:func:`end_persons_keys`)."""
         if (scope is Scope.CLIENT) != (client_id is not None):
             raise ValueError("a client key needs a client id; an agency key must not have one")
         if issuer is not None:
@@ -90,6 +94,7 @@ class AccessService:
             created_at=self.clock.now(),
             admin=admin and scope is Scope.CLIENT,  # an agency key is an admin anyway
             expires_at=issuer.expires_at if issuer is not None else None,
+            issued_by=issued_by or (getattr(issuer, "user_id", "") if issuer is not None else ""),
         )
         self.repos.api_keys.add(key)
         return key, text
@@ -126,6 +131,7 @@ class AccessService:
             client_id=old.client_id,
             label=old.label,
             admin=old.admin,
+            issued_by=old.issued_by,  # a successor is still the person's
         )
         expires = self.clock.now() + grace
         if old.expires_at is None or old.expires_at > expires:
@@ -169,3 +175,27 @@ class AccessService:
         if found is None:
             raise NotFound(f"client {client_number} not found")
         return found[0]
+
+
+def end_persons_keys(repos: Repositories, now: datetime, user_id: str) -> int:
+    """Revokes every key a person minted with their session: deactivated or given another
+    role, their sessions end, and so must what they minted (attack24 F11: a departed admin's
+    agency key kept the agency's every client). How many were revoked."""
+    if not user_id:
+        return 0
+    ended = 0
+    for key, etag in repos.api_keys.issued_by(user_id):
+        for _ in range(5):
+            if key.revoked_at is not None and key.revoked_at <= now:
+                break
+            assert etag is not None
+            try:
+                repos.api_keys.save(replace(key, revoked_at=now), etag)
+                ended += 1
+                break
+            except PreconditionFailed:  # rotated or revoked meanwhile: read it again
+                found = repos.api_keys.get(key.key_id)
+                if found is None:
+                    break
+                key, etag = found
+    return ended

@@ -122,6 +122,31 @@ def test_an_sms_challenge_counts_tries_under_the_etag(people):
     )
 
 
+def test_attempts_sent_together_take_no_more_places_than_are_free(people):
+    """The back-off's place is taken under the row's ETag before an attempt is judged
+    (attack24 F4): of 20 takes at once, no more than the 5 free ones pass, each counted."""
+    import threading
+
+    name = f"acct{id(people)}"
+    passed: list[bool] = []
+    lock = threading.Lock()
+
+    def take() -> None:
+        ok = people.failures.take("account", name, NOW, 5) <= timedelta(0)
+        with lock:
+            passed.append(ok)
+
+    threads = [threading.Thread(target=take) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert 1 <= passed.count(True) <= 5
+    assert people.failures.get("account", name).count == passed.count(True)
+    people.failures.give_back("account", name)
+    assert people.failures.get("account", name).count == passed.count(True) - 1
+
+
 def test_sessions_end_in_storage(people):
     key = f"s{id(people)}"
     people.sessions.add(Session(key, "u9", Stage.FULL, NOW, NOW, 0, "csrf"))

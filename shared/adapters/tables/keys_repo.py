@@ -26,6 +26,7 @@ class ApiKeyRepository:
                 "ExpiresAt": key.expires_at,
                 "RevokedAt": key.revoked_at,
                 "Admin": key.admin,
+                "IssuedBy": key.issued_by,
             },
         )
 
@@ -43,6 +44,7 @@ class ApiKeyRepository:
             expires_at=d.get("ExpiresAt"),
             revoked_at=d.get("RevokedAt"),
             admin=bool(d.get("Admin", False)),
+            issued_by=str(d.get("IssuedBy") or ""),
         )
 
     def get(self, key_id: str) -> tuple[ApiKey, str | None] | None:
@@ -62,3 +64,10 @@ class ApiKeyRepository:
             self.store, schema.API_KEYS, pk=schema.KEY_PARTITION, equals={"AgencyId": agency_id}
         )
         return [self.from_row(r) for r in rows]
+
+    def issued_by(self, user_id: str) -> list[tuple[ApiKey, str | None]]:
+        """The keys a person minted with their session, with their ETags."""
+        rows = all_rows(
+            self.store, schema.API_KEYS, pk=schema.KEY_PARTITION, equals={"IssuedBy": user_id}
+        )
+        return [(self.from_row(r), r.etag) for r in rows]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from shared.adapters.tables.codec import get_json, put_json
-from shared.adapters.tables.keys import decode, encode
+from shared.adapters.tables.keys import InvalidKey, decode, encode
 from shared.adapters.tables.sealing import Seal
 from shared.domain.people.accounts import Factor, User, UserStatus
 from shared.domain.people.audit import AuditEvent, Event
@@ -167,10 +167,16 @@ class UserRepository:
 
     def by_email(self, email: str) -> tuple[User, str] | None:
         """None for an address no account has, a blank one too (a form posted without the
-        browser's own check must get the sign-in's one answer, not a key error)."""
+        browser's own check must get the sign-in's one answer, not a key error), and one no
+        key can hold (a 1,000-character address was a 500 on the sign-in and reset pages,
+        attack24 F10: an account's address is one the invitation's check let through)."""
         if not email.strip():
             return None
-        row = self.store.get(USER_EMAILS, "email", encode(email))
+        try:
+            key = encode(email)
+        except InvalidKey:
+            return None
+        row = self.store.get(USER_EMAILS, "email", key)
         return self.get(str(row.data["UserId"])) if row else None
 
     def add(self, user: User) -> None:
@@ -432,10 +438,17 @@ class FailureRepository:
         row = self.store.get(FAILURES, kind, name)
         return Failures(int(row.data["Count"]), row.data["LastAt"]) if row else Failures()
 
-    def record(self, kind: str, name: str, at: datetime) -> Failures:
+    def take(self, kind: str, name: str, at: datetime, free: int) -> timedelta:
+        """A place for one attempt, written before the attempt is judged (as a failure, until
+        :meth:`give_back`), or the wait left and nothing taken. Judged first and counted
+        after, every attempt of a burst passed the same read (attack24 F4). Conditional on
+        the row's ETag; a row this contended is answered with a wait (fails closed)."""
         for _ in range(10):
             row = self.store.get(FAILURES, kind, name)
             now = Failures(int(row.data["Count"]), row.data["LastAt"]) if row else Failures()
+            wait = now.wait(at, free)
+            if wait > timedelta(0):
+                return wait
             after = now.failed(at)
             new = Row(kind, name, {"Count": after.count, "LastAt": at}, row.etag if row else None)
             try:
@@ -443,10 +456,26 @@ class FailureRepository:
                     self.store.insert(FAILURES, new)
                 else:
                     self.store.replace(FAILURES, new)
-                return after
+                return timedelta(0)
             except (Conflict, PreconditionFailed):
                 continue
-        return Failures()
+        return timedelta(seconds=1)
+
+    def give_back(self, kind: str, name: str) -> None:
+        """The place of an attempt that was right (a lost race leaves it a failure)."""
+        for _ in range(10):
+            row = self.store.get(FAILURES, kind, name)
+            if row is None:
+                return
+            back = Failures(int(row.data["Count"]), row.data["LastAt"]).given_back()
+            try:
+                self.store.replace(
+                    FAILURES,
+                    Row(kind, name, {"Count": back.count, "LastAt": back.last_at}, row.etag),
+                )
+                return
+            except (Conflict, PreconditionFailed):
+                continue
 
     def clear(self, kind: str, name: str) -> None:
         if self.store.get(FAILURES, kind, name) is not None:

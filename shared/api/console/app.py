@@ -333,7 +333,7 @@ class ConsoleApp:
             do = field(data, "do")
             try:
                 if signed.session.stage is Stage.FULL and do in ("totp-start", "sms-start"):
-                    accounts.reauthenticate(signed, field(data, "current"))
+                    accounts.reauthenticate(signed, field(data, "current"), source_address(req))
                 if do == "totp-start":
                     secret, _, qr = accounts.start_totp(signed)
                 elif do == "totp-confirm":
@@ -357,7 +357,7 @@ class ConsoleApp:
         user = fresh[0] if fresh else signed.user
         if (
             not qr
-            and (pending := accounts.pending_totp(user))
+            and (pending := accounts.pending_totp_of(signed, user))
             and not (post and field(form(req), "do").startswith("sms"))
         ):
             import segno
@@ -463,17 +463,14 @@ class ConsoleApp:
     def _reset_token(self, req: ApiRequest, token: str, post: bool) -> ApiResponse:
         lang = self._lang(req)
         t = TEXT[lang]
-        from shared.domain.people.tokens import Purpose
-
         try:
-            link = self.people.accounts.peek_link(token, Purpose.RESET)
+            _, user, _ = self.people.accounts.peek_reset(token)
         except LinkInvalid:
             return self._anon(req, "message", "reset", 410, notice=t["link_invalid"], error=True)
-        found = self.people.kit.people.users.get(link.subject)
         ctx: dict[str, Any] = {
             "intro": t["new_password"],
             "action": f"{BASE}/reset/{token}",
-            "email": found[0].email if found else "",
+            "email": user.email,
         }
         if not post:
             return self._anon(req, "password", "reset", **ctx)
@@ -527,7 +524,7 @@ class ConsoleApp:
                 elif do in ("totp-start", "totp-confirm", "sms-start", "sms-confirm"):
                     return self._enrol(req, signed, True, f"{BASE}/account")
                 elif do == "recovery":
-                    accounts.reauthenticate(signed, field(data, "current"))
+                    accounts.reauthenticate(signed, field(data, "current"), source_address(req))
                     return self._codes(req, signed, accounts.renew_recovery_codes(signed), signed)
                 elif do == "end":
                     accounts.end_session(signed, field(data, "session"))

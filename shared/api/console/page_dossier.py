@@ -39,7 +39,9 @@ def dossier(desk: Desk, rest: list[str]) -> ApiResponse:
     service = desk.services.dossier
     if not rest:  # the dossiers are found through the debtors list
         return desk.redirect("/debtors" if "debtors" in PAGES else "/today")
-    if len(rest) == 2 and rest[1] == "portal" and desk.req.method == "GET":
+    if len(rest) == 2 and rest[1] == "portal":
+        if desk.req.method != "POST":  # a link to it (another site's too) opens nothing
+            return desk.redirect("/dossier/" + quote(rest[0], safe=""))
         return _portal(desk, rest[0])
     if len(rest) == 3 and rest[1] == "acknowledgement":  # a message marked as his erkenning
         service.debtor(desk.client, rest[0])  # another client's debtor: 404 before anything
@@ -61,8 +63,10 @@ def dossier(desk: Desk, rest: list[str]) -> ApiResponse:
 def _portal(desk: Desk, number: str) -> ApiResponse:
     """``/dossier/<number>/portal``: to the debtor's portal, for a person who may write (the
     portal acts as the debtor; a reader must not get that power through a link), recorded
-    on the debtor's contact log. The dossier links here, so the signed portal link itself
-    is never in a console page, and a copied console link still needs the sign-in and WRITE."""
+    on the debtor's contact log. The dossier's button posts here (with the page's CSRF
+    token), so the signed portal link itself is never in a console page, and neither a
+    copied console link nor another site's (SameSite=Lax sends the session on a GET) opens
+    it or writes the debtor's log in the person's name (attack24 F6)."""
     from shared.api.pages import new_nonce, redirect, security_headers
     from shared.domain.people.authorisation import Action
 
@@ -226,7 +230,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 {% if debtor.address %}<dt>{{ t.dos_address }}</dt><dd>{{ debtor.address.street }}, {{ debtor.address.postal_code }} {{ debtor.address.city }} {{ debtor.address.country }}</dd>{% endif %}
 {% if debtor.kvk_number %}<dt>KvK</dt><dd>{{ debtor.kvk_number }}</dd>{% endif %}
 <dt>{{ t.dos_dunning }}</dt><dd>{% if paused %}<span class="red">{{ t.dos_paused }}: {{ debtor.pause.reason }}{% if debtor.pause.until %} ({{ t.dos_until }} {{ debtor.pause.until }}){% endif %}</span>{% else %}{{ t.dos_running }}{% if debtor.pause_ended_on %} ({{ t.dos_pause_ended }} {{ debtor.pause_ended_on }}){% endif %}{% endif %}{% if handed %}<br><strong>{{ t.dos_handed_some.format(invoices=handed|join(', ')) }}</strong> <a href="{{ desk.url('/cases') }}">{{ t.dos_handed_cases }}</a>{% endif %}</dd>
-{% if may_write %}<dt>{{ t.dos_portal }}</dt><dd><a href="{{ desk.url('/dossier/' + debtor.number|segment + '/portal') }}" rel="noopener">{{ t.dos_portal_open }}</a> <span class="muted">{{ t.dos_portal_logged }}</span></dd>{% endif %}
+{% if may_write %}<dt>{{ t.dos_portal }}</dt><dd><form method="post" action="{{ desk.url('/dossier/' + debtor.number|segment + '/portal') }}" class="inline"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><button type="submit" class="secondary">{{ t.dos_portal_open }}</button></form> <span class="muted">{{ t.dos_portal_logged }}</span></dd>{% endif %}
 </dl></section>
 <section aria-labelledby="s-h"><h2 id="s-h">{{ t.dos_sum }}</h2>
 <p class="figure">{{ desk.money(claims.total.open) }}</p><p class="muted">{{ t.dos_paid_so_far }} {{ desk.money(claims.total.paid) }}</p></section>

@@ -37,3 +37,7 @@ class Failures:
 
     def failed(self, now: datetime) -> Failures:
         return Failures(self.current(now).count + 1, now)
+
+    def given_back(self) -> Failures:
+        """An attempt that turned out right: the place it took is not a failure."""
+        return Failures(max(0, self.count - 1), self.last_at)

@@ -10,6 +10,7 @@ address has an account.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import datetime
 
@@ -28,6 +29,7 @@ from shared.domain.people.factors import (
     new_totp_secret,
     normal_recovery_code,
     provisioning_uri,
+    same,
     totp_step,
 )
 from shared.domain.people.passwords import hash_password, password_error, verify_password
@@ -46,6 +48,14 @@ PENDING_AT = "pending_at"
 # pending secret or number): the time its audit event is filed under, the same on a retry
 CONFIRMED_AT = "factor_confirmed_at"
 RESETS_PER_ACCOUNT_PER_HOUR = 3
+# how long every reset request takes at least: well above the round trips an account's link,
+# mail and audit entry add (tens of ms on Table Storage), so its time tells nothing
+RESET_ANSWER_SECONDS = 0.5
+# which session started the enrolment under way (a keyed hash of its key, beside the pending
+# secret): only that session is shown the secret again or may confirm it. Any other session of
+# the person finished a change the person left half-done without the password the start asked
+# for (attack24 F1)
+PENDING_BY = "pending_totp_by"
 
 
 def _has_account() -> Invalid:
@@ -64,6 +74,7 @@ class AccountService:
         self.kit = kit
         self.people = kit.people
         self.signin = signin
+        self.reset_answer_seconds = RESET_ANSWER_SECONDS
 
     # -- links -----------------------------------------------------------------------------------
     def issue_link(self, purpose: Purpose, subject: str) -> str:
@@ -141,14 +152,21 @@ class AccountService:
             pass  # changed meanwhile (its own other acceptance): that one's check undoes it
 
     # -- enrolling a second factor ---------------------------------------------------------------
-    def reauthenticate(self, signed: Signed, password: str) -> None:
+    def reauthenticate(self, signed: Signed, password: str, source: str) -> None:
         """The password again before a signed-in person changes their second factor or
-        recovery codes (ASVS 5.0 7.5.1): a borrowed session cannot take the account over."""
+        recovery codes (ASVS 5.0 7.5.1): a borrowed session cannot take the account over.
+        Under the sign-in's back-off, as its failures count for it: without it a borrowed
+        session guessed the password at the hasher's speed (attack24 F2)."""
+        names = self.signin.take_try(signed.user.email, source)
         found = self.people.users.get(signed.user.user_id)
         if found is None or not verify_password(found[0].password_hash, password):
+            self.kit.audit_user(
+                Event.LOGIN_FAILED, signed.user, source=source, reason="current password"
+            )
             raise Invalid(
                 "the current password is not right", field="current", code="password_current_wrong"
             )
+        self.signin.give_back(*names)
 
     def start_totp(self, signed: Signed) -> tuple[str, str, str]:
         """A new secret, kept aside until a code from it is confirmed: (secret, otpauth URI,
@@ -159,6 +177,7 @@ class AccountService:
         secret = new_totp_secret()
         extra = {k: v for k, v in user.extra.items() if k not in (PENDING_AT, CONFIRMED_AT)}
         extra["pending_totp"] = secret
+        extra[PENDING_BY] = self._started_by(signed)
         self.people.users.save(replace(user, extra=extra), etag)
         uri = provisioning_uri(secret, user.email)
         svg = segno.make(uri, error="m").svg_inline(scale=4, title="QR code")
@@ -167,13 +186,23 @@ class AccountService:
     def pending_totp(self, user: User) -> str | None:
         return user.extra.get("pending_totp")
 
+    def _started_by(self, signed: Signed) -> str:
+        return self.kit.hashed("pending-totp-by", signed.session.key)[:32]
+
+    def pending_totp_of(self, signed: Signed, user: User) -> str | None:
+        """The secret of the enrolment under way when ``signed``'s session started it (an
+        enrolment started before this check, by no known session, is started again)."""
+        secret = self.pending_totp(user)
+        by = user.extra.get(PENDING_BY, "")
+        return secret if secret and by and same(by, self._started_by(signed)) else None
+
     def confirm_totp(
         self, signed: Signed, code: str, source: str, agent: str = ""
     ) -> tuple[Signed, list[str]]:
         found = self.people.users.get(signed.user.user_id)
         assert found is not None
         user, etag = factor_told.tell_left(self.kit, *found)  # a change a cut left untold
-        secret = user.extra.get("pending_totp")
+        secret = self.pending_totp_of(signed, user)
         step = totp_step(secret, code, self.kit.now(), -1) if secret else None
         if secret is None or step is None:
             raise Invalid(
@@ -182,7 +211,7 @@ class AccountService:
             )  # fmt: skip
         at, etag = self._confirmed_at(user, etag)
         extra = {k: v for k, v in user.extra.items()
-                 if k not in ("pending_totp", PENDING_AT, CONFIRMED_AT)}  # fmt: skip
+                 if k not in ("pending_totp", PENDING_BY, PENDING_AT, CONFIRMED_AT)}  # fmt: skip
         user = replace(
             user, factor=Factor.TOTP, totp_secret=secret, totp_last_step=step, extra=extra
         )
@@ -217,8 +246,9 @@ class AccountService:
         assert found is not None
         user, etag = found
         at, etag = self._confirmed_at(user, etag)
-        extra = {k: v for k, v in user.extra.items()
-                 if k not in ("pending_mobile", PENDING_AT, CONFIRMED_AT)}  # fmt: skip
+        # an app's enrolment left unconfirmed goes too: SMS is the factor now
+        extra = {k: v for k, v in user.extra.items() if k not in (
+            "pending_mobile", "pending_totp", PENDING_BY, PENDING_AT, CONFIRMED_AT)}  # fmt: skip
         user = replace(user, factor=Factor.SMS, mobile=mobile, totp_secret=None, extra=extra)
         return self._enrolled(signed, user, etag, "sms", source, agent, at)
 
@@ -293,13 +323,16 @@ class AccountService:
     def change_password(
         self, signed: Signed, current: str, new: str, source: str, agent: str = ""
     ) -> Signed:
+        names = self.signin.take_try(signed.user.email, source)
         found = self.people.users.get(signed.user.user_id)
         assert found is not None
         user, etag = found
         if not verify_password(user.password_hash, current):
+            self.kit.audit_user(Event.LOGIN_FAILED, user, source=source, reason="current password")
             raise Invalid(
                 "the current password is not right", field="current", code="password_current_wrong"
             )
+        self.signin.give_back(*names)
         if (error := password_error(new, email=user.email)) is not None:
             raise Invalid(error, field="password")
         user = replace(
@@ -312,8 +345,17 @@ class AccountService:
 
     def request_reset(self, email: str, source: str) -> None:
         """Mails a reset link when the address has a usable account; says nothing either way
-        (the caller shows one answer for all). Throttled per address and per account, silently
-        for the account (a limit that answers differently would reveal the account)."""
+        (the caller shows one answer for all), and takes the same time either way: an
+        account's link, mail and audit entry cost round trips an unknown address does not,
+        and the answer's time told who has an account (attack24 F3), so every answer waits
+        until :data:`RESET_ANSWER_SECONDS` have passed."""
+        started = time.monotonic()
+        self._mail_reset(email, source)
+        time.sleep(max(0.0, self.reset_answer_seconds - (time.monotonic() - started)))
+
+    def _mail_reset(self, email: str, source: str) -> None:
+        """Throttled per address and per account, silently for the account (a limit that
+        answers differently would reveal the account)."""
         now = self.kit.now()
         hour = f"h{now:%Y%m%d%H}"
         if (
@@ -346,9 +388,19 @@ class AccountService:
         self.kit.mail(user, subject, text, reset=True)
         self.kit.audit_user(Event.PASSWORD_RESET_REQUESTED, user, source=source)
 
-    def complete_reset(self, token: str, new: str, source: str) -> User:
+    def peek_reset(self, token: str) -> tuple[LinkToken, User, str]:
+        """A reset link, its person and their ETag, while nothing changed on the account since
+        the link was mailed: a password reset with another link, changed on the account page,
+        a factor or role change or a deactivation spends every link mailed before it (attack24
+        F5: a link of the hour set a password after the person had reset or changed it)."""
         link = self.peek_link(token, Purpose.RESET)
         user, etag = self._user(link.subject)
+        if user.changed_at is not None and user.changed_at > link.created_at:
+            raise LinkInvalid()
+        return link, user, etag
+
+    def complete_reset(self, token: str, new: str, source: str) -> User:
+        _, user, etag = self.peek_reset(token)
         if (error := password_error(new, email=user.email)) is not None:
             raise Invalid(error, field="password")
         self.use_link(token, Purpose.RESET)

@@ -33,6 +33,7 @@ from shared.domain.people.authorisation import (
 from shared.domain.people.broadcasts import PLATFORM, Broadcast, Severity
 from shared.domain.people.tokens import Purpose
 from shared.ports.tables import Conflict, PreconditionFailed
+from shared.services.access import end_persons_keys
 from shared.services.errors import Forbidden, Invalid, NotFound
 from shared.services.people import texts
 from shared.services.people.accounts import AccountService
@@ -477,6 +478,8 @@ class AdminService:
         self.kit.audit_user(
             Event.ROLE_CHANGED, user, actor=actor_of(principal), old=old.value, new=role.value
         )
+        if old is not role:  # only admins mint keys: a change is a step down from what did
+            end_persons_keys(self.kit.repos, self.kit.now(), user.user_id)
         return user
 
     def deactivate(self, principal: Principal, user_id: str) -> User:
@@ -487,6 +490,8 @@ class AdminService:
         )
         self.people.users.save(user, etag)
         self.kit.audit_user(Event.USER_DEACTIVATED, user, actor=actor_of(principal))
+        # the keys the person minted with a session end with the sessions (attack24 F11)
+        end_persons_keys(self.kit.repos, self.kit.now(), user.user_id)
         return user
 
     def end_sessions(self, principal: Principal, user_id: str) -> User:

@@ -80,19 +80,27 @@ class SignInService:
     def _names(self, email: str, source: str) -> tuple[str, str]:
         return self.kit.hashed("acct", normalise_email(email)), self.kit.hashed("addr", source)
 
-    def _check_wait(self, account: str, address: str) -> None:
-        now = self.kit.now()
-        wait = max(
-            self.people.failures.get("account", account).wait(now, FREE_FAILURES_ACCOUNT),
-            self.people.failures.get("address", address).wait(now, FREE_FAILURES_ADDRESS),
-        )
+    def take_try(self, email: str, source: str) -> tuple[str, str]:
+        """A place under both back-offs for one attempt, taken before it is judged and kept
+        as a failure unless :meth:`give_back` returns it (checked before and counted after,
+        a burst of attempts all passed one read: attack24 F4); :class:`Throttled` while
+        either waits. The address first: a throttled address never counts against an
+        account. Returns the two names to give back."""
+        account, address = self._names(email, source)
+        now, failures = self.kit.now(), self.people.failures
+        wait = failures.take("address", address, now, FREE_FAILURES_ADDRESS)
+        if wait <= timedelta(0):
+            wait = failures.take("account", account, now, FREE_FAILURES_ACCOUNT)
+            if wait > timedelta(0):
+                failures.give_back("address", address)
         if wait > timedelta(0):
             raise Throttled(max(1, int(wait.total_seconds() + 0.999)))
+        return account, address
 
-    def _failed(self, account: str, address: str) -> None:
-        now = self.kit.now()
-        self.people.failures.record("account", account, now)
-        self.people.failures.record("address", address, now)
+    def give_back(self, account: str, address: str) -> None:
+        """The attempt was right: its places are no failures."""
+        self.people.failures.give_back("account", account)
+        self.people.failures.give_back("address", address)
 
     # -- sessions ------------------------------------------------------------------------------
     def _open(self, user: User, stage: Stage, source: str, agent: str) -> Signed:
@@ -155,8 +163,7 @@ class SignInService:
     def password(self, email: str, password: str, source: str, agent: str = "") -> Signed:
         """Checks the password; a session that may only complete the second factor (or enrol
         one). Raises :class:`SignInFailed`, :class:`Throttled` or :class:`ClientInactive`."""
-        account, address = self._names(email, source)
-        self._check_wait(account, address)
+        account, address = self.take_try(email, source)
         found = self.people.users.by_email(normalise_email(email))
         if found is None:
             # the second read an address with an account makes (its user row), of an id no
@@ -165,7 +172,6 @@ class SignInService:
         user = found[0] if found else None
         ok = verify_password(user.password_hash if user else None, password)
         if user is None or not ok or user.status is UserStatus.DEACTIVATED:
-            self._failed(account, address)
             if user is not None:
                 self.kit.audit_user(Event.LOGIN_FAILED, user, source=source, reason="password")
             else:
@@ -175,7 +181,8 @@ class SignInService:
                 self.kit.audit(Event.LOGIN_FAILED, agency_id=UNKNOWN_ADDRESSES, client_id=None,
                                actor="", subject=account[:16], source=source,
                                reason="unknown address")  # fmt: skip
-            raise SignInFailed()
+            raise SignInFailed()  # its place stays taken: a failure
+        self.give_back(account, address)
         if not self._user_may_enter(user):
             self.kit.audit_user(Event.LOGIN_FAILED, user, source=source, reason="client inactive")
             raise ClientInactive()
@@ -320,8 +327,7 @@ class SignInService:
         signed = self.resolve(cookie, full=False)
         if signed is None or signed.session.stage is not Stage.PASSWORD:
             raise SignInFailed()
-        account, address = self._names(signed.user.email, source)
-        self._check_wait(account, address)
+        account, address = self.take_try(signed.user.email, source)
         found = self.people.users.get(signed.user.user_id)
         assert found is not None
         user, etag = found
@@ -332,17 +338,16 @@ class SignInService:
             try:
                 ok, how = self.check_totp(user, etag, code, source), "totp"
             except CodeReused:  # counted and audited as any refused code, then said so
-                self._failed(account, address)
                 self.kit.audit_user(Event.SECOND_FACTOR_FAILED, user, source=source,
                                     factor="totp")  # fmt: skip
                 raise
         else:
             ok, how = self.check_sms(signed, code), "sms"
-        if not ok:
-            self._failed(account, address)
+        if not ok:  # its place stays taken: a failure
             self.kit.audit_user(Event.SECOND_FACTOR_FAILED, user, source=source, factor=how)
             raise SignInFailed()
         self.people.failures.clear("account", account)
+        self.people.failures.give_back("address", address)
         found = self.people.users.get(user.user_id)
         assert found is not None
         # a factor change a cut left untold (saved, its event and mail not made) is told now

@@ -16,7 +16,7 @@ from shared.api.portal_app import PortalApp
 from shared.domain.people.authorisation import Role
 from shared.domain.records import ActionItem
 from tests.unit.api.conftest import World, debtor_row, invoice_row
-from tests.unit.console.conftest import desk_for
+from tests.unit.console.conftest import csrf_of, desk_for
 from tests.unit.console.money_support import text, with_debtors
 from tests.unit.payments.test_portal import Browser as PortalBrowser
 from tests.unit.people.conftest import Tenants
@@ -33,7 +33,8 @@ def test_a_reader_gets_no_portal_link(world: World, tenants: Tenants) -> None:
     reader = desk_for(world, Role.READ_ONLY, tenants.c1, "r@c1.example")
     page = text(reader.get("/dossier/D1?lang=en"))
     assert "/api/p/" not in page and "/portal" not in page
-    assert reader.get("/dossier/D1/portal").status == 403
+    csrf = csrf_of(reader.get("/dossier/D1"))
+    assert reader.post("/dossier/D1/portal", {"csrf": csrf, "client": tenants.c1}).status == 403
     entries = list(world.services.repos.contacts.for_debtor(tenants.c1, "D1")[0])
     assert not any("portal" in e.summary for e in entries)
 
@@ -45,8 +46,9 @@ def test_a_writer_reaches_the_portal_through_a_recorded_console_link(
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     page = text(staff.get("/dossier/D1?lang=en"))
     assert "/api/p/" not in page  # the signed link itself is in no console page
-    assert 'href="/api/console/dossier/D1/portal?lang=en"' in page
-    went = staff.get("/dossier/D1/portal")
+    assert 'action="/api/console/dossier/D1/portal?lang=en"' in page
+    csrf = csrf_of(staff.get("/dossier/D1"))
+    went = staff.post("/dossier/D1/portal", {"csrf": csrf, "client": tenants.c1})
     assert went.status == 303
     link = went.headers["Location"]
     assert "/api/p/" in link
@@ -57,7 +59,25 @@ def test_a_writer_reaches_the_portal_through_a_recorded_console_link(
     assert len(logged) == 1 and logged[0].system and logged[0].author
     # another client's debtor: not found, nothing recorded
     with_debtors(world, "C2", "D9")
-    assert staff.get("/dossier/D9/portal").status == 404
+    assert staff.post("/dossier/D9/portal", {"csrf": csrf, "client": tenants.c1}).status == 404
+
+
+def test_a_link_from_another_site_opens_no_portal_and_writes_nothing(
+    world: World, tenants: Tenants
+) -> None:
+    """attack24 F6: a GET of the portal route (a link or redirect on any site: SameSite=Lax
+    sends the session with it) wrote "portal link opened from the console" on the debtor's
+    log in the person's name and sent the browser into the portal as the debtor; a POST
+    without the page's token is refused."""
+    _debtor_with_invoice(world)
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    went = staff.get("/dossier/D1/portal")
+    assert went.status == 303 and "/api/p/" not in went.headers["Location"]
+    assert went.headers["Location"].startswith("/api/console/dossier/D1")
+    forged = staff.post("/dossier/D1/portal", {"client": tenants.c1})
+    assert forged.status == 403 and "/api/p/" not in forged.headers.get("Location", "")
+    entries = list(world.services.repos.contacts.for_debtor(tenants.c1, "D1")[0])
+    assert not any("portal" in e.summary for e in entries)
 
 
 def test_a_made_up_not_before_is_not_the_pages_notice(world: World, tenants: Tenants) -> None:

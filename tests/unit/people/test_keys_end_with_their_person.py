@@ -1,0 +1,60 @@
+"""A key a person mints with their session ends with that person's access: deactivated or
+given another role, their sessions end and so does every key they minted, its rotated
+successor included (attack24 F11: a deactivated agency admin's agency key kept reading every
+client of the agency, and nothing on it said whose it was). Keys minted by a key, the CLI or
+another person stay."""
+
+from __future__ import annotations
+
+import json
+
+from shared.domain.people.authorisation import Role, Target
+from tests.unit.api.conftest import ApiClient, World
+from tests.unit.people.conftest import Person, Tenants, make_person, session_call
+
+
+def _mint(world: World, person: Person, body: dict[str, object]) -> ApiClient:
+    minted = session_call(world, person.signed, "POST", "/v1/keys", json.dumps(body).encode())
+    assert minted.status == 201, minted.encoded()
+    return ApiClient(world.api, json.loads(minted.encoded())["key"])
+
+
+def test_a_deactivated_admins_keys_end_with_the_sessions(world: World, tenants: Tenants) -> None:
+    boss = make_person(world, Role.AGENCY_ADMIN, Target("agency-a", None), "boss@agency-a.example")
+    leaver = make_person(
+        world, Role.AGENCY_ADMIN, Target("agency-a", None), "gone@agency-a.example"
+    )
+    agency_key = _mint(world, leaver, {"scope": "agency", "label": "boekhouding"})
+    client_key = _mint(world, leaver, {"scope": "client", "client": "C1", "label": "koppeling"})
+    rotated = session_call(
+        world, leaver.signed, "POST", "/v1/keys/" + _id(world, "koppeling") + "/rotate"
+    )
+    assert rotated.status == 201
+    successor = ApiClient(world.api, json.loads(rotated.encoded())["key"])
+    bosses = _mint(world, boss, {"scope": "agency", "label": "van de baas"})
+    for key in (agency_key, client_key, successor, bosses):
+        assert key.call("GET", "/v1/clients/C1/invoices").status == 200
+    done = session_call(world, boss.signed, "POST", f"/v1/users/{leaver.user_id}/deactivate")
+    assert done.status == 200
+    for key in (agency_key, client_key, successor):
+        assert key.call("GET", "/v1/clients/C1/invoices").status == 401
+    assert bosses.call("GET", "/v1/clients/C1/invoices").status == 200
+    assert world.agency_a.call("GET", "/v1/clients/C1/invoices").status == 200  # a key's own
+
+
+def test_a_demoted_admins_keys_end(world: World, tenants: Tenants) -> None:
+    boss = make_person(world, Role.AGENCY_ADMIN, Target("agency-a", None), "boss@agency-a.example")
+    admin = make_person(world, Role.CLIENT_ADMIN, Target("agency-a", tenants.c1), "a@c1.example")
+    key = _mint(world, admin, {"scope": "client", "client": "C1", "label": "x"})
+    assert key.call("GET", "/v1/clients/C1/invoices").status == 200
+    body = json.dumps({"role": "read_only"}).encode()
+    assert (
+        session_call(world, boss.signed, "POST", f"/v1/users/{admin.user_id}/role", body).status
+        == 200
+    )
+    assert key.call("GET", "/v1/clients/C1/invoices").status == 401
+
+
+def _id(world: World, label: str) -> str:
+    keys = world.services.repos.api_keys.for_agency("agency-a")
+    return next(k.key_id for k in keys if k.label == label)
