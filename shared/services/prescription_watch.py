@@ -71,7 +71,6 @@ from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.plans.plan import DEBTOR_PORTAL, PaymentPlan
 from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment, Receiver
 from shared.domain.standing import INSOLVENT, DebtorStanding, Standing, arose_on, natural_obligation
-from shared.ports.tables import Conflict
 from shared.services.client_receipts import SYNC_PREFIX
 from shared.services.errors import Invalid, NotFound
 from shared.services.repositories import Repositories
@@ -347,14 +346,12 @@ class PrescriptionWatch:
         )
         if "ActionId" not in first:
             return
-        try:
-            self.repos.actions.add(ActionItem(
-                client_id, str(first["ActionId"]), "prescription", title[:TITLE_MAX],
-                first["At"], debtor_number=debtor.number, invoice_numbers=(invoice.number,),
-                detail=detail,
-            ))  # fmt: skip
-        except Conflict:
-            pass  # on the list already: this look repeats an earlier one
+        # once: on the list already: this look repeats an earlier one
+        self.repos.actions.add_once(ActionItem(
+            client_id, str(first["ActionId"]), "prescription", title[:TITLE_MAX],
+            first["At"], debtor_number=debtor.number, invoice_numbers=(invoice.number,),
+            detail=detail,
+        ))  # fmt: skip
 
     def _acknowledgements(
         self,
