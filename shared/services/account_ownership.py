@@ -254,18 +254,16 @@ class AccountOwnership:
              line.bank_reference or line.end_to_end_id or _text(line))
         )  # fmt: skip
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-        try:
-            self.repos.actions.add(ActionItem(
-                agency_scope(claim.agency_id), f"proof-{digest}", "account_claim",
-                UNNAMED_PROOF, now,
-                detail={"account": claim.account, "claimant_client": claim.client_id,
-                        "payer_name": line.counterparty_name or "",
-                        "date": line.booking_date.isoformat(), "amount": line.amount,
-                        "proof": "a transfer from the account with the code, from a payer "
-                                 "whose name is not the client's"},
-            ))  # fmt: skip
-        except Conflict:
-            pass  # the same line read again: on the list already
+        # once: the same line read again: on the list already
+        self.repos.actions.add_once(ActionItem(
+            agency_scope(claim.agency_id), f"proof-{digest}", "account_claim",
+            UNNAMED_PROOF, now,
+            detail={"account": claim.account, "claimant_client": claim.client_id,
+                    "payer_name": line.counterparty_name or "",
+                    "date": line.booking_date.isoformat(), "amount": line.amount,
+                    "proof": "a transfer from the account with the code, from a payer "
+                             "whose name is not the client's"},
+        ))  # fmt: skip
 
     def others(self, account: str, agency_id: str, client_id: str) -> tuple[str | None, list[str]]:
         """For the agency deciding: the other client of the agency holding the account (its
@@ -358,14 +356,12 @@ class AccountOwnership:
         """The client that held the account learns it is no longer its own: its statements
         are no longer booked for it, and money its debtors pay there is not matched on its
         invoices. Whose it is now is not said (another client's business)."""
-        try:
-            self.repos.actions.add(ActionItem(
-                previous, day_keyed_id(now.date(), TAKEN_KIND, account), TAKEN_KIND,
-                "The agency gave this bank account to another of its clients", now,
-                detail={"account": account},
-            ))  # fmt: skip
-        except Conflict:
-            pass  # told already today
+        # once: told already today
+        self.repos.actions.add_once(ActionItem(
+            previous, day_keyed_id(now.date(), TAKEN_KIND, account), TAKEN_KIND,
+            "The agency gave this bank account to another of its clients", now,
+            detail={"account": account},
+        ))  # fmt: skip
 
     def _grant(self, claim: Claim, now: datetime, proof: str) -> str:
         owner = self.repos.banking.owner(claim.account)

@@ -13,7 +13,6 @@ from shared.clock import Clock, amsterdam_date
 from shared.domain.equated_days import EquatedDaysTable, ending_warning, equated_days_table
 from shared.domain.records import ActionItem
 from shared.domain.scopes import agency_scope
-from shared.ports.tables import Conflict
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.calendar")
@@ -44,8 +43,5 @@ class HolidayTableWatch:
                 now,
                 detail={"covered_until": end},
             )
-            try:
-                self.repos.actions.add(item)
-            except Conflict:
-                pass
+            self.repos.actions.add_once(item)
         return warning

@@ -70,13 +70,10 @@ class CaseService:
         at = case.created_at
         mark = new_case_item_id(case)
         principal = sum(i.open_amount for i in invoices)
-        try:
-            self.repos.actions.add(ActionItem(agency_scope(client.agency_id), mark, "new_case",
-                                              f"New case from {client.name}: debtor {debtor.number}, {format_eur_nl(principal)}", at,
-                                              debtor_number=debtor.number, invoice_numbers=case.invoice_numbers,
-                                              detail={"case_id": case_id, "client_id": client.client_id}))  # fmt: skip
-        except Conflict:
-            pass
+        self.repos.actions.add_once(ActionItem(agency_scope(client.agency_id), mark, "new_case",
+                                               f"New case from {client.name}: debtor {debtor.number}, {format_eur_nl(principal)}", at,
+                                               debtor_number=debtor.number, invoice_numbers=case.invoice_numbers,
+                                               detail={"case_id": case_id, "client_id": client.client_id}))  # fmt: skip
         try:
             self.repos.contacts.add(ContactEntry(client.client_id, debtor.number, mark, at, ContactKind.STATUS,
                                                  f"Handed over to the collection agency (case {case_id})",
@@ -175,10 +172,8 @@ class CaseService:
                 self._release(client.client_id, number)
 
     def _item(self, item: ActionItem) -> None:
-        try:
-            self.repos.actions.add(item)
-        except Conflict:
-            pass  # added by an earlier attempt
+        # once: added by an earlier attempt
+        self.repos.actions.add_once(item)
 
     def invoice_left(self, client: Client, invoice: Invoice, why: str, author: str) -> Case | None:
         """The client credited or withdrew an invoice of an open case (review console8 #4:
@@ -338,11 +333,9 @@ class CaseService:
                 f"(debtor {case.debtor_number}): its principal open is now "
                 f"EUR {format_cents(invoice.open_amount)}; collect no more than that.")  # fmt: skip
         item_id = f"{case.case_id}-lowered-{key}"
-        try:
-            self.repos.actions.add(ActionItem(agency_scope(agency_id), item_id, "case_invoice_lowered",
-                                              text, now, debtor_number=case.debtor_number, invoice_numbers=(invoice.number,),
-                                              detail={"case_id": case.case_id, "client_id": client.client_id}))  # fmt: skip
-        except Conflict:
+        if not self.repos.actions.add_once(ActionItem(agency_scope(agency_id), item_id, "case_invoice_lowered",
+                                                      text, now, debtor_number=case.debtor_number, invoice_numbers=(invoice.number,),
+                                                      detail={"case_id": case.case_id, "client_id": client.client_id})):  # fmt: skip
             # added by an earlier attempt, which may have been cut off before the contact
             # entry and the mail (failure15 F7): both are keyed, so they are finished here,
             # the entry dated as the item (the same key on every attempt)

@@ -693,10 +693,8 @@ def receipt_item(
         detail={"amount": payment.amount, "date": day.isoformat(),
                 "payment_id": pending.payment_id},
     )  # fmt: skip
-    try:
-        repos.actions.add(item)
-    except Conflict:
-        pass  # a retried sync: the item is there
+    # once: a retried sync: the item is there
+    repos.actions.add_once(item)
 
 
 def part_items(
@@ -747,10 +745,8 @@ def part_items(
         invoice_numbers=(number,),
         detail=detail,
     )
-    try:
-        repos.actions.add(item)
-    except Conflict:
-        pass  # a retry finishing it: the item is there
+    # once: a retry finishing it: the item is there
+    repos.actions.add_once(item)
     repos.actions.resolve_if_open(
         client.client_id, day_keyed_id(replaced.received_on, KIND, replaced.payment_id),
         f"{NO_LONGER} {figure} paid on invoice {number}", at,
@@ -875,7 +871,5 @@ def _ask_whether_the_same(
                 "payment_id": receipt.payment_id, "bank_payment_id": line_payment_id,
                 "bank_amount": amount, "bank_date": day.isoformat()},
     )  # fmt: skip
-    try:
-        repos.actions.add(item)
-    except Conflict:
-        pass  # a redelivered statement: the item is there
+    # once: a redelivered statement: the item is there
+    repos.actions.add_once(item)

@@ -308,17 +308,17 @@ class DebtorKindChanges:
             and figures[r.number].open.total > 0
         )
         if termed:
-            with contextlib.suppress(Conflict):  # the same change handled again
-                self.repos.actions.add(ActionItem(
-                    client.client_id, keyed_id(now, "kind_letter", new.number),
-                    "kind_letter_check",
-                    f"Debtor {new.number} is a consumer now: the costs of "
-                    f"{', '.join(termed[:20])} rest on a letter sent while he counted as a "
-                    "business; they are not owed until a person confirms it was a 14-day "
-                    "letter as 6:96 lid 6 asks (the staffel amount, 14 days from receipt), "
-                    "or a new 14-day letter's term ends", now, debtor_number=new.number,
-                    invoice_numbers=tuple(termed),
-                ))  # fmt: skip
+            # once: the same change handled again
+            self.repos.actions.add_once(ActionItem(
+                client.client_id, keyed_id(now, "kind_letter", new.number),
+                "kind_letter_check",
+                f"Debtor {new.number} is a consumer now: the costs of "
+                f"{', '.join(termed[:20])} rest on a letter sent while he counted as a "
+                "business; they are not owed until a person confirms it was a 14-day "
+                "letter as 6:96 lid 6 asks (the staffel amount, 14 days from receipt), "
+                "or a new 14-day letter's term ends", now, debtor_number=new.number,
+                invoice_numbers=tuple(termed),
+            ))  # fmt: skip
         # then the letters held off his costs (law11b F5: the staffel 625.00 was charged on a
         # business sommatie until staff cleared the item), before what he paid is restated:
         # a payment allocates no costs the held letter does not make owed

@@ -1223,11 +1223,9 @@ class DebtorStandingService:
             found = self.repos.actions.get(client.client_id, item.action_id)
             etag = found[1] if found is not None else None
             if found is None or etag is None:
-                try:
-                    self.repos.actions.add(item)
+                if self.repos.actions.add_once(item):
                     return
-                except Conflict:
-                    continue
+                continue  # another writer's item: read and brought up to date
             have = found[0]
             # a payment listed that came back (a storno: never paid, 6:114 BW) changes what
             # staff tell the curator as much as one gained (law15b #5)
@@ -1325,10 +1323,8 @@ class DebtorStandingService:
             pass  # resolved by a person meanwhile
 
     def _add(self, client: Client, item: ActionItem) -> None:
-        try:
-            self.repos.actions.add(item)
-        except Conflict:
-            pass  # told before (a retry)
+        # once: told before (a retry)
+        self.repos.actions.add_once(item)
 
 
 Span = tuple[date, date | None]

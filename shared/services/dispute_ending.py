@@ -31,7 +31,6 @@ from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ActionStatus, ContactKind
 from shared.domain.sms import fold_to_gsm, longest_start, sms_parts
-from shared.ports.tables import Conflict
 from shared.services.conversations.by_hand import ByHandService, HandMessage
 from shared.services.dunning import DunningService
 from shared.services.ended_items import UNTOLD
@@ -340,9 +339,7 @@ class DisputeEndingService:
                 "a person tells him (a message by hand) and resumes it"
             },
         )
-        try:
-            self.repos.actions.add(item)
-        except Conflict:  # written by the attempt this one repeats
+        if not self.repos.actions.add_once(item):  # written by the attempt this one repeats
             found = self.repos.actions.get(client.client_id, item.action_id)
             return found is not None and found[0].status is not ActionStatus.RESOLVED
         return True

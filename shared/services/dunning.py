@@ -460,9 +460,7 @@ class DunningService:
     def _add_once(self, item: ActionItem) -> None:
         """An item under a fixed id: written by an earlier attempt that stopped after it is
         written already."""
-        try:
-            self.repos.actions.add(item)
-        except Conflict:
+        if not self.repos.actions.add_once(item):
             log.info("action item %s stood already", item.action_id)
 
     def wake_waiting(self, client_id: str) -> int:
@@ -1019,11 +1017,9 @@ class DunningService:
         detail: dict[str, object] = {"step": planned.step.name}
         if planned.step.channel is StepChannel.FOURTEEN_DAY_LETTER:
             detail["note"] = unsent_letter_note(planned.step, debtor, client.channels_off)
-        try:
-            self.repos.actions.add(ActionItem(client.client_id, action_id, "staff_task", title, at, debtor_number=debtor.number,
-                                              invoice_numbers=planned.invoice_numbers, detail=detail))  # fmt: skip
-        except Conflict:
-            pass  # written by the attempt that failed later
+        # once: written by the attempt that failed later
+        self.repos.actions.add_once(ActionItem(client.client_id, action_id, "staff_task", title, at, debtor_number=debtor.number,
+                                               invoice_numbers=planned.invoice_numbers, detail=detail))  # fmt: skip
         try:
             self.repos.contacts.add(ContactEntry(client.client_id, debtor.number, action_id, at, ContactKind.STATUS,
                                                  f"{planned.step.name} (task for staff)", invoice_numbers=planned.invoice_numbers, system=True))  # fmt: skip

@@ -21,7 +21,7 @@ from shared.domain.ledger.model import is_discount
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
-from shared.ports.tables import Conflict, TransactionFailed
+from shared.ports.tables import TransactionFailed
 from shared.services.ended_items import close_dispute_items
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
@@ -391,13 +391,11 @@ class InvoiceStatusService:
                 invoice_numbers=(number,),
                 detail={"reason": reason},
             )
-            try:
-                self.repos.actions.add(item)
+            if self.repos.actions.add_once(item):
                 return invoice
-            except Conflict:
-                found = self.repos.actions.get(client.client_id, item.action_id)
-                if found is None or found[0].status is not ActionStatus.RESOLVED:
-                    return invoice  # told by an earlier attempt, still waiting
+            found = self.repos.actions.get(client.client_id, item.action_id)
+            if found is None or found[0].status is not ActionStatus.RESOLVED:
+                return invoice  # told by an earlier attempt, still waiting
             again += 1
 
     def resolve_dispute(self, client: Client, number: str, author: str) -> Invoice:

@@ -1462,10 +1462,7 @@ class MessagingService:
         item = ActionItem(client_id=scope, action_id=action_id, kind=kind, title=title,
                           created_at=self.clock.now(), debtor_number=detail.get("debtor"),
                           detail=detail)  # fmt: skip
-        try:
-            self.repos.actions.add(item)
-        except Conflict:
-            return
+        self.repos.actions.add_once(item)
 
     def _add_action(self, scope: str, kind: str, title: str, detail: dict[str, Any]) -> None:
         self._add_action_once(scope, time_ordered_id(self.clock.now()), kind, title, detail)

@@ -34,7 +34,6 @@ marked, that drives the very same webhook path.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import re
@@ -596,12 +595,10 @@ class OnlinePaymentService:
                 text,
                 invoices,
             )
-            try:
-                self.repos.actions.add(ActionItem(client.client_id, f"refund-failed-{key}", "refund_failed",
-                                                  f"Debtor {debtor}: {text} ({payment.payment_id})", now, debtor_number=debtor,
-                                                  detail={"payment": payment.payment_id, "cents": refund_back}))  # fmt: skip
-            except Conflict:
-                pass  # added by the delivery cut off after it
+            # once: added by the delivery cut off after it
+            self.repos.actions.add_once(ActionItem(client.client_id, f"refund-failed-{key}", "refund_failed",
+                                                   f"Debtor {debtor}: {text} ({payment.payment_id})", now, debtor_number=debtor,
+                                                   detail={"payment": payment.payment_id, "cents": refund_back}))  # fmt: skip
             self.counters.increment(USAGE, client.client_id, told, limit=1)
             return "refund_failed" if not charge_back else payment.status
         self.counters.increment(USAGE, client.client_id, told, limit=1)
@@ -696,13 +693,12 @@ class OnlinePaymentService:
         # retry while the first call runs) both read the counter as 0, and the second insert
         # is the one refused (misc17b: two items for one payment, as failure16b F4 found for
         # test payments)
-        with contextlib.suppress(Conflict):
-            self.repos.actions.add(ActionItem(
-                client.client_id, f"mollie-missing-{payment_id}", "mollie_payment_missing",
-                f"Mollie payment {payment_id} of debtor {debtor} cannot be read: {why}; check it in Mollie's dashboard",
-                now, debtor_number=debtor or None, invoice_numbers=invoices,
-                detail={"payment_id": payment_id, "account": account},
-            ))  # fmt: skip
+        self.repos.actions.add_once(ActionItem(
+            client.client_id, f"mollie-missing-{payment_id}", "mollie_payment_missing",
+            f"Mollie payment {payment_id} of debtor {debtor} cannot be read: {why}; check it in Mollie's dashboard",
+            now, debtor_number=debtor or None, invoice_numbers=invoices,
+            detail={"payment_id": payment_id, "account": account},
+        ))  # fmt: skip
         # the counter spares later calls the insert; the item alone keeps it once
         self.counters.increment(USAGE, client.client_id, told)
         return "missing"
@@ -725,15 +721,14 @@ class OnlinePaymentService:
         # the item's id is the payment's: two workers at once (the webhook and the timer, or a
         # webhook retry while the first call runs) both read the counter as 0, and the second
         # insert is the one refused (failure16b F4: two items for one payment)
-        with contextlib.suppress(Conflict):
-            self.repos.actions.add(ActionItem(
-                client.client_id, f"mollie-test-{payment_id}", "mollie_test_payment",
-                f"Mollie payment {payment_id} of debtor {debtor} ({format_eur_nl(payment.amount)}, "
-                f"{payment.status}) was made in test mode: no money moved, nothing is booked; link "
-                "a live Mollie account and ask the debtor to pay again",
-                now, debtor_number=debtor or None, invoice_numbers=invoices,
-                detail={"payment_id": payment_id, "status": payment.status},
-            ))  # fmt: skip
+        self.repos.actions.add_once(ActionItem(
+            client.client_id, f"mollie-test-{payment_id}", "mollie_test_payment",
+            f"Mollie payment {payment_id} of debtor {debtor} ({format_eur_nl(payment.amount)}, "
+            f"{payment.status}) was made in test mode: no money moved, nothing is booked; link "
+            "a live Mollie account and ask the debtor to pay again",
+            now, debtor_number=debtor or None, invoice_numbers=invoices,
+            detail={"payment_id": payment_id, "status": payment.status},
+        ))  # fmt: skip
         # the counter spares later calls the insert; the item alone keeps it once
         self.counters.increment(USAGE, client.client_id, told)
         return "test_mode"
@@ -914,12 +909,10 @@ class OnlinePaymentService:
                            f"{kind.capitalize()} of {format_eur_nl(undone)} on an online payment ({count} this year)",
                            invoices)  # fmt: skip
         if kind == "refund" and count > client.refund_warning_threshold:
-            try:
-                self.repos.actions.add(ActionItem(client.client_id, f"refund-threshold-{key}", "refund_threshold",
-                                                  f"Debtor {debtor} had {count} refunds in {year}", now,
-                                                  debtor_number=debtor, detail={"count": count, "year": year}))  # fmt: skip
-            except Conflict:
-                pass  # added by the delivery cut off after it
+            # once: added by the delivery cut off after it
+            self.repos.actions.add_once(ActionItem(client.client_id, f"refund-threshold-{key}", "refund_threshold",
+                                                   f"Debtor {debtor} had {count} refunds in {year}", now,
+                                                   debtor_number=debtor, detail={"count": count, "year": year}))  # fmt: skip
         self.counters.increment(USAGE, client.client_id, told, limit=1)
 
     def _undone(self, payment_id: str) -> int:

@@ -205,10 +205,8 @@ class OutboxSweep:
         item = ActionItem(client_id=scope, action_id=_item_id(message.key), kind=GIVE_UP_KIND,
                           title=title, created_at=now, debtor_number=message.debtor_number,
                           detail=detail)  # fmt: skip
-        try:
-            self.repos.actions.add(item)
-        except Conflict:
-            pass  # raised by a run whose row write was cut: once
+        # once: raised by a run whose row write was cut
+        self.repos.actions.add_once(item)
         try:
             self.outbox.note_pending(replace(entry, raised=True))
         except PreconditionFailed:

@@ -50,7 +50,7 @@ from shared.domain.records import ActionItem, ActionStatus
 from shared.domain.scopes import agency_scope, is_agency_scope
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
-from shared.ports.tables import Conflict, PreconditionFailed, Row, StorageError
+from shared.ports.tables import PreconditionFailed, Row, StorageError
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
 from shared.telemetry import metrics
@@ -239,9 +239,7 @@ class PoisonService:
                 "body": preview, "replayable": readable or source == "blob-trigger",
             },
         )  # fmt: skip
-        try:
-            self.repos.actions.add(item)
-        except Conflict:
+        if not self.repos.actions.add_once(item):
             found = self.repos.actions.get(scope, action_id)
             if found is not None:
                 return found[0]

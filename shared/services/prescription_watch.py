@@ -72,7 +72,6 @@ from shared.domain.plans.plan import DEBTOR_PORTAL, PaymentPlan
 from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment, Receiver
 from shared.domain.scopes import agency_scope
 from shared.domain.standing import INSOLVENT, DebtorStanding, Standing, arose_on, natural_obligation
-from shared.ports.tables import Conflict
 from shared.services.client_receipts import SYNC_PREFIX
 from shared.services.errors import Invalid, NotFound
 from shared.services.repositories import Repositories
@@ -350,27 +349,22 @@ class PrescriptionWatch:
         )
         if "ActionId" not in first:
             return
-        try:
-            self.repos.actions.add(ActionItem(
-                client_id, str(first["ActionId"]), "prescription", title[:TITLE_MAX],
-                first["At"], debtor_number=debtor.number, invoice_numbers=(invoice.number,),
-                detail=detail,
-            ))  # fmt: skip
-        except Conflict:
-            pass  # on the list already: this look repeats an earlier one
+        # once: on the list already: this look repeats an earlier one
+        self.repos.actions.add_once(ActionItem(
+            client_id, str(first["ActionId"]), "prescription", title[:TITLE_MAX],
+            first["At"], debtor_number=debtor.number, invoice_numbers=(invoice.number,),
+            detail=detail,
+        ))  # fmt: skip
         if invoice.handed_over_to is None:
             return
         # the agency collects a handed-over claim outside Inning: its sommaties are what
         # interrupt it now, and only it may demand or sue, so it gets the warning too (cm24
         # F4: only the client was told to send a stuitingsbrief on a claim at the agency)
-        try:
-            self.repos.actions.add(ActionItem(
-                agency_scope(invoice.handed_over_to), str(first["ActionId"]), "prescription",
-                title[:TITLE_MAX], first["At"], debtor_number=debtor.number,
-                invoice_numbers=(invoice.number,), detail={**detail, "client_id": client_id},
-            ))  # fmt: skip
-        except Conflict:
-            pass  # on the agency's list already: this look repeats an earlier one
+        self.repos.actions.add_once(ActionItem(
+            agency_scope(invoice.handed_over_to), str(first["ActionId"]), "prescription",
+            title[:TITLE_MAX], first["At"], debtor_number=debtor.number,
+            invoice_numbers=(invoice.number,), detail={**detail, "client_id": client_id},
+        ))  # fmt: skip
 
     def _acknowledgements(
         self,

@@ -41,7 +41,7 @@ from shared.domain.law.interest_rates import (
 from shared.domain.records import ActionItem
 from shared.domain.scopes import agency_scope
 from shared.ports.files import FileStore
-from shared.ports.tables import Conflict, Row, all_rows
+from shared.ports.tables import Row, all_rows
 from shared.services.errors import Invalid
 from shared.services.repositories import Repositories
 
@@ -301,10 +301,7 @@ class StatutoryRates:
                 now,
                 detail={"newest_rate_from": newest, "version": rates.version},
             )
-            try:
-                self.repos.actions.add(item)
-            except Conflict:
-                pass
+            self.repos.actions.add_once(item)
         return warning
 
 

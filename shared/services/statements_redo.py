@@ -124,10 +124,8 @@ def redo_window_booking(
         except Conflict:
             pass  # the window's entry landed
     if payment.unallocated > 0 and not payment.reversed:
-        try:
-            repos.actions.add(overpayment_item(client, payment, at))
-        except Conflict:
-            pass  # the window's item landed (its count is recounted below)
+        # once: the window's item landed (its count is recounted below)
+        repos.actions.add_once(overpayment_item(client, payment, at))
     _repair_index(repos, cid, payment)
     # whether the window's changes to the Today sums landed cannot be told: count them again
     repos.invoices.figures.forget(cid)

@@ -93,7 +93,6 @@ from shared.domain.statements.matching import (
 from shared.domain.statements.model import Statement, StatementLine, line_reference
 from shared.ports.tables import (
     MAX_BATCH,
-    Conflict,
     Op,
     OpKind,
     Row,
@@ -1250,10 +1249,8 @@ class StatementWindow:
     def _overpayment(self, client: Client, payment: Payment, at: datetime) -> None:
         """The payment's one overpayment item (keyed by the payment alone): found written,
         a credit's follow-up got there first and it states the payment row's figure."""
-        try:
-            self.repos.actions.add(overpayment_item(client, payment, at))
-        except Conflict:
-            pass  # written by a later cause that moved this payment's money: it is the item
+        # once: written by a later cause that moved this payment's money: it is the item
+        self.repos.actions.add_once(overpayment_item(client, payment, at))
 
     def _write_actions(self) -> None:
         """The window's suggestions and unmatched credits, per action-list partition in

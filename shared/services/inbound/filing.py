@@ -227,10 +227,7 @@ class MailFiling:
             detail={"mail": mail.key, "subject": mail.subject[:200],
                     "candidates": [{"debtor": c.debtor_number, "reasons": list(c.reasons)} for c in candidates]},
         )  # fmt: skip
-        try:
-            self.repos.actions.add(item)
-        except Conflict:
-            pass
+        self.repos.actions.add_once(item)
 
 
 def _from_known(hits: Sequence[Hit], scope: str, clients: Sequence[Client]) -> bool:

@@ -28,7 +28,7 @@ from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem
 from shared.ports.files import FileStore
-from shared.ports.tables import Conflict, PreconditionFailed
+from shared.ports.tables import PreconditionFailed
 from shared.services.dunning import DunningService
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.inbound.filing import ATTACHMENTS_CONTAINER, MailFiling, action_id_for
@@ -200,10 +200,8 @@ class InboundMail:
             created_at=self.clock.now(), debtor_number=number,
             detail={"mail": mail.key, "note": (note or "")[:2000], "by": author},
         )  # fmt: skip
-        try:
-            self.repos.actions.add(item)
-        except Conflict:
-            pass  # linked before with an action: one task per message and debtor
+        # once: linked before with an action: one task per message and debtor
+        self.repos.actions.add_once(item)
 
     def _pause(self, client: Client, debtor: Debtor, author: str) -> None:
         today = amsterdam_date(self.clock.now())

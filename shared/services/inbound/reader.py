@@ -36,7 +36,7 @@ from shared.domain.inbound.mail import AttachmentNote, MailKind, ReceivedMail
 from shared.domain.messaging import SendError
 from shared.domain.parties import Client
 from shared.ports.files import FileStore
-from shared.ports.tables import Conflict, StorageError
+from shared.ports.tables import StorageError
 from shared.services.inbound.filing import ATTACHMENTS_CONTAINER, MailFiling, blob_prefix
 from shared.services.repositories import Repositories
 
@@ -125,16 +125,14 @@ class InboxReader:
         now = self.clock.now()
         digest = hashlib.sha256(box.encode()).hexdigest()[:12]
         day = now.strftime("%Y%m%d")
-        try:
-            self.repos.actions.add(ActionItem(
-                client_id=self.operator_agency, action_id=f"mailbox-shared-{digest}-{day}",
-                kind="inbound_mailbox_shared",
-                title=(f"Mailbox {_masked(box)} is not read: clients of agencies {', '.join(agencies)} "
-                       "use it as their contact e-mail; correct their contact e-mails")[:500],
-                created_at=now, detail={"mailbox_hash": digest, "agencies": agencies},
-            ))  # fmt: skip
-        except Conflict:
-            pass  # asked today already
+        # once: asked today already
+        self.repos.actions.add_once(ActionItem(
+            client_id=self.operator_agency, action_id=f"mailbox-shared-{digest}-{day}",
+            kind="inbound_mailbox_shared",
+            title=(f"Mailbox {_masked(box)} is not read: clients of agencies {', '.join(agencies)} "
+                   "use it as their contact e-mail; correct their contact e-mails")[:500],
+            created_at=now, detail={"mailbox_hash": digest, "agencies": agencies},
+        ))  # fmt: skip
 
     def run(self) -> ReadReport:
         report = ReadReport()
@@ -300,16 +298,14 @@ class InboxReader:
 
         now = self.clock.now()
         scope = clients[0].client_id if len(clients) == 1 else clients[0].agency_id
-        try:
-            self.repos.actions.add(ActionItem(
-                client_id=scope, action_id=f"{int(now.timestamp() * 1000):012x}x{key[:10]}",
-                kind="inbound_mail_unreadable",
-                title=f"An e-mail in the mailbox {_masked(mailbox)} could not be filed and was set aside "
-                      f"(it is still in the mailbox): {why}"[:500],
-                created_at=now, detail={"mail": key},
-            ))  # fmt: skip
-        except Conflict:
-            pass  # set aside once; a second run finds it done
+        # once: set aside once, a second run finds it done
+        self.repos.actions.add_once(ActionItem(
+            client_id=scope, action_id=f"{int(now.timestamp() * 1000):012x}x{key[:10]}",
+            kind="inbound_mail_unreadable",
+            title=f"An e-mail in the mailbox {_masked(mailbox)} could not be filed and was set aside "
+                  f"(it is still in the mailbox): {why}"[:500],
+            created_at=now, detail={"mail": key},
+        ))  # fmt: skip
         self.seen.mark(mailbox, key, MailKind.CORRESPONDENCE, [], now)
 
 

@@ -160,11 +160,9 @@ class StrangerItems:
             counted = self.counters.count(INBOUND_MAIL, scope, f"~c|{action_id}")
             found = self.repos.actions.get(scope, action_id)
             if found is None:
-                try:
-                    self.repos.actions.add(self._new(mail, counted))
+                if self.repos.actions.add_once(self._new(mail, counted)):
                     return
-                except Conflict:
-                    continue
+                continue  # another filing's item: read and brought up to the count
             item, etag = found
             if etag is None or "count" not in item.detail:
                 return  # an item of a message filed before the upgrade: it stands as it is

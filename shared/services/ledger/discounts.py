@@ -36,7 +36,7 @@ from shared.domain.ledger.restate import received_day
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus
-from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
+from shared.ports.tables import PreconditionFailed, TransactionFailed
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import keyed_id
 
@@ -161,7 +161,5 @@ def _item(
             "payments": list(payments),
         },
     )
-    try:
-        repos.actions.add(item)
-    except Conflict:
-        pass  # told already (a repeat of the same change)
+    # once: told already (a repeat of the same change)
+    repos.actions.add_once(item)

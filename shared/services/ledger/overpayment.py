@@ -69,11 +69,9 @@ def keep_overpayment(
                 invoice_numbers=invoices,
                 detail=more,
             )
-            try:
-                repos.actions.add(item)
+            if repos.actions.add_once(item):
                 return
-            except Conflict:
-                continue  # another cause wrote it first: bring that one to the figure
+            continue  # another cause wrote it first: bring that one to the figure
         item, etag = found
         if (
             item.status is ActionStatus.RESOLVED

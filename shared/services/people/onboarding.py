@@ -29,7 +29,6 @@ from shared.domain.quoted import quoted
 from shared.domain.records import ActionItem
 from shared.domain.references.iban import iban_error, normalise
 from shared.domain.scopes import agency_scope
-from shared.ports.tables import Conflict
 from shared.services.account_ownership import BY_AGENCY, BY_CLIENT
 from shared.services.errors import Invalid, NotFound
 from shared.services.imports import ImportService
@@ -421,10 +420,8 @@ class OnboardingService:
             "company before approving either", self.kit.now(),
             detail={"kvk_number": kvk, "client": client.number, "earlier": earlier.number},
         )  # fmt: skip
-        try:
-            self.kit.repos.actions.add(item)
-        except Conflict:
-            pass  # told by the attempt a storage fault cut off
+        # once: told by the attempt a storage fault cut off
+        self.kit.repos.actions.add_once(item)
 
     def _tell_waiting(self, client: Client) -> None:
         """The agency's own list carries one item per verified sign-up until it is approved or
@@ -446,10 +443,8 @@ class OnboardingService:
             detail={"client": client.number, "kvk_number": client.kvk_number,
                     "email": client.contact_email},
         )  # fmt: skip
-        try:
-            self.kit.repos.actions.add(item)
-        except Conflict:
-            pass  # told by an earlier attempt of this verification
+        # once: told by an earlier attempt of this verification
+        self.kit.repos.actions.add_once(item)
 
     def approve(self, principal: Principal, number: str) -> Client:
         """An agency admin takes a signed-up client out of sandbox mode."""

@@ -291,16 +291,14 @@ class DirectDebitDesk:
 
     def _tell_missed(self, client_id: str, on: date, missed: int) -> None:
         now = self.clock.now()
-        try:
-            self.repos.actions.add(ActionItem(
-                client_id=client_id, action_id=f"sdd-missed-{on:%Y%m%d}", kind="direct_debit_missed",
-                title=f"The direct debit file for {on:%d-%m-%Y} was not made in time ({missed} "
-                      "collections): nothing was sent to the bank; each installment is collected "
-                      "again on a later day",
-                created_at=now, detail={"collection_date": on.isoformat(), "collections": missed},
-            ))  # fmt: skip
-        except Conflict:
-            pass  # told already
+        # once: told already
+        self.repos.actions.add_once(ActionItem(
+            client_id=client_id, action_id=f"sdd-missed-{on:%Y%m%d}", kind="direct_debit_missed",
+            title=f"The direct debit file for {on:%d-%m-%Y} was not made in time ({missed} "
+                  "collections): nothing was sent to the bank; each installment is collected "
+                  "again on a later day",
+            created_at=now, detail={"collection_date": on.isoformat(), "collections": missed},
+        ))  # fmt: skip
 
     def _build(self, client_id: str, on: date) -> str | None:
         """Claim the collections not yet in a file (ETag-guarded, so a collection goes into
@@ -362,25 +360,22 @@ class DirectDebitDesk:
         if without:
             title += f"; account holder written as 'Mandaat <id>' for {', '.join(without)}: check the name"
             detail["unnamed_mandates"] = ", ".join(without)
-        try:  # the item first, the file last: the file's absence is what a rebuild looks for
-            self.repos.actions.add(ActionItem(
-                client_id=client.client_id, action_id=f"sdd-{message_id}", kind="direct_debit_file",
-                title=title, created_at=now, detail=detail,
-            ))  # fmt: skip
-        except Conflict:
-            pass  # written before a crash
+        # the item first, the file last: the file's absence is what a rebuild looks for (once:
+        # written before a crash)
+        self.repos.actions.add_once(ActionItem(
+            client_id=client.client_id, action_id=f"sdd-{message_id}", kind="direct_debit_file",
+            title=title, created_at=now, detail=detail,
+        ))  # fmt: skip
         self.files.put(CONTAINER, name, xml, content_type="application/xml")
 
     def _refused(self, client_id: str, on: date, reason: str) -> None:
         now = self.clock.now()
-        try:
-            self.repos.actions.add(ActionItem(
-                client_id=client_id, action_id=f"sdd-refused-{on:%Y%m%d}", kind="direct_debit_failure",
-                title=f"The direct debit file for {on:%d-%m-%Y} cannot be made: {reason}",
-                created_at=now, detail={"collection_date": on.isoformat(), "reason": reason},
-            ))  # fmt: skip
-        except Conflict:
-            return  # told already
+        # once: told already
+        self.repos.actions.add_once(ActionItem(
+            client_id=client_id, action_id=f"sdd-refused-{on:%Y%m%d}", kind="direct_debit_failure",
+            title=f"The direct debit file for {on:%d-%m-%Y} cannot be made: {reason}",
+            created_at=now, detail={"collection_date": on.isoformat(), "reason": reason},
+        ))  # fmt: skip
 
 
 def _collection(row: Row) -> Collection:

@@ -19,7 +19,6 @@ invoice asks by then and to whom (``handover_notice``, lawyer18 L1)."""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -29,7 +28,6 @@ from shared.domain.money import Cents
 from shared.domain.parties import Client
 from shared.domain.plans.plan import HOLDS_DUNNING, PaymentPlan, PlanStateError
 from shared.domain.records import ActionItem
-from shared.ports.tables import Conflict
 from shared.services.errors import ConflictingUpdate
 from shared.services.plans import owed_notices
 from shared.services.plans.handover_notice import Kept, Payees, to_debtor
@@ -121,19 +119,19 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan, mark: str, wha
     service.plans.log(plan.client_id, plan.plan_id, mark, service.clock.now(), "handover_told",
                       f"The debtor is told the plan ended because {', '.join(handed)} went to "
                       f"{name}: {sent}")  # fmt: skip
-    with contextlib.suppress(Conflict):  # added by the look that stopped after it
-        service.repos.actions.add(ActionItem(
-            client.client_id, f"{plan.plan_id}-handed-over", "plan_handed_over",
-            f"Payment plan {plan.plan_id} ended: {', '.join(handed)} handed over to {name}; "
-            "its installments are no longer collected or reminded, what was paid stays booked"
-            # the agency too is bound by the days the plan gave him (lawyer18 L1)
-            + (f"; the debtor kept it: he may pay up to and including {kept.pay_by.isoformat()}"
-               ", claim nothing before" if kept is not None else ""),
-            service.clock.now(), debtor_number=plan.debtor_number,
-            invoice_numbers=plan.invoice_numbers,
-            detail={"plan_id": plan.plan_id, "agency_id": agency_id, "paid": plan.paid,
-                    **({"pay_by": kept.pay_by.isoformat()} if kept is not None else {})},
-        ))  # fmt: skip
+    # once: added by the look that stopped after it
+    service.repos.actions.add_once(ActionItem(
+        client.client_id, f"{plan.plan_id}-handed-over", "plan_handed_over",
+        f"Payment plan {plan.plan_id} ended: {', '.join(handed)} handed over to {name}; "
+        "its installments are no longer collected or reminded, what was paid stays booked"
+        # the agency too is bound by the days the plan gave him (lawyer18 L1)
+        + (f"; the debtor kept it: he may pay up to and including {kept.pay_by.isoformat()}"
+           ", claim nothing before" if kept is not None else ""),
+        service.clock.now(), debtor_number=plan.debtor_number,
+        invoice_numbers=plan.invoice_numbers,
+        detail={"plan_id": plan.plan_id, "agency_id": agency_id, "paid": plan.paid,
+                **({"pay_by": kept.pay_by.isoformat()} if kept is not None else {})},
+    ))  # fmt: skip
 
 
 def _kept(

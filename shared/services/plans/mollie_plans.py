@@ -26,7 +26,6 @@ from shared.domain.plans.plan import (
     PlanStatus,
 )
 from shared.domain.records import ActionItem, PaymentSource
-from shared.ports.tables import Conflict
 from shared.services.errors import ConflictingUpdate
 from shared.services.plans import notices
 from shared.services.plans.mollie_collection import MollieCollections
@@ -332,22 +331,20 @@ class MolliePlanDesk:
         the webhook comes)."""
         from shared.domain.money import format_eur_nl
 
-        try:
-            self.svc.repos.actions.add(ActionItem(
-                client_id=client.client_id, action_id=f"plan-overpaid-{plan.plan_id}-{payment.payment_id}",
-                kind="plan_overpayment",
-                title=(f"Plan {plan.plan_id}: Mollie collected {format_eur_nl(payment.amount)} "
-                       f"({payment.payment_id}) for installment {debit.number} after it was paid "
-                       f"otherwise; {format_eur_nl(unallocated)} is more than the invoices owe. "
-                       "Decide on a refund to the debtor"),
-                created_at=self.svc.clock.now(), debtor_number=plan.debtor_number,
-                invoice_numbers=plan.invoice_numbers,
-                detail={"plan_id": plan.plan_id, "installment": debit.number,
-                        "payment_id": payment.payment_id, "amount": payment.amount,
-                        "overpaid": unallocated, "decision": "refund"},
-            ))  # fmt: skip
-        except Conflict:
-            pass  # told before (the webhook again)
+        # once: told before (the webhook again)
+        self.svc.repos.actions.add_once(ActionItem(
+            client_id=client.client_id, action_id=f"plan-overpaid-{plan.plan_id}-{payment.payment_id}",
+            kind="plan_overpayment",
+            title=(f"Plan {plan.plan_id}: Mollie collected {format_eur_nl(payment.amount)} "
+                   f"({payment.payment_id}) for installment {debit.number} after it was paid "
+                   f"otherwise; {format_eur_nl(unallocated)} is more than the invoices owe. "
+                   "Decide on a refund to the debtor"),
+            created_at=self.svc.clock.now(), debtor_number=plan.debtor_number,
+            invoice_numbers=plan.invoice_numbers,
+            detail={"plan_id": plan.plan_id, "installment": debit.number,
+                    "payment_id": payment.payment_id, "amount": payment.amount,
+                    "overpaid": unallocated, "decision": "refund"},
+        ))  # fmt: skip
 
     def _log_surplus(self, plan: PaymentPlan, debit: DirectDebit, payment: MolliePayment,
                      surplus: Cents, unallocated: Cents) -> None:  # fmt: skip
@@ -409,24 +406,22 @@ class MolliePlanDesk:
         self.svc._log(
             failed, "debit_failed", f"Installment {number}: no Mollie payment made: {reason}"
         )
-        try:
-            self.svc.repos.actions.add(
-                ActionItem(
-                    client_id=client.client_id,
-                    action_id=f"mollie-mandate-{plan.plan_id}-{number}-{attempt}",
-                    kind="plan_mandate_invalid",
-                    title=(
-                        f"Installment {number} of plan {plan.plan_id} cannot be collected through Mollie: "
-                        f"{reason}. Ask the debtor for a new first payment (retry) or another way to pay"
-                    ),
-                    created_at=self.svc.clock.now(),
-                    debtor_number=plan.debtor_number,
-                    invoice_numbers=plan.invoice_numbers,
-                    detail={"plan_id": plan.plan_id, "installment": number, "reason": reason},
-                )
+        # once: told before
+        self.svc.repos.actions.add_once(
+            ActionItem(
+                client_id=client.client_id,
+                action_id=f"mollie-mandate-{plan.plan_id}-{number}-{attempt}",
+                kind="plan_mandate_invalid",
+                title=(
+                    f"Installment {number} of plan {plan.plan_id} cannot be collected through Mollie: "
+                    f"{reason}. Ask the debtor for a new first payment (retry) or another way to pay"
+                ),
+                created_at=self.svc.clock.now(),
+                debtor_number=plan.debtor_number,
+                invoice_numbers=plan.invoice_numbers,
+                detail={"plan_id": plan.plan_id, "installment": number, "reason": reason},
             )
-        except Conflict:
-            pass  # told before
+        )
         return failed
 
     def _first_payment_notice(
@@ -677,10 +672,8 @@ class MolliePlanDesk:
             detail={"plan_id": plan.plan_id, "installment": debit.number,
                     "payment": debit.end_to_end_id},
         )  # fmt: skip
-        try:
-            self.svc.repos.actions.add(item)
-        except Conflict:
-            return  # told before
+        # once: told before
+        self.svc.repos.actions.add_once(item)
 
     def _paid(
         self, client: Client, plan: PaymentPlan, debit: DirectDebit, payment: MolliePayment

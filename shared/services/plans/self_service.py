@@ -593,10 +593,9 @@ class PortalPlanDesk:
 
     def _approval(self, client: Client, plan: PaymentPlan, why: str) -> None:
         now = self.clock.now()
-        try:
-            # one item per plan (its id the plan's): a click that finishes a draft whose first
-            # click failed after filing it files none again
-            self.portal.repos.actions.add(ActionItem(
+        # one item per plan (its id the plan's): a click that finishes a draft whose first
+        # click failed after filing it files none again
+        if not self.portal.repos.actions.add_once(ActionItem(
                 client_id=client.client_id, action_id=approval_id(plan.plan_id),
                 kind="plan_approval",
                 title=(f"Debtor {plan.debtor_number} proposes payment plan {plan.plan_id}: "
@@ -604,8 +603,7 @@ class PortalPlanDesk:
                 created_at=now, debtor_number=plan.debtor_number,
                 invoice_numbers=plan.invoice_numbers,
                 detail={"plan_id": plan.plan_id, "method": plan.method.value},
-            ))  # fmt: skip
-        except Conflict:
+            )):  # fmt: skip
             return  # filed and noted by the click that stopped after it
         self.plans.note(plan, "awaiting_approval", f"Proposed by the debtor; {why}")
 

@@ -7,7 +7,6 @@ nothing twice, and a postponed installment is reminded again for its new date.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import secrets
@@ -989,18 +988,18 @@ class PlanService:
             asked = plan.total - paid
             if owed is None or owed <= asked:
                 continue
-            with contextlib.suppress(Conflict):  # the same restatement told again
-                self.repos.actions.add(ActionItem(
-                    client_id=client.client_id,
-                    action_id=f"{plan.plan_id}-claim-raised-{owed}",
-                    kind="plan_claim_raised",
-                    title=f"Payment plan {plan.plan_id}: a restatement raised its claims to "
-                    f"{format_eur_nl(owed)} while the plan asks {format_eur_nl(asked)}; the "
-                    "plan is left as agreed: agree a new plan or collect the rest after it",
-                    created_at=self.clock.now(), debtor_number=plan.debtor_number,
-                    invoice_numbers=plan.invoice_numbers,
-                    detail={"plan_id": plan.plan_id, "open": owed, "amount": asked},
-                ))  # fmt: skip
+            # once: the same restatement told again
+            self.repos.actions.add_once(ActionItem(
+                client_id=client.client_id,
+                action_id=f"{plan.plan_id}-claim-raised-{owed}",
+                kind="plan_claim_raised",
+                title=f"Payment plan {plan.plan_id}: a restatement raised its claims to "
+                f"{format_eur_nl(owed)} while the plan asks {format_eur_nl(asked)}; the "
+                "plan is left as agreed: agree a new plan or collect the rest after it",
+                created_at=self.clock.now(), debtor_number=plan.debtor_number,
+                invoice_numbers=plan.invoice_numbers,
+                detail={"plan_id": plan.plan_id, "open": owed, "amount": asked},
+            ))  # fmt: skip
             self._log(plan, "claim_raised", f"A restatement raised its claims to {owed} cents; "
                       f"the plan still asks {asked} cents, as agreed: staff are asked to decide")  # fmt: skip
         return out
@@ -1432,17 +1431,17 @@ class PlanService:
         marker = f"claim_open@{still}"
         if marker in plan.reminded:
             return held
-        with contextlib.suppress(Conflict):  # told already (a redelivery)
-            now = self.clock.now()
-            self.repos.actions.add(ActionItem(
-                client_id=client.client_id, action_id=f"{plan.plan_id}-claim-open-{still}",
-                kind="plan_paid_claim_open",
-                title=f"Payment plan {plan.plan_id}: every installment is paid, yet "
-                f"{format_eur_nl(still)} is still open on its invoices",
-                created_at=now, debtor_number=plan.debtor_number,
-                invoice_numbers=plan.invoice_numbers,
-                detail={"plan_id": plan.plan_id, "open": still},
-            ))  # fmt: skip
+        now = self.clock.now()
+        # once: told already (a redelivery)
+        self.repos.actions.add_once(ActionItem(
+            client_id=client.client_id, action_id=f"{plan.plan_id}-claim-open-{still}",
+            kind="plan_paid_claim_open",
+            title=f"Payment plan {plan.plan_id}: every installment is paid, yet "
+            f"{format_eur_nl(still)} is still open on its invoices",
+            created_at=now, debtor_number=plan.debtor_number,
+            invoice_numbers=plan.invoice_numbers,
+            detail={"plan_id": plan.plan_id, "open": still},
+        ))  # fmt: skip
         self._log(held, "claim_open", f"All installments paid; {still} cents still open on "
                   "its invoices: the plan is not completed, staff are asked to decide")  # fmt: skip
         return replace(held, reminded=held.reminded | {marker})
@@ -1649,21 +1648,19 @@ class PlanService:
                       f"{d.collection_date} is withdrawn; its file was already made ({blob}): "
                       "staff cancel it at the bank")  # fmt: skip
             now = self.clock.now()
-            try:
-                self.repos.actions.add(ActionItem(
-                    client_id=client.client_id, action_id=f"sdd-withdrawn-{d.end_to_end_id}",
-                    kind="direct_debit_withdrawn",
-                    title=(f"Cancel the direct debit {d.end_to_end_id} of {d.collection_date:%d-%m-%Y} "
-                           f"at the bank (plan {plan.plan_id}, installment {d.number}): its file "
-                           "was already made"),
-                    created_at=now, debtor_number=plan.debtor_number,
-                    invoice_numbers=plan.invoice_numbers,
-                    detail={"plan_id": plan.plan_id, "installment": d.number, "blob": blob,
-                            "end_to_end_id": d.end_to_end_id, "amount": d.amount,
-                            "collection_date": d.collection_date.isoformat()},
-                ))  # fmt: skip
-            except Conflict:
-                continue  # told before (a retried request)
+            # once: told before (a retried request)
+            self.repos.actions.add_once(ActionItem(
+                client_id=client.client_id, action_id=f"sdd-withdrawn-{d.end_to_end_id}",
+                kind="direct_debit_withdrawn",
+                title=(f"Cancel the direct debit {d.end_to_end_id} of {d.collection_date:%d-%m-%Y} "
+                       f"at the bank (plan {plan.plan_id}, installment {d.number}): its file "
+                       "was already made"),
+                created_at=now, debtor_number=plan.debtor_number,
+                invoice_numbers=plan.invoice_numbers,
+                detail={"plan_id": plan.plan_id, "installment": d.number, "blob": blob,
+                        "end_to_end_id": d.end_to_end_id, "amount": d.amount,
+                        "collection_date": d.collection_date.isoformat()},
+            ))  # fmt: skip
         return changed
 
     def debit_came_back(
@@ -1777,19 +1774,17 @@ class PlanService:
         from shared.domain.plans.sepa_reasons import describe
 
         said = describe(reason.split()[0]) if reason.split() else reason
-        try:
-            self.repos.actions.add(ActionItem(
-                client_id=client.client_id, action_id=f"sdd-failed-{debit.end_to_end_id}",
-                kind="plan_debit_failed",
-                title=(f"Direct debit of installment {debit.number} of plan {plan.plan_id} failed: "
-                       f"{reason} ({said})"),
-                created_at=self.clock.now(), debtor_number=plan.debtor_number,
-                invoice_numbers=plan.invoice_numbers,
-                detail={"plan_id": plan.plan_id, "installment": debit.number, "reason": reason,
-                        "end_to_end_id": debit.end_to_end_id},
-            ))  # fmt: skip
-        except Conflict:
-            pass  # told before
+        # once: told before
+        self.repos.actions.add_once(ActionItem(
+            client_id=client.client_id, action_id=f"sdd-failed-{debit.end_to_end_id}",
+            kind="plan_debit_failed",
+            title=(f"Direct debit of installment {debit.number} of plan {plan.plan_id} failed: "
+                   f"{reason} ({said})"),
+            created_at=self.clock.now(), debtor_number=plan.debtor_number,
+            invoice_numbers=plan.invoice_numbers,
+            detail={"plan_id": plan.plan_id, "installment": debit.number, "reason": reason,
+                    "end_to_end_id": debit.end_to_end_id},
+        ))  # fmt: skip
 
     def _finish_debit_failed(
         self, client: Client, plan: PaymentPlan, debit: DirectDebit, reason: str
@@ -2068,14 +2063,12 @@ class PlanService:
         detail: dict[str, object] = {"plan_id": plan.plan_id, **owed_detail(owed)}
         if not_claimed:
             detail["not_claimed"] = list(not_claimed)
-        try:
-            self.repos.actions.add(ActionItem(
-                client_id=client.client_id, action_id=told, kind="plan_breached",
-                title=note.subject, created_at=now, debtor_number=plan.debtor_number,
-                invoice_numbers=plan.invoice_numbers, detail=detail,
-            ))  # fmt: skip
-        except Conflict:
-            pass  # added by the delivery that failed after it
+        # once: added by the delivery that failed after it
+        self.repos.actions.add_once(ActionItem(
+            client_id=client.client_id, action_id=told, kind="plan_breached",
+            title=note.subject, created_at=now, debtor_number=plan.debtor_number,
+            invoice_numbers=plan.invoice_numbers, detail=detail,
+        ))  # fmt: skip
         self._resolve_debits_failed(
             client, plan, f"plan {plan.plan_id} lapsed: see its breach item"
         )
@@ -2320,15 +2313,15 @@ class PlanService:
         left = self.money.left_owed(found[0], plan.debtor_number, list(plan.invoice_numbers), today)
         if left <= 0:
             return
-        with contextlib.suppress(Conflict):  # told already
-            self.repos.actions.add(ActionItem(
-                plan.client_id, f"{plan.plan_id}-rest", "plan_rest",
-                f"Payment plan {plan.plan_id} over the principal is paid; EUR "
-                f"{format_cents(left)} costs and interest remain due: ask for them, waive or "
-                "write them off", self.clock.now(), debtor_number=plan.debtor_number,
-                invoice_numbers=tuple(plan.invoice_numbers),
-                detail={"plan_id": plan.plan_id, "amount": format_cents(left)},
-            ))  # fmt: skip
+        # once: told already
+        self.repos.actions.add_once(ActionItem(
+            plan.client_id, f"{plan.plan_id}-rest", "plan_rest",
+            f"Payment plan {plan.plan_id} over the principal is paid; EUR "
+            f"{format_cents(left)} costs and interest remain due: ask for them, waive or "
+            "write them off", self.clock.now(), debtor_number=plan.debtor_number,
+            invoice_numbers=tuple(plan.invoice_numbers),
+            detail={"plan_id": plan.plan_id, "amount": format_cents(left)},
+        ))  # fmt: skip
 
     # -- internals ---------------------------------------------------------------------------
     def _get(self, client: Client, plan_id: str) -> tuple[PaymentPlan, str | None]:

@@ -957,10 +957,8 @@ class SettlementRunner:
     ) -> None:
         item = ActionItem(agency_scope(agency.agency_id), action_id, kind, title, self.clock.now(),
                           detail=detail)  # fmt: skip
-        try:
-            self.repos.actions.add(item)
-        except Conflict:
-            return  # on the list already (a continued run)
+        # once: on the list already (a continued run)
+        self.repos.actions.add_once(item)
 
 
 def _claim_back_words(s: ClientSettlement, owed: Cents) -> tuple[str, dict[str, object]]:
