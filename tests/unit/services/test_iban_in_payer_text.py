@@ -100,3 +100,19 @@ def test_an_iban_in_the_description_proves_no_account(world) -> None:
     assert world.services.repos.banking.owner(CLAIMED) is None
     [after] = a.call("GET", "/v1/clients/C2/ibans").body["items"]
     assert after["status"] == "pending"
+
+
+def test_a_persons_booking_of_the_line_learns_no_account_from_its_text(setup) -> None:
+    """Staff tie a line the matcher left (its payer named only in his text) to D1's bill:
+    the booking teaches nothing of the account he wrote."""
+    line = OutLine(date(2025, 3, 3), 12_100, f"betaling {VICTIM}")
+    report = setup.services.statements.ingest("agency-a/d.sta", statement([line]))
+    assert report.booked == 0
+    items = setup.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    [action] = [x for x in items if x["kind"] in ("payment_suggestion", "unmatched_credit")]
+    r = setup.agency_a.call(
+        "POST", f"/v1/clients/C1/actions/{action['action_id']}/confirm", {"invoices": ["F-0001"]}
+    )
+    assert r.status == 200, r.body
+    assert invoice(setup, "F-0001")["status"] == "paid"
+    assert setup.services.repos.banking.learned_ibans(_client_id(setup)) == {}
