@@ -40,7 +40,7 @@ from shared.domain.statements.model import StatementLine
 def line_references(line: StatementLine) -> list[str]:
     """The payment references (betalingskenmerken, RF, Belgian) the line carries, normalised,
     as the matcher reads them: the bank's structured reference, then those in the text."""
-    text = " ".join(x for x in (without_ibans(line.remittance or "", line.counterparty_iban),
+    text = " ".join(x for x in (without_ibans(line.remittance or "", line.counterparty_iban or line.iban_in_text),
                                 line.reference) if x)  # fmt: skip
     out = [normalise_number(line.reference)] if line.reference else []
     out += [normalise_number(r.value) for r in find_references(text)]
@@ -62,11 +62,13 @@ def named_in_line(
     planned = {i.number for i in invoices if i.number in through_plans}
     # every invoice indexed (an invoice paid meanwhile is still named by its number)
     index = InvoiceIndex(replace(i, open_amount=max(i.open_amount, 1)) for i in invoices)
-    text_only = replace(line, counterparty_iban=None, counterparty_name=None)
+    text_only = replace(line, counterparty_iban=None, counterparty_name=None, iban_in_text=None)
     found = candidates(text_only, index)
     # a number one character off is read among a payer's own invoices (the matcher's
     # ``_payer_candidates``), here among those the line is booked on
-    tokens = _text_tokens(without_ibans(line.remittance or "", line.counterparty_iban))
+    tokens = _text_tokens(
+        without_ibans(line.remittance or "", line.counterparty_iban or line.iban_in_text)
+    )
     typos = {i.number for i in invoices if _typo_in(i, tokens)}
     return frozenset({i.number for c in found.values() for i in c.invoices} | typos | planned)
 

@@ -101,6 +101,9 @@ class Details:
     # name, end-to-end id or remittance, opened by his own '//'): the return reason of a
     # debit (the payer cannot hide his payment's return: attack13 F1); a credit ignores it
     return_in_text: str | None = None
+    # an IBAN found in the payer's own text where the bank named no account: what he wrote,
+    # anybody's (iban24); a hint for matching, never the payer's account
+    iban_in_text: str | None = None
 
 
 def _clean(text: str | None) -> str | None:
@@ -610,9 +613,31 @@ def _abn_labelled(fields: dict[str, str]) -> Details:
 
 
 def _free(raw: str, bank: str | None = None) -> Details:
-    """A free-text :86:: the text is the remittance."""
+    """A free-text :86:: the text is the remittance. ING's unstructured layout ("<IBAN> <BIC>
+    <name> ...", a return "AC04 <IBAN> <BIC> ..."): the IBAN at its start is the bank's field
+    (:data:`_ING_UNSTRUCTURED`)."""
     text = _unwrap(raw)
-    return Details(remittance=_clean(text), return_reason=_leading_reason(text, bank))
+    reason = _leading_reason(text, bank)
+    m = _LEADING_REASON.match(text) if reason is not None else None
+    account = _iban(m.group(2)) if m is not None else None
+    if account is None and bank == "INGB" and (ing := _ING_UNSTRUCTURED.match(raw)):
+        # read on the bank's lines (a BIC at a full line's end runs on into the name once
+        # unwrapped); only what the text scan finds first too (an IBAN's check digits): a
+        # line keeps the identity it was booked under (:func:`line_identities`)
+        spans = iban_spans(text)
+        first = _iban(text[spans[0][0] : spans[0][1]]) if spans else None
+        account = first if first == _iban(ing.group(1)) else None
+    return Details(remittance=_clean(text), return_reason=reason, counterparty_iban=account)
+
+
+# ING's unstructured MT940 (its "ongestructureerd" export, and its layout before 2014): the
+# bank's counterparty IBAN and BIC first (after the counterparty's old account number, or the
+# kind of a direct debit, "Europese Incasso, doorlopend"), then the name and the description:
+# the payer's text comes after them
+_ING_UNSTRUCTURED = re.compile(
+    r"^\s*(?:\d{7,10}\s+)?(?:Europese Incasso,?\s+\w+\s+)?"
+    r"([A-Z]{2}\d{2}[A-Z0-9]{11,30})\s+[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?(?:\s|$)"
+)
 
 
 def _knab_layout(bank: str | None) -> bool:
@@ -755,15 +780,18 @@ def _with_extra(details: Details, extra: str | None, bank: str | None) -> Detail
         iban = banks or iban
         if bank in ("SNSB", "ASNB", "RBRB") and not name:
             name = _clean(second) or name
+    in_text = None
     if iban is None and details.remittance:
         # only what is an IBAN (a SEPA country's length and check digits, or the Dutch shape):
-        # an invoice number such as FA2024000012345 has an IBAN's shape and must stay text
+        # an invoice number such as FA2024000012345 has an IBAN's shape and must stay text.
+        # The payer wrote it: anybody's account (a victim's, another debtor's), so it is kept
+        # apart from the bank's field and is never learned, proved or paid to (iban24)
         spans = iban_spans(details.remittance)
-        iban = _iban(details.remittance[spans[0][0] : spans[0][1]]) if spans else None
+        in_text = _iban(details.remittance[spans[0][0] : spans[0][1]]) if spans else None
     reference = details.reference
     if reference is None and details.remittance:
         # not in an IBAN of the text: its digits may pass a short kenmerk's check
-        found = find_references(without_ibans(details.remittance, iban))
+        found = find_references(without_ibans(details.remittance, iban or in_text))
         reference = found[0].value if found else None
     return Details(
         counterparty_iban=iban,
@@ -779,4 +807,5 @@ def _with_extra(details: Details, extra: str | None, bank: str | None) -> Detail
         payer_codes=details.payer_codes,
         payer_texts=payer_texts,
         return_in_text=details.return_in_text,
+        iban_in_text=in_text,
     )

@@ -520,7 +520,7 @@ def candidates(
 
     # an IBAN in the text (the payer's, as older exports write it) is neither a reference nor
     # an invoice number: its digits would spend the lookups a real reference needs
-    remittance = without_ibans(line.remittance or "", line.counterparty_iban)
+    remittance = without_ibans(line.remittance or "", payer_account(line))
     text = " ".join(x for x in (remittance, line.reference) if x)
     in_text = find_references(text)
     found_refs = [r.value for r in in_text]
@@ -608,10 +608,9 @@ def candidates(
         return found
     # the payer: a known account brings that debtor's open invoices
     debtors: set[str] = set()
-    if line.counterparty_iban and spend.take():
-        debtors = set(
-            sorted(lookups.debtors_for_iban(line.counterparty_iban))[:MAX_DEBTORS_PER_IBAN]
-        )
+    payer = payer_account(line)
+    if payer and spend.take():
+        debtors = set(sorted(lookups.debtors_for_iban(payer))[:MAX_DEBTORS_PER_IBAN])
     pool: list[OpenInvoice] = []
     for debtor in sorted(debtors):
         pool += spend.full(lookups.of_debtor(debtor)) if spend.take() else []
@@ -794,7 +793,7 @@ def _payer_candidates(
                 WEIGHT_NUMBER_FUZZY,
                 f"rule number with one typo: invoice number {shown_number(inv.number)} with one character off",
             )
-    reason = f"payer account {line.counterparty_iban} is known for this debtor"
+    reason = _payer_reason(line)
     # a bill paid to the cent: its whole claim on the day, or its open principal (he pays the
     # bill he received; the day's interest he cannot know to the cent, docs/law.md "The tacit
     # designation"): the one rule of ``inning match`` and the app, whatever totals they have
@@ -853,7 +852,7 @@ def _letter_candidate(
 ) -> None:
     """The known payer paid exactly one letter's total (and no invoice or set of his fits
     the amount otherwise): the letter's invoices, booked when nothing points elsewhere."""
-    reason = f"payer account {line.counterparty_iban} is known for this debtor"
+    reason = _payer_reason(line)
     cand = new(invoices, WEIGHT_IBAN, reason)
     if cand is None:
         return
@@ -1083,6 +1082,18 @@ def match_line(
     elif (
         result.booked
         and result.best is not None
+        and line.counterparty_iban is None
+        and line.iban_in_text
+        and _leans_on_payer(result.best, settings)
+    ):
+        # an account the payer wrote may be anybody's (iban24): it points, a person books
+        result = _suggested(
+            result,
+            "not booked: the payer's account is not the bank's, only named in the description",
+        )
+    elif (
+        result.booked
+        and result.best is not None
         and line.counterparty_iban
         and _leans_on_payer(result.best, settings)
         and lookups.payer_of_several(line.counterparty_iban)
@@ -1234,6 +1245,21 @@ def _suggested(result: LineMatch, reason: str) -> LineMatch:
         tuple((a, score) for a in result.booked),
         (*result.reasons, reason),
         result.best,
+    )
+
+
+def payer_account(line: StatementLine) -> str | None:
+    """The account matching looks the payer up by: the bank's, else one the payer wrote in
+    his description (as older exports write it), a hint that never books alone."""
+    return line.counterparty_iban or line.iban_in_text
+
+
+def _payer_reason(line: StatementLine) -> str:
+    if line.counterparty_iban:
+        return f"payer account {line.counterparty_iban} is known for this debtor"
+    return (
+        f"account {line.iban_in_text} in the payer's description is known for this debtor "
+        "(the bank names no payer's account: a hint, not the payer)"
     )
 
 

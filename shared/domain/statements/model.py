@@ -64,6 +64,10 @@ class StatementLine:
     # sent, the debt paid (art. 6:114 BW; PSD2 art. 81(2), 7:520 BW: the bank must state
     # the full amount and its charges apart), and the account moved ``amount - charges``
     charges: Cents = 0
+    # an IBAN the payer wrote in his description where the bank gave no account (free text,
+    # a slash :86: without /CNTP/): anybody's account, so never the payer's. Matching may
+    # take it as a hint, with its reason; nothing is learned, proved or paid by it (iban24)
+    iban_in_text: str | None = None
 
     @property
     def is_credit(self) -> bool:
@@ -170,7 +174,9 @@ def line_identities(statement: Statement) -> list[str]:
             line.currency,
             line.bank_reference or "",
             line.end_to_end_id or "",
-            line.counterparty_iban or "",
+            # an IBAN of the text was read as the counterparty's before iban24: a line keeps
+            # the identity it was booked under
+            line.counterparty_iban or line.iban_in_text or "",
             " ".join((line.remittance or "").split()),
             line.reference or "",
         ]
@@ -356,6 +362,7 @@ def statements_as_dict(statements: list[Statement]) -> dict[str, object]:
                         "amount": x.amount,
                         "charges": x.charges,
                         "counterparty_iban": x.counterparty_iban,
+                        "iban_in_text": x.iban_in_text,
                         "counterparty_name": x.counterparty_name,
                         "remittance": x.remittance,
                         "reference": x.reference,

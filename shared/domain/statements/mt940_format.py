@@ -664,6 +664,7 @@ def parse_mt940(data: bytes) -> list[Statement]:
                     charges=charges,
                     currency=line_currency,
                     counterparty_iban=details.counterparty_iban,
+                    iban_in_text=details.iban_in_text,
                     counterparty_name=details.counterparty_name,
                     counterparty_bic=details.counterparty_bic,
                     remittance=details.remittance,

@@ -52,7 +52,9 @@ def test_an_invoice_number_shaped_like_an_iban_stays_text():
     assert "FA2024000012345" in (line.remittance or "")
 
 
-def test_a_real_iban_in_free_text_is_still_the_payer():
+def test_a_real_iban_in_free_text_is_read_but_is_not_the_payer():
+    """The payer wrote it: anybody's account, a hint for matching only (iban24)."""
     details = "/REMI/NL91ABNA0417164300 P. Pietersen factuur 2024-17"
     [statement] = parse_statement_file(_file("2612011201C1169,90NTRFNONREF", details))
-    assert statement.lines[0].counterparty_iban == "NL91ABNA0417164300"
+    [line] = statement.lines
+    assert (line.counterparty_iban, line.iban_in_text) == (None, "NL91ABNA0417164300")

@@ -101,7 +101,8 @@ def test_the_probes_lines_book_the_kenmerks_invoice_with_or_without_the_payers_i
 
 def test_the_payers_iban_in_the_text_costs_no_lookup_and_names_no_invoice():
     line = parsed_line(PROBE_TEXTS[1])
-    assert line.counterparty_iban == PAYER  # read from the text, as before
+    # found in the text: the payer's writing, never his account (iban24), kept as a hint
+    assert (line.counterparty_iban, line.iban_in_text) == (None, PAYER)
     index = Counting([F1, *OTHERS])
     (result,) = match_lines([line], index)
     # the kenmerk settles the line alone: no tail of the IBAN's digits, no payer, no amount
@@ -129,7 +130,8 @@ def test_a_kenmerk_of_a_claim_smaller_than_the_amount_is_still_only_suggested():
     # the reference rule books at most the open total: more than that stays for a person
     line = parsed_line(f"{PAYER} P. Pietersen betaling {KENMERK} factuur F1")
     line = StatementLine(line.booking_date, None, 20_000, "EUR", remittance=line.remittance,
-                         reference=line.reference, counterparty_iban=line.counterparty_iban)  # fmt: skip
+                         reference=line.reference, counterparty_iban=line.counterparty_iban,
+                         iban_in_text=line.iban_in_text)  # fmt: skip
     (result,) = match_lines([line], InvoiceIndex([F1, *OTHERS]))
     assert result.booked == ()
     assert result.suggested and result.suggested[0][0].invoice_number == "F1"

@@ -43,7 +43,8 @@ def test_a_knab_line_without_the_banks_account_line_is_text() -> None:
     """Knab writes no slash tags of its own: its line without REK: (costs, interest) is text."""
     read = split_details(f"/CNTP/{VICTIM}/ABNANL2A/J JANSEN//REMI/F-0001", bank="KNAB")
     assert read.counterparty_name is None and read.end_to_end_id is None
-    assert read.counterparty_iban == VICTIM  # an IBAN in the text, as in any free text
+    # an IBAN in the text, as in any free text: the payer's writing, never his account
+    assert (read.counterparty_iban, read.iban_in_text) == (None, VICTIM)
     assert read.remittance == f"CNTP/{VICTIM}/ABNANL2A/J JANSEN//REMI/F-0001"
 
 
