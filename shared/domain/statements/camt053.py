@@ -64,8 +64,14 @@ def _refuse_unsafe(data: bytes) -> None:
     # ASCII character, byte-order mark or not: '<\0?\0' is UTF-16LE to expat, whose DTD the
     # ASCII search below never saw (attack24 F8: entities grew 8.6 MB into 400 million
     # characters, 766 MB of memory)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x4c\x6f\xa7\x94")) or b"\x00" in data:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x4c\x6f\xa7\x94")):
         raise StatementError("XML refused: camt.053 must be UTF-8 encoded")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise StatementError(
+            f"XML refused: not well-formed XML (a NUL byte at offset {nul}); camt.053 must be "
+            "UTF-8 encoded"
+        )
     declared = _DECLARED.match(head)
     if declared and declared.group(1).decode().lower() not in _ENCODINGS:
         raise StatementError(
