@@ -74,6 +74,7 @@ from shared.ports.channels import ChannelSender
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
+from shared.services import send_budget
 from shared.services.poison import PLATFORM_SCOPE
 from shared.services.repositories import Repositories
 from shared.services.whatsapp_stops import on_the_number, standing_stop, stopped_like
@@ -90,7 +91,6 @@ STOP_WORDS = frozenset({"stop", "stoppen", "afmelden", "uitschrijven", "unsubscr
 WHATSAPP_ITEMS_PER_NUMBER_PER_DAY = 5
 # the debtor's own opt-in after a STOP: the only way his consent comes back (attack7 #3)
 START_WORDS = frozenset({"start", "aanmelden"})
-MAX_ATTEMPTS = 6
 MESSAGE_ID = "message-id"  # OutboxRefs partition: our outbound Message-IDs -> outbox record
 FOLLOWUPS = "followups"  # extra on a final record: "pending" until its side records are written
 NOT_SENT = "not_sent"  # extra on a record FAILED before it went out: why (refused, gave_up, ...)
@@ -305,7 +305,8 @@ class MessagingService:
                 )
             return "done"
         now = self.clock.now()
-        account = "account" in message.extra  # a person's own sign-in mail or code: no waiting
+        # a person's own sign-in mail or code: no waiting
+        account = send_budget.ACCOUNT in message.extra
         if message.channel.bound_by_contact_hours and message.sandbox_of is None and not account:
             allowed = self.window.next_allowed(now)
             if allowed > now:
@@ -617,12 +618,13 @@ class MessagingService:
             return None
 
     def _transient(self, message: OutboundMessage, etag: str, exc: TransientSendError) -> str:
-        if message.attempts >= MAX_ATTEMPTS:
+        now = self.clock.now()
+        if send_budget.gives_up(message, now):
             return self._failed(
                 message, etag, f"gave up after {message.attempts} attempts: {exc}", what="gave_up"
             )
         backoff = timedelta(seconds=max(exc.retry_after or 0, min(3600, 30 * 2**message.attempts)))
-        now = self.clock.now()
+        since = send_budget.failing_since(message, now)
         pending = replace(
             message,
             status=OutboxStatus.PENDING,
@@ -631,7 +633,11 @@ class MessagingService:
             updated_at=now,
             # the sweep reads the wait from the record: a Retry-After past its hour was
             # answered with jobs of its own every hour, the tries used up early (codereview20 F3)
-            extra={**message.extra, RETRY_AT: (now + backoff).isoformat()},
+            extra={
+                **message.extra,
+                RETRY_AT: (now + backoff).isoformat(),
+                send_budget.FAILING_SINCE: since.isoformat(),
+            },
         )
         self.outbox.save(pending, etag)
         return self._defer(pending, backoff, f"transient failure: {exc}")
