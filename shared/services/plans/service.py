@@ -57,7 +57,7 @@ from shared.services.handed_over import refuse_handed_over
 from shared.services.ledger.costs_holds import ended_plan_costs_ref, plan_costs_ref
 from shared.services.ledger.plan_parts import PlansById
 from shared.services.payments import PaymentService
-from shared.services.plans import notices, owed_notices
+from shared.services.plans import notices, owed_notices, statements_wait
 from shared.services.plans.direct_debit import (
     COLLECTED_INTO,
     DirectDebitDesk,
@@ -80,6 +80,9 @@ RETRIES = 5
 # how long a breach waits for an installment's online payment the debtor made (its webhook
 # job late): the reconcile run asks Mollie about unbooked payments well within it
 ONLINE_WAIT_DAYS = 2
+# the days after a grace's end a running plan in arrears is looked at daily: a breach may wait
+# that long for an online payment or the bank statements of the grace's last days
+BREACH_WAIT_DAYS = max(ONLINE_WAIT_DAYS, statements_wait.FEED_DAYS)
 # how long after a lapse money dated within its grace still makes the plan run on
 KEPT_WITHIN_WEEKS = 4
 
@@ -1236,7 +1239,11 @@ class PlanService:
             updated = self._withdraw(client, updated, asks_too_much)
             if updated.status is PlanStatus.ACTIVE:
                 updated = updated.settle(updated.paid, today)
-        if updated.breached(today) and not self._paid_online_meanwhile(client, updated, today):
+        if (
+            updated.breached(today)
+            and not self._paid_online_meanwhile(client, updated, today)
+            and not self._statements_behind(client, updated, today)
+        ):
             lapsed = replace(
                 self._withdraw(
                     client,
@@ -1384,6 +1391,20 @@ class PlanService:
             self._log(updated, "completed", "Nothing is owed any more on its invoices")
             self._contact(updated, f"Payment plan {plan.plan_id} completed")
         return updated
+
+    def _statements_behind(self, client: Client, plan: PaymentPlan, today: date) -> bool:
+        """The client's bank statements do not yet reach the grace's last day: a transfer of
+        those days may be on a file still to come (after an outage, the run came before the
+        files of the days it missed: failure24 F2). The breach waits for them, looked at daily
+        (``_next_attention``), as long as the account is fed (``statements_wait``)."""
+        behind = statements_wait.statements_behind(self.repos.banking, client.ibans, plan, today)
+        if behind is None:
+            return False
+        account, reach = behind
+        self._log(plan, "breach_waits", f"An installment is in arrears, but the bank statements "
+                  f"of {account} reach only {reach:%d-%m-%Y}: the breach waits for the days "
+                  "after it")  # fmt: skip
+        return True
 
     def _paid_online_meanwhile(self, client: Client, plan: PaymentPlan, today: date) -> bool:
         """An installment in arrears has an online payment the debtor made in the portal that
@@ -1977,9 +1998,10 @@ class PlanService:
                 if grace_end > after:
                     candidates.append(grace_end)
                 continue
-            if grace_end <= after < grace_end + timedelta(days=ONLINE_WAIT_DAYS):
+            if grace_end <= after < grace_end + timedelta(days=BREACH_WAIT_DAYS):
                 # in arrears past its grace and still running: a breach waiting for an online
-                # payment (``_paid_online_meanwhile``) is judged again tomorrow
+                # payment (``_paid_online_meanwhile``) or for the bank statements
+                # (``_statements_behind``) is judged again tomorrow
                 candidates.append(after + timedelta(days=1))
             remind = inst.due_date + timedelta(days=plan.rules.reminder_offset_days)
             submit = inst.due_date - timedelta(days=COLLECTION_LEAD_DAYS)
