@@ -378,7 +378,7 @@ class MessagingService:
             return "claimed elsewhere"
         message, etag = found
         checks = int(message.extra.get(RECHECKS, "0") or 0)
-        if message.status is OutboxStatus.UNCERTAIN and checks:
+        if message.status is OutboxStatus.UNCERTAIN and RECHECKS in message.extra:
             # its next question to the provider, whose job went with the refused save (one
             # asked twice answers the same)
             wait = timedelta(minutes=RECHECK_MINUTES[min(checks, len(RECHECK_MINUTES)) - 1])
@@ -742,11 +742,13 @@ class MessagingService:
         """UNCERTAIN: first ask a provider that can confirm a send (now, and a few times
         later: a mail reaches Sent Items only once Exchange has taken it), then a person."""
         confirm = getattr(sender, "confirm", None)
+        now = self.clock.now()
+        unanswered = False  # the question itself failed: no answer, not "not there yet"
         if confirm is not None:
             try:
                 found = confirm(message)
             except SendError:
-                found = None  # the question failed too: as good as "not known yet"
+                found, unanswered = None, True
             if found is not None:
                 extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
                 return self._sent(
@@ -757,15 +759,21 @@ class MessagingService:
                 )
         checks = int(message.extra.get(RECHECKS, "0") or 0)
         confirmable = getattr(sender, "can_confirm", None)
+        # a provider that cannot be asked (down, timing out) is asked again while it is away
+        # up to a day: its failed questions used up the rechecks, and every mail of a Graph
+        # outage over an hour got an item though Graph had it (failure24 F4)
+        since = send_budget.failing_since(message, now)
+        waited_out = unanswered and send_budget.still_away(since, now)
         again = (
             confirm is not None
-            and checks < len(RECHECK_MINUTES)
+            and (checks < len(RECHECK_MINUTES) or waited_out)
             and (confirmable is None or confirmable(message))
         )
         extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
         action_id = extra.get(VERIFY_ACTION) or time_ordered_id(self.clock.now())
         if again:
-            extra[RECHECKS] = str(checks + 1)
+            extra[RECHECKS] = str(checks if waited_out else checks + 1)
+            extra[send_budget.FAILING_SINCE] = since.isoformat()
         else:
             extra[VERIFY_ACTION] = action_id
             extra[FOLLOWUPS] = "pending"  # its item, written below or by a redelivery
@@ -791,7 +799,8 @@ class MessagingService:
         if again:
             self._defer(
                 uncertain,
-                timedelta(minutes=RECHECK_MINUTES[checks]),
+                # an unanswered question waits the longest: the provider is away
+                timedelta(minutes=RECHECK_MINUTES[-1 if unanswered else checks]),
                 f"asking {sender.name} later whether it went out",
             )
             return "uncertain"

@@ -7,7 +7,9 @@ incidents) failed for good every message of its first half hour, each with an it
 person to resend by hand (failure24 F1). A message now gives up only when it has had its
 attempts *and* the provider has been away for it ``PROVIDER_AWAY``: the time from its first
 transient failure is kept on the record (``FAILING_SINCE``). A person's own sign-in mail or
-code keeps the attempts alone: a code is worth nothing hours later.
+code keeps the attempts alone: a code is worth nothing hours later. The same day bounds the
+questions put to a provider that can confirm a send after a lost answer (Graph's Sent Items)
+while the question itself fails (failure24 F4).
 """
 
 from __future__ import annotations
@@ -34,4 +36,9 @@ def gives_up(message: OutboundMessage, now: datetime) -> bool:
         return False
     if ACCOUNT in message.extra:
         return True
-    return now - failing_since(message, now) >= PROVIDER_AWAY
+    return not still_away(failing_since(message, now), now)
+
+
+def still_away(since: datetime, now: datetime) -> bool:
+    """Whether a provider failing since ``since`` is still waited for."""
+    return now - since < PROVIDER_AWAY

@@ -1,4 +1,4 @@
-"""failure24 F1: a provider away for an hour. Six attempts backed off 1, 2, 4, 8 and 16 minutes
+"""failure24 F1, F4: a provider away for an hour. Six attempts backed off 1, 2, 4, 8 and 16 minutes
 gave up 31 minutes after a message's first try: Graph answering 503 from 10:00 to 11:00 failed
 for good the reminders queued in its first quarter of an hour (each a delivery_failure item
 for a person to resend by hand), though the provider came back. A message now waits the
@@ -16,10 +16,11 @@ from shared.domain.messaging import (
     OutboxStatus,
     SendResult,
     TransientSendError,
+    UncertainSendError,
 )
 from shared.services.messaging import MailboxLimits
 from shared.services.send_budget import PROVIDER_AWAY
-from tests.unit.messaging.test_delivery import TUESDAY_10, env, message
+from tests.unit.messaging.test_delivery import TUESDAY_10, ScriptedChannel, env, message
 
 __all__ = ["env"]
 
@@ -107,3 +108,61 @@ def test_a_persons_own_sign_in_code_still_gives_up_after_six_attempts(env):
     host.run_until(TUESDAY_10 + timedelta(hours=1))
     record, _ = service.outbox.get(client.client_id, "k1")
     assert (record.status, record.attempts) == (OutboxStatus.FAILED, 6)
+
+
+class _SlowGraph(ScriptedChannel):
+    """Takes every mail but answers nothing in time until ``back``; its Sent Items cannot be
+    asked meanwhile either."""
+
+    def __init__(self, world, back):
+        super().__init__(name="graph")
+        self.world, self.back = world, back
+        self.asked = 0
+
+    def send(self, msg, content):
+        result = super().send(msg, content)  # Graph has it
+        if self.world.clock.now() < self.back:
+            raise UncertainSendError("graph sent no answer in time: The read operation timed out")
+        return result
+
+    def confirm(self, msg):
+        self.asked += 1
+        if self.world.clock.now() < self.back:
+            raise TransientSendError("graph sent no answer in time (Sent Items)")
+        pid = self.known.get(msg.reference)
+        return SendResult(self.name, pid) if pid else None
+
+
+def test_mails_graph_took_while_it_answered_nothing_for_two_hours_are_confirmed_after(env):
+    """failure24 F4: a failed question to Sent Items used up one of the three rechecks (5, 15,
+    45 minutes): a Graph outage over an hour put a verify_delivery item on the list for each
+    mail of its first hour (6 of 12), though Graph had them all."""
+    world, client, _channel, _queues, service = env
+    service.limits = MailboxLimits(per_minute=1000, per_day=10_000)
+    graph = _SlowGraph(world, TUESDAY_10 + timedelta(hours=2))
+    service.senders = dict.fromkeys(service.senders, graph)
+    host = _Host(world, service)
+    keys = [f"k{i}" for i in range(12)]
+    for i, key in enumerate(keys):  # a mail every 10 minutes through the two hours
+        host.run_until(TUESDAY_10 + timedelta(minutes=10 * i))
+        service.enqueue(message(client, key=key, to=f"d{i}@example.nl"),
+                        MessageContent(subject=f"Herinnering {i}"))  # fmt: skip
+    host.run_until(TUESDAY_10 + timedelta(hours=4))
+    assert set(_statuses(service, client, keys).values()) == {OutboxStatus.SENT}
+    assert len(graph.sent) == 12  # none sent twice
+    kinds = [i.kind for i in world.services.repos.actions.list(client.client_id)[0]]
+    assert kinds == []
+    assert graph.asked <= 12 * 4  # an unanswered question waits 45 minutes
+
+
+def test_a_graph_that_cannot_be_asked_for_a_day_ends_in_a_verify_item(env):
+    world, client, _channel, _queues, service = env
+    graph = _SlowGraph(world, TUESDAY_10 + timedelta(days=3))
+    service.senders = dict.fromkeys(service.senders, graph)
+    host = _Host(world, service)
+    service.enqueue(message(client), MessageContent(subject="Herinnering"))
+    host.run_until(TUESDAY_10 + PROVIDER_AWAY + timedelta(hours=4))  # its last 3 questions
+    record, _ = service.outbox.get(client.client_id, "k1")
+    assert record.status is OutboxStatus.UNCERTAIN and len(graph.sent) == 1
+    kinds = [i.kind for i in world.services.repos.actions.list(client.client_id)[0]]
+    assert kinds == ["verify_delivery"]
