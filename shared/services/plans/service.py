@@ -1064,14 +1064,17 @@ class PlanService:
         import json
 
         on = today or amsterdam_today(self.clock)
-        if self.desk is not None:
-            for name in self.desk.build_files(on):
-                log.info("direct debit file built: %s", name)
         due = self.plans.needing_attention(on)
         for row_on, client_id, plan_id in due:
             body = {"client_id": client_id, "plan_id": plan_id, "on": on.isoformat(),
                     "row_on": row_on.isoformat()}  # fmt: skip
             self.queues.send(INSTALLMENT_QUEUE, json.dumps(body))
+        if self.desk is not None:
+            # after the plans' jobs (the files are of collections days ahead, which no job of
+            # today adds to): a file that cannot be made now (a storage 503) fails the timer,
+            # which is not retried, and had cost every plan its day (failure24 F5)
+            for name in self.desk.build_files(on):
+                log.info("direct debit file built: %s", name)
         return len(due)
 
     def process(
