@@ -910,7 +910,7 @@ class PlanService:
         if plan.activated_at is None or plan.ended_on is None:
             return
         today = amsterdam_today(self.clock)
-        since, numbers = plan.activated_at.date(), list(plan.invoice_numbers)
+        since, numbers = plan.money_since, list(plan.invoice_numbers)
         in_grace = self.money.received_by(client, plan.debtor_number, numbers, since,
                                           plan.include_costs, plan.ended_on - timedelta(days=1))  # fmt: skip
         now = self.money.paid_towards(
@@ -987,7 +987,7 @@ class PlanService:
             assert plan.activated_at is not None
             paid, owed = self.money.standing(
                 client, plan.debtor_number, list(plan.invoice_numbers),
-                plan.activated_at.date(), plan.include_costs, today,
+                plan.money_since, plan.include_costs, today,
             )  # fmt: skip
             asked = plan.total - paid
             if owed is None or owed <= asked:
@@ -1186,7 +1186,7 @@ class PlanService:
             plan, etag = self._collect_debits(client, plan, etag, today)
         assert plan.activated_at is not None
         paid, owed = self.money.standing(
-            client, plan.debtor_number, list(plan.invoice_numbers), plan.activated_at.date(),
+            client, plan.debtor_number, list(plan.invoice_numbers), plan.money_since,
             plan.include_costs, today, plans={plan.plan_id: plan},
         )  # fmt: skip
         updated = plan
@@ -1361,7 +1361,7 @@ class PlanService:
         the plan."""
         assert plan.activated_at is not None
         paid, owed = self.money.standing(
-            client, plan.debtor_number, list(plan.invoice_numbers), plan.activated_at.date(),
+            client, plan.debtor_number, list(plan.invoice_numbers), plan.money_since,
             plan.include_costs, today, plans={plan.plan_id: plan},
         )  # fmt: skip
         if owed is None or owed >= plan.total - paid:
@@ -1727,7 +1727,7 @@ class PlanService:
                 needed = True
                 if plan.activated_at is not None:
                     paid = self.money.paid_towards(client, plan.debtor_number, list(plan.invoice_numbers),
-                                                   plan.activated_at.date(), plan.include_costs)  # fmt: skip
+                                                   plan.money_since, plan.include_costs)  # fmt: skip
                     # paid otherwise meanwhile (a transfer, the portal): the collection that
                     # came back only brought a surplus, and its installment does not fail; the
                     # plan's other collections pay their own installments (law14b B)
@@ -1976,9 +1976,9 @@ class PlanService:
             return after + timedelta(days=1)  # the holds are released (again) tomorrow
         if plan.status is PlanStatus.COMPLETED:
             last = max((i.due_date for i in plan.schedule), default=after)
-            watch_until = max(
-                last, (plan.activated_at.date() if plan.activated_at else last)
-            ) + timedelta(weeks=8)
+            watch_until = max(last, (plan.money_since if plan.activated_at else last)) + timedelta(
+                weeks=8
+            )
             return after + timedelta(days=7) if after < watch_until else None
         if plan.status is PlanStatus.PAUSED and plan.notice_to_tell:
             return after + timedelta(days=1)  # its lowering is told (once) tomorrow
