@@ -338,7 +338,8 @@ class MessagingService:
             message = replace(message, extra={**message.extra, "whatsapp_consent": "yes"})
             message = self._whatsapp_window(message, now)
         sender = self._sender(message)
-        if message.channel is Channel.EMAIL and sender is not self.fallback:
+        paced = message.channel is Channel.EMAIL and sender is not self.fallback
+        if paced:
             wait = self._reserve_mailbox(message)
             if wait is not None:
                 return self._defer(message, wait, "mailbox limit reached")
@@ -353,7 +354,7 @@ class MessagingService:
             etag = self.outbox.save(claimed, etag)
         except PreconditionFailed:
             return "claimed elsewhere"
-        return self._send(claimed, etag, sender)
+        return self._send(claimed, etag, sender, paced=paced)
 
     def _redo_followups(self, message: OutboundMessage, etag: str) -> str | None:
         """The follow-ups of a final record still marked pending, written (each keyed: nothing
@@ -489,7 +490,9 @@ class MessagingService:
             return self.fallback
         return self.senders.get(message.channel, self.fallback)
 
-    def _send(self, message: OutboundMessage, etag: str, sender: ChannelSender) -> str:
+    def _send(
+        self, message: OutboundMessage, etag: str, sender: ChannelSender, *, paced: bool = False
+    ) -> str:
         content = self.content_of(message)
         slot = self._slot(message.sender or "") if message.channel is Channel.EMAIL else None
         try:
@@ -497,6 +500,8 @@ class MessagingService:
                 slot.acquire()
             result = sender.send(message, content)
         except TransientSendError as exc:
+            if paced:  # nothing went: its slot of the mailbox's day is the next message's
+                self._give_back_mailbox(message)
             return self._transient(message, etag, exc)
         except UncertainSendError as exc:
             return self._unconfirmed(message, etag, sender, str(exc))
@@ -911,6 +916,14 @@ class MessagingService:
                 f"Mailbox {mailbox} reached {self.limits.per_day} messages today; the rest waits for tomorrow",
             )
         return tomorrow - now
+
+    def _give_back_mailbox(self, message: OutboundMessage) -> None:
+        """The day's slot a send that did not go out took: with a provider away for hours
+        (failure24 F1) its retries took one each, and a busy mailbox's day was full before the
+        provider came back (the rest waited for the next day, with a mailbox_capacity item)."""
+        mailbox = (message.sender or "default").lower()
+        day = day_key(message.claimed_at or self.clock.now())
+        self.counters.increment(messaging_repo.MAILBOX_PACE, mailbox, day, by=-1)
 
     def _slot(self, mailbox: str) -> threading.BoundedSemaphore:
         with self._slots_lock:

@@ -166,3 +166,22 @@ def test_a_graph_that_cannot_be_asked_for_a_day_ends_in_a_verify_item(env):
     assert record.status is OutboxStatus.UNCERTAIN and len(graph.sent) == 1
     kinds = [i.kind for i in world.services.repos.actions.list(client.client_id)[0]]
     assert kinds == ["verify_delivery"]
+
+
+def test_the_retries_of_a_provider_away_leave_the_mailboxs_day_to_what_goes(env):
+    """With a day's wait, a message's retries took a slot of its mailbox's day each: 3
+    reminders through 3 hours of 503s took 16 slots of a day of 10, and the third waited for
+    the next day with a mailbox_capacity item, though only 3 went out."""
+    world, client, channel, _queues, service = env
+    service.limits = MailboxLimits(per_minute=1000, per_day=10)
+    _provider_away_until(world, channel, TUESDAY_10 + timedelta(hours=3))
+    host = _Host(world, service)
+    keys = ["k0", "k1", "k2"]
+    for key in keys:
+        service.enqueue(message(client, key=key), MessageContent(subject=key))
+    host.run_until(TUESDAY_10 + timedelta(hours=6))
+    assert set(_statuses(service, client, keys).values()) == {OutboxStatus.SENT}
+    kinds = [i.kind for i in world.services.repos.actions.list(client.client_id)[0]]
+    assert "mailbox_capacity" not in kinds
+    used = service.counters.count("MailboxPace", "facturen@c1.example", "d20250304")
+    assert used == 3
