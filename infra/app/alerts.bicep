@@ -98,6 +98,13 @@ var logAlerts = [
     query: 'union (requests | where operation_Name in ("daily_dunning", "run_dunning_client") and success == false | project kind = operation_Name), (customMetrics | where name == "inning.dunning.runs" and tostring(customDimensions.outcome) == "failed" | project kind = "run with errors") | summarize failures = count() by kind'
   }
   {
+    name: 'installment-run-failed'
+    severity: 2
+    window: 'PT1H'
+    description: 'The daily payment-plan timer (installment_run) failed: its plans were not queued that morning, or a direct-debit file was not made (the next morning builds it; two failing mornings and a collection date passes).'
+    query: 'requests | where operation_Name == "installment_run" and success == false | summarize failures = count() by operation_Name'
+  }
+  {
     name: 'dunning-run-missing'
     severity: 1
     window: 'P2D'

@@ -13,6 +13,7 @@ from shared.api.common import principal, validate_body
 from shared.api.http import ApiError, ApiResponse, BadRequest, Unprocessable
 from shared.api.people_auth import ForbiddenError
 from shared.api.router import Context, Handler, Query, Route, Router
+from shared.clock import amsterdam_date
 from shared.domain.people.accounts import User, normalise_email
 from shared.domain.people.audit import to_csv
 from shared.domain.people.authorisation import Role, UserPrincipal
@@ -182,7 +183,7 @@ def register(router: Router, services: Services) -> None:
         if isinstance(p, UserPrincipal):  # a person sees what is meant for them today
             found = people().kit.people.users.get(p.user_id)
             assert found is not None
-            today = services.clock.now().date()
+            today = amsterdam_date(services.clock.now())  # a broadcast's days are Dutch
             shown = people().admin.broadcasts_for(found[0], today)
             return ApiResponse(body={"items": [broadcast_out(b) for b in shown]})
         return ApiResponse(body={"items": [broadcast_out(b) for b in people().admin.published(p)]})

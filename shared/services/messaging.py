@@ -74,6 +74,7 @@ from shared.ports.channels import ChannelSender
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
+from shared.services import send_budget
 from shared.services.poison import PLATFORM_SCOPE
 from shared.services.repositories import Repositories
 from shared.services.whatsapp_stops import on_the_number, standing_stop, stopped_like
@@ -90,7 +91,6 @@ STOP_WORDS = frozenset({"stop", "stoppen", "afmelden", "uitschrijven", "unsubscr
 WHATSAPP_ITEMS_PER_NUMBER_PER_DAY = 5
 # the debtor's own opt-in after a STOP: the only way his consent comes back (attack7 #3)
 START_WORDS = frozenset({"start", "aanmelden"})
-MAX_ATTEMPTS = 6
 MESSAGE_ID = "message-id"  # OutboxRefs partition: our outbound Message-IDs -> outbox record
 FOLLOWUPS = "followups"  # extra on a final record: "pending" until its side records are written
 NOT_SENT = "not_sent"  # extra on a record FAILED before it went out: why (refused, gave_up, ...)
@@ -305,7 +305,8 @@ class MessagingService:
                 )
             return "done"
         now = self.clock.now()
-        account = "account" in message.extra  # a person's own sign-in mail or code: no waiting
+        # a person's own sign-in mail or code: no waiting
+        account = send_budget.ACCOUNT in message.extra
         if message.channel.bound_by_contact_hours and message.sandbox_of is None and not account:
             allowed = self.window.next_allowed(now)
             if allowed > now:
@@ -337,7 +338,8 @@ class MessagingService:
             message = replace(message, extra={**message.extra, "whatsapp_consent": "yes"})
             message = self._whatsapp_window(message, now)
         sender = self._sender(message)
-        if message.channel is Channel.EMAIL and sender is not self.fallback:
+        paced = message.channel is Channel.EMAIL and sender is not self.fallback
+        if paced:
             wait = self._reserve_mailbox(message)
             if wait is not None:
                 return self._defer(message, wait, "mailbox limit reached")
@@ -352,7 +354,7 @@ class MessagingService:
             etag = self.outbox.save(claimed, etag)
         except PreconditionFailed:
             return "claimed elsewhere"
-        return self._send(claimed, etag, sender)
+        return self._send(claimed, etag, sender, paced=paced)
 
     def _redo_followups(self, message: OutboundMessage, etag: str) -> str | None:
         """The follow-ups of a final record still marked pending, written (each keyed: nothing
@@ -377,7 +379,7 @@ class MessagingService:
             return "claimed elsewhere"
         message, etag = found
         checks = int(message.extra.get(RECHECKS, "0") or 0)
-        if message.status is OutboxStatus.UNCERTAIN and checks:
+        if message.status is OutboxStatus.UNCERTAIN and RECHECKS in message.extra:
             # its next question to the provider, whose job went with the refused save (one
             # asked twice answers the same)
             wait = timedelta(minutes=RECHECK_MINUTES[min(checks, len(RECHECK_MINUTES)) - 1])
@@ -488,7 +490,9 @@ class MessagingService:
             return self.fallback
         return self.senders.get(message.channel, self.fallback)
 
-    def _send(self, message: OutboundMessage, etag: str, sender: ChannelSender) -> str:
+    def _send(
+        self, message: OutboundMessage, etag: str, sender: ChannelSender, *, paced: bool = False
+    ) -> str:
         content = self.content_of(message)
         slot = self._slot(message.sender or "") if message.channel is Channel.EMAIL else None
         try:
@@ -496,6 +500,8 @@ class MessagingService:
                 slot.acquire()
             result = sender.send(message, content)
         except TransientSendError as exc:
+            if paced:  # nothing went: its slot of the mailbox's day is the next message's
+                self._give_back_mailbox(message)
             return self._transient(message, etag, exc)
         except UncertainSendError as exc:
             return self._unconfirmed(message, etag, sender, str(exc))
@@ -617,12 +623,13 @@ class MessagingService:
             return None
 
     def _transient(self, message: OutboundMessage, etag: str, exc: TransientSendError) -> str:
-        if message.attempts >= MAX_ATTEMPTS:
+        now = self.clock.now()
+        if send_budget.gives_up(message, now):
             return self._failed(
                 message, etag, f"gave up after {message.attempts} attempts: {exc}", what="gave_up"
             )
         backoff = timedelta(seconds=max(exc.retry_after or 0, min(3600, 30 * 2**message.attempts)))
-        now = self.clock.now()
+        since = send_budget.failing_since(message, now)
         pending = replace(
             message,
             status=OutboxStatus.PENDING,
@@ -631,7 +638,11 @@ class MessagingService:
             updated_at=now,
             # the sweep reads the wait from the record: a Retry-After past its hour was
             # answered with jobs of its own every hour, the tries used up early (codereview20 F3)
-            extra={**message.extra, RETRY_AT: (now + backoff).isoformat()},
+            extra={
+                **message.extra,
+                RETRY_AT: (now + backoff).isoformat(),
+                send_budget.FAILING_SINCE: since.isoformat(),
+            },
         )
         self.outbox.save(pending, etag)
         return self._defer(pending, backoff, f"transient failure: {exc}")
@@ -736,11 +747,13 @@ class MessagingService:
         """UNCERTAIN: first ask a provider that can confirm a send (now, and a few times
         later: a mail reaches Sent Items only once Exchange has taken it), then a person."""
         confirm = getattr(sender, "confirm", None)
+        now = self.clock.now()
+        unanswered = False  # the question itself failed: no answer, not "not there yet"
         if confirm is not None:
             try:
                 found = confirm(message)
             except SendError:
-                found = None  # the question failed too: as good as "not known yet"
+                found, unanswered = None, True
             if found is not None:
                 extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
                 return self._sent(
@@ -751,15 +764,21 @@ class MessagingService:
                 )
         checks = int(message.extra.get(RECHECKS, "0") or 0)
         confirmable = getattr(sender, "can_confirm", None)
+        # a provider that cannot be asked (down, timing out) is asked again while it is away
+        # up to a day: its failed questions used up the rechecks, and every mail of a Graph
+        # outage over an hour got an item though Graph had it (failure24 F4)
+        since = send_budget.failing_since(message, now)
+        waited_out = unanswered and send_budget.still_away(since, now)
         again = (
             confirm is not None
-            and checks < len(RECHECK_MINUTES)
+            and (checks < len(RECHECK_MINUTES) or waited_out)
             and (confirmable is None or confirmable(message))
         )
         extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
         action_id = extra.get(VERIFY_ACTION) or time_ordered_id(self.clock.now())
         if again:
-            extra[RECHECKS] = str(checks + 1)
+            extra[RECHECKS] = str(checks if waited_out else checks + 1)
+            extra[send_budget.FAILING_SINCE] = since.isoformat()
         else:
             extra[VERIFY_ACTION] = action_id
             extra[FOLLOWUPS] = "pending"  # its item, written below or by a redelivery
@@ -785,7 +804,8 @@ class MessagingService:
         if again:
             self._defer(
                 uncertain,
-                timedelta(minutes=RECHECK_MINUTES[checks]),
+                # an unanswered question waits the longest: the provider is away
+                timedelta(minutes=RECHECK_MINUTES[-1 if unanswered else checks]),
                 f"asking {sender.name} later whether it went out",
             )
             return "uncertain"
@@ -896,6 +916,14 @@ class MessagingService:
                 f"Mailbox {mailbox} reached {self.limits.per_day} messages today; the rest waits for tomorrow",
             )
         return tomorrow - now
+
+    def _give_back_mailbox(self, message: OutboundMessage) -> None:
+        """The day's slot a send that did not go out took: with a provider away for hours
+        (failure24 F1) its retries took one each, and a busy mailbox's day was full before the
+        provider came back (the rest waited for the next day, with a mailbox_capacity item)."""
+        mailbox = (message.sender or "default").lower()
+        day = day_key(message.claimed_at or self.clock.now())
+        self.counters.increment(messaging_repo.MAILBOX_PACE, mailbox, day, by=-1)
 
     def _slot(self, mailbox: str) -> threading.BoundedSemaphore:
         with self._slots_lock:

@@ -120,6 +120,7 @@ def test_alerts_availability_and_action_group():
     for name in (
         "poison-queue",
         "dunning-run-failed",
+        "installment-run-failed",
         "dunning-run-missing",
         "client-run-stale",
         "statement-quarantined",

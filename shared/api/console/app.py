@@ -28,6 +28,7 @@ from shared.api.pages import (
     security_headers,
     source_address,
 )
+from shared.clock import amsterdam_date
 from shared.domain.people.accounts import Factor
 from shared.domain.people.factors import digest
 from shared.domain.people.sessions import COOKIE, Stage
@@ -540,7 +541,7 @@ class ConsoleApp:
             return self._enrol(req, signed, False, f"{BASE}/account")
         found = self.people.kit.people.users.get(signed.user.user_id)
         user = found[0] if found else signed.user
-        today = self.services.clock.now().date()
+        today = amsterdam_date(self.services.clock.now())  # a broadcast's days are Dutch
         return self._page(
             req, "account", "account", status, cookie, signed, csrf=signed.session.csrf, user=user, signed_in=True,
             broadcasts=self.people.admin.broadcasts_for(user, today), sessions=accounts.sessions(signed),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from shared.clock import amsterdam_date
 from shared.domain.money import Cents
 from shared.domain.plans.progress import (
     InstallmentState,
@@ -136,6 +137,9 @@ class PaymentPlan:
     created_by: str
     status: PlanStatus = PlanStatus.DRAFT
     activated_at: datetime | None = None
+    # the Amsterdam day of the activation, from which money counts towards the plan
+    # (``money_since``); None on plans activated before it was kept
+    activated_on: date | None = None
     paid: Cents = 0  # what the payments that stand have brought, as last seen
     failed: frozenset[int] = field(default_factory=frozenset)
     skipped: frozenset[int] = field(default_factory=frozenset)
@@ -283,6 +287,19 @@ class PaymentPlan:
             out[number] = max(out.get(number, day), day)
         return out
 
+    @property
+    def money_since(self) -> date:
+        """The day from which money counts towards the (activated) plan: its activation's
+        Amsterdam day. ``activated_at``'s own date is UTC's: a plan activated between 00:00 and
+        02:00 in Amsterdam counted the day before's payments, already off its total, as paid
+        towards its first installment (failure24 F6). A plan activated before the day was kept
+        counts from that UTC day still: moving it would read the money it counted as a
+        payment that came back."""
+        if self.activated_on is not None:
+            return self.activated_on
+        assert self.activated_at is not None, "only an activated plan counts money"
+        return self.activated_at.date()
+
     def grace_from(self, inst: ScheduledInstallment) -> date:
         """The day this installment's grace runs from (its due date, or later: ``counts_from``)."""
         return max(inst.due_date, self.counts_from.get(inst.number, inst.due_date))
@@ -317,7 +334,9 @@ class PaymentPlan:
                 "a direct-debit plan needs a signed mandate before activation",
                 code="plan_needs_mandate",
             )
-        return replace(self, status=PlanStatus.ACTIVE, activated_at=at)
+        return replace(
+            self, status=PlanStatus.ACTIVE, activated_at=at, activated_on=amsterdam_date(at)
+        )
 
     # -- running -----------------------------------------------------------------------------
     def pause(self, reason: str) -> PaymentPlan:

@@ -28,7 +28,7 @@ from shared.domain.people.factors import (
 from shared.domain.people.passwords import verify_password
 from shared.domain.people.sessions import Session, Stage, new_csrf, new_session_id
 from shared.ports.tables import PreconditionFailed
-from shared.services.people import factor_told, texts
+from shared.services.people import factor_passed, factor_told, texts
 from shared.services.people.kit import Kit, Throttled
 
 log = logging.getLogger("inning.people")
@@ -114,9 +114,12 @@ class SignInService:
         return Signed(cookie, session, user)
 
     def renew(self, signed: Signed, user: User, source: str, agent: str) -> Signed:
-        """A new id for the same person (ASVS 5.0 7.2.4): the old cookie stops working."""
+        """A new id for the same person (ASVS 5.0 7.2.4): the old cookie stops working. The
+        new session is written first: a write refused in between leaves the old one to try
+        again with (``factor_passed``), not the person without either."""
+        renewed = self._open(user, Stage.FULL, source, agent)
         self.people.sessions.end(signed.session.key)
-        return self._open(user, Stage.FULL, source, agent)
+        return renewed
 
     def _user_may_enter(self, user: User) -> bool:
         if user.status is UserStatus.DEACTIVATED:
@@ -249,7 +252,9 @@ class SignInService:
                 return good
         return False
 
-    def check_totp(self, user: User, etag: str, code: str, source: str = "") -> bool:
+    def check_totp(
+        self, user: User, etag: str, code: str, source: str = "", session_key: str = ""
+    ) -> bool:
         """Accept a code once: the matched step is stored under the etag, so of two requests
         with one code only one succeeds (ASVS 5.0 6.5.1), with the address it came from
         (keyed hash). A replay is logged and raises :class:`CodeReused`, so the page says
@@ -268,6 +273,7 @@ class SignInService:
                     raise CodeReused()
                 return False
             extra = {**user.extra, TOTP_USED_FROM: f"{step}|{self._from(source)}"}
+            extra = factor_passed.mark(extra, session_key, "totp")
             try:
                 self.people.users.save(replace(user, totp_last_step=step, extra=extra), etag)
                 return True
@@ -301,7 +307,7 @@ class SignInService:
         key = "acct-reused-" + self.kit.hashed("totp-reused", f"{user.user_id}|{step}")[:32]
         self.kit.mail(user, subject, text, key=key)
 
-    def use_recovery_code(self, user: User, etag: str, code: str) -> bool:
+    def use_recovery_code(self, user: User, etag: str, code: str, session_key: str = "") -> bool:
         digest = self.kit.hashed("recovery", normal_recovery_code(code))
         for _ in range(5):
             match = next((h for h in user.recovery_hashes if same(h, digest)), None)
@@ -309,7 +315,12 @@ class SignInService:
                 return False
             left = tuple(h for h in user.recovery_hashes if h != match)
             try:
-                self.people.users.save(replace(user, recovery_hashes=left), etag)
+                spent = replace(
+                    user,
+                    recovery_hashes=left,
+                    extra=factor_passed.mark(user.extra, session_key, "recovery"),
+                )
+                self.people.users.save(spent, etag)
             except PreconditionFailed:
                 found = self.people.users.get(user.user_id)
                 if found is None:
@@ -332,11 +343,15 @@ class SignInService:
         assert found is not None
         user, etag = found
         normal = normal_recovery_code(code)
-        if len(normal) == 24:
-            ok, how = self.use_recovery_code(user, etag, code), "recovery"
+        key = signed.session.key
+        passed = factor_passed.passed_here(user, key)
+        if passed is not None:  # its code was taken, the sign-in cut after: not asked again
+            ok, how = True, passed
+        elif len(normal) == 24:
+            ok, how = self.use_recovery_code(user, etag, code, key), "recovery"
         elif user.factor is Factor.TOTP:
             try:
-                ok, how = self.check_totp(user, etag, code, source), "totp"
+                ok, how = self.check_totp(user, etag, code, source, key), "totp"
             except CodeReused:  # counted and audited as any refused code, then said so
                 self.kit.audit_user(Event.SECOND_FACTOR_FAILED, user, source=source,
                                     factor="totp")  # fmt: skip

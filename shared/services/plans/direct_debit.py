@@ -20,6 +20,7 @@ never lost, never in two files (an item records the file it went into).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -44,6 +45,8 @@ from shared.domain.sepa_xml import SepaFileError
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore, all_rows
 from shared.services.repositories import Repositories
+
+log = logging.getLogger("inning.plans")
 
 COLLECTIONS = "SddCollections"
 PENDING = "SddPending"
@@ -241,6 +244,9 @@ class DirectDebitDesk:
         list and stops no other client's file."""
         high = (today + timedelta(days=FILE_LEAD_DAYS)).strftime("%Y%m%d") + "|\U0010ffff"
         built = []
+        # a file that cannot be made now (a storage 503, a timeout) stops no other client's:
+        # raised once the others are made, its row left for the next build (failure24 F5)
+        failure: Exception | None = None
         for row in all_rows(self.store, PENDING, pk="pending", rk_range=(None, high)):
             day, encoded_client = row.rk.split("|", 1)
             client_id = decode(encoded_client)
@@ -256,9 +262,15 @@ class DirectDebitDesk:
             except (DirectDebitError, SepaFileError) as exc:
                 self._refused(client_id, on, str(exc))
                 continue  # the row stays: the file is built once the client's setup is fixed
+            except Exception as exc:  # raised below, once the others are made
+                log.exception("direct debit file of %s for %s not made now", client_id, on)
+                failure = failure or exc
+                continue
             if name:
                 built.append(name)
             self._done(row)
+        if failure is not None:
+            raise failure
         return built
 
     def _done(self, row: Row) -> None:

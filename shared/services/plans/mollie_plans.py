@@ -309,7 +309,7 @@ class MolliePlanDesk:
         if plan.activated_at is None:
             return debit.amount
         paid = self.svc.money.paid_towards(client, plan.debtor_number, list(plan.invoice_numbers),
-                                           plan.activated_at.date(), plan.include_costs)  # fmt: skip
+                                           plan.money_since, plan.include_costs)  # fmt: skip
         own = self.svc.repos.payments.get(client.client_id, debit.payment_id)
         if own is not None and not own.reversed:
             paid -= sum(a.amount for a in own.allocations

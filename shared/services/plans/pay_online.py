@@ -67,7 +67,7 @@ class InstallmentCheckout:
             return plan
         paid = self.plans.money.paid_towards(client, plan.debtor_number,
                                              list(plan.invoice_numbers),
-                                             plan.activated_at.date(), plan.include_costs)  # fmt: skip
+                                             plan.money_since, plan.include_costs)  # fmt: skip
         return plan.settle(paid, amsterdam_today(self.plans.clock))
 
     def pay(

@@ -56,7 +56,7 @@ from shared.services.handed_over import refuse_handed_over
 from shared.services.ledger.costs_holds import ended_plan_costs_ref, plan_costs_ref
 from shared.services.ledger.plan_parts import PlansById
 from shared.services.payments import PaymentService
-from shared.services.plans import notices, owed_notices
+from shared.services.plans import notices, owed_notices, statements_wait
 from shared.services.plans.direct_debit import (
     COLLECTED_INTO,
     DirectDebitDesk,
@@ -79,6 +79,9 @@ RETRIES = 5
 # how long a breach waits for an installment's online payment the debtor made (its webhook
 # job late): the reconcile run asks Mollie about unbooked payments well within it
 ONLINE_WAIT_DAYS = 2
+# the days after a grace's end a running plan in arrears is looked at daily: a breach may wait
+# that long for an online payment or the bank statements of the grace's last days
+BREACH_WAIT_DAYS = max(ONLINE_WAIT_DAYS, statements_wait.FEED_DAYS)
 # how long after a lapse money dated within its grace still makes the plan run on
 KEPT_WITHIN_WEEKS = 4
 
@@ -906,7 +909,7 @@ class PlanService:
         if plan.activated_at is None or plan.ended_on is None:
             return
         today = amsterdam_today(self.clock)
-        since, numbers = plan.activated_at.date(), list(plan.invoice_numbers)
+        since, numbers = plan.money_since, list(plan.invoice_numbers)
         in_grace = self.money.received_by(client, plan.debtor_number, numbers, since,
                                           plan.include_costs, plan.ended_on - timedelta(days=1))  # fmt: skip
         now = self.money.paid_towards(
@@ -983,7 +986,7 @@ class PlanService:
             assert plan.activated_at is not None
             paid, owed = self.money.standing(
                 client, plan.debtor_number, list(plan.invoice_numbers),
-                plan.activated_at.date(), plan.include_costs, today,
+                plan.money_since, plan.include_costs, today,
             )  # fmt: skip
             asked = plan.total - paid
             if owed is None or owed <= asked:
@@ -1060,14 +1063,17 @@ class PlanService:
         import json
 
         on = today or amsterdam_today(self.clock)
-        if self.desk is not None:
-            for name in self.desk.build_files(on):
-                log.info("direct debit file built: %s", name)
         due = self.plans.needing_attention(on)
         for row_on, client_id, plan_id in due:
             body = {"client_id": client_id, "plan_id": plan_id, "on": on.isoformat(),
                     "row_on": row_on.isoformat()}  # fmt: skip
             self.queues.send(INSTALLMENT_QUEUE, json.dumps(body))
+        if self.desk is not None:
+            # after the plans' jobs (the files are of collections days ahead, which no job of
+            # today adds to): a file that cannot be made now (a storage 503) fails the timer,
+            # which is not retried, and had cost every plan its day (failure24 F5)
+            for name in self.desk.build_files(on):
+                log.info("direct debit file built: %s", name)
         return len(due)
 
     def process(
@@ -1179,7 +1185,7 @@ class PlanService:
             plan, etag = self._collect_debits(client, plan, etag, today)
         assert plan.activated_at is not None
         paid, owed = self.money.standing(
-            client, plan.debtor_number, list(plan.invoice_numbers), plan.activated_at.date(),
+            client, plan.debtor_number, list(plan.invoice_numbers), plan.money_since,
             plan.include_costs, today, plans={plan.plan_id: plan},
         )  # fmt: skip
         updated = plan
@@ -1235,7 +1241,11 @@ class PlanService:
             updated = self._withdraw(client, updated, asks_too_much)
             if updated.status is PlanStatus.ACTIVE:
                 updated = updated.settle(updated.paid, today)
-        if updated.breached(today) and not self._paid_online_meanwhile(client, updated, today):
+        if (
+            updated.breached(today)
+            and not self._paid_online_meanwhile(client, updated, today)
+            and not self._statements_behind(client, updated, today)
+        ):
             lapsed = replace(
                 self._withdraw(
                     client,
@@ -1350,7 +1360,7 @@ class PlanService:
         the plan."""
         assert plan.activated_at is not None
         paid, owed = self.money.standing(
-            client, plan.debtor_number, list(plan.invoice_numbers), plan.activated_at.date(),
+            client, plan.debtor_number, list(plan.invoice_numbers), plan.money_since,
             plan.include_costs, today, plans={plan.plan_id: plan},
         )  # fmt: skip
         if owed is None or owed >= plan.total - paid:
@@ -1383,6 +1393,20 @@ class PlanService:
             self._log(updated, "completed", "Nothing is owed any more on its invoices")
             self._contact(updated, f"Payment plan {plan.plan_id} completed")
         return updated
+
+    def _statements_behind(self, client: Client, plan: PaymentPlan, today: date) -> bool:
+        """The client's bank statements do not yet reach the grace's last day: a transfer of
+        those days may be on a file still to come (after an outage, the run came before the
+        files of the days it missed: failure24 F2). The breach waits for them, looked at daily
+        (``_next_attention``), as long as the account is fed (``statements_wait``)."""
+        behind = statements_wait.statements_behind(self.repos.banking, client.ibans, plan, today)
+        if behind is None:
+            return False
+        account, reach = behind
+        self._log(plan, "breach_waits", f"An installment is in arrears, but the bank statements "
+                  f"of {account} reach only {reach:%d-%m-%Y}: the breach waits for the days "
+                  "after it")  # fmt: skip
+        return True
 
     def _paid_online_meanwhile(self, client: Client, plan: PaymentPlan, today: date) -> bool:
         """An installment in arrears has an online payment the debtor made in the portal that
@@ -1700,7 +1724,7 @@ class PlanService:
                 needed = True
                 if plan.activated_at is not None:
                     paid = self.money.paid_towards(client, plan.debtor_number, list(plan.invoice_numbers),
-                                                   plan.activated_at.date(), plan.include_costs)  # fmt: skip
+                                                   plan.money_since, plan.include_costs)  # fmt: skip
                     # paid otherwise meanwhile (a transfer, the portal): the collection that
                     # came back only brought a surplus, and its installment does not fail; the
                     # plan's other collections pay their own installments (law14b B)
@@ -1947,9 +1971,9 @@ class PlanService:
             return after + timedelta(days=1)  # the holds are released (again) tomorrow
         if plan.status is PlanStatus.COMPLETED:
             last = max((i.due_date for i in plan.schedule), default=after)
-            watch_until = max(
-                last, (plan.activated_at.date() if plan.activated_at else last)
-            ) + timedelta(weeks=8)
+            watch_until = max(last, (plan.money_since if plan.activated_at else last)) + timedelta(
+                weeks=8
+            )
             return after + timedelta(days=7) if after < watch_until else None
         if plan.status is PlanStatus.PAUSED and plan.notice_to_tell:
             return after + timedelta(days=1)  # its lowering is told (once) tomorrow
@@ -1972,9 +1996,10 @@ class PlanService:
                 if grace_end > after:
                     candidates.append(grace_end)
                 continue
-            if grace_end <= after < grace_end + timedelta(days=ONLINE_WAIT_DAYS):
+            if grace_end <= after < grace_end + timedelta(days=BREACH_WAIT_DAYS):
                 # in arrears past its grace and still running: a breach waiting for an online
-                # payment (``_paid_online_meanwhile``) is judged again tomorrow
+                # payment (``_paid_online_meanwhile``) or for the bank statements
+                # (``_statements_behind``) is judged again tomorrow
                 candidates.append(after + timedelta(days=1))
             remind = inst.due_date + timedelta(days=plan.rules.reminder_offset_days)
             submit = inst.due_date - timedelta(days=COLLECTION_LEAD_DAYS)

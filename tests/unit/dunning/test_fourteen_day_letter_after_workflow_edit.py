@@ -16,6 +16,7 @@ from tests.unit.dunning.test_fourteen_day_letter_sent_late import (
     _Refusing,
     _world,
 )
+from tests.unit.messaging.provider_away import retried_until_given_up
 
 FRIENDLY = {"name": "Vriendelijk", "channel": "email", "offset_days": 1,
             "templates": {"nl": "t-reminder"}}  # fmt: skip
@@ -67,8 +68,7 @@ def test_a_letter_never_sent_after_an_edit_starts_no_costs_term(world, edit):
     _mornings(world, client, date(2025, 12, 4), date(2025, 12, 4))  # planned Thu 4-12
     [(message, _)] = messaging.outbox.with_prefix(client.client_id, "dun|D1|")
     _edit(a, EDITS[edit]("letter"))
-    for _ in range(10):  # the outbox's retries, until it gives up
-        messaging.deliver(client.client_id, message.key)
+    retried_until_given_up(world, lambda: messaging.deliver(client.client_id, message.key))
     failed, _ = messaging.outbox.get(client.client_id, message.key)
     assert failed.status is OutboxStatus.FAILED
     claim = a.call("GET", f"{BASE}/F1/claim", on="2026-02-01").body
@@ -98,7 +98,6 @@ def test_a_letter_queued_before_the_mark_existed_is_found_by_its_step(world):
     }
     messaging.outbox.save(replace(message, extra=old), etag)
     _edit(a, EDITS["step in front"]("letter"))
-    for _ in range(10):
-        messaging.deliver(client.client_id, message.key)
+    retried_until_given_up(world, lambda: messaging.deliver(client.client_id, message.key))
     claim = a.call("GET", f"{BASE}/F1/claim", on="2026-02-01").body
     assert claim.get("costs_owed_from") is None and claim["open"]["costs"] == "0.00"

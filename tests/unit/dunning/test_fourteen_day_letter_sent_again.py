@@ -18,6 +18,7 @@ from shared.domain.people.authorisation import Role
 from shared.domain.records import ActionItem, ActionStatus
 from tests.unit.console.conftest import csrf_of, desk_for, forms_of
 from tests.unit.dunning.test_fourteen_day_letter_sent_late import BASE, _mornings, _Refusing, _world
+from tests.unit.messaging.provider_away import retried_until_given_up
 
 THURSDAY_11 = datetime(2025, 12, 11, 9, 0, tzinfo=UTC)
 
@@ -31,8 +32,7 @@ def _failed_letter(world):
     messaging.senders = {**senders, Channel.LETTER: _Refusing()}
     _mornings(world, client, date(2025, 12, 4), date(2025, 12, 4))  # planned Thu 4-12
     [(message, _)] = messaging.outbox.with_prefix(client.client_id, "dun|D1|")
-    for _ in range(10):  # the outbox's retries, until it gives up
-        messaging.deliver(client.client_id, message.key)
+    retried_until_given_up(world, lambda: messaging.deliver(client.client_id, message.key))
     assert messaging.outbox.get(client.client_id, message.key)[0].status is OutboxStatus.FAILED
     messaging.senders = senders  # the print provider is back
     [item] = [i for i in a.call("GET", "/v1/clients/C1/actions").body["items"]

@@ -16,6 +16,7 @@ from shared.domain.messaging import Channel, OutboxStatus, SendResult, Transient
 from shared.services.messaging import MailboxLimits
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.dunning.test_daily_run import FOURTEEN, SEEN, TEMPLATES, day
+from tests.unit.messaging.provider_away import retried_until_given_up
 
 BASE = "/v1/clients/C1/invoices"
 # the letter's own date and the day from which costs are owed, as the debtor reads them
@@ -98,8 +99,7 @@ def test_a_letter_whose_sending_failed_starts_no_costs_term(world):
     _mornings(world, client, date(2025, 12, 4), date(2025, 12, 4))  # planned Thu 4-12
     [(message, _)] = messaging.outbox.with_prefix(client.client_id, "dun|D1|")
     assert a.call("GET", f"{BASE}/F1/claim").body["costs_owed_from"] is not None
-    for _ in range(10):  # the outbox's retries, until it gives up
-        messaging.deliver(client.client_id, message.key)
+    retried_until_given_up(world, lambda: messaging.deliver(client.client_id, message.key))
     failed, _ = messaging.outbox.get(client.client_id, message.key)
     assert failed.status is OutboxStatus.FAILED
     claim = a.call("GET", f"{BASE}/F1/claim", on="2026-02-01").body

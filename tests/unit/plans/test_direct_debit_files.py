@@ -44,3 +44,34 @@ def test_a_crash_before_the_file_is_written_finishes_that_file(world, monkeypatc
     assert desk.build_files(BUILT_ON) == [] and len(files.names(CONTAINER)) == 1
     items = a.call("GET", "/v1/clients/C1/actions").body["items"]
     assert [x["kind"] for x in items].count("direct_debit_file") == 1
+
+
+def test_a_file_that_cannot_be_made_now_stops_no_other_clients_file(world, monkeypatch):
+    """failure24 F5: a storage 503 on one client's file ended the build: the clients after it
+    had no file that morning (two such mornings and their collection date passed)."""
+    a = world.agency_a
+    world.clock.at = datetime(2026, 2, 27, 6, 0, tzinfo=UTC)
+    desk = world.services.plans.desk
+    mandate = Mandate("MND-1", date(2026, 1, 2), "NL91ABNA0417164300", "Debtor D1")
+    for number in ("C1", "C2"):
+        a.call("POST", "/v1/clients", {"items": [client_row(number)]})
+        a.call("PUT", f"/v1/clients/{number}/plan-rules", {"creditor_id": "NL69ZZZ123456780000"})
+        client = world.services.access.client_for(world.services.access.authenticate(a.key), number)
+        debit = DirectDebit(1, 1, ON, 5_000, f"PL{number}-1-1", first=True)
+        desk.submit(client.client_id, f"PL{number}", mandate, debit, "Termijn 1")
+    files = world.services.files
+    real_put = files.put
+    busy = {"left": 1}
+
+    def put(*args, **kwargs):
+        if busy["left"]:
+            busy["left"] -= 1
+            raise ConnectionResetError("503 ServerBusy")
+        return real_put(*args, **kwargs)
+
+    monkeypatch.setattr(files, "put", put)
+    with pytest.raises(ConnectionResetError):  # the timer still fails: the alert tells
+        desk.build_files(BUILT_ON)
+    assert len(files.names(CONTAINER)) == 1  # the other client's file is made
+    assert len(desk.build_files(BUILT_ON)) == 1  # and the first one's the next time
+    assert len(files.names(CONTAINER)) == 2
