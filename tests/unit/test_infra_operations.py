@@ -220,3 +220,50 @@ def test_after_azd_down_the_soft_deleted_vault_is_recovered_not_recreated(tmp_pa
     assert "recover: vaultRecover" in bicep("main.bicep")
     params = json.loads(bicep("main.parameters.json"))["parameters"]
     assert params["vaultRecover"] == {"value": "${INNING_VAULT_RECOVER=false}"}
+
+
+# role definition ids (learn.microsoft.com/azure/role-based-access-control/built-in-roles)
+ROLE_IDS = {
+    "Storage Table Data Contributor": "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    "Storage Queue Data Contributor": "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+    "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+}
+# a role the runbook names, and the one the operator holds that covers it
+COVERED_BY = {"Key Vault Secrets User": "Key Vault Secrets Officer"}
+
+
+def test_the_operator_who_runs_azd_gets_the_roles_the_runbook_names() -> None:
+    """ops24 F2: storage takes no keys and the vault is RBAC-only, so a subscription Owner
+    reads no table, blob, queue or secret; only the app's identity had data-plane roles, and
+    right after a first `azd up` the runbook's `inning agency create`, `inning backup`,
+    `inning poison replay` and `az keyvault secret set` answered 403."""
+    params = json.loads(bicep("main.parameters.json"))["parameters"]
+    assert params["operatorPrincipalId"] == {"value": "${AZURE_PRINCIPAL_ID=}"}
+    main = bicep("main.bicep")
+    assert re.search(r"^param operatorPrincipalId string = ''$", main, re.MULTILINE)
+    assert "operatorPrincipalId: operatorPrincipalId" in main
+    rbac = bicep("app/rbac.bicep")
+    roles = dict(re.findall(r"^\s+(\w+): '([0-9a-f-]{36})'", rbac, re.MULTILINE))
+    storage = re.search(r"var operatorStorageRoles = \[([^\]]*)\]", rbac)
+    assert storage, "operatorStorageRoles not found"
+    granted = {roles[r.strip().removeprefix("roles.")] for r in storage.group(1).split(",")}
+    # every assignment to the operator is skipped when azd names nobody, and names the operator
+    operator = re.findall(
+        r"resource \w+ 'Microsoft.Authorization/roleAssignments@[^']+' = (.*?)\n}", rbac, re.S
+    )
+    mine = [block for block in operator if "operatorPrincipalId" in block]
+    assert len(mine) == 2, mine
+    for block in mine:
+        assert "if (!empty(operatorPrincipalId))" in block
+        assert "principalId: operatorPrincipalId" in block
+        assert "principalId: principalId" not in block
+    vault = next(b for b in mine if "scope: vault" in b)
+    granted |= {roles[r] for r in re.findall(r"roles\.(\w+)\)$", vault, re.MULTILINE)}
+    runbook = (ROOT / "docs" / "operations.md").read_text()
+    named = set(re.findall(r"\*((?:Storage \w+ Data|Key Vault Secrets) \w+)\*", runbook))
+    assert {"Storage Table Data Contributor", "Storage Blob Data Contributor"} <= named
+    for role in sorted(named):
+        assert ROLE_IDS[COVERED_BY.get(role, role)] in granted, f"the operator lacks {role}"
+    # nothing more than the data roles: no Owner of the vault's access, no blob Owner
+    assert granted == set(ROLE_IDS.values())
