@@ -267,3 +267,41 @@ def test_the_operator_who_runs_azd_gets_the_roles_the_runbook_names() -> None:
         assert ROLE_IDS[COVERED_BY.get(role, role)] in granted, f"the operator lacks {role}"
     # nothing more than the data roles: no Owner of the vault's access, no blob Owner
     assert granted == set(ROLE_IDS.values())
+
+
+def _summarize_where(query: str, rows: list[dict[str, float]]) -> bool:
+    """Whether a log alert query of the shape ``... | summarize a = agg(col), ... by queue =
+    ... | where <condition>`` returns a row over ``rows`` (one queue's customMetrics rows):
+    the subset of KQL the alert uses, evaluated as Log Analytics does."""
+    summarize = re.search(r"\| summarize (.*?) by queue = \S+ \| where (.*)$", query)
+    assert summarize, query
+    aggregates = {"max": max, "min": min, "sum": sum, "count": len}
+    values: dict[str, float] = {}
+    for name, agg, column in re.findall(r"(\w+) = (\w+)\((\w*)\)", summarize.group(1)):
+        values[name] = aggregates[agg]([r[column] for r in rows] if column else rows)
+    # KQL's and, or, >, >= read as Python's: the alert's own where clause
+    return bool(eval(summarize.group(2), {}, values))
+
+
+def test_the_poison_queue_alert_pages_a_drain_that_fails_not_one_that_works() -> None:
+    """ops24 F3: the sweep drains five poison queues (installments, settlement-run,
+    usage-month, console-jobs, rate-restatement) on POISON_SWEEP_SCHEDULE, the same second as
+    the watch's WATCH_SCHEDULE; one watch run that read a queue before the sweep emptied it
+    paged severity 1 for a message already on the action list."""
+    api = bicep("app/api.bicep")
+    sweep = re.search(r"'POISON_SWEEP_SCHEDULE', value: '([^']+)'", api)
+    watch = re.search(r"'WATCH_SCHEDULE', value: '([^']+)'", api)
+    assert sweep and watch and sweep.group(1) == watch.group(1)  # the race the query allows for
+    query = _log_alerts()["poison-queue"]
+
+    def sample(depth: float) -> dict[str, float]:  # one watch run, as the exporter sends it
+        return {"valueMin": depth, "valueMax": depth, "valueSum": depth, "valueCount": 1}
+
+    drained = [sample(1), sample(0), sample(0)]  # seen once, then the sweep had it
+    stuck = [sample(1), sample(1), sample(2)]  # the drain fails: it stays and grows
+    platform = [sample(3), sample(3)]  # no operator agency: stays from run to run
+    lone = [sample(1)]  # a window with a single run says nothing yet
+    assert not _summarize_where(query, drained)
+    assert _summarize_where(query, stuck)
+    assert _summarize_where(query, platform)
+    assert not _summarize_where(query, lone)
