@@ -305,3 +305,24 @@ def test_the_poison_queue_alert_pages_a_drain_that_fails_not_one_that_works() ->
     assert _summarize_where(query, stuck)
     assert _summarize_where(query, platform)
     assert not _summarize_where(query, lone)
+
+
+def test_the_runbook_says_how_to_run_a_failed_daily_dunning_again() -> None:
+    """ops24 F4: no timer is retried and the fan-out queues one client at a time, so a
+    daily_dunning that failed midway left the rest of the clients without a run that day; the
+    alert table said only where to look. The runbook's way back names a timer the code has, a
+    test that shows a second run sends nothing twice, and the alert's own hours."""
+    from tests.support.code_scan import triggers
+
+    runbook = (ROOT / "docs" / "operations.md").read_text()
+    table = runbook[runbook.index("| Alert | Means | First look |") :].split("\n\n", 1)[0]
+    row = next(line for line in table.splitlines() if line.startswith("| dunning-run-failed"))
+    assert "run it again" in row
+    rerun = re.findall(r"/admin/functions/(\w+)\"", runbook)
+    timers = {t.function for t in triggers() if t.kind == "timer_trigger"}
+    assert rerun == ["daily_dunning"] and set(rerun) <= timers
+    cited = re.search(r"`(tests/unit/dunning/\w+\.py)`, `(test_\w+)`", runbook)
+    assert cited is not None
+    assert f"def {cited[2]}(" in (ROOT / cited[1]).read_text()
+    hours = re.search(r"ago\((\d+)h\)", _log_alerts()["dunning-run-missing"])
+    assert hours is not None and f"none succeeded in {hours[1]} h" in row
