@@ -74,6 +74,20 @@ def test_backup_retention_and_resume_are_set() -> None:
     assert 'schedule="%BACKUP_RESUME_SCHEDULE%"' in operations
 
 
+def test_the_resume_waits_out_the_functions_timeout() -> None:
+    """ops24 F7: the resume leaves a backup begun less than RUN_LIMIT ago to its run; that
+    holds only while no timer run lives longer than RUN_LIMIT (host.json functionTimeout)."""
+    from datetime import timedelta
+
+    from shared.services.operations.backups import RUN_LIMIT
+
+    hours, minutes, seconds = json.loads((ROOT / "host.json").read_text())["functionTimeout"].split(
+        ":"
+    )
+    timeout = timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds))
+    assert timeout <= RUN_LIMIT
+
+
 def test_the_backup_is_done_before_the_settlement_run_starts() -> None:
     """failure7 finding 5: the resume window (02:00-05:45) overlapped the 05:00 settlement
     run; a backup taken across it restored a run without its settlements."""

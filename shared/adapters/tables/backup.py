@@ -194,6 +194,15 @@ class TableBackup:
             return False
         return True
 
+    def started_at(self, day: str) -> datetime | None:
+        """When the first blob of ``day``'s backup was written (None: nothing yet)."""
+        container = self.blobs.get_container_client(BACKUP_CONTAINER)
+        try:
+            created = [b.creation_time for b in container.list_blobs(name_starts_with=f"{day}/")]
+        except ResourceNotFoundError:
+            return None
+        return min(created, default=None)
+
     def started_days(self) -> list[str]:
         """Every day with anything under it, complete or not (one listing per day)."""
         container = self.blobs.get_container_client(BACKUP_CONTAINER)
