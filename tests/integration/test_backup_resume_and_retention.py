@@ -16,7 +16,7 @@ from azure.core.exceptions import ResourceExistsError
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
-from shared.adapters.tables.backup import BACKUP_CONTAINER, TableBackup
+from shared.adapters.tables.backup import BACKUP_CONTAINER, BackupError, TableBackup
 from shared.cli.main import main
 from shared.clock import FixedClock
 from shared.services.operations.backups import back_up, resume
@@ -139,6 +139,28 @@ def test_the_resume_at_the_backups_own_second_leaves_it_to_its_run(
     assert manifest == {c.table: c.entities for c in counts}
     restored = {c.table: c.entities for c in backup.restore(DAY, names)}
     assert restored == manifest
+
+
+def test_a_backup_whose_manifest_miscounts_a_file_is_refused_before_anything_is_written(
+    probe,
+) -> None:
+    """ops24 F7: such a backup (two exports of one night, before the fix) was refused only at
+    the table whose file disagreed, after the tables before it were written back: the first
+    table lost its newer row, the set was left half restored."""
+    backup, names, blobs = probe
+    back_up(backup, FixedClock(NOW), retention_days=0)
+    container = blobs.get_container_client(BACKUP_CONTAINER)
+    manifest = backup.manifest(DAY)
+    first, last = sorted(names)[0], sorted(names)[-1]  # restored in this order
+    held = manifest["tables"][last]
+    manifest["tables"][last] = held - 1  # the other export's count
+    container.upload_blob(f"{DAY}/manifest.json", json.dumps(manifest), overwrite=True)
+    table = backup.tables.get_table_client(first)
+    table.upsert_entity({"PartitionKey": "p", "RowKey": "after-the-backup"})
+    with pytest.raises(BackupError, match=f"{last}: the backup holds {held} entities"):
+        backup.restore(DAY, names)
+    rows = {(e["PartitionKey"], e["RowKey"]) for e in table.list_entities()}
+    assert ("p", "after-the-backup") in rows  # nothing was written back
 
 
 def test_days_past_retention_are_deleted_after_a_complete_backup(probe) -> None:

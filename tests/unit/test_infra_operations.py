@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 
 from tests.support.code_scan import ROOT
 
@@ -289,10 +290,12 @@ def _summarize_where(query: str, rows: list[dict[str, float]]) -> bool:
     the subset of KQL the alert uses, evaluated as Log Analytics does."""
     summarize = re.search(r"\| summarize (.*?) by queue = \S+ \| where (.*)$", query)
     assert summarize, query
-    aggregates = {"max": max, "min": min, "sum": sum, "count": len}
+    aggregates: dict[str, Callable[[list[float]], float]] = {
+        "max": max, "min": min, "sum": sum, "count": len,
+    }  # fmt: skip
     values: dict[str, float] = {}
     for name, agg, column in re.findall(r"(\w+) = (\w+)\((\w*)\)", summarize.group(1)):
-        values[name] = aggregates[agg]([r[column] for r in rows] if column else rows)
+        values[name] = aggregates[agg]([r[column] for r in rows] if column else [1.0] * len(rows))
     # KQL's and, or, >, >= read as Python's: the alert's own where clause
     return bool(eval(summarize.group(2), {}, values))
 
