@@ -63,6 +63,9 @@ param vaultRecover bool = false
 @description('The operator agency: its API keys read the platform action list (poison no client or agency owns) and upload statutory rates. Create it with `inning agency create` (docs/operations.md section 3), then set INNING_OPERATOR_AGENCY and provision again; while empty, such poison stays on its queue and the poison-queue alert fires')
 param operatorAgency string = ''
 
+@description('Object id of the operator running azd (azd sets AZURE_PRINCIPAL_ID to the signed-in account): it gets the data-plane roles the runbook\'s commands need (tables, blobs, queues, the vault\'s secrets); empty: none')
+param operatorPrincipalId string = ''
+
 @description('Spread the app over availability zones. Costly on Flex Consumption: the platform then keeps at least two always-ready instances for every per-function scaling group (Inning has 37: HTTP, blob and each queue and timer function), 74 instances of 2048 MB around the clock; see README "Flex Consumption choices"')
 param zoneRedundant bool = false
 
@@ -116,6 +119,7 @@ module rbac 'app/rbac.bicep' = {
     storageAccountName: storage.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultName: vault.outputs.name
+    operatorPrincipalId: operatorPrincipalId
   }
 }
 

@@ -37,7 +37,7 @@ param zoneRedundant bool
 // Zone redundancy is GA on Flex Consumption (learn.microsoft.com/azure/azure-functions/
 // functions-zone-redundancy), but it keeps at least two always-ready instances per per-function
 // scaling group (learn.microsoft.com/azure/reliability/reliability-functions, Cost), billed as
-// always-ready: with Inning's 36 groups 72 instances around the clock (ops16 #4). Off by
+// always-ready: with Inning's 37 groups 74 instances around the clock (ops16 #4). Off by
 // default; storage is ZRS either way, so a zone outage stops the app, not the data.
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   // checkov:skip=CKV_AZURE_225: zone redundancy is a parameter (INNING_ZONE_REDUNDANT, default false: on Flex Consumption it keeps two always-ready instances per scaling group, README "Flex Consumption choices")

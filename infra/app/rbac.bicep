@@ -3,6 +3,8 @@ param principalId string
 param storageAccountName string
 param appInsightsName string
 param keyVaultName string
+@description('The operator who runs azd (AZURE_PRINCIPAL_ID); empty: no operator roles')
+param operatorPrincipalId string = ''
 
 var roles = {
   blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // host: deployment package, timer locks, blob triggers
@@ -13,7 +15,15 @@ var roles = {
   // Mollie key or Mollie Connect tokens, shared/adapters/secrets/key_vault.py): Officer
   // reads and writes secrets, nothing else (no keys, no certificates, no access control)
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+  blobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe' // the operator: backups, poison, dead-letters
 }
+
+// The runbook's commands run as the operator, not as the app: shared keys are off and the
+// vault is RBAC-only, and a subscription Owner holds no data-plane right, so without these
+// `inning agency create`, `inning backup`, `inning poison replay`, `az keyvault secret set`
+// right after the first `azd up` all answered 403 (ops24 F2). Same data roles as the app,
+// Blob Data Contributor instead of Owner (the operator takes no blob leases for the host).
+var operatorStorageRoles = [roles.tableDataContributor, roles.blobDataContributor, roles.queueDataContributor]
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -53,6 +63,24 @@ resource secrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
+  }
+}
+
+resource operatorStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in operatorStorageRoles: if (!empty(operatorPrincipalId)) {
+  name: guid(storage.id, operatorPrincipalId, role)
+  scope: storage
+  properties: {
+    principalId: operatorPrincipalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+  }
+}]
+
+resource operatorSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(vault.id, operatorPrincipalId, roles.keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    principalId: operatorPrincipalId
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
   }
 }

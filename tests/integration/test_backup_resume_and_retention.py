@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from azure.core.exceptions import ResourceExistsError
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
-from shared.adapters.tables.backup import BACKUP_CONTAINER, TableBackup
+from shared.adapters.tables.backup import BACKUP_CONTAINER, BackupError, TableBackup
 from shared.cli.main import main
 from shared.clock import FixedClock
 from shared.services.operations.backups import back_up, resume
@@ -68,13 +69,98 @@ def test_an_export_cut_at_its_budget_is_resumed_without_redoing_tables(probe) ->
     assert written == [f"{DAY}/{names[0]}.jsonl"]
     # rows added meanwhile to the table already done do not make it export again
     backup.tables.get_table_client(names[0]).upsert_entity({"PartitionKey": "p", "RowKey": "late"})
-    done = resume(backup, FixedClock(NOW))
+    assert resume(backup, FixedClock(NOW)) is None  # begun just now: its run may be working
+    begun = backup.started_at(DAY)
+    assert begun is not None and abs(begun - datetime.now(UTC)) < timedelta(minutes=1)
+    later = max(NOW, begun)
+    done = resume(backup, FixedClock(later), run_limit=timedelta(0))  # that run is over
     assert done is not None and done.complete
     assert {c.table: c.entities for c in done.counts} == {names[0]: 2, names[1]: 3, names[2]: 4}
     manifest = json.loads(container.download_blob(f"{DAY}/manifest.json").readall())
     assert manifest["tables"] == {names[0]: 2, names[1]: 3, names[2]: 4}
     assert resume(backup, FixedClock(NOW)) is None  # complete: nothing more to do
-    assert backup.newest_complete() == NOW
+    assert backup.newest_complete() == later
+
+
+class _Blob:
+    """A blob client whose metadata write first lets ``before`` run (another worker's turn)."""
+
+    def __init__(self, inner: Any, before: Callable[[str], None]) -> None:
+        self.inner, self.before = inner, before
+
+    def set_blob_metadata(self, metadata: dict[str, str]) -> Any:
+        self.before(self.inner.blob_name)
+        return self.inner.set_blob_metadata(metadata)
+
+
+class _Container:
+    def __init__(self, inner: Any, before: Callable[[str], None]) -> None:
+        self.inner, self.before = inner, before
+
+    def upload_blob(self, *args: Any, **kwargs: Any) -> _Blob:
+        return _Blob(self.inner.upload_blob(*args, **kwargs), self.before)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_the_resume_at_the_backups_own_second_leaves_it_to_its_run(
+    probe, storage_connection: str
+) -> None:
+    """ops24 F7: backup_tables (02:30 UTC) and resume_backup (every 15 minutes from 02:00)
+    fire in the same second. The resume found the night begun and exported it alongside: the
+    nightly run wrote its first table (2 rows), a webhook added one, the resume wrote the
+    table again (3 rows) and its manifest, the nightly run stamped 2 and wrote its manifest
+    (2): a backup the watch took for complete, refused at restore ("holds 3 entities, its
+    manifest says 2") after it had written rows back."""
+    backup, names, blobs = probe
+    container = blobs.get_container_client(BACKUP_CONTAINER)
+    for blob in container.list_blobs(name_starts_with=f"{DAY}/"):
+        container.delete_blob(blob.name)
+    resumer = TableBackup(
+        backup.tables, BlobServiceClient.from_connection_string(storage_connection)
+    )
+    resumer.table_names = lambda: names  # type: ignore[method-assign]
+    turns: list[object] = []
+
+    def the_resume_timer(blob_name: str) -> None:
+        if blob_name.endswith(f"/{names[0]}.jsonl") and not turns:
+            backup.tables.get_table_client(names[0]).upsert_entity(
+                {"PartitionKey": "p", "RowKey": "webhook"}
+            )
+            turns.append(resume(resumer, FixedClock(datetime.now(UTC))))
+
+    real = backup._container
+    backup._container = lambda: _Container(real(), the_resume_timer)  # type: ignore[method-assign]
+    counts = backup.export(DAY, NOW)
+    assert turns == [None]  # the resume left the night to the run that began it
+    assert counts is not None
+    manifest = backup.manifest(DAY)["tables"]
+    assert manifest == {c.table: c.entities for c in counts}
+    restored = {c.table: c.entities for c in backup.restore(DAY, names)}
+    assert restored == manifest
+
+
+def test_a_backup_whose_manifest_miscounts_a_file_is_refused_before_anything_is_written(
+    probe,
+) -> None:
+    """ops24 F7: such a backup (two exports of one night, before the fix) was refused only at
+    the table whose file disagreed, after the tables before it were written back: the first
+    table lost its newer row, the set was left half restored."""
+    backup, names, blobs = probe
+    back_up(backup, FixedClock(NOW), retention_days=0)
+    container = blobs.get_container_client(BACKUP_CONTAINER)
+    manifest = backup.manifest(DAY)
+    first, last = sorted(names)[0], sorted(names)[-1]  # restored in this order
+    held = manifest["tables"][last]
+    manifest["tables"][last] = held - 1  # the other export's count
+    container.upload_blob(f"{DAY}/manifest.json", json.dumps(manifest), overwrite=True)
+    table = backup.tables.get_table_client(first)
+    table.upsert_entity({"PartitionKey": "p", "RowKey": "after-the-backup"})
+    with pytest.raises(BackupError, match=f"{last}: the backup holds {held} entities"):
+        backup.restore(DAY, names)
+    rows = {(e["PartitionKey"], e["RowKey"]) for e in table.list_entities()}
+    assert ("p", "after-the-backup") in rows  # nothing was written back
 
 
 def test_days_past_retention_are_deleted_after_a_complete_backup(probe) -> None:

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 
 from tests.support.code_scan import ROOT
 
@@ -72,6 +73,20 @@ def test_backup_retention_and_resume_are_set() -> None:
     assert "{ name: 'BACKUP_RESUME_SCHEDULE', value:" in api
     operations = (ROOT / "functions" / "operations.py").read_text()
     assert 'schedule="%BACKUP_RESUME_SCHEDULE%"' in operations
+
+
+def test_the_resume_waits_out_the_functions_timeout() -> None:
+    """ops24 F7: the resume leaves a backup begun less than RUN_LIMIT ago to its run; that
+    holds only while no timer run lives longer than RUN_LIMIT (host.json functionTimeout)."""
+    from datetime import timedelta
+
+    from shared.services.operations.backups import RUN_LIMIT
+
+    hours, minutes, seconds = json.loads((ROOT / "host.json").read_text())["functionTimeout"].split(
+        ":"
+    )
+    timeout = timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds))
+    assert timeout <= RUN_LIMIT
 
 
 def test_the_backup_is_done_before_the_settlement_run_starts() -> None:
@@ -220,3 +235,111 @@ def test_after_azd_down_the_soft_deleted_vault_is_recovered_not_recreated(tmp_pa
     assert "recover: vaultRecover" in bicep("main.bicep")
     params = json.loads(bicep("main.parameters.json"))["parameters"]
     assert params["vaultRecover"] == {"value": "${INNING_VAULT_RECOVER=false}"}
+
+
+# role definition ids (learn.microsoft.com/azure/role-based-access-control/built-in-roles)
+ROLE_IDS = {
+    "Storage Table Data Contributor": "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    "Storage Queue Data Contributor": "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+    "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+}
+# a role the runbook names, and the one the operator holds that covers it
+COVERED_BY = {"Key Vault Secrets User": "Key Vault Secrets Officer"}
+
+
+def test_the_operator_who_runs_azd_gets_the_roles_the_runbook_names() -> None:
+    """ops24 F2: storage takes no keys and the vault is RBAC-only, so a subscription Owner
+    reads no table, blob, queue or secret; only the app's identity had data-plane roles, and
+    right after a first `azd up` the runbook's `inning agency create`, `inning backup`,
+    `inning poison replay` and `az keyvault secret set` answered 403."""
+    params = json.loads(bicep("main.parameters.json"))["parameters"]
+    assert params["operatorPrincipalId"] == {"value": "${AZURE_PRINCIPAL_ID=}"}
+    main = bicep("main.bicep")
+    assert re.search(r"^param operatorPrincipalId string = ''$", main, re.MULTILINE)
+    assert "operatorPrincipalId: operatorPrincipalId" in main
+    rbac = bicep("app/rbac.bicep")
+    roles = dict(re.findall(r"^\s+(\w+): '([0-9a-f-]{36})'", rbac, re.MULTILINE))
+    storage = re.search(r"var operatorStorageRoles = \[([^\]]*)\]", rbac)
+    assert storage, "operatorStorageRoles not found"
+    granted = {roles[r.strip().removeprefix("roles.")] for r in storage.group(1).split(",")}
+    # every assignment to the operator is skipped when azd names nobody, and names the operator
+    operator = re.findall(
+        r"resource \w+ 'Microsoft.Authorization/roleAssignments@[^']+' = (.*?)\n}", rbac, re.S
+    )
+    mine = [block for block in operator if "operatorPrincipalId" in block]
+    assert len(mine) == 2, mine
+    for block in mine:
+        assert "if (!empty(operatorPrincipalId))" in block
+        assert "principalId: operatorPrincipalId" in block
+        assert "principalId: principalId" not in block
+    vault = next(b for b in mine if "scope: vault" in b)
+    granted |= {roles[r] for r in re.findall(r"roles\.(\w+)\)$", vault, re.MULTILINE)}
+    runbook = (ROOT / "docs" / "operations.md").read_text()
+    named = set(re.findall(r"\*((?:Storage \w+ Data|Key Vault Secrets) \w+)\*", runbook))
+    assert {"Storage Table Data Contributor", "Storage Blob Data Contributor"} <= named
+    for role in sorted(named):
+        assert ROLE_IDS[COVERED_BY.get(role, role)] in granted, f"the operator lacks {role}"
+    # nothing more than the data roles: no Owner of the vault's access, no blob Owner
+    assert granted == set(ROLE_IDS.values())
+
+
+def _summarize_where(query: str, rows: list[dict[str, float]]) -> bool:
+    """Whether a log alert query of the shape ``... | summarize a = agg(col), ... by queue =
+    ... | where <condition>`` returns a row over ``rows`` (one queue's customMetrics rows):
+    the subset of KQL the alert uses, evaluated as Log Analytics does."""
+    summarize = re.search(r"\| summarize (.*?) by queue = \S+ \| where (.*)$", query)
+    assert summarize, query
+    aggregates: dict[str, Callable[[list[float]], float]] = {
+        "max": max, "min": min, "sum": sum, "count": len,
+    }  # fmt: skip
+    values: dict[str, float] = {}
+    for name, agg, column in re.findall(r"(\w+) = (\w+)\((\w*)\)", summarize.group(1)):
+        values[name] = aggregates[agg]([r[column] for r in rows] if column else [1.0] * len(rows))
+    # KQL's and, or, >, >= read as Python's: the alert's own where clause
+    return bool(eval(summarize.group(2), {}, values))
+
+
+def test_the_poison_queue_alert_pages_a_drain_that_fails_not_one_that_works() -> None:
+    """ops24 F3: the sweep drains five poison queues (installments, settlement-run,
+    usage-month, console-jobs, rate-restatement) on POISON_SWEEP_SCHEDULE, the same second as
+    the watch's WATCH_SCHEDULE; one watch run that read a queue before the sweep emptied it
+    paged severity 1 for a message already on the action list."""
+    api = bicep("app/api.bicep")
+    sweep = re.search(r"'POISON_SWEEP_SCHEDULE', value: '([^']+)'", api)
+    watch = re.search(r"'WATCH_SCHEDULE', value: '([^']+)'", api)
+    assert sweep and watch and sweep.group(1) == watch.group(1)  # the race the query allows for
+    query = _log_alerts()["poison-queue"]
+
+    def sample(depth: float) -> dict[str, float]:  # one watch run, as the exporter sends it
+        return {"valueMin": depth, "valueMax": depth, "valueSum": depth, "valueCount": 1}
+
+    drained = [sample(1), sample(0), sample(0)]  # seen once, then the sweep had it
+    stuck = [sample(1), sample(1), sample(2)]  # the drain fails: it stays and grows
+    platform = [sample(3), sample(3)]  # no operator agency: stays from run to run
+    lone = [sample(1)]  # a window with a single run says nothing yet
+    assert not _summarize_where(query, drained)
+    assert _summarize_where(query, stuck)
+    assert _summarize_where(query, platform)
+    assert not _summarize_where(query, lone)
+
+
+def test_the_runbook_says_how_to_run_a_failed_daily_dunning_again() -> None:
+    """ops24 F4: no timer is retried and the fan-out queues one client at a time, so a
+    daily_dunning that failed midway left the rest of the clients without a run that day; the
+    alert table said only where to look. The runbook's way back names a timer the code has, a
+    test that shows a second run sends nothing twice, and the alert's own hours."""
+    from tests.support.code_scan import triggers
+
+    runbook = (ROOT / "docs" / "operations.md").read_text()
+    table = runbook[runbook.index("| Alert | Means | First look |") :].split("\n\n", 1)[0]
+    row = next(line for line in table.splitlines() if line.startswith("| dunning-run-failed"))
+    assert "run it again" in row
+    rerun = re.findall(r"/admin/functions/(\w+)\"", runbook)
+    timers = {t.function for t in triggers() if t.kind == "timer_trigger"}
+    assert rerun == ["daily_dunning"] and set(rerun) <= timers
+    cited = re.search(r"`(tests/unit/dunning/\w+\.py)`, `(test_\w+)`", runbook)
+    assert cited is not None
+    assert f"def {cited[2]}(" in (ROOT / cited[1]).read_text()
+    hours = re.search(r"ago\((\d+)h\)", _log_alerts()["dunning-run-missing"])
+    assert hours is not None and f"none succeeded in {hours[1]} h" in row

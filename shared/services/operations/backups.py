@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shared.adapters.tables.backup import BACKUP_CONTAINER, BackupError, TableBackup, TableCount
 from shared.adapters.tables.keys import decode
@@ -49,6 +49,12 @@ __all__ = [
 # the Functions timeout is 10 minutes (host.json); a table started just before the budget
 # ends has the rest of it
 TIMER_BUDGET_SECONDS = 6 * 60
+# host.json's functionTimeout: no run of a timer lives longer. resume_backup fires in the same
+# second as backup_tables (02:30 UTC) and overlapped it: two exports of one night overwrote
+# each other's tables and one's manifest counted the other's rows, so the night's backup,
+# taken for complete, was refused at restore (ops24 F7). It goes on only with a backup whose
+# run has ended, i.e. begun at least this long ago.
+RUN_LIMIT = timedelta(minutes=10)
 DEFAULT_RETENTION_DAYS = 35
 
 # Tables that refer to each other's rows: restored together or not at all. A table in no set
@@ -149,11 +155,19 @@ def resume(
     *,
     budget_seconds: float | None = None,
     retention_days: int = DEFAULT_RETENTION_DAYS,
+    run_limit: timedelta = RUN_LIMIT,
 ) -> BackupRun | None:
     """Go on with today's backup when a run started it and did not finish; None otherwise
-    (nothing started today: that is the nightly timer's, not this one's, to begin)."""
-    day = clock.now().date().isoformat()
+    (nothing started today: that is the nightly timer's, not this one's, to begin; or begun
+    less than ``run_limit`` ago: the run that began it may still be working)."""
+    now = clock.now()
+    day = now.date().isoformat()
     if day not in backup.started_days() or backup.complete(day):
+        return None
+    started = backup.started_at(day)
+    if started is not None and now - started < run_limit:
+        log.info("backup %s: begun at %s, its run may still be working; a later resume goes on",
+                 day, started.isoformat(), extra=log_extra({"backup_date": day}))  # fmt: skip
         return None
     return back_up(backup, clock, budget_seconds=budget_seconds, retention_days=retention_days)
 

@@ -4,6 +4,10 @@ operator laid over production): the CLI refuses it with what to set."""
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
+
 import pytest
 from azure.data.tables import TableServiceClient
 
@@ -71,3 +75,66 @@ def test_what_the_storage_sdk_reads_from_an_account_key_string_is_azure() -> Non
     )
     with pytest.raises(ValueError, match="AzureWebJobsStorage names Azure storage"):
         app_settings.cli_settings(shell, ROOT)
+
+
+class _Reached(Exception):
+    """The command got past its settings to the app's services."""
+
+
+def _operator_shell() -> dict[str, str]:
+    """The exports of docs/operations.md section 0 ("The operator's shell"), values with a
+    ``$`` replaced by stand-ins; a line under a comment saying it is "only for" some commands
+    is left out, as the operator running another command leaves it out."""
+    runbook = (ROOT / "docs" / "operations.md").read_text()
+    section = runbook[runbook.index("## 0. The operator's shell") : runbook.index("## 1. ")]
+    block = section[section.index("```sh\n") + 6 :]
+    env: dict[str, str] = {}
+    only_for = False
+    for line in block[: block.index("```")].splitlines():
+        if line.startswith("#"):
+            only_for = "only for" in line
+            continue
+        export = re.match(r"export (\w+)=(\S*)", line)
+        if export and not only_for:
+            name, value = export.groups()
+            env[name] = f"stand-in-{name.lower()}" if "$" in value else value
+        only_for = False
+    assert env.get("INNING_ENVIRONMENT") == "production", env
+    return env
+
+
+def _runbook_commands() -> list[list[str]]:
+    runbook = (ROOT / "docs" / "operations.md").read_text()
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", runbook, re.S):
+        for line in block.splitlines():
+            if line.startswith("inning "):
+                commands.append(shlex.split(line.split("#", 1)[0])[1:])
+    return commands
+
+
+def test_the_operator_shell_runs_every_inning_command_of_the_runbook(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ops24 F1: section 0 said the pepper was needed only to issue or check API keys, but
+    every command that builds the app's services (poison replay, mollie prune, the
+    backfills, rates) refuses a production shell without it: the bulk replay the
+    poison-queue alert sends the operator to answered "INNING_API_KEY_PEPPER must be set"."""
+    from shared import bootstrap
+
+    def reached(*args: object, **kwargs: object) -> None:
+        raise _Reached
+
+    monkeypatch.setattr(bootstrap, "build_services", reached)
+    monkeypatch.setattr(bootstrap, "table_backup", reached)
+    for name in list(os.environ):
+        if name.startswith(("INNING_", "AzureWebJobs")):
+            monkeypatch.delenv(name)
+    for name, value in _operator_shell().items():
+        monkeypatch.setenv(name, value)
+    commands = _runbook_commands()
+    assert {c[0] for c in commands} >= {"poison", "mollie", "restore", "backfill"}
+    for argv in commands:
+        with pytest.raises(_Reached):
+            code = main(argv)
+            pytest.fail(f"inning {' '.join(argv)} -> {code}: {capsys.readouterr().err}")
