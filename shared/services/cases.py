@@ -464,11 +464,9 @@ class CaseService:
         cut-off attempt left, dated as the item."""
         now = self.clock.now()
         item_id = f"{case.case_id}-{what}"
-        try:
-            self.repos.actions.add(ActionItem(agency_scope(case.agency_id), item_id, kind, text, now,
-                                              debtor_number=case.debtor_number, invoice_numbers=(invoice.number,),
-                                              detail={"case_id": case.case_id, "client_id": client.client_id}))  # fmt: skip
-        except Conflict:
+        if not self.repos.actions.add_once(ActionItem(agency_scope(case.agency_id), item_id, kind, text, now,
+                                                      debtor_number=case.debtor_number, invoice_numbers=(invoice.number,),
+                                                      detail={"case_id": case.case_id, "client_id": client.client_id})):  # fmt: skip
             added = self.repos.actions.get(agency_scope(case.agency_id), item_id)
             now = added[0].created_at if added is not None else now
         self._log(client, case.debtor_number, logged, (invoice.number,), None,
