@@ -33,10 +33,10 @@ def title_of(client: Client) -> str:
 
 
 def hold_without_account(repos: Repositories, client: Client, today: date, now: datetime) -> bool:
-    """True when ``client`` has no account, so the run sends nothing; its item written once
+    """True when a live ``client`` has no account, so the run sends nothing; its item written once
     per hold (under the id the hold's mark keeps: a retry, another day's run, writes none)."""
-    if client.ibans:
-        return False
+    if client.ibans or client.sandbox:
+        return False  # a sandbox client's messages reach its own test address, no debtor
     kept = repos.dunning.claim_value(
         client.client_id, HELD, {"ActionId": day_keyed_id(today, KIND), "Since": today.isoformat()}
     )

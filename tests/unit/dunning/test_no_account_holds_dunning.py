@@ -53,3 +53,18 @@ def test_a_client_without_an_account_is_held_once_and_resumes_with_one(engine): 
         "er is een bankrekening toegevoegd: de invordering gaat verder"
     )
     assert len(_items(world, client)) == 1
+
+
+def test_a_sandbox_client_is_not_held(engine):  # noqa: F811
+    """Its messages go to its own test address (messaging's sandbox), never to a debtor: a
+    client trying its workflow before approval sees them without an account."""
+    world, client = engine
+    clients = world.services.repos.clients
+    stored, etag = clients.get(client.client_id)
+    clients.save(replace(stored, ibans=(), sandbox=True), etag)
+    sent = simulate(world, client, 15)
+    assert [(d, debtor) for d, _, debtor, _ in sent] == [
+        (date(2025, 3, 17), "D1"),
+        (date(2025, 3, 17), "D2"),
+    ]
+    assert _items(world, client) == []
