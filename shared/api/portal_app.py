@@ -518,7 +518,7 @@ class PortalApp:
                      for i in view.disputed_invoices],
             not_claimable=[t[f"not_claimable_{how.value}"].format(number=i.number, amount=money(view.claims[i.number].open.total if i.number in view.claims else i.open_amount))
                            for i, how in view.not_claimable],
-            handed_over=[_handed_over(t, view.client, h) for h in view.handed_over],
+            handed_over=[_handed_over(t, view.client, h, money, day(today)) for h in view.handed_over],
             disputable=[i.number for i in view.invoices],
             csrf=csrf_token(self.keys, self._cookies(req).get(COOKIE, "")), notice=notice, error=error,
             tomorrow=(today + timedelta(days=1)).isoformat(), latest=(today + timedelta(days=MAX_POSTPONEMENT_DAYS)).isoformat(),
@@ -581,11 +581,25 @@ class PortalApp:
                           payment_status=status)  # fmt: skip
 
 
-def _handed_over(t: Mapping[str, str], client: Client, h: HandedOver) -> list[str]:
-    """What the overview says of invoices a collection agency collects: which, and that
-    they are paid to the agency (its third-party account, when known), not here."""
+def _handed_over(
+    t: Mapping[str, str], client: Client, h: HandedOver, money: Callable[[int], str], today: str
+) -> list[str]:
+    """What the overview says of invoices a collection agency collects: which, what is open
+    on them as the case's claim books it, that the agency writes to him (the client's reminders
+    stop), and that they are paid to the agency (its third-party account, when known), not
+    here."""
     numbers = ", ".join(i.number for i in h.invoices)
     said = [t["handed_over_text"].format(numbers=numbers, agency=h.agency, client=client.name)]
+    if h.open is not None and h.open.total > 0:
+        o = h.open
+        costs = money(o.costs + o.costs_vat)
+        if o.costs_vat:
+            costs = t["handed_over_costs_vat"].format(costs=costs, vat=money(o.costs_vat))
+        said.append(t["handed_over_open"].format(
+            day=today, total=money(o.total), principal=money(o.principal), costs=costs,
+            interest=money(o.interest), agency=h.agency,
+        ))  # fmt: skip
+    said.append(t["handed_over_letter"].format(agency=h.agency, client=client.name))
     if h.iban:
         said.append(
             t["handed_over_pay"].format(iban=h.iban, agency=h.agency, reference=h.reference)

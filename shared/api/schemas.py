@@ -671,7 +671,8 @@ class DisputeEndedOut(InvoiceOut):
     )
     collection_resumes_on: date | None = Field(
         default=None,
-        description="The day the workflow goes on; null: at once (a business); 9999-12-31: "
+        description="The day the workflow goes on; null: at once (a business), or not the "
+        "client's (an invoice the agency collects: the notice names the agency); 9999-12-31: "
         "when a person resumes the invoice (a consumer not told)",
     )
 

@@ -85,6 +85,46 @@ SMS_WORDS = {
            "{{{{ dispute_answer }}}} {{% endif %}}More on {{{{ portal_link }}}}", "... (shortened)"),
 }  # fmt: skip
 
+# on an invoice handed over to the agency the client's dunning skips it (the agency collects
+# it outside Inning), so the client promises no resumption of its own: the notice says who goes
+# on and whom to pay, and is signed by the client that sends it (newcomer24 F6: "Wij hervatten
+# de invordering op ...", signed by nobody); names and the account are values, never template
+# code; second, the shorter SMS form
+CASE_GOES_ON = {
+    "nl": ("{{ case_agency }} int deze factuur nu voor {{ case_client }} en zet de invordering "
+           "voort. Betaal haar niet aan {{ case_client }}, maar aan {{ case_agency }}{% if "
+           "case_iban %}: maak over naar {{ case_iban }} onder vermelding van "
+           "{{ case_reference }}{% endif %}. Hebt u vragen of bent u het er niet mee eens, neem "
+           "dan contact op met {{ case_agency }}{% if case_email %} ({{ case_email }}){% endif %}.",
+           "{{ case_agency }} int deze factuur nu; betaal aan {{ case_agency }}{% if case_iban %} "
+           "({{ case_iban }}, o.v.v. {{ case_reference }}){% endif %}."),
+    "en": ("{{ case_agency }} now collects this invoice for {{ case_client }} and goes on "
+           "collecting it. Do not pay it to {{ case_client }}, but to {{ case_agency }}{% if "
+           "case_iban %}: transfer to {{ case_iban }} quoting {{ case_reference }}{% endif %}. "
+           "If you have questions or disagree, contact {{ case_agency }}{% if case_email %} "
+           "({{ case_email }}){% endif %}.",
+           "{{ case_agency }} now collects this invoice; pay {{ case_agency }}{% if case_iban %} "
+           "({{ case_iban }}, quoting {{ case_reference }}){% endif %}."),
+}  # fmt: skip
+SIGNED = {"nl": "\nMet vriendelijke groet,\n{{ case_client }}",
+          "en": "\nKind regards,\n{{ case_client }}"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CaseHolder:
+    """The agency collecting a handed-over invoice, as the notice names it."""
+
+    agency: str
+    client: str
+    iban: str | None
+    email: str | None
+    reference: str  # what a transfer to the agency quotes (the portal's quote)
+
+    def values(self) -> tuple[tuple[str, str], ...]:
+        return (("case_agency", self.agency), ("case_client", self.client),
+                ("case_iban", self.iban or ""), ("case_email", self.email or ""),
+                ("case_reference", self.reference))  # fmt: skip
+
 
 def resumes_words(language: str, day: date, *, sms: bool = False) -> str:
     """The notice's sentence naming the day collection resumes, in ``language`` (else Dutch)."""
@@ -186,7 +226,12 @@ class DisputeEndingService:
         # paid in full while disputed: nothing resumes, so nothing to tell or hold; a debtor
         # told (the notice, or a person's message that names the day: :meth:`told_by_hand`)
         # has until that day
-        if self._open(client, number) and (notice is not None or told_otherwise):
+        told = notice is not None or told_otherwise
+        if told and self._open(client, number) and self._case_holder(client, debtor, number):
+            # the agency goes on: no pause of the client's workflow, which skips the invoice
+            if notice is not None:
+                sent = self._send(client, debtor, notice, author)
+        elif self._open(client, number) and (notice is not None or told_otherwise):
             resumes_on = today + timedelta(days=ANSWER_DAYS)
             # paused through the day before: the workflow's next step may come on the day
             # the notice names (a longer pause already set stands)
@@ -227,6 +272,12 @@ class DisputeEndingService:
         if not tell.body:  # a quick text or template goes as written (the console gives a body)
             return tell
         debtor = self._debtor(client, debtor_number)
+        lang = debtor.language.value if debtor.language.value in CASE_GOES_ON else "nl"
+        cases = [c for n in tell.invoices if (c := self._case_holder(client, debtor, n))]
+        if cases:  # the agency goes on, not the client (newcomer24 F6)
+            said = CASE_GOES_ON[lang][1 if tell.channel is Channel.SMS else 0]
+            return replace(tell, body=f"{tell.body.rstrip()}\n{said}",
+                           values=(*tell.values, *cases[0].values()))  # fmt: skip
         day = amsterdam_date(self.clock.now()) + timedelta(days=ANSWER_DAYS)
         said = resumes_words(debtor.language.value, day)
         return replace(tell, body=f"{tell.body.rstrip()}\n{said}")
@@ -258,13 +309,19 @@ class DisputeEndingService:
         if channel is None:
             return None
         lang = debtor.language.value if debtor.language.value in WORDS else "nl"
+        case = self._case_holder(client, debtor, number)
+        extra = case.values() if case else ()
         if channel is Channel.SMS:  # fitted to its parts when it goes (_fitted_sms)
-            body = SMS_WORDS[lang][0].format(resumes=resumes_words(lang, day, sms=True))
+            goes_on = CASE_GOES_ON[lang][1] if case else resumes_words(lang, day, sms=True)
+            body = SMS_WORDS[lang][0].format(resumes=goes_on)
             return HandMessage(channel, body=body, invoices=(number,), idempotency_key=key,
                                values=(("dispute_answer", fold_to_gsm(reason)),
-                                       ("dispute_invoice", number)))  # fmt: skip
+                                       ("dispute_invoice", number), *extra))  # fmt: skip
         subject, body, said = WORDS[lang]
-        text = body.format(resumes=resumes_words(lang, day), reason=said.format() if reason else "")
+        goes_on = CASE_GOES_ON[lang][0] if case else resumes_words(lang, day)
+        text = body.format(resumes=goes_on, reason=said.format() if reason else "")
+        if case:
+            text += SIGNED[lang]
         return HandMessage(
             channel,
             # a subject only where the channel has one (WhatsApp's was refused: notice24)
@@ -273,7 +330,25 @@ class DisputeEndingService:
             invoices=(number,),
             idempotency_key=key,
             # the invoice number is the client's text too: a value, never template code
-            values=(("dispute_answer", reason), ("dispute_invoice", number)),
+            values=(("dispute_answer", reason), ("dispute_invoice", number), *extra),
+        )
+
+    def _case_holder(self, client: Client, debtor: Debtor, number: str) -> CaseHolder | None:
+        """The agency that collects invoice ``number`` (handed over, its case open), None when
+        the client does."""
+        found = self.repos.invoices.get(client.client_id, number)
+        if found is None or found.invoice.handed_over_to is None:
+            return None
+        agency_id = found.invoice.handed_over_to
+        agency = self.repos.agencies.get(agency_id)
+        from shared.services.portal import agency_transfer_text  # (the portal's quote)
+
+        return CaseHolder(
+            agency.name if agency is not None and agency.name else agency_id,
+            client.name,
+            agency.third_party_iban if agency is not None else None,
+            agency.contact_email if agency is not None else None,
+            agency_transfer_text(client.client_id, debtor.number, [number]),
         )
 
     def _fitted_sms(self, client: Client, debtor: Debtor, draft: HandMessage) -> HandMessage:

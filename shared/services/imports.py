@@ -206,8 +206,8 @@ class ImportService:
                     # for approval, an onboarding is refused without one)
                     result.notes.append(RowError(index, "ibans", (
                         f"client {client.number} has no bank account: its reminders and "
-                        "letters ask debtors to pay to it and name none until one is "
-                        "registered (ibans)"
+                        "letters ask debtors to pay to it, so the daily run holds them (an "
+                        "action item says so) until one is registered (ibans)"
                     )))  # fmt: skip
             except StorageError as exc:
                 result.reject(index, None, f"not stored, retry: {exc.__class__.__name__}")

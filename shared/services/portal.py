@@ -13,10 +13,11 @@ import hashlib
 import ipaddress
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import reduce
 
 from shared.adapters.tables.keys import InvalidKey, encode
 from shared.adapters.tables.ledger_repo import StoredClaim
@@ -27,7 +28,7 @@ from shared.clock import Clock, amsterdam_date
 from shared.domain.dunning.templates import TemplateContext
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceStatus
-from shared.domain.ledger.model import ClaimFigures
+from shared.domain.ledger.model import Amounts, ClaimFigures
 from shared.domain.parties import Client, Debtor
 from shared.domain.plans.plan import DEBTOR_PORTAL, RUNNING, PaymentPlan
 from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
@@ -141,6 +142,10 @@ class HandedOver:
     email: str | None  # where the debtor asks it
     invoices: tuple[Invoice, ...]
     reference: str  # what a transfer quotes: the client's code, the debtor and invoice numbers
+    # what is open on them today as the ledger books the case (principal, costs and their VAT,
+    # interest): the debtor hears nothing else from the client, so the page says what he owes
+    # the agency (newcomer24 F8: only whom to pay, not how much); None: no claim on record
+    open: Amounts | None = None
 
 
 @dataclass(frozen=True)
@@ -400,7 +405,8 @@ class PortalService:
         claims: dict[str, ClaimFigures] = {}
         kinds: Kinds = {}
         term: TermNotice | None = None
-        if invoices or settled:
+        handed_open: dict[str, ClaimFigures] = {}
+        if invoices or settled or handed:
             # the claim figures the API's claim gives (the ledger's own replay), read once: the
             # 14-day term's figures below are the same records on other days
             records = ledger.debtor_claims(
@@ -424,6 +430,8 @@ class PortalService:
             }
             # and a natural obligation's: the page says what remains, and that it is not asked
             claims |= {i.number: figures[i.number] for i, _ in settled if i.number in figures}
+            # a handed-over claim's: never asked here, but what the agency collects is named
+            handed_open = {i.number: figures[i.number] for i in handed if i.number in figures}
             # what each claim's interest is called: the kinds it was really charged (misc16 #1)
             kinds = kinds_of(ledger, client, debtor, claims, today, records)
         pdfs = frozenset(i.number for i in invoices if i.pdf) | frozenset(
@@ -446,10 +454,14 @@ class PortalService:
                         tuple(i.number for i in sorted(disputed, key=lambda i: i.number)),
                         disputed, term, plans,
                         tuple(sorted(settled, key=lambda x: (x[0].due_date, x[0].number))),
-                        kinds, self._handed_over(client, debtor.number, handed))  # fmt: skip
+                        kinds, self._handed_over(client, debtor.number, handed, handed_open))  # fmt: skip
 
     def _handed_over(
-        self, client: Client, debtor_number: str, invoices: list[Invoice]
+        self,
+        client: Client,
+        debtor_number: str,
+        invoices: list[Invoice],
+        figures: Mapping[str, ClaimFigures],
     ) -> tuple[HandedOver, ...]:
         """The handed-over invoices by the agency collecting them, with its details (read
         only for a debtor with such an invoice)."""
@@ -460,10 +472,12 @@ class PortalService:
         for agency_id, mine in sorted(by_agency.items()):
             agency = self.repos.agencies.get(agency_id)
             numbers = [i.number for i in mine]
+            booked = [figures[n].open for n in numbers if n in figures]
+            open_ = reduce(Amounts.plus, booked, Amounts()) if booked else None
             out.append(HandedOver(
                 agency.name if agency else agency_id, agency.third_party_iban if agency else None,
                 agency.contact_email if agency else None, tuple(mine),
-                agency_transfer_text(client.client_id, debtor_number, numbers),
+                agency_transfer_text(client.client_id, debtor_number, numbers), open_,
             ))  # fmt: skip
         return tuple(out)
 

@@ -323,6 +323,19 @@ class DunningRepository:
             row = self.store.get(SCHEDULE, encode(client_id), f"~{what}")
             return dict(row.data) if row is not None else data
 
+    def value(self, client_id: str, what: str) -> dict[str, Any] | None:
+        """What :meth:`claim_value` stored under ``what`` (None: nothing)."""
+        row = self.store.get(SCHEDULE, encode(client_id), f"~{what}")
+        return dict(row.data) if row is not None else None
+
+    def unmark(self, client_id: str, what: str) -> None:
+        """``what``'s mark gone (gone already is fine; an outage is not)."""
+        try:
+            self.store.transact(SCHEDULE, [Op(OpKind.DELETE, Row(encode(client_id), f"~{what}"))])
+        except TransactionFailed as exc:
+            if not isinstance(exc.cause, PreconditionFailed):
+                raise
+
     # -- runs --------------------------------------------------------------------------------
     def save_run(self, run: RunRecord) -> None:
         inverted = 10**13 - int(run.started_at.timestamp() * 1000)

@@ -44,6 +44,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "staff_task": ("Taak", "Task"),
     "dunning_failure": ("Aanmaning geweigerd", "Dunning step refused"),
     "no_workflow": ("Geen workflow", "No dunning workflow"),
+    # a client without an account is not dunned (shared/services/dunning_account_hold.py)
+    "no_bank_account": ("Geen bankrekening", "No bank account"),
     "below_dunning_minimum": ("Te weinig open om aan te manen", "Below the dunning minimum"),
     "prescription": ("Verjaring", "Prescription"),
     "delivery_failure": ("Niet bezorgd", "Not delivered"),
@@ -558,6 +560,10 @@ _TITLES = shapes(
          lambda m: f"{m[1]} debiteur(en) met open facturen hebben geen workflow ("
                    f"{'geen debiteurgroep past bij hen' if m[2].startswith('no segment') else 'er is geen workflow actief'}"
                    "): zij krijgen niets; activeer een workflow of stel de debiteurgroepen in"),
+        (r"^Client (.+) has no bank account: its reminders and letters are held, as they would ask debtors to pay to no account; add its IBAN to resume them$",
+         lambda m: f"Opdrachtgever {m[1]} heeft geen bankrekening: herinneringen en brieven zijn "
+                   "aangehouden, want zij zouden debiteuren vragen te betalen naar geen rekening; "
+                   "voeg het IBAN toe om ze te hervatten"),
         (r"^Dunning step for debtor (\S+) refused: (.*)$",
          lambda m: f"Aanmaningsstap voor debiteur {m[1]} geweigerd: {m[2]}"),
         (r"^The direct debit file for (\S+) was not made in time \((\d+) collections\): nothing was sent to the bank; each installment is collected again on a later day$",
@@ -1094,6 +1100,8 @@ _RESOLUTIONS = shapes(
          lambda m: f"betwisting afgehandeld door {m[1]} te crediteren" + (f": {m[2]}" if m[2] else "")),
         (r"^dispute settled by withdrawing (.+?)(?:: (.+))?$",
          lambda m: f"betwisting afgehandeld door {m[1]} in te trekken" + (f": {m[2]}" if m[2] else "")),
+        (r"^a bank account was added: the dunning resumes$",
+         lambda m: "er is een bankrekening toegevoegd: de invordering gaat verder"),
         # the agency's new_case item closed by its case's end (services.case_items)
         (r"^case paid$", lambda m: "zaak betaald"),
         (r"^case withdrawn by the agency$", lambda m: "zaak ingetrokken door het incassobureau"),

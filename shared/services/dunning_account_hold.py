@@ -1,0 +1,60 @@
+"""A client without a bank account is not dunned (newcomer24 F1's other door): its reminders
+asked debtors to pay "naar  onder vermelding van ..." and its 14-day letters carried no payment
+block at all, as every message and letter names the client's own account (its first IBAN). A
+client stored that way through ``POST /v1/clients`` is told so in a note; the daily run holds
+its steps until an account is on record, with one action item that says what to do.
+
+Held means the run leaves the client's schedule untouched: each step stays due and the first
+run after the account is added takes it (a step whose day passed meanwhile first), as after a
+workflow that was missing. The hold's mark remembers the item, so a later run closes it once
+the account is there (one read per client and day, on the run's first shard), and a hold that
+begins again later gets an item of its own."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from shared.domain.parties import Client
+from shared.domain.records import ActionItem
+from shared.ports.tables import Conflict
+from shared.services.repositories import Repositories
+from shared.services.statements_redo import day_keyed_id
+
+KIND = "no_bank_account"
+HELD = "held|no_bank_account"
+RESUMED = "a bank account was added: the dunning resumes"
+
+
+def title_of(client: Client) -> str:
+    return (
+        f"Client {client.number} has no bank account: its reminders and letters are held, "
+        "as they would ask debtors to pay to no account; add its IBAN to resume them"
+    )
+
+
+def hold_without_account(repos: Repositories, client: Client, today: date, now: datetime) -> bool:
+    """True when a live ``client`` has no account, so the run sends nothing; its item written once
+    per hold (under the id the hold's mark keeps: a retry, another day's run, writes none)."""
+    if client.ibans or client.sandbox:
+        return False  # a sandbox client's messages reach its own test address, no debtor
+    kept = repos.dunning.claim_value(
+        client.client_id, HELD, {"ActionId": day_keyed_id(today, KIND), "Since": today.isoformat()}
+    )
+    try:
+        repos.actions.add(ActionItem(
+            client.client_id, str(kept["ActionId"]), KIND, title_of(client), now,
+            detail={"date": str(kept["Since"])},
+        ))  # fmt: skip
+    except Conflict:
+        pass  # written by an earlier run of this hold
+    return True
+
+
+def release_hold(repos: Repositories, client: Client, now: datetime) -> None:
+    """An account is on record: the hold's item closed (a person's resolution stands) and
+    its mark gone; nothing to do for a client never held."""
+    kept = repos.dunning.value(client.client_id, HELD)
+    if kept is None:
+        return
+    repos.actions.resolve_if_open(client.client_id, str(kept["ActionId"]), RESUMED, now)
+    repos.dunning.unmark(client.client_id, HELD)
