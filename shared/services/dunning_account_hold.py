@@ -16,7 +16,6 @@ from datetime import date, datetime
 
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem
-from shared.ports.tables import Conflict
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id
 
@@ -40,13 +39,11 @@ def hold_without_account(repos: Repositories, client: Client, today: date, now: 
     kept = repos.dunning.claim_value(
         client.client_id, HELD, {"ActionId": day_keyed_id(today, KIND), "Since": today.isoformat()}
     )
-    try:
-        repos.actions.add(ActionItem(
-            client.client_id, str(kept["ActionId"]), KIND, title_of(client), now,
-            detail={"date": str(kept["Since"])},
-        ))  # fmt: skip
-    except Conflict:
-        pass  # written by an earlier run of this hold
+    # once: written by an earlier run of this hold
+    repos.actions.add_once(ActionItem(
+        client.client_id, str(kept["ActionId"]), KIND, title_of(client), now,
+        detail={"date": str(kept["Since"])},
+    ))  # fmt: skip
     return True
 
 
