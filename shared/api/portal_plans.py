@@ -308,10 +308,12 @@ class PortalPlanPages:
                 return self._plans(req, access, self._error(req, exc, access), status=status)
             return self.app._redirect(checkout)
         if rest == ["postpone"]:
+            to = portal_app.typed_date(_one(form, "to"))  # 15-12-2026 too (debtor24 D5)
             try:
                 number = int(_one(form, "installment"))
-                to = date.fromisoformat(_one(form, "to"))
             except ValueError:
+                to = None
+            if to is None:
                 invalid = Invalid("choose an installment and a date")
                 return self._plans(req, access, self._error(req, invalid, access), 400)
             try:
