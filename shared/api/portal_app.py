@@ -94,7 +94,7 @@ p.total{display:flex;justify-content:space-between;gap:1rem;font-size:1.1rem;fle
 </head><body>
 <header>{% if logo %}<img src="{{ logo }}" alt="{{ client_name }}">{% endif %}<strong>{{ client_name }}</strong></header>
 <main id="main">{% block main %}{% endblock %}</main>
-<footer>{% if footer %}{{ footer }}<br>{% endif %}{% if lang_switch %}<a href="{{ lang_switch }}">{{ t.language }}</a>{% endif %}</footer>
+<footer>{% if footer %}{{ footer }}<br>{% endif %}{% if lang_switch %}<a href="{{ lang_switch }}" lang="{{ other_lang }}" hreflang="{{ other_lang }}">{{ t.language }}</a>{% endif %}</footer>
 </body></html>"""
 
 OVERVIEW = """{% extends "base" %}{% block main %}
@@ -319,6 +319,7 @@ class PortalApp:
         body = _env.get_template(name).render(
             nonce=nonce, lang=lang, t=TEXT[lang], client=client, brand=brand, on_brand=_on(brand), accent=accent,
             logo=logo, client_name=getattr(client, "name", "Inning"), footer=getattr(style, "footer_text", None),
+            other_lang=other,  # the switch's word is the other language's: read out in it (WCAG 3.1.2)
             lang_switch=_switch(other, context.pop("here", None)) if client is not None and not context.pop("lang_switch_off", False) else None, **context,
         )  # fmt: skip
         return ApiResponse(

@@ -69,3 +69,13 @@ def test_a_date_written_day_first_is_read(portal):  # noqa: F811
     assert asked.status == 303, asked.raw.decode()  # was 400 "kies een datum"
     assert typed_date("5/1/2027") == typed_date("05.01.2027") == typed_date("2027-01-05")
     assert typed_date("31-02-2027") is None and typed_date("morgen") is None
+
+
+def test_the_language_switch_is_read_out_in_its_own_language(portal):  # noqa: F811
+    """debtor24 D7: "English" on a Dutch page, "Nederlands" on an English one, carried no lang:
+    a Dutch screen reader spoke "English" as a Dutch word (WCAG 3.1.2)."""
+    world, _, app = portal
+    browser = enter(world, app)
+    assert '<a href="/api/portal?lang=en" lang="en" hreflang="en">English</a>' in browser.page()
+    english = browser.page(lang="en")
+    assert 'lang="nl" hreflang="nl">Nederlands</a>' in english
