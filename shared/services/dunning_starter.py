@@ -29,6 +29,9 @@ _QUOTE_EN = (
     "{% if betalingskenmerk %}payment reference {{ betalingskenmerk }}"
     "{% else %}the description " + _DESCRIPTION + "{% endif %}"
 )
+# the templates render with trim_blocks: the line break right after a block tag ({% endif %},
+# {% endfor %}) is dropped, so a paragraph break there is written three times (debtor24 D11:
+# the links and the greeting ran into the text)
 STARTER_TEMPLATES: dict[str, MessageTemplate] = {
     "herinnering": MessageTemplate(
         "nl",
@@ -40,9 +43,9 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
         "{% elif costs or interest %} (hoofdsom {{ principal|money }}{% if costs %}, incassokosten {{ costs|money }}{% endif %}"
         "{% if interest %}, rente {{ interest|money }}{% endif %}){% endif %}:\n"
         "{% for i in invoices %}- {{ i.number }} van {{ i.invoice_date|date }}, vervallen {{ i.due_date|date }}: {{ i.open_amount|money }}\n{% endfor %}"
-        "\nWilt u dit overmaken naar {{ client.iban }} onder vermelding van " + _QUOTE_NL + "?"
-        "{% if payment_link %}\n\nDirect betalen met iDEAL: {{ payment_link }}\nUw overzicht, uitstel vragen of bezwaar maken: {{ portal_link }}{% endif %}"
-        "\n\nMet vriendelijke groet,\n{{ client.name }}",
+        "\n\nWilt u dit overmaken naar {{ client.iban }} onder vermelding van " + _QUOTE_NL + "?"
+        "{% if payment_link %}\n\n\nDirect betalen met iDEAL: {{ payment_link }}\nUw overzicht, uitstel vragen of bezwaar maken: {{ portal_link }}{% endif %}"
+        "\n\n\nMet vriendelijke groet,\n{{ client.name }}",
     ),
     "sms": MessageTemplate(
         "nl",
@@ -59,7 +62,7 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
         "vermeerderd met de {{ interest_name }}."
         "{% if costs_vat %} Dit bedrag is inclusief {{ costs_vat|money }} btw (21 % over {{ costs_excl_vat|money }}): "
         "{{ client.name }} kan de btw niet verrekenen en brengt haar daarom bij u in rekening.{% endif %}"
-        "\n\nMet vriendelijke groet,\n{{ client.name }}",
+        "\n\n\nMet vriendelijke groet,\n{{ client.name }}",
         fourteen_day_letter=True,
     ),
     # the same three in English, for a debtor whose language is English: before, the step
@@ -76,9 +79,9 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
         "{% elif costs or interest %} (principal {{ principal|money }}{% if costs %}, collection costs {{ costs|money }}{% endif %}"
         "{% if interest %}, {{ interest_name }} {{ interest|money }}{% endif %}){% endif %}:\n"
         "{% for i in invoices %}- {{ i.number }} of {{ i.invoice_date|date }}, due {{ i.due_date|date }}: {{ i.open_amount|money }}\n{% endfor %}"
-        "\nPlease transfer this amount to {{ client.iban }} quoting " + _QUOTE_EN + "."
-        "{% if payment_link %}\n\nPay at once with iDEAL: {{ payment_link }}\nYour overview, ask for postponement or dispute an invoice: {{ portal_link }}{% endif %}"
-        "\n\nKind regards,\n{{ client.name }}",
+        "\n\nPlease transfer this amount to {{ client.iban }} quoting " + _QUOTE_EN + "."
+        "{% if payment_link %}\n\n\nPay at once with iDEAL: {{ payment_link }}\nYour overview, ask for postponement or dispute an invoice: {{ portal_link }}{% endif %}"
+        "\n\n\nKind regards,\n{{ client.name }}",
     ),
     "sms_en": MessageTemplate(
         "en",
@@ -95,7 +98,7 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
         "plus the {{ interest_name }}."
         "{% if costs_vat %} This amount includes {{ costs_vat|money }} VAT (21 % of {{ costs_excl_vat|money }}): "
         "{{ client.name }} cannot deduct the VAT and therefore charges it to you.{% endif %}"
-        "\n\nKind regards,\n{{ client.name }}",
+        "\n\n\nKind regards,\n{{ client.name }}",
         fourteen_day_letter=True,
     ),
 }

@@ -96,3 +96,18 @@ def test_an_english_debtor_reads_the_starter_messages_in_english(world):
     assert "within fourteen days from the day after you receive this letter" in body
     assert "collection costs of EUR 40.00" in body, body
     assert "Ondanks" not in body and "Wij verzoeken" not in body
+
+
+def test_the_starter_messages_keep_their_paragraphs(world):
+    """debtor24 D11: the templates render with trim_blocks, which drops the line break after
+    a block tag: the request to transfer followed the invoice list, the links the request and
+    the greeting the links on the next line, no blank line between them."""
+    out = _run(world)
+    nl = out[("D-8001", "email")][0].text
+    assert ": € 49,95\n\nWilt u dit overmaken" in nl
+    assert "2026-3002?\n\nDirect betalen met iDEAL" in nl
+    assert "\n\nMet vriendelijke groet,\nClient C1" in nl and "\n\n\n" not in nl
+    en = out[("D-8002", "email")][0].text
+    assert ": EUR 49.95\n\nPlease transfer" in en and "\n\nKind regards," in en
+    letter = out[("D-8002", "letter")][0].text
+    assert "plus the statutory interest.\n\nKind regards," in letter
