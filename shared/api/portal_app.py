@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from urllib.parse import quote, unquote, urlencode
 
 from jinja2 import DictLoader, Environment, select_autoescape
+from markupsafe import Markup, escape
 
 from shared.api.http import ApiRequest, ApiResponse
 from shared.api.outage import UNAVAILABLE_TEXT, is_outage, storage_down
@@ -93,7 +94,7 @@ p.total{display:flex;justify-content:space-between;gap:1rem;font-size:1.1rem;fle
 </head><body>
 <header>{% if logo %}<img src="{{ logo }}" alt="{{ client_name }}">{% endif %}<strong>{{ client_name }}</strong></header>
 <main id="main">{% block main %}{% endblock %}</main>
-<footer>{% if footer %}{{ footer }}<br>{% endif %}{% if lang_switch %}<a href="{{ lang_switch }}">{{ t.language }}</a>{% endif %}</footer>
+<footer>{% if footer %}{{ footer }}<br>{% endif %}{% if lang_switch %}<a href="{{ lang_switch }}" lang="{{ other_lang }}" hreflang="{{ other_lang }}">{{ t.language }}</a>{% endif %}</footer>
 </body></html>"""
 
 OVERVIEW = """{% extends "base" %}{% block main %}
@@ -134,18 +135,18 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 <section aria-labelledby="pp-h"><h2 id="pp-h">{{ t.postpone }}</h2>
 <form method="post" action="/api/portal/postpone"><input type="hidden" name="csrf" value="{{ csrf }}">
 <fieldset><legend>{{ t.invoice }}</legend>{% for line in lines %}
-<div><input type="checkbox" name="invoice" value="{{ line.number }}" id="pp-{{ loop.index }}"> <label for="pp-{{ loop.index }}">{{ line.number }}</label></div>{% endfor %}</fieldset>
-<label for="pp-until">{{ t.postpone_until }}</label><input type="date" id="pp-until" name="until" min="{{ tomorrow }}" max="{{ latest }}" required>
-<label for="pp-reason">{{ t.reason }}</label><textarea id="pp-reason" name="reason" rows="3" maxlength="1000"></textarea>
+<div><input type="checkbox" name="invoice" value="{{ line.number }}" id="pp-{{ loop.index }}"{% if typed.form == "postpone" and line.number in typed.invoices %} checked{% endif %}> <label for="pp-{{ loop.index }}">{{ line.number }}</label></div>{% endfor %}</fieldset>
+<label for="pp-until">{{ t.postpone_until }}</label><input type="date" id="pp-until" name="until" min="{{ tomorrow }}" max="{{ latest }}"{% if typed.form == "postpone" %} value="{{ typed.until }}"{% endif %} required>
+<label for="pp-reason">{{ t.reason }}</label><textarea id="pp-reason" name="reason" rows="3" maxlength="1000">{% if typed.form == "postpone" %}{{ typed.reason }}{% endif %}</textarea>
 <p><button type="submit" class="secondary">{{ t.postpone_send }}</button></p></form></section>{% endif %}
 {% if disputable %}<section aria-labelledby="dp-h"><h2 id="dp-h">{{ t.dispute }}</h2>
 <form method="post" action="/api/portal/dispute"><input type="hidden" name="csrf" value="{{ csrf }}">
-<label for="dp-inv">{{ t.invoice }}</label><select id="dp-inv" name="invoice">{% for number in disputable %}<option>{{ number }}</option>{% endfor %}</select>
-<label for="dp-reason">{{ t.dispute_reason }}</label><textarea id="dp-reason" name="reason" rows="3" maxlength="1000" required></textarea>
+<label for="dp-inv">{{ t.invoice }}</label><select id="dp-inv" name="invoice">{% for number in disputable %}<option{% if typed.form == "dispute" and number == typed.invoice %} selected{% endif %}>{{ number }}</option>{% endfor %}</select>
+<label for="dp-reason">{{ t.dispute_reason }}</label><textarea id="dp-reason" name="reason" rows="3" maxlength="1000" required>{% if typed.form == "dispute" %}{{ typed.reason }}{% endif %}</textarea>
 <p><button type="submit" class="secondary">{{ t.dispute_send }}</button></p></form></section>{% endif %}
 <section aria-labelledby="ms-h"><h2 id="ms-h">{{ t.message.format(client=client.name) }}</h2>
 <form method="post" action="/api/portal/message"><input type="hidden" name="csrf" value="{{ csrf }}">
-<label for="ms-text">{{ t.message_text }}</label><textarea id="ms-text" name="text" rows="4" maxlength="4000" required></textarea>
+<label for="ms-text">{{ t.message_text }}</label><textarea id="ms-text" name="text" rows="4" maxlength="4000" required>{% if typed.form == "message" %}{{ typed.text }}{% endif %}</textarea>
 <p><button type="submit" class="secondary">{{ t.message_send }}</button></p></form>
 {% if client.contact_email or client.contact_phone %}<h3>{{ t.contact }}</h3><p>{% if client.contact_email %}<a href="mailto:{{ client.contact_email }}">{{ client.contact_email }}</a><br>{% endif %}{% if client.contact_phone %}<a href="tel:{{ client.contact_phone }}">{{ client.contact_phone | phone }}</a>{% endif %}</p>{% endif %}
 </section>
@@ -318,6 +319,7 @@ class PortalApp:
         body = _env.get_template(name).render(
             nonce=nonce, lang=lang, t=TEXT[lang], client=client, brand=brand, on_brand=_on(brand), accent=accent,
             logo=logo, client_name=getattr(client, "name", "Inning"), footer=getattr(style, "footer_text", None),
+            other_lang=other,  # the switch's word is the other language's: read out in it (WCAG 3.1.2)
             lang_switch=_switch(other, context.pop("here", None)) if client is not None and not context.pop("lang_switch_off", False) else None, **context,
         )  # fmt: skip
         return ApiResponse(
@@ -482,6 +484,7 @@ class PortalApp:
         status: int = 200,
         refusal: Exception | None = None,
         view: Overview | None = None,
+        typed: Mapping[str, object] | None = None,
     ) -> ApiResponse:
         view = view or self.portal.overview(access)
         lang = self._lang(req, view.debtor.language.value)
@@ -522,6 +525,7 @@ class PortalApp:
             disputable=[i.number for i in view.invoices],
             csrf=csrf_token(self.keys, self._cookies(req).get(COOKIE, "")), notice=notice, error=error,
             tomorrow=(today + timedelta(days=1)).isoformat(), latest=(today + timedelta(days=MAX_POSTPONEMENT_DAYS)).isoformat(),
+            typed=typed or {},
         )  # fmt: skip
         if req.query.get("lang") in TEXT:
             response.headers["Set-Cookie"] = (
@@ -548,10 +552,9 @@ class PortalApp:
                     return self._redirect(self.portal.pay_shown(access, numbers, shown, base))
                 return self._redirect(self.portal.pay(access, form.get("invoice", []), base))
             if action == "postpone":
-                try:
-                    until = date.fromisoformat(one("until"))
-                except ValueError:
-                    raise Invalid("choose a date", code="choose_date") from None
+                until = typed_date(one("until"))
+                if until is None:
+                    raise Invalid("choose a date", code="choose_date")
                 done = self.portal.postpone(access, form.get("invoice", []), until, one("reason"))
                 return self._redirect(f"/api/portal?done={done}")
             if action == "dispute":
@@ -561,8 +564,11 @@ class PortalApp:
                 self.portal.message(access, one("text"))
                 return self._redirect("/api/portal?done=message")
         except (Invalid, NotFound) as exc:
-            # translated once the page knows the debtor's own language (final4 #10)
-            return self._overview(req, access, error=True, status=400, refusal=exc)
+            # translated once the page knows the debtor's own language (final4 #10); the
+            # form shown again as he filled it in (debtor24 D4: his reason was gone)
+            return self._overview(
+                req, access, error=True, status=400, refusal=exc, typed=_typed(action, form)
+            )
         return self._not_found(req, access)
 
     def _status(self, req: ApiRequest, access: PortalAccess, back: str) -> ApiResponse:
@@ -609,6 +615,44 @@ def _handed_over(
     else:
         said.append(t["handed_over_ask_plain"].format(agency=h.agency))
     return said
+
+
+def _typed(action: str, form: Mapping[str, list[str]]) -> dict[str, object]:
+    """What the debtor typed in the form refused, to fill it in again. Marked safe once
+    escaped: a text is his, never a sentence of ours to end with a full stop (``_sentence``)."""
+
+    def one(name: str) -> Markup:
+        return escape((form.get(name) or [""])[0])
+
+    if action == "postpone":
+        until = typed_date((form.get("until") or [""])[0])
+        return {"form": action, "invoices": form.get("invoice", []), "reason": one("reason"),
+                "until": until.isoformat() if until else ""}  # fmt: skip
+    if action == "dispute":
+        return {
+            "form": action,
+            "invoice": (form.get("invoice") or [""])[0],
+            "reason": one("reason"),
+        }
+    if action == "message":
+        return {"form": action, "text": one("text")}
+    return {}
+
+
+_WRITTEN_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+
+
+def typed_date(text: str) -> date | None:
+    """A date a form sent: ISO from a date picker, or as a Dutch debtor writes it (15-12-2026,
+    15/12/2026, 15.12.2026) where the browser shows the field as text (debtor24 D5: "kies een
+    datum" for 15-12-2026); None for anything else."""
+    written = _WRITTEN_DATE.fullmatch(text.strip())
+    try:
+        if written is None:
+            return date.fromisoformat(text.strip())
+        return date(int(written[3]), int(written[2]), int(written[1]))
+    except ValueError:
+        return None
 
 
 def _cents(text: str) -> int | None:

@@ -8,10 +8,12 @@ token, like every other portal form; the pages share the portal's layout and hea
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import DictLoader
+from markupsafe import escape
 
 from shared.api import portal_app
 from shared.api.http import ApiRequest, ApiResponse
@@ -71,13 +73,13 @@ PLANS = """{% extends "base" %}{% block main %}
 <p>{{ offer.intro }}</p>
 <form method="get" action="/api/portal/plan/preview">
 <fieldset><legend>{{ p.how }}</legend>
-<div><input type="radio" name="by" value="count" id="by-count" checked> <label for="by-count">{{ p.by_count }}</label></div>
+<div><input type="radio" name="by" value="count" id="by-count"{% if offer.by != "amount" %} checked{% endif %}> <label for="by-count">{{ p.by_count }}</label></div>
 <label for="count">{{ p.count }}</label><select id="count" name="installments">{% for n in offer.counts %}<option{% if n == offer.suggested %} selected{% endif %}>{{ n }}</option>{% endfor %}</select>
-<div><input type="radio" name="by" value="amount" id="by-amount"> <label for="by-amount">{{ p.by_amount }}</label></div>
-<label for="amount">{{ offer.amount_label }}</label><input id="amount" name="amount" inputmode="decimal" autocomplete="off">
+<div><input type="radio" name="by" value="amount" id="by-amount"{% if offer.by == "amount" %} checked{% endif %}> <label for="by-amount">{{ p.by_amount }}</label></div>
+<label for="amount">{{ offer.amount_label }}</label><input id="amount" name="amount" inputmode="decimal" autocomplete="off" value="{{ offer.amount }}">
 </fieldset>
 <fieldset><legend>{{ p.method }}</legend>{% for m in offer.methods %}
-<div><input type="radio" name="method" value="{{ m }}" id="m-{{ m }}"{% if loop.first %} checked{% endif %}> <label for="m-{{ m }}">{{ p[m] }}</label></div>{% endfor %}</fieldset>
+<div><input type="radio" name="method" value="{{ m }}" id="m-{{ m }}"{% if m == offer.method or (loop.first and offer.method not in offer.methods) %} checked{% endif %}> <label for="m-{{ m }}">{{ p[m] }}</label></div>{% endfor %}</fieldset>
 <p><button type="submit">{{ p.show }}</button></p></form></section>
 {% elif not plans %}<p>{{ p.no_offer }}</p>{% endif %}
 <p><a href="/api/portal">{{ p.back }}</a></p>
@@ -139,8 +141,9 @@ class PortalPlanPages:
             query = {k: [v] for k, v in req.query.items()}
             try:
                 return self._preview(req, access, query)
-            except Invalid as exc:
-                return self._plans(req, access, self._error(req, exc, access), status=400)
+            except Invalid as exc:  # the choice shown again as he made it (debtor24 D4)
+                notice = self._error(req, exc, access)
+                return self._plans(req, access, notice, status=400, typed=req.query)
         return self.app._not_found(req, access)
 
     # -- pages -------------------------------------------------------------------------------
@@ -152,7 +155,12 @@ class PortalPlanPages:
         return on.strftime("%d-%m-%Y") if lang == "nl" else on.isoformat()
 
     def _plans(
-        self, req: ApiRequest, access: PortalAccess, notice: str = "", status: int = 200
+        self,
+        req: ApiRequest,
+        access: PortalAccess,
+        notice: str = "",
+        status: int = 200,
+        typed: Mapping[str, str] | None = None,
     ) -> ApiResponse:
         view = self.desk.view(access)
         lang = self.app._lang(req, view.debtor.language.value)
@@ -164,12 +172,18 @@ class PortalPlanPages:
         offer = None
         if view.offer is not None:
             o = view.offer
+            typed = typed or {}
+            count = typed.get("installments", "")
             offer = {
                 "intro": p["offer_intro"].format(total=money(o.total), client=view.client.name,
                                                  min_count=o.min_count, max_count=o.max_count,
                                                  start=self._day(o.start, lang)),
                 "counts": list(range(o.min_count, o.max_count + 1)),
-                "suggested": min(o.max_count, max(o.min_count, 3)),
+                "suggested": int(count) if count.isdigit() and o.min_count <= int(count) <= o.max_count
+                             else min(o.max_count, max(o.min_count, 3)),
+                "by": typed.get("by", "count"), "method": typed.get("method", ""),
+                # his text, escaped: no full stop of the page's sentences added to it
+                "amount": escape(typed.get("amount", "")[:40]),
                 "amount_label": p["amount"].format(min=money(o.min_amount), max=money(o.max_amount)),
                 "methods": [m.value for m in o.methods],
             }  # fmt: skip
@@ -308,10 +322,12 @@ class PortalPlanPages:
                 return self._plans(req, access, self._error(req, exc, access), status=status)
             return self.app._redirect(checkout)
         if rest == ["postpone"]:
+            to = portal_app.typed_date(_one(form, "to"))  # 15-12-2026 too (debtor24 D5)
             try:
                 number = int(_one(form, "installment"))
-                to = date.fromisoformat(_one(form, "to"))
             except ValueError:
+                to = None
+            if to is None:
                 invalid = Invalid("choose an installment and a date")
                 return self._plans(req, access, self._error(req, invalid, access), 400)
             try:
@@ -372,6 +388,9 @@ _PLAN_REASONS_NL: tuple[tuple[re.Pattern[str], Dutch], ...] = (
     (re.compile(r"choose (\d+) to (\d+) installments"), r"kies \1 tot \2 termijnen"),
     (re.compile(r"choose an installment and a date"), "kies een termijn en een datum"),
     (re.compile(r"choose an installment"), "kies een termijn"),
+    (re.compile(r"the amount is outside what is offered \(EUR (\d+\.\d\d) to EUR (\d+\.\d\d)\)"),
+     lambda m: "dit bedrag per termijn valt buiten wat wordt aangeboden: kies van "
+               f"€ {_eur_nl(m[1])} tot € {_eur_nl(m[2])}"),
     (re.compile(r"the amount is outside what is offered"),
      "dit bedrag per termijn valt buiten wat wordt aangeboden"),
     (re.compile(r"that pays everything at once"), "met dit bedrag betaalt u alles in één keer"),

@@ -47,7 +47,7 @@ TEXT: dict[str, dict[str, str]] = {
         "error": "Dat lukte niet: {reason}",
         "simulation": "",
         # the overview per invoice (portal_figures.py): what makes up the open amount
-        "inv_amount": "Factuurbedrag", "inv_credited": "Gecrediteerd", "inv_paid_before": "Betaald vóór overdracht", "inv_paid": "Betaald",
+        "inv_amount": "Factuurbedrag", "inv_credited": "Gecrediteerd", "inv_paid_before": "Eerder betaald", "inv_paid": "Betaald",
         "inv_waived": "Kwijtgescholden", "costs_vat": "Btw over incassokosten",
         "due_on": "Vervaldatum {due}",
         "total_due": "Totaal te betalen", "pay_amount": "Betaal {amount}",
@@ -136,7 +136,7 @@ TEXT: dict[str, dict[str, str]] = {
         "throttled": "Too many attempts. Try again in ten minutes.",
         "error": "That did not work: {reason}",
         "simulation": "",
-        "inv_amount": "Invoice amount", "inv_credited": "Credited", "inv_paid_before": "Paid before hand-over", "inv_paid": "Paid",
+        "inv_amount": "Invoice amount", "inv_credited": "Credited", "inv_paid_before": "Paid earlier", "inv_paid": "Paid",
         "inv_waived": "Waived", "costs_vat": "VAT on collection costs",
         "due_on": "Due date {due}",
         "total_due": "Total to pay", "pay_amount": "Pay {amount}",

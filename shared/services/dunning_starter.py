@@ -1,6 +1,6 @@
-"""The dunning set-up a new agency starts with: three templates (a reminder, an SMS, a 14-day
-letter with the parts activation asks for, the VAT sentence for a client that cannot deduct
-VAT included) and the workflow "standaard" (e-mail, SMS, 14-day letter, a call, the hand-over)
+"""The dunning set-up a new agency starts with: three templates in Dutch and in English (a
+reminder, an SMS, a 14-day letter with the parts activation asks for, the VAT sentence for a
+client that cannot deduct VAT included) and the workflow "standaard" (e-mail, SMS, 14-day letter, a call, the hand-over)
 for every debtor. ``inning agency create`` puts them in the agency's defaults, which
 ``POST /v1/onboarding/clients`` copies to each client it makes; the demo's clients use them
 too. Before, a new agency had none: its clients' debtors waited `without_workflow` and the
@@ -14,6 +14,24 @@ from shared.domain.dunning.workflow import OffsetFrom, SegmentRule, Step, StepCh
 from shared.services.repositories import Repositories
 
 STARTER_ID = "standaard"  # the starter workflow's id, which its one segment rule names
+# what a transfer quotes: the betalingskenmerk, else the text the portal, the letter and the
+# EPC QR code give for several invoices (portal.transfer_text), so a typed transfer is matched
+# as a scanned one (debtor24 D3: the reminder named nothing to quote)
+_DESCRIPTION = (
+    "{% set quote %}{{ debtor.number }}{% for i in invoices %} {{ i.number }}{% endfor %}{% endset %}"
+    "{{ quote[:140] }}"
+)
+_QUOTE_NL = (
+    "{% if betalingskenmerk %}betalingskenmerk {{ betalingskenmerk }}"
+    "{% else %}de omschrijving " + _DESCRIPTION + "{% endif %}"
+)
+_QUOTE_EN = (
+    "{% if betalingskenmerk %}payment reference {{ betalingskenmerk }}"
+    "{% else %}the description " + _DESCRIPTION + "{% endif %}"
+)
+# the templates render with trim_blocks: the line break right after a block tag ({% endif %},
+# {% endfor %}) is dropped, so a paragraph break there is written three times (debtor24 D11:
+# the links and the greeting ran into the text)
 STARTER_TEMPLATES: dict[str, MessageTemplate] = {
     "herinnering": MessageTemplate(
         "nl",
@@ -25,9 +43,9 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
         "{% elif costs or interest %} (hoofdsom {{ principal|money }}{% if costs %}, incassokosten {{ costs|money }}{% endif %}"
         "{% if interest %}, rente {{ interest|money }}{% endif %}){% endif %}:\n"
         "{% for i in invoices %}- {{ i.number }} van {{ i.invoice_date|date }}, vervallen {{ i.due_date|date }}: {{ i.open_amount|money }}\n{% endfor %}"
-        "\nWilt u dit overmaken naar {{ client.iban }}{% if betalingskenmerk %} onder vermelding van betalingskenmerk {{ betalingskenmerk }}{% endif %}?"
-        "{% if payment_link %}\n\nDirect betalen met iDEAL: {{ payment_link }}\nUw overzicht, uitstel vragen of bezwaar maken: {{ portal_link }}{% endif %}"
-        "\n\nMet vriendelijke groet,\n{{ client.name }}",
+        "\n\nWilt u dit overmaken naar {{ client.iban }} onder vermelding van " + _QUOTE_NL + "?"
+        "{% if payment_link %}\n\n\nDirect betalen met iDEAL: {{ payment_link }}\nUw overzicht, uitstel vragen of bezwaar maken: {{ portal_link }}{% endif %}"
+        "\n\n\nMet vriendelijke groet,\n{{ client.name }}",
     ),
     "sms": MessageTemplate(
         "nl",
@@ -37,13 +55,50 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
     "veertiendagenbrief": MessageTemplate(
         "nl",
         "Veertiendagenbrief",
-        "Beste {{ debtor.name }},\n\nOndanks onze herinneringen staat nog {{ principal|money }} open."
-        "\n\nWij verzoeken u dit bedrag binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd te betalen."
+        "Beste {{ debtor.name }},\n\nOndanks onze herinneringen staat nog {{ principal|money }} open"
+        "{% if interest %}, met de {{ interest_name }} tot en met de laatste dag van de termijn {{ total|money }}{% endif %}."
+        "\n\nWij verzoeken u {{ total|money }} binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd te betalen."
         "\n\nIndien u niet binnen deze termijn betaalt, bent u incassokosten van {{ costs|money }} verschuldigd, "
-        "vermeerderd met de wettelijke rente."
+        "vermeerderd met de {{ interest_name }}."
         "{% if costs_vat %} Dit bedrag is inclusief {{ costs_vat|money }} btw (21 % over {{ costs_excl_vat|money }}): "
         "{{ client.name }} kan de btw niet verrekenen en brengt haar daarom bij u in rekening.{% endif %}"
-        "\n\nMet vriendelijke groet,\n{{ client.name }}",
+        "\n\n\nMet vriendelijke groet,\n{{ client.name }}",
+        fourteen_day_letter=True,
+    ),
+    # the same three in English, for a debtor whose language is English: before, the step
+    # fell back to its Dutch text and an English-reading debtor got even his 14-day letter in
+    # Dutch while his portal page spoke English (debtor24 D1)
+    "reminder": MessageTemplate(
+        "en",
+        "Reminder: {% for i in invoices %}{{ i.number }} {% endfor %}",
+        "Dear {{ debtor.name }},\n\nAccording to our records {{ total|money }} is still open"
+        "{% if invoice_amount_paid %}. You paid the invoice amount after its due date; the law (art. 6:44 of the Dutch "
+        "Civil Code) applies a payment first to {% if costs %}the collection costs and {% endif %}the interest "
+        "({{ paid_to_interest|money }}). What is still open is therefore the interest{% if costs %} and the costs{% endif %} "
+        "of paying late"
+        "{% elif costs or interest %} (principal {{ principal|money }}{% if costs %}, collection costs {{ costs|money }}{% endif %}"
+        "{% if interest %}, {{ interest_name }} {{ interest|money }}{% endif %}){% endif %}:\n"
+        "{% for i in invoices %}- {{ i.number }} of {{ i.invoice_date|date }}, due {{ i.due_date|date }}: {{ i.open_amount|money }}\n{% endfor %}"
+        "\n\nPlease transfer this amount to {{ client.iban }} quoting " + _QUOTE_EN + "."
+        "{% if payment_link %}\n\n\nPay at once with iDEAL: {{ payment_link }}\nYour overview, ask for postponement or dispute an invoice: {{ portal_link }}{% endif %}"
+        "\n\n\nKind regards,\n{{ client.name }}",
+    ),
+    "sms_en": MessageTemplate(
+        "en",
+        "",
+        "{{ client.name }}: {{ total|money }} is still open. Pay via {{ payment_link or client.iban }}",
+    ),
+    "fourteen_day_letter": MessageTemplate(
+        "en",
+        "Final reminder: fourteen days to pay",
+        "Dear {{ debtor.name }},\n\nDespite our reminders {{ principal|money }} is still open"
+        "{% if interest %}; with the {{ interest_name }} up to the last day of the term that is {{ total|money }}{% endif %}."
+        "\n\nPlease pay {{ total|money }} within fourteen days from the day after you receive this letter."
+        "\n\nIf you do not pay within this term, you owe collection costs of {{ costs|money }}, "
+        "plus the {{ interest_name }}."
+        "{% if costs_vat %} This amount includes {{ costs_vat|money }} VAT (21 % of {{ costs_excl_vat|money }}): "
+        "{{ client.name }} cannot deduct the VAT and therefore charges it to you.{% endif %}"
+        "\n\n\nKind regards,\n{{ client.name }}",
         fourteen_day_letter=True,
     ),
 }
@@ -51,15 +106,16 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
 
 def starter_workflow() -> Workflow:
     steps = (
-        Step("Herinnering", StepChannel.EMAIL, 7, templates={"nl": "herinnering"},
+        Step("Herinnering", StepChannel.EMAIL, 7, templates={"nl": "herinnering", "en": "reminder"},
              fallback=StepChannel.LETTER),
-        Step("SMS", StepChannel.SMS, 7, OffsetFrom.PREVIOUS_STEP, templates={"nl": "sms"},
+        Step("SMS", StepChannel.SMS, 7, OffsetFrom.PREVIOUS_STEP, templates={"nl": "sms", "en": "sms_en"},
              min_open_amount=2_500),
         # a debtor without a postal address gets it by e-mail: no source requires his consent
         # to e-mail for a 14-day letter (docs/law.md, "A 14-day letter by e-mail"), and
         # without a letter nothing after it may go (newcomer18 F3)
         Step("Veertiendagenbrief", StepChannel.FOURTEEN_DAY_LETTER, 7, OffsetFrom.PREVIOUS_STEP,
-             templates={"nl": "veertiendagenbrief"}, fallback=StepChannel.EMAIL),
+             templates={"nl": "veertiendagenbrief", "en": "fourteen_day_letter"},
+             fallback=StepChannel.EMAIL),
         Step("Bellen", StepChannel.STAFF_TASK, 16, OffsetFrom.PREVIOUS_STEP),
         Step("Overdracht", StepChannel.HANDOVER, 14, OffsetFrom.PREVIOUS_STEP),
     )  # fmt: skip

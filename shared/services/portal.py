@@ -59,7 +59,7 @@ REQUESTS_PER_DAY = 5  # postponement requests and disputes per debtor: action it
 # reads of an open request a renewal makes: a save refused by another writer is read again
 RENEWAL_TRIES = 3
 MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
-MAX_REASON = 1000  # characters of a postponement reason: the form's maxlength, a dispute's cut
+MAX_REASON = 1000  # characters of a postponement's or a dispute's reason: the form's maxlength
 PORTAL = DEBTOR_PORTAL  # who the debtor is as an author: his own acts in the portal
 
 
@@ -775,12 +775,21 @@ class PortalService:
         return False
 
     def dispute(self, access: PortalAccess, number: str, reason: str) -> None:
-        if not reason.strip():
+        # a browser counts a line break as one of the form's 1,000 characters and sends it as
+        # two (CRLF): cut as sent, a reason in paragraphs lost its last words (debtor24 D6)
+        reason = reason.replace("\r\n", "\n").strip()
+        if not reason:
             raise Invalid("say why the invoice is disputed", code="dispute_no_reason")
+        if len(reason) > MAX_REASON:
+            raise Invalid(
+                f"the reason is longer than {MAX_REASON} characters",
+                code="reason_too_long",
+                params={"limit": MAX_REASON},
+            )
         client, _ = self.parties(access)
         invoice = self._own(access, [number])[0]
         self.count_request(access)
-        self.invoice_status.dispute(client, invoice.number, reason.strip()[:1000], author=PORTAL)
+        self.invoice_status.dispute(client, invoice.number, reason, author=PORTAL)
 
     def count_request(self, access: PortalAccess) -> None:
         """Each request (a postponement past the limit, a dispute, an installment moved past
@@ -822,7 +831,7 @@ class PortalService:
             return
 
     def message(self, access: PortalAccess, text: str) -> None:
-        text = text.strip()
+        text = text.replace("\r\n", "\n").strip()  # the form's line breaks as counted there
         if not text:
             raise Invalid("the message is empty", code="message_empty")
         now = self.clock.now()

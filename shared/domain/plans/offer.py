@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from shared.domain.money import Cents
+from shared.domain.money import Cents, format_cents
 from shared.domain.plans import schedule as sched
 from shared.domain.plans.rules import PlanRules, SelfServiceApproval
 from shared.domain.plans.schedule import Period, PlanMethod, ScheduledInstallment, ScheduleError
@@ -58,7 +58,12 @@ class PlanOffer:
         else:
             assert amount is not None
             if not self.min_amount <= amount <= self.max_amount:
-                raise ScheduleError("installment_amount", "the amount is outside what is offered")
+                # what is offered said with the refusal, not only beside the field (debtor24 D4)
+                raise ScheduleError(
+                    "installment_amount",
+                    f"the amount is outside what is offered (EUR {format_cents(self.min_amount)} "
+                    f"to EUR {format_cents(self.max_amount)})",
+                )
             plan = sched.by_amount(self.total, self.start, self.period, amount, method)
             if len(plan) < self.min_count:
                 raise ScheduleError("installment_amount", "that pays everything at once")

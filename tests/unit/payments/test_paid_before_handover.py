@@ -56,7 +56,9 @@ def test_the_portal_says_paid_before_hand_over_and_keeps_the_credit_note(world):
     ]
     assert all(f.adds_up for f in rows.values())
     page = _enter(world, PortalApp(world.services), client).page()
-    assert "Betaald vóór overdracht" in page
+    # not "Betaald vóór overdracht": nothing was handed over to an agency, and a debtor reading
+    # "overdracht" on his creditor's own page fears a collection agency (debtor24 D10)
+    assert "Eerder betaald" in page and "overdracht" not in page
     assert page.count("Gecrediteerd") == 1  # the credit note only
 
 

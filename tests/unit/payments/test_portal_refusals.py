@@ -81,3 +81,30 @@ def test_the_pay_forms_refusals_read_in_dutch(portal):  # noqa: F811
     assert "deze facturen zijn niet gevonden" in unknown.raw.decode()
     for page in (paid.raw.decode(), unknown.raw.decode()):
         assert "nothing is open" not in page and "no such invoices" not in page
+
+
+def test_a_dispute_and_a_message_as_long_as_the_form_allows_are_kept_whole(portal):  # noqa: F811
+    """debtor24 D6: the form counts a line break as one character and sends it as two (CRLF);
+    the dispute kept the first 1,000 characters as sent, so a reason of 1,000 in ten
+    paragraphs lost its last 9 ("...xxxxxxxxx" cut to "...x"), the message the same at 4,000."""
+    world, _, app = portal
+    browser = enter(world, app)
+    longest = ("x" * 99 + "\r\n") * 9 + "y" * 100  # 1,000 in the browser, 1,009 sent
+    assert browser.post("/portal/dispute", invoice="F2", reason=longest).status == 303
+    (item,) = [
+        a
+        for a in world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+        if a["kind"] == "dispute"
+    ]
+    assert item["detail"]["reason"] == longest.replace("\r\n", "\n")  # was 9 "y" short
+    too_long = browser.post("/portal/dispute", invoice="F1", reason="z" * (MAX_REASON + 1))
+    assert too_long.status == 400
+    assert f"de reden is langer dan {MAX_REASON} tekens" in too_long.raw.decode()
+    text = ("m" * 399 + "\r\n") * 9 + "n" * 400  # 4,000 in the browser
+    assert browser.post("/portal/message", text=text).status == 303
+    (message,) = [
+        a
+        for a in world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+        if a["kind"] == "debtor_message"
+    ]
+    assert message["detail"]["text"] == text.replace("\r\n", "\n")

@@ -282,6 +282,17 @@ def test_the_agency_client_list_shows_active_and_inactive(world, tenants):
     assert listed == {"C1": True, "C2": False}
 
 
+# the starter templates, Dutch and English (debtor24 D1)
+STARTER_IDS = [
+    "fourteen_day_letter",
+    "herinnering",
+    "reminder",
+    "sms",
+    "sms_en",
+    "veertiendagenbrief",
+]
+
+
 def test_an_agency_with_the_starter_set_onboards_clients_that_dun(world, tenants):
     """newcomer18 F2: an agency made by `inning agency create` had no defaults, so its clients
     started with no workflow (`without_workflow`) and no 14-day letter. The starter set
@@ -298,7 +309,7 @@ def test_an_agency_with_the_starter_set_onboards_clients_that_dun(world, tenants
     assert r.status == 201, r.body
     dunning = world.services.repos.dunning
     client_id = r.body["client_id"]
-    assert sorted(dunning.templates(client_id)) == ["herinnering", "sms", "veertiendagenbrief"]
+    assert sorted(dunning.templates(client_id)) == STARTER_IDS
     assert dunning.workflows(client_id)["standaard"].active
     assert [rule.workflow_id for rule in dunning.rules(client_id)] == ["standaard"]
     activated = world.agency_a.call("POST", "/v1/clients/N1/workflows/standaard/activate")
@@ -350,5 +361,5 @@ def test_a_starter_set_left_without_its_rule_before_is_finished(world, tenants):
     dunning.save_workflow(scope, starter_workflow())
     assert seed_agency_defaults(world.services.repos, "agency-a")  # was False: 'kept'
     assert [rule.workflow_id for rule in dunning.rules(scope)] == ["standaard"]
-    assert sorted(dunning.templates(scope)) == ["herinnering", "sms", "veertiendagenbrief"]
+    assert sorted(dunning.templates(scope)) == STARTER_IDS
     assert not seed_agency_defaults(world.services.repos, "agency-a")  # whole now: kept
