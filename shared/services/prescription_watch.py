@@ -259,6 +259,16 @@ class PrescriptionWatch:
                     interrupted_by=counted.interrupted_by, today=today,
                     acknowledged=frozenset(own),
                 )  # fmt: skip
+                if invoice.handed_over_to is not None:
+                    # the agency's list keeps the advice to demand or sue; the client's says
+                    # the agency holds the claim and was warned (told24)
+                    held = prescription_warning(
+                        invoice.number, invoice.claim_kind, when, years, consumer=consumer,
+                        interrupted_by=counted.interrupted_by, today=today,
+                        acknowledged=frozenset(own), held_by=self._agency_name(invoice.handed_over_to),
+                    )  # fmt: skip
+                    self._item(client_id, debtor, invoice, key, held, detail, agency_title=title)
+                    continue
             self._item(client_id, debtor, invoice, key, title, detail)
         return out
 
@@ -339,6 +349,8 @@ class PrescriptionWatch:
         key: str,
         title: str,
         detail: dict[str, object],
+        *,
+        agency_title: str | None = None,
     ) -> None:
         """The warning or hold item, once per ``key``. The once-mark keeps the item's id and
         time, and the item is inserted after it on every look (a second insert is a no-op):
@@ -366,11 +378,15 @@ class PrescriptionWatch:
         try:
             self.repos.actions.add(ActionItem(
                 agency_scope(invoice.handed_over_to), str(first["ActionId"]), "prescription",
-                title[:TITLE_MAX], first["At"], debtor_number=debtor.number,
+                (agency_title or title)[:TITLE_MAX], first["At"], debtor_number=debtor.number,
                 invoice_numbers=(invoice.number,), detail={**detail, "client_id": client_id},
             ))  # fmt: skip
         except Conflict:
             pass  # on the agency's list already: this look repeats an earlier one
+
+    def _agency_name(self, agency_id: str) -> str:
+        agency = self.repos.agencies.get(agency_id)
+        return agency.name if agency is not None else agency_id
 
     def _acknowledgements(
         self,
