@@ -7,7 +7,7 @@ longer asked money that was owed again)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -102,3 +102,32 @@ def test_the_clients_money_taken_back_is_told_collect_it_again(engine):  # noqa:
     assert "is teruggedraaid: vorder dit bedrag weer" in text
     log = world.agency_a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body["items"]
     assert sum("received by the client taken back" in e["summary"] for e in log) == 1
+
+
+def test_a_receipt_re_dated_is_told_taken_back_and_received_on_its_day(engine):  # noqa: F811
+    """Staff book a sync's receipt again on the day the client's books give: the agency hears
+    it taken back and received on that day, so its sum of what was paid stays 100.00."""
+    from tests.unit.dunning.test_case_told_of_direct_receipt import _sync
+
+    world, client = engine
+    case_id = handed_over(world, client)
+    _sync(world, "21.00")  # 100.00 of 121.00 paid to the client
+    [first] = _received(world)
+    [payment_id] = [p.payment_id for p in world.services.repos.payments.list(client.client_id)[0]]
+    day = (world.services.repos.payments.get(client.client_id, payment_id).received_on
+           - timedelta(days=2)).isoformat()  # fmt: skip
+    reply = world.agency_a.call(
+        "POST", f"/v1/clients/C1/payments/{payment_id}/received-on",
+        {"received_on": day, "reason": "the client's books"},
+    )  # fmt: skip
+    assert reply.status == 200, reply.body
+    received = [i["title"] for i in _received(world)]
+    back = [i["title"] for i in _agency_items(world, "case_invoice_lowered")
+            if "taken back" in i["title"]]  # fmt: skip
+    assert len(received) == 2 and first["title"] in received
+    assert all(f"received EUR 100.00 from the debtor itself on invoice F1 of case {case_id}" in t
+               for t in received)  # fmt: skip
+    [taken] = back
+    assert taken.startswith(
+        "The earlier payment of EUR 100.00 that Client C1 received on invoice F1"
+    )
