@@ -6,7 +6,7 @@ e-mail (through the outbox, so it is sent exactly once), the other side also on 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -17,7 +17,7 @@ from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.money import Cents, format_cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
-from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment
+from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment, Receiver
 from shared.domain.scopes import agency_scope
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.case_items import (
@@ -350,24 +350,36 @@ class CaseService:
                           f"een creditnota geboekt ({why}): open hoofdsom nu {format_eur_nl(invoice.open_amount)}. "
                           "Int niet meer dan dat.")  # fmt: skip
 
-    def receipt_told(self, client: Client, number: str, payment: Payment) -> None:
-        """The client's books report money the debtor paid the client itself on an invoice of
-        an open case (cm24 F1): the payment discharges him (6:32 BW) and was booked by 6:44,
-        so the agency, which collects outside Inning, must not ask it again. Told once per
-        receipt (the item's id, the contact entry's and the mail's keys)."""
-        stored = self.repos.invoices.get(client.client_id, number)
-        agency_id = stored.invoice.handed_over_to if stored is not None else None
-        if stored is None or agency_id is None or payment.reversed:
+    def money_told(
+        self, client: Client, written: Sequence[Invoice], payments: Sequence[Payment]
+    ) -> None:
+        """A booking wrote these invoices with these payments (the payment service's
+        ``written_listener``): each payment the client received itself (a line of its own
+        account, its own Mollie, a plan's direct debit, a receipt its books report) on an
+        invoice of an open case is told to the agency (:meth:`receipt_told`). The agency's own
+        account's money it books itself and is not told. Nothing is read unless a written
+        invoice is handed over and such a payment took money on it (booked24's bound)."""
+        handed = {i.number: i for i in written if i.handed_over_to is not None}
+        for payment in payments:
+            if payment.received_by is not Receiver.CLIENT or payment.reversed:
+                continue
+            for number in sorted({a.invoice_number for a in payment.allocations} & handed.keys()):
+                self.receipt_told(client, handed[number], payment)
+
+    def receipt_told(self, client: Client, invoice: Invoice, payment: Payment) -> None:
+        """Money the debtor paid the client itself on an invoice of an open case, as booked
+        (``invoice`` as the booking left it; cm24 F1): the payment discharges him (6:32 BW)
+        and was booked by 6:44, so the agency, which collects outside Inning, must not ask it
+        again. Told once per payment and invoice (the item's id, the contact entry's and the
+        mail's keys): a retried booking tells nothing twice."""
+        agency_id, number = invoice.handed_over_to, invoice.number
+        if agency_id is None or payment.reversed:
             return
-        invoice = stored.invoice
         found = self._open_case_of(agency_id, client.client_id, invoice)
         if found is None:
             return
         case = found[0]
-        parts = {c: 0 for c in ("costs", "costs_vat", "interest", "principal")}
-        for a in payment.allocations:
-            if a.invoice_number == number and a.component in parts:
-                parts[a.component] += a.amount
+        parts = _parts(payment, number)
         day, costs = payment.received_on, parts["costs"] + parts["costs_vat"]
         text = (f"{client.name} received EUR {format_cents(payment.amount)} from the debtor itself "
                 f"on invoice {number} of case {case.case_id} (debtor {case.debtor_number}) on "
@@ -375,9 +387,8 @@ class CaseService:
                 f"{format_cents(parts['interest'])}, principal EUR {format_cents(parts['principal'])}; "
                 f"its principal open is now EUR {format_cents(invoice.open_amount)}; do not "
                 "collect this money again.")  # fmt: skip
-        key = hashlib.sha256(f"{number}|{payment.payment_id}".encode()).hexdigest()[:10]
         self._tell_case_news(
-            client, case, invoice, "case_invoice_lowered", f"received-{key}", text,
+            client, case, invoice, "case_invoice_lowered", f"received-{_key(number, payment)}", text,
             f"Rechtstreeks betaald op factuur {number} in zaak {case_name(case.client_id, case.debtor_number)}",
             f"De debiteur {case.debtor_number} heeft {client.name} rechtstreeks "
             f"{format_eur_nl(payment.amount)} betaald op factuur {number} (ontvangen op "
@@ -388,6 +399,40 @@ class CaseService:
             f"Invoice {number} of case {case.case_id}: EUR {format_cents(payment.amount)} paid "
             "to the client directly; the agency was told",
         )  # fmt: skip
+
+    def receipt_taken_back_told(self, client: Client, payment: Payment) -> None:
+        """Money the client received itself came back or was taken off its books (a bank's
+        return, a chargeback, a receipt re-dated or no longer counted): on an invoice of an
+        open case the agency must collect it again, having been told (or shown in the
+        dossier) that it was paid. Told once per payment and invoice; a re-dated receipt is
+        then told again as received on its new day, so the agency's sum stays right."""
+        if payment.received_by is not Receiver.CLIENT:
+            return
+        numbers = sorted({a.invoice_number for a in payment.allocations})
+        for stored in self.repos.invoices.get_many(client.client_id, numbers).values():
+            invoice = stored.invoice
+            if invoice.handed_over_to is None:
+                continue
+            found = self._open_case_of(invoice.handed_over_to, client.client_id, invoice)
+            if found is None:
+                continue
+            case, number, day = found[0], invoice.number, payment.received_on
+            back = sum(_parts(payment, number).values())
+            self._tell_case_news(
+                client, case, invoice, "case_invoice_lowered",
+                f"taken-back-{_key(number, payment)}",
+                f"The earlier payment of EUR {format_cents(back)} that {client.name} received "
+                f"on invoice {number} of case {case.case_id} (debtor {case.debtor_number}) on "
+                f"{day.isoformat()} was taken back: collect it again; its principal open is now "
+                f"EUR {format_cents(invoice.open_amount)}.",
+                f"Betaling op factuur {number} in zaak {case_name(case.client_id, case.debtor_number)} teruggedraaid",
+                f"De eerdere betaling van {format_eur_nl(back)} die {client.name} op factuur "
+                f"{number} van debiteur {case.debtor_number} ontving (op {day:%d-%m-%Y}) is "
+                "teruggedraaid: vorder dit bedrag weer. Open hoofdsom nu "
+                f"{format_eur_nl(invoice.open_amount)}.",
+                f"Invoice {number} of case {case.case_id}: EUR {format_cents(back)} received by "
+                "the client taken back; the agency was told",
+            )  # fmt: skip
 
     def dispute_told(
         self, client: Client, number: str, reason: str | None, *, retry: bool = False
@@ -631,3 +676,17 @@ def _mark(at: datetime, *parts: str) -> str:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def _parts(payment: Payment, number: str) -> dict[str, Cents]:
+    """What ``payment`` paid on invoice ``number``, by the ledger's components (6:44)."""
+    parts: dict[str, Cents] = {c: 0 for c in ("costs", "costs_vat", "interest", "principal")}
+    for a in payment.allocations:
+        if a.invoice_number == number and a.component in parts:
+            parts[a.component] += a.amount
+    return parts
+
+
+def _key(number: str, payment: Payment) -> str:
+    """The telling's key: one per invoice and payment (a retried booking finds it)."""
+    return hashlib.sha256(f"{number}|{payment.payment_id}".encode()).hexdigest()[:10]

@@ -97,9 +97,6 @@ class ClientReceipts:
         self.clock = clock
         self.payments = payments  # late: the container's, with its listeners
         self.audit = audit  # the people's audit log (a receipt booked again on its day)
-        # the agency collecting a handed-over invoice is told of money the client received on
-        # it (cm24 F1; wired in the container: the case service)
-        self.case_listener: Callable[[Client, str, Payment], object] | None = None
 
     def today(self) -> date:
         return amsterdam_date(self.clock.now())
@@ -238,13 +235,6 @@ class ClientReceipts:
         gave its day."""
         payment = book_pending(self.payments(), client, invoice.number, pending)
         receipt_item(self.repos, client, invoice, pending, payment, self.clock.now())
-        # new money only: a re-dating's or a take-back's receipt is the same money told before
-        if (
-            pending.replaces is None
-            and self.case_listener is not None
-            and invoice.handed_over_to is not None
-        ):
-            self.case_listener(client, invoice.number, payment)
 
     def _done(self, client: Client, number: str, pending: PendingReceipt) -> None:
         pending_done(self.repos, client, number, pending)

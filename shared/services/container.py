@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from shared.adapters.tables.messaging_repo import CounterRepository
     from shared.domain.invoices import Invoice
     from shared.domain.parties import Client
+    from shared.domain.records import Payment
     from shared.ports.secrets import SecretStore
     from shared.ports.tables import TableStore
     from shared.services.access import AccessService
@@ -146,7 +147,6 @@ class Services:
 
     @cached_property
     def payments(self) -> PaymentService:
-        from shared.services.case_items import close_paid_cases_told
         from shared.services.payments import PaymentService
 
         payments = PaymentService(
@@ -173,12 +173,23 @@ class Services:
         payments.listeners.append(
             lambda client, numbers: self.debtor_standing.money_booked(client, numbers)
         )
-        # a case paid in full: its new_case item closed where the money is booked (booked24)
-        payments.written_listener = lambda client, invoices: close_paid_cases_told(
-            self.repos, client, invoices, self.clock.now()
+        payments.written_listener = self._booked_on_invoices
+        payments.taken_back_listener = lambda client, payment: (
+            self.dunning.cases.receipt_taken_back_told(client, payment)
         )
         payments.reversed_listener = lambda client, numbers: self._money_taken_back(client, numbers)
         return payments
+
+    def _booked_on_invoices(
+        self, client: Client, invoices: list[Invoice], payments: list[Payment]
+    ) -> None:
+        """A booking wrote these invoices: the agency of a case told of money the client
+        received itself on one (told24; every booking path, not only a sync's receipt), then a
+        case paid in full has its new_case item closed (booked24)."""
+        from shared.services.case_items import close_paid_cases_told
+
+        self.dunning.cases.money_told(client, invoices, payments)
+        close_paid_cases_told(self.repos, client, invoices, self.clock.now())
 
     def _money_taken_back(self, client: Client, numbers: list[str]) -> None:
         """A payment came back (a bank return, a chargeback, a refund): the ruling's filing
@@ -372,16 +383,13 @@ class Services:
         from shared.services.claim_terms_changes import ClaimTermChanges
         from shared.services.client_receipts import ClientReceipts
 
-        # the client's receipts a sync reports, booked through the one payment service; the
-        # agency of a handed-over invoice told of them
+        # the client's receipts a sync reports, booked through the one payment service (whose
+        # booking tells the agency of a handed-over invoice: _booked_on_invoices)
         receipts = ClientReceipts(
             self.repos,
             self.clock,
             lambda: self.payments,
             lambda *a, **kw: self.people.kit.audit(*a, **kw),
-        )
-        receipts.case_listener = lambda client, number, payment: self.dunning.cases.receipt_told(
-            client, number, payment
         )
         return ImportService(
             self.repos,

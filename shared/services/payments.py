@@ -87,8 +87,13 @@ class PaymentService:
         self.reversed_listener: Callable[[Client, list[str]], None] | None = None
         # told the invoices a booking wrote, as it wrote them (no read for it): a case whose
         # last invoice this paid closes its item at once (case_items, booked24). A statement
-        # window tells it the invoices it wrote, as it tells the listeners
-        self.written_listener: Callable[[Client, list[Invoice]], None] | None = None
+        # window tells it the invoices it wrote, as it tells the listeners. With them the
+        # payments that wrote them: the agency of a case is told of the client's own money on
+        # its invoices (cases.money_told, told24)
+        self.written_listener: Callable[[Client, list[Invoice], list[Payment]], None] | None = None
+        # told a payment that came back (not a booking undone before anyone heard of it): the
+        # agency of a case told of it must collect it again (cases.receipt_taken_back_told)
+        self.taken_back_listener: Callable[[Client, Payment], None] | None = None
 
     def _tell(self, client: Client, invoice_numbers: list[str]) -> None:
         numbers = sorted(set(invoice_numbers))
@@ -171,7 +176,7 @@ class PaymentService:
             # a redelivery tells the listeners again: the first delivery may have failed
             # after booking and before they heard of it (they recompute, so twice is harmless)
             self._tell(client, [a.invoice_number for a in existing.allocations])
-            self._tell_written(client, written)
+            self._tell_written(client, written, existing)
             return existing
         named = invoice_numbers if designated is None else designated
         # his designation may name invoices the booking does not use (a plan's reference names
@@ -239,7 +244,7 @@ class PaymentService:
         # payment row: then its ``moved`` is rebuilt from the claims, and the follow-ups run
         self._follow_up(client, payment, tuple(result.moved))
         self._tell(client, [a.invoice_number for a in payment.allocations])
-        self._tell_written(client, written)
+        self._tell_written(client, written, payment)
         return payment
 
     def reverse(
@@ -290,10 +295,17 @@ class PaymentService:
             self.repos.payments.days.repair(payment)  # as in book: a crash may have left it out
             self._tell(client, numbers)  # as in book: a redelivery tells the listeners again
             self._tell_taken_back(client, numbers)
+            self._tell_returned(client, payment, reason)  # a crash may have cut it off
             return payment
         self._tell(client, [a.invoice_number for a in payment.allocations])
         self._tell_taken_back(client, [a.invoice_number for a in payment.allocations])
+        self._tell_returned(client, payment, reason)
         return reversed_
+
+    def _tell_returned(self, client: Client, payment: Payment, reason: str) -> None:
+        # a booking undone (UNDONE) was never told as received: nothing to take back
+        if reason != UNDONE and self.taken_back_listener is not None:
+            self.taken_back_listener(client, payment)
 
     def _tell_taken_back(self, client: Client, invoice_numbers: list[str]) -> None:
         if self.reversed_listener is not None:
@@ -399,9 +411,9 @@ class PaymentService:
     def _get(self, client_id: str, payment_id: str) -> Payment | None:
         return self.repos.payments.get(client_id, payment_id)
 
-    def _tell_written(self, client: Client, written: list[Invoice]) -> None:
+    def _tell_written(self, client: Client, written: list[Invoice], payment: Payment) -> None:
         if written and self.written_listener is not None:
-            self.written_listener(client, written)
+            self.written_listener(client, written, [payment])
 
     def _apply(
         self, client: Client, payment: Payment, written: list[Invoice] | None = None

@@ -258,6 +258,16 @@ class PrescriptionWatch:
                     interrupted_by=counted.interrupted_by, today=today,
                     acknowledged=frozenset(own),
                 )  # fmt: skip
+                if invoice.handed_over_to is not None:
+                    # the agency's list keeps the advice to demand or sue; the client's says
+                    # the agency holds the claim and was warned (told24)
+                    held = prescription_warning(
+                        invoice.number, invoice.claim_kind, when, years, consumer=consumer,
+                        interrupted_by=counted.interrupted_by, today=today,
+                        acknowledged=frozenset(own), held_by=self._agency_name(invoice.handed_over_to),
+                    )  # fmt: skip
+                    self._item(client_id, debtor, invoice, key, held, detail, agency_title=title)
+                    continue
             self._item(client_id, debtor, invoice, key, title, detail)
         return out
 
@@ -338,6 +348,8 @@ class PrescriptionWatch:
         key: str,
         title: str,
         detail: dict[str, object],
+        *,
+        agency_title: str | None = None,
     ) -> None:
         """The warning or hold item, once per ``key``. The once-mark keeps the item's id and
         time, and the item is inserted after it on every look (a second insert is a no-op):
@@ -362,9 +374,13 @@ class PrescriptionWatch:
         # F4: only the client was told to send a stuitingsbrief on a claim at the agency)
         self.repos.actions.add_once(ActionItem(
             agency_scope(invoice.handed_over_to), str(first["ActionId"]), "prescription",
-            title[:TITLE_MAX], first["At"], debtor_number=debtor.number,
+            (agency_title or title)[:TITLE_MAX], first["At"], debtor_number=debtor.number,
             invoice_numbers=(invoice.number,), detail={**detail, "client_id": client_id},
         ))  # fmt: skip
+
+    def _agency_name(self, agency_id: str) -> str:
+        agency = self.repos.agencies.get(agency_id)
+        return agency.name if agency is not None else agency_id
 
     def _acknowledgements(
         self,

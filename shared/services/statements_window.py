@@ -1211,7 +1211,7 @@ class StatementWindow:
             listener(client, allocated)
         taken = self.service.payments.written_listener
         if taken is not None and changes:  # the invoices as the window wrote them
-            taken(client, [after for _, after in changes])
+            taken(client, [after for _, after in changes], [b.payment for b in booked])
         told = self._told(cid, allocated)
         ended = {n for b in booked for n in b.debtor.plan_ended}
         told = sorted({*told, *(n for n in allocated if n in ended)})

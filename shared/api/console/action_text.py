@@ -652,6 +652,10 @@ _TITLES = shapes(
                    f"van zaak {_case(m[4])}{_debtor(m[4], m[5])} op {m[8]}-{m[7]}-{m[6]}: geboekt op kosten "
                    f"{_plain_eur_nl(m[9])}, rente {_plain_eur_nl(m[10])} en hoofdsom {_plain_eur_nl(m[11])}; "
                    f"de open hoofdsom is nu {_plain_eur_nl(m[12])}; vorder dit geld niet nog eens."),
+        (r"^The earlier payment of EUR (\S+) that (.+) received on invoice (\S+) of case (\S+) \(debtor (\S+)\) on (\d{4})-(\d\d)-(\d\d) was taken back: collect it again; its principal open is now EUR (\S+)\.$",
+         lambda m: f"De eerdere betaling van {_plain_eur_nl(m[1])} die {m[2]} ontving op factuur {m[3]} "
+                   f"van zaak {_case(m[4])}{_debtor(m[4], m[5])} op {m[8]}-{m[7]}-{m[6]} is teruggedraaid: "
+                   f"vorder dit bedrag weer; de open hoofdsom is nu {_plain_eur_nl(m[9])}."),
         (r"^Invoice (\S+) of case (\S+) \(debtor (\S+)\) is disputed: (.*)\. Stop collecting it until (.+) ends the dispute\.$",
          lambda m: f"Factuur {m[1]} van zaak {_case(m[2])}{_debtor(m[2], m[3])} wordt betwist: {m[4]}. "
                    f"Int haar niet verder tot {m[5]} de betwisting beëindigt."),

@@ -97,6 +97,15 @@ def _said_nl(said: str) -> str:
 # unproven_warning in shared/domain/law/prescription.py)
 TITLES: tuple[tuple[str, Render], ...] = (
     (rf"^Invoice (.+?) may prescribe on {_DAY}: (counted .+)\. Check demands the client sent "
+     r"itself and any acknowledgement by the debtor \(a payment plan, a part payment\); the "
+     r"collection agency (.+) holds the claim and was warned: it sends the written demand or "
+     r"goes to court, not the client$",
+     lambda m: f"Factuur {m[1]} verjaart mogelijk op {m[2]}: {counted_nl(m[3])}. Ga na of de "
+               "opdrachtgever zelf aanmaningen stuurde en of de debiteur de vordering erkende "
+               f"(een betalingsregeling, een deelbetaling); incassobureau {m[4]} heeft de "
+               "vordering in behandeling en is gewaarschuwd: het stuurt de schriftelijke "
+               "aanmaning of gaat naar de rechter, niet de opdrachtgever"),
+    (rf"^Invoice (.+?) may prescribe on {_DAY}: (counted .+)\. Check demands the client sent "
      r"itself and any acknowledgement by the debtor \(a payment plan, a part payment\); if none "
      r"interrupted it, send a written demand or go to court$",
      lambda m: f"Factuur {m[1]} verjaart mogelijk op {m[2]}: {counted_nl(m[3])}. Ga na of de "

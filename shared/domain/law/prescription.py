@@ -120,12 +120,15 @@ def prescription_warning(
     interrupted_by: tuple[date, ...],
     today: date | None = None,
     acknowledged: frozenset[date] = frozenset(),
+    held_by: str | None = None,
 ) -> str:
     """The action list's sentence for a claim about to prescribe: the date, what it was
     counted from, and what a person must check before relying on it. On or after the date
     (``today``) it says the claim may have prescribed: a demand then revives nothing, and
     dunning holds the claim until a person decides (art. 3:322 BW: prescription is not
-    applied by itself, so a hold and a decision, never a write-off)."""
+    applied by itself, so a hold and a decision, never a write-off). ``held_by``: the agency
+    a handed-over claim is at (the client's sentence): it alone demands or sues now, and
+    was warned, so the client is not told to (told24, cm24 F4's left)."""
     counted = _counted(
         kind, years, consumer=consumer, interrupted_by=interrupted_by, acknowledged=acknowledged
     )
@@ -138,11 +141,17 @@ def prescription_warning(
             "that with its date; otherwise a person decides whether to release it (art. 3:322 BW: "
             "the debtor must invoke prescription himself)"
         )
-    return (
+    checks = (
         f"Invoice {number} may prescribe on {prescribes_on:%d-%m-%Y}: {counted}. Check demands "
         "the client sent itself and any acknowledgement by the debtor (a payment plan, a part "
-        "payment); if none interrupted it, send a written demand or go to court"
+        "payment)"
     )
+    if held_by is not None:
+        return (
+            f"{checks}; the collection agency {held_by} holds the claim and was warned: it "
+            "sends the written demand or goes to court, not the client"
+        )
+    return f"{checks}; if none interrupted it, send a written demand or go to court"
 
 
 def filed_warning(

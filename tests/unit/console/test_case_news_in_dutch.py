@@ -19,6 +19,12 @@ def test_the_case_news_reads_dutch():
             f"Tulp ontving € 500,00 rechtstreeks van de debiteur op factuur TF-101 van zaak {name} "
             "op 20-01-2027: geboekt op kosten € 120,00, rente € 5,70 en hoofdsom € 374,30; de "
             "open hoofdsom is nu € 425,70; vorder dit geld niet nog eens.",
+        f"The earlier payment of EUR 500.00 that Tulp received on invoice TF-101 of case {case_id} "
+        "(debtor K101) on 2027-01-20 was taken back: collect it again; its principal open is now "
+        "EUR 800.00.":
+            f"De eerdere betaling van € 500,00 die Tulp ontving op factuur TF-101 van zaak {name} "
+            "op 20-01-2027 is teruggedraaid: vorder dit bedrag weer; de open hoofdsom is nu "
+            "€ 800,00.",
         f"Invoice TF-101 of case {case_id} (debtor K101) is disputed: nooit geleverd. Stop "
         "collecting it until Tulp ends the dispute.":
             f"Factuur TF-101 van zaak {name} wordt betwist: nooit geleverd. Int haar niet verder "
@@ -34,6 +40,9 @@ def test_the_case_news_reads_dutch():
     said = {
         f"Invoice TF-101 of case {case_id}: EUR 1234.50 paid to the client directly; the agency was told":
             f"Factuur TF-101 van zaak {name}: € 1.234,50 rechtstreeks aan de opdrachtgever betaald; "
+            "het incassobureau is ingelicht",
+        f"Invoice TF-101 of case {case_id}: EUR 500.00 received by the client taken back; the agency was told":
+            f"Factuur TF-101 van zaak {name}: € 500,00 door de opdrachtgever ontvangen teruggedraaid; "
             "het incassobureau is ingelicht",
         f"Invoice TF-101 of case {case_id} disputed; the agency was told":
             f"Factuur TF-101 van zaak {name} betwist; het incassobureau is ingelicht",

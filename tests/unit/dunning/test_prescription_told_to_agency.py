@@ -38,7 +38,51 @@ def test_the_agency_holding_the_case_is_warned_too(world):  # type: ignore[no-un
     agency = _prescription(a.call("GET", "/v1/actions").body["items"])
     warned = [t for t, _ in mine if "may prescribe on 11-12-2026" in t]
     assert len(warned) == 1, mine
-    # the same warnings, each once: the weak proof's date (16-11) and the counted one (11-12)
-    assert sorted(agency) == sorted(mine) and len(agency) == 2
+    # the same warnings, each once: the weak proof's date (16-11) and the counted one (11-12),
+    # whose client's words say the agency holds the claim (told24; the agency's keep the advice)
+    assert len(agency) == 2 and sorted((t.split("; ")[0], n) for t, n in mine) == sorted(
+        (t.split("; ")[0], n) for t, n in agency
+    )
     _days(world, client, date(2026, 10, 14), date(2026, 10, 14))
     assert _prescription(a.call("GET", "/v1/actions").body["items"]) == agency
+
+
+def test_the_clients_warning_says_the_agency_holds_the_claim(world):  # type: ignore[no-untyped-def]
+    """told24 (cm24 F4's left): the client's own warning on a claim at the agency said "send a
+    written demand or go to court", though only the agency may now; it says the agency holds
+    it and was warned. The agency's warning keeps the advice, which is its to follow."""
+    from shared.api.console import action_text
+    from shared.domain.parties import Agency
+
+    SEEN.clear()
+    a = world.agency_a
+    world.services.repos.agencies.save(
+        Agency("agency-a", "AGENCY-A", None, "zaken@agency-a.example")
+    )
+    world.clock.at = datetime(2024, 11, 16, 6, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="f@c1.example")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D-1", name="Jansen, P.")]})
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    save_starter(world.services.repos, client.client_id)
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row("F1", "D-1", amount="1000.00", invoice_date="2024-11-01", due_date="2024-11-15"),
+    ]})  # fmt: skip
+    _days(world, client, date(2024, 11, 16), date(2025, 1, 10))
+    _days(world, client, date(2026, 10, 11), date(2026, 10, 13))
+
+    mine = [t for t, _ in _prescription(a.call("GET", "/v1/clients/C1/actions").body["items"])
+            if "may prescribe on 11-12-2026" in t]  # fmt: skip
+    agency = [t for t, _ in _prescription(a.call("GET", "/v1/actions").body["items"])
+              if "may prescribe on 11-12-2026" in t]  # fmt: skip
+    [title] = mine
+    assert title.endswith(
+        "; the collection agency AGENCY-A holds the claim and was warned: it sends the written "
+        "demand or goes to court, not the client"
+    )
+    assert "send a written demand or go to court" not in title
+    assert action_text.title(title, "nl").endswith(
+        "incassobureau AGENCY-A heeft de vordering in behandeling en is gewaarschuwd: het "
+        "stuurt de schriftelijke aanmaning of gaat naar de rechter, niet de opdrachtgever"
+    )
+    [told] = agency
+    assert told.endswith("send a written demand or go to court")
