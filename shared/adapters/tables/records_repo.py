@@ -405,6 +405,17 @@ class ActionRepository:
         if item.status is not ActionStatus.RESOLVED:  # the Today page's count per kind
             self.figures.move_waiting(item.client_id, item.kind, 1)
 
+    def add_once(self, item: ActionItem) -> bool:
+        """The item under its deterministic id, written by whichever attempt comes first: a
+        redelivered handler's second add finds it there (False) and leaves the waiting count
+        as the first attempt moved it. Goes through :meth:`add`, so a write that fails
+        otherwise fails here as it did there."""
+        try:
+            self.add(item)
+        except Conflict:
+            return False
+        return True
+
     def get(self, client_id: str, action_id: str) -> tuple[ActionItem, str | None] | None:
         row = self.store.get(schema.ACTIONS, encode(client_id), action_id)
         return (self.from_row(row), row.etag) if row else None
