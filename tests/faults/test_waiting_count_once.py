@@ -192,3 +192,15 @@ def test_the_normal_add_and_resolve_leave_no_owed_move_on_the_row() -> None:
     row = inner.get(schema.ACTIONS, encode("C1"), "stmt-refused-S1")
     assert isinstance(row, Row) and not row.data.get("CountOwed")
     assert _waiting(actions) == {}
+
+
+def test_a_redelivery_that_cannot_read_the_item_still_hears_it_is_there() -> None:
+    _, plan, actions, _ = _world()
+    _crash_after(plan, "insert", schema.ACTIONS)
+    with pytest.raises(SimulatedCrash):
+        actions.add_once(_item())
+    plan.rule(lambda o, t: o == "get" and t == schema.ACTIONS, "reset")
+    assert actions.add_once(_item()) is False
+    assert _waiting(actions) == {}  # still one short: the next reader of the item settles it
+    assert actions.get("C1", "stmt-refused-S1") is not None
+    assert _waiting(actions) == {KIND: 1}

@@ -40,7 +40,6 @@ from shared.ports.tables import (
     OpKind,
     PreconditionFailed,
     Row,
-    StorageError,
     TableStore,
     TransactionFailed,
     all_rows,
@@ -425,7 +424,10 @@ class ActionRepository:
         try:
             written = self.store.insert(schema.ACTIONS, row)
         except Conflict:
-            self.get(item.client_id, item.action_id)
+            try:
+                self.get(item.client_id, item.action_id)
+            except Exception:  # storage trouble: Conflict stands; the next reader settles it
+                log.warning("action %s found written, not settled", item.action_id, exc_info=True)
             raise
         if waiting:
             self._pay(written)
@@ -484,7 +486,7 @@ class ActionRepository:
         """A row its writer left owing: the move made exactly once, the row paid."""
         try:
             self.figures.settle_waiting_for(*self._owed(row))
-        except StorageError:  # the read stands; a later reader settles it
+        except Exception:  # storage trouble: the read stands; a later reader settles it
             log.warning("waiting count of action %s not settled", row.rk, exc_info=True)
             return row
         return self._paid(row) or self.store.get(schema.ACTIONS, row.pk, row.rk) or row
@@ -494,7 +496,7 @@ class ActionRepository:
                    row.etag)  # fmt: skip
         try:
             return self.store.replace(schema.ACTIONS, paid)
-        except StorageError:  # changed since, or storage trouble: it stays owing, settled later
+        except Exception:  # changed since, or storage trouble: it stays owing, settled later
             log.info("action %s of %s left owing its count's move", row.rk, row.pk)
             return None
 
