@@ -40,6 +40,7 @@ from shared.ports.tables import (
     OpKind,
     PreconditionFailed,
     Row,
+    StorageError,
     TableStore,
     TransactionFailed,
     all_rows,
@@ -486,7 +487,7 @@ class ActionRepository:
         """A row its writer left owing: the move made exactly once, the row paid."""
         try:
             self.figures.settle_waiting_for(*self._owed(row))
-        except Exception:  # storage trouble: the read stands; a later reader settles it
+        except StorageError:  # the read stands; a later reader settles it
             log.warning("waiting count of action %s not settled", row.rk, exc_info=True)
             return row
         return self._paid(row) or self.store.get(schema.ACTIONS, row.pk, row.rk) or row
@@ -496,7 +497,7 @@ class ActionRepository:
                    row.etag)  # fmt: skip
         try:
             return self.store.replace(schema.ACTIONS, paid)
-        except Exception:  # changed since, or storage trouble: it stays owing, settled later
+        except StorageError:  # changed since, or refused: it stays owing, settled later
             log.info("action %s of %s left owing its count's move", row.rk, row.pk)
             return None
 
