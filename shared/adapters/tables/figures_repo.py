@@ -8,7 +8,8 @@ One partition per client in ``PortfolioFigures``:
 | ``p|YYYY-MM``     | money received in that month (``Cents``), reversals taken off      |
 | ``a|<kind>``      | waiting (open or assigned) actions of that kind (``Waiting``)      |
 | ``d|<id>``        | one change not yet folded into the rows above (JSON per part)      |
-| ``~built``        | marker: the sums were counted from the invoices once               |
+| ``d|i|<mark>``    | an action item's move of its waiting count, named after the item  |
+| ``~built``        | marker: the sums were counted from the invoices once (``At``: when)|
 
 The invoice, payment and action repositories record each change as a new ``d|`` row: one
 insert, no read, and concurrent writers never contend. The reader adds the changes to the sums
@@ -20,28 +21,57 @@ A change recorded after the invoice's own write means a crash in between leaves 
 that change until the next recount (:meth:`FiguresRepository.rebuild`, offered on the Today
 page); a change that cannot be recorded marks the sums uncounted instead of failing the write
 it follows. They are never used to book money, only to show it.
+
+An action item's move of the waiting count is exact instead: the item's row says which move
+it owes until that move is recorded (:class:`~shared.adapters.tables.records_repo.
+ActionRepository`), and the move is recorded under a key named after the item and its write
+(``d|i|…``), so the redelivery that finds the row still owing records it once: a second
+insert of the same key is refused. Such a change is not folded for :data:`ITEM_KEPT`, longer
+than :data:`OWED_WITHIN` in which a redelivery settles it by its key; later, or after a
+recount since the item's write, the item cannot tell whether its move landed and the sums are
+marked for a recount.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from shared.adapters.tables.codec import get_json, put_json
 from shared.adapters.tables.keys import decode, encode
 from shared.domain.invoices import Invoice
 from shared.domain.money import Cents
-from shared.ports.tables import MAX_BATCH, Op, OpKind, Row, StorageError, TableStore, all_rows
+from shared.ports.tables import (
+    MAX_BATCH,
+    Conflict,
+    Op,
+    OpKind,
+    Row,
+    StorageError,
+    TableStore,
+    all_rows,
+)
 
 log = logging.getLogger(__name__)
 FIGURES = "PortfolioFigures"
 TABLES = (FIGURES,)
 BUILT = "~built"
 DELTA = "d|"
+ITEM = DELTA + "i|"  # an action item's own move, under a key named after the item
 FOLD_AT = 30  # the reader folds the changes into the sums once this many wait
+# a redelivery comes within minutes (five dequeues, 30 s apart, a 10-minute function timeout);
+# an item's change outlives that window unfolded, with an hour to spare for workers' clocks
+OWED_WITHIN = timedelta(hours=1)
+ITEM_KEPT = OWED_WITHIN * 2
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
 
 Contents = dict[str, dict[str, int]]  # sum row key -> its numbers
 
@@ -89,8 +119,9 @@ def _data(rk: str, numbers: Mapping[str, int]) -> dict[str, object]:
 
 
 class FiguresRepository:
-    def __init__(self, store: TableStore) -> None:
+    def __init__(self, store: TableStore, now: Callable[[], datetime] = utc_now) -> None:
         self.store = store
+        self.now = now
 
     # -- reading (one range read) ----------------------------------------------------------
     def read(self, client_id: str) -> StoredFigures:
@@ -108,9 +139,17 @@ class FiguresRepository:
         contents: Contents = {rk: _numbers(row) for rk, row in sums.items()}
         for change in changes:
             _add_change(contents, change.data)
-        if len(changes) >= FOLD_AT:
-            self._fold(pk, sums, changes)
+        if len(changes) >= FOLD_AT and (ripe := [c for c in changes if self._ripe(c)]):
+            self._fold(pk, sums, ripe)
         return _figures(built, contents)
+
+    def _ripe(self, change: Row) -> bool:
+        """Whether a change may be folded: an item's own change stays while its redelivery may
+        still look for it by its key."""
+        if not change.rk.startswith(ITEM):
+            return True
+        at = change.data.get("At")
+        return not isinstance(at, datetime) or at <= self.now() - ITEM_KEPT
 
     def _fold(self, pk: str, sums: Mapping[str, Row], changes: list[Row]) -> None:
         """Fold changes into the sum rows: replace those under their ETags and delete the
@@ -154,6 +193,40 @@ class FiguresRepository:
     def move_waiting(self, client_id: str, kind: str, count: int) -> None:
         if count:
             self._record(client_id, {"Waiting": put_json({kind: count})})
+
+    def move_waiting_for(self, client_id: str, kind: str, count: int, mark: str) -> None:
+        """Move the waiting count once for the item write ``mark`` names: a second call with
+        the same mark (the redelivery of a worker that died after the first) finds its change
+        there and moves nothing."""
+        row = Row(encode(client_id), ITEM + mark, {"Waiting": put_json({kind: count}),
+                                                   "At": self.now()})  # fmt: skip
+        try:
+            self.store.insert(FIGURES, row)
+        except Conflict:
+            log.info("waiting count of %s moved for %s already", client_id, mark)
+        except StorageError:
+            log.warning("figures change of client %s not recorded; to be recounted", client_id,
+                        exc_info=True)  # fmt: skip
+            self.forget(client_id)
+
+    def settle_waiting_for(
+        self, client_id: str, kind: str, count: int, mark: str, since: datetime
+    ) -> None:
+        """The move an item's row still owes since ``since`` (its writer died before it could
+        say the move was recorded, or while recording it), made exactly once: by its key while
+        that key's change is surely not folded and no recount counted the item meanwhile;
+        otherwise the sums are marked for a recount, which counts the item as it now stands."""
+        if self.now() - since > OWED_WITHIN:
+            self.forget(client_id)
+            return
+        built = self.store.get(FIGURES, encode(client_id), BUILT)
+        if built is None:
+            return  # uncounted: the next reader counts every item as it stands
+        counted_at = built.data.get("At")
+        if isinstance(counted_at, datetime) and counted_at >= since - CLOCK_SKEW:
+            self.forget(client_id)  # a recount since the item's write may have counted it
+            return
+        self.move_waiting_for(client_id, kind, count, mark)
 
     def move_many(
         self,
@@ -223,7 +296,7 @@ class FiguresRepository:
                 self.store.delete(FIGURES, pk, rk)
             except Exception:  # folded or deleted by someone else meanwhile
                 log.info("figures row %s of %s gone already", rk, pk)
-        self.store.upsert(FIGURES, Row(pk, BUILT, {}))
+        self.store.upsert(FIGURES, Row(pk, BUILT, {"At": self.now()}))
 
 
 def _figures(built: bool, contents: Contents) -> StoredFigures:

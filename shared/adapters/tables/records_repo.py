@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from shared.adapters.tables import schema
@@ -18,7 +19,7 @@ from shared.adapters.tables.codec import (
     put_json,
     put_json_parts,
 )
-from shared.adapters.tables.figures_repo import FiguresRepository
+from shared.adapters.tables.figures_repo import FiguresRepository, utc_now
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.payment_days_repo import PaymentDayIndex
 from shared.domain.figures.portfolio import month_key
@@ -39,11 +40,18 @@ from shared.ports.tables import (
     OpKind,
     PreconditionFailed,
     Row,
+    StorageError,
     TableStore,
     TransactionFailed,
     all_rows,
     prefix_range,
 )
+
+log = logging.getLogger(__name__)
+# an action row whose move of the Today page's waiting count may not be recorded yet: the
+# move (+1 added waiting, -1 resolved) and when the row was written; gone once it is recorded
+OWED = "CountOwed"
+OWED_AT = "CountOwedAt"
 
 
 def received_by_of(d: dict[str, object]) -> Receiver:
@@ -359,9 +367,18 @@ class ContactLogRepository:
 
 
 class ActionRepository:
-    def __init__(self, store: TableStore) -> None:
+    """The action list. An item and its move of the waiting count are writes to two tables, so
+    a worker can die between them: the item's row carries the move it owes (:data:`OWED`)
+    until the move is recorded, and whoever finds the row still owing (the redelivery's
+    :meth:`add` meeting Conflict, any :meth:`get`) settles it exactly once through
+    :meth:`FiguresRepository.settle_waiting_for`. A row without :data:`OWED` (all rows written
+    before it existed) owes nothing. The cost: one more write per added or resolved item, the
+    row written again without what it owed."""
+
+    def __init__(self, store: TableStore, now: Callable[[], datetime] = utc_now) -> None:
         self.store = store
-        self.figures = FiguresRepository(store)
+        self.now = now
+        self.figures = FiguresRepository(store, now)
 
     @staticmethod
     def to_row(item: ActionItem) -> Row:
@@ -401,9 +418,31 @@ class ActionRepository:
         )
 
     def add(self, item: ActionItem) -> None:
-        self.store.insert(schema.ACTIONS, self.to_row(item))
-        if item.status is not ActionStatus.RESOLVED:  # the Today page's count per kind
-            self.figures.move_waiting(item.client_id, item.kind, 1)
+        """Conflict when the item is there already: a redelivery, whose first attempt may have
+        died before it counted the item; the stored row is settled before Conflict is raised."""
+        waiting = item.status is not ActionStatus.RESOLVED  # the Today page's count per kind
+        row = self._owing(self.to_row(item), 1) if waiting else self.to_row(item)
+        try:
+            written = self.store.insert(schema.ACTIONS, row)
+        except Conflict:
+            try:
+                self.get(item.client_id, item.action_id)
+            except Exception:  # storage trouble: Conflict stands; the next reader settles it
+                log.warning("action %s found written, not settled", item.action_id, exc_info=True)
+            raise
+        if waiting:
+            self._pay(written)
+
+    def add_once(self, item: ActionItem) -> bool:
+        """The item under its deterministic id, written by whichever attempt comes first: a
+        redelivered handler's second add finds it there (False) and leaves the waiting count
+        as the first attempt moved it. Goes through :meth:`add`, so a write that fails
+        otherwise fails here as it did there."""
+        try:
+            self.add(item)
+        except Conflict:
+            return False
+        return True
 
     def add_once(self, item: ActionItem) -> bool:
         """The item under its deterministic id, written by whichever attempt comes first: a
@@ -417,17 +456,61 @@ class ActionRepository:
         return True
 
     def get(self, client_id: str, action_id: str) -> tuple[ActionItem, str | None] | None:
+        """The item and its ETag; a row still owing its count's move is settled first, so a
+        writer saves over a counted row (and a caller's retry that reads the item resolved and
+        stops has its -1 made all the same)."""
         row = self.store.get(schema.ACTIONS, encode(client_id), action_id)
+        if row is not None and row.data.get(OWED):
+            row = self._settle(row)
         return (self.from_row(row), row.etag) if row else None
 
     def save(self, item: ActionItem, etag: str) -> None:
-        row = self.to_row(item)
-        row.etag = etag
-        self.store.replace(schema.ACTIONS, row)
         # every writer read the item waiting and saves it under that read's ETag: resolving
         # it is the one change that leaves the waiting count
-        if item.status is ActionStatus.RESOLVED:
-            self.figures.move_waiting(item.client_id, item.kind, -1)
+        resolving = item.status is ActionStatus.RESOLVED
+        row = self._owing(self.to_row(item), -1) if resolving else self.to_row(item)
+        row.etag = etag
+        written = self.store.replace(schema.ACTIONS, row)
+        if resolving:
+            self._pay(written)
+
+    def _owing(self, row: Row, count: int) -> Row:
+        row.data[OWED] = count
+        row.data[OWED_AT] = self.now()
+        return row
+
+    @staticmethod
+    def _owed(row: Row) -> tuple[str, str, int, str, datetime]:
+        """The move ``row`` owes, keyed by the row's write: recorded once, whoever records it."""
+        owed, since = int(row.data[OWED]), row.data[OWED_AT]
+        mark = f"{row.rk}|{owed:+d}|{since.astimezone(UTC):%Y%m%dT%H%M%S%f}"
+        return decode(row.pk), row.data["Kind"], owed, mark, since
+
+    def _pay(self, written: Row) -> None:
+        """Right after the writer's own write: record its move, then write the row again
+        owing nothing, under the ETag of that write (changed since: its next writer read it
+        through :meth:`get`, which settled it)."""
+        client_id, kind, owed, mark, _ = self._owed(written)
+        self.figures.move_waiting_for(client_id, kind, owed, mark)
+        self._paid(written)
+
+    def _settle(self, row: Row) -> Row:
+        """A row its writer left owing: the move made exactly once, the row paid."""
+        try:
+            self.figures.settle_waiting_for(*self._owed(row))
+        except StorageError:  # the read stands; a later reader settles it
+            log.warning("waiting count of action %s not settled", row.rk, exc_info=True)
+            return row
+        return self._paid(row) or self.store.get(schema.ACTIONS, row.pk, row.rk) or row
+
+    def _paid(self, row: Row) -> Row | None:
+        paid = Row(row.pk, row.rk, {k: v for k, v in row.data.items() if k not in (OWED, OWED_AT)},
+                   row.etag)  # fmt: skip
+        try:
+            return self.store.replace(schema.ACTIONS, paid)
+        except StorageError:  # changed since, or refused: it stays owing, settled later
+            log.info("action %s of %s left owing its count's move", row.rk, row.pk)
+            return None
 
     def amend(self, item: ActionItem, etag: str) -> None:
         """A resolved item's resolution rewritten under the ETag it was read with (how a
