@@ -444,17 +444,6 @@ class ActionRepository:
             return False
         return True
 
-    def add_once(self, item: ActionItem) -> bool:
-        """The item under its deterministic id, written by whichever attempt comes first: a
-        redelivered handler's second add finds it there (False) and leaves the waiting count
-        as the first attempt moved it. Goes through :meth:`add`, so a write that fails
-        otherwise fails here as it did there."""
-        try:
-            self.add(item)
-        except Conflict:
-            return False
-        return True
-
     def get(self, client_id: str, action_id: str) -> tuple[ActionItem, str | None] | None:
         """The item and its ETag; a row still owing its count's move is settled first, so a
         writer saves over a counted row (and a caller's retry that reads the item resolved and
