@@ -106,7 +106,7 @@ label{display:block;margin:.5rem 0 .25rem;font-weight:600}
 input,select,textarea{font:inherit;width:100%;padding:.45rem;border:1px solid #767676;border-radius:.3rem;min-height:44px;background:#fff}
 input[type=checkbox],input[type=radio]{width:auto;min-height:auto;margin:.2rem}
 textarea{min-height:8rem;font-family:ui-monospace,monospace}
-.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}.inline>*{flex:1 1 10rem}.inline button{flex:0 0 auto}
+.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}.inline>*{flex:1 1 10rem}.inline button{flex:0 0 auto;max-width:100%}
 button,.button{font:inherit;background:#1f4e79;color:#fff;border:0;border-radius:.4rem;padding:.5rem 1rem;min-height:44px;cursor:pointer;display:inline-block;text-decoration:none}
 button.secondary,.button.secondary{background:#fff;color:#1f4e79;border:2px solid #1f4e79}
 button.danger{background:#b00020}
