@@ -81,8 +81,12 @@ def test_a_row_younger_than_the_threshold_is_not_read(env, reader, monkeypatch):
     host.run_until(TUESDAY_10 + timedelta(minutes=5))
     read: list[str] = []
     real = ProviderWaitRepository.record
-    monkeypatch.setattr(ProviderWaitRepository, "record",
-                        lambda self, wait: read.append(wait.key) or real(self, wait))  # fmt: skip
+
+    def record(self, wait):
+        read.append(wait.key)
+        return real(self, wait)
+
+    monkeypatch.setattr(ProviderWaitRepository, "record", record)
     assert _watch(world, reader)[2] == 0 and read == []
     world.clock.at = TUESDAY_10 + PROVIDER_WAIT_ALERT + timedelta(minutes=1)
     assert _watch(world, reader)[2] == 1 and read == ["k1"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from shared.ports.tables import Row
 from shared.services.plans.direct_debit import BUILD_LEASE, BUILDING, CONTAINER, PENDING
@@ -35,7 +36,7 @@ def _two_plans_filed(world) -> None:
     run_day(world, date(2026, 1, 21))  # both collections of 26-1 filed, no file yet
 
 
-def _upload_items(world) -> list[dict[str, object]]:
+def _upload_items(world) -> list[dict[str, Any]]:
     items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
     return [x for x in items if x["kind"] == "direct_debit_file"]
 
@@ -49,7 +50,7 @@ def test_two_builds_at_once_make_one_file_of_the_day(plans):
     second: list[list[str]] = []
 
     def claim(table: str, row: Row) -> Row:
-        stored = real(table, row)
+        stored: Row = real(table, row)
         if row.data.get("File") and not second:  # the first build's first claim: the other runs
             second.append(desk.build_files(date(2026, 1, 24)))
         return stored
