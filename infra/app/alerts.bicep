@@ -170,6 +170,13 @@ var logAlerts = [
     query: 'customMetrics | where name == "inning.statements.deadlettered" | summarize events = max(valueMax) | where events > 0'
   }
   {
+    name: 'provider-waiting'
+    severity: 2
+    window: 'PT15M'
+    description: 'A message provider (Graph, CM, Pingen, Twilio) has kept messages waiting over 30 minutes (inning.messages.provider_waiting, by channel): they are tried for a day before each fails with a delivery_failure item (docs/operations.md section 8).'
+    query: 'customMetrics | where name == "inning.messages.provider_waiting" | summarize waiting = max(valueMax) by channel = tostring(customDimensions.channel) | where waiting > 0'
+  }
+  {
     name: 'http-5xx-rate'
     severity: 2
     window: 'PT15M'

@@ -50,6 +50,7 @@ from shared.adapters.tables.messaging_repo import (
     day_key,
     minute_key,
 )
+from shared.adapters.tables.provider_waits_repo import ProviderWaitRepository
 from shared.clock import Clock, amsterdam_date
 from shared.domain.contact_window import ContactWindow
 from shared.domain.ids import random_id, time_ordered_id
@@ -644,6 +645,9 @@ class MessagingService:
                 send_budget.FAILING_SINCE: since.isoformat(),
             },
         )
+        # before the record: the watch then finds every message waiting on a provider (and
+        # drops the row of one that sent meanwhile, or whose save lost to another worker)
+        ProviderWaitRepository(self.outbox.store).note(message, since)
         self.outbox.save(pending, etag)
         return self._defer(pending, backoff, f"transient failure: {exc}")
 

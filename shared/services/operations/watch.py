@@ -13,21 +13,28 @@
   :data:`NO_BACKUP_AGE_HOURS`, which pages like a backup that is too old (recording nothing
   left the alert's query without a row: no backup, no page, ops16 #3);
 - the events Event Grid gave up on (``inning.statements.deadlettered``, blobs in
-  ``statements-deadletter``): statement files that were never booked.
+  ``statements-deadletter``): statement files that were never booked;
+- messages waiting on a provider that is away for longer than :data:`PROVIDER_WAIT_ALERT`
+  (``inning.messages.provider_waiting``, per channel; ``inning.messages.provider_wait_minutes``,
+  the oldest wait): a message keeps being tried for a day before it fails (failure24 F1),
+  and without this nobody heard of the outage until the day's items came (twice24).
 
-Each of the last three is read on its own: one failing does not hide the others."""
+Each of the last four is read on its own: one failing does not hide the others."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from shared.adapters.tables.provider_waits_repo import ProviderWaitRepository
 from shared.clock import Clock
+from shared.domain.messaging import Channel
 from shared.ports.files import FileStore
 from shared.ports.tables import TableStore
 from shared.services.operations.health import QueueDepths, run_ages
+from shared.services.send_budget import FAILING_SINCE
 from shared.telemetry import metrics
 from shared.telemetry.context import log_extra
 
@@ -57,6 +64,10 @@ DEADLETTER_CONTAINER = "statements-deadletter"  # infra/app/eventgrid.bicep
 # backup-missing alert's 26 hours, so it pages; a point must be recorded, since the alert's
 # `summarize max()` over no point gives a null age that `where age > 26` drops
 NO_BACKUP_AGE_HOURS = 10_000.0
+# a provider's short blip (a 429, one 503) is retried within minutes and is nobody's concern;
+# a message still waiting after this long means the provider is away: the alert pages then,
+# hours before the day-long wait ends in a delivery_failure item per message
+PROVIDER_WAIT_ALERT = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,8 @@ class WatchReport:
     rates_stale: bool | None = None
     backup_age_hours: float | None = None
     deadlettered: int | None = None
+    provider_waiting: dict[str, int] | None = None
+    provider_wait_minutes: float | None = None
 
 
 def watch(
@@ -119,4 +132,38 @@ def watch(
                             extra=log_extra({"deadlettered": deadlettered}))  # fmt: skip
         except Exception:
             log.exception("watch: statements-deadletter could not be listed")
-    return WatchReport(poison, ages.stale_clients, rates_stale, backup_age, deadlettered)
+    waiting: dict[str, int] | None = None
+    oldest: float | None = None
+    try:
+        waiting, oldest = provider_waits(store, now)
+    except Exception:
+        log.exception("watch: the messages waiting on a provider could not be read")
+    return WatchReport(poison, ages.stale_clients, rates_stale, backup_age, deadlettered,
+                       waiting, oldest)  # fmt: skip
+
+
+def provider_waits(store: TableStore, now: datetime) -> tuple[dict[str, int], float]:
+    """Per channel, the messages a provider has kept waiting longer than
+    :data:`PROVIDER_WAIT_ALERT`, and the oldest wait in minutes (0 with none). Only rows
+    older than that are checked against their record: a message sent, failed for good or gone
+    since loses its row here."""
+    repo = ProviderWaitRepository(store)
+    waiting = dict.fromkeys((c.value for c in Channel), 0)
+    oldest = 0.0
+    for wait in repo.waits():
+        if now - wait.since <= PROVIDER_WAIT_ALERT:
+            continue
+        message = repo.record(wait)
+        if message is None or message.status.final or FAILING_SINCE not in message.extra:
+            repo.drop(wait)
+            continue
+        waiting[wait.channel.value] += 1
+        oldest = max(oldest, round((now - wait.since).total_seconds() / 60, 1))
+    for channel, count in waiting.items():
+        metrics.level("inning.messages.provider_waiting", count, channel=channel)
+        if count:
+            log.warning("%d %s message(s) waiting on their provider for over %d minutes",
+                        count, channel, PROVIDER_WAIT_ALERT.total_seconds() // 60,
+                        extra=log_extra({"channel": channel, "waiting": count}))  # fmt: skip
+    metrics.level("inning.messages.provider_wait_minutes", oldest)
+    return waiting, oldest

@@ -5,6 +5,8 @@ pain.008.001.08 file per client (creditor account) and collection date in blob s
 | SddCollections | client id ``|`` yyyymmdd    | plan ``|`` n ``|`` attempt | the items of one file   |
 | SddPending     | ``pending``                 | yyyymmdd ``|`` client | the files still to build;   |
 |                |                             |                   | a range read up to a date     |
+| SddPending     | ``building``                | yyyymmdd ``|`` client | who builds that file now    |
+|                |                             |                   | (``Until``: the lease's end)  |
 | SddCollections | ``e2e|`` client id          | end-to-end id     | which plan, installment and   |
 |                |                             |                   | attempt a bank's status report|
 |                |                             |                   | or return is about (written   |
@@ -15,7 +17,10 @@ pain.008.001.08 file per client (creditor account) and collection date in blob s
 A file is built two days before its collection date (the EPC SDD Core D-1 cut-off, with a
 day to spare for the upload); the agency or client uploads it to its bank from the action
 list. An item written after its file was built goes into a second file for the same date,
-never lost, never in two files (an item records the file it went into).
+never lost, never in two files (an item records the file it went into). Two builds at once
+(the timer fired on two instances, or run by hand while it runs) take turns on a client's
+date: the one that leases it builds, the other leaves it (twice24: each claimed half of the
+day's collections under a file name of its own, two files and two upload items for one day).
 """
 
 from __future__ import annotations
@@ -53,6 +58,10 @@ PENDING = "SddPending"
 TABLES = (COLLECTIONS, PENDING)
 CONTAINER = "direct-debits"
 FILE_LEAD_DAYS = 2  # the file is built this many days before the collection date
+BUILDING = "building"  # SddPending's partition of the builds' leases
+# longer than a build of one client's date takes; a builder cut off leaves its lease to run out,
+# and the next day's build (a day before the bank's cut-off) makes the file
+BUILD_LEASE = timedelta(minutes=5)
 
 
 class DirectDebitError(ValueError):
@@ -257,6 +266,10 @@ class DirectDebitDesk:
                 self._missed(client_id, on)
                 self._done(row)
                 continue
+            lease = self._lease(row.rk)
+            if lease is None:
+                log.info("direct debit file of %s for %s is being built elsewhere", client_id, on)
+                continue  # its builder makes it and removes the row
             try:
                 name = self._build(client_id, on)
             except (DirectDebitError, SepaFileError) as exc:
@@ -266,12 +279,38 @@ class DirectDebitDesk:
                 log.exception("direct debit file of %s for %s not made now", client_id, on)
                 failure = failure or exc
                 continue
+            finally:
+                self._release(lease)
             if name:
                 built.append(name)
             self._done(row)
         if failure is not None:
             raise failure
         return built
+
+    def _lease(self, rk: str) -> Row | None:
+        """This builder's lease on one client's date; None while another builder holds it."""
+        now = self.clock.now()
+        until = (now + BUILD_LEASE).isoformat()
+        try:
+            return self.store.insert(PENDING, Row(BUILDING, rk, {"Until": until}))
+        except Conflict:
+            held = self.store.get(PENDING, BUILDING, rk)
+        if held is None:
+            return None  # released just now: its file is made; the next build looks again
+        if str(held.data.get("Until", "")) > now.isoformat():
+            return None
+        held.data["Until"] = until  # a builder cut off: its lease ran out
+        try:
+            return self.store.replace(PENDING, held)
+        except PreconditionFailed:
+            return None  # taken over by another builder first
+
+    def _release(self, lease: Row) -> None:
+        try:
+            self.store.delete(PENDING, lease.pk, lease.rk, lease.etag)
+        except PreconditionFailed:
+            pass  # it ran out and another builder holds it now: theirs
 
     def _done(self, row: Row) -> None:
         try:
