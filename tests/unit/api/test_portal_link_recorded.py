@@ -50,7 +50,9 @@ def test_a_key_and_a_refused_request(world: World, tenants: Tenants) -> None:
     with_debtors(world, "C1", "D1")
     assert world.agency_a.call("POST", "/v1/clients/C1/debtors/D1/portal-link").status == 200
     [entry] = _logged(world, tenants.c1, "D1")
-    assert entry.author == world.services.access.authenticate(world.agency_a.key).key_id
+    assert world.agency_a.key is not None
+    key = world.services.access.authenticate(world.agency_a.key)
+    assert key is not None and entry.author == key.key_id
     # another agency's key: not found, nothing written; an unknown debtor likewise
     assert world.agency_b.call("POST", "/v1/clients/C1/debtors/D1/portal-link").status == 404
     assert world.agency_a.call("POST", "/v1/clients/C1/debtors/D9/portal-link").status == 404
