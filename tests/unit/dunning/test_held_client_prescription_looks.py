@@ -6,10 +6,11 @@ nothing is sent, and the rows stay due for the first run after the account is ad
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
-from tests.unit.api.conftest import client_iban, invoice_row
+from tests.unit.api.conftest import client_iban, debtor_row, invoice_row
 from tests.unit.dunning.test_prescription_watch import at, engine, warnings  # noqa: F401
 
 
@@ -47,3 +48,35 @@ def test_a_held_clients_claim_nearing_prescription_is_warned(engine):  # noqa: F
     assert [(ch, debtor, numbers) for _, ch, debtor, numbers in resumed] == [
         ("email", "D1", ("F2",))
     ], resumed
+
+
+def test_a_held_client_in_shards_looks_at_each_debtor_once(engine):  # noqa: F811
+    """Each shard's job looks at its own debtors only (no debtor three times a day), and
+    together they look at all of them."""
+    world, client = engine
+    a = world.agency_a
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row(d) for d in ("D2", "D3")]})
+    clients = world.services.repos.clients
+    stored, etag = clients.get(client.client_id)
+    clients.save(replace(stored, ibans=(), dunning_shards=3), etag)
+    rows = [invoice_row(f"F{d}", d, invoice_date="2023-02-01", due_date="2023-03-20",
+                        amount="500.00", claim_kind="consumer_sale") for d in ("D1", "D2", "D3")]  # fmt: skip
+    a.call("POST", "/v1/clients/C1/invoices", {"items": rows})
+    dunning = world.services.dunning
+    looked: list[str] = []
+    review = dunning.prescriptions.review
+
+    def counted(client_, debtor, invoices, today):  # type: ignore[no-untyped-def]
+        looked.append(debtor.number)
+        return review(client_, debtor, invoices, today)
+
+    dunning.prescriptions.review = counted  # type: ignore[method-assign]
+    world.clock.at = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
+    assert dunning.fan_out() == 3
+    for job in [json.loads(j.body) for j in world.services.messaging.queues.take("dunning-run")]:
+        record = dunning.run_client(
+            job["client_id"], date.fromisoformat(job["date"]), job["shard"], job["shards"]
+        )
+        assert record is not None and record.steps == 0 and not record.errors
+    assert sorted(looked) == ["D1", "D2", "D3"]
+    assert [w for w, _ in warnings(world)] == ["2025-03-21"] * 3
