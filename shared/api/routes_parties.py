@@ -25,7 +25,6 @@ from shared.domain.money import cents_from_decimal, format_cents
 from shared.domain.parties import Address, Client, Debtor, DebtorKind, HouseStyle, Language
 from shared.services.container import Services
 from shared.services.people.admin import actor_of
-from shared.services.sandbox_gate import require_approved
 
 log = logging.getLogger("inning.api")
 
@@ -241,11 +240,12 @@ def register(router: Router, services: Services) -> None:
         return client.client_id, ctx.params["debtor"]
 
     def portal_link(ctx: Context) -> ApiResponse:
-        client_id, debtor = own_debtor(ctx)
-        found = services.repos.clients.get(client_id)
-        if found is not None:  # a sandbox client reaches no debtor (attack8 #2)
-            require_approved(found[0], "no portal link")
-        portal, pay = services.portal.links.links(client_id, debtor)
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        # on the debtor's log first, as the console's link (attack24 F7); a sandbox client
+        # reaches no debtor (attack8 #2), an unknown debtor is 404
+        portal, pay = services.dossier.hand_out_links(
+            client, ctx.params["debtor"], principal(ctx).key_id
+        )
         return ApiResponse(body={"portal_link": portal, "payment_link": pay})
 
     def revoke_portal_links(ctx: Context) -> ApiResponse:
@@ -259,7 +259,8 @@ def register(router: Router, services: Services) -> None:
             "POST",
             debtor_path + "/portal-link",
             portal_link,
-            "A fresh portal link and payment link for this debtor (to send by hand)",
+            "A fresh portal link and payment link for this debtor (to send by hand); who asked is "
+            "put on the debtor's contact log (never the link)",
             tag,
             response=PortalLinksOut,
             errors={422: "the client is in sandbox mode: no link until the agency approves it"},

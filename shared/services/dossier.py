@@ -121,14 +121,25 @@ class DossierService:
         """The debtor's portal link for a console person who may write, recorded on the
         debtor's contact log first: whoever holds the link acts as the debtor (disputes,
         postpones, proposes a plan), so who took it from the console is on the record."""
+        self._record_link(client, number, author, "portal link opened from the console")
+        return self.links.portal_link(client.client_id, number)
+
+    def hand_out_links(self, client: Client, number: str, author: str) -> tuple[str, str]:
+        """The debtor's portal and payment link asked through the API (``POST .../portal-link``),
+        recorded as the console's is: the link acts as the debtor just the same (attack24 F7).
+        The line says who and when, never the link: a log reader gets no way in."""
+        self._record_link(client, number, author, "portal link handed out through the API")
+        return self.links.links(client.client_id, number)
+
+    def _record_link(self, client: Client, number: str, author: str, summary: str) -> None:
+        """On the debtor's contact log before the link is made: a failed write hands out none."""
         self.debtor(client, number)
         require_approved(client, "no portal link")  # reaches no debtor (sandbox_gate)
         now = self.clock.now()
         self.repos.contacts.add(ContactEntry(
             client.client_id, number, time_ordered_id(now), now, ContactKind.STATUS,
-            "portal link opened from the console", system=True, author=author,
+            summary, system=True, author=author,
         ))  # fmt: skip
-        return self.links.portal_link(client.client_id, number)
 
     def add_note(self, client: Client, number: str, text: str, author: str) -> ContactEntry:
         text = text.strip()

@@ -103,7 +103,11 @@ from shared.ports.tables import (
 )
 from shared.services.case_items import close_ended_case_items
 from shared.services.cases import CaseService
-from shared.services.dunning_account_hold import hold_without_account, release_hold
+from shared.services.dunning_account_hold import (
+    hold_without_account,
+    prescription_looks_while_held,
+    release_hold,
+)
 from shared.services.dunning_recheck import DEMANDED, changed_since, demanded
 from shared.services.ended_items import (
     close_ended_disputes,
@@ -279,14 +283,16 @@ class DunningService:
             self._record_left_over(client)
             self._close_ended_items(client, started)
         # no account to name: nothing that asks payment goes, the schedule is kept for the
-        # first run after one is added (shared/services/dunning_account_hold.py)
+        # first run after one is added; its prescription looks go on (held24; see
+        # shared/services/dunning_account_hold.py)
         held = hold_without_account(self.repos, client, business_date, started)
         if not held and shard == 0:
             release_hold(self.repos, client, started)
         templates = self.repos.dunning.templates(client_id)
         workflows = {k: w for k, w in self.repos.dunning.workflows(client_id).items() if w.active}
         rules = self.repos.dunning.rules(client_id)
-        entries = [] if held else self.repos.dunning.due(client_id, business_date)
+        due = self.repos.dunning.due(client_id, business_date)
+        entries = [] if held else due
         by_debtor: dict[str, list[str]] = defaultdict(list)
         # an import's rows (many invoices in one): shard 0 takes them, and first gives the
         # other shards' debtors rows of their own for today (a client sharded after the
@@ -309,6 +315,15 @@ class DunningService:
         steps = messages = tasks = handovers = 0
         errors: list[str] = []
         transient = 0
+        if held:
+            looked = [
+                e.debtor_number
+                for e in due
+                if (shard == 0 if e.imported else _shard_of(e.debtor_number, shards) == shard)
+            ]
+            transient = prescription_looks_while_held(
+                self.repos, self.prescriptions, client, dict.fromkeys(looked), business_date, errors
+            )
         unfinished: set[str] = set()
         without_workflow: list[str] = []
         newly_waiting: list[str] = []  # of those, the ones staff have not been told of

@@ -8,16 +8,30 @@ Held means the run leaves the client's schedule untouched: each step stays due a
 run after the account is added takes it (a step whose day passed meanwhile first), as after a
 workflow that was missing. The hold's mark remembers the item, so a later run closes it once
 the account is there (one read per client and day, on the run's first shard), and a hold that
-begins again later gets an item of its own."""
+begins again later gets an item of its own.
+
+Prescription does not wait for the account (held24): a hold of months would have let a claim
+prescribe without a warning. The held run still reads the client's due rows, and each of their
+debtors (in the job's shard) gets the prescription look (the warnings, the item of a claim
+past its date, a disputed claim's too: cm24 F5), nothing that asks payment, and its rows stay
+as they are. As those rows stay due, each such debtor is looked at every day the hold lasts:
+two reads (debtor, invoices), more only for a claim within 60 days of its date, where each
+look repeats the warning's once-mark and insert (no second item)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem
+from shared.services.errors import Invalid
+from shared.services.prescription_watch import PrescriptionWatch
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id
+
+log = logging.getLogger(__name__)
 
 KIND = "no_bank_account"
 HELD = "held|no_bank_account"
@@ -55,3 +69,31 @@ def release_hold(repos: Repositories, client: Client, now: datetime) -> None:
         return
     repos.actions.resolve_if_open(client.client_id, str(kept["ActionId"]), RESUMED, now)
     repos.dunning.unmark(client.client_id, HELD)
+
+
+def prescription_looks_while_held(
+    repos: Repositories,
+    watch: PrescriptionWatch,
+    client: Client,
+    debtors: Iterable[str],
+    today: date,
+    errors: list[str],
+) -> int:
+    """The prescription look for each of ``debtors`` (those with a row due) of a held client,
+    their schedule untouched; a refusal goes on ``errors``. How many failed in a way a retry
+    may mend (the caller leaves its job to be delivered again)."""
+    transient = 0
+    for number in debtors:
+        try:
+            found = repos.debtors.get(client.client_id, number)
+            if found is None:
+                continue  # its rows go on the first run after the account is added
+            invoices = repos.invoices.for_debtor(client.client_id, number)
+            watch.review(client, found[0], invoices, today)
+        except (Invalid, OverflowError) as exc:  # the data: a retry the same day cannot help
+            errors.append(f"debtor {number}: {exc}")
+        except Exception as exc:  # one debtor's trouble must not stop the others
+            log.exception("held run for client %s: a prescription look failed", client.client_id)
+            errors.append(f"debtor {number}: {exc}")
+            transient += 1
+    return transient

@@ -97,6 +97,7 @@ _SUMMARIES = shapes(
         (r"^Resumed$", lambda m: "Hervat"),
         (r"^(.+) \(task for staff\)$", lambda m: f"{m[1]} (taak voor een medewerker)"),
         (r"^portal link opened from the console$", lambda m: "portaallink geopend vanuit de console"),
+        (r"^portal link handed out through the API$", lambda m: "portaallink uitgegeven via de API"),
         # a case by its name, not its id of the client's internal id (reasons20's left)
         (r"^Handed over to the collection agency \(case (.+)\)$",
          lambda m: f"Overgedragen aan het incassobureau (zaak {case_name_of_id(m[1])})"),

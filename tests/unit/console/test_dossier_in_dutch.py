@@ -98,6 +98,7 @@ def test_every_shape_the_services_write_reads_dutch():
         "Resumed": "Hervat",
         "Herinnering (task for staff)": "Herinnering (taak voor een medewerker)",
         "portal link opened from the console": "portaallink geopend vanuit de console",
+        "portal link handed out through the API": "portaallink uitgegeven via de API",
         "Payment plan PL1 agreed: 3 installments": "Betalingsregeling PL1 afgesproken: 3 termijnen",
         "Payment plan PL1 cancelled (debtor asked)": "Betalingsregeling PL1 geannuleerd (debtor asked)",
         "Payment plan PL1 lapsed; dunning resumes":
