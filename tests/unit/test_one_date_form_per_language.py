@@ -14,8 +14,11 @@ from datetime import UTC, date, datetime
 
 from pypdf import PdfReader
 
+from shared.api.console.refusal_text import refusal
 from shared.api.portal_app import PortalApp
+from shared.api.portal_text import refused
 from shared.domain.day_shown import day_shown
+from shared.services.errors import Invalid
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.dunning.test_starter_set_speaks_to_the_debtor import _pdf_text, _run
 from tests.unit.payments.test_portal import Browser
@@ -100,3 +103,15 @@ def test_his_reminder_mail_and_14_day_letter_write_the_day_the_same_way(world) -
     _shows_only_the_english_day(pdf)
     dutch = _pdf_text(out[("D-8001", "letter")][0])
     assert "2026-3001 03-10-2026 02-11-2026" in dutch, dutch
+
+
+def test_a_refusal_names_the_day_in_his_form_on_the_portal_and_iso_to_the_api() -> None:
+    """The portal says a refusal's day as his letters do; the API and English staff pages,
+    which share the sentences, keep ISO."""
+    exc = Invalid(
+        "the first collection needs 5 days' notice: start on 2026-11-02 or later",
+        field="start", code="first_collection_notice", params={"days": 5, "day": date(2026, 11, 2)},
+    )  # fmt: skip
+    assert DAY in refused("en", exc)
+    assert "02-11-2026" in refused("nl", exc)
+    assert "2026-11-02" in refusal(exc, "en") and DAY not in refusal(exc, "en")
