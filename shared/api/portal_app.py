@@ -26,6 +26,7 @@ from shared.api.portal_figures import components, invoice_figures, shown
 from shared.api.portal_reminders import reminder_page
 from shared.api.portal_text import TEXT, refused
 from shared.clock import amsterdam_date
+from shared.domain.day_shown import day_shown
 from shared.domain.invoices import Invoice
 from shared.domain.ledger.model import Amounts
 from shared.domain.money import format_eur_en, format_eur_nl
@@ -495,7 +496,7 @@ class PortalApp:
         today = amsterdam_date(self.services.clock.now())  # the debtor's date, not UTC's
 
         def day(on: date) -> str:
-            return on.strftime("%d-%m-%Y") if lang == "nl" else on.isoformat()
+            return day_shown(on, lang)
 
         def line(i: Invoice) -> dict[str, object]:
             figures = invoice_figures(

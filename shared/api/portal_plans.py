@@ -21,6 +21,7 @@ from shared.api.pages import form as read_form
 from shared.api.portal_plans_text import PLAN_TEXT
 from shared.api.portal_text import Dutch, reason, refused
 from shared.clock import amsterdam_today
+from shared.domain.day_shown import day_shown
 from shared.domain.interest_words import interest_word
 from shared.domain.money import (
     AmountError,
@@ -152,7 +153,7 @@ class PortalPlanPages:
 
     @staticmethod
     def _day(on: date, lang: str) -> str:
-        return on.strftime("%d-%m-%Y") if lang == "nl" else on.isoformat()
+        return day_shown(on, lang)
 
     def _plans(
         self,

@@ -214,7 +214,7 @@ def refused(lang: str, exc: Exception, first: Sequence[tuple[re.Pattern[str], Du
     coded one by its sentence (the console's, console/refusal_text.py), else by its shape."""
     code = getattr(exc, "code", None)
     if isinstance(code, str) and code in REFUSALS:
-        said = refusal(exc, lang)
+        said = refusal(exc, lang, debtor=True)
         return said[:1].lower() + said[1:].rstrip(".")
     return reason(lang, str(exc), first)
 

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 
 from shared.clock import Clock, amsterdam_date
 from shared.domain.conversations.quick_texts import SMS_PARTS_WARNING, WITH_SUBJECT
+from shared.domain.day_shown import day_shown
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor
@@ -129,8 +130,7 @@ class CaseHolder:
 def resumes_words(language: str, day: date, *, sms: bool = False) -> str:
     """The notice's sentence naming the day collection resumes, in ``language`` (else Dutch)."""
     lang = language if language in RESUMES else "nl"
-    shown = day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
-    return RESUMES[lang][1 if sms else 0].format(day=shown)
+    return RESUMES[lang][1 if sms else 0].format(day=day_shown(day, lang))
 
 
 @dataclass(frozen=True)

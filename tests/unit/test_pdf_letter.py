@@ -136,7 +136,7 @@ def test_amounts_are_written_as_the_letters_language_writes_them():
     )
     assert "IBAN NL02ABNA0123456789  t.n.v. Bakkerij De Korenbloem" in dutch
     english = _lines(replace(big, language="en"))
-    assert "F-0002 01-01-2025 31-01-2025 EUR 12,345.67" in english
+    assert "F-0002 1 January 2025 31 January 2025 EUR 12,345.67" in english
     assert "Total to pay EUR 12,345.67" in english and "Total to pay: EUR 12,345.67" in english
     assert "IBAN NL02ABNA0123456789  in the name of Bakkerij De Korenbloem" in english
     assert not any("EUR 12345" in line for line in dutch + english)

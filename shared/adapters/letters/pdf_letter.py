@@ -25,6 +25,7 @@ from fpdf import FPDF
 
 from shared.adapters.letters.country_lines import HOME, country_line
 from shared.adapters.letters.typeface import FAMILY, printable, use_typeface
+from shared.domain.day_shown import day_shown
 from shared.domain.messaging import PostalAddress
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Address
@@ -165,10 +166,6 @@ def _money(cents: Cents, language: str) -> str:
     if language == "en":
         return format_eur_en(cents)
     return format_eur_nl(cents).replace("€", "EUR")
-
-
-def _day(on: date) -> str:
-    return f"{on:%d-%m-%Y}"
 
 
 def _shrunk(pdf: FPDF, text: str, width: float, size: float, smallest: float) -> bool:
@@ -351,7 +348,13 @@ def render_letter(spec: LetterSpec) -> bytes:
         pdf.cell(WINDOW_W - 4, 5, printable(line), new_x="LEFT", new_y="NEXT")
     pdf.set_xy(20, WINDOW_Y + WINDOW_H + 8)
     pdf.set_font(FAMILY, "", 10)
-    pdf.cell(0, 5, f"{labels['date']}: {_day(spec.letter_date)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        5,
+        f"{labels['date']}: {day_shown(spec.letter_date, pdf.language)}",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(3)
     pdf.set_font(FAMILY, "B", 12)
     pdf.multi_cell(170, 6, printable(end_once(spec.subject)), new_x="LMARGIN", new_y="NEXT")
@@ -386,7 +389,7 @@ def render_letter(spec: LetterSpec) -> bytes:
         if spec.costs_from and spec.costs:
             last_day = spec.costs_from - timedelta(days=1)
             pdf.set_font(FAMILY, "", 9)
-            after = labels["costs_after"].format(day=f"{last_day:%d-%m-%Y}")
+            after = labels["costs_after"].format(day=day_shown(last_day, pdf.language))
             _amount_row(pdf, sum(widths[:3]), widths[3], after, spec.costs, 5)
     if spec.installments and not (
         spec.schedule_at is not None and 0 <= spec.schedule_at < len(spec.paragraphs)
@@ -425,8 +428,8 @@ def _invoice_row(pdf: _Pdf, widths: tuple[float, ...], inv: LetterInvoice) -> No
     bottom = pdf.get_y()
     pdf.set_font_size(9)
     pdf.set_xy(pdf.l_margin + widths[0], top)
-    pdf.cell(widths[1], 5, f"{inv.invoice_date:%d-%m-%Y}")
-    pdf.cell(widths[2], 5, f"{inv.due_date:%d-%m-%Y}")
+    pdf.cell(widths[1], 5, day_shown(inv.invoice_date, pdf.language))
+    pdf.cell(widths[2], 5, day_shown(inv.due_date, pdf.language))
     _amount_cell(pdf, widths[3], inv.open_amount, 5)
     pdf.set_y(max(pdf.get_y(), bottom))
 
@@ -459,7 +462,7 @@ def _schedule_table(pdf: _Pdf, spec: LetterSpec) -> None:
     pdf.set_font(FAMILY, "", 9)
     for inst in spec.installments:
         pdf.cell(widths[0], 5, f"{labels['installment']} {inst.number}")
-        pdf.cell(widths[1], 5, _day(inst.due_date))
+        pdf.cell(widths[1], 5, day_shown(inst.due_date, pdf.language))
         _amount_cell(pdf, widths[2], inst.amount, 5)
     pdf.set_font(FAMILY, "B", 10)
     total = sum(i.amount for i in spec.installments)
@@ -505,7 +508,7 @@ def _payment_block(pdf: _Pdf, spec: LetterSpec) -> None:
     )
     inst = spec.pay_installment
     what = (
-        labels["installment_pay"].format(n=inst.number, day=_day(inst.due_date))
+        labels["installment_pay"].format(n=inst.number, day=day_shown(inst.due_date, pdf.language))
         if inst
         else labels["total"]
     )

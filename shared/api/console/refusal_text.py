@@ -18,6 +18,7 @@ from shared.api.console.refusal_words_rates import RATE_REFUSALS
 from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
 from shared.api.console.refusal_words_templates import TEMPLATE_REFUSALS
 from shared.api.console.refusal_words_tenancy import TENANCY_REFUSALS
+from shared.domain.day_shown import day_shown
 from shared.domain.money import format_eur_en, format_eur_nl
 
 # code -> (Dutch, English); {names} are the refusal's params, as words of the page's language
@@ -444,13 +445,15 @@ STANDING_WORDS = {
 }
 
 
-def _said(name: str, value: object, lang: str) -> str:
+def _said(name: str, value: object, lang: str, debtor: bool = False) -> str:
     if isinstance(value, list | tuple):  # each problem of a refusal that has several
-        return "; ".join(_said(name, one, lang) for one in value)
+        return "; ".join(_said(name, one, lang, debtor) for one in value)
     if getattr(value, "code", None) is not None:  # a domain Reason the refusal names
-        return refusal(value, lang)
+        return refusal(value, lang, debtor=debtor)
     if (claimed := claim_word(name, value, lang)) is not None:
         return claimed
+    if isinstance(value, date) and debtor:  # the portal: the day as his letters write it
+        return day_shown(value, lang)
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y") if lang == "nl" else value.isoformat()
     if name == "status":
@@ -482,9 +485,11 @@ BY_STANDING: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
-def refusal(exc: object, lang: str) -> str:
+def refusal(exc: object, lang: str, *, debtor: bool = False) -> str:
     """What the page says of ``exc`` (a refusal, or a domain Reason): its code's sentence in
-    ``lang`` (the one for the standing it names where that has its own), else its own text."""
+    ``lang`` (the one for the standing it names where that has its own), else its own text.
+    ``debtor``: said to the debtor (the portal), its days in his form (``day_shown``); staff
+    and the API keep ISO in English."""
     code = getattr(exc, "code", None)
     known = REFUSALS.get(code) if isinstance(code, str) else None
     if known is None:
@@ -492,4 +497,4 @@ def refusal(exc: object, lang: str) -> str:
     params = getattr(exc, "params", {})
     known = BY_STANDING.get((str(code), str(params.get("standing"))), known)
     sentence = known[0] if lang == "nl" else known[1]
-    return sentence.format(**{k: _said(k, v, lang) for k, v in params.items()})
+    return sentence.format(**{k: _said(k, v, lang, debtor) for k, v in params.items()})

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
+from shared.domain.day_shown import day_shown
 from shared.domain.dunning import template_reasons
 from shared.domain.dunning.template_budget import (
     BudgetedEnvironment,
@@ -218,9 +219,7 @@ def _environment(language: str, autoescape: bool) -> BudgetedEnvironment:
         undefined=StrictUndefined, autoescape=autoescape, trim_blocks=True, lstrip_blocks=True
     )
     env.filters["money"] = format_eur_nl if language == "nl" else format_eur_en
-    env.filters["date"] = lambda d: (
-        d.strftime("%d-%m-%Y") if language == "nl" else d.strftime("%d %B %Y")
-    )
+    env.filters["date"] = lambda d: day_shown(d, language)
     return env
 
 

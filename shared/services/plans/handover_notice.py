@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from shared.domain.day_shown import day_shown
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Agency
 from shared.domain.plans.plan import PaymentPlan
@@ -55,7 +56,7 @@ def _eur(cents: Cents, language: str) -> str:
 
 
 def _day(on: date, language: str) -> str:
-    return on.strftime("%d-%m-%Y") if language == "nl" else on.isoformat()
+    return day_shown(on, language)
 
 
 def to_debtor(

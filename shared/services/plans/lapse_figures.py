@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from shared.domain.day_shown import day_shown
 from shared.domain.ledger.model import ClaimFigures, InterestRule
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 
@@ -84,7 +85,7 @@ def _eur(cents: Cents, language: str) -> str:
 
 
 def _day(on: date, language: str) -> str:
-    return on.strftime("%d-%m-%Y") if language == "nl" else on.isoformat()
+    return day_shown(on, language)
 
 
 def _days(days: tuple[date, ...], language: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from shared.domain.day_shown import day_shown
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.plans.plan import PaymentPlan
 from shared.domain.plans.schedule import ScheduledInstallment
@@ -53,7 +54,7 @@ def _eur(cents: Cents, language: str) -> str:
 
 
 def _day(on: date, language: str) -> str:
-    return on.strftime("%d-%m-%Y") if language == "nl" else on.isoformat()
+    return day_shown(on, language)
 
 
 def schedule_lines(schedule: tuple[ScheduledInstallment, ...], language: str) -> list[str]:

@@ -15,6 +15,7 @@ import pytest
 
 from shared.api.portal_app import PortalApp
 from shared.api.portal_figures import invoice_figures
+from shared.domain.day_shown import day_en
 from shared.domain.money import format_eur_nl
 from shared.domain.portal.tokens import PortalAccess, issue
 from shared.domain.records import PaymentSource
@@ -232,7 +233,7 @@ def test_inside_the_14_day_term_the_page_says_by_when_and_what_follows(world):
         f"incassokosten verschuldigd (inclusief {format_eur_nl(letter.costs_vat)} btw)."
     )
     english = _enter(world, app, client, "D2").page()
-    assert "by " + last_day.isoformat() + " at the latest" in html.unescape(english)
+    assert "by " + day_en(last_day) + " at the latest" in html.unescape(english)
     # once the term has passed, the costs are charged and shown per invoice: no notice
     world.clock.at = datetime.combine(
         date.fromisoformat(owed_from), datetime.min.time(), UTC

@@ -86,9 +86,9 @@ def test_in_english_and_after_a_payment_it_asks_what_is_open_of_the_next() -> No
     paid = replace(PLAN, paid=51_291)
     english = replace(DEBTOR, language=Language.EN)
     text, codes = _read(_pdf(paid, english))
-    assert "Installment 3 31-03-2027 EUR 412.93" in text
+    assert "Installment 3 31 March 2027 EUR 412.93" in text
     assert "Total of the plan EUR 1,238.75" in text
-    assert "Installment 2, due 28-02-2027: EUR 312.91" in text
+    assert "Installment 2, due 28 February 2027: EUR 312.91" in text
     assert "in the name of Bakkerij De Korenbloem" in text
     second = CreditTransfer(CLIENT.name, IBAN, 31_291,
                             text="Payment reference 8744 7036 8076 1250")  # fmt: skip

@@ -105,10 +105,10 @@ def test_a_whole_claim_plan_lapsing_names_the_costs_owed_from_the_lapse() -> Non
 
 def test_the_lapse_notice_in_english_gives_the_same_build_up() -> None:
     text = _lapse_notice(include_costs=False, language="en")
-    assert "On 2026-03-08 the open amount of EUR 585.19 is due again in full" in text
+    assert "On 8 March 2026 the open amount of EUR 585.19 is due again in full" in text
     assert "Principal: EUR 500.00" in text
-    assert "Interest up to 2026-03-08: EUR 10.19" in text
-    assert "Collection costs, owed from 2026-03-08: EUR 75.00" in text
+    assert "Interest up to 8 March 2026: EUR 10.19" in text
+    assert "Collection costs, owed from 8 March 2026: EUR 75.00" in text
 
 
 def test_the_client_is_told_the_debtors_figures_and_how_they_are_built_up() -> None:
@@ -136,8 +136,8 @@ def test_the_client_in_english_is_told_the_same_figures() -> None:
     w, client, plan_id = _lapsed(include_costs=True, client_language="en")
     debtor_key, client_key = the_lapse(w, client.client_id, plan_id)
     mail = w.services.messaging.content(client.client_id, client_key).text
-    assert "On 2026-03-08 EUR 577.52 is due again in full, as the debtor was told" in mail
+    assert "On 8 March 2026 EUR 577.52 is due again in full, as the debtor was told" in mail
     assert "Principal: EUR 502.96" in mail
-    assert "Collection costs, owed from 2026-03-08: EUR 74.56" in mail
+    assert "Collection costs, owed from 8 March 2026: EUR 74.56" in mail
     debtor = w.services.messaging.content(client.client_id, debtor_key).text
     assert "€ 577,52" in debtor

@@ -65,7 +65,7 @@ def test_a_failed_collection_in_english_asks_its_installment_by_the_graces_day()
     english = replace(DEBTOR, language=Language.EN)
     note = debit_failed(plan, failed, IBAN, "en")
     text, codes = _read(schedule_pdf(CLIENT, english, plan, note, date(2027, 2, 3)))
-    assert "Installment 1, due 14-02-2027: EUR 412.91" in text
+    assert "Installment 1, due 14 February 2027: EUR 412.91" in text
     assert codes == [_qr(41_291, "Payment reference 8744 7036 8076 1250")]
 
 

@@ -38,7 +38,9 @@ def test_a_persons_message_names_the_day_collection_resumes_as_the_notice_does(
     assert text == "Wij houden F1 staande.\n" + said
     stored = world.services.repos.invoices.get(tenants.c1, "F1")
     assert stored is not None and stored.invoice.paused_until == date(2025, 3, 17)
-    assert resumes_words("en", date(2025, 3, 18)).startswith("We resume collection on 2025-03-18.")
+    assert resumes_words("en", date(2025, 3, 18)).startswith(
+        "We resume collection on 18 March 2025."
+    )
 
 
 def test_a_decision_cut_off_before_the_pause_pauses_when_it_is_done_again(
