@@ -11,7 +11,7 @@ EXAMPLE = "+31301234567 or 030 123 45 67"
 
 class PremiumRate(ValueError):
     """A number that costs its caller more than a call (0900, 0906, 0909; abroad the same
-    kind): a debtor told to call the client about his invoice may be asked no more than a
+    kind; a satellite phone): a debtor told to call the client about his invoice may be asked no more than a
     basic-rate call (Directive 2011/83/EU art. 21, CJEU C-568/15 ComAir; attack25 F2: a
     0909 number was taken and shown to every debtor as "Bel …")."""
 
@@ -25,7 +25,13 @@ def normalise_phone(text: str) -> str:
         raise ValueError(f"expected a phone number such as {EXAMPLE}") from None
     if not phonenumbers.is_valid_number(number):
         raise ValueError(f"expected a phone number such as {EXAMPLE}")
-    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.PREMIUM_RATE:
+    kind = phonenumbers.number_type(number)
+    # a country code of no country (+870 Inmarsat, +881 Iridium, +808 shared cost) costs the
+    # caller several euros a minute, all but its freephone (+800)
+    nowhere = phonenumbers.region_code_for_number(number) == "001"
+    if kind == phonenumbers.PhoneNumberType.PREMIUM_RATE or (
+        nowhere and kind != phonenumbers.PhoneNumberType.TOLL_FREE
+    ):
         raise PremiumRate("a premium-rate number costs the debtor more than a call")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
