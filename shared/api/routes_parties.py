@@ -330,7 +330,8 @@ def register(router: Router, services: Services) -> None:
                 },
             },
             errors={
-                422: "an e-mail address, phone number (phone_length, phone_invalid) or "
+                422: "an e-mail address, phone number (phone_length, phone_invalid, "
+                "phone_premium_rate) or "
                 "postal address it cannot take"
             },
         )

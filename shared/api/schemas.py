@@ -128,7 +128,8 @@ class HouseStyleIn(Strict):
 PHONE_RULE = (
     "A phone number, stored in E.164: with its country code (+32 470 12 34 56, 0032 …) or a "
     "Dutch national number (030 123 45 67, 0800 0123); anything else is refused "
-    "(phone_invalid; in a POST /v1/clients row, that row's error). A value stored before "
+    "(phone_invalid; a premium-rate number such as 0900 phone_premium_rate; in a POST "
+    "/v1/clients row, that row's error). A value stored before "
     "numbers were checked and sent again unchanged is kept as it is."
 )
 

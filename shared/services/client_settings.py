@@ -17,7 +17,7 @@ from shared.domain.law.agreed_costs import AgreedCostsError, fixed_error, parse_
 from shared.domain.money import AmountError, cents_from_decimal, parse_amount
 from shared.domain.parties import NOT_IN_A_NAME, Address, Client, HouseStyle, Language
 from shared.domain.people.accounts import email_error
-from shared.domain.phone import normalise_phone
+from shared.domain.phone import PremiumRate, normalise_phone
 from shared.domain.references.iban import iban_error, normalise
 from shared.ports.tables import PreconditionFailed
 from shared.services.account_ownership import BY_AGENCY, BY_CLIENT, AccountOwnership
@@ -55,6 +55,8 @@ def _phone(text: str) -> str:
         return ""
     try:
         return normalise_phone(text)
+    except PremiumRate as exc:
+        raise Invalid(str(exc), "contact_phone", code="phone_premium_rate") from None
     except ValueError as exc:
         raise Invalid(str(exc), "contact_phone", code="phone_invalid") from None
 

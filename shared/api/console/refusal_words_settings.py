@@ -222,6 +222,12 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "That is not a phone number. Type a number such as 030 123 45 67 or, with its country "
         "code, +32 470 12 34 56.",
     ),
+    "phone_premium_rate": (
+        "Een betaald informatienummer (0900, 0906, 0909) kost de debiteur meer dan een gewoon "
+        "gesprek; geef een gewoon nummer op.",
+        "A premium-rate number (0900, 0906, 0909) costs the debtor more than a call; give an "
+        "ordinary number.",
+    ),
     "language_choice": (
         "Kies Nederlands of Engels als taal.",
         "The language is Dutch or English.",

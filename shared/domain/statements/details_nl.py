@@ -552,7 +552,13 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
     elif _knab_layout(bank):
         # before the slash tags: at Knab the payer's description comes first, and one that
         # starts "/CNTP/<IBAN>/.." or "/EREF/.." is his text, never the bank's (attack14 A1)
-        if _KNAB_SEPA.match(joined):
+        if _KNAB_SEPA.match(joined) and _KNAB_BANK_LINE.search(joined):
+            # either layout's reading is one the payer can write: an older line's description
+            # starting "/TRTP/../IBAN/<anybody's>/NAME/<anybody>/REMI/" before the bank's REK:
+            # line, or a SEPA remittance with "REK: <IBAN>/NAAM:" in it (attack25 F1: read as
+            # SEPA, the typed account and name were the payer's); neither names him
+            details = _free(raw)
+        elif _KNAB_SEPA.match(joined):
             details = _split_slash(joined.lstrip(), bank)
         elif "REK:" in joined and "NAAM:" in joined:
             details = _split_knab(raw)
@@ -664,6 +670,8 @@ _KNAB_SEPA = re.compile(r"\s*/TRTP/(?:(?!/REMI/).)*?/(?:IBAN|BBAN|NAME)/", re.DO
 
 
 _KNAB_PAYER = re.compile(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$")
+# the older layout's bank line anywhere in a :86: (where it may be, see :func:`_split_knab`)
+_KNAB_BANK_LINE = re.compile(r"REK:\s*[A-Z0-9]+\s*/\s*NAAM:")
 # Knab wraps :86: at 65 characters a line, the first line's counted with its ":86:" tag
 _KNAB_WIDTH, _KNAB_FIRST_WIDTH = 65, 61
 # the most a payer's name holds (SEPA Nm: 70 characters): the bank's line wraps it once

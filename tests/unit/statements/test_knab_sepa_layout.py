@@ -76,12 +76,13 @@ def test_a_card_payment_without_an_account() -> None:
 
 def test_a_rek_line_in_the_remittance_is_the_payers_text() -> None:
     """In the SEPA layout a "REK: <IBAN>/NAAM:" row is the payer's remittance wrapped to a
-    line's start: the bank's /IBAN/ and /NAME/ name him (was the typed account and name)."""
+    line's start: never the typed account and name (as the older layout read it). Nor the
+    /IBAN/ and /NAME/ before it: an older line's description can start so (attack25 F1)."""
     text = (
         "/TRTP/SEPA OVERBOEKING/IBAN/NL61RABO0242424242/BIC/RABONL2UXXX\n"
         "/NAME/J JANSEN/EREF/NOTPROVIDED/REMI/FACTUUR F-1 BETAALD VOOR\n"
         "REK: NL91ABNA0417164300/NAAM: CLIENT C2 BV"
     )
     read = split_details(text, bank="KNAB")
-    assert (read.counterparty_iban, read.counterparty_name) == ("NL61RABO0242424242", "J JANSEN")
+    assert (read.counterparty_iban, read.counterparty_name) == (None, None)
     assert read.remittance is not None and "NL91ABNA0417164300" in read.remittance
