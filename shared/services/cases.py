@@ -357,12 +357,18 @@ class CaseService:
         ``written_listener``): each payment the client received itself (a line of its own
         account, its own Mollie, a plan's direct debit, a receipt its books report) on an
         invoice of an open case is told to the agency (:meth:`receipt_told`). The agency's own
-        account's money it books itself and is not told. Nothing is read unless a written
-        invoice is handed over and such a payment took money on it (booked24's bound)."""
+        account's money it books itself and is not told. Nothing is read unless such a
+        payment took money on an invoice the booking did not write (costs or interest only)."""
+        own = [p for p in payments if p.received_by is Receiver.CLIENT and not p.reversed]
         handed = {i.number: i for i in written if i.handed_over_to is not None}
-        for payment in payments:
-            if payment.received_by is not Receiver.CLIENT or payment.reversed:
-                continue
+        # a payment the 6:44 order gave to costs and interest alone writes no invoice (only
+        # principal changes one), yet the agency must not ask that money again: those read
+        missing = sorted({a.invoice_number for p in own for a in p.allocations}
+                         - {i.number for i in written})  # fmt: skip
+        if missing:
+            stored = self.repos.invoices.get_many(client.client_id, missing).values()
+            handed |= {s.invoice.number: s.invoice for s in stored if s.invoice.handed_over_to}
+        for payment in own:
             for number in sorted({a.invoice_number for a in payment.allocations} & handed.keys()):
                 self.receipt_told(client, handed[number], payment)
 

@@ -412,7 +412,8 @@ class PaymentService:
         return self.repos.payments.get(client_id, payment_id)
 
     def _tell_written(self, client: Client, written: list[Invoice], payment: Payment) -> None:
-        if written and self.written_listener is not None:
+        # told though nothing was written: money on costs or interest alone is news to a case
+        if (written or payment.allocations) and self.written_listener is not None:
             self.written_listener(client, written, [payment])
 
     def _apply(

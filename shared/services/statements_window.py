@@ -1210,7 +1210,9 @@ class StatementWindow:
         for listener in self.service.payments.listeners:
             listener(client, allocated)
         taken = self.service.payments.written_listener
-        if taken is not None and changes:  # the invoices as the window wrote them
+        # the invoices as the window wrote them; a payment on costs or interest alone wrote
+        # none, and its agency is told of it all the same (cases.money_told reads those)
+        if taken is not None and (changes or booked):
             taken(client, [after for _, after in changes], [b.payment for b in booked])
         told = self._told(cid, allocated)
         ended = {n for b in booked for n in b.debtor.plan_ended}

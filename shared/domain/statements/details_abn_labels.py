@@ -11,8 +11,9 @@ creditor (``INCASSANT:``, ``NAAM:``, ``MACHTIGING:``) before the description and
 after it (``IBAN:``, ``KENMERK:``).
 
 What the payer writes (his name, description and id) may hold a label too: the bank's fields
-before the description are each its first, the id is the last ``KENMERK:`` (a description
-saying "KENMERK: x" stays text), and the description is what lies between. Read as free
+before the description are each its first (``IBAN:`` and ``BIC:`` only before ``NAAM:``), the
+id is the last ``KENMERK:`` (a description saying "KENMERK: x" stays text), and the
+description is what lies between. Read as free
 text before (bankfiles24), the payer had no name, no end-to-end id and a remittance full of
 the bank's labels."""
 
@@ -44,10 +45,15 @@ def read_abn_labels(raw: str, width: int, first_width: int) -> dict[str, str] | 
         out["KENMERK"] = _value(text[last_id.end() :])
     description = next((n for n, m in enumerate(found) if m.group(1) == "OMSCHRIJVING"), None)
     head = found if description is None else found[:description]
+    # the bank writes IBAN: and BIC: before NAAM:, so one after it is in the payer's name, his
+    # text: read as the bank's (no IBAN: before it) it named the account he typed as his
+    named = next((n for n, m in enumerate(head) if m.group(1) == "NAAM"), len(head))
+    head = [m for n, m in enumerate(head) if n <= named or m.group(1) not in ("IBAN", "BIC")]
+    after_head = found[description].start() if description is not None else len(text)
     for n, m in enumerate(head):
         if m is last_id or m.group(1) == "KENMERK":
             continue
-        end = found[n + 1].start() if n + 1 < len(found) else len(text)
+        end = head[n + 1].start() if n + 1 < len(head) else after_head
         out.setdefault(m.group(1), _value(text[m.end() : end]))
     if description is None:
         return out

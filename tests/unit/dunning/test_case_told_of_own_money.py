@@ -31,23 +31,30 @@ def _book(world, client, payment_id, received_by):  # type: ignore[no-untyped-de
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("window", [1, None], ids=["line-by-line", "window"])
-def test_a_line_of_the_clients_own_account_on_a_case_invoice_is_told(engine, window):  # noqa: F811
+def _own_account_line(world, window, cents):  # type: ignore[no-untyped-def]
+    """A statement of the client's own account with the debtor's ``cents`` on F1, booked
+    line by line (``window`` 1) or in a window; the statement's text, to deliver again."""
     from shared.domain.statements.mt940_writer import OutLine, write_mt940
     from tests.unit.api.conftest import client_iban, verify_ibans
 
-    world, client = engine
     if window is not None:
         world.services.statements.window = window
-    case_id = handed_over(world, client)
     verify_ibans(world.agency_a, "C1")
     today = world.clock.now().date()
     ref = world.agency_a.call("GET", "/v1/clients/C1/invoices/F1").body["payment_reference"]
-    line = OutLine(today, PART, "factuur F1", "NL02RABO0123456789", "Jan de Vries", "E2E-F1", ref)
+    line = OutLine(today, cents, "factuur F1", "NL02RABO0123456789", "Jan de Vries", "E2E-F1", ref)
     data = write_mt940(client_iban("C1"), [line], opening=0, opening_date=today, statement_id="S1")
     assert world.services.statements.ingest("agency-a/day.sta", data.encode()).booked == 1
     [paid] = world.agency_a.call("GET", "/v1/clients/C1/payments").body["items"]
     assert paid["received_by"] == "client"
+    return data
+
+
+@pytest.mark.parametrize("window", [1, None], ids=["line-by-line", "window"])
+def test_a_line_of_the_clients_own_account_on_a_case_invoice_is_told(engine, window):  # noqa: F811
+    world, client = engine
+    case_id = handed_over(world, client)
+    data = _own_account_line(world, window, PART)
     world.services.statements.ingest("agency-a/day.sta", data.encode())  # delivered again
 
     [item] = _received(world)
@@ -130,4 +137,35 @@ def test_a_receipt_re_dated_is_told_taken_back_and_received_on_its_day(engine): 
     [taken] = back
     assert taken.startswith(
         "The earlier payment of EUR 100.00 that Client C1 received on invoice F1"
+    )
+
+
+@pytest.mark.parametrize("window", [1, None], ids=["line-by-line", "window"])
+def test_money_the_644_order_gives_to_costs_alone_is_told(engine, window):  # noqa: F811
+    """review24: 1.00 the client received itself on F1 (28.30 costs open) went to costs
+    alone, changed no invoice and was never told: the agency would ask it again."""
+    world, client = engine
+    case_id = handed_over(world, client)
+    _own_account_line(world, window, 100)
+
+    [item] = _received(world)
+    assert (
+        f"received EUR 1.00 from the debtor itself on invoice F1 of case {case_id}" in item["title"]
+    )
+    assert "booked to costs EUR 1.00" in item["title"]
+    assert "principal EUR 0.00" in item["title"]
+    assert len(_agency_mail(world, client, f"case-{case_id}-received-")) == 1
+
+
+def test_a_mollie_payment_on_costs_alone_is_told(engine):  # noqa: F811
+    world, client = engine
+    case_id = handed_over(world, client)
+    world.services.payments.book(
+        client, payment_id="costs", amount=100, received_on=date(2025, 5, 1),
+        source=PaymentSource.MOLLIE, invoice_numbers=["F1"], received_by=Receiver.CLIENT,
+        external_id="tr_costs",
+    )  # fmt: skip
+    [item] = _received(world)
+    assert (
+        f"received EUR 1.00 from the debtor itself on invoice F1 of case {case_id}" in item["title"]
     )

@@ -9,23 +9,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from shared.services.dunning_starter import save_starter
-from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.dunning.test_daily_run import SEEN
 from tests.unit.dunning.test_dispute_ended_resumes_dunning import _days
+from tests.unit.dunning.test_prescription_told_to_agency import consumer_f1
 
 
 def test_a_claim_left_disputed_is_warned_before_it_prescribes(world):  # type: ignore[no-untyped-def]
     SEEN.clear()
     a = world.agency_a
-    world.clock.at = datetime(2024, 11, 16, 6, 0, tzinfo=UTC)
-    a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="f@c1.example")]})
-    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D-1", name="Jansen, P.")]})
-    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
-    save_starter(world.services.repos, client.client_id)
-    a.call("POST", "/v1/clients/C1/invoices", {"items": [
-        invoice_row("F1", "D-1", amount="1000.00", invoice_date="2024-11-01", due_date="2024-11-15"),
-    ]})  # fmt: skip
+    client = consumer_f1(world)
     _days(world, client, date(2024, 11, 16), date(2024, 12, 19))
     world.clock.at = datetime(2024, 12, 20, 12, 0, tzinfo=UTC)
     why = {"reason": "kapot geleverd"}

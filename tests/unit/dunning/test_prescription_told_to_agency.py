@@ -15,12 +15,9 @@ from tests.unit.dunning.test_daily_run import SEEN
 from tests.unit.dunning.test_dispute_ended_resumes_dunning import _days
 
 
-def _prescription(items):  # type: ignore[no-untyped-def]
-    return [(i["title"], i["invoice_numbers"]) for i in items if i["kind"] == "prescription"]
-
-
-def test_the_agency_holding_the_case_is_warned_too(world):  # type: ignore[no-untyped-def]
-    SEEN.clear()
+def consumer_f1(world):  # type: ignore[no-untyped-def]
+    """Client C1 (the starter set) with consumer D-1's F1, 1,000.00 due 15-11-2024, on
+    16-11-2024 06:00: the claim these prescription tests follow."""
     a = world.agency_a
     world.clock.at = datetime(2024, 11, 16, 6, 0, tzinfo=UTC)
     a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="f@c1.example")]})
@@ -30,6 +27,17 @@ def test_the_agency_holding_the_case_is_warned_too(world):  # type: ignore[no-un
     a.call("POST", "/v1/clients/C1/invoices", {"items": [
         invoice_row("F1", "D-1", amount="1000.00", invoice_date="2024-11-01", due_date="2024-11-15"),
     ]})  # fmt: skip
+    return client
+
+
+def _prescription(items):  # type: ignore[no-untyped-def]
+    return [(i["title"], i["invoice_numbers"]) for i in items if i["kind"] == "prescription"]
+
+
+def test_the_agency_holding_the_case_is_warned_too(world):  # type: ignore[no-untyped-def]
+    SEEN.clear()
+    a = world.agency_a
+    client = consumer_f1(world)
     _days(world, client, date(2024, 11, 16), date(2025, 1, 10))
     assert [c["invoice_numbers"] for c in a.call("GET", "/v1/cases").body["items"]] == [["F1"]]
     _days(world, client, date(2026, 10, 11), date(2026, 10, 13))
@@ -59,14 +67,7 @@ def test_the_clients_warning_says_the_agency_holds_the_claim(world):  # type: ig
     world.services.repos.agencies.save(
         Agency("agency-a", "AGENCY-A", None, "zaken@agency-a.example")
     )
-    world.clock.at = datetime(2024, 11, 16, 6, 0, tzinfo=UTC)
-    a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="f@c1.example")]})
-    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D-1", name="Jansen, P.")]})
-    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
-    save_starter(world.services.repos, client.client_id)
-    a.call("POST", "/v1/clients/C1/invoices", {"items": [
-        invoice_row("F1", "D-1", amount="1000.00", invoice_date="2024-11-01", due_date="2024-11-15"),
-    ]})  # fmt: skip
+    client = consumer_f1(world)
     _days(world, client, date(2024, 11, 16), date(2025, 1, 10))
     _days(world, client, date(2026, 10, 11), date(2026, 10, 13))
 

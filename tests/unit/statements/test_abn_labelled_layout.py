@@ -86,3 +86,21 @@ def test_only_at_abn_amro(bank: str | None) -> None:
     """Another bank's free text that happens to read so stays text."""
     text = "SEPA OVERBOEKING IBAN: NL13INGB0001234567 NAAM: X OMSCHRIJVING: F-1"
     assert split_details(text, bank=bank).counterparty_name is None
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["SEPA OVERBOEKING                 NAAM: JAN IBAN: NL91ABNA0417164300 BIC: ABNANL2A",
+     "SEPA OVERBOEKING                 IBAN: NL13INGB0001234567\n"
+     "BIC: INGBNL2A                    NAAM: JAN IBAN: NL91ABNA0417164300 BIC: ABNANL2A"],
+    ids=["no-bank-iban", "bank-iban-first"],
+)  # fmt: skip
+def test_an_iban_in_the_payers_name_is_not_the_banks(first: str) -> None:
+    """review24: the bank writes IBAN: and BIC: before NAAM:; a name the payer gave as
+    'JAN IBAN: NL91…' (no bank IBAN: before it) had that IBAN read as the bank's account of
+    the payer (to be learned and proved, what iban24 keeps apart), and with one before it
+    cut his name to 'JAN'."""
+    read = split_details(f"{first}\nOMSCHRIJVING: F-1", bank="ABNA")
+    assert read.counterparty_iban != "NL91ABNA0417164300"
+    assert read.counterparty_name == "JAN IBAN: NL91ABNA0417164300 BIC: ABNANL2A"
+    assert read.remittance == "F-1"
