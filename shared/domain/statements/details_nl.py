@@ -99,7 +99,8 @@ class Details:
     payer_texts: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # a bank's "/RTRN/<reason>/" found after its /NAME/ inside a value the payer wrote (his
     # name, end-to-end id or remittance, opened by his own '//'): the return reason of a
-    # debit (the payer cannot hide his payment's return: attack13 F1); a credit ignores it
+    # debit (the payer cannot hide his payment's return: attack13 F1); a credit ignores it.
+    # Also the ISO reason a free text starts with outside ING's layout (attack25 F3)
     return_in_text: str | None = None
     # an IBAN found in the payer's own text where the bank named no account: what he wrote,
     # anybody's (iban24); a hint for matching, never the payer's account
@@ -541,10 +542,13 @@ def _split_gvc(text: str) -> Details:
     )
 
 
-def split_details(text: str, *, bank: str | None = None, extra: str | None = None) -> Details:
+def split_details(
+    text: str, *, bank: str | None = None, extra: str | None = None, file_bank: str | None = None
+) -> Details:
     """``text``: the raw ``:86:`` value; ``bank``: the account's bank code (INGB, RABO, ...);
     ``extra``: the ``:61:`` supplementary details (Rabobank puts the payer's IBAN there,
-    SNS/ASN the payer's name)."""
+    SNS/ASN the payer's name); ``file_bank``: the bank the file's own header names (ING's
+    ``0000 01INGBNL2AXXXX00001``), whose layout the lines are in."""
     raw = text.strip("\n")
     joined = raw.replace("\r", "").replace("\n", "")
     if _GVC.match(joined):
@@ -599,7 +603,7 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
             remittance=_clean(_unwrap(rest, first_line_of_field=False)),
         )
     else:
-        details = _free(raw, bank)
+        details = _free(raw, ing_layout=bank == "INGB" or file_bank == "INGB")
     return _with_extra(details, extra, bank)
 
 
@@ -618,15 +622,21 @@ def _abn_labelled(fields: dict[str, str]) -> Details:
     )
 
 
-def _free(raw: str, bank: str | None = None) -> Details:
+def _free(raw: str, *, ing_layout: bool = False) -> Details:
     """A free-text :86:: the text is the remittance. ING's unstructured layout ("<IBAN> <BIC>
-    <name> ...", a return "AC04 <IBAN> <BIC> ..."): the IBAN at its start is the bank's field
-    (:data:`_ING_UNSTRUCTURED`)."""
+    <name> ...", a return "AC04 <IBAN> <BIC> ..."): the reason and the IBAN at its start are
+    the bank's fields (:data:`_ING_UNSTRUCTURED`). At another bank (or a file that names
+    none) no layout starts with a return reason: "AC04 <IBAN> ..." there may be the payer's
+    own description (attack25 F3: a payer's credit read as a return, the account he typed
+    as its counterparty), so the reason counts for a debit only (``return_in_text``, which
+    the payer cannot write) and the IBAN is text, a hint (iban24)."""
     text = _unwrap(raw)
-    reason = _leading_reason(text, bank)
+    reason = _leading_reason(text, ing_layout=ing_layout)
+    if not ing_layout:
+        return Details(remittance=_clean(text), return_in_text=reason)
     m = _LEADING_REASON.match(text) if reason is not None else None
     account = _iban(m.group(2)) if m is not None else None
-    if account is None and bank == "INGB" and (ing := _ING_UNSTRUCTURED.match(raw)):
+    if account is None and (ing := _ING_UNSTRUCTURED.match(raw)):
         # read on the bank's lines (a BIC at a full line's end runs on into the name once
         # unwrapped); only what the text scan finds first too (an IBAN's check digits): a
         # line keeps the identity it was booked under (:func:`line_identities`)
@@ -739,14 +749,14 @@ def _name_runs_on(rows: list[str], at: int) -> bool:
     )
 
 
-def _leading_reason(text: str, bank: str | None) -> str | None:
+def _leading_reason(text: str, *, ing_layout: bool) -> str | None:
     """The ISO return reason a free-text :86: starts with (ING unstructured: "AC04 <IBAN>
-    ..."). Only at ING, or where the payer's IBAN follows it, as in ING's layout: another
-    bank's description that happens to start with such a code stays a description."""
+    ..."). In ING's layout, or where an IBAN follows it as in ING's layout: another bank's
+    description that happens to start with such a code stays a description."""
     m = _LEADING_REASON.match(text)
     if m is None or m.group(1) not in RETURN_REASONS:
         return None
-    if bank == "INGB" or _iban(m.group(2)) is not None:
+    if ing_layout or _iban(m.group(2)) is not None:
         return m.group(1)
     return None
 

@@ -613,7 +613,8 @@ def parse_mt940(data: bytes) -> list[Statement]:
         currency = currencies.pop() if currencies else "EUR"
         # ABN AMRO, old Triodos, ING, Knab, Van Lanschot: the bank's account number, not the
         # IBAN; derived where the file names the bank (never guessed)
-        derived = iban_for(number_25, bank_named_in(preamble, data_.get("transaction_reference")))
+        file_bank = bank_named_in(preamble, data_.get("transaction_reference"))
+        derived = iban_for(number_25, file_bank)
         block_bank = _bank(derived or account) or bank  # once per statement, not per line
         opening = _balance(data_.get("final_opening_balance"))
         closing = _balance(data_.get("final_closing_balance"))
@@ -629,7 +630,9 @@ def parse_mt940(data: bytes) -> list[Statement]:
         for raw, (_, f86) in zip(rs, block_tx.txs, strict=True):
             raw86 = "\n".join(f86.lines) if f86 is not None else ""
             try:
-                details = split_details(raw86, bank=block_bank, extra=raw.extra)
+                details = split_details(
+                    raw86, bank=block_bank, extra=raw.extra, file_bank=file_bank
+                )
             except MalformedDetails as exc:
                 raise StatementError(
                     str(exc), line=f86.line if f86 is not None else None, field="86"
@@ -672,7 +675,8 @@ def parse_mt940(data: bytes) -> list[Statement]:
                     end_to_end_id=details.end_to_end_id,
                     bank_reference=raw.bank_reference,
                     # a debit's return reason, also where the payer's '//' put the bank's
-                    # /RTRN/ inside his own text (attack13 F1); never a credit's from his text
+                    # /RTRN/ inside his own text (attack13 F1) or his free text starts with
+                    # one outside ING's layout (attack25 F3); never a credit's from his text
                     return_reason=details.return_reason
                     or (details.return_in_text if moved < 0 else None),
                     transaction_code=raw.code,

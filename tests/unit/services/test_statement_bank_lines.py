@@ -141,3 +141,19 @@ def test_every_line_of_a_window_still_names_the_quoted_invoice(setup, monkeypatc
     items = setup.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
     quoted = [x for x in items if x["detail"].get("quoted_invoice") == "F-0001"]
     assert len(quoted) == 3
+
+
+def test_a_payers_text_starting_with_a_reason_outside_ings_file_is_his_payment(setup):
+    # attack25 F3: the same words in a file that is not ING's are the payer's description;
+    # read as ING's return, his payment was no payment and the account he typed its payer's
+    ref = invoice(setup, "F-0001")["payment_reference"]
+    data = mt940(
+        ":61:250303C121,00NNOVEREF",
+        f":86:MS03 NL91ABNA0417164300 FACTUUR {ref}",
+        total="1121,00",
+    ).replace(b"0000 01INGBNL2AXXXX00001\n940 00\n", b"")
+    report = setup.services.statements.ingest("agency-a/typed.sta", data)
+    assert (report.booked, report.returned) == (1, 0)
+    assert invoice(setup, "F-0001")["status"] == "paid"
+    [payment] = setup.agency_a.call("GET", "/v1/clients/C1/payments").body["items"]
+    assert "NL91ABNA0417164300" not in str(payment)

@@ -75,7 +75,9 @@ def test_a_direct_debit_storno_in_the_unstructured_layout_is_a_return_with_its_i
 @pytest.mark.parametrize(
     ("text", "bank", "reason"),
     [
-        ("AC04 NL20INGB0002222222 INGBNL2A Name", None, "AC04"),  # the IBAN follows: ING layout
+        # a file that names no bank: maybe the payer's text, a debit's reason only (attack25 F3)
+        ("AC04 NL20INGB0002222222 INGBNL2A Name", None, None),
+        ("AC04 NL20INGB0002222222 INGBNL2A Name", "INGB", "AC04"),
         ("MS03 iets anders", "INGB", "MS03"),  # ING's file, whatever follows
         ("MS03 iets anders", "RABO", None),  # another bank's description stays one
         ("ABCD NL20INGB0002222222 tekst", "INGB", None),  # not an ISO return reason
