@@ -225,9 +225,14 @@ class PrescriptionWatch:
                 self._item(
                     client_id, debtor, invoice,
                     f"prescription|{encode(invoice.number)}|unproven|{proven.prescribed_on:%Y%m%d}",
-                    unproven_warning(invoice.number, proven.prescribed_on, weak, years, today=today),
+                    # on a claim at the agency the client's words name it as the one to send
+                    # the stuitingsbrief; the agency's keep the advice (stuiting25)
+                    unproven_warning(invoice.number, proven.prescribed_on, weak, years, today=today,
+                                     held_by=self._held_by(invoice)),
                     {"prescribes_on": proven.prescribed_on.isoformat(), "term_years": years,
                      "unless_proven": [d.isoformat() for d, _ in weak]},
+                    agency_title=unproven_warning(invoice.number, proven.prescribed_on, weak,
+                                                  years, today=today),
                 )  # fmt: skip
             if today < when - WARNING or (today >= when and released):
                 continue
@@ -264,7 +269,7 @@ class PrescriptionWatch:
                     held = prescription_warning(
                         invoice.number, invoice.claim_kind, when, years, consumer=consumer,
                         interrupted_by=counted.interrupted_by, today=today,
-                        acknowledged=frozenset(own), held_by=self._agency_name(invoice.handed_over_to),
+                        acknowledged=frozenset(own), held_by=self._held_by(invoice),
                     )  # fmt: skip
                     self._item(client_id, debtor, invoice, key, held, detail, agency_title=title)
                     continue
@@ -378,9 +383,12 @@ class PrescriptionWatch:
             invoice_numbers=(invoice.number,), detail={**detail, "client_id": client_id},
         ))  # fmt: skip
 
-    def _agency_name(self, agency_id: str) -> str:
-        agency = self.repos.agencies.get(agency_id)
-        return agency.name if agency is not None else agency_id
+    def _held_by(self, invoice: Invoice) -> str | None:
+        """The name of the agency a handed-over claim is at (its id if it has none on file)."""
+        if invoice.handed_over_to is None:
+            return None
+        agency = self.repos.agencies.get(invoice.handed_over_to)
+        return agency.name if agency is not None else invoice.handed_over_to
 
     def _acknowledgements(
         self,

@@ -105,6 +105,18 @@ TITLES: tuple[tuple[str, Render], ...] = (
                f"(een betalingsregeling, een deelbetaling); incassobureau {m[4]} heeft de "
                "vordering in behandeling en is gewaarschuwd: het stuurt de schriftelijke "
                "aanmaning of gaat naar de rechter, niet de opdrachtgever"),
+    (rf"^Invoice (.+?) may have prescribed on {_DAY}: (counted .+); a demand now cannot revive "
+     r"it \(art\. 3:317 BW\)\. The collection agency (.+) holds the claim and was warned: it "
+     r"decides, not the client, whether a demand or an acknowledgement by the debtor \(a payment "
+     r"plan he agreed to, a part payment, art\. 3:318 BW\) interrupted it or the claim is "
+     r"released \(art\. 3:322 BW: the debtor must invoke prescription himself\)$",
+     lambda m: f"Factuur {m[1]} is mogelijk verjaard op {m[2]}: {counted_nl(m[3])}; een "
+               "aanmaning kan de vordering nu niet meer doen herleven (art. 3:317 BW). "
+               f"Incassobureau {m[4]} heeft de vordering in behandeling en is gewaarschuwd: het "
+               "beslist, niet de opdrachtgever, of een aanmaning of een erkenning door de "
+               "debiteur (een betalingsregeling waarmee hij instemde, een deelbetaling, art. "
+               "3:318 BW) de verjaring stuitte of de factuur wordt vrijgegeven (art. 3:322 BW: de "
+               "debiteur moet zelf een beroep op verjaring doen)"),
     (rf"^Invoice (.+?) may prescribe on {_DAY}: (counted .+)\. Check demands the client sent "
      r"itself and any acknowledgement by the debtor \(a payment plan, a part payment\); if none "
      r"interrupted it, send a written demand or go to court$",
@@ -138,6 +150,19 @@ TITLES: tuple[tuple[str, Render], ...] = (
                f"({m[8]}), zonder aanmaning of rechtszaak; indienen stuit de verjaring (art. "
                "3:316 BW): leg de dag ervan vast"
                + ("; anders beslist een medewerker (art. 3:322 BW)" if m[9] else "")),
+    (rf"^Invoice (.+?) (prescribes on|may have prescribed on) {_DAY} \((\d+) years\) unless "
+     r"((?:Inning's|the client's) .+) can be proven to have reached the debtor \(art\. 3:317 and 3:37 lid 3 BW\): "
+     r"the collection agency (.+) holds the claim and was warned: it sends a registered "
+     r"stuitingsbrief \(aangetekend and by ordinary post\) before that date, not the client; "
+     r"check demands the client sent itself and any acknowledgement by the debtor$",
+     lambda m: f"Factuur {m[1]} "
+               f"{'verjaart' if m[2] == 'prescribes on' else 'is mogelijk verjaard'} op {m[3]} "
+               f"({m[4]} jaar), tenzij bewezen kan worden dat {_sent_by_nl(m[5])} de debiteur "
+               f"bereikte ({_unproven_nl(m[5])}; art. 3:317 en 3:37 lid 3 BW): incassobureau "
+               f"{m[6]} heeft de vordering in behandeling en is gewaarschuwd: het stuurt vóór die "
+               "datum een stuitingsbrief (aangetekend en per gewone post), niet de "
+               "opdrachtgever; ga na of de opdrachtgever zelf aanmaningen stuurde en of de "
+               "debiteur de vordering erkende"),
     (rf"^Invoice (.+?) (prescribes on|may have prescribed on) {_DAY} \((\d+) years\) unless "
      r"((?:Inning's|the client's) .+) can be proven to have reached the debtor \(art\. 3:317 and 3:37 lid 3 BW\): "
      r"send a registered stuitingsbrief \(aangetekend and by ordinary post\) before that date, "

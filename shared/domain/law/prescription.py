@@ -133,12 +133,23 @@ def prescription_warning(
         kind, years, consumer=consumer, interrupted_by=interrupted_by, acknowledged=acknowledged
     )
     if today is not None and today >= prescribes_on:
-        return (
+        gone = (
             f"Invoice {number} may have prescribed on {prescribes_on:%d-%m-%Y}: {counted}; a "
-            "demand now cannot revive it (art. 3:317 BW). Dunning holds it (no 14-day letter, "
-            "no costs, no hand-over): if a demand the client sent itself or an acknowledgement "
-            "by the debtor (a payment plan he agreed to, a part payment, art. 3:318 BW) interrupted it, record "
-            "that with its date; otherwise a person decides whether to release it (art. 3:322 BW: "
+            "demand now cannot revive it (art. 3:317 BW)."
+        )
+        if held_by is not None:
+            # recording an interruption or a release is the agency's now, as demanding is
+            # (stuiting25: told24 left the hold telling the client to record or release)
+            return (
+                f"{gone} The collection agency {held_by} holds the claim and was warned: it "
+                "decides, not the client, whether a demand or an acknowledgement by the debtor "
+                "(a payment plan he agreed to, a part payment, art. 3:318 BW) interrupted it or "
+                "the claim is released (art. 3:322 BW: the debtor must invoke prescription himself)"
+            )
+        return (
+            f"{gone} Dunning holds it (no 14-day letter, no costs, no hand-over): if a demand "
+            "the client sent itself or an acknowledgement by the debtor (a payment plan he agreed "
+            "to, a part payment, art. 3:318 BW) interrupted it, record that with its date; otherwise a person decides whether to release it (art. 3:322 BW: "
             "the debtor must invoke prescription himself)"
         )
     checks = (
@@ -201,13 +212,16 @@ def unproven_warning(
     years: int,
     *,
     today: date,
+    held_by: str | None = None,
 ) -> str:
     """The warning before the date a claim has when Inning's demands that rest on weak proof
     (an e-mail merely sent, an ordinary letter) do not count: the debtor who denies receipt
     makes the creditor prove it (art. 3:37 lid 3 BW), and a send log proves sending, not
     receipt. ``unproven``: (the day each reached the debtor, "e-mail"/"letter" of Inning's,
     or "client's letter": the client's own 14-day letter or sommatie, imported with the
-    invoice, of which Inning has no proof at all; law17 P2)."""
+    invoice, of which Inning has no proof at all; law17 P2). ``held_by``: the agency a
+    handed-over claim is at (the client's sentence): it sends the stuitingsbrief now and was
+    warned, so the client is not told to (stuiting25, as told24's :func:`prescription_warning`)."""
     inning = ", ".join(f"{how} of {day:%d-%m-%Y}" for day, how in unproven
                        if how != CLIENT_LETTER)  # fmt: skip
     client = ", ".join(f"{day:%d-%m-%Y}" for day, how in unproven if how == CLIENT_LETTER)
@@ -216,11 +230,19 @@ def unproven_warning(
         + ([f"the client's letter of {client}"] if client else [])
     )
     verb = "may have prescribed on" if today >= prescribes_on else "prescribes on"
-    return (
+    unless = (
         f"Invoice {number} {verb} {prescribes_on:%d-%m-%Y} ({years} years) unless {what} "
-        "can be proven to have reached the debtor (art. 3:317 and 3:37 lid 3 BW): send a "
-        "registered stuitingsbrief (aangetekend and by ordinary post) before that date, or check "
-        "demands the client sent itself and any acknowledgement by the debtor"
+        "can be proven to have reached the debtor (art. 3:317 and 3:37 lid 3 BW)"
+    )
+    if held_by is not None:
+        return (
+            f"{unless}: the collection agency {held_by} holds the claim and was warned: it sends "
+            "a registered stuitingsbrief (aangetekend and by ordinary post) before that date, not "
+            "the client; check demands the client sent itself and any acknowledgement by the debtor"
+        )
+    return (
+        f"{unless}: send a registered stuitingsbrief (aangetekend and by ordinary post) before "
+        "that date, or check demands the client sent itself and any acknowledgement by the debtor"
     )
 
 

@@ -47,6 +47,9 @@ def _every_title() -> list[str]:
         years = 2 if consumer and kind is not ClaimKind.OTHER else 5
         said = dict(consumer=consumer, interrupted_by=by, today=today, acknowledged=ack)
         out.append(prescription_warning("F-2024/0001", kind, DATE, years, **said))  # type: ignore[arg-type]
+        # the client's words on a claim at the agency (told24, stuiting25)
+        out.append(prescription_warning("F-2024/0001", kind, DATE, years, **said,  # type: ignore[arg-type]
+                                        held_by="Incasso Noord B.V."))  # fmt: skip
         for wsnp in (True, False):
             out.append(filed_warning("F-2024/0001", kind, DATE, years, **said, wsnp=wsnp,  # type: ignore[arg-type]
                                      since=date(2025, 5, 6)))  # fmt: skip
@@ -61,6 +64,8 @@ def _every_title() -> list[str]:
         ),
     ):
         out.append(unproven_warning("F-2024/0001", DATE, weak, 5, today=today))
+        out.append(unproven_warning("F-2024/0001", DATE, weak, 5, today=today,
+                                    held_by="Incasso Noord B.V."))  # fmt: skip
     return out
 
 

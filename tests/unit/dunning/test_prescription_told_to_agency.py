@@ -47,9 +47,10 @@ def test_the_agency_holding_the_case_is_warned_too(world):  # type: ignore[no-un
     warned = [t for t, _ in mine if "may prescribe on 11-12-2026" in t]
     assert len(warned) == 1, mine
     # the same warnings, each once: the weak proof's date (16-11) and the counted one (11-12),
-    # whose client's words say the agency holds the claim (told24; the agency's keep the advice)
-    assert len(agency) == 2 and sorted((t.split("; ")[0], n) for t, n in mine) == sorted(
-        (t.split("; ")[0], n) for t, n in agency
+    # whose client's words say the agency holds the claim (told24, stuiting25; the agency's
+    # keep the advice)
+    assert len(agency) == 2 and sorted((t.split(": ")[0], n) for t, n in mine) == sorted(
+        (t.split(": ")[0], n) for t, n in agency
     )
     _days(world, client, date(2026, 10, 14), date(2026, 10, 14))
     assert _prescription(a.call("GET", "/v1/actions").body["items"]) == agency
@@ -87,3 +88,77 @@ def test_the_clients_warning_says_the_agency_holds_the_claim(world):  # type: ig
     )
     [told] = agency
     assert told.endswith("send a written demand or go to court")
+
+
+def _named_agency(world):  # type: ignore[no-untyped-def]
+    from shared.domain.parties import Agency
+
+    world.services.repos.agencies.save(
+        Agency("agency-a", "AGENCY-A", None, "zaken@agency-a.example")
+    )
+
+
+def test_the_clients_stuitingsbrief_warning_says_the_agency_sends_it(world):  # type: ignore[no-untyped-def]
+    """stuiting25 (told24's left): the client's warning that Inning's demands rest on weak
+    proof told it to "send a registered stuitingsbrief" on a claim at the agency, which alone
+    may send one now and was warned; it says so. The agency's warning keeps the advice."""
+    from shared.api.console import action_text
+
+    SEEN.clear()
+    a = world.agency_a
+    _named_agency(world)
+    client = consumer_f1(world)
+    _days(world, client, date(2024, 11, 16), date(2025, 1, 10))
+    _days(world, client, date(2026, 9, 17), date(2026, 9, 17))
+
+    def unproven(items):  # type: ignore[no-untyped-def]
+        return [t for t, _ in _prescription(items) if "prescribes on 16-11-2026 (2 years)" in t]
+
+    [title] = unproven(a.call("GET", "/v1/clients/C1/actions").body["items"])
+    assert title.endswith(
+        "(art. 3:317 and 3:37 lid 3 BW): the collection agency AGENCY-A holds the claim and was "
+        "warned: it sends a registered stuitingsbrief (aangetekend and by ordinary post) before "
+        "that date, not the client; check demands the client sent itself and any "
+        "acknowledgement by the debtor"
+    ), title
+    assert "send a registered stuitingsbrief" not in title
+    assert (
+        "incassobureau AGENCY-A heeft de vordering in behandeling en is gewaarschuwd: het "
+        "stuurt vóór die datum een stuitingsbrief (aangetekend en per gewone post), niet de "
+        "opdrachtgever; " in action_text.title(title, "nl")
+    )
+    [told] = unproven(a.call("GET", "/v1/actions").body["items"])
+    assert "BW): send a registered stuitingsbrief (aangetekend and by ordinary post)" in told
+
+
+def test_the_clients_hold_says_the_agency_decides(world):  # type: ignore[no-untyped-def]
+    """stuiting25 (told24's left): past the date the client's hold item on a claim at the
+    agency told it to record a demand or acknowledgement, or have a person release the claim;
+    the agency holds it, was warned and decides. The agency's item keeps the advice."""
+    from shared.api.console import action_text
+
+    SEEN.clear()
+    a = world.agency_a
+    _named_agency(world)
+    client = consumer_f1(world)
+    _days(world, client, date(2024, 11, 16), date(2025, 1, 10))
+    _days(world, client, date(2026, 12, 11), date(2026, 12, 11))
+
+    def held(items):  # type: ignore[no-untyped-def]
+        return [t for t, _ in _prescription(items) if "may have prescribed on 11-12-2026" in t]
+
+    [title] = held(a.call("GET", "/v1/clients/C1/actions").body["items"])
+    assert title.endswith(
+        "a demand now cannot revive it (art. 3:317 BW). The collection agency AGENCY-A holds "
+        "the claim and was warned: it decides, not the client, whether a demand or an "
+        "acknowledgement by the debtor (a payment plan he agreed to, a part payment, art. "
+        "3:318 BW) interrupted it or the claim is released (art. 3:322 BW: the debtor must "
+        "invoke prescription himself)"
+    ), title
+    assert "record that with its date" not in title
+    assert (
+        "Incassobureau AGENCY-A heeft de vordering in behandeling en is gewaarschuwd: het "
+        "beslist, niet de opdrachtgever, of " in action_text.title(title, "nl")
+    )
+    [told] = held(a.call("GET", "/v1/actions").body["items"])
+    assert "record that with its date; otherwise a person decides whether to release it" in told
