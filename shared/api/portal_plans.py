@@ -151,10 +151,6 @@ class PortalPlanPages:
     def _money(self, lang: str) -> Any:
         return format_eur_nl if lang == "nl" else format_eur_en
 
-    @staticmethod
-    def _day(on: date, lang: str) -> str:
-        return day_shown(on, lang)
-
     def _plans(
         self,
         req: ApiRequest,
@@ -178,7 +174,7 @@ class PortalPlanPages:
             offer = {
                 "intro": p["offer_intro"].format(total=money(o.total), client=view.client.name,
                                                  min_count=o.min_count, max_count=o.max_count,
-                                                 start=self._day(o.start, lang)),
+                                                 start=day_shown(o.start, lang)),
                 "counts": list(range(o.min_count, o.max_count + 1)),
                 "suggested": int(count) if count.isdigit() and o.min_count <= int(count) <= o.max_count
                              else min(o.max_count, max(o.min_count, 3)),
@@ -213,7 +209,7 @@ class PortalPlanPages:
                                        reference=betalingskenmerk.display(plan.payment_reference))
         )  # fmt: skip
         lines = [
-            {"number": s.number, "due": self._day(s.due_date, lang), "amount": money(s.amount),
+            {"number": s.number, "due": day_shown(s.due_date, lang), "amount": money(s.amount),
              "paid": money(s.paid), "status": p[f"is_{s.status.value}"]}
             for s in states
         ]  # fmt: skip
@@ -259,7 +255,7 @@ class PortalPlanPages:
             principal=money(view.owed.principal), costs=money(view.owed.costs + view.owed.costs_vat),
             interest=money(view.owed.interest), total=money(sum(i.amount for i in schedule)),
             interest_label=interest_word(view.interest_rules, lang),  # law15 F2
-            schedule=_lines(schedule, money, lambda d: self._day(d, lang)), method=choice.method.value,
+            schedule=_lines(schedule, money, lambda d: day_shown(d, lang)), method=choice.method.value,
             by=_one(form, "by") or "count", installments=_one(form, "installments"),
             amount=_one(form, "amount"), csrf=self._csrf(req), mandate_text=mandate_text,
             iban=_one(form, "iban"), holder=_one(form, "holder"), via_mollie=view.via_mollie,

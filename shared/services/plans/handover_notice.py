@@ -55,10 +55,6 @@ def _eur(cents: Cents, language: str) -> str:
     return format_eur_nl(cents) if language == "nl" else format_eur_en(cents)
 
 
-def _day(on: date, language: str) -> str:
-    return day_shown(on, language)
-
-
 def to_debtor(
     plan: PaymentPlan,
     handed: tuple[str, ...],
@@ -80,7 +76,7 @@ def _nl(
 ) -> tuple[str, ...]:
     name = p.agency_name
     one = len(handed) == 1
-    day = _day(plan.ended_on or plan.start, "nl")
+    day = day_shown(plan.ended_on or plan.start, "nl")
     lines = [
         f"Uw betalingsregeling voor facturen {', '.join(plan.invoice_numbers)} is op {day} "
         f"beëindigd: {'factuur' if one else 'facturen'} {', '.join(handed)} "
@@ -89,7 +85,7 @@ def _nl(
         "geen termijnen meer."
     ]
     if kept is not None:
-        pay_by = _day(kept.pay_by, "nl")
+        pay_by = day_shown(kept.pay_by, "nl")
         lines.append(
             f"U bent de regeling nagekomen. U mag wat nog openstaat betalen tot en met {pay_by}; "
             "tot die dag wordt het niet van u opgeëist."
@@ -117,7 +113,7 @@ def _nl(
     if plan.paid > 0:
         lines.append(f"Wat u al betaalde, {format_eur_nl(plan.paid)}, blijft geboekt.")
     if kept is not None and plan.freezes_interest:
-        lines.append(f"Tot en met {_day(kept.pay_by, 'nl')} rekenen wij over deze bedragen "
+        lines.append(f"Tot en met {day_shown(kept.pay_by, 'nl')} rekenen wij over deze bedragen "
                      "geen rente.")  # fmt: skip
     return tuple(lines)
 
@@ -127,7 +123,7 @@ def _en(
 ) -> tuple[str, ...]:
     name = p.agency_name
     one = len(handed) == 1
-    day = _day(plan.ended_on or plan.start, "en")
+    day = day_shown(plan.ended_on or plan.start, "en")
     lines = [
         f"Your payment plan for invoices {', '.join(plan.invoice_numbers)} was ended on {day}: "
         f"{'invoice' if one else 'invoices'} {', '.join(handed)} {'was' if one else 'were'} "
@@ -136,7 +132,7 @@ def _en(
         "installments."
     ]
     if kept is not None:
-        pay_by = _day(kept.pay_by, "en")
+        pay_by = day_shown(kept.pay_by, "en")
         lines.append(
             f"You kept the plan. You may pay what is still open up to and including {pay_by}; "
             "it is not claimed from you before that day."
@@ -164,6 +160,6 @@ def _en(
     if plan.paid > 0:
         lines.append(f"What you paid, {format_eur_en(plan.paid)}, stays booked.")
     if kept is not None and plan.freezes_interest:
-        lines.append(f"Up to and including {_day(kept.pay_by, 'en')} no interest is charged on "
+        lines.append(f"Up to and including {day_shown(kept.pay_by, 'en')} no interest is charged on "
                      "these amounts.")  # fmt: skip
     return tuple(lines)

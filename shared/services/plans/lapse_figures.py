@@ -84,12 +84,8 @@ def _eur(cents: Cents, language: str) -> str:
     return format_eur_nl(cents) if language == "nl" else format_eur_en(cents)
 
 
-def _day(on: date, language: str) -> str:
-    return day_shown(on, language)
-
-
 def _days(days: tuple[date, ...], language: str) -> str:
-    words = [_day(d, language) for d in days]
+    words = [day_shown(d, language) for d in days]
     if len(words) < 2:
         return "".join(words)
     joint = " en " if language == "nl" else " and "
@@ -98,7 +94,7 @@ def _days(days: tuple[date, ...], language: str) -> str:
 
 def _build_up(owed: OwedOnLapse, language: str) -> str:
     nl = language == "nl"
-    day = _day(owed.on, language)
+    day = day_shown(owed.on, language)
     lines = [f"{'Hoofdsom' if nl else 'Principal'}: {_eur(owed.principal, language)}"]
     if owed.interest or owed.interest_runs:
         word = "Rente tot" if nl else "Interest up to"
@@ -120,7 +116,7 @@ def _build_up(owed: OwedOnLapse, language: str) -> str:
 def owed_paragraphs(owed: OwedOnLapse, language: str) -> tuple[str, ...]:
     """The sum due in full on the lapse day, its build-up line by line, and what runs on."""
     nl = language == "nl"
-    day = _day(owed.on, language)
+    day = day_shown(owed.on, language)
     total = _eur(owed.total, language)
     if nl:
         head = (f"Op {day} is het openstaande bedrag van {total} weer in zijn geheel opeisbaar. "
@@ -140,7 +136,7 @@ def owed_paragraphs(owed: OwedOnLapse, language: str) -> tuple[str, ...]:
 def owed_for_the_rest(owed: OwedOnLapse, language: str) -> tuple[str, ...]:
     """What the claims still claimed owe on the lapse day, when others of the plan are natural
     obligations (nothing said to be due of those)."""
-    day = _day(owed.on, language)
+    day = day_shown(owed.on, language)
     total = _eur(owed.total, language)
     if language == "nl":
         return f"Daarvoor bent u op {day} {total} verschuldigd:", _build_up(owed, language)
@@ -151,7 +147,7 @@ def owed_to_client(owed: OwedOnLapse, language: str) -> tuple[str, ...]:
     """What the client is told the debtor owes on the lapse day: the debtor's own figures and
     build-up (not the plan's remainder, which leaves out the costs and interest that come
     with the lapse)."""
-    day = _day(owed.on, language)
+    day = day_shown(owed.on, language)
     total = _eur(owed.total, language)
     if language == "nl":
         head = (f"Op {day} is weer in zijn geheel opeisbaar: {total}, zoals de debiteur is "

@@ -53,14 +53,10 @@ def _eur(cents: Cents, language: str) -> str:
     return format_eur_nl(cents) if language == "nl" else format_eur_en(cents)
 
 
-def _day(on: date, language: str) -> str:
-    return day_shown(on, language)
-
-
 def schedule_lines(schedule: tuple[ScheduledInstallment, ...], language: str) -> list[str]:
     word = "Termijn" if language == "nl" else "Installment"
     return [
-        f"{word} {i.number}: {_day(i.due_date, language)}  {_eur(i.amount, language)}"
+        f"{word} {i.number}: {day_shown(i.due_date, language)}  {_eur(i.amount, language)}"
         for i in schedule
     ]
 
@@ -155,7 +151,7 @@ def reminder(
             f"Herinnering: termijn {inst.number} van uw betalingsregeling",
             (
                 f"Termijn {inst.number} van uw betalingsregeling, {_eur(open_part, 'nl')}, "
-                f"vervalt op {_day(inst.due_date, 'nl')}.",
+                f"vervalt op {day_shown(inst.due_date, 'nl')}.",
                 f"Wilt u dit bedrag overmaken naar {iban} onder vermelding van "
                 f"betalingskenmerk {ref}? Heeft u al betaald, dan kunt u dit bericht negeren.",
             ),
@@ -165,7 +161,7 @@ def reminder(
         f"Reminder: installment {inst.number} of your payment plan",
         (
             f"Installment {inst.number} of your payment plan, {_eur(open_part, 'en')}, is due "
-            f"on {_day(inst.due_date, 'en')}.",
+            f"on {day_shown(inst.due_date, 'en')}.",
             f"Please transfer it to {iban} quoting payment reference {ref}. If you have "
             "already paid, please ignore this message.",
         ),
@@ -196,9 +192,9 @@ def debit_failed(plan: PaymentPlan, failed: FailedCollection, iban: str, languag
             (
                 f"De automatische incasso van termijn {failed.number} van uw "
                 f"betalingsregeling ({_eur(failed.amount, 'nl')}, incassodatum "
-                f"{_day(failed.collected_on, 'nl')}) is door de bank geweigerd of "
+                f"{day_shown(failed.collected_on, 'nl')}) is door de bank geweigerd of "
                 "teruggeboekt. Deze termijn is daarom niet betaald.",
-                f"Wilt u {_eur(failed.amount, 'nl')} uiterlijk op {_day(failed.pay_by, 'nl')} "
+                f"Wilt u {_eur(failed.amount, 'nl')} uiterlijk op {day_shown(failed.pay_by, 'nl')} "
                 f"overmaken naar {iban} onder vermelding van betalingskenmerk {ref}? Wij "
                 "kunnen de termijn ook opnieuw incasseren; zorg dan voor voldoende saldo.",
                 "Is de termijn op die dag niet betaald of geïncasseerd, dan kan de regeling "
@@ -210,9 +206,9 @@ def debit_failed(plan: PaymentPlan, failed: FailedCollection, iban: str, languag
         f"Direct debit of installment {failed.number} of your payment plan failed",
         (
             f"The direct debit of installment {failed.number} of your payment plan "
-            f"({_eur(failed.amount, 'en')}, collection date {_day(failed.collected_on, 'en')}) "
+            f"({_eur(failed.amount, 'en')}, collection date {day_shown(failed.collected_on, 'en')}) "
             "was refused or returned by the bank. This installment is therefore unpaid.",
-            f"Please transfer {_eur(failed.amount, 'en')} by {_day(failed.pay_by, 'en')} to "
+            f"Please transfer {_eur(failed.amount, 'en')} by {day_shown(failed.pay_by, 'en')} to "
             f"{iban} quoting payment reference {ref}. We may also collect the installment "
             "again; please make sure your balance covers it.",
             "If the installment is neither paid nor collected by that day, the plan may lapse "
@@ -253,7 +249,7 @@ def cancelled_to_debtor(
     avoidable = owed is None or owed.costs_avoidable
     if language == "nl":
         head = (
-            f"Uw betalingsregeling voor facturen {invoices} is op {_day(ended, 'nl')} "
+            f"Uw betalingsregeling voor facturen {invoices} is op {day_shown(ended, 'nl')} "
             "beëindigd. Er worden geen termijnen meer gevraagd of geïncasseerd."
         )
         if pay_by is None or until is None:
@@ -267,28 +263,28 @@ def cancelled_to_debtor(
             )
         lines = [
             f"U bent de regeling nagekomen. Volgens de regeling staat nog "
-            f"{_eur(plan.open, 'nl')} open. U mag dit betalen tot en met {_day(pay_by, 'nl')}, "
+            f"{_eur(plan.open, 'nl')} open. U mag dit betalen tot en met {day_shown(pay_by, 'nl')}, "
             f"naar {iban} onder vermelding van betalingskenmerk {ref}; tot die dag vragen wij "
             "het niet van u op."
         ]
         if total > plan.open:
             lines.append(
                 f"Met de rente en kosten die volgens de regeling verschuldigd bleven, staat op "
-                f"{_day(pay_by, 'nl')} in totaal {_eur(total, 'nl')} open."
+                f"{day_shown(pay_by, 'nl')} in totaal {_eur(total, 'nl')} open."
             )
         if avoidable:
             lines.append(
-                f"Betaalt u de {_eur(plan.open, 'nl')} uiterlijk op {_day(pay_by, 'nl')}, dan "
+                f"Betaalt u de {_eur(plan.open, 'nl')} uiterlijk op {day_shown(pay_by, 'nl')}, dan "
                 "brengen wij geen incassokosten in rekening."
             )
         if plan.freezes_interest:
             lines.append(
-                f"Tot en met {_day(pay_by, 'nl')} rekenen wij over dit bedrag geen rente; over "
-                f"wat daarna nog openstaat, loopt de rente vanaf {_day(until, 'nl')} weer."
+                f"Tot en met {day_shown(pay_by, 'nl')} rekenen wij over dit bedrag geen rente; over "
+                f"wat daarna nog openstaat, loopt de rente vanaf {day_shown(until, 'nl')} weer."
             )
         return Notice("Uw betalingsregeling is beëindigd", (head, *lines))
     head = (
-        f"Your payment plan for invoices {invoices} was ended on {_day(ended, 'en')}. No "
+        f"Your payment plan for invoices {invoices} was ended on {day_shown(ended, 'en')}. No "
         "further installments are asked or collected."
     )
     if pay_by is None or until is None:
@@ -302,23 +298,23 @@ def cancelled_to_debtor(
         )
     lines_en = [
         f"You kept the plan. By the plan, {_eur(plan.open, 'en')} is still open. You may pay "
-        f"it up to and including {_day(pay_by, 'en')}, to {iban} quoting payment reference "
+        f"it up to and including {day_shown(pay_by, 'en')}, to {iban} quoting payment reference "
         f"{ref}; we do not ask for it before that day."
     ]
     if total > plan.open:
         lines_en.append(
             f"With the interest and costs that stayed owed under the plan, {_eur(total, 'en')} "
-            f"is open in all on {_day(pay_by, 'en')}."
+            f"is open in all on {day_shown(pay_by, 'en')}."
         )
     if avoidable:
         lines_en.append(
-            f"If you pay the {_eur(plan.open, 'en')} by {_day(pay_by, 'en')}, no collection "
+            f"If you pay the {_eur(plan.open, 'en')} by {day_shown(pay_by, 'en')}, no collection "
             "costs are charged."
         )
     if plan.freezes_interest:
         lines_en.append(
-            f"Up to and including {_day(pay_by, 'en')} no interest is charged on this amount; "
-            f"on what is still open after that, interest runs again from {_day(until, 'en')}."
+            f"Up to and including {day_shown(pay_by, 'en')} no interest is charged on this amount; "
+            f"on what is still open after that, interest runs again from {day_shown(until, 'en')}."
         )
     return Notice("Your payment plan has ended", (head, *lines_en))
 
@@ -341,7 +337,7 @@ def payment_came_back(
     )  # fmt: skip
     if language == "nl":
         lines = [
-            f"Termijn {r.number}: {_eur(r.amount, 'nl')}, uiterlijk op {_day(r.pay_by, 'nl')}"
+            f"Termijn {r.number}: {_eur(r.amount, 'nl')}, uiterlijk op {day_shown(r.pay_by, 'nl')}"
             for r in reopened
         ]
         return Notice(
@@ -357,7 +353,7 @@ def payment_came_back(
             asks,
         )
     lines = [
-        f"Installment {r.number}: {_eur(r.amount, 'en')}, by {_day(r.pay_by, 'en')}"
+        f"Installment {r.number}: {_eur(r.amount, 'en')}, by {day_shown(r.pay_by, 'en')}"
         for r in reopened
     ]
     return Notice(
