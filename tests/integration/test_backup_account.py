@@ -161,6 +161,13 @@ def test_on_the_backup_account_nothing_finished_is_overwritten_or_deleted(
     assert {b.name: b.etag for b in container.list_blobs(name_starts_with=f"{first.day}/")
             if "T" not in b.name.split("/")[0]} == night  # fmt: skip
     assert old in backup.days() and second.day in backup.days()
+    # the take is restored by its name
+    TableServiceClient.from_connection_string(world["own"]).get_table_client(PROBE).delete_entity(
+        "client-1", "inv009"
+    )
+    assert main(["restore", "--from", second.day, "--set", "ledger"]) == 0
+    assert backup.tables.get_table_client(PROBE).get_entity("client-1", "inv009")["Small"] == 9
+    assert main(["restore", "--from", f"{first.day}T9"]) == 2  # neither a date nor a take
     with pytest.raises(BackupError, match="complete and kept as it is"):
         backup.export(first.day, later)
     # a table blob another run committed first is kept as it is, its count taken from it
