@@ -76,7 +76,7 @@ param backupLocation string = ''
 @minValue(1)
 param backupRetentionDays int = 35
 
-@description('Lock the backup account\'s immutability policy (irreversible: the period can then only be lengthened); keep false until a restore drill has passed')
+@description('Lock the backup account\'s immutability policy (irreversible: backupRetentionDays can then only be lengthened); false on the first provision (a policy is created unlocked), true after a restore drill has passed')
 param lockBackupImmutability bool = false
 
 var tags = { 'azd-env-name': environmentName, app: 'inning' }

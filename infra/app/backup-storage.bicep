@@ -10,7 +10,8 @@
 // - the app's identity may read and create blobs but holds no delete (the custom role below):
 //   the code never deletes or overwrites here (shared/adapters/tables/backup.py, write_once);
 // - old nights are deleted by the lifecycle rule the day after their immutability ends, not by
-//   the app (INNING_BACKUP_RETENTION_DAYS prunes only the old same-account container);
+//   the app (INNING_BACKUP_RETENTION_DAYS prunes only the old same-account container); a
+//   backup blob is written once, so its last modification is its creation;
 // - a CanNotDelete lock on the account, as on the tables' account.
 param name string
 param location string
@@ -18,7 +19,7 @@ param tags object
 @description('Days each backup blob is immutable and then kept; the lifecycle rule deletes it the day after (INNING_BACKUP_RETENTION_DAYS)')
 @minValue(1)
 param retentionDays int
-@description('Lock the immutability policy: irreversible, the period can then only be lengthened and the account not deleted before its blobs expire. Unlocked, an account owner can still shorten it')
+@description('Lock the immutability policy: irreversible, the period (retentionDays) can then only be lengthened and the account not deleted before its blobs expire. Unlocked, an account owner can still shorten it. True only on a later provision: a policy is created unlocked and only an unlocked one can be locked')
 param lockImmutability bool
 @description('CanNotDelete lock on the account (production)')
 param lockAccount bool
@@ -102,7 +103,7 @@ resource retention 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
           definition: {
             filters: { blobTypes: [ 'blockBlob' ], prefixMatch: [ 'backups/' ] }
             actions: {
-              baseBlob: { delete: { daysAfterCreationGreaterThan: retentionDays + 1 } }
+              baseBlob: { delete: { daysAfterModificationGreaterThan: retentionDays + 1 } }
               version: { delete: { daysAfterCreationGreaterThan: retentionDays + 1 } }
             }
           }
@@ -117,7 +118,8 @@ resource retention 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
 resource backupWriter 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'inning-backup-writer')
   properties: {
-    roleName: 'Inning backup writer (${resourceGroup().name})'
+    // unique in the tenant: two subscriptions may hold an environment of the same name
+    roleName: 'Inning backup writer ${uniqueString(resourceGroup().id)}'
     description: 'Reads and creates the nightly backup blobs of Inning; cannot delete or bypass their immutability.'
     type: 'CustomRole'
     assignableScopes: [ resourceGroup().id ]

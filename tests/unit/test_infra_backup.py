@@ -70,7 +70,7 @@ def test_old_nights_are_deleted_by_the_lifecycle_rule_once_their_immutability_en
     policy = _resource("Microsoft.Storage/storageAccounts/managementPolicies")
     assert "prefixMatch: [ 'backups/' ]" in policy
     # a lifecycle delete of a version still immutable fails: the rule waits a day past it
-    assert "baseBlob: { delete: { daysAfterCreationGreaterThan: retentionDays + 1 } }" in policy
+    assert "baseBlob: { delete: { daysAfterModificationGreaterThan: retentionDays + 1 } }" in policy
     assert "version: { delete: { daysAfterCreationGreaterThan: retentionDays + 1 } }" in policy
 
 
