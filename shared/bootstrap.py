@@ -97,15 +97,17 @@ def table_backup(settings: Settings, *, tables: Any = None) -> Any:
     )
 
 
-def legacy_backup(settings: Settings, *, tables: Any = None) -> Any:
+def legacy_backup(settings: Settings, *, tables: Any = None, retries: int | None = None) -> Any:
     """The tables' own account's ``backups`` container when the backups go to a backup
-    account (None otherwise): the nights kept there before stay readable, and are pruned."""
+    account (None otherwise): the nights kept there before stay readable, and are pruned.
+    ``retries``: fewer than the SDK's (a lost account took 89 s of retries to say so)."""
     from shared.adapters.tables.backup import TableBackup
 
     if not settings.backup_storage:
         return None
     tables = tables if tables is not None else _tables_client(settings)
-    return TableBackup(tables, _blobs_client(settings))
+    extra = {} if retries is None else {"retry_total": retries}
+    return TableBackup(tables, _blobs_client(settings, **extra))
 
 
 def tables_of(settings: Settings, connection: str = "", account: str = "") -> Any:
@@ -131,13 +133,15 @@ def _tables_client(settings: Settings) -> Any:
     return TableServiceClient(settings.table_service_uri, credential=_credential(settings))
 
 
-def _blobs_client(settings: Settings) -> Any:
+def _blobs_client(settings: Settings, **options: Any) -> Any:
     from azure.storage.blob import BlobServiceClient
 
     if settings.storage_connection_string:
-        return BlobServiceClient.from_connection_string(settings.storage_connection_string)
+        return BlobServiceClient.from_connection_string(
+            settings.storage_connection_string, **options
+        )
     assert settings.blob_service_uri is not None
-    return BlobServiceClient(settings.blob_service_uri, credential=_credential(settings))
+    return BlobServiceClient(settings.blob_service_uri, credential=_credential(settings), **options)
 
 
 def poison_reader(settings: Settings) -> StoragePoisonQueues:

@@ -20,7 +20,9 @@ NO_BACKUP = (
 )
 
 
-def _backup(args: argparse.Namespace | None = None, *, legacy: bool = False) -> Any:
+def _backup(
+    args: argparse.Namespace | None = None, *, legacy: bool = False, retries: int | None = None
+) -> Any:
     from shared import bootstrap
     from shared.cli.app_settings import cli_settings
 
@@ -32,7 +34,7 @@ def _backup(args: argparse.Namespace | None = None, *, legacy: bool = False) -> 
     account = getattr(args, "target_account", "") or ""
     tables = bootstrap.tables_of(settings, connection, account) if connection or account else None
     if legacy:
-        return bootstrap.legacy_backup(settings, tables=tables)
+        return bootstrap.legacy_backup(settings, tables=tables, retries=retries)
     return bootstrap.table_backup(settings, tables=tables)
 
 
@@ -43,7 +45,7 @@ def _source(args: argparse.Namespace, day: str) -> tuple[Any, list[str]]:
     days = backup.days()
     if day in days:
         return backup, days
-    legacy = _backup(args, legacy=True)
+    legacy = _backup(args, legacy=True, retries=0)
     older = _legacy_days(legacy)
     if legacy is not None and day in older:
         print(f"{day}: restored from the backups container of the tables' own account "
@@ -54,7 +56,8 @@ def _source(args: argparse.Namespace, day: str) -> tuple[Any, list[str]]:
 
 def _legacy_days(legacy: Any) -> list[str]:
     """The nights kept in the tables' own account; none when that account is unreachable
-    (lost: the very case the backup account is for), which is said, not raised."""
+    (lost: the very case the backup account is for), which is said, not raised. Read with
+    one try (``retries=0``): a lost account took the SDK's retries 89 s to say so."""
     from azure.core.exceptions import AzureError
 
     if legacy is None:
@@ -87,7 +90,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise ValueError("--target-connection or --target-account, not both")
     if args.list:
         days = _backup(args).days()
-        older = [d for d in _legacy_days(_backup(args, legacy=True)) if d not in days]
+        older = [d for d in _legacy_days(_backup(args, legacy=True, retries=0)) if d not in days]
         if days or older:  # a night kept in the tables' own account is marked as such
             print("\n".join(sorted(days + [f"{d}\tsame-account" for d in older])))
         else:  # an empty line told ops nothing (newcomer19 F5); stdout stays empty for scripts

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -199,3 +201,23 @@ def test_the_nights_kept_in_the_tables_own_account_stay_restorable_and_are_prune
     assert own.get_table_client(PROBE).get_entity("client-1", "inv007")["Small"] == 7
     assert main(["backup"]) == 0  # to the backup account; the same account's old days pruned
     assert legacy.days() == [before]
+
+
+def test_the_list_says_the_lost_accounts_nights_are_unreadable_at_once(
+    world: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables' account lost (its blob endpoint answers nothing): `inning restore --list`
+    lists the backup account's nights and says the old container cannot be read, after one
+    try; the SDK's retries took 89 s to give up on a deleted account's name."""
+    assert main(["backup"]) == 0
+    capsys.readouterr()
+    lost = world["own"].replace(
+        re.search(r"BlobEndpoint=http://127.0.0.1:(\d+)", world["own"]).group(1),  # type: ignore[union-attr]
+        str(azurite.free_port()),
+    )
+    monkeypatch.setenv("AzureWebJobsStorage", lost)
+    started = time.monotonic()
+    assert main(["restore", "--list"]) == 0
+    said = capsys.readouterr()
+    assert said.out.splitlines() == [_day()]
+    assert "cannot be read" in said.err and time.monotonic() - started < 10

@@ -20,7 +20,7 @@ class Shelf:
 
 def shelf(days: list[str]):  # type: ignore[no-untyped-def]
     """``_backup``: the backup account's shelf; no older one in the tables' own account."""
-    return lambda *args, legacy=False: None if legacy else Shelf(days)
+    return lambda *args, legacy=False, **kwargs: None if legacy else Shelf(days)
 
 
 def test_no_backup_yet_is_said_on_stderr(monkeypatch, capsys):  # type: ignore[no-untyped-def]
