@@ -18,7 +18,8 @@ def backup_tables(timer: func.TimerRequest, context: func.Context) -> None:
     services = bootstrap.services()
     back_up(bootstrap.table_backup(services.settings), services.clock,
             budget_seconds=TIMER_BUDGET_SECONDS,
-            retention_days=services.settings.backup_retention_days)  # fmt: skip
+            retention_days=services.settings.backup_retention_days,
+            legacy=bootstrap.legacy_backup(services.settings))  # fmt: skip
 
 
 @bp.function_name("resume_backup")
@@ -31,7 +32,8 @@ def resume_backup(timer: func.TimerRequest, context: func.Context) -> None:
     services = bootstrap.services()
     resume(bootstrap.table_backup(services.settings), services.clock,
            budget_seconds=TIMER_BUDGET_SECONDS,
-           retention_days=services.settings.backup_retention_days)  # fmt: skip
+           retention_days=services.settings.backup_retention_days,
+           legacy=bootstrap.legacy_backup(services.settings))  # fmt: skip
 
 
 @bp.function_name("watch_operations")

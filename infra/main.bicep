@@ -69,7 +69,31 @@ param operatorPrincipalId string = ''
 @description('Spread the app over availability zones. Costly on Flex Consumption: the platform then keeps at least two always-ready instances for every per-function scaling group (Inning has 37: HTTP, blob and each queue and timer function), 74 instances of 2048 MB around the clock; see README "Flex Consumption choices"')
 param zoneRedundant bool = false
 
+@description('Region of the backup account (ops24 F5); empty: the paired region of location (an EU pair for the EU regions listed below; any other location must name one)')
+param backupLocation string = ''
+
+@description('Days a nightly backup is immutable on the backup account and kept (INNING_BACKUP_RETENTION_DAYS): every copy holds debtors\' names, addresses and IBANs')
+@minValue(1)
+param backupRetentionDays int = 35
+
+@description('Lock the backup account\'s immutability policy (irreversible: backupRetentionDays can then only be lengthened); false on the first provision (a policy is created unlocked), true after a restore drill has passed')
+param lockBackupImmutability bool = false
+
 var tags = { 'azd-env-name': environmentName, app: 'inning' }
+// Azure's region pairs for the EU regions Inning runs in: the backup stays in the EU
+var pairedRegions = {
+  westeurope: 'northeurope'
+  northeurope: 'westeurope'
+  germanywestcentral: 'germanynorth'
+  germanynorth: 'germanywestcentral'
+  francecentral: 'francesouth'
+  francesouth: 'francecentral'
+  swedencentral: 'swedensouth'
+  swedensouth: 'swedencentral'
+  norwayeast: 'norwaywest'
+  switzerlandnorth: 'switzerlandwest'
+}
+var backupRegion = empty(backupLocation) ? pairedRegions[location] : backupLocation
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -88,6 +112,21 @@ module storage 'app/storage.bicep' = {
   scope: rg
   name: 'storage'
   params: { name: 'stinning${token}', location: location, tags: tags, lockAccount: lockStorage }
+}
+
+module backupStorage 'app/backup-storage.bicep' = {
+  scope: rg
+  name: 'backup-storage'
+  params: {
+    name: 'stinningbk${token}'
+    location: backupRegion
+    tags: tags
+    retentionDays: backupRetentionDays
+    lockImmutability: lockBackupImmutability
+    lockAccount: lockStorage
+    principalId: identity.outputs.principalId
+    operatorPrincipalId: operatorPrincipalId
+  }
 }
 
 module monitoring 'app/monitoring.bicep' = {
@@ -152,6 +191,8 @@ module api 'app/api.bicep' = {
     providerSettings: providerSettings
     operatorAgency: operatorAgency
     zoneRedundant: zoneRedundant
+    backupBlobEndpoint: backupStorage.outputs.blobEndpoint
+    backupRetentionDays: backupRetentionDays
   }
 }
 
@@ -187,4 +228,5 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output AZURE_KEY_VAULT_NAME string = vault.outputs.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_BACKUP_STORAGE_ACCOUNT_NAME string = backupStorage.outputs.name
 output SERVICE_API_ENDPOINTS array = [ 'https://${api.outputs.defaultHostName}' ]

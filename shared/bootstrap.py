@@ -75,25 +75,73 @@ def secret_store(settings: Settings, store: TableStore) -> Any:
     return TableSecretStore(store)
 
 
-def table_backup(settings: Settings) -> Any:
-    """Every table to the ``backups`` container and back (shared/adapters/tables/backup.py)."""
-    from azure.data.tables import TableServiceClient
+def table_backup(settings: Settings, *, tables: Any = None) -> Any:
+    """Every table to the ``backups`` container and back (shared/adapters/tables/backup.py):
+    of the backup account when ``INNING_BACKUP_STORAGE`` names one (write-once: the app may
+    not delete or overwrite there), else of the tables' own account. ``tables``: another
+    account's tables to restore into (``inning restore --target-...``)."""
     from azure.storage.blob import BlobServiceClient
 
     from shared.adapters.tables.backup import TableBackup
 
-    if settings.storage_connection_string:
-        conn = settings.storage_connection_string
+    tables = tables if tables is not None else _tables_client(settings)
+    target = settings.backup_storage
+    if not target:
+        return TableBackup(tables, _blobs_client(settings))
+    if "=" in target:  # a connection string (Azurite locally); in Azure the blob endpoint
         return TableBackup(
-            TableServiceClient.from_connection_string(conn),
-            BlobServiceClient.from_connection_string(conn),
+            tables, BlobServiceClient.from_connection_string(target), write_once=True
         )
-    assert settings.table_service_uri is not None and settings.blob_service_uri is not None
-    credential = _credential(settings)
     return TableBackup(
-        TableServiceClient(settings.table_service_uri, credential=credential),
-        BlobServiceClient(settings.blob_service_uri, credential=credential),
+        tables, BlobServiceClient(target, credential=_credential(settings)), write_once=True
     )
+
+
+def legacy_backup(settings: Settings, *, tables: Any = None, retries: int | None = None) -> Any:
+    """The tables' own account's ``backups`` container when the backups go to a backup
+    account (None otherwise): the nights kept there before stay readable, and are pruned.
+    ``retries``: fewer than the SDK's (a lost account took 89 s of retries to say so)."""
+    from shared.adapters.tables.backup import TableBackup
+
+    if not settings.backup_storage:
+        return None
+    tables = tables if tables is not None else _tables_client(settings)
+    extra = {} if retries is None else {"retry_total": retries}
+    return TableBackup(tables, _blobs_client(settings, **extra))
+
+
+def tables_of(settings: Settings, connection: str = "", account: str = "") -> Any:
+    """The table service of another account (a connection string, or an account name reached
+    with the signed-in identity); neither: the app's own."""
+    from azure.data.tables import TableServiceClient
+
+    if connection:
+        return TableServiceClient.from_connection_string(connection)
+    if account:
+        return TableServiceClient(
+            f"https://{account}.table.core.windows.net", credential=_credential(settings)
+        )
+    return _tables_client(settings)
+
+
+def _tables_client(settings: Settings) -> Any:
+    from azure.data.tables import TableServiceClient
+
+    if settings.storage_connection_string:
+        return TableServiceClient.from_connection_string(settings.storage_connection_string)
+    assert settings.table_service_uri is not None
+    return TableServiceClient(settings.table_service_uri, credential=_credential(settings))
+
+
+def _blobs_client(settings: Settings, **options: Any) -> Any:
+    from azure.storage.blob import BlobServiceClient
+
+    if settings.storage_connection_string:
+        return BlobServiceClient.from_connection_string(
+            settings.storage_connection_string, **options
+        )
+    assert settings.blob_service_uri is not None
+    return BlobServiceClient(settings.blob_service_uri, credential=_credential(settings), **options)
 
 
 def poison_reader(settings: Settings) -> StoragePoisonQueues:

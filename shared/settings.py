@@ -86,6 +86,10 @@ class Settings:
     operator_agency: str = ""
     # nightly table backups older than this are deleted (shared/services/operations/backups.py)
     backup_retention_days: int = 35
+    # the account the nightly backup goes to: a connection string (Azurite) or its blob
+    # endpoint (managed identity, infra/app/backup-storage.bicep); empty: the tables' own
+    # account's ``backups`` container, as before the backup account
+    backup_storage: str = ""
     # an online payment whose webhook has not come after this many minutes is asked of Mollie
     # by the reconcile timer, at most this many a run (shared/services/mollie_reconcile.py)
     payment_reconcile_minutes: int = 60
@@ -174,6 +178,7 @@ class Settings:
                 "INNING_OPERATOR_AGENCY", "demo-agency" if environment == "local" else ""
             ),
             backup_retention_days=int(e.get("INNING_BACKUP_RETENTION_DAYS") or "35"),
+            backup_storage=(e.get("INNING_BACKUP_STORAGE") or "").strip(),
             payment_reconcile_minutes=_positive(
                 "INNING_PAYMENT_RECONCILE_MINUTES", e.get("INNING_PAYMENT_RECONCILE_MINUTES"), 60
             ),

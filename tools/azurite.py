@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,12 +30,16 @@ class AzuritePorts:
 
     @property
     def connection_string(self) -> str:
+        return self.connection_string_for(ACCOUNT, ACCOUNT_KEY)
+
+    def connection_string_for(self, account: str, key: str) -> str:
+        """Another account of an Azurite started with ``accounts`` (path-style endpoints)."""
         base = "http://127.0.0.1"
         return (
-            f"DefaultEndpointsProtocol=http;AccountName={ACCOUNT};AccountKey={ACCOUNT_KEY};"
-            f"BlobEndpoint={base}:{self.blob}/{ACCOUNT};"
-            f"QueueEndpoint={base}:{self.queue}/{ACCOUNT};"
-            f"TableEndpoint={base}:{self.table}/{ACCOUNT};"
+            f"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};"
+            f"BlobEndpoint={base}:{self.blob}/{account};"
+            f"QueueEndpoint={base}:{self.queue}/{account};"
+            f"TableEndpoint={base}:{self.table}/{account};"
         )
 
 
@@ -57,6 +62,7 @@ def start(
     *,
     in_memory: bool = False,
     own_group: bool = False,
+    accounts: Mapping[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """``in_memory``: keep the data in memory only (``location`` is then unused). Azurite
     otherwise rewrites its whole table database as one JSON file every 5 s (LokiJS autosave):
@@ -66,7 +72,11 @@ def start(
     ``own_group``: a process group of its own, so a Ctrl-C in the terminal (SIGINT to the
     foreground group) does not kill Azurite under the running host: `make run` stops the host
     first and Azurite after it (the host's listeners otherwise retry a dead Azurite for a
-    minute before they give up)."""
+    minute before they give up).
+
+    ``accounts``: more storage accounts (name: base64 key) beside devstoreaccount1, through
+    Azurite's ``AZURITE_ACCOUNTS`` (which would otherwise replace the default account): the
+    backup account and a new account to restore into, in the tests."""
     if not BINARY.exists():
         raise RuntimeError("Azurite is not installed: run `npm ci` (make does this for you)")
     location.mkdir(parents=True, exist_ok=True)
@@ -102,6 +112,7 @@ def start(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=own_group,
+        env=_environment(accounts),
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -113,6 +124,13 @@ def start(
         time.sleep(0.1)
     proc.kill()
     raise RuntimeError("Azurite did not start in time")
+
+
+def _environment(accounts: Mapping[str, str] | None) -> dict[str, str] | None:
+    if not accounts:
+        return None  # inherited, as before
+    listed = {ACCOUNT: ACCOUNT_KEY, **accounts}
+    return {**os.environ, "AZURITE_ACCOUNTS": ";".join(f"{n}:{k}" for n, k in listed.items())}
 
 
 def stop(proc: subprocess.Popen[bytes], *, interrupt: bool = False) -> None:
@@ -130,10 +148,14 @@ def stop(proc: subprocess.Popen[bytes], *, interrupt: bool = False) -> None:
 
 @contextlib.contextmanager
 def running(
-    location: Path, ports: AzuritePorts | None = None, *, in_memory: bool = False
+    location: Path,
+    ports: AzuritePorts | None = None,
+    *,
+    in_memory: bool = False,
+    accounts: Mapping[str, str] | None = None,
 ) -> Iterator[AzuritePorts]:
     ports = ports or AzuritePorts(free_port(), free_port(), free_port())
-    proc = start(location, ports, in_memory=in_memory)
+    proc = start(location, ports, in_memory=in_memory, accounts=accounts)
     try:
         yield ports
     finally:

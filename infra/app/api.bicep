@@ -33,6 +33,10 @@ param providerSettings string
 param operatorAgency string
 @description('Instances spread over the region\'s availability zones: the platform then keeps at least two always-ready instances for every per-function scaling group (HTTP, blob, each queue and timer function); see README "Flex Consumption choices"')
 param zoneRedundant bool
+@description('Blob endpoint of the backup account (backup-storage.bicep): INNING_BACKUP_STORAGE')
+param backupBlobEndpoint string
+@description('Days the nightly backups are kept (INNING_BACKUP_RETENTION_DAYS)')
+param backupRetentionDays int
 
 // Zone redundancy is GA on Flex Consumption (learn.microsoft.com/azure/azure-functions/
 // functions-zone-redundancy), but it keeps at least two always-ready instances per per-function
@@ -133,7 +137,9 @@ var baseSettings = [
   { name: 'INNING_OPERATOR_AGENCY', value: operatorAgency }
   { name: 'INNING_SIGNUP_AGENCY', value: '' }
   // nightly backups older than this are deleted after a complete backup (shared/services/operations/backups.py)
-  { name: 'INNING_BACKUP_RETENTION_DAYS', value: '35' }
+  { name: 'INNING_BACKUP_RETENTION_DAYS', value: string(backupRetentionDays) }
+  // the nightly backup goes to the backup account in a second region, write-once (ops24 F5)
+  { name: 'INNING_BACKUP_STORAGE', value: backupBlobEndpoint }
   // goes on with a backup cut short by its time budget (functions/operations.py resume_backup)
   { name: 'BACKUP_RESUME_SCHEDULE', value: '0 */15 2-4 * * *' }
 ]

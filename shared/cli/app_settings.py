@@ -59,6 +59,15 @@ def names_azure(environ: Mapping[str, str]) -> str | None:
         return "AzureWebJobsStorage"
     if environ.get("INNING_KEY_VAULT_URL"):
         return "INNING_KEY_VAULT_URL"
+    # the backup account: a shell counted as local would back Azurite up into production's
+    # backups (a "complete" night the watch believes) or restore production from Azurite's
+    backup = environ.get("INNING_BACKUP_STORAGE", "").strip()
+    if backup and (
+        connection_names_azure(backup)
+        if "=" in backup
+        else urlsplit(backup).hostname not in _LOCAL_HOSTS
+    ):
+        return "INNING_BACKUP_STORAGE"
     return None
 
 

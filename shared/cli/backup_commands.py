@@ -1,6 +1,10 @@
 """``inning backup`` and ``inning restore --from DATE``: the table backups in the ``backups``
-container of the storage the settings name (Azurite locally; in Azure the identity-based
-settings, with an identity that has Table and Blob Data Contributor on the account)."""
+container of the backup account (``INNING_BACKUP_STORAGE``; without it, of the tables' own
+account, Azurite locally). In Azure the identity-based settings, with an identity that has
+Table and Blob Data Contributor on the tables' account and Blob Data Reader on the backup
+account. ``--target-connection``/``--target-account`` restore into another account's tables
+(a new account after the old one is lost: docs/operations.md, "Recover into a new account");
+the nights kept in the tables' own account before the backup account stay restorable."""
 
 from __future__ import annotations
 
@@ -16,14 +20,54 @@ NO_BACKUP = (
 )
 
 
-def _backup() -> Any:
+def _backup(
+    args: argparse.Namespace | None = None, *, legacy: bool = False, retries: int | None = None
+) -> Any:
     from shared import bootstrap
     from shared.cli.app_settings import cli_settings
 
     # the storage the app uses: the local settings under the environment outside Azure (as
     # after `make run`), the environment alone in Azure; an operator restoring production
     # needs no pepper or portal keys in the shell, so they are not demanded
-    return bootstrap.table_backup(cli_settings(hashes_api_keys=False))
+    settings = cli_settings(hashes_api_keys=False)
+    connection = getattr(args, "target_connection", "") or ""
+    account = getattr(args, "target_account", "") or ""
+    tables = bootstrap.tables_of(settings, connection, account) if connection or account else None
+    if legacy:
+        return bootstrap.legacy_backup(settings, tables=tables, retries=retries)
+    return bootstrap.table_backup(settings, tables=tables)
+
+
+def _source(args: argparse.Namespace, day: str) -> tuple[Any, list[str]]:
+    """The backup holding ``day``: the backup account's, else the nights kept in the tables'
+    own account before it (their days too, for the message when neither has it)."""
+    backup = _backup(args)
+    days = backup.days()
+    if day in days:
+        return backup, days
+    legacy = _backup(args, legacy=True, retries=0)
+    older = _legacy_days(legacy)
+    if legacy is not None and day in older:
+        print(f"{day}: restored from the backups container of the tables' own account "
+              "(made before the backup account)", file=sys.stderr)  # fmt: skip
+        return legacy, older
+    return backup, sorted(set(days) | set(older))
+
+
+def _legacy_days(legacy: Any) -> list[str]:
+    """The nights kept in the tables' own account; none when that account is unreachable
+    (lost: the very case the backup account is for), which is said, not raised. Read with
+    one try (``retries=0``): a lost account took the SDK's retries 89 s to say so."""
+    from azure.core.exceptions import AzureError
+
+    if legacy is None:
+        return []
+    try:
+        return list(legacy.days())
+    except AzureError as e:
+        print(f"the tables' own account's backups container cannot be read ({type(e).__name__}): "
+              "only the backup account's nights are listed", file=sys.stderr)  # fmt: skip
+        return []
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -32,7 +76,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from shared.services.operations.backups import back_up
 
     retention = cli_settings(hashes_api_keys=False).backup_retention_days
-    run = back_up(_backup(), SystemClock(), retention_days=retention)
+    run = back_up(_backup(), SystemClock(), retention_days=retention, legacy=_backup(legacy=True))
     _print(run.counts, args.json)
     return 0
 
@@ -42,21 +86,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from shared.services.mollie_reconcile import PAYMENT_RECORD
     from shared.services.operations.backups import kept_since, restore
 
+    if args.target_connection and args.target_account:
+        raise ValueError("--target-connection or --target-account, not both")
     if args.list:
-        days = _backup().days()
-        if days:
-            print("\n".join(days))
+        days = _backup(args).days()
+        older = [d for d in _legacy_days(_backup(args, legacy=True, retries=0)) if d not in days]
+        if days or older:  # a night kept in the tables' own account is marked as such
+            print("\n".join(sorted(days + [f"{d}\tsame-account" for d in older])))
         else:  # an empty line told ops nothing (newcomer19 F5); stdout stays empty for scripts
             print(NO_BACKUP, file=sys.stderr)
         return 0
-    try:
-        day = date.fromisoformat(args.from_date).isoformat()
-    except ValueError:
-        raise ValueError(
-            f"--from: expected a date like 2026-11-29, not {args.from_date!r}"
-        ) from None
-    backup = _backup()
-    days = backup.days()
+    day = _day(args.from_date)
+    backup, days = _source(args, day)
     if day not in days:
         raise ValueError(
             f"no complete backup for {day}; "
@@ -75,6 +116,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
     )
     print(_money_out(kept_since(counts)), file=sys.stderr)
     return 0
+
+
+def _day(text: str) -> str:
+    """A date, or a take of one (``2026-11-29T141500Z``: a second backup of that day)."""
+    day, _, take = text.partition("T")
+    try:
+        date.fromisoformat(day)
+        if take and not (len(take) == 7 and take[:6].isdigit() and take[6] == "Z"):
+            raise ValueError(take)
+    except ValueError:
+        raise ValueError(
+            f"--from: expected a date like 2026-11-29 (or a take like 2026-11-29T141500Z), "
+            f"not {text!r}"
+        ) from None
+    return text if take else date.fromisoformat(day).isoformat()
 
 
 def _money_out(since: Any) -> str:
@@ -118,5 +174,11 @@ def register(sub: Any) -> None:
                          help="a whole consistency set: ledger, parties, people, inbound, "
                               "dunning-setup (repeatable)")  # fmt: skip
     restore.add_argument("--list", action="store_true", help="list the complete backups and exit")
+    restore.add_argument("--target-connection", default="", metavar="CONN",
+                         help="restore into this account's tables (a connection string) "
+                              "instead of the app's: a new account after losing the old one")  # fmt: skip
+    restore.add_argument("--target-account", default="", metavar="NAME",
+                         help="the same, by storage account name, as the signed-in identity "
+                              "(Storage Table Data Contributor on it)")  # fmt: skip
     restore.add_argument("--json", action="store_true")
     restore.set_defaults(handler=cmd_restore)

@@ -83,22 +83,26 @@ def test_an_export_cut_at_its_budget_is_resumed_without_redoing_tables(probe) ->
 
 
 class _Blob:
-    """A blob client whose metadata write first lets ``before`` run (another worker's turn)."""
+    """A blob client whose commit (with its count) first lets ``before`` run (another
+    worker's turn)."""
 
     def __init__(self, inner: Any, before: Callable[[str], None]) -> None:
         self.inner, self.before = inner, before
 
-    def set_blob_metadata(self, metadata: dict[str, str]) -> Any:
+    def commit_block_list(self, *args: Any, **kwargs: Any) -> Any:
         self.before(self.inner.blob_name)
-        return self.inner.set_blob_metadata(metadata)
+        return self.inner.commit_block_list(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
 
 
 class _Container:
     def __init__(self, inner: Any, before: Callable[[str], None]) -> None:
         self.inner, self.before = inner, before
 
-    def upload_blob(self, *args: Any, **kwargs: Any) -> _Blob:
-        return _Blob(self.inner.upload_blob(*args, **kwargs), self.before)
+    def get_blob_client(self, *args: Any, **kwargs: Any) -> _Blob:
+        return _Blob(self.inner.get_blob_client(*args, **kwargs), self.before)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

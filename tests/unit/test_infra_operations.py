@@ -69,7 +69,9 @@ def test_event_grid_delivery_failures_page_someone() -> None:
 
 def test_backup_retention_and_resume_are_set() -> None:
     api = bicep("app/api.bicep")
-    assert "{ name: 'INNING_BACKUP_RETENTION_DAYS', value: '35' }" in api
+    # one retention for the app setting and the backup account's immutability (ops24 F5)
+    assert "{ name: 'INNING_BACKUP_RETENTION_DAYS', value: string(backupRetentionDays) }" in api
+    assert re.search(r"^param backupRetentionDays int = 35$", bicep("main.bicep"), re.MULTILINE)
     assert "{ name: 'BACKUP_RESUME_SCHEDULE', value:" in api
     operations = (ROOT / "functions" / "operations.py").read_text()
     assert 'schedule="%BACKUP_RESUME_SCHEDULE%"' in operations

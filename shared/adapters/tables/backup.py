@@ -19,6 +19,16 @@ the caller names ``never_rolled_back`` (records of money that left or was asked 
 settlement runs, direct-debit files) are the exception: only the rows they lack are written
 back, what they hold now stays as it is.
 
+The backup may live in another storage account than the tables (``INNING_BACKUP_STORAGE``: a
+separate account in a second region whose ``backups`` container keeps every blob version
+immutable for the retention, infra/app/backup-storage.bicep). There the app has no right to
+delete or overwrite (``write_once``): each blob is created once, with its entity count in the
+same commit (metadata set afterwards would be a second write, refused on an immutable blob); a
+second export of a day already complete goes to a take of its own, ``<date>T<HHMMSS>Z/``,
+instead of replacing the night's; old days are deleted by the account's lifecycle rule, not by
+:meth:`TableBackup.prune`. The ``tables`` given may be another account than the one backed up:
+a restore into a new account after the old one is lost.
+
 A table backup is not a point-in-time snapshot: rows written while the export runs may or may
 not be in it (the export runs at night, when nothing else writes). Host tables
 (``AzureFunctions*``) are the Functions host's own and are skipped."""
@@ -34,14 +44,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import EdmType, EntityProperty, TableServiceClient, UpdateMode
-from azure.storage.blob import BlobServiceClient
+from azure.storage.blob import BlobBlock, BlobServiceClient
 
 BACKUP_CONTAINER = "backups"
 MANIFEST = "manifest.json"
 SKIP_PREFIXES = ("AzureFunctions",)
 BATCH = 100
+# a table's blob is staged in blocks of this size and committed once, with its count
+BLOCK_BYTES = 4 * 1024 * 1024
 
 
 class BackupError(ValueError):
@@ -123,17 +136,32 @@ def _value(edm: str, value: Any) -> Any:
 
 
 class TableBackup:
-    def __init__(self, tables: TableServiceClient, blobs: BlobServiceClient) -> None:
+    def __init__(
+        self, tables: TableServiceClient, blobs: BlobServiceClient, *, write_once: bool = False
+    ) -> None:
+        """``write_once``: the backup account, where no blob is deleted or overwritten by the
+        app (its role has no such right and the container keeps versions immutable)."""
         self.tables = tables
         self.blobs = blobs
+        self.write_once = write_once
 
     def _container(self) -> Any:
         container = self.blobs.get_container_client(BACKUP_CONTAINER)
-        try:
-            container.create_container()
-        except ResourceExistsError:
-            pass
+        # the backup account's container is provisioned; the app's role there may read it but
+        # not create one, so it is only created when missing (Azurite, the same account)
+        if not container.exists():
+            try:
+                container.create_container()
+            except ResourceExistsError:
+                pass
         return container
+
+    def export_day(self, day: str, now: datetime) -> str:
+        """Where today's export goes: ``day``, or once that is complete on a write-once
+        account (an operator's ``inning backup`` after the night), a take of its own."""
+        if self.write_once and self.complete(day):
+            return f"{day}T{now.astimezone(UTC):%H%M%S}Z"
+        return day
 
     def table_names(self) -> list[str]:
         return sorted(
@@ -154,6 +182,8 @@ class TableBackup:
         container = self._container()
         started = monotonic()
         if self.complete(day):  # a second backup the same day starts afresh, not from the first
+            if self.write_once:
+                raise BackupError(f"the backup of {day} is complete and kept as it is")
             for blob in container.list_blobs(name_starts_with=f"{day}/"):
                 container.delete_blob(blob.name)
         done = self._exported(container, day)
@@ -164,18 +194,47 @@ class TableBackup:
                 continue
             if budget_seconds is not None and monotonic() - started > budget_seconds:
                 return None
-            counter = [0]
-            lines = self._lines(name, counter)
-            blob = container.upload_blob(f"{day}/{name}.jsonl", lines, overwrite=True)
-            blob.set_blob_metadata({"entities": str(counter[0])})
-            counts.append(TableCount(name, counter[0]))
+            blob = container.get_blob_client(f"{day}/{name}.jsonl")
+            counts.append(TableCount(name, self._write_table(blob, name)))
         manifest = {
             "date": day,
             "finished_at": now.astimezone(UTC).isoformat(),
             "tables": {c.table: c.entities for c in counts},
         }
-        container.upload_blob(f"{day}/{MANIFEST}", json.dumps(manifest, indent=1), overwrite=True)
+        text = json.dumps(manifest, indent=1)
+        try:
+            container.upload_blob(f"{day}/{MANIFEST}", text, overwrite=not self.write_once)
+        except ResourceExistsError:
+            # a write-once night another run finished meanwhile: its manifest counts its files
+            return [TableCount(t, n) for t, n in sorted(self.manifest(day)["tables"].items())]
         return counts
+
+    def _write_table(self, blob: Any, table: str) -> int:
+        """The table's lines staged in blocks, then committed once with their count: the blob
+        appears whole with its count or not at all, and is never written twice. On a
+        write-once account a blob already there (another run's) is kept: its count is read."""
+        counter = [0]
+        ids: list[BlobBlock] = []
+        pending = bytearray()
+        for line in self._lines(table, counter):
+            pending += line
+            if len(pending) >= BLOCK_BYTES:
+                ids.append(self._stage(blob, len(ids), bytes(pending)))
+                pending.clear()
+        if pending or not ids:
+            ids.append(self._stage(blob, len(ids), bytes(pending)))
+        condition = {"match_condition": MatchConditions.IfMissing} if self.write_once else {}
+        try:
+            blob.commit_block_list(ids, metadata={"entities": str(counter[0])}, **condition)
+        except (ResourceExistsError, ResourceModifiedError):
+            return int(blob.get_blob_properties().metadata["entities"])
+        return counter[0]
+
+    @staticmethod
+    def _stage(blob: Any, index: int, data: bytes) -> BlobBlock:
+        block_id = base64.b64encode(f"{uuid.uuid4().hex}-{index:06d}".encode()).decode()
+        blob.stage_block(block_id, data)
+        return BlobBlock(block_id=block_id)
 
     def _exported(self, container: Any, day: str) -> dict[str, int]:
         """Tables of ``day`` already exported whole (their count in the blob's metadata)."""
@@ -226,7 +285,10 @@ class TableBackup:
 
     def prune(self, today: date, keep_days: int) -> list[str]:
         """Delete the backups of days more than ``keep_days`` before ``today`` (complete or
-        not). Called only after a complete backup, so the newest always stays."""
+        not). Called only after a complete backup, so the newest always stays. Never on a
+        write-once account: its lifecycle rule deletes what is past the retention."""
+        if self.write_once:
+            return []
         container = self.blobs.get_container_client(BACKUP_CONTAINER)
         cutoff = (today - timedelta(days=keep_days)).isoformat()
         gone: list[str] = []

@@ -11,6 +11,9 @@ docs/operations.md, "Restore a backup".
   the next ``resume_backup`` of the same night, which skips the tables already written.
 - After a complete backup, days older than ``INNING_BACKUP_RETENTION_DAYS`` (35) are deleted:
   every night copies names, addresses and IBANs, and nothing keeps personal data for ever.
+  On the backup account (``INNING_BACKUP_STORAGE``, another region, versions immutable) the
+  app may not delete: its lifecycle rule does; the app still prunes the old same-account
+  ``backups`` container (``legacy``), kept readable for restores of the backups made there.
 - A restore takes whole consistency sets (:data:`RESTORE_SETS`) only: restoring Invoices
   without Payments and Ledger left a paid invoice open while its payment still allocated
   money to it (ops6 #3).
@@ -129,10 +132,12 @@ def back_up(
     *,
     budget_seconds: float | None = None,
     retention_days: int = DEFAULT_RETENTION_DAYS,
+    legacy: TableBackup | None = None,
 ) -> BackupRun:
-    """Export (or go on exporting) today's backup; once complete, delete expired days."""
+    """Export (or go on exporting) today's backup; once complete, delete expired days (of
+    ``legacy`` too: the same account's container, written to before the backup account)."""
     now = clock.now()
-    day = now.date().isoformat()
+    day = backup.export_day(now.date().isoformat(), now)
     counts = backup.export(day, now, budget_seconds=budget_seconds)
     if counts is None:
         log.warning("backup %s: stopped at its time budget; resume_backup goes on", day,
@@ -142,7 +147,10 @@ def back_up(
     metrics.count("inning.backup.entities", total)
     log.info("backup %s: %d tables, %d entities", day, len(counts), total,
              extra=log_extra({"backup_date": day, "tables": len(counts), "entities": total}))  # fmt: skip
-    pruned = backup.prune(now.date(), retention_days) if retention_days > 0 else []
+    pruned: list[str] = []
+    if retention_days > 0:
+        for target in (backup, legacy) if legacy is not None else (backup,):
+            pruned += target.prune(now.date(), retention_days)
     if pruned:
         log.info("backups older than %d days deleted: %s", retention_days, ", ".join(pruned),
                  extra=log_extra({"backup_date": day, "pruned": len(pruned)}))  # fmt: skip
@@ -156,6 +164,7 @@ def resume(
     budget_seconds: float | None = None,
     retention_days: int = DEFAULT_RETENTION_DAYS,
     run_limit: timedelta = RUN_LIMIT,
+    legacy: TableBackup | None = None,
 ) -> BackupRun | None:
     """Go on with today's backup when a run started it and did not finish; None otherwise
     (nothing started today: that is the nightly timer's, not this one's, to begin; or begun
@@ -169,7 +178,9 @@ def resume(
         log.info("backup %s: begun at %s, its run may still be working; a later resume goes on",
                  day, started.isoformat(), extra=log_extra({"backup_date": day}))  # fmt: skip
         return None
-    return back_up(backup, clock, budget_seconds=budget_seconds, retention_days=retention_days)
+    return back_up(
+        backup, clock, budget_seconds=budget_seconds, retention_days=retention_days, legacy=legacy
+    )
 
 
 def restore_set(tables: Iterable[str], sets: Iterable[str] = ()) -> list[str]:
