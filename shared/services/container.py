@@ -188,11 +188,12 @@ class Services:
     ) -> None:
         """A booking wrote these invoices: the agency of a case told of money the client
         received itself on one (told24; every booking path, not only a sync's receipt), then a
-        case paid in full has its new_case item closed (booked24)."""
-        from shared.services.case_items import close_paid_cases_told
+        case paid in full has its new_case item closed (booked24), and a dispute item of an
+        invoice paid in full (money26)."""
+        from shared.services.paid_items import close_paid_items_told
 
         self.dunning.cases.money_told(client, invoices, payments)
-        close_paid_cases_told(self.repos, client, invoices, self.clock.now())
+        close_paid_items_told(self.repos, client, invoices, self.clock.now())
 
     def _receipt_corrected(
         self, client: Client, payment: Payment, replacement: Replacement

@@ -93,12 +93,13 @@ def follow_ledger(
             _overpayment(ledger, client, payment, number, because, tag)
     # money moved onto a case's last open invoice (a credit note, a designation corrected, a
     # restatement) pays the case in full as a booking does: its new_case item is closed now,
-    # not at the next daily run (money26). Told the invoices as read or written here, also
-    # when a retry found them followed already (a follow-up cut off before this is finished
-    # by its retry); storage failing leaves it to the daily run, as at a booking
-    from shared.services.case_items import close_paid_cases_told
+    # not at the next daily run, and so is the dispute item of an invoice it paid (money26).
+    # Told the invoices as read or written here, also when a retry found them followed
+    # already (a follow-up cut off before this is finished by its retry); storage failing
+    # leaves it to the daily run, as at a booking
+    from shared.services.paid_items import close_paid_items_told
 
-    close_paid_cases_told(ledger.repos, client, list(followed.values()), ledger.clock.now())
+    close_paid_items_told(ledger.repos, client, list(followed.values()), ledger.clock.now())
 
 
 def _follow(
