@@ -432,8 +432,8 @@ class ClientReceipts:
                 )  # fmt: skip
             why = f"{AGAIN_ON} {day.isoformat()} ({again_id}): {reason}"
             # the same money on its day: the agency hears a correction, not a take-back
-            again = Replacement(again_id, day, by_bank=False)
-            self.payments().reverse(client, payment_id, why, tell=False, replaced_by=again)
+            in_its_place = Replacement(again_id, day, by_bank=False)
+            self.payments().reverse(client, payment_id, why, tell=False, replaced_by=in_its_place)
             self.settle(client, number, stored.invoice.amount, None, decide=False)
             booked = self.repos.payments.get(client.client_id, again_id)
             if booked is None:  # pragma: no cover - settle books it or raises
