@@ -19,12 +19,10 @@ from azure.core.exceptions import HttpResponseError
 from shared.adapters.tables import schema
 from shared.adapters.tables.figures_repo import FIGURES
 from shared.adapters.tables.keys import encode
-from shared.adapters.tables.memory import InMemoryTableStore
 from shared.adapters.tables.records_repo import ActionRepository
 from shared.domain.records import ActionStatus
 from shared.ports.tables import Row, StorageError
 from tests.faults.test_waiting_count_once import (
-    AT,
     KIND,
     Clock,
     _crash_after,
@@ -32,7 +30,7 @@ from tests.faults.test_waiting_count_once import (
     _waiting,
     _world,
 )
-from tests.support.faults import FaultPlan, FaultyTableStore, SimulatedCrash
+from tests.support.faults import FaultyTableStore, SimulatedCrash
 
 ID = "stmt-refused-S1"
 
@@ -107,14 +105,7 @@ def test_a_save_after_a_refused_settle_keeps_the_owed_move() -> None:
     """review24 N1: the add cut off after its row (owing +1); the next read's settle refused
     by storage (the row read as it is, still owing); a person then assigns the item: the save
     records the +1 before its write drops it."""
-    inner = InMemoryTableStore()
-    inner.ensure_tables([*schema.ALL_TABLES, FIGURES])
-    plan = FaultPlan()
-    clock = Clock()
-    actions = ActionRepository(_Refusing(inner, plan), now=clock)
-    clock.at = AT - timedelta(days=1)
-    actions.figures.rebuild("C1", [], {}, {})  # counted once, a day ago (as _world)
-    clock.at = AT
+    _, plan, actions, _ = _world(_Refusing)  # counted once, a day ago
     _crash_after(plan, "insert", schema.ACTIONS)
     with pytest.raises(SimulatedCrash):
         actions.add_once(_item())
