@@ -48,7 +48,7 @@ from shared.domain.records import ActionItem, Payment, PaymentSource, Receiver
 from shared.ports.tables import Conflict, StorageError, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.service import LedgerService
-from shared.services.payments import PaymentService
+from shared.services.payments import PaymentService, Replacement
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id
 from shared.telemetry.context import log_extra
@@ -431,7 +431,9 @@ class ClientReceipts:
                     payment=again_id, reason=reason,
                 )  # fmt: skip
             why = f"{AGAIN_ON} {day.isoformat()} ({again_id}): {reason}"
-            self.payments().reverse(client, payment_id, why, tell=False)
+            # the same money on its day: the agency hears a correction, not a take-back
+            in_its_place = Replacement(again_id, day, by_bank=False)
+            self.payments().reverse(client, payment_id, why, tell=False, replaced_by=in_its_place)
             self.settle(client, number, stored.invoice.amount, None, decide=False)
             booked = self.repos.payments.get(client.client_id, again_id)
             if booked is None:  # pragma: no cover - settle books it or raises
@@ -625,12 +627,17 @@ def book_pending(
     if pending.replaces is not None:
         why = f"{AGAIN_ON} {pending.received_on.isoformat()} ({pending.payment_id})"
         replaced = payments.repos.payments.get(client.client_id, pending.replaces)
+        # all of it booked again on another day: the same payment, corrected (money26);
+        # less of it: the books took the rest back, which is told as taken back
+        same: Replacement | None = Replacement(pending.payment_id, pending.received_on, False)
         if not pending.amount:  # the whole receipt taken back: nothing booked again
             why = f"{NO_LONGER} {format_eur_nl(pending.reported)} paid on invoice {number}"
+            same = None
         elif replaced is not None and replaced.amount != pending.amount:
             why = (f"{NO_LONGER} {format_eur_nl(pending.reported)} paid: "
                    f"{format_eur_nl(pending.amount)} of it {why}")  # fmt: skip
-        reversed_ = payments.reverse(client, pending.replaces, why, tell=False)
+            same = None
+        reversed_ = payments.reverse(client, pending.replaces, why, tell=False, replaced_by=same)
         if not pending.amount:
             taken = reversed_ or payments.repos.payments.get(client.client_id, pending.replaces)
             if taken is None:
@@ -783,6 +790,8 @@ def bank_takes_the_place(
     takes part as a booked one (codereview11 F1). Idempotent: a reversed receipt is not looked
     at again."""
     why = f"{BANK_PROVES} ({line_payment_id})"
+    # the same money, proved by the bank: the agency hears a correction, not a take-back
+    line = Replacement(line_payment_id, day, by_bank=True)
     doubtful: dict[str, Payment] = {}
     for stored in repos.invoices.get_many(client.client_id, numbers).values():
         pending = stored.invoice.receipt_pending
@@ -808,7 +817,7 @@ def bank_takes_the_place(
             number = stored.invoice.number
             booked = book_pending(payments, client, number, pending)
             receipt_item(repos, client, stored.invoice, pending, booked, at)
-            payments.reverse(client, pending.payment_id, why, tell=False)
+            payments.reverse(client, pending.payment_id, why, tell=False, replaced_by=line)
             repos.actions.resolve_if_open(
                 client.client_id, day_keyed_id(pending.received_on, KIND, pending.payment_id),
                 why, at,
@@ -822,7 +831,7 @@ def bank_takes_the_place(
             if receipt is None or receipt.reversed or receipt.received_by is not Receiver.CLIENT:
                 continue
             if same_money(receipt.amount, receipt.received_on, amount, day):
-                payments.reverse(client, payment_id, why, tell=False)
+                payments.reverse(client, payment_id, why, tell=False, replaced_by=line)
                 # the receipt's own item (check its day and amount) is answered by the bank
                 repos.actions.resolve_if_open(
                     client.client_id, day_keyed_id(receipt.received_on, KIND, payment_id), why, at

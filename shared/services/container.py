@@ -67,7 +67,7 @@ if TYPE_CHECKING:
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.outbox_sweep import OutboxSweep
     from shared.services.payment_overview import PaymentOverview
-    from shared.services.payments import PaymentService
+    from shared.services.payments import PaymentService, Replacement
     from shared.services.people.facade import People
     from shared.services.plans.self_service import PortalPlanDesk
     from shared.services.plans.service import PlanService
@@ -177,6 +177,9 @@ class Services:
         payments.taken_back_listener = lambda client, payment: (
             self.dunning.cases.receipt_taken_back_told(client, payment)
         )
+        payments.corrected_listener = lambda client, payment, replacement: self._receipt_corrected(
+            client, payment, replacement
+        )
         payments.reversed_listener = lambda client, numbers: self._money_taken_back(client, numbers)
         return payments
 
@@ -185,11 +188,19 @@ class Services:
     ) -> None:
         """A booking wrote these invoices: the agency of a case told of money the client
         received itself on one (told24; every booking path, not only a sync's receipt), then a
-        case paid in full has its new_case item closed (booked24)."""
-        from shared.services.case_items import close_paid_cases_told
+        case paid in full has its new_case item closed (booked24), and a dispute item of an
+        invoice paid in full (money26)."""
+        from shared.services.paid_items import close_paid_items_told
 
         self.dunning.cases.money_told(client, invoices, payments)
-        close_paid_cases_told(self.repos, client, invoices, self.clock.now())
+        close_paid_items_told(self.repos, client, invoices, self.clock.now())
+
+    def _receipt_corrected(
+        self, client: Client, payment: Payment, replacement: Replacement
+    ) -> None:
+        from shared.services.case_corrections import receipt_corrected_told
+
+        receipt_corrected_told(self.dunning.cases, client, payment, replacement)
 
     def _money_taken_back(self, client: Client, numbers: list[str]) -> None:
         """A payment came back (a bank return, a chargeback, a refund): the ruling's filing

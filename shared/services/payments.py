@@ -18,7 +18,7 @@ first; the statement window does the same (:mod:`shared.services.statements_redo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
@@ -48,6 +48,17 @@ from shared.services.repositories import Repositories
 from shared.services.statements_redo import UNDONE
 
 RETRIES = 5
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """The booking that takes a reversed payment's place with the same money: the bank's line
+    that proves a receipt of the client's sync (``by_bank``), or the receipt booked again on
+    the day the client's books give. Nothing came back: the payment is corrected."""
+
+    payment_id: str
+    received_on: date
+    by_bank: bool
 
 
 class PrincipalFirst(Protocol):
@@ -94,6 +105,10 @@ class PaymentService:
         # told a payment that came back (not a booking undone before anyone heard of it): the
         # agency of a case told of it must collect it again (cases.receipt_taken_back_told)
         self.taken_back_listener: Callable[[Client, Payment], None] | None = None
+        # told instead a payment reversed only to be booked again as the same money (a
+        # re-dating, the bank's line in a receipt's place): the agency hears one correction,
+        # not "taken back" and "received" (case_corrections, money26)
+        self.corrected_listener: Callable[[Client, Payment, Replacement], None] | None = None
 
     def _tell(self, client: Client, invoice_numbers: list[str]) -> None:
         numbers = sorted(set(invoice_numbers))
@@ -255,12 +270,15 @@ class PaymentService:
         on: date | None = None,
         *,
         tell: bool = True,
+        replaced_by: Replacement | None = None,
     ) -> Payment | None:
         """The money came back (refund, chargeback, bank return): undo exactly what it was
         allocated to, reopen the invoices, log it, tell staff. Idempotent. ``on``: the day the
         money came back when the source says (a bank return's booking date), else today; the
         client's export shows the reversal in that day's period. ``tell``: False when staff
-        reverse it themselves (to book it again on another day): no item tells them of it."""
+        reverse it themselves (to book it again on another day): no item tells them of it.
+        ``replaced_by``: the booking of the same money that takes its place (nothing came
+        back: the agency of a case is told a correction, not money taken back)."""
         for _ in range(RETRIES):
             read = self.repos.payments.get_versioned(client.client_id, payment_id)
             if read is None:
@@ -295,16 +313,24 @@ class PaymentService:
             self.repos.payments.days.repair(payment)  # as in book: a crash may have left it out
             self._tell(client, numbers)  # as in book: a redelivery tells the listeners again
             self._tell_taken_back(client, numbers)
-            self._tell_returned(client, payment, reason)  # a crash may have cut it off
+            # a crash may have cut it off
+            self._tell_returned(client, payment, reason, replaced_by)
             return payment
         self._tell(client, [a.invoice_number for a in payment.allocations])
         self._tell_taken_back(client, [a.invoice_number for a in payment.allocations])
-        self._tell_returned(client, payment, reason)
+        self._tell_returned(client, payment, reason, replaced_by)
         return reversed_
 
-    def _tell_returned(self, client: Client, payment: Payment, reason: str) -> None:
+    def _tell_returned(
+        self, client: Client, payment: Payment, reason: str, replaced_by: Replacement | None
+    ) -> None:
         # a booking undone (UNDONE) was never told as received: nothing to take back
-        if reason != UNDONE and self.taken_back_listener is not None:
+        if reason == UNDONE:
+            return
+        if replaced_by is not None:
+            if self.corrected_listener is not None:
+                self.corrected_listener(client, payment, replaced_by)
+        elif self.taken_back_listener is not None:
             self.taken_back_listener(client, payment)
 
     def _tell_taken_back(self, client: Client, invoice_numbers: list[str]) -> None:

@@ -35,12 +35,14 @@ def _item(action_id: str = "stmt-refused-S1") -> ActionItem:
     return ActionItem("C1", action_id, KIND, "Refused", AT)
 
 
-def _world() -> tuple[InMemoryTableStore, FaultPlan, ActionRepository, Clock]:
+def _world(
+    store: type[FaultyTableStore] = FaultyTableStore,
+) -> tuple[InMemoryTableStore, FaultPlan, ActionRepository, Clock]:
     inner = InMemoryTableStore()
     inner.ensure_tables([*schema.ALL_TABLES, FIGURES])
     plan = FaultPlan()
     clock = Clock()
-    actions = ActionRepository(FaultyTableStore(inner, plan), now=clock)
+    actions = ActionRepository(store(inner, plan), now=clock)
     clock.at = AT - timedelta(days=1)
     actions.figures.rebuild("C1", [], {}, {})  # counted once, a day ago: Today is in use
     clock.at = AT

@@ -454,13 +454,23 @@ class ActionRepository:
         return (self.from_row(row), row.etag) if row else None
 
     def save(self, item: ActionItem, etag: str) -> None:
-        # every writer read the item waiting and saves it under that read's ETag: resolving
-        # it is the one change that leaves the waiting count
-        resolving = item.status is ActionStatus.RESOLVED
-        row = self._owing(self.to_row(item), -1) if resolving else self.to_row(item)
+        """The item written under the ETag its writer read it with. The stored row says what
+        the save does to the waiting count: resolving it -1, reopening a resolved one +1 (was
+        none: the Today count stayed one short until "count again", money26), anything else
+        nothing (a resolved item saved again with new detail is not uncounted twice). Each
+        move owed on the row and recorded as :meth:`add`'s. A move the stored row still owes
+        (its writer cut off, and the read that would have settled it failed: review24 N1) is
+        recorded before this write drops it; storage failing there fails the save, which its
+        caller retries, rather than losing the move."""
+        stored = self.store.get(schema.ACTIONS, encode(item.client_id), item.action_id)
+        if stored is not None and stored.data.get(OWED):
+            self.figures.settle_waiting_for(*self._owed(stored))
+        was = stored is not None and stored.data.get("Status") != ActionStatus.RESOLVED.value
+        move = int(item.status is not ActionStatus.RESOLVED) - int(was)
+        row = self._owing(self.to_row(item), move) if move else self.to_row(item)
         row.etag = etag
         written = self.store.replace(schema.ACTIONS, row)
-        if resolving:
+        if move:
             self._pay(written)
 
     def _owing(self, row: Row, count: int) -> Row:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from shared.domain.invoices import InvoiceRuleError
+from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.ledger.booking import CREDITED
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import EventKind
@@ -75,11 +75,12 @@ def follow_ledger(
     payment's ``overpayment`` item (one per payment, stating its row's figure)."""
     debtor = next(iter(claims.invoices.values())).debtor_number if claims.invoices else None
     mine = {r.number for r in claims.records}
+    followed: dict[str, Invoice] = {}  # the invoices as this left them, by number
     for payment_id in sorted(set(moved)):
         applied = _applied_on(claims, payment_id)
         for _ in range(RETRIES):
             held = _held(claims.records, payment_id)
-            payment = _follow(ledger, client, payment_id, held, applied, mine)
+            payment = _follow(ledger, client, payment_id, held, applied, mine, followed)
             if debtor is None:
                 break
             # another credit or restatement of the debtor may have moved this payment's money
@@ -90,11 +91,21 @@ def follow_ledger(
                 break
         if payment is not None and payment.unallocated > 0:
             _overpayment(ledger, client, payment, number, because, tag)
+    # money moved onto a case's last open invoice (a credit note, a designation corrected, a
+    # restatement) pays the case in full as a booking does: its new_case item is closed now,
+    # not at the next daily run, and so is the dispute item of an invoice it paid (money26).
+    # Told the invoices as read or written here, also when a retry found them followed
+    # already (a follow-up cut off before this is finished by its retry); storage failing
+    # leaves it to the daily run, as at a booking
+    from shared.services.paid_items import close_paid_items_told
+
+    close_paid_items_told(ledger.repos, client, list(followed.values()), ledger.clock.now())
 
 
 def _follow(
     ledger: LedgerService, client: Client, payment_id: str,
     held: dict[tuple[str, str], Cents], applied: set[str], mine: set[str],
+    followed: dict[str, Invoice],
 ) -> Payment | None:  # fmt: skip
     """Invoices and the payment row as ``held`` says (None: the payment is gone or reversed).
     ``mine``: the invoices of the claims read; what the payment holds on another debtor's
@@ -103,7 +114,9 @@ def _follow(
     since is read again and kept (failure14 F4: saved back ``reversed=False``)."""
     for invoice_number in sorted({n for n, _ in held} | applied):
         principal = held.get((invoice_number, "principal"), 0)
-        _set_principal(ledger, client, invoice_number, payment_id, principal)
+        left = _set_principal(ledger, client, invoice_number, payment_id, principal)
+        if left is not None:
+            followed[invoice_number] = left
     ours = [AllocatedAmount(n, c, cents) for (n, c), cents in held.items() if cents > 0]
     for _ in range(RETRIES):
         read = ledger.repos.payments.get_versioned(client.client_id, payment_id)
@@ -149,26 +162,28 @@ def _applied_on(claims: DebtorClaims, payment_id: str) -> set[str]:
 
 def _set_principal(
     ledger: LedgerService, client: Client, number: str, payment_id: str, principal: Cents
-) -> None:
-    """The invoice holds ``principal`` from ``payment_id``, as the ledger does."""
+) -> Invoice | None:
+    """The invoice holds ``principal`` from ``payment_id``, as the ledger does; the invoice
+    as it stands then (None: gone, closed meanwhile, or kept changing)."""
     for _ in range(RETRIES):
         stored = ledger.repos.invoices.get(client.client_id, number)
         if stored is None:
-            return
+            return None
         invoice = stored.invoice
         if dict(invoice.payments).get(payment_id, 0) == principal:
-            return
+            return invoice
         try:
             updated = invoice.reverse_payment(payment_id)
             if principal > 0:
                 updated = updated.apply_payment(payment_id, principal)
         except InvoiceRuleError:
-            return  # credited or withdrawn meanwhile: the ledger's claim is closed too
+            return None  # credited or withdrawn meanwhile: the ledger's claim is closed too
         try:
             ledger.repos.invoices.save(updated, stored)
-            return
+            return updated
         except TransactionFailed:
             continue
+    return None
 
 
 def _overpayment(

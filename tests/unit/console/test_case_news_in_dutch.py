@@ -44,6 +44,9 @@ def test_the_case_news_reads_dutch():
         f"Invoice TF-101 of case {case_id}: EUR 500.00 received by the client taken back; the agency was told":
             f"Factuur TF-101 van zaak {name}: € 500,00 door de opdrachtgever ontvangen teruggedraaid; "
             "het incassobureau is ingelicht",
+        f"Invoice TF-101 of case {case_id}: EUR 425.70 received by the client corrected (the same payment); the agency was told":
+            f"Factuur TF-101 van zaak {name}: € 425,70 door de opdrachtgever ontvangen gecorrigeerd "
+            "(dezelfde betaling); het incassobureau is ingelicht",
         f"Invoice TF-101 of case {case_id} disputed; the agency was told":
             f"Factuur TF-101 van zaak {name} betwist; het incassobureau is ingelicht",
         f"Dispute on invoice TF-101 of case {case_id} ended; the agency was told":

@@ -45,7 +45,8 @@ def _own_account_line(world, window, cents):  # type: ignore[no-untyped-def]
     line = OutLine(today, cents, "factuur F1", "NL02RABO0123456789", "Jan de Vries", "E2E-F1", ref)
     data = write_mt940(client_iban("C1"), [line], opening=0, opening_date=today, statement_id="S1")
     assert world.services.statements.ingest("agency-a/day.sta", data.encode()).booked == 1
-    [paid] = world.agency_a.call("GET", "/v1/clients/C1/payments").body["items"]
+    payments = world.agency_a.call("GET", "/v1/clients/C1/payments").body["items"]
+    [paid] = [p for p in payments if p["source"] == "bank"]
     assert paid["received_by"] == "client"
     return data
 
@@ -111,9 +112,20 @@ def test_the_clients_money_taken_back_is_told_collect_it_again(engine):  # noqa:
     assert sum("received by the client taken back" in e["summary"] for e in log) == 1
 
 
-def test_a_receipt_re_dated_is_told_taken_back_and_received_on_its_day(engine):  # noqa: F811
-    """Staff book a sync's receipt again on the day the client's books give: the agency hears
-    it taken back and received on that day, so its sum of what was paid stays 100.00."""
+def _corrections(world):  # type: ignore[no-untyped-def]
+    return [i["title"] for i in _agency_items(world, "case_invoice_lowered")
+            if i["title"].startswith("Corrected:")]  # fmt: skip
+
+
+def _taken_back(world):  # type: ignore[no-untyped-def]
+    return [i["title"] for i in _agency_items(world, "case_invoice_lowered")
+            if "taken back:" in i["title"]]  # fmt: skip
+
+
+def test_a_receipt_re_dated_is_told_as_one_correction(engine):  # noqa: F811
+    """money26: staff book a sync's receipt again on the day the client's books give. The
+    agency heard 'taken back: collect it again' and 'received' (two items, as if the debtor's
+    100.00 bounced); now one correction: the same payment, its new day, nothing to collect."""
     from tests.unit.dunning.test_case_told_of_direct_receipt import _sync
 
     world, client = engine
@@ -121,23 +133,56 @@ def test_a_receipt_re_dated_is_told_taken_back_and_received_on_its_day(engine): 
     _sync(world, "21.00")  # 100.00 of 121.00 paid to the client
     [first] = _received(world)
     [payment_id] = [p.payment_id for p in world.services.repos.payments.list(client.client_id)[0]]
-    day = (world.services.repos.payments.get(client.client_id, payment_id).received_on
-           - timedelta(days=2)).isoformat()  # fmt: skip
-    reply = world.agency_a.call(
-        "POST", f"/v1/clients/C1/payments/{payment_id}/received-on",
-        {"received_on": day, "reason": "the client's books"},
-    )  # fmt: skip
-    assert reply.status == 200, reply.body
-    received = [i["title"] for i in _received(world)]
-    back = [i["title"] for i in _agency_items(world, "case_invoice_lowered")
-            if "taken back" in i["title"]]  # fmt: skip
-    assert len(received) == 2 and first["title"] in received
-    assert all(f"received EUR 100.00 from the debtor itself on invoice F1 of case {case_id}" in t
-               for t in received)  # fmt: skip
-    [taken] = back
-    assert taken.startswith(
-        "The earlier payment of EUR 100.00 that Client C1 received on invoice F1"
+    was = world.services.repos.payments.get(client.client_id, payment_id).received_on
+    day = was - timedelta(days=2)
+    for _ in range(2):  # the same request again (a retry): nothing told twice
+        reply = world.agency_a.call(
+            "POST", f"/v1/clients/C1/payments/{payment_id}/received-on",
+            {"received_on": day.isoformat(), "reason": "the client's books"},
+        )  # fmt: skip
+        assert reply.status == 200, reply.body
+    assert [i["title"] for i in _received(world)] == [first["title"]]
+    assert _taken_back(world) == []
+    [corrected] = _corrections(world)
+    assert corrected == (
+        f"Corrected: the payment of EUR 100.00 that Client C1 received itself on invoice F1 of "
+        f"case {case_id} (debtor D1), told as received on {was.isoformat()}: it is booked again "
+        f"on {day.isoformat()}, the day Client C1's books give. The same payment: nothing was "
+        "taken back, do not collect it again."
     )
+    mails = _agency_mail(world, client, f"case-{case_id}-received-")
+    texts = [world.services.messaging.content(client.client_id, m.key).text for m in mails]
+    [text] = [t for t in texts if "is gecorrigeerd" in t]
+    assert len(texts) == 2 and "vorder dit bedrag niet opnieuw" in text
+    assert _agency_mail(world, client, f"case-{case_id}-taken-back-") == []
+
+
+def test_a_receipt_the_bank_line_replaces_is_told_as_one_correction(engine):  # noqa: F811
+    """money26: the client's sync reported 100.00 paid on F1 (told 'received'); the bank's
+    statement of the client's own account then books that money, and its line takes the
+    receipt's place. Before: 'taken back: collect it again' and 'received' again (3 items on the
+    agency's list for one payment); now the one received and one correction (2)."""
+    from tests.unit.dunning.test_case_told_of_direct_receipt import _sync
+
+    world, client = engine
+    case_id = handed_over(world, client)
+    _sync(world, "21.00")
+    [first] = _received(world)
+    [receipt] = world.services.repos.payments.list(client.client_id)[0]
+    data = _own_account_line(world, None, 10_000)
+    world.services.statements.ingest("agency-a/day.sta", data.encode())  # delivered again
+
+    assert world.services.repos.payments.get(client.client_id, receipt.payment_id).reversed
+    assert [i["title"] for i in _received(world)] == [first["title"]]
+    assert _taken_back(world) == []
+    [corrected] = _corrections(world)
+    today = world.clock.now().date()
+    assert corrected.startswith(
+        f"Corrected: the payment of EUR 100.00 that Client C1 received itself on invoice F1 of "
+        f"case {case_id} (debtor D1), told as received on {receipt.received_on.isoformat()}: "
+        f"the bank's statement of Client C1's own account books it on {today.isoformat()}."
+    )
+    assert len(_agency_items(world, "case_invoice_lowered")) == 2
 
 
 @pytest.mark.parametrize("window", [1, None], ids=["line-by-line", "window"])
