@@ -102,6 +102,8 @@ def plan_out(plan: PaymentPlan, today: date) -> dict[str, Any]:
         "open": cents_text(plan.open),
         "payment_reference": plan.payment_reference,
         "reason": plan.reason,
+        # whose plan: the client's own, or the collection agency's on its case (agencyplan26)
+        "party": "agency" if plan.agency_id else "client",
         # the debtor's own consent (None: none recorded, no acknowledgement, 3:318 BW)
         "agreed_by_debtor_on": plan.agreed_on.isoformat() if plan.agreed_on else None,
         "agreed_how": plan.agreed_how.value if plan.agreed_how else None,
