@@ -257,3 +257,33 @@ def _lapse_id(world: Any, client_id: str, plan: dict[str, Any]) -> str:
     items, _ = world.services.repos.actions.list("@agency-a")
     [item] = [i for i in items if i.kind == "plan_breached"]
     return str(item.action_id)
+
+
+def test_the_debtors_portal_shows_the_agencys_plan_on_the_handed_over_invoice(world: Any) -> None:
+    from shared.api.portal_app import PortalApp
+    from shared.domain.references.betalingskenmerk import display
+    from tests.unit.payments.test_portal import Browser
+
+    case = _case(world)
+    plan = _plan(world, case)
+    tech_id = world.services.repos.clients.id_for_number("agency-a", "TECH")
+    browser = Browser(PortalApp(world.services))
+    token = world.services.portal.links.token(tech_id, "K101")
+    assert browser.go("GET", f"/p/{token}").status == 303
+    section = browser.page().split('id="ho-h"')[1].split("</section>")[0]
+    assert (
+        "Met Noord Incasso heeft u een betalingsregeling: € 1.154,93 in 3 termijnen, nog open "
+        "€ 1.154,93." in section
+    ), section
+    assert "Volgende termijn: termijn 1, € 384,97, uiterlijk 10-03-2025." in section
+    # not "interest runs until you pay": the plan froze it
+    assert "De rente loopt door" not in section
+    assert (
+        f"Maak de termijnen over naar {POOLED} ten name van Noord Incasso, onder vermelding van "
+        f"betalingskenmerk {display(plan['payment_reference'])}." in section
+    )
+    # paid, the next one is installment 2
+    _pay(world, date(2025, 3, 10), 38_497, plan["payment_reference"], "E-1")
+    _at(world, date(2025, 3, 11))
+    section = browser.page().split('id="ho-h"')[1].split("</section>")[0]
+    assert "Volgende termijn: termijn 2, € 384,97, uiterlijk 10-04-2025." in section, section
