@@ -21,6 +21,10 @@ from shared.services.errors import Invalid, NotFound, NotPermitted
 from shared.services.handed_over import refuse_handed_over
 from shared.services.repositories import Repositories
 
+# the start of the reason of an agency's plan ended because its case was withdrawn: the
+# invoices are the client's again, so its notice names the client's account
+CASE_WITHDRAWN = "case withdrawn: "
+
 
 def refuse_for_party(
     repos: Repositories,

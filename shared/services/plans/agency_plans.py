@@ -16,9 +16,9 @@ from dataclasses import replace
 
 from shared.adapters.tables.cases_repo import Case
 from shared.domain.parties import Client
-from shared.domain.plans.plan import PaymentPlan
-from shared.services.errors import Invalid, NotFound
-from shared.services.plans.agency_party import open_case
+from shared.domain.plans.plan import HOLDS_DUNNING, PaymentPlan
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.plans.agency_party import CASE_WITHDRAWN, open_case
 from shared.services.plans.service import PlanRequest, PlanService
 from shared.services.repositories import Repositories
 
@@ -133,3 +133,25 @@ class AgencyPlans:
     ) -> PaymentPlan:
         client = self._own(agency_id, case_id, plan_id)
         return self.plans.cancel(client, plan_id, reason, author, agency_id=agency_id)
+
+    def end_for_case(self, client: Client, case: Case) -> list[str]:
+        """The case was withdrawn: its invoices are the client's again, so each of the
+        agency's plans running or paused over them ends (``case withdrawn: <case>``), the
+        debtor told by the cancel's notice whom to pay now (the client, on its account:
+        ``PlanService._payee``). The plans ended; idempotent (a repeat finds them ended)."""
+        held = set(case.invoice_numbers)
+        ended = []
+        for plan in self.plans.plans.of_debtor(client.client_id, case.debtor_number):
+            if (
+                plan.agency_id != case.agency_id
+                or plan.status not in HOLDS_DUNNING
+                or not held & set(plan.invoice_numbers)
+            ):
+                continue
+            try:
+                self.plans.cancel(client, plan.plan_id, f"{CASE_WITHDRAWN}{case.case_id}",
+                                  "the case's withdrawal", agency_id=case.agency_id)  # fmt: skip
+            except ConflictingUpdate:
+                continue  # changed meanwhile (ended by its own run): the repeat looks again
+            ended.append(plan.plan_id)
+        return ended

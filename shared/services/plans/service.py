@@ -57,7 +57,12 @@ from shared.services.ledger.costs_holds import ended_plan_costs_ref, plan_costs_
 from shared.services.ledger.plan_parts import PlansById
 from shared.services.payments import PaymentService
 from shared.services.plans import notices, owed_notices, statements_wait
-from shared.services.plans.agency_party import items_scope, refuse_for_party, refuse_other_party
+from shared.services.plans.agency_party import (
+    CASE_WITHDRAWN,
+    items_scope,
+    refuse_for_party,
+    refuse_other_party,
+)
 from shared.services.plans.direct_debit import (
     COLLECTED_INTO,
     DirectDebitDesk,
@@ -1462,7 +1467,10 @@ class PlanService:
         those days may be on a file still to come (after an outage, the run came before the
         files of the days it missed: failure24 F2). The breach waits for them, looked at daily
         (``_next_attention``), as long as the account is fed (``statements_wait``)."""
-        behind = statements_wait.statements_behind(self.repos.banking, client.ibans, plan, today)
+        accounts = client.ibans
+        if plan.agency_id is not None:  # its installments are paid to the agency's account
+            accounts = tuple(a for a in (self._payee(client, plan)[1],) if a)
+        behind = statements_wait.statements_behind(self.repos.banking, accounts, plan, today)
         if behind is None:
             return False
         account, reach = behind
@@ -2177,8 +2185,8 @@ class PlanService:
     def _payee(self, client: Client, plan: PaymentPlan) -> tuple[str, str]:
         """Whom the debtor pays the installments, and on which account: the agency on its
         third-party account for its plan (its settlement pays the client out), else the
-        client on its own."""
-        if plan.agency_id is not None:
+        client on its own, also once the agency's plan ended with its case's withdrawal."""
+        if plan.agency_id is not None and not (plan.reason or "").startswith(CASE_WITHDRAWN):
             agency = self.repos.agencies.get(plan.agency_id)
             if agency is not None:
                 return agency.name, agency.third_party_iban or ""

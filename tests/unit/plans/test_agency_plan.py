@@ -287,3 +287,30 @@ def test_the_debtors_portal_shows_the_agencys_plan_on_the_handed_over_invoice(wo
     _at(world, date(2025, 3, 11))
     section = browser.page().split('id="ho-h"')[1].split("</section>")[0]
     assert "Volgende termijn: termijn 2, € 384,97, uiterlijk 10-04-2025." in section, section
+
+
+def test_a_withdrawn_case_ends_the_agencys_plan_and_the_debtor_pays_the_client_again(
+    world: Any,
+) -> None:
+    case = _case(world)
+    plan = _plan(world, case)
+    tech_id = world.services.repos.clients.id_for_number("agency-a", "TECH")
+    reply = world.agency_a.call("POST", f"/v1/cases/{case}/withdraw", {"reason": "client asked it back"})
+    assert reply.status == 200, reply.body
+    after = world.agency_a.call("GET", f"/v1/cases/{case}/plans/{plan['plan_id']}").body
+    assert (after["status"], after["reason"]) == ("cancelled", f"case withdrawn: {case}")
+    key = next(
+        r.rk for r in world.store.query("Outbox", pk=tech_id).rows if "cancelled" in r.rk
+    )
+    text = world.services.messaging.content(tech_id, _decoded(key)).text
+    tech = world.services.repos.clients.get(tech_id)[0]
+    assert tech.ibans[0] in text.replace(" ", "") and POOLED not in text.replace(" ", ""), text
+    # a repeat of the withdrawal's telling ends nothing twice
+    found = world.services.repos.cases.get("agency-a", case)
+    assert world.services.dunning.cases.plans_withdrawn(tech, found[0]) == []
+
+
+def _decoded(rk: str) -> str:
+    from shared.adapters.tables.keys import decode
+
+    return decode(rk)
