@@ -295,13 +295,13 @@ def test_a_withdrawn_case_ends_the_agencys_plan_and_the_debtor_pays_the_client_a
     case = _case(world)
     plan = _plan(world, case)
     tech_id = world.services.repos.clients.id_for_number("agency-a", "TECH")
-    reply = world.agency_a.call("POST", f"/v1/cases/{case}/withdraw", {"reason": "client asked it back"})
+    reply = world.agency_a.call(
+        "POST", f"/v1/cases/{case}/withdraw", {"reason": "client asked it back"}
+    )
     assert reply.status == 200, reply.body
     after = world.agency_a.call("GET", f"/v1/cases/{case}/plans/{plan['plan_id']}").body
     assert (after["status"], after["reason"]) == ("cancelled", f"case withdrawn: {case}")
-    key = next(
-        r.rk for r in world.store.query("Outbox", pk=tech_id).rows if "cancelled" in r.rk
-    )
+    key = next(r.rk for r in world.store.query("Outbox", pk=tech_id).rows if "cancelled" in r.rk)
     text = world.services.messaging.content(tech_id, _decoded(key)).text
     tech = world.services.repos.clients.get(tech_id)[0]
     assert tech.ibans[0] in text.replace(" ", "") and POOLED not in text.replace(" ", ""), text
