@@ -13,12 +13,10 @@ from shared.api import schemas
 from shared.api.common import principal, validate_body
 from shared.api.http import ApiResponse
 from shared.api.router import Context, Route, Router
-from shared.api.routes_plans import InstallmentIn, ReasonIn, plan_out
+from shared.api.routes_plans import InstallmentIn, ReasonIn, one_way, plan_out, schedule_of
 from shared.clock import amsterdam_today
 from shared.domain.access import Scope
-from shared.domain.money import cents_from_decimal
-from shared.domain.plans.plan import Consent
-from shared.domain.plans.schedule import Period, PlanMethod
+from shared.domain.plans.schedule import PlanMethod
 from shared.services.container import Services
 from shared.services.errors import NotPermitted
 
@@ -38,23 +36,17 @@ class CasePlanIn(schemas.Strict):
 
     @model_validator(mode="after")
     def _one_way(self) -> CasePlanIn:
-        given = [x is not None for x in (self.installments, self.installment_amount, self.schedule)]
-        if sum(given) != 1:
-            raise ValueError("give exactly one of installments, installment_amount or schedule")
+        one_way(self)
         return self
 
 
 def _request(body: CasePlanIn) -> Any:
     from shared.services.plans.service import PlanRequest
 
+    # the case's debtor (AgencyPlans.create); the whole claim by transfer to the agency
     return PlanRequest(
         debtor_number="", invoice_numbers=tuple(dict.fromkeys(body.invoices or ())),
-        include_costs=True, method=PlanMethod.TRANSFER, start=body.start, period=Period(body.period),
-        installments=body.installments,
-        installment_amount=cents_from_decimal(body.installment_amount) if body.installment_amount else None,
-        schedule=tuple((i.due_date, cents_from_decimal(i.amount)) for i in body.schedule or ()),
-        agreed_on=body.agreed_by_debtor_on,
-        agreed_how=Consent(body.agreed_how) if body.agreed_how else None,
+        include_costs=True, method=PlanMethod.TRANSFER, **schedule_of(body),
     )  # fmt: skip
 
 

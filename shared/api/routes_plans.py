@@ -47,10 +47,15 @@ class PlanIn(schemas.Strict):
 
     @model_validator(mode="after")
     def _one_way(self) -> PlanIn:
-        given = [x is not None for x in (self.installments, self.installment_amount, self.schedule)]
-        if sum(given) != 1:
-            raise ValueError("give exactly one of installments, installment_amount or schedule")
+        one_way(self)
         return self
+
+
+def one_way(body: Any) -> None:
+    """A plan body gives its schedule one way: a number, an amount, or the installments."""
+    given = [x is not None for x in (body.installments, body.installment_amount, body.schedule)]
+    if sum(given) != 1:
+        raise ValueError("give exactly one of installments, installment_amount or schedule")
 
 
 class ReasonIn(schemas.Strict):
@@ -131,8 +136,15 @@ def _request(body: PlanIn) -> Any:
 
     return PlanRequest(
         debtor_number=body.debtor, invoice_numbers=tuple(dict.fromkeys(body.invoices)),
-        include_costs=body.include_costs, method=PlanMethod(body.method), start=body.start,
-        period=Period(body.period), installments=body.installments,
+        include_costs=body.include_costs, method=PlanMethod(body.method), **schedule_of(body),
+    )  # fmt: skip
+
+
+def schedule_of(body: Any) -> dict[str, Any]:
+    """A plan body's start, period, schedule and the debtor's consent, as ``PlanRequest``
+    takes them (the client's body and the agency's case body alike)."""
+    return dict(
+        start=body.start, period=Period(body.period), installments=body.installments,
         installment_amount=cents_from_decimal(body.installment_amount) if body.installment_amount else None,
         schedule=tuple((i.due_date, cents_from_decimal(i.amount)) for i in body.schedule or ()),
         agreed_on=body.agreed_by_debtor_on,
