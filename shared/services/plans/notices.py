@@ -500,8 +500,13 @@ def lapsed_to_client(
                          "gevorderd.")  # fmt: skip
         if rest:
             lines.extend(owed_to_client(owed, "nl"))
-            lines.append(f"De aanmaningen van facturen {', '.join(rest)} gaan verder waar ze "
-                         "stonden.")  # fmt: skip
+            lines.append(
+                # the agency's plan: told to the agency, whose collection of the case resumes
+                f"De regeling houdt facturen {', '.join(rest)} niet meer vast: hervat de "
+                "incasso van de zaak."
+                if plan.agency_id
+                else f"De aanmaningen van facturen {', '.join(rest)} gaan verder waar ze stonden."
+            )
         return Notice(
             f"Betalingsregeling {plan.plan_id} vervallen (debiteur {plan.debtor_number})",
             tuple(lines),
@@ -512,7 +517,11 @@ def lapsed_to_client(
                      "slate or the akkoord (art. 6:3 BW): nothing is claimed for it.")  # fmt: skip
     if rest:
         lines.extend(owed_to_client(owed, "en"))
-        lines.append(f"Dunning of invoices {', '.join(rest)} resumes where it stood.")
+        lines.append(
+            f"The plan no longer holds invoices {', '.join(rest)}: resume the case's collection."
+            if plan.agency_id
+            else f"Dunning of invoices {', '.join(rest)} resumes where it stood."
+        )
     return Notice(f"Payment plan {plan.plan_id} lapsed (debtor {plan.debtor_number})", tuple(lines))
 
 

@@ -251,6 +251,9 @@ def test_a_lapse_goes_to_the_agencys_list_not_the_clients(world: Any) -> None:
         tech_id, f"plan|{plan['plan_id']}|lapsed-{_lapse_id(world, tech_id, plan)}-client"
     )
     assert mail is not None and mail[0].to == "desk@noord.example"
+    # the mail tells the agency to take the case up again, not of the client's dunning
+    told = world.services.messaging.content(tech_id, mail[0].key).text
+    assert "hervat de incasso van de zaak" in told and "aanmaningen" not in told, told
 
 
 def _lapse_id(world: Any, client_id: str, plan: dict[str, Any]) -> str:
