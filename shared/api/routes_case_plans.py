@@ -13,7 +13,15 @@ from shared.api import schemas
 from shared.api.common import principal, validate_body
 from shared.api.http import ApiResponse
 from shared.api.router import Context, Route, Router
-from shared.api.routes_plans import InstallmentIn, ReasonIn, one_way, plan_out, schedule_of
+from shared.api.routes_plans import (
+    InstallmentIn,
+    PostponeIn,
+    ReasonIn,
+    installment_number,
+    one_way,
+    plan_out,
+    schedule_of,
+)
 from shared.clock import amsterdam_today
 from shared.domain.access import Scope
 from shared.domain.plans.schedule import PlanMethod
@@ -127,6 +135,13 @@ def register(router: Router, services: Services) -> None:
         plan = desk().cancel(agency(ctx), case, ctx.params["plan"], body.reason, author(ctx))
         return ApiResponse(body=out(plan, case))
 
+    def postpone(ctx: Context) -> ApiResponse:
+        body = validate_body(ctx.request, PostponeIn)
+        case = ctx.params["case"]
+        move = (installment_number(ctx), body.to, body.shift_later)
+        plan = desk().postpone(agency(ctx), case, ctx.params["plan"], move, author(ctx))
+        return ApiResponse(body=out(plan, case))
+
     base = "/v1/cases/{case}/plans"
     tag = "cases"
     refused = {403: "a client's key (plan_of_agency): the agency makes and changes its plans"}
@@ -152,5 +167,9 @@ def register(router: Router, services: Services) -> None:
               errors={**refused, **state}),
         Route("POST", base + "/{plan}/cancel", cancel, "End the plan: the agency collects the rest",
               tag, body=ReasonIn, errors={**refused, **state}),
+        Route("POST", base + "/{plan}/installments/{n}/postpone", postpone,
+              "Move an installment, optionally the later ones too (the debtor gets the new schedule)",
+              tag, body=PostponeIn,
+              errors={**refused, **state, 400: "the installment number is not a whole number from 1 to 120"}),
     ):  # fmt: skip
         router.add(route)

@@ -152,6 +152,14 @@ def schedule_of(body: Any) -> dict[str, Any]:
     )  # fmt: skip
 
 
+def installment_number(ctx: Context) -> int:
+    """The ``{n}`` of an installment's route: 1 to 120, else 400."""
+    raw = ctx.params["n"]
+    if not raw.isdigit() or not 1 <= int(raw) <= 120:
+        raise BadRequest("the installment number must be a whole number from 1 to 120")
+    return int(raw)
+
+
 def register(router: Router, services: Services) -> None:
     def client_of(ctx: Context):  # type: ignore[no-untyped-def]
         return services.access.client_for(principal(ctx), ctx.params["client"])
@@ -240,11 +248,7 @@ def register(router: Router, services: Services) -> None:
         plan = services.plans.set_mandate(client, ctx.params["plan"], mandate, author(ctx))
         return ApiResponse(body=plan_out(plan, today()))
 
-    def number(ctx: Context) -> int:
-        raw = ctx.params["n"]
-        if not raw.isdigit() or not 1 <= int(raw) <= 120:
-            raise BadRequest("the installment number must be a whole number from 1 to 120")
-        return int(raw)
+    number = installment_number
 
     def postpone(ctx: Context) -> ApiResponse:
         body = validate_body(ctx.request, PostponeIn)

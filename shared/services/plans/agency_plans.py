@@ -13,6 +13,7 @@ reads it but does not change it."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from shared.adapters.tables.cases_repo import Case
 from shared.domain.parties import Client
@@ -133,6 +134,21 @@ class AgencyPlans:
     ) -> PaymentPlan:
         client = self._own(agency_id, case_id, plan_id)
         return self.plans.cancel(client, plan_id, reason, author, agency_id=agency_id)
+
+    def postpone(
+        self,
+        agency_id: str,
+        case_id: str,
+        plan_id: str,
+        move: tuple[int, date, bool],
+        author: str,
+    ) -> PaymentPlan:
+        """Move installment ``n`` to a day (and the later ones with it): the debtor gets the
+        new schedule, as for a client's plan."""
+        number, to, shift_later = move
+        client = self._own(agency_id, case_id, plan_id)
+        return self.plans.postpone(client, plan_id, number, to, shift_later, author,
+                                   agency_id=agency_id)  # fmt: skip
 
     def end_for_case(self, client: Client, case: Case) -> list[str]:
         """The case was withdrawn: its invoices are the client's again, so each of the

@@ -2159,6 +2159,8 @@ class PlanService:
         # the client is told the debtor's figures and build-up, not the plan's remainder
         note = notices.lapsed_to_client(plan, owed, client.language.value, not_claimed)
         detail: dict[str, object] = {"plan_id": plan.plan_id, **owed_detail(owed)}
+        if plan.agency_id:  # on the agency's list: whose client's claim it is
+            detail["client_id"] = client.client_id
         if not_claimed:
             detail["not_claimed"] = list(not_claimed)
         # once: added by the delivery that failed after it

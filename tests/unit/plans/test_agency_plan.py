@@ -247,6 +247,8 @@ def test_a_lapse_goes_to_the_agencys_list_not_the_clients(world: Any) -> None:
     client_items, _ = world.services.repos.actions.list(tech_id)
     assert [i.kind for i in agency_items if i.kind == "plan_breached"] == ["plan_breached"]
     assert [i for i in client_items if i.kind == "plan_breached"] == []
+    [breached] = [i for i in agency_items if i.kind == "plan_breached"]
+    assert breached.detail["client_id"] == tech_id and breached.debtor_number == "K101"
     mail = world.services.messaging.outbox.get(
         tech_id, f"plan|{plan['plan_id']}|lapsed-{_lapse_id(world, tech_id, plan)}-client"
     )
@@ -317,3 +319,21 @@ def _decoded(rk: str) -> str:
     from shared.adapters.tables.keys import decode
 
     return decode(rk)
+
+
+def test_the_agency_moves_an_installment_and_the_debtor_gets_the_new_schedule(world: Any) -> None:
+    case = _case(world)
+    plan = _plan(world, case)
+    path = f"/v1/cases/{case}/plans/{plan['plan_id']}/installments/1/postpone"
+    moved = world.agency_a.call("POST", path, {"to": "2025-03-24"})
+    assert moved.status == 200, moved.body
+    assert [i["due_date"] for i in moved.body["installments"]][:2] == ["2025-03-24", "2025-04-10"]
+    tech_id = world.services.repos.clients.id_for_number("agency-a", "TECH")
+    rows = world.store.query("Outbox", pk=tech_id).rows
+    assert any("schedule" in _decoded(r.rk) for r in rows)
+    assert (
+        world.agency_a.call("POST", path.replace("/1/", "/0/"), {"to": "2025-03-24"}).status == 400
+    )
+    tech = _client_key(world)
+    refused = tech.call("POST", path, {"to": "2025-03-25"})
+    assert (refused.status, _code(refused)) == (403, "plan_of_agency")
