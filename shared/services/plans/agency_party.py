@@ -14,12 +14,31 @@ from collections.abc import Iterable
 from shared.adapters.tables.cases_repo import Case
 from shared.domain.invoices import Invoice
 from shared.domain.plans.plan import PaymentPlan
+from shared.domain.references import betalingskenmerk
 from shared.domain.scopes import agency_scope
 from shared.domain.statements.model import StatementLine
 from shared.ports.tables import TableStore
 from shared.services.errors import Invalid, NotFound, NotPermitted
 from shared.services.handed_over import refuse_handed_over
 from shared.services.repositories import Repositories
+
+# the digits after the check digit of every agency plan's betalingskenmerk: a statement line of
+# the agency's account is looked up as a possible agency plan's only when its reference carries
+# them, so the other references (the invoices', 99 in 100 of them) cost no read
+AGENCY_PLAN_MARK = "99"
+
+
+def agency_plan_reference(random_digits: int) -> str:
+    """An agency plan's own betalingskenmerk: the mark, 13 random digits, its check digit."""
+    return betalingskenmerk.generate(f"{AGENCY_PLAN_MARK}{random_digits % 10**13:013d}")
+
+
+def could_be_an_agency_plans(reference: str) -> bool:
+    """A 16-digit betalingskenmerk carrying the agency plans' mark (no read for any other)."""
+    from shared.services.plan_designation import could_be_a_plans
+
+    return could_be_a_plans(reference) and reference[1:3] == AGENCY_PLAN_MARK
+
 
 # the start of the reason of an agency's plan ended because its case was withdrawn: the
 # invoices are the client's again, so its notice names the client's account
@@ -97,16 +116,16 @@ def clients_of_agency_plans(
     it quotes the betalingskenmerk of one of this agency's plans (its agreement asks the
     debtor to pay there under it, quoting nothing else): as a line quoting a client's code
     with an open case does (``StatementService._clients_for``). Only 16-digit references with
-    their check digit cost a read, at most two a line (``plan_designation``)."""
+    the agency plans' mark cost a read (``AGENCY_PLAN_MARK``), at most two a line."""
     from shared.adapters.tables.plans_repo import PlanRepository
     from shared.domain.statements.designation import line_references
-    from shared.services.plan_designation import MAX_PLAN_REFERENCES, could_be_a_plans
+    from shared.services.plan_designation import MAX_PLAN_REFERENCES
 
     plans = PlanRepository(store)
     seen: dict[str, str | None] = {}
     for line in lines:
         for reference in line_references(line)[:MAX_PLAN_REFERENCES]:
-            if reference in seen or not could_be_a_plans(reference):
+            if reference in seen or not could_be_an_agency_plans(reference):
                 continue
             owner = plans.by_reference(reference)
             found = plans.get(*owner) if owner is not None else None

@@ -59,6 +59,7 @@ from shared.services.payments import PaymentService
 from shared.services.plans import notices, owed_notices, statements_wait
 from shared.services.plans.agency_party import (
     CASE_WITHDRAWN,
+    agency_plan_reference,
     items_scope,
     refuse_for_party,
     refuse_other_party,
@@ -358,7 +359,8 @@ class PlanService:
                 client_id=client.client_id, plan_id=time_ordered_id(now, "PL"), debtor_number=req.debtor_number,
                 invoice_numbers=req.invoice_numbers, include_costs=req.include_costs, method=req.method,
                 start=req.start, period=req.period, total=total,
-                payment_reference=betalingskenmerk.generate(f"{secrets.randbelow(10**15):015d}"),
+                payment_reference=agency_plan_reference(secrets.randbelow(10**13)) if agency_id
+                else betalingskenmerk.generate(f"{secrets.randbelow(10**15):015d}"),
                 schedule=tuple(schedule), rules=rules, created_at=now, created_by=author,
                 priced_on=amsterdam_today(self.clock),  # the day _build took the claim
                 agreed_on=req.agreed_on, agreed_how=req.agreed_how, agency_id=agency_id,

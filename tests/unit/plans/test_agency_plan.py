@@ -337,3 +337,36 @@ def test_the_agency_moves_an_installment_and_the_debtor_gets_the_new_schedule(wo
     tech = _client_key(world)
     refused = tech.call("POST", path, {"to": "2025-03-25"})
     assert (refused.status, _code(refused)) == (403, "plan_of_agency")
+
+
+def test_only_a_reference_with_the_agency_plans_mark_costs_a_read(
+    world: Any, monkeypatch: Any
+) -> None:
+    """The pooled account's lines are looked up as agency plans' only when their reference
+    carries the mark: an invoice's betalingskenmerk (99 in 100) costs no read of
+    ``PlanReferences`` (issue #13: at most 5 storage requests a statement line)."""
+    from shared.adapters.tables.plans_repo import PlanRepository
+    from shared.domain.references import betalingskenmerk
+    from shared.domain.statements.model import StatementLine
+    from shared.services.plans.agency_party import clients_of_agency_plans
+
+    case = _case(world)
+    plan = _plan(world, case)
+    assert plan["payment_reference"][1:3] == "99"
+    asked: list[str] = []
+    real = PlanRepository.by_reference
+
+    def counted(self: PlanRepository, reference: str) -> tuple[str, str] | None:
+        asked.append(reference)
+        return real(self, reference)
+
+    monkeypatch.setattr(PlanRepository, "by_reference", counted)
+    other = betalingskenmerk.generate("123456789012345")  # an invoice's, say: no mark
+    lines = [
+        StatementLine(date(2025, 3, 10), None, 38_497, "EUR", reference=ref)
+        for ref in (plan["payment_reference"], other, plan["payment_reference"])
+    ]
+    tech_id = world.services.repos.clients.id_for_number("agency-a", "TECH")
+    assert clients_of_agency_plans(world.store, "agency-a", lines) == {tech_id}
+    assert asked == [plan["payment_reference"]]  # once, and never for the unmarked reference
+    assert clients_of_agency_plans(world.store, "agency-b", lines[:1]) == set()
