@@ -8,6 +8,7 @@ from datetime import date
 from shared.adapters.tables.keys import InvalidKey
 from shared.api import (
     routes_access,
+    routes_case_plans,
     routes_cases,
     routes_client_receipts,
     routes_conversations,
@@ -70,6 +71,7 @@ class IntegrationApi:
             routes_usage,
             routes_dunning,
             routes_cases,
+            routes_case_plans,
             routes_plans,
             routes_rates,
             routes_people,

@@ -522,7 +522,8 @@ class PortalApp:
                      for i in view.disputed_invoices],
             not_claimable=[t[f"not_claimable_{how.value}"].format(number=i.number, amount=money(view.claims[i.number].open.total if i.number in view.claims else i.open_amount))
                            for i, how in view.not_claimable],
-            handed_over=[_handed_over(t, view.client, h, money, day(today)) for h in view.handed_over],
+            handed_over=[_handed_over(t, view.client, h, money, day(today)) + _agency_plan(t, h, money, day, today)
+                         for h in view.handed_over],
             disputable=[i.number for i in view.invoices],
             csrf=csrf_token(self.keys, self._cookies(req).get(COOKIE, "")), notice=notice, error=error,
             tomorrow=(today + timedelta(days=1)).isoformat(), latest=(today + timedelta(days=MAX_POSTPONEMENT_DAYS)).isoformat(),
@@ -597,7 +598,8 @@ def _handed_over(
     here."""
     numbers = ", ".join(i.number for i in h.invoices)
     said = [t["handed_over_text"].format(numbers=numbers, agency=h.agency, client=client.name)]
-    if h.open is not None and h.open.total > 0:
+    # a plan of the agency's running says what it still asks instead: its interest is frozen
+    if h.open is not None and h.open.total > 0 and h.plan is None:
         o = h.open
         costs = money(o.costs + o.costs_vat)
         if o.costs_vat:
@@ -615,6 +617,40 @@ def _handed_over(
         said.append(t["handed_over_ask"].format(agency=h.agency, email=h.email))
     else:
         said.append(t["handed_over_ask_plain"].format(agency=h.agency))
+    return said
+
+
+def _agency_plan(
+    t: Mapping[str, str],
+    h: HandedOver,
+    money: Callable[[int], str],
+    day: Callable[[date], str],
+    today: date,
+) -> list[str]:
+    """The agency's own payment plan over the handed-over invoices (agencyplan26): that it
+    is the agency's, what it still asks, the next installment and what to quote paying it to
+    the agency (its own betalingskenmerk, which the agency's account books on the plan)."""
+    plan = h.plan
+    if plan is None:
+        return []
+    said = [t["handed_over_plan"].format(agency=h.agency, total=money(plan.total),
+                                         n=len(plan.schedule), open=money(plan.open))]  # fmt: skip
+    upcoming = next(
+        (
+            s
+            for s in plan.installments(today)
+            if s.open > 0 and s.status is not InstallmentStatus.SKIPPED
+        ),
+        None,
+    )
+    if upcoming is not None:
+        said.append(t["handed_over_plan_next"].format(
+            number=upcoming.number, amount=money(upcoming.open), due=day(upcoming.due_date),
+        ))  # fmt: skip
+    if h.iban:
+        said.append(t["handed_over_plan_pay"].format(
+            iban=h.iban, agency=h.agency, reference=betalingskenmerk.display(plan.payment_reference),
+        ))  # fmt: skip
     return said
 
 

@@ -47,10 +47,15 @@ class PlanIn(schemas.Strict):
 
     @model_validator(mode="after")
     def _one_way(self) -> PlanIn:
-        given = [x is not None for x in (self.installments, self.installment_amount, self.schedule)]
-        if sum(given) != 1:
-            raise ValueError("give exactly one of installments, installment_amount or schedule")
+        one_way(self)
         return self
+
+
+def one_way(body: Any) -> None:
+    """A plan body gives its schedule one way: a number, an amount, or the installments."""
+    given = [x is not None for x in (body.installments, body.installment_amount, body.schedule)]
+    if sum(given) != 1:
+        raise ValueError("give exactly one of installments, installment_amount or schedule")
 
 
 class ReasonIn(schemas.Strict):
@@ -102,6 +107,8 @@ def plan_out(plan: PaymentPlan, today: date) -> dict[str, Any]:
         "open": cents_text(plan.open),
         "payment_reference": plan.payment_reference,
         "reason": plan.reason,
+        # whose plan: the client's own, or the collection agency's on its case (agencyplan26)
+        "party": "agency" if plan.agency_id else "client",
         # the debtor's own consent (None: none recorded, no acknowledgement, 3:318 BW)
         "agreed_by_debtor_on": plan.agreed_on.isoformat() if plan.agreed_on else None,
         "agreed_how": plan.agreed_how.value if plan.agreed_how else None,
@@ -129,13 +136,28 @@ def _request(body: PlanIn) -> Any:
 
     return PlanRequest(
         debtor_number=body.debtor, invoice_numbers=tuple(dict.fromkeys(body.invoices)),
-        include_costs=body.include_costs, method=PlanMethod(body.method), start=body.start,
-        period=Period(body.period), installments=body.installments,
+        include_costs=body.include_costs, method=PlanMethod(body.method), **schedule_of(body),
+    )  # fmt: skip
+
+
+def schedule_of(body: Any) -> dict[str, Any]:
+    """A plan body's start, period, schedule and the debtor's consent, as ``PlanRequest``
+    takes them (the client's body and the agency's case body alike)."""
+    return dict(
+        start=body.start, period=Period(body.period), installments=body.installments,
         installment_amount=cents_from_decimal(body.installment_amount) if body.installment_amount else None,
         schedule=tuple((i.due_date, cents_from_decimal(i.amount)) for i in body.schedule or ()),
         agreed_on=body.agreed_by_debtor_on,
         agreed_how=Consent(body.agreed_how) if body.agreed_how else None,
     )  # fmt: skip
+
+
+def installment_number(ctx: Context) -> int:
+    """The ``{n}`` of an installment's route: 1 to 120, else 400."""
+    raw = ctx.params["n"]
+    if not raw.isdigit() or not 1 <= int(raw) <= 120:
+        raise BadRequest("the installment number must be a whole number from 1 to 120")
+    return int(raw)
 
 
 def register(router: Router, services: Services) -> None:
@@ -226,11 +248,7 @@ def register(router: Router, services: Services) -> None:
         plan = services.plans.set_mandate(client, ctx.params["plan"], mandate, author(ctx))
         return ApiResponse(body=plan_out(plan, today()))
 
-    def number(ctx: Context) -> int:
-        raw = ctx.params["n"]
-        if not raw.isdigit() or not 1 <= int(raw) <= 120:
-            raise BadRequest("the installment number must be a whole number from 1 to 120")
-        return int(raw)
+    number = installment_number
 
     def postpone(ctx: Context) -> ApiResponse:
         body = validate_body(ctx.request, PostponeIn)

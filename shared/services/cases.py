@@ -6,7 +6,7 @@ e-mail (through the outbox, so it is sent exactly once), the other side also on 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -44,6 +44,8 @@ class CaseService:
         self.repos = repos
         self.messaging = messaging
         self.clock = clock
+        # ends the agency's plans on a withdrawn case (set by the container; agencyplan26)
+        self.plans_withdrawn: Callable[[Client, Case], object] | None = None
 
     def hand_over(
         self,
@@ -164,6 +166,9 @@ class CaseService:
                 f"teruggetrokken door {who_nl}: {reason}")  # fmt: skip
         self._tell_client(client, f"case-{case_id}-withdrawn", subject, text)
         self._tell_agency(agency_id, client, f"case-{case_id}-withdrawn-agency", subject, text)
+        # the agency's plan on it ends before its invoices go back (a repeat ends none twice)
+        if self.plans_withdrawn is not None:
+            self.plans_withdrawn(client, case)
         for number in case.invoice_numbers:
             if (
                 self._open_case_holding(agency_id, client.client_id, case.debtor_number, number)

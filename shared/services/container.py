@@ -22,6 +22,7 @@ from shared.services.repositories import Repositories
 from shared.settings import Settings
 
 if TYPE_CHECKING:
+    from shared.adapters.tables.cases_repo import Case
     from shared.adapters.tables.linked_accounts_repo import LinkedAccountRepository
     from shared.adapters.tables.messaging_repo import CounterRepository
     from shared.domain.invoices import Invoice
@@ -285,7 +286,13 @@ class Services:
         service.plans_handed_over = lambda client, debtor_number: self.plans.end_handed_over(
             client, debtor_number
         )
+        service.cases.plans_withdrawn = self._agency_plans_withdrawn
         return service
+
+    def _agency_plans_withdrawn(self, client: Client, case: Case) -> list[str]:
+        from shared.services.plans.agency_plans import AgencyPlans
+
+        return AgencyPlans(self.repos, self.plans).end_for_case(client, case)
 
     def _left_over(self, client: Client) -> None:
         """What an import, a sync or a debtor push stored but a failure kept from being

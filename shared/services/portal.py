@@ -146,6 +146,9 @@ class HandedOver:
     # interest): the debtor hears nothing else from the client, so the page says what he owes
     # the agency (newcomer24 F8: only whom to pay, not how much); None: no claim on record
     open: Amounts | None = None
+    # the agency's own payment plan running over them (agencyplan26): the page says whom to
+    # pay, the next installment and the plan's reference to quote; None: no such plan
+    plan: PaymentPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -474,10 +477,18 @@ class PortalService:
             numbers = [i.number for i in mine]
             booked = [figures[n].open for n in numbers if n in figures]
             open_ = reduce(Amounts.plus, booked, Amounts()) if booked else None
+            plan = next(
+                (
+                    p
+                    for p in self._plans_holding(client.client_id, numbers)
+                    if p.agency_id == agency_id
+                ),
+                None,
+            )
             out.append(HandedOver(
                 agency.name if agency else agency_id, agency.third_party_iban if agency else None,
                 agency.contact_email if agency else None, tuple(mine),
-                agency_transfer_text(client.client_id, debtor_number, numbers), open_,
+                agency_transfer_text(client.client_id, debtor_number, numbers), open_, plan,
             ))  # fmt: skip
         return tuple(out)
 

@@ -90,6 +90,7 @@ from shared.services.account_ownership import AccountOwnership
 from shared.services.known_payers import every_debtor_learning
 from shared.services.payments import PaymentService
 from shared.services.plan_designation import plan_designation
+from shared.services.plans.agency_party import clients_of_agency_plans
 from shared.services.repositories import Repositories
 from shared.services.statement_credits_back import RestoredNote, credit_back, undo_restored
 from shared.services.statement_lookups import (
@@ -642,6 +643,11 @@ class StatementService:
             for line in (statement.lines if statement is not None else ())
             for code in codes_in(" ".join(x for x in (line.remittance, line.reference) if x))
         }
+        # a line quoting the reference of the agency's own plan on a case pays that case
+        # (its agreement asks no more of the debtor; agencyplan26)
+        planned = clients_of_agency_plans(
+            self.repos.store, owner.agency_id, statement.lines if statement is not None else ()
+        )
         clients, token = [], None
         while True:
             page, token = self.repos.clients.list_for_agency(
@@ -652,7 +658,12 @@ class StatementService:
                 for c in page
                 # a sandbox client's invoices are demo data until the agency approves it
                 # (sandbox_gate): never what the agency's money pays (agency21 N4)
-                if not c.sandbox and (c.allow_third_party_matching or self._case_quoted(c, quoted))
+                if not c.sandbox
+                and (
+                    c.allow_third_party_matching
+                    or c.client_id in planned
+                    or self._case_quoted(c, quoted)
+                )
             ]
             if not token:
                 return clients

@@ -181,6 +181,7 @@ class PlanRepository:
             "AgreedHow": plan.agreed_how.value if plan.agreed_how else None,
             "WidenedOn": put_date(plan.widened_on),
             "CameBack": put_json([[n, on.isoformat()] for n, on in plan.came_back]),
+            "AgencyId": plan.agency_id,
         })  # fmt: skip
 
     @staticmethod
@@ -210,6 +211,7 @@ class PlanRepository:
             widened_on=get_date(d.get("WidenedOn")),
             came_back=tuple((int(n), date.fromisoformat(on))
                             for n, on in get_json(d.get("CameBack"), [])),
+            agency_id=d.get("AgencyId") or None,
         )  # fmt: skip
 
     def add(self, plan: PaymentPlan) -> None:

@@ -67,9 +67,10 @@ def _list(desk: Desk) -> ApiResponse:
 def _one(desk: Desk, plan: PaymentPlan, notice: str = "", status: int = 200) -> ApiResponse:
     today = desk.services.ledger.today()
     path = client_path(desk, f"plans/{plan.plan_id}")
+    # the agency's plan on its case is the agency's to change (agencyplan26): read only here
     steps = [
         do for do, (method, tail, when) in STEPS.items()
-        if plan.status in when and allows(desk, method, tail.format(p=path))
+        if plan.status in when and allows(desk, method, tail.format(p=path)) and plan.agency_id is None
     ]  # fmt: skip
     return desk.render(
         "plan", desk.t["plan_one"].format(debtor=plan.debtor_number), status, notice=notice,

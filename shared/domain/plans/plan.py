@@ -190,6 +190,10 @@ class PaymentPlan:
     # left unpaid, and the day that was seen: the debtor is told then and the installment's
     # grace runs from that day (law16 F4: lapsed the next morning, unsaid)
     came_back: tuple[tuple[int, date], ...] = ()
+    # the collection agency whose plan this is (agencyplan26): made by the agency on the
+    # invoices of its open case, paid to its third-party account, its news and lapse on the
+    # agency's list; None: the client's own plan (every plan stored before)
+    agency_id: str | None = None
 
     @property
     def freezes_interest(self) -> bool:

@@ -1033,11 +1033,15 @@ def match_line(
     codes = codes_in(_line_text(line)) if any(_party(c) for c in found.values()) else set()
     if code_only:
         # another line of the file quoting the code let the client in, not this one
-        # (codereview20 F1: "factuur 24-0503" booked beside a case's quote, not alone)
+        # (codereview20 F1: "factuur 24-0503" booked beside a case's quote, not alone); a
+        # line quoting the agency's plan on a case names that client as surely as its code
+        # (agencyplan26; ``handed`` below keeps it to the invoices of the open cases)
         found = {
             k: c
             for k, c in found.items()
-            if _party(c) not in code_only or client_code(_party(c)) in codes
+            if _party(c) not in code_only
+            or client_code(_party(c)) in codes
+            or _by_plan_reference(c)
         }
         # its switch and thresholds hold its own lines, not the file's (codereview20 F5)
         named = sorted({_party(c) for c in found.values()} & code_only.keys())
@@ -1129,6 +1133,12 @@ def _kept_back(
         }.values(),
         key=lambda i: i.number,
     )
+
+
+def _by_plan_reference(cand: Candidate) -> bool:
+    """The candidate is a payment plan's invoices, found by the plan's own betalingskenmerk
+    the line quotes (drawn at random per plan: it names that plan's client alone)."""
+    return bool(cand.invoices) and all(i.plan_reference for i in cand.invoices)
 
 
 def _handed_over(cand: Candidate, handed: Mapping[str, frozenset[str]]) -> bool:

@@ -66,7 +66,8 @@ def end_for_client(service: PlanService, client: Client) -> list[str]:
 def end_if_handed_over(service: PlanService, client: Client, plan: PaymentPlan) -> bool:
     """End ``plan`` (running or paused) when one of its invoices is handed over; whether it
     did. False also when it changed meanwhile: the caller reads it again."""
-    if plan.status not in HOLDS_DUNNING:
+    if plan.status not in HOLDS_DUNNING or plan.agency_id is not None:
+        # the agency's own plan is over invoices it collects: the hand-over is its ground
         return False
     stored = service.repos.invoices.get_many(client.client_id, list(plan.invoice_numbers))
     handed = sorted(n for n, s in stored.items() if s.invoice.handed_over_to is not None)

@@ -99,10 +99,21 @@ def _interest_en(plan: PaymentPlan) -> tuple[str, ...]:
     return ()
 
 
-def agreement(plan: PaymentPlan, client_name: str, iban: str, language: str) -> Notice:
+def agreement(
+    plan: PaymentPlan, client_name: str, iban: str, language: str, for_client: str | None = None
+) -> Notice:
+    """The debtor's agreement with its schedule; ``client_name`` is the party he agreed with
+    (the collection agency for its plan, then ``for_client`` names the client it collects
+    for, so he knows why the agency and not the client asks)."""
     ref = display(plan.payment_reference)
     n = len(plan.schedule)
     if language == "nl":
+        party = (
+            (f"{client_name} int deze facturen van {for_client}; betaal de termijnen aan "
+             f"{client_name}, niet aan {for_client}.",)
+            if for_client
+            else ()
+        )  # fmt: skip
         how = (
             "De termijnen worden automatisch van uw rekening afgeschreven (SEPA-incasso, "
             f"machtiging {plan.mandate_id})."
@@ -114,6 +125,7 @@ def agreement(plan: PaymentPlan, client_name: str, iban: str, language: str) -> 
             (
                 f"Met u is een betalingsregeling afgesproken voor {_eur(plan.total, 'nl')} "
                 f"in {n} termijnen (facturen {', '.join(plan.invoice_numbers)}).",
+                *party,
                 "\n".join(schedule_lines(plan.schedule, "nl")),
                 how,
                 *_interest_nl(plan),
@@ -127,11 +139,18 @@ def agreement(plan: PaymentPlan, client_name: str, iban: str, language: str) -> 
         if plan.method.value == "direct_debit"
         else f"Please transfer each installment to {iban} quoting payment reference {ref}."
     )
+    party = (
+        (f"{client_name} collects these invoices for {for_client}; pay the installments to "
+         f"{client_name}, not to {for_client}.",)
+        if for_client
+        else ()
+    )  # fmt: skip
     return Notice(
         f"Your payment plan with {client_name}",
         (
             f"You agreed a payment plan for {_eur(plan.total, 'en')} in {n} installments "
             f"(invoices {', '.join(plan.invoice_numbers)}).",
+            *party,
             "\n".join(schedule_lines(plan.schedule, "en")),
             how,
             *_interest_en(plan),
@@ -481,8 +500,13 @@ def lapsed_to_client(
                          "gevorderd.")  # fmt: skip
         if rest:
             lines.extend(owed_to_client(owed, "nl"))
-            lines.append(f"De aanmaningen van facturen {', '.join(rest)} gaan verder waar ze "
-                         "stonden.")  # fmt: skip
+            lines.append(
+                # the agency's plan: told to the agency, whose collection of the case resumes
+                f"De regeling houdt facturen {', '.join(rest)} niet meer vast: hervat de "
+                "incasso van de zaak."
+                if plan.agency_id
+                else f"De aanmaningen van facturen {', '.join(rest)} gaan verder waar ze stonden."
+            )
         return Notice(
             f"Betalingsregeling {plan.plan_id} vervallen (debiteur {plan.debtor_number})",
             tuple(lines),
@@ -493,7 +517,11 @@ def lapsed_to_client(
                      "slate or the akkoord (art. 6:3 BW): nothing is claimed for it.")  # fmt: skip
     if rest:
         lines.extend(owed_to_client(owed, "en"))
-        lines.append(f"Dunning of invoices {', '.join(rest)} resumes where it stood.")
+        lines.append(
+            f"The plan no longer holds invoices {', '.join(rest)}: resume the case's collection."
+            if plan.agency_id
+            else f"Dunning of invoices {', '.join(rest)} resumes where it stood."
+        )
     return Notice(f"Payment plan {plan.plan_id} lapsed (debtor {plan.debtor_number})", tuple(lines))
 
 

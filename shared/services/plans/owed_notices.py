@@ -74,7 +74,7 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan) -> PaymentPlan
     elif plan.status in RUNNING and what.startswith(KEPT):
         _tell_kept(service, client, plan, mark, what)
     elif plan.status is PlanStatus.CANCELLED and what.startswith(CANCELLED):
-        iban = client.ibans[0] if client.ibans else ""
+        iban = service._payee(client, plan)[1]  # the agency's account for its plan
         owed = service._owed_after_cancel(client, plan)
         sent = service._send_notice(
             client,

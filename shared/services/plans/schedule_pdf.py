@@ -17,7 +17,7 @@ from shared.adapters.letters.pdf_letter import (
     sender_lines,
 )
 from shared.domain.messaging import PostalAddress
-from shared.domain.parties import Client, Debtor
+from shared.domain.parties import Agency, Client, Debtor
 from shared.domain.plans.plan import RUNNING, PaymentPlan
 from shared.domain.plans.progress import InstallmentStatus
 from shared.domain.plans.schedule import PlanMethod
@@ -53,16 +53,32 @@ def _numbers(numbers: tuple[int, ...], language: str) -> int | str:
 
 
 def schedule_pdf(
-    client: Client, debtor: Debtor, plan: PaymentPlan, note: Notice, on: date
+    client: Client,
+    debtor: Debtor,
+    plan: PaymentPlan,
+    note: Notice,
+    on: date,
+    agency: Agency | None = None,
 ) -> bytes:
-    head = Letterhead(
-        client.name,
-        sender_lines(client.postal_address),
-        client.contact_email or "",
-        client.ibans[0] if client.ibans else "",
-        client.house_style.primary_color,
-        footer_text=client.house_style.footer_text or "",
-        country=sender_country(client.postal_address),
+    """The schedule as a letter; ``agency``: the agency's plan, on the agency's letterhead
+    with its third-party account (the debtor pays the agency, not the client)."""
+    head = (
+        Letterhead(
+            agency.name,
+            (agency.postal_address,) if agency.postal_address else (),
+            agency.contact_email or "",
+            agency.third_party_iban or "",
+        )
+        if agency is not None
+        else Letterhead(
+            client.name,
+            sender_lines(client.postal_address),
+            client.contact_email or "",
+            client.ibans[0] if client.ibans else "",
+            client.house_style.primary_color,
+            footer_text=client.house_style.footer_text or "",
+            country=sender_country(client.postal_address),
+        )
     )
     a = debtor.address
     recipient = PostalAddress(

@@ -57,6 +57,13 @@ from shared.services.ledger.costs_holds import ended_plan_costs_ref, plan_costs_
 from shared.services.ledger.plan_parts import PlansById
 from shared.services.payments import PaymentService
 from shared.services.plans import notices, owed_notices, statements_wait
+from shared.services.plans.agency_party import (
+    CASE_WITHDRAWN,
+    agency_plan_reference,
+    items_scope,
+    refuse_for_party,
+    refuse_other_party,
+)
 from shared.services.plans.direct_debit import (
     COLLECTED_INTO,
     DirectDebitDesk,
@@ -165,7 +172,7 @@ class PlanService:
 
     # -- building ----------------------------------------------------------------------------
     def _build(
-        self, client: Client, req: PlanRequest, rules: PlanRules
+        self, client: Client, req: PlanRequest, rules: PlanRules, agency_id: str | None = None
     ) -> tuple[Cents, list[sched.ScheduledInstallment]]:
         debtor = self.repos.debtors.get(client.client_id, req.debtor_number)
         if debtor is None:
@@ -181,8 +188,26 @@ class PlanService:
                 raise _invalid(
                     ScheduleError("invoices", f"invoice {number} is {inv.invoice.status.value}")
                 )
-        # the agency collects a handed-over invoice: no plan of the client's over it
-        refuse_handed_over(self.repos, [stored[n].invoice for n in req.invoice_numbers])
+        # the agency collects a handed-over invoice: no plan of the client's over it, and the
+        # agency's plan over those it collects only (agency_party)
+        refuse_for_party(self.repos, agency_id, [stored[n].invoice for n in req.invoice_numbers])
+        if agency_id is not None and not req.include_costs:
+            # the agency collects the claim as its case books it: costs, interest, principal
+            # in the order of 6:44 BW; waiving that order is the client's to agree
+            raise Invalid(
+                "an agency's plan covers the whole claim as the case books it (costs, "
+                "interest and principal): include_costs must be true",
+                field="include_costs",
+                code="plan_agency_whole_claim",
+            )
+        if agency_id is not None and req.method is PlanMethod.DIRECT_DEBIT:
+            # a collection runs under the client's creditor id into the client's account:
+            # the agency's debtor pays its third-party account by transfer
+            raise Invalid(
+                "an agency's plan is paid by transfer to the agency's third-party account",
+                field="method",
+                code="plan_agency_transfer_only",
+            )
         today = amsterdam_today(self.clock)
         if req.start < today:
             raise _invalid(ScheduleError("start", "a plan cannot start in the past"))
@@ -311,10 +336,14 @@ class PlanService:
                 code="plan_consent_future",
             )
 
-    def create(self, client: Client, req: PlanRequest, author: str) -> PaymentPlan:
+    def create(
+        self, client: Client, req: PlanRequest, author: str, *, agency_id: str | None = None
+    ) -> PaymentPlan:
+        """A draft plan; ``agency_id``: the collection agency's plan over invoices of its open
+        case (``agency_plans``), else the client's own."""
         self._refuse_for_standing(client, req.debtor_number, req.invoice_numbers)
         rules = self.plans.rules(client.client_id)
-        total, schedule = self._build(client, req, rules)
+        total, schedule = self._build(client, req, rules, agency_id)
         if (
             req.agreed_on != amsterdam_today(self.clock)
             and req.method is not PlanMethod.DIRECT_DEBIT
@@ -330,10 +359,11 @@ class PlanService:
                 client_id=client.client_id, plan_id=time_ordered_id(now, "PL"), debtor_number=req.debtor_number,
                 invoice_numbers=req.invoice_numbers, include_costs=req.include_costs, method=req.method,
                 start=req.start, period=req.period, total=total,
-                payment_reference=betalingskenmerk.generate(f"{secrets.randbelow(10**15):015d}"),
+                payment_reference=agency_plan_reference(secrets.randbelow(10**13)) if agency_id
+                else betalingskenmerk.generate(f"{secrets.randbelow(10**15):015d}"),
                 schedule=tuple(schedule), rules=rules, created_at=now, created_by=author,
                 priced_on=amsterdam_today(self.clock),  # the day _build took the claim
-                agreed_on=req.agreed_on, agreed_how=req.agreed_how,
+                agreed_on=req.agreed_on, agreed_how=req.agreed_how, agency_id=agency_id,
             )  # fmt: skip
             try:
                 self.plans.add(plan)
@@ -351,15 +381,23 @@ class PlanService:
             self._log(plan, "consent", f"The debtor agreed on {plan.agreed_on} "
                       f"({plan.agreed_how.value}), recorded by {author}")  # fmt: skip
 
-    def update(self, client: Client, plan_id: str, req: PlanRequest, author: str) -> PaymentPlan:
-        plan, etag = self._get(client, plan_id)
+    def update(
+        self,
+        client: Client,
+        plan_id: str,
+        req: PlanRequest,
+        author: str,
+        *,
+        agency_id: str | None = None,
+    ) -> PaymentPlan:
+        plan, etag = self._get_as(client, plan_id, agency_id)
         if plan.status is not PlanStatus.DRAFT:
             raise PlanConflict(
                 f"plan {plan_id} is {plan.status.value}; only drafts change",
                 code="plan_only_drafts_change",
                 params={"plan": plan_id, "status": plan.status},
             )
-        total, schedule = self._build(client, req, plan.rules)
+        total, schedule = self._build(client, req, plan.rules, plan.agency_id)
         updated = plan.redraft(
             debtor_number=req.debtor_number, invoice_numbers=req.invoice_numbers,
             include_costs=req.include_costs, method=req.method, start=req.start, period=req.period,
@@ -409,8 +447,8 @@ class PlanService:
                 plan.client_id, plan.debtor_number, tuple(plan.invoice_numbers), day
             )
 
-    def delete(self, client: Client, plan_id: str) -> None:
-        plan, etag = self._get(client, plan_id)
+    def delete(self, client: Client, plan_id: str, *, agency_id: str | None = None) -> None:
+        plan, etag = self._get_as(client, plan_id, agency_id)
         if plan.status is not PlanStatus.DRAFT:
             raise PlanConflict(
                 f"plan {plan_id} is {plan.status.value}; only drafts are deleted",
@@ -464,7 +502,7 @@ class PlanService:
         self, client: Client, plan_id: str, mandate: Mandate, author: str
     ) -> PaymentPlan:
         """Record the SEPA mandate the debtor signed for a draft direct-debit plan."""
-        plan, etag = self._get(client, plan_id)
+        plan, etag = self._get_as(client, plan_id, None)
         if plan.method is not PlanMethod.DIRECT_DEBIT:
             raise PlanConflict(
                 f"plan {plan_id} is paid by transfer; it takes no mandate",
@@ -490,13 +528,15 @@ class PlanService:
         return updated
 
     # -- transitions -------------------------------------------------------------------------
-    def activate(self, client: Client, plan_id: str, author: str) -> PaymentPlan:
+    def activate(
+        self, client: Client, plan_id: str, author: str, *, agency_id: str | None = None
+    ) -> PaymentPlan:
         """Start a draft: interest frozen, the plan saved active (with the mark of what is
         still to tell), then the timeline, the contact log and the debtor's agreement. An
         activation that stopped after the save is finished by the repeat (this call again,
         the decision again, or the daily run): the same rows, the agreement once by its
         outbox key (failure8 #2: a crash there left a plan no agreement was ever sent for)."""
-        plan, etag = self._get(client, plan_id)
+        plan, etag = self._get_as(client, plan_id, agency_id)
         if plan.status in RUNNING and plan.activation_to_tell:
             today = amsterdam_today(self.clock)
             active = self._finish_activation(client, plan, author)
@@ -510,8 +550,10 @@ class PlanService:
                 params={"plan": plan_id, "status": plan.status},
             )
         self._refuse_for_standing(client, plan.debtor_number, plan.invoice_numbers)
-        # a draft made before one of its invoices went to the agency is not started after it
-        self.refuse_if_handed_over(client, plan)
+        # a draft made before one of its invoices went to the agency is not started after it;
+        # the agency's own draft only over what it still collects (a case withdrawn meanwhile)
+        stored = self.repos.invoices.get_many(client.client_id, list(plan.invoice_numbers))
+        refuse_for_party(self.repos, plan.agency_id, [s.invoice for s in stored.values()])
         from shared.services.prescription_watch import debtor_agreed
 
         if not debtor_agreed(plan):
@@ -650,7 +692,16 @@ class PlanService:
                 params={"days": plan.rules.prenotification_days, "day": earliest},
             )
 
-    def pause(self, client: Client, plan_id: str, reason: str, author: str) -> PaymentPlan:
+    def pause(
+        self,
+        client: Client,
+        plan_id: str,
+        reason: str,
+        author: str,
+        *,
+        agency_id: str | None = None,
+    ) -> PaymentPlan:
+        self._get_as(client, plan_id, agency_id)
         return self._transition(
             client, plan_id, author, "paused", lambda p: self._withdraw(client, p.pause(reason))
         )
@@ -759,20 +810,31 @@ class PlanService:
             return False  # changed meanwhile: the caller reads it again
         return True
 
-    def resume(self, client: Client, plan_id: str, author: str) -> PaymentPlan:
+    def resume(
+        self, client: Client, plan_id: str, author: str, *, agency_id: str | None = None
+    ) -> PaymentPlan:
         today = amsterdam_today(self.clock)
-        plan, _ = self._get(client, plan_id)
+        plan, _ = self._get_as(client, plan_id, agency_id)
         # not while the debtor's standing holds (he no longer disposes of his estate, art. 23,
         # 296 Fw: the next run would pause it again), nor, after a ruling ended with a clean
         # slate or an akkoord, over its natural obligations: staff cancel it (art. 6:3 BW)
         self._refuse_for_standing(client, plan.debtor_number, plan.invoice_numbers)
         return self._transition(client, plan_id, author, "resumed", lambda p: p.resume(today))
 
-    def cancel(self, client: Client, plan_id: str, reason: str, author: str) -> PaymentPlan:
+    def cancel(
+        self,
+        client: Client,
+        plan_id: str,
+        reason: str,
+        author: str,
+        *,
+        agency_id: str | None = None,
+    ) -> PaymentPlan:
         """Staff end a plan. Saved with the debtor's notice owed (law16 F2: he was told
         nothing and paid on by his schedule): whether he kept it, what it still asks and the
         day he can pay that by without costs (``PaymentPlan.costs_held_until``); told now, or
         by the run that finishes the release."""
+        self._get_as(client, plan_id, agency_id)
         today = amsterdam_today(self.clock)
 
         def cancelled(p: PaymentPlan) -> PaymentPlan:
@@ -799,9 +861,17 @@ class PlanService:
         return notices.OwedAfterCancel(owed.total, held)
 
     def postpone(
-        self, client: Client, plan_id: str, number: int, to: date, shift_later: bool, author: str
+        self,
+        client: Client,
+        plan_id: str,
+        number: int,
+        to: date,
+        shift_later: bool,
+        author: str,
+        *,
+        agency_id: str | None = None,
     ) -> PaymentPlan:
-        plan, etag = self._get(client, plan_id)
+        plan, etag = self._get_as(client, plan_id, agency_id)
         if plan.status not in RUNNING and plan.status is not PlanStatus.DRAFT:
             raise PlanConflict(
                 f"plan {plan_id} is {plan.status.value}",
@@ -844,7 +914,7 @@ class PlanService:
     def retry(self, client: Client, plan_id: str, number: int, author: str) -> PaymentPlan:
         from shared.domain.plans.plan import PlanStateError
 
-        plan, etag = self._get(client, plan_id)
+        plan, etag = self._get_as(client, plan_id, None)
         today = amsterdam_today(self.clock)
         try:
             retried = plan.retry(number)
@@ -993,7 +1063,7 @@ class PlanService:
                 continue
             # once: the same restatement told again
             self.repos.actions.add_once(ActionItem(
-                client_id=client.client_id,
+                client_id=items_scope(plan),
                 action_id=f"{plan.plan_id}-claim-raised-{owed}",
                 kind="plan_claim_raised",
                 title=f"Payment plan {plan.plan_id}: a restatement raised its claims to "
@@ -1343,7 +1413,7 @@ class PlanService:
                 # after the record): sent again while it is not final (failure18 F7)
                 self.messaging.queue_again(written[0])
                 continue
-            iban = client.ibans[0] if client.ibans else ""
+            iban = self._payee(client, plan)[1]
             sent = self._send_notice(client, plan, what,
                                      functools.partial(notices.payment_came_back, plan, reopened, iban))  # fmt: skip
             self._log(plan, "came_back_told", "The debtor is told a payment came back and what "
@@ -1399,7 +1469,10 @@ class PlanService:
         those days may be on a file still to come (after an outage, the run came before the
         files of the days it missed: failure24 F2). The breach waits for them, looked at daily
         (``_next_attention``), as long as the account is fed (``statements_wait``)."""
-        behind = statements_wait.statements_behind(self.repos.banking, client.ibans, plan, today)
+        accounts = client.ibans
+        if plan.agency_id is not None:  # its installments are paid to the agency's account
+            accounts = tuple(a for a in (self._payee(client, plan)[1],) if a)
+        behind = statements_wait.statements_behind(self.repos.banking, accounts, plan, today)
         if behind is None:
             return False
         account, reach = behind
@@ -1458,7 +1531,7 @@ class PlanService:
         now = self.clock.now()
         # once: told already (a redelivery)
         self.repos.actions.add_once(ActionItem(
-            client_id=client.client_id, action_id=f"{plan.plan_id}-claim-open-{still}",
+            client_id=items_scope(plan), action_id=f"{plan.plan_id}-claim-open-{still}",
             kind="plan_paid_claim_open",
             title=f"Payment plan {plan.plan_id}: every installment is paid, yet "
             f"{format_eur_nl(still)} is still open on its invoices",
@@ -1849,7 +1922,7 @@ class PlanService:
         if state is None or inst is None or state.paid >= state.amount:
             return
         pay_by = plan.grace_from(inst) + timedelta(days=plan.rules.tolerance_days)
-        iban = client.ibans[0] if client.ibans else ""
+        iban = self._payee(client, plan)[1]
         failed = notices.FailedCollection(debit.number, state.amount - state.paid,
                                           debit.collection_date, pay_by)  # fmt: skip
         sent = self._send_notice(client, plan, f"debit-failed|{debit.end_to_end_id}",
@@ -1906,7 +1979,7 @@ class PlanService:
     def _action(self, client: Client, plan: PaymentPlan, kind: str, title: str) -> None:
         now = self.clock.now()
         self.repos.actions.add(ActionItem(
-            client_id=client.client_id, action_id=time_ordered_id(now), kind=kind, title=title,
+            client_id=items_scope(plan), action_id=time_ordered_id(now), kind=kind, title=title,
             created_at=now, debtor_number=plan.debtor_number, invoice_numbers=plan.invoice_numbers,
             detail={"plan_id": plan.plan_id},
         ))  # fmt: skip
@@ -2050,7 +2123,7 @@ class PlanService:
     ) -> None:
         states = {s.number: s for s in plan.installments(today)}
         open_part = states[inst.number].amount - states[inst.number].paid
-        iban = client.ibans[0] if client.ibans else ""
+        iban = self._payee(client, plan)[1]
         channel = (
             Channel.LETTER
             if plan.rules.reminder_channel is ReminderChannel.LETTER
@@ -2062,9 +2135,11 @@ class PlanService:
 
     def _send_agreement(self, client: Client, plan: PaymentPlan) -> None:
         """Once by its outbox key; its timeline entry follows the activation's (same id)."""
-        iban = client.ibans[0] if client.ibans else ""
+        party, iban = self._payee(client, plan)
+        # the agency's plan names the agency as the party, collecting for the client
+        for_client = client.name if plan.agency_id else None
         result = self._send_notice(client, plan, "agreement",
-                                   lambda lang: notices.agreement(plan, client.name, iban, lang))  # fmt: skip
+                                   lambda lang: notices.agreement(plan, party, iban, lang, for_client))  # fmt: skip
         entry = f"{plan.activation_to_tell}-agreement" if plan.activation_to_tell else None
         now = self.clock.now()
         self.plans.log(plan.client_id, plan.plan_id, entry or time_ordered_id(now), now,
@@ -2086,26 +2161,48 @@ class PlanService:
         # the client is told the debtor's figures and build-up, not the plan's remainder
         note = notices.lapsed_to_client(plan, owed, client.language.value, not_claimed)
         detail: dict[str, object] = {"plan_id": plan.plan_id, **owed_detail(owed)}
+        if plan.agency_id:  # on the agency's list: whose client's claim it is
+            detail["client_id"] = client.client_id
         if not_claimed:
             detail["not_claimed"] = list(not_claimed)
         # once: added by the delivery that failed after it
         self.repos.actions.add_once(ActionItem(
-            client_id=client.client_id, action_id=told, kind="plan_breached",
+            client_id=items_scope(plan), action_id=told, kind="plan_breached",
             title=note.subject, created_at=now, debtor_number=plan.debtor_number,
             invoice_numbers=plan.invoice_numbers, detail=detail,
         ))  # fmt: skip
         self._resolve_debits_failed(
             client, plan, f"plan {plan.plan_id} lapsed: see its breach item"
         )
-        if client.contact_email:
+        # the party that made the plan is told: the agency resumes its collection of the case
+        to = self._party_email(client, plan)
+        if to:
             message = OutboundMessage(client.client_id, f"plan|{plan.plan_id}|lapsed-{told}-client", Channel.EMAIL, None,
-                                      client.contact_email, now, invoice_numbers=plan.invoice_numbers)  # fmt: skip
+                                      to, now, invoice_numbers=plan.invoice_numbers)  # fmt: skip
             self.messaging.enqueue(message, MessageContent(subject=note.subject, text=note.text,
                                                            language=client.language.value))  # fmt: skip
         # once under its key, also when the delivery that failed after it is redone later
         self.repos.contacts.add_once(ContactEntry(plan.client_id, plan.debtor_number, told, now,
-                                                  ContactKind.STATUS, f"Payment plan {plan.plan_id} lapsed; dunning resumes",
+                                                  ContactKind.STATUS, f"Payment plan {plan.plan_id} lapsed; " + ("the agency's collection resumes" if plan.agency_id else "dunning resumes"),
                                                   invoice_numbers=plan.invoice_numbers, system=True))  # fmt: skip
+
+    def _payee(self, client: Client, plan: PaymentPlan) -> tuple[str, str]:
+        """Whom the debtor pays the installments, and on which account: the agency on its
+        third-party account for its plan (its settlement pays the client out), else the
+        client on its own, also once the agency's plan ended with its case's withdrawal."""
+        if plan.agency_id is not None and not (plan.reason or "").startswith(CASE_WITHDRAWN):
+            agency = self.repos.agencies.get(plan.agency_id)
+            if agency is not None:
+                return agency.name, agency.third_party_iban or ""
+        return client.name, client.ibans[0] if client.ibans else ""
+
+    def _party_email(self, client: Client, plan: PaymentPlan) -> str | None:
+        """Where the plan's party reads its mail: the agency's contact address for its plan
+        (the client does not collect those invoices), else the client's."""
+        if plan.agency_id is None:
+            return client.contact_email
+        agency = self.repos.agencies.get(plan.agency_id)
+        return agency.contact_email if agency is not None else None
 
     def _resolve_debits_failed(self, client: Client, plan: PaymentPlan, why: str) -> None:
         """The plan's ``plan_debit_failed`` items still waiting resolved: a plan that lapsed
@@ -2207,7 +2304,7 @@ class PlanService:
             client.client_id, f"plan|{plan.plan_id}|{what}", channel, debtor.number,
             debtor.emails[0] if channel is Channel.EMAIL else debtor.name, self.clock.now(),
             address=_postal(debtor) if channel is Channel.LETTER else None,
-            reply_to=client.contact_email, sender=client.contact_email, invoice_numbers=plan.invoice_numbers,
+            reply_to=self._party_email(client, plan), sender=client.contact_email, invoice_numbers=plan.invoice_numbers,
         )  # fmt: skip
         queued = self.messaging.enqueue(message, content)
         return f"{channel.value} queued" if queued else f"{channel.value} already queued"
@@ -2216,7 +2313,8 @@ class PlanService:
                  channel: Channel) -> MessageContent:  # fmt: skip
         from shared.services.plans.schedule_pdf import schedule_pdf
 
-        pdf = schedule_pdf(client, debtor, plan, note, amsterdam_today(self.clock))
+        agency = self.repos.agencies.get(plan.agency_id) if plan.agency_id else None
+        pdf = schedule_pdf(client, debtor, plan, note, amsterdam_today(self.clock), agency)
         name = (
             f"betalingsregeling-{plan.plan_id}.pdf"
             if debtor.language.value == "nl"
@@ -2353,6 +2451,16 @@ class PlanService:
         found = self.plans.get(client.client_id, plan_id)
         if found is None:
             raise NotFound(f"plan {plan_id} not found")
+        return found
+
+    def _get_as(
+        self, client: Client, plan_id: str, agency_id: str | None
+    ) -> tuple[PaymentPlan, str | None]:
+        """The plan, for a change by its own party (``agency_id`` None: the client's people
+        and keys): the client does not change the agency's plan, nor the agency the client's
+        through its case (``agency_party.refuse_other_party``)."""
+        found = self._get(client, plan_id)
+        refuse_other_party(found[0], agency_id)
         return found
 
     def _store(
