@@ -16,7 +16,8 @@ page says what that letter must hold, read from the case's dossier as it was han
   term still runs, not before its day; where none went out, only after the agency's own 14-day
   letter, one for all the open claims (lid 7; the term from the day after receipt: HR
   25-11-2016, ECLI:NL:HR:2016:2704). A business owes them without a reminder (lid 4);
-- its letter interrupts prescription once it reaches the debtor (art. 3:317 BW);
+- its letter interrupts prescription once it reaches the debtor (art. 3:317 BW); Inning knows
+  of it only when its day is recorded (``POST …/invoices/{invoice}/prescription``);
 - no contact at night, on Sundays or public holidays (Bki art. 4.2).
 
 Staff pages keep ISO dates (shared/domain/day_shown.py)."""
@@ -169,11 +170,15 @@ def first_letter(dossier: Mapping[str, Any], today: date, lang: str, *,
             )
     said.append(
         "Uw brief stuit de verjaring zodra hij de debiteur bereikt (art. 3:317 BW): bewaar het "
-        "bewijs van verzending en bezorging. Neem geen contact op voor 07:00 of na 20:00, op "
+        "bewijs van verzending en bezorging, en leg de dag van bezorging per factuur vast "
+        "(POST …/invoices/{factuur}/prescription, interrupted_on), anders waarschuwt Inning "
+        "voor de verjaring zonder uw brief. Neem geen contact op voor 07:00 of na 20:00, op "
         "zondag of op een feestdag (Bki art. 4.2)."
         if nl
         else "Your letter interrupts prescription once it reaches the debtor (art. 3:317 BW): "
-        "keep the proof of sending and delivery. Make no contact before 07:00 or after 20:00, "
+        "keep the proof of sending and delivery, and record the day it arrived on each invoice "
+        "(POST …/invoices/{invoice}/prescription, interrupted_on), or Inning warns of "
+        "prescription as if it had not gone. Make no contact before 07:00 or after 20:00, "
         "on a Sunday or a public holiday (Bki art. 4.2)."
     )
     return said

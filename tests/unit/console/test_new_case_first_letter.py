@@ -68,6 +68,7 @@ def test_a_consumer_whose_costs_are_owed_gets_no_new_term_and_no_more_costs(worl
     assert "(sinds: F-1 2026-11-20); een nieuwe veertiendagenbrief is daarvoor niet nodig" in page
     assert "Vraag niet meer dan € 100,00" in page
     assert "stuit de verjaring" in page
+    assert "(POST …/invoices/{factuur}/prescription, interrupted_on)" in page
     english = _page(staff, item, "en")
     assert "Your first letter to the debtor" in english
     assert "Ask no more than EUR 100.00" in english
