@@ -77,8 +77,9 @@ def test_a_consumer_is_told_once_and_collection_waits_for_the_day_the_notice_nam
     text = content.text
     assert "Onze toelichting: " + REASON in text  # printed as written, never rendered
     assert "Wij hervatten de invordering op 24-01-2027" in text
-    # principal, the 14-day letter's costs 150.00 and the interest to today
-    assert "Open op deze factuur op dit moment: € 1.156,03." in text
+    # principal and the interest to today: the 14-day letter's costs 150.00 are held by the
+    # dispute raised inside its term until the day named (lawyer26 F6; was € 1.156,03)
+    assert "Open op deze factuur op dit moment: € 1.006,03." in text
     assert text.split("ziet u op ")[1].startswith("http://localhost:7071/api/p/")
     # a retry (the answer lost) sends nothing twice
     again = world.agency_a.call("POST", END, {"message": REASON})
@@ -125,8 +126,10 @@ def test_closing_the_hold_item_is_a_persons_word_and_resumes_the_invoice(world: 
     assert repos.invoices.get(client.client_id, "F1").invoice.paused_until is None
     done = repos.actions.get(client.client_id, held.action_id)[0]
     assert done.resolution.startswith("gebeld op 10-1, uitkomst verteld")
-    _days(world, client, date(2027, 1, 11), date(2027, 1, 12))
-    assert _calls(world) == ["2027-01-11"]
+    # the call presumes the term ended: the dispute, raised inside it, moved the costs to
+    # 24-1 (lawyer26 F6), so the call waits for that day too (was 11-1)
+    _days(world, client, date(2027, 1, 11), date(2027, 1, 24))
+    assert _calls(world) == ["2027-01-24"]
 
 
 def test_a_consumer_no_channel_reaches_is_held_as_one_not_told(world: Any) -> None:
