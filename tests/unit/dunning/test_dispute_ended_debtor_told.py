@@ -13,7 +13,7 @@ goes on at once.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -27,7 +27,9 @@ REASON = "Geleverd op 3-12, getekend door {{ debtor.name }}"
 END = "/v1/clients/C1/invoices/F1/resolve-dispute"
 
 
-def _disputed(world: Any, kind: str = "b2c", **debtor: Any) -> Any:
+def _disputed(
+    world: Any, kind: str = "b2c", disputed_on: date = date(2026, 12, 20), **debtor: Any
+) -> Any:
     SEEN.clear()
     a = world.agency_a
     world.clock.at = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
@@ -39,10 +41,10 @@ def _disputed(world: Any, kind: str = "b2c", **debtor: Any) -> Any:
     a.call("POST", "/v1/clients/C1/invoices", {"items": [
         invoice_row("F1", "D-1", amount="1000.00", invoice_date="2026-11-01", due_date="2026-11-15"),
     ]})  # fmt: skip
-    _days(world, client, date(2026, 11, 16), date(2026, 12, 20))
+    _days(world, client, date(2026, 11, 16), disputed_on)
     reply = a.call("POST", "/v1/clients/C1/invoices/F1/dispute", {"reason": "nooit geleverd"})
     assert reply.status == 200, reply.body
-    _days(world, client, date(2026, 12, 21), date(2027, 1, 10))
+    _days(world, client, disputed_on + timedelta(days=1), date(2027, 1, 10))
     return client
 
 

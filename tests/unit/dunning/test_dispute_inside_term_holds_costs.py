@@ -14,33 +14,11 @@ costs became owed changes nothing (L8 stands for it)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
-from shared.services.dunning_starter import save_starter
-from tests.unit.api.conftest import client_row, debtor_row, invoice_row
-from tests.unit.dunning.test_daily_run import SEEN
-from tests.unit.dunning.test_dispute_ended_debtor_told import END, REASON, _notices
+from tests.unit.dunning.test_dispute_ended_debtor_told import END, REASON, _disputed, _notices
 from tests.unit.dunning.test_dispute_ended_resumes_dunning import _days
-
-
-def _disputed(world: Any, disputed_on: date = date(2026, 12, 20)) -> Any:
-    """test_dispute_ended_debtor_told's case, disputed on ``disputed_on``, up to 10-1-2027."""
-    SEEN.clear()
-    a = world.agency_a
-    world.clock.at = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
-    a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="f@c1.example")]})
-    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D-1", name="Jansen, P.")]})
-    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
-    save_starter(world.services.repos, client.client_id)
-    a.call("POST", "/v1/clients/C1/invoices", {"items": [
-        invoice_row("F1", "D-1", amount="1000.00", invoice_date="2026-11-01", due_date="2026-11-15"),
-    ]})  # fmt: skip
-    _days(world, client, date(2026, 11, 16), disputed_on)
-    reply = a.call("POST", "/v1/clients/C1/invoices/F1/dispute", {"reason": "nooit geleverd"})
-    assert reply.status == 200, reply.body
-    _days(world, client, disputed_on + timedelta(days=1), date(2027, 1, 10))
-    return client
 
 
 def _claim(world: Any, on: str) -> dict[str, Any]:
