@@ -14,7 +14,7 @@ page says what that letter must hold, read from the case's dossier as it was han
   consumer they are owed only after a 14-day letter's term ran out unpaid (lid 6): where the
   client's letter did that, no new term is needed (HR 13-6-2014, ECLI:NL:HR:2014:1405); where its
   term still runs, not before its day; where none went out, only after the agency's own 14-day
-  letter, one for all the open claims (lid 7; the term from the day after receipt: HR
+  letter, one for all the claims without one (lid 7; the term from the day after receipt: HR
   25-11-2016, ECLI:NL:HR:2016:2704). A business owes them without a reminder (lid 4);
 - its letter interrupts prescription once it reaches the debtor (art. 3:317 BW); Inning knows
   of it only when its day is recorded (``POST …/invoices/{invoice}/prescription``);
@@ -159,13 +159,13 @@ def first_letter(dossier: Mapping[str, Any], today: date, lang: str, *,
                 f"Op {_numbers(where.no_letter)} ging geen veertiendagenbrief uit: een consument "
                 "is daarop geen incassokosten verschuldigd tot u zelf een veertiendagenbrief "
                 "stuurt, met het bedrag van de kosten en veertien dagen vanaf de dag nadat hij "
-                "bij hem is bezorgd, voor alle open facturen in één brief (art. 6:96 lid 6 en 7 "
+                "bij hem is bezorgd, voor al deze facturen in één brief (art. 6:96 lid 6 en 7 "
                 "BW; HR 25-11-2016, ECLI:NL:HR:2016:2704)."
                 if nl
                 else f"No 14-day letter went out on {_numbers(where.no_letter)}: a consumer owes "
                 "no collection costs on them until you send a 14-day letter yourself, with the "
                 "costs' amount and fourteen days from the day after it reaches him, one letter "
-                "for all open invoices (art. 6:96 lid 6 and 7 BW; HR 25-11-2016, "
+                "for all of these invoices (art. 6:96 lid 6 and 7 BW; HR 25-11-2016, "
                 "ECLI:NL:HR:2016:2704)."
             )
     said.append(

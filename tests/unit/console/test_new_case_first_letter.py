@@ -78,7 +78,7 @@ def test_a_consumer_without_a_14_day_letter_owes_no_costs_until_the_agency_sends
     item = _handed_over(world, kind="b2c", owed={"F-1": None, "F-2": date(2026, 12, 10)}, costs=0)
     page = _page(staff, item, "nl")
     assert "Op F-1 ging geen veertiendagenbrief uit: een consument is daarop geen incassokosten verschuldigd tot u zelf een veertiendagenbrief stuurt" in page  # fmt: skip
-    assert "voor alle open facturen in één brief (art. 6:96 lid 6 en 7 BW" in page
+    assert "voor al deze facturen in één brief (art. 6:96 lid 6 en 7 BW" in page
     # the client's term still runs: its last day is the day before the costs' day
     assert "op F-2 loopt nog tot en met 2026-12-09: vraag daarop geen incassokosten voor 2026-12-10" in page  # fmt: skip
     assert "Vraag niet meer dan" not in page
