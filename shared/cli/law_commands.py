@@ -68,6 +68,11 @@ def cmd_costs(args: argparse.Namespace) -> int:
     result = collection_costs(
         principal, consumer=not args.b2b, vat_not_deductible=args.vat, agreed=agreed
     )
+    # agreed costs above what the staffel gives on this principal: a court may cut them to it
+    # (HR 10-7-2015, ECLI:NL:HR:2015:1868); the settings page warns, the CLI said nothing and
+    # its JSON called the agreed amount "staffel_exact" (lawyer26 F2)
+    staffel = collection_costs(principal, consumer=False, vat_not_deductible=args.vat)
+    cut = agreed is not None and result.costs > staffel.costs
     if args.json:
         _print_json(
             {
@@ -89,10 +94,22 @@ def cmd_costs(args: argparse.Namespace) -> int:
                 "costs": format_cents(result.costs),
                 "vat": format_cents(result.vat),
                 "total": format_cents(result.total),
+                # what the staffel gives on this principal, beside agreed costs
+                **({"staffel_costs": format_cents(staffel.costs),
+                    "staffel_total": format_cents(staffel.total),
+                    "above_staffel": cut} if agreed is not None else {}),
             }
-        )
+        )  # fmt: skip
     else:
         print(format_cents(result.total))
+    if cut:
+        print(
+            f"note: the agreed {format_cents(result.costs)} is above the staffel's "
+            f"{format_cents(staffel.costs)} on this principal: a court may cut agreed costs to "
+            "the staffel unless they are reasonable (art. 6:96 lid 2 BW; HR 10-7-2015, "
+            "ECLI:NL:HR:2015:1868)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -10,6 +10,12 @@ from typing import TYPE_CHECKING
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.law.dispute_costs import (
+    after_dispute,
+    dispute_hold_ref,
+    is_dispute_hold,
+    while_disputed,
+)
 from shared.domain.ledger.booking import (
     CORRECTION_NOTE,
     DISCOUNT_NOTE,
@@ -371,6 +377,7 @@ class InvoiceStatusService:
         if self.dispute_listener is not None and invoice.handed_over_to is not None:
             self.dispute_listener(client, number, (invoice.dispute_reason or reason).strip(), False)
         now = self.clock.now()
+        self._hold_costs(client, invoice, amsterdam_date(now))
         # keyed by the dispute (the invoice, its reason, the Amsterdam day): the same request
         # sent again (an answer lost, a cut-off request retried) finds its item, or writes it
         # when the first attempt was cut off before it; one item per dispute (failure15 F9).
@@ -411,15 +418,45 @@ class InvoiceStatusService:
             )  # fmt: skip
         except Invalid as exc:
             if exc.code == "invoice_not_disputed":
+                self._release_costs(client, number)  # a first attempt cut off before it
                 self._dispute_ended(client, number, author)
                 self._resume(client, number)  # a first attempt cut off before it
                 self._dispute_ended_told(client, number, retry=True)
             raise
+        self._release_costs(client, number)
         self._resume(client, number)
         self._dispute_ended(client, number, author)
         if invoice.handed_over_to is not None:
             self._dispute_ended_told(client, number)
         return invoice
+
+    def _hold_costs(self, client: Client, invoice: Invoice, raised_on: date) -> None:
+        """A consumer's dispute holds the collection costs while it is looked into (the
+        portal tells him no payment is asked meanwhile): a hold made before the costs' day
+        moves them, one made after it changes nothing (shared/domain/law/dispute_costs.py,
+        lawyer26 F6)."""
+        if self.ledger is None:
+            return
+        found = self.repos.debtors.get(client.client_id, invoice.debtor_number)
+        if found is None or not found[0].is_consumer:
+            return
+        self.ledger.set_costs_hold(client.client_id, invoice.debtor_number, invoice.number,
+                                   dispute_hold_ref(raised_on), while_disputed(raised_on))  # fmt: skip
+
+    def _release_costs(self, client: Client, number: str) -> None:
+        """The dispute ended: its costs hold ends on the day collection resumes, so the costs
+        the 14-day letter announced are owed from then if he has not paid. Idempotent: a
+        retry finds the hold ended and writes nothing."""
+        stored = self.repos.invoices.get(client.client_id, number)
+        if self.ledger is None or stored is None:
+            return
+        debtor = stored.invoice.debtor_number
+        header = self.ledger.ledger.header(client.client_id, debtor, number)
+        ended_on = amsterdam_date(self.clock.now())
+        for ref, raised_on, resumes in header.costs_held if header is not None else ():
+            if is_dispute_hold(ref) and resumes is None:
+                self.ledger.set_costs_hold(client.client_id, debtor, number, ref,
+                                           after_dispute(raised_on, ended_on))  # fmt: skip
 
     def _resume(self, client: Client, number: str) -> None:
         """The next daily run looks at the invoice again: its workflow goes on from where the
@@ -443,6 +480,7 @@ class InvoiceStatusService:
         """A credit or withdrawal of a disputed invoice ends its dispute (the reason stays on
         the invoice, also for a retry); one never disputed reads no action items."""
         if invoice.dispute_reason is not None:
+            self._release_costs(client, invoice.number)
             self._dispute_ended(client, invoice.number, author)
 
 

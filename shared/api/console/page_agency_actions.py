@@ -25,15 +25,18 @@ from shared.api.console import (  # noqa: F401 - code_text: the |word filter
     code_text,
     signup_decision,
 )
+from shared.api.console.case_first_letter import first_letter
 from shared.api.console.clock_text import local_time
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, Forbidden, page, page_of, templates, words
 from shared.api.http import ApiResponse
+from shared.clock import amsterdam_date
 from shared.domain.people.authorisation import Action
 from shared.domain.records import ActionItem
 from shared.domain.statements.client_code import client_code
 from shared.services.actions import CONFIRMABLE
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.portal import agency_transfer_text
 from shared.services.statement_returns import CLIENT_MONEY
 
 log = logging.getLogger(__name__)
@@ -205,11 +208,28 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         "agency-action", action_text.title(item.title, desk.lang), status, notice=notice,
         error=status >= 400, item=item, run=_run(desk, item), **_words(desk),
         signup=signup_decision.signup_of(desk, item),
+        first_letter=_first_letter(desk, item),
         detail={k: v for k, v in item.detail.items() if k != "suggestions"},
         suggestions=_suggested(desk, item),
         may_work=may_work,
         confirmable=may_work and item.kind in CONFIRMABLE and item.status.value != "resolved",
     )  # fmt: skip
+
+
+def _first_letter(desk: Desk, item: ActionItem) -> list[str]:
+    """What the law asks of the agency's first letter on a new case (lawyer26 F1; Inning sends
+    the debtor no hand-over notice): read from the case's dossier while the item waits."""
+    case_id = item.detail.get("case_id")
+    if item.kind != "new_case" or item.status.value == "resolved" or not isinstance(case_id, str):
+        return []
+    found = desk.services.repos.cases.get(desk.agency_id, case_id)
+    if found is None or found[0].status != "open":
+        return []
+    case = found[0]
+    agency = desk.services.repos.agencies.get(desk.agency_id)
+    quote = agency_transfer_text(case.client_id, case.debtor_number, list(case.invoice_numbers))
+    return first_letter(case.dossier, amsterdam_date(desk.services.clock.now()), desk.lang,
+                        agency_iban=agency.third_party_iban if agency else None, quote=quote)  # fmt: skip
 
 
 def _suggested(desk: Desk, item: ActionItem) -> list[dict[str, object]]:
@@ -340,6 +360,8 @@ ONE = """{% extends "shell" %}{% block main %}
 </dl></section>
 {% if item.kind == 'client_money' and item.status.value != 'resolved' %}<section class="notice warning" aria-labelledby="cm-h"><h2 id="cm-h">{{ t.ag_client_money_title }}</h2>
 <p>{{ t.ag_client_money_whose }}</p><p>{{ t.ag_client_money_how }}</p></section>{% endif %}
+{% if first_letter %}<section class="notice warning" aria-labelledby="fl-h"><h2 id="fl-h">{{ t.ag_first_letter_title }}</h2>
+{% for p in first_letter %}<p>{{ p }}</p>{% endfor %}</section>{% endif %}
 {% if run %}{% set r = run.run %}<section aria-labelledby="run-h"><h2 id="run-h">{{ t.ag_run_title.format(run=r.run_id) }}</h2>
 <p>{{ t.ag_run_status }}: {{ t['ag_run_' + r.status.value] }}{% if r.approved_at %} ({{ r.approved_at|local }}){% endif %} · {{ t.ag_run_payout }}: {{ desk.money(r.payout_total) }} · {{ t.ag_run_transfers }}: {{ r.transfer_count }}</p>
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.ag_run_statements }}"><table><caption>{{ t.ag_run_statements }}</caption>
@@ -375,6 +397,7 @@ words(
         "ag_caption": "Acties van het bureau, oudste eerst", "ag_back": "Terug naar de bureau-acties",
         "today_agency": "Acties van het bureau", "today_agency_urgent": "{n} wachten, waarvan {urgent} geld tegenhouden (een geweigerd afschrift, een afdracht of geld van een opdrachtgever).",
         "ag_client_money_title": "Wat te doen",
+        "ag_first_letter_title": "Uw eerste brief aan de debiteur",
         "ag_client_money_whose": "Dit geld staat op de derdengeldenrekening van het bureau, maar het hoort bij een factuur die de opdrachtgever niet aan het bureau overdroeg: het is van de opdrachtgever, niet van het bureau. Het gaat niet vanzelf mee in de afdracht en er gaat geen provisie over.",
         "ag_client_money_how": "Maak het bedrag over aan de opdrachtgever en sluit daarna deze actie met een notitie (bijvoorbeeld de datum van de overboeking). Draagt de opdrachtgever de factuur alsnog over, boek de betaling dan hieronder op die factuur.",
         "ag_recount_hint": "Het aantal op Vandaag wordt bijgehouden bij elke wijziging; tel opnieuw als het niet lijkt te kloppen.",
@@ -400,6 +423,7 @@ words(
         "ag_caption": "The agency's actions, oldest first", "ag_back": "Back to the agency actions",
         "today_agency": "The agency's actions", "today_agency_urgent": "{n} waiting, {urgent} of them holding money up (a refused statement, a settlement or a client's money).",
         "ag_client_money_title": "What to do",
+        "ag_first_letter_title": "Your first letter to the debtor",
         "ag_client_money_whose": "This money is on the agency's third-party account, but it belongs with an invoice the client did not hand over to the agency: it is the client's, not the agency's. It is not part of a settlement by itself, and no commission is taken on it.",
         "ag_client_money_how": "Transfer the amount to the client, then close this item with a note (the day of the transfer, say). Should the client hand the invoice over after all, book the payment on that invoice below.",
         "ag_recount_hint": "The count on Today is kept up to date on every change; count again if it looks wrong.",

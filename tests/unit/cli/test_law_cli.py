@@ -84,6 +84,31 @@ def test_costs_json_breakdown(capsys):
     assert [b["rate_percent"] for b in data["bands"]] == ["15.00", "10.00"]
 
 
+def test_agreed_costs_above_the_staffel_are_said_to_be_cut_able(capsys):
+    """lawyer26 F2: 15 % of 10,000.00 is 1,500.00 where the staffel gives 875.00; the CLI
+    printed 1500.00 and nothing else, its JSON naming the agreed amount "staffel_exact"."""
+    code, out, err = run(capsys, "costs", "10000", "--b2b", "--percent", "15")
+    assert (code, out.strip()) == (0, "1500.00")
+    assert err.startswith("note: the agreed 1500.00 is above the staffel's 875.00")
+    assert "ECLI:NL:HR:2015:1868" in err
+    _, out, _ = run(capsys, "costs", "10000", "--b2b", "--percent", "15", "--vat", "--json")
+    data = json.loads(out)
+    assert (data["total"], data["staffel_costs"], data["staffel_total"]) == (
+        "1815.00",
+        "875.00",
+        "1058.75",
+    )
+    assert data["above_staffel"] is True
+    # 15 % of 2,000.00 is the staffel's own 300.00, and a fixed 30.00 is lifted to 40.00
+    for args in (["2000", "--b2b", "--percent", "15"], ["100", "--b2b", "--fixed", "30"]):
+        _, _, err = run(capsys, "costs", *args)
+        assert err == ""
+    _, out, _ = run(capsys, "costs", "2000", "--b2b", "--percent", "15", "--json")
+    assert json.loads(out)["above_staffel"] is False
+    _, out, _ = run(capsys, "costs", "2000", "--json")
+    assert "staffel_costs" not in json.loads(out)
+
+
 def test_interest_json_breakdown(capsys):
     _, out, _ = run(capsys, "interest", "1000", "2023-03-15", "2025-03-15", "--json")
     data = json.loads(out)

@@ -13,7 +13,7 @@ goes on at once.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -27,7 +27,9 @@ REASON = "Geleverd op 3-12, getekend door {{ debtor.name }}"
 END = "/v1/clients/C1/invoices/F1/resolve-dispute"
 
 
-def _disputed(world: Any, kind: str = "b2c", **debtor: Any) -> Any:
+def _disputed(
+    world: Any, kind: str = "b2c", disputed_on: date = date(2026, 12, 20), **debtor: Any
+) -> Any:
     SEEN.clear()
     a = world.agency_a
     world.clock.at = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
@@ -39,10 +41,10 @@ def _disputed(world: Any, kind: str = "b2c", **debtor: Any) -> Any:
     a.call("POST", "/v1/clients/C1/invoices", {"items": [
         invoice_row("F1", "D-1", amount="1000.00", invoice_date="2026-11-01", due_date="2026-11-15"),
     ]})  # fmt: skip
-    _days(world, client, date(2026, 11, 16), date(2026, 12, 20))
+    _days(world, client, date(2026, 11, 16), disputed_on)
     reply = a.call("POST", "/v1/clients/C1/invoices/F1/dispute", {"reason": "nooit geleverd"})
     assert reply.status == 200, reply.body
-    _days(world, client, date(2026, 12, 21), date(2027, 1, 10))
+    _days(world, client, disputed_on + timedelta(days=1), date(2027, 1, 10))
     return client
 
 
@@ -77,8 +79,9 @@ def test_a_consumer_is_told_once_and_collection_waits_for_the_day_the_notice_nam
     text = content.text
     assert "Onze toelichting: " + REASON in text  # printed as written, never rendered
     assert "Wij hervatten de invordering op 24-01-2027" in text
-    # principal, the 14-day letter's costs 150.00 and the interest to today
-    assert "Open op deze factuur op dit moment: € 1.156,03." in text
+    # principal and the interest to today: the 14-day letter's costs 150.00 are held by the
+    # dispute raised inside its term until the day named (lawyer26 F6; was € 1.156,03)
+    assert "Open op deze factuur op dit moment: € 1.006,03." in text
     assert text.split("ziet u op ")[1].startswith("http://localhost:7071/api/p/")
     # a retry (the answer lost) sends nothing twice
     again = world.agency_a.call("POST", END, {"message": REASON})
@@ -125,8 +128,10 @@ def test_closing_the_hold_item_is_a_persons_word_and_resumes_the_invoice(world: 
     assert repos.invoices.get(client.client_id, "F1").invoice.paused_until is None
     done = repos.actions.get(client.client_id, held.action_id)[0]
     assert done.resolution.startswith("gebeld op 10-1, uitkomst verteld")
-    _days(world, client, date(2027, 1, 11), date(2027, 1, 12))
-    assert _calls(world) == ["2027-01-11"]
+    # the call presumes the term ended: the dispute, raised inside it, moved the costs to
+    # 24-1 (lawyer26 F6), so the call waits for that day too (was 11-1)
+    _days(world, client, date(2027, 1, 11), date(2027, 1, 24))
+    assert _calls(world) == ["2027-01-24"]
 
 
 def test_a_consumer_no_channel_reaches_is_held_as_one_not_told(world: Any) -> None:
