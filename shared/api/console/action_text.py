@@ -340,6 +340,21 @@ def _why_nl(why: str) -> str:
     return _WHY_NL.get(why, re.sub(r"^credit note ", "creditnota ", why))
 
 
+def _corrected_how_nl(how: str) -> str:
+    """How a client's receipt was corrected (services.case_corrections), in Dutch."""
+    bank = re.fullmatch(
+        r"the bank's statement of (.+)'s own account books it on (\d{4})-(\d\d)-(\d\d)", how
+    )
+    if bank:
+        return f"het bankafschrift van de eigen rekening van {bank[1]} boekt haar op {bank[4]}-{bank[3]}-{bank[2]}"
+    again = re.fullmatch(
+        r"it is booked again on (\d{4})-(\d\d)-(\d\d), the day (.+)'s books give", how
+    )
+    if again:
+        return f"zij is opnieuw geboekt op {again[3]}-{again[2]}-{again[1]}, de dag uit de boekhouding van {again[4]}"
+    return how
+
+
 _MESSAGE_NL = {"reminder": "herinnering", "payment-plan message": "regelingsbericht",
                "letter": "brief", "message": "boodschap"}  # fmt: skip
 
@@ -656,6 +671,11 @@ _TITLES = shapes(
          lambda m: f"De eerdere betaling van {_plain_eur_nl(m[1])} die {m[2]} ontving op factuur {m[3]} "
                    f"van zaak {_case(m[4])}{_debtor(m[4], m[5])} op {m[8]}-{m[7]}-{m[6]} is teruggedraaid: "
                    f"vorder dit bedrag weer; de open hoofdsom is nu {_plain_eur_nl(m[9])}."),
+        (r"^Corrected: the payment of EUR (\S+) that (.+) received itself on invoice (\S+) of case (\S+) \(debtor (\S+)\), told as received on (\d{4})-(\d\d)-(\d\d): (.+)\. The same payment: nothing was taken back, do not collect it again\.$",
+         lambda m: f"Gecorrigeerd: de betaling van {_plain_eur_nl(m[1])} die {m[2]} rechtstreeks ontving op "
+                   f"factuur {m[3]} van zaak {_case(m[4])}{_debtor(m[4], m[5])}, gemeld als ontvangen op "
+                   f"{m[8]}-{m[7]}-{m[6]}: {_corrected_how_nl(m[9])}. Het is dezelfde betaling: er is niets "
+                   "teruggedraaid, vorder dit bedrag niet opnieuw."),
         (r"^Invoice (\S+) of case (\S+) \(debtor (\S+)\) is disputed: (.*)\. Stop collecting it until (.+) ends the dispute\.$",
          lambda m: f"Factuur {m[1]} van zaak {_case(m[2])}{_debtor(m[2], m[3])} wordt betwist: {m[4]}. "
                    f"Int haar niet verder tot {m[5]} de betwisting beëindigt."),

@@ -25,6 +25,22 @@ def test_the_case_news_reads_dutch():
             f"De eerdere betaling van € 500,00 die Tulp ontving op factuur TF-101 van zaak {name} "
             "op 20-01-2027 is teruggedraaid: vorder dit bedrag weer; de open hoofdsom is nu "
             "€ 800,00.",
+        f"Corrected: the payment of EUR 100.00 that Tulp received itself on invoice TF-101 of case "
+        f"{case_id} (debtor K101), told as received on 2027-01-20: the bank's statement of Tulp's "
+        "own account books it on 2027-01-22. The same payment: nothing was taken back, do not "
+        "collect it again.":
+            f"Gecorrigeerd: de betaling van € 100,00 die Tulp rechtstreeks ontving op factuur TF-101 "
+            f"van zaak {name}, gemeld als ontvangen op 20-01-2027: het bankafschrift van de eigen "
+            "rekening van Tulp boekt haar op 22-01-2027. Het is dezelfde betaling: er is niets "
+            "teruggedraaid, vorder dit bedrag niet opnieuw.",
+        f"Corrected: the payment of EUR 100.00 that Tulp received itself on invoice TF-101 of case "
+        f"{case_id} (debtor K101), told as received on 2027-01-20: it is booked again on "
+        "2027-01-18, the day Tulp's books give. The same payment: nothing was taken back, do not "
+        "collect it again.":
+            f"Gecorrigeerd: de betaling van € 100,00 die Tulp rechtstreeks ontving op factuur TF-101 "
+            f"van zaak {name}, gemeld als ontvangen op 20-01-2027: zij is opnieuw geboekt op "
+            "18-01-2027, de dag uit de boekhouding van Tulp. Het is dezelfde betaling: er is niets "
+            "teruggedraaid, vorder dit bedrag niet opnieuw.",
         f"Invoice TF-101 of case {case_id} (debtor K101) is disputed: nooit geleverd. Stop "
         "collecting it until Tulp ends the dispute.":
             f"Factuur TF-101 van zaak {name} wordt betwist: nooit geleverd. Int haar niet verder "
