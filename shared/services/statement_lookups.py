@@ -1,7 +1,8 @@
 """The matcher's lookups answered from Table Storage, for one client or a pooled account.
 
 Each lookup is one point or small range read of the matching index (``MatchIndex``), the
-learned payer accounts (``LearnedIbans``) or a debtor row, so a statement line costs a
+learned payer accounts (``LearnedIbans``), a debtor's invoice rows (``Invoices``) or a debtor
+row, so a statement line costs a
 bounded number of requests whatever the size of the portfolio. Debtor names (for "payer name
 matches") are read once per debtor and statement file.
 """
@@ -23,6 +24,7 @@ from datetime import date
 from typing import TypeVar
 
 from shared.adapters.tables.banking_repo import KnownPayers
+from shared.adapters.tables.debtor_open_invoices import read_open_of_debtor
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import betalingskenmerk
@@ -208,7 +210,7 @@ class ClientLookups:
         if plan is None:
             return []
         numbers = set(plan.invoice_numbers)
-        held = index.of_debtor(self.client.client_id, plan.debtor_number)
+        held = self._open_of(plan.debtor_number)
         return self._named(
             replace(i, plan_reference=reference) for i in held if i.number in numbers
         )
@@ -235,7 +237,15 @@ class ClientLookups:
         local = self._local(debtor)
         if local is None:
             return []
-        return self._named(self.repos.invoices.match_index.of_debtor(self.client.client_id, local))
+        return self._named(self._open_of(local))
+
+    def _open_of(self, number: str) -> list[OpenInvoice]:
+        """The debtor's open invoices (unprefixed number) from his invoice rows, named from his
+        row (read once a file, only when something is open): what the index's ``d|`` rows
+        answered until its version 5."""
+        return read_open_of_debtor(
+            self.repos.store, self.client.client_id, number, lambda: self.debtor(number)
+        )
 
     def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
         """Without names: many debtors may owe one amount (the matcher names the few it

@@ -16,10 +16,10 @@ missing, and :func:`redo_window_booking` writes them again:
   (:func:`shared.services.ledger.overpayment.overpayment_id`, :func:`overpayment_item`):
   written again, they collide with the ones that landed and are kept once;
 - the return reference and the payer's account are upserts of the same values;
-- the matching index rows of the payment's invoices are compared with the invoices (one range
-  read of the debtor's rows) and repaired where they differ (a crash between the invoices and
-  the index leaves them stale; the payment then finds the invoices written, so nothing else
-  would write the index again);
+- the matching index rows of the payment's invoices are compared with the invoices (one read
+  of their keys, :meth:`MatchIndexRepository.rows_of`) and repaired where they differ (a
+  crash between the invoices and the index leaves them stale; the payment then finds the
+  invoices written, so nothing else would write the index again);
 - the Today sums cannot tell whether a change was counted: they are marked uncounted and the
   next Today read counts them again from the invoices, payments and actions.
 
@@ -139,9 +139,12 @@ def _repair_index(repos: Repositories, client_id: str, payment: Payment) -> None
         return
     stored = repos.invoices.get_many(client_id, numbers)
     index = repos.invoices.match_index
-    indexed = {
-        i.number: i for i in index.of_debtor(client_id, payment.debtor_number) if i.number in stored
-    }
+    # the index's rows by their keys, of each invoice now and before this payment (a crash
+    # between the invoices and the index leaves the rows of before: their amount's key is that
+    # state's); the index's d| rows, read here until its version 5, are gone
+    states = [s.invoice for s in stored.values()]
+    states += [s.invoice.reverse_payment(payment.payment_id) for s in stored.values()]
+    indexed = index.rows_of(client_id, states)
     stale: list[OpenInvoice] = []
     current = []
     for number, found in stored.items():

@@ -46,6 +46,7 @@ from shared.adapters.tables.banking_repo import (
     KnownPayers,
     LineRecord,
 )
+from shared.adapters.tables.debtor_open_invoices import open_of_rows
 from shared.adapters.tables.invoices_repo import invoice_from_row, invoice_to_row
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.ledger_repo import (
@@ -80,7 +81,6 @@ from shared.domain.statements.batches import may_be_own_collection, names_batch
 from shared.domain.statements.designation import line_designation
 from shared.domain.statements.letter_asks import asked_in_term
 from shared.domain.statements.matching import (
-    RANGE_CAP,
     Allocation,
     Asked,
     AskedTotals,
@@ -127,12 +127,6 @@ LEDGER_OPS = MAX_BATCH - 1
 # a client's invoices held by payment plans, read in one page per window; a client with more
 # is asked per debtor booked (plans/service.py principal_first) as before
 PLAN_PAGE = 1000
-# a debtor with ledger rows has his invoice rows read for a payer's line up to this many (one
-# request, the store's page): his whole history when it is not longer (the rows his book needs
-# next: one read for both), else the index's page of his open invoices as before (codereview15
-# F3's long history). A page of rows costs one request as the index's page does; a smaller
-# page would cost a debtor of more rows three range reads and his book a fourth
-HISTORY_PAGE = 1000
 
 
 @dataclass(eq=False)
@@ -256,8 +250,6 @@ class StatementWindow:
         self.digest_lock = threading.Lock()  # read once, whichever prefetch thread asks
         # the window's reads each made once, whichever prefetch thread asks first
         self.once = SingleFlight()
-        # (client, debtor) -> his first page of invoice rows, None when there are more
-        self.short_pages: dict[tuple[str, str], list[Row] | None] = {}
         # (client, debtor) -> the debtor as the index rows named it (name and kind: the rows
         # are authoritative, match_index_repo VERSION 3), its row not read
         self.hinted: dict[tuple[str, str], Debtor] = {}
@@ -316,93 +308,35 @@ class StatementWindow:
         return self.once.get(self.answers, key, _raw)
 
     def _of_debtor_read(self, debtor: str) -> list[OpenInvoice]:
-        """A debtor's open invoices as the index's ``d|`` rows give them, from its invoice
-        rows instead: a debtor a payer's account names is a candidate whose claims the line's
-        totals read next, from the same rows (:meth:`_read_book`), so one range read serves
-        both where it took two (a range read is what grows with the table on Azurite:
-        docs/performance.md, round 15). Its name and kind, which the index rows carried, from
-        its own row: a point read, once a file, only when something of his is open. The same
-        invoices in the same order, at most a page (``RANGE_CAP``) as the index's read. A
-        debtor whose history may be long (:meth:`_history_may_be_long`) has his rows read up
-        to :data:`HISTORY_PAGE` (:meth:`_short_history`): more than that, and he is asked of
-        the index, as before."""
+        """A debtor's open invoices from his invoice rows: a debtor a payer's account names is
+        a candidate whose claims the line's totals read next, from the same rows
+        (:meth:`_read_book`), so one range read serves both (a range read is what grows with
+        the table on Azurite: docs/performance.md, round 15). His name and kind from his own
+        row: a point read, once a file, only when something of his is open (codereview15 F3).
+        The same invoices in the same order, at most a page (``RANGE_CAP``), as the index's
+        ``d|`` rows gave them until its version 5 (perf26). A debtor with a long paid history
+        costs a request per 1,000 of his rows, which his book reads anyway: perf16 asked the
+        index's ``d|`` page for him when his rows were more than a page, a read that no longer
+        exists."""
         client_id, local = self._split_key(debtor)
         client = self.by_id.get(client_id)
         part = self.parts.get(client_id)
         if client is None or part is None:
             return self.lookups.of_debtor(debtor)
-        if self._history_may_be_long(client_id, local):
-            short = self._short_history(client_id, local)
-            if short is None:
-                return self.lookups.of_debtor(debtor)
-            rows = short
-        else:
-            rows = self._invoice_rows(client.client_id, local)
-        found: Debtor | None = None
-        out: list[OpenInvoice] = []
-        for row in rows:
-            inv = invoice_from_row(row)
-            if not is_matchable(inv):
-                continue
-            # as read already, or as an index row named it (authoritative), else its row:
-            # read only for a debtor with something open (codereview15 F3)
-            found = found or (
-                part.known(local) or self.hinted.get((client_id, local)) or part.debtor(local)
+        rows = self._invoice_rows(client.client_id, local)
+
+        def named() -> Debtor | None:
+            # as read already, or as an index row named it (authoritative), else its row
+            return part.known(local) or self.hinted.get((client_id, local)) or part.debtor(local)
+
+        return [
+            replace(
+                inv,
+                number=self._key(client_id, inv.number),
+                debtor=self._key(client_id, inv.debtor),
             )
-            out.append(
-                OpenInvoice(
-                    number=self._key(client_id, inv.number),
-                    debtor=self._key(client_id, inv.debtor_number),
-                    debtor_name=found.name if found is not None else "",
-                    open_amount=inv.open_amount,
-                    payment_reference=inv.payment_reference,
-                    due_date=inv.due_date,
-                    debtor_kind=found.kind.value if found is not None else None,
-                )
-            )
-            if len(out) >= RANGE_CAP:
-                break
-        return out
-
-    def _history_may_be_long(self, client_id: str, number: str) -> bool:
-        """Whether a debtor's invoice rows may hold paid ones, so that reading them all to
-        find the open ones may cost more than the index's page of his open invoices (one
-        request, names included; :meth:`_short_history` reads one page of them at most): a
-        debtor with ledger rows has paid (or been credited) before, a known payer paying ahead
-        may have a long history with nothing open (codereview15 F3: 120 paid invoices read 362
-        rows and 2 point reads where the index read an empty page).
-        A debtor whose rows this window read already, or whom the client's digest of ledger
-        debtors (when in hand) shows without ledger rows, is read from his invoice rows."""
-        if (client_id, number) in self.invoice_rows:
-            return False
-        digest = self.ledger_digests.get(client_id)
-        return digest is None or ledger_digest.may_have(digest, number)
-
-    def _short_history(self, client_id: str, number: str) -> list[Row] | None:
-        """A debtor's invoice rows when there are at most :data:`HISTORY_PAGE` of them (one
-        request, kept for his book as :meth:`_invoice_rows` keeps them), else None (the rows
-        read are dropped: his book reads them all). Logged at scale 0.1, every debtor with a
-        ledger that a payer's account named had his invoice rows read for his book right after
-        the index's ``d|`` page (13 of 13): two range reads where one does (perf16)."""
-        key = (client_id, number)
-        rows = self.invoice_rows.get(key)
-        if rows is not None:
-            return rows
-
-        def _short_history() -> list[Row] | None:
-            self._ledger_debtors(client_id)  # before the invoices, as _invoice_rows reads them
-            page = self.repos.store.query(
-                schema.INVOICES,
-                pk=encode(client_id),
-                rk_range=prefix_range(schema.debtor_invoices_prefix(number)),
-                page_size=HISTORY_PAGE,
-            )
-            if page.continuation:
-                return None
-            self.invoice_rows[key] = list(page.rows)  # kept for his book
-            return self.invoice_rows[key]
-
-        return self.once.get(self.short_pages, key, _short_history)
+            for inv in open_of_rows(rows, named)
+        ]
 
     def _invoice_rows(self, client_id: str, number: str) -> list[Row]:
         """A debtor's invoice rows as stored, read once per window, after the client's digest

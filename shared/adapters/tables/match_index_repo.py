@@ -1,13 +1,19 @@
 """The matching index of open invoices on Table Storage: what a statement line looks up.
 
 One partition per client in the ``MatchIndex`` table; every open invoice (open, partially
-paid, disputed, money open) has four small rows, each a key a bank line can carry:
+paid, disputed, money open) has up to three small rows, each a key a bank line can carry:
 
 | RowKey                          | a line finds it by                                  |
 | ``r|<reference>|<number>``      | its betalingskenmerk / RF reference (point range)   |
 | ``t|<numeric tail>|<number>``   | the last digit group of its number ("nr 01483")      |
-| ``d|<debtor>|<number>``         | the debtor a known payer account belongs to          |
 | ``a|<open amount>|<number>``    | its open amount                                      |
+
+Until version 5 a fourth row, ``d|<debtor>|<number>``, gave the debtor a known payer account
+belongs to. The debtor's own invoice rows (``Invoices``, ``i|<debtor>|``) answer that
+(:mod:`shared.adapters.tables.debtor_open_invoices`), and a statement reads them anyway for the
+claims it books (perf26): the rows are written no more, and an index of an earlier version has
+them deleted the first time a statement meets its client (:meth:`MatchIndexRepository.
+ensure_built`); until then nothing reads them.
 
 Each row carries what the matcher needs (number, debtor, open amount, reference, due date,
 and since version 2 the debtor's name and kind), so a lookup is one point or small range read
@@ -59,6 +65,7 @@ from shared.ports.tables import (
     StorageError,
     TableStore,
     Value,
+    all_rows,
     prefix_range,
 )
 
@@ -69,8 +76,11 @@ BUILT = "~built"  # marker row: this client's open invoices have been indexed
 # the shape of the rows: 2 carries the debtor's name and kind, 3 on every row and kept up to
 # date with the debtor (authoritative); an index built before is built again (once) the first
 # time a statement meets its client; 4: the build's read of every debtor also learns the
-# debtors' own IBANs as known payers (shared/services/known_payers.py), once per client
-VERSION = 4
+# debtors' own IBANs as known payers (shared/services/known_payers.py), once per client; 5: no
+# ``d|`` rows (an index of version 4 has them deleted, the rest kept as it is)
+VERSION = 5
+SHAPED = 4  # from this version on the rows are today's but for the d| rows to delete
+LEGACY_DEBTOR = "d|"  # the prefix of the rows versions 1 to 4 wrote per open invoice
 RANGE_LIMIT = RANGE_CAP  # a lookup reads at most this many rows (a full page: no auto-booking)
 
 
@@ -88,7 +98,6 @@ def index_rows(inv: Invoice, debtor: Debtor | None = None) -> dict[str, Row]:
     if not is_matchable(inv):
         return {}
     pk = encode(inv.client_id)
-    number = encode(inv.number)
     data: dict[str, Value] = {
         "Number": inv.number,
         "Debtor": inv.debtor_number,
@@ -99,15 +108,23 @@ def index_rows(inv: Invoice, debtor: Debtor | None = None) -> dict[str, Row]:
     if debtor is not None and debtor.number == inv.debtor_number:
         data["Name"] = debtor.name
         data["Kind"] = debtor.kind.value
-    keys = [
-        f"d|{encode(inv.debtor_number)}|{number}",
-        f"a|{amount_key(inv.open_amount)}|{number}",
-    ]
+    keys = [_amount_rk(inv.number, inv.open_amount), *_named_keys(inv)]
+    return {rk: Row(pk, rk, dict(data)) for rk in keys}
+
+
+def _amount_rk(number: str, cents: int) -> str:
+    return f"a|{amount_key(cents)}|{encode(number)}"
+
+
+def _named_keys(inv: Invoice) -> list[str]:
+    """The keys the invoice's number and reference give, whatever it owes."""
+    number = encode(inv.number)
+    keys = []
     if tail := numeric_tail(inv.number):  # a number without digits has no tail to look up
         keys.append(f"t|{encode(tail)}|{number}")
     if inv.payment_reference and (reference := normalise_number(inv.payment_reference)):
         keys.append(f"r|{encode(reference)}|{number}")
-    return {rk: Row(pk, rk, dict(data)) for rk in keys}
+    return keys
 
 
 def _open_invoice(row: Row) -> OpenInvoice:
@@ -186,10 +203,7 @@ class MatchIndexRepository:
     ) -> None:
         """The index said ``stale``, the invoices say ``current``: make the index agree."""
         pk = encode(client_id)
-        ops = [
-            Op(OpKind.DELETE, Row(pk, f"a|{amount_key(s.open_amount)}|{encode(s.number)}"))
-            for s in stale
-        ]
+        ops = [Op(OpKind.DELETE, Row(pk, _amount_rk(s.number, s.open_amount))) for s in stale]
         self._write(ops)
         self.update(client_id, [(None, inv) for inv in current])
         for inv in current:
@@ -240,7 +254,45 @@ class MatchIndexRepository:
         return self._range(client_id, f"t|{encode(tail)}|")
 
     def of_debtor(self, client_id: str, debtor: str) -> list[OpenInvoice]:
-        return self._range(client_id, f"d|{encode(debtor)}|")
+        """The index's rows of a debtor's invoices as stored, in number order, at most a page:
+        his invoice rows read (every page), then their keys (:meth:`rows_of`). What the index
+        holds, stale or not, for checks and repairs; the matcher reads his open invoices from
+        his invoice rows (:mod:`shared.adapters.tables.debtor_open_invoices`)."""
+        from shared.adapters.tables import schema
+        from shared.adapters.tables.invoices_repo import invoice_from_row  # imports this module
+
+        invoices = [
+            invoice_from_row(row)
+            for row in all_rows(
+                self.store,
+                schema.INVOICES,
+                pk=encode(client_id),
+                rk_range=prefix_range(schema.debtor_invoices_prefix(debtor)),
+            )
+        ]
+        found = self.rows_of(client_id, invoices)
+        return [found[i.number] for i in invoices if i.number in found][:RANGE_LIMIT]
+
+    def rows_of(self, client_id: str, invoices: Iterable[Invoice]) -> dict[str, OpenInvoice]:
+        """The index's row of each invoice (by number; none where it holds none), found by the
+        keys the invoice's fields give: its number's tail, its reference, its open amount. An
+        invoice given in several states (the redo gives the state before its payment too) has
+        the keys of each read. The rows of an invoice are written together with the same data:
+        the first found answers. One ``get_many``."""
+        keys: dict[str, str] = {}  # row key -> invoice number, in the order to prefer
+        for inv in invoices:
+            named = _named_keys(inv)
+            owed = [_amount_rk(inv.number, inv.open_amount)] if inv.open_amount > 0 else []
+            for rk in [*named, *owed]:
+                keys.setdefault(rk, inv.number)
+        if not keys:
+            return {}
+        rows = self.store.get_many(MATCH_INDEX, encode(client_id), list(keys))
+        found: dict[str, OpenInvoice] = {}
+        for rk, number in keys.items():
+            if rk in rows and number not in found:
+                found[number] = _open_invoice(rows[rk])
+        return found
 
     def by_amount(self, client_id: str, amount: int, limit: int) -> list[OpenInvoice]:
         if amount <= 0:
@@ -291,7 +343,10 @@ class MatchIndexRepository:
         """Invoices written before the index existed are indexed once, the first time a
         statement meets the client (one point read afterwards); an index of an earlier
         :data:`VERSION` is written again once, in the current shape, when ``debtors`` (every
-        debtor of the client) is given. True when it built.
+        debtor of the client) is given. True when it built. An index of version 4 has only its
+        ``d|`` rows to lose (:meth:`drop_debtor_rows`): they are deleted and the index marked,
+        its other rows left as they are; one of an earlier version loses them too, then is
+        written again.
 
         The rows are written from a read of every open invoice (and debtor), and plain upserts
         would put back the rows of an invoice another writer changed in between (a credit
@@ -307,6 +362,13 @@ class MatchIndexRepository:
             self._built.add(client_id)
         if marker is not None and (debtors is None or version >= VERSION):
             return False
+        if marker is not None:  # built before version 5: its d| rows go, whatever follows
+            dropped = self.drop_debtor_rows(client_id)
+            if version >= SHAPED:  # the other rows are today's: marked, not written again
+                rows_before = int(marker.data.get("Rows") or 0)
+                self._mark(client_id, max(rows_before - dropped, 0), VERSION)
+                self._built.add(client_id)
+                return True
         known = {d.number: d for d in debtors()} if debtors is not None else None
         read = list(open_invoices())
         rows = self.rebuild(client_id, read, known, mark=False)
@@ -318,6 +380,25 @@ class MatchIndexRepository:
         if known is not None:
             self._built.add(client_id)
         return True
+
+    def drop_debtor_rows(self, client_id: str) -> int:
+        """Delete the client's ``d|`` rows (versions 1 to 4 wrote one per open invoice; nothing
+        reads them since version 5): a page read of them (1,000 rows) and their deletes in full
+        transactions, page after page. Idempotent: a row another worker deleted first makes its
+        transaction fail and the deletes go one at a time (:meth:`_write`). Returns how many
+        were read."""
+        pk = encode(client_id)
+        dropped = 0
+        token: str | None = None
+        while True:
+            page = self.store.query(
+                MATCH_INDEX, pk=pk, rk_range=prefix_range(LEGACY_DEBTOR), continuation=token
+            )
+            self._write([Op(OpKind.DELETE, Row(pk, row.rk)) for row in page.rows])
+            dropped += len(page.rows)
+            token = page.continuation
+            if not token:
+                return dropped
 
     def _settle_build(
         self,
