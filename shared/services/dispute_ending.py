@@ -31,7 +31,7 @@ from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ActionStatus, ContactKind
-from shared.domain.sms import fold_to_gsm, longest_start, sms_parts
+from shared.domain.sms import fold_to_gsm, is_gsm7, longest_start, sms_parts
 from shared.services.conversations.by_hand import ByHandService, HandMessage
 from shared.services.dunning import DunningService
 from shared.services.ended_items import UNTOLD
@@ -134,14 +134,28 @@ def resumes_words(language: str, day: date, *, sms: bool = False) -> str:
 
 
 @dataclass(frozen=True)
+class NoticeSent:
+    """What the debtor's notice carried, for the caller to see (texts26: an SMS cut the
+    client's reason and nobody knew): its channel; by SMS its parts and encoding ("gsm7",
+    "ucs2"); ``reason``: "whole", "shortened" (cut at a word, marked), "left_out" (none of it
+    fitted) or "none" (no reason given)."""
+
+    channel: Channel
+    reason: str
+    sms_parts: int | None = None
+    sms_encoding: str | None = None
+
+
+@dataclass(frozen=True)
 class DisputeEnded:
     """The invoice open again; ``notice``: the outbox key of the debtor's notice (None: not
     told); ``resumes_on``: the day the workflow may go on (None: at once; date.max: when a
-    person resumes the invoice)."""
+    person resumes the invoice); ``sent``: what the notice carried (None: not told)."""
 
     invoice: Invoice
     notice: str | None
     resumes_on: date | None
+    sent: NoticeSent | None = None
 
 
 def clean_message(text: str) -> str:
@@ -222,7 +236,7 @@ class DisputeEndingService:
     ) -> DisputeEnded:
         today = amsterdam_date(self.clock.now())
         resumes_on: date | None = None
-        sent: str | None = None
+        sent: tuple[str, NoticeSent] | None = None
         # paid in full while disputed: nothing resumes, so nothing to tell or hold; a debtor
         # told (the notice, or a person's message that names the day: :meth:`told_by_hand`)
         # has until that day
@@ -254,16 +268,24 @@ class DisputeEndingService:
             found = self.repos.invoices.get(client.client_id, number)
             assert found is not None
             invoice = found.invoice
-        return DisputeEnded(invoice, sent, resumes_on)
+        if sent is None:
+            return DisputeEnded(invoice, None, resumes_on)
+        return DisputeEnded(invoice, sent[0], resumes_on, sent[1])
 
-    def _send(self, client: Client, debtor: Debtor, notice: HandMessage, author: str) -> str:
+    def _send(
+        self, client: Client, debtor: Debtor, notice: HandMessage, author: str
+    ) -> tuple[str, NoticeSent]:
+        """The notice queued (once: a retry finds it) and what it carried; a retry measures
+        the same notice again rather than sending it."""
         assert notice.idempotency_key is not None
+        reason = "whole" if dict(notice.values).get("dispute_answer") else "none"
+        what = NoticeSent(notice.channel, reason)
+        if notice.channel is Channel.SMS:
+            notice, what = self._fitted_sms(client, debtor, notice)
         sent = self.by_hand.sent_under(client.client_id, debtor.number, notice.idempotency_key)
         if sent is None:
-            if notice.channel is Channel.SMS:
-                notice = self._fitted_sms(client, debtor, notice)
             sent = self.by_hand.send_by_hand(client.client_id, debtor.number, notice, author).key
-        return sent
+        return sent, what
 
     def told_by_hand(self, client: Client, debtor_number: str, tell: HandMessage) -> HandMessage:
         """A person's message ending the dispute (the item's decision), closed by the notice's
@@ -351,9 +373,17 @@ class DisputeEndingService:
             agency_transfer_text(client.client_id, debtor.number, [number]),
         )
 
-    def _fitted_sms(self, client: Client, debtor: Debtor, draft: HandMessage) -> HandMessage:
+    def _fitted_sms(
+        self, client: Client, debtor: Debtor, draft: HandMessage
+    ) -> tuple[HandMessage, NoticeSent]:
         """The SMS notice in at most :data:`SMS_PARTS` parts (see there), measured as it is
-        sent: after the dispute ended (while disputed, the open amount leaves it out)."""
+        sent: after the dispute ended (while disputed, the open amount leaves it out); and
+        what it carries.
+
+        A reason GSM-7 cannot carry (an emoji, Cyrillic, Arabic) makes the whole SMS UCS-2,
+        67 characters a part: the facts alone (the portal link is some 110 of them) are then
+        more than 3 parts, so such a reason goes as far as its GSM-7 start reaches and the
+        caller is told it was shortened or left out (texts26: to send it whole another way)."""
         lang = debtor.language.value if debtor.language.value in SMS_WORDS else "nl"
         values = dict(draft.values)
         answer = values.get("dispute_answer", "")
@@ -364,14 +394,21 @@ class DisputeEndingService:
         def text(message: HandMessage) -> str:
             return self.by_hand.text_of(client.client_id, debtor.number, message)
 
+        def sent(message: HandMessage, reason: str) -> tuple[HandMessage, NoticeSent]:
+            shown = text(message)
+            encoding = "gsm7" if is_gsm7(shown) else "ucs2"
+            return message, NoticeSent(Channel.SMS, reason, sms_parts(shown), encoding)
+
         if not answer:
-            return draft
+            return sent(draft, "none")
         # a blank stands for the reason: its words' room measured, one character to spare
         start = longest_start(text(said(" ")), answer, SMS_PARTS, SMS_WORDS[lang][1])
         fitted = said(start)
         # should the rendering have changed a length, the reason is left out rather than the
         # SMS going longer
-        return fitted if start and sms_parts(text(fitted)) <= SMS_PARTS else said("")
+        if start and sms_parts(text(fitted)) <= SMS_PARTS:
+            return sent(fitted, "whole" if start == answer else "shortened")
+        return sent(said(""), "left_out")
 
     def _key(self, client: Client, debtor: Debtor, number: str) -> str:
         """One key per dispute ended: the dispute's own contact entry (a later dispute of the
