@@ -290,9 +290,25 @@ class DisputeEndingService:
     def told_by_hand(self, client: Client, debtor_number: str, tell: HandMessage) -> HandMessage:
         """A person's message ending the dispute (the item's decision), closed by the notice's
         own sentence naming the day collection resumes, in the debtor's language: the
-        invoice is paused until then as after the notice (``end(told_otherwise=True)``)."""
-        if not tell.body:  # a quick text or template goes as written (the console gives a body)
-            return tell
+        invoice is paused until then as after the notice (``end(told_otherwise=True)``).
+
+        A quick text goes as its words with that sentence after them (it went as written,
+        naming no day, while the invoice paused 14 days: review24 N4); what cannot carry the
+        sentence (a workflow template, WhatsApp's approved template outside the window) is
+        refused, so no pause is taken that the debtor was not told of."""
+        if tell.quick_text:
+            quick = self.by_hand.quick_text(client.client_id, tell.quick_text)
+            if quick.channel is not tell.channel:  # by_hand's own refusal, said as it says it
+                self.by_hand.check(client.client_id, debtor_number, tell)
+            tell = replace(tell, quick_text=None, subject=quick.subject, body=quick.text,
+                           whatsapp_template=tell.whatsapp_template or quick.whatsapp_template)  # fmt: skip
+        if not tell.body or not self._free_text(client, debtor_number, tell.channel):
+            raise Invalid(
+                "a message ending a dispute names the day collection resumes: write it or "
+                "pick a quick text (a workflow template or a WhatsApp template cannot say it)",
+                field="template" if tell.template else "channel",
+                code="dispute_end_names_the_day",
+            )
         debtor = self._debtor(client, debtor_number)
         lang = debtor.language.value if debtor.language.value in CASE_GOES_ON else "nl"
         cases = [c for n in tell.invoices if (c := self._case_holder(client, debtor, n))]
@@ -303,6 +319,14 @@ class DisputeEndingService:
         day = amsterdam_date(self.clock.now()) + timedelta(days=ANSWER_DAYS)
         said = resumes_words(debtor.language.value, day)
         return replace(tell, body=f"{tell.body.rstrip()}\n{said}")
+
+    def _free_text(self, client: Client, debtor_number: str, channel: Channel) -> bool:
+        """Not refused for want of words of our own: WhatsApp outside the debtor's window
+        sends only an approved template (a channel not reached at all is by_hand's refusal)."""
+        if channel is not Channel.WHATSAPP:
+            return True
+        reach = self.by_hand.channels_for(client.client_id, debtor_number)
+        return not any(a.channel is channel and a.available and not a.free_text for a in reach)
 
     def resume_held(self, item: ActionItem, author: str) -> None:
         """A person closes the item that holds a consumer's invoice after his dispute ended
