@@ -50,3 +50,9 @@ def test_no_letter_grows_a_page_for_it_wherever_the_payment_block_falls() -> Non
         spec = replace(SPEC, paragraphs=SPEC.paragraphs[:1] * n)
         without = len(read(render_letter(spec)).pages)
         assert len(read(render_letter(replace(spec, portal_url=LINK))).pages) == without, n
+
+
+def test_a_letter_whose_text_gives_the_link_does_not_print_it_twice() -> None:
+    said = "Uw overzicht, betalen met iDEAL, uitstel vragen of bezwaar maken: " + LINK
+    pdf = render_letter(replace(SPEC, paragraphs=(*SPEC.paragraphs[:2], said), portal_url=LINK))
+    assert _text(pdf).count(LINK) == 1

@@ -7,13 +7,11 @@ encoding, and whether the reason was shortened or left out; e-mail and WhatsApp 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from shared.domain.messaging import Channel
 from shared.domain.sms import sms_parts
 from tests.unit.dunning.test_dispute_ended_debtor_told import END, _disputed, _notices
-from tests.unit.dunning.test_dispute_ended_sms_capped import SMS_ONLY
+from tests.unit.dunning.test_dispute_ended_sms_capped import SMS_ONLY, whatsapp_window_open
 
 LONG = ("Volgens onze administratie is de bestelling op 3 december geleverd en in goede orde "
         "ontvangen; de financiele afdeling heeft de pakbon gecontroleerd. ") * 4  # fmt: skip
@@ -69,14 +67,7 @@ def test_by_email_the_reason_goes_whole_and_no_parts_are_named(world: Any) -> No
 def test_by_whatsapp_a_thousand_characters_in_another_script_go_whole(
     world: Any, monkeypatch: Any
 ) -> None:
-    by_hand = world.services.by_hand
-    real = by_hand.channels_for
-
-    def window_open(client_id: str, debtor: str) -> list[Any]:  # the debtor wrote on WhatsApp
-        return [replace(a, available=a.channel is Channel.WHATSAPP, free_text=True)
-                for a in real(client_id, debtor)]  # fmt: skip
-
-    monkeypatch.setattr(by_hand, "channels_for", window_open)
+    whatsapp_window_open(world, monkeypatch)
     reason = (CYRILLIC + " 😀 ") * 15
     reason = reason[:1000].strip()
     body, text = _end(world, reason, **SMS_ONLY, whatsapp_consent=True)
