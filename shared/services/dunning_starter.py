@@ -64,7 +64,9 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
         "vermeerderd met de {{ interest_name }}."
         "{% if costs_vat %} Dit bedrag is inclusief {{ costs_vat|money }} btw (21 % over {{ costs_excl_vat|money }}): "
         "{{ client.name }} kan de btw niet verrekenen en brengt haar daarom bij u in rekening.{% endif %}"
-        "\n\n\nWilt u {{ total|money }} overmaken naar {{ client.iban }} ten name van {{ client.name }} onder vermelding van " + _QUOTE_NL + "?"
+        "\n\n\nWilt u {{ total|money }} overmaken naar {{ client.iban }} ten name van {{ client.name }} onder vermelding van "
+        + _QUOTE_NL
+        + "?"
         "{% if portal_link %}\n\n\nUw overzicht, betalen met iDEAL, uitstel vragen of bezwaar maken: {{ portal_link }}{% endif %}"
         "\n\n\nMet vriendelijke groet,\n{{ client.name }}",
         fourteen_day_letter=True,
@@ -102,7 +104,9 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
         "plus the {{ interest_name }}."
         "{% if costs_vat %} This amount includes {{ costs_vat|money }} VAT (21 % of {{ costs_excl_vat|money }}): "
         "{{ client.name }} cannot deduct the VAT and therefore charges it to you.{% endif %}"
-        "\n\n\nPlease transfer {{ total|money }} to {{ client.iban }} in the name of {{ client.name }} quoting " + _QUOTE_EN + "."
+        "\n\n\nPlease transfer {{ total|money }} to {{ client.iban }} in the name of {{ client.name }} quoting "
+        + _QUOTE_EN
+        + "."
         "{% if portal_link %}\n\n\nYour overview, pay with iDEAL, ask for postponement or dispute an invoice: {{ portal_link }}{% endif %}"
         "\n\n\nKind regards,\n{{ client.name }}",
         fourteen_day_letter=True,
