@@ -509,7 +509,11 @@ class PortalApp:
         lines = [line(i) for i in payable]
         done = req.query.get("done", "")
         if not notice and f"done_{done}" in t:
-            notice = t[f"done_{done}"]
+            # "with the costs we announced" only to a debtor who was announced costs: a 14-day
+            # term running or costs on a claim (texts26: said to every debtor)
+            announced = view.term is not None or any(c.open.costs for c in view.claims.values())
+            notice = t.get(f"done_{done}_no_costs", "") if not announced else ""
+            notice = notice or t[f"done_{done}"]
         total = money(view.total)
         response = self._page(
             "overview", status, lang, view.client, title=t["title"], debtor=view.debtor,

@@ -277,12 +277,13 @@ class DisputeEndingService:
     ) -> tuple[str, NoticeSent]:
         """The notice queued (once: a retry finds it) and what it carried; a retry measures
         the same notice again rather than sending it."""
-        assert notice.idempotency_key is not None
+        key = notice.idempotency_key
+        assert key is not None
         reason = "whole" if dict(notice.values).get("dispute_answer") else "none"
         what = NoticeSent(notice.channel, reason)
         if notice.channel is Channel.SMS:
             notice, what = self._fitted_sms(client, debtor, notice)
-        sent = self.by_hand.sent_under(client.client_id, debtor.number, notice.idempotency_key)
+        sent = self.by_hand.sent_under(client.client_id, debtor.number, key)
         if sent is None:
             sent = self.by_hand.send_by_hand(client.client_id, debtor.number, notice, author).key
         return sent, what
