@@ -182,7 +182,13 @@ def _term_text(
     if term is None:
         return ""
     vat = t["term_vat"].format(vat=money(term.costs_vat)) if term.costs_vat else ""
-    return t["term"].format(day=day(term.last_day), amount=money(term.pay_within),
+    # the invoices the term is for: beside other open invoices its amount is not the page's
+    # total, and a debtor could not tell which it was (texts26: "Betaal uiterlijk 02-04-2025
+    # € 504,93" under a total of € 625,79)
+    *first, last = term.invoice_numbers or ("",)
+    numbers = f"{', '.join(first)} {t['and']} {last}" if first else last
+    what = t["term_many" if first else "term_one"].format(numbers=numbers)
+    return t["term"].format(day=day(term.last_day), amount=money(term.pay_within), what=what,
                             costs=money(term.costs), vat=vat)  # fmt: skip
 
 
