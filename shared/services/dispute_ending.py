@@ -50,15 +50,28 @@ WORDS = {
     "nl": ("Uw bezwaar tegen factuur {{{{ dispute_invoice }}}}",
            "Wij hebben uw bezwaar tegen factuur {{{{ dispute_invoice }}}} behandeld. "
            "Wij houden de factuur staande; de betwisting is afgesloten.\n{reason}"
-           "Open op deze factuur op dit moment: {{{{ total | money }}}}.\n{resumes}\n"
+           "Open op deze factuur op dit moment: {{{{ total | money }}}}.\n{pay}{resumes}\n"
            "Uw factuur en wat u betaalde ziet u op {{{{ portal_link }}}}",
            "Onze toelichting: {{{{ dispute_answer }}}}\n"),
     "en": ("Your objection to invoice {{{{ dispute_invoice }}}}",
            "We have looked into your objection to invoice {{{{ dispute_invoice }}}}. "
            "We maintain the invoice; the dispute is closed.\n{reason}"
-           "Open on this invoice today: {{{{ total | money }}}}.\n{resumes}\n"
+           "Open on this invoice today: {{{{ total | money }}}}.\n{pay}{resumes}\n"
            "Your invoice and what you paid are on {{{{ portal_link }}}}",
            "Our explanation: {{{{ dispute_answer }}}}\n"),
+}  # fmt: skip
+# whom to pay and what to quote, as the portal and the starter letters say it (texts26: the
+# notice named what was open but no account to pay it to), and who writes (it was signed by
+# nobody); template code of our own, the invoice number a value
+PAYS = {
+    "nl": ("{% if client.iban %}Maak het over naar {{ client.iban }} ten name van {{ client.name }} "
+           "onder vermelding van {% if betalingskenmerk %}betalingskenmerk {{ betalingskenmerk }}"
+           "{% else %}{{ debtor.number }} {{ dispute_invoice }}{% endif %}.\n{% endif %}",
+           "\nMet vriendelijke groet,\n{{ client.name }}"),
+    "en": ("{% if client.iban %}Transfer it to {{ client.iban }} in the name of {{ client.name }} "
+           "quoting {% if betalingskenmerk %}payment reference {{ betalingskenmerk }}"
+           "{% else %}{{ debtor.number }} {{ dispute_invoice }}{% endif %}.\n{% endif %}",
+           "\nKind regards,\n{{ client.name }}"),
 }  # fmt: skip
 # the day collection goes on, said the same way by the notice and by a person's message on the
 # dispute item's decision (both pause the invoice until then); second, its shorter SMS form
@@ -366,9 +379,10 @@ class DisputeEndingService:
                                        ("dispute_invoice", number), *extra))  # fmt: skip
         subject, body, said = WORDS[lang]
         goes_on = CASE_GOES_ON[lang][0] if case else resumes_words(lang, day)
-        text = body.format(resumes=goes_on, reason=said.format() if reason else "")
-        if case:
-            text += SIGNED[lang]
+        pay, signed = PAYS[lang]
+        text = body.format(resumes=goes_on, reason=said.format() if reason else "",
+                           pay="" if case else pay)  # fmt: skip
+        text += SIGNED[lang] if case else signed
         return HandMessage(
             channel,
             # a subject only where the channel has one (WhatsApp's was refused: notice24)
