@@ -182,7 +182,13 @@ def _term_text(
     if term is None:
         return ""
     vat = t["term_vat"].format(vat=money(term.costs_vat)) if term.costs_vat else ""
-    return t["term"].format(day=day(term.last_day), amount=money(term.pay_within),
+    # the invoices the term is for: beside other open invoices its amount is not the page's
+    # total, and a debtor could not tell which it was (texts26: "Betaal uiterlijk 02-04-2025
+    # € 504,93" under a total of € 625,79)
+    *first, last = term.invoice_numbers or ("",)
+    numbers = f"{', '.join(first)} {t['and']} {last}" if first else last
+    what = t["term_many" if first else "term_one"].format(numbers=numbers)
+    return t["term"].format(day=day(term.last_day), amount=money(term.pay_within), what=what,
                             costs=money(term.costs), vat=vat)  # fmt: skip
 
 
@@ -509,7 +515,11 @@ class PortalApp:
         lines = [line(i) for i in payable]
         done = req.query.get("done", "")
         if not notice and f"done_{done}" in t:
-            notice = t[f"done_{done}"]
+            # "with the costs we announced" only to a debtor who was announced costs: a 14-day
+            # term running or costs on a claim (texts26: said to every debtor)
+            announced = view.term is not None or any(c.open.costs for c in view.claims.values())
+            notice = t.get(f"done_{done}_no_costs", "") if not announced else ""
+            notice = notice or t[f"done_{done}"]
         total = money(view.total)
         response = self._page(
             "overview", status, lang, view.client, title=t["title"], debtor=view.debtor,

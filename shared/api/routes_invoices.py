@@ -208,8 +208,15 @@ def register(router: Router, services: Services) -> None:
             client, ctx.params["invoice"], principal(ctx).key_id,
             message=body.message, notify=body.notify_debtor,
         )  # fmt: skip
+        sent = ended.sent
         return ApiResponse(body={**invoice_out(ended.invoice), "notice": ended.notice,
-                                 "collection_resumes_on": _iso(ended.resumes_on)})  # fmt: skip
+                                 "collection_resumes_on": _iso(ended.resumes_on),
+                                 # what the notice carried (texts26): an SMS may cut the reason
+                                 "notice_channel": sent.channel.value if sent else None,
+                                 "notice_sms_parts": sent.sms_parts if sent else None,
+                                 "notice_sms_encoding": sent.sms_encoding if sent else None,
+                                 "reason_shortened": sent is not None and sent.reason == "shortened",
+                                 "reason_left_out": sent is not None and sent.reason == "left_out"})  # fmt: skip
 
     def put_pdf(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])

@@ -676,6 +676,27 @@ class DisputeEndedOut(InvoiceOut):
         "client's (an invoice the agency collects: the notice names the agency); 9999-12-31: "
         "when a person resumes the invoice (a consumer not told)",
     )
+    notice_channel: str | None = Field(
+        default=None, description="The channel the notice went by (email, sms, whatsapp, letter)"
+    )
+    notice_sms_parts: int | None = Field(
+        default=None, description="By SMS: the parts it was billed as (at most 3)"
+    )
+    notice_sms_encoding: str | None = Field(
+        default=None,
+        description="By SMS: gsm7 (153 characters a part) or ucs2 (67 a part: a character "
+        "GSM-7 lacks, such as an emoji or another script)",
+    )
+    reason_shortened: bool = Field(
+        default=False,
+        description="The message was cut at a word and marked '(ingekort)' to keep the SMS "
+        "to 3 parts; by e-mail, WhatsApp and letter it goes whole",
+    )
+    reason_left_out: bool = Field(
+        default=False,
+        description="None of the message fitted the SMS (its first words already need "
+        "UCS-2 or more room): tell the debtor another way",
+    )
 
 
 class PageOut(BaseModel):

@@ -31,7 +31,7 @@ from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ActionStatus, ContactKind
-from shared.domain.sms import fold_to_gsm, longest_start, sms_parts
+from shared.domain.sms import fold_to_gsm, is_gsm7, longest_start, sms_parts
 from shared.services.conversations.by_hand import ByHandService, HandMessage
 from shared.services.dunning import DunningService
 from shared.services.ended_items import UNTOLD
@@ -50,15 +50,28 @@ WORDS = {
     "nl": ("Uw bezwaar tegen factuur {{{{ dispute_invoice }}}}",
            "Wij hebben uw bezwaar tegen factuur {{{{ dispute_invoice }}}} behandeld. "
            "Wij houden de factuur staande; de betwisting is afgesloten.\n{reason}"
-           "Open op deze factuur op dit moment: {{{{ total | money }}}}.\n{resumes}\n"
+           "Open op deze factuur op dit moment: {{{{ total | money }}}}.\n{pay}{resumes}\n"
            "Uw factuur en wat u betaalde ziet u op {{{{ portal_link }}}}",
            "Onze toelichting: {{{{ dispute_answer }}}}\n"),
     "en": ("Your objection to invoice {{{{ dispute_invoice }}}}",
            "We have looked into your objection to invoice {{{{ dispute_invoice }}}}. "
            "We maintain the invoice; the dispute is closed.\n{reason}"
-           "Open on this invoice today: {{{{ total | money }}}}.\n{resumes}\n"
+           "Open on this invoice today: {{{{ total | money }}}}.\n{pay}{resumes}\n"
            "Your invoice and what you paid are on {{{{ portal_link }}}}",
            "Our explanation: {{{{ dispute_answer }}}}\n"),
+}  # fmt: skip
+# whom to pay and what to quote, as the portal and the starter letters say it (texts26: the
+# notice named what was open but no account to pay it to), and who writes (it was signed by
+# nobody); template code of our own, the invoice number a value
+PAYS = {
+    "nl": ("{% if client.iban %}Maak het over naar {{ client.iban }} ten name van {{ client.name }} "
+           "onder vermelding van {% if betalingskenmerk %}betalingskenmerk {{ betalingskenmerk }}"
+           "{% else %}{{ debtor.number }} {{ dispute_invoice }}{% endif %}.\n{% endif %}",
+           "\nMet vriendelijke groet,\n{{ client.name }}"),
+    "en": ("{% if client.iban %}Transfer it to {{ client.iban }} in the name of {{ client.name }} "
+           "quoting {% if betalingskenmerk %}payment reference {{ betalingskenmerk }}"
+           "{% else %}{{ debtor.number }} {{ dispute_invoice }}{% endif %}.\n{% endif %}",
+           "\nKind regards,\n{{ client.name }}"),
 }  # fmt: skip
 # the day collection goes on, said the same way by the notice and by a person's message on the
 # dispute item's decision (both pause the invoice until then); second, its shorter SMS form
@@ -134,14 +147,28 @@ def resumes_words(language: str, day: date, *, sms: bool = False) -> str:
 
 
 @dataclass(frozen=True)
+class NoticeSent:
+    """What the debtor's notice carried, for the caller to see (texts26: an SMS cut the
+    client's reason and nobody knew): its channel; by SMS its parts and encoding ("gsm7",
+    "ucs2"); ``reason``: "whole", "shortened" (cut at a word, marked), "left_out" (none of it
+    fitted) or "none" (no reason given)."""
+
+    channel: Channel
+    reason: str
+    sms_parts: int | None = None
+    sms_encoding: str | None = None
+
+
+@dataclass(frozen=True)
 class DisputeEnded:
     """The invoice open again; ``notice``: the outbox key of the debtor's notice (None: not
     told); ``resumes_on``: the day the workflow may go on (None: at once; date.max: when a
-    person resumes the invoice)."""
+    person resumes the invoice); ``sent``: what the notice carried (None: not told)."""
 
     invoice: Invoice
     notice: str | None
     resumes_on: date | None
+    sent: NoticeSent | None = None
 
 
 def clean_message(text: str) -> str:
@@ -222,7 +249,7 @@ class DisputeEndingService:
     ) -> DisputeEnded:
         today = amsterdam_date(self.clock.now())
         resumes_on: date | None = None
-        sent: str | None = None
+        sent: tuple[str, NoticeSent] | None = None
         # paid in full while disputed: nothing resumes, so nothing to tell or hold; a debtor
         # told (the notice, or a person's message that names the day: :meth:`told_by_hand`)
         # has until that day
@@ -254,23 +281,48 @@ class DisputeEndingService:
             found = self.repos.invoices.get(client.client_id, number)
             assert found is not None
             invoice = found.invoice
-        return DisputeEnded(invoice, sent, resumes_on)
-
-    def _send(self, client: Client, debtor: Debtor, notice: HandMessage, author: str) -> str:
-        assert notice.idempotency_key is not None
-        sent = self.by_hand.sent_under(client.client_id, debtor.number, notice.idempotency_key)
         if sent is None:
-            if notice.channel is Channel.SMS:
-                notice = self._fitted_sms(client, debtor, notice)
+            return DisputeEnded(invoice, None, resumes_on)
+        return DisputeEnded(invoice, sent[0], resumes_on, sent[1])
+
+    def _send(
+        self, client: Client, debtor: Debtor, notice: HandMessage, author: str
+    ) -> tuple[str, NoticeSent]:
+        """The notice queued (once: a retry finds it) and what it carried; a retry measures
+        the same notice again rather than sending it."""
+        key = notice.idempotency_key
+        assert key is not None
+        reason = "whole" if dict(notice.values).get("dispute_answer") else "none"
+        what = NoticeSent(notice.channel, reason)
+        if notice.channel is Channel.SMS:
+            notice, what = self._fitted_sms(client, debtor, notice)
+        sent = self.by_hand.sent_under(client.client_id, debtor.number, key)
+        if sent is None:
             sent = self.by_hand.send_by_hand(client.client_id, debtor.number, notice, author).key
-        return sent
+        return sent, what
 
     def told_by_hand(self, client: Client, debtor_number: str, tell: HandMessage) -> HandMessage:
         """A person's message ending the dispute (the item's decision), closed by the notice's
         own sentence naming the day collection resumes, in the debtor's language: the
-        invoice is paused until then as after the notice (``end(told_otherwise=True)``)."""
-        if not tell.body:  # a quick text or template goes as written (the console gives a body)
-            return tell
+        invoice is paused until then as after the notice (``end(told_otherwise=True)``).
+
+        A quick text goes as its words with that sentence after them (it went as written,
+        naming no day, while the invoice paused 14 days: review24 N4); what cannot carry the
+        sentence (a workflow template, WhatsApp's approved template outside the window) is
+        refused, so no pause is taken that the debtor was not told of."""
+        if tell.quick_text:
+            quick = self.by_hand.quick_text(client.client_id, tell.quick_text)
+            if quick.channel is not tell.channel:  # by_hand's own refusal, said as it says it
+                self.by_hand.check(client.client_id, debtor_number, tell)
+            tell = replace(tell, quick_text=None, subject=quick.subject, body=quick.text,
+                           whatsapp_template=tell.whatsapp_template or quick.whatsapp_template)  # fmt: skip
+        if not tell.body or not self._free_text(client, debtor_number, tell.channel):
+            raise Invalid(
+                "a message ending a dispute names the day collection resumes: write it or "
+                "pick a quick text (a workflow template or a WhatsApp template cannot say it)",
+                field="template" if tell.template else "channel",
+                code="dispute_end_names_the_day",
+            )
         debtor = self._debtor(client, debtor_number)
         lang = debtor.language.value if debtor.language.value in CASE_GOES_ON else "nl"
         cases = [c for n in tell.invoices if (c := self._case_holder(client, debtor, n))]
@@ -281,6 +333,14 @@ class DisputeEndingService:
         day = amsterdam_date(self.clock.now()) + timedelta(days=ANSWER_DAYS)
         said = resumes_words(debtor.language.value, day)
         return replace(tell, body=f"{tell.body.rstrip()}\n{said}")
+
+    def _free_text(self, client: Client, debtor_number: str, channel: Channel) -> bool:
+        """Not refused for want of words of our own: WhatsApp outside the debtor's window
+        sends only an approved template (a channel not reached at all is by_hand's refusal)."""
+        if channel is not Channel.WHATSAPP:
+            return True
+        reach = self.by_hand.channels_for(client.client_id, debtor_number)
+        return not any(a.channel is channel and a.available and not a.free_text for a in reach)
 
     def resume_held(self, item: ActionItem, author: str) -> None:
         """A person closes the item that holds a consumer's invoice after his dispute ended
@@ -319,9 +379,10 @@ class DisputeEndingService:
                                        ("dispute_invoice", number), *extra))  # fmt: skip
         subject, body, said = WORDS[lang]
         goes_on = CASE_GOES_ON[lang][0] if case else resumes_words(lang, day)
-        text = body.format(resumes=goes_on, reason=said.format() if reason else "")
-        if case:
-            text += SIGNED[lang]
+        pay, signed = PAYS[lang]
+        text = body.format(resumes=goes_on, reason=said.format() if reason else "",
+                           pay="" if case else pay)  # fmt: skip
+        text += SIGNED[lang] if case else signed
         return HandMessage(
             channel,
             # a subject only where the channel has one (WhatsApp's was refused: notice24)
@@ -351,9 +412,17 @@ class DisputeEndingService:
             agency_transfer_text(client.client_id, debtor.number, [number]),
         )
 
-    def _fitted_sms(self, client: Client, debtor: Debtor, draft: HandMessage) -> HandMessage:
+    def _fitted_sms(
+        self, client: Client, debtor: Debtor, draft: HandMessage
+    ) -> tuple[HandMessage, NoticeSent]:
         """The SMS notice in at most :data:`SMS_PARTS` parts (see there), measured as it is
-        sent: after the dispute ended (while disputed, the open amount leaves it out)."""
+        sent: after the dispute ended (while disputed, the open amount leaves it out); and
+        what it carries.
+
+        A reason GSM-7 cannot carry (an emoji, Cyrillic, Arabic) makes the whole SMS UCS-2,
+        67 characters a part: the facts alone (the portal link is some 110 of them) are then
+        more than 3 parts, so such a reason goes as far as its GSM-7 start reaches and the
+        caller is told it was shortened or left out (texts26: to send it whole another way)."""
         lang = debtor.language.value if debtor.language.value in SMS_WORDS else "nl"
         values = dict(draft.values)
         answer = values.get("dispute_answer", "")
@@ -364,14 +433,21 @@ class DisputeEndingService:
         def text(message: HandMessage) -> str:
             return self.by_hand.text_of(client.client_id, debtor.number, message)
 
+        def sent(message: HandMessage, reason: str) -> tuple[HandMessage, NoticeSent]:
+            shown = text(message)
+            encoding = "gsm7" if is_gsm7(shown) else "ucs2"
+            return message, NoticeSent(Channel.SMS, reason, sms_parts(shown), encoding)
+
         if not answer:
-            return draft
+            return sent(draft, "none")
         # a blank stands for the reason: its words' room measured, one character to spare
         start = longest_start(text(said(" ")), answer, SMS_PARTS, SMS_WORDS[lang][1])
         fitted = said(start)
         # should the rendering have changed a length, the reason is left out rather than the
         # SMS going longer
-        return fitted if start and sms_parts(text(fitted)) <= SMS_PARTS else said("")
+        if start and sms_parts(text(fitted)) <= SMS_PARTS:
+            return sent(fitted, "whole" if start == answer else "shortened")
+        return sent(said(""), "left_out")
 
     def _key(self, client: Client, debtor: Debtor, number: str) -> str:
         """One key per dispute ended: the dispute's own contact entry (a later dispute of the

@@ -29,6 +29,8 @@ _QUOTE_EN = (
     "{% if betalingskenmerk %}payment reference {{ betalingskenmerk }}"
     "{% else %}the description " + _DESCRIPTION + "{% endif %}"
 )
+# the 14-day letter says whom to pay and what to quote in its text too: by e-mail (a debtor
+# without an address) it has no PDF with a payment block, and said neither (texts26)
 # the templates render with trim_blocks: the line break right after a block tag ({% endif %},
 # {% endfor %}) is dropped, so a paragraph break there is written three times (debtor24 D11:
 # the links and the greeting ran into the text)
@@ -62,6 +64,10 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
         "vermeerderd met de {{ interest_name }}."
         "{% if costs_vat %} Dit bedrag is inclusief {{ costs_vat|money }} btw (21 % over {{ costs_excl_vat|money }}): "
         "{{ client.name }} kan de btw niet verrekenen en brengt haar daarom bij u in rekening.{% endif %}"
+        "\n\n\nWilt u {{ total|money }} overmaken naar {{ client.iban }} ten name van {{ client.name }} onder vermelding van "
+        + _QUOTE_NL
+        + "?"
+        "{% if portal_link %}\n\n\nUw overzicht, betalen met iDEAL, uitstel vragen of bezwaar maken: {{ portal_link }}{% endif %}"
         "\n\n\nMet vriendelijke groet,\n{{ client.name }}",
         fourteen_day_letter=True,
     ),
@@ -98,6 +104,10 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
         "plus the {{ interest_name }}."
         "{% if costs_vat %} This amount includes {{ costs_vat|money }} VAT (21 % of {{ costs_excl_vat|money }}): "
         "{{ client.name }} cannot deduct the VAT and therefore charges it to you.{% endif %}"
+        "\n\n\nPlease transfer {{ total|money }} to {{ client.iban }} in the name of {{ client.name }} quoting "
+        + _QUOTE_EN
+        + "."
+        "{% if portal_link %}\n\n\nYour overview, pay with iDEAL, ask for postponement or dispute an invoice: {{ portal_link }}{% endif %}"
         "\n\n\nKind regards,\n{{ client.name }}",
         fourteen_day_letter=True,
     ),

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 import segno
 from fpdf import FPDF
+from fpdf.enums import WrapMode
 
 from shared.adapters.letters.country_lines import HOME, country_line
 from shared.adapters.letters.typeface import FAMILY, printable, use_typeface
@@ -524,7 +525,14 @@ def _payment_block(pdf: _Pdf, spec: LetterSpec) -> None:
     elif description:
         pdf.cell(0, 5, printable(f"{labels['quote']}: {description}"), new_x="LEFT", new_y="NEXT")
     pdf.cell(0, 5, labels["scan"], new_x="LEFT", new_y="NEXT")
-    if spec.portal_url:
+    if spec.portal_url and spec.portal_url not in "\n".join(spec.paragraphs):
+        # the link in type as well as in its QR code: a debtor without a phone camera types
+        # it, a screen reader reads (and a PDF reader follows) it (debtor24 D9); beside the
+        # payment QR code, so the block keeps its height and the letter its pages; not twice
+        # when the letter's own text gives it (the starter reminder and 14-day letter do)
+        pdf.set_font(FAMILY, "", 7)
+        pdf.multi_cell(95, 3.5, f"{labels['portal']} {spec.portal_url}", align="L",
+                       link=spec.portal_url, wrapmode=WrapMode.CHAR, new_x="LEFT", new_y="NEXT")  # fmt: skip
         link = io.BytesIO()
         segno.make(spec.portal_url, error="m").save(link, kind="png", scale=4, border=2)
         pdf.image(io.BytesIO(link.getvalue()), x=160, y=top, w=30, h=30)

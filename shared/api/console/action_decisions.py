@@ -9,7 +9,7 @@ that do the same are (:func:`action_for_request`): the page only reads the form.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from shared.api.console import action_text
@@ -168,6 +168,7 @@ def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
             "needs_reason": NEEDS_REASON,
             "money": MONEY,
             "open_of": _open_of(desk, item) if item.kind == DISPUTE else {},
+            "closing": _closing(desk, item, lang) if "end-dispute" in choices else "",
             "offered": {
                 do: (offered[do][0].format(**fill), offered[do][1].format(**fill))
                 for do in choices
@@ -175,6 +176,20 @@ def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
             },
         }
     }
+
+
+def _closing(desk: Desk, item: ActionItem, lang: str) -> str:
+    """The sentence "end dispute" puts after the person's message, naming the day collection
+    resumes (the invoice paused until then), so the person sees what the debtor will read
+    (texts26); "" on an invoice the agency collects (its words name the agency instead)."""
+    from shared.clock import amsterdam_date
+    from shared.services.dispute_ending import ANSWER_DAYS, resumes_words
+
+    stored = desk.services.repos.invoices.get_many(item.client_id, list(item.invoice_numbers))
+    if any(s.invoice.handed_over_to for s in stored.values()):
+        return ""
+    today = amsterdam_date(desk.services.clock.now())
+    return resumes_words(lang, today + timedelta(days=ANSWER_DAYS))
 
 
 def _letter_again_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
@@ -408,7 +423,7 @@ FORMS = """{% if decide %}<section aria-labelledby="dec-h"><h2 id="dec-h">{{ t.d
 {% if do in decide.with_reason %}<label for="dec-{{ do }}-reason">{{ t['dec_reason_' + do] }}</label><input id="dec-{{ do }}-reason" name="reason" maxlength="500"{% if do in decide.needs_reason %} required{% endif %}>{% endif %}
 {% if decide.channels and do not in decide.untold %}<label for="dec-{{ do }}-channel">{{ t.dec_channel }}</label><select id="dec-{{ do }}-channel" name="channel">{% for c in decide.channels %}<option value="{{ c.value }}">{{ t['hand_ch_' + c.value] }}</option>{% endfor %}</select>
 <label for="dec-{{ do }}-subject">{{ t.dec_subject }} {{ t.dec_subject_when }}</label><input id="dec-{{ do }}-subject" name="subject" maxlength="300" value="{{ subject }}">
-<label for="dec-{{ do }}-body">{{ t.dec_body }}</label><textarea id="dec-{{ do }}-body" name="body" maxlength="4096" required>{{ body }}</textarea>{% endif %}
+<label for="dec-{{ do }}-body">{{ t.dec_body }}</label><textarea id="dec-{{ do }}-body" name="body" maxlength="4096" required{% if do == 'end-dispute' and decide.closing %} aria-describedby="dec-{{ do }}-closing"{% endif %}>{{ body }}</textarea>{% if do == 'end-dispute' and decide.closing %}<p id="dec-{{ do }}-closing">{{ t.dec_closing }} <q>{{ decide.closing }}</q></p>{% endif %}{% endif %}
 {% if do in decide.money %}<p>{% for n, o in decide.open_of.items() %}{{ n }}: {{ desk.money(o.total) }} {{ t.dec_open }} ({{ t.dec_open_parts.format(principal=desk.money(o.principal), costs=desk.money(o.costs + o.costs_vat), interest=desk.money(o.interest)) }}){% if not loop.last %}; {% endif %}{% endfor %}</p>
 <label><input type="checkbox" name="confirm" value="yes" required> {{ t['dec_confirm_' + do] }}</label>{% endif %}
 <p><button type="submit" name="do" value="{{ do }}"{% if do in decide.money %} class="danger"{% endif %}>{{ t['dec_' + do] }}</button></p></form>{% endfor %}</div></section>{% endif %}"""
@@ -429,6 +444,7 @@ words(
         "dec_reason_refuse": "Reden van de weigering (voor de actielijst)",
         "dec_reason_end-dispute": "Uitkomst (voor de actielijst)",
         "dec_channel": "Bericht aan de debiteur via", "dec_subject": "Onderwerp", "dec_body": "Bericht aan de debiteur",
+        "dec_closing": "Na uw bericht volgt:",
         "dec_no_channel": "De debiteur is nu via geen enkel kanaal te bereiken: de beslissing wordt vastgelegd zonder bericht.",
         "done_dec_done": "De beslissing is vastgelegd.",
         "dec_subject_when": "(verplicht bij e-mail en brief)",
@@ -476,6 +492,7 @@ words(
         "dec_reason_refuse": "Why it is refused (for the action list)",
         "dec_reason_end-dispute": "Outcome (for the action list)",
         "dec_channel": "Message to the debtor by", "dec_subject": "Subject", "dec_body": "Message to the debtor",
+        "dec_closing": "After your message follows:",
         "dec_no_channel": "The debtor cannot be reached by any channel now: the decision is recorded without a message.",
         "done_dec_done": "The decision is recorded.",
         "dec_subject_when": "(required for e-mail and letters)",

@@ -254,6 +254,13 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Geen van de facturen van deze actie is nog betwist.",
         "None of the item's invoices is disputed any more.",
     ),
+    "dispute_end_names_the_day": (
+        "Een bericht dat de betwisting beëindigt, noemt de dag waarop de invordering verder gaat: "
+        "schrijf het bericht of kies een sneltekst (een sjabloon of een WhatsApp-sjabloon kan "
+        "die dag niet noemen).",
+        "A message ending a dispute names the day collection resumes: write it or pick a quick "
+        "text (a template or a WhatsApp template cannot say it).",
+    ),
     "poison_original_gone": (
         "Het oorspronkelijke bericht wordt niet meer bewaard; het kan niet opnieuw worden "
         "verwerkt.",

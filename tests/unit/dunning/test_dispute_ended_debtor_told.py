@@ -30,6 +30,17 @@ END = "/v1/clients/C1/invoices/F1/resolve-dispute"
 def _disputed(
     world: Any, kind: str = "b2c", disputed_on: date = date(2026, 12, 20), **debtor: Any
 ) -> Any:
+    client = collecting(world, kind, until=disputed_on, **debtor)
+    reply = world.agency_a.call("POST", "/v1/clients/C1/invoices/F1/dispute", {"reason": "nooit geleverd"})  # fmt: skip
+    assert reply.status == 200, reply.body
+    _days(world, client, disputed_on + timedelta(days=1), date(2027, 1, 10))
+    return client
+
+
+def collecting(
+    world: Any, kind: str = "b2c", until: date = date(2026, 12, 20), **debtor: Any
+) -> Any:
+    """C1 with the starter set, D-1 owing F1 1,000.00 due 15-11-2026, run daily to ``until``."""
     SEEN.clear()
     a = world.agency_a
     world.clock.at = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
@@ -41,10 +52,7 @@ def _disputed(
     a.call("POST", "/v1/clients/C1/invoices", {"items": [
         invoice_row("F1", "D-1", amount="1000.00", invoice_date="2026-11-01", due_date="2026-11-15"),
     ]})  # fmt: skip
-    _days(world, client, date(2026, 11, 16), disputed_on)
-    reply = a.call("POST", "/v1/clients/C1/invoices/F1/dispute", {"reason": "nooit geleverd"})
-    assert reply.status == 200, reply.body
-    _days(world, client, disputed_on + timedelta(days=1), date(2027, 1, 10))
+    _days(world, client, date(2026, 11, 16), until)
     return client
 
 

@@ -16,6 +16,22 @@ from tests.unit.dunning.test_dispute_ended_debtor_told import END, _disputed, _n
 SMS_ONLY: dict[str, Any] = {"emails": [], "address": None}
 
 
+def whatsapp_window_open(world: Any, monkeypatch: Any) -> None:
+    """Only WhatsApp reaches the debtor, inside its window (he wrote on WhatsApp)."""
+    from dataclasses import replace
+
+    from shared.domain.messaging import Channel
+
+    by_hand = world.services.by_hand
+    real = by_hand.channels_for
+
+    def window_open(client_id: str, debtor: str) -> list[Any]:
+        return [replace(a, available=a.channel is Channel.WHATSAPP, free_text=True)
+                for a in real(client_id, debtor)]  # fmt: skip
+
+    monkeypatch.setattr(by_hand, "channels_for", window_open)
+
+
 def _sms(world: Any, message: str | None) -> str:
     client = _disputed(world, "b2c", **SMS_ONLY)
     body = {} if message is None else {"message": message}
@@ -76,19 +92,10 @@ def test_a_consumer_reached_only_on_whatsapp_is_told_there_without_a_subject(
 ) -> None:
     """The notice carried the e-mail's subject on every channel: by SMS and by WhatsApp the
     message by hand refused it (422 no_subject_on_channel) and the dispute did not end."""
-    from dataclasses import replace
-
     from shared.domain.messaging import Channel
 
     client = _disputed(world, "b2c", **SMS_ONLY, whatsapp_consent=True)
-    by_hand = world.services.by_hand
-    real = by_hand.channels_for
-
-    def window_open(client_id: str, debtor: str) -> list[Any]:  # the debtor wrote on WhatsApp
-        return [replace(a, available=a.channel is Channel.WHATSAPP, free_text=True)
-                for a in real(client_id, debtor)]  # fmt: skip
-
-    monkeypatch.setattr(by_hand, "channels_for", window_open)
+    whatsapp_window_open(world, monkeypatch)
     reply = world.agency_a.call("POST", END, {"message": "Geleverd op 3-12"})
     assert reply.status == 200, reply.body
     (notice,) = _notices(world, client)

@@ -110,4 +110,10 @@ def test_the_starter_messages_keep_their_paragraphs(world):
     en = out[("D-8002", "email")][0].text
     assert ": EUR 49.95\n\nPlease transfer" in en and "\n\nKind regards," in en
     letter = out[("D-8002", "letter")][0].text
-    assert "plus the statutory interest.\n\nKind regards," in letter
+    # the 14-day letter says whom to pay and what to quote, and the portal, in its text (texts26)
+    assert "plus the statutory interest.\n\nPlease transfer EUR " in letter
+    assert " quoting " in letter and "\n\n\n" not in letter
+    assert (
+        "\n\nYour overview, pay with iDEAL, ask for postponement or dispute an invoice: " in letter
+    )
+    assert "\n\nKind regards," in letter

@@ -228,12 +228,12 @@ def test_inside_the_14_day_term_the_page_says_by_when_and_what_follows(world):
     notice = re.search(r'<p class="notice" id="term">([^<]*)</p>', page)
     assert notice is not None
     assert html.unescape(notice.group(1)) == (
-        f"Betaal uiterlijk {last_day:%d-%m-%Y} {format_eur_nl(letter.pay_within_term)}; dan bent u "
+        f"Betaal uiterlijk {last_day:%d-%m-%Y} {format_eur_nl(letter.pay_within_term)} voor factuur T1; dan bent u "
         f"geen incassokosten verschuldigd. Daarna bent u {format_eur_nl(letter.costs)} "
         f"incassokosten verschuldigd (inclusief {format_eur_nl(letter.costs_vat)} btw)."
     )
     english = _enter(world, app, client, "D2").page()
-    assert "by " + day_en(last_day) + " at the latest" in html.unescape(english)
+    assert "for invoice T2 by " + day_en(last_day) + " at the latest" in html.unescape(english)
     # once the term has passed, the costs are charged and shown per invoice: no notice
     world.clock.at = datetime.combine(
         date.fromisoformat(owed_from), datetime.min.time(), UTC
