@@ -29,8 +29,13 @@ def test_the_agency_reads_what_became_of_each_uploaded_file(setup):  # type: ign
     kenmerk = invoice(setup, "F-0001")["payment_reference"]
     lines = [
         paid_line(12_100, "", reference=kenmerk),  # booked
-        OutLine(date(2025, 3, 3), 3_300, "gift voor de zaak", counterparty_iban="NL91ABNA0417164300",
-                counterparty_name="Onbekend"),  # no candidate
+        OutLine(
+            date(2025, 3, 3),
+            3_300,
+            "gift voor de zaak",
+            counterparty_iban="NL91ABNA0417164300",
+            counterparty_name="Onbekend",
+        ),  # no candidate
         OutLine(date(2025, 3, 3), -80_155, "Betaling aan ICS", counterparty_name="ICS"),  # a debit
     ]
     sent = _upload_and_trigger(setup, statement(lines), "asn dag.940")
@@ -49,8 +54,8 @@ def test_the_agency_reads_what_became_of_each_uploaded_file(setup):  # type: ign
 def test_only_the_agency_reads_its_uploads(setup):  # type: ignore[no-untyped-def]
     _upload_and_trigger(setup, b"this is no statement", "kapot.sta")
     assert setup.agency_b.call("GET", "/v1/statements").body["items"] == []
-    client_key = setup.agency_a.call(
-        "POST", "/v1/keys", {"scope": "client", "client": "C1"}
-    ).body["key"]
+    client_key = setup.agency_a.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body[
+        "key"
+    ]
     assert setup.agency_a.as_key(client_key).call("GET", "/v1/statements").status in (403, 404)
     assert ACCOUNT  # the client's own account: its statements are the uploads above
