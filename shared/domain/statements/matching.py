@@ -1089,10 +1089,14 @@ def decide(
         return LineMatch(
             index, line.amount, allocate(best, line.amount, open_), (), tuple(reasons), best
         )
-    suggested = tuple(
-        (alloc, cand.score) for cand in ranked[:3] for alloc in allocate(cand, line.amount, open_)
-    )
-    return LineMatch(index, line.amount, (), suggested, tuple(reasons), best)
+    # each invoice once, at its best candidate's score: the top three candidates share
+    # invoices (one alone, then with its siblings), and staff read "2026-0026 (0.65), 2026-0026
+    # (0.65), 2026-0027 ..." (newcomer26 F2)
+    suggested: dict[str, tuple[Allocation, float]] = {}
+    for cand in ranked[:3]:
+        for alloc in allocate(cand, line.amount, open_):
+            suggested.setdefault(alloc.invoice_number, (alloc, cand.score))
+    return LineMatch(index, line.amount, (), tuple(suggested.values()), tuple(reasons), best)
 
 
 def match_line(

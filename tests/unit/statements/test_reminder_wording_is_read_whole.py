@@ -130,3 +130,12 @@ def test_a_prefix_the_invoice_carries_still_makes_its_tail():
     inv = OpenInvoice("F2026-061", "D9", "P. Pietersen", 5_000, None, date(2026, 10, 1))
     (result,) = match_lines([_line(5_000, "betaling F061", "P. Pietersen")], InvoiceIndex([inv]))
     assert any("F2026-061" in r for r in result.reasons), result.reasons
+
+
+def test_a_suggestion_names_each_invoice_once():
+    # more than the four are open: a suggestion, whose candidates share invoices
+    (result,) = match_lines([_line(999_999, WORDING)], InvoiceIndex([*K006, *OTHERS]))
+    assert not result.booked and result.suggested
+    numbers = [a.invoice_number for a, _ in result.suggested]
+    assert len(numbers) == len(set(numbers)), numbers
+    assert set(numbers) >= {i.number for i in K006}
