@@ -20,13 +20,20 @@ $(BROWSER):
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null || \
 	  ($(if $(filter 0,$(shell id -u)),,sudo) apt-get update >/dev/null && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null)
 
+# a .venv or node_modules linked from another checkout (to save an install) is that
+# checkout's: installing through the link pointed its `inning` at this one and emptied its
+# node_modules (newcomer26 F0), so make refuses and says where to install
+LINKED = test ! -L $(1) || { echo "$(1) is a link to $$(readlink $(1)): install in that checkout, or remove the link and run make again" >&2; exit 1; }
+
 $(STAMP_PY): requirements.txt requirements-dev.txt pyproject.toml
+	@$(call LINKED,$(VENV))
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(STAMP_NODE): package.json package-lock.json
+	@$(call LINKED,node_modules)
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -63,8 +63,12 @@ def outbox_page(req: func.HttpRequest, context: func.Context) -> func.HttpRespon
                 f"<tr><td>{m.created_at:%Y-%m-%d %H:%M}</td><td>{html.escape(client.name)}</td><td>{html.escape(m.channel.value)}</td>"
                 f"<td>{html.escape(m.to)}</td><td>{html.escape(m.status.value)}</td><td>{html.escape(m.provider or '')}</td><td><a href='{link}'>open</a></td></tr>"
             )
-    # people's own mail and SMS codes of an agency's staff and of sign-ups (shared.services.people)
-    for agency_id in sorted({c.agency_id for c in services.repos.clients.all()}):
+    # people's own mail and SMS codes of an agency's staff and of sign-ups (shared.services.people):
+    # every agency's, also one without a client yet (its first admin's invitation; newcomer26)
+    agencies = set(services.repos.agencies.ids()) | {
+        c.agency_id for c in services.repos.clients.all()
+    }
+    for agency_id in sorted(agencies):
         for scope in (f"@agency.{agency_id}", f"@signup.{agency_id}"):
             if client_id and scope != client_id:
                 continue

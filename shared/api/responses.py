@@ -114,6 +114,22 @@ class StatementQueuedOut(BaseModel):
     status: str
 
 
+class StatementFileOut(BaseModel):
+    blob: str = Field(description="The file as the upload answered it (`blob`)")
+    name: str = Field(description="The name given with ?name=")
+    status: str = Field(description="waiting, booked, skipped (a statement booked before) or "
+                        "quarantined (refused: `problems` says why)")  # fmt: skip
+    lines: int = Field(description="Lines of the file, debits included")
+    booked: int = Field(description="Credits booked")
+    suggested: int = Field(description="Credits on an action list as a suggestion")
+    unmatched: int = Field(description="Credits on an action list without a candidate")
+    problems: list[str] = Field(description="The quarantine report or the warnings")
+
+
+class StatementFileOutList(BaseModel):
+    items: list[StatementFileOut]
+
+
 class UsageLineOut(BaseModel):
     item: str
     count: int

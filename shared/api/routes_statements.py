@@ -8,7 +8,7 @@ from datetime import date
 
 from shared.api.common import principal, require_agency
 from shared.api.http import ApiResponse, BadRequest, PayloadTooLarge, UnsupportedMediaType
-from shared.api.responses import StatementQueuedOut
+from shared.api.responses import StatementFileOutList, StatementQueuedOut
 from shared.api.router import Context, Query, Route, Router
 from shared.services.container import Services
 from shared.services.statement_sources import api_prefix
@@ -54,6 +54,17 @@ def register(router: Router, services: Services) -> None:
         name = f"{api_prefix(agency.agency_id)}{stamp}-{safe}"
         services.files.put(INBOX, name, body)
         return ApiResponse(status=202, body={"blob": f"{INBOX}/{name}", "status": "queued"})
+
+    def uploaded(ctx: Context) -> ApiResponse:
+        agency = require_agency(ctx)
+        files = services.payment_overview.uploaded_statements(agency.agency_id)
+        items = [
+            {"blob": f"{INBOX}/{f.name}", "name": f.shown, "status": f.status, "lines": f.lines,
+             "booked": f.booked, "suggested": f.suggested, "unmatched": f.unmatched,
+             "problems": f.problems}
+            for f in files
+        ]  # fmt: skip
+        return ApiResponse(body={"items": items})
 
     def export_mt940(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -101,6 +112,20 @@ def register(router: Router, services: Services) -> None:
                 415: "The file was sent as a form, not as the body",
             },
             description="MT940 or CAMT.053, as the bank delivered it (agency key).",
+        )
+    )
+    router.add(
+        Route(
+            "GET",
+            "/v1/statements",
+            uploaded,
+            "The statement files uploaded with the API, newest first, and what became of each",
+            tag,
+            response=StatementFileOutList,
+            description="The agency's 50 newest uploads (agency key): lines booked, suggested "
+            "and left unmatched (the items on the action lists), or why the file was refused; "
+            "the other lines are debits (card payments, bank costs), returns and lines held "
+            "back (newcomer26 F7).",
         )
     )
     router.add(

@@ -25,7 +25,7 @@ from shared.ports.files import FileStore
 from shared.ports.tables import Row
 from shared.services.errors import Invalid
 from shared.services.repositories import Repositories
-from shared.services.statement_sources import console_prefix
+from shared.services.statement_sources import api_prefix, console_prefix
 from shared.services.statements import INBOX, QUARANTINE, IngestReport
 
 STATEMENT_REPORTS = "StatementReports"
@@ -114,7 +114,16 @@ class PaymentOverview:
 
     def statement_files(self, client: Client, limit: int = 50) -> list[StatementFile]:
         """The client's uploaded files, newest first, with what became of each."""
-        prefix = self._prefix(client)
+        return self._files(client.agency_id, self._prefix(client), limit)
+
+    def uploaded_statements(self, agency_id: str, limit: int = 50) -> list[StatementFile]:
+        """The files the agency uploaded through the API (``POST /v1/statements``), newest
+        first, with what became of each: the trigger's report kept by :meth:`remember` for
+        every file, which only the console's own uploads could be read back by (newcomer26
+        F7)."""
+        return self._files(agency_id, api_prefix(agency_id), limit)
+
+    def _files(self, agency_id: str, prefix: str, limit: int) -> list[StatementFile]:
         names = set(self.files.names(INBOX, prefix))
         quarantined = {
             n for n in self.files.names(QUARANTINE, prefix) if not n.endswith(".error.json")
@@ -122,7 +131,7 @@ class PaymentOverview:
         out: list[StatementFile] = []
         for name in sorted(names | quarantined, reverse=True)[:limit]:
             shown = name[len(prefix) :].split("-", 1)[-1]
-            row = self.repos.store.get(STATEMENT_REPORTS, encode(client.agency_id), encode(name))
+            row = self.repos.store.get(STATEMENT_REPORTS, encode(agency_id), encode(name))
             if name in quarantined:
                 raw = self.files.get(QUARANTINE, name + ".error.json")
                 report = json.loads(raw) if raw else {}

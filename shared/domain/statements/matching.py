@@ -236,7 +236,13 @@ def digit_groups(text: str, exclude: Iterable[str] = ()) -> list[str]:
     """Digit groups of at least three digits that could end an invoice number, longest
     first: not a year or series followed by more digits (``2024`` in ``2024-01483``), not
     inside a structured reference already looked up. A long run (``202401483``, the hyphen
-    left out) is also tried by its last five and four digits."""
+    left out) is also tried by its last five and four digits. At most ``MAX_TAIL_LOOKUPS``
+    of them (:func:`all_digit_groups` has every one)."""
+    return all_digit_groups(text, exclude)[:MAX_TAIL_LOOKUPS]
+
+
+def all_digit_groups(text: str, exclude: Iterable[str] = ()) -> list[str]:
+    """Every group :func:`digit_groups` ranks, before it keeps the first few."""
     skip = [re.sub(r"\D", "", x) for x in exclude]
     ending: set[str] = set()  # the last group of a number written whole ("201303-088")
     groups: set[str] = set()
@@ -261,7 +267,31 @@ def digit_groups(text: str, exclude: Iterable[str] = ()) -> list[str]:
     # must look up 088, which the run's 01512 and 1512 pushed out (newcomer5 finding 1)
     ranked = sorted(groups, key=lambda g: (g not in ending, -len(g), g))
     ranked += sorted(derived - groups, key=lambda g: (-len(g), g))
-    return ranked[:MAX_TAIL_LOOKUPS]
+    return ranked
+
+
+def _glued_letters(text: str, group: str) -> set[str]:
+    """The letters written right before each occurrence of ``group`` as a number of its own
+    ("K" of "K061"; "" where nothing is glued to it, or where the group is only the tail of a
+    longer run)."""
+    found = set()
+    for m in re.finditer(r"(?<!\d)" + re.escape(group) + r"(?!\d)", text):
+        start = m.start()  # walked back by hand: a pattern's letters before it backtrack
+        while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+            start -= 1
+        found.add(text[start : m.start()].upper())
+    return found or {""}
+
+
+def _tail_of(inv: OpenInvoice, letters: set[str]) -> bool:
+    """Whether digits written after ``letters`` can be the tail of ``inv``: written bare, after
+    a prefix word ("nr061"), or after the invoice's own letters ("F061" of F2026-061). A debtor
+    or order number ("K061", the debtor number of a reminder's or a case's quote) is not the
+    tail of invoice 2026-0061 (newcomer26 F6)."""
+    norm = normalise_number(own_number(inv.number))
+    return any(
+        not glued or norm.startswith(glued) or glued.startswith(_PREFIXES) for glued in letters
+    )
 
 
 _DATE_BEFORE = re.compile(r"(?<!\d)\d{1,2}[-./]\d{1,2}[-./]$")
@@ -548,7 +578,8 @@ def candidates(
                 f"rule reference: payment reference {ref} of the payment plan over {numbers}",
             ).by_reference = True
     tokens = _text_tokens(remittance) if remittance else set()
-    groups = digit_groups(remittance, exclude=[*found_refs, *refs])
+    every_group = all_digit_groups(remittance, exclude=[*found_refs, *refs])
+    groups = every_group[:MAX_TAIL_LOOKUPS]
     # a short final group (2026-7, F-12, factuur 57): looked up by its tail, and only an
     # invoice whose whole number is the one written counts, never the digits alone
     # (not when a check-digit-valid reference already named its invoice: the weaker key
@@ -567,8 +598,18 @@ def candidates(
                     WEIGHT_NUMBER,
                     f"rule number: invoice number {shown_number(inv.number)} in the description",
                 )
-    for group in groups:
+    # a text with more numbers than the lookups may read (a reminder's own wording names every
+    # invoice it covers): once a number read is one debtor's, his claims are read instead of
+    # the rest one by one, within the same number of lookups (newcomer26 F2)
+    many = len(every_group) > MAX_TAIL_LOOKUPS and not referenced
+    looked, debtor_read = 0, False
+    for group in every_group:
         tail = group.lstrip("0") or "0"
+        if looked >= MAX_TAIL_LOOKUPS:
+            break
+        if many and _explained(tail, mentioned):
+            continue
+        looked += 1
         for inv in spend.full(lookups.by_tail(tail)) if spend.take() else []:
             norm = normalise_number(own_number(inv.number))
             if norm in tokens or _strip_prefix(norm) in tokens or _bare(norm) in tokens:
@@ -577,15 +618,20 @@ def candidates(
                     WEIGHT_NUMBER,
                     f"rule number: invoice number {shown_number(inv.number)} in the description",
                 )
-            else:
+            elif _tail_of(inv, _glued_letters(remittance, group)):
                 evidence = (
                     inv,
                     WEIGHT_NUMBER_DIGITS,
                     f"rule number without prefix/year: {group} is the tail of invoice "
                     f"{shown_number(inv.number)}",
                 )
+            else:
+                continue
             if mentioned.get(inv.number, (inv, 0.0, ""))[1] < evidence[1]:
                 mentioned[inv.number] = evidence
+        if many and not debtor_read and looked < MAX_TAIL_LOOKUPS:
+            debtor_read = _read_the_rest(mentioned, tokens, lookups, spend)
+            looked += debtor_read
     for inv, weight, reason in mentioned.values():
         add([inv], weight, reason).by_reference = weight == WEIGHT_REFERENCE
     by_debtor: dict[str, list[OpenInvoice]] = defaultdict(list)
@@ -663,6 +709,43 @@ def candidates(
             cand.reasons.append(f"invoice number {shown_number(inv.number)} with one character off")
         _score_support(cand, line, totals, debtors, named)
     return found
+
+
+def _read_the_rest(
+    mentioned: dict[str, tuple[OpenInvoice, float, str]],
+    tokens: set[str],
+    lookups: Lookups,
+    spend: LookupBudget,
+) -> bool:
+    """A text with more numbers than the tail lookups read: a reminder's own wording names
+    every invoice it covers ("K006 2026-0026 2026-0027 2026-0029 2026-0030"). When the numbers
+    read whole so far are all of one debtor, that debtor's open claims are read (one lookup)
+    and each the text writes whole is named too; whether that read was made. Before, the
+    fourth was never read, and the exact amount of all four "exceeded the open amount" of
+    three (newcomer26 F2)."""
+    debtors = {inv.debtor for inv, weight, _ in mentioned.values() if weight == WEIGHT_NUMBER}
+    if len(debtors) != 1 or len({inv.debtor for inv, _, _ in mentioned.values()}) != 1:
+        return False  # none yet, or another debtor's claim named too (a bare tail)
+    if not spend.take():
+        return False
+    for inv in spend.full(lookups.of_debtor(debtors.pop())):
+        norm = normalise_number(own_number(inv.number))
+        known = mentioned.get(inv.number, (inv, 0.0, ""))[1]
+        if known < WEIGHT_NUMBER and {norm, _strip_prefix(norm), _bare(norm)} & tokens:
+            mentioned[inv.number] = (
+                inv,
+                WEIGHT_NUMBER,
+                f"rule number: invoice number {shown_number(inv.number)} in the description",
+            )
+    return True
+
+
+def _explained(tail: str, mentioned: Mapping[str, tuple[OpenInvoice, float, str]]) -> bool:
+    """A digit group whose invoice is named whole already: no lookup for it."""
+    return any(
+        weight == WEIGHT_NUMBER and numeric_tail(own_number(inv.number)) == tail
+        for inv, weight, _ in mentioned.values()
+    )
 
 
 def _base(cand: Candidate) -> tuple[float, list[str]]:
@@ -1006,10 +1089,14 @@ def decide(
         return LineMatch(
             index, line.amount, allocate(best, line.amount, open_), (), tuple(reasons), best
         )
-    suggested = tuple(
-        (alloc, cand.score) for cand in ranked[:3] for alloc in allocate(cand, line.amount, open_)
-    )
-    return LineMatch(index, line.amount, (), suggested, tuple(reasons), best)
+    # each invoice once, at its best candidate's score: the top three candidates share
+    # invoices (one alone, then with its siblings), and staff read "2026-0026 (0.65), 2026-0026
+    # (0.65), 2026-0027 ..." (newcomer26 F2)
+    suggested: dict[str, tuple[Allocation, float]] = {}
+    for cand in ranked[:3]:
+        for alloc in allocate(cand, line.amount, open_):
+            suggested.setdefault(alloc.invoice_number, (alloc, cand.score))
+    return LineMatch(index, line.amount, (), tuple(suggested.values()), tuple(reasons), best)
 
 
 def match_line(
