@@ -131,7 +131,10 @@ class AccessService:
             client_id=old.client_id,
             label=old.label,
             admin=old.admin,
-            issued_by=old.issued_by,  # a successor is still the person's
+            # the successor's text goes to whoever rotates: a person rotating (with a session
+            # or a key of theirs) holds it, so it is theirs, or the integration's key a
+            # leaver rotated outlived them (attack26 F2); a key of nobody's keeps the owner's
+            issued_by=_person_of(principal) or old.issued_by,
         )
         expires = self.clock.now() + grace
         if old.expires_at is None or old.expires_at > expires:

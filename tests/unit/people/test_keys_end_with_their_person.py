@@ -86,3 +86,30 @@ def test_a_key_minted_by_a_persons_key_is_still_theirs(world: World, tenants: Te
     own = world.agency_a.call("POST", "/v1/keys", {"scope": "agency", "label": "van de sleutel"})
     assert own.status == 201
     assert ApiClient(world.api, own.body["key"]).call("GET", "/v1/clients").status == 200
+
+
+def test_a_key_a_person_rotated_is_theirs(world: World, tenants: Tenants) -> None:
+    """attack26 F2: rotating hands the new key's text to whoever rotates. The leaver rotated
+    the integration's key (or the boss's) and held a successor that named the old key's owner
+    (nobody, the boss): it outlived the leaver's deactivation. A successor is its rotator's."""
+    boss = make_person(world, Role.AGENCY_ADMIN, Target("agency-a", None), "boss@agency-a.example")
+    leaver = make_person(
+        world, Role.AGENCY_ADMIN, Target("agency-a", None), "gone@agency-a.example"
+    )
+    own = world.agency_a.call("POST", "/v1/keys", {"scope": "agency", "label": "koppeling"})
+    assert own.status == 201
+    _mint(world, boss, {"scope": "agency", "label": "van de baas"})
+    by_session = session_call(
+        world, leaver.signed, "POST", "/v1/keys/" + _id(world, "koppeling") + "/rotate"
+    )
+    assert by_session.status == 201
+    leavers_key = _mint(world, leaver, {"scope": "agency", "label": "eigen"})
+    by_key = leavers_key.call("POST", "/v1/keys/" + _id(world, "van de baas") + "/rotate")
+    assert by_key.status == 201
+    held = [ApiClient(world.api, r["key"]) for r in (json.loads(by_session.encoded()), by_key.body)]
+    for key in held:
+        assert key.call("GET", "/v1/clients/C1/invoices").status == 200
+    done = session_call(world, boss.signed, "POST", f"/v1/users/{leaver.user_id}/deactivate")
+    assert done.status == 200
+    for key in held:
+        assert key.call("GET", "/v1/clients/C1/invoices").status == 401
