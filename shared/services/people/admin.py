@@ -87,9 +87,11 @@ class AdminService:
             raise NotAllowed(f"your role may not {action.value.replace('_', ' ')} here")
 
     def target_client(self, principal: Principal, number: str | None) -> Target:
-        """The agency itself (no number), or the named client of the principal's agency."""
+        """The named client of the principal's agency; no number: the principal's own level
+        (the agency, or a client's people their own client: ``GET /v1/users`` and
+        ``/v1/audit`` without ``?client=`` answered a client's admin 404, attack26 F4)."""
         if not number:
-            return Target(principal.agency_id, None)
+            return Target(principal.agency_id, principal.client_id)
         client_id = self.kit.repos.clients.id_for_number(principal.agency_id, number)
         if client_id is None:
             raise NotFound(f"client {number} not found")
