@@ -861,7 +861,7 @@ class DunningService:
                 # an account in what this debtor reads that is not the client's or its
                 # agency's (a template saved before the check, a branch its sample never
                 # took): not sent, on the action list, the step waits (attack26 F3)
-                if foreign := foreign_in_sent(self.repos, client, rendered, context.client_iban):
+                if foreign := foreign_in_sent(self.repos, client, rendered, context):
                     raise Invalid(
                         f"step {step.name}: the message names the account {foreign[0]}, not "
                         "the client's or the agency's; not sent",

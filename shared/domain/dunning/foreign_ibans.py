@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from shared.domain.dunning.templates import MessageTemplate, RenderedMessage
+from shared.domain.dunning.templates import RenderedMessage
 from shared.domain.inbound.text import html_to_text
 from shared.domain.references import iban as iban_check
 from shared.domain.references.iban_in_text import iban_spans
@@ -29,19 +29,20 @@ def ibans_in(texts: Iterable[str]) -> list[str]:
     return list(found)
 
 
-def _parts(subject: str, text: str, html: str | None) -> list[str]:
+def shown_parts(subject: str, text: str, html: str | None) -> list[str]:
+    """What a debtor may read of a message: its subject, text, HTML and the HTML as text."""
     return [subject, text, *([html, html_to_text(html)] if html else [])]
 
 
-def foreign_in_template(template: MessageTemplate, allowed: Iterable[str]) -> list[str]:
-    """The accounts a template's own source writes that are not in ``allowed``."""
+def foreign_in_message(
+    rendered: RenderedMessage, allowed: Iterable[str], links: Iterable[str | None] = ()
+) -> list[str]:
+    """The accounts a rendered message names that are not in ``allowed``; ``links``: the
+    context's own links (the portal's and the payment's, the house style's images), left out:
+    a signed token is letters and digits between ``-`` and ``_``, and one that read as an
+    account would hold that debtor's every message, every day."""
     ours = {iban_check.normalise(a) for a in allowed if a}
-    source = _parts(template.subject, template.text, template.html)
-    return [i for i in ibans_in(source) if i not in ours]
-
-
-def foreign_in_message(rendered: RenderedMessage, allowed: Iterable[str]) -> list[str]:
-    """The accounts a rendered message names that are not in ``allowed``."""
-    ours = {iban_check.normalise(a) for a in allowed if a}
-    shown = _parts(rendered.subject, rendered.text, rendered.html)
+    shown = shown_parts(rendered.subject, rendered.text, rendered.html)
+    for link in sorted((k for k in links if k), key=len, reverse=True):
+        shown = [part.replace(link, " ") for part in shown]
     return [i for i in ibans_in(shown) if i not in ours]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from shared.domain.dunning.templates import MessageTemplate
+from shared.domain.dunning.foreign_ibans import foreign_in_message
+from shared.domain.dunning.templates import MessageTemplate, RenderedMessage
 from tests.unit.api.conftest import ApiClient, client_iban
 from tests.unit.dunning.test_daily_run import FOURTEEN
 from tests.unit.dunning.test_fourteen_day_letter_sent_late import _mornings, _world
@@ -72,3 +73,13 @@ def _client_id(world) -> str:  # type: ignore[no-untyped-def]
     found = world.services.repos.clients.id_for_number("agency-a", "C1")
     assert found is not None
     return found
+
+
+def test_the_messages_own_links_are_no_account() -> None:
+    """A signed portal token is letters and digits between '-' and '_': one that reads as an
+    account (Norway's example IBAN here) would hold that debtor's every message, every day."""
+    link = "https://inning.example/api/p/MQpsb2Nh-NO9386011117947_x"
+    rendered = RenderedMessage("Herinnering", f"Betaal via {link}", f'<a href="{link}">hier</a>')
+    assert foreign_in_message(rendered, []) == ["NO9386011117947"]
+    assert foreign_in_message(rendered, [], [link, None]) == []
+    assert foreign_in_message(rendered, ["NO93 8601 1117 947"]) == []
