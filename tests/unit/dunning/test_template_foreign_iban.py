@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 from shared.domain.dunning.foreign_ibans import foreign_in_message
 from shared.domain.dunning.templates import MessageTemplate, RenderedMessage
-from tests.unit.api.conftest import ApiClient, client_iban
+from tests.unit.api.conftest import ApiClient, World, client_iban
 from tests.unit.dunning.test_daily_run import FOURTEEN
 from tests.unit.dunning.test_fourteen_day_letter_sent_late import _mornings, _world
 
@@ -69,7 +69,7 @@ def test_a_message_naming_another_account_is_not_sent(world) -> None:  # type: i
     assert "NL91****4300" in refused.title and refused.debtor_number == "D1"
 
 
-def _client_id(world) -> str:  # type: ignore[no-untyped-def]
+def _client_id(world: World) -> str:
     found = world.services.repos.clients.id_for_number("agency-a", "C1")
     assert found is not None
     return found

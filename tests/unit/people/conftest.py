@@ -104,7 +104,7 @@ def last_sms_code(world: World, user_id: str) -> str:
     found = people.kit.people.users.get(user_id)
     assert found is not None
     key = people.kit.sent[-1]
-    content = world.services.messaging.content(found[0].client_id, key)
+    content = world.services.messaging.content(people.kit.scope_of(found[0]), key)
     return next(
         w.rstrip(".")
         for w in content.text.split()
