@@ -71,16 +71,23 @@ def test_another_session_cannot_use_the_spent_code(world, staff, how):
 
 
 # -- SMS (attack26: failure24 left it out) ---------------------------------------------------------
+def _sms_sign_in_cut_after_its_code(world, person):
+    """The password, the SMS code typed and accepted, then a 503 on the new session."""
+    signin = world.services.people.signin
+    first = signin.password(person.email, person.password, "10.0.0.1")
+    code = last_sms_code(world, person.user_id)
+    _new_session_refused_once(world)
+    with pytest.raises(HttpResponseError):
+        signin.second_factor(first.cookie, code, "10.0.0.1")
+    return first, code
+
+
 def test_an_sms_sign_in_cut_after_its_code_was_accepted_completes_on_retry(world, sms_person):
     """Before: the challenge was marked used, the new session's write refused, and the same form
     again answered 'wrong code' (counted as a failure): the person had to ask a new SMS, one of
     the 5 an hour. Now the session whose challenge it was completes with the same code."""
     signin = world.services.people.signin
-    first = signin.password(sms_person.email, sms_person.password, "10.0.0.1")
-    code = last_sms_code(world, sms_person.user_id)
-    _new_session_refused_once(world)
-    with pytest.raises(HttpResponseError):
-        signin.second_factor(first.cookie, code, "10.0.0.1")
+    first, code = _sms_sign_in_cut_after_its_code(world, sms_person)
     world.clock.advance(seconds=5)
     done = signin.second_factor(first.cookie, code, "10.0.0.1")
     assert done.session.stage is Stage.FULL
@@ -89,11 +96,7 @@ def test_an_sms_sign_in_cut_after_its_code_was_accepted_completes_on_retry(world
 
 def test_a_cut_sms_sign_in_takes_no_other_code_and_its_code_no_other_session(world, sms_person):
     signin = world.services.people.signin
-    first = signin.password(sms_person.email, sms_person.password, "10.0.0.1")
-    code = last_sms_code(world, sms_person.user_id)
-    _new_session_refused_once(world)
-    with pytest.raises(HttpResponseError):
-        signin.second_factor(first.cookie, code, "10.0.0.1")
+    first, code = _sms_sign_in_cut_after_its_code(world, sms_person)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     with pytest.raises(SignInFailed):  # the accepted challenge is no open door for other codes
         signin.second_factor(first.cookie, wrong, "10.0.0.1")
