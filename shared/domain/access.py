@@ -33,6 +33,9 @@ class Principal:
     # set while the key is in a rotation's grace period (or was issued with a lifetime): such
     # a key may use the API but not extend its own reach in time (no minting, no rotating)
     expires_at: datetime | None = None
+    # the person a key is (``ApiKey.issued_by``): what this key mints is theirs too, or a
+    # key minted by their key outlived their deactivation (attack26 F1)
+    issued_by: str = ""
 
     @property
     def is_admin(self) -> bool:
@@ -71,7 +74,7 @@ class ApiKey:
     def principal(self) -> Principal:
         return Principal(
             self.key_id, self.scope, self.agency_id, self.client_id, admin=self.admin,
-            expires_at=self.expires_at,
+            expires_at=self.expires_at, issued_by=self.issued_by,
         )  # fmt: skip
 
 

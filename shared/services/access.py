@@ -77,8 +77,8 @@ class AccessService:
         issued_by: str = "",
     ) -> tuple[ApiKey, str]:
         """A new key; one minted by another key never outlives it (``issuer.expires_at``),
-        one minted by a person's session is theirs (``issued_by``), ended with their access
-        (:func:`end_persons_keys`)."""
+        one minted by a person's session, or by a key that is a person's, is theirs
+        (``issued_by``), ended with their access (:func:`end_persons_keys`)."""
         if (scope is Scope.CLIENT) != (client_id is not None):
             raise ValueError("a client key needs a client id; an agency key must not have one")
         if issuer is not None:
@@ -94,7 +94,7 @@ class AccessService:
             created_at=self.clock.now(),
             admin=admin and scope is Scope.CLIENT,  # an agency key is an admin anyway
             expires_at=issuer.expires_at if issuer is not None else None,
-            issued_by=issued_by or (getattr(issuer, "user_id", "") if issuer is not None else ""),
+            issued_by=issued_by or _person_of(issuer),
         )
         self.repos.api_keys.add(key)
         return key, text
@@ -131,7 +131,10 @@ class AccessService:
             client_id=old.client_id,
             label=old.label,
             admin=old.admin,
-            issued_by=old.issued_by,  # a successor is still the person's
+            # the successor's text goes to whoever rotates: a person rotating (with a session
+            # or a key of theirs) holds it, so it is theirs, or the integration's key a
+            # leaver rotated outlived them (attack26 F2); a key of nobody's keeps the owner's
+            issued_by=_person_of(principal) or old.issued_by,
         )
         expires = self.clock.now() + grace
         if old.expires_at is None or old.expires_at > expires:
@@ -175,6 +178,14 @@ class AccessService:
         if found is None:
             raise NotFound(f"client {client_number} not found")
         return found[0]
+
+
+def _person_of(issuer: Principal | None) -> str:
+    """The person behind whoever mints a key: a signed-in person, or the person whose key it
+    is (a key of a key minted by a person outlived their deactivation: attack26 F1)."""
+    if issuer is None:
+        return ""
+    return getattr(issuer, "user_id", "") or issuer.issued_by
 
 
 def end_persons_keys(repos: Repositories, now: datetime, user_id: str) -> int:

@@ -120,6 +120,7 @@ from shared.services.interest_kinds import flat, kinds_of
 from shared.services.ledger.costs_holds import postponement_hold
 from shared.services.ledger.service import LedgerService
 from shared.services.messaging import CANCELLED, MessagingService, job_body
+from shared.services.payee_accounts import foreign_in_sent
 from shared.services.prescription_watch import PrescriptionWatch
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id
@@ -857,6 +858,16 @@ class DunningService:
                 context = self.context(client, debtor, shown, letter_day, costs_owed_from,
                                        claims=claims if dated_on is None else None)  # fmt: skip
                 rendered = self.render(template, context)
+                # an account in what this debtor reads that is not the client's or its
+                # agency's (a template saved before the check, a branch its sample never
+                # took): not sent, on the action list, the step waits (attack26 F3)
+                if foreign := foreign_in_sent(self.repos, client, rendered, context):
+                    raise Invalid(
+                        f"step {step.name}: the message names the account {foreign[0]}, not "
+                        "the client's or the agency's; not sent",
+                        code="message_foreign_iban",
+                        params={"step": step.name, "iban": foreign[0]},
+                    )
                 if step.channel is StepChannel.FOURTEEN_DAY_LETTER:
                     # what this debtor reads, not the sample the template was saved with: a
                     # letter that fails is not sent and starts no costs term; the refusal

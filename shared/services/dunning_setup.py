@@ -30,6 +30,7 @@ from shared.domain.reasons import Reason
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.dunning import DunningService
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.payee_accounts import refuse_foreign_in_template
 from shared.services.repositories import Repositories
 
 
@@ -162,10 +163,21 @@ class DunningSetup:
         """The save-time check; the first problem found, with its line where it has one
         (``client``: whose template, when its VAT decides what a 14-day letter must say)."""
         try:
-            self.dunning.validate_template(template, vat_not_deductible=_no_vat_deduction(client))
+            sample = self.dunning.validate_template(
+                template, vat_not_deductible=_no_vat_deduction(client)
+            )
+            if client is not None:
+                self._no_foreign_account(client, template, sample)
         except TemplateError as exc:
             return Problem(exc.part, exc.line, exc.reason)
         return None
+
+    def _no_foreign_account(
+        self, client: Client, template: MessageTemplate, sample: RenderedMessage
+    ) -> None:
+        """No account but the client's or its agency's in what debtors read (attack26 F3)."""
+        context = sample_context(template.language)
+        refuse_foreign_in_template(self.repos, client, template, sample, context.client_iban)
 
     def save_template(self, client: Client, template_id: str, template: MessageTemplate) -> None:
         """Keep a template that passes the check; :class:`TemplateError` when it does not."""
@@ -177,7 +189,10 @@ class DunningSetup:
         for part, value, most in size_limits(template):
             if len(value) > most:
                 raise _too_long(part, most)
-        self.dunning.validate_template(template, vat_not_deductible=not client.vat_deductible)
+        sample = self.dunning.validate_template(
+            template, vat_not_deductible=not client.vat_deductible
+        )
+        self._no_foreign_account(client, template, sample)
         self.keeps_active_workflows(client, {template_id: template})
         self.repos.dunning.save_template(client.client_id, template_id, template)
 

@@ -350,6 +350,12 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Stap {step}: de veertiendagenbrief is niet verstuurd: {refused}",
         "Step {step}: the 14-day letter was not sent: {refused}",
     ),
+    "message_foreign_iban": (
+        "Stap {step}: het bericht noemt rekening {iban}, die niet van de opdrachtgever of het "
+        "incassobureau is; niet verstuurd (schrijf {{{{ client.iban }}}} in het sjabloon)",
+        "Step {step}: the message names the account {iban}, not the client's or the agency's; "
+        "not sent (write {{{{ client.iban }}}} in the template)",
+    ),
     "not_dunning_message": (
         "{key} is geen bericht van een aanmaningsstap.",
         "{key} is no dunning step's message.",

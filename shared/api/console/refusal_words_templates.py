@@ -125,6 +125,15 @@ TEMPLATE_REFUSALS: dict[str, tuple[str, str]] = {
         "een sjabloon is in het Nederlands (nl) of het Engels (en) geschreven",
         "templates are written in nl or en",
     ),
+    # where debtors pay is the administrator's (attack26 F3)
+    "tpl_foreign_iban": (
+        "noemt rekening {iban}, die geen geregistreerde rekening van de opdrachtgever of de "
+        "derdengeldenrekening van het incassobureau is: schrijf {{{{ client.iban }}}} (een "
+        "beheerder registreert een andere rekening van de opdrachtgever)",
+        "names the account {iban}, which is not one of the client's registered accounts or the "
+        "agency's third-party account: write {{{{ client.iban }}}} (an administrator registers "
+        "another account of the client)",
+    ),
     # what a 14-day letter must say (art. 6:96 lid 6 BW; Besluit BIK art. 2 lid 3)
     "tpl_letter_lacks": (
         "een veertiendagenbrief moet noemen: {parts} (gebruik {{{{ costs|money }}}} voor het "

@@ -204,3 +204,16 @@ def problem(part: str, line: int | None, reason: str, english: str) -> Reason:
         return Reason(english, code="tpl_problem_line",
                       params={"part": part_word(part), "line": line, "reason": reason})  # fmt: skip
     return Reason(english, code="tpl_problem", params={"part": part_word(part), "reason": reason})
+
+
+def foreign_iban(masked: str) -> Reason:
+    """An account written in a template that is not the client's or its agency's (attack26
+    F3): where debtors pay is the administrator's, proved; the template writes
+    ``{{ client.iban }}``."""
+    return Reason(
+        f"names the account {masked}, which is not one of the client's registered accounts or "
+        "the agency's third-party account: write {{ client.iban }} (an administrator registers "
+        "another account of the client)",
+        code="tpl_foreign_iban",
+        params={"iban": masked},
+    )

@@ -37,7 +37,7 @@ from shared.domain.people.sessions import Session, Stage
 from shared.domain.people.tokens import LinkToken, Purpose, new_token
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import Invalid
-from shared.services.people import factor_told, texts
+from shared.services.people import factor_told, invited_by, texts
 from shared.services.people.kit import Kit, Throttled
 from shared.services.people.signin import Signed, SignInService
 
@@ -114,6 +114,8 @@ class AccountService:
         user, etag = self._user(link.subject)
         if user.status is not UserStatus.INVITED:
             raise LinkInvalid()
+        if not invited_by.still_may(self.people.users, user):
+            raise LinkInvalid()  # its inviter left or lost the right to invite (attack26 F5)
         if (error := password_error(password, email=user.email)) is not None:
             raise Invalid(error, field="password")
         # the address is bound now, not at the invitation: another organisation's invitation

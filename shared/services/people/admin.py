@@ -35,7 +35,7 @@ from shared.domain.people.tokens import Purpose
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.access import end_persons_keys
 from shared.services.errors import Forbidden, Invalid, NotFound
-from shared.services.people import texts
+from shared.services.people import invited_by, texts
 from shared.services.people.accounts import AccountService
 from shared.services.people.kit import Kit, Throttled
 from shared.services.people.sandbox_invites import SANDBOX_INVITES, require_own_domain
@@ -87,9 +87,11 @@ class AdminService:
             raise NotAllowed(f"your role may not {action.value.replace('_', ' ')} here")
 
     def target_client(self, principal: Principal, number: str | None) -> Target:
-        """The agency itself (no number), or the named client of the principal's agency."""
+        """The named client of the principal's agency; no number: the principal's own level
+        (the agency, or a client's people their own client: ``GET /v1/users`` and
+        ``/v1/audit`` without ``?client=`` answered a client's admin 404, attack26 F4)."""
         if not number:
-            return Target(principal.agency_id, None)
+            return Target(principal.agency_id, principal.client_id)
         client_id = self.kit.repos.clients.id_for_number(principal.agency_id, number)
         if client_id is None:
             raise NotFound(f"client {number} not found")
@@ -339,10 +341,11 @@ class AdminService:
         try:
             user = self._new_user(target, email, role, name=name, mobile=mobile,
                                   language=language, user_id=user_id)  # fmt: skip
+            user = replace(user, extra={**user.extra, **invited_by.mark(actor)})
             try:
                 self.people.users.add(user)
             except Conflict:
-                user = self._invited_before(target, user, role)
+                user = self._invited_before(target, user, role, actor)
             link = ""
             if not inviter or self._address_allows(user.email, inviter):
                 try:
@@ -409,10 +412,14 @@ class AdminService:
         self.people.users.add_pending(user)
         return user
 
-    def _in_role(self, user: User, etag: str, role: Role) -> User:
-        if user.role is role:
+    def _in_role(self, user: User, etag: str, role: Role, actor: str = "") -> User:
+        """The invitation in the role asked now, by whoever asks now (``actor``: the
+        acceptance asks whether they still may invite, attack26 F5)."""
+        extra = {k: v for k, v in user.extra.items() if k != invited_by.INVITED_BY}
+        extra = {**extra, **invited_by.mark(actor)} if actor else user.extra
+        if user.role is role and extra == user.extra:
             return user
-        user = replace(user, role=role, changed_at=self.kit.now())
+        user = replace(user, role=role, extra=extra, changed_at=self.kit.now())
         try:
             self.people.users.save(user, etag)
         except PreconditionFailed:
@@ -421,7 +428,7 @@ class AdminService:
             ) from None
         return user
 
-    def _invited_before(self, target: Target, user: User, role: Role) -> User:
+    def _invited_before(self, target: Target, user: User, role: Role, actor: str = "") -> User:
         """``user``'s address is indexed already. The same organisation inviting an address
         it invited before, whose owner never came in (the mail lost, the link expired, or a
         storage fault after the user was written): a fresh link for that invitation, in the
@@ -438,7 +445,7 @@ class AdminService:
                 "this address already has an account", field="email", code="address_has_account"
             )
         if own is not None and own[0].status is UserStatus.INVITED and own[0].tenant == target:
-            return self._in_role(*own, role)
+            return self._in_role(*own, role, actor)
         if found is None:
             raise AlreadyAnAccount(
                 "this address is being invited; if that was cut short, try again in a few minutes",

@@ -231,7 +231,13 @@ class SignInService:
         return Signed(signed.cookie, session, user)
 
     def check_sms(self, signed: Signed, code: str) -> bool:
-        """The code of this session's challenge: unexpired, untried five times, unused."""
+        """The code of this session's challenge: unexpired, untried five times, unused, or
+        used by this session already: a sign-in (or enrolment) cut after the code was
+        accepted, before its new session was written, completes when the same form is sent
+        again (the TOTP and recovery codes' :mod:`factor_passed`). The challenge is this
+        session's own (``Session.sms_challenge``; every send makes a new one and no other
+        session names it), so the code stays spent for every other session; a wrong code
+        against it still counts a try."""
         challenge_id = signed.session.sms_challenge
         if not challenge_id:
             return False
@@ -240,9 +246,11 @@ class SignInService:
             if found is None:
                 return False
             challenge, etag = found
-            if not challenge.usable(self.kit.now()):
-                return False
+            if not replace(challenge, used=False).usable(self.kit.now()):
+                return False  # expired or tried five times, whether accepted before or not
             good = same(challenge.code_hash, self.kit.hashed(f"sms|{challenge_id}", code.strip()))
+            if good and challenge.used:
+                return True  # accepted in this session before, its sign-in cut after
             after = (
                 replace(challenge, used=True)
                 if good

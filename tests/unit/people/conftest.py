@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyotp
 import pytest
 
 from shared.api.http import ApiRequest, ApiResponse
+from shared.domain.people.accounts import Factor
 from shared.domain.people.authorisation import Role, Target
 from shared.domain.people.sessions import COOKIE
 from shared.services.people.signin import Signed
@@ -84,3 +85,28 @@ def tenants(world: World) -> Tenants:
     b1 = ids.id_for_number("agency-b", "B1")
     assert c1 and c2 and b1
     return Tenants(c1, c2, b1)
+
+
+@pytest.fixture
+def sms_person(world: World, tenants: Tenants) -> Person:
+    """A client's staff member whose second factor is an SMS code."""
+    people = world.services.people
+    person = make_person(world, Role.CLIENT_STAFF, Target("agency-a", tenants.c1), "sms@c1.example")
+    found = people.kit.people.users.get(person.user_id)
+    assert found is not None
+    people.kit.people.users.save(replace(found[0], factor=Factor.SMS), found[1])
+    return person
+
+
+def last_sms_code(world: World, user_id: str) -> str:
+    """The code of the last SMS sent to the person (from the outbox's content)."""
+    people = world.services.people
+    found = people.kit.people.users.get(user_id)
+    assert found is not None
+    key = people.kit.sent[-1]
+    content = world.services.messaging.content(people.kit.scope_of(found[0]), key)
+    return next(
+        w.rstrip(".")
+        for w in content.text.split()
+        if w.rstrip(".").isdigit() and len(w.rstrip(".")) == 6
+    )

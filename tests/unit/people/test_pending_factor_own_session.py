@@ -12,9 +12,8 @@ import pyotp
 from shared.api.console.app import ConsoleApp
 from shared.domain.people.authorisation import Role, Target
 from shared.domain.people.sessions import COOKIE
-from tests.unit.people.conftest import PASSWORD, link_token, make_person, sign_in
+from tests.unit.people.conftest import PASSWORD, last_sms_code, link_token, make_person, sign_in
 from tests.unit.people.test_console_pages import Browser, _signed_in_browser, csrf_of
-from tests.unit.people.test_signin import _last_sms_code
 
 _SECRET = re.compile(rb'id="totp-secret">([A-Z2-7]+)<')
 
@@ -56,6 +55,6 @@ def test_enrolling_by_sms_after_the_app_leaves_no_secret_waiting(world, tenants)
     enrolling = people.accounts.accept_invitation(link_token(link), PASSWORD, "10.0.0.1")
     people.accounts.start_totp(enrolling)  # the app first, then SMS instead
     enrolling = people.accounts.start_sms(enrolling, "+31612345678")
-    people.accounts.confirm_sms(enrolling, _last_sms_code(world, user.user_id), "10.0.0.1")
+    people.accounts.confirm_sms(enrolling, last_sms_code(world, user.user_id), "10.0.0.1")
     stored = people.kit.people.users.get(user.user_id)[0]
     assert people.accounts.pending_totp(stored) is None

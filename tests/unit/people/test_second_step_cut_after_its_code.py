@@ -13,7 +13,7 @@ from azure.core.exceptions import HttpResponseError
 from shared.domain.people.authorisation import Role, Target
 from shared.domain.people.sessions import Stage
 from shared.services.people.signin import CodeReused, SignInFailed
-from tests.unit.people.conftest import make_person
+from tests.unit.people.conftest import last_sms_code, make_person
 
 
 @pytest.fixture
@@ -68,3 +68,41 @@ def test_another_session_cannot_use_the_spent_code(world, staff, how):
     other = signin.password(staff.email, staff.password, "10.0.0.2")
     with pytest.raises(CodeReused if how == "totp" else SignInFailed):
         signin.second_factor(other.cookie, code, "10.0.0.2")
+
+
+# -- SMS (attack26: failure24 left it out) ---------------------------------------------------------
+def _sms_sign_in_cut_after_its_code(world, person):
+    """The password, the SMS code typed and accepted, then a 503 on the new session."""
+    signin = world.services.people.signin
+    first = signin.password(person.email, person.password, "10.0.0.1")
+    code = last_sms_code(world, person.user_id)
+    _new_session_refused_once(world)
+    with pytest.raises(HttpResponseError):
+        signin.second_factor(first.cookie, code, "10.0.0.1")
+    return first, code
+
+
+def test_an_sms_sign_in_cut_after_its_code_was_accepted_completes_on_retry(world, sms_person):
+    """Before: the challenge was marked used, the new session's write refused, and the same form
+    again answered 'wrong code' (counted as a failure): the person had to ask a new SMS, one of
+    the 5 an hour. Now the session whose challenge it was completes with the same code."""
+    signin = world.services.people.signin
+    first, code = _sms_sign_in_cut_after_its_code(world, sms_person)
+    world.clock.advance(seconds=5)
+    done = signin.second_factor(first.cookie, code, "10.0.0.1")
+    assert done.session.stage is Stage.FULL
+    assert signin.resolve(done.cookie) is not None and signin.resolve(first.cookie) is None
+
+
+def test_a_cut_sms_sign_in_takes_no_other_code_and_its_code_no_other_session(world, sms_person):
+    signin = world.services.people.signin
+    first, code = _sms_sign_in_cut_after_its_code(world, sms_person)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    with pytest.raises(SignInFailed):  # the accepted challenge is no open door for other codes
+        signin.second_factor(first.cookie, wrong, "10.0.0.1")
+    other = signin.password(sms_person.email, sms_person.password, "10.0.0.2")
+    with pytest.raises(SignInFailed):  # another session has its own challenge
+        signin.second_factor(other.cookie, code, "10.0.0.2")
+    world.clock.advance(minutes=10)  # the code's lifetime: a new SMS then
+    with pytest.raises(SignInFailed):
+        signin.second_factor(first.cookie, code, "10.0.0.1")

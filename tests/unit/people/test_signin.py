@@ -3,7 +3,6 @@ the OWASP ASVS 5.0 requirement it checks."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pyotp
@@ -14,7 +13,7 @@ from shared.domain.people.authorisation import Role, Target
 from shared.domain.people.passwords import hash_password, password_error, verify_password
 from shared.services.people.kit import Throttled
 from shared.services.people.signin import SignInFailed, SmsLimited
-from tests.unit.people.conftest import PASSWORD, make_person, sign_in
+from tests.unit.people.conftest import PASSWORD, last_sms_code, make_person, sign_in
 
 
 @pytest.fixture
@@ -109,38 +108,11 @@ def test_totp_secret_is_160_bits(world, staff):
 
 
 # -- SMS -------------------------------------------------------------------------------------------
-@pytest.fixture
-def sms_person(world, tenants):
-    people = world.services.people
-    person = make_person(world, Role.CLIENT_STAFF, Target("agency-a", tenants.c1), "sms@c1.example")
-    found = people.kit.people.users.get(person.user_id)
-    people.kit.people.users.save(
-        replace(
-            found[0],
-            factor=__import__("shared.domain.people.accounts", fromlist=["Factor"]).Factor.SMS,
-        ),
-        found[1],
-    )
-    return person
-
-
-def _last_sms_code(world, user_id):  # type: ignore[no-untyped-def]
-    people = world.services.people
-    user = people.kit.people.users.get(user_id)[0]
-    key = people.kit.sent[-1]
-    content = world.services.messaging.content(user.client_id, key)
-    return next(
-        w.rstrip(".")
-        for w in content.text.split()
-        if w.rstrip(".").isdigit() and len(w.rstrip(".")) == 6
-    )
-
-
 def test_sms_code_works_once_and_is_stored_hashed(world, sms_person):
     """6.5.1 once; 6.5.4 six random digits; 2.7.5 (4.0.3) only a hash is stored."""
     signin = world.services.people.signin
     first = _first(world, sms_person)
-    code = _last_sms_code(world, sms_person.user_id)
+    code = last_sms_code(world, sms_person.user_id)
     stored = world.services.people.kit.people.sms.get(
         sms_person.user_id, first.session.sms_challenge
     )[0]
@@ -154,7 +126,7 @@ def test_sms_code_works_once_and_is_stored_hashed(world, sms_person):
 def test_sms_code_expires_after_ten_minutes(world, sms_person):
     """6.5.5 an out-of-band code lives at most 10 minutes."""
     first = _first(world, sms_person)
-    code = _last_sms_code(world, sms_person.user_id)
+    code = last_sms_code(world, sms_person.user_id)
     world.clock.advance(minutes=9, seconds=59)
     # the pending sign-in itself also lives 10 minutes: check the challenge directly
     signed = world.services.people.signin.resolve(first.cookie, full=False)
@@ -167,7 +139,7 @@ def test_sms_code_five_tries_then_dead(world, sms_person):
     """6.6.3 out-of-band codes are protected against brute force: at most 5 tries."""
     signin = world.services.people.signin
     first = _first(world, sms_person)
-    code = _last_sms_code(world, sms_person.user_id)
+    code = last_sms_code(world, sms_person.user_id)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for _ in range(5):
         assert not signin.check_sms(first, wrong)
