@@ -141,3 +141,26 @@ def test_a_restore_with_a_file_missing_writes_nothing(
     assert _files(world["newacct"]) == {}
     new = TableServiceClient.from_connection_string(world["newacct"])
     assert [t.name for t in new.list_tables()] == []
+
+
+def test_an_unchanged_file_is_copied_again_each_week_and_an_aged_copy_is_read_from_a_later_one(
+    world: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lifecycle rule deletes a copy 36 days after it was made. Copied once only, a logo
+    uploaded in October would be gone from the backup account in December while every night
+    still listed it: the restore of any night refused (a file missing)."""
+    backup = bootstrap.table_backup(Settings.from_env())
+    assert back_up(backup, FixedClock(NIGHT1)).complete  # Sunday 29-11
+    week1 = _copies(world["backupacct"])
+    assert back_up(backup, FixedClock(datetime(2026, 12, 6, 2, 30, tzinfo=UTC))).complete
+    week2 = _copies(world["backupacct"])
+    assert len(week2) == 6 and set(week1) < set(week2)  # each file again, in its new week
+    # the lifecycle rule took the first week's copies: night 29-11 reads the later week's
+    container = BlobServiceClient.from_connection_string(world["backupacct"]).get_container_client(
+        BACKUP_CONTAINER
+    )
+    for name in week1:
+        container.delete_blob(name)
+    assert main(["restore", "--from", "2026-11-29", "--target-connection", world["newacct"]]) == 0
+    capsys.readouterr()
+    assert _files(world["newacct"]) == _files(world["own"])

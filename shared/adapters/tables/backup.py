@@ -422,9 +422,7 @@ class TableBackup:
         """The files ``day``'s backup holds, each checked there with its size (raises
         before anything is written when one is missing or cut short)."""
         container = self.blobs.get_container_client(BACKUP_CONTAINER)
-        found = listed_files(container, day)
-        check_files(container, found)
-        return found
+        return check_files(container, listed_files(container, day))
 
     def restore_files(self, files: list[FileCopy], target: BlobServiceClient) -> tuple[int, int]:
         """The files ``target`` lacks written back; (written, kept as they were)."""

@@ -4,10 +4,12 @@ letters, invoice PDFs, rendered messages, inbound mail attachments, settlement s
 and pain.001 payouts, direct-debit files, the statutory rate tables, house style and report
 templates. Lost with the tables' account, the tables restored alone named files nobody had.
 
-Incremental and write-once: a file is copied to ``files/<container>/<name>~<version>``,
+Incremental and write-once: a file is copied to ``files/<container>/<name>~<version>.<week>``,
 where ``<version>`` is a digest of the blob's ETag (a changed file is a new version, an
-unchanged one is already there), created once (If-None-Match) and never overwritten or
-deleted by the app; the account's lifecycle rule ages them. Each night lists what it holds,
+unchanged one is already there that week), created once (If-None-Match) and never
+overwritten or deleted by the app; the account's lifecycle rule ages them like the nights
+(36 days after they were made), so an unchanged file is copied again each week: a night's
+list never names a copy older than its week. Each night lists what it holds,
 one line per file with the copy's name and size, in ``<night>/files.jsonl``, written once
 before the night's manifest (which counts them under ``files``). A night cut by its time
 budget goes on where it stopped: the copies already made are found by name and skipped.
@@ -23,6 +25,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
@@ -50,9 +53,21 @@ class FileCopy:
     size: int
 
 
-def copy_key(container: str, name: str, etag: str) -> str:
+def copy_key(container: str, name: str, etag: str, day: str) -> str:
+    """The copy of one version of a file made in ``day``'s week: a file unchanged is copied
+    again once a week, so that every night's list names copies made in the 7 days before it
+    and the lifecycle rule (which deletes a copy 36 days after it was made) never takes one
+    a night of the last 30 days still needs."""
     version = hashlib.sha256(etag.strip('"').encode()).hexdigest()[:16]
-    return f"{FILES_PREFIX}{container}/{name}~{version}"
+    return f"{FILES_PREFIX}{container}/{name}~{version}.{_week(day)}"
+
+
+def _week(day: str) -> int:
+    return date.fromisoformat(day[:10]).toordinal() // 7
+
+
+def _same_version(key: str) -> str:
+    return key.rsplit(".", 1)[0] + "."
 
 
 class FileBackup:
@@ -86,7 +101,7 @@ class FileBackup:
             for item in self._files(container):
                 if deadline is not None and monotonic() > deadline:
                     return None
-                key = copy_key(container, item.name, item.etag)
+                key = copy_key(container, item.name, item.etag, day)
                 if key not in have:
                     have[key] = self._copy(backup, container, item.name, key)
                 entry = {"c": container, "n": item.name, "k": key, "size": have[key]}
@@ -128,10 +143,23 @@ def listed(backup: Any, day: str) -> list[FileCopy]:
     return found
 
 
-def check(backup: Any, files: list[FileCopy]) -> None:
-    """Every copy there with its size, before a file is written."""
+def check(backup: Any, files: list[FileCopy]) -> list[FileCopy]:
+    """Every copy there with its size, before a file is written. A copy the lifecycle rule
+    aged away (a night over 30 days old) is taken from a later week's copy of the same
+    version of the file when there is one; the files with the copies to read are returned."""
     sizes = {b.name: b.size for b in backup.list_blobs(name_starts_with=FILES_PREFIX)}
-    wrong = [f for f in files if sizes.get(f.key) != f.size]
+    found: list[FileCopy] = []
+    wrong: list[FileCopy] = []
+    for f in files:
+        if sizes.get(f.key) != f.size:
+            later = [
+                k for k, n in sizes.items() if k.startswith(_same_version(f.key)) and n == f.size
+            ]
+            if not later:
+                wrong.append(f)
+                continue
+            f = FileCopy(f.container, f.name, min(later), f.size)
+        found.append(f)
     if wrong:
         first = wrong[0]
         raise FileBackupError(
@@ -139,6 +167,7 @@ def check(backup: Any, files: list[FileCopy]) -> None:
             f"{first.container}/{first.name}, {sizes.get(first.key, 'missing')} bytes of "
             f"{first.size}); nothing was restored"
         )
+    return found
 
 
 def restore_files(backup: Any, files: list[FileCopy], target: Any) -> tuple[int, int]:
