@@ -83,17 +83,24 @@ def table_backup(settings: Settings, *, tables: Any = None) -> Any:
     from azure.storage.blob import BlobServiceClient
 
     from shared.adapters.tables.backup import TableBackup
+    from shared.adapters.tables.file_backup import FileBackup
 
     tables = tables if tables is not None else _tables_client(settings)
     target = settings.backup_storage
     if not target:
         return TableBackup(tables, _blobs_client(settings))
+    # the app's files go to the backup account with the tables (restore26 F4); into the
+    # tables' own account a copy would be lost with what it copies
+    files = FileBackup(_blobs_client(settings))
     if "=" in target:  # a connection string (Azurite locally); in Azure the blob endpoint
         return TableBackup(
-            tables, BlobServiceClient.from_connection_string(target), write_once=True
+            tables, BlobServiceClient.from_connection_string(target), write_once=True, files=files
         )
     return TableBackup(
-        tables, BlobServiceClient(target, credential=_credential(settings)), write_once=True
+        tables,
+        BlobServiceClient(target, credential=_credential(settings)),
+        write_once=True,
+        files=files,
     )
 
 
@@ -122,6 +129,19 @@ def tables_of(settings: Settings, connection: str = "", account: str = "") -> An
             f"https://{account}.table.core.windows.net", credential=_credential(settings)
         )
     return _tables_client(settings)
+
+
+def blobs_of(settings: Settings, connection: str = "", account: str = "") -> Any:
+    """The blob service of another account, as :func:`tables_of`; neither: the app's own."""
+    from azure.storage.blob import BlobServiceClient
+
+    if connection:
+        return BlobServiceClient.from_connection_string(connection)
+    if account:
+        return BlobServiceClient(
+            f"https://{account}.blob.core.windows.net", credential=_credential(settings)
+        )
+    return _blobs_client(settings)
 
 
 def _tables_client(settings: Settings) -> Any:

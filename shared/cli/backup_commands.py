@@ -38,6 +38,15 @@ def _backup(
     return bootstrap.table_backup(settings, tables=tables)
 
 
+def _blobs(args: argparse.Namespace) -> Any:
+    """The blob service the restored files go to: the target's, else the app's."""
+    from shared import bootstrap
+    from shared.cli.app_settings import cli_settings
+
+    settings = cli_settings(hashes_api_keys=False)
+    return bootstrap.blobs_of(settings, args.target_connection or "", args.target_account or "")
+
+
 def _source(args: argparse.Namespace, day: str) -> tuple[Any, list[str]]:
     """The backup holding ``day``: the backup account's, else the nights kept in the tables'
     own account before it (their days too, for the message when neither has it)."""
@@ -84,7 +93,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from shared.clock import SystemClock
     from shared.services.mollie_reconcile import PAYMENT_RECORD
-    from shared.services.operations.backups import kept_since, restore
+    from shared.services.operations.backups import holds_money, kept_since, restore, restore_set
 
     if args.target_connection and args.target_account:
         raise ValueError("--target-connection or --target-account, not both")
@@ -104,7 +113,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
             + (f"the days that have one: {', '.join(days[-7:])}" if days else NO_BACKUP)
             + " (`inning restore --list`)"
         )
-    counts = restore(backup, day, args.table or (), args.set or (), now=SystemClock().now())
+    # a whole restore gives the files back too (restore26 F4), into the target's containers
+    files_target = None if args.table or args.set else _blobs(args)
+    counts = restore(backup, day, args.table or (), args.set or (), now=SystemClock().now(),
+                     by=_operator(), files_target=files_target)  # fmt: skip
     _print(counts, args.json)
     watched = sum(1 for c in counts for _, rk in c.kept if rk == PAYMENT_RECORD)
     print(
@@ -115,6 +127,55 @@ def cmd_restore(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     print(_money_out(kept_since(counts)), file=sys.stderr)
+    if holds_money(restore_set(args.table or (), args.set or ())):
+        print(HELD, file=sys.stderr)
+    return 0
+
+
+HELD = (
+    "Payouts and collections are HELD (settlement_run, installment_run and their jobs): "
+    "reconcile the restored settlement runs and direct debits with the bank's statements since "
+    "that night, then `inning restore-hold confirm --by NAME --note TEXT` (docs/operations.md, "
+    "section 7)."
+)
+
+
+def _operator() -> str:
+    """Who restored, for the hold's record: the shell's user (no sign-in exists here)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def cmd_restore_hold(args: argparse.Namespace) -> int:
+    """Show the money hold a restore left, or end it once the bank is reconciled."""
+    from shared.cli.app_settings import cli_services
+    from shared.services.operations.money_hold import MoneyHold
+
+    services = cli_services()
+    hold = MoneyHold.of(services.repos, services.clock)
+    found = hold.confirm(args.by, args.note) if args.action == "confirm" else hold.current()
+    if found is None:
+        print("no restore hold: payouts and collections run", file=sys.stderr)
+        return 0
+    state = (
+        "HELD: payouts and collections wait for `inning restore-hold confirm`"
+        if found.active
+        else f"released {found.confirmed_at:%Y-%m-%d %H:%M} UTC by {found.confirmed_by}: "
+        f"{found.note}"
+    )
+    if args.json:
+        print(json.dumps({
+            "restored_from": found.restored_from, "restored_at": found.restored_at.isoformat(),
+            "restored_by": found.restored_by, "held": found.active,
+            "confirmed_by": found.confirmed_by, "note": found.note,
+        }))  # fmt: skip
+    else:
+        print(f"backup of {found.restored_from} restored {found.restored_at:%Y-%m-%d %H:%M} UTC "
+              f"by {found.restored_by}; {state}")  # fmt: skip
     return 0
 
 
@@ -179,6 +240,17 @@ def register(sub: Any) -> None:
                               "instead of the app's: a new account after losing the old one")  # fmt: skip
     restore.add_argument("--target-account", default="", metavar="NAME",
                          help="the same, by storage account name, as the signed-in identity "
-                              "(Storage Table Data Contributor on it)")  # fmt: skip
+                              "(Storage Table Data Contributor on it; Blob Data Contributor "
+                              "too for the night's files)")  # fmt: skip
     restore.add_argument("--json", action="store_true")
     restore.set_defaults(handler=cmd_restore)
+    hold = sub.add_parser("restore-hold",
+                          help="the payouts and collections a restore holds: show, or confirm "
+                               "after reconciling with the bank")  # fmt: skip
+    hold.add_argument("action", nargs="?", choices=("show", "confirm"), default="show")
+    hold.add_argument("--by", default="", help="confirm: who reconciled with the bank")
+    hold.add_argument("--note", default="",
+                      help="confirm: what was checked (the statements since the night, the "
+                           "runs and direct debits found)")  # fmt: skip
+    hold.add_argument("--json", action="store_true")
+    hold.set_defaults(handler=cmd_restore_hold)

@@ -31,6 +31,7 @@ COMMANDS = {
     "broadcast": "people_commands",
     "backup": "backup_commands",
     "restore": "backup_commands",
+    "restore-hold": "backup_commands",
     "backfill": "ops_commands",
     "mollie": "ops_commands",
     "watch": "ops_commands",

@@ -10,7 +10,6 @@ the tables' own account before stay restorable."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import time
@@ -29,30 +28,25 @@ from shared.adapters.tables.settlement_repo import RUNS
 from shared.cli.main import main
 from shared.clock import FixedClock
 from shared.services.operations.backups import back_up
+from shared.services.operations.money_hold import HOLD_PK, HOLD_RK, HOLD_TABLE
 from shared.settings import Settings
+from tests.support.backup_accounts import backing_up, three_accounts, wipe
 from tools import azurite
 
 pytestmark = pytest.mark.azurite
 BIG = 12_345_678_901  # more than 2^31: must stay Int64
 PROBE = "Invoices"
-KEYS = {name: base64.b64encode(name.encode() * 4).decode() for name in ("backupacct", "newacct")}
 
 
 @pytest.fixture(scope="module")
 def accounts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    with azurite.running(tmp_path_factory.mktemp("azurite3"), in_memory=True,
-                         accounts=KEYS) as ports:  # fmt: skip
-        yield {
-            "own": ports.connection_string,
-            **{n: ports.connection_string_for(n, k) for n, k in KEYS.items()},
-        }
+    with three_accounts(tmp_path_factory.mktemp("azurite3")) as accounts:
+        yield accounts
 
 
 @pytest.fixture
 def world(accounts: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    monkeypatch.setenv("AzureWebJobsStorage", accounts["own"])
-    monkeypatch.setenv("INNING_BACKUP_STORAGE", accounts["backupacct"])
-    monkeypatch.setenv("INNING_ENVIRONMENT", "local")
+    backing_up(accounts, monkeypatch)
     own = TableServiceClient.from_connection_string(accounts["own"])
     invoices = own.create_table_if_not_exists(PROBE)
     for i in range(130):  # more than one transaction of 100
@@ -65,13 +59,7 @@ def world(accounts: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator
     runs = own.create_table_if_not_exists(RUNS)
     runs.upsert_entity({"PartitionKey": "agency-1", "RowKey": "R20261128", "Total": 10772})
     yield accounts
-    for conn in accounts.values():
-        service = TableServiceClient.from_connection_string(conn)
-        for table in list(service.list_tables()):
-            service.delete_table(table.name)
-        blobs = BlobServiceClient.from_connection_string(conn)
-        for container in list(blobs.list_containers()):
-            blobs.delete_container(container.name)
+    wipe(accounts)
 
 
 def _rows(conn: str) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
@@ -113,6 +101,8 @@ def test_the_backup_goes_to_the_backup_account_and_restores_into_a_new_one(
                  "--json"]) == 0  # fmt: skip
     assert json.loads(capsys.readouterr().out) == {PROBE: 130, RUNS: 1}
     restored, original = _rows(world["newacct"]), _rows(world["own"])
+    # and the money hold's marker (restore26 F5): payouts wait for the operator's confirm
+    assert list(restored.pop(HOLD_TABLE)) == [(HOLD_PK, HOLD_RK)]
     assert restored == original and len(restored[PROBE]) == 130
     row = restored[PROBE][("client-1", "inv005")]
     assert row["Cents"] == (EdmType.INT64, BIG + 5) and row["Text"][1] == "factuur 5 €"

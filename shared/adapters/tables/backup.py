@@ -49,6 +49,10 @@ from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, Re
 from azure.data.tables import EdmType, EntityProperty, TableServiceClient, UpdateMode
 from azure.storage.blob import BlobBlock, BlobServiceClient
 
+from shared.adapters.tables.file_backup import FileBackup, FileCopy, restore_files
+from shared.adapters.tables.file_backup import check as check_files
+from shared.adapters.tables.file_backup import listed as listed_files
+
 BACKUP_CONTAINER = "backups"
 MANIFEST = "manifest.json"
 SKIP_PREFIXES = ("AzureFunctions",)
@@ -137,13 +141,20 @@ def _value(edm: str, value: Any) -> Any:
 
 class TableBackup:
     def __init__(
-        self, tables: TableServiceClient, blobs: BlobServiceClient, *, write_once: bool = False
+        self,
+        tables: TableServiceClient,
+        blobs: BlobServiceClient,
+        *,
+        write_once: bool = False,
+        files: FileBackup | None = None,
     ) -> None:
         """``write_once``: the backup account, where no blob is deleted or overwritten by the
-        app (its role has no such right and the container keeps versions immutable)."""
+        app (its role has no such right and the container keeps versions immutable).
+        ``files``: the app's blob containers, copied after the tables (restore26 F4)."""
         self.tables = tables
         self.blobs = blobs
         self.write_once = write_once
+        self.files = files
 
     def _container(self) -> Any:
         container = self.blobs.get_container_client(BACKUP_CONTAINER)
@@ -196,11 +207,17 @@ class TableBackup:
                 return None
             blob = container.get_blob_client(f"{day}/{name}.jsonl")
             counts.append(TableCount(name, self._write_table(blob, name)))
-        manifest = {
+        manifest: dict[str, Any] = {
             "date": day,
             "finished_at": now.astimezone(UTC).isoformat(),
             "tables": {c.table: c.entities for c in counts},
         }
+        if self.files is not None:
+            deadline = None if budget_seconds is None else started + budget_seconds
+            files = self.files.copy(container, day, deadline=deadline, monotonic=monotonic)
+            if files is None:
+                return None
+            manifest["files"] = files
         text = json.dumps(manifest, indent=1)
         try:
             container.upload_blob(f"{day}/{MANIFEST}", text, overwrite=not self.write_once)
@@ -401,9 +418,29 @@ class TableBackup:
             )
         return counts
 
+    def file_copies(self, day: str) -> list[FileCopy]:
+        """The files ``day``'s backup holds, each checked there with its size (raises
+        before anything is written when one is missing or cut short)."""
+        container = self.blobs.get_container_client(BACKUP_CONTAINER)
+        return check_files(container, listed_files(container, day))
+
+    def restore_files(self, files: list[FileCopy], target: BlobServiceClient) -> tuple[int, int]:
+        """The files ``target`` lacks written back; (written, kept as they were)."""
+        container = self.blobs.get_container_client(BACKUP_CONTAINER)
+        return restore_files(container, files, target)
+
     def put(self, table: str, entity: Mapping[str, Any]) -> None:
-        """One entity written (replaced) after a restore."""
-        self.tables.get_table_client(table).upsert_entity(dict(entity), mode=UpdateMode.REPLACE)
+        """One entity written (replaced) after a restore, into its table made if missing (a
+        restore of a few sets into a new account, then the money hold's marker)."""
+        client = self.tables.get_table_client(table)
+        try:
+            client.upsert_entity(dict(entity), mode=UpdateMode.REPLACE)
+        except ResourceNotFoundError:
+            try:
+                self.tables.create_table(table)
+            except ResourceExistsError:
+                pass
+            client.upsert_entity(dict(entity), mode=UpdateMode.REPLACE)
 
     def _delete_newer(
         self, client: Any, keys: set[tuple[str, str]], keep: Callable[[str, str], bool] | None

@@ -21,7 +21,10 @@ docs/operations.md, "Restore a backup".
   and balances, and the direct-debit and Mollie collections asked of a bank since the backup
   (:data:`NEVER_ROLLED_BACK`) stay as they are; the backup only gives back rows they lack.
   Rolled back, the morning's run was forgotten and the next one paid the same 107.72 out
-  again under new end-to-end ids (failure16 R1)."""
+  again under new end-to-end ids (failure16 R1).
+- A restore of the ledger holds every payout and collection until an operator confirms that
+  the bank's records since the night were reconciled (shared/services/operations/
+  money_hold.py): into a new account the runs since are gone with the old one (restore26 F5)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from shared.adapters.tables.backup import BACKUP_CONTAINER, BackupError, TableBackup, TableCount
 from shared.adapters.tables.keys import decode
@@ -36,6 +40,7 @@ from shared.adapters.tables.settlement_repayments_repo import REPAYMENTS
 from shared.adapters.tables.settlement_repo import BALANCES, RUNS, SETTLED_PAYMENTS, SETTLEMENTS
 from shared.clock import Clock
 from shared.services.mollie_reconcile import MOLLIE_PAYMENTS, PAYMENT_RECORD, WATCHED, watch_key
+from shared.services.operations.money_hold import HOLD_TABLE, hold_entity
 from shared.services.plans.direct_debit import COLLECTIONS as SDD_COLLECTIONS
 from shared.services.plans.direct_debit import PENDING as SDD_PENDING
 from shared.services.plans.mollie_collection import COLLECTIONS as MOLLIE_PLAN_COLLECTIONS
@@ -46,7 +51,7 @@ log = logging.getLogger("inning.operations")
 
 __all__ = [
     "BACKUP_CONTAINER", "NEVER_ROLLED_BACK", "RESTORE_SETS", "KeptSince", "back_up",
-    "kept_since", "restore", "resume",
+    "holds_money", "kept_since", "restore", "resume",
 ]  # fmt: skip
 
 # the Functions timeout is 10 minutes (host.json); a table started just before the budget
@@ -207,6 +212,13 @@ def restore_set(tables: Iterable[str], sets: Iterable[str] = ()) -> list[str]:
     return sorted(wanted)
 
 
+def holds_money(only: Iterable[str]) -> bool:
+    """Whether a restore of ``only`` (:func:`restore_set`'s; empty: every table) holds the
+    payouts and collections: it gives back the ledger, the settlement runs among it."""
+    wanted = set(only)
+    return not wanted or bool(RESTORE_SETS["ledger"] & wanted)
+
+
 def _started_since(pk: str, rk: str) -> bool:
     """A Mollie payment Inning started after the backup (its record), or a watch on one:
     kept by a restore, so that the money a debtor paid since is still asked of Mollie."""
@@ -220,14 +232,19 @@ def restore(
     sets: Iterable[str] = (),
     *,
     now: datetime,
+    by: str = "",
+    files_target: Any = None,
 ) -> list[TableCount]:
     """Restore the backup of ``day`` (whole sets). Payments debtors made online since that
     night would be lost with the rows that record them (newcomer10 #3: the invoice open
     again, its payment unknown, the debtor dunned): the records of Mollie payments started
     since are kept and each is watched again, due now, so the reconcile timer asks Mollie
-    about it and books what was paid, once (the booking's id is the payment's)."""
+    about it and books what was paid, once (the booking's id is the payment's).
+    ``files_target``: a blob service to give the night's files back to (those it lacks)."""
     only = restore_set(tables, sets)
     named = set(tables)  # a table named by hand must be in the backup; one of a set may not
+    # the night's files (restore26 F4), each checked before a table or a file is written
+    files = backup.file_copies(day) if files_target is not None else []
     counts = backup.restore(
         day,
         only,
@@ -249,6 +266,15 @@ def restore(
                     "PaymentId": payment_id, "Since": at,
                 })  # fmt: skip
                 watched += 1
+    if files:
+        written, kept = backup.restore_files(files, files_target)
+        log.warning("restored the files of %s: %d written, %d already there kept", day,
+                    written, kept, extra=log_extra({"backup_date": day, "files": written}))  # fmt: skip
+    if holds_money(only):
+        # the money that left since that night is unknown to a new account's tables (and
+        # not booked against them in the same one): payouts and collections wait for an
+        # operator's reconciliation with the bank (restore26 F5)
+        backup.put(HOLD_TABLE, hold_entity(day, now, by or "unknown"))
     since = kept_since(counts)
     log.warning("restored the backup of %s: %d tables, %d entities; %d online payments "
                 "started since watched again; kept: %d settlement runs, %d direct debits, "

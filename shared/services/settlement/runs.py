@@ -44,7 +44,11 @@ Nothing is paid twice, whatever crashes or repeats:
   (a death) counts as well (standing15 #3);
 - what a client repaid of a negative balance by bank transfer is taken by one settlement
   (its row's SettledIn, under its ETag) and comes in as ``repaid``: the negative balance it
-  carries in is met, not set off again; a repayment alone is a settlement of its own.
+  carries in is met, not set off again; a repayment alone is a settlement of its own;
+- after a restore of the ledger no run is made (neither the fan-out nor an agency's job)
+  until an operator confirms the bank reconciled: the runs since the restored night are
+  unknown to the tables, and their payments would be paid out again (restore26 F5,
+  shared/services/operations/money_hold.py).
 """
 
 from __future__ import annotations
@@ -211,6 +215,8 @@ class SettlementRunner:
         """One queue message per agency with agreements (the timer fires in UTC; the run
         date is Amsterdam's)."""
         day = amsterdam_date(self.clock.now())
+        if self._held("settlement_run"):
+            return 0
         agencies = self.store.agencies_with_agreements()
         for agency_id in agencies:
             self.queues.send(
@@ -226,6 +232,8 @@ class SettlementRunner:
         if agency is None:
             log.warning("settlement run for unknown agency %s", agency_id)
             return None
+        if self._held(f"settlement run {run_id_for(run_on)} of agency {agency_id}"):
+            return None  # after the operator's confirm the next timer's run takes it all in
         run_id = run_id_for(run_on)
         for unfinished in self.store.runs(agency_id, RunStatus.BUILDING):
             if unfinished.run_id != run_id:
@@ -248,6 +256,13 @@ class SettlementRunner:
             return self._build(agency, run)
         except RunBusy as busy:
             return self._later(run, busy)
+
+    def _held(self, what: str) -> bool:
+        """A restore's hold stands (restore26 F5): the runs made since the restored night are
+        unknown to these tables, and a run now would pay their payments out again."""
+        from shared.services.operations.money_hold import MoneyHold
+
+        return MoneyHold.of(self.repos, self.clock).stops(what)
 
     def _later(self, run: SettlementRun, busy: RunBusy) -> SettlementRun | None:
         """Another holder's lease stands in the way. The host's own retries (every 30 s, five

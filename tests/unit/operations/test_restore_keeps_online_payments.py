@@ -16,6 +16,7 @@ from shared.adapters.tables.backup import BackupError, TableCount
 from shared.adapters.tables.keys import encode
 from shared.services.mollie_reconcile import MOLLIE_PAYMENTS, WATCHED, watch_key
 from shared.services.operations.backups import NEVER_RESTORED, restore, restore_set
+from shared.services.operations.money_hold import HOLD_TABLE, hold_entity
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
@@ -65,10 +66,11 @@ def test_online_payments_started_since_the_backup_are_kept_and_watched_again() -
     assert kept == {
         MOLLIE_PAYMENTS: ((encode("tr_paid_since"), "p"), (WATCHED, watch_key(AT, "tr_open")))
     }
+    # and then the money hold's marker (restore26 F5: a restore of the ledger holds payouts)
     assert backup.put_rows == [(MOLLIE_PAYMENTS, {
         "PartitionKey": WATCHED, "RowKey": watch_key(AT, "tr_paid_since"),
         "PaymentId": "tr_paid_since", "Since": AT,
-    })]  # fmt: skip
+    }), (HOLD_TABLE, hold_entity("2026-11-30", AT, "unknown"))]  # fmt: skip
 
 
 def test_the_payment_simulations_records_are_never_restored() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from shared.cli.backup_commands import _money_out
 from shared.domain.settlement.records import RunStatus
 from shared.services.operations.backups import NEVER_ROLLED_BACK, kept_since, restore
+from shared.services.operations.money_hold import MoneyHold
 from tests.support.memory_backup import NightlyBackup
 from tests.unit.settlement.test_settlement_run import Setup
 
@@ -39,7 +40,10 @@ def test_a_restore_after_the_mornings_payout_keeps_it_and_pays_nothing_again(wor
     before = _payouts(s)
     # 14:00: the operator restores that night's ledger set (docs/operations.md section 7)
     counts = restore(backup, "2026-11-30", sets=["ledger"], now=datetime(2026, 11, 30, 14, 0, tzinfo=UTC))  # type: ignore[arg-type]  # fmt: skip
+    # the restore holds the runs (restore26 F5) until the operator has reconciled; then
     # the next day's run finds nothing to settle: no second payout of p1 or p2
+    assert s.run(date(2026, 12, 1)) is None
+    _confirmed(s)
     again = s.run(date(2026, 12, 1))
     assert again is None, f"{again.run_id} pays {again.payout_total} cents again"
     # the run and what it settled stand as they were: approved, p1 and p2 claimed
@@ -69,5 +73,15 @@ def test_the_restore_gives_back_only_what_the_settlement_tables_lack(world: Any)
     assert set(counts) >= NEVER_ROLLED_BACK
     assert s.services.repos.payments.get(s.c1.client_id, "p9") is None
     # p1's claim is back: settled once, by the 27-11 run
+    _confirmed(s)
     assert s.run(date(2026, 11, 30)) is None
     assert _payouts(s) == [(first.settlement_ids[0], 10772)]
+
+
+def _confirmed(s: Any) -> None:
+    """The operator's ``inning restore-hold confirm`` after reconciling with the bank: the
+    runs below test what the restored tables keep, not the hold."""
+    hold = MoneyHold.of(s.services.repos, s.services.clock)
+    held = hold.current()
+    assert held is not None and held.active
+    hold.confirm("ops", "bank statements since the night matched")

@@ -1,0 +1,166 @@
+"""restore26 F4 against one Azurite with three accounts (as test_backup_account.py): the
+files of the tables' account (a bank statement, a settlement's pain.001, a client's logo)
+are copied to the backup account with the night's tables and listed in its manifest; the
+next night copies only what is new or changed and rewrites nothing; a night cut at its time
+budget goes on without copying again; after losing the tables' account ``inning restore
+--target-connection`` gives the files back to the new account, byte for byte, and refuses
+before writing anything when a copy is missing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from azure.data.tables import TableServiceClient
+from azure.storage.blob import BlobServiceClient
+
+from shared import bootstrap
+from shared.adapters.tables.backup import BACKUP_CONTAINER, MANIFEST
+from shared.adapters.tables.file_backup import FILES_PREFIX
+from shared.cli.main import main
+from shared.clock import FixedClock
+from shared.services.operations.backups import back_up
+from shared.settings import Settings
+from tests.support.backup_accounts import backing_up, three_accounts, wipe
+
+pytestmark = pytest.mark.azurite
+FILES = {
+    ("statements", "ing/2026-11-29.xml"): b"<Document>camt.053 29-11</Document>",
+    ("settlements", "ag-1/R20261128/pain.001.xml"): b"<Document>pain.001 107.72</Document>",
+    ("house-style", "cl-1/logo.png"): b"\x89PNG logo",
+}
+NIGHT1 = datetime(2026, 11, 29, 2, 30, tzinfo=UTC)
+NIGHT2 = datetime(2026, 11, 30, 2, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def accounts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    with three_accounts(tmp_path_factory.mktemp("azurite-files")) as accounts:
+        yield accounts
+
+
+@pytest.fixture
+def world(accounts: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    backing_up(accounts, monkeypatch)
+    TableServiceClient.from_connection_string(accounts["own"]).create_table_if_not_exists(
+        "Invoices"
+    ).upsert_entity({"PartitionKey": "cl-1", "RowKey": "F1", "Cents": 10772})
+    own = BlobServiceClient.from_connection_string(accounts["own"])
+    for (container, name), data in FILES.items():
+        own.get_container_client(container).create_container()
+        own.get_blob_client(container, name).upload_blob(data)
+    yield accounts
+    wipe(accounts)
+
+
+def _copies(conn: str) -> dict[str, str]:
+    """The backup account's file copies by name, with their ETags (a rewrite changes one)."""
+    container = BlobServiceClient.from_connection_string(conn).get_container_client(
+        BACKUP_CONTAINER
+    )
+    return {b.name: b.etag for b in container.list_blobs(name_starts_with=FILES_PREFIX)}
+
+
+def _files(conn: str) -> dict[tuple[str, str], bytes]:
+    blobs = BlobServiceClient.from_connection_string(conn)
+    return {
+        (c.name, b.name): blobs.get_blob_client(c.name, b.name).download_blob().readall()
+        for c in blobs.list_containers()
+        if c.name != BACKUP_CONTAINER
+        for b in blobs.get_container_client(c.name).list_blobs()
+    }
+
+
+def _manifest(conn: str, day: str) -> dict[str, object]:
+    container = BlobServiceClient.from_connection_string(conn).get_container_client(
+        BACKUP_CONTAINER
+    )
+    loaded: dict[str, object] = json.loads(container.download_blob(f"{day}/{MANIFEST}").readall())
+    return loaded
+
+
+def test_the_files_go_to_the_backup_account_incrementally_and_come_back_in_a_new_one(
+    world: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    backup = bootstrap.table_backup(Settings.from_env())
+    assert back_up(backup, FixedClock(NIGHT1)).complete
+    first = _copies(world["backupacct"])
+    assert len(first) == 3
+    assert _manifest(world["backupacct"], "2026-11-29")["files"] == 3
+
+    # the next night: the statement delivered again with other content, a new pain.001
+    own = BlobServiceClient.from_connection_string(world["own"])
+    own.get_blob_client("statements", "ing/2026-11-29.xml").upload_blob(
+        b"<Document>camt.053 29-11, corrected</Document>", overwrite=True
+    )
+    own.get_blob_client("settlements", "ag-1/R20261130/pain.001.xml").upload_blob(b"<pain/>")
+    assert back_up(backup, FixedClock(NIGHT2)).complete
+    second = _copies(world["backupacct"])
+    assert len(second) == 5  # two copies more; none of the first night's rewritten
+    assert {k: second[k] for k in first} == first
+    assert _manifest(world["backupacct"], "2026-11-30")["files"] == 4
+
+    # the tables' account is lost: the night restored into the new account, files too
+    assert main(["restore", "--from", "2026-11-30", "--target-connection", world["newacct"]]) == 0
+    capsys.readouterr()
+    now = _files(world["own"])
+    assert _files(world["newacct"]) == now and len(now) == 4
+
+
+def test_a_night_cut_at_its_budget_goes_on_without_copying_again(world: dict[str, str]) -> None:
+    backup = bootstrap.table_backup(Settings.from_env())
+    ticks = iter([0.0, 0.0, 0.0, 0.0, 99.0])  # the start, the table, two files, then past
+
+    def monotonic() -> float:
+        return next(ticks, 99.0)
+
+    now = NIGHT1
+    day = backup.export_day(now.date().isoformat(), now)
+    assert backup.export(day, now, budget_seconds=10, monotonic=monotonic) is None
+    made = _copies(world["backupacct"])
+    assert 0 < len(made) < 3 and not backup.complete(day)
+    assert backup.export(day, now) is not None
+    done = _copies(world["backupacct"])
+    assert len(done) == 3 and {k: done[k] for k in made} == made
+    assert _manifest(world["backupacct"], day)["files"] == 3
+
+
+def test_a_restore_with_a_file_missing_writes_nothing(
+    world: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    backup = bootstrap.table_backup(Settings.from_env())
+    assert back_up(backup, FixedClock(NIGHT1)).complete
+    lost = next(iter(_copies(world["backupacct"])))
+    BlobServiceClient.from_connection_string(world["backupacct"]).get_blob_client(
+        BACKUP_CONTAINER, lost
+    ).delete_blob()
+    assert main(["restore", "--from", "2026-11-29", "--target-connection", world["newacct"]]) == 2
+    assert "1 file(s) of the backup missing or cut short" in capsys.readouterr().err
+    assert _files(world["newacct"]) == {}
+    new = TableServiceClient.from_connection_string(world["newacct"])
+    assert [t.name for t in new.list_tables()] == []
+
+
+def test_an_unchanged_file_is_copied_again_each_week_and_an_aged_copy_is_read_from_a_later_one(
+    world: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lifecycle rule deletes a copy 36 days after it was made. Copied once only, a logo
+    uploaded in October would be gone from the backup account in December while every night
+    still listed it: the restore of any night refused (a file missing)."""
+    backup = bootstrap.table_backup(Settings.from_env())
+    assert back_up(backup, FixedClock(NIGHT1)).complete  # Sunday 29-11
+    week1 = _copies(world["backupacct"])
+    assert back_up(backup, FixedClock(datetime(2026, 12, 6, 2, 30, tzinfo=UTC))).complete
+    week2 = _copies(world["backupacct"])
+    assert len(week2) == 6 and set(week1) < set(week2)  # each file again, in its new week
+    # the lifecycle rule took the first week's copies: night 29-11 reads the later week's
+    container = BlobServiceClient.from_connection_string(world["backupacct"]).get_container_client(
+        BACKUP_CONTAINER
+    )
+    for name in week1:
+        container.delete_blob(name)
+    assert main(["restore", "--from", "2026-11-29", "--target-connection", world["newacct"]]) == 0
+    capsys.readouterr()
+    assert _files(world["newacct"]) == _files(world["own"])

@@ -1,0 +1,161 @@
+"""restore26 F5 against one Azurite with three accounts (the tables' own, the backup account,
+a new one): a client's 170.95 was received before the night's backup and paid out by the
+next morning's settlement run (R20261130). The tables' account is lost; the night is restored
+into the new account, which knows nothing of that run. Before the hold, the next day's run
+settled the same payment again: a second pain.001 paying the client twice. Now the restore
+holds every payout and collection: the settlement timer and its agency job make nothing, the
+installment timer queues nothing, and the agency has one item however often they fire; the
+operator's ``inning restore-hold confirm`` releases them and the run is built."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+
+from shared import bootstrap
+from shared.adapters.blobs.store import AzureFileStore
+from shared.adapters.queues.storage import InMemoryQueueSender
+from shared.adapters.tables.azure import AzureTableStore
+from shared.bootstrap import build_services
+from shared.cli.main import main
+from shared.clock import FixedClock
+from shared.domain.parties import Agency, Client
+from shared.domain.records import ActionItem, ActionStatus
+from shared.domain.scopes import agency_scope
+from shared.domain.settlement.agreement import Frequency, SettlementAgreement
+from shared.domain.settlement.records import RunStatus
+from shared.services.container import Services
+from shared.services.operations.backups import back_up
+from shared.services.operations.money_hold import ITEM_KIND, MoneyHold
+from shared.settings import Settings
+from tests.support.backup_accounts import backing_up, three_accounts, wipe
+from tests.unit.api.conftest import SETTINGS
+from tests.unit.settlement.conftest import PAYOUT_C1, THIRD_PARTY, payment
+
+pytestmark = pytest.mark.azurite
+NIGHT = datetime(2026, 11, 30, 2, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def accounts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    with three_accounts(tmp_path_factory.mktemp("azurite-hold")) as accounts:
+        yield accounts
+
+
+@pytest.fixture
+def world(accounts: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    backing_up(accounts, monkeypatch)
+    yield accounts
+    wipe(accounts)
+
+
+def _services(conn: str, at: datetime, queues: InMemoryQueueSender | None = None) -> Services:
+    return build_services(
+        SETTINGS,
+        clock=FixedClock(at),
+        store=AzureTableStore.from_connection_string(conn),
+        files=AzureFileStore.from_connection_string(conn),
+        queues=queues or InMemoryQueueSender(),
+        senders={},
+    )
+
+
+def _agency_paid_before_the_loss(conn: str) -> tuple[str, int]:
+    """An agency whose client was paid 170.95 received on 27-11; backed up that night; paid
+    out by the morning's run. The agency and the payout."""
+    services = _services(conn, NIGHT)
+    services.repos.ensure_tables()
+    agency_id = "ag-" + uuid.uuid4().hex[:8]
+    client = Client("cl" + uuid.uuid4().hex[:12], agency_id, "C1", "Client One")
+    services.repos.agencies.save(Agency(agency_id, "Hold Incasso", THIRD_PARTY))
+    services.repos.clients.save(client, new=True)
+    services.settlements.store.save_agreement(SettlementAgreement(
+        client.client_id, agency_id, PAYOUT_C1, "Client One BV", frequency=Frequency.DAILY,
+        commission_bp=1000,
+    ))  # fmt: skip
+    services.repos.payments.add(payment(client.client_id, "p1", date(2026, 11, 27)))
+    back_up(bootstrap.table_backup(Settings.from_env()), FixedClock(NIGHT))
+    morning = _services(conn, datetime(2026, 11, 30, 5, tzinfo=UTC))
+    run = morning.settlement_runs.run_agency(agency_id, date(2026, 11, 30))
+    assert run is not None and run.status is RunStatus.AWAITING_APPROVAL
+    assert run.transfer_file
+    return agency_id, run.payout_total
+
+
+def _held_items(services: Services, agency_id: str) -> list[ActionItem]:
+    items, _ = services.repos.actions.list(agency_scope(agency_id), kind=ITEM_KIND)
+    return items
+
+
+def test_a_restore_into_a_new_account_holds_payouts_until_the_operator_confirms(
+    world: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    agency_id, _ = _agency_paid_before_the_loss(world["own"])
+    # the tables' account is lost: its night restored into the new one
+    assert main(["restore", "--from", NIGHT.date().isoformat(),
+                 "--target-connection", world["newacct"]]) == 0  # fmt: skip
+    assert "HELD" in capsys.readouterr().err
+    queues = InMemoryQueueSender()
+    day = datetime(2026, 12, 1, 5, tzinfo=UTC)
+    services = _services(world["newacct"], day, queues)
+    assert services.settlement_runs.store.runs(agency_id) == []  # the morning's run is gone
+
+    # the timer and the agency job (a message queued before, or typed) make nothing
+    assert services.settlement_runs.fan_out() == 0
+    assert services.settlement_runs.run_agency(agency_id, date(2026, 12, 1)) is None
+    assert services.settlement_runs.run_agency(agency_id, date(2026, 12, 1)) is None
+    assert services.settlement_runs.store.runs(agency_id) == []
+    assert list(services.files.names("settlements")) == []  # no pain.001
+    assert queues.sent == []
+    # the installment timer as the host runs it: the plans' run (files, collections) not begun
+    from functions.installments import installment_run
+
+    begun: list[str] = []
+    monkeypatch.setattr(bootstrap, "_services", services)
+
+    def fan_out() -> int:
+        begun.append("fan_out")
+        return 0
+
+    monkeypatch.setattr(services.plans, "fan_out", fan_out)
+    installment_run(None, None)  # type: ignore[arg-type]  # the timer's arguments go unread
+    assert begun == []
+    # one item on the agency's list, however often the runs were stopped
+    [item] = _held_items(services, agency_id)
+    assert item.status is ActionStatus.OPEN
+    assert NIGHT.date().isoformat() in item.title
+
+    # the operator reconciled with the bank; the app's storage is the new account now
+    monkeypatch.setenv("AzureWebJobsStorage", world["newacct"])
+    assert main(["restore-hold", "confirm", "--by", ""]) == 2  # who, and what was checked
+    assert main(["restore-hold", "confirm", "--by", "ops-anna",
+                 "--note", "ING statements 30-11..01-12: R20261130 paid, booked"]) == 0  # fmt: skip
+    assert main(["restore-hold", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert shown["held"] is False and shown["confirmed_by"] == "ops-anna"
+    [item] = _held_items(services, agency_id)
+    assert item.status is ActionStatus.RESOLVED
+    assert MoneyHold.of(services.repos, services.clock).stops("settlement_run") is False
+
+    installment_run(None, None)  # type: ignore[arg-type]
+    assert begun == ["fan_out"]
+    run = services.settlement_runs.run_agency(agency_id, date(2026, 12, 1))
+    assert run is not None and run.status is RunStatus.AWAITING_APPROVAL
+
+
+def test_a_restore_of_the_people_alone_holds_nothing(
+    world: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    agency_id, _ = _agency_paid_before_the_loss(world["own"])
+    assert main(["restore", "--from", NIGHT.date().isoformat(), "--set", "people"]) == 0
+    assert "HELD" not in capsys.readouterr().err
+    services = _services(world["own"], datetime(2026, 12, 1, 5, tzinfo=UTC))
+    assert MoneyHold.of(services.repos, services.clock).current() is None
+    [client] = services.repos.clients.list_for_agency(agency_id)[0]
+    services.repos.payments.add(payment(client.client_id, "p2", date(2026, 11, 30)))
+    run = services.settlement_runs.run_agency(agency_id, date(2026, 12, 1))
+    assert run is not None
