@@ -24,6 +24,11 @@ from shared.domain.records import ActionItem, ActionStatus, ContactEntry, Contac
 from shared.ports.tables import TransactionFailed
 from shared.services.ended_items import close_dispute_items
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.invoice_change_lines import (
+    RESOLVED,
+    line_owed,
+    resolved_line_owed,
+)
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id, keyed_id
 
@@ -117,27 +122,36 @@ class InvoiceStatusService:
             except InvoiceRuleError as exc:
                 raise Invalid(str(exc), field="status", code=exc.code, params=exc.params) from exc
             if updated == stored.invoice:
-                return updated  # done already (a retry): only what follows is repeated
+                # done already (a retry): only what follows is repeated, and the line, when
+                # the attempt before was cut off between the invoice and it (failure26 F2)
+                if line_owed(self.repos, client.client_id, updated.debtor_number, number, summary):
+                    self._line(client, updated, kind, summary, author)
+                return updated
             try:
                 self.repos.invoices.save(updated, stored)
             except TransactionFailed:
                 continue  # somebody else wrote it meanwhile: re-read and re-apply
-            now = self.clock.now()
-            self.repos.contacts.add(
-                ContactEntry(
-                    client_id=client.client_id,
-                    debtor_number=updated.debtor_number,
-                    entry_id=time_ordered_id(now),
-                    at=now,
-                    kind=kind,
-                    summary=summary,
-                    invoice_numbers=(number,),
-                    system=kind is ContactKind.STATUS,
-                    author=author,
-                )
-            )
+            self._line(client, updated, kind, summary, author)
             return updated
         raise ConflictingUpdate(f"invoice {number} keeps changing; retry")
+
+    def _line(
+        self, client: Client, invoice: Invoice, kind: ContactKind, summary: str, author: str
+    ) -> None:
+        now = self.clock.now()
+        self.repos.contacts.add(
+            ContactEntry(
+                client_id=client.client_id,
+                debtor_number=invoice.debtor_number,
+                entry_id=time_ordered_id(now),
+                at=now,
+                kind=kind,
+                summary=summary,
+                invoice_numbers=(invoice.number,),
+                system=kind is ContactKind.STATUS,
+                author=author,
+            )
+        )
 
     def credit(
         self, client: Client, number: str, author: str, note: CreditNote | None = None
@@ -406,11 +420,17 @@ class InvoiceStatusService:
         try:
             invoice = self._change(
                 client, number, lambda i: i.resolve_dispute(),
-                kind=ContactKind.STATUS, summary=f"Dispute on invoice {number} resolved",
+                kind=ContactKind.STATUS, summary=RESOLVED.format(number=number),
                 author=author,
             )  # fmt: skip
         except Invalid as exc:
             if exc.code == "invoice_not_disputed":
+                stored = self.repos.invoices.get(client.client_id, number)
+                if stored is not None and resolved_line_owed(
+                    self.repos, client.client_id, stored.invoice.debtor_number, number
+                ):  # the first attempt was cut off between the invoice and its line
+                    self._line(client, stored.invoice, ContactKind.STATUS,
+                               RESOLVED.format(number=number), author)  # fmt: skip
                 self._dispute_ended(client, number, author)
                 self._resume(client, number)  # a first attempt cut off before it
                 self._dispute_ended_told(client, number, retry=True)
