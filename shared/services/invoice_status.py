@@ -378,12 +378,26 @@ class InvoiceStatusService:
         return self._followed(client, invoice, "withdrawn", author)
 
     def dispute(self, client: Client, number: str, reason: str, author: str) -> Invoice:
+        stored = self.repos.invoices.get(client.client_id, number)
+        if stored is None:
+            raise NotFound(f"invoice {number} not found")
+        try:
+            stored.invoice.dispute(reason)  # refused before anything is written
+        except InvoiceRuleError as exc:
+            raise Invalid(str(exc), field="status", code=exc.code, params=exc.params) from exc
+        # the item before the invoice: a request cut off after the invoice's write is seldom
+        # sent again from the portal, whose page then offers the invoice as disputed only
+        # (failure26 F4: the dispute stopped dunning and no person was ever told of it)
+        self._dispute_item(client, stored.invoice, reason)
         invoice = self._change(
             client, number, lambda i: i.dispute(reason),
             kind=ContactKind.DISPUTE, summary=f"Invoice {number} disputed: {reason}", author=author,
         )  # fmt: skip
         if self.dispute_listener is not None and invoice.handed_over_to is not None:
             self.dispute_listener(client, number, (invoice.dispute_reason or reason).strip(), False)
+        return invoice
+
+    def _dispute_item(self, client: Client, invoice: Invoice, reason: str) -> None:
         now = self.clock.now()
         # keyed by the dispute (the invoice, its reason, the Amsterdam day): the same request
         # sent again (an answer lost, a cut-off request retried) finds its item, or writes it
@@ -391,8 +405,8 @@ class InvoiceStatusService:
         # An item found resolved is an earlier dispute's, handled (a dispute resolved and
         # raised again the same day with the same words): the next key in line is this one's
         # (codereview15b F2), so the disputed invoice always has an open item
-        day = amsterdam_date(now)
-        said = (invoice.dispute_reason or reason).strip()
+        day, number = amsterdam_date(now), invoice.number
+        said = reason.strip()  # as Invoice.dispute keeps it
         again = 0
         while True:  # ends: the resolved items of the day are few, each is passed once
             item = ActionItem(
@@ -406,10 +420,10 @@ class InvoiceStatusService:
                 detail={"reason": reason},
             )
             if self.repos.actions.add_once(item):
-                return invoice
+                return
             found = self.repos.actions.get(client.client_id, item.action_id)
             if found is None or found[0].status is not ActionStatus.RESOLVED:
-                return invoice  # told by an earlier attempt, still waiting
+                return  # told by an earlier attempt, still waiting
             again += 1
 
     def resolve_dispute(self, client: Client, number: str, author: str) -> Invoice:
