@@ -387,14 +387,17 @@ class InvoiceStatusService:
             raise Invalid(str(exc), field="status", code=exc.code, params=exc.params) from exc
         # the item before the invoice: a request cut off after the invoice's write is seldom
         # sent again from the portal, whose page then offers the invoice as disputed only
-        # (failure26 F4: the dispute stopped dunning and no person was ever told of it)
+        # (failure26 F4: the dispute stopped dunning and no person was ever told of it). Cut
+        # off before the invoice's write, the item stands for a person to resolve (resolving
+        # an invoice found not disputed tells an agency told of the dispute that it ended)
         self._dispute_item(client, stored.invoice, reason)
+        if self.dispute_listener is not None and stored.invoice.handed_over_to is not None:
+            # so is the agency collecting it, whose case news is keyed by the dispute too
+            self.dispute_listener(client, number, reason.strip(), False)
         invoice = self._change(
             client, number, lambda i: i.dispute(reason),
             kind=ContactKind.DISPUTE, summary=f"Invoice {number} disputed: {reason}", author=author,
         )  # fmt: skip
-        if self.dispute_listener is not None and invoice.handed_over_to is not None:
-            self.dispute_listener(client, number, (invoice.dispute_reason or reason).strip(), False)
         return invoice
 
     def _dispute_item(self, client: Client, invoice: Invoice, reason: str) -> None:

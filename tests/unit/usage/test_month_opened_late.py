@@ -12,13 +12,18 @@ from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.usage.test_invoices_under_management import at, invoices
 
 
-def test_a_month_opened_after_it_ended_counts_no_invoice_imported_since(world: Any) -> None:
+def _client_with(world: Any, *numbers: str) -> str:
+    """Client C1 on 10 February 2026 with these invoices of debtor D1; its id."""
     a = world.agency_a
     at(world, 2026, 2, 10)
     a.call("POST", "/v1/clients", {"items": [client_row("C1", charge_interest=False)]})
     a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
-    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F1"), invoice_row("F2")]})
-    cid = world.services.repos.clients.id_for_number("agency-a", "C1")
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(n) for n in numbers]})
+    return str(world.services.repos.clients.id_for_number("agency-a", "C1"))
+
+
+def test_a_month_opened_after_it_ended_counts_no_invoice_imported_since(world: Any) -> None:
+    a, cid = world.agency_a, _client_with(world, "F1", "F2")
     meter = world.services.managed_invoices
     # 1 March: the timer's message for March fails five times and lands in usage-month-poison
     at(world, 2026, 4, 2)
@@ -34,12 +39,7 @@ def test_a_month_opened_after_it_ended_counts_no_invoice_imported_since(world: A
 
 
 def test_a_late_opening_still_carries_what_stayed_open(world: Any) -> None:
-    a = world.agency_a
-    at(world, 2026, 2, 10)
-    a.call("POST", "/v1/clients", {"items": [client_row("C1", charge_interest=False)]})
-    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
-    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F1")]})
-    cid = world.services.repos.clients.id_for_number("agency-a", "C1")
+    a, cid = world.agency_a, _client_with(world, "F1")
     # neither March nor April was opened; March's message is replayed in May
     at(world, 2026, 5, 3)
     a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F2")]})  # new in May
@@ -49,12 +49,7 @@ def test_a_late_opening_still_carries_what_stayed_open(world: Any) -> None:
 
 
 def test_a_late_opening_carries_an_invoice_whose_due_date_moved_since(world: Any) -> None:
-    a = world.agency_a
-    at(world, 2026, 2, 10)
-    a.call("POST", "/v1/clients", {"items": [client_row("C1", charge_interest=False)]})
-    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
-    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F1")]})
-    cid = world.services.repos.clients.id_for_number("agency-a", "C1")
+    a, cid = world.agency_a, _client_with(world, "F1")
     # 2 April: a sync moves F1's due date (the meter records it as imported in April)
     at(world, 2026, 4, 2)
     a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F1", due_date="2026-05-01")]})
