@@ -30,6 +30,11 @@ from shared.domain.records import ActionItem, ActionStatus, ContactEntry, Contac
 from shared.ports.tables import TransactionFailed
 from shared.services.ended_items import close_dispute_items
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.invoice_change_lines import (
+    RESOLVED,
+    line_owed,
+    resolved_line_owed,
+)
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id, keyed_id
 
@@ -123,27 +128,36 @@ class InvoiceStatusService:
             except InvoiceRuleError as exc:
                 raise Invalid(str(exc), field="status", code=exc.code, params=exc.params) from exc
             if updated == stored.invoice:
-                return updated  # done already (a retry): only what follows is repeated
+                # done already (a retry): only what follows is repeated, and the line, when
+                # the attempt before was cut off between the invoice and it (failure26 F2)
+                if line_owed(self.repos, client.client_id, updated.debtor_number, number, summary):
+                    self._line(client, updated, kind, summary, author)
+                return updated
             try:
                 self.repos.invoices.save(updated, stored)
             except TransactionFailed:
                 continue  # somebody else wrote it meanwhile: re-read and re-apply
-            now = self.clock.now()
-            self.repos.contacts.add(
-                ContactEntry(
-                    client_id=client.client_id,
-                    debtor_number=updated.debtor_number,
-                    entry_id=time_ordered_id(now),
-                    at=now,
-                    kind=kind,
-                    summary=summary,
-                    invoice_numbers=(number,),
-                    system=kind is ContactKind.STATUS,
-                    author=author,
-                )
-            )
+            self._line(client, updated, kind, summary, author)
             return updated
         raise ConflictingUpdate(f"invoice {number} keeps changing; retry")
+
+    def _line(
+        self, client: Client, invoice: Invoice, kind: ContactKind, summary: str, author: str
+    ) -> None:
+        now = self.clock.now()
+        self.repos.contacts.add(
+            ContactEntry(
+                client_id=client.client_id,
+                debtor_number=invoice.debtor_number,
+                entry_id=time_ordered_id(now),
+                at=now,
+                kind=kind,
+                summary=summary,
+                invoice_numbers=(invoice.number,),
+                system=kind is ContactKind.STATUS,
+                author=author,
+            )
+        )
 
     def credit(
         self, client: Client, number: str, author: str, note: CreditNote | None = None
@@ -370,12 +384,29 @@ class InvoiceStatusService:
         return self._followed(client, invoice, "withdrawn", author)
 
     def dispute(self, client: Client, number: str, reason: str, author: str) -> Invoice:
+        stored = self.repos.invoices.get(client.client_id, number)
+        if stored is None:
+            raise NotFound(f"invoice {number} not found")
+        try:
+            stored.invoice.dispute(reason)  # refused before anything is written
+        except InvoiceRuleError as exc:
+            raise Invalid(str(exc), field="status", code=exc.code, params=exc.params) from exc
+        # the item before the invoice: a request cut off after the invoice's write is seldom
+        # sent again from the portal, whose page then offers the invoice as disputed only
+        # (failure26 F4: the dispute stopped dunning and no person was ever told of it). Cut
+        # off before the invoice's write, the item stands for a person to resolve (resolving
+        # an invoice found not disputed tells an agency told of the dispute that it ended)
+        self._dispute_item(client, stored.invoice, reason)
+        if self.dispute_listener is not None and stored.invoice.handed_over_to is not None:
+            # so is the agency collecting it, whose case news is keyed by the dispute too
+            self.dispute_listener(client, number, reason.strip(), False)
         invoice = self._change(
             client, number, lambda i: i.dispute(reason),
             kind=ContactKind.DISPUTE, summary=f"Invoice {number} disputed: {reason}", author=author,
         )  # fmt: skip
-        if self.dispute_listener is not None and invoice.handed_over_to is not None:
-            self.dispute_listener(client, number, (invoice.dispute_reason or reason).strip(), False)
+        return invoice
+
+    def _dispute_item(self, client: Client, invoice: Invoice, reason: str) -> None:
         now = self.clock.now()
         self._hold_costs(client, invoice, amsterdam_date(now))
         # keyed by the dispute (the invoice, its reason, the Amsterdam day): the same request
@@ -384,8 +415,8 @@ class InvoiceStatusService:
         # An item found resolved is an earlier dispute's, handled (a dispute resolved and
         # raised again the same day with the same words): the next key in line is this one's
         # (codereview15b F2), so the disputed invoice always has an open item
-        day = amsterdam_date(now)
-        said = (invoice.dispute_reason or reason).strip()
+        day, number = amsterdam_date(now), invoice.number
+        said = reason.strip()  # as Invoice.dispute keeps it
         again = 0
         while True:  # ends: the resolved items of the day are few, each is passed once
             item = ActionItem(
@@ -399,10 +430,10 @@ class InvoiceStatusService:
                 detail={"reason": reason},
             )
             if self.repos.actions.add_once(item):
-                return invoice
+                return
             found = self.repos.actions.get(client.client_id, item.action_id)
             if found is None or found[0].status is not ActionStatus.RESOLVED:
-                return invoice  # told by an earlier attempt, still waiting
+                return  # told by an earlier attempt, still waiting
             again += 1
 
     def resolve_dispute(self, client: Client, number: str, author: str) -> Invoice:
@@ -413,12 +444,18 @@ class InvoiceStatusService:
         try:
             invoice = self._change(
                 client, number, lambda i: i.resolve_dispute(),
-                kind=ContactKind.STATUS, summary=f"Dispute on invoice {number} resolved",
+                kind=ContactKind.STATUS, summary=RESOLVED.format(number=number),
                 author=author,
             )  # fmt: skip
         except Invalid as exc:
             if exc.code == "invoice_not_disputed":
                 self._release_costs(client, number)  # a first attempt cut off before it
+                stored = self.repos.invoices.get(client.client_id, number)
+                if stored is not None and resolved_line_owed(
+                    self.repos, client.client_id, stored.invoice.debtor_number, number
+                ):  # the first attempt was cut off between the invoice and its line
+                    self._line(client, stored.invoice, ContactKind.STATUS,
+                               RESOLVED.format(number=number), author)  # fmt: skip
                 self._dispute_ended(client, number, author)
                 self._resume(client, number)  # a first attempt cut off before it
                 self._dispute_ended_told(client, number, retry=True)

@@ -46,6 +46,11 @@ def previous_month(month: str) -> str:
     return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
 
 
+def next_month(month: str) -> str:
+    year, mon = (int(x) for x in month.split("-"))
+    return f"{year + 1}-01" if mon == 12 else f"{year}-{mon + 1:02d}"
+
+
 class ManagedInvoiceMeter:
     def __init__(
         self,
@@ -77,18 +82,35 @@ class ManagedInvoiceMeter:
         if self.managed.is_opened(client_id, month):
             return
         open_now = [i.number for i in self.repos.invoices.open_invoices(client_id)]
-        came_in_this_month = {
-            n for n, via in self.managed.month(client_id, month).items() if via == IMPORT
-        }
-        self.managed.add(client_id, previous_month(month),
-                         [n for n in open_now if n not in came_in_this_month], CARRIED)  # fmt: skip
-        self.managed.add(
-            client_id, month, [n for n in open_now if n not in came_in_this_month], CARRIED
-        )
+        held = self.managed.month(client_id, month)
+        not_carried = {n for n, via in held.items() if via == IMPORT}  # came in this month
+        # a month opened after it ended (its message replayed from the poison queue, or late
+        # after an outage): what is open now includes invoices imported since, which neither
+        # it nor the month before held (failure26 F1: April's new invoice billed in March
+        # and February). One the meter knew by then (a later import only moved its due
+        # date) is carried as before.
+        later = self._imported_after(client_id, month)
+        if later:
+            known = held.keys() | self.managed.month(client_id, previous_month(month)).keys()
+            not_carried |= later - known
+        carried = [n for n in open_now if n not in not_carried]
+        self.managed.add(client_id, previous_month(month), carried, CARRIED)
+        self.managed.add(client_id, month, carried, CARRIED)
         self.managed.mark_opened(client_id, month)
         log.info(
             "usage month %s opened for client %s: %d open invoices", month, client_id, len(open_now)
         )
+
+    def _imported_after(self, client_id: str, month: str) -> set[str]:
+        """Invoices imported in the months after ``month`` up to the current one (none read
+        when ``month`` is the current one: the timer's usual case)."""
+        found: set[str] = set()
+        current = self.current_month()
+        later = month
+        while later < current:
+            later = next_month(later)
+            found |= {n for n, via in self.managed.month(client_id, later).items() if via == IMPORT}
+        return found
 
     def fan_out(self) -> int:
         """The monthly timer: one queue message per client."""

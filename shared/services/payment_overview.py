@@ -22,7 +22,7 @@ from shared.clock import Clock, amsterdam_date
 from shared.domain.parties import Client
 from shared.domain.records import Payment
 from shared.ports.files import FileStore
-from shared.ports.tables import Row
+from shared.ports.tables import Conflict, Row
 from shared.services.errors import Invalid
 from shared.services.repositories import Repositories
 from shared.services.statement_sources import api_prefix, console_prefix
@@ -103,14 +103,24 @@ class PaymentOverview:
         return name
 
     def remember(self, report: IngestReport) -> None:
-        """The statement trigger's report of one file (an upsert: a redelivery writes the same)."""
+        """The statement trigger's report of one file. A file "skipped" (every statement in
+        it booked before) does not overwrite a report of the same file: that is a second
+        delivery of its blob event (Event Grid delivers at least once), whose 0 lines would
+        hide what the first delivery booked (failure26 F3)."""
         agency = report.name.split("/", 1)[0]
-        self.repos.store.upsert(STATEMENT_REPORTS, Row(encode(agency), encode(report.name), {
+        row = Row(encode(agency), encode(report.name), {
             "Status": report.status, "Lines": report.lines, "Booked": report.booked,
             "Suggested": report.suggested, "Unmatched": report.unmatched,
             "Problems": json.dumps(list(report.warnings)[:50]),
             "Error": json.dumps(report.error) if report.error else None,
-        }))  # fmt: skip
+        })  # fmt: skip
+        if report.status != "skipped":
+            self.repos.store.upsert(STATEMENT_REPORTS, row)
+            return
+        try:
+            self.repos.store.insert(STATEMENT_REPORTS, row)
+        except Conflict:
+            return  # the file's own earlier delivery reported it
 
     def statement_files(self, client: Client, limit: int = 50) -> list[StatementFile]:
         """The client's uploaded files, newest first, with what became of each."""

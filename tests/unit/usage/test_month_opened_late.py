@@ -1,0 +1,58 @@
+"""A month opened after it ended (its ``usage-month`` message poisoned and replayed from the
+action list, or delivered late after an outage) carries only invoices that were under
+management in it: not those imported since, which the month (and the one before it) never
+held (failure26 F1: a March replayed in April billed April's new invoice in March and in
+February)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+from tests.unit.usage.test_invoices_under_management import at, invoices
+
+
+def _client_with(world: Any, *numbers: str) -> str:
+    """Client C1 on 10 February 2026 with these invoices of debtor D1; its id."""
+    a = world.agency_a
+    at(world, 2026, 2, 10)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", charge_interest=False)]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(n) for n in numbers]})
+    return str(world.services.repos.clients.id_for_number("agency-a", "C1"))
+
+
+def test_a_month_opened_after_it_ended_counts_no_invoice_imported_since(world: Any) -> None:
+    a, cid = world.agency_a, _client_with(world, "F1", "F2")
+    meter = world.services.managed_invoices
+    # 1 March: the timer's message for March fails five times and lands in usage-month-poison
+    at(world, 2026, 4, 2)
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F3")]})  # new in April
+    assert invoices(world, "2026-04")["count"] == 3  # April opened by its first request
+    # 5 April: a person replays March's poisoned message from the action list
+    at(world, 2026, 4, 5)
+    meter.open_month(cid, "2026-03")
+    assert set(world.services.managed_invoices.managed.month(cid, "2026-03")) == {"F1", "F2"}
+    assert invoices(world, "2026-03")["count"] == 2  # was 3: F3 came in on 2 April
+    assert invoices(world, "2026-02")["count"] == 2  # was 3
+    assert invoices(world, "2026-04")["count"] == 3
+
+
+def test_a_late_opening_still_carries_what_stayed_open(world: Any) -> None:
+    a, cid = world.agency_a, _client_with(world, "F1")
+    # neither March nor April was opened; March's message is replayed in May
+    at(world, 2026, 5, 3)
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F2")]})  # new in May
+    world.services.managed_invoices.open_month(cid, "2026-03")
+    assert invoices(world, "2026-03")["count"] == 1  # F1, open all along
+    assert invoices(world, "2026-02")["count"] == 1
+
+
+def test_a_late_opening_carries_an_invoice_whose_due_date_moved_since(world: Any) -> None:
+    a, cid = world.agency_a, _client_with(world, "F1")
+    # 2 April: a sync moves F1's due date (the meter records it as imported in April)
+    at(world, 2026, 4, 2)
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F1", due_date="2026-05-01")]})
+    assert world.services.managed_invoices.managed.month(cid, "2026-04") == {"F1": "import"}
+    world.services.managed_invoices.open_month(cid, "2026-03")
+    assert invoices(world, "2026-03")["count"] == 1  # under management since February
