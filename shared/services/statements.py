@@ -89,7 +89,7 @@ from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.account_ownership import AccountOwnership
 from shared.services.known_payers import every_debtor_learning
 from shared.services.payments import PaymentService
-from shared.services.plan_designation import plan_designation
+from shared.services.plan_designation import PlanMemo, plan_designation
 from shared.services.plans.agency_party import clients_of_agency_plans
 from shared.services.repositories import Repositories
 from shared.services.statement_credits_back import RestoredNote, credit_back, undo_restored
@@ -460,7 +460,8 @@ class StatementService:
             # not euros: on the agency's action list for a person, nothing booked
             self.repos.banking.write_marks([mark])
             return "booked", None
-        clients = self._clients_for(owner, statement)
+        plans: PlanMemo = {}  # the agency plans this file's lines quote, read once
+        clients = self._clients_for(owner, statement, plans)
         scope = clients[0] if owner.client_id else None
         closing = self._check_balances(
             statement, owner, scope, name, report, closed.last, mark=mark.rk,
@@ -468,7 +469,7 @@ class StatementService:
         )  # fmt: skip
         marks = [mark] + ([closing] if closing is not None else [])
         self._report_warnings(statement, owner, scope, name, report)
-        lookups = self._lookups(clients, pooled=owner.client_id is None)
+        lookups = self._lookups(clients, pooled=owner.client_id is None, plans=plans)
         settings = self._settings(clients, pooled=owner.client_id is None)
         lines = list(zip(statement.lines, line_identities(statement), strict=True))
         written = source.client_written
@@ -628,13 +629,16 @@ class StatementService:
         allowing = [c for c in clients if c.allow_third_party_matching]
         return strictest([settings_of(c) for c in (allowing if pooled and allowing else clients)])
 
-    def _clients_for(self, owner: AccountOwner, statement: Statement | None = None) -> list[Client]:
+    def _clients_for(
+        self, owner: AccountOwner, statement: Statement | None = None, plans: PlanMemo | None = None
+    ) -> list[Client]:
         """The clients whose invoices a line of ``statement`` may pay: the account's client,
         or on the agency's pooled account those approved (no sandbox) that allow matching
         there and those whose code a line quotes while the agency holds a case of theirs: the portal and the case
         tell a handed-over debtor to pay there quoting it (newcomer19 F10: an onboarded
         client allows no matching, so every such payment was unmatched, "no client allows
-        matching", and booked by hand)."""
+        matching", and booked by hand). ``plans`` gets the agency plans the lines quote (the
+        matcher's lookups take them from there)."""
         if owner.client_id:
             found = self.repos.clients.get(owner.client_id)
             return [found[0]] if found else []
@@ -646,7 +650,10 @@ class StatementService:
         # a line quoting the reference of the agency's own plan on a case pays that case
         # (its agreement asks no more of the debtor; agencyplan26)
         planned = clients_of_agency_plans(
-            self.repos.store, owner.agency_id, statement.lines if statement is not None else ()
+            self.repos.store,
+            owner.agency_id,
+            statement.lines if statement is not None else (),
+            plans,
         )
         clients, token = [], None
         while True:
@@ -690,7 +697,9 @@ class StatementService:
         cases = self.repos.cases.of_client(client.agency_id, client.client_id)
         return any(case.status == "open" for case in cases)
 
-    def _lookups(self, clients: list[Client], *, pooled: bool) -> Lookups:
+    def _lookups(
+        self, clients: list[Client], *, pooled: bool, plans: PlanMemo | None = None
+    ) -> Lookups:
         invoices = self.repos.invoices
         for c in clients:
             load = partial(invoices.open_invoices, c.client_id)
@@ -699,6 +708,12 @@ class StatementService:
             if invoices.match_index.ensure_built(c.client_id, load, debtors):
                 log.info("matching index built for client %s", c.client_id)
         parts = [ClientLookups(self.repos, c, prefixed=pooled) for c in clients]
+        for part in parts:  # the plans read already to choose the clients are not read again
+            part.plans_by_reference.update(
+                (key, plan)
+                for key, plan in (plans or {}).items()
+                if key[0] == part.client.client_id
+            )
         if not pooled and parts:
             return parts[0]
         return PooledLookups(parts, self._handed_over(clients))

@@ -10,6 +10,7 @@ its invoices and their ledger are there."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from shared.adapters.tables.cases_repo import Case
 from shared.domain.invoices import Invoice
@@ -21,6 +22,9 @@ from shared.ports.tables import TableStore
 from shared.services.errors import Invalid, NotFound, NotPermitted
 from shared.services.handed_over import refuse_handed_over
 from shared.services.repositories import Repositories
+
+if TYPE_CHECKING:
+    from shared.services.plan_designation import PlanMemo
 
 # the digits after the check digit of every agency plan's betalingskenmerk: a statement line of
 # the agency's account is looked up as a possible agency plan's only when its reference carries
@@ -110,13 +114,19 @@ def items_scope(plan: PaymentPlan) -> str:
 
 
 def clients_of_agency_plans(
-    store: TableStore, agency_id: str, lines: Iterable[StatementLine]
+    store: TableStore,
+    agency_id: str,
+    lines: Iterable[StatementLine],
+    memo: PlanMemo | None = None,
 ) -> set[str]:
     """The clients whose invoices a line of the agency's third-party account may pay because
     it quotes the betalingskenmerk of one of this agency's plans (its agreement asks the
     debtor to pay there under it, quoting nothing else): as a line quoting a client's code
     with an open case does (``StatementService._clients_for``). Only 16-digit references with
-    the agency plans' mark cost a read (``AGENCY_PLAN_MARK``), at most two a line."""
+    the agency plans' mark cost a read (``AGENCY_PLAN_MARK``), at most two a line. ``memo``
+    gets each plan found, as :func:`~shared.services.plan_designation.plan_of_reference`
+    keeps it, so the matcher's lookup of the same reference reads it no more (review26: two
+    reads a line again, seven a line in all where five is the budget, issue #13)."""
     from shared.adapters.tables.plans_repo import PlanRepository
     from shared.domain.statements.designation import line_references
     from shared.services.plan_designation import MAX_PLAN_REFERENCES
@@ -131,4 +141,6 @@ def clients_of_agency_plans(
             found = plans.get(*owner) if owner is not None else None
             agency = found[0].agency_id if found is not None else None
             seen[reference] = found[0].client_id if found and agency == agency_id else None
+            if memo is not None and found is not None and agency == agency_id:
+                memo[found[0].client_id, reference] = found[0]
     return {c for c in seen.values() if c is not None}

@@ -466,21 +466,34 @@ def kept_to_debtor(plan: PaymentPlan, language: str) -> Notice:
 
 
 def kept_to_client(plan: PaymentPlan, language: str) -> Notice:
+    """To the plan's party (the agency for its plan, told at the lapse to resume its
+    collection of the case, else the client, whose dunning resumed)."""
+    numbers = ", ".join(plan.invoice_numbers)
     if language == "nl":
+        held_again = (
+            f"De regeling houdt facturen {numbers} weer vast: zet de hervatte incasso van de "
+            "zaak stil."
+            if plan.agency_id
+            else f"De aanmaningen van facturen {numbers} staan weer stil."
+        )
         return Notice(
             f"Betalingsregeling {plan.plan_id} loopt door (debiteur {plan.debtor_number})",
             (
                 f"Een betaling van debiteur {plan.debtor_number} die binnen de termijn is "
-                "ontvangen, is later geboekt: de regeling was niet vervallen en loopt door. De "
-                f"aanmaningen van facturen {', '.join(plan.invoice_numbers)} staan weer stil.",
+                "ontvangen, is later geboekt: de regeling was niet vervallen en loopt door. "
+                + held_again,
             ),
         )
+    held_again = (
+        f"The plan holds invoices {numbers} again: stop the case's collection resumed at the lapse."
+        if plan.agency_id
+        else f"Dunning of invoices {numbers} is on hold again."
+    )
     return Notice(
         f"Payment plan {plan.plan_id} continues (debtor {plan.debtor_number})",
         (
             f"A payment of debtor {plan.debtor_number} received within the term was booked "
-            "later: the plan had not lapsed and continues. Dunning of invoices "
-            f"{', '.join(plan.invoice_numbers)} is on hold again.",
+            "later: the plan had not lapsed and continues. " + held_again,
         ),
     )
 

@@ -107,10 +107,13 @@ def _tell_kept(
         f"lapsed on {lapsed_on}", invoice_numbers=plan.invoice_numbers, system=True,
     ))  # fmt: skip
     service._send_notice(client, plan, what, lambda lang: notices.kept_to_debtor(plan, lang))
-    if client.contact_email:
+    # the party the lapse was told to: the agency for its plan (it was told to resume its
+    # collection of the case, so it must hear the plan holds the case again), else the client
+    to = service._party_email(client, plan)
+    if to:
         note = notices.kept_to_client(plan, client.language.value)
         message = OutboundMessage(client.client_id, f"plan|{plan.plan_id}|{what}-client",
-                                  Channel.EMAIL, None, client.contact_email, now,
+                                  Channel.EMAIL, None, to, now,
                                   invoice_numbers=plan.invoice_numbers)  # fmt: skip
         service.messaging.enqueue(message, MessageContent(subject=note.subject, text=note.text,
                                                           language=client.language.value))  # fmt: skip
