@@ -107,6 +107,13 @@ var logAlerts = [
     query: 'requests | where operation_Name == "installment_run" and success == false | summarize failures = count() by operation_Name'
   }
   {
+    name: 'restore-money-held'
+    severity: 1
+    window: 'PT1H'
+    description: 'A restored backup holds every run that moves money (settlement, payouts, direct debits, Mollie plan collections) until an operator confirms the bank was reconciled: inning restore-hold show, then confirm (docs/operations.md section 7).'
+    query: 'customMetrics | where name == "inning.restore.money_held" | summarize held = sum(valueSum) | where held > 0'
+  }
+  {
     name: 'dunning-run-missing'
     severity: 1
     window: 'P2D'

@@ -121,6 +121,7 @@ def test_alerts_availability_and_action_group():
         "poison-queue",
         "dunning-run-failed",
         "installment-run-failed",
+        "restore-money-held",
         "dunning-run-missing",
         "client-run-stale",
         "statement-quarantined",

@@ -46,6 +46,11 @@ KINDS: dict[str, tuple[str, str]] = {
     "no_workflow": ("Geen workflow", "No dunning workflow"),
     # a client without an account is not dunned (shared/services/dunning_account_hold.py)
     "no_bank_account": ("Geen bankrekening", "No bank account"),
+    # a restore holds what moves money (shared/services/operations/money_hold.py)
+    "restore_hold": (
+        "Uitbetalingen en incasso's aangehouden na herstel",
+        "Payouts and collections held after a restore",
+    ),
     "below_dunning_minimum": ("Te weinig open om aan te manen", "Below the dunning minimum"),
     "prescription": ("Verjaring", "Prescription"),
     "delivery_failure": ("Niet bezorgd", "Not delivered"),
@@ -682,6 +687,9 @@ _TITLES = shapes(
         (r"^(.+) ended the dispute on invoice (\S+) of case (\S+) \(debtor (\S+)\): it may be collected again\.$",
          lambda m: f"{m[1]} heeft de betwisting van factuur {m[2]} van zaak {_case(m[3])}{_debtor(m[3], m[4])} "
                    "beëindigd: u mag haar weer innen."),
+        (r"^Payouts and collections held after a restore of the (\S+) backup, until the operator has reconciled with the bank$",
+         lambda m: f"Uitbetalingen en incasso's aangehouden na het terugzetten van de back-up van {m[1]}, "
+                   "tot de beheerder met de bank heeft afgestemd"),
         (r"^Mailbox (\S+) reached (\d+) messages today; the rest waits for tomorrow$",
          lambda m: f"Mailbox {m[1]} zit vandaag aan {m[2]} berichten; de rest wacht tot morgen"),
         (r"^A transfer with a client's account code came from a payer whose name is not the client's$",

@@ -42,3 +42,19 @@ def test_unknown_shapes_are_shown_as_they_are():
     assert kind_label("brand_new_kind", "nl") == "brand new kind"
     assert title("Veertiendagenbrief: debtor D1", "nl") == "Veertiendagenbrief: debiteur D1"
     assert all(nl and en for nl, en in KINDS.values())
+
+
+def test_a_restores_money_hold_reads_dutch():
+    """restore26's item (shared/services/operations/money_hold.py) showed English on Dutch pages."""
+    from shared.services.operations.money_hold import ITEM_KIND
+
+    english = (
+        "Payouts and collections held after a restore of the 2026-11-29 backup, until the "
+        "operator has reconciled with the bank"
+    )
+    assert title(english, "nl") == (
+        "Uitbetalingen en incasso's aangehouden na het terugzetten van de back-up van "
+        "2026-11-29, tot de beheerder met de bank heeft afgestemd"
+    )
+    assert title(english, "en") == english
+    assert kind_label(ITEM_KIND, "nl") == "Uitbetalingen en incasso's aangehouden na herstel"
