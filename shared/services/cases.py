@@ -580,16 +580,28 @@ class CaseService:
         )  # fmt: skip
 
     def _told_disputed(self, case: Case, number: str) -> bool:
-        """Whether the agency has an item of a dispute on invoice ``number`` of ``case``."""
+        """Whether the agency has an item of a dispute on invoice ``number`` of ``case``: its
+        id starts with the case's and "-disputed-" (:meth:`dispute_told`), so one range of
+        the agency's partition is read (the case's dispute items), not all its items of the
+        kind page by page as before (cases26)."""
+        from shared.adapters.tables import schema
+        from shared.adapters.tables.keys import encode
+        from shared.adapters.tables.records_repo import ActionRepository
+        from shared.ports.tables import prefix_range
+
+        span = prefix_range(f"{case.case_id}-disputed-")
         continuation: str | None = None
         while True:
-            items, continuation = self.repos.actions.list(
-                agency_scope(case.agency_id), kind="case_invoice_disputed",
+            page = self.repos.store.query(
+                schema.ACTIONS, pk=encode(agency_scope(case.agency_id)), rk_range=span,
                 continuation=continuation,
             )  # fmt: skip
-            if any(i.detail.get("case_id") == case.case_id and number in i.invoice_numbers
-                   for i in items):  # fmt: skip
+            items = [ActionRepository.from_row(r) for r in page.rows]
+            if any(
+                i.kind == "case_invoice_disputed" and number in i.invoice_numbers for i in items
+            ):
                 return True
+            continuation = page.continuation
             if not continuation:
                 return False
 
