@@ -522,10 +522,10 @@ class CaseService:
         meanwhile into something other than "case paid" (read again on a lost ETag)."""
         for _ in range(5):
             found = self.repos.actions.get(scope, item_id)
-            if found is None or found[1] is None:
+            if found is None:
                 return
             item, etag = found
-            if item.status is not ActionStatus.RESOLVED or item.resolution != PAID:
+            if etag is None or item.status is not ActionStatus.RESOLVED or item.resolution != PAID:
                 return
             try:
                 self.repos.actions.save(
