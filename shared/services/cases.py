@@ -13,15 +13,24 @@ from datetime import date, datetime, timedelta
 from shared.adapters.tables.cases_repo import Case
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
-from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
+from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.money import Cents, format_cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
-from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment, Receiver
+from shared.domain.records import (
+    ActionItem,
+    ActionStatus,
+    ContactEntry,
+    ContactKind,
+    Payment,
+    Receiver,
+)
 from shared.domain.scopes import agency_scope
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.case_items import (
     FOLLOW_DAYS,
+    PAID,
+    _paid_in_full,
     close_case_item,
     new_case_item_id,
     withdrawn_note,
@@ -192,8 +201,15 @@ class CaseService:
         agency_id = invoice.handed_over_to
         if agency_id is None:
             return None
-        if invoice.status not in CLOSED:  # a credit note for part of it: the case collects the rest
+        if (
+            invoice.status not in _FOLLOWED
+        ):  # a credit note for part of it: the case collects the rest
             self._tell_lowered(client, agency_id, invoice, why, author)
+            # a paid invoice lowered stays paid (cases26): its case may be paid, not withdrawn
+            if invoice.status is InvoiceStatus.PAID:
+                found = self._open_case_of(agency_id, client.client_id, invoice)
+                if found is not None:
+                    self._closed_if_paid(client, found[0])
             return None
         for _ in range(5):
             found = self._open_case_of(agency_id, client.client_id, invoice)
@@ -202,7 +218,10 @@ class CaseService:
             case, etag = found
             rest = [n for n in case.invoice_numbers if n != invoice.number]
             stored = self.repos.invoices.get_many(client.client_id, rest)
-            if not any(n in stored and stored[n].invoice.status not in CLOSED for n in rest):
+            # withdrawn only when nothing is left that the debtor owes or paid: a case whose
+            # rest is paid is a paid case (its new_case item, its settlement), not one the
+            # client took back (cases26: "Client C1 withdrew case" though the debtor paid)
+            if not any(n in stored and stored[n].invoice.status not in _FOLLOWED for n in rest):
                 reason = f"invoice {invoice.number} {why} by the client; nothing left to collect"
                 try:
                     return self.withdraw(
@@ -280,6 +299,16 @@ class CaseService:
                           f"{_WHY_NL.get(why, why)} en valt niet meer onder de zaak: niet meer innen. "
                           f"Nog in de zaak: {', '.join(case.invoice_numbers)}.")  # fmt: skip
         self._release(client.client_id, number)
+        self._closed_if_paid(client, case)
+
+    def _closed_if_paid(self, client: Client, case: Case) -> None:
+        """The case's new_case item resolved as paid when every invoice still in it is paid
+        (a credit note lowered or took out what was not); once: ``resolve_if_open``."""
+        if case.status != "open" or not case.invoice_numbers:
+            return
+        stored = self.repos.invoices.get_many(client.client_id, list(case.invoice_numbers))
+        if _paid_in_full(case, {n: s.invoice for n, s in stored.items()}):
+            close_case_item(self.repos, case, PAID, self.clock.now())
 
     def follow_closed(self, client: Client, today: date) -> int:
         """The daily run's repair (failure9 #3): an invoice credited or withdrawn that still
@@ -416,7 +445,9 @@ class CaseService:
         return, a chargeback, a receipt re-dated or no longer counted): on an invoice of an
         open case the agency must collect it again, having been told (or shown in the
         dossier) that it was paid. Told once per payment and invoice; a re-dated receipt is
-        then told again as received on its new day, so the agency's sum stays right."""
+        then told again as received on its new day, so the agency's sum stays right.
+        Whoever received it, a case it had paid in full is reopened (:meth:`_paid_case_reopened`)."""
+        self._paid_case_reopened(client, payment)
         if payment.received_by is not Receiver.CLIENT:
             return
         numbers = sorted({a.invoice_number for a in payment.allocations})
@@ -444,6 +475,65 @@ class CaseService:
                 f"Invoice {number} of case {case.case_id}: EUR {format_cents(back)} received by "
                 "the client taken back; the agency was told",
             )  # fmt: skip
+
+    def _paid_case_reopened(self, client: Client, payment: Payment) -> None:
+        """A payment came back (the payment service's ``taken_back_listener``) on invoices of
+        a case closed as paid (cases26: money26 F7, its new_case item stayed resolved and
+        nobody collected): the item is opened again and the agency told, once per payment and
+        invoice (money the client received itself is told by :meth:`receipt_taken_back_told`).
+        A redelivered return finds the item open, or the case paid again meanwhile: nothing."""
+        numbers = sorted({a.invoice_number for a in payment.allocations})
+        stored = self.repos.invoices.get_many(client.client_id, numbers)
+        cases: dict[str, tuple[Case, list[Invoice]]] = {}
+        for invoice in sorted((s.invoice for s in stored.values()), key=lambda i: i.number):
+            if invoice.handed_over_to is None or invoice.status is InvoiceStatus.PAID:
+                continue
+            found = self._open_case_of(invoice.handed_over_to, client.client_id, invoice)
+            if found is not None:
+                cases.setdefault(found[0].case_id, (found[0], []))[1].append(invoice)
+        for case, invoices in cases.values():
+            scope, item_id = agency_scope(case.agency_id), new_case_item_id(case)
+            item = self.repos.actions.get(scope, item_id)
+            if item is None or item[0].status is not ActionStatus.RESOLVED or item[0].resolution != PAID:  # fmt: skip
+                continue
+            # each invoice told before the item waits again: a retry after a cut-off finds
+            # the item still resolved as paid and finishes the telling (keyed, once)
+            for invoice in invoices if payment.received_by is not Receiver.CLIENT else ():
+                number = invoice.number
+                back = sum(_parts(payment, number).values())
+                self._tell_case_news(
+                    client, case, invoice, "case_invoice_lowered", f"reopened-{_key(number, payment)}",
+                    f"Case {case.case_id} (debtor {case.debtor_number}) is open again: the payment "
+                    f"of EUR {format_cents(back)} on invoice {number} received on "
+                    f"{payment.received_on.isoformat()} came back; its principal open is now EUR "
+                    f"{format_cents(invoice.open_amount)}: collect it again.",
+                    f"Zaak {case_name(case.client_id, case.debtor_number)} weer open",
+                    f"De betaling van {format_eur_nl(back)} op factuur {number} van debiteur "
+                    f"{case.debtor_number} (ontvangen op {payment.received_on:%d-%m-%Y}) is "
+                    "teruggeboekt: de zaak is niet meer betaald. Open hoofdsom nu "
+                    f"{format_eur_nl(invoice.open_amount)}: vorder dit bedrag weer.",
+                    f"Case {case.case_id} open again: EUR {format_cents(back)} on invoice {number} "
+                    "came back; the agency was told",
+                )  # fmt: skip
+            self._reopen_item(scope, item_id)
+
+    def _reopen_item(self, scope: str, item_id: str) -> None:
+        """The case's new_case item waiting again, unless a person or a closing changed it
+        meanwhile into something other than "case paid" (read again on a lost ETag)."""
+        for _ in range(5):
+            found = self.repos.actions.get(scope, item_id)
+            if found is None:
+                return
+            item, etag = found
+            if etag is None or item.status is not ActionStatus.RESOLVED or item.resolution != PAID:
+                return
+            try:
+                self.repos.actions.save(
+                    replace(item, status=ActionStatus.OPEN, resolved_at=None, resolution=None), etag
+                )
+                return
+            except PreconditionFailed:
+                continue
 
     def dispute_told(
         self, client: Client, number: str, reason: str | None, *, retry: bool = False
@@ -490,16 +580,28 @@ class CaseService:
         )  # fmt: skip
 
     def _told_disputed(self, case: Case, number: str) -> bool:
-        """Whether the agency has an item of a dispute on invoice ``number`` of ``case``."""
+        """Whether the agency has an item of a dispute on invoice ``number`` of ``case``: its
+        id starts with the case's and "-disputed-" (:meth:`dispute_told`), so one range of
+        the agency's partition is read (the case's dispute items), not all its items of the
+        kind page by page as before (cases26)."""
+        from shared.adapters.tables import schema
+        from shared.adapters.tables.keys import encode
+        from shared.adapters.tables.records_repo import ActionRepository
+        from shared.ports.tables import prefix_range
+
+        span = prefix_range(f"{case.case_id}-disputed-")
         continuation: str | None = None
         while True:
-            items, continuation = self.repos.actions.list(
-                agency_scope(case.agency_id), kind="case_invoice_disputed",
+            page = self.repos.store.query(
+                schema.ACTIONS, pk=encode(agency_scope(case.agency_id)), rk_range=span,
                 continuation=continuation,
             )  # fmt: skip
-            if any(i.detail.get("case_id") == case.case_id and number in i.invoice_numbers
-                   for i in items):  # fmt: skip
+            items = [ActionRepository.from_row(r) for r in page.rows]
+            if any(
+                i.kind == "case_invoice_disputed" and number in i.invoice_numbers for i in items
+            ):
                 return True
+            continuation = page.continuation
             if not continuation:
                 return False
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from shared.adapters.tables.cases_repo import Case
+from shared.api.console import case_plans
 from shared.api.console.permits import allows, require
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, page_of, templates, words
@@ -32,6 +33,10 @@ def cases(desk: Desk, rest: list[str]) -> ApiResponse:
         case [case_id]:
             case = _case(desk, case_id)
             if desk.req.method == "POST":
+                if desk.field("do").startswith("plan_"):  # the agency's plans (cases26)
+                    return case_plans.act(
+                        desk, case, lambda note, code: _one(desk, case, note, code)
+                    )
                 return _withdraw(desk, case)
             return _one(desk, case)
     return desk.message(404, desk.t["not_found"])
@@ -95,6 +100,7 @@ def _one(desk: Desk, case: Case, notice: str = "", status: int = 200) -> ApiResp
         # what the debtor quotes paying the agency: the client's code names the client on
         # the account all the agency's clients share (newcomer17b F5), as the portal asks
         quote=agency_transfer_text(case.client_id, case.debtor_number, list(case.invoice_numbers)),
+        **case_plans.shown(desk, case),
     )  # fmt: skip
 
 
@@ -150,6 +156,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <thead><tr><th scope="col">{{ t.dos_invoice }}</th><th scope="col">{{ t.dos_due }}</th><th scope="col" class="num">{{ t.dos_open }}</th><th scope="col">{{ t.case_now }}</th><th scope="col" class="num">{{ t.case_open_now }}</th></tr></thead><tbody>
 {% for i in invoices %}<tr><th scope="row">{{ i.number }}</th><td>{{ i.due_date }}</td><td class="num">{% if i.open_cents is not none %}{{ desk.money(i.open_cents) }}{% endif %}</td><td>{% if i.now %}{{ i.now.invoice.status.value|word('invoice_status') }}{% else %}-{% endif %}</td><td class="num">{% if i.now %}{{ desk.money(i.now.invoice.open_amount) }}{% endif %}</td></tr>{% endfor %}
 </tbody></table></div><p class="muted">{{ t.case_invoices_then }}</p></section>{% endif %}
+{% include "case_plans" %}
 {% if may_withdraw %}<section aria-labelledby="cw-h"><h2 id="cw-h">{{ t.case_withdraw }}</h2>
 <form method="post" action="{{ desk.url('/cases/' + case.case_id|segment, client=case.client_id if desk.choices|length > 1 else none) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}">
 <p>{{ t.case_withdraw_hint }}</p>

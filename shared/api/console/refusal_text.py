@@ -11,6 +11,7 @@ from datetime import date
 
 from shared.api.console.action_text import kind_label
 from shared.api.console.code_text import word
+from shared.api.console.refusal_words_case_plans import CASE_PLAN_REFUSALS
 from shared.api.console.refusal_words_claims import CLAIM_REFUSALS, claim_word
 from shared.api.console.refusal_words_designation import DESIGNATION_REFUSALS
 from shared.api.console.refusal_words_linking import LINKING_REFUSALS
@@ -419,6 +420,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "from that client.",
     ),
     **CLAIM_REFUSALS,
+    **CASE_PLAN_REFUSALS,
     **LINKING_REFUSALS,
     **TENANCY_REFUSALS,
     **DESIGNATION_REFUSALS,
