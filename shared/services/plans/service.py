@@ -145,6 +145,9 @@ class PlanService:
         # a collection the bank returned because the debtor died (MD07) before it was booked
         # (a rejection): his standing is proposed (set by the container)
         self.deceased_return: Callable[[Client, str, str, str], object] | None = None
+        # the debtor's portal link for the plan's letters (client id, debtor number; set by
+        # the container; None: no link printed)
+        self.portal_link: Callable[[str, str], str] | None = None
         self._working = threading.local()
         self.repos = repos
         self.plans = plans
@@ -2314,7 +2317,8 @@ class PlanService:
         from shared.services.plans.schedule_pdf import schedule_pdf
 
         agency = self.repos.agencies.get(plan.agency_id) if plan.agency_id else None
-        pdf = schedule_pdf(client, debtor, plan, note, amsterdam_today(self.clock), agency)
+        link = self.portal_link(client.client_id, debtor.number) if self.portal_link else None
+        pdf = schedule_pdf(client, debtor, plan, note, amsterdam_today(self.clock), agency, link)
         name = (
             f"betalingsregeling-{plan.plan_id}.pdf"
             if debtor.language.value == "nl"
