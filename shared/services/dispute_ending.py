@@ -33,6 +33,7 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ActionStatus, ContactKind
 from shared.domain.sms import fold_to_gsm, is_gsm7, longest_start, sms_parts
 from shared.services.conversations.by_hand import ByHandService, HandMessage
+from shared.services.dispute_costs_told import hold_until_told
 from shared.services.dunning import DunningService
 from shared.services.ended_items import UNTOLD
 from shared.services.errors import Invalid, NotFound
@@ -276,6 +277,11 @@ class DisputeEndingService:
             # the item first: a cut after it leaves it open and the retry pauses; an item a
             # person resolved already (told and resumed) is not undone by a late retry
             if self._hold_item(client, debtor, number, today):
+                # the costs the dispute held stay held until he is told (the resume), not 14
+                # days from today's end he never heard of (lawyer26 F6)
+                if self.invoice_status.ledger is not None:
+                    hold_until_told(self.invoice_status.ledger, client.client_id, debtor.number,
+                                    number, today)  # fmt: skip
                 invoice = self.dunning.change_invoice(client, number, author=author)
         if invoice is None:
             found = self.repos.invoices.get(client.client_id, number)
