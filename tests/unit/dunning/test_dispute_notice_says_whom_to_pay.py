@@ -25,7 +25,7 @@ def _notice(world: Any, language: str) -> str:
 def test_the_notice_says_whom_to_pay_what_to_quote_and_who_writes(world: Any) -> None:
     text = _notice(world, "nl")
     assert (
-        "Open op deze factuur op dit moment: € 1.156,03.\n"
+        "Open op deze factuur op dit moment: € 1.006,03.\n"  # the costs held (lawyer26 F6)
         "Maak het over naar NL94ABNA0000017201 ten name van Client C1 onder vermelding van "
         "betalingskenmerk <kenmerk>.\nWij hervatten de invordering op 24-01-2027."
     ) in text
