@@ -99,6 +99,17 @@ def _interest_en(plan: PaymentPlan) -> tuple[str, ...]:
     return ()
 
 
+def _invoices(plan: PaymentPlan, language: str) -> str:
+    """ "factuur F1" / "facturen F1, F2" ("invoice F1" / "invoices F1, F2")."""
+    many = len(plan.invoice_numbers) > 1
+    word = (
+        ("facturen" if many else "factuur")
+        if language == "nl"
+        else ("invoices" if many else "invoice")
+    )
+    return f"{word} {', '.join(plan.invoice_numbers)}"
+
+
 def agreement(
     plan: PaymentPlan, client_name: str, iban: str, language: str, for_client: str | None = None
 ) -> Notice:
@@ -118,13 +129,15 @@ def agreement(
             "De termijnen worden automatisch van uw rekening afgeschreven (SEPA-incasso, "
             f"machtiging {plan.mandate_id})."
             if plan.method.value == "direct_debit"
-            else f"Maak elke termijn over naar {iban} onder vermelding van betalingskenmerk {ref}."
+            # the name on the account too: his bank checks it against the IBAN (VoP)
+            else f"Maak elke termijn over naar {iban} ten name van {client_name} onder "
+            f"vermelding van betalingskenmerk {ref}."
         )
         return Notice(
             f"Uw betalingsregeling met {client_name}",
             (
                 f"Met u is een betalingsregeling afgesproken voor {_eur(plan.total, 'nl')} "
-                f"in {n} termijnen (facturen {', '.join(plan.invoice_numbers)}).",
+                f"in {n} termijnen ({_invoices(plan, 'nl')}).",
                 *party,
                 "\n".join(schedule_lines(plan.schedule, "nl")),
                 how,
@@ -137,7 +150,8 @@ def agreement(
         "The installments are collected from your account by SEPA direct debit "
         f"(mandate {plan.mandate_id})."
         if plan.method.value == "direct_debit"
-        else f"Please transfer each installment to {iban} quoting payment reference {ref}."
+        else f"Please transfer each installment to {iban} in the name of {client_name} quoting "
+        f"payment reference {ref}."
     )
     party = (
         (f"{client_name} collects these invoices for {for_client}; pay the installments to "
@@ -149,7 +163,7 @@ def agreement(
         f"Your payment plan with {client_name}",
         (
             f"You agreed a payment plan for {_eur(plan.total, 'en')} in {n} installments "
-            f"(invoices {', '.join(plan.invoice_numbers)}).",
+            f"({_invoices(plan, 'en')}).",
             *party,
             "\n".join(schedule_lines(plan.schedule, "en")),
             how,
