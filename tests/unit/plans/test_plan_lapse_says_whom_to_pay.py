@@ -6,11 +6,10 @@ portal's quote: the agency's starts with the client's code) and is signed, in bo
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from tests.unit.api.conftest import client_iban
-from tests.unit.plans.test_agency_plan import POOLED, _at, _case, _lapse_id, _plan
+from tests.unit.plans.test_agency_plan import POOLED, _lapse_id, lapsed
 from tests.unit.plans.test_plan_lapse_notice_figures import _lapse_notice
 
 
@@ -32,12 +31,7 @@ def test_and_in_english() -> None:
 
 
 def test_the_agencys_plan_lapsing_names_the_agency_its_account_and_quote(world: Any) -> None:
-    case = _case(world)
-    plan = _plan(world, case)
-    tech_id = world.services.repos.clients.id_for_number("agency-a", "TECH")
-    for day in (date(2025, 3, 20), date(2025, 4, 1), date(2025, 4, 12)):
-        _at(world, day)
-        world.services.plans.process(tech_id, plan["plan_id"], day)
+    _, plan, tech_id = lapsed(world)
     key = f"plan|{plan['plan_id']}|lapsed-{_lapse_id(world, tech_id, plan)}"
     text = world.services.messaging.content(tech_id, key).text
     assert "Noord Incasso int deze facturen voor Client TECH. " in text
