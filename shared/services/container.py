@@ -551,6 +551,7 @@ class Services:
         plans.deceased_return = lambda client, number, reason, source: (
             self.debtor_standing.propose_deceased(client, number, reason, source)
         )
+        plans.portal_link = self.portal_links.portal_link  # the plan letters' link (texts26 N3)
         # direct debits collected through Mollie use the client's Mollie account
         plans.mollie = MollieCollections(
             self.repos.store,

@@ -33,6 +33,7 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ActionStatus, ContactKind
 from shared.domain.sms import fold_to_gsm, is_gsm7, longest_start, sms_parts
 from shared.services.conversations.by_hand import ByHandService, HandMessage
+from shared.services.dispute_costs_told import hold_until_told
 from shared.services.dunning import DunningService
 from shared.services.ended_items import UNTOLD
 from shared.services.errors import Invalid, NotFound
@@ -84,6 +85,29 @@ RESUMES = {
            "goes no further. If you have questions or disagree, let us know before that day.",
            "We resume collection on {day}; pay or answer before that day."),
 }  # fmt: skip
+# what he can do if he still disagrees (lawyer26 F5: "let us know" was all): keep disputing,
+# complain to the client, a geschillencommissie where the client is affiliated (Inning does not
+# know which: said conditionally), the court, the kantonrechter up to 25,000 (art. 93 Rv; no
+# lawyer needed there); and that a disputed claim is enforced only through the court (no
+# seizure without a judgment, art. 430 Rv). Our own template code, the client's name a value;
+# not by SMS (its 3 parts keep the facts: the portal link is its pointer)
+ROUTE = {
+    "nl": ("Bent u het niet met ons eens? U mag de factuur blijven betwisten; laat ons weten "
+           "waarom. Een klacht kunt u indienen bij {{ client.name }}{% if client.contact %} "
+           "({{ client.contact }}){% endif %}. Is {{ client.name }} aangesloten bij een "
+           "geschillencommissie, dan kunt u het geschil daar voorleggen. U kunt het ook aan de "
+           "rechter voorleggen: bij een vordering tot € 25.000 is dat de kantonrechter, waar u "
+           "geen advocaat nodig hebt. Zolang u de factuur betwist, kan {{ client.name }} "
+           "betaling alleen via de rechter afdwingen.\n"),
+    "en": ("Do you disagree? You may go on disputing the invoice; tell us why. You can file a "
+           "complaint with {{ client.name }}{% if client.contact %} ({{ client.contact }})"
+           "{% endif %}. If {{ client.name }} is affiliated with a disputes committee "
+           "(geschillencommissie), you can put the dispute to it. You can also take it to court: "
+           "for a claim up to € 25,000 that is the subdistrict court (kantonrechter), where you "
+           "need no lawyer. As long as you dispute the invoice, {{ client.name }} can only "
+           "enforce payment through the court.\n"),
+}  # fmt: skip
+
 # By SMS the notice is at most SMS_PARTS parts (the point where a message by hand is warned of
 # as costly; one message on the phone): its own short words, and the client's reason as far as
 # it fits, cut at a word and marked; the facts (invoice, open amount, the day, the portal link)
@@ -276,6 +300,11 @@ class DisputeEndingService:
             # the item first: a cut after it leaves it open and the retry pauses; an item a
             # person resolved already (told and resumed) is not undone by a late retry
             if self._hold_item(client, debtor, number, today):
+                # the costs the dispute held stay held until he is told (the resume), not 14
+                # days from today's end he never heard of (lawyer26 F6)
+                if self.invoice_status.ledger is not None:
+                    hold_until_told(self.invoice_status.ledger, client.client_id, debtor.number,
+                                    number, today)  # fmt: skip
                 invoice = self.dunning.change_invoice(client, number, author=author)
         if invoice is None:
             found = self.repos.invoices.get(client.client_id, number)
@@ -380,6 +409,8 @@ class DisputeEndingService:
         subject, body, said = WORDS[lang]
         goes_on = CASE_GOES_ON[lang][0] if case else resumes_words(lang, day)
         pay, signed = PAYS[lang]
+        # the route after the day collection goes on (a value of format: never re-read by it)
+        goes_on += "\n" + ROUTE[lang].rstrip("\n")
         text = body.format(resumes=goes_on, reason=said.format() if reason else "",
                            pay="" if case else pay)  # fmt: skip
         text += SIGNED[lang] if case else signed

@@ -103,6 +103,7 @@ from shared.ports.tables import (
 )
 from shared.services.case_items import close_ended_case_items
 from shared.services.cases import CaseService
+from shared.services.dispute_costs_told import end_when_told
 from shared.services.dunning_account_hold import (
     hold_without_account,
     prescription_looks_while_held,
@@ -1413,6 +1414,10 @@ class DunningService:
             # day on it: a hold lost to a fault is written by the retry or by the dunning run
             # with the day the arrangement was made, not theirs (failure6 #5); looked at in the
             # next run first, so that run is never later than the hold it may have to write
+            if resume and updated.status is not InvoiceStatus.DISPUTED:
+                # a dispute that ended untold held the costs until a person resumes: told
+                # today, they are owed 14 days from today, as after a notice (lawyer26 F6)
+                end_when_told(self.ledger, client.client_id, inv.debtor_number, number, today)
             self.schedule_invoices(client.client_id, [updated])
             if resume and closes_held:  # a person's resume: the debtor knows his dispute ended
                 close_untold_items(self.repos, client.client_id, number, author, now)

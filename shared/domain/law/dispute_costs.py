@@ -14,6 +14,12 @@ announced, which paid by then owes no costs), as a postponement granted inside t
 them (costs_holds). A dispute raised after the costs became owed changes nothing: the term had
 run out unpaid (the arrangements rule skips a hold made on or after the costs' day).
 
+A consumer the client chose not to tell (or no channel reaches) is not told the dispute ended
+until a person resumes the invoice (dispute_ending's untold path): his hold runs on, no end,
+until that day, and ends :data:`RESUMES_AFTER` days after it, the fortnight a told consumer
+gets from his notice (lawyer26 F6's remainder: it ended 14 days after the dispute ended, so a
+resume a month later found the costs owed for a term he had never heard of).
+
 Business debtors are not held: lid 6 protects consumers only, and a business owes the costs
 without a reminder (lid 4).
 """
@@ -46,3 +52,8 @@ def after_dispute(raised_on: date, ended_on: date) -> tuple[date, date | None]:
     """The hold's span once the dispute ended on ``ended_on``: the costs are owed from the day
     collection resumes at the earliest."""
     return (raised_on, ended_on + timedelta(days=RESUMES_AFTER))
+
+
+def ended_on(raised_on: date, span_end: date | None) -> date | None:
+    """The day a dispute hold's dispute ended, from the hold's end (None: not ended)."""
+    return None if span_end is None else span_end - timedelta(days=RESUMES_AFTER)

@@ -99,6 +99,17 @@ def _interest_en(plan: PaymentPlan) -> tuple[str, ...]:
     return ()
 
 
+def _invoices(plan: PaymentPlan, language: str) -> str:
+    """ "factuur F1" / "facturen F1, F2" ("invoice F1" / "invoices F1, F2")."""
+    many = len(plan.invoice_numbers) > 1
+    word = (
+        ("facturen" if many else "factuur")
+        if language == "nl"
+        else ("invoices" if many else "invoice")
+    )
+    return f"{word} {', '.join(plan.invoice_numbers)}"
+
+
 def agreement(
     plan: PaymentPlan, client_name: str, iban: str, language: str, for_client: str | None = None
 ) -> Notice:
@@ -118,13 +129,15 @@ def agreement(
             "De termijnen worden automatisch van uw rekening afgeschreven (SEPA-incasso, "
             f"machtiging {plan.mandate_id})."
             if plan.method.value == "direct_debit"
-            else f"Maak elke termijn over naar {iban} onder vermelding van betalingskenmerk {ref}."
+            # the name on the account too: his bank checks it against the IBAN (VoP)
+            else f"Maak elke termijn over naar {iban} ten name van {client_name} onder "
+            f"vermelding van betalingskenmerk {ref}."
         )
         return Notice(
             f"Uw betalingsregeling met {client_name}",
             (
                 f"Met u is een betalingsregeling afgesproken voor {_eur(plan.total, 'nl')} "
-                f"in {n} termijnen (facturen {', '.join(plan.invoice_numbers)}).",
+                f"in {n} termijnen ({_invoices(plan, 'nl')}).",
                 *party,
                 "\n".join(schedule_lines(plan.schedule, "nl")),
                 how,
@@ -137,7 +150,8 @@ def agreement(
         "The installments are collected from your account by SEPA direct debit "
         f"(mandate {plan.mandate_id})."
         if plan.method.value == "direct_debit"
-        else f"Please transfer each installment to {iban} quoting payment reference {ref}."
+        else f"Please transfer each installment to {iban} in the name of {client_name} quoting "
+        f"payment reference {ref}."
     )
     party = (
         (f"{client_name} collects these invoices for {for_client}; pay the installments to "
@@ -149,7 +163,7 @@ def agreement(
         f"Your payment plan with {client_name}",
         (
             f"You agreed a payment plan for {_eur(plan.total, 'en')} in {n} installments "
-            f"(invoices {', '.join(plan.invoice_numbers)}).",
+            f"({_invoices(plan, 'en')}).",
             *party,
             "\n".join(schedule_lines(plan.schedule, "en")),
             how,
@@ -389,14 +403,68 @@ def payment_came_back(
     )
 
 
+@dataclass(frozen=True)
+class LapsePayee:
+    """Whom the debtor pays once his plan lapsed and what his transfer quotes: the client (its
+    dunning resumes), or for the agency's plan the agency on its third-party account, with the
+    client's code first in the quote (the portal's quotes); ``for_client``: the client the
+    agency collects for (None: the client's own plan)."""
+
+    name: str
+    iban: str
+    quote: str
+    for_client: str | None = None
+
+
+def _pay_lines(payee: LapsePayee | None, language: str) -> tuple[str, ...]:
+    """How to pay what the lapse made due, and who writes (debtorplan26: the lapse notice named
+    the sum and its build-up, but no account, nothing to quote and nobody who sent it)."""
+    if payee is None:
+        return ()
+    if language == "nl":
+        who = (
+            f"{payee.name} int deze facturen voor {payee.for_client}. " if payee.for_client else ""
+        )
+        pay = (
+            f"{who}Maak het over naar {payee.iban} ten name van {payee.name} onder vermelding "
+            f"van {payee.quote}."
+            if payee.iban
+            else f"{who}Neem contact met ons op over de betaling; vermeld daarbij {payee.quote}."
+        )
+        return pay, f"Met vriendelijke groet,\n{payee.name}"
+    who = (
+        f"{payee.name} collects these invoices for {payee.for_client}. " if payee.for_client else ""
+    )
+    pay = (
+        f"{who}Transfer it to {payee.iban} in the name of {payee.name} quoting {payee.quote}."
+        if payee.iban
+        else f"{who}Please contact us about the payment, quoting {payee.quote}."
+    )
+    return pay, f"Kind regards,\n{payee.name}"
+
+
 def lapsed_to_debtor(
-    plan: PaymentPlan, owed: OwedOnLapse, language: str, not_claimed: tuple[str, ...] = ()
+    plan: PaymentPlan,
+    owed: OwedOnLapse,
+    language: str,
+    not_claimed: tuple[str, ...] = (),
+    payee: LapsePayee | None = None,
 ) -> Notice:
     """``owed``: the claims' figures on the lapse day (``lapse_figures``), not the plan's
     remainder: costs and interest come with it (law13b F1), of the claims still claimed.
     ``not_claimed``: the plan's invoices a clean slate or an akkoord left natural
     obligations (art. 6:3 BW, 358 lid 1, 160 Fw): never said to be due again (that would
-    claim what cannot be claimed, 6:193c BW); only the rest is."""
+    claim what cannot be claimed, 6:193c BW); only the rest is. ``payee``: whom he pays it and
+    what he quotes, and who signs."""
+    note = _lapsed(plan, owed, language, not_claimed)
+    if not_claimed and len(not_claimed) == len(plan.invoice_numbers):
+        return note  # nothing is asked of him: no account to pay it to
+    return Notice(note.subject, (*note.paragraphs, *_pay_lines(payee, language)), note.asks)
+
+
+def _lapsed(
+    plan: PaymentPlan, owed: OwedOnLapse, language: str, not_claimed: tuple[str, ...]
+) -> Notice:
     if not_claimed:
         return _lapsed_over_natural(plan, owed, language, not_claimed)
     if language == "nl":

@@ -23,6 +23,11 @@ from shared.domain.plans.progress import InstallmentStatus
 from shared.domain.plans.schedule import PlanMethod
 from shared.services.plans.notices import Asked, Notice, schedule_lines
 
+PORTAL_WORDS = {
+    "nl": "Uw regeling, wat u betaalde en vragen stellen:",
+    "en": "Your plan, what you paid and questions:",
+}
+
 
 def installment_to_pay(
     plan: PaymentPlan, on: date, asks: Asked | None = None, language: str = "nl"
@@ -59,9 +64,12 @@ def schedule_pdf(
     note: Notice,
     on: date,
     agency: Agency | None = None,
+    portal_url: str | None = None,
 ) -> bytes:
     """The schedule as a letter; ``agency``: the agency's plan, on the agency's letterhead
-    with its third-party account (the debtor pays the agency, not the client)."""
+    with its third-party account (the debtor pays the agency, not the client); ``portal_url``:
+    the debtor's portal link, where he sees the plan and pays an installment online (texts26
+    N3: the plan's letters gave it nowhere)."""
     head = (
         Letterhead(
             agency.name,
@@ -95,6 +103,12 @@ def schedule_pdf(
         if at is not None
         else ()
     )
+    pay_installment = installment_to_pay(plan, on, note.asks, language)
+    if portal_url and not (head.iban and pay_installment is not None):
+        # no payment block to print it beside its QR code (a plan by direct debit, one paused
+        # or ended, an agency without an account): the link in type as the letter's last
+        # paragraph, so every plan letter says where to look
+        paragraphs = (*paragraphs, f"{PORTAL_WORDS.get(language, PORTAL_WORDS['nl'])} {portal_url}")
     return render_letter(
         LetterSpec(
             head,
@@ -105,7 +119,8 @@ def schedule_pdf(
             payment_reference=plan.payment_reference,
             language=language,
             installments=installments,
-            pay_installment=installment_to_pay(plan, on, note.asks, language),
+            pay_installment=pay_installment,
             schedule_at=at,
+            portal_url=portal_url,
         )
     )

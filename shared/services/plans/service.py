@@ -145,6 +145,9 @@ class PlanService:
         # a collection the bank returned because the debtor died (MD07) before it was booked
         # (a rejection): his standing is proposed (set by the container)
         self.deceased_return: Callable[[Client, str, str, str], object] | None = None
+        # the debtor's portal link for the plan's letters (client id, debtor number; set by
+        # the container; None: no link printed)
+        self.portal_link: Callable[[str, str], str] | None = None
         self._working = threading.local()
         self.repos = repos
         self.plans = plans
@@ -2156,8 +2159,9 @@ class PlanService:
         self.plans.log(plan.client_id, plan.plan_id, told, now, "cancelled",
                        "Cancelled automatically after a breach")  # fmt: skip
         owed, not_claimed = self._lapse_figures(client, plan)
+        payee = self._lapse_payee(client, plan, not_claimed)
         self._send_notice(client, plan, f"lapsed-{told}",
-                          lambda lang: notices.lapsed_to_debtor(plan, owed, lang, not_claimed))  # fmt: skip
+                          lambda lang: notices.lapsed_to_debtor(plan, owed, lang, not_claimed, payee))  # fmt: skip
         # the client is told the debtor's figures and build-up, not the plan's remainder
         note = notices.lapsed_to_client(plan, owed, client.language.value, not_claimed)
         detail: dict[str, object] = {"plan_id": plan.plan_id, **owed_detail(owed)}
@@ -2195,6 +2199,20 @@ class PlanService:
             if agency is not None:
                 return agency.name, agency.third_party_iban or ""
         return client.name, client.ibans[0] if client.ibans else ""
+
+    def _lapse_payee(
+        self, client: Client, plan: PaymentPlan, not_claimed: tuple[str, ...]
+    ) -> notices.LapsePayee:
+        """Whom the lapse notice tells the debtor to pay and what to quote: the plan's payee
+        (:meth:`_payee`), quoting what the portal quotes for the invoices still claimed."""
+        from shared.services.portal import agency_transfer_text, transfer_text
+
+        name, iban = self._payee(client, plan)
+        numbers = [n for n in plan.invoice_numbers if n not in not_claimed]
+        if plan.agency_id is not None and not (plan.reason or "").startswith(CASE_WITHDRAWN):
+            quote = agency_transfer_text(client.client_id, plan.debtor_number, numbers)
+            return notices.LapsePayee(name, iban, quote, client.name)
+        return notices.LapsePayee(name, iban, transfer_text(plan.debtor_number, numbers))
 
     def _party_email(self, client: Client, plan: PaymentPlan) -> str | None:
         """Where the plan's party reads its mail: the agency's contact address for its plan
@@ -2314,7 +2332,8 @@ class PlanService:
         from shared.services.plans.schedule_pdf import schedule_pdf
 
         agency = self.repos.agencies.get(plan.agency_id) if plan.agency_id else None
-        pdf = schedule_pdf(client, debtor, plan, note, amsterdam_today(self.clock), agency)
+        link = self.portal_link(client.client_id, debtor.number) if self.portal_link else None
+        pdf = schedule_pdf(client, debtor, plan, note, amsterdam_today(self.clock), agency, link)
         name = (
             f"betalingsregeling-{plan.plan_id}.pdf"
             if debtor.language.value == "nl"

@@ -118,8 +118,10 @@ def test_a_consumer_not_told_is_held_until_a_person_resumes_the_invoice(world: A
     assert resumed.status == 200, resumed.body
     done = repos.actions.get(client.client_id, held.action_id)
     assert done is not None and done[0].status is ActionStatus.RESOLVED
-    _days(world, client, date(2027, 3, 2), date(2027, 3, 3))
-    assert _calls(world) == ["2027-03-02"]
+    # told on 1-3: the costs his dispute held are owed 14 days from then, and the call that
+    # presumes the term ended waits for that day (lawyer26 F6's remainder; was 2-3)
+    _days(world, client, date(2027, 3, 2), date(2027, 3, 15))
+    assert _calls(world) == ["2027-03-15"]
 
 
 def test_closing_the_hold_item_is_a_persons_word_and_resumes_the_invoice(world: Any) -> None:

@@ -233,14 +233,20 @@ def test_the_agencys_plan_is_not_ended_by_its_own_hand_over(world: Any) -> None:
     assert after["status"] == "active", after
 
 
-def test_a_lapse_goes_to_the_agencys_list_not_the_clients(world: Any) -> None:
+def lapsed(world: Any) -> tuple[str, dict[str, Any], str]:
+    """The agency's plan on its case, nothing paid: past installment 1's grace (and the
+    statements' wait) it lapses; (case, plan, the client's id)."""
     case = _case(world)
     plan = _plan(world, case)
     tech_id = world.services.repos.clients.id_for_number("agency-a", "TECH")
-    # nothing paid: past installment 1's grace (and the statements' wait) the plan lapses
     for day in (date(2025, 3, 20), date(2025, 4, 1), date(2025, 4, 12)):
         _at(world, day)
         world.services.plans.process(tech_id, plan["plan_id"], day)
+    return case, plan, tech_id
+
+
+def test_a_lapse_goes_to_the_agencys_list_not_the_clients(world: Any) -> None:
+    case, plan, tech_id = lapsed(world)
     after = world.agency_a.call("GET", f"/v1/cases/{case}/plans/{plan['plan_id']}").body
     assert after["status"] == "cancelled", after
     agency_items, _ = world.services.repos.actions.list("@agency-a")

@@ -74,7 +74,10 @@ def test_the_agreement_lists_every_installment_and_asks_the_first() -> None:
     # where the text listed it: after the plan's sum, before how to pay
     lines = text.splitlines()
     sum_at = next(n for n, line in enumerate(lines) if line.startswith("Met "))
-    how_at = next(n for n, line in enumerate(lines) if line.startswith("Maak elke termijn"))
+    # (a justified line: its words may stand two blanks apart in the extracted text)
+    how_at = next(
+        n for n, line in enumerate(lines) if " ".join(line.split()).startswith("Maak elke termijn")
+    )
     assert sum_at < lines.index("Termijn 1 31-01-2027 EUR 412,91") < how_at
     first = CreditTransfer(CLIENT.name, IBAN, 41_291,
                            text="Betalingskenmerk 8744 7036 8076 1250")  # fmt: skip
