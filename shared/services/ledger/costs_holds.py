@@ -18,20 +18,35 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from shared.adapters.tables.ledger_repo import ClaimHeader
+from shared.domain.law.dispute_costs import is_dispute_hold
 from shared.domain.ledger.arrangements import CostsHold, costs_owed_after_arrangements
 from shared.domain.ledger.model import ClaimTerms
 
 POSTPONEMENT = "postponement"
 
 
-def holds_of(header: ClaimHeader) -> list[CostsHold]:
+def holds_of(header: ClaimHeader, *, disputes: bool = True) -> list[CostsHold]:
     plans = [CostsHold(a, b) for _, a, b in header.interest_paused]
-    granted = [CostsHold(a, b) for _, a, b in header.costs_held]
+    granted = [
+        CostsHold(a, b) for ref, a, b in header.costs_held if disputes or not is_dispute_hold(ref)
+    ]
     return plans + granted
 
 
 def held_costs_from(terms: ClaimTerms, header: ClaimHeader) -> date | None:
-    return costs_owed_after_arrangements(terms.costs_owed_from, holds_of(header))
+    """The day the costs are owed given the claim's arrangements. A dispute's hold counts only
+    when raised before the day they would be owed without any dispute (inside the 14-day
+    letter's term, as moved by plans and postponements): a dispute raised again after one was
+    rejected, the day before the moved day, would move it once more after each rejection, and
+    a consumer disputing on the portal again and again would never owe them (attack27 F1)."""
+    owed_from = terms.costs_owed_from
+    undisputed = costs_owed_after_arrangements(owed_from, holds_of(header, disputes=False))
+    disputes = [
+        CostsHold(a, b)
+        for ref, a, b in header.costs_held
+        if is_dispute_hold(ref) and (undisputed is None or a < undisputed)
+    ]
+    return costs_owed_after_arrangements(owed_from, [*holds_of(header, disputes=False), *disputes])
 
 
 def held_terms(terms: ClaimTerms, header: ClaimHeader) -> ClaimTerms:

@@ -39,6 +39,21 @@ class AgencyPlans:
         case = open_case(self.repos, agency_id, case_id)
         return case, self._client(case)
 
+    def _paid_to(self, agency_id: str) -> None:
+        """The agency's plan is paid to its third-party account: one without it makes or starts
+        none (422 ``agency_no_third_party_account``). The agreement told the debtor to pay
+        "naar  onder vermelding van ..." (no account), and no statement could book it: the
+        plan lapsed on a debtor with nowhere to pay (attack27 F3)."""
+        agency = self.repos.agencies.get(agency_id)
+        if agency is None or not agency.third_party_iban:
+            raise Invalid(
+                "the agency's plan is paid to its third-party account (derdengeldenrekening), "
+                "and the agency has none: record it first (inning agency update <agency> --iban)",
+                field="agency",
+                code="agency_no_third_party_account",
+                params={"agency": agency_id},
+            )
+
     def _read(self, agency_id: str, case_id: str, client_id: str | None) -> tuple[Case, Client]:
         """The case for reading, open or withdrawn: the agency's, or (``client_id``) the
         client's own case only (another's answers 404 as one that does not exist)."""
@@ -52,6 +67,7 @@ class AgencyPlans:
         default every invoice of the case it still collects. 422 ``case_not_open`` for a
         withdrawn case, ``plan_invoice_not_in_case`` for an invoice the case does not hold."""
         case, client = self._open(agency_id, case_id)
+        self._paid_to(agency_id)
         numbers = req.invoice_numbers or self._collected(client, case)
         outside = [n for n in numbers if n not in case.invoice_numbers]
         if outside:
@@ -112,6 +128,7 @@ class AgencyPlans:
         client's again: ``case_not_open``)."""
         self._open(agency_id, case_id)
         client = self._own(agency_id, case_id, plan_id)
+        self._paid_to(agency_id)
         return self.plans.activate(client, plan_id, author, agency_id=agency_id)
 
     def delete(self, agency_id: str, case_id: str, plan_id: str) -> None:
