@@ -150,7 +150,8 @@ def register(router: Router, services: Services) -> None:
         Route("POST", base, create, "The agency's payment plan on its open case (a draft)", tag,
               body=CasePlanIn, status=201,
               errors={**refused, 422: "case_not_open, plan_invoice_not_in_case, "
-                      "plan_invoice_not_handed_over or a plan rule broken (the field is named)"},
+                      "plan_invoice_not_handed_over, agency_no_third_party_account or a plan "
+                      "rule broken (the field is named)"},
               description="Over the case's invoices (all it still collects when `invoices` is "
               "left out), the whole claim as the case books it, paid by transfer to the agency's "
               "third-party account under the plan's own payment_reference."),
@@ -160,7 +161,8 @@ def register(router: Router, services: Services) -> None:
         Route("DELETE", base + "/{plan}", delete_plan, "Delete a draft", tag, status=204,
               errors={**refused, **state}),
         Route("POST", base + "/{plan}/activate", activate, "Start the draft: the agreement goes to the debtor",
-              tag, errors={**refused, **state, 422: "case_not_open: the case was withdrawn"}),
+              tag, errors={**refused, **state, 422: "case_not_open: the case was withdrawn; "
+                                   "agency_no_third_party_account"}),
         Route("POST", base + "/{plan}/pause", pause, "Pause a running plan (reason required)", tag,
               body=ReasonIn, errors={**refused, **state}),
         Route("POST", base + "/{plan}/resume", resume, "Resume a paused plan", tag,

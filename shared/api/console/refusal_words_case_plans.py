@@ -33,6 +33,13 @@ CASE_PLAN_REFUSALS: dict[str, tuple[str, str]] = {
         "hoofdsom).",
         "An agency's plan covers the whole claim (costs, interest and principal).",
     ),
+    "agency_no_third_party_account": (
+        "Het incassobureau heeft nog geen derdengeldrekening: een regeling zou de debiteur geen "
+        "rekening noemen om naar over te maken. Voeg eerst de rekening toe (inning agency update "
+        "--iban).",
+        "The agency has no third-party account yet: a plan would name the debtor no account to "
+        "pay into. Add the account first (inning agency update --iban).",
+    ),
     "plan_agency_transfer_only": (
         "Een regeling van het incassobureau wordt per overboeking op de derdengeldrekening van "
         "het incassobureau betaald.",
