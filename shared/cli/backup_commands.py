@@ -90,11 +90,37 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_empty_target(args: argparse.Namespace) -> None:
+    """A target given empty is refused (attack27 F4): ``--target-connection "$NEW_CONN"`` with
+    the variable unset or misspelt was taken as "not given" and restored into the app's own
+    production tables without a word."""
+    for flag in ("target_connection", "target_account"):
+        value = getattr(args, flag, None)
+        if value is not None and not value.strip():
+            raise ValueError(
+                f"--{flag.replace('_', '-')} is empty (an unset shell variable?): refused, "
+                "nothing restored; leave the option out to restore into the app's own tables"
+            )
+
+
+def _target_said(args: argparse.Namespace) -> str:
+    """Where a restore writes, said before it writes (an operator's last chance to stop it)."""
+    if args.target_account:
+        return f"the storage account {args.target_account}"
+    if args.target_connection:
+        named = dict(
+            part.split("=", 1) for part in args.target_connection.split(";") if "=" in part
+        )
+        return f"the storage account {named.get('AccountName', '(named by the connection string)')}"
+    return "the app's own tables (no --target-connection or --target-account)"
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     from shared.clock import SystemClock
     from shared.services.mollie_reconcile import PAYMENT_RECORD
     from shared.services.operations.backups import holds_money, kept_since, restore, restore_set
 
+    _refuse_empty_target(args)
     if args.target_connection and args.target_account:
         raise ValueError("--target-connection or --target-account, not both")
     if args.list:
@@ -113,6 +139,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             + (f"the days that have one: {', '.join(days[-7:])}" if days else NO_BACKUP)
             + " (`inning restore --list`)"
         )
+    print(f"Restoring the night of {day} into {_target_said(args)}.", file=sys.stderr)
     # a whole restore gives the files back too (restore26 F4), into the target's containers
     files_target = None if args.table or args.set else _blobs(args)
     counts = restore(backup, day, args.table or (), args.set or (), now=SystemClock().now(),
@@ -235,10 +262,10 @@ def register(sub: Any) -> None:
                          help="a whole consistency set: ledger, parties, people, inbound, "
                               "dunning-setup (repeatable)")  # fmt: skip
     restore.add_argument("--list", action="store_true", help="list the complete backups and exit")
-    restore.add_argument("--target-connection", default="", metavar="CONN",
+    restore.add_argument("--target-connection", default=None, metavar="CONN",
                          help="restore into this account's tables (a connection string) "
                               "instead of the app's: a new account after losing the old one")  # fmt: skip
-    restore.add_argument("--target-account", default="", metavar="NAME",
+    restore.add_argument("--target-account", default=None, metavar="NAME",
                          help="the same, by storage account name, as the signed-in identity "
                               "(Storage Table Data Contributor on it; Blob Data Contributor "
                               "too for the night's files)")  # fmt: skip
