@@ -60,3 +60,12 @@ def quoted_reason(invoice: Invoice, reference: str) -> str | None:
         f"({invoice.status.value}, {format_eur_nl(invoice.paid)} of "
         f"{format_eur_nl(invoice.amount)} paid): a second payment?"
     )
+
+
+def quoted_number_reason(invoice: Invoice) -> str:
+    """What the item says of a description that names a closed invoice by its number."""
+    return (
+        f"the description names invoice {invoice.number} of debtor {invoice.debtor_number} "
+        f"({invoice.status.value}, {format_eur_nl(invoice.paid)} of "
+        f"{format_eur_nl(invoice.amount)} paid): his overpayment or a second payment?"
+    )
