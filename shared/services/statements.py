@@ -102,7 +102,11 @@ from shared.services.statement_lookups import (
     principal_totals,
     settings_of,
 )
-from shared.services.statement_references import quoted_number_reason, quoted_reason
+from shared.services.statement_references import (
+    quoted_debtor,
+    quoted_number_reason,
+    quoted_reason,
+)
 from shared.services.statement_returns import (
     CLIENT_MONEY,
     NO_ORIGINAL,
@@ -1006,7 +1010,8 @@ class StatementService:
         target = self._action_scope(result, client_of, clients, owner)
         kind, title, detail = self.action_for(account, line, line_id, result, written)
         self.note_quoted(detail, line, clients, target)
-        self._add_action(target, kind, title, detail, action_id=record.action_id)
+        self._add_action(target, kind, title, detail, action_id=record.action_id,
+                         debtor_number=quoted_debtor(detail, target))  # fmt: skip
         report.suggested += bool(result.suggested)
         report.unmatched += not result.suggested
         settled = banking.settle_line(  # under the ETag of the claim this decision was made on
@@ -1615,6 +1620,7 @@ class StatementService:
         detail: dict[str, object],
         *,
         action_id: str | None = None,
+        debtor_number: str | None = None,
     ) -> None:
         """``action_id`` fixed by the caller: a retried line adds its item once."""
         now = self.clock.now()
@@ -1627,6 +1633,7 @@ class StatementService:
                     title=title,
                     created_at=now,
                     detail=detail,
+                    debtor_number=debtor_number,
                 )
             )
         except Conflict:

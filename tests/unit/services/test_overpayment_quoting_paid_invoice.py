@@ -33,6 +33,7 @@ def test_extra_money_quoting_a_paid_invoice_number_names_its_debtor(setup):
     assert item["kind"] == "unmatched_credit"
     assert item["detail"]["quoted_invoice"] == "F-0003"  # was: absent
     assert item["detail"]["quoted_debtor"] == "D2"  # the paid invoice's debtor, nobody else
+    assert item["debtor_number"] == "D2"  # filed under him: on his page
     assert any("invoice F-0003 of debtor D2 (paid" in r for r in item["detail"]["reasons"]), item
     assert invoice(setup, "F-0001")["status"] == "open"  # D1's invoices untouched
 
@@ -43,3 +44,4 @@ def test_a_description_naming_no_invoice_names_no_debtor(setup):
     setup.services.statements.ingest("agency-a/d3.sta", statement([extra], sid="D3"))
     [item] = _items(setup)
     assert "quoted_invoice" not in item["detail"] and "quoted_debtor" not in item["detail"]
+    assert item["debtor_number"] is None
