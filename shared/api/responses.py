@@ -34,6 +34,11 @@ class DebtorDetailOut(BaseModel):
     language: str
     segment: str
     paused: bool
+    address: dict[str, str] | None = Field(
+        default=None, description="The postal address as stored: street, postal_code, city, country"
+    )
+    kvk_number: str | None = None
+    ibans: list[str] = Field(default_factory=list)
     refunds_this_year: int = Field(description="Refunds and chargebacks this calendar year")
     refund_warning: bool = Field(description="Above the client's refund_warning_threshold")
 

@@ -56,6 +56,9 @@ def debtor_out(d: Debtor) -> dict[str, object]:
         whatsapp_consent=d.whatsapp_consent, language=d.language.value, segment=d.segment,
         paused=d.pause is not None, pause_ended_on=d.pause_ended_on,
         standing=d.standing.standing.value if d.standing and d.standing.in_force else "normal",
+        # what the import stored reads back as stored (newcomer26 F4)
+        address=schemas.AddressOut(**asdict(d.address)) if d.address else None,
+        kvk_number=d.kvk_number, ibans=list(d.ibans),
     ).model_dump()  # fmt: skip
 
 

@@ -619,6 +619,13 @@ class DebtorOut(BaseModel):
         default="normal",
         description="normal, deceased, bankrupt or wsnp (POST .../standing): not dunned",
     )
+    address: AddressOut | None = Field(
+        default=None, description="The postal address as stored (letters go to it)"
+    )
+    kvk_number: str | None = None
+    ibans: list[str] = Field(
+        default_factory=list, description="The debtor's accounts as imported (matching)"
+    )
 
 
 class CreditNoteOut(BaseModel):

@@ -149,6 +149,7 @@ class ClaimedLines:
             reference=findable_reference(
                 _text(detail.get("end_to_end_id")), _text(detail.get("bank_reference")),
                 _text(detail.get("reference")), _text(detail.get("remittance")),
+                payer_iban=payer_iban,
             ),
             # as the confirm decided it before booking (written down with its claim): a retry
             # after the ledger took the money and the payment row was lost reads the claims

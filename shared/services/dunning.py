@@ -797,6 +797,8 @@ class DunningService:
                 letter_day, channel, country=_country(debtor)
             ).costs_owed_from
         if step.channel is StepChannel.HANDOVER:
+            if debtor.kind is not DebtorKind.B2C:
+                claims = self._as_handed_over(client, debtor, invoices, today)
             amounts = self.context(client, debtor, invoices, today, claims=claims)
             # each claim's costs day as the ledger has it (a held or overtaken letter's term
             # stays on the invoice: kindletter12)
@@ -1058,6 +1060,23 @@ class DunningService:
                                                  f"{planned.step.name} (task for staff)", invoice_numbers=planned.invoice_numbers, system=True))  # fmt: skip
         except Conflict:
             pass
+
+    def _as_handed_over(
+        self, client: Client, debtor: Debtor, invoices: list[Invoice], today: date
+    ) -> dict[str, ClaimFigures]:
+        """A business's claims as they stand once handed over: the hand-over makes the costs
+        owed without a letter (6:96 lid 4 BW, :func:`shared.domain.ledger.terms.costs_owed_from`),
+        so the case's dossier states them (newcomer26: 0.00 on a claim the run then charged)."""
+        numbers = {i.number for i in invoices}
+        every = [
+            replace(i, handed_over_to=i.handed_over_to or client.agency_id, dunning_step_on=today)
+            if i.number in numbers
+            else i
+            for i in self.repos.invoices.for_debtor(client.client_id, debtor.number)
+        ]
+        return self.ledger.open_claims(
+            client, sorted(numbers), today, debtor=debtor, every_invoice=every
+        )
 
     def _advance(
         self,

@@ -13,6 +13,7 @@ import re
 
 from shared.domain.invoices import CLOSED, Invoice
 from shared.domain.money import format_eur_nl
+from shared.domain.scopes import is_agency_scope
 from shared.domain.search.keys import InvoiceBy
 from shared.services.console_search import ConsoleSearch
 
@@ -60,3 +61,20 @@ def quoted_reason(invoice: Invoice, reference: str) -> str | None:
         f"({invoice.status.value}, {format_eur_nl(invoice.paid)} of "
         f"{format_eur_nl(invoice.amount)} paid): a second payment?"
     )
+
+
+def quoted_number_reason(invoice: Invoice) -> str:
+    """What the item says of a description that names a closed invoice by its number."""
+    return (
+        f"the description names invoice {invoice.number} of debtor {invoice.debtor_number} "
+        f"({invoice.status.value}, {format_eur_nl(invoice.paid)} of "
+        f"{format_eur_nl(invoice.amount)} paid): his overpayment or a second payment?"
+    )
+
+
+def quoted_debtor(detail: dict[str, object], target: str) -> str | None:
+    """The debtor an item on a client's own list is filed under: the one whose closed invoice
+    the line quotes (his overpayment, shown on his page). On the agency's list none: the
+    debtor number is a client's, and the item names the client beside it."""
+    debtor = detail.get("quoted_debtor")
+    return debtor if isinstance(debtor, str) and not is_agency_scope(target) else None

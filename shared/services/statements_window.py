@@ -106,6 +106,7 @@ from shared.services.ledger.plan_parts import PlansById
 from shared.services.ledger.service import DebtorClaims
 from shared.services.plan_designation import PlanMemo, plan_invoices_named
 from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups, SingleFlight
+from shared.services.statement_references import quoted_debtor
 from shared.services.statement_returns import return_refs
 from shared.services.statements_redo import (
     UNDONE,
@@ -911,6 +912,7 @@ class StatementWindow:
             title=title,
             created_at=now,
             detail=detail,
+            debtor_number=quoted_debtor(detail, target),
         )
         status = "suggested" if result.suggested else "unmatched"
         self.actions.append((record, status, item))

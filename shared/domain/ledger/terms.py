@@ -5,7 +5,9 @@ what an import said about letters the client sent itself.
   after the 14-day term of the letter (the one Inning sent, or the one the client sent and the
   import dated; an imported letter is assumed posted: received on the second delivery day). A
   business owes them from the sommatie (the imported letter's date, or Inning's letter), or,
-  when the client's terms say so, from the day after the due date. The earliest applies.
+  when the client's terms say so, from the day after the due date; a claim handed over to
+  collection owes them from the hand-over at the latest (6:96 lid 4: no reminder needed for a
+  business). The earliest applies.
   Only a letter sent in default counts (6:96 lid 4 and 6 BW): one a later due date or
   imported default date overtook is none, and costs wait for a new letter (law11b F1).
   A consumer owes nothing on a letter sent while he counted as a business until a person
@@ -145,6 +147,12 @@ def costs_owed_from(
             candidates.append(letter_on)
     if not consumer and client.b2b_costs_from_due:
         candidates.append(default)
+    elif not consumer and invoice.handed_over_to is not None and invoice.dunning_step_on:
+        # a business owes the costs without a reminder once in default (6:96 lid 4 BW): a
+        # client that waits for its sommatie has one in the hand-over, owed from its day (the
+        # run's step day), so money booked before it keeps its allocation (newcomer26); a
+        # claim whose hand-over day is not known waits for its sommatie as before
+        candidates.append(max(default, invoice.dunning_step_on))
     return min(candidates) if candidates else None
 
 

@@ -288,14 +288,21 @@ def findable_reference(
     bank_reference: str | None,
     reference: str | None,
     remittance: str | None,
+    payer_iban: str | None = None,
 ) -> str | None:
     """What a person finds a credit by on a bank statement, the first a bank gave: the
     payer's end-to-end id, the bank's own reference, the payer's structured reference, or
     the description he wrote (whitespace folded). Kept on the payment so a settlement
-    statement names it; never the line's identity hash, which no bank shows (agency21 N1)."""
+    statement names it; never the line's identity hash, which no bank shows (agency21 N1),
+    nor the payer's account (``payer_iban``): ASN writes it in :61:'s reference subfield,
+    and the settlement CSV's ``payment_reference`` showed "NL56INGB0001234501" (newcomer26 F8)."""
+    account = _compact(payer_iban)
     for candidate in (end_to_end_id, bank_reference, reference):
-        if candidate and candidate.strip().upper() not in _NO_REFERENCE:
-            return candidate.strip()
+        if not candidate or candidate.strip().upper() in _NO_REFERENCE:
+            continue
+        if account and _compact(candidate) == account:
+            continue
+        return candidate.strip()
     text = " ".join((remittance or "").split())
     return text[:REFERENCE_KEPT] or None
 
@@ -303,8 +310,13 @@ def findable_reference(
 def line_reference(line: StatementLine) -> str | None:
     """:func:`findable_reference` of a statement line."""
     return findable_reference(
-        line.end_to_end_id, line.bank_reference, line.reference, line.remittance
-    )
+        line.end_to_end_id, line.bank_reference, line.reference, line.remittance,
+        payer_iban=line.counterparty_iban,
+    )  # fmt: skip
+
+
+def _compact(iban: str | None) -> str:
+    return "".join((iban or "").split()).upper()
 
 
 def twin_of(stored: Where, new: Where, bank_reference: str | None = None) -> Twin:
