@@ -14,6 +14,7 @@ from shared.domain.plans.plan import PlanStatus
 from tests.unit.console.conftest import csrf_of, desk_for
 from tests.unit.console.test_console_claim_work import offers, seed
 from tests.unit.console.test_console_plans_cases import hand_over
+from tests.unit.plans.test_agency_plan import POOLED
 
 
 def _case_with_f1_at_the_agency(world, tenants):  # type: ignore[no-untyped-def]
@@ -22,6 +23,9 @@ def _case_with_f1_at_the_agency(world, tenants):  # type: ignore[no-untyped-def]
     invoices = world.services.repos.invoices
     stored = invoices.get(tenants.c1, "F1")
     invoices.save(replace(stored.invoice, handed_over_to="agency-a"), stored)
+    # its plan is paid to the agency's third-party account, which it needs (attack27 F3)
+    agencies = world.services.repos.agencies
+    agencies.save(replace(agencies.get("agency-a"), third_party_iban=POOLED))
     return case
 
 
