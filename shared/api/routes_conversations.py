@@ -151,7 +151,7 @@ def register(router: Router, services: Services) -> None:
         Route("POST", base + "/debtors/{debtor}/messages", send,
               "Send a message by hand (queued; outside the contact hours it waits: see not_before)", tag,
               body=MessageIn, response=MessageQueuedOut, status=202,
-              errors={422: "The channel is not open for this debtor, the text does not render, or WhatsApp needs an approved template now"},
+              errors={422: "The channel is not open for this debtor, the text does not render, WhatsApp needs an approved template now, or the text names an account that is not the client's or the agency's (hand_message_foreign_iban)"},
               example={"channel": "sms", "body": "Beste {{ debtor.name }}, u kunt {{ total|money }} betalen via {{ payment_link }}"},
               description="Idempotent: the `Idempotency-Key` header, or else the same request on the same day, sends once."),
     ):  # fmt: skip

@@ -356,6 +356,12 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Step {step}: the message names the account {iban}, not the client's or the agency's; "
         "not sent (write {{{{ client.iban }}}} in the template)",
     ),
+    "hand_message_foreign_iban": (
+        "Het bericht noemt rekening {iban}, die niet van de opdrachtgever of het incassobureau "
+        "is; niet verstuurd (schrijf {{{{ client.iban }}}} voor de rekening van de opdrachtgever)",
+        "The message names the account {iban}, not the client's or the agency's; not sent "
+        "(write {{{{ client.iban }}}} for the client's account)",
+    ),
     "not_dunning_message": (
         "{key} is geen bericht van een aanmaningsstap.",
         "{key} is no dunning step's message.",

@@ -54,6 +54,7 @@ from shared.services.conversations import whatsapp_templates
 from shared.services.dunning import DunningService
 from shared.services.errors import Invalid, NotFound
 from shared.services.messaging import MessagingService
+from shared.services.payee_accounts import foreign_in_sent
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.conversations")
@@ -418,6 +419,17 @@ class ByHandService:
                 rendered = self.render(source, context)
             except TemplateError as exc:
                 raise template_refusal(exc) from None
+        # an account the client never registered, in words staff typed or a quick text's, is
+        # not sent: the daily run refuses it in a template (attack26 F3), one debtor at a time
+        # by hand went through before
+        if foreign := foreign_in_sent(self.repos, client, rendered, context):
+            raise Invalid(
+                f"the message names the account {foreign[0]}, not the client's or the "
+                "agency's; not sent",
+                field="body",
+                code="hand_message_foreign_iban",
+                params={"iban": foreign[0]},
+            )
         if channel is Channel.EMAIL and not rendered.subject.strip():
             raise Invalid("an e-mail needs a subject", field="subject", code="email_needs_subject")
         sms_parts, warnings = qt_rules.sms_warnings(channel, rendered.text)

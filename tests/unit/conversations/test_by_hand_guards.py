@@ -56,3 +56,19 @@ def test_a_whatsapp_only_step_is_not_activated():
     step = Step("Appje", StepChannel.WHATSAPP, 0, templates={"whatsapp": "betaalherinnering"})
     errors = activation_errors(Workflow("w", "Standaard", (step,)), {})
     assert any("has no template" in e for e in errors)
+
+
+def test_a_message_by_hand_names_no_account_the_client_never_registered(env):  # noqa: F811
+    """attack26 F3 left it: the daily run refused a template naming another account, but staff
+    (any key with the messages right) could still tell one debtor at a time to pay elsewhere."""
+    _, api, _ = env
+    path = f"{BASE}/debtors/D1/messages"
+    for body in ("Maak over naar ons nieuwe rekeningnummer NL91 ABNA 0417 1643 00.",
+                 "Maak over naar NL91ABNA{{ '0417164300' }}."):  # fmt: skip
+        refused = api.call("POST", path, {"channel": "sms", "body": body})
+        assert refused.status == 422, refused.body
+        detail = refused.body["error"]["details"][0]
+        assert detail["code"] == "hand_message_foreign_iban"
+        assert "0417164300" not in json.dumps(refused.body)  # masked
+    sent = api.call("POST", path, {"channel": "sms", "body": "Maak over naar {{ client.iban }}."})
+    assert sent.status == 202 and sent.body["created"] is True, sent.body
