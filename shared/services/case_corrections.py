@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from shared.domain.money import format_cents, format_eur_nl
 from shared.domain.parties import Client
-from shared.domain.records import Payment, Receiver
+from shared.domain.records import Payment
 from shared.services.case_names import case_name
 from shared.services.cases import CaseService, _key, _parts
 from shared.services.payments import Replacement
@@ -28,19 +28,10 @@ def receipt_corrected_told(
     """``payment`` (the client's own money) was reversed only to be booked again as
     ``replacement``: on each invoice of an open case it paid, the agency is told the
     correction once (the telling of the booking in its place)."""
-    if payment.received_by is not Receiver.CLIENT:
-        return
-    numbers = sorted({a.invoice_number for a in payment.allocations})
     in_its_place = replace(payment, payment_id=replacement.payment_id)
     old, new = payment.received_on, replacement.received_on
-    for stored in cases.repos.invoices.get_many(client.client_id, numbers).values():
-        invoice = stored.invoice
-        if invoice.handed_over_to is None:
-            continue
-        found = cases._open_case_of(invoice.handed_over_to, client.client_id, invoice)
-        if found is None:
-            continue
-        case, number = found[0], invoice.number
+    for case, invoice in cases.cases_of_receipt(client, payment):
+        number = invoice.number
         cents = sum(_parts(payment, number).values())
         if replacement.by_bank:
             how = (f"the bank's statement of {client.name}'s own account books it on "

@@ -448,17 +448,8 @@ class CaseService:
         then told again as received on its new day, so the agency's sum stays right.
         Whoever received it, a case it had paid in full is reopened (:meth:`_paid_case_reopened`)."""
         self._paid_case_reopened(client, payment)
-        if payment.received_by is not Receiver.CLIENT:
-            return
-        numbers = sorted({a.invoice_number for a in payment.allocations})
-        for stored in self.repos.invoices.get_many(client.client_id, numbers).values():
-            invoice = stored.invoice
-            if invoice.handed_over_to is None:
-                continue
-            found = self._open_case_of(invoice.handed_over_to, client.client_id, invoice)
-            if found is None:
-                continue
-            case, number, day = found[0], invoice.number, payment.received_on
+        for case, invoice in self.cases_of_receipt(client, payment):
+            number, day = invoice.number, payment.received_on
             back = sum(_parts(payment, number).values())
             self._tell_case_news(
                 client, case, invoice, "case_invoice_lowered",
@@ -632,6 +623,22 @@ class CaseService:
         self._tell_agency(
             case.agency_id, client, f"case-{case.case_id}-{what}", subject_nl, text_nl
         )
+
+    def cases_of_receipt(self, client: Client, payment: Payment) -> list[tuple[Case, Invoice]]:
+        """The open cases whose invoices money the client received itself was allocated to,
+        each with its invoice; none for money the agency or Inning received."""
+        if payment.received_by is not Receiver.CLIENT:
+            return []
+        numbers = sorted({a.invoice_number for a in payment.allocations})
+        found: list[tuple[Case, Invoice]] = []
+        for stored in self.repos.invoices.get_many(client.client_id, numbers).values():
+            invoice = stored.invoice
+            if invoice.handed_over_to is None:
+                continue
+            case = self._open_case_of(invoice.handed_over_to, client.client_id, invoice)
+            if case is not None:
+                found.append((case[0], invoice))
+        return found
 
     def _open_case_of(
         self, agency_id: str, client_id: str, invoice: Invoice
