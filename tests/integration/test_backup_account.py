@@ -140,7 +140,9 @@ def test_on_the_backup_account_nothing_finished_is_overwritten_or_deleted(
     backup = bootstrap.table_backup(settings)
     assert backup.write_once
     container = backup.blobs.get_container_client(BACKUP_CONTAINER)
-    now = datetime.now(UTC).replace(microsecond=0)
+    # early in the UTC day, so that nine hours later is the same backup day whenever CI runs
+    # (from 15:00 UTC on, now + 9 h was tomorrow, a night of its own: CI failed at 15:20)
+    now = datetime.now(UTC).replace(hour=5, minute=0, second=0, microsecond=0)
     old = (now - timedelta(days=40)).date().isoformat()
     backup._container().upload_blob(f"{old}/manifest.json", b'{"tables": {}}')
     first = back_up(backup, FixedClock(now), retention_days=35)
