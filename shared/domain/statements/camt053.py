@@ -322,6 +322,7 @@ def parse_camt053(data: bytes) -> list[Statement]:
     entity declaration or an external reference refuses the file."""
     if len(data) > MAX_BYTES:
         raise StatementError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    data = _declaration_first(data)
     _refuse_unsafe(data)
     token = _Q.set("")
     try:
@@ -331,6 +332,27 @@ def parse_camt053(data: bytes) -> list[Statement]:
         raise StatementError(f"not well-formed XML: {exc}", line=line) from exc
     finally:
         _Q.reset(token)
+
+
+_BOM = b"\xef\xbb\xbf"
+_BLANKS = b" \t\r\n"
+
+
+def _declaration_first(data: bytes) -> bytes:
+    """``data`` with the blanks before its XML declaration moved behind it. XML wants the
+    declaration first; an export written by a web page or a script often starts with a line
+    break, and expat refused the whole file ("XML or text declaration not at start of
+    entity", banks27 F2). Behind the declaration the same blanks are allowed and keep every
+    later line's number, so a refusal still names the file's own line."""
+    bom = _BOM if data.startswith(_BOM) else b""
+    head = data[len(bom) : len(bom) + 4096]  # a longer run of blanks is no export's
+    start = len(head) - len(head.lstrip(_BLANKS))
+    end = head.find(b"?>", start)
+    if start == 0 or not head.startswith(b"<?xml", start) or end < 0:
+        return data
+    end += 2
+    body = data[len(bom) :]
+    return bom + body[start:end] + body[:start] + body[end:]
 
 
 def _stream(data: bytes) -> list[Statement]:
