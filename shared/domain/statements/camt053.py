@@ -329,9 +329,32 @@ def parse_camt053(data: bytes) -> list[Statement]:
         return _stream(data)
     except ParseError as exc:
         line = exc.position[0] if hasattr(exc, "position") else None
-        raise StatementError(f"not well-formed XML: {exc}", line=line) from exc
+        raise _not_utf8(data, line) or StatementError(
+            f"not well-formed XML: {exc}", line=line
+        ) from exc
     finally:
         _Q.reset(token)
+
+
+def _not_utf8(data: bytes, line: int | None) -> StatementError | None:
+    """The refusal of a document read as UTF-8 (none other declared) whose failing line holds
+    a byte that is no UTF-8: a file re-saved as Latin-1 or Windows-1252, its 'é' one byte.
+    expat said only "not well-formed (invalid token)" (banks27 F5)."""
+    declared = _DECLARED.match(data[:200])
+    if declared and declared.group(1).decode().lower() not in ("utf-8", "utf8"):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        at = data.count(b"\n", 0, exc.start) + 1
+        if at == line:
+            return StatementError(
+                f"not UTF-8: byte 0x{data[exc.start]:02X} is no UTF-8 character (the file was "
+                "saved as Latin-1 or Windows-1252, an accented letter such as 'é' one byte?); "
+                "download it from the bank again, or save it as UTF-8",
+                line=line,
+            )
+    return None
 
 
 _BOM = b"\xef\xbb\xbf"

@@ -97,3 +97,25 @@ def test_a_control_character_inside_the_file_is_still_reported() -> None:
     data = _read("mt940/oca-nl/test-ing.940").replace(b":28C:", b"\x1a\n:28C:", 1)
     [statement] = parse_statement_file(data)
     assert any("U+001A replaced" in w for w in statement.warnings)
+
+
+def test_a_camt053_saved_as_latin1_is_refused_saying_so_in_english_and_dutch() -> None:
+    """F5: a camt.053 re-saved as Latin-1 (no encoding declared, so read as UTF-8) was refused
+    as "not well-formed XML: not well-formed (invalid token)", nothing a person can act on."""
+    from shared.api.console.statement_refusal_text import refusal
+
+    original = _read("camt053/bankfiles24/rabo_export_2016-10-20.xml")
+    text = original.decode("utf-8").replace("<Nm>", "<Nm>Café ", 1)
+    line = text[: text.index("Café")].count("\n") + 1
+    latin1 = text.encode("latin-1")
+    with pytest.raises(StatementError) as info:
+        parse_statement_file(latin1)
+    assert info.value.line == line
+    assert info.value.reason.startswith("not UTF-8: byte 0xE9 is no UTF-8 character")
+    assert refusal(str(info.value), "nl").startswith(
+        f"regel {line}: geen UTF-8: byte 0xE9 is geen UTF-8-teken"
+    )
+    # declared, the same bytes are read (expat knows ISO-8859-1)
+    declared = latin1.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"', 1)
+    names = [x.counterparty_name for s in parse_statement_file(declared) for x in s.lines]
+    assert any(n and n.startswith("Café ") for n in names)
