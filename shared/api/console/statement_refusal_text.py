@@ -100,6 +100,12 @@ _REFUSALS = shapes(
          lambda m: "XML, maar geen ISO 20022 camt.053-afschrift"),
         (r"^not an ISO 20022 camt document \(root (.+)\)$",
          lambda m: f"geen ISO 20022 camt-document (hoofdelement {m[1]})"),
+        (r"^not UTF-8: byte (0x[0-9A-F]{2}) is no UTF-8 character \(the file was saved as "
+         r"Latin-1 or Windows-1252, an accented letter such as 'é' one byte\?\); download it "
+         r"from the bank again, or save it as UTF-8$",
+         lambda m: f"geen UTF-8: byte {m[1]} is geen UTF-8-teken (is het bestand opgeslagen als "
+                   "Latin-1 of Windows-1252, een letter met accent zoals 'é' één byte?); "
+                   "download het opnieuw bij de bank, of sla het op als UTF-8"),
     )
 )  # fmt: skip
 

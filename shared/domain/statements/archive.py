@@ -7,7 +7,9 @@ is only ever a label in a message; what is read is bounded as it is decompressed
 declaring 1 KiB that inflates to gigabytes stops at the limit), the number of members is
 bounded, and a member that inflates far beyond any text file's ratio, an encrypted one or an
 archive inside the archive is refused with what to do. A macOS archive's resource forks
-(``__MACOSX/``, ``._name``) and folders are no statements and are passed over."""
+(``__MACOSX/``, ``._name``), the folder-view files Finder and Explorer leave in a folder they
+showed (``.DS_Store``, ``Thumbs.db``, ``desktop.ini``) and folders are no statements and are
+passed over."""
 
 from __future__ import annotations
 
@@ -76,10 +78,20 @@ def parse_zip(data: bytes, parse: Callable[[bytes], list[Statement]]) -> list[St
     return out
 
 
+# what macOS Finder and Windows Explorer write into a folder they showed: "Compress" of a folder
+# of statements zips them along, unseen by the person who made the archive (banks27 F1)
+_FOLDER_VIEW_FILES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
+
+
 def _is_file(member: zipfile.ZipInfo) -> bool:
     name = member.filename.replace("\\", "/")
     base = name.rsplit("/", 1)[-1]
-    return not (member.is_dir() or name.startswith("__MACOSX/") or base.startswith("._"))
+    return not (
+        member.is_dir()
+        or name.startswith("__MACOSX/")
+        or base.startswith("._")
+        or base.lower() in _FOLDER_VIEW_FILES
+    )
 
 
 def _label(name: str) -> str:

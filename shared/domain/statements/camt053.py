@@ -322,15 +322,60 @@ def parse_camt053(data: bytes) -> list[Statement]:
     entity declaration or an external reference refuses the file."""
     if len(data) > MAX_BYTES:
         raise StatementError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    data = _declaration_first(data)
     _refuse_unsafe(data)
     token = _Q.set("")
     try:
         return _stream(data)
     except ParseError as exc:
         line = exc.position[0] if hasattr(exc, "position") else None
-        raise StatementError(f"not well-formed XML: {exc}", line=line) from exc
+        raise _not_utf8(data, line) or StatementError(
+            f"not well-formed XML: {exc}", line=line
+        ) from exc
     finally:
         _Q.reset(token)
+
+
+def _not_utf8(data: bytes, line: int | None) -> StatementError | None:
+    """The refusal of a document read as UTF-8 (none other declared) whose failing line holds
+    a byte that is no UTF-8: a file re-saved as Latin-1 or Windows-1252, its 'é' one byte.
+    expat said only "not well-formed (invalid token)" (banks27 F5)."""
+    declared = _DECLARED.match(data[:200])
+    if declared and declared.group(1).decode().lower() not in ("utf-8", "utf8"):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        at = data.count(b"\n", 0, exc.start) + 1
+        if at == line:
+            return StatementError(
+                f"not UTF-8: byte 0x{data[exc.start]:02X} is no UTF-8 character (the file was "
+                "saved as Latin-1 or Windows-1252, an accented letter such as 'é' one byte?); "
+                "download it from the bank again, or save it as UTF-8",
+                line=line,
+            )
+    return None
+
+
+_BOM = b"\xef\xbb\xbf"
+_BLANKS = b" \t\r\n"
+
+
+def _declaration_first(data: bytes) -> bytes:
+    """``data`` with the blanks before its XML declaration moved behind it. XML wants the
+    declaration first; an export written by a web page or a script often starts with a line
+    break, and expat refused the whole file ("XML or text declaration not at start of
+    entity", banks27 F2). Behind the declaration the same blanks are allowed and keep every
+    later line's number, so a refusal still names the file's own line."""
+    bom = _BOM if data.startswith(_BOM) else b""
+    head = data[len(bom) : len(bom) + 4096]  # a longer run of blanks is no export's
+    start = len(head) - len(head.lstrip(_BLANKS))
+    end = head.find(b"?>", start)
+    if start == 0 or not head.startswith(b"<?xml", start) or end < 0:
+        return data
+    end += 2
+    body = data[len(bom) :]
+    return bom + body[start:end] + body[:start] + body[end:]
 
 
 def _stream(data: bytes) -> list[Statement]:

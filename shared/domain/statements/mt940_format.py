@@ -444,6 +444,45 @@ def _read_61(tag: StatementTag, value: str, source_line: int) -> _Raw61:
     )
 
 
+def _period(data: dict[str, Any]) -> tuple[date, date] | None:
+    """The days a statement's entries are booked in: from its opening balance's date to its
+    closing balance's (final or intermediate), where it has both."""
+    dates = []
+    for keys in (
+        ("final_opening_balance", "intermediate_opening_balance"),
+        ("final_closing_balance", "intermediate_closing_balance"),
+    ):
+        balance = next((data[k] for k in keys if data.get(k) is not None), None)
+        on = getattr(balance, "date", None)
+        if not isinstance(on, date):
+            return None
+        dates.append(date(on.year, on.month, on.day))
+    return (dates[0], dates[1]) if dates[0] <= dates[1] else None
+
+
+def _entry_in(period: tuple[date, date] | None, entry: date | None) -> date | None:
+    """The entry date (MMDD, no year) in the year that puts it inside the statement's period.
+    Its year was taken from the value date, another year only 330 days or more away: an entry
+    of 2 January 2027 valued 15 November 2026 (a return back-valued to its collection) was
+    booked on 2 January 2026, a year before the statement (banks27 F4). The year is changed
+    only where the value date's year falls outside the period and exactly one other inside."""
+    if entry is None or period is None or period[0] <= entry <= period[1]:
+        return entry
+    inside = [
+        day
+        for year in (entry.year - 1, entry.year + 1)
+        if (day := _same_day_in(year, entry)) is not None and period[0] <= day <= period[1]
+    ]
+    return inside[0] if len(inside) == 1 else entry
+
+
+def _same_day_in(year: int, day: date) -> date | None:
+    try:
+        return date(year, day.month, day.day)
+    except ValueError:  # 29 February
+        return None
+
+
 def _read_61_at(tag: StatementTag, f: _Field, bank: str | None) -> _Raw61:
     try:
         return _read_61(tag, _value_61(f, bank), f.line)
@@ -619,6 +658,7 @@ def parse_mt940(data: bytes) -> list[Statement]:
         opening = _balance(data_.get("final_opening_balance"))
         closing = _balance(data_.get("final_closing_balance"))
         line_currency = currency
+        period = _period(data_)
         lines: list[StatementLine] = []
         notes: list[str] = []
         if (
@@ -661,7 +701,7 @@ def parse_mt940(data: bytes) -> list[Statement]:
                 notes.append(doubt)
             lines.append(
                 StatementLine(
-                    booking_date=raw.entry_date or raw.value_date,
+                    booking_date=_entry_in(period, raw.entry_date) or raw.value_date,
                     value_date=raw.value_date,
                     amount=paid,
                     charges=charges,

@@ -30,7 +30,24 @@ def _parse(data: bytes) -> list[Statement]:
     return _one_file(data)
 
 
+# a DOS end-of-file mark (Ctrl-Z, SUB) after the last line, as old banking and accounting
+# software still writes it: no part of the statement. Read as a stray byte it was a warning on
+# every such file, refused an MT940 day closed by its end line alone, and a camt.053 as
+# "not well-formed XML" (banks27 F3)
+_DOS_EOF = b"\x1a"
+_TAIL = b"\x1a \t\r\n\x0b\x0c"
+
+
+def _without_dos_eof(data: bytes) -> bytes:
+    """``data`` without the end-of-file marks among its trailing blanks (rstrip, not a regular
+    expression: a run of marks followed by text costs one pass, not one per mark)."""
+    body = len(data.rstrip(_TAIL))
+    tail = data[body:]
+    return data[:body] + tail.replace(_DOS_EOF, b"") if _DOS_EOF in tail else data
+
+
 def _one_file(data: bytes) -> list[Statement]:
+    data = _without_dos_eof(data)
     if not data.strip():
         raise StatementError("the file is empty")
     if is_gzip(data):

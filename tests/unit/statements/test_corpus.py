@@ -48,7 +48,7 @@ def test_corpus_file(row):
     lines = [x for s in statements for x in s.lines]
     assert len(lines) == int(row["lines"])
     assert sum(x.amount for x in lines) == int(row["sum_cents"])
-    if row["path"].startswith("mt940/"):
+    if row["path"].startswith("mt940/") and not row["path"].endswith(".zip"):
         text = data.decode("utf-8", "replace")
         assert len(lines) == len(re.findall(r"^:61:", text, re.MULTILINE))
 
