@@ -128,6 +128,11 @@ class StatementFileOut(BaseModel):
     booked: int = Field(description="Credits booked")
     suggested: int = Field(description="Credits on an action list as a suggestion")
     unmatched: int = Field(description="Credits on an action list without a candidate")
+    returned: int | None = Field(
+        description="Returns (storno, R-transactions): the payment they undo reversed, or an "
+        "`unmatched_return` item on the action list; null for a file reported before this "
+        "was counted"
+    )
     problems: list[str] = Field(description="The quarantine report or the warnings")
 
 

@@ -61,7 +61,7 @@ def register(router: Router, services: Services) -> None:
         items = [
             {"blob": f"{INBOX}/{f.name}", "name": f.shown, "status": f.status, "lines": f.lines,
              "booked": f.booked, "suggested": f.suggested, "unmatched": f.unmatched,
-             "problems": f.problems}
+             "returned": f.returned, "problems": f.problems}
             for f in files
         ]  # fmt: skip
         return ApiResponse(body={"items": items})
@@ -123,8 +123,9 @@ def register(router: Router, services: Services) -> None:
             tag,
             response=StatementFileOutList,
             description="The agency's 50 newest uploads (agency key): lines booked, suggested "
-            "and left unmatched (the items on the action lists), or why the file was refused; "
-            "the other lines are debits (card payments, bank costs), returns and lines held "
+            "and left unmatched (the items on the action lists), returns (booked back, or an "
+            "`unmatched_return` item on the action list: newcomer27 F6), or why the file was "
+            "refused; the other lines are debits (card payments, bank costs) and lines held "
             "back (newcomer26 F7).",
         )
     )

@@ -43,6 +43,9 @@ class StatementFile:
     unmatched: int = 0
     lines: int = 0
     problems: list[str] = field(default_factory=list)  # the quarantine report, the warnings
+    # returns among the lines (booked back or an `unmatched_return` item); None: a report kept
+    # before it was counted (newcomer27 F6)
+    returned: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class PaymentOverview:
         row = Row(encode(agency), encode(report.name), {
             "Status": report.status, "Lines": report.lines, "Booked": report.booked,
             "Suggested": report.suggested, "Unmatched": report.unmatched,
+            "Returned": report.returned,
             "Problems": json.dumps(list(report.warnings)[:50]),
             "Error": json.dumps(report.error) if report.error else None,
         })  # fmt: skip
@@ -146,14 +150,16 @@ class PaymentOverview:
                 raw = self.files.get(QUARANTINE, name + ".error.json")
                 report = json.loads(raw) if raw else {}
                 problems = [str(report.get("message") or report.get("error") or report)]
-                out.append(StatementFile(name, shown, "quarantined", problems=problems))
+                out.append(StatementFile(name, shown, "quarantined", problems=problems, returned=0))
             elif row is None:
-                out.append(StatementFile(name, shown, "waiting"))
+                out.append(StatementFile(name, shown, "waiting", returned=0))
             else:
                 d = row.data
+                returned = d.get("Returned")
                 out.append(StatementFile(name, shown, str(d.get("Status")), int(d.get("Booked") or 0),
                                          int(d.get("Suggested") or 0), int(d.get("Unmatched") or 0),
-                                         int(d.get("Lines") or 0), json.loads(d.get("Problems") or "[]")))  # fmt: skip
+                                         int(d.get("Lines") or 0), json.loads(d.get("Problems") or "[]"),
+                                         None if returned is None else int(returned)))  # fmt: skip
         return out
 
     # -- payments per day -------------------------------------------------------------------

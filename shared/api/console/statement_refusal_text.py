@@ -45,6 +45,25 @@ _REFUSALS = shapes(
         (r"^account (\S+) cannot be booked for any client: (.*)$",
          lambda m: f"rekening {m[1]} kan voor geen enkele opdrachtgever geboekt worden: "
                    f"{refusal(m[2], 'nl')}"),
+        # newcomer27 F3: why such an account cannot be booked (account_names.not_an_iban), the
+        # part that says what to do; it stood in English after the Dutch first half
+        (r"^the account (\S+) has an IBAN's form but its (check digits are|length is) wrong "
+         r"\(.*\): the file is damaged or its account was changed by hand, so it is not the "
+         r"bank's own export; download the statement from the bank again \(no client can "
+         r"register an account whose IBAN does not check out\)$",
+         lambda m: f"de rekening {m[1]} heeft de vorm van een IBAN, maar "
+                   f"{'de controlecijfers kloppen' if m[2].startswith('check') else 'de lengte klopt'} "
+                   "niet: het bestand is beschadigd of de rekening erin is met de hand gewijzigd, "
+                   "dus het is niet het bestand zoals de bank het gaf; download het afschrift "
+                   "opnieuw bij de bank (geen opdrachtgever kan een rekening registreren waarvan "
+                   "de IBAN niet klopt)"),
+        (r"^the account(?: \((.+?)\))? is the bank's own account id, not an IBAN; Inning routes "
+         r"statements by IBAN and a client registers IBANs only .*$",
+         lambda m: f"de rekening{f' ({m[1]})' if m[1] else ''} is een eigen rekeningnummer van "
+                   "de bank, geen IBAN; Inning boekt afschriften op IBAN en een opdrachtgever "
+                   "registreert alleen IBAN's (zo'n nummer is buiten de bank niet uniek): "
+                   "exporteer het afschrift met de IBAN van de rekening (bij Wise: het afschrift "
+                   "van het saldo met de IBAN-rekeninggegevens) of boek de regels met de hand"),
         (r"^the account (\S+) is a bank's own account number, not an IBAN, and the file does "
          r"not name the bank: .*$",
          lambda m: f"de rekening {m[1]} is het eigen rekeningnummer van een bank, geen IBAN, en "
