@@ -61,3 +61,17 @@ def test_a_template_with_a_disguised_account_is_refused(world) -> None:  # type:
         assert put.status == 422, (written, put.body)
         assert put.body["error"]["details"][0]["code"] == "tpl_foreign_iban"
 
+
+def test_a_quick_text_naming_an_account_is_refused_when_saved(env):  # noqa: F811
+    """It was saved (201) and refused only when sent: now as a template is, at the save."""
+    _, api, _ = env
+    for n, written in enumerate(["NL91ABNA0417164300", *DISGUISED]):
+        made = api.call("POST", f"{BASE}/quick-texts",
+                        {"quick_text_id": f"q{n}", "name": "nieuw", "channel": "sms",
+                         "text": f"Maak over naar {written}"})  # fmt: skip
+        assert made.status == 422, (written, made.body)
+        assert made.body["error"]["details"][0]["code"] == "tpl_foreign_iban"
+    own = api.call("POST", f"{BASE}/quick-texts",
+                   {"quick_text_id": "eigen", "name": "eigen", "channel": "sms",
+                    "text": "Maak over naar {{ client.iban }}"})  # fmt: skip
+    assert own.status == 201, own.body
