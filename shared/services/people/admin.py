@@ -506,7 +506,7 @@ class AdminService:
         they minted end too: whoever held a session taken over could have minted one
         (attack26 L3); an integration's key is minted again by someone who still may."""
         user, etag = self._managed(principal, user_id)
-        user = replace(user, epoch=user.epoch + 1)
+        user = invited_by.ended(replace(user, epoch=user.epoch + 1), self.kit.now())
         self.people.users.save(user, etag)
         ended = end_persons_keys(self.kit.repos, self.kit.now(), user.user_id)
         self.kit.audit_user(
@@ -535,6 +535,7 @@ class AdminService:
             user, factor=None, totp_secret=None, totp_last_step=-1, recovery_hashes=(),
             epoch=user.epoch + 1, changed_at=self.kit.now(),
         )  # fmt: skip
+        user = invited_by.ended(user, self.kit.now())  # and the invitations they sent
         self.people.users.save(user, etag)
         # a reset is what an admin does for an account taken over: its keys end with its
         # sessions (attack26 L3); after a pepper rotation every key is dead anyway

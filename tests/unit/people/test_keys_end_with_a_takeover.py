@@ -1,7 +1,8 @@
-"""Ending a person's sessions for a suspected takeover ends the keys they minted too: the API's
-``end-sessions`` and ``reset-factor``, the console's "Reset second factor" (the same service)
-and ``inning user reset-factor`` (attack26 L3: the person's sessions ended and a key they, or
-whoever held their session, had minted kept reading every client: 200)."""
+"""Ending a person's sessions for a suspected takeover ends the keys they minted and the
+invitations they sent too: the API's ``end-sessions`` and ``reset-factor``, the console's
+"Reset second factor" (the same service) and ``inning user reset-factor`` (attack26 L3: the
+person's sessions ended and a key they, or whoever held their session, had minted kept reading
+every client: 200; an invitation they sent still made an agency admin)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,18 @@ from shared.cli import app_settings
 from shared.cli.main import main
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Role, Target
+from shared.services.people.accounts import LinkInvalid
 from tests.unit.api.conftest import ApiClient, World
-from tests.unit.people.conftest import Person, Tenants, make_person, session_call
+from tests.unit.people.conftest import (
+    PASSWORD,
+    Person,
+    Tenants,
+    link_token,
+    make_person,
+    session_call,
+)
+
+AGENCY = Target("agency-a", None)
 
 
 def _mint(world: World, person: Person, body: dict[str, object]) -> ApiClient:
@@ -71,3 +82,23 @@ def test_the_operators_reset_ends_the_persons_keys(
     for key in keys:
         assert key.call("GET", "/v1/clients/C1/invoices").status == 401
     assert bosses.call("GET", "/v1/clients/C1/invoices").status == 200
+
+
+@pytest.mark.parametrize("action", ["end-sessions", "reset-factor"])
+def test_the_invitations_sent_before_end_too(world: World, tenants: Tenants, action: str) -> None:
+    """Whoever held the session could also invite a private address as an agency admin: that
+    link is refused once the person's sessions were ended; one they send afterwards stands."""
+    people = world.services.people
+    boss, victim, _, _ = _taken_over(world)
+    _, sent = people.admin.invite_into(AGENCY, "friend@private.example", Role.AGENCY_ADMIN,
+                                       victim.user_id)  # fmt: skip
+    world.clock.advance(seconds=60)
+    done = session_call(world, boss.signed, "POST", f"/v1/users/{victim.user_id}/{action}")
+    assert done.status == 200
+    with pytest.raises(LinkInvalid):
+        people.accounts.accept_invitation(link_token(sent), PASSWORD, "10.9.9.9")
+    world.clock.advance(seconds=60)  # the person, back in their account, invites again
+    _, again = people.admin.invite_into(AGENCY, "friend@private.example", Role.AGENCY_STAFF,
+                                        victim.user_id)  # fmt: skip
+    signed = people.accounts.accept_invitation(link_token(again), PASSWORD, "10.0.0.7")
+    assert signed.user.role is Role.AGENCY_STAFF
