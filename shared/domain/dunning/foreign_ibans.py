@@ -21,7 +21,6 @@ from shared.domain.inbound.text import html_to_text
 from shared.domain.references import iban as iban_check
 from shared.domain.references.iban_in_text import iban_spans
 
-
 # a run of letters and digits, and what may stand between the groups of an account a reader
 # still copies: up to three characters that are neither (a hyphen, dots, a slash, spaces of
 # any kind, a line break)

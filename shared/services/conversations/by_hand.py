@@ -81,6 +81,17 @@ def template_refusal(exc: TemplateError) -> Invalid:
     return Invalid(str(exc), field=exc.part, code=code, params=params)
 
 
+def _names_foreign(masked: str, field_name: str) -> Invalid:
+    """A message by hand naming an account that is not the client's or the agency's (in its
+    words, or in an approved WhatsApp template's parameters): not sent."""
+    return Invalid(
+        f"the message names the account {masked}, not the client's or the agency's; not sent",
+        field=field_name,
+        code="hand_message_foreign_iban",
+        params={"iban": masked},
+    )
+
+
 @dataclass(frozen=True)
 class HandMessage:
     """What staff asked to send. Exactly one of ``quick_text``, ``template`` or ``body``
@@ -444,13 +455,7 @@ class ByHandService:
         # not sent: the daily run refuses it in a template (attack26 F3), one debtor at a time
         # by hand went through before
         if foreign := foreign_in_sent(self.repos, client, rendered, context):
-            raise Invalid(
-                f"the message names the account {foreign[0]}, not the client's or the "
-                "agency's; not sent",
-                field="body",
-                code="hand_message_foreign_iban",
-                params={"iban": foreign[0]},
-            )
+            raise _names_foreign(foreign[0], "body")
         if channel is Channel.EMAIL and not rendered.subject.strip():
             raise Invalid("an e-mail needs a subject", field="subject", code="email_needs_subject")
         sms_parts, warnings = qt_rules.sms_warnings(channel, rendered.text)
@@ -470,13 +475,7 @@ class ByHandService:
                     self.render,
                 )
                 if foreign := foreign_in_params(self.repos, client, filled.params, context):
-                    raise Invalid(
-                        f"the message names the account {foreign[0]}, not the client's or "
-                        "the agency's; not sent",
-                        field="whatsapp_template",
-                        code="hand_message_foreign_iban",
-                        params={"iban": foreign[0]},
-                    )
+                    raise _names_foreign(foreign[0], "whatsapp_template")
                 content = replace(content, template=filled.name, language=filled.language, template_params=filled.params,
                                   template_button=filled.button, template_button_index=filled.button_index)  # fmt: skip
         address = None
