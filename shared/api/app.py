@@ -32,7 +32,7 @@ from shared.api import (
     routes_statements,
     routes_usage,
 )
-from shared.api.common import authenticator
+from shared.api.common import authenticator, reach_of
 from shared.api.http import (
     ApiRequest,
     ApiResponse,
@@ -57,7 +57,10 @@ log = logging.getLogger("inning.api")
 class IntegrationApi:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.router = Router(authenticator(services.access, lambda: services.people.signin))
+        self.router = Router(
+            authenticator(services.access, lambda: services.people.signin),
+            reach_of(services.access),
+        )
         self._openapi_of: tuple[date | None, dict[str, object]] = (None, {})
         for module in (
             routes_parties,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -55,6 +55,17 @@ def authenticator(
         return principal
 
     return authenticate
+
+
+def reach_of(access: AccessService) -> Callable[[Any, Mapping[str, str]], None]:
+    """The router's tenant check: a path naming a client (``{client}``) the principal may not
+    reach is 404 before the route reads its body or query, the same for every record of it."""
+
+    def reach(who: Any, params: Mapping[str, str]) -> None:
+        if isinstance(who, Principal) and "client" in params:
+            access.refuse_unreachable_client(who, params["client"])
+
+    return reach
 
 
 def principal(ctx: Context) -> Principal:

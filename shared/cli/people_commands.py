@@ -68,10 +68,13 @@ def cmd_user_reset_factor(args: argparse.Namespace) -> int:
     from shared.services.errors import NotFound
 
     try:
-        user = _services().people.admin.reset_factor_by_operator(args.email)
+        user, ended = _services().people.admin.reset_factor_by_operator(args.email)
     except NotFound as exc:
         raise ValueError(str(exc)) from None
-    print(f"{user.email} enrols a new second factor at the next sign-in; sessions ended")
+    print(
+        f"{user.email} enrols a new second factor at the next sign-in; sessions ended; "
+        f"{ended} API keys they minted ended"
+    )
     return 0
 
 

@@ -165,15 +165,21 @@ class AccessService:
             keys = [k for k in keys if k.client_id == principal.client_id]
         return keys
 
+    def refuse_unreachable_client(self, principal: Principal, client_number: str) -> str:
+        """The id of the client the number names, if this principal may reach it; 404
+        otherwise (one read: the router checks it before a route reads its body)."""
+        client_id = self.repos.clients.id_for_number(principal.agency_id, client_number)
+        if client_id is None or not principal.may_reach(principal.agency_id, client_id):
+            raise NotFound(f"client {client_number} not found")
+        return client_id
+
     def client_for(self, principal: Principal, client_number: str) -> Client:
         """The client a request names, if this principal may reach it; 404 otherwise.
 
         The number is looked up in the principal's own agency partition, so another agency's
         client is not even found; a client key additionally must name itself.
         """
-        client_id = self.repos.clients.id_for_number(principal.agency_id, client_number)
-        if client_id is None or not principal.may_reach(principal.agency_id, client_id):
-            raise NotFound(f"client {client_number} not found")
+        client_id = self.refuse_unreachable_client(principal, client_number)
         found = self.repos.clients.get(client_id)
         if found is None:
             raise NotFound(f"client {client_number} not found")

@@ -121,7 +121,7 @@ from shared.services.interest_kinds import flat, kinds_of
 from shared.services.ledger.costs_holds import postponement_hold
 from shared.services.ledger.service import LedgerService
 from shared.services.messaging import CANCELLED, MessagingService, job_body
-from shared.services.payee_accounts import foreign_in_sent
+from shared.services.payee_accounts import foreign_in_params, foreign_in_sent
 from shared.services.prescription_watch import PrescriptionWatch
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id
@@ -982,6 +982,15 @@ class DunningService:
                                  attachments_at=context.portal_link if channel is Channel.EMAIL else "")  # fmt: skip
         if channel is Channel.WHATSAPP and content.template:
             content = self._whatsapp_template(client, debtor, content, context)
+            # the parameters are words this debtor reads: no account but the payees'
+            if foreign := foreign_in_params(self.repos, client, content.template_params, context):
+                step = planned.step.name
+                raise Invalid(
+                    f"step {step}: the message names the account {foreign[0]}, not the "
+                    "client's or the agency's; not sent",
+                    code="message_foreign_iban",
+                    params={"step": step, "iban": foreign[0]},
+                )
         return message, content
 
     def _whatsapp_template(

@@ -3,6 +3,8 @@ names no other (:mod:`shared.domain.dunning.foreign_ibans`, attack26 F3)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from shared.domain.dunning.foreign_ibans import foreign_in_message, ibans_in, shown_parts
 from shared.domain.dunning.template_reasons import foreign_iban
 from shared.domain.dunning.templates import (
@@ -60,3 +62,13 @@ def foreign_in_sent(
              context.header_image_url, context.footer_image_url)  # fmt: skip
     found = foreign_in_message(rendered, [context.client_iban], links)
     return [mask(i) for i in _accounts(repos, client, found)]
+
+
+def foreign_in_params(
+    repos: Repositories, client: Client, params: Iterable[str], context: TemplateContext
+) -> list[str]:
+    """:func:`foreign_in_sent` of an approved WhatsApp template's parameters: Meta approved
+    the words around them, and what fills them is the client's description's (people27 F4:
+    a parameter ``"NL20INGB0001234567"`` went to the debtor by hand and in the daily run)."""
+    shown = RenderedMessage("", "\n".join(params), None)
+    return foreign_in_sent(repos, client, shown, context)

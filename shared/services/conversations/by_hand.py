@@ -37,7 +37,13 @@ from shared.domain.conversations.whatsapp import (
     in_service_window,
     window_closes,
 )
-from shared.domain.dunning.templates import MessageTemplate, RenderedMessage, TemplateError
+from shared.domain.dunning.template_reasons import foreign_iban
+from shared.domain.dunning.templates import (
+    MessageTemplate,
+    RenderedMessage,
+    TemplateError,
+    sample_context,
+)
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice
 from shared.domain.messaging import (
@@ -54,7 +60,11 @@ from shared.services.conversations import whatsapp_templates
 from shared.services.dunning import DunningService
 from shared.services.errors import Invalid, NotFound
 from shared.services.messaging import MessagingService
-from shared.services.payee_accounts import foreign_in_sent
+from shared.services.payee_accounts import (
+    foreign_in_params,
+    foreign_in_sent,
+    refuse_foreign_in_template,
+)
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.conversations")
@@ -69,6 +79,17 @@ def template_refusal(exc: TemplateError) -> Invalid:
     said = exc if exc.line else exc.reason
     code, params = getattr(said, "code", None), getattr(said, "params", None)
     return Invalid(str(exc), field=exc.part, code=code, params=params)
+
+
+def _names_foreign(masked: str, field_name: str) -> Invalid:
+    """A message by hand naming an account that is not the client's or the agency's (in its
+    words, or in an approved WhatsApp template's parameters): not sent."""
+    return Invalid(
+        f"the message names the account {masked}, not the client's or the agency's; not sent",
+        field=field_name,
+        code="hand_message_foreign_iban",
+        params={"iban": masked},
+    )
 
 
 @dataclass(frozen=True)
@@ -172,6 +193,12 @@ class ByHandService:
         text's template must be described (with its parameters) for this client."""
         try:
             checked = qt_rules.check(qt, self.render)
+            # refused when sent (attack26 F3): refused when saved too, as a template is
+            refuse_foreign_in_template(
+                self.repos, self._client(client_id),
+                MessageTemplate(qt.language, qt.subject, qt.text, None), checked.sample,
+                sample_context().client_iban,
+            )  # fmt: skip
         except TemplateError as exc:
             raise template_refusal(exc) from None
         if qt.whatsapp_template and not self.conversations.whatsapp_template(
@@ -224,6 +251,11 @@ class ByHandService:
             filled = whatsapp_templates.check(definition, self.render, example)
         except TemplateError as exc:
             raise template_refusal(exc) from None
+        # a parameter is a template's words all the same: no account but the payees'
+        written = [*definition.body_params, *filled.params]
+        client = self._client(client_id)
+        if foreign := foreign_in_params(self.repos, client, written, sample_context()):
+            raise template_refusal(TemplateError("body_params", foreign_iban(foreign[0])))
         self.conversations.save_whatsapp_template(client_id, definition)
         return filled.params + ((filled.button,) if filled.button else ())
 
@@ -423,13 +455,7 @@ class ByHandService:
         # not sent: the daily run refuses it in a template (attack26 F3), one debtor at a time
         # by hand went through before
         if foreign := foreign_in_sent(self.repos, client, rendered, context):
-            raise Invalid(
-                f"the message names the account {foreign[0]}, not the client's or the "
-                "agency's; not sent",
-                field="body",
-                code="hand_message_foreign_iban",
-                params={"iban": foreign[0]},
-            )
+            raise _names_foreign(foreign[0], "body")
         if channel is Channel.EMAIL and not rendered.subject.strip():
             raise Invalid("an e-mail needs a subject", field="subject", code="email_needs_subject")
         sms_parts, warnings = qt_rules.sms_warnings(channel, rendered.text)
@@ -448,6 +474,8 @@ class ByHandService:
                     context,
                     self.render,
                 )
+                if foreign := foreign_in_params(self.repos, client, filled.params, context):
+                    raise _names_foreign(foreign[0], "whatsapp_template")
                 content = replace(content, template=filled.name, language=filled.language, template_params=filled.params,
                                   template_button=filled.button, template_button_index=filled.button_index)  # fmt: skip
         address = None
@@ -472,14 +500,18 @@ class ByHandService:
         return message, content, rendered, sms_parts, warnings
 
     # -- helpers -------------------------------------------------------------------------------
-    def _parties(self, client_id: str, debtor_id: str) -> tuple[Client, Debtor]:
-        client = self.repos.clients.get(client_id)
-        if client is None:
+    def _client(self, client_id: str) -> Client:
+        found = self.repos.clients.get(client_id)
+        if found is None:
             raise NotFound(f"client {client_id} not found")
+        return found[0]
+
+    def _parties(self, client_id: str, debtor_id: str) -> tuple[Client, Debtor]:
+        client = self._client(client_id)
         debtor = self.repos.debtors.get(client_id, debtor_id)
         if debtor is None:
             raise NotFound(f"debtor {debtor_id} not found")
-        return client[0], debtor[0]
+        return client, debtor[0]
 
     def _source(
         self, client_id: str, request: HandMessage

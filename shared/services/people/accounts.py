@@ -114,7 +114,7 @@ class AccountService:
         user, etag = self._user(link.subject)
         if user.status is not UserStatus.INVITED:
             raise LinkInvalid()
-        if not invited_by.still_may(self.people.users, user):
+        if not invited_by.still_may(self.people.users, user, link.created_at):
             raise LinkInvalid()  # its inviter left or lost the right to invite (attack26 F5)
         if (error := password_error(password, email=user.email)) is not None:
             raise Invalid(error, field="password")

@@ -502,40 +502,51 @@ class AdminService:
         return user
 
     def end_sessions(self, principal: Principal, user_id: str) -> User:
-        """Every session of the user ends now; they sign in again (ASVS 5.0 7.4.5)."""
+        """Every session of the user ends now; they sign in again (ASVS 5.0 7.4.5). The keys
+        they minted end too: whoever held a session taken over could have minted one
+        (attack26 L3); an integration's key is minted again by someone who still may."""
         user, etag = self._managed(principal, user_id)
-        user = replace(user, epoch=user.epoch + 1)
+        user = invited_by.ended(replace(user, epoch=user.epoch + 1), self.kit.now())
         self.people.users.save(user, etag)
-        self.kit.audit_user(Event.SESSIONS_REVOKED, user, actor=actor_of(principal), which="all")
+        ended = end_persons_keys(self.kit.repos, self.kit.now(), user.user_id)
+        self.kit.audit_user(
+            Event.SESSIONS_REVOKED, user, actor=actor_of(principal), which="all",
+            keys_ended=str(ended),
+        )  # fmt: skip
         return user
 
     def reset_factor(self, principal: Principal, user_id: str) -> User:
         """The user enrols a new second factor at the next sign-in; every session ends."""
         user, etag = self._managed(principal, user_id)
-        return self._reset_factor(user, etag, actor_of(principal))
+        return self._reset_factor(user, etag, actor_of(principal))[0]
 
-    def reset_factor_by_operator(self, email: str) -> User:
+    def reset_factor_by_operator(self, email: str) -> tuple[User, int]:
         """``inning user reset-factor``: an operator with the storage's keys resets anyone's,
         the agency's admins included (after the pepper was rotated no sealed TOTP secret
-        opens, so no admin could sign in to reset the others)."""
+        opens, so no admin could sign in to reset the others); with how many of the keys
+        they minted ended."""
         found = self.people.users.by_email(email)
         if found is None:
             raise NotFound(f"no account for {email}")
         return self._reset_factor(*found, "cli")
 
-    def _reset_factor(self, user: User, etag: str, actor: str) -> User:
+    def _reset_factor(self, user: User, etag: str, actor: str) -> tuple[User, int]:
         user = replace(
             user, factor=None, totp_secret=None, totp_last_step=-1, recovery_hashes=(),
             epoch=user.epoch + 1, changed_at=self.kit.now(),
         )  # fmt: skip
+        user = invited_by.ended(user, self.kit.now())  # and the invitations they sent
         self.people.users.save(user, etag)
-        self.kit.audit_user(Event.FACTOR_RESET, user, actor=actor)
+        # a reset is what an admin does for an account taken over: its keys end with its
+        # sessions (attack26 L3); after a pepper rotation every key is dead anyway
+        ended = end_persons_keys(self.kit.repos, self.kit.now(), user.user_id)
+        self.kit.audit_user(Event.FACTOR_RESET, user, actor=actor, keys_ended=str(ended))
         subject, text = texts.mail(
             "factor", user.language, what=texts.what("factor_reset", user.language),
             when=f"{self.kit.now():%Y-%m-%d %H:%M}",
         )  # fmt: skip
         self.kit.mail(user, subject, text)
-        return user
+        return user, ended
 
     # -- clients ---------------------------------------------------------------------------------
     def set_client_active(

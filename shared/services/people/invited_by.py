@@ -12,12 +12,17 @@ names nobody and stands too.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import datetime
 
 from shared.adapters.tables.people_repo import UserRepository
 from shared.domain.people.accounts import User, UserStatus
 from shared.domain.people.authorisation import Action, may
 
 INVITED_BY = "invited_by"  # User.extra: the user id of the person who invited
+# User.extra of the inviter: when an administrator (or the operator) last ended all their
+# sessions, as for an account taken over: what was invited before is not theirs for sure
+SESSIONS_ENDED = "sessions_ended_at"
 _PERSON = re.compile(r"u[0-9a-f]{16}")  # a person's user id (random_id("u"))
 
 
@@ -27,12 +32,22 @@ def mark(actor: str) -> dict[str, str]:
     return {INVITED_BY: actor} if _PERSON.fullmatch(actor) else {}
 
 
-def still_may(users: UserRepository, invitation: User) -> bool:
-    """Whether the person who made ``invitation`` may still invite into its organisation."""
+def ended(user: User, at: datetime) -> User:
+    """``user`` with their sessions ended by someone else at ``at`` (:data:`SESSIONS_ENDED`)."""
+    return replace(user, extra={**user.extra, SESSIONS_ENDED: at.isoformat()})
+
+
+def still_may(users: UserRepository, invitation: User, sent_at: datetime | None = None) -> bool:
+    """Whether the person who made ``invitation`` may still invite into its organisation;
+    ``sent_at``: when its link was made, refused when the inviter's sessions were ended after
+    it (people27 F1: whoever held their session could invite a private address as admin)."""
     inviter = invitation.extra.get(INVITED_BY, "")
     if not inviter:
         return True
     found = users.get(inviter)
     if found is None or found[0].status is UserStatus.DEACTIVATED:
+        return False
+    stamp = found[0].extra.get(SESSIONS_ENDED, "")
+    if sent_at is not None and stamp and datetime.fromisoformat(stamp) >= sent_at:
         return False
     return may(found[0].principal(""), Action.MANAGE_USERS, invitation.tenant)
