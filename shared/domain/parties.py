@@ -130,6 +130,17 @@ class Client:
     # (PostNL: undeliverable mail goes back to it) and in the letterhead; None: letters carry
     # no return line (newcomer17 F4: they printed "Bakkerij De Korenbloem, " and nothing more)
     postal_address: Address | None = None
+    # where a debtor who disagrees can go (wki27; the rejected dispute's notice and the
+    # portal's dispute page name them): its complaint procedure, a URL or a short text (None:
+    # not recorded, the notice points to its contact); its geschillencommissie by name, or
+    # NO_DISPUTES_COMMITTEE when it is affiliated with none (None: not recorded, the notice
+    # says "if it is affiliated")
+    complaint_procedure: str | None = None
+    disputes_committee: str | None = None
+
+
+# the client said it is affiliated with no geschillencommissie (the API's "")
+NO_DISPUTES_COMMITTEE = ""
 
 
 @dataclass(frozen=True)

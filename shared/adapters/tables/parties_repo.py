@@ -106,6 +106,8 @@ def client_to_row(client: Client) -> Row:
             "ChannelsOff": put_json(sorted(client.channels_off)),
             "EarlierTerms": put_json([_terms_out(t) for t in client.earlier_terms]),
             "RulingsEnded": client.rulings_ended,
+            "ComplaintProcedure": client.complaint_procedure,
+            "DisputesCommittee": client.disputes_committee,
         },
     )
 
@@ -147,6 +149,9 @@ def client_from_row(row: Row) -> Client:
         channels_off=frozenset(get_json(d.get("ChannelsOff"), [])),
         earlier_terms=tuple(_terms_in(t) for t in get_json(d.get("EarlierTerms"), [])),
         rulings_ended=bool(d.get("RulingsEnded", False)),
+        # rows written before the fields (wki27) have neither: not recorded
+        complaint_procedure=d.get("ComplaintProcedure"),
+        disputes_committee=d.get("DisputesCommittee"),
     )
 
 
