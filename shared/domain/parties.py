@@ -36,6 +36,12 @@ class Agency:
     # the supplier's VAT number and address on it (newcomer24 F2)
     vat_number: str | None = None
     postal_address: str | None = None  # one line, as the agency writes it
+    # its entry in the register incassodienstverlening (art. 2 Wki, Justis; renewed yearly):
+    # its letters to debtors name it (art. 13 Wki, Bki art. 4.1); None: not recorded in Inning
+    # (an advocaat or gerechtsdeurwaarder is exempt from the register), the new case's page
+    # warns. Inning cannot tell an unregistered agency from one that did not record its number,
+    # so it refuses nothing for want of it
+    wki_register_number: str | None = None
 
 
 @dataclass(frozen=True)

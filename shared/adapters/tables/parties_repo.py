@@ -43,6 +43,7 @@ class AgencyRepository:
             row.data.get("ContactEmail"),
             row.data.get("VatNumber"),
             row.data.get("PostalAddress"),
+            row.data.get("WkiRegisterNumber"),  # rows before wki27 have none: not recorded
         )
 
     def save(self, agency: Agency) -> None:
@@ -57,6 +58,7 @@ class AgencyRepository:
                     "ContactEmail": agency.contact_email,
                     "VatNumber": agency.vat_number,
                     "PostalAddress": agency.postal_address,
+                    "WkiRegisterNumber": agency.wki_register_number,
                 },
             ),
         )
