@@ -641,6 +641,8 @@ def _handed_over(
             interest=money(o.interest), agency=h.agency,
         ))  # fmt: skip
     said.append(t["handed_over_letter"].format(agency=h.agency, client=client.name))
+    if h.register:  # whom he deals with, as the agency's letters name it (art. 2, 13 Wki)
+        said.append(t["handed_over_register"].format(agency=h.agency, number=h.register))
     if h.iban:
         said.append(
             t["handed_over_pay"].format(iban=h.iban, agency=h.agency, reference=h.reference)
