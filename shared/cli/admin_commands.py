@@ -133,8 +133,9 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
         "contact_email": saved.contact_email,
         "vat_number": saved.vat_number,
         "postal_address": saved.postal_address,
-        "wki_register_number": saved.wki_register_number,
     }
+    if saved.wki_register_number:  # only when recorded: the output before it stays as it was
+        shown["wki_register_number"] = saved.wki_register_number
     if args.dunning_starter:
         shown["dunning_starter"] = "added" if seeded else "kept (the agency has defaults)"
     if args.json:

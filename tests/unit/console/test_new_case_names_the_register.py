@@ -52,3 +52,18 @@ def test_the_cli_checks_and_keeps_the_number(world) -> None:  # type: ignore[no-
     # an update of something else keeps it
     other = argparse.Namespace(**{**vars(given), "wki_register": None, "name": "Noord"})
     assert _changed(changed, other).wki_register_number == "IDV-1"
+
+
+def test_agency_update_records_it_and_says_so(world, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    import shared.cli.app_settings as app_settings
+    from shared.cli.admin_commands import cmd_agency_update
+
+    monkeypatch.setattr(app_settings, "cli_services", lambda: world.services)
+    args = argparse.Namespace(agency_id="agency-a", name=None, iban=None, email=None,
+                              vat_number=None, address=None, wki_register=" IDV-7 ",
+                              dunning_starter=False, json=True)  # fmt: skip
+    assert cmd_agency_update(args) == 0
+    assert json.loads(capsys.readouterr().out)["wki_register_number"] == "IDV-7"
+    assert world.services.repos.agencies.get("agency-a").wki_register_number == "IDV-7"
