@@ -98,7 +98,8 @@ p.total{display:flex;justify-content:space-between;gap:1rem;font-size:1.1rem;fle
 <footer>{% if footer %}{{ footer }}<br>{% endif %}{% if lang_switch %}<a href="{{ lang_switch }}" lang="{{ other_lang }}" hreflang="{{ other_lang }}">{{ t.language }}</a>{% endif %}</footer>
 </body></html>"""
 
-OVERVIEW = """{% extends "base" %}{% block main %}
+OVERVIEW = """{% extends "base" %}{% block main %}{% macro route_block(t, routes, client) %}<h3>{{ t.dispute_routes.format(client=client.name) }}</h3><ul>
+{% for text, procedure in routes %}<li>{{ text }}{% if procedure %} {% if procedure.startswith(('https://', 'http://')) and ' ' not in procedure %}<a href="{{ procedure }}" rel="noopener">{{ procedure }}</a>{% else %}{{ procedure }}{% endif %}{% endif %}</li>{% endfor %}</ul>{% endmacro %}
 <h1>{{ t.title }}</h1>
 {% if notice %}<p class="notice{% if error %} error{% endif %}" role="status">{{ notice }}</p>{% endif %}
 <p>{{ t.greeting.format(name=debtor.name) }}</p>
@@ -144,7 +145,8 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 <form method="post" action="/api/portal/dispute"><input type="hidden" name="csrf" value="{{ csrf }}">
 <label for="dp-inv">{{ t.invoice }}</label><select id="dp-inv" name="invoice">{% for number in disputable %}<option{% if typed.form == "dispute" and number == typed.invoice %} selected{% endif %}>{{ number }}</option>{% endfor %}</select>
 <label for="dp-reason">{{ t.dispute_reason }}</label><textarea id="dp-reason" name="reason" rows="3" maxlength="1000" required>{% if typed.form == "dispute" %}{{ typed.reason }}{% endif %}</textarea>
-<p><button type="submit" class="secondary">{{ t.dispute_send }}</button></p></form></section>{% endif %}
+<p><button type="submit" class="secondary">{{ t.dispute_send }}</button></p></form>{{ route_block(t, routes, client) }}</section>
+{% elif disputed %}<section aria-labelledby="dp-h"><h2 id="dp-h">{{ t.dispute }}</h2>{{ route_block(t, routes, client) }}</section>{% endif %}
 <section aria-labelledby="ms-h"><h2 id="ms-h">{{ t.message.format(client=client.name) }}</h2>
 <form method="post" action="/api/portal/message"><input type="hidden" name="csrf" value="{{ csrf }}">
 <label for="ms-text">{{ t.message_text }}</label><textarea id="ms-text" name="text" rows="4" maxlength="4000" required>{% if typed.form == "message" %}{{ typed.text }}{% endif %}</textarea>
@@ -161,6 +163,26 @@ EXPIRED = """{% extends "base" %}{% block main %}{% for x in texts %}
 
 MESSAGE = """{% extends "base" %}{% block main %}<h1>{{ heading }}</h1><p class="notice" role="status">{{ text }}</p>
 {% if back %}<p><a href="/api/portal">{{ t.back }}</a></p>{% endif %}{% endblock %}"""
+
+
+def _routes(t: Mapping[str, str], client: Client) -> list[tuple[str, str]]:
+    """What the debtor can do if the client rejects his dispute (wki27; the rejected notice's
+    ROUTE in :mod:`shared.services.dispute_ending`): each a sentence and, for the complaint
+    procedure, the procedure itself (a link when it is a web address)."""
+    name = client.name
+    committee = client.disputes_committee
+    complaint = (
+        (t["route_complaints"].format(client=name), client.complaint_procedure)
+        if client.complaint_procedure
+        else (t["route_contact"].format(client=name), "")
+    )
+    lines = [(t["route_keep"], ""), complaint]
+    if committee:
+        lines.append((t["route_committee"].format(client=name, committee=committee), ""))
+    elif committee is None:  # not recorded: said conditionally; affiliated with none: nothing
+        lines.append((t["route_committee_if"].format(client=name), ""))
+    lines.append((t["route_court"].format(client=name), ""))
+    return lines
 
 
 def _pay_note(t: dict[str, str], open_: Amounts) -> str:
@@ -534,7 +556,7 @@ class PortalApp:
                            for i, how in view.not_claimable],
             handed_over=[_handed_over(t, view.client, h, money, day(today)) + _agency_plan(t, h, money, day, today)
                          for h in view.handed_over],
-            disputable=[i.number for i in view.invoices],
+            disputable=[i.number for i in view.invoices], routes=_routes(t, view.client),
             csrf=csrf_token(self.keys, self._cookies(req).get(COOKIE, "")), notice=notice, error=error,
             tomorrow=(today + timedelta(days=1)).isoformat(), latest=(today + timedelta(days=MAX_POSTPONEMENT_DAYS)).isoformat(),
             typed=typed or {},
@@ -619,6 +641,8 @@ def _handed_over(
             interest=money(o.interest), agency=h.agency,
         ))  # fmt: skip
     said.append(t["handed_over_letter"].format(agency=h.agency, client=client.name))
+    if h.register:  # whom he deals with, as the agency's letters name it (art. 2, 13 Wki)
+        said.append(t["handed_over_register"].format(agency=h.agency, number=h.register))
     if h.iban:
         said.append(
             t["handed_over_pay"].format(iban=h.iban, agency=h.agency, reference=h.reference)

@@ -47,6 +47,7 @@ def client_out(c: Client) -> dict[str, object]:
         b2b_collection_costs_amount=format_cents(c.b2b_costs_fixed) if c.b2b_costs_fixed else None,
         dunning_minimum_amount=format_cents(c.dunning_minimum),
         postal_address=schemas.AddressOut(**asdict(c.postal_address)) if c.postal_address else None,
+        complaint_procedure=c.complaint_procedure, disputes_committee=c.disputes_committee,
     ).model_dump()  # fmt: skip
 
 
@@ -101,6 +102,10 @@ def _client_from(model: schemas.ClientIn) -> Client:
         b2b_costs_fixed=0
         if model.b2b_collection_costs_amount is None
         else cents_from_decimal(model.b2b_collection_costs_amount),
+        complaint_procedure=(model.complaint_procedure or "").strip() or None,
+        disputes_committee=None
+        if model.disputes_committee is None
+        else model.disputes_committee.strip(),
     )
 
 

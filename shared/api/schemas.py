@@ -44,6 +44,7 @@ ExternalNumber = Annotated[
 # names and address lines end up in letters, e-mails and CSV files: no control characters
 # (C0, DEL, C1) and no bidirectional overrides that make a name read differently
 _PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$"
+_PRINTABLE_OR_EMPTY = _PRINTABLE[:-2] + "*$"
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=_PRINTABLE)]
 
 
@@ -252,6 +253,23 @@ class ClientIn(Strict):
         description="Collection costs the client's terms agree with businesses as a fixed "
         "amount in euros per notice (at most 6775.00, the staffel's cap); never below EUR 40. "
         "Consumers always get the WIK staffel",
+    )
+    complaint_procedure: str | None = Field(
+        default=None,
+        max_length=500,
+        pattern=_PRINTABLE,
+        description="Where a debtor who disagrees can complain to the client: a URL of its "
+        "complaint procedure or a short text (one line). Named in the notice of a rejected "
+        "dispute and on the portal's dispute page; null: not recorded (they name the client's "
+        "contact e-mail)",
+    )
+    disputes_committee: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=_PRINTABLE_OR_EMPTY,
+        description='The geschillencommissie the client is affiliated with, by name; "": '
+        "affiliated with none (nothing is said of one); null: not recorded (the notice and the "
+        'portal say "if the client is affiliated with one")',
     )
 
     @model_validator(mode="after")
@@ -598,6 +616,9 @@ class ClientOut(BaseModel):
     # below this open total no dunning step is taken (euros, "5.00")
     dunning_minimum_amount: str = "5.00"
     postal_address: AddressOut | None = None  # its letters' return address
+    # where a debtor who disagrees can go (null: not recorded; the committee "": none)
+    complaint_procedure: str | None = None
+    disputes_committee: str | None = None
 
 
 class DebtorOut(BaseModel):

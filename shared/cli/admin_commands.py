@@ -30,6 +30,8 @@ def _refuse_bad_contact(args: argparse.Namespace) -> None:
         raise ValueError(f"--email: not an e-mail address: {args.email}")
     if args.vat_number is not None:
         args.vat_number = vat_number(args.vat_number)
+    if args.wki_register is not None:
+        args.wki_register = wki_register_number(args.wki_register)
     if args.address is not None:
         args.address = " ".join(args.address.split())
         if not args.address or len(args.address) > 200:
@@ -49,6 +51,19 @@ def vat_number(text: str) -> str:
     return number
 
 
+def wki_register_number(text: str) -> str:
+    """The agency's number in the register incassodienstverlening as Justis gives it: letters,
+    digits, dashes, dots, slashes and spaces, at most 40 (its format is not published: no
+    stricter check)."""
+    number = " ".join(text.split())
+    if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z ./-]{0,39}", number):
+        raise ValueError(
+            f"--wki-register: not a register number (letters, digits, '-', '.', '/', at most "
+            f"40): {text}"
+        )
+    return number
+
+
 def cmd_agency_create(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
     from shared.services.dunning_starter import seed_agency_defaults
@@ -61,7 +76,8 @@ def cmd_agency_create(args: argparse.Namespace) -> int:
             f"agency {args.agency_id} exists; add --new-key to issue another key, or change "
             f"its details with `inning agency update {args.agency_id}`"
         )
-    agency = Agency(args.agency_id, args.name, args.iban, args.email, args.vat_number, args.address)
+    agency = Agency(args.agency_id, args.name, args.iban, args.email, args.vat_number, args.address,
+                    args.wki_register)  # fmt: skip
     if existing is not None:
         # another key for an agency that works: what is not given stays as it is
         agency = _changed(existing, args)
@@ -89,11 +105,11 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
     from shared.services.dunning_starter import seed_agency_defaults
 
-    given = (args.name, args.iban, args.email, args.vat_number, args.address)
+    given = (args.name, args.iban, args.email, args.vat_number, args.address, args.wki_register)
     if all(g is None for g in given) and not args.dunning_starter:
         raise ValueError(
-            "nothing to change: give --name, --iban, --email, --vat-number, --address or "
-            "--dunning-starter"
+            "nothing to change: give --name, --iban, --email, --vat-number, --address, "
+            "--wki-register or --dunning-starter"
         )
     _refuse_bad_contact(args)
     services = cli_services()
@@ -118,6 +134,8 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
         "vat_number": saved.vat_number,
         "postal_address": saved.postal_address,
     }
+    if saved.wki_register_number:  # only when recorded: the output before it stays as it was
+        shown["wki_register_number"] = saved.wki_register_number
     if args.dunning_starter:
         shown["dunning_starter"] = "added" if seeded else "kept (the agency has defaults)"
     if args.json:
@@ -136,6 +154,7 @@ def _changed(existing: Agency, args: argparse.Namespace) -> Agency:
         contact_email=args.email or existing.contact_email,
         vat_number=args.vat_number or existing.vat_number,
         postal_address=args.address or existing.postal_address,
+        wki_register_number=args.wki_register or existing.wki_register_number,
     )
 
 
@@ -147,6 +166,12 @@ def _invoice_details(parser: Any) -> None:
     )
     parser.add_argument(
         "--address", help="the agency's postal address on one line, printed on its statements"
+    )
+    parser.add_argument(
+        "--wki-register",
+        help="the agency's number in the register incassodienstverlening (art. 2 Wki, Justis): "
+        "the new case's page tells the agency to name it in its first letter, and warns when "
+        "it is not recorded",
     )
 
 

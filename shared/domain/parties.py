@@ -36,6 +36,12 @@ class Agency:
     # the supplier's VAT number and address on it (newcomer24 F2)
     vat_number: str | None = None
     postal_address: str | None = None  # one line, as the agency writes it
+    # its entry in the register incassodienstverlening (art. 2 Wki, Justis; renewed yearly):
+    # its letters to debtors name it (art. 13 Wki, Bki art. 4.1); None: not recorded in Inning
+    # (an advocaat or gerechtsdeurwaarder is exempt from the register), the new case's page
+    # warns. Inning cannot tell an unregistered agency from one that did not record its number,
+    # so it refuses nothing for want of it
+    wki_register_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,17 @@ class Client:
     # (PostNL: undeliverable mail goes back to it) and in the letterhead; None: letters carry
     # no return line (newcomer17 F4: they printed "Bakkerij De Korenbloem, " and nothing more)
     postal_address: Address | None = None
+    # where a debtor who disagrees can go (wki27; the rejected dispute's notice and the
+    # portal's dispute page name them): its complaint procedure, a URL or a short text (None:
+    # not recorded, the notice points to its contact); its geschillencommissie by name, or
+    # NO_DISPUTES_COMMITTEE when it is affiliated with none (None: not recorded, the notice
+    # says "if it is affiliated")
+    complaint_procedure: str | None = None
+    disputes_committee: str | None = None
+
+
+# the client said it is affiliated with no geschillencommissie (the API's "")
+NO_DISPUTES_COMMITTEE = ""
 
 
 @dataclass(frozen=True)

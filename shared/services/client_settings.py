@@ -15,7 +15,14 @@ from decimal import Decimal, InvalidOperation
 from shared.domain.dunning.workflow import SWITCHABLE
 from shared.domain.law.agreed_costs import AgreedCostsError, fixed_error, parse_percent
 from shared.domain.money import AmountError, cents_from_decimal, parse_amount
-from shared.domain.parties import NOT_IN_A_NAME, Address, Client, HouseStyle, Language
+from shared.domain.parties import (
+    NO_DISPUTES_COMMITTEE,
+    NOT_IN_A_NAME,
+    Address,
+    Client,
+    HouseStyle,
+    Language,
+)
 from shared.domain.people.accounts import email_error
 from shared.domain.phone import PremiumRate, normalise_phone
 from shared.domain.references.iban import iban_error, normalise
@@ -124,6 +131,38 @@ class ClientSettings:
             lambda c: replace(c, contact_email=email, contact_phone=phone,
                               postal_address=postal_address),
         )  # fmt: skip
+
+    # -- where a debtor who disagrees can go ------------------------------------------------
+    def complaint_route(
+        self, client: Client, *, procedure: str, committee: str, affiliated: str
+    ) -> Client:
+        """The client's complaint procedure (a URL or one line; empty: not recorded) and its
+        geschillencommissie: ``affiliated`` "yes" with ``committee`` its name, "no" (none),
+        or "" (not recorded), as POST /v1/clients sets them (wki27)."""
+        procedure = procedure.strip()
+        if len(procedure) > 500 or NOT_IN_A_NAME.search(procedure):
+            raise Invalid(
+                "the complaint procedure is one line of at most 500 characters",
+                "complaint_procedure", code="complaint_procedure_invalid",
+            )  # fmt: skip
+        committee = committee.strip()
+        if affiliated == "yes":
+            if not committee or len(committee) > 200 or NOT_IN_A_NAME.search(committee):
+                raise Invalid(
+                    "name the geschillencommissie (one line, at most 200 characters)",
+                    "disputes_committee", code="disputes_committee_name",
+                )  # fmt: skip
+            chosen: str | None = committee
+        elif affiliated == "no":
+            chosen = NO_DISPUTES_COMMITTEE
+        elif affiliated == "":
+            chosen = None
+        else:
+            raise Invalid("choose yes, no or not recorded", "affiliated", code="disputes_committee_choice")  # fmt: skip
+        return self.change(
+            client.client_id,
+            lambda c: replace(c, complaint_procedure=procedure or None, disputes_committee=chosen),
+        )
 
     # -- house style -------------------------------------------------------------------------
     def house_style(

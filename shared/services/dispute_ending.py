@@ -29,7 +29,7 @@ from shared.domain.conversations.quick_texts import SMS_PARTS_WARNING, WITH_SUBJ
 from shared.domain.day_shown import day_shown
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.messaging import Channel
-from shared.domain.parties import Client, Debtor
+from shared.domain.parties import NO_DISPUTES_COMMITTEE, Client, Debtor
 from shared.domain.records import ActionItem, ActionStatus, ContactKind
 from shared.domain.sms import fold_to_gsm, is_gsm7, longest_start, sms_parts
 from shared.services.conversations.by_hand import ByHandService, HandMessage
@@ -86,27 +86,44 @@ RESUMES = {
            "We resume collection on {day}; pay or answer before that day."),
 }  # fmt: skip
 # what he can do if he still disagrees (lawyer26 F5: "let us know" was all): keep disputing,
-# complain to the client, a geschillencommissie where the client is affiliated (Inning does not
-# know which: said conditionally), the court, the kantonrechter up to 25,000 (art. 93 Rv; no
-# lawyer needed there); and that a disputed claim is enforced only through the court (no
-# seizure without a judgment, art. 430 Rv). Our own template code, the client's name a value;
-# not by SMS (its 3 parts keep the facts: the portal link is its pointer)
+# complain to the client (its complaint procedure where recorded, else its contact), its
+# geschillencommissie (wki27: named where the client recorded one, nothing said where it has
+# none, said conditionally where not recorded), the court, the kantonrechter up to 25,000
+# (art. 93 Rv; no lawyer needed there); and that a disputed claim is enforced only through the
+# court (no seizure without a judgment, art. 430 Rv). Our own template code, the client's name,
+# procedure and committee values (:func:`route_values`); not by SMS (its 3 parts keep the
+# facts: the portal link is its pointer, and the portal's dispute page says the route)
 ROUTE = {
     "nl": ("Bent u het niet met ons eens? U mag de factuur blijven betwisten; laat ons weten "
-           "waarom. Een klacht kunt u indienen bij {{ client.name }}{% if client.contact %} "
-           "({{ client.contact }}){% endif %}. Is {{ client.name }} aangesloten bij een "
-           "geschillencommissie, dan kunt u het geschil daar voorleggen. U kunt het ook aan de "
-           "rechter voorleggen: bij een vordering tot € 25.000 is dat de kantonrechter, waar u "
-           "geen advocaat nodig hebt. Zolang u de factuur betwist, kan {{ client.name }} "
-           "betaling alleen via de rechter afdwingen.\n"),
+           "waarom. Een klacht kunt u indienen bij {{ client.name }}{% if route_complaints %} "
+           "volgens haar klachtenregeling: {{ route_complaints }}{% elif client.contact %} "
+           "({{ client.contact }}){% endif %}. {% if route_committee %}{{ client.name }} is "
+           "aangesloten bij {{ route_committee }}; daar kunt u het geschil voorleggen. "
+           "{% elif not route_no_committee %}Is {{ client.name }} aangesloten bij een "
+           "geschillencommissie, dan kunt u het geschil daar voorleggen. {% endif %}U kunt het "
+           "ook aan de rechter voorleggen: bij een vordering tot € 25.000 is dat de "
+           "kantonrechter, waar u geen advocaat nodig hebt. Zolang u de factuur betwist, kan "
+           "{{ client.name }} betaling alleen via de rechter afdwingen.\n"),
     "en": ("Do you disagree? You may go on disputing the invoice; tell us why. You can file a "
-           "complaint with {{ client.name }}{% if client.contact %} ({{ client.contact }})"
-           "{% endif %}. If {{ client.name }} is affiliated with a disputes committee "
-           "(geschillencommissie), you can put the dispute to it. You can also take it to court: "
-           "for a claim up to € 25,000 that is the subdistrict court (kantonrechter), where you "
-           "need no lawyer. As long as you dispute the invoice, {{ client.name }} can only "
-           "enforce payment through the court.\n"),
+           "complaint with {{ client.name }}{% if route_complaints %} under its complaint "
+           "procedure: {{ route_complaints }}{% elif client.contact %} ({{ client.contact }})"
+           "{% endif %}. {% if route_committee %}{{ client.name }} is affiliated with "
+           "{{ route_committee }} (geschillencommissie); you can put the dispute to it. "
+           "{% elif not route_no_committee %}If {{ client.name }} is affiliated with a disputes "
+           "committee (geschillencommissie), you can put the dispute to it. {% endif %}You can "
+           "also take it to court: for a claim up to € 25,000 that is the subdistrict court "
+           "(kantonrechter), where you need no lawyer. As long as you dispute the invoice, "
+           "{{ client.name }} can only enforce payment through the court.\n"),
 }  # fmt: skip
+
+
+def route_values(client: Client) -> tuple[tuple[str, str], ...]:
+    """What :data:`ROUTE` names of ``client``, as values (its own words, never template code)."""
+    committee = client.disputes_committee
+    return (("route_complaints", client.complaint_procedure or ""),
+            ("route_committee", committee or ""),
+            ("route_no_committee", "1" if committee == NO_DISPUTES_COMMITTEE else ""))  # fmt: skip
+
 
 # By SMS the notice is at most SMS_PARTS parts (the point where a message by hand is warned of
 # as costly; one message on the phone): its own short words, and the client's reason as far as
@@ -422,8 +439,9 @@ class DisputeEndingService:
             invoices=(number,),
             idempotency_key=key,
             # the invoice number is the client's text too: a value, never template code
-            values=(("dispute_answer", reason), ("dispute_invoice", number), *extra),
-        )
+            values=(("dispute_answer", reason), ("dispute_invoice", number), *extra,
+                    *route_values(client)),
+        )  # fmt: skip
 
     def _case_holder(self, client: Client, debtor: Debtor, number: str) -> CaseHolder | None:
         """The agency that collects invoice ``number`` (handed over, its case open), None when

@@ -1224,6 +1224,7 @@ class DunningService:
             accent_color=client.house_style.accent_color, header_image_url=client.house_style.header_image_url,
             footer_image_url=client.house_style.footer_image_url, footer_text=client.house_style.footer_text,
             pay_within_term=pay_within_term, paid_to_interest=paid_first, interest_rules=rules,
+            charges_interest=any(r is not InterestRule.NONE for r in rules),
         )  # fmt: skip
 
     def preview(self, client: Client, template_id: str, debtor_number: str) -> RenderedMessage:

@@ -29,6 +29,18 @@ _QUOTE_EN = (
     "{% if betalingskenmerk %}payment reference {{ betalingskenmerk }}"
     "{% else %}the description " + _DESCRIPTION + "{% endif %}"
 )
+# the starter SMS names the invoices (lawyer26: it named none, so a debtor could not tell what
+# the amount was for): the first always, the next while the list stays within
+# _SMS_NUMBERS_ROOM characters, the rest counted ("en 3 andere"), so that many invoices keep
+# the SMS within its parts (quick_texts.SMS_PARTS_WARNING)
+_SMS_NUMBERS_ROOM = 60
+_SMS_NUMBERS = (
+    "{% set ns = namespace(shown=[], left=0) %}{% for i in invoices %}"
+    "{% if not ns.left and (loop.first or (ns.shown|join(', ')|length) + 2 + (i.number|length) <= "
+    + str(_SMS_NUMBERS_ROOM)
+    + ") %}{% set ns.shown = ns.shown + [i.number] %}{% else %}{% set ns.left = ns.left + 1 %}"
+    "{% endif %}{% endfor %}"
+)
 # the 14-day letter says whom to pay and what to quote in its text too: by e-mail (a debtor
 # without an address) it has no PDF with a payment block, and said neither (texts26)
 # the templates render with trim_blocks: the line break right after a block tag ({% endif %},
@@ -52,7 +64,9 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
     "sms": MessageTemplate(
         "nl",
         "",
-        "{{ client.name }}: er staat nog {{ total|money }} open. Betaal via {{ payment_link or client.iban }}",
+        _SMS_NUMBERS + "{{ client.name }}: er staat nog {{ total|money }} open voor "
+        "{% if invoices|length > 1 %}de facturen{% else %}factuur{% endif %} {{ ns.shown|join(', ') }}"
+        "{% if ns.left %} en {{ ns.left }} andere{% endif %}. Betaal via {{ payment_link or client.iban }}",
     ),
     "veertiendagenbrief": MessageTemplate(
         "nl",
@@ -60,8 +74,9 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
         "Beste {{ debtor.name }},\n\nOndanks onze herinneringen staat nog {{ principal|money }} open"
         "{% if interest %}, met de {{ interest_name }} tot en met de laatste dag van de termijn {{ total|money }}{% endif %}."
         "\n\nWij verzoeken u {{ total|money }} binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd te betalen."
-        "\n\nIndien u niet binnen deze termijn betaalt, bent u incassokosten van {{ costs|money }} verschuldigd, "
-        "vermeerderd met de {{ interest_name }}."
+        "{% if costs %}\n\n\nIndien u niet binnen deze termijn betaalt, bent u incassokosten van {{ costs|money }} verschuldigd"
+        "{% if charges_interest %}, vermeerderd met de {{ interest_name }}{% endif %}."
+        "{% elif charges_interest %}\n\n\nIndien u niet binnen deze termijn betaalt, loopt de {{ interest_name }} door.{% endif %}"
         "{% if costs_vat %} Dit bedrag is inclusief {{ costs_vat|money }} btw (21 % over {{ costs_excl_vat|money }}): "
         "{{ client.name }} kan de btw niet verrekenen en brengt haar daarom bij u in rekening.{% endif %}"
         "\n\n\nWilt u {{ total|money }} overmaken naar {{ client.iban }} ten name van {{ client.name }} onder vermelding van "
@@ -92,7 +107,9 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
     "sms_en": MessageTemplate(
         "en",
         "",
-        "{{ client.name }}: {{ total|money }} is still open. Pay via {{ payment_link or client.iban }}",
+        _SMS_NUMBERS + "{{ client.name }}: {{ total|money }} is still open on "
+        "{% if invoices|length > 1 %}invoices{% else %}invoice{% endif %} {{ ns.shown|join(', ') }}"
+        "{% if ns.left %} and {{ ns.left }} more{% endif %}. Pay via {{ payment_link or client.iban }}",
     ),
     "fourteen_day_letter": MessageTemplate(
         "en",
@@ -100,8 +117,9 @@ STARTER_TEMPLATES: dict[str, MessageTemplate] = {
         "Dear {{ debtor.name }},\n\nDespite our reminders {{ principal|money }} is still open"
         "{% if interest %}; with the {{ interest_name }} up to the last day of the term that is {{ total|money }}{% endif %}."
         "\n\nPlease pay {{ total|money }} within fourteen days from the day after you receive this letter."
-        "\n\nIf you do not pay within this term, you owe collection costs of {{ costs|money }}, "
-        "plus the {{ interest_name }}."
+        "{% if costs %}\n\n\nIf you do not pay within this term, you owe collection costs of {{ costs|money }}"
+        "{% if charges_interest %}, plus the {{ interest_name }}{% endif %}."
+        "{% elif charges_interest %}\n\n\nIf you do not pay within this term, the {{ interest_name }} goes on running.{% endif %}"
         "{% if costs_vat %} This amount includes {{ costs_vat|money }} VAT (21 % of {{ costs_excl_vat|money }}): "
         "{{ client.name }} cannot deduct the VAT and therefore charges it to you.{% endif %}"
         "\n\n\nPlease transfer {{ total|money }} to {{ client.iban }} in the name of {{ client.name }} quoting "

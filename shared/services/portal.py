@@ -149,6 +149,8 @@ class HandedOver:
     # the agency's own payment plan running over them (agencyplan26): the page says whom to
     # pay, the next installment and the plan's reference to quote; None: no such plan
     plan: PaymentPlan | None = None
+    # its entry in the register incassodienstverlening (art. 2 Wki; wki27), when recorded
+    register: str | None = None
 
 
 @dataclass(frozen=True)
@@ -489,6 +491,7 @@ class PortalService:
                 agency.name if agency else agency_id, agency.third_party_iban if agency else None,
                 agency.contact_email if agency else None, tuple(mine),
                 agency_transfer_text(client.client_id, debtor_number, numbers), open_, plan,
+                agency.wki_register_number if agency else None,
             ))  # fmt: skip
         return tuple(out)
 

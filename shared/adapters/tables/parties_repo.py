@@ -43,6 +43,7 @@ class AgencyRepository:
             row.data.get("ContactEmail"),
             row.data.get("VatNumber"),
             row.data.get("PostalAddress"),
+            row.data.get("WkiRegisterNumber"),  # rows before wki27 have none: not recorded
         )
 
     def save(self, agency: Agency) -> None:
@@ -57,6 +58,7 @@ class AgencyRepository:
                     "ContactEmail": agency.contact_email,
                     "VatNumber": agency.vat_number,
                     "PostalAddress": agency.postal_address,
+                    "WkiRegisterNumber": agency.wki_register_number,
                 },
             ),
         )
@@ -106,6 +108,8 @@ def client_to_row(client: Client) -> Row:
             "ChannelsOff": put_json(sorted(client.channels_off)),
             "EarlierTerms": put_json([_terms_out(t) for t in client.earlier_terms]),
             "RulingsEnded": client.rulings_ended,
+            "ComplaintProcedure": client.complaint_procedure,
+            "DisputesCommittee": client.disputes_committee,
         },
     )
 
@@ -147,6 +151,9 @@ def client_from_row(row: Row) -> Client:
         channels_off=frozenset(get_json(d.get("ChannelsOff"), [])),
         earlier_terms=tuple(_terms_in(t) for t in get_json(d.get("EarlierTerms"), [])),
         rulings_ended=bool(d.get("RulingsEnded", False)),
+        # rows written before the fields (wki27) have neither: not recorded
+        complaint_procedure=d.get("ComplaintProcedure"),
+        disputes_committee=d.get("DisputesCommittee"),
     )
 
 

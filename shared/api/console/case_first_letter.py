@@ -79,8 +79,13 @@ def _numbers(numbers: list[str] | dict[str, date]) -> str:
 
 
 def first_letter(dossier: Mapping[str, Any], today: date, lang: str, *,
-                 agency_iban: str | None, quote: str) -> list[str]:  # fmt: skip
-    """The paragraphs of the item's "your first letter" notice, in ``lang`` (nl or en)."""
+                 agency_iban: str | None, quote: str,
+                 register: str | None = None) -> list[str]:  # fmt: skip
+    """The paragraphs of the item's "your first letter" notice, in ``lang`` (nl or en);
+    ``register``: the agency's number in the register incassodienstverlening (None: not
+    recorded, which the notice warns of: a warning, no refusal, as Inning cannot tell an
+    agency without an entry from one that did not record it, and a lawyer or bailiff needs
+    none)."""
     nl = lang == "nl"
     money = format_eur_nl if nl else format_eur_en
     client = str((dossier.get("client") or {}).get("name") or "")
@@ -114,6 +119,7 @@ def first_letter(dossier: Mapping[str, Any], today: date, lang: str, *,
             "Bki art. 4.1)"
             + (f"; and that he pays to {agency_iban} quoting {quote}." if agency_iban else ".")
         )
+    said.append(_register(register, nl))
     if not consumer:
         said.append(
             "Een zakelijke debiteur: de incassokosten zijn zonder aanmaning verschuldigd, "
@@ -182,3 +188,29 @@ def first_letter(dossier: Mapping[str, Any], today: date, lang: str, *,
         "on a Sunday or a public holiday (Bki art. 4.2)."
     )
     return said
+
+
+def _register(number: str | None, nl: bool) -> str:
+    """The register line of the first-letter notice (wki27; lawyer26 F7): the number to name,
+    or that Inning has none."""
+    if number:
+        return (
+            f"Uw inschrijving in het register incassodienstverlening: {number}. Vermeld dit "
+            "nummer in uw brief (art. 2 en 13 Wki)."
+            if nl
+            else f"Your entry in the register incassodienstverlening: {number}. Name this "
+            "number in your letter (art. 2 and 13 Wki)."
+        )
+    return (
+        "Let op: uw nummer in het register incassodienstverlening staat niet in Inning. Wie "
+        "beroepsmatig int bij een consument (ook een eenmanszaak), moet bij Justis zijn "
+        "ingeschreven (art. 2 Wki; een advocaat of gerechtsdeurwaarder niet) en noemt de "
+        "inschrijving in zijn brieven. Leg het vast met `inning agency update <bureau> "
+        "--wki-register <nummer>`."
+        if nl
+        else "Note: your number in the register incassodienstverlening is not recorded in "
+        "Inning. Whoever collects professionally from a consumer (a sole trader too) must be "
+        "registered with Justis (art. 2 Wki; an advocaat or gerechtsdeurwaarder need not) and "
+        "names the entry in its letters. Record it with `inning agency update <agency> "
+        "--wki-register <number>`."
+    )

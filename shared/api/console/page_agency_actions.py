@@ -229,7 +229,8 @@ def _first_letter(desk: Desk, item: ActionItem) -> list[str]:
     agency = desk.services.repos.agencies.get(desk.agency_id)
     quote = agency_transfer_text(case.client_id, case.debtor_number, list(case.invoice_numbers))
     return first_letter(case.dossier, amsterdam_date(desk.services.clock.now()), desk.lang,
-                        agency_iban=agency.third_party_iban if agency else None, quote=quote)  # fmt: skip
+                        agency_iban=agency.third_party_iban if agency else None, quote=quote,
+                        register=agency.wki_register_number if agency else None)  # fmt: skip
 
 
 def _suggested(desk: Desk, item: ActionItem) -> list[dict[str, object]]:

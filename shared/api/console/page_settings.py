@@ -83,6 +83,15 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open, reach, p
 <p><button type="submit">{{ t.set_save }}</button></p></form>
 {% else %}<p>{{ t.set_days }}: {{ client.postpone_auto_days }}</p>{% endif %}</section>
 
+<section aria-labelledby="set-route-h"><h2 id="set-route-h">{{ t.set_route }}</h2><p>{{ t.set_route_intro }}</p>
+{% set affiliated = '' if client.disputes_committee is none else ('yes' if client.disputes_committee else 'no') %}
+{% if can.route %}{{ open(desk, csrf, 'route') }}<div class="grid">
+<div><label for="set-complaints">{{ t.set_complaints }}</label><input id="set-complaints" name="complaint_procedure" value="{{ client.complaint_procedure or '' }}" maxlength="500" aria-describedby="set-complaints-hint"></div>
+<div><label for="set-affiliated">{{ t.set_affiliated }}</label><select id="set-affiliated" name="affiliated">{% for a in ('', 'yes', 'no') %}<option value="{{ a }}"{% if a == affiliated %} selected{% endif %}>{{ t['set_affiliated_' + (a or 'unknown')] }}</option>{% endfor %}</select></div>
+<div><label for="set-committee">{{ t.set_committee }}</label><input id="set-committee" name="disputes_committee" value="{{ client.disputes_committee or '' }}" maxlength="200"></div>
+</div><p id="set-complaints-hint" class="muted">{{ t.set_complaints_hint }}</p><p><button type="submit">{{ t.set_save }}</button></p></form>
+{% else %}<dl><dt>{{ t.set_complaints }}</dt><dd>{{ client.complaint_procedure or '-' }}</dd><dt>{{ t.set_committee }}</dt><dd>{% if affiliated == 'yes' %}{{ client.disputes_committee }}{% else %}{{ t['set_affiliated_' + (affiliated or 'unknown')] }}{% endif %}</dd></dl>{% endif %}</section>
+
 <section aria-labelledby="set-minimum-h"><h2 id="set-minimum-h">{{ t.set_minimum }}</h2><p>{{ t.set_minimum_intro }}</p>
 {% if can.minimum %}{{ open(desk, csrf, 'minimum') }}
 <label for="set-minimum">{{ t.set_minimum_amount }}</label><input id="set-minimum" name="minimum" inputmode="decimal" value="{{ '%.2f'|format(client.dunning_minimum / 100) if desk.lang != 'nl' else ('%.2f'|format(client.dunning_minimum / 100)).replace('.', ',') }}">
@@ -149,6 +158,12 @@ words(
         "set_on": "aan", "set_off": "uit", "set_postpone": "Uitstel van betaling",
         "set_postpone_intro": "Uitstel dat een debiteur in het portaal vraagt tot zoveel dagen, krijgt hij meteen. Langer, of bij 0, beslist een medewerker.",
         "set_days": "Dagen (0 tot 62)", "set_ibans": "Bankrekeningen",
+        "set_route": "Klachten en geschillen",
+        "set_route_intro": "Wat een debiteur kan doen als hij het oneens blijft: de melding van een afgewezen betwisting en de betwistingspagina van het portaal noemen de klachtenregeling en de geschillencommissie die u hier vastlegt. Niet vastgelegd: zij noemen het e-mailadres en zeggen 'als de opdrachtgever bij een geschillencommissie is aangesloten'.",
+        "set_complaints": "Klachtenregeling (webadres of korte tekst)",
+        "set_complaints_hint": "Bijvoorbeeld https://www.voorbeeld.nl/klachten. Leeg: niet vastgelegd.",
+        "set_affiliated": "Aangesloten bij een geschillencommissie", "set_affiliated_unknown": "niet vastgelegd",
+        "set_affiliated_yes": "ja, bij:", "set_affiliated_no": "niet aangesloten", "set_committee": "Geschillencommissie",
         "set_minimum": "Ondergrens aanmanen",
         "set_minimum_intro": "Wat na een betaling of creditnota open blijft onder dit bedrag, wordt niet aangemaand en niet overgedragen; u krijgt een actie om het af te boeken of te laten staan. Een factuur waarop niets is betaald, wordt altijd aangemaand. 0: elke cent.",
         "set_minimum_amount": "Bedrag in euro's",
@@ -202,6 +217,12 @@ words(
         "set_on": "on", "set_off": "off", "set_postpone": "Postponement",
         "set_postpone_intro": "Postponement a debtor asks for in the portal up to this many days is granted at once. Longer, or with 0, a person decides.",
         "set_days": "Days (0 to 62)", "set_ibans": "Bank accounts",
+        "set_route": "Complaints and disputes",
+        "set_route_intro": "What a debtor can do if he still disagrees: the notice of a rejected dispute and the portal's dispute page name the complaint procedure and the disputes committee you record here. Not recorded: they name the e-mail address and say 'if the client is affiliated with a disputes committee'.",
+        "set_complaints": "Complaint procedure (web address or short text)",
+        "set_complaints_hint": "For example https://www.example.nl/complaints. Empty: not recorded.",
+        "set_affiliated": "Affiliated with a disputes committee", "set_affiliated_unknown": "not recorded",
+        "set_affiliated_yes": "yes, with:", "set_affiliated_no": "not affiliated", "set_committee": "Disputes committee (geschillencommissie)",
         "set_minimum": "Dunning minimum",
         "set_minimum_intro": "What a payment or credit note leaves open below this amount is not dunned nor handed over; you get an action to write it off or keep it. An invoice nobody paid any of is always dunned. 0: every cent.",
         "set_minimum_amount": "Amount in euros",
@@ -250,6 +271,7 @@ ACTIONS = {
     "booking": Action.MANAGE_BANK_ACCOUNTS,
     "postpone": Action.MANAGE_SETTLEMENTS,
     "minimum": Action.MANAGE_CLIENTS,  # as POST /v1/clients, which sets it too
+    "route": Action.MANAGE_CLIENTS,  # as POST /v1/clients, which sets it too (wki27)
     # the agency answers for the costs its sommaties claim: its act, as POST /v1/clients is
     "b2b_costs": Action.MANAGE_CLIENTS,
     "channels": Action.WRITE,
@@ -313,6 +335,10 @@ def _act(desk: Desk, client: Client, do: str) -> str:
             s.postponement(client, days=desk.field("days"))
         case "minimum":
             s.dunning_minimum(client, amount=desk.field("minimum"))
+        case "route":
+            s.complaint_route(client, procedure=desk.field("complaint_procedure"),
+                              committee=desk.field("disputes_committee"),
+                              affiliated=desk.field("affiliated"))  # fmt: skip
         case "b2b_costs":
             desk.services.agreed_costs_change.apply(
                 client, basis=desk.field("basis"), value=desk.field("value"),
@@ -398,6 +424,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
         "postpone": desk.may(Action.MANAGE_SETTLEMENTS),
         "costs": desk.may(Action.MANAGE_CLIENTS),
         "minimum": desk.may(Action.MANAGE_CLIENTS),
+        "route": desk.may(Action.MANAGE_CLIENTS),
         "channels": desk.may(Action.WRITE),
         "ibans": desk.may(Action.MANAGE_BANK_ACCOUNTS),
         "confirm": desk.may(Action.MANAGE_BANK_ACCOUNTS) and not desk.agency_level,

@@ -194,6 +194,23 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "The name is one line, without control characters or characters that turn the reading "
         "direction.",
     ),
+    # wki27: where a debtor who disagrees can go
+    "complaint_procedure_invalid": (
+        "De klachtenregeling is één regel (een webadres of een korte tekst) van hoogstens 500 "
+        "tekens.",
+        "The complaint procedure is one line (a web address or a short text) of at most 500 "
+        "characters.",
+    ),
+    "disputes_committee_name": (
+        "Vul de naam van de geschillencommissie in (één regel, hoogstens 200 tekens), of kies "
+        "'niet aangesloten' of 'niet vastgelegd'.",
+        "Fill in the name of the disputes committee (one line, at most 200 characters), or "
+        "choose 'not affiliated' or 'not recorded'.",
+    ),
+    "disputes_committee_choice": (
+        "Kies of de opdrachtgever bij een geschillencommissie is aangesloten.",
+        "Choose whether the client is affiliated with a disputes committee.",
+    ),
     "postal_address_line": (
         "Vul straat en huisnummer, postcode en plaats van het postadres in (elk hoogstens "
         "{limit} tekens), of laat ze alle drie leeg.",

@@ -124,6 +124,10 @@ class TemplateContext:
     # an agreed rate and the statutory one where that was higher on some days): what the
     # letter's amounts table and ``interest_name`` call the interest (interest_words.py)
     interest_rules: tuple[InterestRule, ...] = ()
+    # whether the claims are charged interest at all (a client that charges none, or bears the
+    # costs, has every claim under InterestRule.NONE): a letter must not threaten interest the
+    # ledger never applies (lawyer26 F4); True where the caller does not know (a sample)
+    charges_interest: bool = True
 
     @property
     def principal(self) -> Cents:
@@ -157,6 +161,7 @@ class TemplateContext:
             # met de {{ interest_name }}"): the kinds really charged, so an agreed rate is no
             # "wettelijke rente" (interest_words.py; misc16 #1)
             "interest_name": interest_name(self.interest_rules, language),
+            "charges_interest": self.charges_interest,
             # in a 14-day letter the costs are announced, not owed (art. 6:96 lid 6 BW): its
             # total is what, paid within the term, settles the claim; the total with the
             # costs is what the debtor will owe after it

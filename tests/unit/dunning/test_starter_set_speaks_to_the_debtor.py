@@ -90,7 +90,7 @@ def test_an_english_debtor_reads_the_starter_messages_in_english(world):
     assert mail.text.startswith("Dear J. Smith,")
     assert "quoting the description D-8002 2026-3011 2026-3012." in mail.text
     sms = out[("D-8002", "sms")][0]
-    assert " is still open. Pay via " in sms.text
+    assert " is still open on invoices 2026-3011, 2026-3012. Pay via " in sms.text  # wki27: named
     letter = out[("D-8002", "letter")][0]
     body = " ".join(letter.text.split())
     assert "within fourteen days from the day after you receive this letter" in body
