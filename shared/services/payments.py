@@ -59,6 +59,10 @@ class Replacement:
     payment_id: str
     received_on: date
     by_bank: bool
+    # less than the payment: only this much of it is booked in its place, the rest came back
+    # (the client's books took a part of a receipt back): told as that part taken back, once
+    # (money26 left it told as the whole taken back and the rest received, two items)
+    amount: Cents | None = None
 
 
 class PrincipalFirst(Protocol):
