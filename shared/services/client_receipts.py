@@ -636,7 +636,7 @@ def book_pending(
         elif replaced is not None and replaced.amount != pending.amount:
             why = (f"{NO_LONGER} {format_eur_nl(pending.reported)} paid: "
                    f"{format_eur_nl(pending.amount)} of it {why}")  # fmt: skip
-            same = replace(same, amount=pending.amount)
+            same = Replacement(pending.payment_id, pending.received_on, False, pending.amount)
         reversed_ = payments.reverse(client, pending.replaces, why, tell=False, replaced_by=same)
         if not pending.amount:
             taken = reversed_ or payments.repos.payments.get(client.client_id, pending.replaces)
