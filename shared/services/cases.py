@@ -9,14 +9,16 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from shared.adapters.tables.cases_repo import Case
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.domain.ledger.terms import default_from
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.money import Cents, format_cents, format_eur_nl
-from shared.domain.parties import Client, Debtor
+from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import (
     ActionItem,
     ActionStatus,
@@ -48,6 +50,10 @@ _WHY_NL = {"credited": "gecrediteerd", "withdrawn": "ingetrokken"}
 _WHY_EN = {"credited": "credited", "withdrawn": "withdrew"}
 
 
+if TYPE_CHECKING:
+    from shared.services.ledger.service import LedgerService
+
+
 class CaseService:
     def __init__(self, repos: Repositories, messaging: MessagingService, clock: Clock) -> None:
         self.repos = repos
@@ -55,6 +61,9 @@ class CaseService:
         self.clock = clock
         # ends the agency's plans on a withdrawn case (set by the container; agencyplan26)
         self.plans_withdrawn: Callable[[Client, Case], object] | None = None
+        # the claims' ledger (set by the dunning service): a business claim withdrawn keeps
+        # the hand-over as its sommatie (:meth:`_hand_over_kept`)
+        self.ledger: LedgerService | None = None
 
     def hand_over(
         self,
@@ -178,12 +187,41 @@ class CaseService:
         # the agency's plan on it ends before its invoices go back (a repeat ends none twice)
         if self.plans_withdrawn is not None:
             self.plans_withdrawn(client, case)
+        self._hand_over_kept(client, case)  # before the release: a retry still finds it
         for number in case.invoice_numbers:
             if (
                 self._open_case_holding(agency_id, client.client_id, case.debtor_number, number)
                 is None
             ):
                 self._release(client.client_id, number)
+
+    def _hand_over_kept(self, client: Client, case: Case) -> None:
+        """A business's claim handed over by the run owes the collection costs from the
+        hand-over (newfix26: no reminder is needed, 6:96 lid 4 BW; the costs were made in
+        engaging collection while he was in default). Withdrawn, the case's invoices lose
+        ``handed_over_to`` and with it that day: the costs fell away, and a client collecting
+        again claimed none of them (newfix26 F6). They are damage already suffered, not undone
+        by the client taking collection back: the hand-over day is kept as the claim's
+        sommatie day (the ledger's letter day, which a business owes the costs from), unless
+        the claim has a letter day already. A consumer's costs rest on his 14-day letter and
+        are untouched; a case handed over by hand (no step day) owed none from it."""
+        if self.ledger is None:
+            return
+        found = self.repos.debtors.get(client.client_id, case.debtor_number)
+        if found is None or found[0].kind is DebtorKind.B2C or client.client_bears_costs:
+            return
+        stored = self.repos.invoices.get_many(client.client_id, list(case.invoice_numbers))
+        for number in sorted(stored):
+            invoice = stored[number].invoice
+            if invoice.handed_over_to != case.agency_id or invoice.dunning_step_on is None:
+                continue
+            header = self.ledger.ledger.header(client.client_id, case.debtor_number, number)
+            if header is not None and header.fourteen_day_letter_on is not None:
+                continue
+            interest_from = header.interest_from if header is not None else None
+            day = max(default_from(invoice.due_date, interest_from), invoice.dunning_step_on)
+            self.ledger.set_imported_dates(client.client_id, case.debtor_number, number, day,
+                                           interest_from)  # fmt: skip
 
     def _item(self, item: ActionItem) -> None:
         # once: added by an earlier attempt
