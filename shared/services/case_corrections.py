@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from shared.domain.money import format_cents, format_eur_nl
+from shared.domain.money import Cents, format_cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import Payment
 from shared.services.case_names import case_name
@@ -29,6 +29,9 @@ def receipt_corrected_told(
     ``replacement``: on each invoice of an open case it paid, the agency is told the
     correction once (the telling of the booking in its place)."""
     in_its_place = replace(payment, payment_id=replacement.payment_id)
+    if replacement.amount is not None and replacement.amount < payment.amount:
+        _part_taken_back_told(cases, client, payment, in_its_place, replacement.amount)
+        return
     old, new = payment.received_on, replacement.received_on
     for case, invoice in cases.cases_of_receipt(client, payment):
         number = invoice.number
@@ -54,4 +57,35 @@ def receipt_corrected_told(
             "teruggedraaid, vorder dit bedrag niet opnieuw.",
             f"Invoice {number} of case {case.case_id}: EUR {format_cents(cents)} received by "
             "the client corrected (the same payment); the agency was told",
+        )  # fmt: skip
+
+
+def _part_taken_back_told(
+    cases: CaseService, client: Client, payment: Payment, in_its_place: Payment, rest: Cents
+) -> None:
+    """The client's books took a part of ``payment`` back and ``rest`` of it is booked again
+    on its day (``in_its_place``): one telling of the part taken back, under the key its rest
+    would be told "received" under (the rest's booking then tells nothing more), not the
+    whole taken back and the rest received (money26's left item: "collect EUR 100.00 again"
+    and "received EUR 60.00" for 40.00 taken back). A case it had paid in full is opened
+    again as on any take-back."""
+    cases._paid_case_reopened(client, payment)
+    old, back = payment.received_on, payment.amount - rest
+    for case, invoice in cases.cases_of_receipt(client, payment):
+        number = invoice.number
+        name = case_name(case.client_id, case.debtor_number)
+        cases._tell_case_news(
+            client, case, invoice, "case_invoice_lowered",
+            f"received-{_key(number, in_its_place)}",
+            f"Partly taken back: of the payment of EUR {format_cents(payment.amount)} that "
+            f"{client.name} received itself on invoice {number} of case {case.case_id} (debtor "
+            f"{case.debtor_number}) on {old.isoformat()}, EUR {format_cents(back)} was taken back "
+            f"and EUR {format_cents(rest)} stands: collect EUR {format_cents(back)} again, not more.",
+            f"Betaling op factuur {number} in zaak {name} deels teruggedraaid",
+            f"Van de betaling van {format_eur_nl(payment.amount)} die {client.name} rechtstreeks "
+            f"ontving op factuur {number} van debiteur {case.debtor_number} (op {old:%d-%m-%Y}) "
+            f"is {format_eur_nl(back)} teruggedraaid en blijft {format_eur_nl(rest)} staan: "
+            f"vorder {format_eur_nl(back)} weer, niet meer.",
+            f"Invoice {number} of case {case.case_id}: EUR {format_cents(back)} of EUR "
+            f"{format_cents(payment.amount)} received by the client taken back; the agency was told",
         )  # fmt: skip

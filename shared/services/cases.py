@@ -9,14 +9,16 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from shared.adapters.tables.cases_repo import Case
-from shared.clock import Clock, amsterdam_date
+from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.domain.ledger.terms import default_from
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.money import Cents, format_cents, format_eur_nl
-from shared.domain.parties import Client, Debtor
+from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import (
     ActionItem,
     ActionStatus,
@@ -48,6 +50,10 @@ _WHY_NL = {"credited": "gecrediteerd", "withdrawn": "ingetrokken"}
 _WHY_EN = {"credited": "credited", "withdrawn": "withdrew"}
 
 
+if TYPE_CHECKING:
+    from shared.services.ledger.service import LedgerService
+
+
 class CaseService:
     def __init__(self, repos: Repositories, messaging: MessagingService, clock: Clock) -> None:
         self.repos = repos
@@ -55,6 +61,9 @@ class CaseService:
         self.clock = clock
         # ends the agency's plans on a withdrawn case (set by the container; agencyplan26)
         self.plans_withdrawn: Callable[[Client, Case], object] | None = None
+        # the claims' ledger (set by the dunning service): a business claim withdrawn keeps
+        # the hand-over as its sommatie (:meth:`_hand_over_kept`)
+        self.ledger: LedgerService | None = None
 
     def hand_over(
         self,
@@ -178,12 +187,41 @@ class CaseService:
         # the agency's plan on it ends before its invoices go back (a repeat ends none twice)
         if self.plans_withdrawn is not None:
             self.plans_withdrawn(client, case)
+        self._hand_over_kept(client, case)  # before the release: a retry still finds it
         for number in case.invoice_numbers:
             if (
                 self._open_case_holding(agency_id, client.client_id, case.debtor_number, number)
                 is None
             ):
                 self._release(client.client_id, number)
+
+    def _hand_over_kept(self, client: Client, case: Case) -> None:
+        """A business's claim handed over by the run owes the collection costs from the
+        hand-over (newfix26: no reminder is needed, 6:96 lid 4 BW; the costs were made in
+        engaging collection while he was in default). Withdrawn, the case's invoices lose
+        ``handed_over_to`` and with it that day: the costs fell away, and a client collecting
+        again claimed none of them (newfix26 F6). They are damage already suffered, not undone
+        by the client taking collection back: the hand-over day is kept as the claim's
+        sommatie day (the ledger's letter day, which a business owes the costs from), unless
+        the claim has a letter day already. A consumer's costs rest on his 14-day letter and
+        are untouched; a case handed over by hand (no step day) owed none from it."""
+        if self.ledger is None:
+            return
+        found = self.repos.debtors.get(client.client_id, case.debtor_number)
+        if found is None or found[0].kind is DebtorKind.B2C or client.client_bears_costs:
+            return
+        stored = self.repos.invoices.get_many(client.client_id, list(case.invoice_numbers))
+        for number in sorted(stored):
+            invoice = stored[number].invoice
+            if invoice.handed_over_to != case.agency_id or invoice.dunning_step_on is None:
+                continue
+            header = self.ledger.ledger.header(client.client_id, case.debtor_number, number)
+            if header is not None and header.fourteen_day_letter_on is not None:
+                continue
+            interest_from = header.interest_from if header is not None else None
+            day = max(default_from(invoice.due_date, interest_from), invoice.dunning_step_on)
+            self.ledger.set_imported_dates(client.client_id, case.debtor_number, number, day,
+                                           interest_from)  # fmt: skip
 
     def _item(self, item: ActionItem) -> None:
         # once: added by an earlier attempt
@@ -532,9 +570,12 @@ class CaseService:
         """A dispute on an invoice of an open case raised (``reason``) or ended (None), by
         the client or by the debtor in the portal (cm24 F2): the agency collects it outside
         Inning, so it must stop while the dispute is looked into and may go on after. Told
-        once per dispute or end on a day (the keys are made from them). An end's ``retry``
-        (the invoice found not disputed: a first attempt cut off, or never disputed) is told
-        only to an agency that was told of a dispute on it."""
+        once per dispute and once per end, whatever day a retry comes: keyed by the case's
+        dispute news so far, not by the day (a request cut off before midnight and sent again
+        after it told the agency twice: disputes27). A raise is the one after the ends told
+        (with its reason); an end is the end of the disputes told, and told only while one
+        is not told ended. An end's ``retry`` (the invoice found not disputed: a first attempt
+        cut off, or never disputed) is told only to an agency that was told of a dispute."""
         stored = self.repos.invoices.get(client.client_id, number)
         agency_id = stored.invoice.handed_over_to if stored is not None else None
         if stored is None or agency_id is None:
@@ -544,12 +585,9 @@ class CaseService:
         if found is None:
             return
         case, name = found[0], case_name(found[0].client_id, found[0].debtor_number)
-        if reason is None and retry and not self._told_disputed(case, number):
-            return
-        day = amsterdam_date(self.clock.now())
-        what = "dispute" if reason is not None else "dispute-ended"
-        key = hashlib.sha256(f"{number}|{what}|{day}|{reason or ''}".encode()).hexdigest()[:10]
+        disputes, ends = self._dispute_news(case, number)
         if reason is not None:
+            key = _digest(f"{number}|dispute|{ends}|{reason}")
             self._tell_case_news(
                 client, case, invoice, "case_invoice_disputed", f"disputed-{key}",
                 f"Invoice {number} of case {case.case_id} (debtor {case.debtor_number}) is "
@@ -560,6 +598,11 @@ class CaseService:
                 f"Invoice {number} of case {case.case_id} disputed; the agency was told",
             )  # fmt: skip
             return
+        if retry and not disputes:
+            return
+        key = _digest(f"{number}|dispute-ended|{disputes}")
+        if ends >= max(disputes, 1) and not self._has_news(case, f"dispute-ended-{key}"):
+            return  # every dispute told is told ended (under a key of before disputes27 too)
         self._tell_case_news(
             client, case, invoice, "case_invoice_dispute_ended", f"dispute-ended-{key}",
             f"{client.name} ended the dispute on invoice {number} of case {case.case_id} "
@@ -570,31 +613,39 @@ class CaseService:
             f"Dispute on invoice {number} of case {case.case_id} ended; the agency was told",
         )  # fmt: skip
 
-    def _told_disputed(self, case: Case, number: str) -> bool:
-        """Whether the agency has an item of a dispute on invoice ``number`` of ``case``: its
-        id starts with the case's and "-disputed-" (:meth:`dispute_told`), so one range of
-        the agency's partition is read (the case's dispute items), not all its items of the
-        kind page by page as before (cases26)."""
+    def _dispute_news(self, case: Case, number: str) -> tuple[int, int]:
+        """How many disputes on invoice ``number`` of ``case`` the agency was told of, and how
+        many ends: the ids of both start with the case's and "-dispute" (:meth:`dispute_told`),
+        so one range of the agency's partition is read (the case's dispute news), not all its
+        items of the kinds page by page (cases26)."""
         from shared.adapters.tables import schema
         from shared.adapters.tables.keys import encode
         from shared.adapters.tables.records_repo import ActionRepository
         from shared.ports.tables import prefix_range
 
-        span = prefix_range(f"{case.case_id}-disputed-")
+        span = prefix_range(f"{case.case_id}-dispute")
         continuation: str | None = None
+        disputes = ends = 0
         while True:
             page = self.repos.store.query(
                 schema.ACTIONS, pk=encode(agency_scope(case.agency_id)), rk_range=span,
                 continuation=continuation,
             )  # fmt: skip
-            items = [ActionRepository.from_row(r) for r in page.rows]
-            if any(
-                i.kind == "case_invoice_disputed" and number in i.invoice_numbers for i in items
-            ):
-                return True
+            for item in (ActionRepository.from_row(r) for r in page.rows):
+                if number in item.invoice_numbers:
+                    disputes += item.kind == "case_invoice_disputed"
+                    ends += item.kind == "case_invoice_dispute_ended"
             continuation = page.continuation
             if not continuation:
-                return False
+                return disputes, ends
+
+    def _has_news(self, case: Case, what: str) -> bool:
+        """Whether the agency's item ``what`` of ``case`` is written: a retry cut off after it
+        finishes the contact entry and the mail."""
+        return (
+            self.repos.actions.get(agency_scope(case.agency_id), f"{case.case_id}-{what}")
+            is not None
+        )
 
     def _tell_case_news(
         self,
@@ -805,6 +856,10 @@ def _parts(payment: Payment, number: str) -> dict[str, Cents]:
         if a.invoice_number == number and a.component in parts:
             parts[a.component] += a.amount
     return parts
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
 def _key(number: str, payment: Payment) -> str:

@@ -628,7 +628,7 @@ def book_pending(
         why = f"{AGAIN_ON} {pending.received_on.isoformat()} ({pending.payment_id})"
         replaced = payments.repos.payments.get(client.client_id, pending.replaces)
         # all of it booked again on another day: the same payment, corrected (money26);
-        # less of it: the books took the rest back, which is told as taken back
+        # less of it: the books took the rest back, told as that part taken back (one item)
         same: Replacement | None = Replacement(pending.payment_id, pending.received_on, False)
         if not pending.amount:  # the whole receipt taken back: nothing booked again
             why = f"{NO_LONGER} {format_eur_nl(pending.reported)} paid on invoice {number}"
@@ -636,7 +636,7 @@ def book_pending(
         elif replaced is not None and replaced.amount != pending.amount:
             why = (f"{NO_LONGER} {format_eur_nl(pending.reported)} paid: "
                    f"{format_eur_nl(pending.amount)} of it {why}")  # fmt: skip
-            same = None
+            same = Replacement(pending.payment_id, pending.received_on, False, pending.amount)
         reversed_ = payments.reverse(client, pending.replaces, why, tell=False, replaced_by=same)
         if not pending.amount:
             taken = reversed_ or payments.repos.payments.get(client.client_id, pending.replaces)

@@ -8,7 +8,7 @@ Consumption instance pays every import before its first request). To add a servi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -181,7 +181,9 @@ class Services:
         payments.corrected_listener = lambda client, payment, replacement: self._receipt_corrected(
             client, payment, replacement
         )
-        payments.reversed_listener = lambda client, numbers: self._money_taken_back(client, numbers)
+        payments.reversed_listener = lambda client, numbers, on: self._money_taken_back(
+            client, numbers, on
+        )
         return payments
 
     def _booked_on_invoices(
@@ -194,7 +196,7 @@ class Services:
         from shared.services.paid_items import close_paid_items_told
 
         self.dunning.cases.money_told(client, invoices, payments)
-        close_paid_items_told(self.repos, client, invoices, self.clock.now())
+        close_paid_items_told(self.repos, client, invoices, self.clock.now(), self.payments.ledger)
 
     def _receipt_corrected(
         self, client: Client, payment: Payment, replacement: Replacement
@@ -203,13 +205,18 @@ class Services:
 
         receipt_corrected_told(self.dunning.cases, client, payment, replacement)
 
-    def _money_taken_back(self, client: Client, numbers: list[str]) -> None:
-        """A payment came back (a bank return, a chargeback, a refund): the ruling's filing
-        item follows it, and the invoices it reopened go back in the next daily run, which had
-        dropped them when they were paid (lawyer20 L3: a payment in full returned, and the
-        dunning never resumed)."""
+    def _money_taken_back(self, client: Client, numbers: list[str], on: date) -> None:
+        """A payment came back on ``on`` (a bank return, a chargeback, a refund): the ruling's
+        filing item follows it, the invoices it reopened go back in the next daily run, which
+        had dropped them when they were paid (lawyer20 L3: a payment in full returned, and the
+        dunning never resumed), and a consumer's dispute it had ended holds the costs until
+        14 days after ``on`` (review26 F6)."""
+        from shared.services.dispute_costs_paid import resume_after_take_back
+
         self.debtor_standing.money_taken_back(client, numbers)
         stored = self.repos.invoices.get_many(client.client_id, numbers)
+        for s in stored.values():
+            resume_after_take_back(self.payments.ledger, client.client_id, s.invoice, on)
         self.dunning.schedule_invoices(client.client_id, [s.invoice for s in stored.values()])
 
     @cached_property

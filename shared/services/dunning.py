@@ -204,6 +204,7 @@ class DunningService:
         self.cases = CaseService(repos, messaging, clock)
         # every amount a message shows comes from the ledger, with the rates in force
         self.ledger = LedgerService(repos, clock, rates)
+        self.cases.ledger = self.ledger  # a withdrawn business case keeps its costs day
         self.repos = repos
         self.messaging = messaging
         self.queues = queues

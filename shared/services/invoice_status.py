@@ -28,7 +28,7 @@ from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.ports.tables import TransactionFailed
-from shared.services.ended_items import close_dispute_items
+from shared.services.ended_items import close_dispute_items, waiting_items
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.invoice_change_lines import (
     RESOLVED,
@@ -408,6 +408,13 @@ class InvoiceStatusService:
 
     def _dispute_item(self, client: Client, invoice: Invoice, reason: str) -> None:
         now = self.clock.now()
+        running = self._waiting_dispute(client, invoice.number, reason.strip())
+        if running is not None:
+            # the same dispute sent again on a later day (a request cut off before midnight
+            # and retried after it, an answer lost): its item stands, and its costs hold is
+            # the day it was raised, not a second hold from today (disputes27)
+            self._hold_costs(client, invoice, amsterdam_date(running.created_at))
+            return
         self._hold_costs(client, invoice, amsterdam_date(now))
         # keyed by the dispute (the invoice, its reason, the Amsterdam day): the same request
         # sent again (an answer lost, a cut-off request retried) finds its item, or writes it
@@ -435,6 +442,17 @@ class InvoiceStatusService:
             if found is None or found[0].status is not ActionStatus.RESOLVED:
                 return  # told by an earlier attempt, still waiting
             again += 1
+
+    def _waiting_dispute(self, client: Client, number: str, said: str) -> ActionItem | None:
+        """The item of a dispute on invoice ``number`` in these words still waiting for a
+        person: the dispute is running (its end, a payment, a credit close its items)."""
+        for item in waiting_items(self.repos, client.client_id, "dispute"):
+            if (
+                number in item.invoice_numbers
+                and str(item.detail.get("reason", "")).strip() == said
+            ):
+                return item
+        return None
 
     def resolve_dispute(self, client: Client, number: str, author: str) -> Invoice:
         """The dispute is over, dunning resumes; the dispute's action item is resolved after

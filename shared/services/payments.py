@@ -59,6 +59,10 @@ class Replacement:
     payment_id: str
     received_on: date
     by_bank: bool
+    # less than the payment: only this much of it is booked in its place, the rest came back
+    # (the client's books took a part of a receipt back): told as that part taken back, once
+    # (money26 left it told as the whole taken back and the rest received, two items)
+    amount: Cents | None = None
 
 
 class PrincipalFirst(Protocol):
@@ -95,7 +99,9 @@ class PaymentService:
         # told after a payment came back, besides the listeners: a return is rare, so what it
         # must not miss may be read whatever the client read before says (a storno of money
         # received under a ruling that ended since: law15b #5)
-        self.reversed_listener: Callable[[Client, list[str]], None] | None = None
+        # with the day the money came back (the day stored on the payment, the same on a
+        # redelivery): a consumer's dispute costs hold resumes from it (review26 F6)
+        self.reversed_listener: Callable[[Client, list[str], date], None] | None = None
         # told the invoices a booking wrote, as it wrote them (no read for it): a case whose
         # last invoice this paid closes its item at once (case_items, booked24). A statement
         # window tells it the invoices it wrote, as it tells the listeners. With them the
@@ -312,12 +318,16 @@ class PaymentService:
         if payment.reversed:
             self.repos.payments.days.repair(payment)  # as in book: a crash may have left it out
             self._tell(client, numbers)  # as in book: a redelivery tells the listeners again
-            self._tell_taken_back(client, numbers)
+            back_on = payment.reversed_on or on or amsterdam_date(self.clock.now())
+            self._tell_taken_back(client, numbers, back_on)
             # a crash may have cut it off
             self._tell_returned(client, payment, reason, replaced_by)
             return payment
         self._tell(client, [a.invoice_number for a in payment.allocations])
-        self._tell_taken_back(client, [a.invoice_number for a in payment.allocations])
+        assert reversed_.reversed_on is not None  # set just above
+        self._tell_taken_back(
+            client, [a.invoice_number for a in payment.allocations], reversed_.reversed_on
+        )
         self._tell_returned(client, payment, reason, replaced_by)
         return reversed_
 
@@ -333,9 +343,9 @@ class PaymentService:
         elif self.taken_back_listener is not None:
             self.taken_back_listener(client, payment)
 
-    def _tell_taken_back(self, client: Client, invoice_numbers: list[str]) -> None:
+    def _tell_taken_back(self, client: Client, invoice_numbers: list[str], on: date) -> None:
         if self.reversed_listener is not None:
-            self.reversed_listener(client, sorted(set(invoice_numbers)))
+            self.reversed_listener(client, sorted(set(invoice_numbers)), on)
 
     def _tell_reversed(
         self, client: Client, payment: Payment, numbers: list[str], reason: str, tell: bool

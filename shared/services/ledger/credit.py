@@ -99,7 +99,7 @@ def follow_ledger(
     # leaves it to the daily run, as at a booking
     from shared.services.paid_items import close_paid_items_told
 
-    close_paid_items_told(ledger.repos, client, list(followed.values()), ledger.clock.now())
+    close_paid_items_told(ledger.repos, client, list(followed.values()), ledger.clock.now(), ledger)
 
 
 def _follow(

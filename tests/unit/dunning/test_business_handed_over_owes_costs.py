@@ -62,3 +62,22 @@ def test_a_business_claim_handed_over_without_a_letter_owes_the_staffel(world):
     for number, owed in (("2026-0061", "150.00"), ("2026-0062", "40.00"), ("2026-0063", "0.00")):
         claim = a.call("GET", f"/v1/clients/C1/invoices/{number}/claim", on="2026-11-10").body
         assert claim["open"]["costs"] == owed, (number, claim["open"])
+
+
+def test_a_business_case_withdrawn_keeps_the_costs_of_its_hand_over(world):
+    """newfix26 F6: withdrawn, the case's invoices lost ``handed_over_to`` and with it the
+    costs day: K061's 150.00 fell to 0.00 and the client collecting again claimed none. The
+    costs were made in engaging collection while the business was in default (6:96 lid 2 sub
+    c, lid 4 BW): the client taking the case back does not undo them. A consumer's claim,
+    without a 14-day letter, still owes none."""
+    a = _run(world)
+    cases = {c["debtor_number"]: c for c in a.call("GET", "/v1/cases").body["items"]}
+    for debtor in ("K061", "P1"):
+        reply = a.call("POST", f"/v1/cases/{cases[debtor]['case_id']}/withdraw",
+                       {"reason": "de klant int zelf"})  # fmt: skip
+        assert reply.status == 200, reply.body
+    claim = a.call("GET", "/v1/clients/C1/invoices/2026-0061/claim", on="2026-11-20").body
+    assert claim["open"]["costs"] == "150.00", claim["open"]  # was 0.00 after the withdrawal
+    assert claim["costs_owed_from"] == "2026-11-03"
+    consumer = a.call("GET", "/v1/clients/C1/invoices/2026-0063/claim", on="2026-11-20").body
+    assert consumer["open"]["costs"] == "0.00"
