@@ -681,6 +681,11 @@ _TITLES = shapes(
                    f"factuur {m[3]} van zaak {_case(m[4])}{_debtor(m[4], m[5])}, gemeld als ontvangen op "
                    f"{m[8]}-{m[7]}-{m[6]}: {_corrected_how_nl(m[9])}. Het is dezelfde betaling: er is niets "
                    "teruggedraaid, vorder dit bedrag niet opnieuw."),
+        (r"^Partly taken back: of the payment of EUR (\S+) that (.+) received itself on invoice (\S+) of case (\S+) \(debtor (\S+)\) on (\d{4})-(\d\d)-(\d\d), EUR (\S+) was taken back and EUR (\S+) stands: collect EUR (\S+) again, not more\.$",
+         lambda m: f"Deels teruggedraaid: van de betaling van {_plain_eur_nl(m[1])} die {m[2]} rechtstreeks "
+                   f"ontving op factuur {m[3]} van zaak {_case(m[4])}{_debtor(m[4], m[5])} op {m[8]}-{m[7]}-{m[6]} "
+                   f"is {_plain_eur_nl(m[9])} teruggedraaid en blijft {_plain_eur_nl(m[10])} staan: vorder "
+                   f"{_plain_eur_nl(m[11])} weer, niet meer."),
         (r"^Invoice (\S+) of case (\S+) \(debtor (\S+)\) is disputed: (.*)\. Stop collecting it until (.+) ends the dispute\.$",
          lambda m: f"Factuur {m[1]} van zaak {_case(m[2])}{_debtor(m[2], m[3])} wordt betwist: {m[4]}. "
                    f"Int haar niet verder tot {m[5]} de betwisting beëindigt."),

@@ -41,6 +41,12 @@ def test_the_case_news_reads_dutch():
             f"van zaak {name}, gemeld als ontvangen op 20-01-2027: zij is opnieuw geboekt op "
             "18-01-2027, de dag uit de boekhouding van Tulp. Het is dezelfde betaling: er is niets "
             "teruggedraaid, vorder dit bedrag niet opnieuw.",
+        f"Partly taken back: of the payment of EUR 100.00 that Tulp received itself on invoice "
+        f"TF-101 of case {case_id} (debtor K101) on 2027-01-20, EUR 40.00 was taken back and EUR "
+        "60.00 stands: collect EUR 40.00 again, not more.":
+            "Deels teruggedraaid: van de betaling van € 100,00 die Tulp rechtstreeks ontving op "
+            f"factuur TF-101 van zaak {name} op 20-01-2027 is € 40,00 teruggedraaid en blijft "
+            "€ 60,00 staan: vorder € 40,00 weer, niet meer.",
         f"Invoice TF-101 of case {case_id} (debtor K101) is disputed: nooit geleverd. Stop "
         "collecting it until Tulp ends the dispute.":
             f"Factuur TF-101 van zaak {name} wordt betwist: nooit geleverd. Int haar niet verder "
@@ -60,6 +66,9 @@ def test_the_case_news_reads_dutch():
         f"Invoice TF-101 of case {case_id}: EUR 500.00 received by the client taken back; the agency was told":
             f"Factuur TF-101 van zaak {name}: € 500,00 door de opdrachtgever ontvangen teruggedraaid; "
             "het incassobureau is ingelicht",
+        f"Invoice TF-101 of case {case_id}: EUR 40.00 of EUR 100.00 received by the client taken back; the agency was told":
+            f"Factuur TF-101 van zaak {name}: € 40,00 van € 100,00 door de opdrachtgever ontvangen "
+            "teruggedraaid; het incassobureau is ingelicht",
         f"Invoice TF-101 of case {case_id}: EUR 425.70 received by the client corrected (the same payment); the agency was told":
             f"Factuur TF-101 van zaak {name}: € 425,70 door de opdrachtgever ontvangen gecorrigeerd "
             "(dezelfde betaling); het incassobureau is ingelicht",
