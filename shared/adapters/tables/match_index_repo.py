@@ -192,7 +192,7 @@ class MatchIndexRepository:
         Read after the caller's invoice write, and the build marks before it reads: an invoice
         written before the mark is in the build's read, one written after finds the mark and
         writes its own rows. One point read until the marker is seen, none after (cached)."""
-        if client_id in self._kept:
+        if client_id in self._kept or client_id in self._built:
             return True
         if self.store.get(MATCH_INDEX, encode(client_id), BUILT) is None:
             return False
@@ -391,6 +391,8 @@ class MatchIndexRepository:
             return False
         marker = self.store.get(MATCH_INDEX, encode(client_id), BUILT)
         version = _version(marker)
+        if marker is not None:  # built or begun: kept, the writers ask no more
+            self._kept.add(client_id)
         if marker is not None and version == BUILDING:  # a first build that did not finish
             marker = None
         if version >= VERSION:

@@ -146,3 +146,19 @@ def test_a_reply_quoting_a_kenmerk_finds_its_debtor_without_a_statement(world: A
     assert [(h.debtor_number, h.evidence) for h in hits if h.evidence is Evidence.REFERENCE] == [
         ("D2", Evidence.REFERENCE)
     ]
+
+
+def test_a_statement_on_a_built_index_asks_for_it_once(world: Any) -> None:
+    """The statement's build check reads the marker; its writers then ask no more (a second
+    read of it a file was 0.05 requests a line in statement_small)."""
+    setup(world)
+    cid = _client_id(world)
+    repos = world.services.repos
+    MatchIndexRepository(repos.store).ensure_built(
+        cid, lambda: repos.invoices.open_invoices(cid), lambda: []
+    )  # another worker built it
+    index = repos.invoices.match_index
+    assert not index.ensure_built(cid, lambda: [], lambda: [])  # one read: built
+    before = repos.store.requests
+    assert index.kept(cid)
+    assert repos.store.requests == before
