@@ -25,17 +25,9 @@ def test_a_crash_between_the_build_marker_and_its_repair():
         return False
 
     world.plan.rule(credit_before_index_write, "reset")
-    # the build's marker is written, then the worker dies. The build's only plain upserts on
-    # MatchIndex are its two marks: "begun" before its read (perf27), "built" last
-    marks: list[str] = []
-
-    def built_mark(op: str, target: str) -> bool:
-        if op == "upsert" and target == MATCH_INDEX:
-            marks.append(op)
-            return len(marks) == 2
-        return False
-
-    world.plan.rule(built_mark, "crash_after")
+    # the build's marker (the only plain upsert on MatchIndex: its "begun" mark is an insert)
+    # is written, then the worker dies
+    world.plan.rule(lambda op, target: op == "upsert" and target == MATCH_INDEX, "crash_after")
     world.plan.enabled = True
     w._deliver(world, data)
     world.plan.enabled = False

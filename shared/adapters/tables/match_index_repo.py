@@ -65,6 +65,7 @@ from shared.domain.statements.matching import (
 )
 from shared.ports.tables import (
     MAX_BATCH,
+    Conflict,
     Op,
     OpKind,
     Row,
@@ -408,8 +409,10 @@ class MatchIndexRepository:
                 return True
         fresh, present = marker is None, set[str]()
         if fresh:  # marked before the read: the writers index what lands after it (kept)
-            self._mark(client_id, 0, BUILDING)
             self._kept.add(client_id)
+            if not self._begin(client_id):  # another worker built it meanwhile
+                self._built.add(client_id)
+                return False
             present = self._row_keys(client_id)
         known = {d.number: d for d in debtors()} if debtors is not None else None
         read = list(open_invoices())
@@ -426,6 +429,18 @@ class MatchIndexRepository:
         if known is not None:
             self._built.add(client_id)
         return True
+
+    def _begin(self, client_id: str) -> bool:
+        """Mark a first build begun (:data:`BUILDING`), never over another's marker: False
+        when another worker's build has finished since this one read none (nothing to do). A
+        marker still "begun" (a build running or one that died) is built over: idempotent."""
+        try:
+            self.store.insert(
+                MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": 0, "Version": BUILDING})
+            )
+            return True
+        except Conflict:
+            return _version(self.store.get(MATCH_INDEX, encode(client_id), BUILT)) < VERSION
 
     def _row_keys(self, client_id: str) -> set[str]:
         """The keys of every index row the client's partition holds (the markers aside)."""
