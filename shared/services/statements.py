@@ -88,7 +88,7 @@ from shared.domain.statements.parse import parse_statement_file
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.account_ownership import AccountOwnership
-from shared.services.known_payers import every_debtor_learning
+from shared.services.match_index_ready import ensure_match_index
 from shared.services.payments import PaymentService
 from shared.services.plan_designation import PlanMemo, plan_designation
 from shared.services.plans.agency_party import clients_of_agency_plans
@@ -711,13 +711,8 @@ class StatementService:
     def _lookups(
         self, clients: list[Client], *, pooled: bool, plans: PlanMemo | None = None
     ) -> Lookups:
-        invoices = self.repos.invoices
         for c in clients:
-            load = partial(invoices.open_invoices, c.client_id)
-            # every debtor read for a build also has its own IBANs learned as known payers
-            debtors = partial(every_debtor_learning, self.repos, c.client_id)
-            if invoices.match_index.ensure_built(c.client_id, load, debtors):
-                log.info("matching index built for client %s", c.client_id)
+            ensure_match_index(self.repos, c.client_id)
         parts = [ClientLookups(self.repos, c, prefixed=pooled) for c in clients]
         for part in parts:  # the plans read already to choose the clients are not read again
             part.plans_by_reference.update(

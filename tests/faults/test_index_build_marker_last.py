@@ -25,7 +25,8 @@ def test_a_crash_between_the_build_marker_and_its_repair():
         return False
 
     world.plan.rule(credit_before_index_write, "reset")
-    # the build's marker (the only plain upsert on MatchIndex) is written, then the worker dies
+    # the build's marker (the only plain upsert on MatchIndex: its "begun" mark is an insert)
+    # is written, then the worker dies
     world.plan.rule(lambda op, target: op == "upsert" and target == MATCH_INDEX, "crash_after")
     world.plan.enabled = True
     w._deliver(world, data)

@@ -10,10 +10,12 @@ from datetime import date
 from shared.adapters.tables.debtor_open_invoices import read_open_of_debtor
 from shared.domain.invoices import Invoice
 from shared.domain.statements.matching import OpenInvoice
+from tests.support.match_index import keep_index
 
 
 def test_the_index_follows_every_write(repos):
     client = f"c{uuid.uuid4().hex[:8]}"
+    keep_index(repos.store, client)  # a statement met the client: its index is kept
     inv = Invoice(client, "F2024-01483", "D1", date(2024, 1, 1), date(2024, 2, 1), 12_100,
                   payment_reference="5000056789012345")  # fmt: skip
     index = repos.invoices.match_index
@@ -34,6 +36,7 @@ def test_the_index_follows_every_write(repos):
 
 def test_a_lookup_is_one_request_whatever_the_portfolio(repos):
     client = f"c{uuid.uuid4().hex[:8]}"
+    keep_index(repos.store, client)  # a statement met the client: its index is kept
     for n in range(150):
         inv = Invoice(
             client, f"F{n:05d}", f"D{n % 7}", date(2024, 1, 1), date(2024, 2, 1), 1_000 + n
@@ -50,6 +53,7 @@ def test_a_lookup_is_one_request_whatever_the_portfolio(repos):
 
 def test_a_stale_index_is_repaired(repos):
     client = f"c{uuid.uuid4().hex[:8]}"
+    keep_index(repos.store, client)  # a statement met the client: its index is kept
     inv = Invoice(client, "F1", "D1", date(2024, 1, 1), date(2024, 2, 1), 5_000)
     repos.invoices.save(inv, None)
     index = repos.invoices.match_index
@@ -123,6 +127,7 @@ def test_a_debtor_renamed_or_of_another_kind_has_its_open_rows_written_again(rep
     from shared.domain.parties import Debtor, DebtorKind
 
     client = f"c{uuid.uuid4().hex[:8]}"
+    keep_index(repos.store, client)  # a statement met the client: its index is kept
     before = Debtor(client, "D1", DebtorKind.B2C, "Jan de Vries")
     repos.debtors.save(before, None)
     open_ = Invoice(client, "F1", "D1", date(2024, 1, 1), date(2024, 2, 1), 4_200)
@@ -150,6 +155,7 @@ def test_a_write_that_leaves_the_rows_as_they_are_reads_no_debtor(repos, monkeyp
     from shared.domain.parties import Debtor, DebtorKind
 
     client = f"c{uuid.uuid4().hex[:8]}"
+    keep_index(repos.store, client)  # a statement met the client: its index is kept
     repos.debtors.save(Debtor(client, "D1", DebtorKind.B2B, "Bakker BV"), None)
     inv = Invoice(client, "F1", "D1", date(2024, 1, 1), date(2024, 2, 1), 5_000)
     index = repos.invoices.match_index

@@ -387,10 +387,14 @@ class InvoiceRepository:
         the one stored. A writer still between its
         invoice and its index write brings the rows to the same state after us.
         The open sums move by the caller's changes: deltas commute, each writer moves its own."""
-        self._index(client_id, changes, debtors)
         # only an invoice whose rows this wrote or deleted can have had another writer's undone
-        # (an update of the description or a dunning step costs no read)
+        # (an update of the description or a dunning step costs no read); a client whose
+        # index is not kept (no statement met it yet) has none written nor read back
         touched = sorted({new.number for old, new in changes if rows_change(old, new)})
+        if touched and not self.match_index.kept(client_id):
+            touched = []
+        else:
+            self._index(client_id, changes, debtors)
         current = self.get_many(client_id, touched) if touched else {}
         moved = [
             (new, current[new.number].invoice)

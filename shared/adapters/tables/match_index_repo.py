@@ -28,6 +28,12 @@ written again before the debtor itself (:meth:`MatchIndexRepository.debtor_chang
 the import, the only place a debtor's name or kind changes). A row without a kind (an index
 built before) still has its debtor read, as before.
 
+The index is kept only for a client whose statements (or replies quoting a betalingskenmerk)
+were matched: it is built the first time one meets the client (:meth:`MatchIndexRepository.
+ensure_built`, which marks the client before it reads), and until then the invoices' writers
+write no rows (:meth:`MatchIndexRepository.kept`; perf27: an import of a client without
+statements writes five rows an open invoice, not eight).
+
 The invoice repository keeps it current wherever an invoice row is written (import, payment,
 credit, withdrawal, dispute): the rows of the old state that the new state lacks are deleted,
 the new state's rows written, in entity-group transactions. Writing it after the invoice's own
@@ -59,6 +65,7 @@ from shared.domain.statements.matching import (
 )
 from shared.ports.tables import (
     MAX_BATCH,
+    Conflict,
     Op,
     OpKind,
     Row,
@@ -79,6 +86,7 @@ BUILT = "~built"  # marker row: this client's open invoices have been indexed
 # debtors' own IBANs as known payers (shared/services/known_payers.py), once per client; 5: no
 # ``d|`` rows (an index of version 4 has them deleted, the rest kept as it is)
 VERSION = 5
+BUILDING = -1  # the marker's version while a first build runs (perf27): the index is kept
 SHAPED = 4  # from this version on the rows are today's but for the d| rows to delete
 LEGACY_DEBTOR = "d|"  # the prefix of the rows versions 1 to 4 wrote per open invoice
 RANGE_LIMIT = RANGE_CAP  # a lookup reads at most this many rows (a full page: no auto-booking)
@@ -150,6 +158,9 @@ class MatchIndexRepository:
         # with the app stopped, docs/operations.md section 7; a new VERSION is a new deploy),
         # so a statement after the first one a worker books for a client reads it no more
         self._built: set[str] = set()
+        # clients whose index is kept (a marker, built or being built, read or written): the
+        # writers index their invoices; a marker is never deleted while the app runs
+        self._kept: set[str] = set()
 
     # -- maintenance -------------------------------------------------------------------------
     def update(
@@ -163,6 +174,8 @@ class MatchIndexRepository:
         has them, else read here (one batched read of the debtors missing)."""
         ops: list[Op] = []
         changes = list(changes)
+        if not any(rows_change(old, new) for old, new in changes) or not self.kept(client_id):
+            return
         known = self._with_debtors(client_id, changes, debtors or {})
         for old, new in changes:
             # the old state's rows as written (with the same debtor): unchanged ones stay
@@ -170,6 +183,22 @@ class MatchIndexRepository:
             after = index_rows(new, known.get(new.debtor_number))
             ops += _moving(before, after)
         self._write(ops)
+
+    def kept(self, client_id: str) -> bool:
+        """Whether the client's index is kept: built, or its first build begun (the marker
+        row). A client none of whose statements or replies was ever matched has no index, and
+        its invoices' writers write no rows (perf27: three of an open invoice's eight rows);
+        the first statement or reply quoting a kenmerk builds it (:meth:`ensure_built`).
+
+        Read after the caller's invoice write, and the build marks before it reads: an invoice
+        written before the mark is in the build's read, one written after finds the mark and
+        writes its own rows. One point read until the marker is seen, none after (cached)."""
+        if client_id in self._kept or client_id in self._built:
+            return True
+        if self.store.get(MATCH_INDEX, encode(client_id), BUILT) is None:
+            return False
+        self._kept.add(client_id)
+        return True
 
     def _with_debtors(
         self,
@@ -353,11 +382,20 @@ class MatchIndexRepository:
         note, a payment, an import: their own index writes undone). So once written, the
         open invoices (and debtors) are read again and the rows of those that moved are
         brought from the version written to the one stored: one more read of each, once per
-        build. A writer still between its invoice and its index write ends the same."""
+        build. A writer still between its invoice and its index write ends the same.
+
+        A first build marks the client (:data:`BUILDING`) before it reads: from then on the
+        invoices' writers keep their rows (:meth:`kept`). Rows left by writers before perf27
+        (which indexed every client) and no longer kept are deleted: one range read of the
+        partition's keys, a few for a client that had them."""
         if client_id in self._built:
             return False
         marker = self.store.get(MATCH_INDEX, encode(client_id), BUILT)
-        version = int(marker.data.get("Version") or 1) if marker is not None else 0
+        version = _version(marker)
+        if marker is not None:  # built or begun: kept, the writers ask no more
+            self._kept.add(client_id)
+        if marker is not None and version == BUILDING:  # a first build that did not finish
+            marker = None
         if version >= VERSION:
             self._built.add(client_id)
         if marker is not None and (debtors is None or version >= VERSION):
@@ -369,9 +407,20 @@ class MatchIndexRepository:
                 self._mark(client_id, max(rows_before - dropped, 0), VERSION)
                 self._built.add(client_id)
                 return True
+        fresh, present = marker is None, set[str]()
+        if fresh:  # marked before the read: the writers index what lands after it (kept)
+            self._kept.add(client_id)
+            if not self._begin(client_id):  # another worker built it meanwhile
+                self._built.add(client_id)
+                return False
+            present = self._row_keys(client_id)
         known = {d.number: d for d in debtors()} if debtors is not None else None
         read = list(open_invoices())
         rows = self.rebuild(client_id, read, known, mark=False)
+        if fresh:  # rows a writer left before perf27 and stopped keeping: stale, they go
+            wanted = {rk for inv in read for rk in index_rows(inv)}
+            pk = encode(client_id)
+            self._write([Op(OpKind.DELETE, Row(pk, rk)) for rk in sorted(present - wanted)])
         known_now = {d.number: d for d in debtors()} if debtors is not None else None
         self._settle_build(client_id, read, known or {}, list(open_invoices()), known_now or {})
         # the marker last: a crash or outage before it (in the repair too) builds again on the
@@ -380,6 +429,23 @@ class MatchIndexRepository:
         if known is not None:
             self._built.add(client_id)
         return True
+
+    def _begin(self, client_id: str) -> bool:
+        """Mark a first build begun (:data:`BUILDING`), never over another's marker: False
+        when another worker's build has finished since this one read none (nothing to do). A
+        marker still "begun" (a build running or one that died) is built over: idempotent."""
+        try:
+            self.store.insert(
+                MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": 0, "Version": BUILDING})
+            )
+            return True
+        except Conflict:
+            return _version(self.store.get(MATCH_INDEX, encode(client_id), BUILT)) < VERSION
+
+    def _row_keys(self, client_id: str) -> set[str]:
+        """The keys of every index row the client's partition holds (the markers aside)."""
+        rows = all_rows(self.store, MATCH_INDEX, pk=encode(client_id), rk_range=("", "~"))
+        return {row.rk for row in rows}
 
     def drop_debtor_rows(self, client_id: str) -> int:
         """Delete the client's ``d|`` rows (versions 1 to 4 wrote one per open invoice; nothing
@@ -423,6 +489,15 @@ class MatchIndexRepository:
             )
             ops += _moving(before, after)
         self._write(ops)
+
+
+def _version(marker: Row | None) -> int:
+    """The marker's version: 0 without one, :data:`BUILDING` for a first build begun (1 for a
+    marker of the first version, which wrote none)."""
+    if marker is None:
+        return 0
+    version = marker.data.get("Version")
+    return 1 if version is None else int(version)
 
 
 def _moving(before: dict[str, Row], after: dict[str, Row]) -> list[Op]:

@@ -16,6 +16,7 @@ from shared.domain.inbound.matching import Evidence, Hit
 from shared.domain.inbound.text import SplitText, number_tokens
 from shared.domain.parties import Client
 from shared.domain.references.finder import ReferenceKind, find_references
+from shared.services.match_index_ready import ensure_match_index
 from shared.services.messaging import MESSAGE_ID
 from shared.services.repositories import Repositories
 
@@ -158,6 +159,8 @@ class CandidateFinder:
                         )
                     )
             for client_id in sorted(clients):
+                # an index is kept only once something reads it (perf27): built here if none
+                ensure_match_index(self.repos, client_id)
                 for inv in self.match_index.by_reference(client_id, ref.value):
                     hits.append(
                         Hit(

@@ -26,6 +26,7 @@ from shared.domain.statements.mt940_writer import OutLine, write_mt940
 from shared.ports.tables import Row, all_rows, prefix_range
 from shared.services.statement_lookups import ClientLookups, PooledLookups
 from shared.services.statements_redo import _repair_index
+from tests.support.match_index import keep_index
 from tests.unit.api.conftest import debtor_row, invoice_row
 from tests.unit.plans.test_plan_reference_designates import _plan
 from tests.unit.services.test_statement_window import (
@@ -82,8 +83,14 @@ def test_an_import_a_payment_and_a_credit_write_no_debtor_row(world: Any) -> Non
     and every other maintainer of the index: a payment, a credit note."""
     a = setup(world)
     client = _client(world, a)
+    keep_index(world.services.repos.store, client.client_id)  # a statement met the client
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row("F3", "D1", amount="30.00", invoice_date="2025-03-01", due_date="2025-04-01"),
+    ]})  # fmt: skip
+    f3 = {r.rk.split("|")[0] for r in _index_rows(world, client.client_id) if "F3" in r.rk}
+    assert f3 == {"a", "t", "r"}  # the import's rows: amount, number tail, reference
     keys = {r.rk.split("|")[0] for r in _index_rows(world, client.client_id)}
-    assert keys == {"a", "t", "r"}  # F1 and F2: amount, number tail, reference
+    assert keys == {"a", "t", "r", "~built"}  # F1 and F2 as built, the marker
     assert _debtor_rows(world, client.client_id) == []
     world.services.payments.book(client, payment_id="p1", amount=5_000, received_on=PAID_ON,
                                  source=PaymentSource.BANK, invoice_numbers=["F2"])  # fmt: skip
@@ -186,6 +193,7 @@ def test_a_redone_line_repairs_the_index_without_debtor_rows(world: Any, number:
     are found by the invoice's keys (its amount's before the payment too), not a ``d|`` read.
     "ABC" has no digits and no reference of its own here: its amount's row is all it has."""
     a = setup(world)
+    keep_index(world.services.repos.store, _client(world, a).client_id)  # a statement met it
     a.call("POST", "/v1/clients/C1/invoices", {"items": [
         invoice_row(number, "D2", amount="300.00", invoice_date="2025-03-01",
                     due_date="2025-04-01")]})  # fmt: skip
@@ -278,6 +286,7 @@ def test_an_index_with_old_debtor_rows_books_the_same_and_loses_them(world: Any)
 def test_only_debtor_rows_are_dropped(world: Any) -> None:
     a = setup(world)
     client_id = a.call("GET", "/v1/clients/C1").body["client_id"]
+    keep_index(world.services.repos.store, client_id)  # a statement met the client
     _legacy(world, client_id)
     before = {r.rk for r in _index_rows(world, client_id) if not r.rk.startswith("d|")}
     index = world.services.repos.invoices.match_index

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
+from tests.support.match_index import keep_index
 from tests.unit.api.conftest import world  # noqa: F401
 from tests.unit.services.test_statement_window import (
     ACCOUNT,
@@ -21,6 +22,8 @@ from tests.unit.services.test_statement_window import (
 
 def test_a_line_paying_a_principal_plan_reads_the_plan_no_more_than_before(world: Any) -> None:  # noqa: F811
     a = setup(world)
+    client_id = a.call("GET", "/v1/clients/C1").body["client_id"]
+    keep_index(world.services.repos.store, client_id)  # a statement met it: index kept
     made = a.call("POST", "/v1/clients/C1/plans", {
         "debtor": "D1", "invoices": ["F1"], "include_costs": False, "start": "2025-03-31",
         "installments": 2,

@@ -19,6 +19,7 @@ from shared.domain.statements.matching import InvoiceIndex, MatchSettings, match
 from shared.ports.tables import Row
 from shared.services.repositories import Repositories
 from shared.services.statement_lookups import ClientLookups
+from tests.support.match_index import keep_index
 
 
 class CountingLookups(ClientLookups):
@@ -39,6 +40,7 @@ def test_storage_lookups_decide_like_the_memory_index():
     repos = Repositories.over(InMemoryTableStore())
     repos.ensure_tables()
     client = Client("c1", "a1", "C1", "Client")
+    keep_index(repos.store, "c1")  # a statement met the client: its index is kept (perf27)
     for debtor, name in {i.debtor: i.debtor_name for i in book.invoices}.items():
         repos.debtors.save(Debtor("c1", debtor, DebtorKind.B2B, name), None)
     for o in book.invoices:  # written as the import writes them: the index follows
