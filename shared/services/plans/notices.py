@@ -620,6 +620,48 @@ def new_schedule(plan: PaymentPlan, language: str) -> Notice:
     )  # fmt: skip
 
 
+def _disputed_in(plan: PaymentPlan) -> str:
+    """The invoices named in a dispute pause's reason ("dispute: F1, F2 disputed since ...")."""
+    return (plan.reason or "").removeprefix("dispute: ").split(" disputed since ")[0]
+
+
+def paused_for_dispute(plan: PaymentPlan, language: str) -> Notice:
+    """A plan paused because an invoice of it is disputed (review26 F4): nothing is asked or
+    collected while the dispute is looked into; he hears again when it runs on."""
+    numbers = _disputed_in(plan)
+    if language == "nl":
+        return Notice(
+            "Uw betalingsregeling is gepauzeerd",
+            (f"U heeft bezwaar gemaakt tegen factuur {numbers}. Zolang wij dat bekijken, is "
+             "uw betalingsregeling gepauzeerd: u hoeft de termijnen niet te betalen en wij "
+             "incasseren niets. U hoort van ons wanneer de regeling weer loopt; de termijnen "
+             "schuiven dan op met de tijd van de pauze.",),
+        )  # fmt: skip
+    return Notice(
+        "Your payment plan is paused",
+        (f"You disputed invoice {numbers}. While we look into it, your payment plan is "
+         "paused: you need not pay the installments and we collect nothing. We will tell you "
+         "when the plan runs again; its installments then move on by the time it was paused.",),
+    )  # fmt: skip
+
+
+def resumed_after_dispute(plan: PaymentPlan, language: str) -> Notice:
+    """The dispute ended: the plan runs again, its open installments moved on."""
+    if language == "nl":
+        return Notice(
+            "Uw betalingsregeling loopt weer",
+            ("Uw bezwaar is afgehandeld en uw betalingsregeling loopt weer. De termijnen die "
+             "nog openstaan zijn opgeschoven met de tijd van de pauze; dit is uw nieuwe schema:",
+             "\n".join(schedule_lines(plan.schedule, "nl"))),
+        )  # fmt: skip
+    return Notice(
+        "Your payment plan runs again",
+        ("Your dispute has been dealt with and your payment plan runs again. The installments "
+         "still open moved on by the time it was paused; this is your new schedule:",
+         "\n".join(schedule_lines(plan.schedule, "en"))),
+    )  # fmt: skip
+
+
 def lowered_while_paused(plan: PaymentPlan, language: str) -> Notice:
     """A paused plan lowered (an invoice credited or withdrawn): the debtor hears at once what
     it will ask, and that nothing is asked while it is paused."""

@@ -70,6 +70,7 @@ from shared.services.plans.direct_debit import (
     DirectDebitError,
     creditor_of,
 )
+from shared.services.plans.dispute_pause import held_since as dispute_held_since
 from shared.services.plans.lapse_figures import OwedOnLapse, owed_detail, pinned, unpinned
 from shared.services.plans.mollie_collection import MollieCollections
 from shared.services.sandbox_gate import require_approved
@@ -709,6 +710,14 @@ class PlanService:
             client, plan_id, author, "paused", lambda p: self._withdraw(client, p.pause(reason))
         )
 
+    def disputes_changed(self, client: Client, invoice_numbers: list[str]) -> None:
+        """A dispute was raised on, or ended for, these invoices: the plan that holds one
+        pauses while it is disputed and resumes, its dates moved on, when none is
+        (:mod:`dispute_pause`, review26 F4)."""
+        from shared.services.plans import dispute_pause
+
+        dispute_pause.follow(self, client, invoice_numbers)
+
     def hold_for_standing(self, client: Client, debtor_number: str) -> list[str]:
         """The debtor died, was declared bankrupt or entered the WSNP (or the bank says he
         died): each of his running plans is paused at once, its collections taken out of
@@ -1156,7 +1165,7 @@ class PlanService:
         breach, send the reminders that are due, and file the plan at its next date. The
         calendar row that brought the plan here (``row_on``; None when a payment brought it)
         is removed unless it is the plan's next date."""
-        from shared.services.plans import handover_end
+        from shared.services.plans import dispute_pause, handover_end
 
         found_client = self.repos.clients.get(client_id)
         if found_client is None or self.plans.get(client_id, plan_id) is None:
@@ -1240,6 +1249,8 @@ class PlanService:
                 finally:
                     self._working.plans = busy
             elif plan.status is PlanStatus.PAUSED:
+                if dispute_pause.resume_if_ended(self, client, plan):
+                    continue  # its dispute ended (a credit, a payment, a missed hook): resumed
                 try:
                     plan = self._follow_paused(client, plan, etag, today)
                     if plan.notice_to_tell:
@@ -2053,6 +2064,10 @@ class PlanService:
             return after + timedelta(days=7) if after < watch_until else None
         if plan.status is PlanStatus.PAUSED and plan.notice_to_tell:
             return after + timedelta(days=1)  # its lowering is told (once) tomorrow
+        if dispute_held_since(plan) is not None:
+            # paused by a dispute: looked at daily, so it resumes should the end of the
+            # dispute not have reached it (a cut-off request)
+            return after + timedelta(days=1)
         if plan.status not in RUNNING:
             return None
         if plan.activation_to_tell or plan.notice_to_tell:
