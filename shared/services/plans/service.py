@@ -73,6 +73,7 @@ from shared.services.plans.direct_debit import (
 from shared.services.plans.dispute_pause import held_since as dispute_held_since
 from shared.services.plans.lapse_figures import OwedOnLapse, owed_detail, pinned, unpinned
 from shared.services.plans.mollie_collection import MollieCollections
+from shared.services.plans.run_hold import RunHold
 from shared.services.sandbox_gate import require_approved
 
 if TYPE_CHECKING:
@@ -156,6 +157,13 @@ class PlanService:
         self.messaging = messaging
         self.queues = queues
         self.clock = clock
+        # the restore's money hold, read once per installment run (``run_hold``)
+        self.run_hold = RunHold(self._money_held)
+
+    def _money_held(self, what: str) -> bool:
+        from shared.services.operations.money_hold import MoneyHold
+
+        return MoneyHold.of(self.repos, self.clock).stops(what)
 
     # -- rules -----------------------------------------------------------------------------
     def rules(self, client: Client) -> PlanRules:
@@ -1145,6 +1153,8 @@ class PlanService:
         import json
 
         on = today or amsterdam_today(self.clock)
+        if self.run_hold.read_for_run("installment_run", on):
+            return 0  # a restore's hold: nothing queued, no file made (restore26 F5)
         due = self.plans.needing_attention(on)
         for row_on, client_id, plan_id in due:
             body = {"client_id": client_id, "plan_id": plan_id, "on": on.isoformat(),
@@ -1157,6 +1167,16 @@ class PlanService:
             for name in self.desk.build_files(on):
                 log.info("direct debit file built: %s", name)
         return len(due)
+
+    def process_queued(
+        self, client_id: str, plan_id: str, today: date, row_on: date
+    ) -> PaymentPlan | None:
+        """The run's job for one plan (its queue message): nothing while a restore's hold
+        stands, read once for the run (``run_hold``); the plan keeps its calendar row, so the
+        first timer after the confirm queues it again."""
+        if self.run_hold.stops("process_installments", today):
+            return None
+        return self.process(client_id, plan_id, today, row_on)
 
     def process(
         self, client_id: str, plan_id: str, today: date, row_on: date | None = None
