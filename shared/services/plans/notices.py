@@ -49,6 +49,19 @@ class Notice:
         return "\n\n".join(self.paragraphs)
 
 
+SIGN_OFF = {"nl": "Met vriendelijke groet,", "en": "Kind regards,"}
+
+
+def signed(note: Notice, party: str, language: str) -> str:
+    """The notice's text signed by the plan's party (the agency for its plan, else the
+    client): the agreement, reminders and new schedules went out unsigned (plans27). A notice
+    that signs itself (the lapse's payee block) is left as it is."""
+    sign_off = SIGN_OFF.get(language, SIGN_OFF["en"])
+    if not party or any(p.startswith(tuple(SIGN_OFF.values())) for p in note.paragraphs):
+        return note.text
+    return f"{note.text}\n\n{sign_off}\n{party}"
+
+
 def _eur(cents: Cents, language: str) -> str:
     return format_eur_nl(cents) if language == "nl" else format_eur_en(cents)
 

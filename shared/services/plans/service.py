@@ -22,6 +22,8 @@ from shared.clock import Clock, amsterdam_today
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice
 from shared.domain.messaging import (
+    AS_AGENCY,
+    SENT_AS,
     Attachment,
     Channel,
     MessageContent,
@@ -29,7 +31,7 @@ from shared.domain.messaging import (
     PostalAddress,
 )
 from shared.domain.money import Cents, format_cents, format_eur_nl
-from shared.domain.parties import Client, Debtor
+from shared.domain.parties import Agency, Client, Debtor
 from shared.domain.plans import schedule as sched
 from shared.domain.plans.plan import (
     BREACH,
@@ -2229,11 +2231,17 @@ class PlanService:
         """Whom the debtor pays the installments, and on which account: the agency on its
         third-party account for its plan (its settlement pays the client out), else the
         client on its own, also once the agency's plan ended with its case's withdrawal."""
-        if plan.agency_id is not None and not (plan.reason or "").startswith(CASE_WITHDRAWN):
-            agency = self.repos.agencies.get(plan.agency_id)
-            if agency is not None:
-                return agency.name, agency.third_party_iban or ""
+        agency = self._speaking_agency(plan)
+        if agency is not None:
+            return agency.name, agency.third_party_iban or ""
         return client.name, client.ibans[0] if client.ibans else ""
+
+    def _speaking_agency(self, plan: PaymentPlan) -> Agency | None:
+        """The agency the plan speaks for (its payee, signature and mailbox): its own plan,
+        unless the case was withdrawn (the client's claim again)."""
+        if plan.agency_id is None or (plan.reason or "").startswith(CASE_WITHDRAWN):
+            return None
+        return self.repos.agencies.get(plan.agency_id)
 
     def _lapse_payee(
         self, client: Client, plan: PaymentPlan, not_claimed: tuple[str, ...]
@@ -2353,11 +2361,18 @@ class PlanService:
         except Exception as e:  # a PDF that cannot be made must not stop the plan's run
             self._log(plan, "message_failed", f"{what}: {type(e).__name__}: {e}")
             return "failed"
+        # the agency's plan speaks for the agency: from its mailbox (its tenant), its reply
+        # address; the client's own plan from the client's (review26 F5)
+        agency = self._speaking_agency(plan)
+        as_agency = agency is not None and bool(agency.contact_email)
         message = OutboundMessage(
             client.client_id, f"plan|{plan.plan_id}|{what}", channel, debtor.number,
             debtor.emails[0] if channel is Channel.EMAIL else debtor.name, self.clock.now(),
             address=_postal(debtor) if channel is Channel.LETTER else None,
-            reply_to=self._party_email(client, plan), sender=client.contact_email, invoice_numbers=plan.invoice_numbers,
+            reply_to=self._party_email(client, plan),
+            sender=agency.contact_email if agency is not None and as_agency else client.contact_email,
+            invoice_numbers=plan.invoice_numbers,
+            extra={SENT_AS: AS_AGENCY} if as_agency and channel is Channel.EMAIL else {},
         )  # fmt: skip
         queued = self.messaging.enqueue(message, content)
         return f"{channel.value} queued" if queued else f"{channel.value} already queued"
@@ -2375,7 +2390,10 @@ class PlanService:
             else f"payment-plan-{plan.plan_id}.pdf"
         )
         attachments = (Attachment(name, "application/pdf", pdf),)
-        return MessageContent(subject=note.subject, text=note.text, attachments=attachments,
+        speaking = self._speaking_agency(plan)
+        party = speaking.name if speaking is not None else client.name
+        text = notices.signed(note, party, debtor.language.value)
+        return MessageContent(subject=note.subject, text=text, attachments=attachments,
                               language=debtor.language.value)  # fmt: skip
 
     def _hold(self, client: Client, plan: PaymentPlan) -> None:

@@ -1,0 +1,42 @@
+"""Plan e-mails are signed by the plan's party, and the agency's plan speaks for the agency
+(plans27; review26 F5).
+
+Before: the agreement, reminders and new schedules ended without a name, and the agency's plan
+went out from the client's mailbox (``sender`` tech@example.nl) while it told the debtor to pay
+"Noord Incasso ... niet aan Client TECH". Now its mail is from the agency's address (its tenant:
+``SENT_AS`` agency), replies go to it, and it is signed "Noord Incasso"; the client's own plan
+is signed by the client and sent from its mailbox as before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.domain.messaging import AS_AGENCY, SENT_AS
+from tests.unit.plans.test_agency_plan import _case, _plan
+from tests.unit.plans.test_plan_service import BASE, make
+from tests.unit.plans.test_plan_service import plans as plans
+
+
+def test_the_agencys_plan_mail_is_from_and_signed_by_the_agency(world: Any) -> None:
+    case = _case(world)
+    plan = _plan(world, case)
+    tech_id = world.services.repos.clients.id_for_number("agency-a", "TECH")
+    key = f"plan|{plan['plan_id']}|agreement"
+    [(message, _)] = world.services.messaging.outbox.with_prefix(tech_id, key)
+    assert (message.sender, message.reply_to) == ("desk@noord.example", "desk@noord.example")
+    assert message.extra.get(SENT_AS) == AS_AGENCY
+    text = world.services.messaging.content(tech_id, key).text
+    assert text.rstrip().endswith("Met vriendelijke groet,\nNoord Incasso"), text[-200:]
+
+
+def test_the_clients_plan_mail_is_signed_by_the_client(plans: Any) -> None:
+    world, client = plans
+    a = world.agency_a
+    plan_id = make(a).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    key = f"plan|{plan_id}|agreement"
+    [(message, _)] = world.services.messaging.outbox.with_prefix(client.client_id, key)
+    assert message.sender == "ar@c1.example" and SENT_AS not in message.extra
+    text = world.services.messaging.content(client.client_id, key).text
+    assert text.rstrip().endswith(f"\n{client.name}"), text[-200:]
+    assert "Met vriendelijke groet," in text or "Kind regards," in text
