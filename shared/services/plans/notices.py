@@ -188,9 +188,18 @@ def agreement(
 
 
 def reminder(
-    plan: PaymentPlan, inst: ScheduledInstallment, open_part: Cents, iban: str, language: str
+    plan: PaymentPlan,
+    inst: ScheduledInstallment,
+    open_part: Cents,
+    iban: str,
+    language: str,
+    holder: str = "",
 ) -> Notice:
+    """``holder``: the account's holder, named (plans27: an agency plan's reminder named an
+    account the debtor had never paid, without saying whose it is)."""
     ref = display(plan.payment_reference)
+    named_nl = f" ten name van {holder}" if holder else ""
+    named_en = f" in the name of {holder}" if holder else ""
     asks = Asked((inst.number,), open_part, inst.due_date)
     if language == "nl":
         return Notice(
@@ -198,7 +207,7 @@ def reminder(
             (
                 f"Termijn {inst.number} van uw betalingsregeling, {_eur(open_part, 'nl')}, "
                 f"vervalt op {day_shown(inst.due_date, 'nl')}.",
-                f"Wilt u dit bedrag overmaken naar {iban} onder vermelding van "
+                f"Wilt u dit bedrag overmaken naar {iban}{named_nl} onder vermelding van "
                 f"betalingskenmerk {ref}? Heeft u al betaald, dan kunt u dit bericht negeren.",
             ),
             asks,
@@ -208,7 +217,7 @@ def reminder(
         (
             f"Installment {inst.number} of your payment plan, {_eur(open_part, 'en')}, is due "
             f"on {day_shown(inst.due_date, 'en')}.",
-            f"Please transfer it to {iban} quoting payment reference {ref}. If you have "
+            f"Please transfer it to {iban}{named_en} quoting payment reference {ref}. If you have "
             "already paid, please ignore this message.",
         ),
         asks,

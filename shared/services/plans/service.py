@@ -2163,14 +2163,14 @@ class PlanService:
     ) -> None:
         states = {s.number: s for s in plan.installments(today)}
         open_part = states[inst.number].amount - states[inst.number].paid
-        iban = self._payee(client, plan)[1]
+        holder, iban = self._payee(client, plan)
         channel = (
             Channel.LETTER
             if plan.rules.reminder_channel is ReminderChannel.LETTER
             else Channel.EMAIL
         )
         sent = self._send_notice(client, plan, f"remind|{key}",
-                                 lambda lang: notices.reminder(plan, inst, open_part, iban, lang), channel)  # fmt: skip
+                                 lambda lang: notices.reminder(plan, inst, open_part, iban, lang, holder), channel)  # fmt: skip
         self._log(plan, "reminder", f"Reminder for installment {inst.number}: {sent}")
 
     def _send_agreement(self, client: Client, plan: PaymentPlan) -> None:

@@ -40,3 +40,28 @@ def test_the_clients_plan_mail_is_signed_by_the_client(plans: Any) -> None:
     text = world.services.messaging.content(client.client_id, key).text
     assert text.rstrip().endswith(f"\n{client.name}"), text[-200:]
     assert "Met vriendelijke groet," in text or "Kind regards," in text
+
+
+def test_the_agencys_reminder_names_whose_account_in_both_languages(world: Any) -> None:
+    """The reminder named the agency's third-party account without its holder: a debtor who
+    had only ever paid the client read an unknown account."""
+    from datetime import date
+
+    from shared.services.plans import notices
+    from tests.unit.plans.test_agency_plan import _at, _pay
+
+    case = _case(world)
+    plan = _plan(world, case)
+    tech_id = world.services.repos.clients.id_for_number("agency-a", "TECH")
+    assert _pay(world, date(2025, 3, 10), 38_497, plan["payment_reference"], "E-1").booked == 1
+    _at(world, date(2025, 4, 7))
+    world.services.plans.process(tech_id, plan["plan_id"], date(2025, 4, 7))
+    key = f"plan|{plan['plan_id']}|remind|2@2025-04-10"
+    text = world.services.messaging.content(tech_id, key).text
+    assert "ten name van Noord Incasso onder vermelding van" in text, text
+    assert text.rstrip().endswith("Met vriendelijke groet,\nNoord Incasso")
+    stored, _ = world.services.plans.plans.get(tech_id, plan["plan_id"])
+    english = notices.reminder(
+        stored, stored.schedule[1], 38_497, "NL00POOL", "en", "Noord Incasso"
+    )
+    assert "to NL00POOL in the name of Noord Incasso quoting" in english.text
