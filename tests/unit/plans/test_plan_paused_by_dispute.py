@@ -95,3 +95,19 @@ def test_a_dispute_pauses_the_agencys_plan_and_it_does_not_lapse(world: Any) -> 
         "2025-03-10", "2025-05-19", "2025-06-19",
     ]  # fmt: skip
     assert any("dispute-resumed" in k for k in _keys(world, tech_id, plan["plan_id"]))
+
+
+def test_a_credit_that_ends_the_dispute_resumes_the_plan_over_what_is_left(plans):
+    world, _ = plans
+    a = world.agency_a
+    plan_id: str = make(a).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    world.clock.at = datetime(2026, 1, 20, 9, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients/C1/invoices/F1/dispute", {"reason": "never delivered"})
+    assert a.call("GET", f"{BASE}/{plan_id}").body["status"] == "paused"
+    world.clock.at = datetime(2026, 1, 22, 9, 0, tzinfo=UTC)
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/credit").status == 200
+    got = a.call("GET", f"{BASE}/{plan_id}").body
+    # F1 credited: the dispute is over, the plan runs on over F2's 100.00, moved on 2 days
+    assert (got["status"], got["total"]) == ("active", "100.00"), got
+    assert got["installments"][0]["due_date"] == "2026-02-02"
