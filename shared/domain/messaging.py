@@ -18,6 +18,10 @@ from shared.domain.sentence_end import end_once
 # is :func:`client_reference`; a record written before keeps ``inn-<key>``, the reference its
 # provider already holds (a report, a look-up or a bounce of it must still find it)
 CLIENT_REFERENCE = "ref"
+# on a message sent from the collection agency's own mailbox (its payment plan's notices,
+# plans27): the mail goes through the agency's tenant, not the client's linked mailbox
+SENT_AS = "sent_as"
+AS_AGENCY = "agency"
 
 
 class Channel(StrEnum):

@@ -343,6 +343,9 @@ class Services:
             self.dunning.cases.invoice_left(client, invoice, why, author)
         )
         service.resume_dunning = self.dunning.schedule_invoices
+        service.plan_dispute_listener = lambda client, numbers: self.plans.disputes_changed(
+            client, numbers
+        )
         service.dispute_listener = lambda client, number, reason, retry: (
             self.dunning.cases.dispute_told(client, number, reason, retry=retry)
         )

@@ -99,6 +99,9 @@ class InvoiceStatusService:
         # a dispute raised (its reason) or ended (None) on a handed-over invoice: the agency
         # collecting it outside Inning must stop and may go on after (cm24 F2)
         self.dispute_listener: Callable[[Client, str, str | None, bool], object] | None = None
+        # a dispute raised or ended: the plan that holds the invoice pauses while it is
+        # disputed and resumes after (review26 F4: it reminded, then lapsed, meanwhile)
+        self.plan_dispute_listener: Callable[[Client, list[str]], object] | None = None
 
     def _followed(self, client: Client, invoice: Invoice, why: str, author: str) -> Invoice:
         """The invoice's plan and case follow the change (each idempotent: a retried credit
@@ -404,7 +407,12 @@ class InvoiceStatusService:
             client, number, lambda i: i.dispute(reason),
             kind=ContactKind.DISPUTE, summary=f"Invoice {number} disputed: {reason}", author=author,
         )  # fmt: skip
+        self._plan_follows(client, number)  # after the write: a retry repeats it
         return invoice
+
+    def _plan_follows(self, client: Client, number: str) -> None:
+        if self.plan_dispute_listener is not None:
+            self.plan_dispute_listener(client, [number])
 
     def _dispute_item(self, client: Client, invoice: Invoice, reason: str) -> None:
         now = self.clock.now()
@@ -476,10 +484,12 @@ class InvoiceStatusService:
                                RESOLVED.format(number=number), author)  # fmt: skip
                 self._dispute_ended(client, number, author)
                 self._resume(client, number)  # a first attempt cut off before it
+                self._plan_follows(client, number)
                 self._dispute_ended_told(client, number, retry=True)
             raise
         self._release_costs(client, number)
         self._resume(client, number)
+        self._plan_follows(client, number)
         self._dispute_ended(client, number, author)
         if invoice.handed_over_to is not None:
             self._dispute_ended_told(client, number)

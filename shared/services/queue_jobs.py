@@ -25,7 +25,7 @@ USAGE_MONTH = "usage-month"
 def process_installments(services: Services, body: bytes) -> None:
     with services.poison.watch(INSTALLMENTS, body):
         job = json.loads(body)
-        services.plans.process(
+        services.plans.process_queued(
             str(job["client_id"]),
             str(job["plan_id"]),
             date.fromisoformat(job["on"]),

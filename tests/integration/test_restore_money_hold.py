@@ -117,11 +117,12 @@ def test_a_restore_into_a_new_account_holds_payouts_until_the_operator_confirms(
     begun: list[str] = []
     monkeypatch.setattr(bootstrap, "_services", services)
 
-    def fan_out() -> int:
-        begun.append("fan_out")
-        return 0
+    def needing_attention(on: date) -> list[tuple[date, str, str]]:
+        begun.append("fan_out")  # the plans' calendar read: the run begun
+        return []
 
-    monkeypatch.setattr(services.plans, "fan_out", fan_out)
+    # (the hold is the plan service's now, read once per run: plans27)
+    monkeypatch.setattr(services.plans.plans, "needing_attention", needing_attention)
     installment_run(None, None)  # type: ignore[arg-type]  # the timer's arguments go unread
     assert begun == []
     # one item on the agency's list, however often the runs were stopped

@@ -13,12 +13,20 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from shared.adapters.channels.graph_mail import GraphMailChannel
 from shared.adapters.tables.linked_accounts_repo import LinkedAccountRepository
-from shared.domain.messaging import MessageContent, OutboundMessage, PermanentSendError, SendResult
+from shared.domain.messaging import (
+    AS_AGENCY,
+    SENT_AS,
+    MessageContent,
+    OutboundMessage,
+    PermanentSendError,
+    SendResult,
+)
 from shared.ports.channels import ChannelSender
 from shared.ports.tables import TableStore
 from shared.settings import Settings
@@ -105,8 +113,21 @@ class PerTenantGraphMail:
         with self._lock:
             self._channels.pop(tenant_id, None)
 
-    def send(self, message: OutboundMessage, content: MessageContent) -> SendResult:
+    def _route(self, message: OutboundMessage) -> tuple[OutboundMessage, str | None, str | None]:
+        """(the message as sent, tenant, linked mailbox): the client's link; for a message the
+        collection agency sends from its own mailbox (its payment plan's notices, ``SENT_AS``)
+        the agency's tenant (``GRAPH_TENANT_ID``). Without that tenant it goes from the
+        client's linked mailbox, as before plans27 (its replies still reach the agency)."""
+        if message.extra.get(SENT_AS) == AS_AGENCY:
+            if self.default_tenant is not None:
+                return message, self.default_tenant, None
+            tenant, mailbox = self._link_for(message.client_id)
+            return (replace(message, sender=mailbox) if mailbox else message), tenant, mailbox
         tenant, mailbox = self._link_for(message.client_id)
+        return message, tenant, mailbox
+
+    def send(self, message: OutboundMessage, content: MessageContent) -> SendResult:
+        message, tenant, mailbox = self._route(message)
         if tenant is None:
             raise PermanentSendError(
                 "the client has not linked its Office 365 mailbox (admin consent), and no "
@@ -126,11 +147,11 @@ class PerTenantGraphMail:
 
     def can_confirm(self, message: OutboundMessage) -> bool:
         """As the tenant's channel (a lost answer is looked for in the sender's Sent Items)."""
-        tenant = self.tenant_for(message.client_id)
+        message, tenant, _ = self._route(message)
         return tenant is not None and self.channel(tenant).can_confirm(message)
 
     def confirm(self, message: OutboundMessage) -> SendResult | None:
-        tenant = self.tenant_for(message.client_id)
+        message, tenant, _ = self._route(message)
         return self.channel(tenant).confirm(message) if tenant is not None else None
 
     def bounces(self, mailbox: str, since: datetime) -> list[tuple[str, str, str, dict[str, str]]]:

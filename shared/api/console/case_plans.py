@@ -1,6 +1,6 @@
 """The agency's payment plans on a case, on the console's case page (agencyplan26 made them
 API-only): the agency's people see them and make, start, pause, resume, end or delete one
-there, through the service of ``/v1/cases/{case}/plans`` (:class:`AgencyPlans`) and with that
+there, and move an installment (plans27), through the service of ``/v1/cases/{case}/plans`` (:class:`AgencyPlans`) and with that
 route's authorisation; a client's people read them (the route refuses their key a change,
 ``plan_of_agency``), so they are offered no step. Each form posts to the case page with the
 console's CSRF token and ``do=plan_<step>``."""
@@ -17,10 +17,11 @@ from shared.api.console.permits import allows, require
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, templates, words
 from shared.api.http import ApiResponse
+from shared.clock import amsterdam_today
 from shared.domain.access import Scope
 from shared.domain.money import AmountError, parse_amount
-from shared.domain.plans.plan import PlanStatus
-from shared.domain.plans.schedule import Period, PlanMethod
+from shared.domain.plans.plan import PaymentPlan, PlanStatus
+from shared.domain.plans.schedule import Period, PlanMethod, ScheduledInstallment
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound, NotPermitted
 from shared.services.plans.agency_plans import AgencyPlans
 from shared.services.plans.service import PlanRequest
@@ -33,6 +34,8 @@ STEPS: dict[PlanStatus, tuple[str, ...]] = {
     PlanStatus.OVERDUE: ("pause", "cancel"),
     PlanStatus.PAUSED: ("resume", "cancel"),
 }
+# an installment moves in a draft or a running plan (``PlanService.postpone``): its own form
+POSTPONES = frozenset({PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.DUE, PlanStatus.OVERDUE})
 _WITH_REASON = ("pause", "cancel")
 Render = Callable[[str, int], ApiResponse]
 
@@ -62,11 +65,24 @@ def shown(desk: Desk, case: Case) -> dict[str, Any]:
     except NotFound:  # the client gone: the case page shows the case without its plans
         plans = []
     may = may_plan(desk, case)
+    today = amsterdam_today(desk.services.clock)
     return {
         "plans": sorted(plans, key=lambda p: p.created_at, reverse=True),
         "may_plan": may,
         "plan_steps": {p.plan_id: STEPS.get(p.status, ()) if may else () for p in plans},
+        # the installments still to pay, each one the postpone form can move (plans27: an
+        # agency plan's installment moved only through the API)
+        "plan_moves": {p.plan_id: _open_installments(p, today) if may else [] for p in plans},
     }
+
+
+def _open_installments(plan: PaymentPlan, today: date) -> list[ScheduledInstallment]:
+    """The installments the postpone form offers: those not yet paid, of a draft or a
+    running plan (as ``PlanService.postpone`` allows)."""
+    if plan.status not in POSTPONES:
+        return []
+    unpaid = {s.number for s in plan.installments(today) if s.paid < s.amount}
+    return [i for i in plan.schedule if i.number in unpaid and i.number not in plan.skipped]
 
 
 def act(desk: Desk, case: Case, render: Render) -> ApiResponse:
@@ -98,6 +114,8 @@ def act(desk: Desk, case: Case, render: Render) -> ApiResponse:
                 plans.resume(agency_id, case.case_id, plan_id, author)
             elif step == "cancel":
                 plans.cancel(agency_id, case.case_id, plan_id, reason, author)
+            elif step == "postpone":
+                plans.postpone(agency_id, case.case_id, plan_id, _move(desk), author)
             else:
                 raise Invalid("unknown action", field="do", code="unknown_action")
     except (Invalid, NotFound) as exc:  # NotPermitted is an Invalid
@@ -106,6 +124,19 @@ def act(desk: Desk, case: Case, render: Render) -> ApiResponse:
         return render(desk.t["case_error"].format(reason=refusal(exc, desk.lang)), 409)
     return desk.redirect(f"/cases/{quote(case.case_id, safe='')}", done=f"case_plan_{step}",
                          client=case.client_id if len(desk.choices) > 1 else None)  # fmt: skip
+
+
+def _move(desk: Desk) -> tuple[int, date, bool]:
+    """The postpone form as ``POST /v1/cases/{case}/plans/{plan}/postpone`` takes it: the
+    installment, its new day, and whether the later ones move with it."""
+    number = desk.field("number")
+    if not number.isdigit():
+        raise Invalid(desk.t["cp_say_number"], field="number")
+    try:
+        to = date.fromisoformat(desk.field("to"))
+    except ValueError:
+        raise Invalid(desk.t["cp_say_to"], field="to") from None
+    return int(number), to, desk.field("shift_later") == "yes"
 
 
 def _request(desk: Desk) -> PlanRequest:
@@ -143,7 +174,13 @@ SECTION = """<section aria-labelledby="cp-h"><h2 id="cp-h">{{ t.cp_title }}</h2>
 <p>{{ t.cp_steps }} {{ p.created_at|local('%Y-%m-%d') }} ({{ p.status.value|word('plan_status') }})</p>
 {% if 'pause' in plan_steps[p.plan_id] or 'cancel' in plan_steps[p.plan_id] %}<label for="cp-reason-{{ loop.index }}">{{ t.dos_reason }}</label><input id="cp-reason-{{ loop.index }}" name="reason" maxlength="500">{% endif %}
 {% if 'cancel' in plan_steps[p.plan_id] or 'delete' in plan_steps[p.plan_id] %}<label><input type="checkbox" name="confirm" value="yes"> {{ t.cp_confirm }}</label>{% endif %}
-<p>{% for s in plan_steps[p.plan_id] %}<button type="submit" name="do" value="plan_{{ s }}"{% if s in ('cancel', 'delete') %} class="danger"{% endif %}>{{ t['cp_' + s] }}</button> {% endfor %}</p></form>{% endif %}{% endfor %}
+<p>{% for s in plan_steps[p.plan_id] %}<button type="submit" name="do" value="plan_{{ s }}"{% if s in ('cancel', 'delete') %} class="danger"{% endif %}>{{ t['cp_' + s] }}</button> {% endfor %}</p></form>{% endif %}
+{% if plan_moves[p.plan_id] %}<form method="post" action="{{ desk.url('/cases/' + case.case_id|segment, client=case.client_id if desk.choices|length > 1 else none) }}" class="card" aria-label="{{ t.cp_move }} {{ p.created_at|local('%Y-%m-%d') }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="plan" value="{{ p.plan_id }}">
+<p>{{ t.cp_move }} ({{ t.cp_steps }} {{ p.created_at|local('%Y-%m-%d') }})</p>
+<label for="cp-number-{{ loop.index }}">{{ t.cp_number }}</label><select id="cp-number-{{ loop.index }}" name="number">{% for i in plan_moves[p.plan_id] %}<option value="{{ i.number }}">{{ i.number }}: {{ i.due_date.isoformat() }}, {{ desk.money(i.amount) }}</option>{% endfor %}</select>
+<label for="cp-to-{{ loop.index }}">{{ t.cp_to }}</label><input id="cp-to-{{ loop.index }}" name="to" type="date" required>
+<label><input type="checkbox" name="shift_later" value="yes" checked> {{ t.cp_shift_later }}</label>
+<p><button type="submit" name="do" value="plan_postpone">{{ t.cp_postpone }}</button></p></form>{% endif %}{% endfor %}
 {% else %}<p>{{ t.cp_none }}</p>{% endif %}
 {% if may_plan %}<form method="post" action="{{ desk.url('/cases/' + case.case_id|segment, client=case.client_id if desk.choices|length > 1 else none) }}" class="card" aria-labelledby="cp-new-h"><input type="hidden" name="csrf" value="{{ csrf }}">
 <h3 id="cp-new-h">{{ t.cp_new }}</h3><p>{{ t.cp_new_hint }}</p>
@@ -171,7 +208,11 @@ words(
         "done_case_plan_create": "Het concept van de betalingsregeling is gemaakt.",
         "done_case_plan_activate": "De betalingsregeling is gestart; de debiteur krijgt de afspraak.",
         "done_case_plan_delete": "Het concept is verwijderd.", "done_case_plan_pause": "De betalingsregeling is gepauzeerd.",
-        "done_case_plan_resume": "De betalingsregeling loopt weer.", "done_case_plan_cancel": "De betalingsregeling is beëindigd."},
+        "done_case_plan_resume": "De betalingsregeling loopt weer.", "done_case_plan_cancel": "De betalingsregeling is beëindigd.",
+        "cp_move": "Termijn verzetten", "cp_number": "Termijn", "cp_to": "Nieuwe datum",
+        "cp_shift_later": "De latere termijnen schuiven mee", "cp_postpone": "Verzetten",
+        "cp_say_number": "kies de termijn", "cp_say_to": "geef de nieuwe datum",
+        "done_case_plan_postpone": "De termijn is verzet; de debiteur krijgt het nieuwe schema."},
     en={"cp_title": "The agency's payment plans", "cp_none": "No payment plan on this case.",
         "cp_made": "Made on", "cp_total": "Total", "cp_paid": "Paid", "cp_terms": "Installments",
         "cp_reference": "Payment reference", "cp_steps": "Plan of", "cp_confirm": "Yes, I am sure.",
@@ -186,5 +227,9 @@ words(
         "done_case_plan_create": "The draft payment plan is made.",
         "done_case_plan_activate": "The payment plan started; the debtor gets the agreement.",
         "done_case_plan_delete": "The draft is deleted.", "done_case_plan_pause": "The payment plan is paused.",
-        "done_case_plan_resume": "The payment plan runs again.", "done_case_plan_cancel": "The payment plan has ended."},
+        "done_case_plan_resume": "The payment plan runs again.", "done_case_plan_cancel": "The payment plan has ended.",
+        "cp_move": "Move an installment", "cp_number": "Installment", "cp_to": "New date",
+        "cp_shift_later": "The later installments move with it", "cp_postpone": "Move",
+        "cp_say_number": "choose the installment", "cp_say_to": "give the new date",
+        "done_case_plan_postpone": "The installment is moved; the debtor gets the new schedule."},
 )  # fmt: skip

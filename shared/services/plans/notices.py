@@ -49,6 +49,19 @@ class Notice:
         return "\n\n".join(self.paragraphs)
 
 
+SIGN_OFF = {"nl": "Met vriendelijke groet,", "en": "Kind regards,"}
+
+
+def signed(note: Notice, party: str, language: str) -> str:
+    """The notice's text signed by the plan's party (the agency for its plan, else the
+    client): the agreement, reminders and new schedules went out unsigned (plans27). A notice
+    that signs itself (the lapse's payee block) is left as it is."""
+    sign_off = SIGN_OFF.get(language, SIGN_OFF["en"])
+    if not party or any(p.startswith(tuple(SIGN_OFF.values())) for p in note.paragraphs):
+        return note.text
+    return f"{note.text}\n\n{sign_off}\n{party}"
+
+
 def _eur(cents: Cents, language: str) -> str:
     return format_eur_nl(cents) if language == "nl" else format_eur_en(cents)
 
@@ -175,9 +188,18 @@ def agreement(
 
 
 def reminder(
-    plan: PaymentPlan, inst: ScheduledInstallment, open_part: Cents, iban: str, language: str
+    plan: PaymentPlan,
+    inst: ScheduledInstallment,
+    open_part: Cents,
+    iban: str,
+    language: str,
+    holder: str = "",
 ) -> Notice:
+    """``holder``: the account's holder, named (plans27: an agency plan's reminder named an
+    account the debtor had never paid, without saying whose it is)."""
     ref = display(plan.payment_reference)
+    named_nl = f" ten name van {holder}" if holder else ""
+    named_en = f" in the name of {holder}" if holder else ""
     asks = Asked((inst.number,), open_part, inst.due_date)
     if language == "nl":
         return Notice(
@@ -185,7 +207,7 @@ def reminder(
             (
                 f"Termijn {inst.number} van uw betalingsregeling, {_eur(open_part, 'nl')}, "
                 f"vervalt op {day_shown(inst.due_date, 'nl')}.",
-                f"Wilt u dit bedrag overmaken naar {iban} onder vermelding van "
+                f"Wilt u dit bedrag overmaken naar {iban}{named_nl} onder vermelding van "
                 f"betalingskenmerk {ref}? Heeft u al betaald, dan kunt u dit bericht negeren.",
             ),
             asks,
@@ -195,7 +217,7 @@ def reminder(
         (
             f"Installment {inst.number} of your payment plan, {_eur(open_part, 'en')}, is due "
             f"on {day_shown(inst.due_date, 'en')}.",
-            f"Please transfer it to {iban} quoting payment reference {ref}. If you have "
+            f"Please transfer it to {iban}{named_en} quoting payment reference {ref}. If you have "
             "already paid, please ignore this message.",
         ),
         asks,
@@ -616,6 +638,48 @@ def new_schedule(plan: PaymentPlan, language: str) -> Notice:
     return Notice(
         "New schedule for your payment plan",
         ("The installments of your payment plan changed:",
+         "\n".join(schedule_lines(plan.schedule, "en"))),
+    )  # fmt: skip
+
+
+def _disputed_in(plan: PaymentPlan) -> str:
+    """The invoices named in a dispute pause's reason ("dispute: F1, F2 disputed since ...")."""
+    return (plan.reason or "").removeprefix("dispute: ").split(" disputed since ")[0]
+
+
+def paused_for_dispute(plan: PaymentPlan, language: str) -> Notice:
+    """A plan paused because an invoice of it is disputed (review26 F4): nothing is asked or
+    collected while the dispute is looked into; he hears again when it runs on."""
+    numbers = _disputed_in(plan)
+    if language == "nl":
+        return Notice(
+            "Uw betalingsregeling is gepauzeerd",
+            (f"U heeft bezwaar gemaakt tegen factuur {numbers}. Zolang wij dat bekijken, is "
+             "uw betalingsregeling gepauzeerd: u hoeft de termijnen niet te betalen en wij "
+             "incasseren niets. U hoort van ons wanneer de regeling weer loopt; de termijnen "
+             "schuiven dan op met de tijd van de pauze.",),
+        )  # fmt: skip
+    return Notice(
+        "Your payment plan is paused",
+        (f"You disputed invoice {numbers}. While we look into it, your payment plan is "
+         "paused: you need not pay the installments and we collect nothing. We will tell you "
+         "when the plan runs again; its installments then move on by the time it was paused.",),
+    )  # fmt: skip
+
+
+def resumed_after_dispute(plan: PaymentPlan, language: str) -> Notice:
+    """The dispute ended: the plan runs again, its open installments moved on."""
+    if language == "nl":
+        return Notice(
+            "Uw betalingsregeling loopt weer",
+            ("Uw bezwaar is afgehandeld en uw betalingsregeling loopt weer. De termijnen die "
+             "nog openstaan zijn opgeschoven met de tijd van de pauze; dit is uw nieuwe schema:",
+             "\n".join(schedule_lines(plan.schedule, "nl"))),
+        )  # fmt: skip
+    return Notice(
+        "Your payment plan runs again",
+        ("Your dispute has been dealt with and your payment plan runs again. The installments "
+         "still open moved on by the time it was paused; this is your new schedule:",
          "\n".join(schedule_lines(plan.schedule, "en"))),
     )  # fmt: skip
 

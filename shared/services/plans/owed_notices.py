@@ -34,6 +34,9 @@ KEPT = "kept-"
 CANCELLED = "cancelled|"
 # ended because an invoice went to a collection agency (``handover_end``)
 HANDED_OVER = "handed-over|"
+# paused while an invoice of it is disputed, and resumed after (``dispute_pause``)
+DISPUTE_PAUSED = "dispute-paused|"
+DISPUTE_RESUMED = "dispute-resumed|"
 RETRIES = 3
 
 
@@ -84,6 +87,10 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan) -> PaymentPlan
         )
         service.plans.log(plan.client_id, plan.plan_id, mark, service.clock.now(),
                           "cancel_told", f"The debtor is told the plan ended: {sent}")  # fmt: skip
+    elif what.startswith((DISPUTE_PAUSED, DISPUTE_RESUMED)):
+        from shared.services.plans import dispute_pause  # (it marks plans with this module)
+
+        dispute_pause.tell(service, client, plan, what)
     elif plan.status is PlanStatus.CANCELLED and what.startswith(HANDED_OVER):
         from shared.services.plans import handover_end  # (it marks plans with this module)
 

@@ -22,6 +22,8 @@ from shared.clock import Clock, amsterdam_today
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice
 from shared.domain.messaging import (
+    AS_AGENCY,
+    SENT_AS,
     Attachment,
     Channel,
     MessageContent,
@@ -29,7 +31,7 @@ from shared.domain.messaging import (
     PostalAddress,
 )
 from shared.domain.money import Cents, format_cents, format_eur_nl
-from shared.domain.parties import Client, Debtor
+from shared.domain.parties import Agency, Client, Debtor
 from shared.domain.plans import schedule as sched
 from shared.domain.plans.plan import (
     BREACH,
@@ -70,8 +72,10 @@ from shared.services.plans.direct_debit import (
     DirectDebitError,
     creditor_of,
 )
+from shared.services.plans.dispute_pause import held_since as dispute_held_since
 from shared.services.plans.lapse_figures import OwedOnLapse, owed_detail, pinned, unpinned
 from shared.services.plans.mollie_collection import MollieCollections
+from shared.services.plans.run_hold import RunHold
 from shared.services.sandbox_gate import require_approved
 
 if TYPE_CHECKING:
@@ -155,6 +159,13 @@ class PlanService:
         self.messaging = messaging
         self.queues = queues
         self.clock = clock
+        # the restore's money hold, read once per installment run (``run_hold``)
+        self.run_hold = RunHold(self._money_held)
+
+    def _money_held(self, what: str) -> bool:
+        from shared.services.operations.money_hold import MoneyHold
+
+        return MoneyHold.of(self.repos, self.clock).stops(what)
 
     # -- rules -----------------------------------------------------------------------------
     def rules(self, client: Client) -> PlanRules:
@@ -709,6 +720,14 @@ class PlanService:
             client, plan_id, author, "paused", lambda p: self._withdraw(client, p.pause(reason))
         )
 
+    def disputes_changed(self, client: Client, invoice_numbers: list[str]) -> None:
+        """A dispute was raised on, or ended for, these invoices: the plan that holds one
+        pauses while it is disputed and resumes, its dates moved on, when none is
+        (:mod:`dispute_pause`, review26 F4)."""
+        from shared.services.plans import dispute_pause
+
+        dispute_pause.follow(self, client, invoice_numbers)
+
     def hold_for_standing(self, client: Client, debtor_number: str) -> list[str]:
         """The debtor died, was declared bankrupt or entered the WSNP (or the bank says he
         died): each of his running plans is paused at once, its collections taken out of
@@ -1136,6 +1155,8 @@ class PlanService:
         import json
 
         on = today or amsterdam_today(self.clock)
+        if self.run_hold.read_for_run("installment_run", on):
+            return 0  # a restore's hold: nothing queued, no file made (restore26 F5)
         due = self.plans.needing_attention(on)
         for row_on, client_id, plan_id in due:
             body = {"client_id": client_id, "plan_id": plan_id, "on": on.isoformat(),
@@ -1149,6 +1170,16 @@ class PlanService:
                 log.info("direct debit file built: %s", name)
         return len(due)
 
+    def process_queued(
+        self, client_id: str, plan_id: str, today: date, row_on: date
+    ) -> PaymentPlan | None:
+        """The run's job for one plan (its queue message): nothing while a restore's hold
+        stands, read once for the run (``run_hold``); the plan keeps its calendar row, so the
+        first timer after the confirm queues it again."""
+        if self.run_hold.stops("process_installments", today):
+            return None
+        return self.process(client_id, plan_id, today, row_on)
+
     def process(
         self, client_id: str, plan_id: str, today: date, row_on: date | None = None
     ) -> PaymentPlan | None:
@@ -1156,7 +1187,7 @@ class PlanService:
         breach, send the reminders that are due, and file the plan at its next date. The
         calendar row that brought the plan here (``row_on``; None when a payment brought it)
         is removed unless it is the plan's next date."""
-        from shared.services.plans import handover_end
+        from shared.services.plans import dispute_pause, handover_end
 
         found_client = self.repos.clients.get(client_id)
         if found_client is None or self.plans.get(client_id, plan_id) is None:
@@ -1240,6 +1271,8 @@ class PlanService:
                 finally:
                     self._working.plans = busy
             elif plan.status is PlanStatus.PAUSED:
+                if dispute_pause.resume_if_ended(self, client, plan):
+                    continue  # its dispute ended (a credit, a payment, a missed hook): resumed
                 try:
                     plan = self._follow_paused(client, plan, etag, today)
                     if plan.notice_to_tell:
@@ -2053,6 +2086,10 @@ class PlanService:
             return after + timedelta(days=7) if after < watch_until else None
         if plan.status is PlanStatus.PAUSED and plan.notice_to_tell:
             return after + timedelta(days=1)  # its lowering is told (once) tomorrow
+        if dispute_held_since(plan) is not None:
+            # paused by a dispute: looked at daily, so it resumes should the end of the
+            # dispute not have reached it (a cut-off request)
+            return after + timedelta(days=1)
         if plan.status not in RUNNING:
             return None
         if plan.activation_to_tell or plan.notice_to_tell:
@@ -2126,14 +2163,14 @@ class PlanService:
     ) -> None:
         states = {s.number: s for s in plan.installments(today)}
         open_part = states[inst.number].amount - states[inst.number].paid
-        iban = self._payee(client, plan)[1]
+        holder, iban = self._payee(client, plan)
         channel = (
             Channel.LETTER
             if plan.rules.reminder_channel is ReminderChannel.LETTER
             else Channel.EMAIL
         )
         sent = self._send_notice(client, plan, f"remind|{key}",
-                                 lambda lang: notices.reminder(plan, inst, open_part, iban, lang), channel)  # fmt: skip
+                                 lambda lang: notices.reminder(plan, inst, open_part, iban, lang, holder), channel)  # fmt: skip
         self._log(plan, "reminder", f"Reminder for installment {inst.number}: {sent}")
 
     def _send_agreement(self, client: Client, plan: PaymentPlan) -> None:
@@ -2194,11 +2231,17 @@ class PlanService:
         """Whom the debtor pays the installments, and on which account: the agency on its
         third-party account for its plan (its settlement pays the client out), else the
         client on its own, also once the agency's plan ended with its case's withdrawal."""
-        if plan.agency_id is not None and not (plan.reason or "").startswith(CASE_WITHDRAWN):
-            agency = self.repos.agencies.get(plan.agency_id)
-            if agency is not None:
-                return agency.name, agency.third_party_iban or ""
+        agency = self._speaking_agency(plan)
+        if agency is not None:
+            return agency.name, agency.third_party_iban or ""
         return client.name, client.ibans[0] if client.ibans else ""
+
+    def _speaking_agency(self, plan: PaymentPlan) -> Agency | None:
+        """The agency the plan speaks for (its payee, signature and mailbox): its own plan,
+        unless the case was withdrawn (the client's claim again)."""
+        if plan.agency_id is None or (plan.reason or "").startswith(CASE_WITHDRAWN):
+            return None
+        return self.repos.agencies.get(plan.agency_id)
 
     def _lapse_payee(
         self, client: Client, plan: PaymentPlan, not_claimed: tuple[str, ...]
@@ -2318,11 +2361,18 @@ class PlanService:
         except Exception as e:  # a PDF that cannot be made must not stop the plan's run
             self._log(plan, "message_failed", f"{what}: {type(e).__name__}: {e}")
             return "failed"
+        # the agency's plan speaks for the agency: from its mailbox (its tenant), its reply
+        # address; the client's own plan from the client's (review26 F5)
+        agency = self._speaking_agency(plan)
+        as_agency = agency is not None and bool(agency.contact_email)
         message = OutboundMessage(
             client.client_id, f"plan|{plan.plan_id}|{what}", channel, debtor.number,
             debtor.emails[0] if channel is Channel.EMAIL else debtor.name, self.clock.now(),
             address=_postal(debtor) if channel is Channel.LETTER else None,
-            reply_to=self._party_email(client, plan), sender=client.contact_email, invoice_numbers=plan.invoice_numbers,
+            reply_to=self._party_email(client, plan),
+            sender=agency.contact_email if agency is not None and as_agency else client.contact_email,
+            invoice_numbers=plan.invoice_numbers,
+            extra={SENT_AS: AS_AGENCY} if as_agency and channel is Channel.EMAIL else {},
         )  # fmt: skip
         queued = self.messaging.enqueue(message, content)
         return f"{channel.value} queued" if queued else f"{channel.value} already queued"
@@ -2340,7 +2390,10 @@ class PlanService:
             else f"payment-plan-{plan.plan_id}.pdf"
         )
         attachments = (Attachment(name, "application/pdf", pdf),)
-        return MessageContent(subject=note.subject, text=note.text, attachments=attachments,
+        speaking = self._speaking_agency(plan)
+        party = speaking.name if speaking is not None else client.name
+        text = notices.signed(note, party, debtor.language.value)
+        return MessageContent(subject=note.subject, text=text, attachments=attachments,
                               language=debtor.language.value)  # fmt: skip
 
     def _hold(self, client: Client, plan: PaymentPlan) -> None:

@@ -297,6 +297,29 @@ def test_a_linked_client_sends_only_as_its_linked_mailbox(linked) -> None:
         mail.send(mail_for(ids["C1"], "directie@bakkerij.example"), content)
 
 
+def test_the_agencys_plan_mail_goes_from_the_agencys_mailbox_through_its_tenant(linked) -> None:
+    """plans27: an agency's payment plan speaks for the agency (review26 F5: its notices went
+    from the client's mailbox). Marked ``SENT_AS`` agency, the mail of client C1 (linked to
+    its own mailbox) goes from the agency's mailbox through the agency's tenant
+    (``GRAPH_TENANT_ID``), or from the client's mailbox where none is set; unmarked, that
+    sender is refused as before."""
+    from dataclasses import replace
+
+    from shared.domain.messaging import AS_AGENCY, SENT_AS
+
+    fake, mail, linking, ids, http = linked
+    link(linking, fake, http, ids["C1"], user="admin@bakkerij.example", tenant=BAKKERIJ)
+    content = MessageContent(subject="Uw betalingsregeling", text="Met vriendelijke groet")
+    desk = mail_for(ids["C1"], "boekhouding@slagerij.example")  # the agency's (its tenant)
+    # no agency tenant configured: from the client's linked mailbox, as before (accepted)
+    mail.send(replace(desk, extra={SENT_AS: AS_AGENCY}), content)
+    mail.default_tenant = SLAGERIJ  # the agency's own tenant
+    # accepted: the stand-in answers 403 to a token of another tenant than the mailbox's
+    mail.send(replace(desk, extra={SENT_AS: AS_AGENCY}), content)
+    with pytest.raises(PermanentSendError, match="link the mailbox again"):
+        mail.send(desk, content)  # the client's own mail still only as its linked mailbox
+
+
 def test_unlinking_sends_as_before_the_link_and_frees_the_mailbox_for_another_tenant(
     linked,
     world,  # noqa: F811
