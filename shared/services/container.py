@@ -195,6 +195,8 @@ class Services:
 
         self.dunning.cases.money_told(client, invoices, payments)
         close_paid_items_told(self.repos, client, invoices, self.clock.now())
+        # an invoice paid before its month was opened is billed in it (failure26 F5)
+        self.managed_invoices.closed(client.client_id, invoices)
 
     def _receipt_corrected(
         self, client: Client, payment: Payment, replacement: Replacement
