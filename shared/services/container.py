@@ -333,7 +333,7 @@ class Services:
 
         service = InvoiceStatusService(self.repos, self.clock, self.ledger)
         # a credited or withdrawn invoice's plan and agency case follow at once
-        service.plan_listener = lambda client, numbers: self.plans.basis_changed(client, numbers)
+        service.plan_listener = lambda client, numbers: self._status_changed(client, numbers)
         service.case_listener = lambda client, invoice, why, author: (
             self.dunning.cases.invoice_left(client, invoice, why, author)
         )
@@ -342,6 +342,12 @@ class Services:
             self.dunning.cases.dispute_told(client, number, reason, retry=retry)
         )
         return service
+
+    def _status_changed(self, client: Client, numbers: list[str]) -> None:
+        """Invoices credited or withdrawn: their plan follows, and the usage meter bills them
+        in this month when it was not opened yet (failure26 F5)."""
+        self.plans.basis_changed(client, numbers)
+        self.managed_invoices.closed_now(client.client_id, numbers)
 
     @cached_property
     def online_payments(self) -> OnlinePaymentService:

@@ -13,7 +13,7 @@ index (:mod:`shared.adapters.tables.usage_repo`) instead of reading the portfoli
 - counting a month reads that month's rows only (one range read; as many rows as invoices
   counted), never the client's invoices.
 
-- a booking that closes an invoice (paid in full) before the current month is opened writes
+- a booking that closes an invoice (paid in full), a credit or a withdrawal, before the current month is opened writes
   it into that month (failure26 F5: opened late, after an outage, a poisoned message or by
   the first usage request on the 2nd, the month missed an invoice paid since the 1st: open
   at 00:00 on the 1st, EUR 0.50 not billed). Once the month is opened (known per instance
@@ -85,10 +85,14 @@ class ManagedInvoiceMeter:
 
     def closed(self, client_id: str, invoices: list[Invoice]) -> None:
         """A booking wrote these invoices: those it left closed were open a moment ago, so under
+        management this month."""
+        self.closed_now(client_id, [i.number for i in invoices if i.status not in UNDER_MANAGEMENT])
+
+    def closed_now(self, client_id: str, numbers: list[str]) -> None:
+        """Invoices open a moment ago and closed now (paid, credited, withdrawn): under
         management this month. Written only while the month is not opened yet (its opening
         carries what is open then, and would miss these); one read per client and month and
         instance after that."""
-        numbers = [i.number for i in invoices if i.status not in UNDER_MANAGEMENT]
         if not numbers:
             return
         month = self.current_month()

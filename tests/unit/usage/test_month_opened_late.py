@@ -80,3 +80,15 @@ def test_an_invoice_paid_before_its_month_was_opened_is_billed_in_it(world: Any)
     assert invoices(world, "2026-04")["count"] == 2
     at(world, 2026, 5, 2)
     assert invoices(world, "2026-05")["count"] == 0
+
+
+def test_an_invoice_credited_before_its_month_was_opened_is_billed_in_it(world: Any) -> None:
+    """failure26 F5 for a credit: F2 credited at 09:00 on 1 May, May opened at 10:00."""
+    a = world.agency_a
+    _client_with(world, "F1", "F2")
+    at(world, 2026, 4, 30, hour=20)
+    assert invoices(world, "2026-04")["count"] == 2
+    at(world, 2026, 5, 1, hour=7)
+    a.call("POST", "/v1/clients/C1/invoices/F2/credit")
+    at(world, 2026, 5, 1, hour=8)
+    assert invoices(world, "2026-05")["count"] == 2  # F1 open, F2 credited in May
