@@ -205,3 +205,54 @@ def test_a_large_file_is_streamed_both_ways_in_chunks_not_held_whole(
     assert got == data
     # restored again: the file there is kept, no block staged on it
     assert restore_files(container, files, new) == (0, 1)
+
+
+def test_the_last_good_night_is_read_again_each_night_while_the_nights_fail(
+    world: dict[str, str],
+) -> None:
+    """ops27 F2: the lifecycle rule deleted a night 36 days after it was made whatever came
+    after, so backups failing for 36 days left none at all. The rule now counts from a blob's
+    last read (infra/app/backup-storage.bicep), and each night, before it tries, the backup
+    reads every blob of the newest complete night (its file copies too) once no night has
+    completed for 26 hours; a recent night, or a newer one completed, is left to age."""
+    from datetime import timedelta
+
+    from azure.data.tables import TableServiceClient as Tables
+
+    from shared.adapters.tables.backup import TableBackup
+    from shared.adapters.tables.file_backup import FileBackup
+
+    back_up(bootstrap.table_backup(Settings.from_env()), FixedClock(NIGHT1))
+    reads: list[str] = []
+
+    def seen(request: object) -> None:
+        http = request.http_request  # type: ignore[attr-defined]  # azure-core's PipelineRequest
+        if http.method == "GET" and "/backups/" in http.url and "comp=list" not in http.url:
+            reads.append(http.url.split("/backups/", 1)[1].split("?", 1)[0])
+
+    blobs = BlobServiceClient.from_connection_string(world["backupacct"], raw_request_hook=seen)
+    backup = TableBackup(Tables.from_connection_string(world["own"]), blobs, write_once=True,
+                         files=FileBackup(BlobServiceClient.from_connection_string(world["own"])))  # fmt: skip
+    day = NIGHT1.date().isoformat()
+    night = {
+        b.name for b in blobs.get_container_client(BACKUP_CONTAINER).list_blobs()
+        if b.name.startswith(f"{day}/") or b.name.startswith(FILES_PREFIX)
+    }  # fmt: skip
+    assert len([n for n in night if n.startswith(FILES_PREFIX)]) == len(FILES)
+    # the next evening, 20 hours on: the night is recent, nothing read
+    assert backup.keep_newest(NIGHT1 + timedelta(hours=20)) is None
+    assert [r for r in reads if not r.endswith("manifest.json")] == []
+    # three nights failed: every blob of the last good night is read again
+    reads.clear()
+    assert backup.keep_newest(NIGHT1 + timedelta(days=3)) == day
+    assert set(reads) == night
+    # not on the tables' own account (its prune keeps the newest night)
+    own = TableBackup(Tables.from_connection_string(world["own"]), blobs)
+    assert own.keep_newest(NIGHT1 + timedelta(days=3)) is None
+    # the nightly backup does it before its own export, and a night completed ends it
+    reads.clear()
+    back_up(backup, FixedClock(NIGHT1 + timedelta(days=3)))
+    assert night <= set(reads)
+    reads.clear()
+    assert backup.keep_newest(NIGHT1 + timedelta(days=3, hours=2)) is None
+    assert [r for r in reads if r.startswith(f"{day}/") and not r.endswith("manifest.json")] == []
