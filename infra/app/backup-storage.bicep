@@ -72,6 +72,14 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   name: 'default'
   properties: {
     isVersioningEnabled: true
+    // the lifecycle rule counts a night's days from its last read (ops27 F2): the app reads
+    // the newest complete night each night while no newer one completes
+    lastAccessTimeTrackingPolicy: {
+      enable: true
+      name: 'AccessTimeTracking'
+      trackingGranularityInDays: 1
+      blobType: [ 'blockBlob' ]
+    }
     deleteRetentionPolicy: { enabled: true, days: 14 }
     containerDeleteRetentionPolicy: { enabled: true, days: 14 }
   }
@@ -88,8 +96,11 @@ resource backups 'Microsoft.Storage/storageAccounts/blobServices/containers@2023
 }
 
 // Retention by the platform: a night's blobs (and any earlier version) are deleted the day
-// after their immutability ends. While backups stop, the backup-missing alert pages from the
-// 26th hour on: the retention's days to act before the last good night ages away.
+// after their immutability ends, counted from their last read (a blob is written once, so
+// from its creation unless read since). While backups stop, the backup-missing alert pages
+// from the 26th hour on, and the nightly backup reads the last good night before it tries
+// (TableBackup.keep_newest): it is never deleted while no newer night completes (ops27 F2:
+// counted from creation, 36 days of failing nights left no backup at all).
 resource retention 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: account
   name: 'default'
@@ -103,7 +114,7 @@ resource retention 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
           definition: {
             filters: { blobTypes: [ 'blockBlob' ], prefixMatch: [ 'backups/' ] }
             actions: {
-              baseBlob: { delete: { daysAfterModificationGreaterThan: retentionDays + 1 } }
+              baseBlob: { delete: { daysAfterLastAccessTimeGreaterThan: retentionDays + 1 } }
               version: { delete: { daysAfterCreationGreaterThan: retentionDays + 1 } }
             }
           }

@@ -184,6 +184,8 @@ def cmd_restore_hold(args: argparse.Namespace) -> int:
 
     services = cli_services()
     hold = MoneyHold.of(services.repos, services.clock)
+    if args.action == "paid":
+        return _record_paid(args, services, hold)
     found = hold.confirm(args.by, args.note) if args.action == "confirm" else hold.current()
     if found is None:
         print("no restore hold: payouts and collections run", file=sys.stderr)
@@ -203,6 +205,32 @@ def cmd_restore_hold(args: argparse.Namespace) -> int:
     else:
         print(f"backup of {found.restored_from} restored {found.restored_at:%Y-%m-%d %H:%M} UTC "
               f"by {found.restored_by}; {state}")  # fmt: skip
+    return 0
+
+
+def _record_paid(args: argparse.Namespace, services: Any, hold: Any) -> int:
+    """``restore-hold paid``: transfers the bank made after the restored night, taken off the
+    clients' next payouts (restore26 F3)."""
+    from shared.domain.money import format_eur_nl, parse_amount
+    from shared.services.operations.paid_after_restore import record_paid
+
+    if not args.agency or not args.paid:
+        raise ValueError("paid needs --agency and at least one --paid END_TO_END_ID=AMOUNT")
+    paid: dict[str, int] = {}
+    for text in args.paid:
+        e2e, sep, amount = text.partition("=")
+        if not sep or not e2e.strip():
+            raise ValueError(f"--paid: expected END_TO_END_ID=AMOUNT like R20261130-C1=107.72, "
+                             f"not {text!r}")  # fmt: skip
+        if e2e.strip() in paid:
+            raise ValueError(f"--paid: {e2e.strip()} given twice")
+        paid[e2e.strip()] = parse_amount(amount)
+    recorded = record_paid(hold, services.settlements.store, services.clock, args.agency, paid,
+                           args.by)  # fmt: skip
+    for r in recorded:
+        said = "recorded" if r.new else "recorded before, unchanged"
+        print(f"{r.end_to_end_id}\t{format_eur_nl(r.amount)}\tclient {r.client_id}\t{said}; "
+              f"taken off its next payout (balance {format_eur_nl(r.carried_after)})")  # fmt: skip
     return 0
 
 
@@ -274,8 +302,14 @@ def register(sub: Any) -> None:
     hold = sub.add_parser("restore-hold",
                           help="the payouts and collections a restore holds: show, or confirm "
                                "after reconciling with the bank")  # fmt: skip
-    hold.add_argument("action", nargs="?", choices=("show", "confirm"), default="show")
-    hold.add_argument("--by", default="", help="confirm: who reconciled with the bank")
+    hold.add_argument("action", nargs="?", choices=("show", "confirm", "paid"), default="show")
+    hold.add_argument("--by", default="",
+                      help="confirm: who reconciled with the bank; paid: who read the transfers")  # fmt: skip
+    hold.add_argument("--agency", default="", help="paid: the agency whose run paid them")
+    hold.add_argument("--paid", action="append", default=[], metavar="END_TO_END_ID=AMOUNT",
+                      help="paid: a transfer of a settlement run executed by the bank after "
+                           "the restored night, as on the bank's statement (repeatable); "
+                           "taken off the client's next payout")  # fmt: skip
     hold.add_argument("--note", default="",
                       help="confirm: what was checked (the statements since the night, the "
                            "runs and direct debits found)")  # fmt: skip

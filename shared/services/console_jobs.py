@@ -64,6 +64,7 @@ ROWS_KEPT = timedelta(days=30)
 PERSONAL_KINDS = frozenset({"invoice-import"})
 PREVIEW_KEPT = timedelta(hours=1)
 CLOCK_SKEW = timedelta(minutes=5)
+NOT_QUEUED = "the job could not be queued (the storage was busy): start it again"
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +193,16 @@ class ConsoleJobs:
                   clients=covered, lang=lang)  # fmt: skip
         self.files_of(job).put_input(data)
         job = self.jobs.add(job)
-        self._send(job)
+        try:
+            self._send(job)
+        except Exception:
+            # the queue refused (503 ServerBusy after the SDK's retries, a reset): no message
+            # will ever run the job, and it would show "running" until a requeue (failure26
+            # F6). Ended as failed, its input gone; the person, told of the error, starts it
+            # again. A send that did land despite the error finds the job ended: it does nothing.
+            self._end(job, JobStatus.FAILED, error=NOT_QUEUED)
+            log.warning("console job %s/%s (%s) not queued: failed", client_id, job_id, kind)
+            raise
         return job
 
     def requeue(self, client_id: str, job_id: str, reads: Reader | None = None) -> Job:

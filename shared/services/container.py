@@ -197,6 +197,8 @@ class Services:
 
         self.dunning.cases.money_told(client, invoices, payments)
         close_paid_items_told(self.repos, client, invoices, self.clock.now(), self.payments.ledger)
+        # an invoice paid before its month was opened is billed in it (failure26 F5)
+        self.managed_invoices.closed(client.client_id, invoices)
 
     def _receipt_corrected(
         self, client: Client, payment: Payment, replacement: Replacement
@@ -338,7 +340,7 @@ class Services:
 
         service = InvoiceStatusService(self.repos, self.clock, self.ledger)
         # a credited or withdrawn invoice's plan and agency case follow at once
-        service.plan_listener = lambda client, numbers: self.plans.basis_changed(client, numbers)
+        service.plan_listener = lambda client, numbers: self._status_changed(client, numbers)
         service.case_listener = lambda client, invoice, why, author: (
             self.dunning.cases.invoice_left(client, invoice, why, author)
         )
@@ -350,6 +352,12 @@ class Services:
             self.dunning.cases.dispute_told(client, number, reason, retry=retry)
         )
         return service
+
+    def _status_changed(self, client: Client, numbers: list[str]) -> None:
+        """Invoices credited or withdrawn: their plan follows, and the usage meter bills them
+        in this month when it was not opened yet (failure26 F5)."""
+        self.plans.basis_changed(client, numbers)
+        self.managed_invoices.closed_now(client.client_id, numbers)
 
     @cached_property
     def online_payments(self) -> OnlinePaymentService:

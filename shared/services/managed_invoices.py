@@ -13,6 +13,12 @@ index (:mod:`shared.adapters.tables.usage_repo`) instead of reading the portfoli
 - counting a month reads that month's rows only (one range read; as many rows as invoices
   counted), never the client's invoices.
 
+- a booking that closes an invoice (paid in full), a credit or a withdrawal, before the current month is opened writes
+  it into that month (failure26 F5: opened late, after an outage, a poisoned message or by
+  the first usage request on the 2nd, the month missed an invoice paid since the 1st: open
+  at 00:00 on the 1st, EUR 0.50 not billed). Once the month is opened (known per instance
+  after one read) a booking writes nothing: the opening carried what was open.
+
 Months are Amsterdam months. What the index cannot see: an invoice closed at the start of a
 month, reopened by a reversed payment and closed again within that same month.
 """
@@ -23,10 +29,11 @@ import json
 import logging
 from datetime import date
 
-from shared.adapters.tables.usage_repo import CARRIED, IMPORT, ManagedInvoiceRepository
+from shared.adapters.tables.usage_repo import CARRIED, CLOSED, IMPORT, ManagedInvoiceRepository
 from shared.clock import Clock, amsterdam_date
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.ports.queues import QueueSender
+from shared.ports.tables import StorageError
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.usage")
@@ -63,6 +70,7 @@ class ManagedInvoiceMeter:
         self.managed = managed
         self.queues = queues
         self.clock = clock
+        self._opened: set[tuple[str, str]] = set()  # (client, month) seen opened: never undone
 
     def current_month(self) -> str:
         return month_of(amsterdam_date(self.clock.now()))
@@ -74,6 +82,30 @@ class ManagedInvoiceMeter:
         if not numbers:
             return
         self.managed.add_imported(client_id, month, numbers)
+
+    def closed(self, client_id: str, invoices: list[Invoice]) -> None:
+        """A booking wrote these invoices: those it left closed were open a moment ago, so under
+        management this month."""
+        self.closed_now(client_id, [i.number for i in invoices if i.status not in UNDER_MANAGEMENT])
+
+    def closed_now(self, client_id: str, numbers: list[str]) -> None:
+        """Invoices open a moment ago and closed now (paid, credited, withdrawn): under
+        management this month. Written only while the month is not opened yet (its opening
+        carries what is open then, and would miss these); one read per client and month and
+        instance after that."""
+        if not numbers:
+            return
+        month = self.current_month()
+        if (client_id, month) in self._opened:
+            return
+        try:
+            if self.managed.is_opened(client_id, month):
+                self._opened.add((client_id, month))
+                return
+            self.managed.add(client_id, month, numbers, CLOSED)
+        except StorageError as exc:  # the money is booked: a failure here must not undo that
+            log.warning("usage: invoices closed before %s was opened not noted for client %s: "
+                        "%s", month, client_id, exc.__class__.__name__)  # fmt: skip
 
     def open_month(self, client_id: str, month: str | None = None) -> None:
         """Carry the client's open invoices into ``month`` and into the month before (they

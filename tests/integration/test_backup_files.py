@@ -164,3 +164,95 @@ def test_an_unchanged_file_is_copied_again_each_week_and_an_aged_copy_is_read_fr
     assert main(["restore", "--from", "2026-11-29", "--target-connection", world["newacct"]]) == 0
     capsys.readouterr()
     assert _files(world["newacct"]) == _files(world["own"])
+
+
+def test_a_large_file_is_streamed_both_ways_in_chunks_not_held_whole(
+    world: dict[str, str],
+) -> None:
+    """ops27 F3 (restore26 F6): each file was read whole (``readall``) and put whole, so a
+    24 MiB statement archive held ten times that at once in a worker of about 1.5 GB. Now it
+    goes over in ranges of CHUNK, staged as blocks and committed once, both to the backup and
+    back: the peak held stays within a few chunks, and the bytes are the same."""
+    import tracemalloc
+
+    from shared.adapters.tables.file_backup import CHUNK, FileBackup, listed, restore_files
+
+    size = 6 * CHUNK + 5
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    own = BlobServiceClient.from_connection_string(world["own"])
+    own.get_blob_client("statements", "ing/archive-2026.zip").upload_blob(data)
+    backup = BlobServiceClient.from_connection_string(world["backupacct"])
+    container = backup.get_container_client(BACKUP_CONTAINER)
+    container.create_container()
+    tracemalloc.start()
+    try:
+        assert FileBackup(own, ("statements",)).copy(container, "2026-11-29") == 2
+        _, copied_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        files = [f for f in listed(container, "2026-11-29") if f.name == "ing/archive-2026.zip"]
+        new = BlobServiceClient.from_connection_string(world["newacct"])
+        assert restore_files(container, files, new) == (1, 0)
+        _, restored_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # the HTTP stack holds about 9 times what one request reads: bounded by the chunk, not
+    # by the file (read whole, the 24 MiB file held over 200 MiB)
+    assert copied_peak < 12 * CHUNK, f"copy held {copied_peak} bytes for a {size}-byte file"
+    assert restored_peak < 12 * CHUNK, f"restore held {restored_peak} bytes"
+    [copy] = files
+    assert container.get_blob_client(copy.key).get_block_list()[0].__len__() == 7
+    got = new.get_blob_client("statements", "ing/archive-2026.zip").download_blob().readall()
+    assert got == data
+    # restored again: the file there is kept, no block staged on it
+    assert restore_files(container, files, new) == (0, 1)
+
+
+def test_the_last_good_night_is_read_again_each_night_while_the_nights_fail(
+    world: dict[str, str],
+) -> None:
+    """ops27 F2: the lifecycle rule deleted a night 36 days after it was made whatever came
+    after, so backups failing for 36 days left none at all. The rule now counts from a blob's
+    last read (infra/app/backup-storage.bicep), and each night, before it tries, the backup
+    reads every blob of the newest complete night (its file copies too) once no night has
+    completed for 26 hours; a recent night, or a newer one completed, is left to age."""
+    from datetime import timedelta
+
+    from azure.data.tables import TableServiceClient as Tables
+
+    from shared.adapters.tables.backup import TableBackup
+    from shared.adapters.tables.file_backup import FileBackup
+
+    back_up(bootstrap.table_backup(Settings.from_env()), FixedClock(NIGHT1))
+    reads: list[str] = []
+
+    def seen(request: object) -> None:
+        http = request.http_request  # type: ignore[attr-defined]  # azure-core's PipelineRequest
+        if http.method == "GET" and "/backups/" in http.url and "comp=list" not in http.url:
+            reads.append(http.url.split("/backups/", 1)[1].split("?", 1)[0])
+
+    blobs = BlobServiceClient.from_connection_string(world["backupacct"], raw_request_hook=seen)
+    backup = TableBackup(Tables.from_connection_string(world["own"]), blobs, write_once=True,
+                         files=FileBackup(BlobServiceClient.from_connection_string(world["own"])))  # fmt: skip
+    day = NIGHT1.date().isoformat()
+    night = {
+        b.name for b in blobs.get_container_client(BACKUP_CONTAINER).list_blobs()
+        if b.name.startswith(f"{day}/") or b.name.startswith(FILES_PREFIX)
+    }  # fmt: skip
+    assert len([n for n in night if n.startswith(FILES_PREFIX)]) == len(FILES)
+    # the next evening, 20 hours on: the night is recent, nothing read
+    assert backup.keep_newest(NIGHT1 + timedelta(hours=20)) is None
+    assert [r for r in reads if not r.endswith("manifest.json")] == []
+    # three nights failed: every blob of the last good night is read again
+    reads.clear()
+    assert backup.keep_newest(NIGHT1 + timedelta(days=3)) == day
+    assert set(reads) == night
+    # not on the tables' own account (its prune keeps the newest night)
+    own = TableBackup(Tables.from_connection_string(world["own"]), blobs)
+    assert own.keep_newest(NIGHT1 + timedelta(days=3)) is None
+    # the nightly backup does it before its own export, and a night completed ends it
+    reads.clear()
+    back_up(backup, FixedClock(NIGHT1 + timedelta(days=3)))
+    assert night <= set(reads)
+    reads.clear()
+    assert backup.keep_newest(NIGHT1 + timedelta(days=3, hours=2)) is None
+    assert [r for r in reads if r.startswith(f"{day}/") and not r.endswith("manifest.json")] == []

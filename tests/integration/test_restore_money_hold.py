@@ -31,6 +31,7 @@ from shared.domain.settlement.records import RunStatus
 from shared.services.container import Services
 from shared.services.operations.backups import back_up
 from shared.services.operations.money_hold import ITEM_KIND, MoneyHold
+from shared.services.settlement.runs import settlement_id_for
 from shared.settings import Settings
 from tests.support.backup_accounts import backing_up, three_accounts, wipe
 from tests.unit.api.conftest import SETTINGS
@@ -160,3 +161,45 @@ def test_a_restore_of_the_people_alone_holds_nothing(
     services.repos.payments.add(payment(client.client_id, "p2", date(2026, 11, 30)))
     run = services.settlement_runs.run_agency(agency_id, date(2026, 12, 1))
     assert run is not None
+
+
+def test_a_payout_the_bank_made_after_the_night_is_recorded_and_not_paid_again(
+    world: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """restore26 F3: R20261130 paid the client 107.72 at the bank after the night restored.
+    Before, nothing could record it: after the confirm the next run paid the same 107.72 again
+    (a second transfer, 215.44 to the client for 170.95 received). The operator records the
+    transfer off the bank's statement while the hold stands; the next run settles p1 once and
+    transfers only what came in since (p2's 107.72)."""
+    agency_id, paid = _agency_paid_before_the_loss(world["own"])
+    assert paid == 10772
+    assert main(["restore", "--from", NIGHT.date().isoformat(),
+                 "--target-connection", world["newacct"]]) == 0  # fmt: skip
+    monkeypatch.setenv("AzureWebJobsStorage", world["newacct"])
+    services = _services(world["newacct"], datetime(2026, 12, 1, 5, tzinfo=UTC))
+    [client] = services.repos.clients.list_for_agency(agency_id)[0]
+    e2e = settlement_id_for("R20261130", client.client_id)
+    capsys.readouterr()
+    # a typo records nothing: an id no client has, or an amount that is not one
+    assert main(["restore-hold", "paid", "--agency", agency_id, "--by", "ops-anna",
+                 "--paid", f"{e2e}=107.72", "--paid", "R20261130-nobody=1.00"]) == 2  # fmt: skip
+    assert main(["restore-hold", "paid", "--agency", agency_id, "--by", "ops-anna",
+                 "--paid", f"{e2e}=107,7x"]) == 2  # fmt: skip
+    assert services.settlements.store.balance(agency_id, client.client_id)[0].carried == 0
+    for _ in range(2):  # typed again: recorded once
+        assert main(["restore-hold", "paid", "--agency", agency_id, "--by", "ops-anna",
+                     "--paid", f"{e2e}=107.72"]) == 0  # fmt: skip
+    assert "recorded before, unchanged" in capsys.readouterr().out
+    assert services.settlements.store.balance(agency_id, client.client_id)[0].carried == -10772
+    assert main(["restore-hold", "confirm", "--by", "ops-anna",
+                 "--note", "ING 30-11: R20261130 paid 107.72, recorded"]) == 0  # fmt: skip
+    # recorded after the confirm: refused, a run may have paid it already
+    assert main(["restore-hold", "paid", "--agency", agency_id, "--by", "ops-anna",
+                 "--paid", f"{e2e}=107.72"]) == 2  # fmt: skip
+    services.repos.payments.add(payment(client.client_id, "p2", date(2026, 11, 30)))
+    run = services.settlement_runs.run_agency(agency_id, date(2026, 12, 1))
+    assert run is not None
+    assert (run.transfer_count, run.payout_total) == (1, 10772), "p1's 107.72 paid out again"
+    [settled] = services.settlements.store.settlements_of_run(agency_id, run.run_id)
+    assert settled.totals is not None and settled.totals.carried_in == -10772
+    assert services.settlements.store.balance(agency_id, client.client_id)[0].carried == 0

@@ -70,7 +70,17 @@ def test_old_nights_are_deleted_by_the_lifecycle_rule_once_their_immutability_en
     policy = _resource("Microsoft.Storage/storageAccounts/managementPolicies")
     assert "prefixMatch: [ 'backups/' ]" in policy
     # a lifecycle delete of a version still immutable fails: the rule waits a day past it
-    assert "baseBlob: { delete: { daysAfterModificationGreaterThan: retentionDays + 1 } }" in policy
+    # counted from the last read: the app reads the last good night while nights fail (ops27 F2)
+    assert (
+        "baseBlob: { delete: { daysAfterLastAccessTimeGreaterThan: retentionDays + 1 } }" in policy
+    )
+    assert (
+        "daysAfterModificationGreaterThan" not in policy
+        and "daysAfterCreation" not in policy.split("version:")[0]
+    )
+    tracking = _resource("Microsoft.Storage/storageAccounts/blobServices")
+    assert "lastAccessTimeTrackingPolicy" in tracking and "enable: true" in tracking
+    assert "trackingGranularityInDays: 1" in tracking
     assert "version: { delete: { daysAfterCreationGreaterThan: retentionDays + 1 } }" in policy
 
 

@@ -55,6 +55,9 @@ from shared.adapters.tables.file_backup import listed as listed_files
 
 BACKUP_CONTAINER = "backups"
 MANIFEST = "manifest.json"
+# the newest complete night is kept alive (read daily) once no night completed for this long:
+# the backup-missing alert's 26 hours
+KEEP_AFTER = timedelta(hours=26)
 SKIP_PREFIXES = ("AzureFunctions",)
 BATCH = 100
 # a table's blob is staged in blocks of this size and committed once, with its count
@@ -298,6 +301,41 @@ class TableBackup:
             except BackupError:
                 continue
             return datetime.fromisoformat(manifest["finished_at"])
+        return None
+
+    def keep_newest(self, now: datetime, after: timedelta = KEEP_AFTER) -> str | None:
+        """On the backup account, while no night has completed for ``after``: read every blob
+        of the newest complete night (one byte each, its listed file copies too), the day
+        it names. The account's lifecycle rule deletes a blob 36 days after it was last read
+        (ops27 F2: it counted from its creation, so 36 days of failing nights left no backup
+        at all); the first read in 24 hours moves that on, so the last good night stays for as
+        long as the nights fail, and ages as usual once a newer one completes. None: nothing
+        to keep (a recent night, none at all, or not the write-once account)."""
+        if not self.write_once:
+            return None
+        container = self.blobs.get_container_client(BACKUP_CONTAINER)
+        for day in reversed(self.started_days()):
+            if not day[:1].isdigit():  # files/: the file copies, no night
+                continue
+            try:
+                finished = datetime.fromisoformat(self.manifest(day)["finished_at"])
+            except BackupError:
+                continue
+            if now - finished <= after:
+                return None
+            blobs = [
+                (b.name, int(b.size)) for b in container.list_blobs(name_starts_with=f"{day}/")
+            ]
+            blobs += [(f.key, f.size) for f in listed_files(container, day)]
+            for name, size in blobs:
+                try:
+                    if size:
+                        container.download_blob(name, offset=0, length=1).readall()
+                    else:
+                        container.download_blob(name).readall()
+                except ResourceNotFoundError:  # a file copy aged away: the restore finds another
+                    continue
+            return day
         return None
 
     def prune(self, today: date, keep_days: int) -> list[str]:

@@ -10,7 +10,8 @@
 
 A row says "this invoice was under management in this month". ``Via`` says why:
 ``import`` (it came in, or came back, during the month) or ``carried`` (it was open when the
-month was opened or closed). ``!`` alone is never an encoded invoice number (the encoder
+month was opened or closed) or ``closed`` (a booking closed it during the month before the
+month was opened, failure26 F5). ``!`` alone is never an encoded invoice number (the encoder
 writes ``!`` only as the start of a ``!hh`` escape), so the month's marker cannot collide, nor
 an import's row (``!i`` is no escape). An import writes one row per request (a few when its
 numbers are long) instead of one per invoice, in one transaction, and reads nothing: an invoice
@@ -38,7 +39,7 @@ from shared.ports.tables import (
 
 MANAGED = "ManagedInvoices"
 TABLES = (MANAGED,)
-IMPORT, CARRIED = "import", "carried"
+IMPORT, CARRIED, CLOSED = "import", "carried", "closed"
 _MARKER = "!"
 _IMPORTED = "!i|"  # rows of numbers an import brought in
 _ROW_CHARS = 30_000  # a string property holds 64 KiB (32K UTF-16 characters)

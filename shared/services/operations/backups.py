@@ -142,6 +142,13 @@ def back_up(
     """Export (or go on exporting) today's backup; once complete, delete expired days (of
     ``legacy`` too: the same account's container, written to before the backup account)."""
     now = clock.now()
+    try:  # nights failing for days: the last good one must not age away meanwhile (ops27 F2)
+        kept = backup.keep_newest(now)
+        if kept is not None:
+            log.warning("backup %s kept (read again): no night completed since", kept,
+                        extra=log_extra({"backup_date": kept}))  # fmt: skip
+    except Exception:  # the night's own export comes first; the alert says why it failed
+        log.exception("backup: the newest complete night could not be kept")
     day = backup.export_day(now.date().isoformat(), now)
     counts = backup.export(day, now, budget_seconds=budget_seconds)
     if counts is None:

@@ -241,3 +241,30 @@ def test_a_checkpoint_refused_by_its_own_retried_save_carries_on():
     done = jobs.get("c1", job.job_id)
     assert (done.status, done.done, done.state) == ("done", 3, {"sum": 6})
     assert jobs.result("c1", job.job_id) == (b"6", "sum.txt", "text/plain")
+
+
+def test_a_job_whose_queue_send_fails_is_failed_not_left_running():
+    """failure26 F6: a 503 on the send after the job's row was written answered the person
+    with an error and left the job "running" for ever, with no message to run it (shown
+    "stalled" ten minutes later). Now the job is failed with a reason and its input dropped;
+    a send that landed despite its error finds the job ended and does nothing."""
+    from azure.core.exceptions import AzureError
+
+    from shared.services.console_jobs import NOT_QUEUED
+    from tests.support.faults import FaultPlan, FaultyQueueSender
+
+    for kind in ("http500", "timeout_after"):
+        work = Counting()
+        jobs, queues = _jobs(work)
+        plan = FaultPlan()
+        plan.rule(lambda op, target: op == "send", kind)
+        jobs.queues = FaultyQueueSender(queues, plan)
+        with pytest.raises(AzureError):
+            jobs.start("c1", "sum", "u1", b"1 2 3", total=3, title="numbers")
+        [job] = jobs.latest("c1")
+        assert (job.status, job.error) == ("failed", NOT_QUEUED), kind
+        assert not job.running and not jobs.stalled(job)
+        assert jobs.files_of(job).get_input() is None
+        for message in queues.take(JOBS_QUEUE):  # landed after all (timeout_after)
+            jobs.run_message(message.body)
+        assert work.worked == [] and jobs.get("c1", job.job_id).status == "failed"

@@ -56,3 +56,39 @@ def test_a_late_opening_carries_an_invoice_whose_due_date_moved_since(world: Any
     assert world.services.managed_invoices.managed.month(cid, "2026-04") == {"F1": "import"}
     world.services.managed_invoices.open_month(cid, "2026-03")
     assert invoices(world, "2026-03")["count"] == 1  # under management since February
+
+
+def test_an_invoice_paid_before_its_month_was_opened_is_billed_in_it(world: Any) -> None:
+    """failure26 F5: F1 was open at 00:00 on 1 April and paid on the 1st, before anything
+    opened April (the timer's message failed; the first usage request opened it on the 2nd):
+    April carried only what was open then, and F1's EUR 0.50 was billed in no April row."""
+    from datetime import date
+
+    from tests.unit.usage.test_invoices_under_management import pay
+
+    _client_with(world, "F1", "F2")
+    at(world, 2026, 3, 31, hour=21)  # 23:00 in Amsterdam: March's last hour
+    assert invoices(world, "2026-03")["count"] == 2
+    at(world, 2026, 4, 1, hour=8)
+    pay(world, "F1", 12100, date(2026, 4, 1))  # paid in full on 1 April
+    at(world, 2026, 4, 2)
+    april = invoices(world, "2026-04")  # opened by this request
+    assert april["count"] == 2 and april["amount"] == "1.00"  # F1 (paid in April), F2
+    assert invoices(world, "2026-03")["count"] == 2
+    at(world, 2026, 4, 20)
+    pay(world, "F2", 12100, date(2026, 4, 20))  # after the opening: nothing more written
+    assert invoices(world, "2026-04")["count"] == 2
+    at(world, 2026, 5, 2)
+    assert invoices(world, "2026-05")["count"] == 0
+
+
+def test_an_invoice_credited_before_its_month_was_opened_is_billed_in_it(world: Any) -> None:
+    """failure26 F5 for a credit: F2 credited at 09:00 on 1 May, May opened at 10:00."""
+    a = world.agency_a
+    _client_with(world, "F1", "F2")
+    at(world, 2026, 4, 30, hour=20)
+    assert invoices(world, "2026-04")["count"] == 2
+    at(world, 2026, 5, 1, hour=7)
+    a.call("POST", "/v1/clients/C1/invoices/F2/credit")
+    at(world, 2026, 5, 1, hour=8)
+    assert invoices(world, "2026-05")["count"] == 2  # F1 open, F2 credited in May
