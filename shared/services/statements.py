@@ -1094,6 +1094,9 @@ class StatementService:
                     else None,
                     "amount": a.amount,
                     "score": score,
+                    # whose invoice it is: the item is filed under the one debtor of all its
+                    # suggestions (statement_references.quoted_debtor; newcomer27 F5)
+                    "debtor": a.debtor.split(_SEP)[-1] if a.debtor else None,
                 }
                 for a, score in result.suggested
             ],
