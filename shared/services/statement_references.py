@@ -74,7 +74,25 @@ def quoted_number_reason(invoice: Invoice) -> str:
 
 def quoted_debtor(detail: dict[str, object], target: str) -> str | None:
     """The debtor an item on a client's own list is filed under: the one whose closed invoice
-    the line quotes (his overpayment, shown on his page). On the agency's list none: the
-    debtor number is a client's, and the item names the client beside it."""
+    the line quotes (his overpayment, shown on his page); else the one debtor whose invoices
+    all its suggestions are (his money, most likely: newcomer27 F5); none when they are
+    several debtors'. On the agency's list none: the debtor number is a client's, and the
+    item names the client beside it."""
+    if is_agency_scope(target):
+        return None
     debtor = detail.get("quoted_debtor")
-    return debtor if isinstance(debtor, str) and not is_agency_scope(target) else None
+    if isinstance(debtor, str):
+        return debtor
+    return _sole_debtor(detail.get("suggestions"))
+
+
+def _sole_debtor(suggestions: object) -> str | None:
+    """The debtor of every suggestion, when they name one and the same (a suggestion without
+    one, as items made before suggestions carried it, names none)."""
+    if not isinstance(suggestions, list) or not suggestions:
+        return None
+    debtors = {s.get("debtor") if isinstance(s, dict) else None for s in suggestions}
+    if len(debtors) != 1:
+        return None
+    debtor = debtors.pop()
+    return debtor if isinstance(debtor, str) and debtor else None

@@ -50,6 +50,7 @@ from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource, Receiver
 from shared.domain.scopes import agency_scope, is_agency_scope
 from shared.domain.statements.account_names import not_an_iban
+from shared.domain.statements.archive import each_refused, in_archive
 from shared.domain.statements.batches import (
     is_batch_credit,
     may_be_own_collection,
@@ -281,7 +282,11 @@ class StatementService:
                 statements = _parse(data)
                 owned, refused = self._owners(agency_id, statements, source)
                 if refused and not owned:
-                    raise refused[0][1]  # no statement of the file is anybody's here
+                    # no statement of the file is anybody's here: each says why, and which
+                    # file of a ZIP archive it is (newcomer27 F7: the first alone was said)
+                    if len(refused) == 1:
+                        raise refused[0][1]
+                    raise each_refused([in_archive(s, e) for s, e in refused])
             except StatementError:
                 if self.repos.agencies.get(agency_id) is None:
                     raise _no_agency(agency_id) from None
@@ -1089,6 +1094,9 @@ class StatementService:
                     else None,
                     "amount": a.amount,
                     "score": score,
+                    # whose invoice it is: the item is filed under the one debtor of all its
+                    # suggestions (statement_references.quoted_debtor; newcomer27 F5)
+                    "debtor": a.debtor.split(_SEP)[-1] if a.debtor else None,
                 }
                 for a, score in result.suggested
             ],

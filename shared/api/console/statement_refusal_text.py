@@ -12,6 +12,12 @@ _IN_ZIP = r"^(.+) in the ZIP archive"
 
 _REFUSALS = shapes(
     (
+        # newcomer27 F7: each statement of a file refused for its own reason, each said (first:
+        # its parts may each be "<file> in the ZIP archive: ...")
+        (r"^(\d+) statements refused, each for its own reason: (.*)$",
+         lambda m: f"{m[1]} afschriften geweigerd, elk om een eigen reden: "
+                   + " | ".join(refusal(part, "nl") for part in m[2].split(" | "))),
+        (r"^(\d+) more$", lambda m: f"nog {m[1]}"),
         (r"^a business-message envelope without a camt\.053 Document: upload the bank's "
          r"statement \(the Document element\) itself$",
          lambda m: "een berichtenvelop zonder camt.053-Document: upload het afschrift van de "

@@ -17,6 +17,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Callable
+from dataclasses import replace
 
 from shared.domain.statements.model import Statement, StatementError
 
@@ -41,9 +42,9 @@ def is_gzip(data: bytes) -> bool:
 
 
 def parse_zip(data: bytes, parse: Callable[[bytes], list[Statement]]) -> list[Statement]:
-    """The statements of every statement file in the archive, in the archive's order; the
-    first file that is refused refuses the archive, naming that file (none is booked, so
-    uploading the archive again once mended books each once)."""
+    """The statements of every statement file in the archive, in the archive's order, each
+    knowing its file; a file that is refused refuses the archive, each such file named (none
+    is booked, so uploading the archive again once mended books each once)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -68,14 +69,49 @@ def parse_zip(data: bytes, parse: Callable[[bytes], list[Statement]]) -> list[St
             )
         files.append((label, inner))
     out: list[Statement] = []
+    refused: list[StatementError] = []
     for label, inner in files:
         try:
-            out += parse(inner)
+            out += [replace(s, member=label) for s in parse(inner)]
         except StatementError as exc:
-            raise StatementError(
-                f"{label} in the ZIP archive: {exc.reason}", line=exc.line, field=exc.field
-            ) from exc
+            refused.append(
+                StatementError(
+                    f"{label} in the ZIP archive: {exc.reason}", line=exc.line, field=exc.field
+                )
+            )
+    if refused:
+        # every broken file named at once: mended one by one, each upload found the next
+        # (newcomer27 F7)
+        raise each_refused(refused)
     return out
+
+
+EACH_REFUSED = "{count} statements refused, each for its own reason: {reasons}"
+REASONS_JOINED = " | "
+MAX_REASONS_NAMED = 10
+
+
+def in_archive(statement: Statement, error: StatementError) -> StatementError:
+    """A statement's refusal naming the file of the ZIP archive it came from, if any."""
+    if statement.member is None:
+        return error
+    return StatementError(
+        f"{statement.member} in the ZIP archive: {error.reason}", line=error.line, field=error.field
+    )
+
+
+def each_refused(refused: list[StatementError]) -> StatementError:
+    """One refusal saying each of ``refused`` (one: itself, its line and field kept), so the
+    person mending them mends all before uploading again."""
+    reasons = list(dict.fromkeys(str(e) for e in refused))
+    if len(reasons) == 1:
+        return refused[0]
+    named = reasons[:MAX_REASONS_NAMED]
+    if len(reasons) > MAX_REASONS_NAMED:
+        named.append(f"{len(reasons) - MAX_REASONS_NAMED} more")
+    return StatementError(
+        EACH_REFUSED.format(count=len(refused), reasons=REASONS_JOINED.join(named))
+    )
 
 
 # what macOS Finder and Windows Explorer write into a folder they showed: "Compress" of a folder

@@ -181,6 +181,10 @@ class Candidate:
 class Allocation:
     invoice_number: str
     amount: Cents
+    # the invoice's debtor (on a pooled account keyed by its client, as the number is): a
+    # suggestion of one debtor's invoices is filed under him (newcomer27 F5). Not compared:
+    # it follows from the invoice
+    debtor: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -1059,7 +1063,7 @@ def allocate(
     for inv in sorted(candidate.invoices, key=lambda i: (i.due_date or date.min, i.number)):
         take = min(remaining, open_[inv.number])
         if take > 0:
-            out.append(Allocation(inv.number, take))
+            out.append(Allocation(inv.number, take, inv.debtor))
             remaining -= take
     return tuple(out)
 

@@ -131,6 +131,8 @@ class Statement:
     # what the bank calls an account it names by its own id, not an IBAN (CAMT ``Othr``:
     # ``SchmeNm`` and ``Issr``, e.g. "Wise Account ID, Wise Payments Ltd."): said in a refusal
     account_scheme: str | None = None
+    # the file of a ZIP archive it came from (archive.parse_zip): a refusal names it
+    member: str | None = field(default=None, compare=False)
 
     def identity(self) -> str:
         """Which statement this is, the same in every file that carries it: account,
