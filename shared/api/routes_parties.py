@@ -196,9 +196,11 @@ def register(router: Router, services: Services) -> None:
         for index, model in valid:
             draft = _client_from(model)
             if draft.complaint_procedure or draft.disputes_committee:
-                stored_id = services.repos.clients.id_for_number(agency_id, model.number)
-                found = services.repos.clients.get(stored_id) if stored_id else None
-                stored = found[0].ibans if found else ()
+                stored: tuple[str, ...] = ()
+                if "ibans" not in model.model_fields_set:  # the row keeps the stored ones
+                    stored_id = services.repos.clients.id_for_number(agency_id, model.number)
+                    found = services.repos.clients.get(stored_id) if stored_id else None
+                    stored = found[0].ibans if found else ()
                 if refused := foreign_in_route(services.repos, agency_id, draft, stored):
                     errors.append(RowError(index, refused.field, str(refused)))
                     continue
