@@ -23,6 +23,8 @@ from shared.api.router import Context, Route, Router
 from shared.domain.access import Scope
 from shared.domain.money import cents_from_decimal, format_cents
 from shared.domain.parties import Address, Client, Debtor, DebtorKind, HouseStyle, Language
+from shared.services.batch import RowError
+from shared.services.complaint_route_accounts import foreign_in_route
 from shared.services.container import Services
 from shared.services.people.admin import actor_of
 
@@ -169,6 +171,7 @@ def register(router: Router, services: Services) -> None:
     def upsert_clients(ctx: Context) -> ApiResponse:
         p = require_agency(ctx)
         valid, errors = validate_rows(batch_items(ctx.request), schemas.ClientIn)
+        valid, errors = _no_foreign_route(p.agency_id, valid, errors)
         # agreed B2B costs: never re-pricing announced claims, audited (attack6 finding 1)
         agreed = services.agreed_costs_change
         refused, refusals, changes = agreed.screen_import(
@@ -183,6 +186,26 @@ def register(router: Router, services: Services) -> None:
         agreed.audit_import(actor_of(p), changes)
         result.errors += errors + refusals
         return ApiResponse(body=result.as_dict())
+
+    def _no_foreign_route(
+        agency_id: str, valid: list[tuple[int, schemas.ClientIn]], errors: list[RowError]
+    ) -> tuple[list[tuple[int, schemas.ClientIn]], list[RowError]]:
+        """Rows whose complaint procedure or committee names another account refused (review27
+        F2); a row without ``ibans`` keeps the stored client's, which count as its own."""
+        kept = []
+        for index, model in valid:
+            draft = _client_from(model)
+            if draft.complaint_procedure or draft.disputes_committee:
+                stored: tuple[str, ...] = ()
+                if "ibans" not in model.model_fields_set:  # the row keeps the stored ones
+                    stored_id = services.repos.clients.id_for_number(agency_id, model.number)
+                    found = services.repos.clients.get(stored_id) if stored_id else None
+                    stored = found[0].ibans if found else ()
+                if refused := foreign_in_route(services.repos, agency_id, draft, stored):
+                    errors.append(RowError(index, refused.field, str(refused)))
+                    continue
+            kept.append((index, model))
+        return kept, errors
 
     def get_client(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])

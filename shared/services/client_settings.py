@@ -28,6 +28,7 @@ from shared.domain.phone import PremiumRate, normalise_phone
 from shared.domain.references.iban import iban_error, normalise
 from shared.ports.tables import PreconditionFailed
 from shared.services.account_ownership import BY_AGENCY, BY_CLIENT, AccountOwnership
+from shared.services.complaint_route_accounts import foreign_in_route
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
 
@@ -159,6 +160,9 @@ class ClientSettings:
             chosen = None
         else:
             raise Invalid("choose yes, no or not recorded", "affiliated", code="disputes_committee_choice")  # fmt: skip
+        draft = replace(client, complaint_procedure=procedure or None, disputes_committee=chosen)
+        if refused := foreign_in_route(self.repos, client.agency_id, draft):
+            raise refused
         return self.change(
             client.client_id,
             lambda c: replace(c, complaint_procedure=procedure or None, disputes_committee=chosen),

@@ -207,6 +207,13 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Fill in the name of the disputes committee (one line, at most 200 characters), or "
         "choose 'not affiliated' or 'not recorded'.",
     ),
+    # review27 F2: the complaint route reaches every disputing debtor, as a template does
+    "complaint_route_foreign_iban": (
+        "Hier staat rekeningnummer {iban}: dat is geen rekening van de opdrachtgever of van het "
+        "incassobureau. Een debiteur mag alleen naar die rekeningen worden verwezen.",
+        "This names account {iban}, which is not the client's or the agency's. A debtor may "
+        "only be pointed to those accounts.",
+    ),
     "disputes_committee_choice": (
         "Kies of de opdrachtgever bij een geschillencommissie is aangesloten.",
         "Choose whether the client is affiliated with a disputes committee.",
