@@ -55,11 +55,10 @@ def resume_after_take_back(
         return False
     if not invoice.dispute_reason:  # rejected (the reason cleared): its notice named the day
         return False
-    header = ledger.ledger.header(client_id, invoice.debtor_number, invoice.number)
-    holds = [h for h in (header.costs_held if header is not None else ()) if is_dispute_hold(h[0])]
-    if not holds:
+    latest = _latest_hold(ledger, client_id, invoice)
+    if latest is None:
         return False  # a business, or disputed before holds were kept
-    ref, raised_on, end = max(holds, key=lambda h: h[1])
+    ref, raised_on, end = latest
     wanted = after_dispute(raised_on, back_on)
     if end is not None and wanted[1] is not None and end >= wanted[1]:
         return False
@@ -72,13 +71,19 @@ def reopen_hold(ledger: LedgerService, client_id: str, invoice: Invoice) -> bool
     (takeback27): that dispute's hold (the latest) runs again without an end, as while it was
     first looked into; its end comes when the dispute ends (:data:`RESUMES_AFTER` days after
     that day, never before the take-back's fortnight). Whether it moved (a redelivery: no)."""
-    header = ledger.ledger.header(client_id, invoice.debtor_number, invoice.number)
-    holds = [h for h in (header.costs_held if header is not None else ()) if is_dispute_hold(h[0])]
-    if not holds:
+    latest = _latest_hold(ledger, client_id, invoice)
+    if latest is None or latest[2] is None:
         return False
-    ref, raised_on, end = max(holds, key=lambda h: h[1])
-    if end is None:
-        return False
+    ref, raised_on, _ = latest
     ledger.set_costs_hold(client_id, invoice.debtor_number, invoice.number, ref,
                           while_disputed(raised_on))  # fmt: skip
     return True
+
+
+def _latest_hold(
+    ledger: LedgerService, client_id: str, invoice: Invoice
+) -> tuple[str, date, date | None] | None:
+    """The invoice's latest dispute hold (its last dispute's): ref, day raised, end."""
+    header = ledger.ledger.header(client_id, invoice.debtor_number, invoice.number)
+    holds = [h for h in (header.costs_held if header is not None else ()) if is_dispute_hold(h[0])]
+    return max(holds, key=lambda h: h[1]) if holds else None
