@@ -332,6 +332,21 @@ class Invoice:
         remaining = tuple(p for p in self.payments if p[0] != payment_id)
         return replace(self, paid=paid, status=status, payments=remaining)
 
+    def take_back_payment(self, payment_id: str) -> Invoice:
+        """:meth:`reverse_payment` for money that came back from the debtor's side (a bank's
+        return, a chargeback, a refund). Paid in full while disputed (the reason kept: nobody
+        ended the dispute), the invoice is disputed again: a payment that came back is no
+        payment, so what it ended, the dispute, runs again, not collection of a dispute nobody
+        answered (takeback27). A credit moving money between invoices is not this."""
+        reversed_ = self.reverse_payment(payment_id)
+        if (
+            self.status is InvoiceStatus.PAID
+            and reversed_.status is not InvoiceStatus.PAID
+            and self.dispute_reason
+        ):
+            return replace(reversed_, status=InvoiceStatus.DISPUTED)
+        return reversed_
+
 
 def _status_for(amount: Cents, paid: Cents) -> InvoiceStatus:
     if paid == 0:

@@ -565,7 +565,13 @@ class CaseService:
                 continue
 
     def dispute_told(
-        self, client: Client, number: str, reason: str | None, *, retry: bool = False
+        self,
+        client: Client,
+        number: str,
+        reason: str | None,
+        *,
+        retry: bool = False,
+        again: str = "",
     ) -> None:
         """A dispute on an invoice of an open case raised (``reason``) or ended (None), by
         the client or by the debtor in the portal (cm24 F2): the agency collects it outside
@@ -587,7 +593,9 @@ class CaseService:
         case, name = found[0], case_name(found[0].client_id, found[0].debtor_number)
         disputes, ends = self._dispute_news(case, number)
         if reason is not None:
-            key = _digest(f"{number}|dispute|{ends}|{reason}")
+            # ``again``: a dispute revived by a take-back, after no end (the payment ended
+            # it, told as money received): its own news, once (takeback27)
+            key = _digest(f"{number}|dispute|{ends}|{reason}" + (f"|{again}" if again else ""))
             self._tell_case_news(
                 client, case, invoice, "case_invoice_disputed", f"disputed-{key}",
                 f"Invoice {number} of case {case.case_id} (debtor {case.debtor_number}) is "

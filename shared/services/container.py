@@ -212,13 +212,17 @@ class Services:
         filing item follows it, the invoices it reopened go back in the next daily run, which
         had dropped them when they were paid (lawyer20 L3: a payment in full returned, and the
         dunning never resumed), and a consumer's dispute it had ended holds the costs until
-        14 days after ``on`` (review26 F6)."""
+        14 days after ``on`` (review26 F6). An invoice it had paid in full while disputed is
+        disputed again: its hold runs again, its item waits, its agency is told (takeback27)."""
+        from shared.domain.invoices import InvoiceStatus
         from shared.services.dispute_costs_paid import resume_after_take_back
 
         self.debtor_standing.money_taken_back(client, numbers)
         stored = self.repos.invoices.get_many(client.client_id, numbers)
         for s in stored.values():
             resume_after_take_back(self.payments.ledger, client.client_id, s.invoice, on)
+            if s.invoice.status is InvoiceStatus.DISPUTED:  # what the payment ended runs again
+                self.invoice_status.dispute_revived(client, s.invoice, on)
         self.dunning.schedule_invoices(client.client_id, [s.invoice for s in stored.values()])
 
     @cached_property
@@ -350,6 +354,9 @@ class Services:
         )
         service.dispute_listener = lambda client, number, reason, retry: (
             self.dunning.cases.dispute_told(client, number, reason, retry=retry)
+        )
+        service.revived_listener = lambda client, number, reason, on: (
+            self.dunning.cases.dispute_told(client, number, reason, again=f"taken-back-{on}")
         )
         return service
 

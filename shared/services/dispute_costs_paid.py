@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import date
 
 from shared.domain.invoices import Invoice, InvoiceStatus
-from shared.domain.law.dispute_costs import after_dispute, is_dispute_hold
+from shared.domain.law.dispute_costs import after_dispute, is_dispute_hold, while_disputed
 from shared.services.ledger.service import LedgerService
 
 
@@ -49,17 +49,41 @@ def resume_after_take_back(
     dispute's) ends :data:`RESUMES_AFTER` days after ``back_on`` unless it ends later
     already; whether it moved. A hold found without an end (paid before its end was kept at
     the payment) ends so too."""
+    if invoice.status is InvoiceStatus.DISPUTED:
+        return reopen_hold(ledger, client_id, invoice)
     if invoice.status not in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID):
         return False
     if not invoice.dispute_reason:  # rejected (the reason cleared): its notice named the day
         return False
-    header = ledger.ledger.header(client_id, invoice.debtor_number, invoice.number)
-    holds = [h for h in (header.costs_held if header is not None else ()) if is_dispute_hold(h[0])]
-    if not holds:
+    latest = _latest_hold(ledger, client_id, invoice)
+    if latest is None:
         return False  # a business, or disputed before holds were kept
-    ref, raised_on, end = max(holds, key=lambda h: h[1])
+    ref, raised_on, end = latest
     wanted = after_dispute(raised_on, back_on)
     if end is not None and wanted[1] is not None and end >= wanted[1]:
         return False
     ledger.set_costs_hold(client_id, invoice.debtor_number, invoice.number, ref, wanted)
     return True
+
+
+def reopen_hold(ledger: LedgerService, client_id: str, invoice: Invoice) -> bool:
+    """``invoice`` disputed again by the take-back of the payment that ended its dispute
+    (takeback27): that dispute's hold (the latest) runs again without an end, as while it was
+    first looked into; its end comes when the dispute ends (:data:`RESUMES_AFTER` days after
+    that day, never before the take-back's fortnight). Whether it moved (a redelivery: no)."""
+    latest = _latest_hold(ledger, client_id, invoice)
+    if latest is None or latest[2] is None:
+        return False
+    ref, raised_on, _ = latest
+    ledger.set_costs_hold(client_id, invoice.debtor_number, invoice.number, ref,
+                          while_disputed(raised_on))  # fmt: skip
+    return True
+
+
+def _latest_hold(
+    ledger: LedgerService, client_id: str, invoice: Invoice
+) -> tuple[str, date, date | None] | None:
+    """The invoice's latest dispute hold (its last dispute's): ref, day raised, end."""
+    header = ledger.ledger.header(client_id, invoice.debtor_number, invoice.number)
+    holds = [h for h in (header.costs_held if header is not None else ()) if is_dispute_hold(h[0])]
+    return max(holds, key=lambda h: h[1]) if holds else None

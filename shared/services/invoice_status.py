@@ -102,6 +102,8 @@ class InvoiceStatusService:
         # a dispute raised or ended: the plan that holds the invoice pauses while it is
         # disputed and resumes after (review26 F4: it reminded, then lapsed, meanwhile)
         self.plan_dispute_listener: Callable[[Client, list[str]], object] | None = None
+        # a dispute revived by a take-back (number, reason, the take-back's day): its agency
+        self.revived_listener: Callable[[Client, str, str, date], object] | None = None
 
     def _followed(self, client: Client, invoice: Invoice, why: str, author: str) -> Invoice:
         """The invoice's plan and case follow the change (each idempotent: a retried credit
@@ -450,6 +452,35 @@ class InvoiceStatusService:
             if found is None or found[0].status is not ActionStatus.RESOLVED:
                 return  # told by an earlier attempt, still waiting
             again += 1
+
+    def dispute_revived(self, client: Client, invoice: Invoice, back_on: date) -> bool:
+        """``invoice`` disputed again on ``back_on`` by the take-back of the payment that had
+        ended its dispute (takeback27): its dispute item waits for a person again, one per
+        take-back day (the stored day: a redelivery finds it), unless one still waits, and the
+        agency of a case is told it is disputed again. Whether an item was written."""
+        reason = (invoice.dispute_reason or "").strip()
+        if not reason:
+            return False
+        item = ActionItem(
+            client_id=client.client_id,
+            action_id=day_keyed_id(back_on, "dispute", invoice.number, reason, "taken-back"),
+            kind="dispute",
+            title=f"Dispute on invoice {invoice.number}",
+            created_at=self.clock.now(),
+            debtor_number=invoice.debtor_number,
+            invoice_numbers=(invoice.number,),
+            detail={"reason": reason, "taken_back_on": back_on.isoformat()},
+        )
+        waiting = self._waiting_dispute(client, invoice.number, reason)
+        if waiting is not None and waiting.action_id != item.action_id:
+            return False  # its dispute ran on (a part of the money taken back): nothing ended
+        # a redelivery finds its item and tells the agency again: told once (keyed by the day)
+        written = waiting is None and self.repos.actions.add_once(item)
+        if self.revived_listener is not None and invoice.handed_over_to is not None:
+            self.revived_listener(client, invoice.number, reason, back_on)
+        if self.plan_dispute_listener is not None:  # its plan pauses as at any dispute (plans27)
+            self.plan_dispute_listener(client, [invoice.number])
+        return written
 
     def _waiting_dispute(self, client: Client, number: str, said: str) -> ActionItem | None:
         """The item of a dispute on invoice ``number`` in these words still waiting for a

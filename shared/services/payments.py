@@ -394,7 +394,7 @@ class PaymentService:
                                      debtor=payment.debtor_number)  # fmt: skip
         for number in numbers:
             self._update_invoice(
-                client.client_id, number, lambda inv: inv.reverse_payment(payment_id)
+                client.client_id, number, lambda inv: inv.take_back_payment(payment_id)
             )
         # the claims it opened again take back the payments the debtor designated to them
         # (6:43 lid 1; law5 finding 4), once the invoices no longer hold this one's principal;

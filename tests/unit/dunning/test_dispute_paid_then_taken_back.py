@@ -9,7 +9,9 @@ collected again from that day. Before, the hold stayed open without an end: the 
 never owed again, however long he left F1 unpaid. The hold ends at the payment as a dispute
 ended that day would, and the take-back gives him the fortnight a dispute's end gives
 (dispute_costs.RESUMES_AFTER): the costs are owed from 15-3-2027 if F1 is still unpaid, not
-from 24-1 (owed at once by a take-back he was never told would cost him anything)."""
+from 24-1 (owed at once by a take-back he was never told would cost him anything).
+takeback27: the take-back revives the dispute (F1 disputed again, its hold open again); the
+fortnight runs from the day it ends, here the take-back's day."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from shared.domain.records import PaymentSource
-from tests.unit.dunning.test_dispute_ended_debtor_told import _disputed
+from tests.unit.dunning.test_dispute_ended_debtor_told import END, _disputed
 from tests.unit.dunning.test_dispute_inside_term_holds_costs import _claim
 
 
@@ -48,6 +50,12 @@ def test_a_payment_in_full_ends_the_hold_and_its_take_back_gives_a_fresh_fortnig
     world.services.payments.reverse(client, "p-full", "chargeback", on=date(2027, 3, 1))
     world.clock.at = datetime(2027, 3, 2, 23, 30, tzinfo=UTC)  # redelivered the next day
     world.services.payments.reverse(client, "p-full", "chargeback", on=date(2027, 3, 1))
+    # F1 disputed again (takeback27): its hold runs again until the client ends the dispute
+    assert _holds(world, client) == [("dispute|2026-12-20", date(2026, 12, 20), None)]
+    assert _claim(world, "2027-04-01")["open"]["costs"] == "0.00"
+    # ended the day of the take-back: the fortnight from then (disputes27's figures)
+    world.clock.at = datetime(2027, 3, 1, 15, 0, tzinfo=UTC)
+    assert world.agency_a.call("POST", END, {"message": "Geleverd"}).status == 200
     assert _holds(world, client) == [("dispute|2026-12-20", date(2026, 12, 20), date(2027, 3, 15))]
 
     claim = _claim(world, "2027-03-14")
@@ -63,6 +71,8 @@ def test_a_take_back_soon_after_the_payment_keeps_the_later_day(world: Any) -> N
     _paid_in_full(world, client)
     world.clock.at = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
     world.services.payments.reverse(client, "p-full", "chargeback", on=date(2027, 1, 12))
+    assert _claim(world, "2027-01-26")["open"]["costs"] == "0.00"  # disputed again (takeback27)
+    assert world.agency_a.call("POST", END, {"message": "Geleverd"}).status == 200  # that day
     # 12-1 + 14 = 26-1, later than the 24-1 the payment's day gave
     assert _claim(world, "2027-01-25")["open"]["costs"] == "0.00"
     assert _claim(world, "2027-01-26")["open"]["costs"] == "150.00"
