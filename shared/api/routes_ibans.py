@@ -8,6 +8,9 @@ only an account the agency registered (one the client added itself is not proven
 this client's (an agency key; audited), also when another of its clients claimed it. An account
 another of its clients holds (proven) moves only with ``"take_from": "<that client's number>"``:
 the decision names whose account it takes (else 422 ``iban_held_by_other``, naming the client).
+``GET /v1/clients/{c}/link-domains``, ``PUT`` ``{"domains": ["bakkerij.nl"]}`` (agency key,
+audited): the domains the client's texts may link to besides the portal's and the payment's
+links (people27 F8: a link elsewhere diverts the money like a foreign account).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from shared.domain.people.audit import Event
 from shared.domain.references.iban import normalise
 from shared.services.account_ownership import AccountOwnership
 from shared.services.container import Services
+from shared.services.payee_accounts import link_domains, save_link_domains
 from shared.services.people.admin import actor_of
 
 
@@ -35,6 +39,14 @@ class DecideIbanIn(Strict):
     iban: str = Field(min_length=5, max_length=50)
     # the number of the client of the agency that holds the account now, when taking it over
     take_from: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class LinkDomainsIn(Strict):
+    domains: list[str] = Field(max_length=20)
+
+
+class LinkDomainsOut(Strict):
+    domains: list[str]
 
 
 class ClientKeyRequired(ApiError):
@@ -76,7 +88,30 @@ def register(router: Router, services: Services) -> None:
                                   subject=client.client_id, account=account, status=status)  # fmt: skip
         return ApiResponse(body={"iban": account, "status": status})
 
+    def domains(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        return ApiResponse(body={"domains": list(link_domains(services.repos, client))})
+
+    def put_domains(ctx: Context) -> ApiResponse:
+        # the agency's, as the client's accounts are: a client's staff who could register
+        # "tikkie.me" would pass the check it is there for
+        p = require_agency(ctx)
+        client = services.access.client_for(p, ctx.params["client"])
+        body = validate_body(ctx.request, LinkDomainsIn)
+        kept = save_link_domains(services.repos, client, body.domains)
+        services.people.kit.audit(Event.LINK_DOMAINS_CHANGED, agency_id=client.agency_id,
+                                  client_id=client.client_id, actor=actor_of(p),
+                                  subject=client.client_id, domains=",".join(kept))  # fmt: skip
+        return ApiResponse(body={"domains": list(kept)})
+
     tag = "parties"
+    router.add(Route("GET", "/v1/clients/{client}/link-domains", domains,
+                     "The domains the client's texts may link to besides the app's own links", tag,
+                     response=LinkDomainsOut))  # fmt: skip
+    router.add(Route("PUT", "/v1/clients/{client}/link-domains", put_domains,
+                     "Register the client's own domains for links in its texts (agency key, audited)",
+                     tag, body=LinkDomainsIn, response=LinkDomainsOut,
+                     errors={404: "not an agency key", 422: "not a domain name (link_domain_invalid)"}))  # fmt: skip
     router.add(Route("GET", "/v1/clients/{client}/ibans", ibans,
                      "The client's IBANs: verified, or pending with the code that proves them", tag))  # fmt: skip
     router.add(Route("POST", "/v1/clients/{client}/ibans/confirm", confirm,

@@ -72,8 +72,9 @@ def cmd_user_reset_factor(args: argparse.Namespace) -> int:
     except NotFound as exc:
         raise ValueError(str(exc)) from None
     print(
-        f"{user.email} enrols a new second factor at the next sign-in; sessions ended; "
-        f"{ended} API keys they minted ended"
+        f"{user.email} sets a new password through the link mailed to them (the old one no "
+        "longer signs in), then enrols a new second factor at the next sign-in; sessions "
+        f"ended; {ended} API keys they minted ended"
     )
     return 0
 
@@ -108,7 +109,8 @@ def register(sub: Any) -> None:
     invite.set_defaults(handler=cmd_user_invite)
     reset = actions.add_parser(
         "reset-factor",
-        help="the person enrols a new second factor at the next sign-in (after a pepper rotation)",
+        help="the person sets a new password through the mailed link, then enrols a new second "
+        "factor (after a pepper rotation, or an account taken over)",
     )
     reset.add_argument("email")
     reset.set_defaults(handler=cmd_user_reset_factor)

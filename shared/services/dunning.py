@@ -121,7 +121,12 @@ from shared.services.interest_kinds import flat, kinds_of
 from shared.services.ledger.costs_holds import postponement_hold
 from shared.services.ledger.service import LedgerService
 from shared.services.messaging import CANCELLED, MessagingService, job_body
-from shared.services.payee_accounts import foreign_in_params, foreign_in_sent
+from shared.services.payee_accounts import (
+    foreign_in_params,
+    foreign_in_sent,
+    foreign_links_in_params,
+    foreign_links_in_sent,
+)
 from shared.services.prescription_watch import PrescriptionWatch
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id
@@ -872,6 +877,9 @@ class DunningService:
                         code="message_foreign_iban",
                         params={"step": step.name, "iban": foreign[0]},
                     )
+                # a link elsewhere (a payment request) diverts the money all the same
+                if hosts := foreign_links_in_sent(self.repos, client, rendered, context):
+                    raise _links_elsewhere(step.name, hosts[0])
                 if step.channel is StepChannel.FOURTEEN_DAY_LETTER:
                     # what this debtor reads, not the sample the template was saved with: a
                     # letter that fails is not sent and starts no costs term; the refusal
@@ -992,6 +1000,10 @@ class DunningService:
                     code="message_foreign_iban",
                     params={"step": step, "iban": foreign[0]},
                 )
+            if hosts := foreign_links_in_params(
+                self.repos, client, content.template_params, context
+            ):
+                raise _links_elsewhere(planned.step.name, hosts[0])
         return message, content
 
     def _whatsapp_template(
@@ -1905,6 +1917,17 @@ FOURTEEN_DAY = "fourteen_day_letter"
 STEP_NAME = "step_name"
 TEMPLATE = "template"
 MAX_TRAIL = 60  # steps an invoice remembers (a workflow has at most 30)
+
+
+def _links_elsewhere(step: str, host: str) -> Invalid:
+    """A message of the run linking to a host that is not its own link nor one of the
+    client's registered domains (people27 F8): not sent, on the action list, the step waits."""
+    return Invalid(
+        f"step {step}: the message links to {host}, not the portal's or the payment's link or "
+        "one of the client's registered domains; not sent",
+        code="message_foreign_link",
+        params={"step": step, "host": host},
+    )
 
 
 def _spoken(rendered: RenderedMessage, debtor: Debtor) -> str:

@@ -30,7 +30,7 @@ from shared.domain.reasons import Reason
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.dunning import DunningService
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
-from shared.services.payee_accounts import refuse_foreign_in_template
+from shared.services.payee_accounts import own_links, refuse_foreign_in_template
 from shared.services.repositories import Repositories
 
 
@@ -175,9 +175,12 @@ class DunningSetup:
     def _no_foreign_account(
         self, client: Client, template: MessageTemplate, sample: RenderedMessage
     ) -> None:
-        """No account but the client's or its agency's in what debtors read (attack26 F3)."""
+        """No account but the client's or its agency's in what debtors read (attack26 F3), no
+        link but the message's own and the client's domains (people27 F8)."""
         context = sample_context(template.language)
-        refuse_foreign_in_template(self.repos, client, template, sample, context.client_iban)
+        refuse_foreign_in_template(
+            self.repos, client, template, sample, context.client_iban, own_links(context)
+        )
 
     def save_template(self, client: Client, template_id: str, template: MessageTemplate) -> None:
         """Keep a template that passes the check; :class:`TemplateError` when it does not."""

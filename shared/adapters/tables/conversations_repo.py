@@ -5,6 +5,7 @@ Table          PartitionKey  RowKey                     serves
 Conversations  client_id     "qt|" quick text id        a client's quick texts (one range)
                              "wt|" template name        its approved WhatsApp templates
                              "in|" debtor number        the debtor's last WhatsApp message
+                             "set|link_domains"         the domains its texts may link to
 
 One partition per client, like every tenant table: a client's request names its own
 partition and can reach nothing else.
@@ -33,6 +34,7 @@ TABLES = (CONVERSATIONS,)
 QUICK = "qt|"
 WA_TEMPLATE = "wt|"
 INBOUND = "in|"
+LINK_DOMAINS = "set|link_domains"
 
 
 def _quick_row(client_id: str, qt: QuickText) -> Row:
@@ -122,6 +124,16 @@ class ConversationsRepository:
             self.store, CONVERSATIONS, pk=encode(client_id), rk_range=prefix_range(WA_TEMPLATE)
         )
         return [_wa_template(r) for r in rows]
+
+    # -- the domains the client's texts may link to (people27 F8) ------------------------------
+    def link_domains(self, client_id: str) -> tuple[str, ...]:
+        """The client's registered domains; none for a client that never registered one."""
+        row = self.store.get(CONVERSATIONS, encode(client_id), LINK_DOMAINS)
+        return tuple(get_json(row.data.get("Domains"), [])) if row else ()
+
+    def save_link_domains(self, client_id: str, domains: tuple[str, ...]) -> None:
+        row = Row(encode(client_id), LINK_DOMAINS, {"Domains": put_json(list(domains))})
+        self.store.upsert(CONVERSATIONS, row)
 
     # -- the debtor's last WhatsApp message ------------------------------------------------
     def record_inbound(self, client_id: str, debtor_number: str, at: datetime) -> datetime:

@@ -8,6 +8,7 @@ A person sees what their role may read; a form appears only where they may use i
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,7 @@ from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, Role, action_for_request
 from shared.domain.references.iban import normalise
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.payee_accounts import link_domains, save_link_domains
 from shared.services.people.admin import NotAllowed, actor_of
 
 CLIENT_ROLES = (Role.CLIENT_ADMIN, Role.CLIENT_STAFF, Role.READ_ONLY)
@@ -122,6 +124,11 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open, reach, p
 {{ open(desk, csrf, 'iban_add') }}<div class="inline"><div><label for="set-iban">{{ t.set_iban_new }}</label><input id="set-iban" name="iban" autocomplete="off"></div>
 <button type="submit">{{ t.set_iban_add }}</button></div></form>{% if not can.confirm %}<p class="muted">{{ t.set_confirm_client }}</p>{% endif %}</section>{% endif %}
 
+{% if can.ibans %}<section aria-labelledby="set-links-h"><h2 id="set-links-h">{{ t.set_links }}</h2><p>{{ t.set_links_intro }}</p>
+{% if can.links %}{{ open(desk, csrf, 'link_domains') }}<p><label for="set-links">{{ t.set_links_field }}</label><textarea id="set-links" name="domains" rows="3" aria-describedby="set-links-hint">{{ link_domains|join('\n') }}</textarea></p>
+<p id="set-links-hint" class="muted">{{ t.set_links_hint }}</p><p><button type="submit">{{ t.set_save }}</button></p></form>
+{% else %}<p>{% if link_domains %}{{ link_domains|join(', ') }}{% else %}{{ t.set_links_none }}{% endif %}</p><p class="muted">{{ t.set_links_agency }}</p>{% endif %}</section>{% endif %}
+
 {% if can.users %}<section aria-labelledby="set-users-h"><h2 id="set-users-h">{{ t.set_users }}</h2>
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.set_users }}"><table><caption class="visually-hidden">{{ t.set_users }}</caption><thead><tr><th scope="col">{{ t.set_email }}</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_role }}</th><th scope="col">{{ t.set_actions }}</th></tr></thead><tbody>
 {% for u in users %}<tr><td>{{ u.email }}{% if u.name %}<br><span class="muted">{{ u.name }}</span>{% endif %}</td><td>{{ t['set_user_' + u.status.value] }}</td>
@@ -183,6 +190,10 @@ words(
         "done_set_decide_pending": "Het besluit is vastgelegd; de rekening wacht nog op bewijs.",
         "set_status": "Status", "set_code": "Code", "set_confirm": "Bevestigen", "set_verified": "bewezen",
         "set_pending": "wacht op bewijs", "set_iban_new": "Nieuwe IBAN", "set_iban_add": "Toevoegen",
+        "set_links": "Links in berichten",
+        "set_links_intro": "Een bericht aan debiteuren linkt alleen naar het portaal, de betaallink en deze domeinen van de opdrachtgever: een link naar een ander betaalverzoek leidt het geld weg, net als een vreemde rekening.",
+        "set_links_field": "Domeinen van de opdrachtgever", "set_links_hint": "Eén per regel, bijvoorbeeld bakkerij.nl (subdomeinen horen erbij).",
+        "set_links_none": "Geen: alleen het portaal en de betaallink.", "set_links_agency": "Het incassobureau registreert deze domeinen.",
         "set_held_by": "Nu de bewezen rekening van opdrachtgever {client}",
         "set_claimed_by": "Ook opgegeven door opdrachtgever {clients}",
         "set_take_over": "Ik neem deze rekening over van opdrachtgever {client}: haar afschriften worden dan voor deze opdrachtgever geboekt",
@@ -242,6 +253,10 @@ words(
         "done_set_decide_pending": "The decision was recorded; the account still awaits proof.",
         "set_status": "Status", "set_code": "Code", "set_confirm": "Confirm", "set_verified": "proven",
         "set_pending": "awaiting proof", "set_iban_new": "New IBAN", "set_iban_add": "Add",
+        "set_links": "Links in messages",
+        "set_links_intro": "A message to debtors links only to the portal, the payment link and these domains of the client: a link to another payment request diverts the money, as a foreign account does.",
+        "set_links_field": "The client's domains", "set_links_hint": "One a line, for example bakkerij.nl (its subdomains belong to it).",
+        "set_links_none": "None: the portal and the payment link only.", "set_links_agency": "The agency registers these domains.",
         "set_held_by": "Now the proven account of client {client}",
         "set_claimed_by": "Also registered by client {clients}",
         "set_take_over": "I take this account over from client {client}: its statements will then be booked for this client",
@@ -278,6 +293,7 @@ ACTIONS = {
     "iban_add": Action.MANAGE_BANK_ACCOUNTS,
     "iban_confirm": Action.MANAGE_BANK_ACCOUNTS,
     "iban_decide": Action.MANAGE_BANK_ACCOUNTS,  # the agency's decision (agency people only)
+    "link_domains": Action.MANAGE_BANK_ACCOUNTS,  # where debtors are sent: the agency's, too
     "invite": Action.MANAGE_USERS,
     "role": Action.MANAGE_USERS,
     "deactivate": Action.MANAGE_USERS,
@@ -371,6 +387,17 @@ def _act(desk: Desk, client: Client, do: str) -> str:
                                            client_id=client.client_id, actor=actor_of(desk.principal),
                                            subject=client.client_id, account=account, status=status)  # fmt: skip
             return "set_decided" if status == "verified" else "set_decide_pending"
+        case "link_domains":
+            if not desk.agency_level:  # as the API: a client's people could add "tikkie.me"
+                raise Forbidden(desk.t["set_links_agency"])
+            kept = save_link_domains(
+                desk.services.repos,
+                client,
+                [d for d in re.split(r"[\s,;]+", desk.field("domains")) if d],
+            )
+            desk.services.people.kit.audit(Event.LINK_DOMAINS_CHANGED, agency_id=client.agency_id,
+                                           client_id=client.client_id, actor=actor_of(desk.principal),
+                                           subject=client.client_id, domains=",".join(kept))  # fmt: skip
         case "invite":
             # the same answer whether or not the address has an account elsewhere; one the
             # inviter reaches (its Settings list shows it) is refused as by the API, no mail
@@ -429,6 +456,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
         "ibans": desk.may(Action.MANAGE_BANK_ACCOUNTS),
         "confirm": desk.may(Action.MANAGE_BANK_ACCOUNTS) and not desk.agency_level,
         "decide": desk.may(Action.MANAGE_BANK_ACCOUNTS) and desk.agency_level,
+        "links": desk.may(Action.MANAGE_BANK_ACCOUNTS) and desk.agency_level,
         "users": desk.may(Action.MANAGE_USERS),
     }
     fresh = desk.services.repos.clients.get(client.client_id)
@@ -452,6 +480,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
               ("footer", style.footer_image_url)]  # fmt: skip
     return desk.render(
         "settings", "set_title", status, client=shown, can=can, ibans=ibans, holders=holders, users=users, images=images, agency_account=agency_account,
+        link_domains=link_domains(desk.services.repos, shown) if can["ibans"] else (),
         roles=CLIENT_ROLES, me=desk.signed.user.user_id, channels=[c.value for c in SWITCHABLE],
         costs_note=reasonableness_note(shown.b2b_costs_percent, shown.b2b_costs_fixed, desk.lang),
         costs_value=shown.b2b_costs_percent or (f"{Decimal(shown.b2b_costs_fixed).scaleb(-2):.2f}" if shown.b2b_costs_fixed else ""), **extra,

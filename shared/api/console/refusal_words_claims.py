@@ -362,6 +362,21 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "The message names the account {iban}, not the client's or the agency's; not sent "
         "(write {{{{ client.iban }}}} for the client's account)",
     ),
+    # a link elsewhere diverts the money without an account (people27 F8)
+    "message_foreign_link": (
+        "Stap {step}: het bericht linkt naar {host}, dat niet de link naar het portaal of de "
+        "betaallink is en geen geregistreerd domein van de opdrachtgever; niet verstuurd",
+        "Step {step}: the message links to {host}, not the portal's or the payment's link or "
+        "one of the client's registered domains; not sent",
+    ),
+    "hand_message_foreign_link": (
+        "Het bericht linkt naar {host}, dat niet de link naar het portaal of de betaallink is "
+        "en geen geregistreerd domein van de opdrachtgever; niet verstuurd (schrijf "
+        "{{{{ payment_link }}}} of {{{{ portal_link }}}})",
+        "The message links to {host}, not the portal's or the payment's link or one of the "
+        "client's registered domains; not sent (write {{{{ payment_link }}}} or "
+        "{{{{ portal_link }}}})",
+    ),
     "not_dunning_message": (
         "{key} is geen bericht van een aanmaningsstap.",
         "{key} is no dunning step's message.",

@@ -134,6 +134,20 @@ TEMPLATE_REFUSALS: dict[str, tuple[str, str]] = {
         "agency's third-party account: write {{{{ client.iban }}}} (an administrator registers "
         "another account of the client)",
     ),
+    # nor elsewhere through a link (people27 F8)
+    "tpl_foreign_link": (
+        "linkt naar {host}, dat niet de link naar het portaal of de betaallink is en geen "
+        "geregistreerd domein van de opdrachtgever: schrijf {{{{ payment_link }}}} of "
+        "{{{{ portal_link }}}} (het incassobureau registreert het domein van de eigen website "
+        "van de opdrachtgever)",
+        "links to {host}, which is not the portal's or the payment's link or one of the "
+        "client's registered domains: write {{{{ payment_link }}}} or {{{{ portal_link }}}} "
+        "(the agency registers the client's own website's domain)",
+    ),
+    "link_domain_invalid": (
+        "{domain} is geen domeinnaam zoals bakkerij.nl",
+        "{domain} is not a domain name like bakkerij.nl",
+    ),
     # what a 14-day letter must say (art. 6:96 lid 6 BW; Besluit BIK art. 2 lid 3)
     "tpl_letter_lacks": (
         "een veertiendagenbrief moet noemen: {parts} (gebruik {{{{ costs|money }}}} voor het "

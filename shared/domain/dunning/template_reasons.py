@@ -217,3 +217,16 @@ def foreign_iban(masked: str) -> Reason:
         code="tpl_foreign_iban",
         params={"iban": masked},
     )
+
+
+def foreign_link(host: str) -> Reason:
+    """A link in a template to a host that is neither the app's own pages nor a domain the
+    agency registered for the client (people27 F8): a payment request elsewhere diverts the
+    debtor's money without naming an account."""
+    return Reason(
+        f"links to {host}, which is not the portal's or the payment's link or one of the "
+        "client's registered domains: write {{ payment_link }} or {{ portal_link }} (the "
+        "agency registers the client's own website's domain)",
+        code="tpl_foreign_link",
+        params={"host": host},
+    )

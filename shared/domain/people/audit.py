@@ -47,6 +47,7 @@ class Event(StrEnum):
     KIND_LETTER_CONFIRMED = "kind_letter_confirmed"
     CLAIM_TERMS_CHANGED = "claim_terms_changed"  # kind/due date after a letter or hold
     ACCOUNT_ASSIGNED = "account_assigned"  # the agency decided whose bank account it is
+    LINK_DOMAINS_CHANGED = "link_domains_changed"  # the domains a client's texts may link to
     RECEIPT_REDATED = "receipt_redated"  # a payment to the client booked again on its day
     RECEIPT_REVERSED = "receipt_reversed"  # a payment to the client taken off by a person
     PAYMENT_REVERSED = "payment_reversed"  # a bank payment a return sent back, by a person

@@ -37,7 +37,8 @@ from shared.domain.conversations.whatsapp import (
     in_service_window,
     window_closes,
 )
-from shared.domain.dunning.template_reasons import foreign_iban
+from shared.domain.dunning.foreign_links import without_template_code
+from shared.domain.dunning.template_reasons import foreign_iban, foreign_link
 from shared.domain.dunning.templates import (
     MessageTemplate,
     RenderedMessage,
@@ -63,6 +64,9 @@ from shared.services.messaging import MessagingService
 from shared.services.payee_accounts import (
     foreign_in_params,
     foreign_in_sent,
+    foreign_links_in_params,
+    foreign_links_in_sent,
+    own_links,
     refuse_foreign_in_template,
 )
 from shared.services.repositories import Repositories
@@ -89,6 +93,18 @@ def _names_foreign(masked: str, field_name: str) -> Invalid:
         field=field_name,
         code="hand_message_foreign_iban",
         params={"iban": masked},
+    )
+
+
+def _links_elsewhere(host: str, field_name: str) -> Invalid:
+    """A message by hand linking to a host that is not its own link nor one of the client's
+    registered domains (people27 F8: "Betaal via https://tikkie.me/…" was sent): not sent."""
+    return Invalid(
+        f"the message links to {host}, not the portal's or the payment's link or one of the "
+        "client's registered domains; not sent",
+        field=field_name,
+        code="hand_message_foreign_link",
+        params={"host": host},
     )
 
 
@@ -197,7 +213,7 @@ class ByHandService:
             refuse_foreign_in_template(
                 self.repos, self._client(client_id),
                 MessageTemplate(qt.language, qt.subject, qt.text, None), checked.sample,
-                sample_context().client_iban,
+                sample_context().client_iban, own_links(qt_rules.sample_hand_context(qt.language)),
             )  # fmt: skip
         except TemplateError as exc:
             raise template_refusal(exc) from None
@@ -256,6 +272,11 @@ class ByHandService:
         client = self._client(client_id)
         if foreign := foreign_in_params(self.repos, client, written, sample_context()):
             raise template_refusal(TemplateError("body_params", foreign_iban(foreign[0])))
+        # nor a link elsewhere (people27 F8); the example payment link is the app's own
+        said = [without_template_code(p) for p in written]
+        example_context = replace(sample_context(), payment_link=example)
+        if hosts := foreign_links_in_params(self.repos, client, said, example_context):
+            raise template_refusal(TemplateError("body_params", foreign_link(hosts[0])))
         self.conversations.save_whatsapp_template(client_id, definition)
         return filled.params + ((filled.button,) if filled.button else ())
 
@@ -456,6 +477,8 @@ class ByHandService:
         # by hand went through before
         if foreign := foreign_in_sent(self.repos, client, rendered, context):
             raise _names_foreign(foreign[0], "body")
+        if hosts := foreign_links_in_sent(self.repos, client, rendered, context):
+            raise _links_elsewhere(hosts[0], "body")
         if channel is Channel.EMAIL and not rendered.subject.strip():
             raise Invalid("an e-mail needs a subject", field="subject", code="email_needs_subject")
         sms_parts, warnings = qt_rules.sms_warnings(channel, rendered.text)
@@ -476,6 +499,8 @@ class ByHandService:
                 )
                 if foreign := foreign_in_params(self.repos, client, filled.params, context):
                     raise _names_foreign(foreign[0], "whatsapp_template")
+                if hosts := foreign_links_in_params(self.repos, client, filled.params, context):
+                    raise _links_elsewhere(hosts[0], "whatsapp_template")
                 content = replace(content, template=filled.name, language=filled.language, template_params=filled.params,
                                   template_button=filled.button, template_button_index=filled.button_index)  # fmt: skip
         address = None

@@ -37,7 +37,7 @@ from shared.domain.people.sessions import Session, Stage
 from shared.domain.people.tokens import LinkToken, Purpose, new_token
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import Invalid
-from shared.services.people import factor_told, invited_by, texts
+from shared.services.people import factor_told, fresh_password, invited_by, texts
 from shared.services.people.kit import Kit, Throttled
 from shared.services.people.signin import Signed, SignInService
 
@@ -407,8 +407,9 @@ class AccountService:
             raise Invalid(error, field="password")
         self.use_link(token, Purpose.RESET)
         user = replace(
-            user, password_hash=hash_password(new), epoch=user.epoch + 1, changed_at=self.kit.now()
-        )
+            fresh_password.cleared(user),  # what a factor reset asked for (people27 F7)
+            password_hash=hash_password(new), epoch=user.epoch + 1, changed_at=self.kit.now(),
+        )  # fmt: skip
         self.people.users.save(user, etag)
         self.kit.audit_user(Event.PASSWORD_CHANGED, user, source=source, how="reset")
         self._notify(user, "password")

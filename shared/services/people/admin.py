@@ -35,7 +35,7 @@ from shared.domain.people.tokens import Purpose
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.access import end_persons_keys
 from shared.services.errors import Forbidden, Invalid, NotFound
-from shared.services.people import invited_by, texts
+from shared.services.people import fresh_password, invited_by, texts
 from shared.services.people.accounts import AccountService
 from shared.services.people.kit import Kit, Throttled
 from shared.services.people.sandbox_invites import SANDBOX_INVITES, require_own_domain
@@ -516,7 +516,8 @@ class AdminService:
         return user
 
     def reset_factor(self, principal: Principal, user_id: str) -> User:
-        """The user enrols a new second factor at the next sign-in; every session ends."""
+        """The user sets a new password through the link mailed to them, then enrols a new
+        second factor at the next sign-in; every session ends."""
         user, etag = self._managed(principal, user_id)
         return self._reset_factor(user, etag, actor_of(principal))[0]
 
@@ -536,6 +537,12 @@ class AdminService:
             epoch=user.epoch + 1, changed_at=self.kit.now(),
         )  # fmt: skip
         user = invited_by.ended(user, self.kit.now())  # and the invitations they sent
+        # whoever took the account over knows its password: the new factor is enrolled only
+        # after a new password set through the link mailed to the person (people27 F7)
+        # (an invitation nobody accepted has no password; a deactivated person gets no link)
+        fresh = not user.pending and user.status is UserStatus.ACTIVE
+        if fresh:
+            user = fresh_password.require(user, self.kit.now())
         self.people.users.save(user, etag)
         # a reset is what an admin does for an account taken over: its keys end with its
         # sessions (attack26 L3); after a pepper rotation every key is dead anyway
@@ -546,6 +553,11 @@ class AdminService:
             when=f"{self.kit.now():%Y-%m-%d %H:%M}",
         )  # fmt: skip
         self.kit.mail(user, subject, text)
+        if fresh:
+            token = self.accounts.issue_link(Purpose.RESET, user.user_id)
+            link = self.kit.link(f"reset/{token}")
+            subject, text = texts.mail("reset_after_factor", user.language, link=link)
+            self.kit.mail(user, subject, text, reset=True)
         return user, ended
 
     # -- clients ---------------------------------------------------------------------------------

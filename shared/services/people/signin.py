@@ -28,7 +28,7 @@ from shared.domain.people.factors import (
 from shared.domain.people.passwords import verify_password
 from shared.domain.people.sessions import Session, Stage, new_csrf, new_session_id
 from shared.ports.tables import PreconditionFailed
-from shared.services.people import factor_passed, factor_told, texts
+from shared.services.people import factor_passed, factor_told, fresh_password, texts
 from shared.services.people.kit import Kit, Throttled
 
 log = logging.getLogger("inning.people")
@@ -174,9 +174,14 @@ class SignInService:
             self.people.users.get(f"{UNKNOWN_ADDRESSES}{account[:24]}")
         user = found[0] if found else None
         ok = verify_password(user.password_hash if user else None, password)
-        if user is None or not ok or user.status is UserStatus.DEACTIVATED:
+        # after an admin's factor reset the old password is not enough (people27 F7): the
+        # link mailed to the person sets a new one; refused as a wrong password, so whoever
+        # took the account over learns nothing
+        stale = user is not None and ok and fresh_password.required(user)
+        if user is None or not ok or stale or user.status is UserStatus.DEACTIVATED:
             if user is not None:
-                self.kit.audit_user(Event.LOGIN_FAILED, user, source=source, reason="password")
+                reason = "fresh password required" if stale else "password"
+                self.kit.audit_user(Event.LOGIN_FAILED, user, source=source, reason=reason)
             else:
                 # the same storage work as for an address with an account (a failed sign-in
                 # must not tell by its time whether the address has one): the attempt is

@@ -9,6 +9,14 @@ MAILS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Your invitation to Inning",
                "You have been invited to Inning ({org}).\n\nChoose a password and set up your second factor with this link (valid for 72 hours, usable once):\n{link}\n"),
     },
+    # after an administrator cleared the second factor (people27 F7): the old password no
+    # longer signs in, so whoever took the account over cannot enrol their own
+    "reset_after_factor": {
+        "nl": ("Kies een nieuw wachtwoord",
+               "Een beheerder heeft de tweede factor van uw Inning-account gewist. Uw oude wachtwoord werkt niet meer: kies een nieuw wachtwoord via deze link (1 uur geldig, één keer te gebruiken) en stel daarna bij het inloggen uw tweede factor opnieuw in:\n{link}\n\nVerlopen? Vraag op de inlogpagina via \"Wachtwoord vergeten\" een nieuwe link aan."),
+        "en": ("Choose a new password",
+               "An administrator cleared the second factor of your Inning account. Your old password no longer works: choose a new password with this link (valid for 1 hour, usable once), then set up your second factor again when you sign in:\n{link}\n\nExpired? Ask for a new link with \"Forgot password\" on the sign-in page."),
+    },
     "reset": {
         "nl": ("Wachtwoord opnieuw instellen",
                "Iemand vroeg een nieuw wachtwoord aan voor uw Inning-account. Was u dat, kies dan een nieuw wachtwoord via deze link (1 uur geldig, één keer te gebruiken):\n{link}\n\nWas u dat niet, dan kunt u dit bericht negeren."),

@@ -298,3 +298,32 @@ def test_the_dunning_minimum_is_set_on_the_page_and_refused_in_dutch(
                               "minimum": "0"}).status == 303  # fmt: skip
     stored = world.services.repos.clients.get(tenants.c1)
     assert stored and stored[0].dunning_minimum == 0
+
+
+def test_the_agency_registers_the_domains_a_clients_texts_may_link_to(
+    world: World, tenants: Tenants
+) -> None:
+    """people27 F8: a link elsewhere is refused in the client's texts; the client's own
+    website's domain is the agency's to register (a client's people could add "tikkie.me")."""
+    from shared.services.payee_accounts import link_domains
+
+    def stored() -> tuple[str, ...]:
+        found = world.services.repos.clients.get(tenants.c1)
+        assert found is not None
+        return link_domains(world.services.repos, found[0])
+
+    admin, path = _browser(world, tenants, Role.CLIENT_ADMIN)
+    page = admin.get(path)
+    assert "Links in berichten" in page.encoded().decode()
+    assert 'value="link_domains"' not in page.encoded().decode()
+    own = admin.post(path, {"csrf": csrf_of(page), "do": "link_domains", "domains": "tikkie.me"})
+    assert own.status == 403 and stored() == ()
+    agency, agency_path = _browser(world, tenants, Role.AGENCY_ADMIN)
+    agency_page = agency.get(agency_path)
+    assert 'value="link_domains"' in agency_page.encoded().decode()
+    form = {"csrf": csrf_of(agency_page), "client": tenants.c1, "do": "link_domains"}
+    bad = agency.post(agency_path, {**form, "domains": "info@bakkerij.nl"})
+    assert bad.status == 422 and "geen domeinnaam" in bad.encoded().decode()
+    ok = agency.post(agency_path, {**form, "domains": "www.bakkerij.nl\nshop.example, bakkerij.nl"})
+    assert ok.status == 303 and stored() == ("bakkerij.nl", "shop.example")
+    assert "bakkerij.nl\nshop.example</textarea>" in agency.get(agency_path).encoded().decode()

@@ -96,7 +96,8 @@ def seeded_talk(world: World, tenants: Tenants, now: datetime) -> None:
 CLIENT_PEOPLE_ONLY = {("settings", "iban_confirm")}
 # and forms only an agency's own people may use (recording the money a client paid back of a
 # negative settlement is the agency's finance act; the API's route is for agency keys only)
-AGENCY_PEOPLE_ONLY = {("settlement", "repayment"), ("settlement", ""), ("settings", "iban_decide")}
+AGENCY_PEOPLE_ONLY = {("settlement", "repayment"), ("settlement", ""), ("settings", "iban_decide"),
+                      ("settings", "link_domains")}  # fmt: skip
 
 
 def paths(name: str) -> list[str]:

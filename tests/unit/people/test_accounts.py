@@ -114,14 +114,18 @@ def test_reset_mail_reaches_the_user_in_sandbox_mode_and_nothing_else_does(world
 
 # -- administration --------------------------------------------------------------------------------
 def test_factor_reset_by_admin_means_enrol_again(world, tenants):
-    """6.4.3-style recovery by an administrator: sessions end, the next sign-in enrols."""
+    """6.4.3-style recovery by an administrator: sessions end, the person sets a new password
+    through the mailed link (people27 F7), and the next sign-in enrols."""
     people = world.services.people
     admin = make_person(world, Role.CLIENT_ADMIN, Target("agency-a", tenants.c1), "a@c1.example")
     staff = make_person(world, Role.CLIENT_STAFF, Target("agency-a", tenants.c1), "b@c1.example")
     r = session_call(world, admin.signed, "POST", f"/v1/users/{staff.user_id}/reset-factor")
     assert r.status == 200
     assert people.signin.resolve(staff.signed.cookie) is None
-    again = people.signin.password(staff.email, staff.password, "10.0.0.1")
+    link = _link_in(world, tenants.c1, people.kit.sent[-1])
+    assert "/api/console/reset/" in link
+    people.accounts.complete_reset(link_token(link), "een nieuw lang wachtwoord 9", "10.0.0.1")
+    again = people.signin.password(staff.email, "een nieuw lang wachtwoord 9", "10.0.0.1")
     assert again.session.stage is Stage.ENROL
 
 

@@ -1,0 +1,105 @@
+"""A link in a dunning text that leads anywhere but the app's own pages or the client's
+registered domains (people27 F8).
+
+The account check (:mod:`shared.domain.dunning.foreign_ibans`) keeps debtors' money on the
+payees' accounts; "Betaal via https://tikkie.me/pay/…" sends it elsewhere without naming an
+account. The message's own links (the portal's, the payment's, the house style's images) come
+from the context; any other link must be on a domain the agency registered for the client
+(``PUT /v1/clients/{c}/link-domains``), else it is refused like a foreign account: at the
+save and before a message goes. A bare "tikkie.me/x" or "www.example.nl" is read as a link
+too, as a debtor types it in all the same.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# a link with a scheme, or a bare host: labels of letters, digits and hyphens joined by dots,
+# not glued to a word, an e-mail's "@" or a template's "{{ client.iban }}" before it
+_SCHEMED = re.compile(r"(?i)\b(?:https?|ftp)://([^\s/?#<>\"'\\]+)")
+_BARE = re.compile(
+    r"(?i)(?<![\w@.\-/])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24}))(?=([/:?#]?))"
+)
+# an XML namespace names a document type, no page anyone opens (the payment QR code's SVG)
+_NAMESPACE = re.compile(r"""(?i)\bxmlns(?::[\w-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+# the endings a bare host is taken as a link for without a path after it: the common ones and
+# the short ones link shorteners and payment requests use ("betaald.Wij" or "o.a." are words)
+LINK_ENDINGS = frozenset(
+    {
+        "nl", "be", "de", "eu", "com", "net", "org", "info", "biz", "io", "me", "co", "uk",
+        "fr", "es", "it", "at", "ch", "lu", "dk", "se", "no", "fi", "pl", "us", "ly", "gl",
+        "to", "app", "link", "page", "pay", "shop", "store", "online", "site", "xyz", "top",
+        "click", "money", "cash", "bank", "finance", "club", "live", "tk", "ml", "ga", "cf",
+        "gq", "ru", "cn", "cc", "tv", "ai", "gg", "sh", "la", "ws", "su", "icu", "vip", "cloud",
+    }
+)  # fmt: skip
+
+
+def host_of(link: str) -> str:
+    """The host of a link (with or without its scheme), lower case, without port or user."""
+    rest = link.split("://", 1)[-1]
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+    return host.strip(".").lower()
+
+
+def normalise_domain(domain: str) -> str:
+    """A registered domain as compared: its host, without ``www.``."""
+    host = host_of(domain.strip())
+    return host[4:] if host.startswith("www.") else host
+
+
+def hosts_in(texts: Iterable[str]) -> list[str]:
+    """Every host a link in ``texts`` leads to (with a scheme, or bare), once each."""
+    found: dict[str, None] = {}
+    for text in texts:
+        plain = "".join(
+            ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf"
+        )
+        plain = _NAMESPACE.sub(" ", plain)
+        for m in _SCHEMED.finditer(plain):
+            if host := host_of(m.group(1)):
+                found[host] = None
+        for m in _BARE.finditer(_SCHEMED.sub(" ", plain)):
+            host, ending, after = m.group(1).lower(), m.group(2), m.group(3)
+            # without a path a host is written in lower case ("bijlage.De" is a missed space)
+            if after or host.startswith("www.") or (ending.islower() and ending in LINK_ENDINGS):
+                found[host] = None
+    return list(found)
+
+
+def without_template_code(source: str) -> str:
+    """A template's source with its expressions and tags blanked: ``{{ client.name }}`` is
+    no host; what they render is judged in the sample and before sending."""
+    return _TEMPLATE_CODE.sub(" ", source)
+
+
+def allowed(host: str, domains: Iterable[str]) -> bool:
+    """``host`` is one of ``domains`` or under one of them (``pay.bakkerij.nl`` under
+    ``bakkerij.nl``; ``bakkerij.nl.evil.io`` is not)."""
+    return any(host == d or host.endswith("." + d) for d in domains if d)
+
+
+def foreign_hosts(
+    texts: Iterable[str], domains: Iterable[str], links: Iterable[str | None] = ()
+) -> list[str]:
+    """The hosts links in ``texts`` lead to that are neither the hosts of ``links`` (the
+    message's own) nor under ``domains`` (the client's registered ones)."""
+    own = [normalise_domain(d) for d in domains if d]
+    own += [host_of(k) for k in links if k]
+    return [h for h in hosts_in(texts) if not allowed(normalise_domain(h), own)]
+
+
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}")
+
+
+def domain_refused(domain: str) -> str | None:
+    """Why ``domain`` cannot be registered as a client's (None: it can): a host name with a
+    dot, no path, no address of a person."""
+    host = normalise_domain(domain)
+    if "@" in domain or not _HOST.fullmatch(host) or len(host) > 253:
+        return "is not a domain name like bakkerij.nl"
+    return None
