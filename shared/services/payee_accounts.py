@@ -60,7 +60,10 @@ def foreign_links(
     repos: Repositories, client: Client, texts: list[str], links: Iterable[str | None]
 ) -> list[str]:
     """The hosts links in ``texts`` lead to that are not the message's own ``links`` nor
-    under the client's registered domains (read only when there is something to judge)."""
+    under the client's registered domains (read only when there is something to judge).
+    The client's complaint procedure (wki27: set by the agency, checked for accounts when
+    saved) is its own: a rejected dispute's notice names it."""
+    links = (*links, client.complaint_procedure)
     if not foreign_hosts(texts, (), links):
         return []
     return foreign_hosts(texts, link_domains(repos, client), links)
