@@ -131,6 +131,13 @@ class MoneyHold:
                 "`inning restore-hold confirm` (docs/operations.md, section 7)"
             )
 
+    def _resolve_items(self, hold: Hold, by: str, note: str, now: datetime) -> None:
+        for agency_id in self.agency_ids():
+            self.actions.resolve_if_open(
+                agency_scope(agency_id), f"restore-hold-{hold.hold_id}",
+                f"released by {by}: {note}", now,
+            )  # fmt: skip
+
     def _item(self, agency_id: str, hold: Hold) -> ActionItem:
         return ActionItem(
             agency_scope(agency_id),
@@ -156,6 +163,10 @@ class MoneyHold:
             raise ValueError("no restore hold: nothing to confirm")
         hold = _hold_of(row)
         if not hold.active:
+            # confirmed before, perhaps cut off before its items were resolved (failure27
+            # F1: they stayed open for good while money moved again): resolve them now, in
+            # the first confirmation's words (resolving is idempotent)
+            self._resolve_items(hold, str(hold.confirmed_by), str(hold.note), self.clock.now())
             return hold
         now = self.clock.now()
         data = {**row.data, "ConfirmedAt": now, "ConfirmedBy": by.strip(), "Note": note.strip()}
@@ -163,11 +174,7 @@ class MoneyHold:
             self.store.replace(HOLD_TABLE, Row(HOLD_PK, HOLD_RK, data, row.etag))
         except PreconditionFailed:
             raise ValueError("the hold changed meanwhile (another restore?): look again") from None
-        for agency_id in self.agency_ids():
-            self.actions.resolve_if_open(
-                agency_scope(agency_id), f"restore-hold-{hold.hold_id}",
-                f"released by {by.strip()}: {note.strip()}", now,
-            )  # fmt: skip
+        self._resolve_items(hold, by.strip(), note.strip(), now)
         log.warning("restore_hold released by %s (backup of %s): %s", by, hold.restored_from,
                     note, extra=log_extra({"restored_from": hold.restored_from}))  # fmt: skip
         return _hold_of(Row(HOLD_PK, HOLD_RK, data))
