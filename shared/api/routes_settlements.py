@@ -366,7 +366,9 @@ def register(router: Router, services: Services) -> None:
                      "A statement (PDF, CSV) or the transfer file (pain.001.xml)", tag))  # fmt: skip
     router.add(Route("POST", "/v1/settlements/{settlement}/approve", approve,
                      "Approve the run (its transfer file may go to the bank); idempotent", tag,
-                     response=SettlementRunOut))  # fmt: skip
+                     response=SettlementRunOut,
+                     errors={409: "restore_hold: payouts are held after a restore of a backup "
+                             "until the operator's `inning restore-hold confirm`"}))  # fmt: skip
 
     # a client's repayment of a negative settlement (its own module: its own reason to change)
     from shared.api import routes_settlement_repayments

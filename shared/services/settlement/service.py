@@ -115,6 +115,7 @@ class SettlementService:
                     code="settlement_building",
                     params={"run": run_id},
                 )
+            self._refuse_while_held(run_id)
             now = self.clock.now()
             self._date_transfer_file(run)
             approved = replace(run, status=RunStatus.APPROVED, approved_at=now, approved_by=by)
@@ -125,6 +126,20 @@ class SettlementService:
             self._resolve_action(agency_id, approved, by)
             return approved
         raise ConflictingUpdate(f"settlement {run_id} keeps changing")
+
+    def _refuse_while_held(self, run_id: str) -> None:
+        """A restore's hold stands (people27 F6): the run these tables show waiting may have
+        been approved and its transfer file paid since the restored night; approving it again
+        sends the same payouts twice. Refused with the CLI's words until the operator's
+        ``inning restore-hold confirm``."""
+        from shared.services.operations.money_hold import MoneyHeld, MoneyHold
+
+        try:
+            MoneyHold.of(self.repos, self.clock).refuse(f"approving settlement {run_id}")
+        except MoneyHeld as held:
+            raise ConflictingUpdate(
+                str(held), code="restore_hold", params={"run": run_id}
+            ) from None
 
     def _date_transfer_file(self, run: SettlementRun) -> None:
         """The bank executes on the requested date: a run approved after its run date gets
