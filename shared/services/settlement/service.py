@@ -7,7 +7,7 @@ import logging
 from dataclasses import replace
 
 from shared.adapters.tables.settlement_repo import SettlementRepository
-from shared.clock import Clock
+from shared.clock import Clock, amsterdam_date
 from shared.domain.parties import Client
 from shared.domain.scopes import agency_scope
 from shared.domain.settlement.agreement import (
@@ -48,6 +48,13 @@ class SettlementService:
             raise Invalid(
                 "the agreement names another client", field="client", code="agreement_other_client"
             )
+        if agreement.starts_on is None:
+            # the first agreement starts today; one set again keeps the day it started
+            # (newcomer27 F4: money received before it is not settled); one stored before the
+            # day was kept keeps none, so nothing it settled so far is left out now
+            stored = self.store.agreement(client.agency_id, client.client_id)
+            today = amsterdam_date(self.clock.now())
+            agreement = replace(agreement, starts_on=stored.starts_on if stored else today)
         self.store.save_agreement(agreement)
         return agreement
 
