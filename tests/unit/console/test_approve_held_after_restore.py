@@ -33,7 +33,8 @@ def _restored(world: Any) -> None:
 
 
 def _status(world: Any, run_id: str) -> RunStatus:
-    return world.services.settlements.run("agency-a", run_id)[0].status
+    status: RunStatus = world.services.settlements.run("agency-a", run_id)[0].status
+    return status
 
 
 def test_the_api_refuses_to_approve_while_the_hold_stands(world: Any, tenants: Any) -> None:
