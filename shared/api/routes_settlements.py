@@ -55,6 +55,12 @@ class AgreementIn(schemas.Strict):
         description="The statutory interest the agency keeps (recipients interest: agency) is "
         "part of its fee as the costs are: VAT on it too (art. 8 Wet OB 1968)",
     )
+    starts_on: date | None = Field(
+        default=None,
+        description="The day the agreement started: payments received before it are not "
+        "settled and carry no commission (listed once on the agency's action list). Left out: "
+        "the day the agreement was first set; an agreement set again keeps its day",
+    )
     bank_charges_by: Literal["agency", "client"] | None = Field(
         default=None,
         description="Who bears what the bank of the third-party account keeps of a debtor's "
@@ -93,6 +99,11 @@ class AgreementOut(BaseModel):
         description="The agreement's own choice; null: it follows the agency's default",
     )
     vat_on_bank_charges: bool
+    starts_on: date | None = Field(
+        default=None,
+        description="The day the agreement started (payments received before it are not "
+        "settled); null: an agreement stored before the day was kept, settling every payment",
+    )
 
 
 class SettlementDefaultsIn(schemas.Strict):
@@ -220,6 +231,7 @@ def agreement_out(a: SettlementAgreement, client_number: str, default: Recipient
         "bank_charges_by": a.charges_borne_by(default).value,
         "bank_charges_by_agreement": a.bank_charges_by.value if a.bank_charges_by else None,
         "vat_on_bank_charges": a.vat_on_bank_charges,
+        "starts_on": a.starts_on.isoformat() if a.starts_on else None,
     }
 
 
@@ -289,6 +301,7 @@ def register(router: Router, services: Services) -> None:
                 vat_on_interest_kept=body.vat_on_interest_kept,
                 bank_charges_by=Recipient(body.bank_charges_by) if body.bank_charges_by else None,
                 vat_on_bank_charges=body.vat_on_bank_charges,
+                starts_on=body.starts_on,
             )
         except AgreementError as exc:
             raise Invalid(str(exc), field=exc.field) from None
@@ -366,7 +379,9 @@ def register(router: Router, services: Services) -> None:
                      "A statement (PDF, CSV) or the transfer file (pain.001.xml)", tag))  # fmt: skip
     router.add(Route("POST", "/v1/settlements/{settlement}/approve", approve,
                      "Approve the run (its transfer file may go to the bank); idempotent", tag,
-                     response=SettlementRunOut))  # fmt: skip
+                     response=SettlementRunOut,
+                     errors={409: "restore_hold: payouts are held after a restore of a backup "
+                             "until the operator's `inning restore-hold confirm`"}))  # fmt: skip
 
     # a client's repayment of a negative settlement (its own module: its own reason to change)
     from shared.api import routes_settlement_repayments

@@ -36,6 +36,7 @@ def test_the_settlement_timer_builds_a_run_awaiting_approval(served):
             "payout_name": "Bakkerij",
             "frequency": "daily",
             "commission_percent": "10.00",
+            "starts_on": "2020-01-01",  # its payment below is of 2026-01-05
         },
     )
     assert r.status_code == 200, r.text

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
 from typing import Any
 
 from shared.adapters.tables import schema
@@ -127,6 +128,7 @@ class SettlementRepository:
             "CommissionBp": a.commission_bp, "FeeVatBp": a.fee_vat_bp,
             "VatOnCostsKept": a.vat_on_costs_kept, "BankChargesBy": a.bank_charges_by.value if a.bank_charges_by else "",
             "VatOnBankCharges": a.vat_on_bank_charges, "VatOnInterestKept": a.vat_on_interest_kept,
+            "StartsOn": a.starts_on.isoformat() if a.starts_on else "",
         }))  # fmt: skip
 
     @staticmethod
@@ -148,6 +150,8 @@ class SettlementRepository:
             vat_on_bank_charges=bool(d.get("VatOnBankCharges", True)),
             # agreements from before the setting: as the law says (see the agreement)
             vat_on_interest_kept=bool(d.get("VatOnInterestKept", True)),
+            # agreements from before the day was kept: no start, every payment settles
+            starts_on=date.fromisoformat(d["StartsOn"]) if d.get("StartsOn") else None,
         )
 
     def agreement(self, agency_id: str, client_id: str) -> SettlementAgreement | None:

@@ -51,6 +51,11 @@ KINDS: dict[str, tuple[str, str]] = {
         "Uitbetalingen en incasso's aangehouden na herstel",
         "Payouts and collections held after a restore",
     ),
+    # payments before a client's settlement agreement (shared/services/settlement/before_agreement.py)
+    "settlement_before_agreement": (
+        "Betalingen van vóór de afrekenovereenkomst",
+        "Payments from before the settlement agreement",
+    ),
     "below_dunning_minimum": ("Te weinig open om aan te manen", "Below the dunning minimum"),
     "prescription": ("Verjaring", "Prescription"),
     "delivery_failure": ("Niet bezorgd", "Not delivered"),

@@ -17,6 +17,7 @@ from shared.api.console.refusal_words_designation import DESIGNATION_REFUSALS
 from shared.api.console.refusal_words_linking import LINKING_REFUSALS
 from shared.api.console.refusal_words_rates import RATE_REFUSALS
 from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
+from shared.api.console.refusal_words_settlement import SETTLEMENT_REFUSALS
 from shared.api.console.refusal_words_templates import TEMPLATE_REFUSALS
 from shared.api.console.refusal_words_tenancy import TENANCY_REFUSALS
 from shared.domain.day_shown import day_shown
@@ -426,6 +427,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
     **DESIGNATION_REFUSALS,
     **TEMPLATE_REFUSALS,
     **RATE_REFUSALS,
+    **SETTLEMENT_REFUSALS,
 }
 
 

@@ -80,6 +80,11 @@ class SettlementAgreement:
     # disbursement in the client's name (art. 8 lid 5 Wet OB 1968): VAT on them as on the
     # commission (law11b F4; docs/law.md "Bank charges"); the tax adviser may turn it off
     vat_on_bank_charges: bool = True
+    # the day the agreement started (newcomer27 F4): money received before it (the client's
+    # own old statements uploaded to catch up the ledger) is no money the agency collected;
+    # it is not settled and carries no commission. None: an agreement stored before the day
+    # was kept, which settles every payment as it did
+    starts_on: date | None = None
 
     def __post_init__(self) -> None:
         if (error := iban_error(self.payout_iban)) is not None:

@@ -100,6 +100,7 @@ from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import ConflictingUpdate
 from shared.services.repositories import Repositories
+from shared.services.settlement.before_agreement import before_item, split_at_start
 from shared.services.settlement.statement_parties import parties_of
 
 log = logging.getLogger("inning.settlement")
@@ -487,6 +488,10 @@ class SettlementRunner:
         payments = {p.payment_id: p for p in self.store.payments_of(client.client_id)}
         history = self.store.history(client.client_id)
         new = _unsettled(payments.values(), history)
+        # received before the agreement started: not the agency's collecting (newcomer27 F4)
+        new, before = split_at_start(agreement, new)
+        if before:
+            self.repos.actions.add_once(before_item(agreement, client, before, self.clock.now()))
         # paid out of an estate under a ruling: kept on the account until staff decide
         kept = self._held_by_ruling(client.client_id, new)
         new = [p for p in new if p.payment_id not in kept]

@@ -7,7 +7,7 @@ import logging
 from dataclasses import replace
 
 from shared.adapters.tables.settlement_repo import SettlementRepository
-from shared.clock import Clock
+from shared.clock import Clock, amsterdam_date
 from shared.domain.parties import Client
 from shared.domain.scopes import agency_scope
 from shared.domain.settlement.agreement import (
@@ -48,6 +48,13 @@ class SettlementService:
             raise Invalid(
                 "the agreement names another client", field="client", code="agreement_other_client"
             )
+        if agreement.starts_on is None:
+            # the first agreement starts today; one set again keeps the day it started
+            # (newcomer27 F4: money received before it is not settled); one stored before the
+            # day was kept keeps none, so nothing it settled so far is left out now
+            stored = self.store.agreement(client.agency_id, client.client_id)
+            today = amsterdam_date(self.clock.now())
+            agreement = replace(agreement, starts_on=stored.starts_on if stored else today)
         self.store.save_agreement(agreement)
         return agreement
 
@@ -115,6 +122,7 @@ class SettlementService:
                     code="settlement_building",
                     params={"run": run_id},
                 )
+            self._refuse_while_held(run_id)
             now = self.clock.now()
             self._date_transfer_file(run)
             approved = replace(run, status=RunStatus.APPROVED, approved_at=now, approved_by=by)
@@ -125,6 +133,20 @@ class SettlementService:
             self._resolve_action(agency_id, approved, by)
             return approved
         raise ConflictingUpdate(f"settlement {run_id} keeps changing")
+
+    def _refuse_while_held(self, run_id: str) -> None:
+        """A restore's hold stands (people27 F6): the run these tables show waiting may have
+        been approved and its transfer file paid since the restored night; approving it again
+        sends the same payouts twice. Refused with the CLI's words until the operator's
+        ``inning restore-hold confirm``."""
+        from shared.services.operations.money_hold import MoneyHeld, MoneyHold
+
+        try:
+            MoneyHold.of(self.repos, self.clock).refuse(f"approving settlement {run_id}")
+        except MoneyHeld as held:
+            raise ConflictingUpdate(
+                str(held), code="restore_hold", params={"run": run_id}
+            ) from None
 
     def _date_transfer_file(self, run: SettlementRun) -> None:
         """The bank executes on the requested date: a run approved after its run date gets

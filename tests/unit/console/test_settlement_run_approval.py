@@ -19,7 +19,7 @@ from tests.unit.console.conftest import csrf_of, desk_for, forms_of
 from tests.unit.settlement.conftest import THIRD_PARTY, payment
 
 AGREEMENT = {"payout_iban": "NL44 RABO 0123 4567 89", "payout_name": "Bakkerij Client One",
-             "frequency": "weekly", "commission_percent": "10"}  # fmt: skip
+             "frequency": "weekly", "starts_on": "2020-01-01", "commission_percent": "10"}  # fmt: skip
 
 
 def run_awaiting(world, tenants):  # type: ignore[no-untyped-def]

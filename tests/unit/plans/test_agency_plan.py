@@ -49,7 +49,7 @@ def _case(world: Any) -> str:
                                            costs=15_000, interest=0)  # fmt: skip
     repos.invoices.save(replace(stored.invoice, handed_over_to="agency-a"), stored)
     agreement = {"payout_iban": PAYOUT, "payout_name": "Client TECH BV", "frequency": "daily",
-                 "commission_percent": "10"}  # fmt: skip
+                 "starts_on": "2020-01-01", "commission_percent": "10"}  # fmt: skip
     assert a.call("PUT", "/v1/clients/TECH/settlement-agreement", agreement).status == 200
     [case] = a.call("GET", "/v1/cases").body["items"]
     return str(case["case_id"])

@@ -123,7 +123,7 @@ def _pooled_world(world: Any, by: Recipient, *, vat: bool = True) -> str:
     a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
         "N10-9", "D1", amount="250.00", invoice_date="2026-11-20", due_date="2026-12-20")]})  # fmt: skip
     agreement = {"payout_iban": PAYOUT_C1, "payout_name": "Client C1 BV", "frequency": "daily",
-                 "commission_percent": "10", "bank_charges_by": by.value,
+                 "starts_on": "2020-01-01", "commission_percent": "10", "bank_charges_by": by.value,
                  "vat_on_bank_charges": vat}  # fmt: skip
     reply = a.call("PUT", "/v1/clients/C1/settlement-agreement", agreement)
     assert reply.status == 200 and reply.body["bank_charges_by"] == by.value, reply.body

@@ -17,7 +17,7 @@ from tests.unit.settlement.conftest import PAYOUT_C1
 from tests.unit.settlement.test_bank_charges import _ing_file, _pooled_world, _settle
 
 OWN_CHOICE_LEFT_OUT = {"payout_iban": PAYOUT_C1, "payout_name": "Client C1 BV",
-                       "frequency": "daily", "commission_percent": "10"}  # fmt: skip
+                       "frequency": "daily", "starts_on": "2020-01-01", "commission_percent": "10"}  # fmt: skip
 
 
 def _agreement(world: Any, body: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,7 @@ AGREEMENT = {
     "payout_iban": "NL44 RABO 0123 4567 89",
     "payout_name": "Bakkerij Client One",
     "frequency": "weekly",
+    "starts_on": "2020-01-01",
     "commission_percent": "10",
 }
 
@@ -70,6 +71,7 @@ def test_agreement_is_set_and_read_with_defaults(world: Any) -> None:
         "bank_charges_by": "agency",  # the bank's charges on the third-party account
         "bank_charges_by_agreement": None,  # the agency's default, none set: the agency
         "vat_on_bank_charges": True,  # on the charges passed on (art. 8 lid 5 Wet OB)
+        "starts_on": "2020-01-01",  # money received before it is not settled (newcomer27 F4)
     }
     changed = world.agency_a.call(
         "PUT",

@@ -23,7 +23,7 @@ from tests.unit.settlement.conftest import THIRD_PARTY
 from tests.unit.standing.test_standing_ruling_claims import _at, _filing, _set, _world
 
 AGREEMENT = {"payout_iban": "NL44 RABO 0123 4567 89", "payout_name": "Bakkerij Client One",
-             "frequency": "weekly", "commission_percent": "10"}  # fmt: skip
+             "frequency": "weekly", "starts_on": "2020-01-01", "commission_percent": "10"}  # fmt: skip
 
 
 def _paid_before_and_after() -> Any:
