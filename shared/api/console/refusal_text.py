@@ -426,6 +426,15 @@ REFUSALS: dict[str, tuple[str, str]] = {
     **DESIGNATION_REFUSALS,
     **TEMPLATE_REFUSALS,
     **RATE_REFUSALS,
+    # a Mollie plan's activation or retry while a restore's money hold stands (people27 F6)
+    "restore_hold": (
+        "Innen en uitbetalen staan stil sinds de back-up van {restored_from} is teruggezet: "
+        "de beheerder stemt eerst af met de bank (inning restore-hold confirm). Probeer het "
+        "daarna opnieuw.",
+        "Collections and payouts are held since the backup of {restored_from} was restored: "
+        "the operator reconciles with the bank first (inning restore-hold confirm). Try again "
+        "after that.",
+    ),
 }
 
 
