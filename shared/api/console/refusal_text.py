@@ -426,6 +426,13 @@ REFUSALS: dict[str, tuple[str, str]] = {
     **DESIGNATION_REFUSALS,
     **TEMPLATE_REFUSALS,
     **RATE_REFUSALS,
+    # a paused plan resumed by staff while an invoice of it is disputed (hold27)
+    "plan_invoice_disputed": (
+        "Factuur {invoices} van deze regeling wordt betwist: de regeling wacht tot het bezwaar "
+        "is afgehandeld (een regeling die het bezwaar pauzeerde, loopt dan vanzelf verder).",
+        "Invoice {invoices} of this plan is disputed: the plan waits until the dispute is "
+        "resolved or rejected (a plan the dispute paused then resumes by itself).",
+    ),
     # a Mollie plan's activation or retry while a restore's money hold stands (people27 F6)
     "restore_hold": (
         "Innen en uitbetalen staan stil sinds de back-up van {restored_from} is teruggezet: "

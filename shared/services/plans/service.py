@@ -864,7 +864,23 @@ class PlanService:
         # 296 Fw: the next run would pause it again), nor, after a ruling ended with a clean
         # slate or an akkoord, over its natural obligations: staff cancel it (art. 6:3 BW)
         self._refuse_for_standing(client, plan.debtor_number, plan.invoice_numbers)
+        self._refuse_while_disputed(client, plan)
         return self._transition(client, plan_id, author, "resumed", lambda p: p.resume(today))
+
+    def _refuse_while_disputed(self, client: Client, plan: PaymentPlan) -> None:
+        """Not while an invoice of it is disputed: nothing would pause it again, and it would
+        remind and could lapse while the debtor was told nothing is asked meanwhile (plans27
+        left it to staff). A plan the dispute paused resumes by itself when it ends."""
+        from shared.services.plans import dispute_pause
+
+        numbers = dispute_pause.disputed(self, client, plan)
+        if numbers:
+            said = ", ".join(numbers)
+            raise Invalid(
+                f"invoice {said} of this plan is disputed: the plan waits until the dispute is "
+                "resolved or rejected (a plan the dispute paused then resumes by itself)",
+                "plan", code="plan_invoice_disputed", params={"invoices": said},
+            )  # fmt: skip
 
     def cancel(
         self,
