@@ -301,6 +301,10 @@ def register(router: Router, services: Services) -> None:
     base = "/v1/clients/{client}/plans"
     n_bad = {400: "the installment number is not a whole number from 1 to 120"}
     state = {409: "the plan's status does not allow this (e.g. it is no longer a draft)"}
+    # a Mollie plan's payment made now waits for the operator's confirm after a restore
+    held = {409: "the plan's status does not allow this, or (restore_hold) a Mollie plan's "
+            "payment is held since a backup was restored until the operator confirms the bank "
+            "reconciled: ask again after that"}  # fmt: skip
     statuses = tuple(s.value for s in PlanStatus)
     for route in (
         Route("POST", base, create, "Build a payment plan (a draft)", "plans", body=PlanIn, status=201,
@@ -317,19 +321,21 @@ def register(router: Router, services: Services) -> None:
         Route("PUT", base + "/{plan}/mandate", put_mandate, "Record the SEPA mandate of a draft direct-debit plan",
               "plans", body=MandateIn, errors=state),
         Route("POST", base + "/{plan}/activate", activate, "Approve a draft: the installments freeze", "plans",
-              errors={**state, 422: "a direct debit's first collection is too soon for the pre-notification, "
+              errors={**held, 422: "a direct debit's first collection is too soon for the pre-notification, "
                       "or an invoice was handed over to a collection agency since the draft was made "
                       "(invoice_handed_over)"}),
         Route("POST", base + "/{plan}/pause", pause, "Pause a running plan (reason required)", "plans",
               body=ReasonIn, errors=state),
-        Route("POST", base + "/{plan}/resume", resume, "Resume a paused plan", "plans", errors=state),
+        Route("POST", base + "/{plan}/resume", resume, "Resume a paused plan", "plans",
+              errors={**state, 422: "an invoice of the plan is disputed (plan_invoice_disputed): a "
+                      "plan the dispute paused resumes by itself when it ends"}),
         Route("POST", base + "/{plan}/cancel", cancel, "Cancel a plan: dunning resumes where it stood", "plans",
               body=ReasonIn, errors=state),
         Route("POST", base + "/{plan}/installments/{n}/postpone", postpone,
               "Move an installment, optionally the later ones too", "plans", body=PostponeIn,
               errors={**n_bad, **state}),
         Route("POST", base + "/{plan}/installments/{n}/retry", retry, "Collect a failed installment again",
-              "plans", errors={**n_bad, **state}),
+              "plans", errors={**n_bad, **held}),
         Route("POST", "/v1/clients/{client}/direct-debits/status-reports", status_report,
               "Read the bank's pain.002 status report (the XML file as sent) on a direct-debit file", "plans",
               consumes="application/octet-stream",

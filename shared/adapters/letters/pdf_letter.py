@@ -49,6 +49,9 @@ class Letterhead:
     # the ISO code of the client's postal address: a client abroad already ends
     # ``address_lines`` with its country (``sender_lines``); at home a letter abroad adds it
     country: str = HOME
+    # under the contact at the top right, never in the return line: an agency's entry in the
+    # register incassodienstverlening, which its letters must name (art. 13 Wki; wki27)
+    registration: str = ""
 
 
 @dataclass(frozen=True)
@@ -302,7 +305,7 @@ class _Pdf(FPDF):
         for line in _at_most(self, _fitted_lines(self, [printable(head.name)], 50, 10, 7), 3, 50):
             self.cell(50, 5, line, new_x="LEFT", new_y="NEXT")
         self.set_font(FAMILY, "", 8)
-        for text in (*head.address_lines, head.contact):
+        for text in (*head.address_lines, head.contact, head.registration):
             if text:
                 for line in _fitted_lines(self, [printable(text)], 50, 8, 6.5):
                     self.cell(50, 4, line, new_x="LEFT", new_y="NEXT")

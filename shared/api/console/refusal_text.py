@@ -17,7 +17,6 @@ from shared.api.console.refusal_words_designation import DESIGNATION_REFUSALS
 from shared.api.console.refusal_words_linking import LINKING_REFUSALS
 from shared.api.console.refusal_words_rates import RATE_REFUSALS
 from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
-from shared.api.console.refusal_words_settlement import SETTLEMENT_REFUSALS
 from shared.api.console.refusal_words_templates import TEMPLATE_REFUSALS
 from shared.api.console.refusal_words_tenancy import TENANCY_REFUSALS
 from shared.domain.day_shown import day_shown
@@ -427,7 +426,23 @@ REFUSALS: dict[str, tuple[str, str]] = {
     **DESIGNATION_REFUSALS,
     **TEMPLATE_REFUSALS,
     **RATE_REFUSALS,
-    **SETTLEMENT_REFUSALS,
+    # a paused plan resumed by staff while an invoice of it is disputed (hold27)
+    "plan_invoice_disputed": (
+        "Factuur {invoices} van deze regeling wordt betwist: de regeling wacht tot het bezwaar "
+        "is afgehandeld (een regeling die het bezwaar pauzeerde, loopt dan vanzelf verder).",
+        "Invoice {invoices} of this plan is disputed: the plan waits until the dispute is "
+        "resolved or rejected (a plan the dispute paused then resumes by itself).",
+    ),
+    # a Mollie plan's activation or retry, a settlement run's approval, while a restore's
+    # money hold stands (people27 F6)
+    "restore_hold": (
+        "Innen en uitbetalen staan stil sinds de back-up van {restored_from} is teruggezet: "
+        "de beheerder stemt eerst af met de bank (inning restore-hold confirm). Probeer het "
+        "daarna opnieuw.",
+        "Collections and payouts are held since the backup of {restored_from} was restored: "
+        "the operator reconciles with the bank first (inning restore-hold confirm). Try again "
+        "after that.",
+    ),
 }
 
 

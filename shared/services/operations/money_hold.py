@@ -32,6 +32,7 @@ from shared.clock import Clock
 from shared.domain.records import ActionItem
 from shared.domain.scopes import agency_scope
 from shared.ports.tables import PreconditionFailed, Row, TableStore
+from shared.services.errors import ConflictingUpdate
 from shared.telemetry import metrics
 from shared.telemetry.context import log_extra
 
@@ -45,8 +46,12 @@ ITEM_KIND = "restore_hold"
 __all__ = ["HOLD_PK", "HOLD_RK", "HOLD_TABLE", "Hold", "MoneyHeld", "MoneyHold", "hold_entity"]
 
 
-class MoneyHeld(Exception):
-    """A money-moving run refused while a restore's hold stands."""
+class MoneyHeld(ConflictingUpdate):
+    """A money-moving run or request refused while a restore's hold stands: the API's 409
+    ``restore_hold`` (the same request after the confirm does it; people27 F6)."""
+
+    def __init__(self, message: str, restored_from: str) -> None:
+        super().__init__(message, code="restore_hold", params={"restored_from": restored_from})
 
 
 @dataclass(frozen=True)
@@ -111,9 +116,12 @@ class MoneyHold:
     def stops(self, what: str) -> bool:
         """True when a restore's hold stands: ``what`` (a run's name) must not move money.
         Said once per restore on every agency's action list, and logged each time."""
-        hold = self.current()
+        return self._held(what, self.current()) is not None
+
+    def _held(self, what: str, hold: Hold | None) -> Hold | None:
+        """``hold`` when it stands (told and logged as :meth:`stops` says), else None."""
         if hold is None or not hold.active:
-            return False
+            return None
         metrics.count("inning.restore.money_held", 1)
         log.error("restore_hold: %s held: the backup of %s was restored at %s by %s and no "
                   "operator has confirmed the bank reconciled (inning restore-hold confirm)",
@@ -121,14 +129,17 @@ class MoneyHold:
                   extra=log_extra({"held": what, "restored_from": hold.restored_from}))  # fmt: skip
         for agency_id in self.agency_ids():
             self.actions.add_once(self._item(agency_id, hold))
-        return True
+        return hold
 
     def refuse(self, what: str) -> None:
-        """Raise :class:`MoneyHeld` while a hold stands (for a command an operator typed)."""
-        if self.stops(what):
+        """Raise :class:`MoneyHeld` while a hold stands (for a command an operator typed, a
+        staff request that would make a payment now)."""
+        hold = self._held(what, self.current())
+        if hold is not None:
             raise MoneyHeld(
                 f"{what} is held since the restore of a backup: reconcile with the bank, then "
-                "`inning restore-hold confirm` (docs/operations.md, section 7)"
+                "`inning restore-hold confirm` (docs/operations.md, section 7)",
+                hold.restored_from,
             )
 
     def _resolve_items(self, hold: Hold, by: str, note: str, now: datetime) -> None:

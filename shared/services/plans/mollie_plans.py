@@ -574,8 +574,8 @@ class MolliePlanDesk:
         if payment.amount_refunded > 0:  # the client refunded it through Mollie: not paid after all
             self.svc.debit_came_back(client, payment.payment_id, REFUNDED, plan_id)
             return "refund"
-        if settle:
-            self.svc.process(client.client_id, plan_id, amsterdam_today(self.svc.clock))
+        if settle:  # (held while a restore's money hold stands: ``take_in``)
+            self.svc.take_in(client, plan_id, amsterdam_today(self.svc.clock))
         return "paid"
 
     def _current(

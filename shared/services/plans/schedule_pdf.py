@@ -67,7 +67,8 @@ def schedule_pdf(
     portal_url: str | None = None,
 ) -> bytes:
     """The schedule as a letter; ``agency``: the agency's plan, on the agency's letterhead
-    with its third-party account (the debtor pays the agency, not the client); ``portal_url``:
+    with its third-party account (the debtor pays the agency, not the client) and, when
+    recorded, its number in the register incassodienstverlening (art. 13 Wki); ``portal_url``:
     the debtor's portal link, where he sees the plan and pays an installment online (texts26
     N3: the plan's letters gave it nowhere)."""
     head = (
@@ -76,6 +77,11 @@ def schedule_pdf(
             (agency.postal_address,) if agency.postal_address else (),
             agency.contact_email or "",
             agency.third_party_iban or "",
+            registration=(
+                f"Register incassodienstverlening {agency.wki_register_number}"
+                if agency.wki_register_number
+                else ""
+            ),
         )
         if agency is not None
         else Letterhead(

@@ -552,6 +552,7 @@ class PlanService:
         outbox key (failure8 #2: a crash there left a plan no agreement was ever sent for)."""
         plan, etag = self._get_as(client, plan_id, agency_id)
         if plan.status in RUNNING and plan.activation_to_tell:
+            self._refuse_while_held(plan, f"the activation of plan {plan_id}")
             today = amsterdam_today(self.clock)
             active = self._finish_activation(client, plan, author)
             if active.method is PlanMethod.DIRECT_DEBIT and active.rules.collects_through_mollie:
@@ -563,6 +564,7 @@ class PlanService:
                 code="plan_not_draft",
                 params={"plan": plan_id, "status": plan.status},
             )
+        self._refuse_while_held(plan, f"the activation of plan {plan_id}")
         self._refuse_for_standing(client, plan.debtor_number, plan.invoice_numbers)
         # a draft made before one of its invoices went to the agency is not started after it;
         # the agency's own draft only over what it still collects (a case withdrawn meanwhile)
@@ -630,6 +632,27 @@ class PlanService:
         """The activation told: its mark goes (a plan changed meanwhile is read again; one
         whose mark changed keeps it, and the next visit tells again, the same rows)."""
         return owed_notices.clear_mark(self, plan, "activation_to_tell")
+
+    def _refuse_while_held(self, plan: PaymentPlan, what: str) -> None:
+        """A Mollie plan's activation or retry makes a payment now: while a restore's money
+        hold stands it is refused (409 ``restore_hold``, ``MoneyHold.refuse``) before anything
+        is written, as the run is held: the restored tables may show failed or due an
+        installment collected since the restored night (people27 F6). The same request after
+        the operator's confirm does it. A plan collected otherwise moves no money now."""
+        if plan.method is PlanMethod.DIRECT_DEBIT and plan.rules.collects_through_mollie:
+            from shared.services.operations.money_hold import MoneyHold
+
+            MoneyHold.of(self.repos, self.clock).refuse(f"{what} (a Mollie payment now)")
+
+    def take_in(self, client: Client, plan_id: str, today: date) -> PaymentPlan | None:
+        """Money booked or come back: the plan takes it in now (``process``), which may make
+        a Mollie payment; while a restore's money hold stands (read as the run reads it,
+        ``run_hold``) it is filed for today instead, so the first run after the operator's
+        confirm takes it in: the money stays booked, the plan's look waits (people27 F6)."""
+        if self.run_hold.stops("plan_payments_changed", today):
+            self.plans.move_attention(client.client_id, plan_id, None, today)
+            return None
+        return self.process(client.client_id, plan_id, today, row_on=None)
 
     def _collect_now(self, client: Client, plan: PaymentPlan, today: date) -> PaymentPlan:
         """Make a Mollie plan's payment now (activation, retry); Mollie out of reach leaves it
@@ -841,7 +864,23 @@ class PlanService:
         # 296 Fw: the next run would pause it again), nor, after a ruling ended with a clean
         # slate or an akkoord, over its natural obligations: staff cancel it (art. 6:3 BW)
         self._refuse_for_standing(client, plan.debtor_number, plan.invoice_numbers)
+        self._refuse_while_disputed(client, plan)
         return self._transition(client, plan_id, author, "resumed", lambda p: p.resume(today))
+
+    def _refuse_while_disputed(self, client: Client, plan: PaymentPlan) -> None:
+        """Not while an invoice of it is disputed: nothing would pause it again, and it would
+        remind and could lapse while the debtor was told nothing is asked meanwhile (plans27
+        left it to staff). A plan the dispute paused resumes by itself when it ends."""
+        from shared.services.plans import dispute_pause
+
+        numbers = dispute_pause.disputed(self, client, plan)
+        if numbers:
+            said = ", ".join(numbers)
+            raise Invalid(
+                f"invoice {said} of this plan is disputed: the plan waits until the dispute is "
+                "resolved or rejected (a plan the dispute paused then resumes by itself)",
+                "plan", code="plan_invoice_disputed", params={"invoices": said},
+            )  # fmt: skip
 
     def cancel(
         self,
@@ -942,6 +981,7 @@ class PlanService:
             retried = plan.retry(number)
         except PlanStateError as e:  # a cancelled plan collects nothing: 409, not a 200
             raise PlanConflict(str(e), code=e.code, params=e.params) from e
+        self._refuse_while_held(plan, f"the retry of installment {number} of plan {plan_id}")
         updated = self._store(retried.settle(plan.paid, today), etag, plan, today)
         self._log(updated, "retry", f"Installment {number} to be collected again ({author})")
         if updated.method is PlanMethod.DIRECT_DEBIT and updated.rules.collects_through_mollie:
@@ -959,7 +999,7 @@ class PlanService:
         held = set(holders.values())
         busy: set[str] = getattr(self._working, "plans", set())
         for plan_id in sorted(p for p in held if p and p not in busy):
-            self.process(client.client_id, plan_id, today, row_on=None)
+            self.take_in(client, plan_id, today)
         free = [n for n, holder in holders.items() if not holder]
         if free:
             self._kept_after_all(client, free)
@@ -987,7 +1027,7 @@ class PlanService:
                     # a completed plan still watched for returns (its invoices released):
                     # money that came back reopens it now, and the debtor is told today, not
                     # at its weekly look (law16 F4)
-                    self.process(client.client_id, plan.plan_id, amsterdam_today(self.clock))
+                    self.take_in(client, plan.plan_id, amsterdam_today(self.clock))
                     continue
                 if (
                     plan.lapsed

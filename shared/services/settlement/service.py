@@ -137,16 +137,11 @@ class SettlementService:
     def _refuse_while_held(self, run_id: str) -> None:
         """A restore's hold stands (people27 F6): the run these tables show waiting may have
         been approved and its transfer file paid since the restored night; approving it again
-        sends the same payouts twice. Refused with the CLI's words until the operator's
-        ``inning restore-hold confirm``."""
-        from shared.services.operations.money_hold import MoneyHeld, MoneyHold
+        sends the same payouts twice. Refused (409 ``restore_hold``, the hold's words) until
+        the operator's ``inning restore-hold confirm``."""
+        from shared.services.operations.money_hold import MoneyHold
 
-        try:
-            MoneyHold.of(self.repos, self.clock).refuse(f"approving settlement {run_id}")
-        except MoneyHeld as held:
-            raise ConflictingUpdate(
-                str(held), code="restore_hold", params={"run": run_id}
-            ) from None
+        MoneyHold.of(self.repos, self.clock).refuse(f"approving settlement {run_id}")
 
     def _date_transfer_file(self, run: SettlementRun) -> None:
         """The bank executes on the requested date: a run approved after its run date gets

@@ -63,6 +63,6 @@ def test_the_console_refuses_in_dutch_while_the_hold_stands(world: Any, tenants:
     )
     assert done.status == 409
     text = done.encoded().decode()
-    assert f"Afrekening {run.run_id} wordt niet goedgekeurd" in text
+    assert "Innen en uitbetalen staan stil sinds de back-up van" in text
     assert "restore-hold confirm" in text
     assert _status(world, run.run_id) is RunStatus.AWAITING_APPROVAL
