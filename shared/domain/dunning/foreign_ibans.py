@@ -23,9 +23,11 @@ from shared.domain.references.iban_in_text import iban_spans
 
 # a run of letters and digits, and what may stand between the groups of an account a reader
 # still copies: up to three characters that are neither (a hyphen, dots, a slash, spaces of
-# any kind, a line break)
+# any kind, a line break), or up to eight of white space alone (a blank line between two lines
+# with Windows line ends, "\r\n\r\n", and the indent of the next: attack28)
 _GROUP = re.compile(r"[A-Za-z0-9]+")
 _BETWEEN = 3
+_BLANK = 8
 # the shape of each SEPA country's BBAN (SWIFT IBAN registry: n digits, a letters, c either):
 # an account read across groups must have it, so that prose is never joined into one (review27
 # F1: "bedrag is € 51,79 en moet binnen veertien" read as IS5179ENMOETBINNENVEERTIEN, an
@@ -47,6 +49,9 @@ _BBAN = {
     )
     for country, shape in _BBAN_FORMATS.items()
 }
+# an account glued to the word before it ("naarNL91ABNA…", attack28): its country's capitals
+# and check digits inside a group start a candidate as a group's beginning does
+_GLUED = re.compile(r"[A-Z]{2}[0-9]{2}")
 
 
 def ibans_in(texts: Iterable[str]) -> list[str]:
@@ -64,11 +69,12 @@ def _grouped(text: str) -> list[str]:
     """Accounts written in groups split by anything a reader skips: "NL20-INGB-0001-2345-67",
     "NL20.INGB…", no-break or double spaces, "NL 20 INGB …", a line break, an invisible
     zero-width space (people27 F3: each passed the check the bank-statement reader's single
-    spaces make, and the debtor reads an account all the same). Full-width digits read as
-    digits. A candidate begins a group with a SEPA country's two letters and ends at the end
-    of a group with the country's length, valid check digits and its BBAN's shape (a Dutch one a
-    bank code and ten digits, a German one digits only), so no word or amount around it is
-    taken in."""
+    spaces make, and the debtor reads an account all the same), one character at a time
+    ("N L 2 0 I N G B …"), a blank line between two groups, glued to the word before it
+    (attack28). Full-width digits read as digits. A candidate begins with a SEPA country's two
+    letters and ends at the end of a group with the country's length, valid check digits and
+    its BBAN's shape (review27: a Dutch one a bank code and ten digits, a German one digits
+    only), so no word or amount around it is taken in."""
     plain = "".join(
         ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf"
     )
@@ -76,26 +82,43 @@ def _grouped(text: str) -> list[str]:
     out: list[str] = []
     for i, first in enumerate(groups):
         word = first.group()
-        want = iban_check.LENGTHS.get(word[:2].upper())
-        if want is None or not word[:2].isalpha():
-            continue
-        if first.start() > 0 and plain[first.start() - 1].isalnum():
-            continue  # glued to a word before it (a non-ASCII letter): not a start
-        account, j = word.upper(), i
-        while len(account) < want and j + 1 < len(groups):
-            gap = plain[groups[j].end() : groups[j + 1].start()]
-            if len(gap) > _BETWEEN:
-                break
-            j += 1
-            account += groups[j].group().upper()
-        if (
-            len(account) == want
-            and iban_check.is_valid(account)
-            and (bban := _BBAN.get(account[:2])) is not None
-            and bban.fullmatch(account[4:])
-        ):
-            out.append(account)
+        # glued to a non-ASCII letter before it (a word's end): not a start
+        glued = first.start() > 0 and plain[first.start() - 1].isalnum()
+        starts = [] if glued else [0]
+        starts += [m.start() for m in _GLUED.finditer(word) if m.start() > 0]
+        for at in starts:
+            account = _account_from(plain, groups, i, word[at:].upper())
+            if account is not None:
+                out.append(account)
     return out
+
+
+def _account_from(plain: str, groups: list[re.Match[str]], i: int, head: str) -> str | None:
+    """The account that begins with ``head`` (of group ``i``) and runs on over the groups after
+    it, when it is one."""
+    account, j, want = head, i, None
+    while True:
+        if want is None and len(account) >= 2:
+            if not account[:2].isalpha():
+                return None
+            want = iban_check.LENGTHS.get(account[:2])
+            if want is None:
+                return None
+        if (want is not None and len(account) >= want) or j + 1 >= len(groups):
+            break
+        gap = plain[groups[j].end() : groups[j + 1].start()]
+        if len(gap) > _BETWEEN and not (gap.isspace() and len(gap) <= _BLANK):
+            break
+        j += 1
+        account += groups[j].group().upper()
+    if (
+        len(account) == want
+        and iban_check.is_valid(account)
+        and (bban := _BBAN.get(account[:2])) is not None
+        and bban.fullmatch(account[4:]) is not None
+    ):
+        return account
+    return None
 
 
 def shown_parts(subject: str, text: str, html: str | None) -> list[str]:

@@ -53,6 +53,15 @@ def nth_due_date(start: date, period: Period, k: int) -> date:
     return add_months(start, months)
 
 
+def _nth_or_refused(start: date, period: Period, k: int, field: str) -> date:
+    """:func:`nth_due_date`, refused as the caller's field when it runs past the calendar's
+    last day (31-12-9999; a typed year 9999 was a ValueError, a 500: attack28)."""
+    try:
+        return nth_due_date(start, period, k)
+    except (ValueError, OverflowError):
+        raise ScheduleError(field, "the schedule runs past the year 9999") from None
+
+
 def _collection_date(day: date, method: PlanMethod) -> date:
     return next_sepa_business_day(day) if method is PlanMethod.DIRECT_DEBIT else day
 
@@ -126,7 +135,9 @@ def _dated(
     amounts: list[Cents], start: date, period: Period, method: PlanMethod
 ) -> list[ScheduledInstallment]:
     return [
-        ScheduledInstallment(k + 1, _collection_date(nth_due_date(start, period, k), method), a)
+        ScheduledInstallment(
+            k + 1, _collection_date(_nth_or_refused(start, period, k, "start"), method), a
+        )
         for k, a in enumerate(amounts)
     ]
 
@@ -177,7 +188,9 @@ def postpone(
             k = inst.number - number
             out.append(
                 ScheduledInstallment(
-                    inst.number, _collection_date(nth_due_date(to, period, k), method), inst.amount
+                    inst.number,
+                    _collection_date(_nth_or_refused(to, period, k, "to"), method),
+                    inst.amount,
                 )
             )
         else:
