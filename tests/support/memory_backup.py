@@ -2,7 +2,8 @@
 shared/adapters/tables/backup.py ``TableBackup.restore`` (tested against Azurite in
 tests/integration/test_backup_restore.py): each restored table made exactly as that night
 (rows written since deleted unless ``keep_newer`` keeps them), the ``skip`` tables left alone,
-and the ``never_rolled_back`` tables given back only the rows they lack. So the real restore
+the ``never_rolled_back`` tables given back only the rows they lack, and the rows of the
+``keep_later`` tables made by its function of the row now and the night's. So the real restore
 service (shared/services/operations/backups.py ``restore``) runs over a whole world."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import copy
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from shared.adapters.tables.backup import TableCount
+from shared.adapters.tables.backup import Later, TableCount
 from shared.adapters.tables.memory import InMemoryTableStore
 from shared.ports.tables import Row
 
@@ -33,8 +34,10 @@ class NightlyBackup:
         keep_newer: Mapping[str, Callable[[str, str], bool]] | None = None,
         skip: Iterable[str] = (),
         never_rolled_back: Iterable[str] = (),
+        keep_later: Mapping[str, Later] | None = None,
     ) -> list[TableCount]:
         keep_newer = keep_newer or {}
+        keep_later = keep_later or {}
         forward_only = set(never_rolled_back)
         tables = set(only) or set(self.night) | set(self.store._tables)
         counts = []
@@ -47,6 +50,10 @@ class NightlyBackup:
                     now.setdefault(key, row)
                 counts.append(TableCount(table, len(then), tuple(kept)))
                 continue
+            if (later := keep_later.get(table)) is not None:
+                for key, row in then.items():
+                    if key in now:
+                        then[key] = _later(later, now[key], row)
             keep = keep_newer.get(table)
             kept = sorted(k for k in now if k not in then and keep is not None and keep(*k))
             held = len(then)
@@ -59,3 +66,11 @@ class NightlyBackup:
     def put(self, table: str, entity: Mapping[str, Any]) -> None:
         data = {k: v for k, v in entity.items() if k not in ("PartitionKey", "RowKey")}
         self.store.upsert(table, Row(entity["PartitionKey"], entity["RowKey"], data))
+
+
+def _later(keep: Later, now: Row, then: Row) -> Row:
+    """``then`` as ``keep`` makes it of the row ``now`` (TableBackup's ``keep_later``)."""
+    keys = {"PartitionKey": then.pk, "RowKey": then.rk}
+    entity = keep({**now.data, **keys}, {**then.data, **keys})
+    data = {k: v for k, v in entity.items() if k not in keys}
+    return Row(then.pk, then.rk, data, then.etag)

@@ -62,6 +62,8 @@ SKIP_PREFIXES = ("AzureFunctions",)
 BATCH = 100
 # a table's blob is staged in blocks of this size and committed once, with its count
 BLOCK_BYTES = 4 * 1024 * 1024
+# (the row now, the backup's) -> the entity a restore writes
+Later = Callable[[Mapping[str, Any], dict[str, Any]], dict[str, Any]]
 
 
 class BackupError(ValueError):
@@ -390,6 +392,7 @@ class TableBackup:
         keep_newer: Mapping[str, Callable[[str, str], bool]] | None = None,
         skip: Iterable[str] = (),
         never_rolled_back: Iterable[str] = (),
+        keep_later: Mapping[str, Later] | None = None,
     ) -> list[TableCount]:
         """Make every table (or those in ``only``) exactly as in the backup of ``day``: each
         entity upserted (replaced), tables that are missing created, and rows written since
@@ -398,8 +401,12 @@ class TableBackup:
         ``may_be_absent`` that the backup lacks did not exist that night: it is emptied. The
         tables of ``skip`` are left as they are. A table of ``never_rolled_back`` only gets
         back the rows of the backup it lacks (a table lost is whole again); no row it holds
-        is replaced or deleted, and those the backup does not hold are listed as kept."""
+        is replaced or deleted, and those the backup does not hold are listed as kept. A table
+        of ``keep_later`` is read whole first: a backup row whose key it holds is written as
+        its function makes it of the row as it is now and the backup's (what ended since,
+        such as a key revoked, stays ended: review27 F3)."""
         keep_newer = keep_newer or {}
+        keep_later = keep_later or {}
         skipped = set(skip)
         forward_only = set(never_rolled_back)
         manifest = self.manifest(day)
@@ -435,7 +442,8 @@ class TableBackup:
             stream = container.download_blob(f"{day}/{table}.jsonl")
             keys: set[tuple[str, str]] = set()
             present = _keys_of(client) if table in forward_only else None
-            restored = self._restore_lines(client, _lines_of(stream.chunks()), keys, present)
+            later = _later(client, keep_later[table]) if table in keep_later else None
+            restored = self._restore_lines(client, _lines_of(stream.chunks()), keys, present, later)
             if restored != manifest["tables"][table]:
                 raise BackupError(
                     f"{table}: the backup holds {restored} entities, its manifest says "
@@ -508,8 +516,10 @@ class TableBackup:
         lines: Iterable[bytes],
         keys: set[tuple[str, str]] | None = None,
         present: set[tuple[str, str]] | None = None,
+        later: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> int:
-        """Upsert every line (counted); those whose key is in ``present`` are only counted."""
+        """Upsert every line (counted; as ``later`` makes it); those whose key is in
+        ``present`` are only counted."""
         batch: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
         restored = 0
         for raw in lines:
@@ -520,6 +530,8 @@ class TableBackup:
             if present is not None and key in present:
                 restored += 1
                 continue
+            if later is not None:
+                entity = later(entity)
             if batch and (
                 len(batch) == BATCH or batch[0][1]["PartitionKey"] != entity["PartitionKey"]
             ):
@@ -530,6 +542,18 @@ class TableBackup:
         if batch:
             client.submit_transaction(batch)
         return restored
+
+
+def _later(client: Any, keep: Later) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The backup's entity as ``keep`` makes it of the row now under its key (read before
+    any is written); a key the table lacks now is restored as the backup holds it."""
+    now = {(e["PartitionKey"], e["RowKey"]): dict(e) for e in client.list_entities()}
+
+    def later(entity: dict[str, Any]) -> dict[str, Any]:
+        current = now.get((entity["PartitionKey"], entity["RowKey"]))
+        return entity if current is None else keep(current, entity)
+
+    return later
 
 
 def _keys_of(client: Any) -> set[tuple[str, str]]:

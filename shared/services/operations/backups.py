@@ -22,6 +22,9 @@ docs/operations.md, "Restore a backup".
   (:data:`NEVER_ROLLED_BACK`) stay as they are; the backup only gives back rows they lack.
   Rolled back, the morning's run was forgotten and the next one paid the same 107.72 out
   again under new end-to-end ids (failure16 R1).
+- A restore never gives back access ended since the backup (review27 F3): a key revoked,
+  a client or a person deactivated, a role lowered, sessions ended or a factor reset stay so
+  (shared/services/operations/access_kept_ended.py).
 - A restore of the ledger holds every payout and collection until an operator confirms that
   the bank's records since the night were reconciled (shared/services/operations/
   money_hold.py): into a new account the runs since are gone with the old one (restore26 F5)."""
@@ -29,6 +32,7 @@ docs/operations.md, "Restore a backup".
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,10 +40,13 @@ from typing import Any
 
 from shared.adapters.tables.backup import BACKUP_CONTAINER, BackupError, TableBackup, TableCount
 from shared.adapters.tables.keys import decode
+from shared.adapters.tables.people_repo import USERS
+from shared.adapters.tables.schema import API_KEYS, CLIENTS
 from shared.adapters.tables.settlement_repayments_repo import REPAYMENTS
 from shared.adapters.tables.settlement_repo import BALANCES, RUNS, SETTLED_PAYMENTS, SETTLEMENTS
 from shared.clock import Clock
 from shared.services.mollie_reconcile import MOLLIE_PAYMENTS, PAYMENT_RECORD, WATCHED, watch_key
+from shared.services.operations.access_kept_ended import keep_ended
 from shared.services.operations.money_hold import HOLD_TABLE, hold_entity
 from shared.services.plans.direct_debit import COLLECTIONS as SDD_COLLECTIONS
 from shared.services.plans.direct_debit import PENDING as SDD_PENDING
@@ -252,6 +259,7 @@ def restore(
     named = set(tables)  # a table named by hand must be in the backup; one of a set may not
     # the night's files (restore26 F4), each checked before a table or a file is written
     files = backup.file_copies(day) if files_target is not None else []
+    ended: Counter[str] = Counter()  # rows that kept an ending since the night (review27 F3)
     counts = backup.restore(
         day,
         only,
@@ -259,6 +267,7 @@ def restore(
         may_be_absent=[t for t in only if t not in named],
         keep_newer={MOLLIE_PAYMENTS: _started_since},
         never_rolled_back=NEVER_ROLLED_BACK,
+        keep_later=keep_ended(ended),
     )
     at = now
     watched = 0
@@ -285,10 +294,11 @@ def restore(
     since = kept_since(counts)
     log.warning("restored the backup of %s: %d tables, %d entities; %d online payments "
                 "started since watched again; kept: %d settlement runs, %d direct debits, "
-                "%d Mollie plan collections since", day, len(counts),
-                sum(c.entities for c in counts), watched, len(since.runs), since.direct_debits,
-                since.mollie_collections, extra=log_extra({"backup_date": day, "watched": watched,
-                "runs_kept": len(since.runs)}))  # fmt: skip
+                "%d Mollie plan collections since; access ended since kept: %d keys revoked, "
+                "%d clients, %d people", day, len(counts), sum(c.entities for c in counts),
+                watched, len(since.runs), since.direct_debits, since.mollie_collections,
+                ended[API_KEYS], ended[CLIENTS], ended[USERS], extra=log_extra({"backup_date": day,
+                "watched": watched, "runs_kept": len(since.runs)}))  # fmt: skip
     return counts
 
 

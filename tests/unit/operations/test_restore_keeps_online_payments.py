@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.tables.backup import BackupError, TableCount
+from shared.adapters.tables.backup import BackupError, Later, TableCount
 from shared.adapters.tables.keys import encode
 from shared.services.mollie_reconcile import MOLLIE_PAYMENTS, WATCHED, watch_key
 from shared.services.operations.backups import NEVER_RESTORED, restore, restore_set
@@ -38,6 +38,7 @@ class RecordingBackup:
         keep_newer: Mapping[str, Callable[[str, str], bool]] | None = None,
         skip: Iterable[str] = (),
         never_rolled_back: Iterable[str] = (),
+        keep_later: Mapping[str, Later] | None = None,
     ) -> list[TableCount]:
         keep = keep_newer or {}
         self.skipped = set(skip)
