@@ -22,7 +22,7 @@ from shared.api.console.upload_reasons import field_word, reason
 from shared.api.http import ApiResponse
 from shared.clock import amsterdam_date
 from shared.domain.people.authorisation import Action
-from shared.services.console_jobs import ROWS_KEPT
+from shared.services.console_jobs import NOT_QUEUED, ROWS_KEPT
 from shared.services.errors import ConflictingUpdate, NotFound
 from shared.services.invoice_changes import Change, load_changes
 from shared.services.invoice_upload import CHANGED_ROWS, REJECTED_ROWS, line_of, load_errors
@@ -45,7 +45,7 @@ JOB = """{% extends "shell" %}{% block main %}<style nonce="{{ nonce }}">progres
 {% if stalled %}<div class="notice warning" role="status"><p>{{ t.jobs_stalled }}</p>
 <form method="post" action="{{ desk.url('/jobs/' + job.job_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <input type="hidden" name="do" value="requeue"><button type="submit">{{ t.jobs_requeue }}</button></form></div>{% endif %}
-{% if job.error %}<p class="notice error" role="alert">{{ job.error }}</p>{% endif %}
+{% if job.error %}<p class="notice error" role="alert">{{ t.jobs_not_queued if job.error == not_queued else job.error }}</p>{% endif %}
 {% if job.kind == 'invoice-import' and job.state %}<ul>
 <li>{{ t.upload_created }}: {{ job.state.created or 0 }}</li><li>{{ t.upload_updated }}: {{ job.state.updated or 0 }}</li>
 <li>{{ t.upload_unchanged }}: {{ job.state.unchanged or 0 }}</li>{% if job.state.debtors %}<li id="job-debtors">{{ t.upload_debtors_made }}: {{ job.state.debtors }}</li>{% endif %}{% if job.state.changed %}<li id="job-changed-count">{{ t.upload_changed_names }}: {{ job.state.changed }}</li>{% endif %}<li>{{ t.upload_rejected }}: {{ job.state.rejected or 0 }}</li></ul>{% endif %}
@@ -71,7 +71,7 @@ words(
         "jobs_s_done": "Klaar", "jobs_s_failed": "Mislukt", "jobs_done_of": "{done} van {total} verwerkt.",
         "jobs_refreshing": "Deze pagina ververst zich elke 2 seconden.", "jobs_refresh_off": "Niet meer verversen",
         "jobs_refresh_on": "Weer verversen", "jobs_download": "Downloaden", "jobs_all": "Alle taken",
-        "jobs_job": "Taak", "jobs_stalled": "Deze taak is al een tijd niet verder gekomen (de fout staat op de actielijst).",
+        "jobs_job": "Taak", "jobs_not_queued": "De taak kon niet in de wachtrij worden gezet (de opslag had het te druk): start haar opnieuw.", "jobs_stalled": "Deze taak is al een tijd niet verder gekomen (de fout staat op de actielijst).",
         "jobs_requeue": "Opnieuw starten", "jobs_not_stalled": "Deze taak loopt nog of is net opnieuw gestart; opnieuw starten kan pas als ze 10 minuten stilstaat.", "done_jobs_requeued": "De taak is opnieuw gestart.",
         "jobs_changed_caption": "Deze regels wijzigden een bestaande factuur (was → werd).",
         "jobs_changed_more": "En nog {n} gewijzigde facturen (hier niet getoond).",
@@ -84,7 +84,7 @@ words(
         "jobs_s_done": "Done", "jobs_s_failed": "Failed", "jobs_done_of": "{done} of {total} done.",
         "jobs_refreshing": "This page refreshes itself every 2 seconds.", "jobs_refresh_off": "Stop refreshing",
         "jobs_refresh_on": "Refresh again", "jobs_download": "Download", "jobs_all": "All jobs",
-        "jobs_job": "Job", "jobs_stalled": "This job has not moved for a while (the failure is on the action list).",
+        "jobs_job": "Job", "jobs_not_queued": "The job could not be queued (the storage was busy): start it again.", "jobs_stalled": "This job has not moved for a while (the failure is on the action list).",
         "jobs_requeue": "Start again", "jobs_not_stalled": "This job is still moving or was just started again; it can be started again only after 10 minutes without progress.", "done_jobs_requeued": "The job was started again.",
         "jobs_changed_caption": "These rows changed an existing invoice (was → became).",
         "jobs_changed_more": "And {n} more invoices changed (not shown here).",
@@ -171,6 +171,7 @@ def _job(desk: Desk, job: Job, status: int = 200, notice: str = "") -> ApiRespon
         changed_more=changed_more,
         line_of=line_of,
         day=day,
+        not_queued=NOT_QUEUED,  # ops27's failure said in the page's language
         rows_gone=rows_gone,
         rows_until=day(amsterdam_date(until)) if until else "",
         rows_days=ROWS_KEPT.days,
