@@ -164,7 +164,8 @@ def register(router: Router, services: Services) -> None:
               tag, errors={**refused, **state, 422: "case_not_open: the case was withdrawn; "
                                    "agency_no_third_party_account"}),
         Route("POST", base + "/{plan}/pause", pause, "Pause a running plan (reason required)", tag,
-              body=ReasonIn, errors={**refused, **state}),
+              body=ReasonIn, errors={**refused, **state, 422: "a reason starting with 'dispute:' "
+                                     "(plan_reason_reserved): the words of a dispute's own pause"}),
         Route("POST", base + "/{plan}/resume", resume, "Resume a paused plan", tag,
               errors={**refused, **state}),
         Route("POST", base + "/{plan}/cancel", cancel, "End the plan: the agency collects the rest",

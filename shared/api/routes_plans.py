@@ -325,7 +325,8 @@ def register(router: Router, services: Services) -> None:
                       "or an invoice was handed over to a collection agency since the draft was made "
                       "(invoice_handed_over)"}),
         Route("POST", base + "/{plan}/pause", pause, "Pause a running plan (reason required)", "plans",
-              body=ReasonIn, errors=state),
+              body=ReasonIn, errors={**state, 422: "a reason starting with 'dispute:' "
+                                     "(plan_reason_reserved): the words of a dispute's own pause"}),
         Route("POST", base + "/{plan}/resume", resume, "Resume a paused plan", "plans",
               errors={**state, 422: "an invoice of the plan is disputed (plan_invoice_disputed): a "
                       "plan the dispute paused resumes by itself when it ends"}),

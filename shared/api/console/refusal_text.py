@@ -427,6 +427,13 @@ REFUSALS: dict[str, tuple[str, str]] = {
     **TEMPLATE_REFUSALS,
     **RATE_REFUSALS,
     # a paused plan resumed by staff while an invoice of it is disputed (hold27)
+    # a person's pause reason in the words of a dispute's own pause (attack28 F4)
+    "plan_reason_reserved": (
+        "Een reden die met 'dispute:' begint, is voor een regeling die een betwisting pauzeerde: "
+        "betwist de factuur, of geef de reden in andere woorden.",
+        "A reason starting with 'dispute:' is for a plan a dispute paused: dispute the invoice "
+        "instead, or word the reason otherwise.",
+    ),
     "plan_invoice_disputed": (
         "Factuur {invoices} van deze regeling wordt betwist: de regeling wacht tot het bezwaar "
         "is afgehandeld (een regeling die het bezwaar pauzeerde, loopt dan vanzelf verder).",

@@ -738,7 +738,18 @@ class PlanService:
         *,
         agency_id: str | None = None,
     ) -> PaymentPlan:
+        from shared.services.plans.dispute_pause import DISPUTE_PAUSE
+
         self._get_as(client, plan_id, agency_id)
+        if reason.strip().lower().startswith(DISPUTE_PAUSE.strip()):
+            # the words a dispute's own pause carries: a person's "dispute: klant 2020-01-01"
+            # was read as one, and the system resumed the plan with its installments moved
+            # on by years (attack28 F4)
+            raise Invalid(
+                f"a reason starting with {DISPUTE_PAUSE.strip()!r} is the system's for a plan "
+                "a dispute paused: dispute the invoice instead, or word the reason otherwise",
+                "reason", code="plan_reason_reserved",
+            )  # fmt: skip
         return self._transition(
             client, plan_id, author, "paused", lambda p: self._withdraw(client, p.pause(reason))
         )

@@ -62,3 +62,22 @@ def test_a_plan_paused_by_a_person_is_not_resumed_over_a_disputed_invoice(plans)
 def test_the_refusal_reads_dutch():
     said = Invalid("x", code="plan_invoice_disputed", params={"invoices": "F1"})
     assert refusal(said, "nl").startswith("Factuur F1 van deze regeling wordt betwist")
+
+
+def test_a_persons_pause_may_not_wear_a_disputes_words(plans):
+    """attack28 F4: a person pausing with "dispute: klant 2020-01-01" had the plan read as
+    paused by a dispute since 2020, and the system would resume it with its unpaid
+    installments moved on by about six years. Such a reason is refused; others pause."""
+    world, _ = plans
+    a = world.agency_a
+    plan_id: str = make(a).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    for reason in ("dispute: klant 2020-01-01", "  Dispute: F1 disputed since 2020-01-01"):
+        refused = a.call("POST", f"{BASE}/{plan_id}/pause", {"reason": reason})
+        assert refused.status == 422, (reason, refused.body)
+        (detail,) = refused.body["error"]["details"]
+        assert detail["code"] == "plan_reason_reserved"
+    assert a.call("GET", f"{BASE}/{plan_id}").body["status"] == "active"
+    assert a.call("POST", f"{BASE}/{plan_id}/pause", {"reason": "debtor disputes"}).status == 200
+    said = Invalid("x", code="plan_reason_reserved")
+    assert refusal(said, "nl").startswith("Een reden die met 'dispute:' begint")
