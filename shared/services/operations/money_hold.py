@@ -127,8 +127,13 @@ class MoneyHold:
                   "operator has confirmed the bank reconciled (inning restore-hold confirm)",
                   what, hold.restored_from, hold.restored_at.isoformat(), hold.restored_by,
                   extra=log_extra({"held": what, "restored_from": hold.restored_from}))  # fmt: skip
-        for agency_id in self.agency_ids():
-            self.actions.add_once(self._item(agency_id, hold))
+        added = [self.actions.add_once(self._item(a, hold)) for a in self.agency_ids()]
+        if any(added):  # a confirm between our read and our items resolved none of them
+            again = self.current()  # (failure27 F2: the new item stayed open for good)
+            if again is not None and again.hold_id == hold.hold_id and not again.active:
+                self._resolve_items(
+                    again, str(again.confirmed_by), str(again.note), self.clock.now()
+                )
         return hold
 
     def refuse(self, what: str) -> None:

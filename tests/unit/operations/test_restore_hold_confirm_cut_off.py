@@ -64,3 +64,37 @@ def test_a_confirm_cut_off_before_its_items_resolves_them_when_run_again() -> No
     for key in items:
         found = actions.get(*key)
         assert found is not None and found[0].status.value != "open", key
+
+
+class ConfirmedMeanwhile(ActionRepository):
+    """The operator's confirm lands between a run's read of the hold and its items."""
+
+    confirm: Any = None
+
+    def add_once(self, item: Any) -> bool:
+        if self.confirm is not None:
+            confirm, self.confirm = self.confirm, None
+            confirm()
+        return super().add_once(item)
+
+
+def test_a_run_held_just_before_the_confirm_leaves_no_item_open() -> None:
+    """failure27 F2: a run read the hold as standing, the confirm resolved the items there
+    were (none), then the run told every agency: those items stayed open for good."""
+    store = InMemoryTableStore()
+    store.ensure_tables(ALL_TABLES)
+    clock = FixedClock(AT)
+    actions = ConfirmedMeanwhile(store, clock.now)
+    marker = hold_entity("2026-11-30", AT, "ops")
+    store.upsert(HOLD_TABLE, Row(HOLD_PK, HOLD_RK, {
+        k: v for k, v in marker.items() if k not in ("PartitionKey", "RowKey")}))  # fmt: skip
+    hold = MoneyHold(store, lambda: list(AGENCIES), actions, clock)
+    operator = MoneyHold(store, lambda: list(AGENCIES), ActionRepository(store, clock.now), clock)
+    actions.confirm = lambda: operator.confirm("Anna", "bank reconciled to 30-11")
+    assert hold.stops("settlement run")  # it had read the hold standing: this run waits
+    current = hold.current()
+    assert current is not None and not current.active
+    for agency in AGENCIES:
+        found = actions.get(agency_scope(agency), f"restore-hold-{current.hold_id}")
+        assert found is not None and found[0].status.value != "open", agency
+    assert not hold.stops("settlement run")  # the next run goes
