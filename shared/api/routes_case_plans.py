@@ -72,7 +72,9 @@ def register(router: Router, services: Services) -> None:
         return p.agency_id, p.client_id if p.scope is Scope.CLIENT else None
 
     def agency(ctx: Context) -> str:
-        """Only the agency changes its plans: a client's key is refused (it may read)."""
+        """Only the agency changes its plans: a client's key is refused (it may read). Every
+        changing handler asks this first, before the body, the installment number or the case
+        is read: a client's answer is the same 403 whatever it sent (people27 L1)."""
         p = principal(ctx)
         if p.scope is Scope.CLIENT:
             raise NotPermitted(
@@ -90,9 +92,10 @@ def register(router: Router, services: Services) -> None:
         return {**plan_out(plan, today()), "case": case}
 
     def create(ctx: Context) -> ApiResponse:
+        agency_id = agency(ctx)  # before the body: a client gets 403 whatever it sent
         body = validate_body(ctx.request, CasePlanIn)
         case = ctx.params["case"]
-        plan = desk().create(agency(ctx), case, _request(body), author(ctx))
+        plan = desk().create(agency_id, case, _request(body), author(ctx))
         return ApiResponse(status=201, body=out(plan, case))
 
     def list_plans(ctx: Context) -> ApiResponse:
@@ -119,9 +122,10 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(status=204)
 
     def pause(ctx: Context) -> ApiResponse:
+        agency_id = agency(ctx)
         body = validate_body(ctx.request, ReasonIn)
         case = ctx.params["case"]
-        plan = desk().pause(agency(ctx), case, ctx.params["plan"], body.reason, author(ctx))
+        plan = desk().pause(agency_id, case, ctx.params["plan"], body.reason, author(ctx))
         return ApiResponse(body=out(plan, case))
 
     def resume(ctx: Context) -> ApiResponse:
@@ -130,16 +134,18 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(body=out(plan, case))
 
     def cancel(ctx: Context) -> ApiResponse:
+        agency_id = agency(ctx)
         body = validate_body(ctx.request, ReasonIn)
         case = ctx.params["case"]
-        plan = desk().cancel(agency(ctx), case, ctx.params["plan"], body.reason, author(ctx))
+        plan = desk().cancel(agency_id, case, ctx.params["plan"], body.reason, author(ctx))
         return ApiResponse(body=out(plan, case))
 
     def postpone(ctx: Context) -> ApiResponse:
+        agency_id = agency(ctx)  # before the number and the body too
         body = validate_body(ctx.request, PostponeIn)
         case = ctx.params["case"]
         move = (installment_number(ctx), body.to, body.shift_later)
-        plan = desk().postpone(agency(ctx), case, ctx.params["plan"], move, author(ctx))
+        plan = desk().postpone(agency_id, case, ctx.params["plan"], move, author(ctx))
         return ApiResponse(body=out(plan, case))
 
     base = "/v1/cases/{case}/plans"
