@@ -1088,11 +1088,19 @@ class PlanService:
         #2: a credited invoice's plan asked 114.39 for two months): lowered to what is owed,
         or completed when nothing is. A debtor whose plan now asks less gets its new schedule
         (as after a postponement; a paused plan's with the word that nothing is asked until
-        it resumes); one whose plan ended is told by its completion."""
+        it resumes); one whose plan ended is told by its completion.
+
+        While a restore's money hold stands the plan's look waits, as a booking's does
+        (``take_in``: the look may collect a due installment at Mollie): the plan is filed
+        for today and returned as it stands; the first run after the confirm lowers it and
+        tells the debtor through the lowering's own mark (hold27 F1 left)."""
         today = amsterdam_today(self.clock)
         held = {self.plans.holding_plan(client.client_id, n) for n in invoice_numbers}
+        plan_ids = sorted(p for p in held if p)
+        if plan_ids and self.run_hold.stops("plan_basis_changed", today):
+            return self._file_for_the_run(client, plan_ids, today)
         out = []
-        for plan_id in sorted(p for p in held if p):
+        for plan_id in plan_ids:
             before = self.plans.get(client.client_id, plan_id)
             after = self.process(client.client_id, plan_id, today, row_on=None)
             if before is None or after is None:
@@ -1108,6 +1116,18 @@ class PlanService:
                                   functools.partial(notices.new_schedule, after))  # fmt: skip
         return out
 
+    def _file_for_the_run(
+        self, client: Client, plan_ids: list[str], today: date
+    ) -> list[PaymentPlan]:
+        """The plans filed in the calendar for today, unworked (the hold stands), as stored."""
+        out = []
+        for plan_id in plan_ids:
+            self.plans.move_attention(client.client_id, plan_id, None, today)
+            found = self.plans.get(client.client_id, plan_id)
+            if found is not None:
+                out.append(found[0])
+        return out
+
     def claims_restated(self, client: Client, invoice_numbers: list[str]) -> list[PaymentPlan]:
         """These invoices' claims were restated (a 14-day letter reported undeliverable
         cleared their costs term, a debtor corrected to a consumer, a statutory rate table
@@ -1117,7 +1137,8 @@ class PlanService:
         he never owed (law11 #2). A claim restated higher does not raise the plan: its amount
         is what the debtor agreed to, so staff get an item to decide (a new agreement, or
         the rest after the plan). Idempotent: a repeat lowers nothing twice and finds the
-        item made."""
+        item made. Under a restore's money hold the plans are not worked (``basis_changed``)
+        but a raised claim's item is still made from the plan as stored: it moves no money."""
         held = self._held(client, invoice_numbers)
         if not held:
             return []
