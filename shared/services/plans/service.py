@@ -125,7 +125,7 @@ class Outbox(Protocol):
 
 
 def _invalid(error: ScheduleError) -> Invalid:
-    return Invalid(str(error), field=error.field)
+    return Invalid(str(error), field=error.field, code=error.code, params=error.params)
 
 
 class PlanService:
@@ -950,11 +950,7 @@ class PlanService:
                 code="plan_ended",
                 params={"plan": plan_id, "status": plan.status},
             )
-        try:
-            moved = sched.postpone(list(plan.schedule), number, to, plan.period,
-                                   shift_later=shift_later, method=plan.method)  # fmt: skip
-        except ScheduleError as e:
-            raise _invalid(e) from e
+        moved = self.moved(plan, number, to, shift_later)
         today = amsterdam_today(self.clock)
         moving = plan
         if plan.method is PlanMethod.DIRECT_DEBIT and plan.status is not PlanStatus.DRAFT:
@@ -982,6 +978,33 @@ class PlanService:
             self._send_notice(client, updated, f"schedule|{self._schedule_version(updated)}",
                               lambda lang: notices.new_schedule(updated, lang))  # fmt: skip
         return updated
+
+    @staticmethod
+    def moved(
+        plan: PaymentPlan, number: int, to: date, shift_later: bool
+    ) -> list[sched.ScheduledInstallment]:
+        """``plan``'s schedule with installment ``number`` moved to ``to`` (the later ones by
+        as many periods with ``shift_later``), or the refusal (attack28 F2: the last one
+        moved to 20-11-9999 was accepted). An installment does not pass the next one unless
+        the later ones move; the plan does not run past its term: the client's maximum term
+        from its start, the rule a new plan meets, or its last date already when it runs
+        longer (a dispute's pause moved it on). The term bounds how far one moves, too."""
+        try:
+            moved = sched.postpone(list(plan.schedule), number, to, plan.period,
+                                   shift_later=shift_later, method=plan.method)  # fmt: skip
+        except ScheduleError as e:
+            raise _invalid(e) from e
+        months = plan.rules.max_term_months
+        latest = max(plan.rules.term_end(plan.start, plan.method), plan.schedule[-1].due_date)
+        if moved[-1].due_date > latest:
+            raise Invalid(
+                f"a plan runs no longer than {months} months from its start ({plan.start}): "
+                f"its last installment falls on {latest} at the latest",
+                field="to",
+                code="plan_move_past_term",
+                params={"months": months, "start": plan.start, "day": latest},
+            )
+        return moved
 
     def retry(self, client: Client, plan_id: str, number: int, author: str) -> PaymentPlan:
         from shared.domain.plans.plan import PlanStateError
