@@ -1354,6 +1354,15 @@ class PlanService:
                 continue  # ended now (an invoice went to the agency, before or meanwhile)
             if plan.status in RUNNING and self._held_by_standing(client, plan):
                 continue  # paused now (the debtor died, went bankrupt): read again
+            if (
+                row_on is not None
+                and plan.status in RUNNING
+                and dispute_pause.pause_if_disputed(self, client, plan)
+            ):
+                # an invoice disputed with no event reaching the plan (before plans27's
+                # deploy): the run pauses it as if the dispute were filed today, told once;
+                # paused, it is not paused again (one invoice read per running plan's look)
+                continue
             if plan.status in RUNNING or plan.status is PlanStatus.COMPLETED:
                 busy: set[str] = getattr(self._working, "plans", set())
                 self._working.plans = busy | {plan_id}
