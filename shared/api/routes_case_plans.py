@@ -14,6 +14,7 @@ from shared.api.common import principal, validate_body
 from shared.api.http import ApiResponse
 from shared.api.router import Context, Route, Router
 from shared.api.routes_plans import (
+    MOVE_REFUSED,
     InstallmentIn,
     PostponeIn,
     ReasonIn,
@@ -179,6 +180,7 @@ def register(router: Router, services: Services) -> None:
         Route("POST", base + "/{plan}/installments/{n}/postpone", postpone,
               "Move an installment, optionally the later ones too (the debtor gets the new schedule)",
               tag, body=PostponeIn,
-              errors={**refused, **state, 400: "the installment number is not a whole number from 1 to 120"}),
+              errors={**refused, **state, 400: "the installment number is not a whole number from 1 to 120",
+                      422: MOVE_REFUSED}),
     ):  # fmt: skip
         router.add(route)
