@@ -14,6 +14,7 @@ from shared.api.common import principal, validate_body
 from shared.api.http import ApiResponse
 from shared.api.router import Context, Route, Router
 from shared.api.routes_plans import (
+    MOVE_REFUSED,
     InstallmentIn,
     PostponeIn,
     ReasonIn,
@@ -72,7 +73,9 @@ def register(router: Router, services: Services) -> None:
         return p.agency_id, p.client_id if p.scope is Scope.CLIENT else None
 
     def agency(ctx: Context) -> str:
-        """Only the agency changes its plans: a client's key is refused (it may read)."""
+        """Only the agency changes its plans: a client's key is refused (it may read). Every
+        changing handler asks this first, before the body, the installment number or the case
+        is read: a client's answer is the same 403 whatever it sent (people27 L1)."""
         p = principal(ctx)
         if p.scope is Scope.CLIENT:
             raise NotPermitted(
@@ -90,9 +93,10 @@ def register(router: Router, services: Services) -> None:
         return {**plan_out(plan, today()), "case": case}
 
     def create(ctx: Context) -> ApiResponse:
+        agency_id = agency(ctx)  # before the body: a client gets 403 whatever it sent
         body = validate_body(ctx.request, CasePlanIn)
         case = ctx.params["case"]
-        plan = desk().create(agency(ctx), case, _request(body), author(ctx))
+        plan = desk().create(agency_id, case, _request(body), author(ctx))
         return ApiResponse(status=201, body=out(plan, case))
 
     def list_plans(ctx: Context) -> ApiResponse:
@@ -119,9 +123,10 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(status=204)
 
     def pause(ctx: Context) -> ApiResponse:
+        agency_id = agency(ctx)
         body = validate_body(ctx.request, ReasonIn)
         case = ctx.params["case"]
-        plan = desk().pause(agency(ctx), case, ctx.params["plan"], body.reason, author(ctx))
+        plan = desk().pause(agency_id, case, ctx.params["plan"], body.reason, author(ctx))
         return ApiResponse(body=out(plan, case))
 
     def resume(ctx: Context) -> ApiResponse:
@@ -130,16 +135,18 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(body=out(plan, case))
 
     def cancel(ctx: Context) -> ApiResponse:
+        agency_id = agency(ctx)
         body = validate_body(ctx.request, ReasonIn)
         case = ctx.params["case"]
-        plan = desk().cancel(agency(ctx), case, ctx.params["plan"], body.reason, author(ctx))
+        plan = desk().cancel(agency_id, case, ctx.params["plan"], body.reason, author(ctx))
         return ApiResponse(body=out(plan, case))
 
     def postpone(ctx: Context) -> ApiResponse:
+        agency_id = agency(ctx)  # before the number and the body too
         body = validate_body(ctx.request, PostponeIn)
         case = ctx.params["case"]
         move = (installment_number(ctx), body.to, body.shift_later)
-        plan = desk().postpone(agency(ctx), case, ctx.params["plan"], move, author(ctx))
+        plan = desk().postpone(agency_id, case, ctx.params["plan"], move, author(ctx))
         return ApiResponse(body=out(plan, case))
 
     base = "/v1/cases/{case}/plans"
@@ -173,6 +180,7 @@ def register(router: Router, services: Services) -> None:
         Route("POST", base + "/{plan}/installments/{n}/postpone", postpone,
               "Move an installment, optionally the later ones too (the debtor gets the new schedule)",
               tag, body=PostponeIn,
-              errors={**refused, **state, 400: "the installment number is not a whole number from 1 to 120"}),
+              errors={**refused, **state, 400: "the installment number is not a whole number from 1 to 120",
+                      422: MOVE_REFUSED}),
     ):  # fmt: skip
         router.add(route)

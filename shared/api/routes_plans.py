@@ -51,6 +51,15 @@ class PlanIn(schemas.Strict):
         return self
 
 
+# a postponement's own refusals (field ``to``; PlanService.moved), in both plan routes' documents
+MOVE_REFUSED = (
+    "plan_move_passes_next: the installment would pass the next one (shift the later ones too); "
+    "plan_move_past_term: the plan would run past its term (the client's max_term_months from "
+    "its start, or its last date when it already runs longer); moved_collection_notice: a "
+    "direct debit inside its notice term"
+)
+
+
 def one_way(body: Any) -> None:
     """A plan body gives its schedule one way: a number, an amount, or the installments."""
     given = [x is not None for x in (body.installments, body.installment_amount, body.schedule)]
@@ -334,7 +343,7 @@ def register(router: Router, services: Services) -> None:
               body=ReasonIn, errors=state),
         Route("POST", base + "/{plan}/installments/{n}/postpone", postpone,
               "Move an installment, optionally the later ones too", "plans", body=PostponeIn,
-              errors={**n_bad, **state}),
+              errors={**n_bad, **state, 422: MOVE_REFUSED}),
         Route("POST", base + "/{plan}/installments/{n}/retry", retry, "Collect a failed installment again",
               "plans", errors={**n_bad, **held}),
         Route("POST", "/v1/clients/{client}/direct-debits/status-reports", status_report,

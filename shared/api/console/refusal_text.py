@@ -440,6 +440,20 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Invoice {invoices} of this plan is disputed: the plan waits until the dispute is "
         "resolved or rejected (a plan the dispute paused then resumes by itself).",
     ),
+    # an installment postponed past the next one, or the plan past its term (plans28,
+    # attack28 F2: the last one moved to 20-11-9999 was accepted)
+    "plan_move_passes_next": (
+        "Termijn {number} schuift niet voorbij termijn {next} ({day}), tenzij de latere "
+        "termijnen meeschuiven.",
+        "Installment {number} cannot move past installment {next} ({day}) unless the later "
+        "installments move too.",
+    ),
+    "plan_move_past_term": (
+        "Een regeling loopt niet langer dan {months} maanden vanaf haar begin ({start}): de "
+        "laatste termijn valt uiterlijk op {day}.",
+        "A plan runs no longer than {months} months from its start ({start}): its last "
+        "installment falls on {day} at the latest.",
+    ),
     # a Mollie plan's activation or retry, a settlement run's approval, while a restore's
     # money hold stands (people27 F6)
     "restore_hold": (

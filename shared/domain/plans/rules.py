@@ -74,6 +74,12 @@ class PlanRules:
     def collects_through_mollie(self) -> bool:
         return self.direct_debit_via == "mollie"
 
+    def term_end(self, start: date, method: PlanMethod = PlanMethod.TRANSFER) -> date:
+        """The last day a plan starting on ``start`` may ask an installment: the maximum term
+        on, for a direct debit on the SEPA business day that day moves to."""
+        end = add_months(start, self.max_term_months)
+        return next_sepa_business_day(end) if method is PlanMethod.DIRECT_DEBIT else end
+
     def violations(
         self,
         start: date,
@@ -96,9 +102,7 @@ class PlanRules:
                     )
                 )
                 break
-        term_end = add_months(start, self.max_term_months)
-        if method is PlanMethod.DIRECT_DEBIT:
-            term_end = next_sepa_business_day(term_end)
+        term_end = self.term_end(start, method)
         if schedule and schedule[-1].due_date > term_end:
             problems.append(
                 ScheduleError(

@@ -8,6 +8,7 @@ clamped to the month's end). A direct debit moves to the next SEPA business day.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -31,11 +32,21 @@ class PlanMethod(StrEnum):
 
 
 class ScheduleError(ValueError):
-    """A schedule that cannot be built; ``field`` names the input at fault."""
+    """A schedule that cannot be built; ``field`` names the input at fault, ``code`` (with
+    ``params``) the sentence a page says it with (console/refusal_text.py)."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        *,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.code = code
+        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)
@@ -195,9 +206,13 @@ def postpone(
             )
         else:
             out.append(inst)
-    dates = [i.due_date for i in out]
-    if any(b <= a for a, b in itertools.pairwise(dates)):
-        raise ScheduleError(
-            "to", "the new date passes a later installment; shift the later ones too"
-        )
+    for a, b in itertools.pairwise(out):
+        if b.due_date <= a.due_date:
+            raise ScheduleError(
+                "to",
+                f"installment {number} cannot move past installment {b.number} ({b.due_date}) "
+                "unless the later installments move too",
+                code="plan_move_passes_next",
+                params={"number": number, "next": b.number, "day": b.due_date},
+            )
     return out

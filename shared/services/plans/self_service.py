@@ -639,6 +639,12 @@ class PortalPlanDesk:
         # the limit counts from the installment's date before the debtor first moved it:
         # moving it again from the moved date would renew the grace for ever
         first = self.portal.moved_from(access, f"{plan.plan_id}|{number}") or state.due_date
+        # a date no one could grant is refused now, not filed for staff (attack28 F2: 20-11-9999
+        # became a request): staff may move the later ones along, so one way must fit
+        try:
+            self.plans.moved(plan, number, to, shift_later=False)
+        except Invalid:
+            self.plans.moved(plan, number, to, shift_later=True)
         # asking for more time to pay acknowledges the debt (3:318 BW), granted or not
         self._acknowledged(client, plan)
         if (to - first).days <= plan.rules.debtor_postpone_days:

@@ -125,7 +125,7 @@ class Outbox(Protocol):
 
 
 def _invalid(error: ScheduleError) -> Invalid:
-    return Invalid(str(error), field=error.field)
+    return Invalid(str(error), field=error.field, code=error.code, params=error.params)
 
 
 class PlanService:
@@ -950,11 +950,7 @@ class PlanService:
                 code="plan_ended",
                 params={"plan": plan_id, "status": plan.status},
             )
-        try:
-            moved = sched.postpone(list(plan.schedule), number, to, plan.period,
-                                   shift_later=shift_later, method=plan.method)  # fmt: skip
-        except ScheduleError as e:
-            raise _invalid(e) from e
+        moved = self.moved(plan, number, to, shift_later)
         today = amsterdam_today(self.clock)
         moving = plan
         if plan.method is PlanMethod.DIRECT_DEBIT and plan.status is not PlanStatus.DRAFT:
@@ -982,6 +978,33 @@ class PlanService:
             self._send_notice(client, updated, f"schedule|{self._schedule_version(updated)}",
                               lambda lang: notices.new_schedule(updated, lang))  # fmt: skip
         return updated
+
+    @staticmethod
+    def moved(
+        plan: PaymentPlan, number: int, to: date, shift_later: bool
+    ) -> list[sched.ScheduledInstallment]:
+        """``plan``'s schedule with installment ``number`` moved to ``to`` (the later ones by
+        as many periods with ``shift_later``), or the refusal (attack28 F2: the last one
+        moved to 20-11-9999 was accepted). An installment does not pass the next one unless
+        the later ones move; the plan does not run past its term: the client's maximum term
+        from its start, the rule a new plan meets, or its last date already when it runs
+        longer (a dispute's pause moved it on). The term bounds how far one moves, too."""
+        try:
+            moved = sched.postpone(list(plan.schedule), number, to, plan.period,
+                                   shift_later=shift_later, method=plan.method)  # fmt: skip
+        except ScheduleError as e:
+            raise _invalid(e) from e
+        months = plan.rules.max_term_months
+        latest = max(plan.rules.term_end(plan.start, plan.method), plan.schedule[-1].due_date)
+        if moved[-1].due_date > latest:
+            raise Invalid(
+                f"a plan runs no longer than {months} months from its start ({plan.start}): "
+                f"its last installment falls on {latest} at the latest",
+                field="to",
+                code="plan_move_past_term",
+                params={"months": months, "start": plan.start, "day": latest},
+            )
+        return moved
 
     def retry(self, client: Client, plan_id: str, number: int, author: str) -> PaymentPlan:
         from shared.domain.plans.plan import PlanStateError
@@ -1088,11 +1111,19 @@ class PlanService:
         #2: a credited invoice's plan asked 114.39 for two months): lowered to what is owed,
         or completed when nothing is. A debtor whose plan now asks less gets its new schedule
         (as after a postponement; a paused plan's with the word that nothing is asked until
-        it resumes); one whose plan ended is told by its completion."""
+        it resumes); one whose plan ended is told by its completion.
+
+        While a restore's money hold stands the plan's look waits, as a booking's does
+        (``take_in``: the look may collect a due installment at Mollie): the plan is filed
+        for today and returned as it stands; the first run after the confirm lowers it and
+        tells the debtor through the lowering's own mark (hold27 F1 left)."""
         today = amsterdam_today(self.clock)
         held = {self.plans.holding_plan(client.client_id, n) for n in invoice_numbers}
+        plan_ids = sorted(p for p in held if p)
+        if plan_ids and self.run_hold.stops("plan_basis_changed", today):
+            return self._file_for_the_run(client, plan_ids, today)
         out = []
-        for plan_id in sorted(p for p in held if p):
+        for plan_id in plan_ids:
             before = self.plans.get(client.client_id, plan_id)
             after = self.process(client.client_id, plan_id, today, row_on=None)
             if before is None or after is None:
@@ -1108,6 +1139,18 @@ class PlanService:
                                   functools.partial(notices.new_schedule, after))  # fmt: skip
         return out
 
+    def _file_for_the_run(
+        self, client: Client, plan_ids: list[str], today: date
+    ) -> list[PaymentPlan]:
+        """The plans filed in the calendar for today, unworked (the hold stands), as stored."""
+        out = []
+        for plan_id in plan_ids:
+            self.plans.move_attention(client.client_id, plan_id, None, today)
+            found = self.plans.get(client.client_id, plan_id)
+            if found is not None:
+                out.append(found[0])
+        return out
+
     def claims_restated(self, client: Client, invoice_numbers: list[str]) -> list[PaymentPlan]:
         """These invoices' claims were restated (a 14-day letter reported undeliverable
         cleared their costs term, a debtor corrected to a consumer, a statutory rate table
@@ -1117,7 +1160,8 @@ class PlanService:
         he never owed (law11 #2). A claim restated higher does not raise the plan: its amount
         is what the debtor agreed to, so staff get an item to decide (a new agreement, or
         the rest after the plan). Idempotent: a repeat lowers nothing twice and finds the
-        item made."""
+        item made. Under a restore's money hold the plans are not worked (``basis_changed``)
+        but a raised claim's item is still made from the plan as stored: it moves no money."""
         held = self._held(client, invoice_numbers)
         if not held:
             return []
@@ -1310,6 +1354,15 @@ class PlanService:
                 continue  # ended now (an invoice went to the agency, before or meanwhile)
             if plan.status in RUNNING and self._held_by_standing(client, plan):
                 continue  # paused now (the debtor died, went bankrupt): read again
+            if (
+                row_on is not None
+                and plan.status in RUNNING
+                and dispute_pause.pause_if_disputed(self, client, plan)
+            ):
+                # an invoice disputed with no event reaching the plan (before plans27's
+                # deploy): the run pauses it as if the dispute were filed today, told once;
+                # paused, it is not paused again (one invoice read per running plan's look)
+                continue
             if plan.status in RUNNING or plan.status is PlanStatus.COMPLETED:
                 busy: set[str] = getattr(self._working, "plans", set())
                 self._working.plans = busy | {plan_id}

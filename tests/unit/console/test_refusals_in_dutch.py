@@ -21,6 +21,7 @@ REFUSERS = (
     "Invalid", "CsvRefused", "LedgerRuleError", "AlreadyAnAccount", "Reason", "__init__",
     "InvoiceRuleError", "RepaymentError", "TemplateError", "PlanStateError", "PlanConflict",
     "ConflictingUpdate", "RateTableError", "UploadTooLarge", "NotPermitted", "TermsRefused",
+    "ScheduleError",
 )  # fmt: skip
 
 
