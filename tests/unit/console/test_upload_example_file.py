@@ -6,14 +6,14 @@ the README says: three invoices, two new debtors made from their rows, nothing r
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from shared.domain.parties import DebtorKind
 from shared.domain.people.authorisation import Role
+from tests.conftest import FIXTURES
 from tests.unit.console.conftest import csrf_of, desk_for
 from tests.unit.console.money_support import post_files, text
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "docs/examples/invoices.csv"
+EXAMPLE = FIXTURES.parent.parent / "docs/examples/invoices.csv"  # the repository's own
 
 
 def test_the_readme_example_export_is_read_whole(world, tenants):
