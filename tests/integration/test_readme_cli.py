@@ -318,3 +318,34 @@ def test_rates_update_with_a_later_row_says_when_the_app_uses_it(fresh_shell, ca
 def test_a_bank_export_parses_too(fresh_shell, capsys):
     assert main(["statement", "parse", "ing.sta"]) == 0
     assert capsys.readouterr().out.startswith("NL77INGB0574908765 EUR  opening 662.23")
+
+
+def test_a_statement_dropped_by_the_tool_lies_where_the_bank_would_put_it(fresh_shell, capsys):
+    """README *Bank statements*: "drop a file into the blob container `statements` under the
+    agency's folder"; on `make run` a newcomer had no way to (no Azure CLI, no Storage
+    Explorer: newcomer28 F1). `tools.drop_statement` writes `statements/<agency>/<file>`, the
+    bank's path (not `api/`, which proves no IBAN claim), and only into the local emulator."""
+    from shared.cli.app_settings import cli_services
+    from tools import drop_statement
+
+    assert main(["agency", "create", "dropco", "--name", "Drop B.V."]) == 0
+    capsys.readouterr()
+    assert drop_statement.main(["dropco", "docs/examples/day.sta"]) == 0
+    assert capsys.readouterr().out.startswith("statements/dropco/day.sta: ")
+    stored = cli_services().files.get("statements", "dropco/day.sta")
+    assert stored == (fresh_shell / "docs/examples/day.sta").read_bytes()
+    assert drop_statement.blob_name("dropco", Path("a b/../.x y.sta")) == "dropco/x_y.sta"
+    assert drop_statement.main(["nobody", "docs/examples/day.sta"]) == 2
+    assert "no agency 'nobody'" in capsys.readouterr().err
+    assert drop_statement.main(["dropco", "missing.sta"]) == 2
+    assert "cannot read missing.sta" in capsys.readouterr().err
+
+
+def test_the_drop_tool_refuses_a_shell_that_is_not_local(fresh_shell, monkeypatch, capsys):
+    from tools import drop_statement
+
+    monkeypatch.setenv("INNING_ENVIRONMENT", "production")
+    monkeypatch.setenv("AzureWebJobsStorage__accountName", "inningprod")
+    monkeypatch.setenv("INNING_API_KEY_PEPPER", "p" * 40)
+    assert drop_statement.main(["dropco", "docs/examples/day.sta"]) == 2
+    assert "only into the local emulator" in capsys.readouterr().err

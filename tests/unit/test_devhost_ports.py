@@ -4,6 +4,8 @@ test_make_run_stop.py."""
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 
 from tools.devhost.run import follow_ports, local_ports
@@ -58,4 +60,12 @@ def test_the_banner_gives_the_command_line_the_links_port_too():
     line = cli_exports(env)
     assert "INNING_PUBLIC_BASE_URL='http://localhost:7561'" in line
     assert "AzureWebJobsStorage='DefaultEndpointsProtocol=http;" in line
-    assert line.startswith("The `inning` command line on this run's storage and links: export ")
+    assert line.startswith("The `inning` command line on this run's storage and links")
+    # newcomer28 F4: the export is a line of its own, so the line copied whole is the command
+    command = line.splitlines()[-1].strip()
+    assert command.startswith("export AzureWebJobsStorage='"), line
+    words = shlex.split(command)
+    assert words[0] == "export" and dict(w.split("=", 1) for w in words[1:]) == {
+        "AzureWebJobsStorage": env["AzureWebJobsStorage"],
+        "INNING_PUBLIC_BASE_URL": "http://localhost:7561",
+    }

@@ -82,7 +82,9 @@ def cli_exports(env: Mapping[str, str]) -> str:
         for name in ("AzureWebJobsStorage", "INNING_PUBLIC_BASE_URL")
         if env.get(name)
     )
-    return f"The `inning` command line on this run's storage and links: export {said}"
+    # the command on a line of its own: copied whole, it runs (newcomer28 F4: behind the
+    # sentence, a triple-click copied the prose too and the shell said "command not found")
+    return f"The `inning` command line on this run's storage and links, in another shell:\n  export {said}"
 
 
 def main() -> None:
