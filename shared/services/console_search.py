@@ -6,8 +6,8 @@ read of the page's invoices (their open amount and status move with payments). I
 of a page, whatever the size of the client. Without a search the lists page through the
 debtors' and invoices' own tables. The import keeps the index from what it has read and
 written (:meth:`ConsoleSearch.index_debtors`, :meth:`ConsoleSearch.index_invoices`: no read of
-the index); a client whose data predates the index is indexed once, on its first search
-(:meth:`ConsoleSearch.ensure_built`).
+the index) for a client searched before; a client never searched is indexed once, on its first
+search (:meth:`ConsoleSearch.ensure_built`), and until then its imports write no keys (perf28).
 """
 
 from __future__ import annotations

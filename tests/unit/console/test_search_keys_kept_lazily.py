@@ -6,7 +6,6 @@ keeps its own keys."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -15,23 +14,9 @@ from shared.adapters.tables.keys import encode
 from shared.adapters.tables.search_repo import BEGUN, BUILT, CONSOLE_SEARCH, SearchIndexRepository
 from shared.domain.search.keys import DebtorBy, InvoiceBy
 from shared.ports.tables import Row
+from tests.support.search_index import import_c1, search_keys
 from tests.unit.api.conftest import World, debtor_row, invoice_row
 from tests.unit.people.conftest import Tenants
-
-
-def _import(
-    world: World, debtors: list[dict[str, Any]], invoices: Sequence[dict[str, Any]] = ()
-) -> None:
-    reply = world.agency_a.call("POST", "/v1/clients/C1/debtors", {"items": debtors})
-    assert reply.status == 200 and not reply.body["errors"], reply.body
-    if invoices:
-        reply = world.agency_a.call("POST", "/v1/clients/C1/invoices", {"items": list(invoices)})
-        assert reply.status == 200 and not reply.body["errors"], reply.body
-
-
-def _keys(world: World, client_id: str) -> dict[str, dict[str, Any]]:
-    rows = world.store.query(CONSOLE_SEARCH, pk=encode(client_id), page_size=1000).rows
-    return {r.rk: r.data for r in rows}
 
 
 def _numbers(found: Any) -> list[str]:
@@ -41,22 +26,22 @@ def _numbers(found: Any) -> list[str]:
 def test_an_import_for_a_client_never_searched_writes_no_key(
     world: World, tenants: Tenants
 ) -> None:
-    _import(
+    import_c1(
         world,
         [debtor_row("D1", name="Bakkerij Jansen")],
         [invoice_row("F-2025/001", "D1", amount="121.00")],
     )
-    assert _keys(world, tenants.c1) == {}
+    assert search_keys(world, tenants.c1) == {}
     search = world.services.console_search
     found = search.invoices(tenants.c1, "f2025", InvoiceBy.NUMBER, page_size=50, token=None)
     assert _numbers(found) == ["F-2025/001"]  # the first search built the index
-    keys = _keys(world, tenants.c1)
+    keys = search_keys(world, tenants.c1)
     assert BUILT in keys and f"dw|bakkerij|{encode('D1')}" in keys
     # from then on the import keeps the keys itself
-    _import(world, [debtor_row("D2", name="Jan de Vries")], [invoice_row("G-77", "D2")])
-    assert f"in|g77|{encode('G-77')}" in _keys(world, tenants.c1)
-    found = search.debtors(tenants.c1, "vries", DebtorBy.NAME, page_size=50, token=None)
-    assert [d.name for d in found.items] == ["Jan de Vries"]
+    import_c1(world, [debtor_row("D2", name="Jan de Vries")], [invoice_row("G-77", "D2")])
+    assert f"in|g77|{encode('G-77')}" in search_keys(world, tenants.c1)
+    vries = search.debtors(tenants.c1, "vries", DebtorBy.NAME, page_size=50, token=None)
+    assert [d.name for d in vries.items] == ["Jan de Vries"]
 
 
 def test_keys_of_a_version_replaced_before_the_first_search_are_not_found(
@@ -66,14 +51,14 @@ def test_keys_of_a_version_replaced_before_the_first_search_are_not_found(
     debtor or invoice changed before the first search: the build deletes them."""
     repo = world.services.console_search.index
     repo._kept.add(tenants.c1)  # the import as it was: keys for every client
-    _import(
+    import_c1(
         world,
         [debtor_row("D1", name="Bakkerij Jansen")],
         [invoice_row("F1", "D1", amount="121.00")],
     )
-    assert f"dw|bakkerij|{encode('D1')}" in _keys(world, tenants.c1)
+    assert f"dw|bakkerij|{encode('D1')}" in search_keys(world, tenants.c1)
     repo._kept.discard(tenants.c1)  # perf28 deployed: not searched, not kept
-    _import(
+    import_c1(
         world,
         [debtor_row("D1", name="Broodhuis Jansen")],
         [invoice_row("F1", "D1", amount="99.00")],
@@ -82,7 +67,7 @@ def test_keys_of_a_version_replaced_before_the_first_search_are_not_found(
     assert search.debtors(tenants.c1, "bakk", DebtorBy.NAME, page_size=50, token=None).items == []
     (found,) = search.debtors(tenants.c1, "brood", DebtorBy.NAME, page_size=50, token=None).items
     assert found.name == "Broodhuis Jansen"
-    keys = _keys(world, tenants.c1)
+    keys = search_keys(world, tenants.c1)
     assert not [k for k in keys if k.startswith(("dw|bakkerij|", "ia|000000000012100|"))]
     assert _numbers(
         search.invoices(tenants.c1, "99,00", InvoiceBy.AMOUNT, page_size=50, token=None)
@@ -95,7 +80,7 @@ def test_an_import_during_the_first_build_keeps_its_keys(
     """The build has marked the client and read the invoices when an import (another worker:
     its own repository, nothing cached) lands: that import writes its keys, and the build
     neither misses nor deletes them."""
-    _import(world, [debtor_row("D1", name="Bakkerij Jansen")], [invoice_row("F1", "D1")])
+    import_c1(world, [debtor_row("D1", name="Bakkerij Jansen")], [invoice_row("F1", "D1")])
     search = world.services.console_search
     other = SearchIndexRepository(world.store)
     read_invoices = world.services.repos.invoices.list
@@ -104,14 +89,14 @@ def test_an_import_during_the_first_build_keeps_its_keys(
         page = read_invoices(*args, **kwargs)
         monkeypatch.setattr(world.services.repos.invoices, "list", read_invoices)
         monkeypatch.setattr(search, "index", other)  # the import runs on another worker
-        _import(world, [debtor_row("D2", name="Jan de Vries")], [invoice_row("F2", "D2")])
+        import_c1(world, [debtor_row("D2", name="Jan de Vries")], [invoice_row("F2", "D2")])
         monkeypatch.setattr(search, "index", repo)
         return page
 
     repo = search.index
     monkeypatch.setattr(world.services.repos.invoices, "list", listed_then_imported)
     search.ensure_built(tenants.c1)
-    keys = _keys(world, tenants.c1)
+    keys = search_keys(world, tenants.c1)
     assert f"in|f2|{encode('F2')}" in keys and f"dw|vries|{encode('D2')}" in keys
     assert _numbers(
         search.invoices(tenants.c1, "f2", InvoiceBy.NUMBER, page_size=50, token=None)
@@ -136,17 +121,17 @@ def test_a_client_never_searched_asks_for_the_marker_once_a_request(
 
     monkeypatch.setattr(world.store, "query", counted_query)
     monkeypatch.setattr(world.store, "get", counted_get)
-    _import(world, [debtor_row("D1")], [invoice_row("F1", "D1")])  # two requests
-    assert reads.count(CONSOLE_SEARCH) == 2 and _keys(world, tenants.c1) == {}
+    import_c1(world, [debtor_row("D1")], [invoice_row("F1", "D1")])  # two requests
+    assert reads.count(CONSOLE_SEARCH) == 2 and search_keys(world, tenants.c1) == {}
     reads.clear()  # a change that moves no key (a description) does not ask
-    _import(world, [debtor_row("D1")], [invoice_row("F1", "D1", description="Levering mei")])
+    import_c1(world, [debtor_row("D1")], [invoice_row("F1", "D1", description="Levering mei")])
     assert reads.count(CONSOLE_SEARCH) == 0
     world.store.upsert(CONSOLE_SEARCH, Row(encode(tenants.c1), BEGUN, {"Begun": True}))
     reads.clear()
-    _import(world, [debtor_row("D2")], [invoice_row("F2", "D2")])
-    _import(world, [debtor_row("D3")], [invoice_row("F3", "D3")])
+    import_c1(world, [debtor_row("D2")], [invoice_row("F2", "D2")])
+    import_c1(world, [debtor_row("D3")], [invoice_row("F3", "D3")])
     assert reads.count(CONSOLE_SEARCH) == 1  # seen once, then cached
-    assert f"in|f3|{encode('F3')}" in _keys(world, tenants.c1)
+    assert f"in|f3|{encode('F3')}" in search_keys(world, tenants.c1)
     # the first version's marker alone is no kept index (its build has the columns to write)
     world.store.upsert(CONSOLE_SEARCH, Row(encode(tenants.c2), "~built", {"Built": True}))
     assert not SearchIndexRepository(world.store).kept(tenants.c2)
