@@ -1,9 +1,9 @@
 """The bulk-import benchmark's baseline as a Functions app (served by a second local host in the
 same run): the same request as ``POST /api/v1/clients/{client}/invoices`` (API key, client
 lookup, JSON body, the same row validation, the same rows built the same way: the invoice's two,
-the console's search keys, the open sums', the schedule's and the usage meter's; the matching
-index's only for a client that has one, as the import: since perf27 a client no statement met
-has none) written blind, each table in full transactions: no reads of what is stored, no
+the open sums', the schedule's and the usage meter's; the matching index's and the console's
+search keys only for a client that has them, as the import: since perf27 a client no statement
+met has no matching index, since perf28 a client never searched no search keys) written blind, each table in full transactions: no reads of what is stored, no
 comparison, no concurrency guard, no follow-up marks. What the import does beyond this is what
 the benchmark measures."""
 

@@ -6,8 +6,8 @@ read of the page's invoices (their open amount and status move with payments). I
 of a page, whatever the size of the client. Without a search the lists page through the
 debtors' and invoices' own tables. The import keeps the index from what it has read and
 written (:meth:`ConsoleSearch.index_debtors`, :meth:`ConsoleSearch.index_invoices`: no read of
-the index); a client whose data predates the index is indexed once, on its first search
-(:meth:`ConsoleSearch.ensure_built`).
+the index) for a client searched before; a client never searched is indexed once, on its first
+search (:meth:`ConsoleSearch.ensure_built`), and until then its imports write no keys (perf28).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from shared.adapters.tables.codec import get_json, put_json
-from shared.adapters.tables.search_repo import Entry, Hit, SearchIndexRepository
+from shared.adapters.tables.search_repo import Entry, Hit, SearchIndexRepository, moves, row_keys
 from shared.domain.invoices import Invoice
 from shared.domain.parties import Debtor, DebtorKind
 from shared.domain.search.keys import (
@@ -92,6 +92,19 @@ def _invoice_keys(invoice: Invoice | None) -> frozenset[str]:
     return frozenset(f"{p}|{t}" for p, t in invoice_terms(invoice)) if invoice else frozenset()
 
 
+def _debtor_entries(changes: Sequence[tuple[Debtor | None, Debtor]]) -> list[Entry]:
+    return [
+        Entry(after.number, _debtor_keys(before), _debtor_keys(after),
+              _shown(before) if before else {}, _shown(after))
+        for before, after in changes
+    ]  # fmt: skip
+
+
+def _invoice_entries(changes: Sequence[tuple[Invoice | None, Invoice]]) -> list[Entry]:
+    return [Entry(after.number, _invoice_keys(before), _invoice_keys(after))
+            for before, after in changes]  # fmt: skip
+
+
 class ConsoleSearch:
     def __init__(self, repos: Repositories, index: SearchIndexRepository) -> None:
         self.repos = repos
@@ -103,51 +116,69 @@ class ConsoleSearch:
     ) -> None:
         """Debtors written (each with the version it replaced, None: new): their new keys, all
         of them when a shown column changed, and the old keys deleted."""
-        self.index.write(client_id, [
-            Entry(after.number, _debtor_keys(before), _debtor_keys(after),
-                  _shown(before) if before else {}, _shown(after))
-            for before, after in changes
-        ])  # fmt: skip
+        self._keep(client_id, _debtor_entries(changes))
 
     def index_invoices(
         self, client_id: str, changes: Sequence[tuple[Invoice | None, Invoice]]
     ) -> None:
         """Invoices written (each with the version it replaced): keys only where the number,
         amount or reference changed (a status or payment writes nothing)."""
-        self.index.write(client_id, [
-            Entry(after.number, _invoice_keys(before), _invoice_keys(after))
-            for before, after in changes
-        ])  # fmt: skip
+        self._keep(client_id, _invoice_entries(changes))
+
+    def _keep(self, client_id: str, entries: list[Entry]) -> None:
+        """The entries' keys written, for a client whose index is kept: a search has built it,
+        or begun to (perf28). Asked only when a key would move: an update that moves none (a
+        description, a status) reads no marker."""
+        if any(moves(e) for e in entries) and self.index.kept(client_id):
+            self.index.write(client_id, entries)
 
     def ensure_built(self, client_id: str) -> None:
-        """Index a client's existing debtors and invoices once (data imported before the
-        index existed, or before its keys carried the list's columns); later imports keep it
-        current."""
+        """Index a client's existing debtors and invoices once, on its first search; later
+        imports keep it current (:meth:`SearchIndexRepository.kept`).
+
+        A client's imports write no keys before its first search (perf28): the build wrote
+        them all again anyway. So the build marks the client first (the import keeps the keys
+        of what it writes from then on), and deletes the keys it finds that its read does not
+        give: keys an import wrote before perf28 (or for a version it replaced since) are
+        stale once the imports stopped keeping them. The partition's keys are read once,
+        before the data, so a key an import writes during the build is never taken for
+        stale."""
         if self.index.is_built(client_id):
             return
-        # each page's keys are written while the next page is read, a few pages at once: the
-        # first search waits for the whole build
-        written: list[Future[None]] = []
-        with ThreadPoolExecutor(BUILD_WRITERS, thread_name_prefix="console-build") as pool:
+        self.index.begin(client_id)
+        present = self.index.key_rows(client_id)
+        wanted: set[str] = set()
+
+        def keep(entries: list[Entry]) -> None:
+            self.index.write(client_id, entries)
+
+        def pages() -> Iterator[list[Entry]]:
             token: str | None = None
             while True:
                 debtors, token = self.repos.debtors.list(
                     client_id, page_size=BUILD_PAGE, continuation=token
                 )
-                written.append(pool.submit(self.index_debtors, client_id,
-                                           [(None, d) for d in debtors]))  # fmt: skip
+                yield _debtor_entries([(None, d) for d in debtors])
                 if not token:
                     break
             while True:
                 invoices, token = self.repos.invoices.list(
                     client_id, page_size=BUILD_PAGE, continuation=token
                 )
-                written.append(pool.submit(self.index_invoices, client_id,
-                                           [(None, i) for i in invoices]))  # fmt: skip
+                yield _invoice_entries([(None, i) for i in invoices])
                 if not token:
                     break
+
+        # each page's keys are written while the next page is read, a few pages at once: the
+        # first search waits for the whole build
+        written: list[Future[None]] = []
+        with ThreadPoolExecutor(BUILD_WRITERS, thread_name_prefix="console-build") as pool:
+            for entries in pages():
+                wanted.update(k for e in entries for k in row_keys(e))
+                written.append(pool.submit(keep, entries))
             for done in written:
                 done.result()  # a failed write fails the build: not marked built, run again
+        self.index.delete_keys(client_id, present - wanted)
         self.index.mark_built(client_id)
 
     # -- finding -----------------------------------------------------------------------------

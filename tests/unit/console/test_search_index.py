@@ -2,11 +2,12 @@
 (a page of found debtors reads no debtor), only what changed is written (an unchanged re-send
 writes nothing, no read of the index either), keys that went away are deleted, an invoice's
 payment writes nothing, and keys from the first version of the index (no columns) still work
-and are rewritten once."""
+and are rewritten once. Each starts from a client whose index a first search has built (since
+perf28 the import keeps keys only for such a client: tests/unit/console/
+test_search_keys_kept_lazily.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -17,23 +18,16 @@ from shared.adapters.tables.search_repo import BUILT, CONSOLE_SEARCH
 from shared.domain.records import PaymentSource
 from shared.domain.search.keys import DebtorBy, InvoiceBy
 from shared.ports.tables import Row
+from tests.support.search_index import import_c1, keep_search, search_keys
 from tests.unit.api.conftest import World, debtor_row, invoice_row
 from tests.unit.people.conftest import Tenants
 
 
-def _import(
-    world: World, debtors: list[dict[str, Any]], invoices: Sequence[dict[str, Any]] = ()
-) -> None:
-    reply = world.agency_a.call("POST", "/v1/clients/C1/debtors", {"items": debtors})
-    assert reply.status == 200 and not reply.body["errors"], reply.body
-    if invoices:
-        reply = world.agency_a.call("POST", "/v1/clients/C1/invoices", {"items": list(invoices)})
-        assert reply.status == 200 and not reply.body["errors"], reply.body
-
-
-def _keys(world: World, client_id: str) -> dict[str, dict[str, Any]]:
-    rows = world.store.query(CONSOLE_SEARCH, pk=encode(client_id), page_size=1000).rows
-    return {r.rk: r.data for r in rows}
+@pytest.fixture(autouse=True)
+def searched(world: World, tenants: Tenants) -> None:
+    """Both clients' indexes built by a first search before anything is imported."""
+    keep_search(world.services.console_search, tenants.c1)
+    keep_search(world.services.console_search, tenants.c2)
 
 
 @pytest.fixture
@@ -63,7 +57,7 @@ def test_a_page_of_found_debtors_reads_no_debtor(
     world: World, tenants: Tenants, monkeypatch
 ) -> None:
     row = debtor_row("D1", name="Bakkerij Jansen", kind="b2b")
-    _import(world, [row, debtor_row("D2", name="Jan de Vries")])
+    import_c1(world, [row, debtor_row("D2", name="Jan de Vries")])
     search = world.services.console_search
     search.ensure_built(tenants.c1)
     _no_debtor_reads(world, monkeypatch)
@@ -81,32 +75,32 @@ def test_a_re_sent_import_writes_nothing_and_a_change_only_what_changed(
 ) -> None:
     debtors = [debtor_row("D1", name="Bakkerij Jansen"), debtor_row("D2", name="Jan de Vries")]
     invoices = [invoice_row("F1", "D1", amount="121.00"), invoice_row("F2", "D2", amount="50.00")]
-    _import(world, debtors, invoices)
+    import_c1(world, debtors, invoices)
     first = sum(written)
     assert first == (1 + 2) + (1 + 3) + 2 * 3  # number and words of each debtor; in, ia, ir
     written.clear()
-    _import(world, debtors, invoices)  # at-least-once: the same request again
+    import_c1(world, debtors, invoices)  # at-least-once: the same request again
     assert sum(written) == 0
     # a new e-mail address is shown in the list: every key of that debtor carries it
     changed = dict(debtors[0], emails=["nieuw@bakkerij.example"])
-    _import(world, [changed])
+    import_c1(world, [changed])
     assert sum(written) == 3
-    keys = _keys(world, tenants.c1)
+    keys = search_keys(world, tenants.c1)
     assert "nieuw@bakkerij.example" in keys[f"dw|bakkerij|{encode('D1')}"]["Emails"]
 
 
 def test_keys_that_went_away_are_deleted(world: World, tenants: Tenants) -> None:
-    _import(
+    import_c1(
         world,
         [debtor_row("D1", name="Bakkerij Jansen")],
         [invoice_row("F1", "D1", amount="121.00")],
     )
-    _import(
+    import_c1(
         world,
         [debtor_row("D1", name="Broodhuis Jansen")],
         [invoice_row("F1", "D1", amount="99.00")],
     )
-    keys = _keys(world, tenants.c1)
+    keys = search_keys(world, tenants.c1)
     assert not [k for k in keys if k.startswith("dw|bakkerij|")]
     assert f"dw|broodhuis|{encode('D1')}" in keys and f"dw|jansen|{encode('D1')}" in keys
     assert not [k for k in keys if k.startswith("ia|000000000012100|")]
@@ -122,7 +116,7 @@ def test_keys_that_went_away_are_deleted(world: World, tenants: Tenants) -> None
 def test_a_payment_writes_no_key_and_the_list_shows_what_is_open_now(
     world: World, tenants: Tenants, written: list[int]
 ) -> None:
-    _import(
+    import_c1(
         world,
         [debtor_row("D1", name="Bakkerij Jansen")],
         [invoice_row("F1", "D1", amount="121.00")],
@@ -143,9 +137,9 @@ def test_a_payment_writes_no_key_and_the_list_shows_what_is_open_now(
 def test_keys_of_the_first_version_are_read_through_and_rewritten_once(
     world: World, tenants: Tenants, monkeypatch
 ) -> None:
-    _import(world, [debtor_row("D1", name="Bakkerij Jansen", kind="b2b")])
+    import_c1(world, [debtor_row("D1", name="Bakkerij Jansen", kind="b2b")])
     store, pk = world.store, encode(tenants.c1)
-    for rk in list(_keys(world, tenants.c1)):  # as the first version left them
+    for rk in list(search_keys(world, tenants.c1)):  # as the first version left them
         store.delete(CONSOLE_SEARCH, pk, rk)
     store.upsert(CONSOLE_SEARCH, Row(pk, f"dw|bakkerij|{encode('D1')}", {"Number": "D1", "Name": "Bakkerij Jansen"}))  # fmt: skip
     store.upsert(CONSOLE_SEARCH, Row(pk, "~built", {"Built": True}))
@@ -157,14 +151,14 @@ def test_keys_of_the_first_version_are_read_through_and_rewritten_once(
     # a client not yet built for this version is rebuilt once, with the columns
     store.delete(CONSOLE_SEARCH, pk, BUILT)
     search.ensure_built(tenants.c1)
-    assert _keys(world, tenants.c1)[f"dw|bakkerij|{encode('D1')}"]["Kind"] == "b2b"
+    assert search_keys(world, tenants.c1)[f"dw|bakkerij|{encode('D1')}"]["Kind"] == "b2b"
     _no_debtor_reads(world, monkeypatch)
     (found,) = search.debtors(tenants.c1, "bakk", DebtorBy.NAME, page_size=50, token=None).items
     assert found.kind.value == "b2b"
 
 
 def test_one_clients_search_never_finds_anothers(world: World, tenants: Tenants) -> None:
-    _import(world, [debtor_row("D1", name="Bakkerij Jansen")])
+    import_c1(world, [debtor_row("D1", name="Bakkerij Jansen")])
     reply = world.agency_a.call(
         "POST", "/v1/clients/C2/debtors", {"items": [debtor_row("X1", name="Bakkerij Elders")]}
     )
@@ -180,7 +174,7 @@ def test_a_narrowed_search_pages_by_key_through_every_match_once(
 ) -> None:
     rows = [debtor_row(f"A{n:03d}", name=f"de Boer {n}") for n in range(150)]
     rows += [debtor_row(f"B{n:03d}", name=f"de Vries {n}") for n in range(0, 150, 2)]
-    _import(world, rows)
+    import_c1(world, rows)
     search = world.services.console_search
     seen: list[str] = []
     token: str | None = None
@@ -205,7 +199,7 @@ def test_a_name_of_several_words_reads_the_narrowest_word_whole(
     end, where the five sort: the longest word is not always the narrowest."""
     rows = [debtor_row(f"D{n:04d}", name=f"Debtor {n}") for n in range(1, 701)]
     rows += [debtor_row(f"D9{n:03d}", name=f"Debtor Zwart {n}") for n in range(1, 6)]
-    _import(world, rows)
+    import_c1(world, rows)
     search = world.services.console_search
     search.ensure_built(tenants.c1)
     _no_debtor_reads(world, monkeypatch)
