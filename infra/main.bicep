@@ -221,6 +221,7 @@ module alerts 'app/alerts.bicep' = {
     actionGroupId: alertActionGroupId
     alertEmail: alertEmail
     eventGridTopicName: events.outputs.topicName
+    backupRetentionDays: backupRetentionDays
   }
 }
 

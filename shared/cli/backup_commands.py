@@ -85,8 +85,30 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from shared.services.operations.backups import back_up
 
     retention = cli_settings(hashes_api_keys=False).backup_retention_days
+    if args.keep:
+        return _keep(retention)
     run = back_up(_backup(), SystemClock(), retention_days=retention, legacy=_backup(legacy=True))
     _print(run.counts, args.json)
+    return 0
+
+
+def _keep(retention: int) -> int:
+    """``inning backup --keep``: read every blob of the newest complete night now, as the
+    nightly backup does while the nights fail (ops27 F2), whatever its age: the lifecycle rule
+    counts its days from today. For when the backup timer itself cannot (the app down, its
+    role on the backup account lost) and the `backup-expiring` alert pages (ops28)."""
+    from datetime import timedelta
+
+    from shared.clock import SystemClock
+
+    day = _backup().keep_newest(SystemClock().now(), after=timedelta(0))
+    if day is None:
+        print("nothing kept: no complete night on the backup account (or no backup account: "
+              "INNING_BACKUP_STORAGE unset, whose nights no lifecycle rule deletes)",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"kept {day}: every blob of it read now; the backup account's lifecycle rule deletes "
+          f"it no sooner than {retention + 1} days from today")  # fmt: skip
     return 0
 
 
@@ -335,6 +357,10 @@ def _print(counts: Any, as_json: bool) -> None:
 def register(sub: Any) -> None:
     backup = sub.add_parser("backup", help="export every table to the backups container now")
     backup.add_argument("--json", action="store_true")
+    backup.add_argument("--keep", action="store_true",
+                        help="export nothing: read the newest complete night so the backup "
+                             "account's lifecycle rule counts its days from today (while the "
+                             "nightly backup cannot)")  # fmt: skip
     backup.set_defaults(handler=cmd_backup)
     restore = sub.add_parser("restore", help="restore the tables from a daily backup")
     restore.add_argument("--from", dest="from_date", default="", metavar="DATE",
