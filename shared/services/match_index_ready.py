@@ -62,15 +62,38 @@ def request_match_index(
     return readable
 
 
-def build_from_message(repos: Repositories, body: str | bytes) -> bool:
+# a message that finds another build begun waits for it this often, this long, before it
+# takes the build over (a build whose worker died leaves its "begun" mark behind)
+BUSY_DELAY_SECONDS = 300
+BUSY_WAITS = 3
+
+
+def build_from_message(repos: Repositories, queues: QueueSender, body: str | bytes) -> bool:
     """The :data:`BUILD_QUEUE` handler's work: build the client's index unless built.
-    Idempotent (at-least-once): a second message finds the marker and reads one row; two at
-    once are two builds over one another, which end the same (the begun mark is an insert,
-    the rows upserts brought to the stored invoices, the marker last). A client that is gone
-    (deleted since) builds nothing."""
+    Idempotent (at-least-once): a second message finds the marker and reads one row. One that
+    finds a build begun (two workers' replies each asked) does not build beside it: it puts
+    itself back, :data:`BUSY_DELAY_SECONDS` later, up to :data:`BUSY_WAITS` times, then builds
+    over it (that worker died; builds over one another end the same: the begun mark is an
+    insert, the rows upserts brought to the stored invoices, the marker last). A client that
+    is gone (deleted since) builds nothing."""
     job = json.loads(body)
     client_id = str(job["client_id"])
     if repos.clients.get(client_id) is None:
         log.warning("matching index asked for client %s, which does not exist", client_id)
         return False
+    waited = int(job.get("waited", 0))
+    readable, current = repos.invoices.match_index.readable(client_id)
+    if not readable and not current and waited < BUSY_WAITS and _begun(repos, client_id):
+        again = json.dumps({"client_id": client_id, "waited": waited + 1})
+        queues.send(BUILD_QUEUE, again, delay_seconds=BUSY_DELAY_SECONDS)
+        log.info("matching index of client %s being built: asked again later", client_id)
+        return False
     return ensure_match_index(repos, client_id)
+
+
+def _begun(repos: Repositories, client_id: str) -> bool:
+    from shared.adapters.tables.keys import encode
+    from shared.adapters.tables.match_index_repo import BUILDING, BUILT, MATCH_INDEX
+
+    marker = repos.store.get(MATCH_INDEX, encode(client_id), BUILT)
+    return marker is not None and int(marker.data.get("Version") or 0) == BUILDING

@@ -59,4 +59,4 @@ def build_match_index(services: Services, body: bytes) -> None:
     from shared.services.match_index_ready import BUILD_QUEUE, build_from_message
 
     with services.poison.watch(BUILD_QUEUE, body):
-        build_from_message(services.repos, body)
+        build_from_message(services.repos, services.queues, body)

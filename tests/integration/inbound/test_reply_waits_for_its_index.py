@@ -20,7 +20,7 @@ from shared.domain.inbound.text import split_reply
 from shared.ports.tables import Row
 from shared.services.inbound.candidates import CandidateFinder, IndexPending
 from shared.services.inbound.reader import INDEX_WAIT
-from shared.services.match_index_ready import BUILD_QUEUE
+from shared.services.match_index_ready import BUILD_QUEUE, BUSY_WAITS
 from shared.services.queue_jobs import build_match_index
 from tests.integration.inbound.test_inbound_mail_graph import MAILBOX, Setup, setup  # noqa: F401
 from tests.unit.api.conftest import invoice_row
@@ -114,7 +114,9 @@ def test_a_reply_whose_index_never_comes_is_filed_without_it_after_the_wait(setu
 
 def test_two_replies_and_an_import_racing_the_build_end_in_one_whole_index(setup, monkeypatch):  # noqa: F811
     """Two workers each file a reply quoting a kenmerk (two build messages); an invoice is
-    imported while the first build reads, and the second build runs over the first one.
+    imported while the first build reads; the second message finds the build begun and is put
+    back (not a second build of 200,000 invoices beside it), and one that waited its last time
+    builds over the first (a worker that died leaves "begun" behind).
     Every open invoice is indexed once, and a reply quoting the new invoice's kenmerk finds it."""
     s = setup
     client = s.services.repos.clients.get(s.client_id)[0]
@@ -130,6 +132,7 @@ def test_two_replies_and_an_import_racing_the_build_end_in_one_whole_index(setup
     invoices = s.services.repos.invoices
     real = invoices.open_invoices
     raced: list[int] = []
+    put_back: list[str] = []
 
     def reading_while_others_write(client_id):
         if not raced:
@@ -137,7 +140,15 @@ def test_two_replies_and_an_import_racing_the_build_end_in_one_whole_index(setup
             reply = s.agency.call("POST", "/v1/clients/C1/invoices",
                                   {"items": [invoice_row("F-3003", "D2", amount="42.00")]})  # fmt: skip
             assert reply.status == 200 and reply.body["created"] == 1, reply.body
-            build_match_index(s.services, messages[1].body.encode())  # the second, over it
+            # the second worker's message finds the build begun: put back for 5 minutes
+            build_match_index(s.services, messages[1].body.encode())
+            [again] = s.services.queues.take(BUILD_QUEUE)
+            assert (json.loads(again.body)["waited"], again.delay_seconds) == (1, 300)
+            put_back.append(again.body)
+            # one that waited its last time takes the build over (as if this one had died)
+            last = {"client_id": s.client_id, "waited": BUSY_WAITS}
+            build_match_index(s.services, json.dumps(last).encode())
+            assert s.services.queues.depth(BUILD_QUEUE) == 0
         return real(client_id)
 
     monkeypatch.setattr(invoices, "open_invoices", reading_while_others_write)
@@ -151,4 +162,5 @@ def test_two_replies_and_an_import_racing_the_build_end_in_one_whole_index(setup
                              s.services.queues)  # fmt: skip
     hits = worker.hits([client], "x@example.nl", {}, split_reply(_kenmerk(s, "F-3003")), "")
     assert {(h.debtor_number, h.invoice_number) for h in hits} == {("D2", "F-3003")}
+    build_match_index(s.services, put_back[0].encode())  # 5 minutes on: built, nothing to do
     assert s.services.queues.depth(BUILD_QUEUE) == 0  # built: nobody asks again
