@@ -22,6 +22,7 @@ from functions import rates as statutory_rates
 from functions.brand import bp as brand_bp
 from functions.console_jobs import bp as console_jobs_bp
 from functions.holiday_table import bp as holiday_table_bp
+from functions.match_index import bp as match_index_bp
 from functions.metering import bp as metering_bp
 from functions.settlements import bp as settlements_bp
 from shared.telemetry.instrument import instrument_app
@@ -47,6 +48,7 @@ app.register_functions(functions.inbound.bp)
 app.register_functions(console_jobs_bp)
 app.register_functions(brand_bp)
 app.register_functions(holiday_table_bp)
+app.register_functions(match_index_bp)
 
 # keep last: wraps every function registered above (operation ids, spans, log context)
 instrument_app(app)

@@ -19,7 +19,8 @@ def read_inbound_mail(timer: func.TimerRequest, context: func.Context) -> None:
 
     report = bootstrap.services().inbox_reader.run()
     log.info(
-        "inbound mail: %s mailbox(es), %s filed, %s automatic, %s bounce(s), %s skipped, %s failed",
+        "inbound mail: %s mailbox(es), %s filed, %s automatic, %s bounce(s), %s skipped, "
+        "%s waiting for a matching index, %s failed",
         report.mailboxes, report.filed, report.auto_replies, report.bounces, report.skipped,
-        len(report.failed),
+        report.waiting, len(report.failed),
     )  # fmt: skip

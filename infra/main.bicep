@@ -66,7 +66,7 @@ param operatorAgency string = ''
 @description('Object id of the operator running azd (azd sets AZURE_PRINCIPAL_ID to the signed-in account): it gets the data-plane roles the runbook\'s commands need (tables, blobs, queues, the vault\'s secrets); empty: none')
 param operatorPrincipalId string = ''
 
-@description('Spread the app over availability zones. Costly on Flex Consumption: the platform then keeps at least two always-ready instances for every per-function scaling group (Inning has 37: HTTP, blob and each queue and timer function), 74 instances of 2048 MB around the clock; see README "Flex Consumption choices"')
+@description('Spread the app over availability zones. Costly on Flex Consumption: the platform then keeps at least two always-ready instances for every per-function scaling group (Inning has 38: HTTP, blob and each queue and timer function), 76 instances of 2048 MB around the clock; see README "Flex Consumption choices"')
 param zoneRedundant bool = false
 
 @description('Region of the backup account (ops24 F5); empty: the paired region of location (an EU pair for the EU regions listed below; any other location must name one)')
@@ -221,6 +221,7 @@ module alerts 'app/alerts.bicep' = {
     actionGroupId: alertActionGroupId
     alertEmail: alertEmail
     eventGridTopicName: events.outputs.topicName
+    backupRetentionDays: backupRetentionDays
   }
 }
 

@@ -12,6 +12,8 @@ param actionGroupId string
 param alertEmail string
 @description('The Event Grid system topic that brings statement files to the app (eventgrid.bicep)')
 param eventGridTopicName string
+@description('Days the backup account keeps a night after its last read (backup-storage.bicep retentionDays): the backup-expiring alert pages five days before')
+param backupRetentionDays int = 35
 
 resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
@@ -168,6 +170,17 @@ var logAlerts = [
     window: 'PT1H'
     description: 'The newest complete table backup is older than 26 hours (inning.backup.newest_age_hours), or there is none (the watch then records 10000 hours; a new deployment until its first backup, so run inning backup after the first deploy): the nightly backup fails, stops short every night or no longer runs.'
     query: 'customMetrics | where name == "inning.backup.newest_age_hours" | summarize age = max(valueMax) | where age > 26'
+  }
+  {
+    // ops28: the lifecycle rule deletes a night 36 days after its last read; the nightly backup
+    // reads the last good one while the nights fail, but not when its timer cannot run or
+    // read (the app down, its role lost): five days before, this pages (10000: no backup at
+    // all, backup-missing's case, not this one)
+    name: 'backup-expiring'
+    severity: 0
+    window: 'PT1H'
+    description: 'No table backup has completed for ${backupRetentionDays - 5} days: the backup account deletes the last good night ${backupRetentionDays + 1} days after its last read, which only the nightly backup makes while it runs. Run inning backup --keep now (docs/operations.md section 7), then mend the backup.'
+    query: 'customMetrics | where name == "inning.backup.newest_age_hours" | summarize age = max(valueMax) | where age > ${(backupRetentionDays - 5) * 24} and age < 10000'
   }
   {
     name: 'statements-deadletter'

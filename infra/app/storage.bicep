@@ -155,6 +155,8 @@ var queues = [
   'console-jobs-poison'
   'rate-restatement' // a rate table's restatement: one message per client (functions/rates.py)
   'rate-restatement-poison'
+  'match-index-build' // a client's matching index, asked for by a reply (functions/match_index.py)
+  'match-index-build-poison'
 ]
 
 resource queueSet 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for q in queues: {

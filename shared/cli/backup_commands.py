@@ -85,8 +85,30 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from shared.services.operations.backups import back_up
 
     retention = cli_settings(hashes_api_keys=False).backup_retention_days
+    if args.keep:
+        return _keep(retention)
     run = back_up(_backup(), SystemClock(), retention_days=retention, legacy=_backup(legacy=True))
     _print(run.counts, args.json)
+    return 0
+
+
+def _keep(retention: int) -> int:
+    """``inning backup --keep``: read every blob of the newest complete night now, as the
+    nightly backup does while the nights fail (ops27 F2), whatever its age: the lifecycle rule
+    counts its days from today. For when the backup timer itself cannot (the app down, its
+    role on the backup account lost) and the `backup-expiring` alert pages (ops28)."""
+    from datetime import timedelta
+
+    from shared.clock import SystemClock
+
+    day = _backup().keep_newest(SystemClock().now(), after=timedelta(0))
+    if day is None:
+        print("nothing kept: no complete night on the backup account (or no backup account: "
+              "INNING_BACKUP_STORAGE unset, whose nights no lifecycle rule deletes)",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"kept {day}: every blob of it read now; the backup account's lifecycle rule deletes "
+          f"it no sooner than {retention + 1} days from today")  # fmt: skip
     return 0
 
 
@@ -210,14 +232,40 @@ def cmd_restore_hold(args: argparse.Namespace) -> int:
 
 def _record_paid(args: argparse.Namespace, services: Any, hold: Any) -> int:
     """``restore-hold paid``: transfers the bank made after the restored night, taken off the
-    clients' next payouts (restore26 F3)."""
-    from shared.domain.money import format_eur_nl, parse_amount
-    from shared.services.operations.paid_after_restore import record_paid
+    clients' next payouts (restore26 F3): typed (``--paid``), or read from the run's pain.001
+    and/or the payout account's camt.053 (``--pain``/``--camt``, ops28: shown, and recorded
+    only with ``--record``)."""
+    from shared.services.operations.paid_after_restore import record_paid, record_read
 
-    if not args.agency or not args.paid:
-        raise ValueError("paid needs --agency and at least one --paid END_TO_END_ID=AMOUNT")
+    files = bool(args.pain or args.camt)
+    if not args.agency or not (args.paid or files):
+        raise ValueError(
+            "paid needs --agency and at least one --paid END_TO_END_ID=AMOUNT, or the run's "
+            "--pain FILE and/or the payout account's --camt FILE"
+        )
+    if args.paid and files:
+        raise ValueError("paid: give the transfers typed (--paid) or in files, not both")
+    store = services.settlements.store
+    if not files:
+        dry_run = args.dry_run
+        recorded = record_paid(hold, store, services.clock, args.agency, _typed(args.paid),
+                               args.by, dry_run=dry_run)  # fmt: skip
+        left: dict[str, str] = {}
+    else:
+        dry_run = not args.record
+        found = _read_files(args.pain, args.camt)
+        recorded, left = record_read(hold, store, services.clock, args.agency, found.paid,
+                                     args.by, dry_run=dry_run)  # fmt: skip
+        left = {**found.left, **left}
+    _print_paid(recorded, left, dry_run)
+    return 0
+
+
+def _typed(texts: list[str]) -> dict[str, int]:
+    from shared.domain.money import parse_amount
+
     paid: dict[str, int] = {}
-    for text in args.paid:
+    for text in texts:
         e2e, sep, amount = text.partition("=")
         if not sep or not e2e.strip():
             raise ValueError(f"--paid: expected END_TO_END_ID=AMOUNT like R20261130-C1=107.72, "
@@ -225,13 +273,42 @@ def _record_paid(args: argparse.Namespace, services: Any, hold: Any) -> int:
         if e2e.strip() in paid:
             raise ValueError(f"--paid: {e2e.strip()} given twice")
         paid[e2e.strip()] = parse_amount(amount)
-    recorded = record_paid(hold, services.settlements.store, services.clock, args.agency, paid,
-                           args.by)  # fmt: skip
+    return paid
+
+
+def _read_files(pain: str, camt: str) -> Any:
+    from pathlib import Path
+
+    from shared.services.operations.payouts_read import payouts_read
+
+    def read(path: str, what: str) -> bytes | None:
+        if not path:
+            return None
+        try:
+            return Path(path).read_bytes()
+        except OSError as exc:
+            raise ValueError(f"--{what}: {path}: {exc.strerror or exc}") from None
+
+    return payouts_read(read(pain, "pain"), read(camt, "camt"))
+
+
+def _print_paid(recorded: list[Any], left: dict[str, str], dry_run: bool) -> None:
+    from shared.domain.money import format_eur_nl
+
     for r in recorded:
-        said = "recorded" if r.new else "recorded before, unchanged"
+        if r.new:
+            said = "would be recorded" if dry_run else "recorded"
+        else:
+            said = "recorded before, unchanged"
         print(f"{r.end_to_end_id}\t{format_eur_nl(r.amount)}\tclient {r.client_id}\t{said}; "
               f"taken off its next payout (balance {format_eur_nl(r.carried_after)})")  # fmt: skip
-    return 0
+    for e2e, why in sorted(left.items()):
+        print(f"{e2e}\tleft out: {why}")
+    if dry_run and any(r.new for r in recorded):
+        total = sum(r.amount for r in recorded if r.new)
+        print(f"DRY RUN: nothing recorded; {sum(r.new for r in recorded)} payout(s), "
+              f"{format_eur_nl(total)} in all, recorded when run again with --record "
+              "(typed: without --dry-run)", file=sys.stderr)  # fmt: skip
 
 
 def _day(text: str) -> str:
@@ -280,6 +357,10 @@ def _print(counts: Any, as_json: bool) -> None:
 def register(sub: Any) -> None:
     backup = sub.add_parser("backup", help="export every table to the backups container now")
     backup.add_argument("--json", action="store_true")
+    backup.add_argument("--keep", action="store_true",
+                        help="export nothing: read the newest complete night so the backup "
+                             "account's lifecycle rule counts its days from today (while the "
+                             "nightly backup cannot)")  # fmt: skip
     backup.set_defaults(handler=cmd_backup)
     restore = sub.add_parser("restore", help="restore the tables from a daily backup")
     restore.add_argument("--from", dest="from_date", default="", metavar="DATE",
@@ -310,6 +391,17 @@ def register(sub: Any) -> None:
                       help="paid: a transfer of a settlement run executed by the bank after "
                            "the restored night, as on the bank's statement (repeatable); "
                            "taken off the client's next payout")  # fmt: skip
+    hold.add_argument("--pain", default="", metavar="FILE",
+                      help="paid: the run's pain.001 as Inning made it (its transfers by "
+                           "end-to-end id; with --camt only those the bank debited)")  # fmt: skip
+    hold.add_argument("--camt", default="", metavar="FILE",
+                      help="paid: a camt.053 of the payout account since the restored night "
+                           "(its booked debits of settlement ids, less returns)")  # fmt: skip
+    hold.add_argument("--record", action="store_true",
+                      help="paid with --pain/--camt: record what they show (without it: only "
+                           "shown, a dry run)")  # fmt: skip
+    hold.add_argument("--dry-run", action="store_true",
+                      help="paid with --paid: show what would be recorded, record nothing")  # fmt: skip
     hold.add_argument("--note", default="",
                       help="confirm: what was checked (the statements since the night, the "
                            "runs and direct debits found)")  # fmt: skip

@@ -782,7 +782,7 @@ class Services:
         from shared.services.inbound.candidates import CandidateFinder
         from shared.services.inbound.filing import MailFiling
 
-        finder = CandidateFinder(self.repos, self.messaging.outbox, self.clock)
+        finder = CandidateFinder(self.repos, self.messaging.outbox, self.clock, self.queues)
         return MailFiling(
             self.repos, InboundMailRepository(self.repos.store), finder, self.messaging, self.clock
         )

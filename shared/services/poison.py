@@ -556,7 +556,7 @@ class PoisonService:
 
 
 _CLIENT_JOBS = frozenset(
-    {"dunning-run", "installments", "usage-month", "rate-restatement"}
+    {"dunning-run", "installments", "usage-month", "rate-restatement", "match-index-build"}
 )  # carry client_id
 _AGENCY_JOBS = frozenset({"settlement-run"})  # carries agency_id
 

@@ -52,3 +52,11 @@ def restate_client_rates(services: Services, body: bytes) -> None:
 
     with services.poison.watch(RESTATE_QUEUE, body):
         services.rate_restatement.run(RestateJob.from_body(body))
+
+
+def build_match_index(services: Services, body: bytes) -> None:
+    """A client's statement matching index, asked for by a reply quoting a kenmerk (ops28)."""
+    from shared.services.match_index_ready import BUILD_QUEUE, build_from_message
+
+    with services.poison.watch(BUILD_QUEUE, body):
+        build_from_message(services.repos, services.queues, body)

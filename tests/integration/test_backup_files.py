@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from azure.data.tables import TableServiceClient
@@ -256,3 +257,46 @@ def test_the_last_good_night_is_read_again_each_night_while_the_nights_fail(
     reads.clear()
     assert backup.keep_newest(NIGHT1 + timedelta(days=3, hours=2)) is None
     assert [r for r in reads if r.startswith(f"{day}/") and not r.endswith("manifest.json")] == []
+
+
+def test_the_operator_keeps_the_last_good_night_by_hand(
+    world: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ops28: with the backup timer unable to read (the app down, its role lost) the last
+    good night is deleted 36 days after its last read; the backup-expiring alert pages five
+    days before and says ``inning backup --keep``, which reads every blob of it (its file
+    copies too) as the operator, whatever its age, and exports nothing."""
+    reads: list[str] = []
+
+    def seen(request: object) -> None:
+        http = request.http_request  # type: ignore[attr-defined]  # azure-core's PipelineRequest
+        if http.method == "GET" and "/backups/" in http.url and "comp=list" not in http.url:
+            reads.append(http.url.split("/backups/", 1)[1].split("?", 1)[0])
+
+    real = bootstrap.table_backup
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        backup = real(*args, **kwargs)
+        backup.blobs = BlobServiceClient.from_connection_string(
+            world["backupacct"], raw_request_hook=seen
+        )
+        return backup
+
+    monkeypatch.setattr(bootstrap, "table_backup", watched)
+    assert main(["backup", "--keep"]) == 1  # nothing complete yet: nothing to keep
+    assert "nothing kept: no complete night" in capsys.readouterr().err
+    back_up(real(Settings.from_env()), FixedClock(NIGHT1))
+    container = BlobServiceClient.from_connection_string(world["backupacct"]).get_container_client(
+        BACKUP_CONTAINER
+    )
+    day = NIGHT1.date().isoformat()
+    night = {b.name for b in container.list_blobs() if b.name.startswith(f"{day}/")}
+    copies = {b.name for b in container.list_blobs(name_starts_with=FILES_PREFIX)}
+    before = set(night)
+    reads.clear()
+    assert main(["backup", "--keep"]) == 0
+    assert f"kept {day}: every blob of it read now" in capsys.readouterr().out
+    assert night | copies <= set(reads)
+    after = {b.name for b in container.list_blobs() if b.name.startswith(f"{day}/")}
+    assert after == before and not any(n[:10] > day for n in after)  # nothing exported
+    assert {b.name[:10] for b in container.list_blobs() if b.name[:1].isdigit()} == {day}

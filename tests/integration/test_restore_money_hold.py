@@ -13,6 +13,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -31,9 +32,10 @@ from shared.domain.settlement.records import RunStatus
 from shared.services.container import Services
 from shared.services.operations.backups import back_up
 from shared.services.operations.money_hold import ITEM_KIND, MoneyHold
-from shared.services.settlement.runs import settlement_id_for
+from shared.services.settlement.runs import TRANSFER_FILE, settlement_id_for
 from shared.settings import Settings
 from tests.support.backup_accounts import backing_up, three_accounts, wipe
+from tests.support.payout_camt import Booked, camt053
 from tests.unit.api.conftest import SETTINGS
 from tests.unit.settlement.conftest import PAYOUT_C1, THIRD_PARTY, payment
 
@@ -203,3 +205,56 @@ def test_a_payout_the_bank_made_after_the_night_is_recorded_and_not_paid_again(
     [settled] = services.settlements.store.settlements_of_run(agency_id, run.run_id)
     assert settled.totals is not None and settled.totals.carried_in == -10772
     assert services.settlements.store.balance(agency_id, client.client_id)[0].carried == 0
+
+
+def test_the_payouts_are_read_from_the_runs_pain001_and_the_camt053_dry_run_first(
+    world: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """ops28: the operator gives the run's pain.001 (downloaded by the agency before the loss)
+    and the payout account's camt.053 since the night, instead of typing 35-character ids.
+    The first call only shows what it would record; ``--record`` records it, once; a debit
+    of a run the restored tables hold (R20261129) and the bank's fee are left out with why."""
+    agency_id, paid = _agency_paid_before_the_loss(world["own"])
+    before_loss = _services(world["own"], datetime(2026, 11, 30, 6, tzinfo=UTC))
+    [run] = before_loss.settlements.store.runs(agency_id)
+    pain, _ = before_loss.settlements.file(agency_id, run.run_id, TRANSFER_FILE)
+    assert main(["restore", "--from", NIGHT.date().isoformat(),
+                 "--target-connection", world["newacct"]]) == 0  # fmt: skip
+    monkeypatch.setenv("AzureWebJobsStorage", world["newacct"])
+    services = _services(world["newacct"], datetime(2026, 12, 1, 5, tzinfo=UTC))
+    [client] = services.repos.clients.list_for_agency(agency_id)[0]
+    e2e = settlement_id_for("R20261130", client.client_id)
+    older = settlement_id_for("R20261129", client.client_id)
+    (tmp_path / "run.xml").write_bytes(pain)
+    (tmp_path / "camt.xml").write_bytes(camt053(THIRD_PARTY, [
+        Booked(older, "12.00", day="2026-11-29"), Booked(e2e, "107.72"),
+        Booked("NOTPROVIDED", "2.50"),
+    ]))  # fmt: skip
+    given = ["restore-hold", "paid", "--agency", agency_id, "--by", "ops-anna",
+             "--pain", str(tmp_path / "run.xml"), "--camt", str(tmp_path / "camt.xml")]  # fmt: skip
+    capsys.readouterr()
+    assert main(given) == 0  # a dry run: shown, nothing written
+    shown = capsys.readouterr()
+    assert f"{e2e}\t€ 107,72\tclient {client.client_id}\twould be recorded" in shown.out
+    assert f"{older}\tleft out: debited in the camt.053, not in this pain.001" in shown.out
+    assert "DRY RUN: nothing recorded; 1 payout(s), € 107,72" in shown.err
+    assert services.settlements.store.balance(agency_id, client.client_id)[0].carried == 0
+    for _ in range(2):  # recorded once, however often it runs
+        assert main([*given, "--record"]) == 0
+    assert "recorded before, unchanged" in capsys.readouterr().out
+    assert services.settlements.store.balance(agency_id, client.client_id)[0].carried == -paid
+    # the camt.053 alone: the older run is in the restored tables, left out with why
+    assert main(["restore-hold", "paid", "--agency", agency_id, "--by", "ops-anna",
+                 "--camt", str(tmp_path / "camt.xml")]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert f"{older}\tleft out: run R20261129 was made before the night restored" in out
+    assert f"{e2e}\t€ 107,72\tclient {client.client_id}\trecorded before, unchanged" in out
+    assert main(["restore-hold", "confirm", "--by", "ops-anna",
+                 "--note", "camt 30-11: R20261130 paid 107.72, recorded"]) == 0  # fmt: skip
+    services.repos.payments.add(payment(client.client_id, "p2", date(2026, 11, 30)))
+    after = services.settlement_runs.run_agency(agency_id, date(2026, 12, 1))
+    assert after is not None
+    assert (after.transfer_count, after.payout_total) == (1, 10772), "p1's 107.72 paid again"

@@ -345,3 +345,35 @@ def test_the_runbook_says_how_to_run_a_failed_daily_dunning_again() -> None:
     assert f"def {cited[2]}(" in (ROOT / cited[1]).read_text()
     hours = re.search(r"ago\((\d+)h\)", _log_alerts()["dunning-run-missing"])
     assert hours is not None and f"none succeeded in {hours[1]} h" in row
+
+
+def test_the_last_good_backup_pages_before_the_lifecycle_rule_can_delete_it() -> None:
+    """ops28: the backup account's rule deletes a night 36 days (retention + 1) after its
+    last read (ops27 F2). Only the nightly backup reads the last good night while the nights
+    fail: with the app down, or its role on the backup account lost, it is deleted on day 36
+    and only the 26-hour backup-missing alert, firing for a month by then, had said anything.
+    Now backup-expiring pages (severity 0) five days before, tied to the same retention, and
+    says what keeps the night (``inning backup --keep``), which the runbook explains."""
+    alerts = _log_alerts()
+    query = alerts["backup-expiring"]
+    main = bicep("main.bicep")
+    retention = int(re.search(r"^param backupRetentionDays int = (\d+)$", main, re.M)[1])  # type: ignore[index]
+    assert "backupRetentionDays: backupRetentionDays" in main[main.index("module alerts") :]
+    storage = bicep("app/backup-storage.bicep")
+    assert "daysAfterLastAccessTimeGreaterThan: retentionDays + 1" in storage
+    where = re.search(r"\| where ([^|]*)$", query)
+    assert where and "inning.backup.newest_age_hours" in query
+    condition = where[1].replace("${(backupRetentionDays - 5) * 24}", str((retention - 5) * 24))
+
+    def pages(age_hours: float) -> bool:
+        return bool(eval(condition, {}, {"age": age_hours}))  # KQL's and / > / < as Python's
+
+    deleted_after = (retention + 1) * 24
+    assert not pages(27) and not pages(29 * 24)  # backup-missing's, not this one's
+    assert pages((retention - 5) * 24 + 1) and pages(deleted_after - 1)
+    assert not pages(10_000)  # no backup at all: backup-missing says so
+    alerts_bicep = bicep("app/alerts.bicep")
+    block = alerts_bicep[alerts_bicep.index("name: 'backup-expiring'") :].split("\n  }", 1)[0]
+    assert "severity: 0" in block and "inning backup --keep" in block
+    runbook = (ROOT / "docs" / "operations.md").read_text()
+    assert "| backup-expiring |" in runbook and "inning backup --keep" in runbook

@@ -430,6 +430,21 @@ class MatchIndexRepository:
             self._built.add(client_id)
         return True
 
+    def readable(self, client_id: str) -> tuple[bool, bool]:
+        """Whether the client's index answers lookups (a build finished, of any version), and
+        whether it is current (:data:`VERSION`: nothing left to build). One point read until
+        it is current, none after (cached as :meth:`ensure_built` does). Builds nothing: a
+        reader that must not wait asks for the build on the queue instead (ops28)."""
+        if client_id in self._built:
+            return True, True
+        marker = self.store.get(MATCH_INDEX, encode(client_id), BUILT)
+        version = _version(marker)
+        if marker is not None:
+            self._kept.add(client_id)
+        if version >= VERSION:
+            self._built.add(client_id)
+        return marker is not None and version != BUILDING, version >= VERSION
+
     def _begin(self, client_id: str) -> bool:
         """Mark a first build begun (:data:`BUILDING`), never over another's marker: False
         when another worker's build has finished since this one read none (nothing to do). A

@@ -16,7 +16,8 @@ from shared.domain.inbound.matching import Evidence, Hit
 from shared.domain.inbound.text import SplitText, number_tokens
 from shared.domain.parties import Client
 from shared.domain.references.finder import ReferenceKind, find_references
-from shared.services.match_index_ready import ensure_match_index
+from shared.ports.queues import QueueSender
+from shared.services.match_index_ready import request_match_index
 from shared.services.messaging import MESSAGE_ID
 from shared.services.repositories import Repositories
 
@@ -29,9 +30,23 @@ MAX_FORWARDED = 3  # addresses named in forwarded headers
 MAX_REFERENCES = 20  # payment references looked up
 
 
+class IndexPending(Exception):
+    """A kenmerk in the message is looked up in an index whose build is asked for and not
+    done: the message is filed on a later run, once it is (or without that lookup once it
+    has waited long enough, see :mod:`shared.services.inbound.reader`)."""
+
+    def __init__(self, client_ids: list[str]) -> None:
+        super().__init__(f"matching index being built for client(s) {', '.join(client_ids)}")
+        self.client_ids = client_ids
+
+
 class CandidateFinder:
-    def __init__(self, repos: Repositories, outbox: OutboxRepository, clock: Clock) -> None:
+    def __init__(
+        self, repos: Repositories, outbox: OutboxRepository, clock: Clock, queues: QueueSender
+    ) -> None:
         self.repos = repos
+        self.queues = queues
+        self.asked: dict[str, float] = {}  # clients whose index build this worker asked for
         self.outbox = outbox
         self.clock = clock
         self.emails = DebtorEmailIndex(repos.store)
@@ -45,9 +60,13 @@ class CandidateFinder:
         headers: dict[str, str],
         text: SplitText,
         subject: str,
+        *,
+        wait_for_index: bool = True,
     ) -> list[Hit]:
         """Every piece of evidence pointing at a debtor of ``clients`` (and nobody else's:
-        a client outside the mailbox's clients is never a candidate)."""
+        a client outside the mailbox's clients is never a candidate). A kenmerk to look up
+        in a client's index not yet built raises :class:`IndexPending` (its build asked
+        for), unless ``wait_for_index`` is False: then that lookup is left out."""
         ids = {c.client_id for c in clients}
         found: list[Hit] = []
         found += self._thread(ids, headers)
@@ -63,7 +82,7 @@ class CandidateFinder:
         for client in clients:
             found += self._invoices(client.client_id, fresh_tokens, Evidence.INVOICE)
             found += self._invoices(client.client_id, quoted_tokens, Evidence.QUOTED)
-        found += self._references(ids, fresh)
+        found += self._references(ids, fresh, wait_for_index)
         return found
 
     def _thread(self, clients: set[str], headers: dict[str, str]) -> list[Hit]:
@@ -142,9 +161,10 @@ class CandidateFinder:
             for number, s in stored.items()
         ]
 
-    def _references(self, clients: set[str], text: str) -> list[Hit]:
+    def _references(self, clients: set[str], text: str, wait: bool) -> list[Hit]:
         hits: list[Hit] = []
         kenmerken = [r for r in find_references(text) if r.kind is ReferenceKind.BETALINGSKENMERK]
+        unplanned = False  # a kenmerk that is no plan's: only the invoices' index knows it
         for ref in kenmerken[:MAX_REFERENCES]:
             plan = self.plans.by_reference(ref.value)
             if plan and plan[0] in clients:
@@ -158,9 +178,22 @@ class CandidateFinder:
                             f"plan {plan[1]} ({ref.value})",
                         )
                     )
-            for client_id in sorted(clients):
-                # an index is kept only once something reads it (perf27): built here if none
-                ensure_match_index(self.repos, client_id)
+                    continue
+            unplanned = True
+        if not kenmerken:
+            return hits
+        # an index is kept only once something reads it (perf27); a reply never builds it (a
+        # large client's build is minutes of reads): asked for on its queue, and a reply that
+        # needs it is filed on a later run, once it is built (ops28)
+        indexed = [
+            c
+            for c in sorted(clients)
+            if request_match_index(self.repos, self.queues, c, self.asked)
+        ]
+        if unplanned and wait and len(indexed) < len(clients):
+            raise IndexPending(sorted(clients - set(indexed)))
+        for ref in kenmerken[:MAX_REFERENCES]:
+            for client_id in indexed:
                 for inv in self.match_index.by_reference(client_id, ref.value):
                     hits.append(
                         Hit(

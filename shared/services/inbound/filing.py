@@ -106,8 +106,12 @@ class MailFiling:
         kind: MailKind,
         clients: Sequence[Client],
         attachments: Sequence[AttachmentNote],
+        *,
+        wait_for_index: bool = True,
     ) -> list[str]:
-        """File the message for the clients it concerns; the ids of those clients."""
+        """File the message for the clients it concerns; the ids of those clients. A kenmerk
+        in it whose client's index is being built raises ``IndexPending`` unless
+        ``wait_for_index`` is False (then it is filed without that lookup)."""
         # cut before anything reads it: what is matched on is at most what is stored
         # (TEXT_LIMIT), and a message of megabytes must not stall the reader
         body = received.body_text[:_READ_LIMIT]
@@ -118,7 +122,14 @@ class MailFiling:
             text = type(text)(
                 text.fresh, rest.quoted or text.quoted, text.forwarded_from or rest.forwarded_from
             )
-        hits = self.finder.hits(clients, received.sender, received.headers, text, received.subject)
+        hits = self.finder.hits(
+            clients,
+            received.sender,
+            received.headers,
+            text,
+            received.subject,
+            wait_for_index=wait_for_index,
+        )
         decision = decide(hits)
         targets = self._targets(decision, clients)
         for scope in targets:

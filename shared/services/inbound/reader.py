@@ -21,7 +21,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from shared.adapters.channels.graph_inbox import (
     DeltaExpired,
@@ -37,16 +37,29 @@ from shared.domain.messaging import SendError
 from shared.domain.parties import Client
 from shared.ports.files import FileStore
 from shared.ports.tables import StorageError
+from shared.services.inbound.candidates import IndexPending
 from shared.services.inbound.filing import ATTACHMENTS_CONTAINER, MailFiling, blob_prefix
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.inbound")
 MAX_FAILURES = 3  # a message that fails this often is set aside for a person
 MAX_MAILBOX_FAILURES = 3  # runs in a row a mailbox fails before a person is asked
+# a message quoting a kenmerk of a client whose matching index is being built (its own queue,
+# shared/services/match_index_ready.py) waits for it this long after its arrival, then is
+# filed without that lookup (the other evidence still counts; an uncertain one asks a person)
+INDEX_WAIT = timedelta(minutes=30)
+
+
+_WAITING = "waiting for the matching index"
 
 
 class MessageFailed(Exception):
     """A message on the page could not be filed (tried again next run)."""
+
+
+class MessagesWaiting(MessageFailed):
+    """Every message on the page that was not filed waits for a matching index being built:
+    the page is read again next run, and the mailbox is not counted as failing."""
 
 
 @dataclass
@@ -56,6 +69,7 @@ class ReadReport:
     auto_replies: int = 0
     bounces: int = 0
     skipped: int = 0  # older than the watch, drafts, or handled before
+    waiting: int = 0  # quoting a kenmerk of an index being built: filed on a later run
     restarted: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # mailbox -> why (tried again next run)
 
@@ -153,6 +167,8 @@ class InboxReader:
                     _, since = self.state.get(mailbox)
                     self.state.save(mailbox, None, since or self.clock.now(), self.clock.now())
                     self.read_mailbox(mailbox, clients, inbox, report)
+            except MessagesWaiting as exc:  # not the mailbox's trouble: next run, uncounted
+                log.info("mailbox %s: %s", _masked(mailbox), exc)
             except (
                 Exception
             ) as exc:  # throttled, unknown user, consent withdrawn, storage: next run
@@ -211,7 +227,10 @@ class InboxReader:
             if troubled:
                 # the rest of the page is filed (and skipped as handled next time); the page
                 # is read again next run for the message that failed, until it is set aside
-                raise MessageFailed(f"{len(troubled)} message(s) not filed: {troubled[0]}")
+                waits = all(why.startswith(_WAITING) for why in troubled)
+                raise (MessagesWaiting if waits else MessageFailed)(
+                    f"{len(troubled)} message(s) not filed: {troubled[0]}"
+                )
             self.state.save(mailbox, page.next_link or page.delta_link, since, self.clock.now())
 
     def _one(self, mailbox: str, clients: Sequence[Client], inbox: GraphInbox,
@@ -238,7 +257,13 @@ class InboxReader:
                 self.seen.mark(mailbox, key, kind, [], self.clock.now())
                 return None
             notes = self._attachments(inbox, received) if received.has_attachments else []
-            targets = self.filing.file(received, kind, clients, notes)
+            waits = self.clock.now() - received.received_at < INDEX_WAIT
+            targets = self.filing.file(received, kind, clients, notes, wait_for_index=waits)
+        except IndexPending as exc:
+            # a build asked for on its queue, not this message's fault: not counted (ops28)
+            report.waiting += 1
+            self._forgive(mailbox, key)
+            return f"{_WAITING}: {exc}"
         except MessageGone:
             report.skipped += 1  # deleted or moved before we read it: nothing to file
             self._forgive(mailbox, key)

@@ -55,6 +55,7 @@ POISON_QUEUES = (
     "usage-month-poison",
     "console-jobs-poison",
     "rate-restatement-poison",
+    "match-index-build-poison",
 )
 
 

@@ -142,10 +142,11 @@ class _Choking(MailFiling):
         super().__init__(real.repos, real.mail, real.finder, real.messaging, real.clock)
 
     def file(self, received: ReceivedMail, kind: MailKind, clients: Sequence[Client],
-             attachments: Sequence[AttachmentNote]) -> list[str]:  # fmt: skip
+             attachments: Sequence[AttachmentNote], *, wait_for_index: bool = True,
+             ) -> list[str]:  # fmt: skip
         if received.subject == "Gif":
             raise ValueError("cannot file this one")
-        return super().file(received, kind, clients, attachments)
+        return super().file(received, kind, clients, attachments, wait_for_index=wait_for_index)
 
 
 def test_a_poison_message_is_set_aside_and_does_not_hold_back_the_others(setup: Setup):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.match_index_repo import (
     BUILDING,
@@ -20,7 +22,7 @@ from shared.adapters.tables.match_index_repo import (
 from shared.domain.inbound.matching import Evidence
 from shared.domain.inbound.text import split_reply
 from shared.ports.tables import Row, all_rows
-from shared.services.inbound.candidates import CandidateFinder
+from shared.services.inbound.candidates import CandidateFinder, IndexPending
 from tests.unit.api.conftest import invoice_row
 from tests.unit.services.test_statement_window import (
     reference,
@@ -134,14 +136,21 @@ def test_a_first_build_that_died_after_its_mark_is_built_again(world: Any) -> No
 
 def test_a_reply_quoting_a_kenmerk_finds_its_debtor_without_a_statement(world: Any) -> None:
     """The inbound mailbox looks a betalingskenmerk up in the index: a client no statement
-    met has it built then (before, every import wrote it)."""
+    met has it built then (before, every import wrote it), on its own queue since ops28."""
+    from shared.services.match_index_ready import BUILD_QUEUE
+    from shared.services.queue_jobs import build_match_index
+
     setup(world)
     cid = _client_id(world)
     kenmerk = reference(world, "F2")
     client = world.services.repos.clients.get(cid)[0]
     s = world.services
-    finder = CandidateFinder(s.repos, s.messaging.outbox, s.clock)
+    finder = CandidateFinder(s.repos, s.messaging.outbox, s.clock, s.queues)
     text = split_reply(f"Goedemiddag,\n\nIk heb {kenmerk} gisteren betaald.\n")
+    with pytest.raises(IndexPending):  # the build is asked for, not run here (ops28)
+        finder.hits([client], "iemand@example.nl", {}, text, "betaling")
+    for message in s.queues.take(BUILD_QUEUE):
+        build_match_index(s, message.body.encode())
     hits = finder.hits([client], "iemand@example.nl", {}, text, "betaling")
     assert [(h.debtor_number, h.evidence) for h in hits if h.evidence is Evidence.REFERENCE] == [
         ("D2", Evidence.REFERENCE)

@@ -44,11 +44,13 @@ def test_every_job_records_its_cause_and_poisons_onto_its_owners_list(world, mon
     for service, name in ((services.plans, "process"), (services.dunning, "run_client"),
                           (services.settlement_runs, "run_agency"),
                           (services.managed_invoices, "open_month"),
-                          (services.rate_restatement, "run")):  # fmt: skip
+                          (services.rate_restatement, "run"),
+                          (services.repos.invoices.match_index, "ensure_built")):  # fmt: skip
         monkeypatch.setattr(service, name, broken)
 
     from functions.dunning import run_dunning_client
     from functions.installments import process_installments
+    from functions.match_index import build_match_index
     from functions.metering import open_usage_month
     from functions.rates import restate_client_rates
     from functions.settlements import run_settlement_agency
@@ -73,6 +75,7 @@ def test_every_job_records_its_cause_and_poisons_onto_its_owners_list(world, mon
             },
         ),
     }
+    cases["match-index-build"] = (build_match_index, {"client_id": client_id})
     for queue, (function, job) in cases.items():
         body = json.dumps(job).encode()
         assert _five_times(function, body) == 5
