@@ -691,6 +691,13 @@ _TITLES = shapes(
                    f"ontving op factuur {m[3]} van zaak {_case(m[4])}{_debtor(m[4], m[5])} op {m[8]}-{m[7]}-{m[6]} "
                    f"is {_plain_eur_nl(m[9])} teruggedraaid en blijft {_plain_eur_nl(m[10])} staan: vorder "
                    f"{_plain_eur_nl(m[11])} weer, niet meer."),
+        # a receipt taken back on a disputed invoice: one item (law28, case_disputed_take_back.py)
+        (r"^The payment of EUR (\S+) that (.+) received itself on invoice (\S+) of case (\S+) \(debtor (\S+)\) on (\d{4})-(\d\d)-(\d\d) was taken back on (\d{4})-(\d\d)-(\d\d), and the invoice is (disputed again|still disputed): (.*)\. Do not collect it until (.+) ends the dispute; its principal open is now EUR (\S+)\.$",
+         lambda m: f"De betaling van {_plain_eur_nl(m[1])} die {m[2]} rechtstreeks ontving op factuur {m[3]} "
+                   f"van zaak {_case(m[4])}{_debtor(m[4], m[5])} op {m[8]}-{m[7]}-{m[6]} is teruggedraaid op "
+                   f"{m[11]}-{m[10]}-{m[9]}, en de factuur wordt {'weer' if m[12] == 'disputed again' else 'nog'} "
+                   f"betwist: {m[13]}. Int haar niet tot {m[14]} de betwisting beëindigt; de open hoofdsom "
+                   f"is nu {_plain_eur_nl(m[15])}."),
         (r"^Invoice (\S+) of case (\S+) \(debtor (\S+)\) is disputed: (.*)\. Stop collecting it until (.+) ends the dispute\.$",
          lambda m: f"Factuur {m[1]} van zaak {_case(m[2])}{_debtor(m[2], m[3])} wordt betwist: {m[4]}. "
                    f"Int haar niet verder tot {m[5]} de betwisting beëindigt."),
