@@ -35,13 +35,29 @@ def disputed_receipt_taken_back_told(
     """``payment`` (the client's own money, taken back) on ``invoice``, disputed as stored
     after the take-back: the agency is told once that the money was taken back and that it
     must not collect the invoice until the client ends the dispute."""
+    _told(cases, client, case, invoice, payment, reopened=False)
+
+
+def paid_case_reopened_disputed_told(
+    cases: CaseService, client: Client, case: Case, invoice: Invoice, payment: Payment
+) -> None:
+    """``payment`` (money Inning or the agency received) paid ``case`` in full and came
+    back; its take-back revived the dispute on ``invoice``: the case is open again, and
+    the agency is told so once, with the dispute, not "collect it again"."""
+    _told(cases, client, case, invoice, payment, reopened=True)
+
+
+def _told(
+    cases: CaseService, client: Client, case: Case, invoice: Invoice, payment: Payment,
+    *, reopened: bool,
+) -> None:  # fmt: skip
     number, day = invoice.number, payment.received_on
     parts = _parts(payment, number)
     back = sum(parts.values())
     back_on: date = payment.reversed_on or amsterdam_date(cases.clock.now())
     reason = (invoice.dispute_reason or "").strip()
     # the money had paid it in full: the take-back revived the dispute (Invoice.take_back_payment)
-    revived = invoice.paid + parts["principal"] >= invoice.amount
+    revived = reopened or invoice.paid + parts["principal"] >= invoice.amount
     if revived:
         state, state_nl = (
             f"the invoice is disputed again: {reason}",
@@ -54,19 +70,33 @@ def disputed_receipt_taken_back_told(
         state, state_nl = f"the invoice is still disputed: {reason}", f"wordt nog betwist: {reason}"
         kind, what = "case_invoice_lowered", f"taken-back-{_key(number, payment)}"
     name = case_name(case.client_id, case.debtor_number)
+    stop = (f"Do not collect it until {client.name} ends the dispute; its principal open is "
+            f"now EUR {format_cents(invoice.open_amount)}.")  # fmt: skip
+    stop_nl = (f"Int haar niet tot {client.name} de betwisting beëindigt. Open hoofdsom nu "
+               f"{format_eur_nl(invoice.open_amount)}.")  # fmt: skip
+    if reopened:
+        cases._tell_case_news(
+            client, case, invoice, kind, what,
+            f"Case {case.case_id} (debtor {case.debtor_number}) is open again: the payment of "
+            f"EUR {format_cents(back)} on invoice {number} received on {day.isoformat()} came "
+            f"back on {back_on.isoformat()}, and {state}. {stop}",
+            f"Zaak {name} weer open; factuur {number} betwist",
+            f"De betaling van {format_eur_nl(back)} op factuur {number} van debiteur "
+            f"{case.debtor_number} (ontvangen op {day:%d-%m-%Y}) is teruggeboekt op "
+            f"{back_on:%d-%m-%Y}: de zaak is niet meer betaald, en de factuur {state_nl}. {stop_nl}",
+            f"Case {case.case_id} open again: EUR {format_cents(back)} on invoice {number} "
+            "came back while disputed; the agency was told",
+        )  # fmt: skip
+        return
     cases._tell_case_news(
         client, case, invoice, kind, what,
         f"The payment of EUR {format_cents(back)} that {client.name} received itself on "
         f"invoice {number} of case {case.case_id} (debtor {case.debtor_number}) on "
-        f"{day.isoformat()} was taken back on {back_on.isoformat()}, and {state}. Do not "
-        f"collect it until {client.name} ends the dispute; its principal open is now "
-        f"EUR {format_cents(invoice.open_amount)}.",
+        f"{day.isoformat()} was taken back on {back_on.isoformat()}, and {state}. {stop}",
         f"Betaling op factuur {number} in zaak {name} teruggedraaid; factuur betwist",
         f"De betaling van {format_eur_nl(back)} die {client.name} rechtstreeks ontving op "
         f"factuur {number} van debiteur {case.debtor_number} (op {day:%d-%m-%Y}) is "
-        f"teruggedraaid op {back_on:%d-%m-%Y}, en de factuur {state_nl}. Int haar niet tot "
-        f"{client.name} de betwisting beëindigt. Open hoofdsom nu "
-        f"{format_eur_nl(invoice.open_amount)}.",
+        f"teruggedraaid op {back_on:%d-%m-%Y}, en de factuur {state_nl}. {stop_nl}",
         f"Invoice {number} of case {case.case_id}: EUR {format_cents(back)} received by the "
         "client taken back while disputed; the agency was told",
     )  # fmt: skip

@@ -535,6 +535,13 @@ class CaseService:
             for invoice in invoices if payment.received_by is not Receiver.CLIENT else ():
                 number = invoice.number
                 back = sum(_parts(payment, number).values())
+                if invoice.status is InvoiceStatus.DISPUTED:  # revived: not "collect" (law28)
+                    from shared.services.case_disputed_take_back import (
+                        paid_case_reopened_disputed_told,
+                    )
+
+                    paid_case_reopened_disputed_told(self, client, case, invoice, payment)
+                    continue
                 self._tell_case_news(
                     client, case, invoice, "case_invoice_lowered", f"reopened-{_key(number, payment)}",
                     f"Case {case.case_id} (debtor {case.debtor_number}) is open again: the payment "

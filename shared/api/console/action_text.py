@@ -712,6 +712,11 @@ _TITLES = shapes(
                    "vernieuw haar nu bij Justis (een besluit kan 13 weken duren) en leg daarna de nieuwe "
                    f"laatste dag vast met `{m[6]}`."),
         # a receipt taken back on a disputed invoice: one item (law28, case_disputed_take_back.py)
+        (r"^Case (\S+) \(debtor (\S+)\) is open again: the payment of EUR (\S+) on invoice (\S+) received on (\d{4})-(\d\d)-(\d\d) came back on (\d{4})-(\d\d)-(\d\d), and the invoice is disputed again: (.*)\. Do not collect it until (.+) ends the dispute; its principal open is now EUR (\S+)\.$",
+         lambda m: f"Zaak {_case(m[1])}{_debtor(m[1], m[2])} is weer open: de betaling van {_plain_eur_nl(m[3])} "
+                   f"op factuur {m[4]} ontvangen op {m[7]}-{m[6]}-{m[5]} is teruggeboekt op {m[10]}-{m[9]}-{m[8]}, "
+                   f"en de factuur wordt weer betwist: {m[11]}. Int haar niet tot {m[12]} de betwisting "
+                   f"beëindigt; de open hoofdsom is nu {_plain_eur_nl(m[13])}."),
         (r"^The payment of EUR (\S+) that (.+) received itself on invoice (\S+) of case (\S+) \(debtor (\S+)\) on (\d{4})-(\d\d)-(\d\d) was taken back on (\d{4})-(\d\d)-(\d\d), and the invoice is (disputed again|still disputed): (.*)\. Do not collect it until (.+) ends the dispute; its principal open is now EUR (\S+)\.$",
          lambda m: f"De betaling van {_plain_eur_nl(m[1])} die {m[2]} rechtstreeks ontving op factuur {m[3]} "
                    f"van zaak {_case(m[4])}{_debtor(m[4], m[5])} op {m[8]}-{m[7]}-{m[6]} is teruggedraaid op "

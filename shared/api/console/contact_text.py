@@ -117,6 +117,9 @@ _SUMMARIES = shapes(
         (r"^Invoice (.+?) of case (\S+): EUR (\d+\.\d\d) received by the client taken back; the agency was told$",
          lambda m: f"Factuur {m[1]} van zaak {case_name_of_id(m[2])}: {format_eur_nl(parse_amount(m[3]))} "
                    "door de opdrachtgever ontvangen teruggedraaid; het incassobureau is ingelicht"),
+        (r"^Case (\S+) open again: EUR (\d+\.\d\d) on invoice (.+?) came back while disputed; the agency was told$",
+         lambda m: f"Zaak {case_name_of_id(m[1])} weer open: {format_eur_nl(parse_amount(m[2]))} op factuur "
+                   f"{m[3]} teruggeboekt terwijl zij betwist is; het incassobureau is ingelicht"),
         (r"^Invoice (.+?) of case (\S+): EUR (\d+\.\d\d) received by the client taken back while disputed; the agency was told$",
          lambda m: f"Factuur {m[1]} van zaak {case_name_of_id(m[2])}: {format_eur_nl(parse_amount(m[3]))} "
                    "door de opdrachtgever ontvangen teruggedraaid terwijl zij betwist is; het incassobureau is ingelicht"),
