@@ -162,6 +162,43 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agency_withdrawn_costs(args: argparse.Namespace) -> int:
+    """Business cases withdrawn before disputes27 kept the costs of their hand-over: listed,
+    or one restored (shared/services/withdrawn_case_costs.py says why not all by themselves)."""
+    from shared.cli.app_settings import cli_services
+    from shared.services.withdrawn_case_costs import restore, withdrawn_without_costs
+
+    services = cli_services()
+    if services.repos.agencies.get(args.agency_id) is None:
+        raise ValueError(f"agency {args.agency_id} does not exist")
+    ledger = services.payments.ledger
+    if args.restore:
+        done = restore(services.repos, ledger, args.agency_id, args.restore, services.clock.now())
+        if args.json:
+            print(json.dumps({"case_id": args.restore, "restored": done}))
+        else:
+            print(f"{args.restore}: restored {', '.join(done)}" if done
+                  else f"{args.restore}: nothing to restore")  # fmt: skip
+        return 0
+    found = withdrawn_without_costs(services.repos, ledger, args.agency_id)
+    rows = [{"case_id": w.case_id, "client_id": w.client_id, "debtor_number": w.debtor_number,
+             "handed_over_on": w.handed_over_on.isoformat(),
+             "withdrawn_on": w.withdrawn_on.isoformat() if w.withdrawn_on else None,
+             "claims": [{"invoice_number": c.number, "owed_from": c.owed_from.isoformat(),
+                         "left": c.left} for c in w.claims]}
+            for w in found]  # fmt: skip
+    if args.json:
+        print(json.dumps({"cases": rows}))
+        return 0
+    for w in found:
+        for c in w.claims:
+            print(f"{w.case_id}  {w.debtor_number}  {c.number}  owed from {c.owed_from.isoformat()}"
+                  f"  {c.left or 'restorable'}")  # fmt: skip
+    if not found:
+        print("no withdrawn business case without the costs of its hand-over")
+    return 0
+
+
 def _changed(existing: Agency, args: argparse.Namespace) -> Agency:
     """The agency with what the command gives; what it does not give stays."""
     return replace(
@@ -228,3 +265,12 @@ def register(sub: Any) -> None:
     )
     update.add_argument("--json", action="store_true")
     update.set_defaults(handler=cmd_agency_update)
+    withdrawn = actions.add_parser(
+        "withdrawn-costs",
+        help="list business cases withdrawn before the costs of their hand-over were kept "
+        "(disputes27), or restore one (--restore CASE: a person's decision)",
+    )
+    withdrawn.add_argument("agency_id")
+    withdrawn.add_argument("--restore", metavar="CASE", help="restore this case's open claims")
+    withdrawn.add_argument("--json", action="store_true")
+    withdrawn.set_defaults(handler=cmd_agency_withdrawn_costs)
