@@ -10,13 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from shared.domain.records import PaymentSource
+from tests.unit.dunning.test_case_told_disputed_receipt_taken_back import _news
 from tests.unit.dunning.test_case_withdrawal_by_client import handed_over
 from tests.unit.dunning.test_daily_run import engine  # noqa: F401
-
-
-def _news(world: Any) -> dict[str, dict[str, Any]]:
-    items = world.agency_a.call("GET", "/v1/actions").body["items"]
-    return {i["action_id"]: i for i in items if i["kind"].startswith("case_invoice")}
 
 
 def test_a_case_reopened_over_a_revived_dispute_is_told_once(engine: Any) -> None:  # noqa: F811
