@@ -1,6 +1,8 @@
 """Every morning, on the dunning schedule: does the table of days equated with holidays (the
 Algemene termijnenwet's decrees) still reach a quarter ahead? If not, every agency gets an
-action item (once per table end) and the log a warning."""
+action item (once per table end) and the log a warning. The same morning's look at the
+calendar reminds an agency whose Wki registration ends within a quarter or has ended (law28:
+shared/services/wki_registration_watch.py)."""
 
 from __future__ import annotations
 
@@ -14,4 +16,6 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 def check_holiday_table(timer: func.TimerRequest, context: func.Context) -> None:
     from shared import bootstrap
 
-    bootstrap.services().holiday_table.check()
+    services = bootstrap.services()
+    services.holiday_table.check()
+    services.wki_registration.check()

@@ -12,6 +12,7 @@ import argparse
 import json
 import re
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from shared.domain.access import Scope
@@ -32,6 +33,8 @@ def _refuse_bad_contact(args: argparse.Namespace) -> None:
         args.vat_number = vat_number(args.vat_number)
     if args.wki_register is not None:
         args.wki_register = wki_register_number(args.wki_register)
+    if args.wki_registered_until is not None:
+        args.wki_registered_until = registered_until(args.wki_registered_until)
     if args.address is not None:
         args.address = " ".join(args.address.split())
         if not args.address or len(args.address) > 200:
@@ -64,6 +67,17 @@ def wki_register_number(text: str) -> str:
     return number
 
 
+def registered_until(text: str) -> date:
+    """The last day of the agency's registration year as Justis's decision gives it."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"--wki-registered-until: not a date (YYYY-MM-DD, the last day the registration "
+            f"is valid): {text}"
+        ) from None
+
+
 def cmd_agency_create(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
     from shared.services.dunning_starter import seed_agency_defaults
@@ -77,7 +91,7 @@ def cmd_agency_create(args: argparse.Namespace) -> int:
             f"its details with `inning agency update {args.agency_id}`"
         )
     agency = Agency(args.agency_id, args.name, args.iban, args.email, args.vat_number, args.address,
-                    args.wki_register)  # fmt: skip
+                    args.wki_register, args.wki_registered_until)  # fmt: skip
     if existing is not None:
         # another key for an agency that works: what is not given stays as it is
         agency = _changed(existing, args)
@@ -105,11 +119,12 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
     from shared.services.dunning_starter import seed_agency_defaults
 
-    given = (args.name, args.iban, args.email, args.vat_number, args.address, args.wki_register)
+    given = (args.name, args.iban, args.email, args.vat_number, args.address, args.wki_register,
+             args.wki_registered_until)  # fmt: skip
     if all(g is None for g in given) and not args.dunning_starter:
         raise ValueError(
             "nothing to change: give --name, --iban, --email, --vat-number, --address, "
-            "--wki-register or --dunning-starter"
+            "--wki-register, --wki-registered-until or --dunning-starter"
         )
     _refuse_bad_contact(args)
     services = cli_services()
@@ -136,12 +151,51 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
     }
     if saved.wki_register_number:  # only when recorded: the output before it stays as it was
         shown["wki_register_number"] = saved.wki_register_number
+    if saved.wki_registered_until:  # the same: only when recorded (law28)
+        shown["wki_registered_until"] = saved.wki_registered_until.isoformat()
     if args.dunning_starter:
         shown["dunning_starter"] = "added" if seeded else "kept (the agency has defaults)"
     if args.json:
         print(json.dumps(shown))
     else:
         print("  ".join(f"{k} {v or '-'}" for k, v in shown.items()))
+    return 0
+
+
+def cmd_agency_withdrawn_costs(args: argparse.Namespace) -> int:
+    """Business cases withdrawn before disputes27 kept the costs of their hand-over: listed,
+    or one restored (shared/services/withdrawn_case_costs.py says why not all by themselves)."""
+    from shared.cli.app_settings import cli_services
+    from shared.services.withdrawn_case_costs import restore, withdrawn_without_costs
+
+    services = cli_services()
+    if services.repos.agencies.get(args.agency_id) is None:
+        raise ValueError(f"agency {args.agency_id} does not exist")
+    ledger = services.payments.ledger
+    if args.restore:
+        done = restore(services.repos, ledger, args.agency_id, args.restore, services.clock.now())
+        if args.json:
+            print(json.dumps({"case_id": args.restore, "restored": done}))
+        else:
+            print(f"{args.restore}: restored {', '.join(done)}" if done
+                  else f"{args.restore}: nothing to restore")  # fmt: skip
+        return 0
+    found = withdrawn_without_costs(services.repos, ledger, args.agency_id)
+    rows = [{"case_id": w.case_id, "client_id": w.client_id, "debtor_number": w.debtor_number,
+             "handed_over_on": w.handed_over_on.isoformat(),
+             "withdrawn_on": w.withdrawn_on.isoformat() if w.withdrawn_on else None,
+             "claims": [{"invoice_number": c.number, "owed_from": c.owed_from.isoformat(),
+                         "left": c.left} for c in w.claims]}
+            for w in found]  # fmt: skip
+    if args.json:
+        print(json.dumps({"cases": rows}))
+        return 0
+    for w in found:
+        for c in w.claims:
+            print(f"{w.case_id}  {w.debtor_number}  {c.number}  owed from {c.owed_from.isoformat()}"
+                  f"  {c.left or 'restorable'}")  # fmt: skip
+    if not found:
+        print("no withdrawn business case without the costs of its hand-over")
     return 0
 
 
@@ -155,6 +209,7 @@ def _changed(existing: Agency, args: argparse.Namespace) -> Agency:
         vat_number=args.vat_number or existing.vat_number,
         postal_address=args.address or existing.postal_address,
         wki_register_number=args.wki_register or existing.wki_register_number,
+        wki_registered_until=args.wki_registered_until or existing.wki_registered_until,
     )
 
 
@@ -172,6 +227,12 @@ def _invoice_details(parser: Any) -> None:
         help="the agency's number in the register incassodienstverlening (art. 2 Wki, Justis): "
         "the new case's page tells the agency to name it in its first letter, and warns when "
         "it is not recorded",
+    )
+    parser.add_argument(
+        "--wki-registered-until",
+        metavar="YYYY-MM-DD",
+        help="the last day the registration is valid (Justis registers for a year, renewed "
+        "yearly): the agency gets an item a quarter before and when it has passed",
     )
 
 
@@ -204,3 +265,12 @@ def register(sub: Any) -> None:
     )
     update.add_argument("--json", action="store_true")
     update.set_defaults(handler=cmd_agency_update)
+    withdrawn = actions.add_parser(
+        "withdrawn-costs",
+        help="list business cases withdrawn before the costs of their hand-over were kept "
+        "(disputes27), or restore one (--restore CASE: a person's decision)",
+    )
+    withdrawn.add_argument("agency_id")
+    withdrawn.add_argument("--restore", metavar="CASE", help="restore this case's open claims")
+    withdrawn.add_argument("--json", action="store_true")
+    withdrawn.set_defaults(handler=cmd_agency_withdrawn_costs)

@@ -42,6 +42,11 @@ class Agency:
     # warns. Inning cannot tell an unregistered agency from one that did not record its number,
     # so it refuses nothing for want of it
     wki_register_number: str | None = None
+    # the last day of the registration's year: Justis registers for one year, renewed yearly
+    # (justis.nl FAQ "Hoelang is een registratie geldig volgens de Wki?"); the daily calendar
+    # watch reminds the agency a quarter before and says when it passed (law28). None: not
+    # recorded (rows before law28), then the watch asks for it once
+    wki_registered_until: date | None = None
 
 
 @dataclass(frozen=True)

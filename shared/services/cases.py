@@ -485,10 +485,15 @@ class CaseService:
         dossier) that it was paid. Told once per payment and invoice; a re-dated receipt is
         then told again as received on its new day, so the agency's sum stays right.
         Whoever received it, a case it had paid in full is reopened (:meth:`_paid_case_reopened`)."""
+        from shared.services.case_disputed_take_back import disputed_receipt_taken_back_told
+
         self._paid_case_reopened(client, payment)
         for case, invoice in self.cases_of_receipt(client, payment):
             number, day = invoice.number, payment.received_on
             back = sum(_parts(payment, number).values())
+            if invoice.status is InvoiceStatus.DISPUTED:  # not "collect it again" (law28)
+                disputed_receipt_taken_back_told(self, client, case, invoice, payment)
+                continue
             self._tell_case_news(
                 client, case, invoice, "case_invoice_lowered",
                 f"taken-back-{_key(number, payment)}",
@@ -530,6 +535,13 @@ class CaseService:
             for invoice in invoices if payment.received_by is not Receiver.CLIENT else ():
                 number = invoice.number
                 back = sum(_parts(payment, number).values())
+                if invoice.status is InvoiceStatus.DISPUTED:  # revived: not "collect" (law28)
+                    from shared.services.case_disputed_take_back import (
+                        paid_case_reopened_disputed_told,
+                    )
+
+                    paid_case_reopened_disputed_told(self, client, case, invoice, payment)
+                    continue
                 self._tell_case_news(
                     client, case, invoice, "case_invoice_lowered", f"reopened-{_key(number, payment)}",
                     f"Case {case.case_id} (debtor {case.debtor_number}) is open again: the payment "
@@ -593,9 +605,7 @@ class CaseService:
         case, name = found[0], case_name(found[0].client_id, found[0].debtor_number)
         disputes, ends = self._dispute_news(case, number)
         if reason is not None:
-            # ``again``: a dispute revived by a take-back, after no end (the payment ended
-            # it, told as money received): its own news, once (takeback27)
-            key = _digest(f"{number}|dispute|{ends}|{reason}" + (f"|{again}" if again else ""))
+            key = self.dispute_key(number, reason, ends, again)
             self._tell_case_news(
                 client, case, invoice, "case_invoice_disputed", f"disputed-{key}",
                 f"Invoice {number} of case {case.case_id} (debtor {case.debtor_number}) is "
@@ -620,6 +630,14 @@ class CaseService:
             f"{case.debtor_number} beëindigd: u mag haar weer innen.",
             f"Dispute on invoice {number} of case {case.case_id} ended; the agency was told",
         )  # fmt: skip
+
+    @staticmethod
+    def dispute_key(number: str, reason: str, ends: int, again: str = "") -> str:
+        """The key of a dispute's news: the raise after ``ends`` ends told, in its words.
+        ``again``: a dispute revived by a take-back, after no end (the payment ended it, told
+        as money received): its own news, once (takeback27); the client's receipt taken back
+        tells it first under this key, in words that say both (law28)."""
+        return _digest(f"{number}|dispute|{ends}|{reason}" + (f"|{again}" if again else ""))
 
     def _dispute_news(self, case: Case, number: str) -> tuple[int, int]:
         """How many disputes on invoice ``number`` of ``case`` the agency was told of, and how

@@ -87,6 +87,7 @@ if TYPE_CHECKING:
     from shared.services.statements import StatementService
     from shared.services.timeline_authors import TimelineAuthors
     from shared.services.usage import UsageService
+    from shared.services.wki_registration_watch import WkiRegistrationWatch
 
 
 class Services:
@@ -996,6 +997,12 @@ class Services:
         from shared.services.calendar_watch import HolidayTableWatch
 
         return HolidayTableWatch(self.repos, self.clock)
+
+    @cached_property
+    def wki_registration(self) -> WkiRegistrationWatch:
+        from shared.services.wki_registration_watch import WkiRegistrationWatch
+
+        return WkiRegistrationWatch(self.repos, self.clock)
 
     @cached_property
     def mollie_retention(self) -> MollieCredentialRetention:

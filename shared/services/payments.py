@@ -319,20 +319,26 @@ class PaymentService:
             self.repos.payments.days.repair(payment)  # as in book: a crash may have left it out
             self._tell(client, numbers)  # as in book: a redelivery tells the listeners again
             back_on = payment.reversed_on or on or amsterdam_date(self.clock.now())
+            # a crash may have cut it off; the receipt's take-back before what it revives:
+            # a disputed invoice's agency hears both in one item (law28, cases.py)
+            self._tell_returned(client, payment, reason, replaced_by, back_on)
             self._tell_taken_back(client, numbers, back_on)
-            # a crash may have cut it off
-            self._tell_returned(client, payment, reason, replaced_by)
             return payment
         self._tell(client, [a.invoice_number for a in payment.allocations])
         assert reversed_.reversed_on is not None  # set just above
+        self._tell_returned(client, payment, reason, replaced_by, reversed_.reversed_on)
         self._tell_taken_back(
             client, [a.invoice_number for a in payment.allocations], reversed_.reversed_on
         )
-        self._tell_returned(client, payment, reason, replaced_by)
         return reversed_
 
     def _tell_returned(
-        self, client: Client, payment: Payment, reason: str, replaced_by: Replacement | None
+        self,
+        client: Client,
+        payment: Payment,
+        reason: str,
+        replaced_by: Replacement | None,
+        back_on: date,
     ) -> None:
         # a booking undone (UNDONE) was never told as received: nothing to take back
         if reason == UNDONE:
@@ -341,7 +347,8 @@ class PaymentService:
             if self.corrected_listener is not None:
                 self.corrected_listener(client, payment, replaced_by)
         elif self.taken_back_listener is not None:
-            self.taken_back_listener(client, payment)
+            # as stored: the day it came back keys what a revived dispute is told under
+            self.taken_back_listener(client, replace(payment, reversed=True, reversed_on=back_on))
 
     def _tell_taken_back(self, client: Client, invoice_numbers: list[str], on: date) -> None:
         if self.reversed_listener is not None:

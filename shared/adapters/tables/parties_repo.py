@@ -44,6 +44,7 @@ class AgencyRepository:
             row.data.get("VatNumber"),
             row.data.get("PostalAddress"),
             row.data.get("WkiRegisterNumber"),  # rows before wki27 have none: not recorded
+            get_date(row.data.get("WkiRegisteredUntil")),  # rows before law28: not recorded
         )
 
     def save(self, agency: Agency) -> None:
@@ -59,6 +60,7 @@ class AgencyRepository:
                     "VatNumber": agency.vat_number,
                     "PostalAddress": agency.postal_address,
                     "WkiRegisterNumber": agency.wki_register_number,
+                    "WkiRegisteredUntil": put_date(agency.wki_registered_until),
                 },
             ),
         )

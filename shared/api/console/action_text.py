@@ -110,6 +110,13 @@ KINDS: dict[str, tuple[str, str]] = {
     "settlement_claim_back": ("Terugvorderen van opdrachtgever", "Claim back from client"),
     "statutory_rates_stale": ("Rentetabel verouderd", "Interest table stale"),
     "holiday_table_ending": ("Feestdagentabel loopt af", "Holiday table ending"),
+    # the agency's yearly Wki registration (shared/services/wki_registration_watch.py)
+    "wki_registration_ending": ("Wki-registratie verloopt", "Wki registration ending"),
+    "wki_registration_ended": ("Wki-registratie verlopen", "Wki registration ended"),
+    "wki_registration_until_missing": (
+        "Einddatum Wki-registratie ontbreekt",
+        "Wki registration end not recorded",
+    ),
     "inbound_mail_unreadable": ("E-mail niet gelezen", "E-mail unreadable"),
     "inbound_mailbox_unreadable": ("Mailbox niet leesbaar", "Mailbox unreadable"),
     "inbound_mailbox_shared": ("Mailbox gedeeld", "Mailbox shared"),
@@ -691,6 +698,31 @@ _TITLES = shapes(
                    f"ontving op factuur {m[3]} van zaak {_case(m[4])}{_debtor(m[4], m[5])} op {m[8]}-{m[7]}-{m[6]} "
                    f"is {_plain_eur_nl(m[9])} teruggedraaid en blijft {_plain_eur_nl(m[10])} staan: vorder "
                    f"{_plain_eur_nl(m[11])} weer, niet meer."),
+        # the agency's yearly Wki registration (law28, shared/services/wki_registration_watch.py)
+        (r"^Wki registration (.+?): the day it ends is not recorded\. Justis registers for one year, renewed yearly; record its last day with `(.+)` to be reminded in time\.$",
+         lambda m: f"Wki-registratie {m[1]}: de einddatum staat niet in Inning. Justis schrijft in voor "
+                   f"één jaar, elk jaar te vernieuwen; leg de laatste dag vast met `{m[2]}` om op tijd "
+                   "herinnerd te worden."),
+        (r"^Wki registration (.+?) was valid until (\d{4})-(\d\d)-(\d\d): without a renewed registration you may not collect from consumers \(art\. 2 Wki\)\. Check Justis's register and record the new last day with `(.+)`\.$",
+         lambda m: f"Wki-registratie {m[1]} was geldig tot en met {m[4]}-{m[3]}-{m[2]}: zonder vernieuwde "
+                   "registratie mag u niet bij consumenten innen (art. 2 Wki). Kijk in het register van "
+                   f"Justis en leg de nieuwe laatste dag vast met `{m[5]}`."),
+        (r"^Wki registration (.+?) is valid until (\d{4})-(\d\d)-(\d\d) \((\d+) days\): renew it with Justis now \(a decision can take 13 weeks\), then record the new last day with `(.+)`\.$",
+         lambda m: f"Wki-registratie {m[1]} is geldig tot en met {m[4]}-{m[3]}-{m[2]} (nog {m[5]} dagen): "
+                   "vernieuw haar nu bij Justis (een besluit kan 13 weken duren) en leg daarna de nieuwe "
+                   f"laatste dag vast met `{m[6]}`."),
+        # a receipt taken back on a disputed invoice: one item (law28, case_disputed_take_back.py)
+        (r"^Case (\S+) \(debtor (\S+)\) is open again: the payment of EUR (\S+) on invoice (\S+) received on (\d{4})-(\d\d)-(\d\d) came back on (\d{4})-(\d\d)-(\d\d), and the invoice is disputed again: (.*)\. Do not collect it until (.+) ends the dispute; its principal open is now EUR (\S+)\.$",
+         lambda m: f"Zaak {_case(m[1])}{_debtor(m[1], m[2])} is weer open: de betaling van {_plain_eur_nl(m[3])} "
+                   f"op factuur {m[4]} ontvangen op {m[7]}-{m[6]}-{m[5]} is teruggeboekt op {m[10]}-{m[9]}-{m[8]}, "
+                   f"en de factuur wordt weer betwist: {m[11]}. Int haar niet tot {m[12]} de betwisting "
+                   f"beëindigt; de open hoofdsom is nu {_plain_eur_nl(m[13])}."),
+        (r"^The payment of EUR (\S+) that (.+) received itself on invoice (\S+) of case (\S+) \(debtor (\S+)\) on (\d{4})-(\d\d)-(\d\d) was taken back on (\d{4})-(\d\d)-(\d\d), and the invoice is (disputed again|still disputed): (.*)\. Do not collect it until (.+) ends the dispute; its principal open is now EUR (\S+)\.$",
+         lambda m: f"De betaling van {_plain_eur_nl(m[1])} die {m[2]} rechtstreeks ontving op factuur {m[3]} "
+                   f"van zaak {_case(m[4])}{_debtor(m[4], m[5])} op {m[8]}-{m[7]}-{m[6]} is teruggedraaid op "
+                   f"{m[11]}-{m[10]}-{m[9]}, en de factuur wordt {'weer' if m[12] == 'disputed again' else 'nog'} "
+                   f"betwist: {m[13]}. Int haar niet tot {m[14]} de betwisting beëindigt; de open hoofdsom "
+                   f"is nu {_plain_eur_nl(m[15])}."),
         (r"^Invoice (\S+) of case (\S+) \(debtor (\S+)\) is disputed: (.*)\. Stop collecting it until (.+) ends the dispute\.$",
          lambda m: f"Factuur {m[1]} van zaak {_case(m[2])}{_debtor(m[2], m[3])} wordt betwist: {m[4]}. "
                    f"Int haar niet verder tot {m[5]} de betwisting beëindigt."),

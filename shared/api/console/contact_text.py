@@ -117,6 +117,16 @@ _SUMMARIES = shapes(
         (r"^Invoice (.+?) of case (\S+): EUR (\d+\.\d\d) received by the client taken back; the agency was told$",
          lambda m: f"Factuur {m[1]} van zaak {case_name_of_id(m[2])}: {format_eur_nl(parse_amount(m[3]))} "
                    "door de opdrachtgever ontvangen teruggedraaid; het incassobureau is ingelicht"),
+        # a withdrawn business case's costs restored by a person (law28, withdrawn_case_costs.py)
+        (r"^Collection costs of the hand-over restored on (.+): owed from (\d{4})-(\d\d)-(\d\d) \(case (\S+), withdrawn before it kept them\)$",
+         lambda m: f"Incassokosten van de overdracht hersteld op {m[1]}: verschuldigd vanaf "
+                   f"{m[4]}-{m[3]}-{m[2]} (zaak {case_name_of_id(m[5])}, ingetrokken voordat die bleven staan)"),
+        (r"^Case (\S+) open again: EUR (\d+\.\d\d) on invoice (.+?) came back while disputed; the agency was told$",
+         lambda m: f"Zaak {case_name_of_id(m[1])} weer open: {format_eur_nl(parse_amount(m[2]))} op factuur "
+                   f"{m[3]} teruggeboekt terwijl zij betwist is; het incassobureau is ingelicht"),
+        (r"^Invoice (.+?) of case (\S+): EUR (\d+\.\d\d) received by the client taken back while disputed; the agency was told$",
+         lambda m: f"Factuur {m[1]} van zaak {case_name_of_id(m[2])}: {format_eur_nl(parse_amount(m[3]))} "
+                   "door de opdrachtgever ontvangen teruggedraaid terwijl zij betwist is; het incassobureau is ingelicht"),
         (r"^Invoice (.+?) of case (\S+): EUR (\d+\.\d\d) of EUR (\d+\.\d\d) received by the client taken back; the agency was told$",
          lambda m: f"Factuur {m[1]} van zaak {case_name_of_id(m[2])}: {format_eur_nl(parse_amount(m[3]))} van "
                    f"{format_eur_nl(parse_amount(m[4]))} door de opdrachtgever ontvangen teruggedraaid; "

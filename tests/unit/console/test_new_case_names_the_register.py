@@ -46,7 +46,7 @@ def test_the_cli_checks_and_keeps_the_number(world) -> None:  # type: ignore[no-
         wki_register_number("<script>")
     agency = world.services.repos.agencies.get("agency-a")
     given = argparse.Namespace(name=None, iban=None, email=None, vat_number=None, address=None,
-                               wki_register="IDV-1")  # fmt: skip
+                               wki_register="IDV-1", wki_registered_until=None)  # fmt: skip
     changed = _changed(agency, given)
     assert changed.wki_register_number == "IDV-1"
     # an update of something else keeps it
@@ -63,7 +63,7 @@ def test_agency_update_records_it_and_says_so(world, capsys, monkeypatch) -> Non
     monkeypatch.setattr(app_settings, "cli_services", lambda: world.services)
     args = argparse.Namespace(agency_id="agency-a", name=None, iban=None, email=None,
                               vat_number=None, address=None, wki_register=" IDV-7 ",
-                              dunning_starter=False, json=True)  # fmt: skip
+                              wki_registered_until=None, dunning_starter=False, json=True)  # fmt: skip
     assert cmd_agency_update(args) == 0
     assert json.loads(capsys.readouterr().out)["wki_register_number"] == "IDV-7"
     assert world.services.repos.agencies.get("agency-a").wki_register_number == "IDV-7"
