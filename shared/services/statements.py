@@ -78,6 +78,7 @@ from shared.domain.statements.model import (
     Twin,
     Where,
     balances_before,
+    former_identities,
     implied_closing,
     line_identities,
     line_reference,
@@ -487,7 +488,7 @@ class StatementService:
         self._report_warnings(statement, owner, scope, name, report)
         lookups = self._lookups(clients, pooled=owner.client_id is None, plans=plans)
         settings = self._settings(clients, pooled=owner.client_id is None)
-        lines = list(zip(statement.lines, line_identities(statement), strict=True))
+        lines = list(zip(statement.lines, self._identities(statement), strict=True))
         written = source.client_written
         as_read = partial(_as_read, upload_day=self._upload_day(source))
         # where each line sits (statement and index, the balance before it): an identical
@@ -582,6 +583,17 @@ class StatementService:
                 return "marked", closing
         self.repos.banking.write_marks(marks)
         return "booked", closing
+
+    def _identities(self, statement: Statement) -> list[str]:
+        """Each line's identity (:func:`line_identities`); a line banks27 re-dated that was
+        stored under the identity of its former day (booked, or half-way, before that deploy)
+        keeps that one: under the new one it would be booked again (review27 F4). One read per
+        such line only (a return back-valued weeks before New Year), none for the others."""
+        ids = line_identities(statement)
+        for n, old in enumerate(former_identities(statement)):
+            if old is not None and self.repos.banking.line(statement.account, old) is not None:
+                ids[n] = old
+        return ids
 
     def _claim(
         self,
@@ -1533,7 +1545,7 @@ class StatementService:
         if owner.client_id is None:
             return
         dated: list[str] = []
-        for line, line_id in zip(statement.lines, line_identities(statement), strict=True):
+        for line, line_id in zip(statement.lines, self._identities(statement), strict=True):
             if line.amount <= 0 or line.is_return or line.booking_date >= day:
                 continue
             payment = self.repos.payments.get(owner.client_id, "bank-" + line_id)
