@@ -176,6 +176,11 @@ class Services:
             lambda client, numbers: self.debtor_standing.money_booked(client, numbers)
         )
         payments.written_listener = self._booked_on_invoices
+        # money a credit or restatement moved onto an invoice that paid it: billed this month
+        # when the month is not opened yet, as at a booking (failure26 F5)
+        payments.ledger.closed_listener = lambda client, numbers: self.managed_invoices.closed_now(
+            client.client_id, numbers
+        )
         payments.taken_back_listener = lambda client, payment: (
             self.dunning.cases.receipt_taken_back_told(client, payment)
         )
@@ -341,9 +346,10 @@ class Services:
 
     @cached_property
     def invoice_status(self) -> InvoiceStatusService:
-        from shared.services.invoice_status import InvoiceStatusService
+        from shared.services.usage_closures import MeteredInvoiceStatus
 
-        service = InvoiceStatusService(self.repos, self.clock, self.ledger)
+        # it notes an invoice's status before a credit or withdrawal for the usage meter
+        service = MeteredInvoiceStatus(self.repos, self.clock, self.ledger)
         # a credited or withdrawn invoice's plan and agency case follow at once
         service.plan_listener = lambda client, numbers: self._status_changed(client, numbers)
         service.case_listener = lambda client, invoice, why, author: (
@@ -364,8 +370,11 @@ class Services:
     def _status_changed(self, client: Client, numbers: list[str]) -> None:
         """Invoices credited or withdrawn: their plan follows, and the usage meter bills them
         in this month when it was not opened yet (failure26 F5)."""
+        from shared.services.usage_closures import left_management
+
         self.plans.basis_changed(client, numbers)
-        self.managed_invoices.closed_now(client.client_id, numbers)
+        # only those open a moment ago: one closed in an earlier month was billed there
+        self.managed_invoices.closed_now(client.client_id, left_management(numbers))
 
     @cached_property
     def online_payments(self) -> OnlinePaymentService:

@@ -78,6 +78,7 @@ from shared.domain.statements.model import (
     Twin,
     Where,
     balances_before,
+    former_identities,
     implied_closing,
     line_identities,
     line_reference,
@@ -209,6 +210,16 @@ DATED = (
     "word on the day a debtor paid. Check the days with the bank's statement"
 )
 UPLOADED_REASON = "a line of a file the client uploaded, not of the bank's delivery"
+# a credit the same in every field as an earlier line of the account's day (its identity's
+# next occurrence): not booked by itself, it is a second payment or the bank's double, which
+# only the account tells; a plain "check payment" hid that confirming it books an overpayment
+# where the first paid the invoice (newcomer27 F10)
+DOUBLE = (
+    "the same in every field as an earlier line of that day (payer, amount, text, reference, the "
+    "bank's reference): the debtor paid twice, or the bank booked one transfer twice; check the "
+    "account: confirming books a second payment (an overpayment where the invoice is paid), "
+    "a double of the bank is to be dismissed"
+)
 # a line's status: a return in a file the client wrote, left for the bank's word (its own
 # delivery of that very line is read again, not taken for a line read before)
 HELD = "held"
@@ -487,7 +498,7 @@ class StatementService:
         self._report_warnings(statement, owner, scope, name, report)
         lookups = self._lookups(clients, pooled=owner.client_id is None, plans=plans)
         settings = self._settings(clients, pooled=owner.client_id is None)
-        lines = list(zip(statement.lines, line_identities(statement), strict=True))
+        lines = list(zip(statement.lines, self._identities(statement), strict=True))
         written = source.client_written
         as_read = partial(_as_read, upload_day=self._upload_day(source))
         # where each line sits (statement and index, the balance before it): an identical
@@ -582,6 +593,17 @@ class StatementService:
                 return "marked", closing
         self.repos.banking.write_marks(marks)
         return "booked", closing
+
+    def _identities(self, statement: Statement) -> list[str]:
+        """Each line's identity (:func:`line_identities`); a line banks27 re-dated that was
+        stored under the identity of its former day (booked, or half-way, before that deploy)
+        keeps that one: under the new one it would be booked again (review27 F4). One read per
+        such line only (a return back-valued weeks before New Year), none for the others."""
+        ids = line_identities(statement)
+        for n, old in enumerate(former_identities(statement)):
+            if old is not None and self.repos.banking.line(statement.account, old) is not None:
+                ids[n] = old
+        return ids
 
     def _claim(
         self,
@@ -1114,6 +1136,12 @@ class StatementService:
             return CLIENT_MONEY, f"Client's money on the agency's account: {format_eur_nl(line.amount)}", detail  # fmt: skip
         kind = "payment_suggestion" if result.suggested else "unmatched_credit"
         title = f"{'Check' if result.suggested else 'Unmatched'} payment of {format_eur_nl(line.amount)}"
+        first = _double_of(line_id)
+        if first is not None and line.is_credit and TWIN_UNKNOWN not in result.reasons:
+            detail["double_of"] = first
+            uploaded = [UPLOADED_REASON] if written else []
+            detail["reasons"] = [*result.reasons, *uploaded, DOUBLE]
+            title = f"Possible double payment of {format_eur_nl(line.amount)}"
         return kind, title, detail
 
     def _book(
@@ -1533,7 +1561,7 @@ class StatementService:
         if owner.client_id is None:
             return
         dated: list[str] = []
-        for line, line_id in zip(statement.lines, line_identities(statement), strict=True):
+        for line, line_id in zip(statement.lines, self._identities(statement), strict=True):
             if line.amount <= 0 or line.is_return or line.booking_date >= day:
                 continue
             payment = self.repos.payments.get(owner.client_id, "bank-" + line_id)
@@ -1925,6 +1953,13 @@ def _statement_key(statement: Statement) -> str:
     before its mark makes its delivery run again (or the same statement comes in another
     file)."""
     return hashlib.sha256(f"{statement.account}\0{statement.identity()}".encode()).hexdigest()[:40]
+
+
+def _double_of(line_id: str) -> str | None:
+    """The identity of the line this one is the same as in every field (the occurrence before
+    it, :func:`line_identities`), None for a line's first occurrence."""
+    base, _, n = line_id.rpartition("-")
+    return f"{base}-{int(n) - 1}" if base and n.isdigit() and int(n) > 1 else None
 
 
 def _as_read(line: StatementLine, upload_day: date | None) -> StatementLine:

@@ -181,6 +181,7 @@ DETAILS: dict[str, tuple[str, str]] = {
     "account": ("Rekening", "Account"),
     "statement": ("Afschrift", "Statement"),
     "line_id": ("Regel", "Line"),
+    "double_of": ("Zelfde als regel", "Same as line"),
     # a claim released when finished later (shared/services/claimed_lines.py NOT_BOOKED_ON)
     "not_booked_on": (
         "Niet geboekt op (gecrediteerd of ingetrokken): kies de factuur die het betaalt",
@@ -551,6 +552,8 @@ _TITLES = shapes(
                    "termijnen worden niet meer geïncasseerd of herinnerd, wat betaald is blijft "
                    "geboekt"),
         (r"^Check payment of (.+)$", lambda m: f"Controleer betaling van {m[1]}"),
+        # banks28: a credit the same in every field as an earlier line of the day
+        (r"^Possible double payment of (.+)$", lambda m: f"Mogelijk dubbele betaling van {m[1]}"),
         (r"^Client's money on the agency's account: (.+)$",
          lambda m: f"Geld van de opdrachtgever op de rekening van het bureau: {m[1]}"),
         (r"^Dispute on invoice (.+)$", lambda m: f"Betwisting van factuur {m[1]}"),
@@ -919,6 +922,15 @@ _REASONS = shapes(
          lambda m: "lijkt gelijk aan een eerder gelezen regel; het kan een tweede overboeking zijn "
                    "of die regel opnieuw gestuurd: controleer de rekening en boek het als het nieuw "
                    "is"),
+        (r"^the same in every field as an earlier line of that day \(payer, amount, text, reference, "
+         r"the bank's reference\): the debtor paid twice, or the bank booked one transfer twice; "
+         r"check the account: confirming books a second payment \(an overpayment where the "
+         r"invoice is paid\), a double of the bank is to be dismissed$",
+         lambda m: "in alles gelijk aan een eerdere regel van die dag (betaler, bedrag, omschrijving, "
+                   "kenmerk, referentie van de bank): de debiteur betaalde twee keer, of de bank "
+                   "boekte één overboeking twee keer; controleer de rekening: bevestigen boekt een "
+                   "tweede betaling (een te veel betaald bedrag als de factuur betaald is), een "
+                   "dubbele boeking van de bank wordt afgewezen"),
         (r"^a line of a file the client uploaded, not of the bank's delivery$",
          lambda m: "een regel uit een bestand dat de opdrachtgever uploadde, niet uit de "
                    "levering van de bank"),

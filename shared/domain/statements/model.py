@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 
@@ -68,6 +68,11 @@ class StatementLine:
     # a slash :86: without /CNTP/): anybody's account, so never the payer's. Matching may
     # take it as a hint, with its reason; nothing is learned, proved or paid by it (iban24)
     iban_in_text: str | None = None
+    # the booking day an MT940 line was read with before banks27 put its entry date inside its
+    # statement (a return back-valued weeks before New Year: the value date's year), only where
+    # that differs: a line booked before that deploy is stored under the identity of that day
+    # (:func:`former_identities`). Not part of what the line is.
+    dated_before: date | None = field(default=None, compare=False)
 
     @property
     def is_credit(self) -> bool:
@@ -186,6 +191,25 @@ def line_identities(statement: Statement) -> list[str]:
         seen[base] = seen.get(base, 0) + 1
         out.append(f"{base}-{seen[base]}")
     return out
+
+
+def former_identities(statement: Statement) -> list[str | None]:
+    """The identity each line re-dated by banks27 had before that deploy (computed as
+    :func:`line_identities` did then, on the day it was read with then, ``dated_before``),
+    ``None`` for every other line: its identity never changed. A line stored under its
+    former identity keeps it, so a delivery across the deploy books it once (review27 F4)."""
+    if not any(line.dated_before for line in statement.lines):
+        return [None] * len(statement.lines)
+    then = replace(
+        statement,
+        lines=tuple(
+            replace(x, booking_date=x.dated_before or x.booking_date) for x in statement.lines
+        ),
+    )
+    return [
+        old if line.dated_before else None
+        for line, old in zip(statement.lines, line_identities(then), strict=True)
+    ]
 
 
 def balances_before(statement: Statement) -> list[Cents | None]:

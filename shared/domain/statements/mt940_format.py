@@ -701,8 +701,9 @@ def parse_mt940(data: bytes) -> list[Statement]:
                 notes.append(doubt)
             lines.append(
                 StatementLine(
-                    booking_date=_entry_in(period, raw.entry_date) or raw.value_date,
+                    booking_date=(booked := _entry_in(period, raw.entry_date) or raw.value_date),
                     value_date=raw.value_date,
+                    dated_before=raw.entry_date if raw.entry_date not in (None, booked) else None,
                     amount=paid,
                     charges=charges,
                     currency=line_currency,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.invoices import CLOSED, Invoice, InvoiceRuleError
 from shared.domain.ledger.booking import CREDITED
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import EventKind
@@ -76,6 +76,8 @@ def follow_ledger(
     debtor = next(iter(claims.invoices.values())).debtor_number if claims.invoices else None
     mine = {r.number for r in claims.records}
     followed: dict[str, Invoice] = {}  # the invoices as this left them, by number
+    # the invoices open before this moved money onto them (the usage meter's question)
+    opened = {n for n, i in claims.invoices.items() if i.status not in CLOSED}
     for payment_id in sorted(set(moved)):
         applied = _applied_on(claims, payment_id)
         for _ in range(RETRIES):
@@ -100,6 +102,10 @@ def follow_ledger(
     from shared.services.paid_items import close_paid_items_told
 
     close_paid_items_told(ledger.repos, client, list(followed.values()), ledger.clock.now(), ledger)
+    closed = [n for n, invoice in followed.items() if n in opened and invoice.status in CLOSED]
+    if closed and ledger.closed_listener is not None:
+        # open a moment ago, paid now: under management this month (the usage meter)
+        ledger.closed_listener(client, closed)
 
 
 def _follow(

@@ -86,6 +86,9 @@ class LedgerService:
         # plans that hold them follow what the claims owe now (law11 #2); a listener that
         # fails makes the restatement's delivery fail, and its retry changes nothing twice
         self.restated_listener: Callable[[Client, list[str]], object] | None = None
+        # told the invoices a credit's or a restatement's follow-up closed (money moved onto
+        # them paid them in full): the usage meter bills them in this month (banks28)
+        self.closed_listener: Callable[[Client, list[str]], object] | None = None
 
     def today(self) -> date:
         return amsterdam_date(self.clock.now())
