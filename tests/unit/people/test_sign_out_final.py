@@ -75,9 +75,7 @@ def test_ending_a_session_on_the_account_page_ends_its_renewal(
     assert people.signin.resolve(mine.cookie) is not None
 
 
-def test_renewals_and_sign_outs_without_a_race_work_as_before(
-    world: World, person: Person
-) -> None:
+def test_renewals_and_sign_outs_without_a_race_work_as_before(world: World, person: Person) -> None:
     signin = world.services.people.signin
     first = signin.password(person.email, person.password, "10.0.0.1")
     done = signin.second_factor(first.cookie, _code(world, person), "10.0.0.1")
