@@ -39,7 +39,11 @@ PATH_PARAMS: dict[str, tuple[str, str]] = {
 }
 
 ERROR_TEXT: dict[int, tuple[str, str]] = {
-    400: ("bad_request", "The request is malformed: unreadable JSON, a bad query parameter"),
+    400: (
+        "bad_request",
+        "The request is malformed: unreadable JSON, a bad query parameter or one the route "
+        "does not take (code unknown_query_parameter)",
+    ),
     401: ("unauthorized", "No API key, or one that is unknown, revoked or expired"),
     403: (
         "forbidden",
@@ -174,8 +178,8 @@ def operation(route: Route, context: ExampleContext | None = None) -> dict[str, 
 def error_statuses(route: Route) -> dict[int, str]:
     """Every status other than success the route can answer, and when."""
     out: dict[int, str] = {}
-    if route.body is not None or route.consumes is not None or route.query_params:
-        out[400] = ERROR_TEXT[400][1]
+    if route.body is not None or route.consumes is not None or route.query_params or route.auth:
+        out[400] = ERROR_TEXT[400][1]  # an unknown query parameter too (sec28)
     if route.auth:
         out[401] = ERROR_TEXT[401][1]
     if route.auth:

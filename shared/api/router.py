@@ -48,6 +48,10 @@ from shared.telemetry.context import log_extra
 log = logging.getLogger("inning.api")
 
 QueryType = Literal["string", "integer", "boolean", "date", "month"]
+# what any route takes without reading it: the Functions host's key (``code``, which a gateway
+# or a caller holding a function key sends along) and a cache-buster (``_``, jQuery's
+# ``cache: false``); every other parameter a route does not declare is refused (sec28)
+HARMLESS_QUERY = frozenset({"code", "_"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -163,6 +167,7 @@ class Router:
                 ctx.principal = self.authenticate(request)
                 if self.reach is not None:
                     self.reach(ctx.principal, params)
+                refuse_unknown_query(route, request)
             return route.handler(ctx)
         except ApiError as exc:
             return error_response(exc, request_id)
@@ -188,6 +193,21 @@ class Router:
         if allowed:
             raise MethodNotAllowed(f"{request.method} is not allowed on {path}")
         raise NotFoundError(f"no such endpoint: {path}")
+
+
+def refuse_unknown_query(route: Route, request: ApiRequest) -> None:
+    """400 ``unknown_query_parameter`` for a parameter the route does not read: a filter
+    the route lacks (``?debtor=`` where there is none) was ignored, and the whole list read as
+    the filtered one (sec28). Checked after the key and its reach, so an outsider still gets
+    the one 404 (attack26 L4)."""
+    known = {q.name for q in route.query_params} | HARMLESS_QUERY
+    if unknown := sorted(name for name in request.query if name not in known):
+        takes = ", ".join(sorted(q.name for q in route.query_params)) or "none"
+        raise UnknownQuery(
+            f"unknown query parameter {unknown[0]!r}: {route.method} {route.template} takes "
+            f"{takes}",
+            field=unknown[0],
+        )
 
 
 def internal_error(method: str, path: str, request_id: str | None = None) -> ApiResponse:
@@ -230,6 +250,10 @@ def _request_id(request: ApiRequest) -> str:
     otherwise a new one."""
     given = request.header("x-request-id") or ""
     return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+class UnknownQuery(ApiError):
+    status, code = 400, "unknown_query_parameter"
 
 
 class _Internal(ApiError):

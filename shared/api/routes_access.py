@@ -7,11 +7,12 @@ from collections.abc import Callable
 from shared.api import schemas
 from shared.api.common import principal, validate_body
 from shared.api.documents import list_of
-from shared.api.http import ApiError, ApiResponse
+from shared.api.http import ApiError, ApiResponse, Unauthorized
 from shared.api.router import Context, Route, Router
-from shared.domain.access import ApiKey, Scope
+from shared.domain.access import ApiKey, Principal, Scope
 from shared.services.container import Services
 from shared.services.errors import Forbidden, Invalid, NotFound
+from shared.services.people.minted_while_ending import revoke_if_issuer_ended
 
 
 def key_out(key: ApiKey, text: str | None = None) -> dict[str, object]:
@@ -68,12 +69,21 @@ def register(router: Router, services: Services) -> None:
             admin=body.admin,
             issuer=p,
         )
+        return _unless_issuer_ended(p, key, text)
+
+    def _unless_issuer_ended(issuer: Principal, key: ApiKey, text: str) -> ApiResponse:
+        """The new key, unless its person's access ended while it was made (sec28): then it
+        is revoked and the caller gets the 401 its session or key gets from now on."""
+        people = services.people.kit.people
+        now = services.clock.now()
+        if revoke_if_issuer_ended(people, services.repos, issuer, key, now):
+            raise Unauthorized("this session or key was ended while the key was made")
         return ApiResponse(status=201, body=key_out(key, text))
 
     def rotate(ctx: Context) -> ApiResponse:
         def run() -> ApiResponse:
             key, text = services.access.rotate(principal(ctx), ctx.params["key_id"])
-            return ApiResponse(status=201, body=key_out(key, text))
+            return _unless_issuer_ended(principal(ctx), key, text)
 
         return _own_limit(run)
 

@@ -82,7 +82,8 @@ def register(router: Router, services: Services) -> None:
     router.add(Route("POST", "/v1/actions/{action}/replay", replay_agency,
                      "Replay a poison item of the agency's own list", tag, errors=REPLAY))  # fmt: skip
     router.add(Route("GET", "/v1/platform/actions", platform_actions,
-                     "The platform action list: poison naming no client (operator agency)", tag))  # fmt: skip
+                     "The platform action list: poison naming no client (operator agency)", tag,
+                     paged=True))  # fmt: skip
     router.add(Route("POST", "/v1/platform/actions/{action}/replay", replay_platform,
                      "Replay a platform poison item (operator agency)", tag, errors=REPLAY))  # fmt: skip
     router.add(Route("POST", "/v1/platform/actions/{action}/resolve", resolve_platform,

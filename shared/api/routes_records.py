@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from shared.api import schemas
@@ -61,8 +62,12 @@ def register(router: Router, services: Services) -> None:
                 status = ActionStatus(raw)
             except ValueError:
                 raise BadRequest("status must be open, assigned or resolved") from None
+        # the runbook's ?kind=dispute_untold (docs/operations.md) was ignored: every item came
+        kind = ctx.request.query.get("kind") or None
+        if kind is not None and not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", kind):
+            raise BadRequest("kind must be an item kind such as dispute or new_case")
         items, next_token = services.repos.actions.list(
-            client.client_id, status=status, page_size=size, continuation=token
+            client.client_id, status=status, page_size=size, continuation=token, kind=kind
         )
         return ApiResponse(
             body={"items": [action_record(a) for a in items], "continuation": next_token}
@@ -260,7 +265,10 @@ def register(router: Router, services: Services) -> None:
             tag,
             response=page_of(ActionOut),
             paged=True,
-            query=[Query("status", "Only items in this state", enum=statuses, example="open")],
+            query=[
+                Query("status", "Only items in this state", enum=statuses, example="open"),
+                Query("kind", "Only items of this kind", example="dispute"),
+            ],
         )
     )
     router.add(

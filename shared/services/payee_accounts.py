@@ -11,6 +11,7 @@ from shared.domain.dunning.foreign_ibans import foreign_in_message, ibans_in, sh
 from shared.domain.dunning.foreign_links import (
     domain_refused,
     foreign_hosts,
+    hosts_in,
     normalise_domain,
     without_template_code,
 )
@@ -62,8 +63,10 @@ def foreign_links(
     """The hosts links in ``texts`` lead to that are not the message's own ``links`` nor
     under the client's registered domains (read only when there is something to judge).
     The client's complaint procedure (wki27: set by the agency, checked for accounts when
-    saved) is its own: a rejected dispute's notice names it."""
-    links = (*links, client.complaint_procedure)
+    saved) is its own: a rejected dispute's notice names it, a URL or a line with one or more
+    links in it ("Zie Bakkerij.NL/klachten of bel 030-1234567", sec28)."""
+    procedure = client.complaint_procedure
+    links = (*links, procedure, *(hosts_in([procedure]) if procedure else ()))
     if not foreign_hosts(texts, (), links):
         return []
     return foreign_hosts(texts, link_domains(repos, client), links)

@@ -4,6 +4,7 @@ links and codes single use, one account per address, and an insert-only audit lo
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -153,6 +154,24 @@ def test_sessions_end_in_storage(people):
     assert [s.key for s in people.sessions.of_user("u9")] == [key]
     people.sessions.end(key)
     assert people.sessions.get(key) is None and people.sessions.of_user("u9") == []
+
+
+def test_a_renewed_session_is_marked_and_a_sign_out_ends_its_successor(people):
+    """sec28: the renewal marks the old row under its etag; a sign-out ends it and what took
+    its place; a renewal meeting a row signed out already is told so, on both stores."""
+    old, new, gone = (f"{k}{id(people)}" for k in ("o", "n", "g"))
+    for key in (old, new, gone):
+        people.sessions.add(Session(key, "u8", Stage.FULL, NOW, NOW, 0, "csrf"))
+    assert people.sessions.retire(old, new)
+    marked = people.sessions.get(old)
+    assert marked is not None and marked.revoked and marked.renewed_to == new
+    assert {s.key for s in people.sessions.of_user("u8")} == {new, gone}
+    # a touch read before the mark does not write over it
+    assert not people.sessions.save(replace(marked, revoked=False, renewed_to=None))
+    people.sessions.end(old, successors=True)
+    assert people.sessions.get(old) is None and people.sessions.get(new) is None
+    people.sessions.end(gone, successors=True)
+    assert not people.sessions.retire(gone, "whatever")
 
 
 def test_audit_is_insert_only_and_read_by_time(people):

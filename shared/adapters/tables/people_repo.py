@@ -301,6 +301,7 @@ class SessionRepository:
                 "Agent": s.agent[:200],
                 "SmsChallenge": s.sms_challenge,
                 "Revoked": s.revoked,
+                "RenewedTo": s.renewed_to,
             },
         )
 
@@ -319,6 +320,7 @@ class SessionRepository:
             agent=d.get("Agent") or "",
             sms_challenge=d.get("SmsChallenge"),
             revoked=bool(d.get("Revoked", False)),
+            renewed_to=d.get("RenewedTo") or None,
         )
 
     def add(self, s: Session) -> None:
@@ -335,8 +337,8 @@ class SessionRepository:
         signed out or ended never brings it back (failure7 finding 6, ASVS 7.4.1)."""
         for _ in range(3):
             current = self.store.get(SESSIONS, s.key, "s")
-            if current is None:
-                return False
+            if current is None or current.data.get("Revoked"):
+                return False  # ended, or renewed meanwhile: its mark is not written over
             try:
                 self.store.replace(SESSIONS, replace(self._row(s), etag=current.etag))
                 return True
@@ -344,12 +346,43 @@ class SessionRepository:
                 continue  # another request touched it meanwhile: read it again
         return self.store.get(SESSIONS, s.key, "s") is not None
 
-    def end(self, key: str) -> None:
-        """Gone from storage: the cookie is worthless from now on."""
-        row = self.store.get(SESSIONS, key, "s")
-        if row is not None:
-            self.store.delete(SESSIONS, key, "s")
+    def end(self, key: str, *, successors: bool = False) -> None:
+        """Gone from storage: the cookie is worthless from now on. ``successors``: a sign-out
+        or a person ending it also ends the session that took its place (:meth:`retire`), and
+        the row is deleted only as read, so a renewal marking it meanwhile is seen (sec28)."""
+        for _ in range(5):
+            row = self.store.get(SESSIONS, key, "s")
+            if row is None:
+                return
+            try:
+                self.store.delete(SESSIONS, key, "s", etag=row.etag if successors else None)
+            except PreconditionFailed:
+                continue  # touched or renewed meanwhile: read it again
             self.store.delete(USER_SESSIONS, encode(str(row.data["UserId"])), key)
+            if successors and (successor := row.data.get("RenewedTo")):
+                self.end(str(successor), successors=True)
+            return
+
+    def retire(self, key: str, successor: str) -> bool:
+        """Mark the session ``key`` revoked and taken over by ``successor`` (kept, not deleted:
+        a sign-out with its cookie still ends the successor). False when it is gone already:
+        signed out or ended while the renewal was on its way, so the successor must end too
+        (sec28: it was a fresh session at the same epoch, the sign-out undone)."""
+        for _ in range(5):
+            row = self.store.get(SESSIONS, key, "s")
+            if row is None:
+                return False
+            if row.data.get("Revoked"):  # renewed by a sibling request (a form sent twice)
+                return bool(row.data.get("RenewedTo"))
+            marked = Row(row.pk, row.rk, {**row.data, "Revoked": True, "RenewedTo": successor})
+            try:
+                self.store.replace(SESSIONS, replace(marked, etag=row.etag))
+            except PreconditionFailed:
+                continue  # touched meanwhile (its last-seen): read it again
+            # no longer one of the person's sessions (the account page's list)
+            self.store.delete(USER_SESSIONS, encode(str(row.data["UserId"])), key)
+            return True
+        return False
 
     def of_user(self, user_id: str) -> list[Session]:
         keys = [r.rk for r in all_rows(self.store, USER_SESSIONS, pk=encode(user_id))]

@@ -39,6 +39,9 @@ class Session:
     agent: str = ""
     sms_challenge: str | None = None
     revoked: bool = False
+    # the key of the session that took this one's place (a new id after sign-in or a factor
+    # or password change): a sign-out of this cookie ends that one too (sec28)
+    renewed_to: str | None = None
 
     def alive(self, now: datetime, user_epoch: int) -> bool:
         if self.revoked or self.epoch != user_epoch:

@@ -425,8 +425,11 @@ class AccountService:
         ]
 
     def end_session(self, signed: Signed, key: str) -> None:
-        if any(s.key == key for s in self.people.sessions.of_user(signed.user.user_id)):
-            self.people.sessions.end(key)
+        # the row says whose it is: one renewed since the page was shown (no longer listed,
+        # its row marked) still ends, with what took its place (sec28)
+        found = self.people.sessions.get(key)
+        if found is not None and found.user_id == signed.user.user_id:
+            self.people.sessions.end(key, successors=True)
             self.kit.audit_user(Event.SESSIONS_REVOKED, signed.user, which="one")
 
     def end_other_sessions(self, signed: Signed, source: str, agent: str = "") -> Signed:

@@ -26,7 +26,7 @@ from shared.domain.people.factors import (
     totp_step,
 )
 from shared.domain.people.passwords import verify_password
-from shared.domain.people.sessions import Session, Stage, new_csrf, new_session_id
+from shared.domain.people.sessions import PENDING, Session, Stage, new_csrf, new_session_id
 from shared.ports.tables import PreconditionFailed
 from shared.services.people import factor_passed, factor_told, fresh_password, texts
 from shared.services.people.kit import Kit, Throttled
@@ -118,7 +118,9 @@ class SignInService:
         new session is written first: a write refused in between leaves the old one to try
         again with (``factor_passed``), not the person without either."""
         renewed = self._open(user, Stage.FULL, source, agent)
-        self.people.sessions.end(signed.session.key)
+        if not self.people.sessions.retire(signed.session.key, renewed.session.key):
+            # signed out while this request was on its way: the new id ends with the old
+            self.people.sessions.end(renewed.session.key)
         return renewed
 
     def _user_may_enter(self, user: User) -> bool:
@@ -142,7 +144,10 @@ class SignInService:
         found = self.people.users.get(session.user_id)
         now = self.kit.now()
         if found is None or not session.alive(now, found[0].epoch):
-            self.people.sessions.end(key)
+            # a renewed one's row stays a while: a sign-out with its cookie (a request on its
+            # way as the new id came) still finds what took its place (sec28)
+            if session.renewed_to is None or now - session.last_seen >= PENDING:
+                self.people.sessions.end(key)
             return None
         user = found[0]
         if not self._user_may_enter(user):
@@ -157,9 +162,13 @@ class SignInService:
         return Signed(cookie, session, user)
 
     def sign_out(self, cookie: str) -> None:
+        """Final (ASVS 5.0 7.4.1): the session and any that took its place (a renewal in
+        flight or just done with this cookie) end; a renewal meeting the end ends its own."""
         signed = self.resolve(cookie, full=False)
+        if cookie and len(cookie) <= 100:
+            # alive, or renewed already (its row marked): it and what took its place end
+            self.people.sessions.end(self.kit.hashed("session", cookie), successors=True)
         if signed is not None:
-            self.people.sessions.end(signed.session.key)
             self.kit.audit_user(Event.LOGOUT, signed.user)
 
     # -- step 1: password ------------------------------------------------------------------------

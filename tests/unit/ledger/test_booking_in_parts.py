@@ -76,7 +76,7 @@ def test_a_payment_over_many_claims_is_booked_whole(world, monkeypatch, fault):
     booked = pay.book(c1, **ARGS)  # the retry inside book, or the redelivery
     assert booked.unallocated == 0
     assert len({x.invoice_number for x in booked.allocations}) == N
-    invoices = a.call("GET", "/v1/clients/C1/invoices", limit="100").body["items"]
+    invoices = a.call("GET", "/v1/clients/C1/invoices", page_size="100").body["items"]
     assert len(invoices) == N and all(i["status"] == "paid" for i in invoices)
     claims = world.services.ledger.debtor_claims(c1, "D1")
     paid = [e.amount for r in claims.records for e in r.events if e.payment_id == "bank-all"]
