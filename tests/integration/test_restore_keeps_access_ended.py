@@ -21,6 +21,7 @@ from shared import bootstrap
 from shared.adapters.blobs.store import AzureFileStore
 from shared.adapters.queues.storage import InMemoryQueueSender
 from shared.adapters.tables.azure import AzureTableStore
+from shared.adapters.tables.backup import BackupError
 from shared.bootstrap import build_services
 from shared.cli.main import main
 from shared.clock import FixedClock
@@ -28,9 +29,10 @@ from shared.domain.access import Scope
 from shared.domain.parties import Agency, Client
 from shared.domain.people.accounts import Factor, User, UserStatus
 from shared.domain.people.authorisation import Role
+from shared.domain.people.sessions import Stage
 from shared.services.container import Services
 from shared.services.errors import NotPermitted
-from shared.services.operations.backups import back_up
+from shared.services.operations.backups import back_up, restore_set
 from shared.services.people.invited_by import SESSIONS_ENDED
 from shared.settings import Settings
 from tests.support.backup_accounts import backing_up, three_accounts, wipe
@@ -130,3 +132,36 @@ def test_access_ended_after_the_night_stays_ended_after_its_restore(
     assert user.extra[SESSIONS_ENDED] == MORNING.isoformat()
     assert user.status is UserStatus.ACTIVE and user.name == "taken"  # the rest is the night's
     assert "access ended since kept: 1 keys revoked, 1 clients, 2 people" in caplog.text
+
+
+def test_a_session_signed_out_after_the_night_stays_signed_out_after_its_restore(
+    world: dict[str, str],
+) -> None:
+    """sec28 F4's left part: ``Sessions`` was in the ``people`` set, so a restore gave back
+    the night's row of a session signed out since, and its cookie worked again (no epoch
+    moves at a sign-out). Sessions are who is signed in now: never restored."""
+    night = _services(world["own"], NIGHT)
+    night.repos.ensure_tables()
+    agency_id = "ag-" + uuid.uuid4().hex[:8]
+    night.repos.agencies.save(Agency(agency_id, "Hold Incasso", THIRD_PARTY))
+    person = _person(agency_id, "signed")
+    night.people.kit.people.users.add(person)
+    signin = night.people.signin
+    cookie = signin.renew(
+        signin._open(person, Stage.ENROL, "203.0.113.9", "browser"), person, "203.0.113.9", ""
+    ).cookie
+    assert signin.resolve(cookie) is not None
+    back_up(bootstrap.table_backup(Settings.from_env()), FixedClock(NIGHT))
+
+    later = datetime(2026, 11, 30, 2, 40, tzinfo=UTC)  # within the idle time of the night
+    _services(world["own"], later).people.signin.sign_out(cookie)
+    assert _services(world["own"], later).people.signin.resolve(cookie) is None
+
+    assert main(["restore", "--from", NIGHT.date().isoformat(), "--set", "people"]) == 0
+    after = _services(world["own"], datetime(2026, 11, 30, 2, 45, tzinfo=UTC))
+    assert after.people.signin.resolve(cookie) is None  # was the night's session: signed in
+
+
+def test_sessions_cannot_be_named_for_a_restore() -> None:
+    with pytest.raises(BackupError, match="who is signed in now"):
+        restore_set(["Sessions"])

@@ -98,7 +98,7 @@ RESTORE_SETS: dict[str, frozenset[str]] = {
     "people": frozenset({
         "AgencyDefaults", "Broadcasts", "Dismissals", "LinkTokens", "PeopleAudit",
         "PeopleCounters", "SignInFailures", "Signups", "SmsChallenges", "TenantUsers",
-        "UserEmails", "UserSessions", "Users", "Sessions",
+        "UserEmails", "Users",
     }),
     # debtors' mail and messages, with the marks that they were handled
     "inbound": frozenset({
@@ -115,7 +115,19 @@ STANDALONE = frozenset({
 # records. Restoring it with the ledger made the simulated Mollie forget what debtors paid
 # since the backup, so the payments the restore watches again were reported missing
 # (newcomer11 #3); Mollie's records are never rolled back by a restore of ours either.
-NEVER_RESTORED = frozenset({"SimulatedPayments"})
+# Who is signed in now is not a record either: the night's sessions would give back a session
+# signed out since (up to 12 hours of a cookie the person believed dead, sec28 F4). Today's
+# rows stay; a table lost signs everyone out, and a session of a person the restore removes
+# dies at its next request (its user is not found).
+NEVER_RESTORED_WHY = {
+    "SimulatedPayments": "holds a payment provider's records (the simulation's), which a "
+    "restore of Inning's tables never rolls back",
+    "Sessions": "holds who is signed in now, which a restore never rolls back (a session "
+    "signed out since would come back)",
+    "UserSessions": "holds who is signed in now, which a restore never rolls back (a session "
+    "signed out since would come back)",
+}
+NEVER_RESTORED = frozenset(NEVER_RESTORED_WHY)
 # Money that left, or that a bank or Mollie was asked to collect: a fact of the outside world
 # that no restore of ours undoes. Restored with the ledger set, these tables only get back the
 # rows they lack (a table lost is whole again); every row they hold stays: a settlement run
@@ -207,10 +219,8 @@ def restore_set(tables: Iterable[str], sets: Iterable[str] = ()) -> list[str]:
     belongs to a set is refused unless its whole set is named. Empty: every table."""
     wanted = set(tables)
     if wanted & NEVER_RESTORED:
-        raise BackupError(
-            f"{', '.join(sorted(wanted & NEVER_RESTORED))} holds a payment provider's records "
-            "(the simulation's), which a restore of Inning's tables never rolls back"
-        )
+        table = sorted(wanted & NEVER_RESTORED)[0]
+        raise BackupError(f"{table} {NEVER_RESTORED_WHY[table]}")
     for name in sets:
         if name not in RESTORE_SETS:
             raise BackupError(f"no restore set {name!r} (sets: {', '.join(sorted(RESTORE_SETS))})")
