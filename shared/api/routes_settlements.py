@@ -164,6 +164,16 @@ class FiguresOut(BaseModel):
         description="The part of bank_charges the agreement has the client bear (set off "
         "against the payout); the rest the agency bears",
     )
+    before_agreement: Euros = Field(
+        default="0.00",
+        description="Payments received on the third-party account before the settlement "
+        "agreement started, listed once on this statement: not settled, outside the sum above",
+    )
+    before_agreement_direct: Euros = Field(
+        default="0.00",
+        description="Payments the client received itself before the agreement started, listed "
+        "once on this statement: not settled, outside the sum above",
+    )
 
 
 class ClientSettlementOut(BaseModel):

@@ -28,7 +28,14 @@ from datetime import date
 from typing import Any
 
 from shared.adapters.tables import schema
-from shared.adapters.tables.codec import get_json, need_date, put_date, put_json
+from shared.adapters.tables.codec import (
+    get_json,
+    get_json_parts,
+    need_date,
+    put_date,
+    put_json,
+    put_json_parts,
+)
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.settlement_repayments_repo import REPAYMENTS
 from shared.domain.records import Payment, Receiver
@@ -264,6 +271,8 @@ class SettlementRepository:
             "VatOnBankCharges": s.vat_on_bank_charges,
             "Recipients": put_json({k: v.value for k, v in s.recipients.items()}) if s.recipients is not None else None,
             "VatOnInterestKept": s.vat_on_interest_kept,
+            # a catch-up of a client's old statements can list hundreds: kept in parts
+            **put_json_parts("BeforeShown", list(s.before_shown)),
         }, etag)  # fmt: skip
 
     @staticmethod
@@ -282,6 +291,7 @@ class SettlementRepository:
             bool(d.get("VatOnBankCharges", False)),  # older rows were computed without
             _recipients(d.get("Recipients")),
             bool(d.get("VatOnInterestKept", False)),  # older rows were computed without
+            tuple(get_json_parts(d, "BeforeShown", [])),  # older rows listed none
         )  # fmt: skip
 
     def add_settlement(self, s: ClientSettlement) -> bool:

@@ -26,6 +26,13 @@ SETTLEMENT = """{% extends "shell" %}{% block main %}
 <p id="st-owed"><strong>{{ desk.money(owed) }}</strong></p><p class="muted">{{ t.st_owed_hint }}</p></section>
 {% if charges_by %}<section aria-labelledby="st-chg-h"><h2 id="st-chg-h">{{ t.st_charges }}</h2>
 <p id="st-charges">{{ t["st_charges_" ~ charges_by] }}</p></section>{% endif %}
+{% if before_rows %}<section aria-labelledby="st-before-h"><h2 id="st-before-h">{{ before_title }}</h2>
+<p class="muted">{{ t.st_before_hint }}</p>
+<table id="st-before"><thead><tr><th>{{ t.st_received_on }}</th><th>{{ t.st_payment }}</th><th>{{ t.st_on }}</th>
+<th class="num">{{ t.st_amount }}</th></tr></thead><tbody>
+{% for r in before_rows %}<tr><td>{{ r.day }}</td><td><code>{{ r.payment.payment_id }}</code></td>
+<td>{{ t["st_on_" ~ r.payment.received_by.value] }}</td><td class="num">{{ desk.money(r.payment.amount) }}</td></tr>{% endfor %}
+</tbody><tfoot><tr><th colspan="3">{{ t.st_total }}</th><td class="num">{{ desk.money(before_total) }}</td></tr></tfoot></table></section>{% endif %}
 {% if can_record %}<section aria-labelledby="st-rec-h"><h2 id="st-rec-h">{{ t.st_record }}</h2>
 <form method="post" action="{{ desk.url('/settlement') }}">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
@@ -59,7 +66,11 @@ words(
         "st_bad_amount": "Geen geldig bedrag (bijvoorbeeld 120,50).", "st_bad_date": "Geen geldige datum.",
         "st_conflict": "Dit kenmerk is al vastgelegd met een ander bedrag.",
         "done_st_recorded": "De terugbetaling is vastgelegd.",
-        "done_st_again": "Dit kenmerk was al vastgelegd met dit bedrag: er is niets extra vastgelegd."},
+        "done_st_again": "Dit kenmerk was al vastgelegd met dit bedrag: er is niets extra vastgelegd.",
+        "st_before": "Ontvangen vóór de overeenkomst van {day} (niet afgerekend)",
+        "st_before_hint": "Deze betalingen kwamen binnen voordat de afdrachtovereenkomst begon: er wordt niet over afgerekend en geen provisie over berekend. De eerste afdrachtspecificatie na hun boeking noemt ze apart.",
+        "st_payment": "Betaling", "st_on": "Ontvangen op rekening van", "st_total": "Totaal",
+        "st_on_third_party": "derdengeldenrekening", "st_on_client": "opdrachtgever zelf"},
     en={"st_nav": "Settlement", "st_title": "Settlement: repayments", "st_owed": "To claim back from the client",
         "st_owed_hint": "A settlement's negative balance is set off against the next settlement until the client repays it.",
         "st_record": "Record repayment", "st_reference": "Reference (as on the bank statement)",
@@ -73,7 +84,11 @@ words(
         "st_bad_amount": "Not a valid amount (e.g. 120.50).", "st_bad_date": "Not a valid date.",
         "st_conflict": "This reference is recorded already with another amount.",
         "done_st_recorded": "The repayment has been recorded.",
-        "done_st_again": "This reference was recorded already with this amount: nothing more was recorded."},
+        "done_st_again": "This reference was recorded already with this amount: nothing more was recorded.",
+        "st_before": "Received before the agreement of {day} (not settled)",
+        "st_before_hint": "These payments came in before the settlement agreement started: they are not settled and carry no commission. The first settlement statement after they were booked lists them apart.",
+        "st_payment": "Payment", "st_on": "Received on the account of", "st_total": "Total",
+        "st_on_third_party": "third-party account", "st_on_client": "the client itself"},
 )  # fmt: skip
 
 FORM = ("reference", "amount", "received_on", "note")
@@ -117,6 +132,11 @@ def settlement(desk: Desk, rest: list[str]) -> ApiResponse:
     return desk.redirect("/settlement", done="st_recorded" if done.created else "st_again")
 
 
+def _day(desk: Desk, day: date) -> str:
+    """A day as the page's language writes it (03-12-2026; 2026-12-03)."""
+    return f"{day:%d-%m-%Y}" if desk.lang == "nl" else day.isoformat()
+
+
 def _may_record(desk: Desk) -> bool:
     return desk.agency_level and desk.may(Action.MANAGE_SETTLEMENTS)
 
@@ -129,8 +149,17 @@ def _show(desk: Desk, form: dict[str, str], status: int = 200, **notice: object)
         charges_by: str | None = settlements.charges_borne_by(settlements.agreement(client)).value
     except NotFound:
         charges_by = None  # no agreement: nothing is settled for this client yet
+    before = desk.services.settlements.before_agreement(client)
+    rows = (
+        [{"day": _day(desk, p.received_on), "payment": p} for p in before.payments]
+        if before
+        else []
+    )
+    title = desk.t["st_before"].replace("{day}", _day(desk, before.starts_on)) if before else ""
     return desk.render(
         "settlement", "st_title", status, owed=repayments.owed(client), charges_by=charges_by,
+        before_rows=rows, before_title=title,
+        before_total=sum(p.amount for p in before.payments) if before else 0,
         repayments=sorted(repayments.of_client(client), key=lambda r: r.recorded_at, reverse=True),
         form=form, can_record=_may_record(desk), **notice,  # type: ignore[arg-type]
     )  # fmt: skip

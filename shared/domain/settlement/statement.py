@@ -256,6 +256,12 @@ class StatementTotals:
     # VAT is the rate on its own fee: art. 35a Wet OB 1968)
     commission_rest_in_e4: int = 0
     commission_rest_e4: int = 0
+    # payments received before the agreement started (:mod:`.before_agreement`), listed once
+    # on the statement but not settled: on the third-party account, and received by the client
+    # itself. Shown, not added: outside the balance, as they are outside the settlement;
+    # statements before it read 0
+    before_agreement: Cents = 0
+    before_agreement_direct: Cents = 0
 
     @property
     def balanced(self) -> bool:

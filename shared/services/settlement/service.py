@@ -15,11 +15,13 @@ from shared.domain.settlement.agreement import (
     SettlementAgreement,
     SettlementDefaults,
 )
+from shared.domain.settlement.before_agreement import BeforeAgreement
 from shared.domain.settlement.records import ClientSettlement, RunStatus, SettlementRun
 from shared.ports.files import FileStore
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
+from shared.services.settlement.before_agreement import split_at_start
 from shared.services.settlement.runs import (
     CONTAINER,
     RETRIES,
@@ -28,6 +30,7 @@ from shared.services.settlement.runs import (
     files_prefix,
     payouts_of,
     transfer_file,
+    unsettled,
 )
 
 log = logging.getLogger("inning.settlement")
@@ -63,6 +66,19 @@ class SettlementService:
         if found is None:
             raise NotFound(f"client {client.number} has no settlement agreement")
         return found
+
+    def before_agreement(self, client: Client) -> BeforeAgreement | None:
+        """The client's payments received before its agreement started and never settled
+        (the console shows them, as the statement that first saw them listed them); None
+        without an agreement or its start."""
+        found = self.store.agreement(client.agency_id, client.client_id)
+        if found is None or found.starts_on is None:
+            return None
+        waiting = unsettled(
+            self.store.payments_of(client.client_id), self.store.history(client.client_id)
+        )
+        _, before = split_at_start(found, waiting)
+        return BeforeAgreement(found.starts_on, tuple(before))
 
     def defaults(self, agency_id: str) -> SettlementDefaults:
         return self.store.defaults(agency_id)
