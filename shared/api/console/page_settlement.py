@@ -132,11 +132,6 @@ def settlement(desk: Desk, rest: list[str]) -> ApiResponse:
     return desk.redirect("/settlement", done="st_recorded" if done.created else "st_again")
 
 
-def _day(desk: Desk, day: date) -> str:
-    """A day as the page's language writes it (03-12-2026; 2026-12-03)."""
-    return f"{day:%d-%m-%Y}" if desk.lang == "nl" else day.isoformat()
-
-
 def _may_record(desk: Desk) -> bool:
     return desk.agency_level and desk.may(Action.MANAGE_SETTLEMENTS)
 
@@ -151,11 +146,9 @@ def _show(desk: Desk, form: dict[str, str], status: int = 200, **notice: object)
         charges_by = None  # no agreement: nothing is settled for this client yet
     before = desk.services.settlements.before_agreement(client)
     rows = (
-        [{"day": _day(desk, p.received_on), "payment": p} for p in before.payments]
-        if before
-        else []
+        [{"day": desk.day(p.received_on), "payment": p} for p in before.payments] if before else []
     )
-    title = desk.t["st_before"].replace("{day}", _day(desk, before.starts_on)) if before else ""
+    title = desk.t["st_before"].replace("{day}", desk.day(before.starts_on)) if before else ""
     return desk.render(
         "settlement", "st_title", status, owed=repayments.owed(client), charges_by=charges_by,
         before_rows=rows, before_title=title,

@@ -21,7 +21,7 @@ from shared.ports.files import FileStore
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
-from shared.services.settlement.before_agreement import split_at_start
+from shared.services.settlement.before_agreement import split_at_start, with_start
 from shared.services.settlement.runs import (
     CONTAINER,
     RETRIES,
@@ -52,12 +52,15 @@ class SettlementService:
                 "the agreement names another client", field="client", code="agreement_other_client"
             )
         if agreement.starts_on is None:
-            # the first agreement starts today; one set again keeps the day it started
-            # (newcomer27 F4: money received before it is not settled); one stored before the
-            # day was kept keeps none, so nothing it settled so far is left out now
+            # the first agreement starts the day the client was taken on (settle28: money the
+            # agency collected for it before the agreement was set is its collecting), or today
+            # for a client without one; one set again keeps the day it started (newcomer27 F4:
+            # money received before it is not settled); one stored before the day was kept
+            # keeps none, so nothing it settled so far is left out now (a run reads the
+            # client's onboarding day as its start, where the agency recorded one)
             stored = self.store.agreement(client.agency_id, client.client_id)
-            today = amsterdam_date(self.clock.now())
-            agreement = replace(agreement, starts_on=stored.starts_on if stored else today)
+            first = client.onboarded_on or amsterdam_date(self.clock.now())
+            agreement = replace(agreement, starts_on=stored.starts_on if stored else first)
         self.store.save_agreement(agreement)
         return agreement
 
@@ -72,6 +75,7 @@ class SettlementService:
         (the console shows them, as the statement that first saw them listed them); None
         without an agreement or its start."""
         found = self.store.agreement(client.agency_id, client.client_id)
+        found = with_start(found, client) if found is not None else None
         if found is None or found.starts_on is None:
             return None
         waiting = unsettled(

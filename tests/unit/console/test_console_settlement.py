@@ -133,7 +133,7 @@ def test_the_page_lists_the_money_received_before_the_agreement(
     store.save_agreement(
         SettlementAgreement(
             tenants.c1, "agency-a", "NL44RABO0123456789", "C1 BV", starts_on=date(2026, 12, 3)
-        )  # fmt: skip
+        )
     )
     old = payment(tenants.c1, "old-2014", date(2014, 1, 5), principal=120531, costs=0,
                   costs_vat=0, interest=20000)  # fmt: skip
