@@ -76,6 +76,9 @@ class StatementHeading:
     agency_address: str = ""
     agency_vat_number: str = ""
     client_address: str = ""
+    # the agreement's commission_on_direct the statement was made with (settle28): said where
+    # the statement holds money the client received itself
+    commission_on_direct: bool = True
 
 
 def _parties(heading: StatementHeading) -> tuple[str, ...]:
@@ -239,8 +242,8 @@ def statement_pdf(
             "volgende afdracht."
             + (
                 " Wat debiteuren aan de opdrachtgever zelf betaalden, is al in het bezit van "
-                "de opdrachtgever: het telt mee voor provisie en verdeling, maar wordt niet "
-                "uit de derdengeldenrekening overgemaakt."
+                "de opdrachtgever: het telt mee voor de verdeling, maar wordt niet "
+                "uit de derdengeldenrekening overgemaakt. " + _direct_commission(heading)
                 if own
                 else ""
             )
@@ -256,6 +259,19 @@ def statement_pdf(
         ),
     )
     return bytes(pdf.output())
+
+
+def _direct_commission(heading: StatementHeading) -> str:
+    """What the agreement says of the commission on the client's own money (settle28)."""
+    if heading.commission_on_direct:
+        return (
+            "Provisie ook over wat debiteuren aan de opdrachtgever zelf betaalden "
+            "(afdrachtovereenkomst)."
+        )
+    return (
+        "Geen provisie over wat debiteuren aan de opdrachtgever zelf betaalden "
+        "(afdrachtovereenkomst)."
+    )
 
 
 def _before_heading(before: BeforeAgreement) -> str:

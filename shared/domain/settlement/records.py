@@ -87,6 +87,9 @@ class ClientSettlement:
     # the payments received before the agreement that this statement and the client's
     # statements before it listed (each listed once; rows stored before it: none)
     before_shown: tuple[str, ...] = ()
+    # the agreement's commission_on_direct when the settlement started: its payments and a
+    # later correction of them keep it (older rows: True, as they were computed)
+    commission_on_direct: bool = True
 
 
 @dataclass(frozen=True)

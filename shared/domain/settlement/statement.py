@@ -204,7 +204,11 @@ def contribution(payment: Payment, agreement: SettlementAgreement) -> Contributi
         if a.amount != 0
     )
     client_part = sum(x.amount for x in lines if x.recipient is Recipient.CLIENT)
-    exact = Fraction(client_part * agreement.commission_bp, BASIS_POINTS)
+    # the client's own money carries the commission only where the agreement says (settle28)
+    charged = payment.received_by is Receiver.THIRD_PARTY or agreement.commission_on_direct
+    exact = (
+        Fraction(client_part * agreement.commission_bp, BASIS_POINTS) if charged else Fraction(0)
+    )
     charges = payment.bank_charges if payment.received_by is Receiver.THIRD_PARTY else 0
     return Contribution(
         payment.payment_id, payment.received_on, payment.debtor_number, lines,

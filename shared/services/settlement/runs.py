@@ -533,6 +533,7 @@ class SettlementRunner:
                 recipients=dict(agreement.recipients),
                 vat_on_interest_kept=agreement.vat_on_interest_kept
                 and agreement.recipient("interest") is Recipient.AGENCY,
+                commission_on_direct=agreement.commission_on_direct,
             )  # fmt: skip
             self.store.add_settlement(draft)
             found = self.store.settlement(agency.agency_id, sid)
@@ -701,7 +702,8 @@ class SettlementRunner:
             recipients.update(
                 {x.component: x.recipient for x in rows[0].contribution.lines if not x.reversal}
             )
-        terms = replace(running, commission_bp=first.commission_bp, recipients=recipients)
+        terms = replace(running, commission_bp=first.commission_bp, recipients=recipients,
+                        commission_on_direct=first.commission_on_direct)  # fmt: skip
         return SettledUnder(terms, first.vat_on_costs_kept, first.vat_on_interest_kept)
 
     def _correct(
@@ -821,7 +823,7 @@ class SettlementRunner:
             _percent(settlement.fee_vat_bp), settlement.vat_on_costs_kept,
             settlement.vat_on_bank_charges, settlement.vat_on_interest_kept,
             agency.postal_address or "", agency.vat_number or "",
-            self._client_address(settlement.client_id),
+            self._client_address(settlement.client_id), settlement.commission_on_direct,
         )  # fmt: skip
 
         early_lines = before.payments if before is not None else ()
@@ -1063,7 +1065,8 @@ def _terms_of(settlement: ClientSettlement, agreement: SettlementAgreement) -> S
     recipients = (
         settlement.recipients if settlement.recipients is not None else agreement.recipients
     )
-    return replace(agreement, commission_bp=settlement.commission_bp, recipients=dict(recipients))
+    return replace(agreement, commission_bp=settlement.commission_bp, recipients=dict(recipients),
+                   commission_on_direct=settlement.commission_on_direct)  # fmt: skip
 
 
 def _now(p: Payment, terms: SettlementAgreement) -> Contribution | None:

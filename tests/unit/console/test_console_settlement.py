@@ -114,6 +114,11 @@ def test_the_page_says_who_bears_the_bank_charges_on_the_third_party_account(
     store.save_agreement(replace(agreement, bank_charges_by=Recipient.CLIENT))
     body = browser.get(f"/settlement?client={tenants.c1}").encoded().decode()
     assert "Voor rekening van de opdrachtgever" in body
+    # settle28: and whether the commission is charged on the client's own money
+    assert "Provisie ook over wat debiteuren aan de opdrachtgever zelf betaalden" in body
+    store.save_agreement(replace(agreement, commission_on_direct=False))
+    body = browser.get(f"/settlement?client={tenants.c1}&lang=en").encoded().decode()
+    assert "No commission on what debtors paid the client itself" in body
 
 
 def test_the_page_lists_the_money_received_before_the_agreement(
