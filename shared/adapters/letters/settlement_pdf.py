@@ -35,6 +35,8 @@ RECIPIENT_NL = {"client": "opdrachtgever", "agency": "incassobureau"}
 WIDTHS = (18, 21, 32, 45, 22, 29, 23)
 TABLE_PT = 7.5  # the longest kind ("btw incassokosten (verschoven)") fits its column uncut
 TITLES = ("Ontvangen", "Factuur", "Debiteur", "Soort", "Voor", "Betaling", "Bedrag")
+# the payments before the agreement: where the money arrived in place of whom it is for
+EARLY_TITLES = ("Ontvangen", "Factuur", "Debiteur", "Soort", "Via", "Betaling", "Bedrag")
 ELLIPSIS = "\u2026"
 DIRECT_HEADING = "Door de opdrachtgever zelf ontvangen (eigen rekening, eigen Mollie, incasso)"
 KEPT_LABEL = "Al in bezit van opdrachtgever (zelf ontvangen)"
@@ -295,15 +297,10 @@ def _before_note(before: BeforeAgreement, t: StatementTotals) -> str:
 
 def _early_table(pdf: FPDF, payments: Sequence[Payment], parties: Mapping[str, LineParty]) -> None:
     """The payments received before the agreement: one row each, the whole amount paid."""
-    titles = ("Ontvangen", "Factuur", "Debiteur", "Soort", "Via", "Betaling", "Bedrag")
-    pdf.set_font(FAMILY, "B", TABLE_PT)
-    for w, title in zip(WIDTHS, titles, strict=True):
-        pdf.cell(w, 7, title, border="B", align="R" if title == "Bedrag" else "L")
-    pdf.ln()
-    pdf.set_font(FAMILY, "", TABLE_PT)
+    rows = []
     for p in payments:
         party = parties.get(p.payment_id, NOBODY)
-        row = (
+        cells = (
             f"{p.received_on:%d-%m-%Y}",
             " ".join(sorted({a.invoice_number for a in p.allocations})),
             f"{party.debtor_number} {party.debtor_name}".strip(),
@@ -311,32 +308,37 @@ def _early_table(pdf: FPDF, payments: Sequence[Payment], parties: Mapping[str, L
             RECEIVED_BY_NL[p.received_by],
             party.reference,
         )
-        for w, text in zip(WIDTHS, row, strict=False):
-            pdf.cell(w, 6, _fitted(pdf, printable(text), w - 2 * pdf.c_margin))
-        pdf.cell(WIDTHS[-1], 6, _money(p.amount), align="R")
-        pdf.ln()
+        rows.append((cells, p.amount))
+    _rows(pdf, EARLY_TITLES, rows)
 
 
 def _table(pdf: FPDF, lines: Sequence[SettlementLine], parties: Mapping[str, LineParty]) -> None:
-    pdf.set_font(FAMILY, "B", TABLE_PT)
-    for w, title in zip(WIDTHS, TITLES, strict=True):
-        pdf.cell(w, 7, title, border="B", align="R" if title == "Bedrag" else "L")
-    pdf.ln()
-    pdf.set_font(FAMILY, "", TABLE_PT)
+    rows = []
     for x in lines:
         party = parties.get(x.payment_id, NOBODY)
-        kind = COMPONENT_NL.get(x.component, x.component) + _why(x)
-        row = (
+        cells = (
             f"{x.received_on:%d-%m-%Y}",
             x.invoice_number,
             f"{party.debtor_number} {party.debtor_name}".strip(),
-            kind,
+            COMPONENT_NL.get(x.component, x.component) + _why(x),
             RECIPIENT_NL[x.recipient.value],
             party.reference,
         )
-        for w, text in zip(WIDTHS, row, strict=False):
+        rows.append((cells, x.amount))
+    _rows(pdf, TITLES, rows)
+
+
+def _rows(pdf: FPDF, titles: Sequence[str], rows: Sequence[tuple[Sequence[str], int]]) -> None:
+    """A table of the line tables' columns: its titles, then each row's texts and amount."""
+    pdf.set_font(FAMILY, "B", TABLE_PT)
+    for w, title in zip(WIDTHS, titles, strict=True):
+        pdf.cell(w, 7, title, border="B", align="R" if title == "Bedrag" else "L")
+    pdf.ln()
+    pdf.set_font(FAMILY, "", TABLE_PT)
+    for cells, amount in rows:
+        for w, text in zip(WIDTHS, cells, strict=False):
             pdf.cell(w, 6, _fitted(pdf, printable(text), w - 2 * pdf.c_margin))
-        pdf.cell(WIDTHS[-1], 6, _money(x.amount), align="R")
+        pdf.cell(WIDTHS[-1], 6, _money(amount), align="R")
         pdf.ln()
 
 

@@ -10,7 +10,6 @@ once per client and start (one action item, not one per run) which payments were
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 
 from shared.domain.money import format_eur_nl
@@ -20,15 +19,6 @@ from shared.domain.scopes import agency_scope
 from shared.domain.settlement.agreement import SettlementAgreement
 
 ITEM_KIND = "settlement_before_agreement"
-
-
-def with_start(agreement: SettlementAgreement, client: Client) -> SettlementAgreement:
-    """The agreement with the day it starts: its own, or for one stored before agreements
-    kept a start, the day the agency took the client on where it recorded one (settle28); an
-    agreement with neither settles every payment, as it did."""
-    if agreement.starts_on is not None or client.onboarded_on is None:
-        return agreement
-    return replace(agreement, starts_on=client.onboarded_on)
 
 
 def split_at_start(

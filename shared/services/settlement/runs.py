@@ -101,7 +101,7 @@ from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import ConflictingUpdate
 from shared.services.repositories import Repositories
-from shared.services.settlement.before_agreement import before_item, split_at_start, with_start
+from shared.services.settlement.before_agreement import before_item, split_at_start
 from shared.services.settlement.statement_parties import parties_of
 
 log = logging.getLogger("inning.settlement")
@@ -490,7 +490,6 @@ class SettlementRunner:
         history = self.store.history(client.client_id)
         new = unsettled(payments.values(), history)
         # received before the agreement started: not the agency's collecting (newcomer27 F4)
-        agreement = with_start(agreement, client)  # an older one: from the onboarding day
         new, before = split_at_start(agreement, new)
         if before:
             self.repos.actions.add_once(before_item(agreement, client, before, self.clock.now()))

@@ -21,7 +21,7 @@ from shared.ports.files import FileStore
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
-from shared.services.settlement.before_agreement import split_at_start, with_start
+from shared.services.settlement.before_agreement import split_at_start
 from shared.services.settlement.runs import (
     CONTAINER,
     RETRIES,
@@ -56,8 +56,8 @@ class SettlementService:
             # agency collected for it before the agreement was set is its collecting), or today
             # for a client without one; one set again keeps the day it started (newcomer27 F4:
             # money received before it is not settled); one stored before the day was kept
-            # keeps none, so nothing it settled so far is left out now (a run reads the
-            # client's onboarding day as its start, where the agency recorded one)
+            # keeps none, so nothing it settled so far is left out now (the agency gives such
+            # an agreement its start by sending starts_on)
             stored = self.store.agreement(client.agency_id, client.client_id)
             first = client.onboarded_on or amsterdam_date(self.clock.now())
             agreement = replace(agreement, starts_on=stored.starts_on if stored else first)
@@ -75,7 +75,6 @@ class SettlementService:
         (the console shows them, as the statement that first saw them listed them); None
         without an agreement or its start."""
         found = self.store.agreement(client.agency_id, client.client_id)
-        found = with_start(found, client) if found is not None else None
         if found is None or found.starts_on is None:
             return None
         waiting = unsettled(
