@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
+from datetime import date
 
 from pydantic import ValidationError
 
@@ -20,6 +21,7 @@ from shared.api.documents import page_of
 from shared.api.http import ApiResponse, NotFoundError
 from shared.api.responses import DebtorDetailOut, PortalLinksOut, PortalRevokedOut
 from shared.api.router import Context, Route, Router
+from shared.clock import amsterdam_date
 from shared.domain.access import Scope
 from shared.domain.money import cents_from_decimal, format_cents
 from shared.domain.parties import Address, Client, Debtor, DebtorKind, HouseStyle, Language
@@ -50,6 +52,7 @@ def client_out(c: Client) -> dict[str, object]:
         dunning_minimum_amount=format_cents(c.dunning_minimum),
         postal_address=schemas.AddressOut(**asdict(c.postal_address)) if c.postal_address else None,
         complaint_procedure=c.complaint_procedure, disputes_committee=c.disputes_committee,
+        onboarded_on=c.onboarded_on,
     ).model_dump()  # fmt: skip
 
 
@@ -65,7 +68,9 @@ def debtor_out(d: Debtor) -> dict[str, object]:
     ).model_dump()  # fmt: skip
 
 
-def _client_from(model: schemas.ClientIn) -> Client:
+def _client_from(model: schemas.ClientIn, today: date | None = None) -> Client:
+    """``today``: a new client's onboarding day when the row gives none (an update without
+    it keeps the stored day: it is not among the fields sent)."""
     return Client(
         client_id="",
         agency_id="",
@@ -108,6 +113,7 @@ def _client_from(model: schemas.ClientIn) -> Client:
         disputes_committee=None
         if model.disputes_committee is None
         else model.disputes_committee.strip(),
+        onboarded_on=model.onboarded_on or today,
     )
 
 
@@ -178,9 +184,10 @@ def register(router: Router, services: Services) -> None:
             p.agency_id, [(i, _client_from(m), _client_fields(m)) for i, m in valid]
         )
         valid = [(i, m) for i, m in valid if i not in refused]
+        today = amsterdam_date(services.clock.now())  # a new client is taken on today
         result = services.imports.upsert_clients(
             p.agency_id,
-            [(i, _client_from(m)) for i, m in valid],
+            [(i, _client_from(m, today)) for i, m in valid],
             given={i: _client_fields(m) for i, m in valid},
         )
         agreed.audit_import(actor_of(p), changes)

@@ -74,6 +74,13 @@ class AgreementIn(schemas.Strict):
         "its own account's costs, part of its taxable fee (art. 8 lid 5 Wet OB): VAT on "
         "them too (only with bank_charges_by client)",
     )
+    commission_on_direct_payments: bool = Field(
+        default=True,
+        description="The commission is charged on money debtors paid the client itself (its "
+        "own account, its own Mollie, a plan's direct debit), as on money collected on the "
+        "third-party account; false: not on that money (the agreement's choice; the "
+        "statement says which applies)",
+    )
 
 
 Euros = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", description="Euros, two decimals")]
@@ -104,6 +111,7 @@ class AgreementOut(BaseModel):
         description="The day the agreement started (payments received before it are not "
         "settled); null: an agreement stored before the day was kept, settling every payment",
     )
+    commission_on_direct_payments: bool = True
 
 
 class SettlementDefaultsIn(schemas.Strict):
@@ -163,6 +171,16 @@ class FiguresOut(BaseModel):
         default="0.00",
         description="The part of bank_charges the agreement has the client bear (set off "
         "against the payout); the rest the agency bears",
+    )
+    before_agreement: Euros = Field(
+        default="0.00",
+        description="Payments received on the third-party account before the settlement "
+        "agreement started, listed once on this statement: not settled, outside the sum above",
+    )
+    before_agreement_direct: Euros = Field(
+        default="0.00",
+        description="Payments the client received itself before the agreement started, listed "
+        "once on this statement: not settled, outside the sum above",
     )
 
 
@@ -232,6 +250,7 @@ def agreement_out(a: SettlementAgreement, client_number: str, default: Recipient
         "bank_charges_by_agreement": a.bank_charges_by.value if a.bank_charges_by else None,
         "vat_on_bank_charges": a.vat_on_bank_charges,
         "starts_on": a.starts_on.isoformat() if a.starts_on else None,
+        "commission_on_direct_payments": a.commission_on_direct,
     }
 
 
@@ -302,6 +321,7 @@ def register(router: Router, services: Services) -> None:
                 bank_charges_by=Recipient(body.bank_charges_by) if body.bank_charges_by else None,
                 vat_on_bank_charges=body.vat_on_bank_charges,
                 starts_on=body.starts_on,
+                commission_on_direct=body.commission_on_direct_payments,
             )
         except AgreementError as exc:
             raise Invalid(str(exc), field=exc.field) from None

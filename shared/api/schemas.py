@@ -254,6 +254,12 @@ class ClientIn(Strict):
         "amount in euros per notice (at most 6775.00, the staffel's cap); never below EUR 40. "
         "Consumers always get the WIK staffel",
     )
+    onboarded_on: date | None = Field(
+        default=None,
+        description="The day the agency took the client on (ISO). Left out for a new client: "
+        "the day it is created (Amsterdam); an update without it keeps the stored day. A first "
+        "settlement agreement starts on it, and money received before it is not settled",
+    )
     complaint_procedure: str | None = Field(
         default=None,
         max_length=500,
@@ -619,6 +625,8 @@ class ClientOut(BaseModel):
     # where a debtor who disagrees can go (null: not recorded; the committee "": none)
     complaint_procedure: str | None = None
     disputes_committee: str | None = None
+    # the day the agency took the client on (null: a client stored before it was kept)
+    onboarded_on: date | None = None
 
 
 class DebtorOut(BaseModel):

@@ -148,6 +148,11 @@ class Client:
     # says "if it is affiliated")
     complaint_procedure: str | None = None
     disputes_committee: str | None = None
+    # the Amsterdam day the agency took the client on (settle28): set when the client is
+    # created, the agency may set or correct it. Its first settlement agreement starts on it,
+    # and one stored without a start reads it as its start (money received before it is not
+    # the agency's collecting). None on rows stored before it was kept, until the agency sets it
+    onboarded_on: date | None = None
 
 
 # the client said it is affiliated with no geschillencommissie (the API's "")

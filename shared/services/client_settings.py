@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from shared.domain.dunning.workflow import SWITCHABLE
@@ -91,9 +91,12 @@ class ClientSettings:
     def details(
         self, client: Client, *, name: str, contact_email: str, contact_phone: str,
         kvk_number: str, language: str, postal_address: Address | None,
+        onboarded_on: str | None = None,
     ) -> Client:  # fmt: skip
         """``postal_address``: what :func:`shared.api.postal_address.postal_address` made of
-        the form, checked as the API checks it (None: none, letters carry no return address)."""
+        the form, checked as the API checks it (None: none, letters carry no return address).
+        ``onboarded_on``: the day the agency took the client on (ISO; None or empty: kept as
+        stored, so a form without the field never wipes it)."""
         name = name.strip()
         if not name or len(name) > 200:
             raise Invalid(
@@ -112,11 +115,13 @@ class ClientSettings:
             chosen = Language(language)
         except ValueError:
             raise Invalid("the language is nl or en", "language", code="language_choice") from None
+        since = _onboarding_day(onboarded_on)
         return self.change(
             client.client_id,
             lambda c: replace(c, name=name, contact_email=email, contact_phone=phone,
                               kvk_number=kvk_number or None, language=chosen,
-                              postal_address=postal_address),
+                              postal_address=postal_address,
+                              onboarded_on=since or c.onboarded_on),
         )  # fmt: skip
 
     def contact(
@@ -347,3 +352,16 @@ def agreed_costs_setting(basis: str, value: str) -> tuple[str | None, int]:
             "choose the staffel, a percentage or a fixed amount", "basis", code="costs_basis"
         )
     return percent, fixed
+
+
+def _onboarding_day(text: str | None) -> date | None:
+    """The onboarding day a form gave (None: none given, the stored one stays)."""
+    if not (text or "").strip():
+        return None
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        raise Invalid(
+            "the onboarding day is a date (2026-11-20)", "onboarded_on",
+            code="onboarded_on_invalid",
+        ) from None  # fmt: skip

@@ -4,7 +4,10 @@ fee with VAT, what was taken back, and the payout. Dutch, as agencies send it.
 
 Money on the agency's third-party account and money the client received itself (its own
 account, its own Mollie, a plan's direct debit) are listed in two tables, and the figures show
-both and take the second off what is paid out, so the client can check each (Wki)."""
+both and take the second off what is paid out, so the client can check each (Wki). Payments
+received before the settlement agreement started are not settled but listed in a third table
+(settle28), and the figures begin with all that came in, less those, so every euro that came
+in is on the statement and the rest runs down to the payout."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from fpdf import FPDF
 
 from shared.adapters.letters.typeface import FAMILY, printable, use_typeface
 from shared.domain.money import format_eur_nl
+from shared.domain.records import Payment, Receiver
+from shared.domain.settlement.before_agreement import BeforeAgreement
 from shared.domain.settlement.line_parties import NOBODY, LineParty
 from shared.domain.settlement.statement import SettlementLine, StatementTotals, came_back
 
@@ -30,9 +35,16 @@ RECIPIENT_NL = {"client": "opdrachtgever", "agency": "incassobureau"}
 WIDTHS = (18, 21, 32, 45, 22, 29, 23)
 TABLE_PT = 7.5  # the longest kind ("btw incassokosten (verschoven)") fits its column uncut
 TITLES = ("Ontvangen", "Factuur", "Debiteur", "Soort", "Voor", "Betaling", "Bedrag")
+# the payments before the agreement: where the money arrived in place of whom it is for
+EARLY_TITLES = ("Ontvangen", "Factuur", "Debiteur", "Soort", "Via", "Betaling", "Bedrag")
 ELLIPSIS = "\u2026"
 DIRECT_HEADING = "Door de opdrachtgever zelf ontvangen (eigen rekening, eigen Mollie, incasso)"
 KEPT_LABEL = "Al in bezit van opdrachtgever (zelf ontvangen)"
+# money received before the agreement started: listed, not settled (settle28)
+ALL_LABEL = "Alle ontvangen betalingen"
+BEFORE_LABEL = "  waarvan vóór de overeenkomst, niet afgerekend"
+# where it arrived, in the "Via" column (22 mm: longer words are cut)
+RECEIVED_BY_NL = {Receiver.THIRD_PARTY: "derdengeld", Receiver.CLIENT: "opdrachtgever"}
 # the bank's charges on the third-party account: shown, not added (what the debtors paid is
 # "Ontvangen"); the client's part is taken off the net as a line of its own
 CHARGES_LABEL = "  waarvan ingehouden bankkosten (niet ontvangen)"
@@ -66,6 +78,9 @@ class StatementHeading:
     agency_address: str = ""
     agency_vat_number: str = ""
     client_address: str = ""
+    # the agreement's commission_on_direct the statement was made with (settle28): said where
+    # the statement holds money the client received itself
+    commission_on_direct: bool = True
 
 
 def _parties(heading: StatementHeading) -> tuple[str, ...]:
@@ -115,10 +130,12 @@ def statement_pdf(
     lines: Sequence[SettlementLine],
     t: StatementTotals,
     parties: Mapping[str, LineParty] | None = None,
+    before: BeforeAgreement | None = None,
 ) -> bytes:
     """``parties``: each line's payment's debtor and reference by payment id (agency21 N1:
     the client ties each line to its debtor and finds the payment on its bank statement or in
-    Mollie); a payment missing from it shows empty cells."""
+    Mollie); a payment missing from it shows empty cells. ``before``: the payments received
+    before the agreement this statement lists (not settled)."""
     found = parties or {}
     pdf = FPDF(format="A4")
     use_typeface(pdf)  # client and payee names as written ("Łódź Bakery", not "?ód? Bakery")
@@ -149,6 +166,12 @@ def statement_pdf(
         pdf.set_font(FAMILY, "B", 10)
         pdf.cell(0, 7, printable(DIRECT_HEADING), new_x="LMARGIN", new_y="NEXT")
         _table(pdf, direct, found)
+    early = before.payments if before is not None else ()
+    if before is not None and early:
+        pdf.ln(3)
+        pdf.set_font(FAMILY, "B", 10)
+        pdf.cell(0, 7, printable(_before_heading(before)), new_x="LMARGIN", new_y="NEXT")
+        _early_table(pdf, early, found)
     pdf.ln(3)
     figures: tuple[tuple[str, int], ...] = (
         ("Ontvangen op derdengeldenrekening" if own else "Ontvangen", t.received),
@@ -196,6 +219,13 @@ def statement_pdf(
             ("  waarvan door debiteur betaald als btw over incassokosten", t.fee_vat_from_debtor),
             *figures[at:],
         )
+    if early:  # all that came in first, less what is not settled: the rest is settled below
+        early_total = t.before_agreement + t.before_agreement_direct
+        figures = (
+            (ALL_LABEL, t.received + t.received_direct + early_total),
+            (BEFORE_LABEL, -early_total),
+            *figures,
+        )
     for label, cents in figures:
         bold = label in ("Netto", "Over te maken")
         pdf.set_font(FAMILY, "B" if bold else "", 10)
@@ -214,8 +244,8 @@ def statement_pdf(
             "volgende afdracht."
             + (
                 " Wat debiteuren aan de opdrachtgever zelf betaalden, is al in het bezit van "
-                "de opdrachtgever: het telt mee voor provisie en verdeling, maar wordt niet "
-                "uit de derdengeldenrekening overgemaakt."
+                "de opdrachtgever: het telt mee voor de verdeling, maar wordt niet "
+                "uit de derdengeldenrekening overgemaakt. " + _direct_commission(heading)
                 if own
                 else ""
             )
@@ -227,31 +257,88 @@ def statement_pdf(
                 else ""
             )
             + (ROUNDING_NOTE if t.commission_rest_in_e4 else "")
+            + (_before_note(before, t) if before is not None and early else "")
         ),
     )
     return bytes(pdf.output())
 
 
+def _direct_commission(heading: StatementHeading) -> str:
+    """What the agreement says of the commission on the client's own money (settle28)."""
+    if heading.commission_on_direct:
+        return (
+            "Provisie ook over wat debiteuren aan de opdrachtgever zelf betaalden "
+            "(afdrachtovereenkomst)."
+        )
+    return (
+        "Geen provisie over wat debiteuren aan de opdrachtgever zelf betaalden "
+        "(afdrachtovereenkomst)."
+    )
+
+
+def _before_heading(before: BeforeAgreement) -> str:
+    return f"Ontvangen vóór de overeenkomst van {before.starts_on:%d-%m-%Y} (niet afgerekend)"
+
+
+def _before_note(before: BeforeAgreement, t: StatementTotals) -> str:
+    """Why the money before the agreement is listed and not settled, and where it is."""
+    note = (
+        f" Betalingen ontvangen vóór de afdrachtovereenkomst van {before.starts_on:%d-%m-%Y} "
+        "zijn niet afgerekend: er is geen provisie over berekend en ze zitten niet in het "
+        "over te maken bedrag. Ze staan hier zodat elke ontvangen euro op de specificatie staat."
+    )
+    if t.before_agreement:
+        note += (
+            f" Wat daarvan op de derdengeldenrekening kwam ({format_eur_nl(t.before_agreement)}), "
+            "handelt het incassobureau apart met u af."
+        )
+    return note
+
+
+def _early_table(pdf: FPDF, payments: Sequence[Payment], parties: Mapping[str, LineParty]) -> None:
+    """The payments received before the agreement: one row each, the whole amount paid."""
+    rows = []
+    for p in payments:
+        party = parties.get(p.payment_id, NOBODY)
+        cells = (
+            f"{p.received_on:%d-%m-%Y}",
+            " ".join(sorted({a.invoice_number for a in p.allocations})),
+            f"{party.debtor_number} {party.debtor_name}".strip(),
+            "betaling",
+            RECEIVED_BY_NL[p.received_by],
+            party.reference,
+        )
+        rows.append((cells, p.amount))
+    _rows(pdf, EARLY_TITLES, rows)
+
+
 def _table(pdf: FPDF, lines: Sequence[SettlementLine], parties: Mapping[str, LineParty]) -> None:
-    pdf.set_font(FAMILY, "B", TABLE_PT)
-    for w, title in zip(WIDTHS, TITLES, strict=True):
-        pdf.cell(w, 7, title, border="B", align="R" if title == "Bedrag" else "L")
-    pdf.ln()
-    pdf.set_font(FAMILY, "", TABLE_PT)
+    rows = []
     for x in lines:
         party = parties.get(x.payment_id, NOBODY)
-        kind = COMPONENT_NL.get(x.component, x.component) + _why(x)
-        row = (
+        cells = (
             f"{x.received_on:%d-%m-%Y}",
             x.invoice_number,
             f"{party.debtor_number} {party.debtor_name}".strip(),
-            kind,
+            COMPONENT_NL.get(x.component, x.component) + _why(x),
             RECIPIENT_NL[x.recipient.value],
             party.reference,
         )
-        for w, text in zip(WIDTHS, row, strict=False):
+        rows.append((cells, x.amount))
+    _rows(pdf, TITLES, rows)
+
+
+def _rows(pdf: FPDF, titles: Sequence[str], rows: Sequence[tuple[Sequence[str], int]]) -> None:
+    """A table of the line tables' columns: its titles, then each row's texts and amount."""
+    pdf.set_font(FAMILY, "B", TABLE_PT)
+    for w, title in zip(WIDTHS, titles, strict=True):
+        pdf.cell(w, 7, title, border="B", align="R" if title == "Bedrag" else "L")
+    pdf.ln()
+    pdf.set_font(FAMILY, "", TABLE_PT)
+    for cells, amount in rows:
+        for w, text in zip(WIDTHS, cells, strict=False):
             pdf.cell(w, 6, _fitted(pdf, printable(text), w - 2 * pdf.c_margin))
-        pdf.cell(WIDTHS[-1], 6, _money(x.amount), align="R")
+        pdf.cell(WIDTHS[-1], 6, _money(amount), align="R")
         pdf.ln()
 
 

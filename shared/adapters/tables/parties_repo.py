@@ -112,6 +112,7 @@ def client_to_row(client: Client) -> Row:
             "RulingsEnded": client.rulings_ended,
             "ComplaintProcedure": client.complaint_procedure,
             "DisputesCommittee": client.disputes_committee,
+            "OnboardedOn": put_date(client.onboarded_on),
         },
     )
 
@@ -156,6 +157,8 @@ def client_from_row(row: Row) -> Client:
         # rows written before the fields (wki27) have neither: not recorded
         complaint_procedure=d.get("ComplaintProcedure"),
         disputes_committee=d.get("DisputesCommittee"),
+        # rows written before the field (settle28) have none: not recorded
+        onboarded_on=get_date(d.get("OnboardedOn")),
     )
 
 

@@ -28,7 +28,14 @@ from datetime import date
 from typing import Any
 
 from shared.adapters.tables import schema
-from shared.adapters.tables.codec import get_json, need_date, put_date, put_json
+from shared.adapters.tables.codec import (
+    get_json,
+    get_json_parts,
+    need_date,
+    put_date,
+    put_json,
+    put_json_parts,
+)
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.settlement_repayments_repo import REPAYMENTS
 from shared.domain.records import Payment, Receiver
@@ -129,6 +136,7 @@ class SettlementRepository:
             "VatOnCostsKept": a.vat_on_costs_kept, "BankChargesBy": a.bank_charges_by.value if a.bank_charges_by else "",
             "VatOnBankCharges": a.vat_on_bank_charges, "VatOnInterestKept": a.vat_on_interest_kept,
             "StartsOn": a.starts_on.isoformat() if a.starts_on else "",
+            "CommissionOnDirect": a.commission_on_direct,
         }))  # fmt: skip
 
     @staticmethod
@@ -152,6 +160,8 @@ class SettlementRepository:
             vat_on_interest_kept=bool(d.get("VatOnInterestKept", True)),
             # agreements from before the day was kept: no start, every payment settles
             starts_on=date.fromisoformat(d["StartsOn"]) if d.get("StartsOn") else None,
+            # agreements from before the setting: commission on direct money, as they charged
+            commission_on_direct=bool(d.get("CommissionOnDirect", True)),
         )
 
     def agreement(self, agency_id: str, client_id: str) -> SettlementAgreement | None:
@@ -264,6 +274,9 @@ class SettlementRepository:
             "VatOnBankCharges": s.vat_on_bank_charges,
             "Recipients": put_json({k: v.value for k, v in s.recipients.items()}) if s.recipients is not None else None,
             "VatOnInterestKept": s.vat_on_interest_kept,
+            # a catch-up of a client's old statements can list hundreds: kept in parts
+            **put_json_parts("BeforeShown", list(s.before_shown)),
+            "CommissionOnDirect": s.commission_on_direct,
         }, etag)  # fmt: skip
 
     @staticmethod
@@ -282,6 +295,8 @@ class SettlementRepository:
             bool(d.get("VatOnBankCharges", False)),  # older rows were computed without
             _recipients(d.get("Recipients")),
             bool(d.get("VatOnInterestKept", False)),  # older rows were computed without
+            tuple(get_json_parts(d, "BeforeShown", [])),  # older rows listed none
+            bool(d.get("CommissionOnDirect", True)),  # older rows charged it
         )  # fmt: skip
 
     def add_settlement(self, s: ClientSettlement) -> bool:

@@ -44,8 +44,10 @@ FORM = """{% macro open(desk, csrf, do) %}<form method="post" action="{{ desk.ur
 
 SETTINGS = """{% extends "shell" %}{% from "settings-form" import open, reach, postal %}{% block main %}
 <section aria-labelledby="set-details-h"><h2 id="set-details-h">{{ t.set_details }}</h2>
+<p id="set-onboarded-on">{{ t.set_onboarded }}: {{ onboarded or '-' }}</p>
 {% if can.details %}{{ open(desk, csrf, 'details') }}<div class="grid">
 <div><label for="set-name">{{ t.set_name }}</label><input id="set-name" name="name" value="{{ client.name }}" required></div>
+{% if desk.agency_level %}<div><label for="set-onboarded">{{ t.set_onboarded }}</label><input id="set-onboarded" name="onboarded_on" type="date" value="{{ client.onboarded_on.isoformat() if client.onboarded_on else '' }}" aria-describedby="set-onboarded-hint"><small id="set-onboarded-hint">{{ t.set_onboarded_hint }}</small></div>{% endif %}
 {{ reach(t, client) }}
 <div><label for="set-kvk">{{ t.set_kvk }}</label><input id="set-kvk" name="kvk_number" value="{{ client.kvk_number or '' }}" inputmode="numeric"></div>
 <div><label for="set-lang">{{ t.set_language }}</label><select id="set-lang" name="language">{% for l in ('nl', 'en') %}<option value="{{ l }}"{% if client.language.value == l %} selected{% endif %}>{{ l }}</option>{% endfor %}</select></div>
@@ -151,6 +153,8 @@ words(
     nl={"set_nav": "Instellingen", "set_title": "Instellingen", "set_details": "Gegevens van de opdrachtgever",
         "set_name": "Naam", "set_number": "Nummer", "set_email": "E-mailadres", "set_phone": "Telefoon",
         "set_kvk": "KvK-nummer", "set_language": "Taal", "set_postal": "Postadres",
+        "set_onboarded": "Klant sinds",
+        "set_onboarded_hint": "De dag dat het incassobureau de klant aannam. De eerste afdrachtovereenkomst begint op die dag; wat eerder binnenkwam, wordt niet afgerekend.",
         "set_postal_intro": "Staat als afzender op brieven; onbestelbare post komt hier terug. Leeg: brieven hebben geen retouradres.",
         "set_contact_intro": "Naam en KvK-nummer wijzigt het incassobureau; uw e-mailadres, telefoonnummer en postadres wijzigt u hier zelf.",
         "set_street": "Straat en huisnummer", "set_postcode": "Postcode", "set_city": "Plaats", "set_country": "Land (code, bijv. NL, BE)", "set_save": "Opslaan", "set_style": "Huisstijl",
@@ -214,6 +218,8 @@ words(
     en={"set_nav": "Settings", "set_title": "Settings", "set_details": "Client details",
         "set_name": "Name", "set_number": "Number", "set_email": "E-mail address", "set_phone": "Phone",
         "set_kvk": "KvK number", "set_language": "Language", "set_postal": "Postal address",
+        "set_onboarded": "Client since",
+        "set_onboarded_hint": "The day the agency took the client on. The first settlement agreement starts on it; money received before it is not settled.",
         "set_postal_intro": "Printed as the sender on letters; undeliverable mail comes back here. Empty: letters carry no return address.",
         "set_contact_intro": "Name and KvK number are changed by the collection agency; your e-mail address, phone number and postal address you change here.",
         "set_street": "Street and number", "set_postcode": "Postal code", "set_city": "City", "set_country": "Country (code, e.g. NL, BE)", "set_save": "Save", "set_style": "House style",
@@ -329,7 +335,9 @@ def _act(desk: Desk, client: Client, do: str) -> str:
                       contact_phone=desk.field("contact_phone"), kvk_number=desk.field("kvk_number"),
                       language=desk.field("language"),
                       postal_address=postal_address(desk.field("street"), desk.field("postal_code"),
-                                                    desk.field("city"), desk.field("country")))  # fmt: skip
+                                                    desk.field("city"), desk.field("country")),
+                      # the agency's record of when it took the client on: its people only
+                      onboarded_on=desk.field("onboarded_on") if desk.agency_level else None)  # fmt: skip
         case "contact":
             s.contact(client, contact_email=desk.field("contact_email"),
                       contact_phone=desk.field("contact_phone"),
@@ -482,6 +490,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
         "settings", "set_title", status, client=shown, can=can, ibans=ibans, holders=holders, users=users, images=images, agency_account=agency_account,
         link_domains=link_domains(desk.services.repos, shown) if can["ibans"] else (),
         roles=CLIENT_ROLES, me=desk.signed.user.user_id, channels=[c.value for c in SWITCHABLE],
+        onboarded=desk.day(shown.onboarded_on),
         costs_note=reasonableness_note(shown.b2b_costs_percent, shown.b2b_costs_fixed, desk.lang),
         costs_value=shown.b2b_costs_percent or (f"{Decimal(shown.b2b_costs_fixed).scaleb(-2):.2f}" if shown.b2b_costs_fixed else ""), **extra,
     )  # fmt: skip

@@ -25,7 +25,15 @@ SETTLEMENT = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="st-owed-h"><h2 id="st-owed-h">{{ t.st_owed }}</h2>
 <p id="st-owed"><strong>{{ desk.money(owed) }}</strong></p><p class="muted">{{ t.st_owed_hint }}</p></section>
 {% if charges_by %}<section aria-labelledby="st-chg-h"><h2 id="st-chg-h">{{ t.st_charges }}</h2>
-<p id="st-charges">{{ t["st_charges_" ~ charges_by] }}</p></section>{% endif %}
+<p id="st-charges">{{ t["st_charges_" ~ charges_by] }}</p>
+<p id="st-direct">{{ t.st_direct_yes if direct_commission else t.st_direct_no }}</p></section>{% endif %}
+{% if before_rows %}<section aria-labelledby="st-before-h"><h2 id="st-before-h">{{ before_title }}</h2>
+<p class="muted">{{ t.st_before_hint }}</p>
+<table id="st-before"><thead><tr><th>{{ t.st_received_on }}</th><th>{{ t.st_payment }}</th><th>{{ t.st_on }}</th>
+<th class="num">{{ t.st_amount }}</th></tr></thead><tbody>
+{% for r in before_rows %}<tr><td>{{ r.day }}</td><td><code>{{ r.payment.payment_id }}</code></td>
+<td>{{ t["st_on_" ~ r.payment.received_by.value] }}</td><td class="num">{{ desk.money(r.payment.amount) }}</td></tr>{% endfor %}
+</tbody><tfoot><tr><th colspan="3">{{ t.st_total }}</th><td class="num">{{ desk.money(before_total) }}</td></tr></tfoot></table></section>{% endif %}
 {% if can_record %}<section aria-labelledby="st-rec-h"><h2 id="st-rec-h">{{ t.st_record }}</h2>
 <form method="post" action="{{ desk.url('/settlement') }}">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
@@ -59,7 +67,13 @@ words(
         "st_bad_amount": "Geen geldig bedrag (bijvoorbeeld 120,50).", "st_bad_date": "Geen geldige datum.",
         "st_conflict": "Dit kenmerk is al vastgelegd met een ander bedrag.",
         "done_st_recorded": "De terugbetaling is vastgelegd.",
-        "done_st_again": "Dit kenmerk was al vastgelegd met dit bedrag: er is niets extra vastgelegd."},
+        "done_st_again": "Dit kenmerk was al vastgelegd met dit bedrag: er is niets extra vastgelegd.",
+        "st_before": "Ontvangen vóór de overeenkomst van {day} (niet afgerekend)",
+        "st_before_hint": "Deze betalingen kwamen binnen voordat de afdrachtovereenkomst begon: er wordt niet over afgerekend en geen provisie over berekend. De eerste afdrachtspecificatie na hun boeking noemt ze apart.",
+        "st_payment": "Betaling", "st_on": "Ontvangen op rekening van", "st_total": "Totaal",
+        "st_on_third_party": "derdengeldenrekening", "st_on_client": "opdrachtgever zelf",
+        "st_direct_yes": "Provisie ook over wat debiteuren aan de opdrachtgever zelf betaalden (afdrachtovereenkomst).",
+        "st_direct_no": "Geen provisie over wat debiteuren aan de opdrachtgever zelf betaalden (afdrachtovereenkomst)."},
     en={"st_nav": "Settlement", "st_title": "Settlement: repayments", "st_owed": "To claim back from the client",
         "st_owed_hint": "A settlement's negative balance is set off against the next settlement until the client repays it.",
         "st_record": "Record repayment", "st_reference": "Reference (as on the bank statement)",
@@ -73,7 +87,13 @@ words(
         "st_bad_amount": "Not a valid amount (e.g. 120.50).", "st_bad_date": "Not a valid date.",
         "st_conflict": "This reference is recorded already with another amount.",
         "done_st_recorded": "The repayment has been recorded.",
-        "done_st_again": "This reference was recorded already with this amount: nothing more was recorded."},
+        "done_st_again": "This reference was recorded already with this amount: nothing more was recorded.",
+        "st_before": "Received before the agreement of {day} (not settled)",
+        "st_before_hint": "These payments came in before the settlement agreement started: they are not settled and carry no commission. The first settlement statement after they were booked lists them apart.",
+        "st_payment": "Payment", "st_on": "Received on the account of", "st_total": "Total",
+        "st_on_third_party": "third-party account", "st_on_client": "the client itself",
+        "st_direct_yes": "Commission also on what debtors paid the client itself (settlement agreement).",
+        "st_direct_no": "No commission on what debtors paid the client itself (settlement agreement)."},
 )  # fmt: skip
 
 FORM = ("reference", "amount", "received_on", "note")
@@ -126,11 +146,21 @@ def _show(desk: Desk, form: dict[str, str], status: int = 200, **notice: object)
     client = desk.client
     try:  # who bears the third-party account's bank charges, as the agreement says
         settlements = desk.services.settlements
-        charges_by: str | None = settlements.charges_borne_by(settlements.agreement(client)).value
+        agreement = settlements.agreement(client)
+        charges_by: str | None = settlements.charges_borne_by(agreement).value
+        direct_commission = agreement.commission_on_direct
     except NotFound:
         charges_by = None  # no agreement: nothing is settled for this client yet
+        direct_commission = True
+    before = desk.services.settlements.before_agreement(client)
+    rows = (
+        [{"day": desk.day(p.received_on), "payment": p} for p in before.payments] if before else []
+    )
+    title = desk.t["st_before"].replace("{day}", desk.day(before.starts_on)) if before else ""
     return desk.render(
         "settlement", "st_title", status, owed=repayments.owed(client), charges_by=charges_by,
+        before_rows=rows, before_title=title, direct_commission=direct_commission,
+        before_total=sum(p.amount for p in before.payments) if before else 0,
         repayments=sorted(repayments.of_client(client), key=lambda r: r.recorded_at, reverse=True),
         form=form, can_record=_may_record(desk), **notice,  # type: ignore[arg-type]
     )  # fmt: skip

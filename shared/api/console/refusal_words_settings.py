@@ -149,6 +149,10 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Een KvK-nummer heeft 8 cijfers.",
         "A KvK number has 8 digits.",
     ),
+    "onboarded_on_invalid": (
+        "Geef de dag waarop de klant is aangenomen als datum (2026-11-20).",
+        "Give the day the client was taken on as a date (2026-11-20).",
+    ),
     "iban_taken": (
         "IBAN {iban} is al geregistreerd voor een andere klant of incassopartij.",
         "IBAN {iban} is registered to another client or agency.",

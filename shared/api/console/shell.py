@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -268,6 +269,12 @@ class Desk:
 
     def money(self, cents: int) -> str:
         return format_eur_nl(cents) if self.lang == "nl" else format_eur_en(cents)
+
+    def day(self, day: date | None) -> str:
+        """A day as the page's language writes it (20-11-2026; 2026-11-20); empty: none."""
+        if day is None:
+            return ""
+        return f"{day:%d-%m-%Y}" if self.lang == "nl" else day.isoformat()
 
     # -- authorisation -------------------------------------------------------------------------
     def may(self, action: Action, client_id: str | None = None) -> bool:

@@ -85,6 +85,13 @@ class SettlementAgreement:
     # it is not settled and carries no commission. None: an agreement stored before the day
     # was kept, which settles every payment as it did
     starts_on: date | None = None
+    # whether the commission is charged on money a debtor paid the client itself (its own
+    # account, its own Mollie, a plan's direct debit): the agency's contract with its client
+    # says so (ledger_law.md §7, the fee basis is a contract term; Dutch collection terms
+    # commonly keep the commission on direct payments, so that is the default and every
+    # agreement stored before the setting settles as it did). False: no commission on them,
+    # the agency's components of them (costs kept) are still its own (settle28)
+    commission_on_direct: bool = True
 
     def __post_init__(self) -> None:
         if (error := iban_error(self.payout_iban)) is not None:

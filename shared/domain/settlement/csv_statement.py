@@ -20,6 +20,13 @@ Three columns follow it (appended, so software reading the columns before keeps 
 client finds the payment by (a bank credit's end-to-end id, bank reference or description; a
 Mollie id), a dash "—" where the payment's record holds none (agency21 N1, booked24). ``payment_id`` stays
 Inning's own id of the payment.
+
+Payments received before the client's settlement agreement started are not settled, but the
+statement lists each of them once (settle28), so every euro that came in is on a statement:
+one row each (``payment_before_agreement``: its day, its id, the invoices its money went to, the
+amount the debtor paid, ``reason`` naming the agreement's start, ``received_by``), after the
+repayments, and the figures ``before_agreement`` (on the third-party account) and
+``before_agreement_direct`` (received by the client itself) sum them, outside the balance.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from decimal import Decimal
 
 from shared.domain.money import format_cents
 from shared.domain.records import Receiver
+from shared.domain.settlement.before_agreement import BeforeAgreement
 from shared.domain.settlement.line_parties import NOBODY, LineParty
 from shared.domain.settlement.repayment import Repayment
 from shared.domain.settlement.statement import (
@@ -49,6 +57,9 @@ HEADER = (
 )  # fmt: skip
 NO_PARTY = ("", "", "")  # the cells of a row that names no payment
 FIGURES = tuple(f.name for f in fields(StatementTotals))
+BEFORE_KIND = (
+    "payment_before_agreement"  # a payment received before the agreement: listed, not settled
+)
 
 
 def statement_csv(
@@ -57,9 +68,10 @@ def statement_csv(
     t: StatementTotals,
     repayments: Sequence[Repayment] = (),
     parties: Mapping[str, LineParty] | None = None,
+    before: BeforeAgreement | None = None,
 ) -> str:
     """``parties``: each line's payment's debtor and reference by payment id (one missing:
-    empty cells)."""
+    empty cells). ``before``: the payments received before the agreement it lists."""
     found = parties or {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -87,6 +99,20 @@ def statement_csv(
         writer.writerow(("repayment", r.received_on.isoformat(), csv_cell(r.reference), "", "",
                          "client", format_cents(r.amount), "repaid by the client",
                          Receiver.THIRD_PARTY.value, *NO_PARTY))  # fmt: skip
+    early = before.payments if before is not None else ()
+    why = (
+        f"received before the agreement of {before.starts_on.isoformat()}, not settled"
+        if before
+        else ""
+    )
+    for p in early:
+        party = found.get(p.payment_id, NOBODY)
+        writer.writerow((
+            BEFORE_KIND, p.received_on.isoformat(), csv_cell(p.payment_id),
+            csv_cell(" ".join(sorted({a.invoice_number for a in p.allocations}))), "", "",
+            format_cents(p.amount), why, p.received_by.value, csv_cell(party.debtor_number), csv_cell(party.debtor_name),
+            csv_cell(party.reference),
+        ))  # fmt: skip
     for name, value in zip(FIGURES, astuple(t), strict=True):
         shown = _exact(value) if name in EXACT_RESTS else format_cents(value)
         writer.writerow((name, "", "", "", "", "", shown, "", "", *NO_PARTY))

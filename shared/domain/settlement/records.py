@@ -84,6 +84,12 @@ class ClientSettlement:
     # the agreement's vat_on_interest_kept (with the interest going to the agency) when the
     # settlement started; stored settlements from before the setting read False (computed so)
     vat_on_interest_kept: bool = False
+    # the payments received before the agreement that this statement and the client's
+    # statements before it listed (each listed once; rows stored before it: none)
+    before_shown: tuple[str, ...] = ()
+    # the agreement's commission_on_direct when the settlement started: its payments and a
+    # later correction of them keep it (older rows: True, as they were computed)
+    commission_on_direct: bool = True
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,11 @@ def contribution(payment: Payment, agreement: SettlementAgreement) -> Contributi
         if a.amount != 0
     )
     client_part = sum(x.amount for x in lines if x.recipient is Recipient.CLIENT)
-    exact = Fraction(client_part * agreement.commission_bp, BASIS_POINTS)
+    # the client's own money carries the commission only where the agreement says (settle28)
+    charged = payment.received_by is Receiver.THIRD_PARTY or agreement.commission_on_direct
+    exact = (
+        Fraction(client_part * agreement.commission_bp, BASIS_POINTS) if charged else Fraction(0)
+    )
     charges = payment.bank_charges if payment.received_by is Receiver.THIRD_PARTY else 0
     return Contribution(
         payment.payment_id, payment.received_on, payment.debtor_number, lines,
@@ -256,6 +260,12 @@ class StatementTotals:
     # VAT is the rate on its own fee: art. 35a Wet OB 1968)
     commission_rest_in_e4: int = 0
     commission_rest_e4: int = 0
+    # payments received before the agreement started (:mod:`.before_agreement`), listed once
+    # on the statement but not settled: on the third-party account, and received by the client
+    # itself. Shown, not added: outside the balance, as they are outside the settlement;
+    # statements before it read 0
+    before_agreement: Cents = 0
+    before_agreement_direct: Cents = 0
 
     @property
     def balanced(self) -> bool:

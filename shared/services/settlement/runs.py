@@ -70,7 +70,7 @@ from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Agency, Client
-from shared.domain.records import ActionItem, ActionStatus, Payment
+from shared.domain.records import ActionItem, ActionStatus, Payment, Receiver
 from shared.domain.scopes import agency_scope
 from shared.domain.settlement.agreement import (
     Recipient,
@@ -78,6 +78,7 @@ from shared.domain.settlement.agreement import (
     period_of,
     period_start,
 )
+from shared.domain.settlement.before_agreement import not_shown
 from shared.domain.settlement.csv_statement import statement_csv
 from shared.domain.settlement.pain001 import Transfer, TransferBatch, pain001
 from shared.domain.settlement.records import (
@@ -487,7 +488,7 @@ class SettlementRunner:
             return None
         payments = {p.payment_id: p for p in self.store.payments_of(client.client_id)}
         history = self.store.history(client.client_id)
-        new = _unsettled(payments.values(), history)
+        new = unsettled(payments.values(), history)
         # received before the agreement started: not the agency's collecting (newcomer27 F4)
         new, before = split_at_start(agreement, new)
         if before:
@@ -531,6 +532,7 @@ class SettlementRunner:
                 recipients=dict(agreement.recipients),
                 vat_on_interest_kept=agreement.vat_on_interest_kept
                 and agreement.recipient("interest") is Recipient.AGENCY,
+                commission_on_direct=agreement.commission_on_direct,
             )  # fmt: skip
             self.store.add_settlement(draft)
             found = self.store.settlement(agency.agency_id, sid)
@@ -545,7 +547,8 @@ class SettlementRunner:
                           self._settled_under(agency.agency_id, history[pid], terms, first))  # fmt: skip
         for r in repaid:
             self.repayments.take(r, sid)  # lost to a concurrent settlement: it is that one's
-        done = self._complete(agency, run, settlement, payments)
+        early = (agreement.starts_on, tuple(before))
+        done = self._complete(agency, run, settlement, payments, early)
         if done is not None and complete:
             self._claim_back_follows(agency, done)
         return done
@@ -575,9 +578,9 @@ class SettlementRunner:
         run: a run cut off after it and before its ``settlement_held`` item resumes past the
         settlement, and would list nothing (failure15 F5). The held payments are those that
         are settleable and never claimed, as when the settlement was built."""
-        unsettled = _unsettled(self.store.payments_of(client_id), self.store.history(client_id))
-        kept = self._held_by_ruling(client_id, unsettled)
-        return [p for p in unsettled if p.payment_id in kept]
+        waiting = unsettled(self.store.payments_of(client_id), self.store.history(client_id))
+        kept = self._held_by_ruling(client_id, waiting)
+        return [p for p in waiting if p.payment_id in kept]
 
     def _held_by_ruling(self, client_id: str, payments: Sequence[Payment]) -> dict[str, Payment]:
         """The payments received on or after the day of a bankruptcy or WSNP of their debtor
@@ -698,7 +701,8 @@ class SettlementRunner:
             recipients.update(
                 {x.component: x.recipient for x in rows[0].contribution.lines if not x.reversal}
             )
-        terms = replace(running, commission_bp=first.commission_bp, recipients=recipients)
+        terms = replace(running, commission_bp=first.commission_bp, recipients=recipients,
+                        commission_on_direct=first.commission_on_direct)  # fmt: skip
         return SettledUnder(terms, first.vat_on_costs_kept, first.vat_on_interest_kept)
 
     def _correct(
@@ -757,10 +761,13 @@ class SettlementRunner:
         run: SettlementRun,
         settlement: ClientSettlement,
         payments: Mapping[str, Payment],
+        early: tuple[date | None, Sequence[Payment]] = (None, ()),
         attempt: int = 0,
     ) -> ClientSettlement | None:
         """``payments``: the client's payments as the run read them, which name each line's
-        debtor and reference on the statement."""
+        debtor and reference on the statement. ``early``: the agreement's start and the
+        payments received before it (not settled): the statement lists those no statement
+        before it listed, so every euro that came in is on one."""
         taken, deducted = self.store.claimed_by(settlement.client_id, settlement.settlement_id)
         contributions = [c.contribution for c in taken] + [
             c.contribution.negated() for c in deducted
@@ -782,6 +789,8 @@ class SettlementRunner:
             self.store.delete_settlement(settlement, etag)
             return None
         commission_rest = self._commission_rest_before(settlement)
+        shown_before = self._before_shown(settlement)
+        before = not_shown(early[0], early[1], shown_before)
         figures = totals(contributions, fee_vat_bp=settlement.fee_vat_bp,
                          carried_in=settlement.carried_in,
                          vat_on_costs_kept=settlement.vat_on_costs_kept,
@@ -790,6 +799,12 @@ class SettlementRunner:
                          bank_charges_by=settlement.bank_charges_by,
                          vat_on_bank_charges=settlement.vat_on_bank_charges,
                          commission_rest_in_e4=commission_rest)  # fmt: skip
+        if before is not None:
+            figures = replace(
+                figures,
+                before_agreement=before.total(Receiver.THIRD_PARTY),
+                before_agreement_direct=before.total(Receiver.CLIENT),
+            )
         lines = sorted(
             (x for c in contributions for x in c.lines),
             key=lambda x: (x.reversal, x.received_on, x.payment_id, x.invoice_number, x.component),
@@ -807,15 +822,17 @@ class SettlementRunner:
             _percent(settlement.fee_vat_bp), settlement.vat_on_costs_kept,
             settlement.vat_on_bank_charges, settlement.vat_on_interest_kept,
             agency.postal_address or "", agency.vat_number or "",
-            self._client_address(settlement.client_id),
+            self._client_address(settlement.client_id), settlement.commission_on_direct,
         )  # fmt: skip
 
-        parties = parties_of(self.repos, settlement.client_id, lines, payments)
+        early_lines = before.payments if before is not None else ()
+        parties = parties_of(self.repos, settlement.client_id, lines, payments, early_lines)
         self.files.put(CONTAINER, f"{prefix}.csv",
                        statement_csv(settlement.settlement_id, lines, figures,
-                                     repayments, parties).encode("utf-8"),
+                                     repayments, parties, before).encode("utf-8"),
                        content_type="text/csv")  # fmt: skip
-        self.files.put(CONTAINER, f"{prefix}.pdf", statement_pdf(heading, lines, figures, parties),
+        self.files.put(CONTAINER, f"{prefix}.pdf",
+                       statement_pdf(heading, lines, figures, parties, before),
                        content_type="application/pdf")  # fmt: skip
         done = replace(
             settlement,
@@ -825,6 +842,7 @@ class SettlementRunner:
             reversal_count=sum(1 for c in taken if c.seq > 0) + len(deducted),  # corrections
             pdf=f"{prefix}.pdf",
             csv=f"{prefix}.csv",
+            before_shown=(*shown_before, *(p.payment_id for p in early_lines)),
         )
         try:
             self.store.save_settlement(done, etag)
@@ -839,7 +857,7 @@ class SettlementRunner:
                 raise ConflictingUpdate(
                     f"settlement {settlement.settlement_id} keeps changing"
                 ) from exc
-            return self._complete(agency, run, again[0], payments, attempt + 1)
+            return self._complete(agency, run, again[0], payments, early, attempt + 1)
         self._close_balance(done)
         self._claim_back_resumed(agency, done)
         return done
@@ -854,6 +872,14 @@ class SettlementRunner:
         place = f"{address.postal_code} {address.city}".strip()
         country = "" if address.country == "NL" else address.country
         return ", ".join(p for p in (address.street, place, country) if p)
+
+    def _before_shown(self, s: ClientSettlement) -> tuple[str, ...]:
+        """The payments received before the agreement that the client's statements before
+        ``s`` listed (final by then, as the commission's rest is)."""
+        if s.previous_settlement_id is None:
+            return ()
+        found = self.store.settlement(s.agency_id, s.previous_settlement_id)
+        return found[0].before_shown if found is not None else ()
 
     def _commission_rest_before(self, s: ClientSettlement) -> int:
         """What the rounding of the client's commission left over on the statement before
@@ -1012,7 +1038,7 @@ def _settleable(p: Payment) -> bool:
     return not p.reversed and any(a.amount for a in p.allocations)
 
 
-def _unsettled(payments: Iterable[Payment], history: Container[str]) -> list[Payment]:
+def unsettled(payments: Iterable[Payment], history: Container[str]) -> list[Payment]:
     """The settleable payments no settlement has taken yet, in the order received."""
     return sorted(
         (p for p in payments if p.payment_id not in history and _settleable(p)),
@@ -1038,7 +1064,8 @@ def _terms_of(settlement: ClientSettlement, agreement: SettlementAgreement) -> S
     recipients = (
         settlement.recipients if settlement.recipients is not None else agreement.recipients
     )
-    return replace(agreement, commission_bp=settlement.commission_bp, recipients=dict(recipients))
+    return replace(agreement, commission_bp=settlement.commission_bp, recipients=dict(recipients),
+                   commission_on_direct=settlement.commission_on_direct)  # fmt: skip
 
 
 def _now(p: Payment, terms: SettlementAgreement) -> Contribution | None:

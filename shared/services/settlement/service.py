@@ -15,11 +15,13 @@ from shared.domain.settlement.agreement import (
     SettlementAgreement,
     SettlementDefaults,
 )
+from shared.domain.settlement.before_agreement import BeforeAgreement
 from shared.domain.settlement.records import ClientSettlement, RunStatus, SettlementRun
 from shared.ports.files import FileStore
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
+from shared.services.settlement.before_agreement import split_at_start
 from shared.services.settlement.runs import (
     CONTAINER,
     RETRIES,
@@ -28,6 +30,7 @@ from shared.services.settlement.runs import (
     files_prefix,
     payouts_of,
     transfer_file,
+    unsettled,
 )
 
 log = logging.getLogger("inning.settlement")
@@ -49,12 +52,15 @@ class SettlementService:
                 "the agreement names another client", field="client", code="agreement_other_client"
             )
         if agreement.starts_on is None:
-            # the first agreement starts today; one set again keeps the day it started
-            # (newcomer27 F4: money received before it is not settled); one stored before the
-            # day was kept keeps none, so nothing it settled so far is left out now
+            # the first agreement starts the day the client was taken on (settle28: money the
+            # agency collected for it before the agreement was set is its collecting), or today
+            # for a client without one; one set again keeps the day it started (newcomer27 F4:
+            # money received before it is not settled); one stored before the day was kept
+            # keeps none, so nothing it settled so far is left out now (the agency gives such
+            # an agreement its start by sending starts_on)
             stored = self.store.agreement(client.agency_id, client.client_id)
-            today = amsterdam_date(self.clock.now())
-            agreement = replace(agreement, starts_on=stored.starts_on if stored else today)
+            first = client.onboarded_on or amsterdam_date(self.clock.now())
+            agreement = replace(agreement, starts_on=stored.starts_on if stored else first)
         self.store.save_agreement(agreement)
         return agreement
 
@@ -63,6 +69,19 @@ class SettlementService:
         if found is None:
             raise NotFound(f"client {client.number} has no settlement agreement")
         return found
+
+    def before_agreement(self, client: Client) -> BeforeAgreement | None:
+        """The client's payments received before its agreement started and never settled
+        (the console shows them, as the statement that first saw them listed them); None
+        without an agreement or its start."""
+        found = self.store.agreement(client.agency_id, client.client_id)
+        if found is None or found.starts_on is None:
+            return None
+        waiting = unsettled(
+            self.store.payments_of(client.client_id), self.store.history(client.client_id)
+        )
+        _, before = split_at_start(found, waiting)
+        return BeforeAgreement(found.starts_on, tuple(before))
 
     def defaults(self, agency_id: str) -> SettlementDefaults:
         return self.store.defaults(agency_id)

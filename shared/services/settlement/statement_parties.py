@@ -17,10 +17,13 @@ def parties_of(
     client_id: str,
     lines: Sequence[SettlementLine],
     payments: Mapping[str, Payment],
+    early: Sequence[Payment] = (),
 ) -> dict[str, LineParty]:
-    """Each line's payment's party by payment id; a payment the run did not read (none: the
-    lines are the client's payments) names nobody."""
+    """Each line's payment's party by payment id, and each of ``early``'s (received before
+    the agreement, listed apart); a payment the run did not read (none: the lines are the
+    client's payments) names nobody."""
     named = {x.payment_id: payments[x.payment_id] for x in lines if x.payment_id in payments}
+    named.update({p.payment_id: p for p in early})
     numbers = sorted({p.debtor_number for p in named.values() if p.debtor_number})
     found = repos.debtors.get_many(client_id, numbers) if numbers else {}
     return line_parties(named, {n: d.name for n, (d, _) in found.items()})

@@ -114,3 +114,40 @@ def test_the_page_says_who_bears_the_bank_charges_on_the_third_party_account(
     store.save_agreement(replace(agreement, bank_charges_by=Recipient.CLIENT))
     body = browser.get(f"/settlement?client={tenants.c1}").encoded().decode()
     assert "Voor rekening van de opdrachtgever" in body
+    # settle28: and whether the commission is charged on the client's own money
+    assert "Provisie ook over wat debiteuren aan de opdrachtgever zelf betaalden" in body
+    store.save_agreement(replace(agreement, commission_on_direct=False))
+    body = browser.get(f"/settlement?client={tenants.c1}&lang=en").encoded().decode()
+    assert "No commission on what debtors paid the client itself" in body
+
+
+def test_the_page_lists_the_money_received_before_the_agreement(
+    world: World, tenants: Tenants
+) -> None:
+    """settle28: the client's own 2014 receipt of 1,405.31, before its agreement of 3-12-2026,
+    was named only on the agency's action list; the page lists it (Dutch and English), and not
+    a payment received after the start."""
+    from dataclasses import replace
+    from datetime import date
+
+    from shared.domain.records import Receiver
+    from shared.domain.settlement.agreement import SettlementAgreement
+    from tests.unit.settlement.conftest import payment
+
+    store: SettlementRepository = world.services.settlements.store
+    store.save_agreement(
+        SettlementAgreement(
+            tenants.c1, "agency-a", "NL44RABO0123456789", "C1 BV", starts_on=date(2026, 12, 3)
+        )
+    )
+    old = payment(tenants.c1, "old-2014", date(2014, 1, 5), principal=120531, costs=0,
+                  costs_vat=0, interest=20000)  # fmt: skip
+    world.services.repos.payments.add(replace(old, received_by=Receiver.CLIENT))
+    world.services.repos.payments.add(payment(tenants.c1, "new-1204", date(2026, 12, 4)))
+    browser = desk_for(world, Role.AGENCY_ADMIN, None, "admin@x.example")
+    body = browser.get(f"/settlement?client={tenants.c1}").encoded().decode()
+    assert 'id="st-before"' in body and "05-01-2014" in body and "1.405,31" in body
+    assert "Ontvangen vóór de overeenkomst van 03-12-2026" in body
+    assert "opdrachtgever zelf" in body and "new-1204" not in body
+    english = browser.get(f"/settlement?client={tenants.c1}&lang=en").encoded().decode()
+    assert "Received before the agreement of 2026-12-03" in english

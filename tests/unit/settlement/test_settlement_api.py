@@ -72,6 +72,7 @@ def test_agreement_is_set_and_read_with_defaults(world: Any) -> None:
         "bank_charges_by_agreement": None,  # the agency's default, none set: the agency
         "vat_on_bank_charges": True,  # on the charges passed on (art. 8 lid 5 Wet OB)
         "starts_on": "2020-01-01",  # money received before it is not settled (newcomer27 F4)
+        "commission_on_direct_payments": True,  # on money the client received itself (settle28)
     }
     changed = world.agency_a.call(
         "PUT",
