@@ -123,6 +123,7 @@ def seed(services: Services, data_dir: Path, today: date) -> dict[str, str]:
             ibans=("NL02ABNA0123456789",),
             contact_email="info@korenbloem.example",
             house_style=HouseStyle(primary_color="#8b4513", accent_color="#f5deb3"),
+            onboarded_on=today,
         ),
         Client(
             "",
@@ -135,6 +136,7 @@ def seed(services: Services, data_dir: Path, today: date) -> dict[str, str]:
             sandbox=True,
             sandbox_email="sandbox@meijer.example",
             allow_third_party_matching=True,
+            onboarded_on=today,
         ),
     ]
     services.imports.upsert_clients(AGENCY_ID, list(enumerate(clients)))

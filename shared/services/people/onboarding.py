@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 
 from shared.adapters.tables.people_repo import AgencyDefaultsRepository, Signup, defaults_scope
+from shared.clock import amsterdam_date
 from shared.domain.access import Principal
 from shared.domain.ids import random_id
 from shared.domain.parties import Client, HouseStyle, Language
@@ -241,6 +242,7 @@ class OnboardingService:
             sandbox=sandbox, sandbox_email=normalise_email(c.first_email) if sandbox else None,
             contact_email=normalise_email(c.first_email), kvk_number=c.kvk_number.strip(),
             house_style=HouseStyle(**style) if style else HouseStyle(),  # type: ignore[arg-type]
+            onboarded_on=amsterdam_date(self.kit.now()),  # its first agreement starts here
         )  # fmt: skip
         # a sign-up's own IBAN is its own word, not the agency's registration
         result = self.imports.upsert_clients(

@@ -6,6 +6,7 @@ vermelding van betalingskenmerk ...": an account line with no account."""
 from __future__ import annotations
 
 from shared.api.console.refusal_text import refusal
+from shared.clock import amsterdam_date
 from shared.services.errors import Invalid
 from tests.unit.people.test_accounts import _defaults
 
@@ -43,3 +44,15 @@ def test_the_openapi_document_names_the_refusal(world, tenants):
     document = world.agency_a.call("GET", "/v1/openapi.json").body
     post = document["paths"]["/v1/onboarding/clients"]["post"]
     assert "onboard_without_bank_account" in post["responses"]["422"]["description"]
+
+
+def test_onboarding_dates_the_client_taken_on(world, tenants):
+    """settle28 left the console's onboarding without ``onboarded_on``, so such a client's
+    first agreement started the day it was set, and money paid between was never settled."""
+    _defaults(world)
+    answer = world.agency_a.call(
+        "POST", "/v1/onboarding/clients", {**BODY, "iban": "NL34 RABO 0142 6233 93"}
+    )
+    assert answer.status == 201, answer.body
+    client = world.services.repos.clients.get(answer.body["client_id"])[0]
+    assert client.onboarded_on == amsterdam_date(world.services.clock.now())
