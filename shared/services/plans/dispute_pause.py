@@ -93,13 +93,22 @@ def pause_if_disputed(service: PlanService, client: Client, plan: PaymentPlan) -
         done = service._transition(client, plan.plan_id, AUTHOR, "paused", paused)
     except (ConflictingUpdate, PlanConflict, PlanStateError):
         return False  # changed meanwhile: the caller reads it again
+    if not disputed(service, client, done):
+        # the dispute ended between the read above and this save, its end's follow-up finding
+        # the plan still running (failure28 F2: the debtor was told "paused", then "resumed"):
+        # it runs on at once, its pause never told
+        resume_if_ended(service, client, done, untold=True)
+        return True
     owed_notices.tell(service, client, done)
     return True
 
 
-def resume_if_ended(service: PlanService, client: Client, plan: PaymentPlan) -> bool:
+def resume_if_ended(
+    service: PlanService, client: Client, plan: PaymentPlan, *, untold: bool = False
+) -> bool:
     """Resume a plan a dispute paused once none of its invoices is disputed; whether it did.
-    The unpaid installments move on by the days it was held."""
+    The unpaid installments move on by the days it was held. ``untold``: paused this moment,
+    its pause not told: resumed the same day it owes the debtor nothing."""
     from shared.services.plans.service import PlanConflict
 
     since = held_since(plan)
@@ -112,6 +121,8 @@ def resume_if_ended(service: PlanService, client: Client, plan: PaymentPlan) -> 
         running = running.with_schedule(moved_on(running, today - since, today)).settle(
             running.paid, today
         )
+        if untold and since == today and p.notice_to_tell.endswith(f"{PAUSED}{today}"):
+            return replace(running, notice_to_tell="")  # its dates kept: nothing to tell
         mark = f"{RESUMED}{service._schedule_version(running)}"
         return replace(running, notice_to_tell=owed_notices.owed(service.clock.now(), mark))
 
@@ -119,7 +130,8 @@ def resume_if_ended(service: PlanService, client: Client, plan: PaymentPlan) -> 
         done = service._transition(client, plan.plan_id, AUTHOR, "resumed", resumed)
     except (ConflictingUpdate, PlanConflict, PlanStateError, ScheduleError):
         return False
-    owed_notices.tell(service, client, done)
+    if done.notice_to_tell:
+        owed_notices.tell(service, client, done)
     return True
 
 

@@ -37,6 +37,8 @@ HANDED_OVER = "handed-over|"
 # paused while an invoice of it is disputed, and resumed after (``dispute_pause``)
 DISPUTE_PAUSED = "dispute-paused|"
 DISPUTE_RESUMED = "dispute-resumed|"
+# a postponed installment: the new schedule (keyed by its dates, as it was sent before)
+SCHEDULE = "schedule|"
 RETRIES = 3
 
 
@@ -63,11 +65,12 @@ def cancelled(now: datetime, plan: PaymentPlan) -> str:
 
 
 def tell(service: PlanService, client: Client, plan: PaymentPlan) -> PaymentPlan:
-    """Send what ``plan``'s mark says it owes, then drop the mark. A paused plan's lowering
-    is told with the word that nothing is asked while it is paused. A plan that stopped
-    meanwhile owes nothing more (its completion or lapse is told on its own)."""
+    """Send what ``plan``'s mark says it owes (a lowering's or a postponement's new schedule,
+    ...), then drop the mark. A paused plan's lowering is told with the word that nothing is
+    asked while it is paused. A plan that stopped meanwhile owes nothing more (its completion
+    or lapse is told on its own)."""
     mark, _, what = plan.notice_to_tell.partition(" ")
-    if plan.status in RUNNING and what.startswith(LOWERED):
+    if plan.status in RUNNING and what.startswith((LOWERED, SCHEDULE)):
         service._send_notice(client, plan, what, functools.partial(notices.new_schedule, plan))
     elif plan.status is PlanStatus.PAUSED and what.startswith(LOWERED):
         # with the word that nothing is asked until it resumes
