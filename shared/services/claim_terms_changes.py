@@ -39,6 +39,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from shared.adapters.tables.invoices_repo import (
+    LEGACY_TERMS_PENDING_ROW,
+    TERMS_PENDING_ROW,
+    PendingTermsRow,
+)
 from shared.adapters.tables.ledger_repo import ClaimHeader, LedgerRepository
 from shared.adapters.tables.messaging_repo import OutboxRepository
 from shared.adapters.tables.plans_repo import held_by_plan
@@ -363,21 +368,31 @@ class ClaimTermChanges:
             for n, change in enumerate(changes)
         ))  # fmt: skip
 
-    def record(self, client: Client, pending: PendingTerms, etag: str | None) -> None:
+    def record(
+        self, client: Client, pending: PendingTerms, etag: str | None, row: str = TERMS_PENDING_ROW
+    ) -> None:
         """A contact-log line and an audit entry for each change that was stored, then the
         pending row off (``etag``: as written). Each line and entry is keyed by its change: a
         retry writes what the failed attempt did not and nothing twice."""
         for change in pending.changes:
             self._record_one(client, change)
-        self.repos.invoices.drop_pending_terms(client.client_id, pending.key, etag)
+        self.repos.invoices.drop_pending_terms(client.client_id, pending.key, etag, row)
 
-    def record_left_over(self, client: Client) -> None:
+    def record_left_over(self, client: Client, found: list[PendingTermsRow] | None = None) -> None:
         """What an earlier import stored but did not get on the record (it failed between the
         invoices and the log: failure8 #6), recorded now. One that fails again stays pending
-        for the next import; the import itself goes on."""
-        for key, etag, changes in self.repos.invoices.pending_terms(client.client_id):
+        for the next import; the import itself goes on. ``found``: the rows the import read
+        with the other left-overs (``InvoiceRepository.left_over``); without it (the daily
+        run) they are read here, with those an older version keyed ``t|``."""
+        invoices = self.repos.invoices
+        rows = [(TERMS_PENDING_ROW, r) for r in found] if found is not None else [
+            *((TERMS_PENDING_ROW, r) for r in invoices.pending_terms(client.client_id)),
+            *((LEGACY_TERMS_PENDING_ROW, r)
+              for r in invoices.pending_terms(client.client_id, LEGACY_TERMS_PENDING_ROW)),
+        ]  # fmt: skip
+        for row, (key, etag, changes) in rows:
             try:
-                self.record(client, PendingTerms(key, tuple(changes)), etag)
+                self.record(client, PendingTerms(key, tuple(changes)), etag, row)
             except StorageError as exc:
                 log.warning(
                     "changes of claim terms left to record once more",

@@ -25,7 +25,11 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from shared.adapters.tables.invoices_repo import DUE_MOVED_ROW
+from shared.adapters.tables.invoices_repo import (
+    DUE_MOVED_ROW,
+    LEGACY_DUE_MOVED_ROW,
+    MarkRow,
+)
 from shared.adapters.tables.ledger_repo import LedgerRepository
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
@@ -92,12 +96,21 @@ class DueDateRestatements:
             if key in keys:
                 self._finish(client, key, etag, mark, own=True)
 
-    def finish_left_over(self, client: Client) -> None:
+    def finish_left_over(self, client: Client, found: list[MarkRow] | None = None) -> None:
         """Marks an earlier request left (it failed between the mark and the restatement):
-        finished now. One that fails again stays for the next import or daily run."""
-        for key, etag, mark in self.repos.invoices.marks(client.client_id, DUE_MOVED_ROW):
+        finished now. One that fails again stays for the next import or daily run.
+        ``found``: the marks the import read with the other left-overs
+        (``InvoiceRepository.left_over``); without it (the daily run) they are read here, with
+        those an older version keyed ``d|``."""
+        invoices = self.repos.invoices
+        marks = [(DUE_MOVED_ROW, m) for m in found] if found is not None else [
+            *((DUE_MOVED_ROW, m) for m in invoices.marks(client.client_id, DUE_MOVED_ROW)),
+            *((LEGACY_DUE_MOVED_ROW, m)
+              for m in invoices.marks(client.client_id, LEGACY_DUE_MOVED_ROW)),
+        ]  # fmt: skip
+        for row, (key, etag, mark) in marks:
             try:
-                self._finish(client, key, etag, mark, own=False)
+                self._finish(client, key, etag, mark, own=False, row=row)
             except (StorageError, ConflictingUpdate) as exc:
                 log.warning(
                     "a moved due date left to restate once more",
@@ -106,8 +119,9 @@ class DueDateRestatements:
                 )  # fmt: skip
 
     def _finish(
-        self, client: Client, key: str, etag: str | None, mark: Mapping[str, Any], own: bool
-    ) -> None:
+        self, client: Client, key: str, etag: str | None, mark: Mapping[str, Any], own: bool,
+        row: str = DUE_MOVED_ROW,
+    ) -> None:  # fmt: skip
         due: dict[str, str] = dict(mark.get("due") or {})
         dates: dict[str, list[str | None]] = dict(mark.get("dates") or {})
         # the payments booked since the earlier of the two dates rested on the old one
@@ -121,7 +135,7 @@ class DueDateRestatements:
         ) and all(self._dated(client, n, *new) for n, new in dates.items())
         at = datetime.fromisoformat(str(mark.get("at")))
         if own or moved or self.clock.now() - at > GRACE:
-            self.repos.invoices.drop_mark(client.client_id, DUE_MOVED_ROW, key, etag)
+            self.repos.invoices.drop_mark(client.client_id, row, key, etag)
 
     def _dated(
         self, client: Client, number: str, debtor: str | None, letter: str | None,

@@ -430,9 +430,11 @@ class ImportService:
         after a letter or a hold: :mod:`shared.services.claim_terms_changes`)."""
         # an earlier request's changes of terms it stored but did not get on the record, and
         # its moved due dates it did not restate
-        self.terms.record_left_over(client)
+        # (one range read finds both: perf28b)
+        left = self.repos.invoices.left_over(client.client_id)
+        self.terms.record_left_over(client, left.terms)
         if self.due_dates is not None:
-            self.due_dates.finish_left_over(client)
+            self.due_dates.finish_left_over(client, left.due_marks)
         result, pending, debtors = self._screen_invoices(client, rows)
         if any(draft.open_amount is not None for _, draft in pending):
             self._lowered_left_over(client)  # only a sync lowers an open amount

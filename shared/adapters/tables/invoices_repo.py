@@ -52,12 +52,20 @@ from shared.ports.tables import (
 # are still to be done. Written in the chunk's own transaction and cleared once they are
 # done; a re-send that reads a row still carrying it does them (shared.services.imports).
 FOLLOW_UPS = "FollowUps"
-# A row ``t|<id>`` beside an import chunk's invoices: the changes of claim terms an
+# Rows ``w|...``: what a request writes beside its invoices before a change and deletes once
+# the change is finished (``w|t|`` and ``w|d|`` below): one range read of the partition
+# finds all a failed request left (perf28b: the import read ``t|`` and ``d|`` apart).
+LEFT_OVER_ROW = "w"
+# Before perf28b the two kinds were keyed ``t|<id>`` and ``d|<id>``: a row an older version
+# left under them is read by the daily run alone (its ``record_left_over``/``finish_left_over``).
+LEGACY_TERMS_PENDING_ROW = "t"
+LEGACY_DUE_MOVED_ROW = "d"
+# A row ``w|t|<id>`` beside an import chunk's invoices: the changes of claim terms an
 # administrator made in that chunk, written in the chunk's own transaction and deleted once
 # they are on the contact log and in the audit log (shared.services.claim_terms_changes). Its
 # own row, not a property of an invoice row: every other writer of an invoice rewrites that
 # row whole, and the record must outlive them until it is written.
-TERMS_PENDING_ROW = "t"
+TERMS_PENDING_ROW = LEFT_OVER_ROW + "|t"
 TERMS_PENDING = "Changes"
 # A row ``l|<id>`` beside an import chunk's invoices: the contact-log lines of the open
 # amounts the chunk's sync lowered (money booked as paid to the client), written in the
@@ -75,12 +83,12 @@ SYNC_RUNS_RK = "s|books"
 # of the client's partition (one query, nearly always empty) and finishes what a crash left,
 # also for an invoice the client never pushes again (shared.services.client_receipts).
 RECEIPT_ROW = "r"
-# Rows ``d|<id>`` and ``k|<debtor>``: a restatement still to make of claims money had reached,
-# after a due date moved (``d``: the invoice numbers and their new due dates) or a debtor's
+# Rows ``w|d|<id>`` and ``k|<debtor>``: a restatement still to make of claims money had reached,
+# after a due date moved (``w|d``: the invoice numbers and their new due dates) or a debtor's
 # kind was corrected (``k``: the change). Written before the change is stored and deleted once
 # the claims are restated, so a request failing in between leaves it to its retry or the daily
 # run (shared.services.due_date_restatement, shared.services.debtor_kind).
-DUE_MOVED_ROW = "d"
+DUE_MOVED_ROW = LEFT_OVER_ROW + "|d"
 KIND_CHANGED_ROW = "k"
 # A row ``q|<action>``: a kind_letter_check item decided as confirmed whose letters, restatement
 # and final resolution are still to be done; written before the item's decision and deleted
@@ -115,6 +123,27 @@ MARK = "Mark"
 # reference) since the index's version 5 dropped the debtor's (four, 25 a transaction, before)
 INDEX_GROUP = MAX_BATCH // 3
 PARALLEL_INDEX_WRITES = 4
+
+
+# (its key, its etag, the changes) of a row of changes of terms; (its key, its etag, the mark)
+PendingTermsRow = tuple[str, str | None, list[dict[str, str]]]
+MarkRow = tuple[str, str | None, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class LeftOver:
+    """What failed requests left in a client's ``w|`` rows (:meth:`InvoiceRepository.left_over`)."""
+
+    terms: list[PendingTermsRow]
+    due_marks: list[MarkRow]
+
+
+def _pending_terms(r: Row, row: str) -> PendingTermsRow:
+    return r.rk.removeprefix(row + "|"), r.etag, list(get_json_parts(r.data, TERMS_PENDING, []))
+
+
+def _mark(r: Row, row: str) -> MarkRow:
+    return r.rk.removeprefix(row + "|"), r.etag, dict(get_json_parts(r.data, MARK, {}))
 
 
 @dataclass(frozen=True)
@@ -506,15 +535,25 @@ class InvoiceRepository:
         row = Row(encode(client_id), f"{TERMS_PENDING_ROW}|{key}", dict(data))
         return Op(OpKind.INSERT, row)
 
-    def pending_terms(self, client_id: str) -> list[tuple[str, str | None, list[dict[str, str]]]]:
-        """Every row of changes of terms not yet recorded: (its key, its etag, the changes)."""
+    def pending_terms(
+        self, client_id: str, row: str = TERMS_PENDING_ROW
+    ) -> list[tuple[str, str | None, list[dict[str, str]]]]:
+        """Every row of changes of terms not yet recorded: (its key, its etag, the changes);
+        ``row``: :data:`LEGACY_TERMS_PENDING_ROW` for those an older version left."""
         rows = all_rows(self.store, schema.INVOICES, pk=encode(client_id),
-                        rk_range=prefix_range(TERMS_PENDING_ROW + "|"))  # fmt: skip
-        prefix = TERMS_PENDING_ROW + "|"
-        return [
-            (r.rk.removeprefix(prefix), r.etag, list(get_json_parts(r.data, TERMS_PENDING, [])))
-            for r in rows
-        ]
+                        rk_range=prefix_range(row + "|"))  # fmt: skip
+        return [_pending_terms(r, row) for r in rows]
+
+    def left_over(self, client_id: str) -> LeftOver:
+        """The changes of terms not yet recorded and the due-date marks standing (as
+        :meth:`pending_terms` and ``marks(client_id, DUE_MOVED_ROW)``): one range read."""
+        rows = list(all_rows(self.store, schema.INVOICES, pk=encode(client_id),
+                             rk_range=prefix_range(LEFT_OVER_ROW + "|")))  # fmt: skip
+        terms, due = TERMS_PENDING_ROW + "|", DUE_MOVED_ROW + "|"
+        return LeftOver(
+            [_pending_terms(r, TERMS_PENDING_ROW) for r in rows if r.rk.startswith(terms)],
+            [_mark(r, DUE_MOVED_ROW) for r in rows if r.rk.startswith(due)],
+        )
 
     @staticmethod
     def lowered_lines_op(client_id: str, key: str, lines: Sequence[Mapping[str, str]]) -> Op:
@@ -538,13 +577,13 @@ class InvoiceRepository:
         them; the lines are keyed, so writing them twice wrote them once)."""
         self.store.delete(schema.INVOICES, encode(client_id), f"{LOWERED_ROW}|{key}")
 
-    def drop_pending_terms(self, client_id: str, key: str, etag: str | None) -> None:
+    def drop_pending_terms(
+        self, client_id: str, key: str, etag: str | None, row: str = TERMS_PENDING_ROW
+    ) -> None:
         """The changes of the row are recorded: the row goes (gone already: someone else
         recorded them)."""
         try:
-            self.store.delete(
-                schema.INVOICES, encode(client_id), f"{TERMS_PENDING_ROW}|{key}", etag
-            )
+            self.store.delete(schema.INVOICES, encode(client_id), f"{row}|{key}", etag)
         except StorageError:  # left for the next import, whose record of it changes nothing
             return
 
@@ -605,8 +644,7 @@ class InvoiceRepository:
         prefix = row + "|"
         rows = all_rows(self.store, schema.INVOICES, pk=encode(client_id),
                         rk_range=prefix_range(prefix))  # fmt: skip
-        return [(r.rk.removeprefix(prefix), r.etag, dict(get_json_parts(r.data, MARK, {})))
-                for r in rows]  # fmt: skip
+        return [_mark(r, row) for r in rows]
 
     def drop_mark(self, client_id: str, row: str, key: str, etag: str | None) -> None:
         """The mark's restatement is made: the mark goes (gone or replaced already: another

@@ -38,3 +38,27 @@ def test_a_client_request_looks_its_number_up_once(
     tables.clear()
     assert a.call("GET", "/v1/clients/C9").status == 404  # unknown: still refused
     assert tables.count(schema.CLIENT_NUMBERS) == 1
+
+
+def test_a_client_number_found_is_read_once_a_process(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """perf28b: a number's index row is inserted once and never changes, so the process keeps
+    what it read (one of the 33 storage requests of a 1,000-invoice import). The caller's key
+    and the client's record are still read every request; a number not found is read again
+    (it may be created), and another agency's principal finds nothing under the number."""
+    a = world.agency_a
+    assert a.call("POST", "/v1/clients", {"items": [client_row()]}).status == 200
+    tables = _reads(world, monkeypatch)
+    assert a.call("GET", "/v1/clients/C1").status == 200
+    assert tables.count(schema.CLIENT_NUMBERS) == 1
+    tables.clear()
+    r = a.call("GET", "/v1/clients/C1")
+    assert r.status == 200 and r.body["number"] == "C1"
+    assert tables.count(schema.CLIENT_NUMBERS) == 0  # was 1 a request
+    assert tables.count(schema.CLIENTS) == 1  # an inactive client is still refused at once
+    assert world.agency_b.call("GET", "/v1/clients/C1").status == 404  # the agency's own only
+    tables.clear()
+    assert a.call("GET", "/v1/clients/C2").status == 404
+    assert a.call("POST", "/v1/clients", {"items": [client_row("C2")]}).status == 200
+    assert a.call("GET", "/v1/clients/C2").status == 200  # a number not found is not kept
