@@ -513,11 +513,19 @@ class OnlinePaymentService:
         # the amount was quoted: interest runs to the payment day and the 14-day term is judged
         # on it (law7 F4); what accrued between quote and payment stays open, as by law
         received_on = paid_day(payment, amsterdam_date(self.clock.now()))
+        undone = min(payment.amount, payment.amount_refunded + payment.amount_charged_back)
+        if undone > 0 and undone >= booked.cents:
+            # a refund or chargeback to book is claimed BEFORE the booking below is finished:
+            # that step gives the invoices the payment's share again when it read the row
+            # before another delivery reversed it; a delivery losing the claim only after it
+            # stopped there with the invoice paid for a payment charged back (failure29 F1:
+            # the webhook and the reconcile timer at once; open 0.00 of 100.00 until the next
+            # ask). The winner finishes the booking and then undoes it, in that order
+            self._claim_undone(payment, undone, etag)
         if payment.status == "paid":
             self.payments.book(client, payment_id=booking_id, amount=payment.amount, received_on=received_on,
                                source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment_id,
                                received_by=self.received_by(client, str(record.get("Account") or "")))  # fmt: skip
-        undone = min(payment.amount, payment.amount_refunded + payment.amount_charged_back)
         if undone < booked.cents:
             # a chargeback reversed by the bank, a refund that failed or was canceled: what
             # they took back counts again (all of the payment, or what still stands undone);
@@ -529,7 +537,6 @@ class OnlinePaymentService:
             return restored
         if undone > 0:
             kind = "chargeback" if payment.amount_charged_back else "refund"
-            self._claim_undone(payment, undone, etag)
             self._undo(client, str(record["Debtor"]), booking_id, payment, undone, kind, invoices,
                        on=self._came_back_on(client, payment, kind))  # fmt: skip
             self._verify_undone(payment, undone)
