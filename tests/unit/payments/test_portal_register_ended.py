@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from shared.api.portal_app import PortalApp, day_shown
+from shared.api.portal_app import PortalApp
 from shared.clock import amsterdam_date
+from shared.domain.day_shown import day_shown
 from tests.unit.dunning.test_case_withdrawal_by_client import handed_over
 from tests.unit.dunning.test_daily_run import engine  # noqa: F401
 from tests.unit.payments.test_portal import enter

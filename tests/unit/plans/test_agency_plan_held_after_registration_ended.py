@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from shared.clock import amsterdam_date
-from shared.domain.parties import Agency
-from shared.services.onboarding import register_agency
+from shared.domain.parties import Agency, DebtorKind
 from shared.services.plans.notices import agreement
 from shared.services.plans.schedule_pdf import schedule_pdf
-from tests.unit.api.conftest import client_iban, client_row, debtor_row, invoice_row, verify_ibans
+from tests.unit.api.conftest import client_iban
+from tests.unit.plans.test_agency_plan import _case as agency_case
 from tests.unit.plans.test_agency_plan import _plan
 from tests.unit.plans.test_plan_agreement_pdf import CLIENT, DEBTOR, ON, PLAN, _read
 
@@ -27,28 +27,16 @@ POOLED = client_iban("POOL")
 
 
 def _case(world: Any, kind: str, until: date) -> tuple[str, str]:
-    """Client TECH, debtor K101 (``kind``) with 24-0502 of 1,000.00 handed over to the agency,
-    whose registration IDV-1 runs until ``until``: (the client's id, the case)."""
-    register_agency(world.services.repos,
-                    Agency("agency-a", "Noord Incasso", POOLED, contact_email="desk@noord.example",
-                           wki_register_number="IDV-1", wki_registered_until=until))  # fmt: skip
-    a = world.agency_a
-    a.call("POST", "/v1/clients", {"items": [client_row("TECH", contact_email="tech@example.nl")]})
-    verify_ibans(a, "TECH")
-    a.call("POST", "/v1/clients/TECH/debtors",
-           {"items": [debtor_row("K101", name="J. de Vries", kind=kind)]})  # fmt: skip
-    a.call("POST", "/v1/clients/TECH/invoices", {"items": [invoice_row(
-        "24-0502", "K101", amount="1000.00", fourteen_day_letter_on="2025-02-10")]})  # fmt: skip
+    """test_agency_plan's case (debtor K101 at agency-a), its debtor of ``kind``, the agency's
+    registration IDV-1 running until ``until``: (the client's id, the case)."""
+    case = agency_case(world)
     repos = world.services.repos
+    repos.agencies.save(replace(repos.agencies.get("agency-a"), wki_register_number="IDV-1",
+                                wki_registered_until=until))  # fmt: skip
     tech_id = repos.clients.id_for_number("agency-a", "TECH")
-    tech = repos.clients.get(tech_id)[0]
-    stored = repos.invoices.get(tech_id, "24-0502")
-    debtor = repos.debtors.get(tech_id, "K101")[0]
-    world.services.dunning.cases.hand_over(tech, debtor, [stored.invoice], date(2025, 3, 3),
-                                           costs=15_000, interest=0)  # fmt: skip
-    repos.invoices.save(replace(stored.invoice, handed_over_to="agency-a"), stored)
-    [case] = a.call("GET", "/v1/cases").body["items"]
-    return tech_id, str(case["case_id"])
+    debtor, etag = repos.debtors.get(tech_id, "K101")
+    repos.debtors.save(replace(debtor, kind=DebtorKind(kind)), etag)
+    return tech_id, case
 
 
 def _held_items(world: Any) -> list[Any]:
