@@ -554,7 +554,7 @@ class PortalApp:
                      for i in view.disputed_invoices],
             not_claimable=[t[f"not_claimable_{how.value}"].format(number=i.number, amount=money(view.claims[i.number].open.total if i.number in view.claims else i.open_amount))
                            for i, how in view.not_claimable],
-            handed_over=[_handed_over(t, view.client, h, money, day(today)) + _agency_plan(t, h, money, day, today)
+            handed_over=[_handed_over(t, view.client, h, money, day(today), day) + _agency_plan(t, h, money, day, today)
                          for h in view.handed_over],
             disputable=[i.number for i in view.invoices], routes=_routes(t, view.client),
             csrf=csrf_token(self.keys, self._cookies(req).get(COOKIE, "")), notice=notice, error=error,
@@ -622,7 +622,12 @@ class PortalApp:
 
 
 def _handed_over(
-    t: Mapping[str, str], client: Client, h: HandedOver, money: Callable[[int], str], today: str
+    t: Mapping[str, str],
+    client: Client,
+    h: HandedOver,
+    money: Callable[[int], str],
+    today: str,
+    day: Callable[[date], str],
 ) -> list[str]:
     """What the overview says of invoices a collection agency collects: which, what is open
     on them as the case's claim books it, that the agency writes to him (the client's reminders
@@ -641,7 +646,10 @@ def _handed_over(
             interest=money(o.interest), agency=h.agency,
         ))  # fmt: skip
     said.append(t["handed_over_letter"].format(agency=h.agency, client=client.name))
-    if h.register:  # whom he deals with, as the agency's letters name it (art. 2, 13 Wki)
+    if h.register and h.register_ended:  # never an ended entry as if valid (wki28)
+        said.append(t["handed_over_register_ended"].format(
+            agency=h.agency, number=h.register, until=day(h.register_ended)))  # fmt: skip
+    elif h.register:  # whom he deals with, as the agency's letters name it (art. 2, 13 Wki)
         said.append(t["handed_over_register"].format(agency=h.agency, number=h.register))
     if h.iban:
         said.append(

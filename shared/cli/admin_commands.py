@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from shared.clock import amsterdam_date
 from shared.domain.access import Scope
 from shared.domain.parties import Agency
 from shared.domain.references.iban import iban_error
@@ -118,6 +119,7 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
     field is one more agency-admin key to revoke (newcomer18 F1)."""
     from shared.cli.app_settings import cli_services
     from shared.services.dunning_starter import seed_agency_defaults
+    from shared.services.wki_registration_status import release_consumer_hold
 
     given = (args.name, args.iban, args.email, args.vat_number, args.address, args.wki_register,
              args.wki_registered_until)  # fmt: skip
@@ -139,6 +141,10 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--iban: {exc}" if exc.field == "third_party_iban" else str(exc)
         ) from None
+    # a new last day of the Wki registration ends the hold of its collection from consumers:
+    # their hand-overs and the plan letters go with the next run (wki28)
+    now = services.clock.now()
+    release_consumer_hold(services.repos, existing, saved, amsterdam_date(now), now)
     # an agency made before `create` gave it the starter set (newcomer18 F2); never over its own
     seeded = args.dunning_starter and seed_agency_defaults(services.repos, args.agency_id)
     shown: dict[str, object] = {

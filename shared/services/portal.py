@@ -47,6 +47,7 @@ from shared.services.portal_claims import ClaimFiguresMemo
 from shared.services.repositories import Repositories
 from shared.services.request_decisions import CLAIM
 from shared.services.sandbox_gate import require_approved
+from shared.services.wki_registration_status import registration_ended
 
 ACCESS = "PortalAccess"
 THROTTLE = "PortalThrottle"
@@ -151,6 +152,9 @@ class HandedOver:
     plan: PaymentPlan | None = None
     # its entry in the register incassodienstverlening (art. 2 Wki; wki27), when recorded
     register: str | None = None
+    # the last day of that entry once it has passed: the page says it ran until then, never
+    # that the agency is registered (wki28)
+    register_ended: date | None = None
 
 
 @dataclass(frozen=True)
@@ -492,6 +496,7 @@ class PortalService:
                 agency.contact_email if agency else None, tuple(mine),
                 agency_transfer_text(client.client_id, debtor_number, numbers), open_, plan,
                 agency.wki_register_number if agency else None,
+                register_ended=registration_ended(agency, amsterdam_date(self.clock.now())),
             ))  # fmt: skip
         return tuple(out)
 

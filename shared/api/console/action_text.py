@@ -117,6 +117,12 @@ KINDS: dict[str, tuple[str, str]] = {
         "Einddatum Wki-registratie ontbreekt",
         "Wki registration end not recorded",
     ),
+    # its collection from consumers held once the registration ended (wki28,
+    # shared/services/wki_registration_status.py)
+    "wki_consumer_collection_held": (
+        "Innen bij consumenten aangehouden (Wki)",
+        "Collection from consumers held (Wki)",
+    ),
     "inbound_mail_unreadable": ("E-mail niet gelezen", "E-mail unreadable"),
     "inbound_mailbox_unreadable": ("Mailbox niet leesbaar", "Mailbox unreadable"),
     "inbound_mailbox_shared": ("Mailbox gedeeld", "Mailbox shared"),
@@ -714,6 +720,12 @@ _TITLES = shapes(
          lambda m: f"Wki-registratie {m[1]} is geldig tot en met {m[4]}-{m[3]}-{m[2]} (nog {m[5]} dagen): "
                    "vernieuw haar nu bij Justis (een besluit kan 13 weken duren) en leg daarna de nieuwe "
                    f"laatste dag vast met `{m[6]}`."),
+        # its collection from consumers held (wki28, shared/services/wki_registration_status.py)
+        (r"^Wki registration (.+?) was valid until (\d{4})-(\d\d)-(\d\d): your collection from consumers is held \(your plan letters to consumers, new consumer hand-overs\); business cases go on\. Renew it with Justis, then record the new last day with `(.+)`\.$",
+         lambda m: f"Wki-registratie {m[1]} was geldig tot en met {m[4]}-{m[3]}-{m[2]}: uw innen bij "
+                   "consumenten is aangehouden (uw brieven over betalingsregelingen aan consumenten, "
+                   "nieuwe overdrachten van consumenten); zakelijke zaken gaan door. Vernieuw de "
+                   f"registratie bij Justis en leg daarna de nieuwe laatste dag vast met `{m[5]}`."),
         # a receipt taken back on a disputed invoice: one item (law28, case_disputed_take_back.py)
         (r"^Case (\S+) \(debtor (\S+)\) is open again: the payment of EUR (\S+) on invoice (\S+) received on (\d{4})-(\d\d)-(\d\d) came back on (\d{4})-(\d\d)-(\d\d), and the invoice is disputed again: (.*)\. Do not collect it until (.+) ends the dispute; its principal open is now EUR (\S+)\.$",
          lambda m: f"Zaak {_case(m[1])}{_debtor(m[1], m[2])} is weer open: de betaling van {_plain_eur_nl(m[3])} "

@@ -80,12 +80,13 @@ def _numbers(numbers: list[str] | dict[str, date]) -> str:
 
 def first_letter(dossier: Mapping[str, Any], today: date, lang: str, *,
                  agency_iban: str | None, quote: str,
-                 register: str | None = None) -> list[str]:  # fmt: skip
+                 register: str | None = None,
+                 register_ended: date | None = None) -> list[str]:  # fmt: skip
     """The paragraphs of the item's "your first letter" notice, in ``lang`` (nl or en);
     ``register``: the agency's number in the register incassodienstverlening (None: not
     recorded, which the notice warns of: a warning, no refusal, as Inning cannot tell an
     agency without an entry from one that did not record it, and a lawyer or bailiff needs
-    none)."""
+    none); ``register_ended``: that entry's last day, once passed (wki28)."""
     nl = lang == "nl"
     money = format_eur_nl if nl else format_eur_en
     client = str((dossier.get("client") or {}).get("name") or "")
@@ -119,7 +120,10 @@ def first_letter(dossier: Mapping[str, Any], today: date, lang: str, *,
             "Bki art. 4.1)"
             + (f"; and that he pays to {agency_iban} quoting {quote}." if agency_iban else ".")
         )
-    said.append(_register(register, nl))
+    if register and register_ended:
+        said.append(_register_ended(register, register_ended, nl, consumer))
+    else:
+        said.append(_register(register, nl))
     if not consumer:
         said.append(
             "Een zakelijke debiteur: de incassokosten zijn zonder aanmaning verschuldigd, "
@@ -214,3 +218,38 @@ def _register(number: str | None, nl: bool) -> str:
         "names the entry in its letters. Record it with `inning agency update <agency> "
         "--wki-register <number>`."
     )
+
+
+def _register_ended(number: str, until: date, nl: bool, consumer: bool) -> str:
+    """The register line once the entry's last day passed (wki28): never named as valid; a
+    consumer gets no letter until the registration is renewed (art. 2 Wki)."""
+    record = "inning agency update <{}> --wki-registered-until {}"
+    if nl:
+        said = (
+            f"Let op: uw inschrijving in het register incassodienstverlening ({number}) was "
+            f"geldig tot en met {until:%d-%m-%Y}. "
+        )
+        said += (
+            "Zonder vernieuwde inschrijving mag u niet bij een consument innen (art. 2 Wki): "
+            "stuur deze debiteur geen brief; Inning houdt uw brieven aan consumenten en nieuwe "
+            "overdrachten van consumenten aan."
+            if consumer
+            else "Een zakelijke debiteur valt niet onder de Wki: u kunt hem schrijven, zonder "
+            "het nummer als geldige inschrijving te noemen."
+        )
+        return (
+            said + f" Leg de nieuwe einddatum vast met `{record.format('bureau', 'JJJJ-MM-DD')}`."
+        )
+    said = (
+        f"Note: your entry in the register incassodienstverlening ({number}) was valid until "
+        f"{until.isoformat()}. "
+    )
+    said += (
+        "Without a renewed registration you may not collect from a consumer (art. 2 Wki): send "
+        "this debtor no letter; Inning holds your letters to consumers and new consumer "
+        "hand-overs."
+        if consumer
+        else "A business debtor is not covered by the Wki: you may write to him, without naming "
+        "the number as a valid entry."
+    )
+    return said + f" Record the new last day with `{record.format('agency', 'YYYY-MM-DD')}`."

@@ -38,6 +38,7 @@ from shared.services.actions import CONFIRMABLE
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.portal import agency_transfer_text
 from shared.services.statement_returns import CLIENT_MONEY
+from shared.services.wki_registration_status import registration_ended
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +231,8 @@ def _first_letter(desk: Desk, item: ActionItem) -> list[str]:
     quote = agency_transfer_text(case.client_id, case.debtor_number, list(case.invoice_numbers))
     return first_letter(case.dossier, amsterdam_date(desk.services.clock.now()), desk.lang,
                         agency_iban=agency.third_party_iban if agency else None, quote=quote,
-                        register=agency.wki_register_number if agency else None)  # fmt: skip
+                        register=agency.wki_register_number if agency else None,
+                        register_ended=registration_ended(agency, amsterdam_date(desk.services.clock.now())))  # fmt: skip
 
 
 def _suggested(desk: Desk, item: ActionItem) -> list[dict[str, object]]:

@@ -736,6 +736,14 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "not change its {date_field}. Ask an administrator (yours or the agency's) to upload "
         "the row (the change is then on the record), or withdraw the invoice.",
     ),
+    # wki28: the agency's registration ended, so a consumer's hand-over waits (art. 2 Wki)
+    "handover_wki_registration_ended": (
+        "De overdracht van consument {debtor} wacht: de Wki-registratie van {agency} was geldig "
+        "tot en met {until}, en zonder vernieuwde registratie mag het niet bij consumenten innen "
+        "(art. 2 Wki)",
+        "The hand-over of consumer {debtor} waits: the Wki registration of {agency} was valid "
+        "until {until}, and it may not collect from consumers until renewed (art. 2 Wki)",
+    ),
 }
 
 # why an invoice is in collection (claim_terms_changes.IN_COLLECTION_WHY) and which of its

@@ -22,6 +22,7 @@ from shared.domain.plans.plan import RUNNING, PaymentPlan
 from shared.domain.plans.progress import InstallmentStatus
 from shared.domain.plans.schedule import PlanMethod
 from shared.services.plans.notices import Asked, Notice, schedule_lines
+from shared.services.wki_registration_status import letter_registration
 
 PORTAL_WORDS = {
     "nl": "Uw regeling, wat u betaalde en vragen stellen:",
@@ -77,11 +78,8 @@ def schedule_pdf(
             (agency.postal_address,) if agency.postal_address else (),
             agency.contact_email or "",
             agency.third_party_iban or "",
-            registration=(
-                f"Register incassodienstverlening {agency.wki_register_number}"
-                if agency.wki_register_number
-                else ""
-            ),
+            # never an ended entry as if valid (wki28)
+            registration=letter_registration(agency, on),
         )
         if agency is not None
         else Letterhead(

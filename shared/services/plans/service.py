@@ -2456,6 +2456,16 @@ class PlanService:
             # estate or the curator; shared.domain.standing)
             self._log(plan, "message_held", f"{what}: not sent, the debtor's standing holds it")
             return "held by the debtor's standing"
+        from shared.services.wki_registration_status import consumer_work_held
+
+        # the agency's plan speaks for the agency: not to a consumer once its registration
+        # ended (art. 2 Wki; the agency's list says so, wki28)
+        speaking = self._speaking_agency(plan)
+        if consumer_work_held(self.repos, speaking, debtor, amsterdam_today(self.clock),
+                              self.clock.now()):  # fmt: skip
+            self._log(plan, "message_held",
+                      f"{what}: not sent, the agency's Wki registration ended (art. 2 Wki)")  # fmt: skip
+            return "held: the agency's Wki registration ended"
         if channel is Channel.EMAIL and not debtor.emails:
             if debtor.address is None:
                 self._log(
