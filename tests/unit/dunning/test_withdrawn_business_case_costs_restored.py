@@ -101,3 +101,26 @@ def test_the_log_line_reads_dutch() -> None:
         "Incassokosten van de overdracht hersteld op 2026-0061: verschuldigd vanaf 03-11-2026 "
         f"(zaak {client_code('cla9d17f58cbc6')} K061, ingetrokken voordat die bleven staan)"
     )
+
+
+def test_a_claim_a_payment_plan_holds_is_left_to_a_person(world, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """review28: the client took K061 back and agreed a plan with the debtor on the figure
+    without costs (1,000.00 in 4 installments, none paid yet). Listed as restorable, the
+    restore put 150.00 of costs on the claim the plan holds: the plan still asked 1,000.00 and
+    nobody was told, so a debtor who kept his plan was dunned for 150.00 after it."""
+    a = _run(world)
+    cases = {c["debtor_number"]: c["case_id"] for c in a.call("GET", "/v1/cases").body["items"]}
+    world.clock.at = datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr(CaseService, "_hand_over_kept", lambda self, client, case: None)
+    assert a.call("POST", f"/v1/cases/{cases['K061']}/withdraw", {"reason": "zelf"}).status == 200
+    monkeypatch.undo()
+    plan = a.call("POST", "/v1/clients/C1/plans", {
+        "debtor": "K061", "invoices": ["2026-0061"], "start": "2026-11-30", "installments": 4,
+    })  # fmt: skip
+    assert plan.status == 201, plan.body
+    plan_id = plan.body["plan_id"]
+    assert a.call("POST", f"/v1/clients/C1/plans/{plan_id}/activate").status == 200
+    [case] = _command(world, monkeypatch, capsys)["cases"]
+    assert case["claims"][0]["left"].startswith(f"held by payment plan {plan_id}")
+    assert _command(world, monkeypatch, capsys, restore=cases["K061"])["restored"] == []
+    assert _costs(a, "2026-0061") == "0.00"
