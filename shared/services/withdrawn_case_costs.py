@@ -142,6 +142,8 @@ def _in_plan(repos: Repositories, client_id: str, number: str) -> str | None:
 
 
 def _left(invoice: Invoice) -> str | None:
+    if invoice.status is InvoiceStatus.DISPUTED:  # open, and waits: not closed by the client
+        return "disputed: restore it once the dispute has ended"
     if invoice.status not in OPEN:
         return f"{invoice.status.value}: the client closed it on the figure without costs"
     if invoice.payments:

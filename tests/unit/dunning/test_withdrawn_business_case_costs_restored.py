@@ -125,3 +125,14 @@ def test_a_claim_a_payment_plan_holds_is_left_to_a_person(world, monkeypatch, ca
     assert case["claims"][0]["left"].startswith(f"held by payment plan {plan_id}")
     assert _command(world, monkeypatch, capsys, restore=cases["K061"])["restored"] == []
     assert _costs(a, "2026-0061") == "0.00"
+
+
+def test_a_disputed_claim_is_left_until_its_dispute_ends(world, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """review28: a disputed claim was listed "disputed: the client closed it on the figure
+    without costs", the words of a paid or credited claim, for one that is open and waits."""
+    a, cases = _k061_withdrawn_before(world, monkeypatch)
+    reply = a.call("POST", "/v1/clients/C1/invoices/2026-0061/dispute", {"reason": "kapot"})
+    assert reply.status == 200, reply.body
+    [case] = _command(world, monkeypatch, capsys)["cases"]
+    assert case["claims"][0]["left"] == "disputed: restore it once the dispute has ended"
+    assert _command(world, monkeypatch, capsys, restore=cases["K061"])["restored"] == []
