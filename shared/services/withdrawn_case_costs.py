@@ -17,8 +17,9 @@ nothing in the law makes the higher figure apply by itself, so a person decides,
 - :func:`restore` writes the hand-over day on the claims still open with no money Inning
   booked since (those need no new allocation). It writes only where the day is empty, so a
   second run changes nothing. It notes the restatement once on the debtor's contact log, which
-  the client reads. Paid, credited or withdrawn claims, and claims with money booked, are
-  listed with the reason and left to the person (an import of ``fourteen_day_letter_on``).
+  the client reads. Paid, credited or withdrawn claims, claims with money booked and claims a
+  payment plan holds (agreed on the figure without costs: review28) are listed with the
+  reason and left to the person (an import of ``fourteen_day_letter_on``).
 """
 
 from __future__ import annotations
@@ -123,11 +124,26 @@ def _claims(repos: Repositories, ledger: LedgerService, case: Case) -> list[Clai
             continue  # kept at the withdrawal (disputes27), restored, or a letter of its own
         interest_from = header.interest_from if header is not None else None
         owed_from = max(default_from(invoice.due_date, interest_from), handed_over_on)
-        claims.append(ClaimWithoutCosts(number, owed_from, _left(invoice)))
+        left = _left(invoice) or _in_plan(repos, case.client_id, number)
+        claims.append(ClaimWithoutCosts(number, owed_from, left))
     return claims
 
 
+def _in_plan(repos: Repositories, client_id: str, number: str) -> str | None:
+    """Why a claim a payment plan holds is left to a person: the plan was agreed on the figure
+    without costs and asks no more when the claim rises, so restored costs would be dunned
+    after the debtor kept it (review28)."""
+    from shared.adapters.tables.plans_repo import PlanRepository
+
+    plan_id = PlanRepository(repos.store).holding_plan(client_id, number)
+    if plan_id is None:
+        return None
+    return f"held by payment plan {plan_id}: agreed on the figure without costs"
+
+
 def _left(invoice: Invoice) -> str | None:
+    if invoice.status is InvoiceStatus.DISPUTED:  # open, and waits: not closed by the client
+        return "disputed: restore it once the dispute has ended"
     if invoice.status not in OPEN:
         return f"{invoice.status.value}: the client closed it on the figure without costs"
     if invoice.payments:

@@ -34,6 +34,17 @@ def _costs(a: Any, number: str) -> str:
     return str(claim["open"]["costs"])
 
 
+def _k061_withdrawn_before(world: Any, monkeypatch: Any) -> tuple[Any, dict[str, str]]:  # noqa: F811
+    """K061's case withdrawn on 12-11-2026 by the code before disputes27 (costs day lost)."""
+    a = _run(world)
+    cases = {c["debtor_number"]: c["case_id"] for c in a.call("GET", "/v1/cases").body["items"]}
+    world.clock.at = datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr(CaseService, "_hand_over_kept", lambda self, client, case: None)
+    assert a.call("POST", f"/v1/cases/{cases['K061']}/withdraw", {"reason": "zelf"}).status == 200
+    monkeypatch.undo()
+    return a, cases
+
+
 def test_a_case_withdrawn_before_is_listed_and_restored_once(world, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     a = _run(world)
     cases = {c["debtor_number"]: c["case_id"] for c in a.call("GET", "/v1/cases").body["items"]}
@@ -72,12 +83,7 @@ def test_a_claim_with_money_booked_since_is_left_to_a_person(world, monkeypatch,
 
     from shared.domain.records import PaymentSource
 
-    a = _run(world)
-    cases = {c["debtor_number"]: c["case_id"] for c in a.call("GET", "/v1/cases").body["items"]}
-    world.clock.at = datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
-    monkeypatch.setattr(CaseService, "_hand_over_kept", lambda self, client, case: None)
-    assert a.call("POST", f"/v1/cases/{cases['K061']}/withdraw", {"reason": "zelf"}).status == 200
-    monkeypatch.undo()
+    a, cases = _k061_withdrawn_before(world, monkeypatch)
     client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
     world.services.payments.book(
         client, payment_id="p-61", amount=10_000, received_on=date(2026, 11, 13),
@@ -101,3 +107,32 @@ def test_the_log_line_reads_dutch() -> None:
         "Incassokosten van de overdracht hersteld op 2026-0061: verschuldigd vanaf 03-11-2026 "
         f"(zaak {client_code('cla9d17f58cbc6')} K061, ingetrokken voordat die bleven staan)"
     )
+
+
+def test_a_claim_a_payment_plan_holds_is_left_to_a_person(world, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """review28: the client took K061 back and agreed a plan with the debtor on the figure
+    without costs (1,000.00 in 4 installments, none paid yet). Listed as restorable, the
+    restore put 150.00 of costs on the claim the plan holds: the plan still asked 1,000.00 and
+    nobody was told, so a debtor who kept his plan was dunned for 150.00 after it."""
+    a, cases = _k061_withdrawn_before(world, monkeypatch)
+    plan = a.call("POST", "/v1/clients/C1/plans", {
+        "debtor": "K061", "invoices": ["2026-0061"], "start": "2026-11-30", "installments": 4,
+    })  # fmt: skip
+    assert plan.status == 201, plan.body
+    plan_id = plan.body["plan_id"]
+    assert a.call("POST", f"/v1/clients/C1/plans/{plan_id}/activate").status == 200
+    [case] = _command(world, monkeypatch, capsys)["cases"]
+    assert case["claims"][0]["left"].startswith(f"held by payment plan {plan_id}")
+    assert _command(world, monkeypatch, capsys, restore=cases["K061"])["restored"] == []
+    assert _costs(a, "2026-0061") == "0.00"
+
+
+def test_a_disputed_claim_is_left_until_its_dispute_ends(world, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """review28: a disputed claim was listed "disputed: the client closed it on the figure
+    without costs", the words of a paid or credited claim, for one that is open and waits."""
+    a, cases = _k061_withdrawn_before(world, monkeypatch)
+    reply = a.call("POST", "/v1/clients/C1/invoices/2026-0061/dispute", {"reason": "kapot"})
+    assert reply.status == 200, reply.body
+    [case] = _command(world, monkeypatch, capsys)["cases"]
+    assert case["claims"][0]["left"] == "disputed: restore it once the dispute has ended"
+    assert _command(world, monkeypatch, capsys, restore=cases["K061"])["restored"] == []
