@@ -1363,14 +1363,11 @@ class PlanService:
                 continue  # ended now (an invoice went to the agency, before or meanwhile)
             if plan.status in RUNNING and self._held_by_standing(client, plan):
                 continue  # paused now (the debtor died, went bankrupt): read again
-            if (
-                row_on is not None
-                and plan.status in RUNNING
-                and dispute_pause.pause_if_disputed(self, client, plan)
-            ):
+            if plan.status in RUNNING and dispute_pause.pause_if_disputed(self, client, plan):
                 # an invoice disputed with no event reaching the plan (before plans27's
-                # deploy): the run pauses it as if the dispute were filed today, told once;
-                # paused, it is not paused again (one invoice read per running plan's look)
+                # deploy), or a dispute a chargeback revives only after the plan takes the
+                # money back in (review28 F1: a reminder and a Mollie debit on a disputed
+                # invoice): paused as if filed today, told once; one invoice read per look
                 continue
             if plan.status in RUNNING or plan.status is PlanStatus.COMPLETED:
                 busy: set[str] = getattr(self._working, "plans", set())
