@@ -54,6 +54,7 @@ from shared.adapters.tables.ledger_repo import (
     ClaimWrite,
     LedgerRepository,
     StoredClaim,
+    named_op,
 )
 from shared.adapters.tables.match_index_repo import is_matchable
 from shared.adapters.tables.payer_digest import PayerDigest
@@ -1023,7 +1024,11 @@ class StatementWindow:
         members: list[_DebtorBook] = []
         for book in books:
             ops = [op for w in book.writes.values() for op in LedgerRepository.write_ops(w)]
-            if len(ops) > LEDGER_OPS:
+            # what each payment's debtor named, with its booking: read by a replay of the
+            # debtor's claims before the payment rows below are written (banks28 F5)
+            named = [named_op(cid, b.payment.payment_id, b.payment.designated)
+                     for b in booked if b.debtor is book and b.payment.designated]  # fmt: skip
+            if len(ops) + len(named) > LEDGER_OPS:
                 # more claims of one debtor than one transaction holds: its claims in parts
                 # (each claim still guarded by its own header's ETag, as the one-line path's
                 # LedgerRepository.write does); a part that loses a race sends the debtor to
@@ -1031,6 +1036,12 @@ class StatementWindow:
                 if batch:
                     failed |= self._transact_ledger(cid, batch, members)
                     batch, members = [], []
+                # the designations first, apart (no room beside a full part): read only for
+                # a payment the ledger holds, so one whose booking is lost here is harmless
+                for start in range(0, len(named), LEDGER_OPS):
+                    failed |= self._transact_ledger(cid, named[start : start + LEDGER_OPS], [book])
+                if id(book) in failed:
+                    continue
                 big_book = list(book.writes.values())
                 for start in range(0, len(big_book), CLAIMS_PER_TRANSACTION):
                     lost = self._transact_ledger(
@@ -1043,10 +1054,10 @@ class StatementWindow:
                         failed |= lost
                         break
                 continue
-            if batch and len(batch) + len(ops) > LEDGER_OPS:
+            if batch and len(batch) + len(ops) + len(named) > LEDGER_OPS:
                 failed |= self._transact_ledger(cid, batch, members)
                 batch, members = [], []
-            batch += ops
+            batch += ops + named
             members.append(book)
         if batch:
             failed |= self._transact_ledger(cid, batch, members)

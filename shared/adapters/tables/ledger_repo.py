@@ -9,6 +9,8 @@ debtor ``|c|`` invoice                     the claim's header: imported dates, t
                                            number, the payments applied and reversed, and the
                                            summary figures the lists read
 debtor ``|e|`` invoice ``|`` seq           a batch of events written together (JSON list)
+``|n|`` payment                            the invoices a booked payment's debtor named,
+                                           written with its booking (:func:`named_op`)
 
 A change to a claim writes its header (insert, or replace guarded by the etag it was read
 with) and its event rows in one entity-group transaction: two writers racing on one claim
@@ -33,7 +35,7 @@ from typing import Any
 
 from shared.adapters.tables import ledger_digest
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
-from shared.adapters.tables.keys import decode, encode, join
+from shared.adapters.tables.keys import checked, decode, encode, join
 from shared.domain.ledger.kind_letter import LetterAsBusiness
 from shared.domain.ledger.model import Component, EventKind, LedgerEvent, StandIn
 from shared.ports.tables import (
@@ -109,6 +111,24 @@ PARTS = "w"  # debtor ``|w|`` change: a change being written in parts (see begin
 
 def parts_rk(debtor: str, key: str) -> str:
     return join(encode(debtor), PARTS, encode(key))
+
+
+# ``|n|`` payment: outside every debtor's range (an encoded debtor is never empty), so neither
+# a debtor's read nor the digest of ledger debtors takes it for a debtor's row
+NAMED = "|n|"
+
+
+def named_rk(payment_id: str) -> str:
+    return checked(NAMED + encode(payment_id))
+
+
+def named_op(client_id: str, payment_id: str, invoices: Sequence[str]) -> Op:
+    """The invoices a payment's debtor named, in the booking's own ledger transaction: its
+    payment row is written after the ledger, and a replay of the debtor's claims between the
+    two (another payment's return) must not read the money as undesignated (banks28 F5). An
+    upsert: a booking finished by its redelivery writes the same again."""
+    return Op(OpKind.UPSERT, Row(encode(client_id), named_rk(payment_id),
+                                 {"PaymentId": payment_id, "Designated": put_json(list(invoices))}))  # fmt: skip
 
 
 def _event_out(e: LedgerEvent) -> dict[str, Any]:
@@ -313,14 +333,23 @@ class LedgerRepository:
             )
         return ops
 
-    def write(self, changes: Sequence[ClaimWrite]) -> None:
+    def write(self, changes: Sequence[ClaimWrite], with_first: Op | None = None) -> None:
         """All changes of one client, in transactions of at most 50 claims each (a change
-        of more claims than that is written in parts; each part is idempotent by itself)."""
+        of more claims than that is written in parts; each part is idempotent by itself).
+        ``with_first``: a row written in the first transaction (:func:`named_op`)."""
         for start in range(0, len(changes), CLAIMS_PER_TRANSACTION):
             part = changes[start : start + CLAIMS_PER_TRANSACTION]
             ops = [op for change in part for op in self.write_ops(change)]
+            if ops and with_first is not None and start == 0:
+                ops.append(with_first)
             if ops:
                 self.transact(part[0].header.client_id, ops)
+
+    def designated(self, client_id: str, payment_id: str) -> tuple[str, ...] | None:
+        """The invoices the booking of ``payment_id`` wrote as its debtor's designation, or
+        None (no such row: booked before it was kept, undesignated, or not booked)."""
+        row = self.store.get(LEDGER, encode(client_id), named_rk(payment_id))
+        return tuple(get_json(row.data.get("Designated"), [])) if row else None
 
     def set_imported(
         self,
@@ -483,7 +512,7 @@ class LedgerRepository:
             debtors = {
                 decode(row.rk.split("|", 1)[0])
                 for row in all_rows(self.store, LEDGER, pk=pk)
-                if row.rk != ledger_digest.DIGEST_RK
+                if row.rk != ledger_digest.DIGEST_RK and not row.rk.startswith(NAMED)
             }
             whole = replace(digest.adding(debtors), built=True, contended=False)
             op = ledger_digest.write_op(client_id, whole)

@@ -22,6 +22,7 @@ from shared.adapters.tables.ledger_repo import (
     ClaimWrite,
     LedgerRepository,
     StoredClaim,
+    named_op,
 )
 from shared.adapters.tables.plans_repo import PlanRepository
 from shared.clock import Clock, amsterdam_date
@@ -294,7 +295,8 @@ class LedgerService:
                 on=result.on,
             )  # fmt: skip
             try:
-                self._write_in_parts(client, debtors, payment_id, changes, unfinished)
+                self._write_in_parts(client, debtors, payment_id, changes, unfinished,
+                                     designation)  # fmt: skip
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue  # another booking on these claims won: read again, allocate again
             # a discount this payment, received before it, capped (law16b F3): the invoice
@@ -310,17 +312,20 @@ class LedgerService:
 
     def _write_in_parts(
         self, client: Client, debtors: Sequence[str], key: str, changes: list[ClaimWrite],
-        unfinished: bool,
+        unfinished: bool, designation: Sequence[str] = (),
     ) -> None:  # fmt: skip
         """Write ``changes``; more claims than one transaction holds are marked unfinished
         before the first part and finished after the last (``LedgerRepository.begin_parts``),
         so a repeat that finds only the first parts finishes the rest rather than taking them
-        for the whole. ``unfinished``: an earlier attempt's mark is there, taken away now."""
+        for the whole. ``unfinished``: an earlier attempt's mark is there, taken away now.
+        ``designation``: the invoices payment ``key``'s debtor named, written with the first
+        part (what :meth:`named` reads while the payment has no row yet)."""
         parts = len(changes) > CLAIMS_PER_TRANSACTION
         if parts:
             for debtor in debtors:
                 self.ledger.begin_parts(client.client_id, debtor, key)
-        self.ledger.write(changes)
+        intent = named_op(client.client_id, key, designation) if designation else None
+        self.ledger.write(changes, intent)
         if parts or unfinished:
             for debtor in debtors:
                 self.ledger.end_parts(client.client_id, debtor, key)
@@ -801,13 +806,20 @@ class LedgerService:
         """The invoices a payment's debtor named (its row's designation; () for a payment
         without one or a row written before it was kept): where the ledger puts its money
         first when it allocates it again (6:43 lid 1; law5 finding 4). Read only when money
-        is allocated again, once per payment."""
+        is allocated again, once per payment. A payment booked on the ledger whose row is not
+        written yet (a crash between the two, its redelivery still to come) has the
+        designation its booking wrote with it (banks28 F5: a return replaying the claims
+        meanwhile put a back-dated 50.00 named for F2 on F1)."""
         known: dict[str, tuple[str, ...]] = {}
 
         def designated(payment_id: str) -> Sequence[str]:
             if payment_id not in known:
                 row = self.repos.payments.get(client.client_id, payment_id)
-                known[payment_id] = row.designated if row is not None else ()
+                known[payment_id] = (
+                    row.designated
+                    if row is not None
+                    else self.ledger.designated(client.client_id, payment_id) or ()
+                )
             return known[payment_id]
 
         return designated
