@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from shared import bootstrap
-from shared.cli.app_settings import cli_settings
+from shared.cli.app_settings import app_environment, cli_settings, names_azure
 from shared.services.statements import INBOX
 
 
@@ -28,7 +28,9 @@ def blob_name(agency: str, path: Path) -> str:
 def drop(agency: str, file: str) -> str:
     """The blob's name in the container; ValueError with what to do when refused."""
     settings = cli_settings()  # the settings `inning` reads: the environment, then local ones
-    if settings.environment != "local":
+    # INNING_ENVIRONMENT=local alone is not enough: it is also how a shell names an emulator on
+    # another host, and a real account under it got the tables and the bank's file (attack29 F1)
+    if settings.environment != "local" or names_azure(app_environment()):
         raise ValueError(
             "only into the local emulator (make run's Azurite): in Azure the bank's delivery "
             "drops statement files, or upload with POST /api/v1/statements"

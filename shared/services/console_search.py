@@ -22,7 +22,6 @@ from shared.adapters.tables.search_repo import Entry, Hit, SearchIndexRepository
 from shared.domain.invoices import Invoice
 from shared.domain.parties import Debtor, DebtorKind
 from shared.domain.search.keys import (
-    PREFIX,
     DebtorBy,
     InvoiceBy,
     debtor_terms,
@@ -31,6 +30,7 @@ from shared.domain.search.keys import (
     name_ranges,
     query_term,
 )
+from shared.domain.search.keys import prefix as key_prefix
 from shared.services.repositories import Repositories
 
 MAX_DEBTORS_BY_NAME = 200  # an invoice search by name looks in this many debtors' invoices
@@ -207,7 +207,7 @@ class ConsoleSearch:
         else:
             # a page narrowed by the other words reads on (bounded), so it is never empty while
             # more matches follow; the token is the last key looked at
-            hits, nxt = self.index.scan(client_id, f"{PREFIX[by]}|{term}", keep, want=page_size,
+            hits, nxt = self.index.scan(client_id, f"{key_prefix(by)}|{term}", keep, want=page_size,
                                         max_rows=MAX_KEYS_PER_PAGE, after=token)  # fmt: skip
         lines = {h.number: _line(h.number, h.data) for h in hits}
         # keys written before they carried the columns: those debtors are read (one batch)
@@ -230,7 +230,7 @@ class ConsoleSearch:
         ranges = name_ranges(typed)[:MAX_WORDS_PROBED]
         if len(ranges) < 2:
             return None
-        prefix = PREFIX[DebtorBy.NAME]
+        prefix = key_prefix(DebtorBy.NAME)
         found = list(_probes().map(
             lambda term: self.index.whole_range(client_id, f"{prefix}|{term}", SMALL_RANGE),
             ranges,
@@ -258,7 +258,7 @@ class ConsoleSearch:
         self.ensure_built(client_id)
         if by is InvoiceBy.DEBTOR:
             return self._invoices_by_name(client_id, typed, term, page_size, token)
-        prefix = f"{PREFIX[by]}|{term}" + ("|" if by is InvoiceBy.AMOUNT else "")
+        prefix = f"{key_prefix(by)}|{term}" + ("|" if by is InvoiceBy.AMOUNT else "")
         rows, nxt = self.index.find(client_id, prefix, page_size=page_size, continuation=token)
         numbers = list(dict.fromkeys(h.number for h in rows))
         stored = self.repos.invoices.get_many(client_id, numbers)
@@ -275,7 +275,7 @@ class ConsoleSearch:
 
         def matching() -> Iterator[Invoice]:
             seen: set[str] = set()
-            for hit in self.index.all_hits(client_id, f"{PREFIX[DebtorBy.NAME]}|{term}"):
+            for hit in self.index.all_hits(client_id, f"{key_prefix(DebtorBy.NAME)}|{term}"):
                 name = str(hit.data.get("Name") or "")
                 if hit.number in seen or (name and not name_matches(name, typed)):
                     continue  # the name on the key rules it out without a read

@@ -349,3 +349,46 @@ def test_the_drop_tool_refuses_a_shell_that_is_not_local(fresh_shell, monkeypatc
     monkeypatch.setenv("INNING_API_KEY_PEPPER", "p" * 40)
     assert drop_statement.main(["dropco", "docs/examples/day.sta"]) == 2
     assert "only into the local emulator" in capsys.readouterr().err
+
+
+def test_the_drop_tool_writes_to_no_account_a_local_shell_names_outside(
+    fresh_shell, monkeypatch, capsys
+):
+    """attack29 F1: `INNING_ENVIRONMENT=local` (an emulator on another host) with a storage
+    account that is not local: the tool made its tables there and would have put the file
+    under `statements/<agency>/`, the bank's path that proves a pending IBAN claim. It
+    refuses now, before any request reaches the account."""
+    import http.server
+    import threading
+
+    from tools import drop_statement
+
+    seen: list[str] = []
+
+    class Account(http.server.BaseHTTPRequestHandler):
+        def _any(self) -> None:
+            seen.append(f"{self.command} {self.path}")
+            self.send_response(403)  # no retry: one refused request is enough to see
+            self.end_headers()
+
+        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = _any
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.2", 0), Account)  # a host that is not local
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.2:{server.server_port}/prodacct"
+        monkeypatch.setenv("INNING_ENVIRONMENT", "local")
+        monkeypatch.setenv(
+            "AzureWebJobsStorage",
+            "DefaultEndpointsProtocol=http;AccountName=prodacct;AccountKey=a2V5;"
+            f"BlobEndpoint={url};QueueEndpoint={url};TableEndpoint={url};",
+        )
+        assert drop_statement.main(["dropco", "docs/examples/day.sta"]) == 2
+        assert "only into the local emulator" in capsys.readouterr().err
+        assert seen == []
+    finally:
+        server.shutdown()
+        server.server_close()

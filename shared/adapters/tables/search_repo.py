@@ -6,8 +6,8 @@
 | ``in|<folded number>|<invoice>``     | an invoice by its number (prefix)               |
 | ``ir|<reference digits>|<invoice>``  | an invoice by its betalingskenmerk (prefix)     |
 | ``ia|<amount, 15 digits>|<invoice>`` | an invoice by its amount (exact)                |
-| ``~built2``                          | the client's existing data has been indexed     |
-| ``~built2-begun``                    | a first build has begun: the import keeps keys  |
+| ``~built3``                          | the client's existing data has been indexed     |
+| ``~built3-begun``                    | a first build has begun: the import keeps keys  |
 
 A debtor's keys carry the columns the debtors list shows (name, kind, segment, e-mail
 addresses, mobile: what only the import changes), so a page of found debtors is one range read
@@ -26,10 +26,17 @@ and names only, with a manifest of keys per entity) are left where they are: no 
 them, and the ``~built2`` build writes the columns the first version did not have.
 
 Since perf28 the keys are kept only for a client whose index a search has begun to build
-(``~built2-begun`` or ``~built2``; :meth:`SearchIndexRepository.kept`): before its first search the
+(``~built3-begun`` or ``~built3``; :meth:`SearchIndexRepository.kept`): before its first search the
 first build rewrote every key anyway, so an import's keys for a client never searched were
 written for nothing (30 of 62 storage requests of 1,000 new invoices). The build marks
-``~built2-begun`` before it reads, so an import landing during it keeps its own keys.
+``~built3-begun`` before it reads, so an import landing during it keeps its own keys.
+
+Version 3 (attack29 F2): up to version 2 a debtor's number keys were written under ``in|``,
+the invoices' range (one map of prefixes held ``DebtorBy.NUMBER`` and ``InvoiceBy.NUMBER`` as
+one entry), so a debtor whose number starts invoice numbers sorted after all of them and was
+not on the first page. A ``~built2`` client is built again on its first search: that build
+deletes the ``in|`` keys of debtors (no invoice of the number wants them), as it deletes any key
+its read does not give; ``~built2`` and ``~built2-begun`` rows are left (no range reads them).
 """
 
 from __future__ import annotations
@@ -52,8 +59,10 @@ from shared.ports.tables import (
 
 CONSOLE_SEARCH = "ConsoleSearch"
 TABLES = (CONSOLE_SEARCH,)
-BUILT = "~built2"  # version 2: a debtor's keys carry the list's columns
-BEGUN = "~built2-begun"  # a first build has begun: the writers keep their keys (sorts after BUILT)
+# version 3: a debtor's number keys in their own range, ``dn|`` (version 2 wrote them under the
+# invoices' ``in|``: attack29 F2); version 2 already carried the list's columns on a debtor's keys
+BUILT = "~built3"
+BEGUN = "~built3-begun"  # a first build has begun: the writers keep their keys (sorts after BUILT)
 KEYS_END = "~"  # every key sorts below the markers
 DEBTOR, INVOICE = "d", "i"
 
@@ -195,7 +204,7 @@ class SearchIndexRepository:
 
     def kept(self, client_id: str) -> bool:
         """Whether the writers keep the client's keys: its index is built, or a first build
-        has begun. One range read of the two markers (``~built2`` and ``~built2-begun`` next
+        has begun. One range read of the two markers (``~built3`` and ``~built3-begun`` next
         to it; the first version's ``~built`` sorts before) until one is seen, none after. Read after the caller's data write, and the build marks before
         it reads: what was written before the mark is in the build's read, what is written
         after it finds the mark and writes its own keys."""

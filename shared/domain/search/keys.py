@@ -33,14 +33,16 @@ class InvoiceBy(StrEnum):
     AMOUNT = "amount"
 
 
-# the first letters of each kind of key; one range per kind
-PREFIX = {
-    DebtorBy.NAME: "dw",
-    DebtorBy.NUMBER: "dn",
-    InvoiceBy.NUMBER: "in",
-    InvoiceBy.REFERENCE: "ir",
-    InvoiceBy.AMOUNT: "ia",
-}
+# the first letters of each kind of key; one range per kind. Two maps: DebtorBy.NUMBER and
+# InvoiceBy.NUMBER are equal StrEnum members ("number"), so the one map this was held a single
+# entry for both and a debtor's number keys went into the invoices' "in" range (attack29 F2)
+DEBTOR_PREFIX = {DebtorBy.NAME: "dw", DebtorBy.NUMBER: "dn"}
+INVOICE_PREFIX = {InvoiceBy.NUMBER: "in", InvoiceBy.REFERENCE: "ir", InvoiceBy.AMOUNT: "ia"}
+
+
+def prefix(by: DebtorBy | InvoiceBy) -> str:
+    """The key prefix of a way to search (by its class: equal members are different ways)."""
+    return DEBTOR_PREFIX[by] if isinstance(by, DebtorBy) else INVOICE_PREFIX[by]
 
 
 def fold(text: str) -> str:
@@ -66,8 +68,8 @@ def amount_key(cents: Cents) -> str:
 
 def debtor_terms(debtor: Debtor) -> list[tuple[str, str]]:
     """(kind prefix, folded term) for every way a debtor is found."""
-    terms = [(PREFIX[DebtorBy.NUMBER], fold(debtor.number))]
-    terms += [(PREFIX[DebtorBy.NAME], w) for w in words(debtor.name)]
+    terms = [(prefix(DebtorBy.NUMBER), fold(debtor.number))]
+    terms += [(prefix(DebtorBy.NAME), w) for w in words(debtor.name)]
     return [(p, t) for p, t in terms if t]
 
 
@@ -75,11 +77,11 @@ def invoice_terms(invoice: Invoice) -> list[tuple[str, str]]:
     """(kind prefix, folded term) for every way an invoice is found (the debtor's name is
     searched through the debtor's own terms: a renamed debtor leaves no stale invoice keys)."""
     terms = [
-        (PREFIX[InvoiceBy.NUMBER], fold(invoice.number)),
-        (PREFIX[InvoiceBy.AMOUNT], amount_key(invoice.amount)),
+        (prefix(InvoiceBy.NUMBER), fold(invoice.number)),
+        (prefix(InvoiceBy.AMOUNT), amount_key(invoice.amount)),
     ]
     if invoice.payment_reference:
-        terms.append((PREFIX[InvoiceBy.REFERENCE], re.sub(r"\D", "", invoice.payment_reference)))
+        terms.append((prefix(InvoiceBy.REFERENCE), re.sub(r"\D", "", invoice.payment_reference)))
     return [(p, t) for p, t in terms if t]
 
 
