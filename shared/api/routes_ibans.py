@@ -24,7 +24,7 @@ from shared.api.schemas import Strict
 from shared.domain.access import Scope
 from shared.domain.people.audit import Event
 from shared.domain.references.iban import normalise
-from shared.services.account_ownership import AccountOwnership
+from shared.services.account_ownership import DISPUTED, HELD_ELSEWHERE, AccountOwnership
 from shared.services.container import Services
 from shared.services.payee_accounts import link_domains, save_link_domains
 from shared.services.people.admin import actor_of
@@ -86,7 +86,10 @@ def register(router: Router, services: Services) -> None:
         services.people.kit.audit(Event.ACCOUNT_ASSIGNED, agency_id=client.agency_id,
                                   client_id=client.client_id, actor=actor_of(p),
                                   subject=client.client_id, account=account, status=status)  # fmt: skip
-        return ApiResponse(body={"iban": account, "status": status})
+        body_out: dict[str, object] = {"iban": account, "status": status}
+        if status == DISPUTED:  # another agency's: why, never whose (iban28)
+            body_out["reason"] = HELD_ELSEWHERE
+        return ApiResponse(body=body_out)
 
     def domains(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])

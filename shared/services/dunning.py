@@ -101,6 +101,7 @@ from shared.ports.tables import (
     TableStore,
     TransactionFailed,
 )
+from shared.services.account_ownership import debtor_account
 from shared.services.case_items import close_ended_case_items
 from shared.services.cases import CaseService
 from shared.services.dispute_costs_told import end_when_told
@@ -1028,7 +1029,7 @@ class DunningService:
         context: TemplateContext,
         today: date,
     ) -> LetterSpec:
-        head = Letterhead(client.name, sender_lines(client.postal_address), client.contact_email or "", client.ibans[0] if client.ibans else "", client.house_style.primary_color,
+        head = Letterhead(client.name, sender_lines(client.postal_address), client.contact_email or "", context.client_iban, client.house_style.primary_color,
                           footer_text=client.house_style.footer_text or "", country=sender_country(client.postal_address))  # fmt: skip
         from shared.services.portal import transfer_text  # the portal imports this module
 
@@ -1197,7 +1198,8 @@ class DunningService:
         qr = ""
         # a 14-day letter's QR code pays what avoids the costs, never the costs it announces
         total = pay_within_term if pay_within_term is not None else principal + costs + interest
-        if client.ibans and 0 < total <= MAX_AMOUNT:
+        account = debtor_account(self.repos, client)
+        if account and 0 < total <= MAX_AMOUNT:
             text = (
                 f"Betalingskenmerk {shown_reference}"
                 if shown_reference
@@ -1205,9 +1207,7 @@ class DunningService:
             )
             try:
                 qr = qr_svg(
-                    CreditTransfer(
-                        name=client.name[:70], iban=client.ibans[0], amount=total, text=text
-                    ),
+                    CreditTransfer(name=client.name[:70], iban=account, amount=total, text=text),
                     scale=3,
                 )
             except EpcQrError:
@@ -1227,7 +1227,7 @@ class DunningService:
         )  # fmt: skip
         return TemplateContext(
             debtor_name=debtor.name, debtor_number=debtor.number, client_name=client.name,
-            client_iban=client.ibans[0] if client.ibans else "", client_contact=client.contact_email or "",
+            client_iban=account, client_contact=client.contact_email or "",
             invoices=tuple(InvoiceLine(i.number, i.invoice_date, i.due_date, i.open_amount) for i in collectable),
             costs=costs, costs_vat=costs_vat, interest=interest, costs_owed_from=owed_from,
             portal_link=links[0], payment_link=links[1],
