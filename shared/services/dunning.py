@@ -212,6 +212,9 @@ class DunningService:
         self.ledger = LedgerService(repos, clock, rates)
         self.cases.ledger = self.ledger  # a withdrawn business case keeps its costs day
         self.repos = repos
+        # the client a run read and its debtor_account, read once for all its messages (the
+        # same object only: any other reader of the client reads the account again)
+        self._account_of: tuple[Client, str] | None = None
         self.messaging = messaging
         self.queues = queues
         self.clock = clock
@@ -283,6 +286,7 @@ class DunningService:
         if found is None or not found[0].active:
             return None
         client = found[0]
+        self._account_of = (client, debtor_account(self.repos, client))
         started = self.clock.now()
         # a job retried after midnight, or replayed from the action list days later, runs as
         # today: a message is never dated (nor a 14-day term counted) before it is sent
@@ -1198,7 +1202,10 @@ class DunningService:
         qr = ""
         # a 14-day letter's QR code pays what avoids the costs, never the costs it announces
         total = pay_within_term if pay_within_term is not None else principal + costs + interest
-        account = debtor_account(self.repos, client)
+        memo = self._account_of
+        account = memo[1] if memo is not None and memo[0] is client else ""
+        if memo is None or memo[0] is not client:
+            account = debtor_account(self.repos, client)
         if account and 0 < total <= MAX_AMOUNT:
             text = (
                 f"Betalingskenmerk {shown_reference}"
