@@ -286,7 +286,8 @@ class DunningService:
         if found is None or not found[0].active:
             return None
         client = found[0]
-        self._account_of = (client, debtor_account(self.repos, client))
+        account = debtor_account(self.repos, client)
+        self._account_of = (client, account)
         started = self.clock.now()
         # a job retried after midnight, or replayed from the action list days later, runs as
         # today: a message is never dated (nor a 14-day term counted) before it is sent
@@ -298,7 +299,7 @@ class DunningService:
         # no account to name: nothing that asks payment goes, the schedule is kept for the
         # first run after one is added; its prescription looks go on (held24; see
         # shared/services/dunning_account_hold.py)
-        held = hold_without_account(self.repos, client, business_date, started)
+        held = hold_without_account(self.repos, client, business_date, started, account)
         if not held and shard == 0:
             release_hold(self.repos, client, started)
         templates = self.repos.dunning.templates(client_id)

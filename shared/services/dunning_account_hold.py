@@ -57,10 +57,15 @@ def title_of(client: Client) -> str:
     )
 
 
-def hold_without_account(repos: Repositories, client: Client, today: date, now: datetime) -> bool:
+def hold_without_account(
+    repos: Repositories, client: Client, today: date, now: datetime, account: str | None = None
+) -> bool:
     """True when a live ``client`` has no account, so the run sends nothing; its item written once
-    per hold (under the id the hold's mark keeps: a retry, another day's run, writes none)."""
-    if client.sandbox or debtor_account(repos, client):
+    per hold (under the id the hold's mark keeps: a retry, another day's run, writes none).
+    ``account``: its ``debtor_account`` when the caller read it already."""
+    if account is None:
+        account = debtor_account(repos, client)
+    if client.sandbox or account:
         return False  # a sandbox client's messages reach its own test address, no debtor
     kept = repos.dunning.claim_value(
         client.client_id, HELD, {"ActionId": day_keyed_id(today, KIND), "Since": today.isoformat()}
