@@ -48,7 +48,14 @@ from shared.api.router import Context, Route, Router
 from shared.clock import amsterdam_date
 from shared.ports.tables import StorageError
 from shared.services.container import Services
-from shared.services.errors import ConflictingUpdate, Forbidden, Invalid, NotFound, NotPermitted
+from shared.services.errors import (
+    ConflictingUpdate,
+    Forbidden,
+    Invalid,
+    NotFound,
+    NotPermitted,
+    Taken,
+)
 
 API_VERSION = "1.0.0"
 log = logging.getLogger("inning.api")
@@ -107,6 +114,7 @@ class IntegrationApi:
         self.router.translate(NotFound, lambda e: NotFoundError(str(e)))
         self.router.translate(Forbidden, lambda e: NotFoundError(str(e)))
         self.router.translate(NotPermitted, _not_permitted)  # before Invalid: it is one
+        self.router.translate(Taken, _conflict)  # before Invalid too: another's, a 409
         self.router.translate(Invalid, _unprocessable)
         self.router.translate(ConflictingUpdate, _conflict)
         # an id in a path too long (or too odd) to be a key: nothing is stored under it

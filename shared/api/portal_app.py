@@ -242,7 +242,7 @@ def _plan(
     )  # fmt: skip
     amount = money(nxt.open)
     reference = betalingskenmerk.display(plan.payment_reference)
-    iban = view.client.ibans[0] if view.client.ibans else ""
+    iban = view.owed.client_iban  # the client's proven account (debtor_account; iban28)
     qr = ""
     if plan.method is PlanMethod.DIRECT_DEBIT and plan.mandate is not None:
         how = t["plan_debit"].format(amount=amount, iban=mask(plan.mandate.iban))

@@ -196,7 +196,7 @@ class PortalPlanPages:
     ) -> dict[str, Any]:
         p, money = PLAN_TEXT[lang], self._money(lang)
         states = plan.installments(today)
-        iban = view.client.ibans[0] if view.client.ibans else ""
+        iban = view.client_iban
         # a plan over an invoice the agency collects now (made before that was refused) is
         # neither paid nor moved here: the overview says whom to pay (codereview17 F2)
         theirs = sorted(view.handed_over.intersection(plan.invoice_numbers))

@@ -1,6 +1,7 @@
 """A client's bank accounts and their proof of ownership (see ``shared.services.account_ownership``).
 
-``GET /v1/clients/{c}/ibans``: each IBAN verified or pending, with the code to prove it.
+``GET /v1/clients/{c}/ibans``: each IBAN verified, pending with the code to prove it, or
+disputed (another party proved it: a ``reason``, no code, as no proof could work; iban28).
 ``POST /v1/clients/{c}/ibans/confirm`` ``{"iban": ..., "code": ...}``: the client's own confirmation;
 only a client key may give it (the agency cannot confirm its own registration), and it proves
 only an account the agency registered (one the client added itself is not proven by its word).
@@ -8,6 +9,8 @@ only an account the agency registered (one the client added itself is not proven
 this client's (an agency key; audited), also when another of its clients claimed it. An account
 another of its clients holds (proven) moves only with ``"take_from": "<that client's number>"``:
 the decision names whose account it takes (else 422 ``iban_held_by_other``, naming the client).
+Another agency's account: 200 ``{"status": "disputed", "reason": "iban_held_elsewhere"}`` (the
+operator decides; whose it is is not said).
 ``GET /v1/clients/{c}/link-domains``, ``PUT`` ``{"domains": ["bakkerij.nl"]}`` (agency key,
 audited): the domains the client's texts may link to besides the portal's and the payment's
 links (people27 F8: a link elsewhere diverts the money like a foreign account).
@@ -24,7 +27,7 @@ from shared.api.schemas import Strict
 from shared.domain.access import Scope
 from shared.domain.people.audit import Event
 from shared.domain.references.iban import normalise
-from shared.services.account_ownership import AccountOwnership
+from shared.services.account_ownership import DISPUTED, HELD_ELSEWHERE, AccountOwnership
 from shared.services.container import Services
 from shared.services.payee_accounts import link_domains, save_link_domains
 from shared.services.people.admin import actor_of
@@ -86,7 +89,10 @@ def register(router: Router, services: Services) -> None:
         services.people.kit.audit(Event.ACCOUNT_ASSIGNED, agency_id=client.agency_id,
                                   client_id=client.client_id, actor=actor_of(p),
                                   subject=client.client_id, account=account, status=status)  # fmt: skip
-        return ApiResponse(body={"iban": account, "status": status})
+        body_out: dict[str, object] = {"iban": account, "status": status}
+        if status == DISPUTED:  # another agency's: why, never whose (iban28)
+            body_out["reason"] = HELD_ELSEWHERE
+        return ApiResponse(body=body_out)
 
     def domains(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -119,7 +125,9 @@ def register(router: Router, services: Services) -> None:
                      errors={403: "not the client's own key, or the IBAN is not registered for it",
                              422: "a wrong code, or an account the client registered itself"}))  # fmt: skip
     router.add(Route("POST", "/v1/clients/{client}/ibans/decide", decide,
-                     "The agency decides the account is this client's (agency key, audited)", tag,
+                     "The agency decides the account is this client's (agency key, audited); "
+                     "another agency's account answers status disputed, reason iban_held_elsewhere",
+                     tag,
                      body=DecideIbanIn,
                      errors={404: "not an agency key, or the IBAN is not registered for the client",
                              422: "the agency's own third-party funds account, or another client's "

@@ -25,9 +25,11 @@ from shared.clock import amsterdam_date
 from shared.domain.access import Scope
 from shared.domain.money import cents_from_decimal, format_cents
 from shared.domain.parties import Address, Client, Debtor, DebtorKind, HouseStyle, Language
+from shared.services.account_ownership import refuse_taken
 from shared.services.batch import RowError
 from shared.services.complaint_route_accounts import foreign_in_route
 from shared.services.container import Services
+from shared.services.errors import Taken
 from shared.services.people.admin import actor_of
 
 log = logging.getLogger("inning.api")
@@ -178,6 +180,7 @@ def register(router: Router, services: Services) -> None:
         p = require_agency(ctx)
         valid, errors = validate_rows(batch_items(ctx.request), schemas.ClientIn)
         valid, errors = _no_foreign_route(p.agency_id, valid, errors)
+        valid, errors = _no_taken_account(p.agency_id, valid, errors)
         # agreed B2B costs: never re-pricing announced claims, audited (attack6 finding 1)
         agreed = services.agreed_costs_change
         refused, refusals, changes = agreed.screen_import(
@@ -193,6 +196,27 @@ def register(router: Router, services: Services) -> None:
         agreed.audit_import(actor_of(p), changes)
         result.errors += errors + refusals
         return ApiResponse(body=result.as_dict())
+
+    def _no_taken_account(
+        agency_id: str, valid: list[tuple[int, schemas.ClientIn]], errors: list[RowError]
+    ) -> tuple[list[tuple[int, schemas.ClientIn]], list[RowError]]:
+        """Rows whose ``ibans`` name an account another agency, or this agency as its
+        third-party account, holds refused (iban28: debtors were told to pay into another
+        agency's derdengeldenrekening); one of the agency's other clients' stays allowed, the
+        first step of a take-over its decision names (``ibans/decide`` ``take_from``)."""
+        sent = [(i, m) for i, m in valid if m.ibans and "ibans" in m.model_fields_set]
+        if not sent:
+            return valid, errors
+        ids = services.repos.clients.ids_for_numbers(agency_id, [m.number for _, m in sent])
+        refused: set[int] = set()
+        for index, model in sent:
+            try:
+                refuse_taken(services.repos, agency_id, ids.get(model.number), model.ibans,
+                             same_agency=False)  # fmt: skip
+            except Taken as exc:
+                errors.append(RowError(index, "ibans", str(exc)))
+                refused.add(index)
+        return [(i, m) for i, m in valid if i not in refused], errors
 
     def _no_foreign_route(
         agency_id: str, valid: list[tuple[int, schemas.ClientIn]], errors: list[RowError]

@@ -37,12 +37,14 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from shared.adapters.tables.banking_repo import ACCOUNT_OWNERS, AccountOwner
 from shared.adapters.tables.keys import encode
 from shared.domain.ids import time_ordered_id
+from shared.domain.parties import Client
 from shared.domain.records import ActionItem
 from shared.domain.references.iban import normalise
 from shared.domain.scopes import agency_scope
@@ -55,7 +57,7 @@ from shared.ports.tables import (
     all_rows,
     prefix_range,
 )
-from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound, Taken
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id
 
@@ -156,6 +158,9 @@ class AccountOwnership:
             owner = self.repos.banking.owner(account)
             if owner is not None and owner.client_id == client_id and owner.agency_id == agency_id:
                 out.append({"iban": account, "status": "verified"})
+                continue
+            if owner is not None:  # no proof of the client's can ever make it its own
+                out.append(held_elsewhere(account, agency_id, owner))
                 continue
             claim = self._claim(account, agency_id, client_id)
             if claim is None:
@@ -320,7 +325,7 @@ class AccountOwnership:
                     account, agency_id, client_id, "", BY_AGENCY
                 )
                 self._dispute(claim, owner, now, "the agency's decision")
-                return "pending"
+                return DISPUTED
             if owner is not None and owner.client_id is None:
                 raise Invalid(
                     "this is the agency's own account (its third-party funds): it is no "
@@ -416,6 +421,91 @@ class AccountOwnership:
             detail={"account": claim.account, "claimant_agency": claim.agency_id, "claimant_client": claim.client_id,
                     "owner_agency": owner.agency_id, "owner_client": owner.client_id, "proof": proof},
         ))  # fmt: skip
+
+
+DISPUTED = "disputed"
+# why an account is no client's to prove: the reason codes an agency (and the client) may see,
+# never who holds it (refusal words: shared/api/console/refusal_words_settings.py)
+HELD_ELSEWHERE, HELD_BY_OTHER, AGENCY_OWN = (
+    "iban_held_elsewhere",
+    "iban_held_by_other",
+    "iban_agency_own",
+)
+_HOW_DISPUTED = {
+    HELD_ELSEWHERE: "this account is proven to be another party's: no transfer, confirmation "
+    "or decision makes it this client's, and debtors are never told to pay into it; register "
+    "the client's own account (the operator looks at the dispute)",
+    HELD_BY_OTHER: "this account is the proven account of another client of the agency: the "
+    "agency's decision naming that client (take_from) moves it; debtors are never told to pay "
+    "into it before",
+    AGENCY_OWN: "this is the agency's own third-party account: no client's to be given; "
+    "register the client's own account",
+}
+
+
+def held_elsewhere(account: str, agency_id: str, owner: AccountOwner) -> dict[str, object]:
+    """An account another party holds, as the client's list shows it: ``disputed`` with the
+    reason code and what to do, no code to prove it (iban28: the steps could never work)."""
+    if owner.agency_id != agency_id:
+        reason = HELD_ELSEWHERE
+    else:
+        reason = AGENCY_OWN if owner.client_id is None else HELD_BY_OTHER
+    return {"iban": account, "status": DISPUTED, "reason": reason, "how": _HOW_DISPUTED[reason]}
+
+
+def debtor_account(repos: Repositories, client: Client) -> str:
+    """The account the client's debtors pay into: its first proven account; else its first
+    account nobody has proven (pending); "" when every account is another party's (proven by
+    another client or agency, or the agency's third-party account) or there is none: the
+    daily run then holds the client's dunning (dunning_account_hold.py) and the portal names
+    no account. One read per account up to the answer.
+
+    A pending account is still named while no account is proven (what the platform did
+    before; holding such clients too is iban28's open item, docs/operations.md): the
+    registration refuses another party's proven account (:func:`refuse_taken`), so what
+    stays pending is nobody's proven account. A sandbox client's first account as
+    registered: its messages reach its own test address, never a debtor."""
+    if client.sandbox:
+        return client.ibans[0] if client.ibans else ""
+    unproven = ""
+    for account in client.ibans:
+        owner = repos.banking.owner(account)
+        if owner is None:
+            unproven = unproven or account
+        elif (owner.agency_id, owner.client_id) == (client.agency_id, client.client_id):
+            return account
+    return unproven
+
+
+TAKEN = "iban_taken"
+
+
+def refuse_taken(
+    repos: Repositories,
+    agency_id: str,
+    client_id: str | None,
+    accounts: Iterable[str],
+    *,
+    same_agency: bool = True,
+) -> None:
+    """409 ``iban_taken`` (the agency's onboarding words) for an account another party holds:
+    another agency's (its clients' or its third-party account), this agency's own third-party
+    account, and (``same_agency``) another client's of this agency. A pending claim refuses
+    nothing (anybody could otherwise block the real owner by claiming first); the request
+    that registers it names nobody. ``same_agency=False``: the agency registers the account
+    of one of its clients for another, the first step of a take-over that needs its decision
+    naming that client (``ibans/decide`` ``take_from``): pending till then, never named to
+    debtors."""
+    for account in accounts:
+        owner = repos.banking.owner(normalise(account))
+        ours = owner is not None and owner.agency_id == agency_id and owner.client_id is not None
+        if owner is None or (ours and (owner.client_id == client_id or not same_agency)):
+            continue  # free; its own; or one of the agency's clients' for a take-over
+        iban = normalise(account)
+        raise Taken(
+            f"IBAN {iban} is registered to another client or agency", field="iban", code=TAKEN,
+            params={"iban": iban},
+        )  # fmt: skip
 
 
 def holder_is(payer_name: str | None, client_name: str) -> bool:

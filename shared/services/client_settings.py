@@ -27,7 +27,12 @@ from shared.domain.people.accounts import email_error
 from shared.domain.phone import PremiumRate, normalise_phone
 from shared.domain.references.iban import iban_error, normalise
 from shared.ports.tables import PreconditionFailed
-from shared.services.account_ownership import BY_AGENCY, BY_CLIENT, AccountOwnership
+from shared.services.account_ownership import (
+    BY_AGENCY,
+    BY_CLIENT,
+    AccountOwnership,
+    refuse_taken,
+)
 from shared.services.complaint_route_accounts import foreign_in_route
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
@@ -270,6 +275,9 @@ class ClientSettings:
         if (error := iban_error(text)) is not None:
             raise Invalid(error, "iban")
         account = normalise(text)
+        # another's proven account refused (iban28); one of the agency's clients' may be
+        # registered for the take-over its decision (take_from) makes
+        refuse_taken(self.repos, client.agency_id, client.client_id, [account], same_agency=False)
         updated = self.change(
             client.client_id,
             lambda c: c if account in c.ibans else replace(c, ibans=(*c.ibans, account)),

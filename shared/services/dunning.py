@@ -101,6 +101,7 @@ from shared.ports.tables import (
     TableStore,
     TransactionFailed,
 )
+from shared.services.account_ownership import debtor_account
 from shared.services.case_items import close_ended_case_items
 from shared.services.cases import CaseService
 from shared.services.dispute_costs_told import end_when_told
@@ -211,6 +212,9 @@ class DunningService:
         self.ledger = LedgerService(repos, clock, rates)
         self.cases.ledger = self.ledger  # a withdrawn business case keeps its costs day
         self.repos = repos
+        # the client a run read and its debtor_account, read once for all its messages (the
+        # same object only: any other reader of the client reads the account again)
+        self._account_of: tuple[Client, str] | None = None
         self.messaging = messaging
         self.queues = queues
         self.clock = clock
@@ -282,6 +286,8 @@ class DunningService:
         if found is None or not found[0].active:
             return None
         client = found[0]
+        account = debtor_account(self.repos, client)
+        self._account_of = (client, account)
         started = self.clock.now()
         # a job retried after midnight, or replayed from the action list days later, runs as
         # today: a message is never dated (nor a 14-day term counted) before it is sent
@@ -293,7 +299,7 @@ class DunningService:
         # no account to name: nothing that asks payment goes, the schedule is kept for the
         # first run after one is added; its prescription looks go on (held24; see
         # shared/services/dunning_account_hold.py)
-        held = hold_without_account(self.repos, client, business_date, started)
+        held = hold_without_account(self.repos, client, business_date, started, account)
         if not held and shard == 0:
             release_hold(self.repos, client, started)
         templates = self.repos.dunning.templates(client_id)
@@ -1028,7 +1034,7 @@ class DunningService:
         context: TemplateContext,
         today: date,
     ) -> LetterSpec:
-        head = Letterhead(client.name, sender_lines(client.postal_address), client.contact_email or "", client.ibans[0] if client.ibans else "", client.house_style.primary_color,
+        head = Letterhead(client.name, sender_lines(client.postal_address), client.contact_email or "", context.client_iban, client.house_style.primary_color,
                           footer_text=client.house_style.footer_text or "", country=sender_country(client.postal_address))  # fmt: skip
         from shared.services.portal import transfer_text  # the portal imports this module
 
@@ -1197,7 +1203,11 @@ class DunningService:
         qr = ""
         # a 14-day letter's QR code pays what avoids the costs, never the costs it announces
         total = pay_within_term if pay_within_term is not None else principal + costs + interest
-        if client.ibans and 0 < total <= MAX_AMOUNT:
+        memo = self._account_of
+        account = memo[1] if memo is not None and memo[0] is client else ""
+        if memo is None or memo[0] is not client:
+            account = debtor_account(self.repos, client)
+        if account and 0 < total <= MAX_AMOUNT:
             text = (
                 f"Betalingskenmerk {shown_reference}"
                 if shown_reference
@@ -1205,9 +1215,7 @@ class DunningService:
             )
             try:
                 qr = qr_svg(
-                    CreditTransfer(
-                        name=client.name[:70], iban=client.ibans[0], amount=total, text=text
-                    ),
+                    CreditTransfer(name=client.name[:70], iban=account, amount=total, text=text),
                     scale=3,
                 )
             except EpcQrError:
@@ -1227,7 +1235,7 @@ class DunningService:
         )  # fmt: skip
         return TemplateContext(
             debtor_name=debtor.name, debtor_number=debtor.number, client_name=client.name,
-            client_iban=client.ibans[0] if client.ibans else "", client_contact=client.contact_email or "",
+            client_iban=account, client_contact=client.contact_email or "",
             invoices=tuple(InvoiceLine(i.number, i.invoice_date, i.due_date, i.open_amount) for i in collectable),
             costs=costs, costs_vat=costs_vat, interest=interest, costs_owed_from=owed_from,
             portal_link=links[0], payment_link=links[1],

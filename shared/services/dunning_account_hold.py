@@ -16,7 +16,12 @@ debtors (in the job's shard) gets the prescription look (the warnings, the item 
 past its date, a disputed claim's too: cm24 F5), nothing that asks payment, and its rows stay
 as they are. As those rows stay due, each such debtor is looked at every day the hold lasts:
 two reads (debtor, invoices), more only for a claim within 60 days of its date, where each
-look repeats the warning's once-mark and insert (no second item)."""
+look repeats the warning's once-mark and insert (no second item).
+
+An account another party has proven counts as none (iban28: onboarding registered another
+agency's third-party account, and the same minute's reminders told debtors to pay into it):
+``debtor_account`` names none of those, so a client whose every account is such is held the
+same way, its item saying so, until its own account is registered."""
 
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from datetime import date, datetime
 
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem
+from shared.services.account_ownership import debtor_account
 from shared.services.errors import Invalid
 from shared.services.prescription_watch import PrescriptionWatch
 from shared.services.repositories import Repositories
@@ -39,16 +45,27 @@ RESUMED = "a bank account was added: the dunning resumes"
 
 
 def title_of(client: Client) -> str:
+    if client.ibans:
+        return (
+            f"Client {client.number} has no bank account of its own: every IBAN registered for "
+            "it is another party's proven account (GET /v1/clients/{client}/ibans: disputed), "
+            "so its reminders and letters are held; register the client's own IBAN to resume them"
+        )
     return (
         f"Client {client.number} has no bank account: its reminders and letters are held, "
         "as they would ask debtors to pay to no account; add its IBAN to resume them"
     )
 
 
-def hold_without_account(repos: Repositories, client: Client, today: date, now: datetime) -> bool:
+def hold_without_account(
+    repos: Repositories, client: Client, today: date, now: datetime, account: str | None = None
+) -> bool:
     """True when a live ``client`` has no account, so the run sends nothing; its item written once
-    per hold (under the id the hold's mark keeps: a retry, another day's run, writes none)."""
-    if client.ibans or client.sandbox:
+    per hold (under the id the hold's mark keeps: a retry, another day's run, writes none).
+    ``account``: its ``debtor_account`` when the caller read it already."""
+    if account is None:
+        account = debtor_account(repos, client)
+    if client.sandbox or account:
         return False  # a sandbox client's messages reach its own test address, no debtor
     kept = repos.dunning.claim_value(
         client.client_id, HELD, {"ActionId": day_keyed_id(today, KIND), "Since": today.isoformat()}

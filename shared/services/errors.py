@@ -45,6 +45,11 @@ class NotPermitted(Invalid):
     without the admin flag (attack15 P1)."""
 
 
+class Taken(Invalid):
+    """Refused as what the input names is another's (an account another client or agency
+    holds, iban28): the API's 409 with the code; a page says it as any refusal."""
+
+
 class ConflictingUpdate(ServiceError):
     """Someone else changed the record meanwhile; the request may be retried. ``code`` and
     ``params`` as for :class:`Invalid`."""

@@ -24,6 +24,7 @@ from shared.domain.parties import Client
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, Role, action_for_request
 from shared.domain.references.iban import normalise
+from shared.services.account_ownership import DISPUTED
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payee_accounts import link_domains, save_link_domains
 from shared.services.people.admin import NotAllowed, actor_of
@@ -119,8 +120,8 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open, reach, p
 
 {% if can.ibans %}<section aria-labelledby="set-ibans-h"><h2 id="set-ibans-h">{{ t.set_ibans }}</h2><p>{{ t.set_ibans_intro }}</p>
 {% if ibans %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.set_ibans }}"><table><caption class="visually-hidden">{{ t.set_ibans }}</caption><thead><tr><th scope="col">IBAN</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_code }}</th>{% if can.confirm or can.decide %}<th scope="col">{{ t.set_proof }}</th>{% endif %}</tr></thead><tbody>
-{% for i in ibans %}<tr><td><code>{{ i.iban }}</code></td><td>{% if i.status == 'verified' %}<span class="ok">{{ t.set_verified }}</span>{% else %}{{ t.set_pending }}{% endif %}{% set h = holders.get(i.iban) %}{% if h and h.held_by %}<br><strong>{{ t.set_held_by.format(client=h.held_by.number ~ ' ' ~ h.held_by.name) }}</strong>{% endif %}{% if h and h.claimed_by %}<br>{{ t.set_claimed_by.format(clients=h.claimed_by|join(', ')) }}{% endif %}</td>
-<td>{% if i.code %}<code>{{ i.code }}</code>{% endif %}</td>{% if can.confirm or can.decide %}<td>{% if i.status != 'verified' %}{% if can.decide %}{{ open(desk, csrf, 'iban_decide') }}<input type="hidden" name="iban" value="{{ i.iban }}">{% set h = holders.get(i.iban) %}{% if h and h.held_by %}<label><input type="checkbox" name="take_from" value="{{ h.held_by.number }}" required> {{ t.set_take_over.format(client=h.held_by.number) }}</label> <button type="submit" class="secondary">{{ t.set_take_over_do }}</button>{% else %}<button type="submit" class="secondary">{{ t.set_decide }}</button>{% endif %}</form>{% elif i.registered_by == 'agency' %}{{ open(desk, csrf, 'iban_confirm') }}<input type="hidden" name="iban" value="{{ i.iban }}">
+{% for i in ibans %}<tr><td><code>{{ i.iban }}</code></td><td>{% if i.status == 'verified' %}<span class="ok">{{ t.set_verified }}</span>{% elif i.status == 'disputed' %}<strong>{{ t.set_disputed }}</strong><br>{{ t['set_why_' ~ i.reason] }}{% else %}{{ t.set_pending }}{% endif %}{% set h = holders.get(i.iban) %}{% if h and h.held_by %}<br><strong>{{ t.set_held_by.format(client=h.held_by.number ~ ' ' ~ h.held_by.name) }}</strong>{% endif %}{% if h and h.claimed_by %}<br>{{ t.set_claimed_by.format(clients=h.claimed_by|join(', ')) }}{% endif %}</td>
+<td>{% if i.code %}<code>{{ i.code }}</code>{% endif %}</td>{% if can.confirm or can.decide %}<td>{% if i.status == 'pending' or (can.decide and i.reason == 'iban_held_by_other') %}{% if can.decide %}{{ open(desk, csrf, 'iban_decide') }}<input type="hidden" name="iban" value="{{ i.iban }}">{% set h = holders.get(i.iban) %}{% if h and h.held_by %}<label><input type="checkbox" name="take_from" value="{{ h.held_by.number }}" required> {{ t.set_take_over.format(client=h.held_by.number) }}</label> <button type="submit" class="secondary">{{ t.set_take_over_do }}</button>{% else %}<button type="submit" class="secondary">{{ t.set_decide }}</button>{% endif %}</form>{% elif i.registered_by == 'agency' %}{{ open(desk, csrf, 'iban_confirm') }}<input type="hidden" name="iban" value="{{ i.iban }}">
 <div class="inline"><div><label for="set-code-{{ loop.index }}">{{ t.set_code }}</label><input id="set-code-{{ loop.index }}" name="code" autocomplete="off"></div><button type="submit" class="secondary">{{ t.set_confirm }}</button></div></form>{% elif agency_account %}<span class="muted">{{ t.set_transfer_to.format(code=i.code, iban=agency_account.iban, name=agency_account.name) }}</span>{% else %}<span class="muted">{{ t.set_transfer_only }}</span>{% endif %}{% endif %}</td>{% endif %}</tr>{% endfor %}
 </tbody></table></div>{% endif %}
 {{ open(desk, csrf, 'iban_add') }}<div class="inline"><div><label for="set-iban">{{ t.set_iban_new }}</label><input id="set-iban" name="iban" autocomplete="off"></div>
@@ -192,6 +193,11 @@ words(
         "done_set_confirm_pending": "De bevestiging is ontvangen; het incassobureau beslist over deze rekening.",
         "done_set_decided": "De rekening is aan de opdrachtgever toegekend.",
         "done_set_decide_pending": "Het besluit is vastgelegd; de rekening wacht nog op bewijs.",
+        "done_set_decide_disputed": "Deze rekening is bewezen van een andere partij: geen besluit maakt haar van deze opdrachtgever, en debiteuren worden er nooit naar verwezen. Geef de eigen rekening van de opdrachtgever op.",
+        "set_disputed": "van een andere partij",
+        "set_why_iban_held_elsewhere": "Bewezen van een andere partij; debiteuren worden er nooit naar verwezen. Geef de eigen rekening van de opdrachtgever op.",
+        "set_why_iban_held_by_other": "De bewezen rekening van een andere opdrachtgever van het incassobureau; alleen het besluit dat die opdrachtgever noemt, verplaatst haar.",
+        "set_why_iban_agency_own": "De derdengeldenrekening van het incassobureau, van geen opdrachtgever; geef de eigen rekening van de opdrachtgever op.",
         "set_status": "Status", "set_code": "Code", "set_confirm": "Bevestigen", "set_verified": "bewezen",
         "set_pending": "wacht op bewijs", "set_iban_new": "Nieuwe IBAN", "set_iban_add": "Toevoegen",
         "set_links": "Links in berichten",
@@ -257,6 +263,11 @@ words(
         "done_set_confirm_pending": "The confirmation was received; the agency decides on this account.",
         "done_set_decided": "The account has been assigned to the client.",
         "done_set_decide_pending": "The decision was recorded; the account still awaits proof.",
+        "done_set_decide_disputed": "This account is proven to be another party's: no decision makes it this client's, and debtors are never told to pay into it. Register the client's own account.",
+        "set_disputed": "another party's",
+        "set_why_iban_held_elsewhere": "Proven to be another party's; debtors are never told to pay into it. Register the client's own account.",
+        "set_why_iban_held_by_other": "The proven account of another client of the agency; only the decision naming that client moves it.",
+        "set_why_iban_agency_own": "The agency's third-party account, no client's; register the client's own account.",
         "set_status": "Status", "set_code": "Code", "set_confirm": "Confirm", "set_verified": "proven",
         "set_pending": "awaiting proof", "set_iban_new": "New IBAN", "set_iban_add": "Add",
         "set_links": "Links in messages",
@@ -394,6 +405,8 @@ def _act(desk: Desk, client: Client, do: str) -> str:
             desk.services.people.kit.audit(Event.ACCOUNT_ASSIGNED, agency_id=client.agency_id,
                                            client_id=client.client_id, actor=actor_of(desk.principal),
                                            subject=client.client_id, account=account, status=status)  # fmt: skip
+            if status == DISPUTED:  # another agency's: no proof can change it (iban28)
+                return "set_decide_disputed"
             return "set_decided" if status == "verified" else "set_decide_pending"
         case "link_domains":
             if not desk.agency_level:  # as the API: a client's people could add "tikkie.me"

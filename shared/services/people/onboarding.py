@@ -30,7 +30,7 @@ from shared.domain.quoted import quoted
 from shared.domain.records import ActionItem
 from shared.domain.references.iban import iban_error, normalise
 from shared.domain.scopes import agency_scope
-from shared.services.account_ownership import BY_AGENCY, BY_CLIENT
+from shared.services.account_ownership import BY_AGENCY, BY_CLIENT, refuse_taken
 from shared.services.errors import Invalid, NotFound
 from shared.services.imports import ImportService
 from shared.services.people import texts
@@ -227,6 +227,8 @@ class OnboardingService:
                 field="iban", code="onboard_without_bank_account",
                 params={"number": c.number.strip()},
             )  # fmt: skip
+        if c.iban:  # another's proven account: 409 iban_taken, as an agency's (iban28)
+            refuse_taken(self.kit.repos, agency_id, earlier, [c.iban])
         owner = self._account_holder(c.first_email)
         if owner is not None and principal is not None and reaches(principal, owner.tenant):
             raise Invalid(

@@ -49,6 +49,7 @@ from shared.domain.records import ActionItem, Receiver
 from shared.domain.sepa_xml import SepaFileError
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore, all_rows
+from shared.services.account_ownership import debtor_account
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.plans")
@@ -78,16 +79,18 @@ class DirectDebitError(ValueError):
 COLLECTED_INTO = Receiver.CLIENT
 
 
-def creditor_of(rules: PlanRules, client: Client) -> tuple[str, str]:
-    """The client's SEPA creditor identifier and the account its collections go to."""
+def creditor_of(rules: PlanRules, client: Client, repos: Repositories) -> tuple[str, str]:
+    """The client's SEPA creditor identifier and the account its collections go to: its
+    proven account (``debtor_account``, iban28), never a pending one."""
     if not rules.creditor_id:
         raise DirectDebitError(
             "the client has no SEPA creditor identifier (plan rules: creditor_id)",
             missing="creditor_id",
         )
-    if not client.ibans:
-        raise DirectDebitError("the client has no IBAN to collect to", missing="iban")
-    return rules.creditor_id, client.ibans[0]
+    account = debtor_account(repos, client)
+    if not account:
+        raise DirectDebitError("the client has no proven IBAN to collect to", missing="iban")
+    return rules.creditor_id, account
 
 
 class DirectDebitDesk:
@@ -360,7 +363,7 @@ class DirectDebitDesk:
         if found is None:
             return None
         client = found[0]
-        creditor_of(self.rules_of(client_id), client)  # refuse before claiming anything
+        creditor_of(self.rules_of(client_id), client, self.repos)  # refuse before claiming anything
         pk = join(encode(client_id), on.strftime("%Y%m%d"))
         rows = list(all_rows(self.store, COLLECTIONS, pk=pk))
         now = self.clock.now()
@@ -386,7 +389,7 @@ class DirectDebitDesk:
         return written[-1] if written else None
 
     def _write(self, client: Client, on: date, name: str, mine: list[Row]) -> None:
-        creditor_id, iban = creditor_of(self.rules_of(client.client_id), client)
+        creditor_id, iban = creditor_of(self.rules_of(client.client_id), client, self.repos)
         now = self.clock.now()
         message_id = name.rsplit("-", 1)[-1].removesuffix(".xml")
         xml = pain008(CollectionBatch(

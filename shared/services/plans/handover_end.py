@@ -28,6 +28,7 @@ from shared.domain.money import Cents
 from shared.domain.parties import Client
 from shared.domain.plans.plan import HOLDS_DUNNING, PaymentPlan, PlanStateError
 from shared.domain.records import ActionItem
+from shared.services.account_ownership import debtor_account
 from shared.services.errors import ConflictingUpdate
 from shared.services.plans import owed_notices
 from shared.services.plans.handover_notice import Kept, Payees, to_debtor
@@ -110,7 +111,7 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan, mark: str, wha
     name = agency.name if agency is not None else agency_id
     payees = Payees(agency, agency_id,
                     agency_transfer_text(client.client_id, plan.debtor_number, list(handed)),
-                    client.name, client.ibans[0] if client.ibans else "",
+                    client.name, debtor_account(service.repos, client),
                     transfer_text(plan.debtor_number, [n for n in plan.invoice_numbers
                                                        if n not in handed]))  # fmt: skip
     kept = _kept(service, client, plan, handed)

@@ -66,12 +66,15 @@ def schedule_pdf(
     on: date,
     agency: Agency | None = None,
     portal_url: str | None = None,
+    *,
+    client_account: str,
 ) -> bytes:
     """The schedule as a letter; ``agency``: the agency's plan, on the agency's letterhead
     with its third-party account (the debtor pays the agency, not the client) and, when
     recorded, its number in the register incassodienstverlening (art. 13 Wki); ``portal_url``:
     the debtor's portal link, where he sees the plan and pays an installment online (texts26
-    N3: the plan's letters gave it nowhere)."""
+    N3: the plan's letters gave it nowhere); ``client_account``: the client's proven account
+    (``debtor_account``), never merely its first registered one (iban28)."""
     head = (
         Letterhead(
             agency.name,
@@ -86,7 +89,7 @@ def schedule_pdf(
             client.name,
             sender_lines(client.postal_address),
             client.contact_email or "",
-            client.ibans[0] if client.ibans else "",
+            client_account,
             client.house_style.primary_color,
             footer_text=client.house_style.footer_text or "",
             country=sender_country(client.postal_address),

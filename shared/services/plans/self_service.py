@@ -42,6 +42,7 @@ from shared.domain.records import ActionItem
 from shared.domain.references.iban import iban_error, normalise
 from shared.domain.sepa_xml import sepa_name_error
 from shared.ports.tables import Conflict, PreconditionFailed, Row
+from shared.services.account_ownership import debtor_account
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.interest_kinds import flat, kinds_of
 from shared.services.plans.direct_debit import DirectDebitError, creditor_of
@@ -109,6 +110,8 @@ class PortalPlans:
     # the debtor's invoices a collection agency collects now: a plan over one (made before
     # the rule) offers no payment nor postponement of its installments here
     handed_over: frozenset[str] = frozenset()
+    # the account a transfer goes to: the client's proven one (debtor_account; iban28)
+    client_iban: str = ""
 
 
 def accept_key(access: PortalAccess) -> str:
@@ -181,7 +184,7 @@ class PortalPlanDesk:
             via_mollie = self._mollie_reachable(client)
         else:
             try:
-                creditor = creditor_of(rules, client)[0]
+                creditor = creditor_of(rules, client, self.plans.repos)[0]
             except DirectDebitError:
                 creditor = None  # the client does not collect by direct debit: transfer only
         offer = (
@@ -192,7 +195,7 @@ class PortalPlanDesk:
         handed = frozenset(i.number for i in every_invoice if i.handed_over_to is not None)
         return PortalPlans(
             client, debtor, numbers, owed, offer, mine, creditor, via_mollie, interest_rules=kinds,
-            handed_over=handed,
+            handed_over=handed, client_iban=debtor_account(self.plans.repos, client),
         )  # fmt: skip
 
     def _mollie_reachable(self, client: Client) -> bool:

@@ -53,6 +53,7 @@ from shared.domain.references import betalingskenmerk
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
+from shared.services.account_ownership import debtor_account
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.handed_over import refuse_handed_over
 from shared.services.ledger.costs_holds import ended_plan_costs_ref, plan_costs_ref
@@ -680,7 +681,7 @@ class PlanService:
                 code="plan_needs_mandate",
             )
         try:
-            creditor_of(self.plans.rules(client.client_id), client)
+            creditor_of(self.plans.rules(client.client_id), client, self.repos)
         except DirectDebitError as e:
             # stands until the client's direct debit is set up: a code, so it is not retried
             no_id = e.missing == "creditor_id"
@@ -2344,7 +2345,7 @@ class PlanService:
         agency = self._speaking_agency(plan)
         if agency is not None:
             return agency.name, agency.third_party_iban or ""
-        return client.name, client.ibans[0] if client.ibans else ""
+        return client.name, debtor_account(self.repos, client)
 
     def _speaking_agency(self, plan: PaymentPlan) -> Agency | None:
         """The agency the plan speaks for (its payee, signature and mailbox): its own plan,
@@ -2503,7 +2504,8 @@ class PlanService:
 
         agency = self.repos.agencies.get(plan.agency_id) if plan.agency_id else None
         link = self.portal_link(client.client_id, debtor.number) if self.portal_link else None
-        pdf = schedule_pdf(client, debtor, plan, note, amsterdam_today(self.clock), agency, link)
+        pdf = schedule_pdf(client, debtor, plan, note, amsterdam_today(self.clock), agency, link,
+                           client_account=debtor_account(self.repos, client))  # fmt: skip
         name = (
             f"betalingsregeling-{plan.plan_id}.pdf"
             if debtor.language.value == "nl"

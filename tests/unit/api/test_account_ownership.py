@@ -3,12 +3,14 @@ registering can neither probe nor block another customer's account."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from shared.domain.parties import Agency
 from shared.domain.people.audit import Event
 from shared.domain.scopes import agency_scope
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
+from shared.services.account_ownership import AccountOwnership
 from shared.services.onboarding import register_agency
 from shared.services.poison import PLATFORM_SCOPE
 from tests.unit.api.conftest import client_iban, client_row, debtor_row, invoice_row, verify_ibans
@@ -35,17 +37,24 @@ def _statement(text: str, amount: int = 1) -> bytes:
     ).encode()
 
 
-def test_registering_a_taken_account_looks_like_a_free_one_and_takes_nothing(world):
+def test_registering_another_agencys_proven_account_is_refused_and_takes_nothing(world):
+    """iban28 (newcomer28 F2): registering was answered as for a free account (no oracle), and
+    the same minute's reminders told B1's debtors to pay into agency A's client's account. The
+    row is refused now with the agency's words (``iban_taken``), naming nobody; a pending
+    claim refuses nothing (else anybody could block the real owner by claiming first)."""
     a, b = world.agency_a, world.agency_b
     a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    b.call("POST", "/v1/clients", {"items": [client_row("B9", ibans=[client_iban("C9")])]})
+    assert a.call("POST", "/v1/clients", {"items": [client_row("C9")]}).body["rejected"] == 0
     verify_ibans(a, "C1")
     taken = b.call("POST", "/v1/clients", {"items": [client_row("B1", ibans=[ACCOUNT])]})
-    free = b.call("POST", "/v1/clients", {"items": [client_row("B2")]})
-    assert (taken.status, taken.body) == (free.status, free.body)
+    assert taken.body["rejected"] == 1 and taken.body["created"] == 0
+    assert taken.body["errors"] == [{"index": 0, "field": "ibans", "message":
+                                     f"IBAN {ACCOUNT} is registered to another client or agency"}]  # fmt: skip
+    assert b.call("GET", "/v1/clients/B1").status == 404
     owner = world.services.repos.banking.owner(ACCOUNT)
     assert owner.agency_id == "agency-a"
-    statuses = [i["status"] for i in b.call("GET", "/v1/clients/B1/ibans").body["items"]]
-    assert statuses == ["pending"]
+    b.call("POST", "/v1/clients", {"items": [client_row("B1")]})
     # agency B's statement of that account is not booked for B1
     report = world.services.statements.ingest("agency-b/x.sta", _statement("anything"))
     assert report.status == "quarantined"
@@ -174,8 +183,12 @@ def test_a_second_client_of_the_agency_waits_for_the_agencys_decision(world):
     verify_c1 = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1", "admin": True}).body
     c1_client = a.as_key(verify_c1["key"])
     [c1_item] = c1_client.call("GET", "/v1/clients/C1/ibans").body["items"]
+    # iban28: no proof steps for an account another client holds (they could never work)
+    assert (c1_item["status"], c1_item["reason"]) == ("disputed", "iban_held_by_other")
+    assert "code" not in c1_item
+    [c1_claim] = AccountOwnership(world.services.repos).claims(ACCOUNT)
     again = c1_client.call(
-        "POST", "/v1/clients/C1/ibans/confirm", {"iban": ACCOUNT, "code": c1_item["code"]}
+        "POST", "/v1/clients/C1/ibans/confirm", {"iban": ACCOUNT, "code": c1_claim.code}
     )
     assert again.body["status"] == "pending"
     assert world.services.repos.banking.owner(ACCOUNT).client_id == _client_id(world, "C2")
@@ -204,10 +217,11 @@ def test_only_the_clients_own_key_confirms_and_only_with_the_code(world):
 
 def test_a_proof_for_an_owned_account_changes_nothing_and_goes_to_the_operator(world):
     a, b = world.agency_a, world.agency_b
-    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
-    verify_ibans(a, "C1")
+    # B1 registered it before agency A proved it its client's (registered after: refused)
     b.call("POST", "/v1/clients", {"items": [client_row("B1", ibans=[ACCOUNT])]})
     [item] = b.call("GET", "/v1/clients/B1/ibans").body["items"]
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    verify_ibans(a, "C1")
     key = b.call("POST", "/v1/keys", {"scope": "client", "client": "B1", "admin": True}).body["key"]
     reply = b.as_key(key).call(
         "POST", "/v1/clients/B1/ibans/confirm", {"iban": ACCOUNT, "code": item["code"]}
@@ -223,17 +237,25 @@ def test_the_agency_decides_only_for_its_own_accounts(world):
     agency learns no more than "pending"); the agency's own third-party account is no
     client's to be given."""
     a, b = world.agency_a, world.agency_b
+    b.call("POST", "/v1/clients", {"items": [client_row("B1", ibans=[ACCOUNT])]})
     a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
     verify_ibans(a, "C1")
-    b.call("POST", "/v1/clients", {"items": [client_row("B1", ibans=[ACCOUNT])]})
     reply = b.call("POST", "/v1/clients/B1/ibans/decide", {"iban": ACCOUNT})
-    assert reply.body == {"iban": ACCOUNT, "status": "pending"}
+    # iban28: a clear answer, a reason code and no owner (was 200 {"status": "pending"})
+    assert reply.body == {"iban": ACCOUNT, "status": "disputed", "reason": "iban_held_elsewhere"}
+    [shown] = b.call("GET", "/v1/clients/B1/ibans").body["items"]
+    assert shown["status"] == "disputed" and shown["reason"] == "iban_held_elsewhere"
+    assert "code" not in shown and "agency-a" not in str(shown)
     assert world.services.repos.banking.owner(ACCOUNT).agency_id == "agency-a"
     items, _ = world.services.repos.actions.list(PLATFORM_SCOPE)
     assert [i.kind for i in items] == ["account_dispute"]
     pooled = client_iban("POOL")
     register_agency(world.services.repos, Agency("agency-a", "A", pooled))
-    a.call("POST", "/v1/clients", {"items": [client_row("C2", ibans=[pooled])]})
+    taken = a.call("POST", "/v1/clients", {"items": [client_row("C2", ibans=[pooled])]})
+    assert taken.body["rejected"] == 1  # iban28: the agency's own account is no client's
+    a.call("POST", "/v1/clients", {"items": [client_row("C2")]})
+    c2 = world.services.repos.clients.get(_client_id(world, "C2"))[0]
+    world.services.repos.clients.save(replace(c2, ibans=(pooled,)))  # registered before iban28
     refused = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": pooled})
     assert refused.status == 422 and world.services.repos.banking.owner(pooled).client_id is None
 

@@ -22,7 +22,9 @@ PLAN_OF_AGENCY = replace(PLAN, agency_id="a1")
 
 def _lines(agency: Agency) -> list[str]:
     note = agreement(PLAN_OF_AGENCY, agency.name, AGENCY.third_party_iban or "", "nl")
-    pdf = schedule_pdf(CLIENT, DEBTOR, PLAN_OF_AGENCY, note, ON, agency=agency)
+    pdf = schedule_pdf(
+        CLIENT, DEBTOR, PLAN_OF_AGENCY, note, ON, agency=agency, client_account=CLIENT.ibans[0]
+    )
     return _read(pdf)[0].splitlines()
 
 

@@ -55,7 +55,14 @@ def _read(pdf: bytes) -> tuple[str, list[str]]:
 
 def _pdf(plan: PaymentPlan, debtor: Debtor = DEBTOR) -> bytes:
     language = debtor.language.value
-    return schedule_pdf(CLIENT, debtor, plan, agreement(plan, CLIENT.name, IBAN, language), ON)
+    return schedule_pdf(
+        CLIENT,
+        debtor,
+        plan,
+        agreement(plan, CLIENT.name, IBAN, language),
+        ON,
+        client_account=CLIENT.ibans[0],
+    )
 
 
 def test_the_agreement_lists_every_installment_and_asks_the_first() -> None:
@@ -117,7 +124,9 @@ def test_an_agreement_posted_abroad_names_the_clients_country_on_its_return_line
     def return_line(client: Client, debtor: Debtor) -> str:
         language = debtor.language.value
         note = agreement(PLAN, client.name, IBAN, language)
-        lines = _read(schedule_pdf(client, debtor, PLAN, note, ON))[0].splitlines()
+        lines = _read(schedule_pdf(client, debtor, PLAN, note, ON, client_account=client.ibans[0]))[
+            0
+        ].splitlines()
         return lines[lines.index(debtor.name) - 1]
 
     start = "Bakkerij De Korenbloem, Dorpsstraat 1, 1234 AB  UTRECHT"

@@ -39,7 +39,9 @@ def test_a_payment_came_back_letter_asks_every_installment_it_reopened_by_its_da
         FailedCollection(2, 41_291, date(2027, 2, 28), date(2027, 3, 19)),
     )
     note = payment_came_back(plan, reopened, IBAN, "nl")
-    text, codes = _read(schedule_pdf(CLIENT, DEBTOR, plan, note, date(2027, 3, 5)))
+    text, codes = _read(
+        schedule_pdf(CLIENT, DEBTOR, plan, note, date(2027, 3, 5), client_account=CLIENT.ibans[0])
+    )
     assert "Termijn 1 en 2, uiterlijk 19-03-2027: EUR 825,82" in text
     assert "31-01-2027: EUR 412,91" not in text
     assert codes == [_qr(82_582)]
@@ -52,7 +54,9 @@ def test_a_reminder_asks_the_installment_it_names_not_an_older_one() -> None:
         ScheduledInstallment(3, date(2027, 1, 21), 41_293),
     ))  # fmt: skip
     note = reminder(plan, plan.schedule[2], 41_293, IBAN, "nl")
-    text, codes = _read(schedule_pdf(CLIENT, DEBTOR, plan, note, date(2027, 1, 18)))
+    text, codes = _read(
+        schedule_pdf(CLIENT, DEBTOR, plan, note, date(2027, 1, 18), client_account=CLIENT.ibans[0])
+    )
     assert "Termijn 3 van uw betalingsregeling, EUR 412,93, vervalt op 21-01-2027" in text
     assert "Termijn 3, uiterlijk 21-01-2027: EUR 412,93" in text
     assert codes == [_qr(41_293)]
@@ -64,16 +68,22 @@ def test_a_failed_collection_in_english_asks_its_installment_by_the_graces_day()
     failed = FailedCollection(1, 41_291, date(2027, 1, 31), date(2027, 2, 14))
     english = replace(DEBTOR, language=Language.EN)
     note = debit_failed(plan, failed, IBAN, "en")
-    text, codes = _read(schedule_pdf(CLIENT, english, plan, note, date(2027, 2, 3)))
+    text, codes = _read(
+        schedule_pdf(CLIENT, english, plan, note, date(2027, 2, 3), client_account=CLIENT.ibans[0])
+    )
     assert "Installment 1, due 14 February 2027: EUR 412.91" in text
     assert codes == [_qr(41_291, "Payment reference 8744 7036 8076 1250")]
 
 
 def test_the_agreement_still_asks_the_oldest_installment_open_and_direct_debit_none() -> None:
     note = agreement(PLAN, CLIENT.name, IBAN, "nl")
-    text, codes = _read(schedule_pdf(CLIENT, DEBTOR, PLAN, note, date(2026, 12, 2)))
+    text, codes = _read(
+        schedule_pdf(CLIENT, DEBTOR, PLAN, note, date(2026, 12, 2), client_account=CLIENT.ibans[0])
+    )
     assert "Termijn 1, uiterlijk 31-01-2027: EUR 412,91" in text and codes == [_qr(41_291)]
     debit = replace(PLAN, method=PlanMethod.DIRECT_DEBIT, mandate=None)
     note = reminder(debit, debit.schedule[0], 41_291, IBAN, "nl")
-    _, codes = _read(schedule_pdf(CLIENT, DEBTOR, debit, note, date(2027, 1, 28)))
+    _, codes = _read(
+        schedule_pdf(CLIENT, DEBTOR, debit, note, date(2027, 1, 28), client_account=CLIENT.ibans[0])
+    )
     assert codes == []  # the bank collects it: no QR to pay it twice

@@ -29,7 +29,11 @@ def _text(pdf: bytes) -> str:
 
 def test_the_agreement_by_transfer_prints_the_link_beside_its_qr_code() -> None:
     note = agreement(PLAN, CLIENT.name, IBAN, "nl")
-    text = _text(schedule_pdf(CLIENT, DEBTOR, PLAN, note, ON, portal_url=LINK))
+    text = _text(
+        schedule_pdf(
+            CLIENT, DEBTOR, PLAN, note, ON, portal_url=LINK, client_account=CLIENT.ibans[0]
+        )
+    )
     assert "Online betalen, uitstel of vragen: " + LINK in text
     assert text.count(LINK) == 1
 
@@ -42,7 +46,11 @@ def test_a_plan_by_direct_debit_gives_the_link_as_its_last_paragraph() -> None:
     ):
         debtor = replace(DEBTOR, language=Language(language))
         note = agreement(plan, CLIENT.name, IBAN, language)
-        text = _text(schedule_pdf(CLIENT, debtor, plan, note, ON, portal_url=LINK))
+        text = _text(
+            schedule_pdf(
+                CLIENT, debtor, plan, note, ON, portal_url=LINK, client_account=CLIENT.ibans[0]
+            )
+        )
         assert (words + LINK).replace(" ", "") in text.replace(" ", ""), language
 
 
