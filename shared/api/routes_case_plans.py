@@ -162,8 +162,9 @@ def register(router: Router, services: Services) -> None:
         Route("POST", base, create, "The agency's payment plan on its open case (a draft)", tag, only=of_agency,
               body=CasePlanIn, status=201,
               errors={**refused, 422: "case_not_open, plan_invoice_not_in_case, "
-                      "plan_invoice_not_handed_over, agency_no_third_party_account or a plan "
-                      "rule broken (the field is named)"},
+                      "plan_invoice_not_handed_over, agency_no_third_party_account, "
+                      "plan_start_past_term (the start past the client's max_term_months from "
+                      "today) or a plan rule broken (the field is named)"},
               description="Over the case's invoices (all it still collects when `invoices` is "
               "left out), the whole claim as the case books it, paid by transfer to the agency's "
               "third-party account under the plan's own payment_reference."),
