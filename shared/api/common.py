@@ -10,12 +10,14 @@ from pydantic import BaseModel, ValidationError
 
 from shared.api.http import ApiRequest, BadRequest, PayloadTooLarge, Unauthorized, Unprocessable
 from shared.api.people_auth import authorise_request, session_cookie, session_principal
-from shared.api.router import Context
+from shared.api.router import Context, Guard
 from shared.domain.access import Principal, Scope
 from shared.domain.money import format_cents
+from shared.domain.people.authorisation import Action, Target
 from shared.services.access import AccessService
 from shared.services.batch import RowError
 from shared.services.errors import NotFound
+from shared.services.people.admin import AdminService
 
 if TYPE_CHECKING:
     from shared.services.people.signin import SignInService
@@ -73,20 +75,43 @@ def principal(ctx: Context) -> Principal:
     return ctx.principal
 
 
-def require_agency(ctx: Context) -> Principal:
-    p = principal(ctx)
-    if p.scope is not Scope.AGENCY:
+def agency_only(who: Any) -> None:
+    """The role declaration of an agency-only route (``Route(..., only=agency_only)``): a
+    client's key or person gets 404 before the router reads the path's records, the query or
+    the body, so what it sends changes nothing in the answer."""
+    if not isinstance(who, Principal) or who.scope is not Scope.AGENCY:
         raise NotFound("not found")  # a client key does not learn that agency routes exist
-    return p
+
+
+def admin_only(who: Any) -> None:
+    """The declaration of a route for admins (an agency key, a client key with the admin
+    flag): the others get the one 404 before anything is read."""
+    if not isinstance(who, Principal) or not who.is_admin:
+        raise NotFound("not found")
+
+
+def agency_action(action: Action) -> Guard:
+    """The declaration of a route doing an agency-level ``action`` (onboarding, a broadcast):
+    the service's own check (``AdminService.require`` on the agency), asked first; a client's
+    principal gets its 404, a person of the agency without the right its 403."""
+
+    def guard(who: Any) -> None:
+        assert isinstance(who, Principal)
+        AdminService.require(who, action, Target(who.agency_id, None))
+
+    return guard
+
+
+def require_agency(ctx: Context) -> Principal:
+    agency_only(ctx.principal)
+    return principal(ctx)
 
 
 def require_admin(ctx: Context) -> Principal:
     """An agency key, or a client key with the admin flag; other keys learn nothing (404, as
     for anything outside their reach)."""
-    p = principal(ctx)
-    if not p.is_admin:
-        raise NotFound("not found")
-    return p
+    admin_only(ctx.principal)
+    return principal(ctx)
 
 
 def batch_items(request: ApiRequest) -> list[Any]:

@@ -17,9 +17,17 @@ content type when it is not JSON), ``paged`` (``page_size`` and ``continuation``
 where they apply), ``example`` (a request body that works on the document's own example data,
 sent in the document's order: tests/unit/api/test_openapi_examples_run.py; a function of
 ``openapi.ExampleContext`` where it names a day ahead or the app's own URL) and
-``description`` (a paragraph beyond the summary). ``page_of(Model)`` and ``list_of(Model)``
+``description`` (a paragraph beyond the summary) and ``only`` (who may call it at all, see
+below). ``page_of(Model)`` and ``list_of(Model)``
 (shared/api/documents.py) name the shapes of lists. Routes declared before these keywords
 existed keep working unchanged; ``query`` may still be ``{name: description}``.
+
+``only`` is the route's role declaration: a guard ``only(principal)`` that raises the route's
+refusal (an agency-only route: ``common.agency_only``, 404 as for what is out of reach). The
+router asks it right after the key, before the path's reach, the query or the body are read,
+as the Functions host would run an authorisation level: a refused caller gets one answer
+whatever it sends (people27 L1, plans28 L2: an empty body's 422 told a client key which bodies
+an agency route accepts). tests/unit/api/test_route_roles_before_body.py walks every route.
 """
 
 from __future__ import annotations
@@ -76,6 +84,9 @@ class Context:
 
 
 Handler = Callable[[Context], ApiResponse]
+# a route's role declaration: raises (a service's NotFound or NotPermitted, translated as any)
+# when the principal may never call the route, whatever it names or sends
+Guard = Callable[[Any], None]
 
 
 @dataclass
@@ -98,6 +109,7 @@ class Route:
     example: Any = None
     description: str = ""
     body_optional: bool = False  # the body may be left out (the route then does its default)
+    only: Guard | None = None  # who may call it: asked before the reach, the query, the body
     pattern: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -165,6 +177,8 @@ class Router:
             ctx = Context(request, params, request_id=request_id)
             if route.auth:
                 ctx.principal = self.authenticate(request)
+                if route.only is not None:
+                    route.only(ctx.principal)
                 if self.reach is not None:
                     self.reach(ctx.principal, params)
                 refuse_unknown_query(route, request)

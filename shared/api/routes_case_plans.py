@@ -24,7 +24,7 @@ from shared.api.routes_plans import (
     schedule_of,
 )
 from shared.clock import amsterdam_today
-from shared.domain.access import Scope
+from shared.domain.access import Principal, Scope
 from shared.domain.plans.schedule import PlanMethod
 from shared.services.container import Services
 from shared.services.errors import NotPermitted
@@ -59,6 +59,20 @@ def _request(body: CasePlanIn) -> Any:
     )  # fmt: skip
 
 
+def of_agency(who: Any) -> None:
+    """The changing routes' role declaration: only the agency changes its plans; a client's key
+    or person (it may read them) gets 403 ``plan_of_agency`` before the router reads the case,
+    the installment number or the body, so its answer is the same whatever it sent (people27
+    L1)."""
+    if not isinstance(who, Principal) or who.scope is Scope.CLIENT:
+        raise NotPermitted(
+            "the agency's payment plan on a case is made and changed by the agency; the "
+            "client reads it",
+            field="plan",
+            code="plan_of_agency",
+        )
+
+
 def register(router: Router, services: Services) -> None:
     from shared.services.plans.agency_plans import AgencyPlans
 
@@ -73,18 +87,9 @@ def register(router: Router, services: Services) -> None:
         return p.agency_id, p.client_id if p.scope is Scope.CLIENT else None
 
     def agency(ctx: Context) -> str:
-        """Only the agency changes its plans: a client's key is refused (it may read). Every
-        changing handler asks this first, before the body, the installment number or the case
-        is read: a client's answer is the same 403 whatever it sent (people27 L1)."""
-        p = principal(ctx)
-        if p.scope is Scope.CLIENT:
-            raise NotPermitted(
-                "the agency's payment plan on a case is made and changed by the agency; the "
-                "client reads it",
-                field="plan",
-                code="plan_of_agency",
-            )
-        return p.agency_id
+        """The agency whose plan it is; the route's declaration (``only=of_agency``) refused
+        a client before this is asked."""
+        return principal(ctx).agency_id
 
     def author(ctx: Context) -> str:
         return f"key {principal(ctx).key_id}"
@@ -93,7 +98,7 @@ def register(router: Router, services: Services) -> None:
         return {**plan_out(plan, today()), "case": case}
 
     def create(ctx: Context) -> ApiResponse:
-        agency_id = agency(ctx)  # before the body: a client gets 403 whatever it sent
+        agency_id = agency(ctx)
         body = validate_body(ctx.request, CasePlanIn)
         case = ctx.params["case"]
         plan = desk().create(agency_id, case, _request(body), author(ctx))
@@ -142,7 +147,7 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(body=out(plan, case))
 
     def postpone(ctx: Context) -> ApiResponse:
-        agency_id = agency(ctx)  # before the number and the body too
+        agency_id = agency(ctx)
         body = validate_body(ctx.request, PostponeIn)
         case = ctx.params["case"]
         move = (installment_number(ctx), body.to, body.shift_later)
@@ -154,32 +159,33 @@ def register(router: Router, services: Services) -> None:
     refused = {403: "a client's key (plan_of_agency): the agency makes and changes its plans"}
     state = {409: "the plan's status does not allow this (e.g. it is no longer a draft)"}
     for route in (
-        Route("POST", base, create, "The agency's payment plan on its open case (a draft)", tag,
+        Route("POST", base, create, "The agency's payment plan on its open case (a draft)", tag, only=of_agency,
               body=CasePlanIn, status=201,
               errors={**refused, 422: "case_not_open, plan_invoice_not_in_case, "
-                      "plan_invoice_not_handed_over, agency_no_third_party_account or a plan "
-                      "rule broken (the field is named)"},
+                      "plan_invoice_not_handed_over, agency_no_third_party_account, "
+                      "plan_start_past_term (the start past the client's max_term_months from "
+                      "today) or a plan rule broken (the field is named)"},
               description="Over the case's invoices (all it still collects when `invoices` is "
               "left out), the whole claim as the case books it, paid by transfer to the agency's "
               "third-party account under the plan's own payment_reference."),
         Route("GET", base, list_plans, "The agency's plans on the case (a client key: read only)", tag),
         Route("GET", base + "/{plan}", get_plan, "One of the agency's plans on the case, with its timeline",
               tag),
-        Route("DELETE", base + "/{plan}", delete_plan, "Delete a draft", tag, status=204,
+        Route("DELETE", base + "/{plan}", delete_plan, "Delete a draft", tag, only=of_agency, status=204,
               errors={**refused, **state}),
         Route("POST", base + "/{plan}/activate", activate, "Start the draft: the agreement goes to the debtor",
-              tag, errors={**refused, **state, 422: "case_not_open: the case was withdrawn; "
+              tag, only=of_agency, errors={**refused, **state, 422: "case_not_open: the case was withdrawn; "
                                    "agency_no_third_party_account"}),
-        Route("POST", base + "/{plan}/pause", pause, "Pause a running plan (reason required)", tag,
+        Route("POST", base + "/{plan}/pause", pause, "Pause a running plan (reason required)", tag, only=of_agency,
               body=ReasonIn, errors={**refused, **state, 422: "a reason starting with 'dispute:' "
                                      "(plan_reason_reserved): the words of a dispute's own pause"}),
-        Route("POST", base + "/{plan}/resume", resume, "Resume a paused plan", tag,
+        Route("POST", base + "/{plan}/resume", resume, "Resume a paused plan", tag, only=of_agency,
               errors={**refused, **state}),
         Route("POST", base + "/{plan}/cancel", cancel, "End the plan: the agency collects the rest",
-              tag, body=ReasonIn, errors={**refused, **state}),
+              tag, only=of_agency, body=ReasonIn, errors={**refused, **state}),
         Route("POST", base + "/{plan}/installments/{n}/postpone", postpone,
               "Move an installment, optionally the later ones too (the debtor gets the new schedule)",
-              tag, body=PostponeIn,
+              tag, only=of_agency, body=PostponeIn,
               errors={**refused, **state, 400: "the installment number is not a whole number from 1 to 120",
                       422: MOVE_REFUSED}),
     ):  # fmt: skip

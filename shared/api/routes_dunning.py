@@ -9,7 +9,15 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 
 from shared.api import schemas
-from shared.api.common import cents_text, principal, require_admin, require_agency, validate_body
+from shared.api.common import (
+    admin_only,
+    agency_only,
+    cents_text,
+    principal,
+    require_admin,
+    require_agency,
+    validate_body,
+)
 from shared.api.documents import list_of
 from shared.api.http import (
     ApiResponse,
@@ -411,6 +419,7 @@ def register(router: Router, services: Services) -> None:
             copy,
             "Copy a workflow and its templates to another client (agency key)",
             tag,
+            only=agency_only,
             body=schemas.CopyIn,
             response=WorkflowCopiedOut,
             example={"to": "ADVIES"},
@@ -491,6 +500,7 @@ def register(router: Router, services: Services) -> None:
             contact_csv,
             "The contact log for a date range (?from=&to=), CSV (agency keys, admin client keys)",
             tag,
+            only=admin_only,
             produces="text/csv",
             query=[
                 Query(
@@ -516,6 +526,7 @@ def register(router: Router, services: Services) -> None:
             runs_overview,
             "The agency's clients by last successful run, oldest first",
             tag,
+            only=agency_only,
             response=list_of(ClientRunOut),
         ),
     ):

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from shared.api import schemas
 from shared.api.common import (
+    agency_only,
     batch_items,
     page_args,
     principal,
@@ -356,6 +357,7 @@ def register(router: Router, services: Services) -> None:
             upsert_clients,
             "Create or update clients (agency key, up to 1,000)",
             tag,
+            only=agency_only,
             body=schemas.ClientBatch,
             response=schemas.BatchResultOut,
             example={

@@ -9,14 +9,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from shared.api.common import principal, validate_body
+from shared.api.common import agency_action, principal, validate_body
 from shared.api.http import ApiError, ApiResponse, BadRequest, Unprocessable
 from shared.api.people_auth import ForbiddenError
 from shared.api.router import Context, Handler, Query, Route, Router
 from shared.clock import amsterdam_date
 from shared.domain.people.accounts import User, normalise_email
 from shared.domain.people.audit import to_csv
-from shared.domain.people.authorisation import Role, UserPrincipal
+from shared.domain.people.authorisation import Action, Role, UserPrincipal
 from shared.domain.people.broadcasts import Broadcast, Severity
 from shared.services.container import Services
 from shared.services.people.admin import NotAllowed
@@ -255,7 +255,7 @@ def register(router: Router, services: Services) -> None:
                           "`sandbox: false` (a retry after a lost answer is safe).",
               errors={**admin, 422: "approve_without_bank_account: the client has no bank account "
                                     "yet (its reminders would name none); register it first"}),
-        Route("POST", "/v1/onboarding/clients", onboard, "Onboard a client with its first user", tag, body=OnboardIn,
+        Route("POST", "/v1/onboarding/clients", onboard, "Onboard a client with its first user", tag, only=agency_action(Action.MANAGE_CLIENTS), body=OnboardIn,
               status=201, errors={**admin, 409: "the client number or the user's e-mail exists",
                                   422: "invalid details; onboard_without_bank_account (no iban: "
                                        "every reminder names the client's account); client_number_taken; "
@@ -263,7 +263,7 @@ def register(router: Router, services: Services) -> None:
                                        "account the agency reaches itself: an account elsewhere "
                                        "answers 201 alike and its owner is told)"}),
         Route("GET", "/v1/broadcasts", list_broadcasts, "Broadcasts (a person: those shown to them)", tag),
-        Route("POST", "/v1/broadcasts", publish, "Publish a broadcast to the agency's users", tag, body=BroadcastIn,
+        Route("POST", "/v1/broadcasts", publish, "Publish a broadcast to the agency's users", tag, only=agency_action(Action.PUBLISH_BROADCAST), body=BroadcastIn,
               status=201, errors=admin),
         Route("POST", "/v1/broadcasts/{broadcast}/dismiss", dismiss, "Dismiss a broadcast", tag, status=204,
               errors={422: "only a signed-in person dismisses a broadcast"}),

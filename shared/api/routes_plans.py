@@ -318,14 +318,16 @@ def register(router: Router, services: Services) -> None:
     for route in (
         Route("POST", base, create, "Build a payment plan (a draft)", "plans", body=PlanIn, status=201,
               errors={422: "a client rule is broken or an invoice cannot be in a plan (the field is named; "
-                      "invoice_handed_over: a collection agency collects it)"}),
+                      "invoice_handed_over: a collection agency collects it; plan_start_past_term: the start is past "
+                      "the client's max_term_months from today)"}),
         Route("GET", base, list_plans, "Payment plans, optionally by status", "plans",
               query=[Query("status", "Only plans in this status", enum=statuses)],
               errors={400: "status is not one of the plan statuses"}),
         Route("GET", base + "/{plan}", get_plan, "One plan with its installments and timeline", "plans"),
         Route("PUT", base + "/{plan}", put_plan, "Change a draft plan", "plans", body=PlanIn,
               errors={**state, 422: "a client rule is broken or an invoice cannot be in a plan (the field is "
-                      "named; invoice_handed_over: a collection agency collects it)"}),
+                      "named; invoice_handed_over: a collection agency collects it; plan_start_past_term: the start "
+                      "is past the client's max_term_months from today)"}),
         Route("DELETE", base + "/{plan}", delete_plan, "Delete a draft plan", "plans", status=204, errors=state),
         Route("PUT", base + "/{plan}/mandate", put_mandate, "Record the SEPA mandate of a draft direct-debit plan",
               "plans", body=MandateIn, errors=state),

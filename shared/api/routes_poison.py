@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from shared.api.common import page_args, principal, require_agency
+from shared.api.common import agency_only, page_args, principal, require_agency
 from shared.api.http import ApiResponse
 from shared.api.people_auth import REPLAY_REFUSED, ForbiddenError
 from shared.api.router import Context, Route, Router
@@ -80,11 +80,11 @@ def register(router: Router, services: Services) -> None:
     router.add(Route("POST", "/v1/clients/{client}/actions/{action}/replay", replay_client,
                      "Replay a poison item: its message goes back on its queue", tag, errors=REPLAY))  # fmt: skip
     router.add(Route("POST", "/v1/actions/{action}/replay", replay_agency,
-                     "Replay a poison item of the agency's own list", tag, errors=REPLAY))  # fmt: skip
+                     "Replay a poison item of the agency's own list", tag, only=agency_only, errors=REPLAY))  # fmt: skip
     router.add(Route("GET", "/v1/platform/actions", platform_actions,
-                     "The platform action list: poison naming no client (operator agency)", tag,
+                     "The platform action list: poison naming no client (operator agency)", tag, only=agency_only,
                      paged=True))  # fmt: skip
     router.add(Route("POST", "/v1/platform/actions/{action}/replay", replay_platform,
-                     "Replay a platform poison item (operator agency)", tag, errors=REPLAY))  # fmt: skip
+                     "Replay a platform poison item (operator agency)", tag, only=agency_only, errors=REPLAY))  # fmt: skip
     router.add(Route("POST", "/v1/platform/actions/{action}/resolve", resolve_platform,
-                     "Resolve a platform item (operator agency)", tag, errors=REPLAY))  # fmt: skip
+                     "Resolve a platform item (operator agency)", tag, only=agency_only, errors=REPLAY))  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from shared.api.common import require_agency
+from shared.api.common import agency_only, require_agency
 from shared.api.http import ApiResponse, BadRequest
 from shared.api.router import Context, Route, Router
 from shared.clock import amsterdam_date
@@ -77,6 +77,7 @@ def register(router: Router, services: Services) -> None:
             show,
             "The statutory interest rates in force (agency key)",
             tag,
+            only=agency_only,
             response=StatutoryRatesOut,
         )
     )
@@ -87,6 +88,7 @@ def register(router: Router, services: Services) -> None:
             upload,
             "Upload a newer rate table (the operator agency's key, INNING_OPERATOR_AGENCY); in force within ten minutes everywhere, the claims it changes restated per client on a queue",
             tag,
+            only=agency_only,
             consumes="text/csv",
             response=StatutoryRatesUploadedOut,
             errors={

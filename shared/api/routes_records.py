@@ -7,6 +7,7 @@ from typing import Any
 
 from shared.api import schemas
 from shared.api.common import (
+    agency_only,
     page_args,
     plain_record,
     principal,
@@ -439,6 +440,7 @@ def register(router: Router, services: Services) -> None:
             agency_actions,
             "The agency's own action list (agency key)",
             tag,
+            only=agency_only,
             response=page_of(ActionOut),
             paged=True,
         )
@@ -451,6 +453,7 @@ def register(router: Router, services: Services) -> None:
             "Book a payment of the agency's own list (its pooled account) on one client's "
             "invoices (agency key)",
             tag,
+            only=agency_only,
             body=schemas.AgencyConfirmIn,
             response=ActionOut,
             errors=action_change,
@@ -464,7 +467,7 @@ def register(router: Router, services: Services) -> None:
             agency_reverse_payment,
             reversal_text.replace("an unmatched_return item", "an unmatched_return item of "
                                   "the agency's own list, its pooled account; agency key"),
-            tag,
+            tag, only=agency_only,
             body=schemas.AgencyReversePaymentIn,
             response=ActionOut,
             errors=reversal,
@@ -479,6 +482,7 @@ def register(router: Router, services: Services) -> None:
             resolve,
             "Resolve an agency action item",
             tag,
+            only=agency_only,
             body=schemas.ResolveIn,
             response=ActionOut,
             errors=action_change,

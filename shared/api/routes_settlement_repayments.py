@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from shared.api import schemas
-from shared.api.common import require_agency, validate_body
+from shared.api.common import agency_only, require_agency, validate_body
 from shared.api.http import ApiResponse
 from shared.api.router import Context, Route, Router
 from shared.domain.money import cents_from_decimal, format_cents
@@ -106,7 +106,7 @@ def register(router: Router, services: Services) -> None:
     router.add(Route("POST", path, record,
                      "Record the client's repayment of a negative settlement (agency key): once "
                      "per reference; its next settlement takes it in, and the claim-back item "
-                     "closes when nothing is owed", tag, body=RepaymentIn, response=RecordedOut,
+                     "closes when nothing is owed", tag, only=agency_only, body=RepaymentIn, response=RecordedOut,
                      status=201,
                      errors={404: "No such client, or no such settlement of the client",
                              409: "This reference was recorded before with another amount",
@@ -117,4 +117,4 @@ def register(router: Router, services: Services) -> None:
                               "received_on": "2026-12-01"}))  # fmt: skip
     router.add(Route("GET", path, listing,
                      "The client's repayments of negative settlements and what it still owes "
-                     "back (agency key)", tag, response=RepaymentsOut))  # fmt: skip
+                     "back (agency key)", tag, only=agency_only, response=RepaymentsOut))  # fmt: skip

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from shared.api import schemas
-from shared.api.common import require_agency, validate_body
+from shared.api.common import agency_only, require_agency, validate_body
 from shared.api.http import ApiResponse
 from shared.api.router import Context, Route, Router
 from shared.domain.money import format_cents
@@ -378,27 +378,27 @@ def register(router: Router, services: Services) -> None:
     tag = "settlements"
     router.add(Route("PUT", "/v1/clients/{client}/settlement-agreement", put_agreement,
                      "Set the client's settlement agreement: recipients per component, commission, "
-                     "VAT on the fee, payout account, frequency (agency key)", tag, body=AgreementIn,
+                     "VAT on the fee, payout account, frequency (agency key)", tag, only=agency_only, body=AgreementIn,
                      response=AgreementOut))  # fmt: skip
     router.add(Route("GET", "/v1/clients/{client}/settlement-agreement", get_agreement,
-                     "The client's settlement agreement (agency key)", tag, response=AgreementOut))  # fmt: skip
+                     "The client's settlement agreement (agency key)", tag, only=agency_only, response=AgreementOut))  # fmt: skip
     router.add(Route("PUT", "/v1/settlement-defaults", put_defaults,
                      "Set once who bears the third-party account's bank charges under the "
-                     "agency's agreements that do not say so themselves (agency key)", tag,
+                     "agency's agreements that do not say so themselves (agency key)", tag, only=agency_only,
                      body=SettlementDefaultsIn, response=SettlementDefaultsOut))  # fmt: skip
     router.add(Route("GET", "/v1/settlement-defaults", get_defaults,
-                     "The agency's defaults for its settlement agreements (agency key)", tag,
+                     "The agency's defaults for its settlement agreements (agency key)", tag, only=agency_only,
                      response=SettlementDefaultsOut))  # fmt: skip
     router.add(Route("GET", "/v1/settlements", list_runs,
-                     "Settlement runs, newest first (agency key)", tag, response=SettlementRunsOut))  # fmt: skip
+                     "Settlement runs, newest first (agency key)", tag, only=agency_only, response=SettlementRunsOut))  # fmt: skip
     router.add(Route("GET", "/v1/settlements/{settlement}", get_run,
                      "One run: per client the figures and links to the PDF and CSV statements; "
-                     "the link to the pain.001.001.09 transfer file", tag,
+                     "the link to the pain.001.001.09 transfer file", tag, only=agency_only,
                      response=SettlementRunDetailOut))  # fmt: skip
     router.add(Route("GET", "/v1/settlements/{settlement}/files/{name}", get_file,
-                     "A statement (PDF, CSV) or the transfer file (pain.001.xml)", tag))  # fmt: skip
+                     "A statement (PDF, CSV) or the transfer file (pain.001.xml)", tag, only=agency_only))  # fmt: skip
     router.add(Route("POST", "/v1/settlements/{settlement}/approve", approve,
-                     "Approve the run (its transfer file may go to the bank); idempotent", tag,
+                     "Approve the run (its transfer file may go to the bank); idempotent", tag, only=agency_only,
                      response=SettlementRunOut,
                      errors={409: "restore_hold: payouts are held after a restore of a backup "
                              "until the operator's `inning restore-hold confirm`"}))  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from shared.api.common import principal, require_agency
+from shared.api.common import agency_only, principal, require_agency
 from shared.api.http import ApiResponse, BadRequest, PayloadTooLarge, UnsupportedMediaType
 from shared.api.responses import StatementFileOutList, StatementQueuedOut
 from shared.api.router import Context, Query, Route, Router
@@ -102,6 +102,7 @@ def register(router: Router, services: Services) -> None:
             upload,
             "Upload a statement file (?name=); booked asynchronously",
             tag,
+            only=agency_only,
             consumes="application/octet-stream",
             status=202,
             response=StatementQueuedOut,
@@ -121,6 +122,7 @@ def register(router: Router, services: Services) -> None:
             uploaded,
             "The statement files uploaded with the API, newest first, and what became of each",
             tag,
+            only=agency_only,
             response=StatementFileOutList,
             description="The agency's 50 newest uploads (agency key): lines booked, suggested "
             "and left unmatched (the items on the action lists), returns (booked back, or an "

@@ -454,6 +454,13 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "A plan runs no longer than {months} months from its start ({start}): its last "
         "installment falls on {day} at the latest.",
     ),
+    # a new plan's start beyond its term counted from today (roles28, plans28 L1)
+    "plan_start_past_term": (
+        "Een regeling begint binnen {months} maanden na vandaag ({today}): de eerste termijn "
+        "valt uiterlijk op {day}.",
+        "A plan starts within {months} months from today ({today}): its first installment "
+        "falls on {day} at the latest.",
+    ),
     # a Mollie plan's activation or retry, a settlement run's approval, while a restore's
     # money hold stands (people27 F6)
     "restore_hold": (

@@ -226,6 +226,7 @@ class PlanService:
         today = amsterdam_today(self.clock)
         if req.start < today:
             raise _invalid(ScheduleError("start", "a plan cannot start in the past"))
+        _refuse_start_past_term(rules, req.start, req.method, today)
         amounts = self.money.open_amounts(
             client, req.debtor_number, list(req.invoice_numbers), req.include_costs, today
         )
@@ -2740,3 +2741,20 @@ def _postal(debtor: Debtor) -> PostalAddress:
     assert debtor.address is not None
     a = debtor.address
     return PostalAddress(debtor.name, a.street, a.postal_code, a.city, a.country)
+
+
+def _refuse_start_past_term(rules: PlanRules, start: date, method: PlanMethod, today: date) -> None:
+    """A new plan starts within the client's maximum term from today (plans28 L1: a draft
+    starting in 2090 was accepted, its term counting from that start): the rule a
+    postponement meets (PlanService.moved, plan_move_past_term), here for the first
+    installment, which cannot lie further ahead than the plan may run."""
+    latest = rules.term_end(today, method)
+    if start > latest:
+        months = rules.max_term_months
+        raise Invalid(
+            f"a plan starts within {months} months from today ({today}): its first "
+            f"installment falls on {latest} at the latest",
+            field="start",
+            code="plan_start_past_term",
+            params={"months": months, "today": today, "day": latest},
+        )

@@ -30,7 +30,9 @@ BODIES = {
         "name": "x",
     },
 }
-PLAN = {"debtor": "D1", "invoices": ["F1"], "start": "2030-01-01", "installments": 2}
+# a draft a good while ahead, inside the client's 12-month term from today (3-3-2025): a start
+# past it is refused (roles28, plan_start_past_term)
+PLAN = {"debtor": "D1", "invoices": ["F1"], "start": "2026-01-05", "installments": 2}
 TEMPLATE = {"language": "nl", "subject": "x", "text": "Beste {{ debtor.name }}"}
 WORKFLOW = {
     "name": "w",
