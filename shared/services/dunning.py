@@ -131,6 +131,7 @@ from shared.services.payee_accounts import (
 from shared.services.prescription_watch import PrescriptionWatch
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id
+from shared.services.wki_registration_status import refuse_consumer_hand_over
 from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.dunning")
@@ -809,6 +810,15 @@ class DunningService:
                 letter_day, channel, country=_country(debtor)
             ).costs_owed_from
         if step.channel is StepChannel.HANDOVER:
+            # a consumer's hand-over waits while the agency's Wki registration has ended
+            # (art. 2 Wki; wki28): the step stays due and goes after the new day is recorded
+            refuse_consumer_hand_over(
+                self.repos,
+                self.repos.agencies.get(client.agency_id),
+                debtor,
+                today,
+                self.clock.now(),
+            )
             if debtor.kind is not DebtorKind.B2C:
                 claims = self._as_handed_over(client, debtor, invoices, today)
             amounts = self.context(client, debtor, invoices, today, claims=claims)
