@@ -256,7 +256,8 @@ def register(router: Router, services: Services) -> None:
               errors={**admin, 422: "approve_without_bank_account: the client has no bank account "
                                     "yet (its reminders would name none); register it first"}),
         Route("POST", "/v1/onboarding/clients", onboard, "Onboard a client with its first user", tag, only=agency_action(Action.MANAGE_CLIENTS), body=OnboardIn,
-              status=201, errors={**admin, 409: "the client number or the user's e-mail exists",
+              status=201, errors={**admin, 409: "the client number or the user's e-mail exists; "
+                                       "iban_taken (the account is another client's or agency's)",
                                   422: "invalid details; onboard_without_bank_account (no iban: "
                                        "every reminder names the client's account); client_number_taken; "
                                        "client_onboarded_other_details; address_has_account (only an "

@@ -44,6 +44,7 @@ def test_the_openapi_document_names_the_refusal(world, tenants):
     document = world.agency_a.call("GET", "/v1/openapi.json").body
     post = document["paths"]["/v1/onboarding/clients"]["post"]
     assert "onboard_without_bank_account" in post["responses"]["422"]["description"]
+    assert "iban_taken" in post["responses"]["409"]["description"]  # iban28's refusal
 
 
 def test_onboarding_dates_the_client_taken_on(world, tenants):
