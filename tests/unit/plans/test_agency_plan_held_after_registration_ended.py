@@ -93,5 +93,8 @@ def test_the_letter_names_no_ended_entry(days: int, shown: bool) -> None:
     agency = replace(AGENCY, wki_registered_until=ON + timedelta(days=days))
     plan = replace(PLAN, agency_id="a1")
     note = agreement(plan, agency.name, agency.third_party_iban or "", "nl")
-    lines = _read(schedule_pdf(CLIENT, DEBTOR, plan, note, ON, agency=agency))[0].splitlines()
+    pdf = schedule_pdf(
+        CLIENT, DEBTOR, plan, note, ON, agency=agency, client_account=CLIENT.ibans[0]
+    )
+    lines = _read(pdf)[0].splitlines()
     assert ("Register incassodienstverlening 12345678" in lines) is shown
