@@ -18,7 +18,14 @@ from shared.clock import FixedClock
 from shared.domain.access import Scope
 from shared.domain.parties import Agency
 from shared.services.plans.direct_debit import CONTAINER
-from tests.unit.api.conftest import SETTINGS, ApiClient, client_row, debtor_row, invoice_row
+from tests.unit.api.conftest import (
+    SETTINGS,
+    ApiClient,
+    client_iban,
+    client_row,
+    debtor_row,
+    invoice_row,
+)
 from tests.unit.plans.test_sepa_returns import MANDATE, report
 
 
@@ -37,7 +44,11 @@ def test_filed_rejected_and_withdrawn_on_table_storage(storage_connection: str) 
     _, key = services.access.issue(scope=Scope.AGENCY, agency_id=agency_id)
     a = ApiClient(IntegrationApi(services), key)
     assert (
-        a.call("POST", "/v1/clients", {"items": [client_row("C1", charge_interest=False)]}).status
+        a.call(
+            "POST",
+            "/v1/clients",
+            {"items": [client_row("C1", charge_interest=False, ibans=[client_iban(agency_id)])]},
+        ).status
         == 200
     )
     a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})

@@ -21,7 +21,7 @@ from shared.domain.access import Scope
 from shared.domain.parties import Agency
 from shared.settings import Settings
 from tests.support.mollie_stand_in import mollie_world
-from tests.unit.api.conftest import ApiClient, client_row, debtor_row, invoice_row
+from tests.unit.api.conftest import ApiClient, client_iban, client_row, debtor_row, invoice_row
 from tests.unit.plans.test_plan_mollie import webhook
 from tests.unit.plans.test_plan_service import pay, run_day
 
@@ -42,7 +42,11 @@ def test_a_transfer_cancels_the_recurring_payment_on_table_storage(
         services.repos.agencies.save(Agency(agency_id, "Azurite Incasso"))
         _, key = services.access.issue(scope=Scope.AGENCY, agency_id=agency_id)
         a = ApiClient(IntegrationApi(services), key)
-        a.call("POST", "/v1/clients", {"items": [client_row("C1", charge_interest=False)]})
+        a.call(
+            "POST",
+            "/v1/clients",
+            {"items": [client_row("C1", charge_interest=False, ibans=[client_iban(agency_id)])]},
+        )
         a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
         a.call("POST", "/v1/clients/C1/invoices", {"items": [
             invoice_row("F1", "D1", amount="200.00", due_date="2025-12-01"),

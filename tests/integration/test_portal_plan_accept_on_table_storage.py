@@ -25,7 +25,7 @@ from shared.services.errors import Invalid
 from shared.services.plans.self_service import PlanChoice, accept_key, shown_digest
 from shared.services.portal import RETURNS
 from shared.settings import Settings
-from tests.unit.api.conftest import ApiClient, client_row, debtor_row, invoice_row
+from tests.unit.api.conftest import ApiClient, client_iban, client_row, debtor_row, invoice_row
 
 
 def test_one_plan_per_accept_on_table_storage(storage_connection: str) -> None:
@@ -39,7 +39,11 @@ def test_one_plan_per_accept_on_table_storage(storage_connection: str) -> None:
     services.repos.agencies.save(Agency(agency_id, "Azurite Incasso"))
     _, key = services.access.issue(scope=Scope.AGENCY, agency_id=agency_id)
     a = ApiClient(IntegrationApi(services), key)
-    a.call("POST", "/v1/clients", {"items": [client_row("C1", charge_interest=False)]})
+    a.call(
+        "POST",
+        "/v1/clients",
+        {"items": [client_row("C1", charge_interest=False, ibans=[client_iban(agency_id)])]},
+    )
     a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
     a.call("POST", "/v1/clients/C1/invoices", {"items": [
         invoice_row("F1", "D1", amount="300.00", due_date="2026-02-01")]})  # fmt: skip

@@ -27,7 +27,7 @@ from shared.domain.parties import Agency
 from shared.domain.portal.tokens import PortalAccess
 from shared.settings import Settings
 from tests.support.mollie_stand_in import mollie_world
-from tests.unit.api.conftest import ApiClient, client_row, debtor_row, invoice_row
+from tests.unit.api.conftest import ApiClient, client_iban, client_row, debtor_row, invoice_row
 from tests.unit.plans.test_plan_mollie import webhook
 
 
@@ -64,7 +64,11 @@ def test_two_clicks_on_table_storage_make_one_payment_booked_once(storage_connec
         services.repos.agencies.save(Agency(agency_id, "Azurite Incasso"))
         _, key = services.access.issue(scope=Scope.AGENCY, agency_id=agency_id)
         a = ApiClient(IntegrationApi(services), key)
-        a.call("POST", "/v1/clients", {"items": [client_row("C1", charge_interest=False)]})
+        a.call(
+            "POST",
+            "/v1/clients",
+            {"items": [client_row("C1", charge_interest=False, ibans=[client_iban(agency_id)])]},
+        )
         a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
         a.call("POST", "/v1/clients/C1/invoices", {"items": [
             invoice_row("F1", "D1", amount="200.00", due_date="2025-12-01"),
