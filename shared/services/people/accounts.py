@@ -36,6 +36,7 @@ from shared.domain.people.passwords import hash_password, password_error, verify
 from shared.domain.people.sessions import Session, Stage
 from shared.domain.people.tokens import LinkToken, Purpose, new_token
 from shared.ports.tables import Conflict, PreconditionFailed
+from shared.services.access import end_persons_keys
 from shared.services.errors import Invalid
 from shared.services.people import factor_told, fresh_password, invited_by, texts
 from shared.services.people.kit import Kit, Throttled
@@ -340,8 +341,10 @@ class AccountService:
         user = replace(
             user, password_hash=hash_password(new), epoch=user.epoch + 1, changed_at=self.kit.now()
         )
+        user = invited_by.ended(user, self.kit.now())  # and what was minted and invited
         self.people.users.save(user, etag)
-        self.kit.audit_user(Event.PASSWORD_CHANGED, user, source=source)
+        ended = end_persons_keys(self.kit.repos, self.kit.now(), user.user_id)
+        self.kit.audit_user(Event.PASSWORD_CHANGED, user, source=source, keys_ended=str(ended))
         self._notify(user, "password")
         return self.signin.renew(signed, user, source, agent)
 
@@ -410,8 +413,11 @@ class AccountService:
             fresh_password.cleared(user),  # what a factor reset asked for (people27 F7)
             password_hash=hash_password(new), epoch=user.epoch + 1, changed_at=self.kit.now(),
         )  # fmt: skip
+        user = invited_by.ended(user, self.kit.now())  # and what was minted and invited
         self.people.users.save(user, etag)
-        self.kit.audit_user(Event.PASSWORD_CHANGED, user, source=source, how="reset")
+        ended = end_persons_keys(self.kit.repos, self.kit.now(), user.user_id)
+        self.kit.audit_user(Event.PASSWORD_CHANGED, user, source=source, how="reset",
+                            keys_ended=str(ended))  # fmt: skip
         self._notify(user, "password")
         return user
 
@@ -433,12 +439,17 @@ class AccountService:
             self.kit.audit_user(Event.SESSIONS_REVOKED, signed.user, which="one")
 
     def end_other_sessions(self, signed: Signed, source: str, agent: str = "") -> Signed:
+        """Every other session ends, and with them the keys the person minted and the
+        invitations they sent (attack31 F2): whoever took the account over minted a key or
+        invited a private address, which outlived the owner's recovery; an integration's key
+        is minted again. A new password (changed or reset) ends them too."""
         found = self.people.users.get(signed.user.user_id)
         assert found is not None
         user, etag = found
-        user = replace(user, epoch=user.epoch + 1)
+        user = invited_by.ended(replace(user, epoch=user.epoch + 1), self.kit.now())
         self.people.users.save(user, etag)
-        self.kit.audit_user(Event.SESSIONS_REVOKED, user, which="others")
+        ended = end_persons_keys(self.kit.repos, self.kit.now(), user.user_id)
+        self.kit.audit_user(Event.SESSIONS_REVOKED, user, which="others", keys_ended=str(ended))
         return self.signin.renew(signed, user, source, agent)
 
     def _notify(self, user: User, what: str, *, key: str = "") -> None:

@@ -21,7 +21,8 @@ from shared.domain.people.authorisation import Action, may
 
 INVITED_BY = "invited_by"  # User.extra: the user id of the person who invited
 # User.extra of the inviter: when an administrator (or the operator) last ended all their
-# sessions, as for an account taken over: what was invited before is not theirs for sure
+# sessions, or they recovered the account themselves (a new password, their other sessions
+# ended: attack31 F2), as for an account taken over: what was invited before is not theirs
 SESSIONS_ENDED = "sessions_ended_at"
 _PERSON = re.compile(r"u[0-9a-f]{16}")  # a person's user id (random_id("u"))
 
@@ -33,7 +34,7 @@ def mark(actor: str) -> dict[str, str]:
 
 
 def ended(user: User, at: datetime) -> User:
-    """``user`` with their sessions ended by someone else at ``at`` (:data:`SESSIONS_ENDED`)."""
+    """``user`` with their sessions ended at ``at`` (:data:`SESSIONS_ENDED`)."""
     return replace(user, extra={**user.extra, SESSIONS_ENDED: at.isoformat()})
 
 
