@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 
 from pydantic import ValidationError
@@ -31,6 +31,7 @@ from shared.services.batch import RowError
 from shared.services.complaint_route_accounts import foreign_in_route
 from shared.services.container import Services
 from shared.services.errors import Taken
+from shared.services.footer_text import footer_refusal
 from shared.services.people.admin import actor_of
 
 log = logging.getLogger("inning.api")
@@ -181,6 +182,7 @@ def register(router: Router, services: Services) -> None:
         p = require_agency(ctx)
         valid, errors = validate_rows(batch_items(ctx.request), schemas.ClientIn)
         valid, errors = _no_foreign_route(p.agency_id, valid, errors)
+        valid, errors = _no_foreign_footer(p.agency_id, valid, errors)
         valid, errors = _no_taken_account(p.agency_id, valid, errors)
         # agreed B2B costs: never re-pricing announced claims, audited (attack6 finding 1)
         agreed = services.agreed_costs_change
@@ -235,6 +237,29 @@ def register(router: Router, services: Services) -> None:
                     stored = found[0].ibans if found else ()
                 if refused := foreign_in_route(services.repos, agency_id, draft, stored):
                     errors.append(RowError(index, refused.field, str(refused)))
+                    continue
+            kept.append((index, model))
+        return kept, errors
+
+    def _no_foreign_footer(
+        agency_id: str, valid: list[tuple[int, schemas.ClientIn]], errors: list[RowError]
+    ) -> tuple[list[tuple[int, schemas.ClientIn]], list[RowError]]:
+        """Rows whose footer text names an account that is not the stored client's proven
+        one nor the agency's, or links elsewhere than Inning's pages and the client's
+        registered domains, refused (attack31 F1: the footer is under every letter)."""
+        kept = []
+        for index, model in valid:
+            text = (model.house_style.footer_text or "").strip()
+            if text and "house_style" in model.model_fields_set:
+                stored_id = services.repos.clients.id_for_number(agency_id, model.number)
+                found = services.repos.clients.get(stored_id) if stored_id else None
+                if found is not None and found[0].house_style.footer_text == text:
+                    kept.append((index, model))  # stored before the check: kept as it is
+                    continue
+                client = found[0] if found else replace(_client_from(model), agency_id=agency_id)
+                own = (services.settings.public_base_url,)
+                if refused := footer_refusal(services.repos, client, text, own):
+                    errors.append(RowError(index, f"house_style.{refused.field}", str(refused)))
                     continue
             kept.append((index, model))
         return kept, errors

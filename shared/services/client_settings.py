@@ -35,6 +35,7 @@ from shared.services.account_ownership import (
 )
 from shared.services.complaint_route_accounts import foreign_in_route
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.footer_text import footer_refusal
 from shared.services.repositories import Repositories
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -75,8 +76,11 @@ def _phone(text: str) -> str:
 
 
 class ClientSettings:
-    def __init__(self, repos: Repositories) -> None:
+    def __init__(self, repos: Repositories, own_links: tuple[str, ...] = ()) -> None:
+        """``own_links``: the app's own base URL, the one place a footer may link to besides
+        the client's registered domains (:mod:`shared.services.footer_text`)."""
         self.repos = repos
+        self.own_links = own_links
 
     def change(self, client_id: str, change: Callable[[Client], Client]) -> Client:
         """Apply ``change`` to the stored client under its ETag (retried on a race)."""
@@ -189,6 +193,11 @@ class ClientSettings:
             raise Invalid(
                 "the footer text has at most 500 characters", "footer_text", code="footer_length"
             )
+        # a footer stored before the check (attack31 F1) is kept while the form sends it back
+        kept = footer_text.strip() == (client.house_style.footer_text or "")
+        if not kept and (refused := footer_refusal(self.repos, client, footer_text.strip(),
+                                                   self.own_links)):  # fmt: skip
+            raise refused
 
         def styled(c: Client) -> Client:
             style: HouseStyle = replace(

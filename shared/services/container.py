@@ -910,7 +910,7 @@ class Services:
     def client_settings(self) -> ClientSettings:
         from shared.services.client_settings import ClientSettings
 
-        return ClientSettings(self.repos)
+        return ClientSettings(self.repos, own_links=(self.settings.public_base_url,))
 
     @cached_property
     def agreed_costs_change(self) -> AgreedCostsChange:

@@ -268,6 +268,19 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "De voettekst heeft hoogstens 500 tekens.",
         "The footer text has at most 500 characters.",
     ),
+    # attack31 F1: the footer is under every letter and e-mail a debtor reads
+    "footer_foreign_iban": (
+        "De voettekst noemt rekeningnummer {iban}: dat is geen bewezen rekening van de "
+        "opdrachtgever of de derdengeldenrekening van het incassobureau.",
+        "The footer names account {iban}, which is not one of the client's proven accounts nor "
+        "the agency's third-party account.",
+    ),
+    "footer_foreign_link": (
+        "De voettekst linkt naar {host}: dat is geen pagina van Inning en geen domein dat het "
+        "incassobureau voor de opdrachtgever heeft vastgelegd.",
+        "The footer links to {host}, which is neither an Inning page nor a domain the agency "
+        "registered for the client.",
+    ),
     "threshold_range": (
         "De drempel is een percentage van 50 tot en met 100.",
         "The threshold is a percentage from 50 to 100.",

@@ -1,0 +1,45 @@
+"""An account or a link in the free text a debtor reads around a dunning text (attack31).
+
+The dunning texts themselves are checked (:mod:`shared.domain.dunning.foreign_ibans`,
+:mod:`shared.domain.dunning.foreign_links`), but the words around them were anyone's: a
+client's footer ("betaal voortaan op NL91 ABNA …"), its postal address in the letterhead, an
+invoice or debtor number, a debtor's name. Whoever holds a client's account typed "pay to
+NL.. instead" there and every letter, e-mail and portal page carried it. Those words are
+refused when they name an account or link elsewhere; the services say which accounts and
+places are the party's own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shared.domain.dunning.foreign_ibans import ibans_in
+from shared.domain.dunning.foreign_links import host_of, hosts_in
+
+# a link written out as one: with a scheme, after "www.", or a host with a path after it
+# ("tikkie.me/pay/…": a payment request needs its path). A bare "Bol.com B.V." or "Burg.de
+# Withstraat" is a business's name or an address, not a link: names and addresses are read
+# with this; a footer and a number with every host (hosts_in)
+_WRITTEN = re.compile(
+    r"(?i)(?:\b[a-z][a-z0-9+.-]*://[^\s/?#<>\"']+|\bwww\.[^\s/?#<>\"']+"
+    r"|(?<![\w@.\-/])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}/\S)"
+)
+
+
+def accounts_named(text: str) -> list[str]:
+    """The account numbers ``text`` names (solid, in groups, glued to a word), normalised."""
+    return ibans_in([text]) if text else []
+
+
+def hosts_linked(text: str) -> list[str]:
+    """The hosts every link in ``text`` leads to, a bare host ("tikkie.me") included."""
+    return hosts_in([text]) if text else []
+
+
+def link_written(text: str) -> str | None:
+    """The host of the first link written out as one in ``text`` (a scheme, ``www.`` or a
+    path after the host); None when there is none."""
+    found = _WRITTEN.search(text or "")
+    if found is None:
+        return None
+    return host_of(found.group()) or found.group()
