@@ -44,6 +44,12 @@ def _refusal(exc: ValidationError, country: str) -> Invalid:
         return Invalid(
             "a Dutch postal code looks like 1234 AB", "postal_code", code="postal_address_postcode"
         )
+    if error["type"] == "value_error":  # an account or a link (attack31)
+        return Invalid(
+            f"the postal address's {field} names an account or a link: debtors read it in letters",
+            field,
+            code="postal_address_account_or_link",
+        )
     if error["type"] == "string_pattern_mismatch":
         return Invalid(
             f"the postal address's {field} holds a control or direction character",

@@ -23,6 +23,7 @@ from shared.adapters.tables.keys import MAX_NUMBER_KEY_CHARS, key_length
 from shared.api.documents import ErrorBody
 from shared.domain.countries import is_country
 from shared.domain.references.iban import iban_error, normalise
+from shared.domain.shown_text import name_fault
 
 
 def _storable_number(value: str) -> str:
@@ -330,6 +331,15 @@ class AddressIn(Strict):
                 "BE, DE (the United Kingdom is GB)"
             )
         return value.strip().upper()
+
+    @field_validator("street", "postal_code", "city")
+    @classmethod
+    def _no_account_or_link(cls, value: str) -> str:
+        # printed in the letterhead and the envelope window: "betaal op NL.." there reached
+        # every debtor past the dunning texts' checks (attack31)
+        if (fault := name_fault(value)) is not None:
+            raise ValueError(f"an address line {fault}: debtors read it in letters")
+        return value
 
     @model_validator(mode="after")
     def _dutch_postcode(self) -> AddressIn:

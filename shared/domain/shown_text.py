@@ -15,6 +15,7 @@ import re
 
 from shared.domain.dunning.foreign_ibans import ibans_in
 from shared.domain.dunning.foreign_links import host_of, hosts_in
+from shared.domain.references.iban import mask
 
 # a link written out as one: with a scheme, after "www.", or a host with a path after it
 # ("tikkie.me/pay/…": a payment request needs its path). A bare "Bol.com B.V." or "Burg.de
@@ -43,3 +44,23 @@ def link_written(text: str) -> str | None:
     if found is None:
         return None
     return host_of(found.group()) or found.group()
+
+
+def number_fault(text: str) -> str | None:
+    """Why ``text`` cannot be an invoice's or a debtor's number, which debtors read in every
+    letter, e-mail and on the portal (None: it can): an account, or a link to any host."""
+    if found := accounts_named(text):
+        return f"names the account {mask(found[0])}"
+    if hosts := hosts_linked(text):
+        return f"links to {hosts[0]}"
+    return None
+
+
+def name_fault(text: str) -> str | None:
+    """Why ``text`` cannot be a debtor's name or an address line (None: it can): an account,
+    or a link written out as one (a business named "Bol.com B.V." keeps its name)."""
+    if found := accounts_named(text):
+        return f"names the account {mask(found[0])}"
+    if host := link_written(text):
+        return f"links to {host}"
+    return None

@@ -37,6 +37,7 @@ from shared.domain.phone import normalise_phone
 from shared.domain.records import ContactEntry, ContactKind
 from shared.domain.references import belgian, betalingskenmerk, iso11649
 from shared.domain.search.keys import invoice_terms
+from shared.domain.shown_text import name_fault, number_fault
 from shared.ports.tables import (
     MAX_BATCH,
     Conflict,
@@ -252,6 +253,7 @@ class ImportService:
         # read once for the request, in key order (as for invoices, below)
         if stored is None:
             stored = self.repos.debtors.get_many(client.client_id, [d.number for _, d in pending])
+        pending = _shown_words_kept(pending, stored, result)
         chunks = [pending[i : i + MAX_BATCH] for i in range(0, len(pending), MAX_BATCH)]
         changed: list[tuple[Debtor | None, Debtor]] = []
         result = self._in_parallel(
@@ -725,9 +727,16 @@ class ImportService:
                 )
             elif draft.payment_reference and (err := reference_error(draft.payment_reference)):
                 result.reject(index, "payment_reference", err)
+            elif (fault := number_fault(draft.number)) and not self._stored(client, draft.number):
+                result.reject(index, "number", _SHOWN.format(what="invoice number", fault=fault))
             else:
                 pending.append((index, draft))
         return result, pending, known_debtors
+
+    def _stored(self, client: Client, number: str) -> bool:
+        """Whether the invoice is stored (one read, only for a number the screen refuses):
+        what was stored before attack31's rule is not checked again."""
+        return bool(self.repos.invoices.get_many(client.client_id, [number]))
 
     def _claim_dates(
         self,
@@ -1048,6 +1057,35 @@ def lowered_by(
                 "received by you (paid to you directly)"
             )))  # fmt: skip
     return found
+
+
+# attack31 F3: numbers and names are printed in every letter, e-mail and portal page
+_SHOWN = (
+    "the {what} {fault}: debtors read it in letters, e-mails and the portal, so it may name "
+    "no account and hold no link"
+)
+
+
+def _shown_words_kept(
+    rows: list[tuple[int, Debtor]],
+    stored: Mapping[str, tuple[Debtor, str | None]],
+    result: BatchResult,
+) -> list[tuple[int, Debtor]]:
+    """The rows whose number and name name no account and hold no link (attack31 F3); the
+    others rejected. A stored debtor's number, and its name sent back unchanged, are kept as
+    stored (not checked again)."""
+    kept = []
+    for index, debtor in rows:
+        previous = stored.get(debtor.number)
+        if previous is None and (fault := number_fault(debtor.number)):
+            result.reject(index, "number", _SHOWN.format(what="debtor number", fault=fault))
+        elif (previous is None or previous[0].name != debtor.name) and (
+            fault := name_fault(debtor.name)
+        ):
+            result.reject(index, "name", _SHOWN.format(what="debtor's name", fault=fault))
+        else:
+            kept.append((index, debtor))
+    return kept
 
 
 def _sum(parts: Sequence[BatchResult]) -> BatchResult:

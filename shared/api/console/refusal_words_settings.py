@@ -236,6 +236,10 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Het postadres bevat een stuur- of schrijfrichtingsteken; typ het opnieuw.",
         "The postal address holds a control or text-direction character; type it again.",
     ),
+    "postal_address_account_or_link": (
+        "Het postadres noemt een rekeningnummer of een link; debiteuren lezen het in brieven.",
+        "The postal address names an account or a link; debtors read it in letters.",
+    ),
     "postal_address_country": (
         "{country} is geen landcode; gebruik bijvoorbeeld NL, BE of DE.",
         "{country} is not a country code; use for example NL, BE or DE.",
