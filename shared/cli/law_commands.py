@@ -214,10 +214,15 @@ def cmd_kenmerk(args: argparse.Namespace) -> int:
     from shared.domain.references import betalingskenmerk
 
     if args.check is not None:
-        valid = betalingskenmerk.is_valid(args.check)
+        # a negative answer is said on stderr with why (newcomer31 F8: it was silent, exit 1
+        # alone); stdout carries only the result data (--json), so `&& echo valid` works
+        why = betalingskenmerk.why_invalid(args.check)
         if args.json:
-            _print_json({"reference": args.check, "valid": valid})
-        return 0 if valid else 1
+            _print_json({"reference": args.check, "valid": why is None})
+        if why is not None:
+            print(f"inning: not a valid betalingskenmerk: {args.check}: {why}", file=sys.stderr)
+            return 1
+        return 0
     if args.digits is None:
         raise ValueError("give 15 digits, or --check REF")
     reference = betalingskenmerk.generate(args.digits)

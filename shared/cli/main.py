@@ -1,7 +1,8 @@
 """Entry point of the ``inning`` console script.
 
 Every command prints a plain result on stdout (or JSON with ``--json``); bad input exits 2
-with a one-line error on stderr; a negative check (``kenmerk --check``) exits 1.
+with a one-line error on stderr; a negative check (``kenmerk --check``) exits 1, saying why on
+stderr.
 
 Start-up is paid on every call, so a command module is imported only when its command is
 chosen: ``COMMANDS`` says which module registers which top-level command. A command missing
