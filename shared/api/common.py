@@ -138,7 +138,18 @@ def validate_rows(items: list[Any], model: type[M]) -> tuple[list[tuple[int, M]]
     return valid, errors
 
 
+# pydantic's own words for a date it cannot read ("Input should be a valid date or datetime,
+# invalid character in year") say neither the form nor what came (newcomer31 F7)
+_DATE_ERRORS = frozenset(
+    {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
+)
+DATE_EXPECTED = "expected a date as YYYY-MM-DD (e.g. 2025-12-31)"
+
+
 def _message(err: Any) -> str:
+    if err.get("type") in _DATE_ERRORS:
+        why = (err.get("ctx") or {}).get("error")  # "day value is outside expected range"
+        return f"{DATE_EXPECTED}, not {err.get('input')!r}" + (f" ({why})" if why else "")
     msg = str(err["msg"])
     return msg.removeprefix("Value error, ")
 

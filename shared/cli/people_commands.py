@@ -79,12 +79,20 @@ def cmd_user_reset_factor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # Python's own "Invalid isoformat string" named neither (newcomer31 F7)
+        raise ValueError(f"{flag}: not a date: {text!r} (expected YYYY-MM-DD)") from None
+
+
 def cmd_broadcast(args: argparse.Namespace) -> int:
     from shared.services.errors import Invalid
 
+    starts, until = _day(args.starts, "--from"), _day(args.until, "--until")  # before storage
     try:
         made = _services().people.admin.publish(
-            None, args.nl, args.en, date.fromisoformat(args.starts), date.fromisoformat(args.until),
+            None, args.nl, args.en, starts, until,
             Severity(args.severity),
         )  # fmt: skip
     except Invalid as exc:

@@ -164,3 +164,23 @@ def test_every_rule_across_fields_names_its_field(world):
     assert fields == [
         (0, "due_date"), (1, "interest_from"), (2, "fourteen_day_letter_on"), (3, "open_amount"),
     ], reply.body  # fmt: skip
+
+
+def test_a_date_it_cannot_read_says_the_form_and_what_came(world):
+    """newcomer31 F7: pydantic's "Input should be a valid date or datetime, invalid character
+    in year" said neither the form expected nor what was sent."""
+    a = setup(world)
+    rows = [invoice_row("B1", "D1", due_date="31-01-2025"), invoice_row("B2", "D1", due_date="2025-02-30")]  # fmt: skip
+    reply = a.call("POST", "/v1/clients/C1/invoices", {"items": rows})
+    errors = [(e["field"], e["message"]) for e in reply.body["errors"]]
+    assert errors == [
+        ("due_date", "expected a date as YYYY-MM-DD (e.g. 2025-12-31), not '31-01-2025' (invalid character in year)"),
+        ("due_date", "expected a date as YYYY-MM-DD (e.g. 2025-12-31), not '2025-02-30' (day value is outside expected range)"),
+    ], reply.body  # fmt: skip
+
+
+def test_the_console_still_says_the_date_refusal_in_dutch():
+    from shared.api.console.upload_reasons import reason
+
+    said = "expected a date as YYYY-MM-DD (e.g. 2025-12-31), not '31-01-2025' (invalid character in year)"  # fmt: skip
+    assert reason(said, "nl") == "geen datum (voorbeeld: 31-12-2025 of 2025-12-31)"
