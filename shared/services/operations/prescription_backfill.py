@@ -70,7 +70,7 @@ log = logging.getLogger("inning.operations")
 
 PROGRESS_KEY = "~ops|prescription-backfill"
 PAGE = 100  # invoices per page: one transaction of rows at most, progress written after each
-PER_DAY = 1000  # rows due now, per day: well under the run's 5,000 due rows a day
+PER_DAY = 1000  # rows due now, per day: well under the 5,000 the run reads before it stops
 WARNING = timedelta(days=WARNING_DAYS)
 
 
