@@ -79,6 +79,18 @@ def registered_until(text: str) -> date:
         ) from None
 
 
+def stored_agency(repos: Any, agency_id: str) -> Agency | None:
+    """The agency of that id, or None, also for an id no key can hold (empty, too long): such
+    an agency cannot exist, and "key longer than 512 characters" said nothing of agencies."""
+    from shared.adapters.tables.keys import InvalidKey
+
+    try:
+        agency: Agency | None = repos.agencies.get(agency_id)
+    except InvalidKey:
+        return None
+    return agency
+
+
 def cmd_agency_create(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
     from shared.services.dunning_starter import seed_agency_defaults
@@ -135,10 +147,10 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
         )
     _refuse_bad_contact(args)
     services = cli_services()
-    existing = services.repos.agencies.get(args.agency_id)
+    existing = stored_agency(services.repos, args.agency_id)
     if existing is None:
         raise ValueError(
-            f"agency {args.agency_id} does not exist; create it with `inning agency create`"
+            f"agency {args.agency_id!r} does not exist; create it with `inning agency create`"
         )
     try:
         saved = register_agency(services.repos, _changed(existing, args))
@@ -180,8 +192,8 @@ def cmd_agency_withdrawn_costs(args: argparse.Namespace) -> int:
     from shared.services.withdrawn_case_costs import restore, withdrawn_without_costs
 
     services = cli_services()
-    if services.repos.agencies.get(args.agency_id) is None:
-        raise ValueError(f"agency {args.agency_id} does not exist")
+    if stored_agency(services.repos, args.agency_id) is None:
+        raise ValueError(f"agency {args.agency_id!r} does not exist")
     ledger = services.payments.ledger
     if args.restore:
         done = restore(services.repos, ledger, args.agency_id, args.restore, services.clock.now())

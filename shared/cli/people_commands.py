@@ -34,8 +34,10 @@ def _target(args: argparse.Namespace, services: Services) -> Target:
                 f"add --agency ID to invite into client {args.client}"
             )
         raise ValueError("name the agency (--agency ID), and a client with --client NUMBER")
-    if repos.agencies.get(args.agency) is None:
-        raise ValueError(f"no agency {args.agency}; create it with `inning agency create`")
+    from shared.cli.admin_commands import stored_agency
+
+    if stored_agency(repos, args.agency) is None:
+        raise ValueError(f"no agency {args.agency!r}; create it with `inning agency create`")
     if args.client is None:
         return Target(args.agency, None)
     client_id = repos.clients.id_for_number(args.agency, args.client)
