@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import socket
@@ -20,6 +21,12 @@ ACCOUNT_KEY = (
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 )
 KEEP_ALIVE_SECONDS = "240"
+# in the data folder: held (flock) by the Azurite using it, for as long as that process lives
+LOCK_FILE = ".inning-azurite.lock"
+
+
+class AzuriteBusy(RuntimeError):
+    """Another Azurite uses the data folder."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,47 @@ def start(
     if not BINARY.exists():
         raise RuntimeError("Azurite is not installed: run `npm ci` (make does this for you)")
     location.mkdir(parents=True, exist_ok=True)
+    lock = None if in_memory else _lock(location)
+    try:
+        proc = _spawn(location, ports, in_memory, own_group, accounts, lock)
+    finally:
+        if lock is not None:
+            os.close(lock)  # Azurite holds it now: released when it exits, however it ends
+    try:
+        _wait_until_listening(proc, ports, timeout)
+    except BaseException:  # also a Ctrl-C while waiting: no Azurite is left behind
+        proc.kill()
+        proc.wait()
+        raise
+    return proc
+
+
+def _lock(location: Path) -> int:
+    """Two Azurites on one data folder overwrite each other's database (newcomer31 F10: a
+    second `make run` on other ports started one): the folder's lock file, held by the
+    Azurite that uses it, refuses the second."""
+    fd = os.open(location / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode(errors="replace").strip()
+        os.close(fd)
+        raise AzuriteBusy(
+            f"another Azurite{f' (pid {holder})' if holder else ''} already uses the data in "
+            f"{location} (a second `make run` on this checkout?): stop it first, or use its "
+            "ports; nothing was started"
+        ) from None
+    return fd
+
+
+def _spawn(
+    location: Path,
+    ports: AzuritePorts,
+    in_memory: bool,
+    own_group: bool,
+    accounts: Mapping[str, str] | None,
+    lock: int | None,
+) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [
             str(BINARY),
@@ -113,16 +161,25 @@ def start(
         stderr=subprocess.PIPE,
         start_new_session=own_group,
         env=_environment(accounts),
+        pass_fds=() if lock is None else (lock,),
     )
+    if lock is not None:  # who holds it, for the refusal of a second one
+        os.ftruncate(lock, 0)
+        os.pwrite(lock, str(proc.pid).encode(), 0)
+    return proc
+
+
+def _wait_until_listening(
+    proc: subprocess.Popen[bytes], ports: AzuritePorts, timeout: float
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if all(port_open(p) for p in (ports.blob, ports.queue, ports.table)):
-            return proc
+            return
         if proc.poll() is not None:
             err = proc.stderr.read().decode() if proc.stderr else ""
             raise RuntimeError(f"Azurite exited: {err.strip()}")
         time.sleep(0.1)
-    proc.kill()
     raise RuntimeError("Azurite did not start in time")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -132,14 +133,35 @@ def validate_rows(items: list[Any], model: type[M]) -> tuple[list[tuple[int, M]]
             valid.append((index, model.model_validate(item)))
         except ValidationError as exc:
             for err in exc.errors():
-                loc = ".".join(str(p) for p in err["loc"]) or None
-                errors.append(RowError(index, loc, _message(err)))
+                message = _message(err)
+                errors.append(RowError(index, _field(model, err, message), message))
     return valid, errors
 
 
+# pydantic's own words for a date it cannot read ("Input should be a valid date or datetime,
+# invalid character in year") say neither the form nor what came (newcomer31 F7)
+_DATE_ERRORS = frozenset(
+    {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
+)
+DATE_EXPECTED = "expected a date as YYYY-MM-DD (e.g. 2025-12-31)"
+
+
 def _message(err: Any) -> str:
+    if err.get("type") in _DATE_ERRORS:
+        why = (err.get("ctx") or {}).get("error")  # "day value is outside expected range"
+        return f"{DATE_EXPECTED}, not {err.get('input')!r}" + (f" ({why})" if why else "")
     msg = str(err["msg"])
     return msg.removeprefix("Value error, ")
+
+
+def _field(model: type[BaseModel], err: Any, message: str) -> str | None:
+    """Where the error is: its location, or for a rule across fields (a model validator, no
+    location: "contract_date is after due_date") the first of the model's fields its message
+    names, so every row error names a field to fix (newcomer31 F9)."""
+    if err["loc"]:
+        return ".".join(str(p) for p in err["loc"])
+    named = (w for w in re.findall(r"[a-z][a-z0-9_]*", message) if w in model.model_fields)
+    return next(named, None)
 
 
 def validate_body(request: ApiRequest, model: type[M]) -> M:
@@ -147,8 +169,7 @@ def validate_body(request: ApiRequest, model: type[M]) -> M:
         return model.model_validate(request.json())
     except ValidationError as exc:
         details = [
-            {"field": ".".join(str(p) for p in e["loc"]) or None, "message": _message(e)}
-            for e in exc.errors()
+            {"field": _field(model, e, _message(e)), "message": _message(e)} for e in exc.errors()
         ]
         raise Unprocessable("invalid request body", details=details) from None
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from shared.clock import amsterdam_date
 from shared.domain.access import Scope
-from shared.domain.parties import Agency
+from shared.domain.parties import Agency, agency_id_error
 from shared.domain.references.iban import iban_error
 from shared.services.errors import Invalid
 from shared.services.onboarding import register_agency
@@ -79,10 +79,27 @@ def registered_until(text: str) -> date:
         ) from None
 
 
+def stored_agency(repos: Any, agency_id: str) -> Agency | None:
+    """The agency of that id, or None, also for an id no key can hold (empty, too long): such
+    an agency cannot exist, and "key longer than 512 characters" said nothing of agencies."""
+    from shared.adapters.tables.keys import InvalidKey
+
+    try:
+        agency: Agency | None = repos.agencies.get(agency_id)
+    except InvalidKey:
+        return None
+    return agency
+
+
 def cmd_agency_create(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
     from shared.services.dunning_starter import seed_agency_defaults
 
+    if not args.new_key and (error := agency_id_error(args.agency_id)):
+        # before anything is read: a '/' or '#' went into the key escaped, a tab as it was,
+        # an empty or long id failed as "key longer than 512 characters" (newcomer31 F1).
+        # --new-key is for an agency that exists, whatever id it was made with
+        raise ValueError(error)
     _refuse_bad_contact(args)
     services = cli_services()
     existing = services.repos.agencies.get(args.agency_id)
@@ -130,10 +147,10 @@ def cmd_agency_update(args: argparse.Namespace) -> int:
         )
     _refuse_bad_contact(args)
     services = cli_services()
-    existing = services.repos.agencies.get(args.agency_id)
+    existing = stored_agency(services.repos, args.agency_id)
     if existing is None:
         raise ValueError(
-            f"agency {args.agency_id} does not exist; create it with `inning agency create`"
+            f"agency {args.agency_id!r} does not exist; create it with `inning agency create`"
         )
     try:
         saved = register_agency(services.repos, _changed(existing, args))
@@ -175,8 +192,8 @@ def cmd_agency_withdrawn_costs(args: argparse.Namespace) -> int:
     from shared.services.withdrawn_case_costs import restore, withdrawn_without_costs
 
     services = cli_services()
-    if services.repos.agencies.get(args.agency_id) is None:
-        raise ValueError(f"agency {args.agency_id} does not exist")
+    if stored_agency(services.repos, args.agency_id) is None:
+        raise ValueError(f"agency {args.agency_id!r} does not exist")
     ledger = services.payments.ledger
     if args.restore:
         done = restore(services.repos, ledger, args.agency_id, args.restore, services.clock.now())
@@ -246,7 +263,9 @@ def register(sub: Any) -> None:
     agency = sub.add_parser("agency", help="onboard a collection agency")
     actions = agency.add_subparsers(dest="action", required=True, parser_class=type(agency))
     create = actions.add_parser("create", help="create an agency and print its first API key")
-    create.add_argument("agency_id", help="short id, e.g. acme-incasso")
+    create.add_argument(
+        "agency_id", help="short id: letters, digits, - _ . (at most 64), e.g. acme-incasso"
+    )
     create.add_argument("--name", required=True)
     create.add_argument("--iban", help="the agency's third-party funds account")
     create.add_argument("--email", help="where confirmations to the agency go (cases)")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from shared.settings import AZURITE_DEFAULT, Settings
+from shared.settings import Settings
 
 if TYPE_CHECKING:
     from shared.services.container import Services
@@ -145,21 +145,28 @@ def cli_settings(
 
 def _storage_reachable(settings: Settings) -> None:
     """A local emulator that is not running fails at once with what to do, instead of after
-    the storage SDK's minute of retries."""
+    the storage SDK's minute of retries. Every endpoint is tried: a command reads blobs
+    (backups) or queues as well as tables, and each may name a port of its own."""
     conn = settings.storage_connection_string
     if not conn:
         return
     parts = dict(p.split("=", 1) for p in conn.split(";") if "=" in p)
-    endpoint = urlsplit(parts.get("TableEndpoint", ""))
-    if endpoint.hostname not in ("127.0.0.1", "localhost") or endpoint.port is None:
-        return
-    try:
-        socket.create_connection((endpoint.hostname, endpoint.port), timeout=1).close()
-    except OSError:
-        hint = " (start `make run` in another shell)" if conn == AZURITE_DEFAULT else ""
-        raise ValueError(
-            f"no storage at {endpoint.hostname}:{endpoint.port}: Azurite is not running{hint}"
-        ) from None
+    for name in ("TableEndpoint", "BlobEndpoint", "QueueEndpoint"):
+        endpoint = urlsplit(parts.get(name, ""))
+        if endpoint.hostname not in ("127.0.0.1", "localhost") or endpoint.port is None:
+            continue
+        try:
+            socket.create_connection((endpoint.hostname, endpoint.port), timeout=1).close()
+        except OSError:
+            raise ValueError(unreachable(f"{endpoint.hostname}:{endpoint.port}")) from None
+
+
+def unreachable(address: str) -> str:
+    """The one line a command says when the local storage does not answer (newcomer31 F5)."""
+    return (
+        f"Azurite is not reachable at {address}: start it with `make run` (in another shell), "
+        "or set AzureWebJobsStorage to the connection string of the storage to use"
+    )
 
 
 def cli_services(environ: Mapping[str, str] | None = None, root: Path | None = None) -> Services:

@@ -84,6 +84,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from shared.clock import SystemClock
     from shared.services.operations.backups import back_up
 
+    if args.keep is not True and args.keep is not False:
+        raise ValueError(
+            f"--keep takes no value (got {args.keep!r}): `inning backup --keep` makes the "
+            "backup account keep its newest complete night as if made today; how many days "
+            "each night is kept is the setting INNING_BACKUP_RETENTION_DAYS"
+        )
     retention = cli_settings(hashes_api_keys=False).backup_retention_days
     if args.keep:
         return _keep(retention)
@@ -354,13 +360,27 @@ def _print(counts: Any, as_json: bool) -> None:
             print(f"{c.table}\t{c.entities}")
 
 
+class _FlagsAsFlags(argparse.HelpFormatter):
+    """Shows ``--keep`` (a flag that takes a value only to refuse it) as the flag it is."""
+
+    def _format_action_invocation(self, action: argparse.Action) -> str:
+        if action.const is True and action.option_strings:
+            return ", ".join(action.option_strings)
+        return super()._format_action_invocation(action)
+
+
 def register(sub: Any) -> None:
-    backup = sub.add_parser("backup", help="export every table to the backups container now")
+    backup = sub.add_parser("backup", help="export every table to the backups container now",
+                            usage="inning backup [-h] [--json] [--keep]",
+                            formatter_class=_FlagsAsFlags)  # fmt: skip
     backup.add_argument("--json", action="store_true")
-    backup.add_argument("--keep", action="store_true",
+    # a flag, but taking a value so that `--keep 7` or `--keep=7` (as if it said how many
+    # nights to keep) is answered with what it does, not argparse's "unrecognized arguments:
+    # 7" or "ignored explicit argument" (newcomer31 F2)
+    backup.add_argument("--keep", nargs="?", const=True, default=False, metavar="",
                         help="export nothing: read the newest complete night so the backup "
                              "account's lifecycle rule counts its days from today (while the "
-                             "nightly backup cannot)")  # fmt: skip
+                             "nightly backup cannot); takes no value")  # fmt: skip
     backup.set_defaults(handler=cmd_backup)
     restore = sub.add_parser("restore", help="restore the tables from a daily backup")
     restore.add_argument("--from", dest="from_date", default="", metavar="DATE",

@@ -20,11 +20,13 @@ if TYPE_CHECKING:
 # (the time zone database, JSON and the other rules load when a command needs them).
 
 
-def _date(text: str) -> date:
+def _date(text: str, field: str) -> date:
+    """``field``: the argument as the user typed it (``start``, ``--contract-date``): of
+    three dates on one line, the error says which (newcomer31 F7)."""
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+        raise ValueError(f"{field}: not a date: {text!r} (expected YYYY-MM-DD)") from None
 
 
 def _exact(value: Fraction) -> str:
@@ -145,10 +147,10 @@ def cmd_interest(args: argparse.Namespace) -> int:
     from shared.domain.ledger.accrual import rates_known_until
 
     principal = parse_amount(args.amount)
-    start, paid_on = _date(args.start), _date(args.end)
+    start, paid_on = _date(args.start, "start"), _date(args.end, "end")
     # the ledger's rule (accrual.interest_end): 6:119a counts the payment day, 6:119 does not
     end = paid_on + timedelta(days=1) if args.commercial else paid_on
-    contract_date = _date(args.contract_date) if args.contract_date else None
+    contract_date = _date(args.contract_date, "--contract-date") if args.contract_date else None
     if contract_date is not None and contract_date > start:
         raise ValueError(
             f"contract date {contract_date.isoformat()} is after the first interest day: "
@@ -214,10 +216,15 @@ def cmd_kenmerk(args: argparse.Namespace) -> int:
     from shared.domain.references import betalingskenmerk
 
     if args.check is not None:
-        valid = betalingskenmerk.is_valid(args.check)
+        # a negative answer is said on stderr with why (newcomer31 F8: it was silent, exit 1
+        # alone); stdout carries only the result data (--json), so `&& echo valid` works
+        why = betalingskenmerk.why_invalid(args.check)
         if args.json:
-            _print_json({"reference": args.check, "valid": valid})
-        return 0 if valid else 1
+            _print_json({"reference": args.check, "valid": why is None})
+        if why is not None:
+            print(f"inning: not a valid betalingskenmerk: {args.check}: {why}", file=sys.stderr)
+            return 1
+        return 0
     if args.digits is None:
         raise ValueError("give 15 digits, or --check REF")
     reference = betalingskenmerk.generate(args.digits)
@@ -253,7 +260,7 @@ def cmd_term(args: argparse.Namespace) -> int:
     from shared.domain.dutch_calendar import calendar_warning
     from shared.domain.law.fourteen_day_letter import fourteen_day_term
 
-    sent, country = _date(args.sent), _country(args.country)
+    sent, country = _date(args.sent, "sent"), _country(args.country)
     term = fourteen_day_term(sent, LetterChannel(args.channel), country=country)
     data = {
         "sent_on": term.sent_on.isoformat(),
@@ -291,9 +298,9 @@ def cmd_prescription(args: argparse.Namespace) -> int:
         raise ValueError("--years must be positive")
     years = args.years or (CONSUMER_PURCHASE_YEARS if sale else DEFAULT_YEARS)
     result = prescription(
-        _date(args.due),
+        _date(args.due, "due"),
         consumer_purchase=sale,
-        interruptions=[_date(d) for d in args.interrupted or []],
+        interruptions=[_date(d, "--interrupted") for d in args.interrupted or []],
         years=years,
     )
     if args.json:

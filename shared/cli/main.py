@@ -1,7 +1,8 @@
 """Entry point of the ``inning`` console script.
 
 Every command prints a plain result on stdout (or JSON with ``--json``); bad input exits 2
-with a one-line error on stderr; a negative check (``kenmerk --check``) exits 1.
+with a one-line error on stderr; a negative check (``kenmerk --check``) exits 1, saying why on
+stderr.
 
 Start-up is paid on every call, so a command module is imported only when its command is
 chosen: ``COMMANDS`` says which module registers which top-level command. A command missing
@@ -85,6 +86,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except Exception as exc:
+        if not _storage_unreachable(exc):
+            raise
+        # the check before the command passed, then the storage stopped answering (Azurite
+        # stopped mid-command, or a remote account): one line, not the SDK's traceback
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(
+            f"inning: error: the storage is not reachable ({first}): locally, start Azurite "
+            "with `make run`; or set AzureWebJobsStorage to the storage to use",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _storage_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` is the storage SDK's "no connection" (only when the SDK is loaded: the
+    law commands never load it, and importing it here would slow every command down)."""
+    exceptions = sys.modules.get("azure.core.exceptions")
+    return exceptions is not None and isinstance(exc, exceptions.ServiceRequestError)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,7 +34,9 @@ def _chosen(services: Any, agency: str | None, number: str | None) -> list[Any]:
         every = sorted(services.repos.clients.all(), key=lambda c: (c.agency_id, c.number))
         if agency is None:
             return every
-        if services.repos.agencies.get(agency) is None:
+        from shared.cli.admin_commands import stored_agency
+
+        if stored_agency(services.repos, agency) is None:
             raise ValueError(
                 f"no agency {agency} (an agency id, as `inning agency create` made it)"
             )

@@ -34,8 +34,10 @@ def _target(args: argparse.Namespace, services: Services) -> Target:
                 f"add --agency ID to invite into client {args.client}"
             )
         raise ValueError("name the agency (--agency ID), and a client with --client NUMBER")
-    if repos.agencies.get(args.agency) is None:
-        raise ValueError(f"no agency {args.agency}; create it with `inning agency create`")
+    from shared.cli.admin_commands import stored_agency
+
+    if stored_agency(repos, args.agency) is None:
+        raise ValueError(f"no agency {args.agency!r}; create it with `inning agency create`")
     if args.client is None:
         return Target(args.agency, None)
     client_id = repos.clients.id_for_number(args.agency, args.client)
@@ -79,12 +81,20 @@ def cmd_user_reset_factor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # Python's own "Invalid isoformat string" named neither (newcomer31 F7)
+        raise ValueError(f"{flag}: not a date: {text!r} (expected YYYY-MM-DD)") from None
+
+
 def cmd_broadcast(args: argparse.Namespace) -> int:
     from shared.services.errors import Invalid
 
+    starts, until = _day(args.starts, "--from"), _day(args.until, "--until")  # before storage
     try:
         made = _services().people.admin.publish(
-            None, args.nl, args.en, date.fromisoformat(args.starts), date.fromisoformat(args.until),
+            None, args.nl, args.en, starts, until,
             Severity(args.severity),
         )  # fmt: skip
     except Invalid as exc:

@@ -16,6 +16,22 @@ from shared.domain.standing import DebtorStanding
 NOT_IN_A_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+# an agency id is typed by ops (`inning agency create acme-incasso`), named in settings
+# (INNING_OPERATOR_AGENCY, MOLLIE_KEY_AGENCY_<ID>) and keys: short, and no character Table
+# Storage forbids in a key (/ \\ # ? control characters) or that needs quoting in a shell or URL
+AGENCY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def agency_id_error(agency_id: str) -> str | None:
+    """Why ``agency_id`` cannot name a new agency, or None."""
+    if AGENCY_ID.fullmatch(agency_id):
+        return None
+    return (
+        f"not an agency id: {agency_id!r} (expected 1 to 64 letters, digits, '-', '_' or '.', "
+        "starting with a letter or digit, e.g. acme-incasso)"
+    )
+
+
 class Language(StrEnum):
     NL = "nl"
     EN = "en"

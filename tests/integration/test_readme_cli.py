@@ -240,7 +240,7 @@ def test_without_azurite_the_storage_commands_say_what_to_do(fresh_shell, monkey
     ).connection_string
     (app_settings.ROOT / "local.settings.json").write_text(json.dumps(settings))
     assert main(["agency", "create", "acme", "--name", "Acme"]) == 2
-    assert "Azurite is not running" in capsys.readouterr().err
+    assert "Azurite is not reachable at 127.0.0.1:" in capsys.readouterr().err
 
 
 def test_local_settings_are_read_as_the_host_reads_them(tmp_path):

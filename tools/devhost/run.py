@@ -106,13 +106,18 @@ def main() -> None:
         )
     proc: subprocess.Popen[bytes] | None = None
     first, *_, last = ports.storage
-    if not all(azurite.port_open(p) for p in ports.storage):
-        proc = azurite.start(DATA / "azurite", ports.azurite, own_group=True)
-        print(f"Azurite started on {first}-{last} (data in {DATA / 'azurite'})")
-    else:
-        print(f"Azurite already running on {first}-{last}; using it")
     host = None
     try:
+        # inside the try: a Ctrl-C while Azurite starts stops what started; a refusal (its
+        # data folder in use by another `make run`'s Azurite, newcomer31 F10) is one line
+        if not all(azurite.port_open(p) for p in ports.storage):
+            try:
+                proc = azurite.start(DATA / "azurite", ports.azurite, own_group=True)
+            except RuntimeError as exc:
+                raise SystemExit(f"make run: {exc}") from None
+            print(f"Azurite started on {first}-{last} (data in {DATA / 'azurite'})")
+        else:
+            print(f"Azurite already running on {first}-{last}; using it")
         from shared import bootstrap
         from shared.clock import amsterdam_today
         from tools.demo import seed
@@ -144,7 +149,10 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        print("\nstopping (the host, then Azurite)", flush=True)
+        # nothing started (a refusal, or a Ctrl-C before Azurite listened): nothing to say
+        started = host is not None or proc is not None
+        if started:
+            print("\nstopping (the host, then Azurite)", flush=True)
         if host is not None:
             host.stop()  # listeners and timers first, while Azurite still answers them
         from shared.adapters.template_sandbox import close_shared
@@ -152,7 +160,8 @@ def main() -> None:
         close_shared()  # the template workers ignore Ctrl-C: the host ends them
         if proc is not None:
             azurite.stop(proc, interrupt=True)
-        print("stopped", flush=True)
+        if started:
+            print("stopped", flush=True)
 
 
 def local_url(port: int) -> str:

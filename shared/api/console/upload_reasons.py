@@ -24,7 +24,7 @@ _DUTCH = shapes(
     (
         (r"^Field required$", lambda m: "verplicht, maar leeg"),
         (r"^Input should be a valid decimal$", lambda m: "geen bedrag (voorbeeld: 1250,50)"),
-        (r"^Input should be a valid date\b.*$",
+        (r"^(?:Input should be a valid date|expected a date as YYYY-MM-DD)\b.*$",
          lambda m: "geen datum (voorbeeld: 31-12-2025 of 2025-12-31)"),
         (r"^Decimal input should have no more than (\d+) decimal places?$",
          lambda m: f"hoogstens {m[1]} cijfers achter de komma"),

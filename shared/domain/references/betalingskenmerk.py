@@ -30,19 +30,26 @@ def normalise(text: str) -> str:
 
 
 def is_valid(reference: str) -> bool:
+    return why_invalid(reference) is None
+
+
+def why_invalid(reference: str) -> str | None:
+    """What is wrong with ``reference`` as a betalingskenmerk, in words a user can act on;
+    None when it is valid (spaces, dots and dashes between the digits are allowed)."""
     digits = normalise(reference)
     if not digits.isdigit() or not digits.isascii():
-        return False
+        return "only digits (spaces, dots and dashes between them are allowed)"
     n = len(digits)
     if n == 7:
-        return True
-    if n == 16:
-        return int(digits[0]) == check_digit(digits[1:])
-    if n in _LENGTH_CODE:
-        if int(digits[1]) != _LENGTH_CODE[n]:
-            return False
-        return int(digits[0]) == check_digit(digits[1:])
-    return False
+        return None
+    if n == 16 or n in _LENGTH_CODE:
+        if n != 16 and int(digits[1]) != _LENGTH_CODE[n]:
+            return f"its second digit (the length code) should be {_LENGTH_CODE[n]} for {n} digits"
+        expected = check_digit(digits[1:])
+        if int(digits[0]) != expected:
+            return f"its check digit (the first) should be {expected}, not {digits[0]}"
+        return None
+    return f"{n} digits: a betalingskenmerk has 7, 9 to 14, or 16 digits"
 
 
 def generate(digits15: str) -> str:

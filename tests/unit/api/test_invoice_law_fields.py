@@ -59,8 +59,9 @@ def test_bad_values_are_refused_per_row(world):
     reply = a.call("POST", "/v1/clients/C1/invoices", {"items": rows})
     assert reply.body["created"] == 1, reply.body
     errors = {(e["index"], e["field"]): e["message"] for e in reply.body["errors"]}
-    assert set(errors) == {(0, "claim_kind"), (1, None), (2, "contract_date")}, errors
-    assert "contract_date is after due_date" in errors[(1, None)]
+    # a rule across fields names the field it is about, as every row error does (newcomer31 F9)
+    assert set(errors) == {(0, "claim_kind"), (1, "contract_date"), (2, "contract_date")}, errors
+    assert "contract_date is after due_date" in errors[(1, "contract_date")]
 
 
 def test_the_claim_shows_the_contract_date_and_margin_its_interest_went_by(world):
@@ -147,3 +148,39 @@ def test_a_new_14_day_letter_date_alone_is_an_update_not_unchanged(world):
     assert (reply["updated"], reply["unchanged"]) == (1, 0), reply
     again = a.call("POST", "/v1/clients/C1/invoices", {"items": [dated]}).body
     assert (again["updated"], again["unchanged"]) == (0, 1), again
+
+
+def test_every_rule_across_fields_names_its_field(world):
+    """newcomer31 F9: the checks across fields of an invoice row came back with field null."""
+    a = setup(world)
+    rows = [
+        invoice_row("R1", "D1", invoice_date="2025-02-01", due_date="2025-01-31"),
+        invoice_row("R2", "D1", due_date="2025-01-31", interest_from="2025-01-31"),
+        invoice_row("R3", "D1", due_date="2025-01-31", fourteen_day_letter_on="2025-01-30"),
+        invoice_row("R4", "D1", amount="10.00", open_amount="20.00"),
+    ]
+    reply = a.call("POST", "/v1/clients/C1/invoices", {"items": rows})
+    fields = [(e["index"], e["field"]) for e in reply.body["errors"]]
+    assert fields == [
+        (0, "due_date"), (1, "interest_from"), (2, "fourteen_day_letter_on"), (3, "open_amount"),
+    ], reply.body  # fmt: skip
+
+
+def test_a_date_it_cannot_read_says_the_form_and_what_came(world):
+    """newcomer31 F7: pydantic's "Input should be a valid date or datetime, invalid character
+    in year" said neither the form expected nor what was sent."""
+    a = setup(world)
+    rows = [invoice_row("B1", "D1", due_date="31-01-2025"), invoice_row("B2", "D1", due_date="2025-02-30")]  # fmt: skip
+    reply = a.call("POST", "/v1/clients/C1/invoices", {"items": rows})
+    errors = [(e["field"], e["message"]) for e in reply.body["errors"]]
+    assert errors == [
+        ("due_date", "expected a date as YYYY-MM-DD (e.g. 2025-12-31), not '31-01-2025' (invalid character in year)"),
+        ("due_date", "expected a date as YYYY-MM-DD (e.g. 2025-12-31), not '2025-02-30' (day value is outside expected range)"),
+    ], reply.body  # fmt: skip
+
+
+def test_the_console_still_says_the_date_refusal_in_dutch():
+    from shared.api.console.upload_reasons import reason
+
+    said = "expected a date as YYYY-MM-DD (e.g. 2025-12-31), not '31-01-2025' (invalid character in year)"  # fmt: skip
+    assert reason(said, "nl") == "geen datum (voorbeeld: 31-12-2025 of 2025-12-31)"

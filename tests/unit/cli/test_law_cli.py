@@ -72,8 +72,30 @@ def test_bad_input_exits_2_with_one_line(capsys, args):
 
 
 def test_kenmerk_check_exit_codes(capsys):
-    assert run(capsys, "kenmerk", "--check", "5000056789012345")[0] == 0
+    assert run(capsys, "kenmerk", "--check", "5000056789012345") == (0, "", "")
     assert run(capsys, "kenmerk", "--check", "6000056789012345")[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("reference", "why"),
+    [
+        ("6000056789012345", "its check digit (the first) should be 5, not 6"),
+        ("12345678", "8 digits: a betalingskenmerk has 7, 9 to 14, or 16 digits"),
+        ("5000-05678-9012A", "only digits"),
+    ],
+)
+def test_kenmerk_check_says_why_on_stderr(capsys, reference, why):
+    """newcomer31 F8: an invalid reference was refused in silence (exit 1, nothing said)."""
+    code, out, err = run(capsys, "kenmerk", "--check", reference)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"inning: not a valid betalingskenmerk: {reference}: {why}")
+    assert err.count("\n") == 1
+
+
+def test_kenmerk_check_json_keeps_stdout_for_the_data(capsys):
+    code, out, err = run(capsys, "kenmerk", "--check", "6000056789012345", "--json")
+    assert code == 1 and json.loads(out) == {"reference": "6000056789012345", "valid": False}
+    assert "check digit" in err
 
 
 def test_costs_json_breakdown(capsys):
