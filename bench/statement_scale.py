@@ -42,10 +42,12 @@ from shared.adapters.tables.match_index_repo import (
     MATCH_INDEX,
     VERSION,
     amount_key,
+    copy_row,
     index_rows,
 )
 from shared.adapters.tables.payer_digest import PayerDigest
 from shared.adapters.tables.payer_digest import to_row as payer_digest_row
+from shared.adapters.tables.search_repo import CONSOLE_SEARCH
 from shared.bootstrap import build_services
 from shared.clock import FixedClock
 from shared.domain.invoices import Invoice
@@ -112,6 +114,7 @@ def seed(
     repos.store.upsert(
         MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": indexed, "Version": VERSION})
     )
+    repos.store.upsert(CONSOLE_SEARCH, copy_row(client_id))  # the marker's copy (perf31)
     # every second debtor has a ledger: a claim header on its first invoice, as an import
     # with dates or an earlier payment leaves one (empty here: no figure, so no booking,
     # changes), and the digest of ledger debtors as the ledger's writes would have kept it.

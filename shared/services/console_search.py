@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from shared.adapters.tables.codec import get_json, put_json
-from shared.adapters.tables.search_repo import Entry, Hit, SearchIndexRepository, moves, row_keys
+from shared.adapters.tables.search_repo import (
+    Entry,
+    Hit,
+    IndexMarks,
+    SearchIndexRepository,
+    moves,
+    row_keys,
+)
 from shared.domain.invoices import Invoice
 from shared.domain.parties import Debtor, DebtorKind
 from shared.domain.search.keys import (
@@ -119,17 +126,29 @@ class ConsoleSearch:
         self._keep(client_id, _debtor_entries(changes))
 
     def index_invoices(
-        self, client_id: str, changes: Sequence[tuple[Invoice | None, Invoice]]
+        self,
+        client_id: str,
+        changes: Sequence[tuple[Invoice | None, Invoice]],
+        kept: IndexMarks | None = None,
     ) -> None:
         """Invoices written (each with the version it replaced): keys only where the number,
-        amount or reference changed (a status or payment writes nothing)."""
-        self._keep(client_id, _invoice_entries(changes))
+        amount or reference changed (a status or payment writes nothing). ``kept``: the
+        request's read of the markers (:meth:`marks`), shared with the matching index."""
+        self._keep(client_id, _invoice_entries(changes), kept)
 
-    def _keep(self, client_id: str, entries: list[Entry]) -> None:
+    def marks(self, client_id: str) -> IndexMarks:
+        """The client's markers of both lazy indexes, for one request: one range read of this
+        index's partition when a writer first asks (perf31: the import read the matching
+        index's marker apart)."""
+        return IndexMarks(self.index, client_id)
+
+    def _keep(self, client_id: str, entries: list[Entry], kept: IndexMarks | None = None) -> None:
         """The entries' keys written, for a client whose index is kept: a search has built it,
         or begun to (perf28). Asked only when a key would move: an update that moves none (a
         description, a status) reads no marker."""
-        if any(moves(e) for e in entries) and self.index.kept(client_id):
+        if not any(moves(e) for e in entries):
+            return
+        if kept.searched() if kept is not None else self.index.kept(client_id):
             self.index.write(client_id, entries)
 
     def ensure_built(self, client_id: str) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from shared.adapters.tables.invoices_repo import StoredInvoice
 from shared.adapters.tables.ledger_repo import LedgerRepository
 from shared.adapters.tables.match_index_repo import index_rows
+from shared.adapters.tables.search_repo import IndexMarks
 from shared.clock import SystemClock, amsterdam_date
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.ids import random_id, time_ordered_id
@@ -103,13 +104,16 @@ class ImportService:
         new_client_id: Callable[[], str] | None = None,
         on_invoices_written: Callable[[Client, list[Invoice]], None] | None = None,
         on_debtors_stored: Callable[[str, list[tuple[Debtor | None, Debtor]]], None] | None = None,
-        on_invoices_stored: Callable[[str, list[tuple[Invoice | None, Invoice]]], None]
+        on_invoices_stored: Callable[
+            [str, list[tuple[Invoice | None, Invoice]], IndexMarks | None], None
+        ]
         | None = None,
         terms: ClaimTermChanges | None = None,
         *,
         receipts: ClientReceipts,
         due_dates: DueDateRestatements | None = None,
         on_claims_of: Callable[[Client, list[Invoice], Mapping[str, Debtor]], None] | None = None,
+        index_marks: Callable[[str], IndexMarks] | None = None,
     ):
         self.repos = repos
         # the invoices written with their debtors as the request read them: a debtor's
@@ -132,6 +136,9 @@ class ImportService:
         # and writes full transactions
         self.on_debtors_stored = on_debtors_stored
         self.on_invoices_stored = on_invoices_stored
+        # a request's one read of whether the matching index and the search keys are kept
+        # (both markers in one partition, perf31); None: each asks its own
+        self.index_marks = index_marks
 
     # -- clients ---------------------------------------------------------------------------
     def upsert_clients(
@@ -574,11 +581,13 @@ class ImportService:
         changed = writes.changed + [(None, inv) for inv in redo]
         invoices = self.repos.invoices
         if changed:
-            invoices.follow_up(client.client_id, changed, debtors)
+            marks = self.index_marks(client.client_id) if self.index_marks else None
+            matched = marks.matched if marks is not None else None
+            invoices.follow_up(client.client_id, changed, debtors, matched)
             if redo:  # what the open sums missed is unknown: have them counted afresh
                 invoices.figures.forget(client.client_id)
             if self.on_invoices_stored is not None:
-                self.on_invoices_stored(client.client_id, changed)
+                self.on_invoices_stored(client.client_id, changed, marks)
         # one schedule write for the request (100 rows a transaction), not one per chunk; a
         # left-over invoice is looked at again in the next run (an extra look changes nothing)
         scheduled = writes.scheduled + redo

@@ -8,7 +8,7 @@ maintained here because this is where every change of an invoice passes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -401,12 +401,14 @@ class InvoiceRepository:
         client_id: str,
         changes: Sequence[tuple[Invoice | None, Invoice]],
         debtors: Mapping[str, Debtor] | None = None,
+        matched: Callable[[], bool] | None = None,
     ) -> None:
         """What every write of invoices brings up to date besides the rows: the statement
         matching index and the open sums. The index takes up to four rows an invoice: groups
         of 25 fill a transaction each, and a few are written at once (as the chunks were).
         ``debtors``: the invoices' debtors where the caller read them (the index rows carry
-        their names and kinds; the index reads the others).
+        their names and kinds; the index reads the others). ``matched``: whether the index's
+        copied marker is there (:meth:`MatchIndexRepository.kept`), asked instead of its marker.
 
         The index rows are written from the versions the caller wrote (or read), which another
         writer (a credit note, a payment, a corrected re-send of the import) may have replaced
@@ -420,7 +422,7 @@ class InvoiceRepository:
         # (an update of the description or a dunning step costs no read); a client whose
         # index is not kept (no statement met it yet) has none written nor read back
         touched = sorted({new.number for old, new in changes if rows_change(old, new)})
-        if touched and not self.match_index.kept(client_id):
+        if touched and not self.match_index.kept(client_id, matched):
             touched = []
         else:
             self._index(client_id, changes, debtors)

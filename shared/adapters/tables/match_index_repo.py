@@ -46,6 +46,16 @@ Two writers compute rows from a read made well before they write them: an import
 writer has changed meanwhile (a credit note, a payment, a corrected re-send), so both read the
 invoices again after their write and bring the rows of those that moved to the stored version
 (``InvoiceRepository.follow_up``, :meth:`MatchIndexRepository.ensure_built`).
+
+Since version 6 (perf31) the build also writes a copy of the marker, ``~matched`` in the
+client's ``ConsoleSearch`` partition (:data:`shared.adapters.tables.search_repo.MATCHED`),
+before it reads: next to the console's own markers, so that an import learns whether either
+index is kept with one range read (:meth:`MatchIndexRepository.kept` with ``copy``). An import
+trusts the copy's absence and writes no rows; so the readers trust a marker only beside its
+copy (:meth:`MatchIndexRepository.ensure_built`, :meth:`MatchIndexRepository.readable`): an
+index without one (built before version 6, by a worker of the previous version, or a restore
+that brought back ``ConsoleSearch`` from before the build) may lack an import's rows and is
+built again whole, its copy written first.
 """
 
 from __future__ import annotations
@@ -55,6 +65,7 @@ from dataclasses import replace
 
 from shared.adapters.tables.codec import get_date, put_date
 from shared.adapters.tables.keys import encode
+from shared.adapters.tables.search_repo import CONSOLE_SEARCH, MATCHED
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.parties import Debtor
 from shared.domain.statements.matching import (
@@ -84,10 +95,12 @@ BUILT = "~built"  # marker row: this client's open invoices have been indexed
 # date with the debtor (authoritative); an index built before is built again (once) the first
 # time a statement meets its client; 4: the build's read of every debtor also learns the
 # debtors' own IBANs as known payers (shared/services/known_payers.py), once per client; 5: no
-# ``d|`` rows (an index of version 4 has them deleted, the rest kept as it is)
-VERSION = 5
+# ``d|`` rows (an index of version 4 has them deleted, the rest kept as it is); 6: the marker's
+# copy (``~matched``) beside the console's markers, which an import reads instead (perf31): an
+# index of an earlier version may lack the rows of an import that found no copy, and is built
+# again whole
+VERSION = 6
 BUILDING = -1  # the marker's version while a first build runs (perf27): the index is kept
-SHAPED = 4  # from this version on the rows are today's but for the d| rows to delete
 LEGACY_DEBTOR = "d|"  # the prefix of the rows versions 1 to 4 wrote per open invoice
 RANGE_LIMIT = RANGE_CAP  # a lookup reads at most this many rows (a full page: no auto-booking)
 
@@ -184,21 +197,27 @@ class MatchIndexRepository:
             ops += _moving(before, after)
         self._write(ops)
 
-    def kept(self, client_id: str) -> bool:
+    def kept(self, client_id: str, copy: Callable[[], bool] | None = None) -> bool:
         """Whether the client's index is kept: built, or its first build begun (the marker
         row). A client none of whose statements or replies was ever matched has no index, and
         its invoices' writers write no rows (perf27: three of an open invoice's eight rows);
         the first statement or reply quoting a kenmerk builds it (:meth:`ensure_built`).
+        ``copy``: whether the marker's copy is in the console's partition, from the import's
+        one read of both indexes' markers (perf31), asked instead of the marker.
 
-        Read after the caller's invoice write, and the build marks before it reads: an invoice
-        written before the mark is in the build's read, one written after finds the mark and
-        writes its own rows. One point read until the marker is seen, none after (cached)."""
+        Read after the caller's invoice write, and the build marks (and copies) before it
+        reads: an invoice written before the mark is in the build's read, one written after
+        finds the mark and writes its own rows. One point read until the marker is seen, none
+        after (cached)."""
         if client_id in self._kept or client_id in self._built:
             return True
-        if self.store.get(MATCH_INDEX, encode(client_id), BUILT) is None:
-            return False
-        self._kept.add(client_id)
-        return True
+        if copy is not None:
+            found = copy()
+        else:
+            found = self.store.get(MATCH_INDEX, encode(client_id), BUILT) is not None
+        if found:
+            self._kept.add(client_id)
+        return found
 
     def _with_debtors(
         self,
@@ -370,12 +389,11 @@ class MatchIndexRepository:
         debtors: Callable[[], Iterable[Debtor]] | None = None,
     ) -> bool:
         """Invoices written before the index existed are indexed once, the first time a
-        statement meets the client (one point read afterwards); an index of an earlier
-        :data:`VERSION` is written again once, in the current shape, when ``debtors`` (every
-        debtor of the client) is given. True when it built. An index of version 4 has only its
-        ``d|`` rows to lose (:meth:`drop_debtor_rows`): they are deleted and the index marked,
-        its other rows left as they are; one of an earlier version loses them too, then is
-        written again.
+        statement meets the client (one point read and one of the marker's copy afterwards,
+        once per process); an index of an earlier :data:`VERSION`, or one whose copy is
+        missing, is written again once, whole, when ``debtors`` (every debtor of the client)
+        is given: an import that found no copy wrote none of its rows (perf31). True when it
+        built.
 
         The rows are written from a read of every open invoice (and debtor), and plain upserts
         would put back the rows of an invoice another writer changed in between (a credit
@@ -384,43 +402,37 @@ class MatchIndexRepository:
         brought from the version written to the one stored: one more read of each, once per
         build. A writer still between its invoice and its index write ends the same.
 
-        A first build marks the client (:data:`BUILDING`) before it reads: from then on the
-        invoices' writers keep their rows (:meth:`kept`). Rows left by writers before perf27
-        (which indexed every client) and no longer kept are deleted: one range read of the
-        partition's keys, a few for a client that had them."""
+        The build copies the marker (:meth:`_copy`) and a first build marks the client
+        (:data:`BUILDING`) before it reads: from then on the invoices' writers keep their rows
+        (:meth:`kept`). Rows the partition holds that the read does not give are deleted: rows
+        left by writers before perf27 (which indexed every client) and no longer kept, the
+        ``d|`` rows of versions up to 4 (one range read of the partition's keys)."""
         if client_id in self._built:
             return False
         marker = self.store.get(MATCH_INDEX, encode(client_id), BUILT)
         version = _version(marker)
         if marker is not None:  # built or begun: kept, the writers ask no more
             self._kept.add(client_id)
-        if marker is not None and version == BUILDING:  # a first build that did not finish
-            marker = None
-        if version >= VERSION:
+        if version >= VERSION and self._copied(client_id):
             self._built.add(client_id)
-        if marker is not None and (debtors is None or version >= VERSION):
             return False
-        if marker is not None:  # built before version 5: its d| rows go, whatever follows
-            dropped = self.drop_debtor_rows(client_id)
-            if version >= SHAPED:  # the other rows are today's: marked, not written again
-                rows_before = int(marker.data.get("Rows") or 0)
-                self._mark(client_id, max(rows_before - dropped, 0), VERSION)
-                self._built.add(client_id)
-                return True
-        fresh, present = marker is None, set[str]()
-        if fresh:  # marked before the read: the writers index what lands after it (kept)
-            self._kept.add(client_id)
-            if not self._begin(client_id):  # another worker built it meanwhile
-                self._built.add(client_id)
-                return False
-            present = self._row_keys(client_id)
+        if marker is not None and version != BUILDING and debtors is None:
+            return False  # an earlier version is built again only with every debtor
+        self._copy(client_id)  # before the read: an import that reads it keeps its own rows
+        # a first build (or one that did not finish) marks the client; another worker's may
+        # have finished meanwhile
+        first = marker is None or version == BUILDING
+        if first and not self._begin(client_id):
+            self._built.add(client_id)
+            return False
+        present = self._row_keys(client_id)
         known = {d.number: d for d in debtors()} if debtors is not None else None
         read = list(open_invoices())
         rows = self.rebuild(client_id, read, known, mark=False)
-        if fresh:  # rows a writer left before perf27 and stopped keeping: stale, they go
-            wanted = {rk for inv in read for rk in index_rows(inv)}
-            pk = encode(client_id)
-            self._write([Op(OpKind.DELETE, Row(pk, rk)) for rk in sorted(present - wanted)])
+        # rows a writer left before perf27 and stopped keeping, d| rows: stale, they go
+        wanted = {rk for inv in read for rk in index_rows(inv)}
+        pk = encode(client_id)
+        self._write([Op(OpKind.DELETE, Row(pk, rk)) for rk in sorted(present - wanted)])
         known_now = {d.number: d for d in debtors()} if debtors is not None else None
         self._settle_build(client_id, read, known or {}, list(open_invoices()), known_now or {})
         # the marker last: a crash or outage before it (in the repair too) builds again on the
@@ -431,19 +443,30 @@ class MatchIndexRepository:
         return True
 
     def readable(self, client_id: str) -> tuple[bool, bool]:
-        """Whether the client's index answers lookups (a build finished, of any version), and
-        whether it is current (:data:`VERSION`: nothing left to build). One point read until
-        it is current, none after (cached as :meth:`ensure_built` does). Builds nothing: a
-        reader that must not wait asks for the build on the queue instead (ops28)."""
+        """Whether the client's index answers lookups, and whether it is current (nothing
+        left to build): both only for a finished build of :data:`VERSION` beside its copy
+        (perf31: an index of an earlier version, or without its copy, may lack the rows of an
+        import that found no copy). One point read of each until it is current, none after
+        (cached as :meth:`ensure_built` does). Builds nothing: a reader that must not wait
+        asks for the build on the queue instead (ops28)."""
         if client_id in self._built:
             return True, True
         marker = self.store.get(MATCH_INDEX, encode(client_id), BUILT)
-        version = _version(marker)
         if marker is not None:
             self._kept.add(client_id)
-        if version >= VERSION:
-            self._built.add(client_id)
-        return marker is not None and version != BUILDING, version >= VERSION
+        if _version(marker) < VERSION or not self._copied(client_id):
+            return False, False
+        self._built.add(client_id)
+        return True, True
+
+    def _copy(self, client_id: str) -> None:
+        """The marker's copy in the console's partition (perf31), where the import reads it
+        with the console's markers: upserted, never deleted while the app runs."""
+        self.store.upsert(CONSOLE_SEARCH, copy_row(client_id))
+        self._kept.add(client_id)
+
+    def _copied(self, client_id: str) -> bool:
+        return self.store.get(CONSOLE_SEARCH, encode(client_id), MATCHED) is not None
 
     def _begin(self, client_id: str) -> bool:
         """Mark a first build begun (:data:`BUILDING`), never over another's marker: False
@@ -504,6 +527,12 @@ class MatchIndexRepository:
             )
             ops += _moving(before, after)
         self._write(ops)
+
+
+def copy_row(client_id: str) -> Row:
+    """The marker's copy (perf31), in ``ConsoleSearch``: what a seeder that writes an index
+    and its marker itself writes too, or the readers build it again."""
+    return Row(encode(client_id), MATCHED, {"Version": VERSION})
 
 
 def _version(marker: Row | None) -> int:

@@ -8,6 +8,7 @@
 | ``ia|<amount, 15 digits>|<invoice>`` | an invoice by its amount (exact)                |
 | ``~built3``                          | the client's existing data has been indexed     |
 | ``~built3-begun``                    | a first build has begun: the import keeps keys  |
+| ``~matched``                         | the matching index is kept (a copy, perf31)     |
 
 A debtor's keys carry the columns the debtors list shows (name, kind, segment, e-mail
 addresses, mobile: what only the import changes), so a page of found debtors is one range read
@@ -37,6 +38,13 @@ one entry), so a debtor whose number starts invoice numbers sorted after all of 
 not on the first page. A ``~built2`` client is built again on its first search: that build
 deletes the ``in|`` keys of debtors (no invoice of the number wants them), as it deletes any key
 its read does not give; ``~built2`` and ``~built2-begun`` rows are left (no range reads them).
+
+perf31: ``~matched`` is a copy of the statement matching index's marker
+(:mod:`shared.adapters.tables.match_index_repo`), written by the index's build before it reads,
+next to the two markers here so that an import learns with one range read whether either
+index is kept (:meth:`SearchIndexRepository.markers`). Its absence is trusted by the import
+only: the index's readers check the copy beside the marker and build the index again when it
+is missing (a restore may bring back this table from before the build).
 """
 
 from __future__ import annotations
@@ -63,6 +71,7 @@ TABLES = (CONSOLE_SEARCH,)
 # invoices' ``in|``: attack29 F2); version 2 already carried the list's columns on a debtor's keys
 BUILT = "~built3"
 BEGUN = "~built3-begun"  # a first build has begun: the writers keep their keys (sorts after BUILT)
+MATCHED = "~matched"  # the matching index's marker copied (perf31): sorts after BEGUN
 KEYS_END = "~"  # every key sorts below the markers
 DEBTOR, INVOICE = "d", "i"
 
@@ -78,6 +87,15 @@ class Entry:
     after: frozenset[str]
     shown_before: Mapping[str, Any] = field(default_factory=dict)
     shown: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Markers:
+    """What one range read of a client's markers says: whether its console keys are kept
+    (built, or a first build begun) and whether the matching index's copy is there."""
+
+    searched: bool
+    matched: bool
 
 
 @dataclass(frozen=True)
@@ -204,19 +222,24 @@ class SearchIndexRepository:
 
     def kept(self, client_id: str) -> bool:
         """Whether the writers keep the client's keys: its index is built, or a first build
-        has begun. One range read of the two markers (``~built3`` and ``~built3-begun`` next
-        to it; the first version's ``~built`` sorts before) until one is seen, none after. Read after the caller's data write, and the build marks before
-        it reads: what was written before the mark is in the build's read, what is written
-        after it finds the mark and writes its own keys."""
-        if client_id in self._kept:
-            return True
+        has begun. One range read of the markers (:meth:`markers`) until one is seen, none
+        after. Read after the caller's data write, and the build marks before it reads: what
+        was written before the mark is in the build's read, what is written after it finds
+        the mark and writes its own keys."""
+        return client_id in self._kept or self.markers(client_id).searched
+
+    def markers(self, client_id: str) -> Markers:
+        """One range read of the partition's markers: ``~built3``, ``~built3-begun`` and
+        ``~matched`` sort next to one another (the first version's ``~built`` and the second's
+        ``~built2`` before them, every key below ``~``)."""
         page = self.store.query(
-            CONSOLE_SEARCH, pk=encode(client_id), rk_range=(BUILT, BUILT + "."), page_size=2
+            CONSOLE_SEARCH, pk=encode(client_id), rk_range=(BUILT, MATCHED + "."), page_size=3
         )
-        if not page.rows:
-            return False
-        self._kept.add(client_id)
-        return True
+        found = {row.rk for row in page.rows}
+        searched = BUILT in found or BEGUN in found
+        if searched:
+            self._kept.add(client_id)
+        return Markers(searched, MATCHED in found)
 
     def begin(self, client_id: str) -> None:
         """Mark a first build begun (idempotent: a build that died is built over)."""
@@ -248,6 +271,28 @@ class SearchIndexRepository:
     def mark_built(self, client_id: str) -> None:
         self.store.upsert(CONSOLE_SEARCH, Row(encode(client_id), BUILT, {"Built": True}))
         self._kept.add(client_id)
+
+
+class IndexMarks:
+    """One request's view of a client's lazy indexes (the console's keys, the matching index):
+    both markers read together, once, when a writer first asks (:meth:`SearchIndexRepository.
+    markers`); nothing read when none asks, or when the process already saw both kept."""
+
+    def __init__(self, index: SearchIndexRepository, client_id: str) -> None:
+        self.index = index
+        self.client_id = client_id
+        self._read: Markers | None = None
+
+    def _markers(self) -> Markers:
+        if self._read is None:
+            self._read = self.index.markers(self.client_id)
+        return self._read
+
+    def searched(self) -> bool:
+        return self.client_id in self.index._kept or self._markers().searched
+
+    def matched(self) -> bool:
+        return self._markers().matched
 
 
 def moves(entry: Entry) -> bool:

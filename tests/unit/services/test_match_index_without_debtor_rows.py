@@ -255,8 +255,9 @@ def _outcome(world: Any) -> tuple[Any, ...]:
 
 def test_an_index_with_old_debtor_rows_books_the_same_and_loses_them(world: Any) -> None:
     """An index of version 4 (its ``d|`` rows, one of them stale) books the statement as a
-    fresh one does; the first statement deletes the rows and marks the index version 5 (its
-    count of rows less the ``d|`` rows: the others are not built again)."""
+    fresh one does; the first statement deletes the rows and marks the index current (its
+    count of rows less the ``d|`` rows; since version 6, perf31, an index of an earlier
+    version is built again whole: imports that found no marker's copy wrote no rows)."""
     from tests.unit.api.conftest import make_world
 
     fresh = make_world()
@@ -277,7 +278,7 @@ def test_an_index_with_old_debtor_rows_books_the_same_and_loses_them(world: Any)
     assert got[0] >= 2  # it books
     assert _debtor_rows(world, client_id) == []
     marker = store.get(MATCH_INDEX, encode(client_id), BUILT)
-    assert marker is not None and marker.data["Version"] == VERSION == 5
+    assert marker is not None and marker.data["Version"] == VERSION
     assert int(marker.data["Rows"]) == len(others)
     # the drop again (a second worker, a redelivery): nothing left, nothing fails
     assert world.services.repos.invoices.match_index.drop_debtor_rows(client_id) == 0
