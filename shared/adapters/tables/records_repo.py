@@ -116,6 +116,7 @@ class PaymentRepository:
                 "BankCharges": p.bank_charges,
                 "BookedOn": put_date(p.booked_on),
                 "Reference": p.reference,
+                "ToldAs": p.told_as,
             },
         )
 
@@ -144,6 +145,7 @@ class PaymentRepository:
             bank_charges=int(d.get("BankCharges") or 0),
             booked_on=get_date(d.get("BookedOn")),
             reference=d.get("Reference"),
+            told_as=d.get("ToldAs"),
         )
 
     def add(self, payment: Payment) -> None:
