@@ -257,7 +257,7 @@ class PaymentService:
             self.repos.banking.learn_ibans(
                 client.client_id, {payer_iban: {payment.debtor_number}}, said=client_written
             )
-        self._log(client, payment)
+        self._log(client, payment, first=True)
         # the return reference last: its row tells a redelivery that this delivery finished
         # (see ``_finish``)
         if return_reference:
@@ -559,13 +559,17 @@ class PaymentService:
         if reference is not None:
             self._remember(client, payment, reference, payer_iban, client_written, received)
 
-    def _log(self, client: Client, payment: Payment) -> None:
+    def _log(self, client: Client, payment: Payment, *, first: bool = False) -> None:
+        """The "Payment of … received" line, under ``told_as`` once; ``first``: by the
+        delivery whose insert of the payment row won (no line can be there yet: no reads)."""
         now = self.clock.now()
         entry = payment_received(payment, payment.told_as or time_ordered_id(now), now)
         if entry is None:
             return
         if payment.told_as is None:  # a row stored before ``told_as`` was kept
             self.repos.contacts.add(entry)
+        elif first:
+            self.repos.contacts.add_claimed(entry)
         else:
             self.repos.contacts.add_once(entry)
 

@@ -44,6 +44,7 @@ def test_payment_received_logged_once(cut: str, source: PaymentSource) -> None:
             if cut == "before-line":
                 m.setattr(contacts, "add", crash)
                 m.setattr(contacts, "add_once", crash)
+                m.setattr(contacts, "add_claimed", crash)
             elif reference is not None:
                 m.setattr(banking, "remember_payment", crash)
             else:  # no later write: cut in the listeners told after the line
