@@ -35,6 +35,7 @@ def run_dunning_client(msg: func.QueueMessage, context: func.Context) -> None:
             date.fromisoformat(str(job["date"])),
             int(job.get("shard", 0)),
             int(job.get("shards", 1)),
+            after=str(job["after"]) if job.get("after") else None,  # a follow-up job's
         )
     metrics.dunning_run(run)
 

@@ -88,6 +88,10 @@ class Payment:
     # identity hash there. None on other sources (their ``external_id`` is their own: a Mollie
     # id) and on a row stored before it was kept
     reference: str | None = None
+    # the id of its contact-log line ("Payment of … received"), chosen with the row, so a
+    # booking delivered again after a cut writes that line once (failure31 F2). None: a
+    # window's booking (its lines are keyed by the window) or a row stored before it was kept
+    told_as: str | None = None
 
 
 class ContactKind(StrEnum):

@@ -136,6 +136,10 @@ from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.dunning")
 RUN_QUEUE = "dunning-run"
+DUE_PER_JOB = 5000  # due schedule rows a job of a client's run reads
+# ``~more|<date>|<shard>|<digest of its after>``: that job of the day queued its follow-up
+# (one chain, however often a job is delivered or retried)
+MORE = "more|"
 RECHECK_WITHOUT_WORKFLOW = timedelta(days=7)
 # what a planned step did, as the run record counts it
 MESSAGE, TASK, HANDOVER, WRITTEN_BEFORE = "message", "task", "handover", "written_before"
@@ -230,6 +234,9 @@ class DunningService:
         # they went on collecting for the client); the installment timer ends what a stop in
         # between left; none: nothing to end
         self.plans_handed_over: Callable[[Client, str], object] | None = None
+        # the due schedule rows one job of a client's run reads; more due (a backlog after an
+        # outage) are read by a follow-up job on the run's queue (failure31 F3)
+        self.due_per_job = DUE_PER_JOB
 
     # -- scheduling --------------------------------------------------------------------------
     def schedule_invoices(
@@ -281,8 +288,17 @@ class DunningService:
 
     # -- one client --------------------------------------------------------------------------
     def run_client(
-        self, client_id: str, business_date: date, shard: int = 0, shards: int = 1
+        self,
+        client_id: str,
+        business_date: date,
+        shard: int = 0,
+        shards: int = 1,
+        *,
+        after: str | None = None,
     ) -> RunRecord | None:
+        """One client's (or shard's) run of the day: at most ``due_per_job`` due schedule
+        rows, from the first or from after the row key ``after`` (a follow-up job's); when
+        more are due, a follow-up job goes on after the last one read."""
         found = self.repos.clients.get(client_id)
         if found is None or not found[0].active:
             return None
@@ -294,19 +310,20 @@ class DunningService:
         # today: a message is never dated (nor a 14-day term counted) before it is sent
         business_date = max(business_date, amsterdam_date(started))
         run_id = time_ordered_id(started)
-        if shard == 0:
+        first = after is None  # a follow-up job leaves the once-a-day work to the first
+        if shard == 0 and first:
             self._record_left_over(client)
             self._close_ended_items(client, started)
         # no account to name: nothing that asks payment goes, the schedule is kept for the
         # first run after one is added; its prescription looks go on (held24; see
         # shared/services/dunning_account_hold.py)
         held = hold_without_account(self.repos, client, business_date, started, account)
-        if not held and shard == 0:
+        if not held and shard == 0 and first:
             release_hold(self.repos, client, started)
         templates = self.repos.dunning.templates(client_id)
         workflows = {k: w for k, w in self.repos.dunning.workflows(client_id).items() if w.active}
         rules = self.repos.dunning.rules(client_id)
-        due = self.repos.dunning.due(client_id, business_date)
+        due, more = self.repos.dunning.due_part(client_id, business_date, after, self.due_per_job)
         entries = [] if held else due
         by_debtor: dict[str, list[str]] = defaultdict(list)
         # an import's rows (many invoices in one): shard 0 takes them, and first gives the
@@ -380,7 +397,7 @@ class DunningService:
                 log.exception("dunning run for client %s: an import's row stays", client_id)
                 errors.append(f"schedule: {exc}")
                 transient += 1
-        if shard == 0:
+        if shard == 0 and first:
             try:  # a credit or withdrawal whose case a crash left behind (failure9 #3)
                 self.cases.follow_closed(client, business_date)
             except Exception as exc:
@@ -408,12 +425,37 @@ class DunningService:
                 # these debtors marked yet to wake; they would wait for the week's re-check,
                 # the item open beside them (failure19 N2): woken here, after their marks
                 self.wake_waiting(client_id)
+        self._follow_up(client_id, business_date, shard, shards, after, more)
         if transient:
             # never complete a job that left debtors behind (a storage outage, a crash): the
             # host delivers it again and the retry works only what is still due; what was
             # already sent is recognised by its outbox key (no date in it), so nothing doubles
             raise DunningRunIncomplete(client_id, business_date, transient)
         return record
+
+    def _follow_up(self, client_id: str, business_date: date, shard: int, shards: int,
+                   after: str | None, more: str | None) -> None:  # fmt: skip
+        """More rows due than one job reads (a backlog after an outage): a job that goes on
+        after the last row this one read, the same day, not tomorrow (failure31 F3). Queued
+        before the job completes (its own debtors left unfinished come back with its retry)
+        and marked after: a retry or a second delivery of this job queues none again (a cut
+        between the two: one more, whose work finds its steps taken). The chain's last job
+        takes the day's marks away."""
+        where = f"{MORE}{business_date:%Y%m%d}|{shard}|"
+        if more is None:
+            if after is not None:
+                self.repos.dunning.unmark_all(client_id, where)
+            return
+        # keyed by this job (what it went on after), not by where it stopped: a second
+        # delivery reads on past the rows the first one moved, and would start a chain of its own
+        mark = where + hashlib.sha256((after or "").encode()).hexdigest()[:16]
+        if self.repos.dunning.marked(client_id, mark):
+            return
+        job = {"client_id": client_id, "date": business_date.isoformat(), "shard": shard,
+               "shards": shards, "after": more}  # fmt: skip
+        self.queues.send(RUN_QUEUE, json.dumps(job))
+        self.repos.dunning.mark_once(client_id, mark)
+        log.info("dunning run for client %s: more due, a follow-up job queued", client_id)
 
     def _close_ended_items(self, client: Client, now: datetime) -> None:
         """A dispute paid in full (any booking path) or ended by a call cut off before its item

@@ -108,6 +108,9 @@ RECHECK_MINUTES = (5, 15, 45)
 # extra on a reminder closed unsent because its invoices were paid, credited or put in a plan
 # while it waited: the numbers still due (JSON list), which the dunning service plans afresh
 CANCELLED = "cancelled"
+# ``not_sent`` of a plan's installment reminder closed unsent: its installment paid or its plan
+# ended while it waited (shared/services/plans/reminder_check.py); the reason is its error
+NOT_DUE = "not_due"
 CONTENT_REF = "content_ref"  # extra on a record: the name of its own copy of the content
 
 
@@ -328,6 +331,10 @@ class MessagingService:
             stale = self._recheck(message, etag)
             if stale is not None:
                 return stale
+        elif message.key.startswith("plan|"):
+            stale = self._plan_recheck(message, etag)
+            if stale is not None:
+                return stale
         if message.channel is Channel.WHATSAPP and message.sandbox_of is None:
             if not self._whatsapp_consent(message):
                 return self._failed(
@@ -364,6 +371,8 @@ class MessagingService:
             return None
         if CANCELLED in message.extra:
             return self._cancelled(message, etag)  # closed unsent: its log, its re-plan
+        if message.extra.get(NOT_SENT) == NOT_DUE:
+            return self._not_due_followups(message, etag)  # its log, its plan's timeline
         if message.status is OutboxStatus.FAILED and NOT_SENT in message.extra:
             return self._failed_followups(message, etag)  # refused: its log, its item
         if message.status is OutboxStatus.UNCERTAIN:
@@ -449,6 +458,42 @@ class MessagingService:
             return self._final_meanwhile(message.client_id, message.key)
         log.info("message %s closed unsent: %s", message.key, reason)
         return self._cancelled(closed, etag)
+
+    def _plan_recheck(self, message: OutboundMessage, etag: str) -> str | None:
+        """A plan's installment reminder goes out only while its installment is still due and
+        its plan still running (failure31 F1): else it is closed unsent, the reason its error
+        (its follow-ups pending, as for a refused message). ``None``: send it."""
+        from shared.services.plans.reminder_check import not_due
+
+        now = self.clock.now()
+        why = not_due(self.repos.store, message.client_id, message.key, amsterdam_date(now))
+        if why is None:
+            return None
+        extra = {**message.extra, NOT_SENT: NOT_DUE, FOLLOWUPS: "pending"}
+        closed = replace(
+            message, status=OutboxStatus.FAILED, error=why, updated_at=now, extra=extra
+        )
+        try:
+            etag = self.outbox.save(closed, etag)
+        except PreconditionFailed:
+            return self._final_meanwhile(message.client_id, message.key)
+        log.info("message %s closed unsent: %s", message.key, why)
+        return self._not_due_followups(closed, etag)
+
+    def _not_due_followups(self, message: OutboundMessage, etag: str) -> str:
+        """The contact-log line and the plan timeline's entry of a plan reminder closed
+        unsent, each keyed by the message and the time it was closed (a redo writes neither
+        twice), then the mark that they are done. No item: nobody has anything to do."""
+        from shared.services.plans.reminder_check import tell_not_sent
+
+        why = message.error or ""
+        at = message.updated_at or self.clock.now()
+        entry_id = f"{int(at.timestamp() * 1000):012x}p{_digest(message.key)}"
+        if message.debtor_number:
+            self._log(message, f"{message.channel.value} not sent: {why}", entry_id=entry_id, at=at)
+        tell_not_sent(self.repos.store, message.client_id, message.key, why, entry_id, at)
+        self._followups_done(message, etag)
+        return "not due"
 
     def _cancelled(self, message: OutboundMessage, etag: str) -> str:
         """The follow-ups of a reminder closed unsent, each keyed by it (a redelivered job

@@ -238,6 +238,7 @@ class PaymentService:
             bank_charges=bank_charges,
             booked_on=amsterdam_date(self.clock.now()),
             reference=reference,
+            told_as=time_ordered_id(self.clock.now()),
         )
         try:
             self.repos.payments.add(payment)
@@ -256,7 +257,7 @@ class PaymentService:
             self.repos.banking.learn_ibans(
                 client.client_id, {payer_iban: {payment.debtor_number}}, said=client_written
             )
-        self._log(client, payment)
+        self._log(client, payment, first=True)
         # the return reference last: its row tells a redelivery that this delivery finished
         # (see ``_finish``)
         if return_reference:
@@ -538,10 +539,11 @@ class PaymentService:
         out (failure11b B4): without the return reference the bank's later return of the
         money was an unmatched item and the invoice stayed paid. The reference's row is the
         first delivery's last write, so its absence says the payer's account and the log
-        line may be missing too (a crash between the log line and the reference logs twice:
-        a duplicate line is better than a payment never logged). Without a reference
-        (Mollie, the portal, staff) the account is learned again (idempotent); the log line
-        cannot be told and is not written twice."""
+        line may be missing too. The log line goes under the id the row keeps
+        (``told_as``): written once, whether the cut came before it or after (failure31 F2).
+        A row stored before that id was kept: with a reference its line is written again (a
+        duplicate line is better than a payment never logged), without one it cannot be
+        told and is not."""
         if reference is not None and any(
             ref.payment_id == payment.payment_id
             for ref in self.repos.banking.payments_for(client.client_id, reference)
@@ -551,16 +553,25 @@ class PaymentService:
             self.repos.banking.learn_ibans(
                 client.client_id, {payer_iban: {payment.debtor_number}}, said=client_written
             )
-        if reference is None:
+        if reference is None and payment.told_as is None:
             return
         self._log(client, payment)
-        self._remember(client, payment, reference, payer_iban, client_written, received)
+        if reference is not None:
+            self._remember(client, payment, reference, payer_iban, client_written, received)
 
-    def _log(self, client: Client, payment: Payment) -> None:
+    def _log(self, client: Client, payment: Payment, *, first: bool = False) -> None:
+        """The "Payment of … received" line, under ``told_as`` once; ``first``: by the
+        delivery whose insert of the payment row won (no line can be there yet: no reads)."""
         now = self.clock.now()
-        entry = payment_received(payment, time_ordered_id(now), now)
-        if entry is not None:
+        entry = payment_received(payment, payment.told_as or time_ordered_id(now), now)
+        if entry is None:
+            return
+        if payment.told_as is None:  # a row stored before ``told_as`` was kept
             self.repos.contacts.add(entry)
+        elif first:
+            self.repos.contacts.add_claimed(entry)
+        else:
+            self.repos.contacts.add_once(entry)
 
     def _action(
         self,

@@ -96,8 +96,9 @@ class QueueHost:
         with self.services.poison.watch(job.queue, job.body.encode()):
             data = json.loads(job.body)
             self.services.dunning.run_client(
-                str(data["client_id"]), date.fromisoformat(str(data["date"]))
-            )
+                str(data["client_id"]), date.fromisoformat(str(data["date"])),
+                after=str(data["after"]) if data.get("after") else None,  # a follow-up job's
+            )  # fmt: skip
 
     def _deliver(self, job: Job) -> None:
         with self.services.poison.watch(job.queue, job.body.encode()):

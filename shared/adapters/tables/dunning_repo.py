@@ -197,14 +197,27 @@ class DunningRepository:
 
     def due(self, client_id: str, today: date, limit: int = 5000) -> list[ScheduleEntry]:
         """Every entry on or before ``today``: the work of this run, and nothing else."""
+        return self.due_part(client_id, today, None, limit)[0]
+
+    def due_part(
+        self, client_id: str, today: date, after: str | None = None, limit: int = 5000
+    ) -> tuple[list[ScheduleEntry], str | None]:
+        """At most ``limit`` rows due on or before ``today`` whose key sorts after ``after``
+        (None: from the first), in key order, and the key of the last one read when more may
+        be due (None: none left): what the run's follow-up job goes on after."""
         out: list[ScheduleEntry] = []
         token = None
         upper = f"{today:%Y%m%d}|\U0010ffff"
-        while len(out) < limit:
+        read = 0
+        while read < limit:
             page = self.store.query(
-                SCHEDULE, pk=encode(client_id), rk_range=(None, upper), continuation=token
-            )
+                SCHEDULE, pk=encode(client_id), rk_range=(after, upper), continuation=token,
+                page_size=min(1000, limit - read),
+            )  # fmt: skip
             for row in page.rows:
+                if after is not None and row.rk <= after:
+                    continue  # the row the previous part ended on
+                read += 1
                 day, debtor, invoice = row.rk.split("|")
                 if debtor == IMPORTED:
                     on = date(int(day[:4]), int(day[4:6]), int(day[6:]))
@@ -221,8 +234,8 @@ class DunningRepository:
                 )
             token = page.continuation
             if not token:
-                break
-        return out
+                return out, None
+        return out, (out[-1].row_key if out else after)
 
     def schedule_imported(
         self, client_id: str, on: date, invoices: Sequence[tuple[str, str]]
@@ -282,6 +295,19 @@ class DunningRepository:
             return True
         except Conflict:
             return False
+
+    def unmark_all(self, client_id: str, prefix: str) -> None:
+        """Every mark of :meth:`mark_once` whose ``what`` starts with ``prefix``, taken away."""
+        pk = encode(client_id)
+        token = None
+        while True:
+            page = self.store.query(SCHEDULE, pk=pk, rk_range=(f"~{prefix}", f"~{prefix}\U0010ffff"),
+                                    continuation=token)  # fmt: skip
+            for row in page.rows:
+                self.store.delete(SCHEDULE, pk, row.rk)
+            token = page.continuation
+            if not token:
+                return
 
     def marked(self, client_id: str, what: str) -> bool:
         """Whether :meth:`mark_once` marked ``what`` for this client."""

@@ -116,6 +116,7 @@ class PaymentRepository:
                 "BankCharges": p.bank_charges,
                 "BookedOn": put_date(p.booked_on),
                 "Reference": p.reference,
+                "ToldAs": p.told_as,
             },
         )
 
@@ -144,6 +145,7 @@ class PaymentRepository:
             bank_charges=int(d.get("BankCharges") or 0),
             booked_on=get_date(d.get("BookedOn")),
             reference=d.get("Reference"),
+            told_as=d.get("ToldAs"),
         )
 
     def add(self, payment: Payment) -> None:
@@ -241,15 +243,19 @@ class ContactLogRepository:
         transaction writes nothing. An entry written before claims were kept is found by its
         id as before."""
         pk = encode(entry.client_id)
-        claim = Row(
-            pk,
-            schema.contact_once_rk(entry.debtor_number, entry.entry_id),
-            {"Entry": schema.contact_rk(entry.debtor_number, entry.at, entry.entry_id)},
-        )
+        claim = self._claim(entry)
         if self.store.get(schema.CONTACT_LOG, pk, claim.rk) is not None:
             return False
         if self.entry(entry.client_id, entry.debtor_number, entry.entry_id) is not None:
             return False  # written before its claim was kept (before oncefix17)
+        return self.add_claimed(entry)
+
+    def add_claimed(self, entry: ContactEntry) -> bool:
+        """:meth:`add_once` without its reads, for a writer that cannot meet an earlier one
+        (the delivery whose own insert of the payment row just won): the entry and its claim
+        in one transaction, one request as :meth:`add`; a later :meth:`add_once` of the same
+        id finds the claim (False: written before)."""
+        claim = self._claim(entry)
         try:
             self.store.transact(
                 schema.CONTACT_LOG,
@@ -260,6 +266,15 @@ class ContactLogRepository:
                 return False  # the writer beside this one claimed it first
             raise
         return True
+
+    @staticmethod
+    def _claim(entry: ContactEntry) -> Row:
+        """The row that claims ``entry``'s id for its debtor (:meth:`add_once`)."""
+        return Row(
+            encode(entry.client_id),
+            schema.contact_once_rk(entry.debtor_number, entry.entry_id),
+            {"Entry": schema.contact_rk(entry.debtor_number, entry.at, entry.entry_id)},
+        )
 
     @staticmethod
     def to_row(entry: ContactEntry) -> Row:

@@ -24,6 +24,10 @@ def _ch(code: str) -> str:
     return word("channel", code, "nl")
 
 
+# a plan's status where its reminder is closed unsent (reminder_check.not_due)
+_PLAN_ENDED_NL = {"cancelled": "geannuleerd", "completed": "voltooid", "paused": "gepauzeerd",
+                  "draft": "een concept", "gone": "verwijderd"}  # fmt: skip
+
 # the parts of a claim a waiver lets go (booking.waive: costs, with their VAT, or interest)
 _WAIVED = {"costs": "incassokosten", "interest": "rente"}
 
@@ -156,6 +160,14 @@ _SUMMARIES = shapes(
          lambda m: f"Betalingsregeling {m[1]} geannuleerd" + (f" ({m[2]})" if m[2] else "")),
         (r"^Direct debit of installment (\S+) failed \((.*)\)$",
          lambda m: f"Incasso van termijn {m[1]} mislukt ({m[2]})"),
+        # a plan's reminder closed unsent (services.plans.reminder_check)
+        (rf"^{_CHANNELS} not sent: installment (\d+) is paid$",
+         lambda m: f"{channel_at_start(m[1])} niet verstuurd: termijn {m[2]} is betaald"),
+        (rf"^{_CHANNELS} not sent: installment (\d+) is no longer due on (\S+)$",
+         lambda m: f"{channel_at_start(m[1])} niet verstuurd: termijn {m[2]} valt niet meer op {m[3]}"),
+        (rf"^{_CHANNELS} not sent: the plan is (\w+)$",
+         lambda m: f"{channel_at_start(m[1])} niet verstuurd: de regeling is "
+                   f"{_PLAN_ENDED_NL.get(m[2], m[2])}"),
         # messages (services.messaging, conversations.by_hand, inbound.filing, portal)
         (rf"^{_CHANNELS} by hand queued: (.*); waits for the contact hours until (\S+)$",
          lambda m: f"{channel_at_start(m[1])} met de hand klaargezet: {m[2]}; wacht op de contacturen tot {m[3]}"),

@@ -48,6 +48,7 @@ from shared.domain.plans.progress import after_early_payment
 from shared.domain.plans.rules import PlanRules, ReminderChannel
 from shared.domain.plans.schedule import Period, PlanMethod, ScheduleError
 from shared.domain.plans.sepa_calendar import next_sepa_business_day
+from shared.domain.plans.timeline import shown_once
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind, PaymentSource
 from shared.domain.references import betalingskenmerk
 from shared.ports.files import FileStore
@@ -504,8 +505,10 @@ class PlanService:
         return self._get(client, plan_id)[0]
 
     def timeline(self, client: Client, plan_id: str) -> list[dict[str, object]]:
+        """The plan's entries, oldest first; a payment taken in again by a look after a cut
+        shown once (:func:`shown_once`)."""
         self._get(client, plan_id)
-        return self.plans.timeline(client.client_id, plan_id)
+        return [dict(e) for e in shown_once(self.plans.timeline(client.client_id, plan_id))]
 
     def of_client(self, client: Client, status: PlanStatus | None = None) -> list[PaymentPlan]:
         return self.plans.of_client(client.client_id, status)
