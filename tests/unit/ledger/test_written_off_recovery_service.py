@@ -4,6 +4,7 @@ unallocated or the payment undone because the withdrawn invoice refused its prin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -72,3 +73,30 @@ def test_undesignated_money_pays_the_open_claim_first_then_the_written_off_one(
         per[x.invoice_number] = per.get(x.invoice_number, 0) + x.amount
     assert per == {"F2": f2_open, "F1": 2_500} and payment.unallocated == 0
     assert services.ledger.claim(client, "F1").recovered.costs == 2_500
+
+
+def test_the_backfill_marks_a_write_off_made_before_the_mark_was_kept(world: Any) -> None:
+    from shared.services.operations.written_off_backfill import mark_written_off
+
+    client = _setup(world)
+    a, services = world.agency_a, world.services
+    invoices = services.repos.invoices
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/write-off",
+                  {"reason": "debtor vanished"}).status == 200  # fmt: skip
+    # as the code before the mark left it: withdrawn, unmarked; F2 withdrawn by the client
+    for number in ("F1", "F2"):
+        stored = invoices.get(client.client_id, number)
+        assert stored is not None
+        invoices.save(replace(stored.invoice.withdraw(), written_off_on=None), stored)
+    done = mark_written_off(services.repos, client.client_id)
+    assert (done.read, done.marked) == (2, ["F1"])
+    marked = invoices.get(client.client_id, "F1")
+    assert marked is not None and marked.invoice.written_off_on == date(2025, 3, 20)
+    again = mark_written_off(services.repos, client.client_id)
+    assert (again.read, again.marked) == (1, [])  # F2, never written off: left as it is
+    world.clock.at = datetime(2025, 4, 1, 10, 0, tzinfo=UTC)
+    payment = services.payments.book(client, payment_id="bank-3", amount=4_000,
+                                     received_on=PAID, source=PaymentSource.BANK,
+                                     invoice_numbers=["F1"])  # fmt: skip
+    assert payment.unallocated == 0
+    assert services.ledger.claim(client, "F1").recovered.costs == 4_000
