@@ -53,6 +53,11 @@ def test_a_payment_after_the_write_off_pays_the_written_off_claim(world: Any) ->
     stored = services.repos.invoices.get(client.client_id, "F1")
     assert stored is not None
     assert stored.invoice.status is InvoiceStatus.WITHDRAWN and stored.invoice.paid == principal
+    body = a.call("GET", "/v1/clients/C1/invoices/F1/claim").body
+    assert body["written_off_claim"] is True and body["recovered"]["costs"] == "40.00"
+    assert body["paid"]["costs"] == "40.00" and body["written_off"]["costs"] == "0.00"
+    other = a.call("GET", "/v1/clients/C1/invoices/F2/claim").body
+    assert other["written_off_claim"] is False and "recovered" not in other
 
 
 def test_undesignated_money_pays_the_open_claim_first_then_the_written_off_one(
