@@ -300,6 +300,14 @@ class Invoice:
             )
         return replace(self, status=InvoiceStatus.WITHDRAWN)
 
+    @property
+    def takes_payments(self) -> bool:
+        """Money may be booked on it: not credited, nor withdrawn, unless it was written off
+        (the debt stands; a payment for it recovers what was written off, ledger31)."""
+        if self.status is InvoiceStatus.WITHDRAWN:
+            return self.written_off_on is not None
+        return self.status is not InvoiceStatus.CREDITED
+
     def write_off(self, on: date) -> Invoice:
         """Written off as uncollectable on ``on``: withdrawn from collection and marked, so
         money the debtor pays for it later is taken (:meth:`apply_payment`)."""

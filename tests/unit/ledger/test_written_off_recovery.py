@@ -107,3 +107,15 @@ def test_a_claim_closed_otherwise_still_takes_nothing() -> None:
     f1 = ClaimRecord(ClaimTerms(**{**vars(terms("F1", 12_100)), "closed": True}))
     result = booking.allocate([f1], "p1", 5_000, PAID, designated=["F1"])
     assert result.lines == () and result.unallocated == 5_000
+
+
+def test_a_written_off_invoice_takes_payments_a_withdrawn_or_credited_one_does_not() -> None:
+    from shared.domain.invoices import Invoice, InvoiceStatus
+
+    invoice = Invoice("c", "F1", "D1", date(2025, 1, 1), DUE, 12_100)
+    off = invoice.write_off(OFF)
+    assert off.status is InvoiceStatus.WITHDRAWN and off.written_off_on == OFF
+    assert off.takes_payments and not invoice.withdraw().takes_payments
+    assert not invoice.credit().takes_payments
+    paid = off.apply_payment("p1", 5_000)  # a recovery: paid, still out of collection
+    assert paid.paid == 5_000 and paid.status is InvoiceStatus.WITHDRAWN

@@ -105,3 +105,19 @@ def test_the_backfill_marks_a_write_off_made_before_the_mark_was_kept(world: Any
                                      invoice_numbers=["F1"])  # fmt: skip
     assert payment.unallocated == 0
     assert services.ledger.claim(client, "F1").recovered.costs == 4_000
+
+
+def test_staff_may_designate_a_payment_to_a_written_off_claim(world: Any) -> None:
+    """A person moving a payment onto a written-off invoice (its payer named it) was refused
+    like a credited one (designation_invoice_closed): the money now recovers it."""
+    from tests.unit.payments.test_payment_redesignation import BODY, PATH, _booked_on_f1
+
+    client = _booked_on_f1(world)  # 506.00 booked on F1 by mistake; the payer named F2
+    a, services = world.agency_a, world.services
+    assert a.call("POST", "/v1/clients/C1/invoices/F2/write-off",
+                  {"reason": "debtor vanished"}).status == 200  # fmt: skip
+    reply = a.call("PUT", PATH, BODY)
+    assert reply.status == 200, reply.body
+    f2 = services.ledger.claim(client, "F2")
+    assert f2.is_written_off and f2.open.total == 0 and f2.recovered.principal == 50_000
+    assert f2.paid.total == f2.recovered.total and 50_000 < f2.paid.total <= 50_600
