@@ -27,6 +27,7 @@ def claim_out(f: ClaimFigures) -> dict[str, object]:
         warnings=f.warnings, contract_date=f.contract_date,
         margin=commercial_margin(f.contract_date) if f.interest_rule is InterestRule.COMMERCIAL else None,
         credited=f.credited, paid_before_handover=f.paid_before_handover,
+        recovered=f.recovered if f.is_written_off else None,
     )  # fmt: skip
 
 
@@ -46,6 +47,7 @@ def _out(
     margin: str | None = None,
     credited: Amounts | None = None,
     paid_before_handover: Cents = 0,
+    recovered: Amounts | None = None,
 ) -> dict[str, object]:
     return schemas_ledger.ClaimOut(
         invoice=invoice, on=on, **_components(charged),
@@ -54,10 +56,14 @@ def _out(
         written_off=schemas_ledger.ComponentsOut(**_components(written_off)),
         credited=schemas_ledger.ComponentsOut(**_components(credited or Amounts())),
         paid_before_handover=cents_text(paid_before_handover),
+        recovered=None if recovered is None
+        else schemas_ledger.ComponentsOut(**_components(recovered)),
+        written_off_claim=recovered is not None,
         open=schemas_ledger.OpenOut(**_components(open_), total=cents_text(open_.total)),
         costs_owed_from=costs_owed_from, interest_from=interest_from, interest_rule=rule,
         warnings=list(warnings), contract_date=contract_date, commercial_margin=margin,
-    ).model_dump(mode="json", exclude={"invoice"} if invoice is None else set())  # fmt: skip
+    ).model_dump(mode="json", exclude={*(["invoice"] if invoice is None else []),
+                                       *(["recovered"] if recovered is None else [])})  # fmt: skip
 
 
 def debtor_out(debtor: str, on: date, claims: list[ClaimFigures]) -> dict[str, object]:

@@ -43,6 +43,17 @@ class ClaimOut(BaseModel):
         "handed over (your own books' receipts, imported as paid or a lower amount): money "
         "paid, not a credit note",
     )
+    recovered: ComponentsOut | None = Field(
+        default=None,
+        description="Of what was written off, what money received since paid after all (counted "
+        "in paid, no longer in written_off); present only on a written-off claim",
+    )
+    written_off_claim: bool = Field(
+        default=False,
+        description="The claim was written off as uncollectable: out of collection, but money "
+        "paid for it still pays it (costs, interest, principal), and money not designated "
+        "reaches it after the claims still in collection",
+    )
     open: OpenOut
     costs_owed_from: date | None = Field(
         description="From this day the debtor owes collection costs (none: not (yet) owed)"

@@ -8,6 +8,8 @@
   WhatsApp STOP over a CRM's consent: a STOP sent before it (on the contact log) gets its day,
   so a push can no longer give the consent back (docs/operations.md "Upgrading"). Run it again
   at will: a STOP recorded is not read again.
+- ``inning backfill written-off``: the one-off work after the deploy that lets money pay a
+  written-off claim: marks the invoices written off before (ledger31).
 - ``inning backfill handed-over-plans``: the one-off work after the deploy that ends plans
   running over an invoice handed over to a collection agency before it (handover18; the
   installment timer ends them too, but only at each plan's next date). Run it again at will:
@@ -108,6 +110,23 @@ def cmd_backfill_handed_over_plans(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backfill_written_off(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+    from shared.services.operations.written_off_backfill import mark_written_off
+
+    services = cli_services()
+    done = [(c, mark_written_off(services.repos, c.client_id))
+            for c in _chosen(services, args.agency, args.client)]  # fmt: skip
+    if args.json:
+        print(json.dumps([{"agency": c.agency_id, "client": c.number, **d.as_dict()}
+                          for c, d in done]))  # fmt: skip
+        return 0
+    print("agency\tclient\tread\tmarked")
+    for c, d in done:
+        print(f"{c.agency_id}\t{c.number}\t{d.read}\t{','.join(d.marked) or '-'}")
+    return 0
+
+
 def cmd_watch_prescription(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
     from shared.services.operations.prescription_overview import PrescriptionOverview
@@ -182,6 +201,14 @@ def register(sub: Any) -> None:
     handed.add_argument("--client", help="the client's number at --agency")
     handed.add_argument("--json", action="store_true")
     handed.set_defaults(handler=cmd_backfill_handed_over_plans)
+    off = kinds.add_parser(
+        "written-off",
+        help="mark the invoices written off before write-offs were marked, so money pays them",
+    )
+    off.add_argument("--agency", help=AGENCY_HELP)
+    off.add_argument("--client", help="the client's number at --agency")
+    off.add_argument("--json", action="store_true")
+    off.set_defaults(handler=cmd_backfill_written_off)
     mollie = sub.add_parser("mollie", help="Mollie accounts of clients")
     actions = mollie.add_subparsers(dest="action", required=True, parser_class=type(mollie))
     prune = actions.add_parser(

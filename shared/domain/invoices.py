@@ -100,6 +100,10 @@ class Invoice:
     # what the client's books last reported paid on it (a receipt is a rise of theirs, never
     # the same figure read again: law11b F2); None: no sync with an open amount since
     books: BooksFigure | None = None
+    # the day staff wrote the claim off as uncollectable (withdrawn from collection, the debt
+    # standing: money paid for it still pays it, ledger31); None: never, or written off
+    # before this was kept (a withdrawn invoice whose ledger holds a write-off)
+    written_off_on: date | None = None
 
     def __post_init__(self) -> None:
         if self.amount <= 0:
@@ -296,6 +300,19 @@ class Invoice:
             )
         return replace(self, status=InvoiceStatus.WITHDRAWN)
 
+    @property
+    def takes_payments(self) -> bool:
+        """Money may be booked on it: not credited, nor withdrawn, unless it was written off
+        (the debt stands; a payment for it recovers what was written off, ledger31)."""
+        if self.status is InvoiceStatus.WITHDRAWN:
+            return self.written_off_on is not None
+        return self.status is not InvoiceStatus.CREDITED
+
+    def write_off(self, on: date) -> Invoice:
+        """Written off as uncollectable on ``on``: withdrawn from collection and marked, so
+        money the debtor pays for it later is taken (:meth:`apply_payment`)."""
+        return replace(self.withdraw(), written_off_on=self.written_off_on or on)
+
     def apply_payment(self, payment_id: str, cents: Cents) -> Invoice:
         """Book principal from a payment (the law module decided the allocation). Applying
         the same payment twice changes nothing: redelivered messages must not double-book."""
@@ -309,7 +326,10 @@ class Invoice:
         status: InvoiceStatus = self.status
         if status is not InvoiceStatus.DISPUTED or paid == self.amount:
             status = _status_for(self.amount, paid)
-        if self.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN):
+        if self.status is InvoiceStatus.WITHDRAWN and self.written_off_on is not None:
+            # a recovery on a written-off claim: paid, still out of collection (ledger31)
+            status = InvoiceStatus.WITHDRAWN
+        elif self.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN):
             raise InvoiceRuleError(
                 f"invoice {self.number} is {self.status.value}",
                 code="invoice_in_status",

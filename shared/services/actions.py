@@ -13,7 +13,7 @@ from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus
 from shared.domain.scopes import agency_scope
 from shared.services.action_saves import RETURN_PENDING, save_item
-from shared.services.claimed_lines import CONFIRMABLE_KINDS, NOT_PAYABLE, TAKEN, ClaimedLines
+from shared.services.claimed_lines import CONFIRMABLE_KINDS, TAKEN, ClaimedLines
 from shared.services.ended_items import UNTOLD
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.kind_letter_words import reads_as_confirm
@@ -23,7 +23,8 @@ from shared.services.ruling_decisions import RulingDecisions
 
 CONFIRMABLE = set(CONFIRMABLE_KINDS)
 CLAIM_ATTEMPTS = 4  # a claim that loses to another writer reads the line again
-# an invoice NOT_PAYABLE takes no payment: a confirm naming one is refused before the line is
+# an invoice that takes no payment (credited, withdrawn but not written off:
+# ``Invoice.takes_payments``): a confirm naming one is refused before the line is
 # claimed (the money would be the client's overpayment while it may be another's claim), and
 # a claim naming one is released when finished later (claimed_lines)
 
@@ -209,7 +210,7 @@ class ActionService:
             )  # fmt: skip
         account, amount = str(detail["account"]), int(str(detail["amount"]))
         received_on = date.fromisoformat(str(detail["date"]))
-        closed = [n for n in dict.fromkeys(invoices) if stored[n].invoice.status in NOT_PAYABLE]
+        closed = [n for n in dict.fromkeys(invoices) if not stored[n].invoice.takes_payments]
         if closed and not self._booked_for(item, account, line_id, client, invoices):
             # credited or withdrawn since the line was proposed: booking it would make the
             # client's overpayment of money another invoice (or client) may be owed; the line

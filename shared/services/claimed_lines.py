@@ -24,7 +24,6 @@ from typing import Literal
 
 from shared.adapters.tables.banking_repo import ClaimNote, LineRecord
 from shared.clock import Clock
-from shared.domain.invoices import InvoiceStatus
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource, Receiver
 from shared.domain.statements.designation import (
@@ -53,8 +52,8 @@ CONFIRMABLE_KINDS = UNBOOKED_KINDS
 TAKEN = ("booking", "booked")
 # a confirm books within seconds of its claim: one still ``booking`` after this has stopped
 LEASE = timedelta(minutes=15)
-# invoices that take no payment: a claim on one is released, not booked (failure12b C)
-NOT_PAYABLE = (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN)
+# invoices that take no payment (``Invoice.takes_payments``: credited, or withdrawn and not
+# written off): a claim on one is released, not booked (failure12b C)
 # the item detail naming the invoices a released claim was not booked on
 NOT_BOOKED_ON = "not_booked_on"
 
@@ -228,7 +227,7 @@ class ClaimedLines:
         stored = self.repos.invoices.get_many(client_id, list(claim.invoices))
         return [
             n for n in dict.fromkeys(claim.invoices)
-            if n in stored and stored[n].invoice.status in NOT_PAYABLE
+            if n in stored and not stored[n].invoice.takes_payments
         ]  # fmt: skip
 
     def release(

@@ -194,6 +194,7 @@ def invoice_to_row(inv: Invoice) -> Row:
             "PauseEndedOn": put_date(inv.pause_ended_on),
             "ReceiptPending": _pending_out(inv.receipt_pending),
             "Books": _books_out(inv.books),
+            "WrittenOffOn": put_date(inv.written_off_on),
         },
     )
 
@@ -234,6 +235,7 @@ def invoice_from_row(row: Row) -> Invoice:
         pause_ended_on=get_date(d.get("PauseEndedOn")),
         receipt_pending=_pending_in(get_json(d.get("ReceiptPending"), None)),
         books=_books_in(get_json(d.get("Books"), None)),
+        written_off_on=get_date(d.get("WrittenOffOn")),
     )
 
 

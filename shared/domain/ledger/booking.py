@@ -31,6 +31,7 @@ from shared.domain.ledger.model import (
     ORDER_6_44,
     PARTIAL_CREDITS,
     PRINCIPAL_FIRST,
+    RECOVERY,
     REPLAYED,
     RESTATED,
     RETURN_RESTATED,
@@ -338,12 +339,14 @@ def _undesignated(
     any term it had; law16b F2: F2 200.00, due 30-4, dunned in full on the note's day 10-6
     while 59.01 of the debtor's money waited as an overpayment)."""
 
-    def rank(r: ClaimRecord) -> tuple[bool, Fraction, date, bool, int]:
+    def rank(r: ClaimRecord) -> tuple[bool, bool, Fraction, date, bool, int]:
         due = on is None or due_on(r.terms, on, r)
         burden = _rate_of(r.terms, rates, on) if due and on and rates else Fraction(0)
         owed = r.terms.costs_owed_from
         costs = on is not None and owed is not None and owed <= on
-        return (not due, -burden, r.terms.due_date, not costs,
+        # a written-off claim last of all (ledger31): it bears no interest any more, so it
+        # is the least burdensome (6:43 lid 2), and it is out of collection
+        return (r.terms.written_off, not due, -burden, r.terms.due_date, not costs,
                 _KIND_ORDER.index(r.terms.interest_rule))  # fmt: skip
 
     ranked = sorted(
@@ -353,7 +356,7 @@ def _undesignated(
     if due_only:
         # (a claim a plan over the principal holds: as far as its installments are due)
         by = due_only if isinstance(due_only, date) else on
-        ranked = [(key, r) for key, r in ranked if not key[0] or (by is not None
+        ranked = [(key, r) for key, r in ranked if not key[1] or (by is not None
                   and (due_on(r.terms, by, r) or installments_due(r, by) > 0))]  # fmt: skip
     tiers: list[Tier] = []
     for key, record in ranked:
@@ -656,7 +659,8 @@ def _spread(
         start, most = _set_off_from(record, on, due_by, record.number in designated)
         day = claim_day(record, start)
         fig = figures(day)[record.number]
-        if record.terms.closed:
+        written_off = record.terms.written_off
+        if record.terms.closed and not written_off:
             return 0
         if most is not None:
             cents = min(cents, most)
@@ -674,7 +678,9 @@ def _spread(
         # that day discharged what was owed before the discount let part of the rest go;
         # booked as it stands, 105.27 of 1,150.00 was left over with the discount kept
         # whole, ledfix17 F1)
-        if day > start or _discount_on(record, start):
+        # (a written-off claim bears no interest and its costs are fixed: the money recovers
+        # what was written off on the claim's latest day, restating nothing)
+        if not written_off and (day > start or _discount_on(record, start)):
             done = restate(records, record.number, payment_id, cents, start, day,
                            fixing_events(record, fig, _next_seq(record)), order, rates,
                            stands_in=stands_in, reason=reason)  # fmt: skip
@@ -684,13 +690,13 @@ def _spread(
             released.extend(_released(record.number, done))
             displaced.extend((record.number, w, v, d) for w, v, d in done.displaced)
             return done.amount + sum(v for _, v, _ in done.displaced)
-        if fig.open.total <= 0:
+        if _asks(record, fig) <= 0:
             return 0
         new = fixing_events(record, fig, _next_seq(record))
         seq = _next_seq(record) + len(new)
         took = 0
-        for component in order:
-            part = min(cents - took, fig.open.of(component))
+        for component in ORDER_6_44 if written_off else order:
+            part = min(cents - took, _asks(record, fig, component))
             if part <= 0:
                 continue
             new.append(
@@ -701,6 +707,7 @@ def _spread(
                     part,
                     day,
                     payment_id=payment_id,
+                    reason=RECOVERY if written_off else None,
                     stands_in=stands_in,
                 )
             )
@@ -720,8 +727,8 @@ def _spread(
         # its own is restated to that day): the weights of the split; a booking finished
         # after a stop counts what its first parts put on them (seen on that day or later)
         held = {r.number: _holds(r, payment_id, on) if continuing else (0, 0) for r in tier}
-        asked = [(r.number, figures(on)[r.number].open.total + held[r.number][0])
-                 for r in tier if not r.terms.closed]  # fmt: skip
+        asked = [(r.number, _asks(r, figures(on)[r.number]) + held[r.number][0])
+                 for r in tier if not r.terms.closed or r.terms.written_off]  # fmt: skip
         asked = [(n, v) for n, v in asked if v > 0]
         whole = sum(v for _, v in asked)
         spent = sum(held[n][1] for n, _ in asked)
@@ -749,6 +756,15 @@ def _spread(
             sums[key] = sums.get(key, 0) + line.amount
         lines = [AllocationLine(n, c, v) for (n, c), v in sums.items() if v]
     return events, lines, remaining, released
+
+
+def _asks(record: ClaimRecord, fig: ClaimFigures, component: Component | None = None) -> Cents:
+    """What money paid on the claim can still pay (of ``component``; None: in all): what is
+    open, and on a written-off claim what was written off too (the debt stands: ledger31)."""
+    gone = fig.written_off if record.terms.written_off else None
+    if component is None:
+        return fig.open.total + (gone.total if gone else 0)
+    return fig.open.of(component) + (gone.of(component) if gone else 0)
 
 
 def _set_off_from(

@@ -98,7 +98,9 @@ def rebook_designated(
         return None  # all of it is where the debtor put it (a repeat finds this too)
     free = amount
     figures = open_claims(records, booking_day(records, on), rates)
-    if not any(figures[n].open.total > 0 for n in named if not by_number[n].terms.closed):
+    # (a written-off claim takes money for what was written off too: ledger31)
+    if not any(figures[n].open.total + (figures[n].written_off.total if t.written_off else 0) > 0
+               for n in named if not (t := by_number[n].terms).closed or t.written_off):  # fmt: skip
         return None
     # off every claim it holds money on, the named ones too: the restatement below books a
     # payment on a claim where it holds nothing, so a part already there goes back with the

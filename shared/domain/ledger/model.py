@@ -34,6 +34,11 @@ ORDER_6_44 = (Component.COSTS, Component.COSTS_VAT, Component.INTEREST, Componen
 PRINCIPAL_FIRST = (Component.PRINCIPAL, Component.COSTS, Component.COSTS_VAT, Component.INTEREST)
 
 
+# the reason of a payment's allocation on a written-off claim (ledger31): the money recovers
+# part of what was written off; the statements and the journal name it a recovery
+RECOVERY = "recovery of a write-off"
+
+
 class EventKind(StrEnum):
     CHARGED = "charged"  # costs or interest fixed at an amount (principal: the invoice)
     ALLOCATED = "payment_allocated"
@@ -296,6 +301,12 @@ class ClaimTerms:
     # the consumer paid this claim in full as told, :mod:`kind_letter`): it counts in the
     # notice's base with what was open when the notice's costs became owed (``notice_from``)
     share_forgone: bool = False
+    # written off as uncollectable (the invoice's ``written_off_on``, or a withdrawn claim
+    # whose stream holds a write-off): withdrawn from collection, yet the debt stands (a
+    # write-off is the creditor's own booking, no waiver), so money paid for it still pays
+    # it, costs, interest, principal (6:44), and undesignated money reaches it after every
+    # claim still in collection (ledger31; :func:`~shared.domain.ledger.booking.allocate`)
+    written_off: bool = False
 
 
 @dataclass(frozen=True)
@@ -347,3 +358,9 @@ class ClaimFigures:
     # handed over (the client's own receipts, imported as paid): off the claim like a credit,
     # but to be named as a payment, never as a credit note
     paid_before_handover: Cents = 0
+    # the claim is written off (its ``written_off`` marker): statements name it so
+    is_written_off: bool = False
+    # of what was written off, what money received since paid after all (a recovery; counted
+    # in ``paid``, no longer in ``written_off``): the client's share and the VAT on the costs
+    # follow the money, as for any payment
+    recovered: Amounts = field(default_factory=Amounts)

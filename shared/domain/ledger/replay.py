@@ -95,6 +95,14 @@ def replay(
     paid_before_handover = min(terms.principal_settled_elsewhere, max(0, unpaid_principal))
     credited[Component.PRINCIPAL] += paid_before_handover
     open_ = {c: charged[c] - paid[c] - credited[c] - waived[c] - written_off[c] for c in COMPONENTS}
+    recovered = dict.fromkeys(COMPONENTS, 0)
+    if terms.written_off:
+        # money paid on a written-off claim pays what was written off (ledger31): the debt
+        # stood, so that part counts as paid, no longer as written off; money coming back
+        # (a reversal) writes it off again by itself
+        recovered = {c: min(written_off[c], max(0, -open_[c])) for c in COMPONENTS}
+        open_ = {c: open_[c] + recovered[c] for c in COMPONENTS}
+        written_off = {c: written_off[c] - recovered[c] for c in COMPONENTS}
     if terms.closed:  # credited or withdrawn: what was still open is credited as well
         for c in COMPONENTS:
             credited[c] += max(0, open_[c])
@@ -121,6 +129,8 @@ def replay(
         credited=Amounts.from_map(credited),
         open=Amounts.from_map(open_),
         paid_before_handover=paid_before_handover,
+        is_written_off=terms.written_off,
+        recovered=Amounts.from_map(recovered),
         costs_owed_from=terms.costs_owed_from,
         interest_from=terms.interest_from,
         interest_rule=terms.interest_rule,

@@ -198,10 +198,12 @@ class _Ideal:
     ) -> Cents:  # fmt: skip
         """Allocate up to ``amount`` on ``day``; returns what the claim could not take."""
         fig = self.fix(day)
-        if self.terms.closed:
+        # a written-off claim takes money for what was written off too (ledger31)
+        gone = fig.written_off if self.terms.written_off else None
+        if self.terms.closed and gone is None:
             return amount
         for component in order:
-            take = min(amount, fig.open.of(component))
+            take = min(amount, fig.open.of(component) + (gone.of(component) if gone else 0))
             self.add(EventKind.ALLOCATED, component, take, day, payment_id, stands_in=stands_in)
             amount -= max(0, take)
         return amount

@@ -73,6 +73,8 @@ def claim_terms(
         principal=invoice.invoiced,  # partial credit notes are events of the claim
         principal_settled_elsewhere=max(0, invoice.paid - booked_principal),
         closed=invoice.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN),
+        written_off=invoice.status is InvoiceStatus.WITHDRAWN
+        and invoice.written_off_on is not None,
         consumer=consumer,
         disputed=invoice.status is InvoiceStatus.DISPUTED,
         natural=natural,

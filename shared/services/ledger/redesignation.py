@@ -52,7 +52,7 @@ from typing import Any
 from shared.adapters.tables.invoices_repo import REDESIGNATING_ROW
 from shared.adapters.tables.keys import encode
 from shared.clock import amsterdam_date
-from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.domain.invoices import Invoice
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.designation import came_back, rebook_designated
 from shared.domain.ledger.kind_letter import LetterAsBusiness
@@ -77,8 +77,8 @@ from shared.telemetry.context import log_extra
 log = logging.getLogger(__name__)
 
 REDESIGNATED = "designation corrected by hand"  # the ledger's and the overpayment item's word
-# a payment takes no new designation once these: its money is gone or the claim takes none
-NOT_PAYABLE = (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN)
+# a payment takes no new designation to an invoice that takes no payment
+# (``Invoice.takes_payments``: credited, or withdrawn and not written off)
 
 
 class StaleVersion(Exception):
@@ -390,7 +390,7 @@ class Redesignation:
                 "only to its own debtor's claims", field="invoices",
                 code="designation_other_debtor", params={"invoices": ", ".join(other)},
             )  # fmt: skip
-        closed = [n for n in named if stored[n].invoice.status in NOT_PAYABLE]
+        closed = [n for n in named if not stored[n].invoice.takes_payments]
         if closed:
             raise Invalid(
                 f"invoice {', '.join(closed)} takes no payment any more (credited or "

@@ -613,7 +613,8 @@ class LedgerService:
             if stored is None or not stored.invoice.is_collectable:
                 break
             try:
-                self.repos.invoices.save(stored.invoice.withdraw(), stored)
+                # marked, so money paid for it later still pays it (ledger31)
+                self.repos.invoices.save(stored.invoice.write_off(figures.on), stored)
                 break
             except TransactionFailed:
                 continue

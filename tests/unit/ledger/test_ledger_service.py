@@ -19,7 +19,7 @@ OWED = fourteen_day_term(date(2025, 2, 10), LetterChannel.LETTER).costs_owed_fro
 CLAIM_KEYS = {
     "invoice", "on", "principal", "costs", "costs_vat", "interest", "paid", "waived",
     "written_off", "credited", "open", "costs_owed_from", "interest_from", "interest_rule", "warnings",
-    "contract_date", "commercial_margin", "paid_before_handover",
+    "contract_date", "commercial_margin", "paid_before_handover", "written_off_claim",
 }  # fmt: skip
 PARTS = {"principal", "costs", "costs_vat", "interest"}
 

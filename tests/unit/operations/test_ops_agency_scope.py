@@ -31,6 +31,7 @@ def two_agencies(monkeypatch: pytest.MonkeyPatch) -> World:
         ["backfill", "prescription"],
         ["backfill", "handed-over-plans"],
         ["backfill", "whatsapp-stop"],
+        ["backfill", "written-off"],
     ],
 )
 def test_agency_alone_is_that_agencys_clients(
