@@ -21,7 +21,8 @@ gives each such invoice one row, per client (tenant-keyed: one client's partitio
   the hold) is due now: those rows are dated from the backfill's first day on, at most
   ``per_day`` a day, so a big tenant's old claims do not crowd out the run's own work (the
   run reads a client's due rows in key order and stops after the page of up to 1,000 that
-  brings it to 5,000, ``DunningRepo.due``: at most 5,999 a day).
+  brings it to 5,000, ``DunningRepo.due``: at most 5,999 a job; follow-up jobs read the rest
+  the same day).
 - **at most once**: each page's rows are inserted (a row that exists is kept, never
   replaced) after the invoices that already had a row were taken out.
 - **resumable**: after each page the client's progress (the last invoice key done, the
@@ -70,7 +71,7 @@ log = logging.getLogger("inning.operations")
 
 PROGRESS_KEY = "~ops|prescription-backfill"
 PAGE = 100  # invoices per page: one transaction of rows at most, progress written after each
-PER_DAY = 1000  # rows due now, per day: well under the 5,000 the run reads before it stops
+PER_DAY = 1000  # rows due now, per day: well under the 5,000 one run job reads
 WARNING = timedelta(days=WARNING_DAYS)
 
 

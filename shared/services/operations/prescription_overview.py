@@ -7,7 +7,8 @@ the held invoices), never computed again: the run decides, this reports what it 
 
 - **rows**: every invoice with a schedule row (an import's row counts each invoice it names),
   the oldest row's day, and how many are dated before today: those the daily run has not
-  taken yet (a run behind, or more due than the 5,000 a run reads);
+  taken yet (a run behind, or a backlog its follow-up jobs have not
+  reached yet);
 - **held**: claims whose hold the run announced (the once-mark of the ``prescription`` item
   ``...|held|<date>``), still open or partly paid, and with no decision recorded since (a
   release, or an interruption the next run counts); the oldest hold's date;
