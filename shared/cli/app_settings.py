@@ -145,20 +145,21 @@ def cli_settings(
 
 def _storage_reachable(settings: Settings) -> None:
     """A local emulator that is not running fails at once with what to do, instead of after
-    the storage SDK's minute of retries. Every endpoint is tried: a command reads blobs
-    (backups) or queues as well as tables, and each may name a port of its own."""
+    the storage SDK's minute of retries. Only the table endpoint is tried, as every command
+    reads tables: a blob endpoint that does not answer is a case some commands handle
+    themselves (``restore --list`` names the lost account's nights unreadable and lists the
+    backup account's), and one lost mid-command is one line too (:func:`shared.cli.main.main`)."""
     conn = settings.storage_connection_string
     if not conn:
         return
     parts = dict(p.split("=", 1) for p in conn.split(";") if "=" in p)
-    for name in ("TableEndpoint", "BlobEndpoint", "QueueEndpoint"):
-        endpoint = urlsplit(parts.get(name, ""))
-        if endpoint.hostname not in ("127.0.0.1", "localhost") or endpoint.port is None:
-            continue
-        try:
-            socket.create_connection((endpoint.hostname, endpoint.port), timeout=1).close()
-        except OSError:
-            raise ValueError(unreachable(f"{endpoint.hostname}:{endpoint.port}")) from None
+    endpoint = urlsplit(parts.get("TableEndpoint", ""))
+    if endpoint.hostname not in ("127.0.0.1", "localhost") or endpoint.port is None:
+        return
+    try:
+        socket.create_connection((endpoint.hostname, endpoint.port), timeout=1).close()
+    except OSError:
+        raise ValueError(unreachable(f"{endpoint.hostname}:{endpoint.port}")) from None
 
 
 def unreachable(address: str) -> str:
