@@ -37,6 +37,7 @@ from shared.services.case_items import (
     new_case_item_id,
     withdrawn_note,
 )
+from shared.services.case_money import may_tell, not_written, own_receipts
 from shared.services.case_names import case_id_of, case_name
 from shared.services.ended_items import close_handed_over_tasks
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
@@ -431,9 +432,9 @@ class CaseService:
         invoice of an open case is told to the agency (:meth:`receipt_told`). The agency's own
         account's money it books itself and is not told. Nothing is read unless such a
         payment took money on an invoice the booking did not write (costs or interest only)."""
-        own = _own(payments)
+        own = own_receipts(payments)
         handed = {i.number: i for i in written if i.handed_over_to is not None}
-        missing = _not_written(written, own)
+        missing = not_written(written, own)
         if missing:
             stored = self.repos.invoices.get_many(client.client_id, missing).values()
             handed |= {s.invoice.number: s.invoice for s in stored if s.invoice.handed_over_to}
@@ -441,20 +442,8 @@ class CaseService:
             for number in sorted({a.invoice_number for a in payment.allocations} & handed.keys()):
                 self.receipt_told(client, handed[number], payment)
 
-    @staticmethod
-    def may_tell(written: Sequence[Invoice], payments: Sequence[Payment]) -> bool:
-        """Whether :meth:`money_told` may have something to tell of this booking, decided
-        without a read: a payment the client received itself on an invoice written handed
-        over, or on one the booking did not write (read there to know). False for nearly
-        every statement line, so a booking builds no case service (nor, before stmt31, the
-        dunning service with its letters and fpdf) only to learn there was nothing to tell."""
-        own = _own(payments)
-        if not own:
-            return False
-        booked = {a.invoice_number for p in own for a in p.allocations}
-        return bool(_not_written(written, own)) or any(
-            i.handed_over_to is not None and i.number in booked for i in written
-        )
+    # whether a booking may have money to tell (no read; shared.services.case_money)
+    may_tell = staticmethod(may_tell)
 
     def receipt_told(self, client: Client, invoice: Invoice, payment: Payment) -> None:
         """Money the debtor paid the client itself on an invoice of an open case, as booked
@@ -875,19 +864,6 @@ def _handed_over_text(
         f"Het dossier van {debtor.name} ({debtor.number}) met {invoices}, samen "
         f"{format_eur_nl(principal)} hoofdsom, is overgedragen aan {to} (zaak {case})."
     )
-
-
-def _own(payments: Sequence[Payment]) -> list[Payment]:
-    """The payments the client received itself (the agency books its own account's money)."""
-    return [p for p in payments if p.received_by is Receiver.CLIENT and not p.reversed]
-
-
-def _not_written(written: Sequence[Invoice], own: Sequence[Payment]) -> list[str]:
-    """The invoices ``own`` took money on that the booking did not write: the 6:44 order
-    gave it to costs and interest alone (only principal changes an invoice), yet the agency
-    must not ask that money again, so they are read."""
-    return sorted({a.invoice_number for p in own for a in p.allocations}
-                  - {i.number for i in written})  # fmt: skip
 
 
 def _mark(at: datetime, *parts: str) -> str:

@@ -200,11 +200,11 @@ class Services:
         received itself on one (told24; every booking path, not only a sync's receipt), then a
         case paid in full has its new_case item closed (booked24), and a dispute item of an
         invoice paid in full (money26). The case service is built only when the booking may
-        have something to tell (``CaseService.may_tell``: nearly never for a statement line)."""
-        from shared.services.cases import CaseService
+        have something to tell (``may_tell``: nearly never for a statement line)."""
+        from shared.services.case_money import may_tell
         from shared.services.paid_items import close_paid_items_told
 
-        if CaseService.may_tell(invoices, payments):
+        if may_tell(invoices, payments):
             self.cases.money_told(client, invoices, payments)
         close_paid_items_told(self.repos, client, invoices, self.clock.now(), self.payments.ledger)
         # an invoice paid before its month was opened is billed in it (failure26 F5)

@@ -1,12 +1,15 @@
 """A statement booking no longer builds the dunning service to ask whether an agency must be
 told of the money (told24's ``money_told``, reached as ``dunning.cases``): a fresh worker's
 first file loaded the letters, fpdf, the templates and the portal for it, 15-21 ms of CPU a
-line of a 20-line file (stmt31). The booking now asks ``CaseService.may_tell`` (no read, no
-service) and builds the case service alone when there may be something to tell; the dunning
-service shares that one case service."""
+line of a 20-line file (stmt31). The booking now asks ``may_tell`` (no read, no service,
+a module that loads neither the case service nor the messaging it tells through: 37 ms more)
+and builds the case service alone when there may be something to tell; the dunning service
+shares that one case service."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from typing import Any
 
@@ -36,6 +39,18 @@ def test_a_statement_is_booked_without_the_dunning_service() -> None:
     report = worker.statements.ingest("agency-a/s1.sta", data)
     assert (report.status, report.booked) == ("booked", 3)
     assert "dunning" not in vars(worker)  # where the cached property keeps it
+
+
+def test_asking_loads_neither_the_case_service_nor_messaging() -> None:
+    probe = (
+        "import sys; import shared.services.container; from shared.services import case_money; "
+        "print(sorted(m for m in ('shared.services.cases', 'shared.services.messaging', "
+        "'shared.services.dunning', 'fpdf') if m in sys.modules))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "[]"
 
 
 def test_the_dunning_service_shares_the_case_service() -> None:
