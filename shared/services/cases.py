@@ -37,6 +37,7 @@ from shared.services.case_items import (
     new_case_item_id,
     withdrawn_note,
 )
+from shared.services.case_money import may_tell, not_written, own_receipts
 from shared.services.case_names import case_id_of, case_name
 from shared.services.ended_items import close_handed_over_tasks
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
@@ -431,18 +432,18 @@ class CaseService:
         invoice of an open case is told to the agency (:meth:`receipt_told`). The agency's own
         account's money it books itself and is not told. Nothing is read unless such a
         payment took money on an invoice the booking did not write (costs or interest only)."""
-        own = [p for p in payments if p.received_by is Receiver.CLIENT and not p.reversed]
+        own = own_receipts(payments)
         handed = {i.number: i for i in written if i.handed_over_to is not None}
-        # a payment the 6:44 order gave to costs and interest alone writes no invoice (only
-        # principal changes one), yet the agency must not ask that money again: those read
-        missing = sorted({a.invoice_number for p in own for a in p.allocations}
-                         - {i.number for i in written})  # fmt: skip
+        missing = not_written(written, own)
         if missing:
             stored = self.repos.invoices.get_many(client.client_id, missing).values()
             handed |= {s.invoice.number: s.invoice for s in stored if s.invoice.handed_over_to}
         for payment in own:
             for number in sorted({a.invoice_number for a in payment.allocations} & handed.keys()):
                 self.receipt_told(client, handed[number], payment)
+
+    # whether a booking may have money to tell (no read; shared.services.case_money)
+    may_tell = staticmethod(may_tell)
 
     def receipt_told(self, client: Client, invoice: Invoice, payment: Payment) -> None:
         """Money the debtor paid the client itself on an invoice of an open case, as booked

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from shared.services.agreed_costs_change import AgreedCostsChange
     from shared.services.calendar_watch import HolidayTableWatch
     from shared.services.callbacks import CallbackService
+    from shared.services.cases import CaseService
     from shared.services.client_settings import ClientSettings
     from shared.services.console_figures import ConsoleFigures
     from shared.services.console_jobs import ConsoleJobs
@@ -181,8 +182,8 @@ class Services:
         payments.ledger.closed_listener = lambda client, numbers: self.managed_invoices.closed_now(
             client.client_id, numbers
         )
-        payments.taken_back_listener = lambda client, payment: (
-            self.dunning.cases.receipt_taken_back_told(client, payment)
+        payments.taken_back_listener = lambda client, payment: self.cases.receipt_taken_back_told(
+            client, payment
         )
         payments.corrected_listener = lambda client, payment, replacement: self._receipt_corrected(
             client, payment, replacement
@@ -198,10 +199,13 @@ class Services:
         """A booking wrote these invoices: the agency of a case told of money the client
         received itself on one (told24; every booking path, not only a sync's receipt), then a
         case paid in full has its new_case item closed (booked24), and a dispute item of an
-        invoice paid in full (money26)."""
+        invoice paid in full (money26). The case service is built only when the booking may
+        have something to tell (``may_tell``: nearly never for a statement line)."""
+        from shared.services.case_money import may_tell
         from shared.services.paid_items import close_paid_items_told
 
-        self.dunning.cases.money_told(client, invoices, payments)
+        if may_tell(invoices, payments):
+            self.cases.money_told(client, invoices, payments)
         close_paid_items_told(self.repos, client, invoices, self.clock.now(), self.payments.ledger)
         # an invoice paid before its month was opened is billed in it (failure26 F5)
         self.managed_invoices.closed(client.client_id, invoices)
@@ -211,7 +215,7 @@ class Services:
     ) -> None:
         from shared.services.case_corrections import receipt_corrected_told
 
-        receipt_corrected_told(self.dunning.cases, client, payment, replacement)
+        receipt_corrected_told(self.cases, client, payment, replacement)
 
     def _money_taken_back(self, client: Client, numbers: list[str], on: date) -> None:
         """A payment came back on ``on`` (a bank return, a chargeback, a refund): the ruling's
@@ -300,13 +304,30 @@ class Services:
             rates=lambda: self.statutory_rates.table(),
             renderer=renderer.render,
             validator=renderer.validate,
+            cases=self.cases,
         )
         service.left_over = self._left_over
         service.plans_handed_over = lambda client, debtor_number: self.plans.end_handed_over(
             client, debtor_number
         )
-        service.cases.plans_withdrawn = self._agency_plans_withdrawn
         return service
+
+    @cached_property
+    def cases(self) -> CaseService:
+        """The agency's cases (hand-over, withdrawal, what the agency is told), the dunning
+        service's own: built without it, so a booking that tells the agency of money the
+        client received on a case does not load the letters, fpdf and the portal for it."""
+        from shared.services.cases import CaseService
+        from shared.services.ledger.service import LedgerService
+
+        cases = CaseService(self.repos, self.messaging, self.clock)
+        # the dunning service's kind of ledger (no listeners): a withdrawn business case
+        # keeps its hand-over as its sommatie day
+        cases.ledger = LedgerService(
+            self.repos, self.clock, rates=lambda: self.statutory_rates.table()
+        )
+        cases.plans_withdrawn = self._agency_plans_withdrawn
+        return cases
 
     def _agency_plans_withdrawn(self, client: Client, case: Case) -> list[str]:
         from shared.services.plans.agency_plans import AgencyPlans
@@ -352,18 +373,18 @@ class Services:
         service = MeteredInvoiceStatus(self.repos, self.clock, self.ledger)
         # a credited or withdrawn invoice's plan and agency case follow at once
         service.plan_listener = lambda client, numbers: self._status_changed(client, numbers)
-        service.case_listener = lambda client, invoice, why, author: (
-            self.dunning.cases.invoice_left(client, invoice, why, author)
+        service.case_listener = lambda client, invoice, why, author: self.cases.invoice_left(
+            client, invoice, why, author
         )
         service.resume_dunning = self.dunning.schedule_invoices
         service.plan_dispute_listener = lambda client, numbers: self.plans.disputes_changed(
             client, numbers
         )
-        service.dispute_listener = lambda client, number, reason, retry: (
-            self.dunning.cases.dispute_told(client, number, reason, retry=retry)
+        service.dispute_listener = lambda client, number, reason, retry: self.cases.dispute_told(
+            client, number, reason, retry=retry
         )
-        service.revived_listener = lambda client, number, reason, on: (
-            self.dunning.cases.dispute_told(client, number, reason, again=f"taken-back-{on}")
+        service.revived_listener = lambda client, number, reason, on: self.cases.dispute_told(
+            client, number, reason, again=f"taken-back-{on}"
         )
         return service
 

@@ -203,6 +203,7 @@ class DunningService:
         rates: Callable[[], RateTable] | None = None,
         renderer: Callable[[MessageTemplate, TemplateContext], RenderedMessage] | None = None,
         validator: TemplateValidator | None = None,
+        cases: CaseService | None = None,
     ) -> None:
         # rendering runs a client's own template: the container hands in the budgeted,
         # isolated renderer (worker processes with a hard time and memory limit)
@@ -212,10 +213,13 @@ class DunningService:
         self.links = links
         # the statutory rates in force (blob storage, cached); none: the shipped table
         self.rates = rates
-        self.cases = CaseService(repos, messaging, clock)
+        # the container's, shared with what a booking tells an agency (built without this
+        # service); none: one of its own
+        self.cases = cases if cases is not None else CaseService(repos, messaging, clock)
         # every amount a message shows comes from the ledger, with the rates in force
         self.ledger = LedgerService(repos, clock, rates)
-        self.cases.ledger = self.ledger  # a withdrawn business case keeps its costs day
+        if self.cases.ledger is None:  # a withdrawn business case keeps its costs day
+            self.cases.ledger = self.ledger
         self.repos = repos
         # the client a run read and its debtor_account, read once for all its messages (the
         # same object only: any other reader of the client reads the account again)
