@@ -75,7 +75,7 @@ DEFAULT_SCALES: dict[str, float] = {
     "installment_run": 0.1,  # 10 clients: 10,000 running plans against 1,000, 100 due
     "console_money": 0.1,  # 1,000 debtors
     "console_pages": 0.2,  # 2,000 debtors, 4,000 invoices, 50 requests a page
-    "console_search": 0.2,  # 2,000 debtors against 200 (at 0.1 some name has no debtor)
+    "console_search": 0.2,  # 2,000 debtors against 200 (0.1 runs too since matchcopy31)
     "statement_parsing": 0.5,  # 5,000 lines per format, CPU time
     "statement_scale": 0.1,  # 20,000 against 200 open invoices, 200 lines end to end
     "statement_small": 1.0,  # the small client of scale 1 alone (2,000 open invoices), ~10 s

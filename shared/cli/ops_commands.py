@@ -14,6 +14,10 @@
   running over an invoice handed over to a collection agency before it (handover18; the
   installment timer ends them too, but only at each plan's next date). Run it again at will:
   an ended plan is not ended again.
+- ``inning backfill match-copies``: the one-off work after the deploy that copies the statement
+  matching index's marker beside the console's (perf31, index version 6), for each index whose
+  rows are what a build would write now: those are not built again whole at their next
+  statement. Reports per client what it did; run it again at will (matchcopy31).
 - ``inning watch prescription``: per client, the prescription watch's schedule rows (count,
   oldest, not yet taken by a run) and the claims held past their date waiting for a person.
 - ``inning mollie prune``: what the nightly timer does with the kept credentials of Mollie
@@ -127,6 +131,24 @@ def cmd_backfill_written_off(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backfill_match_copies(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+    from shared.services.operations.match_copy_backfill import copy_match_marker
+
+    services = cli_services()
+    done = [(c, copy_match_marker(services.repos, c.client_id))
+            for c in _chosen(services, args.agency, args.client)]  # fmt: skip
+    if args.json:
+        print(json.dumps([{"agency": c.agency_id, "client": c.number, **d.as_dict()}
+                          for c, d in done]))  # fmt: skip
+        return 0
+    print("agency\tclient\toutcome\tmissing\tstale\tchanged\tnext_statement")
+    for c, d in done:
+        print(f"{c.agency_id}\t{c.number}\t{d.outcome}\t{d.missing}\t{d.stale}\t{d.changed}\t"
+              f"{d.then}")  # fmt: skip
+    return 0
+
+
 def cmd_watch_prescription(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
     from shared.services.operations.prescription_overview import PrescriptionOverview
@@ -209,6 +231,14 @@ def register(sub: Any) -> None:
     off.add_argument("--client", help="the client's number at --agency")
     off.add_argument("--json", action="store_true")
     off.set_defaults(handler=cmd_backfill_written_off)
+    copies = kinds.add_parser(
+        "match-copies",
+        help="copy the matching index's marker (index version 6) where its rows need no build",
+    )
+    copies.add_argument("--agency", help=AGENCY_HELP)
+    copies.add_argument("--client", help="the client's number at --agency")
+    copies.add_argument("--json", action="store_true")
+    copies.set_defaults(handler=cmd_backfill_match_copies)
     mollie = sub.add_parser("mollie", help="Mollie accounts of clients")
     actions = mollie.add_subparsers(dest="action", required=True, parser_class=type(mollie))
     prune = actions.add_parser(

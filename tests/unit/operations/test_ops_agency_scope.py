@@ -32,6 +32,7 @@ def two_agencies(monkeypatch: pytest.MonkeyPatch) -> World:
         ["backfill", "handed-over-plans"],
         ["backfill", "whatsapp-stop"],
         ["backfill", "written-off"],
+        ["backfill", "match-copies"],
     ],
 )
 def test_agency_alone_is_that_agencys_clients(
