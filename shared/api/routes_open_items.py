@@ -3,7 +3,7 @@ JSON or CSV (shared/services/reports/open_items.py says what it reads)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -17,6 +17,7 @@ from shared.domain.money import format_cents
 from shared.services.container import Services
 from shared.services.reports.open_items import to_csv
 
+MAX_DAYS_AHEAD = 366
 Bucket = Literal["not_due", "1_30", "31_60", "61_90", "91_180", "over_180"]
 assert set(Bucket.__args__) == set(BUCKET_NAMES)  # type: ignore[attr-defined]
 
@@ -106,11 +107,16 @@ def register(router: Router, services: Services) -> None:
         fmt = ctx.request.query.get("format") or "json"
         if fmt not in ("json", "csv"):
             raise BadRequest("format must be json or csv", field="format")
+        today = amsterdam_date(services.clock.now())
         given = ctx.request.query.get("on")
         try:
-            on = date.fromisoformat(given) if given else amsterdam_date(services.clock.now())
+            on = date.fromisoformat(given) if given else today
         except ValueError:
             raise BadRequest("on must be a date such as 2025-03-31", field="on") from None
+        if on > today + timedelta(days=MAX_DAYS_AHEAD):
+            # a forecast further out ages nothing usefully, and the interest's year-by-year
+            # schedule runs out of calendar near the year 9999 (a 500, not an answer)
+            raise BadRequest(f"on is at most {MAX_DAYS_AHEAD} days after today", field="on")
         report = services.open_items.report(client, on)
         if fmt == "csv":
             name = f"open-items-{client.number}-{on.isoformat()}.csv"
@@ -130,7 +136,7 @@ def register(router: Router, services: Services) -> None:
             query=[
                 Query(
                     "on",
-                    "The day (Europe/Amsterdam); default today",
+                    "The day (Europe/Amsterdam), at most 366 days ahead; default today",
                     type="date",
                     example="2025-03-31",
                 ),
@@ -140,7 +146,9 @@ def register(router: Router, services: Services) -> None:
                     enum=("json", "csv"),
                 ),
             ],
-            errors={400: "on is not a date, or format is not json or csv"},
+            errors={
+                400: "on is not a date or more than 366 days ahead, or format is not json or csv"
+            },
             description=(
                 "Every invoice open now (open, partially paid, disputed) dated on or before "
                 "the day, with what is open of it as the claim ledger has it that day: "
