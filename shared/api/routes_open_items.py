@@ -15,9 +15,8 @@ from shared.clock import amsterdam_date
 from shared.domain.ageing import BUCKET_NAMES, ItemStatus, Open, OpenItems, Total
 from shared.domain.money import format_cents
 from shared.services.container import Services
-from shared.services.reports.open_items import to_csv
+from shared.services.reports.open_items import MAX_DAYS_AHEAD, to_csv
 
-MAX_DAYS_AHEAD = 366
 Bucket = Literal["not_due", "1_30", "31_60", "61_90", "91_180", "over_180"]
 assert set(Bucket.__args__) == set(BUCKET_NAMES)  # type: ignore[attr-defined]
 
@@ -114,8 +113,6 @@ def register(router: Router, services: Services) -> None:
         except ValueError:
             raise BadRequest("on must be a date such as 2025-03-31", field="on") from None
         if on > today + timedelta(days=MAX_DAYS_AHEAD):
-            # a forecast further out ages nothing usefully, and the interest's year-by-year
-            # schedule runs out of calendar near the year 9999 (a 500, not an answer)
             raise BadRequest(f"on is at most {MAX_DAYS_AHEAD} days after today", field="on")
         report = services.open_items.report(client, on)
         if fmt == "csv":

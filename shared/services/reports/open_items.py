@@ -43,6 +43,9 @@ from shared.ports.tables import all_rows
 from shared.services.ledger.service import LedgerService
 from shared.services.repositories import Repositories
 
+# the furthest day ahead asked for: a forecast further out ages nothing usefully, and the
+# interest's year-by-year schedule runs out of calendar near the year 9999
+MAX_DAYS_AHEAD = 366
 LISTED = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DISPUTED)
 CSV_COLUMNS = (
     "debtor", "debtor_name", "invoice", "invoice_date", "due_date", "days_overdue", "bucket",
