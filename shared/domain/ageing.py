@@ -31,7 +31,7 @@ class ItemStatus(StrEnum):
     HANDED_OVER = "handed_over"  # the case went to collection (the agency)
     DISPUTED = "disputed"
     PAYMENT_PLAN = "payment_plan"  # a running plan holds it
-    PAUSED = "paused"  # paused, or a promise to pay, until a day not yet past
+    PAUSED = "paused"  # it or its debtor paused, or a promise to pay, to a day not yet past
     IN_DUNNING = "in_dunning"  # the workflow took a step on it
     OPEN = "open"  # no step yet (not due, or due and waiting for the first)
 
@@ -48,7 +48,10 @@ def bucket_of(days: int) -> str:
     raise AssertionError("the last bucket has no end")
 
 
-def status_of(invoice: Invoice, on: date, *, on_plan: bool) -> ItemStatus:
+def status_of(
+    invoice: Invoice, on: date, *, on_plan: bool, debtor_paused: bool = False
+) -> ItemStatus:
+    """``debtor_paused``: the debtor's own pause holds on ``on`` (it holds all his invoices)."""
     if invoice.handed_over_to:
         return ItemStatus.HANDED_OVER
     if invoice.status is InvoiceStatus.DISPUTED:
@@ -56,7 +59,7 @@ def status_of(invoice: Invoice, on: date, *, on_plan: bool) -> ItemStatus:
     if on_plan:
         return ItemStatus.PAYMENT_PLAN
     held = [d for d in (invoice.paused_until, invoice.promise_until) if d is not None]
-    if any(d >= on for d in held):
+    if debtor_paused or any(d >= on for d in held):
         return ItemStatus.PAUSED
     if invoice.dunning_step >= 0:
         return ItemStatus.IN_DUNNING

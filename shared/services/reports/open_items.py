@@ -88,6 +88,7 @@ class OpenItemsService:
                 ledger_rows=ledger.get(number, ({}, [])), plans=plans,
             )  # fmt: skip
             figures = self.ledger.figures(claims, on)
+            paused = debtor is not None and debtor.pause is not None and debtor.pause.active_on(on)
             for inv in group:
                 fig = figures.get(inv.number)
                 if fig is None or fig.open.total <= 0:
@@ -102,7 +103,9 @@ class OpenItemsService:
                         due_date=inv.due_date,
                         days_overdue=(on - inv.due_date).days,
                         open=Open(o.principal, o.costs, o.costs_vat, o.interest),
-                        status=status_of(inv, on, on_plan=inv.number in on_plan),
+                        status=status_of(
+                            inv, on, on_plan=inv.number in on_plan, debtor_paused=paused
+                        ),
                     )
                 )
         return open_items(on, items)

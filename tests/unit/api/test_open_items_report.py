@@ -103,6 +103,16 @@ def test_a_disputed_invoice_says_so(world):  # type: ignore[no-untyped-def]
     assert item["status"] == "disputed"
 
 
+def test_a_paused_debtors_invoices_say_paused(world):  # type: ignore[no-untyped-def]
+    a, _ = _client(world, [_row("F1", "2025-01-31")])
+    body = {"reason": "in overleg", "until": "2025-03-20"}
+    assert a.call("POST", "/v1/clients/C1/debtors/D1/pause", body).status == 200
+    [item] = a.call("GET", REPORT, on="2025-03-20").body["items"]
+    assert item["status"] == "paused"
+    [item] = a.call("GET", REPORT, on="2025-03-21").body["items"]
+    assert item["status"] == "open"
+
+
 def test_another_clients_report_is_not_found(world):  # type: ignore[no-untyped-def]
     a, _ = _client(world, [_row("F1", "2025-01-31")])
     assert a.call("POST", "/v1/clients", {"items": [client_row("C2")]}).status == 200

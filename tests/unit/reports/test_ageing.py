@@ -51,6 +51,8 @@ def test_status_takes_the_first_that_applies() -> None:
     promise_past = _invoice(dunning_step=1, promise_until=date(2025, 6, 29))
     assert status_of(promise_past, ON, on_plan=False) is ItemStatus.IN_DUNNING
     assert status_of(paused, ON, on_plan=True) is ItemStatus.PAYMENT_PLAN
+    held = _invoice(dunning_step=1)
+    assert status_of(held, ON, on_plan=False, debtor_paused=True) is ItemStatus.PAUSED
     disputed = _invoice(status=InvoiceStatus.DISPUTED, dispute_reason="x")
     assert status_of(disputed, ON, on_plan=True) is ItemStatus.DISPUTED
     handed = replace(disputed, handed_over_to="agency-a")
