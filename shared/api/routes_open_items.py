@@ -103,13 +103,15 @@ def body_of(report: OpenItems) -> dict[str, object]:
 def register(router: Router, services: Services) -> None:
     def open_items(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
-        fmt = ctx.request.query.get("format") or "json"
+        # a parameter sent empty is refused, not read as left out: ``?on=`` from a form whose
+        # day was not filled in would otherwise answer today's list as if it were asked for
+        fmt = ctx.request.query.get("format", "json")
         if fmt not in ("json", "csv"):
             raise BadRequest("format must be json or csv", field="format")
         today = amsterdam_date(services.clock.now())
         given = ctx.request.query.get("on")
         try:
-            on = date.fromisoformat(given) if given else today
+            on = today if given is None else date.fromisoformat(given)
         except ValueError:
             raise BadRequest("on must be a date such as 2025-03-31", field="on") from None
         if on > today + timedelta(days=MAX_DAYS_AHEAD):

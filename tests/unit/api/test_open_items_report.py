@@ -145,6 +145,8 @@ def test_a_bad_day_or_format_is_a_bad_request(world):  # type: ignore[no-untyped
     a, _ = _client(world, [_row("F1", "2025-01-31")])
     assert a.call("GET", REPORT, on="31-03-2025").status == 400
     assert a.call("GET", REPORT, format="xlsx").status == 400
+    assert a.call("GET", REPORT, on="").status == 400  # sent empty: not today's by default
+    assert a.call("GET", REPORT, format="").status == 400
     # world's today is 2025-03-03: a year and a day ahead is the last day that is answered
     assert a.call("GET", REPORT, on="2026-03-04").status == 200
     assert a.call("GET", REPORT, on="2026-03-05").status == 400
