@@ -28,7 +28,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -284,17 +284,22 @@ class LedgerRepository:
         )
         return _claims_of(rows)
 
-    def read_client(self, client_id: str) -> dict[str, tuple[dict[str, StoredClaim], list[Row]]]:
-        """:meth:`read_debtor` of every debtor of the client with a ledger row, by debtor
-        number, from one query of the client's partition (a page per 1,000 rows: a header and
-        an event row per change of each claim); the ``|n|`` rows of named payments and the
-        digest of ledger debtors are passed over. For a report over the whole client, where a
-        range read per debtor would cost a request per debtor."""
+    def read_client(
+        self, client_id: str, only: Collection[str] | None = None
+    ) -> dict[str, tuple[dict[str, StoredClaim], list[Row]]]:
+        """:meth:`read_debtor` of every debtor of the client with a ledger row (``only``: of
+        these debtors), by debtor number, from one query of the client's partition (a page
+        per 1,000 rows: a header and an event row per change of each claim); the ``|n|`` rows
+        of named payments and the digest of ledger debtors are passed over, as are the rows
+        of a debtor not in ``only`` (not kept, their events not parsed). For a report over
+        the whole client, where a range read per debtor would cost a request per debtor."""
         by_debtor: dict[str, list[Row]] = {}
         for row in all_rows(self.store, LEDGER, pk=encode(client_id)):
             if row.rk == ledger_digest.DIGEST_RK or row.rk.startswith(NAMED):
                 continue
-            by_debtor.setdefault(decode(row.rk.split("|")[0]), []).append(row)
+            debtor = decode(row.rk.split("|")[0])
+            if only is None or debtor in only:
+                by_debtor.setdefault(debtor, []).append(row)
         return {debtor: _claims_of(rows) for debtor, rows in by_debtor.items()}
 
     def header(self, client_id: str, debtor: str, invoice: str) -> ClaimHeader | None:

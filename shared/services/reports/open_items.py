@@ -61,19 +61,12 @@ class OpenItemsService:
 
     def report(self, client: Client, on: date) -> OpenItems:
         cid = client.client_id
-        invoices = self._invoices(cid)
-        by_debtor: dict[str, list[Invoice]] = {}
-        for inv in invoices:
-            by_debtor.setdefault(inv.debtor_number, []).append(inv)
-        wanted = {
-            d: [i for i in group if i.status in LISTED and i.invoice_date <= on]
-            for d, group in by_debtor.items()
-        }
-        wanted = {d: group for d, group in wanted.items() if group}
+        by_debtor = self._debtors_with_listed(cid, on)
+        wanted = {d: [i for i in group if _listed(i, on)] for d, group in by_debtor.items()}
         if not wanted:
             return open_items(on, [])
         debtors = self.repos.debtors.get_many(cid, sorted(wanted))
-        ledger = self.ledger.ledger.read_client(cid)
+        ledger = self.ledger.ledger.read_client(cid, only=wanted.keys())
         plans: dict[str, PaymentPlan | None] = {
             p.plan_id: p for p in PlanRepository(self.repos.store).of_client(cid)
         }
@@ -111,14 +104,33 @@ class OpenItemsService:
                 )
         return open_items(on, items)
 
-    def _invoices(self, client_id: str) -> list[Invoice]:
-        out: list[Invoice] = []
+    def _debtors_with_listed(self, client_id: str, on: date) -> dict[str, list[Invoice]]:
+        """Every invoice of each debtor with an invoice on the list (his closed ones too: they
+        share a notice's costs), page by page. The rows come debtor by debtor (their keys are
+        ``i|<debtor>|<invoice>``), so a debtor with nothing on the list is let go as soon as
+        his rows end: what is kept is the open debtors' invoices, not the client's."""
+        out: dict[str, list[Invoice]] = {}
+        group: list[Invoice] = []
         token: str | None = None
         while True:
             page, token = self.repos.invoices.list(client_id, page_size=1000, continuation=token)
-            out += page
+            for inv in page:
+                if group and inv.debtor_number != group[0].debtor_number:
+                    _keep(out, group, on)
+                    group = []
+                group.append(inv)
             if not token:
+                _keep(out, group, on)
                 return out
+
+
+def _listed(invoice: Invoice, on: date) -> bool:
+    return invoice.status in LISTED and invoice.invoice_date <= on
+
+
+def _keep(out: dict[str, list[Invoice]], group: list[Invoice], on: date) -> None:
+    if any(_listed(i, on) for i in group):
+        out[group[0].debtor_number] = group
 
 
 def to_csv(report: OpenItems) -> str:

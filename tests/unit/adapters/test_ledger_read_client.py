@@ -30,3 +30,4 @@ def test_every_debtors_claims_as_its_own_range_read_gives_them(world):  # type: 
     for d in debtors:
         claims, marks = ledger.read_debtor(client.client_id, d)
         assert claims and whole[d][0] == claims and whole[d][1] == marks
+    assert sorted(ledger.read_client(client.client_id, only={"D1", "D9"})) == ["D1"]
