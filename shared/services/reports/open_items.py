@@ -16,7 +16,7 @@ What it reads, whatever the client's size, in bounded queries of the client's ow
 
 The replay of the debtors' claims is CPU in the process (cached per claim and day). Measured
 on Azurite (2 shared CPUs): 10,002 open invoices of 3,334 debtors, 477 of them with a payment,
-16 queries (11 of them the invoice pages), 1.8 to 3.1 s, 1.3 to 1.7 s of it CPU; a ledger
+16 queries (11 of them the invoice pages), 1.7 to 3.1 s, 1.2 to 1.7 s of it CPU; a ledger
 with a claim header and event row per invoice adds a page per 500 claims. A debtor without an
 open invoice is not replayed.
 
