@@ -223,6 +223,7 @@ def _success(route: Route) -> dict[str, Any]:
         return out
     schema = _ref(route.response) if route.produces == "application/json" else _raw(route.produces)
     out["content"] = {route.produces: {"schema": schema}}
+    out["content"].update({kind: {"schema": _raw(kind)} for kind in route.also_produces})
     return out
 
 

@@ -12,7 +12,8 @@ A route declares what it reads and answers, and the document is built from that 
 Everything after the tag is an optional keyword: ``body`` (a pydantic model the handler
 validates the JSON body against), ``consumes`` (the content type of a raw body instead),
 ``response`` and ``status`` (the model and status code of a success), ``produces`` (its
-content type when it is not JSON), ``paged`` (``page_size`` and ``continuation``), ``query``,
+content type when it is not JSON), ``also_produces`` (another it answers on request, such as
+``text/csv`` for ``?format=csv``), ``paged`` (``page_size`` and ``continuation``), ``query``,
 ``errors`` (status -> when it happens; 401, 404, 400/413/422 for bodies and 500 are added
 where they apply), ``example`` (a request body that works on the document's own example data,
 sent in the document's order: tests/unit/api/test_openapi_examples_run.py; a function of
@@ -104,6 +105,8 @@ class Route:
     paged: bool = False
     status: int = 200
     produces: str = "application/json"
+    # other content types the route answers when asked (``?format=csv``), beside ``produces``
+    also_produces: tuple[str, ...] = ()
     consumes: str | None = None
     errors: Mapping[int, str] = field(default_factory=dict)
     example: Any = None

@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.rate_restatement import RateRestatement
     from shared.services.rates import StatutoryRates
+    from shared.services.reports.open_items import OpenItemsService
     from shared.services.reports.service import ReportService
     from shared.services.request_decisions import RequestDecisionService
     from shared.services.sent_letters import SentLetters
@@ -869,6 +870,12 @@ class Services:
         return ConsoleJobs(
             JobRepository(self.repos.store), self.files, self.queues, self.clock, works
         )
+
+    @cached_property
+    def open_items(self) -> OpenItemsService:
+        from shared.services.reports.open_items import OpenItemsService
+
+        return OpenItemsService(self.repos, self.ledger)
 
     @cached_property
     def reports(self) -> ReportService:

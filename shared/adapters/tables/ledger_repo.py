@@ -28,7 +28,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -196,6 +196,31 @@ def _header_row(h: ClaimHeader) -> Row:
     )
 
 
+def _claims_of(rows: Iterable[Row]) -> tuple[dict[str, StoredClaim], list[Row]]:
+    """One debtor's ledger rows as its claims, and the marks of changes written in parts."""
+    headers: dict[str, ClaimHeader] = {}
+    events: dict[str, list[LedgerEvent]] = {}
+    marks: list[Row] = []
+    for row in rows:
+        if row.rk == ledger_digest.DIGEST_RK:  # in the range of a debtor named "~~~~~~~~"
+            continue
+        if row.rk.split("|")[1] == PARTS:
+            marks.append(row)
+        if row.rk.split("|")[1] == HEADER:
+            h = _header_from(row)
+            headers[h.invoice_number] = h
+        else:
+            number = str(row.data["InvoiceNumber"])
+            events.setdefault(number, []).extend(
+                _event_in(e) for e in get_json(row.data.get("Events"), [])
+            )
+    claims = {
+        n: StoredClaim(h, tuple(sorted(events.get(n, []), key=lambda e: e.seq)))
+        for n, h in headers.items()
+    }
+    return claims, marks
+
+
 def _header_from(row: Row) -> ClaimHeader:
     d = row.data
     return ClaimHeader(
@@ -254,30 +279,28 @@ class LedgerRepository:
     def read_debtor(self, client_id: str, debtor: str) -> tuple[dict[str, StoredClaim], list[Row]]:
         """:meth:`for_debtor`, and the marks of changes written in parts and not finished
         (``ledger_journal``) that the same range read brought along."""
-        headers: dict[str, ClaimHeader] = {}
-        events: dict[str, list[LedgerEvent]] = {}
-        marks: list[Row] = []
         rows = all_rows(
             self.store, LEDGER, pk=encode(client_id), rk_range=prefix_range(encode(debtor) + "|")
         )
-        for row in rows:
-            if row.rk == ledger_digest.DIGEST_RK:  # in the range of a debtor named "~~~~~~~~"
+        return _claims_of(rows)
+
+    def read_client(
+        self, client_id: str, only: Collection[str] | None = None
+    ) -> dict[str, tuple[dict[str, StoredClaim], list[Row]]]:
+        """:meth:`read_debtor` of every debtor of the client with a ledger row (``only``: of
+        these debtors), by debtor number, from one query of the client's partition (a page
+        per 1,000 rows: a header and an event row per change of each claim); the ``|n|`` rows
+        of named payments and the digest of ledger debtors are passed over, as are the rows
+        of a debtor not in ``only`` (not kept, their events not parsed). For a report over
+        the whole client, where a range read per debtor would cost a request per debtor."""
+        by_debtor: dict[str, list[Row]] = {}
+        for row in all_rows(self.store, LEDGER, pk=encode(client_id)):
+            if row.rk == ledger_digest.DIGEST_RK or row.rk.startswith(NAMED):
                 continue
-            if row.rk.split("|")[1] == PARTS:
-                marks.append(row)
-            if row.rk.split("|")[1] == HEADER:
-                h = _header_from(row)
-                headers[h.invoice_number] = h
-            else:
-                number = str(row.data["InvoiceNumber"])
-                events.setdefault(number, []).extend(
-                    _event_in(e) for e in get_json(row.data.get("Events"), [])
-                )
-        claims = {
-            n: StoredClaim(h, tuple(sorted(events.get(n, []), key=lambda e: e.seq)))
-            for n, h in headers.items()
-        }
-        return claims, marks
+            debtor = decode(row.rk.split("|")[0])
+            if only is None or debtor in only:
+                by_debtor.setdefault(debtor, []).append(row)
+        return {debtor: _claims_of(rows) for debtor, rows in by_debtor.items()}
 
     def header(self, client_id: str, debtor: str, invoice: str) -> ClaimHeader | None:
         row = self.store.get(LEDGER, encode(client_id), header_rk(debtor, invoice))

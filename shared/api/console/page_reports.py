@@ -4,7 +4,8 @@ or as Excel (into the client's own workbook when it uploaded one and the report 
 client alone), in the language of the person asking (:mod:`report_words`). A range over a
 quarter runs as a console job, which records that language, and is downloaded from the job's
 page. The figures come from :mod:`shared.services.reports`; this page only asks and hands
-over the file."""
+over the file. On asking, the ageing of the client's open items on a day, per bucket of days
+overdue (:mod:`shared.services.reports.open_items`, the API's open-items report)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from shared.api.http import ApiResponse
 from shared.clock import amsterdam_date
 from shared.domain.people.authorisation import Action
 from shared.services.errors import Invalid, NotFound
+from shared.services.reports.open_items import MAX_DAYS_AHEAD
 from shared.services.reports.service import FORMATS, check_request, is_long, job_input
 from shared.services.reports.tables import KINDS
 
@@ -55,6 +57,16 @@ REPORTS = """{% extends "shell" %}{% block main %}
 <thead><tr><th scope="col">{{ t.rep_item }}</th><th scope="col" class="num">{{ t.rep_count }}</th><th scope="col" class="num">{{ t.rep_price }}</th><th scope="col" class="num">{{ t.rep_amount }}</th></tr></thead><tbody>
 {% for u in usage %}<tr><th scope="row">{{ u.item|word('usage_item') }}</th><td class="num">{{ u.count }}</td><td class="num">{{ u.unit_price }}</td><td class="num">{{ desk.money(u.amount) }}</td></tr>{% endfor %}
 <tr><th scope="row">{{ t.rep_total }}</th><td></td><td></td><td class="num">{{ desk.money(usage_total) }}</td></tr></tbody></table></div>{% endif %}</section>
+<section aria-labelledby="ag-h"><h2 id="ag-h">{{ t.rep_ageing_title }}</h2>
+<form method="get" action="{{ base }}/reports" class="inline">{% if desk.choices|length > 1 %}<input type="hidden" name="client" value="{{ desk.client_id }}">{% endif %}
+<input type="hidden" name="lang" value="{{ lang }}">
+<div><label for="ag-on">{{ t.rep_ageing_on }}</label><input id="ag-on" type="date" name="ageing" value="{{ ageing_on }}" max="{{ ageing_max }}"></div>
+<button type="submit" class="secondary">{{ t.rep_show }}</button></form>
+{% if ageing is not none %}<div class="scroll" tabindex="0"><table><caption>{{ t.rep_ageing.format(day=desk.day(ageing.on)) }}</caption>
+<thead><tr><th scope="col">{{ t.rep_ageing_overdue }}</th><th scope="col" class="num">{{ t.rep_ageing_items }}</th><th scope="col" class="num">{{ t.rep_ageing_principal }}</th><th scope="col" class="num">{{ t.rep_ageing_costs }}</th><th scope="col" class="num">{{ t.rep_ageing_interest }}</th><th scope="col" class="num">{{ t.rep_total }}</th></tr></thead><tbody>
+{% for name, b in ageing.buckets.items() %}<tr><th scope="row">{{ t['rep_b_' + name] }}</th><td class="num">{{ b.items }}</td><td class="num">{{ desk.money(b.open.principal) }}</td><td class="num">{{ desk.money(b.open.costs + b.open.costs_vat) }}</td><td class="num">{{ desk.money(b.open.interest) }}</td><td class="num">{{ desk.money(b.open.total) }}</td></tr>{% endfor %}
+{% set g = ageing.total %}<tr><th scope="row">{{ t.rep_total }}</th><td class="num">{{ g.items }}</td><td class="num">{{ desk.money(g.open.principal) }}</td><td class="num">{{ desk.money(g.open.costs + g.open.costs_vat) }}</td><td class="num">{{ desk.money(g.open.interest) }}</td><td class="num">{{ desk.money(g.open.total) }}</td></tr></tbody></table></div>
+<p class="muted">{{ t.rep_ageing_note }}</p>{% endif %}</section>
 <section aria-labelledby="tp-h"><h2 id="tp-h">{{ t.rep_template }}</h2>
 <p>{% if own_template %}{{ t.rep_has_template.format(sheet=own_template) }}{% else %}{{ t.rep_no_template }}{% endif %}</p>
 <form method="post" action="{{ desk.url('/reports') }}" enctype="multipart/form-data">
@@ -87,7 +99,14 @@ words(
         "rep_exports": "Export voor uw boekhouding",
         "rep_exports_intro": "Het MT940-bestand is het afschrift van wat het incassobureau voor u ontving op zijn derdengeldenrekening: lees het in een eigen dagboek in, niet in dat van uw eigen bankrekening. De PDF noemt elke ontvangen betaling, ook wat u zelf ontving.",
         "rep_export_file": "Bestand", "rep_x_mt940": "MT940 (ontvangen op de derdengeldenrekening)",
-        "rep_x_pdf": "Ontvangen betalingen (PDF)"},
+        "rep_x_pdf": "Ontvangen betalingen (PDF)",
+        "rep_ageing_title": "Ouderdomsanalyse openstaande posten", "rep_ageing_on": "Peildatum",
+        "rep_ageing": "Openstaand op {day}, naar dagen na de vervaldatum", "rep_ageing_overdue": "Dagen vervallen",
+        "rep_ageing_items": "Facturen", "rep_ageing_principal": "Hoofdsom", "rep_ageing_costs": "Incassokosten (incl. btw)",
+        "rep_ageing_interest": "Rente", "rep_b_not_due": "Niet vervallen", "rep_b_1_30": "1–30 dagen",
+        "rep_b_31_60": "31–60 dagen", "rep_b_61_90": "61–90 dagen", "rep_b_91_180": "91–180 dagen",
+        "rep_b_over_180": "Meer dan 180 dagen",
+        "rep_ageing_note": "Facturen die nu openstaan (ook betwiste), met wat er op de peildatum van openstond. De lijst per factuur en per debiteur geeft de API: GET …/reports/open-items."},
     en={"rep_nav": "Reports", "rep_title": "Reports", "rep_make": "Make a report", "rep_kind": "Report",
         "rep_k_open_collected": "Open and collected per month", "rep_k_dunning_results": "Results per dunning step",
         "rep_k_contact_log": "Contact log", "rep_k_usage": "Usage and price per month",
@@ -107,7 +126,14 @@ words(
         "rep_exports": "Export for your bookkeeping",
         "rep_exports_intro": "The MT940 file is the statement of what the collection agency received for you on its third-party account: import it into a journal of its own, not into your own bank account's. The PDF lists every payment received, also what you received yourself.",
         "rep_export_file": "File", "rep_x_mt940": "MT940 (received on the third-party account)",
-        "rep_x_pdf": "Payments received (PDF)"},
+        "rep_x_pdf": "Payments received (PDF)",
+        "rep_ageing_title": "Ageing of open items", "rep_ageing_on": "On",
+        "rep_ageing": "Open on {day}, by days past the due date", "rep_ageing_overdue": "Days overdue",
+        "rep_ageing_items": "Invoices", "rep_ageing_principal": "Principal", "rep_ageing_costs": "Collection costs (incl. VAT)",
+        "rep_ageing_interest": "Interest", "rep_b_not_due": "Not yet due", "rep_b_1_30": "1–30 days",
+        "rep_b_31_60": "31–60 days", "rep_b_61_90": "61–90 days", "rep_b_91_180": "91–180 days",
+        "rep_b_over_180": "Over 180 days",
+        "rep_ageing_note": "Invoices open now (disputed ones too), with what was open of them on that day. The API gives the list per invoice and per debtor: GET …/reports/open-items."},
 )  # fmt: skip
 
 
@@ -139,14 +165,30 @@ def _show(desk: Desk, status: int = 200, notice: str = "") -> ApiResponse:
     asked = desk.query("usage")
     month = asked if re.fullmatch(r"20[0-9]{2}-(0[1-9]|1[0-2])", asked) else today.strftime("%Y-%m")
     usage = desk.services.usage.month(client, month) if asked else None
+    # the ageing replays every debtor with something open: asked for, as the usage
+    ageing_on, latest = _day(desk.query("ageing")), today + timedelta(days=MAX_DAYS_AHEAD)
+    ageing = (
+        desk.services.open_items.report(client, ageing_on)
+        if ageing_on is not None and ageing_on <= latest
+        else None
+    )
     template = desk.services.reports.template(client)
     first = today.replace(day=1)
     return desk.render("reports", "rep_title", status, notice=notice, error=bool(notice), kinds=KINDS,
                        formats=FORMATS, kind=desk.query("kind") or KINDS[0],
                        start=(first - timedelta(days=1)).replace(day=1).isoformat(), end=today.isoformat(),
                        month=month, usage=usage, usage_total=sum(u.amount for u in usage or []),
+                       ageing=ageing, ageing_on=(ageing_on or today).isoformat(),
+                       ageing_max=latest.isoformat(),
                        own_template=template[1] if template else None,
                        exports=report_exports.offered(desk))  # fmt: skip
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _report(desk: Desk) -> ApiResponse:

@@ -74,7 +74,8 @@ def test_every_route_is_in_the_document_with_its_parameters(world):
                 schema = response["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/ErrorOut"}
         if route.status != 204:
-            assert list(op["responses"][str(route.status)]["content"]) == [route.produces]
+            content = list(op["responses"][str(route.status)]["content"])
+            assert content == [route.produces, *route.also_produces]
         assert ("requestBody" in op) is (route.body is not None or route.consumes is not None)
         assert bool(op["security"]) is route.auth
     documented = {(path, m) for path, ops in doc["paths"].items() for m in ops}

@@ -114,3 +114,17 @@ def test_bad_requests_are_refused_with_the_reason(world, tenants):
     assert "Usage in" not in text(staff.get("/reports?lang=en"))  # counted only when asked
     shown = text(staff.get("/reports?lang=en&usage=2025-03"))
     assert "Usage in 2025-03" in shown and "<caption>" in shown
+
+
+def test_the_ageing_of_open_items_is_shown_when_asked(world, tenants):
+    _seed(world)
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    assert "Ageing of open items" in text(staff.get("/reports?lang=en"))
+    assert "by days past the due date" not in text(staff.get("/reports?lang=en"))  # when asked
+    shown = text(staff.get("/reports?lang=en&ageing=2025-03-03"))
+    assert "Open on 2025-03-03, by days past the due date" in shown
+    assert "31–60 days" in shown and "EUR 121.00" in shown  # F1, due 2025-01-31: 31 days
+    assert "7.50" not in shown  # C2's invoice: another client's
+    dutch = text(staff.get("/reports?lang=nl&ageing=2025-03-03"))
+    assert "Openstaand op 03-03-2025" in dutch and "31–60 dagen" in dutch
+    assert staff.get("/reports?lang=en&ageing=9999-12-31").status == 200  # too far: not shown
