@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from shared.api import schemas_ledger
 from shared.api.common import cents_text, principal, validate_body
@@ -12,8 +12,13 @@ from shared.domain.law.interest_rates import commercial_margin
 from shared.domain.ledger.model import COMPONENTS, Amounts, ClaimFigures, Component, InterestRule
 from shared.domain.money import Cents, cents_from_decimal
 from shared.services.container import Services
+from shared.services.reports.open_items import MAX_DAYS_AHEAD
 
-ON = {"on": "The day the figures are for, YYYY-MM-DD (default: today in Amsterdam)"}
+ON = {
+    "on": "The day the figures are for, YYYY-MM-DD, at most 366 days ahead (default: today in "
+    "Amsterdam)"
+}
+ON_ERRORS = {400: "on is not a date or more than 366 days ahead"}
 
 
 def _components(a: Amounts) -> dict[str, str]:
@@ -88,26 +93,35 @@ def debtor_out(debtor: str, on: date, claims: list[ClaimFigures]) -> dict[str, o
     return {"debtor": debtor, **body, "claims": [claim_out(f) for f in claims]}
 
 
-def _on(ctx: Context) -> date | None:
+def _on(ctx: Context, today: date) -> date | None:
+    """The day a claim's figures are asked for: any day up to a year ahead (a payoff quote);
+    9999-12-31 answered a 500 from the interest's calendar."""
     raw = ctx.request.query.get("on")
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        on = date.fromisoformat(raw)
     except ValueError:
-        raise BadRequest("on must be a date, YYYY-MM-DD") from None
+        raise BadRequest("on must be a date, YYYY-MM-DD", field="on") from None
+    if on > today + timedelta(days=MAX_DAYS_AHEAD):
+        raise BadRequest(f"on is at most {MAX_DAYS_AHEAD} days after today", field="on")
+    return on
 
 
 def register(router: Router, services: Services) -> None:
     def invoice_claim(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         return ApiResponse(
-            body=claim_out(services.ledger.claim(client, ctx.params["invoice"], _on(ctx)))
+            body=claim_out(
+                services.ledger.claim(
+                    client, ctx.params["invoice"], _on(ctx, services.ledger.today())
+                )
+            )
         )
 
     def debtor_claim(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
-        on = _on(ctx) or services.ledger.today()
+        on = _on(ctx, services.ledger.today()) or services.ledger.today()
         claims = services.ledger.debtor_open_claims(client, ctx.params["debtor"], on)
         return ApiResponse(body=debtor_out(ctx.params["debtor"], on, claims))
 
@@ -135,14 +149,14 @@ def register(router: Router, services: Services) -> None:
         Route(
             "GET", invoice + "/claim", invoice_claim,
             "The invoice's claim on a day: charged, paid, waived, credited and open per component",
-            tag, response=schemas_ledger.ClaimOut, query=ON,
+            tag, response=schemas_ledger.ClaimOut, query=ON, errors=ON_ERRORS,
         )
     )  # fmt: skip
     router.add(
         Route(
             "GET", "/v1/clients/{client}/debtors/{debtor}/claim", debtor_claim,
             "A debtor's open claims on a day, summed, with each claim", tag,
-            response=schemas_ledger.DebtorClaimOut, query=ON,
+            response=schemas_ledger.DebtorClaimOut, query=ON, errors=ON_ERRORS,
         )
     )  # fmt: skip
     router.add(
