@@ -66,7 +66,7 @@ def test_the_agreement_and_reminder_wait_for_the_clients_own_account(world):
 
 
 def test_a_postponements_new_schedule_waits_for_it(world):
-    world, client = seeded(world)
+    world, _ = seeded(world)
     a = world.agency_a
     plan_id = make(a).body["plan_id"]
     a.call("POST", f"{BASE}/{plan_id}/activate")
