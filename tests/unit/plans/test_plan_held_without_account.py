@@ -83,3 +83,19 @@ def test_a_postponements_new_schedule_waits_for_it(world):
     _register_own_account(world)
     [schedule] = run_day(world, date(2026, 1, 22))
     assert schedule.startswith(f"plan|{plan_id}|schedule|")
+
+
+def test_a_direct_debit_plan_is_refused_its_activation(world):
+    """Its collections would go to no account of the client's: refused (creditor_of, iban28),
+    with a code the console words; nothing is sent."""
+    world, _ = _without_own_account(world)
+    a = world.agency_a
+    plan_id = make(a, method="direct_debit", start="2026-01-26", installments=2).body["plan_id"]
+    mandate = {"mandate_id": "MND-D1-1", "signed_on": "2026-01-05", "iban": client_iban("D1"),
+               "name": "Debtor D1"}  # fmt: skip
+    assert a.call("PUT", f"{BASE}/{plan_id}/mandate", mandate).status == 200
+    a.call("PUT", "/v1/clients/C1/plan-rules", {"creditor_id": "NL69ZZZ123456780000"})
+    refused = a.call("POST", f"{BASE}/{plan_id}/activate")
+    assert refused.status == 409, refused.body
+    assert refused.body["error"]["details"][0]["code"] == "plan_no_client_iban"
+    assert _sent(world) == []
