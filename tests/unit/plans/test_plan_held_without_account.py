@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
+from shared.api.console.action_text import title as title_words
 from shared.domain.parties import Agency
 from shared.domain.records import ActionStatus
 from shared.services.dunning_account_hold import KIND
@@ -51,6 +52,9 @@ def test_the_agreement_and_reminder_wait_for_the_clients_own_account(world):
     assert _sent(world) == []
     [title] = _items(world, client, ActionStatus.OPEN)
     assert "no bank account of its own" in title
+    assert title_words(title, "nl").startswith(
+        "Opdrachtgever C1 heeft geen eigen bankrekening: elk IBAN dat voor haar is geregistreerd"
+    )
     timeline = json.dumps(world.services.plans.timeline(client, plan_id), default=str)
     assert "agreement: not sent, the client has no bank account of its own" in timeline
     # the reminder three days before the first installment waits too; one item all along
