@@ -63,13 +63,19 @@ def title_of(client: Client) -> str:
     )
 
 
-# where a template puts the client's account in: ``{{ client.iban }}`` and the EPC QR code
+# where a template puts the client's account in: ``{{ client.iban }}`` and the EPC QR code;
+# a part guarded by ``{% if client.iban %}`` / ``{% if qr_svg %}`` says nothing without one
+# (the dispute-end notice's payment line: dispute_ending.PAYS)
 _NAMES_ACCOUNT = re.compile(r"client\s*[.\[]\s*['\"]?iban|qr_svg")
+_GUARDED = re.compile(
+    r"{%-?\s*if\s+(?:client\s*\.\s*iban|qr_svg)\s*-?%}.*?{%-?\s*endif\s*-?%}", re.DOTALL
+)
 
 
 def names_the_account(*sources: str) -> bool:
-    """Whether a template's or quick text's ``sources`` put the client's account in."""
-    return any(_NAMES_ACCOUNT.search(source) for source in sources)
+    """Whether a template's or quick text's ``sources`` put the client's account in, outside
+    a part shown only when there is one."""
+    return any(_NAMES_ACCOUNT.search(_GUARDED.sub("", source)) for source in sources)
 
 
 def refuse_without_account(client: Client, account: str, what: str) -> None:

@@ -37,3 +37,17 @@ def test_a_message_naming_the_account_is_refused_one_asking_nothing_goes(env):  
     assert typed.body["error"]["details"][0]["code"] == "hand_message_foreign_iban"
     sent = api.call("POST", path, {"channel": "sms", "body": "Wij hebben uw brief ontvangen."})
     assert sent.status == 202, sent.body
+
+
+def test_the_dispute_end_notice_still_goes_without_an_account_line(world):
+    """Its payment line is shown only with an account (``{% if client.iban %}``): the
+    dispute ends and the debtor is told, naming no account, not refused."""
+    from tests.unit.dunning.test_dispute_ended_debtor_told import END, _disputed, _notices
+
+    client = _disputed(world, "b2c", language="nl")
+    _only_another_partys_account(world, world.agency_a)
+    assert world.agency_a.call("POST", END, {"message": "Geleverd op 3-12"}).status == 200
+    (notice,) = _notices(world, client)
+    text = str(world.services.messaging.content_of(notice).text)
+    assert "Open op deze factuur" in text and "Maak het over" not in text
+    assert THIRD_PARTY not in text
