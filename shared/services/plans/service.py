@@ -2303,6 +2303,8 @@ class PlanService:
         for_client = client.name if plan.agency_id else None
         result = self._send_notice(client, plan, "agreement",
                                    lambda lang: notices.agreement(plan, party, iban, lang, for_client))  # fmt: skip
+        if result == account_hold.HELD:
+            return result  # its entry (under the activation's id) is written when it goes
         entry = f"{plan.activation_to_tell}-agreement" if plan.activation_to_tell else None
         now = self.clock.now()
         self.plans.log(plan.client_id, plan.plan_id, entry or time_ordered_id(now), now,

@@ -65,6 +65,9 @@ def test_the_agreement_and_reminder_wait_for_the_clients_own_account(world):
     sent = run_day(world, date(2026, 1, 29))
     assert sent == [f"plan|{plan_id}|agreement", f"plan|{plan_id}|remind|1@2026-01-31"]
     content = world.services.messaging.content(client.client_id, sent[1]).text
+    entries = world.services.plans.timeline(client, plan_id)
+    agreed = [e for e in json.loads(json.dumps(entries, default=str)) if "Agreement with" in str(e)]
+    assert len(agreed) == 1 and "queued" in str(agreed[0]), agreed
     assert client_iban("C1") in content and THIRD_PARTY not in content
     assert run_day(world, date(2026, 1, 30)) == []  # each once
 
