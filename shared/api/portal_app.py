@@ -246,6 +246,8 @@ def _plan(
     qr = ""
     if plan.method is PlanMethod.DIRECT_DEBIT and plan.mandate is not None:
         how = t["plan_debit"].format(amount=amount, iban=mask(plan.mandate.iban))
+    elif not iban:  # no account of the client's own: its plan letters wait too (heldplan31)
+        how = t["plan_no_account"].format(amount=amount, client=view.client.name)
     else:
         how = t["plan_transfer"].format(amount=amount, iban=iban, client=view.client.name,
                                         reference=reference)  # fmt: skip

@@ -205,6 +205,8 @@ class PortalPlanPages:
             if theirs
             else p["collected"].format(iban=mask(plan.mandate.iban))
             if plan.method is PlanMethod.DIRECT_DEBIT and plan.mandate
+            else p["no_account"].format(client=view.client.name)
+            if not iban  # no account of the client's own (heldplan31)
             else p["reference"].format(iban=iban, client=view.client.name,
                                        reference=betalingskenmerk.display(plan.payment_reference))
         )  # fmt: skip

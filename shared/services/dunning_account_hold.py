@@ -21,11 +21,17 @@ look repeats the warning's once-mark and insert (no second item).
 An account another party has proven counts as none (iban28: onboarding registered another
 agency's third-party account, and the same minute's reminders told debtors to pay into it):
 ``debtor_account`` names none of those, so a client whose every account is such is held the
-same way, its item saying so, until its own account is registered."""
+same way, its item saying so, until its own account is registered.
+
+Every other path that asks a debtor for money follows (heldplan31): a payment plan's letters
+wait under the same item (``plans/account_hold.py``); what a person asks for now (a message by
+hand that names the account, a letter sent again) is refused with :func:`refuse_without_account`
+(422 ``no_bank_account``), and the portal names no account and shows no QR code."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -54,6 +60,37 @@ def title_of(client: Client) -> str:
     return (
         f"Client {client.number} has no bank account: its reminders and letters are held, "
         "as they would ask debtors to pay to no account; add its IBAN to resume them"
+    )
+
+
+# where a template puts the client's account in: ``{{ client.iban }}`` and the EPC QR code;
+# a part guarded by ``{% if client.iban %}`` / ``{% if qr_svg %}`` says nothing without one
+# (the dispute-end notice's payment line: dispute_ending.PAYS)
+_NAMES_ACCOUNT = re.compile(r"client\s*[.\[]\s*['\"]?iban|qr_svg")
+_GUARDED = re.compile(
+    r"{%-?\s*if\s+(?:client\s*\.\s*iban|qr_svg)\s*-?%}.*?{%-?\s*endif\s*-?%}", re.DOTALL
+)
+
+
+def names_the_account(*sources: str) -> bool:
+    """Whether a template's or quick text's ``sources`` put the client's account in, outside
+    a part shown only when there is one."""
+    return any(_NAMES_ACCOUNT.search(_GUARDED.sub("", source)) for source in sources)
+
+
+def refuse_without_account(client: Client, account: str, what: str) -> None:
+    """:class:`Invalid` (``no_bank_account``) for ``what`` a person asks now that would tell a
+    debtor to pay into the account of a live ``client`` with none of its own (``account``: its
+    ``debtor_account``, or a message context's ``client_iban``): the hold's refusal."""
+    if client.sandbox or account:
+        return
+    raise Invalid(
+        f"{what} asks the debtor to pay into the account of client {client.number}, which has "
+        "no bank account of its own (none, or only another party's proven account): register "
+        "the client's own IBAN first",
+        field="ibans",
+        code="no_bank_account",  # KIND: the item's kind is the refusal's code
+        params={"client": client.number},
     )
 
 

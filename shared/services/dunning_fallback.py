@@ -32,6 +32,7 @@ from shared.domain.dunning.workflow import (
     step_of_key,
 )
 from shared.domain.messaging import Channel, OutboundMessage
+from shared.services.dunning_account_hold import hold_without_account
 
 if TYPE_CHECKING:
     from shared.services.dunning import DunningService
@@ -52,7 +53,8 @@ def fall_back(dunning: DunningService, message: OutboundMessage) -> str | None:
     """The step of ``message`` (a dunning robocall that did not reach the debtor) again by
     its fallback channel, for the invoices still due. What went instead (the channel's name),
     or ``None`` when nothing does: not a dunning call, the client or the workflow inactive
-    now, no fallback, the debtor not reachable on it, or no invoice still due."""
+    now, no fallback, the debtor not reachable on it, no invoice still due, or the client held
+    for want of a bank account of its own (``dunning_account_hold``)."""
     from shared.services.dunning import (
         BEFORE,
         FOURTEEN_DAY,
@@ -123,6 +125,10 @@ def fall_back(dunning: DunningService, message: OutboundMessage) -> str | None:
     stored = dunning.repos.invoices.get_many(client_id, list(due))
     shown = [stored[n].invoice for n in due if n in stored]
     context = dunning.context(client, debtor, shown, today)
+    if hold_without_account(dunning.repos, client, today, dunning.clock.now(), context.client_iban):
+        # no account of the client's own to name: held as the run holds its steps (heldplan31);
+        # the call's failure item asks a person, as for a step without a fallback
+        return None
     rendered = dunning.render(template, context)
     extra = {
         BEFORE: message.extra.get(BEFORE, "{}"),

@@ -45,6 +45,7 @@ from shared.services.dunning import (
     step_key_prefix,
     still_due,
 )
+from shared.services.dunning_account_hold import refuse_without_account
 from shared.services.dunning_recheck import DEMANDED, demanded
 from shared.services.errors import Invalid, NotFound
 from shared.services.letter_undelivered import as_fourteen_day_letter, note_own_letter, set_term
@@ -171,6 +172,9 @@ def _write(
     stored = repos.invoices.get_many(client_id, list(due))
     invoices = [stored[n].invoice for n in due if n in stored]
     context = dunning.context(client, debtor, invoices, today, term)
+    # its payment block would name no account of the client's own: the run holds such a
+    # client's letters (heldplan31), a person's "send again" is refused with the same words
+    refuse_without_account(client, context.client_iban, "The 14-day letter")
     rendered = dunning.render(template, context)
     refused = fourteen_day_letter_refused(template, rendered, context)
     if refused:

@@ -29,10 +29,21 @@ from shared.services.repositories import Repositories
 
 
 def payee_accounts(repos: Repositories, client: Client) -> list[str]:
-    """The client's own accounts and its agency's third-party account."""
+    """The client's own accounts and its agency's third-party account. A registered account
+    another party has proven is not the client's (``debtor_account`` names it to no debtor;
+    heldplan31: typed into a message by hand it passed as the client's)."""
     agency = repos.agencies.get(client.agency_id)
     third_party = agency.third_party_iban if agency is not None else None
-    return [*client.ibans, *([third_party] if third_party else [])]
+    ours = [a for a in client.ibans if client.sandbox or not _proven_by_another(repos, client, a)]
+    return [*ours, *([third_party] if third_party else [])]
+
+
+def _proven_by_another(repos: Repositories, client: Client, account: str) -> bool:
+    owner = repos.banking.owner(account)
+    return owner is not None and (owner.agency_id, owner.client_id) != (
+        client.agency_id,
+        client.client_id,
+    )
 
 
 def _shown(source: str, part: str) -> list[str]:

@@ -601,6 +601,11 @@ _TITLES = shapes(
          lambda m: f"{m[1]} debiteur(en) met open facturen hebben geen workflow ("
                    f"{'geen debiteurgroep past bij hen' if m[2].startswith('no segment') else 'er is geen workflow actief'}"
                    "): zij krijgen niets; activeer een workflow of stel de debiteurgroepen in"),
+        (r"^Client (.+) has no bank account of its own: every IBAN registered for it is another party's proven account \(GET /v1/clients/\{client\}/ibans: disputed\), so its reminders and letters are held; register the client's own IBAN to resume them$",
+         lambda m: f"Opdrachtgever {m[1]} heeft geen eigen bankrekening: elk IBAN dat voor haar "
+                   "is geregistreerd, is gebleken van een ander te zijn (GET /v1/clients/{client}/ibans: "
+                   "disputed), dus herinneringen en brieven zijn aangehouden; registreer het eigen IBAN "
+                   "van de opdrachtgever om ze te hervatten"),
         (r"^Client (.+) has no bank account: its reminders and letters are held, as they would ask debtors to pay to no account; add its IBAN to resume them$",
          lambda m: f"Opdrachtgever {m[1]} heeft geen bankrekening: herinneringen en brieven zijn "
                    "aangehouden, want zij zouden debiteuren vragen te betalen naar geen rekening; "

@@ -118,6 +118,14 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Client {number} needs a bank account: its reminders and letters ask debtors to pay to "
         "it from the first daily run. Give its IBAN.",
     ),
+    "no_bank_account": (
+        "Klant {client} heeft geen eigen bankrekening (geen, of alleen een rekening die van een "
+        "ander is gebleken): dit zou de debiteur vragen naar geen rekening van de klant te "
+        "betalen. Registreer eerst de eigen IBAN van de klant.",
+        "Client {client} has no bank account of its own (none, or only another party's proven "
+        "account): this would ask the debtor to pay into no account of the client's. Register "
+        "the client's own IBAN first.",
+    ),
     "approve_without_bank_account": (
         "Klant {number} heeft nog geen bankrekening: zijn herinneringen en brieven zouden "
         "debiteuren vragen naar geen enkele rekening te betalen. Laat de klant eerst een rekening "

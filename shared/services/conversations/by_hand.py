@@ -59,6 +59,7 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.records import ContactEntry, ContactKind
 from shared.services.conversations import whatsapp_templates
 from shared.services.dunning import DunningService
+from shared.services.dunning_account_hold import names_the_account, refuse_without_account
 from shared.services.errors import Invalid, NotFound
 from shared.services.messaging import MessagingService
 from shared.services.payee_accounts import (
@@ -459,6 +460,9 @@ class ByHandService:
         invoices = self._invoices(client_id, debtor.number, request.invoices)
         today = amsterdam_date(self.clock.now())
         context = self.dunning.context(client, debtor, invoices, today)
+        if source is not None and names_the_account(source.subject, source.text, source.html or ""):
+            # the daily run would hold it: no account of the client's own to name (heldplan31)
+            refuse_without_account(client, context.client_iban, "This message")
         uses_link = source is not None and "reminder_link" in (
             source.subject + source.text + (source.html or "")
         )

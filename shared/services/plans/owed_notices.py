@@ -24,7 +24,7 @@ from shared.domain.parties import Client
 from shared.domain.plans.plan import RUNNING, PaymentPlan, PlanStatus
 from shared.domain.records import ContactEntry, ContactKind
 from shared.services.errors import ConflictingUpdate
-from shared.services.plans import notices
+from shared.services.plans import account_hold, notices
 
 if TYPE_CHECKING:
     from shared.services.plans.service import PlanService
@@ -69,6 +69,8 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan) -> PaymentPlan
     ...), then drop the mark. A paused plan's lowering is told with the word that nothing is
     asked while it is paused. A plan that stopped meanwhile owes nothing more (its completion
     or lapse is told on its own)."""
+    if waits(service, client, plan):
+        return plan  # the mark stays: told by the first look after the account is registered
     mark, _, what = plan.notice_to_tell.partition(" ")
     if plan.status in RUNNING and what.startswith((LOWERED, SCHEDULE)):
         service._send_notice(client, plan, what, functools.partial(notices.new_schedule, plan))
@@ -99,6 +101,15 @@ def tell(service: PlanService, client: Client, plan: PaymentPlan) -> PaymentPlan
 
         handover_end.tell(service, client, plan, mark, what)
     return _told(service, plan)
+
+
+def waits(service: PlanService, client: Client, plan: PaymentPlan) -> bool:
+    """Whether the notice ``plan`` owes waits, its mark kept, for the client's own bank
+    account (``account_hold``): a running or paused plan is looked at daily while it has a
+    mark; an ended one is not, so its notice is held (not sent, logged) and its mark goes."""
+    return (plan.status in RUNNING or plan.status is PlanStatus.PAUSED) and account_hold.held(
+        service, client, plan
+    )
 
 
 def _tell_kept(

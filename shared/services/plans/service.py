@@ -60,7 +60,7 @@ from shared.services.handed_over import refuse_handed_over
 from shared.services.ledger.costs_holds import ended_plan_costs_ref, plan_costs_ref
 from shared.services.ledger.plan_parts import PlansById
 from shared.services.payments import PaymentService
-from shared.services.plans import notices, owed_notices, statements_wait
+from shared.services.plans import account_hold, notices, owed_notices, statements_wait
 from shared.services.plans.agency_party import (
     CASE_WITHDRAWN,
     agency_plan_reference,
@@ -630,7 +630,8 @@ class PlanService:
             f"Payment plan {plan.plan_id} agreed: {len(plan.schedule)} installments",
             invoice_numbers=plan.invoice_numbers, system=True,
         ))  # fmt: skip
-        self._send_agreement(client, plan)
+        if self._send_agreement(client, plan) == account_hold.HELD:
+            return plan  # the mark stays: the agreement goes once the account is registered
         return self._activation_told(plan)
 
     def _activation_told(self, plan: PaymentPlan) -> PaymentPlan:
@@ -1357,11 +1358,16 @@ class PlanService:
                 except ConflictingUpdate:
                     pass
                 continue  # read again: a completed plan is still watched for returns
-            if plan.status in RUNNING and plan.activation_to_tell:
+            if (
+                plan.status in RUNNING
+                and plan.activation_to_tell
+                and not account_hold.held(self, client, plan)
+            ):
                 # an activation that stopped before the debtor had the agreement
                 self._finish_activation(client, plan, "the daily run (finishing the activation)")
                 continue  # read again: the mark is gone
-            if plan.notice_to_tell:  # a change saved before its notice was sent
+            if plan.notice_to_tell and not owed_notices.waits(self, client, plan):
+                # a change saved before its notice was sent
                 owed_notices.tell(self, client, plan)
                 continue
             if plan.status in HOLDS_DUNNING and handover_end.end_if_handed_over(self, client, plan):
@@ -1498,10 +1504,9 @@ class PlanService:
             if debit.state is DebitState.SUBMITTED and self.desk and updated.mandate:
                 self.desk.submit(client.client_id, updated.plan_id, updated.mandate, debit,
                                  f"Termijn {debit.number} {updated.payment_reference}")  # fmt: skip
-        for key, inst in reminders:
-            self._remind(client, updated, inst, key, today)
-        if reminders:
-            updated = replace(updated, reminded=updated.reminded | {k for k, _ in reminders})
+        sent = {key for key, inst in reminders if self._remind(client, updated, inst, key, today)}
+        if sent:
+            updated = replace(updated, reminded=updated.reminded | sent)
         updated = self._store(updated, etag, plan, today, worked_today=True)
         if updated.status in RUNNING:
             # after the save of the day it came back: the notice's date is the plan's (a
@@ -2275,7 +2280,8 @@ class PlanService:
         inst: sched.ScheduledInstallment,
         key: str,
         today: date,
-    ) -> None:
+    ) -> bool:
+        """False when the reminder waits for the client's account (not counted as sent)."""
         states = {s.number: s for s in plan.installments(today)}
         open_part = states[inst.number].amount - states[inst.number].paid
         holder, iban = self._payee(client, plan)
@@ -2287,18 +2293,23 @@ class PlanService:
         sent = self._send_notice(client, plan, f"remind|{key}",
                                  lambda lang: notices.reminder(plan, inst, open_part, iban, lang, holder), channel)  # fmt: skip
         self._log(plan, "reminder", f"Reminder for installment {inst.number}: {sent}")
+        return sent != account_hold.HELD
 
-    def _send_agreement(self, client: Client, plan: PaymentPlan) -> None:
-        """Once by its outbox key; its timeline entry follows the activation's (same id)."""
+    def _send_agreement(self, client: Client, plan: PaymentPlan) -> str:
+        """Once by its outbox key; its timeline entry follows the activation's (same id).
+        What happened (:meth:`_send_notice`)."""
         party, iban = self._payee(client, plan)
         # the agency's plan names the agency as the party, collecting for the client
         for_client = client.name if plan.agency_id else None
         result = self._send_notice(client, plan, "agreement",
                                    lambda lang: notices.agreement(plan, party, iban, lang, for_client))  # fmt: skip
+        if result == account_hold.HELD:
+            return result  # its entry (under the activation's id) is written when it goes
         entry = f"{plan.activation_to_tell}-agreement" if plan.activation_to_tell else None
         now = self.clock.now()
         self.plans.log(plan.client_id, plan.plan_id, entry or time_ordered_id(now), now,
                        "agreement_sent", f"Agreement with schedule: {result}")  # fmt: skip
+        return result
 
     def _tell_lapse(self, client: Client, plan: PaymentPlan) -> None:
         """Tell a breach: the timeline, the debtor's notice, the client's action item and mail,
@@ -2468,6 +2479,12 @@ class PlanService:
             self._log(plan, "message_held",
                       f"{what}: not sent, the agency's Wki registration ended (art. 2 Wki)")  # fmt: skip
             return "held: the agency's Wki registration ended"
+        if account_hold.held(self, client, plan):
+            # it would name no account of the client's own (heldplan31): a kept notice goes
+            # with the first look after one is registered
+            self._log(plan, "message_held",
+                      f"{what}: not sent, the client has no bank account of its own")  # fmt: skip
+            return account_hold.HELD
         if channel is Channel.EMAIL and not debtor.emails:
             if debtor.address is None:
                 self._log(
