@@ -139,6 +139,9 @@ class OpenInvoice:
     # found by the own betalingskenmerk of the payment plan it runs under (the lookup by
     # reference fell back on the plan): that reference names the plan's invoices together
     plan_reference: str | None = None
+    # written off by the creditor (ledger31): ``open_amount`` is the principal not yet
+    # recovered. Only an exact key names it (:func:`_exact_for_written_off`, womatch31)
+    written_off: bool = False
 
 
 @dataclass(frozen=True)
@@ -462,8 +465,9 @@ class InvoiceIndex:
             if inv.payment_reference:
                 self._by_reference[normalise_number(inv.payment_reference)].append(inv)
             self._by_tail[numeric_tail(inv.number)].append(inv)
-            self._by_debtor[inv.debtor].append(inv)
-            self._by_amount[inv.open_amount].append(inv)
+            if not inv.written_off:  # its exact keys only, as the storage index (womatch31)
+                self._by_debtor[inv.debtor].append(inv)
+                self._by_amount[inv.open_amount].append(inv)
             for iban in inv.debtor_ibans:
                 self._debtors_by_iban[iban.upper()].add(inv.debtor)
         for iban, debtors in (learned_ibans or {}).items():
@@ -636,6 +640,8 @@ def candidates(
         if many and not debtor_read and looked < MAX_TAIL_LOOKUPS:
             debtor_read = _read_the_rest(mentioned, tokens, lookups, spend)
             looked += debtor_read
+    payer_debtors = _PayerDebtors(line, lookups, spend)
+    _exact_for_written_off(mentioned, payer_debtors)
     for inv, weight, reason in mentioned.values():
         add([inv], weight, reason).by_reference = weight == WEIGHT_REFERENCE
     by_debtor: dict[str, list[OpenInvoice]] = defaultdict(list)
@@ -659,11 +665,11 @@ def candidates(
     # the payer: a known account brings that debtor's open invoices
     debtors: set[str] = set()
     payer = payer_account(line)
-    if payer and spend.take():
-        debtors = set(sorted(lookups.debtors_for_iban(payer))[:MAX_DEBTORS_PER_IBAN])
+    if payer:
+        debtors = set(sorted(payer_debtors.get(payer))[:MAX_DEBTORS_PER_IBAN])
     pool: list[OpenInvoice] = []
     for debtor in sorted(debtors):
-        pool += spend.full(lookups.of_debtor(debtor)) if spend.take() else []
+        pool += spend.full(_not_written_off(lookups.of_debtor(debtor))) if spend.take() else []
     pool_totals = open_totals(pool)
     totals.update(pool_totals)
     # what letters still running asked, of a known payer's invoices and those the text names
@@ -691,6 +697,7 @@ def candidates(
     # the amount: an invoice of exactly this open amount, when the payer's name agrees
     found_amount = lookups.by_amount(line.amount, AMOUNT_LOOKUP_LIMIT) if spend.take() else []
     spend.full(found_amount, AMOUNT_LOOKUP_LIMIT)
+    found_amount = _not_written_off(found_amount)
     fresh = [i for i in found_amount if (i.number,) not in found and i.debtor not in debtors]
     by_name = [i for i in fresh if not _typo_in(i, tokens)] if line.counterparty_name else []
     if len({i.debtor for i in by_name}) > MAX_AMOUNT_NAME_DEBTORS:
@@ -732,7 +739,7 @@ def _read_the_rest(
         return False  # none yet, or another debtor's claim named too (a bare tail)
     if not spend.take():
         return False
-    for inv in spend.full(lookups.of_debtor(debtors.pop())):
+    for inv in _not_written_off(spend.full(lookups.of_debtor(debtors.pop()))):
         norm = normalise_number(own_number(inv.number))
         known = mentioned.get(inv.number, (inv, 0.0, ""))[1]
         if known < WEIGHT_NUMBER and {norm, _strip_prefix(norm), _bare(norm)} & tokens:
@@ -742,6 +749,49 @@ def _read_the_rest(
                 f"rule number: invoice number {shown_number(inv.number)} in the description",
             )
     return True
+
+
+WRITTEN_OFF_NOTE = " (written off: a recovery)"
+
+
+class _PayerDebtors:
+    """The debtors known for a payer's account, read once a line (one lookup): asked for a
+    written-off claim the text names by number, then by the payer step."""
+
+    def __init__(self, line: StatementLine, lookups: Lookups, spend: LookupBudget) -> None:
+        self.line, self.lookups, self.spend = line, lookups, spend
+        self._read: dict[str, set[str]] = {}
+
+    def get(self, iban: str) -> set[str]:
+        if iban not in self._read:
+            self._read[iban] = self.lookups.debtors_for_iban(iban) if self.spend.take() else set()
+        return self._read[iban]
+
+
+def _exact_for_written_off(
+    mentioned: dict[str, tuple[OpenInvoice, float, str]], payer_debtors: _PayerDebtors
+) -> None:
+    """Keep a written-off claim (ledger31) among what the text names only on an exact key:
+    its own payment reference, or its number written whole with the money from an account
+    the bank names and that is known for its debtor. Its tail alone, a typo or the amount
+    never name it: the creditor gave it up, and money that merely could be for it belongs
+    to a claim still in collection or to a person's judgement (womatch31)."""
+    for number, (inv, weight, reason) in list(mentioned.items()):
+        if not inv.written_off:
+            continue
+        iban = payer_debtors.line.counterparty_iban
+        exact = weight == WEIGHT_REFERENCE or (
+            weight == WEIGHT_NUMBER and iban is not None and inv.debtor in payer_debtors.get(iban)
+        )
+        if exact:
+            mentioned[number] = (inv, weight, reason + WRITTEN_OFF_NOTE)
+        else:
+            del mentioned[number]
+
+
+def _not_written_off(invoices: list[OpenInvoice]) -> list[OpenInvoice]:
+    """A payer's or an amount's claims: never a written-off one (no exact key names it)."""
+    return [i for i in invoices if not i.written_off]
 
 
 def _explained(tail: str, mentioned: Mapping[str, tuple[OpenInvoice, float, str]]) -> bool:
