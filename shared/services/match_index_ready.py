@@ -28,7 +28,7 @@ def ensure_match_index(repos: Repositories, client_id: str) -> bool:
     meets the client, none after). True when it built. Every debtor read for a build also has
     its own IBANs learned as known payers (index version 4)."""
     invoices = repos.invoices
-    load = partial(invoices.open_invoices, client_id)
+    load = partial(invoices.indexed_invoices, client_id)
     debtors = partial(every_debtor_learning, repos, client_id)
     built = invoices.match_index.ensure_built(client_id, load, debtors)
     if built:

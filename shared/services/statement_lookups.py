@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from shared.adapters.tables.banking_repo import KnownPayers
 from shared.adapters.tables.debtor_open_invoices import read_open_of_debtor
+from shared.domain.ledger.model import ClaimFigures
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import betalingskenmerk
@@ -77,7 +78,9 @@ def ledger_totals(ledger: LedgerService) -> OpenTotalsProvider:
                 figures = ledger.open_claims(client, [i.number for i in invs], on, debtor=found[0])
             out.update(
                 {
-                    i.number: figures[i.number].open.total if i.number in figures else i.open_amount
+                    i.number: claim_total(figures[i.number])
+                    if i.number in figures
+                    else i.open_amount
                     for i in invs
                 }
             )
@@ -109,6 +112,12 @@ def ledger_totals(ledger: LedgerService) -> OpenTotalsProvider:
     totals.from_ledger = True  # type: ignore[attr-defined]  # a window computes the same itself
     totals.asked = asked  # type: ignore[attr-defined]  # what running letters asked (F7)
     return totals
+
+
+def claim_total(figures: ClaimFigures) -> Cents:
+    """What a line can pay on the claim: its open total, or on a written-off claim what is
+    still written off (a payment recovers it, ledger31; womatch31)."""
+    return figures.written_off.total if figures.is_written_off else figures.open.total
 
 
 class SingleFlight:

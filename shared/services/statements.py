@@ -42,6 +42,7 @@ from shared.adapters.tables.banking_repo import (
     received_of,
     statement_rk,
 )
+from shared.adapters.tables.match_index_repo import indexed_open
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import CLOSED, Invoice
@@ -1251,7 +1252,7 @@ class StatementService:
         stale = [
             i
             for i in local
-            if i.number not in stored or stored[i.number].invoice.open_amount != i.open_amount
+            if i.number not in stored or indexed_open(stored[i.number].invoice) != i.open_amount
         ]
         if not stale:
             return True

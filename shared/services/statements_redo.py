@@ -39,7 +39,7 @@ import hashlib
 import logging
 from datetime import UTC, date, datetime, time
 
-from shared.adapters.tables.match_index_repo import is_matchable
+from shared.adapters.tables.match_index_repo import indexed_open, is_indexed
 from shared.domain.invoices import InvoiceRuleError
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
@@ -150,12 +150,12 @@ def _repair_index(repos: Repositories, client_id: str, payment: Payment) -> None
     for number, found in stored.items():
         inv = found.invoice
         row = indexed.get(number)
-        if row is None and not is_matchable(inv):
+        if row is None and not is_indexed(inv):
             continue  # neither indexed nor open: as it should be
         if (
             row is not None
-            and is_matchable(inv)
-            and (row.open_amount, row.due_date) == (inv.open_amount, inv.due_date)
+            and is_indexed(inv)
+            and (row.open_amount, row.due_date) == (indexed_open(inv), inv.due_date)
         ):
             continue
         current.append(inv)

@@ -56,7 +56,7 @@ from shared.adapters.tables.ledger_repo import (
     StoredClaim,
     named_op,
 )
-from shared.adapters.tables.match_index_repo import is_matchable
+from shared.adapters.tables.match_index_repo import indexed_open, is_indexed, is_matchable
 from shared.adapters.tables.payer_digest import PayerDigest
 from shared.adapters.tables.records_repo import ContactLogRepository
 from shared.domain.figures.portfolio import open_changes
@@ -106,7 +106,13 @@ from shared.services.ledger.costs_holds import ended_plan_held_on, principal_pla
 from shared.services.ledger.plan_parts import PlansById
 from shared.services.ledger.service import DebtorClaims
 from shared.services.plan_designation import PlanMemo, plan_invoices_named
-from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups, SingleFlight
+from shared.services.statement_lookups import (
+    SEP,
+    ClientLookups,
+    PooledLookups,
+    SingleFlight,
+    claim_total,
+)
 from shared.services.statement_references import quoted_debtor
 from shared.services.statement_returns import return_refs
 from shared.services.statements_redo import (
@@ -291,8 +297,8 @@ class StatementWindow:
             now = self._current(client_id, local)
             if now is None:
                 out.append(inv)
-            elif is_matchable(now):
-                out.append(replace(inv, open_amount=now.open_amount))
+            elif is_indexed(now):
+                out.append(replace(inv, open_amount=indexed_open(now)))
         return out
 
     def _raw(self, method: str, *args: object) -> list[OpenInvoice]:
@@ -554,9 +560,9 @@ class StatementWindow:
                 for inv in invs:
                     local = self._split_key(inv.number)[1]
                     if local in figures:
-                        out[inv.number] = figures[local].open.total
+                        out[inv.number] = claim_total(figures[local])
                     elif local in claims.invoices and local in changed:
-                        out[inv.number] = claims.invoices[local].open_amount
+                        out[inv.number] = indexed_open(claims.invoices[local])
                     else:
                         out[inv.number] = inv.open_amount
             return out

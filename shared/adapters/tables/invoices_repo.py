@@ -26,7 +26,11 @@ from shared.adapters.tables.codec import (
 )
 from shared.adapters.tables.figures_repo import FiguresRepository
 from shared.adapters.tables.keys import decode, encode
-from shared.adapters.tables.match_index_repo import MatchIndexRepository, rows_change
+from shared.adapters.tables.match_index_repo import (
+    MatchIndexRepository,
+    is_written_off,
+    rows_change,
+)
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.prescription import ClaimKind
@@ -679,6 +683,19 @@ class InvoiceRepository:
                 equals={"Status": status.value},
             )
         ]
+
+    def indexed_invoices(self, client_id: str) -> list[Invoice]:
+        """Every invoice the matching index holds rows of: those with money open, and those
+        written off with principal still to recover (their exact keys, womatch31)."""
+        withdrawn = all_rows(
+            self.store,
+            schema.INVOICES,
+            pk=encode(client_id),
+            rk_range=prefix_range(schema.INVOICE_INDEX_ROW + "|"),
+            equals={"Status": InvoiceStatus.WITHDRAWN.value},
+        )
+        written_off = [inv for r in withdrawn if is_written_off(inv := invoice_from_row(r))]
+        return [*self.open_invoices(client_id), *written_off]
 
     def list(
         self,

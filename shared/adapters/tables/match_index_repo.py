@@ -8,6 +8,13 @@ paid, disputed, money open) has up to three small rows, each a key a bank line c
 | ``t|<numeric tail>|<number>``   | the last digit group of its number ("nr 01483")      |
 | ``a|<open amount>|<number>``    | its open amount                                      |
 
+A written-off invoice (ledger31) with principal still to recover keeps its ``r|`` and ``t|``
+rows, marked ``WrittenOff`` and carrying that principal as open, never an ``a|`` row: a line
+quoting its own reference or its whole number may book a recovery, its amount alone never
+(womatch31). The write-off writes them as any invoice change does; a write-off made before
+gets them when ``inning backfill written-off`` marks it; a build reads written-off invoices
+too (``InvoiceRepository.indexed_invoices``). The rows keep their shape: no new version.
+
 Until version 5 a fourth row, ``d|<debtor>|<number>``, gave the debtor a known payer account
 belongs to. The debtor's own invoice rows (``Invoices``, ``i|<debtor>|``) answer that
 (:mod:`shared.adapters.tables.debtor_open_invoices`), and a statement reads them anyway for the
@@ -110,27 +117,53 @@ def is_matchable(inv: Invoice) -> bool:
     return inv.status in MATCHABLE and inv.open_amount > 0
 
 
+def is_written_off(inv: Invoice) -> bool:
+    """Written off by the creditor with principal still to recover (ledger31): indexed by
+    its exact keys alone, its reference and number (womatch31)."""
+    return (
+        inv.status is InvoiceStatus.WITHDRAWN
+        and inv.written_off_on is not None
+        and inv.amount > inv.paid
+    )
+
+
+def is_indexed(inv: Invoice) -> bool:
+    """The invoice has index rows: open, or written off and not wholly recovered."""
+    return is_matchable(inv) or is_written_off(inv)
+
+
+def indexed_open(inv: Invoice) -> int:
+    """The principal the index rows carry as open: a written-off invoice's not recovered."""
+    return inv.amount - inv.paid if is_written_off(inv) else inv.open_amount
+
+
 def amount_key(cents: int) -> str:
     return f"{cents:015d}"
 
 
 def index_rows(inv: Invoice, debtor: Debtor | None = None) -> dict[str, Row]:
     """The index rows of an invoice's current state; none once nothing is open. With the
-    invoice's ``debtor``, the rows carry its name and kind."""
-    if not is_matchable(inv):
+    invoice's ``debtor``, the rows carry its name and kind. A written-off invoice keeps its
+    reference and number rows (marked ``WrittenOff``, its principal not recovered as open),
+    never its amount's: only an exact key may book a recovery (womatch31)."""
+    if not is_indexed(inv):
         return {}
     pk = encode(inv.client_id)
     data: dict[str, Value] = {
         "Number": inv.number,
         "Debtor": inv.debtor_number,
-        "Open": inv.open_amount,
+        "Open": indexed_open(inv),
         "Reference": inv.payment_reference,
         "Due": put_date(inv.due_date),
     }
     if debtor is not None and debtor.number == inv.debtor_number:
         data["Name"] = debtor.name
         data["Kind"] = debtor.kind.value
-    keys = [_amount_rk(inv.number, inv.open_amount), *_named_keys(inv)]
+    if is_written_off(inv):
+        data["WrittenOff"] = True
+        keys = _named_keys(inv)
+    else:
+        keys = [_amount_rk(inv.number, inv.open_amount), *_named_keys(inv)]
     return {rk: Row(pk, rk, dict(data)) for rk in keys}
 
 
@@ -161,6 +194,7 @@ def _open_invoice(row: Row) -> OpenInvoice:
         payment_reference=d.get("Reference"),
         due_date=get_date(d.get("Due")),
         debtor_kind=str(kind) if kind else None,
+        written_off=bool(d.get("WrittenOff")),
     )
 
 
@@ -244,7 +278,7 @@ class MatchIndexRepository:
         invoice of the debtor, as stored) are written again with the new ones, so that the
         rows stay authoritative. Called before the debtor's own row is written: a crash in
         between leaves the import unfinished, and sending it again writes both again."""
-        mine = [i for i in invoices if i.debtor_number == debtor.number and is_matchable(i)]
+        mine = [i for i in invoices if i.debtor_number == debtor.number and is_indexed(i)]
         self.update(debtor.client_id, [(None, i) for i in mine], {debtor.number: debtor})
 
     def repair(
@@ -256,7 +290,7 @@ class MatchIndexRepository:
         self._write(ops)
         self.update(client_id, [(None, inv) for inv in current])
         for inv in current:
-            if not is_matchable(inv):
+            if not is_indexed(inv):
                 for rk, row in _all_keys(inv).items():
                     self._delete(row.pk, rk)
 
@@ -615,7 +649,7 @@ NO_INDEX = "none"  # never built: the first statement or reply quoting a kenmerk
 UNFINISHED = "unfinished"  # a first build begun and not finished: the next one finishes it
 BUSY = "busy"  # the marker changed during the check (a build ran): run the command again
 ADOPTABLE = (5, VERSION)  # versions whose rows have today's shape (no d| rows since 5)
-INDEX_FIELDS = ("Number", "Debtor", "Open", "Reference", "Due", "Name", "Kind")
+INDEX_FIELDS = ("Number", "Debtor", "Open", "Reference", "Due", "Name", "Kind", "WrittenOff")
 
 
 @dataclass(frozen=True)
@@ -675,7 +709,7 @@ def rows_change(old: Invoice | None, new: Invoice) -> bool:
 def _moves(old: Invoice | None, new: Invoice) -> bool:
     """Whether the new state writes index rows the old state's lack (names aside: both
     states' rows carry the same debtor's)."""
-    if not is_matchable(new):
+    if not is_indexed(new):
         return False
     if old is None:
         return True
@@ -685,4 +719,4 @@ def _moves(old: Invoice | None, new: Invoice) -> bool:
 
 def _all_keys(inv: Invoice) -> dict[str, Row]:
     """Every key the invoice could have had, whatever its status (to clear a closed one)."""
-    return index_rows(replace(inv, status=InvoiceStatus.OPEN, paid=0))
+    return index_rows(replace(inv, status=InvoiceStatus.OPEN, paid=0, written_off_on=None))

@@ -76,7 +76,7 @@ def copy_match_marker(repos: Repositories, client_id: str) -> MatchCopy:
     invoices = repos.invoices
     done = invoices.match_index.adopt(
         client_id,
-        partial(invoices.open_invoices, client_id),
+        partial(invoices.indexed_invoices, client_id),
         partial(every_debtor, repos, client_id),
     )
     return MatchCopy(client_id, done.outcome, done.missing, done.stale, done.changed)
