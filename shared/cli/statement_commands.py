@@ -16,6 +16,10 @@ from shared.domain.statements.model import StatementError, statements_as_dict
 from shared.domain.statements.parse import parse_statement_file
 
 CSV_HEADER = ["invoice_number", "debtor_name", "debtor_iban", "open_amount", "payment_reference"]
+# an optional last column: "yes" marks an invoice written off (ledger31), its open_amount what
+# is still written off, matched as the app does, by its exact keys only (womatch31)
+WRITTEN_OFF_COLUMN = "written_off"
+_YES, _NO = ("yes", "ja", "true", "1"), ("", "no", "nee", "false", "0")
 
 
 def _read(path: str) -> bytes:
@@ -57,8 +61,12 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def read_invoices_csv(path: str) -> list[OpenInvoice]:
     text = _read(path).decode("utf-8-sig")
     reader = csv.DictReader(text.splitlines())
-    if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != CSV_HEADER:
-        raise ValueError(f"{path}: the header must be {','.join(CSV_HEADER)}")
+    header = [f.strip() for f in reader.fieldnames or []]
+    if header not in (CSV_HEADER, [*CSV_HEADER, WRITTEN_OFF_COLUMN]):
+        raise ValueError(
+            f"{path}: the header must be {','.join(CSV_HEADER)} (and optionally "
+            f",{WRITTEN_OFF_COLUMN})"
+        )
     out = []
     for n, row in enumerate(reader, start=2):
         try:
@@ -69,6 +77,9 @@ def read_invoices_csv(path: str) -> list[OpenInvoice]:
             ) from None
         if not row["invoice_number"].strip():
             raise ValueError(f"{path} line {n}: invoice_number is empty")
+        marked = (row.get(WRITTEN_OFF_COLUMN) or "").strip().lower()
+        if marked not in (*_YES, *_NO):
+            raise ValueError(f"{path} line {n}: written_off {marked!r} is not yes or no")
         name = row["debtor_name"].strip()
         iban = row["debtor_iban"].strip().replace(" ", "").upper()
         out.append(
@@ -79,6 +90,7 @@ def read_invoices_csv(path: str) -> list[OpenInvoice]:
                 open_amount=amount,
                 payment_reference=row["payment_reference"].strip() or None,
                 debtor_ibans=(iban,) if iban else (),
+                written_off=marked in _YES,
             )
         )
     return out

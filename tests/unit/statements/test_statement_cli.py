@@ -112,3 +112,23 @@ def test_match_leaves_a_foreign_currency_statement_unmatched(tmp_path, capsys):
     data = json.loads(out)
     assert data["lines"] == [] and data["not_matched"][0]["currency"] == "USD"
     assert "in USD: not matched" in err
+
+
+def test_match_books_a_written_off_invoice_by_its_reference_only(tmp_path, capsys):
+    """The optional ``written_off`` column (womatch31): X1 written off is still booked by its
+    reference, as in the app; X2 written off is not suggested by its amount and the payer's
+    name (not written off, it is: score 0.35)."""
+    invoices = tmp_path / "invoices.csv"
+    invoices.write_text(
+        "invoice_number,debtor_name,debtor_iban,open_amount,payment_reference,written_off\n"
+        "X1,ING Bank,,32.00,9001123412341234,yes\n"
+        "X2,ING Bank,,1.56,,yes\n"
+    )
+    args = ["match", "--invoices", str(invoices), "--statement",
+            str(CORPUS / "mt940/oca-nl/test-ing.940"), "--json"]  # fmt: skip
+    assert main(args) == 0
+    by_amount = {x["amount"]: x for x in json.loads(capsys.readouterr().out)["lines"]}
+    assert by_amount[3200]["booked"] == [{"invoice_number": "X1", "amount": 3200}]
+    assert by_amount[156]["booked"] == [] and by_amount[156]["suggested"] == []
+    invoices.write_text(invoices.read_text().replace(",yes\n", ",maybe\n", 1))
+    assert main(args) == 2
