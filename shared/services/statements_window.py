@@ -709,6 +709,8 @@ class StatementWindow:
         for inv in result.best.invoices:
             local = self._split_key(inv.number)[1]
             now = book.claims.invoices.get(local)
+            # (a written-off claim's row carries what is to recover, its invoice nothing
+            # open: its recovery goes the one-line path, PaymentService.book; womatch31)
             if now is None or now.open_amount != inv.open_amount:
                 return False
         payment_id = "bank-" + line_id

@@ -85,6 +85,20 @@ def test_its_kenmerk_books_a_recovery_with_the_index_built_after_the_write_off(w
     _kenmerk_recovers(world, index_first=False)
 
 
+def test_a_file_of_two_lines_books_the_recovery_and_the_open_claim(world):
+    """The statement window: the recovery beside a line paying F-0002 by its kenmerk."""
+    a, ref = _setup(world, index_first=False)
+    ref2 = a.call("GET", "/v1/clients/C1/invoices/F-0002").body["payment_reference"]
+    lines = [
+        OutLine(DAY, 100_00, "", reference=ref, counterparty_iban=PAYER, end_to_end_id="E4"),
+        OutLine(DAY, 250_00, "", reference=ref2, counterparty_iban=PAYER, end_to_end_id="E5"),
+    ]
+    world.services.statements.ingest("agency-a/s2.sta", statement(lines, day=DAY))
+    paid = {(x.invoice_number, p.amount) for p in _payments(world) for x in p.allocations}
+    assert {n for n, _ in paid} == {"F-0001", "F-0002"}
+    assert ("F-0001", 100_00) in paid and ("F-0002", 250_00) in paid
+
+
 def test_the_written_off_amount_alone_is_not_booked(world):
     a, _ = _setup(world, index_first=True)
     owed = a.call("GET", "/v1/clients/C1/invoices/F-0001/claim").body["written_off"]
