@@ -26,7 +26,9 @@ The rules a careful credit manager books by, each named in the reasons:
 - known payer, letter's total: a debtor's known IBAN paying exactly what a 14-day letter whose
   term still runs asked for its invoices together (principal and interest to the term's last
   day, ``asked_totals``), no other invoice or set of his fitting, nothing pointing elsewhere;
-- number without prefix/year, or with one typo: when the payer and the amount agree.
+- number without prefix/year, or with one typo: when the payer and the amount agree;
+- written-off claim (womatch31): only by its own reference, or its number written whole from
+  an account known for its debtor (a recovery, ledger31); never by its tail, a typo or amount.
 The precision guard: a booking is automatic only when the best candidate reaches the
 threshold and leads every other candidate by the margin (no other open claim fits as well).
 A booking that leans on the payer's account is a suggestion when that account is known to
