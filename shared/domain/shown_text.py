@@ -22,7 +22,8 @@ from shared.domain.references.iban import mask
 # Withstraat" is a business's name or an address, not a link: names and addresses are read
 # with this; a footer and a number with every host (hosts_in)
 _WRITTEN = re.compile(
-    r"(?i)(?:\b[a-z][a-z0-9+.-]*://[^\s/?#<>\"']+|\bwww\.[^\s/?#<>\"']+"
+    r"(?i)(?:\b[a-z][a-z0-9+.-]*://[^\s/?#<>\"']+|\b(?:https?|ftp):[/\\]*[^\s/?#<>\"'\\]+"
+    rf"|(?<![\w:/\\])//(?:{LABEL}\.)+[^\W\d_]{{2,24}}|\bwww\.[^\s/?#<>\"']+"
     rf"|(?<![\w@.\-/])(?:{LABEL}\.)+[^\W\d_]{{2,24}}/\S)"
 )
 

@@ -22,7 +22,13 @@ from collections.abc import Iterable
 # label, and a browser opens either); not followed by a dot and a digit ("FAC.NL.2024-001",
 # "2024.NL.001": an invoice number, no top-level domain is a number) nor by more of the word
 LABEL = r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?"
-_SCHEMED = re.compile(r"(?i)\b(?:https?|ftp)://([^\s/?#<>\"'\\]+)")
+# a scheme with fewer slashes or backslashes ("https:/tikkie.me", "https:\\tikkie.me": a browser
+# reads both as "https://"), or none before a host ("//tikkie.me/pay" in an e-mail's link is
+# the page's own scheme's, review31)
+_SCHEMED = re.compile(
+    rf"(?i)(?:\b(?:https?|ftp):[/\\]*|(?<![\w:/\\])//(?=(?:{LABEL}\.)+[^\W\d_]))"
+    r"([^\s/?#<>\"'\\]+)"
+)
 _BARE = re.compile(rf"(?i)(?<![\w@.\-/])((?:{LABEL}\.)+([^\W\d_]{{2,24}}))(?!\w|\.\d)(?=([/:?#]?))")
 # the full stops an address bar reads as a dot (UTS #46), beyond the full-width one NFKC maps:
 # "tikkie。me/pay" opens tikkie.me
@@ -47,9 +53,12 @@ LINK_ENDINGS = frozenset(
 SENTENCE_WORDS = frozenset({"de", "app", "bank", "info", "link", "online", "top", "live"})
 
 
+_SCHEME_START = re.compile(r"(?i)^(?:(?:https?|ftp):)?[/\\]*")
+
+
 def host_of(link: str) -> str:
     """The host of a link (with or without its scheme), lower case, without port or user."""
-    rest = link.split("://", 1)[-1]
+    rest = link.split("://", 1)[-1] if "://" in link else _SCHEME_START.sub("", link, count=1)
     host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
     return host.strip(".").lower()
 

@@ -5,8 +5,10 @@ The bare-host reader took labels of ASCII letters alone: "tikkië.me/pay" (an ID
 "tіkkie.me/pay" (a Cyrillic "і") broke the label, so a dunning text, a footer, an invoice or
 debtor number and a debtor's name could link there unrefused; "tikkie。me/pay" (an
 ideographic full stop, a dot to a browser's address bar) too. A name's check did not drop the
-invisible characters the other checks drop ("tikkie\u200b.me/pay"). And "FAC.NL.2024-001" or
-"2024.NL.001", invoice numbers, were refused as links to fac.nl and 2024.nl."""
+invisible characters the other checks drop ("tikkie\u200b.me/pay"). "https:/tikkie.me/pay"
+(one slash) and an e-mail's '<a href="//tikkie.me/pay">' (no scheme) were no links. And
+"FAC.NL.2024-001" or "2024.NL.001", invoice numbers, were refused as links to fac.nl and
+2024.nl."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ BROWSER_OPENS = [
     "tikkie\u200b.me/pay/x8Kd",  # a zero-width space
     "tikkie\u2024me/pay/x8Kd",  # a one-dot leader
     "betaal-hiér.nl",  # a bare IDN host with a link ending
+    "https:/tikkie.me/pay/x8Kd",  # one slash: a browser reads https://
+    '<a href="//tikkie.me/pay/x8Kd">hier</a>',  # no scheme: the page's own
 ]
 
 
@@ -41,6 +45,10 @@ def test_a_link_in_any_script_or_dot_is_a_link(written: str) -> None:
 def test_an_invoice_number_of_labels_and_dots_is_no_link(number: str) -> None:
     assert number_fault(number) is None, number
     assert hosts_in([f"Factuur {number} staat open."]) == []
+
+
+def test_slashes_without_a_host_are_no_link() -> None:
+    assert hosts_in(["// zie hieronder; https: volgt; a/b.nl is een pad"]) == []
 
 
 def test_dutch_words_with_accents_stay_words() -> None:
