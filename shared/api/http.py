@@ -7,9 +7,11 @@ back; everything behind it is testable without the Functions runtime.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 # deeper than any body the API accepts; a deeper one is refused before anything recurses on it
@@ -145,6 +147,17 @@ class ApiResponse:
         if self.body is None:
             return b""
         return json.dumps(self.body, default=_default, ensure_ascii=False).encode("utf-8")
+
+
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def attachment(filename: str) -> str:
+    """A ``Content-Disposition`` for a download named ``filename``: the plain name with every
+    other character as ``_`` (a client's number may hold a quote that ended the name, or a
+    letter a header cannot carry: review31) and the exact name beside it (RFC 6266)."""
+    safe = _UNSAFE_IN_NAME.sub("_", filename)
+    return f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def error_response(error: ApiError, request_id: str) -> ApiResponse:

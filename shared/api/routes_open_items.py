@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from shared.api.common import principal
-from shared.api.http import ApiResponse, BadRequest
+from shared.api.http import ApiResponse, BadRequest, attachment
 from shared.api.router import Context, Query, Route, Router
 from shared.clock import amsterdam_date
 from shared.domain.ageing import BUCKET_NAMES, ItemStatus, Open, OpenItems, Total
@@ -120,7 +120,7 @@ def register(router: Router, services: Services) -> None:
         if fmt == "csv":
             name = f"open-items-{client.number}-{on.isoformat()}.csv"
             return ApiResponse(raw=to_csv(report).encode(), content_type="text/csv",
-                               headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+                               headers={"Content-Disposition": attachment(name)})  # fmt: skip
         return ApiResponse(body=body_of(report))
 
     router.add(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from shared.domain.dunning.foreign_ibans import ibans_in
-from shared.domain.dunning.foreign_links import host_of, hosts_in
+from shared.domain.dunning.foreign_links import LABEL, as_read, host_of, hosts_in
 from shared.domain.references.iban import mask
 
 # a link written out as one: with a scheme, after "www.", or a host with a path after it
@@ -22,8 +22,9 @@ from shared.domain.references.iban import mask
 # Withstraat" is a business's name or an address, not a link: names and addresses are read
 # with this; a footer and a number with every host (hosts_in)
 _WRITTEN = re.compile(
-    r"(?i)(?:\b[a-z][a-z0-9+.-]*://[^\s/?#<>\"']+|\bwww\.[^\s/?#<>\"']+"
-    r"|(?<![\w@.\-/])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}/\S)"
+    r"(?i)(?:\b[a-z][a-z0-9+.-]*://[^\s/?#<>\"']+|\b(?:https?|ftp):[/\\]*[^\s/?#<>\"'\\]+"
+    rf"|(?<![\w:/\\])//(?:{LABEL}\.)+[^\W\d_]{{2,24}}|\bwww\.[^\s/?#<>\"']+"
+    rf"|(?<![\w@.\-/])(?:{LABEL}\.)+[^\W\d_]{{2,24}}/\S)"
 )
 
 
@@ -40,7 +41,8 @@ def hosts_linked(text: str) -> list[str]:
 def link_written(text: str) -> str | None:
     """The host of the first link written out as one in ``text`` (a scheme, ``www.`` or a
     path after the host); None when there is none."""
-    found = _WRITTEN.search(text or "")
+    # read as the debtor reads it (review31: "tikkie\u200b.me/pay" or "tikkie․me/pay" passed)
+    found = _WRITTEN.search(as_read(text or ""))
     if found is None:
         return None
     return host_of(found.group()) or found.group()

@@ -66,7 +66,7 @@ REPORTS = """{% extends "shell" %}{% block main %}
 <thead><tr><th scope="col">{{ t.rep_ageing_overdue }}</th><th scope="col" class="num">{{ t.rep_ageing_items }}</th><th scope="col" class="num">{{ t.rep_ageing_principal }}</th><th scope="col" class="num">{{ t.rep_ageing_costs }}</th><th scope="col" class="num">{{ t.rep_ageing_interest }}</th><th scope="col" class="num">{{ t.rep_total }}</th></tr></thead><tbody>
 {% for name, b in ageing.buckets.items() %}<tr><th scope="row">{{ t['rep_b_' + name] }}</th><td class="num">{{ b.items }}</td><td class="num">{{ desk.money(b.open.principal) }}</td><td class="num">{{ desk.money(b.open.costs + b.open.costs_vat) }}</td><td class="num">{{ desk.money(b.open.interest) }}</td><td class="num">{{ desk.money(b.open.total) }}</td></tr>{% endfor %}
 {% set g = ageing.total %}<tr><th scope="row">{{ t.rep_total }}</th><td class="num">{{ g.items }}</td><td class="num">{{ desk.money(g.open.principal) }}</td><td class="num">{{ desk.money(g.open.costs + g.open.costs_vat) }}</td><td class="num">{{ desk.money(g.open.interest) }}</td><td class="num">{{ desk.money(g.open.total) }}</td></tr></tbody></table></div>
-<p class="muted">{{ t.rep_ageing_note }}</p>{% endif %}</section>
+<p class="muted">{{ t.rep_ageing_note }}</p>{% elif ageing_refused %}<p role="status">{{ t.rep_ageing_refused.format(day=desk.day(ageing_latest)) }}</p>{% endif %}</section>
 <section aria-labelledby="tp-h"><h2 id="tp-h">{{ t.rep_template }}</h2>
 <p>{% if own_template %}{{ t.rep_has_template.format(sheet=own_template) }}{% else %}{{ t.rep_no_template }}{% endif %}</p>
 <form method="post" action="{{ desk.url('/reports') }}" enctype="multipart/form-data">
@@ -106,7 +106,8 @@ words(
         "rep_ageing_interest": "Rente", "rep_b_not_due": "Niet vervallen", "rep_b_1_30": "1–30 dagen",
         "rep_b_31_60": "31–60 dagen", "rep_b_61_90": "61–90 dagen", "rep_b_91_180": "91–180 dagen",
         "rep_b_over_180": "Meer dan 180 dagen",
-        "rep_ageing_note": "Facturen die nu openstaan (ook betwiste), met wat er op de peildatum van openstond. De lijst per factuur en per debiteur geeft de API: GET …/reports/open-items."},
+        "rep_ageing_note": "Facturen die nu openstaan (ook betwiste), met wat er op de peildatum van openstond. De lijst per factuur en per debiteur geeft de API: GET …/reports/open-items.",
+        "rep_ageing_refused": "Kies een peildatum tot en met {day}."},
     en={"rep_nav": "Reports", "rep_title": "Reports", "rep_make": "Make a report", "rep_kind": "Report",
         "rep_k_open_collected": "Open and collected per month", "rep_k_dunning_results": "Results per dunning step",
         "rep_k_contact_log": "Contact log", "rep_k_usage": "Usage and price per month",
@@ -133,7 +134,8 @@ words(
         "rep_ageing_interest": "Interest", "rep_b_not_due": "Not yet due", "rep_b_1_30": "1–30 days",
         "rep_b_31_60": "31–60 days", "rep_b_61_90": "61–90 days", "rep_b_91_180": "91–180 days",
         "rep_b_over_180": "Over 180 days",
-        "rep_ageing_note": "Invoices open now (disputed ones too), with what was open of them on that day. The API gives the list per invoice and per debtor: GET …/reports/open-items."},
+        "rep_ageing_note": "Invoices open now (disputed ones too), with what was open of them on that day. The API gives the list per invoice and per debtor: GET …/reports/open-items.",
+        "rep_ageing_refused": "Choose a day up to and including {day}."},
 )  # fmt: skip
 
 
@@ -179,7 +181,8 @@ def _show(desk: Desk, status: int = 200, notice: str = "") -> ApiResponse:
                        start=(first - timedelta(days=1)).replace(day=1).isoformat(), end=today.isoformat(),
                        month=month, usage=usage, usage_total=sum(u.amount for u in usage or []),
                        ageing=ageing, ageing_on=(ageing_on or today).isoformat(),
-                       ageing_max=latest.isoformat(),
+                       ageing_max=latest.isoformat(), ageing_latest=latest,
+                       ageing_refused=bool(desk.query("ageing")) and ageing is None,
                        own_template=template[1] if template else None,
                        exports=report_exports.offered(desk))  # fmt: skip
 

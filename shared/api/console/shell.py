@@ -16,7 +16,6 @@ and every page works with forms and links alone.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,7 +26,7 @@ from jinja2 import DictLoader, Environment, select_autoescape
 
 from shared.api.console.clock_text import local_time
 from shared.api.console.text import TEXT
-from shared.api.http import ApiRequest, ApiResponse
+from shared.api.http import ApiRequest, ApiResponse, attachment
 from shared.api.pages import html, new_nonce, redirect, security_headers
 from shared.domain.access import Scope
 from shared.domain.money import format_eur_en, format_eur_nl
@@ -217,9 +216,6 @@ def page_of(items: Iterable[Any], number: int, size: int = PAGE_SIZE) -> Rows:
 
 
 # -- the desk: one signed-in request ---------------------------------------------------------------
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
-
-
 @dataclass
 class Desk:
     """A signed-in person's request to a console page, with what every page needs."""
@@ -339,10 +335,7 @@ class Desk:
 
     def download(self, data: bytes, filename: str, content_type: str) -> ApiResponse:
         headers = security_headers(new_nonce(), secure=self.secure)
-        safe = _SAFE_NAME.sub("_", filename)
-        headers["Content-Disposition"] = (
-            f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(filename)}"
-        )
+        headers["Content-Disposition"] = attachment(filename)
         return ApiResponse(status=200, headers=headers, raw=data, content_type=content_type)
 
     def message(self, status: int, text: str) -> ApiResponse:

@@ -52,6 +52,12 @@ _BBAN = {
 # an account glued to the word before it ("naarNL91ABNA…", attack28): its country's capitals
 # and check digits inside a group start a candidate as a group's beginning does
 _GLUED = re.compile(r"[A-Z]{2}[0-9]{2}")
+# Cyrillic and Greek letters drawn as Latin ones (review31: "NL91 АВNA …" with a Cyrillic А
+# and В read as ABNA, and the debtor types the Latin letters): read as the Latin letter
+_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТХУІЈЅаеорсхуіјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρτυχ",
+    "ABEKMHOPCTXYIJSaeopcxyijsABEZHIKMNOPTYXoikvptux",
+)
 
 
 def ibans_in(texts: Iterable[str]) -> list[str]:
@@ -71,13 +77,14 @@ def _grouped(text: str) -> list[str]:
     zero-width space (people27 F3: each passed the check the bank-statement reader's single
     spaces make, and the debtor reads an account all the same), one character at a time
     ("N L 2 0 I N G B …"), a blank line between two groups, glued to the word before it
-    (attack28). Full-width digits read as digits. A candidate begins with a SEPA country's two
+    (attack28). Full-width digits read as digits, Cyrillic and Greek look-alikes as the
+    Latin letters they look like. A candidate begins with a SEPA country's two
     letters and ends at the end of a group with the country's length, valid check digits and
     its BBAN's shape (review27: a Dutch one a bank code and ten digits, a German one digits
     only), so no word or amount around it is taken in."""
     plain = "".join(
         ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf"
-    )
+    ).translate(_LOOKALIKES)
     groups = list(_GROUP.finditer(plain))
     out: list[str] = []
     for i, first in enumerate(groups):

@@ -17,11 +17,22 @@ import unicodedata
 from collections.abc import Iterable
 
 # a link with a scheme, or a bare host: labels of letters, digits and hyphens joined by dots,
-# not glued to a word, an e-mail's "@" or a template's "{{ client.iban }}" before it
-_SCHEMED = re.compile(r"(?i)\b(?:https?|ftp)://([^\s/?#<>\"'\\]+)")
-_BARE = re.compile(
-    r"(?i)(?<![\w@.\-/])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24}))(?=([/:?#]?))"
+# not glued to a word, an e-mail's "@" or a template's "{{ client.iban }}" before it. Letters
+# of any script (review31: "tikkië.me/pay" or a Cyrillic "і" in "tіkkie.me/pay" broke the
+# label, and a browser opens either); not followed by a dot and a digit ("FAC.NL.2024-001",
+# "2024.NL.001": an invoice number, no top-level domain is a number) nor by more of the word
+LABEL = r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?"
+# a scheme with fewer slashes or backslashes ("https:/tikkie.me", "https:\\tikkie.me": a browser
+# reads both as "https://"), or none before a host ("//tikkie.me/pay" in an e-mail's link is
+# the page's own scheme's, review31)
+_SCHEMED = re.compile(
+    rf"(?i)(?:\b(?:https?|ftp):[/\\]*|(?<![\w:/\\])//(?=(?:{LABEL}\.)+[^\W\d_]))"
+    r"([^\s/?#<>\"'\\]+)"
 )
+_BARE = re.compile(rf"(?i)(?<![\w@.\-/])((?:{LABEL}\.)+([^\W\d_]{{2,24}}))(?!\w|\.\d)(?=([/:?#]?))")
+# the full stops an address bar reads as a dot (UTS #46), beyond the full-width one NFKC maps:
+# "tikkie。me/pay" opens tikkie.me
+_DOTS = str.maketrans({"\u3002": ".", "\uff61": "."})
 # an XML namespace names a document type, no page anyone opens (the payment QR code's SVG)
 _NAMESPACE = re.compile(r"""(?i)\bxmlns(?::[\w-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 _TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -42,9 +53,12 @@ LINK_ENDINGS = frozenset(
 SENTENCE_WORDS = frozenset({"de", "app", "bank", "info", "link", "online", "top", "live"})
 
 
+_SCHEME_START = re.compile(r"(?i)^(?:(?:https?|ftp):)?[/\\]*")
+
+
 def host_of(link: str) -> str:
     """The host of a link (with or without its scheme), lower case, without port or user."""
-    rest = link.split("://", 1)[-1]
+    rest = link.split("://", 1)[-1] if "://" in link else _SCHEME_START.sub("", link, count=1)
     host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
     return host.strip(".").lower()
 
@@ -55,14 +69,20 @@ def normalise_domain(domain: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def as_read(text: str) -> str:
+    """``text`` as a reader's eye and a browser take a link in it: compatibility forms folded
+    (full-width letters, "․"), invisible characters dropped, every kind of full stop a dot."""
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf"
+    )
+    return plain.translate(_DOTS)
+
+
 def hosts_in(texts: Iterable[str]) -> list[str]:
     """Every host a link in ``texts`` leads to (with a scheme, or bare), once each."""
     found: dict[str, None] = {}
     for text in texts:
-        plain = "".join(
-            ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf"
-        )
-        plain = _NAMESPACE.sub(" ", plain)
+        plain = _NAMESPACE.sub(" ", as_read(text))
         for m in _SCHEMED.finditer(plain):
             if host := host_of(m.group(1)):
                 found[host] = None

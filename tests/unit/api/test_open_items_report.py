@@ -171,3 +171,19 @@ def test_the_reads_do_not_grow_with_the_debtors(world):  # type: ignore[no-untyp
 def _cents(text: str) -> int:
     units, cents = text.split(".")
     return int(units) * 100 + int(cents)
+
+
+def test_the_csv_file_name_survives_any_client_number(world):  # type: ignore[no-untyped-def]
+    """review31: a client number is any printable text; one with a quote ended the header's
+    file name early ('filename="open-items-Bakkerij "1-…'), one with "ë" is no header text."""
+    a = world.agency_a
+    row = client_row('Bakkerij "ë"')
+    assert a.call("POST", "/v1/clients", {"items": [row]}).status == 200
+    path = '/v1/clients/Bakkerij "ë"/reports/open-items'
+    response = world.api.handle(ApiRequest("GET", path, {"x-api-key": a.key},
+                                           {"on": "2025-03-03", "format": "csv"}, b""))  # fmt: skip
+    assert response.status == 200, response.body
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.isascii() and disposition.count('"') == 2, disposition
+    assert 'filename="open-items-Bakkerij____-2025-03-03.csv"' in disposition
+    assert "filename*=UTF-8''open-items-Bakkerij%20%22%C3%AB%22-2025-03-03.csv" in disposition

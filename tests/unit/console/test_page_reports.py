@@ -128,3 +128,11 @@ def test_the_ageing_of_open_items_is_shown_when_asked(world, tenants):
     dutch = text(staff.get("/reports?lang=nl&ageing=2025-03-03"))
     assert "Openstaand op 03-03-2025" in dutch and "31–60 dagen" in dutch
     assert staff.get("/reports?lang=en&ageing=9999-12-31").status == 200  # too far: not shown
+    # review31: said why, not left blank (a day too far ahead, or no day at all)
+    too_far = text(staff.get("/reports?lang=en&ageing=9999-12-31"))
+    assert "Choose a day up to and including 2026-03-04." in too_far
+    assert "by days past the due date" not in too_far
+    assert "Kies een peildatum tot en met 04-03-2026." in text(
+        staff.get("/reports?lang=nl&ageing=31-03-2025")
+    )
+    assert "Choose a day" not in text(staff.get("/reports?lang=en"))

@@ -51,3 +51,16 @@ def test_the_dispute_end_notice_still_goes_without_an_account_line(world):
     text = str(world.services.messaging.content_of(notice).text)
     assert "Open op deze factuur" in text and "Maak het over" not in text
     assert THIRD_PARTY not in text
+
+
+def test_a_sandbox_client_is_not_refused(env):  # noqa: F811
+    """review31: a sandbox client's messages reach only its own test address, no debtor; it
+    is neither held nor refused without an account of its own (dunning_account_hold)."""
+    world, api, _ = env
+    body = {"number": "C1", "ibans": [THIRD_PARTY], "sandbox": True,
+            "sandbox_email": "test@bakkerij.example"}  # fmt: skip
+    assert api.call("POST", "/v1/clients", {"items": [body]}).status == 200
+    register_agency(world.services.repos, Agency("agency-b", "B", THIRD_PARTY))
+    path = f"{BASE}/debtors/D1/messages"
+    sent = api.call("POST", path, {"channel": "sms", "body": "Maak over naar {{ client.iban }}."})
+    assert sent.status == 202, sent.body
