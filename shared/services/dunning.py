@@ -122,6 +122,7 @@ from shared.services.interest_kinds import flat, kinds_of
 from shared.services.ledger.costs_holds import postponement_hold
 from shared.services.ledger.service import LedgerService
 from shared.services.messaging import CANCELLED, MessagingService, job_body
+from shared.services.named_account import NAMED_ACCOUNT
 from shared.services.payee_accounts import (
     foreign_in_params,
     foreign_in_sent,
@@ -961,7 +962,9 @@ class DunningService:
                                             debtor.number, costs_owed_from),
                          # what the message is, whatever later edits do to the workflow
                          FOURTEEN_DAY: "1" if step.channel is StepChannel.FOURTEEN_DAY_LETTER else "0",
-                         STEP_NAME: step.name, TEMPLATE: template_id or ""}  # fmt: skip
+                         STEP_NAME: step.name, TEMPLATE: template_id or "",
+                         # checked again when it goes: still the client's own (outbox31)
+                         NAMED_ACCOUNT: context.client_iban}  # fmt: skip
                 if dated_on is not None:
                     extra[DATED_ON] = dated_on.isoformat()
                 self._send(client, debtor, planned, key, rendered, context, letter_day, extra=extra)

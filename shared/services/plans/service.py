@@ -59,6 +59,7 @@ from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.handed_over import refuse_handed_over
 from shared.services.ledger.costs_holds import ended_plan_costs_ref, plan_costs_ref
 from shared.services.ledger.plan_parts import PlansById
+from shared.services.named_account import NAMED_ACCOUNT
 from shared.services.payments import PaymentService
 from shared.services.plans import account_hold, notices, owed_notices, statements_wait
 from shared.services.plans.agency_party import (
@@ -2516,6 +2517,9 @@ class PlanService:
             invoice_numbers=plan.invoice_numbers,
             extra={SENT_AS: AS_AGENCY} if as_agency and channel is Channel.EMAIL else {},
         )  # fmt: skip
+        if agency is None:  # the client's own account it names, checked again when it goes
+            extra = {**message.extra, NAMED_ACCOUNT: debtor_account(self.repos, client)}
+            message = replace(message, extra=extra)
         queued = self.messaging.enqueue(message, content)
         return f"{channel.value} queued" if queued else f"{channel.value} already queued"
 
