@@ -962,9 +962,7 @@ class DunningService:
                                             debtor.number, costs_owed_from),
                          # what the message is, whatever later edits do to the workflow
                          FOURTEEN_DAY: "1" if step.channel is StepChannel.FOURTEEN_DAY_LETTER else "0",
-                         STEP_NAME: step.name, TEMPLATE: template_id or "",
-                         # checked again when it goes: still the client's own (outbox31)
-                         NAMED_ACCOUNT: context.client_iban}  # fmt: skip
+                         STEP_NAME: step.name, TEMPLATE: template_id or ""}  # fmt: skip
                 if dated_on is not None:
                     extra[DATED_ON] = dated_on.isoformat()
                 self._send(client, debtor, planned, key, rendered, context, letter_day, extra=extra)
@@ -997,6 +995,8 @@ class DunningService:
         today: date,
         extra: dict[str, str] | None = None,
     ) -> None:
+        # the account it names, checked again when it goes: still the client's own (outbox31)
+        extra = {**(extra or {}), NAMED_ACCOUNT: context.client_iban}
         message, content = self._compose(client, debtor, planned, _carrier(planned, debtor), key,
                                          rendered, context, today, extra)  # fmt: skip
         self.messaging.enqueue(message, content)

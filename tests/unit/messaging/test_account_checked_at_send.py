@@ -178,3 +178,27 @@ def test_the_reasons_read_in_dutch() -> None:
     assert summary(f"email not sent: {GONE}", "nl") == (
         "E-mail niet verstuurd: de opdrachtgever heeft geen eigen bankrekening"
     )
+
+
+def test_a_letter_sent_again_keeps_the_account_it_names(world):
+    """Every dunning message keeps it (written by ``DunningService._send``): a failed 14-day
+    letter sent again by a person, then checked like the run's own when the print batch takes
+    it."""
+    from shared.services.dunning import AGAIN_OF
+    from tests.unit.dunning.test_fourteen_day_letter_sent_again import (
+        THURSDAY_11,
+        _deliver_queued,
+        _failed_letter,
+        _letters,
+    )
+
+    a, client, _, action_id = _failed_letter(world)
+    world.clock.at = THURSDAY_11
+    assert a.call("POST", f"/v1/clients/C1/actions/{action_id}/send-again").status == 200
+    [again] = [m for m, _ in _letters(world, client) if AGAIN_OF in m.extra]
+    assert again.extra[NAMED_ACCOUNT] == client_iban("C1")
+    _proven_by_agency_b(world)
+    _deliver_queued(world)
+    record = world.services.messaging.outbox.get(client.client_id, again.key)[0]
+    assert record.status is OutboxStatus.FAILED and record.extra[NOT_SENT] == NOT_OWN
+    assert len(_items(world, client)) == 1
