@@ -24,6 +24,7 @@ from shared.services.messaging import CANCELLED, NOT_OWN, NOT_SENT
 from shared.services.named_account import NAMED_ACCOUNT, OwnAccounts, not_own
 from shared.services.onboarding import register_agency
 from tests.unit.api.conftest import client_iban
+from tests.unit.conversations.test_by_hand import BASE, env  # noqa: F401
 from tests.unit.dunning.test_reminder_recheck import SEND_AT, planned  # noqa: F401
 from tests.unit.plans.test_plan_reminder_checked_at_send import KEY, _queued
 from tests.unit.plans.test_plan_service import plans  # noqa: F401
@@ -201,4 +202,22 @@ def test_a_letter_sent_again_keeps_the_account_it_names(world):
     _deliver_queued(world)
     record = world.services.messaging.outbox.get(client.client_id, again.key)[0]
     assert record.status is OutboxStatus.FAILED and record.extra[NOT_SENT] == NOT_OWN
+    assert len(_items(world, client)) == 1
+
+
+def test_a_message_by_hand_naming_the_account_is_checked_too(env):  # noqa: F811
+    """Staff's SMS "Maak over naar {{ client.iban }}" keeps the account; one that asks nothing
+    keeps none and goes whatever happens to it."""
+    world, api, client_id = env
+    path = f"{BASE}/debtors/D1/messages"
+    for body in ("Maak over naar {{ client.iban }}.", "Wij hebben uw brief ontvangen."):
+        assert api.call("POST", path, {"channel": "sms", "body": body}).status == 202
+    messaging = world.services.messaging
+    jobs = [json.loads(j.body)["key"] for j in messaging.queues.take("send-sms")]
+    records = [messaging.outbox.get(client_id, key)[0] for key in jobs]
+    assert [r.extra.get(NAMED_ACCOUNT) for r in records] == [client_iban("C1"), None]
+    _proven_by_agency_b(world)
+    assert [messaging.deliver(client_id, key) for key in jobs] == ["not sent", "sent"]
+    client = world.services.repos.clients.get(client_id)[0]
+    assert _logged(world, client, GONE) == [f"sms not sent: {GONE}"]
     assert len(_items(world, client)) == 1
