@@ -2480,7 +2480,10 @@ class PlanService:
             self._log(plan, "message_held",
                       f"{what}: not sent, the agency's Wki registration ended (art. 2 Wki)")  # fmt: skip
             return "held: the agency's Wki registration ended"
-        if account_hold.held(self, client, plan):
+        # the client's own account its words name (the agency's plan names its third-party
+        # account), kept on the record and checked again when it goes (outbox31)
+        named = debtor_account(self.repos, client) if speaking is None else None
+        if account_hold.held(self, client, plan, named):
             # it would name no account of the client's own (heldplan31): a kept notice goes
             # with the first look after one is registered
             self._log(plan, "message_held",
@@ -2517,9 +2520,8 @@ class PlanService:
             invoice_numbers=plan.invoice_numbers,
             extra={SENT_AS: AS_AGENCY} if as_agency and channel is Channel.EMAIL else {},
         )  # fmt: skip
-        if agency is None:  # the client's own account it names, checked again when it goes
-            extra = {**message.extra, NAMED_ACCOUNT: debtor_account(self.repos, client)}
-            message = replace(message, extra=extra)
+        if named is not None:
+            message = replace(message, extra={**message.extra, NAMED_ACCOUNT: named})
         queued = self.messaging.enqueue(message, content)
         return f"{channel.value} queued" if queued else f"{channel.value} already queued"
 
