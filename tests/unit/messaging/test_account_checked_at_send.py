@@ -174,10 +174,23 @@ def test_a_plan_reminder_whose_account_another_party_proved_is_not_sent(plans): 
 
 
 def test_the_reasons_read_in_dutch() -> None:
+    from shared.api.console.action_text import title
     from shared.api.console.contact_text import summary
 
     assert summary(f"email not sent: {GONE}", "nl") == (
         "E-mail niet verstuurd: de opdrachtgever heeft geen eigen bankrekening"
+    )
+    assert summary("letter not sent: the account it names is no longer the client's", "nl") == (
+        "Brief niet verstuurd: de rekening erin is niet meer die van de opdrachtgever"
+    )
+    assert title(
+        "sms to debtor D1 not sent: the account it names is no longer the client's; send the "
+        "payment-plan message again with the client's own account",
+        "nl",
+    ) == (
+        "sms aan debiteur D1 niet verstuurd: de rekening erin is niet meer die van de "
+        "opdrachtgever; verstuur een bericht over de regeling opnieuw met de eigen rekening van "
+        "de opdrachtgever"
     )
 
 
@@ -221,3 +234,27 @@ def test_a_message_by_hand_naming_the_account_is_checked_too(env):  # noqa: F811
     client = world.services.repos.clients.get(client_id)[0]
     assert _logged(world, client, GONE) == [f"sms not sent: {GONE}"]
     assert len(_items(world, client)) == 1
+
+
+def test_a_plan_reminder_of_a_client_with_another_own_account_asks_a_person(plans):  # noqa: F811
+    """The client registered an account of its own besides the one B proved: not held, but the
+    reminder names B's; not sent, and a person is asked to send it again."""
+    world, client = plans
+    plan_id = _queued(world)
+    key = KEY.format(plan_id)
+    own = client_iban("C1-own")
+    update = {"items": [{"number": "C1", "ibans": [own]}]}
+    assert world.agency_a.call("POST", "/v1/clients", update).status in (200, 207)
+    _proven_by_agency_b(world)
+    world.clock.at = datetime(2026, 1, 29, 14, 0, tzinfo=UTC)
+    messaging = world.services.messaging
+    assert messaging.deliver(client.client_id, key) == "not sent"
+    assert messaging.outbox.get(client.client_id, key)[0].error == (
+        "the account it names is no longer the client's"
+    )
+    assert _items(world, client) == []
+    listed, _ = world.services.repos.actions.list(client.client_id, kind="delivery_failure")
+    assert [i.title for i in listed] == [
+        "email to debtor D1 not sent: the account it names is no longer the client's; send the "
+        "payment-plan message again with the client's own account"
+    ]
