@@ -37,7 +37,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -453,7 +453,9 @@ def held_elsewhere(account: str, agency_id: str, owner: AccountOwner) -> dict[st
     return {"iban": account, "status": DISPUTED, "reason": reason, "how": _HOW_DISPUTED[reason]}
 
 
-def debtor_account(repos: Repositories, client: Client) -> str:
+def debtor_account(
+    repos: Repositories, client: Client, known: Mapping[str, AccountOwner | None] | None = None
+) -> str:
     """The account the client's debtors pay into: its first proven account; else its first
     account nobody has proven (pending); "" when every account is another party's (proven by
     another client or agency, or the agency's third-party account) or there is none: the
@@ -464,12 +466,13 @@ def debtor_account(repos: Repositories, client: Client) -> str:
     before; holding such clients too is iban28's open item, docs/operations.md): the
     registration refuses another party's proven account (:func:`refuse_taken`), so what
     stays pending is nobody's proven account. A sandbox client's first account as
-    registered: its messages reach its own test address, never a debtor."""
+    registered: its messages reach its own test address, never a debtor. ``known``: owners
+    the caller read already (not read again)."""
     if client.sandbox:
         return client.ibans[0] if client.ibans else ""
     unproven = ""
     for account in client.ibans:
-        owner = repos.banking.owner(account)
+        owner = known[account] if known and account in known else repos.banking.owner(account)
         if owner is None:
             unproven = unproven or account
         elif (owner.agency_id, owner.client_id) == (client.agency_id, client.client_id):

@@ -122,6 +122,7 @@ from shared.services.interest_kinds import flat, kinds_of
 from shared.services.ledger.costs_holds import postponement_hold
 from shared.services.ledger.service import LedgerService
 from shared.services.messaging import CANCELLED, MessagingService, job_body
+from shared.services.named_account import NAMED_ACCOUNT
 from shared.services.payee_accounts import (
     foreign_in_params,
     foreign_in_sent,
@@ -994,6 +995,8 @@ class DunningService:
         today: date,
         extra: dict[str, str] | None = None,
     ) -> None:
+        # the account it names, checked again when it goes: still the client's own (outbox31)
+        extra = {**(extra or {}), NAMED_ACCOUNT: context.client_iban}
         message, content = self._compose(client, debtor, planned, _carrier(planned, debtor), key,
                                          rendered, context, today, extra)  # fmt: skip
         self.messaging.enqueue(message, content)

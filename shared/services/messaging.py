@@ -76,6 +76,7 @@ from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services import send_budget
+from shared.services.named_account import OwnAccounts
 from shared.services.poison import PLATFORM_SCOPE
 from shared.services.repositories import Repositories
 from shared.services.whatsapp_stops import on_the_number, standing_stop, stopped_like
@@ -111,6 +112,9 @@ CANCELLED = "cancelled"
 # ``not_sent`` of a plan's installment reminder closed unsent: its installment paid or its plan
 # ended while it waited (shared/services/plans/reminder_check.py); the reason is its error
 NOT_DUE = "not_due"
+# ``not_sent`` of a message closed unsent because the account it names is no longer the
+# client's (shared/services/named_account.py); the reason is its error
+NOT_OWN = "account_not_own"
 CONTENT_REF = "content_ref"  # extra on a record: the name of its own copy of the content
 
 
@@ -173,6 +177,8 @@ class MessagingService:
         self.conversations = ConversationsRepository(repos.store)
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._slots_lock = threading.Lock()
+        # whether a message's account is still the client's, trusted a half minute (outbox31)
+        self.own_accounts = OwnAccounts()
         # the dunning service's re-plan of a reminder for the invoices still due (wired by
         # the container; without it a person is asked to plan them)
         self.replan: Callable[[OutboundMessage, list[str]], str | None] | None = None
@@ -323,6 +329,10 @@ class MessagingService:
                 )
             return self._recover_stale(message, etag)
         if self._dunning(message):
+            # before a 14-day letter is dated again: one whose account is gone starts no term
+            gone = self._account_recheck(message, etag, dunning=True)
+            if gone is not None:
+                return gone
             if self.redate is not None:
                 redated = self._redated(message, etag, now)
                 if redated is None:
@@ -331,10 +341,14 @@ class MessagingService:
             stale = self._recheck(message, etag)
             if stale is not None:
                 return stale
-        elif message.key.startswith("plan|"):
-            stale = self._plan_recheck(message, etag)
-            if stale is not None:
-                return stale
+        else:
+            if message.key.startswith("plan|"):
+                stale = self._plan_recheck(message, etag)
+                if stale is not None:
+                    return stale
+            gone = self._account_recheck(message, etag, dunning=False)
+            if gone is not None:
+                return gone
         if message.channel is Channel.WHATSAPP and message.sandbox_of is None:
             if not self._whatsapp_consent(message):
                 return self._failed(
@@ -373,6 +387,8 @@ class MessagingService:
             return self._cancelled(message, etag)  # closed unsent: its log, its re-plan
         if message.extra.get(NOT_SENT) == NOT_DUE:
             return self._not_due_followups(message, etag)  # its log, its plan's timeline
+        if message.extra.get(NOT_SENT) == NOT_OWN:
+            return self._not_own_followups(message, etag)  # its log, the hold's item
         if message.status is OutboxStatus.FAILED and NOT_SENT in message.extra:
             return self._failed_followups(message, etag)  # refused: its log, its item
         if message.status is OutboxStatus.UNCERTAIN:
@@ -480,6 +496,65 @@ class MessagingService:
         log.info("message %s closed unsent: %s", message.key, why)
         return self._not_due_followups(closed, etag)
 
+    def _account_recheck(self, message: OutboundMessage, etag: str, *, dunning: bool) -> str | None:
+        """A message naming the client's account goes out only while that account is still
+        the one its debtors pay into (outbox31, ``named_account``): else it is closed unsent,
+        its follow-ups pending. A dunning message's invoices go back a step (``CANCELLED``
+        with none re-planned), so the run takes the step again with the client's own account,
+        or holds it while there is none. ``None``: send it."""
+        now = self.clock.now()
+        found = self.own_accounts.not_own(self.repos, message, now, dunning=dunning)
+        if found is None:
+            return None
+        extra = {**message.extra, NOT_SENT: NOT_OWN, FOLLOWUPS: "pending"}
+        reason = found.why
+        if dunning:
+            extra[CANCELLED] = json.dumps([])
+            reason = "niet verstuurd: " + (
+                "de opdrachtgever heeft geen eigen bankrekening; de stap wacht daarop"
+                if not found.account
+                else "de rekening in het bericht is niet meer die van de opdrachtgever; "
+                "de stap volgt opnieuw"
+            )
+        closed = replace(
+            message, status=OutboxStatus.FAILED, error=reason, updated_at=now, extra=extra
+        )
+        try:
+            etag = self.outbox.save(closed, etag)
+        except PreconditionFailed:
+            return self._final_meanwhile(message.client_id, message.key)
+        log.info("message %s closed unsent: %s", message.key, found.why)
+        if dunning:
+            return self._cancelled(closed, etag)
+        return self._not_own_followups(closed, etag)
+
+    def _not_own_followups(self, message: OutboundMessage, etag: str) -> str:
+        """The contact-log line of a message closed unsent as its account is no longer the
+        client's, a plan reminder's timeline entry, and the hold's one item while the client
+        has no account of its own (else a person is asked to send it again), each keyed by the
+        message and the time it was closed (a redo writes nothing twice); then the mark."""
+        from shared.services.named_account import hold_item
+        from shared.services.plans.reminder_check import tell_not_sent
+
+        why = message.error or ""
+        at = message.updated_at or self.clock.now()
+        entry_id = f"{int(at.timestamp() * 1000):012x}a{_digest(message.key)}"
+        if message.debtor_number:
+            self._log(message, f"{message.channel.value} not sent: {why}", entry_id=entry_id, at=at)
+        tell_not_sent(self.repos.store, message.client_id, message.key, why, entry_id, at)
+        if not hold_item(self.repos, message.client_id, at):
+            what = _WHAT.get(message.key.split("|", 1)[0], "message")
+            self._add_action_once(
+                message.client_id,
+                entry_id,
+                "delivery_failure",
+                f"{message.channel.value} to debtor {message.debtor_number or '-'} not sent: "
+                f"{why}; send the {what} again with the client's own account",
+                {"key": message.key, "channel": message.channel.value, "cause": why},
+            )
+        self._followups_done(message, etag)
+        return "not sent"
+
     def _not_due_followups(self, message: OutboundMessage, etag: str) -> str:
         """The contact-log line and the plan timeline's entry of a plan reminder closed
         unsent, each keyed by the message and the time it was closed (a redo writes neither
@@ -514,6 +589,10 @@ class MessagingService:
                 {"key": message.key, "channel": message.channel.value, "invoices": ",".join(due)},
             )
         self._log(message, f"{message.channel.value} {message.error}", entry_id=entry_id, at=at)
+        if message.extra.get(NOT_SENT) == NOT_OWN:
+            from shared.services.named_account import hold_item
+
+            hold_item(self.repos, message.client_id, at)  # the held run's own item
         self._followups_done(message, etag)
         return "cancelled"
 

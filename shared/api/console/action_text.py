@@ -489,6 +489,13 @@ _TITLES = shapes(
          lambda m: f"Afdrachtrun {m[1]}: {m[2]} betaling(en) van {m[3]} aangehouden op de "
          "derdengeldenrekening: ontvangen na het faillissement of de WSNP van de debiteur "
          "(art. 23 Fw); vrijgegeven zodra het indieningsitem is afgehandeld"),
+        # a message closed unsent when its account was no longer the client's (named_account)
+        (r"^(email|sms|whatsapp|letter|robocall) to debtor (\S+) not sent: the account it names "
+         r"is no longer the client's; send the (reminder|payment-plan message|letter|message) "
+         r"again with the client's own account$",
+         lambda m: f"{word('channel', m[1], 'nl')} aan debiteur {m[2]} niet verstuurd: de "
+         f"rekening erin is niet meer die van de opdrachtgever; verstuur "
+         f"{_SWEPT_NL[m[3]].lower()} opnieuw met de eigen rekening van de opdrachtgever"),
         (r"^(email|sms|whatsapp|letter|robocall) to debtor (\S+) not sent: (.+?); "
          r"(send a letter\?|check the mobile number|use SMS or e-mail\?|check the postal address|call by hand\?)(.*)$",
          _not_sent_nl),

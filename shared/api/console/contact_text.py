@@ -168,6 +168,11 @@ _SUMMARIES = shapes(
         (rf"^{_CHANNELS} not sent: the plan is (\w+)$",
          lambda m: f"{channel_at_start(m[1])} niet verstuurd: de regeling is "
                    f"{_PLAN_ENDED_NL.get(m[2], m[2])}"),
+        # a message closed unsent as its account is no longer the client's (named_account)
+        (rf"^{_CHANNELS} not sent: the client has no bank account of its own$",
+         lambda m: f"{channel_at_start(m[1])} niet verstuurd: de opdrachtgever heeft geen eigen bankrekening"),
+        (rf"^{_CHANNELS} not sent: the account it names is no longer the client's$",
+         lambda m: f"{channel_at_start(m[1])} niet verstuurd: de rekening erin is niet meer die van de opdrachtgever"),
         # messages (services.messaging, conversations.by_hand, inbound.filing, portal)
         (rf"^{_CHANNELS} by hand queued: (.*); waits for the contact hours until (\S+)$",
          lambda m: f"{channel_at_start(m[1])} met de hand klaargezet: {m[2]}; wacht op de contacturen tot {m[3]}"),

@@ -62,6 +62,7 @@ from shared.services.dunning import DunningService
 from shared.services.dunning_account_hold import names_the_account, refuse_without_account
 from shared.services.errors import Invalid, NotFound
 from shared.services.messaging import MessagingService
+from shared.services.named_account import NAMED_ACCOUNT
 from shared.services.payee_accounts import (
     foreign_in_params,
     foreign_in_sent,
@@ -460,7 +461,10 @@ class ByHandService:
         invoices = self._invoices(client_id, debtor.number, request.invoices)
         today = amsterdam_date(self.clock.now())
         context = self.dunning.context(client, debtor, invoices, today)
-        if source is not None and names_the_account(source.subject, source.text, source.html or ""):
+        names = source is not None and names_the_account(
+            source.subject, source.text, source.html or ""
+        )
+        if names:
             # the daily run would hold it: no account of the client's own to name (heldplan31)
             refuse_without_account(client, context.client_iban, "This message")
         uses_link = source is not None and "reminder_link" in (
@@ -526,6 +530,10 @@ class ByHandService:
             sender=client.contact_email, invoice_numbers=tuple(i.number for i in invoices),
             extra={"by_hand": actor[:200], "source": _source_name(request), "request": _fingerprint(request)},
         )  # fmt: skip
+        if names or channel is Channel.LETTER:  # a letter's payment block names it too
+            # checked again when it goes: still the client's own (outbox31)
+            extra = {**message.extra, NAMED_ACCOUNT: context.client_iban}
+            message = replace(message, extra=extra)
         return message, content, rendered, sms_parts, warnings
 
     # -- helpers -------------------------------------------------------------------------------

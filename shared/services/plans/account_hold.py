@@ -30,11 +30,15 @@ if TYPE_CHECKING:
 HELD = "held: the client has no bank account of its own"
 
 
-def held(service: PlanService, client: Client, plan: PaymentPlan) -> bool:
+def held(
+    service: PlanService, client: Client, plan: PaymentPlan, account: str | None = None
+) -> bool:
     """Whether ``plan``'s notices wait for the client's own account: the client's plan (or an
     agency's ended by the case's withdrawal, the client's claim again) of a live client
-    ``debtor_account`` names none for; the hold's item written once per hold."""
+    ``debtor_account`` names none for; the hold's item written once per hold. ``account``:
+    the client's ``debtor_account`` when the caller read it already."""
     if service._speaking_agency(plan) is not None:
         return False  # the agency's plan: its third-party account is named
     now = service.clock.now()
-    return hold_without_account(service.repos, client, amsterdam_today(service.clock), now)
+    today = amsterdam_today(service.clock)
+    return hold_without_account(service.repos, client, today, now, account)

@@ -59,6 +59,7 @@ from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.handed_over import refuse_handed_over
 from shared.services.ledger.costs_holds import ended_plan_costs_ref, plan_costs_ref
 from shared.services.ledger.plan_parts import PlansById
+from shared.services.named_account import NAMED_ACCOUNT
 from shared.services.payments import PaymentService
 from shared.services.plans import account_hold, notices, owed_notices, statements_wait
 from shared.services.plans.agency_party import (
@@ -2479,7 +2480,10 @@ class PlanService:
             self._log(plan, "message_held",
                       f"{what}: not sent, the agency's Wki registration ended (art. 2 Wki)")  # fmt: skip
             return "held: the agency's Wki registration ended"
-        if account_hold.held(self, client, plan):
+        # the client's own account its words name (the agency's plan names its third-party
+        # account), kept on the record and checked again when it goes (outbox31)
+        named = debtor_account(self.repos, client) if speaking is None else None
+        if account_hold.held(self, client, plan, named):
             # it would name no account of the client's own (heldplan31): a kept notice goes
             # with the first look after one is registered
             self._log(plan, "message_held",
@@ -2516,6 +2520,8 @@ class PlanService:
             invoice_numbers=plan.invoice_numbers,
             extra={SENT_AS: AS_AGENCY} if as_agency and channel is Channel.EMAIL else {},
         )  # fmt: skip
+        if named is not None:
+            message = replace(message, extra={**message.extra, NAMED_ACCOUNT: named})
         queued = self.messaging.enqueue(message, content)
         return f"{channel.value} queued" if queued else f"{channel.value} already queued"
 
