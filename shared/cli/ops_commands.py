@@ -205,7 +205,7 @@ def register(sub: Any) -> None:
     watch.add_argument("--client", help="the client's number at --agency")
     watch.add_argument("--per-day", type=int, default=1000,
                        help="rows whose look is due now, per day (default 1000)")  # fmt: skip
-    watch.add_argument("--json", action="store_true")
+    watch.add_argument("--json", action="store_true", help="one JSON list on stdout")
     watch.set_defaults(handler=cmd_backfill_prescription)
     stop = kinds.add_parser(
         "whatsapp-stop",
@@ -213,7 +213,7 @@ def register(sub: Any) -> None:
     )
     stop.add_argument("--agency", help=AGENCY_HELP)
     stop.add_argument("--client", help="the client's number at --agency")
-    stop.add_argument("--json", action="store_true")
+    stop.add_argument("--json", action="store_true", help="one JSON list on stdout")
     stop.set_defaults(handler=cmd_backfill_whatsapp_stop)
     handed = kinds.add_parser(
         "handed-over-plans",
@@ -221,7 +221,7 @@ def register(sub: Any) -> None:
     )
     handed.add_argument("--agency", help=AGENCY_HELP)
     handed.add_argument("--client", help="the client's number at --agency")
-    handed.add_argument("--json", action="store_true")
+    handed.add_argument("--json", action="store_true", help="one JSON list on stdout")
     handed.set_defaults(handler=cmd_backfill_handed_over_plans)
     off = kinds.add_parser(
         "written-off",
@@ -229,7 +229,7 @@ def register(sub: Any) -> None:
     )
     off.add_argument("--agency", help=AGENCY_HELP)
     off.add_argument("--client", help="the client's number at --agency")
-    off.add_argument("--json", action="store_true")
+    off.add_argument("--json", action="store_true", help="one JSON list on stdout")
     off.set_defaults(handler=cmd_backfill_written_off)
     copies = kinds.add_parser(
         "match-copies",
@@ -237,7 +237,7 @@ def register(sub: Any) -> None:
     )
     copies.add_argument("--agency", help=AGENCY_HELP)
     copies.add_argument("--client", help="the client's number at --agency")
-    copies.add_argument("--json", action="store_true")
+    copies.add_argument("--json", action="store_true", help="one JSON list on stdout")
     copies.set_defaults(handler=cmd_backfill_match_copies)
     mollie = sub.add_parser("mollie", help="Mollie accounts of clients")
     actions = mollie.add_subparsers(dest="action", required=True, parser_class=type(mollie))
@@ -247,7 +247,7 @@ def register(sub: Any) -> None:
     prune.add_argument("--agency", help=AGENCY_HELP)
     prune.add_argument("--client", help="the client's number at --agency")
     prune.add_argument("--dry-run", action="store_true", help="say what would go; change nothing")
-    prune.add_argument("--json", action="store_true")
+    prune.add_argument("--json", action="store_true", help="one JSON list on stdout")
     prune.set_defaults(handler=cmd_mollie_prune)
     shown = sub.add_parser("watch", help="what ops watch")
     what = shown.add_subparsers(dest="what", required=True, parser_class=type(shown))
@@ -257,5 +257,5 @@ def register(sub: Any) -> None:
     )
     held.add_argument("--agency", help=AGENCY_HELP)
     held.add_argument("--client", help="the client's number at --agency")
-    held.add_argument("--json", action="store_true")
+    held.add_argument("--json", action="store_true", help="one JSON list on stdout")
     held.set_defaults(handler=cmd_watch_prescription)
