@@ -28,7 +28,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.domain.parties import Client
 
 
 def _chosen(services: Any, agency: str | None, number: str | None) -> list[Any]:
@@ -56,6 +60,21 @@ def _chosen(services: Any, agency: str | None, number: str | None) -> list[Any]:
     if found is None:
         raise ValueError(f"no client {number} at agency {agency}")
     return [found[0]]
+
+
+def _per_client(
+    args: argparse.Namespace, done: list[tuple[Client, Any]], header: str, row: Callable[[Any], str]
+) -> int:
+    """A backfill's report, a row per client: with ``--json`` one list of each result's
+    ``as_dict()``, else a tab-separated table of ``header``'s columns (``row`` gives them)."""
+    if args.json:
+        print(json.dumps([{"agency": c.agency_id, "client": c.number, **d.as_dict()}
+                          for c, d in done]))  # fmt: skip
+        return 0
+    print(f"agency\tclient\t{header}")
+    for c, d in done:
+        print(f"{c.agency_id}\t{c.number}\t{row(d)}")
+    return 0
 
 
 def cmd_backfill_prescription(args: argparse.Namespace) -> int:
@@ -87,14 +106,8 @@ def cmd_backfill_whatsapp_stop(args: argparse.Namespace) -> int:
     services = cli_services()
     backfill = WhatsappStopBackfill(services.repos, services.clock)
     done = [(c, backfill.run(c.client_id)) for c in _chosen(services, args.agency, args.client)]
-    if args.json:
-        print(json.dumps([{"agency": c.agency_id, "client": c.number, **d.as_dict()}
-                          for c, d in done]))  # fmt: skip
-        return 0
-    print("agency\tclient\tread\trecorded\twithdrawn")
-    for c, d in done:
-        print(f"{c.agency_id}\t{c.number}\t{d.read}\t{len(d.recorded)}\t{len(d.withdrawn)}")
-    return 0
+    return _per_client(args, done, "read\trecorded\twithdrawn",
+                       lambda d: f"{d.read}\t{len(d.recorded)}\t{len(d.withdrawn)}")  # fmt: skip
 
 
 def cmd_backfill_handed_over_plans(args: argparse.Namespace) -> int:
@@ -121,14 +134,8 @@ def cmd_backfill_written_off(args: argparse.Namespace) -> int:
     services = cli_services()
     done = [(c, mark_written_off(services.repos, c.client_id))
             for c in _chosen(services, args.agency, args.client)]  # fmt: skip
-    if args.json:
-        print(json.dumps([{"agency": c.agency_id, "client": c.number, **d.as_dict()}
-                          for c, d in done]))  # fmt: skip
-        return 0
-    print("agency\tclient\tread\tmarked")
-    for c, d in done:
-        print(f"{c.agency_id}\t{c.number}\t{d.read}\t{','.join(d.marked) or '-'}")
-    return 0
+    return _per_client(args, done, "read\tmarked",
+                       lambda d: f"{d.read}\t{','.join(d.marked) or '-'}")  # fmt: skip
 
 
 def cmd_backfill_match_copies(args: argparse.Namespace) -> int:
@@ -138,15 +145,8 @@ def cmd_backfill_match_copies(args: argparse.Namespace) -> int:
     services = cli_services()
     done = [(c, copy_match_marker(services.repos, c.client_id))
             for c in _chosen(services, args.agency, args.client)]  # fmt: skip
-    if args.json:
-        print(json.dumps([{"agency": c.agency_id, "client": c.number, **d.as_dict()}
-                          for c, d in done]))  # fmt: skip
-        return 0
-    print("agency\tclient\toutcome\tmissing\tstale\tchanged\tnext_statement")
-    for c, d in done:
-        print(f"{c.agency_id}\t{c.number}\t{d.outcome}\t{d.missing}\t{d.stale}\t{d.changed}\t"
-              f"{d.then}")  # fmt: skip
-    return 0
+    return _per_client(args, done, "outcome\tmissing\tstale\tchanged\tnext_statement",
+                       lambda d: f"{d.outcome}\t{d.missing}\t{d.stale}\t{d.changed}\t{d.then}")  # fmt: skip
 
 
 def cmd_watch_prescription(args: argparse.Namespace) -> int:

@@ -461,19 +461,27 @@ class MessagingService:
         reason = f"niet verstuurd: {gone} sinds het plannen"
         if due:
             reason += f"; opnieuw gepland voor {', '.join(due)}"
-        closed = replace(
-            message,
-            status=OutboxStatus.FAILED,
-            error=reason,
-            updated_at=now,
-            extra={**message.extra, CANCELLED: json.dumps(due), FOLLOWUPS: "pending"},
-        )
-        try:
-            etag = self.outbox.save(closed, etag)
-        except PreconditionFailed:
-            return self._final_meanwhile(message.client_id, message.key)
+        extra = {**message.extra, CANCELLED: json.dumps(due), FOLLOWUPS: "pending"}
+        done = self._close_unsent(message, etag, now, reason, extra)
+        if isinstance(done, str):
+            return done
+        closed, etag = done
         log.info("message %s closed unsent: %s", message.key, reason)
         return self._cancelled(closed, etag)
+
+    def _close_unsent(
+        self, message: OutboundMessage, etag: str, now: datetime, reason: str, extra: dict[str, str]
+    ) -> tuple[OutboundMessage, str] | str:
+        """``message`` closed unsent (``failed``, ``reason`` its error, ``extra`` its marks):
+        the saved record and its ETag; or, when another save made it final first, what
+        :meth:`_final_meanwhile` answers."""
+        closed = replace(
+            message, status=OutboxStatus.FAILED, error=reason, updated_at=now, extra=extra
+        )
+        try:
+            return closed, self.outbox.save(closed, etag)
+        except PreconditionFailed:
+            return self._final_meanwhile(message.client_id, message.key)
 
     def _plan_recheck(self, message: OutboundMessage, etag: str) -> str | None:
         """A plan's installment reminder goes out only while its installment is still due and
@@ -486,13 +494,10 @@ class MessagingService:
         if why is None:
             return None
         extra = {**message.extra, NOT_SENT: NOT_DUE, FOLLOWUPS: "pending"}
-        closed = replace(
-            message, status=OutboxStatus.FAILED, error=why, updated_at=now, extra=extra
-        )
-        try:
-            etag = self.outbox.save(closed, etag)
-        except PreconditionFailed:
-            return self._final_meanwhile(message.client_id, message.key)
+        done = self._close_unsent(message, etag, now, why, extra)
+        if isinstance(done, str):
+            return done
+        closed, etag = done
         log.info("message %s closed unsent: %s", message.key, why)
         return self._not_due_followups(closed, etag)
 
@@ -516,13 +521,10 @@ class MessagingService:
                 else "de rekening in het bericht is niet meer die van de opdrachtgever; "
                 "de stap volgt opnieuw"
             )
-        closed = replace(
-            message, status=OutboxStatus.FAILED, error=reason, updated_at=now, extra=extra
-        )
-        try:
-            etag = self.outbox.save(closed, etag)
-        except PreconditionFailed:
-            return self._final_meanwhile(message.client_id, message.key)
+        done = self._close_unsent(message, etag, now, reason, extra)
+        if isinstance(done, str):
+            return done
+        closed, etag = done
         log.info("message %s closed unsent: %s", message.key, found.why)
         if dunning:
             return self._cancelled(closed, etag)
