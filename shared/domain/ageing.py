@@ -10,7 +10,7 @@ from datetime import date
 from enum import StrEnum
 
 from shared.domain.invoices import Invoice, InvoiceStatus
-from shared.domain.money import Cents
+from shared.domain.ledger.model import Amounts
 
 # (name, the most days overdue it holds; None: no end), oldest last. Due on the day itself is
 # not overdue: the debtor may still pay that day (6:83 sub a BW: in default the day after)
@@ -66,22 +66,8 @@ def status_of(
     return ItemStatus.OPEN
 
 
-@dataclass(frozen=True)
-class Open:
-    """What is open, per component, in cents."""
-
-    principal: Cents = 0
-    costs: Cents = 0
-    costs_vat: Cents = 0
-    interest: Cents = 0
-
-    @property
-    def total(self) -> Cents:
-        return self.principal + self.costs + self.costs_vat + self.interest
-
-    def plus(self, other: Open) -> Open:
-        return Open(self.principal + other.principal, self.costs + other.costs,
-                    self.costs_vat + other.costs_vat, self.interest + other.interest)  # fmt: skip
+# what is open of an item, per component in cents: the claim ledger's own figures
+Open = Amounts
 
 
 @dataclass(frozen=True)

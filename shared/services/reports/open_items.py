@@ -34,7 +34,7 @@ from datetime import date
 
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.plans_repo import PLAN_INVOICES, PlanRepository
-from shared.domain.ageing import Open, OpenItem, OpenItems, open_items, status_of
+from shared.domain.ageing import OpenItem, OpenItems, open_items, status_of
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.money import format_cents
 from shared.domain.parties import Client
@@ -87,7 +87,6 @@ class OpenItemsService:
                 fig = figures.get(inv.number)
                 if fig is None or fig.open.total <= 0:
                     continue
-                o = fig.open
                 items.append(
                     OpenItem(
                         debtor_number=number,
@@ -96,7 +95,7 @@ class OpenItemsService:
                         invoice_date=inv.invoice_date,
                         due_date=inv.due_date,
                         days_overdue=(on - inv.due_date).days,
-                        open=Open(o.principal, o.costs, o.costs_vat, o.interest),
+                        open=fig.open,
                         status=status_of(
                             inv, on, on_plan=inv.number in on_plan, debtor_paused=paused
                         ),
