@@ -21,6 +21,9 @@ from shared.domain.money import Cents, format_cents
 from shared.domain.sepa_xml import SepaFileError, check_id, sepa_text
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
+# EPC SCT rulebook (DS-02, AT-04): an amount is at least 0.01 and at most 999,999,999.99 EUR;
+# the ISO schema allows more digits, a bank refuses the whole file on one such amount
+MAX_AMOUNT: Cents = 99_999_999_999
 
 
 class TransferFileError(ValueError):
@@ -77,12 +80,15 @@ def _agent(parent: ET.Element, tag: str, bic: str | None) -> None:
 
 
 def pain001(batch: TransferBatch) -> bytes:
-    """The file as UTF-8 XML. Refuses an empty batch and any amount that is not positive."""
+    """The file as UTF-8 XML. Refuses an empty batch and any amount that is not positive or
+    above the EPC's maximum (a payout that large is split by staff, not sent whole)."""
     transfers: Sequence[Transfer] = batch.transfers
     if not transfers:
         raise TransferFileError("a credit transfer file needs at least one transfer")
     if any(t.amount <= 0 for t in transfers):
         raise TransferFileError("every transfer must be a positive amount")
+    if any(t.amount > MAX_AMOUNT for t in transfers):
+        raise TransferFileError("a SEPA credit transfer is at most 999999999.99 EUR")
     count, total = str(len(transfers)), format_cents(sum(t.amount for t in transfers))
     ET.register_namespace("", NAMESPACE)
     document = ET.Element(f"{{{NAMESPACE}}}Document")

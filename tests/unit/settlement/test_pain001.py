@@ -86,6 +86,11 @@ def test_an_invalid_file_is_refused_before_it_is_written(schema: xmlschema.XMLSc
         pain001(batch(transfer(1, 0)))
     with pytest.raises(TransferFileError):
         pain001(batch(Transfer("has space", 1, "X", PAYOUT_C1, "r")))
+    # the EPC's largest amount (999,999,999.99) passes; a cent more the bank would refuse,
+    # though the ISO schema's 18 digits accept it (settle32)
+    schema.validate(pain001(batch(transfer(1, 99_999_999_999))).decode())
+    with pytest.raises(TransferFileError):
+        pain001(batch(transfer(1, 100_000_000_000)))
     # and the schema itself is strict: a file without its debtor account does not validate
     xml = pain001(batch(transfer(1, 100))).decode().replace("<IBAN>" + THIRD_PARTY + "</IBAN>", "")
     assert not schema.is_valid(xml)
