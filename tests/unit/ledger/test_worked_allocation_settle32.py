@@ -75,3 +75,46 @@ def test_costs_then_interest_then_principal_oldest_claim_first_and_the_rest_unal
     ]  # fmt: skip
     assert f1["open"]["total"] == "0.00"
     assert p2.unallocated == 5_445  # the overpayment, for staff
+
+
+def test_a_part_payment_then_the_anniversary_adds_the_unpaid_interest_to_the_base(world):
+    """Consumer 1,000.00 due 14-10-2024 (default from 15-10). 500.00 on 15-4-2025: interest
+    78 d x 7 % + 104 d x 6 % = 32.0548 (32.05 paid, 0.48 of a cent left open), principal
+    467.95, 532.05 left. On the anniversary 15-10-2025 the year's unpaid interest, 183 d x 6 %
+    on 532.05 = 16.0052 plus the 0.0048, joins the base (6:119 lid 2); to 20-1-2026 78 d x 6 %
+    + 19 d x 4 % on 548.0600 = 8.1683: 24.1784 open, 24.18."""
+    a = world.agency_a
+    world.clock.at = datetime(2025, 4, 15, 9, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    rows = [
+        invoice_row("F1", "D1", amount="1000.00", invoice_date="2024-09-14", due_date="2024-10-14")
+    ]
+    assert not a.call("POST", BASE, {"items": rows}).body.get("errors")
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    world.services.payments.book(
+        client, payment_id="p1", amount=50_000, received_on=date(2025, 4, 15),
+        source=PaymentSource.BANK, invoice_numbers=["F1"],
+    )  # fmt: skip
+    world.clock.at = datetime(2026, 1, 20, 9, 0, tzinfo=UTC)
+    f1 = _claim(a, "F1", "2026-01-20")
+    assert (f1["paid"]["interest"], f1["paid"]["principal"]) == ("32.05", "467.95")
+    assert (f1["open"]["principal"], f1["open"]["interest"]) == ("532.05", "24.18")
+
+
+def test_the_ledger_gives_the_hand_computed_interest_of_the_law_examples(world):
+    """tests/unit/law/test_worked_examples_settle32.py: 1,000.00 due 14-10-2024 viewed on
+    20-1-2026, 77.97 for a consumer (the day itself not counted) and 141.22 for a business
+    (counted, 6:119a lid 1)."""
+    a = world.agency_a
+    world.clock.at = datetime(2026, 1, 20, 9, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    debtors = [debtor_row("D1"), debtor_row("D2", kind="b2b")]
+    a.call("POST", "/v1/clients/C1/debtors", {"items": debtors})
+    rows = [
+        invoice_row(n, d, amount="1000.00", invoice_date="2024-09-14", due_date="2024-10-14")
+        for n, d in (("F1", "D1"), ("F2", "D2"))
+    ]
+    assert not a.call("POST", BASE, {"items": rows}).body.get("errors")
+    interest = [_claim(a, n, "2026-01-20")["open"]["interest"] for n in ("F1", "F2")]
+    assert interest == ["77.97", "141.22"]
