@@ -240,7 +240,7 @@ def register(router: Router, services: Services) -> None:
     def put_mandate(ctx: Context) -> ApiResponse:
         from shared.domain.plans.plan import Mandate
         from shared.domain.references.iban import iban_error, normalise
-        from shared.domain.sepa_xml import sepa_name_error
+        from shared.domain.sepa_xml import SepaFileError, check_id, sepa_name_error
 
         client = client_of(ctx)
         body = validate_body(ctx.request, MandateIn)
@@ -248,6 +248,12 @@ def register(router: Router, services: Services) -> None:
             raise Unprocessable(error, details=[{"field": "iban", "message": error}])
         if (error := sepa_name_error(body.name)) is not None:  # its SEPA form goes to the bank
             raise Unprocessable(error, details=[{"field": "name", "message": error}])
+        try:  # the pain.008 writes it as MndtId: an id the EPC refuses fails the day's file
+            check_id(body.mandate_id, "mandate_id")
+        except SepaFileError as exc:
+            raise Unprocessable(
+                str(exc), details=[{"field": "mandate_id", "message": str(exc)}]
+            ) from None
         if body.signed_on > today():
             raise Unprocessable("a mandate cannot be signed in the future",
                                 details=[{"field": "signed_on", "message": "in the future"}])  # fmt: skip

@@ -48,9 +48,9 @@ def sepa_name(name: str, limit: int) -> str:
 
 
 def check_id(value: str, what: str) -> str:
-    """EPC: identifiers are 1-35 SEPA characters, no spaces, not starting with '/' and
-    without '//'."""
-    if not _ID.match(value) or value.startswith("/") or "//" in value:
+    """EPC: identifiers are 1-35 SEPA characters, no spaces, neither starting nor ending with
+    '/' and without '//' (EPC SCT and SDD implementation guidelines, "Character set")."""
+    if not _ID.match(value) or value.startswith("/") or value.endswith("/") or "//" in value:
         raise SepaFileError(f"{what} {value!r}: 1-35 SEPA characters, no spaces")
     return value
 

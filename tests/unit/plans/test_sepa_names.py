@@ -130,3 +130,16 @@ def test_the_portal_mandate_form_refuses_it_in_dutch(portal) -> None:
     )
     done = accept(browser, **base, holder="王小明")
     assert done.headers["Location"].endswith("done=plan_requested")
+
+
+def test_the_api_refuses_a_mandate_id_the_epc_refuses(plans) -> None:
+    # MndtId: no '//', not starting or ending with '/' (EPC; the schema's pattern takes them),
+    # else the day's pain.008 cannot be written, every debtor's collection in it (settle32)
+    world, _ = plans
+    a = world.agency_a
+    plan_id = make(a, method="direct_debit", start="2026-01-26", installments=2).body["plan_id"]
+    for bad in ("/MND-1", "MND-1/", "MND//1"):
+        mandate = {"mandate_id": bad, "signed_on": "2026-01-05", "iban": IBAN, "name": "Jan"}
+        refused = a.call("PUT", f"{BASE}/{plan_id}/mandate", mandate)
+        assert refused.status == 422 and "mandate_id" in str(refused.body), bad
+    assert a.call("GET", f"{BASE}/{plan_id}").body.get("mandate") is None

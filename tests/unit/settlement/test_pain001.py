@@ -86,6 +86,10 @@ def test_an_invalid_file_is_refused_before_it_is_written(schema: xmlschema.XMLSc
         pain001(batch(transfer(1, 0)))
     with pytest.raises(TransferFileError):
         pain001(batch(Transfer("has space", 1, "X", PAYOUT_C1, "r")))
+    # EPC: an identifier neither starts nor ends with '/' (the ISO schema takes both; settle32)
+    for slashed in ("/R20261130-c1", "R20261130-c1/"):
+        with pytest.raises(TransferFileError):
+            pain001(batch(Transfer(slashed, 1, "X", PAYOUT_C1, "r")))
     # the EPC's largest amount (999,999,999.99) passes; a cent more the bank would refuse,
     # though the ISO schema's 18 digits accept it (settle32)
     schema.validate(pain001(batch(transfer(1, 99_999_999_999))).decode())
