@@ -51,9 +51,17 @@ def cmd_user_invite(args: argparse.Namespace) -> int:
 
     services = _services()
     target = _target(args, services)
+    role = Role(args.role)
+    # the shared refusal ("client_admin needs a client") names no flag; here the fix is one
+    # (newcomer32 F2)
+    if role in (Role.CLIENT_ADMIN, Role.CLIENT_STAFF) and target.client_id is None:
+        raise ValueError(
+            f"{role.value} is one of a client's people: add --client NUMBER (the client's "
+            f"number at agency {target.agency_id})"
+        )
     try:
         user, link = services.people.admin.invite_into(
-            target, args.email, Role(args.role), "cli", name=args.name or "", mobile=args.mobile
+            target, args.email, role, "cli", name=args.name or "", mobile=args.mobile
         )
     except Invalid as exc:
         raise ValueError(str(exc)) from None
