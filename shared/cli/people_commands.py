@@ -112,7 +112,9 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    user = sub.add_parser("user", help="people: the first admin of a fresh installation")
+    user = sub.add_parser(
+        "user", help="people: invite one (an agency's first admin too), reset a second factor"
+    )
     actions = user.add_subparsers(dest="action", required=True, parser_class=type(user))
     invite = actions.add_parser("invite", help="invite a user and print the invitation link")
     invite.add_argument("email")
