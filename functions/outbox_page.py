@@ -4,8 +4,13 @@ Served only in the local environment (``INNING_ENVIRONMENT=local``)."""
 from __future__ import annotations
 
 import html
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import azure.functions as func
+
+if TYPE_CHECKING:
+    from shared.domain.messaging import OutboundMessage
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
@@ -52,35 +57,40 @@ def outbox_page(req: func.HttpRequest, context: func.Context) -> func.HttpRespon
             for a in content.attachments
         ]
         return _page(f"Message {key}", "".join(parts))
-    rows = []
+    # one list, newest first, whoever it was for: listed client by client, the invitation a
+    # newcomer just sent sat below every client's reminders (newcomer32 F3)
+    listed: list[tuple[datetime, str, str, OutboundMessage]] = []
     for client in services.repos.clients.all():
         if client_id and client.client_id != client_id:
             continue
         messages, _ = services.messaging.outbox.list(client.client_id, page_size=200)
-        for m in sorted(messages, key=lambda m: m.created_at, reverse=True):
-            link = f"/api/outbox/{html.escape(client.client_id)}/{html.escape(m.key)}"
-            rows.append(
-                f"<tr><td>{m.created_at:%Y-%m-%d %H:%M}</td><td>{html.escape(client.name)}</td><td>{html.escape(m.channel.value)}</td>"
-                f"<td>{html.escape(m.to)}</td><td>{html.escape(m.status.value)}</td><td>{html.escape(m.provider or '')}</td><td><a href='{link}'>open</a></td></tr>"
-            )
+        listed += [(m.created_at, client.name, client.client_id, m) for m in messages]
     # people's own mail and SMS codes of an agency's staff and of sign-ups (shared.services.people):
     # every agency's, also one without a client yet (its first admin's invitation; newcomer26)
     agencies = set(services.repos.agencies.ids()) | {
         c.agency_id for c in services.repos.clients.all()
     }
     for agency_id in sorted(agencies):
-        for scope in (f"@agency.{agency_id}", f"@signup.{agency_id}"):
+        agency = services.repos.agencies.get(agency_id)
+        name = agency.name if agency is not None else agency_id
+        for scope, whose in (
+            (f"@agency.{agency_id}", "people"),
+            (f"@signup.{agency_id}", "sign-up"),
+        ):
             if client_id and scope != client_id:
                 continue
             messages, _ = services.messaging.outbox.list(scope, page_size=200)
-            for m in sorted(messages, key=lambda m: m.created_at, reverse=True):
-                link = f"/api/outbox/{html.escape(scope)}/{html.escape(m.key)}"
-                rows.append(
-                    f"<tr><td>{m.created_at:%Y-%m-%d %H:%M}</td><td>{html.escape(scope)}</td><td>{html.escape(m.channel.value)}</td>"
-                    f"<td>{html.escape(m.to)}</td><td>{html.escape(m.status.value)}</td><td>{html.escape(m.provider or '')}</td><td><a href='{link}'>open</a></td></tr>"
-                )
+            # the agency's name, not the store's "@agency.noord" (newcomer32 F3)
+            listed += [(m.created_at, f"{name} ({whose})", scope, m) for m in messages]
+    rows = []
+    for _, label, scope, m in sorted(listed, key=lambda row: row[0], reverse=True):
+        link = f"/api/outbox/{html.escape(scope)}/{html.escape(m.key)}"
+        rows.append(
+            f"<tr><td>{m.created_at:%Y-%m-%d %H:%M}</td><td>{html.escape(label)}</td><td>{html.escape(m.channel.value)}</td>"
+            f"<td>{html.escape(m.to)}</td><td>{html.escape(m.status.value)}</td><td>{html.escape(m.provider or '')}</td><td><a href='{link}'>open</a></td></tr>"
+        )
     table = (
-        "<table><tr><th>Created</th><th>Client</th><th>Channel</th><th>To</th><th>Status</th><th>Via</th><th></th></tr>"
+        "<table><tr><th>Created</th><th>For</th><th>Channel</th><th>To</th><th>Status</th><th>Via</th><th></th></tr>"
         + "".join(rows)
         + "</table>"
     )

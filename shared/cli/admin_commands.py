@@ -260,7 +260,9 @@ def _invoice_details(parser: Any) -> None:
 
 
 def register(sub: Any) -> None:
-    agency = sub.add_parser("agency", help="onboard a collection agency")
+    agency = sub.add_parser(
+        "agency", help="collection agencies: create one, update it, its withdrawn cases' costs"
+    )
     actions = agency.add_subparsers(dest="action", required=True, parser_class=type(agency))
     create = actions.add_parser("create", help="create an agency and print its first API key")
     create.add_argument(

@@ -370,7 +370,8 @@ class _FlagsAsFlags(argparse.HelpFormatter):
 
 
 def register(sub: Any) -> None:
-    backup = sub.add_parser("backup", help="export every table to the backups container now",
+    backup = sub.add_parser("backup", help="export every table now to the backup account "
+                            "(INNING_BACKUP_STORAGE; unset: the tables' own account)",
                             usage="inning backup [-h] [--json] [--keep]",
                             formatter_class=_FlagsAsFlags)  # fmt: skip
     backup.add_argument("--json", action="store_true")

@@ -51,9 +51,17 @@ def cmd_user_invite(args: argparse.Namespace) -> int:
 
     services = _services()
     target = _target(args, services)
+    role = Role(args.role)
+    # the shared refusal ("client_admin needs a client") names no flag; here the fix is one
+    # (newcomer32 F2)
+    if role in (Role.CLIENT_ADMIN, Role.CLIENT_STAFF) and target.client_id is None:
+        raise ValueError(
+            f"{role.value} is one of a client's people: add --client NUMBER (the client's "
+            f"number at agency {target.agency_id})"
+        )
     try:
         user, link = services.people.admin.invite_into(
-            target, args.email, Role(args.role), "cli", name=args.name or "", mobile=args.mobile
+            target, args.email, role, "cli", name=args.name or "", mobile=args.mobile
         )
     except Invalid as exc:
         raise ValueError(str(exc)) from None
@@ -104,7 +112,9 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    user = sub.add_parser("user", help="people: the first admin of a fresh installation")
+    user = sub.add_parser(
+        "user", help="people: invite one (an agency's first admin too), reset a second factor"
+    )
     actions = user.add_subparsers(dest="action", required=True, parser_class=type(user))
     invite = actions.add_parser("invite", help="invite a user and print the invitation link")
     invite.add_argument("email")

@@ -58,6 +58,28 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whole_row(path: str, n: int, row: dict[str | None, Any], columns: int) -> None:
+    """A row of more or fewer fields than the header is refused: a Dutch amount (161,93)
+    split into two fields was read as 161.00 with reference "93", or a short row ended in a
+    traceback (newcomer32 F5)."""
+    extra = row.get(None) or []
+    missing = [k for k in CSV_HEADER if row.get(k) is None]
+    if not extra and not missing:
+        return
+    fields = (
+        columns + len(extra) if extra else columns - len([k for k, v in row.items() if v is None])
+    )
+    raise ValueError(
+        f"{path} line {n}: {fields} fields, the header has {columns}"
+        + (
+            ": a comma inside a value? write an amount with a dot (161.93, no thousands "
+            'separator) and put a name with a comma in quotes ("Jansen, A.")'
+            if extra
+            else f": {', '.join(missing)} missing"
+        )
+    )
+
+
 def read_invoices_csv(path: str) -> list[OpenInvoice]:
     text = _read(path).decode("utf-8-sig")
     reader = csv.DictReader(text.splitlines())
@@ -69,11 +91,13 @@ def read_invoices_csv(path: str) -> list[OpenInvoice]:
         )
     out = []
     for n, row in enumerate(reader, start=2):
+        _whole_row(path, n, row, len(header))
         try:
             amount = cents_from_decimal(Decimal(row["open_amount"].strip()))
         except (InvalidOperation, AmountError):
             raise ValueError(
                 f"{path} line {n}: open_amount {row['open_amount']!r} is not an amount like 12.50"
+                " (a dot before the cents, no thousands separator)"
             ) from None
         if not row["invoice_number"].strip():
             raise ValueError(f"{path} line {n}: invoice_number is empty")

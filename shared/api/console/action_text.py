@@ -897,8 +897,12 @@ _REASONS = shapes(
          lambda m: f"niet geboekt: de tweede kandidaat scoort {m[1].replace('.', ',')}, te dichtbij"),
         (r"^not booked: score (\S+) below (\S+)$",
          lambda m: f"niet geboekt: score {m[1].replace('.', ',')} lager dan {m[2].replace('.', ',')}"),
+        # the wording before newcomer32 F6, on the items written then
         (r"^not booked: more lookups needed than a line may make$",
          lambda m: "niet geboekt: te veel zoekvragen nodig voor één regel"),
+        (r"^not booked: more to look up than one line may \(many numbers in its text, or a payer account of many debtors\): check the suggestion$",
+         lambda m: "niet geboekt: meer op te zoeken dan één regel mag (veel nummers in de "
+                   "omschrijving, of een rekening van veel debiteuren): controleer de suggestie"),
         (r"^rule reference: payment reference (\S+) of invoice (.+)$",
          lambda m: f"regel kenmerk: betalingskenmerk {m[1]} van factuur {m[2]}"),
         (r"^rule number: invoice number (.+) in the description$",

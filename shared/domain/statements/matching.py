@@ -513,6 +513,12 @@ class InvoiceIndex:
         return candidates(line, self)
 
 
+LOOKUPS_SPENT = (
+    "not booked: more to look up than one line may (many numbers in its text, or a payer "
+    "account of many debtors): check the suggestion"
+)
+
+
 class LookupBudget:
     """At most ``limit`` lookups for one line. A line that needs more (many digit groups, a
     shared payer account) is matched on what was read and never booked automatically: a
@@ -1207,7 +1213,8 @@ def match_line(
     totals = open_totals([i for c in found.values() for i in c.invoices])
     result = decide(n, line, found, settings, totals)
     if budget.exhausted and result.booked:
-        result = _suggested(result, "not booked: more lookups needed than a line may make")
+        # says why and what to do: "more lookups needed" told a credit manager neither (newcomer32 F6)
+        result = _suggested(result, LOOKUPS_SPENT)
     elif result.booked and len(codes) > 1:
         result = _suggested(result, "not booked: the text names more than one client's code")
     elif (

@@ -1,0 +1,50 @@
+"""``inning match --invoices``: a row of more or fewer fields than the header is refused in one
+line (newcomer32 F5): a Dutch amount written unquoted (161,93) was read as 161.00 with
+reference "93" and the line answered "no match" without a word; a short row was a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.cli.main import main
+
+HEADER = "invoice_number,debtor_name,debtor_iban,open_amount,payment_reference\n"
+DAY = str(Path(__file__).resolve().parents[3] / "docs/examples/day.sta")
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        (
+            "F1,A. Jansen,,161,93,5000056789012345",
+            "line 2: 6 fields, the header has 5: a comma inside a value? write an amount with "
+            'a dot (161.93, no thousands separator) and put a name with a comma in quotes ("Jansen, A.")',
+        ),
+        ("F1,A,,5", "line 2: 4 fields, the header has 5: payment_reference missing"),
+        ("F1,A", "line 2: 2 fields, the header has 5: debtor_iban, open_amount, payment_reference missing"),
+        ("F1,A,,1.405,", "line 2: open_amount '1.405' is not an amount like 12.50 (a dot before the cents, no thousands separator)"),
+    ],
+)  # fmt: skip
+def test_a_row_not_the_headers_shape_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, said: str
+) -> None:
+    invoices = tmp_path / "open.csv"
+    invoices.write_text(HEADER + row + "\n")
+    assert main(["match", "--invoices", str(invoices), "--statement", DAY]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"inning: error: {invoices} {said}\n"
+
+
+def test_a_quoted_comma_and_the_optional_column_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoices = tmp_path / "open.csv"
+    invoices.write_text(
+        HEADER.replace("\n", ",written_off\n")
+        + '"F1","Jansen, A.",,161.93,5000056789012345\n'  # no written_off value: not written off
+    )
+    assert main(["match", "--invoices", str(invoices), "--statement", DAY]) == 0
+    assert "booked F1 100.00" in capsys.readouterr().out
