@@ -30,6 +30,11 @@ _SCHEMED = re.compile(
     r"([^\s/?#<>\"'\\]+)"
 )
 _BARE = re.compile(rf"(?i)(?<![\w@.\-/])((?:{LABEL}\.)+([^\W\d_]{{2,24}}))(?!\w|\.\d)(?=([/:?#]?))")
+# a bare IPv4 address with a port or a path after it ("10.1.2.3:443/pay" opens like a host;
+# leftover32): not part of a longer dotted number ("2024.001", a version) nor a time ("10:30")
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+ADDRESS = rf"(?<![\w.:/\\-]){_OCTET}(?:\.{_OCTET}){{3}}(?=:\d{{1,5}}(?![\w.:])|/)"
+_ADDRESS = re.compile(ADDRESS)
 # the full stops an address bar reads as a dot (UTS #46), beyond the full-width one NFKC maps:
 # "tikkie。me/pay" opens tikkie.me
 _DOTS = str.maketrans({"\u3002": ".", "\uff61": "."})
@@ -91,6 +96,8 @@ def hosts_in(texts: Iterable[str]) -> list[str]:
             host, after = m.group(1).lower(), m.group(3)
             if after or host.startswith("www.") or _bare_host(m):
                 found[host] = None
+        for m in _ADDRESS.finditer(unschemed):
+            found[m.group()] = None
     return list(found)
 
 
