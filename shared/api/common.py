@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -144,6 +145,18 @@ _DATE_ERRORS = frozenset(
     {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
 )
 DATE_EXPECTED = "expected a date as YYYY-MM-DD (e.g. 2025-12-31)"
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day(text: str) -> date:
+    """A day as the API writes it, YYYY-MM-DD only: ``date.fromisoformat`` also reads
+    ``20261204`` and ``2026-W49-5``, which the bodies (pydantic) refuse; a query parameter
+    took them (leftover32)."""
+    if not _ISO_DAY.fullmatch(text):
+        raise ValueError(f"{DATE_EXPECTED}, not {text!r}")
+    return date.fromisoformat(text)
 
 
 def _message(err: Any) -> str:

@@ -13,6 +13,7 @@ from shared.api.common import (
     admin_only,
     agency_only,
     cents_text,
+    iso_day,
     principal,
     require_admin,
     require_agency,
@@ -309,8 +310,8 @@ def register(router: Router, services: Services) -> None:
         client = client_of(ctx)
         require_admin(ctx)  # the whole log of every debtor: for admins only
         try:
-            start = date.fromisoformat(ctx.request.query["from"])
-            end = date.fromisoformat(ctx.request.query["to"])
+            start = iso_day(ctx.request.query["from"])
+            end = iso_day(ctx.request.query["to"])
         except (KeyError, ValueError):
             raise BadRequest("give ?from=YYYY-MM-DD&to=YYYY-MM-DD") from None
         out = io.StringIO()

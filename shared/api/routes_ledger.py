@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from shared.api import schemas_ledger
-from shared.api.common import cents_text, principal, validate_body
+from shared.api.common import cents_text, iso_day, principal, validate_body
 from shared.api.http import ApiResponse, BadRequest
 from shared.api.router import Context, Route, Router
 from shared.domain.law.interest_rates import commercial_margin
@@ -100,7 +100,7 @@ def _on(ctx: Context, today: date) -> date | None:
     if not raw:
         return None
     try:
-        on = date.fromisoformat(raw)
+        on = iso_day(raw)
     except ValueError:
         raise BadRequest("on must be a date, YYYY-MM-DD", field="on") from None
     if on > today + timedelta(days=MAX_DAYS_AHEAD):

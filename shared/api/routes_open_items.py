@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from shared.api.common import principal
+from shared.api.common import iso_day, principal
 from shared.api.http import ApiResponse, BadRequest, attachment
 from shared.api.router import Context, Query, Route, Router
 from shared.clock import amsterdam_date
@@ -111,7 +111,7 @@ def register(router: Router, services: Services) -> None:
         today = amsterdam_date(services.clock.now())
         given = ctx.request.query.get("on")
         try:
-            on = today if given is None else date.fromisoformat(given)
+            on = today if given is None else iso_day(given)
         except ValueError:
             raise BadRequest("on must be a date such as 2025-03-31", field="on") from None
         if on > today + timedelta(days=MAX_DAYS_AHEAD):

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from shared.api.common import agency_action, principal, validate_body
+from shared.api.common import agency_action, iso_day, principal, validate_body
 from shared.api.http import ApiError, ApiResponse, BadRequest, Unprocessable
 from shared.api.people_auth import ForbiddenError
 from shared.api.router import Context, Handler, Query, Route, Router
@@ -97,7 +97,7 @@ def broadcast_out(b: Broadcast) -> dict[str, object]:
 def _day(ctx: Context, name: str) -> date:
     raw = ctx.request.query.get(name, "")
     try:
-        return date.fromisoformat(raw)
+        return iso_day(raw)
     except ValueError:
         raise BadRequest(f"'{name}' must be a date such as 2025-03-01") from None
 

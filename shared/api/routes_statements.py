@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from shared.api.common import agency_only, principal, require_agency
+from shared.api.common import agency_only, iso_day, principal, require_agency
 from shared.api.http import ApiResponse, BadRequest, PayloadTooLarge, UnsupportedMediaType
 from shared.api.responses import StatementFileOutList, StatementQueuedOut
 from shared.api.router import Context, Query, Route, Router
@@ -19,8 +19,8 @@ MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 
 def _period(ctx: Context) -> tuple[date, date]:
     try:
-        start = date.fromisoformat(ctx.request.query["from"])
-        end = date.fromisoformat(ctx.request.query["to"])
+        start = iso_day(ctx.request.query["from"])
+        end = iso_day(ctx.request.query["to"])
     except (KeyError, ValueError):
         raise BadRequest(
             "give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD (both inclusive)"

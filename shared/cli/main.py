@@ -36,6 +36,7 @@ COMMANDS = {
     "backfill": "ops_commands",
     "mollie": "ops_commands",
     "watch": "ops_commands",
+    "check": "ops_commands",
     "poison": "poison_commands",
 }
 MODULES = (

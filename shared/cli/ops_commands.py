@@ -18,6 +18,9 @@
   matching index's marker beside the console's (perf31, index version 6), for each index whose
   rows are what a build would write now: those are not built again whole at their next
   statement. Reports per client what it did; run it again at will (matchcopy31).
+- ``inning check stored-texts``: after the deploy of attack31's checks, lists each stored
+  footer, invoice or debtor number, debtor's name and postal address line that names an
+  account or a link the API would refuse now, with its field and reason; changes nothing.
 - ``inning watch prescription``: per client, the prescription watch's schedule rows (count,
   oldest, not yet taken by a run) and the claims held past their date waiting for a person.
 - ``inning mollie prune``: what the nightly timer does with the kept credentials of Mollie
@@ -149,6 +152,25 @@ def cmd_backfill_match_copies(args: argparse.Namespace) -> int:
                        lambda d: f"{d.outcome}\t{d.missing}\t{d.stale}\t{d.changed}\t{d.then}")  # fmt: skip
 
 
+def cmd_check_stored_texts(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+    from shared.services.operations.stored_texts_check import check_client
+
+    services = cli_services()
+    own = (services.settings.public_base_url,)
+    done = [(c, check_client(services.repos, c, own))
+            for c in _chosen(services, args.agency, args.client)]  # fmt: skip
+    if args.json:
+        return _per_client(args, done, "", str)
+    # a row per text found (the JSON has a client's counts and its list)
+    print("agency\tclient\tkind\tid\tfield\tcode\treason")
+    for c, d in done:
+        for f in d.found:
+            print(f"{c.agency_id}\t{c.number}\t{f.kind}\t{f.id}\t{f.field}\t{f.code or '-'}\t"
+                  f"{f.reason}")  # fmt: skip
+    return 0
+
+
 def cmd_watch_prescription(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
     from shared.services.operations.prescription_overview import PrescriptionOverview
@@ -249,6 +271,18 @@ def register(sub: Any) -> None:
     prune.add_argument("--dry-run", action="store_true", help="say what would go; change nothing")
     prune.add_argument("--json", action="store_true", help="one JSON list on stdout")
     prune.set_defaults(handler=cmd_mollie_prune)
+    check = sub.add_parser("check", help="read stored data against today's rules")
+    checks = check.add_subparsers(dest="what", required=True, parser_class=type(check))
+    texts = checks.add_parser(
+        "stored-texts",
+        help="list stored footers, numbers, names and addresses naming an account or a link "
+        "(changes nothing)",
+    )
+    texts.add_argument("--agency", help=AGENCY_HELP)
+    texts.add_argument("--client", help="the client's number at --agency")
+    texts.add_argument("--json", action="store_true",
+                       help="one JSON list on stdout: per client its counts and texts found")  # fmt: skip
+    texts.set_defaults(handler=cmd_check_stored_texts)
     shown = sub.add_parser("watch", help="what ops watch")
     what = shown.add_subparsers(dest="what", required=True, parser_class=type(shown))
     held = what.add_parser(

@@ -14,17 +14,20 @@ from __future__ import annotations
 import re
 
 from shared.domain.dunning.foreign_ibans import ibans_in
-from shared.domain.dunning.foreign_links import LABEL, as_read, host_of, hosts_in
+from shared.domain.dunning.foreign_links import ADDRESS, LABEL, as_read, host_of, hosts_in
 from shared.domain.references.iban import mask
 
 # a link written out as one: with a scheme, after "www.", or a host with a path after it
-# ("tikkie.me/pay/…": a payment request needs its path). A bare "Bol.com B.V." or "Burg.de
+# ("tikkie.me/pay/…": a payment request needs its path) or a port ("tikkie.me:443/pay", an
+# address "10.1.2.3:443"; leftover32). A bare "Bol.com B.V." or "Burg.de
 # Withstraat" is a business's name or an address, not a link: names and addresses are read
 # with this; a footer and a number with every host (hosts_in)
+_PORT_OR_PATH = r"(?::\d{1,5}(?![\w.:])|(?::\d{1,5})?/\S)"
 _WRITTEN = re.compile(
     r"(?i)(?:\b[a-z][a-z0-9+.-]*://[^\s/?#<>\"']+|\b(?:https?|ftp):[/\\]*[^\s/?#<>\"'\\]+"
     rf"|(?<![\w:/\\])//(?:{LABEL}\.)+[^\W\d_]{{2,24}}|\bwww\.[^\s/?#<>\"']+"
-    rf"|(?<![\w@.\-/])(?:{LABEL}\.)+[^\W\d_]{{2,24}}/\S)"
+    rf"|(?<![\w@.\-/])(?:{LABEL}\.)+[^\W\d_]{{2,24}}{_PORT_OR_PATH}"
+    rf"|{ADDRESS}(?::\d{{1,5}})?/?)"
 )
 
 

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 KIND = "no_bank_account"
 HELD = "held|no_bank_account"
 RESUMED = "a bank account was added: the dunning resumes"
+HELD_LOGGED = "held_logged|"  # the plans' marks (plans/account_hold.py)
 
 
 def title_of(client: Client) -> str:
@@ -122,6 +123,8 @@ def release_hold(repos: Repositories, client: Client, now: datetime) -> None:
     if kept is None:
         return
     repos.actions.resolve_if_open(client.client_id, str(kept["ActionId"]), RESUMED, now)
+    # the plans' "not sent" entries of this hold (plans/account_hold.py): a later hold logs anew
+    repos.dunning.unmark_all(client.client_id, HELD_LOGGED)
     repos.dunning.unmark(client.client_id, HELD)
 
 

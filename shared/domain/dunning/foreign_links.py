@@ -16,6 +16,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+import idna
+
 # a link with a scheme, or a bare host: labels of letters, digits and hyphens joined by dots,
 # not glued to a word, an e-mail's "@" or a template's "{{ client.iban }}" before it. Letters
 # of any script (review31: "tikkië.me/pay" or a Cyrillic "і" in "tіkkie.me/pay" broke the
@@ -30,6 +32,11 @@ _SCHEMED = re.compile(
     r"([^\s/?#<>\"'\\]+)"
 )
 _BARE = re.compile(rf"(?i)(?<![\w@.\-/])((?:{LABEL}\.)+([^\W\d_]{{2,24}}))(?!\w|\.\d)(?=([/:?#]?))")
+# a bare IPv4 address with a port or a path after it ("10.1.2.3:443/pay" opens like a host;
+# leftover32): not part of a longer dotted number ("2024.001", a version) nor a time ("10:30")
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+ADDRESS = rf"(?<![\w.:/\\-]){_OCTET}(?:\.{_OCTET}){{3}}(?=:\d{{1,5}}(?![\w.:])|/)"
+_ADDRESS = re.compile(ADDRESS)
 # the full stops an address bar reads as a dot (UTS #46), beyond the full-width one NFKC maps:
 # "tikkie。me/pay" opens tikkie.me
 _DOTS = str.maketrans({"\u3002": ".", "\uff61": "."})
@@ -63,9 +70,21 @@ def host_of(link: str) -> str:
     return host.strip(".").lower()
 
 
+def canonical_host(host: str) -> str:
+    """``host`` in the one form hosts are stored and compared in: its ASCII form (IDNA 2008
+    with the UTS #46 mapping, as browsers read an address), so "Bücher.example" and
+    "xn--bcher-kva.example" are one host (leftover32: only the ``xn--`` form could be
+    registered). A host that is no valid international name stays as written, lower case."""
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return host.lower()
+
+
 def normalise_domain(domain: str) -> str:
-    """A registered domain as compared: its host, without ``www.``."""
-    host = host_of(domain.strip())
+    """A registered domain as compared: its host in its canonical (ASCII) form, without
+    ``www.``."""
+    host = canonical_host(host_of(domain.strip()))
     return host[4:] if host.startswith("www.") else host
 
 
@@ -91,6 +110,8 @@ def hosts_in(texts: Iterable[str]) -> list[str]:
             host, after = m.group(1).lower(), m.group(3)
             if after or host.startswith("www.") or _bare_host(m):
                 found[host] = None
+        for m in _ADDRESS.finditer(unschemed):
+            found[m.group()] = None
     return list(found)
 
 
@@ -135,13 +156,47 @@ def foreign_hosts(
     return [h for h in hosts_in(texts) if not allowed(normalise_domain(h), own)]
 
 
-_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}")
+# a host name in its ASCII form: a top-level domain of letters or an international one
+# ("xn--p1ai")
+_HOST = re.compile(
+    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{1,59})"
+)
+# the scripts a browser shows together in one label (Chromium's IDN policy): Latin with the
+# Japanese, Chinese or Korean ones; any other mix ("pаypal" with a Cyrillic "а") is shown as
+# xn-- because it imitates another name
+_SCRIPTS_TOGETHER = (
+    frozenset({"LATIN", "CJK", "HIRAGANA", "KATAKANA"}),
+    frozenset({"LATIN", "CJK", "BOPOMOFO"}),
+    frozenset({"LATIN", "CJK", "HANGUL"}),
+)
+
+
+def _scripts(label: str) -> frozenset[str]:
+    """The scripts of the letters of ``label``, by the first word of their Unicode name."""
+    return frozenset(unicodedata.name(ch, "?").split(" ")[0] for ch in label if ch.isalpha())
+
+
+def mixed_scripts(host: str) -> bool:
+    """``host`` (any form) has a label that mixes scripts a browser would not show together:
+    a look-alike of another domain."""
+    try:
+        shown = idna.decode(host)
+    except (idna.IDNAError, UnicodeError):
+        return False
+    for label in shown.split("."):
+        scripts = _scripts(label)
+        if len(scripts) > 1 and not any(scripts <= s for s in _SCRIPTS_TOGETHER):
+            return True
+    return False
 
 
 def domain_refused(domain: str) -> str | None:
     """Why ``domain`` cannot be registered as a client's (None: it can): a host name with a
-    dot, no path, no address of a person."""
+    dot, no path, no address of a person, in its ASCII or Unicode form ("bücher.example"),
+    its labels each in one script (or one a browser shows together)."""
     host = normalise_domain(domain)
     if "@" in domain or not _HOST.fullmatch(host) or len(host) > 253:
         return "is not a domain name like bakkerij.nl"
+    if mixed_scripts(host):
+        return "mixes scripts (a look-alike of another domain name)"
     return None

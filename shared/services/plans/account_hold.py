@@ -11,9 +11,18 @@ nothing is sent, the plan's timeline says so, and the client gets the hold's one
 What waits is kept on the plan itself, where its sending was already kept: the agreement's and
 a change's marks (``activation_to_tell``, ``notice_to_tell``) stay, so the plan is looked at
 daily and the first look after the account is registered sends them; a reminder not sent is
-not counted as sent, so the plan's next look within the installment's window sends it. A
-notice without a mark (a lapse, a returned collection) is held and logged, not kept: its
-moment has passed by the time an account comes, and the lapse's item tells the client."""
+not counted as sent, so the plan's next look within the installment's window sends it. The
+timeline's "not sent" entry is written once per notice and hold, not at every look while held
+(leftover32: a plan held for weeks had one a day); a later hold writes its own.
+
+A notice without a mark (a lapse, a failed or returned collection) is held and logged, not
+kept (leftover32 looked again): it states the figures and the moment of its event ("the plan
+lapsed, the whole claim is due", "the collection of installment 3 came back, transfer it"),
+which are stale by the time an account comes, and what it asked is asked again with the
+figures of that day: a lapsed plan's claim goes back to the dunning run, held the same way
+until the account and then resumed with its next step naming the account; an installment
+whose collection failed stays open and its reminder, not counted as sent while held, goes at
+the next look in its window. The lapse's item tells the client meanwhile."""
 
 from __future__ import annotations
 
@@ -22,7 +31,7 @@ from typing import TYPE_CHECKING
 from shared.clock import amsterdam_today
 from shared.domain.parties import Client
 from shared.domain.plans.plan import PaymentPlan
-from shared.services.dunning_account_hold import hold_without_account
+from shared.services.dunning_account_hold import HELD_LOGGED, hold_without_account
 
 if TYPE_CHECKING:
     from shared.services.plans.service import PlanService
@@ -42,3 +51,10 @@ def held(
     now = service.clock.now()
     today = amsterdam_today(service.clock)
     return hold_without_account(service.repos, client, today, now, account)
+
+
+def first_look(service: PlanService, plan: PaymentPlan, what: str) -> bool:
+    """True the first time ``what`` of ``plan`` is held in this hold: its timeline entry is
+    written then only."""
+    # kept beside the client's hold mark and taken away with it (release_hold)
+    return service.repos.dunning.mark_once(plan.client_id, f"{HELD_LOGGED}{plan.plan_id}|{what}")

@@ -2485,9 +2485,10 @@ class PlanService:
         named = debtor_account(self.repos, client) if speaking is None else None
         if account_hold.held(self, client, plan, named):
             # it would name no account of the client's own (heldplan31): a kept notice goes
-            # with the first look after one is registered
-            self._log(plan, "message_held",
-                      f"{what}: not sent, the client has no bank account of its own")  # fmt: skip
+            # with the first look after one is registered; its entry once per hold
+            if account_hold.first_look(self, plan, what):
+                self._log(plan, "message_held",
+                          f"{what}: not sent, the client has no bank account of its own")  # fmt: skip
             return account_hold.HELD
         if channel is Channel.EMAIL and not debtor.emails:
             if debtor.address is None:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from shared.api.console.action_text import title as title_words
 from shared.domain.parties import Agency
 from shared.domain.records import ActionStatus
-from shared.services.dunning_account_hold import KIND
+from shared.services.dunning_account_hold import KIND, release_hold
 from shared.services.onboarding import register_agency
 from tests.unit.api.conftest import client_iban
 from tests.unit.plans.test_plan_service import BASE, make, run_day, seeded
@@ -106,3 +106,30 @@ def test_a_direct_debit_plan_is_refused_its_activation(world):
     assert refused.status == 409, refused.body
     assert refused.body["error"]["details"][0]["code"] == "plan_no_client_iban"
     assert _sent(world) == []
+
+
+def _held_entries(world, client, plan_id) -> list[str]:
+    entries = world.services.plans.timeline(client, plan_id)
+    return [str(e["text"]) for e in entries if e["kind"] == "message_held"]
+
+
+def test_the_not_sent_entry_is_written_once_per_hold(world):
+    """leftover32: every look while held added another "not sent" entry (a plan held for
+    weeks had one a day); now one per notice and hold, and a later hold writes its own."""
+    world, client = _without_own_account(world)
+    a = world.agency_a
+    plan_id = make(a).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    for day in (26, 27, 28, 29, 30):
+        assert run_day(world, date(2026, 1, day)) == []
+    held = _held_entries(world, client, plan_id)
+    assert held.count("agreement: not sent, the client has no bank account of its own") == 1
+    assert len(held) == len(set(held)) == 2, held  # the agreement and the first reminder
+
+    _register_own_account(world)
+    assert run_day(world, date(2026, 1, 31)) != []
+    # the daily dunning run ends the hold: its marks go with it, a later hold logs anew
+    repos, mark = world.services.repos, f"held_logged|{plan_id}|agreement"
+    assert repos.dunning.marked(client.client_id, mark)
+    release_hold(repos, client, world.clock.now())
+    assert not repos.dunning.marked(client.client_id, mark)
