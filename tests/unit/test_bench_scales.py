@@ -30,3 +30,18 @@ def test_an_explicit_scale_overrides_the_defaults(monkeypatch: pytest.MonkeyPatc
     ran.clear()
     harness.main(["--only", "bulk_import", "--scale", "1"])
     assert ran == [("bulk_import", 1.0)]
+
+
+def test_statement_scale_bounds_a_10000_line_file_from_cpu_and_azurite_alone():
+    from bench.statement_scale import bounds_per_10000
+
+    out = {
+        "e2e_lines": 400,
+        "e2e_cpu_seconds": 2.4,
+        "range_reads_per_line_e2e": 3.75,
+        "azurite_range_read_ms_large": 12.0,
+    }
+    assert bounds_per_10000(out) == {
+        "e2e_cpu_seconds_per_10000_lines": 60.0,  # 6 ms a line
+        "e2e_azurite_range_seconds_per_10000_lines": 450.0,  # 37,500 reads of 12 ms
+    }
