@@ -109,7 +109,8 @@ class PaymentOverview:
         """The statement trigger's report of one file. A file "skipped" (every statement in
         it booked before) does not overwrite a report of the same file: that is a second
         delivery of its blob event (Event Grid delivers at least once), whose 0 lines would
-        hide what the first delivery booked (failure26 F3)."""
+        hide what the first delivery booked (failure26 F3). One whose first delivery was cut
+        off after booking, before its report, reports what that delivery booked (failure32)."""
         agency = report.name.split("/", 1)[0]
         row = Row(encode(agency), encode(report.name), {
             "Status": report.status, "Lines": report.lines, "Booked": report.booked,
@@ -121,6 +122,13 @@ class PaymentOverview:
         if report.status != "skipped":
             self.repos.store.upsert(STATEMENT_REPORTS, row)
             return
+        if report.booked_before_the_cut:
+            # the file's own delivery booked it and was cut off before its report: reported
+            # as that delivery would have (unless it did report: the insert below refuses)
+            b = report.booked_before_the_cut
+            row.data |= {"Status": "booked", "Lines": b["lines"], "Booked": b["booked"],
+                         "Suggested": b["suggested"], "Unmatched": b["unmatched"],
+                         "Returned": b["returned"]}  # fmt: skip
         try:
             self.repos.store.insert(STATEMENT_REPORTS, row)
         except Conflict:

@@ -259,6 +259,10 @@ class IngestReport:
     held_back: int = 0  # statements of unknown accounts quarantined, the others booked
     warnings: list[str] = field(default_factory=list)
     error: dict[str, object] | None = None
+    # skipped statements this very file marked booked (a delivery of it cut off after their
+    # marks, before the host heard it finished): what it booked then, per figure ("lines",
+    # "booked", ...), for the file's report (failure32 #2); this delivery's figures stay 0
+    booked_before_the_cut: dict[str, int] | None = None
 
 
 class StatementService:
@@ -334,6 +338,7 @@ class StatementService:
             unmarked = _unmarked(statement, seen, {identity, mark_identity(identity, source)})
             if not unmarked and self._statement_done(statement.account, identity, source):
                 report.statements_skipped += 1
+                self._recount_own(statement, identity, source, name, report)
             else:
                 closes = (
                     None
@@ -365,6 +370,28 @@ class StatementService:
             "statement %s: %s", name, {k: v for k, v in report.__dict__.items() if k != "warnings"}
         )
         return report
+
+    def _recount_own(
+        self,
+        statement: Statement,
+        identity: str,
+        source: StatementSource,
+        name: str,
+        report: IngestReport,
+    ) -> None:
+        """A statement marked booked by this very file: a delivery of it cut off after its
+        mark (before the host heard it finished) may never have reported it. What it booked,
+        from its lines' rows, for the file's report (failure32 #2: a "skipped" report with 0
+        lines stood for a file that booked every line)."""
+        banking = self.repos.banking
+        if banking.statement_done_by(statement.account, mark_identity(identity, source)) != name:
+            return
+        outcomes = banking.line_outcomes(statement.account, identity, self._identities(statement))
+        before = report.booked_before_the_cut or {}
+        figures = {"lines": len(statement.lines)} | {
+            what: outcomes.count(what) for what in ("booked", "suggested", "unmatched", "returned")
+        }
+        report.booked_before_the_cut = {k: before.get(k, 0) + v for k, v in figures.items()}
 
     def _statement_done(self, account: str, identity: str, source: StatementSource) -> bool:
         """Whether the statement was booked whole before. The bank's statement is done only

@@ -299,6 +299,14 @@ class BankingRepository:
         in one transaction, when they could not join the settlement of its last lines."""
         self.store.transact(STATEMENT_LINES, [Op(OpKind.UPSERT, r) for r in rows])
 
+    def line_outcomes(self, account: str, identity: str, line_ids: Sequence[str]) -> list[str]:
+        """The status each line of the statement ``identity`` was settled with (its rows
+        whose place is the statement's, one read): what a file that booked it reported."""
+        rows = self.store.get_many(STATEMENT_LINES, encode(account), list(dict.fromkeys(line_ids)))
+        place = f"{identity}:"  # a line's place: its statement's identity and its index
+        return [str(r.data.get("Status")) for r in rows.values()
+                if str(r.data.get("Place") or "").startswith(place)]  # fmt: skip
+
     def line(self, account: str, line_id: str) -> LineRecord | None:
         row = self.store.get(STATEMENT_LINES, encode(account), line_id)
         if row is None:

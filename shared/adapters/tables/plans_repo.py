@@ -266,7 +266,10 @@ class PlanRepository:
             return  # the same entry written by a redelivered message
 
     def timeline(self, client_id: str, plan_id: str) -> list[dict[str, Any]]:
-        rows = all_rows(self.store, TIMELINE, pk=join(encode(client_id), encode(plan_id)))
+        found = all_rows(self.store, TIMELINE, pk=join(encode(client_id), encode(plan_id)))
+        # in the order written: most ids are time-ordered, a look's step has an id of its own
+        # (written once on a redo) and sorts by its time
+        rows = sorted(found, key=lambda r: r.data["At"])
         return [{"at": r.data["At"], "kind": r.data["Kind"], "text": r.data["Text"],
                  "detail": get_json(r.data.get("Detail"), {})} for r in rows]  # fmt: skip
 

@@ -5,6 +5,8 @@ before it saves the plan; a look cut off between the two (a crash, a storage out
 writer's save first) is done again by the next one, which takes the same payment in and writes
 the entry a second time (failure31 F4). The text names the total reached, which only grows
 between reversals: the same text again with no reversal between is the same step, shown once.
+Since failure32 the step's entry has an id of its own (written once by the redo); this keeps
+the entries written twice before it shown once.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ nothing twice, and a postponed installment is reminded again for its new date.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import secrets
 import threading
@@ -1431,16 +1432,12 @@ class PlanService:
             )
             if list(recalculated) != list(updated.schedule):
                 updated = updated.with_schedule(recalculated)
-                self._log(
-                    updated, "recalculated", "Paid early: the remaining installments were lowered"
-                )
-            self._log(
-                updated,
-                "payment",
-                f"Paid towards the plan: {paid - plan.paid} cents (total {paid})",
-            )
+                self._log_step(updated, etag, "recalculated",
+                               "Paid early: the remaining installments were lowered")  # fmt: skip
+            self._log_step(updated, etag, "payment",
+                           f"Paid towards the plan: {paid - plan.paid} cents (total {paid})")  # fmt: skip
         elif paid < plan.paid:
-            self._log(updated, "reversal", f"A payment came back: {plan.paid - paid} cents")
+            self._log_step(updated, etag, "reversal", f"A payment came back: {plan.paid - paid} cents")  # fmt: skip
             updated = self._came_back(plan, updated, paid, today)
         updated = updated.settle(paid, today)
         if updated.status is PlanStatus.COMPLETED and plan.status is not PlanStatus.COMPLETED:
@@ -2746,6 +2743,16 @@ class PlanService:
     def _log(self, plan: PaymentPlan, kind: str, text: str) -> None:
         now = self.clock.now()
         self.plans.log(plan.client_id, plan.plan_id, time_ordered_id(now), now, kind, text)
+
+    def _log_step(self, plan: PaymentPlan, etag: str | None, kind: str, text: str) -> None:
+        """An entry of a step a look takes before the plan's save, once: a look cut off before
+        the save is done again from the same stored plan (the same ETag), which writes the same
+        row (failure32 #1: a payment over two installments was written twice)."""
+        if etag is None:
+            self._log(plan, kind, text)
+            return
+        step = hashlib.sha256(f"{plan.plan_id}|{etag}|{kind}|{text}".encode()).hexdigest()[:24]
+        self.plans.log(plan.client_id, plan.plan_id, f"step-{step}", self.clock.now(), kind, text)
 
     def note(self, plan: PaymentPlan, kind: str, text: str) -> None:
         """An entry on the plan's timeline, for the use cases built on plans (the portal)."""

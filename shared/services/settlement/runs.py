@@ -285,6 +285,34 @@ class SettlementRunner:
     def _build(self, agency: Agency, run: SettlementRun) -> SettlementRun | None:
         holder = secrets.token_hex(8)
         self._lease(run, holder)
+        try:
+            return self._build_leased(agency, run, holder)
+        except RunBusy:
+            raise
+        except Exception:
+            # a failure (storage refusing after the SDK's retries) lets the lease go: the
+            # host's retry of this message meets the failure again, not its own lease, and
+            # after maxDequeueCount the message is poison saying why. Kept, each retry found
+            # the run "being built elsewhere" and queued a copy for after the lease: an
+            # outage looped unseen, never poison (failure32 #3)
+            self._drop_lease(run, holder)
+            raise
+
+    def _drop_lease(self, run: SettlementRun, holder: str) -> None:
+        """Best effort: unreachable storage keeps the lease, which then expires (a crash)."""
+        try:
+            found = self.store.run(run.agency_id, run.run_id)
+            if found is None or found[0].lease_holder != holder:
+                return
+            current, etag = found
+            self.store.save_run(replace(current, leased_until=None, lease_holder=None), etag)
+        except Exception:
+            log.warning("run %s of agency %s: its lease stays until it expires", run.run_id,
+                        run.agency_id, exc_info=True)  # fmt: skip
+
+    def _build_leased(
+        self, agency: Agency, run: SettlementRun, holder: str
+    ) -> SettlementRun | None:
         default = self.store.defaults(agency.agency_id).bank_charges_by
         held: list[Payment] = []
         # an earlier run still building (waiting for the account, or busy elsewhere) takes in

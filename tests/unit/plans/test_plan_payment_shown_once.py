@@ -47,6 +47,10 @@ def test_a_payment_over_two_installments_is_shown_once(plans, cut: bool) -> None
     ]  # fmt: skip
     shown = [e["text"] for e in got["timeline"] if e["kind"] == "payment"]
     assert shown == ["Paid towards the plan: 15000 cents (total 15000)"]
+    # failure32 #1: stored once too (the redo writes the same row), not only shown once
+    stored = repo.timeline(client.client_id, plan_id)
+    assert [e["kind"] for e in stored].count("payment") == 1
+    assert [e["kind"] for e in stored].count("recalculated") <= 1
 
 
 def test_the_same_total_after_a_reversal_is_shown_again() -> None:
