@@ -57,6 +57,9 @@ FAILURES_PER_WINDOW = 20
 WINDOW_MINUTES = 10
 MESSAGES_PER_DAY = 5  # per debtor, through the portal
 REQUESTS_PER_DAY = 5  # postponement requests and disputes per debtor: action items staff read
+# postponements and installment moves granted at once, per debtor: each writes the invoice or
+# plan and a line in the debtor's contact log, so a link held by a script is bounded too
+MOVES_PER_DAY = 10
 # reads of an open request a renewal makes: a save refused by another writer is read again
 RENEWAL_TRIES = 3
 MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
@@ -722,6 +725,7 @@ class PortalService:
         since = {n: self.moved_from(access, f"inv|{n}") for n in chosen}
         granted = days > 0 and all((until - (since[n] or today)).days <= limit for n in chosen)
         if granted:
+            self.count_move(access)
             kept: list[str] = []
             for number in chosen:
                 if since[number] is None:
@@ -825,6 +829,24 @@ class PortalService:
                 f"at most {REQUESTS_PER_DAY} requests a day; please try again tomorrow",
                 code="requests_per_day",
                 params={"limit": REQUESTS_PER_DAY},
+            )
+
+    def count_move(self, access: PortalAccess) -> None:
+        """Each postponement or installment move granted at once: at most ``MOVES_PER_DAY``
+        a debtor. Unbounded, whoever held a link could write the invoice's pause and a line in
+        the debtor's contact log for every request sent (attack32: 10,000 posts, 10,000
+        lines burying the dossier's history)."""
+        now = self.clock.now()
+        if (
+            self.counters.increment(
+                THROTTLE, self._debtor_key(access), f"move|{now:%Y%m%d}", limit=MOVES_PER_DAY
+            )
+            is None
+        ):
+            raise Invalid(
+                f"at most {MOVES_PER_DAY} postponements a day; please try again tomorrow",
+                code="moves_per_day",
+                params={"limit": MOVES_PER_DAY},
             )
 
     def _debtor_key(self, access: PortalAccess) -> str:

@@ -226,6 +226,10 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Ten hoogste {limit} verzoeken per dag; probeer het morgen opnieuw.",
         "At most {limit} requests a day; please try again tomorrow.",
     ),
+    "moves_per_day": (
+        "Ten hoogste {limit} keer uitstel per dag; probeer het morgen opnieuw.",
+        "At most {limit} postponements a day; please try again tomorrow.",
+    ),
     "message_empty": ("Het bericht is leeg.", "The message is empty."),
     "messages_per_day": (
         "Ten hoogste {limit} berichten per dag; probeer het morgen opnieuw.",
