@@ -467,11 +467,16 @@ class PortalApp:
     def _enter(self, req: ApiRequest, token: str, pay: bool) -> ApiResponse:
         access = self.portal.enter(token, self._source(req))
         cookie = self._session_cookie(token)
-        checkout = (
-            self.portal.pay_everything(access, self.services.settings.public_base_url)
-            if pay
-            else None
-        )
+        checkout = None
+        if pay:
+            try:
+                checkout = self.portal.pay_everything(
+                    access, self.services.settings.public_base_url
+                )
+            except Invalid as exc:
+                if exc.code != "payments_per_day":
+                    raise
+                # the day's payments started: the page, where he may transfer the amount
         return self._redirect(checkout or "/api/portal", cookie)
 
     def _session(self, req: ApiRequest, rest: list[str]) -> ApiResponse:
