@@ -582,13 +582,7 @@ class PortalService:
         reused = self._open_checkout(client, access, open_key, chosen)
         if reused is not None:
             return reused
-        if not self._counted(access, "pay", PAYMENTS_PER_DAY):
-            raise Invalid(
-                f"at most {PAYMENTS_PER_DAY} new payments a day; please try again tomorrow or "
-                "pay by transfer",
-                code="payments_per_day",
-                params={"limit": PAYMENTS_PER_DAY},
-            )
+        self.count_payment(access)
         back = secrets.token_urlsafe(16)
         started = self.online.start(
             client, access.debtor_number, chosen, f"{base_url}/api/portal/return/{back}", debtor
@@ -853,6 +847,17 @@ class PortalService:
                 f"at most {MOVES_PER_DAY} postponements a day; please try again tomorrow",
                 code="moves_per_day",
                 params={"limit": MOVES_PER_DAY},
+            )
+
+    def count_payment(self, access: PortalAccess) -> None:
+        """Each new online payment the debtor starts (invoices or a plan installment): at most
+        ``PAYMENTS_PER_DAY``; an open checkout shown again is no new payment."""
+        if not self._counted(access, "pay", PAYMENTS_PER_DAY):
+            raise Invalid(
+                f"at most {PAYMENTS_PER_DAY} new payments a day; please try again tomorrow or "
+                "pay by transfer",
+                code="payments_per_day",
+                params={"limit": PAYMENTS_PER_DAY},
             )
 
     def _counted(self, access: PortalAccess, what: str, limit: int) -> bool:

@@ -11,6 +11,13 @@ from shared.api.portal_app import PortalApp
 from tests.hostile.conftest import record
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.payments.test_portal import enter
+from tests.unit.plans.test_portal_plan_pay_online import enter as enter_plan
+from tests.unit.plans.test_portal_plan_pay_online import (  # noqa: F401 - the fixture
+    on_plan,
+    pay_installment,
+    payment_of,
+    simulated,
+)
 
 PAYMENTS_PER_DAY = 20  # shared.services.portal.PAYMENTS_PER_DAY
 
@@ -50,3 +57,20 @@ def test_payments_a_debtor_starts_in_the_portal_are_bounded_per_day(world):
     assert other.post("/portal/pay", invoice=["G1"]).status == 303
     world.clock.at += timedelta(days=1)  # and the next day D1 may again
     assert browser.post("/portal/pay", invoice=choices[-1]).status == 303
+
+
+def test_installment_payments_cancelled_at_mollie_count_with_the_days_payments(on_plan):  # noqa: F811
+    """A plan's installment has one open payment at a time; cancelled at Mollie's checkout,
+    the next click started another, as often as the checkout was cancelled."""
+    world, _, plan_id, app = on_plan
+    browser = enter_plan(world, app)
+    online = world.services.online_payments
+    answers = []
+    for _ in range(PAYMENTS_PER_DAY + 3):
+        reply = pay_installment(browser, plan_id, 1)
+        record("portal installment pay flood", reply.status)
+        answers.append(reply.status)
+        if reply.status == 303:
+            online.simulation.settle(payment_of(reply), "canceled")
+    assert answers == [303] * PAYMENTS_PER_DAY + [400] * 3, answers
+    assert len(simulated(world)) == PAYMENTS_PER_DAY
