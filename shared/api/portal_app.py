@@ -475,10 +475,11 @@ class PortalApp:
                 checkout = self.portal.pay_everything(
                     access, self.services.settings.public_base_url
                 )
-            except Invalid as exc:
-                if exc.code != "payments_per_day":
-                    raise
-                # the day's payments started: the page, where he may transfer the amount
+            except Invalid:
+                # no payment to start here (the day's payments started, the client has no
+                # Mollie account, ...): the page, which says how to transfer; a link in a
+                # letter was a 500 (attack32)
+                checkout = None
         return self._redirect(checkout or "/api/portal", cookie)
 
     def _session(self, req: ApiRequest, rest: list[str]) -> ApiResponse:

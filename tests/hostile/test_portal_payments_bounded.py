@@ -10,7 +10,7 @@ from itertools import combinations
 from shared.api.portal_app import PortalApp
 from tests.hostile.conftest import record
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
-from tests.unit.payments.test_portal import enter
+from tests.unit.payments.test_portal import Browser, enter
 from tests.unit.plans.test_portal_plan_pay_online import enter as enter_plan
 from tests.unit.plans.test_portal_plan_pay_online import (  # noqa: F401 - the fixture
     on_plan,
@@ -74,3 +74,20 @@ def test_installment_payments_cancelled_at_mollie_count_with_the_days_payments(o
             online.simulation.settle(payment_of(reply), "canceled")
     assert answers == [303] * PAYMENTS_PER_DAY + [400] * 3, answers
     assert len(simulated(world)) == PAYMENTS_PER_DAY
+
+
+def test_the_payment_link_of_a_client_without_mollie_opens_the_page(world):
+    """A client with no Mollie account (production: no simulation): the payment link in a
+    letter was a 500 (``mollie_key_missing`` escaped the link's handler); it opens the page,
+    which says how to transfer."""
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F1", "D1")]})
+    world.services.online_payments.allow_simulation = False
+    app = PortalApp(world.services)
+    client_id = next(c.client_id for c in world.services.repos.clients.all() if c.number == "C1")
+    token = world.services.portal.links.token(client_id, "D1")
+    link = Browser(app).go("GET", f"/p/{token}/pay")
+    record("portal pay link without mollie", link.status)
+    assert (link.status, link.headers.get("Location")) == (303, "/api/portal"), link.raw
