@@ -33,10 +33,11 @@ def _serve(req: func.HttpRequest, path: str) -> func.HttpResponse:
 
 
 @bp.function_name("portal_link")
-@bp.route(route="p/{token}/{action?}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+# a catch-all: the SMS reminder link is /p/{token}/reminder/{id}, four segments (attack32)
+@bp.route(route="p/{token}/{*rest}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def portal_link(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
-    action = req.route_params.get("action")
-    return _serve(req, f"/p/{req.route_params['token']}" + (f"/{action}" if action else ""))
+    rest = req.route_params.get("rest")
+    return _serve(req, f"/p/{req.route_params['token']}" + (f"/{rest}" if rest else ""))
 
 
 @bp.function_name("portal_pages")

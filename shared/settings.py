@@ -138,7 +138,17 @@ class Settings:
                 "no storage configured: set AzureWebJobsStorage (a connection string) or "
                 "AzureWebJobsStorage__accountName"
             )
-        environment = e.get("INNING_ENVIRONMENT", "local")
+        # inside Azure (the platform sets WEBSITE_INSTANCE_ID) a missing setting is never
+        # "local": the committed development portal keys and pepper would sign and check
+        # anyone's links and keys, and the outbox page and the payment simulation would answer
+        # anonymously (attack32). The CLI's shells judge alike (cli/app_settings.is_local)
+        in_azure = bool(e.get("WEBSITE_INSTANCE_ID"))
+        environment = e.get("INNING_ENVIRONMENT") or ("production" if in_azure else "local")
+        if in_azure and environment == "local":
+            raise SettingsError(
+                "INNING_ENVIRONMENT=local is for a developer's machine (committed keys, an "
+                "anonymous outbox page and payment simulation); set it to production in Azure"
+            )
         pepper = e.get("INNING_API_KEY_PEPPER") or ""
         if not pepper:
             if environment != "local" and hashes_api_keys:

@@ -115,7 +115,7 @@ OVERVIEW = """{% extends "base" %}{% block main %}{% macro route_block(t, routes
 <form method="post" action="/api/portal/pay">
 <input type="hidden" name="csrf" value="{{ csrf }}">
 {% for line in lines %}<div class="inv">
-<p class="inv-head"><input type="checkbox" name="invoice" value="{{ line.number }}" id="inv-{{ loop.index }}" checked> <label for="inv-{{ loop.index }}"><strong>{{ line.number }}</strong></label>{% if line.number in pdfs %} &middot; <a href="/api/portal/invoice/{{ line.number|urlencode }}">{{ t.pdf }}<span class="visually-hidden"> {{ line.number }}</span></a>{% endif %}<br><span class="muted">{{ t.due_on.format(due=line.due) }}</span></p>
+<p class="inv-head"><input type="checkbox" name="invoice" value="{{ line.number }}" id="inv-{{ loop.index }}" checked> <label for="inv-{{ loop.index }}"><strong>{{ line.number }}</strong></label>{% if line.number in pdfs %} &middot; <a href="/api/portal/invoice/{{ line.number|segment }}">{{ t.pdf }}<span class="visually-hidden"> {{ line.number }}</span></a>{% endif %}<br><span class="muted">{{ t.due_on.format(due=line.due) }}</span></p>
 <dl class="fig">{% for row in line.rows %}<div><dt>{{ row.label }}</dt><dd>{{ row.amount }}</dd></div>{% endfor %}
 <div class="open"><dt>{{ t.open }}</dt><dd>{{ line.amount }}</dd></div></dl></div>{% endfor %}
 <p class="total" id="total">{{ t.total_due }} <strong>{{ total }}</strong></p>
@@ -293,6 +293,8 @@ _env = _PageEnvironment(
 )
 # a contact phone is stored in E.164 (the tel: link); a debtor reads it as he would dial it
 _env.filters["phone"] = phone_shown
+# one path segment: Jinja's urlencode keeps "/", and "2025/001" linked to a path of three
+_env.filters["segment"] = lambda value: quote(str(value), safe="")
 
 PORTAL_FORM_FIELDS = 2_000  # every invoice shown and ticked; more is not a form of ours
 
@@ -467,11 +469,17 @@ class PortalApp:
     def _enter(self, req: ApiRequest, token: str, pay: bool) -> ApiResponse:
         access = self.portal.enter(token, self._source(req))
         cookie = self._session_cookie(token)
-        checkout = (
-            self.portal.pay_everything(access, self.services.settings.public_base_url)
-            if pay
-            else None
-        )
+        checkout = None
+        if pay:
+            try:
+                checkout = self.portal.pay_everything(
+                    access, self.services.settings.public_base_url
+                )
+            except Invalid:
+                # no payment to start here (the day's payments started, the client has no
+                # Mollie account, ...): the page, which says how to transfer; a link in a
+                # letter was a 500 (attack32)
+                checkout = None
         return self._redirect(checkout or "/api/portal", cookie)
 
     def _session(self, req: ApiRequest, rest: list[str]) -> ApiResponse:

@@ -26,6 +26,7 @@ from shared.api.http import (
     NotFoundError,
     PreconditionFailedError,
     Unprocessable,
+    attachment,
 )
 from shared.api.responses import (
     ClientRunOut,
@@ -325,7 +326,7 @@ def register(router: Router, services: Services) -> None:
                 writer.writerow([csv_cell(v) for v in (local.date().isoformat(), local.strftime("%H:%M"), entry.debtor_number, entry.kind.value, entry.channel or "",
                                  " ".join(entry.invoice_numbers), entry.summary, "yes" if entry.system else "no", entry.author or "")])  # fmt: skip
         return ApiResponse(raw=out.getvalue().encode(), content_type="text/csv",
-                           headers={"Content-Disposition": f'attachment; filename="contact-log-{client.number}-{start}-{end}.csv"'})  # fmt: skip
+                           headers={"Content-Disposition": attachment(f"contact-log-{client.number}-{start}-{end}.csv")})  # fmt: skip
 
     base = "/v1/clients/{client}"
     tag = "dunning"

@@ -7,7 +7,13 @@ import re
 from datetime import date
 
 from shared.api.common import agency_only, iso_day, principal, require_agency
-from shared.api.http import ApiResponse, BadRequest, PayloadTooLarge, UnsupportedMediaType
+from shared.api.http import (
+    ApiResponse,
+    BadRequest,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    attachment,
+)
 from shared.api.responses import StatementFileOutList, StatementQueuedOut
 from shared.api.router import Context, Query, Route, Router
 from shared.services.container import Services
@@ -74,7 +80,7 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(
             raw=text.encode("ascii", "replace"),
             content_type="text/plain",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            headers={"Content-Disposition": attachment(filename)},
         )
 
     def export_report(ctx: Context) -> ApiResponse:
@@ -84,8 +90,9 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(
             raw=pdf,
             content_type="application/pdf",
+            # any printable client number: one file name, header text only (review31)
             headers={
-                "Content-Disposition": f'attachment; filename="inning-{client.number}-{start}-{end}.pdf"'
+                "Content-Disposition": attachment(f"inning-{client.number}-{start}-{end}.pdf")
             },
         )
 

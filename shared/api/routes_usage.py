@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from shared.api.common import principal
-from shared.api.http import ApiResponse, BadRequest
+from shared.api.http import ApiResponse, BadRequest, attachment
 from shared.api.responses import UsageOut
 from shared.api.router import Context, Query, Route, Router
 from shared.domain.money import format_cents
@@ -45,9 +45,7 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(
             raw=services.usage.csv(client, month).encode(),
             content_type="text/csv",
-            headers={
-                "Content-Disposition": f'attachment; filename="usage-{client.number}-{month}.csv"'
-            },
+            headers={"Content-Disposition": attachment(f"usage-{client.number}-{month}.csv")},
         )
 
     month = [Query("month", "The calendar month; default this month", type="month",

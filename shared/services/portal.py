@@ -57,6 +57,14 @@ FAILURES_PER_WINDOW = 20
 WINDOW_MINUTES = 10
 MESSAGES_PER_DAY = 5  # per debtor, through the portal
 REQUESTS_PER_DAY = 5  # postponement requests and disputes per debtor: action items staff read
+# postponements and installment moves granted at once, per debtor: each writes the invoice or
+# plan and a line in the debtor's contact log, so a link held by a script is bounded too
+MOVES_PER_DAY = 10
+# online payments a debtor starts, per day: a payment started for the same invoices that day
+# is reused while open, but every other choice of invoices (2^n of them) or a checkout
+# cancelled at Mollie started another, each a Mollie call, rows, and one the reconcile
+# timer asks Mollie about until it expires
+PAYMENTS_PER_DAY = 20
 # reads of an open request a renewal makes: a save refused by another writer is read again
 RENEWAL_TRIES = 3
 MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
@@ -574,6 +582,7 @@ class PortalService:
         reused = self._open_checkout(client, access, open_key, chosen)
         if reused is not None:
             return reused
+        self.count_payment(access)
         back = secrets.token_urlsafe(16)
         started = self.online.start(
             client, access.debtor_number, chosen, f"{base_url}/api/portal/return/{back}", debtor
@@ -722,6 +731,7 @@ class PortalService:
         since = {n: self.moved_from(access, f"inv|{n}") for n in chosen}
         granted = days > 0 and all((until - (since[n] or today)).days <= limit for n in chosen)
         if granted:
+            self.count_move(access)
             kept: list[str] = []
             for number in chosen:
                 if since[number] is None:
@@ -826,6 +836,37 @@ class PortalService:
                 code="requests_per_day",
                 params={"limit": REQUESTS_PER_DAY},
             )
+
+    def count_move(self, access: PortalAccess) -> None:
+        """Each postponement or installment move granted at once: at most ``MOVES_PER_DAY``
+        a debtor. Unbounded, whoever held a link could write the invoice's pause and a line in
+        the debtor's contact log for every request sent (attack32: 10,000 posts, 10,000
+        lines burying the dossier's history)."""
+        if not self._counted(access, "move", MOVES_PER_DAY):
+            raise Invalid(
+                f"at most {MOVES_PER_DAY} postponements a day; please try again tomorrow",
+                code="moves_per_day",
+                params={"limit": MOVES_PER_DAY},
+            )
+
+    def count_payment(self, access: PortalAccess) -> None:
+        """Each new online payment the debtor starts (invoices or a plan installment): at most
+        ``PAYMENTS_PER_DAY``; an open checkout shown again is no new payment."""
+        if not self._counted(access, "pay", PAYMENTS_PER_DAY):
+            raise Invalid(
+                f"at most {PAYMENTS_PER_DAY} new payments a day; please try again tomorrow or "
+                "pay by transfer",
+                code="payments_per_day",
+                params={"limit": PAYMENTS_PER_DAY},
+            )
+
+    def _counted(self, access: PortalAccess, what: str, limit: int) -> bool:
+        """One more of ``what`` today for this debtor; False past ``limit``."""
+        key = f"{what}|{self.clock.now():%Y%m%d}"
+        return (
+            self.counters.increment(THROTTLE, self._debtor_key(access), key, limit=limit)
+            is not None
+        )
 
     def _debtor_key(self, access: PortalAccess) -> str:
         return hashlib.sha256(f"{access.client_id}|{access.debtor_number}".encode()).hexdigest()[

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from shared.domain.money import Cents, cents_from_decimal, format_cents
 from shared.domain.parties import Client
+from shared.domain.spreadsheet import csv_cell
 from shared.services.managed_invoices import ManagedInvoiceMeter
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
@@ -61,7 +62,7 @@ class UsageService:
         for line in lines:
             writer.writerow(
                 [
-                    client.number,
+                    csv_cell(client.number),  # any printable text: never a formula
                     month,
                     line.item,
                     line.count,
@@ -70,6 +71,13 @@ class UsageService:
                 ]
             )
         writer.writerow(
-            [client.number, month, "total", "", "", format_cents(sum(x.amount for x in lines))]
+            [
+                csv_cell(client.number),
+                month,
+                "total",
+                "",
+                "",
+                format_cents(sum(x.amount for x in lines)),
+            ]
         )
         return out.getvalue()

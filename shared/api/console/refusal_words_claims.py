@@ -226,6 +226,14 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Ten hoogste {limit} verzoeken per dag; probeer het morgen opnieuw.",
         "At most {limit} requests a day; please try again tomorrow.",
     ),
+    "moves_per_day": (
+        "Ten hoogste {limit} keer uitstel per dag; probeer het morgen opnieuw.",
+        "At most {limit} postponements a day; please try again tomorrow.",
+    ),
+    "payments_per_day": (
+        "Ten hoogste {limit} nieuwe betalingen per dag; probeer het morgen opnieuw of maak het bedrag over.",
+        "At most {limit} new payments a day; please try again tomorrow or pay by transfer.",
+    ),
     "message_empty": ("Het bericht is leeg.", "The message is empty."),
     "messages_per_day": (
         "Ten hoogste {limit} berichten per dag; probeer het morgen opnieuw.",

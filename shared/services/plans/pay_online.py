@@ -108,6 +108,9 @@ class InstallmentCheckout:
                 # asks Mollie for the same payment
                 key, back, etag = str(data["Key"]), str(data["Back"]), row.etag
             else:
+                # a new payment (the last one cancelled, expired or failed at Mollie): counted
+                # with the debtor's other payments of the day, before anything is claimed
+                self.portal.count_payment(access)
                 key, back = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
                 claim = Row(client.client_id, rk, {
                     "Debtor": access.debtor_number, "Plan": plan.plan_id, "Installment": number,

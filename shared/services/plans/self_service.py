@@ -651,6 +651,7 @@ class PortalPlanDesk:
         # asking for more time to pay acknowledges the debt (3:318 BW), granted or not
         self._acknowledged(client, plan)
         if (to - first).days <= plan.rules.debtor_postpone_days:
+            self.portal.count_move(access)  # bounded as the invoices' postponements
             self.portal.remember_moved_from(access, f"{plan.plan_id}|{number}", state.due_date)
             self.plans.postpone(client, plan.plan_id, number, to, False, PORTAL)
             return True
