@@ -325,6 +325,9 @@ class DunningService:
         held = hold_without_account(self.repos, client, business_date, started, account)
         if not held and shard == 0 and first:
             release_hold(self.repos, client, started)
+        # before the client's go-live day (onboard32) nothing goes either, held alike: the
+        # backlog imported at onboarding keeps its rows until the first run on that day
+        held = held or client.dunning_waits(business_date)
         templates = self.repos.dunning.templates(client_id)
         workflows = {k: w for k, w in self.repos.dunning.workflows(client_id).items() if w.active}
         rules = self.repos.dunning.rules(client_id)
