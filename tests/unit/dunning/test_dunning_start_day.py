@@ -20,11 +20,17 @@ def test_nothing_goes_before_the_start_day_and_the_first_run_on_it_takes_the_bac
     clients.save(replace(stored, dunning_starts_on=date(2025, 3, 23)), etag)
 
     assert simulate(world, client, 20) == []  # 3-3 to 22-3: the reminder of 17-3 waits
+    runs = world.agency_a.call("GET", "/v1/clients/C1/runs").body["items"]
+    latest = runs[0]  # the run of 22-3 says it waited, and for whom
+    assert (latest["business_date"], latest["messages"]) == ("2025-03-22", 0)
+    assert (latest["waiting_until"], latest["waiting_debtors"]) == ("2025-03-23", 2)
     sent = simulate(world, client, 1)
     assert [(d, ch, debtor) for d, ch, debtor, _ in sent] == [
         (date(2025, 3, 23), "email", "D1"),
         (date(2025, 3, 23), "email", "D2"),
     ]
+    latest = world.agency_a.call("GET", "/v1/clients/C1/runs").body["items"][0]
+    assert (latest["waiting_until"], latest["waiting_debtors"], latest["messages"]) == (None, 0, 2)
 
 
 def test_the_start_day_is_read_back_and_a_client_without_one_is_live():
