@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 
 from shared.domain.parties import Client
+from tests.unit.api.conftest import debtor_row, invoice_row
 from tests.unit.dunning.test_daily_run import engine, simulate  # noqa: F401
 
 
@@ -59,3 +60,25 @@ def test_the_api_sets_shows_and_clears_the_start_day(engine):  # noqa: F811
     cleared = {"items": [{"number": "C1", "dunning_starts_on": None}]}  # null: live now
     assert api.call("POST", "/v1/clients", cleared).status in (200, 207)
     assert world.services.repos.clients.get(client.client_id)[0].dunning_starts_on is None
+
+
+def test_an_invoice_200_days_overdue_starts_at_the_first_step_on_the_go_live_day(engine):  # noqa: F811
+    """A backlog's old invoice skips no step: the reminder, the SMS, then the 14-day letter
+    (a consumer owes no costs before its term), each at the workflow's spacing."""
+    world, client = engine
+    api = world.agency_a
+    api.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D3", name="Oud")]})
+    # due 200 days before the first morning (3-3)
+    old = invoice_row("F9", "D3", invoice_date="2024-07-16", due_date="2024-08-15")
+    answer = api.call("POST", "/v1/clients/C1/invoices", {"items": [old]}).body
+    assert answer["created"] == 1, answer
+    clients = world.services.repos.clients
+    stored, etag = clients.get(client.client_id)
+    clients.save(replace(stored, dunning_starts_on=date(2025, 3, 5)), etag)
+
+    d3 = [(d, ch) for d, ch, debtor, _ in simulate(world, client, 25) if debtor == "D3"]
+    assert d3 == [
+        (date(2025, 3, 5), "email"),  # the first live run: the first step
+        (date(2025, 3, 10), "sms"),
+        (date(2025, 3, 17), "letter"),  # the 14-day letter
+    ]
