@@ -255,6 +255,16 @@ class RunOut(BaseModel):
         description="Debtors with open invoices that no active workflow took (none active, or "
         "no segment rule matches them): nothing was sent to them",
     )
+    waiting_until: date | None = Field(
+        default=None,
+        description="Set when the client's dunning had not gone live yet (its "
+        "dunning_starts_on): nothing was sent, the schedule is kept for that day",
+    )
+    waiting_debtors: int = Field(
+        default=0,
+        description="Before the go-live day: the debtors whose steps were due and held, what "
+        "the run would have worked on",
+    )
 
 
 class ClientRunOut(BaseModel):

@@ -56,7 +56,7 @@ def client_out(c: Client) -> dict[str, object]:
         dunning_minimum_amount=format_cents(c.dunning_minimum),
         postal_address=schemas.AddressOut(**asdict(c.postal_address)) if c.postal_address else None,
         complaint_procedure=c.complaint_procedure, disputes_committee=c.disputes_committee,
-        onboarded_on=c.onboarded_on,
+        onboarded_on=c.onboarded_on, dunning_starts_on=c.dunning_starts_on,
     ).model_dump()  # fmt: skip
 
 
@@ -118,6 +118,7 @@ def _client_from(model: schemas.ClientIn, today: date | None = None) -> Client:
         if model.disputes_committee is None
         else model.disputes_committee.strip(),
         onboarded_on=model.onboarded_on or today,
+        dunning_starts_on=model.dunning_starts_on,
     )
 
 

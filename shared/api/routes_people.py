@@ -67,6 +67,12 @@ class OnboardIn(BaseModel):
     first_email: str
     first_mobile: str
     first_name: str = ""
+    dunning_starts_on: date | None = Field(
+        default=None,
+        description="The day the client's dunning goes live (ISO, Amsterdam): until then the "
+        "daily run sends nothing for it, so a backlog imported at onboarding can be checked "
+        "first. Left out: live from the next daily run",
+    )
 
 
 class UserOut(BaseModel):
@@ -167,7 +173,7 @@ def register(router: Router, services: Services) -> None:
         client, user = people().onboarding.onboard(
             principal(ctx),
             NewClient(b.number, b.name, b.kvk_number, b.vat_deductible, b.iban, b.language,
-                      b.first_email, b.first_mobile, b.first_name),
+                      b.first_email, b.first_mobile, b.first_name, b.dunning_starts_on),
         )  # fmt: skip
         return ApiResponse(
             status=201,

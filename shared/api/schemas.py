@@ -261,6 +261,13 @@ class ClientIn(Strict):
         "the day it is created (Amsterdam); an update without it keeps the stored day. A first "
         "settlement agreement starts on it, and money received before it is not settled",
     )
+    dunning_starts_on: date | None = Field(
+        default=None,
+        description="The day the client's dunning goes live (ISO, Amsterdam). Before it the "
+        "daily run sends nothing for the client and keeps its schedule (a backlog imported at "
+        "onboarding waits); the first run on it takes what is due. null: live (the default); "
+        "an update without it keeps the stored day",
+    )
     complaint_procedure: str | None = Field(
         default=None,
         max_length=500,
@@ -637,6 +644,8 @@ class ClientOut(BaseModel):
     disputes_committee: str | None = None
     # the day the agency took the client on (null: a client stored before it was kept)
     onboarded_on: date | None = None
+    # the day the client's dunning goes live (null: live); before it the run sends nothing
+    dunning_starts_on: date | None = None
 
 
 class DebtorOut(BaseModel):

@@ -169,6 +169,14 @@ class Client:
     # and one stored without a start reads it as its start (money received before it is not
     # the agency's collecting). None on rows stored before it was kept, until the agency sets it
     onboarded_on: date | None = None
+    # the Amsterdam day the client's dunning goes live (onboard32): before it the daily run
+    # sends nothing for the client and leaves its schedule as it is (a backlog imported at
+    # onboarding waits for the agency's and client's go), prescription looks go on. None: live
+    dunning_starts_on: date | None = None
+
+    def dunning_waits(self, day: date) -> bool:
+        """Whether the client's dunning has not gone live yet on ``day``."""
+        return self.dunning_starts_on is not None and day < self.dunning_starts_on
 
 
 # the client said it is affiliated with no geschillencommissie (the API's "")

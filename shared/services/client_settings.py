@@ -100,12 +100,13 @@ class ClientSettings:
     def details(
         self, client: Client, *, name: str, contact_email: str, contact_phone: str,
         kvk_number: str, language: str, postal_address: Address | None,
-        onboarded_on: str | None = None,
+        onboarded_on: str | None = None, dunning_starts_on: str | None = None,
     ) -> Client:  # fmt: skip
         """``postal_address``: what :func:`shared.api.postal_address.postal_address` made of
         the form, checked as the API checks it (None: none, letters carry no return address).
         ``onboarded_on``: the day the agency took the client on (ISO; None or empty: kept as
-        stored, so a form without the field never wipes it)."""
+        stored, so a form without the field never wipes it). ``dunning_starts_on``: the day
+        its dunning goes live (ISO; empty: live now; None: kept as stored, a form without it)."""
         name = name.strip()
         if not name or len(name) > 200:
             raise Invalid(
@@ -125,12 +126,14 @@ class ClientSettings:
         except ValueError:
             raise Invalid("the language is nl or en", "language", code="language_choice") from None
         since = _onboarding_day(onboarded_on)
+        live = None if dunning_starts_on is None else _go_live_day(dunning_starts_on)
         return self.change(
             client.client_id,
             lambda c: replace(c, name=name, contact_email=email, contact_phone=phone,
                               kvk_number=kvk_number or None, language=chosen,
                               postal_address=postal_address,
-                              onboarded_on=since or c.onboarded_on),
+                              onboarded_on=since or c.onboarded_on,
+                              dunning_starts_on=c.dunning_starts_on if live is None else live[0]),
         )  # fmt: skip
 
     def contact(
@@ -381,4 +384,17 @@ def _onboarding_day(text: str | None) -> date | None:
         raise Invalid(
             "the onboarding day is a date (2026-11-20)", "onboarded_on",
             code="onboarded_on_invalid",
+        ) from None  # fmt: skip
+
+
+def _go_live_day(text: str) -> tuple[date | None]:
+    """The go-live day a form gave, in a tuple (empty: none, the dunning live now)."""
+    if not text.strip():
+        return (None,)
+    try:
+        return (date.fromisoformat(text.strip()),)
+    except ValueError:
+        raise Invalid(
+            "the go-live day is a date (2026-12-14)", "dunning_starts_on",
+            code="dunning_starts_on_invalid",
         ) from None  # fmt: skip

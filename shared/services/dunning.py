@@ -325,6 +325,9 @@ class DunningService:
         held = hold_without_account(self.repos, client, business_date, started, account)
         if not held and shard == 0 and first:
             release_hold(self.repos, client, started)
+        # before the client's go-live day (onboard32) nothing goes either, held alike: the
+        # backlog imported at onboarding keeps its rows until the first run on that day
+        held = held or client.dunning_waits(business_date)
         templates = self.repos.dunning.templates(client_id)
         workflows = {k: w for k, w in self.repos.dunning.workflows(client_id).items() if w.active}
         rules = self.repos.dunning.rules(client_id)
@@ -352,6 +355,7 @@ class DunningService:
         steps = messages = tasks = handovers = 0
         errors: list[str] = []
         transient = 0
+        before_start = 0  # before the go-live day: the debtors whose steps were due, held
         if held:
             looked = [
                 e.debtor_number
@@ -361,6 +365,7 @@ class DunningService:
             transient = prescription_looks_while_held(
                 self.repos, self.prescriptions, client, dict.fromkeys(looked), business_date, errors
             )
+            before_start = len(set(looked)) if client.dunning_waits(business_date) else 0
         unfinished: set[str] = set()
         without_workflow: list[str] = []
         newly_waiting: list[str] = []  # of those, the ones staff have not been told of
@@ -421,6 +426,8 @@ class DunningService:
             len(without_workflow),
             tasks,
             handovers,
+            client.dunning_starts_on if client.dunning_waits(business_date) else None,
+            before_start,
         )
         self.repos.dunning.save_run(record)
         if newly_waiting:

@@ -22,7 +22,14 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from shared.adapters.tables.codec import get_json, get_json_parts, put_json, put_json_parts
+from shared.adapters.tables.codec import (
+    get_date,
+    get_json,
+    get_json_parts,
+    put_date,
+    put_json,
+    put_json_parts,
+)
 from shared.adapters.tables.keys import decode, encode
 from shared.domain.dunning.templates import MessageTemplate
 from shared.domain.dunning.workflow import OffsetFrom, SegmentRule, Step, StepChannel, Workflow
@@ -118,6 +125,10 @@ class RunRecord:
     without_workflow: int = 0
     tasks: int = 0  # staff tasks put on the action list (nothing sent)
     handovers: int = 0  # cases handed over to the agency
+    # before the client's go-live day (onboard32): that day, and the debtors whose steps were
+    # due and held (what the run would have worked on), nothing sent
+    waiting_until: date | None = None
+    waiting_debtors: int = 0
 
     @property
     def succeeded(self) -> bool:
@@ -371,6 +382,7 @@ class DunningRepository:
                 "RunId": run.run_id, "BusinessDate": run.business_date.isoformat(), "StartedAt": run.started_at,
                 "FinishedAt": run.finished_at, "Steps": run.steps, "Messages": run.messages, "Errors": put_json(list(run.errors)),
                 "WithoutWorkflow": run.without_workflow, "Tasks": run.tasks, "Handovers": run.handovers,
+                "WaitingUntil": put_date(run.waiting_until), "WaitingDebtors": run.waiting_debtors,
             }),
         )  # fmt: skip
         index = self.store.get(CLIENT_RUNS, "runs", encode(run.client_id))
@@ -388,7 +400,8 @@ class DunningRepository:
             RunRecord(client_id, r.data["RunId"], date.fromisoformat(r.data["BusinessDate"]), r.data["StartedAt"], r.data.get("FinishedAt"),
                       int(r.data.get("Steps", 0)), int(r.data.get("Messages", 0)), tuple(get_json(r.data.get("Errors"), [])),
                       int(r.data.get("WithoutWorkflow", 0)), int(r.data.get("Tasks", 0)),
-                      int(r.data.get("Handovers", 0)))
+                      int(r.data.get("Handovers", 0)), get_date(r.data.get("WaitingUntil")),
+                      int(r.data.get("WaitingDebtors", 0)))
             for r in page.rows
         ]  # fmt: skip
 

@@ -113,6 +113,7 @@ def client_to_row(client: Client) -> Row:
             "ComplaintProcedure": client.complaint_procedure,
             "DisputesCommittee": client.disputes_committee,
             "OnboardedOn": put_date(client.onboarded_on),
+            "DunningStartsOn": put_date(client.dunning_starts_on),
         },
     )
 
@@ -159,6 +160,8 @@ def client_from_row(row: Row) -> Client:
         disputes_committee=d.get("DisputesCommittee"),
         # rows written before the field (settle28) have none: not recorded
         onboarded_on=get_date(d.get("OnboardedOn")),
+        # rows written before the field (onboard32) have none: live
+        dunning_starts_on=get_date(d.get("DunningStartsOn")),
     )
 
 

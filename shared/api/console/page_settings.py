@@ -18,6 +18,7 @@ from shared.api.console.shell import Desk, Forbidden, page, templates, words
 from shared.api.http import ApiResponse
 from shared.api.multipart import parse
 from shared.api.postal_address import postal_address
+from shared.clock import amsterdam_date
 from shared.domain.dunning.workflow import SWITCHABLE
 from shared.domain.law.agreed_costs import reasonableness_note
 from shared.domain.parties import Client
@@ -46,9 +47,11 @@ FORM = """{% macro open(desk, csrf, do) %}<form method="post" action="{{ desk.ur
 SETTINGS = """{% extends "shell" %}{% from "settings-form" import open, reach, postal %}{% block main %}
 <section aria-labelledby="set-details-h"><h2 id="set-details-h">{{ t.set_details }}</h2>
 <p id="set-onboarded-on">{{ t.set_onboarded }}: {{ onboarded or '-' }}</p>
+{% if starts %}<p id="set-starts-on">{{ t.set_starts }}: {{ starts }}</p>{% endif %}
 {% if can.details %}{{ open(desk, csrf, 'details') }}<div class="grid">
 <div><label for="set-name">{{ t.set_name }}</label><input id="set-name" name="name" value="{{ client.name }}" required></div>
 {% if desk.agency_level %}<div><label for="set-onboarded">{{ t.set_onboarded }}</label><input id="set-onboarded" name="onboarded_on" type="date" value="{{ client.onboarded_on.isoformat() if client.onboarded_on else '' }}" aria-describedby="set-onboarded-hint"><small id="set-onboarded-hint">{{ t.set_onboarded_hint }}</small></div>{% endif %}
+{% if desk.agency_level %}<div><label for="set-starts">{{ t.set_starts }}</label><input id="set-starts" name="dunning_starts_on" type="date" value="{{ client.dunning_starts_on.isoformat() if client.dunning_starts_on else '' }}" aria-describedby="set-starts-hint"><small id="set-starts-hint">{{ t.set_starts_hint }}</small></div>{% endif %}
 {{ reach(t, client) }}
 <div><label for="set-kvk">{{ t.set_kvk }}</label><input id="set-kvk" name="kvk_number" value="{{ client.kvk_number or '' }}" inputmode="numeric"></div>
 <div><label for="set-lang">{{ t.set_language }}</label><select id="set-lang" name="language">{% for l in ('nl', 'en') %}<option value="{{ l }}"{% if client.language.value == l %} selected{% endif %}>{{ l }}</option>{% endfor %}</select></div>
@@ -155,6 +158,8 @@ words(
         "set_name": "Naam", "set_number": "Nummer", "set_email": "E-mailadres", "set_phone": "Telefoon",
         "set_kvk": "KvK-nummer", "set_language": "Taal", "set_postal": "Postadres",
         "set_onboarded": "Klant sinds",
+        "set_starts": "Invordering begint op",
+        "set_starts_hint": "Leeg: de invordering loopt. Tot deze dag verstuurt de dagelijkse run niets voor de klant (een ingelezen achterstand wacht); de runs tonen hoeveel debiteuren wachten.",
         "set_onboarded_hint": "De dag dat het incassobureau de klant aannam. De eerste afdrachtovereenkomst begint op die dag; wat eerder binnenkwam, wordt niet afgerekend.",
         "set_postal_intro": "Staat als afzender op brieven; onbestelbare post komt hier terug. Leeg: brieven hebben geen retouradres.",
         "set_contact_intro": "Naam en KvK-nummer wijzigt het incassobureau; uw e-mailadres, telefoonnummer en postadres wijzigt u hier zelf.",
@@ -225,6 +230,8 @@ words(
         "set_name": "Name", "set_number": "Number", "set_email": "E-mail address", "set_phone": "Phone",
         "set_kvk": "KvK number", "set_language": "Language", "set_postal": "Postal address",
         "set_onboarded": "Client since",
+        "set_starts": "Dunning starts on",
+        "set_starts_hint": "Empty: the dunning runs. Until this day the daily run sends nothing for the client (an imported backlog waits); the runs show how many debtors wait.",
         "set_onboarded_hint": "The day the agency took the client on. The first settlement agreement starts on it; money received before it is not settled.",
         "set_postal_intro": "Printed as the sender on letters; undeliverable mail comes back here. Empty: letters carry no return address.",
         "set_contact_intro": "Name and KvK number are changed by the collection agency; your e-mail address, phone number and postal address you change here.",
@@ -348,7 +355,9 @@ def _act(desk: Desk, client: Client, do: str) -> str:
                       postal_address=postal_address(desk.field("street"), desk.field("postal_code"),
                                                     desk.field("city"), desk.field("country")),
                       # the agency's record of when it took the client on: its people only
-                      onboarded_on=desk.field("onboarded_on") if desk.agency_level else None)  # fmt: skip
+                      onboarded_on=desk.field("onboarded_on") if desk.agency_level else None,
+                      dunning_starts_on=desk.field("dunning_starts_on")
+                      if desk.agency_level and "dunning_starts_on" in desk.form else None)  # fmt: skip
         case "contact":
             s.contact(client, contact_email=desk.field("contact_email"),
                       contact_phone=desk.field("contact_phone"),
@@ -504,6 +513,8 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
         link_domains=link_domains(desk.services.repos, shown) if can["ibans"] else (),
         roles=CLIENT_ROLES, me=desk.signed.user.user_id, channels=[c.value for c in SWITCHABLE],
         onboarded=desk.day(shown.onboarded_on),
+        starts=desk.day(shown.dunning_starts_on)
+        if shown.dunning_waits(amsterdam_date(desk.services.clock.now())) else None,
         costs_note=reasonableness_note(shown.b2b_costs_percent, shown.b2b_costs_fixed, desk.lang),
         costs_value=shown.b2b_costs_percent or (f"{Decimal(shown.b2b_costs_fixed).scaleb(-2):.2f}" if shown.b2b_costs_fixed else ""), **extra,
     )  # fmt: skip

@@ -157,6 +157,10 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Een KvK-nummer heeft 8 cijfers.",
         "A KvK number has 8 digits.",
     ),
+    "dunning_starts_on_invalid": (
+        "Geef de dag waarop de invordering begint als datum (2026-12-14).",
+        "Give the day the dunning starts as a date (2026-12-14).",
+    ),
     "onboarded_on_invalid": (
         "Geef de dag waarop de klant is aangenomen als datum (2026-11-20).",
         "Give the day the client was taken on as a date (2026-11-20).",

@@ -8,6 +8,7 @@ user is invited as client admin with the mobile number given.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from datetime import date
 
 from shared.adapters.tables.people_repo import AgencyDefaultsRepository, Signup, defaults_scope
 from shared.clock import amsterdam_date
@@ -63,6 +64,7 @@ class NewClient:
     first_email: str
     first_mobile: str
     first_name: str = ""
+    dunning_starts_on: date | None = None  # its go-live day (None: live at once)
 
 
 class OnboardingService:
@@ -245,6 +247,7 @@ class OnboardingService:
             contact_email=normalise_email(c.first_email), kvk_number=c.kvk_number.strip(),
             house_style=HouseStyle(**style) if style else HouseStyle(),  # type: ignore[arg-type]
             onboarded_on=amsterdam_date(self.kit.now()),  # its first agreement starts here
+            dunning_starts_on=c.dunning_starts_on,
         )  # fmt: skip
         # a sign-up's own IBAN is its own word, not the agency's registration
         result = self.imports.upsert_clients(

@@ -5,6 +5,8 @@ vermelding van betalingskenmerk ...": an account line with no account."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from shared.api.console.refusal_text import refusal
 from shared.clock import amsterdam_date
 from shared.services.errors import Invalid
@@ -57,3 +59,18 @@ def test_onboarding_dates_the_client_taken_on(world, tenants):
     assert answer.status == 201, answer.body
     client = world.services.repos.clients.get(answer.body["client_id"])[0]
     assert client.onboarded_on == amsterdam_date(world.services.clock.now())
+
+
+def test_onboarding_takes_the_go_live_day(world, tenants):
+    """onboard32: an agency taking on a client with a backlog sets the day its dunning goes
+    live, so the first daily run after the import sends nothing until then."""
+    _defaults(world)
+    body = {**BODY, "iban": "NL34 RABO 0142 6233 93", "dunning_starts_on": "2026-12-14"}
+    answer = world.agency_a.call("POST", "/v1/onboarding/clients", body)
+    assert answer.status == 201, answer.body
+    client = world.services.repos.clients.get(answer.body["client_id"])[0]
+    assert client.dunning_starts_on == date(2026, 12, 14)
+    [shown] = [
+        c for c in world.agency_a.call("GET", "/v1/clients").body["items"] if c["number"] == "VIS"
+    ]
+    assert shown["dunning_starts_on"] == "2026-12-14"
