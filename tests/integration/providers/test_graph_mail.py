@@ -463,3 +463,30 @@ def test_the_stand_in_refuses_a_mail_over_the_mailbox_limit(strict):
     assert refused.status_code == 413
     assert refused.json()["error"]["code"] == "ErrorMessageSizeExceeded"
     assert stand_in.mailbox("facturen@client.example").sent == []
+
+
+# -- a token Graph no longer takes (providers32) --------------------------------------------
+def test_a_token_graph_refuses_is_renewed_once_and_the_mail_goes(strict):
+    """MSAL keeps its token until the expiry it was given; Graph refused it sooner (401:
+    revoked, a rotated secret). The mail failed for good; now a new token, one mail."""
+    stand_in, server, channel = strict
+    channel.send(message(), MessageContent(subject="Herinnering", text="x"))
+    stand_in.tokens.clear()  # Graph takes none of the issued tokens any more
+    channel.send(message(key="k2"), MessageContent(subject="Herinnering", text="x"))
+    box = stand_in.mailbox("facturen@client.example")
+    assert len(box.sent) == 2 and len(stand_in.tokens) == 1
+    assert len(server.requests("POST", "/sendMail")) == 3  # the refused one, then the mail
+
+
+def test_a_token_refused_twice_is_permanent_and_asked_once_more_only(strict):
+    stand_in, server, channel = strict
+
+    class Refusing(set[str]):
+        def __contains__(self, item: object) -> bool:
+            return False
+
+    stand_in.tokens = Refusing()
+    with pytest.raises(PermanentSendError, match="401"):
+        channel.send(message(), MessageContent(subject="Herinnering", text="x"))
+    assert len(server.requests("POST", "/sendMail")) == 2
+    assert stand_in.mailbox("facturen@client.example").sent == []
