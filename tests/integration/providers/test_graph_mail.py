@@ -490,3 +490,27 @@ def test_a_token_refused_twice_is_permanent_and_asked_once_more_only(strict):
         channel.send(message(), MessageContent(subject="Herinnering", text="x"))
     assert len(server.requests("POST", "/sendMail")) == 2
     assert stand_in.mailbox("facturen@client.example").sent == []
+
+
+def test_the_stand_in_takes_sendmail_only_as_json_or_base64_mime(strict):
+    """Graph's two documented sendMail bodies (providers32): a client posting raw MIME, or
+    JSON as text/plain, fails here as it would at Graph; nothing is sent."""
+    stand_in, server, channel = strict
+    auth = {"Authorization": f"Bearer {channel._token()}"}
+    url = f"{server.url}/v1.0/users/facturen@client.example/sendMail"
+    raw = b"From: a@b.nl\r\nTo: c@d.nl\r\nSubject: x\r\n\r\nhallo\r\n"
+    plain = {**auth, "Content-Type": "text/plain"}
+    refused = channel.http.post(url, content=raw, headers=plain)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "ErrorMimeContentInvalidBase64String"
+    message_json = b'{"message": {"subject": "x"}}'
+    assert channel.http.post(url, content=message_json, headers=plain).status_code == 400
+    form = {**auth, "Content-Type": "application/x-www-form-urlencoded"}
+    assert channel.http.post(url, content=b"message=x", headers=form).status_code == 415
+    not_json = {**auth, "Content-Type": "application/json"}
+    assert channel.http.post(url, content=b"{", headers=not_json).status_code == 400
+    assert channel.http.post(url, json={"subject": "x"}, headers=auth).status_code == 400
+    assert stand_in.mailbox("facturen@client.example").sent == []
+    channel.send(message(), MessageContent(subject="x", text="y", html="<p>y</p>"))  # MIME
+    channel.send(message(key="k2"), MessageContent(subject="x", text="y"))  # JSON
+    assert len(stand_in.mailbox("facturen@client.example").sent) == 2
