@@ -171,7 +171,9 @@ class GraphMailChannel:
             # (a sandboxed client's answer goes to its sandbox address as a new mail instead)
             from shared.adapters.channels.graph_inbox import GraphInbox
 
-            GraphInbox(self._token, self.graph_url, self.http).reply(
+            GraphInbox(
+                self._token, self.graph_url, self.http, forget_token=self._forget_token
+            ).reply(
                 message.sender, message.extra["graph_reply_to"], content.text, message.reference
             )
             return SendResult(self.name, message.reference)

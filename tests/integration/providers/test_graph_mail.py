@@ -514,3 +514,23 @@ def test_the_stand_in_takes_sendmail_only_as_json_or_base64_mime(strict):
     channel.send(message(), MessageContent(subject="x", text="y", html="<p>y</p>"))  # MIME
     channel.send(message(key="k2"), MessageContent(subject="x", text="y"))  # JSON
     assert len(stand_in.mailbox("facturen@client.example").sent) == 2
+
+
+def test_an_answer_and_the_inbox_read_renew_a_refused_token_once(strict):
+    """The answer to a debtor's mail and the inbox reader use the same token: a 401 made the
+    answer fail for good and the mailbox poll fail until the token expired (providers32)."""
+    from shared.adapters.channels.graph_inbox import inbox_for
+
+    stand_in, _, channel = strict
+    mailbox = "facturen@client.example"
+    graph_id = stand_in.deliver(mailbox, {"subject": "Vraag", "internetMessageId": "<q@debtor>",
+                                          "from": {"emailAddress": {"address": "debtor@example.nl"}}})  # fmt: skip
+    channel._token()
+    stand_in.tokens.clear()
+    channel.send(message(extra={"graph_reply_to": graph_id}), MessageContent(subject="", text="Ja"))
+    assert stand_in.mailbox(mailbox).sent[-1]["in_reply_to"] == "<q@debtor>"
+    stand_in.tokens.clear()
+    inbox = inbox_for(channel, mailbox)
+    assert inbox is not None
+    pages = list(inbox.delta(mailbox, None))
+    assert any(item.get("id") == graph_id for page in pages for item in page.items)
