@@ -755,7 +755,10 @@ class MessagingService:
             return self._failed(
                 message, etag, f"gave up after {message.attempts} attempts: {exc}", what="gave_up"
             )
-        backoff = timedelta(seconds=max(exc.retry_after or 0, min(3600, 30 * 2**message.attempts)))
+        # a provider's Retry-After is honoured up to the day the outbox waits for a provider
+        # (send_budget.PROVIDER_AWAY): a month's (or a garbled huge one, OverflowError) is not
+        asked = min(exc.retry_after or 0, send_budget.PROVIDER_AWAY.total_seconds())
+        backoff = timedelta(seconds=max(asked, min(3600, 30 * 2**message.attempts)))
         since = send_budget.failing_since(message, now)
         pending = replace(
             message,

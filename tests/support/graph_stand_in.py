@@ -46,7 +46,10 @@ that takes a shortcut fails here as it would against Graph:
   ``ErrorMessageSizeExceeded`` at its send (sendMail, or a draft's ``send``) and is not sent:
   Exchange Online's default ``MaxSendSize`` of 35 MB (``MESSAGE_LIMIT``, MiB here), or the
   mailbox's own (``message_limits``, an administrator may set it lower), measured as the mail
-  travels: its attachments base64-encoded, with its text and HTML bodies.
+  travels: its attachments base64-encoded, with its text and HTML bodies;
+- ``sendMail`` takes ``application/json`` (a ``message``) or ``text/plain`` (base64 MIME):
+  MIME that is not base64 answers 400 ``ErrorMimeContentInvalidBase64String``, another
+  content type 415.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from __future__ import annotations
 import base64
 import email
 import itertools
+import json
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -449,6 +453,8 @@ class GraphStandIn:
                                         "message": "not sent: try again later"}}, headers)  # fmt: skip
 
     def _send_mail(self, address: str, box: Mailbox, r: Received) -> Reply:
+        if (malformed := _malformed_send_mail(r)) is not None:
+            return malformed
         if (refused := self._refuse_send()) is not None:
             return refused
         if r.headers.get("content-type", "").startswith("text/plain"):
@@ -519,6 +525,30 @@ class GraphStandIn:
             "reply_to_id": original["id"],
         })  # fmt: skip
         return Reply(202)
+
+
+def _malformed_send_mail(r: Received) -> Reply | None:
+    """sendMail takes ``Content-Type: application/json`` (a ``message`` object) or
+    ``text/plain`` (the MIME message base64-encoded; else 400 "Invalid base64 string for MIME
+    content"), learn.microsoft.com/graph/api/user-sendmail; any other type 415
+    (learn.microsoft.com/graph/errors)."""
+    kind = r.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "text/plain":
+        try:
+            base64.b64decode(r.body, validate=True)
+        except ValueError:
+            return _error(400, "ErrorMimeContentInvalidBase64String",
+                          "Invalid base64 string for MIME content.")  # fmt: skip
+        return None
+    if kind != "application/json":
+        return _error(415, "UnsupportedMediaType", f"unsupported content type {kind!r}")
+    try:
+        payload = json.loads(r.body)
+    except ValueError:
+        return _error(400, "BadRequest", "the request body is not JSON")
+    if not isinstance(payload, dict) or not isinstance(payload.get("message"), dict):
+        return _error(400, "ErrorInvalidRequest", "sendMail needs a message")
+    return None
 
 
 def _message_id_filter(q: dict[str, str]) -> str | Reply:

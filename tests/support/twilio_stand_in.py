@@ -5,6 +5,7 @@ must send and answers what Twilio answers:
 
 - HTTP basic auth with the account SID and auth token (401, code 20003);
 - a call needs ``To``, ``From`` and ``Twiml`` (or ``Url``); an invalid ``To`` is 400, 21211;
+  a ``Twiml`` of more than 4000 characters is 400, 32018;
 - ``MachineDetection`` is ``Enable`` or ``DetectMessageEnd`` (anything else 400, 21263 here);
   ``AsyncAmd=true`` needs ``AsyncAmdStatusCallback`` (Twilio warns 21262 and the verdict is
   lost: refused here, so a client cannot rely on it); ``MachineDetectionTimeout`` 3..59;
@@ -30,6 +31,7 @@ from tests.support.stand_in import Received, Reply
 
 ACCOUNT = "AC123"
 TOKEN = "auth-token"
+TWIML_LIMIT = 4000  # characters of the Twiml parameter (error 32018)
 VERDICTS = frozenset({
     "human", "machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other",
     "fax", "unknown",
@@ -92,6 +94,10 @@ class TwilioStandIn:
                 )
         if not form.get("Twiml") and not form.get("Url"):
             return _error(400, 21205, "Url or Twiml parameter is required")
+        if len(form.get("Twiml", "")) > TWIML_LIMIT:
+            return _error(
+                400, 32018, "Twiml size exceeded maximum allowed value of 4000 characters"
+            )
         if form["To"] == "+31600000000":
             return _error(400, 21211, f"The 'To' number {form['To']} is not a valid phone number.")
         detection = form.get("MachineDetection")

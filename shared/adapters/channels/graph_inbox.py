@@ -87,8 +87,12 @@ class GraphInbox:
         graph_url: str,
         http: httpx.Client,
         sleep: Callable[[float], None] = time.sleep,
+        forget_token: Callable[[], None] | None = None,
     ) -> None:
         self.token = token
+        # drops the cached token: a 401 (a token Graph no longer takes) is answered once with
+        # a new one, as the mail channel does (graph_mail._GraphAuth)
+        self.forget_token = forget_token
         self.graph_url = graph_url.rstrip("/")
         self.http = http
         self.sleep = sleep
@@ -103,11 +107,13 @@ class GraphInbox:
         for _ in range(4):
             # immutable ids: a message moved between folders keeps its id, so an answer
             # linked later still finds it (learn.microsoft.com/graph/outlook-immutable-id)
-            headers = {
-                "Authorization": f"Bearer {self.token()}",
-                "Prefer": ", ".join(p for p in (prefer, IMMUTABLE_ID) if p),
-            }
-            response = call("Graph", lambda h=headers: self.http.get(url, params=params, headers=h))
+            preferred = ", ".join(p for p in (prefer, IMMUTABLE_ID) if p)
+
+            def get(token: str, preferred: str = preferred) -> httpx.Response:
+                headers = {"Authorization": f"Bearer {token}", "Prefer": preferred}
+                return self.http.get(url, params=params, headers=headers)
+
+            response = self._with_token(get)
             if response.status_code == 429:
                 wait = retry_after(response) or 1.0
                 if wait > MAX_THROTTLE_WAIT:
@@ -237,17 +243,26 @@ class GraphInbox:
             },
             "comment": text,
         }
-        headers = {"Authorization": f"Bearer {self.token()}", "Content-Type": "application/json"}
-        response = call(
-            "Graph",
-            lambda: self.http.post(
+        response = self._with_token(
+            lambda token: self.http.post(
                 f"{self._mailbox(mailbox)}/messages/{quote(graph_id, safe='')}/reply",
                 json=payload,
-                headers=headers,
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
             ),
             final=True,
         )
         raise_for("Graph", response, final=True)
+
+    def _with_token(
+        self, send: Callable[[str], httpx.Response], *, final: bool = False
+    ) -> httpx.Response:
+        """``send(token)``, once more with a new token when Graph answers 401 (it processed
+        nothing then, so this is safe on a reply too)."""
+        response = call("Graph", lambda: send(self.token()), final=final)
+        if response.status_code == 401 and self.forget_token is not None:
+            self.forget_token()
+            response = call("Graph", lambda: send(self.token()), final=final)
+        return response
 
 
 def _text(body: Any) -> str:
@@ -278,4 +293,6 @@ def inbox_for(sender: object, mailbox: str) -> GraphInbox | None:
         channel = sender
     if channel is None:
         return None
-    return GraphInbox(channel._token, channel.graph_url, channel.http)
+    return GraphInbox(
+        channel._token, channel.graph_url, channel.http, forget_token=channel._forget_token
+    )

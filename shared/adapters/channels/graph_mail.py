@@ -27,7 +27,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -105,6 +105,7 @@ class GraphMailChannel:
         kwargs: dict[str, Any] = {}
         if msal_http_client is not None:
             kwargs["http_client"] = msal_http_client
+        self._auth = _GraphAuth(self)
         self.app = msal.ConfidentialClientApplication(
             client_id,
             client_credential=client_secret,
@@ -128,8 +129,15 @@ class GraphMailChannel:
             raise TransientSendError(f"no Graph token: {result.get('error_description', error)}")
         return str(result["access_token"])
 
+    def _forget_token(self) -> None:
+        """Drops the cached token, so that the next :meth:`_token` asks for a new one."""
+        cache = self.app.token_cache
+        for item in list(cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN)):
+            cache.remove_at(item)
+
     def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._token()}", "Content-Type": "application/json"}
+        # the token comes with ``auth=self._auth``, which renews it once on a 401
+        return {"Content-Type": "application/json"}
 
     def _message(
         self, message: OutboundMessage, content: MessageContent, inline: Sequence[Attachment]
@@ -163,7 +171,9 @@ class GraphMailChannel:
             # (a sandboxed client's answer goes to its sandbox address as a new mail instead)
             from shared.adapters.channels.graph_inbox import GraphInbox
 
-            GraphInbox(self._token, self.graph_url, self.http).reply(
+            GraphInbox(
+                self._token, self.graph_url, self.http, forget_token=self._forget_token
+            ).reply(
                 message.sender, message.extra["graph_reply_to"], content.text, message.reference
             )
             return SendResult(self.name, message.reference)
@@ -186,7 +196,9 @@ class GraphMailChannel:
                 headers = {**self._headers(), "Content-Type": "text/plain"}
                 response = call(
                     "Graph",
-                    lambda: self.http.post(f"{mailbox}/sendMail", content=mime, headers=headers),
+                    lambda: self.http.post(
+                        f"{mailbox}/sendMail", content=mime, headers=headers, auth=self._auth
+                    ),
                     final=True,
                 )
                 _refuse_too_large(response)
@@ -202,7 +214,10 @@ class GraphMailChannel:
                 response = call(
                     "Graph",
                     lambda: self.http.post(
-                        f"{mailbox}/sendMail", content=body, headers=self._headers()
+                        f"{mailbox}/sendMail",
+                        content=body,
+                        headers=self._headers(),
+                        auth=self._auth,
                     ),
                     final=True,
                 )
@@ -233,6 +248,7 @@ class GraphMailChannel:
                     f"{mailbox}/messages",
                     json=self._message(message, content, []),
                     headers=self._headers(),
+                    auth=self._auth,
                 ),
             )
         except TransientSendError:
@@ -251,7 +267,9 @@ class GraphMailChannel:
             raise
         sent = call(
             "Graph",
-            lambda: self.http.post(f"{mailbox}/messages/{draft_id}/send", headers=self._headers()),
+            lambda: self.http.post(
+                f"{mailbox}/messages/{draft_id}/send", headers=self._headers(), auth=self._auth
+            ),
             final=True,
         )
         try:
@@ -267,7 +285,10 @@ class GraphMailChannel:
         response = call(
             "Graph",
             lambda: self.http.post(
-                f"{mailbox}/messages/{draft_id}/attachments", json=item, headers=self._headers()
+                f"{mailbox}/messages/{draft_id}/attachments",
+                json=item,
+                headers=self._headers(),
+                auth=self._auth,
             ),
         )
         _refuse_too_large(response)
@@ -291,6 +312,7 @@ class GraphMailChannel:
                 f"{mailbox}/messages/{draft_id}/attachments/createUploadSession",
                 json=item,
                 headers=self._headers(),
+                auth=self._auth,
             ),
         )
         _refuse_too_large(session)
@@ -322,7 +344,9 @@ class GraphMailChannel:
 
     def _discard(self, mailbox: str, draft_id: str) -> None:
         try:
-            self.http.delete(f"{mailbox}/messages/{draft_id}", headers=self._headers())
+            self.http.delete(
+                f"{mailbox}/messages/{draft_id}", headers=self._headers(), auth=self._auth
+            )
         except (httpx.HTTPError, TransientSendError, PermanentSendError):
             pass  # the next attempt deletes it (_discard_left); the failure here is raised
 
@@ -333,7 +357,9 @@ class GraphMailChannel:
         asks Sent Items and never sends a second mail. A deletion that fails leaves the
         refusal as it is (the draft, still unsent, goes with the next attempt's sweep)."""
         try:
-            gone = self.http.delete(f"{mailbox}/messages/{draft_id}", headers=self._headers())
+            gone = self.http.delete(
+                f"{mailbox}/messages/{draft_id}", headers=self._headers(), auth=self._auth
+            )
         except (httpx.HTTPError, TransientSendError, PermanentSendError):
             return
         if gone.status_code == 404:
@@ -353,7 +379,8 @@ class GraphMailChannel:
         params = {"$filter": f"internetMessageId eq '{_literal(wanted)}'", "$select": "id"}
         try:
             found = call(
-                "Graph", lambda: self.http.get(url, params=params, headers=self._headers())
+                "Graph",
+                lambda: self.http.get(url, params=params, headers=self._headers(), auth=self._auth),
             )
             raise_for("Graph", found)
             left = [str(d["id"]) for d in found.json().get("value", [])]
@@ -382,7 +409,10 @@ class GraphMailChannel:
             "$filter": f"internetMessageId eq '{_literal(wanted)}'",
             "$select": "id,sentDateTime",
         }
-        response = call("Graph", lambda: self.http.get(url, params=params, headers=self._headers()))
+        response = call(
+            "Graph",
+            lambda: self.http.get(url, params=params, headers=self._headers(), auth=self._auth),
+        )
         raise_for("Graph", response)
         if response.json().get("value", []):
             return SendResult(self.name, message.reference)
@@ -409,7 +439,10 @@ class GraphMailChannel:
         found: list[tuple[str, str, str, dict[str, str]]] = []
         while url:
             response = call(
-                "Graph", lambda u=url, p=params: self.http.get(u, params=p, headers=self._headers())
+                "Graph",
+                lambda u=url, p=params: self.http.get(
+                    u, params=p, headers=self._headers(), auth=self._auth
+                ),
             )
             raise_for("Graph", response)
             data = response.json()
@@ -434,7 +467,10 @@ class GraphMailChannel:
             return {}
         url = f"{self.graph_url}/users/{mailbox}/messages/{message_id}"
         params = {"$select": "internetMessageHeaders"}
-        response = call("Graph", lambda: self.http.get(url, params=params, headers=self._headers()))
+        response = call(
+            "Graph",
+            lambda: self.http.get(url, params=params, headers=self._headers(), auth=self._auth),
+        )
         raise_for("Graph", response)
         headers: dict[str, str] = {}
         for h in response.json().get("internetMessageHeaders") or []:
@@ -442,6 +478,26 @@ class GraphMailChannel:
             value = str(h.get("value", ""))
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         return headers
+
+
+class _GraphAuth(httpx.Auth):
+    """The MSAL token on every Graph request. MSAL serves it from its cache until the expiry
+    the identity platform gave, but Graph may refuse it sooner (401
+    ``InvalidAuthenticationToken``: revoked, the clock of the host ahead, a secret rotated):
+    the request then goes once more with a new token, rather than the mail failing for good.
+    Safe on a send too: Graph processed nothing it answered 401
+    (learn.microsoft.com/graph/errors). A second 401 stands (permanent)."""
+
+    def __init__(self, channel: GraphMailChannel) -> None:
+        self.channel = channel
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self.channel._token()}"
+        response = yield request
+        if response.status_code == 401:
+            self.channel._forget_token()
+            request.headers["Authorization"] = f"Bearer {self.channel._token()}"
+            yield request
 
 
 def _literal(value: str) -> str:

@@ -12,6 +12,7 @@ matched through :meth:`PingenLetterChannel.reference_of` (failure7 #3). Pingen's
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -68,12 +69,25 @@ class PingenLetterChannel:
             )
         return {"Authorization": f"Bearer {self._token[0]}"}
 
+    def _authorized(
+        self, request: Callable[[], httpx.Response], *, final: bool = False
+    ) -> httpx.Response:
+        """``request`` (which takes its token from :meth:`_bearer`), once more with a new
+        token when Pingen answers 401: a token Pingen no longer takes before the expiry we
+        kept (revoked, credentials rotated) must not fail the letter for good. Pingen
+        processed nothing it answered 401, so this is safe on the create too."""
+        response = call("Pingen", request, final=final)
+        if response.status_code != 401:
+            return response
+        self._token = None
+        return call("Pingen", request, final=final)
+
     def send(self, message: OutboundMessage, content: MessageContent) -> SendResult:
         pdf = next((a for a in content.attachments if a.content_type == "application/pdf"), None)
         if pdf is None:
             raise PermanentSendError("a letter needs its PDF")
-        upload = call(
-            "Pingen", lambda: self.http.get(f"{self.api_url}/file-upload", headers=self._bearer())
+        upload = self._authorized(
+            lambda: self.http.get(f"{self.api_url}/file-upload", headers=self._bearer())
         )
         raise_for("Pingen", upload)
         attributes = upload.json()["data"]["attributes"]
@@ -99,13 +113,11 @@ class PingenLetterChannel:
                 },
             }
         }
-        headers = {**self._bearer(), "Content-Type": JSONAPI, "Accept": JSONAPI}
-        created = call(
-            "Pingen",
+        created = self._authorized(
             lambda: self.http.post(
                 f"{self.api_url}/organisations/{self.organisation_id}/letters",
                 json=body,
-                headers=headers,
+                headers={**self._bearer(), "Content-Type": JSONAPI, "Accept": JSONAPI},
             ),
             final=True,  # auto_send: a second letter would be printed and posted
         )
@@ -126,8 +138,7 @@ class PingenLetterChannel:
         transient: the webhook that asks is answered with an error and Pingen sends it again."""
         if not letter_id or "/" in letter_id or len(letter_id) > 100:
             return None
-        answer = call(
-            "Pingen",
+        answer = self._authorized(
             lambda: self.http.get(
                 f"{self.api_url}/organisations/{self.organisation_id}/letters/{letter_id}",
                 headers={**self._bearer(), "Accept": JSONAPI},

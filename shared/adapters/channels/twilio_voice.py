@@ -43,6 +43,9 @@ OPENING = {
 # after it keep the message back until the verdict has come and the call could be ended
 DETECTION_SECONDS = 5
 HOLD_SECONDS = 5
+# Twilio refuses a ``Twiml`` parameter of more characters (error 32018,
+# twilio.com/docs/api/errors/32018)
+TWIML_LIMIT = 4000
 
 
 class TwilioVoiceChannel:
@@ -76,10 +79,19 @@ class TwilioVoiceChannel:
         language = VOICES.get(content.language, "nl-NL")
         opening = OPENING.get(content.language, OPENING["nl"])
         say = f'<Say language="{language}">{escape(content.text)}</Say>'
-        twiml = (
+        start = (
             f'<Response><Say language="{language}">{escape(opening)}</Say>'
-            f'<Pause length="{HOLD_SECONDS}"/>{say}<Pause length="1"/>{say}</Response>'
+            f'<Pause length="{HOLD_SECONDS}"/>{say}'
         )
+        # the message said twice, or once where twice passes Twilio's limit
+        twiml = f'{start}<Pause length="1"/>{say}</Response>'
+        if len(twiml) > TWIML_LIMIT:
+            twiml = f"{start}</Response>"
+        if len(twiml) > TWIML_LIMIT:
+            raise PermanentSendError(
+                f"the robocall text is too long for Twilio ({len(twiml)} characters of TwiML, "
+                f"at most {TWIML_LIMIT})"
+            )
         # our reference on the callback URL (Twilio signs the URL with it): a call whose
         # create answer was lost, known by that reference only, still gets its result
         joiner = "&" if "?" in self.status_callback else "?"

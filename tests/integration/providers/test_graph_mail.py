@@ -463,3 +463,74 @@ def test_the_stand_in_refuses_a_mail_over_the_mailbox_limit(strict):
     assert refused.status_code == 413
     assert refused.json()["error"]["code"] == "ErrorMessageSizeExceeded"
     assert stand_in.mailbox("facturen@client.example").sent == []
+
+
+# -- a token Graph no longer takes (providers32) --------------------------------------------
+def test_a_token_graph_refuses_is_renewed_once_and_the_mail_goes(strict):
+    """MSAL keeps its token until the expiry it was given; Graph refused it sooner (401:
+    revoked, a rotated secret). The mail failed for good; now a new token, one mail."""
+    stand_in, server, channel = strict
+    channel.send(message(), MessageContent(subject="Herinnering", text="x"))
+    stand_in.tokens.clear()  # Graph takes none of the issued tokens any more
+    channel.send(message(key="k2"), MessageContent(subject="Herinnering", text="x"))
+    box = stand_in.mailbox("facturen@client.example")
+    assert len(box.sent) == 2 and len(stand_in.tokens) == 1
+    assert len(server.requests("POST", "/sendMail")) == 3  # the refused one, then the mail
+
+
+def test_a_token_refused_twice_is_permanent_and_asked_once_more_only(strict):
+    stand_in, server, channel = strict
+
+    class Refusing(set[str]):
+        def __contains__(self, item: object) -> bool:
+            return False
+
+    stand_in.tokens = Refusing()
+    with pytest.raises(PermanentSendError, match="401"):
+        channel.send(message(), MessageContent(subject="Herinnering", text="x"))
+    assert len(server.requests("POST", "/sendMail")) == 2
+    assert stand_in.mailbox("facturen@client.example").sent == []
+
+
+def test_the_stand_in_takes_sendmail_only_as_json_or_base64_mime(strict):
+    """Graph's two documented sendMail bodies (providers32): a client posting raw MIME, or
+    JSON as text/plain, fails here as it would at Graph; nothing is sent."""
+    stand_in, server, channel = strict
+    auth = {"Authorization": f"Bearer {channel._token()}"}
+    url = f"{server.url}/v1.0/users/facturen@client.example/sendMail"
+    raw = b"From: a@b.nl\r\nTo: c@d.nl\r\nSubject: x\r\n\r\nhallo\r\n"
+    plain = {**auth, "Content-Type": "text/plain"}
+    refused = channel.http.post(url, content=raw, headers=plain)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "ErrorMimeContentInvalidBase64String"
+    message_json = b'{"message": {"subject": "x"}}'
+    assert channel.http.post(url, content=message_json, headers=plain).status_code == 400
+    form = {**auth, "Content-Type": "application/x-www-form-urlencoded"}
+    assert channel.http.post(url, content=b"message=x", headers=form).status_code == 415
+    not_json = {**auth, "Content-Type": "application/json"}
+    assert channel.http.post(url, content=b"{", headers=not_json).status_code == 400
+    assert channel.http.post(url, json={"subject": "x"}, headers=auth).status_code == 400
+    assert stand_in.mailbox("facturen@client.example").sent == []
+    channel.send(message(), MessageContent(subject="x", text="y", html="<p>y</p>"))  # MIME
+    channel.send(message(key="k2"), MessageContent(subject="x", text="y"))  # JSON
+    assert len(stand_in.mailbox("facturen@client.example").sent) == 2
+
+
+def test_an_answer_and_the_inbox_read_renew_a_refused_token_once(strict):
+    """The answer to a debtor's mail and the inbox reader use the same token: a 401 made the
+    answer fail for good and the mailbox poll fail until the token expired (providers32)."""
+    from shared.adapters.channels.graph_inbox import inbox_for
+
+    stand_in, _, channel = strict
+    mailbox = "facturen@client.example"
+    graph_id = stand_in.deliver(mailbox, {"subject": "Vraag", "internetMessageId": "<q@debtor>",
+                                          "from": {"emailAddress": {"address": "debtor@example.nl"}}})  # fmt: skip
+    channel._token()
+    stand_in.tokens.clear()
+    channel.send(message(extra={"graph_reply_to": graph_id}), MessageContent(subject="", text="Ja"))
+    assert stand_in.mailbox(mailbox).sent[-1]["in_reply_to"] == "<q@debtor>"
+    stand_in.tokens.clear()
+    inbox = inbox_for(channel, mailbox)
+    assert inbox is not None
+    pages = list(inbox.delta(mailbox, None))
+    assert any(item.get("id") == graph_id for page in pages for item in page.items)

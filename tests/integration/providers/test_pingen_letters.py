@@ -21,6 +21,8 @@ from shared.domain.messaging import (
 )
 from tests.support.stand_in import Received, Reply, serve
 
+JSONAPI = "application/vnd.api+json"
+
 
 class FakePingen:
     """Pingen API v2 as documented: a letter's ``file_original_name`` is 5 to 255 characters
@@ -33,19 +35,23 @@ class FakePingen:
         self.script: list[Reply] = []
         self.letters: dict[str, dict[str, object]] = {}
         self.lose_answers = 0  # the next creates are made, their answers lost
+        self.token = ""  # the one token Pingen takes (the last issued; "" revokes it)
+        self.issued = 0
 
     def __call__(self, r: Received) -> Reply:
         if r.path == "/auth/access-tokens":
             form = r.form()
             if form.get("client_secret") != "pg-secret":
                 return Reply(401, {"error": "invalid_client"})
+            self.issued += 1
+            self.token = f"pg-token-{self.issued}"
             return Reply(
-                200, {"token_type": "Bearer", "expires_in": 43200, "access_token": "pg-token"}
+                200, {"token_type": "Bearer", "expires_in": 43200, "access_token": self.token}
             )
         if r.path == "/s3/upload":
             self.uploaded = r.body
             return Reply(200)
-        if r.headers.get("authorization") != "Bearer pg-token":
+        if r.headers.get("authorization") != f"Bearer {self.token}" or not self.token:
             return Reply(401, {"errors": [{"status": "401", "title": "Unauthenticated"}]})
         if r.path == "/file-upload":
             return Reply(
@@ -63,6 +69,11 @@ class FakePingen:
                 },
             )
         if r.path == "/organisations/org-1/letters" and r.method == "POST":
+            if r.headers.get("content-type") != JSONAPI:
+                # JSON:API (jsonapi.org/format: "415 Unsupported Media Type")
+                return Reply(
+                    415, {"errors": [{"status": "415", "title": "Unsupported Media Type"}]}
+                )
             if self.script:
                 return self.script.pop(0)
             attributes = r.json()["data"]["attributes"]
@@ -171,3 +182,24 @@ def test_bad_credentials_and_missing_pdf(pingen):
         bad.send(letter_message(), pdf_content())
     with pytest.raises(PermanentSendError, match="PDF"):
         channel.send(letter_message(), MessageContent(subject="no pdf"))
+
+
+def test_a_token_pingen_no_longer_takes_is_renewed_once(pingen):
+    """providers32: a token revoked before the expiry we kept (credentials rotated) made
+    every letter a permanent failure until the worker restarted; now one new token."""
+    fake, server, channel = pingen
+    channel.send(letter_message(), pdf_content())
+    fake.token = ""  # Pingen revoked it
+    result = channel.send(letter_message(), pdf_content())
+    assert result.provider_id == "letter-uuid-2" and fake.issued == 2
+    assert channel.reference_of("letter-uuid-2") == "inn-k1"
+    assert len(server.requests("POST", "/auth/access-tokens")) == 2
+
+
+def test_the_fake_takes_a_letter_only_as_json_api(pingen):
+    fake, server, channel = pingen
+    channel.send(letter_message(), pdf_content())  # a token
+    plain = server.requests("POST", "/letters")[0]
+    answer = httpx.post(f"{server.url}/organisations/org-1/letters", content=plain.body,
+                        headers={"Authorization": f"Bearer {fake.token}", "Content-Type": "application/json"})  # fmt: skip
+    assert answer.status_code == 415 and len(fake.letters) == 1

@@ -296,3 +296,21 @@ def test_end_call_hangs_up_a_call_in_progress_only():
         wrong = voice(server, auth_token="wrong")
         with pytest.raises(PermanentSendError, match="20003"):
             wrong.send(msg(Channel.ROBOCALL), MessageContent(text="x"))
+
+
+def test_a_long_robocall_text_is_said_once_and_one_too_long_is_refused_before_dialling():
+    """providers32: Twilio takes at most 4000 characters of Twiml (32018); the text said twice
+    passed it for a long reminder and the call was refused. Said once where twice does not
+    fit; a text that does not fit once fails for a person, with no request to Twilio."""
+    stand_in = TwilioStandIn()
+    with serve(stand_in) as server:
+        channel = voice(server)
+        text = "Openstaand bedrag voor factuur F1. " * 60  # 2100 characters
+        sid = channel.send(msg(Channel.ROBOCALL), MessageContent(text=text)).provider_id
+        twiml = stand_in.calls[sid].form["Twiml"]
+        assert len(twiml) <= 4000 and twiml.count("factuur F1.") == 60
+        short = channel.send(msg(Channel.ROBOCALL), MessageContent(text="x"))
+        assert stand_in.calls[short.provider_id].form["Twiml"].count(">x</Say>") == 2
+        with pytest.raises(PermanentSendError, match="too long"):
+            channel.send(msg(Channel.ROBOCALL), MessageContent(text=text * 3))
+        assert len(server.received) == 2

@@ -22,7 +22,8 @@ from shared.domain.messaging import (
     TransientSendError,
 )
 from shared.ports.tables import Conflict, TransactionFailed
-from shared.services.messaging import MailboxLimits, MessagingService
+from shared.services import send_budget
+from shared.services.messaging import RETRY_AT, MailboxLimits, MessagingService
 from tests.unit.api.conftest import client_row
 from tests.unit.messaging.provider_away import retried_until_given_up
 
@@ -432,3 +433,16 @@ def test_a_bounce_from_the_recipients_own_domain_is_not_believed(env):
     assert item.detail["reporter"] == f"postmaster@{domain}"
     assert item.detail["key"] == "k1"
     assert f"came from postmaster@{domain}, the recipient's own domain" in item.title
+
+
+@pytest.mark.parametrize("seconds", [30 * 86400, 1e12])
+def test_a_providers_retry_after_is_honoured_up_to_the_day_it_is_waited_for(env, seconds):
+    """providers32: a Retry-After of a month parked the message past the day the outbox waits
+    for a provider (and one of 10**12 seconds stopped the worker: OverflowError)."""
+    world, client, channel, queues, service = env
+    channel.outcomes = [TransientSendError("429", retry_after=seconds)]
+    service.enqueue(message(client), MessageContent(subject="x"))
+    assert run_jobs(service, queues) == ["deferred"]
+    record, _ = service.outbox.get(client.client_id, "k1")
+    retry_at = datetime.fromisoformat(record.extra[RETRY_AT])
+    assert retry_at - world.clock.now() == send_budget.PROVIDER_AWAY
