@@ -571,7 +571,12 @@ def candidates(
     text = " ".join(x for x in (remittance, line.reference) if x)
     in_text = find_references(text)
     found_refs = [r.value for r in in_text]
-    ordered = _ordered_references(line, in_text)
+    # an iDEAL transaction id is the bank's number, never a reference of ours, though one in
+    # eleven passes a kenmerk's check digit: no reference lookup, and no reference "pointing
+    # elsewhere"; as a digit group it is read last, when nothing else is written (match32)
+    bank_ids = ideal_ids(line)
+    found_refs = [r for r in found_refs if r not in bank_ids]
+    ordered = [r for r in _ordered_references(line, in_text) if r not in bank_ids]
     refs = set(ordered)
     valid = {normalise_number(r) for r in found_refs}  # their check digits hold
     mentioned: dict[str, tuple[OpenInvoice, float, str]] = {}
@@ -617,7 +622,7 @@ def candidates(
     every_group = plan_tails(
         remittance,
         all_digit_groups(remittance, exclude=[*found_refs, *refs]),
-        ideal_ids(line),
+        bank_ids,
         written_elsewhere=bool(shorts),
     )
     # a text with more numbers than the lookups may read (a reminder's own wording names every

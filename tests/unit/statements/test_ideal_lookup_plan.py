@@ -111,3 +111,29 @@ def test_a_transaction_ids_tail_never_books_another_invoice() -> None:
     with_f1 = [*decoys, invoice("F-1", "J. Jansen", 12_100)]
     assert booked(ideal(other, 12_100), with_f1) == ["F-1"]
     assert booked(ideal(other, 5_000), with_f1) == ["F-1"]  # a part of F-1, never 2026-0012
+
+
+class Asked(Counted):
+    """Counting the reference lookups too."""
+
+    def __init__(self, invoices: list[OpenInvoice]) -> None:
+        super().__init__(invoices)
+        self.references: list[str] = []
+
+    def by_reference(self, reference: str) -> list[OpenInvoice]:
+        self.references.append(reference)
+        return super().by_reference(reference)
+
+
+def test_a_transaction_id_passing_a_kenmerks_check_digit_is_no_reference() -> None:
+    # one id in eleven does: it was looked up as a reference, counted as one "pointing
+    # elsewhere", and with the shop's reference and FAC4711 the line ran out of lookups
+    trx = generate("702000000002657")
+    line = StatementLine(
+        date(2026, 12, 2), None, 4_250, "EUR", remittance=f"3568498130785428 {trx} FAC4711",
+        counterparty_name="J. Jansen", end_to_end_id=f"02-12-2026 09:15 {trx}",
+    )  # fmt: skip
+    index = Asked([invoice("FAC4711", "J. Jansen", 4_250), invoice("F-7", "K. Smit", 4_250)])
+    [result] = match_lines([line], index)
+    assert [a.invoice_number for a in result.booked] == ["FAC4711"], result.reasons
+    assert trx not in index.references and trx.lstrip("0") not in index.tails
