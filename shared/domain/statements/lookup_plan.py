@@ -24,12 +24,19 @@ _IDEAL_E2E = re.compile(r"^\s*\d{2}-\d{2}-\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s+(\d{1
 _IDEAL_REMI = re.compile(r"^\s*\d{7,35}\s+(\d{16})(?!\d)")
 
 
-def ideal_ids(line: StatementLine) -> frozenset[str]:
-    """The iDEAL transaction ids of ``line``: the bank's own number for the payment, never
-    an invoice number or a reference of ours."""
-    found: set[str] = set()
+def ideal_id(line: StatementLine) -> str | None:
+    """The iDEAL transaction id the bank gave as the end-to-end id: never a reference of ours,
+    even where it passes a kenmerk's check digit."""
     if line.end_to_end_id and (m := _IDEAL_E2E.match(line.end_to_end_id)):
-        found.add(m.group(1))
+        return m.group(1)
+    return None
+
+
+def ideal_ids(line: StatementLine) -> frozenset[str]:
+    """The iDEAL transaction ids of ``line``: :func:`ideal_id`, and the second number of a
+    description in iDEAL's shape (read last among digit groups; a payer may write two
+    kenmerken so, which are still looked up as references)."""
+    found = {i} if (i := ideal_id(line)) else set()
     if line.remittance and (m := _IDEAL_REMI.match(line.remittance)):
         found.add(m.group(1))
     return frozenset(found)

@@ -58,7 +58,7 @@ from shared.domain.money import Cents
 from shared.domain.references.finder import FoundReference, ReferenceKind, find_references
 from shared.domain.references.iban_in_text import without_ibans
 from shared.domain.statements.client_code import client_code, codes_in
-from shared.domain.statements.lookup_plan import ideal_ids, plan_tails
+from shared.domain.statements.lookup_plan import ideal_id, ideal_ids, plan_tails
 from shared.domain.statements.model import StatementLine
 
 WEIGHT_REFERENCE = 0.8
@@ -574,9 +574,9 @@ def candidates(
     # an iDEAL transaction id is the bank's number, never a reference of ours, though one in
     # eleven passes a kenmerk's check digit: no reference lookup, and no reference "pointing
     # elsewhere"; as a digit group it is read last, when nothing else is written (match32)
-    bank_ids = ideal_ids(line)
-    found_refs = [r for r in found_refs if r not in bank_ids]
-    ordered = [r for r in _ordered_references(line, in_text) if r not in bank_ids]
+    bank_id = ideal_id(line)
+    found_refs = [r for r in found_refs if r != bank_id]
+    ordered = [r for r in _ordered_references(line, in_text) if r != bank_id]
     refs = set(ordered)
     valid = {normalise_number(r) for r in found_refs}  # their check digits hold
     mentioned: dict[str, tuple[OpenInvoice, float, str]] = {}
@@ -622,7 +622,7 @@ def candidates(
     every_group = plan_tails(
         remittance,
         all_digit_groups(remittance, exclude=[*found_refs, *refs]),
-        bank_ids,
+        ideal_ids(line),
         written_elsewhere=bool(shorts),
     )
     # a text with more numbers than the lookups may read (a reminder's own wording names every

@@ -137,3 +137,15 @@ def test_a_transaction_id_passing_a_kenmerks_check_digit_is_no_reference() -> No
     [result] = match_lines([line], index)
     assert [a.invoice_number for a in result.booked] == ["FAC4711"], result.reasons
     assert trx not in index.references and trx.lstrip("0") not in index.tails
+
+
+def test_two_kenmerken_written_as_ideal_writes_its_numbers_are_still_references() -> None:
+    # only the end-to-end id's number is the bank's for sure; without it the second of two
+    # 16-digit numbers may be a kenmerk of ours, and is looked up as one
+    first, second = generate("000000000001234"), generate("000000000005678")
+    line = StatementLine(
+        date(2026, 12, 2), None, 9_900, "EUR", remittance=f"{first} {second} twee facturen",
+        counterparty_name="Iemand Anders",
+    )  # fmt: skip
+    ours = [invoice("2026-0078", "J. Jansen", 9_900, second)]
+    assert booked(line, ours) == ["2026-0078"]
