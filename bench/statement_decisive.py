@@ -87,7 +87,7 @@ def decisive(scale: float) -> dict[str, Any]:
     lines_made: Counter[str] = Counter()
     decides: Counter[str] = Counter()
     books: Counter[str] = Counter()
-    credit_lines = 0
+    credit_lines = most = 0
     for line, _ in labelled:
         if line.amount <= 0 or line.is_return:
             continue
@@ -95,6 +95,7 @@ def decisive(scale: float) -> dict[str, Any]:
         seen = _View(index)
         base = match_line(0, line, seen, settings)
         made.update(seen.calls)
+        most = max(most, sum(seen.calls.values()))
         lines_made.update(seen.calls.keys())
         for kind in seen.calls:
             other = match_line(0, line, _View(index, dropped=kind), settings)
@@ -102,6 +103,9 @@ def decisive(scale: float) -> dict[str, Any]:
             books[kind] += other.booked != base.booked
         index.consume(base.booked)
     out: dict[str, Any] = {"decisive_lines": credit_lines, "decisive_portfolio": size}
+    # every index lookup a line made, and the most one line made (the budget is five)
+    out["decisive_lookups_per_line"] = round(made.total() / max(1, credit_lines), 3)
+    out["decisive_lookups_max"] = most
     for kind in KINDS:
         out[f"decisive_{kind}_per_line"] = round(made[kind] / max(1, credit_lines), 3)
         out[f"decisive_{kind}_lines_made"] = lines_made[kind]

@@ -15,7 +15,10 @@ and what must NOT be booked automatically:
 - a known payer whose text names a reference that is not theirs;
 - unrelated credits (rent, refunds) from unknown accounts;
 - decoys: an unknown payer paying exactly the open amount of somebody's invoice, no text;
-- a number's tail alone from an unknown payer (another debtor's invoice has that tail too).
+- a number's tail alone from an unknown payer (another debtor's invoice has that tail too);
+- iDEAL credits (match32): the shop's payment reference, the bank's 16-digit transaction id
+  (also in the end-to-end id after the moment paid) and the invoice number written, which
+  book; a transaction id whose tail is another debtor's invoice number, which must not.
 
 Invoice numbers repeat their tail across years (2024-01483 and 2025-01483), as real series do.
 """
@@ -264,6 +267,45 @@ def labelled_lines(
             )
     if short_numbers:
         out += _short_number_lines(random.Random(rng.random()), book, max(60, count // 30))
+        out += _ideal_lines(random.Random(rng.random()), book, max(60, count // 30))
+    return out
+
+
+def _ideal_lines(
+    rng: random.Random, book: Portfolio, count: int
+) -> list[tuple[StatementLine, frozenset[str]]]:
+    """iDEAL credits as Rabobank and ING write them (review14's real line, newcomer32 F6):
+    end-to-end id "dd-mm-yyyy hh:mm <transaction id>", description "<payment reference>
+    <transaction id> <text>". Labelled: the invoice number written ("F-7", "2026-0012") with
+    the payer's name and the exact amount books it; a transaction id ending in the digits of
+    another debtor's invoice that owes the amount, with no number written, books nothing."""
+    out: list[tuple[StatementLine, frozenset[str]]] = []
+    debtors = sorted({i.debtor for i in book.invoices})
+    names = {i.debtor: i.debtor_name for i in book.invoices}
+    for k in range(count):
+        payer, other = rng.sample(debtors, 2)
+        amount = rng.choice([1995, 4950, 12100, 7500]) + k
+        decoy = f"I{k}-{rng.randrange(10_000, 99_999)}"  # its tail ends the transaction id
+        trx = f"70200000000{decoy.split('-')[1]}"
+        number = [f"I{k}-F-{k % 9 + 1}", f"I{k}-2026-{k:04d}", f"FAC{1000 + k}"][k % 3]
+        for num, debtor in ((number, payer), (decoy, other)):
+            inv = OpenInvoice(num, debtor, names[debtor], amount, None, DAY - timedelta(days=40))
+            book.invoices.append(inv)
+        moment = f"02-06-2025 {k % 24:02d}:{k % 60:02d} {trx}"
+        shop = f"{rng.randrange(10**15, 10**16)}"
+        for text, name, truth in (
+            (f"{shop} {trx} {number}", _name_variant(rng, names[payer]), frozenset({number})),
+            (f"{shop} {trx} Webshop bestelling", "Iemand Onbekend", frozenset()),
+        ):
+            out.append(
+                (
+                    StatementLine(
+                        DAY, None, amount, "EUR", f"NL{rng.randrange(10, 99)}XXXX{k:010d}", name,
+                        remittance=text, end_to_end_id=moment,
+                    ),
+                    truth,
+                )
+            )  # fmt: skip
     return out
 
 

@@ -34,6 +34,10 @@ def _labelled(scale: float) -> dict[str, Any]:
     results = match_lines([line for line, _ in labelled], index, MatchSettings())
     seconds = time.perf_counter() - began
     out = statement_labels.precision_recall(results, labelled)
+    # the iDEAL lines alone (end-to-end id "dd-mm-yyyy hh:mm <transaction id>", match32)
+    ideal = [(r, lab) for r, lab in zip(results, labelled, strict=True) if lab[0].end_to_end_id]
+    part = statement_labels.precision_recall([r for r, _ in ideal], [lab for _, lab in ideal])
+    out.update({f"ideal_{k}": v for k, v in part.items()})
     out["labelled_portfolio"] = size
     out["labelled_match_seconds"] = round(seconds, 3)
     return out

@@ -58,6 +58,7 @@ from shared.domain.money import Cents
 from shared.domain.references.finder import FoundReference, ReferenceKind, find_references
 from shared.domain.references.iban_in_text import without_ibans
 from shared.domain.statements.client_code import client_code, codes_in
+from shared.domain.statements.lookup_plan import ideal_id, ideal_ids, plan_tails
 from shared.domain.statements.model import StatementLine
 
 WEIGHT_REFERENCE = 0.8
@@ -570,7 +571,12 @@ def candidates(
     text = " ".join(x for x in (remittance, line.reference) if x)
     in_text = find_references(text)
     found_refs = [r.value for r in in_text]
-    ordered = _ordered_references(line, in_text)
+    # an iDEAL transaction id is the bank's number, never a reference of ours, though one in
+    # eleven passes a kenmerk's check digit: no reference lookup, and no reference "pointing
+    # elsewhere"; as a digit group it is read last, when nothing else is written (match32)
+    bank_id = ideal_id(line)
+    found_refs = [r for r in found_refs if r != bank_id]
+    ordered = [r for r in _ordered_references(line, in_text) if r != bank_id]
     refs = set(ordered)
     valid = {normalise_number(r) for r in found_refs}  # their check digits hold
     mentioned: dict[str, tuple[OpenInvoice, float, str]] = {}
@@ -594,14 +600,13 @@ def candidates(
                 f"rule reference: payment reference {ref} of the payment plan over {numbers}",
             ).by_reference = True
     tokens = _text_tokens(remittance) if remittance else set()
-    every_group = all_digit_groups(remittance, exclude=[*found_refs, *refs])
-    groups = every_group[:MAX_TAIL_LOOKUPS]
     # a short final group (2026-7, F-12, factuur 57): looked up by its tail, and only an
     # invoice whose whole number is the one written counts, never the digits alone
     # (not when a check-digit-valid reference already named its invoice: the weaker key
-    # would only spend a lookup)
-    shorts = [] if referenced else short_numbers(remittance)
-    for tail, whole in shorts[: max(0, MAX_TAIL_LOOKUPS - len(groups))]:
+    # would only spend a lookup). A number written whole is the strongest evidence the text
+    # has: it is read before any bare digit group (match32, newcomer32 F6)
+    shorts = ([] if referenced else short_numbers(remittance))[:MAX_TAIL_LOOKUPS]
+    for tail, whole in shorts:
         for inv in spend.full(lookups.by_tail(tail)) if spend.take() else []:
             norm = normalise_number(own_number(inv.number))
             known = mentioned.get(inv.number, (inv, 0.0, ""))[1]
@@ -614,17 +619,25 @@ def candidates(
                     WEIGHT_NUMBER,
                     f"rule number: invoice number {shown_number(inv.number)} in the description",
                 )
+    every_group = plan_tails(
+        remittance,
+        all_digit_groups(remittance, exclude=[*found_refs, *refs]),
+        ideal_ids(line),
+        written_elsewhere=bool(shorts),
+    )
     # a text with more numbers than the lookups may read (a reminder's own wording names every
     # invoice it covers): once a number read is one debtor's, his claims are read instead of
     # the rest one by one, within the same number of lookups (newcomer26 F2)
-    many = len(every_group) > MAX_TAIL_LOOKUPS and not referenced
-    looked, debtor_read = 0, False
-    for group in every_group:
-        tail = group.lstrip("0") or "0"
+    many = len(shorts) + len(every_group) > MAX_TAIL_LOOKUPS and not referenced
+    looked, debtor_read = len(shorts), False
+    for planned in every_group:
+        group, tail = planned.group, planned.tail
         if looked >= MAX_TAIL_LOOKUPS:
             break
         if many and _explained(tail, mentioned):
             continue
+        if planned.weak and any(w == WEIGHT_NUMBER for _, w, _ in mentioned.values()):
+            continue  # a run's cut tail or a bank's id, where a number written whole explains
         looked += 1
         for inv in spend.full(lookups.by_tail(tail)) if spend.take() else []:
             norm = normalise_number(own_number(inv.number))
