@@ -359,3 +359,29 @@ class ClientBatchResultOut(BatchResultOut):
         "readiness check fails: stored all the same (a credit manager decides); the run "
         "holds or sends nothing to whom it cannot",
     )
+
+
+class PreviewStepOut(BaseModel):
+    workflow: str
+    step_id: str
+    step: str = Field(description="The step's name")
+    channel: str = Field(description="How it goes (a fallback where the debtor lacks the data)")
+    debtors: int
+    invoices: int
+    principal: str = Field(description="The open principal of the step's invoices, euros")
+    costs: str = Field(description="Collection costs owed now that the messages state, euros")
+    costs_announced: str = Field(
+        description="A 14-day letter's costs, owed only if unpaid after its term, euros"
+    )
+
+
+class RunPreviewOut(BaseModel):
+    on: date
+    debtors: int = Field(description="Debtors with rows due in this part")
+    without_workflow: int
+    below_minimum: int
+    held_without_account: bool = Field(
+        description="The client has no account of its own: the run would send nothing"
+    )
+    steps: list[PreviewStepOut]
+    continuation: str | None = Field(description="More rows due: ask again with it")
