@@ -66,7 +66,7 @@ def register(router: Router, services: Services) -> None:
             get_preview,
             "What the client's daily run would do on a day, nothing sent or written: per "
             "workflow step the debtors, invoices, channel, principal and costs (agency keys, "
-            "admin client keys); one part of at most 500 due rows per request",
+            "admin client keys); one part of at most 200 due rows per request",
             "clients and debtors",
             only=admin_only,
             response=RunPreviewOut,

@@ -36,7 +36,7 @@ from shared.services.dunning import (
     costs_term,
 )
 
-PREVIEW_ROWS = 500  # due schedule rows one preview request reads
+PREVIEW_ROWS = 200  # due schedule rows one preview request reads (about 1,000 store reads)
 
 
 @dataclass
