@@ -41,30 +41,57 @@ def _run_the_day(world, client):
     return made
 
 
-def test_the_preview_and_the_run_agree_on_every_morning(engine):  # noqa: F811
-    world, client = engine
+def _agree(world, client, days):
+    """Each morning: the preview of the day, then the day's run; they must name the same
+    debtors, steps and invoices, and the preview writes nothing. The days something went."""
     services = world.services
     workflow = services.repos.dunning.workflows(client.client_id)["particulier"]
     names = {s.step_id: s.name for s in workflow.steps}
-    agreed_days = []
-    for _ in range(28):  # 3-3 to 30-3: the reminder, the SMS and the 14-day letter
+    went = []
+    for _ in range(days):
         today = amsterdam_date(world.clock.now())
         stored = services.repos.clients.get(client.client_id)[0]
         before = _snapshot(world)
         preview = preview_run(services.dunning, stored, today)
         assert _snapshot(world) == before  # nothing written, no schedule row moved
         expected = {
-            debtor: [(names[step_id], numbers) for step_id, numbers in planned]
+            debtor: sorted((names[step_id], numbers) for step_id, numbers in planned)
             for debtor, planned in preview.planned.items()
         }
         made = _run_the_day(world, client)
-        assert {d: sorted(m) for d, m in made.items()} == {
-            d: sorted(m) for d, m in expected.items()
-        }
-        if made:
-            agreed_days.append(today)
+        assert {d: sorted(m) for d, m in made.items()} == expected, today
+        went += [(today, d, step, numbers) for d, m in sorted(made.items()) for step, numbers in m]
         world.clock.advance(days=1)
-    assert agreed_days == [date(2025, 3, 17), date(2025, 3, 22), date(2025, 3, 29)]
+    return went
+
+
+def test_the_preview_and_the_run_agree_on_every_morning(engine):  # noqa: F811
+    world, client = engine
+    # 3-3 to 30-3: the reminder, the SMS and the 14-day letter
+    went = _agree(world, client, 28)
+    assert sorted({day for day, *_ in went}) == [
+        date(2025, 3, 17),
+        date(2025, 3, 22),
+        date(2025, 3, 29),
+    ]
+
+
+def test_they_agree_on_a_paused_debtor_and_a_paid_invoice(engine):  # noqa: F811
+    world, client = engine
+    api = world.agency_a
+    paused = api.call("POST", "/v1/clients/C1/debtors/D2/pause",
+                      {"reason": "Schuldhulp", "until": "2025-03-24"})  # fmt: skip
+    assert paused.status == 200, paused.body
+    credit = api.call("POST", "/v1/clients/C1/invoices/F2/credit")  # the whole invoice
+    assert credit.status == 200, credit.body
+    went = _agree(world, client, 28)
+    assert [(day.day, debtor, step, numbers) for day, debtor, step, numbers in went] == [
+        (17, "D1", "Herinnering", ("F1",)),  # F2 credited: not named
+        (22, "D1", "SMS", ("F1",)),
+        (25, "D2", "Herinnering", ("F3",)),  # the day after the pause
+        (29, "D1", "Veertiendagenbrief", ("F1",)),
+        (30, "D2", "SMS", ("F3",)),
+    ]
 
 
 def test_the_api_counts_per_step_with_costs_only_where_the_law_allows(engine):  # noqa: F811
