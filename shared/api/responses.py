@@ -331,7 +331,7 @@ class ReadinessCheckOut(BaseModel):
     ok: bool
     reason: str | None = Field(
         description="Why not, when not ok: no_bank_account, only_other_parties_accounts, "
-        "no_active_workflow, no_sender_address, no_letterhead_address, no_contact_phone, "
+        "no_active_workflow, no_segment_rule, no_sender_address, no_letterhead_address, no_contact_phone, "
         "go_live_day_not_set"
     )
     blocking: bool = Field(

@@ -11,8 +11,8 @@ without a sender address has nobody to reply to. The others are advice. Setting 
 day while a blocking check fails is allowed (a credit manager decides): the answer carries the
 failing checks as warnings, as the run itself holds rather than refuses such a client.
 
-Cost: the client's row the caller read, the client's workflow rows (one partition read) and
-one read per registered account up to the first of the client's own."""
+Cost: the client's row the caller read, the client's workflow rows and segment rules (two
+reads) and one read per registered account up to the first of the client's own."""
 
 from __future__ import annotations
 
@@ -56,11 +56,16 @@ def readiness(repos: Repositories, client: Client) -> list[ReadinessCheck]:
     if not debtor_account(repos, client):
         # every registered account another party's: the run's own hold says the same
         account = "only_other_parties_accounts" if client.ibans else "no_bank_account"
-    workflows = repos.dunning.workflows(client.client_id)
-    active = any(w.active for w in workflows.values())
+    active = {k for k, w in repos.dunning.workflows(client.client_id).items() if w.active}
+    workflow = None
+    if not active:
+        workflow = "no_active_workflow"
+    elif not any(r.workflow_id in active for r in repos.dunning.rules(client.client_id)):
+        # no segment rule names an active one: every debtor without an override waits
+        workflow = "no_segment_rule"
     return [
         _check(DEBTOR_ACCOUNT, account, blocking=True),
-        _check(WORKFLOW, None if active else "no_active_workflow", blocking=True),
+        _check(WORKFLOW, workflow, blocking=True),
         # the mail goes from the client's name and address, and replies reach it there
         _check(SENDER, None if client.contact_email else "no_sender_address", blocking=True),
         # the letterhead's name is the client's; its address is the envelope's return line

@@ -87,3 +87,11 @@ def test_only_admins_of_the_client_or_its_agency_see_it(world):
     assert as_admin.call("GET", "/v1/clients/N4/readiness").status == 200
     assert as_admin.call("GET", "/v1/clients/N5/readiness").status == 404  # another client
     assert api.as_key(plain.body["key"]).call("GET", "/v1/clients/N4/readiness").status == 404
+
+
+def test_an_active_workflow_no_segment_rule_names_is_not_enough(engine):  # noqa: F811
+    world, _ = engine
+    api = world.agency_a
+    assert api.call("PUT", "/v1/clients/C1/segment-rules", {"rules": []}).status == 200
+    checks = _checks(api.call("GET", "/v1/clients/C1/readiness").body)
+    assert checks["workflow"] == (False, "no_segment_rule")
