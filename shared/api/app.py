@@ -13,6 +13,7 @@ from shared.api import (
     routes_client_receipts,
     routes_conversations,
     routes_dunning,
+    routes_go_live,
     routes_ibans,
     routes_inbound,
     routes_invoices,
@@ -72,6 +73,7 @@ class IntegrationApi:
         self._openapi_of: tuple[date | None, dict[str, object]] = (None, {})
         for module in (
             routes_parties,
+            routes_go_live,
             routes_invoices,
             routes_access,
             routes_records,

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from shared.api.schemas import BatchResultOut
+
 
 class PdfStoredOut(BaseModel):
     invoice: str
@@ -320,3 +322,66 @@ class HealthOut(BaseModel):
     checks: dict[str, HealthCheckOut] = Field(description="tables, queues and blobs reached")
     dunning: DunningHealthOut | None = None
     statutory_rates: RatesStatusOut | None = None
+
+
+class ReadinessCheckOut(BaseModel):
+    check: Literal[
+        "debtor_account", "workflow", "sender", "house_style", "debtor_contact", "go_live_day"
+    ]
+    ok: bool
+    reason: str | None = Field(
+        description="Why not, when not ok: no_bank_account, only_other_parties_accounts, "
+        "no_active_workflow, no_segment_rule, no_sender_address, no_letterhead_address, no_contact_phone, "
+        "go_live_day_not_set"
+    )
+    blocking: bool = Field(
+        description="Without it the first live run holds, or sends what a debtor cannot act on"
+    )
+
+
+class ReadinessOut(BaseModel):
+    ready: bool = Field(description="No blocking check fails")
+    dunning_starts_on: date | None = Field(description="The go-live day; null: live now")
+    checks: list[ReadinessCheckOut]
+
+
+class GoLiveWarningOut(BaseModel):
+    index: int = Field(description="The row of the request")
+    number: str = Field(description="The client's number")
+    dunning_starts_on: date
+    checks: list[ReadinessCheckOut] = Field(description="The blocking checks that fail")
+
+
+class ClientBatchResultOut(BatchResultOut):
+    warnings: list[GoLiveWarningOut] = Field(
+        default_factory=list,
+        description="Rows stored with a go-live day (dunning_starts_on) while a blocking "
+        "readiness check fails: stored all the same (a credit manager decides); the run "
+        "holds or sends nothing to whom it cannot",
+    )
+
+
+class PreviewStepOut(BaseModel):
+    workflow: str
+    step_id: str
+    step: str = Field(description="The step's name")
+    channel: str = Field(description="How it goes (a fallback where the debtor lacks the data)")
+    debtors: int
+    invoices: int
+    principal: str = Field(description="The open principal of the step's invoices, euros")
+    costs: str = Field(description="Collection costs owed now that the messages state, euros")
+    costs_announced: str = Field(
+        description="A 14-day letter's costs, owed only if unpaid after its term, euros"
+    )
+
+
+class RunPreviewOut(BaseModel):
+    on: date
+    debtors: int = Field(description="Debtors with rows due in this part")
+    without_workflow: int
+    below_minimum: int
+    held_without_account: bool = Field(
+        description="The client has no account of its own: the run would send nothing"
+    )
+    steps: list[PreviewStepOut]
+    continuation: str | None = Field(description="More rows due: ask again with it")

@@ -20,7 +20,12 @@ from shared.api.common import (
 )
 from shared.api.documents import page_of
 from shared.api.http import ApiResponse, NotFoundError
-from shared.api.responses import DebtorDetailOut, PortalLinksOut, PortalRevokedOut
+from shared.api.responses import (
+    ClientBatchResultOut,
+    DebtorDetailOut,
+    PortalLinksOut,
+    PortalRevokedOut,
+)
 from shared.api.router import Context, Route, Router
 from shared.clock import amsterdam_date
 from shared.domain.access import Scope
@@ -32,6 +37,7 @@ from shared.services.complaint_route_accounts import foreign_in_route
 from shared.services.container import Services
 from shared.services.errors import Taken
 from shared.services.footer_text import footer_refusal
+from shared.services.go_live_readiness import blocking_failures, readiness
 from shared.services.people.admin import actor_of
 
 log = logging.getLogger("inning.api")
@@ -199,7 +205,28 @@ def register(router: Router, services: Services) -> None:
         )
         agreed.audit_import(actor_of(p), changes)
         result.errors += errors + refusals
-        return ApiResponse(body=result.as_dict())
+        rejected = {e.index for e in result.errors}
+        warnings = [
+            w
+            for i, m in valid
+            if i not in rejected and m.dunning_starts_on is not None
+            and "dunning_starts_on" in m.model_fields_set
+            for w in _go_live_warning(p.agency_id, i, m.number)
+        ]  # fmt: skip
+        return ApiResponse(body={**result.as_dict(), "warnings": warnings})
+
+    def _go_live_warning(agency_id: str, index: int, number: str) -> list[dict[str, object]]:
+        """A go-live day set while a blocking readiness check fails: stored all the same,
+        as the run holds rather than refuses such a client (golive32); the sender is told."""
+        client_id = services.repos.clients.id_for_number(agency_id, number)
+        found = services.repos.clients.get(client_id) if client_id else None
+        if found is None:
+            return []
+        failing = blocking_failures(readiness(services.repos, found[0]))
+        if not failing:
+            return []
+        return [{"index": index, "number": number, "dunning_starts_on": found[0].dunning_starts_on,
+                 "checks": [c.as_dict() for c in failing]}]  # fmt: skip
 
     def _no_taken_account(
         agency_id: str, valid: list[tuple[int, schemas.ClientIn]], errors: list[RowError]
@@ -385,7 +412,7 @@ def register(router: Router, services: Services) -> None:
             tag,
             only=agency_only,
             body=schemas.ClientBatch,
-            response=schemas.BatchResultOut,
+            response=ClientBatchResultOut,
             example={
                 "items": [
                     {"number": "BAKKERIJ", "name": "Bakkerij De Korenschoof"},

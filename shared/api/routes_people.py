@@ -19,6 +19,7 @@ from shared.domain.people.audit import to_csv
 from shared.domain.people.authorisation import Action, Role, UserPrincipal
 from shared.domain.people.broadcasts import Broadcast, Severity
 from shared.services.container import Services
+from shared.services.go_live_readiness import blocking_failures, readiness
 from shared.services.people.admin import NotAllowed
 from shared.services.people.facade import People
 from shared.services.people.kit import Throttled
@@ -175,12 +176,20 @@ def register(router: Router, services: Services) -> None:
             NewClient(b.number, b.name, b.kvk_number, b.vat_deductible, b.iban, b.language,
                       b.first_email, b.first_mobile, b.first_name, b.dunning_starts_on),
         )  # fmt: skip
+        # a go-live day set while a blocking readiness check fails: onboarded all the same,
+        # the agency told what the first live run would miss (golive32)
+        failing = (
+            blocking_failures(readiness(services.repos, client))
+            if client.dunning_starts_on is not None
+            else []
+        )
         return ApiResponse(
             status=201,
             body={
                 "number": client.number,
                 "client_id": client.client_id,
                 "first_user": user_out(user),
+                "warnings": [c.as_dict() for c in failing],
             },
         )
 

@@ -17,7 +17,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from shared.adapters.letters.pdf_letter import (
@@ -161,6 +161,29 @@ CHANNELS = {
     StepChannel.LETTER: Channel.LETTER,
     StepChannel.ROBOCALL: Channel.ROBOCALL,
 }
+
+
+# what the run decides for a debtor (``DunningService.decide``)
+PLANNED = "planned"
+NOTHING_TO_DUN = "nothing_to_dun"  # only natural obligations left
+WITHOUT_WORKFLOW = "without_workflow"
+BELOW_MINIMUM = "below_minimum"
+
+
+@dataclass(frozen=True)
+class DebtorDecision:
+    outcome: str
+    workflow: Workflow | None
+    open_total: int
+    dunned: list[Invoice] = field(default_factory=list)
+    held: set[str] = field(default_factory=set)
+    letters: dict[str, date] = field(default_factory=dict)
+    owed: dict[str, date | None] = field(default_factory=dict)
+    void: Callable[[Invoice], bool] = lambda _: False
+    ended: dict[str, date] = field(default_factory=dict)
+    planned: list[PlannedMessage] = field(default_factory=list)
+    figures: dict[str, ClaimFigures] | None = None
+    remainder: int = 0
 
 
 class _WithoutWorkflow(Exception):
@@ -634,23 +657,19 @@ class DunningService:
         # a pause's (a resume's) line its request was cut off before: written now
         debtor = self.finish_debtor_line(client, *found)
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor_number)
-        open_total = sum(i.open_amount for i in invoices if i.is_collectable)
-        workflow = workflows.get(
-            assign_workflow(rules, debtor, open_total, debtor.workflow_override) or ""
-        )
         # prescription: warnings, the hold past the date, the next look (law4 findings 3, 5, 9);
         # a debtor without a workflow is warned on its weekly re-check too
         watch = self.prescriptions.review(client, debtor, invoices, today)
         # before the workflow: the law's costs arise without one (a client's own 14-day letter)
         self._write_missing_holds(client, debtor, invoices)
-        if workflow is None and not any(
-            i.is_collectable and natural_obligation(debtor, i) is None for i in invoices
-        ):
+        decided = self.decide(client, debtor, invoices, today, workflows, rules, watch.held,
+                              ended_holds)  # fmt: skip
+        if decided.outcome == NOTHING_TO_DUN:
             # only natural obligations left (a clean slate, an akkoord): nothing to dun, no
             # workflow wanted, so no "activate a workflow" count (law14b F); a weekly look
             self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
             return Counter()
-        if workflow is None:
+        if decided.outcome == WITHOUT_WORKFLOW:
             # looked at again in a week, or as soon as a workflow is activated or the segment
             # rules are saved (``wake_waiting``); the run counts it and staff are told once
             # (marked waiting once the item stands: :meth:`_without_workflow`)
@@ -659,74 +678,16 @@ class DunningService:
             )
             self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
             raise _WithoutWorkflow(first)
-        # a running payment plan holds its invoices: no dunning until it is cancelled
-        dunned, held = dunnable(self.repos.store, client.client_id, invoices, ended_holds)
-        # so does a claim past its prescription date, until a person decides
-        dunned = [i for i in dunned if i.number not in watch.held]
-        held = held | watch.held
-        # the debtor's claims, read once (one range read of the ledger, on the invoices read
-        # above): where each invoice enters the workflow (a 14-day letter the client sent
-        # itself, costs owed already) and every amount the run's messages show
-        claims = self.ledger.debtor_claims(client, debtor_number, debtor, every_invoice=invoices)
-        # a letter the client dated before a due or default date moved past it is none: the
-        # claim enters the workflow as if it had none, and our 14-day letter is sent (law11b F1);
-        # so does one sent to a consumer while he counted as a business, unconfirmed (F5)
-        letters = {
-            n: c.header.fourteen_day_letter_on
-            for n, c in claims.stored.items()
-            if n in claims.invoices
-            and c.header.fourteen_day_letter_on is not None
-            and in_default(c.header.fourteen_day_letter_on, claims.invoices[n].due_date,
-                           c.header.interest_from)
-            and not (debtor.kind is DebtorKind.B2C and c.header.as_business is not None
-                     and c.header.as_business.holds_letter(c.header.fourteen_day_letter_on))
-        }  # fmt: skip
-        owed = {r.number: r.terms.costs_owed_from for r in claims.records}
-
-        # our own 14-day letter that no longer counts: its step is due again (kindletter12 #2)
-        def void(invoice: Invoice) -> bool:
-            header = (
-                claims.stored[invoice.number].header if invoice.number in claims.stored else None
-            )
-            return own_letter_void(invoice, consumer=debtor.kind is DebtorKind.B2C,
-                                   interest_from=header.interest_from if header else None,
-                                   as_business=header.as_business if header else None)  # fmt: skip
-
-        figures: dict[str, ClaimFigures] | None = None
-        remainder = sum(i.open_amount for i in dunned if i.is_collectable)
-        if 0 < remainder < client.dunning_minimum and not client.client_bears_costs:
-            # what the debtor owes is the principal with its costs and interest
-            figures = open_claims(claims.records, today, self.rates() if self.rates else None)
-            remainder = sum(
-                figures[i.number].open.total if i.number in figures else i.open_amount
-                for i in dunned
-                if i.is_collectable
-            )
-        # only rests: every open invoice was paid or credited in part (a small invoice nobody
-        # paid any of is dunned as any other, and with it what the others left open)
-        only_rests = all(i.paid > 0 or i.credit_notes for i in dunned if i.is_collectable)
-        if 0 < remainder < client.dunning_minimum and only_rests:
+        if decided.outcome == BELOW_MINIMUM:
             # what is left of a payment or a credit, not worth chasing: no step, no
             # hand-over; staff write it off or keep it
-            self._below_minimum(client, debtor_number, dunned, remainder, today)
+            self._below_minimum(client, debtor_number, decided.dunned, decided.remainder, today)
             self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
             return Counter()
-        ended: dict[str, date] = {}
-        states = [
-            (i, _state(i, letters.get(i.number), owed.get(i.number), workflow, void(i)))
-            for i in dunned
-        ]
-        planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
-        if planned and _late(workflow, debtor, states, today, client.channels_off):
-            # a payment plan that held an invoice and ended keeps the workflow's spacing after
-            # it, as a pause does (codereview16b F2); it only holds back a step whose day fell
-            # before today, so the plans are read only for a debtor with such a step due
-            ended = plans_ended(self.repos.store, client.client_id, debtor_number)
-            if any(i.number in ended for i in dunned):
-                states = [(i, replace(st, plan_ended_on=ended.get(i.number))) for i, st in states]
-                planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
-        if planned and figures is None and not client.client_bears_costs:
-            figures = open_claims(claims.records, today, self.rates() if self.rates else None)
+        workflow, planned, figures = decided.workflow, decided.planned, decided.figures
+        assert workflow is not None
+        letters, owed, void, ended = decided.letters, decided.owed, decided.void, decided.ended
+        held, open_total = decided.held, decided.open_total
         done: Counter[str] = Counter()
         for message in planned:
             done[
@@ -781,6 +742,101 @@ class DunningService:
             moves.append((encoded_old.get(encode(number)), new))
         self.repos.dunning.reschedule(client.client_id, moves)
         return done
+
+    def decide(
+        self,
+        client: Client,
+        debtor: Debtor,
+        invoices: list[Invoice],
+        today: date,
+        workflows: dict[str, Workflow],
+        rules: list[SegmentRule],
+        prescribed: AbstractSet[str],
+        ended_holds: AbstractSet[str] | None = None,
+    ) -> DebtorDecision:
+        """What the daily run decides for a debtor ``today``, by reading only: its workflow,
+        the invoices a step may act on and the messages planned. ``prescribed``: the invoices
+        the prescription hold keeps back. The run acts on it (``_run_debtor``); the preview of
+        a run (``dunning_preview.py``, golive32) counts it: one copy of the rules for both."""
+        open_total = sum(i.open_amount for i in invoices if i.is_collectable)
+        workflow = workflows.get(
+            assign_workflow(rules, debtor, open_total, debtor.workflow_override) or ""
+        )
+        if workflow is None and not any(
+            i.is_collectable and natural_obligation(debtor, i) is None for i in invoices
+        ):
+            # only natural obligations left (a clean slate, an akkoord): nothing to dun
+            return DebtorDecision(NOTHING_TO_DUN, None, open_total)
+        if workflow is None:
+            return DebtorDecision(WITHOUT_WORKFLOW, None, open_total)
+        # a running payment plan holds its invoices: no dunning until it is cancelled
+        dunned, held = dunnable(self.repos.store, client.client_id, invoices, ended_holds)
+        # so does a claim past its prescription date, until a person decides
+        dunned = [i for i in dunned if i.number not in prescribed]
+        held = held | set(prescribed)
+        # the debtor's claims, read once (one range read of the ledger, on the invoices read
+        # above): where each invoice enters the workflow (a 14-day letter the client sent
+        # itself, costs owed already) and every amount the run's messages show
+        claims = self.ledger.debtor_claims(client, debtor.number, debtor, every_invoice=invoices)
+        # a letter the client dated before a due or default date moved past it is none: the
+        # claim enters the workflow as if it had none, and our 14-day letter is sent (law11b F1);
+        # so does one sent to a consumer while he counted as a business, unconfirmed (F5)
+        letters = {
+            n: c.header.fourteen_day_letter_on
+            for n, c in claims.stored.items()
+            if n in claims.invoices
+            and c.header.fourteen_day_letter_on is not None
+            and in_default(c.header.fourteen_day_letter_on, claims.invoices[n].due_date,
+                           c.header.interest_from)
+            and not (debtor.kind is DebtorKind.B2C and c.header.as_business is not None
+                     and c.header.as_business.holds_letter(c.header.fourteen_day_letter_on))
+        }  # fmt: skip
+        owed = {r.number: r.terms.costs_owed_from for r in claims.records}
+
+        # our own 14-day letter that no longer counts: its step is due again (kindletter12 #2)
+        def void(invoice: Invoice) -> bool:
+            header = (
+                claims.stored[invoice.number].header if invoice.number in claims.stored else None
+            )
+            return own_letter_void(invoice, consumer=debtor.kind is DebtorKind.B2C,
+                                   interest_from=header.interest_from if header else None,
+                                   as_business=header.as_business if header else None)  # fmt: skip
+
+        figures: dict[str, ClaimFigures] | None = None
+        remainder = sum(i.open_amount for i in dunned if i.is_collectable)
+        if 0 < remainder < client.dunning_minimum and not client.client_bears_costs:
+            # what the debtor owes is the principal with its costs and interest
+            figures = open_claims(claims.records, today, self.rates() if self.rates else None)
+            remainder = sum(
+                figures[i.number].open.total if i.number in figures else i.open_amount
+                for i in dunned
+                if i.is_collectable
+            )
+        # only rests: every open invoice was paid or credited in part (a small invoice nobody
+        # paid any of is dunned as any other, and with it what the others left open)
+        only_rests = all(i.paid > 0 or i.credit_notes for i in dunned if i.is_collectable)
+        if 0 < remainder < client.dunning_minimum and only_rests:
+            # what is left of a payment or a credit, not worth chasing (the run tells staff)
+            return DebtorDecision(BELOW_MINIMUM, workflow, open_total, dunned=dunned,
+                                  remainder=remainder)  # fmt: skip
+        ended: dict[str, date] = {}
+        states = [
+            (i, _state(i, letters.get(i.number), owed.get(i.number), workflow, void(i)))
+            for i in dunned
+        ]
+        planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
+        if planned and _late(workflow, debtor, states, today, client.channels_off):
+            # a payment plan that held an invoice and ended keeps the workflow's spacing after
+            # it, as a pause does (codereview16b F2); it only holds back a step whose day fell
+            # before today, so the plans are read only for a debtor with such a step due
+            ended = plans_ended(self.repos.store, client.client_id, debtor.number)
+            if any(i.number in ended for i in dunned):
+                states = [(i, replace(st, plan_ended_on=ended.get(i.number))) for i, st in states]
+                planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
+        if planned and figures is None and not client.client_bears_costs:
+            figures = open_claims(claims.records, today, self.rates() if self.rates else None)
+        return DebtorDecision(PLANNED, workflow, open_total, dunned, held, letters, owed, void,
+                              ended, planned, figures, remainder)  # fmt: skip
 
     def _recheck_later(self, client_id: str, debtor_number: str, row_keys: list[str],
                        imported: list[str], today: date) -> None:  # fmt: skip
@@ -848,21 +904,8 @@ class DunningService:
         ``WRITTEN_BEFORE`` (an earlier attempt wrote its message: nothing new)."""
         done = WRITTEN_BEFORE
         step = planned.step
-        costs_owed_from = None
         letter_day = dated_on or today
-        # only a 14-day letter that travels as a letter or an e-mail starts the costs term
-        # (art. 6:96 lid 6 BW): a staff task sends nothing, an SMS or a call is no letter
-        if step.channel is StepChannel.FOURTEEN_DAY_LETTER and planned.channel in LETTER_CARRIERS:
-            # the term of the carrier the letter really travels by (`_carrier`, as `_send`
-            # sends it): an undelivered one's undo looks for exactly this date (attack5 #10)
-            channel = (
-                LetterChannel.EMAIL
-                if _carrier(planned, debtor) is Channel.EMAIL
-                else LetterChannel.LETTER
-            )
-            costs_owed_from = fourteen_day_term(
-                letter_day, channel, country=_country(debtor)
-            ).costs_owed_from
+        costs_owed_from = costs_term(planned, debtor, letter_day)
         if step.channel is StepChannel.HANDOVER:
             # a consumer's hand-over waits while the agency's Wki registration has ended
             # (art. 2 Wki; wki28): the step stays due and goes after the new day is recorded
@@ -1804,6 +1847,22 @@ def arranged_holds(inv: Invoice) -> list[tuple[str, tuple[date, date | None]]]:
         assert inv.paused_until is not None  # (a pause until resumed holds no costs)
         holds.append(postponement_hold(inv.paused_on, inv.paused_until, "postponement"))
     return holds
+
+
+def costs_term(planned: PlannedMessage, debtor: Debtor, letter_day: date) -> date | None:
+    """The day costs become owed by the step's 14-day letter dated ``letter_day``; None for
+    any other step. Only a 14-day letter that travels as a letter or an e-mail starts the
+    costs term (art. 6:96 lid 6 BW): a staff task sends nothing, an SMS or a call is no letter."""
+    if planned.step.channel is not StepChannel.FOURTEEN_DAY_LETTER:
+        return None
+    if planned.channel not in LETTER_CARRIERS:
+        return None
+    # the term of the carrier the letter really travels by (`_carrier`, as `_send` sends
+    # it): an undelivered one's undo looks for exactly this date (attack5 #10)
+    channel = (
+        LetterChannel.EMAIL if _carrier(planned, debtor) is Channel.EMAIL else LetterChannel.LETTER
+    )
+    return fourteen_day_term(letter_day, channel, country=_country(debtor)).costs_owed_from
 
 
 def step_key_prefix(debtor_number: str, workflow_id: str, step_id: str) -> str:

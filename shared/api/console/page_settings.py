@@ -27,6 +27,7 @@ from shared.domain.people.authorisation import Action, Role, action_for_request
 from shared.domain.references.iban import normalise
 from shared.services.account_ownership import DISPUTED
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.go_live_readiness import readiness
 from shared.services.payee_accounts import link_domains, save_link_domains
 from shared.services.people.admin import NotAllowed, actor_of
 
@@ -48,6 +49,7 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open, reach, p
 <section aria-labelledby="set-details-h"><h2 id="set-details-h">{{ t.set_details }}</h2>
 <p id="set-onboarded-on">{{ t.set_onboarded }}: {{ onboarded or '-' }}</p>
 {% if starts %}<p id="set-starts-on">{{ t.set_starts }}: {{ starts }}</p>{% endif %}
+{% if ready %}<h3 id="set-ready-h">{{ t.set_ready }}</h3><ul id="set-ready" aria-labelledby="set-ready-h">{% for c in ready %}<li data-check="{{ c.check }}" class="{{ 'ok' if c.ok else ('blocking' if c.blocking else 'advice') }}">{{ t['set_ready_' + c.check] }}: {{ t.set_ready_ok if c.ok else t['set_ready_' + c.reason] }}</li>{% endfor %}</ul>{% endif %}
 {% if can.details %}{{ open(desk, csrf, 'details') }}<div class="grid">
 <div><label for="set-name">{{ t.set_name }}</label><input id="set-name" name="name" value="{{ client.name }}" required></div>
 {% if desk.agency_level %}<div><label for="set-onboarded">{{ t.set_onboarded }}</label><input id="set-onboarded" name="onboarded_on" type="date" value="{{ client.onboarded_on.isoformat() if client.onboarded_on else '' }}" aria-describedby="set-onboarded-hint"><small id="set-onboarded-hint">{{ t.set_onboarded_hint }}</small></div>{% endif %}
@@ -159,6 +161,22 @@ words(
         "set_kvk": "KvK-nummer", "set_language": "Taal", "set_postal": "Postadres",
         "set_onboarded": "Klant sinds",
         "set_starts": "Invordering begint op",
+        "set_ready": "Klaar voor de start",
+        "set_ready_ok": "in orde",
+        "set_ready_debtor_account": "Eigen bankrekening voor debiteuren",
+        "set_ready_workflow": "Actieve workflow",
+        "set_ready_sender": "Afzender (e-mailadres)",
+        "set_ready_house_style": "Briefpapier (postadres)",
+        "set_ready_debtor_contact": "Telefoon voor debiteuren",
+        "set_ready_go_live_day": "Startdag van de invordering",
+        "set_ready_no_bank_account": "geen bankrekening; de run houdt alles vast",
+        "set_ready_only_other_parties_accounts": "alleen rekeningen van anderen; de run houdt alles vast",
+        "set_ready_no_active_workflow": "geen actieve workflow; niemand krijgt een stap",
+        "set_ready_no_segment_rule": "geen segmentregel wijst een actieve workflow aan; debiteuren wachten",
+        "set_ready_no_sender_address": "geen e-mailadres om vanaf te sturen",
+        "set_ready_no_letterhead_address": "geen postadres; brieven hebben geen retouradres",
+        "set_ready_no_contact_phone": "geen telefoonnummer",
+        "set_ready_go_live_day_not_set": "niet gezet; de invordering loopt al",
         "set_starts_hint": "Leeg: de invordering loopt. Tot deze dag verstuurt de dagelijkse run niets voor de klant (een ingelezen achterstand wacht); de runs tonen hoeveel debiteuren wachten.",
         "set_onboarded_hint": "De dag dat het incassobureau de klant aannam. De eerste afdrachtovereenkomst begint op die dag; wat eerder binnenkwam, wordt niet afgerekend.",
         "set_postal_intro": "Staat als afzender op brieven; onbestelbare post komt hier terug. Leeg: brieven hebben geen retouradres.",
@@ -231,6 +249,22 @@ words(
         "set_kvk": "KvK number", "set_language": "Language", "set_postal": "Postal address",
         "set_onboarded": "Client since",
         "set_starts": "Dunning starts on",
+        "set_ready": "Ready to go live",
+        "set_ready_ok": "fine",
+        "set_ready_debtor_account": "Own bank account for debtors",
+        "set_ready_workflow": "Active workflow",
+        "set_ready_sender": "Sender (e-mail address)",
+        "set_ready_house_style": "Letterhead (postal address)",
+        "set_ready_debtor_contact": "Phone for debtors",
+        "set_ready_go_live_day": "Go-live day",
+        "set_ready_no_bank_account": "no bank account; the run holds everything",
+        "set_ready_only_other_parties_accounts": "only other parties' accounts; the run holds everything",
+        "set_ready_no_active_workflow": "no active workflow; nobody gets a step",
+        "set_ready_no_segment_rule": "no segment rule names an active workflow; debtors wait",
+        "set_ready_no_sender_address": "no e-mail address to send from",
+        "set_ready_no_letterhead_address": "no postal address; letters carry no return address",
+        "set_ready_no_contact_phone": "no phone number",
+        "set_ready_go_live_day_not_set": "not set; the dunning is live already",
         "set_starts_hint": "Empty: the dunning runs. Until this day the daily run sends nothing for the client (an imported backlog waits); the runs show how many debtors wait.",
         "set_onboarded_hint": "The day the agency took the client on. The first settlement agreement starts on it; money received before it is not settled.",
         "set_postal_intro": "Printed as the sender on letters; undeliverable mail comes back here. Empty: letters carry no return address.",
@@ -515,6 +549,9 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
         onboarded=desk.day(shown.onboarded_on),
         starts=desk.day(shown.dunning_starts_on)
         if shown.dunning_waits(amsterdam_date(desk.services.clock.now())) else None,
+        # what the client still lacks before its dunning goes live (golive32), for those who
+        # may see it through the API too: the agency's people and the client's admins
+        ready=readiness(desk.services.repos, shown) if desk.agency_level or desk.may(Action.MANAGE_USERS) else (),
         costs_note=reasonableness_note(shown.b2b_costs_percent, shown.b2b_costs_fixed, desk.lang),
         costs_value=shown.b2b_costs_percent or (f"{Decimal(shown.b2b_costs_fixed).scaleb(-2):.2f}" if shown.b2b_costs_fixed else ""), **extra,
     )  # fmt: skip

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from shared.adapters.tables.people_repo import defaults_scope
 from shared.api.console.refusal_text import refusal
 from shared.clock import amsterdam_date
+from shared.domain.dunning.workflow import Step, StepChannel, Workflow
 from shared.services.errors import Invalid
 from tests.unit.people.test_accounts import _defaults
 
@@ -74,3 +76,24 @@ def test_onboarding_takes_the_go_live_day(world, tenants):
         c for c in world.agency_a.call("GET", "/v1/clients").body["items"] if c["number"] == "VIS"
     ]
     assert shown["dunning_starts_on"] == "2026-12-14"
+
+
+def test_a_go_live_day_at_onboarding_answers_what_would_block_it(world, tenants):
+    """golive32: onboarded all the same, with the blocking readiness checks that fail (here
+    the agency's default workflow is not active, so the copy is not either)."""
+    scope = defaults_scope("agency-a")
+    step = Step("Herinnering", StepChannel.EMAIL, 7, templates={"nl": "t1"})
+    world.services.repos.dunning.save_workflow(
+        scope, Workflow("standaard", "Standaard", (step,), active=False)
+    )
+    body = {**BODY, "iban": "NL34 RABO 0142 6233 93", "dunning_starts_on": "2026-12-14"}
+    answer = world.agency_a.call("POST", "/v1/onboarding/clients", body)
+    assert answer.status == 201, answer.body
+    assert [(w["check"], w["reason"], w["blocking"]) for w in answer.body["warnings"]] == [
+        ("workflow", "no_active_workflow", True)
+    ]
+    plain = {**BODY, "number": "VIS2", "iban": "NL91 ABNA 0417 1643 00",
+             "first_email": "tweede@vis.example"}  # fmt: skip
+    later = world.agency_a.call("POST", "/v1/onboarding/clients", plain)
+    assert later.status == 201, later.body
+    assert later.body["warnings"] == []  # no day set: nothing to warn about

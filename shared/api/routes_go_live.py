@@ -1,0 +1,97 @@
+"""Before a client's dunning goes live (golive32): /v1/clients/{client}/readiness, what it
+still lacks (shared/services/go_live_readiness.py), and /v1/clients/{client}/dunning/preview,
+what a run would do (shared/services/dunning_preview.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from shared.api.common import admin_only, cents_text, principal, require_admin
+from shared.api.http import ApiResponse, BadRequest
+from shared.api.responses import ReadinessOut, RunPreviewOut
+from shared.api.router import Context, Query, Route, Router
+from shared.clock import amsterdam_date
+from shared.services.container import Services
+from shared.services.dunning_preview import preview_run, steps_in_order
+from shared.services.go_live_readiness import blocking_failures, readiness
+
+
+def register(router: Router, services: Services) -> None:
+    def get_readiness(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        require_admin(ctx)
+        checks = readiness(services.repos, client)
+        return ApiResponse(
+            body={
+                "ready": not blocking_failures(checks),
+                "dunning_starts_on": client.dunning_starts_on,
+                "checks": [c.as_dict() for c in checks],
+            }
+        )
+
+    def get_preview(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        require_admin(ctx)
+        today = amsterdam_date(services.clock.now())
+        on = max(client.dunning_starts_on or today, today)
+        if "on" in ctx.request.query:
+            try:
+                on = date.fromisoformat(ctx.request.query["on"])
+            except ValueError:
+                raise BadRequest("on: give a day as YYYY-MM-DD") from None
+            if on < today:
+                raise BadRequest("on: a run of today or a later day; the past ran already")
+        after = ctx.request.query.get("continuation") or None
+        preview = preview_run(services.dunning, client, on, after)
+        steps = steps_in_order(preview)
+        for step in steps:
+            for money in ("principal", "costs", "costs_announced"):
+                step[money] = cents_text(int(str(step[money])))
+        return ApiResponse(
+            body={
+                "on": preview.on,
+                "debtors": preview.debtors,
+                "without_workflow": preview.without_workflow,
+                "below_minimum": preview.below_minimum,
+                "held_without_account": preview.held_without_account,
+                "steps": steps,
+                "continuation": preview.continuation,
+            }
+        )
+
+    router.add(
+        Route(
+            "GET",
+            "/v1/clients/{client}/dunning/preview",
+            get_preview,
+            "What the client's daily run would do on a day, nothing sent or written: per "
+            "workflow step the debtors, invoices, channel, principal and costs (agency keys, "
+            "admin client keys); one part of at most 200 due rows per request",
+            "clients and debtors",
+            only=admin_only,
+            response=RunPreviewOut,
+            query=[
+                Query(
+                    "on",
+                    "The run's day (default: the go-live day, or today)",
+                    type="date",
+                    example="2025-04-01",
+                ),
+                Query("continuation", "The previous answer's continuation: the next part"),
+            ],
+            errors={400: "on is not a day, or before today"},
+        )
+    )
+    router.add(
+        Route(
+            "GET",
+            "/v1/clients/{client}/readiness",
+            get_readiness,
+            "Whether the client is ready for its dunning to go live: per check (own bank "
+            "account, active workflow, sender, letterhead address, contact phone, go-live day) "
+            "ok or the reason code (agency keys, admin client keys)",
+            "clients and debtors",
+            only=admin_only,
+            response=ReadinessOut,
+        )
+    )

@@ -1,0 +1,158 @@
+"""What a client's daily run would do on a day, without doing it (golive32): before the
+go-live day the agency and the client see, per workflow step, how many debtors and invoices
+the first live run takes, by which channel, for what principal, and the costs each step would
+claim. Nothing is sent, no message or action item is written, no schedule row moves.
+
+The decision is the run's own (``DunningService.decide``): the same workflow assignment,
+plan holds, prescription hold (its read-only look), dunning minimum and plan of the steps.
+What the preview leaves out is what only a write settles: an arrangement's costs hold that a
+fault left unwritten (the run writes it first), a business debtor's hand-over costs (the case
+decides them), and a template or letter refused at rendering (the run puts it on the action
+list). Costs are the claim ledger's, as the message would state them: costs owed now, and for
+a 14-day letter the costs it announces for after its term (none for a consumer's reminder
+before it: art. 6:96 lid 6 BW).
+
+Cost: one part of at most ``PREVIEW_ROWS`` due schedule rows per request, the rows after
+``after`` (the previous answer's ``continuation``); per debtor in it, the reads of the run
+(debtor, invoices, plan holds, the claims' range read, the ledger's figures) and none of its
+writes. A debtor whose invoices are due on days that fall on two parts is counted on both."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from shared.domain.dunning.workflow import PlannedMessage, StepChannel
+from shared.domain.invoices import Invoice
+from shared.domain.ledger.model import ClaimFigures
+from shared.domain.parties import Client, Debtor
+from shared.services.account_ownership import debtor_account
+from shared.services.dunning import (
+    BELOW_MINIMUM,
+    PLANNED,
+    WITHOUT_WORKFLOW,
+    DunningService,
+    costs_term,
+)
+
+PREVIEW_ROWS = 200  # due schedule rows one preview request reads (about 1,000 store reads)
+
+
+@dataclass
+class StepPreview:
+    workflow: str
+    index: int  # the step's place in its workflow
+    step_id: str
+    step: str
+    channel: str
+    debtors: set[str] = field(default_factory=set)
+    invoices: int = 0
+    principal: int = 0  # cents: the open principal of the step's invoices
+    costs: int = 0  # cents, VAT included: costs owed now that its messages state
+    costs_announced: int = 0  # cents: a 14-day letter's costs owed if unpaid after its term
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "workflow": self.workflow,
+            "step_id": self.step_id,
+            "step": self.step,
+            "channel": self.channel,
+            "debtors": len(self.debtors),
+            "invoices": self.invoices,
+            "principal": self.principal,
+            "costs": self.costs,
+            "costs_announced": self.costs_announced,
+        }
+
+
+@dataclass
+class RunPreview:
+    on: date
+    steps: dict[tuple[str, str, str], StepPreview] = field(default_factory=dict)
+    # debtor number -> the step id and invoices of each step planned: what a test compares
+    # with a real run
+    planned: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    debtors: int = 0  # looked at
+    without_workflow: int = 0
+    below_minimum: int = 0
+    held_without_account: bool = False
+    continuation: str | None = None
+
+
+def preview_run(
+    dunning: DunningService, client: Client, on: date, after: str | None = None,
+    rows: int = PREVIEW_ROWS,
+) -> RunPreview:  # fmt: skip
+    """The run of ``on`` for the due rows after ``after`` (at most ``rows``), decided as the
+    run decides and counted per step; nothing written."""
+    repos = dunning.repos
+    account = debtor_account(repos, client)
+    dunning._account_of = (client, account)  # the run's memo: one account read per preview
+    out = RunPreview(on, held_without_account=not account)
+    workflows = {k: w for k, w in repos.dunning.workflows(client.client_id).items() if w.active}
+    rules = repos.dunning.rules(client.client_id)
+    due, out.continuation = repos.dunning.due_part(client.client_id, on, after, rows)
+    by_debtor: dict[str, None] = dict.fromkeys(e.debtor_number for e in due)
+    for debtor_number in by_debtor:
+        found = repos.debtors.get(client.client_id, debtor_number)
+        if found is None:
+            continue
+        debtor = found[0]
+        invoices = repos.invoices.for_debtor(client.client_id, debtor_number)
+        out.debtors += 1
+        # the prescription hold as the run would keep it, without its warnings
+        prescribed = dunning.prescriptions.held(client.client_id, debtor, invoices, on)
+        decided = dunning.decide(client, debtor, invoices, on, workflows, rules, prescribed)
+        if decided.outcome == WITHOUT_WORKFLOW:
+            out.without_workflow += 1
+        elif decided.outcome == BELOW_MINIMUM:
+            out.below_minimum += 1
+        if decided.outcome != PLANNED or decided.workflow is None:
+            continue
+        workflow_id = decided.workflow.workflow_id
+        for planned in decided.planned:
+            step = planned.step
+            shown = [i for i in invoices if i.number in planned.invoice_numbers]
+            key = (workflow_id, step.step_id, planned.channel.value)
+            row = out.steps.setdefault(
+                key,
+                StepPreview(
+                    workflow_id, planned.step_index, step.step_id, step.name, planned.channel.value
+                ),
+            )
+            row.debtors.add(debtor_number)
+            row.invoices += len(shown)
+            row.principal += sum(i.open_amount for i in shown if i.is_collectable)
+            out.planned.setdefault(debtor_number, []).append(
+                (step.step_id, tuple(sorted(planned.invoice_numbers)))
+            )
+            owed, announced = _costs(dunning, client, decided.figures, planned, debtor, shown, on)
+            row.costs += owed
+            row.costs_announced += announced
+    return out
+
+
+def _costs(
+    dunning: DunningService, client: Client, figures: dict[str, ClaimFigures] | None,
+    planned: PlannedMessage, debtor: Debtor, shown: list[Invoice], on: date,
+) -> tuple[int, int]:  # fmt: skip
+    """The costs the step's message would state, from the claim ledger as the run reads it:
+    (owed now, announced by a 14-day letter for after its term)."""
+    if client.client_bears_costs or figures is None or planned.channel is StepChannel.STAFF_TASK:
+        return 0, 0  # reminders show the principal only; a staff task states nothing
+    numbers = [i.number for i in shown if i.is_collectable]
+    owed = sum(figures[n].open.costs + figures[n].open.costs_vat for n in numbers if n in figures)
+    term = costs_term(planned, debtor, on)
+    if term is None or owed:
+        return owed, 0
+    announced = dunning.ledger.announced_costs(client, debtor, numbers, term)
+    return 0, announced  # with its VAT, as the letter states it
+
+
+def steps_in_order(preview: RunPreview) -> list[dict[str, object]]:
+    """The steps by workflow and place in it."""
+    grouped: dict[str, list[StepPreview]] = defaultdict(list)
+    for step in preview.steps.values():
+        grouped[step.workflow].append(step)
+    return [s.as_dict() for w in sorted(grouped) for s in sorted(grouped[w], key=lambda s: s.index)]

@@ -1,0 +1,146 @@
+"""golive32: a preview of a client's run, nothing sent or written, decided by the run's own
+code: on every morning of a workflow's first steps the preview and the real run agree on which
+debtors get which step for which invoices."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+
+from shared.clock import amsterdam_date
+from shared.services.dunning import STEP_NAME
+from shared.services.dunning_preview import preview_run
+from tests.unit.dunning.test_daily_run import engine, simulate  # noqa: F401
+
+
+def _snapshot(world):
+    return {
+        t: {k: (dict(r.data), r.etag) for k, r in rows.items()}
+        for t, rows in world.store._tables.items()
+    }
+
+
+def _run_the_day(world, client):
+    """The day's run and what it wrote to the outbox: debtor -> [(step name, invoices)]."""
+    services = world.services
+    services.dunning.fan_out()
+    for job in services.messaging.queues.take("dunning-run"):
+        body = json.loads(job.body)
+        if body["client_id"] == client.client_id:
+            services.dunning.run_client(body["client_id"], date.fromisoformat(body["date"]))
+    made: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for channel in ("email", "sms", "letter"):
+        for job in services.messaging.queues.take(f"send-{channel}"):
+            body = json.loads(job.body)
+            record, _ = services.messaging.outbox.get(body["client_id"], body["key"])
+            services.messaging.deliver(body["client_id"], body["key"])
+            made.setdefault(record.debtor_number, []).append(
+                (record.extra[STEP_NAME], tuple(sorted(record.invoice_numbers)))
+            )
+    return made
+
+
+def _agree(world, client, days):
+    """Each morning: the preview of the day, then the day's run; they must name the same
+    debtors, steps and invoices, and the preview writes nothing. The days something went."""
+    services = world.services
+    workflow = services.repos.dunning.workflows(client.client_id)["particulier"]
+    names = {s.step_id: s.name for s in workflow.steps}
+    went = []
+    for _ in range(days):
+        today = amsterdam_date(world.clock.now())
+        stored = services.repos.clients.get(client.client_id)[0]
+        before = _snapshot(world)
+        preview = preview_run(services.dunning, stored, today)
+        assert _snapshot(world) == before  # nothing written, no schedule row moved
+        expected = {
+            debtor: sorted((names[step_id], numbers) for step_id, numbers in planned)
+            for debtor, planned in preview.planned.items()
+        }
+        made = _run_the_day(world, client)
+        assert {d: sorted(m) for d, m in made.items()} == expected, today
+        went += [(today, d, step, numbers) for d, m in sorted(made.items()) for step, numbers in m]
+        world.clock.advance(days=1)
+    return went
+
+
+def test_the_preview_and_the_run_agree_on_every_morning(engine):  # noqa: F811
+    world, client = engine
+    # 3-3 to 30-3: the reminder, the SMS and the 14-day letter
+    went = _agree(world, client, 28)
+    assert sorted({day for day, *_ in went}) == [
+        date(2025, 3, 17),
+        date(2025, 3, 22),
+        date(2025, 3, 29),
+    ]
+
+
+def test_they_agree_on_a_paused_debtor_and_a_paid_invoice(engine):  # noqa: F811
+    world, client = engine
+    api = world.agency_a
+    paused = api.call("POST", "/v1/clients/C1/debtors/D2/pause",
+                      {"reason": "Schuldhulp", "until": "2025-03-24"})  # fmt: skip
+    assert paused.status == 200, paused.body
+    credit = api.call("POST", "/v1/clients/C1/invoices/F2/credit")  # the whole invoice
+    assert credit.status == 200, credit.body
+    went = _agree(world, client, 28)
+    assert [(day.day, debtor, step, numbers) for day, debtor, step, numbers in went] == [
+        (17, "D1", "Herinnering", ("F1",)),  # F2 credited: not named
+        (22, "D1", "SMS", ("F1",)),
+        (25, "D2", "Herinnering", ("F3",)),  # the day after the pause
+        (29, "D1", "Veertiendagenbrief", ("F1",)),
+        (30, "D2", "SMS", ("F3",)),
+    ]
+
+
+def test_the_api_counts_per_step_with_costs_only_where_the_law_allows(engine):  # noqa: F811
+    world, client = engine
+    api = world.agency_a
+    first = api.call("GET", "/v1/clients/C1/dunning/preview", on="2025-03-17")
+    assert first.status == 200, first.body
+    assert first.body["steps"] == [{
+        "workflow": "particulier", "step_id": first.body["steps"][0]["step_id"],
+        "step": "Herinnering", "channel": "email", "debtors": 2, "invoices": 3,
+        "principal": "292.00", "costs": "0.00", "costs_announced": "0.00",
+    }]  # fmt: skip
+    assert (first.body["debtors"], first.body["continuation"]) == (2, None)
+    assert first.body["without_workflow"] == first.body["below_minimum"] == 0
+    before = _snapshot(world)
+    assert api.call("GET", "/v1/clients/C1/dunning/preview").body["on"] == "2025-03-03"  # today
+    assert _snapshot(world) == before
+    # the consumers' 14-day letter: it announces the WIK costs for after its term, owes none
+    simulate(world, client, 26)  # 3-3 to 28-3: the reminders and the SMS
+    letter = api.call("GET", "/v1/clients/C1/dunning/preview").body
+    assert letter["on"] == "2025-03-29"
+    [step] = letter["steps"]
+    assert (step["step"], step["debtors"], step["costs"]) == ("Veertiendagenbrief", 2, "0.00")
+    assert step["costs_announced"] == "80.00"  # the 40.00 minimum for each debtor
+
+
+def test_the_default_day_is_the_go_live_day_and_the_past_is_refused(engine):  # noqa: F811
+    world, client = engine
+    api = world.agency_a
+    stored = world.services.repos.clients
+    found, etag = stored.get(client.client_id)
+    stored.save(replace(found, dunning_starts_on=date(2025, 3, 20)), etag)
+    body = api.call("GET", "/v1/clients/C1/dunning/preview").body
+    assert body["on"] == "2025-03-20" and body["steps"][0]["debtors"] == 2
+    assert api.call("GET", "/v1/clients/C1/dunning/preview", on="2025-03-02").status == 400
+    assert api.call("GET", "/v1/clients/C1/dunning/preview", on="morgen").status == 400
+    assert world.agency_b.call("GET", "/v1/clients/C1/dunning/preview").status == 404
+    plain = api.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body["key"]
+    assert api.as_key(plain).call("GET", "/v1/clients/C1/dunning/preview").status == 404
+
+
+def test_a_preview_reads_one_part_and_goes_on_after_it(engine):  # noqa: F811
+    world, client = engine
+    services = world.services
+    simulate(world, client, 1)  # the import's row becomes a row per invoice, due on 17-3
+    stored = services.repos.clients.get(client.client_id)[0]
+    whole = preview_run(services.dunning, stored, date(2025, 3, 17))
+    first = preview_run(services.dunning, stored, date(2025, 3, 17), rows=2)
+    assert first.continuation is not None and list(first.planned) == ["D1"]  # F1 and F2
+    rest = preview_run(services.dunning, stored, date(2025, 3, 17), first.continuation, rows=1000)
+    assert rest.continuation is None
+    assert {**first.planned, **rest.planned} == whole.planned
