@@ -336,9 +336,11 @@ class StatementService:
             # its day and none of its day's marks is its own) has its mark not read (perf17);
             # should a race have marked it after all, its first window's claim finds its lines
             unmarked = _unmarked(statement, seen, {identity, mark_identity(identity, source)})
-            if not unmarked and self._statement_done(statement.account, identity, source):
+            done_by = None if unmarked else self._done_by(statement.account, identity, source)
+            if done_by is not None:
                 report.statements_skipped += 1
-                self._recount_own(statement, identity, source, name, report)
+                if done_by == name:
+                    self._recount_own(statement, identity, report)
             else:
                 closes = (
                     None
@@ -371,21 +373,12 @@ class StatementService:
         )
         return report
 
-    def _recount_own(
-        self,
-        statement: Statement,
-        identity: str,
-        source: StatementSource,
-        name: str,
-        report: IngestReport,
-    ) -> None:
+    def _recount_own(self, statement: Statement, identity: str, report: IngestReport) -> None:
         """A statement marked booked by this very file: a delivery of it cut off after its
         mark (before the host heard it finished) may never have reported it. What it booked,
         from its lines' rows, for the file's report (failure32 #2: a "skipped" report with 0
         lines stood for a file that booked every line)."""
         banking = self.repos.banking
-        if banking.statement_done_by(statement.account, mark_identity(identity, source)) != name:
-            return
         outcomes = banking.line_outcomes(statement.account, identity, self._identities(statement))
         before = report.booked_before_the_cut or {}
         figures = {"lines": len(statement.lines)} | {
@@ -394,8 +387,13 @@ class StatementService:
         report.booked_before_the_cut = {k: before.get(k, 0) + v for k, v in figures.items()}
 
     def _statement_done(self, account: str, identity: str, source: StatementSource) -> bool:
-        """Whether the statement was booked whole before. The bank's statement is done only
-        when a file not written by a client marked it: a client's upload with the same identity
+        return self._done_by(account, identity, source) is not None
+
+    def _done_by(self, account: str, identity: str, source: StatementSource) -> str | None:
+        """The name of the file whose mark says the statement was booked whole before (None:
+        not booked whole; the mark read once, also for the file's report). The bank's
+        statement is done only when a file not written by a client marked it: a client's
+        upload with the same identity
         (sequence, day, balances, line count: all in the client's online banking) is no proof
         the bank's lines were read (attack10 F2); its lines are read one by one, each booked
         unless the very same transaction was. A client's upload is done when the bank's
@@ -403,10 +401,10 @@ class StatementService:
         banking = self.repos.banking
         marked_by = banking.statement_done_by(account, identity)
         if marked_by is not None and not source_of(marked_by).client_written:
-            return True
-        return source.client_written and banking.statement_done(
-            account, mark_identity(identity, source)
-        )
+            return marked_by
+        if not source.client_written:
+            return None
+        return banking.statement_done_by(account, mark_identity(identity, source))
 
     def _upload_day(self, source: StatementSource) -> date | None:
         """The day a client-written file's earlier lines are booked on: the upload's (the

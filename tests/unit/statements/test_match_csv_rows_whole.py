@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from shared.cli.main import main
+from tests.conftest import FIXTURES
 
 HEADER = "invoice_number,debtor_name,debtor_iban,open_amount,payment_reference\n"
-DAY = str(Path(__file__).resolve().parents[3] / "docs/examples/day.sta")
+DAY = str(FIXTURES.parent.parent / "docs/examples/day.sta")  # the repository's own
 
 
 @pytest.mark.parametrize(
