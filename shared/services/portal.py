@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import reduce
 
+from shared.adapters.mollie import MollieError
 from shared.adapters.tables.keys import InvalidKey, encode
 from shared.adapters.tables.ledger_repo import StoredClaim
 from shared.adapters.tables.messaging_repo import CounterRepository
@@ -701,7 +702,12 @@ class PortalService:
             known in FINAL_STATUS or (isinstance(at, datetime) and now - at < STATUS_FRESH)
         ):
             return known
-        status = self.online.status(client, str(row.data["PaymentId"]))
+        try:
+            status = self.online.status(client, str(row.data["PaymentId"]))
+        except MollieError as exc:
+            if exc.transient and isinstance(known, str):
+                return known  # Mollie away or throttling: what it said last, asked next refresh
+            raise
         # only over the row as read: a new payment written to it meanwhile is not undone
         with contextlib.suppress(PreconditionFailed):
             self.repos.store.replace(RETURNS, Row(row.pk, row.rk, {**row.data, "Status": status,

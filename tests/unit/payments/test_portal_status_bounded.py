@@ -39,3 +39,22 @@ def test_the_return_page_asks_mollie_at_most_once_a_refresh(world, mollie, trans
         world.clock.at += timedelta(minutes=1)
         assert "Uw betaling is gelukt" in browser.page(back)
     assert asked() == before + 2  # paid is final: never asked again
+
+
+def test_a_throttled_mollie_is_a_503_that_passes_its_wait_on(world, mollie, transfer_plan):
+    """Mollie's 429 on the return page or a payment start was a 500; now a 503 with Mollie's
+    Retry-After, and the return page shows what Mollie said last while it has that."""
+    browser = enter(world)
+    checkout_id(click(browser, transfer_plan, 1))
+    [made] = mollie.posted("oneoff")
+    back = "/portal/" + made["redirectUrl"].split("/api/portal/", 1)[1]
+    mollie.throttled = "120"
+    first = browser.go("GET", back)  # nothing known yet
+    assert first.status == 503 and first.headers["Retry-After"] == "120"
+    paying = browser.post("/portal/pay", invoice=["F1"])
+    assert paying.status == 503 and paying.headers["Retry-After"] == "120"
+    mollie.throttled = None
+    assert "Deze pagina ververst" in browser.page(back)
+    mollie.throttled = "120"
+    world.clock.at += timedelta(seconds=6)
+    assert "Deze pagina ververst" in browser.page(back)  # what Mollie said last
