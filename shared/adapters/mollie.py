@@ -15,29 +15,38 @@ an ``Idempotency-Key`` header, the same key for the same collection."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from shared.adapters.channels.http_errors import retry_after
 from shared.domain.money import Cents, cents_from_decimal, format_cents
 
 # Mollie's list endpoints answer at most 250 items a page (``limit``, default 50)
 LIST_PAGE = 250
 # a payment with more than 10,000 refunds or chargebacks is not a payment: stop, loudly
 LIST_MAX_PAGES = 40
+# Mollie's "Create payment": metadata "up to approximately 1kB" (its JSON); more is refused
+METADATA_LIMIT = 1024
+# a 429's Retry-After is honoured up to a day, as the outbox waits for a provider
+# (send_budget.PROVIDER_AWAY): a month or 10**12 s would park or overflow the caller's clock
+LONGEST_RETRY_AFTER = timedelta(hours=24)
 
 
 class MollieError(Exception):
     def __init__(self, message: str, *, transient: bool = False, status: int | None = None,
-                 field: str | None = None) -> None:  # fmt: skip
+                 field: str | None = None, retry_after: float | None = None) -> None:  # fmt: skip
         super().__init__(message)
         self.transient = transient
         self.status = status  # Mollie's HTTP status (422: e.g. no valid mandate)
         self.field = field  # the request field Mollie named, when it did
+        # seconds Mollie asked to be left alone (a 429's or 503's Retry-After), at most a day
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -211,7 +220,11 @@ class MollieClient:
         if response.status_code == 404:
             return None
         if response.status_code in (429, 500, 502, 503, 504):
-            raise MollieError(f"Mollie answered {response.status_code}", transient=True)
+            wait = retry_after(response)
+            if wait is not None:
+                wait = min(wait, LONGEST_RETRY_AFTER.total_seconds())
+            raise MollieError(f"Mollie answered {response.status_code}", transient=True,
+                              status=response.status_code, retry_after=wait)  # fmt: skip
         if not response.is_success:
             try:
                 body = response.json()
@@ -257,6 +270,11 @@ class MollieClient:
             body["sequenceType"] = sequence_type
         if mandate_id:
             body["mandateId"] = mandate_id
+        size = len(json.dumps(metadata, ensure_ascii=False).encode())
+        if size > METADATA_LIMIT:
+            # Mollie refuses it (422): a caller's bug, said before a request is made
+            raise MollieError(f"metadata of {size} bytes, Mollie takes {METADATA_LIMIT}",
+                              status=422, field="metadata")  # fmt: skip
         data = self._call("POST", "/payments", json=body, idempotency_key=idempotency_key)
         if data is None:
             raise MollieError("Mollie did not create the payment")

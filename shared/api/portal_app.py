@@ -9,6 +9,8 @@ token bound to the session.
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 import secrets
 from collections.abc import Callable, Mapping
@@ -18,8 +20,9 @@ from urllib.parse import quote, unquote, urlencode
 from jinja2 import DictLoader, Environment, select_autoescape
 from markupsafe import Markup, escape
 
+from shared.adapters.mollie import MollieError
 from shared.api.http import ApiRequest, ApiResponse
-from shared.api.outage import UNAVAILABLE_TEXT, is_outage, storage_down
+from shared.api.outage import RETRY_AFTER_SECONDS, UNAVAILABLE_TEXT, is_outage, storage_down
 from shared.api.pages import cookies, security_headers, source_address
 from shared.api.pages import form as read_form
 from shared.api.portal_figures import components, invoice_figures, shown
@@ -59,6 +62,8 @@ from shared.services.portal import (
     transfer_text,
 )
 from shared.services.sandbox_gate import NotApproved
+
+log = logging.getLogger("inning.portal")
 
 COOKIE = "inning_portal"
 LANG_COOKIE = "inning_lang"
@@ -456,6 +461,18 @@ class PortalApp:
             return self._expired(req, expired.access)
         except (TokenError, NotFound):  # NotFound: the debtor is gone, the link with it
             return self._denied(self._lang(req))
+        except MollieError as exc:
+            if not exc.transient:
+                raise
+            # Mollie out of reach, or throttling the client's account (429): a 503 that passes
+            # on how long Mollie asked to wait, not a 500; a browser or script waits as long
+            lang = self._lang(req)
+            page = self._page(
+                "message", 503, lang, heading="503", text=UNAVAILABLE_TEXT[lang], back=True
+            )
+            page.headers["Retry-After"] = str(math.ceil(exc.retry_after or RETRY_AFTER_SECONDS))
+            log.warning("mollie unavailable %s %s: %s", req.method, req.path, exc)
+            return page
         except Exception as exc:
             if not is_outage(exc):
                 raise

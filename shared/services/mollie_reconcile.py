@@ -14,7 +14,9 @@ expired, canceled: nothing to book; unknown to its account: on the action list) 
 watched; one still open (a bank transfer stays open for days) is asked again later, each wait
 half the payment's age (at least the first wait, at most ``LONGEST_WAIT``), so a long-open
 payment costs a few calls a day. A run asks at most ``batch`` payments, the longest due
-first; one that cannot be asked now (Mollie down, a conflict) waits its turn again.
+first; one that cannot be asked now (Mollie down, a conflict) waits its turn again. When Mollie
+answers with a Retry-After (429: the account's rate limit), that payment waits at least as
+long and the run stops: the rest are asked by a later run.
 
 A plan's direct-debit collections are not watched here: the plan's own run polls them.
 """
@@ -96,9 +98,11 @@ class MollieReconciliation:
             rk_range=(None, f"{now.astimezone(UTC):%Y%m%dT%H%M%S}|\U0010ffff"),
             page_size=self.rules.batch,
         )
-        ended = still_open = failed = 0
+        ended = still_open = failed = asked = 0
         for row in page.rows[: self.rules.batch]:
             payment_id = str(row.data["PaymentId"])
+            asked += 1
+            hold: timedelta | None = None
             try:
                 outcome = self.payments.process(payment_id)
             except Exception as exc:
@@ -109,10 +113,15 @@ class MollieReconciliation:
                     extra=log_extra({"payment_id": payment_id, "error": str(exc)[:300]}),
                 )
                 outcome = "error"
+                hold = _held_off(exc)
             if outcome in STILL_OPEN or outcome == "error":
                 failed += outcome == "error"
                 still_open += outcome != "error"
-                self._again(row, payment_id, now)
+                self._again(row, payment_id, now, at_least=hold)
+                if hold is not None:
+                    # Mollie asked to be left alone (429 with Retry-After): the rest of the
+                    # batch waits for the next run instead of spending the client's limit
+                    return ReconcileRun(asked, ended, still_open, failed, True)
             else:
                 ended += 1
                 self._done(row)
@@ -122,13 +131,16 @@ class MollieReconciliation:
                     outcome,
                     extra=log_extra({"payment_id": payment_id, "outcome": outcome}),
                 )
-        asked = len(page.rows[: self.rules.batch])
         return ReconcileRun(asked, ended, still_open, failed, page.continuation is not None)
 
-    def _again(self, row: Row, payment_id: str, now: datetime) -> None:
+    def _again(
+        self, row: Row, payment_id: str, now: datetime, at_least: timedelta | None = None
+    ) -> None:
         since = row.data.get("Since")
         age = now - since if isinstance(since, datetime) else self.rules.after
         wait = min(max(self.rules.after, age / 2), LONGEST_WAIT)
+        if at_least is not None:
+            wait = max(wait, at_least)  # Mollie's Retry-After (bounded by its client)
         # the next ask is written before this one is taken away: a run stopping in between
         # leaves the payment watched twice (asked twice, booked once), never not at all
         self.store.upsert(MOLLIE_PAYMENTS, Row(WATCHED, watch_key(now + wait, payment_id),
@@ -140,3 +152,10 @@ class MollieReconciliation:
             self.store.delete(MOLLIE_PAYMENTS, row.pk, row.rk, etag=row.etag)
         except PreconditionFailed:
             return  # gone already: another run took it
+
+
+def _held_off(exc: Exception) -> timedelta | None:
+    """How long Mollie asked to be left alone (``MollieError.retry_after``, already bounded
+    to a day by the client); None when it did not ask."""
+    wait = getattr(exc, "retry_after", None)
+    return timedelta(seconds=wait) if isinstance(wait, int | float) else None

@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from shared.adapters.mollie import MollieClient, MollieError, MolliePayment
+from shared.adapters.mollie import METADATA_LIMIT, MollieClient, MollieError, MolliePayment
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.messaging_repo import USAGE, CounterRepository
 from shared.clock import Clock, amsterdam_date
@@ -365,7 +365,7 @@ class OnlinePaymentService:
             webhook_url=f"{self.base_url}/api/mollie/webhook"
             if not isinstance(provider, SimulatedMollie)
             else None,
-            metadata={"client": client.client_id, "debtor": debtor_number, "invoices": numbers},
+            metadata=_metadata({"client": client.client_id, "debtor": debtor_number}, numbers),
         )
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "p", {
             "ClientId": client.client_id, "Debtor": debtor_number, "Invoices": json.dumps(numbers), "Amount": amount,
@@ -396,13 +396,15 @@ class OnlinePaymentService:
             webhook_url=f"{self.base_url}/api/mollie/webhook"
             if not isinstance(provider, SimulatedMollie)
             else None,
-            metadata={
-                "client": client.client_id,
-                "debtor": order.debtor_number,
-                "plan": order.plan_id,
-                "installment": order.number,
-                "invoices": list(order.invoice_numbers),
-            },
+            metadata=_metadata(
+                {
+                    "client": client.client_id,
+                    "debtor": order.debtor_number,
+                    "plan": order.plan_id,
+                    "installment": order.number,
+                },
+                list(order.invoice_numbers),
+            ),
             idempotency_key=order.key,
         )
         if payment.amount != order.amount:
@@ -1024,3 +1026,24 @@ def _counter(kind: str, year: int, debtor: str) -> str:
 
 def _setting(text: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in text.upper())
+
+
+def _metadata(base: dict[str, Any], invoices: list[str]) -> dict[str, Any]:
+    """The payment's metadata within Mollie's limit (about 1 kB): the invoices as many as fit,
+    and how many there are when not all do. Only a label for a person in Mollie's dashboard:
+    the payment is booked on the invoices its own row names."""
+    data = {**base, "invoices": invoices}
+    if len(json.dumps(data, ensure_ascii=False).encode()) <= METADATA_LIMIT:
+        return data
+    kept: list[str] = []
+    room = METADATA_LIMIT  # a first cut by each number's own size, then exact
+    for number in invoices:
+        room -= len(json.dumps(number, ensure_ascii=False).encode()) + 1
+        if room < 0:
+            break
+        kept.append(number)
+    while True:
+        data = {**base, "invoices": kept, "invoice_count": len(invoices)}
+        if not kept or len(json.dumps(data, ensure_ascii=False).encode()) <= METADATA_LIMIT:
+            return data
+        kept.pop()

@@ -9,6 +9,7 @@ refused before the token is even looked at.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
 import re
@@ -16,9 +17,10 @@ import secrets
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import reduce
 
+from shared.adapters.mollie import MollieError
 from shared.adapters.tables.keys import InvalidKey, encode
 from shared.adapters.tables.ledger_repo import StoredClaim
 from shared.adapters.tables.messaging_repo import CounterRepository
@@ -65,6 +67,12 @@ MOVES_PER_DAY = 10
 # cancelled at Mollie started another, each a Mollie call, rows, and one the reconcile
 # timer asks Mollie about until it expires
 PAYMENTS_PER_DAY = 20
+# a payment's status as Mollie told it is reused this long (the return page refreshes every
+# 5 s while open): a link holder reloading the page cannot spend the client's Mollie rate
+# limit, and the debtor sees a change at most one refresh later. A final status (paid,
+# failed, canceled, expired: Mollie never changes it, a refund leaves it paid) is kept.
+STATUS_FRESH = timedelta(seconds=5)
+FINAL_STATUS = frozenset({"paid", "failed", "canceled", "expired"})
 # reads of an open request a renewal makes: a save refused by another writer is read again
 RENEWAL_TRIES = 3
 MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
@@ -612,6 +620,7 @@ class PortalService:
         today = amsterdam_date(self.clock.now())
         if row.data.get("QuotedOn") != today.isoformat():
             return None
+        # asked afresh (not ``_status``): a checkout the debtor just canceled is never reused
         if self.online.status(client, str(row.data["PaymentId"])) != "open":
             return None
         # and only while it still asks what is open: a payment booked since (a transfer)
@@ -680,7 +689,30 @@ class PortalService:
         row = self.repos.store.get(RETURNS, access.client_id, back)
         if row is None or row.data.get("Debtor") != access.debtor_number:
             raise NotFound("no such payment")
-        return self.online.status(client, str(row.data["PaymentId"]))
+        return self._status(client, row)
+
+    def _status(self, client: Client, row: Row) -> str:
+        """The status of the payment ``row`` (of ``RETURNS``) names, asked of Mollie at most
+        once in ``STATUS_FRESH`` (never again once final); what Mollie said is kept on the
+        row, so every instance of the app reuses it."""
+        known = row.data.get("Status")
+        at = row.data.get("StatusAt")
+        now = self.clock.now()
+        if isinstance(known, str) and (
+            known in FINAL_STATUS or (isinstance(at, datetime) and now - at < STATUS_FRESH)
+        ):
+            return known
+        try:
+            status = self.online.status(client, str(row.data["PaymentId"]))
+        except MollieError as exc:
+            if exc.transient and isinstance(known, str):
+                return known  # Mollie away or throttling: what it said last, asked next refresh
+            raise
+        # only over the row as read: a new payment written to it meanwhile is not undone
+        with contextlib.suppress(PreconditionFailed):
+            self.repos.store.replace(RETURNS, Row(row.pk, row.rk, {**row.data, "Status": status,
+                                                                   "StatusAt": now}, etag=row.etag))  # fmt: skip
+        return status
 
     # -- asking --------------------------------------------------------------------------------
     def postpone(self, access: PortalAccess, numbers: list[str], until: date, reason: str) -> str:

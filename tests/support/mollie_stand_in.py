@@ -2,6 +2,9 @@
 
 It keeps payments, customers and mandates, and enforces what Mollie documents and answers:
 - ``Authorization: Bearer <key>`` or 401 with Mollie's own error body (``error_unauthorized``);
+- a POST body that is not a JSON object is 400 (Mollie's error body); ``metadata`` over about
+  1 kB (its JSON, Mollie's "Create payment": "up to approximately 1kB") is 422 naming it;
+- ``throttled``: every request answers 429 with that ``Retry-After`` (the rate limit);
 - a payment needs ``amount`` ``{"currency": "EUR", "value": "10.00"}`` (two decimals, a
   string) and a ``description``; a ``redirectUrl`` unless it is ``recurring``;
 - ``sequenceType`` is ``oneoff``, ``first`` or ``recurring``; ``first`` and ``recurring``
@@ -40,6 +43,8 @@ from tests.conftest import MOLLIE
 from tests.support.stand_in import Received, Reply, StandIn, serve
 
 AMOUNT = re.compile(r"\d+\.\d{2}")
+# "Create payment": metadata "up to approximately 1kB"; Mollie refuses more (422, "metadata")
+METADATA_LIMIT = 1024
 
 
 def fixture(name: str) -> dict[str, Any]:
@@ -92,6 +97,8 @@ class MollieWorld:
     idempotency: dict[tuple[str, str], tuple[str, Reply]] = field(default_factory=dict)
     created: int = 0  # payments actually made (a replayed key makes none)
     down: bool = False  # Mollie answers 503 to everything (an outage)
+    # Mollie answers 429 with this Retry-After to everything (the account's rate limit)
+    throttled: str | None = None
     sent_to_bank: set[str] = field(default_factory=set)  # direct debits no longer cancelable
     # requests ("DELETE", "POST" ...) whose response is lost once: Mollie acts, the caller
     # sees the connection drop (a timeout), as on a real network
@@ -123,8 +130,25 @@ class MollieWorld:
     def _handle(self, r: Received) -> Reply:
         if self.down:
             return _error(503, "Service Unavailable", "The service is temporarily unavailable.")
+        if self.throttled is not None:
+            reply = _error(429, "Too Many Requests", "You have exceeded the rate limit.")
+            reply.headers["Retry-After"] = self.throttled
+            return reply
         if r.headers.get("authorization") != f"Bearer {self.api_key}":
             return Reply(401, fixture("error_unauthorized.json"))
+        if r.method == "POST":
+            try:
+                sent = r.json()
+            except ValueError:
+                return _error(400, "Bad Request", "The JSON you sent is invalid")
+            if not isinstance(sent, dict):
+                return _error(400, "Bad Request", "The JSON you sent is invalid")
+            metadata = sent.get("metadata")
+            if (
+                metadata is not None
+                and len(json.dumps(metadata, ensure_ascii=False).encode()) > METADATA_LIMIT
+            ):
+                return _error(422, "Unprocessable Entity", "The metadata is too large", "metadata")
         key = r.headers.get("idempotency-key")
         if r.method == "POST" and key:
             seen = self.idempotency.get((r.path, key))

@@ -7,6 +7,7 @@ numbers are permanent; an internal or unknown error is transient.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -28,6 +29,25 @@ from shared.domain.messaging import (
 from shared.domain.sms import sms_parts
 
 TRANSIENT_CODES = {500, 999}
+# CM's ``from``: a name of at most 11 letters and digits, or a number of at most 16 digits
+ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
+NUMERIC_SENDER = re.compile(r"[0-9]{1,16}")
+
+
+def sender_problem(sender: str) -> str | None:
+    """Why CM would not show ``sender`` as the SMS's sender (None: it would). A sender was
+    cut to 11 characters: a 12- to 16-digit number lost its last digits, a reply went to
+    another number."""
+    if NUMERIC_SENDER.fullmatch(sender) or ALPHANUMERIC_SENDER.fullmatch(sender):
+        return None
+    if sender.isdigit():
+        return f"SMS sender {sender!r} has {len(sender)} digits; CM takes a number of at most 16"
+    return (
+        f"SMS sender {sender!r} is neither a name of at most 11 letters, digits and spaces nor "
+        "a number of at most 16 digits (CM's 'from')"
+    )
+
+
 PERMANENT_MEANING = {
     101: "authentication failed (product token)",
     102: "balance insufficient",
@@ -58,8 +78,9 @@ class CmSmsChannel:
         base_url: str = "https://gw.cmtelecom.com",
         http: httpx.Client | None = None,
     ) -> None:
-        if not 1 <= len(sender) <= 11:
-            raise ValueError("an alphanumeric SMS sender id has 1 to 11 characters")
+        problem = sender_problem(sender)
+        if problem:
+            raise ValueError(f"CM_SENDER: {problem}")  # at start, not at the first SMS
         self.product_token = product_token
         self.sender = sender
         self.url = base_url.rstrip("/") + "/v1.0/message"
@@ -69,13 +90,20 @@ class CmSmsChannel:
         if not message.to.startswith("+"):
             raise PermanentSendError(f"not an E.164 number: {message.to}")
         parts = sms_parts(content.text)
+        sender = self.sender
+        # a message's own sender is its mailbox for mail (an address, set on every channel's
+        # message): an SMS then goes from the configured name; any other must fit as it is
+        if message.sender and "@" not in message.sender:
+            if problem := sender_problem(message.sender):
+                raise PermanentSendError(problem)
+            sender = message.sender
         payload: dict[str, Any] = {
             "messages": {
                 "authentication": {"producttoken": self.product_token},
                 "msg": [
                     {
                         "allowedChannels": ["SMS"],
-                        "from": (message.sender or self.sender)[:11],
+                        "from": sender,
                         "to": [{"number": "00" + message.to[1:]}],
                         "body": {"type": "auto", "content": content.text},
                         "reference": message.reference,

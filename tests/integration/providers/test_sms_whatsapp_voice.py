@@ -4,6 +4,7 @@ numbers."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -46,6 +47,11 @@ def cm(script):
             reply: Reply = script.pop(0)
             return reply
         m = body["messages"]["msg"][0]
+        # CM's "from": a name of at most 11 characters or a number of at most 16 digits
+        if not re.fullmatch(r"[0-9]{1,16}|(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}", m["from"]):
+            return Reply(400, {"details": "One or more messages failed", "errorCode": 201, "messages": [
+                {"to": m["to"][0]["number"], "status": "Rejected", "reference": m["reference"], "parts": 0,
+                 "messageDetails": "Invalid sender", "messageErrorCode": 301}]})  # fmt: skip
         if m["to"][0]["number"] == "0031600000000":
             return Reply(400, {"details": "One or more messages failed", "errorCode": 201, "messages": [
                 {"to": "0031600000000", "status": "Rejected", "reference": m["reference"], "parts": 0,
@@ -101,6 +107,33 @@ def test_cm_sms_errors(token, script, to, error, retry):
             channel.send(msg(Channel.SMS, to=to), MessageContent(text="x"))
     if retry is not None:
         assert info.value.retry_after == retry
+
+
+def test_cm_sender_is_checked_never_cut():
+    """CM takes a name of at most 11 characters or a number of at most 16 digits; a sender
+    was cut to 11 (a 14-digit number lost 3 digits) and the mailbox every dunning message
+    names went out as the SMS's sender ("ar@c1.examp")."""
+    number = "31612345678901"  # 14 digits
+    with serve(cm([])) as server:
+        channel = CmSmsChannel(
+            product_token="token-ok", sender=number, base_url=server.url, http=httpx.Client()
+        )
+        channel.send(msg(Channel.SMS), MessageContent(text="x"))
+        channel.send(msg(Channel.SMS, sender="ar@c1.example"), MessageContent(text="x"))
+        named = CmSmsChannel(
+            product_token="token-ok", sender="Inning", base_url=server.url, http=httpx.Client()
+        )
+        named.send(msg(Channel.SMS, sender="ar@c1.example"), MessageContent(text="x"))
+        named.send(msg(Channel.SMS, sender="0031201234567"), MessageContent(text="x"))
+        with pytest.raises(PermanentSendError, match="at most 11"):
+            named.send(msg(Channel.SMS, sender="Incasso Bureau"), MessageContent(text="x"))
+        with pytest.raises(PermanentSendError, match="at most 16"):
+            named.send(msg(Channel.SMS, sender="00316123456789012"), MessageContent(text="x"))
+    sent = [r.json()["messages"]["msg"][0]["from"] for r in server.received]
+    assert sent == [number, number, "Inning", "0031201234567"]  # the two refused never sent
+    for wrong in ("Incasso Bureau", "12345678901234567", "Inning!", ""):
+        with pytest.raises(ValueError, match="CM_SENDER"):
+            CmSmsChannel(product_token="t", sender=wrong, http=httpx.Client())
 
 
 def test_cm_refuses_a_number_that_is_not_e164():

@@ -117,6 +117,7 @@ def test_pay_two_invoices_and_see_the_real_status(portal):
     return_path = "/portal/" + redirect.split("/api/portal/", 1)[1]
     assert "Deze pagina ververst" in browser.page(return_path)  # still open
     online.simulation.settle(payment_id, "paid")
+    world.clock.at = world.clock.at + timedelta(seconds=5)  # the page's next refresh
     assert "Uw betaling is gelukt" in browser.page(
         return_path
     )  # from the provider, before the webhook

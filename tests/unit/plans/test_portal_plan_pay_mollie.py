@@ -8,6 +8,7 @@ paid, and open to pay again after a refund took the money back."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -85,6 +86,7 @@ def test_one_checkout_payment_per_installment_booked_once(world, mollie, transfe
     back = "/portal/" + made["redirectUrl"].split("/api/portal/", 1)[1]
     assert "Deze pagina ververst" in browser.page(back)
     mollie.settle(first, "paid")
+    world.clock.at += timedelta(seconds=5)  # the page's next refresh (status kept 5 s)
     assert "Uw betaling is gelukt" in browser.page(back)
     assert webhook(world, first, times=3) == ["paid", "paid", "paid"]
     payment = booked(world, first)
