@@ -116,8 +116,19 @@ def test_a_delivery_storage_refuses_after_its_claim_goes_to_poison_and_sends_onc
     queued for after the claim's lease (which completed the message: outage32); it goes to
     poison like the day's other mail, whose claim never landed. That one is replayed and
     sent once; the claimed one is not sent again (a person checks: ``send_uncertain``)."""
+    _delivery_after_its_claim(kind, can_look_up=True)
+
+
+def test_a_delivery_without_a_provider_look_up_goes_to_poison_too():
+    """The same with a channel that cannot say whether a reference went (print, a call): the
+    retry's recovery makes the claim uncertain, which storage refuses too: back, then poison."""
+    _delivery_after_its_claim("http500", can_look_up=False)
+
+
+def _delivery_after_its_claim(kind: str, *, can_look_up: bool) -> None:
     sent, _ = _reference()
     world = _world()
+    world.channel.can_look_up = can_look_up
     for n in range(FIRST_SENDS):
         _day(world, n)
     claims = {"n": 0}
