@@ -40,11 +40,15 @@ def _day(world: FaultWorld, n: int, until: int = 22) -> None:
 _START = build(0, 0.0).clock.now()
 
 
-def _outage_then_replay(world: FaultWorld, kind: str, starts) -> Counter[str]:
-    """Refuse every table write from the first job ``starts`` accepts until 10:00; then the
-    poison drain, the operator's replay of every poison item and the rest of the day (all on
-    the same business day). What went to poison, by queue."""
-    refuse = world.plan.rule(lambda op, table: op in WRITES, kind, times=10**6)
+def _outage_then_replay(
+    world: FaultWorld, kind: str, starts, tables: frozenset[str] | None = None
+) -> Counter[str]:
+    """Refuse every write (of ``tables``; None: all) from the first job ``starts`` accepts
+    until 10:00; then the poison drain, the operator's replay of every poison item and the
+    rest of the day (all on the same business day). What went to poison, by queue."""
+    refuse = world.plan.rule(
+        lambda op, table: op in WRITES and (tables is None or table in tables), kind, times=10**6
+    )
 
     def before(job: Job) -> None:
         if starts(job):
@@ -88,6 +92,20 @@ def test_a_dunning_run_storage_keeps_refusing_goes_to_poison_and_sends_once_on_r
     for n in range(FIRST_SENDS):
         _day(world, n)
     poisoned = _outage_then_replay(world, kind, lambda job: job.queue == "dunning-run")
+    assert poisoned["dunning-run"] == 1, poisoned
+    assert reminders_sent(world) == sent
+    assert _succeeded_runs(world, world.clock.now().date()) == runs
+
+
+def test_a_dunning_run_whose_outbox_keeps_refusing_keeps_one_successful_run_record():
+    """Only the outbox refuses: each failed attempt saves its run record (with the errors);
+    after the replay the day has as many successful records as without the outage."""
+    sent, runs = _reference()
+    world = _world()
+    for n in range(FIRST_SENDS):
+        _day(world, n)
+    starts = lambda job: job.queue == "dunning-run"  # noqa: E731
+    poisoned = _outage_then_replay(world, "http500", starts, frozenset({"Outbox"}))
     assert poisoned["dunning-run"] == 1, poisoned
     assert reminders_sent(world) == sent
     assert _succeeded_runs(world, world.clock.now().date()) == runs
