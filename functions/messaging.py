@@ -23,7 +23,9 @@ def _deliver(msg: func.QueueMessage, channel: Channel) -> None:
     services = bootstrap.services()
     with services.poison.watch(channel.queue, msg.get_body()):  # the cause, for its poison item
         job = json.loads(msg.get_body())
-        outcome = services.messaging.deliver(str(job["client_id"]), str(job["key"]))
+        outcome = services.messaging.deliver(
+            str(job["client_id"]), str(job["key"]), message_id=msg.id
+        )
     metrics.delivery(outcome)
 
 

@@ -378,6 +378,7 @@ class DunningService:
         steps = messages = tasks = handovers = 0
         errors: list[str] = []
         transient = 0
+        cause: str | None = None  # the first failure a retry can cure, for the job's error
         before_start = 0  # before the go-live day: the debtors whose steps were due, held
         if held:
             looked = [
@@ -421,6 +422,7 @@ class DunningService:
                 errors.append(f"debtor {debtor_number}: {exc}")
                 unfinished.add(debtor_number)
                 transient += 1
+                cause = cause or errors[-1]
         if import_rows:
             left = {d: imported[d] for d in unfinished if d in imported}
             try:
@@ -430,6 +432,7 @@ class DunningService:
                 log.exception("dunning run for client %s: an import's row stays", client_id)
                 errors.append(f"schedule: {exc}")
                 transient += 1
+                cause = cause or errors[-1]
         if shard == 0 and first:
             try:  # a credit or withdrawal whose case a crash left behind (failure9 #3)
                 self.cases.follow_closed(client, business_date)
@@ -437,6 +440,7 @@ class DunningService:
                 log.exception("dunning run for client %s: a case's follow-up stays", client_id)
                 errors.append(f"cases: {exc}")
                 transient += 1
+                cause = cause or errors[-1]
         record = RunRecord(
             client_id,
             run_id,
@@ -465,7 +469,9 @@ class DunningService:
             # never complete a job that left debtors behind (a storage outage, a crash): the
             # host delivers it again and the retry works only what is still due; what was
             # already sent is recognised by its outbox key (no date in it), so nothing doubles
-            raise DunningRunIncomplete(client_id, business_date, transient)
+            raise DunningRunIncomplete(
+                client_id, business_date, transient, cause or _first_cause(errors)
+            )
         return record
 
     def _follow_up(self, client_id: str, business_date: date, shard: int, shards: int,
@@ -1828,12 +1834,22 @@ class DunningService:
 class DunningRunIncomplete(RuntimeError):
     """Some debtors of a client's run failed for a reason a retry can cure."""
 
-    def __init__(self, client_id: str, business_date: date, failed: int) -> None:
+    def __init__(
+        self, client_id: str, business_date: date, failed: int, cause: str | None = None
+    ) -> None:
+        # the first failure's own words (a storage error's status and table): the last
+        # exception is what a poison item names, and a count alone named no cause (outage32)
+        why = f" (first: {cause[:300]})" if cause else ""
         super().__init__(
-            f"dunning run of client {client_id} for {business_date}: {failed} debtor(s) failed; "
-            "the job is retried"
+            f"dunning run of client {client_id} for {business_date}: {failed} debtor(s) "
+            f"failed{why}; the job is retried"
         )
         self.failed = failed
+
+
+def _first_cause(errors: list[str]) -> str | None:
+    """A held run's first error (its prescription looks), for the exception's message."""
+    return errors[0] if errors else None
 
 
 def arranged_holds(inv: Invoice) -> list[tuple[str, tuple[date, date | None]]]:

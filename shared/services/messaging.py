@@ -97,6 +97,7 @@ MESSAGE_ID = "message-id"  # OutboxRefs partition: our outbound Message-IDs -> o
 FOLLOWUPS = "followups"  # extra on a final record: "pending" until its side records are written
 NOT_SENT = "not_sent"  # extra on a record FAILED before it went out: why (refused, gave_up, ...)
 RESTATED = "restated"  # extra beside NOT_SENT: claims whose costs were taken back (JSON list)
+CLAIMED_BY = "claimed_by"  # extra on a claim: the queue message whose delivery claimed it
 COUNTED = "counted|"  # Usage row per message key: its usage was added (once)
 RECHECKS = "rechecks"  # extra on an UNCERTAIN record: how often the provider was asked again
 VERIFY_ACTION = "verify_action"  # extra on an UNCERTAIN record: its verify_delivery item
@@ -299,7 +300,9 @@ class MessagingService:
         return _decode_content(raw)
 
     # -- delivering --------------------------------------------------------------------------
-    def deliver(self, client_id: str, key: str) -> str:
+    def deliver(self, client_id: str, key: str, *, message_id: str | None = None) -> str:
+        """Send one outbox record. ``message_id``: the queue message being handled; a claim
+        it left on an earlier delivery is its own, not another worker's (see below)."""
         found = self.outbox.get(client_id, key)
         if found is None:
             log.warning("job for unknown message %s/%s: nothing to send", client_id, key)
@@ -323,11 +326,16 @@ class MessagingService:
                 return self._defer(message, allowed - now, "outside contact hours")
         if message.status is OutboxStatus.INPROGRESS:
             claimed_at = message.claimed_at or now
-            if now - claimed_at < CLAIM_LEASE:
+            # the host delivers a message again only once its last delivery ended (failed or
+            # died): a claim that delivery left is no live worker's, and is recovered now. A
+            # wait for the lease here completed the message with a re-queued copy: under a
+            # lasting storage outage it never reached the poison queue on its own (outage32)
+            own = message_id is not None and message.extra.get(CLAIMED_BY) == message_id
+            if now - claimed_at < CLAIM_LEASE and not own:
                 return self._defer(
                     message, CLAIM_LEASE - (now - claimed_at), "claimed by another worker"
                 )
-            return self._recover_stale(message, etag)
+            return self._recover_stale(message, etag, message_id)
         if self._dunning(message):
             # before a 14-day letter is dated again: one whose account is gone starts no term
             gone = self._account_recheck(message, etag, dunning=True)
@@ -371,6 +379,7 @@ class MessagingService:
             claimed_at=now,
             attempts=message.attempts + 1,
             updated_at=now,
+            extra=_claimed_by(message.extra, message_id),
         )
         try:
             etag = self.outbox.save(claimed, etag)
@@ -837,7 +846,9 @@ class MessagingService:
         self._followups_done(message, etag)
         return "failed"
 
-    def _recover_stale(self, message: OutboundMessage, etag: str) -> str:
+    def _recover_stale(
+        self, message: OutboundMessage, etag: str, message_id: str | None = None
+    ) -> str:
         sender = self._sender(message)
         if sender.can_look_up:
             found = sender.look_up(message)
@@ -847,7 +858,8 @@ class MessagingService:
                 stale = self._recheck(message, etag)
                 if stale is not None:
                     return stale
-            claimed = replace(message, claimed_at=self.clock.now(), attempts=message.attempts + 1)
+            claimed = replace(message, claimed_at=self.clock.now(), attempts=message.attempts + 1,
+                              extra=_claimed_by(message.extra, message_id))  # fmt: skip
             try:
                 etag = self.outbox.save(claimed, etag)
             except PreconditionFailed:
@@ -1716,3 +1728,9 @@ def _said_before(debtor: Debtor, word: ConsentWord) -> bool:
         return word.at < debtor.whatsapp_word_at
     stopped_on = debtor.whatsapp_stopped_on
     return stopped_on is not None and amsterdam_date(word.at) < stopped_on
+
+
+def _claimed_by(extra: dict[str, str], message_id: str | None) -> dict[str, str]:
+    """A claim's extra naming the queue message that made it (none: the previous name goes)."""
+    rest = {k: v for k, v in extra.items() if k != CLAIMED_BY}
+    return {**rest, CLAIMED_BY: message_id} if message_id else rest

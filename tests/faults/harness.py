@@ -103,7 +103,9 @@ class QueueHost:
     def _deliver(self, job: Job) -> None:
         with self.services.poison.watch(job.queue, job.body.encode()):
             data = json.loads(job.body)
-            self.services.messaging.deliver(str(data["client_id"]), str(data["key"]))
+            self.services.messaging.deliver(
+                str(data["client_id"]), str(data["key"]), message_id=job.message_id
+            )
 
     def _mollie(self, job: Job) -> None:
         with self.services.poison.watch(job.queue, job.body.encode()):
