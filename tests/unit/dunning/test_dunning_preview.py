@@ -171,3 +171,17 @@ def test_a_preview_reads_the_ended_plans_once_and_each_debtor_side_by_side(engin
     # the debtor, its invoices, the running plans' holds, the claims, the ledger's figures:
     # no read of the ended plans' holds per debtor (it was five a debtor)
     assert reads <= 4 * 42 + 5, reads
+
+
+def test_a_day_before_the_go_live_day_says_its_run_waits(engine):  # noqa: F811
+    """walk32 F1: the preview of a day before the go-live day listed 502 reminders, and that
+    day's run sent none (``waiting_debtors: 502``): the answer says the steps wait."""
+    world, client = engine
+    api = world.agency_a
+    stored = world.services.repos.clients
+    found, etag = stored.get(client.client_id)
+    stored.save(replace(found, dunning_starts_on=date(2025, 3, 20)), etag)
+    before = api.call("GET", "/v1/clients/C1/dunning/preview", on="2025-03-17").body
+    assert before["waiting_until"] == "2025-03-20" and before["steps"][0]["debtors"] == 2
+    live = api.call("GET", "/v1/clients/C1/dunning/preview", on="2025-03-20").body
+    assert live["waiting_until"] is None
