@@ -17,8 +17,8 @@ Cost: one part of at most ``PREVIEW_ROWS`` due schedule rows per request, the ro
 one part may hold a whole backlog. Per debtor in it, the reads of the run (debtor, invoices,
 plan holds, the claims' range read, the ledger's figures) and none of its writes; the ended
 plans' holds once for the part, as the run reads them. The debtors are independent, so their
-reads go ``PREVIEW_READERS`` at a time (walk32: a 1,000-debtor backlog took 58 s one by one
-on Azurite). A debtor whose invoices are due on days that fall on two parts is counted on
+reads go ``PREVIEW_READERS`` at a time (walk32: an import of 502 debtors, one part, was 4,018
+requests one by one, 11 s on Azurite). A debtor whose invoices are due on days that fall on two parts is counted on
 both."""
 
 from __future__ import annotations
