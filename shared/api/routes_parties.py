@@ -61,6 +61,7 @@ def client_out(c: Client) -> dict[str, object]:
         b2b_collection_costs_amount=format_cents(c.b2b_costs_fixed) if c.b2b_costs_fixed else None,
         dunning_minimum_amount=format_cents(c.dunning_minimum),
         postal_address=schemas.AddressOut(**asdict(c.postal_address)) if c.postal_address else None,
+        contact_email=c.contact_email or None, contact_phone=c.contact_phone or None,
         complaint_procedure=c.complaint_procedure, disputes_committee=c.disputes_committee,
         onboarded_on=c.onboarded_on, dunning_starts_on=c.dunning_starts_on,
     ).model_dump()  # fmt: skip

@@ -108,6 +108,12 @@ def test_a_contact_field_left_out_keeps_its_value(engine):  # noqa: F811
     advice = {"contact_phone": "030 123 45 67", "postal_address": address}
     assert api.call("PUT", "/v1/clients/C1/contact", advice).status == 200
     assert stored.get(client.client_id)[0].contact_email == "facturen@c1.example"
+    # and the answer shows them (walk32 F4: readiness checked what nobody could read back)
+    shown = api.call("GET", "/v1/clients/C1").body
+    assert (shown["contact_email"], shown["contact_phone"]) == (
+        "facturen@c1.example",
+        "+31301234567",  # as stored: the number in its international form
+    )
     assert _checks(api.call("GET", "/v1/clients/C1/readiness").body)["sender"] == (True, None)
     assert api.call("PUT", "/v1/clients/C1/contact", {"contact_phone": None}).status == 200
     after = stored.get(client.client_id)[0]
