@@ -383,5 +383,9 @@ class RunPreviewOut(BaseModel):
     held_without_account: bool = Field(
         description="The client has no account of its own: the run would send nothing"
     )
+    waiting_until: date | None = Field(
+        description="The day is before the client's go-live day (this one): the run sends "
+        "nothing and its record counts these debtors as waiting_debtors"
+    )
     steps: list[PreviewStepOut]
     continuation: str | None = Field(description="More rows due: ask again with it")

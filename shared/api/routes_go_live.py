@@ -54,6 +54,8 @@ def register(router: Router, services: Services) -> None:
                 "without_workflow": preview.without_workflow,
                 "below_minimum": preview.below_minimum,
                 "held_without_account": preview.held_without_account,
+                # a day before the go-live day: the steps are what waits for it (walk32 F1)
+                "waiting_until": client.dunning_starts_on if client.dunning_waits(on) else None,
                 "steps": steps,
                 "continuation": preview.continuation,
             }

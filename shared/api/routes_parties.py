@@ -61,6 +61,7 @@ def client_out(c: Client) -> dict[str, object]:
         b2b_collection_costs_amount=format_cents(c.b2b_costs_fixed) if c.b2b_costs_fixed else None,
         dunning_minimum_amount=format_cents(c.dunning_minimum),
         postal_address=schemas.AddressOut(**asdict(c.postal_address)) if c.postal_address else None,
+        contact_email=c.contact_email or None, contact_phone=c.contact_phone or None,
         complaint_procedure=c.complaint_procedure, disputes_committee=c.disputes_committee,
         onboarded_on=c.onboarded_on, dunning_starts_on=c.dunning_starts_on,
     ).model_dump()  # fmt: skip
@@ -302,11 +303,20 @@ def register(router: Router, services: Services) -> None:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         body = validate_body(ctx.request, schemas.ClientContactIn)
         a = body.postal_address
+        # a field left out keeps its value, null or "" clears it: a PUT of the phone alone
+        # cleared the sender address and made the client not ready to go live (walk32 F3)
+        given = body.model_fields_set
         changed = services.client_settings.contact(
             client,
-            contact_email=body.contact_email or "",
-            contact_phone=body.contact_phone or "",
-            postal_address=Address(a.street, a.postal_code, a.city, a.country) if a else None,
+            contact_email=(body.contact_email or "")
+            if "contact_email" in given
+            else client.contact_email or "",
+            contact_phone=(body.contact_phone or "")
+            if "contact_phone" in given
+            else client.contact_phone or "",
+            postal_address=(Address(a.street, a.postal_code, a.city, a.country) if a else None)
+            if "postal_address" in given
+            else client.postal_address,
         )
         return ApiResponse(body=client_out(changed))
 
@@ -432,7 +442,7 @@ def register(router: Router, services: Services) -> None:
             "/v1/clients/{client}/contact",
             put_contact,
             "Change the client's contact e-mail, phone and postal address (its admin, or the "
-            "agency's)",
+            "agency's); a field left out keeps its value, null clears it",
             tag,
             body=schemas.ClientContactIn,
             response=schemas.ClientOut,

@@ -639,6 +639,10 @@ class ClientOut(BaseModel):
     # below this open total no dunning step is taken (euros, "5.00")
     dunning_minimum_amount: str = "5.00"
     postal_address: AddressOut | None = None  # its letters' return address
+    # its mail's sender and reply address and a phone for debtors: what readiness checks
+    # (walk32 F4: they could be set but not read back)
+    contact_email: str | None = None
+    contact_phone: str | None = None
     # where a debtor who disagrees can go (null: not recorded; the committee "": none)
     complaint_procedure: str | None = None
     disputes_committee: str | None = None

@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
+from unittest.mock import patch
 
 from shared.clock import amsterdam_date
 from shared.services.dunning import STEP_NAME
-from shared.services.dunning_preview import preview_run
+from shared.services.dunning_preview import preview_run, steps_in_order
+from tests.unit.api.conftest import debtor_row, invoice_row
 from tests.unit.dunning.test_daily_run import engine, simulate  # noqa: F401
 
 
@@ -144,3 +146,42 @@ def test_a_preview_reads_one_part_and_goes_on_after_it(engine):  # noqa: F811
     rest = preview_run(services.dunning, stored, date(2025, 3, 17), first.continuation, rows=1000)
     assert rest.continuation is None
     assert {**first.planned, **rest.planned} == whole.planned
+
+
+def test_a_preview_reads_the_ended_plans_once_and_each_debtor_side_by_side(engine):  # noqa: F811
+    """walk32: a backlog's preview on Table Storage took a minute (1,000 debtors, one by one,
+    five reads each). The ended plans' holds are read once for the part, as the run does, and
+    the debtors' reads go side by side; the answer is the same as one by one."""
+    world, client = engine
+    api = world.agency_a
+    numbers = [f"B{n:03d}" for n in range(40)]
+    rows = [debtor_row(n, name=f"Debiteur {n}") for n in numbers]
+    assert api.call("POST", "/v1/clients/C1/debtors", {"items": rows}).status == 200
+    invoices = [invoice_row(f"G{n}", n, due_date="2025-03-10") for n in numbers]
+    assert api.call("POST", "/v1/clients/C1/invoices", {"items": invoices}).status == 200
+    services = world.services
+    stored = services.repos.clients.get(client.client_id)[0]
+    side_by_side = preview_run(services.dunning, stored, date(2025, 3, 17))
+    with patch("shared.services.dunning_preview.PREVIEW_READERS", 1, create=True):
+        before = world.store.requests
+        sequential = preview_run(services.dunning, stored, date(2025, 3, 17))
+        reads = world.store.requests - before
+    assert sequential.planned == side_by_side.planned and len(side_by_side.planned) == 42
+    assert steps_in_order(sequential) == steps_in_order(side_by_side)
+    # the debtor, its invoices, the running plans' holds, the claims, the ledger's figures:
+    # no read of the ended plans' holds per debtor (it was five a debtor)
+    assert reads <= 4 * 42 + 5, reads
+
+
+def test_a_day_before_the_go_live_day_says_its_run_waits(engine):  # noqa: F811
+    """walk32 F1: the preview of a day before the go-live day listed 502 reminders, and that
+    day's run sent none (``waiting_debtors: 502``): the answer says the steps wait."""
+    world, client = engine
+    api = world.agency_a
+    stored = world.services.repos.clients
+    found, etag = stored.get(client.client_id)
+    stored.save(replace(found, dunning_starts_on=date(2025, 3, 20)), etag)
+    before = api.call("GET", "/v1/clients/C1/dunning/preview", on="2025-03-17").body
+    assert before["waiting_until"] == "2025-03-20" and before["steps"][0]["debtors"] == 2
+    live = api.call("GET", "/v1/clients/C1/dunning/preview", on="2025-03-20").body
+    assert live["waiting_until"] is None

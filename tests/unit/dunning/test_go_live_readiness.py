@@ -95,3 +95,27 @@ def test_an_active_workflow_no_segment_rule_names_is_not_enough(engine):  # noqa
     assert api.call("PUT", "/v1/clients/C1/segment-rules", {"rules": []}).status == 200
     checks = _checks(api.call("GET", "/v1/clients/C1/readiness").body)
     assert checks["workflow"] == (False, "no_segment_rule")
+
+
+def test_a_contact_field_left_out_keeps_its_value(engine):  # noqa: F811
+    """walk32 F3: onboarding set the sender address (the first user's e-mail); a PUT of the
+    phone and the letterhead address alone, to clear the two advice items, cleared it, and
+    the client was no longer ready. A field left out keeps its value; null clears it."""
+    world, client = engine
+    stored = world.services.repos.clients
+    api = world.agency_a
+    address = {"street": "Lindelaan 12", "postal_code": "3511 AB", "city": "Utrecht"}
+    advice = {"contact_phone": "030 123 45 67", "postal_address": address}
+    assert api.call("PUT", "/v1/clients/C1/contact", advice).status == 200
+    assert stored.get(client.client_id)[0].contact_email == "facturen@c1.example"
+    # and the answer shows them (walk32 F4: readiness checked what nobody could read back)
+    shown = api.call("GET", "/v1/clients/C1").body
+    assert (shown["contact_email"], shown["contact_phone"]) == (
+        "facturen@c1.example",
+        "+31301234567",  # as stored: the number in its international form
+    )
+    assert _checks(api.call("GET", "/v1/clients/C1/readiness").body)["sender"] == (True, None)
+    assert api.call("PUT", "/v1/clients/C1/contact", {"contact_phone": None}).status == 200
+    after = stored.get(client.client_id)[0]
+    assert not after.contact_phone and after.contact_email == "facturen@c1.example"
+    assert after.postal_address is not None and after.postal_address.city == "Utrecht"
