@@ -4,9 +4,10 @@ what a run would do (shared/services/dunning_preview.py)."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
 
-from shared.api.common import admin_only, cents_text, principal, require_admin
+from shared.adapters.tables.keys import InvalidKey, checked
+from shared.api.common import admin_only, cents_text, iso_day, principal, require_admin
 from shared.api.http import ApiResponse, BadRequest
 from shared.api.responses import ReadinessOut, RunPreviewOut
 from shared.api.router import Context, Query, Route, Router
@@ -14,6 +15,23 @@ from shared.clock import amsterdam_date
 from shared.services.container import Services
 from shared.services.dunning_preview import preview_run, steps_in_order
 from shared.services.go_live_readiness import blocking_failures, readiness
+
+# a continuation is the schedule row key a part ended on: its day, then the debtor's key
+_ROW_KEY = re.compile(r"\d{8}\|.+", re.DOTALL)
+
+
+def _continuation(text: str | None) -> str | None:
+    """The previous answer's continuation, or a 400: it goes into the store's filter as a row
+    key, and one that cannot be a key (a control character, longer than a key) was sent on
+    to Table Storage, which refuses such a filter: a 500 (attack32b)."""
+    if not text:
+        return None
+    try:
+        if _ROW_KEY.fullmatch(text):
+            return checked(text)
+    except InvalidKey:
+        pass
+    raise BadRequest("continuation: give the previous answer's continuation as it was")
 
 
 def register(router: Router, services: Services) -> None:
@@ -36,12 +54,14 @@ def register(router: Router, services: Services) -> None:
         on = max(client.dunning_starts_on or today, today)
         if "on" in ctx.request.query:
             try:
-                on = date.fromisoformat(ctx.request.query["on"])
+                # YYYY-MM-DD only, as the other query days (leftover32): fromisoformat also
+                # read 20250317 and 2025-W12-1 (attack32b)
+                on = iso_day(ctx.request.query["on"])
             except ValueError:
                 raise BadRequest("on: give a day as YYYY-MM-DD") from None
             if on < today:
                 raise BadRequest("on: a run of today or a later day; the past ran already")
-        after = ctx.request.query.get("continuation") or None
+        after = _continuation(ctx.request.query.get("continuation"))
         preview = preview_run(services.dunning, client, on, after)
         steps = steps_in_order(preview)
         for step in steps:
@@ -81,7 +101,7 @@ def register(router: Router, services: Services) -> None:
                 ),
                 Query("continuation", "The previous answer's continuation: the next part"),
             ],
-            errors={400: "on is not a day, or before today"},
+            errors={400: "on is not a day, or before today; continuation is not one this gave"},
         )
     )
     router.add(

@@ -1,0 +1,41 @@
+"""attack32b: the run preview of golive32 under hostile input: its day and its continuation."""
+
+from __future__ import annotations
+
+from tests.hostile.conftest import record
+from tests.unit.dunning.test_daily_run import engine  # noqa: F401
+
+PREVIEW = "/v1/clients/C1/dunning/preview"
+
+
+def test_a_preview_day_is_yyyy_mm_dd_only(engine):  # noqa: F811
+    world, _ = engine
+    api = world.agency_a
+    # date.fromisoformat read these as 2025-03-17; every other query day refuses them
+    for on in ("20250317", "2025-W12-1", "2025-03-17T00:00"):
+        reply = api.call("GET", PREVIEW, on=on)
+        record("preview day", reply.status)
+        assert reply.status == 400, (on, reply.body)
+    far = api.call("GET", PREVIEW, on="9999-12-31")  # the last day there is: no overflow
+    record("preview day", far.status)
+    assert far.status == 200, far.body
+
+
+def test_a_continuation_that_is_no_row_key_is_a_400(engine):  # noqa: F811
+    world, _ = engine
+    api = world.agency_a
+    # a control character or more than a key holds went into Table Storage's filter, which
+    # refuses it (a 500 there); the in-memory store compared it and answered
+    for token in ("\x00", "20250317|D1\x07", "20250317|" + "a" * 2000, "' or true", "x"):
+        reply = api.call("GET", PREVIEW, on="2025-03-17", continuation=token)
+        record("preview continuation", reply.status)
+        assert reply.status == 400, (repr(token[:20]), reply.body)
+
+
+def test_the_previews_own_continuation_goes_on(engine):  # noqa: F811
+    world, _ = engine
+    api = world.agency_a
+    # a continuation as the preview gives it: a schedule row key (here one before the rows)
+    reply = api.call("GET", PREVIEW, on="2025-03-17", continuation="20250101|D0|F0")
+    record("preview continuation", reply.status)
+    assert reply.status == 200 and reply.body["debtors"] == 2, reply.body
