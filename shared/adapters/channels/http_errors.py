@@ -41,8 +41,12 @@ def retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
         return None
-    if value.strip().isdigit():
-        return float(value)
+    seconds = value.strip()
+    # ASCII digits only: str.isdigit also takes "²" (float refuses it: a ValueError out of a
+    # provider's 429) and "٣"; and 400 digits are float("inf"), which no wait can be
+    # (attack32b)
+    if seconds.isascii() and seconds.isdigit():
+        return float(seconds) if len(seconds) <= 15 else None
     try:
         from datetime import UTC, datetime
 
