@@ -138,7 +138,8 @@ PHONE_RULE = (
 
 class ClientContactIn(Strict):
     """What a client's own admin may change of its details (newcomer20 F5); a field left out
-    is cleared, as a PUT replaces. Name, KvK number and language stay the agency's."""
+    keeps its value, null clears it (walk32 F3). Name, KvK number, language and the go-live
+    day stay the agency's."""
 
     contact_email: str | None = Field(default=None, max_length=254)
     contact_phone: str | None = Field(default=None, max_length=30, description=PHONE_RULE)

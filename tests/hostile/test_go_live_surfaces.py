@@ -39,3 +39,37 @@ def test_the_previews_own_continuation_goes_on(engine):  # noqa: F811
     reply = api.call("GET", PREVIEW, on="2025-03-17", continuation="20250101|D0|F0")
     record("preview continuation", reply.status)
     assert reply.status == 200 and reply.body["debtors"] == 2, reply.body
+
+
+def test_a_clients_keys_cannot_set_the_go_live_day_and_contact_is_partial(engine):  # noqa: F811
+    world, _ = engine
+    agency = world.agency_a
+    keys = {admin: agency.call("POST", "/v1/keys", {"scope": "client", "client": "C1", "admin": admin}).body["key"]
+            for admin in (True, False)}  # fmt: skip
+    own, plain = agency.as_key(keys[True]), agency.as_key(keys[False])
+    contact = "/v1/clients/C1/contact"
+    set_up = own.call("PUT", contact, {"contact_email": "debiteuren@c1.example",
+                                       "contact_phone": "+31201234567"})  # fmt: skip
+    assert set_up.status == 200, set_up.body
+    # the go-live day is the agency's: not a field of the client's own PUT, nor of a batch
+    for body in ({"dunning_starts_on": None}, {"dunning_starts_on": "2025-03-03"}):
+        reply = own.call("PUT", contact, body)
+        record("client's go-live day", reply.status)
+        assert reply.status == 422, reply.body
+    batch = own.call("POST", "/v1/clients", {"items": [{"number": "C1", "name": "C1",
+                                                        "dunning_starts_on": None}]})  # fmt: skip
+    record("client's go-live day", batch.status)
+    assert batch.status in (403, 404), batch.body
+    assert plain.call("GET", "/v1/clients/C1/readiness").status == 404
+    assert plain.call("PUT", contact, {"contact_phone": None}).status in (403, 404)
+    # left out: kept; null: cleared
+    kept = own.call("PUT", contact, {"contact_phone": "+31207654321"}).body
+    assert (kept["contact_email"], kept["contact_phone"]) == (
+        "debiteuren@c1.example",
+        "+31207654321",
+    )
+    cleared = own.call("PUT", contact, {"contact_email": None}).body
+    assert (cleared["contact_email"], cleared["contact_phone"]) == (None, "+31207654321")
+    # another agency reads none of it
+    assert world.agency_b.call("GET", "/v1/clients/C1").status == 404
+    assert world.agency_b.call("GET", "/v1/clients/C1/readiness").status == 404
