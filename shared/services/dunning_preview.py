@@ -12,7 +12,8 @@ list). Costs are the claim ledger's, as the message would state them: costs owed
 a 14-day letter the costs it announces for after its term (none for a consumer's reminder
 before it: art. 6:96 lid 6 BW).
 
-Cost: one part of at most ``PREVIEW_ROWS`` due schedule rows per request, the rows after
+Cost: one part of at most ``PREVIEW_ROWS`` due schedule rows (and whole rows of at most
+``PREVIEW_ENTRIES`` due invoices) per request, the rows after
 ``after`` (the previous answer's ``continuation``); an import's row names all its invoices, so
 one part may hold a whole backlog. Per debtor in it, the reads of the run (debtor, invoices,
 plan holds, the claims' range read, the ledger's figures) and none of its writes; the ended
@@ -29,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
+from shared.adapters.tables.dunning_repo import ScheduleEntry
 from shared.adapters.tables.plans_repo import held_after_end
 from shared.domain.dunning.workflow import PlannedMessage, SegmentRule, StepChannel, Workflow
 from shared.domain.invoices import Invoice
@@ -45,6 +47,10 @@ from shared.services.dunning import (
 )
 
 PREVIEW_ROWS = 200  # due schedule rows one preview request reads (about 1,000 store reads)
+# due invoices one part looks at: an import's row names up to 30,000 characters of invoices
+# (some 3,000 short ones), so 200 rows could be 600,000 debtors' reads for one GET
+# (attack32b); a part ends before the row that would pass it (one row is never split)
+PREVIEW_ENTRIES = 1_000
 # debtors read at once: each look is a handful of small sequential reads (latency, not CPU),
 # and 16 is what the store's own parallel point reads and the portal's reads use
 PREVIEW_READERS = 16
@@ -104,6 +110,9 @@ def preview_run(
     workflows = {k: w for k, w in repos.dunning.workflows(client.client_id).items() if w.active}
     rules = repos.dunning.rules(client.client_id)
     due, out.continuation = repos.dunning.due_part(client.client_id, on, after, rows)
+    due, cut = _within(due, PREVIEW_ENTRIES)
+    if cut is not None:
+        out.continuation = cut
     numbers = list(dict.fromkeys(e.debtor_number for e in due))
     # the ended plans' dunning holds, read once for every debtor of the part (as the run does)
     ended_holds = held_after_end(repos.store, client.client_id) if numbers else frozenset()
@@ -145,6 +154,23 @@ def preview_run(
             row.costs += owed
             row.costs_announced += announced
     return out
+
+
+def _within(due: list[ScheduleEntry], limit: int) -> tuple[list[ScheduleEntry], str | None]:
+    """The due entries of the whole rows that hold at most ``limit`` of them (at least the
+    first row), and the key of the last row kept when some were left (None: none left)."""
+    rows: list[list[ScheduleEntry]] = []
+    for entry in due:  # an import's entries share their row's key, side by side
+        if rows and rows[-1][0].row_key == entry.row_key:
+            rows[-1].append(entry)
+        else:
+            rows.append([entry])
+    kept: list[ScheduleEntry] = []
+    for row in rows:
+        if kept and len(kept) + len(row) > limit:
+            return kept, kept[-1].row_key
+        kept += row
+    return kept, None
 
 
 # a debtor looked at: the run's decision, and per planned message its invoices and costs

@@ -73,3 +73,38 @@ def test_a_clients_keys_cannot_set_the_go_live_day_and_contact_is_partial(engine
     # another agency reads none of it
     assert world.agency_b.call("GET", "/v1/clients/C1").status == 404
     assert world.agency_b.call("GET", "/v1/clients/C1/readiness").status == 404
+
+
+def test_a_preview_part_looks_at_a_bounded_number_of_debtors(engine):  # noqa: F811
+    """An import's schedule row names up to 30,000 characters of invoices (some 3,000): 200 of
+    them in one part were 600,000 debtors' reads for one GET. A part stops before the row that
+    would pass PREVIEW_ENTRIES (a row is never split) and goes on after it."""
+    from datetime import date
+    from unittest.mock import patch
+
+    from shared.services import dunning_preview
+
+    world, client = engine
+    services = world.services
+    for batch in range(4):  # four imports of 700 invoices each, all due on the 17th
+        pairs = [(f"X{batch}{n:03d}", f"Y{batch}{n:03d}") for n in range(700)]
+        services.repos.dunning.schedule_imported(client.client_id, date(2025, 3, 10), pairs)
+    stored = services.repos.clients.get(client.client_id)[0]
+    looked: list[int] = []
+    original = dunning_preview._look
+
+    def counted(*args, **kwargs):
+        looked[-1] += 1
+        return original(*args, **kwargs)
+
+    after, parts = None, 0
+    with patch.object(dunning_preview, "_look", counted):
+        while True:
+            looked.append(0)
+            part = dunning_preview.preview_run(services.dunning, stored, date(2025, 3, 17), after)
+            parts += 1
+            assert looked[-1] <= 1_000, looked  # PREVIEW_ENTRIES
+            if part.continuation is None:
+                break
+            after = part.continuation
+    assert sum(looked) >= 4 * 700 + 2 and parts >= 3, looked  # every debtor, in parts
