@@ -157,7 +157,9 @@ def attachment(filename: str) -> str:
     other character as ``_`` (a client's number may hold a quote that ended the name, or a
     letter a header cannot carry: review31) and the exact name beside it (RFC 6266)."""
     safe = _UNSAFE_IN_NAME.sub("_", filename)
-    return f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(filename)}"
+    # safe="": quote keeps "/" by default, and a client number "../x" named a path in the
+    # exact name, where RFC 5987 allows no "/" (attack32b)
+    return f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def error_response(error: ApiError, request_id: str) -> ApiResponse:

@@ -38,3 +38,11 @@ def test_a_download_named_after_any_client_number_keeps_one_file_name(world, tai
     if tail.endswith(".csv"):
         cells = [line.split(",")[0] for line in reply.encoded().decode().splitlines()[1:]]
         assert not any(c.lstrip('"').startswith("=") for c in cells), cells
+
+
+def test_the_exact_name_is_one_name_not_a_path():
+    from shared.api.http import attachment
+
+    header = attachment("usage-../../etc/x-2025-01.csv")
+    exact = header.split("filename*=UTF-8''", 1)[1]
+    assert "/" not in exact and "/" not in header, header  # RFC 5987: no "/" in a value
