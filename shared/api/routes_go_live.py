@@ -23,7 +23,7 @@ _ROW_KEY = re.compile(r"\d{8}\|.+", re.DOTALL)
 def _continuation(text: str | None) -> str | None:
     """The previous answer's continuation, or a 400: it goes into the store's filter as a row
     key, and one that cannot be a key (a control character, longer than a key) was sent on
-    to Table Storage, which refuses such a filter: a 500 (attack32b)."""
+    to Table Storage as it came; a token this route never gave is refused (attack32b)."""
     if not text:
         return None
     try:
