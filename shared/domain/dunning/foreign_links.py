@@ -177,8 +177,11 @@ _SCRIPTS_TOGETHER = (
 
 
 def _scripts(label: str) -> frozenset[str]:
-    """The scripts of the letters of ``label``, by the first word of their Unicode name."""
-    return frozenset(unicodedata.name(ch, "?").split(" ")[0] for ch in label if ch.isalpha())
+    """The scripts of the letters of ``label``, by the first word of their Unicode name (the
+    prolonged sound mark "ー" of nearly every katakana word, "KATAKANA-HIRAGANA ...", is
+    Japanese: no script of its own, review32)."""
+    words = (unicodedata.name(ch, "?").split(" ")[0] for ch in label if ch.isalpha())
+    return frozenset("KATAKANA" if w == "KATAKANA-HIRAGANA" else w for w in words)
 
 
 def mixed_scripts(host: str) -> bool:
