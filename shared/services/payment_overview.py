@@ -76,6 +76,11 @@ class Returned:
     warning: bool  # more refunds than the client tolerates (the API's refund_warning)
 
 
+# a file report's columns and the figures of ``IngestReport.booked_before_the_cut``
+_FIGURES = {"Lines": "lines", "Booked": "booked", "Suggested": "suggested",
+            "Unmatched": "unmatched", "Returned": "returned"}  # fmt: skip
+
+
 class PaymentOverview:
     def __init__(self, repos: Repositories, counters: CounterRepository, files: FileStore,
                  clock: Clock) -> None:  # fmt: skip
@@ -119,16 +124,18 @@ class PaymentOverview:
             "Problems": json.dumps(list(report.warnings)[:50]),
             "Error": json.dumps(report.error) if report.error else None,
         })  # fmt: skip
+        b = report.booked_before_the_cut or {}
         if report.status != "skipped":
+            # statements this file's cut-off delivery booked, the others booked now: the
+            # report names both (review32: only the ones booked now were counted)
+            for column, figure in _FIGURES.items():
+                row.data[column] += b.get(figure, 0)
             self.repos.store.upsert(STATEMENT_REPORTS, row)
             return
-        if report.booked_before_the_cut:
+        if b:
             # the file's own delivery booked it and was cut off before its report: reported
             # as that delivery would have (unless it did report: the insert below refuses)
-            b = report.booked_before_the_cut
-            row.data |= {"Status": "booked", "Lines": b["lines"], "Booked": b["booked"],
-                         "Suggested": b["suggested"], "Unmatched": b["unmatched"],
-                         "Returned": b["returned"]}  # fmt: skip
+            row.data |= {"Status": "booked"} | {c: b.get(f, 0) for c, f in _FIGURES.items()}
         try:
             self.repos.store.insert(STATEMENT_REPORTS, row)
         except Conflict:
