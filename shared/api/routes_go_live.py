@@ -5,6 +5,7 @@ what a run would do (shared/services/dunning_preview.py)."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from shared.adapters.tables.keys import InvalidKey, checked
 from shared.api.common import admin_only, cents_text, iso_day, principal, require_admin
@@ -15,6 +16,7 @@ from shared.clock import amsterdam_date
 from shared.services.container import Services
 from shared.services.dunning_preview import preview_run, steps_in_order
 from shared.services.go_live_readiness import blocking_failures, readiness
+from shared.services.reports.open_items import MAX_DAYS_AHEAD
 
 # a continuation is the schedule row key a part ended on: its day, then the debtor's key
 _ROW_KEY = re.compile(r"\d{8}\|.+", re.DOTALL)
@@ -61,6 +63,9 @@ def register(router: Router, services: Services) -> None:
                 raise BadRequest("on: give a day as YYYY-MM-DD") from None
             if on < today:
                 raise BadRequest("on: a run of today or a later day; the past ran already")
+            if on > today + timedelta(days=MAX_DAYS_AHEAD):
+                # as the claim routes and the open-items report: a day a run may be planned for
+                raise BadRequest(f"on is at most {MAX_DAYS_AHEAD} days after today", field="on")
         after = _continuation(ctx.request.query.get("continuation"))
         preview = preview_run(services.dunning, client, on, after)
         steps = steps_in_order(preview)
@@ -101,7 +106,10 @@ def register(router: Router, services: Services) -> None:
                 ),
                 Query("continuation", "The previous answer's continuation: the next part"),
             ],
-            errors={400: "on is not a day, or before today; continuation is not one this gave"},
+            errors={
+                400: "on is not a day, before today or more than 366 days ahead; continuation "
+                "is not one this gave"
+            },
         )
     )
     router.add(

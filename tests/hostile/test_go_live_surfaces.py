@@ -16,9 +16,15 @@ def test_a_preview_day_is_yyyy_mm_dd_only(engine):  # noqa: F811
         reply = api.call("GET", PREVIEW, on=on)
         record("preview day", reply.status)
         assert reply.status == 400, (on, reply.body)
-    far = api.call("GET", PREVIEW, on="9999-12-31")  # the last day there is: no overflow
+    # at most 366 days ahead, as the claim routes and the open-items report (final32)
+    far = api.call("GET", PREVIEW, on="9999-12-31")
     record("preview day", far.status)
-    assert far.status == 200, far.body
+    assert far.status == 400, far.body
+    assert "366" in str(far.body)
+    last = api.call("GET", PREVIEW, on="2026-03-04")  # 2025-03-03 (the world's day) + 366
+    record("preview day", last.status)
+    assert last.status == 200, last.body
+    assert api.call("GET", PREVIEW, on="2026-03-05").status == 400
 
 
 def test_a_continuation_that_is_no_row_key_is_a_400(engine):  # noqa: F811
