@@ -49,7 +49,8 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open, reach, p
 <section aria-labelledby="set-details-h"><h2 id="set-details-h">{{ t.set_details }}</h2>
 <p id="set-onboarded-on">{{ t.set_onboarded }}: {{ onboarded or '-' }}</p>
 {% if starts %}<p id="set-starts-on">{{ t.set_starts }}: {{ starts }}</p>{% endif %}
-{% if ready %}<h3 id="set-ready-h">{{ t.set_ready }}</h3><ul id="set-ready" aria-labelledby="set-ready-h">{% for c in ready %}<li data-check="{{ c.check }}" class="{{ 'ok' if c.ok else ('blocking' if c.blocking else 'advice') }}">{{ t['set_ready_' + c.check] }}: {{ t.set_ready_ok if c.ok else t['set_ready_' + c.reason] }}</li>{% endfor %}</ul>{% endif %}
+{% if ready %}<h3 id="set-ready-h">{{ t.set_ready }}</h3><ul id="set-ready" aria-labelledby="set-ready-h">{% for c in ready %}<li data-check="{{ c.check }}" class="{{ 'ok' if c.ok else ('blocking' if c.blocking else 'advice') }}">{{ t['set_ready_' + c.check] }}: {{ t.set_ready_ok if c.ok else t['set_ready_' + c.reason] }}</li>{% endfor %}</ul>
+<p><a id="set-ready-preview" href="{{ desk.url('/run-preview') }}">{{ t.runp_link_settings }}</a></p>{% endif %}
 {% if can.details %}{{ open(desk, csrf, 'details') }}<div class="grid">
 <div><label for="set-name">{{ t.set_name }}</label><input id="set-name" name="name" value="{{ client.name }}" required></div>
 {% if desk.agency_level %}<div><label for="set-onboarded">{{ t.set_onboarded }}</label><input id="set-onboarded" name="onboarded_on" type="date" value="{{ client.onboarded_on.isoformat() if client.onboarded_on else '' }}" aria-describedby="set-onboarded-hint"><small id="set-onboarded-hint">{{ t.set_onboarded_hint }}</small></div>{% endif %}

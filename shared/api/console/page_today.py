@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from shared.api.console import action_text
 from shared.api.console.page_agency_actions import AgencyWaiting, waiting
+from shared.api.console.page_run_preview import may_preview
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.figures.portfolio import BUCKETS, Ageing
@@ -79,6 +80,8 @@ def today(desk: Desk, rest: list[str]) -> ApiResponse:
         active=active,
         inactive=inactive,
         may_write=desk.may(Action.WRITE),
+        # the run preview (page_run_preview), for those the API's preview answers
+        may_preview=bool(desk.client_id) and may_preview(desk),
         kind_label=lambda kind: action_text.kind_label(kind, desk.lang),
         agency=agency,
         item_title=lambda text: action_text.title(text, desk.lang),
@@ -106,6 +109,7 @@ TODAY = """{% extends "shell" %}{% from "today-runs" import runs %}{% block main
 {% if broadcasts %}<section aria-labelledby="bc-h"><h2 id="bc-h">{{ t.today_broadcasts }}</h2>
 {% for b in broadcasts %}<div class="notice {{ b.severity.value }}"><p>{{ b.text(lang) }}</p></div>{% endfor %}</section>{% endif %}
 {% if portfolio %}<p class="muted">{{ t.client }}: {{ desk.client.name }} · {{ t.today_on.format(day=portfolio.ageing.on.isoformat()) }}</p>
+{% if may_preview %}<p><a id="today-preview" href="{{ desk.url('/run-preview') }}">{{ t.runp_link }}</a></p>{% endif %}
 <div class="grid">
 <section class="card"><h2>{{ t.today_open_principal }}</h2><p class="figure">{{ desk.money(portfolio.open) }}</p></section>
 <section class="card"><h2>{{ t.today_overdue_principal }}</h2><p class="figure{% if portfolio.overdue %} red{% endif %}">{{ desk.money(portfolio.overdue) }}</p></section>

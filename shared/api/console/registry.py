@@ -17,6 +17,7 @@ import shared.api.console.page_payments
 import shared.api.console.page_plans
 import shared.api.console.page_quick_texts
 import shared.api.console.page_reports
+import shared.api.console.page_run_preview
 import shared.api.console.page_settings
 import shared.api.console.page_settlement
 import shared.api.console.page_statements
