@@ -22,7 +22,7 @@ from shared.services.reports.open_items import MAX_DAYS_AHEAD
 _ROW_KEY = re.compile(r"\d{8}\|.+", re.DOTALL)
 
 
-def _continuation(text: str | None) -> str | None:
+def preview_continuation(text: str | None) -> str | None:
     """The previous answer's continuation, or a 400: it goes into the store's filter as a row
     key, and one that cannot be a key (a control character, longer than a key) was sent on
     to Table Storage as it came; a token this route never gave is refused (attack32b)."""
@@ -66,7 +66,7 @@ def register(router: Router, services: Services) -> None:
             if on > today + timedelta(days=MAX_DAYS_AHEAD):
                 # as the claim routes and the open-items report: a day a run may be planned for
                 raise BadRequest(f"on is at most {MAX_DAYS_AHEAD} days after today", field="on")
-        after = _continuation(ctx.request.query.get("continuation"))
+        after = preview_continuation(ctx.request.query.get("continuation"))
         preview = preview_run(services.dunning, client, on, after)
         steps = steps_in_order(preview)
         for step in steps:

@@ -20,7 +20,7 @@ from typing import Any
 from shared.api.common import iso_day
 from shared.api.console.shell import Desk, Forbidden, page, templates, words
 from shared.api.http import ApiResponse, BadRequest
-from shared.api.routes_go_live import _continuation as continuation_of
+from shared.api.routes_go_live import preview_continuation as continuation_of
 from shared.clock import amsterdam_date
 from shared.domain.people.authorisation import Action
 from shared.services.dunning_preview import RunPreview, StepPreview, preview_run
