@@ -8,7 +8,8 @@ messaging service asks :meth:`GoLiveDays.waits_until` before it sends a dunning 
 (``MessagingService._dunning``: a ``dun|`` key with its debtor and invoices, the run's own and
 a robocall's fallback). Not held: a person's own message (``by_hand``), portal, payment-plan,
 account and notification mails: they are no step of the workflow, and a person or a debtor
-asked for them.
+asked for them. A sandboxed client's are held too: its run holds alike, and a step taken
+in a test before the day would count as taken on the day it goes live.
 
 Held by closing it unsent, as a message whose account is no longer the client's
 (``named_account``): its status ``failed``, the reason its error and on the debtor's contact

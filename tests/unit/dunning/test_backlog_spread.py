@@ -5,9 +5,14 @@ in a workflow go on as normal, and a run delivered again the same day gives no m
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
+from shared.services.dunning import DunningRunIncomplete, DunningService
+from shared.services.dunning_spread import share
 from tests.unit.api.conftest import debtor_row, invoice_row
 from tests.unit.dunning.test_daily_run import engine, simulate  # noqa: F401
 
@@ -107,3 +112,40 @@ def test_the_limit_is_set_shown_and_cleared_by_the_agency_and_the_clients_admin(
     assert world.services.repos.clients.get(client.client_id)[0].first_steps_per_day == 40
     cleared = admin.call("PUT", "/v1/clients/C1/contact", {"first_steps_per_day": None})
     assert cleared.status == 200 and cleared.body["first_steps_per_day"] is None
+
+
+def test_a_debtor_given_its_slot_and_cut_off_goes_on_the_retry_without_another(engine):  # noqa: F811
+    world, client = engine
+    _backlog(world, client, 2)
+    simulate(world, client, 14)  # to 16-3: held
+    world.clock.at = world.clock.at.replace(hour=5)
+    perform = DunningService._perform
+    cut = {"D3"}
+
+    def once(self, client_, debtor, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if debtor.number in cut:
+            cut.discard(debtor.number)
+            raise RuntimeError("the worker died after D3's mark")
+        return perform(self, client_, debtor, *args, **kwargs)
+
+    dunning = world.services.dunning
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DunningService, "_perform", once)
+        with pytest.raises(DunningRunIncomplete):
+            dunning.run_client(client.client_id, GO_LIVE)
+        record = dunning.run_client(client.client_id, GO_LIVE)  # the host's retry
+    assert record is not None and (record.messages, record.spread_waiting) == (1, 0)
+    queued = world.services.messaging.queues.take("send-email")
+    debtors = sorted(
+        world.services.messaging.outbox.get(client.client_id, json.loads(j.body)["key"])[
+            0
+        ].debtor_number
+        for j in queued
+    )
+    assert debtors == ["D3", "D4"]  # D4 on the first attempt, D3 on the retry: two in all
+
+
+def test_a_shards_part_of_the_limit():
+    assert [share(5, s, 3) for s in range(3)] == [2, 2, 1]
+    assert [share(1, s, 2) for s in range(2)] == [1, 0]
+    assert share(7, 0, 1) == 7
