@@ -19,7 +19,10 @@ at its start: a job delivered again the same day (a retry, a redelivery, the act
 replay) gives no new slots for the debtors it gave before, and takes a debtor it marked but
 did not finish without another slot. A client run in shards gives each shard its part of the
 limit (the shards run side by side; no shared counter to race on). The marks of earlier days
-go with the shard's first job of the next day.
+go with the shard's first job of the next day. Within a shard the jobs follow one another
+(a job queues its follow-up when it is done); only a job retried while its follow-up runs
+counts the marks both read at their start, and may give a first step to the debtors it
+failed before marking beyond the limit (one job's failures, never a second N).
 
 Cost: with a limit, one range read of the day's marks per job; when more debtors are due
 than slots are left, their invoices read once more for the order (side by side, as the
