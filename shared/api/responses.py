@@ -267,6 +267,11 @@ class RunOut(BaseModel):
         description="Before the go-live day: the debtors whose steps were due and held, what "
         "the run would have worked on",
     )
+    spread_waiting: int = Field(
+        default=0,
+        description="Debtors whose workflow's first step was due and wait for a later run: "
+        "the client's first_steps_per_day was given to debtors due longer (golive33)",
+    )
 
 
 class ClientRunOut(BaseModel):
@@ -388,4 +393,12 @@ class RunPreviewOut(BaseModel):
         "nothing and its record counts these debtors as waiting_debtors"
     )
     steps: list[PreviewStepOut]
+    starting: list[str] = Field(
+        description="Debtors that start a workflow that day (its first step), in the order "
+        "the run gives them (oldest due first), within the client's first_steps_per_day"
+    )
+    spread_waiting: int = Field(
+        description="Debtors whose first step was due and waits for a later run: the day's "
+        "first_steps_per_day went to debtors due longer (the run record's spread_waiting)"
+    )
     continuation: str | None = Field(description="More rows due: ask again with it")

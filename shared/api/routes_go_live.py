@@ -82,6 +82,9 @@ def register(router: Router, services: Services) -> None:
                 # a day before the go-live day: the steps are what waits for it (walk32 F1)
                 "waiting_until": client.dunning_starts_on if client.dunning_waits(on) else None,
                 "steps": steps,
+                # first_steps_per_day (golive33): who starts a workflow that day, who waits
+                "starting": preview.starting,
+                "spread_waiting": preview.spread_waiting,
                 "continuation": preview.continuation,
             }
         )

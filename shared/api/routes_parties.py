@@ -64,6 +64,7 @@ def client_out(c: Client) -> dict[str, object]:
         contact_email=c.contact_email or None, contact_phone=c.contact_phone or None,
         complaint_procedure=c.complaint_procedure, disputes_committee=c.disputes_committee,
         onboarded_on=c.onboarded_on, dunning_starts_on=c.dunning_starts_on,
+        first_steps_per_day=c.first_steps_per_day,
     ).model_dump()  # fmt: skip
 
 
@@ -126,6 +127,7 @@ def _client_from(model: schemas.ClientIn, today: date | None = None) -> Client:
         else model.disputes_committee.strip(),
         onboarded_on=model.onboarded_on or today,
         dunning_starts_on=model.dunning_starts_on,
+        first_steps_per_day=model.first_steps_per_day,
     )
 
 
@@ -318,6 +320,8 @@ def register(router: Router, services: Services) -> None:
             if "postal_address" in given
             else client.postal_address,
         )
+        if "first_steps_per_day" in given:  # golive33: the client's admin spreads it too
+            changed = services.client_settings.first_steps(changed, body.first_steps_per_day)
         return ApiResponse(body=client_out(changed))
 
     def upsert_debtors(ctx: Context) -> ApiResponse:

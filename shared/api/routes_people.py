@@ -13,6 +13,7 @@ from shared.api.common import agency_action, iso_day, principal, validate_body
 from shared.api.http import ApiError, ApiResponse, BadRequest, Unprocessable
 from shared.api.people_auth import ForbiddenError
 from shared.api.router import Context, Handler, Query, Route, Router
+from shared.api.schemas import FIRST_STEPS_RULE
 from shared.clock import amsterdam_date
 from shared.domain.people.accounts import User, normalise_email
 from shared.domain.people.audit import to_csv
@@ -73,6 +74,9 @@ class OnboardIn(BaseModel):
         description="The day the client's dunning goes live (ISO, Amsterdam): until then the "
         "daily run sends nothing for it, so a backlog imported at onboarding can be checked "
         "first. Left out: live from the next daily run",
+    )
+    first_steps_per_day: int | None = Field(
+        default=None, ge=1, le=1_000_000, description=FIRST_STEPS_RULE
     )
 
 
@@ -174,7 +178,8 @@ def register(router: Router, services: Services) -> None:
         client, user = people().onboarding.onboard(
             principal(ctx),
             NewClient(b.number, b.name, b.kvk_number, b.vat_deductible, b.iban, b.language,
-                      b.first_email, b.first_mobile, b.first_name, b.dunning_starts_on),
+                      b.first_email, b.first_mobile, b.first_name, b.dunning_starts_on,
+                      b.first_steps_per_day),
         )  # fmt: skip
         # a go-live day set while a blocking readiness check fails: onboarded all the same,
         # the agency told what the first live run would miss (golive32)

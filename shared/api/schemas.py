@@ -136,6 +136,14 @@ PHONE_RULE = (
 )
 
 
+FIRST_STEPS_RULE = (
+    "A backlog spread over days (golive33): each daily run gives a workflow's first step to "
+    "at most this many debtors, oldest due first; the others wait for the next runs, debtors "
+    "already in a workflow go on as normal. null: no limit (the default); an update without "
+    "it keeps the stored limit"
+)
+
+
 class ClientContactIn(Strict):
     """What a client's own admin may change of its details (newcomer20 F5); a field left out
     keeps its value, null clears it (walk32 F3). Name, KvK number, language and the go-live
@@ -147,6 +155,9 @@ class ClientContactIn(Strict):
         default=None,
         description="Printed in the client's letters' letterhead and as the return address in "
         "the envelope window; null: letters carry no return address",
+    )
+    first_steps_per_day: int | None = Field(
+        default=None, ge=1, le=1_000_000, description=FIRST_STEPS_RULE
     )
 
 
@@ -268,6 +279,9 @@ class ClientIn(Strict):
         "daily run sends nothing for the client and keeps its schedule (a backlog imported at "
         "onboarding waits); the first run on it takes what is due. null: live (the default); "
         "an update without it keeps the stored day",
+    )
+    first_steps_per_day: int | None = Field(
+        default=None, ge=1, le=1_000_000, description=FIRST_STEPS_RULE
     )
     complaint_procedure: str | None = Field(
         default=None,
@@ -651,6 +665,8 @@ class ClientOut(BaseModel):
     onboarded_on: date | None = None
     # the day the client's dunning goes live (null: live); before it the run sends nothing
     dunning_starts_on: date | None = None
+    # first steps a daily run gives at most (null: no limit; golive33)
+    first_steps_per_day: int | None = None
 
 
 class DebtorOut(BaseModel):

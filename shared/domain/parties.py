@@ -173,6 +173,9 @@ class Client:
     # sends nothing for the client and leaves its schedule as it is (a backlog imported at
     # onboarding waits for the agency's and client's go), prescription looks go on. None: live
     dunning_starts_on: date | None = None
+    # a backlog spread over days (golive33): a daily run gives a workflow's first step to at
+    # most this many debtors, oldest due first (shared/services/dunning_spread.py). None: all
+    first_steps_per_day: int | None = None
 
     def dunning_waits(self, day: date) -> bool:
         """Whether the client's dunning has not gone live yet on ``day``."""

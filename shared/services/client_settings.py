@@ -34,6 +34,7 @@ from shared.services.account_ownership import (
     refuse_taken,
 )
 from shared.services.complaint_route_accounts import foreign_in_route
+from shared.services.dunning_spread import MAX_FIRST_STEPS_PER_DAY
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.footer_text import footer_refusal
 from shared.services.repositories import Repositories
@@ -149,6 +150,23 @@ class ClientSettings:
             lambda c: replace(c, contact_email=email, contact_phone=phone,
                               postal_address=postal_address),
         )  # fmt: skip
+
+    def first_steps(self, client: Client, limit: int | None) -> Client:
+        """First steps a daily run gives at most (None: no limit; ``dunning_spread``)."""
+        if limit is not None and not 1 <= limit <= MAX_FIRST_STEPS_PER_DAY:
+            raise Invalid(
+                f"the first steps a day are 1 to {MAX_FIRST_STEPS_PER_DAY}, or empty: no limit",
+                "first_steps_per_day", code="first_steps_per_day_invalid",
+                params={"limit": MAX_FIRST_STEPS_PER_DAY},
+            )  # fmt: skip
+        return self.change(client.client_id, lambda c: replace(c, first_steps_per_day=limit))
+
+    def first_steps_text(self, client: Client, text: str) -> Client:
+        """:meth:`first_steps` from a form's field (empty: no limit)."""
+        text = text.strip()
+        if text and not text.isdigit():
+            return self.first_steps(client, -1)  # refused, as a number out of range
+        return self.first_steps(client, int(text) if text else None)
 
     # -- where a debtor who disagrees can go ------------------------------------------------
     def complaint_route(

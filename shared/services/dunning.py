@@ -111,6 +111,7 @@ from shared.services.dunning_account_hold import (
     release_hold,
 )
 from shared.services.dunning_recheck import DEMANDED, changed_since, demanded
+from shared.services.dunning_spread import DaySlots, starts
 from shared.services.ended_items import (
     close_ended_disputes,
     close_sent_letter_tasks,
@@ -144,6 +145,7 @@ MORE = "more|"
 RECHECK_WITHOUT_WORKFLOW = timedelta(days=7)
 # what a planned step did, as the run record counts it
 MESSAGE, TASK, HANDOVER, WRITTEN_BEFORE = "message", "task", "handover", "written_before"
+SPREAD_WAITING = "spread_waiting"  # a first step left for a later run (``dunning_spread``)
 PRESCRIPTION_WARNING = timedelta(days=60)
 INVOICE_PDFS = "invoice-pdfs"
 # a promise to pay by a day at most this far ahead; longer is a payment plan
@@ -395,13 +397,25 @@ class DunningService:
         newly_waiting: list[str] = []  # of those, the ones staff have not been told of
         # the ended plans' dunning holds, read once for every debtor of the run (misc17b)
         ended_holds = held_after_end(self.repos.store, client_id) if by_debtor or imported else frozenset()  # fmt: skip
-        for debtor_number in dict.fromkeys([*by_debtor, *imported]):
+        debtors = list(dict.fromkeys([*by_debtor, *imported]))
+        # a backlog spread over days (golive33): at most so many first steps today
+        slots = None
+        if not held and client.first_steps_per_day is not None:
+            slots = DaySlots(self.repos, client_id, business_date, shard, shards,
+                             client.first_steps_per_day)  # fmt: skip
+            if first:
+                slots.forget_earlier()
+            if slots.left() < len(debtors):  # not all may go: the oldest due first
+                debtors = slots.order(debtors)
+        spread_waiting = 0
+        for debtor_number in debtors:
             row_keys = by_debtor.get(debtor_number, [])
             try:
                 done = self._run_debtor(
                     client, debtor_number, row_keys, business_date, workflows, rules, templates,
-                    imported.get(debtor_number, []), ended_holds,
+                    imported.get(debtor_number, []), ended_holds, slots,
                 )  # fmt: skip
+                spread_waiting += done.pop(SPREAD_WAITING, 0)
                 steps += done.total()
                 messages += done[MESSAGE]
                 tasks += done[TASK]
@@ -455,6 +469,7 @@ class DunningService:
             handovers,
             client.dunning_starts_on if client.dunning_waits(business_date) else None,
             before_start,
+            spread_waiting,
         )
         self.repos.dunning.save_run(record)
         if newly_waiting:
@@ -651,10 +666,13 @@ class DunningService:
         templates: dict[str, MessageTemplate],
         imported: list[str] | None = None,
         ended_holds: AbstractSet[str] | None = None,
+        slots: DaySlots | None = None,
     ) -> Counter[str]:
         """``row_keys``: the debtor's own schedule rows due; ``imported``: its invoices an
-        import's row named (that row is the caller's to delete). What its steps did, by kind
-        (``MESSAGE``, ``TASK``, ``HANDOVER``, ``WRITTEN_BEFORE``)."""
+        import's row named (that row is the caller's to delete); ``slots``: the first steps
+        the run may still give today (None: no limit). What its steps did, by kind
+        (``MESSAGE``, ``TASK``, ``HANDOVER``, ``WRITTEN_BEFORE``; ``SPREAD_WAITING``: none, its
+        first step waits for a later run)."""
         imported = imported or []
         found = self.repos.debtors.get(client.client_id, debtor_number)
         if found is None:
@@ -692,6 +710,15 @@ class DunningService:
             return Counter()
         workflow, planned, figures = decided.workflow, decided.planned, decided.figures
         assert workflow is not None
+        if (
+            slots is not None
+            and starts([m.step_index for m in planned], invoices)
+            and not slots.take(debtor_number)
+        ):
+            # the day's first steps are given: it starts the workflow on a later run
+            self._recheck_later(client.client_id, debtor_number, row_keys, imported, today,
+                                after=timedelta(days=1))  # fmt: skip
+            return Counter({SPREAD_WAITING: 1})
         letters, owed, void, ended = decided.letters, decided.owed, decided.void, decided.ended
         held, open_total = decided.held, decided.open_total
         done: Counter[str] = Counter()
@@ -845,10 +872,12 @@ class DunningService:
                               ended, planned, figures, remainder)  # fmt: skip
 
     def _recheck_later(self, client_id: str, debtor_number: str, row_keys: list[str],
-                       imported: list[str], today: date) -> None:  # fmt: skip
+                       imported: list[str], today: date,
+                       after: timedelta = RECHECK_WITHOUT_WORKFLOW) -> None:  # fmt: skip
         """The debtor's invoices are looked at again in a week (no workflow, or too little
-        open): a workflow activated, a rule saved or a new invoice brings them back sooner."""
-        later = today + RECHECK_WITHOUT_WORKFLOW
+        open; ``after``: another wait): a workflow activated, a rule saved or a new invoice
+        brings them back sooner."""
+        later = today + after
         recheck: list[tuple[str | None, str | None]] = [
             (k, f"{later:%Y%m%d}|{k.split('|', 1)[1]}") for k in row_keys
         ] + [(None, self.repos.dunning.schedule_key(later, debtor_number, n)) for n in imported]

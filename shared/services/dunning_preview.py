@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from shared.adapters.tables.dunning_repo import ScheduleEntry
+from shared.adapters.tables.keys import encode
 from shared.adapters.tables.plans_repo import held_after_end
 from shared.domain.dunning.workflow import PlannedMessage, SegmentRule, StepChannel, Workflow
 from shared.domain.invoices import Invoice
@@ -43,8 +44,10 @@ from shared.services.dunning import (
     WITHOUT_WORKFLOW,
     DebtorDecision,
     DunningService,
+    _shard_of,
     costs_term,
 )
+from shared.services.dunning_spread import DaySlots, oldest_due, spread_order, starts
 
 PREVIEW_ROWS = 200  # due schedule rows one preview request reads (about 1,000 store reads)
 # due invoices one part looks at: an import's row names up to 30,000 characters of invoices
@@ -95,6 +98,10 @@ class RunPreview:
     below_minimum: int = 0
     held_without_account: bool = False
     continuation: str | None = None
+    # a backlog spread over days (golive33): the debtors that start a workflow that day, in
+    # the order the run gives them their first step, and how many wait for a later run
+    starting: list[str] = field(default_factory=list)
+    spread_waiting: int = 0
 
 
 def preview_run(
@@ -123,12 +130,16 @@ def preview_run(
     # counted in the part's order, whatever order the reads finish in
     with ThreadPoolExecutor(max(1, min(PREVIEW_READERS, len(numbers)))) as pool:
         looks = list(pool.map(look, numbers))
+    waiting = _spread(dunning, client, on, [lk for lk in looks if lk is not None], out)
     for looked in looks:
         if looked is None:
             continue
-        debtor, decided, costs = looked
+        debtor, decided, costs, _ = looked
         debtor_number = debtor.number
         out.debtors += 1
+        if debtor_number in waiting:
+            out.spread_waiting += 1  # its first step waits for a later run
+            continue
         if decided.outcome == WITHOUT_WORKFLOW:
             out.without_workflow += 1
         elif decided.outcome == BELOW_MINIMUM:
@@ -173,8 +184,42 @@ def _within(due: list[ScheduleEntry], limit: int) -> tuple[list[ScheduleEntry], 
     return kept, None
 
 
-# a debtor looked at: the run's decision, and per planned message its invoices and costs
-_Look = tuple[Debtor, DebtorDecision, list[tuple[list[Invoice], int, int]]]
+# a debtor looked at: the run's decision, per planned message its invoices and costs, and
+# its invoices
+_Look = tuple[Debtor, DebtorDecision, list[tuple[list[Invoice], int, int]], list[Invoice]]
+
+
+def _spread(
+    dunning: DunningService, client: Client, on: date, looks: list[_Look], out: RunPreview
+) -> set[str]:
+    """The debtors whose first step waits for a later run under the client's
+    ``first_steps_per_day``, as the run gives them (``dunning_spread``): oldest due first, a
+    shard's part of the limit less the day's marks. ``out.starting``: the ones that go."""
+    limit = client.first_steps_per_day
+    starters = [
+        (debtor.number, oldest_due(invoices))
+        for debtor, decided, _, invoices in looks
+        if decided.outcome == PLANNED and starts([m.step_index for m in decided.planned], invoices)
+    ]
+    out.starting = spread_order(starters)
+    if limit is None or not starters:
+        return set()
+    shards = max(1, client.dunning_shards)
+    slots: dict[int, DaySlots] = {}
+    waiting: set[str] = set()
+    for number in out.starting:
+        shard = _shard_of(number, shards) if shards > 1 else 0
+        if shard not in slots:
+            slots[shard] = DaySlots(dunning.repos, client.client_id, on, shard, shards, limit)
+        day = slots[shard]
+        if encode(number) in day.taken:
+            continue  # given its first step today already (a run cut off after the mark)
+        if day.left():
+            day.taken.add(encode(number))  # counted here, nothing written
+        else:
+            waiting.add(number)
+    out.starting = [n for n in out.starting if n not in waiting]
+    return waiting
 
 
 def _look(
@@ -200,7 +245,7 @@ def _look(
             shown = [i for i in invoices if i.number in planned.invoice_numbers]
             owed, announced = _costs(dunning, client, decided.figures, planned, debtor, shown, on)
             costs.append((shown, owed, announced))
-    return debtor, decided, costs
+    return debtor, decided, costs, invoices
 
 
 def _costs(

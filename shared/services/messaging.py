@@ -76,6 +76,7 @@ from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services import send_budget
+from shared.services.go_live_hold import BEFORE_GO_LIVE, GoLiveDays, held_reason
 from shared.services.named_account import OwnAccounts
 from shared.services.poison import PLATFORM_SCOPE
 from shared.services.repositories import Repositories
@@ -180,6 +181,8 @@ class MessagingService:
         self._slots_lock = threading.Lock()
         # whether a message's account is still the client's, trusted a half minute (outbox31)
         self.own_accounts = OwnAccounts()
+        # a dunning step waits for the client's go-live day (golive33)
+        self.go_live = GoLiveDays()
         # the dunning service's re-plan of a reminder for the invoices still due (wired by
         # the container; without it a person is asked to plan them)
         self.replan: Callable[[OutboundMessage, list[str]], str | None] | None = None
@@ -337,6 +340,9 @@ class MessagingService:
                 )
             return self._recover_stale(message, etag, message_id)
         if self._dunning(message):
+            held = self._before_go_live(message, etag, now)
+            if held is not None:
+                return held
             # before a 14-day letter is dated again: one whose account is gone starts no term
             gone = self._account_recheck(message, etag, dunning=True)
             if gone is not None:
@@ -538,6 +544,20 @@ class MessagingService:
         if dunning:
             return self._cancelled(closed, etag)
         return self._not_own_followups(closed, etag)
+
+    def _before_go_live(self, message: OutboundMessage, etag: str, now: datetime) -> str | None:
+        """A dunning step before the client's go-live day: closed unsent, its invoices back a
+        step (``CANCELLED``, none re-planned) for the run of that day (``go_live_hold``)."""
+        day = self.go_live.waits_until(self.repos, message.client_id, now)
+        if day is None:
+            return None
+        extra = {**message.extra, NOT_SENT: BEFORE_GO_LIVE, CANCELLED: "[]", FOLLOWUPS: "pending"}
+        done = self._close_unsent(message, etag, now, held_reason(day), extra)
+        if isinstance(done, str):
+            return done
+        log.info("message %s held for the go-live day %s", message.key, day)
+        self._cancelled(*done)
+        return "held"
 
     def _not_own_followups(self, message: OutboundMessage, etag: str) -> str:
         """The contact-log line of a message closed unsent as its account is no longer the

@@ -37,3 +37,27 @@ def test_the_due_rows_are_read_in_parts_each_once(repos: Repositories) -> None:
     dunning.unmark_all(client_id, "more|20260317|0|")
     assert not dunning.marked(client_id, "more|20260317|0|a")
     assert not dunning.marked(client_id, "more|20260317|0|b")
+
+
+def test_a_backlogs_day_marks_are_listed_and_the_earlier_days_go(repos: Repositories) -> None:
+    """golive33: the first steps a shard gave on a day, read back in one range read (the
+    marks of another shard and of other kinds not among them), the earlier days' taken away."""
+    from shared.adapters.tables.keys import encode
+    from shared.services.dunning_spread import DaySlots
+
+    client_id = "cl-" + uuid.uuid4().hex[:8]
+    dunning = repos.dunning
+    assert dunning.mark_once(client_id, "spread|0|20260316|D1")
+    assert dunning.mark_once(client_id, "spread|1|20260317|D2")
+    assert dunning.mark_once(client_id, "more|20260317|0|a")
+    slots = DaySlots(repos, client_id, TODAY, 0, 2, 3)
+    assert (slots.limit, slots.left()) == (2, 2)
+    assert slots.take("D3") and slots.take("D/4") and not slots.take("D5")
+    assert slots.take("D3")  # given today already
+    slots.forget_earlier()
+    wanted = sorted(f"20260317|{encode(n)}" for n in ("D3", "D/4"))
+    assert dunning.marks(client_id, "spread|0|") == wanted  # 16-3's gone
+    again = DaySlots(repos, client_id, TODAY, 0, 2, 3)
+    assert again.left() == 0 and not again.take("D6") and again.take("D3")
+    assert dunning.marks(client_id, "spread|1|") == ["20260317|D2"]
+    assert dunning.marked(client_id, "more|20260317|0|a")

@@ -129,6 +129,9 @@ class RunRecord:
     # due and held (what the run would have worked on), nothing sent
     waiting_until: date | None = None
     waiting_debtors: int = 0
+    # a backlog spread over days (golive33): debtors whose workflow's first step was due and
+    # that wait for a later run, the day's first_steps_per_day given to others
+    spread_waiting: int = 0
 
     @property
     def succeeded(self) -> bool:
@@ -320,6 +323,18 @@ class DunningRepository:
             if not token:
                 return
 
+    def marks(self, client_id: str, prefix: str) -> list[str]:
+        """The ``what`` of every mark of :meth:`mark_once` that starts with ``prefix``, in
+        key order, without the prefix (one range read)."""
+        pk, found, token = encode(client_id), [], None
+        while True:
+            page = self.store.query(SCHEDULE, pk=pk, rk_range=(f"~{prefix}", f"~{prefix}\U0010ffff"),
+                                    continuation=token)  # fmt: skip
+            found += [row.rk[len(prefix) + 1 :] for row in page.rows]
+            token = page.continuation
+            if not token:
+                return found
+
     def marked(self, client_id: str, what: str) -> bool:
         """Whether :meth:`mark_once` marked ``what`` for this client."""
         return self.store.get(SCHEDULE, encode(client_id), f"~{what}") is not None
@@ -383,6 +398,7 @@ class DunningRepository:
                 "FinishedAt": run.finished_at, "Steps": run.steps, "Messages": run.messages, "Errors": put_json(list(run.errors)),
                 "WithoutWorkflow": run.without_workflow, "Tasks": run.tasks, "Handovers": run.handovers,
                 "WaitingUntil": put_date(run.waiting_until), "WaitingDebtors": run.waiting_debtors,
+                "SpreadWaiting": run.spread_waiting,
             }),
         )  # fmt: skip
         index = self.store.get(CLIENT_RUNS, "runs", encode(run.client_id))
@@ -401,7 +417,7 @@ class DunningRepository:
                       int(r.data.get("Steps", 0)), int(r.data.get("Messages", 0)), tuple(get_json(r.data.get("Errors"), [])),
                       int(r.data.get("WithoutWorkflow", 0)), int(r.data.get("Tasks", 0)),
                       int(r.data.get("Handovers", 0)), get_date(r.data.get("WaitingUntil")),
-                      int(r.data.get("WaitingDebtors", 0)))
+                      int(r.data.get("WaitingDebtors", 0)), int(r.data.get("SpreadWaiting", 0)))
             for r in page.rows
         ]  # fmt: skip
 

@@ -114,6 +114,7 @@ def client_to_row(client: Client) -> Row:
             "DisputesCommittee": client.disputes_committee,
             "OnboardedOn": put_date(client.onboarded_on),
             "DunningStartsOn": put_date(client.dunning_starts_on),
+            "FirstStepsPerDay": client.first_steps_per_day,
         },
     )
 
@@ -162,6 +163,10 @@ def client_from_row(row: Row) -> Client:
         onboarded_on=get_date(d.get("OnboardedOn")),
         # rows written before the field (onboard32) have none: live
         dunning_starts_on=get_date(d.get("DunningStartsOn")),
+        # rows written before the field (golive33) have none: no limit
+        first_steps_per_day=None
+        if d.get("FirstStepsPerDay") is None
+        else int(d["FirstStepsPerDay"]),
     )
 
 

@@ -109,6 +109,12 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open, reach, p
 <p><button type="submit">{{ t.set_save }}</button></p></form>
 {% else %}<p>{{ t.set_minimum_amount }}: {{ desk.money(client.dunning_minimum) }}</p>{% endif %}</section>
 
+<section aria-labelledby="set-spread-h"><h2 id="set-spread-h">{{ t.set_spread }}</h2><p>{{ t.set_spread_intro }}</p>
+{% if can.spread %}{{ open(desk, csrf, 'spread') }}
+<label for="set-spread">{{ t.set_spread_limit }}</label><input id="set-spread" name="first_steps_per_day" inputmode="numeric" value="{{ client.first_steps_per_day or '' }}">
+<p><button type="submit">{{ t.set_save }}</button></p></form>
+{% else %}<p>{{ t.set_spread_limit }}: {{ client.first_steps_per_day or t.set_spread_none }}</p>{% endif %}</section>
+
 <section aria-labelledby="set-costs-h"><h2 id="set-costs-h">{{ t.set_costs }}</h2><p>{{ t.set_costs_intro }}</p>
 {% set basis = 'percentage' if client.b2b_costs_percent else ('fixed' if client.b2b_costs_fixed else 'staffel') %}
 {% if can.costs %}{{ open(desk, csrf, 'b2b_costs') }}<div class="grid">
@@ -201,6 +207,10 @@ words(
         "set_affiliated": "Aangesloten bij een geschillencommissie", "set_affiliated_unknown": "niet vastgelegd",
         "set_affiliated_yes": "ja, bij:", "set_affiliated_no": "niet aangesloten", "set_committee": "Geschillencommissie",
         "set_minimum": "Ondergrens aanmanen",
+        "set_spread": "Achterstand spreiden",
+        "set_spread_intro": "Zoveel debiteuren krijgen per dag hoogstens de eerste stap van een workflow, wie het langst openstaat eerst; de anderen volgen de dagen erna. Wie al in een workflow zit, gaat gewoon door. Leeg: geen grens.",
+        "set_spread_limit": "Eerste stappen per dag",
+        "set_spread_none": "geen grens",
         "set_minimum_intro": "Wat na een betaling of creditnota open blijft onder dit bedrag, wordt niet aangemaand en niet overgedragen; u krijgt een actie om het af te boeken of te laten staan. Een factuur waarop niets is betaald, wordt altijd aangemaand. 0: elke cent.",
         "set_minimum_amount": "Bedrag in euro's",
         "set_costs": "Incassokosten voor bedrijven",
@@ -289,6 +299,10 @@ words(
         "set_affiliated": "Affiliated with a disputes committee", "set_affiliated_unknown": "not recorded",
         "set_affiliated_yes": "yes, with:", "set_affiliated_no": "not affiliated", "set_committee": "Disputes committee (geschillencommissie)",
         "set_minimum": "Dunning minimum",
+        "set_spread": "Spread a backlog",
+        "set_spread_intro": "At most this many debtors a day get a workflow's first step, those due longest first; the others follow on the next days. Debtors already in a workflow go on as normal. Empty: no limit.",
+        "set_spread_limit": "First steps a day",
+        "set_spread_none": "no limit",
         "set_minimum_intro": "What a payment or credit note leaves open below this amount is not dunned nor handed over; you get an action to write it off or keep it. An invoice nobody paid any of is always dunned. 0: every cent.",
         "set_minimum_amount": "Amount in euros",
         "set_costs": "Collection costs for businesses",
@@ -345,6 +359,8 @@ ACTIONS = {
     "booking": Action.MANAGE_BANK_ACCOUNTS,
     "postpone": Action.MANAGE_SETTLEMENTS,
     "minimum": Action.MANAGE_CLIENTS,  # as POST /v1/clients, which sets it too
+    # the client's admin too, as PUT /v1/clients/{client}/contact sets it (golive33)
+    "spread": action_for_request("PUT", "/v1/clients/-/contact"),
     "route": Action.MANAGE_CLIENTS,  # as POST /v1/clients, which sets it too (wki27)
     # the agency answers for the costs its sommaties claim: its act, as POST /v1/clients is
     "b2b_costs": Action.MANAGE_CLIENTS,
@@ -414,6 +430,8 @@ def _act(desk: Desk, client: Client, do: str) -> str:
             s.postponement(client, days=desk.field("days"))
         case "minimum":
             s.dunning_minimum(client, amount=desk.field("minimum"))
+        case "spread":
+            s.first_steps_text(client, desk.field("first_steps_per_day"))
         case "route":
             s.complaint_route(client, procedure=desk.field("complaint_procedure"),
                               committee=desk.field("disputes_committee"),
@@ -516,6 +534,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
         "postpone": desk.may(Action.MANAGE_SETTLEMENTS),
         "costs": desk.may(Action.MANAGE_CLIENTS),
         "minimum": desk.may(Action.MANAGE_CLIENTS),
+        "spread": allows(desk, "PUT", client_path(desk, "contact")),
         "route": desk.may(Action.MANAGE_CLIENTS),
         "channels": desk.may(Action.WRITE),
         "ibans": desk.may(Action.MANAGE_BANK_ACCOUNTS),

@@ -161,6 +161,10 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Geef de dag waarop de invordering begint als datum (2026-12-14).",
         "Give the day the dunning starts as a date (2026-12-14).",
     ),
+    "first_steps_per_day_invalid": (
+        "Geef het aantal eerste stappen per dag als getal van 1 tot {limit}, of laat het leeg.",
+        "Give the first steps a day as a number from 1 to {limit}, or leave it empty.",
+    ),
     "onboarded_on_invalid": (
         "Geef de dag waarop de klant is aangenomen als datum (2026-11-20).",
         "Give the day the client was taken on as a date (2026-11-20).",

@@ -65,6 +65,7 @@ class NewClient:
     first_mobile: str
     first_name: str = ""
     dunning_starts_on: date | None = None  # its go-live day (None: live at once)
+    first_steps_per_day: int | None = None  # its backlog spread over days (None: no limit)
 
 
 class OnboardingService:
@@ -247,7 +248,7 @@ class OnboardingService:
             contact_email=normalise_email(c.first_email), kvk_number=c.kvk_number.strip(),
             house_style=HouseStyle(**style) if style else HouseStyle(),  # type: ignore[arg-type]
             onboarded_on=amsterdam_date(self.kit.now()),  # its first agreement starts here
-            dunning_starts_on=c.dunning_starts_on,
+            dunning_starts_on=c.dunning_starts_on, first_steps_per_day=c.first_steps_per_day,
         )  # fmt: skip
         # a sign-up's own IBAN is its own word, not the agency's registration
         result = self.imports.upsert_clients(

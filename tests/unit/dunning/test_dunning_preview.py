@@ -10,7 +10,7 @@ from datetime import date
 from unittest.mock import patch
 
 from shared.clock import amsterdam_date
-from shared.services.dunning import STEP_NAME
+from shared.services.dunning import PLANNED_ON, STEP_NAME
 from shared.services.dunning_preview import preview_run, steps_in_order
 from tests.unit.api.conftest import debtor_row, invoice_row
 from tests.unit.dunning.test_daily_run import engine, simulate  # noqa: F401
@@ -37,6 +37,8 @@ def _run_the_day(world, client):
             body = json.loads(job.body)
             record, _ = services.messaging.outbox.get(body["client_id"], body["key"])
             services.messaging.deliver(body["client_id"], body["key"])
+            if record.extra[PLANNED_ON] != amsterdam_date(world.clock.now()).isoformat():
+                continue  # an earlier day's, deferred past a Sunday: not this day's run
             made.setdefault(record.debtor_number, []).append(
                 (record.extra[STEP_NAME], tuple(sorted(record.invoice_numbers)))
             )
@@ -185,3 +187,42 @@ def test_a_day_before_the_go_live_day_says_its_run_waits(engine):  # noqa: F811
     assert before["waiting_until"] == "2025-03-20" and before["steps"][0]["debtors"] == 2
     live = api.call("GET", "/v1/clients/C1/dunning/preview", on="2025-03-20").body
     assert live["waiting_until"] is None
+
+
+def test_they_agree_with_a_limit_of_first_steps_a_day(engine):  # noqa: F811
+    """golive33: with ``first_steps_per_day`` the preview names the debtors the run takes,
+    and those that wait for the next morning."""
+    world, client = engine
+    clients = world.services.repos.clients
+    found, etag = clients.get(client.client_id)
+    clients.save(replace(found, first_steps_per_day=1), etag)
+    went = _agree(world, client, 28)
+    assert [(day.day, debtor, step) for day, debtor, step, _ in went] == [
+        (17, "D1", "Herinnering"),  # due on the same day as D2's: by number
+        (18, "D2", "Herinnering"),  # waited a day
+        (22, "D1", "SMS"),
+        (23, "D2", "SMS"),
+        (29, "D1", "Veertiendagenbrief"),
+        (30, "D2", "Veertiendagenbrief"),
+    ]
+
+
+def test_the_preview_of_a_go_live_day_names_who_starts_and_counts_who_waits(engine):  # noqa: F811
+    world, client = engine
+    api = world.agency_a
+    assert api.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D3")]}).status == 200
+    old = invoice_row("F4", "D3", due_date="2025-03-05")  # due before D1's and D2's
+    assert api.call("POST", "/v1/clients/C1/invoices", {"items": [old]}).status == 200
+    set_ = {
+        "items": [{"number": "C1", "dunning_starts_on": "2025-03-17", "first_steps_per_day": 2}]
+    }
+    assert api.call("POST", "/v1/clients", set_).status in (200, 207)
+    simulate(world, client, 1)  # the import's row: a row per invoice
+    body = api.call("GET", "/v1/clients/C1/dunning/preview").body
+    assert (body["on"], body["starting"], body["spread_waiting"]) == ("2025-03-17", ["D3", "D1"], 1)
+    assert body["steps"][0]["debtors"] == 2
+    simulate(world, client, 14)  # 4-3 to 17-3: the run of the go-live day as the preview said
+    run = api.call("GET", "/v1/clients/C1/runs").body["items"][0]
+    assert (run["business_date"], run["messages"], run["spread_waiting"]) == ("2025-03-17", 2, 1)
+    tomorrow = api.call("GET", "/v1/clients/C1/dunning/preview", on="2025-03-18").body
+    assert (tomorrow["starting"], tomorrow["spread_waiting"]) == (["D2"], 0)

@@ -97,3 +97,17 @@ def test_a_go_live_day_at_onboarding_answers_what_would_block_it(world, tenants)
     later = world.agency_a.call("POST", "/v1/onboarding/clients", plain)
     assert later.status == 201, later.body
     assert later.body["warnings"] == []  # no day set: nothing to warn about
+
+
+def test_onboarding_takes_the_first_steps_a_day(world, tenants):
+    """golive33: the backlog's spread is set where the go-live day is."""
+    _defaults(world)
+    body = {**BODY, "iban": "NL34 RABO 0142 6233 93", "dunning_starts_on": "2026-12-14",
+            "first_steps_per_day": 300}  # fmt: skip
+    answer = world.agency_a.call("POST", "/v1/onboarding/clients", body)
+    assert answer.status == 201, answer.body
+    client = world.services.repos.clients.get(answer.body["client_id"])[0]
+    assert client.first_steps_per_day == 300
+    refused = world.agency_a.call("POST", "/v1/onboarding/clients",
+                                  {**body, "number": "VIS2", "first_steps_per_day": 0})  # fmt: skip
+    assert refused.status in (400, 422), refused.body
