@@ -107,6 +107,7 @@ def run_preview(desk: Desk, rest: list[str]) -> ApiResponse:
         # a day before the go-live day: the run sends nothing, these debtors wait for it
         waiting_until=client.dunning_starts_on if client.dunning_waits(on) else None,
         totals=totals,
+        limit=client.first_steps_per_day,
         **context,
     )
 
@@ -135,6 +136,7 @@ RUN_PREVIEW = """{% extends "shell" %}{% block main %}
 {% if waiting_until %}<div class="notice warning" role="status" id="runp-waiting"><p>{{ t.runp_waiting.format(day=desk.day(waiting_until)) }}</p></div>{% endif %}
 {% if preview.held_without_account %}<div class="notice warning" role="status" id="runp-no-account"><p>{{ t.runp_no_account }}</p></div>{% endif %}
 <p id="runp-counts">{{ t.runp_counts.format(n=preview.debtors, without=preview.without_workflow, below=preview.below_minimum) }}</p>
+{% if preview.spread_waiting %}<p id="runp-spread">{{ t.runp_spread.format(n=preview.spread_waiting, limit=limit) }}</p>{% endif %}
 {% if steps %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.runp_steps }}"><table id="runp-steps"><caption>{{ t.runp_steps }}</caption>
 <thead><tr><th scope="col">{{ t.runp_step }}</th><th scope="col">{{ t.runp_channel }}</th><th scope="col" class="num">{{ t.runp_debtors }}</th><th scope="col" class="num">{{ t.runp_invoices }}</th><th scope="col" class="num">{{ t.runp_principal }}</th><th scope="col" class="num">{{ t.runp_costs }}</th><th scope="col" class="num">{{ t.runp_announced }}</th></tr></thead><tbody>
 {% for s in steps %}<tr data-step="{{ s.step.step_id }}"><th scope="row">{{ s.step.step }} <span class="muted">{{ s.workflow }}</span></th><td>{{ t['wf_ch_' + s.step.channel] if ('wf_ch_' + s.step.channel) in t else s.step.channel }}</td>
@@ -160,6 +162,7 @@ words(
         "runp_waiting": "Deze dag valt vóór de startdag van de invordering ({day}): de run verstuurt dan niets. Deze stappen wachten tot de startdag.",
         "runp_no_account": "De opdrachtgever heeft geen eigen bankrekening voor debiteuren: de run houdt alles vast en verstuurt niets (zie Instellingen, Bankrekeningen).",
         "runp_counts": "Bekeken: {n} debiteuren; zonder workflow: {without}; onder het minimumbedrag: {below}.",
+        "runp_spread": "Eerste stap later (hoogstens {limit} eerste stappen per dag): {n} debiteuren wachten op een volgende run.",
         "runp_steps": "Stappen die de run zou zetten", "runp_step": "Stap", "runp_channel": "Kanaal",
         "runp_debtors": "Debiteuren", "runp_invoices": "Facturen", "runp_principal": "Hoofdsom",
         "runp_costs": "Kosten nu", "runp_announced": "Aangekondigde kosten", "runp_total": "Totaal",
@@ -181,6 +184,7 @@ words(
         "runp_waiting": "This day is before the go-live day ({day}): the run sends nothing then. These steps wait for the go-live day.",
         "runp_no_account": "The client has no bank account of its own for debtors: the run holds everything and sends nothing (see Settings, Bank accounts).",
         "runp_counts": "Looked at: {n} debtors; without a workflow: {without}; below the minimum amount: {below}.",
+        "runp_spread": "First step later (at most {limit} first steps a day): {n} debtors wait for a later run.",
         "runp_steps": "Steps the run would take", "runp_step": "Step", "runp_channel": "Channel",
         "runp_debtors": "Debtors", "runp_invoices": "Invoices", "runp_principal": "Principal",
         "runp_costs": "Costs now", "runp_announced": "Costs announced", "runp_total": "Total",

@@ -173,3 +173,15 @@ def test_settings_and_today_link_to_it_for_those_who_may_see_it(clients):
     staff = desk_for(world, Role.CLIENT_STAFF, c1, "staff@c1.example")
     for path in ("/settings?lang=en", "/today?lang=en"):
         assert link not in _text(staff, path), path
+
+
+def test_a_first_steps_limit_shows_who_waits_for_a_later_run(clients):
+    world, c1, _, _ = clients
+    settings = world.services.client_settings
+    [client, _] = world.services.repos.clients.get(c1)
+    settings.first_steps(client, 1)
+    agency = desk_for(world, Role.AGENCY_STAFF, None, "staff@agency-a.example")
+    page = _text(agency, f"/run-preview?client={c1}&on=2025-03-17&lang=en")
+    assert "at most 1 first steps a day): 1 debtors wait for a later run." in page
+    [row] = re.findall(r'<tr data-step="[^"]+">.*?</tr>', page, flags=re.S)
+    assert re.findall(r'<td class="num">([^<]*)</td>', row)[0] == "1"
