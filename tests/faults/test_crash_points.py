@@ -9,38 +9,29 @@ from datetime import timedelta
 import pytest
 
 from tests.faults.checks import reminders_sent
+from tests.faults.crashes import WRITES as WRITES  # where other crash-point tests took it
+from tests.faults.crashes import crash_after_write
 from tests.faults.figures import FIGURES
 from tests.faults.world import build, portfolio
 
-WRITES = ("insert", "upsert", "replace", "delete", "transact", "send", "put")
 BUSY_MORNING = 14  # 2025-03-17: the first reminders go out
 
 
 def _world(crash_at: int | None):
     world = build(0, 0.0)
     portfolio(world, debtors=3)
-    seen = {"writes": 0}
-
-    def nth_write(op: str, _target: str) -> bool:
-        if op not in WRITES:
-            return False
-        seen["writes"] += 1
-        return crash_at is not None and seen["writes"] == crash_at
-
+    cut = crash_after_write(world.plan, crash_at)  # counts from the busy morning, when enabled
     start = world.clock.now()
     for n in range(BUSY_MORNING + 12):
         world.clock.at = start.replace(hour=5) + timedelta(days=n)
         if n == BUSY_MORNING:
-            seen["writes"] = 0
-            world.plan.rules.clear()
-            world.plan.rule(nth_write, "crash_after")
             world.plan.enabled = True
         elif n == BUSY_MORNING + 1:
             world.plan.enabled = False
         world.host.timer(world.services.dunning.fan_out)
         world.host.run_until(world.clock.now().replace(hour=22))
     world.host.run_until(world.clock.now() + timedelta(days=2))
-    return world, seen["writes"]
+    return world, cut.writes
 
 
 @pytest.fixture(scope="module")
@@ -75,20 +66,12 @@ def _ledger_after_crash(crash_at: int | None):
 
     world = build(0, 0.0)
     data = statement(ledger(world, invoices=4))
-    seen = {"writes": 0}
-
-    def nth_write(op: str, _target: str) -> bool:
-        if op not in WRITES:
-            return False
-        seen["writes"] += 1
-        return crash_at is not None and seen["writes"] == crash_at
-
-    world.plan.rule(nth_write, "crash_after")
+    cut = crash_after_write(world.plan, crash_at)
     world.plan.enabled = True
     ingest_as_the_host_would(world, "agency-a/day.sta", data)
     world.plan.enabled = False
     world.host.run_until(world.clock.now())
-    return world, seen["writes"]
+    return world, cut.writes
 
 
 def _ledger_outcome(world):
@@ -165,22 +148,14 @@ def test_a_crash_after_any_write_of_a_mollie_webhook_books_once():
         online = world.services.online_payments
         payment = online.start(client, "D1", ["F1", "F2"], "https://x.example/back")
         online.settle_simulated(payment.payment_id, "paid")
-        seen = {"writes": 0}
-
-        def nth_write(op: str, _target: str) -> bool:
-            if op not in WRITES:
-                return False
-            seen["writes"] += 1
-            return crash_at is not None and seen["writes"] == crash_at
-
-        world.plan.rule(nth_write, "crash_after")
+        cut = crash_after_write(world.plan, crash_at)
         world.plan.enabled = True
         world.host.run_until(world.clock.now() + timedelta(hours=1))
         world.plan.enabled = False
         for item in [x for x in all_actions(world) if x.kind == "poison"]:
             world.services.poison.replay(item.client_id, item.action_id, "operator")
         world.host.run_until(world.clock.now() + timedelta(hours=1))
-        return world, client, seen["writes"]
+        return world, client, cut.writes
 
     _, _, writes = run(None)
     assert writes > 2

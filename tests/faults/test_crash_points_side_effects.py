@@ -11,8 +11,9 @@ from collections import Counter
 import pytest
 
 from shared.ports.tables import all_rows
+from tests.faults.crashes import crash_after_write
 from tests.faults.figures import FIGURES
-from tests.faults.test_crash_points import WRITES, _ledger_after_crash
+from tests.faults.test_crash_points import _ledger_after_crash
 from tests.faults.world import FaultWorld
 
 Told = Counter[tuple[str, ...]]
@@ -65,22 +66,14 @@ def _mollie_after_crash(crash_at: int | None) -> tuple[FaultWorld, int]:
     client = next(iter(world.services.repos.clients.all()))
     online = world.services.online_payments
     online.settle_simulated(online.start(client, "D1", ["F1", "F2"], "https://x.example/").payment_id, "paid")  # fmt: skip
-    seen = {"writes": 0}
-
-    def nth_write(op: str, _target: str) -> bool:
-        if op not in WRITES:
-            return False
-        seen["writes"] += 1
-        return crash_at is not None and seen["writes"] == crash_at
-
-    world.plan.rule(nth_write, "crash_after")
+    cut = crash_after_write(world.plan, crash_at)
     world.plan.enabled = True
     world.host.run_until(world.clock.now() + timedelta(hours=1))
     world.plan.enabled = False
     for item in [x for x in all_actions(world) if x.kind == "poison"]:
         world.services.poison.replay(item.client_id, item.action_id, "operator")
     world.host.run_until(world.clock.now() + timedelta(hours=1))
-    return world, seen["writes"]
+    return world, cut.writes
 
 
 def test_a_crash_after_any_write_of_a_mollie_webhook_tells_each_thing_once() -> None:

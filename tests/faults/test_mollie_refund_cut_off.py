@@ -14,10 +14,9 @@ from typing import Any
 import pytest
 
 from tests.faults.checks import all_actions
+from tests.faults.crashes import crash_after_write
 from tests.faults.world import build
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
-
-WRITES = ("insert", "upsert", "replace", "delete", "transact", "send", "put")
 
 
 def _run(kind: str, crash_at: int | None) -> tuple[dict[str, Any], int]:
@@ -33,16 +32,8 @@ def _run(kind: str, crash_at: int | None) -> tuple[dict[str, Any], int]:
     online.settle_simulated(payment.payment_id, "paid")
     world.host.run_until(world.clock.now() + timedelta(hours=1))
     world.clock.at = world.clock.now() + timedelta(days=1)
-    seen = {"writes": 0}
-
-    def nth_write(op: str, _target: str) -> bool:
-        if op not in WRITES:
-            return False
-        seen["writes"] += 1
-        return crash_at is not None and seen["writes"] == crash_at
-
     online.settle_simulated(payment.payment_id, kind)
-    world.plan.rule(nth_write, "crash_after")
+    cut = crash_after_write(world.plan, crash_at)
     world.plan.enabled = True
     world.host.run_until(world.clock.now() + timedelta(hours=1))
     world.plan.enabled = False
@@ -65,7 +56,7 @@ def _run(kind: str, crash_at: int | None) -> tuple[dict[str, Any], int]:
             for k, v in a.call("GET", "/v1/clients/C1/debtors/D1").body.items()
             if k in ("refunds_this_year", "chargebacks_this_year", "refund_warning")
         },
-    }, seen["writes"]
+    }, cut.writes
 
 
 @pytest.mark.parametrize("kind", ["refunded", "charged_back"])
@@ -97,14 +88,6 @@ def test_a_refund_cut_off_after_any_write_is_counted_in_the_year() -> None:
                {"items": [invoice_row("F1", "D1"), invoice_row("F2", "D1", amount="50.00")]})  # fmt: skip
         client = next(iter(world.services.repos.clients.all()))
         online = world.services.online_payments
-        seen = {"writes": 0}
-
-        def nth_write(op: str, _target: str) -> bool:
-            if op not in WRITES:
-                return False
-            seen["writes"] += 1
-            return crash_at is not None and seen["writes"] == crash_at
-
         for n, invoices in enumerate((["F1"], ["F2"])):
             payment = online.start(client, "D1", invoices, "https://x.example/back")
             online.settle_simulated(payment.payment_id, "paid")
@@ -112,7 +95,7 @@ def test_a_refund_cut_off_after_any_write_is_counted_in_the_year() -> None:
             world.clock.at = world.clock.now() + timedelta(days=1)
             online.settle_simulated(payment.payment_id, "refunded")
             if n == 0:
-                world.plan.rule(nth_write, "crash_after")
+                crash_after_write(world.plan, crash_at)
                 world.plan.enabled = True
             world.host.run_until(world.clock.now() + timedelta(hours=1))
             world.plan.enabled = False
@@ -155,16 +138,8 @@ def test_a_failed_refund_cut_off_after_any_write_is_told_once() -> None:
         row = world.store.get(SIMULATED, "sim", payment.payment_id)
         assert row is not None
         world.store.upsert(SIMULATED, Row("sim", payment.payment_id, {**row.data, "Refunded": 0}))
-        seen = {"writes": 0}
-
-        def nth_write(op: str, _target: str) -> bool:
-            if op not in WRITES:
-                return False
-            seen["writes"] += 1
-            return crash_at is not None and seen["writes"] == crash_at
-
         online.webhook(payment.payment_id)
-        world.plan.rule(nth_write, "crash_after")
+        cut = crash_after_write(world.plan, crash_at)
         world.plan.enabled = True
         world.host.run_until(world.clock.now() + timedelta(hours=1))
         world.plan.enabled = False
@@ -176,7 +151,7 @@ def test_a_failed_refund_cut_off_after_any_write_is_told_once() -> None:
         items = sorted(x.kind for x in all_actions(world) if x.kind == "refund_failed")
         standing = sorted(p.amount for p in world.services.repos.payments.list(client.client_id)[0]
                           if not p.reversed)  # fmt: skip
-        return (told, items, standing), seen["writes"]
+        return (told, items, standing), cut.writes
 
     uncut, writes = failed_refund(None)
     assert uncut[0] and uncut[1] == ["refund_failed"], uncut
