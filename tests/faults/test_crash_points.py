@@ -10,7 +10,7 @@ import pytest
 
 from tests.faults.checks import reminders_sent
 from tests.faults.crashes import WRITES as WRITES  # where other crash-point tests took it
-from tests.faults.crashes import crash_after_write
+from tests.faults.crashes import crash_after_write, cut_then_replayed
 from tests.faults.figures import FIGURES
 from tests.faults.world import build, portfolio
 
@@ -131,7 +131,6 @@ def test_a_crash_after_any_write_of_a_statement_booking_never_books_and_lists_a_
 
 
 def test_a_crash_after_any_write_of_a_mollie_webhook_books_once():
-    from tests.faults.checks import all_actions
     from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 
     def run(crash_at: int | None):
@@ -149,12 +148,7 @@ def test_a_crash_after_any_write_of_a_mollie_webhook_books_once():
         payment = online.start(client, "D1", ["F1", "F2"], "https://x.example/back")
         online.settle_simulated(payment.payment_id, "paid")
         cut = crash_after_write(world.plan, crash_at)
-        world.plan.enabled = True
-        world.host.run_until(world.clock.now() + timedelta(hours=1))
-        world.plan.enabled = False
-        for item in [x for x in all_actions(world) if x.kind == "poison"]:
-            world.services.poison.replay(item.client_id, item.action_id, "operator")
-        world.host.run_until(world.clock.now() + timedelta(hours=1))
+        cut_then_replayed(world)
         return world, client, cut.writes
 
     _, _, writes = run(None)

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from shared.ports.tables import all_rows
-from tests.faults.crashes import crash_after_write
+from tests.faults.crashes import crash_after_write, cut_then_replayed
 from tests.faults.figures import FIGURES
 from tests.faults.test_crash_points import _ledger_after_crash
 from tests.faults.world import FaultWorld
@@ -51,9 +51,6 @@ def test_a_crash_after_any_write_of_a_statement_booking_tells_each_thing_once(ru
 
 
 def _mollie_after_crash(crash_at: int | None) -> tuple[FaultWorld, int]:
-    from datetime import timedelta
-
-    from tests.faults.checks import all_actions
     from tests.faults.world import build
     from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 
@@ -67,12 +64,7 @@ def _mollie_after_crash(crash_at: int | None) -> tuple[FaultWorld, int]:
     online = world.services.online_payments
     online.settle_simulated(online.start(client, "D1", ["F1", "F2"], "https://x.example/").payment_id, "paid")  # fmt: skip
     cut = crash_after_write(world.plan, crash_at)
-    world.plan.enabled = True
-    world.host.run_until(world.clock.now() + timedelta(hours=1))
-    world.plan.enabled = False
-    for item in [x for x in all_actions(world) if x.kind == "poison"]:
-        world.services.poison.replay(item.client_id, item.action_id, "operator")
-    world.host.run_until(world.clock.now() + timedelta(hours=1))
+    cut_then_replayed(world)
     return world, cut.writes
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.faults.checks import all_actions
-from tests.faults.crashes import crash_after_write
+from tests.faults.crashes import crash_after_write, cut_then_replayed
 from tests.faults.world import build
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 
@@ -34,12 +34,7 @@ def _run(kind: str, crash_at: int | None) -> tuple[dict[str, Any], int]:
     world.clock.at = world.clock.now() + timedelta(days=1)
     online.settle_simulated(payment.payment_id, kind)
     cut = crash_after_write(world.plan, crash_at)
-    world.plan.enabled = True
-    world.host.run_until(world.clock.now() + timedelta(hours=1))
-    world.plan.enabled = False
-    for item in [x for x in all_actions(world) if x.kind == "poison"]:
-        world.services.poison.replay(item.client_id, item.action_id, "operator")
-    world.host.run_until(world.clock.now() + timedelta(hours=1))
+    cut_then_replayed(world)
     payments = world.services.repos.payments.list(client.client_id)[0]
     contacts = Counter(c.summary for c in world.services.repos.contacts.between(client.client_id)
                        if c.channel == "mollie")  # fmt: skip
@@ -96,12 +91,7 @@ def test_a_refund_cut_off_after_any_write_is_counted_in_the_year() -> None:
             online.settle_simulated(payment.payment_id, "refunded")
             if n == 0:
                 crash_after_write(world.plan, crash_at)
-                world.plan.enabled = True
-            world.host.run_until(world.clock.now() + timedelta(hours=1))
-            world.plan.enabled = False
-            for item in [x for x in all_actions(world) if x.kind == "poison"]:
-                world.services.poison.replay(item.client_id, item.action_id, "operator")
-            world.host.run_until(world.clock.now() + timedelta(hours=1))
+            cut_then_replayed(world, faults=n == 0)
         return sorted(c.summary for c in world.services.repos.contacts.between(client.client_id)
                       if c.summary.startswith("Refund"))  # fmt: skip
 
@@ -140,12 +130,7 @@ def test_a_failed_refund_cut_off_after_any_write_is_told_once() -> None:
         world.store.upsert(SIMULATED, Row("sim", payment.payment_id, {**row.data, "Refunded": 0}))
         online.webhook(payment.payment_id)
         cut = crash_after_write(world.plan, crash_at)
-        world.plan.enabled = True
-        world.host.run_until(world.clock.now() + timedelta(hours=1))
-        world.plan.enabled = False
-        for item in [x for x in all_actions(world) if x.kind == "poison"]:
-            world.services.poison.replay(item.client_id, item.action_id, "operator")
-        world.host.run_until(world.clock.now() + timedelta(hours=1))
+        cut_then_replayed(world)
         told = sorted(c.summary for c in world.services.repos.contacts.between(client.client_id)
                       if "failed or was canceled" in c.summary)  # fmt: skip
         items = sorted(x.kind for x in all_actions(world) if x.kind == "refund_failed")
