@@ -20,10 +20,10 @@ import pytest
 
 from shared.services.errors import ConflictingUpdate
 from shared.services.mollie_reconcile import MollieReconciliation
+from tests.faults.crashes import TABLE_WRITES
 from tests.faults.world import FaultWorld, build, mollie_debtor
 from tests.unit.api.conftest import invoice_row
 
-WRITES = ("insert", "upsert", "replace", "delete", "transact")
 WORKERS = ("webhook", "timer")
 
 
@@ -50,7 +50,7 @@ def _race(kind: str, held: str | None, at: int) -> tuple[dict[str, Any], bool]:
 
     def hold(op: str, _target: str) -> bool:
         me = threading.current_thread().name
-        if op in WRITES and me in WORKERS:
+        if op in TABLE_WRITES and me in WORKERS:
             writes[me] += 1
             if me == held and writes[me] == at:
                 there.set()
