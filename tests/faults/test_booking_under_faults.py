@@ -14,6 +14,7 @@ import pytest
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
 from shared.ports.tables import all_rows
 from tests.faults.checks import all_actions, listed_scopes
+from tests.faults.crashes import replay_poison
 from tests.faults.figures import FIGURES
 from tests.faults.harness import MAX_DEQUEUE
 from tests.faults.world import FaultWorld, build
@@ -202,9 +203,7 @@ def test_mollie_webhooks_under_faults_book_each_payment_once(seed):
     world.host.run_until(world.clock.now() + timedelta(hours=2))
     world.plan.enabled = False
     world.host.run_until(world.clock.now() + timedelta(hours=1))
-    for item in [x for x in all_actions(world) if x.kind == "poison"]:
-        svc.poison.replay(item.client_id, item.action_id, "operator")
-    world.host.run_until(world.clock.now() + timedelta(hours=1))
+    replay_poison(world)
     FIGURES["runs replayed"] += 1
     FIGURES["handler invocations"] += world.host.figures.invocations
     FIGURES["failed invocations"] += world.host.figures.failures

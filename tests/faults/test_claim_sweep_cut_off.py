@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.domain.records import ActionStatus
+from tests.faults.crashes import TABLE_WRITES, crash_after_write
 from tests.faults.test_claimed_line_never_stuck import (
     _claimed_then_crashed,
     _daily_run,
@@ -18,10 +19,8 @@ from tests.faults.test_claimed_line_never_stuck import (
     _line,
     _payments,
 )
-from tests.support.faults import FaultyTableStore, Rule
+from tests.support.faults import FaultyTableStore
 from tests.unit.statements.test_pooled_known_payers import status
-
-WRITES = ("insert", "upsert", "replace", "delete", "transact")
 
 
 def _cut_at(k: int, kind: str) -> bool:
@@ -31,19 +30,14 @@ def _cut_at(k: int, kind: str) -> bool:
     store = world.services.repos.banking.store
     assert isinstance(store, FaultyTableStore)
     plan = store.plan
-    writes = {"n": 0}
-
-    def nth_write(op: str, _target: str) -> bool:
-        writes["n"] += op in WRITES
-        return op in WRITES and writes["n"] == k
-
-    plan.rules = [Rule(nth_write, kind)]
+    plan.rules = []
+    cut = crash_after_write(plan, k, ops=TABLE_WRITES, kind=kind)
     try:
         _daily_run(world, "C2", datetime(2025, 3, 4, 5, 0, tzinfo=UTC))
     except BaseException:  # the worker died (SimulatedCrash) or storage failed
         pass
     plan.rules = []
-    if k > writes["n"]:
+    if k > cut.writes:
         return False
     _daily_run(world, "C2", datetime(2025, 3, 4, 6, 0, tzinfo=UTC))
     _daily_run(world, "C2", datetime(2025, 3, 5, 5, 0, tzinfo=UTC))

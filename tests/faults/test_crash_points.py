@@ -8,39 +8,31 @@ from datetime import timedelta
 
 import pytest
 
+from shared.domain.parties import Client
 from tests.faults.checks import reminders_sent
+from tests.faults.crashes import WRITES as WRITES  # where other crash-point tests took it
+from tests.faults.crashes import crash_after_write, cut_then_replayed
 from tests.faults.figures import FIGURES
-from tests.faults.world import build, portfolio
+from tests.faults.world import FaultWorld, build, mollie_debtor, paid_online, portfolio
 
-WRITES = ("insert", "upsert", "replace", "delete", "transact", "send", "put")
 BUSY_MORNING = 14  # 2025-03-17: the first reminders go out
 
 
 def _world(crash_at: int | None):
     world = build(0, 0.0)
     portfolio(world, debtors=3)
-    seen = {"writes": 0}
-
-    def nth_write(op: str, _target: str) -> bool:
-        if op not in WRITES:
-            return False
-        seen["writes"] += 1
-        return crash_at is not None and seen["writes"] == crash_at
-
+    cut = crash_after_write(world.plan, crash_at)  # counts from the busy morning, when enabled
     start = world.clock.now()
     for n in range(BUSY_MORNING + 12):
         world.clock.at = start.replace(hour=5) + timedelta(days=n)
         if n == BUSY_MORNING:
-            seen["writes"] = 0
-            world.plan.rules.clear()
-            world.plan.rule(nth_write, "crash_after")
             world.plan.enabled = True
         elif n == BUSY_MORNING + 1:
             world.plan.enabled = False
         world.host.timer(world.services.dunning.fan_out)
         world.host.run_until(world.clock.now().replace(hour=22))
     world.host.run_until(world.clock.now() + timedelta(days=2))
-    return world, seen["writes"]
+    return world, cut.writes
 
 
 @pytest.fixture(scope="module")
@@ -75,20 +67,12 @@ def _ledger_after_crash(crash_at: int | None):
 
     world = build(0, 0.0)
     data = statement(ledger(world, invoices=4))
-    seen = {"writes": 0}
-
-    def nth_write(op: str, _target: str) -> bool:
-        if op not in WRITES:
-            return False
-        seen["writes"] += 1
-        return crash_at is not None and seen["writes"] == crash_at
-
-    world.plan.rule(nth_write, "crash_after")
+    cut = crash_after_write(world.plan, crash_at)
     world.plan.enabled = True
     ingest_as_the_host_would(world, "agency-a/day.sta", data)
     world.plan.enabled = False
     world.host.run_until(world.clock.now())
-    return world, seen["writes"]
+    return world, cut.writes
 
 
 def _ledger_outcome(world):
@@ -147,45 +131,22 @@ def test_a_crash_after_any_write_of_a_statement_booking_never_books_and_lists_a_
     assert both == []
 
 
+def _mollie_after_crash(crash_at: int | None) -> tuple[FaultWorld, Client, int]:
+    """D1 pays F1 and F2 online; the webhook job cut off after its ``crash_at``-th write, the
+    host's retries, the poison replayed."""
+    world = build(0, 0.0)
+    client = mollie_debtor(world)
+    paid_online(world, client)
+    cut = crash_after_write(world.plan, crash_at)
+    cut_then_replayed(world)
+    return world, client, cut.writes
+
+
 def test_a_crash_after_any_write_of_a_mollie_webhook_books_once():
-    from tests.faults.checks import all_actions
-    from tests.unit.api.conftest import client_row, debtor_row, invoice_row
-
-    def run(crash_at: int | None):
-        world = build(0, 0.0)
-        a = world.api
-        a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
-        a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
-        a.call(
-            "POST",
-            "/v1/clients/C1/invoices",
-            {"items": [invoice_row("F1", "D1"), invoice_row("F2", "D1", amount="50.00")]},
-        )
-        client = next(iter(world.services.repos.clients.all()))
-        online = world.services.online_payments
-        payment = online.start(client, "D1", ["F1", "F2"], "https://x.example/back")
-        online.settle_simulated(payment.payment_id, "paid")
-        seen = {"writes": 0}
-
-        def nth_write(op: str, _target: str) -> bool:
-            if op not in WRITES:
-                return False
-            seen["writes"] += 1
-            return crash_at is not None and seen["writes"] == crash_at
-
-        world.plan.rule(nth_write, "crash_after")
-        world.plan.enabled = True
-        world.host.run_until(world.clock.now() + timedelta(hours=1))
-        world.plan.enabled = False
-        for item in [x for x in all_actions(world) if x.kind == "poison"]:
-            world.services.poison.replay(item.client_id, item.action_id, "operator")
-        world.host.run_until(world.clock.now() + timedelta(hours=1))
-        return world, client, seen["writes"]
-
-    _, _, writes = run(None)
+    _, _, writes = _mollie_after_crash(None)
     assert writes > 2
     for k in range(1, writes + 1):
-        world, client, _ = run(k)
+        world, client, _ = _mollie_after_crash(k)
         payments = [
             p for p in world.services.repos.payments.list(client.client_id)[0] if not p.reversed
         ]

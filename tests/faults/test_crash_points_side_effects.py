@@ -12,7 +12,7 @@ import pytest
 
 from shared.ports.tables import all_rows
 from tests.faults.figures import FIGURES
-from tests.faults.test_crash_points import WRITES, _ledger_after_crash
+from tests.faults.test_crash_points import _ledger_after_crash, _mollie_after_crash
 from tests.faults.world import FaultWorld
 
 Told = Counter[tuple[str, ...]]
@@ -49,42 +49,8 @@ def test_a_crash_after_any_write_of_a_statement_booking_tells_each_thing_once(ru
                                                   expected[what] - told[what])  # fmt: skip
 
 
-def _mollie_after_crash(crash_at: int | None) -> tuple[FaultWorld, int]:
-    from datetime import timedelta
-
-    from tests.faults.checks import all_actions
-    from tests.faults.world import build
-    from tests.unit.api.conftest import client_row, debtor_row, invoice_row
-
-    world = build(0, 0.0)
-    a = world.api
-    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
-    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
-    a.call("POST", "/v1/clients/C1/invoices",
-           {"items": [invoice_row("F1", "D1"), invoice_row("F2", "D1", amount="50.00")]})  # fmt: skip
-    client = next(iter(world.services.repos.clients.all()))
-    online = world.services.online_payments
-    online.settle_simulated(online.start(client, "D1", ["F1", "F2"], "https://x.example/").payment_id, "paid")  # fmt: skip
-    seen = {"writes": 0}
-
-    def nth_write(op: str, _target: str) -> bool:
-        if op not in WRITES:
-            return False
-        seen["writes"] += 1
-        return crash_at is not None and seen["writes"] == crash_at
-
-    world.plan.rule(nth_write, "crash_after")
-    world.plan.enabled = True
-    world.host.run_until(world.clock.now() + timedelta(hours=1))
-    world.plan.enabled = False
-    for item in [x for x in all_actions(world) if x.kind == "poison"]:
-        world.services.poison.replay(item.client_id, item.action_id, "operator")
-    world.host.run_until(world.clock.now() + timedelta(hours=1))
-    return world, seen["writes"]
-
-
 def test_a_crash_after_any_write_of_a_mollie_webhook_tells_each_thing_once() -> None:
-    world, writes = _mollie_after_crash(None)
+    world, _, writes = _mollie_after_crash(None)
     expected = _told(world)
     assert sum(expected["contacts"].values()) >= 1
     for k in range(1, writes + 1):

@@ -14,34 +14,17 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from shared.services.plans.direct_debit import CONTAINER
+from tests.faults.crashes import TABLE_WRITES, WriteCount, crash_after_write
 from tests.support.faults import FaultPlan, SimulatedCrash
 from tests.unit.api.conftest import make_world
 from tests.unit.plans.test_plan_service import BASE, seeded
 from tests.unit.plans.test_sepa_returns import _running_direct_debit
 
-WRITES = {"insert", "upsert", "replace", "delete", "transact"}
 DAYS = [date(2026, 1, 21) + timedelta(days=i) for i in range(8)]
 COSMETIC = {"timeline", "contacts"}  # a cut right after an entry may repeat it
 
 
-class Cut:
-    def __init__(self) -> None:
-        self.armed = False
-        self.count = 0
-        self.at: int | None = None
-        self.hit: tuple[str, str] | None = None
-
-    def __call__(self, op: str, target: str) -> bool:
-        if not self.armed or op not in WRITES:
-            return False
-        self.count += 1
-        if self.count == self.at:
-            self.hit = (op, target)
-            return True
-        return False
-
-
-def _day(world: Any, on: date, cut: Cut) -> None:
+def _day(world: Any, on: date) -> None:
     world.clock.at = datetime(on.year, on.month, on.day, 6, 30, tzinfo=UTC)
     s = world.services
     try:
@@ -83,18 +66,16 @@ def _state(world: Any, plan_id: str) -> dict[str, Any]:
     }
 
 
-def _run(day_cut: date | None, k: int | None) -> tuple[dict[str, Any], Cut]:
-    cut = Cut()
+def _run(day_cut: date | None, k: int | None) -> tuple[dict[str, Any], WriteCount]:
     plan = FaultPlan()
-    plan.rule(cut, "crash_after", times=1)
+    cut = crash_after_write(plan, k, ops=TABLE_WRITES)
+    cut.counting = False  # the plan's set-up and the days before are not cut
     world, _ = seeded(make_world(faults=plan))
     plan_id = _running_direct_debit(world)
     for on in DAYS:
-        cut.armed = on == day_cut
-        cut.count = 0
-        cut.at = k
-        _day(world, on, cut)
-    cut.armed = False
+        cut.counting = on == day_cut
+        _day(world, on)
+    cut.counting = False
     return _state(world, plan_id), cut
 
 

@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from tests.faults import test_statement_window_redelivery as w
+from tests.faults.crashes import TABLE_WRITES
 
 
 def _overlapped(k: int, credit: bool = False) -> tuple[dict[str, Any], list[str], list[str]]:
@@ -19,7 +20,7 @@ def _overlapped(k: int, credit: bool = False) -> tuple[dict[str, Any], list[str]
     outcome: list[str] = []
 
     def b_runs(op: str, target: str) -> bool:
-        if op not in w.WRITES or busy["b"]:
+        if op not in TABLE_WRITES or busy["b"]:
             return False
         writes.append(f"{op} {target}")
         if len(writes) == k and not busy["done"]:

@@ -23,6 +23,7 @@ from shared.adapters.tables.memory import InMemoryTableStore
 from shared.adapters.tables.schema import ACTIONS, INVOICES, PAYMENTS
 from shared.domain.messaging import OutboxStatus
 from shared.domain.records import PaymentSource
+from tests.faults.crashes import TABLE_WRITES
 from tests.support.faults import FaultPlan, SimulatedCrash
 from tests.unit.api.conftest import World, client_row, debtor_row, invoice_row, make_world
 from tests.unit.api.test_law5_ledger import _claim, _letter, _pay
@@ -31,7 +32,6 @@ from tests.unit.api.test_payment_designation import _setup as _two_invoices
 from tests.unit.dunning.test_daily_run import SEEN, TEMPLATES, day
 
 FAULTS = ("crash_after", "timeout", "control")
-_WRITES = ("insert", "upsert", "replace", "delete", "transact")
 
 
 def _world() -> tuple[World, FaultPlan]:
@@ -53,7 +53,7 @@ def _arm(plan: FaultPlan, fault: str, nth: int) -> None:
 
     def follow_up(op: str, table: str) -> bool:
         ledger_write(op, table)
-        return seen["ledger"] >= nth and op in _WRITES and table in (INVOICES, PAYMENTS)
+        return seen["ledger"] >= nth and op in TABLE_WRITES and table in (INVOICES, PAYMENTS)
 
     if fault == "crash_after":
         plan.rule(ledger_write, "crash_after")

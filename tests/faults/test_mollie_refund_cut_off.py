@@ -14,41 +14,20 @@ from typing import Any
 import pytest
 
 from tests.faults.checks import all_actions
-from tests.faults.world import build
-from tests.unit.api.conftest import client_row, debtor_row, invoice_row
-
-WRITES = ("insert", "upsert", "replace", "delete", "transact", "send", "put")
+from tests.faults.crashes import crash_after_write, cut_then_replayed
+from tests.faults.world import build, mollie_debtor, paid_online
 
 
 def _run(kind: str, crash_at: int | None) -> tuple[dict[str, Any], int]:
     world = build(0, 0.0)
     a = world.api
-    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
-    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
-    a.call("POST", "/v1/clients/C1/invoices",
-           {"items": [invoice_row("F1", "D1"), invoice_row("F2", "D1", amount="50.00")]})  # fmt: skip
-    client = next(iter(world.services.repos.clients.all()))
-    online = world.services.online_payments
-    payment = online.start(client, "D1", ["F1", "F2"], "https://x.example/back")
-    online.settle_simulated(payment.payment_id, "paid")
+    client = mollie_debtor(world)
+    payment_id = paid_online(world, client)
     world.host.run_until(world.clock.now() + timedelta(hours=1))
     world.clock.at = world.clock.now() + timedelta(days=1)
-    seen = {"writes": 0}
-
-    def nth_write(op: str, _target: str) -> bool:
-        if op not in WRITES:
-            return False
-        seen["writes"] += 1
-        return crash_at is not None and seen["writes"] == crash_at
-
-    online.settle_simulated(payment.payment_id, kind)
-    world.plan.rule(nth_write, "crash_after")
-    world.plan.enabled = True
-    world.host.run_until(world.clock.now() + timedelta(hours=1))
-    world.plan.enabled = False
-    for item in [x for x in all_actions(world) if x.kind == "poison"]:
-        world.services.poison.replay(item.client_id, item.action_id, "operator")
-    world.host.run_until(world.clock.now() + timedelta(hours=1))
+    world.services.online_payments.settle_simulated(payment_id, kind)
+    cut = crash_after_write(world.plan, crash_at)
+    cut_then_replayed(world)
     payments = world.services.repos.payments.list(client.client_id)[0]
     contacts = Counter(c.summary for c in world.services.repos.contacts.between(client.client_id)
                        if c.channel == "mollie")  # fmt: skip
@@ -65,7 +44,7 @@ def _run(kind: str, crash_at: int | None) -> tuple[dict[str, Any], int]:
             for k, v in a.call("GET", "/v1/clients/C1/debtors/D1").body.items()
             if k in ("refunds_this_year", "chargebacks_this_year", "refund_warning")
         },
-    }, seen["writes"]
+    }, cut.writes
 
 
 @pytest.mark.parametrize("kind", ["refunded", "charged_back"])
@@ -90,35 +69,15 @@ def test_a_refund_cut_off_after_any_write_is_counted_in_the_year() -> None:
 
     def second_refund(crash_at: int | None) -> list[str]:
         world = build(0, 0.0)
-        a = world.api
-        a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
-        a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
-        a.call("POST", "/v1/clients/C1/invoices",
-               {"items": [invoice_row("F1", "D1"), invoice_row("F2", "D1", amount="50.00")]})  # fmt: skip
-        client = next(iter(world.services.repos.clients.all()))
-        online = world.services.online_payments
-        seen = {"writes": 0}
-
-        def nth_write(op: str, _target: str) -> bool:
-            if op not in WRITES:
-                return False
-            seen["writes"] += 1
-            return crash_at is not None and seen["writes"] == crash_at
-
-        for n, invoices in enumerate((["F1"], ["F2"])):
-            payment = online.start(client, "D1", invoices, "https://x.example/back")
-            online.settle_simulated(payment.payment_id, "paid")
+        client = mollie_debtor(world)
+        for n, invoices in enumerate((("F1",), ("F2",))):
+            payment_id = paid_online(world, client, invoices)
             world.host.run_until(world.clock.now() + timedelta(hours=1))
             world.clock.at = world.clock.now() + timedelta(days=1)
-            online.settle_simulated(payment.payment_id, "refunded")
+            world.services.online_payments.settle_simulated(payment_id, "refunded")
             if n == 0:
-                world.plan.rule(nth_write, "crash_after")
-                world.plan.enabled = True
-            world.host.run_until(world.clock.now() + timedelta(hours=1))
-            world.plan.enabled = False
-            for item in [x for x in all_actions(world) if x.kind == "poison"]:
-                world.services.poison.replay(item.client_id, item.action_id, "operator")
-            world.host.run_until(world.clock.now() + timedelta(hours=1))
+                crash_after_write(world.plan, crash_at)
+            cut_then_replayed(world, faults=n == 0)
         return sorted(c.summary for c in world.services.repos.contacts.between(client.client_id)
                       if c.summary.startswith("Refund"))  # fmt: skip
 
@@ -138,45 +97,26 @@ def test_a_failed_refund_cut_off_after_any_write_is_told_once() -> None:
 
     def failed_refund(crash_at: int | None) -> tuple[Any, int]:
         world = build(0, 0.0)
-        a = world.api
-        a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
-        a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
-        a.call("POST", "/v1/clients/C1/invoices",
-               {"items": [invoice_row("F1", "D1"), invoice_row("F2", "D1", amount="50.00")]})  # fmt: skip
-        client = next(iter(world.services.repos.clients.all()))
+        client = mollie_debtor(world)
         online = world.services.online_payments
-        payment = online.start(client, "D1", ["F1", "F2"], "https://x.example/back")
-        online.settle_simulated(payment.payment_id, "paid")
+        payment_id = paid_online(world, client)
         world.host.run_until(world.clock.now() + timedelta(hours=1))
         world.clock.at = world.clock.now() + timedelta(days=1)
-        online.settle_simulated(payment.payment_id, "refunded")
+        online.settle_simulated(payment_id, "refunded")
         world.host.run_until(world.clock.now() + timedelta(hours=1))
         world.clock.at = world.clock.now() + timedelta(days=1)
-        row = world.store.get(SIMULATED, "sim", payment.payment_id)
+        row = world.store.get(SIMULATED, "sim", payment_id)
         assert row is not None
-        world.store.upsert(SIMULATED, Row("sim", payment.payment_id, {**row.data, "Refunded": 0}))
-        seen = {"writes": 0}
-
-        def nth_write(op: str, _target: str) -> bool:
-            if op not in WRITES:
-                return False
-            seen["writes"] += 1
-            return crash_at is not None and seen["writes"] == crash_at
-
-        online.webhook(payment.payment_id)
-        world.plan.rule(nth_write, "crash_after")
-        world.plan.enabled = True
-        world.host.run_until(world.clock.now() + timedelta(hours=1))
-        world.plan.enabled = False
-        for item in [x for x in all_actions(world) if x.kind == "poison"]:
-            world.services.poison.replay(item.client_id, item.action_id, "operator")
-        world.host.run_until(world.clock.now() + timedelta(hours=1))
+        world.store.upsert(SIMULATED, Row("sim", payment_id, {**row.data, "Refunded": 0}))
+        online.webhook(payment_id)
+        cut = crash_after_write(world.plan, crash_at)
+        cut_then_replayed(world)
         told = sorted(c.summary for c in world.services.repos.contacts.between(client.client_id)
                       if "failed or was canceled" in c.summary)  # fmt: skip
         items = sorted(x.kind for x in all_actions(world) if x.kind == "refund_failed")
         standing = sorted(p.amount for p in world.services.repos.payments.list(client.client_id)[0]
                           if not p.reversed)  # fmt: skip
-        return (told, items, standing), seen["writes"]
+        return (told, items, standing), cut.writes
 
     uncut, writes = failed_refund(None)
     assert uncut[0] and uncut[1] == ["refund_failed"], uncut

@@ -20,20 +20,16 @@ import pytest
 
 from shared.services.errors import ConflictingUpdate
 from shared.services.mollie_reconcile import MollieReconciliation
-from tests.faults.world import FaultWorld, build
-from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+from tests.faults.crashes import TABLE_WRITES
+from tests.faults.world import FaultWorld, build, mollie_debtor
+from tests.unit.api.conftest import invoice_row
 
-WRITES = ("insert", "upsert", "replace", "delete", "transact")
 WORKERS = ("webhook", "timer")
 
 
 def _world(kind: str) -> tuple[FaultWorld, str]:
     world = build(0, 0.0)
-    a = world.api
-    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
-    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
-    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F1", "D1", amount="100.00")]})
-    client = next(iter(world.services.repos.clients.all()))
+    client = mollie_debtor(world, [invoice_row("F1", "D1", amount="100.00")])
     online = world.services.online_payments
     started = online.start(client, "D1", ["F1"], "https://x.example/back")
     online.simulation.settle(started.payment_id, "paid")
@@ -54,7 +50,7 @@ def _race(kind: str, held: str | None, at: int) -> tuple[dict[str, Any], bool]:
 
     def hold(op: str, _target: str) -> bool:
         me = threading.current_thread().name
-        if op in WRITES and me in WORKERS:
+        if op in TABLE_WRITES and me in WORKERS:
             writes[me] += 1
             if me == held and writes[me] == at:
                 there.set()

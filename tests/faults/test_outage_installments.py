@@ -12,11 +12,11 @@ from datetime import timedelta
 import pytest
 
 from tests.faults.checks import all_actions
+from tests.faults.crashes import TABLE_WRITES
 from tests.faults.harness import Job
 from tests.faults.test_plans_and_settlement_under_faults import START, _plans
 from tests.faults.world import FaultWorld, build
 
-WRITES = ("insert", "upsert", "replace", "delete", "transact")
 SAID = {"http500": "500 InternalError", "timeout": "read timed out", "reset": "connection reset"}
 REMINDERS = 12  # the plans' first reminders go on their 13th day
 DAYS = 25  # past the lapse notices
@@ -66,7 +66,9 @@ def _outage(kind: str, tables: frozenset[str] | None) -> None:
     for n in range(REMINDERS):
         _day(world, n)
     refuse = world.plan.rule(
-        lambda op, table: op in WRITES and (tables is None or table in tables), kind, times=10**6
+        lambda op, table: op in TABLE_WRITES and (tables is None or table in tables),
+        kind,
+        times=10**6,
     )
 
     def before(job: Job) -> None:

@@ -12,11 +12,10 @@ from datetime import timedelta
 import pytest
 
 from tests.faults.checks import all_actions
+from tests.faults.crashes import TABLE_WRITES
 from tests.faults.harness import MAX_DEQUEUE
-from tests.faults.world import build
-from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+from tests.faults.world import build, mollie_debtor, paid_online
 
-WRITES = ("insert", "upsert", "replace", "delete", "transact")
 SAID = {"http500": "500 InternalError", "timeout": "read timed out", "reset": "connection reset"}
 
 
@@ -24,14 +23,9 @@ SAID = {"http500": "500 InternalError", "timeout": "read timed out", "reset": "c
 def test_a_webhook_storage_keeps_refusing_goes_to_poison_and_books_once_on_replay(kind) -> None:
     world = build(0, 0.0)
     a = world.api
-    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
-    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
-    a.call("POST", "/v1/clients/C1/invoices",
-           {"items": [invoice_row("F1", "D1"), invoice_row("F2", "D1", amount="50.00")]})  # fmt: skip
-    client = next(iter(world.services.repos.clients.all()))
-    online = world.services.online_payments
-    online.settle_simulated(online.start(client, "D1", ["F1", "F2"], "https://x.example/").payment_id, "paid")  # fmt: skip
-    world.plan.rule(lambda op, table: op in WRITES and table == "Payments", kind, times=10**6)
+    client = mollie_debtor(world)
+    paid_online(world, client)
+    world.plan.rule(lambda op, table: op in TABLE_WRITES and table == "Payments", kind, times=10**6)
     world.plan.enabled = True
     world.host.run_until(world.clock.now() + timedelta(hours=1))
     world.plan.enabled = False

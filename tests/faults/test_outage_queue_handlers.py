@@ -16,10 +16,10 @@ import pytest
 from shared.adapters.tables.dunning_repo import SCHEDULE
 from shared.services.errors import Invalid
 from tests.faults.checks import all_actions, reminders_sent
+from tests.faults.crashes import TABLE_WRITES
 from tests.faults.harness import SEND_QUEUES, Job
 from tests.faults.world import FaultWorld, build, portfolio
 
-WRITES = ("insert", "upsert", "replace", "delete", "transact")
 SAID = {"http500": "500 InternalError", "timeout": "read timed out", "reset": "connection reset"}
 FIRST_SENDS = 7  # the portfolio's first reminders are due on its eighth day
 
@@ -46,7 +46,7 @@ def _outage_then_replay(
     kind: str,
     starts,
     tables: frozenset[str] | None = None,
-    ops: tuple[str, ...] = WRITES,
+    ops: tuple[str, ...] = TABLE_WRITES,
 ) -> Counter[str]:
     """Refuse every write (of ``tables``; None: all) from the first job ``starts`` accepts
     until 10:00; then the poison drain, the operator's replay of every poison item and the
@@ -155,7 +155,7 @@ def _delivery_after_its_claim(kind: str, *, can_look_up: bool) -> None:
     for n in range(FIRST_SENDS):
         _day(world, n)
     claims = {"n": 0}
-    refuse = world.plan.rule(lambda op, table: op in WRITES, kind, times=10**6)
+    refuse = world.plan.rule(lambda op, table: op in TABLE_WRITES, kind, times=10**6)
     real_send = world.channel.send
 
     def send(message, content):

@@ -32,6 +32,7 @@ from shared.domain.parties import Agency
 from shared.domain.records import ActionStatus
 from shared.domain.scopes import agency_scope
 from shared.services.onboarding import register_agency
+from tests.faults.crashes import TABLE_WRITES
 from tests.support.faults import FaultPlan, FaultyTableStore, SimulatedCrash
 from tests.unit.api.conftest import (
     SETTINGS,
@@ -44,15 +45,13 @@ from tests.unit.api.conftest import (
 )
 from tests.unit.statements.test_pooled_known_payers import POOL, pay, status
 
-_WRITES = ("insert", "upsert", "replace", "delete", "transact")
-
 
 def _nth(table: str, n: int) -> Callable[[str, str], bool]:
     """The ``n``-th write to ``table`` from now."""
     seen = {"n": 0}
 
     def match(op: str, target: str) -> bool:
-        if op in _WRITES and target == table:
+        if op in TABLE_WRITES and target == table:
             seen["n"] += 1
             return seen["n"] == n
         return False

@@ -17,11 +17,11 @@ from shared.clock import FixedClock
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.ports.tables import Row
 from shared.services.operations.prescription_backfill import PrescriptionBackfill
+from tests.faults.crashes import TABLE_WRITES, crash_after_write
 from tests.faults.figures import FIGURES
 from tests.support.faults import FaultPlan, FaultyTableStore, SimulatedCrash
 
 TODAY = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
-WRITES = ("insert", "upsert", "replace", "delete", "transact")
 INVOICES_N = 23  # pages of 5: the crash falls in every page, between rows and progress
 
 
@@ -45,15 +45,7 @@ def _rows(store: InMemoryTableStore) -> list[str]:
 def _run(crash_at: int | None, per_day: int) -> tuple[InMemoryTableStore, int]:
     inner = _portfolio()
     plan = FaultPlan()
-    seen = {"writes": 0}
-
-    def nth_write(op: str, _target: str) -> bool:
-        if op not in WRITES:
-            return False
-        seen["writes"] += 1
-        return crash_at is not None and seen["writes"] == crash_at
-
-    plan.rule(nth_write, "crash_after")
+    cut = crash_after_write(plan, crash_at, ops=TABLE_WRITES)
     faulty = FaultyTableStore(inner, plan)
     try:
         PrescriptionBackfill(faulty, FixedClock(TODAY), per_day=per_day, page_size=5).run("C1")
@@ -61,7 +53,7 @@ def _run(crash_at: int | None, per_day: int) -> tuple[InMemoryTableStore, int]:
         # the engineer runs it again, the next hour
         later = FixedClock(TODAY + timedelta(hours=1))
         PrescriptionBackfill(inner, later, per_day=per_day, page_size=5).run("C1")
-    return inner, seen["writes"]
+    return inner, cut.writes
 
 
 @pytest.mark.parametrize("per_day", [1000, 2])

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from shared.adapters.tables.settlement_repo import SETTLED_PAYMENTS
 from shared.domain.settlement.records import RunStatus
 from shared.ports.tables import all_rows
+from tests.faults.crashes import crash_after_write
 from tests.faults.figures import FIGURES
-from tests.faults.test_crash_points import WRITES
 from tests.faults.test_plans_and_settlement_under_faults import _settlement_world
 from tests.faults.world import FaultWorld
 from tests.unit.settlement.conftest import payment
@@ -27,15 +27,7 @@ def _run(crash_at: int | None) -> tuple[FaultWorld, int]:
     for c in services.repos.clients.all():
         for n in range(2):
             services.repos.payments.add(payment(c.client_id, f"p-{c.number}-{n}", DAY))
-    seen = {"writes": 0}
-
-    def nth_write(op: str, _target: str) -> bool:
-        if op not in WRITES:
-            return False
-        seen["writes"] += 1
-        return crash_at is not None and seen["writes"] == crash_at
-
-    world.plan.rule(nth_write, "crash_after")
+    cut = crash_after_write(world.plan, crash_at)
     world.plan.enabled = True
     for n in range(1, 3):  # the run of the next day, then the day after (a rerun)
         day = DAY + timedelta(days=n)
@@ -44,7 +36,7 @@ def _run(crash_at: int | None) -> tuple[FaultWorld, int]:
         world.host.run_until(world.clock.now() + timedelta(hours=6))
         world.plan.enabled = False
     world.host.run_until(world.clock.now() + timedelta(days=2))
-    return world, seen["writes"]
+    return world, cut.writes
 
 
 def _outcome(world: FaultWorld) -> dict[str, object]:

@@ -11,9 +11,9 @@ from typing import Any
 
 from shared.ports.tables import all_rows
 from shared.services.payment_overview import STATEMENT_REPORTS
+from tests.faults.crashes import crash_after_write
 from tests.faults.figures import FIGURES
 from tests.faults.test_booking_under_faults import ledger, statement
-from tests.faults.test_crash_points import WRITES
 from tests.faults.world import build
 from tests.support.faults import SimulatedCrash
 
@@ -23,15 +23,7 @@ NAME = "agency-a/day.sta"
 def _report(crash_at: int | None) -> tuple[list[dict[str, Any]], int]:
     world = build(0, 0.0)
     data = statement(ledger(world, invoices=4))
-    seen = {"writes": 0}
-
-    def nth_write(op: str, _target: str) -> bool:
-        if op not in WRITES:
-            return False
-        seen["writes"] += 1
-        return crash_at is not None and seen["writes"] == crash_at
-
-    world.plan.rule(nth_write, "crash_after")
+    cut = crash_after_write(world.plan, crash_at)
     world.plan.enabled = True
     for _ in range(5):  # the blob trigger's tries (functions/statements.py)
         try:
@@ -41,7 +33,7 @@ def _report(crash_at: int | None) -> tuple[list[dict[str, Any]], int]:
             continue
     world.plan.enabled = False
     rows = [dict(r.data) for r in all_rows(world.store, STATEMENT_REPORTS)]
-    return rows, seen["writes"]
+    return rows, cut.writes
 
 
 def test_the_files_report_after_a_cut_at_any_write_is_the_report_of_a_whole_run() -> None:

@@ -33,12 +33,12 @@ from shared.domain.statements.mt940_writer import OutLine, write_mt940
 from shared.ports.tables import TableStore, all_rows
 from shared.services.statements_redo import UNDONE
 from tests.faults.checks import all_actions
+from tests.faults.crashes import TABLE_WRITES, crash_after_write
 from tests.faults.figures import FIGURES
 from tests.faults.test_booking_under_faults import ACCOUNT, ledger
 from tests.faults.world import FaultWorld, build
 from tests.support.faults import SimulatedCrash
 
-WRITES = ("insert", "upsert", "replace", "delete", "transact")
 NAME = "agency-a/window.sta"
 PAYERS = [f"NL{10 + i:02d}RABO0{i:09d}" for i in range(6)]
 
@@ -171,31 +171,25 @@ def _crashed_at(
     with the writes of the first delivery (``op table``). ``credit``: staff credit F1 while
     the first delivery's window is between its read and its ledger write."""
     world, data, told = _world(store)
-    writes: list[str] = []
-    staff = {"credited": False, "busy": False}
+    staff = {"credited": False}
 
     def staff_credit(op: str, target: str) -> bool:
         if credit and op == "transact" and target == LEDGER and not staff["credited"]:
-            staff["credited"] = staff["busy"] = True  # staff's writes are not the worker's
+            staff["credited"] = True
+            cut.counting = False  # staff's writes are not the worker's
             client = next(iter(world.services.repos.clients.all()))
             world.services.invoice_status.credit(client, "F1", "staff")
-            staff["busy"] = False
+            cut.counting = True
         return False
 
-    def nth_write(op: str, target: str) -> bool:
-        if op not in WRITES or staff["busy"]:
-            return False
-        writes.append(f"{op} {target}")
-        return len(writes) == k
-
     world.plan.rule(staff_credit, "reset")
-    world.plan.rule(nth_write, "crash_after")
+    cut = crash_after_write(world.plan, k, ops=TABLE_WRITES)
     world.plan.enabled = True
     finished = _deliver(world, data)
     world.plan.enabled = False
     if not finished:
         assert _deliver(world, data)  # the host delivers the blob again
-    return _state(world, told), writes
+    return _state(world, told), cut.seen
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from shared.adapters.blobs.store import InMemoryFileStore
 from shared.adapters.queues.storage import InMemoryQueueSender
@@ -13,7 +14,7 @@ from shared.bootstrap import build_services
 from shared.clock import FixedClock
 from shared.domain.access import Scope
 from shared.domain.messaging import Channel
-from shared.domain.parties import Agency
+from shared.domain.parties import Agency, Client
 from shared.ports.tables import TableStore
 from shared.services.container import Services
 from tests.faults.harness import CountingChannel, QueueHost
@@ -81,3 +82,23 @@ def portfolio(world: FaultWorld, debtors: int = 10) -> None:
     assert a.call("POST", "/v1/clients/C1/invoices", {"items": invoices}).body["created"] == len(
         invoices
     )
+
+
+def mollie_debtor(world: FaultWorld, invoices: list[dict[str, Any]] | None = None) -> Client:
+    """The Mollie fault tests' start (set up without faults): client C1, its debtor D1 and
+    ``invoices`` (by default F1 and F2 of 50.00); returns the client."""
+    a = world.api
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    rows = invoices or [invoice_row("F1", "D1"), invoice_row("F2", "D1", amount="50.00")]
+    a.call("POST", "/v1/clients/C1/invoices", {"items": rows})
+    return next(iter(world.services.repos.clients.all()))
+
+
+def paid_online(world: FaultWorld, client: Client, invoices: tuple[str, ...] = ("F1", "F2")) -> str:
+    """D1 pays ``invoices`` online and Mollie says paid (its webhook job is queued, not run);
+    returns the payment id."""
+    online = world.services.online_payments
+    payment_id = online.start(client, "D1", list(invoices), "https://x.example/back").payment_id
+    online.settle_simulated(payment_id, "paid")
+    return payment_id
