@@ -42,7 +42,12 @@ def test_a_refused_installment_job_stops_neither_the_files_nor_the_timer_being_s
     desk = services.plans.desk
     assert desk is not None
     built: list[date] = []
-    desk.build_files = lambda today: built.append(today) or []  # type: ignore[method-assign]
+
+    def build_files(today: date) -> list[str]:
+        built.append(today)
+        return []
+
+    desk.build_files = build_files  # type: ignore[method-assign]
     queues = RefusingFirst(services.plans.queues)
     services.plans.queues = queues  # type: ignore[assignment]
     services.messaging.queues.take("installments")
