@@ -99,3 +99,22 @@ def test_a_settlement_fan_out_refused_keeps_the_agencys_run_for_the_replay():
     runs = services.settlements.store.runs("agency-a")
     assert [r.status for r in runs] == [RunStatus.AWAITING_APPROVAL], runs
     assert sum(_transfers(world).values()) == 2
+
+
+def test_a_kept_job_replayed_after_the_next_days_run_sends_nothing_twice():
+    """Nobody replayed the kept job that day: the next morning's run catches the client up
+    (its rows are still due) and the late replay of yesterday's job finds the steps taken."""
+    sent = reference(SHARDS, FIRST_SENDS + 3)  # mornings 0 .. FIRST_SENDS + 2
+    world = sharded_world(SHARDS)
+    for n in range(FIRST_SENDS):
+        morning(world, n)
+    world.plan.rule(lambda op, queue: op == "send" and queue == "dunning-run", "http500", times=3)
+    world.plan.enabled = True
+    morning(world, FIRST_SENDS)
+    world.plan.enabled = False
+    assert len(open_poison(world)) == SHARDS
+    morning(world, FIRST_SENDS + 1, until=12)
+    assert replay_all(world) == SHARDS
+    morning(world, FIRST_SENDS + 2)
+    assert reminders_sent(world) == sent
+    assert world.host.pending == []
