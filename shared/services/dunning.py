@@ -289,9 +289,15 @@ class DunningService:
 
     def fan_out(self) -> int:
         """One queue message per client, or per shard of a large client (debtors are split by
-        a stable hash, so a shard always holds the same debtors)."""
+        a stable hash, so a shard always holds the same debtors). A job the queue refuses
+        does not stop the others: it is a ``poison`` item on its client's list to replay, and
+        the timer fails at the end (failure33; shared/services/fan_out.py)."""
+        from shared.services.fan_out import FanOut
+        from shared.services.poison import PoisonService
+
         business_date = amsterdam_date(self.clock.now())
-        count = 0
+        poison = PoisonService(self.repos, self.messaging.files, self.queues, self.clock)
+        jobs = FanOut(self.queues, poison, RUN_QUEUE, self.clock.now())
         for client in self.repos.clients.all():
             if not client.active:  # an inactive client's dunning stops; its record is kept
                 self._record_left_over(client)
@@ -304,10 +310,9 @@ class DunningService:
                     "shard": shard,
                     "shards": shards,
                 }
-                self.queues.send(RUN_QUEUE, json.dumps(job))
-                count += 1
-        log.info("dunning fan-out for %s: %d jobs", business_date, count)
-        return count
+                jobs.send(json.dumps(job))
+        log.info("dunning fan-out for %s: %d jobs", business_date, jobs.queued)
+        return jobs.finish()
 
     def drain_poison(self, body: bytes, message_id: str | None = None) -> None:
         """A client's run failed every time: a ``poison`` item on the client's action list."""

@@ -97,6 +97,7 @@ class QueueHost:
             data = json.loads(job.body)
             self.services.dunning.run_client(
                 str(data["client_id"]), date.fromisoformat(str(data["date"])),
+                int(data.get("shard", 0)), int(data.get("shards", 1)),  # as functions/dunning.py
                 after=str(data["after"]) if data.get("after") else None,  # a follow-up job's
             )  # fmt: skip
 

@@ -1269,17 +1269,24 @@ class PlanService:
         on = today or amsterdam_today(self.clock)
         if self.run_hold.read_for_run("installment_run", on):
             return 0  # a restore's hold: nothing queued, no file made (restore26 F5)
+        from shared.services.fan_out import FanOut
+
         due = self.plans.needing_attention(on)
+        # a job the queue refuses stops neither the other plans' nor the files (failure33):
+        # the timer fails at the end, and tomorrow's catches the plan up (no poison item:
+        # a queue outage would make one per plan)
+        jobs = FanOut(self.queues, None, INSTALLMENT_QUEUE, self.clock.now())
         for row_on, client_id, plan_id in due:
             body = {"client_id": client_id, "plan_id": plan_id, "on": on.isoformat(),
                     "row_on": row_on.isoformat()}  # fmt: skip
-            self.queues.send(INSTALLMENT_QUEUE, json.dumps(body))
+            jobs.send(json.dumps(body))
         if self.desk is not None:
             # after the plans' jobs (the files are of collections days ahead, which no job of
             # today adds to): a file that cannot be made now (a storage 503) fails the timer,
             # which is not retried, and had cost every plan its day (failure24 F5)
             for name in self.desk.build_files(on):
                 log.info("direct debit file built: %s", name)
+        jobs.finish()
         return len(due)
 
     def process_queued(

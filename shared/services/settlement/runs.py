@@ -215,16 +215,21 @@ class SettlementRunner:
     # -- the run -----------------------------------------------------------------------------
     def fan_out(self) -> int:
         """One queue message per agency with agreements (the timer fires in UTC; the run
-        date is Amsterdam's)."""
+        date is Amsterdam's). An agency's job the queue refuses is a ``poison`` item on its
+        list to replay; the others are queued and the timer fails at the end (failure33)."""
+        from shared.services.fan_out import FanOut
+        from shared.services.poison import PoisonService
+
         day = amsterdam_date(self.clock.now())
         if self._held("settlement_run"):
             return 0
         agencies = self.store.agencies_with_agreements()
+        poison = PoisonService(self.repos, self.files, self.queues, self.clock)
+        jobs = FanOut(self.queues, poison, RUN_QUEUE, self.clock.now())
         for agency_id in agencies:
-            self.queues.send(
-                RUN_QUEUE, json.dumps({"agency_id": agency_id, "date": day.isoformat()})
-            )
+            jobs.send(json.dumps({"agency_id": agency_id, "date": day.isoformat()}))
         log.info("settlement fan-out for %s: %d agencies", day, len(agencies))
+        jobs.finish()
         return len(agencies)
 
     def run_agency(self, agency_id: str, run_on: date) -> SettlementRun | None:
