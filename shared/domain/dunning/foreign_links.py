@@ -19,6 +19,8 @@ from html import unescape
 
 import idna
 
+from shared.domain.dunning.reading_order import with_shown
+
 # a link with a scheme, or a bare host: labels of letters, digits and hyphens joined by dots,
 # not glued to a word, an e-mail's "@" or a template's "{{ client.iban }}" before it. Letters
 # of any script (review31: "tikkië.me/pay" or a Cyrillic "і" in "tіkkie.me/pay" broke the
@@ -124,7 +126,7 @@ def hosts_in(texts: Iterable[str]) -> list[str]:
     """Every host a link in ``texts`` leads to (with a scheme, or bare), once each; in HTML
     also as its attribute values are opened (:func:`opened_values`)."""
     found: dict[str, None] = {}
-    for text in texts:
+    for text in with_shown(list(texts)):  # also as direction characters show it (attack33)
         plain = _NAMESPACE.sub(" ", as_read(text))
         _hosts_of(plain, found)
         if values := opened_values(plain):  # read together: one pass, as the text's own
