@@ -143,7 +143,13 @@ class Settings:
         # anyone's links and keys, and the outbox page and the payment simulation would answer
         # anonymously (attack32). The CLI's shells judge alike (cli/app_settings.is_local)
         in_azure = bool(e.get("WEBSITE_INSTANCE_ID"))
-        environment = e.get("INNING_ENVIRONMENT") or ("production" if in_azure else "local")
+        # nor elsewhere with Azure storage or a vault (a container, ``func start`` with
+        # production's settings): the shell's own rule, the committed keys never on real data
+        # (attack33)
+        from shared.cli.app_settings import names_azure
+
+        real = in_azure or names_azure(e) is not None
+        environment = e.get("INNING_ENVIRONMENT") or ("production" if real else "local")
         if in_azure and environment == "local":
             raise SettingsError(
                 "INNING_ENVIRONMENT=local is for a developer's machine (committed keys, an "

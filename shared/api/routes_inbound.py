@@ -18,6 +18,7 @@ from shared.api.common import page_args, principal, validate_body
 from shared.api.documents import page_of
 from shared.api.http import ApiResponse
 from shared.api.router import Context, Query, Route, Router
+from shared.api.sender_files import sender_file_headers, served_type
 from shared.services.container import Services
 
 
@@ -127,10 +128,11 @@ def register(router: Router, services: Services) -> None:
         name, content_type, data = services.inbound_mail.attachment(
             client_of(ctx), ctx.params["mail"], int(raw)
         )
+        # the sender's file under the app's origin: an inert type, sandboxed (attack33)
         return ApiResponse(
             raw=data,
-            content_type=content_type or "application/octet-stream",
-            headers={"Content-Disposition": content_disposition(name)},
+            content_type=served_type(content_type),
+            headers=sender_file_headers({"Content-Disposition": content_disposition(name)}),
         )
 
     def link(ctx: Context) -> ApiResponse:

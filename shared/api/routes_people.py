@@ -5,7 +5,7 @@ API key or a session (the services ask the authorisation module)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -13,7 +13,7 @@ from shared.api.common import agency_action, iso_day, principal, validate_body
 from shared.api.http import ApiError, ApiResponse, BadRequest, Unprocessable
 from shared.api.people_auth import ForbiddenError
 from shared.api.router import Context, Handler, Query, Route, Router
-from shared.api.schemas import FIRST_STEPS_RULE
+from shared.api.schemas import FIRST_STEPS_RULE, PRINTABLE_OR_EMPTY, ExternalNumber, Name
 from shared.clock import amsterdam_date
 from shared.domain.people.accounts import User, normalise_email
 from shared.domain.people.audit import to_csv
@@ -56,8 +56,10 @@ class BroadcastIn(BaseModel):
 
 
 class OnboardIn(BaseModel):
-    number: str = Field(min_length=1, max_length=40)
-    name: str = Field(min_length=1, max_length=200)
+    # the number and name rules of POST /v1/clients: a NUL, a line break or a right-to-left
+    # override was stored through this route, into every letter and CSV (attack33)
+    number: Annotated[ExternalNumber, Field(max_length=40)]
+    name: Name
     kvk_number: str
     vat_deductible: bool = True
     iban: str = Field(
@@ -68,7 +70,7 @@ class OnboardIn(BaseModel):
     language: Literal["nl", "en"] = "nl"
     first_email: str
     first_mobile: str
-    first_name: str = ""
+    first_name: str = Field("", max_length=200, pattern=PRINTABLE_OR_EMPTY)
     dunning_starts_on: date | None = Field(
         default=None,
         description="The day the client's dunning goes live (ISO, Amsterdam): until then the "

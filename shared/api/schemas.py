@@ -46,6 +46,7 @@ ExternalNumber = Annotated[
 # (C0, DEL, C1) and no bidirectional overrides that make a name read differently
 _PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$"
 _PRINTABLE_OR_EMPTY = _PRINTABLE[:-2] + "*$"
+PRINTABLE_OR_EMPTY = _PRINTABLE_OR_EMPTY  # an optional name in another route's body
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=_PRINTABLE)]
 
 

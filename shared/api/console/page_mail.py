@@ -15,6 +15,7 @@ from urllib.parse import quote
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
+from shared.api.sender_files import sender_file_headers, served_type
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 
 MAIL_PAGE = 25
@@ -35,7 +36,10 @@ def mail(desk: Desk, rest: list[str]) -> ApiResponse:
             name, kind, data = desk.services.inbound_mail.attachment(
                 desk.client, _full_key(desk, rest[0]), int(rest[2])
             )
-            return desk.download(data, name, kind or "application/octet-stream")
+            # the sender's file under the app's origin: an inert type, sandboxed (attack33)
+            got = desk.download(data, name, served_type(kind))
+            got.headers = sender_file_headers(got.headers)
+            return got
     except NotFound:
         return desk.message(404, desk.t["not_found"])
     except Invalid as exc:

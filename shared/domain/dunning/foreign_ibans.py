@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from shared.domain.dunning.reading_order import with_shown
 from shared.domain.dunning.templates import RenderedMessage
 from shared.domain.inbound.text import html_to_text
 from shared.domain.references import iban as iban_check
@@ -61,9 +62,10 @@ _LOOKALIKES = str.maketrans(
 
 
 def ibans_in(texts: Iterable[str]) -> list[str]:
-    """Every account number written in ``texts`` (solid or in groups), normalised, once each."""
+    """Every account number written in ``texts`` (solid or in groups), normalised, once each;
+    also as a text is shown where direction characters reorder it (attack33)."""
     found: dict[str, None] = {}
-    for text in texts:
+    for text in with_shown(list(texts)):
         for start, end in iban_spans(text):
             found[iban_check.normalise(text[start:end])] = None
         for account in _grouped(text):

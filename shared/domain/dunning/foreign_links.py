@@ -15,8 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from html import unescape
 
 import idna
+
+from shared.domain.dunning.reading_order import with_shown
 
 # a link with a scheme, or a bare host: labels of letters, digits and hyphens joined by dots,
 # not glued to a word, an e-mail's "@" or a template's "{{ client.iban }}" before it. Letters
@@ -97,22 +100,52 @@ def as_read(text: str) -> str:
     return plain.translate(_DOTS)
 
 
+# an HTML attribute's value, quoted or not: an href, a src, a refresh's content
+_ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+# what the URL parser drops anywhere in a link (WHATWG URL: ASCII tab and line breaks)
+_URL_DROPS = str.maketrans("", "", "\t\n\r")
+
+
+def opened_values(text: str) -> list[str]:
+    """The attribute values of the HTML in ``text`` that a browser opens otherwise than they
+    are written: character references decoded ("&#104;ttps://…", "&sol;&sol;host"), tabs and
+    line breaks dropped ("ht&#9;tps://…"), a backslash read as a slash ("\\\\host"). The raw
+    source hid each link from the check (attack33)."""
+    if "<" not in text:
+        return []
+    found = []
+    for m in _ATTRIBUTE_VALUE.finditer(text):
+        written = next(v for v in m.groups() if v is not None)
+        opened = as_read(unescape(written)).translate(_URL_DROPS).replace("\\", "/").strip()
+        if opened != written:
+            found.append(opened)
+    return found
+
+
 def hosts_in(texts: Iterable[str]) -> list[str]:
-    """Every host a link in ``texts`` leads to (with a scheme, or bare), once each."""
+    """Every host a link in ``texts`` leads to (with a scheme, or bare), once each; in HTML
+    also as its attribute values are opened (:func:`opened_values`)."""
     found: dict[str, None] = {}
-    for text in texts:
+    for text in with_shown(list(texts)):  # also as direction characters show it (attack33)
         plain = _NAMESPACE.sub(" ", as_read(text))
-        for m in _SCHEMED.finditer(plain):
-            if host := host_of(m.group(1)):
-                found[host] = None
-        unschemed = _SCHEMED.sub(" ", plain)
-        for m in _BARE.finditer(unschemed):
-            host, after = m.group(1).lower(), m.group(3)
-            if after or host.startswith("www.") or _bare_host(m):
-                found[host] = None
-        for m in _ADDRESS.finditer(unschemed):
-            found[m.group()] = None
+        _hosts_of(plain, found)
+        if values := opened_values(plain):  # read together: one pass, as the text's own
+            _hosts_of(" \n ".join(dict.fromkeys(values)), found)
     return list(found)
+
+
+def _hosts_of(plain: str, found: dict[str, None]) -> None:
+    """Add to ``found`` the host of every link in ``plain``."""
+    for m in _SCHEMED.finditer(plain):
+        if host := host_of(m.group(1)):
+            found[host] = None
+    unschemed = _SCHEMED.sub(" ", plain)
+    for m in _BARE.finditer(unschemed):
+        host, after = m.group(1).lower(), m.group(3)
+        if after or host.startswith("www.") or _bare_host(m):
+            found[host] = None
+    for m in _ADDRESS.finditer(unschemed):
+        found[m.group()] = None
 
 
 def _bare_host(m: re.Match[str]) -> bool:
