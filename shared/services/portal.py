@@ -856,13 +856,7 @@ class PortalService:
         """Each request (a postponement past the limit, a dispute, an installment moved past
         the plan's limit) is an action item staff must read: at most ``REQUESTS_PER_DAY`` a
         debtor, so whoever holds a link cannot bury the client's list."""
-        now = self.clock.now()
-        if (
-            self.counters.increment(
-                THROTTLE, self._debtor_key(access), f"req|{now:%Y%m%d}", limit=REQUESTS_PER_DAY
-            )
-            is None
-        ):
+        if not self._counted(access, "req", REQUESTS_PER_DAY):
             raise Invalid(
                 f"at most {REQUESTS_PER_DAY} requests a day; please try again tomorrow",
                 code="requests_per_day",
@@ -893,8 +887,10 @@ class PortalService:
             )
 
     def _counted(self, access: PortalAccess, what: str, limit: int) -> bool:
-        """One more of ``what`` today for this debtor; False past ``limit``."""
-        key = f"{what}|{self.clock.now():%Y%m%d}"
+        """One more of ``what`` today for this debtor; False past ``limit``. Today is the
+        debtor's Dutch day (Europe/Amsterdam, DST included), not UTC's: at 00:30 in Amsterdam
+        a new day's limit counts, and 23:30 is still the same day as the morning."""
+        key = f"{what}|{amsterdam_date(self.clock.now()):%Y%m%d}"
         return (
             self.counters.increment(THROTTLE, self._debtor_key(access), key, limit=limit)
             is not None
@@ -929,13 +925,7 @@ class PortalService:
         now = self.clock.now()
         # each message is an action item staff must read: a debtor (or whoever holds the link)
         # cannot flood the client's list
-        debtor_key = self._debtor_key(access)
-        if (
-            self.counters.increment(
-                THROTTLE, debtor_key, f"msg|{now:%Y%m%d}", limit=MESSAGES_PER_DAY
-            )
-            is None
-        ):
+        if not self._counted(access, "msg", MESSAGES_PER_DAY):
             raise Invalid(
                 f"at most {MESSAGES_PER_DAY} messages a day; please try again tomorrow",
                 code="messages_per_day",
