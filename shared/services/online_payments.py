@@ -54,6 +54,7 @@ from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.mollie_paid_day import paid_day
+from shared.services.mollie_pause import AccountPause
 from shared.services.mollie_receiver import receiver_of_account
 from shared.services.mollie_reconcile import FIRST_WAIT, watch
 from shared.services.mollie_view import chargeback_reversed_on, current_view
@@ -267,7 +268,9 @@ class OnlinePaymentService:
                     params={"client": client.number},
                 )  # fmt: skip
             name = self.account_of(client) if self.account_of else None
-            return linked, f"linked:{name}" if name else None
+            return self._paused(client, linked, f"linked:{name}" if name else "linked:"), (
+                f"linked:{name}" if name else None
+            )
         for name in (
             f"MOLLIE_KEY_{_setting(client.number)}",
             f"MOLLIE_KEY_AGENCY_{_setting(client.agency_id)}",
@@ -281,7 +284,8 @@ class OnlinePaymentService:
                     params={"client": client.number, "setting": name},
                 )  # fmt: skip
             if key:
-                return self._client_for_key(key), f"setting:{name}"
+                account = f"setting:{name}"
+                return self._paused(client, self._client_for_key(key), account), account
         if not self.allow_simulation:
             raise Invalid(
                 f"no Mollie key configured for client {client.number} (MOLLIE_KEY_{_setting(client.number)})",
@@ -303,12 +307,33 @@ class OnlinePaymentService:
         if kind == "linked":
             current = self.account_of(client) if self.account_of is not None else None
             if current == name and self.client_account is not None:
-                return self.client_account(client)
-            return self.linked_provider(client, name) if self.linked_provider else None
+                provider = self.client_account(client)
+            else:
+                provider = self.linked_provider(client, name) if self.linked_provider else None
+            return self._paused(client, provider, account) if provider is not None else None
         if kind == "setting":
             key = self.providers.get(name) if name.startswith("MOLLIE_KEY_") else None
-            return self._client_for_key(key) if key else None
+            return self._paused(client, self._client_for_key(key), account) if key else None
         return self.simulation if kind == "simulation" else None
+
+    def _paused(self, client: Client, provider: PaymentProvider, account: str) -> PaymentProvider:
+        """``provider`` asking the account's pause around each request (mollie_pause.py): a
+        configured key's pause is shared by every client using that key; a linked account's
+        is the client's own (``linked:<client id>:<name>``)."""
+        if not isinstance(provider, MollieClient):
+            return provider  # the simulation (or a test's own provider) is never throttled
+        kind, _, name = account.partition(":")
+        key = f"linked:{client.client_id}:{name}" if kind == "linked" else account
+        return provider.guarded(AccountPause(self.repos.store, self.clock, key))
+
+    def refuse_if_paused(self, client: Client) -> None:
+        """The :class:`MollieError` of a paused account (mollie_pause.py) the account a new
+        payment of ``client`` goes to, without asking Mollie: checked before a click is
+        counted against the debtor's payments of the day."""
+        provider, _ = self.choose(client)
+        guard = provider.guard if isinstance(provider, MollieClient) else None
+        if guard is not None:
+            guard.before()
 
     def received_by(self, client: Client, account: str | None) -> Receiver:
         """Where a payment made with the account its row names puts the money

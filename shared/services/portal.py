@@ -590,6 +590,8 @@ class PortalService:
         reused = self._open_checkout(client, access, open_key, chosen)
         if reused is not None:
             return reused
+        # Mollie paused for the client's account: the 503 page, not a day's payment spent
+        self.online.refuse_if_paused(client)
         self.count_payment(access)
         back = secrets.token_urlsafe(16)
         started = self.online.start(

@@ -109,7 +109,9 @@ class InstallmentCheckout:
                 key, back, etag = str(data["Key"]), str(data["Back"]), row.etag
             else:
                 # a new payment (the last one cancelled, expired or failed at Mollie): counted
-                # with the debtor's other payments of the day, before anything is claimed
+                # with the debtor's other payments of the day, before anything is claimed;
+                # not while Mollie is paused for the account (the 503 page says until when)
+                self.portal.online.refuse_if_paused(client)
                 self.portal.count_payment(access)
                 key, back = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
                 claim = Row(client.client_id, rk, {
@@ -131,6 +133,9 @@ class InstallmentCheckout:
                     f"{base_url}/api/portal/return/{back}", key,
                 ))  # fmt: skip
             except MollieError as exc:
+                if _waits(exc):
+                    raise  # the portal's 503 page, with the time to try again (the claim and
+                    # its key stay: the next click asks Mollie for the same payment)
                 if exc.status == 409:  # Mollie is still making the payment for this key
                     raise Invalid(
                         "your payment is being prepared; try again in a moment",
@@ -176,6 +181,8 @@ class InstallmentCheckout:
         try:
             status = self.portal.online.status(client, payment_id)
         except MollieError as exc:
+            if _waits(exc):
+                raise  # throttled or paused: the portal's 503 page says until when
             # not knowing whether the debtor paid, neither its checkout nor a second payment:
             # a refusal in the debtor's language, the next click asks again
             log.warning("plan installment payment not checked: %s", exc, extra=log_extra({
@@ -195,6 +202,12 @@ class InstallmentCheckout:
                     params={"number": number},
                 )
         return None
+
+
+def _waits(exc: MollieError) -> bool:
+    """Mollie asked to be left alone for a known time (a 429's or 503's Retry-After, or the
+    account's pause): the debtor is told when to come back rather than "try again later"."""
+    return exc.transient and (exc.retry_after is not None or exc.paused_until is not None)
 
 
 def _description(client: Client, plan: PaymentPlan, number: int) -> str:
