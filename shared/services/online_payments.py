@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import secrets
 from collections.abc import Callable
@@ -61,6 +62,7 @@ from shared.services.mollie_view import chargeback_reversed_on, current_view
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.sandbox_gate import require_approved
+from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.payments")
 
@@ -69,6 +71,8 @@ SIMULATED = "SimulatedPayments"
 TABLES = (MOLLIE_PAYMENTS, SIMULATED)
 WEBHOOK_QUEUE = "mollie-webhook"
 WEBHOOK_COALESCE = timedelta(minutes=1)
+PAUSED_WEBHOOK_MARGIN = 5  # seconds after a Mollie pause ends that its webhook job runs again
+MAX_QUEUE_DELAY = 7 * 24 * 3600  # Azure Queue Storage's longest invisibility
 SIMULATED_STATUSES = ("paid", "failed", "canceled", "expired")
 # Mollie payment ids: "tr_" and a short run of letters and digits (the simulation's too)
 MOLLIE_PAYMENT_ID = re.compile(r"tr_[A-Za-z0-9]{1,64}")
@@ -485,6 +489,23 @@ class OnlinePaymentService:
         self.queues.send(WEBHOOK_QUEUE, json.dumps({"id": payment_id}))
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(pk, "hook-queued", {"At": now}))
         return True
+
+    def process_queued(self, payment_id: str) -> str:
+        """The webhook's queued job: :meth:`process`, except while the payment's Mollie
+        account is paused (mollie_pause.py): then the job is queued again for when the pause
+        ends and ``paused`` answered. Failed at once (no request is made while paused), its
+        five tries would go by in minutes and poison every webhook of a throttled account."""
+        try:
+            return self.process(payment_id)
+        except MollieError as exc:
+            if exc.paused_until is None:
+                raise
+            wait = (exc.paused_until - self.clock.now()).total_seconds()
+            delay = min(max(math.ceil(wait), 1) + PAUSED_WEBHOOK_MARGIN, MAX_QUEUE_DELAY)
+            self.queues.send(WEBHOOK_QUEUE, json.dumps({"id": payment_id}), delay_seconds=delay)
+            log.info("mollie %s: account paused, webhook queued again in %d s", payment_id,
+                     delay, extra=log_extra({"payment_id": payment_id}))  # fmt: skip
+            return "paused"
 
     def _record(self, payment_id: str) -> dict[str, Any] | None:
         row = self.repos.store.get(MOLLIE_PAYMENTS, encode(payment_id), "p")

@@ -167,3 +167,27 @@ def test_the_pause_keeps_the_later_time_and_a_newer_429_outlives_an_older_answer
     two.answered(last)
     assert store.get(MOLLIE_PAYMENTS, PAUSES, encode(ACCOUNT)) is None
     assert one.before() is None
+
+
+def test_a_webhook_while_the_account_is_paused_waits_for_the_pause_not_the_poison_queue(
+    world, mollie
+):
+    """No request is made while paused, so the webhook's job failed at once: its five tries
+    went by in minutes and every webhook of a throttled account became a poison item. It is
+    queued again for when the pause ends, and booked then."""
+    online = world.services.online_payments
+    client = the_client(world)
+    payment = online.start(client, "D1", ["F1"], "https://x/return").payment_id
+    mollie.throttled = "1800"
+    with pytest.raises(MollieError):
+        online.status(client, payment)  # Mollie answers 429: the account pauses 30 minutes
+    mollie.throttled = None
+    mollie.settle(payment, "paid")
+    queue = world.services.messaging.queues
+    queue.take("mollie-webhook")
+    assert online.process_queued(payment) == "paused"
+    [again] = queue.take("mollie-webhook")
+    assert 1800 <= again.delay_seconds <= 1800 + 10
+    world.clock.at += timedelta(seconds=again.delay_seconds)
+    assert online.process_queued(payment) == "paid"
+    assert _pause(world) is None
