@@ -91,6 +91,9 @@ class MolliePayment:
     # Mollie's ``mode``: "live", or "test" for a payment of a test key or test link, whose
     # status the payer picks himself on Mollie's test checkout (no money moves)
     mode: str | None = None
+    # Mollie's ``expiresAt``: an open payment's checkout works until then, after it the
+    # payment is ``expired`` (None: it no longer expires, or Mollie did not say)
+    expires_at: datetime | None = None
 
     @property
     def paid_moment(self) -> datetime | None:
@@ -181,6 +184,7 @@ def _payment(data: dict[str, Any]) -> MolliePayment:
         has_chargebacks="chargebacks" in links,
         is_cancelable=bool(data.get("isCancelable")),
         mode=data.get("mode"),
+        expires_at=_when(data.get("expiresAt")),
     )
 
 

@@ -187,6 +187,7 @@ class StartedPayment:
     checkout_url: str
     simulated: bool
     amount: Cents = 0  # what the payment asks: the open claim as quoted
+    expires_at: datetime | None = None  # Mollie's ``expiresAt``: its checkout ends then
 
 
 @dataclass(frozen=True)
@@ -368,9 +369,12 @@ class OnlinePaymentService:
         invoice_numbers: list[str],
         redirect_url: str,
         debtor: Debtor | None = None,
+        idempotency_key: str | None = None,
     ) -> StartedPayment:
         """``debtor``: the debtor ``debtor_number`` when the caller read it already (the
-        portal), so the claims are read without reading it again."""
+        portal), so the claims are read without reading it again. ``idempotency_key``: the
+        same key (with the same amount) answers the same payment (Mollie's
+        ``Idempotency-Key``): two clicks at once make one."""
         require_approved(client, "no online payment")  # before anything is read
         stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
         invoices = [stored[n].invoice for n in invoice_numbers if n in stored]
@@ -395,6 +399,7 @@ class OnlinePaymentService:
             if not isinstance(provider, SimulatedMollie)
             else None,
             metadata=_metadata({"client": client.client_id, "debtor": debtor_number}, numbers),
+            idempotency_key=idempotency_key,
         )
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "p", {
             "ClientId": client.client_id, "Debtor": debtor_number, "Invoices": json.dumps(numbers), "Amount": amount,
@@ -406,6 +411,7 @@ class OnlinePaymentService:
             payment.checkout_url or "",
             isinstance(provider, SimulatedMollie),
             amount,
+            payment.expires_at,
         )
 
     def start_installment(self, client: Client, order: InstallmentOrder) -> StartedPayment:
@@ -456,6 +462,7 @@ class OnlinePaymentService:
             payment.checkout_url or "",
             isinstance(provider, SimulatedMollie),
             order.amount,
+            payment.expires_at,
         )
 
     def settle_simulated(self, payment_id: str, outcome: str) -> str:

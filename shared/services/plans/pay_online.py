@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from shared.adapters.mollie import MollieError
@@ -160,6 +161,7 @@ class InstallmentCheckout:
                 "Debtor": access.debtor_number, "Plan": plan.plan_id, "Installment": number,
                 "Amount": state.open, "Key": key, "Back": back,
                 "PaymentId": started.payment_id, "CheckoutUrl": started.checkout_url,
+                **({"ExpiresAt": started.expires_at} if started.expires_at else {}),
             }, etag=etag)  # fmt: skip
             try:
                 store.replace(RETURNS, done)
@@ -191,7 +193,16 @@ class InstallmentCheckout:
             raise Invalid(
                 "the payment could not be started; try again later", code="payment_not_started"
             ) from exc
-        if status == "open" and data.get("Amount") == open_ and data.get("CheckoutUrl"):
+        expires = data.get("ExpiresAt")
+        # Mollie's checkout works until its ``expiresAt``: one past it is never handed out,
+        # whatever a status read a moment before said
+        ended = isinstance(expires, datetime) and expires <= self.plans.clock.now()
+        if (
+            status == "open"
+            and not ended
+            and data.get("Amount") == open_
+            and data.get("CheckoutUrl")
+        ):
             return str(data["CheckoutUrl"])
         if status in UNDER_WAY:
             booked = self.portal.repos.payments.get(client.client_id, f"mollie-{payment_id}")
