@@ -39,7 +39,7 @@ def process_mollie_webhook(msg: func.QueueMessage, context: func.Context) -> Non
 
     services = bootstrap.services()
     with services.poison.watch("mollie-webhook", msg.get_body()):  # the cause, if it poisons
-        outcome = services.online_payments.process(str(json.loads(msg.get_body())["id"]))
+        outcome = services.online_payments.process_queued(str(json.loads(msg.get_body())["id"]))
     metrics.webhook("mollie", outcome)
 
 

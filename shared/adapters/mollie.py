@@ -15,11 +15,12 @@ an ``Idempotency-Key`` header, the same key for the same collection."""
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -40,13 +41,30 @@ LONGEST_RETRY_AFTER = timedelta(hours=24)
 
 class MollieError(Exception):
     def __init__(self, message: str, *, transient: bool = False, status: int | None = None,
-                 field: str | None = None, retry_after: float | None = None) -> None:  # fmt: skip
+                 field: str | None = None, retry_after: float | None = None,
+                 paused_until: datetime | None = None) -> None:  # fmt: skip
         super().__init__(message)
         self.transient = transient
         self.status = status  # Mollie's HTTP status (422: e.g. no valid mandate)
         self.field = field  # the request field Mollie named, when it did
         # seconds Mollie asked to be left alone (a 429's or 503's Retry-After), at most a day
         self.retry_after = retry_after
+        # set when no request was made: the account is paused until then (mollie_pause.py)
+        self.paused_until = paused_until
+
+
+class CallGuard(Protocol):
+    """What a client consults around each request (shared/services/mollie_pause.py): the
+    account's "not before" time, kept where every instance of the app sees it."""
+
+    def before(self) -> Any:
+        """Raises :class:`MollieError` while the account is paused; else a token for
+        :meth:`answered`."""
+        ...
+
+    def throttled(self, status: int, wait: float | None) -> None: ...
+
+    def answered(self, before: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,9 @@ class MolliePayment:
     # Mollie's ``mode``: "live", or "test" for a payment of a test key or test link, whose
     # status the payer picks himself on Mollie's test checkout (no money moves)
     mode: str | None = None
+    # Mollie's ``expiresAt``: an open payment's checkout works until then, after it the
+    # payment is ``expired`` (None: it no longer expires, or Mollie did not say)
+    expires_at: datetime | None = None
 
     @property
     def paid_moment(self) -> datetime | None:
@@ -163,6 +184,7 @@ def _payment(data: dict[str, Any]) -> MolliePayment:
         has_chargebacks="chargebacks" in links,
         is_cancelable=bool(data.get("isCancelable")),
         mode=data.get("mode"),
+        expires_at=_when(data.get("expiresAt")),
     )
 
 
@@ -204,8 +226,26 @@ class MollieClient:
         self.base_url = base_url.rstrip("/")
         self.headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json"}
         self.http = http or httpx.Client(timeout=15)
+        self.guard: CallGuard | None = None
+
+    def guarded(self, guard: CallGuard) -> MollieClient:
+        """This client (the same credentials and connection) asking ``guard`` around each
+        request: a paused account is not asked, a 429 or 503 pauses it, an answer ends it."""
+        twin = copy.copy(self)
+        twin.guard = guard
+        return twin
 
     def _call(
+        self, method: str, path: str, *, idempotency_key: str | None = None, **kwargs: Any
+    ) -> dict[str, Any] | None:
+        guard = self.guard
+        before = guard.before() if guard is not None else None
+        data = self._request(method, path, idempotency_key=idempotency_key, **kwargs)
+        if guard is not None:
+            guard.answered(before)
+        return data
+
+    def _request(
         self, method: str, path: str, *, idempotency_key: str | None = None, **kwargs: Any
     ) -> dict[str, Any] | None:
         headers = dict(self.headers)
@@ -223,6 +263,9 @@ class MollieClient:
             wait = retry_after(response)
             if wait is not None:
                 wait = min(wait, LONGEST_RETRY_AFTER.total_seconds())
+            if self.guard is not None and response.status_code in (429, 503):
+                # the account's limit (or Mollie unavailable): every caller waits, not only this
+                self.guard.throttled(response.status_code, wait)
             raise MollieError(f"Mollie answered {response.status_code}", transient=True,
                               status=response.status_code, retry_after=wait)  # fmt: skip
         if not response.is_success:

@@ -6,10 +6,14 @@ a 500 that pages the operator."""
 from __future__ import annotations
 
 import logging
+import math
+from datetime import datetime, timedelta
 
 from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 
 from shared.api.http import ApiRequest, ApiResponse
+from shared.clock import AMSTERDAM
+from shared.domain.day_shown import day_shown
 from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.api")
@@ -22,6 +26,42 @@ UNAVAILABLE_TEXT = {
     "nl": "De dienst is even niet bereikbaar. Probeer het over een paar seconden opnieuw.",
     "en": "The service is briefly unavailable. Please try again in a few seconds.",
 }
+
+# a wait known to be longer than "a few seconds" (a Mollie account's Retry-After or pause):
+# said as the Dutch time to come back, never as "a few seconds" for an hour
+FEW_SECONDS = RETRY_AFTER_SECONDS * 2
+WAIT_TEXT = {
+    "nl": {
+        "seconds": "De dienst is even niet bereikbaar. Probeer het over {n} seconden opnieuw.",
+        "at": "De dienst is even niet bereikbaar. Probeer het om {time} uur opnieuw.",
+        "on": "De dienst is even niet bereikbaar. Probeer het op {day} om {time} uur opnieuw.",
+    },
+    "en": {
+        "seconds": "The service is briefly unavailable. Please try again in {n} seconds.",
+        "at": "The service is briefly unavailable. Please try again at {time}.",
+        "on": "The service is briefly unavailable. Please try again on {day} at {time}.",
+    },
+}
+
+
+def unavailable_text(lang: str, wait: float | None, now: datetime) -> str:
+    """What the 503 page says when the wait is known (``wait`` seconds from ``now``): under a
+    minute in seconds, else the time to come back in Europe/Amsterdam (the debtor's clock,
+    summer time included, rounded up to the minute), with the day when it is not today. Not
+    known or a few seconds: :data:`UNAVAILABLE_TEXT`."""
+    lang = lang if lang in UNAVAILABLE_TEXT else "nl"
+    if wait is None or wait <= FEW_SECONDS:
+        return UNAVAILABLE_TEXT[lang]
+    texts = WAIT_TEXT[lang]
+    if wait < 60:
+        return texts["seconds"].format(n=math.ceil(wait))
+    back = (now + timedelta(seconds=wait)).astimezone(AMSTERDAM)
+    if back.second or back.microsecond:
+        back = back.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    time = f"{back:%H:%M}"
+    if back.date() == now.astimezone(AMSTERDAM).date():
+        return texts["at"].format(time=time)
+    return texts["on"].format(day=day_shown(back.date(), lang), time=time)
 
 
 def is_outage(exc: BaseException) -> bool:

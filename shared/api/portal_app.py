@@ -22,7 +22,13 @@ from markupsafe import Markup, escape
 
 from shared.adapters.mollie import MollieError
 from shared.api.http import ApiRequest, ApiResponse
-from shared.api.outage import RETRY_AFTER_SECONDS, UNAVAILABLE_TEXT, is_outage, storage_down
+from shared.api.outage import (
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE_TEXT,
+    is_outage,
+    storage_down,
+    unavailable_text,
+)
 from shared.api.pages import cookies, security_headers, source_address
 from shared.api.pages import form as read_form
 from shared.api.portal_figures import components, invoice_figures, shown
@@ -467,9 +473,8 @@ class PortalApp:
             # Mollie out of reach, or throttling the client's account (429): a 503 that passes
             # on how long Mollie asked to wait, not a 500; a browser or script waits as long
             lang = self._lang(req)
-            page = self._page(
-                "message", 503, lang, heading="503", text=UNAVAILABLE_TEXT[lang], back=True
-            )
+            text = unavailable_text(lang, exc.retry_after, self.services.clock.now())
+            page = self._page("message", 503, lang, heading="503", text=text, back=True)
             page.headers["Retry-After"] = str(math.ceil(exc.retry_after or RETRY_AFTER_SECONDS))
             log.warning("mollie unavailable %s %s: %s", req.method, req.path, exc)
             return page

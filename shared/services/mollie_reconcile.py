@@ -15,8 +15,10 @@ watched; one still open (a bank transfer stays open for days) is asked again lat
 half the payment's age (at least the first wait, at most ``LONGEST_WAIT``), so a long-open
 payment costs a few calls a day. A run asks at most ``batch`` payments, the longest due
 first; one that cannot be asked now (Mollie down, a conflict) waits its turn again. When Mollie
-answers with a Retry-After (429: the account's rate limit), that payment waits at least as
-long and the run stops: the rest are asked by a later run.
+answers 429 or 503 (the account's rate limit, or Mollie away), the account is paused until its
+Retry-After for every caller (``mollie_pause.py``): that payment and the account's other due
+ones wait at least as long, moved past the pause without a call, while other accounts'
+payments are asked as usual. A throttled account costs one call per pause, not one per run.
 
 A plan's direct-debit collections are not watched here: the plan's own run polls them.
 """
@@ -117,11 +119,11 @@ class MollieReconciliation:
             if outcome in STILL_OPEN or outcome == "error":
                 failed += outcome == "error"
                 still_open += outcome != "error"
+                # Mollie asked to be left alone (a 429's or 503's Retry-After, or the
+                # account's pause another call recorded): not asked before then. The run goes
+                # on: the account's other payments are not asked while it is paused (no call,
+                # each moved past the pause), and other accounts' payments are not held up
                 self._again(row, payment_id, now, at_least=hold)
-                if hold is not None:
-                    # Mollie asked to be left alone (429 with Retry-After): the rest of the
-                    # batch waits for the next run instead of spending the client's limit
-                    return ReconcileRun(asked, ended, still_open, failed, True)
             else:
                 ended += 1
                 self._done(row)

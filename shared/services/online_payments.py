@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import secrets
 from collections.abc import Callable
@@ -54,12 +55,14 @@ from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.mollie_paid_day import paid_day
+from shared.services.mollie_pause import AccountPause
 from shared.services.mollie_receiver import receiver_of_account
 from shared.services.mollie_reconcile import FIRST_WAIT, watch
 from shared.services.mollie_view import chargeback_reversed_on, current_view
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.sandbox_gate import require_approved
+from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.payments")
 
@@ -68,6 +71,8 @@ SIMULATED = "SimulatedPayments"
 TABLES = (MOLLIE_PAYMENTS, SIMULATED)
 WEBHOOK_QUEUE = "mollie-webhook"
 WEBHOOK_COALESCE = timedelta(minutes=1)
+PAUSED_WEBHOOK_MARGIN = 5  # seconds after a Mollie pause ends that its webhook job runs again
+MAX_QUEUE_DELAY = 7 * 24 * 3600  # Azure Queue Storage's longest invisibility
 SIMULATED_STATUSES = ("paid", "failed", "canceled", "expired")
 # Mollie payment ids: "tr_" and a short run of letters and digits (the simulation's too)
 MOLLIE_PAYMENT_ID = re.compile(r"tr_[A-Za-z0-9]{1,64}")
@@ -182,6 +187,7 @@ class StartedPayment:
     checkout_url: str
     simulated: bool
     amount: Cents = 0  # what the payment asks: the open claim as quoted
+    expires_at: datetime | None = None  # Mollie's ``expiresAt``: its checkout ends then
 
 
 @dataclass(frozen=True)
@@ -267,7 +273,9 @@ class OnlinePaymentService:
                     params={"client": client.number},
                 )  # fmt: skip
             name = self.account_of(client) if self.account_of else None
-            return linked, f"linked:{name}" if name else None
+            return self._paused(client, linked, f"linked:{name}" if name else "linked:"), (
+                f"linked:{name}" if name else None
+            )
         for name in (
             f"MOLLIE_KEY_{_setting(client.number)}",
             f"MOLLIE_KEY_AGENCY_{_setting(client.agency_id)}",
@@ -281,7 +289,8 @@ class OnlinePaymentService:
                     params={"client": client.number, "setting": name},
                 )  # fmt: skip
             if key:
-                return self._client_for_key(key), f"setting:{name}"
+                account = f"setting:{name}"
+                return self._paused(client, self._client_for_key(key), account), account
         if not self.allow_simulation:
             raise Invalid(
                 f"no Mollie key configured for client {client.number} (MOLLIE_KEY_{_setting(client.number)})",
@@ -303,12 +312,33 @@ class OnlinePaymentService:
         if kind == "linked":
             current = self.account_of(client) if self.account_of is not None else None
             if current == name and self.client_account is not None:
-                return self.client_account(client)
-            return self.linked_provider(client, name) if self.linked_provider else None
+                provider = self.client_account(client)
+            else:
+                provider = self.linked_provider(client, name) if self.linked_provider else None
+            return self._paused(client, provider, account) if provider is not None else None
         if kind == "setting":
             key = self.providers.get(name) if name.startswith("MOLLIE_KEY_") else None
-            return self._client_for_key(key) if key else None
+            return self._paused(client, self._client_for_key(key), account) if key else None
         return self.simulation if kind == "simulation" else None
+
+    def _paused(self, client: Client, provider: PaymentProvider, account: str) -> PaymentProvider:
+        """``provider`` asking the account's pause around each request (mollie_pause.py): a
+        configured key's pause is shared by every client using that key; a linked account's
+        is the client's own (``linked:<client id>:<name>``)."""
+        if not isinstance(provider, MollieClient):
+            return provider  # the simulation (or a test's own provider) is never throttled
+        kind, _, name = account.partition(":")
+        key = f"linked:{client.client_id}:{name}" if kind == "linked" else account
+        return provider.guarded(AccountPause(self.repos.store, self.clock, key))
+
+    def refuse_if_paused(self, client: Client) -> None:
+        """The :class:`MollieError` of a paused account (mollie_pause.py) the account a new
+        payment of ``client`` goes to, without asking Mollie: checked before a click is
+        counted against the debtor's payments of the day."""
+        provider, _ = self.choose(client)
+        guard = provider.guard if isinstance(provider, MollieClient) else None
+        if guard is not None:
+            guard.before()
 
     def received_by(self, client: Client, account: str | None) -> Receiver:
         """Where a payment made with the account its row names puts the money
@@ -339,9 +369,12 @@ class OnlinePaymentService:
         invoice_numbers: list[str],
         redirect_url: str,
         debtor: Debtor | None = None,
+        idempotency_key: str | None = None,
     ) -> StartedPayment:
         """``debtor``: the debtor ``debtor_number`` when the caller read it already (the
-        portal), so the claims are read without reading it again."""
+        portal), so the claims are read without reading it again. ``idempotency_key``: the
+        same key (with the same amount) answers the same payment (Mollie's
+        ``Idempotency-Key``): two clicks at once make one."""
         require_approved(client, "no online payment")  # before anything is read
         stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
         invoices = [stored[n].invoice for n in invoice_numbers if n in stored]
@@ -366,6 +399,7 @@ class OnlinePaymentService:
             if not isinstance(provider, SimulatedMollie)
             else None,
             metadata=_metadata({"client": client.client_id, "debtor": debtor_number}, numbers),
+            idempotency_key=idempotency_key,
         )
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "p", {
             "ClientId": client.client_id, "Debtor": debtor_number, "Invoices": json.dumps(numbers), "Amount": amount,
@@ -377,6 +411,7 @@ class OnlinePaymentService:
             payment.checkout_url or "",
             isinstance(provider, SimulatedMollie),
             amount,
+            payment.expires_at,
         )
 
     def start_installment(self, client: Client, order: InstallmentOrder) -> StartedPayment:
@@ -427,6 +462,7 @@ class OnlinePaymentService:
             payment.checkout_url or "",
             isinstance(provider, SimulatedMollie),
             order.amount,
+            payment.expires_at,
         )
 
     def settle_simulated(self, payment_id: str, outcome: str) -> str:
@@ -460,6 +496,23 @@ class OnlinePaymentService:
         self.queues.send(WEBHOOK_QUEUE, json.dumps({"id": payment_id}))
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(pk, "hook-queued", {"At": now}))
         return True
+
+    def process_queued(self, payment_id: str) -> str:
+        """The webhook's queued job: :meth:`process`, except while the payment's Mollie
+        account is paused (mollie_pause.py): then the job is queued again for when the pause
+        ends and ``paused`` answered. Failed at once (no request is made while paused), its
+        five tries would go by in minutes and poison every webhook of a throttled account."""
+        try:
+            return self.process(payment_id)
+        except MollieError as exc:
+            if exc.paused_until is None:
+                raise
+            wait = (exc.paused_until - self.clock.now()).total_seconds()
+            delay = min(max(math.ceil(wait), 1) + PAUSED_WEBHOOK_MARGIN, MAX_QUEUE_DELAY)
+            self.queues.send(WEBHOOK_QUEUE, json.dumps({"id": payment_id}), delay_seconds=delay)
+            log.info("mollie %s: account paused, webhook queued again in %d s", payment_id,
+                     delay, extra=log_extra({"payment_id": payment_id}))  # fmt: skip
+            return "paused"
 
     def _record(self, payment_id: str) -> dict[str, Any] | None:
         row = self.repos.store.get(MOLLIE_PAYMENTS, encode(payment_id), "p")

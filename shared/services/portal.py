@@ -40,7 +40,7 @@ from shared.domain.statements.client_code import client_code
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.dunning import INVOICE_PDFS, DunningService, invoice_pdf_name
-from shared.services.errors import Invalid, NotFound
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.handed_over import refuse_handed_over
 from shared.services.interest_kinds import Kinds, kinds_of
 from shared.services.invoice_status import InvoiceStatusService
@@ -75,6 +75,8 @@ STATUS_FRESH = timedelta(seconds=5)
 FINAL_STATUS = frozenset({"paid", "failed", "canceled", "expired"})
 # reads of an open request a renewal makes: a save refused by another writer is read again
 RENEWAL_TRIES = 3
+# reads of a payment's row (``open|``) a click makes: another click's write is read again
+CLAIM_TRIES = 5
 MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
 MAX_REASON = 1000  # characters of a postponement's or a dispute's reason: the form's maxlength
 PORTAL = DEBTOR_PORTAL  # who the debtor is as an author: his own acts in the portal
@@ -571,7 +573,10 @@ class PortalService:
         parties: tuple[Client, Debtor] | None = None,
     ) -> str:
         """Starts one payment for the chosen invoices; the URL to send the debtor to.
-        ``parties``: the client and debtor when the caller read them already."""
+        ``parties``: the client and debtor when the caller read them already. The row that
+        remembers it (``open|…``) is claimed under its ETag, with an Idempotency-Key, before
+        Mollie is asked: a second click meanwhile (another tab) sends the same key and gets
+        the same payment, as the plan installment's click does (plans/pay_online.py)."""
         client, debtor = parties or self.parties(access)
         invoices = self._own(access, numbers)
         self._not_handed_over(invoices)  # the agency collects it: its link is no payment here
@@ -587,48 +592,91 @@ class PortalService:
             "open|"
             + hashlib.sha256("|".join([access.debtor_number, *chosen]).encode()).hexdigest()[:40]
         )
-        reused = self._open_checkout(client, access, open_key, chosen)
-        if reused is not None:
-            return reused
-        self.count_payment(access)
-        back = secrets.token_urlsafe(16)
-        started = self.online.start(
-            client, access.debtor_number, chosen, f"{base_url}/api/portal/return/{back}", debtor
-        )
-        self.repos.store.upsert(RETURNS, Row(access.client_id, back, {
-            "Debtor": access.debtor_number, "PaymentId": started.payment_id,
-        }))  # fmt: skip
-        if started.checkout_url:
-            self.repos.store.upsert(RETURNS, Row(access.client_id, open_key, {
+        store = self.repos.store
+        for _ in range(CLAIM_TRIES):
+            row = store.get(RETURNS, access.client_id, open_key)
+            data = dict(row.data) if row is not None else {}
+            ours = (
+                data.get("Debtor") == access.debtor_number
+                and data.get("QuotedOn") == today.isoformat()
+            )
+            if ours and data.get("PaymentId"):
+                reused = self._open_checkout(client, data, chosen, today)
+                if reused is not None:
+                    return reused
+            if row is not None and ours and not data.get("PaymentId") and data.get("Key"):
+                # another click's payment under way (a second tab): the same key asks Mollie
+                # for the same payment, never a second one
+                key, back, etag = str(data["Key"]), str(data["Back"]), row.etag
+            else:
+                # Mollie paused for the client's account: the 503 page, not a day's payment spent
+                self.online.refuse_if_paused(client)
+                self.count_payment(access)
+                key, back = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
+                claim = Row(access.client_id, open_key, {"Debtor": access.debtor_number,
+                            "QuotedOn": today.isoformat(), "Key": key, "Back": back})  # fmt: skip
+                try:
+                    if row is None:
+                        etag = store.insert(RETURNS, claim).etag
+                    else:
+                        claim.etag = row.etag
+                        etag = store.replace(RETURNS, claim).etag
+                except (Conflict, PreconditionFailed):
+                    continue  # another click claimed it first: read what it wrote
+            try:
+                started = self.online.start(client, access.debtor_number, chosen,
+                                            f"{base_url}/api/portal/return/{back}", debtor,
+                                            idempotency_key=key)  # fmt: skip
+            except (MollieError, Invalid, NotFound) as exc:
+                if isinstance(exc, MollieError) and exc.status == 409:
+                    # Mollie is still making the payment for this key (the other click's)
+                    raise Invalid("your payment is being prepared; try again in a moment",
+                                  code="payment_being_prepared") from exc  # fmt: skip
+                if not (isinstance(exc, MollieError) and exc.transient):
+                    # refused: nothing was made, so the next click asks afresh with a new key
+                    # (a lost answer keeps the claim: its key finds the payment Mollie made)
+                    with contextlib.suppress(PreconditionFailed):
+                        store.delete(RETURNS, access.client_id, open_key, etag=etag)
+                raise
+            store.upsert(RETURNS, Row(access.client_id, back, {
+                "Debtor": access.debtor_number, "PaymentId": started.payment_id,
+            }))  # fmt: skip
+            if not started.checkout_url:
+                return started.checkout_url
+            done = Row(access.client_id, open_key, {
                 "Debtor": access.debtor_number, "PaymentId": started.payment_id,
                 "CheckoutUrl": started.checkout_url, "Amount": started.amount,
-                "QuotedOn": amsterdam_date(self.clock.now()).isoformat(),
-            }))  # fmt: skip
-        return started.checkout_url
+                "QuotedOn": today.isoformat(), "Key": key, "Back": back,
+                **({"ExpiresAt": started.expires_at} if started.expires_at else {}),
+            }, etag=etag)  # fmt: skip
+            try:
+                store.replace(RETURNS, done)
+            except PreconditionFailed:
+                continue  # the same key's other click recorded it first: read again
+            return started.checkout_url
+        raise ConflictingUpdate(f"debtor {access.debtor_number}: the payment keeps changing")
 
     def _open_checkout(
-        self, client: Client, access: PortalAccess, open_key: str, numbers: list[str]
+        self, client: Client, data: dict[str, object], numbers: list[str], today: date
     ) -> str | None:
         """The checkout of the payment this link started today for the same invoices, while
         Mollie still has it open: link scanners and previews open every link in a mail, and
         each new payment would be another open checkout for the whole claim. A payment quoted
-        on an earlier day is not reused (the claim's interest moved); nor one Mollie no longer
-        has open (paid, expired, canceled: the claim moved or the debtor starts anew)."""
-        row = self.repos.store.get(RETURNS, access.client_id, open_key)
-        if row is None or row.data.get("Debtor") != access.debtor_number:
-            return None
-        today = amsterdam_date(self.clock.now())
-        if row.data.get("QuotedOn") != today.isoformat():
+        on an earlier day is not reused (the claim's interest moved, the caller checks); nor
+        one Mollie no longer has open (paid, expired, canceled: the claim moved or the debtor
+        starts anew), and one past Mollie's ``expiresAt`` is not asked about: it expired."""
+        expires = data.get("ExpiresAt")
+        if isinstance(expires, datetime) and expires <= self.clock.now():
             return None
         # asked afresh (not ``_status``): a checkout the debtor just canceled is never reused
-        if self.online.status(client, str(row.data["PaymentId"])) != "open":
+        if self.online.status(client, str(data["PaymentId"])) != "open":
             return None
         # and only while it still asks what is open: a payment booked since (a transfer)
         # lowered the claim, and the old checkout would have the debtor pay too much
         claims = self.online.payments.ledger.open_claims(client, numbers, today)
-        if sum(c.open.total for c in claims.values()) != row.data.get("Amount"):
+        if sum(c.open.total for c in claims.values()) != data.get("Amount"):
             return None
-        return str(row.data["CheckoutUrl"])
+        return str(data["CheckoutUrl"])
 
     def payable(self, access: PortalAccess, debtor: Debtor | None = None) -> list[str]:
         """What "pay everything" pays: every open invoice no running payment plan holds (a
@@ -856,13 +904,7 @@ class PortalService:
         """Each request (a postponement past the limit, a dispute, an installment moved past
         the plan's limit) is an action item staff must read: at most ``REQUESTS_PER_DAY`` a
         debtor, so whoever holds a link cannot bury the client's list."""
-        now = self.clock.now()
-        if (
-            self.counters.increment(
-                THROTTLE, self._debtor_key(access), f"req|{now:%Y%m%d}", limit=REQUESTS_PER_DAY
-            )
-            is None
-        ):
+        if not self._counted(access, "req", REQUESTS_PER_DAY):
             raise Invalid(
                 f"at most {REQUESTS_PER_DAY} requests a day; please try again tomorrow",
                 code="requests_per_day",
@@ -893,8 +935,10 @@ class PortalService:
             )
 
     def _counted(self, access: PortalAccess, what: str, limit: int) -> bool:
-        """One more of ``what`` today for this debtor; False past ``limit``."""
-        key = f"{what}|{self.clock.now():%Y%m%d}"
+        """One more of ``what`` today for this debtor; False past ``limit``. Today is the
+        debtor's Dutch day (Europe/Amsterdam, DST included), not UTC's: at 00:30 in Amsterdam
+        a new day's limit counts, and 23:30 is still the same day as the morning."""
+        key = f"{what}|{amsterdam_date(self.clock.now()):%Y%m%d}"
         return (
             self.counters.increment(THROTTLE, self._debtor_key(access), key, limit=limit)
             is not None
@@ -929,13 +973,7 @@ class PortalService:
         now = self.clock.now()
         # each message is an action item staff must read: a debtor (or whoever holds the link)
         # cannot flood the client's list
-        debtor_key = self._debtor_key(access)
-        if (
-            self.counters.increment(
-                THROTTLE, debtor_key, f"msg|{now:%Y%m%d}", limit=MESSAGES_PER_DAY
-            )
-            is None
-        ):
+        if not self._counted(access, "msg", MESSAGES_PER_DAY):
             raise Invalid(
                 f"at most {MESSAGES_PER_DAY} messages a day; please try again tomorrow",
                 code="messages_per_day",

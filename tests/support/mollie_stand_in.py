@@ -5,6 +5,7 @@ It keeps payments, customers and mandates, and enforces what Mollie documents an
 - a POST body that is not a JSON object is 400 (Mollie's error body); ``metadata`` over about
   1 kB (its JSON, Mollie's "Create payment": "up to approximately 1kB") is 422 naming it;
 - ``throttled``: every request answers 429 with that ``Retry-After`` (the rate limit);
+- ``expires_at``: a checkout payment carries that ``expiresAt`` (its checkout's end);
 - a payment needs ``amount`` ``{"currency": "EUR", "value": "10.00"}`` (two decimals, a
   string) and a ``description``; a ``redirectUrl`` unless it is ``recurring``;
 - ``sequenceType`` is ``oneoff``, ``first`` or ``recurring``; ``first`` and ``recurring``
@@ -99,6 +100,9 @@ class MollieWorld:
     down: bool = False  # Mollie answers 503 to everything (an outage)
     # Mollie answers 429 with this Retry-After to everything (the account's rate limit)
     throttled: str | None = None
+    # the ``expiresAt`` a checkout payment is made with (ISO 8601; Mollie's depends on the
+    # method, the stand-in has no clock): None, none said
+    expires_at: str | None = None
     sent_to_bank: set[str] = field(default_factory=set)  # direct debits no longer cancelable
     # requests ("DELETE", "POST" ...) whose response is lost once: Mollie acts, the caller
     # sees the connection drop (a timeout), as on a real network
@@ -280,6 +284,8 @@ class MollieWorld:
             "redirectUrl": body.get("redirectUrl"), "webhookUrl": body.get("webhookUrl"),
             "profileId": "pfl_QkEhN94Ba", "details": None,
         }  # fmt: skip
+        if self.expires_at and sequence != "recurring":
+            payment["expiresAt"] = self.expires_at
         if customer:
             payment["customerId"] = customer
         if mandate_id:

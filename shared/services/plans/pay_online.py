@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from shared.adapters.mollie import MollieError
@@ -109,7 +110,9 @@ class InstallmentCheckout:
                 key, back, etag = str(data["Key"]), str(data["Back"]), row.etag
             else:
                 # a new payment (the last one cancelled, expired or failed at Mollie): counted
-                # with the debtor's other payments of the day, before anything is claimed
+                # with the debtor's other payments of the day, before anything is claimed;
+                # not while Mollie is paused for the account (the 503 page says until when)
+                self.portal.online.refuse_if_paused(client)
                 self.portal.count_payment(access)
                 key, back = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
                 claim = Row(client.client_id, rk, {
@@ -131,6 +134,9 @@ class InstallmentCheckout:
                     f"{base_url}/api/portal/return/{back}", key,
                 ))  # fmt: skip
             except MollieError as exc:
+                if _waits(exc):
+                    raise  # the portal's 503 page, with the time to try again (the claim and
+                    # its key stay: the next click asks Mollie for the same payment)
                 if exc.status == 409:  # Mollie is still making the payment for this key
                     raise Invalid(
                         "your payment is being prepared; try again in a moment",
@@ -155,6 +161,7 @@ class InstallmentCheckout:
                 "Debtor": access.debtor_number, "Plan": plan.plan_id, "Installment": number,
                 "Amount": state.open, "Key": key, "Back": back,
                 "PaymentId": started.payment_id, "CheckoutUrl": started.checkout_url,
+                **({"ExpiresAt": started.expires_at} if started.expires_at else {}),
             }, etag=etag)  # fmt: skip
             try:
                 store.replace(RETURNS, done)
@@ -176,6 +183,8 @@ class InstallmentCheckout:
         try:
             status = self.portal.online.status(client, payment_id)
         except MollieError as exc:
+            if _waits(exc):
+                raise  # throttled or paused: the portal's 503 page says until when
             # not knowing whether the debtor paid, neither its checkout nor a second payment:
             # a refusal in the debtor's language, the next click asks again
             log.warning("plan installment payment not checked: %s", exc, extra=log_extra({
@@ -184,7 +193,16 @@ class InstallmentCheckout:
             raise Invalid(
                 "the payment could not be started; try again later", code="payment_not_started"
             ) from exc
-        if status == "open" and data.get("Amount") == open_ and data.get("CheckoutUrl"):
+        expires = data.get("ExpiresAt")
+        # Mollie's checkout works until its ``expiresAt``: one past it is never handed out,
+        # whatever a status read a moment before said
+        ended = isinstance(expires, datetime) and expires <= self.plans.clock.now()
+        if (
+            status == "open"
+            and not ended
+            and data.get("Amount") == open_
+            and data.get("CheckoutUrl")
+        ):
             return str(data["CheckoutUrl"])
         if status in UNDER_WAY:
             booked = self.portal.repos.payments.get(client.client_id, f"mollie-{payment_id}")
@@ -195,6 +213,12 @@ class InstallmentCheckout:
                     params={"number": number},
                 )
         return None
+
+
+def _waits(exc: MollieError) -> bool:
+    """Mollie asked to be left alone for a known time (a 429's or 503's Retry-After, or the
+    account's pause): the debtor is told when to come back rather than "try again later"."""
+    return exc.transient and (exc.retry_after is not None or exc.paused_until is not None)
 
 
 def _description(client: Client, plan: PaymentPlan, number: int) -> str:
