@@ -45,3 +45,20 @@ def test_statement_scale_bounds_a_10000_line_file_from_cpu_and_azurite_alone():
         "e2e_cpu_seconds_per_10000_lines": 60.0,  # 6 ms a line
         "e2e_azurite_range_seconds_per_10000_lines": 450.0,  # 37,500 reads of 12 ms
     }
+
+
+def test_statement_scale_splits_range_reads_by_table():
+    from bench.statement_scale import _reads_by_kind
+
+    by_site = {
+        "Invoices query - <- statements_window._invoice_rows": 1.0,
+        "Invoices query invoices_repo.for_debtor <- statements._line": 0.25,
+        "Ledger query ledger_repo._claims_of <- service.debtor_claims": 0.5,
+        "MatchIndex query match_index_repo.by_amount <- statement_lookups.by_amount": 0.5,
+        "Debtors get parties_repo.get <- statement_lookups.debtor": 0.2,
+    }
+    assert _reads_by_kind(by_site, "e2e") == {
+        "range_reads_per_line_e2e": 2.25,
+        "point_reads_per_line_e2e": 0.2,
+        "range_reads_per_line_by_table_e2e": {"Invoices": 1.25, "Ledger": 0.5, "MatchIndex": 0.5},
+    }
