@@ -164,7 +164,8 @@ class ClientSettings:
     def first_steps_text(self, client: Client, text: str) -> Client:
         """:meth:`first_steps` from a form's field (empty: no limit)."""
         text = text.strip()
-        if text and not text.isdigit():
+        # isdecimal, not isdigit: "²" is a digit int() refuses (a 500 in place of the refusal)
+        if text and not text.isdecimal():
             return self.first_steps(client, -1)  # refused, as a number out of range
         return self.first_steps(client, int(text) if text else None)
 

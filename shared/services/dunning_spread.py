@@ -18,11 +18,12 @@ Once a day: each debtor given a first step is marked for the day (``~spread|<sha
 at its start: a job delivered again the same day (a retry, a redelivery, the action list's
 replay) gives no new slots for the debtors it gave before, and takes a debtor it marked but
 did not finish without another slot. A client run in shards gives each shard its part of the
-limit (the shards run side by side; no shared counter to race on). The marks of earlier days
-go with the shard's first job of the next day. Within a shard the jobs follow one another
-(a job queues its follow-up when it is done); only a job retried while its follow-up runs
-counts the marks both read at their start, and may give a first step to the debtors it
-failed before marking beyond the limit (one job's failures, never a second N).
+limit (the shards run side by side; no shared counter to race on; the remainder goes round
+the shards day by day). The marks of earlier days go with the shard's first job of the next
+day. Within a shard the jobs follow one another (a job queues its follow-up when it is
+done); only a job retried while its follow-up runs counts the marks both read at their
+start, and may give a first step to the debtors it failed before marking beyond the limit
+(one job's failures, never a second N).
 
 Cost: with a limit, one range read of the day's marks per job; when more debtors are due
 than slots are left, their invoices read once more for the order (side by side, as the
@@ -44,10 +45,12 @@ MAX_FIRST_STEPS_PER_DAY = 1_000_000
 READERS = 16  # debtors whose invoices are read at once for the order (as the preview's)
 
 
-def share(limit: int, shard: int, shards: int) -> int:
-    """A shard's part of the client's daily limit (the first shards take the remainder)."""
+def share(limit: int, shard: int, shards: int, day: date) -> int:
+    """A shard's part of the client's daily limit on ``day``. The remainder goes round the
+    shards day by day: given always to the first ones, a limit below the shard count left
+    the last shards none, and their debtors never started a workflow (review33)."""
     shards = max(1, shards)
-    return limit // shards + (1 if shard < limit % shards else 0)
+    return limit // shards + (1 if (shard - day.toordinal()) % shards < limit % shards else 0)
 
 
 def oldest_due(invoices: Iterable[Invoice]) -> date:
@@ -73,7 +76,7 @@ class DaySlots:
         self, repos: Repositories, client_id: str, day: date, shard: int, shards: int, limit: int
     ) -> None:
         self.repos, self.client_id, self.day = repos, client_id, day
-        self.limit = share(limit, shard, shards)
+        self.limit = share(limit, shard, shards, day)
         self._shard = f"{SPREAD}{shard}|"
         self._prefix = f"{self._shard}{day:%Y%m%d}|"
         marks = repos.dunning.marks(client_id, self._shard)

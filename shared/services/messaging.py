@@ -875,6 +875,10 @@ class MessagingService:
             if found is not None:
                 return self._sent(message, etag, found, self.content_of(message))
             if self._dunning(message):  # it never went out, and the lease was a wait too
+                # the go-live day set (or moved later) meanwhile: held as any waiting step
+                held = self._before_go_live(message, etag, self.clock.now())
+                if held is not None:
+                    return held
                 stale = self._recheck(message, etag)
                 if stale is not None:
                     return stale

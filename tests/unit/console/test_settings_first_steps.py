@@ -35,6 +35,7 @@ def test_the_agency_and_the_clients_admin_set_it_and_staff_read_it(
     assert refused.status == 422
     assert "Geef het aantal eerste stappen per dag" in refused.encoded().decode()
     assert _spread(agency, tenants, path, "veel").status == 422
+    assert _spread(agency, tenants, path, "²").status == 422  # a digit, no number (review33)
     assert _limit(world, tenants) == 300
     own = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "own@x.example")
     assert _spread(own, tenants, path, "").status in (302, 303)  # empty: no limit

@@ -12,10 +12,14 @@ from datetime import date, datetime, timedelta
 
 import azure.functions as func
 
-from shared.domain.messaging import OutboxStatus
+from shared.domain.messaging import Channel, OutboxStatus
 from shared.services.go_live_hold import BEFORE_GO_LIVE, TRUSTED_FOR, GoLiveDays
 from shared.services.messaging import CANCELLED, FOLLOWUPS, NOT_SENT
-from tests.unit.dunning.test_reminder_recheck import SEND_AT, planned  # noqa: F401
+from tests.unit.dunning.test_reminder_recheck import (  # noqa: F401
+    SEND_AT,
+    NothingArrived,
+    planned,
+)
 
 GO_LIVE = date(2025, 3, 20)
 HELD = "niet verstuurd: de incasso van de opdrachtgever begint op 20-03-2025"
@@ -116,3 +120,25 @@ def test_the_go_live_day_is_read_once_a_half_minute(planned):  # noqa: F811
     _go_live_on(world, client, None)  # live now: seen once the half minute is over
     later = SEND_AT + TRUSTED_FOR
     assert days.waits_until(repos, client.client_id, later) is None
+
+
+def test_a_stale_claim_that_never_went_out_waits_for_the_go_live_day_too(planned):  # noqa: F811
+    """review33: a worker claimed the reminder and stopped before sending; the go-live day
+    was set meanwhile. The recovery after the lease (the provider never saw it) sent it: the
+    hold was asked on the first handling only."""
+    world, client, key = planned
+    messaging = world.services.messaging
+    channel = NothingArrived()
+    messaging.senders = {Channel.EMAIL: channel}
+    world.clock.at = SEND_AT
+    claimed, etag = messaging.outbox.get(client.client_id, key)
+    messaging.outbox.save(
+        replace(claimed, status=OutboxStatus.INPROGRESS, claimed_at=SEND_AT, attempts=1), etag
+    )
+    _go_live_on(world, client, GO_LIVE)
+    world.clock.at = SEND_AT + timedelta(minutes=20)
+    assert messaging.deliver(client.client_id, key) == "held"
+    record = messaging.outbox.get(client.client_id, key)[0]
+    assert record.status is OutboxStatus.FAILED and record.extra[NOT_SENT] == BEFORE_GO_LIVE
+    assert channel.sent == []
+    assert [_invoice(world, client, n).dunning_step for n in ("F1", "F2")] == [-1, -1]
