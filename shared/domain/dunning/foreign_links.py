@@ -18,6 +18,8 @@ from collections.abc import Iterable
 
 import idna
 
+from shared.domain.dunning.look_alike_domains import look_alike_of
+
 # a link with a scheme, or a bare host: labels of letters, digits and hyphens joined by dots,
 # not glued to a word, an e-mail's "@" or a template's "{{ client.iban }}" before it. Letters
 # of any script (review31: "tikkië.me/pay" or a Cyrillic "і" in "tіkkie.me/pay" broke the
@@ -198,13 +200,20 @@ def mixed_scripts(host: str) -> bool:
     return False
 
 
-def domain_refused(domain: str) -> str | None:
+def domain_refused(domain: str, own: Iterable[str] = ()) -> str | None:
     """Why ``domain`` cannot be registered as a client's (None: it can): a host name with a
     dot, no path, no address of a person, in its ASCII or Unicode form ("bücher.example"),
-    its labels each in one script (or one a browser shows together)."""
+    its labels each in one script (or one a browser shows together), and none written wholly
+    in another script's Latin-alike letters ("аррӏе.com") unless its top-level domain or the
+    client's ``own`` domains (the others registered with it) are written in that script."""
     host = normalise_domain(domain)
     if "@" in domain or not _HOST.fullmatch(host) or len(host) > 253:
         return "is not a domain name like bakkerij.nl"
     if mixed_scripts(host):
         return "mixes scripts (a look-alike of another domain name)"
+    if imitated := look_alike_of(host, [normalise_domain(d) for d in own]):
+        return (
+            "is written in another script's letters that look like Latin ones "
+            f"(a look-alike of {imitated})"
+        )
     return None
