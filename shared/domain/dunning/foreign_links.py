@@ -158,9 +158,12 @@ def foreign_hosts(
     # as written, "bücher.nl" or "www.bakkerij.nl" never met the found host's "xn--bcher-kva.nl"
     # or "bakkerij.nl", and the client's own procedure was refused in its own notice (review32)
     hosts = [canonical_host(host_of(k)) for k in links if k]
+    # a whole-script look-alike ("аррӏе.com") registered before it was refused (leftover33)
+    # is still foreign, unless the client's domains are written in its script
     return [h for h in hosts_in(texts)
-            if not allowed(normalise_domain(h), own)
-            and not allowed(canonical_host(host_of(h)), hosts)]  # fmt: skip
+            if (not allowed(normalise_domain(h), own)
+                and not allowed(canonical_host(host_of(h)), hosts))
+            or look_alike_of(normalise_domain(h), own)]  # fmt: skip
 
 
 # a host name in its ASCII form: a top-level domain of letters or an international one

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.domain.dunning.foreign_links import domain_refused
+from shared.adapters.tables.conversations_repo import ConversationsRepository
+from shared.domain.dunning.foreign_links import domain_refused, foreign_hosts
 from tests.unit.conversations.test_by_hand import BASE, env  # noqa: F401 - the fixture
 
 APPLE = "\u0430\u0440\u0440\u04cf\u0435.com"  # а р р ӏ е: every letter Cyrillic
@@ -58,3 +59,19 @@ def test_the_api_refuses_it_and_the_text_may_not_link_to_it(env):  # noqa: F811
     put = api.call("PUT", f"{BASE}/link-domains", {"domains": ["пример.com", APPLE]})
     assert put.status == 200, put.body
     assert api.call("POST", path, said).status == 202
+
+
+def test_a_look_alike_registered_before_is_still_foreign_in_a_text() -> None:
+    text = [f"Betaal via https://{APPLE}/pay of https://pay.{APPLE}/x"]
+    assert foreign_hosts(text, [APPLE]) == [APPLE, f"pay.{APPLE}"]
+    assert foreign_hosts(text, [APPLE, "пример.com"]) == []
+    assert foreign_hosts(["Zie https://bücher.de/x"], ["bücher.de"]) == []
+
+
+def test_the_send_check_refuses_a_look_alike_stored_before(env):  # noqa: F811
+    world, api, client_id = env
+    ConversationsRepository(world.services.repos.store).save_link_domains(
+        client_id, ("xn--80ak6aa92e.com",)
+    )  # stored before its registration was refused
+    said = {"channel": "sms", "body": f"Betaal via https://{APPLE}/pay"}
+    assert api.call("POST", f"{BASE}/debtors/D1/messages", said).status == 422
