@@ -16,6 +16,7 @@ from shared.clock import amsterdam_today
 from shared.domain.money import cents_from_decimal
 from shared.domain.plans.plan import Consent, PaymentPlan, PlanStatus
 from shared.domain.plans.schedule import Period, PlanMethod
+from shared.domain.references import bic as bic_shape
 from shared.services.container import Services
 
 
@@ -81,7 +82,7 @@ class MandateIn(schemas.Strict):
     signed_on: date
     iban: str = Field(min_length=15, max_length=34)
     name: str = Field(min_length=1, max_length=70)
-    bic: str | None = Field(default=None, pattern=r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+    bic: str | None = Field(default=None, pattern=bic_shape.PATTERN)
 
 
 class RulesIn(schemas.Strict):

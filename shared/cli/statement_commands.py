@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from shared.domain.money import AmountError, cents_from_decimal, format_cents
+from shared.domain.references import belgian, betalingskenmerk, iso11649
 from shared.domain.statements.matching import InvoiceIndex, OpenInvoice, match_lines
 from shared.domain.statements.model import StatementError, statements_as_dict
 from shared.domain.statements.parse import parse_statement_file
@@ -20,6 +22,10 @@ CSV_HEADER = ["invoice_number", "debtor_name", "debtor_iban", "open_amount", "pa
 # is still written off, matched as the app does, by its exact keys only (womatch31)
 WRITTEN_OFF_COLUMN = "written_off"
 _YES, _NO = ("yes", "ja", "true", "1"), ("", "no", "nee", "false", "0")
+# what a payment reference looks like: a betalingskenmerk's digits (the Belgian 12 among them)
+# or RF, two check digits and 1 to 21 letters or digits
+_REFERENCE_LENGTHS = frozenset({7, 9, 10, 11, 12, 13, 14, 16})
+_RF_SHAPE = re.compile(r"^RF\d{2}[0-9A-Z]{1,21}$")
 
 
 def _read(path: str) -> bytes:
@@ -80,6 +86,34 @@ def _whole_row(path: str, n: int, row: dict[str | None, Any], columns: int) -> N
     )
 
 
+def _reference_refused(path: str, n: int, row: dict[str | None, Any]) -> None:
+    """A payment_reference without a reference's shape is refused, naming the column and what
+    it takes: a Dutch amount written unquoted with a row's empty reference (``F1,A,,161,93``)
+    has the header's shape, and was read as open 161.00 with reference "93" (newcomer32 F5).
+    Only the shape: a bank's structured reference is looked up whether or not its check digit
+    holds, so a dry run may name one that does not (the app's import checks it)."""
+    reference = row["payment_reference"].strip()
+    digits = betalingskenmerk.normalise(reference)
+    if (
+        not reference
+        or (digits.isdigit() and digits.isascii() and len(digits) in _REFERENCE_LENGTHS)
+        or _RF_SHAPE.match(iso11649.normalise(reference))
+        or belgian.is_valid(reference)
+    ):
+        return
+    why = ""
+    if digits.isdigit():
+        why = f": {len(digits)} digits, a betalingskenmerk has 7, 9 to 14, or 16"
+    amount = row["open_amount"].strip()
+    if amount.isdigit() and reference.isdigit() and len(reference) <= 2:
+        why += f"; was the amount {amount},{reference}? write it with a dot ({amount}.{reference})"
+    raise ValueError(
+        f"{path} line {n}: payment_reference {reference!r} is no payment reference (expected a "
+        "betalingskenmerk, an RF creditor reference or a Belgian structured reference, or "
+        f"nothing){why}"
+    )
+
+
 def read_invoices_csv(path: str) -> list[OpenInvoice]:
     text = _read(path).decode("utf-8-sig")
     reader = csv.DictReader(text.splitlines())
@@ -101,6 +135,7 @@ def read_invoices_csv(path: str) -> list[OpenInvoice]:
             ) from None
         if not row["invoice_number"].strip():
             raise ValueError(f"{path} line {n}: invoice_number is empty")
+        _reference_refused(path, n, row)
         marked = (row.get(WRITTEN_OFF_COLUMN) or "").strip().lower()
         if marked not in (*_YES, *_NO):
             raise ValueError(f"{path} line {n}: written_off {marked!r} is not yes or no")

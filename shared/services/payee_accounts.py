@@ -152,8 +152,11 @@ def save_link_domains(
     """Register the domains the client's texts may link to (its own website's), replacing
     the ones before; 422 ``link_domain_invalid`` for one that is no domain name."""
     kept: dict[str, None] = {}
+    domains = list(domains)
     for domain in domains:
-        if reason := domain_refused(domain):
+        # a domain in another script's Latin-alike letters only beside one the client writes
+        # in that script (leftover33)
+        if reason := domain_refused(domain, [d for d in domains if d is not domain]):
             raise Invalid(f"{domain!r} {reason}", field="domains",
                           code="link_domain_invalid", params={"domain": domain})  # fmt: skip
         kept[normalise_domain(domain)] = None

@@ -621,14 +621,17 @@ class StatementService:
         return "booked", closing
 
     def _identities(self, statement: Statement) -> list[str]:
-        """Each line's identity (:func:`line_identities`); a line banks27 re-dated that was
-        stored under the identity of its former day (booked, or half-way, before that deploy)
-        keeps that one: under the new one it would be booked again (review27 F4). One read per
-        such line only (a return back-valued weeks before New Year), none for the others."""
+        """Each line's identity (:func:`line_identities`); a line banks27 re-dated, or one
+        whose kenmerk of zeros leftover33 no longer reads, that was stored under a former identity
+        (booked, or half-way, before that deploy) keeps that one: under the new one it would
+        be booked again (review27 F4). One read per former identity of such a line only (a
+        return back-valued weeks before New Year, an ICS line), none for the others."""
         ids = line_identities(statement)
-        for n, old in enumerate(former_identities(statement)):
-            if old is not None and self.repos.banking.line(statement.account, old) is not None:
-                ids[n] = old
+        for n, olds in enumerate(former_identities(statement)):
+            for old in olds:
+                if self.repos.banking.line(statement.account, old) is not None:
+                    ids[n] = old
+                    break
         return ids
 
     def _claim(

@@ -19,6 +19,7 @@ from html import unescape
 
 import idna
 
+from shared.domain.dunning.look_alike_domains import look_alike_of
 from shared.domain.dunning.reading_order import with_shown
 
 # a link with a scheme, or a bare host: labels of letters, digits and hyphens joined by dots,
@@ -189,9 +190,12 @@ def foreign_hosts(
     # as written, "bücher.nl" or "www.bakkerij.nl" never met the found host's "xn--bcher-kva.nl"
     # or "bakkerij.nl", and the client's own procedure was refused in its own notice (review32)
     hosts = [canonical_host(host_of(k)) for k in links if k]
+    # a whole-script look-alike ("аррӏе.com") registered before it was refused (leftover33)
+    # is still foreign, unless the client's domains are written in its script
     return [h for h in hosts_in(texts)
-            if not allowed(normalise_domain(h), own)
-            and not allowed(canonical_host(host_of(h)), hosts)]  # fmt: skip
+            if (not allowed(normalise_domain(h), own)
+                and not allowed(canonical_host(host_of(h)), hosts))
+            or look_alike_of(normalise_domain(h), own)]  # fmt: skip
 
 
 # a host name in its ASCII form: a top-level domain of letters or an international one
@@ -231,13 +235,20 @@ def mixed_scripts(host: str) -> bool:
     return False
 
 
-def domain_refused(domain: str) -> str | None:
+def domain_refused(domain: str, own: Iterable[str] = ()) -> str | None:
     """Why ``domain`` cannot be registered as a client's (None: it can): a host name with a
     dot, no path, no address of a person, in its ASCII or Unicode form ("bücher.example"),
-    its labels each in one script (or one a browser shows together)."""
+    its labels each in one script (or one a browser shows together), and none written wholly
+    in another script's Latin-alike letters ("аррӏе.com") unless its top-level domain or the
+    client's ``own`` domains (the others registered with it) are written in that script."""
     host = normalise_domain(domain)
     if "@" in domain or not _HOST.fullmatch(host) or len(host) > 253:
         return "is not a domain name like bakkerij.nl"
     if mixed_scripts(host):
         return "mixes scripts (a look-alike of another domain name)"
+    if imitated := look_alike_of(host, [normalise_domain(d) for d in own]):
+        return (
+            "is written in another script's letters that look like Latin ones "
+            f"(a look-alike of {imitated})"
+        )
     return None

@@ -52,6 +52,17 @@ def why_invalid(reference: str) -> str | None:
     return f"{n} digits: a betalingskenmerk has 7, 9 to 14, or 16 digits"
 
 
+def is_placeholder(reference: str) -> bool:
+    """A kenmerk whose number is all zeros ("0000000000000000", the check digit of fifteen
+    zeros being 0): what a bank or an export writes where there is no reference (ASN's ICS
+    debits). It passes the check, but names nothing: no reference (bank32)."""
+    digits = normalise(reference)
+    if not is_valid(digits):
+        return False
+    number = digits if len(digits) == 7 else digits[1:] if len(digits) == 16 else digits[2:]
+    return set(number) == {"0"}
+
+
 def generate(digits15: str) -> str:
     """The full 16-digit betalingskenmerk for 15 payload digits."""
     if len(digits15) != 15 or not digits15.isdigit() or not digits15.isascii():

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from shared.domain.money import Cents, format_cents
 from shared.domain.references import iban as iban_check
 from shared.domain.references import iso11649
+from shared.domain.references.bic import is_bic
 
 MAX_PAYLOAD_BYTES = 331
 MAX_AMOUNT: Cents = 99_999_999_999
@@ -48,7 +49,7 @@ def payload(transfer: CreditTransfer) -> str:
     if (err := iban_check.iban_error(transfer.iban)) is not None:
         raise EpcQrError(err)
     bic = (transfer.bic or "").strip().upper()
-    if bic and not re.match(r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$", bic):
+    if bic and not is_bic(bic):
         raise EpcQrError("BIC must have 8 or 11 characters")
     amount = ""
     if transfer.amount is not None:

@@ -43,7 +43,10 @@ _KENMERK_SHORT = re.compile(r"(?<![\d])(\d{9,14})(?![\d])")
 _MAYBE = re.compile(r"\d{9}|\d{4}[ .]\d{4}|RF\s?\d\d|\+\+\+|\*\*\*", re.IGNORECASE)
 
 
-def find_references(text: str) -> list[FoundReference]:
+def find_references(text: str, *, placeholders: bool = False) -> list[FoundReference]:
+    """The references in ``text``, in its order. A kenmerk of zeros is none
+    (:func:`betalingskenmerk.is_placeholder`); ``placeholders``: read it as one, as before
+    leftover33 (only for the identity a line was booked under, :func:`read_reference`)."""
     if _MAYBE.search(text) is None:
         return []
     found: list[FoundReference] = []
@@ -58,6 +61,10 @@ def find_references(text: str) -> list[FoundReference]:
 
     def take(span: tuple[int, int]) -> None:
         bisect.insort(taken, span)
+
+    def kenmerk(digits: str) -> bool:
+        valid = betalingskenmerk.is_valid(digits)
+        return valid and (placeholders or not betalingskenmerk.is_placeholder(digits))
 
     for m in _BELGIAN.finditer(text):
         digits = "".join(m.groups())
@@ -77,12 +84,29 @@ def find_references(text: str) -> list[FoundReference]:
                 break
     for m in _KENMERK16.finditer(text):
         digits = betalingskenmerk.normalise(m.group(1))
-        if betalingskenmerk.is_valid(digits) and free(*m.span()):
+        if kenmerk(digits) and free(*m.span()):
             found.append(FoundReference(ReferenceKind.BETALINGSKENMERK, digits, *m.span()))
             take(m.span())
     for m in _KENMERK_SHORT.finditer(text):
         digits = m.group(1)
-        if betalingskenmerk.is_valid(digits) and free(*m.span()):
+        if kenmerk(digits) and free(*m.span()):
             found.append(FoundReference(ReferenceKind.BETALINGSKENMERK, digits, *m.span()))
             take(m.span())
     return sorted(found, key=lambda r: r.start)
+
+
+# a run of zeros a placeholder kenmerk needs (seven at least, or four grouped)
+_ZEROS = re.compile(r"0000")
+
+
+def read_reference(text: str) -> tuple[str | None, str | None]:
+    """The reference a statement line's text gives (the first found), and the one it was read
+    with before leftover33 where that differs: a kenmerk of zeros was read as one then, and a line
+    booked under it keeps that identity (``StatementLine.referenced_before``)."""
+    found = find_references(text)
+    now = found[0].value if found else None
+    if _ZEROS.search(text) is None:
+        return now, None
+    before = find_references(text, placeholders=True)
+    then = before[0].value if before else None
+    return now, then if then != now else None

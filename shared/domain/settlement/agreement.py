@@ -9,16 +9,15 @@ split, principal and interest to the client, collection costs and their VAT to t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from shared.domain.references.bic import is_live_bic
 from shared.domain.references.iban import iban_error, normalise
 
 COMPONENTS = ("principal", "costs", "costs_vat", "interest")
 MAX_NAME = 70  # EPC SCT rulebook: the creditor name is at most 70 characters
-BIC = re.compile(r"^[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?$")  # ISO 9362, 8 or 11
 BASIS_POINTS = 10_000  # 100.00%
 
 
@@ -103,7 +102,7 @@ class SettlementAgreement:
         object.__setattr__(self, "payout_name", name)
         if self.payout_bic is not None:
             bic = self.payout_bic.replace(" ", "").upper()
-            if not BIC.match(bic):
+            if not is_live_bic(bic):
                 raise AgreementError("payout_bic", f"not a BIC (8 or 11 characters): {bic!r}")
             object.__setattr__(self, "payout_bic", bic)
         if set(self.recipients) != set(COMPONENTS):

@@ -28,7 +28,7 @@ from xml.etree.ElementTree import Element, ParseError, iterparse
 from shared.clock import amsterdam_date
 from shared.domain.money import cents_from_decimal, format_eur_nl
 from shared.domain.references import iban as iban_check
-from shared.domain.references.finder import find_references
+from shared.domain.references.finder import read_reference
 from shared.domain.statements import charges_said
 from shared.domain.statements.model import (
     NO_CLOSING,
@@ -233,9 +233,9 @@ def _line(
             # debtor is the payer the money goes back to (newcomer12 #1)
             iban, name, bic = _party(tx, "Dbtr", q)
     text = unstructured or _stripped(entry.findtext(q + "AddtlNtryInf"))
+    before = None
     if reference is None and text:
-        found = find_references(text)
-        reference = found[0].value if found else None
+        reference, before = read_reference(text)
     booked = entry.find(q + "BookgDt")
     booking = _date(booked) or fallback
     if booking is None:
@@ -262,6 +262,7 @@ def _line(
         counterparty_bic=bic,
         remittance=text,
         reference=reference,
+        referenced_before=before,
         end_to_end_id=None if e2e in (None, "NOTPROVIDED") else e2e,
         bank_reference=tx_ref or _stripped(entry.findtext(q + "AcctSvcrRef")),
         return_reason=reason,

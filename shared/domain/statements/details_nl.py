@@ -29,7 +29,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from shared.domain.references import iban as iban_check
-from shared.domain.references.finder import find_references
+from shared.domain.references.finder import read_reference
 from shared.domain.references.iban_in_text import iban_spans, without_ibans
 from shared.domain.statements.details_abn_labels import read_abn_labels, structured_reference
 
@@ -105,6 +105,9 @@ class Details:
     # an IBAN found in the payer's own text where the bank named no account: what he wrote,
     # anybody's (iban24); a hint for matching, never the payer's account
     iban_in_text: str | None = None
+    # the reference the text was read with before leftover33 where that differs (a kenmerk of
+    # zeros): the line's former identity (``StatementLine.referenced_before``)
+    reference_before: str | None = None
 
 
 def _clean(text: str | None) -> str | None:
@@ -806,17 +809,17 @@ def _with_extra(details: Details, extra: str | None, bank: str | None) -> Detail
         # apart from the bank's field and is never learned, proved or paid to (iban24)
         spans = iban_spans(details.remittance)
         in_text = _iban(details.remittance[spans[0][0] : spans[0][1]]) if spans else None
-    reference = details.reference
+    reference, before = details.reference, None
     if reference is None and details.remittance:
         # not in an IBAN of the text: its digits may pass a short kenmerk's check
-        found = find_references(without_ibans(details.remittance, iban or in_text))
-        reference = found[0].value if found else None
+        reference, before = read_reference(without_ibans(details.remittance, iban or in_text))
     return Details(
         counterparty_iban=iban,
         counterparty_name=name,
         counterparty_bic=details.counterparty_bic,
         remittance=details.remittance,
         reference=reference,
+        reference_before=before,
         end_to_end_id=details.end_to_end_id,
         return_reason=details.return_reason,
         batch_id=details.batch_id,

@@ -253,7 +253,7 @@ def digit_groups(text: str, exclude: Iterable[str] = ()) -> list[str]:
 
 def all_digit_groups(text: str, exclude: Iterable[str] = ()) -> list[str]:
     """Every group :func:`digit_groups` ranks, before it keeps the first few."""
-    skip = [re.sub(r"\D", "", x) for x in exclude]
+    written = _written_at(text, exclude)
     ending: set[str] = set()  # the last group of a number written whole ("201303-088")
     groups: set[str] = set()
     derived: set[str] = set()
@@ -264,7 +264,7 @@ def all_digit_groups(text: str, exclude: Iterable[str] = ()) -> list[str]:
         if re.match(r"[-/.]?\d", after) and not _DATE_AFTER.match(after):
             continue
         group = m.group()
-        if any(group in s for s in skip) or (
+        if any(a < m.end() and m.start() < b for a, b in written) or (
             len(group) == 4 and _DATE_BEFORE.search(text[: m.start()])
         ):
             continue  # a reference's digits, or the year of a date ("11.3.2013")
@@ -278,6 +278,20 @@ def all_digit_groups(text: str, exclude: Iterable[str] = ()) -> list[str]:
     ranked = sorted(groups, key=lambda g: (g not in ending, -len(g), g))
     ranked += sorted(derived - groups, key=lambda g: (-len(g), g))
     return ranked
+
+
+def _written_at(text: str, references: Iterable[str]) -> list[tuple[int, int]]:
+    """Where in ``text`` the references are written, as far as its digit groups go: whole or
+    grouped by spaces, dots, dashes or slashes ("5000 0567 8901 2345", "+++010/8068/17183+++").
+    A group is skipped there only: one whose digits merely occur inside a reference's ("1234"
+    of "FAC1234" in the kenmerk "0123456789012345") is a number of its own (match32 left)."""
+    spans: list[tuple[int, int]] = []
+    for reference in {re.sub(r"[^0-9A-Za-z]", "", r) for r in references}:
+        if reference:
+            shape = r"[\s./\-+*]{0,3}".join(re.escape(ch) for ch in reference)
+            found = re.finditer(r"(?<!\d)" + shape + r"(?!\d)", text, re.IGNORECASE)
+            spans += [m.span() for m in found]
+    return spans
 
 
 def _glued_letters(text: str, group: str) -> set[str]:

@@ -73,6 +73,10 @@ class StatementLine:
     # that differs: a line booked before that deploy is stored under the identity of that day
     # (:func:`former_identities`). Not part of what the line is.
     dated_before: date | None = field(default=None, compare=False)
+    # the reference the line's text was read with before leftover33 made a kenmerk of zeros no
+    # reference (ASN's ICS lines), only where that differs: as ``dated_before``, the line
+    # keeps the identity it was booked under (:func:`former_identities`)
+    referenced_before: str | None = field(default=None, compare=False)
 
     @property
     def is_credit(self) -> bool:
@@ -193,23 +197,32 @@ def line_identities(statement: Statement) -> list[str]:
     return out
 
 
-def former_identities(statement: Statement) -> list[str | None]:
-    """The identity each line re-dated by banks27 had before that deploy (computed as
-    :func:`line_identities` did then, on the day it was read with then, ``dated_before``),
-    ``None`` for every other line: its identity never changed. A line stored under its
-    former identity keeps it, so a delivery across the deploy books it once (review27 F4)."""
-    if not any(line.dated_before for line in statement.lines):
-        return [None] * len(statement.lines)
-    then = replace(
-        statement,
-        lines=tuple(
-            replace(x, booking_date=x.dated_before or x.booking_date) for x in statement.lines
-        ),
-    )
-    return [
-        old if line.dated_before else None
-        for line, old in zip(statement.lines, line_identities(then), strict=True)
-    ]
+def former_identities(statement: Statement) -> list[tuple[str, ...]]:
+    """The identities each line had before, newest first (computed as :func:`line_identities`
+    did then), none for a line whose identity never changed. A line stored under a former
+    identity keeps it, so a delivery across a deploy books it once:
+    - before leftover33 a kenmerk of zeros was read as the line's reference (``referenced_before``);
+    - before banks27 a re-dated line had its former day (``dated_before``, review27 F4), and
+      the reference then read."""
+
+    def before_leftover33(x: StatementLine) -> StatementLine:
+        return replace(x, reference=x.referenced_before or x.reference)
+
+    def before_banks27(x: StatementLine) -> StatementLine:
+        return replace(before_leftover33(x), booking_date=x.dated_before or x.booking_date)
+
+    out: list[tuple[str, ...]] = [() for _ in statement.lines]
+    for era, changed in (
+        (before_leftover33, "referenced_before"),
+        (before_banks27, "dated_before"),
+    ):
+        if not any(getattr(x, changed) for x in statement.lines):
+            continue
+        then = replace(statement, lines=tuple(era(x) for x in statement.lines))
+        for n, (line, old) in enumerate(zip(statement.lines, line_identities(then), strict=True)):
+            if getattr(line, changed):
+                out[n] += (old,)
+    return out
 
 
 def balances_before(statement: Statement) -> list[Cents | None]:

@@ -713,6 +713,7 @@ def parse_mt940(data: bytes) -> list[Statement]:
                     counterparty_bic=details.counterparty_bic,
                     remittance=details.remittance,
                     reference=details.reference,
+                    referenced_before=details.reference_before,
                     end_to_end_id=details.end_to_end_id,
                     bank_reference=raw.bank_reference,
                     # a debit's return reason, also where the payer's '//' put the bank's

@@ -49,3 +49,41 @@ def test_a_quoted_comma_and_the_optional_column_are_read(
     )
     assert main(["match", "--invoices", str(invoices), "--statement", DAY]) == 0
     assert "booked F1 100.00" in capsys.readouterr().out
+
+
+REFUSED = "is no payment reference (expected a betalingskenmerk, an RF creditor reference or a Belgian structured reference, or nothing)"
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        # five fields, the header's shape: 161,93 unquoted with the reference left empty
+        ("F1,A,,161,93", f"line 2: payment_reference '93' {REFUSED}: 2 digits, a betalingskenmerk has 7, 9 to 14, or 16; was the amount 161,93? write it with a dot (161.93)"),
+        ("F1,A,,161.93,50000567890123456", f"line 2: payment_reference '50000567890123456' {REFUSED}: 17 digits, a betalingskenmerk has 7, 9 to 14, or 16"),
+        ("F1,A,,161.93,RF1", f"line 2: payment_reference 'RF1' {REFUSED}"),
+        ("F1,A,,161.93,INV-1", f"line 2: payment_reference 'INV-1' {REFUSED}"),
+    ],
+)  # fmt: skip
+def test_a_payment_reference_that_is_none_is_refused_naming_the_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, said: str
+) -> None:
+    invoices = tmp_path / "open.csv"
+    invoices.write_text(HEADER + row + "\n")
+    assert main(["match", "--invoices", str(invoices), "--statement", DAY]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"inning: error: {invoices} {said}\n"
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["5000056789012345", "5000 0567 8901 2345", "RF18539007547034", "+++010/8068/17183+++", "",
+     "9001123412341234"],  # its check digit fails, as in ING's own example file: looked up still
+)  # fmt: skip
+def test_every_kind_of_reference_the_app_takes_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], reference: str
+) -> None:
+    invoices = tmp_path / "open.csv"
+    invoices.write_text(HEADER + f'F1,A. Jansen,,161.93,"{reference}"\n')
+    assert main(["match", "--invoices", str(invoices), "--statement", DAY]) == 0
+    assert capsys.readouterr().err == ""

@@ -60,7 +60,7 @@ def test_the_former_identity_is_the_one_of_the_day_read_before() -> None:
     assert held.booking_date == date(2027, 1, 4) and held.dated_before == date(2026, 1, 4)
     assert credit.dated_before is None
     now, before = line_identities(statement), former_identities(statement)
-    assert before[0] is None and before[1] is not None and before[1] != now[1]
+    assert before[0] == () and len(before[1]) == 1 and before[1][0] != now[1]
 
 
 def test_a_line_booked_under_its_former_day_is_not_booked_again(ing, monkeypatch) -> None:
