@@ -79,6 +79,7 @@ from shared.services import send_budget
 from shared.services.named_account import OwnAccounts
 from shared.services.poison import PLATFORM_SCOPE
 from shared.services.repositories import Repositories
+from shared.services.sending_mailbox import verified_sender
 from shared.services.whatsapp_stops import on_the_number, standing_stop, stopped_like
 
 log = logging.getLogger("inning.messaging")
@@ -206,7 +207,8 @@ class MessagingService:
         Each producer writes its own copy of the content under a name its record carries
         (``content_ref``): two producers racing on one new key each write theirs, and the
         record that wins the insert points to its own words, never to the loser's."""
-        message = self._sandboxed(message)
+        # a client's mail goes only from a verified mailbox (sender33)
+        message = self._sandboxed(verified_sender(self.repos, message))
         stored = self.outbox.get(message.client_id, message.key)
         created = False
         if stored is None:
