@@ -23,12 +23,14 @@ def with_agency_mailbox(world) -> None:
     world.services.repos.agencies.save(Agency("agency-a", "AGENCY-A", contact_email=AGENCY_BOX))
 
 
-def codes_mailed(world, address):
-    """(key, code) of each code mail to ``address``, from the agency's outbox."""
+def codes_mailed(world, address, number=None):
+    """(record, code) of each code mail to ``address`` (for client ``number``), from the
+    agency's outbox."""
     messaging = world.services.messaging
+    wanted = world.services.repos.clients.id_for_number("agency-a", number) if number else None
     found = []
     for record, _ in messaging.outbox.with_prefix(agency_outbox("agency-a"), "sender-code|"):
-        if record.to == address:
+        if record.to == address and wanted in (None, record.key.split("|")[1]):
             text = messaging.content_of(record).text
             found.append((record, re.search(r"\n(\d{6})\n", text).group(1)))
     return found
