@@ -28,6 +28,7 @@ SENDER = "sender"
 HOUSE_STYLE = "house_style"
 DEBTOR_CONTACT = "debtor_contact"
 GO_LIVE_DAY = "go_live_day"
+SENDER_VERIFIED = "sender_verified"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,14 @@ def readiness(repos: Repositories, client: Client) -> list[ReadinessCheck]:
         _check(
             GO_LIVE_DAY,
             None if client.dunning_starts_on else "go_live_day_not_set",
+            blocking=False,
+        ),
+        # a changed contact e-mail not yet verified: its mail goes from the agency's mailbox
+        # with the address to reply to (sender33), so nothing is held, yet the debtor sees
+        # the agency's address as the sender
+        _check(
+            SENDER_VERIFIED,
+            "sender_unverified" if client.contact_email and client.sender_check else None,
             blocking=False,
         ),
     ]
