@@ -5,12 +5,11 @@ for the client, and only after the code does the mail go as the address itself."
 
 from __future__ import annotations
 
-import re
-
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.parties import Agency
 from shared.domain.scopes import agency_outbox
 from tests.integration.inbound.test_inbound_mail_graph import Setup, setup
+from tests.unit.sending.test_sender_through_api import code_in
 
 __all__ = ["setup"]
 
@@ -41,7 +40,7 @@ def test_an_unverified_address_sends_through_the_agencys_mailbox(setup: Setup) -
     assert s.services.messaging.deliver(scope, code_mail.key) == "sent"
     [told] = s.graph.mailbox(AGENCY_BOX).sent
     assert told["to"] == DIRECTOR
-    code = re.search(r"\n(\d{6})\n", told["text"]).group(1)
+    code = code_in(told["text"])
     _remind(s, "r1")
     assert s.graph.mailbox(DIRECTOR).sent == []  # never as the director's mailbox
     reminder = s.graph.mailbox(AGENCY_BOX).sent[-1]

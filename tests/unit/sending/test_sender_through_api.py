@@ -31,9 +31,15 @@ def codes_mailed(world, address, number=None):
     found = []
     for record, _ in messaging.outbox.with_prefix(agency_outbox("agency-a"), "sender-code|"):
         if record.to == address and wanted in (None, record.key.split("|")[1]):
-            text = messaging.content_of(record).text
-            found.append((record, re.search(r"\n(\d{6})\n", text).group(1)))
+            found.append((record, code_in(messaging.content_of(record).text)))
     return found
+
+
+def code_in(text: str) -> str:
+    """The 6-digit code a code mail carries on a line of its own."""
+    found = re.search(r"\n(\d{6})\n", text)
+    assert found is not None, text
+    return found.group(1)
 
 
 def mail_by_hand(world, api, client_id, n):
