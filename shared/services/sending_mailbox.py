@@ -77,21 +77,20 @@ _TEXT = {
 }
 
 
-def verified_sender(repos: Repositories, message: OutboundMessage) -> OutboundMessage:
+def verified_sender(
+    repos: Repositories, message: OutboundMessage, client: Client
+) -> OutboundMessage:
     """``message`` with the From the rule allows: a client's e-mail asked to go from the
     client's contact e-mail (or the address a check waits on) while that is unverified goes
     from the agency's mailbox, replies to the address asked. The services name no other
     client address as a sender: the mailbox the client linked (proven by Microsoft's sign-in)
     and a mailbox Inning reads for it (only a verified or linked one, inbound/reader.py).
-    One read of the client for a client's e-mail with a sender."""
+    ``client``: the message's client as the outbox read it (no read of its own); the agency and
+    the link are read only for an unverified address."""
     if message.channel is not Channel.EMAIL or not message.sender:
         return message
-    if is_agency_scope(message.client_id):
+    if is_agency_scope(message.client_id) or client.client_id != message.client_id:
         return message  # the agency's own people's mail: never a client's address
-    found = repos.clients.get(message.client_id)
-    if found is None:
-        return message
-    client = found[0]
     check = client.sender_check
     asked = message.sender.strip().lower()
     unverified = {(client.contact_email or "").lower(), check.address if check else ""} - {""}
