@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from shared.domain.parties import Client
 from shared.services.account_ownership import debtor_account
 from shared.services.repositories import Repositories
+from shared.services.sending_mailbox import sender_verified
 
 DEBTOR_ACCOUNT = "debtor_account"
 WORKFLOW = "workflow"
@@ -88,7 +89,9 @@ def readiness(repos: Repositories, client: Client) -> list[ReadinessCheck]:
         # the agency's address as the sender
         _check(
             SENDER_VERIFIED,
-            "sender_unverified" if client.contact_email and client.sender_check else None,
+            None
+            if not client.contact_email or sender_verified(repos, client)
+            else "sender_unverified",
             blocking=False,
         ),
     ]

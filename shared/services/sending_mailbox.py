@@ -112,6 +112,17 @@ def verified_sender(
     return replace(message, sender=chosen.sender, reply_to=chosen.reply_to, extra=extra)
 
 
+def sender_verified(repos: Repositories, client: Client) -> bool:
+    """Whether the client's mail goes from its contact e-mail: verified, or the mailbox it
+    linked through Microsoft's admin consent (proven when linked; read only when unverified)."""
+    if is_verified(client.contact_email, client.sender_check):
+        return True
+    if not client.contact_email:
+        return False
+    link = LinkedAccountRepository(repos.store).graph(client.client_id)
+    return link is not None and (link.mailbox or "").lower() == client.contact_email.lower()
+
+
 class SendingMailbox:
     def __init__(
         self,
@@ -136,7 +147,7 @@ class SendingMailbox:
         """What the API and the Settings page show: whether the contact e-mail is the From
         of the client's mail, and otherwise what it goes from and whether a code is out."""
         check = client.sender_check
-        verified = is_verified(client.contact_email, check)
+        verified = sender_verified(self.repos, client)
         agency = self.repos.agencies.get(client.agency_id)
         live = (
             check is not None and check.code_hash is not None and check.expires_at is not None

@@ -98,3 +98,24 @@ def test_agency_staff_mark_it_verified_audited_a_clients_admin_cannot(env):  # n
     assert marked.status == 200 and marked.body["verified"] is True
     events = world.services.people.kit.people.audit.between(f"client:{client_id}", "0", "g")
     assert [e.detail.get("how") for e in events if e.event.value == "sender_verified"] == ["agency"]
+
+
+def test_the_mailbox_the_client_linked_sends_as_itself(env):  # noqa: F811
+    """An address the client linked through Microsoft's admin consent (its user or an Exchange
+    administrator signed in for it) is proven: its mail goes from it, no code needed."""
+    from shared.adapters.tables.linked_accounts_repo import GraphLink, LinkedAccountRepository
+
+    world, api, client_id = env
+    with_agency_mailbox(world)
+    own = admin_of(world, api)
+    own.call("PUT", f"{BASE}/contact", {"contact_email": "box@c1.example"})
+    assert own.call("GET", VERIFICATION).body["verified"] is False
+    LinkedAccountRepository(world.services.repos.store).save_graph(
+        GraphLink(client_id, "tenant-c1", "box@c1.example", world.clock.now())
+    )
+    state = own.call("GET", VERIFICATION).body
+    assert state["verified"] is True and state["sends_from"] == "box@c1.example"
+    [mail] = mail_by_hand(world, api, client_id, 1)
+    assert (mail.sender, mail.reply_to) == ("box@c1.example", "box@c1.example")
+    checks = api.call("GET", f"{BASE}/readiness").body["checks"]
+    assert {c["check"]: c["ok"] for c in checks}["sender_verified"] is True
