@@ -79,7 +79,7 @@ from shared.services import send_budget
 from shared.services.named_account import OwnAccounts
 from shared.services.poison import PLATFORM_SCOPE
 from shared.services.repositories import Repositories
-from shared.services.sending_mailbox import verified_sender
+from shared.services.sending_mailbox import sending_mailboxes, verified_sender
 from shared.services.whatsapp_stops import on_the_number, standing_stop, stopped_like
 
 log = logging.getLogger("inning.messaging")
@@ -1480,10 +1480,8 @@ class MessagingService:
             return 0
         now = self.clock.now()
         marked = 0
-        owners: dict[str, set[str]] = {}
-        for c in self.repos.clients.all():
-            if c.contact_email:
-                owners.setdefault(c.contact_email.lower(), set()).add(c.client_id)
+        # the verified contact mailboxes and the agencies' own (sender33)
+        owners = sending_mailboxes(self.repos, self.repos.clients.all())
         for mailbox in sorted(owners):
             since = self.counters.read_value(messaging_repo.MAILBOX_PACE, mailbox, "scan") or (
                 now - timedelta(days=1)

@@ -12,7 +12,7 @@ client's mail gets (sender33; the rule is shared/domain/sending_mailbox.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -121,6 +121,25 @@ def sender_verified(repos: Repositories, client: Client) -> bool:
         return False
     link = LinkedAccountRepository(repos.store).graph(client.client_id)
     return link is not None and (link.mailbox or "").lower() == client.contact_email.lower()
+
+
+def sending_mailboxes(repos: Repositories, clients: Iterable[Client]) -> dict[str, set[str]]:
+    """Each mailbox the clients' mail goes from, lower case, with the clients whose mail it
+    sends (where their bounces come back): a verified (or linked) contact e-mail; the agency's
+    own mailbox for all its clients (an unverified address's mail, its plans' notices). An
+    unverified address is nobody's proven mailbox: never read."""
+    owners: dict[str, set[str]] = {}
+    agencies: dict[str, str | None] = {}
+    for c in clients:
+        if c.agency_id not in agencies:
+            agency = repos.agencies.get(c.agency_id)
+            agencies[c.agency_id] = agency.contact_email if agency is not None else None
+        own = agencies[c.agency_id]
+        if own:
+            owners.setdefault(own.lower(), set()).add(c.client_id)
+        if c.contact_email and sender_verified(repos, c):
+            owners.setdefault(c.contact_email.lower(), set()).add(c.client_id)
+    return owners
 
 
 class SendingMailbox:

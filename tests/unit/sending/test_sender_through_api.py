@@ -119,3 +119,17 @@ def test_the_mailbox_the_client_linked_sends_as_itself(env):  # noqa: F811
     assert (mail.sender, mail.reply_to) == ("box@c1.example", "box@c1.example")
     checks = api.call("GET", f"{BASE}/readiness").body["checks"]
     assert {c["check"]: c["ok"] for c in checks}["sender_verified"] is True
+
+
+def test_bounces_are_looked_for_where_the_mail_went_from(env):  # noqa: F811
+    """An unverified address's mail goes from the agency's mailbox, so its non-delivery
+    reports come back there: that mailbox is scanned for all the agency's clients, and the
+    unverified address (perhaps another's mailbox) is not read at all."""
+    from shared.services.sending_mailbox import sending_mailboxes
+
+    world, api, client_id = env
+    repos = world.services.repos
+    assert sending_mailboxes(repos, repos.clients.all()) == {"info@c1.example": {client_id}}
+    with_agency_mailbox(world)
+    admin_of(world, api).call("PUT", f"{BASE}/contact", {"contact_email": "directeur@x.example"})
+    assert sending_mailboxes(repos, repos.clients.all()) == {AGENCY_BOX: {client_id}}
