@@ -72,6 +72,16 @@ def is_verified(contact_email: str | None, check: SenderCheck | None) -> bool:
     return bool(contact_email) and check is None
 
 
+def for_address(check: SenderCheck | None, address: str) -> SenderCheck:
+    """The check of a newly given ``address``, no code yet; the day's count of codes mailed
+    goes on from the check it replaces, so that changing the address back and forth mails no
+    more codes a day (each one 5 more guesses)."""
+    fresh = SenderCheck(address.strip().lower())
+    if check is None:
+        return fresh
+    return replace(fresh, day=check.day, codes_that_day=check.codes_that_day)
+
+
 def may_mail_code(check: SenderCheck, today: date) -> bool:
     return check.day != today or check.codes_that_day < MAX_CODES_A_DAY
 

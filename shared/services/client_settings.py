@@ -26,7 +26,7 @@ from shared.domain.parties import (
 from shared.domain.people.accounts import email_error
 from shared.domain.phone import PremiumRate, normalise_phone
 from shared.domain.references.iban import iban_error, normalise
-from shared.domain.sending_mailbox import SenderCheck
+from shared.domain.sending_mailbox import SenderCheck, for_address
 from shared.ports.tables import PreconditionFailed
 from shared.services.account_ownership import (
     BY_AGENCY,
@@ -82,7 +82,7 @@ def _sender_after(client: Client, email: str | None) -> SenderCheck | None:
     in the same write as the address, so no moment has the new address verified."""
     if (email or "").lower() == (client.contact_email or "").lower():
         return client.sender_check
-    return SenderCheck(email.lower()) if email else None
+    return for_address(client.sender_check, email) if email else None
 
 
 class ClientSettings:

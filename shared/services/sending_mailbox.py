@@ -36,6 +36,7 @@ from shared.domain.sending_mailbox import (
     SenderCheck,
     after_wrong,
     check_code,
+    for_address,
     hashed_value,
     is_verified,
     mail_from,
@@ -198,6 +199,9 @@ class SendingMailbox:
                 "the agency has no e-mail address of its own to mail the code from: the "
                 "agency can mark the address verified", "code", code="sender_no_agency_mailbox",
             )  # fmt: skip
+        # the address stored now: one the agency's upsert set over a waiting check included
+        address = client.contact_email.strip().lower()
+        check = check if check.address == address else for_address(check, address)
         now = self.clock.now()
         today = amsterdam_date(now)
         if not may_mail_code(check, today):
@@ -209,10 +213,15 @@ class SendingMailbox:
         digest = self.hashed(PURPOSE, hashed_value(client.client_id, check.address, code))
 
         def coded(c: Client) -> Client:
-            if c.sender_check is None or c.sender_check.address != check.address:
+            current = c.sender_check
+            if current is None or (c.contact_email or "").strip().lower() != address:
                 raise Invalid("the contact e-mail changed meanwhile; try again", "code",
                               code="sender_code_stale")  # fmt: skip
-            return replace(c, sender_check=with_code(c.sender_check, digest, now, today))
+            base = current if current.address == address else for_address(current, address)
+            if not may_mail_code(base, today):  # another request mailed the last one
+                raise Invalid("enough codes were mailed today: use the latest, or try again "
+                              "tomorrow", "code", code="sender_codes_today")  # fmt: skip
+            return replace(c, sender_check=with_code(base, digest, now, today))
 
         updated = self.change(client.client_id, coded)
         sent = updated.sender_check.codes_that_day if updated.sender_check else 0

@@ -87,3 +87,21 @@ def test_client_as_code_proves_nothing_for_client_b(world):
     record("sender code for another client", other.status)
     assert other.status == 404
     assert own_b.call("POST", "/v1/clients/C2/contact/verification", {"code": code_b}).status == 200
+
+
+def test_changing_the_address_back_and_forth_mails_no_more_codes(world):
+    """Each change mails a code (5 more guesses): the day's count goes on across changes, so
+    flipping between two addresses cannot buy more guesses than asking for new codes."""
+    _, own, _ = _two_clients(world)
+    for n in range(8):
+        target = "info@c2.example" if n % 2 == 0 else "directeur@agency-a.example"
+        put = own.call("PUT", "/v1/clients/C1/contact", {"contact_email": target})
+        record("sender change", put.status)
+        assert put.status == 200  # the change is stored; only the code is not mailed
+    mailed = codes_mailed(world, "info@c2.example") + codes_mailed(
+        world, "directeur@agency-a.example"
+    )
+    assert len(mailed) == 5
+    state = own.call("GET", "/v1/clients/C1/contact/verification").body
+    assert state["verified"] is False and state["code_sent"] is False
+    assert own.call("POST", "/v1/clients/C1/contact/verification/code").status == 422

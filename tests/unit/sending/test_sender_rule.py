@@ -92,3 +92,13 @@ def test_codes_a_day_are_limited_and_a_new_day_counts_afresh() -> None:
     assert not may_mail_code(check, TODAY)
     assert may_mail_code(check, TODAY + timedelta(days=1))
     assert with_code(check, "h", NOW, TODAY + timedelta(days=1)).codes_that_day == 1
+
+
+def test_a_new_address_keeps_the_days_count_but_no_code() -> None:
+    from shared.domain.sending_mailbox import for_address
+
+    check = with_code(SenderCheck("a@x.example"), "h1", NOW, TODAY)
+    moved = for_address(check, " B@x.example ")
+    assert (moved.address, moved.code_hash, moved.codes_that_day, moved.day) == (
+        "b@x.example", None, 1, TODAY)  # fmt: skip
+    assert for_address(None, "b@x.example") == SenderCheck("b@x.example")
