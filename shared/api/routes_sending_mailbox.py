@@ -76,7 +76,7 @@ def register(router: Router, services: Services) -> None:
     router.add(Route("POST", f"{path}/code", new_code,
                      "Mail a new code to the contact e-mail from the agency's mailbox",
                      tag, response=SenderStatusOut, only=admin_only, status=202,
-                     errors={422: "sender_codes_today (5 a day), sender_no_agency_mailbox, "
+                     errors={422: "sender_codes_today (5 a day), sender_no_agency_mailbox, sender_sandbox, "
                                   "sender_already_verified"}))  # fmt: skip
     router.add(Route("POST", f"{path}/agency", by_agency,
                      "The agency marks the contact e-mail verified (agency key or person; audited)",

@@ -193,6 +193,14 @@ class SendingMailbox:
         if check is None or not client.contact_email:
             raise Invalid("the contact e-mail is verified already", "code",
                           code="sender_already_verified")  # fmt: skip
+        if client.sandbox:
+            # its mail goes to its own sandbox address anyway; a code mail from the agency's
+            # mailbox to any address a trial typed, with the name it chose, would be a way to
+            # mail strangers in the agency's name
+            raise Invalid(
+                "a client in the sandbox proves its address once it is live", "code",
+                code="sender_sandbox",
+            )  # fmt: skip
         agency = self.repos.agencies.get(client.agency_id)
         if agency is None or not agency.contact_email:
             raise Invalid(

@@ -105,3 +105,23 @@ def test_changing_the_address_back_and_forth_mails_no_more_codes(world):
     state = own.call("GET", "/v1/clients/C1/contact/verification").body
     assert state["verified"] is False and state["code_sent"] is False
     assert own.call("POST", "/v1/clients/C1/contact/verification/code").status == 422
+
+
+def test_a_sandbox_client_mails_no_codes_to_strangers(world):
+    """A trial (a sign-up in the sandbox) chooses its own name: a code mail from the agency's
+    mailbox to any address it typed would carry that name to a stranger."""
+    api = world.agency_a
+    world.services.repos.agencies.save(Agency("agency-a", "AGENCY-A", contact_email=AGENCY_BOX))
+    row = client_row("S1", contact_email="info@s1.example", sandbox=True,
+                     sandbox_email="trial@s1.example")  # fmt: skip
+    assert api.call("POST", "/v1/clients", {"items": [row]}).status == 200
+    own = admin_of(world, api, "S1")
+    assert (
+        own.call("PUT", "/v1/clients/S1/contact", {"contact_email": "ceo@bank.example"}).status
+        == 200
+    )
+    assert codes_mailed(world, "ceo@bank.example") == []
+    asked = own.call("POST", "/v1/clients/S1/contact/verification/code")
+    record("sender code in sandbox", asked.status)
+    assert asked.status == 422
+    assert asked.body["error"]["details"][0]["code"] == "sender_sandbox"

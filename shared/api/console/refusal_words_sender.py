@@ -29,6 +29,10 @@ SENDER_REFUSALS: dict[str, tuple[str, str]] = {
         "The agency has no e-mail address of its own to mail the code from: the agency can "
         "mark the address verified.",
     ),
+    "sender_sandbox": (
+        "Een opdrachtgever in de proefomgeving bevestigt zijn adres zodra hij live is.",
+        "A client in the sandbox proves its address once it is live.",
+    ),
     "sender_codes_today": (
         "Vandaag zijn genoeg codes verstuurd: gebruik de laatste, of probeer het morgen opnieuw.",
         "Enough codes were mailed today: use the latest, or try again tomorrow.",
