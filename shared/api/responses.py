@@ -331,13 +331,20 @@ class HealthOut(BaseModel):
 
 class ReadinessCheckOut(BaseModel):
     check: Literal[
-        "debtor_account", "workflow", "sender", "house_style", "debtor_contact", "go_live_day"
+        "debtor_account",
+        "workflow",
+        "sender",
+        "house_style",
+        "debtor_contact",
+        "go_live_day",
+        "sender_verified",
     ]
     ok: bool
     reason: str | None = Field(
         description="Why not, when not ok: no_bank_account, only_other_parties_accounts, "
         "no_active_workflow, no_segment_rule, no_sender_address, no_letterhead_address, no_contact_phone, "
-        "go_live_day_not_set"
+        "go_live_day_not_set, sender_unverified (the contact e-mail is not verified yet: the mail "
+        "goes from the agency's mailbox with it as Reply-To)"
     )
     blocking: bool = Field(
         description="Without it the first live run holds, or sends what a debtor cannot act on"

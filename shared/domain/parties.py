@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from shared.domain.sending_mailbox import SenderCheck
 from shared.domain.standing import DebtorStanding
 
 # what a name may not hold, by any door (the API's Name rule, shared.api.schemas._PRINTABLE):
@@ -176,6 +177,10 @@ class Client:
     # a backlog spread over days (golive33): a daily run gives a workflow's first step to at
     # most this many debtors, oldest due first (shared/services/dunning_spread.py). None: all
     first_steps_per_day: int | None = None
+    # the contact e-mail's verification as a sending mailbox (sender33,
+    # shared/domain/sending_mailbox.py): None, the address is verified (set by the agency, or
+    # stored before sender33); a check, it is not yet and mail goes from the agency's mailbox
+    sender_check: SenderCheck | None = None
 
     def dunning_waits(self, day: date) -> bool:
         """Whether the client's dunning has not gone live yet on ``day``."""

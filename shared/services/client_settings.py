@@ -26,6 +26,7 @@ from shared.domain.parties import (
 from shared.domain.people.accounts import email_error
 from shared.domain.phone import PremiumRate, normalise_phone
 from shared.domain.references.iban import iban_error, normalise
+from shared.domain.sending_mailbox import SenderCheck, for_address
 from shared.ports.tables import PreconditionFailed
 from shared.services.account_ownership import (
     BY_AGENCY,
@@ -76,12 +77,40 @@ def _phone(text: str) -> str:
         raise Invalid(str(exc), "contact_phone", code="phone_invalid") from None
 
 
+def _sender_after(client: Client, email: str | None) -> SenderCheck | None:
+    """The contact e-mail's verification after a person set it to ``email`` (sender33): the
+    same address (in any case) keeps its state, none needs none, another is unverified. Set
+    in the same write as the address, so no moment has the new address verified."""
+    if (email or "").lower() == (client.contact_email or "").lower():
+        return client.sender_check
+    return for_address(client.sender_check, email) if email else None
+
+
 class ClientSettings:
-    def __init__(self, repos: Repositories, own_links: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        repos: Repositories,
+        own_links: tuple[str, ...] = (),
+        sender_changed: Callable[[Client], Client] | None = None,
+    ) -> None:
         """``own_links``: the app's own base URL, the one place a footer may link to besides
-        the client's registered domains (:mod:`shared.services.footer_text`)."""
+        the client's registered domains (:mod:`shared.services.footer_text`).
+        ``sender_changed``: mails the code to a changed contact e-mail
+        (``SendingMailbox.send_code``; without it no code goes, the agency may verify it)."""
         self.repos = repos
         self.own_links = own_links
+        self.sender_changed = sender_changed
+
+    def _mail_code(self, before: Client, after: Client) -> Client:
+        """The code to a contact e-mail this change made unverified (a refusal to mail it,
+        such as an agency without a mailbox, leaves it unverified: the agency decides)."""
+        check = after.sender_check
+        if check is None or check == before.sender_check or self.sender_changed is None:
+            return after
+        try:
+            return self.sender_changed(after)
+        except Invalid:
+            return after
 
     def change(self, client_id: str, change: Callable[[Client], Client]) -> Client:
         """Apply ``change`` to the stored client under its ETag (retried on a race)."""
@@ -128,14 +157,16 @@ class ClientSettings:
             raise Invalid("the language is nl or en", "language", code="language_choice") from None
         since = _onboarding_day(onboarded_on)
         live = None if dunning_starts_on is None else _go_live_day(dunning_starts_on)
-        return self.change(
+        updated = self.change(
             client.client_id,
             lambda c: replace(c, name=name, contact_email=email, contact_phone=phone,
                               kvk_number=kvk_number or None, language=chosen,
                               postal_address=postal_address,
                               onboarded_on=since or c.onboarded_on,
-                              dunning_starts_on=c.dunning_starts_on if live is None else live[0]),
+                              dunning_starts_on=c.dunning_starts_on if live is None else live[0],
+                              sender_check=_sender_after(c, email)),
         )  # fmt: skip
+        return self._mail_code(client, updated)
 
     def contact(
         self, client: Client, *, contact_email: str, contact_phone: str,
@@ -145,11 +176,12 @@ class ClientSettings:
         letters come back and debtors reach it. Name, KvK number and language stay the
         agency's (:meth:`details`): the name is whom the agency collects for."""
         email, phone = _contact(contact_email, contact_phone, client.contact_phone)
-        return self.change(
+        updated = self.change(
             client.client_id,
             lambda c: replace(c, contact_email=email, contact_phone=phone,
-                              postal_address=postal_address),
+                              postal_address=postal_address, sender_check=_sender_after(c, email)),
         )  # fmt: skip
+        return self._mail_code(client, updated)
 
     def first_steps(self, client: Client, limit: int | None) -> Client:
         """First steps a daily run gives at most (None: no limit; ``dunning_spread``)."""

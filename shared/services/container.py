@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     from shared.services.reports.open_items import OpenItemsService
     from shared.services.reports.service import ReportService
     from shared.services.request_decisions import RequestDecisionService
+    from shared.services.sending_mailbox import SendingMailbox
     from shared.services.sent_letters import SentLetters
     from shared.services.settlement.repayments import SettlementRepayments
     from shared.services.settlement.runs import SettlementRunner
@@ -942,7 +943,19 @@ class Services:
     def client_settings(self) -> ClientSettings:
         from shared.services.client_settings import ClientSettings
 
-        return ClientSettings(self.repos, own_links=(self.settings.public_base_url,))
+        return ClientSettings(
+            self.repos, own_links=(self.settings.public_base_url,),
+            sender_changed=lambda client: self.sending_mailbox.send_code(client),
+        )  # fmt: skip
+
+    @cached_property
+    def sending_mailbox(self) -> SendingMailbox:
+        from shared.services.sending_mailbox import SendingMailbox
+
+        return SendingMailbox(
+            self.repos, self.messaging.enqueue, self.clock, self.people.kit.hashed,
+            lambda *a, **kw: self.people.kit.audit(*a, **kw), self.client_settings.change,
+        )  # fmt: skip
 
     @cached_property
     def agreed_costs_change(self) -> AgreedCostsChange:

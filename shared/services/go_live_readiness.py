@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from shared.domain.parties import Client
 from shared.services.account_ownership import debtor_account
 from shared.services.repositories import Repositories
+from shared.services.sending_mailbox import sender_verified
 
 DEBTOR_ACCOUNT = "debtor_account"
 WORKFLOW = "workflow"
@@ -28,6 +29,7 @@ SENDER = "sender"
 HOUSE_STYLE = "house_style"
 DEBTOR_CONTACT = "debtor_contact"
 GO_LIVE_DAY = "go_live_day"
+SENDER_VERIFIED = "sender_verified"
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,16 @@ def readiness(repos: Repositories, client: Client) -> list[ReadinessCheck]:
         _check(
             GO_LIVE_DAY,
             None if client.dunning_starts_on else "go_live_day_not_set",
+            blocking=False,
+        ),
+        # a changed contact e-mail not yet verified: its mail goes from the agency's mailbox
+        # with the address to reply to (sender33), so nothing is held, yet the debtor sees
+        # the agency's address as the sender
+        _check(
+            SENDER_VERIFIED,
+            None
+            if not client.contact_email or sender_verified(repos, client)
+            else "sender_unverified",
             blocking=False,
         ),
     ]

@@ -80,6 +80,7 @@ from shared.services.go_live_hold import BEFORE_GO_LIVE, GoLiveDays, held_reason
 from shared.services.named_account import OwnAccounts
 from shared.services.poison import PLATFORM_SCOPE
 from shared.services.repositories import Repositories
+from shared.services.sending_mailbox import sending_mailboxes, verified_sender
 from shared.services.whatsapp_stops import on_the_number, standing_stop, stopped_like
 
 log = logging.getLogger("inning.messaging")
@@ -282,6 +283,8 @@ class MessagingService:
         if message.extra.get("account") == "reset":
             return message  # a password reset reaches the person even in sandbox mode
         found = self.repos.clients.get(message.client_id)
+        if found is not None:  # a client's mail goes only from a verified mailbox (sender33)
+            message = verified_sender(self.repos, message, found[0])
         if found is None or not found[0].sandbox:
             return message
         client = found[0]
@@ -1501,10 +1504,8 @@ class MessagingService:
             return 0
         now = self.clock.now()
         marked = 0
-        owners: dict[str, set[str]] = {}
-        for c in self.repos.clients.all():
-            if c.contact_email:
-                owners.setdefault(c.contact_email.lower(), set()).add(c.client_id)
+        # the verified contact mailboxes and the agencies' own (sender33)
+        owners = sending_mailboxes(self.repos, self.repos.clients.all())
         for mailbox in sorted(owners):
             since = self.counters.read_value(messaging_repo.MAILBOX_PACE, mailbox, "scan") or (
                 now - timedelta(days=1)

@@ -467,13 +467,14 @@ class GraphStandIn:
             sent = {"subject": headers.get("subject", ""), "to": headers.get("to", ""),
                     "internetMessageId": headers.get("message-id") or f"<{uuid.uuid4().hex}@stand.in>",
                     "in_reply_to": headers.get("in-reply-to"), "text": body.get_content() if body else "",
-                    "attachments": files}  # fmt: skip
+                    "attachments": files, "reply_to": headers.get("reply-to")}  # fmt: skip
         else:
             m = r.json()["message"]
             sent = {"subject": m.get("subject", ""), "to": m["toRecipients"][0]["emailAddress"]["address"],
                     "internetMessageId": m.get("internetMessageId") or f"<{uuid.uuid4().hex}@stand.in>",
                     "in_reply_to": None, "text": m.get("body", {}).get("content", ""),
-                    "attachments": [(n, d) for n, _, d in (_file(a) for a in m.get("attachments") or [])]}  # fmt: skip
+                    "attachments": [(n, d) for n, _, d in (_file(a) for a in m.get("attachments") or [])],
+                    "reply_to": ((m.get("replyTo") or [{}])[0].get("emailAddress") or {}).get("address")}  # fmt: skip
         if r.headers.get("content-type", "").startswith("text/plain"):
             size = len(base64.b64decode(r.body))  # the MIME message as it travels
         else:

@@ -24,6 +24,7 @@ from shared.domain.parties import (
     Pause,
     PendingLine,
 )
+from shared.domain.sending_mailbox import SenderCheck
 from shared.domain.standing import DebtorStanding, Lift, LiftReason, Standing
 from shared.ports.tables import Op, OpKind, Page, Row, TableStore, all_rows
 
@@ -115,6 +116,7 @@ def client_to_row(client: Client) -> Row:
             "OnboardedOn": put_date(client.onboarded_on),
             "DunningStartsOn": put_date(client.dunning_starts_on),
             "FirstStepsPerDay": client.first_steps_per_day,
+            "SenderCheck": _sender_check_out(client.sender_check),
         },
     )
 
@@ -167,6 +169,8 @@ def client_from_row(row: Row) -> Client:
         first_steps_per_day=None
         if d.get("FirstStepsPerDay") is None
         else int(d["FirstStepsPerDay"]),
+        # rows before sender33 have none: their address stays verified (live clients send on)
+        sender_check=_sender_check_in(d.get("SenderCheck")),
     )
 
 
@@ -465,3 +469,25 @@ def _index_emails(store: TableStore, debtors: Sequence[Debtor]) -> None:
                 index.unbuild(client_id)
             except Exception:
                 log.exception("address index marker not cleared")
+
+
+def _sender_check_out(check: SenderCheck | None) -> str | None:
+    if check is None:
+        return None
+    return put_json({
+        "address": check.address, "code_hash": check.code_hash,
+        "expires_at": check.expires_at.isoformat() if check.expires_at else None,
+        "attempts": check.attempts, "day": put_date(check.day), "codes": check.codes_that_day,
+    })  # fmt: skip
+
+
+def _sender_check_in(raw: Any) -> SenderCheck | None:
+    d = get_json(raw, None)
+    if not isinstance(d, dict):
+        return None
+    expires = d.get("expires_at")
+    return SenderCheck(
+        str(d["address"]), d.get("code_hash"),
+        datetime.fromisoformat(expires) if expires else None, int(d.get("attempts") or 0),
+        get_date(d.get("day")), int(d.get("codes") or 0),
+    )  # fmt: skip

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from shared.api.console import settings_sender
 from shared.api.console.permits import allows, client_path
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, Forbidden, page, templates, words
@@ -63,7 +64,8 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open, reach, p
 {% if not can.contact %}<dt>{{ t.set_email }}</dt><dd>{{ client.contact_email or '-' }}</dd>
 <dt>{{ t.set_postal }}</dt><dd>{% if client.postal_address %}{{ client.postal_address.street }}, {{ client.postal_address.postal_code }} {{ client.postal_address.city }}{% if client.postal_address.country != 'NL' %}, {{ client.postal_address.country }}{% endif %}{% else %}-{% endif %}</dd>{% endif %}</dl>
 {% if can.contact %}<p>{{ t.set_contact_intro }}</p>{{ open(desk, csrf, 'contact') }}<div class="grid">{{ reach(t, client) }}</div>
-{{ postal(t, client.postal_address) }}<p><button type="submit">{{ t.set_save }}</button></p></form>{% endif %}{% endif %}</section>
+{{ postal(t, client.postal_address) }}<p><button type="submit">{{ t.set_save }}</button></p></form>{% endif %}{% endif %}
+{% include "settings-sender" %}</section>
 
 <section aria-labelledby="set-style-h"><h2 id="set-style-h">{{ t.set_style }}</h2>
 {% if can.house %}{{ open(desk, csrf, 'house') }}<div class="grid">
@@ -184,6 +186,8 @@ words(
         "set_ready_no_letterhead_address": "geen postadres; brieven hebben geen retouradres",
         "set_ready_no_contact_phone": "geen telefoonnummer",
         "set_ready_go_live_day_not_set": "niet gezet; de invordering loopt al",
+        "set_ready_sender_verified": "Afzenderadres bevestigd",
+        "set_ready_sender_unverified": "nog niet bevestigd; de e-mail gaat uit van het bureau",
         "set_starts_hint": "Leeg: de invordering loopt. Tot deze dag verstuurt de dagelijkse run niets voor de klant (een ingelezen achterstand wacht); de runs tonen hoeveel debiteuren wachten.",
         "set_onboarded_hint": "De dag dat het incassobureau de klant aannam. De eerste afdrachtovereenkomst begint op die dag; wat eerder binnenkwam, wordt niet afgerekend.",
         "set_postal_intro": "Staat als afzender op brieven; onbestelbare post komt hier terug. Leeg: brieven hebben geen retouradres.",
@@ -276,6 +280,8 @@ words(
         "set_ready_no_letterhead_address": "no postal address; letters carry no return address",
         "set_ready_no_contact_phone": "no phone number",
         "set_ready_go_live_day_not_set": "not set; the dunning is live already",
+        "set_ready_sender_verified": "Sender address verified",
+        "set_ready_sender_unverified": "not verified yet; e-mail goes from the agency",
         "set_starts_hint": "Empty: the dunning runs. Until this day the daily run sends nothing for the client (an imported backlog waits); the runs show how many debtors wait.",
         "set_onboarded_hint": "The day the agency took the client on. The first settlement agreement starts on it; money received before it is not settled.",
         "set_postal_intro": "Printed as the sender on letters; undeliverable mail comes back here. Empty: letters carry no return address.",
@@ -365,6 +371,11 @@ ACTIONS = {
     # the agency answers for the costs its sommaties claim: its act, as POST /v1/clients is
     "b2b_costs": Action.MANAGE_CLIENTS,
     "channels": Action.WRITE,
+    # the contact e-mail's code and a new code: whoever may change it; the agency's word
+    # that it is the client's: the agency's, as the client's details (sender33)
+    "sender_code": action_for_request("PUT", "/v1/clients/-/contact"),
+    "sender_resend": action_for_request("PUT", "/v1/clients/-/contact"),
+    "sender_agency": Action.MANAGE_CLIENTS,
     "iban_add": Action.MANAGE_BANK_ACCOUNTS,
     "iban_confirm": Action.MANAGE_BANK_ACCOUNTS,
     "iban_decide": Action.MANAGE_BANK_ACCOUNTS,  # the agency's decision (agency people only)
@@ -414,6 +425,8 @@ def _act(desk: Desk, client: Client, do: str) -> str:
                       contact_phone=desk.field("contact_phone"),
                       postal_address=postal_address(desk.field("street"), desk.field("postal_code"),
                                                     desk.field("city"), desk.field("country")))  # fmt: skip
+        case "sender_code" | "sender_resend" | "sender_agency":
+            return settings_sender.act(desk, client, do)
         case "house":
             s.house_style(client, primary_color=desk.field("primary_color"),
                           accent_color=desk.field("accent_color"), footer_text=desk.field("footer_text"))  # fmt: skip
@@ -567,6 +580,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
         link_domains=link_domains(desk.services.repos, shown) if can["ibans"] else (),
         roles=CLIENT_ROLES, me=desk.signed.user.user_id, channels=[c.value for c in SWITCHABLE],
         onboarded=desk.day(shown.onboarded_on),
+        sender=settings_sender.state(desk, shown) if can["contact"] or can["details"] else None,
         starts=desk.day(shown.dunning_starts_on)
         if shown.dunning_waits(amsterdam_date(desk.services.clock.now())) else None,
         # what the client still lacks before its dunning goes live (golive32), for those who

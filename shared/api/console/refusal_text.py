@@ -16,6 +16,7 @@ from shared.api.console.refusal_words_claims import CLAIM_REFUSALS, claim_word
 from shared.api.console.refusal_words_designation import DESIGNATION_REFUSALS
 from shared.api.console.refusal_words_linking import LINKING_REFUSALS
 from shared.api.console.refusal_words_rates import RATE_REFUSALS
+from shared.api.console.refusal_words_sender import SENDER_REFUSALS
 from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
 from shared.api.console.refusal_words_templates import TEMPLATE_REFUSALS
 from shared.api.console.refusal_words_tenancy import TENANCY_REFUSALS
@@ -426,6 +427,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
     **DESIGNATION_REFUSALS,
     **TEMPLATE_REFUSALS,
     **RATE_REFUSALS,
+    **SENDER_REFUSALS,
     # a paused plan resumed by staff while an invoice of it is disputed (hold27)
     # a person's pause reason in the words of a dispute's own pause (attack28 F4)
     "plan_reason_reserved": (

@@ -38,6 +38,9 @@ class Event(StrEnum):
     SIGNUP_APPROVED = "signup_approved"
     BROADCAST_PUBLISHED = "broadcast_published"
     MAILBOX_UNLINKED = "mailbox_unlinked"  # a client's own Office 365 mailbox let go
+    # a client's contact e-mail verified as its sending mailbox: by its code, or by agency
+    # staff's word (sender33, shared/services/sending_mailbox.py)
+    SENDER_VERIFIED = "sender_verified"
     AGREED_COSTS_CHANGED = "agreed_costs_changed"  # a client's agreed B2B collection costs
     # a statutory rate table put in force and the claims it restated (the platform's table:
     # one entry on every agency's log)

@@ -106,7 +106,10 @@ class InboxReader:
         found: dict[str, list[Client]] = {}
         for client in self.repos.clients.all():
             link = self.links.graph(client.client_id)
-            boxes = {b.lower() for b in (client.contact_email, link.mailbox if link else None) if b}
+            # a contact e-mail not yet verified is nobody's proven mailbox (sender33): its mail
+            # is not read for the client (a client's admin naming another's mailbox)
+            own = client.contact_email if client.sender_check is None else None
+            boxes = {b.lower() for b in (own, link.mailbox if link else None) if b}
             for box in boxes:
                 if self._may_read(client, link, box):
                     found.setdefault(box, []).append(client)

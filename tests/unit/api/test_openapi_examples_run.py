@@ -34,6 +34,8 @@ MADE_BY_THE_APP = {"action", "payment", "case", "mail", "message"}
 NEEDS_STATE = {
     ("POST", "/v1/clients/{client}/settlement-repayments"): (422, "repayment_above_owed"),
     ("POST", "/v1/clients/{client}/invoices/{invoice}/fourteen-day-letter-received"): (404, None),
+    # the code was mailed to the address: the document cannot know it (sender33)
+    ("POST", "/v1/clients/{client}/contact/verification"): (422, None),
 }
 
 

@@ -25,6 +25,7 @@ def test_a_new_client_lacks_a_workflow_sender_address_phone_and_day(world):
         "house_style": (False, "no_letterhead_address"),
         "debtor_contact": (False, "no_contact_phone"),
         "go_live_day": (False, "go_live_day_not_set"),
+        "sender_verified": (True, None),  # no address: nothing to verify (sender33)
     }
     blocking = {c["check"] for c in reply.body["checks"] if c["blocking"]}
     assert blocking == {"debtor_account", "workflow", "sender"}
@@ -119,3 +120,21 @@ def test_a_contact_field_left_out_keeps_its_value(engine):  # noqa: F811
     after = stored.get(client.client_id)[0]
     assert not after.contact_phone and after.contact_email == "facturen@c1.example"
     assert after.postal_address is not None and after.postal_address.city == "Utrecht"
+
+
+def test_an_unverified_sender_is_advice(engine):  # noqa: F811
+    """sender33: a changed contact e-mail not yet verified is advice, never blocking: its mail
+    goes from the agency's mailbox with the address to reply to."""
+    world, _ = engine
+    api = world.agency_a
+    assert (
+        api.call("PUT", "/v1/clients/C1/contact", {"contact_email": "nieuw@c1.example"}).status
+        == 200
+    )
+    checks = {c["check"]: c for c in api.call("GET", "/v1/clients/C1/readiness").body["checks"]}
+    assert checks["sender_verified"] == {"check": "sender_verified", "ok": False,
+                                         "reason": "sender_unverified", "blocking": False}  # fmt: skip
+    assert checks["sender"]["ok"] is True
+    assert api.call("POST", "/v1/clients/C1/contact/verification/agency").status == 200
+    checks = {c["check"]: c for c in api.call("GET", "/v1/clients/C1/readiness").body["checks"]}
+    assert checks["sender_verified"]["ok"] is True
