@@ -6,8 +6,13 @@ showed the spread as if that run gave first steps."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
+from unittest.mock import patch
 
+from shared.api.console import page_run_preview
+from shared.domain.people.authorisation import Role
 from shared.services.dunning_preview import preview_run
+from tests.unit.console.conftest import desk_for
 from tests.unit.dunning.test_backlog_spread import _backlog, _firsts
 from tests.unit.dunning.test_daily_run import engine, simulate  # noqa: F401
 
@@ -47,3 +52,19 @@ def test_a_day_before_the_go_live_day_starts_nobody_and_lists_every_held_step(en
     assert (run["business_date"], run["waiting_debtors"], run["spread_waiting"]) == (
         "2025-03-16", listed, 0,
     )  # fmt: skip
+
+
+def test_the_consoles_part_without_a_step_says_the_next_parts_may_have_some(engine):  # noqa: F811
+    """walk33: part 1 of the console's preview read "the run of this day takes no step" while
+    its part 2 held the day's first steps (the oldest due debtors)."""
+    world, client = engine
+    _backlog(world, client, 1)
+    simulate(world, client, 15)  # to 17-3: D3 starts; D4, D1 and D2 wait, a row per invoice
+    agency = desk_for(world, Role.AGENCY_STAFF, None, "staff@agency-a.example")
+    small = partial(preview_run, rows=1)  # part 1: D1's first invoice; D4 (due 8-3) goes
+    with patch.object(page_run_preview, "preview_run", small):
+        page = agency.get(f"/run-preview?client={client.client_id}&on=2025-03-18&lang=en")
+    body = page.encoded().decode()
+    assert page.status == 200 and 'id="runp-more"' in body
+    assert "This part of the run takes no step; the next parts may." in body
+    assert "The run of this day takes no step" not in body
