@@ -36,6 +36,10 @@ def test_a_part_of_the_preview_gives_the_slots_as_the_runs_whole_job(engine):  #
     whole = _preview(world, client, date(2025, 3, 18), rows=200)
     assert (whole.starting, whole.spread_waiting) == (["D4"], 2)
     assert _firsts(simulate(world, client, 1)) == [(18, "D4")]  # as both said
+    # 19-3: D1 and D2 fell due on the same day; D1 goes by number, in part 1 or the whole
+    assert _preview(world, client, date(2025, 3, 19), rows=1).starting == ["D1"]
+    assert _preview(world, client, date(2025, 3, 19), rows=200).starting == ["D1"]
+    assert _firsts(simulate(world, client, 1)) == [(19, "D1")]
 
 
 def test_a_day_before_the_go_live_day_starts_nobody_and_lists_every_held_step(engine):  # noqa: F811
