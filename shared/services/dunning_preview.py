@@ -25,6 +25,7 @@ both."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from shared.services.dunning import (
     costs_term,
 )
 from shared.services.dunning_spread import DaySlots, oldest_due, spread_order, starts
+from shared.services.preview_slots import given_in_job
 
 PREVIEW_ROWS = 200  # due schedule rows one preview request reads (about 1,000 store reads)
 # due invoices one part looks at: an import's row names up to 30,000 characters of invoices
@@ -130,7 +132,7 @@ def preview_run(
     # counted in the part's order, whatever order the reads finish in
     with ThreadPoolExecutor(max(1, min(PREVIEW_READERS, len(numbers)))) as pool:
         looks = list(pool.map(look, numbers))
-    waiting = _spread(dunning, client, on, [lk for lk in looks if lk is not None], out)
+    waiting = _spread(dunning, client, on, [lk for lk in looks if lk is not None], out, look)
     for looked in looks:
         if looked is None:
             continue
@@ -190,11 +192,16 @@ _Look = tuple[Debtor, DebtorDecision, list[tuple[list[Invoice], int, int]], list
 
 
 def _spread(
-    dunning: DunningService, client: Client, on: date, looks: list[_Look], out: RunPreview
-) -> set[str]:
+    dunning: DunningService, client: Client, on: date, looks: list[_Look], out: RunPreview,
+    look: Callable[[str], _Look | None],
+) -> set[str]:  # fmt: skip
     """The debtors whose first step waits for a later run under the client's
     ``first_steps_per_day``, as the run gives them (``dunning_spread``): oldest due first, a
-    shard's part of the limit less the day's marks. ``out.starting``: the ones that go."""
+    shard's part of the limit less the day's marks, over the run's whole job when it holds
+    more than the part (``preview_slots``). ``out.starting``: the ones that go. A day before
+    the go-live day nobody starts: its run holds every step (walk33)."""
+    if client.dunning_waits(on):
+        return set()
     limit = client.first_steps_per_day
     starters = [
         (debtor.number, oldest_due(invoices))
@@ -204,6 +211,13 @@ def _spread(
     out.starting = spread_order(starters)
     if limit is None or not starters:
         return set()
+    mine = {lk[0].number: lk for lk in looks}
+
+    def decide(number: str) -> tuple[DebtorDecision, list[Invoice]] | None:
+        looked = mine[number] if number in mine else look(number)
+        return None if looked is None else (looked[1], looked[3])
+
+    given = given_in_job(dunning, client, on, list(mine), decide, PREVIEW_READERS)
     shards = max(1, client.dunning_shards)
     slots: dict[int, DaySlots] = {}
     waiting: set[str] = set()
@@ -214,6 +228,10 @@ def _spread(
         day = slots[shard]
         if encode(number) in day.taken:
             continue  # given its first step today already (a run cut off after the mark)
+        if given is not None:
+            if number not in given:
+                waiting.add(number)  # the job's older due debtors take the slots
+            continue
         if day.left():
             day.taken.add(encode(number))  # counted here, nothing written
         else:

@@ -145,7 +145,7 @@ RUN_PREVIEW = """{% extends "shell" %}{% block main %}
 <p class="muted">{{ t.runp_costs_note }}</p>
 {% for s in steps %}<details class="card" data-step="{{ s.step.step_id }}"><summary>{{ t.runp_who.format(step=s.step.step, n=s.debtors|length) }}</summary>
 <ul>{% for d in s.debtors %}<li><a href="{{ desk.url('/dossier/' + d.number|segment) }}">{{ d.number }}</a>{% if d.invoices %}: {{ d.invoices|join(', ') }}{% endif %}</li>{% endfor %}</ul></details>{% endfor %}
-{% else %}<p id="runp-nothing">{{ t.runp_nothing }}</p>{% endif %}
+{% elif preview.continuation %}<p id="runp-nothing">{{ t.runp_nothing_part }}</p>{% else %}<p id="runp-nothing">{{ t.runp_nothing }}</p>{% endif %}
 <nav class="pager" aria-label="{{ t.runp_parts }}">{% if part > 1 %}<a href="{{ desk.url('/run-preview', on=on.isoformat()) }}">{{ t.runp_first }}</a>{% else %}<span></span>{% endif %}
 {% if preview.continuation %}<a class="button" id="runp-more" href="{{ desk.url('/run-preview', on=on.isoformat(), continuation=preview.continuation, part=part + 1) }}">{{ t.runp_more.format(n=part + 1) }}</a>{% else %}<span id="runp-end">{{ t.runp_end }}</span>{% endif %}</nav>
 </section>{% elif part > 1 %}<p><a href="{{ desk.url('/run-preview') }}">{{ t.runp_first }}</a></p>{% endif %}
@@ -168,6 +168,9 @@ words(
         "runp_costs": "Kosten nu", "runp_announced": "Aangekondigde kosten", "runp_total": "Totaal",
         "runp_costs_note": "Kosten nu: de incassokosten (met btw) die de berichten noemen. Aangekondigde kosten: wat een veertiendagenbrief aankondigt als na de termijn niet betaald is; een herinnering noemt alleen de hoofdsom.",
         "runp_who": "{step}: {n} debiteuren", "runp_nothing": "De run van deze dag zet geen stap voor deze opdrachtgever.",
+        # a part without a step while more parts follow (walk33: the oldest due take the day's
+        # first steps, and they may be in a later part)
+        "runp_nothing_part": "Dit deel van de run zet geen stap; de volgende delen kunnen dat wel.",
         "runp_parts": "Delen van de run", "runp_first": "Naar het eerste deel", "runp_more": "Meer laden (deel {n})",
         "runp_end": "Dit is alles voor deze dag.",
         "runp_bad_day": "Geef een dag als JJJJ-MM-DD.", "runp_past": "Kies vandaag of een latere dag: eerdere runs zijn al gelopen.",
@@ -190,6 +193,7 @@ words(
         "runp_costs": "Costs now", "runp_announced": "Costs announced", "runp_total": "Total",
         "runp_costs_note": "Costs now: the collection costs (VAT included) the messages state. Costs announced: what a 14-day letter announces if unpaid after its term; a reminder states the principal only.",
         "runp_who": "{step}: {n} debtors", "runp_nothing": "The run of this day takes no step for this client.",
+        "runp_nothing_part": "This part of the run takes no step; the next parts may.",
         "runp_parts": "Parts of the run", "runp_first": "To the first part", "runp_more": "Load more (part {n})",
         "runp_end": "That is all for this day.",
         "runp_bad_day": "Give a day as YYYY-MM-DD.", "runp_past": "Choose today or a later day: earlier runs have run already.",
