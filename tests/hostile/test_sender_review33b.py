@@ -52,3 +52,20 @@ def test_a_burst_of_guesses_read_at_once_is_judged_five_times_at_most(world):
         answers.append(refused.value.code)
     assert answers == ["sender_code_wrong"] * 5 + ["sender_code_none"] * 3
     assert repos.clients.get(client_id)[0].sender_check is not None
+
+
+def test_the_agency_marks_the_address_it_set_over_a_waiting_check(world):
+    """The agency's upsert sets another address while a check waits (the check stays, naming
+    the address the client's admin gave): the agency's mark named that older address and was
+    refused as stale every time; it verifies the address stored now."""
+    api, own, _ = _two_clients(world)
+    own.call("PUT", "/v1/clients/C1/contact", {"contact_email": "info@c2.example"})
+    row = {"number": "C1", "contact_email": "boekhouding@c1.example"}
+    assert api.call("POST", "/v1/clients", {"items": [row]}).status == 200
+    path = "/v1/clients/C1/contact/verification"
+    assert api.call("GET", path).body["verified"] is False
+    marked = api.call("POST", f"{path}/agency")
+    record("sender agency mark", marked.status)
+    assert marked.status == 200, marked.body
+    assert marked.body["verified"] is True
+    assert marked.body["contact_email"] == "boekhouding@c1.example"
