@@ -284,12 +284,18 @@ class SendingMailbox:
                    actor=actor, subject=client.client_id, how="code")  # fmt: skip
         return updated
 
-    def mark_verified(self, client: Client, actor: str) -> Client:
+    def mark_verified(self, client: Client, actor: str, seen: str | None = None) -> Client:
         """Agency staff's word that the address is the client's (a mailbox they administer,
-        one they checked by phone): verified, audited. Never a client's own people's."""
+        one they checked by phone): verified, audited. Never a client's own people's.
+        ``seen``: the address the page showed them (the console's form carries it): a client's
+        admin who changed it meanwhile (to another's mailbox) does not get that one vouched
+        for by a click meant for the address staff checked (review33b)."""
         check = client.sender_check
         if check is None or not client.contact_email:
             return client
+        if seen and seen.strip().lower() != client.contact_email.strip().lower():
+            raise Invalid("the contact e-mail changed since the page showed it; look again",
+                          "code", code="sender_code_stale")  # fmt: skip
         # the address stored now, as staff saw it: the agency's upsert may have set another
         # over a waiting check (which still names the older one: marked, that was refused as
         # stale every time, review33b)
