@@ -12,6 +12,7 @@ client's mail gets (sender33; the rule is shared/domain/sending_mailbox.py).
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
@@ -237,7 +238,9 @@ class SendingMailbox:
                  "agency": agency.contact_email}  # fmt: skip
         message = OutboundMessage(
             agency_outbox(client.agency_id),
-            f"sender-code|{client.client_id}|{today.isoformat()}|{sent}",
+            # one key per code: the day's count starts afresh after a verification, and a
+            # second address's code mail that day had the first one's key (never mailed)
+            f"sender-code|{client.client_id}|{today.isoformat()}|{sent}|{secrets.token_hex(4)}",
             Channel.EMAIL, None, check.address, now, sender=agency.contact_email,
             extra={SENT_AS: AS_AGENCY},
         )  # fmt: skip

@@ -69,3 +69,17 @@ def test_the_agency_marks_the_address_it_set_over_a_waiting_check(world):
     assert marked.status == 200, marked.body
     assert marked.body["verified"] is True
     assert marked.body["contact_email"] == "boekhouding@c1.example"
+
+
+def test_a_second_address_the_same_day_gets_its_code(world):
+    """The code mail's outbox key was the client, the day and the day's count: a verified
+    address starts its count afresh, so the next address's code mail that day had the key of
+    the first one, and the outbox (one record per key) never mailed it."""
+    _, own, _ = _two_clients(world)
+    path = "/v1/clients/C1/contact/verification"
+    own.call("PUT", "/v1/clients/C1/contact", {"contact_email": "nieuw@c1.example"})
+    [(_, code)] = codes_mailed(world, "nieuw@c1.example")
+    assert own.call("POST", path, {"code": code}).status == 200
+    own.call("PUT", "/v1/clients/C1/contact", {"contact_email": "ander@c1.example"})
+    [(_, second)] = codes_mailed(world, "ander@c1.example")
+    assert own.call("POST", path, {"code": second}).status == 200
