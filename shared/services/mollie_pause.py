@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from shared.adapters.mollie import LONGEST_RETRY_AFTER, MollieError
+from shared.adapters.mollie import LONGEST_OUTAGE_WAIT, LONGEST_RETRY_AFTER, MollieError
 from shared.adapters.tables.keys import encode
 from shared.clock import Clock
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
@@ -40,7 +40,7 @@ PAUSING_STATUS = frozenset({429, 503})
 # 503 (of any endpoint: a refund list, a mandate) stops every client's checkout on that key; a
 # long Retry-After on it held them all up to a day. After this one request asks again: if
 # Mollie is still down, that answer pauses it anew (review33b)
-LONGEST_OUTAGE_PAUSE = timedelta(minutes=5)
+LONGEST_OUTAGE_PAUSE = LONGEST_OUTAGE_WAIT
 WRITE_TRIES = 3
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from shared.adapters.mollie import MollieClient
+from shared.adapters.mollie import MollieClient, MollieError
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.memory import InMemoryTableStore
 from shared.clock import FixedClock
@@ -68,3 +68,22 @@ def test_mollies_answer_is_not_lost_to_a_storage_error_clearing_the_pause():
     client = MollieClient("test_x", http=httpx.Client(transport=httpx.MockTransport(mollie)))
     found = client.guarded(pause).get_payment("tr_1")
     assert found is not None and found.payment_id == "tr_1"
+
+
+def test_a_503s_retry_after_holds_the_request_minutes_too():
+    """The request that met the 503 was told the whole Retry-After: the reconcile timer held
+    that payment a day, and the debtor's 503 page said to come back tomorrow, while the
+    account's pause (and every other click) said minutes."""
+    store, clock = _setup()
+
+    def mollie(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, headers={"Retry-After": "86400"})
+
+    client = MollieClient("test_x", http=httpx.Client(transport=httpx.MockTransport(mollie)))
+    try:
+        client.guarded(AccountPause(store, clock, ACCOUNT)).get_payment("tr_1")
+    except MollieError as exc:
+        assert exc.transient and exc.retry_after == LONGEST_OUTAGE_PAUSE.total_seconds()
+    else:
+        raise AssertionError("a 503 is an error")
+    assert _until(store) == clock.now() + LONGEST_OUTAGE_PAUSE
