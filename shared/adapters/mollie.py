@@ -37,6 +37,10 @@ METADATA_LIMIT = 1024
 # a 429's Retry-After is honoured up to a day, as the outbox waits for a provider
 # (send_budget.PROVIDER_AWAY): a month or 10**12 s would park or overflow the caller's clock
 LONGEST_RETRY_AFTER = timedelta(hours=24)
+# a 5xx's Retry-After (Mollie away, not the account's limit) is honoured up to 5 minutes: one
+# answer of one endpoint must not hold a payment, or tell a debtor to come back, a day later
+# (review33b; the account's pause is as short, shared/services/mollie_pause.py)
+LONGEST_OUTAGE_WAIT = timedelta(minutes=5)
 
 
 class MollieError(Exception):
@@ -262,7 +266,10 @@ class MollieClient:
         if response.status_code in (429, 500, 502, 503, 504):
             wait = retry_after(response)
             if wait is not None:
-                wait = min(wait, LONGEST_RETRY_AFTER.total_seconds())
+                longest = (
+                    LONGEST_RETRY_AFTER if response.status_code == 429 else LONGEST_OUTAGE_WAIT
+                )
+                wait = min(wait, longest.total_seconds())
             if self.guard is not None and response.status_code in (429, 503):
                 # the account's limit (or Mollie unavailable): every caller waits, not only this
                 self.guard.throttled(response.status_code, wait)

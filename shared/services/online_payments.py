@@ -399,8 +399,17 @@ class OnlinePaymentService:
             if not isinstance(provider, SimulatedMollie)
             else None,
             metadata=_metadata({"client": client.client_id, "debtor": debtor_number}, numbers),
-            idempotency_key=idempotency_key,
+            # the key answers one payment for one amount: a click after a lost answer, the
+            # claim lowered meanwhile (a transfer booked), asks a new payment for what is open
+            # now, not the first one's higher amount (nor a refused key) (review33b)
+            idempotency_key=f"{idempotency_key}-{amount}" if idempotency_key else None,
         )
+        if payment.amount != amount:
+            # a key Mollie answered with another payment than this click asks: never handed out
+            raise ConflictingUpdate(
+                f"mollie {payment.payment_id} asks {payment.amount}, not {amount}",
+                code="mollie_key_other_payment", params={"amount": payment.amount},
+            )  # fmt: skip
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "p", {
             "ClientId": client.client_id, "Debtor": debtor_number, "Invoices": json.dumps(numbers), "Amount": amount,
             "QuotedOn": quoted_on.isoformat(), **({"Account": account} if account else {}),

@@ -12,6 +12,7 @@ client's mail gets (sender33; the rule is shared/domain/sending_mailbox.py).
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
@@ -33,7 +34,6 @@ from shared.domain.sending_mailbox import (
     MAX_ATTEMPTS,
     PURPOSE,
     CodeRefused,
-    SenderCheck,
     after_wrong,
     check_code,
     for_address,
@@ -238,7 +238,9 @@ class SendingMailbox:
                  "agency": agency.contact_email}  # fmt: skip
         message = OutboundMessage(
             agency_outbox(client.agency_id),
-            f"sender-code|{client.client_id}|{today.isoformat()}|{sent}",
+            # one key per code: the day's count starts afresh after a verification, and a
+            # second address's code mail that day had the first one's key (never mailed)
+            f"sender-code|{client.client_id}|{today.isoformat()}|{sent}|{secrets.token_hex(4)}",
             Channel.EMAIL, None, check.address, now, sender=agency.contact_email,
             extra={SENT_AS: AS_AGENCY},
         )  # fmt: skip
@@ -249,50 +251,61 @@ class SendingMailbox:
     # -- proof -------------------------------------------------------------------------------
     def verify(self, client: Client, code: str, actor: str) -> Client:
         """The code mailed to the address, given back: the address is verified (audited).
-        A wrong code counts; the last allowed voids it (a new one must be asked)."""
-        check = client.sender_check
-        if check is None:
+        A wrong code counts; the last allowed voids it (a new one must be asked). Judged
+        against the stored check in the same ETag write that counts it: a burst of requests
+        that read the client at once is judged one by one, never more than the allowed tries
+        at one code, and a right code after the code died is refused as any guess is
+        (review33b: judged against the request's own read, the 6th and later were judged
+        too, and the right one answered "stale" where a wrong one answered "wrong")."""
+        if client.sender_check is None:
             raise Invalid("the contact e-mail is verified already", "code",
                           code="sender_already_verified")  # fmt: skip
         now = self.clock.now()
         given = "".join(ch for ch in code if ch.isdigit())
-        digest = self.hashed(PURPOSE, hashed_value(client.client_id, check.address, given))
-        try:
-            check_code(check, client.contact_email, digest, now, same)
-        except CodeRefused as refused:
-            if refused.reason.code == "sender_code_wrong":
-                self._count_wrong(client.client_id, check)
-            raise Invalid(refused.reason, "code") from None
+        wrong: list[Invalid] = []
 
-        def verified(c: Client) -> Client:
-            if c.sender_check != check:  # another try or a new code meanwhile: try again
-                raise Invalid("the code changed meanwhile; try again", "code",
-                              code="sender_code_stale")  # fmt: skip
+        def judged(c: Client) -> Client:
+            wrong.clear()  # a retry after another write judges afresh
+            check = c.sender_check
+            if check is None:
+                raise Invalid("the contact e-mail is verified already", "code",
+                              code="sender_already_verified")  # fmt: skip
+            digest = self.hashed(PURPOSE, hashed_value(c.client_id, check.address, given))
+            try:
+                check_code(check, c.contact_email, digest, now, same)
+            except CodeRefused as refused:
+                if refused.reason.code != "sender_code_wrong":
+                    raise Invalid(refused.reason, "code") from None
+                wrong.append(Invalid(refused.reason, "code"))
+                return replace(c, sender_check=after_wrong(check))
             return replace(c, sender_check=None)
 
-        updated = self.change(client.client_id, verified)
+        updated = self.change(client.client_id, judged)
+        if wrong:
+            raise wrong[0]
         self.audit(Event.SENDER_VERIFIED, agency_id=client.agency_id, client_id=client.client_id,
                    actor=actor, subject=client.client_id, how="code")  # fmt: skip
         return updated
 
-    def _count_wrong(self, client_id: str, check: SenderCheck) -> None:
-        def counted(c: Client) -> Client:
-            if c.sender_check is None or c.sender_check.code_hash != check.code_hash:
-                return c  # a new code meanwhile: this try was against the old one
-            return replace(c, sender_check=after_wrong(c.sender_check))
-
-        self.change(client_id, counted)
-
-    def mark_verified(self, client: Client, actor: str) -> Client:
+    def mark_verified(self, client: Client, actor: str, seen: str | None = None) -> Client:
         """Agency staff's word that the address is the client's (a mailbox they administer,
-        one they checked by phone): verified, audited. Never a client's own people's."""
+        one they checked by phone): verified, audited. Never a client's own people's.
+        ``seen``: the address the page showed them (the console's form carries it): a client's
+        admin who changed it meanwhile (to another's mailbox) does not get that one vouched
+        for by a click meant for the address staff checked (review33b)."""
         check = client.sender_check
-        if check is None:
+        if check is None or not client.contact_email:
             return client
-        address = check.address
+        if seen and seen.strip().lower() != client.contact_email.strip().lower():
+            raise Invalid("the contact e-mail changed since the page showed it; look again",
+                          "code", code="sender_code_stale")  # fmt: skip
+        # the address stored now, as staff saw it: the agency's upsert may have set another
+        # over a waiting check (which still names the older one: marked, that was refused as
+        # stale every time, review33b)
+        address = client.contact_email.strip().lower()
 
         def verified(c: Client) -> Client:
-            if (c.contact_email or "").lower() != address:
+            if (c.contact_email or "").strip().lower() != address:
                 raise Invalid("the contact e-mail changed meanwhile; look again", "code",
                               code="sender_code_stale")  # fmt: skip
             return replace(c, sender_check=None)

@@ -25,7 +25,7 @@ BLOCK = """{% if sender and client.contact_email %}<div id="set-sender" data-ver
 <form method="post" action="{{ desk.url('/settings') }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <input type="hidden" name="do" value="sender_resend"><button type="submit">{{ t.set_sender_resend }}</button></form>{% endif %}
 {% if desk.agency_level and can.details %}<form method="post" action="{{ desk.url('/settings') }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
-<input type="hidden" name="do" value="sender_agency"><p>{{ t.set_sender_agency_intro }}</p><button type="submit">{{ t.set_sender_agency }}</button></form>{% endif %}
+<input type="hidden" name="do" value="sender_agency"><input type="hidden" name="address" value="{{ client.contact_email }}"><p>{{ t.set_sender_agency_intro }}</p><button type="submit">{{ t.set_sender_agency }}</button></form>{% endif %}
 {% endif %}</div>{% endif %}"""
 
 templates(**{"settings-sender": BLOCK})
@@ -77,5 +77,5 @@ def act(desk: Desk, client: Client, do: str) -> str:
         return "set_sender_code"
     if not desk.agency_level:  # as the API: a client's people cannot vouch for an address
         raise Forbidden(desk.t["forbidden"])
-    mailbox.mark_verified(client, actor)
+    mailbox.mark_verified(client, actor, desk.field("address") or None)  # the address shown
     return "set_sender_verified"
