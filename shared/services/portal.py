@@ -38,7 +38,7 @@ from shared.domain.records import ActionItem, ActionStatus, ContactEntry, Contac
 from shared.domain.standing import LiftReason, holds, natural_obligation
 from shared.domain.statements.client_code import client_code
 from shared.ports.files import FileStore
-from shared.ports.tables import Conflict, PreconditionFailed, Row
+from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
 from shared.services.dunning import INVOICE_PDFS, DunningService, invoice_pdf_name
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.handed_over import refuse_handed_over
@@ -615,14 +615,10 @@ class PortalService:
                 key, back = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
                 claim = Row(access.client_id, open_key, {"Debtor": access.debtor_number,
                             "QuotedOn": today.isoformat(), "Key": key, "Back": back})  # fmt: skip
-                try:
-                    if row is None:
-                        etag = store.insert(RETURNS, claim).etag
-                    else:
-                        claim.etag = row.etag
-                        etag = store.replace(RETURNS, claim).etag
-                except (Conflict, PreconditionFailed):
+                claimed = claim_checkout(store, row, claim)
+                if claimed is None:
                     continue  # another click claimed it first: read what it wrote
+                etag = claimed
             try:
                 started = self.online.start(client, access.debtor_number, chosen,
                                             f"{base_url}/api/portal/return/{back}", debtor,
@@ -995,6 +991,19 @@ class PortalService:
 
 
 _RETURN_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def claim_checkout(store: TableStore, row: Row | None, claim: Row) -> str | None:
+    """``claim`` written over the checkout's ``row`` under its ETag (inserted when there is
+    none): the claim's ETag, or None when another click (a second tab) claimed it first. The
+    invoice's pay button and a plan installment's claim alike, so one Mollie payment is made."""
+    try:
+        if row is None:
+            return store.insert(RETURNS, claim).etag
+        claim.etag = row.etag
+        return store.replace(RETURNS, claim).etag
+    except (Conflict, PreconditionFailed):
+        return None
 
 
 def page_changed() -> Invalid:

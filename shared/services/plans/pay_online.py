@@ -39,7 +39,7 @@ from shared.domain.references import betalingskenmerk
 from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.errors import ConflictingUpdate, Invalid
 from shared.services.online_payments import InstallmentOrder
-from shared.services.portal import RETURNS
+from shared.services.portal import RETURNS, claim_checkout
 from shared.telemetry.context import log_extra
 
 if TYPE_CHECKING:
@@ -119,14 +119,10 @@ class InstallmentCheckout:
                     "Debtor": access.debtor_number, "Plan": plan.plan_id, "Installment": number,
                     "Amount": state.open, "Key": key, "Back": back,
                 })  # fmt: skip
-                try:
-                    if row is None:
-                        etag = store.insert(RETURNS, claim).etag
-                    else:
-                        claim.etag = row.etag
-                        etag = store.replace(RETURNS, claim).etag
-                except (Conflict, PreconditionFailed):
+                claimed = claim_checkout(store, row, claim)
+                if claimed is None:
                     continue  # another click claimed it: read what it wrote
+                etag = claimed
             try:
                 started = self.portal.online.start_installment(client, InstallmentOrder(
                     access.debtor_number, plan.plan_id, number, plan.invoice_numbers, state.open,
