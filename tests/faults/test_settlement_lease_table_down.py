@@ -15,14 +15,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.adapters.tables.settlement_repo import RUNS
-from shared.domain.settlement.records import RunStatus
-from tests.faults.checks import all_actions
-from tests.faults.outages import SAID
+from tests.faults.crashes import TABLE_WRITES as WRITES
 from tests.faults.test_plans_and_settlement_under_faults import _settlement_world
-from tests.faults.test_settlement_outage_poison import DAY, _transfers
+from tests.faults.test_settlement_outage_poison import (
+    DAY,
+    _transfers,
+    replayed_settles_each_client_once,
+)
 from tests.unit.settlement.conftest import payment
 
-WRITES = ("insert", "upsert", "replace", "delete", "transact")
 READS = ("get", "get_many", "query")
 
 
@@ -60,18 +61,4 @@ def test_a_settlement_run_whose_lease_cannot_be_dropped_still_reaches_poison(kin
     assert len(runs_at) <= 1 + 5 + 5 and runs_at[-1] - runs_at[0] < timedelta(minutes=30), runs_at
     assert _transfers(world) == Counter()
     world.host.run_until(world.clock.now() + timedelta(hours=1))  # the drain
-    poison = [x for x in all_actions(world) if x.kind == "poison"]
-    assert len(poison) == 1, poison
-    assert SAID[kind] in str(poison[0].detail), poison[0].detail
-    services.poison.replay(poison[0].client_id, poison[0].action_id, "operator")
-    world.host.run_until(world.clock.now() + timedelta(hours=6))
-    store = services.settlements.store
-    runs = store.runs("agency-a")
-    per_client = Counter(
-        s.client_number for r in runs for s in store.settlements_of_run("agency-a", r.run_id)
-    )
-    assert per_client == {"C1": 1, "C2": 1}
-    transfers = _transfers(world)
-    assert sum(transfers.values()) == 2 and max(transfers.values()) == 1, transfers
-    assert [r.status for r in runs if r.status is RunStatus.BUILDING] == []
-    assert world.host.pending == []
+    replayed_settles_each_client_once(world, kind)

@@ -47,6 +47,13 @@ def test_a_settlement_run_storage_keeps_refusing_goes_to_poison_and_finishes_on_
     refuse.times = 0
     assert sum(world.host.poisoned.values()) == 1, world.host.poisoned
     assert _transfers(world) == Counter()  # no payout file of a run not built
+    replayed_settles_each_client_once(world, kind)
+
+
+def replayed_settles_each_client_once(world, kind: str) -> None:
+    """The one poison item names the storage error; its replay builds the run: one settlement
+    and one payout a client, no run left building, nothing queued."""
+    services = world.services
     poison = [x for x in all_actions(world) if x.kind == "poison"]
     assert len(poison) == 1, poison
     assert SAID[kind] in str(poison[0].detail), poison[0].detail
