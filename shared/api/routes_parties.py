@@ -297,7 +297,10 @@ def register(router: Router, services: Services) -> None:
 
     def get_client(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
-        return ApiResponse(body=client_out(client))
+        sender = services.sending_mailbox.status(client)
+        shown = {"contact_email_verified": sender["verified"], "sends_from": sender["sends_from"]}
+        body = schemas.ClientDetailOut.model_validate({**client_out(client), **shown})
+        return ApiResponse(body=body.model_dump())
 
     def put_contact(ctx: Context) -> ApiResponse:
         # the client's own admin too (newcomer20 F5): its letters' return address was the
@@ -437,7 +440,12 @@ def register(router: Router, services: Services) -> None:
     )
     router.add(
         Route(
-            "GET", "/v1/clients/{client}", get_client, "One client", tag, response=schemas.ClientOut
+            "GET",
+            "/v1/clients/{client}",
+            get_client,
+            "One client, with whether its contact e-mail is verified as its mail's sender",
+            tag,
+            response=schemas.ClientDetailOut,
         )
     )
     router.add(

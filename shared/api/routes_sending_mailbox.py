@@ -6,8 +6,9 @@ mailbox), and whether a code is waiting. ``PUT /v1/clients/{c}/contact`` with an
 makes it unverified and mails a code to it from the agency's mailbox.
 ``POST /v1/clients/{c}/contact/verification`` ``{"code": "123456"}``: the code back (an admin:
 the agency's key or the client's admin); ``POST …/contact/verification/code``: a new code (at
-most 5 a day); ``POST …/contact/verification/agency``: the agency's word that the address is
-the client's (an agency key or person; audited as ``sender_verified``).
+most 5 a day); ``POST …/contact/verification/agency`` ``{"contact_email"}``: the agency's word that the
+address it checked is the client's (an agency key or person; audited as ``sender_verified``;
+refused when a client's admin has set another meanwhile, small33).
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ from shared.services.people.admin import actor_of
 
 class SenderCodeIn(Strict):
     code: str = Field(min_length=1, max_length=20)
+
+
+class SenderAgencyIn(Strict):
+    """The address staff checked (small33): a client's admin may have set another meanwhile."""
+
+    contact_email: str = Field(min_length=1, max_length=254)
 
 
 class SenderStatusOut(Strict):
@@ -57,7 +64,8 @@ def register(router: Router, services: Services) -> None:
     def by_agency(ctx: Context) -> ApiResponse:
         p = principal(ctx)
         client = services.access.client_for(p, ctx.params["client"])
-        updated = services.sending_mailbox.mark_verified(client, actor_of(p))
+        body = validate_body(ctx.request, SenderAgencyIn)
+        updated = services.sending_mailbox.mark_verified(client, actor_of(p), body.contact_email)
         return ApiResponse(body=services.sending_mailbox.status(updated))
 
     tag = "parties"
@@ -79,6 +87,9 @@ def register(router: Router, services: Services) -> None:
                      errors={422: "sender_codes_today (5 a day), sender_no_agency_mailbox, sender_sandbox, "
                                   "sender_already_verified"}))  # fmt: skip
     router.add(Route("POST", f"{path}/agency", by_agency,
-                     "The agency marks the contact e-mail verified (agency key or person; audited)",
-                     tag, response=SenderStatusOut, only=agency_only,
-                     errors={422: "sender_code_stale"}))  # fmt: skip
+                     "The agency marks the contact e-mail verified (agency key or person; "
+                     "audited): the address it checked, refused unless it is the current one",
+                     tag, body=SenderAgencyIn, response=SenderStatusOut, only=agency_only,
+                     example={"contact_email": "info@client.example"},
+                     errors={422: "sender_code_stale (contact_email is not the client's contact "
+                                  "e-mail now)"}))  # fmt: skip

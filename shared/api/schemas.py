@@ -670,6 +670,21 @@ class ClientOut(BaseModel):
     first_steps_per_day: int | None = None
 
 
+class ClientDetailOut(ClientOut):
+    """One client (``GET /v1/clients/{client}``): with its sending mailbox's state as
+    ``GET …/contact/verification`` computes it (small33; the list leaves it out: an agency
+    read per client)."""
+
+    contact_email_verified: bool = Field(
+        description="The contact e-mail is the From of the client's mail (verified by its "
+        "code or the agency, set by the agency, or the mailbox it linked)"
+    )
+    sends_from: str | None = Field(
+        description="What the client's e-mail goes from: the contact e-mail when verified, "
+        "else the agency's mailbox (null: none)"
+    )
+
+
 class DebtorOut(BaseModel):
     number: str
     kind: str

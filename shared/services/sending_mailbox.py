@@ -294,11 +294,13 @@ class SendingMailbox:
         admin who changed it meanwhile (to another's mailbox) does not get that one vouched
         for by a click meant for the address staff checked (review33b)."""
         check = client.sender_check
+        # checked first (small33): a verified address that is not the one staff saw is news
+        # to them as well, never an unnoticed 200
+        if seen is not None and seen.strip().lower() != (client.contact_email or "").strip().lower():
+            raise Invalid("the contact e-mail changed since the page showed it; look again",
+                          "contact_email", code="sender_code_stale")  # fmt: skip
         if check is None or not client.contact_email:
             return client
-        if seen and seen.strip().lower() != client.contact_email.strip().lower():
-            raise Invalid("the contact e-mail changed since the page showed it; look again",
-                          "code", code="sender_code_stale")  # fmt: skip
         # the address stored now, as staff saw it: the agency's upsert may have set another
         # over a waiting check (which still names the older one: marked, that was refused as
         # stale every time, review33b)

@@ -93,11 +93,32 @@ def test_agency_staff_mark_it_verified_audited_a_clients_admin_cannot(env):  # n
     with_agency_mailbox(world)
     own = admin_of(world, api)
     own.call("PUT", f"{BASE}/contact", {"contact_email": "ar@c1.example"})
-    assert own.call("POST", f"{VERIFICATION}/agency").status == 404  # not the client's
-    marked = api.call("POST", f"{VERIFICATION}/agency")
+    shown = {"contact_email": "ar@c1.example"}
+    assert own.call("POST", f"{VERIFICATION}/agency", shown).status == 404  # not the client's
+    marked = api.call("POST", f"{VERIFICATION}/agency", shown)
     assert marked.status == 200 and marked.body["verified"] is True
     events = world.services.people.kit.people.audit.between(f"client:{client_id}", "0", "g")
     assert [e.detail.get("how") for e in events if e.event.value == "sender_verified"] == ["agency"]
+
+
+def test_the_agency_mark_names_the_address_it_checked(env):  # noqa: F811
+    """small33: the route took no address, so a client's admin who swapped in another mailbox
+    just before the agency's call got that one vouched for. The address is required and must
+    be the contact e-mail stored now."""
+    world, api, _ = env
+    with_agency_mailbox(world)
+    own = admin_of(world, api)
+    own.call("PUT", f"{BASE}/contact", {"contact_email": "ar@c1.example"})
+    # staff checked ar@c1.example; the client's admin swaps in another mailbox meanwhile
+    own.call("PUT", f"{BASE}/contact", {"contact_email": "director@agency-a.example"})
+    missing = api.call("POST", f"{VERIFICATION}/agency")
+    assert missing.status == 422, missing.body
+    stale = api.call("POST", f"{VERIFICATION}/agency", {"contact_email": "ar@c1.example"})
+    assert stale.status == 422, stale.body
+    assert stale.body["error"]["details"][0]["code"] == "sender_code_stale"
+    assert api.call("GET", VERIFICATION).body["verified"] is False
+    marked = api.call("POST", f"{VERIFICATION}/agency", {"contact_email": "DIRECTOR@agency-a.example"})
+    assert marked.status == 200 and marked.body["verified"] is True
 
 
 def test_the_mailbox_the_client_linked_sends_as_itself(env):  # noqa: F811
@@ -133,3 +154,18 @@ def test_bounces_are_looked_for_where_the_mail_went_from(env):  # noqa: F811
     with_agency_mailbox(world)
     admin_of(world, api).call("PUT", f"{BASE}/contact", {"contact_email": "directeur@x.example"})
     assert sending_mailboxes(repos, repos.clients.all()) == {AGENCY_BOX: {client_id}}
+
+
+def test_the_client_shows_whether_its_contact_email_is_verified(env):  # noqa: F811
+    """small33: ``GET /v1/clients/{c}`` showed the contact e-mail but not whether mail goes
+    from it; it shows the state ``…/contact/verification`` computes."""
+    world, api, _ = env
+    with_agency_mailbox(world)
+    shown = api.call("GET", BASE).body
+    assert shown["contact_email_verified"] is True  # set by the agency
+    assert shown["sends_from"] == shown["contact_email"]
+    admin_of(world, api).call("PUT", f"{BASE}/contact", {"contact_email": "ar@c1.example"})
+    shown = api.call("GET", BASE).body
+    assert (shown["contact_email"], shown["contact_email_verified"], shown["sends_from"]) == (
+        "ar@c1.example", False, AGENCY_BOX)  # fmt: skip
+    assert "contact_email_verified" not in api.call("GET", "/v1/clients").body["items"][0]
