@@ -35,8 +35,9 @@ from shared.services.account_ownership import refuse_taken
 from shared.services.batch import RowError
 from shared.services.complaint_route_accounts import foreign_in_route
 from shared.services.container import Services
-from shared.services.errors import Taken
+from shared.services.errors import Invalid, Taken
 from shared.services.footer_text import footer_refusal
+from shared.services.go_live_day import require_go_live_day
 from shared.services.go_live_readiness import blocking_failures, readiness
 from shared.services.people.admin import actor_of
 
@@ -194,6 +195,7 @@ def register(router: Router, services: Services) -> None:
         valid, errors = _no_foreign_route(p.agency_id, valid, errors)
         valid, errors = _no_foreign_footer(p.agency_id, valid, errors)
         valid, errors = _no_taken_account(p.agency_id, valid, errors)
+        valid, errors = _go_live_in_reach(valid, errors)
         # agreed B2B costs: never re-pricing announced claims, audited (attack6 finding 1)
         agreed = services.agreed_costs_change
         refused, refusals, changes = agreed.screen_import(
@@ -217,6 +219,22 @@ def register(router: Router, services: Services) -> None:
             for w in _go_live_warning(p.agency_id, i, m.number)
         ]  # fmt: skip
         return ApiResponse(body={**result.as_dict(), "warnings": warnings})
+
+    def _go_live_in_reach(
+        valid: list[tuple[int, schemas.ClientIn]], errors: list[RowError]
+    ) -> tuple[list[tuple[int, schemas.ClientIn]], list[RowError]]:
+        """Rows setting a go-live day more than ``MAX_DAYS_AHEAD`` days ahead refused
+        (small33: a typo's year waited for decades); an update without the day keeps it."""
+        today = amsterdam_date(services.clock.now())
+        kept: list[tuple[int, schemas.ClientIn]] = []
+        for index, model in valid:
+            try:
+                require_go_live_day(model.dunning_starts_on, today)
+            except Invalid as exc:
+                errors.append(RowError(index, "dunning_starts_on", f"{exc} ({exc.code})"))
+                continue
+            kept.append((index, model))
+        return kept, errors
 
     def _go_live_warning(agency_id: str, index: int, number: str) -> list[dict[str, object]]:
         """A go-live day set while a blocking readiness check fails: stored all the same,

@@ -38,7 +38,8 @@ class InviteIn(BaseModel):
     email: str = Field(max_length=254)
     role: RoleName
     client: str | None = Field(None, description="client number; none for the agency's own people")
-    name: str = Field("", max_length=200)
+    # the client's names' rule (small33): it goes into the invitation's mail and the user lists
+    name: str = Field("", max_length=200, pattern=PRINTABLE_OR_EMPTY)
     mobile: str | None = None
     language: Literal["nl", "en"] = "nl"
 
@@ -75,7 +76,8 @@ class OnboardIn(BaseModel):
         default=None,
         description="The day the client's dunning goes live (ISO, Amsterdam): until then the "
         "daily run sends nothing for it, so a backlog imported at onboarding can be checked "
-        "first. Left out: live from the next daily run",
+        "first. Left out: live from the next daily run. At most 366 days ahead (422 "
+        "dunning_starts_on_too_far)",
     )
     first_steps_per_day: int | None = Field(
         default=None, ge=1, le=1_000_000, description=FIRST_STEPS_RULE

@@ -90,6 +90,6 @@ def register(router: Router, services: Services) -> None:
                      "The agency marks the contact e-mail verified (agency key or person; "
                      "audited): the address it checked, refused unless it is the current one",
                      tag, body=SenderAgencyIn, response=SenderStatusOut, only=agency_only,
-                     example={"contact_email": "info@client.example"},
+                     example={"contact_email": "debiteuren@delinde.example"},
                      errors={422: "sender_code_stale (contact_email is not the client's contact "
                                   "e-mail now)"}))  # fmt: skip

@@ -279,7 +279,8 @@ class ClientIn(Strict):
         description="The day the client's dunning goes live (ISO, Amsterdam). Before it the "
         "daily run sends nothing for the client and keeps its schedule (a backlog imported at "
         "onboarding waits); the first run on it takes what is due. null: live (the default); "
-        "an update without it keeps the stored day",
+        "an update without it keeps the stored day. At most 366 days ahead (a later day: the "
+        "row refused, dunning_starts_on_too_far)",
     )
     first_steps_per_day: int | None = Field(
         default=None, ge=1, le=1_000_000, description=FIRST_STEPS_RULE

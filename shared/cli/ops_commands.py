@@ -166,9 +166,20 @@ def cmd_check_stored_texts(args: argparse.Namespace) -> int:
     print("agency\tclient\tkind\tid\tfield\tcode\treason")
     for c, d in done:
         for f in d.found:
-            print(f"{c.agency_id}\t{c.number}\t{f.kind}\t{f.id}\t{f.field}\t{f.code or '-'}\t"
-                  f"{f.reason}")  # fmt: skip
+            cells = (c.agency_id, c.number, f.kind, f.id, f.field, f.code or "-", f.reason)
+            print("\t".join(shown_cell(cell) for cell in cells))
     return 0
+
+
+def shown_cell(text: str) -> str:
+    """``text`` for a TSV cell on an operator's terminal: a backslash doubled and every
+    character that is not printable (C0 and C1 controls, DEL, direction and other format
+    characters) written as its escape, ``\\x9b`` or ``\\u202e`` (small33: an invoice number
+    may hold a C1 control, and CSI ``\\x9b`` is an escape sequence to an 8-bit terminal; a
+    stored number's tab shifted the columns)."""
+    return "".join(
+        "\\\\" if ch == "\\" else ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text
+    )
 
 
 def cmd_watch_prescription(args: argparse.Namespace) -> int:

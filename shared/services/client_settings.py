@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from shared.clock import Clock, amsterdam_today
 from shared.domain.dunning.workflow import SWITCHABLE
 from shared.domain.law.agreed_costs import AgreedCostsError, fixed_error, parse_percent
 from shared.domain.money import AmountError, cents_from_decimal, parse_amount
@@ -38,6 +39,7 @@ from shared.services.complaint_route_accounts import foreign_in_route
 from shared.services.dunning_spread import MAX_FIRST_STEPS_PER_DAY
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.footer_text import footer_refusal
+from shared.services.go_live_day import require_go_live_day
 from shared.services.repositories import Repositories
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -97,6 +99,7 @@ class ClientSettings:
         repos: Repositories,
         own_links: tuple[str, ...] = (),
         sender_changed: Callable[[Client], Client] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         """``own_links``: the app's own base URL, the one place a footer may link to besides
         the client's registered domains (:mod:`shared.services.footer_text`).
@@ -105,6 +108,7 @@ class ClientSettings:
         self.repos = repos
         self.own_links = own_links
         self.sender_changed = sender_changed
+        self.clock = clock  # today's date for the go-live day's bound (None: the system's)
 
     def _mail_code(self, before: Client, after: Client) -> Client:
         """The code to a contact e-mail this change made unverified (a refusal to mail it,
@@ -162,6 +166,8 @@ class ClientSettings:
             raise Invalid("the language is nl or en", "language", code="language_choice") from None
         since = _onboarding_day(onboarded_on)
         live = None if dunning_starts_on is None else _go_live_day(dunning_starts_on)
+        if live is not None:
+            require_go_live_day(live[0], amsterdam_today(self.clock))
         updated = self.change(
             client.client_id,
             lambda c: replace(c, name=name, contact_email=email, contact_phone=phone,

@@ -946,6 +946,7 @@ class Services:
         return ClientSettings(
             self.repos, own_links=(self.settings.public_base_url,),
             sender_changed=lambda client: self.sending_mailbox.send_code(client),
+            clock=self.clock,
         )  # fmt: skip
 
     @cached_property

@@ -296,7 +296,10 @@ class SendingMailbox:
         check = client.sender_check
         # checked first (small33): a verified address that is not the one staff saw is news
         # to them as well, never an unnoticed 200
-        if seen is not None and seen.strip().lower() != (client.contact_email or "").strip().lower():
+        if (
+            seen is not None
+            and seen.strip().lower() != (client.contact_email or "").strip().lower()
+        ):
             raise Invalid("the contact e-mail changed since the page showed it; look again",
                           "contact_email", code="sender_code_stale")  # fmt: skip
         if check is None or not client.contact_email:

@@ -161,6 +161,10 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Geef de dag waarop de invordering begint als datum (2026-12-14).",
         "Give the day the dunning starts as a date (2026-12-14).",
     ),
+    "dunning_starts_on_too_far": (
+        "De dag waarop de invordering begint ligt hoogstens {days} dagen vooruit.",
+        "The day the dunning starts is at most {days} days ahead.",
+    ),
     "first_steps_per_day_invalid": (
         "Geef het aantal eerste stappen per dag als getal van 1 tot {limit}, of laat het leeg.",
         "Give the first steps a day as a number from 1 to {limit}, or leave it empty.",
@@ -208,6 +212,11 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
     "client_name_length": (
         "De naam heeft 1 tot 200 tekens.",
         "The name must have 1 to 200 characters.",
+    ),
+    "person_name_characters": (
+        "De naam staat op één regel, zonder stuurtekens of tekens die de leesrichting omkeren.",
+        "The name is one line, without control characters or characters that turn the reading "
+        "direction.",
     ),
     "client_name_characters": (
         "De naam staat op één regel, zonder stuurtekens of tekens die de leesrichting omkeren.",

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from shared.domain.access import Principal
 from shared.domain.ids import random_id, time_ordered_id
-from shared.domain.parties import Client
+from shared.domain.parties import NOT_IN_A_NAME, Client
 from shared.domain.people.accounts import (
     User,
     UserStatus,
@@ -318,6 +318,9 @@ class AdminService:
         it (:meth:`_sandbox_place`: a post that mails nothing spends none)."""
         if (error := email_error(email)) is not None:
             raise Invalid(error, field="email")
+        if NOT_IN_A_NAME.search(name):  # as a client's name (small33): the console's form too
+            raise Invalid("the name holds a line break, control or direction character",
+                          field="name", code="person_name_characters")  # fmt: skip
         client = self._own_client(target, inviter)
         if client is not None:
             require_own_domain(client, normalise_email(email))

@@ -33,6 +33,7 @@ from shared.domain.references.iban import iban_error, normalise
 from shared.domain.scopes import agency_scope
 from shared.services.account_ownership import BY_AGENCY, BY_CLIENT, refuse_taken
 from shared.services.errors import Invalid, NotFound
+from shared.services.go_live_day import require_go_live_day
 from shared.services.imports import ImportService
 from shared.services.people import texts
 from shared.services.people.accounts import AccountService, LinkInvalid
@@ -214,6 +215,7 @@ class OnboardingService:
             raise Invalid(
                 "a client needs a name and a number", field="name", code="client_name_number"
             )
+        require_go_live_day(c.dunning_starts_on, amsterdam_date(self.kit.now()))
         # a retry of a request a storage fault cut off (answered 503 "retry") finishes it
         earlier = self._earlier(agency_id, c)
         if earlier is not None:

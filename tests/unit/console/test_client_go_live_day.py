@@ -25,13 +25,13 @@ def test_the_agency_sets_shows_and_clears_the_go_live_day(world: World, tenants:
     path = f"/settings?client={tenants.c1}&lang=nl"
     page = agency.get(path).encoded().decode()
     assert 'name="dunning_starts_on"' in page and "Invordering begint op:" not in page
-    ahead = "2099-01-04"
+    ahead = "2026-01-04"
     done = _details(agency, tenants, path, dunning_starts_on=ahead)
     assert done.status in (302, 303), done.status
-    assert _starts(world, tenants) == date(2099, 1, 4)
-    assert "Invordering begint op: 04-01-2099" in agency.get(path).encoded().decode()
+    assert _starts(world, tenants) == date(2026, 1, 4)
+    assert "Invordering begint op: 04-01-2026" in agency.get(path).encoded().decode()
     _details(agency, tenants, path)  # a form without the field keeps it
-    assert _starts(world, tenants) == date(2099, 1, 4)
+    assert _starts(world, tenants) == date(2026, 1, 4)
     refused = _details(agency, tenants, path, dunning_starts_on="4-1")
     assert refused.status == 422
     assert "Geef de dag waarop de invordering begint" in refused.encoded().decode()
@@ -42,9 +42,9 @@ def test_the_agency_sets_shows_and_clears_the_go_live_day(world: World, tenants:
 def test_a_clients_own_admin_cannot_move_it(world: World, tenants: Tenants) -> None:
     agency = desk_for(world, Role.AGENCY_ADMIN, None, "admin@x.example")
     path = f"/settings?client={tenants.c1}&lang=nl"
-    _details(agency, tenants, path, dunning_starts_on="2099-01-04")
+    _details(agency, tenants, path, dunning_starts_on="2026-01-04")
     own = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "own@x.example")
     page = own.get(path).encoded().decode()
-    assert 'name="dunning_starts_on"' not in page and "Invordering begint op: 04-01-2099" in page
+    assert 'name="dunning_starts_on"' not in page and "Invordering begint op: 04-01-2026" in page
     _details(own, tenants, path, dunning_starts_on="")
-    assert _starts(world, tenants) == date(2099, 1, 4)
+    assert _starts(world, tenants) == date(2026, 1, 4)

@@ -88,3 +88,23 @@ def test_the_agency_alone_is_its_clients(
     every = json.loads(capsys.readouterr().out)
     assert sorted(r["client"] for r in every) == ["A1", "A2", "B1"]
     assert main(["check", "stored-texts", "--agency", "agency-x", "--json"]) == 2
+
+
+def test_control_characters_reach_the_table_escaped(
+    stored_before: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """small33: a number may hold a C1 control (the API's pattern refuses C0 and DEL only);
+    the table printed it raw, so a CSI (``\\x9b``) in a stored invoice number was an escape
+    sequence on an 8-bit terminal, and a tab shifted the columns. Escaped, as ``\\x9b``."""
+    repos: Any = stored_before.services.repos
+    client_id = repos.clients.id_for_number("agency-a", "A1")
+    stored = repos.invoices.get(client_id, "F1")
+    for number in ("tikkie.me/\x9b2J\x1b]0;x\x07", "tikkie.me/a\tb\u202e\\"):
+        repos.invoices.save(replace(stored.invoice, number=number), None)
+    assert main(["check", "stored-texts", "--agency", "agency-a", "--client", "A1"]) == 0
+    out = capsys.readouterr().out
+    assert not any(not ch.isprintable() for ch in out.replace("\t", "").replace("\n", ""))
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert {len(row) for row in rows} == {7}
+    ids = [row[3] for row in rows if row[2] == "invoice"]
+    assert "tikkie.me/\\x9b2J\\x1b]0;x\\x07" in ids and "tikkie.me/a\\tb\\u202e\\\\" in ids, ids

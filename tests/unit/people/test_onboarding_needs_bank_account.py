@@ -67,15 +67,15 @@ def test_onboarding_takes_the_go_live_day(world, tenants):
     """onboard32: an agency taking on a client with a backlog sets the day its dunning goes
     live, so the first daily run after the import sends nothing until then."""
     _defaults(world)
-    body = {**BODY, "iban": "NL34 RABO 0142 6233 93", "dunning_starts_on": "2026-12-14"}
+    body = {**BODY, "iban": "NL34 RABO 0142 6233 93", "dunning_starts_on": "2025-12-14"}
     answer = world.agency_a.call("POST", "/v1/onboarding/clients", body)
     assert answer.status == 201, answer.body
     client = world.services.repos.clients.get(answer.body["client_id"])[0]
-    assert client.dunning_starts_on == date(2026, 12, 14)
+    assert client.dunning_starts_on == date(2025, 12, 14)
     [shown] = [
         c for c in world.agency_a.call("GET", "/v1/clients").body["items"] if c["number"] == "VIS"
     ]
-    assert shown["dunning_starts_on"] == "2026-12-14"
+    assert shown["dunning_starts_on"] == "2025-12-14"
 
 
 def test_a_go_live_day_at_onboarding_answers_what_would_block_it(world, tenants):
@@ -86,7 +86,7 @@ def test_a_go_live_day_at_onboarding_answers_what_would_block_it(world, tenants)
     world.services.repos.dunning.save_workflow(
         scope, Workflow("standaard", "Standaard", (step,), active=False)
     )
-    body = {**BODY, "iban": "NL34 RABO 0142 6233 93", "dunning_starts_on": "2026-12-14"}
+    body = {**BODY, "iban": "NL34 RABO 0142 6233 93", "dunning_starts_on": "2025-12-14"}
     answer = world.agency_a.call("POST", "/v1/onboarding/clients", body)
     assert answer.status == 201, answer.body
     assert [(w["check"], w["reason"], w["blocking"]) for w in answer.body["warnings"]] == [
@@ -102,7 +102,7 @@ def test_a_go_live_day_at_onboarding_answers_what_would_block_it(world, tenants)
 def test_onboarding_takes_the_first_steps_a_day(world, tenants):
     """golive33: the backlog's spread is set where the go-live day is."""
     _defaults(world)
-    body = {**BODY, "iban": "NL34 RABO 0142 6233 93", "dunning_starts_on": "2026-12-14",
+    body = {**BODY, "iban": "NL34 RABO 0142 6233 93", "dunning_starts_on": "2025-12-14",
             "first_steps_per_day": 300}  # fmt: skip
     answer = world.agency_a.call("POST", "/v1/onboarding/clients", body)
     assert answer.status == 201, answer.body

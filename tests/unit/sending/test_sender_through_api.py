@@ -111,13 +111,16 @@ def test_the_agency_mark_names_the_address_it_checked(env):  # noqa: F811
     own.call("PUT", f"{BASE}/contact", {"contact_email": "ar@c1.example"})
     # staff checked ar@c1.example; the client's admin swaps in another mailbox meanwhile
     own.call("PUT", f"{BASE}/contact", {"contact_email": "director@agency-a.example"})
-    missing = api.call("POST", f"{VERIFICATION}/agency")
+    assert api.call("POST", f"{VERIFICATION}/agency").status == 400  # no body: no address
+    missing = api.call("POST", f"{VERIFICATION}/agency", {})
     assert missing.status == 422, missing.body
     stale = api.call("POST", f"{VERIFICATION}/agency", {"contact_email": "ar@c1.example"})
     assert stale.status == 422, stale.body
     assert stale.body["error"]["details"][0]["code"] == "sender_code_stale"
     assert api.call("GET", VERIFICATION).body["verified"] is False
-    marked = api.call("POST", f"{VERIFICATION}/agency", {"contact_email": "DIRECTOR@agency-a.example"})
+    marked = api.call(
+        "POST", f"{VERIFICATION}/agency", {"contact_email": "DIRECTOR@agency-a.example"}
+    )
     assert marked.status == 200 and marked.body["verified"] is True
 
 
