@@ -192,7 +192,11 @@ class ConsoleApp:
                     error=True,
                 ),
             )
-        return self._page(req, "message", "login", 404, notice="404", error=True)
+        # a mistyped address, signed in or not: say so and lead back (it was the sign-in
+        # page's title over a bare "404", newcomer33); Today sends a stranger to sign in
+        t = TEXT[self._lang(req)]
+        return self._page(req, "message", "no_page_title", 404, notice=t["no_page"],
+                          error=True, link=BASE + "/today", link_text=t["no_page_back"])  # fmt: skip
 
     @staticmethod
     def _pages() -> dict[str, PageSpec]:

@@ -182,6 +182,12 @@ def test_a_first_steps_limit_shows_who_waits_for_a_later_run(clients):
     settings.first_steps(client, 1)
     agency = desk_for(world, Role.AGENCY_STAFF, None, "staff@agency-a.example")
     page = _text(agency, f"/run-preview?client={c1}&on=2025-03-17&lang=en")
-    assert "at most 1 first steps a day): 1 debtors wait for a later run." in page
+    # a count of one read "1 debtors wait" and "at most 1 first steps" (newcomer33): the
+    # numbers stand after a colon, where no plural has to agree with them
+    assert (
+        "Debtors whose first step waits for a later run: 1 (first steps a day: at most 1)." in page
+    )
+    dutch = _text(agency, f"/run-preview?client={c1}&on=2025-03-17&lang=nl")
+    assert "op een volgende run wacht: 1 (eerste stappen per dag: hoogstens 1)." in dutch
     [row] = re.findall(r'<tr data-step="[^"]+">.*?</tr>', page, flags=re.S)
     assert re.findall(r'<td class="num">([^<]*)</td>', row)[0] == "1"
