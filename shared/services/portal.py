@@ -609,13 +609,10 @@ class PortalService:
                 # for the same payment, never a second one
                 key, back, etag = str(data["Key"]), str(data["Back"]), row.etag
             else:
-                # Mollie paused for the client's account: the 503 page, not a day's payment spent
-                self.online.refuse_if_paused(client)
-                self.count_payment(access)
                 key, back = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
                 claim = Row(access.client_id, open_key, {"Debtor": access.debtor_number,
                             "QuotedOn": today.isoformat(), "Key": key, "Back": back})  # fmt: skip
-                claimed = claim_checkout(store, row, claim)
+                claimed = self.claim_payment(access, client, row, claim)
                 if claimed is None:
                     continue  # another click claimed it first: read what it wrote
                 etag = claimed
@@ -919,24 +916,48 @@ class PortalService:
                 params={"limit": MOVES_PER_DAY},
             )
 
-    def count_payment(self, access: PortalAccess) -> None:
+    def count_payment(self, access: PortalAccess) -> str:
         """Each new online payment the debtor starts (invoices or a plan installment): at most
-        ``PAYMENTS_PER_DAY``; an open checkout shown again is no new payment."""
-        if not self._counted(access, "pay", PAYMENTS_PER_DAY):
+        ``PAYMENTS_PER_DAY``; an open checkout shown again is no new payment. The counter's
+        key (the day it counted in), for giving the payment back."""
+        key = self._day_key("pay")
+        if not self._counted(access, "pay", PAYMENTS_PER_DAY, key):
             raise Invalid(
                 f"at most {PAYMENTS_PER_DAY} new payments a day; please try again tomorrow or "
                 "pay by transfer",
                 code="payments_per_day",
                 params={"limit": PAYMENTS_PER_DAY},
             )
+        return key
 
-    def _counted(self, access: PortalAccess, what: str, limit: int) -> bool:
+    def claim_payment(self, access: PortalAccess, client: Client, row: Row | None,
+                      claim: Row) -> str | None:  # fmt: skip
+        """A new payment's checkout row claimed for this click (:func:`claim_checkout`),
+        counted with the debtor's payments of the day: the claim's ETag, or None when another
+        click (a second tab) claimed it first. That click gives its count back: it makes no
+        payment, it reuses the winner's (two tabs spent two of the day's 20 for one payment).
+        Counted before the claim is written, so a debtor past the limit is refused with
+        nothing claimed: a claim written first and counted after could be read meanwhile by
+        a second tab, which sends its key to Mollie uncounted. Not while Mollie is paused for
+        the client's account: the 503 page, no day's payment spent."""
+        self.online.refuse_if_paused(client)
+        counted = self.count_payment(access)
+        claimed = claim_checkout(self.repos.store, row, claim)
+        if claimed is None:
+            self.counters.increment(THROTTLE, self._debtor_key(access), counted, by=-1)
+        return claimed
+
+    def _day_key(self, what: str) -> str:
+        return f"{what}|{amsterdam_date(self.clock.now()):%Y%m%d}"
+
+    def _counted(self, access: PortalAccess, what: str, limit: int, key: str = "") -> bool:
         """One more of ``what`` today for this debtor; False past ``limit``. Today is the
         debtor's Dutch day (Europe/Amsterdam, DST included), not UTC's: at 00:30 in Amsterdam
         a new day's limit counts, and 23:30 is still the same day as the morning."""
-        key = f"{what}|{amsterdam_date(self.clock.now()):%Y%m%d}"
         return (
-            self.counters.increment(THROTTLE, self._debtor_key(access), key, limit=limit)
+            self.counters.increment(
+                THROTTLE, self._debtor_key(access), key or self._day_key(what), limit=limit
+            )
             is not None
         )
 

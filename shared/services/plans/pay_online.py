@@ -39,7 +39,7 @@ from shared.domain.references import betalingskenmerk
 from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.errors import ConflictingUpdate, Invalid
 from shared.services.online_payments import InstallmentOrder
-from shared.services.portal import RETURNS, claim_checkout
+from shared.services.portal import RETURNS
 from shared.telemetry.context import log_extra
 
 if TYPE_CHECKING:
@@ -110,16 +110,14 @@ class InstallmentCheckout:
                 key, back, etag = str(data["Key"]), str(data["Back"]), row.etag
             else:
                 # a new payment (the last one cancelled, expired or failed at Mollie): counted
-                # with the debtor's other payments of the day, before anything is claimed;
+                # with the debtor's other payments of the day when this click's claim wins;
                 # not while Mollie is paused for the account (the 503 page says until when)
-                self.portal.online.refuse_if_paused(client)
-                self.portal.count_payment(access)
                 key, back = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
                 claim = Row(client.client_id, rk, {
                     "Debtor": access.debtor_number, "Plan": plan.plan_id, "Installment": number,
                     "Amount": state.open, "Key": key, "Back": back,
                 })  # fmt: skip
-                claimed = claim_checkout(store, row, claim)
+                claimed = self.portal.claim_payment(access, client, row, claim)
                 if claimed is None:
                     continue  # another click claimed it: read what it wrote
                 etag = claimed
