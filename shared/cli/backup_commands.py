@@ -216,7 +216,8 @@ def cmd_restore_hold(args: argparse.Namespace) -> int:
         return _record_paid(args, services, hold)
     found = hold.confirm(args.by, args.note) if args.action == "confirm" else hold.current()
     if found is None:
-        print("no restore hold: payouts and collections run", file=sys.stderr)
+        # the answer asked for, not a warning: on stdout (newcomer33: it went to stderr)
+        print("null" if args.json else "no restore hold: payouts and collections run")
         return 0
     state = (
         "HELD: payouts and collections wait for `inning restore-hold confirm`"

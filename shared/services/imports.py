@@ -97,6 +97,28 @@ def reference_error(reference: str) -> str | None:
     return "not a valid betalingskenmerk, RF creditor reference or Belgian structured reference"
 
 
+ZERO_REFERENCE = (
+    "a betalingskenmerk of zeros is no reference: a bank reads it as none; leave it empty and "
+    "Inning gives the invoice one"
+)
+
+
+class ZeroReference(InvoiceRuleError):
+    """A kenmerk of zeros (``betalingskenmerk.is_placeholder``) sent as a new invoice's
+    reference or as a changed one: the bank side reads it as no reference (leftover33), so no
+    transfer could ever be matched by it. An invoice stored with it keeps it when sent again
+    unchanged: its rows and the letters that quote it stay valid."""
+
+
+def zero_reference_refused(draft: InvoiceDraft, previous: Invoice | None) -> None:
+    given = draft.payment_reference
+    if not given or not betalingskenmerk.is_placeholder(given):
+        return
+    stored = previous.payment_reference if previous is not None else None
+    if stored is None or betalingskenmerk.normalise(stored) != betalingskenmerk.normalise(given):
+        raise ZeroReference(ZERO_REFERENCE)
+
+
 class ImportService:
     def __init__(
         self,
@@ -840,6 +862,7 @@ class ImportService:
         """The invoice as the row makes it. A new invoice's lower ``open_amount`` is what the
         debtor paid the client before the hand-over; a stored one's is what ``weighed`` made
         of it (only money paid before the hand-over changes the invoice here)."""
+        zero_reference_refused(draft, previous)
         if previous is None:
             invoice = Invoice(
                 client_id=client.client_id,
@@ -1149,6 +1172,8 @@ def _field_of(exc: InvoiceRuleError) -> str:
     """The field a merge refusal is about (a terms refusal names its own)."""
     if isinstance(exc, TermsRefused):
         return exc.field
+    if isinstance(exc, ZeroReference):
+        return "payment_reference"
     text = str(exc)
     if "due date" in text:
         return "due_date"

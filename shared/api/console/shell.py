@@ -179,11 +179,15 @@ words(
     nl={"skip": "Naar de inhoud", "navigation": "Hoofdmenu",
         "client": "Opdrachtgever", "choose": "Kies", "pages": "Pagina's", "previous": "Vorige",
         "next": "Volgende", "page_of": "Pagina {page}", "forbidden": "U hebt geen toegang tot deze pagina of actie.",
-        "not_found": "Niet gevonden.", "no_client": "Kies eerst een opdrachtgever."},
+        "not_found": "Dit bestaat niet (meer), of is niet voor u zichtbaar.",
+        "no_client": "Kies eerst een opdrachtgever.", "msg_400": "Ongeldig verzoek",
+        "msg_403": "Geen toegang", "msg_404": "Pagina niet gevonden", "msg_failed": "Niet gelukt"},
     en={"skip": "Skip to content", "navigation": "Main menu",
         "client": "Client", "choose": "Choose", "pages": "Pages", "previous": "Previous",
         "next": "Next", "page_of": "Page {page}", "forbidden": "You have no access to this page or action.",
-        "not_found": "Not found.", "no_client": "Choose a client first."},
+        "not_found": "This does not exist (any more), or is not yours to see.",
+        "no_client": "Choose a client first.", "msg_400": "Invalid request",
+        "msg_403": "No access", "msg_404": "Page not found", "msg_failed": "Not done"},
 )  # fmt: skip
 
 
@@ -339,7 +343,14 @@ class Desk:
         return ApiResponse(status=200, headers=headers, raw=data, content_type=content_type)
 
     def message(self, status: int, text: str) -> ApiResponse:
-        return self.render("desk-message", text, status, notice=text, error=status >= 400)
+        """``text`` as the notice under a short heading for its status: the sentence stood as
+        the heading and again as the notice (newcomer33)."""
+        heading = _MESSAGE_HEADINGS.get(status, "msg_failed")
+        return self.render("desk-message", heading, status, notice=text, error=status >= 400)
+
+
+# the heading over a desk message, by its status (any other: "not done")
+_MESSAGE_HEADINGS = {400: "msg_400", 403: "msg_403", 404: "msg_404"}
 
 
 def choose_client(

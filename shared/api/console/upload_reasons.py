@@ -120,6 +120,9 @@ _DUTCH = shapes(
         (r"^not a valid betalingskenmerk, RF creditor reference or Belgian structured reference$",
          lambda m: "geen geldig betalingskenmerk, RF-referentie of Belgische gestructureerde "
          "mededeling"),
+        (r"^a betalingskenmerk of zeros is no reference: a bank reads it as none; .*$",
+         lambda m: "een betalingskenmerk van nullen is geen kenmerk: een bank leest het als "
+         "geen; laat het leeg, dan geeft Inning de factuur een kenmerk"),
         (r"^Input should be 'EUR'$", lambda m: "alleen bedragen in euro (EUR)"),
         (r"^open amount exceeds the invoice amount$",
          lambda m: "het openstaande bedrag is hoger dan het factuurbedrag"),
