@@ -18,6 +18,17 @@ from tests.faults.outages import FIRST_SENDS, morning, reference, reshard, shard
 SHARDS = 3
 
 
+def after_the_first_sends():
+    """The sharded client after its first sends, at 05:00 of the next day, that day's
+    fan-out done (its jobs still queued)."""
+    world = sharded_world(SHARDS)
+    for n in range(FIRST_SENDS):
+        morning(world, n)
+    world.clock.at = world.clock.now().replace(hour=5) + timedelta(days=1)
+    world.host.timer(world.services.dunning.fan_out)
+    return world
+
+
 @pytest.fixture(scope="module")
 def everything() -> set[tuple[str, str]]:
     sent = reminders_sent(simulate(0, 0.0, SHARDS))
@@ -43,11 +54,7 @@ def test_a_sharded_run_under_faults_sends_each_step_once(everything, seed):
 
 def test_each_shards_message_delivered_twice_sends_once():
     sent = reference(SHARDS)
-    world = sharded_world(SHARDS)
-    for n in range(FIRST_SENDS):
-        morning(world, n)
-    world.clock.at = world.clock.now().replace(hour=5) + timedelta(days=1)
-    world.host.timer(world.services.dunning.fan_out)
+    world = after_the_first_sends()
     world.host.pull()
     jobs = [j for j in world.host.pending if j.queue == "dunning-run"]
     assert len(jobs) == SHARDS
@@ -62,11 +69,7 @@ def test_two_shards_working_one_debtor_send_once():
     (a replayed timer, an operator's replay of a kept job): a debtor's shard of three and its
     shard of two work it in the same hour."""
     sent = reference(SHARDS)
-    world = sharded_world(SHARDS)
-    for n in range(FIRST_SENDS):
-        morning(world, n)
-    world.clock.at = world.clock.now().replace(hour=5) + timedelta(days=1)
-    world.host.timer(world.services.dunning.fan_out)
+    world = after_the_first_sends()
     reshard(world, 2)
     world.host.timer(world.services.dunning.fan_out)
     world.host.pull()

@@ -12,13 +12,14 @@ from datetime import date, datetime, timedelta
 
 import azure.functions as func
 
-from shared.domain.messaging import Channel, OutboxStatus
+from shared.domain.messaging import OutboxStatus
 from shared.services.go_live_hold import BEFORE_GO_LIVE, TRUSTED_FOR, GoLiveDays
 from shared.services.messaging import CANCELLED, FOLLOWUPS, NOT_SENT
 from tests.unit.dunning.test_reminder_recheck import (  # noqa: F401
     SEND_AT,
     NothingArrived,
     planned,
+    stale_claim,
 )
 
 GO_LIVE = date(2025, 3, 20)
@@ -128,13 +129,7 @@ def test_a_stale_claim_that_never_went_out_waits_for_the_go_live_day_too(planned
     hold was asked on the first handling only."""
     world, client, key = planned
     messaging = world.services.messaging
-    channel = NothingArrived()
-    messaging.senders = {Channel.EMAIL: channel}
-    world.clock.at = SEND_AT
-    claimed, etag = messaging.outbox.get(client.client_id, key)
-    messaging.outbox.save(
-        replace(claimed, status=OutboxStatus.INPROGRESS, claimed_at=SEND_AT, attempts=1), etag
-    )
+    channel = stale_claim(world, client, key)
     _go_live_on(world, client, GO_LIVE)
     world.clock.at = SEND_AT + timedelta(minutes=20)
     assert messaging.deliver(client.client_id, key) == "held"

@@ -226,6 +226,17 @@ def test_a_stale_claim_that_never_went_out_is_checked_again_before_the_retry(pla
     says it never arrived. The invoices were paid meanwhile: no send."""
     world, client, key = planned
     messaging = world.services.messaging
+    channel = stale_claim(world, client, key)
+    pay(world, "F1", "F2")
+    world.clock.at = SEND_AT.replace(minute=20)
+    assert messaging.deliver(client.client_id, key) == "cancelled"
+    assert record(world, client, key).status is OutboxStatus.FAILED and not channel.sent
+
+
+def stale_claim(world, client, key: str) -> NothingArrived:
+    """The reminder claimed at ``SEND_AT`` by a worker that stopped before sending; the
+    provider (returned) has never seen it."""
+    messaging = world.services.messaging
     channel = NothingArrived()
     messaging.senders = {Channel.EMAIL: channel}
     world.clock.at = SEND_AT
@@ -233,10 +244,7 @@ def test_a_stale_claim_that_never_went_out_is_checked_again_before_the_retry(pla
     messaging.outbox.save(
         replace(claimed, status=OutboxStatus.INPROGRESS, claimed_at=SEND_AT, attempts=1), etag
     )
-    pay(world, "F1", "F2")
-    world.clock.at = SEND_AT.replace(minute=20)
-    assert messaging.deliver(client.client_id, key) == "cancelled"
-    assert record(world, client, key).status is OutboxStatus.FAILED and not channel.sent
+    return channel
 
 
 class NothingArrived:

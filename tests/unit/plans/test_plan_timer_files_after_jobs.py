@@ -16,12 +16,18 @@ from azure.core.exceptions import HttpResponseError
 from tests.unit.plans.test_plan_service import BASE, make, plans, run_day  # noqa: F401
 
 
-def test_a_503_on_the_direct_debit_files_costs_no_plan_its_day(plans):
-    world, _ = plans
+def active_plan(world) -> str:
+    """C1's transfer plan 3 x 100.00 from 31-1-2026 (reminders 3 days before), activated."""
     a = world.agency_a
     a.call("PUT", "/v1/clients/C1/plan-rules", {"tolerance_days": 5, "reminder_offset_days": -3})
-    plan_id = make(a).body["plan_id"]
+    plan_id = str(make(a).body["plan_id"])
     a.call("POST", f"{BASE}/{plan_id}/activate")
+    return plan_id
+
+
+def test_a_503_on_the_direct_debit_files_costs_no_plan_its_day(plans):
+    world, _ = plans
+    plan_id = active_plan(world)
     services = world.services
     services.messaging.queues.take("send-email")
     run_day(world, date(2026, 1, 27))

@@ -14,7 +14,8 @@ import pytest
 from azure.core.exceptions import HttpResponseError
 
 from shared.services.fan_out import FanOutIncomplete
-from tests.unit.plans.test_plan_service import BASE, make, plans, run_day  # noqa: F401
+from tests.unit.plans.test_plan_service import plans, run_day  # noqa: F401
+from tests.unit.plans.test_plan_timer_files_after_jobs import active_plan
 
 
 class RefusingFirst:
@@ -33,10 +34,7 @@ class RefusingFirst:
 
 def test_a_refused_installment_job_stops_neither_the_files_nor_the_timer_being_seen(plans):
     world, _ = plans
-    a = world.agency_a
-    a.call("PUT", "/v1/clients/C1/plan-rules", {"tolerance_days": 5, "reminder_offset_days": -3})
-    plan_id = make(a).body["plan_id"]
-    a.call("POST", f"{BASE}/{plan_id}/activate")
+    plan_id = active_plan(world)
     services = world.services
     run_day(world, date(2026, 1, 27))
     desk = services.plans.desk

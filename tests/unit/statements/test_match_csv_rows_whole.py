@@ -31,12 +31,7 @@ DAY = str(FIXTURES.parent.parent / "docs/examples/day.sta")  # the repository's 
 def test_a_row_not_the_headers_shape_is_refused_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, said: str
 ) -> None:
-    invoices = tmp_path / "open.csv"
-    invoices.write_text(HEADER + row + "\n")
-    assert main(["match", "--invoices", str(invoices), "--statement", DAY]) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err == f"inning: error: {invoices} {said}\n"
+    _refused_with(tmp_path, capsys, row, said)
 
 
 def test_a_quoted_comma_and_the_optional_column_are_read(
@@ -67,12 +62,7 @@ REFUSED = "is no payment reference (expected a betalingskenmerk, an RF creditor 
 def test_a_payment_reference_that_is_none_is_refused_naming_the_column(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, said: str
 ) -> None:
-    invoices = tmp_path / "open.csv"
-    invoices.write_text(HEADER + row + "\n")
-    assert main(["match", "--invoices", str(invoices), "--statement", DAY]) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err == f"inning: error: {invoices} {said}\n"
+    _refused_with(tmp_path, capsys, row, said)
 
 
 @pytest.mark.parametrize(
@@ -87,3 +77,14 @@ def test_every_kind_of_reference_the_app_takes_is_read(
     invoices.write_text(HEADER + f'F1,A. Jansen,,161.93,"{reference}"\n')
     assert main(["match", "--invoices", str(invoices), "--statement", DAY]) == 0
     assert capsys.readouterr().err == ""
+
+
+def _refused_with(tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, said: str) -> None:
+    """``inning match`` on the header and ``row``: exit 2, nothing on stdout, ``said`` after
+    the file's name on stderr."""
+    invoices = tmp_path / "open.csv"
+    invoices.write_text(HEADER + row + "\n")
+    assert main(["match", "--invoices", str(invoices), "--statement", DAY]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"inning: error: {invoices} {said}\n"
