@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 
+from shared.azure_names import names_azure
+
 AZURITE_DEFAULT = (
     "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
     "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
@@ -146,8 +148,6 @@ class Settings:
         # nor elsewhere with Azure storage or a vault (a container, ``func start`` with
         # production's settings): the shell's own rule, the committed keys never on real data
         # (attack33)
-        from shared.cli.app_settings import names_azure
-
         real = in_azure or names_azure(e) is not None
         environment = e.get("INNING_ENVIRONMENT") or ("production" if real else "local")
         if in_azure and environment == "local":

@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 from shared import bootstrap
-from shared.cli.app_settings import app_environment, cli_settings, names_azure
+from shared.azure_names import names_azure
+from shared.cli.app_settings import app_environment, cli_settings
 from shared.services.statements import INBOX
 
 

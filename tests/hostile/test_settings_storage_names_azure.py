@@ -3,7 +3,7 @@ WEBSITE_INSTANCE_ID); the app elsewhere (a container, a VM, ``func start`` with 
 production's settings) still fell back to "local" with real Azure storage: the committed
 development portal keys signed links to that storage's debtors, the committed pepper checked
 its keys, and the outbox page and payment simulation answered anonymously. The operator's
-shell already refused that (cli/app_settings.names_azure); the app now judges alike: storage
+shell already refused that (shared/azure_names.names_azure); the app now judges alike: storage
 or a vault in Azure without INNING_ENVIRONMENT is production (attack33)."""
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.cli.app_settings import explicit_environment, names_azure
+from shared.azure_names import names_azure
+from shared.cli.app_settings import explicit_environment
 from tools.azurite import AzuritePorts
 
 AZURITE = AzuritePorts(10000, 10001, 10002).connection_string_for("backupacct", "a2V5")
